@@ -1,0 +1,71 @@
+//! Validation errors that name the field and carry a stable message id.
+//!
+//! The message id is translated at the edge (HTML and JSON); the domain never
+//! produces user-facing text itself.
+
+use serde::Serialize;
+
+/// One problem with one input field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// The field's name as the form and the JSON body spell it.
+    pub field: String,
+    /// A Fluent message id, e.g. `error-required`.
+    pub code: &'static str,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, code: &'static str) -> Self {
+        Self {
+            field: field.into(),
+            code,
+        }
+    }
+}
+
+/// All problems found in one submission.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("invalid input: {}", .0.iter().map(|e| format!("{}={}", e.field, e.code)).collect::<Vec<_>>().join(", "))]
+pub struct FieldErrors(pub Vec<FieldError>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    pub fn single(field: impl Into<String>, code: &'static str) -> Self {
+        Self(vec![FieldError::new(field, code)])
+    }
+
+    pub fn push(&mut self, field: impl Into<String>, code: &'static str) {
+        self.0.push(FieldError::new(field, code));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Record the error of a parse result, keeping the value when it parsed.
+    pub fn take<T>(&mut self, field: &str, result: Result<T, &'static str>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(code) => {
+                self.push(field, code);
+                None
+            }
+        }
+    }
+
+    pub fn for_field(&self, field: &str) -> Option<&'static str> {
+        self.0.iter().find(|e| e.field == field).map(|e| e.code)
+    }
+
+    /// `Ok(())` when nothing was recorded.
+    pub fn into_result(self) -> Result<(), FieldErrors> {
+        if self.0.is_empty() {
+            Ok(())
+        } else {
+            Err(self)
+        }
+    }
+}

@@ -1,0 +1,17 @@
+//! palett's pure domain model.
+//!
+//! Nothing in this crate performs IO, reads the clock or draws random numbers:
+//! "today" and every other moment are parameters. Values that come from users
+//! are parsed into types that cannot hold an invalid value ("parse, don't
+//! validate"); rules such as the participant lifecycle and the access policy
+//! are plain functions over those types, so they are tested without a database.
+
+pub mod error;
+pub mod lifecycle;
+pub mod model;
+pub mod personnummer;
+pub mod policy;
+pub mod summary;
+pub mod values;
+
+pub use error::{FieldError, FieldErrors};

@@ -1,0 +1,330 @@
+//! The participant lifecycle: referred → enrolled (intake) → active ↔ paused
+//! → ended (exit with an outcome), and reopening an ended participant.
+//!
+//! Every transition is checked here, against the current state and `today`;
+//! the app layer stores the result and its history row in one transaction.
+
+use crate::error::FieldErrors;
+use crate::values::{code, text_enum, LONG_TEXT_MAX};
+use jiff::civil::Date;
+
+text_enum!(Status, "status" {
+    Referred = "referred",
+    Enrolled = "enrolled",
+    Active = "active",
+    Paused = "paused",
+    Ended = "ended",
+});
+
+text_enum!(
+    /// Why a participant ended. The first four count as *to job or studies*.
+    ExitOutcome, "outcome" {
+        EmploymentUnsubsidised = "employment_unsubsidised",
+        EmploymentSubsidised = "employment_subsidised",
+        OwnBusiness = "own_business",
+        Studies = "studies",
+        JobSeeking = "job_seeking",
+        OtherProgramme = "other_programme",
+        ParentalLeave = "parental_leave",
+        Sickness = "sickness",
+        Moved = "moved",
+        NoContact = "no_contact",
+        Other = "other",
+    }
+);
+
+impl ExitOutcome {
+    /// Employment of any kind, or studies.
+    pub fn is_job_or_studies(self) -> bool {
+        self.is_job() || self == ExitOutcome::Studies
+    }
+
+    /// Employment of any kind, including one's own business.
+    pub fn is_job(self) -> bool {
+        matches!(
+            self,
+            ExitOutcome::EmploymentUnsubsidised
+                | ExitOutcome::EmploymentSubsidised
+                | ExitOutcome::OwnBusiness
+        )
+    }
+
+    /// The outcomes counted as *to job or studies*, as stored.
+    pub fn job_or_studies_texts() -> Vec<&'static str> {
+        Self::ALL
+            .iter()
+            .filter(|o| o.is_job_or_studies())
+            .map(|o| o.as_str())
+            .collect()
+    }
+}
+
+text_enum!(
+    /// The kinds of rows in a participant's status history.
+    TransitionKind, "transition" {
+        Referral = "referral",
+        Intake = "intake",
+        Start = "start",
+        Pause = "pause",
+        Resume = "resume",
+        Exit = "exit",
+        Reopen = "reopen",
+    }
+);
+
+/// The lifecycle facts of one participant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LifecycleState {
+    pub status: Status,
+    pub referred_on: Date,
+    pub intake_date: Option<Date>,
+    pub exit_date: Option<Date>,
+    pub exit_outcome: Option<ExitOutcome>,
+    /// Date of the latest status change; no later change may be dated before it.
+    pub last_change_on: Date,
+}
+
+/// A requested change of status, with its effective date.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Transition {
+    Intake { on: Date },
+    Start { on: Date },
+    Pause { on: Date, reason: String },
+    Resume { on: Date },
+    Exit { on: Date, outcome: ExitOutcome },
+    Reopen { on: Date, reason: String },
+}
+
+impl Transition {
+    pub fn kind(&self) -> TransitionKind {
+        match self {
+            Transition::Intake { .. } => TransitionKind::Intake,
+            Transition::Start { .. } => TransitionKind::Start,
+            Transition::Pause { .. } => TransitionKind::Pause,
+            Transition::Resume { .. } => TransitionKind::Resume,
+            Transition::Exit { .. } => TransitionKind::Exit,
+            Transition::Reopen { .. } => TransitionKind::Reopen,
+        }
+    }
+
+    pub fn on(&self) -> Date {
+        match self {
+            Transition::Intake { on }
+            | Transition::Start { on }
+            | Transition::Pause { on, .. }
+            | Transition::Resume { on }
+            | Transition::Exit { on, .. }
+            | Transition::Reopen { on, .. } => *on,
+        }
+    }
+
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Transition::Pause { reason, .. } | Transition::Reopen { reason, .. } => Some(reason),
+            _ => None,
+        }
+    }
+
+    /// The name of the form/JSON field that carries this transition's date.
+    pub fn date_field(&self) -> &'static str {
+        match self {
+            Transition::Intake { .. } => "intake_date",
+            Transition::Exit { .. } => "exit_date",
+            _ => "date",
+        }
+    }
+}
+
+/// Message ids of lifecycle errors.
+pub mod lifecycle_code {
+    pub const NOT_ALLOWED: &str = "error-transition-not-allowed";
+    pub const ALREADY_ENROLLED: &str = "error-already-enrolled";
+    pub const BEFORE_REFERRAL: &str = "error-intake-before-referral";
+    pub const BEFORE_INTAKE: &str = "error-before-intake";
+    pub const EXIT_BEFORE_INTAKE: &str = "error-exit-before-intake";
+    pub const BEFORE_LAST_CHANGE: &str = "error-before-last-change";
+}
+use lifecycle_code as lc;
+
+impl LifecycleState {
+    /// A new referral (not yet enrolled).
+    pub fn referred(on: Date) -> Self {
+        Self {
+            status: Status::Referred,
+            referred_on: on,
+            intake_date: None,
+            exit_date: None,
+            exit_outcome: None,
+            last_change_on: on,
+        }
+    }
+
+    /// Check `t` against this state and `today`; the state after it.
+    pub fn apply(&self, t: &Transition, today: Date) -> Result<LifecycleState, FieldErrors> {
+        let field = t.date_field();
+        let on = t.on();
+        if on > today {
+            return Err(FieldErrors::single(field, code::DATE_FUTURE));
+        }
+        if let Some(reason) = t.reason() {
+            if reason.trim().is_empty() {
+                return Err(FieldErrors::single("reason", code::REQUIRED));
+            }
+            if reason.chars().count() > LONG_TEXT_MAX {
+                return Err(FieldErrors::single("reason", code::TOO_LONG));
+            }
+        }
+        let mut next = self.clone();
+        next.last_change_on = on;
+        match (self.status, t) {
+            (Status::Referred, Transition::Intake { on }) => {
+                if *on < self.referred_on {
+                    return Err(FieldErrors::single(field, lc::BEFORE_REFERRAL));
+                }
+                next.status = Status::Enrolled;
+                next.intake_date = Some(*on);
+                return Ok(next);
+            }
+            (_, Transition::Intake { .. }) => {
+                return Err(FieldErrors::single(field, lc::ALREADY_ENROLLED));
+            }
+            _ => {}
+        }
+        // Every other transition needs an intake, and follows the last change.
+        let intake = self
+            .intake_date
+            .ok_or_else(|| FieldErrors::single("status", lc::NOT_ALLOWED))?;
+        if on < intake {
+            let code = if matches!(t, Transition::Exit { .. }) {
+                lc::EXIT_BEFORE_INTAKE
+            } else {
+                lc::BEFORE_INTAKE
+            };
+            return Err(FieldErrors::single(field, code));
+        }
+        if on < self.last_change_on {
+            return Err(FieldErrors::single(field, lc::BEFORE_LAST_CHANGE));
+        }
+        match (self.status, t) {
+            (Status::Enrolled, Transition::Start { .. }) => next.status = Status::Active,
+            (Status::Enrolled | Status::Active, Transition::Pause { .. }) => {
+                next.status = Status::Paused
+            }
+            (Status::Paused, Transition::Resume { .. }) => next.status = Status::Active,
+            (
+                Status::Enrolled | Status::Active | Status::Paused,
+                Transition::Exit { on, outcome },
+            ) => {
+                next.status = Status::Ended;
+                next.exit_date = Some(*on);
+                next.exit_outcome = Some(*outcome);
+            }
+            (Status::Ended, Transition::Reopen { .. }) => {
+                next.status = Status::Active;
+                next.exit_date = None;
+                next.exit_outcome = None;
+            }
+            _ => return Err(FieldErrors::single("status", lc::NOT_ALLOWED)),
+        }
+        Ok(next)
+    }
+
+    /// The transitions that make sense to offer from this state.
+    pub fn possible(&self) -> &'static [TransitionKind] {
+        use TransitionKind as K;
+        match self.status {
+            Status::Referred => &[K::Intake],
+            Status::Enrolled => &[K::Start, K::Pause, K::Exit],
+            Status::Active => &[K::Pause, K::Exit],
+            Status::Paused => &[K::Resume, K::Exit],
+            Status::Ended => &[K::Reopen],
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    const TODAY: Date = date(2021, 6, 1);
+
+    fn enrolled(on: Date) -> LifecycleState {
+        LifecycleState::referred(date(2020, 1, 1))
+            .apply(&Transition::Intake { on }, TODAY)
+            .expect("intake")
+    }
+
+    fn err(r: Result<LifecycleState, FieldErrors>) -> (String, &'static str) {
+        let e = r.expect_err("should fail");
+        (e.0[0].field.clone(), e.0[0].code)
+    }
+
+    #[test]
+    fn a_whole_path_through_the_programme() {
+        let s = enrolled(date(2020, 2, 1));
+        assert_eq!(s.status, Status::Enrolled);
+        let s = s.apply(&Transition::Start { on: date(2020, 2, 3) }, TODAY).expect("start");
+        let s = s
+            .apply(&Transition::Pause { on: date(2020, 3, 15), reason: "Pandemin".into() }, TODAY)
+            .expect("pause");
+        assert_eq!(s.status, Status::Paused);
+        let s = s.apply(&Transition::Resume { on: date(2020, 8, 17) }, TODAY).expect("resume");
+        let s = s
+            .apply(&Transition::Exit { on: date(2021, 1, 31), outcome: ExitOutcome::Studies }, TODAY)
+            .expect("exit");
+        assert_eq!(s.status, Status::Ended);
+        assert_eq!(s.exit_date, Some(date(2021, 1, 31)));
+        let s = s
+            .apply(&Transition::Reopen { on: date(2021, 3, 1), reason: "Studierna avbröts".into() }, TODAY)
+            .expect("reopen");
+        assert_eq!((s.status, s.exit_date, s.exit_outcome), (Status::Active, None, None));
+    }
+
+    #[test]
+    fn no_exit_before_intake() {
+        let s = enrolled(date(2020, 2, 1));
+        let r = s.apply(&Transition::Exit { on: date(2020, 1, 31), outcome: ExitOutcome::Moved }, TODAY);
+        assert_eq!(err(r), ("exit_date".into(), lc::EXIT_BEFORE_INTAKE));
+    }
+
+    #[test]
+    fn no_double_intake() {
+        let s = enrolled(date(2020, 2, 1));
+        let r = s.apply(&Transition::Intake { on: date(2020, 3, 1) }, TODAY);
+        assert_eq!(err(r), ("intake_date".into(), lc::ALREADY_ENROLLED));
+    }
+
+    #[test]
+    fn table_of_refusals() {
+        let referred = LifecycleState::referred(date(2020, 1, 1));
+        let active = enrolled(date(2020, 2, 1))
+            .apply(&Transition::Start { on: date(2020, 2, 1) }, TODAY)
+            .expect("start");
+        let ended = active
+            .apply(&Transition::Exit { on: date(2020, 5, 1), outcome: ExitOutcome::NoContact }, TODAY)
+            .expect("exit");
+        let cases: Vec<(&LifecycleState, Transition, (&str, &str))> = vec![
+            (&referred, Transition::Intake { on: date(2019, 12, 31) }, ("intake_date", lc::BEFORE_REFERRAL)),
+            (&referred, Transition::Intake { on: date(2021, 6, 2) }, ("intake_date", code::DATE_FUTURE)),
+            (&referred, Transition::Exit { on: date(2020, 5, 1), outcome: ExitOutcome::Other }, ("status", lc::NOT_ALLOWED)),
+            (&referred, Transition::Start { on: date(2020, 5, 1) }, ("status", lc::NOT_ALLOWED)),
+            (&active, Transition::Resume { on: date(2020, 5, 1) }, ("status", lc::NOT_ALLOWED)),
+            (&active, Transition::Pause { on: date(2020, 5, 1), reason: " ".into() }, ("reason", code::REQUIRED)),
+            (&active, Transition::Pause { on: date(2020, 1, 5), reason: "x".into() }, ("date", lc::BEFORE_INTAKE)),
+            (&ended, Transition::Exit { on: date(2020, 6, 1), outcome: ExitOutcome::Other }, ("status", lc::NOT_ALLOWED)),
+            (&ended, Transition::Reopen { on: date(2020, 4, 1), reason: "x".into() }, ("date", lc::BEFORE_LAST_CHANGE)),
+            (&ended, Transition::Reopen { on: date(2020, 6, 1), reason: "".into() }, ("reason", code::REQUIRED)),
+        ];
+        for (state, t, (field, code)) in cases {
+            assert_eq!(err(state.apply(&t, TODAY)), (field.to_string(), code), "{t:?} from {:?}", state.status);
+        }
+    }
+
+    #[test]
+    fn job_or_studies_outcomes() {
+        let texts = ExitOutcome::job_or_studies_texts();
+        assert_eq!(texts, vec!["employment_unsubsidised", "employment_subsidised", "own_business", "studies"]);
+        assert!(!ExitOutcome::JobSeeking.is_job_or_studies());
+    }
+}

@@ -1,0 +1,580 @@
+//! Records as palett holds them, and the parsed input that creates or
+//! changes a participant.
+
+use crate::error::FieldErrors;
+use crate::lifecycle::{ExitOutcome, Status, TransitionKind};
+use crate::personnummer::PersonalIdentityNumber;
+use crate::policy::Role;
+use crate::values::{
+    code, optional_text, parse_choice, parse_optional_date, parse_past_date, required_text,
+    EducationLevel, Email, Gender, IdentityKind, OrganisationKind, ReferralSource, SwedishLevel,
+    LONG_TEXT_MAX, SHORT_TEXT_MAX,
+};
+use jiff::civil::Date;
+use jiff::Timestamp;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Organisation {
+    pub id: i64,
+    pub name: String,
+    pub kind: OrganisationKind,
+    pub org_number: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Partnership {
+    pub id: i64,
+    pub name: String,
+    pub vision: String,
+    pub start_date: Date,
+    pub end_date: Option<Date>,
+}
+
+/// An organisation's membership of a partnership over one period.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Membership {
+    pub id: i64,
+    pub partnership_id: i64,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub organisation_kind: OrganisationKind,
+    pub joined_on: Date,
+    pub left_on: Option<Date>,
+    pub responsibility_areas: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Project {
+    pub id: i64,
+    pub partnership_id: i64,
+    pub name: String,
+    pub funder: String,
+    pub start_date: Date,
+    pub end_date: Date,
+    pub participant_target: Option<i64>,
+    /// Percent.
+    pub job_or_studies_target: Option<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct User {
+    pub id: i64,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+    pub email: String,
+    pub display_name: String,
+    pub active: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleGrant {
+    pub user_id: i64,
+    pub partnership_id: i64,
+    pub role: Role,
+}
+
+/// A participant as stored (identity data included: show it only after the
+/// policy allowed the read).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Participant {
+    pub id: i64,
+    pub partnership_id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub identity_kind: IdentityKind,
+    /// Twelve digits, for personnummer and samordningsnummer.
+    pub identity_number: Option<String>,
+    pub birth_date: Date,
+    pub gender: Gender,
+    pub country_of_birth: Option<String>,
+    pub arrival_year: Option<i16>,
+    pub languages: Vec<String>,
+    pub interpreter_needed: bool,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub education_level: EducationLevel,
+    pub swedish_level: SwedishLevel,
+    pub referral_source: ReferralSource,
+    pub responsible_organisation_id: i64,
+    pub responsible_organisation_name: String,
+    pub status: Status,
+    pub referred_on: Date,
+    pub intake_date: Option<Date>,
+    pub exit_date: Option<Date>,
+    pub exit_outcome: Option<ExitOutcome>,
+    pub last_change_on: Date,
+    /// Incremented on every change; a stale edit is refused.
+    pub version: i64,
+}
+
+impl Participant {
+    pub fn lifecycle(&self) -> crate::lifecycle::LifecycleState {
+        crate::lifecycle::LifecycleState {
+            status: self.status,
+            referred_on: self.referred_on,
+            intake_date: self.intake_date,
+            exit_date: self.exit_date,
+            exit_outcome: self.exit_outcome,
+            last_change_on: self.last_change_on,
+        }
+    }
+
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.given_name, self.family_name)
+    }
+
+    pub fn birth_year(&self) -> i16 {
+        self.birth_date.year()
+    }
+}
+
+/// One row of a participant's status history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusEvent {
+    pub id: i64,
+    pub participant_id: i64,
+    pub kind: TransitionKind,
+    pub from_status: Option<Status>,
+    pub to_status: Status,
+    pub on_date: Date,
+    pub reason: Option<String>,
+    pub exit_outcome: Option<ExitOutcome>,
+    pub actor_name: String,
+    pub at: Timestamp,
+}
+
+/// A participant's profile as submitted, every field still text. HTML forms
+/// and JSON bodies both fill this, so both are validated by one parser.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ParticipantInput {
+    pub given_name: String,
+    pub family_name: String,
+    pub identity_kind: String,
+    pub identity_number: String,
+    pub birth_date: String,
+    pub gender: String,
+    pub country_of_birth: String,
+    pub arrival_year: String,
+    pub languages: String,
+    pub interpreter_needed: String,
+    pub phone: String,
+    pub email: String,
+    pub address: String,
+    pub education_level: String,
+    pub swedish_level: String,
+    pub referral_source: String,
+    pub responsible_organisation_id: String,
+    pub caseworker_ids: Vec<String>,
+    pub project_ids: Vec<String>,
+    pub referred_on: String,
+    /// Only when registering: an intake date makes her enrolled at once.
+    pub intake_date: String,
+}
+
+/// A parsed, valid participant profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParticipantProfile {
+    pub given_name: String,
+    pub family_name: String,
+    pub identity_kind: IdentityKind,
+    pub identity_number: Option<String>,
+    pub birth_date: Date,
+    pub gender: Gender,
+    pub country_of_birth: Option<String>,
+    pub arrival_year: Option<i16>,
+    pub languages: Vec<String>,
+    pub interpreter_needed: bool,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub education_level: EducationLevel,
+    pub swedish_level: SwedishLevel,
+    pub referral_source: ReferralSource,
+    pub responsible_organisation_id: i64,
+    pub caseworker_ids: Vec<i64>,
+    pub project_ids: Vec<i64>,
+    pub referred_on: Date,
+    pub intake_date: Option<Date>,
+}
+
+fn parse_id(s: &str) -> Result<i64, &'static str> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err(code::REQUIRED);
+    }
+    t.parse::<i64>()
+        .ok()
+        .filter(|v| *v > 0)
+        .ok_or(code::CHOICE)
+}
+
+fn parse_bool(s: &str) -> Result<bool, &'static str> {
+    match s.trim() {
+        "" | "false" | "off" | "0" | "no" => Ok(false),
+        "true" | "on" | "1" | "yes" => Ok(true),
+        _ => Err(code::CHOICE),
+    }
+}
+
+fn parse_phone(s: &str) -> Result<Option<String>, &'static str> {
+    let t = optional_text(s, 40)?;
+    match t {
+        Some(p)
+            if !p
+                .chars()
+                .all(|c| c.is_ascii_digit() || " +-()".contains(c)) =>
+        {
+            Err("error-phone")
+        }
+        other => Ok(other),
+    }
+}
+
+impl ParticipantInput {
+    /// The input that would reproduce a stored participant, for editing.
+    pub fn from_participant(p: &Participant, caseworker_ids: &[i64], project_ids: &[i64]) -> Self {
+        let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+        Self {
+            given_name: p.given_name.clone(),
+            family_name: p.family_name.clone(),
+            identity_kind: p.identity_kind.as_str().into(),
+            identity_number: p.identity_number.clone().unwrap_or_default(),
+            birth_date: p.birth_date.to_string(),
+            gender: p.gender.as_str().into(),
+            country_of_birth: opt(&p.country_of_birth),
+            arrival_year: p.arrival_year.map(|y| y.to_string()).unwrap_or_default(),
+            languages: p.languages.join(", "),
+            interpreter_needed: p.interpreter_needed.to_string(),
+            phone: opt(&p.phone),
+            email: opt(&p.email),
+            address: opt(&p.address),
+            education_level: p.education_level.as_str().into(),
+            swedish_level: p.swedish_level.as_str().into(),
+            referral_source: p.referral_source.as_str().into(),
+            responsible_organisation_id: p.responsible_organisation_id.to_string(),
+            caseworker_ids: caseworker_ids.iter().map(|i| i.to_string()).collect(),
+            project_ids: project_ids.iter().map(|i| i.to_string()).collect(),
+            referred_on: p.referred_on.to_string(),
+            intake_date: String::new(),
+        }
+    }
+
+    /// Parse every field, collecting one error per bad field.
+    pub fn parse(&self, today: Date) -> Result<ParticipantProfile, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let given_name = e.take("given_name", required_text(&self.given_name, 100));
+        let family_name = e.take("family_name", required_text(&self.family_name, 100));
+        let identity_kind = e.take(
+            "identity_kind",
+            parse_choice(&self.identity_kind, IdentityKind::parse),
+        );
+        let mut identity_number = None;
+        let mut birth_date = None;
+        match identity_kind {
+            Some(IdentityKind::BirthDate) => {
+                if !self.identity_number.trim().is_empty() {
+                    e.push("identity_number", "error-pin-not-expected");
+                }
+                birth_date = e.take("birth_date", parse_past_date(&self.birth_date, today));
+            }
+            Some(kind) => {
+                if let Some(pin) = e.take(
+                    "identity_number",
+                    if self.identity_number.trim().is_empty() {
+                        Err(code::REQUIRED)
+                    } else {
+                        PersonalIdentityNumber::parse(&self.identity_number, today)
+                    },
+                ) {
+                    if pin.kind() != kind {
+                        e.push("identity_number", "error-pin-kind");
+                    } else {
+                        birth_date = Some(pin.birth_date());
+                        identity_number = Some(pin.twelve_digits());
+                        // A birth date typed beside the number must agree with it.
+                        if let Ok(Some(d)) = parse_optional_date(&self.birth_date) {
+                            if d != pin.birth_date() {
+                                e.push("birth_date", "error-birth-date-mismatch");
+                            }
+                        }
+                    }
+                }
+            }
+            None => {}
+        }
+        let gender = e.take("gender", parse_choice(&self.gender, Gender::parse));
+        let country_of_birth = e.take(
+            "country_of_birth",
+            optional_text(&self.country_of_birth, SHORT_TEXT_MAX),
+        );
+        let arrival_year = e.take("arrival_year", {
+            let t = self.arrival_year.trim();
+            if t.is_empty() {
+                Ok(None)
+            } else {
+                match t.parse::<i16>() {
+                    Ok(y) if y >= 1900 && y <= today.year() => match birth_date {
+                        Some(b) if y < b.year() => Err("error-arrival-before-birth"),
+                        _ => Ok(Some(y)),
+                    },
+                    _ => Err(code::YEAR),
+                }
+            }
+        });
+        let languages = e.take("languages", {
+            if self.languages.chars().count() > SHORT_TEXT_MAX {
+                Err(code::TOO_LONG)
+            } else {
+                Ok(self
+                    .languages
+                    .split([',', ';'])
+                    .map(|l| l.trim().to_string())
+                    .filter(|l| !l.is_empty())
+                    .collect::<Vec<_>>())
+            }
+        });
+        let interpreter_needed = e.take("interpreter_needed", parse_bool(&self.interpreter_needed));
+        let phone = e.take("phone", parse_phone(&self.phone));
+        let email = e.take(
+            "email",
+            if self.email.trim().is_empty() {
+                Ok(None)
+            } else {
+                Email::parse(&self.email).map(|m| Some(m.as_str().to_string()))
+            },
+        );
+        let address = e.take("address", optional_text(&self.address, LONG_TEXT_MAX.min(500)));
+        let education_level = e.take(
+            "education_level",
+            parse_choice(default_unknown(&self.education_level), EducationLevel::parse),
+        );
+        let swedish_level = e.take(
+            "swedish_level",
+            parse_choice(default_unknown(&self.swedish_level), SwedishLevel::parse),
+        );
+        let referral_source = e.take(
+            "referral_source",
+            parse_choice(&self.referral_source, ReferralSource::parse),
+        );
+        let responsible_organisation_id = e.take(
+            "responsible_organisation_id",
+            parse_id(&self.responsible_organisation_id),
+        );
+        let caseworker_ids = e.take("caseworker_ids", parse_ids(&self.caseworker_ids));
+        let project_ids = e.take("project_ids", parse_ids(&self.project_ids));
+        let referred_on = e.take(
+            "referred_on",
+            if self.referred_on.trim().is_empty() {
+                Ok(today)
+            } else {
+                parse_past_date(&self.referred_on, today)
+            },
+        );
+        let intake_date = e.take("intake_date", {
+            match parse_optional_date(&self.intake_date) {
+                Ok(Some(d)) if d > today => Err(code::DATE_FUTURE),
+                Ok(Some(d)) if referred_on.is_some_and(|r| d < r) => {
+                    Err(crate::lifecycle::lifecycle_code::BEFORE_REFERRAL)
+                }
+                other => other,
+            }
+        });
+        if let (Some(b), Some(r)) = (birth_date, referred_on) {
+            if r < b {
+                e.push("referred_on", "error-before-birth");
+            }
+        }
+        match (
+            given_name,
+            family_name,
+            identity_kind,
+            birth_date,
+            gender,
+            country_of_birth,
+            arrival_year,
+            languages,
+            interpreter_needed,
+            phone,
+            email,
+            address,
+            education_level,
+            swedish_level,
+            referral_source,
+            responsible_organisation_id,
+            caseworker_ids,
+            project_ids,
+            referred_on,
+            intake_date,
+        ) {
+            (
+                Some(given_name),
+                Some(family_name),
+                Some(identity_kind),
+                Some(birth_date),
+                Some(gender),
+                Some(country_of_birth),
+                Some(arrival_year),
+                Some(languages),
+                Some(interpreter_needed),
+                Some(phone),
+                Some(email),
+                Some(address),
+                Some(education_level),
+                Some(swedish_level),
+                Some(referral_source),
+                Some(responsible_organisation_id),
+                Some(caseworker_ids),
+                Some(project_ids),
+                Some(referred_on),
+                Some(intake_date),
+            ) if e.is_empty() => Ok(ParticipantProfile {
+                given_name,
+                family_name,
+                identity_kind,
+                identity_number,
+                birth_date,
+                gender,
+                country_of_birth,
+                arrival_year,
+                languages,
+                interpreter_needed,
+                phone,
+                email,
+                address,
+                education_level,
+                swedish_level,
+                referral_source,
+                responsible_organisation_id,
+                caseworker_ids,
+                project_ids,
+                referred_on,
+                intake_date,
+            }),
+            _ => Err(e),
+        }
+    }
+}
+
+fn default_unknown(s: &str) -> &str {
+    if s.trim().is_empty() {
+        "unknown"
+    } else {
+        s
+    }
+}
+
+fn parse_ids(v: &[String]) -> Result<Vec<i64>, &'static str> {
+    let mut out = Vec::new();
+    for s in v {
+        if s.trim().is_empty() {
+            continue;
+        }
+        let id = parse_id(s)?;
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    if out.len() > 50 {
+        return Err(code::TOO_LONG);
+    }
+    Ok(out)
+}
+
+/// An exit as submitted.
+pub fn parse_exit(date: &str, outcome: &str, today: Date) -> Result<(Date, ExitOutcome), FieldErrors> {
+    let mut e = FieldErrors::new();
+    let d = e.take("exit_date", parse_past_date(date, today));
+    let o = e.take("exit_outcome", parse_choice(outcome, ExitOutcome::parse));
+    match (d, o) {
+        (Some(d), Some(o)) => Ok((d, o)),
+        _ => Err(e),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn valid() -> ParticipantInput {
+        ParticipantInput {
+            given_name: "Amal".into(),
+            family_name: "Testsson".into(),
+            identity_kind: "personnummer".into(),
+            identity_number: "19811218-9876".into(),
+            gender: "woman".into(),
+            referral_source: "municipality".into(),
+            responsible_organisation_id: "2".into(),
+            caseworker_ids: vec!["5".into(), "5".into(), "".into()],
+            languages: "arabiska, svenska,".into(),
+            interpreter_needed: "on".into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_valid_profile_parses_and_derives_the_birth_date() {
+        let p = valid().parse(date(2026, 1, 1)).expect("valid");
+        assert_eq!(p.birth_date, date(1981, 12, 18));
+        assert_eq!(p.identity_number.as_deref(), Some("198112189876"));
+        assert_eq!(p.languages, vec!["arabiska", "svenska"]);
+        assert_eq!(p.caseworker_ids, vec![5]);
+        assert!(p.interpreter_needed);
+        assert_eq!(p.referred_on, date(2026, 1, 1));
+        assert_eq!(p.education_level, EducationLevel::Unknown);
+    }
+
+    #[test]
+    fn every_bad_field_is_named() {
+        let input = ParticipantInput {
+            given_name: " ".into(),
+            family_name: "x".repeat(101),
+            identity_number: "19811218-9877".into(),
+            email: "nope".into(),
+            arrival_year: "1850".into(),
+            responsible_organisation_id: "abc".into(),
+            intake_date: "2030-01-01".into(),
+            ..valid()
+        };
+        let e = input.parse(date(2026, 1, 1)).expect_err("invalid");
+        let fields: Vec<(&str, &str)> = e.0.iter().map(|f| (f.field.as_str(), f.code)).collect();
+        assert_eq!(
+            fields,
+            vec![
+                ("given_name", code::REQUIRED),
+                ("family_name", code::TOO_LONG),
+                ("identity_number", crate::personnummer::code::CHECKSUM),
+                ("arrival_year", code::YEAR),
+                ("email", code::EMAIL),
+                ("responsible_organisation_id", code::CHOICE),
+                ("intake_date", code::DATE_FUTURE),
+            ]
+        );
+    }
+
+    #[test]
+    fn birth_date_only_needs_a_date() {
+        let input = ParticipantInput {
+            identity_kind: "birth_date".into(),
+            identity_number: String::new(),
+            birth_date: "1975-03-02".into(),
+            ..valid()
+        };
+        let p = input.parse(date(2026, 1, 1)).expect("valid");
+        assert_eq!((p.identity_number, p.birth_date), (None, date(1975, 3, 2)));
+        let missing = ParticipantInput { birth_date: String::new(), ..input };
+        assert_eq!(
+            missing.parse(date(2026, 1, 1)).expect_err("no date").for_field("birth_date"),
+            Some(code::REQUIRED)
+        );
+    }
+
+    #[test]
+    fn exits_need_a_date_and_an_outcome() {
+        assert!(parse_exit("2021-01-01", "studies", date(2021, 2, 1)).is_ok());
+        let e = parse_exit("", "nonsense", date(2021, 2, 1)).expect_err("bad");
+        assert_eq!(e.for_field("exit_date"), Some(code::REQUIRED));
+        assert_eq!(e.for_field("exit_outcome"), Some(code::CHOICE));
+    }
+}

@@ -1,0 +1,211 @@
+//! The access policy: the one place that decides who may do what.
+//!
+//! An [`Actor`] is a signed-in user acting within one partnership, with the
+//! roles she holds there. Decisions about one participant take the caller's
+//! [`Relation`] to her; lists take the [`ParticipantScope`] that the store
+//! turns into a WHERE clause. Both are derived from the same rules, and a
+//! table-driven test proves every role × relation combination.
+//!
+//! The baseline (this module's rules): administrators manage users and
+//! organisations and read the audit log, but do not read participants;
+//! coordinators see every participant of their partnership; caseworkers see
+//! the participants their own organisation is responsible for and those
+//! assigned to them; evaluators see aggregates only. Consent-scoped sharing
+//! will narrow `Relation` further without changing the callers.
+
+use crate::values::text_enum;
+
+text_enum!(Role, "role" {
+    Administrator = "administrator",
+    Coordinator = "coordinator",
+    Caseworker = "caseworker",
+    Evaluator = "evaluator",
+});
+
+/// A signed-in user acting within one partnership.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: i64,
+    pub organisation_id: i64,
+    pub partnership_id: i64,
+    pub roles: Vec<Role>,
+}
+
+/// How the actor stands to one participant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Relation {
+    /// The participant belongs to the actor's partnership.
+    pub same_partnership: bool,
+    /// The actor's organisation is responsible for the participant.
+    pub own_organisation_responsible: bool,
+    /// The actor is one of the participant's assigned caseworkers.
+    pub assigned_to_actor: bool,
+}
+
+/// Which participants a list, search or count may include.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParticipantScope {
+    /// Every participant of the partnership.
+    Partnership { partnership_id: i64 },
+    /// Those of the partnership whose responsible organisation is the given
+    /// one, or to whom the user is assigned.
+    OrganisationOrAssigned {
+        partnership_id: i64,
+        organisation_id: i64,
+        user_id: i64,
+    },
+    /// None at all (aggregates only).
+    Nothing,
+}
+
+impl ParticipantScope {
+    /// Whether a participant with this relation falls inside the scope.
+    pub fn admits(&self, rel: Relation) -> bool {
+        match self {
+            ParticipantScope::Partnership { .. } => rel.same_partnership,
+            ParticipantScope::OrganisationOrAssigned { .. } => {
+                rel.same_partnership && (rel.own_organisation_responsible || rel.assigned_to_actor)
+            }
+            ParticipantScope::Nothing => false,
+        }
+    }
+}
+
+impl Actor {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// The widest participant scope any of the actor's roles gives.
+    pub fn participant_scope(&self) -> ParticipantScope {
+        if self.has(Role::Coordinator) {
+            ParticipantScope::Partnership {
+                partnership_id: self.partnership_id,
+            }
+        } else if self.has(Role::Caseworker) {
+            ParticipantScope::OrganisationOrAssigned {
+                partnership_id: self.partnership_id,
+                organisation_id: self.organisation_id,
+                user_id: self.user_id,
+            }
+        } else {
+            ParticipantScope::Nothing
+        }
+    }
+
+    /// Read one participant's record.
+    pub fn can_read_participant(&self, rel: Relation) -> bool {
+        self.participant_scope().admits(rel)
+    }
+
+    /// Change a participant's profile or status (not reopen).
+    pub fn can_change_participant(&self, rel: Relation) -> bool {
+        (self.has(Role::Coordinator) || self.has(Role::Caseworker)) && self.can_read_participant(rel)
+    }
+
+    /// Register a new participant with the given responsible organisation.
+    pub fn can_register_participant(&self, responsible_organisation_id: i64) -> bool {
+        self.has(Role::Coordinator)
+            || (self.has(Role::Caseworker) && responsible_organisation_id == self.organisation_id)
+    }
+
+    /// Reopen an ended participant: coordinators only, with a reason.
+    pub fn can_reopen_participant(&self, rel: Relation) -> bool {
+        self.has(Role::Coordinator) && self.can_read_participant(rel)
+    }
+
+    /// See project and partnership figures (no identities).
+    pub fn can_view_aggregates(&self) -> bool {
+        !self.roles.is_empty()
+    }
+
+    /// Read the audit log of the partnership.
+    pub fn can_view_audit_log(&self) -> bool {
+        self.has(Role::Coordinator) || self.has(Role::Administrator)
+    }
+
+    /// Create users, change roles, manage organisations and memberships.
+    pub fn can_administer(&self) -> bool {
+        self.has(Role::Administrator)
+    }
+
+    /// Create and change projects of the partnership.
+    pub fn can_manage_projects(&self) -> bool {
+        self.has(Role::Coordinator) || self.has(Role::Administrator)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn actor(roles: &[Role]) -> Actor {
+        Actor {
+            user_id: 7,
+            organisation_id: 3,
+            partnership_id: 1,
+            roles: roles.to_vec(),
+        }
+    }
+
+    /// Every role × relation: may the actor read the participant?
+    #[test]
+    fn read_access_table() {
+        use Role::*;
+        // (same partnership, own org responsible, assigned) in order:
+        // (F,F,F) (T,F,F) (T,T,F) (T,F,T) (T,T,T) (F,T,T)
+        let table: &[(&[Role], [bool; 6])] = &[
+            (&[Administrator], [false, false, false, false, false, false]),
+            (&[Coordinator], [false, true, true, true, true, false]),
+            (&[Caseworker], [false, false, true, true, true, false]),
+            (&[Evaluator], [false, false, false, false, false, false]),
+            (&[], [false, false, false, false, false, false]),
+            (&[Caseworker, Coordinator], [false, true, true, true, true, false]),
+            (&[Evaluator, Caseworker], [false, false, true, true, true, false]),
+        ];
+        let relations = [
+            (false, false, false),
+            (true, false, false),
+            (true, true, false),
+            (true, false, true),
+            (true, true, true),
+            (false, true, true),
+        ];
+        for (roles, expected) in table {
+            let a = actor(roles);
+            for (i, (p, o, s)) in relations.iter().enumerate() {
+                let rel = Relation {
+                    same_partnership: *p,
+                    own_organisation_responsible: *o,
+                    assigned_to_actor: *s,
+                };
+                assert_eq!(a.can_read_participant(rel), expected[i], "{roles:?} {rel:?}");
+                // Changing requires reading; reopening requires coordinator.
+                assert_eq!(a.can_change_participant(rel), expected[i], "{roles:?} {rel:?}");
+                assert_eq!(
+                    a.can_reopen_participant(rel),
+                    expected[i] && roles.contains(&Coordinator),
+                    "{roles:?} {rel:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn registering_and_administration() {
+        use Role::*;
+        assert!(actor(&[Coordinator]).can_register_participant(99));
+        assert!(actor(&[Caseworker]).can_register_participant(3));
+        assert!(!actor(&[Caseworker]).can_register_participant(99));
+        assert!(!actor(&[Evaluator]).can_register_participant(3));
+        assert!(!actor(&[Administrator]).can_register_participant(3));
+        assert!(actor(&[Administrator]).can_administer());
+        assert!(!actor(&[Coordinator]).can_administer());
+        assert!(actor(&[Coordinator]).can_view_audit_log());
+        assert!(actor(&[Administrator]).can_view_audit_log());
+        assert!(!actor(&[Caseworker]).can_view_audit_log());
+        assert!(!actor(&[Evaluator]).can_view_audit_log());
+        assert!(actor(&[Evaluator]).can_view_aggregates());
+        assert_eq!(actor(&[Evaluator]).participant_scope(), ParticipantScope::Nothing);
+    }
+}
