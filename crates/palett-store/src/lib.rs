@@ -1,1 +1,147 @@
+//! palett's storage: one SQL code path over SQLite (embedded default) and
+//! PostgreSQL (scale-out), through sqlx's `Any` driver.
+//!
+//! The SQL in this crate is written once, in the dialect both databases
+//! share: `$1` placeholders (SQLite reads them as numbered parameters), ISO
+//! text dates, Unix-second integers for moments, 0/1 integers for flags and
+//! `RETURNING id`. The only per-backend pieces are the migration files
+//! (`migrations/{sqlite,postgres}/`, the same names) and how a connection and
+//! a write transaction begin, both in this file.
+//!
+//! Repositories are plain functions over `&mut AnyConnection`, so the caller
+//! (palett-app) decides the unit of work: it opens a [`Db::write`]
+//! transaction, calls several repositories and the audit log, and commits.
 
+pub mod audit;
+pub mod auth;
+pub mod migrate;
+pub mod org;
+pub mod participant;
+pub mod project;
+mod row;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+use std::str::FromStr;
+use std::time::Duration;
+
+pub use sqlx::{Any, AnyConnection, Transaction};
+
+/// Which database a [`Db`] talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique constraint refused the row; the constraint's name tells which.
+    #[error("unique constraint violated: {0}")]
+    Conflict(String),
+    /// The row was changed by someone else since it was read.
+    #[error("stale version")]
+    Stale,
+    /// A stored value did not parse (a bug or a hand-edited database).
+    #[error("corrupt value in column {0}")]
+    Corrupt(&'static str),
+    #[error("database url not supported: {0}")]
+    Url(String),
+    #[error(transparent)]
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for StoreError {
+    fn from(e: sqlx::Error) -> Self {
+        if let sqlx::Error::Database(db) = &e {
+            if db.is_unique_violation() {
+                let which = db
+                    .constraint()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| db.message().to_string());
+                return StoreError::Conflict(which);
+            }
+        }
+        StoreError::Database(e)
+    }
+}
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A connection pool to one palett database.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Db {
+    /// Connect to `url` (`sqlite://path?mode=rwc`, `postgres://...`).
+    pub async fn connect(url: &str) -> Result<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::Url(
+                url.split(':').next().unwrap_or_default().to_string(),
+            ));
+        };
+        let options = AnyConnectOptions::from_str(url)?;
+        let pool_options = AnyPoolOptions::new()
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .acquire_timeout(Duration::from_secs(10));
+        let pool = match backend {
+            Backend::Sqlite => {
+                pool_options
+                    .after_connect(|conn, _meta| {
+                        Box::pin(async move {
+                            // WAL for concurrent readers; FULL so a commit
+                            // survives power loss; foreign keys enforced.
+                            conn.execute(
+                                "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; \
+                                 PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                            )
+                            .await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(options)
+                    .await?
+            }
+            Backend::Postgres => pool_options.connect_with(options).await?,
+        };
+        Ok(Self { pool, backend })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A transaction that will write. On SQLite it takes the write lock at
+    /// once (`BEGIN IMMEDIATE`), so two writers queue instead of failing.
+    pub async fn write(&self) -> Result<Transaction<'static, Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// A connection for reads that need no transaction.
+    pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<Any>> {
+        Ok(self.pool.acquire().await?)
+    }
+
+    /// Whether the database answers.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("SELECT 1").execute(&self.pool).await.is_ok()
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}

@@ -1,0 +1,362 @@
+//! Users, role grants, sessions, personal access tokens and login attempts.
+//! Secrets are stored only as hashes: the caller passes hashes in.
+
+use crate::row::*;
+use crate::Result;
+use palett_domain::model::{RoleGrant, User};
+use palett_domain::policy::Role;
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+
+const USER_COLUMNS: &str =
+    "u.id, u.organisation_id, o.name AS organisation_name, u.email, u.display_name, u.active";
+
+fn user(r: &AnyRow) -> Result<User> {
+    Ok(User {
+        id: i64_(r, "id")?,
+        organisation_id: i64_(r, "organisation_id")?,
+        organisation_name: text(r, "organisation_name")?,
+        email: text(r, "email")?,
+        display_name: text(r, "display_name")?,
+        active: flag(r, "active")?,
+    })
+}
+
+pub async fn insert_user(
+    c: &mut AnyConnection,
+    organisation_id: i64,
+    email: &str,
+    display_name: &str,
+    password_hash: &str,
+    now: i64,
+) -> Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (organisation_id, email, display_name, password_hash, active, created_at) \
+         VALUES ($1, $2, $3, $4, 1, $5) RETURNING id",
+    )
+    .bind(organisation_id)
+    .bind(email)
+    .bind(display_name)
+    .bind(password_hash)
+    .bind(now)
+    .fetch_one(c)
+    .await?;
+    Ok(id)
+}
+
+pub async fn user_by_id(c: &mut AnyConnection, id: i64) -> Result<Option<User>> {
+    sqlx::query(&format!(
+        "SELECT {USER_COLUMNS} FROM users u JOIN organisations o ON o.id = u.organisation_id WHERE u.id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(c)
+    .await?
+    .as_ref()
+    .map(user)
+    .transpose()
+}
+
+/// A user and her password hash, for signing in.
+pub async fn credentials_by_email(
+    c: &mut AnyConnection,
+    email: &str,
+) -> Result<Option<(User, String)>> {
+    sqlx::query(&format!(
+        "SELECT {USER_COLUMNS}, u.password_hash FROM users u \
+         JOIN organisations o ON o.id = u.organisation_id WHERE u.email = $1"
+    ))
+    .bind(email)
+    .fetch_optional(c)
+    .await?
+    .map(|r| Ok((user(&r)?, text(&r, "password_hash")?)))
+    .transpose()
+}
+
+pub async fn set_password_hash(c: &mut AnyConnection, user_id: i64, hash: &str) -> Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+        .bind(hash)
+        .bind(user_id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_active(c: &mut AnyConnection, user_id: i64, active: bool) -> Result<()> {
+    sqlx::query("UPDATE users SET active = $1 WHERE id = $2")
+        .bind(i64::from(active))
+        .bind(user_id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Users who hold any role in the partnership, with their roles there.
+pub async fn users_of_partnership(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+) -> Result<Vec<(User, Vec<Role>)>> {
+    let rows = sqlx::query(&format!(
+        "SELECT {USER_COLUMNS}, g.role FROM users u \
+         JOIN organisations o ON o.id = u.organisation_id \
+         JOIN role_grants g ON g.user_id = u.id AND g.partnership_id = $1 \
+         ORDER BY u.display_name, u.id, g.role LIMIT 5000"
+    ))
+    .bind(partnership_id)
+    .fetch_all(c)
+    .await?;
+    let mut out: Vec<(User, Vec<Role>)> = Vec::new();
+    for r in &rows {
+        let u = user(r)?;
+        let role = vocab(r, "role", Role::parse)?;
+        match out.last_mut() {
+            Some((last, roles)) if last.id == u.id => roles.push(role),
+            _ => out.push((u, vec![role])),
+        }
+    }
+    Ok(out)
+}
+
+pub async fn grant(c: &mut AnyConnection, g: &RoleGrant) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO role_grants (user_id, partnership_id, role) VALUES ($1, $2, $3) \
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(g.user_id)
+    .bind(g.partnership_id)
+    .bind(g.role.as_str())
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn revoke_all(c: &mut AnyConnection, user_id: i64, partnership_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM role_grants WHERE user_id = $1 AND partnership_id = $2")
+        .bind(user_id)
+        .bind(partnership_id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// The partnerships a user holds roles in, with the roles, by partnership id.
+pub async fn roles_of(c: &mut AnyConnection, user_id: i64) -> Result<Vec<(i64, Role)>> {
+    sqlx::query("SELECT partnership_id, role FROM role_grants WHERE user_id = $1 ORDER BY partnership_id, role")
+        .bind(user_id)
+        .fetch_all(c)
+        .await?
+        .iter()
+        .map(|r| Ok((i64_(r, "partnership_id")?, vocab(r, "role", Role::parse)?)))
+        .collect()
+}
+
+/// A stored session, found by the hash of its cookie value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionRow {
+    pub user_id: i64,
+    pub partnership_id: i64,
+    pub csrf_token: String,
+    pub expires_at: i64,
+    pub last_seen_at: i64,
+}
+
+pub async fn insert_session(
+    c: &mut AnyConnection,
+    id_hash: &str,
+    s: &SessionRow,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO sessions (id_hash, user_id, partnership_id, csrf_token, created_at, last_seen_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(id_hash)
+    .bind(s.user_id)
+    .bind(s.partnership_id)
+    .bind(&s.csrf_token)
+    .bind(now)
+    .bind(s.last_seen_at)
+    .bind(s.expires_at)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn session(c: &mut AnyConnection, id_hash: &str) -> Result<Option<SessionRow>> {
+    sqlx::query(
+        "SELECT user_id, partnership_id, csrf_token, expires_at, last_seen_at FROM sessions WHERE id_hash = $1",
+    )
+    .bind(id_hash)
+    .fetch_optional(c)
+    .await?
+    .map(|r| {
+        Ok(SessionRow {
+            user_id: i64_(&r, "user_id")?,
+            partnership_id: i64_(&r, "partnership_id")?,
+            csrf_token: text(&r, "csrf_token")?,
+            expires_at: i64_(&r, "expires_at")?,
+            last_seen_at: i64_(&r, "last_seen_at")?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn touch_session(c: &mut AnyConnection, id_hash: &str, now: i64) -> Result<()> {
+    sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
+        .bind(now)
+        .bind(id_hash)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_session(c: &mut AnyConnection, id_hash: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(id_hash)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_sessions_of(c: &mut AnyConnection, user_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_expired_sessions(c: &mut AnyConnection, now: i64) -> Result<u64> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(c)
+        .await?
+        .rows_affected())
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TokenRow {
+    pub id: i64,
+    pub user_id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+fn token(r: &AnyRow) -> Result<TokenRow> {
+    Ok(TokenRow {
+        id: i64_(r, "id")?,
+        user_id: i64_(r, "user_id")?,
+        name: text(r, "name")?,
+        created_at: i64_(r, "created_at")?,
+        last_used_at: opt_i64(r, "last_used_at")?,
+        revoked_at: opt_i64(r, "revoked_at")?,
+    })
+}
+
+pub async fn insert_token(
+    c: &mut AnyConnection,
+    user_id: i64,
+    name: &str,
+    token_hash: &str,
+    now: i64,
+) -> Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(name)
+    .bind(token_hash)
+    .bind(now)
+    .fetch_one(c)
+    .await?;
+    Ok(id)
+}
+
+pub async fn token_by_hash(c: &mut AnyConnection, token_hash: &str) -> Result<Option<TokenRow>> {
+    sqlx::query(
+        "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE token_hash = $1",
+    )
+    .bind(token_hash)
+    .fetch_optional(c)
+    .await?
+    .as_ref()
+    .map(token)
+    .transpose()
+}
+
+pub async fn tokens_of(c: &mut AnyConnection, user_id: i64) -> Result<Vec<TokenRow>> {
+    sqlx::query(
+        "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens \
+         WHERE user_id = $1 ORDER BY id DESC LIMIT 200",
+    )
+    .bind(user_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(token)
+    .collect()
+}
+
+pub async fn touch_token(c: &mut AnyConnection, id: i64, now: i64) -> Result<()> {
+    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn revoke_token(c: &mut AnyConnection, user_id: i64, id: i64, now: i64) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(user_id)
+    .execute(c)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+pub async fn record_login_attempt(
+    c: &mut AnyConnection,
+    email: &str,
+    ip: &str,
+    success: bool,
+    now: i64,
+) -> Result<()> {
+    sqlx::query("INSERT INTO login_attempts (email, ip, at, success) VALUES ($1, $2, $3, $4)")
+        .bind(email)
+        .bind(ip)
+        .bind(now)
+        .bind(i64::from(success))
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Failed attempts since `since` for the account and for the address.
+pub async fn recent_failures(
+    c: &mut AnyConnection,
+    email: &str,
+    ip: &str,
+    since: i64,
+) -> Result<(i64, i64)> {
+    let by_email: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND at >= $2 AND success = 0",
+    )
+    .bind(email)
+    .bind(since)
+    .fetch_one(&mut *c)
+    .await?;
+    let by_ip: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM login_attempts WHERE ip = $1 AND at >= $2 AND success = 0",
+    )
+    .bind(ip)
+    .bind(since)
+    .fetch_one(&mut *c)
+    .await?;
+    Ok((by_email, by_ip))
+}

@@ -1,0 +1,67 @@
+//! Embedded, append-only migrations, one file per version and backend with
+//! the same name in `migrations/sqlite/` and `migrations/postgres/`.
+//! Each runs in its own transaction and is recorded in `schema_migrations`.
+
+use crate::{Backend, Db, Result};
+use sqlx::Row;
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+}];
+
+/// The newest schema version this build knows.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+/// Apply every migration not yet applied; returns the versions applied now.
+pub async fn run(db: &Db) -> Result<Vec<i64>> {
+    let mut conn = db.read().await?;
+    sqlx::raw_sql(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (\
+         version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+    )
+    .execute(&mut *conn)
+    .await?;
+    drop(conn);
+    let mut applied = Vec::new();
+    for m in MIGRATIONS {
+        let mut tx = db.write().await?;
+        let done = sqlx::query("SELECT version FROM schema_migrations WHERE version = $1")
+            .bind(m.version)
+            .fetch_optional(&mut *tx)
+            .await?
+            .map(|r| r.try_get::<i64, _>("version"))
+            .transpose()?;
+        if done.is_some() {
+            continue;
+        }
+        let sql = match db.backend() {
+            Backend::Sqlite => m.sqlite,
+            Backend::Postgres => m.postgres,
+        };
+        sqlx::raw_sql(sql).execute(&mut *tx).await?;
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, name, applied_at) \
+             VALUES ($1, $2, CAST(CURRENT_TIMESTAMP AS TEXT))",
+        )
+        .bind(m.version)
+        .bind(m.name)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        tracing::info!(version = m.version, name = m.name, "migration applied");
+        applied.push(m.version);
+    }
+    Ok(applied)
+}

@@ -1,0 +1,482 @@
+//! Participants, their caseworkers and projects, and their status history.
+//! Every list and count takes the caller's [`ParticipantScope`], so no query
+//! can forget the access rules.
+
+use crate::row::*;
+use crate::{Result, StoreError};
+use jiff::civil::Date;
+use palett_domain::lifecycle::{ExitOutcome, LifecycleState, Status, TransitionKind};
+use palett_domain::model::{Participant, ParticipantProfile, StatusEvent};
+use palett_domain::policy::{ParticipantScope, Relation};
+use palett_domain::values::{EducationLevel, Gender, IdentityKind, ReferralSource, SwedishLevel};
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+
+const COLUMNS: &str = "p.id, p.partnership_id, p.given_name, p.family_name, p.identity_kind, \
+    p.identity_number, p.birth_date, p.gender, p.country_of_birth, p.arrival_year, p.languages, \
+    p.interpreter_needed, p.phone, p.email, p.address, p.education_level, p.swedish_level, \
+    p.referral_source, p.responsible_organisation_id, o.name AS responsible_organisation_name, \
+    p.status, p.referred_on, p.intake_date, p.exit_date, p.exit_outcome, p.last_change_on, p.version";
+
+fn participant(r: &AnyRow) -> Result<Participant> {
+    Ok(Participant {
+        id: i64_(r, "id")?,
+        partnership_id: i64_(r, "partnership_id")?,
+        given_name: text(r, "given_name")?,
+        family_name: text(r, "family_name")?,
+        identity_kind: vocab(r, "identity_kind", IdentityKind::parse)?,
+        identity_number: opt_text(r, "identity_number")?,
+        birth_date: date(r, "birth_date")?,
+        gender: vocab(r, "gender", Gender::parse)?,
+        country_of_birth: opt_text(r, "country_of_birth")?,
+        arrival_year: opt_i64(r, "arrival_year")?
+            .map(|y| i16::try_from(y).map_err(|_| StoreError::Corrupt("arrival_year")))
+            .transpose()?,
+        languages: text(r, "languages")?
+            .split('\n')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        interpreter_needed: flag(r, "interpreter_needed")?,
+        phone: opt_text(r, "phone")?,
+        email: opt_text(r, "email")?,
+        address: opt_text(r, "address")?,
+        education_level: vocab(r, "education_level", EducationLevel::parse)?,
+        swedish_level: vocab(r, "swedish_level", SwedishLevel::parse)?,
+        referral_source: vocab(r, "referral_source", ReferralSource::parse)?,
+        responsible_organisation_id: i64_(r, "responsible_organisation_id")?,
+        responsible_organisation_name: text(r, "responsible_organisation_name")?,
+        status: vocab(r, "status", Status::parse)?,
+        referred_on: date(r, "referred_on")?,
+        intake_date: opt_date(r, "intake_date")?,
+        exit_date: opt_date(r, "exit_date")?,
+        exit_outcome: opt_vocab(r, "exit_outcome", ExitOutcome::parse)?,
+        last_change_on: date(r, "last_change_on")?,
+        version: i64_(r, "version")?,
+    })
+}
+
+fn search_name(given: &str, family: &str) -> String {
+    format!("{given} {family}").to_lowercase()
+}
+
+/// Insert a new participant with her lifecycle state; returns her id.
+pub async fn insert(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    p: &ParticipantProfile,
+    state: &LifecycleState,
+    now: i64,
+) -> Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO participants (partnership_id, given_name, family_name, search_name, identity_kind, \
+         identity_number, birth_date, gender, country_of_birth, arrival_year, languages, interpreter_needed, \
+         phone, email, address, education_level, swedish_level, referral_source, responsible_organisation_id, \
+         status, referred_on, intake_date, exit_date, exit_outcome, last_change_on, version, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
+         $20, $21, $22, $23, $24, $25, 1, $26, $26) RETURNING id",
+    )
+    .bind(partnership_id)
+    .bind(&p.given_name)
+    .bind(&p.family_name)
+    .bind(search_name(&p.given_name, &p.family_name))
+    .bind(p.identity_kind.as_str())
+    .bind(p.identity_number.as_deref())
+    .bind(p.birth_date.to_string())
+    .bind(p.gender.as_str())
+    .bind(p.country_of_birth.as_deref())
+    .bind(p.arrival_year.map(i64::from))
+    .bind(p.languages.join("\n"))
+    .bind(i64::from(p.interpreter_needed))
+    .bind(p.phone.as_deref())
+    .bind(p.email.as_deref())
+    .bind(p.address.as_deref())
+    .bind(p.education_level.as_str())
+    .bind(p.swedish_level.as_str())
+    .bind(p.referral_source.as_str())
+    .bind(p.responsible_organisation_id)
+    .bind(state.status.as_str())
+    .bind(state.referred_on.to_string())
+    .bind(state.intake_date.map(|d| d.to_string()))
+    .bind(state.exit_date.map(|d| d.to_string()))
+    .bind(state.exit_outcome.map(|o| o.as_str()))
+    .bind(state.last_change_on.to_string())
+    .bind(now)
+    .fetch_one(&mut *c)
+    .await?;
+    set_links(c, id, &p.caseworker_ids, &p.project_ids).await?;
+    Ok(id)
+}
+
+/// Replace the profile fields, if the stored version is still `version`.
+pub async fn update_profile(
+    c: &mut AnyConnection,
+    id: i64,
+    version: i64,
+    p: &ParticipantProfile,
+    now: i64,
+) -> Result<()> {
+    let n = sqlx::query(
+        "UPDATE participants SET given_name = $1, family_name = $2, search_name = $3, identity_kind = $4, \
+         identity_number = $5, birth_date = $6, gender = $7, country_of_birth = $8, arrival_year = $9, \
+         languages = $10, interpreter_needed = $11, phone = $12, email = $13, address = $14, \
+         education_level = $15, swedish_level = $16, referral_source = $17, responsible_organisation_id = $18, \
+         referred_on = $19, version = version + 1, updated_at = $20 WHERE id = $21 AND version = $22",
+    )
+    .bind(&p.given_name)
+    .bind(&p.family_name)
+    .bind(search_name(&p.given_name, &p.family_name))
+    .bind(p.identity_kind.as_str())
+    .bind(p.identity_number.as_deref())
+    .bind(p.birth_date.to_string())
+    .bind(p.gender.as_str())
+    .bind(p.country_of_birth.as_deref())
+    .bind(p.arrival_year.map(i64::from))
+    .bind(p.languages.join("\n"))
+    .bind(i64::from(p.interpreter_needed))
+    .bind(p.phone.as_deref())
+    .bind(p.email.as_deref())
+    .bind(p.address.as_deref())
+    .bind(p.education_level.as_str())
+    .bind(p.swedish_level.as_str())
+    .bind(p.referral_source.as_str())
+    .bind(p.responsible_organisation_id)
+    .bind(p.referred_on.to_string())
+    .bind(now)
+    .bind(id)
+    .bind(version)
+    .execute(&mut *c)
+    .await?
+    .rows_affected();
+    if n != 1 {
+        return Err(StoreError::Stale);
+    }
+    sqlx::query("DELETE FROM participant_caseworkers WHERE participant_id = $1")
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    sqlx::query("DELETE FROM participant_projects WHERE participant_id = $1")
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    set_links(c, id, &p.caseworker_ids, &p.project_ids).await
+}
+
+async fn set_links(c: &mut AnyConnection, id: i64, caseworkers: &[i64], projects: &[i64]) -> Result<()> {
+    for u in caseworkers {
+        sqlx::query("INSERT INTO participant_caseworkers (participant_id, user_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(u)
+            .execute(&mut *c)
+            .await?;
+    }
+    for pr in projects {
+        sqlx::query("INSERT INTO participant_projects (participant_id, project_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(pr)
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Store a lifecycle change, if the stored version is still `version`.
+pub async fn update_state(
+    c: &mut AnyConnection,
+    id: i64,
+    version: i64,
+    s: &LifecycleState,
+    now: i64,
+) -> Result<()> {
+    let n = sqlx::query(
+        "UPDATE participants SET status = $1, intake_date = $2, exit_date = $3, exit_outcome = $4, \
+         last_change_on = $5, version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8",
+    )
+    .bind(s.status.as_str())
+    .bind(s.intake_date.map(|d| d.to_string()))
+    .bind(s.exit_date.map(|d| d.to_string()))
+    .bind(s.exit_outcome.map(|o| o.as_str()))
+    .bind(s.last_change_on.to_string())
+    .bind(now)
+    .bind(id)
+    .bind(version)
+    .execute(c)
+    .await?
+    .rows_affected();
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Stale)
+    }
+}
+
+/// A participant and the caller's relation to her (`None`: no such id).
+pub async fn by_id_with_relation(
+    c: &mut AnyConnection,
+    id: i64,
+    actor_partnership_id: i64,
+    actor_organisation_id: i64,
+    actor_user_id: i64,
+) -> Result<Option<(Participant, Relation)>> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS}, \
+         (SELECT COUNT(*) FROM participant_caseworkers pc WHERE pc.participant_id = p.id AND pc.user_id = $2) AS assigned \
+         FROM participants p JOIN organisations o ON o.id = p.responsible_organisation_id WHERE p.id = $1"
+    ))
+    .bind(id)
+    .bind(actor_user_id)
+    .fetch_optional(c)
+    .await?;
+    row.map(|r| {
+        let p = participant(&r)?;
+        let rel = Relation {
+            same_partnership: p.partnership_id == actor_partnership_id,
+            own_organisation_responsible: p.responsible_organisation_id == actor_organisation_id,
+            assigned_to_actor: i64_(&r, "assigned")? > 0,
+        };
+        Ok((p, rel))
+    })
+    .transpose()
+}
+
+/// Ids and names of a participant's assigned caseworkers.
+pub async fn caseworkers(c: &mut AnyConnection, id: i64) -> Result<Vec<(i64, String, String)>> {
+    sqlx::query(
+        "SELECT u.id, u.display_name, o.name FROM participant_caseworkers pc \
+         JOIN users u ON u.id = pc.user_id JOIN organisations o ON o.id = u.organisation_id \
+         WHERE pc.participant_id = $1 ORDER BY u.display_name",
+    )
+    .bind(id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| Ok((i64_(r, "id")?, text(r, "display_name")?, text(r, "name")?)))
+    .collect()
+}
+
+/// Ids and names of the projects a participant takes part in.
+pub async fn projects(c: &mut AnyConnection, id: i64) -> Result<Vec<(i64, String)>> {
+    sqlx::query(
+        "SELECT pr.id, pr.name FROM participant_projects pp JOIN projects pr ON pr.id = pp.project_id \
+         WHERE pp.participant_id = $1 ORDER BY pr.start_date",
+    )
+    .bind(id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| Ok((i64_(r, "id")?, text(r, "name")?)))
+    .collect()
+}
+
+pub struct NewEvent<'a> {
+    pub participant_id: i64,
+    pub kind: TransitionKind,
+    pub from_status: Option<Status>,
+    pub to_status: Status,
+    pub on_date: Date,
+    pub reason: Option<&'a str>,
+    pub exit_outcome: Option<ExitOutcome>,
+    pub actor_user_id: Option<i64>,
+}
+
+pub async fn insert_event(c: &mut AnyConnection, e: &NewEvent<'_>, now: i64) -> Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO status_events (participant_id, kind, from_status, to_status, on_date, reason, \
+         exit_outcome, actor_user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+    )
+    .bind(e.participant_id)
+    .bind(e.kind.as_str())
+    .bind(e.from_status.map(|s| s.as_str()))
+    .bind(e.to_status.as_str())
+    .bind(e.on_date.to_string())
+    .bind(e.reason)
+    .bind(e.exit_outcome.map(|o| o.as_str()))
+    .bind(e.actor_user_id)
+    .bind(now)
+    .fetch_one(c)
+    .await?;
+    Ok(id)
+}
+
+pub async fn events(c: &mut AnyConnection, participant_id: i64) -> Result<Vec<StatusEvent>> {
+    sqlx::query(
+        "SELECT e.id, e.participant_id, e.kind, e.from_status, e.to_status, e.on_date, e.reason, \
+         e.exit_outcome, COALESCE(u.display_name, '') AS actor_name, e.at FROM status_events e \
+         LEFT JOIN users u ON u.id = e.actor_user_id WHERE e.participant_id = $1 ORDER BY e.id LIMIT 1000",
+    )
+    .bind(participant_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(StatusEvent {
+            id: i64_(r, "id")?,
+            participant_id: i64_(r, "participant_id")?,
+            kind: vocab(r, "kind", TransitionKind::parse)?,
+            from_status: opt_vocab(r, "from_status", Status::parse)?,
+            to_status: vocab(r, "to_status", Status::parse)?,
+            on_date: date(r, "on_date")?,
+            reason: opt_text(r, "reason")?,
+            exit_outcome: opt_vocab(r, "exit_outcome", ExitOutcome::parse)?,
+            actor_name: text(r, "actor_name")?,
+            at: moment(r, "at")?,
+        })
+    })
+    .collect()
+}
+
+/// Filters of the participant list; all optional.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Matches anywhere in "given family", case-insensitively.
+    pub name: Option<String>,
+    pub status: Option<Status>,
+    pub organisation_id: Option<i64>,
+    pub project_id: Option<i64>,
+    pub caseworker_id: Option<i64>,
+}
+
+/// One line of the participant list: what a list needs, no more.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListItem {
+    pub id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub birth_year: i16,
+    pub status: Status,
+    pub responsible_organisation_name: String,
+    pub intake_date: Option<Date>,
+    pub exit_date: Option<Date>,
+}
+
+struct Sql {
+    clauses: Vec<String>,
+    args: Vec<Arg>,
+}
+
+enum Arg {
+    Int(i64),
+    Text(String),
+}
+
+impl Sql {
+    fn push(&mut self, clause: impl FnOnce(usize) -> String, arg: Arg) {
+        self.args.push(arg);
+        let n = self.args.len();
+        self.clauses.push(clause(n));
+    }
+}
+
+/// The WHERE clause for a scope and filter; the caller's scope first.
+fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
+    let mut s = Sql {
+        clauses: Vec::new(),
+        args: Vec::new(),
+    };
+    match scope {
+        ParticipantScope::Nothing => return None,
+        ParticipantScope::Partnership { partnership_id } => {
+            s.push(|n| format!("p.partnership_id = ${n}"), Arg::Int(partnership_id));
+        }
+        ParticipantScope::OrganisationOrAssigned {
+            partnership_id,
+            organisation_id,
+            user_id,
+        } => {
+            s.push(|n| format!("p.partnership_id = ${n}"), Arg::Int(partnership_id));
+            s.args.push(Arg::Int(organisation_id));
+            s.args.push(Arg::Int(user_id));
+            let (o, u) = (s.args.len() - 1, s.args.len());
+            s.clauses.push(format!(
+                "(p.responsible_organisation_id = ${o} OR EXISTS (SELECT 1 FROM participant_caseworkers sc \
+                 WHERE sc.participant_id = p.id AND sc.user_id = ${u}))"
+            ));
+        }
+    }
+    if let Some(name) = f.name.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        s.push(
+            |n| format!("p.search_name LIKE ${n} ESCAPE '\\'"),
+            Arg::Text(like_contains(&name.to_lowercase())),
+        );
+    }
+    if let Some(st) = f.status {
+        s.push(|n| format!("p.status = ${n}"), Arg::Text(st.as_str().into()));
+    }
+    if let Some(o) = f.organisation_id {
+        s.push(|n| format!("p.responsible_organisation_id = ${n}"), Arg::Int(o));
+    }
+    if let Some(pr) = f.project_id {
+        s.push(
+            |n| format!("EXISTS (SELECT 1 FROM participant_projects fp WHERE fp.participant_id = p.id AND fp.project_id = ${n})"),
+            Arg::Int(pr),
+        );
+    }
+    if let Some(u) = f.caseworker_id {
+        s.push(
+            |n| format!("EXISTS (SELECT 1 FROM participant_caseworkers fc WHERE fc.participant_id = p.id AND fc.user_id = ${n})"),
+            Arg::Int(u),
+        );
+    }
+    Some(s)
+}
+
+fn bind_all<'q>(
+    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    args: &'q [Arg],
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    for a in args {
+        q = match a {
+            Arg::Int(i) => q.bind(*i),
+            Arg::Text(t) => q.bind(t.as_str()),
+        };
+    }
+    q
+}
+
+/// One page of participants within the scope, and the total that match.
+pub async fn list(
+    c: &mut AnyConnection,
+    scope: ParticipantScope,
+    f: &Filter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<ListItem>, i64)> {
+    let Some(w) = where_clause(scope, f) else {
+        return Ok((Vec::new(), 0));
+    };
+    let cond = w.clauses.join(" AND ");
+    let total: i64 = {
+        let sql = format!("SELECT COUNT(*) AS n FROM participants p WHERE {cond}");
+        let row = bind_all(sqlx::query(&sql), &w.args).fetch_one(&mut *c).await?;
+        i64_(&row, "n")?
+    };
+    let n = w.args.len();
+    let sql = format!(
+        "SELECT p.id, p.given_name, p.family_name, p.birth_date, p.status, o.name AS org_name, \
+         p.intake_date, p.exit_date FROM participants p JOIN organisations o ON o.id = p.responsible_organisation_id \
+         WHERE {cond} ORDER BY p.family_name, p.given_name, p.id LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    );
+    let rows = bind_all(sqlx::query(&sql), &w.args)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *c)
+        .await?;
+    let items = rows
+        .iter()
+        .map(|r| {
+            Ok(ListItem {
+                id: i64_(r, "id")?,
+                given_name: text(r, "given_name")?,
+                family_name: text(r, "family_name")?,
+                birth_year: date(r, "birth_date")?.year(),
+                status: vocab(r, "status", Status::parse)?,
+                responsible_organisation_name: text(r, "org_name")?,
+                intake_date: opt_date(r, "intake_date")?,
+                exit_date: opt_date(r, "exit_date")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok((items, total))
+}
