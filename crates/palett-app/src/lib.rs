@@ -1,1 +1,136 @@
+//! palett's use cases. Every operation takes the caller's [`Ctx`], asks the
+//! policy (`palett_domain::policy`) whether she may, validates the input,
+//! writes through palett-store and appends the audit row, all in one
+//! transaction. HTML handlers, the JSON API and the CLI all call this crate;
+//! none of them talks to the store directly.
 
+pub mod admin;
+pub mod audit;
+pub mod auth;
+pub mod clock;
+pub mod demo;
+pub mod participants;
+pub mod projects;
+mod secret;
+
+use clock::Clock;
+use palett_domain::policy::Actor;
+use palett_domain::FieldErrors;
+use palett_store::{Db, StoreError};
+use std::sync::Arc;
+
+pub use palett_store::Backend;
+
+/// Who is calling, from where.
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    pub actor: Actor,
+    /// The caller's network address, for the audit log.
+    pub ip: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// Input did not parse; one entry per field.
+    #[error(transparent)]
+    Invalid(#[from] FieldErrors),
+    /// No such thing, or one the caller may not see: the two look alike.
+    #[error("not found")]
+    NotFound,
+    /// The caller may not do this (and may know that the thing exists).
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not signed in")]
+    Unauthenticated,
+    /// Too many failed sign-ins; try again later.
+    #[error("throttled")]
+    Throttled,
+    /// Someone else changed the record since it was read.
+    #[error("stale")]
+    Stale,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Stale => AppError::Stale,
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(e: sqlx::Error) -> Self {
+        StoreError::from(e).into()
+    }
+}
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+/// Settings that shape behaviour.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// A session ends this long after sign-in.
+    pub session_absolute_secs: i64,
+    /// A session ends after this long without use.
+    pub session_idle_secs: i64,
+    /// Failed sign-ins per account within the window before refusing.
+    pub max_failures_per_account: i64,
+    /// Failed sign-ins per address within the window before refusing.
+    pub max_failures_per_address: i64,
+    pub throttle_window_secs: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            session_absolute_secs: 12 * 3600,
+            session_idle_secs: 30 * 60,
+            max_failures_per_account: 5,
+            max_failures_per_address: 30,
+            throttle_window_secs: 15 * 60,
+        }
+    }
+}
+
+/// The application: a database, a clock and settings.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub clock: Arc<dyn Clock>,
+    pub config: Config,
+}
+
+impl App {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, config: Config) -> Self {
+        Self { db, clock, config }
+    }
+
+    /// Connect, migrate and return an app on the system clock.
+    pub async fn open(url: &str) -> Result<Self> {
+        let db = Db::connect(url).await?;
+        palett_store::migrate::run(&db).await?;
+        Ok(Self::new(db, Arc::new(clock::SystemClock), Config::default()))
+    }
+
+    pub fn now(&self) -> i64 {
+        self.clock.now().as_second()
+    }
+
+    pub fn today(&self) -> jiff::civil::Date {
+        self.clock.today()
+    }
+}
+
+/// Filter and row types the callers of this crate pass and receive.
+pub mod filters {
+    pub use palett_store::audit::{Entry as AuditEntry, Filter as AuditFilter};
+    pub use palett_store::participant::{Filter as ParticipantFilter, ListItem};
+}
+
+/// The newest database schema version this build knows.
+pub fn schema_version() -> i64 {
+    palett_store::migrate::latest_version()
+}

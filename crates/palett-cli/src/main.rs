@@ -1,1 +1,227 @@
-fn main() {}
+//! The one `palett` binary. Every subcommand calls palett-app; none talks
+//! to the database directly.
+
+use clap::{Parser, Subcommand};
+use palett_app::demo::{DEMO_PASSWORD, DEMO_USERS};
+use palett_app::App;
+use palett_domain::policy::Role;
+use palett_web::AppState;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "palett", version, about = "palett – cross-sector partnerships towards work or studies")]
+struct Cli {
+    /// Database URL: sqlite://PATH?mode=rwc or postgres://USER@HOST/DB.
+    /// Default: SQLite in the data directory.
+    #[arg(long, env = "PALETT_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    /// Directory for the embedded SQLite database.
+    #[arg(long, env = "PALETT_DATA_DIR", default_value = "palett-data", global = true)]
+    data_dir: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web UI and the JSON API (migrates first).
+    Serve(ServeArgs),
+    /// Create the database if empty, seed the demo partnership, print the
+    /// demo logins and serve.
+    Demo(ServeArgs),
+    /// Apply database migrations.
+    Migrate,
+    /// Seed the demo partnership into an empty database.
+    SeedDemo,
+    /// Personal access tokens for the JSON API.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// User accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "PALETT_LISTEN", default_value = "127.0.0.1:8080")]
+    listen: String,
+    /// Mark cookies Secure (set this when palett is served over HTTPS).
+    #[arg(long, env = "PALETT_SECURE_COOKIES")]
+    secure_cookies: bool,
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create a token for a user; prints it once (only its hash is stored).
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user in an organisation that is a member of the partnership.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+        /// Read from PALETT_NEW_PASSWORD so it stays out of shell history.
+        #[arg(long, env = "PALETT_NEW_PASSWORD", hide_env_values = true)]
+        password: String,
+        #[arg(long)]
+        organisation_id: i64,
+        #[arg(long)]
+        partnership_id: i64,
+        /// administrator, coordinator, caseworker or evaluator (repeatable).
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+    },
+}
+
+fn database_url(cli: &Cli) -> Result<String, String> {
+    if let Some(u) = &cli.database_url {
+        return Ok(u.clone());
+    }
+    std::fs::create_dir_all(&cli.data_dir)
+        .map_err(|e| format!("cannot create {}: {e}", cli.data_dir.display()))?;
+    Ok(format!("sqlite://{}?mode=rwc", cli.data_dir.join("palett.db").display()))
+}
+
+fn describe(url: &str) -> String {
+    // Never print a password that may be in the URL.
+    match url.split_once('@') {
+        Some((scheme_user, host)) if url.starts_with("postgres") => {
+            let scheme = scheme_user.split("://").next().unwrap_or("postgres");
+            format!("{scheme}://…@{host}")
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn open(cli: &Cli) -> Result<App, String> {
+    let url = database_url(cli)?;
+    App::open(&url)
+        .await
+        .map_err(|e| format!("cannot open the database {}: {e}", describe(&url)))
+}
+
+async fn serve(app: App, args: &ServeArgs) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind(&args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    println!("palett serves on http://{}", args.listen);
+    let state = AppState {
+        app,
+        secure_cookies: args.secure_cookies,
+    };
+    palett_web::serve(state, listener)
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}
+
+fn print_logins(listen: &str) {
+    println!();
+    println!("Demo: IOP Kvinna i Botkyrka (synthetic data) at http://{listen}");
+    println!("Every demo account has the password: {DEMO_PASSWORD}");
+    for (email, name, _, roles) in DEMO_USERS {
+        let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
+        println!("  {email:<42} {name:<20} {}", roles.join(", "));
+    }
+    println!();
+}
+
+async fn run(cli: Cli) -> Result<(), String> {
+    match &cli.command {
+        Command::Serve(args) => serve(open(&cli).await?, args).await,
+        Command::Demo(args) => {
+            let app = open(&cli).await?;
+            let seeded = app.seed_demo().await.map_err(|e| format!("seeding failed: {e}"))?;
+            if !seeded {
+                println!("The database already holds data; the demo was not seeded again.");
+            }
+            print_logins(&args.listen);
+            serve(app, args).await
+        }
+        Command::Migrate => {
+            let url = database_url(&cli)?;
+            let app = App::open(&url).await.map_err(|e| format!("migration failed: {e}"))?;
+            println!("{} is at schema version {}", describe(&url), palett_store_version());
+            app.db.close().await;
+            Ok(())
+        }
+        Command::SeedDemo => {
+            let app = open(&cli).await?;
+            if app.seed_demo().await.map_err(|e| format!("seeding failed: {e}"))? {
+                println!("Demo seeded.");
+                print_logins("127.0.0.1:8080");
+            } else {
+                println!("The database already holds data; nothing seeded.");
+            }
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Create { email, name } } => {
+            let app = open(&cli).await?;
+            let secret = app
+                .create_token_for_email(email, name)
+                .await
+                .map_err(|e| format!("cannot create a token: {e}"))?;
+            println!("{secret}");
+            Ok(())
+        }
+        Command::User {
+            command: UserCommand::Create { email, name, password, organisation_id, partnership_id, roles },
+        } => {
+            let roles = roles
+                .iter()
+                .map(|r| Role::parse(r).ok_or_else(|| format!("unknown role: {r}")))
+                .collect::<Result<Vec<_>, _>>()?;
+            let app = open(&cli).await?;
+            let id = app
+                .create_user_cli(email, name, password, *organisation_id, *partnership_id, &roles)
+                .await
+                .map_err(|e| format!("cannot create the user: {e}"))?;
+            println!("user {id} created");
+            Ok(())
+        }
+    }
+}
+
+fn palett_store_version() -> i64 {
+    palett_app::schema_version()
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("PALETT_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_target(false)
+        .init();
+    let cli = Cli::parse();
+    let rt = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("palett: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("palett: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+

@@ -1,1 +1,119 @@
+//! palett's HTTP layer: the only crate that knows HTTP, HTML and JSON.
+//! [`router`] lists every route in one place.
 
+pub mod api;
+pub mod caller;
+pub mod error;
+pub mod forms;
+pub mod i18n;
+pub mod pages;
+pub mod views;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{middleware, Router};
+use palett_app::App;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    /// Mark cookies Secure (set when served over TLS, directly or behind a proxy).
+    pub secure_cookies: bool,
+}
+
+const STYLE: &str = include_str!("../static/style.css");
+const HTMX: &str = include_str!("../static/htmx.min.js");
+
+async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
+    let (body, ty) = match name.as_str() {
+        "style.css" => (STYLE, "text/css; charset=utf-8"),
+        "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    (
+        [(header::CONTENT_TYPE, ty), (header::CACHE_CONTROL, "public, max-age=3600")],
+        body,
+    )
+        .into_response()
+}
+
+async fn healthz(axum::extract::State(s): axum::extract::State<AppState>) -> Response {
+    if s.app.db.ping().await {
+        (StatusCode::OK, "ok").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+    }
+}
+
+/// Security headers on every response; pages are never cached (they show
+/// personal data).
+async fn headers(req: axum::extract::Request, next: middleware::Next) -> Response {
+    let is_static = req.uri().path().starts_with("/static/");
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'"),
+    );
+    if !is_static && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}
+
+/// Every route of palett.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/openapi.json", get(api::openapi))
+        .route("/me", get(api::me))
+        .route("/projects", get(api::projects))
+        .route("/projects/{id}/summary", get(api::project_summary))
+        .route("/participants", get(api::participants).post(api::create_participant))
+        .route("/participants/{id}", get(api::participant).patch(api::update_participant))
+        .route("/participants/{id}/intake", post(api::intake))
+        .route("/participants/{id}/exit", post(api::exit))
+        .route("/participants/{id}/transitions", post(api::transition));
+    Router::new()
+        .route("/", get(pages::start))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/lang/{code}", get(pages::set_lang))
+        .route("/participants", get(pages::participants))
+        .route("/participants/new", get(pages::intake_form).post(pages::intake))
+        .route("/participants/{id}", get(pages::participant))
+        .route("/participants/{id}/edit", get(pages::edit_form).post(pages::edit))
+        .route("/participants/{id}/status/{kind}", get(pages::transition_form).post(pages::transition))
+        .route("/partners", get(pages::partners))
+        .route("/projects", get(pages::projects))
+        .route("/projects/new", get(pages::project_form).post(pages::project_create))
+        .route("/audit", get(pages::audit))
+        .route("/admin/users", get(pages::users))
+        .route("/admin/users/new", get(pages::user_form).post(pages::user_create))
+        .route("/admin/users/{id}/roles", get(pages::roles_form).post(pages::roles_update))
+        .route("/admin/organisations/new", get(pages::org_form).post(pages::org_create))
+        .route("/tokens", get(pages::tokens).post(pages::token_create))
+        .route("/tokens/{id}/revoke", post(pages::token_revoke))
+        .nest("/api/v1", api)
+        .fallback(pages::not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), caller::resolve))
+        .route("/healthz", get(healthz))
+        .route("/static/{name}", get(static_file))
+        .layer(DefaultBodyLimit::max(caller::BODY_LIMIT))
+        .layer(middleware::from_fn(headers))
+        .with_state(state)
+}
+
+/// Serve until Ctrl-C.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}

@@ -1,0 +1,224 @@
+//! Administration: organisations, memberships, users and their roles.
+
+use crate::audit::{record, Action};
+use crate::projects::long_text;
+use crate::secret::hash_password_async;
+use crate::{App, AppError, Ctx, Result};
+use palett_domain::model::{Organisation, RoleGrant, User};
+use palett_domain::policy::Role;
+use palett_domain::values::{
+    parse_choice, parse_new_password, parse_optional_date, required_text, Email,
+    OrgNumber, OrganisationKind, Period,
+};
+use palett_domain::FieldErrors;
+use palett_store::{auth, org, StoreError};
+
+#[derive(Clone, Debug, Default)]
+pub struct UserInput {
+    pub email: String,
+    pub display_name: String,
+    pub password: String,
+    pub organisation_id: String,
+    pub roles: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct OrganisationInput {
+    pub name: String,
+    pub kind: String,
+    pub org_number: String,
+    /// Join the caller's partnership from this date (empty: do not join).
+    pub joined_on: String,
+    pub left_on: String,
+    /// One responsibility area per line.
+    pub responsibility_areas: String,
+}
+
+fn parse_roles(v: &[String]) -> Result<Vec<Role>, &'static str> {
+    let mut out = Vec::new();
+    for s in v.iter().filter(|s| !s.trim().is_empty()) {
+        let r = Role::parse(s.trim()).ok_or("error-choice")?;
+        if !out.contains(&r) {
+            out.push(r);
+        }
+    }
+    Ok(out)
+}
+
+impl App {
+    pub async fn organisations(&self, ctx: &Ctx) -> Result<Vec<Organisation>> {
+        if !ctx.actor.can_administer() {
+            return Err(AppError::Forbidden);
+        }
+        let mut c = self.db.read().await?;
+        Ok(org::list_organisations(&mut c).await?)
+    }
+
+    /// Create an organisation and, when a join date is given, its membership
+    /// of the caller's partnership.
+    pub async fn create_organisation(&self, ctx: &Ctx, input: &OrganisationInput) -> Result<i64> {
+        if !ctx.actor.can_administer() {
+            return Err(AppError::Forbidden);
+        }
+        let mut e = FieldErrors::new();
+        let name = e.take("name", required_text(&input.name, 200));
+        let kind = e.take("kind", parse_choice(&input.kind, OrganisationKind::parse));
+        let number = e.take(
+            "org_number",
+            if input.org_number.trim().is_empty() {
+                Ok(None)
+            } else {
+                OrgNumber::parse(&input.org_number).map(Some)
+            },
+        );
+        let joined = e.take("joined_on", parse_optional_date(&input.joined_on));
+        let left = e.take("left_on", parse_optional_date(&input.left_on));
+        let areas = e.take("responsibility_areas", long_text(&input.responsibility_areas));
+        if let (Some(Some(j)), Some(l)) = (joined, left) {
+            if Period::new(j, l).is_err() {
+                e.push("left_on", "error-period");
+            }
+        }
+        if matches!((joined, left), (Some(None), Some(Some(_)))) {
+            e.push("joined_on", "error-required");
+        }
+        let (Some(name), Some(kind), Some(number), Some(joined), Some(left), Some(areas)) =
+            (name, kind, number, joined, left, areas)
+        else {
+            return Err(e.into());
+        };
+        e.into_result()?;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let id = org::insert_organisation(&mut tx, &name, kind, number.as_ref().map(|n| n.as_str()), now)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => AppError::Invalid(FieldErrors::single("org_number", "error-org-number-taken")),
+                other => other.into(),
+            })?;
+        record(&mut tx, ctx, now, Action::OrganisationCreate, "organisation", Some(id), None).await?;
+        if let Some(j) = joined {
+            let areas: Vec<String> = areas.lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
+            let m = org::insert_membership(&mut tx, ctx.actor.partnership_id, id, j, left, &areas).await?;
+            record(&mut tx, ctx, now, Action::MembershipCreate, "membership", Some(m), None).await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Users with roles in the caller's partnership (administrators), or
+    /// the staff list for choosing caseworkers (coordinators, caseworkers).
+    pub async fn staff(&self, ctx: &Ctx) -> Result<Vec<(User, Vec<Role>)>> {
+        if ctx.actor.roles.is_empty() || ctx.actor.roles == [Role::Evaluator] {
+            return Err(AppError::Forbidden);
+        }
+        let mut c = self.db.read().await?;
+        Ok(auth::users_of_partnership(&mut c, ctx.actor.partnership_id).await?)
+    }
+
+    /// Create a user in an organisation of the partnership, with roles there.
+    pub async fn create_user(&self, ctx: &Ctx, input: &UserInput) -> Result<i64> {
+        if !ctx.actor.can_administer() {
+            return Err(AppError::Forbidden);
+        }
+        let mut e = FieldErrors::new();
+        let email = e.take("email", Email::parse(&input.email));
+        let name = e.take("display_name", required_text(&input.display_name, 200));
+        let password = e.take("password", parse_new_password(&input.password));
+        let org_id = e.take(
+            "organisation_id",
+            input.organisation_id.trim().parse::<i64>().map_err(|_| "error-choice"),
+        );
+        let roles = e.take("roles", parse_roles(&input.roles));
+        let (Some(email), Some(name), Some(password), Some(org_id), Some(roles)) =
+            (email, name, password, org_id, roles)
+        else {
+            return Err(e.into());
+        };
+        let now = self.now();
+        let hash = hash_password_async(password).await?;
+        let mut tx = self.db.write().await?;
+        if !org::is_member(&mut tx, ctx.actor.partnership_id, org_id).await? {
+            return Err(FieldErrors::single("organisation_id", "error-choice").into());
+        }
+        let id = auth::insert_user(&mut tx, org_id, email.as_str(), &name, &hash, now)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => AppError::Invalid(FieldErrors::single("email", "error-email-taken")),
+                other => other.into(),
+            })?;
+        for role in roles {
+            auth::grant(&mut tx, &RoleGrant { user_id: id, partnership_id: ctx.actor.partnership_id, role }).await?;
+        }
+        record(&mut tx, ctx, now, Action::UserCreate, "user", Some(id), None).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Replace a user's roles in the caller's partnership. Removing every
+    /// role signs her out of it.
+    pub async fn set_roles(&self, ctx: &Ctx, user_id: i64, roles: &[String]) -> Result<()> {
+        if !ctx.actor.can_administer() {
+            return Err(AppError::Forbidden);
+        }
+        let roles = parse_roles(roles).map_err(|c| FieldErrors::single("roles", c))?;
+        if user_id == ctx.actor.user_id && !roles.contains(&Role::Administrator) {
+            return Err(FieldErrors::single("roles", "error-keep-own-admin").into());
+        }
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let staff = auth::users_of_partnership(&mut tx, ctx.actor.partnership_id).await?;
+        if !staff.iter().any(|(u, _)| u.id == user_id) {
+            return Err(AppError::NotFound);
+        }
+        auth::revoke_all(&mut tx, user_id, ctx.actor.partnership_id).await?;
+        for role in &roles {
+            auth::grant(&mut tx, &RoleGrant { user_id, partnership_id: ctx.actor.partnership_id, role: *role }).await?;
+        }
+        if roles.is_empty() {
+            auth::delete_sessions_of(&mut tx, user_id).await?;
+        }
+        record(&mut tx, ctx, now, Action::UserRolesChange, "user", Some(user_id), None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Create a user from the command line (the operator on the server): a
+    /// new organisation-less bootstrap is not allowed, so the organisation
+    /// and partnership must exist.
+    pub async fn create_user_cli(
+        &self,
+        email: &str,
+        display_name: &str,
+        password: &str,
+        organisation_id: i64,
+        partnership_id: i64,
+        roles: &[Role],
+    ) -> Result<i64> {
+        let mut e = FieldErrors::new();
+        let email = e.take("email", Email::parse(email));
+        let name = e.take("display_name", required_text(display_name, 200));
+        let password = e.take("password", parse_new_password(password));
+        let (Some(email), Some(name), Some(password)) = (email, name, password) else {
+            return Err(e.into());
+        };
+        let hash = hash_password_async(password).await?;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        if !org::is_member(&mut tx, partnership_id, organisation_id).await? {
+            return Err(FieldErrors::single("organisation_id", "error-choice").into());
+        }
+        let id = auth::insert_user(&mut tx, organisation_id, email.as_str(), &name, &hash, now)
+            .await
+            .map_err(|e| match e {
+                StoreError::Conflict(_) => AppError::Invalid(FieldErrors::single("email", "error-email-taken")),
+                other => other.into(),
+            })?;
+        for role in roles {
+            auth::grant(&mut tx, &RoleGrant { user_id: id, partnership_id, role: *role }).await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+}
+

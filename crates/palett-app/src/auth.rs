@@ -1,0 +1,261 @@
+//! Signing in and out, sessions, and personal access tokens.
+//!
+//! Sessions live in the database; the browser holds only a random id whose
+//! SHA-256 is the key. Each session carries a CSRF token for unsafe
+//! requests. Sign-in is throttled per account and per address.
+
+use crate::audit::{record, Action};
+use crate::secret::{self, sha256_hex};
+pub use crate::secret::random_token;
+use crate::{App, AppError, Ctx, Result};
+use palett_domain::model::User;
+use palett_domain::policy::{Actor, Role};
+use palett_domain::values::Email;
+use palett_store::auth::{self as store, SessionRow, TokenRow};
+use palett_store::AnyConnection;
+
+/// A signed-in caller.
+#[derive(Clone, Debug)]
+pub struct Signed {
+    pub user: User,
+    pub actor: Actor,
+    /// For sessions: the token forms must echo. `None` for bearer tokens.
+    pub csrf_token: Option<String>,
+    /// The partnerships the user holds roles in (id, name).
+    pub partnerships: Vec<(i64, String)>,
+}
+
+impl Signed {
+    pub fn ctx(&self, ip: &str) -> Ctx {
+        Ctx {
+            actor: self.actor.clone(),
+            ip: ip.to_string(),
+        }
+    }
+}
+
+/// A new session: the cookie value (shown once) and its CSRF token.
+pub struct NewSession {
+    pub cookie_value: String,
+    pub csrf_token: String,
+    pub max_age_secs: i64,
+}
+
+async fn actor_for(
+    c: &mut AnyConnection,
+    user: &User,
+    wanted: Option<i64>,
+) -> Result<Option<(Actor, Vec<(i64, String)>)>> {
+    let grants = store::roles_of(c, user.id).await?;
+    let mut ids: Vec<i64> = grants.iter().map(|(p, _)| *p).collect();
+    ids.dedup();
+    let Some(first) = ids.first().copied() else {
+        return Ok(None);
+    };
+    let partnership_id = wanted.filter(|w| ids.contains(w)).unwrap_or(first);
+    let roles: Vec<Role> = grants
+        .iter()
+        .filter(|(p, _)| *p == partnership_id)
+        .map(|(_, r)| *r)
+        .collect();
+    let mut partnerships = Vec::new();
+    for id in ids {
+        if let Some(p) = palett_store::org::partnership_by_id(c, id).await? {
+            partnerships.push((p.id, p.name));
+        }
+    }
+    Ok(Some((
+        Actor {
+            user_id: user.id,
+            organisation_id: user.organisation_id,
+            partnership_id,
+            roles,
+        },
+        partnerships,
+    )))
+}
+
+impl App {
+    /// Check e-mail and password; on success a new session.
+    pub async fn sign_in(&self, email: &str, password: &str, ip: &str) -> Result<NewSession> {
+        let now = self.now();
+        let email_key = Email::parse(email)
+            .map(|e| e.as_str().to_string())
+            .unwrap_or_else(|_| email.trim().to_lowercase());
+        let since = now - self.config.throttle_window_secs;
+        let creds = {
+            let mut c = self.db.read().await?;
+            let (by_email, by_ip) = store::recent_failures(&mut c, &email_key, ip, since).await?;
+            if by_email >= self.config.max_failures_per_account
+                || by_ip >= self.config.max_failures_per_address
+            {
+                return Err(AppError::Throttled);
+            }
+            store::credentials_by_email(&mut c, &email_key).await?
+        };
+        let (user, hash) = match creds {
+            Some((u, h)) => (Some(u), h),
+            None => (None, secret::dummy_hash().to_string()),
+        };
+        let ok = secret::verify_password_async(password.to_string(), hash).await;
+        let mut tx = self.db.write().await?;
+        let user = match user {
+            Some(u) if ok && u.active => u,
+            _ => {
+                store::record_login_attempt(&mut tx, &email_key, ip, false, now).await?;
+                tx.commit().await?;
+                return Err(AppError::Unauthenticated);
+            }
+        };
+        let Some((actor, _)) = actor_for(&mut tx, &user, None).await? else {
+            store::record_login_attempt(&mut tx, &email_key, ip, false, now).await?;
+            tx.commit().await?;
+            return Err(AppError::Unauthenticated);
+        };
+        store::record_login_attempt(&mut tx, &email_key, ip, true, now).await?;
+        let cookie_value = random_token()?;
+        let csrf_token = random_token()?;
+        let expires_at = now + self.config.session_absolute_secs;
+        store::insert_session(
+            &mut tx,
+            &sha256_hex(&cookie_value),
+            &SessionRow {
+                user_id: user.id,
+                partnership_id: actor.partnership_id,
+                csrf_token: csrf_token.clone(),
+                expires_at,
+                last_seen_at: now,
+            },
+            now,
+        )
+        .await?;
+        let ctx = Ctx {
+            actor,
+            ip: ip.to_string(),
+        };
+        record(&mut tx, &ctx, now, Action::SignIn, "session", None, None).await?;
+        tx.commit().await?;
+        Ok(NewSession {
+            cookie_value,
+            csrf_token,
+            max_age_secs: self.config.session_absolute_secs,
+        })
+    }
+
+    /// The caller behind a session cookie, if the session is alive.
+    pub async fn session(&self, cookie_value: &str) -> Result<Option<Signed>> {
+        let now = self.now();
+        let key = sha256_hex(cookie_value);
+        let mut c = self.db.read().await?;
+        let Some(s) = store::session(&mut c, &key).await? else {
+            return Ok(None);
+        };
+        if s.expires_at <= now || s.last_seen_at + self.config.session_idle_secs <= now {
+            store::delete_session(&mut c, &key).await?;
+            return Ok(None);
+        }
+        let Some(user) = store::user_by_id(&mut c, s.user_id).await?.filter(|u| u.active) else {
+            return Ok(None);
+        };
+        let Some((actor, partnerships)) = actor_for(&mut c, &user, Some(s.partnership_id)).await?
+        else {
+            return Ok(None);
+        };
+        // Sliding idle timeout, written at most once a minute.
+        if now - s.last_seen_at >= 60 {
+            store::touch_session(&mut c, &key, now).await?;
+        }
+        Ok(Some(Signed {
+            user,
+            actor,
+            csrf_token: Some(s.csrf_token),
+            partnerships,
+        }))
+    }
+
+    pub async fn sign_out(&self, cookie_value: &str, signed: &Signed, ip: &str) -> Result<()> {
+        let mut tx = self.db.write().await?;
+        store::delete_session(&mut tx, &sha256_hex(cookie_value)).await?;
+        record(&mut tx, &signed.ctx(ip), self.now(), Action::SignOut, "session", None, None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The caller behind a bearer token, if it is valid.
+    pub async fn bearer(&self, token: &str) -> Result<Option<Signed>> {
+        let mut c = self.db.read().await?;
+        let Some(t) = store::token_by_hash(&mut c, &sha256_hex(token)).await? else {
+            return Ok(None);
+        };
+        if t.revoked_at.is_some() {
+            return Ok(None);
+        }
+        let Some(user) = store::user_by_id(&mut c, t.user_id).await?.filter(|u| u.active) else {
+            return Ok(None);
+        };
+        let Some((actor, partnerships)) = actor_for(&mut c, &user, None).await? else {
+            return Ok(None);
+        };
+        let now = self.now();
+        if t.last_used_at.is_none_or(|l| now - l >= 60) {
+            store::touch_token(&mut c, t.id, now).await?;
+        }
+        Ok(Some(Signed {
+            user,
+            actor,
+            csrf_token: None,
+            partnerships,
+        }))
+    }
+
+    /// Create a personal access token for the caller; the secret is returned
+    /// once and only its hash is kept.
+    pub async fn create_token(&self, ctx: &Ctx, name: &str) -> Result<(i64, String)> {
+        let name = palett_domain::values::required_text(name, 100)
+            .map_err(|c| palett_domain::FieldErrors::single("name", c))?;
+        let secret = format!("plt_{}", random_token()?);
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let id = store::insert_token(&mut tx, ctx.actor.user_id, &name, &sha256_hex(&secret), now).await?;
+        record(&mut tx, ctx, now, Action::TokenCreate, "api_token", Some(id), None).await?;
+        tx.commit().await?;
+        Ok((id, secret))
+    }
+
+    /// Create a token for the user with this e-mail (the CLI, run by the
+    /// operator on the server).
+    pub async fn create_token_for_email(&self, email: &str, name: &str) -> Result<String> {
+        let email = Email::parse(email).map_err(|c| palett_domain::FieldErrors::single("email", c))?;
+        let user = {
+            let mut c = self.db.read().await?;
+            store::credentials_by_email(&mut c, email.as_str()).await?.map(|(u, _)| u)
+        }
+        .ok_or(AppError::NotFound)?;
+        let actor = {
+            let mut c = self.db.read().await?;
+            actor_for(&mut c, &user, None).await?.map(|(a, _)| a)
+        }
+        .ok_or(AppError::Forbidden)?;
+        let ctx = Ctx {
+            actor,
+            ip: "cli".into(),
+        };
+        self.create_token(&ctx, name).await.map(|(_, s)| s)
+    }
+
+    pub async fn tokens(&self, ctx: &Ctx) -> Result<Vec<TokenRow>> {
+        let mut c = self.db.read().await?;
+        Ok(store::tokens_of(&mut c, ctx.actor.user_id).await?)
+    }
+
+    pub async fn revoke_token(&self, ctx: &Ctx, id: i64) -> Result<()> {
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        if !store::revoke_token(&mut tx, ctx.actor.user_id, id, now).await? {
+            return Err(AppError::NotFound);
+        }
+        record(&mut tx, ctx, now, Action::TokenRevoke, "api_token", Some(id), None).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,321 @@
+//! The demo partnership of product.md, with synthetic people only: IOP
+//! Kvinna i Botkyrka, its organisations, three projects, a user per role in
+//! several organisations, and participants whose Tillväxt Kvinna totals are
+//! 267 enrolled, 247 ended and 42 ended to job or studies, with a lower
+//! inflow in 2020. Seeding is deterministic (a fixed-seed generator).
+
+use crate::secret::hash_password_async;
+use crate::{App, Result};
+use jiff::civil::{date, Date};
+use jiff::ToSpan;
+use palett_domain::lifecycle::{ExitOutcome, LifecycleState, Status, Transition, TransitionKind};
+use palett_domain::model::{ParticipantProfile, RoleGrant};
+use palett_domain::policy::Role;
+use palett_domain::values::{
+    EducationLevel, Gender, IdentityKind, OrganisationKind, ReferralSource, SwedishLevel,
+};
+use palett_store::participant::NewEvent;
+use palett_store::{auth, org, participant, project, AnyConnection};
+
+/// The password of every demo account.
+pub const DEMO_PASSWORD: &str = "palett-demo-2026";
+
+/// The demo accounts: (e-mail, name, organisation index, roles).
+pub const DEMO_USERS: &[(&str, &str, usize, &[Role])] = &[
+    ("admin@helamanniskan.example", "Alva Admin", 0, &[Role::Administrator]),
+    ("samordnare@helamanniskan.example", "Sara Samordnare", 0, &[Role::Coordinator]),
+    ("handledare@helamanniskan.example", "Hanna Handledare", 0, &[Role::Caseworker]),
+    ("coach@botkyrka.example", "Kim Coach", 1, &[Role::Caseworker]),
+    ("handlaggare@arbetsformedlingen.example", "Ali Handläggare", 2, &[Role::Caseworker]),
+    ("larare@folkhogskola.example", "Lena Lärare", 3, &[Role::Caseworker]),
+    ("cirkelledare@bilda.example", "Bo Cirkelledare", 4, &[Role::Caseworker]),
+    ("forskare@samordningsforbund.example", "Eva Följeforskare", 5, &[Role::Evaluator]),
+];
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        // xorshift64*: small, fast and the same on every machine.
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const GIVEN: &[&str] = &[
+    "Amina", "Fatima", "Hodan", "Leyla", "Maryam", "Nasra", "Samira", "Zahra", "Hawa", "Aisha",
+    "Dilan", "Rojin", "Shirin", "Elif", "Mariam", "Nour", "Rana", "Huda", "Asma", "Ayan",
+    "Faduma", "Khadija", "Yasmin", "Zeynep", "Tigist", "Meron", "Selam", "Liliana", "Ana", "Parisa",
+];
+const FAMILY: &[&str] = &[
+    "Abdi", "Ahmed", "Warsame", "Hassan", "Jama", "Yusuf", "Karimi", "Hosseini", "Rahimi", "Demir",
+    "Yilmaz", "Kaya", "Haile", "Tesfaye", "Bekele", "Nazari", "Morales", "Popescu", "Haddou", "Osman",
+    "Farah", "Aziz", "Said", "Mansour", "Darwish", "Gebre", "Kebede", "Sahin", "Celik", "Noori",
+];
+const ORIGINS: &[(&str, &str)] = &[
+    ("Somalia", "somaliska"),
+    ("Syrien", "arabiska"),
+    ("Irak", "arabiska"),
+    ("Eritrea", "tigrinja"),
+    ("Afghanistan", "dari"),
+    ("Turkiet", "turkiska"),
+    ("Etiopien", "amhariska"),
+    ("Iran", "persiska"),
+    ("Marocko", "arabiska"),
+    ("Bosnien och Hercegovina", "bosniska"),
+];
+
+/// Intakes per month in Tillväxt Kvinna, Nov 2018 – Oct 2021 (36 months):
+/// a slow start, a steady 2019, the 2020 dip, a partial recovery. Sums to 267.
+const TK_INTAKES: [i64; 36] = [
+    5, 8, // 2018
+    10, 11, 12, 11, 12, 10, 5, 11, 13, 12, 12, 7, // 2019
+    9, 8, 4, 2, 2, 3, 2, 4, 5, 5, 4, 3, // 2020
+    7, 8, 9, 9, 9, 7, 4, 8, 9, 7, // 2021
+];
+
+/// Outcomes of the 247 who ended: 42 to job or studies, the rest otherwise.
+const TK_OUTCOMES: &[(ExitOutcome, usize)] = &[
+    (ExitOutcome::EmploymentUnsubsidised, 13),
+    (ExitOutcome::EmploymentSubsidised, 12),
+    (ExitOutcome::OwnBusiness, 2),
+    (ExitOutcome::Studies, 15),
+    (ExitOutcome::JobSeeking, 71),
+    (ExitOutcome::OtherProgramme, 38),
+    (ExitOutcome::ParentalLeave, 21),
+    (ExitOutcome::Sickness, 30),
+    (ExitOutcome::Moved, 14),
+    (ExitOutcome::NoContact, 19),
+    (ExitOutcome::Other, 12),
+];
+
+/// Whether the demo is already in the database.
+async fn seeded(c: &mut AnyConnection) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM partnerships")
+        .fetch_one(c)
+        .await?;
+    Ok(n > 0)
+}
+
+impl App {
+    /// Seed the demo into an empty database; `false` when it was not empty.
+    pub async fn seed_demo(&self) -> Result<bool> {
+        let hash = hash_password_async(DEMO_PASSWORD.to_string()).await?;
+        let now = self.now();
+        let today = self.today();
+        let mut tx = self.db.write().await?;
+        if seeded(&mut tx).await? {
+            return Ok(false);
+        }
+        let c: &mut AnyConnection = &mut tx;
+        let pid = org::insert_partnership(
+            c,
+            "IOP Kvinna i Botkyrka",
+            "Att främja utrikes födda kvinnors ökade möjligheter till ett livslångt arbetsliv och ökat livsutrymme.",
+            date(2017, 1, 1),
+            Some(date(2021, 12, 31)),
+        )
+        .await?;
+        let orgs: &[(&str, OrganisationKind, Date, Option<Date>, &[&str])] = &[
+            ("Hela Människan", OrganisationKind::CivilSociety, date(2017, 1, 1), None,
+             &["Arbetsträning i butikerna", "Jobbmatchning", "Projektledning Tillväxt Kvinna"]),
+            ("Botkyrka kommun", OrganisationKind::Municipality, date(2017, 1, 1), None,
+             &["Försörjningsstöd och arbetsmarknadsinsatser", "Hälsofrämjande aktiviteter"]),
+            ("Arbetsförmedlingen Huddinge Botkyrka Salem", OrganisationKind::StateAgency, date(2017, 1, 1), Some(date(2020, 6, 30)),
+             &["Anvisning av deltagare", "Arbetsmarknadspolitiska program"]),
+            ("Botkyrka folkhögskola", OrganisationKind::AdultEducation, date(2017, 1, 1), None,
+             &["Svenska i butik", "Svenska och matematik"]),
+            ("Studieförbundet Bilda Öst", OrganisationKind::StudyAssociation, date(2017, 1, 1), None,
+             &["Studiecirklar", "Gruppträffar"]),
+            ("Samordningsförbundet Huddinge Botkyrka Salem", OrganisationKind::CoordinationAssociation, date(2018, 11, 1), Some(date(2021, 10, 31)),
+             &["Finansiell samordning", "Följeforskning"]),
+        ];
+        let mut org_ids = Vec::new();
+        for (name, kind, joined, left, areas) in orgs {
+            let id = org::insert_organisation(c, name, *kind, None, now).await?;
+            let areas: Vec<String> = areas.iter().map(|a| a.to_string()).collect();
+            org::insert_membership(c, pid, id, *joined, *left, &areas).await?;
+            org_ids.push(id);
+        }
+        let tk = project::insert(c, pid, "Tillväxt Kvinna", "Tillväxtverket", date(2018, 11, 1), date(2021, 10, 31), Some(360), Some(20.0)).await?;
+        let sib = project::insert(c, pid, "Svenska i butik", "Botkyrka folkhögskola och Hela Människan", date(2020, 8, 17), date(2021, 6, 11), Some(20), None).await?;
+        let _kia = project::insert(c, pid, "Kvinna inför arbete", "Europeiska socialfonden (ESF), förstudie", date(2021, 9, 1), date(2022, 2, 28), None, None).await?;
+        let mut user_ids = Vec::new();
+        for (email, name, org_index, roles) in DEMO_USERS {
+            let id = auth::insert_user(c, org_ids[*org_index], email, name, &hash, now).await?;
+            for role in roles.iter() {
+                auth::grant(c, &RoleGrant { user_id: id, partnership_id: pid, role: *role }).await?;
+            }
+            user_ids.push(id);
+        }
+        // Caseworkers by organisation index, for assignment.
+        let caseworker_of = |org_index: usize| -> Option<i64> {
+            DEMO_USERS
+                .iter()
+                .position(|(_, _, o, r)| *o == org_index && r.contains(&Role::Caseworker))
+                .map(|i| user_ids[i])
+        };
+        let coordinator = user_ids[1];
+
+        let mut rng = Rng(0x5EED_1B07_4B1A_2018);
+        let mut outcomes: Vec<ExitOutcome> = TK_OUTCOMES
+            .iter()
+            .flat_map(|(o, n)| std::iter::repeat_n(*o, *n))
+            .collect();
+        // Deterministic shuffle so outcomes spread over the period.
+        for i in (1..outcomes.len()).rev() {
+            let j = rng.below(i as u64 + 1) as usize;
+            outcomes.swap(i, j);
+        }
+        let mut intakes = Vec::new();
+        for (m, n) in TK_INTAKES.iter().enumerate() {
+            let month_start = date(2018, 11, 1).checked_add((m as i64).months()).unwrap_or(date(2018, 11, 1));
+            for _ in 0..*n {
+                let day = 1 + rng.below(27) as i64;
+                intakes.push(month_start.checked_add((day - 1).days()).unwrap_or(month_start));
+            }
+        }
+        intakes.sort();
+        // The 20 latest intakes are still in the programme; the others ended.
+        let ended_count = intakes.len() - 20;
+        let project_end = date(2021, 10, 31);
+        for (i, intake) in intakes.iter().enumerate() {
+            let exit = if i < ended_count {
+                let months = 4 + rng.below(15) as i64;
+                let mut d = intake.checked_add(months.months()).unwrap_or(*intake);
+                d = d.checked_add((rng.below(20) as i64).days()).unwrap_or(d);
+                Some((d.min(project_end).min(today), outcomes[i]))
+            } else {
+                None
+            };
+            let org_index = *rng.pick(&[0usize, 0, 0, 1, 1, 2, 3]);
+            let mut projects = vec![tk];
+            if (date(2020, 8, 17)..=date(2021, 6, 11)).contains(intake) && rng.below(4) == 0 {
+                projects.push(sib);
+            }
+            seed_participant(c, &mut rng, pid, org_ids[org_index], caseworker_of(org_index), coordinator, *intake, exit, &projects, now, today).await?;
+        }
+        // Referrals from Botkyrka kommun waiting for intake, in no project yet.
+        for _ in 0..6 {
+            let referred = date(2021, 10, 4).checked_add((rng.below(20) as i64).days()).unwrap_or(date(2021, 10, 4));
+            seed_referral(c, &mut rng, pid, org_ids[1], caseworker_of(1), coordinator, referred, now).await?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+}
+
+fn profile(
+    rng: &mut Rng,
+    organisation_id: i64,
+    caseworker: Option<i64>,
+    projects: &[i64],
+    referred_on: Date,
+) -> ParticipantProfile {
+    let (country, language) = *rng.pick(ORIGINS);
+    let age = 25 + rng.below(40) as i16;
+    let birth = date(referred_on.year() - age, 1 + rng.below(12) as i8, 1 + rng.below(28) as i8);
+    let arrival = (birth.year() + 18 + rng.below(20) as i16).min(referred_on.year());
+    ParticipantProfile {
+        given_name: rng.pick(GIVEN).to_string(),
+        family_name: rng.pick(FAMILY).to_string(),
+        identity_kind: IdentityKind::BirthDate,
+        identity_number: None,
+        birth_date: birth,
+        gender: Gender::Woman,
+        country_of_birth: Some(country.to_string()),
+        arrival_year: Some(arrival),
+        languages: vec![language.to_string()],
+        interpreter_needed: rng.below(3) == 0,
+        phone: None,
+        email: None,
+        address: None,
+        education_level: *rng.pick(EducationLevel::ALL),
+        swedish_level: *rng.pick(&[SwedishLevel::None, SwedishLevel::Beginner, SwedishLevel::Beginner, SwedishLevel::Intermediate]),
+        referral_source: *rng.pick(&[ReferralSource::EmploymentService, ReferralSource::Municipality, ReferralSource::Municipality, ReferralSource::SelfReferral, ReferralSource::OtherPartner]),
+        responsible_organisation_id: organisation_id,
+        caseworker_ids: caseworker.into_iter().collect(),
+        project_ids: projects.to_vec(),
+        referred_on,
+        intake_date: None,
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn seed_participant(
+    c: &mut AnyConnection,
+    rng: &mut Rng,
+    pid: i64,
+    organisation_id: i64,
+    caseworker: Option<i64>,
+    actor: i64,
+    intake: Date,
+    exit: Option<(Date, ExitOutcome)>,
+    projects: &[i64],
+    now: i64,
+    today: Date,
+) -> Result<()> {
+    let referred = intake.checked_sub((7 + rng.below(30) as i64).days()).unwrap_or(intake);
+    let p = profile(rng, organisation_id, caseworker, projects, referred);
+    let mut steps = vec![Transition::Intake { on: intake }];
+    let start = intake.checked_add((rng.below(10) as i64).days()).unwrap_or(intake);
+    steps.push(Transition::Start { on: start });
+    match exit {
+        Some((on, outcome)) => steps.push(Transition::Exit { on: on.max(start), outcome }),
+        None if rng.below(4) == 0 => steps.push(Transition::Pause {
+            on: start.checked_add(30.days()).unwrap_or(start),
+            reason: "Föräldraledighet".into(),
+        }),
+        None => {}
+    }
+    let mut state = LifecycleState::referred(referred);
+    let mut events = vec![(TransitionKind::Referral, None, Status::Referred, referred, None, None)];
+    for t in &steps {
+        let next = state.apply(t, today)?;
+        events.push((t.kind(), Some(state.status), next.status, t.on(), t.reason().map(str::to_string), next.exit_outcome));
+        state = next;
+    }
+    let id = participant::insert(c, pid, &p, &state, now).await?;
+    for (kind, from, to, on, reason, outcome) in events {
+        participant::insert_event(
+            c,
+            &NewEvent { participant_id: id, kind, from_status: from, to_status: to, on_date: on, reason: reason.as_deref(), exit_outcome: outcome, actor_user_id: Some(actor) },
+            now,
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn seed_referral(
+    c: &mut AnyConnection,
+    rng: &mut Rng,
+    pid: i64,
+    organisation_id: i64,
+    caseworker: Option<i64>,
+    actor: i64,
+    referred: Date,
+    now: i64,
+) -> Result<()> {
+    let p = profile(rng, organisation_id, caseworker, &[], referred);
+    let state = LifecycleState::referred(referred);
+    let id = participant::insert(c, pid, &p, &state, now).await?;
+    participant::insert_event(
+        c,
+        &NewEvent { participant_id: id, kind: TransitionKind::Referral, from_status: None, to_status: Status::Referred, on_date: referred, reason: None, exit_outcome: None, actor_user_id: Some(actor) },
+        now,
+    )
+    .await?;
+    Ok(())
+}

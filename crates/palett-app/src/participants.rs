@@ -1,0 +1,283 @@
+//! Participants: register (intake), read, list, change, and move through
+//! the lifecycle. Reads of a record and every change are audited in the
+//! same transaction.
+
+use crate::audit::{record, Action};
+use crate::{App, AppError, Ctx, Result};
+use palett_domain::lifecycle::{LifecycleState, Transition, TransitionKind};
+use palett_domain::model::{Participant, ParticipantInput, ParticipantProfile, StatusEvent};
+use palett_domain::policy::Relation;
+use palett_domain::FieldErrors;
+use palett_store::participant::{self as store, Filter, ListItem, NewEvent};
+use palett_store::{AnyConnection, StoreError};
+
+/// A page request: 1-based page number and size (capped).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    pub number: i64,
+    pub size: i64,
+}
+
+impl Page {
+    pub const MAX_SIZE: i64 = 100;
+
+    pub fn new(number: Option<i64>, size: Option<i64>) -> Self {
+        Self {
+            number: number.unwrap_or(1).max(1),
+            size: size.unwrap_or(25).clamp(1, Self::MAX_SIZE),
+        }
+    }
+
+    pub fn limit(&self) -> i64 {
+        self.size
+    }
+
+    pub fn offset(&self) -> i64 {
+        (self.number.saturating_sub(1)).saturating_mul(self.size)
+    }
+
+    /// How many pages `total` items fill.
+    pub fn count(&self, total: i64) -> i64 {
+        ((total + self.size - 1) / self.size).max(1)
+    }
+}
+
+/// Everything the participant page shows.
+#[derive(Clone, Debug)]
+pub struct ParticipantView {
+    pub participant: Participant,
+    pub caseworkers: Vec<(i64, String, String)>,
+    pub projects: Vec<(i64, String)>,
+    pub history: Vec<StatusEvent>,
+    pub relation: Relation,
+    pub may_change: bool,
+    pub may_reopen: bool,
+}
+
+/// Check that the referenced organisation, caseworkers and projects belong
+/// to the partnership; field errors otherwise.
+/// `check_organisation` is false when an edit keeps the responsible
+/// organisation, whose choice is then not in question.
+async fn check_references(
+    c: &mut AnyConnection,
+    ctx: &Ctx,
+    p: &ParticipantProfile,
+    check_organisation: bool,
+) -> Result<()> {
+    let mut e = FieldErrors::new();
+    let pid = ctx.actor.partnership_id;
+    if check_organisation {
+        if !palett_store::org::is_member(c, pid, p.responsible_organisation_id).await? {
+            e.push("responsible_organisation_id", "error-choice");
+        } else if !ctx.actor.can_register_participant(p.responsible_organisation_id) {
+            e.push("responsible_organisation_id", "error-not-own-organisation");
+        }
+    }
+    if !p.caseworker_ids.is_empty() {
+        let staff = palett_store::auth::users_of_partnership(c, pid).await?;
+        if p.caseworker_ids
+            .iter()
+            .any(|id| !staff.iter().any(|(u, _)| u.id == *id && u.active))
+        {
+            e.push("caseworker_ids", "error-choice");
+        }
+    }
+    if !p.project_ids.is_empty() {
+        let projects = palett_store::project::list(c, pid).await?;
+        if p.project_ids.iter().any(|id| !projects.iter().any(|pr| pr.id == *id)) {
+            e.push("project_ids", "error-choice");
+        }
+    }
+    e.into_result().map_err(AppError::Invalid)
+}
+
+fn conflict_to_field(e: StoreError) -> AppError {
+    match e {
+        StoreError::Conflict(_) => AppError::Invalid(FieldErrors::single("identity_number", "error-pin-taken")),
+        other => other.into(),
+    }
+}
+
+impl App {
+    /// Register a participant (a referral, or an intake when the input has an
+    /// intake date). Returns her id.
+    pub async fn register_participant(&self, ctx: &Ctx, input: &ParticipantInput) -> Result<i64> {
+        if !(ctx.actor.has(palett_domain::policy::Role::Coordinator)
+            || ctx.actor.has(palett_domain::policy::Role::Caseworker))
+        {
+            return Err(AppError::Forbidden);
+        }
+        let today = self.today();
+        let profile = input.parse(today)?;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        check_references(&mut tx, ctx, &profile, true).await?;
+        let referred = LifecycleState::referred(profile.referred_on);
+        let state = match profile.intake_date {
+            Some(on) => referred.apply(&Transition::Intake { on }, today)?,
+            None => referred.clone(),
+        };
+        let id = store::insert(&mut tx, ctx.actor.partnership_id, &profile, &state, now)
+            .await
+            .map_err(conflict_to_field)?;
+        store::insert_event(
+            &mut tx,
+            &NewEvent {
+                participant_id: id,
+                kind: TransitionKind::Referral,
+                from_status: None,
+                to_status: referred.status,
+                on_date: referred.referred_on,
+                reason: None,
+                exit_outcome: None,
+                actor_user_id: Some(ctx.actor.user_id),
+            },
+            now,
+        )
+        .await?;
+        if let Some(on) = state.intake_date {
+            store::insert_event(
+                &mut tx,
+                &NewEvent {
+                    participant_id: id,
+                    kind: TransitionKind::Intake,
+                    from_status: Some(referred.status),
+                    to_status: state.status,
+                    on_date: on,
+                    reason: None,
+                    exit_outcome: None,
+                    actor_user_id: Some(ctx.actor.user_id),
+                },
+                now,
+            )
+            .await?;
+        }
+        record(&mut tx, ctx, now, Action::ParticipantCreate, "participant", Some(id), Some(id)).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Load a participant the caller may read, within `c`; `NotFound` when
+    /// there is none or she may not see it.
+    async fn readable(
+        &self,
+        c: &mut AnyConnection,
+        ctx: &Ctx,
+        id: i64,
+    ) -> Result<(Participant, Relation)> {
+        let a = &ctx.actor;
+        match store::by_id_with_relation(c, id, a.partnership_id, a.organisation_id, a.user_id).await? {
+            Some((p, rel)) if a.can_read_participant(rel) => Ok((p, rel)),
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    /// Read one participant's record (audited).
+    pub async fn participant(&self, ctx: &Ctx, id: i64) -> Result<ParticipantView> {
+        let mut tx = self.db.write().await?;
+        let (participant, relation) = self.readable(&mut tx, ctx, id).await?;
+        let caseworkers = store::caseworkers(&mut tx, id).await?;
+        let projects = store::projects(&mut tx, id).await?;
+        let history = store::events(&mut tx, id).await?;
+        record(&mut tx, ctx, self.now(), Action::ParticipantRead, "participant", Some(id), Some(id)).await?;
+        tx.commit().await?;
+        Ok(ParticipantView {
+            participant,
+            caseworkers,
+            projects,
+            history,
+            relation,
+            may_change: ctx.actor.can_change_participant(relation),
+            may_reopen: ctx.actor.can_reopen_participant(relation),
+        })
+    }
+
+    /// A page of the participants the caller may see (the search is audited,
+    /// without the search text).
+    pub async fn participants(
+        &self,
+        ctx: &Ctx,
+        filter: &Filter,
+        page: Page,
+    ) -> Result<(Vec<ListItem>, i64)> {
+        let scope = ctx.actor.participant_scope();
+        let mut tx = self.db.write().await?;
+        let out = store::list(&mut tx, scope, filter, page.limit(), page.offset()).await?;
+        record(&mut tx, ctx, self.now(), Action::ParticipantList, "participant", None, None).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Change a participant's profile. `version` is the one the caller read.
+    pub async fn update_participant(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        version: Option<i64>,
+        input: &ParticipantInput,
+    ) -> Result<()> {
+        let profile = input.parse(self.today())?;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let (p, rel) = self.readable(&mut tx, ctx, id).await?;
+        if !ctx.actor.can_change_participant(rel) {
+            return Err(AppError::NotFound);
+        }
+        let org_changed = profile.responsible_organisation_id != p.responsible_organisation_id;
+        check_references(&mut tx, ctx, &profile, org_changed).await?;
+        if profile.referred_on > p.intake_date.unwrap_or(profile.referred_on) {
+            return Err(FieldErrors::single("referred_on", "error-referral-after-intake").into());
+        }
+        store::update_profile(&mut tx, id, version.unwrap_or(p.version), &profile, now)
+            .await
+            .map_err(conflict_to_field)?;
+        record(&mut tx, ctx, now, Action::ParticipantUpdate, "participant", Some(id), Some(id)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The input that would reproduce the stored profile, for an edit form
+    /// or a partial JSON update (audited as a read).
+    pub async fn participant_input(&self, ctx: &Ctx, id: i64) -> Result<(ParticipantInput, i64)> {
+        let v = self.participant(ctx, id).await?;
+        let cw: Vec<i64> = v.caseworkers.iter().map(|c| c.0).collect();
+        let pr: Vec<i64> = v.projects.iter().map(|p| p.0).collect();
+        Ok((ParticipantInput::from_participant(&v.participant, &cw, &pr), v.participant.version))
+    }
+
+    /// Move a participant through the lifecycle.
+    pub async fn transition(&self, ctx: &Ctx, id: i64, t: Transition) -> Result<()> {
+        let today = self.today();
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let (p, rel) = self.readable(&mut tx, ctx, id).await?;
+        let allowed = match t {
+            Transition::Reopen { .. } => ctx.actor.can_reopen_participant(rel),
+            _ => ctx.actor.can_change_participant(rel),
+        };
+        if !allowed {
+            return Err(AppError::Forbidden);
+        }
+        let before = p.lifecycle();
+        let after = before.apply(&t, today)?;
+        store::update_state(&mut tx, id, p.version, &after, now).await?;
+        store::insert_event(
+            &mut tx,
+            &NewEvent {
+                participant_id: id,
+                kind: t.kind(),
+                from_status: Some(before.status),
+                to_status: after.status,
+                on_date: t.on(),
+                reason: t.reason(),
+                exit_outcome: after.exit_outcome,
+                actor_user_id: Some(ctx.actor.user_id),
+            },
+            now,
+        )
+        .await?;
+        record(&mut tx, ctx, now, Action::ParticipantTransition, t.kind().as_str(), Some(id), Some(id)).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,171 @@
+//! The audit log: who read whom, and that history cannot be rewritten.
+
+use crate::harness::*;
+use palett_app::participants::Page;
+use palett_app::{audit, AppError};
+use palett_store::audit::{Entry, Filter};
+
+fn reads_by(entries: &[Entry], user_id: i64) -> usize {
+    entries
+        .iter()
+        .filter(|e| e.action == "participant.read" && e.user_id == Some(user_id))
+        .count()
+}
+
+pub(crate) async fn reads_are_audited_per_reader(h: H) {
+    h.seed().await;
+    let coordinator = h.signed(COORDINATOR).await;
+    let coordinator_ctx = coordinator.ctx(IP);
+    let coach = h.signed(COACH).await;
+    let coach_ctx = coach.ctx("192.0.2.7");
+    let handledare = h.signed(HANDLEDARE).await;
+    let id = h
+        .app
+        .register_participant(
+            &coach_ctx,
+            &input("Amal", "Testsson", &pnr("19811218", 987), coach.user.organisation_id),
+        )
+        .await
+        .expect("registering Amal");
+    let other = h
+        .app
+        .register_participant(
+            &coach_ctx,
+            &input("Hodan", "Testsson", &pnr("19700505", 222), coach.user.organisation_id),
+        )
+        .await
+        .expect("registering Hodan");
+
+    h.app.participant(&coach_ctx, id).await.expect("Kim reads Amal");
+    h.app.participant(&coach_ctx, other).await.expect("Kim reads Hodan");
+
+    let about_amal = Filter {
+        participant_id: Some(id),
+        ..Filter::default()
+    };
+    let page = Page::new(None, Some(100));
+    let (entries, total) = audit::list(&h.app, &coordinator_ctx, &about_amal, page)
+        .await
+        .expect("the coordinator reads the log");
+    assert_eq!(total as usize, entries.len());
+    assert!(entries.iter().all(|e| e.participant_id == Some(id)), "only rows about Amal");
+    let read = entries
+        .iter()
+        .find(|e| e.action == "participant.read")
+        .expect("Kim's read is logged");
+    assert_eq!(read.user_id, Some(coach.user.id));
+    assert_eq!(read.user_name.as_deref(), Some("Kim Coach"));
+    assert_eq!(read.organisation_name.as_deref(), Some(BOTKYRKA_KOMMUN));
+    assert_eq!(read.roles, "caseworker");
+    assert_eq!((read.entity.as_str(), read.entity_id), ("participant", Some(id)));
+    assert_eq!(read.ip, "192.0.2.7");
+    assert_eq!(read.at.as_second(), h.app.now());
+    assert_eq!(reads_by(&entries, coach.user.id), 1, "Kim read Amal once");
+    assert_eq!(reads_by(&entries, coordinator.user.id), 0, "the coordinator has not read her");
+    assert_eq!(reads_by(&entries, handledare.user.id), 0, "Hanna has not read her");
+    assert!(
+        entries
+            .iter()
+            .any(|e| e.action == "participant.create" && e.user_id == Some(coach.user.id)),
+        "the registration is logged"
+    );
+
+    // A read later in the day is logged with its own time and reader.
+    h.advance_secs(3600);
+    h.app.participant(&coordinator_ctx, id).await.expect("the coordinator reads Amal");
+    let (entries, _) = audit::list(&h.app, &coordinator_ctx, &about_amal, page)
+        .await
+        .expect("the log again");
+    assert_eq!(reads_by(&entries, coach.user.id), 1);
+    assert_eq!(reads_by(&entries, coordinator.user.id), 1);
+    assert_eq!(reads_by(&entries, handledare.user.id), 0);
+    // Newest first: that read, then the coordinator's first look at the log
+    // (recorded against Amal, whom it was about).
+    let newest = &entries[0];
+    assert_eq!(
+        (newest.action.as_str(), newest.user_id),
+        ("participant.read", Some(coordinator.user.id))
+    );
+    assert_eq!(newest.at.as_second(), h.app.now());
+    assert_eq!(
+        (entries[1].action.as_str(), entries[1].user_id),
+        ("audit.read", Some(coordinator.user.id))
+    );
+    assert!(entries.windows(2).all(|w| w[0].id > w[1].id));
+
+    // Filtering by reader as well.
+    let kims = Filter {
+        participant_id: Some(id),
+        user_id: Some(coach.user.id),
+        ..Filter::default()
+    };
+    let (entries, _) = audit::list(&h.app, &coordinator_ctx, &kims, page)
+        .await
+        .expect("Kim's rows");
+    assert!(entries.iter().all(|e| e.user_id == Some(coach.user.id)));
+    assert_eq!(reads_by(&entries, coach.user.id), 1);
+
+    // Administrators read the log; caseworkers and evaluators do not.
+    audit::list(&h.app, &h.ctx(ADMIN).await, &about_amal, page)
+        .await
+        .expect("the administrator reads the log");
+    for email in [COACH, HANDLEDARE, EVALUATOR] {
+        let ctx = h.ctx(email).await;
+        assert!(
+            matches!(err(audit::list(&h.app, &ctx, &about_amal, page).await), AppError::Forbidden),
+            "{email} may not read the audit log"
+        );
+    }
+}
+
+pub(crate) async fn audit_log_refuses_update_and_delete(h: H) {
+    h.seed().await;
+    let coordinator = h.ctx(COORDINATOR).await;
+    let coach = h.signed(COACH).await;
+    let id = h
+        .app
+        .register_participant(
+            &coach.ctx(IP),
+            &input("Amal", "Testsson", &pnr("19811218", 987), coach.user.organisation_id),
+        )
+        .await
+        .expect("registering Amal");
+    h.app.participant(&coordinator, id).await.expect("reading Amal");
+
+    let count = || async {
+        let mut c = h.app.db.read().await.expect("connection");
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(&mut *c)
+            .await
+            .expect("counting audit rows");
+        n
+    };
+    let before = count().await;
+    assert!(before >= 4, "sign-ins, the registration and the read are logged");
+
+    for sql in [
+        "UPDATE audit_log SET action = 'x'",
+        "UPDATE audit_log SET user_id = NULL WHERE action = 'participant.read'",
+        "DELETE FROM audit_log",
+        "DELETE FROM audit_log WHERE action = 'participant.read'",
+    ] {
+        let mut tx = h.app.db.write().await.expect("transaction");
+        let r = sqlx::query(sql).execute(&mut *tx).await;
+        assert!(r.is_err(), "{:?} must refuse {sql:?}, got {r:?}", h.backend);
+        drop(tx);
+    }
+    // Outside an explicit transaction too.
+    let mut c = h.app.db.read().await.expect("connection");
+    assert!(sqlx::query("DELETE FROM audit_log").execute(&mut *c).await.is_err());
+    drop(c);
+
+    assert_eq!(count().await, before, "no row went away");
+    let mut c = h.app.db.read().await.expect("connection");
+    let changed: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'x' OR (action = 'participant.read' AND user_id IS NULL)",
+    )
+    .fetch_one(&mut *c)
+    .await
+    .expect("counting changed rows");
+    assert_eq!(changed, 0, "no row changed");
+}

@@ -1,0 +1,83 @@
+//! The demo partnership's figures, as product.md describes them.
+
+use crate::harness::*;
+use palett_app::demo::DEMO_USERS;
+use palett_app::AppError;
+use palett_store::participant::Filter;
+
+pub(crate) async fn demo_totals_match_the_product_description(h: H) {
+    h.seed().await;
+    let coordinator = h.ctx(COORDINATOR).await;
+    let overview = h.app.overview(&coordinator).await.expect("overview");
+    assert_eq!(overview.partnership.name, "IOP Kvinna i Botkyrka");
+    let names: Vec<&str> = overview.projects.iter().map(|(p, _)| p.name.as_str()).collect();
+    assert_eq!(names, ["Tillväxt Kvinna", "Svenska i butik", "Kvinna inför arbete"]);
+
+    let (tk, s) = overview
+        .projects
+        .iter()
+        .find(|(p, _)| p.name == TILLVAXT_KVINNA)
+        .expect("Tillväxt Kvinna is in the overview");
+    assert_eq!(s.project_id, tk.id);
+    assert_eq!(s.enrolled, 267);
+    assert_eq!(s.participant_target, Some(360));
+    assert_eq!(s.ended, 247);
+    assert_eq!(s.ended_to_job_or_studies, 42);
+    assert_eq!(s.share_to_job_or_studies, Some(17.0));
+    assert_eq!(s.job_or_studies_target, Some(20.0));
+    assert_eq!(s.enrolled_of_target, Some(74.2));
+    assert_eq!(s.meets_job_or_studies_target(), Some(false));
+    assert_eq!(s.active, 267 - 247, "the 20 latest intakes are still in the programme");
+
+    // The project without participants has figures of nothing, not an error.
+    let (_, kia) = overview
+        .projects
+        .iter()
+        .find(|(p, _)| p.name == "Kvinna inför arbete")
+        .expect("Kvinna inför arbete is in the overview");
+    assert_eq!((kia.enrolled, kia.ended, kia.share_to_job_or_studies), (0, 0, None));
+
+    let (p, one) = h
+        .app
+        .project_summary(&coordinator, tk.id)
+        .await
+        .expect("Tillväxt Kvinna's summary");
+    assert_eq!((&p, &one), (tk, s));
+
+    let unknown = overview.projects.iter().map(|(p, _)| p.id).max().unwrap_or(0) + 1000;
+    assert!(matches!(
+        err(h.app.project_summary(&coordinator, unknown).await),
+        AppError::NotFound
+    ));
+}
+
+pub(crate) async fn seeding_twice_changes_nothing(h: H) {
+    h.seed().await;
+    let coordinator = h.ctx(COORDINATOR).await;
+    let participants = h.all_participant_ids(&coordinator, &Filter::default()).await;
+    assert_eq!(participants.len(), 267 + 6, "267 enrolled and 6 waiting referrals");
+    let staff = h.app.staff(&coordinator).await.expect("staff");
+    assert_eq!(staff.len(), DEMO_USERS.len());
+    let before = h.app.overview(&coordinator).await.expect("overview");
+
+    assert!(!h.app.seed_demo().await.expect("seeding again"), "the second seeding reports false");
+
+    let after = h.app.overview(&coordinator).await.expect("overview");
+    assert_eq!(after.projects, before.projects, "no figure changed");
+    assert_eq!(h.all_participant_ids(&coordinator, &Filter::default()).await, participants);
+    assert_eq!(h.app.staff(&coordinator).await.expect("staff").len(), DEMO_USERS.len());
+    let mut c = h.app.db.read().await.expect("connection");
+    for table in ["partnerships", "projects", "organisations", "users"] {
+        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&mut *c)
+            .await
+            .expect("count");
+        let expected = match table {
+            "partnerships" => 1,
+            "projects" => 3,
+            "organisations" => 6,
+            _ => DEMO_USERS.len() as i64,
+        };
+        assert_eq!(n, expected, "rows in {table}");
+    }
+}

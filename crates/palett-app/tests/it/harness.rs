@@ -1,0 +1,402 @@
+//! The story harness: a fresh database per test on either backend, an app on
+//! a [`TestClock`], demo accounts, and small helpers the stories share.
+
+use jiff::{SignedDuration, Timestamp};
+use palett_app::auth::Signed;
+use palett_app::clock::{Clock, TestClock};
+use palett_app::demo::DEMO_PASSWORD;
+use palett_app::participants::Page;
+use palett_app::{App, AppError, Backend, Config, Ctx};
+use palett_domain::model::ParticipantInput;
+use palett_domain::summary::ProjectSummary;
+use palett_store::participant::Filter;
+use palett_store::Db;
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+
+/// Where every story's clock starts.
+pub const START: &str = "2026-11-25T10:00:00Z";
+/// The address every story signs in from.
+pub const IP: &str = "127.0.0.1";
+
+pub const ADMIN: &str = "admin@helamanniskan.example";
+pub const COORDINATOR: &str = "samordnare@helamanniskan.example";
+pub const HANDLEDARE: &str = "handledare@helamanniskan.example";
+/// Caseworker of Botkyrka kommun.
+pub const COACH: &str = "coach@botkyrka.example";
+/// Caseworker of Arbetsförmedlingen.
+pub const AF: &str = "handlaggare@arbetsformedlingen.example";
+/// Caseworker of Studieförbundet Bilda, whose organisation is responsible
+/// for no demo participant.
+pub const CIRKELLEDARE: &str = "cirkelledare@bilda.example";
+pub const EVALUATOR: &str = "forskare@samordningsforbund.example";
+
+pub const TILLVAXT_KVINNA: &str = "Tillväxt Kvinna";
+pub const BOTKYRKA_KOMMUN: &str = "Botkyrka kommun";
+pub const HELA_MANNISKAN: &str = "Hela Människan";
+
+const DEFAULT_POSTGRES_URL: &str = "postgres://postgres@127.0.0.1:5432/postgres";
+
+/// One story's world: the app, its clock and which database it runs on.
+#[derive(Clone)]
+pub struct H {
+    pub app: App,
+    pub clock: Arc<TestClock>,
+    pub backend: Backend,
+}
+
+/// Run `story` against a fresh database of `backend`, then drop the
+/// database, also when the story panics (the panic is passed on).
+pub async fn run<F, Fut>(backend: Backend, story: F)
+where
+    F: FnOnce(H) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let db = TestDb::create(backend).await;
+    let outcome = match H::open(backend, &db.url).await {
+        Ok(h) => {
+            let app = h.app.clone();
+            let joined = tokio::spawn(story(h)).await;
+            app.db.close().await;
+            match joined {
+                Ok(()) => Ok(()),
+                Err(e) if e.is_panic() => {
+                    // The panic hook has printed the message already.
+                    db.destroy().await;
+                    std::panic::resume_unwind(e.into_panic());
+                }
+                Err(e) => Err(format!("the story's task failed: {e}")),
+            }
+        }
+        Err(message) => Err(message),
+    };
+    db.destroy().await;
+    if let Err(message) = outcome {
+        panic!("{message}");
+    }
+}
+
+impl H {
+    async fn open(backend: Backend, url: &str) -> Result<H, String> {
+        let db = Db::connect(url)
+            .await
+            .map_err(|e| format!("connecting to the {backend:?} test database: {e}"))?;
+        assert_eq!(db.backend(), backend, "URL and backend disagree");
+        palett_store::migrate::run(&db)
+            .await
+            .map_err(|e| format!("migrating the {backend:?} test database: {e}"))?;
+        let start: Timestamp = START.parse().map_err(|e| format!("{START}: {e}"))?;
+        let clock = Arc::new(TestClock::new(start));
+        let app = App::new(db, clock.clone() as Arc<dyn Clock>, Config::default());
+        Ok(H {
+            app,
+            clock,
+            backend,
+        })
+    }
+
+    /// Seed the demo; it must be the first seeding of this database.
+    pub async fn seed(&self) {
+        assert!(
+            self.app.seed_demo().await.expect("seeding the demo"),
+            "a fresh database is seeded"
+        );
+    }
+
+    /// Sign in a demo user and resolve her session.
+    pub async fn signed(&self, email: &str) -> Signed {
+        let new = match self.app.sign_in(email, DEMO_PASSWORD, IP).await {
+            Ok(s) => s,
+            Err(e) => panic!("signing in {email}: {e}"),
+        };
+        self.app
+            .session(&new.cookie_value)
+            .await
+            .expect("reading the new session")
+            .expect("a new session is alive")
+    }
+
+    /// The context of a signed-in demo user.
+    pub async fn ctx(&self, email: &str) -> Ctx {
+        self.signed(email).await.ctx(IP)
+    }
+
+    pub fn advance_secs(&self, secs: i64) {
+        self.clock.advance(SignedDuration::from_secs(secs));
+    }
+
+    /// A project's id by name (any role that sees aggregates).
+    pub async fn project_id(&self, ctx: &Ctx, name: &str) -> i64 {
+        self.app
+            .projects(ctx)
+            .await
+            .expect("listing projects")
+            .into_iter()
+            .find(|p| p.name == name)
+            .unwrap_or_else(|| panic!("no project {name}"))
+            .id
+    }
+
+    /// A member organisation's id by name.
+    pub async fn organisation_id(&self, ctx: &Ctx, name: &str) -> i64 {
+        self.app
+            .memberships(ctx)
+            .await
+            .expect("listing memberships")
+            .into_iter()
+            .find(|m| m.organisation_name == name)
+            .unwrap_or_else(|| panic!("no member organisation {name}"))
+            .organisation_id
+    }
+
+    /// A project's figures from the caller's overview.
+    pub async fn summary(&self, ctx: &Ctx, name: &str) -> ProjectSummary {
+        self.app
+            .overview(ctx)
+            .await
+            .expect("overview")
+            .projects
+            .into_iter()
+            .find(|(p, _)| p.name == name)
+            .unwrap_or_else(|| panic!("no project {name} in the overview"))
+            .1
+    }
+
+    /// Every participant id the caller's list holds, paging through it, and
+    /// the total the list reports. Checks that the pages agree with it.
+    pub async fn all_participant_ids(&self, ctx: &Ctx, filter: &Filter) -> Vec<i64> {
+        let mut ids = Vec::new();
+        let mut reported = None;
+        for number in 1.. {
+            let page = Page::new(Some(number), Some(Page::MAX_SIZE));
+            let (items, total) = self
+                .app
+                .participants(ctx, filter, page)
+                .await
+                .expect("listing participants");
+            assert_eq!(*reported.get_or_insert(total), total, "the total changed while paging");
+            let last = items.len() < Page::MAX_SIZE as usize;
+            ids.extend(items.into_iter().map(|i| i.id));
+            if last {
+                break;
+            }
+        }
+        let total = reported.unwrap_or_default();
+        assert_eq!(ids.len() as i64, total, "pages hold as many as the total says");
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), ids.len(), "no participant is listed twice");
+        ids
+    }
+
+    /// How many participants the caller's list reports for a name search.
+    pub async fn count_named(&self, ctx: &Ctx, name: &str) -> i64 {
+        let filter = Filter {
+            name: Some(name.into()),
+            ..Filter::default()
+        };
+        self.app
+            .participants(ctx, &filter, Page::new(None, None))
+            .await
+            .expect("searching participants")
+            .1
+    }
+}
+
+/// A valid personnummer `YYYYMMDD-NNNC` for a birth date and birth number.
+pub fn pnr(yyyymmdd: &str, birth_number: u16) -> String {
+    let nine = format!("{}{birth_number:03}", &yyyymmdd[2..]);
+    let sum: u32 = nine
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            let v = if i % 2 == 0 { d * 2 } else { d };
+            if v > 9 {
+                v - 9
+            } else {
+                v
+            }
+        })
+        .sum();
+    let check = (10 - sum % 10) % 10;
+    format!("{yyyymmdd}-{birth_number:03}{check}")
+}
+
+/// A referral of a woman with a personnummer, responsible organisation
+/// `organisation_id`, referred on 2026-11-02.
+pub fn input(given: &str, family: &str, identity_number: &str, organisation_id: i64) -> ParticipantInput {
+    ParticipantInput {
+        given_name: given.into(),
+        family_name: family.into(),
+        identity_kind: "personnummer".into(),
+        identity_number: identity_number.into(),
+        gender: "woman".into(),
+        country_of_birth: "Syrien".into(),
+        languages: "arabiska".into(),
+        referral_source: "municipality".into(),
+        responsible_organisation_id: organisation_id.to_string(),
+        referred_on: "2026-11-02".into(),
+        ..ParticipantInput::default()
+    }
+}
+
+/// The error of a result that must have failed.
+#[track_caller]
+pub fn err<T>(r: Result<T, AppError>) -> AppError {
+    match r {
+        Ok(_) => panic!("expected an error, the call succeeded"),
+        Err(e) => e,
+    }
+}
+
+/// The message id a validation error gives `field`.
+#[track_caller]
+pub fn invalid_code<T>(r: Result<T, AppError>, field: &str) -> &'static str {
+    match err(r) {
+        AppError::Invalid(fields) => fields
+            .for_field(field)
+            .unwrap_or_else(|| panic!("no error for {field}: {fields}")),
+        other => panic!("expected Invalid naming {field}, got {other:?}"),
+    }
+}
+
+/// A database made for one story and dropped after it.
+struct TestDb {
+    url: String,
+    kind: Kind,
+}
+
+enum Kind {
+    Sqlite { path: PathBuf },
+    Postgres { base: String, name: String },
+}
+
+fn unique_suffix() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    #[allow(clippy::disallowed_methods)] // unique names, not behaviour
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or_default();
+    format!("{}_{n}_{nanos}", std::process::id())
+}
+
+/// `url` with its database name replaced by `name`.
+fn with_database(url: &str, name: &str) -> String {
+    let (head, query) = match url.split_once('?') {
+        Some((h, q)) => (h, Some(q)),
+        None => (url, None),
+    };
+    let authority_start = head.find("://").map_or(0, |i| i + 3);
+    let base = match head[authority_start..].find('/') {
+        Some(i) => &head[..authority_start + i],
+        None => head,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// `url` without a password, for messages.
+fn redacted(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_string();
+    };
+    let rest = &url[scheme_end..];
+    match (rest.find('@'), rest.find(':')) {
+        (Some(at), Some(colon)) if colon < at => {
+            format!("{}{}:***{}", &url[..scheme_end], &rest[..colon], &rest[at..])
+        }
+        _ => url.to_string(),
+    }
+}
+
+async fn admin_connection(base: &str) -> Result<sqlx::AnyConnection, sqlx::Error> {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    sqlx::AnyConnection::connect(base).await
+}
+
+impl TestDb {
+    async fn create(backend: Backend) -> TestDb {
+        match backend {
+            Backend::Sqlite => {
+                let path = std::env::temp_dir().join(format!("palett_t_{}.sqlite", unique_suffix()));
+                TestDb {
+                    url: format!("sqlite://{}?mode=rwc", path.display()),
+                    kind: Kind::Sqlite { path },
+                }
+            }
+            Backend::Postgres => {
+                let base = std::env::var("PALETT_TEST_POSTGRES_URL")
+                    .ok()
+                    .filter(|u| !u.trim().is_empty())
+                    .unwrap_or_else(|| DEFAULT_POSTGRES_URL.to_string());
+                let name = format!("palett_t_{}", unique_suffix());
+                let mut c = match admin_connection(&base).await {
+                    Ok(c) => c,
+                    Err(e) => panic!(
+                        "PostgreSQL is unreachable at {} ({e}). The postgres::* stories need it \
+                         and never skip: start it (pg_ctlcluster --skip-systemctl-redirect \
+                         <version> main start) or point PALETT_TEST_POSTGRES_URL at one.",
+                        redacted(&base)
+                    ),
+                };
+                if let Err(e) = sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut c).await {
+                    panic!("creating database {name} at {}: {e}", redacted(&base));
+                }
+                let _ = sqlx::Connection::close(c).await;
+                TestDb {
+                    url: with_database(&base, &name),
+                    kind: Kind::Postgres { base, name },
+                }
+            }
+        }
+    }
+
+    /// Remove the database; best effort.
+    async fn destroy(self) {
+        match self.kind {
+            Kind::Sqlite { path } => {
+                for suffix in ["", "-wal", "-shm", "-journal"] {
+                    let mut p = path.clone().into_os_string();
+                    p.push(suffix);
+                    let _ = std::fs::remove_file(p);
+                }
+            }
+            Kind::Postgres { base, name } => {
+                let mut c = match admin_connection(&base).await {
+                    Ok(c) => c,
+                    Err(e) => {
+                        eprintln!("warning: could not connect to drop test database {name}: {e}");
+                        return;
+                    }
+                };
+                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                if let Err(e) = sqlx::raw_sql(&sql).execute(&mut c).await {
+                    eprintln!("warning: could not drop test database {name}: {e}");
+                }
+                let _ = sqlx::Connection::close(c).await;
+            }
+        }
+    }
+}
+
+#[test]
+fn helpers() {
+    assert_eq!(pnr("19811218", 987), "19811218-9876");
+    assert_eq!(pnr("19121212", 121), "19121212-1212");
+    assert_eq!(
+        with_database("postgres://u:pw@h:5432/postgres?sslmode=disable", "x"),
+        "postgres://u:pw@h:5432/x?sslmode=disable"
+    );
+    assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
+    assert_eq!(redacted("postgres://u:pw@h/db"), "postgres://u:***@h/db");
+    assert_eq!(redacted("postgres://u@h/db"), "postgres://u@h/db");
+}

@@ -1,0 +1,57 @@
+//! Behavioural stories of palett's use cases, each run against both SQLite
+//! and PostgreSQL with a fresh database.
+//!
+//! A story is a plain `async fn(H)` in one of the modules below; listing it
+//! in [`stories!`] generates `sqlite::<name>` and `postgres::<name>` tests,
+//! so one backend is chosen with e.g.
+//! `cargo nextest run -p palett-app -E 'test(/^sqlite::/)'`.
+//!
+//! PostgreSQL is found at `PALETT_TEST_POSTGRES_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/postgres`); each story gets its own
+//! database there, dropped afterwards. When PostgreSQL is unreachable the
+//! `postgres::*` stories fail; they never skip.
+
+mod access;
+mod audit;
+mod concurrency;
+mod demo;
+mod harness;
+mod lifecycle;
+mod registration;
+mod sign_in;
+
+/// Generate one test module per backend, each with a test per story.
+macro_rules! stories {
+    ($($module:ident :: $story:ident),+ $(,)?) => {
+        stories!(@backend sqlite, Sqlite, $($module::$story),+);
+        stories!(@backend postgres, Postgres, $($module::$story),+);
+    };
+    (@backend $backend_mod:ident, $backend:ident, $($module:ident :: $story:ident),+) => {
+        mod $backend_mod {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $story() {
+                    crate::harness::run(palett_app::Backend::$backend, crate::$module::$story).await;
+                }
+            )+
+        }
+    };
+}
+
+stories! {
+    demo::demo_totals_match_the_product_description,
+    demo::seeding_twice_changes_nothing,
+    registration::caseworker_registers_and_finds_a_participant,
+    registration::invalid_registrations_name_the_field,
+    registration::a_stale_edit_is_refused,
+    access::other_organisations_caseworker_sees_her_only_once_assigned,
+    access::evaluator_and_administrator_see_figures_but_no_participant,
+    access::everyone_reads_exactly_what_the_policy_allows,
+    audit::reads_are_audited_per_reader,
+    audit::audit_log_refuses_update_and_delete,
+    lifecycle::participant_moves_through_the_programme,
+    sign_in::failed_sign_ins_are_throttled_for_a_window,
+    sign_in::sessions_end_when_idle_or_old,
+    sign_in::bearer_tokens_work_until_revoked,
+    concurrency::concurrent_registrations_all_succeed,
+}

@@ -1,0 +1,176 @@
+//! Registering participants, and the errors a form shows.
+
+use crate::harness::*;
+use jiff::civil::date;
+use palett_app::participants::Page;
+use palett_app::AppError;
+use palett_domain::lifecycle::{Status, TransitionKind};
+use palett_domain::model::ParticipantInput;
+use palett_store::participant::Filter;
+
+pub(crate) async fn caseworker_registers_and_finds_a_participant(h: H) {
+    h.seed().await;
+    let coach = h.signed(COACH).await;
+    let ctx = coach.ctx(IP);
+    let botkyrka = coach.user.organisation_id;
+    assert_eq!(coach.user.organisation_name, BOTKYRKA_KOMMUN);
+
+    let amal = ParticipantInput {
+        intake_date: "2026-11-20".into(),
+        ..input("Amal", "Testsson", &pnr("19811218", 987), botkyrka)
+    };
+    let id = h.app.register_participant(&ctx, &amal).await.expect("registering Amal");
+
+    // The list finds her by part of her name, in any case.
+    let by_name = Filter {
+        name: Some("TESTSS".into()),
+        ..Filter::default()
+    };
+    let (items, total) = h
+        .app
+        .participants(&ctx, &by_name, Page::new(None, None))
+        .await
+        .expect("searching");
+    assert_eq!(total, 1);
+    let item = &items[0];
+    assert_eq!(item.id, id);
+    assert_eq!((item.given_name.as_str(), item.family_name.as_str()), ("Amal", "Testsson"));
+    assert_eq!(item.birth_year, 1981);
+    assert_eq!(item.status, Status::Enrolled);
+    assert_eq!(item.responsible_organisation_name, BOTKYRKA_KOMMUN);
+    assert_eq!(item.intake_date, Some(date(2026, 11, 20)));
+    // Other filters narrow the same search.
+    let referred = Filter {
+        status: Some(Status::Referred),
+        ..by_name.clone()
+    };
+    assert_eq!(h.app.participants(&ctx, &referred, Page::new(None, None)).await.expect("list").1, 0);
+    let enrolled_here = Filter {
+        status: Some(Status::Enrolled),
+        organisation_id: Some(botkyrka),
+        ..by_name
+    };
+    assert_eq!(h.app.participants(&ctx, &enrolled_here, Page::new(None, None)).await.expect("list").1, 1);
+
+    let view = h.app.participant(&ctx, id).await.expect("reading Amal");
+    let p = &view.participant;
+    assert_eq!(p.full_name(), "Amal Testsson");
+    assert_eq!(p.status, Status::Enrolled);
+    assert_eq!(p.identity_number.as_deref(), Some("198112189876"));
+    assert_eq!(p.birth_date, date(1981, 12, 18));
+    assert_eq!(p.referred_on, date(2026, 11, 2));
+    assert_eq!(p.intake_date, Some(date(2026, 11, 20)));
+    assert_eq!(p.exit_date, None);
+    assert_eq!(p.responsible_organisation_id, botkyrka);
+    let kinds: Vec<TransitionKind> = view.history.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, [TransitionKind::Referral, TransitionKind::Intake]);
+    let intake = &view.history[1];
+    assert_eq!((intake.from_status, intake.to_status), (Some(Status::Referred), Status::Enrolled));
+    assert_eq!(intake.on_date, date(2026, 11, 20));
+    assert_eq!(intake.actor_name, "Kim Coach");
+    assert!(view.relation.own_organisation_responsible);
+    assert!(view.may_change);
+    assert!(!view.may_reopen, "only coordinators reopen");
+
+    // Without an intake date she is a referral.
+    let referral = input("Rania", "Testsson", &pnr("19900101", 123), botkyrka);
+    let rid = h.app.register_participant(&ctx, &referral).await.expect("registering a referral");
+    let view = h.app.participant(&ctx, rid).await.expect("reading the referral");
+    assert_eq!(view.participant.status, Status::Referred);
+    assert_eq!(view.participant.intake_date, None);
+    let kinds: Vec<TransitionKind> = view.history.iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, [TransitionKind::Referral]);
+}
+
+pub(crate) async fn invalid_registrations_name_the_field(h: H) {
+    h.seed().await;
+    let coordinator = h.ctx(COORDINATOR).await;
+    let coach = h.signed(COACH).await;
+    let ctx = coach.ctx(IP);
+    let botkyrka = coach.user.organisation_id;
+    let hela = h.organisation_id(&coordinator, HELA_MANNISKAN).await;
+    let total_before = h.all_participant_ids(&coordinator, &Filter::default()).await.len();
+
+    let nameless = input("  ", "", &pnr("19811218", 987), botkyrka);
+    let e = err(h.app.register_participant(&ctx, &nameless).await);
+    let AppError::Invalid(fields) = e else {
+        panic!("expected Invalid, got {e:?}");
+    };
+    assert_eq!(fields.for_field("given_name"), Some("error-required"));
+    assert_eq!(fields.for_field("family_name"), Some("error-required"));
+
+    let bad_check_digit = input("Amal", "Testsson", "19811218-9877", botkyrka);
+    assert_eq!(
+        invalid_code(h.app.register_participant(&ctx, &bad_check_digit).await, "identity_number"),
+        "error-pin-checksum"
+    );
+
+    let amal = input("Amal", "Testsson", &pnr("19811218", 987), botkyrka);
+    h.app.register_participant(&ctx, &amal).await.expect("the first registration");
+    assert_eq!(
+        invalid_code(h.app.register_participant(&ctx, &amal).await, "identity_number"),
+        "error-pin-taken"
+    );
+    // The number is taken for the coordinator too, in its ten-digit form.
+    let again = ParticipantInput {
+        identity_number: "811218-9876".into(),
+        ..amal.clone()
+    };
+    assert_eq!(
+        invalid_code(h.app.register_participant(&coordinator, &again).await, "identity_number"),
+        "error-pin-taken"
+    );
+
+    let elsewhere = input("Hodan", "Testsson", &pnr("19700505", 222), hela);
+    assert_eq!(
+        invalid_code(h.app.register_participant(&ctx, &elsewhere).await, "responsible_organisation_id"),
+        "error-not-own-organisation"
+    );
+    let nowhere = input("Hodan", "Testsson", &pnr("19700505", 222), hela + 1000);
+    assert_eq!(
+        invalid_code(h.app.register_participant(&ctx, &nowhere).await, "responsible_organisation_id"),
+        "error-choice"
+    );
+    // The coordinator may register for any member organisation.
+    h.app
+        .register_participant(&coordinator, &elsewhere)
+        .await
+        .expect("the coordinator registers for Hela Människan");
+
+    // Only the two successful registrations were stored.
+    assert_eq!(h.count_named(&coordinator, "testsson").await, 2);
+    let total_after = h.all_participant_ids(&coordinator, &Filter::default()).await.len();
+    assert_eq!(total_after, total_before + 2);
+}
+
+pub(crate) async fn a_stale_edit_is_refused(h: H) {
+    h.seed().await;
+    let coach = h.signed(COACH).await;
+    let ctx = coach.ctx(IP);
+    let id = h
+        .app
+        .register_participant(&ctx, &input("Amal", "Testsson", &pnr("19811218", 987), coach.user.organisation_id))
+        .await
+        .expect("registering");
+    let (form, version) = h.app.participant_input(&ctx, id).await.expect("edit form");
+    let first = ParticipantInput {
+        phone: "08-123 45 67".into(),
+        ..form.clone()
+    };
+    h.app
+        .update_participant(&ctx, id, Some(version), &first)
+        .await
+        .expect("the first edit");
+    let second = ParticipantInput {
+        family_name: "Andersson".into(),
+        ..form
+    };
+    assert!(matches!(
+        err(h.app.update_participant(&ctx, id, Some(version), &second).await),
+        AppError::Stale
+    ));
+    let p = h.app.participant(&ctx, id).await.expect("reading").participant;
+    assert_eq!(p.family_name, "Testsson", "the stale edit changed nothing");
+    assert_eq!(p.phone.as_deref(), Some("08-123 45 67"));
+    assert_eq!(p.version, version + 1);
+}

@@ -1,0 +1,328 @@
+//! The JSON API under /api/v1 (see docs/API-DESIGN.md and openapi.json).
+
+use crate::caller::Caller;
+use crate::error::ApiError;
+use crate::forms::JsonObject;
+use crate::pages::parse_transition;
+use crate::AppState;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use palett_app::participants::{Page, ParticipantView};
+use palett_app::AppError;
+use palett_domain::lifecycle::{Status, TransitionKind};
+use palett_domain::model::Participant;
+use palett_app::filters::ParticipantFilter as Filter;
+use serde_json::{json, Value};
+
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+pub async fn openapi() -> Response {
+    ([(axum::http::header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+fn err(c: &Caller, e: AppError) -> Response {
+    ApiError::app(c.tr(), e).into_response()
+}
+
+fn parse_id(c: &Caller, s: &str) -> Result<i64, Response> {
+    s.parse::<i64>().map_err(|_| err(c, AppError::NotFound))
+}
+
+pub async fn me(c: Caller) -> Response {
+    Json(json!({
+        "id": c.signed.user.id,
+        "display_name": c.signed.user.display_name,
+        "email": c.signed.user.email,
+        "organisation": {"id": c.signed.user.organisation_id, "name": c.signed.user.organisation_name},
+        "partnership_id": c.signed.actor.partnership_id,
+        "roles": c.signed.actor.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
+    }))
+    .into_response()
+}
+
+pub async fn projects(State(s): State<AppState>, c: Caller) -> Response {
+    match s.app.projects(&c.ctx()).await {
+        Ok(list) => Json(json!({
+            "items": list.iter().map(|p| json!({
+                "id": p.id,
+                "name": p.name,
+                "funder": p.funder,
+                "start_date": p.start_date.to_string(),
+                "end_date": p.end_date.to_string(),
+                "participant_target": p.participant_target,
+                "job_or_studies_target": p.job_or_studies_target,
+            })).collect::<Vec<_>>(),
+            "total": list.len(),
+        }))
+        .into_response(),
+        Err(e) => err(&c, e),
+    }
+}
+
+pub async fn project_summary(State(s): State<AppState>, c: Caller, Path(id): Path<String>) -> Response {
+    let id = match parse_id(&c, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    match s.app.project_summary(&c.ctx(), id).await {
+        Ok((p, sum)) => Json(json!({
+            "project_id": p.id,
+            "name": p.name,
+            "enrolled": sum.enrolled,
+            "participant_target": sum.participant_target,
+            "enrolled_of_target": sum.enrolled_of_target,
+            "ended": sum.ended,
+            "ended_to_job_or_studies": sum.ended_to_job_or_studies,
+            "share_to_job_or_studies": sum.share_to_job_or_studies,
+            "job_or_studies_target": sum.job_or_studies_target,
+            "active": sum.active,
+        }))
+        .into_response(),
+        Err(e) => err(&c, e),
+    }
+}
+
+fn participant_json(p: &Participant) -> Value {
+    json!({
+        "id": p.id,
+        "given_name": p.given_name,
+        "family_name": p.family_name,
+        "identity_kind": p.identity_kind,
+        "identity_number": p.identity_number,
+        "birth_date": p.birth_date.to_string(),
+        "birth_year": p.birth_year(),
+        "gender": p.gender,
+        "country_of_birth": p.country_of_birth,
+        "arrival_year": p.arrival_year,
+        "languages": p.languages,
+        "interpreter_needed": p.interpreter_needed,
+        "phone": p.phone,
+        "email": p.email,
+        "address": p.address,
+        "education_level": p.education_level,
+        "swedish_level": p.swedish_level,
+        "referral_source": p.referral_source,
+        "responsible_organisation": {"id": p.responsible_organisation_id, "name": p.responsible_organisation_name},
+        "status": p.status,
+        "referred_on": p.referred_on.to_string(),
+        "intake_date": p.intake_date.map(|d| d.to_string()),
+        "exit_date": p.exit_date.map(|d| d.to_string()),
+        "exit_outcome": p.exit_outcome,
+        "version": p.version,
+    })
+}
+
+fn view_json(v: &ParticipantView) -> Value {
+    let mut j = participant_json(&v.participant);
+    j["caseworkers"] = json!(v.caseworkers.iter().map(|(id, n, o)| json!({"id": id, "name": n, "organisation": o})).collect::<Vec<_>>());
+    j["projects"] = json!(v.projects.iter().map(|(id, n)| json!({"id": id, "name": n})).collect::<Vec<_>>());
+    j["history"] = json!(v.history.iter().map(|h| json!({
+        "kind": h.kind, "from_status": h.from_status, "to_status": h.to_status,
+        "on": h.on_date.to_string(), "reason": h.reason, "exit_outcome": h.exit_outcome,
+        "by": h.actor_name, "at": h.at.to_string(),
+    })).collect::<Vec<_>>());
+    j
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct ListQuery {
+    q: Option<String>,
+    status: Option<String>,
+    organisation_id: Option<String>,
+    project_id: Option<String>,
+    caseworker_id: Option<String>,
+    page: Option<String>,
+    per_page: Option<String>,
+}
+
+fn query_id(c: &Caller, name: &str, v: &Option<String>) -> Result<Option<i64>, Response> {
+    match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s.parse::<i64>().map(Some).map_err(|_| {
+            ApiError::field(c.tr(), StatusCode::BAD_REQUEST, name, "error-number").into_response()
+        }),
+    }
+}
+
+pub async fn participants(State(s): State<AppState>, c: Caller, Query(q): Query<ListQuery>) -> Response {
+    let parsed = (|| -> Result<(Filter, Page), Response> {
+        let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
+            None => None,
+            Some(st) => Some(Status::parse(st).ok_or_else(|| {
+                ApiError::field(c.tr(), StatusCode::BAD_REQUEST, "status", "error-choice").into_response()
+            })?),
+        };
+        Ok((
+            Filter {
+                name: q.q.clone().filter(|v| !v.trim().is_empty()).map(|v| v.chars().take(100).collect()),
+                status,
+                organisation_id: query_id(&c, "organisation_id", &q.organisation_id)?,
+                project_id: query_id(&c, "project_id", &q.project_id)?,
+                caseworker_id: query_id(&c, "caseworker_id", &q.caseworker_id)?,
+            },
+            Page::new(query_id(&c, "page", &q.page)?, query_id(&c, "per_page", &q.per_page)?),
+        ))
+    })();
+    let (filter, page) = match parsed {
+        Ok(p) => p,
+        Err(r) => return r,
+    };
+    match s.app.participants(&c.ctx(), &filter, page).await {
+        Ok((items, total)) => Json(json!({
+            "items": items.iter().map(|i| json!({
+                "id": i.id,
+                "given_name": i.given_name,
+                "family_name": i.family_name,
+                "birth_year": i.birth_year,
+                "status": i.status,
+                "responsible_organisation": i.responsible_organisation_name,
+                "intake_date": i.intake_date.map(|d| d.to_string()),
+                "exit_date": i.exit_date.map(|d| d.to_string()),
+            })).collect::<Vec<_>>(),
+            "page": page.number,
+            "per_page": page.size,
+            "total": total,
+        }))
+        .into_response(),
+        Err(e) => err(&c, e),
+    }
+}
+
+pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<String>) -> Response {
+    let id = match parse_id(&c, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    match s.app.participant(&c.ctx(), id).await {
+        Ok(v) => Json(view_json(&v)).into_response(),
+        Err(e) => err(&c, e),
+    }
+}
+
+const PROFILE_FIELDS: &[&str] = &[
+    "given_name", "family_name", "identity_kind", "identity_number", "birth_date", "gender",
+    "country_of_birth", "arrival_year", "languages", "interpreter_needed", "phone", "email",
+    "address", "education_level", "swedish_level", "referral_source",
+    "responsible_organisation_id", "referred_on",
+];
+const LIST_FIELDS: &[&str] = &["caseworker_ids", "project_ids"];
+
+/// `languages` may be sent as a list of strings or as one text.
+fn normalise_languages(body: &mut JsonObject) {
+    if let Some(Value::Array(items)) = body.0.get("languages") {
+        let joined = items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ");
+        if items.iter().all(Value::is_string) {
+            body.0.insert("languages".into(), Value::String(joined));
+        }
+    }
+}
+
+pub async fn create_participant(State(s): State<AppState>, c: Caller, mut body: JsonObject) -> Response {
+    normalise_languages(&mut body);
+    let mut known = PROFILE_FIELDS.to_vec();
+    known.push("intake_date");
+    let form = match body.to_form(&known, LIST_FIELDS) {
+        Ok(f) => f,
+        Err(e) => return err(&c, AppError::Invalid(e)),
+    };
+    match s.app.register_participant(&c.ctx(), &form.participant()).await {
+        Ok(id) => match s.app.participant(&c.ctx(), id).await {
+            Ok(v) => (StatusCode::CREATED, [(axum::http::header::LOCATION, format!("/api/v1/participants/{id}"))], Json(view_json(&v))).into_response(),
+            Err(e) => err(&c, e),
+        },
+        Err(e) => err(&c, e),
+    }
+}
+
+pub async fn update_participant(State(s): State<AppState>, c: Caller, Path(id): Path<String>, mut body: JsonObject) -> Response {
+    let id = match parse_id(&c, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    normalise_languages(&mut body);
+    let mut known = PROFILE_FIELDS.to_vec();
+    known.push("version");
+    let patch = match body.to_form(&known, LIST_FIELDS) {
+        Ok(f) => f,
+        Err(e) => return err(&c, AppError::Invalid(e)),
+    };
+    // Merge the patch onto the stored profile, then validate the whole.
+    let (mut input, stored_version) = match s.app.participant_input(&c.ctx(), id).await {
+        Ok(r) => r,
+        Err(e) => return err(&c, e),
+    };
+    let has = |k: &str| body.0.contains_key(k);
+    macro_rules! take {
+        ($($f:ident),*) => { $( if has(stringify!($f)) { input.$f = patch.get(stringify!($f)); } )* };
+    }
+    take!(given_name, family_name, identity_kind, identity_number, birth_date, gender, country_of_birth,
+          arrival_year, languages, interpreter_needed, phone, email, address, education_level,
+          swedish_level, referral_source, responsible_organisation_id, referred_on);
+    if has("caseworker_ids") {
+        input.caseworker_ids = patch.all("caseworker_ids");
+    }
+    if has("project_ids") {
+        input.project_ids = patch.all("project_ids");
+    }
+    let version = if has("version") {
+        match patch.get("version").parse::<i64>() {
+            Ok(v) => v,
+            Err(_) => return ApiError::field(c.tr(), StatusCode::UNPROCESSABLE_ENTITY, "version", "error-number").into_response(),
+        }
+    } else {
+        stored_version
+    };
+    match s.app.update_participant(&c.ctx(), id, Some(version), &input).await {
+        Ok(()) => match s.app.participant(&c.ctx(), id).await {
+            Ok(v) => Json(view_json(&v)).into_response(),
+            Err(e) => err(&c, e),
+        },
+        Err(e) => err(&c, e),
+    }
+}
+
+async fn do_transition(s: &AppState, c: &Caller, id: &str, kind: TransitionKind, body: &JsonObject, fields: &[&str]) -> Response {
+    let id = match parse_id(c, id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let form = match body.to_form(fields, &[]) {
+        Ok(f) => f,
+        Err(e) => return err(c, AppError::Invalid(e)),
+    };
+    let t = match parse_transition(kind, &form) {
+        Ok(t) => t,
+        Err(e) => return err(c, AppError::Invalid(e)),
+    };
+    match s.app.transition(&c.ctx(), id, t).await {
+        Ok(()) => match s.app.participant(&c.ctx(), id).await {
+            Ok(v) => Json(view_json(&v)).into_response(),
+            Err(e) => err(c, e),
+        },
+        Err(e) => err(c, e),
+    }
+}
+
+pub async fn intake(State(s): State<AppState>, c: Caller, Path(id): Path<String>, body: JsonObject) -> Response {
+    do_transition(&s, &c, &id, TransitionKind::Intake, &body, &["intake_date"]).await
+}
+
+pub async fn exit(State(s): State<AppState>, c: Caller, Path(id): Path<String>, body: JsonObject) -> Response {
+    do_transition(&s, &c, &id, TransitionKind::Exit, &body, &["exit_date", "exit_outcome"]).await
+}
+
+/// start, pause, resume and reopen: `{"kind": "...", "date": "...", "reason": "..."}`.
+pub async fn transition(State(s): State<AppState>, c: Caller, Path(id): Path<String>, body: JsonObject) -> Response {
+    let kind = body
+        .0
+        .get("kind")
+        .and_then(Value::as_str)
+        .and_then(TransitionKind::parse)
+        .filter(|k| matches!(k, TransitionKind::Start | TransitionKind::Pause | TransitionKind::Resume | TransitionKind::Reopen));
+    let Some(kind) = kind else {
+        return ApiError::field(c.tr(), StatusCode::UNPROCESSABLE_ENTITY, "kind", "error-choice").into_response();
+    };
+    do_transition(&s, &c, &id, kind, &body, &["kind", "date", "reason"]).await
+}

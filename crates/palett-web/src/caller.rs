@@ -1,0 +1,240 @@
+//! Who is calling: the session cookie or a bearer token, resolved once per
+//! request by [`resolve`], which also enforces CSRF on every unsafe request
+//! made with a session cookie. Handlers take [`Caller`] (signed in) or
+//! [`Visitor`] (maybe not).
+
+use crate::error::ApiError;
+use crate::i18n::{Lang, Tr};
+use crate::AppState;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::{header, request::Parts, HeaderMap, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use palett_app::auth::Signed;
+use palett_app::Ctx;
+use std::net::SocketAddr;
+
+pub const SESSION_COOKIE: &str = "palett_session";
+pub const PRE_SESSION_COOKIE: &str = "palett_pre";
+pub const LANG_COOKIE: &str = "palett_lang";
+/// The largest request body accepted (a 10 MB field must still reach
+/// validation so that its field can be named).
+pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// How the caller proved who she is.
+#[derive(Clone, Debug)]
+pub enum Via {
+    Session(String),
+    Bearer,
+}
+
+/// Per-request facts, stored in the request extensions by [`resolve`].
+#[derive(Clone, Debug)]
+pub struct Visitor {
+    pub signed: Option<(Signed, Via)>,
+    pub lang: Lang,
+    pub ip: String,
+    pub is_api: bool,
+    pub secure: bool,
+    /// The pre-session CSRF value (sign-in form) from the cookie, if any.
+    pub pre_session: Option<String>,
+}
+
+impl Visitor {
+    pub fn tr(&self) -> Tr {
+        Tr::new(self.lang)
+    }
+}
+
+/// A signed-in caller.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub signed: Signed,
+    pub via: Via,
+    pub visitor: Visitor,
+}
+
+impl Caller {
+    pub fn ctx(&self) -> Ctx {
+        self.signed.ctx(&self.visitor.ip)
+    }
+
+    pub fn tr(&self) -> Tr {
+        self.visitor.tr()
+    }
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The `_csrf` field of a url-encoded form body.
+fn form_csrf(body: &[u8]) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == "_csrf")
+        .map(|(_, v)| v)
+}
+
+/// Resolve the caller, check CSRF on unsafe requests, and pass on.
+pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let headers = req.headers().clone();
+    let is_api = req.uri().path().starts_with("/api/");
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let lang = cookie(&headers, LANG_COOKIE)
+        .and_then(Lang::parse)
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map(Lang::negotiate)
+        })
+        .unwrap_or(Lang::Sv);
+    let tr = Tr::new(lang);
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let signed = if let Some(token) = bearer {
+        match state.app.bearer(token).await {
+            Ok(Some(s)) => Some((s, Via::Bearer)),
+            Ok(None) => {
+                return ApiError::new(tr, StatusCode::UNAUTHORIZED, "error-bad-token").into_response()
+            }
+            Err(e) => return ApiError::app(tr, e).into_response(),
+        }
+    } else if let Some(value) = cookie(&headers, SESSION_COOKIE) {
+        match state.app.session(value).await {
+            Ok(s) => s.map(|s| (s, Via::Session(value.to_string()))),
+            Err(e) => return ApiError::app(tr, e).into_response(),
+        }
+    } else {
+        None
+    };
+    let pre_session = cookie(&headers, PRE_SESSION_COOKIE).map(str::to_string);
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method {
+        // Which token must the request echo? Bearer calls carry no ambient
+        // credential and need none.
+        let expected = match &signed {
+            Some((s, Via::Session(_))) => s.csrf_token.clone(),
+            Some((_, Via::Bearer)) => None,
+            // Unauthenticated API calls fail as such in the handler.
+            None if is_api => None,
+            // The sign-in form: double-submit against the pre-session cookie.
+            None => pre_session.clone().or_else(|| Some(String::new())),
+        };
+        if let Some(expected) = expected {
+            let from_header = headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let presented = match from_header {
+                Some(h) => Some(h),
+                None => {
+                    let is_form = headers
+                        .get(header::CONTENT_TYPE)
+                        .and_then(|v| v.to_str().ok())
+                        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+                    if is_form {
+                        let (parts, body) = req.into_parts();
+                        let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
+                            Ok(b) => b,
+                            Err(_) => {
+                                return crate::pages::error_page(
+                                    tr,
+                                    StatusCode::PAYLOAD_TOO_LARGE,
+                                    "error-too-large",
+                                )
+                            }
+                        };
+                        let found = form_csrf(&bytes);
+                        req = Request::from_parts(parts, Body::from(bytes));
+                        found
+                    } else {
+                        None
+                    }
+                }
+            };
+            let ok = !expected.is_empty()
+                && presented.is_some_and(|p| constant_time_eq(&p, &expected));
+            if !ok {
+                return if is_api {
+                    ApiError::new(tr, StatusCode::FORBIDDEN, "error-csrf").into_response()
+                } else {
+                    crate::pages::error_page(tr, StatusCode::FORBIDDEN, "error-csrf")
+                };
+            }
+        }
+    }
+    req.extensions_mut().insert(Visitor {
+        signed,
+        lang,
+        ip,
+        is_api,
+        secure: state.secure_cookies,
+        pre_session,
+    });
+    next.run(req).await
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Visitor {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Visitor>()
+            .cloned()
+            .ok_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
+        let visitor = Visitor::from_request_parts(parts, s).await?;
+        match visitor.signed.clone() {
+            Some((signed, via)) => Ok(Caller {
+                signed,
+                via,
+                visitor,
+            }),
+            None if visitor.is_api => {
+                Err(ApiError::new(visitor.tr(), StatusCode::UNAUTHORIZED, "error-unauthenticated")
+                    .into_response())
+            }
+            None => {
+                // Back to the page after signing in (path only: no query, so
+                // no search text ends up in a URL twice).
+                let next = parts.uri.path();
+                let target = if next == "/" || !next.starts_with('/') || next.starts_with("//") {
+                    "/login".to_string()
+                } else {
+                    format!("/login?next={}", next)
+                };
+                Err(Redirect::to(&target).into_response())
+            }
+        }
+    }
+}

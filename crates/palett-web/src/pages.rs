@@ -1,0 +1,1026 @@
+//! HTML handlers: parse the request, call palett-app, render a template.
+//! No business rule lives here.
+
+use crate::caller::{Caller, Visitor, LANG_COOKIE, PRE_SESSION_COOKIE, SESSION_COOKIE};
+use crate::error::status_of;
+use crate::forms::FormData;
+use crate::i18n::{Lang, Tr};
+use crate::views::*;
+use crate::AppState;
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use jiff::civil::Date;
+use palett_app::participants::Page;
+use palett_app::AppError;
+use palett_domain::lifecycle::{ExitOutcome, Status, Transition, TransitionKind};
+use palett_domain::model::Participant;
+use palett_domain::policy::Role;
+use palett_domain::values::{
+    parse_choice, parse_date, EducationLevel, Gender, IdentityKind, OrganisationKind,
+    ReferralSource, SwedishLevel,
+};
+use palett_domain::FieldErrors;
+use palett_app::filters::ParticipantFilter as Filter;
+
+
+pub fn render(t: impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+        }
+    }
+}
+
+/// A whole error page in the visitor's language.
+pub fn error_page(t: Tr, status: StatusCode, id: &str) -> Response {
+    let v = Visitor {
+        signed: None,
+        lang: t.lang,
+        ip: String::new(),
+        is_api: false,
+        secure: false,
+        pre_session: None,
+    };
+    let title = t.get(&format!("{id}-title"));
+    let page = ErrorPage {
+        t,
+        layout: Layout::for_visitor(&v, title, "/", String::new()),
+        message: t.get(id),
+    };
+    (status, render(page)).into_response()
+}
+
+fn app_error(c: &Caller, e: AppError) -> Response {
+    let (status, id) = status_of(&e);
+    if status == StatusCode::UNAUTHORIZED {
+        return Redirect::to("/login").into_response();
+    }
+    let title = c.tr().get(&format!("{id}-title"));
+    let page = ErrorPage {
+        t: c.tr(),
+        layout: Layout::for_caller(c, title, "", "/"),
+        message: c.tr().get(id),
+    };
+    (status, render(page)).into_response()
+}
+
+fn options<T: Copy>(t: Tr, all: &[T], text: fn(T) -> &'static str, msg: fn(T) -> String) -> Vec<(String, String)> {
+    all.iter().map(|v| (text(*v).to_string(), t.get(&msg(*v)))).collect()
+}
+
+fn date_text(d: Option<Date>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
+    let s = format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+        if secure { "; Secure" } else { "" }
+    );
+    HeaderValue::from_str(&s).unwrap_or_else(|_| HeaderValue::from_static(""))
+}
+
+// ---------------------------------------------------------------- sign-in
+
+#[derive(serde::Deserialize, Default)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+fn safe_next(n: &str) -> String {
+    if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') {
+        n.to_string()
+    } else {
+        "/".to_string()
+    }
+}
+
+fn login_page(v: &Visitor, status: StatusCode, error: Option<String>, email: String, next: String) -> Response {
+    // Double-submit token for the sign-in form.
+    let pre = v
+        .pre_session
+        .clone()
+        .filter(|p| p.len() == 64)
+        .or_else(|| palett_app::auth::random_token().ok())
+        .unwrap_or_default();
+    let t = v.tr();
+    let page = LoginPage {
+        t,
+        layout: Layout::for_visitor(v, t.get("sign-in-title"), "/login", pre.clone()),
+        error,
+        email,
+        next,
+    };
+    let mut resp = (status, render(page)).into_response();
+    resp.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(PRE_SESSION_COOKIE, &pre, 3600, v.secure));
+    resp
+}
+
+pub async fn login_form(v: Visitor, Query(q): Query<NextQuery>) -> Response {
+    if v.signed.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    login_page(&v, StatusCode::OK, None, String::new(), safe_next(q.next.as_deref().unwrap_or("/")))
+}
+
+pub async fn login(State(s): State<AppState>, v: Visitor, form: FormData) -> Response {
+    let t = v.tr();
+    let email = form.get("email");
+    let next = safe_next(&form.get("next"));
+    match s.app.sign_in(&email, &form.get("password"), &v.ip).await {
+        Ok(session) => {
+            let mut resp = Redirect::to(&next).into_response();
+            let h = resp.headers_mut();
+            h.append(
+                header::SET_COOKIE,
+                set_cookie(SESSION_COOKIE, &session.cookie_value, session.max_age_secs, v.secure),
+            );
+            h.append(header::SET_COOKIE, set_cookie(PRE_SESSION_COOKIE, "", 0, v.secure));
+            resp
+        }
+        Err(AppError::Throttled) => login_page(&v, StatusCode::TOO_MANY_REQUESTS, Some(t.get("error-throttled")), email, next),
+        Err(AppError::Unauthenticated) => login_page(&v, StatusCode::UNAUTHORIZED, Some(t.get("error-sign-in")), email, next),
+        Err(e) => {
+            let (status, id) = status_of(&e);
+            error_page(t, status, id)
+        }
+    }
+}
+
+pub async fn logout(State(s): State<AppState>, c: Caller) -> Response {
+    if let crate::caller::Via::Session(value) = &c.via {
+        if let Err(e) = s.app.sign_out(value, &c.signed, &c.visitor.ip).await {
+            return app_error(&c, e);
+        }
+    }
+    let mut resp = Redirect::to("/login").into_response();
+    resp.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, c.visitor.secure));
+    resp
+}
+
+#[derive(serde::Deserialize)]
+pub struct BackQuery {
+    back: Option<String>,
+}
+
+pub async fn set_lang(v: Visitor, Path(code): Path<String>, Query(q): Query<BackQuery>) -> Response {
+    let lang = Lang::parse(&code).unwrap_or(Lang::Sv);
+    let mut resp = Redirect::to(&safe_next(q.back.as_deref().unwrap_or("/"))).into_response();
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{}",
+        lang.code(),
+        if v.secure { "; Secure" } else { "" }
+    );
+    if let Ok(h) = HeaderValue::from_str(&cookie) {
+        resp.headers_mut().append(header::SET_COOKIE, h);
+    }
+    resp
+}
+
+// ---------------------------------------------------------------- start
+
+pub async fn start(State(s): State<AppState>, c: Caller) -> Response {
+    let t = c.tr();
+    let o = match s.app.overview(&c.ctx()).await {
+        Ok(o) => o,
+        Err(e) => return app_error(&c, e),
+    };
+    let projects = o
+        .projects
+        .iter()
+        .map(|(p, sum)| {
+            let (goal_status, goal_class) = match sum.meets_job_or_studies_target() {
+                Some(true) => (t.get("goal-met"), "met"),
+                Some(false) => (t.get("goal-below"), "below"),
+                None => (String::new(), ""),
+            };
+            let enrolled_pct = sum.enrolled_of_target.map(|v| t.percent(v));
+            ProjectCard {
+                id: p.id,
+                name: p.name.clone(),
+                funder: p.funder.clone(),
+                period: format!("{} – {}", p.start_date, p.end_date),
+                enrolled: sum.enrolled,
+                target: sum.participant_target,
+                bar_label: t.with("bar-label", &[("enrolled", sum.enrolled.to_string()), ("target", sum.participant_target.unwrap_or(0).to_string()), ("percent", enrolled_pct.clone().unwrap_or_default())]),
+                enrolled_pct,
+                ended: sum.ended,
+                to_job: sum.ended_to_job_or_studies,
+                share: sum.share_to_job_or_studies.map(|v| t.percent(v)),
+                goal: sum.job_or_studies_target.map(|g| format!("≥ {}", t.percent(g))),
+                goal_status,
+                goal_class,
+                active: sum.active,
+                bar_width: sum.enrolled_of_target.map(|v| v.round().clamp(0.0, 100.0) as i64).unwrap_or(0),
+            }
+        })
+        .collect();
+    render(StartPage {
+        t,
+        layout: Layout::for_caller(&c, t.get("nav-start"), "start", "/"),
+        partnership: o.partnership.name,
+        vision: o.partnership.vision,
+        projects,
+    })
+}
+
+// ---------------------------------------------------------------- participants
+
+#[derive(serde::Deserialize, Default)]
+pub struct ListQuery {
+    q: Option<String>,
+    status: Option<String>,
+    organisation: Option<String>,
+    project: Option<String>,
+    caseworker: Option<String>,
+    page: Option<String>,
+}
+
+fn id_of(s: &Option<String>) -> Option<i64> {
+    s.as_deref().and_then(|v| v.trim().parse().ok())
+}
+
+/// Choices the participant forms and filters offer, in one place.
+struct Choices {
+    organisations: Vec<(String, String)>,
+    projects: Vec<(String, String)>,
+    caseworkers: Vec<(String, String)>,
+}
+
+async fn choices(s: &AppState, c: &Caller) -> Result<Choices, AppError> {
+    let ctx = c.ctx();
+    let organisations = s
+        .app
+        .memberships(&ctx)
+        .await?
+        .into_iter()
+        .map(|m| (m.organisation_id.to_string(), m.organisation_name))
+        .fold(Vec::<(String, String)>::new(), |mut acc, o| {
+            if !acc.iter().any(|a| a.0 == o.0) {
+                acc.push(o);
+            }
+            acc
+        });
+    let projects = s.app.projects(&ctx).await?.into_iter().map(|p| (p.id.to_string(), p.name)).collect();
+    let caseworkers = s
+        .app
+        .staff(&ctx)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|(u, roles)| u.active && (roles.contains(&Role::Caseworker) || roles.contains(&Role::Coordinator)))
+        .map(|(u, _)| (u.id.to_string(), format!("{} ({})", u.display_name, u.organisation_name)))
+        .collect();
+    Ok(Choices { organisations, projects, caseworkers })
+}
+
+pub async fn participants(State(s): State<AppState>, c: Caller, Query(q): Query<ListQuery>) -> Response {
+    let t = c.tr();
+    let filter = Filter {
+        name: q.q.clone().filter(|v| !v.trim().is_empty()).map(|v| v.chars().take(100).collect()),
+        status: q.status.as_deref().and_then(Status::parse),
+        organisation_id: id_of(&q.organisation),
+        project_id: id_of(&q.project),
+        caseworker_id: id_of(&q.caseworker),
+    };
+    let page = Page::new(id_of(&q.page), Some(25));
+    let (items, total) = match s.app.participants(&c.ctx(), &filter, page).await {
+        Ok(r) => r,
+        Err(e) => return app_error(&c, e),
+    };
+    let ch = match choices(&s, &c).await {
+        Ok(ch) => ch,
+        Err(e) => return app_error(&c, e),
+    };
+    let query = [
+        ("q", q.q.clone().unwrap_or_default()),
+        ("status", q.status.clone().unwrap_or_default()),
+        ("organisation", q.organisation.clone().unwrap_or_default()),
+        ("project", q.project.clone().unwrap_or_default()),
+        ("caseworker", q.caseworker.clone().unwrap_or_default()),
+    ];
+    render(ParticipantsPage {
+        t,
+        layout: Layout::for_caller(&c, t.get("nav-participants"), "participants", "/participants"),
+        q: query[0].1.clone(),
+        status: query[1].1.clone(),
+        organisation: query[2].1.clone(),
+        project: query[3].1.clone(),
+        caseworker: query[4].1.clone(),
+        statuses: options(t, Status::ALL, Status::as_str, Status::message_id),
+        organisations: ch.organisations,
+        projects: ch.projects,
+        caseworkers: ch.caseworkers,
+        count_text: t.with("participants-count", &[("count", total.to_string())]),
+        rows: items
+            .into_iter()
+            .map(|i| ListRow {
+                id: i.id,
+                name: format!("{} {}", i.given_name, i.family_name),
+                birth_year: i.birth_year,
+                status: t.get(&i.status.message_id()),
+                organisation: i.responsible_organisation_name,
+                intake: date_text(i.intake_date),
+                exit: date_text(i.exit_date),
+            })
+            .collect(),
+        pager: Pager::new(t, "/participants", &query, page.number, page.count(total)),
+    })
+}
+
+fn participant_fields(t: Tr, ch: &Choices, with_intake: bool) -> Vec<FieldView> {
+    let mut f = vec![
+        FieldView::new(t, "given_name", "field-given-name", "text").required().autocomplete("off"),
+        FieldView::new(t, "family_name", "field-family-name", "text").required().autocomplete("off"),
+        FieldView::new(t, "identity_kind", "field-identity-kind", "select").required()
+            .options(options(t, IdentityKind::ALL, IdentityKind::as_str, IdentityKind::message_id)),
+        FieldView::new(t, "identity_number", "field-identity-number", "text").hint(t, "hint-identity-number").autocomplete("off"),
+        FieldView::new(t, "birth_date", "field-birth-date", "date").hint(t, "hint-birth-date"),
+        FieldView::new(t, "gender", "field-gender", "select").required()
+            .options(options(t, Gender::ALL, Gender::as_str, Gender::message_id)),
+        FieldView::new(t, "country_of_birth", "field-country-of-birth", "text"),
+        FieldView::new(t, "arrival_year", "field-arrival-year", "number"),
+        FieldView::new(t, "languages", "field-languages", "text").hint(t, "hint-languages"),
+        FieldView::new(t, "interpreter_needed", "field-interpreter-needed", "checkbox"),
+        FieldView::new(t, "phone", "field-phone", "text").autocomplete("off"),
+        FieldView::new(t, "email", "field-email", "email").autocomplete("off"),
+        FieldView::new(t, "address", "field-address", "textarea"),
+        FieldView::new(t, "education_level", "field-education-level", "select")
+            .options(options(t, EducationLevel::ALL, EducationLevel::as_str, EducationLevel::message_id)),
+        FieldView::new(t, "swedish_level", "field-swedish-level", "select")
+            .options(options(t, SwedishLevel::ALL, SwedishLevel::as_str, SwedishLevel::message_id)),
+        FieldView::new(t, "referral_source", "field-referral-source", "select").required()
+            .options(options(t, ReferralSource::ALL, ReferralSource::as_str, ReferralSource::message_id)),
+        FieldView::new(t, "responsible_organisation_id", "field-responsible-organisation", "select").required()
+            .options(ch.organisations.clone()),
+        FieldView::new(t, "caseworker_ids", "field-caseworkers", "multi").options(ch.caseworkers.clone()),
+        FieldView::new(t, "project_ids", "field-projects", "multi").options(ch.projects.clone()),
+        FieldView::new(t, "referred_on", "field-referred-on", "date").hint(t, "hint-referred-on"),
+    ];
+    if with_intake {
+        f.push(FieldView::new(t, "intake_date", "field-intake-date", "date").hint(t, "hint-intake-date"));
+    }
+    f
+}
+
+#[allow(clippy::too_many_arguments)]
+fn form_page(
+    c: &Caller,
+    status: StatusCode,
+    title: String,
+    section: &'static str,
+    path: &str,
+    mut fields: Vec<FieldView>,
+    form: &FormData,
+    errors: &FieldErrors,
+    submit: String,
+    cancel: String,
+    intro: Option<String>,
+) -> Response {
+    let t = c.tr();
+    fill(t, &mut fields, form, errors);
+    let summary = summary(t, &fields, errors);
+    let hidden = form
+        .0
+        .iter()
+        .filter(|(k, _)| k == "version")
+        .cloned()
+        .collect();
+    let page = FormPage {
+        t,
+        layout: Layout::for_caller(c, title, section, path),
+        intro,
+        errors: summary,
+        action: path.to_string(),
+        hidden,
+        fields,
+        submit,
+        cancel,
+    };
+    (status, render(page)).into_response()
+}
+
+pub async fn intake_form(State(s): State<AppState>, c: Caller) -> Response {
+    let t = c.tr();
+    let ch = match choices(&s, &c).await {
+        Ok(ch) => ch,
+        Err(e) => return app_error(&c, e),
+    };
+    // Sensible defaults: her own organisation, today as intake.
+    let today = s.app.today().to_string();
+    let form = FormData(vec![
+        ("identity_kind".into(), "personnummer".into()),
+        ("gender".into(), "woman".into()),
+        ("responsible_organisation_id".into(), c.signed.user.organisation_id.to_string()),
+        ("referred_on".into(), today.clone()),
+        ("intake_date".into(), today),
+    ]);
+    form_page(&c, StatusCode::OK, t.get("intake-title"), "intake", "/participants/new", participant_fields(t, &ch, true), &form, &FieldErrors::new(), t.get("intake-submit"), "/participants".into(), Some(t.get("intake-intro")))
+}
+
+pub async fn intake(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
+    let t = c.tr();
+    match s.app.register_participant(&c.ctx(), &form.participant()).await {
+        Ok(id) => Redirect::to(&format!("/participants/{id}")).into_response(),
+        Err(AppError::Invalid(errors)) => {
+            let ch = match choices(&s, &c).await {
+                Ok(ch) => ch,
+                Err(e) => return app_error(&c, e),
+            };
+            form_page(&c, StatusCode::UNPROCESSABLE_ENTITY, t.get("intake-title"), "intake", "/participants/new", participant_fields(t, &ch, true), &form, &errors, t.get("intake-submit"), "/participants".into(), Some(t.get("intake-intro")))
+        }
+        Err(e) => app_error(&c, e),
+    }
+}
+
+fn profile_rows(t: Tr, p: &Participant, projects: &[(i64, String)]) -> Vec<(String, String)> {
+    let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "–".into());
+    let identity = match (&p.identity_number, p.identity_kind) {
+        (Some(n), _) if n.len() == 12 => format!("{}-{}", &n[..8], &n[8..]),
+        _ => t.get(&p.identity_kind.message_id()),
+    };
+    vec![
+        (t.get("field-identity-number"), identity),
+        (t.get("field-birth-date"), p.birth_date.to_string()),
+        (t.get("field-gender"), t.get(&p.gender.message_id())),
+        (t.get("field-country-of-birth"), opt(&p.country_of_birth)),
+        (t.get("field-arrival-year"), p.arrival_year.map(|y| y.to_string()).unwrap_or_else(|| "–".into())),
+        (t.get("field-languages"), if p.languages.is_empty() { "–".into() } else { p.languages.join(", ") }),
+        (t.get("field-interpreter-needed"), t.get(if p.interpreter_needed { "yes" } else { "no" })),
+        (t.get("field-phone"), opt(&p.phone)),
+        (t.get("field-email"), opt(&p.email)),
+        (t.get("field-address"), opt(&p.address)),
+        (t.get("field-education-level"), t.get(&p.education_level.message_id())),
+        (t.get("field-swedish-level"), t.get(&p.swedish_level.message_id())),
+        (t.get("field-referral-source"), t.get(&p.referral_source.message_id())),
+        (t.get("field-responsible-organisation"), p.responsible_organisation_name.clone()),
+        (t.get("field-projects"), if projects.is_empty() { t.get("ordinary-operations") } else { projects.iter().map(|p| p.1.clone()).collect::<Vec<_>>().join(", ") }),
+        (t.get("field-referred-on"), p.referred_on.to_string()),
+        (t.get("field-intake-date"), date_text(p.intake_date)),
+        (t.get("field-exit-date"), date_text(p.exit_date)),
+        (t.get("field-exit-outcome"), p.exit_outcome.map(|o| t.get(&o.message_id())).unwrap_or_default()),
+    ]
+}
+
+pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<String>) -> Response {
+    let t = c.tr();
+    let Ok(id) = id.parse::<i64>() else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let v = match s.app.participant(&c.ctx(), id).await {
+        Ok(v) => v,
+        Err(e) => return app_error(&c, e),
+    };
+    let p = &v.participant;
+    let mut actions = Vec::new();
+    if v.may_change {
+        actions.push((format!("/participants/{id}/edit"), t.get("action-edit")));
+        for k in p.lifecycle().possible() {
+            if *k == TransitionKind::Reopen && !v.may_reopen {
+                continue;
+            }
+            actions.push((format!("/participants/{id}/status/{}", k.as_str()), t.get(&format!("action-{}", k.as_str()))));
+        }
+    }
+    let status_detail = match (p.status, p.exit_outcome) {
+        (Status::Ended, Some(o)) => t.get(&o.message_id()),
+        _ => String::new(),
+    };
+    render(ParticipantPage {
+        t,
+        layout: Layout::for_caller(&c, p.full_name(), "participants", &format!("/participants/{id}")),
+        status: t.get(&p.status.message_id()),
+        status_detail,
+        actions,
+        profile: profile_rows(t, p, &v.projects),
+        staff: v.caseworkers.iter().map(|(_, n, o)| (n.clone(), o.clone())).collect(),
+        history: v
+            .history
+            .iter()
+            .map(|h| HistoryRow {
+                on: h.on_date.to_string(),
+                kind: t.get(&h.kind.message_id()),
+                status: t.get(&h.to_status.message_id()),
+                reason: h.reason.clone().or(h.exit_outcome.map(|o| t.get(&o.message_id()))).unwrap_or_default(),
+                actor: h.actor_name.clone(),
+            })
+            .collect(),
+    })
+}
+
+pub async fn edit_form(State(s): State<AppState>, c: Caller, Path(id): Path<String>) -> Response {
+    let t = c.tr();
+    let Ok(id) = id.parse::<i64>() else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let (input, version) = match s.app.participant_input(&c.ctx(), id).await {
+        Ok(r) => r,
+        Err(e) => return app_error(&c, e),
+    };
+    let ch = match choices(&s, &c).await {
+        Ok(ch) => ch,
+        Err(e) => return app_error(&c, e),
+    };
+    let mut pairs = vec![
+        ("given_name", input.given_name), ("family_name", input.family_name), ("identity_kind", input.identity_kind),
+        ("identity_number", input.identity_number), ("birth_date", input.birth_date), ("gender", input.gender),
+        ("country_of_birth", input.country_of_birth), ("arrival_year", input.arrival_year), ("languages", input.languages),
+        ("interpreter_needed", input.interpreter_needed), ("phone", input.phone), ("email", input.email),
+        ("address", input.address), ("education_level", input.education_level), ("swedish_level", input.swedish_level),
+        ("referral_source", input.referral_source), ("responsible_organisation_id", input.responsible_organisation_id),
+        ("referred_on", input.referred_on), ("version", version.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect::<Vec<_>>();
+    pairs.extend(input.caseworker_ids.into_iter().map(|v| ("caseworker_ids".to_string(), v)));
+    pairs.extend(input.project_ids.into_iter().map(|v| ("project_ids".to_string(), v)));
+    let path = format!("/participants/{id}/edit");
+    form_page(&c, StatusCode::OK, t.get("edit-title"), "participants", &path, participant_fields(t, &ch, false), &FormData(pairs), &FieldErrors::new(), t.get("save"), format!("/participants/{id}"), None)
+}
+
+pub async fn edit(State(s): State<AppState>, c: Caller, Path(id): Path<String>, form: FormData) -> Response {
+    let t = c.tr();
+    let Ok(id) = id.parse::<i64>() else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let version = form.get("version").parse::<i64>().ok();
+    let errors = match s.app.update_participant(&c.ctx(), id, version, &form.participant()).await {
+        Ok(()) => return Redirect::to(&format!("/participants/{id}")).into_response(),
+        Err(AppError::Invalid(errors)) => errors,
+        Err(AppError::Stale) => FieldErrors::single("version", "error-stale"),
+        Err(e) => return app_error(&c, e),
+    };
+    let ch = match choices(&s, &c).await {
+        Ok(ch) => ch,
+        Err(e) => return app_error(&c, e),
+    };
+    let path = format!("/participants/{id}/edit");
+    form_page(&c, StatusCode::UNPROCESSABLE_ENTITY, t.get("edit-title"), "participants", &path, participant_fields(t, &ch, false), &form, &errors, t.get("save"), format!("/participants/{id}"), None)
+}
+
+fn transition_fields(t: Tr, kind: TransitionKind) -> Vec<FieldView> {
+    match kind {
+        TransitionKind::Intake => vec![FieldView::new(t, "intake_date", "field-intake-date", "date").required()],
+        TransitionKind::Exit => vec![
+            FieldView::new(t, "exit_date", "field-exit-date", "date").required(),
+            FieldView::new(t, "exit_outcome", "field-exit-outcome", "select").required()
+                .options(options(t, ExitOutcome::ALL, ExitOutcome::as_str, ExitOutcome::message_id))
+                .hint(t, "hint-exit-outcome"),
+        ],
+        TransitionKind::Pause | TransitionKind::Reopen => vec![
+            FieldView::new(t, "date", "field-date", "date").required(),
+            FieldView::new(t, "reason", "field-reason", "textarea").required(),
+        ],
+        _ => vec![FieldView::new(t, "date", "field-date", "date").required()],
+    }
+}
+
+/// Parse a transition form (shared with the JSON API).
+pub fn parse_transition(kind: TransitionKind, form: &FormData) -> Result<Transition, FieldErrors> {
+    let mut e = FieldErrors::new();
+    let date_field = match kind {
+        TransitionKind::Intake => "intake_date",
+        TransitionKind::Exit => "exit_date",
+        _ => "date",
+    };
+    let on = e.take(date_field, parse_date(&form.get(date_field)));
+    let outcome = if kind == TransitionKind::Exit {
+        e.take("exit_outcome", parse_choice(&form.get("exit_outcome"), ExitOutcome::parse))
+    } else {
+        None
+    };
+    let Some(on) = on else { return Err(e) };
+    let reason = form.get("reason");
+    Ok(match kind {
+        TransitionKind::Intake => Transition::Intake { on },
+        TransitionKind::Start => Transition::Start { on },
+        TransitionKind::Pause => Transition::Pause { on, reason },
+        TransitionKind::Resume => Transition::Resume { on },
+        TransitionKind::Exit => match outcome {
+            Some(outcome) => Transition::Exit { on, outcome },
+            None => return Err(e),
+        },
+        TransitionKind::Reopen => Transition::Reopen { on, reason },
+        TransitionKind::Referral => return Err(FieldErrors::single("kind", "error-choice")),
+    })
+}
+
+pub async fn transition_form(State(s): State<AppState>, c: Caller, Path((id, kind)): Path<(String, String)>) -> Response {
+    let t = c.tr();
+    let (Ok(id), Some(kind)) = (id.parse::<i64>(), TransitionKind::parse(&kind).filter(|k| *k != TransitionKind::Referral)) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let v = match s.app.participant(&c.ctx(), id).await {
+        Ok(v) => v,
+        Err(e) => return app_error(&c, e),
+    };
+    let date_field = if kind == TransitionKind::Exit { "exit_date" } else if kind == TransitionKind::Intake { "intake_date" } else { "date" };
+    let form = FormData(vec![(date_field.into(), s.app.today().to_string())]);
+    let path = format!("/participants/{id}/status/{}", kind.as_str());
+    let title = format!("{}: {}", t.get(&format!("action-{}", kind.as_str())), v.participant.full_name());
+    form_page(&c, StatusCode::OK, title, "participants", &path, transition_fields(t, kind), &form, &FieldErrors::new(), t.get("save"), format!("/participants/{id}"), None)
+}
+
+pub async fn transition(State(s): State<AppState>, c: Caller, Path((id, kind)): Path<(String, String)>, form: FormData) -> Response {
+    let t = c.tr();
+    let (Ok(id), Some(kind)) = (id.parse::<i64>(), TransitionKind::parse(&kind).filter(|k| *k != TransitionKind::Referral)) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let result = match parse_transition(kind, &form) {
+        Ok(tr) => s.app.transition(&c.ctx(), id, tr).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match result {
+        Ok(()) => Redirect::to(&format!("/participants/{id}")).into_response(),
+        Err(AppError::Invalid(errors)) => {
+            let path = format!("/participants/{id}/status/{}", kind.as_str());
+            let title = t.get(&format!("action-{}", kind.as_str()));
+            form_page(&c, StatusCode::UNPROCESSABLE_ENTITY, title, "participants", &path, transition_fields(t, kind), &form, &errors, t.get("save"), format!("/participants/{id}"), None)
+        }
+        Err(e) => app_error(&c, e),
+    }
+}
+
+// ---------------------------------------------------------------- partners, projects
+
+pub async fn partners(State(s): State<AppState>, c: Caller) -> Response {
+    let t = c.tr();
+    let ms = match s.app.memberships(&c.ctx()).await {
+        Ok(m) => m,
+        Err(e) => return app_error(&c, e),
+    };
+    let mut page = TablePage::new(t, Layout::for_caller(&c, t.get("nav-partners"), "partners", "/partners"));
+    page.intro = Some(t.get("partners-intro"));
+    page.tables.push(Table {
+        heading: None,
+        head: vec![t.get("field-organisation"), t.get("field-kind"), t.get("field-joined-on"), t.get("field-left-on"), t.get("field-responsibility-areas")],
+        rows: ms
+            .into_iter()
+            .map(|m| vec![
+                Cell::text(m.organisation_name),
+                Cell::text(t.get(&m.organisation_kind.message_id())),
+                Cell::text(m.joined_on.to_string()),
+                Cell::text(m.left_on.map(|d| d.to_string()).unwrap_or_else(|| t.get("ongoing"))),
+                Cell::text(m.responsibility_areas.join("; ")),
+            ])
+            .collect(),
+    });
+    render(page)
+}
+
+pub async fn projects(State(s): State<AppState>, c: Caller) -> Response {
+    let t = c.tr();
+    let o = match s.app.overview(&c.ctx()).await {
+        Ok(o) => o,
+        Err(e) => return app_error(&c, e),
+    };
+    let mut page = TablePage::new(t, Layout::for_caller(&c, t.get("nav-projects"), "projects", "/projects"));
+    if c.signed.actor.can_manage_projects() {
+        page.links.push(("/projects/new".into(), t.get("project-new")));
+    }
+    page.tables.push(Table {
+        heading: None,
+        head: vec![t.get("field-name"), t.get("field-funder"), t.get("field-period"), t.get("fig-enrolled"), t.get("field-participant-target"), t.get("fig-ended"), t.get("fig-to-job-or-studies"), t.get("field-job-or-studies-target")],
+        rows: o
+            .projects
+            .into_iter()
+            .map(|(p, sum)| vec![
+                Cell::text(p.name),
+                Cell::text(p.funder),
+                Cell::text(format!("{} – {}", p.start_date, p.end_date)),
+                Cell::text(sum.enrolled.to_string()),
+                Cell::text(p.participant_target.map(|v| v.to_string()).unwrap_or_else(|| "–".into())),
+                Cell::text(sum.ended.to_string()),
+                Cell::text(format!("{}{}", sum.ended_to_job_or_studies, sum.share_to_job_or_studies.map(|v| format!(" ({})", t.percent(v))).unwrap_or_default())),
+                Cell::text(p.job_or_studies_target.map(|v| t.percent(v)).unwrap_or_else(|| "–".into())),
+            ])
+            .collect(),
+    });
+    render(page)
+}
+
+fn project_fields(t: Tr) -> Vec<FieldView> {
+    vec![
+        FieldView::new(t, "name", "field-name", "text").required(),
+        FieldView::new(t, "funder", "field-funder", "text").required(),
+        FieldView::new(t, "start_date", "field-start-date", "date").required(),
+        FieldView::new(t, "end_date", "field-end-date", "date").required(),
+        FieldView::new(t, "participant_target", "field-participant-target", "number"),
+        FieldView::new(t, "job_or_studies_target", "field-job-or-studies-target", "number").hint(t, "hint-percent"),
+    ]
+}
+
+pub async fn project_form(c: Caller) -> Response {
+    let t = c.tr();
+    form_page(&c, StatusCode::OK, t.get("project-new"), "projects", "/projects/new", project_fields(t), &FormData::default(), &FieldErrors::new(), t.get("save"), "/projects".into(), None)
+}
+
+pub async fn project_create(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
+    let t = c.tr();
+    match s.app.create_project(&c.ctx(), &form.project()).await {
+        Ok(_) => Redirect::to("/projects").into_response(),
+        Err(AppError::Invalid(errors)) => form_page(&c, StatusCode::UNPROCESSABLE_ENTITY, t.get("project-new"), "projects", "/projects/new", project_fields(t), &form, &errors, t.get("save"), "/projects".into(), None),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+// ---------------------------------------------------------------- audit
+
+#[derive(serde::Deserialize, Default)]
+pub struct AuditQuery {
+    participant: Option<String>,
+    user: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    page: Option<String>,
+}
+
+pub async fn audit(State(s): State<AppState>, c: Caller, Query(q): Query<AuditQuery>) -> Response {
+    let t = c.tr();
+    let tz = palett_app::clock::stockholm();
+    let day_start = |d: &Option<String>, plus: i64| -> Option<i64> {
+        let date = parse_date(d.as_deref()?).ok()?;
+        let date = date.checked_add(jiff::Span::new().days(plus)).ok()?;
+        date.to_zoned(tz.clone()).ok().map(|z| z.timestamp().as_second())
+    };
+    let filter = palett_app::filters::AuditFilter {
+        participant_id: id_of(&q.participant),
+        user_id: id_of(&q.user),
+        from: day_start(&q.from, 0),
+        to: day_start(&q.to, 1),
+    };
+    let page = Page::new(id_of(&q.page), Some(50));
+    let (rows, total) = match palett_app::audit::list(&s.app, &c.ctx(), &filter, page).await {
+        Ok(r) => r,
+        Err(e) => return app_error(&c, e),
+    };
+    let mut p = TablePage::new(t, Layout::for_caller(&c, t.get("nav-audit"), "audit", "/audit"));
+    p.intro = Some(t.get("audit-intro"));
+    let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    p.filter = Some(FilterForm {
+        action: "/audit".into(),
+        fields: vec![
+            ("participant".into(), t.get("field-participant-id"), "number".into(), v(&q.participant)),
+            ("user".into(), t.get("field-user-id"), "number".into(), v(&q.user)),
+            ("from".into(), t.get("field-from"), "date".into(), v(&q.from)),
+            ("to".into(), t.get("field-to"), "date".into(), v(&q.to)),
+        ],
+    });
+    p.tables.push(Table {
+        heading: Some(t.with("audit-count", &[("count", total.to_string())])),
+        head: vec![t.get("field-when"), t.get("field-user"), t.get("field-organisation"), t.get("field-roles"), t.get("field-action"), t.get("field-participant-id"), t.get("field-address-ip")],
+        rows: rows
+            .into_iter()
+            .map(|r| vec![
+                Cell::text(r.at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M:%S").to_string()),
+                match (r.user_id, r.user_name) {
+                    (Some(id), Some(n)) => Cell::link(n, format!("/audit?user={id}")),
+                    _ => Cell::text("–"),
+                },
+                Cell::text(r.organisation_name.unwrap_or_default()),
+                Cell::text(r.roles),
+                Cell::text(r.action),
+                match r.participant_id {
+                    Some(id) => Cell::link(id.to_string(), format!("/audit?participant={id}")),
+                    None => Cell::text(""),
+                },
+                Cell::text(r.ip),
+            ])
+            .collect(),
+    });
+    let query = [("participant", v(&q.participant)), ("user", v(&q.user)), ("from", v(&q.from)), ("to", v(&q.to))];
+    p.pager = Pager::new(t, "/audit", &query, page.number, page.count(total));
+    render(p)
+}
+
+// ---------------------------------------------------------------- administration
+
+fn user_fields(t: Tr, orgs: Vec<(String, String)>) -> Vec<FieldView> {
+    vec![
+        FieldView::new(t, "display_name", "field-name", "text").required(),
+        FieldView::new(t, "email", "field-email", "email").required().autocomplete("off"),
+        FieldView::new(t, "password", "field-new-password", "password").required().hint(t, "hint-password").autocomplete("new-password"),
+        FieldView::new(t, "organisation_id", "field-organisation", "select").required().options(orgs),
+        FieldView::new(t, "roles", "field-roles", "multi").options(options(t, Role::ALL, Role::as_str, Role::message_id)),
+    ]
+}
+
+fn org_fields(t: Tr) -> Vec<FieldView> {
+    vec![
+        FieldView::new(t, "name", "field-name", "text").required(),
+        FieldView::new(t, "kind", "field-kind", "select").required()
+            .options(options(t, OrganisationKind::ALL, OrganisationKind::as_str, OrganisationKind::message_id)),
+        FieldView::new(t, "org_number", "field-org-number", "text").hint(t, "hint-org-number"),
+        FieldView::new(t, "joined_on", "field-joined-on", "date").hint(t, "hint-joined-on"),
+        FieldView::new(t, "left_on", "field-left-on", "date"),
+        FieldView::new(t, "responsibility_areas", "field-responsibility-areas", "textarea").hint(t, "hint-one-per-line"),
+    ]
+}
+
+pub async fn users(State(s): State<AppState>, c: Caller) -> Response {
+    let t = c.tr();
+    let ctx = c.ctx();
+    if !ctx.actor.can_administer() {
+        return app_error(&c, AppError::Forbidden);
+    }
+    let (staff, orgs) = match (s.app.staff(&ctx).await, s.app.organisations(&ctx).await) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return app_error(&c, e),
+    };
+    let mut p = TablePage::new(t, Layout::for_caller(&c, t.get("nav-admin"), "admin", "/admin/users"));
+    p.links = vec![("/admin/users/new".into(), t.get("user-new")), ("/admin/organisations/new".into(), t.get("organisation-new"))];
+    p.tables.push(Table {
+        heading: Some(t.get("users")),
+        head: vec![t.get("field-name"), t.get("field-email"), t.get("field-organisation"), t.get("field-roles"), t.get("actions")],
+        rows: staff
+            .into_iter()
+            .map(|(u, roles)| vec![
+                Cell::text(u.display_name),
+                Cell::text(u.email),
+                Cell::text(u.organisation_name),
+                Cell::text(roles.iter().map(|r| t.get(&r.message_id())).collect::<Vec<_>>().join(", ")),
+                Cell::link(t.get("change-roles"), format!("/admin/users/{}/roles", u.id)),
+            ])
+            .collect(),
+    });
+    p.tables.push(Table {
+        heading: Some(t.get("organisations")),
+        head: vec![t.get("field-name"), t.get("field-kind"), t.get("field-org-number")],
+        rows: orgs
+            .into_iter()
+            .map(|o| vec![Cell::text(o.name), Cell::text(t.get(&o.kind.message_id())), Cell::text(o.org_number.unwrap_or_default())])
+            .collect(),
+    });
+    render(p)
+}
+
+async fn org_choices(s: &AppState, c: &Caller) -> Result<Vec<(String, String)>, AppError> {
+    Ok(choices(s, c).await?.organisations)
+}
+
+pub async fn user_form(State(s): State<AppState>, c: Caller) -> Response {
+    let t = c.tr();
+    if !c.signed.actor.can_administer() {
+        return app_error(&c, AppError::Forbidden);
+    }
+    match org_choices(&s, &c).await {
+        Ok(orgs) => form_page(&c, StatusCode::OK, t.get("user-new"), "admin", "/admin/users/new", user_fields(t, orgs), &FormData::default(), &FieldErrors::new(), t.get("save"), "/admin/users".into(), None),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn user_create(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
+    let t = c.tr();
+    match s.app.create_user(&c.ctx(), &form.user()).await {
+        Ok(_) => Redirect::to("/admin/users").into_response(),
+        Err(AppError::Invalid(errors)) => match org_choices(&s, &c).await {
+            Ok(orgs) => form_page(&c, StatusCode::UNPROCESSABLE_ENTITY, t.get("user-new"), "admin", "/admin/users/new", user_fields(t, orgs), &form, &errors, t.get("save"), "/admin/users".into(), None),
+            Err(e) => app_error(&c, e),
+        },
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn roles_form(State(s): State<AppState>, c: Caller, Path(id): Path<String>) -> Response {
+    let t = c.tr();
+    let staff = match s.app.staff(&c.ctx()).await {
+        Ok(st) if c.signed.actor.can_administer() => st,
+        Ok(_) => return app_error(&c, AppError::Forbidden),
+        Err(e) => return app_error(&c, e),
+    };
+    let Some((u, roles)) = id.parse::<i64>().ok().and_then(|id| staff.into_iter().find(|(u, _)| u.id == id)) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let form = FormData(roles.iter().map(|r| ("roles".to_string(), r.as_str().to_string())).collect());
+    let fields = vec![FieldView::new(t, "roles", "field-roles", "multi").options(options(t, Role::ALL, Role::as_str, Role::message_id))];
+    let path = format!("/admin/users/{}/roles", u.id);
+    form_page(&c, StatusCode::OK, format!("{}: {}", t.get("change-roles"), u.display_name), "admin", &path, fields, &form, &FieldErrors::new(), t.get("save"), "/admin/users".into(), None)
+}
+
+pub async fn roles_update(State(s): State<AppState>, c: Caller, Path(id): Path<String>, form: FormData) -> Response {
+    let t = c.tr();
+    let Ok(uid) = id.parse::<i64>() else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s.app.set_roles(&c.ctx(), uid, &form.all("roles")).await {
+        Ok(()) => Redirect::to("/admin/users").into_response(),
+        Err(AppError::Invalid(errors)) => {
+            let fields = vec![FieldView::new(t, "roles", "field-roles", "multi").options(options(t, Role::ALL, Role::as_str, Role::message_id))];
+            let path = format!("/admin/users/{uid}/roles");
+            form_page(&c, StatusCode::UNPROCESSABLE_ENTITY, t.get("change-roles"), "admin", &path, fields, &form, &errors, t.get("save"), "/admin/users".into(), None)
+        }
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn org_form(c: Caller) -> Response {
+    let t = c.tr();
+    if !c.signed.actor.can_administer() {
+        return app_error(&c, AppError::Forbidden);
+    }
+    form_page(&c, StatusCode::OK, t.get("organisation-new"), "admin", "/admin/organisations/new", org_fields(t), &FormData::default(), &FieldErrors::new(), t.get("save"), "/admin/users".into(), None)
+}
+
+pub async fn org_create(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
+    let t = c.tr();
+    match s.app.create_organisation(&c.ctx(), &form.organisation()).await {
+        Ok(_) => Redirect::to("/admin/users").into_response(),
+        Err(AppError::Invalid(errors)) => form_page(&c, StatusCode::UNPROCESSABLE_ENTITY, t.get("organisation-new"), "admin", "/admin/organisations/new", org_fields(t), &form, &errors, t.get("save"), "/admin/users".into(), None),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+// ---------------------------------------------------------------- tokens
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+async fn tokens_page(s: &AppState, c: &Caller, notice: Option<String>, errors: &FieldErrors) -> Response {
+    let t = c.tr();
+    let list = match s.app.tokens(&c.ctx()).await {
+        Ok(l) => l,
+        Err(e) => return app_error(c, e),
+    };
+    let tz = palett_app::clock::stockholm();
+    let when = |secs: Option<i64>| {
+        secs.and_then(|s| jiff::Timestamp::from_second(s).ok())
+            .map(|ts| ts.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_else(|| "–".into())
+    };
+    let mut p = TablePage::new(t, Layout::for_caller(c, t.get("nav-tokens"), "tokens", "/tokens"));
+    p.intro = Some(t.get("tokens-intro"));
+    p.notice = notice;
+    p.tables.push(Table {
+        heading: None,
+        head: vec![t.get("field-name"), t.get("field-created"), t.get("field-last-used"), t.get("field-status"), t.get("actions")],
+        rows: list
+            .into_iter()
+            .map(|k| vec![
+                Cell::text(k.name),
+                Cell::text(when(Some(k.created_at))),
+                Cell::text(when(k.last_used_at)),
+                Cell::text(if k.revoked_at.is_some() { t.get("token-revoked") } else { t.get("token-active") }),
+                if k.revoked_at.is_none() { Cell::button(t.get("token-revoke"), format!("/tokens/{}/revoke", k.id)) } else { Cell::text("") },
+            ])
+            .collect(),
+    });
+    let mut resp = render(p);
+    if !errors.is_empty() {
+        *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    resp
+}
+
+pub async fn tokens(State(s): State<AppState>, c: Caller) -> Response {
+    let t = c.tr();
+    let form = format!(
+        "<form method=\"post\" action=\"/tokens\"><input type=\"hidden\" name=\"_csrf\" value=\"{}\"><div class=\"field\"><label for=\"token-name\">{}</label><input id=\"token-name\" name=\"name\" required></div><button type=\"submit\">{}</button></form>",
+        html_escape(&c.signed.csrf_token.clone().unwrap_or_default()),
+        html_escape(&t.get("field-token-name")),
+        html_escape(&t.get("token-create")),
+    );
+    tokens_page(&s, &c, Some(form), &FieldErrors::new()).await
+}
+
+pub async fn token_create(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
+    let t = c.tr();
+    match s.app.create_token(&c.ctx(), &form.get("name")).await {
+        Ok((_, secret)) => {
+            let notice = format!("<p>{}</p><p><code>{}</code></p>", html_escape(&t.get("token-created")), html_escape(&secret));
+            let mut resp = tokens_page(&s, &c, Some(notice), &FieldErrors::new()).await;
+            resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            resp
+        }
+        Err(AppError::Invalid(errors)) => {
+            let notice = format!("<p class=\"error\">{}</p>", html_escape(&t.get("error-token-name")));
+            tokens_page(&s, &c, Some(notice), &errors).await
+        }
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn token_revoke(State(s): State<AppState>, c: Caller, Path(id): Path<String>) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s.app.revoke_token(&c.ctx(), id).await {
+        Ok(()) => Redirect::to("/tokens").into_response(),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn not_found(v: Visitor) -> Response {
+    if v.is_api {
+        return crate::error::ApiError::new(v.tr(), StatusCode::NOT_FOUND, "error-not-found").into_response();
+    }
+    error_page(v.tr(), StatusCode::NOT_FOUND, "error-not-found")
+}
+
