@@ -110,9 +110,14 @@ impl App {
 
     /// Connect, migrate and return an app on the system clock.
     pub async fn open(url: &str) -> Result<Self> {
+        Self::open_with_clock(url, Arc::new(clock::SystemClock)).await
+    }
+
+    /// Connect, migrate and return an app on the given clock (tests).
+    pub async fn open_with_clock(url: &str, clock: Arc<dyn Clock>) -> Result<Self> {
         let db = Db::connect(url).await?;
         palett_store::migrate::run(&db).await?;
-        Ok(Self::new(db, Arc::new(clock::SystemClock), Config::default()))
+        Ok(Self::new(db, clock, Config::default()))
     }
 
     pub fn now(&self) -> i64 {

@@ -1,0 +1,140 @@
+use crate::support::*;
+use axum::http::StatusCode;
+use palett_web::i18n::{Lang, Tr, EN_FTL, SV_FTL};
+
+fn ids(ftl: &str) -> Vec<String> {
+    ftl.lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with(' ') && l.contains(" = "))
+        .filter_map(|l| l.split(" = ").next().map(|s| s.trim().to_string()))
+        .collect()
+}
+
+#[test]
+fn both_locales_have_the_same_messages() {
+    let (sv, en) = (ids(SV_FTL), ids(EN_FTL));
+    let missing_en: Vec<_> = sv.iter().filter(|i| !en.contains(i)).collect();
+    let missing_sv: Vec<_> = en.iter().filter(|i| !sv.contains(i)).collect();
+    assert!(missing_en.is_empty() && missing_sv.is_empty(), "en lacks {missing_en:?}; sv lacks {missing_sv:?}");
+}
+
+#[test]
+fn every_message_id_the_code_uses_exists() {
+    let sources = [
+        include_str!("../../src/pages.rs"),
+        include_str!("../../src/views.rs"),
+        include_str!("../../src/error.rs"),
+        include_str!("../../src/caller.rs"),
+        include_str!("../../src/forms.rs"),
+        include_str!("../../src/api.rs"),
+        include_str!("../../../palett-domain/src/values.rs"),
+        include_str!("../../../palett-domain/src/model.rs"),
+        include_str!("../../../palett-domain/src/lifecycle.rs"),
+        include_str!("../../../palett-domain/src/personnummer.rs"),
+        include_str!("../../../palett-app/src/participants.rs"),
+        include_str!("../../../palett-app/src/admin.rs"),
+        include_str!("../../../palett-app/src/projects.rs"),
+        include_str!("../../templates/base.html"),
+        include_str!("../../templates/fields.html"),
+        include_str!("../../templates/form_page.html"),
+        include_str!("../../templates/login.html"),
+        include_str!("../../templates/error.html"),
+        include_str!("../../templates/start.html"),
+        include_str!("../../templates/participants.html"),
+        include_str!("../../templates/participant.html"),
+        include_str!("../../templates/pager.html"),
+        include_str!("../../templates/table_page.html"),
+    ];
+    let mut missing = Vec::new();
+    for src in sources {
+        // In templates only t.get("…") arguments are ids (the rest are CSS
+        // classes and attributes); in Rust every matching string literal.
+        let pieces: Vec<&str> = if src.contains("{%") {
+            src.split("t.get(\"").skip(1).filter_map(|s| s.split('"').next()).collect()
+        } else {
+            src.split('"').skip(1).step_by(2).collect()
+        };
+        for piece in pieces {
+            let looks_like_id = piece.len() > 3
+                && !piece.ends_with('-')
+                && piece.contains('-')
+                && piece.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())
+                && ["error-", "field-", "hint-", "nav-", "fig-", "action-", "sign-", "page-", "token-"].iter().any(|p| piece.starts_with(p));
+            if looks_like_id {
+                for lang in Lang::ALL {
+                    if !Tr::new(lang).has(piece) {
+                        missing.push(format!("{}:{piece}", lang.code()));
+                    }
+                }
+            }
+        }
+    }
+    missing.sort();
+    missing.dedup();
+    assert!(missing.is_empty(), "messages missing: {missing:?}");
+}
+
+#[test]
+fn every_vocabulary_value_has_a_label() {
+    use palett_domain::lifecycle::{ExitOutcome, Status, TransitionKind};
+    use palett_domain::policy::Role;
+    use palett_domain::values::*;
+    let mut ids: Vec<String> = Vec::new();
+    ids.extend(Status::ALL.iter().map(|v| v.message_id()));
+    ids.extend(ExitOutcome::ALL.iter().map(|v| v.message_id()));
+    ids.extend(TransitionKind::ALL.iter().map(|v| v.message_id()));
+    ids.extend(TransitionKind::ALL.iter().map(|v| format!("action-{}", v.as_str())).filter(|i| i != "action-referral"));
+    ids.extend(Role::ALL.iter().map(|v| v.message_id()));
+    ids.extend(Gender::ALL.iter().map(|v| v.message_id()));
+    ids.extend(OrganisationKind::ALL.iter().map(|v| v.message_id()));
+    ids.extend(EducationLevel::ALL.iter().map(|v| v.message_id()));
+    ids.extend(SwedishLevel::ALL.iter().map(|v| v.message_id()));
+    ids.extend(ReferralSource::ALL.iter().map(|v| v.message_id()));
+    ids.extend(IdentityKind::ALL.iter().map(|v| v.message_id()));
+    for lang in Lang::ALL {
+        let missing: Vec<_> = ids.iter().filter(|i| !Tr::new(lang).has(i)).collect();
+        assert!(missing.is_empty(), "{}: {missing:?}", lang.code());
+    }
+}
+
+/// Every page renders in every locale with no untranslated id left.
+#[tokio::test]
+async fn every_page_renders_in_every_locale() {
+    let t = TestApp::new().await;
+    let coordinator = t.browser(COORDINATOR).await;
+    let admin = t.browser(ADMIN).await;
+    let list = t.page(&coordinator, "/participants").await;
+    let first = list.body.split("href=\"/participants/").nth(3).and_then(|s| s.split('"').next()).expect("a participant link").to_string();
+    let pages: Vec<(&_, String)> = vec![
+        (&coordinator, "/".into()),
+        (&coordinator, "/participants".into()),
+        (&coordinator, "/participants?status=ended&page=2".into()),
+        (&coordinator, "/participants/new".into()),
+        (&coordinator, format!("/participants/{first}")),
+        (&coordinator, format!("/participants/{first}/edit")),
+        (&coordinator, format!("/participants/{first}/status/reopen")),
+        (&coordinator, "/partners".into()),
+        (&coordinator, "/projects".into()),
+        (&coordinator, "/projects/new".into()),
+        (&coordinator, "/audit".into()),
+        (&coordinator, "/tokens".into()),
+        (&admin, "/admin/users".into()),
+        (&admin, "/admin/users/new".into()),
+        (&admin, "/admin/organisations/new".into()),
+    ];
+    let untranslated = |body: &str| -> Option<String> {
+        body.split('[').skip(1).find_map(|s| {
+            let id = s.split(']').next()?;
+            (id.contains('-') && id.chars().all(|c| c.is_ascii_lowercase() || c == '-')).then(|| id.to_string())
+        })
+    };
+    for lang in ["sv", "en"] {
+        for (who, path) in &pages {
+            let r = t.page_in(who, path, lang).await;
+            assert_eq!(r.status, StatusCode::OK, "{lang} {path}: {}", r.body);
+            assert!(r.body.contains(&format!("<html lang=\"{lang}\">")), "{lang} {path}");
+            assert_eq!(untranslated(&r.body), None, "{lang} {path}");
+        }
+    }
+    let login = t.get("/login", None).await;
+    assert_eq!(untranslated(&login.body), None);
+}

@@ -1,0 +1,9 @@
+//! HTTP behaviour of palett through its real router, in-process, with a
+//! fresh SQLite database per test (the storage behaviour itself is covered
+//! on both databases by palett-app's story suite).
+
+mod support;
+
+mod api;
+mod html;
+mod i18n;

@@ -1,0 +1,172 @@
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use http_body_util::BodyExt;
+use palett_app::clock::TestClock;
+use palett_app::App;
+use palett_web::{router, AppState};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use tower::ServiceExt;
+
+pub const PASSWORD: &str = palett_app::demo::DEMO_PASSWORD;
+pub const COORDINATOR: &str = "samordnare@helamanniskan.example";
+pub const KOMMUN_CASEWORKER: &str = "coach@botkyrka.example";
+pub const AF_CASEWORKER: &str = "handlaggare@arbetsformedlingen.example";
+pub const EVALUATOR: &str = "forskare@samordningsforbund.example";
+pub const ADMIN: &str = "admin@helamanniskan.example";
+
+pub struct TestApp {
+    pub app: App,
+    pub clock: Arc<TestClock>,
+    path: std::path::PathBuf,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
+        }
+    }
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+
+    /// The field names of a JSON error body.
+    pub fn error_fields(&self) -> Vec<String> {
+        self.json()["error"]["fields"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|f| f["field"].as_str().map(str::to_string)).collect())
+            .unwrap_or_default()
+    }
+}
+
+/// A signed-in browser: its session cookie and CSRF token.
+pub struct Browser {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+impl TestApp {
+    pub async fn new() -> Self {
+        static N: AtomicU64 = AtomicU64::new(0);
+        let path = std::env::temp_dir().join(format!(
+            "palett-web-{}-{}.db",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        let clock = Arc::new(TestClock::new("2026-11-25T10:00:00Z".parse().expect("timestamp")));
+        let app = App::open_with_clock(&format!("sqlite://{}?mode=rwc", path.display()), clock.clone())
+            .await
+            .expect("open app");
+        assert!(app.seed_demo().await.expect("seed"));
+        Self { app, clock, path }
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Resp {
+        let state = AppState { app: self.app.clone(), secure_cookies: false };
+        let resp = router(state).oneshot(req).await.expect("infallible");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp.into_body().collect().await.expect("body").to_bytes();
+        Resp { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    pub async fn get(&self, path: &str, auth: Option<&str>) -> Resp {
+        let mut b = Request::get(path);
+        if let Some(t) = auth {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        self.send(b.body(Body::empty()).expect("request")).await
+    }
+
+    pub async fn json(&self, method: &str, path: &str, token: &str, body: &str) -> Resp {
+        let req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("request");
+        self.send(req).await
+    }
+
+    pub async fn token(&self, email: &str) -> String {
+        self.app.create_token_for_email(email, "test").await.expect("token")
+    }
+
+    pub async fn browser(&self, email: &str) -> Browser {
+        let s = self.app.sign_in(email, PASSWORD, "127.0.0.1").await.expect("sign in");
+        Browser { cookie: s.cookie_value, csrf: s.csrf_token }
+    }
+
+    pub async fn page(&self, b: &Browser, path: &str) -> Resp {
+        self.page_in(b, path, "sv").await
+    }
+
+    pub async fn page_in(&self, b: &Browser, path: &str, lang: &str) -> Resp {
+        let req = Request::get(path)
+            .header(header::COOKIE, format!("palett_session={}; palett_lang={lang}", b.cookie))
+            .body(Body::empty())
+            .expect("request");
+        self.send(req).await
+    }
+
+    /// POST a url-encoded form with the session's CSRF token.
+    pub async fn post_form(&self, b: &Browser, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let mut all: Vec<(&str, &str)> = vec![("_csrf", b.csrf.as_str())];
+        all.extend_from_slice(fields);
+        self.post_raw(b, path, &serde_urlencoded::to_string(&all).expect("encode")).await
+    }
+
+    pub async fn post_raw(&self, b: &Browser, path: &str, body: &str) -> Resp {
+        let req = Request::post(path)
+            .header(header::COOKIE, format!("palett_session={}", b.cookie))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_string()))
+            .expect("request");
+        self.send(req).await
+    }
+
+    /// The id of Tillväxt Kvinna in the demo.
+    pub async fn tillvaxt_kvinna(&self, token: &str) -> i64 {
+        let r = self.get("/api/v1/projects", Some(token)).await;
+        r.json()["items"]
+            .as_array()
+            .and_then(|a| a.iter().find(|p| p["name"] == "Tillväxt Kvinna"))
+            .and_then(|p| p["id"].as_i64())
+            .expect("Tillväxt Kvinna in the demo")
+    }
+
+    /// Register a participant through the API as `token`'s user; her id.
+    pub async fn register(&self, token: &str, body: &str) -> i64 {
+        let r = self.json("POST", "/api/v1/participants", token, body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.json()["id"].as_i64().expect("id")
+    }
+}
+
+/// The JSON of a valid new participant of Botkyrka kommun, enrolled.
+pub fn new_participant(org_id: i64, given: &str) -> String {
+    serde_json::json!({
+        "given_name": given,
+        "family_name": "Testsson",
+        "identity_kind": "birth_date",
+        "birth_date": "1980-04-02",
+        "gender": "woman",
+        "referral_source": "municipality",
+        "responsible_organisation_id": org_id,
+        "referred_on": "2026-11-01",
+        "intake_date": "2026-11-02",
+        "languages": ["somaliska", "svenska"],
+    })
+    .to_string()
+}
