@@ -7,8 +7,8 @@ use crate::{App, AppError, Ctx, Result};
 use palett_domain::model::{Organisation, RoleGrant, User};
 use palett_domain::policy::Role;
 use palett_domain::values::{
-    parse_choice, parse_new_password, parse_optional_date, required_text, Email,
-    OrgNumber, OrganisationKind, Period,
+    parse_choice, parse_new_password, parse_optional_date, required_text, Email, OrgNumber,
+    OrganisationKind, Period,
 };
 use palett_domain::FieldErrors;
 use palett_store::{auth, org, StoreError};
@@ -73,7 +73,10 @@ impl App {
         );
         let joined = e.take("joined_on", parse_optional_date(&input.joined_on));
         let left = e.take("left_on", parse_optional_date(&input.left_on));
-        let areas = e.take("responsibility_areas", long_text(&input.responsibility_areas));
+        let areas = e.take(
+            "responsibility_areas",
+            long_text(&input.responsibility_areas),
+        );
         if let (Some(Some(j)), Some(l)) = (joined, left) {
             if Period::new(j, l).is_err() {
                 e.push("left_on", "error-period");
@@ -90,17 +93,48 @@ impl App {
         e.into_result()?;
         let now = self.now();
         let mut tx = self.db.write().await?;
-        let id = org::insert_organisation(&mut tx, &name, kind, number.as_ref().map(|n| n.as_str()), now)
-            .await
-            .map_err(|e| match e {
-                StoreError::Conflict(_) => AppError::Invalid(FieldErrors::single("org_number", "error-org-number-taken")),
-                other => other.into(),
-            })?;
-        record(&mut tx, ctx, now, Action::OrganisationCreate, "organisation", Some(id), None).await?;
+        let id = org::insert_organisation(
+            &mut tx,
+            &name,
+            kind,
+            number.as_ref().map(|n| n.as_str()),
+            now,
+        )
+        .await
+        .map_err(|e| match e {
+            StoreError::Conflict(_) => {
+                AppError::Invalid(FieldErrors::single("org_number", "error-org-number-taken"))
+            }
+            other => other.into(),
+        })?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::OrganisationCreate,
+            "organisation",
+            Some(id),
+            None,
+        )
+        .await?;
         if let Some(j) = joined {
-            let areas: Vec<String> = areas.lines().map(|l| l.trim().to_string()).filter(|l| !l.is_empty()).collect();
-            let m = org::insert_membership(&mut tx, ctx.actor.partnership_id, id, j, left, &areas).await?;
-            record(&mut tx, ctx, now, Action::MembershipCreate, "membership", Some(m), None).await?;
+            let areas: Vec<String> = areas
+                .lines()
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty())
+                .collect();
+            let m = org::insert_membership(&mut tx, ctx.actor.partnership_id, id, j, left, &areas)
+                .await?;
+            record(
+                &mut tx,
+                ctx,
+                now,
+                Action::MembershipCreate,
+                "membership",
+                Some(m),
+                None,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(id)
@@ -127,7 +161,11 @@ impl App {
         let password = e.take("password", parse_new_password(&input.password));
         let org_id = e.take(
             "organisation_id",
-            input.organisation_id.trim().parse::<i64>().map_err(|_| "error-choice"),
+            input
+                .organisation_id
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| "error-choice"),
         );
         let roles = e.take("roles", parse_roles(&input.roles));
         let (Some(email), Some(name), Some(password), Some(org_id), Some(roles)) =
@@ -144,13 +182,32 @@ impl App {
         let id = auth::insert_user(&mut tx, org_id, email.as_str(), &name, &hash, now)
             .await
             .map_err(|e| match e {
-                StoreError::Conflict(_) => AppError::Invalid(FieldErrors::single("email", "error-email-taken")),
+                StoreError::Conflict(_) => {
+                    AppError::Invalid(FieldErrors::single("email", "error-email-taken"))
+                }
                 other => other.into(),
             })?;
         for role in roles {
-            auth::grant(&mut tx, &RoleGrant { user_id: id, partnership_id: ctx.actor.partnership_id, role }).await?;
+            auth::grant(
+                &mut tx,
+                &RoleGrant {
+                    user_id: id,
+                    partnership_id: ctx.actor.partnership_id,
+                    role,
+                },
+            )
+            .await?;
         }
-        record(&mut tx, ctx, now, Action::UserCreate, "user", Some(id), None).await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::UserCreate,
+            "user",
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -173,12 +230,29 @@ impl App {
         }
         auth::revoke_all(&mut tx, user_id, ctx.actor.partnership_id).await?;
         for role in &roles {
-            auth::grant(&mut tx, &RoleGrant { user_id, partnership_id: ctx.actor.partnership_id, role: *role }).await?;
+            auth::grant(
+                &mut tx,
+                &RoleGrant {
+                    user_id,
+                    partnership_id: ctx.actor.partnership_id,
+                    role: *role,
+                },
+            )
+            .await?;
         }
         if roles.is_empty() {
             auth::delete_sessions_of(&mut tx, user_id).await?;
         }
-        record(&mut tx, ctx, now, Action::UserRolesChange, "user", Some(user_id), None).await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::UserRolesChange,
+            "user",
+            Some(user_id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -211,14 +285,23 @@ impl App {
         let id = auth::insert_user(&mut tx, organisation_id, email.as_str(), &name, &hash, now)
             .await
             .map_err(|e| match e {
-                StoreError::Conflict(_) => AppError::Invalid(FieldErrors::single("email", "error-email-taken")),
+                StoreError::Conflict(_) => {
+                    AppError::Invalid(FieldErrors::single("email", "error-email-taken"))
+                }
                 other => other.into(),
             })?;
         for role in roles {
-            auth::grant(&mut tx, &RoleGrant { user_id: id, partnership_id, role: *role }).await?;
+            auth::grant(
+                &mut tx,
+                &RoleGrant {
+                    user_id: id,
+                    partnership_id,
+                    role: *role,
+                },
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(id)
     }
 }
-

@@ -96,8 +96,24 @@ pub async fn list(
         return Err(AppError::Forbidden);
     }
     let mut tx = app.db.write().await?;
-    let out = audit::list(&mut tx, ctx.actor.partnership_id, filter, page.limit(), page.offset()).await?;
-    record(&mut tx, ctx, app.now(), Action::AuditRead, "audit_log", None, filter.participant_id).await?;
+    let out = audit::list(
+        &mut tx,
+        ctx.actor.partnership_id,
+        filter,
+        page.limit(),
+        page.offset(),
+    )
+    .await?;
+    record(
+        &mut tx,
+        ctx,
+        app.now(),
+        Action::AuditRead,
+        "audit_log",
+        None,
+        filter.participant_id,
+    )
+    .await?;
     tx.commit().await?;
     Ok(out)
 }

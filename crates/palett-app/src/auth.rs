@@ -5,8 +5,8 @@
 //! requests. Sign-in is throttled per account and per address.
 
 use crate::audit::{record, Action};
-use crate::secret::{self, sha256_hex};
 pub use crate::secret::random_token;
+use crate::secret::{self, sha256_hex};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::model::User;
 use palett_domain::policy::{Actor, Role};
@@ -154,7 +154,10 @@ impl App {
             store::delete_session(&mut c, &key).await?;
             return Ok(None);
         }
-        let Some(user) = store::user_by_id(&mut c, s.user_id).await?.filter(|u| u.active) else {
+        let Some(user) = store::user_by_id(&mut c, s.user_id)
+            .await?
+            .filter(|u| u.active)
+        else {
             return Ok(None);
         };
         let Some((actor, partnerships)) = actor_for(&mut c, &user, Some(s.partnership_id)).await?
@@ -176,7 +179,16 @@ impl App {
     pub async fn sign_out(&self, cookie_value: &str, signed: &Signed, ip: &str) -> Result<()> {
         let mut tx = self.db.write().await?;
         store::delete_session(&mut tx, &sha256_hex(cookie_value)).await?;
-        record(&mut tx, &signed.ctx(ip), self.now(), Action::SignOut, "session", None, None).await?;
+        record(
+            &mut tx,
+            &signed.ctx(ip),
+            self.now(),
+            Action::SignOut,
+            "session",
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -190,7 +202,10 @@ impl App {
         if t.revoked_at.is_some() {
             return Ok(None);
         }
-        let Some(user) = store::user_by_id(&mut c, t.user_id).await?.filter(|u| u.active) else {
+        let Some(user) = store::user_by_id(&mut c, t.user_id)
+            .await?
+            .filter(|u| u.active)
+        else {
             return Ok(None);
         };
         let Some((actor, partnerships)) = actor_for(&mut c, &user, None).await? else {
@@ -216,8 +231,18 @@ impl App {
         let secret = format!("plt_{}", random_token()?);
         let now = self.now();
         let mut tx = self.db.write().await?;
-        let id = store::insert_token(&mut tx, ctx.actor.user_id, &name, &sha256_hex(&secret), now).await?;
-        record(&mut tx, ctx, now, Action::TokenCreate, "api_token", Some(id), None).await?;
+        let id = store::insert_token(&mut tx, ctx.actor.user_id, &name, &sha256_hex(&secret), now)
+            .await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::TokenCreate,
+            "api_token",
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok((id, secret))
     }
@@ -225,10 +250,13 @@ impl App {
     /// Create a token for the user with this e-mail (the CLI, run by the
     /// operator on the server).
     pub async fn create_token_for_email(&self, email: &str, name: &str) -> Result<String> {
-        let email = Email::parse(email).map_err(|c| palett_domain::FieldErrors::single("email", c))?;
+        let email =
+            Email::parse(email).map_err(|c| palett_domain::FieldErrors::single("email", c))?;
         let user = {
             let mut c = self.db.read().await?;
-            store::credentials_by_email(&mut c, email.as_str()).await?.map(|(u, _)| u)
+            store::credentials_by_email(&mut c, email.as_str())
+                .await?
+                .map(|(u, _)| u)
         }
         .ok_or(AppError::NotFound)?;
         let actor = {
@@ -254,7 +282,16 @@ impl App {
         if !store::revoke_token(&mut tx, ctx.actor.user_id, id, now).await? {
             return Err(AppError::NotFound);
         }
-        record(&mut tx, ctx, now, Action::TokenRevoke, "api_token", Some(id), None).await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::TokenRevoke,
+            "api_token",
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

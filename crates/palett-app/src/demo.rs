@@ -22,15 +22,64 @@ pub const DEMO_PASSWORD: &str = "palett-demo-2026";
 
 /// The demo accounts: (e-mail, name, organisation index, roles).
 pub const DEMO_USERS: &[(&str, &str, usize, &[Role])] = &[
-    ("admin@helamanniskan.example", "Alva Admin", 0, &[Role::Administrator]),
-    ("samordnare@helamanniskan.example", "Sara Samordnare", 0, &[Role::Coordinator]),
-    ("handledare@helamanniskan.example", "Hanna Handledare", 0, &[Role::Caseworker]),
-    ("coach@botkyrka.example", "Kim Coach", 1, &[Role::Caseworker]),
-    ("handlaggare@arbetsformedlingen.example", "Ali Handläggare", 2, &[Role::Caseworker]),
-    ("larare@folkhogskola.example", "Lena Lärare", 3, &[Role::Caseworker]),
-    ("cirkelledare@bilda.example", "Bo Cirkelledare", 4, &[Role::Caseworker]),
-    ("forskare@samordningsforbund.example", "Eva Följeforskare", 5, &[Role::Evaluator]),
+    (
+        "admin@helamanniskan.example",
+        "Alva Admin",
+        0,
+        &[Role::Administrator],
+    ),
+    (
+        "samordnare@helamanniskan.example",
+        "Sara Samordnare",
+        0,
+        &[Role::Coordinator],
+    ),
+    (
+        "handledare@helamanniskan.example",
+        "Hanna Handledare",
+        0,
+        &[Role::Caseworker],
+    ),
+    (
+        "coach@botkyrka.example",
+        "Kim Coach",
+        1,
+        &[Role::Caseworker],
+    ),
+    (
+        "handlaggare@arbetsformedlingen.example",
+        "Ali Handläggare",
+        2,
+        &[Role::Caseworker],
+    ),
+    (
+        "larare@folkhogskola.example",
+        "Lena Lärare",
+        3,
+        &[Role::Caseworker],
+    ),
+    (
+        "cirkelledare@bilda.example",
+        "Bo Cirkelledare",
+        4,
+        &[Role::Caseworker],
+    ),
+    (
+        "forskare@samordningsforbund.example",
+        "Eva Följeforskare",
+        5,
+        &[Role::Evaluator],
+    ),
 ];
+
+/// (name, kind, joined, left, responsibility areas)
+type DemoOrganisation = (
+    &'static str,
+    OrganisationKind,
+    Date,
+    Option<Date>,
+    &'static [&'static str],
+);
 
 struct Rng(u64);
 
@@ -54,13 +103,14 @@ impl Rng {
 
 const GIVEN: &[&str] = &[
     "Amina", "Fatima", "Hodan", "Leyla", "Maryam", "Nasra", "Samira", "Zahra", "Hawa", "Aisha",
-    "Dilan", "Rojin", "Shirin", "Elif", "Mariam", "Nour", "Rana", "Huda", "Asma", "Ayan",
-    "Faduma", "Khadija", "Yasmin", "Zeynep", "Tigist", "Meron", "Selam", "Liliana", "Ana", "Parisa",
+    "Dilan", "Rojin", "Shirin", "Elif", "Mariam", "Nour", "Rana", "Huda", "Asma", "Ayan", "Faduma",
+    "Khadija", "Yasmin", "Zeynep", "Tigist", "Meron", "Selam", "Liliana", "Ana", "Parisa",
 ];
 const FAMILY: &[&str] = &[
     "Abdi", "Ahmed", "Warsame", "Hassan", "Jama", "Yusuf", "Karimi", "Hosseini", "Rahimi", "Demir",
-    "Yilmaz", "Kaya", "Haile", "Tesfaye", "Bekele", "Nazari", "Morales", "Popescu", "Haddou", "Osman",
-    "Farah", "Aziz", "Said", "Mansour", "Darwish", "Gebre", "Kebede", "Sahin", "Celik", "Noori",
+    "Yilmaz", "Kaya", "Haile", "Tesfaye", "Bekele", "Nazari", "Morales", "Popescu", "Haddou",
+    "Osman", "Farah", "Aziz", "Said", "Mansour", "Darwish", "Gebre", "Kebede", "Sahin", "Celik",
+    "Noori",
 ];
 const ORIGINS: &[(&str, &str)] = &[
     ("Somalia", "somaliska"),
@@ -126,19 +176,56 @@ impl App {
             Some(date(2021, 12, 31)),
         )
         .await?;
-        let orgs: &[(&str, OrganisationKind, Date, Option<Date>, &[&str])] = &[
-            ("Hela Människan", OrganisationKind::CivilSociety, date(2017, 1, 1), None,
-             &["Arbetsträning i butikerna", "Jobbmatchning", "Projektledning Tillväxt Kvinna"]),
-            ("Botkyrka kommun", OrganisationKind::Municipality, date(2017, 1, 1), None,
-             &["Försörjningsstöd och arbetsmarknadsinsatser", "Hälsofrämjande aktiviteter"]),
-            ("Arbetsförmedlingen Huddinge Botkyrka Salem", OrganisationKind::StateAgency, date(2017, 1, 1), Some(date(2020, 6, 30)),
-             &["Anvisning av deltagare", "Arbetsmarknadspolitiska program"]),
-            ("Botkyrka folkhögskola", OrganisationKind::AdultEducation, date(2017, 1, 1), None,
-             &["Svenska i butik", "Svenska och matematik"]),
-            ("Studieförbundet Bilda Öst", OrganisationKind::StudyAssociation, date(2017, 1, 1), None,
-             &["Studiecirklar", "Gruppträffar"]),
-            ("Samordningsförbundet Huddinge Botkyrka Salem", OrganisationKind::CoordinationAssociation, date(2018, 11, 1), Some(date(2021, 10, 31)),
-             &["Finansiell samordning", "Följeforskning"]),
+        let orgs: &[DemoOrganisation] = &[
+            (
+                "Hela Människan",
+                OrganisationKind::CivilSociety,
+                date(2017, 1, 1),
+                None,
+                &[
+                    "Arbetsträning i butikerna",
+                    "Jobbmatchning",
+                    "Projektledning Tillväxt Kvinna",
+                ],
+            ),
+            (
+                "Botkyrka kommun",
+                OrganisationKind::Municipality,
+                date(2017, 1, 1),
+                None,
+                &[
+                    "Försörjningsstöd och arbetsmarknadsinsatser",
+                    "Hälsofrämjande aktiviteter",
+                ],
+            ),
+            (
+                "Arbetsförmedlingen Huddinge Botkyrka Salem",
+                OrganisationKind::StateAgency,
+                date(2017, 1, 1),
+                Some(date(2020, 6, 30)),
+                &["Anvisning av deltagare", "Arbetsmarknadspolitiska program"],
+            ),
+            (
+                "Botkyrka folkhögskola",
+                OrganisationKind::AdultEducation,
+                date(2017, 1, 1),
+                None,
+                &["Svenska i butik", "Svenska och matematik"],
+            ),
+            (
+                "Studieförbundet Bilda Öst",
+                OrganisationKind::StudyAssociation,
+                date(2017, 1, 1),
+                None,
+                &["Studiecirklar", "Gruppträffar"],
+            ),
+            (
+                "Samordningsförbundet Huddinge Botkyrka Salem",
+                OrganisationKind::CoordinationAssociation,
+                date(2018, 11, 1),
+                Some(date(2021, 10, 31)),
+                &["Finansiell samordning", "Följeforskning"],
+            ),
         ];
         let mut org_ids = Vec::new();
         for (name, kind, joined, left, areas) in orgs {
@@ -147,14 +234,52 @@ impl App {
             org::insert_membership(c, pid, id, *joined, *left, &areas).await?;
             org_ids.push(id);
         }
-        let tk = project::insert(c, pid, "Tillväxt Kvinna", "Tillväxtverket", date(2018, 11, 1), date(2021, 10, 31), Some(360), Some(20.0)).await?;
-        let sib = project::insert(c, pid, "Svenska i butik", "Botkyrka folkhögskola och Hela Människan", date(2020, 8, 17), date(2021, 6, 11), Some(20), None).await?;
-        let _kia = project::insert(c, pid, "Kvinna inför arbete", "Europeiska socialfonden (ESF), förstudie", date(2021, 9, 1), date(2022, 2, 28), None, None).await?;
+        let tk = project::insert(
+            c,
+            pid,
+            "Tillväxt Kvinna",
+            "Tillväxtverket",
+            date(2018, 11, 1),
+            date(2021, 10, 31),
+            Some(360),
+            Some(20.0),
+        )
+        .await?;
+        let sib = project::insert(
+            c,
+            pid,
+            "Svenska i butik",
+            "Botkyrka folkhögskola och Hela Människan",
+            date(2020, 8, 17),
+            date(2021, 6, 11),
+            Some(20),
+            None,
+        )
+        .await?;
+        let _kia = project::insert(
+            c,
+            pid,
+            "Kvinna inför arbete",
+            "Europeiska socialfonden (ESF), förstudie",
+            date(2021, 9, 1),
+            date(2022, 2, 28),
+            None,
+            None,
+        )
+        .await?;
         let mut user_ids = Vec::new();
         for (email, name, org_index, roles) in DEMO_USERS {
             let id = auth::insert_user(c, org_ids[*org_index], email, name, &hash, now).await?;
             for role in roles.iter() {
-                auth::grant(c, &RoleGrant { user_id: id, partnership_id: pid, role: *role }).await?;
+                auth::grant(
+                    c,
+                    &RoleGrant {
+                        user_id: id,
+                        partnership_id: pid,
+                        role: *role,
+                    },
+                )
+                .await?;
             }
             user_ids.push(id);
         }
@@ -179,10 +304,16 @@ impl App {
         }
         let mut intakes = Vec::new();
         for (m, n) in TK_INTAKES.iter().enumerate() {
-            let month_start = date(2018, 11, 1).checked_add((m as i64).months()).unwrap_or(date(2018, 11, 1));
+            let month_start = date(2018, 11, 1)
+                .checked_add((m as i64).months())
+                .unwrap_or(date(2018, 11, 1));
             for _ in 0..*n {
                 let day = 1 + rng.below(27) as i64;
-                intakes.push(month_start.checked_add((day - 1).days()).unwrap_or(month_start));
+                intakes.push(
+                    month_start
+                        .checked_add((day - 1).days())
+                        .unwrap_or(month_start),
+                );
             }
         }
         intakes.sort();
@@ -203,12 +334,37 @@ impl App {
             if (date(2020, 8, 17)..=date(2021, 6, 11)).contains(intake) && rng.below(4) == 0 {
                 projects.push(sib);
             }
-            seed_participant(c, &mut rng, pid, org_ids[org_index], caseworker_of(org_index), coordinator, *intake, exit, &projects, now, today).await?;
+            seed_participant(
+                c,
+                &mut rng,
+                pid,
+                org_ids[org_index],
+                caseworker_of(org_index),
+                coordinator,
+                *intake,
+                exit,
+                &projects,
+                now,
+                today,
+            )
+            .await?;
         }
         // Referrals from Botkyrka kommun waiting for intake, in no project yet.
         for _ in 0..6 {
-            let referred = date(2021, 10, 4).checked_add((rng.below(20) as i64).days()).unwrap_or(date(2021, 10, 4));
-            seed_referral(c, &mut rng, pid, org_ids[1], caseworker_of(1), coordinator, referred, now).await?;
+            let referred = date(2021, 10, 4)
+                .checked_add((rng.below(20) as i64).days())
+                .unwrap_or(date(2021, 10, 4));
+            seed_referral(
+                c,
+                &mut rng,
+                pid,
+                org_ids[1],
+                caseworker_of(1),
+                coordinator,
+                referred,
+                now,
+            )
+            .await?;
         }
         tx.commit().await?;
         Ok(true)
@@ -224,7 +380,11 @@ fn profile(
 ) -> ParticipantProfile {
     let (country, language) = *rng.pick(ORIGINS);
     let age = 25 + rng.below(40) as i16;
-    let birth = date(referred_on.year() - age, 1 + rng.below(12) as i8, 1 + rng.below(28) as i8);
+    let birth = date(
+        referred_on.year() - age,
+        1 + rng.below(12) as i8,
+        1 + rng.below(28) as i8,
+    );
     let arrival = (birth.year() + 18 + rng.below(20) as i16).min(referred_on.year());
     ParticipantProfile {
         given_name: rng.pick(GIVEN).to_string(),
@@ -241,8 +401,19 @@ fn profile(
         email: None,
         address: None,
         education_level: *rng.pick(EducationLevel::ALL),
-        swedish_level: *rng.pick(&[SwedishLevel::None, SwedishLevel::Beginner, SwedishLevel::Beginner, SwedishLevel::Intermediate]),
-        referral_source: *rng.pick(&[ReferralSource::EmploymentService, ReferralSource::Municipality, ReferralSource::Municipality, ReferralSource::SelfReferral, ReferralSource::OtherPartner]),
+        swedish_level: *rng.pick(&[
+            SwedishLevel::None,
+            SwedishLevel::Beginner,
+            SwedishLevel::Beginner,
+            SwedishLevel::Intermediate,
+        ]),
+        referral_source: *rng.pick(&[
+            ReferralSource::EmploymentService,
+            ReferralSource::Municipality,
+            ReferralSource::Municipality,
+            ReferralSource::SelfReferral,
+            ReferralSource::OtherPartner,
+        ]),
         responsible_organisation_id: organisation_id,
         caseworker_ids: caseworker.into_iter().collect(),
         project_ids: projects.to_vec(),
@@ -265,13 +436,20 @@ async fn seed_participant(
     now: i64,
     today: Date,
 ) -> Result<()> {
-    let referred = intake.checked_sub((7 + rng.below(30) as i64).days()).unwrap_or(intake);
+    let referred = intake
+        .checked_sub((7 + rng.below(30) as i64).days())
+        .unwrap_or(intake);
     let p = profile(rng, organisation_id, caseworker, projects, referred);
     let mut steps = vec![Transition::Intake { on: intake }];
-    let start = intake.checked_add((rng.below(10) as i64).days()).unwrap_or(intake);
+    let start = intake
+        .checked_add((rng.below(10) as i64).days())
+        .unwrap_or(intake);
     steps.push(Transition::Start { on: start });
     match exit {
-        Some((on, outcome)) => steps.push(Transition::Exit { on: on.max(start), outcome }),
+        Some((on, outcome)) => steps.push(Transition::Exit {
+            on: on.max(start),
+            outcome,
+        }),
         None if rng.below(4) == 0 => steps.push(Transition::Pause {
             on: start.checked_add(30.days()).unwrap_or(start),
             reason: "Föräldraledighet".into(),
@@ -279,17 +457,40 @@ async fn seed_participant(
         None => {}
     }
     let mut state = LifecycleState::referred(referred);
-    let mut events = vec![(TransitionKind::Referral, None, Status::Referred, referred, None, None)];
+    let mut events = vec![(
+        TransitionKind::Referral,
+        None,
+        Status::Referred,
+        referred,
+        None,
+        None,
+    )];
     for t in &steps {
         let next = state.apply(t, today)?;
-        events.push((t.kind(), Some(state.status), next.status, t.on(), t.reason().map(str::to_string), next.exit_outcome));
+        events.push((
+            t.kind(),
+            Some(state.status),
+            next.status,
+            t.on(),
+            t.reason().map(str::to_string),
+            next.exit_outcome,
+        ));
         state = next;
     }
     let id = participant::insert(c, pid, &p, &state, now).await?;
     for (kind, from, to, on, reason, outcome) in events {
         participant::insert_event(
             c,
-            &NewEvent { participant_id: id, kind, from_status: from, to_status: to, on_date: on, reason: reason.as_deref(), exit_outcome: outcome, actor_user_id: Some(actor) },
+            &NewEvent {
+                participant_id: id,
+                kind,
+                from_status: from,
+                to_status: to,
+                on_date: on,
+                reason: reason.as_deref(),
+                exit_outcome: outcome,
+                actor_user_id: Some(actor),
+            },
             now,
         )
         .await?;
@@ -313,7 +514,16 @@ async fn seed_referral(
     let id = participant::insert(c, pid, &p, &state, now).await?;
     participant::insert_event(
         c,
-        &NewEvent { participant_id: id, kind: TransitionKind::Referral, from_status: None, to_status: Status::Referred, on_date: referred, reason: None, exit_outcome: None, actor_user_id: Some(actor) },
+        &NewEvent {
+            participant_id: id,
+            kind: TransitionKind::Referral,
+            from_status: None,
+            to_status: Status::Referred,
+            on_date: referred,
+            reason: None,
+            exit_outcome: None,
+            actor_user_id: Some(actor),
+        },
         now,
     )
     .await?;

@@ -69,7 +69,10 @@ async fn check_references(
     if check_organisation {
         if !palett_store::org::is_member(c, pid, p.responsible_organisation_id).await? {
             e.push("responsible_organisation_id", "error-choice");
-        } else if !ctx.actor.can_register_participant(p.responsible_organisation_id) {
+        } else if !ctx
+            .actor
+            .can_register_participant(p.responsible_organisation_id)
+        {
             e.push("responsible_organisation_id", "error-not-own-organisation");
         }
     }
@@ -84,7 +87,10 @@ async fn check_references(
     }
     if !p.project_ids.is_empty() {
         let projects = palett_store::project::list(c, pid).await?;
-        if p.project_ids.iter().any(|id| !projects.iter().any(|pr| pr.id == *id)) {
+        if p.project_ids
+            .iter()
+            .any(|id| !projects.iter().any(|pr| pr.id == *id))
+        {
             e.push("project_ids", "error-choice");
         }
     }
@@ -93,7 +99,9 @@ async fn check_references(
 
 fn conflict_to_field(e: StoreError) -> AppError {
     match e {
-        StoreError::Conflict(_) => AppError::Invalid(FieldErrors::single("identity_number", "error-pin-taken")),
+        StoreError::Conflict(_) => {
+            AppError::Invalid(FieldErrors::single("identity_number", "error-pin-taken"))
+        }
         other => other.into(),
     }
 }
@@ -152,7 +160,16 @@ impl App {
             )
             .await?;
         }
-        record(&mut tx, ctx, now, Action::ParticipantCreate, "participant", Some(id), Some(id)).await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::ParticipantCreate,
+            "participant",
+            Some(id),
+            Some(id),
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -166,7 +183,9 @@ impl App {
         id: i64,
     ) -> Result<(Participant, Relation)> {
         let a = &ctx.actor;
-        match store::by_id_with_relation(c, id, a.partnership_id, a.organisation_id, a.user_id).await? {
+        match store::by_id_with_relation(c, id, a.partnership_id, a.organisation_id, a.user_id)
+            .await?
+        {
             Some((p, rel)) if a.can_read_participant(rel) => Ok((p, rel)),
             _ => Err(AppError::NotFound),
         }
@@ -179,7 +198,16 @@ impl App {
         let caseworkers = store::caseworkers(&mut tx, id).await?;
         let projects = store::projects(&mut tx, id).await?;
         let history = store::events(&mut tx, id).await?;
-        record(&mut tx, ctx, self.now(), Action::ParticipantRead, "participant", Some(id), Some(id)).await?;
+        record(
+            &mut tx,
+            ctx,
+            self.now(),
+            Action::ParticipantRead,
+            "participant",
+            Some(id),
+            Some(id),
+        )
+        .await?;
         tx.commit().await?;
         Ok(ParticipantView {
             participant,
@@ -203,7 +231,16 @@ impl App {
         let scope = ctx.actor.participant_scope();
         let mut tx = self.db.write().await?;
         let out = store::list(&mut tx, scope, filter, page.limit(), page.offset()).await?;
-        record(&mut tx, ctx, self.now(), Action::ParticipantList, "participant", None, None).await?;
+        record(
+            &mut tx,
+            ctx,
+            self.now(),
+            Action::ParticipantList,
+            "participant",
+            None,
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(out)
     }
@@ -231,7 +268,16 @@ impl App {
         store::update_profile(&mut tx, id, version.unwrap_or(p.version), &profile, now)
             .await
             .map_err(conflict_to_field)?;
-        record(&mut tx, ctx, now, Action::ParticipantUpdate, "participant", Some(id), Some(id)).await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::ParticipantUpdate,
+            "participant",
+            Some(id),
+            Some(id),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -242,7 +288,10 @@ impl App {
         let v = self.participant(ctx, id).await?;
         let cw: Vec<i64> = v.caseworkers.iter().map(|c| c.0).collect();
         let pr: Vec<i64> = v.projects.iter().map(|p| p.0).collect();
-        Ok((ParticipantInput::from_participant(&v.participant, &cw, &pr), v.participant.version))
+        Ok((
+            ParticipantInput::from_participant(&v.participant, &cw, &pr),
+            v.participant.version,
+        ))
     }
 
     /// Move a participant through the lifecycle.
@@ -276,7 +325,16 @@ impl App {
             now,
         )
         .await?;
-        record(&mut tx, ctx, now, Action::ParticipantTransition, t.kind().as_str(), Some(id), Some(id)).await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::ParticipantTransition,
+            t.kind().as_str(),
+            Some(id),
+            Some(id),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

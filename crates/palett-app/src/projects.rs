@@ -96,7 +96,10 @@ impl App {
         let start = e.take("start_date", parse_date(&input.start_date));
         let end = e.take("end_date", parse_date(&input.end_date));
         let target = e.take("participant_target", parse_count(&input.participant_target));
-        let share = e.take("job_or_studies_target", parse_percent(&input.job_or_studies_target));
+        let share = e.take(
+            "job_or_studies_target",
+            parse_percent(&input.job_or_studies_target),
+        );
         if let (Some(s), Some(en)) = (start, end) {
             if Period::new(s, Some(en)).is_err() {
                 e.push("end_date", code::PERIOD);
@@ -110,8 +113,27 @@ impl App {
         e.into_result()?;
         let now = self.now();
         let mut tx = self.db.write().await?;
-        let id = project::insert(&mut tx, ctx.actor.partnership_id, &name, &funder, start, end, target, share).await?;
-        record(&mut tx, ctx, now, Action::ProjectCreate, "project", Some(id), None).await?;
+        let id = project::insert(
+            &mut tx,
+            ctx.actor.partnership_id,
+            &name,
+            &funder,
+            start,
+            end,
+            target,
+            share,
+        )
+        .await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::ProjectCreate,
+            "project",
+            Some(id),
+            None,
+        )
+        .await?;
         tx.commit().await?;
         Ok(id)
     }

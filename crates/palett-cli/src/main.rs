@@ -10,14 +10,23 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "palett", version, about = "palett – cross-sector partnerships towards work or studies")]
+#[command(
+    name = "palett",
+    version,
+    about = "palett – cross-sector partnerships towards work or studies"
+)]
 struct Cli {
     /// Database URL: sqlite://PATH?mode=rwc or postgres://USER@HOST/DB.
     /// Default: SQLite in the data directory.
     #[arg(long, env = "PALETT_DATABASE_URL", global = true)]
     database_url: Option<String>,
     /// Directory for the embedded SQLite database.
-    #[arg(long, env = "PALETT_DATA_DIR", default_value = "palett-data", global = true)]
+    #[arg(
+        long,
+        env = "PALETT_DATA_DIR",
+        default_value = "palett-data",
+        global = true
+    )]
     data_dir: PathBuf,
     #[command(subcommand)]
     command: Command,
@@ -94,7 +103,10 @@ fn database_url(cli: &Cli) -> Result<String, String> {
     }
     std::fs::create_dir_all(&cli.data_dir)
         .map_err(|e| format!("cannot create {}: {e}", cli.data_dir.display()))?;
-    Ok(format!("sqlite://{}?mode=rwc", cli.data_dir.join("palett.db").display()))
+    Ok(format!(
+        "sqlite://{}?mode=rwc",
+        cli.data_dir.join("palett.db").display()
+    ))
 }
 
 fn describe(url: &str) -> String {
@@ -145,7 +157,10 @@ async fn run(cli: Cli) -> Result<(), String> {
         Command::Serve(args) => serve(open(&cli).await?, args).await,
         Command::Demo(args) => {
             let app = open(&cli).await?;
-            let seeded = app.seed_demo().await.map_err(|e| format!("seeding failed: {e}"))?;
+            let seeded = app
+                .seed_demo()
+                .await
+                .map_err(|e| format!("seeding failed: {e}"))?;
             if !seeded {
                 println!("The database already holds data; the demo was not seeded again.");
             }
@@ -154,14 +169,24 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Migrate => {
             let url = database_url(&cli)?;
-            let app = App::open(&url).await.map_err(|e| format!("migration failed: {e}"))?;
-            println!("{} is at schema version {}", describe(&url), palett_store_version());
+            let app = App::open(&url)
+                .await
+                .map_err(|e| format!("migration failed: {e}"))?;
+            println!(
+                "{} is at schema version {}",
+                describe(&url),
+                palett_store_version()
+            );
             app.db.close().await;
             Ok(())
         }
         Command::SeedDemo => {
             let app = open(&cli).await?;
-            if app.seed_demo().await.map_err(|e| format!("seeding failed: {e}"))? {
+            if app
+                .seed_demo()
+                .await
+                .map_err(|e| format!("seeding failed: {e}"))?
+            {
                 println!("Demo seeded.");
                 print_logins("127.0.0.1:8080");
             } else {
@@ -169,7 +194,9 @@ async fn run(cli: Cli) -> Result<(), String> {
             }
             Ok(())
         }
-        Command::Token { command: TokenCommand::Create { email, name } } => {
+        Command::Token {
+            command: TokenCommand::Create { email, name },
+        } => {
             let app = open(&cli).await?;
             let secret = app
                 .create_token_for_email(email, name)
@@ -179,7 +206,15 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::User {
-            command: UserCommand::Create { email, name, password, organisation_id, partnership_id, roles },
+            command:
+                UserCommand::Create {
+                    email,
+                    name,
+                    password,
+                    organisation_id,
+                    partnership_id,
+                    roles,
+                },
         } => {
             let roles = roles
                 .iter()
@@ -187,7 +222,14 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .collect::<Result<Vec<_>, _>>()?;
             let app = open(&cli).await?;
             let id = app
-                .create_user_cli(email, name, password, *organisation_id, *partnership_id, &roles)
+                .create_user_cli(
+                    email,
+                    name,
+                    password,
+                    *organisation_id,
+                    *partnership_id,
+                    &roles,
+                )
                 .await
                 .map_err(|e| format!("cannot create the user: {e}"))?;
             println!("user {id} created");
@@ -224,4 +266,3 @@ fn main() -> ExitCode {
         }
     }
 }
-

@@ -264,34 +264,80 @@ mod tests {
     fn a_whole_path_through_the_programme() {
         let s = enrolled(date(2020, 2, 1));
         assert_eq!(s.status, Status::Enrolled);
-        let s = s.apply(&Transition::Start { on: date(2020, 2, 3) }, TODAY).expect("start");
         let s = s
-            .apply(&Transition::Pause { on: date(2020, 3, 15), reason: "Pandemin".into() }, TODAY)
+            .apply(
+                &Transition::Start {
+                    on: date(2020, 2, 3),
+                },
+                TODAY,
+            )
+            .expect("start");
+        let s = s
+            .apply(
+                &Transition::Pause {
+                    on: date(2020, 3, 15),
+                    reason: "Pandemin".into(),
+                },
+                TODAY,
+            )
             .expect("pause");
         assert_eq!(s.status, Status::Paused);
-        let s = s.apply(&Transition::Resume { on: date(2020, 8, 17) }, TODAY).expect("resume");
         let s = s
-            .apply(&Transition::Exit { on: date(2021, 1, 31), outcome: ExitOutcome::Studies }, TODAY)
+            .apply(
+                &Transition::Resume {
+                    on: date(2020, 8, 17),
+                },
+                TODAY,
+            )
+            .expect("resume");
+        let s = s
+            .apply(
+                &Transition::Exit {
+                    on: date(2021, 1, 31),
+                    outcome: ExitOutcome::Studies,
+                },
+                TODAY,
+            )
             .expect("exit");
         assert_eq!(s.status, Status::Ended);
         assert_eq!(s.exit_date, Some(date(2021, 1, 31)));
         let s = s
-            .apply(&Transition::Reopen { on: date(2021, 3, 1), reason: "Studierna avbröts".into() }, TODAY)
+            .apply(
+                &Transition::Reopen {
+                    on: date(2021, 3, 1),
+                    reason: "Studierna avbröts".into(),
+                },
+                TODAY,
+            )
             .expect("reopen");
-        assert_eq!((s.status, s.exit_date, s.exit_outcome), (Status::Active, None, None));
+        assert_eq!(
+            (s.status, s.exit_date, s.exit_outcome),
+            (Status::Active, None, None)
+        );
     }
 
     #[test]
     fn no_exit_before_intake() {
         let s = enrolled(date(2020, 2, 1));
-        let r = s.apply(&Transition::Exit { on: date(2020, 1, 31), outcome: ExitOutcome::Moved }, TODAY);
+        let r = s.apply(
+            &Transition::Exit {
+                on: date(2020, 1, 31),
+                outcome: ExitOutcome::Moved,
+            },
+            TODAY,
+        );
         assert_eq!(err(r), ("exit_date".into(), lc::EXIT_BEFORE_INTAKE));
     }
 
     #[test]
     fn no_double_intake() {
         let s = enrolled(date(2020, 2, 1));
-        let r = s.apply(&Transition::Intake { on: date(2020, 3, 1) }, TODAY);
+        let r = s.apply(
+            &Transition::Intake {
+                on: date(2020, 3, 1),
+            },
+            TODAY,
+        );
         assert_eq!(err(r), ("intake_date".into(), lc::ALREADY_ENROLLED));
     }
 
@@ -299,32 +345,122 @@ mod tests {
     fn table_of_refusals() {
         let referred = LifecycleState::referred(date(2020, 1, 1));
         let active = enrolled(date(2020, 2, 1))
-            .apply(&Transition::Start { on: date(2020, 2, 1) }, TODAY)
+            .apply(
+                &Transition::Start {
+                    on: date(2020, 2, 1),
+                },
+                TODAY,
+            )
             .expect("start");
         let ended = active
-            .apply(&Transition::Exit { on: date(2020, 5, 1), outcome: ExitOutcome::NoContact }, TODAY)
+            .apply(
+                &Transition::Exit {
+                    on: date(2020, 5, 1),
+                    outcome: ExitOutcome::NoContact,
+                },
+                TODAY,
+            )
             .expect("exit");
         let cases: Vec<(&LifecycleState, Transition, (&str, &str))> = vec![
-            (&referred, Transition::Intake { on: date(2019, 12, 31) }, ("intake_date", lc::BEFORE_REFERRAL)),
-            (&referred, Transition::Intake { on: date(2021, 6, 2) }, ("intake_date", code::DATE_FUTURE)),
-            (&referred, Transition::Exit { on: date(2020, 5, 1), outcome: ExitOutcome::Other }, ("status", lc::NOT_ALLOWED)),
-            (&referred, Transition::Start { on: date(2020, 5, 1) }, ("status", lc::NOT_ALLOWED)),
-            (&active, Transition::Resume { on: date(2020, 5, 1) }, ("status", lc::NOT_ALLOWED)),
-            (&active, Transition::Pause { on: date(2020, 5, 1), reason: " ".into() }, ("reason", code::REQUIRED)),
-            (&active, Transition::Pause { on: date(2020, 1, 5), reason: "x".into() }, ("date", lc::BEFORE_INTAKE)),
-            (&ended, Transition::Exit { on: date(2020, 6, 1), outcome: ExitOutcome::Other }, ("status", lc::NOT_ALLOWED)),
-            (&ended, Transition::Reopen { on: date(2020, 4, 1), reason: "x".into() }, ("date", lc::BEFORE_LAST_CHANGE)),
-            (&ended, Transition::Reopen { on: date(2020, 6, 1), reason: "".into() }, ("reason", code::REQUIRED)),
+            (
+                &referred,
+                Transition::Intake {
+                    on: date(2019, 12, 31),
+                },
+                ("intake_date", lc::BEFORE_REFERRAL),
+            ),
+            (
+                &referred,
+                Transition::Intake {
+                    on: date(2021, 6, 2),
+                },
+                ("intake_date", code::DATE_FUTURE),
+            ),
+            (
+                &referred,
+                Transition::Exit {
+                    on: date(2020, 5, 1),
+                    outcome: ExitOutcome::Other,
+                },
+                ("status", lc::NOT_ALLOWED),
+            ),
+            (
+                &referred,
+                Transition::Start {
+                    on: date(2020, 5, 1),
+                },
+                ("status", lc::NOT_ALLOWED),
+            ),
+            (
+                &active,
+                Transition::Resume {
+                    on: date(2020, 5, 1),
+                },
+                ("status", lc::NOT_ALLOWED),
+            ),
+            (
+                &active,
+                Transition::Pause {
+                    on: date(2020, 5, 1),
+                    reason: " ".into(),
+                },
+                ("reason", code::REQUIRED),
+            ),
+            (
+                &active,
+                Transition::Pause {
+                    on: date(2020, 1, 5),
+                    reason: "x".into(),
+                },
+                ("date", lc::BEFORE_INTAKE),
+            ),
+            (
+                &ended,
+                Transition::Exit {
+                    on: date(2020, 6, 1),
+                    outcome: ExitOutcome::Other,
+                },
+                ("status", lc::NOT_ALLOWED),
+            ),
+            (
+                &ended,
+                Transition::Reopen {
+                    on: date(2020, 4, 1),
+                    reason: "x".into(),
+                },
+                ("date", lc::BEFORE_LAST_CHANGE),
+            ),
+            (
+                &ended,
+                Transition::Reopen {
+                    on: date(2020, 6, 1),
+                    reason: "".into(),
+                },
+                ("reason", code::REQUIRED),
+            ),
         ];
         for (state, t, (field, code)) in cases {
-            assert_eq!(err(state.apply(&t, TODAY)), (field.to_string(), code), "{t:?} from {:?}", state.status);
+            assert_eq!(
+                err(state.apply(&t, TODAY)),
+                (field.to_string(), code),
+                "{t:?} from {:?}",
+                state.status
+            );
         }
     }
 
     #[test]
     fn job_or_studies_outcomes() {
         let texts = ExitOutcome::job_or_studies_texts();
-        assert_eq!(texts, vec!["employment_unsubsidised", "employment_subsidised", "own_business", "studies"]);
+        assert_eq!(
+            texts,
+            vec![
+                "employment_unsubsidised",
+                "employment_subsidised",
+                "own_business",
+                "studies"
+            ]
+        );
         assert!(!ExitOutcome::JobSeeking.is_job_or_studies());
     }
 }

@@ -203,10 +203,7 @@ fn parse_id(s: &str) -> Result<i64, &'static str> {
     if t.is_empty() {
         return Err(code::REQUIRED);
     }
-    t.parse::<i64>()
-        .ok()
-        .filter(|v| *v > 0)
-        .ok_or(code::CHOICE)
+    t.parse::<i64>().ok().filter(|v| *v > 0).ok_or(code::CHOICE)
 }
 
 fn parse_bool(s: &str) -> Result<bool, &'static str> {
@@ -220,11 +217,7 @@ fn parse_bool(s: &str) -> Result<bool, &'static str> {
 fn parse_phone(s: &str) -> Result<Option<String>, &'static str> {
     let t = optional_text(s, 40)?;
     match t {
-        Some(p)
-            if !p
-                .chars()
-                .all(|c| c.is_ascii_digit() || " +-()".contains(c)) =>
-        {
+        Some(p) if !p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) => {
             Err("error-phone")
         }
         other => Ok(other),
@@ -344,10 +337,16 @@ impl ParticipantInput {
                 Email::parse(&self.email).map(|m| Some(m.as_str().to_string()))
             },
         );
-        let address = e.take("address", optional_text(&self.address, LONG_TEXT_MAX.min(500)));
+        let address = e.take(
+            "address",
+            optional_text(&self.address, LONG_TEXT_MAX.min(500)),
+        );
         let education_level = e.take(
             "education_level",
-            parse_choice(default_unknown(&self.education_level), EducationLevel::parse),
+            parse_choice(
+                default_unknown(&self.education_level),
+                EducationLevel::parse,
+            ),
         );
         let swedish_level = e.take(
             "swedish_level",
@@ -482,7 +481,11 @@ fn parse_ids(v: &[String]) -> Result<Vec<i64>, &'static str> {
 }
 
 /// An exit as submitted.
-pub fn parse_exit(date: &str, outcome: &str, today: Date) -> Result<(Date, ExitOutcome), FieldErrors> {
+pub fn parse_exit(
+    date: &str,
+    outcome: &str,
+    today: Date,
+) -> Result<(Date, ExitOutcome), FieldErrors> {
     let mut e = FieldErrors::new();
     let d = e.take("exit_date", parse_past_date(date, today));
     let o = e.take("exit_outcome", parse_choice(outcome, ExitOutcome::parse));
@@ -563,9 +566,15 @@ mod tests {
         };
         let p = input.parse(date(2026, 1, 1)).expect("valid");
         assert_eq!((p.identity_number, p.birth_date), (None, date(1975, 3, 2)));
-        let missing = ParticipantInput { birth_date: String::new(), ..input };
+        let missing = ParticipantInput {
+            birth_date: String::new(),
+            ..input
+        };
         assert_eq!(
-            missing.parse(date(2026, 1, 1)).expect_err("no date").for_field("birth_date"),
+            missing
+                .parse(date(2026, 1, 1))
+                .expect_err("no date")
+                .for_field("birth_date"),
             Some(code::REQUIRED)
         );
     }

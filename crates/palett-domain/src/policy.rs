@@ -100,7 +100,8 @@ impl Actor {
 
     /// Change a participant's profile or status (not reopen).
     pub fn can_change_participant(&self, rel: Relation) -> bool {
-        (self.has(Role::Coordinator) || self.has(Role::Caseworker)) && self.can_read_participant(rel)
+        (self.has(Role::Coordinator) || self.has(Role::Caseworker))
+            && self.can_read_participant(rel)
     }
 
     /// Register a new participant with the given responsible organisation.
@@ -160,8 +161,14 @@ mod tests {
             (&[Caseworker], [false, false, true, true, true, false]),
             (&[Evaluator], [false, false, false, false, false, false]),
             (&[], [false, false, false, false, false, false]),
-            (&[Caseworker, Coordinator], [false, true, true, true, true, false]),
-            (&[Evaluator, Caseworker], [false, false, true, true, true, false]),
+            (
+                &[Caseworker, Coordinator],
+                [false, true, true, true, true, false],
+            ),
+            (
+                &[Evaluator, Caseworker],
+                [false, false, true, true, true, false],
+            ),
         ];
         let relations = [
             (false, false, false),
@@ -179,9 +186,17 @@ mod tests {
                     own_organisation_responsible: *o,
                     assigned_to_actor: *s,
                 };
-                assert_eq!(a.can_read_participant(rel), expected[i], "{roles:?} {rel:?}");
+                assert_eq!(
+                    a.can_read_participant(rel),
+                    expected[i],
+                    "{roles:?} {rel:?}"
+                );
                 // Changing requires reading; reopening requires coordinator.
-                assert_eq!(a.can_change_participant(rel), expected[i], "{roles:?} {rel:?}");
+                assert_eq!(
+                    a.can_change_participant(rel),
+                    expected[i],
+                    "{roles:?} {rel:?}"
+                );
                 assert_eq!(
                     a.can_reopen_participant(rel),
                     expected[i] && roles.contains(&Coordinator),
@@ -206,6 +221,9 @@ mod tests {
         assert!(!actor(&[Caseworker]).can_view_audit_log());
         assert!(!actor(&[Evaluator]).can_view_audit_log());
         assert!(actor(&[Evaluator]).can_view_aggregates());
-        assert_eq!(actor(&[Evaluator]).participant_scope(), ParticipantScope::Nothing);
+        assert_eq!(
+            actor(&[Evaluator]).participant_scope(),
+            ParticipantScope::Nothing
+        );
     }
 }

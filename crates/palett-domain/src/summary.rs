@@ -73,7 +73,12 @@ mod tests {
     fn the_seeds_figures() {
         let s = ProjectSummary::new(
             1,
-            SummaryCounts { enrolled: 267, ended: 247, ended_to_job_or_studies: 42, active: 20 },
+            SummaryCounts {
+                enrolled: 267,
+                ended: 247,
+                ended_to_job_or_studies: 42,
+                active: 20,
+            },
             Some(360),
             Some(20.0),
         );

@@ -205,7 +205,11 @@ pub(crate) fn luhn(digits: &[u8]) -> bool {
         .rev()
         .enumerate()
         .map(|(i, &d)| {
-            let v = if i % 2 == 1 { u32::from(d) * 2 } else { u32::from(d) };
+            let v = if i % 2 == 1 {
+                u32::from(d) * 2
+            } else {
+                u32::from(d)
+            };
             if v > 9 {
                 v - 9
             } else {
@@ -213,7 +217,7 @@ pub(crate) fn luhn(digits: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// An ISO date `YYYY-MM-DD`.
@@ -311,7 +315,10 @@ mod tests {
 
     #[test]
     fn emails() {
-        assert_eq!(Email::parse(" Anna@Example.org ").map(|e| e.0), Ok("anna@example.org".into()));
+        assert_eq!(
+            Email::parse(" Anna@Example.org ").map(|e| e.0),
+            Ok("anna@example.org".into())
+        );
         assert_eq!(Email::parse(""), Err(code::REQUIRED));
         assert_eq!(Email::parse("anna"), Err(code::EMAIL));
         assert_eq!(Email::parse("anna@localhost"), Err(code::EMAIL));
@@ -327,8 +334,14 @@ mod tests {
         assert_eq!(parse_date("2020-02-30"), Err(code::DATE));
         assert_eq!(parse_date("2020-2-3"), Err(code::DATE));
         assert_eq!(parse_date("2020-02-29"), Ok(date(2020, 2, 29)));
-        assert_eq!(parse_past_date("2030-01-01", date(2026, 1, 1)), Err(code::DATE_FUTURE));
-        assert_eq!(Period::new(date(2021, 1, 1), Some(date(2020, 1, 1))), Err(code::PERIOD));
+        assert_eq!(
+            parse_past_date("2030-01-01", date(2026, 1, 1)),
+            Err(code::DATE_FUTURE)
+        );
+        assert_eq!(
+            Period::new(date(2021, 1, 1), Some(date(2020, 1, 1))),
+            Err(code::PERIOD)
+        );
         assert_eq!(parse_choice("nope", Gender::parse), Err(code::CHOICE));
         assert_eq!(parse_choice("woman", Gender::parse), Ok(Gender::Woman));
     }
@@ -339,6 +352,9 @@ mod tests {
             assert_eq!(Gender::parse(g.as_str()), Some(*g));
         }
         assert_eq!(ReferralSource::SelfReferral.message_id(), "referral-self");
-        assert_eq!(OrganisationKind::StateAgency.message_id(), "org-kind-state-agency");
+        assert_eq!(
+            OrganisationKind::StateAgency.message_id(),
+            "org-kind-state-agency"
+        );
     }
 }

@@ -149,7 +149,11 @@ pub async fn memberships(c: &mut AnyConnection, partnership_id: i64) -> Result<V
 }
 
 /// Whether the organisation has ever been a member of the partnership.
-pub async fn is_member(c: &mut AnyConnection, partnership_id: i64, organisation_id: i64) -> Result<bool> {
+pub async fn is_member(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    organisation_id: i64,
+) -> Result<bool> {
     let n: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM memberships WHERE partnership_id = $1 AND organisation_id = $2",
     )

@@ -162,20 +162,29 @@ pub async fn update_profile(
     set_links(c, id, &p.caseworker_ids, &p.project_ids).await
 }
 
-async fn set_links(c: &mut AnyConnection, id: i64, caseworkers: &[i64], projects: &[i64]) -> Result<()> {
+async fn set_links(
+    c: &mut AnyConnection,
+    id: i64,
+    caseworkers: &[i64],
+    projects: &[i64],
+) -> Result<()> {
     for u in caseworkers {
-        sqlx::query("INSERT INTO participant_caseworkers (participant_id, user_id) VALUES ($1, $2)")
-            .bind(id)
-            .bind(u)
-            .execute(&mut *c)
-            .await?;
+        sqlx::query(
+            "INSERT INTO participant_caseworkers (participant_id, user_id) VALUES ($1, $2)",
+        )
+        .bind(id)
+        .bind(u)
+        .execute(&mut *c)
+        .await?;
     }
     for pr in projects {
-        sqlx::query("INSERT INTO participant_projects (participant_id, project_id) VALUES ($1, $2)")
-            .bind(id)
-            .bind(pr)
-            .execute(&mut *c)
-            .await?;
+        sqlx::query(
+            "INSERT INTO participant_projects (participant_id, project_id) VALUES ($1, $2)",
+        )
+        .bind(id)
+        .bind(pr)
+        .execute(&mut *c)
+        .await?;
     }
     Ok(())
 }
@@ -376,14 +385,20 @@ fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
     match scope {
         ParticipantScope::Nothing => return None,
         ParticipantScope::Partnership { partnership_id } => {
-            s.push(|n| format!("p.partnership_id = ${n}"), Arg::Int(partnership_id));
+            s.push(
+                |n| format!("p.partnership_id = ${n}"),
+                Arg::Int(partnership_id),
+            );
         }
         ParticipantScope::OrganisationOrAssigned {
             partnership_id,
             organisation_id,
             user_id,
         } => {
-            s.push(|n| format!("p.partnership_id = ${n}"), Arg::Int(partnership_id));
+            s.push(
+                |n| format!("p.partnership_id = ${n}"),
+                Arg::Int(partnership_id),
+            );
             s.args.push(Arg::Int(organisation_id));
             s.args.push(Arg::Int(user_id));
             let (o, u) = (s.args.len() - 1, s.args.len());
@@ -400,10 +415,16 @@ fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
         );
     }
     if let Some(st) = f.status {
-        s.push(|n| format!("p.status = ${n}"), Arg::Text(st.as_str().into()));
+        s.push(
+            |n| format!("p.status = ${n}"),
+            Arg::Text(st.as_str().into()),
+        );
     }
     if let Some(o) = f.organisation_id {
-        s.push(|n| format!("p.responsible_organisation_id = ${n}"), Arg::Int(o));
+        s.push(
+            |n| format!("p.responsible_organisation_id = ${n}"),
+            Arg::Int(o),
+        );
     }
     if let Some(pr) = f.project_id {
         s.push(
@@ -447,7 +468,9 @@ pub async fn list(
     let cond = w.clauses.join(" AND ");
     let total: i64 = {
         let sql = format!("SELECT COUNT(*) AS n FROM participants p WHERE {cond}");
-        let row = bind_all(sqlx::query(&sql), &w.args).fetch_one(&mut *c).await?;
+        let row = bind_all(sqlx::query(&sql), &w.args)
+            .fetch_one(&mut *c)
+            .await?;
         i64_(&row, "n")?
     };
     let n = w.args.len();

@@ -9,17 +9,21 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use palett_app::filters::ParticipantFilter as Filter;
 use palett_app::participants::{Page, ParticipantView};
 use palett_app::AppError;
 use palett_domain::lifecycle::{Status, TransitionKind};
 use palett_domain::model::Participant;
-use palett_app::filters::ParticipantFilter as Filter;
 use serde_json::{json, Value};
 
 pub const OPENAPI: &str = include_str!("../openapi.json");
 
 pub async fn openapi() -> Response {
-    ([(axum::http::header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        OPENAPI,
+    )
+        .into_response()
 }
 
 fn err(c: &Caller, e: AppError) -> Response {
@@ -61,7 +65,11 @@ pub async fn projects(State(s): State<AppState>, c: Caller) -> Response {
     }
 }
 
-pub async fn project_summary(State(s): State<AppState>, c: Caller, Path(id): Path<String>) -> Response {
+pub async fn project_summary(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+) -> Response {
     let id = match parse_id(&c, &id) {
         Ok(id) => id,
         Err(r) => return r,
@@ -116,13 +124,25 @@ fn participant_json(p: &Participant) -> Value {
 
 fn view_json(v: &ParticipantView) -> Value {
     let mut j = participant_json(&v.participant);
-    j["caseworkers"] = json!(v.caseworkers.iter().map(|(id, n, o)| json!({"id": id, "name": n, "organisation": o})).collect::<Vec<_>>());
-    j["projects"] = json!(v.projects.iter().map(|(id, n)| json!({"id": id, "name": n})).collect::<Vec<_>>());
-    j["history"] = json!(v.history.iter().map(|h| json!({
-        "kind": h.kind, "from_status": h.from_status, "to_status": h.to_status,
-        "on": h.on_date.to_string(), "reason": h.reason, "exit_outcome": h.exit_outcome,
-        "by": h.actor_name, "at": h.at.to_string(),
-    })).collect::<Vec<_>>());
+    j["caseworkers"] = json!(v
+        .caseworkers
+        .iter()
+        .map(|(id, n, o)| json!({"id": id, "name": n, "organisation": o}))
+        .collect::<Vec<_>>());
+    j["projects"] = json!(v
+        .projects
+        .iter()
+        .map(|(id, n)| json!({"id": id, "name": n}))
+        .collect::<Vec<_>>());
+    j["history"] = json!(v
+        .history
+        .iter()
+        .map(|h| json!({
+            "kind": h.kind, "from_status": h.from_status, "to_status": h.to_status,
+            "on": h.on_date.to_string(), "reason": h.reason, "exit_outcome": h.exit_outcome,
+            "by": h.actor_name, "at": h.at.to_string(),
+        }))
+        .collect::<Vec<_>>());
     j
 }
 
@@ -146,23 +166,35 @@ fn query_id(c: &Caller, name: &str, v: &Option<String>) -> Result<Option<i64>, R
     }
 }
 
-pub async fn participants(State(s): State<AppState>, c: Caller, Query(q): Query<ListQuery>) -> Response {
+pub async fn participants(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<ListQuery>,
+) -> Response {
     let parsed = (|| -> Result<(Filter, Page), Response> {
         let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
             None => None,
             Some(st) => Some(Status::parse(st).ok_or_else(|| {
-                ApiError::field(c.tr(), StatusCode::BAD_REQUEST, "status", "error-choice").into_response()
+                ApiError::field(c.tr(), StatusCode::BAD_REQUEST, "status", "error-choice")
+                    .into_response()
             })?),
         };
         Ok((
             Filter {
-                name: q.q.clone().filter(|v| !v.trim().is_empty()).map(|v| v.chars().take(100).collect()),
+                name: q
+                    .q
+                    .clone()
+                    .filter(|v| !v.trim().is_empty())
+                    .map(|v| v.chars().take(100).collect()),
                 status,
                 organisation_id: query_id(&c, "organisation_id", &q.organisation_id)?,
                 project_id: query_id(&c, "project_id", &q.project_id)?,
                 caseworker_id: query_id(&c, "caseworker_id", &q.caseworker_id)?,
             },
-            Page::new(query_id(&c, "page", &q.page)?, query_id(&c, "per_page", &q.per_page)?),
+            Page::new(
+                query_id(&c, "page", &q.page)?,
+                query_id(&c, "per_page", &q.per_page)?,
+            ),
         ))
     })();
     let (filter, page) = match parsed {
@@ -202,24 +234,46 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
 }
 
 const PROFILE_FIELDS: &[&str] = &[
-    "given_name", "family_name", "identity_kind", "identity_number", "birth_date", "gender",
-    "country_of_birth", "arrival_year", "languages", "interpreter_needed", "phone", "email",
-    "address", "education_level", "swedish_level", "referral_source",
-    "responsible_organisation_id", "referred_on",
+    "given_name",
+    "family_name",
+    "identity_kind",
+    "identity_number",
+    "birth_date",
+    "gender",
+    "country_of_birth",
+    "arrival_year",
+    "languages",
+    "interpreter_needed",
+    "phone",
+    "email",
+    "address",
+    "education_level",
+    "swedish_level",
+    "referral_source",
+    "responsible_organisation_id",
+    "referred_on",
 ];
 const LIST_FIELDS: &[&str] = &["caseworker_ids", "project_ids"];
 
 /// `languages` may be sent as a list of strings or as one text.
 fn normalise_languages(body: &mut JsonObject) {
     if let Some(Value::Array(items)) = body.0.get("languages") {
-        let joined = items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", ");
+        let joined = items
+            .iter()
+            .filter_map(Value::as_str)
+            .collect::<Vec<_>>()
+            .join(", ");
         if items.iter().all(Value::is_string) {
             body.0.insert("languages".into(), Value::String(joined));
         }
     }
 }
 
-pub async fn create_participant(State(s): State<AppState>, c: Caller, mut body: JsonObject) -> Response {
+pub async fn create_participant(
+    State(s): State<AppState>,
+    c: Caller,
+    mut body: JsonObject,
+) -> Response {
     normalise_languages(&mut body);
     let mut known = PROFILE_FIELDS.to_vec();
     known.push("intake_date");
@@ -227,16 +281,33 @@ pub async fn create_participant(State(s): State<AppState>, c: Caller, mut body: 
         Ok(f) => f,
         Err(e) => return err(&c, AppError::Invalid(e)),
     };
-    match s.app.register_participant(&c.ctx(), &form.participant()).await {
+    match s
+        .app
+        .register_participant(&c.ctx(), &form.participant())
+        .await
+    {
         Ok(id) => match s.app.participant(&c.ctx(), id).await {
-            Ok(v) => (StatusCode::CREATED, [(axum::http::header::LOCATION, format!("/api/v1/participants/{id}"))], Json(view_json(&v))).into_response(),
+            Ok(v) => (
+                StatusCode::CREATED,
+                [(
+                    axum::http::header::LOCATION,
+                    format!("/api/v1/participants/{id}"),
+                )],
+                Json(view_json(&v)),
+            )
+                .into_response(),
             Err(e) => err(&c, e),
         },
         Err(e) => err(&c, e),
     }
 }
 
-pub async fn update_participant(State(s): State<AppState>, c: Caller, Path(id): Path<String>, mut body: JsonObject) -> Response {
+pub async fn update_participant(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    mut body: JsonObject,
+) -> Response {
     let id = match parse_id(&c, &id) {
         Ok(id) => id,
         Err(r) => return r,
@@ -257,9 +328,26 @@ pub async fn update_participant(State(s): State<AppState>, c: Caller, Path(id): 
     macro_rules! take {
         ($($f:ident),*) => { $( if has(stringify!($f)) { input.$f = patch.get(stringify!($f)); } )* };
     }
-    take!(given_name, family_name, identity_kind, identity_number, birth_date, gender, country_of_birth,
-          arrival_year, languages, interpreter_needed, phone, email, address, education_level,
-          swedish_level, referral_source, responsible_organisation_id, referred_on);
+    take!(
+        given_name,
+        family_name,
+        identity_kind,
+        identity_number,
+        birth_date,
+        gender,
+        country_of_birth,
+        arrival_year,
+        languages,
+        interpreter_needed,
+        phone,
+        email,
+        address,
+        education_level,
+        swedish_level,
+        referral_source,
+        responsible_organisation_id,
+        referred_on
+    );
     if has("caseworker_ids") {
         input.caseworker_ids = patch.all("caseworker_ids");
     }
@@ -269,12 +357,24 @@ pub async fn update_participant(State(s): State<AppState>, c: Caller, Path(id): 
     let version = if has("version") {
         match patch.get("version").parse::<i64>() {
             Ok(v) => v,
-            Err(_) => return ApiError::field(c.tr(), StatusCode::UNPROCESSABLE_ENTITY, "version", "error-number").into_response(),
+            Err(_) => {
+                return ApiError::field(
+                    c.tr(),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "version",
+                    "error-number",
+                )
+                .into_response()
+            }
         }
     } else {
         stored_version
     };
-    match s.app.update_participant(&c.ctx(), id, Some(version), &input).await {
+    match s
+        .app
+        .update_participant(&c.ctx(), id, Some(version), &input)
+        .await
+    {
         Ok(()) => match s.app.participant(&c.ctx(), id).await {
             Ok(v) => Json(view_json(&v)).into_response(),
             Err(e) => err(&c, e),
@@ -283,7 +383,14 @@ pub async fn update_participant(State(s): State<AppState>, c: Caller, Path(id): 
     }
 }
 
-async fn do_transition(s: &AppState, c: &Caller, id: &str, kind: TransitionKind, body: &JsonObject, fields: &[&str]) -> Response {
+async fn do_transition(
+    s: &AppState,
+    c: &Caller,
+    id: &str,
+    kind: TransitionKind,
+    body: &JsonObject,
+    fields: &[&str],
+) -> Response {
     let id = match parse_id(c, id) {
         Ok(id) => id,
         Err(r) => return r,
@@ -305,24 +412,61 @@ async fn do_transition(s: &AppState, c: &Caller, id: &str, kind: TransitionKind,
     }
 }
 
-pub async fn intake(State(s): State<AppState>, c: Caller, Path(id): Path<String>, body: JsonObject) -> Response {
+pub async fn intake(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    body: JsonObject,
+) -> Response {
     do_transition(&s, &c, &id, TransitionKind::Intake, &body, &["intake_date"]).await
 }
 
-pub async fn exit(State(s): State<AppState>, c: Caller, Path(id): Path<String>, body: JsonObject) -> Response {
-    do_transition(&s, &c, &id, TransitionKind::Exit, &body, &["exit_date", "exit_outcome"]).await
+pub async fn exit(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    body: JsonObject,
+) -> Response {
+    do_transition(
+        &s,
+        &c,
+        &id,
+        TransitionKind::Exit,
+        &body,
+        &["exit_date", "exit_outcome"],
+    )
+    .await
 }
 
 /// start, pause, resume and reopen: `{"kind": "...", "date": "...", "reason": "..."}`.
-pub async fn transition(State(s): State<AppState>, c: Caller, Path(id): Path<String>, body: JsonObject) -> Response {
+pub async fn transition(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    body: JsonObject,
+) -> Response {
     let kind = body
         .0
         .get("kind")
         .and_then(Value::as_str)
         .and_then(TransitionKind::parse)
-        .filter(|k| matches!(k, TransitionKind::Start | TransitionKind::Pause | TransitionKind::Resume | TransitionKind::Reopen));
+        .filter(|k| {
+            matches!(
+                k,
+                TransitionKind::Start
+                    | TransitionKind::Pause
+                    | TransitionKind::Resume
+                    | TransitionKind::Reopen
+            )
+        });
     let Some(kind) = kind else {
-        return ApiError::field(c.tr(), StatusCode::UNPROCESSABLE_ENTITY, "kind", "error-choice").into_response();
+        return ApiError::field(
+            c.tr(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "kind",
+            "error-choice",
+        )
+        .into_response();
     };
     do_transition(&s, &c, &id, kind, &body, &["kind", "date", "reason"]).await
 }

@@ -77,7 +77,11 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// The `_csrf` field of a url-encoded form body.
@@ -118,7 +122,8 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         match state.app.bearer(token).await {
             Ok(Some(s)) => Some((s, Via::Bearer)),
             Ok(None) => {
-                return ApiError::new(tr, StatusCode::UNAUTHORIZED, "error-bad-token").into_response()
+                return ApiError::new(tr, StatusCode::UNAUTHORIZED, "error-bad-token")
+                    .into_response()
             }
             Err(e) => return ApiError::app(tr, e).into_response(),
         }
@@ -175,8 +180,8 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
                     }
                 }
             };
-            let ok = !expected.is_empty()
-                && presented.is_some_and(|p| constant_time_eq(&p, &expected));
+            let ok =
+                !expected.is_empty() && presented.is_some_and(|p| constant_time_eq(&p, &expected));
             if !ok {
                 return if is_api {
                     ApiError::new(tr, StatusCode::FORBIDDEN, "error-csrf").into_response()
@@ -220,10 +225,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
                 via,
                 visitor,
             }),
-            None if visitor.is_api => {
-                Err(ApiError::new(visitor.tr(), StatusCode::UNAUTHORIZED, "error-unauthenticated")
-                    .into_response())
-            }
+            None if visitor.is_api => Err(ApiError::new(
+                visitor.tr(),
+                StatusCode::UNAUTHORIZED,
+                "error-unauthenticated",
+            )
+            .into_response()),
             None => {
                 // Back to the page after signing in (path only: no query, so
                 // no search text ends up in a URL twice).

@@ -111,11 +111,15 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
             .map(|v| v.tr())
             .unwrap_or(crate::i18n::Tr::new(crate::i18n::Lang::Sv));
         if !content_type(&req).starts_with("application/x-www-form-urlencoded") {
-            return Err(crate::pages::error_page(tr, StatusCode::UNSUPPORTED_MEDIA_TYPE, "error-content-type"));
+            return Err(crate::pages::error_page(
+                tr,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "error-content-type",
+            ));
         }
-        let bytes = Bytes::from_request(req, s)
-            .await
-            .map_err(|_| crate::pages::error_page(tr, StatusCode::PAYLOAD_TOO_LARGE, "error-too-large"))?;
+        let bytes = Bytes::from_request(req, s).await.map_err(|_| {
+            crate::pages::error_page(tr, StatusCode::PAYLOAD_TOO_LARGE, "error-too-large")
+        })?;
         serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
             .map(FormData)
             .map_err(|_| crate::pages::error_page(tr, StatusCode::BAD_REQUEST, "error-bad-form"))
@@ -137,18 +141,29 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
             .unwrap_or(crate::i18n::Tr::new(crate::i18n::Lang::Sv));
         let ct = content_type(&req);
         if !(ct.starts_with("application/json") || ct.contains("+json")) {
-            return Err(ApiError::new(tr, StatusCode::UNSUPPORTED_MEDIA_TYPE, "error-content-type")
-                .into_response());
+            return Err(ApiError::new(
+                tr,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "error-content-type",
+            )
+            .into_response());
         }
         let bytes = Bytes::from_request(req, s).await.map_err(|_| {
             ApiError::new(tr, StatusCode::PAYLOAD_TOO_LARGE, "error-too-large").into_response()
         })?;
         match serde_json::from_slice::<Value>(&bytes) {
             Ok(Value::Object(m)) => Ok(JsonObject(m)),
-            Ok(_) => Err(ApiError::field(tr, StatusCode::BAD_REQUEST, "body", "error-json-object").into_response()),
-            Err(e) => Err(ApiError::field(tr, StatusCode::BAD_REQUEST, "body", "error-json-syntax")
-                .with_detail(format!("line {}, column {}", e.line(), e.column()))
-                .into_response()),
+            Ok(_) => Err(
+                ApiError::field(tr, StatusCode::BAD_REQUEST, "body", "error-json-object")
+                    .into_response(),
+            ),
+            Err(e) => {
+                Err(
+                    ApiError::field(tr, StatusCode::BAD_REQUEST, "body", "error-json-syntax")
+                        .with_detail(format!("line {}, column {}", e.line(), e.column()))
+                        .into_response(),
+                )
+            }
         }
     }
 }

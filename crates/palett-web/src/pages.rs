@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use jiff::civil::Date;
+use palett_app::filters::ParticipantFilter as Filter;
 use palett_app::participants::Page;
 use palett_app::AppError;
 use palett_domain::lifecycle::{ExitOutcome, Status, Transition, TransitionKind};
@@ -22,8 +23,6 @@ use palett_domain::values::{
     ReferralSource, SwedishLevel,
 };
 use palett_domain::FieldErrors;
-use palett_app::filters::ParticipantFilter as Filter;
-
 
 pub fn render(t: impl Template) -> Response {
     match t.render() {
@@ -68,8 +67,15 @@ fn app_error(c: &Caller, e: AppError) -> Response {
     (status, render(page)).into_response()
 }
 
-fn options<T: Copy>(t: Tr, all: &[T], text: fn(T) -> &'static str, msg: fn(T) -> String) -> Vec<(String, String)> {
-    all.iter().map(|v| (text(*v).to_string(), t.get(&msg(*v)))).collect()
+fn options<T: Copy>(
+    t: Tr,
+    all: &[T],
+    text: fn(T) -> &'static str,
+    msg: fn(T) -> String,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| (text(*v).to_string(), t.get(&msg(*v))))
+        .collect()
 }
 
 fn date_text(d: Option<Date>) -> String {
@@ -99,7 +105,13 @@ fn safe_next(n: &str) -> String {
     }
 }
 
-fn login_page(v: &Visitor, status: StatusCode, error: Option<String>, email: String, next: String) -> Response {
+fn login_page(
+    v: &Visitor,
+    status: StatusCode,
+    error: Option<String>,
+    email: String,
+    next: String,
+) -> Response {
     // Double-submit token for the sign-in form.
     let pre = v
         .pre_session
@@ -116,8 +128,10 @@ fn login_page(v: &Visitor, status: StatusCode, error: Option<String>, email: Str
         next,
     };
     let mut resp = (status, render(page)).into_response();
-    resp.headers_mut()
-        .append(header::SET_COOKIE, set_cookie(PRE_SESSION_COOKIE, &pre, 3600, v.secure));
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(PRE_SESSION_COOKIE, &pre, 3600, v.secure),
+    );
     resp
 }
 
@@ -125,7 +139,13 @@ pub async fn login_form(v: Visitor, Query(q): Query<NextQuery>) -> Response {
     if v.signed.is_some() {
         return Redirect::to("/").into_response();
     }
-    login_page(&v, StatusCode::OK, None, String::new(), safe_next(q.next.as_deref().unwrap_or("/")))
+    login_page(
+        &v,
+        StatusCode::OK,
+        None,
+        String::new(),
+        safe_next(q.next.as_deref().unwrap_or("/")),
+    )
 }
 
 pub async fn login(State(s): State<AppState>, v: Visitor, form: FormData) -> Response {
@@ -138,13 +158,33 @@ pub async fn login(State(s): State<AppState>, v: Visitor, form: FormData) -> Res
             let h = resp.headers_mut();
             h.append(
                 header::SET_COOKIE,
-                set_cookie(SESSION_COOKIE, &session.cookie_value, session.max_age_secs, v.secure),
+                set_cookie(
+                    SESSION_COOKIE,
+                    &session.cookie_value,
+                    session.max_age_secs,
+                    v.secure,
+                ),
             );
-            h.append(header::SET_COOKIE, set_cookie(PRE_SESSION_COOKIE, "", 0, v.secure));
+            h.append(
+                header::SET_COOKIE,
+                set_cookie(PRE_SESSION_COOKIE, "", 0, v.secure),
+            );
             resp
         }
-        Err(AppError::Throttled) => login_page(&v, StatusCode::TOO_MANY_REQUESTS, Some(t.get("error-throttled")), email, next),
-        Err(AppError::Unauthenticated) => login_page(&v, StatusCode::UNAUTHORIZED, Some(t.get("error-sign-in")), email, next),
+        Err(AppError::Throttled) => login_page(
+            &v,
+            StatusCode::TOO_MANY_REQUESTS,
+            Some(t.get("error-throttled")),
+            email,
+            next,
+        ),
+        Err(AppError::Unauthenticated) => login_page(
+            &v,
+            StatusCode::UNAUTHORIZED,
+            Some(t.get("error-sign-in")),
+            email,
+            next,
+        ),
         Err(e) => {
             let (status, id) = status_of(&e);
             error_page(t, status, id)
@@ -159,8 +199,10 @@ pub async fn logout(State(s): State<AppState>, c: Caller) -> Response {
         }
     }
     let mut resp = Redirect::to("/login").into_response();
-    resp.headers_mut()
-        .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, "", 0, c.visitor.secure));
+    resp.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(SESSION_COOKIE, "", 0, c.visitor.secure),
+    );
     resp
 }
 
@@ -169,7 +211,11 @@ pub struct BackQuery {
     back: Option<String>,
 }
 
-pub async fn set_lang(v: Visitor, Path(code): Path<String>, Query(q): Query<BackQuery>) -> Response {
+pub async fn set_lang(
+    v: Visitor,
+    Path(code): Path<String>,
+    Query(q): Query<BackQuery>,
+) -> Response {
     let lang = Lang::parse(&code).unwrap_or(Lang::Sv);
     let mut resp = Redirect::to(&safe_next(q.back.as_deref().unwrap_or("/"))).into_response();
     let cookie = format!(
@@ -208,16 +254,28 @@ pub async fn start(State(s): State<AppState>, c: Caller) -> Response {
                 period: format!("{} – {}", p.start_date, p.end_date),
                 enrolled: sum.enrolled,
                 target: sum.participant_target,
-                bar_label: t.with("bar-label", &[("enrolled", sum.enrolled.to_string()), ("target", sum.participant_target.unwrap_or(0).to_string()), ("percent", enrolled_pct.clone().unwrap_or_default())]),
+                bar_label: t.with(
+                    "bar-label",
+                    &[
+                        ("enrolled", sum.enrolled.to_string()),
+                        ("target", sum.participant_target.unwrap_or(0).to_string()),
+                        ("percent", enrolled_pct.clone().unwrap_or_default()),
+                    ],
+                ),
                 enrolled_pct,
                 ended: sum.ended,
                 to_job: sum.ended_to_job_or_studies,
                 share: sum.share_to_job_or_studies.map(|v| t.percent(v)),
-                goal: sum.job_or_studies_target.map(|g| format!("≥ {}", t.percent(g))),
+                goal: sum
+                    .job_or_studies_target
+                    .map(|g| format!("≥ {}", t.percent(g))),
                 goal_status,
                 goal_class,
                 active: sum.active,
-                bar_width: sum.enrolled_of_target.map(|v| v.round().clamp(0.0, 100.0) as i64).unwrap_or(0),
+                bar_width: sum
+                    .enrolled_of_target
+                    .map(|v| v.round().clamp(0.0, 100.0) as i64)
+                    .unwrap_or(0),
             }
         })
         .collect();
@@ -267,23 +325,48 @@ async fn choices(s: &AppState, c: &Caller) -> Result<Choices, AppError> {
             }
             acc
         });
-    let projects = s.app.projects(&ctx).await?.into_iter().map(|p| (p.id.to_string(), p.name)).collect();
+    let projects = s
+        .app
+        .projects(&ctx)
+        .await?
+        .into_iter()
+        .map(|p| (p.id.to_string(), p.name))
+        .collect();
     let caseworkers = s
         .app
         .staff(&ctx)
         .await
         .unwrap_or_default()
         .into_iter()
-        .filter(|(u, roles)| u.active && (roles.contains(&Role::Caseworker) || roles.contains(&Role::Coordinator)))
-        .map(|(u, _)| (u.id.to_string(), format!("{} ({})", u.display_name, u.organisation_name)))
+        .filter(|(u, roles)| {
+            u.active && (roles.contains(&Role::Caseworker) || roles.contains(&Role::Coordinator))
+        })
+        .map(|(u, _)| {
+            (
+                u.id.to_string(),
+                format!("{} ({})", u.display_name, u.organisation_name),
+            )
+        })
         .collect();
-    Ok(Choices { organisations, projects, caseworkers })
+    Ok(Choices {
+        organisations,
+        projects,
+        caseworkers,
+    })
 }
 
-pub async fn participants(State(s): State<AppState>, c: Caller, Query(q): Query<ListQuery>) -> Response {
+pub async fn participants(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<ListQuery>,
+) -> Response {
     let t = c.tr();
     let filter = Filter {
-        name: q.q.clone().filter(|v| !v.trim().is_empty()).map(|v| v.chars().take(100).collect()),
+        name: q
+            .q
+            .clone()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| v.chars().take(100).collect()),
         status: q.status.as_deref().and_then(Status::parse),
         organisation_id: id_of(&q.organisation),
         project_id: id_of(&q.project),
@@ -307,7 +390,12 @@ pub async fn participants(State(s): State<AppState>, c: Caller, Query(q): Query<
     ];
     render(ParticipantsPage {
         t,
-        layout: Layout::for_caller(&c, t.get("nav-participants"), "participants", "/participants"),
+        layout: Layout::for_caller(
+            &c,
+            t.get("nav-participants"),
+            "participants",
+            "/participants",
+        ),
         q: query[0].1.clone(),
         status: query[1].1.clone(),
         organisation: query[2].1.clone(),
@@ -336,35 +424,77 @@ pub async fn participants(State(s): State<AppState>, c: Caller, Query(q): Query<
 
 fn participant_fields(t: Tr, ch: &Choices, with_intake: bool) -> Vec<FieldView> {
     let mut f = vec![
-        FieldView::new(t, "given_name", "field-given-name", "text").required().autocomplete("off"),
-        FieldView::new(t, "family_name", "field-family-name", "text").required().autocomplete("off"),
-        FieldView::new(t, "identity_kind", "field-identity-kind", "select").required()
-            .options(options(t, IdentityKind::ALL, IdentityKind::as_str, IdentityKind::message_id)),
-        FieldView::new(t, "identity_number", "field-identity-number", "text").hint(t, "hint-identity-number").autocomplete("off"),
+        FieldView::new(t, "given_name", "field-given-name", "text")
+            .required()
+            .autocomplete("off"),
+        FieldView::new(t, "family_name", "field-family-name", "text")
+            .required()
+            .autocomplete("off"),
+        FieldView::new(t, "identity_kind", "field-identity-kind", "select")
+            .required()
+            .options(options(
+                t,
+                IdentityKind::ALL,
+                IdentityKind::as_str,
+                IdentityKind::message_id,
+            )),
+        FieldView::new(t, "identity_number", "field-identity-number", "text")
+            .hint(t, "hint-identity-number")
+            .autocomplete("off"),
         FieldView::new(t, "birth_date", "field-birth-date", "date").hint(t, "hint-birth-date"),
-        FieldView::new(t, "gender", "field-gender", "select").required()
+        FieldView::new(t, "gender", "field-gender", "select")
+            .required()
             .options(options(t, Gender::ALL, Gender::as_str, Gender::message_id)),
         FieldView::new(t, "country_of_birth", "field-country-of-birth", "text"),
         FieldView::new(t, "arrival_year", "field-arrival-year", "number"),
         FieldView::new(t, "languages", "field-languages", "text").hint(t, "hint-languages"),
-        FieldView::new(t, "interpreter_needed", "field-interpreter-needed", "checkbox"),
+        FieldView::new(
+            t,
+            "interpreter_needed",
+            "field-interpreter-needed",
+            "checkbox",
+        ),
         FieldView::new(t, "phone", "field-phone", "text").autocomplete("off"),
         FieldView::new(t, "email", "field-email", "email").autocomplete("off"),
         FieldView::new(t, "address", "field-address", "textarea"),
-        FieldView::new(t, "education_level", "field-education-level", "select")
-            .options(options(t, EducationLevel::ALL, EducationLevel::as_str, EducationLevel::message_id)),
-        FieldView::new(t, "swedish_level", "field-swedish-level", "select")
-            .options(options(t, SwedishLevel::ALL, SwedishLevel::as_str, SwedishLevel::message_id)),
-        FieldView::new(t, "referral_source", "field-referral-source", "select").required()
-            .options(options(t, ReferralSource::ALL, ReferralSource::as_str, ReferralSource::message_id)),
-        FieldView::new(t, "responsible_organisation_id", "field-responsible-organisation", "select").required()
-            .options(ch.organisations.clone()),
-        FieldView::new(t, "caseworker_ids", "field-caseworkers", "multi").options(ch.caseworkers.clone()),
+        FieldView::new(t, "education_level", "field-education-level", "select").options(options(
+            t,
+            EducationLevel::ALL,
+            EducationLevel::as_str,
+            EducationLevel::message_id,
+        )),
+        FieldView::new(t, "swedish_level", "field-swedish-level", "select").options(options(
+            t,
+            SwedishLevel::ALL,
+            SwedishLevel::as_str,
+            SwedishLevel::message_id,
+        )),
+        FieldView::new(t, "referral_source", "field-referral-source", "select")
+            .required()
+            .options(options(
+                t,
+                ReferralSource::ALL,
+                ReferralSource::as_str,
+                ReferralSource::message_id,
+            )),
+        FieldView::new(
+            t,
+            "responsible_organisation_id",
+            "field-responsible-organisation",
+            "select",
+        )
+        .required()
+        .options(ch.organisations.clone()),
+        FieldView::new(t, "caseworker_ids", "field-caseworkers", "multi")
+            .options(ch.caseworkers.clone()),
         FieldView::new(t, "project_ids", "field-projects", "multi").options(ch.projects.clone()),
         FieldView::new(t, "referred_on", "field-referred-on", "date").hint(t, "hint-referred-on"),
     ];
     if with_intake {
-        f.push(FieldView::new(t, "intake_date", "field-intake-date", "date").hint(t, "hint-intake-date"));
+        f.push(
+            FieldView::new(t, "intake_date", "field-intake-date", "date")
+                .hint(t, "hint-intake-date"),
+        );
     }
     f
 }
@@ -417,23 +547,54 @@ pub async fn intake_form(State(s): State<AppState>, c: Caller) -> Response {
     let form = FormData(vec![
         ("identity_kind".into(), "personnummer".into()),
         ("gender".into(), "woman".into()),
-        ("responsible_organisation_id".into(), c.signed.user.organisation_id.to_string()),
+        (
+            "responsible_organisation_id".into(),
+            c.signed.user.organisation_id.to_string(),
+        ),
         ("referred_on".into(), today.clone()),
         ("intake_date".into(), today),
     ]);
-    form_page(&c, StatusCode::OK, t.get("intake-title"), "intake", "/participants/new", participant_fields(t, &ch, true), &form, &FieldErrors::new(), t.get("intake-submit"), "/participants".into(), Some(t.get("intake-intro")))
+    form_page(
+        &c,
+        StatusCode::OK,
+        t.get("intake-title"),
+        "intake",
+        "/participants/new",
+        participant_fields(t, &ch, true),
+        &form,
+        &FieldErrors::new(),
+        t.get("intake-submit"),
+        "/participants".into(),
+        Some(t.get("intake-intro")),
+    )
 }
 
 pub async fn intake(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
     let t = c.tr();
-    match s.app.register_participant(&c.ctx(), &form.participant()).await {
+    match s
+        .app
+        .register_participant(&c.ctx(), &form.participant())
+        .await
+    {
         Ok(id) => Redirect::to(&format!("/participants/{id}")).into_response(),
         Err(AppError::Invalid(errors)) => {
             let ch = match choices(&s, &c).await {
                 Ok(ch) => ch,
                 Err(e) => return app_error(&c, e),
             };
-            form_page(&c, StatusCode::UNPROCESSABLE_ENTITY, t.get("intake-title"), "intake", "/participants/new", participant_fields(t, &ch, true), &form, &errors, t.get("intake-submit"), "/participants".into(), Some(t.get("intake-intro")))
+            form_page(
+                &c,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                t.get("intake-title"),
+                "intake",
+                "/participants/new",
+                participant_fields(t, &ch, true),
+                &form,
+                &errors,
+                t.get("intake-submit"),
+                "/participants".into(),
+                Some(t.get("intake-intro")),
+            )
         }
         Err(e) => app_error(&c, e),
     }
@@ -450,21 +611,64 @@ fn profile_rows(t: Tr, p: &Participant, projects: &[(i64, String)]) -> Vec<(Stri
         (t.get("field-birth-date"), p.birth_date.to_string()),
         (t.get("field-gender"), t.get(&p.gender.message_id())),
         (t.get("field-country-of-birth"), opt(&p.country_of_birth)),
-        (t.get("field-arrival-year"), p.arrival_year.map(|y| y.to_string()).unwrap_or_else(|| "–".into())),
-        (t.get("field-languages"), if p.languages.is_empty() { "–".into() } else { p.languages.join(", ") }),
-        (t.get("field-interpreter-needed"), t.get(if p.interpreter_needed { "yes" } else { "no" })),
+        (
+            t.get("field-arrival-year"),
+            p.arrival_year
+                .map(|y| y.to_string())
+                .unwrap_or_else(|| "–".into()),
+        ),
+        (
+            t.get("field-languages"),
+            if p.languages.is_empty() {
+                "–".into()
+            } else {
+                p.languages.join(", ")
+            },
+        ),
+        (
+            t.get("field-interpreter-needed"),
+            t.get(if p.interpreter_needed { "yes" } else { "no" }),
+        ),
         (t.get("field-phone"), opt(&p.phone)),
         (t.get("field-email"), opt(&p.email)),
         (t.get("field-address"), opt(&p.address)),
-        (t.get("field-education-level"), t.get(&p.education_level.message_id())),
-        (t.get("field-swedish-level"), t.get(&p.swedish_level.message_id())),
-        (t.get("field-referral-source"), t.get(&p.referral_source.message_id())),
-        (t.get("field-responsible-organisation"), p.responsible_organisation_name.clone()),
-        (t.get("field-projects"), if projects.is_empty() { t.get("ordinary-operations") } else { projects.iter().map(|p| p.1.clone()).collect::<Vec<_>>().join(", ") }),
+        (
+            t.get("field-education-level"),
+            t.get(&p.education_level.message_id()),
+        ),
+        (
+            t.get("field-swedish-level"),
+            t.get(&p.swedish_level.message_id()),
+        ),
+        (
+            t.get("field-referral-source"),
+            t.get(&p.referral_source.message_id()),
+        ),
+        (
+            t.get("field-responsible-organisation"),
+            p.responsible_organisation_name.clone(),
+        ),
+        (
+            t.get("field-projects"),
+            if projects.is_empty() {
+                t.get("ordinary-operations")
+            } else {
+                projects
+                    .iter()
+                    .map(|p| p.1.clone())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        ),
         (t.get("field-referred-on"), p.referred_on.to_string()),
         (t.get("field-intake-date"), date_text(p.intake_date)),
         (t.get("field-exit-date"), date_text(p.exit_date)),
-        (t.get("field-exit-outcome"), p.exit_outcome.map(|o| t.get(&o.message_id())).unwrap_or_default()),
+        (
+            t.get("field-exit-outcome"),
+            p.exit_outcome
+                .map(|o| t.get(&o.message_id()))
+                .unwrap_or_default(),
+        ),
     ]
 }
 
@@ -485,7 +689,10 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
             if *k == TransitionKind::Reopen && !v.may_reopen {
                 continue;
             }
-            actions.push((format!("/participants/{id}/status/{}", k.as_str()), t.get(&format!("action-{}", k.as_str()))));
+            actions.push((
+                format!("/participants/{id}/status/{}", k.as_str()),
+                t.get(&format!("action-{}", k.as_str())),
+            ));
         }
     }
     let status_detail = match (p.status, p.exit_outcome) {
@@ -494,12 +701,21 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
     };
     render(ParticipantPage {
         t,
-        layout: Layout::for_caller(&c, p.full_name(), "participants", &format!("/participants/{id}")),
+        layout: Layout::for_caller(
+            &c,
+            p.full_name(),
+            "participants",
+            &format!("/participants/{id}"),
+        ),
         status: t.get(&p.status.message_id()),
         status_detail,
         actions,
         profile: profile_rows(t, p, &v.projects),
-        staff: v.caseworkers.iter().map(|(_, n, o)| (n.clone(), o.clone())).collect(),
+        staff: v
+            .caseworkers
+            .iter()
+            .map(|(_, n, o)| (n.clone(), o.clone()))
+            .collect(),
         history: v
             .history
             .iter()
@@ -507,7 +723,11 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
                 on: h.on_date.to_string(),
                 kind: t.get(&h.kind.message_id()),
                 status: t.get(&h.to_status.message_id()),
-                reason: h.reason.clone().or(h.exit_outcome.map(|o| t.get(&o.message_id()))).unwrap_or_default(),
+                reason: h
+                    .reason
+                    .clone()
+                    .or(h.exit_outcome.map(|o| t.get(&o.message_id())))
+                    .unwrap_or_default(),
                 actor: h.actor_name.clone(),
             })
             .collect(),
@@ -528,30 +748,76 @@ pub async fn edit_form(State(s): State<AppState>, c: Caller, Path(id): Path<Stri
         Err(e) => return app_error(&c, e),
     };
     let mut pairs = vec![
-        ("given_name", input.given_name), ("family_name", input.family_name), ("identity_kind", input.identity_kind),
-        ("identity_number", input.identity_number), ("birth_date", input.birth_date), ("gender", input.gender),
-        ("country_of_birth", input.country_of_birth), ("arrival_year", input.arrival_year), ("languages", input.languages),
-        ("interpreter_needed", input.interpreter_needed), ("phone", input.phone), ("email", input.email),
-        ("address", input.address), ("education_level", input.education_level), ("swedish_level", input.swedish_level),
-        ("referral_source", input.referral_source), ("responsible_organisation_id", input.responsible_organisation_id),
-        ("referred_on", input.referred_on), ("version", version.to_string()),
+        ("given_name", input.given_name),
+        ("family_name", input.family_name),
+        ("identity_kind", input.identity_kind),
+        ("identity_number", input.identity_number),
+        ("birth_date", input.birth_date),
+        ("gender", input.gender),
+        ("country_of_birth", input.country_of_birth),
+        ("arrival_year", input.arrival_year),
+        ("languages", input.languages),
+        ("interpreter_needed", input.interpreter_needed),
+        ("phone", input.phone),
+        ("email", input.email),
+        ("address", input.address),
+        ("education_level", input.education_level),
+        ("swedish_level", input.swedish_level),
+        ("referral_source", input.referral_source),
+        (
+            "responsible_organisation_id",
+            input.responsible_organisation_id,
+        ),
+        ("referred_on", input.referred_on),
+        ("version", version.to_string()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect::<Vec<_>>();
-    pairs.extend(input.caseworker_ids.into_iter().map(|v| ("caseworker_ids".to_string(), v)));
-    pairs.extend(input.project_ids.into_iter().map(|v| ("project_ids".to_string(), v)));
+    pairs.extend(
+        input
+            .caseworker_ids
+            .into_iter()
+            .map(|v| ("caseworker_ids".to_string(), v)),
+    );
+    pairs.extend(
+        input
+            .project_ids
+            .into_iter()
+            .map(|v| ("project_ids".to_string(), v)),
+    );
     let path = format!("/participants/{id}/edit");
-    form_page(&c, StatusCode::OK, t.get("edit-title"), "participants", &path, participant_fields(t, &ch, false), &FormData(pairs), &FieldErrors::new(), t.get("save"), format!("/participants/{id}"), None)
+    form_page(
+        &c,
+        StatusCode::OK,
+        t.get("edit-title"),
+        "participants",
+        &path,
+        participant_fields(t, &ch, false),
+        &FormData(pairs),
+        &FieldErrors::new(),
+        t.get("save"),
+        format!("/participants/{id}"),
+        None,
+    )
 }
 
-pub async fn edit(State(s): State<AppState>, c: Caller, Path(id): Path<String>, form: FormData) -> Response {
+pub async fn edit(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Response {
     let t = c.tr();
     let Ok(id) = id.parse::<i64>() else {
         return app_error(&c, AppError::NotFound);
     };
     let version = form.get("version").parse::<i64>().ok();
-    let errors = match s.app.update_participant(&c.ctx(), id, version, &form.participant()).await {
+    let errors = match s
+        .app
+        .update_participant(&c.ctx(), id, version, &form.participant())
+        .await
+    {
         Ok(()) => return Redirect::to(&format!("/participants/{id}")).into_response(),
         Err(AppError::Invalid(errors)) => errors,
         Err(AppError::Stale) => FieldErrors::single("version", "error-stale"),
@@ -562,16 +828,36 @@ pub async fn edit(State(s): State<AppState>, c: Caller, Path(id): Path<String>, 
         Err(e) => return app_error(&c, e),
     };
     let path = format!("/participants/{id}/edit");
-    form_page(&c, StatusCode::UNPROCESSABLE_ENTITY, t.get("edit-title"), "participants", &path, participant_fields(t, &ch, false), &form, &errors, t.get("save"), format!("/participants/{id}"), None)
+    form_page(
+        &c,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        t.get("edit-title"),
+        "participants",
+        &path,
+        participant_fields(t, &ch, false),
+        &form,
+        &errors,
+        t.get("save"),
+        format!("/participants/{id}"),
+        None,
+    )
 }
 
 fn transition_fields(t: Tr, kind: TransitionKind) -> Vec<FieldView> {
     match kind {
-        TransitionKind::Intake => vec![FieldView::new(t, "intake_date", "field-intake-date", "date").required()],
+        TransitionKind::Intake => {
+            vec![FieldView::new(t, "intake_date", "field-intake-date", "date").required()]
+        }
         TransitionKind::Exit => vec![
             FieldView::new(t, "exit_date", "field-exit-date", "date").required(),
-            FieldView::new(t, "exit_outcome", "field-exit-outcome", "select").required()
-                .options(options(t, ExitOutcome::ALL, ExitOutcome::as_str, ExitOutcome::message_id))
+            FieldView::new(t, "exit_outcome", "field-exit-outcome", "select")
+                .required()
+                .options(options(
+                    t,
+                    ExitOutcome::ALL,
+                    ExitOutcome::as_str,
+                    ExitOutcome::message_id,
+                ))
                 .hint(t, "hint-exit-outcome"),
         ],
         TransitionKind::Pause | TransitionKind::Reopen => vec![
@@ -592,7 +878,10 @@ pub fn parse_transition(kind: TransitionKind, form: &FormData) -> Result<Transit
     };
     let on = e.take(date_field, parse_date(&form.get(date_field)));
     let outcome = if kind == TransitionKind::Exit {
-        e.take("exit_outcome", parse_choice(&form.get("exit_outcome"), ExitOutcome::parse))
+        e.take(
+            "exit_outcome",
+            parse_choice(&form.get("exit_outcome"), ExitOutcome::parse),
+        )
     } else {
         None
     };
@@ -612,25 +901,62 @@ pub fn parse_transition(kind: TransitionKind, form: &FormData) -> Result<Transit
     })
 }
 
-pub async fn transition_form(State(s): State<AppState>, c: Caller, Path((id, kind)): Path<(String, String)>) -> Response {
+pub async fn transition_form(
+    State(s): State<AppState>,
+    c: Caller,
+    Path((id, kind)): Path<(String, String)>,
+) -> Response {
     let t = c.tr();
-    let (Ok(id), Some(kind)) = (id.parse::<i64>(), TransitionKind::parse(&kind).filter(|k| *k != TransitionKind::Referral)) else {
+    let (Ok(id), Some(kind)) = (
+        id.parse::<i64>(),
+        TransitionKind::parse(&kind).filter(|k| *k != TransitionKind::Referral),
+    ) else {
         return app_error(&c, AppError::NotFound);
     };
     let v = match s.app.participant(&c.ctx(), id).await {
         Ok(v) => v,
         Err(e) => return app_error(&c, e),
     };
-    let date_field = if kind == TransitionKind::Exit { "exit_date" } else if kind == TransitionKind::Intake { "intake_date" } else { "date" };
+    let date_field = if kind == TransitionKind::Exit {
+        "exit_date"
+    } else if kind == TransitionKind::Intake {
+        "intake_date"
+    } else {
+        "date"
+    };
     let form = FormData(vec![(date_field.into(), s.app.today().to_string())]);
     let path = format!("/participants/{id}/status/{}", kind.as_str());
-    let title = format!("{}: {}", t.get(&format!("action-{}", kind.as_str())), v.participant.full_name());
-    form_page(&c, StatusCode::OK, title, "participants", &path, transition_fields(t, kind), &form, &FieldErrors::new(), t.get("save"), format!("/participants/{id}"), None)
+    let title = format!(
+        "{}: {}",
+        t.get(&format!("action-{}", kind.as_str())),
+        v.participant.full_name()
+    );
+    form_page(
+        &c,
+        StatusCode::OK,
+        title,
+        "participants",
+        &path,
+        transition_fields(t, kind),
+        &form,
+        &FieldErrors::new(),
+        t.get("save"),
+        format!("/participants/{id}"),
+        None,
+    )
 }
 
-pub async fn transition(State(s): State<AppState>, c: Caller, Path((id, kind)): Path<(String, String)>, form: FormData) -> Response {
+pub async fn transition(
+    State(s): State<AppState>,
+    c: Caller,
+    Path((id, kind)): Path<(String, String)>,
+    form: FormData,
+) -> Response {
     let t = c.tr();
-    let (Ok(id), Some(kind)) = (id.parse::<i64>(), TransitionKind::parse(&kind).filter(|k| *k != TransitionKind::Referral)) else {
+    let (Ok(id), Some(kind)) = (
+        id.parse::<i64>(),
+        TransitionKind::parse(&kind).filter(|k| *k != TransitionKind::Referral),
+    ) else {
         return app_error(&c, AppError::NotFound);
     };
     let result = match parse_transition(kind, &form) {
@@ -642,7 +968,19 @@ pub async fn transition(State(s): State<AppState>, c: Caller, Path((id, kind)): 
         Err(AppError::Invalid(errors)) => {
             let path = format!("/participants/{id}/status/{}", kind.as_str());
             let title = t.get(&format!("action-{}", kind.as_str()));
-            form_page(&c, StatusCode::UNPROCESSABLE_ENTITY, title, "participants", &path, transition_fields(t, kind), &form, &errors, t.get("save"), format!("/participants/{id}"), None)
+            form_page(
+                &c,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                title,
+                "participants",
+                &path,
+                transition_fields(t, kind),
+                &form,
+                &errors,
+                t.get("save"),
+                format!("/participants/{id}"),
+                None,
+            )
         }
         Err(e) => app_error(&c, e),
     }
@@ -656,20 +994,35 @@ pub async fn partners(State(s): State<AppState>, c: Caller) -> Response {
         Ok(m) => m,
         Err(e) => return app_error(&c, e),
     };
-    let mut page = TablePage::new(t, Layout::for_caller(&c, t.get("nav-partners"), "partners", "/partners"));
+    let mut page = TablePage::new(
+        t,
+        Layout::for_caller(&c, t.get("nav-partners"), "partners", "/partners"),
+    );
     page.intro = Some(t.get("partners-intro"));
     page.tables.push(Table {
         heading: None,
-        head: vec![t.get("field-organisation"), t.get("field-kind"), t.get("field-joined-on"), t.get("field-left-on"), t.get("field-responsibility-areas")],
+        head: vec![
+            t.get("field-organisation"),
+            t.get("field-kind"),
+            t.get("field-joined-on"),
+            t.get("field-left-on"),
+            t.get("field-responsibility-areas"),
+        ],
         rows: ms
             .into_iter()
-            .map(|m| vec![
-                Cell::text(m.organisation_name),
-                Cell::text(t.get(&m.organisation_kind.message_id())),
-                Cell::text(m.joined_on.to_string()),
-                Cell::text(m.left_on.map(|d| d.to_string()).unwrap_or_else(|| t.get("ongoing"))),
-                Cell::text(m.responsibility_areas.join("; ")),
-            ])
+            .map(|m| {
+                vec![
+                    Cell::text(m.organisation_name),
+                    Cell::text(t.get(&m.organisation_kind.message_id())),
+                    Cell::text(m.joined_on.to_string()),
+                    Cell::text(
+                        m.left_on
+                            .map(|d| d.to_string())
+                            .unwrap_or_else(|| t.get("ongoing")),
+                    ),
+                    Cell::text(m.responsibility_areas.join("; ")),
+                ]
+            })
             .collect(),
     });
     render(page)
@@ -681,26 +1034,55 @@ pub async fn projects(State(s): State<AppState>, c: Caller) -> Response {
         Ok(o) => o,
         Err(e) => return app_error(&c, e),
     };
-    let mut page = TablePage::new(t, Layout::for_caller(&c, t.get("nav-projects"), "projects", "/projects"));
+    let mut page = TablePage::new(
+        t,
+        Layout::for_caller(&c, t.get("nav-projects"), "projects", "/projects"),
+    );
     if c.signed.actor.can_manage_projects() {
-        page.links.push(("/projects/new".into(), t.get("project-new")));
+        page.links
+            .push(("/projects/new".into(), t.get("project-new")));
     }
     page.tables.push(Table {
         heading: None,
-        head: vec![t.get("field-name"), t.get("field-funder"), t.get("field-period"), t.get("fig-enrolled"), t.get("field-participant-target"), t.get("fig-ended"), t.get("fig-to-job-or-studies"), t.get("field-job-or-studies-target")],
+        head: vec![
+            t.get("field-name"),
+            t.get("field-funder"),
+            t.get("field-period"),
+            t.get("fig-enrolled"),
+            t.get("field-participant-target"),
+            t.get("fig-ended"),
+            t.get("fig-to-job-or-studies"),
+            t.get("field-job-or-studies-target"),
+        ],
         rows: o
             .projects
             .into_iter()
-            .map(|(p, sum)| vec![
-                Cell::text(p.name),
-                Cell::text(p.funder),
-                Cell::text(format!("{} – {}", p.start_date, p.end_date)),
-                Cell::text(sum.enrolled.to_string()),
-                Cell::text(p.participant_target.map(|v| v.to_string()).unwrap_or_else(|| "–".into())),
-                Cell::text(sum.ended.to_string()),
-                Cell::text(format!("{}{}", sum.ended_to_job_or_studies, sum.share_to_job_or_studies.map(|v| format!(" ({})", t.percent(v))).unwrap_or_default())),
-                Cell::text(p.job_or_studies_target.map(|v| t.percent(v)).unwrap_or_else(|| "–".into())),
-            ])
+            .map(|(p, sum)| {
+                vec![
+                    Cell::text(p.name),
+                    Cell::text(p.funder),
+                    Cell::text(format!("{} – {}", p.start_date, p.end_date)),
+                    Cell::text(sum.enrolled.to_string()),
+                    Cell::text(
+                        p.participant_target
+                            .map(|v| v.to_string())
+                            .unwrap_or_else(|| "–".into()),
+                    ),
+                    Cell::text(sum.ended.to_string()),
+                    Cell::text(format!(
+                        "{}{}",
+                        sum.ended_to_job_or_studies,
+                        sum.share_to_job_or_studies
+                            .map(|v| format!(" ({})", t.percent(v)))
+                            .unwrap_or_default()
+                    )),
+                    Cell::text(
+                        p.job_or_studies_target
+                            .map(|v| t.percent(v))
+                            .unwrap_or_else(|| "–".into()),
+                    ),
+                ]
+            })
             .collect(),
     });
     render(page)
@@ -712,21 +1094,56 @@ fn project_fields(t: Tr) -> Vec<FieldView> {
         FieldView::new(t, "funder", "field-funder", "text").required(),
         FieldView::new(t, "start_date", "field-start-date", "date").required(),
         FieldView::new(t, "end_date", "field-end-date", "date").required(),
-        FieldView::new(t, "participant_target", "field-participant-target", "number"),
-        FieldView::new(t, "job_or_studies_target", "field-job-or-studies-target", "number").hint(t, "hint-percent"),
+        FieldView::new(
+            t,
+            "participant_target",
+            "field-participant-target",
+            "number",
+        ),
+        FieldView::new(
+            t,
+            "job_or_studies_target",
+            "field-job-or-studies-target",
+            "number",
+        )
+        .hint(t, "hint-percent"),
     ]
 }
 
 pub async fn project_form(c: Caller) -> Response {
     let t = c.tr();
-    form_page(&c, StatusCode::OK, t.get("project-new"), "projects", "/projects/new", project_fields(t), &FormData::default(), &FieldErrors::new(), t.get("save"), "/projects".into(), None)
+    form_page(
+        &c,
+        StatusCode::OK,
+        t.get("project-new"),
+        "projects",
+        "/projects/new",
+        project_fields(t),
+        &FormData::default(),
+        &FieldErrors::new(),
+        t.get("save"),
+        "/projects".into(),
+        None,
+    )
 }
 
 pub async fn project_create(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
     let t = c.tr();
     match s.app.create_project(&c.ctx(), &form.project()).await {
         Ok(_) => Redirect::to("/projects").into_response(),
-        Err(AppError::Invalid(errors)) => form_page(&c, StatusCode::UNPROCESSABLE_ENTITY, t.get("project-new"), "projects", "/projects/new", project_fields(t), &form, &errors, t.get("save"), "/projects".into(), None),
+        Err(AppError::Invalid(errors)) => form_page(
+            &c,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            t.get("project-new"),
+            "projects",
+            "/projects/new",
+            project_fields(t),
+            &form,
+            &errors,
+            t.get("save"),
+            "/projects".into(),
+            None,
+        ),
         Err(e) => app_error(&c, e),
     }
 }
@@ -748,7 +1165,9 @@ pub async fn audit(State(s): State<AppState>, c: Caller, Query(q): Query<AuditQu
     let day_start = |d: &Option<String>, plus: i64| -> Option<i64> {
         let date = parse_date(d.as_deref()?).ok()?;
         let date = date.checked_add(jiff::Span::new().days(plus)).ok()?;
-        date.to_zoned(tz.clone()).ok().map(|z| z.timestamp().as_second())
+        date.to_zoned(tz.clone())
+            .ok()
+            .map(|z| z.timestamp().as_second())
     };
     let filter = palett_app::filters::AuditFilter {
         participant_id: id_of(&q.participant),
@@ -761,41 +1180,78 @@ pub async fn audit(State(s): State<AppState>, c: Caller, Query(q): Query<AuditQu
         Ok(r) => r,
         Err(e) => return app_error(&c, e),
     };
-    let mut p = TablePage::new(t, Layout::for_caller(&c, t.get("nav-audit"), "audit", "/audit"));
+    let mut p = TablePage::new(
+        t,
+        Layout::for_caller(&c, t.get("nav-audit"), "audit", "/audit"),
+    );
     p.intro = Some(t.get("audit-intro"));
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
     p.filter = Some(FilterForm {
         action: "/audit".into(),
         fields: vec![
-            ("participant".into(), t.get("field-participant-id"), "number".into(), v(&q.participant)),
-            ("user".into(), t.get("field-user-id"), "number".into(), v(&q.user)),
-            ("from".into(), t.get("field-from"), "date".into(), v(&q.from)),
+            (
+                "participant".into(),
+                t.get("field-participant-id"),
+                "number".into(),
+                v(&q.participant),
+            ),
+            (
+                "user".into(),
+                t.get("field-user-id"),
+                "number".into(),
+                v(&q.user),
+            ),
+            (
+                "from".into(),
+                t.get("field-from"),
+                "date".into(),
+                v(&q.from),
+            ),
             ("to".into(), t.get("field-to"), "date".into(), v(&q.to)),
         ],
     });
     p.tables.push(Table {
         heading: Some(t.with("audit-count", &[("count", total.to_string())])),
-        head: vec![t.get("field-when"), t.get("field-user"), t.get("field-organisation"), t.get("field-roles"), t.get("field-action"), t.get("field-participant-id"), t.get("field-address-ip")],
+        head: vec![
+            t.get("field-when"),
+            t.get("field-user"),
+            t.get("field-organisation"),
+            t.get("field-roles"),
+            t.get("field-action"),
+            t.get("field-participant-id"),
+            t.get("field-address-ip"),
+        ],
         rows: rows
             .into_iter()
-            .map(|r| vec![
-                Cell::text(r.at.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M:%S").to_string()),
-                match (r.user_id, r.user_name) {
-                    (Some(id), Some(n)) => Cell::link(n, format!("/audit?user={id}")),
-                    _ => Cell::text("–"),
-                },
-                Cell::text(r.organisation_name.unwrap_or_default()),
-                Cell::text(r.roles),
-                Cell::text(r.action),
-                match r.participant_id {
-                    Some(id) => Cell::link(id.to_string(), format!("/audit?participant={id}")),
-                    None => Cell::text(""),
-                },
-                Cell::text(r.ip),
-            ])
+            .map(|r| {
+                vec![
+                    Cell::text(
+                        r.at.to_zoned(tz.clone())
+                            .strftime("%Y-%m-%d %H:%M:%S")
+                            .to_string(),
+                    ),
+                    match (r.user_id, r.user_name) {
+                        (Some(id), Some(n)) => Cell::link(n, format!("/audit?user={id}")),
+                        _ => Cell::text("–"),
+                    },
+                    Cell::text(r.organisation_name.unwrap_or_default()),
+                    Cell::text(r.roles),
+                    Cell::text(r.action),
+                    match r.participant_id {
+                        Some(id) => Cell::link(id.to_string(), format!("/audit?participant={id}")),
+                        None => Cell::text(""),
+                    },
+                    Cell::text(r.ip),
+                ]
+            })
             .collect(),
     });
-    let query = [("participant", v(&q.participant)), ("user", v(&q.user)), ("from", v(&q.from)), ("to", v(&q.to))];
+    let query = [
+        ("participant", v(&q.participant)),
+        ("user", v(&q.user)),
+        ("from", v(&q.from)),
+        ("to", v(&q.to)),
+    ];
     p.pager = Pager::new(t, "/audit", &query, page.number, page.count(total));
     render(p)
 }
@@ -805,22 +1261,46 @@ pub async fn audit(State(s): State<AppState>, c: Caller, Query(q): Query<AuditQu
 fn user_fields(t: Tr, orgs: Vec<(String, String)>) -> Vec<FieldView> {
     vec![
         FieldView::new(t, "display_name", "field-name", "text").required(),
-        FieldView::new(t, "email", "field-email", "email").required().autocomplete("off"),
-        FieldView::new(t, "password", "field-new-password", "password").required().hint(t, "hint-password").autocomplete("new-password"),
-        FieldView::new(t, "organisation_id", "field-organisation", "select").required().options(orgs),
-        FieldView::new(t, "roles", "field-roles", "multi").options(options(t, Role::ALL, Role::as_str, Role::message_id)),
+        FieldView::new(t, "email", "field-email", "email")
+            .required()
+            .autocomplete("off"),
+        FieldView::new(t, "password", "field-new-password", "password")
+            .required()
+            .hint(t, "hint-password")
+            .autocomplete("new-password"),
+        FieldView::new(t, "organisation_id", "field-organisation", "select")
+            .required()
+            .options(orgs),
+        FieldView::new(t, "roles", "field-roles", "multi").options(options(
+            t,
+            Role::ALL,
+            Role::as_str,
+            Role::message_id,
+        )),
     ]
 }
 
 fn org_fields(t: Tr) -> Vec<FieldView> {
     vec![
         FieldView::new(t, "name", "field-name", "text").required(),
-        FieldView::new(t, "kind", "field-kind", "select").required()
-            .options(options(t, OrganisationKind::ALL, OrganisationKind::as_str, OrganisationKind::message_id)),
+        FieldView::new(t, "kind", "field-kind", "select")
+            .required()
+            .options(options(
+                t,
+                OrganisationKind::ALL,
+                OrganisationKind::as_str,
+                OrganisationKind::message_id,
+            )),
         FieldView::new(t, "org_number", "field-org-number", "text").hint(t, "hint-org-number"),
         FieldView::new(t, "joined_on", "field-joined-on", "date").hint(t, "hint-joined-on"),
         FieldView::new(t, "left_on", "field-left-on", "date"),
-        FieldView::new(t, "responsibility_areas", "field-responsibility-areas", "textarea").hint(t, "hint-one-per-line"),
+        FieldView::new(
+            t,
+            "responsibility_areas",
+            "field-responsibility-areas",
+            "textarea",
+        )
+        .hint(t, "hint-one-per-line"),
     ]
 }
 
@@ -834,28 +1314,61 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Response {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => return app_error(&c, e),
     };
-    let mut p = TablePage::new(t, Layout::for_caller(&c, t.get("nav-admin"), "admin", "/admin/users"));
-    p.links = vec![("/admin/users/new".into(), t.get("user-new")), ("/admin/organisations/new".into(), t.get("organisation-new"))];
+    let mut p = TablePage::new(
+        t,
+        Layout::for_caller(&c, t.get("nav-admin"), "admin", "/admin/users"),
+    );
+    p.links = vec![
+        ("/admin/users/new".into(), t.get("user-new")),
+        ("/admin/organisations/new".into(), t.get("organisation-new")),
+    ];
     p.tables.push(Table {
         heading: Some(t.get("users")),
-        head: vec![t.get("field-name"), t.get("field-email"), t.get("field-organisation"), t.get("field-roles"), t.get("actions")],
+        head: vec![
+            t.get("field-name"),
+            t.get("field-email"),
+            t.get("field-organisation"),
+            t.get("field-roles"),
+            t.get("actions"),
+        ],
         rows: staff
             .into_iter()
-            .map(|(u, roles)| vec![
-                Cell::text(u.display_name),
-                Cell::text(u.email),
-                Cell::text(u.organisation_name),
-                Cell::text(roles.iter().map(|r| t.get(&r.message_id())).collect::<Vec<_>>().join(", ")),
-                Cell::link(t.get("change-roles"), format!("/admin/users/{}/roles", u.id)),
-            ])
+            .map(|(u, roles)| {
+                vec![
+                    Cell::text(u.display_name),
+                    Cell::text(u.email),
+                    Cell::text(u.organisation_name),
+                    Cell::text(
+                        roles
+                            .iter()
+                            .map(|r| t.get(&r.message_id()))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                    Cell::link(
+                        t.get("change-roles"),
+                        format!("/admin/users/{}/roles", u.id),
+                    ),
+                ]
+            })
             .collect(),
     });
     p.tables.push(Table {
         heading: Some(t.get("organisations")),
-        head: vec![t.get("field-name"), t.get("field-kind"), t.get("field-org-number")],
+        head: vec![
+            t.get("field-name"),
+            t.get("field-kind"),
+            t.get("field-org-number"),
+        ],
         rows: orgs
             .into_iter()
-            .map(|o| vec![Cell::text(o.name), Cell::text(t.get(&o.kind.message_id())), Cell::text(o.org_number.unwrap_or_default())])
+            .map(|o| {
+                vec![
+                    Cell::text(o.name),
+                    Cell::text(t.get(&o.kind.message_id())),
+                    Cell::text(o.org_number.unwrap_or_default()),
+                ]
+            })
             .collect(),
     });
     render(p)
@@ -871,7 +1384,19 @@ pub async fn user_form(State(s): State<AppState>, c: Caller) -> Response {
         return app_error(&c, AppError::Forbidden);
     }
     match org_choices(&s, &c).await {
-        Ok(orgs) => form_page(&c, StatusCode::OK, t.get("user-new"), "admin", "/admin/users/new", user_fields(t, orgs), &FormData::default(), &FieldErrors::new(), t.get("save"), "/admin/users".into(), None),
+        Ok(orgs) => form_page(
+            &c,
+            StatusCode::OK,
+            t.get("user-new"),
+            "admin",
+            "/admin/users/new",
+            user_fields(t, orgs),
+            &FormData::default(),
+            &FieldErrors::new(),
+            t.get("save"),
+            "/admin/users".into(),
+            None,
+        ),
         Err(e) => app_error(&c, e),
     }
 }
@@ -881,7 +1406,19 @@ pub async fn user_create(State(s): State<AppState>, c: Caller, form: FormData) -
     match s.app.create_user(&c.ctx(), &form.user()).await {
         Ok(_) => Redirect::to("/admin/users").into_response(),
         Err(AppError::Invalid(errors)) => match org_choices(&s, &c).await {
-            Ok(orgs) => form_page(&c, StatusCode::UNPROCESSABLE_ENTITY, t.get("user-new"), "admin", "/admin/users/new", user_fields(t, orgs), &form, &errors, t.get("save"), "/admin/users".into(), None),
+            Ok(orgs) => form_page(
+                &c,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                t.get("user-new"),
+                "admin",
+                "/admin/users/new",
+                user_fields(t, orgs),
+                &form,
+                &errors,
+                t.get("save"),
+                "/admin/users".into(),
+                None,
+            ),
             Err(e) => app_error(&c, e),
         },
         Err(e) => app_error(&c, e),
@@ -895,16 +1432,49 @@ pub async fn roles_form(State(s): State<AppState>, c: Caller, Path(id): Path<Str
         Ok(_) => return app_error(&c, AppError::Forbidden),
         Err(e) => return app_error(&c, e),
     };
-    let Some((u, roles)) = id.parse::<i64>().ok().and_then(|id| staff.into_iter().find(|(u, _)| u.id == id)) else {
+    let Some((u, roles)) = id
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| staff.into_iter().find(|(u, _)| u.id == id))
+    else {
         return app_error(&c, AppError::NotFound);
     };
-    let form = FormData(roles.iter().map(|r| ("roles".to_string(), r.as_str().to_string())).collect());
-    let fields = vec![FieldView::new(t, "roles", "field-roles", "multi").options(options(t, Role::ALL, Role::as_str, Role::message_id))];
+    let form = FormData(
+        roles
+            .iter()
+            .map(|r| ("roles".to_string(), r.as_str().to_string()))
+            .collect(),
+    );
+    let fields = vec![
+        FieldView::new(t, "roles", "field-roles", "multi").options(options(
+            t,
+            Role::ALL,
+            Role::as_str,
+            Role::message_id,
+        )),
+    ];
     let path = format!("/admin/users/{}/roles", u.id);
-    form_page(&c, StatusCode::OK, format!("{}: {}", t.get("change-roles"), u.display_name), "admin", &path, fields, &form, &FieldErrors::new(), t.get("save"), "/admin/users".into(), None)
+    form_page(
+        &c,
+        StatusCode::OK,
+        format!("{}: {}", t.get("change-roles"), u.display_name),
+        "admin",
+        &path,
+        fields,
+        &form,
+        &FieldErrors::new(),
+        t.get("save"),
+        "/admin/users".into(),
+        None,
+    )
 }
 
-pub async fn roles_update(State(s): State<AppState>, c: Caller, Path(id): Path<String>, form: FormData) -> Response {
+pub async fn roles_update(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Response {
     let t = c.tr();
     let Ok(uid) = id.parse::<i64>() else {
         return app_error(&c, AppError::NotFound);
@@ -912,9 +1482,28 @@ pub async fn roles_update(State(s): State<AppState>, c: Caller, Path(id): Path<S
     match s.app.set_roles(&c.ctx(), uid, &form.all("roles")).await {
         Ok(()) => Redirect::to("/admin/users").into_response(),
         Err(AppError::Invalid(errors)) => {
-            let fields = vec![FieldView::new(t, "roles", "field-roles", "multi").options(options(t, Role::ALL, Role::as_str, Role::message_id))];
+            let fields = vec![
+                FieldView::new(t, "roles", "field-roles", "multi").options(options(
+                    t,
+                    Role::ALL,
+                    Role::as_str,
+                    Role::message_id,
+                )),
+            ];
             let path = format!("/admin/users/{uid}/roles");
-            form_page(&c, StatusCode::UNPROCESSABLE_ENTITY, t.get("change-roles"), "admin", &path, fields, &form, &errors, t.get("save"), "/admin/users".into(), None)
+            form_page(
+                &c,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                t.get("change-roles"),
+                "admin",
+                &path,
+                fields,
+                &form,
+                &errors,
+                t.get("save"),
+                "/admin/users".into(),
+                None,
+            )
         }
         Err(e) => app_error(&c, e),
     }
@@ -925,14 +1514,42 @@ pub async fn org_form(c: Caller) -> Response {
     if !c.signed.actor.can_administer() {
         return app_error(&c, AppError::Forbidden);
     }
-    form_page(&c, StatusCode::OK, t.get("organisation-new"), "admin", "/admin/organisations/new", org_fields(t), &FormData::default(), &FieldErrors::new(), t.get("save"), "/admin/users".into(), None)
+    form_page(
+        &c,
+        StatusCode::OK,
+        t.get("organisation-new"),
+        "admin",
+        "/admin/organisations/new",
+        org_fields(t),
+        &FormData::default(),
+        &FieldErrors::new(),
+        t.get("save"),
+        "/admin/users".into(),
+        None,
+    )
 }
 
 pub async fn org_create(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
     let t = c.tr();
-    match s.app.create_organisation(&c.ctx(), &form.organisation()).await {
+    match s
+        .app
+        .create_organisation(&c.ctx(), &form.organisation())
+        .await
+    {
         Ok(_) => Redirect::to("/admin/users").into_response(),
-        Err(AppError::Invalid(errors)) => form_page(&c, StatusCode::UNPROCESSABLE_ENTITY, t.get("organisation-new"), "admin", "/admin/organisations/new", org_fields(t), &form, &errors, t.get("save"), "/admin/users".into(), None),
+        Err(AppError::Invalid(errors)) => form_page(
+            &c,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            t.get("organisation-new"),
+            "admin",
+            "/admin/organisations/new",
+            org_fields(t),
+            &form,
+            &errors,
+            t.get("save"),
+            "/admin/users".into(),
+            None,
+        ),
         Err(e) => app_error(&c, e),
     }
 }
@@ -940,10 +1557,18 @@ pub async fn org_create(State(s): State<AppState>, c: Caller, form: FormData) ->
 // ---------------------------------------------------------------- tokens
 
 fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
-async fn tokens_page(s: &AppState, c: &Caller, notice: Option<String>, errors: &FieldErrors) -> Response {
+async fn tokens_page(
+    s: &AppState,
+    c: &Caller,
+    notice: Option<String>,
+    errors: &FieldErrors,
+) -> Response {
     let t = c.tr();
     let list = match s.app.tokens(&c.ctx()).await {
         Ok(l) => l,
@@ -952,24 +1577,47 @@ async fn tokens_page(s: &AppState, c: &Caller, notice: Option<String>, errors: &
     let tz = palett_app::clock::stockholm();
     let when = |secs: Option<i64>| {
         secs.and_then(|s| jiff::Timestamp::from_second(s).ok())
-            .map(|ts| ts.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string())
+            .map(|ts| {
+                ts.to_zoned(tz.clone())
+                    .strftime("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
             .unwrap_or_else(|| "–".into())
     };
-    let mut p = TablePage::new(t, Layout::for_caller(c, t.get("nav-tokens"), "tokens", "/tokens"));
+    let mut p = TablePage::new(
+        t,
+        Layout::for_caller(c, t.get("nav-tokens"), "tokens", "/tokens"),
+    );
     p.intro = Some(t.get("tokens-intro"));
     p.notice = notice;
     p.tables.push(Table {
         heading: None,
-        head: vec![t.get("field-name"), t.get("field-created"), t.get("field-last-used"), t.get("field-status"), t.get("actions")],
+        head: vec![
+            t.get("field-name"),
+            t.get("field-created"),
+            t.get("field-last-used"),
+            t.get("field-status"),
+            t.get("actions"),
+        ],
         rows: list
             .into_iter()
-            .map(|k| vec![
-                Cell::text(k.name),
-                Cell::text(when(Some(k.created_at))),
-                Cell::text(when(k.last_used_at)),
-                Cell::text(if k.revoked_at.is_some() { t.get("token-revoked") } else { t.get("token-active") }),
-                if k.revoked_at.is_none() { Cell::button(t.get("token-revoke"), format!("/tokens/{}/revoke", k.id)) } else { Cell::text("") },
-            ])
+            .map(|k| {
+                vec![
+                    Cell::text(k.name),
+                    Cell::text(when(Some(k.created_at))),
+                    Cell::text(when(k.last_used_at)),
+                    Cell::text(if k.revoked_at.is_some() {
+                        t.get("token-revoked")
+                    } else {
+                        t.get("token-active")
+                    }),
+                    if k.revoked_at.is_none() {
+                        Cell::button(t.get("token-revoke"), format!("/tokens/{}/revoke", k.id))
+                    } else {
+                        Cell::text("")
+                    },
+                ]
+            })
             .collect(),
     });
     let mut resp = render(p);
@@ -994,20 +1642,32 @@ pub async fn token_create(State(s): State<AppState>, c: Caller, form: FormData) 
     let t = c.tr();
     match s.app.create_token(&c.ctx(), &form.get("name")).await {
         Ok((_, secret)) => {
-            let notice = format!("<p>{}</p><p><code>{}</code></p>", html_escape(&t.get("token-created")), html_escape(&secret));
+            let notice = format!(
+                "<p>{}</p><p><code>{}</code></p>",
+                html_escape(&t.get("token-created")),
+                html_escape(&secret)
+            );
             let mut resp = tokens_page(&s, &c, Some(notice), &FieldErrors::new()).await;
-            resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            resp.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             resp
         }
         Err(AppError::Invalid(errors)) => {
-            let notice = format!("<p class=\"error\">{}</p>", html_escape(&t.get("error-token-name")));
+            let notice = format!(
+                "<p class=\"error\">{}</p>",
+                html_escape(&t.get("error-token-name"))
+            );
             tokens_page(&s, &c, Some(notice), &errors).await
         }
         Err(e) => app_error(&c, e),
     }
 }
 
-pub async fn token_revoke(State(s): State<AppState>, c: Caller, Path(id): Path<String>) -> Response {
+pub async fn token_revoke(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+) -> Response {
     let Ok(id) = id.parse::<i64>() else {
         return app_error(&c, AppError::NotFound);
     };
@@ -1019,8 +1679,8 @@ pub async fn token_revoke(State(s): State<AppState>, c: Caller, Path(id): Path<S
 
 pub async fn not_found(v: Visitor) -> Response {
     if v.is_api {
-        return crate::error::ApiError::new(v.tr(), StatusCode::NOT_FOUND, "error-not-found").into_response();
+        return crate::error::ApiError::new(v.tr(), StatusCode::NOT_FOUND, "error-not-found")
+            .into_response();
     }
     error_page(v.tr(), StatusCode::NOT_FOUND, "error-not-found")
 }
-

@@ -236,13 +236,23 @@ impl Pager {
     /// Links keep the other query parameters.
     pub fn new(t: Tr, base: &str, query: &[(&str, String)], page: i64, pages: i64) -> Self {
         let link = |p: i64| {
-            let mut q: Vec<(&str, String)> = query.iter().filter(|(_, v)| !v.is_empty()).cloned().collect();
+            let mut q: Vec<(&str, String)> = query
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .cloned()
+                .collect();
             q.push(("page", p.to_string()));
-            format!("{base}?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
+            format!(
+                "{base}?{}",
+                serde_urlencoded::to_string(&q).unwrap_or_default()
+            )
         };
         Self {
             pages,
-            label: t.with("page-of", &[("page", page.to_string()), ("pages", pages.to_string())]),
+            label: t.with(
+                "page-of",
+                &[("page", page.to_string()), ("pages", pages.to_string())],
+            ),
             prev: (page > 1).then(|| link(page - 1)),
             next: (page < pages).then(|| link(page + 1)),
         }
@@ -308,15 +318,27 @@ pub struct Cell {
 
 impl Cell {
     pub fn text(s: impl Into<String>) -> Self {
-        Self { text: s.into(), href: None, form: None }
+        Self {
+            text: s.into(),
+            href: None,
+            form: None,
+        }
     }
 
     pub fn link(s: impl Into<String>, href: impl Into<String>) -> Self {
-        Self { text: s.into(), href: Some(href.into()), form: None }
+        Self {
+            text: s.into(),
+            href: Some(href.into()),
+            form: None,
+        }
     }
 
     pub fn button(s: impl Into<String>, action: impl Into<String>) -> Self {
-        Self { text: s.into(), href: None, form: Some(action.into()) }
+        Self {
+            text: s.into(),
+            href: None,
+            form: Some(action.into()),
+        }
     }
 }
 
@@ -356,7 +378,12 @@ impl TablePage {
             links: Vec::new(),
             filter: None,
             tables: Vec::new(),
-            pager: Pager { pages: 1, label: String::new(), prev: None, next: None },
+            pager: Pager {
+                pages: 1,
+                label: String::new(),
+                prev: None,
+                next: None,
+            },
         }
     }
 }

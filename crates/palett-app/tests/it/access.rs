@@ -22,24 +22,41 @@ pub(crate) async fn other_organisations_caseworker_sees_her_only_once_assigned(h
         .app
         .register_participant(
             &coach_ctx,
-            &input("Amal", "Testsson", &pnr("19811218", 987), coach.user.organisation_id),
+            &input(
+                "Amal",
+                "Testsson",
+                &pnr("19811218", 987),
+                coach.user.organisation_id,
+            ),
         )
         .await
         .expect("registering Amal");
 
-    assert!(matches!(err(h.app.participant(&ali_ctx, id).await), AppError::NotFound));
+    assert!(matches!(
+        err(h.app.participant(&ali_ctx, id).await),
+        AppError::NotFound
+    ));
     assert_eq!(h.count_named(&ali_ctx, "Testsson").await, 0);
     let ali_sees = h.all_participant_ids(&ali_ctx, &Filter::default()).await;
     assert_eq!(ali_sees, ali_sees_before, "her count does not include Amal");
     // Nor may she change her: to her, Amal does not exist.
-    let form = input("Amal", "Ändrad", &pnr("19811218", 987), coach.user.organisation_id);
+    let form = input(
+        "Amal",
+        "Ändrad",
+        &pnr("19811218", 987),
+        coach.user.organisation_id,
+    );
     assert!(matches!(
         err(h.app.update_participant(&ali_ctx, id, None, &form).await),
         AppError::NotFound
     ));
 
     // Kim assigns Ali as Amal's caseworker.
-    let (form, version) = h.app.participant_input(&coach_ctx, id).await.expect("edit form");
+    let (form, version) = h
+        .app
+        .participant_input(&coach_ctx, id)
+        .await
+        .expect("edit form");
     let assigned = ParticipantInput {
         caseworker_ids: vec![coach.user.id.to_string(), ali.user.id.to_string()],
         ..form
@@ -49,7 +66,11 @@ pub(crate) async fn other_organisations_caseworker_sees_her_only_once_assigned(h
         .await
         .expect("assigning Ali");
 
-    let view = h.app.participant(&ali_ctx, id).await.expect("Ali reads Amal once assigned");
+    let view = h
+        .app
+        .participant(&ali_ctx, id)
+        .await
+        .expect("Ali reads Amal once assigned");
     assert_eq!(view.participant.family_name, "Testsson");
     assert!(view.relation.assigned_to_actor);
     assert!(!view.relation.own_organisation_responsible);
@@ -85,7 +106,12 @@ pub(crate) async fn evaluator_and_administrator_see_figures_but_no_participant(h
         .app
         .register_participant(
             &coach.ctx(IP),
-            &input("Amal", "Testsson", &pnr("19811218", 987), coach.user.organisation_id),
+            &input(
+                "Amal",
+                "Testsson",
+                &pnr("19811218", 987),
+                coach.user.organisation_id,
+            ),
         )
         .await
         .expect("registering Amal");
@@ -98,7 +124,11 @@ pub(crate) async fn evaluator_and_administrator_see_figures_but_no_participant(h
             .await
             .expect("listing");
         assert_eq!((items.len(), total), (0, 0), "{email} lists nobody");
-        assert_eq!(h.count_named(&ctx, "Testsson").await, 0, "{email} finds nobody");
+        assert_eq!(
+            h.count_named(&ctx, "Testsson").await,
+            0,
+            "{email} finds nobody"
+        );
         for id in [some_id, new_id] {
             assert!(
                 matches!(err(h.app.participant(&ctx, id).await), AppError::NotFound),
@@ -107,9 +137,18 @@ pub(crate) async fn evaluator_and_administrator_see_figures_but_no_participant(h
         }
         // Figures, without identities, are open to them.
         let s = h.summary(&ctx, TILLVAXT_KVINNA).await;
-        assert_eq!((s.enrolled, s.ended, s.ended_to_job_or_studies), (267, 247, 42), "{email}");
+        assert_eq!(
+            (s.enrolled, s.ended, s.ended_to_job_or_studies),
+            (267, 247, 42),
+            "{email}"
+        );
         // Neither may register anyone.
-        let form = input("Hodan", "Testsson", &pnr("19700505", 222), coach.user.organisation_id);
+        let form = input(
+            "Hodan",
+            "Testsson",
+            &pnr("19700505", 222),
+            coach.user.organisation_id,
+        );
         assert!(matches!(
             err(h.app.register_participant(&ctx, &form).await),
             AppError::Forbidden
@@ -128,7 +167,9 @@ struct Facts {
 pub(crate) async fn everyone_reads_exactly_what_the_policy_allows(h: H) {
     h.seed().await;
     let coordinator = h.ctx(COORDINATOR).await;
-    let all = h.all_participant_ids(&coordinator, &Filter::default()).await;
+    let all = h
+        .all_participant_ids(&coordinator, &Filter::default())
+        .await;
     assert_eq!(all.len(), 273);
 
     // The demo assigns each participant only a caseworker of her responsible
@@ -136,7 +177,11 @@ pub(crate) async fn everyone_reads_exactly_what_the_policy_allows(h: H) {
     // so that assignment alone must grant access.
     let bo = h.signed(CIRKELLEDARE).await;
     for id in [all[0], all[all.len() / 2]] {
-        let (form, version) = h.app.participant_input(&coordinator, id).await.expect("edit form");
+        let (form, version) = h
+            .app
+            .participant_input(&coordinator, id)
+            .await
+            .expect("edit form");
         let mut form = form;
         form.caseworker_ids.push(bo.user.id.to_string());
         h.app
@@ -147,7 +192,11 @@ pub(crate) async fn everyone_reads_exactly_what_the_policy_allows(h: H) {
 
     let mut facts = Vec::with_capacity(all.len());
     for id in &all {
-        let v = h.app.participant(&coordinator, *id).await.expect("the coordinator reads everyone");
+        let v = h
+            .app
+            .participant(&coordinator, *id)
+            .await
+            .expect("the coordinator reads everyone");
         facts.push(Facts {
             id: *id,
             partnership_id: v.participant.partnership_id,
@@ -165,7 +214,8 @@ pub(crate) async fn everyone_reads_exactly_what_the_policy_allows(h: H) {
             .filter(|f| {
                 actor.can_read_participant(Relation {
                     same_partnership: f.partnership_id == actor.partnership_id,
-                    own_organisation_responsible: f.responsible_organisation_id == actor.organisation_id,
+                    own_organisation_responsible: f.responsible_organisation_id
+                        == actor.organisation_id,
                     assigned_to_actor: f.caseworker_ids.contains(&actor.user_id),
                 })
             })
@@ -174,11 +224,15 @@ pub(crate) async fn everyone_reads_exactly_what_the_policy_allows(h: H) {
         let listed = h.all_participant_ids(&ctx, &Filter::default()).await;
         assert_eq!(listed.len(), expected.len(), "{email}: the list's total");
         let listed: BTreeSet<i64> = listed.into_iter().collect();
-        assert_eq!(listed, expected, "{email}: the list holds exactly whom the policy allows");
+        assert_eq!(
+            listed, expected,
+            "{email}: the list holds exactly whom the policy allows"
+        );
         for f in &facts {
             let read = h.app.participant(&ctx, f.id).await;
             if expected.contains(&f.id) {
-                let v = read.unwrap_or_else(|e| panic!("{email} lists {} but cannot read her: {e}", f.id));
+                let v = read
+                    .unwrap_or_else(|e| panic!("{email} lists {} but cannot read her: {e}", f.id));
                 assert_eq!(v.participant.id, f.id);
             } else {
                 assert!(

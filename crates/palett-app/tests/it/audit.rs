@@ -23,7 +23,12 @@ pub(crate) async fn reads_are_audited_per_reader(h: H) {
         .app
         .register_participant(
             &coach_ctx,
-            &input("Amal", "Testsson", &pnr("19811218", 987), coach.user.organisation_id),
+            &input(
+                "Amal",
+                "Testsson",
+                &pnr("19811218", 987),
+                coach.user.organisation_id,
+            ),
         )
         .await
         .expect("registering Amal");
@@ -31,13 +36,24 @@ pub(crate) async fn reads_are_audited_per_reader(h: H) {
         .app
         .register_participant(
             &coach_ctx,
-            &input("Hodan", "Testsson", &pnr("19700505", 222), coach.user.organisation_id),
+            &input(
+                "Hodan",
+                "Testsson",
+                &pnr("19700505", 222),
+                coach.user.organisation_id,
+            ),
         )
         .await
         .expect("registering Hodan");
 
-    h.app.participant(&coach_ctx, id).await.expect("Kim reads Amal");
-    h.app.participant(&coach_ctx, other).await.expect("Kim reads Hodan");
+    h.app
+        .participant(&coach_ctx, id)
+        .await
+        .expect("Kim reads Amal");
+    h.app
+        .participant(&coach_ctx, other)
+        .await
+        .expect("Kim reads Hodan");
 
     let about_amal = Filter {
         participant_id: Some(id),
@@ -48,7 +64,10 @@ pub(crate) async fn reads_are_audited_per_reader(h: H) {
         .await
         .expect("the coordinator reads the log");
     assert_eq!(total as usize, entries.len());
-    assert!(entries.iter().all(|e| e.participant_id == Some(id)), "only rows about Amal");
+    assert!(
+        entries.iter().all(|e| e.participant_id == Some(id)),
+        "only rows about Amal"
+    );
     let read = entries
         .iter()
         .find(|e| e.action == "participant.read")
@@ -57,12 +76,23 @@ pub(crate) async fn reads_are_audited_per_reader(h: H) {
     assert_eq!(read.user_name.as_deref(), Some("Kim Coach"));
     assert_eq!(read.organisation_name.as_deref(), Some(BOTKYRKA_KOMMUN));
     assert_eq!(read.roles, "caseworker");
-    assert_eq!((read.entity.as_str(), read.entity_id), ("participant", Some(id)));
+    assert_eq!(
+        (read.entity.as_str(), read.entity_id),
+        ("participant", Some(id))
+    );
     assert_eq!(read.ip, "192.0.2.7");
     assert_eq!(read.at.as_second(), h.app.now());
     assert_eq!(reads_by(&entries, coach.user.id), 1, "Kim read Amal once");
-    assert_eq!(reads_by(&entries, coordinator.user.id), 0, "the coordinator has not read her");
-    assert_eq!(reads_by(&entries, handledare.user.id), 0, "Hanna has not read her");
+    assert_eq!(
+        reads_by(&entries, coordinator.user.id),
+        0,
+        "the coordinator has not read her"
+    );
+    assert_eq!(
+        reads_by(&entries, handledare.user.id),
+        0,
+        "Hanna has not read her"
+    );
     assert!(
         entries
             .iter()
@@ -72,7 +102,10 @@ pub(crate) async fn reads_are_audited_per_reader(h: H) {
 
     // A read later in the day is logged with its own time and reader.
     h.advance_secs(3600);
-    h.app.participant(&coordinator_ctx, id).await.expect("the coordinator reads Amal");
+    h.app
+        .participant(&coordinator_ctx, id)
+        .await
+        .expect("the coordinator reads Amal");
     let (entries, _) = audit::list(&h.app, &coordinator_ctx, &about_amal, page)
         .await
         .expect("the log again");
@@ -112,7 +145,10 @@ pub(crate) async fn reads_are_audited_per_reader(h: H) {
     for email in [COACH, HANDLEDARE, EVALUATOR] {
         let ctx = h.ctx(email).await;
         assert!(
-            matches!(err(audit::list(&h.app, &ctx, &about_amal, page).await), AppError::Forbidden),
+            matches!(
+                err(audit::list(&h.app, &ctx, &about_amal, page).await),
+                AppError::Forbidden
+            ),
             "{email} may not read the audit log"
         );
     }
@@ -126,11 +162,19 @@ pub(crate) async fn audit_log_refuses_update_and_delete(h: H) {
         .app
         .register_participant(
             &coach.ctx(IP),
-            &input("Amal", "Testsson", &pnr("19811218", 987), coach.user.organisation_id),
+            &input(
+                "Amal",
+                "Testsson",
+                &pnr("19811218", 987),
+                coach.user.organisation_id,
+            ),
         )
         .await
         .expect("registering Amal");
-    h.app.participant(&coordinator, id).await.expect("reading Amal");
+    h.app
+        .participant(&coordinator, id)
+        .await
+        .expect("reading Amal");
 
     let count = || async {
         let mut c = h.app.db.read().await.expect("connection");
@@ -141,7 +185,10 @@ pub(crate) async fn audit_log_refuses_update_and_delete(h: H) {
         n
     };
     let before = count().await;
-    assert!(before >= 4, "sign-ins, the registration and the read are logged");
+    assert!(
+        before >= 4,
+        "sign-ins, the registration and the read are logged"
+    );
 
     for sql in [
         "UPDATE audit_log SET action = 'x'",
@@ -156,7 +203,10 @@ pub(crate) async fn audit_log_refuses_update_and_delete(h: H) {
     }
     // Outside an explicit transaction too.
     let mut c = h.app.db.read().await.expect("connection");
-    assert!(sqlx::query("DELETE FROM audit_log").execute(&mut *c).await.is_err());
+    assert!(sqlx::query("DELETE FROM audit_log")
+        .execute(&mut *c)
+        .await
+        .is_err());
     drop(c);
 
     assert_eq!(count().await, before, "no row went away");

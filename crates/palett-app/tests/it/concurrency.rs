@@ -16,7 +16,12 @@ pub(crate) async fn concurrent_registrations_all_succeed(h: H) {
             let (app, ctx) = (h.app.clone(), ctx.clone());
             let form = ParticipantInput {
                 intake_date: "2026-11-24".into(),
-                ..input(&format!("Deltagare{i}"), "Samtidig", &pnr("19900315", 100 + i), org)
+                ..input(
+                    &format!("Deltagare{i}"),
+                    "Samtidig",
+                    &pnr("19900315", 100 + i),
+                    org,
+                )
             };
             tokio::spawn(async move { app.register_participant(&ctx, &form).await })
         })

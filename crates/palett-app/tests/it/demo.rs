@@ -10,8 +10,15 @@ pub(crate) async fn demo_totals_match_the_product_description(h: H) {
     let coordinator = h.ctx(COORDINATOR).await;
     let overview = h.app.overview(&coordinator).await.expect("overview");
     assert_eq!(overview.partnership.name, "IOP Kvinna i Botkyrka");
-    let names: Vec<&str> = overview.projects.iter().map(|(p, _)| p.name.as_str()).collect();
-    assert_eq!(names, ["Tillväxt Kvinna", "Svenska i butik", "Kvinna inför arbete"]);
+    let names: Vec<&str> = overview
+        .projects
+        .iter()
+        .map(|(p, _)| p.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        ["Tillväxt Kvinna", "Svenska i butik", "Kvinna inför arbete"]
+    );
 
     let (tk, s) = overview
         .projects
@@ -27,7 +34,11 @@ pub(crate) async fn demo_totals_match_the_product_description(h: H) {
     assert_eq!(s.job_or_studies_target, Some(20.0));
     assert_eq!(s.enrolled_of_target, Some(74.2));
     assert_eq!(s.meets_job_or_studies_target(), Some(false));
-    assert_eq!(s.active, 267 - 247, "the 20 latest intakes are still in the programme");
+    assert_eq!(
+        s.active,
+        267 - 247,
+        "the 20 latest intakes are still in the programme"
+    );
 
     // The project without participants has figures of nothing, not an error.
     let (_, kia) = overview
@@ -35,7 +46,10 @@ pub(crate) async fn demo_totals_match_the_product_description(h: H) {
         .iter()
         .find(|(p, _)| p.name == "Kvinna inför arbete")
         .expect("Kvinna inför arbete is in the overview");
-    assert_eq!((kia.enrolled, kia.ended, kia.share_to_job_or_studies), (0, 0, None));
+    assert_eq!(
+        (kia.enrolled, kia.ended, kia.share_to_job_or_studies),
+        (0, 0, None)
+    );
 
     let (p, one) = h
         .app
@@ -44,7 +58,13 @@ pub(crate) async fn demo_totals_match_the_product_description(h: H) {
         .expect("Tillväxt Kvinna's summary");
     assert_eq!((&p, &one), (tk, s));
 
-    let unknown = overview.projects.iter().map(|(p, _)| p.id).max().unwrap_or(0) + 1000;
+    let unknown = overview
+        .projects
+        .iter()
+        .map(|(p, _)| p.id)
+        .max()
+        .unwrap_or(0)
+        + 1000;
     assert!(matches!(
         err(h.app.project_summary(&coordinator, unknown).await),
         AppError::NotFound
@@ -54,18 +74,34 @@ pub(crate) async fn demo_totals_match_the_product_description(h: H) {
 pub(crate) async fn seeding_twice_changes_nothing(h: H) {
     h.seed().await;
     let coordinator = h.ctx(COORDINATOR).await;
-    let participants = h.all_participant_ids(&coordinator, &Filter::default()).await;
-    assert_eq!(participants.len(), 267 + 6, "267 enrolled and 6 waiting referrals");
+    let participants = h
+        .all_participant_ids(&coordinator, &Filter::default())
+        .await;
+    assert_eq!(
+        participants.len(),
+        267 + 6,
+        "267 enrolled and 6 waiting referrals"
+    );
     let staff = h.app.staff(&coordinator).await.expect("staff");
     assert_eq!(staff.len(), DEMO_USERS.len());
     let before = h.app.overview(&coordinator).await.expect("overview");
 
-    assert!(!h.app.seed_demo().await.expect("seeding again"), "the second seeding reports false");
+    assert!(
+        !h.app.seed_demo().await.expect("seeding again"),
+        "the second seeding reports false"
+    );
 
     let after = h.app.overview(&coordinator).await.expect("overview");
     assert_eq!(after.projects, before.projects, "no figure changed");
-    assert_eq!(h.all_participant_ids(&coordinator, &Filter::default()).await, participants);
-    assert_eq!(h.app.staff(&coordinator).await.expect("staff").len(), DEMO_USERS.len());
+    assert_eq!(
+        h.all_participant_ids(&coordinator, &Filter::default())
+            .await,
+        participants
+    );
+    assert_eq!(
+        h.app.staff(&coordinator).await.expect("staff").len(),
+        DEMO_USERS.len()
+    );
     let mut c = h.app.db.read().await.expect("connection");
     for table in ["partnerships", "projects", "organisations", "users"] {
         let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))

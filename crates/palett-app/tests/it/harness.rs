@@ -176,7 +176,11 @@ impl H {
                 .participants(ctx, filter, page)
                 .await
                 .expect("listing participants");
-            assert_eq!(*reported.get_or_insert(total), total, "the total changed while paging");
+            assert_eq!(
+                *reported.get_or_insert(total),
+                total,
+                "the total changed while paging"
+            );
             let last = items.len() < Page::MAX_SIZE as usize;
             ids.extend(items.into_iter().map(|i| i.id));
             if last {
@@ -184,7 +188,11 @@ impl H {
             }
         }
         let total = reported.unwrap_or_default();
-        assert_eq!(ids.len() as i64, total, "pages hold as many as the total says");
+        assert_eq!(
+            ids.len() as i64,
+            total,
+            "pages hold as many as the total says"
+        );
         let mut unique = ids.clone();
         unique.sort_unstable();
         unique.dedup();
@@ -228,7 +236,12 @@ pub fn pnr(yyyymmdd: &str, birth_number: u16) -> String {
 
 /// A referral of a woman with a personnummer, responsible organisation
 /// `organisation_id`, referred on 2026-11-02.
-pub fn input(given: &str, family: &str, identity_number: &str, organisation_id: i64) -> ParticipantInput {
+pub fn input(
+    given: &str,
+    family: &str,
+    identity_number: &str,
+    organisation_id: i64,
+) -> ParticipantInput {
     ParticipantInput {
         given_name: given.into(),
         family_name: family.into(),
@@ -311,7 +324,12 @@ fn redacted(url: &str) -> String {
     let rest = &url[scheme_end..];
     match (rest.find('@'), rest.find(':')) {
         (Some(at), Some(colon)) if colon < at => {
-            format!("{}{}:***{}", &url[..scheme_end], &rest[..colon], &rest[at..])
+            format!(
+                "{}{}:***{}",
+                &url[..scheme_end],
+                &rest[..colon],
+                &rest[at..]
+            )
         }
         _ => url.to_string(),
     }
@@ -327,7 +345,8 @@ impl TestDb {
     async fn create(backend: Backend) -> TestDb {
         match backend {
             Backend::Sqlite => {
-                let path = std::env::temp_dir().join(format!("palett_t_{}.sqlite", unique_suffix()));
+                let path =
+                    std::env::temp_dir().join(format!("palett_t_{}.sqlite", unique_suffix()));
                 TestDb {
                     url: format!("sqlite://{}?mode=rwc", path.display()),
                     kind: Kind::Sqlite { path },
@@ -348,7 +367,10 @@ impl TestDb {
                         redacted(&base)
                     ),
                 };
-                if let Err(e) = sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(&mut c).await {
+                if let Err(e) = sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+                    .execute(&mut c)
+                    .await
+                {
                     panic!("creating database {name} at {}: {e}", redacted(&base));
                 }
                 let _ = sqlx::Connection::close(c).await;

@@ -23,26 +23,59 @@ pub(crate) async fn participant_moves_through_the_programme(h: H) {
     let referral = ParticipantInput {
         referred_on: "2021-02-15".into(),
         project_ids: vec![tk.to_string()],
-        ..input("Bahar", "Livsson", &pnr("19850704", 448), coach.user.organisation_id)
+        ..input(
+            "Bahar",
+            "Livsson",
+            &pnr("19850704", 448),
+            coach.user.organisation_id,
+        )
     };
-    let id = h.app.register_participant(&ctx, &referral).await.expect("the referral");
-    let status = || async { h.app.participant(&ctx, id).await.expect("reading her").participant };
+    let id = h
+        .app
+        .register_participant(&ctx, &referral)
+        .await
+        .expect("the referral");
+    let status = || async {
+        h.app
+            .participant(&ctx, id)
+            .await
+            .expect("reading her")
+            .participant
+    };
     assert_eq!(status().await.status, Status::Referred);
-    assert_eq!(summary().await, figures(267, 247, 42, 20), "a referral is not enrolled");
+    assert_eq!(
+        summary().await,
+        figures(267, 247, 42, 20),
+        "a referral is not enrolled"
+    );
 
     let step = |t: Transition| {
         let (h, ctx) = (&h, &ctx);
         async move { h.app.transition(ctx, id, t).await }
     };
-    step(Transition::Intake { on: date(2021, 3, 1) }).await.expect("intake");
+    step(Transition::Intake {
+        on: date(2021, 3, 1),
+    })
+    .await
+    .expect("intake");
     assert_eq!(status().await.status, Status::Enrolled);
     assert_eq!(summary().await, figures(268, 247, 42, 21));
     assert_eq!(
-        invalid_code(step(Transition::Intake { on: date(2021, 3, 2) }).await, "intake_date"),
+        invalid_code(
+            step(Transition::Intake {
+                on: date(2021, 3, 2)
+            })
+            .await,
+            "intake_date"
+        ),
         "error-already-enrolled"
     );
 
-    step(Transition::Start { on: date(2021, 3, 3) }).await.expect("start");
+    step(Transition::Start {
+        on: date(2021, 3, 3),
+    })
+    .await
+    .expect("start");
     assert_eq!(status().await.status, Status::Active);
     step(Transition::Pause {
         on: date(2021, 4, 1),
@@ -51,21 +84,39 @@ pub(crate) async fn participant_moves_through_the_programme(h: H) {
     .await
     .expect("pause");
     assert_eq!(status().await.status, Status::Paused);
-    assert_eq!(summary().await, figures(268, 247, 42, 21), "paused still counts as in the programme");
-    step(Transition::Resume { on: date(2021, 5, 1) }).await.expect("resume");
+    assert_eq!(
+        summary().await,
+        figures(268, 247, 42, 21),
+        "paused still counts as in the programme"
+    );
+    step(Transition::Resume {
+        on: date(2021, 5, 1),
+    })
+    .await
+    .expect("resume");
     assert_eq!(status().await.status, Status::Active);
 
     let early_exit = Transition::Exit {
         on: date(2021, 2, 20),
         outcome: ExitOutcome::Studies,
     };
-    assert_eq!(invalid_code(step(early_exit).await, "exit_date"), "error-exit-before-intake");
+    assert_eq!(
+        invalid_code(step(early_exit).await, "exit_date"),
+        "error-exit-before-intake"
+    );
     let future_exit = Transition::Exit {
         on: date(2026, 12, 1),
         outcome: ExitOutcome::Studies,
     };
-    assert_eq!(invalid_code(step(future_exit).await, "exit_date"), "error-date-future");
-    assert_eq!(status().await.status, Status::Active, "refused steps change nothing");
+    assert_eq!(
+        invalid_code(step(future_exit).await, "exit_date"),
+        "error-date-future"
+    );
+    assert_eq!(
+        status().await.status,
+        Status::Active,
+        "refused steps change nothing"
+    );
 
     step(Transition::Exit {
         on: date(2021, 9, 30),
@@ -75,7 +126,10 @@ pub(crate) async fn participant_moves_through_the_programme(h: H) {
     .expect("exit to studies");
     let p = status().await;
     assert_eq!(p.status, Status::Ended);
-    assert_eq!((p.exit_date, p.exit_outcome), (Some(date(2021, 9, 30)), Some(ExitOutcome::Studies)));
+    assert_eq!(
+        (p.exit_date, p.exit_outcome),
+        (Some(date(2021, 9, 30)), Some(ExitOutcome::Studies))
+    );
     assert_eq!(summary().await, figures(268, 248, 43, 20));
     let s = h.summary(&coordinator, TILLVAXT_KVINNA).await;
     assert_eq!(s.share_to_job_or_studies, Some(17.3), "43 of 248");
@@ -85,14 +139,20 @@ pub(crate) async fn participant_moves_through_the_programme(h: H) {
         on: date(2021, 10, 15),
         reason: "Studierna avbröts".into(),
     };
-    assert!(matches!(err(step(reopen.clone()).await), AppError::Forbidden));
+    assert!(matches!(
+        err(step(reopen.clone()).await),
+        AppError::Forbidden
+    ));
     assert_eq!(status().await.status, Status::Ended);
     let no_reason = Transition::Reopen {
         on: date(2021, 10, 15),
         reason: "  ".into(),
     };
     assert_eq!(
-        invalid_code(h.app.transition(&coordinator, id, no_reason).await, "reason"),
+        invalid_code(
+            h.app.transition(&coordinator, id, no_reason).await,
+            "reason"
+        ),
         "error-required"
     );
     h.app
@@ -103,17 +163,35 @@ pub(crate) async fn participant_moves_through_the_programme(h: H) {
     let p = &view.participant;
     assert_eq!(p.status, Status::Active);
     assert_eq!((p.exit_date, p.exit_outcome), (None, None));
-    assert_eq!(p.intake_date, Some(date(2021, 3, 1)), "reopening keeps the intake");
+    assert_eq!(
+        p.intake_date,
+        Some(date(2021, 3, 1)),
+        "reopening keeps the intake"
+    );
     assert_eq!(summary().await, figures(268, 247, 42, 21));
 
     let kinds: Vec<TransitionKind> = view.history.iter().map(|e| e.kind).collect();
     use TransitionKind as K;
-    assert_eq!(kinds, [K::Referral, K::Intake, K::Start, K::Pause, K::Resume, K::Exit, K::Reopen]);
+    assert_eq!(
+        kinds,
+        [
+            K::Referral,
+            K::Intake,
+            K::Start,
+            K::Pause,
+            K::Resume,
+            K::Exit,
+            K::Reopen
+        ]
+    );
     let pause = &view.history[3];
     assert_eq!(pause.reason.as_deref(), Some("Föräldraledighet"));
     assert_eq!(pause.on_date, date(2021, 4, 1));
     let exit = &view.history[5];
-    assert_eq!((exit.from_status, exit.to_status), (Some(Status::Active), Status::Ended));
+    assert_eq!(
+        (exit.from_status, exit.to_status),
+        (Some(Status::Active), Status::Ended)
+    );
     assert_eq!(exit.exit_outcome, Some(ExitOutcome::Studies));
     let reopened = &view.history[6];
     assert_eq!(reopened.reason.as_deref(), Some("Studierna avbröts"));

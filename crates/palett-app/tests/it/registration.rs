@@ -19,7 +19,11 @@ pub(crate) async fn caseworker_registers_and_finds_a_participant(h: H) {
         intake_date: "2026-11-20".into(),
         ..input("Amal", "Testsson", &pnr("19811218", 987), botkyrka)
     };
-    let id = h.app.register_participant(&ctx, &amal).await.expect("registering Amal");
+    let id = h
+        .app
+        .register_participant(&ctx, &amal)
+        .await
+        .expect("registering Amal");
 
     // The list finds her by part of her name, in any case.
     let by_name = Filter {
@@ -34,7 +38,10 @@ pub(crate) async fn caseworker_registers_and_finds_a_participant(h: H) {
     assert_eq!(total, 1);
     let item = &items[0];
     assert_eq!(item.id, id);
-    assert_eq!((item.given_name.as_str(), item.family_name.as_str()), ("Amal", "Testsson"));
+    assert_eq!(
+        (item.given_name.as_str(), item.family_name.as_str()),
+        ("Amal", "Testsson")
+    );
     assert_eq!(item.birth_year, 1981);
     assert_eq!(item.status, Status::Enrolled);
     assert_eq!(item.responsible_organisation_name, BOTKYRKA_KOMMUN);
@@ -44,13 +51,27 @@ pub(crate) async fn caseworker_registers_and_finds_a_participant(h: H) {
         status: Some(Status::Referred),
         ..by_name.clone()
     };
-    assert_eq!(h.app.participants(&ctx, &referred, Page::new(None, None)).await.expect("list").1, 0);
+    assert_eq!(
+        h.app
+            .participants(&ctx, &referred, Page::new(None, None))
+            .await
+            .expect("list")
+            .1,
+        0
+    );
     let enrolled_here = Filter {
         status: Some(Status::Enrolled),
         organisation_id: Some(botkyrka),
         ..by_name
     };
-    assert_eq!(h.app.participants(&ctx, &enrolled_here, Page::new(None, None)).await.expect("list").1, 1);
+    assert_eq!(
+        h.app
+            .participants(&ctx, &enrolled_here, Page::new(None, None))
+            .await
+            .expect("list")
+            .1,
+        1
+    );
 
     let view = h.app.participant(&ctx, id).await.expect("reading Amal");
     let p = &view.participant;
@@ -65,7 +86,10 @@ pub(crate) async fn caseworker_registers_and_finds_a_participant(h: H) {
     let kinds: Vec<TransitionKind> = view.history.iter().map(|e| e.kind).collect();
     assert_eq!(kinds, [TransitionKind::Referral, TransitionKind::Intake]);
     let intake = &view.history[1];
-    assert_eq!((intake.from_status, intake.to_status), (Some(Status::Referred), Status::Enrolled));
+    assert_eq!(
+        (intake.from_status, intake.to_status),
+        (Some(Status::Referred), Status::Enrolled)
+    );
     assert_eq!(intake.on_date, date(2026, 11, 20));
     assert_eq!(intake.actor_name, "Kim Coach");
     assert!(view.relation.own_organisation_responsible);
@@ -74,12 +98,39 @@ pub(crate) async fn caseworker_registers_and_finds_a_participant(h: H) {
 
     // Without an intake date she is a referral.
     let referral = input("Rania", "Testsson", &pnr("19900101", 123), botkyrka);
-    let rid = h.app.register_participant(&ctx, &referral).await.expect("registering a referral");
-    let view = h.app.participant(&ctx, rid).await.expect("reading the referral");
+    let rid = h
+        .app
+        .register_participant(&ctx, &referral)
+        .await
+        .expect("registering a referral");
+    let view = h
+        .app
+        .participant(&ctx, rid)
+        .await
+        .expect("reading the referral");
     assert_eq!(view.participant.status, Status::Referred);
     assert_eq!(view.participant.intake_date, None);
     let kinds: Vec<TransitionKind> = view.history.iter().map(|e| e.kind).collect();
     assert_eq!(kinds, [TransitionKind::Referral]);
+
+    // Swedish letters match in any case; LIKE's wildcards are plain text.
+    let asa = input("Åsa", "Öberg", &pnr("19750302", 456), botkyrka);
+    let aid = h
+        .app
+        .register_participant(&ctx, &asa)
+        .await
+        .expect("registering Åsa");
+    for needle in ["öBERG", "ÅSA Ö", "åsa öberg"] {
+        let filter = Filter {
+            name: Some(needle.into()),
+            ..Filter::default()
+        };
+        let ids = h.all_participant_ids(&ctx, &filter).await;
+        assert_eq!(ids, [aid], "searching {needle:?}");
+    }
+    for needle in ["%", "_", "\\"] {
+        assert_eq!(h.count_named(&ctx, needle).await, 0, "searching {needle:?}");
+    }
 }
 
 pub(crate) async fn invalid_registrations_name_the_field(h: H) {
@@ -89,7 +140,10 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
     let ctx = coach.ctx(IP);
     let botkyrka = coach.user.organisation_id;
     let hela = h.organisation_id(&coordinator, HELA_MANNISKAN).await;
-    let total_before = h.all_participant_ids(&coordinator, &Filter::default()).await.len();
+    let total_before = h
+        .all_participant_ids(&coordinator, &Filter::default())
+        .await
+        .len();
 
     let nameless = input("  ", "", &pnr("19811218", 987), botkyrka);
     let e = err(h.app.register_participant(&ctx, &nameless).await);
@@ -101,14 +155,23 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
 
     let bad_check_digit = input("Amal", "Testsson", "19811218-9877", botkyrka);
     assert_eq!(
-        invalid_code(h.app.register_participant(&ctx, &bad_check_digit).await, "identity_number"),
+        invalid_code(
+            h.app.register_participant(&ctx, &bad_check_digit).await,
+            "identity_number"
+        ),
         "error-pin-checksum"
     );
 
     let amal = input("Amal", "Testsson", &pnr("19811218", 987), botkyrka);
-    h.app.register_participant(&ctx, &amal).await.expect("the first registration");
+    h.app
+        .register_participant(&ctx, &amal)
+        .await
+        .expect("the first registration");
     assert_eq!(
-        invalid_code(h.app.register_participant(&ctx, &amal).await, "identity_number"),
+        invalid_code(
+            h.app.register_participant(&ctx, &amal).await,
+            "identity_number"
+        ),
         "error-pin-taken"
     );
     // The number is taken for the coordinator too, in its ten-digit form.
@@ -117,18 +180,27 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
         ..amal.clone()
     };
     assert_eq!(
-        invalid_code(h.app.register_participant(&coordinator, &again).await, "identity_number"),
+        invalid_code(
+            h.app.register_participant(&coordinator, &again).await,
+            "identity_number"
+        ),
         "error-pin-taken"
     );
 
     let elsewhere = input("Hodan", "Testsson", &pnr("19700505", 222), hela);
     assert_eq!(
-        invalid_code(h.app.register_participant(&ctx, &elsewhere).await, "responsible_organisation_id"),
+        invalid_code(
+            h.app.register_participant(&ctx, &elsewhere).await,
+            "responsible_organisation_id"
+        ),
         "error-not-own-organisation"
     );
     let nowhere = input("Hodan", "Testsson", &pnr("19700505", 222), hela + 1000);
     assert_eq!(
-        invalid_code(h.app.register_participant(&ctx, &nowhere).await, "responsible_organisation_id"),
+        invalid_code(
+            h.app.register_participant(&ctx, &nowhere).await,
+            "responsible_organisation_id"
+        ),
         "error-choice"
     );
     // The coordinator may register for any member organisation.
@@ -139,7 +211,10 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
 
     // Only the two successful registrations were stored.
     assert_eq!(h.count_named(&coordinator, "testsson").await, 2);
-    let total_after = h.all_participant_ids(&coordinator, &Filter::default()).await.len();
+    let total_after = h
+        .all_participant_ids(&coordinator, &Filter::default())
+        .await
+        .len();
     assert_eq!(total_after, total_before + 2);
 }
 
@@ -149,7 +224,15 @@ pub(crate) async fn a_stale_edit_is_refused(h: H) {
     let ctx = coach.ctx(IP);
     let id = h
         .app
-        .register_participant(&ctx, &input("Amal", "Testsson", &pnr("19811218", 987), coach.user.organisation_id))
+        .register_participant(
+            &ctx,
+            &input(
+                "Amal",
+                "Testsson",
+                &pnr("19811218", 987),
+                coach.user.organisation_id,
+            ),
+        )
         .await
         .expect("registering");
     let (form, version) = h.app.participant_input(&ctx, id).await.expect("edit form");
@@ -166,10 +249,18 @@ pub(crate) async fn a_stale_edit_is_refused(h: H) {
         ..form
     };
     assert!(matches!(
-        err(h.app.update_participant(&ctx, id, Some(version), &second).await),
+        err(h
+            .app
+            .update_participant(&ctx, id, Some(version), &second)
+            .await),
         AppError::Stale
     ));
-    let p = h.app.participant(&ctx, id).await.expect("reading").participant;
+    let p = h
+        .app
+        .participant(&ctx, id)
+        .await
+        .expect("reading")
+        .participant;
     assert_eq!(p.family_name, "Testsson", "the stale edit changed nothing");
     assert_eq!(p.phone.as_deref(), Some("08-123 45 67"));
     assert_eq!(p.version, version + 1);

@@ -3,7 +3,9 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 
 async fn org_of(t: &TestApp, token: &str) -> i64 {
-    t.get("/api/v1/me", Some(token)).await.json()["organisation"]["id"].as_i64().expect("org id")
+    t.get("/api/v1/me", Some(token)).await.json()["organisation"]["id"]
+        .as_i64()
+        .expect("org id")
 }
 
 #[tokio::test]
@@ -18,7 +20,9 @@ async fn the_demo_summary_of_tillvaxt_kvinna() {
     let t = TestApp::new().await;
     let token = t.token(EVALUATOR).await;
     let id = t.tillvaxt_kvinna(&token).await;
-    let s = t.get(&format!("/api/v1/projects/{id}/summary"), Some(&token)).await;
+    let s = t
+        .get(&format!("/api/v1/projects/{id}/summary"), Some(&token))
+        .await;
     assert_eq!(s.status, StatusCode::OK);
     let j = s.json();
     assert_eq!(j["enrolled"], 267);
@@ -44,13 +48,35 @@ async fn the_api_refuses_callers_without_a_valid_token() {
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     // A revoked token stops working.
     let (id, secret) = {
-        let s = t.app.session(&t.browser(COORDINATOR).await.cookie).await.expect("ok").expect("session");
-        t.app.create_token(&s.ctx("127.0.0.1"), "revoke me").await.expect("token")
+        let s = t
+            .app
+            .session(&t.browser(COORDINATOR).await.cookie)
+            .await
+            .expect("ok")
+            .expect("session");
+        t.app
+            .create_token(&s.ctx("127.0.0.1"), "revoke me")
+            .await
+            .expect("token")
     };
-    assert_eq!(t.get("/api/v1/projects", Some(&secret)).await.status, StatusCode::OK);
-    let s = t.app.session(&t.browser(COORDINATOR).await.cookie).await.expect("ok").expect("session");
-    t.app.revoke_token(&s.ctx("127.0.0.1"), id).await.expect("revoke");
-    assert_eq!(t.get("/api/v1/projects", Some(&secret)).await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        t.get("/api/v1/projects", Some(&secret)).await.status,
+        StatusCode::OK
+    );
+    let s = t
+        .app
+        .session(&t.browser(COORDINATOR).await.cookie)
+        .await
+        .expect("ok")
+        .expect("session");
+    t.app
+        .revoke_token(&s.ctx("127.0.0.1"), id)
+        .await
+        .expect("revoke");
+    assert_eq!(
+        t.get("/api/v1/projects", Some(&secret)).await.status,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]
@@ -60,12 +86,16 @@ async fn bad_json_input_gets_4xx_naming_the_field() {
     let org = org_of(&t, &token).await;
 
     // Malformed JSON.
-    let r = t.json("POST", "/api/v1/participants", &token, "{\"given_name\": ").await;
+    let r = t
+        .json("POST", "/api/v1/participants", &token, "{\"given_name\": ")
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.error_fields(), vec!["body"]);
 
     // A JSON array instead of an object.
-    let r = t.json("POST", "/api/v1/participants", &token, "[1,2]").await;
+    let r = t
+        .json("POST", "/api/v1/participants", &token, "[1,2]")
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(r.error_fields(), vec!["body"]);
 
@@ -85,12 +115,20 @@ async fn bad_json_input_gets_4xx_naming_the_field() {
         "identity_number": "19121212-1213", "gender": "woman", "referral_source": "self",
         "responsible_organisation_id": org,
     });
-    let r = t.json("POST", "/api/v1/participants", &token, &body.to_string()).await;
+    let r = t
+        .json("POST", "/api/v1/participants", &token, &body.to_string())
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(r.error_fields(), vec!["given_name", "family_name", "identity_number"]);
+    assert_eq!(
+        r.error_fields(),
+        vec!["given_name", "family_name", "identity_number"]
+    );
     let j = r.json();
     assert_eq!(j["error"]["fields"][2]["code"], "error-pin-checksum");
-    assert!(j["error"]["fields"][2]["message"].as_str().expect("message").contains("Kontrollsiffran"));
+    assert!(j["error"]["fields"][2]["message"]
+        .as_str()
+        .expect("message")
+        .contains("Kontrollsiffran"));
 
     // A 10 MB field is refused by name, not with a 500.
     let huge = "a".repeat(10 * 1024 * 1024);
@@ -99,12 +137,21 @@ async fn bad_json_input_gets_4xx_naming_the_field() {
         "birth_date": "1980-01-01", "gender": "woman", "referral_source": "self",
         "responsible_organisation_id": org,
     });
-    let r = t.json("POST", "/api/v1/participants", &token, &body.to_string()).await;
+    let r = t
+        .json("POST", "/api/v1/participants", &token, &body.to_string())
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.error_fields(), vec!["given_name"]);
 
     // Wrong types and unknown fields are named too.
-    let r = t.json("POST", "/api/v1/participants", &token, r#"{"given_name": {"a": 1}, "shoe_size": 38}"#).await;
+    let r = t
+        .json(
+            "POST",
+            "/api/v1/participants",
+            &token,
+            r#"{"given_name": {"a": 1}, "shoe_size": 38}"#,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let mut fields = r.error_fields();
     fields.sort();
@@ -112,7 +159,10 @@ async fn bad_json_input_gets_4xx_naming_the_field() {
 
     // Bad query parameters.
     let r = t.get("/api/v1/participants?page=abc", Some(&token)).await;
-    assert_eq!((r.status, r.error_fields()), (StatusCode::BAD_REQUEST, vec!["page".to_string()]));
+    assert_eq!(
+        (r.status, r.error_fields()),
+        (StatusCode::BAD_REQUEST, vec!["page".to_string()])
+    );
 }
 
 #[tokio::test]
@@ -121,30 +171,79 @@ async fn lifecycle_through_the_api_with_an_exit_before_intake_refused() {
     let token = t.token(KOMMUN_CASEWORKER).await;
     let org = org_of(&t, &token).await;
     let id = t.register(&token, &new_participant(org, "Ayan")).await;
-    let p = t.get(&format!("/api/v1/participants/{id}"), Some(&token)).await.json();
+    let p = t
+        .get(&format!("/api/v1/participants/{id}"), Some(&token))
+        .await
+        .json();
     assert_eq!(p["status"], "enrolled");
     assert_eq!(p["languages"], serde_json::json!(["somaliska", "svenska"]));
 
-    let r = t.json("POST", &format!("/api/v1/participants/{id}/exit"), &token, r#"{"exit_date": "2026-10-01", "exit_outcome": "studies"}"#).await;
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/v1/participants/{id}/exit"),
+            &token,
+            r#"{"exit_date": "2026-10-01", "exit_outcome": "studies"}"#,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.error_fields(), vec!["exit_date"]);
-    assert_eq!(r.json()["error"]["fields"][0]["code"], "error-exit-before-intake");
+    assert_eq!(
+        r.json()["error"]["fields"][0]["code"],
+        "error-exit-before-intake"
+    );
 
-    let r = t.json("POST", &format!("/api/v1/participants/{id}/intake"), &token, r#"{"intake_date": "2026-11-03"}"#).await;
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/v1/participants/{id}/intake"),
+            &token,
+            r#"{"intake_date": "2026-11-03"}"#,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(r.error_fields(), vec!["intake_date"]);
 
-    let r = t.json("POST", &format!("/api/v1/participants/{id}/transitions"), &token, r#"{"kind": "start", "date": "2026-11-03"}"#).await;
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/v1/participants/{id}/transitions"),
+            &token,
+            r#"{"kind": "start", "date": "2026-11-03"}"#,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let r = t.json("POST", &format!("/api/v1/participants/{id}/exit"), &token, r#"{"exit_date": "2026-11-20", "exit_outcome": "studies"}"#).await;
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/v1/participants/{id}/exit"),
+            &token,
+            r#"{"exit_date": "2026-11-20", "exit_outcome": "studies"}"#,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let j = r.json();
-    assert_eq!((j["status"].as_str(), j["exit_outcome"].as_str()), (Some("ended"), Some("studies")));
-    let kinds: Vec<&str> = j["history"].as_array().expect("history").iter().filter_map(|h| h["kind"].as_str()).collect();
+    assert_eq!(
+        (j["status"].as_str(), j["exit_outcome"].as_str()),
+        (Some("ended"), Some("studies"))
+    );
+    let kinds: Vec<&str> = j["history"]
+        .as_array()
+        .expect("history")
+        .iter()
+        .filter_map(|h| h["kind"].as_str())
+        .collect();
     assert_eq!(kinds, vec!["referral", "intake", "start", "exit"]);
 
     // Reopening is for coordinators only.
-    let r = t.json("POST", &format!("/api/v1/participants/{id}/transitions"), &token, r#"{"kind": "reopen", "date": "2026-11-21", "reason": "Studierna avbröts"}"#).await;
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/v1/participants/{id}/transitions"),
+            &token,
+            r#"{"kind": "reopen", "date": "2026-11-21", "reason": "Studierna avbröts"}"#,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 
@@ -154,14 +253,45 @@ async fn patch_changes_only_what_is_sent_and_refuses_stale_versions() {
     let token = t.token(KOMMUN_CASEWORKER).await;
     let org = org_of(&t, &token).await;
     let id = t.register(&token, &new_participant(org, "Hodan")).await;
-    let r = t.json("PATCH", &format!("/api/v1/participants/{id}"), &token, r#"{"phone": "070-123 45 67", "version": 1}"#).await;
+    let r = t
+        .json(
+            "PATCH",
+            &format!("/api/v1/participants/{id}"),
+            &token,
+            r#"{"phone": "070-123 45 67", "version": 1}"#,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let j = r.json();
-    assert_eq!((j["phone"].as_str(), j["given_name"].as_str(), j["version"].as_i64()), (Some("070-123 45 67"), Some("Hodan"), Some(2)));
-    let r = t.json("PATCH", &format!("/api/v1/participants/{id}"), &token, r#"{"phone": "08-1", "version": 1}"#).await;
+    assert_eq!(
+        (
+            j["phone"].as_str(),
+            j["given_name"].as_str(),
+            j["version"].as_i64()
+        ),
+        (Some("070-123 45 67"), Some("Hodan"), Some(2))
+    );
+    let r = t
+        .json(
+            "PATCH",
+            &format!("/api/v1/participants/{id}"),
+            &token,
+            r#"{"phone": "08-1", "version": 1}"#,
+        )
+        .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
-    let r = t.json("PATCH", &format!("/api/v1/participants/{id}"), &token, r#"{"email": "not-an-email"}"#).await;
-    assert_eq!((r.status, r.error_fields()), (StatusCode::UNPROCESSABLE_ENTITY, vec!["email".to_string()]));
+    let r = t
+        .json(
+            "PATCH",
+            &format!("/api/v1/participants/{id}"),
+            &token,
+            r#"{"email": "not-an-email"}"#,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.error_fields()),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["email".to_string()])
+    );
 }
 
 #[tokio::test]
@@ -173,34 +303,55 @@ async fn another_organisations_caseworker_gets_404_and_the_log_shows_only_real_r
     let id = t.register(&kommun, &new_participant(org, "Samira")).await;
 
     // API: 404 exactly like an id that does not exist.
-    let hidden = t.get(&format!("/api/v1/participants/{id}"), Some(&af)).await;
+    let hidden = t
+        .get(&format!("/api/v1/participants/{id}"), Some(&af))
+        .await;
     let missing = t.get("/api/v1/participants/99999999", Some(&af)).await;
     assert_eq!(hidden.status, StatusCode::NOT_FOUND);
     assert_eq!(hidden.body, missing.body);
     let r = t.get("/api/v1/participants/not-a-number", Some(&af)).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // Nor in lists or counts.
-    let list = t.get("/api/v1/participants?q=Samira%20Testsson", Some(&af)).await.json();
+    let list = t
+        .get("/api/v1/participants?q=Samira%20Testsson", Some(&af))
+        .await
+        .json();
     assert_eq!(list["total"], 0);
-    let list = t.get("/api/v1/participants?q=Samira%20Testsson", Some(&kommun)).await.json();
+    let list = t
+        .get("/api/v1/participants?q=Samira%20Testsson", Some(&kommun))
+        .await
+        .json();
     assert_eq!(list["total"], 1);
 
     // HTML: the same 404.
     let b = t.browser(AF_CASEWORKER).await;
-    assert_eq!(t.page(&b, &format!("/participants/{id}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        t.page(&b, &format!("/participants/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
     let kb = t.browser(KOMMUN_CASEWORKER).await;
-    assert_eq!(t.page(&kb, &format!("/participants/{id}")).await.status, StatusCode::OK);
+    assert_eq!(
+        t.page(&kb, &format!("/participants/{id}")).await.status,
+        StatusCode::OK
+    );
 
     // The audit log shows the kommun caseworker's reads and none by AF.
     let coord = t.token(COORDINATOR).await;
-    let me_kommun = t.get("/api/v1/me", Some(&kommun)).await.json()["id"].as_i64().expect("id");
-    let me_af = t.get("/api/v1/me", Some(&af)).await.json()["id"].as_i64().expect("id");
+    let me_kommun = t.get("/api/v1/me", Some(&kommun)).await.json()["id"]
+        .as_i64()
+        .expect("id");
+    let me_af = t.get("/api/v1/me", Some(&af)).await.json()["id"]
+        .as_i64()
+        .expect("id");
     let cb = t.browser(COORDINATOR).await;
     let page = t.page(&cb, &format!("/audit?participant={id}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("participant.read"));
     assert!(page.body.contains("Kim Coach"));
-    assert!(!page.body.contains("Ali Handläggare"), "AF made no read of her");
+    assert!(
+        !page.body.contains("Ali Handläggare"),
+        "AF made no read of her"
+    );
     let _ = (coord, me_kommun, me_af);
 }
 
@@ -223,15 +374,24 @@ async fn the_openapi_document_lists_every_api_route() {
         ("/me", vec!["get"]),
     ] {
         for m in methods {
-            assert!(paths.get(path).and_then(|p| p.get(m)).is_some(), "{m} {path} missing from openapi.json");
+            assert!(
+                paths.get(path).and_then(|p| p.get(m)).is_some(),
+                "{m} {path} missing from openapi.json"
+            );
         }
     }
     // And the router source lists no API route the document lacks.
     let src = include_str!("../../src/lib.rs");
-    for line in src.lines().filter(|l| l.trim_start().starts_with(".route(\"/") && l.contains("api::")) {
+    for line in src
+        .lines()
+        .filter(|l| l.trim_start().starts_with(".route(\"/") && l.contains("api::"))
+    {
         let path = line.split('"').nth(1).expect("route path");
         if path != "/openapi.json" {
-            assert!(paths.contains_key(path), "route {path} is not in openapi.json");
+            assert!(
+                paths.contains_key(path),
+                "route {path} is not in openapi.json"
+            );
         }
     }
 }

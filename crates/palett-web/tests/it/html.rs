@@ -14,7 +14,10 @@ fn login_cookie(r: &Resp) -> Option<String> {
         .get_all(header::SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find_map(|c| c.strip_prefix("palett_session=").map(|v| v.split(';').next().unwrap_or("").to_string()))
+        .find_map(|c| {
+            c.strip_prefix("palett_session=")
+                .map(|v| v.split(';').next().unwrap_or("").to_string())
+        })
         .filter(|v| !v.is_empty())
 }
 
@@ -29,7 +32,17 @@ async fn sign_in_with_the_form_then_see_the_start_page_figures() {
     let form = t.get("/login", None).await;
     assert_eq!(form.status, StatusCode::OK);
     let pre = hidden(&form.body, "_csrf").expect("csrf field");
-    let pre_cookie = form.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("palett_pre=")).expect("pre cookie").split(';').next().expect("pair").to_string();
+    let pre_cookie = form
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("palett_pre="))
+        .expect("pre cookie")
+        .split(';')
+        .next()
+        .expect("pair")
+        .to_string();
 
     let post = |body: String, cookie: String| {
         Request::post("/login")
@@ -39,21 +52,49 @@ async fn sign_in_with_the_form_then_see_the_start_page_figures() {
             .expect("request")
     };
     // Without the double-submit token the form is refused.
-    let r = t.send(post(format!("email={COORDINATOR}&password={PASSWORD}"), pre_cookie.clone())).await;
+    let r = t
+        .send(post(
+            format!("email={COORDINATOR}&password={PASSWORD}"),
+            pre_cookie.clone(),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // A wrong password re-renders the form with a message and the e-mail kept.
-    let r = t.send(post(format!("_csrf={pre}&email={COORDINATOR}&password=wrong-password"), pre_cookie.clone())).await;
+    let r = t
+        .send(post(
+            format!("_csrf={pre}&email={COORDINATOR}&password=wrong-password"),
+            pre_cookie.clone(),
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert!(r.body.contains("Fel e-postadress eller lösenord"));
     assert!(r.body.contains(COORDINATOR));
     // The right password signs in with an HttpOnly, SameSite session cookie.
-    let r = t.send(post(format!("_csrf={pre}&email={COORDINATOR}&password={PASSWORD}&next=/"), pre_cookie)).await;
+    let r = t
+        .send(post(
+            format!("_csrf={pre}&email={COORDINATOR}&password={PASSWORD}&next=/"),
+            pre_cookie,
+        ))
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let set = r.headers.get_all(header::SET_COOKIE).iter().filter_map(|v| v.to_str().ok()).find(|c| c.starts_with("palett_session=")).expect("session cookie").to_string();
-    assert!(set.contains("HttpOnly") && set.contains("SameSite=Lax"), "{set}");
+    let set = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("palett_session="))
+        .expect("session cookie")
+        .to_string();
+    assert!(
+        set.contains("HttpOnly") && set.contains("SameSite=Lax"),
+        "{set}"
+    );
     let cookie = login_cookie(&r).expect("cookie");
 
-    let req = Request::get("/").header(header::COOKIE, format!("palett_session={cookie}")).body(Body::empty()).expect("request");
+    let req = Request::get("/")
+        .header(header::COOKIE, format!("palett_session={cookie}"))
+        .body(Body::empty())
+        .expect("request");
     let start = t.send(req).await;
     assert_eq!(start.status, StatusCode::OK);
     assert!(start.body.contains("Tillväxt Kvinna"));
@@ -68,11 +109,23 @@ async fn sign_in_with_the_form_then_see_the_start_page_figures() {
 async fn login_is_throttled_per_account() {
     let t = TestApp::new().await;
     for _ in 0..5 {
-        assert!(matches!(t.app.sign_in(COORDINATOR, "nope-nope-nope", "10.0.0.1").await, Err(palett_app::AppError::Unauthenticated)));
+        assert!(matches!(
+            t.app
+                .sign_in(COORDINATOR, "nope-nope-nope", "10.0.0.1")
+                .await,
+            Err(palett_app::AppError::Unauthenticated)
+        ));
     }
-    assert!(matches!(t.app.sign_in(COORDINATOR, PASSWORD, "10.0.0.2").await, Err(palett_app::AppError::Throttled)));
+    assert!(matches!(
+        t.app.sign_in(COORDINATOR, PASSWORD, "10.0.0.2").await,
+        Err(palett_app::AppError::Throttled)
+    ));
     t.clock.advance(jiff::SignedDuration::from_mins(16));
-    assert!(t.app.sign_in(COORDINATOR, PASSWORD, "10.0.0.2").await.is_ok());
+    assert!(t
+        .app
+        .sign_in(COORDINATOR, PASSWORD, "10.0.0.2")
+        .await
+        .is_ok());
 }
 
 #[tokio::test]
@@ -83,22 +136,36 @@ async fn intake_form_errors_keep_the_input_and_name_each_field() {
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains("id=\"f-given_name\""));
     let r = t
-        .post_form(&b, "/participants/new", &[
-            ("given_name", ""),
-            ("family_name", "Jama<script>"),
-            ("identity_kind", "personnummer"),
-            ("identity_number", "19121212-1213"),
-            ("gender", "woman"),
-            ("referral_source", "self"),
-            ("responsible_organisation_id", "2"),
-            ("intake_date", "2026-11-20"),
-        ])
+        .post_form(
+            &b,
+            "/participants/new",
+            &[
+                ("given_name", ""),
+                ("family_name", "Jama<script>"),
+                ("identity_kind", "personnummer"),
+                ("identity_number", "19121212-1213"),
+                ("gender", "woman"),
+                ("referral_source", "self"),
+                ("responsible_organisation_id", "2"),
+                ("intake_date", "2026-11-20"),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("error-summary"));
-    assert!(r.body.contains("Fältet måste fyllas i."), "given name required");
-    assert!(r.body.contains("Kontrollsiffran stämmer inte"), "personnummer check digit");
-    assert!(r.body.contains("value=\"Jama&#60;script&#62;\"") || r.body.contains("value=\"Jama&lt;script&gt;\""), "family name kept and escaped");
+    assert!(
+        r.body.contains("Fältet måste fyllas i."),
+        "given name required"
+    );
+    assert!(
+        r.body.contains("Kontrollsiffran stämmer inte"),
+        "personnummer check digit"
+    );
+    assert!(
+        r.body.contains("value=\"Jama&#60;script&#62;\"")
+            || r.body.contains("value=\"Jama&lt;script&gt;\""),
+        "family name kept and escaped"
+    );
     assert!(r.body.contains("value=\"19121212-1213\""), "number kept");
     assert!(r.body.contains("aria-invalid=\"true\""));
 }
@@ -109,7 +176,18 @@ async fn a_ten_megabyte_form_field_gets_a_field_message() {
     let b = t.browser(KOMMUN_CASEWORKER).await;
     let huge = "a".repeat(10 * 1024 * 1024);
     let r = t
-        .post_form(&b, "/participants/new", &[("given_name", huge.as_str()), ("family_name", "Testsson"), ("identity_kind", "birth_date"), ("birth_date", "1980-01-01"), ("gender", "woman"), ("referral_source", "self")])
+        .post_form(
+            &b,
+            "/participants/new",
+            &[
+                ("given_name", huge.as_str()),
+                ("family_name", "Testsson"),
+                ("identity_kind", "birth_date"),
+                ("birth_date", "1980-01-01"),
+                ("gender", "woman"),
+                ("referral_source", "self"),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("Texten är för lång."));
@@ -121,18 +199,37 @@ async fn the_whole_intake_through_the_forms() {
     let b = t.browser(KOMMUN_CASEWORKER).await;
     let org = hidden(&t.page(&b, "/participants/new").await.body, "never").map(|_| ());
     assert!(org.is_none());
-    let me = t.app.session(&b.cookie).await.expect("ok").expect("session");
+    let me = t
+        .app
+        .session(&b.cookie)
+        .await
+        .expect("ok")
+        .expect("session");
     let org_id = me.user.organisation_id.to_string();
     let r = t
-        .post_form(&b, "/participants/new", &[
-            ("given_name", "Nasra"), ("family_name", "Formsson"), ("identity_kind", "personnummer"),
-            ("identity_number", "19121212-1212"), ("gender", "woman"), ("referral_source", "municipality"),
-            ("responsible_organisation_id", org_id.as_str()), ("referred_on", "2026-11-01"), ("intake_date", "2026-11-02"),
-            ("interpreter_needed", "true"), ("languages", "somaliska"),
-        ])
+        .post_form(
+            &b,
+            "/participants/new",
+            &[
+                ("given_name", "Nasra"),
+                ("family_name", "Formsson"),
+                ("identity_kind", "personnummer"),
+                ("identity_number", "19121212-1212"),
+                ("gender", "woman"),
+                ("referral_source", "municipality"),
+                ("responsible_organisation_id", org_id.as_str()),
+                ("referred_on", "2026-11-01"),
+                ("intake_date", "2026-11-02"),
+                ("interpreter_needed", "true"),
+                ("languages", "somaliska"),
+            ],
+        )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let location = r.headers[header::LOCATION].to_str().expect("location").to_string();
+    let location = r.headers[header::LOCATION]
+        .to_str()
+        .expect("location")
+        .to_string();
     assert!(!location.contains("1212"), "no identity number in URLs");
     let page = t.page(&b, &location).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -146,10 +243,24 @@ async fn the_whole_intake_through_the_forms() {
     // Exit before intake through the exit form: a field message, not a 500.
     let exit_path = format!("{location}/status/exit");
     assert_eq!(t.page(&b, &exit_path).await.status, StatusCode::OK);
-    let r = t.post_form(&b, &exit_path, &[("exit_date", "2026-10-01"), ("exit_outcome", "studies")]).await;
+    let r = t
+        .post_form(
+            &b,
+            &exit_path,
+            &[("exit_date", "2026-10-01"), ("exit_outcome", "studies")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("Avslutsdatumet kan inte vara före inskrivningsdatumet."));
-    let r = t.post_form(&b, &exit_path, &[("exit_date", "2026-11-20"), ("exit_outcome", "studies")]).await;
+    assert!(r
+        .body
+        .contains("Avslutsdatumet kan inte vara före inskrivningsdatumet."));
+    let r = t
+        .post_form(
+            &b,
+            &exit_path,
+            &[("exit_date", "2026-11-20"), ("exit_outcome", "studies")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     let page = t.page(&b, &location).await;
     assert!(page.body.contains("Avslutad") && page.body.contains("Studier"));
@@ -159,9 +270,13 @@ async fn the_whole_intake_through_the_forms() {
 async fn unsafe_requests_need_the_csrf_token() {
     let t = TestApp::new().await;
     let b = t.browser(KOMMUN_CASEWORKER).await;
-    let r = t.post_raw(&b, "/participants/new", "given_name=X&family_name=Y").await;
+    let r = t
+        .post_raw(&b, "/participants/new", "given_name=X&family_name=Y")
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
-    let r = t.post_raw(&b, "/participants/new", "_csrf=wrong&given_name=X").await;
+    let r = t
+        .post_raw(&b, "/participants/new", "_csrf=wrong&given_name=X")
+        .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     // A JSON call with the session cookie needs the header.
     let req = Request::post("/api/v1/participants")
@@ -188,31 +303,74 @@ async fn unsafe_requests_need_the_csrf_token() {
 async fn roles_shape_what_pages_allow() {
     let t = TestApp::new().await;
     let caseworker = t.browser(KOMMUN_CASEWORKER).await;
-    assert_eq!(t.page(&caseworker, "/audit").await.status, StatusCode::FORBIDDEN);
-    assert_eq!(t.page(&caseworker, "/admin/users").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        t.page(&caseworker, "/audit").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.page(&caseworker, "/admin/users").await.status,
+        StatusCode::FORBIDDEN
+    );
     let evaluator = t.browser(EVALUATOR).await;
     let list = t.page(&evaluator, "/participants").await;
-    assert!(list.body.contains("0 deltagare"), "evaluators see no identities");
+    assert!(
+        list.body.contains("0 deltagare"),
+        "evaluators see no identities"
+    );
     assert_eq!(t.page(&evaluator, "/").await.status, StatusCode::OK);
     let admin = t.browser(ADMIN).await;
     let users = t.page(&admin, "/admin/users").await;
     assert_eq!(users.status, StatusCode::OK);
     assert!(users.body.contains("Sara Samordnare"));
     // An administrator creates a user; a duplicate e-mail is a field error.
-    let org = t.app.session(&admin.cookie).await.expect("ok").expect("s").user.organisation_id.to_string();
-    let fields = [("display_name", "Nina Ny"), ("email", "nina@helamanniskan.example"), ("password", "a-long-password-1"), ("organisation_id", org.as_str()), ("roles", "caseworker")];
-    assert_eq!(t.post_form(&admin, "/admin/users/new", &fields).await.status, StatusCode::SEE_OTHER);
+    let org = t
+        .app
+        .session(&admin.cookie)
+        .await
+        .expect("ok")
+        .expect("s")
+        .user
+        .organisation_id
+        .to_string();
+    let fields = [
+        ("display_name", "Nina Ny"),
+        ("email", "nina@helamanniskan.example"),
+        ("password", "a-long-password-1"),
+        ("organisation_id", org.as_str()),
+        ("roles", "caseworker"),
+    ];
+    assert_eq!(
+        t.post_form(&admin, "/admin/users/new", &fields)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
     let r = t.post_form(&admin, "/admin/users/new", &fields).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.body.contains("Det finns redan en användare med den e-postadressen."));
-    assert!(t.app.sign_in("nina@helamanniskan.example", "a-long-password-1", "127.0.0.1").await.is_ok());
+    assert!(r
+        .body
+        .contains("Det finns redan en användare med den e-postadressen."));
+    assert!(t
+        .app
+        .sign_in(
+            "nina@helamanniskan.example",
+            "a-long-password-1",
+            "127.0.0.1"
+        )
+        .await
+        .is_ok());
 }
 
 #[tokio::test]
 async fn unknown_pages_and_ids_are_404_pages() {
     let t = TestApp::new().await;
     let b = t.browser(COORDINATOR).await;
-    for path in ["/participants/999999", "/participants/abc", "/participants/1/status/fly", "/no-such-page"] {
+    for path in [
+        "/participants/999999",
+        "/participants/abc",
+        "/participants/1/status/fly",
+        "/no-such-page",
+    ] {
         let r = t.page(&b, path).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
         assert!(r.body.contains("Hittades inte"), "{path}");

@@ -14,7 +14,10 @@ fn both_locales_have_the_same_messages() {
     let (sv, en) = (ids(SV_FTL), ids(EN_FTL));
     let missing_en: Vec<_> = sv.iter().filter(|i| !en.contains(i)).collect();
     let missing_sv: Vec<_> = en.iter().filter(|i| !sv.contains(i)).collect();
-    assert!(missing_en.is_empty() && missing_sv.is_empty(), "en lacks {missing_en:?}; sv lacks {missing_sv:?}");
+    assert!(
+        missing_en.is_empty() && missing_sv.is_empty(),
+        "en lacks {missing_en:?}; sv lacks {missing_sv:?}"
+    );
 }
 
 #[test]
@@ -49,7 +52,10 @@ fn every_message_id_the_code_uses_exists() {
         // In templates only t.get("…") arguments are ids (the rest are CSS
         // classes and attributes); in Rust every matching string literal.
         let pieces: Vec<&str> = if src.contains("{%") {
-            src.split("t.get(\"").skip(1).filter_map(|s| s.split('"').next()).collect()
+            src.split("t.get(\"")
+                .skip(1)
+                .filter_map(|s| s.split('"').next())
+                .collect()
         } else {
             src.split('"').skip(1).step_by(2).collect()
         };
@@ -57,8 +63,15 @@ fn every_message_id_the_code_uses_exists() {
             let looks_like_id = piece.len() > 3
                 && !piece.ends_with('-')
                 && piece.contains('-')
-                && piece.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())
-                && ["error-", "field-", "hint-", "nav-", "fig-", "action-", "sign-", "page-", "token-"].iter().any(|p| piece.starts_with(p));
+                && piece
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())
+                && [
+                    "error-", "field-", "hint-", "nav-", "fig-", "action-", "sign-", "page-",
+                    "token-",
+                ]
+                .iter()
+                .any(|p| piece.starts_with(p));
             if looks_like_id {
                 for lang in Lang::ALL {
                     if !Tr::new(lang).has(piece) {
@@ -82,7 +95,12 @@ fn every_vocabulary_value_has_a_label() {
     ids.extend(Status::ALL.iter().map(|v| v.message_id()));
     ids.extend(ExitOutcome::ALL.iter().map(|v| v.message_id()));
     ids.extend(TransitionKind::ALL.iter().map(|v| v.message_id()));
-    ids.extend(TransitionKind::ALL.iter().map(|v| format!("action-{}", v.as_str())).filter(|i| i != "action-referral"));
+    ids.extend(
+        TransitionKind::ALL
+            .iter()
+            .map(|v| format!("action-{}", v.as_str()))
+            .filter(|i| i != "action-referral"),
+    );
     ids.extend(Role::ALL.iter().map(|v| v.message_id()));
     ids.extend(Gender::ALL.iter().map(|v| v.message_id()));
     ids.extend(OrganisationKind::ALL.iter().map(|v| v.message_id()));
@@ -103,7 +121,13 @@ async fn every_page_renders_in_every_locale() {
     let coordinator = t.browser(COORDINATOR).await;
     let admin = t.browser(ADMIN).await;
     let list = t.page(&coordinator, "/participants").await;
-    let first = list.body.split("href=\"/participants/").nth(3).and_then(|s| s.split('"').next()).expect("a participant link").to_string();
+    let first = list
+        .body
+        .split("href=\"/participants/")
+        .nth(3)
+        .and_then(|s| s.split('"').next())
+        .expect("a participant link")
+        .to_string();
     let pages: Vec<(&_, String)> = vec![
         (&coordinator, "/".into()),
         (&coordinator, "/participants".into()),
@@ -124,14 +148,18 @@ async fn every_page_renders_in_every_locale() {
     let untranslated = |body: &str| -> Option<String> {
         body.split('[').skip(1).find_map(|s| {
             let id = s.split(']').next()?;
-            (id.contains('-') && id.chars().all(|c| c.is_ascii_lowercase() || c == '-')).then(|| id.to_string())
+            (id.contains('-') && id.chars().all(|c| c.is_ascii_lowercase() || c == '-'))
+                .then(|| id.to_string())
         })
     };
     for lang in ["sv", "en"] {
         for (who, path) in &pages {
             let r = t.page_in(who, path, lang).await;
             assert_eq!(r.status, StatusCode::OK, "{lang} {path}: {}", r.body);
-            assert!(r.body.contains(&format!("<html lang=\"{lang}\">")), "{lang} {path}");
+            assert!(
+                r.body.contains(&format!("<html lang=\"{lang}\">")),
+                "{lang} {path}"
+            );
             assert_eq!(untranslated(&r.body), None, "{lang} {path}");
         }
     }

@@ -44,7 +44,11 @@ impl Resp {
     pub fn error_fields(&self) -> Vec<String> {
         self.json()["error"]["fields"]
             .as_array()
-            .map(|a| a.iter().filter_map(|f| f["field"].as_str().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|f| f["field"].as_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default()
     }
 }
@@ -63,21 +67,33 @@ impl TestApp {
             std::process::id(),
             N.fetch_add(1, Ordering::SeqCst)
         ));
-        let clock = Arc::new(TestClock::new("2026-11-25T10:00:00Z".parse().expect("timestamp")));
-        let app = App::open_with_clock(&format!("sqlite://{}?mode=rwc", path.display()), clock.clone())
-            .await
-            .expect("open app");
+        let clock = Arc::new(TestClock::new(
+            "2026-11-25T10:00:00Z".parse().expect("timestamp"),
+        ));
+        let app = App::open_with_clock(
+            &format!("sqlite://{}?mode=rwc", path.display()),
+            clock.clone(),
+        )
+        .await
+        .expect("open app");
         assert!(app.seed_demo().await.expect("seed"));
         Self { app, clock, path }
     }
 
     pub async fn send(&self, req: Request<Body>) -> Resp {
-        let state = AppState { app: self.app.clone(), secure_cookies: false };
+        let state = AppState {
+            app: self.app.clone(),
+            secure_cookies: false,
+        };
         let resp = router(state).oneshot(req).await.expect("infallible");
         let status = resp.status();
         let headers = resp.headers().clone();
         let bytes = resp.into_body().collect().await.expect("body").to_bytes();
-        Resp { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+        Resp {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
     }
 
     pub async fn get(&self, path: &str, auth: Option<&str>) -> Resp {
@@ -100,12 +116,22 @@ impl TestApp {
     }
 
     pub async fn token(&self, email: &str) -> String {
-        self.app.create_token_for_email(email, "test").await.expect("token")
+        self.app
+            .create_token_for_email(email, "test")
+            .await
+            .expect("token")
     }
 
     pub async fn browser(&self, email: &str) -> Browser {
-        let s = self.app.sign_in(email, PASSWORD, "127.0.0.1").await.expect("sign in");
-        Browser { cookie: s.cookie_value, csrf: s.csrf_token }
+        let s = self
+            .app
+            .sign_in(email, PASSWORD, "127.0.0.1")
+            .await
+            .expect("sign in");
+        Browser {
+            cookie: s.cookie_value,
+            csrf: s.csrf_token,
+        }
     }
 
     pub async fn page(&self, b: &Browser, path: &str) -> Resp {
@@ -114,7 +140,10 @@ impl TestApp {
 
     pub async fn page_in(&self, b: &Browser, path: &str, lang: &str) -> Resp {
         let req = Request::get(path)
-            .header(header::COOKIE, format!("palett_session={}; palett_lang={lang}", b.cookie))
+            .header(
+                header::COOKIE,
+                format!("palett_session={}; palett_lang={lang}", b.cookie),
+            )
             .body(Body::empty())
             .expect("request");
         self.send(req).await
@@ -124,7 +153,8 @@ impl TestApp {
     pub async fn post_form(&self, b: &Browser, path: &str, fields: &[(&str, &str)]) -> Resp {
         let mut all: Vec<(&str, &str)> = vec![("_csrf", b.csrf.as_str())];
         all.extend_from_slice(fields);
-        self.post_raw(b, path, &serde_urlencoded::to_string(&all).expect("encode")).await
+        self.post_raw(b, path, &serde_urlencoded::to_string(&all).expect("encode"))
+            .await
     }
 
     pub async fn post_raw(&self, b: &Browser, path: &str, body: &str) -> Resp {
