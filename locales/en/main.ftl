@@ -251,6 +251,7 @@ error-before-last-change = The date cannot be before the latest status change.
 error-email-taken = A user with that e-mail address already exists.
 error-keep-own-admin = You cannot remove your own administrator role.
 error-unknown-field = Unknown field.
+error-name-in-url = Search by name with POST /api/v1/participants/search so that the name stays out of URLs.
 error-type = Wrong type of value: send text, a number or true/false.
 error-type-list = This field must be a list.
 error-json-syntax = The request is not valid JSON.

@@ -251,6 +251,7 @@ error-before-last-change = Datumet kan inte vara före den senaste statusändrin
 error-email-taken = Det finns redan en användare med den e-postadressen.
 error-keep-own-admin = Du kan inte ta bort din egen administratörsroll.
 error-unknown-field = Okänt fält.
+error-name-in-url = Sök på namn med POST /api/v1/participants/search så att namnet inte hamnar i en adress.
 error-type = Fel typ av värde: ange text, tal eller sant/falskt.
 error-type-list = Fältet ska vara en lista.
 error-json-syntax = Begäran är inte giltig JSON.

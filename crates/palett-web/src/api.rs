@@ -166,11 +166,55 @@ fn query_id(c: &Caller, name: &str, v: &Option<String>) -> Result<Option<i64>, R
     }
 }
 
+/// GET list: filters by ids and status only, so that no name travels in a
+/// URL; a `q` here is refused with a pointer to the search endpoint.
 pub async fn participants(
     State(s): State<AppState>,
     c: Caller,
     Query(q): Query<ListQuery>,
 ) -> Response {
+    if q.q.as_deref().is_some_and(|v| !v.is_empty()) {
+        return ApiError::field(c.tr(), StatusCode::BAD_REQUEST, "q", "error-name-in-url")
+            .into_response();
+    }
+    list(&s, &c, q).await
+}
+
+/// POST search: the same filters plus the name, in the body.
+pub async fn search_participants(
+    State(s): State<AppState>,
+    c: Caller,
+    body: JsonObject,
+) -> Response {
+    let form = match body.to_form(
+        &[
+            "q",
+            "status",
+            "organisation_id",
+            "project_id",
+            "caseworker_id",
+            "page",
+            "per_page",
+        ],
+        &[],
+    ) {
+        Ok(f) => f,
+        Err(e) => return err(&c, AppError::Invalid(e)),
+    };
+    let some = |k: &str| Some(form.get(k)).filter(|v| !v.is_empty());
+    let q = ListQuery {
+        q: some("q"),
+        status: some("status"),
+        organisation_id: some("organisation_id"),
+        project_id: some("project_id"),
+        caseworker_id: some("caseworker_id"),
+        page: some("page"),
+        per_page: some("per_page"),
+    };
+    list(&s, &c, q).await
+}
+
+async fn list(s: &AppState, c: &Caller, q: ListQuery) -> Response {
     let parsed = (|| -> Result<(Filter, Page), Response> {
         let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
             None => None,
@@ -187,13 +231,13 @@ pub async fn participants(
                     .filter(|v| !v.trim().is_empty())
                     .map(|v| v.chars().take(100).collect()),
                 status,
-                organisation_id: query_id(&c, "organisation_id", &q.organisation_id)?,
-                project_id: query_id(&c, "project_id", &q.project_id)?,
-                caseworker_id: query_id(&c, "caseworker_id", &q.caseworker_id)?,
+                organisation_id: query_id(c, "organisation_id", &q.organisation_id)?,
+                project_id: query_id(c, "project_id", &q.project_id)?,
+                caseworker_id: query_id(c, "caseworker_id", &q.caseworker_id)?,
             },
             Page::new(
-                query_id(&c, "page", &q.page)?,
-                query_id(&c, "per_page", &q.per_page)?,
+                query_id(c, "page", &q.page)?,
+                query_id(c, "per_page", &q.per_page)?,
             ),
         ))
     })();
@@ -218,7 +262,7 @@ pub async fn participants(
             "total": total,
         }))
         .into_response(),
-        Err(e) => err(&c, e),
+        Err(e) => err(c, e),
     }
 }
 

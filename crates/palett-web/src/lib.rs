@@ -91,6 +91,7 @@ pub fn router(state: AppState) -> Router {
             "/participants/{id}",
             get(api::participant).patch(api::update_participant),
         )
+        .route("/participants/search", post(api::search_participants))
         .route("/participants/{id}/intake", post(api::intake))
         .route("/participants/{id}/exit", post(api::exit))
         .route("/participants/{id}/transitions", post(api::transition));
@@ -99,7 +100,10 @@ pub fn router(state: AppState) -> Router {
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
         .route("/lang/{code}", get(pages::set_lang))
-        .route("/participants", get(pages::participants))
+        .route(
+            "/participants",
+            get(pages::participants).post(pages::participants_search),
+        )
         .route(
             "/participants/new",
             get(pages::intake_form).post(pages::intake),

@@ -355,11 +355,33 @@ async fn choices(s: &AppState, c: &Caller) -> Result<Choices, AppError> {
     })
 }
 
+/// The list, unfiltered or filtered by ids and status (GET: nothing
+/// personal in the URL).
 pub async fn participants(
     State(s): State<AppState>,
     c: Caller,
-    Query(q): Query<ListQuery>,
+    Query(mut q): Query<ListQuery>,
 ) -> Response {
+    // A name never travels in a URL: name searches are POSTed.
+    q.q = None;
+    participants_page(&s, &c, q, false).await
+}
+
+/// A search including the name, sent in the body (POST, with CSRF).
+pub async fn participants_search(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
+    let some = |k: &str| Some(form.get(k)).filter(|v| !v.is_empty());
+    let q = ListQuery {
+        q: some("q"),
+        status: some("status"),
+        organisation: some("organisation"),
+        project: some("project"),
+        caseworker: some("caseworker"),
+        page: some("page"),
+    };
+    participants_page(&s, &c, q, true).await
+}
+
+async fn participants_page(s: &AppState, c: &Caller, q: ListQuery, posted: bool) -> Response {
     let t = c.tr();
     let filter = Filter {
         name: q
@@ -375,32 +397,41 @@ pub async fn participants(
     let page = Page::new(id_of(&q.page), Some(25));
     let (items, total) = match s.app.participants(&c.ctx(), &filter, page).await {
         Ok(r) => r,
-        Err(e) => return app_error(&c, e),
+        Err(e) => return app_error(c, e),
     };
-    let ch = match choices(&s, &c).await {
+    let ch = match choices(s, c).await {
         Ok(ch) => ch,
-        Err(e) => return app_error(&c, e),
+        Err(e) => return app_error(c, e),
     };
+    let v = |o: &Option<String>| o.clone().unwrap_or_default();
     let query = [
-        ("q", q.q.clone().unwrap_or_default()),
-        ("status", q.status.clone().unwrap_or_default()),
-        ("organisation", q.organisation.clone().unwrap_or_default()),
-        ("project", q.project.clone().unwrap_or_default()),
-        ("caseworker", q.caseworker.clone().unwrap_or_default()),
+        ("status", v(&q.status)),
+        ("organisation", v(&q.organisation)),
+        ("project", v(&q.project)),
+        ("caseworker", v(&q.caseworker)),
     ];
+    let mut hidden: Vec<(String, String)> = query
+        .iter()
+        .filter(|(_, val)| !val.is_empty())
+        .map(|(k, val)| (k.to_string(), val.clone()))
+        .collect();
+    if posted {
+        hidden.push(("q".into(), v(&q.q)));
+    }
+    let pages = page.count(total);
     render(ParticipantsPage {
         t,
         layout: Layout::for_caller(
-            &c,
+            c,
             t.get("nav-participants"),
             "participants",
             "/participants",
         ),
-        q: query[0].1.clone(),
-        status: query[1].1.clone(),
-        organisation: query[2].1.clone(),
-        project: query[3].1.clone(),
-        caseworker: query[4].1.clone(),
+        q: v(&q.q),
+        status: query[0].1.clone(),
+        organisation: query[1].1.clone(),
+        project: query[2].1.clone(),
+        caseworker: query[3].1.clone(),
         statuses: options(t, Status::ALL, Status::as_str, Status::message_id),
         organisations: ch.organisations,
         projects: ch.projects,
@@ -418,7 +449,11 @@ pub async fn participants(
                 exit: date_text(i.exit_date),
             })
             .collect(),
-        pager: Pager::new(t, "/participants", &query, page.number, page.count(total)),
+        pager: Pager::new(t, "/participants", &query, page.number, pages),
+        posted,
+        hidden,
+        prev_page: (page.number > 1).then(|| page.number - 1),
+        next_page: (page.number < pages).then(|| page.number + 1),
     })
 }
 

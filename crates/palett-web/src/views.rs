@@ -286,6 +286,11 @@ pub struct ParticipantsPage {
     pub count_text: String,
     pub rows: Vec<ListRow>,
     pub pager: Pager,
+    /// A POSTed search: the pager re-posts the filters instead of linking.
+    pub posted: bool,
+    pub hidden: Vec<(String, String)>,
+    pub prev_page: Option<i64>,
+    pub next_page: Option<i64>,
 }
 
 pub struct HistoryRow {
