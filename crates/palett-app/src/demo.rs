@@ -70,6 +70,12 @@ pub const DEMO_USERS: &[(&str, &str, usize, &[Role])] = &[
         5,
         &[Role::Evaluator],
     ),
+    (
+        "samordnare@botkyrka.example",
+        "Maja Samordnare",
+        1,
+        &[Role::Coordinator],
+    ),
 ];
 
 /// (name, kind, joined, left, responsibility areas)

@@ -219,3 +219,66 @@ pub(crate) async fn audit_log_refuses_update_and_delete(h: H) {
     .expect("counting changed rows");
     assert_eq!(changed, 0, "no row changed");
 }
+
+/// If the audit row cannot be written, the change it records does not
+/// happen and the caller gets an error (the two share one transaction).
+pub(crate) async fn a_change_fails_when_its_audit_row_cannot_be_written(h: H) {
+    h.seed().await;
+    let coach = h.signed(COACH).await;
+    let ctx = coach.ctx(IP);
+    let before = h.count_named(&ctx, "Testsson").await;
+    {
+        let mut tx = h.app.db.write().await.expect("transaction");
+        sqlx::query("ALTER TABLE audit_log RENAME TO audit_log_away")
+            .execute(&mut *tx)
+            .await
+            .expect("hide the audit table");
+        tx.commit().await.expect("commit");
+    }
+    let r = h
+        .app
+        .register_participant(
+            &ctx,
+            &input(
+                "Leyla",
+                "Testsson",
+                &pnr("19800101", 123),
+                coach.user.organisation_id,
+            ),
+        )
+        .await;
+    assert!(matches!(r, Err(AppError::Internal(_))), "{r:?}");
+    {
+        let mut tx = h.app.db.write().await.expect("transaction");
+        sqlx::query("ALTER TABLE audit_log_away RENAME TO audit_log")
+            .execute(&mut *tx)
+            .await
+            .expect("restore the audit table");
+        tx.commit().await.expect("commit");
+    }
+    assert_eq!(
+        h.count_named(&ctx, "Testsson").await,
+        before,
+        "no participant was stored"
+    );
+    // Reads fail the same way rather than go unlogged.
+    let some = h
+        .app
+        .participants(&ctx, &Default::default(), Page::new(None, Some(1)))
+        .await
+        .expect("list")
+        .0[0]
+        .id;
+    {
+        let mut tx = h.app.db.write().await.expect("transaction");
+        sqlx::query("ALTER TABLE audit_log RENAME TO audit_log_away")
+            .execute(&mut *tx)
+            .await
+            .expect("hide the audit table");
+        tx.commit().await.expect("commit");
+    }
+    assert!(matches!(
+        h.app.participant(&ctx, some).await,
+        Err(AppError::Internal(_))
+    ));
+}
