@@ -23,6 +23,7 @@ pub const IP: &str = "127.0.0.1";
 
 pub const ADMIN: &str = "admin@helamanniskan.example";
 pub const COORDINATOR: &str = "samordnare@helamanniskan.example";
+pub const KOMMUN_COORDINATOR: &str = "samordnare@botkyrka.example";
 pub const HANDLEDARE: &str = "handledare@helamanniskan.example";
 /// Caseworker of Botkyrka kommun.
 pub const COACH: &str = "coach@botkyrka.example";
