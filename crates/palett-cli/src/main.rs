@@ -3,7 +3,8 @@
 
 use clap::{Parser, Subcommand};
 use palett_app::demo::{DEMO_PASSWORD, DEMO_USERS};
-use palett_app::App;
+use palett_app::{App, AppError};
+use palett_web::i18n::{Lang, Tr};
 use palett_domain::policy::Role;
 use palett_web::AppState;
 use std::path::PathBuf;
@@ -95,6 +96,22 @@ enum UserCommand {
         #[arg(long = "role", required = true)]
         roles: Vec<String>,
     },
+}
+
+/// An application error as a sentence for the terminal (English).
+fn explain(e: AppError) -> String {
+    let tr = Tr::new(Lang::En);
+    match e {
+        AppError::Invalid(fields) => fields
+            .0
+            .iter()
+            .map(|f| format!("{}: {}", f.field, tr.get(f.code)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        AppError::NotFound => "no such user".into(),
+        AppError::Forbidden => "that user has no role in any partnership".into(),
+        other => other.to_string(),
+    }
 }
 
 fn database_url(cli: &Cli) -> Result<String, String> {
@@ -201,7 +218,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             let secret = app
                 .create_token_for_email(email, name)
                 .await
-                .map_err(|e| format!("cannot create a token: {e}"))?;
+                .map_err(|e| format!("cannot create a token: {}", explain(e)))?;
             println!("{secret}");
             Ok(())
         }
@@ -231,7 +248,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                     &roles,
                 )
                 .await
-                .map_err(|e| format!("cannot create the user: {e}"))?;
+                .map_err(|e| format!("cannot create the user: {}", explain(e)))?;
             println!("user {id} created");
             Ok(())
         }
@@ -249,6 +266,8 @@ fn main() -> ExitCode {
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
         )
         .with_target(false)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
     let rt = match tokio::runtime::Runtime::new() {
