@@ -157,6 +157,16 @@ token-revoke = Revoke
 token-revoked = Revoked
 token-active = Active
 
+membership-new = Add membership
+membership-end = End membership
+user-active = Active
+user-inactive = Deactivated
+user-deactivate = Deactivate
+user-access = Access
+error-already-member = The organisation is already a partner in the partnership.
+error-membership-ended = The membership has already ended.
+error-deactivate-self = You cannot deactivate yourself.
+
 ## Values
 status-referred = Referred
 status-enrolled = Enrolled

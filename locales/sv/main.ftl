@@ -157,6 +157,16 @@ token-revoke = Återkalla
 token-revoked = Återkallad
 token-active = Aktiv
 
+membership-new = Lägg till medlemskap
+membership-end = Avsluta medlemskap
+user-active = Aktiv
+user-inactive = Inaktiverad
+user-deactivate = Inaktivera
+user-access = Åtkomst
+error-already-member = Organisationen är redan part i partnerskapet.
+error-membership-ended = Medlemskapet är redan avslutat.
+error-deactivate-self = Du kan inte inaktivera dig själv.
+
 ## Värden
 status-referred = Anvisad
 status-enrolled = Inskriven

@@ -45,7 +45,153 @@ fn parse_roles(v: &[String]) -> Result<Vec<Role>, &'static str> {
     Ok(out)
 }
 
+/// A membership period as submitted.
+#[derive(Clone, Debug, Default)]
+pub struct MembershipInput {
+    pub organisation_id: String,
+    pub joined_on: String,
+    pub left_on: String,
+    pub responsibility_areas: String,
+}
+
 impl App {
+    /// Add a membership period for an existing organisation (a partner joins,
+    /// or joins again: earlier periods stay as history).
+    pub async fn add_membership(&self, ctx: &Ctx, input: &MembershipInput) -> Result<i64> {
+        if !ctx.actor.can_administer() {
+            return Err(AppError::Forbidden);
+        }
+        let mut e = FieldErrors::new();
+        let org_id = e.take(
+            "organisation_id",
+            input
+                .organisation_id
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| "error-choice"),
+        );
+        let joined = e.take(
+            "joined_on",
+            palett_domain::values::parse_date(&input.joined_on),
+        );
+        let left = e.take("left_on", parse_optional_date(&input.left_on));
+        let areas = e.take(
+            "responsibility_areas",
+            long_text(&input.responsibility_areas),
+        );
+        if let (Some(j), Some(l)) = (joined, left) {
+            if Period::new(j, l).is_err() {
+                e.push("left_on", "error-period");
+            }
+        }
+        let (Some(org_id), Some(joined), Some(left), Some(areas)) = (org_id, joined, left, areas)
+        else {
+            return Err(e.into());
+        };
+        e.into_result()?;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        if org::organisation_by_id(&mut tx, org_id).await?.is_none() {
+            return Err(FieldErrors::single("organisation_id", "error-choice").into());
+        }
+        let open = org::memberships(&mut tx, ctx.actor.partnership_id)
+            .await?
+            .into_iter()
+            .any(|m| m.organisation_id == org_id && m.left_on.is_none());
+        if open {
+            return Err(FieldErrors::single("organisation_id", "error-already-member").into());
+        }
+        let areas: Vec<String> = areas
+            .lines()
+            .map(|l| l.trim().to_string())
+            .filter(|l| !l.is_empty())
+            .collect();
+        let id = org::insert_membership(
+            &mut tx,
+            ctx.actor.partnership_id,
+            org_id,
+            joined,
+            left,
+            &areas,
+        )
+        .await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::MembershipCreate,
+            "membership",
+            Some(id),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// End an open membership period; the period stays as history.
+    pub async fn end_membership(&self, ctx: &Ctx, membership_id: i64, left_on: &str) -> Result<()> {
+        if !ctx.actor.can_administer() {
+            return Err(AppError::Forbidden);
+        }
+        let left = palett_domain::values::parse_date(left_on)
+            .map_err(|c| FieldErrors::single("left_on", c))?;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let m = org::membership_by_id(&mut tx, ctx.actor.partnership_id, membership_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if left < m.joined_on {
+            return Err(FieldErrors::single("left_on", "error-period").into());
+        }
+        if !org::end_membership(&mut tx, m.id, left).await? {
+            return Err(FieldErrors::single("left_on", "error-membership-ended").into());
+        }
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::MembershipEnd,
+            "membership",
+            Some(m.id),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Deactivate a user of the partnership: she can no longer sign in and
+    /// her sessions end. Her history stays.
+    pub async fn deactivate_user(&self, ctx: &Ctx, user_id: i64) -> Result<()> {
+        if !ctx.actor.can_administer() {
+            return Err(AppError::Forbidden);
+        }
+        if user_id == ctx.actor.user_id {
+            return Err(FieldErrors::single("user", "error-deactivate-self").into());
+        }
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let staff = auth::users_of_partnership(&mut tx, ctx.actor.partnership_id).await?;
+        if !staff.iter().any(|(u, _)| u.id == user_id) {
+            return Err(AppError::NotFound);
+        }
+        auth::set_active(&mut tx, user_id, false).await?;
+        auth::delete_sessions_of(&mut tx, user_id).await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::UserDeactivate,
+            "user",
+            Some(user_id),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub async fn organisations(&self, ctx: &Ctx) -> Result<Vec<Organisation>> {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);

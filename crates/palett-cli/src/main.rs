@@ -4,8 +4,8 @@
 use clap::{Parser, Subcommand};
 use palett_app::demo::{DEMO_PASSWORD, DEMO_USERS};
 use palett_app::{App, AppError};
-use palett_web::i18n::{Lang, Tr};
 use palett_domain::policy::Role;
+use palett_web::i18n::{Lang, Tr};
 use palett_web::AppState;
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -163,3 +163,28 @@ pub async fn is_member(
     .await?;
     Ok(n > 0)
 }
+
+/// One membership period of the partnership.
+pub async fn membership_by_id(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    id: i64,
+) -> Result<Option<Membership>> {
+    Ok(memberships(c, partnership_id)
+        .await?
+        .into_iter()
+        .find(|m| m.id == id))
+}
+
+/// Close an open membership period on `left_on`.
+pub async fn end_membership(c: &mut AnyConnection, id: i64, left_on: Date) -> Result<bool> {
+    Ok(
+        sqlx::query("UPDATE memberships SET left_on = $1 WHERE id = $2 AND left_on IS NULL")
+            .bind(left_on.to_string())
+            .bind(id)
+            .execute(c)
+            .await?
+            .rows_affected()
+            == 1,
+    )
+}

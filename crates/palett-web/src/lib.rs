@@ -137,6 +137,15 @@ pub fn router(state: AppState) -> Router {
             "/admin/organisations/new",
             get(pages::org_form).post(pages::org_create),
         )
+        .route("/admin/users/{id}/deactivate", post(pages::user_deactivate))
+        .route(
+            "/admin/memberships/new",
+            get(pages::membership_form).post(pages::membership_create),
+        )
+        .route(
+            "/admin/memberships/{id}/end",
+            get(pages::membership_end_form).post(pages::membership_end),
+        )
         .route("/tokens", get(pages::tokens).post(pages::token_create))
         .route("/tokens/{id}/revoke", post(pages::token_revoke))
         .nest("/api/v1", api)

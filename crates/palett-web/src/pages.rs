@@ -1029,24 +1029,33 @@ pub async fn partners(State(s): State<AppState>, c: Caller) -> Response {
         Ok(m) => m,
         Err(e) => return app_error(&c, e),
     };
+    let admin = c.signed.actor.can_administer();
     let mut page = TablePage::new(
         t,
         Layout::for_caller(&c, t.get("nav-partners"), "partners", "/partners"),
     );
     page.intro = Some(t.get("partners-intro"));
+    if admin {
+        page.links
+            .push(("/admin/memberships/new".into(), t.get("membership-new")));
+    }
+    let mut head = vec![
+        t.get("field-organisation"),
+        t.get("field-kind"),
+        t.get("field-joined-on"),
+        t.get("field-left-on"),
+        t.get("field-responsibility-areas"),
+    ];
+    if admin {
+        head.push(t.get("actions"));
+    }
     page.tables.push(Table {
         heading: None,
-        head: vec![
-            t.get("field-organisation"),
-            t.get("field-kind"),
-            t.get("field-joined-on"),
-            t.get("field-left-on"),
-            t.get("field-responsibility-areas"),
-        ],
+        head,
         rows: ms
             .into_iter()
             .map(|m| {
-                vec![
+                let mut row = vec![
                     Cell::text(m.organisation_name),
                     Cell::text(t.get(&m.organisation_kind.message_id())),
                     Cell::text(m.joined_on.to_string()),
@@ -1056,11 +1065,191 @@ pub async fn partners(State(s): State<AppState>, c: Caller) -> Response {
                             .unwrap_or_else(|| t.get("ongoing")),
                     ),
                     Cell::text(m.responsibility_areas.join("; ")),
-                ]
+                ];
+                if admin {
+                    row.push(if m.left_on.is_none() {
+                        Cell::link(
+                            t.get("membership-end"),
+                            format!("/admin/memberships/{}/end", m.id),
+                        )
+                    } else {
+                        Cell::text("")
+                    });
+                }
+                row
             })
             .collect(),
     });
     render(page)
+}
+
+fn membership_fields(t: Tr, orgs: Vec<(String, String)>) -> Vec<FieldView> {
+    vec![
+        FieldView::new(t, "organisation_id", "field-organisation", "select")
+            .required()
+            .options(orgs),
+        FieldView::new(t, "joined_on", "field-joined-on", "date").required(),
+        FieldView::new(t, "left_on", "field-left-on", "date"),
+        FieldView::new(
+            t,
+            "responsibility_areas",
+            "field-responsibility-areas",
+            "textarea",
+        )
+        .hint(t, "hint-one-per-line"),
+    ]
+}
+
+async fn all_org_choices(s: &AppState, c: &Caller) -> Result<Vec<(String, String)>, AppError> {
+    Ok(s.app
+        .organisations(&c.ctx())
+        .await?
+        .into_iter()
+        .map(|o| (o.id.to_string(), o.name))
+        .collect())
+}
+
+pub async fn membership_form(State(s): State<AppState>, c: Caller) -> Response {
+    let t = c.tr();
+    match all_org_choices(&s, &c).await {
+        Ok(orgs) => form_page(
+            &c,
+            StatusCode::OK,
+            t.get("membership-new"),
+            "partners",
+            "/admin/memberships/new",
+            membership_fields(t, orgs),
+            &FormData::default(),
+            &FieldErrors::new(),
+            t.get("save"),
+            "/partners".into(),
+            None,
+        ),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn membership_create(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
+    let t = c.tr();
+    let input = palett_app::admin::MembershipInput {
+        organisation_id: form.get("organisation_id"),
+        joined_on: form.get("joined_on"),
+        left_on: form.get("left_on"),
+        responsibility_areas: form.get("responsibility_areas"),
+    };
+    match s.app.add_membership(&c.ctx(), &input).await {
+        Ok(_) => Redirect::to("/partners").into_response(),
+        Err(AppError::Invalid(errors)) => match all_org_choices(&s, &c).await {
+            Ok(orgs) => form_page(
+                &c,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                t.get("membership-new"),
+                "partners",
+                "/admin/memberships/new",
+                membership_fields(t, orgs),
+                &form,
+                &errors,
+                t.get("save"),
+                "/partners".into(),
+                None,
+            ),
+            Err(e) => app_error(&c, e),
+        },
+        Err(e) => app_error(&c, e),
+    }
+}
+
+fn end_fields(t: Tr) -> Vec<FieldView> {
+    vec![FieldView::new(t, "left_on", "field-left-on", "date").required()]
+}
+
+pub async fn membership_end_form(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+) -> Response {
+    let t = c.tr();
+    if !c.signed.actor.can_administer() {
+        return app_error(&c, AppError::Forbidden);
+    }
+    let ms = match s.app.memberships(&c.ctx()).await {
+        Ok(m) => m,
+        Err(e) => return app_error(&c, e),
+    };
+    let Some(m) = id
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| ms.into_iter().find(|m| m.id == id && m.left_on.is_none()))
+    else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let path = format!("/admin/memberships/{}/end", m.id);
+    let form = FormData(vec![("left_on".into(), s.app.today().to_string())]);
+    let title = format!("{}: {}", t.get("membership-end"), m.organisation_name);
+    form_page(
+        &c,
+        StatusCode::OK,
+        title,
+        "partners",
+        &path,
+        end_fields(t),
+        &form,
+        &FieldErrors::new(),
+        t.get("save"),
+        "/partners".into(),
+        None,
+    )
+}
+
+pub async fn membership_end(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Response {
+    let t = c.tr();
+    let Ok(mid) = id.parse::<i64>() else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s
+        .app
+        .end_membership(&c.ctx(), mid, &form.get("left_on"))
+        .await
+    {
+        Ok(()) => Redirect::to("/partners").into_response(),
+        Err(AppError::Invalid(errors)) => {
+            let path = format!("/admin/memberships/{mid}/end");
+            form_page(
+                &c,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                t.get("membership-end"),
+                "partners",
+                &path,
+                end_fields(t),
+                &form,
+                &errors,
+                t.get("save"),
+                "/partners".into(),
+                None,
+            )
+        }
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn user_deactivate(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(uid) = id.parse::<i64>() else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s.app.deactivate_user(&c.ctx(), uid).await {
+        Ok(()) => Redirect::to("/admin/users").into_response(),
+        Err(AppError::Invalid(_)) => app_error(&c, AppError::Forbidden),
+        Err(e) => app_error(&c, e),
+    }
 }
 
 pub async fn projects(State(s): State<AppState>, c: Caller) -> Response {
@@ -1345,6 +1534,7 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Response {
     if !ctx.actor.can_administer() {
         return app_error(&c, AppError::Forbidden);
     }
+    let me = ctx.actor.user_id;
     let (staff, orgs) = match (s.app.staff(&ctx).await, s.app.organisations(&ctx).await) {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => return app_error(&c, e),
@@ -1364,7 +1554,9 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Response {
             t.get("field-email"),
             t.get("field-organisation"),
             t.get("field-roles"),
+            t.get("field-status"),
             t.get("actions"),
+            t.get("user-access"),
         ],
         rows: staff
             .into_iter()
@@ -1380,10 +1572,23 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Response {
                             .collect::<Vec<_>>()
                             .join(", "),
                     ),
+                    Cell::text(t.get(if u.active {
+                        "user-active"
+                    } else {
+                        "user-inactive"
+                    })),
                     Cell::link(
                         t.get("change-roles"),
                         format!("/admin/users/{}/roles", u.id),
                     ),
+                    if u.active && u.id != me {
+                        Cell::button(
+                            t.get("user-deactivate"),
+                            format!("/admin/users/{}/deactivate", u.id),
+                        )
+                    } else {
+                        Cell::text("")
+                    },
                 ]
             })
             .collect(),

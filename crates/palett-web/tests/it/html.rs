@@ -377,3 +377,176 @@ async fn unknown_pages_and_ids_are_404_pages() {
         assert!(r.body.contains("Hittades inte"), "{path}");
     }
 }
+
+#[tokio::test]
+async fn partners_join_and_leave_with_their_history_kept() {
+    let t = TestApp::new().await;
+    let admin = t.browser(ADMIN).await;
+    // A new organisation, not yet a partner.
+    let r = t
+        .post_form(
+            &admin,
+            "/admin/organisations/new",
+            &[
+                ("name", "Företaget AB"),
+                ("kind", "employer"),
+                ("org_number", "556000-0002"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "bad check digit"
+    );
+    assert!(r.body.contains("Organisationsnumret är inte giltigt"));
+    let r = t
+        .post_form(
+            &admin,
+            "/admin/organisations/new",
+            &[
+                ("name", "Företaget AB"),
+                ("kind", "employer"),
+                ("org_number", "212000-0142"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let session = t
+        .app
+        .session(&admin.cookie)
+        .await
+        .expect("ok")
+        .expect("session");
+    let ctx = session.ctx("127.0.0.1");
+    let org = t
+        .app
+        .organisations(&ctx)
+        .await
+        .expect("orgs")
+        .into_iter()
+        .find(|o| o.name == "Företaget AB")
+        .expect("created");
+    let org_id = org.id.to_string();
+    let join = [
+        ("organisation_id", org_id.as_str()),
+        ("joined_on", "2020-01-01"),
+        ("responsibility_areas", "Praktikplatser\nStudiebesök"),
+    ];
+    assert_eq!(
+        t.post_form(&admin, "/admin/memberships/new", &join)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let r = t.post_form(&admin, "/admin/memberships/new", &join).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("redan part"));
+    let m = t
+        .app
+        .memberships(&ctx)
+        .await
+        .expect("memberships")
+        .into_iter()
+        .find(|m| m.organisation_id == org.id)
+        .expect("member");
+    assert_eq!(
+        m.responsibility_areas,
+        vec!["Praktikplatser", "Studiebesök"]
+    );
+    let end = format!("/admin/memberships/{}/end", m.id);
+    assert_eq!(t.page(&admin, &end).await.status, StatusCode::OK);
+    let r = t
+        .post_form(&admin, &end, &[("left_on", "2019-01-01")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "before joining");
+    assert_eq!(
+        t.post_form(&admin, &end, &[("left_on", "2021-06-30")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    // Joining again adds a period; the old one stays.
+    let again = [
+        ("organisation_id", org_id.as_str()),
+        ("joined_on", "2022-01-01"),
+    ];
+    assert_eq!(
+        t.post_form(&admin, "/admin/memberships/new", &again)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let periods: Vec<_> = t
+        .app
+        .memberships(&ctx)
+        .await
+        .expect("m")
+        .into_iter()
+        .filter(|m| m.organisation_id == org.id)
+        .map(|m| (m.joined_on.to_string(), m.left_on.map(|d| d.to_string())))
+        .collect();
+    assert_eq!(
+        periods,
+        vec![
+            ("2020-01-01".to_string(), Some("2021-06-30".to_string())),
+            ("2022-01-01".to_string(), None)
+        ]
+    );
+    let partners = t.page(&admin, "/partners").await;
+    assert!(partners.body.contains("Företaget AB") && partners.body.contains("2021-06-30"));
+    // Only administrators manage memberships.
+    let coordinator = t.browser(COORDINATOR).await;
+    assert_eq!(
+        t.post_form(&coordinator, "/admin/memberships/new", &again)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn a_deactivated_user_is_signed_out_and_cannot_sign_in() {
+    let t = TestApp::new().await;
+    let admin = t.browser(ADMIN).await;
+    let coach = t.browser(KOMMUN_CASEWORKER).await;
+    let coach_id = t
+        .app
+        .session(&coach.cookie)
+        .await
+        .expect("ok")
+        .expect("s")
+        .user
+        .id;
+    let r = t
+        .post_form(&admin, &format!("/admin/users/{coach_id}/deactivate"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        t.page(&coach, "/").await.status,
+        StatusCode::SEE_OTHER,
+        "signed out"
+    );
+    assert!(t
+        .app
+        .sign_in(KOMMUN_CASEWORKER, PASSWORD, "127.0.0.1")
+        .await
+        .is_err());
+    let users = t.page(&admin, "/admin/users").await;
+    assert!(users.body.contains("Inaktiverad"));
+    // Not herself.
+    let admin_id = t
+        .app
+        .session(&admin.cookie)
+        .await
+        .expect("ok")
+        .expect("s")
+        .user
+        .id;
+    assert_eq!(
+        t.post_form(&admin, &format!("/admin/users/{admin_id}/deactivate"), &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}

@@ -144,6 +144,9 @@ async fn every_page_renders_in_every_locale() {
         (&admin, "/admin/users".into()),
         (&admin, "/admin/users/new".into()),
         (&admin, "/admin/organisations/new".into()),
+        (&admin, "/admin/memberships/new".into()),
+        (&admin, "/admin/memberships/1/end".into()),
+        (&admin, "/partners".into()),
     ];
     let untranslated = |body: &str| -> Option<String> {
         body.split('[').skip(1).find_map(|s| {
