@@ -12,6 +12,7 @@
 //! `postgres::*` stories fail; they never skip.
 
 mod access;
+mod admin;
 mod audit;
 mod concurrency;
 mod demo;
@@ -55,4 +56,5 @@ stories! {
     sign_in::sessions_end_when_idle_or_old,
     sign_in::bearer_tokens_work_until_revoked,
     concurrency::concurrent_registrations_all_succeed,
+    admin::administrators_manage_partners_and_users,
 }
