@@ -534,41 +534,164 @@ fn participant_fields(t: Tr, ch: &Choices, with_intake: bool) -> Vec<FieldView> 
     f
 }
 
-#[allow(clippy::too_many_arguments)]
-fn form_page(
-    c: &Caller,
-    status: StatusCode,
+fn intake_spec(t: Tr, ch: &Choices) -> FormSpec {
+    FormSpec {
+        title: t.get("intake-title"),
+        section: "intake",
+        path: "/participants/new".into(),
+        fields: participant_fields(t, ch, true),
+        submit: t.get("intake-submit"),
+        cancel: "/participants".into(),
+        intro: Some(t.get("intake-intro")),
+    }
+}
+
+fn edit_spec(t: Tr, ch: &Choices, id: i64) -> FormSpec {
+    FormSpec {
+        title: t.get("edit-title"),
+        section: "participants",
+        path: format!("/participants/{id}/edit"),
+        fields: participant_fields(t, ch, false),
+        submit: t.get("save"),
+        cancel: format!("/participants/{id}"),
+        intro: None,
+    }
+}
+
+fn transition_spec(t: Tr, id: i64, kind: TransitionKind, title: String) -> FormSpec {
+    FormSpec {
+        title,
+        section: "participants",
+        path: format!("/participants/{id}/status/{}", kind.as_str()),
+        fields: transition_fields(t, kind),
+        submit: t.get("save"),
+        cancel: format!("/participants/{id}"),
+        intro: None,
+    }
+}
+
+/// A form of the administration pages.
+fn admin_spec(
+    t: Tr,
     title: String,
     section: &'static str,
-    path: &str,
-    mut fields: Vec<FieldView>,
-    form: &FormData,
-    errors: &FieldErrors,
+    path: String,
+    fields: Vec<FieldView>,
+    cancel: &str,
+) -> FormSpec {
+    FormSpec {
+        title,
+        section,
+        path,
+        fields,
+        submit: t.get("save"),
+        cancel: cancel.into(),
+        intro: None,
+    }
+}
+
+fn membership_spec(t: Tr, orgs: Vec<(String, String)>) -> FormSpec {
+    let fields = membership_fields(t, orgs);
+    admin_spec(
+        t,
+        t.get("membership-new"),
+        "partners",
+        "/admin/memberships/new".into(),
+        fields,
+        "/partners",
+    )
+}
+
+fn end_spec(t: Tr, membership_id: i64, title: String) -> FormSpec {
+    let path = format!("/admin/memberships/{membership_id}/end");
+    admin_spec(t, title, "partners", path, end_fields(t), "/partners")
+}
+
+fn project_spec(t: Tr) -> FormSpec {
+    admin_spec(
+        t,
+        t.get("project-new"),
+        "projects",
+        "/projects/new".into(),
+        project_fields(t),
+        "/projects",
+    )
+}
+
+fn user_spec(t: Tr, orgs: Vec<(String, String)>) -> FormSpec {
+    let fields = user_fields(t, orgs);
+    admin_spec(
+        t,
+        t.get("user-new"),
+        "admin",
+        "/admin/users/new".into(),
+        fields,
+        "/admin/users",
+    )
+}
+
+fn roles_spec(t: Tr, user_id: i64, title: String) -> FormSpec {
+    let roles = options(t, Role::ALL, Role::as_str, Role::message_id);
+    let fields = vec![FieldView::new(t, "roles", "field-roles", "multi").options(roles)];
+    let path = format!("/admin/users/{user_id}/roles");
+    admin_spec(t, title, "admin", path, fields, "/admin/users")
+}
+
+fn org_spec(t: Tr) -> FormSpec {
+    let path = "/admin/organisations/new".into();
+    admin_spec(
+        t,
+        t.get("organisation-new"),
+        "admin",
+        path,
+        org_fields(t),
+        "/admin/users",
+    )
+}
+
+/// A simple form page: what it shows, where it posts, where Cancel goes.
+struct FormSpec {
+    title: String,
+    section: &'static str,
+    path: String,
+    fields: Vec<FieldView>,
     submit: String,
     cancel: String,
     intro: Option<String>,
-) -> Response {
-    let t = c.tr();
-    fill(t, &mut fields, form, errors);
-    let summary = summary(t, &fields, errors);
-    let hidden = form
-        .0
-        .iter()
-        .filter(|(k, _)| k == "version")
-        .cloned()
-        .collect();
-    let page = FormPage {
-        t,
-        layout: Layout::for_caller(c, title, section, path),
-        intro,
-        errors: summary,
-        action: path.to_string(),
-        hidden,
-        fields,
-        submit,
-        cancel,
-    };
-    (status, render(page)).into_response()
+}
+
+impl FormSpec {
+    /// Render with the submitted (or default) values and their errors.
+    fn show(
+        self,
+        c: &Caller,
+        status: StatusCode,
+        form: &FormData,
+        errors: &FieldErrors,
+    ) -> Response {
+        let t = c.tr();
+        let mut fields = self.fields;
+        fill(t, &mut fields, form, errors);
+        let summary = summary(t, &fields, errors);
+        let hidden = form
+            .0
+            .iter()
+            .filter(|(k, _)| k == "version")
+            .cloned()
+            .collect();
+        let page = FormPage {
+            t,
+            layout: Layout::for_caller(c, self.title, self.section, &self.path),
+            intro: self.intro,
+            errors: summary,
+            action: self.path,
+            hidden,
+            fields,
+            submit: self.submit,
+            cancel: self.cancel,
+        };
+        (status, render(page)).into_response()
+    }
 }
 
 pub async fn intake_form(State(s): State<AppState>, c: Caller) -> Response {
@@ -589,19 +712,7 @@ pub async fn intake_form(State(s): State<AppState>, c: Caller) -> Response {
         ("referred_on".into(), today.clone()),
         ("intake_date".into(), today),
     ]);
-    form_page(
-        &c,
-        StatusCode::OK,
-        t.get("intake-title"),
-        "intake",
-        "/participants/new",
-        participant_fields(t, &ch, true),
-        &form,
-        &FieldErrors::new(),
-        t.get("intake-submit"),
-        "/participants".into(),
-        Some(t.get("intake-intro")),
-    )
+    intake_spec(t, &ch).show(&c, StatusCode::OK, &form, &FieldErrors::new())
 }
 
 pub async fn intake(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
@@ -617,19 +728,7 @@ pub async fn intake(State(s): State<AppState>, c: Caller, form: FormData) -> Res
                 Ok(ch) => ch,
                 Err(e) => return app_error(&c, e),
             };
-            form_page(
-                &c,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                t.get("intake-title"),
-                "intake",
-                "/participants/new",
-                participant_fields(t, &ch, true),
-                &form,
-                &errors,
-                t.get("intake-submit"),
-                "/participants".into(),
-                Some(t.get("intake-intro")),
-            )
+            intake_spec(t, &ch).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
         }
         Err(e) => app_error(&c, e),
     }
@@ -821,20 +920,7 @@ pub async fn edit_form(State(s): State<AppState>, c: Caller, Path(id): Path<Stri
             .into_iter()
             .map(|v| ("project_ids".to_string(), v)),
     );
-    let path = format!("/participants/{id}/edit");
-    form_page(
-        &c,
-        StatusCode::OK,
-        t.get("edit-title"),
-        "participants",
-        &path,
-        participant_fields(t, &ch, false),
-        &FormData(pairs),
-        &FieldErrors::new(),
-        t.get("save"),
-        format!("/participants/{id}"),
-        None,
-    )
+    edit_spec(t, &ch, id).show(&c, StatusCode::OK, &FormData(pairs), &FieldErrors::new())
 }
 
 pub async fn edit(
@@ -862,20 +948,7 @@ pub async fn edit(
         Ok(ch) => ch,
         Err(e) => return app_error(&c, e),
     };
-    let path = format!("/participants/{id}/edit");
-    form_page(
-        &c,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        t.get("edit-title"),
-        "participants",
-        &path,
-        participant_fields(t, &ch, false),
-        &form,
-        &errors,
-        t.get("save"),
-        format!("/participants/{id}"),
-        None,
-    )
+    edit_spec(t, &ch, id).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
 }
 
 fn transition_fields(t: Tr, kind: TransitionKind) -> Vec<FieldView> {
@@ -960,25 +1033,12 @@ pub async fn transition_form(
         "date"
     };
     let form = FormData(vec![(date_field.into(), s.app.today().to_string())]);
-    let path = format!("/participants/{id}/status/{}", kind.as_str());
     let title = format!(
         "{}: {}",
         t.get(&format!("action-{}", kind.as_str())),
         v.participant.full_name()
     );
-    form_page(
-        &c,
-        StatusCode::OK,
-        title,
-        "participants",
-        &path,
-        transition_fields(t, kind),
-        &form,
-        &FieldErrors::new(),
-        t.get("save"),
-        format!("/participants/{id}"),
-        None,
-    )
+    transition_spec(t, id, kind, title).show(&c, StatusCode::OK, &form, &FieldErrors::new())
 }
 
 pub async fn transition(
@@ -1001,20 +1061,12 @@ pub async fn transition(
     match result {
         Ok(()) => Redirect::to(&format!("/participants/{id}")).into_response(),
         Err(AppError::Invalid(errors)) => {
-            let path = format!("/participants/{id}/status/{}", kind.as_str());
             let title = t.get(&format!("action-{}", kind.as_str()));
-            form_page(
+            transition_spec(t, id, kind, title).show(
                 &c,
                 StatusCode::UNPROCESSABLE_ENTITY,
-                title,
-                "participants",
-                &path,
-                transition_fields(t, kind),
                 &form,
                 &errors,
-                t.get("save"),
-                format!("/participants/{id}"),
-                None,
             )
         }
         Err(e) => app_error(&c, e),
@@ -1112,18 +1164,11 @@ async fn all_org_choices(s: &AppState, c: &Caller) -> Result<Vec<(String, String
 pub async fn membership_form(State(s): State<AppState>, c: Caller) -> Response {
     let t = c.tr();
     match all_org_choices(&s, &c).await {
-        Ok(orgs) => form_page(
+        Ok(orgs) => membership_spec(t, orgs).show(
             &c,
             StatusCode::OK,
-            t.get("membership-new"),
-            "partners",
-            "/admin/memberships/new",
-            membership_fields(t, orgs),
             &FormData::default(),
             &FieldErrors::new(),
-            t.get("save"),
-            "/partners".into(),
-            None,
         ),
         Err(e) => app_error(&c, e),
     }
@@ -1140,19 +1185,9 @@ pub async fn membership_create(State(s): State<AppState>, c: Caller, form: FormD
     match s.app.add_membership(&c.ctx(), &input).await {
         Ok(_) => Redirect::to("/partners").into_response(),
         Err(AppError::Invalid(errors)) => match all_org_choices(&s, &c).await {
-            Ok(orgs) => form_page(
-                &c,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                t.get("membership-new"),
-                "partners",
-                "/admin/memberships/new",
-                membership_fields(t, orgs),
-                &form,
-                &errors,
-                t.get("save"),
-                "/partners".into(),
-                None,
-            ),
+            Ok(orgs) => {
+                membership_spec(t, orgs).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+            }
             Err(e) => app_error(&c, e),
         },
         Err(e) => app_error(&c, e),
@@ -1183,22 +1218,9 @@ pub async fn membership_end_form(
     else {
         return app_error(&c, AppError::NotFound);
     };
-    let path = format!("/admin/memberships/{}/end", m.id);
     let form = FormData(vec![("left_on".into(), s.app.today().to_string())]);
     let title = format!("{}: {}", t.get("membership-end"), m.organisation_name);
-    form_page(
-        &c,
-        StatusCode::OK,
-        title,
-        "partners",
-        &path,
-        end_fields(t),
-        &form,
-        &FieldErrors::new(),
-        t.get("save"),
-        "/partners".into(),
-        None,
-    )
+    end_spec(t, m.id, title).show(&c, StatusCode::OK, &form, &FieldErrors::new())
 }
 
 pub async fn membership_end(
@@ -1217,22 +1239,12 @@ pub async fn membership_end(
         .await
     {
         Ok(()) => Redirect::to("/partners").into_response(),
-        Err(AppError::Invalid(errors)) => {
-            let path = format!("/admin/memberships/{mid}/end");
-            form_page(
-                &c,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                t.get("membership-end"),
-                "partners",
-                &path,
-                end_fields(t),
-                &form,
-                &errors,
-                t.get("save"),
-                "/partners".into(),
-                None,
-            )
-        }
+        Err(AppError::Invalid(errors)) => end_spec(t, mid, t.get("membership-end")).show(
+            &c,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form,
+            &errors,
+        ),
         Err(e) => app_error(&c, e),
     }
 }
@@ -1336,18 +1348,11 @@ fn project_fields(t: Tr) -> Vec<FieldView> {
 
 pub async fn project_form(c: Caller) -> Response {
     let t = c.tr();
-    form_page(
+    project_spec(t).show(
         &c,
         StatusCode::OK,
-        t.get("project-new"),
-        "projects",
-        "/projects/new",
-        project_fields(t),
         &FormData::default(),
         &FieldErrors::new(),
-        t.get("save"),
-        "/projects".into(),
-        None,
     )
 }
 
@@ -1355,19 +1360,9 @@ pub async fn project_create(State(s): State<AppState>, c: Caller, form: FormData
     let t = c.tr();
     match s.app.create_project(&c.ctx(), &form.project()).await {
         Ok(_) => Redirect::to("/projects").into_response(),
-        Err(AppError::Invalid(errors)) => form_page(
-            &c,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            t.get("project-new"),
-            "projects",
-            "/projects/new",
-            project_fields(t),
-            &form,
-            &errors,
-            t.get("save"),
-            "/projects".into(),
-            None,
-        ),
+        Err(AppError::Invalid(errors)) => {
+            project_spec(t).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+        }
         Err(e) => app_error(&c, e),
     }
 }
@@ -1624,18 +1619,11 @@ pub async fn user_form(State(s): State<AppState>, c: Caller) -> Response {
         return app_error(&c, AppError::Forbidden);
     }
     match org_choices(&s, &c).await {
-        Ok(orgs) => form_page(
+        Ok(orgs) => user_spec(t, orgs).show(
             &c,
             StatusCode::OK,
-            t.get("user-new"),
-            "admin",
-            "/admin/users/new",
-            user_fields(t, orgs),
             &FormData::default(),
             &FieldErrors::new(),
-            t.get("save"),
-            "/admin/users".into(),
-            None,
         ),
         Err(e) => app_error(&c, e),
     }
@@ -1646,19 +1634,9 @@ pub async fn user_create(State(s): State<AppState>, c: Caller, form: FormData) -
     match s.app.create_user(&c.ctx(), &form.user()).await {
         Ok(_) => Redirect::to("/admin/users").into_response(),
         Err(AppError::Invalid(errors)) => match org_choices(&s, &c).await {
-            Ok(orgs) => form_page(
-                &c,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                t.get("user-new"),
-                "admin",
-                "/admin/users/new",
-                user_fields(t, orgs),
-                &form,
-                &errors,
-                t.get("save"),
-                "/admin/users".into(),
-                None,
-            ),
+            Ok(orgs) => {
+                user_spec(t, orgs).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+            }
             Err(e) => app_error(&c, e),
         },
         Err(e) => app_error(&c, e),
@@ -1685,28 +1663,12 @@ pub async fn roles_form(State(s): State<AppState>, c: Caller, Path(id): Path<Str
             .map(|r| ("roles".to_string(), r.as_str().to_string()))
             .collect(),
     );
-    let fields = vec![
-        FieldView::new(t, "roles", "field-roles", "multi").options(options(
-            t,
-            Role::ALL,
-            Role::as_str,
-            Role::message_id,
-        )),
-    ];
-    let path = format!("/admin/users/{}/roles", u.id);
-    form_page(
-        &c,
-        StatusCode::OK,
+    roles_spec(
+        t,
+        u.id,
         format!("{}: {}", t.get("change-roles"), u.display_name),
-        "admin",
-        &path,
-        fields,
-        &form,
-        &FieldErrors::new(),
-        t.get("save"),
-        "/admin/users".into(),
-        None,
     )
+    .show(&c, StatusCode::OK, &form, &FieldErrors::new())
 }
 
 pub async fn roles_update(
@@ -1721,30 +1683,12 @@ pub async fn roles_update(
     };
     match s.app.set_roles(&c.ctx(), uid, &form.all("roles")).await {
         Ok(()) => Redirect::to("/admin/users").into_response(),
-        Err(AppError::Invalid(errors)) => {
-            let fields = vec![
-                FieldView::new(t, "roles", "field-roles", "multi").options(options(
-                    t,
-                    Role::ALL,
-                    Role::as_str,
-                    Role::message_id,
-                )),
-            ];
-            let path = format!("/admin/users/{uid}/roles");
-            form_page(
-                &c,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                t.get("change-roles"),
-                "admin",
-                &path,
-                fields,
-                &form,
-                &errors,
-                t.get("save"),
-                "/admin/users".into(),
-                None,
-            )
-        }
+        Err(AppError::Invalid(errors)) => roles_spec(t, uid, t.get("change-roles")).show(
+            &c,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form,
+            &errors,
+        ),
         Err(e) => app_error(&c, e),
     }
 }
@@ -1754,18 +1698,11 @@ pub async fn org_form(c: Caller) -> Response {
     if !c.signed.actor.can_administer() {
         return app_error(&c, AppError::Forbidden);
     }
-    form_page(
+    org_spec(t).show(
         &c,
         StatusCode::OK,
-        t.get("organisation-new"),
-        "admin",
-        "/admin/organisations/new",
-        org_fields(t),
         &FormData::default(),
         &FieldErrors::new(),
-        t.get("save"),
-        "/admin/users".into(),
-        None,
     )
 }
 
@@ -1777,19 +1714,9 @@ pub async fn org_create(State(s): State<AppState>, c: Caller, form: FormData) ->
         .await
     {
         Ok(_) => Redirect::to("/admin/users").into_response(),
-        Err(AppError::Invalid(errors)) => form_page(
-            &c,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            t.get("organisation-new"),
-            "admin",
-            "/admin/organisations/new",
-            org_fields(t),
-            &form,
-            &errors,
-            t.get("save"),
-            "/admin/users".into(),
-            None,
-        ),
+        Err(AppError::Invalid(errors)) => {
+            org_spec(t).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+        }
         Err(e) => app_error(&c, e),
     }
 }
