@@ -301,6 +301,18 @@ impl App {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
         }
+        self.insert_user(ctx.actor.partnership_id, input, Some(ctx))
+            .await
+    }
+
+    /// Validate, hash, store the user and her roles, and audit when there is
+    /// a caller (the CLI's operator has none).
+    async fn insert_user(
+        &self,
+        partnership_id: i64,
+        input: &UserInput,
+        audit: Option<&Ctx>,
+    ) -> Result<i64> {
         let mut e = FieldErrors::new();
         let email = e.take("email", Email::parse(&input.email));
         let name = e.take("display_name", required_text(&input.display_name, 200));
@@ -322,7 +334,7 @@ impl App {
         let now = self.now();
         let hash = hash_password_async(password).await?;
         let mut tx = self.db.write().await?;
-        if !org::is_member(&mut tx, ctx.actor.partnership_id, org_id).await? {
+        if !org::is_member(&mut tx, partnership_id, org_id).await? {
             return Err(FieldErrors::single("organisation_id", "error-choice").into());
         }
         let id = auth::insert_user(&mut tx, org_id, email.as_str(), &name, &hash, now)
@@ -334,26 +346,25 @@ impl App {
                 other => other.into(),
             })?;
         for role in roles {
-            auth::grant(
+            let grant = RoleGrant {
+                user_id: id,
+                partnership_id,
+                role,
+            };
+            auth::grant(&mut tx, &grant).await?;
+        }
+        if let Some(ctx) = audit {
+            record(
                 &mut tx,
-                &RoleGrant {
-                    user_id: id,
-                    partnership_id: ctx.actor.partnership_id,
-                    role,
-                },
+                ctx,
+                now,
+                Action::UserCreate,
+                "user",
+                Some(id),
+                None,
             )
             .await?;
         }
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::UserCreate,
-            "user",
-            Some(id),
-            None,
-        )
-        .await?;
         tx.commit().await?;
         Ok(id)
     }
@@ -403,9 +414,8 @@ impl App {
         Ok(())
     }
 
-    /// Create a user from the command line (the operator on the server): a
-    /// new organisation-less bootstrap is not allowed, so the organisation
-    /// and partnership must exist.
+    /// Create a user from the command line (the operator on the server).
+    /// The organisation must be a member of the partnership.
     pub async fn create_user_cli(
         &self,
         email: &str,
@@ -415,39 +425,13 @@ impl App {
         partnership_id: i64,
         roles: &[Role],
     ) -> Result<i64> {
-        let mut e = FieldErrors::new();
-        let email = e.take("email", Email::parse(email));
-        let name = e.take("display_name", required_text(display_name, 200));
-        let password = e.take("password", parse_new_password(password));
-        let (Some(email), Some(name), Some(password)) = (email, name, password) else {
-            return Err(e.into());
+        let input = UserInput {
+            email: email.into(),
+            display_name: display_name.into(),
+            password: password.into(),
+            organisation_id: organisation_id.to_string(),
+            roles: roles.iter().map(|r| r.as_str().to_string()).collect(),
         };
-        let hash = hash_password_async(password).await?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
-        if !org::is_member(&mut tx, partnership_id, organisation_id).await? {
-            return Err(FieldErrors::single("organisation_id", "error-choice").into());
-        }
-        let id = auth::insert_user(&mut tx, organisation_id, email.as_str(), &name, &hash, now)
-            .await
-            .map_err(|e| match e {
-                StoreError::Conflict(_) => {
-                    AppError::Invalid(FieldErrors::single("email", "error-email-taken"))
-                }
-                other => other.into(),
-            })?;
-        for role in roles {
-            auth::grant(
-                &mut tx,
-                &RoleGrant {
-                    user_id: id,
-                    partnership_id,
-                    role: *role,
-                },
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(id)
+        self.insert_user(partnership_id, &input, None).await
     }
 }

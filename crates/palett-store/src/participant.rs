@@ -60,6 +60,32 @@ fn search_name(given: &str, family: &str) -> String {
     format!("{given} {family}").to_lowercase()
 }
 
+/// Bind the eighteen profile columns, in the order both statements below
+/// list them (given_name … responsible_organisation_id).
+fn bind_profile<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    p: &'q ParticipantProfile,
+) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    q.bind(&p.given_name)
+        .bind(&p.family_name)
+        .bind(search_name(&p.given_name, &p.family_name))
+        .bind(p.identity_kind.as_str())
+        .bind(p.identity_number.as_deref())
+        .bind(p.birth_date.to_string())
+        .bind(p.gender.as_str())
+        .bind(p.country_of_birth.as_deref())
+        .bind(p.arrival_year.map(i64::from))
+        .bind(p.languages.join("\n"))
+        .bind(i64::from(p.interpreter_needed))
+        .bind(p.phone.as_deref())
+        .bind(p.email.as_deref())
+        .bind(p.address.as_deref())
+        .bind(p.education_level.as_str())
+        .bind(p.swedish_level.as_str())
+        .bind(p.referral_source.as_str())
+        .bind(p.responsible_organisation_id)
+}
+
 /// Insert a new participant with her lifecycle state; returns her id.
 pub async fn insert(
     c: &mut AnyConnection,
@@ -68,7 +94,7 @@ pub async fn insert(
     state: &LifecycleState,
     now: i64,
 ) -> Result<i64> {
-    let id: i64 = sqlx::query_scalar(
+    let q = sqlx::query(
         "INSERT INTO participants (partnership_id, given_name, family_name, search_name, identity_kind, \
          identity_number, birth_date, gender, country_of_birth, arrival_year, languages, interpreter_needed, \
          phone, email, address, education_level, swedish_level, referral_source, responsible_organisation_id, \
@@ -76,34 +102,18 @@ pub async fn insert(
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
          $20, $21, $22, $23, $24, $25, 1, $26, $26) RETURNING id",
     )
-    .bind(partnership_id)
-    .bind(&p.given_name)
-    .bind(&p.family_name)
-    .bind(search_name(&p.given_name, &p.family_name))
-    .bind(p.identity_kind.as_str())
-    .bind(p.identity_number.as_deref())
-    .bind(p.birth_date.to_string())
-    .bind(p.gender.as_str())
-    .bind(p.country_of_birth.as_deref())
-    .bind(p.arrival_year.map(i64::from))
-    .bind(p.languages.join("\n"))
-    .bind(i64::from(p.interpreter_needed))
-    .bind(p.phone.as_deref())
-    .bind(p.email.as_deref())
-    .bind(p.address.as_deref())
-    .bind(p.education_level.as_str())
-    .bind(p.swedish_level.as_str())
-    .bind(p.referral_source.as_str())
-    .bind(p.responsible_organisation_id)
-    .bind(state.status.as_str())
-    .bind(state.referred_on.to_string())
-    .bind(state.intake_date.map(|d| d.to_string()))
-    .bind(state.exit_date.map(|d| d.to_string()))
-    .bind(state.exit_outcome.map(|o| o.as_str()))
-    .bind(state.last_change_on.to_string())
-    .bind(now)
-    .fetch_one(&mut *c)
-    .await?;
+    .bind(partnership_id);
+    let row = bind_profile(q, p)
+        .bind(state.status.as_str())
+        .bind(state.referred_on.to_string())
+        .bind(state.intake_date.map(|d| d.to_string()))
+        .bind(state.exit_date.map(|d| d.to_string()))
+        .bind(state.exit_outcome.map(|o| o.as_str()))
+        .bind(state.last_change_on.to_string())
+        .bind(now)
+        .fetch_one(&mut *c)
+        .await?;
+    let id = i64_(&row, "id")?;
     set_links(c, id, &p.caseworker_ids, &p.project_ids).await?;
     Ok(id)
 }
@@ -116,38 +126,21 @@ pub async fn update_profile(
     p: &ParticipantProfile,
     now: i64,
 ) -> Result<()> {
-    let n = sqlx::query(
+    let q = sqlx::query(
         "UPDATE participants SET given_name = $1, family_name = $2, search_name = $3, identity_kind = $4, \
          identity_number = $5, birth_date = $6, gender = $7, country_of_birth = $8, arrival_year = $9, \
          languages = $10, interpreter_needed = $11, phone = $12, email = $13, address = $14, \
          education_level = $15, swedish_level = $16, referral_source = $17, responsible_organisation_id = $18, \
          referred_on = $19, version = version + 1, updated_at = $20 WHERE id = $21 AND version = $22",
-    )
-    .bind(&p.given_name)
-    .bind(&p.family_name)
-    .bind(search_name(&p.given_name, &p.family_name))
-    .bind(p.identity_kind.as_str())
-    .bind(p.identity_number.as_deref())
-    .bind(p.birth_date.to_string())
-    .bind(p.gender.as_str())
-    .bind(p.country_of_birth.as_deref())
-    .bind(p.arrival_year.map(i64::from))
-    .bind(p.languages.join("\n"))
-    .bind(i64::from(p.interpreter_needed))
-    .bind(p.phone.as_deref())
-    .bind(p.email.as_deref())
-    .bind(p.address.as_deref())
-    .bind(p.education_level.as_str())
-    .bind(p.swedish_level.as_str())
-    .bind(p.referral_source.as_str())
-    .bind(p.responsible_organisation_id)
-    .bind(p.referred_on.to_string())
-    .bind(now)
-    .bind(id)
-    .bind(version)
-    .execute(&mut *c)
-    .await?
-    .rows_affected();
+    );
+    let n = bind_profile(q, p)
+        .bind(p.referred_on.to_string())
+        .bind(now)
+        .bind(id)
+        .bind(version)
+        .execute(&mut *c)
+        .await?
+        .rows_affected();
     if n != 1 {
         return Err(StoreError::Stale);
     }
