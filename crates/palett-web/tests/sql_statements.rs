@@ -1,0 +1,89 @@
+//! How many SQL statements a request costs, counted from sqlx's own query
+//! log (target `sqlx::query`). Lists must not grow with the number of rows
+//! shown (no N+1). This binary holds a single test because it installs a
+//! process-wide tracing subscriber.
+
+#[path = "it/support.rs"]
+#[allow(dead_code)]
+mod support;
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use support::*;
+use tracing_subscriber::layer::{Context, SubscriberExt};
+use tracing_subscriber::Layer;
+
+struct CountStatements(Arc<AtomicUsize>);
+
+/// The text of a logged statement.
+#[derive(Default)]
+struct Statement(String);
+
+impl tracing::field::Visit for Statement {
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "summary" || field.name() == "db.statement" {
+            self.0.push_str(&format!("{value:?} "));
+        }
+    }
+}
+
+impl<S: tracing::Subscriber> Layer<S> for CountStatements {
+    fn on_event(&self, event: &tracing::Event<'_>, _: Context<'_, S>) {
+        if event.metadata().target() != "sqlx::query" {
+            return;
+        }
+        let mut statement = Statement::default();
+        event.record(&mut statement);
+        // A new pooled connection runs its set-up pragmas: not the request's.
+        if !statement.0.to_ascii_uppercase().contains("PRAGMA") {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+#[tokio::test]
+async fn requests_cost_a_fixed_number_of_statements() {
+    let counter = Arc::new(AtomicUsize::new(0));
+    let subscriber = tracing_subscriber::registry().with(CountStatements(counter.clone()));
+    tracing::subscriber::set_global_default(subscriber).expect("the only subscriber");
+    let t = TestApp::new().await;
+    let b = t.browser(COORDINATOR).await;
+    let measure = |path: &'static str| {
+        let (t, b, counter) = (&t, &b, counter.clone());
+        async move {
+            let before = counter.load(Ordering::SeqCst);
+            let r = t.page(b, path).await;
+            assert_eq!(r.status, axum::http::StatusCode::OK, "{path}");
+            (counter.load(Ordering::SeqCst) - before, r.body)
+        }
+    };
+
+    // Warm the pool first: opening a connection runs its own statements.
+    for _ in 0..3 {
+        measure("/participants").await;
+    }
+    let (full, body) = measure("/participants").await;
+    assert_eq!(
+        body.matches("href=\"/participants/").count() - 1,
+        25,
+        "a full page of 25 rows"
+    );
+    let (short, body) = measure("/participants?status=referred").await;
+    assert_eq!(
+        body.matches("href=\"/participants/").count() - 1,
+        6,
+        "the six referrals"
+    );
+    assert!(full > 0, "the counter sees sqlx's statements");
+    assert_eq!(full, short, "a list's cost does not grow with its rows");
+
+    let (start, _) = measure("/").await;
+    let (participant, _) = measure("/participants/1").await;
+    let (audit, _) = measure("/audit").await;
+    println!("statements per request: list {full}, start {start}, participant {participant}, audit {audit}");
+    // Generous bounds that still catch a loop of queries.
+    assert!(
+        full <= 20 && start <= 12 && participant <= 16 && audit <= 12,
+        "list {full}, start {start}, participant {participant}, audit {audit}"
+    );
+}
