@@ -150,3 +150,23 @@ test('the intake form shows an error summary and field errors and keeps the inpu
   assert.equal(await searchParticipants(page, familyName), '0 deltagare', 'no participant registered');
   await page.context().close();
 });
+
+test('typing in the search box filters the list in place, with no name in the URL', async () => {
+  const page = await newPage(browser);
+  await signIn(page, CASEWORKER);
+  const family = uniqueFamilyName('Live');
+  await registerParticipant(page, { family_name: family });
+  await visit(page, '/participants');
+  const before = await textOf(page.locator('#result-count'));
+  await page.locator('#q').fill(family);
+  // htmx posts the form after a short pause and swaps in the results.
+  await page.waitForFunction(
+    (previous) => document.querySelector('#result-count')?.textContent.trim() !== previous,
+    before,
+    { timeout: 10_000 },
+  );
+  assert.equal(await textOf(page.locator('#result-count')), '1 deltagare');
+  assert.equal(await page.locator('#results table a').count(), 1);
+  assert.ok(!page.url().includes(family), 'the name stays out of the URL');
+  assert.equal(new URL(page.url()).pathname, '/participants');
+});
