@@ -458,43 +458,32 @@ async fn seed_participant(
         }),
         None if rng.below(4) == 0 => steps.push(Transition::Pause {
             on: start.checked_add(30.days()).unwrap_or(start),
+            kind: palett_domain::palette::PauseKind::ParentalLeave,
             reason: "Föräldraledighet".into(),
         }),
         None => {}
     }
     let mut state = LifecycleState::referred(referred);
-    let mut events = vec![(
-        TransitionKind::Referral,
-        None,
-        Status::Referred,
-        referred,
-        None,
-        None,
-    )];
-    for t in &steps {
-        let next = state.apply(t, today)?;
-        events.push((
-            t.kind(),
-            Some(state.status),
-            next.status,
-            t.on(),
-            t.reason().map(str::to_string),
-            next.exit_outcome,
-        ));
+    // (transition, status before, state after); the referral has none.
+    let mut events = vec![(None, None, state.clone())];
+    for t in steps {
+        let next = state.apply(&t, today)?;
+        events.push((Some(t), Some(state.status), next.clone()));
         state = next;
     }
     let id = participant::insert(c, pid, &p, &state, now).await?;
-    for (kind, from, to, on, reason, outcome) in events {
+    for (t, from, after) in &events {
         participant::insert_event(
             c,
             &NewEvent {
                 participant_id: id,
-                kind,
-                from_status: from,
-                to_status: to,
-                on_date: on,
-                reason: reason.as_deref(),
-                exit_outcome: outcome,
+                kind: t.as_ref().map_or(TransitionKind::Referral, |t| t.kind()),
+                from_status: *from,
+                to_status: after.status,
+                on_date: t.as_ref().map_or(referred, |t| t.on()),
+                reason: t.as_ref().and_then(|t| t.reason()),
+                exit_outcome: after.exit_outcome,
+                pause_kind: t.as_ref().and_then(|t| t.pause_kind()),
                 actor_user_id: Some(actor),
             },
             now,
@@ -528,6 +517,7 @@ async fn seed_referral(
             on_date: referred,
             reason: None,
             exit_outcome: None,
+            pause_kind: None,
             actor_user_id: Some(actor),
         },
         now,

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod demo;
+pub mod palette;
 pub mod participants;
 pub mod projects;
 mod secret;

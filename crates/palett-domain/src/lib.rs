@@ -9,7 +9,9 @@
 pub mod error;
 pub mod lifecycle;
 pub mod model;
+pub mod palette;
 pub mod personnummer;
+pub mod plan;
 pub mod policy;
 pub mod summary;
 pub mod values;

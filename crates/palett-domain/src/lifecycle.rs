@@ -87,12 +87,28 @@ pub struct LifecycleState {
 /// A requested change of status, with its effective date.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Transition {
-    Intake { on: Date },
-    Start { on: Date },
-    Pause { on: Date, reason: String },
-    Resume { on: Date },
-    Exit { on: Date, outcome: ExitOutcome },
-    Reopen { on: Date, reason: String },
+    Intake {
+        on: Date,
+    },
+    Start {
+        on: Date,
+    },
+    Pause {
+        on: Date,
+        kind: crate::palette::PauseKind,
+        reason: String,
+    },
+    Resume {
+        on: Date,
+    },
+    Exit {
+        on: Date,
+        outcome: ExitOutcome,
+    },
+    Reopen {
+        on: Date,
+        reason: String,
+    },
 }
 
 impl Transition {
@@ -115,6 +131,14 @@ impl Transition {
             | Transition::Resume { on }
             | Transition::Exit { on, .. }
             | Transition::Reopen { on, .. } => *on,
+        }
+    }
+
+    /// Why a pause is taken (parental leave, sickness, other).
+    pub fn pause_kind(&self) -> Option<crate::palette::PauseKind> {
+        match self {
+            Transition::Pause { kind, .. } => Some(*kind),
+            _ => None,
         }
     }
 
@@ -276,6 +300,7 @@ mod tests {
             .apply(
                 &Transition::Pause {
                     on: date(2020, 3, 15),
+                    kind: crate::palette::PauseKind::Other,
                     reason: "Pandemin".into(),
                 },
                 TODAY,
@@ -402,6 +427,7 @@ mod tests {
                 &active,
                 Transition::Pause {
                     on: date(2020, 5, 1),
+                    kind: crate::palette::PauseKind::Other,
                     reason: " ".into(),
                 },
                 ("reason", code::REQUIRED),
@@ -410,6 +436,7 @@ mod tests {
                 &active,
                 Transition::Pause {
                     on: date(2020, 1, 5),
+                    kind: crate::palette::PauseKind::Other,
                     reason: "x".into(),
                 },
                 ("date", lc::BEFORE_INTAKE),

@@ -140,6 +140,7 @@ pub struct StatusEvent {
     pub on_date: Date,
     pub reason: Option<String>,
     pub exit_outcome: Option<ExitOutcome>,
+    pub pause_kind: Option<crate::palette::PauseKind>,
     pub actor_name: String,
     pub at: Timestamp,
 }

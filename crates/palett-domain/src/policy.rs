@@ -9,8 +9,9 @@
 //! The baseline (this module's rules): administrators manage users and
 //! organisations and read the audit log, but do not read participants;
 //! coordinators see every participant of their partnership; caseworkers see
-//! the participants their own organisation is responsible for and those
-//! assigned to them; evaluators see aggregates only. Consent-scoped sharing
+//! the participants their own organisation is responsible for, those
+//! assigned to them, and those enrolled in an intervention their
+//! organisation provides; evaluators see aggregates only. Consent-scoped sharing
 //! will narrow `Relation` further without changing the callers.
 
 use crate::values::text_enum;
@@ -40,6 +41,10 @@ pub struct Relation {
     pub own_organisation_responsible: bool,
     /// The actor is one of the participant's assigned caseworkers.
     pub assigned_to_actor: bool,
+    /// The participant is enrolled (not discontinued) in an intervention
+    /// the actor's organisation provides: its teachers and supervisors
+    /// work with her.
+    pub enrolled_with_own_organisation: bool,
 }
 
 /// Which participants a list, search or count may include.
@@ -48,7 +53,8 @@ pub enum ParticipantScope {
     /// Every participant of the partnership.
     Partnership { partnership_id: i64 },
     /// Those of the partnership whose responsible organisation is the given
-    /// one, or to whom the user is assigned.
+    /// one, to whom the user is assigned, or who are enrolled in an
+    /// intervention the organisation provides.
     OrganisationOrAssigned {
         partnership_id: i64,
         organisation_id: i64,
@@ -64,7 +70,10 @@ impl ParticipantScope {
         match self {
             ParticipantScope::Partnership { .. } => rel.same_partnership,
             ParticipantScope::OrganisationOrAssigned { .. } => {
-                rel.same_partnership && (rel.own_organisation_responsible || rel.assigned_to_actor)
+                rel.same_partnership
+                    && (rel.own_organisation_responsible
+                        || rel.assigned_to_actor
+                        || rel.enrolled_with_own_organisation)
             }
             ParticipantScope::Nothing => false,
         }
@@ -130,6 +139,18 @@ impl Actor {
         self.has(Role::Administrator)
     }
 
+    /// Add to the palette and retire from it: any partner's coordinator.
+    pub fn can_manage_palette(&self) -> bool {
+        self.has(Role::Coordinator)
+    }
+
+    /// Run an intervention (groups, sessions, attendance, enrolment status):
+    /// coordinators, and caseworkers of the organisation that provides it.
+    pub fn can_run_intervention(&self, provider_organisation_id: i64) -> bool {
+        self.has(Role::Coordinator)
+            || (self.has(Role::Caseworker) && provider_organisation_id == self.organisation_id)
+    }
+
     /// Create and change projects of the partnership.
     pub fn can_manage_projects(&self) -> bool {
         self.has(Role::Coordinator) || self.has(Role::Administrator)
@@ -153,38 +174,45 @@ mod tests {
     #[test]
     fn read_access_table() {
         use Role::*;
-        // (same partnership, own org responsible, assigned) in order:
-        // (F,F,F) (T,F,F) (T,T,F) (T,F,T) (T,T,T) (F,T,T)
-        let table: &[(&[Role], [bool; 6])] = &[
-            (&[Administrator], [false, false, false, false, false, false]),
-            (&[Coordinator], [false, true, true, true, true, false]),
-            (&[Caseworker], [false, false, true, true, true, false]),
-            (&[Evaluator], [false, false, false, false, false, false]),
-            (&[], [false, false, false, false, false, false]),
+        // (same partnership, own org responsible, assigned, enrolled with own org):
+        let relations = [
+            (false, false, false, false),
+            (true, false, false, false),
+            (true, true, false, false),
+            (true, false, true, false),
+            (true, true, true, false),
+            (false, true, true, true),
+            (true, false, false, true),
+        ];
+        let table: &[(&[Role], [bool; 7])] = &[
+            (
+                &[Administrator],
+                [false, false, false, false, false, false, false],
+            ),
+            (&[Coordinator], [false, true, true, true, true, false, true]),
+            (&[Caseworker], [false, false, true, true, true, false, true]),
+            (
+                &[Evaluator],
+                [false, false, false, false, false, false, false],
+            ),
+            (&[], [false, false, false, false, false, false, false]),
             (
                 &[Caseworker, Coordinator],
-                [false, true, true, true, true, false],
+                [false, true, true, true, true, false, true],
             ),
             (
                 &[Evaluator, Caseworker],
-                [false, false, true, true, true, false],
+                [false, false, true, true, true, false, true],
             ),
-        ];
-        let relations = [
-            (false, false, false),
-            (true, false, false),
-            (true, true, false),
-            (true, false, true),
-            (true, true, true),
-            (false, true, true),
         ];
         for (roles, expected) in table {
             let a = actor(roles);
-            for (i, (p, o, s)) in relations.iter().enumerate() {
+            for (i, (p, o, s, e)) in relations.iter().enumerate() {
                 let rel = Relation {
                     same_partnership: *p,
                     own_organisation_responsible: *o,
                     assigned_to_actor: *s,
+                    enrolled_with_own_organisation: *e,
                 };
                 assert_eq!(
                     a.can_read_participant(rel),
@@ -200,6 +228,12 @@ mod tests {
                 assert_eq!(
                     a.can_reopen_participant(rel),
                     expected[i] && roles.contains(&Coordinator),
+                    "{roles:?} {rel:?}"
+                );
+                // The list scope admits exactly whom a single read allows.
+                assert_eq!(
+                    a.participant_scope().admits(rel),
+                    expected[i],
                     "{roles:?} {rel:?}"
                 );
             }

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod auth;
 pub mod migrate;
 pub mod org;
+pub mod palette;
 pub mod participant;
 pub mod project;
 mod row;

@@ -7,6 +7,7 @@ use crate::{Result, StoreError};
 use jiff::civil::Date;
 use palett_domain::lifecycle::{ExitOutcome, LifecycleState, Status, TransitionKind};
 use palett_domain::model::{Participant, ParticipantProfile, StatusEvent};
+use palett_domain::palette::PauseKind;
 use palett_domain::policy::{ParticipantScope, Relation};
 use palett_domain::values::{EducationLevel, Gender, IdentityKind, ReferralSource, SwedishLevel};
 use sqlx::any::AnyRow;
@@ -222,11 +223,14 @@ pub async fn by_id_with_relation(
 ) -> Result<Option<(Participant, Relation)>> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS}, \
-         (SELECT COUNT(*) FROM participant_caseworkers pc WHERE pc.participant_id = p.id AND pc.user_id = $2) AS assigned \
+         (SELECT COUNT(*) FROM participant_caseworkers pc WHERE pc.participant_id = p.id AND pc.user_id = $2) AS assigned, \
+         (SELECT COUNT(*) FROM enrolments pe JOIN interventions pi ON pi.id = pe.intervention_id \
+          WHERE pe.participant_id = p.id AND pi.provider_organisation_id = $3 AND pe.status <> 'discontinued') AS enrolled \
          FROM participants p JOIN organisations o ON o.id = p.responsible_organisation_id WHERE p.id = $1"
     ))
     .bind(id)
     .bind(actor_user_id)
+    .bind(actor_organisation_id)
     .fetch_optional(c)
     .await?;
     row.map(|r| {
@@ -235,6 +239,7 @@ pub async fn by_id_with_relation(
             same_partnership: p.partnership_id == actor_partnership_id,
             own_organisation_responsible: p.responsible_organisation_id == actor_organisation_id,
             assigned_to_actor: i64_(&r, "assigned")? > 0,
+            enrolled_with_own_organisation: i64_(&r, "enrolled")? > 0,
         };
         Ok((p, rel))
     })
@@ -278,13 +283,15 @@ pub struct NewEvent<'a> {
     pub on_date: Date,
     pub reason: Option<&'a str>,
     pub exit_outcome: Option<ExitOutcome>,
+    pub pause_kind: Option<PauseKind>,
     pub actor_user_id: Option<i64>,
 }
 
 pub async fn insert_event(c: &mut AnyConnection, e: &NewEvent<'_>, now: i64) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO status_events (participant_id, kind, from_status, to_status, on_date, reason, \
-         exit_outcome, actor_user_id, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+         exit_outcome, actor_user_id, at, pause_kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
+         RETURNING id",
     )
     .bind(e.participant_id)
     .bind(e.kind.as_str())
@@ -295,6 +302,7 @@ pub async fn insert_event(c: &mut AnyConnection, e: &NewEvent<'_>, now: i64) -> 
     .bind(e.exit_outcome.map(|o| o.as_str()))
     .bind(e.actor_user_id)
     .bind(now)
+    .bind(e.pause_kind.map(|k| k.as_str()))
     .fetch_one(c)
     .await?;
     Ok(id)
@@ -303,7 +311,7 @@ pub async fn insert_event(c: &mut AnyConnection, e: &NewEvent<'_>, now: i64) -> 
 pub async fn events(c: &mut AnyConnection, participant_id: i64) -> Result<Vec<StatusEvent>> {
     sqlx::query(
         "SELECT e.id, e.participant_id, e.kind, e.from_status, e.to_status, e.on_date, e.reason, \
-         e.exit_outcome, COALESCE(u.display_name, '') AS actor_name, e.at FROM status_events e \
+         e.exit_outcome, e.pause_kind, COALESCE(u.display_name, '') AS actor_name, e.at FROM status_events e \
          LEFT JOIN users u ON u.id = e.actor_user_id WHERE e.participant_id = $1 ORDER BY e.id LIMIT 1000",
     )
     .bind(participant_id)
@@ -320,6 +328,7 @@ pub async fn events(c: &mut AnyConnection, participant_id: i64) -> Result<Vec<St
             on_date: date(r, "on_date")?,
             reason: opt_text(r, "reason")?,
             exit_outcome: opt_vocab(r, "exit_outcome", ExitOutcome::parse)?,
+            pause_kind: opt_vocab(r, "pause_kind", PauseKind::parse)?,
             actor_name: text(r, "actor_name")?,
             at: moment(r, "at")?,
         })
@@ -351,12 +360,12 @@ pub struct ListItem {
     pub exit_date: Option<Date>,
 }
 
-struct Sql {
-    clauses: Vec<String>,
-    args: Vec<Arg>,
+pub(crate) struct Sql {
+    pub(crate) clauses: Vec<String>,
+    pub(crate) args: Vec<Arg>,
 }
 
-enum Arg {
+pub(crate) enum Arg {
     Int(i64),
     Text(String),
 }
@@ -370,7 +379,7 @@ impl Sql {
 }
 
 /// The WHERE clause for a scope and filter; the caller's scope first.
-fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
+pub(crate) fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
     let mut s = Sql {
         clauses: Vec::new(),
         args: Vec::new(),
@@ -397,7 +406,9 @@ fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
             let (o, u) = (s.args.len() - 1, s.args.len());
             s.clauses.push(format!(
                 "(p.responsible_organisation_id = ${o} OR EXISTS (SELECT 1 FROM participant_caseworkers sc \
-                 WHERE sc.participant_id = p.id AND sc.user_id = ${u}))"
+                 WHERE sc.participant_id = p.id AND sc.user_id = ${u}) OR EXISTS (SELECT 1 FROM enrolments se \
+                 JOIN interventions si ON si.id = se.intervention_id WHERE se.participant_id = p.id \
+                 AND si.provider_organisation_id = ${o} AND se.status <> 'discontinued'))"
             ));
         }
     }
@@ -434,7 +445,7 @@ fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
     Some(s)
 }
 
-fn bind_all<'q>(
+pub(crate) fn bind_all<'q>(
     mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     args: &'q [Arg],
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {

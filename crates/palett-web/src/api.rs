@@ -512,5 +512,13 @@ pub async fn transition(
         )
         .into_response();
     };
-    do_transition(&s, &c, &id, kind, &body, &["kind", "date", "reason"]).await
+    do_transition(
+        &s,
+        &c,
+        &id,
+        kind,
+        &body,
+        &["kind", "date", "reason", "pause_kind"],
+    )
+    .await
 }

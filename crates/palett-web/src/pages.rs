@@ -17,6 +17,7 @@ use palett_app::participants::Page;
 use palett_app::AppError;
 use palett_domain::lifecycle::{ExitOutcome, Status, Transition, TransitionKind};
 use palett_domain::model::Participant;
+use palett_domain::palette::PauseKind;
 use palett_domain::policy::Role;
 use palett_domain::values::{
     parse_choice, parse_date, EducationLevel, Gender, IdentityKind, OrganisationKind,
@@ -968,7 +969,19 @@ fn transition_fields(t: Tr, kind: TransitionKind) -> Vec<FieldView> {
                 ))
                 .hint(t, "hint-exit-outcome"),
         ],
-        TransitionKind::Pause | TransitionKind::Reopen => vec![
+        TransitionKind::Pause => vec![
+            FieldView::new(t, "date", "field-date", "date").required(),
+            FieldView::new(t, "pause_kind", "field-pause-kind", "select")
+                .required()
+                .options(options(
+                    t,
+                    PauseKind::ALL,
+                    PauseKind::as_str,
+                    PauseKind::message_id,
+                )),
+            FieldView::new(t, "reason", "field-reason", "textarea").required(),
+        ],
+        TransitionKind::Reopen => vec![
             FieldView::new(t, "date", "field-date", "date").required(),
             FieldView::new(t, "reason", "field-reason", "textarea").required(),
         ],
@@ -993,12 +1006,23 @@ pub fn parse_transition(kind: TransitionKind, form: &FormData) -> Result<Transit
     } else {
         None
     };
+    let pause_kind = if kind == TransitionKind::Pause {
+        e.take(
+            "pause_kind",
+            parse_choice(&form.get("pause_kind"), PauseKind::parse),
+        )
+    } else {
+        None
+    };
     let Some(on) = on else { return Err(e) };
     let reason = form.get("reason");
     Ok(match kind {
         TransitionKind::Intake => Transition::Intake { on },
         TransitionKind::Start => Transition::Start { on },
-        TransitionKind::Pause => Transition::Pause { on, reason },
+        TransitionKind::Pause => match pause_kind {
+            Some(kind) => Transition::Pause { on, kind, reason },
+            None => return Err(e),
+        },
         TransitionKind::Resume => Transition::Resume { on },
         TransitionKind::Exit => match outcome {
             Some(outcome) => Transition::Exit { on, outcome },

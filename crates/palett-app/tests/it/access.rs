@@ -217,6 +217,8 @@ pub(crate) async fn everyone_reads_exactly_what_the_policy_allows(h: H) {
                     own_organisation_responsible: f.responsible_organisation_id
                         == actor.organisation_id,
                     assigned_to_actor: f.caseworker_ids.contains(&actor.user_id),
+                    // The demo enrols nobody yet in interventions.
+                    enrolled_with_own_organisation: false,
                 })
             })
             .map(|f| f.id)

@@ -79,6 +79,7 @@ pub(crate) async fn participant_moves_through_the_programme(h: H) {
     assert_eq!(status().await.status, Status::Active);
     step(Transition::Pause {
         on: date(2021, 4, 1),
+        kind: palett_domain::palette::PauseKind::Sickness,
         reason: "Föräldraledighet".into(),
     })
     .await

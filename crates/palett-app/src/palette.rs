@@ -1,0 +1,1260 @@
+//! The palette and individual paths: interventions and course modules,
+//! plans, participation periods, enrolments with waiting lists, groups,
+//! sessions, attendance, recorded time, the timeline and the reports.
+
+use crate::audit::{record, Action};
+use crate::{App, AppError, Ctx, Result};
+use jiff::civil::Date;
+use jiff::ToSpan;
+use palett_domain::lifecycle::TransitionKind;
+use palett_domain::palette::{
+    days_between, net_days, AttendanceStatus, EnrolmentStatus, Intervention, InterventionInput,
+    SessionStatus,
+};
+use palett_domain::plan::{Plan, PlanInput};
+use palett_domain::values::{code, parse_date, parse_optional_date, required_text, LONG_TEXT_MAX};
+use palett_domain::FieldErrors;
+use palett_store::palette::{self as store, Enrolment, Group, NewActivity, NewEnrolment, Session};
+use palett_store::{participant, AnyConnection};
+
+pub use palett_store::palette::{PeriodChange, PlanVersion};
+
+/// An intervention with what hangs off it.
+#[derive(Clone, Debug)]
+pub struct InterventionView {
+    pub intervention: Intervention,
+    pub course: Option<Intervention>,
+    pub modules: Vec<Intervention>,
+    pub groups: Vec<Group>,
+    /// Within the caller's scope; the waiting list last, in order.
+    pub enrolments: Vec<Enrolment>,
+    pub places_taken: i64,
+    pub may_manage: bool,
+    pub may_run: bool,
+}
+
+/// A participant's participation period.
+#[derive(Clone, Debug)]
+pub struct PeriodView {
+    pub intake: Option<Date>,
+    pub planned_end: Option<Date>,
+    /// Days in the programme net of pauses, up to exit or today.
+    pub net_days: i64,
+    pub paused_days: i64,
+    /// Planned days (intake to planned end) less net days so far.
+    pub remaining_days: Option<i64>,
+    pub changes: Vec<PeriodChange>,
+}
+
+/// A session with its group and the sheet to record.
+#[derive(Clone, Debug)]
+pub struct AttendanceSheet {
+    pub session: Session,
+    pub group: Group,
+    pub roster: Vec<(i64, String, Option<AttendanceStatus>)>,
+    pub may_record: bool,
+}
+
+/// One line of a participant's timeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimelineItem {
+    pub on: Date,
+    /// A Fluent id naming the kind of event.
+    pub kind: String,
+    pub text: String,
+}
+
+/// Minutes per intervention and month for one participant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimeRow {
+    pub intervention_id: i64,
+    pub intervention: String,
+    /// `None`: ordinary operations.
+    pub project: Option<String>,
+    pub month: String,
+    pub minutes: i64,
+}
+
+/// The figures of the palette reports.
+#[derive(Clone, Debug, Default)]
+pub struct Reports {
+    /// (intervention, group, present, absent with notice, absent)
+    pub attendance: Vec<(String, String, i64, i64, i64)>,
+    /// ("YYYY-MM", cancelled, held)
+    pub sessions_per_month: Vec<(String, i64, i64)>,
+    /// (partner, project minutes, ordinary minutes)
+    pub minutes_by_partner: Vec<(String, i64, i64)>,
+    /// (intervention, places taken, waiting, capacity)
+    pub in_use: Vec<(String, i64, i64, Option<i64>)>,
+}
+
+/// Recurring weekly sessions, or one date when `until` is empty.
+#[derive(Clone, Debug, Default)]
+pub struct ScheduleInput {
+    pub from: String,
+    pub until: String,
+    pub start_time: String,
+    pub minutes: String,
+    pub place: String,
+}
+
+fn parse_time(s: &str) -> Result<String, &'static str> {
+    let t = s.trim();
+    let ok = t.len() == 5
+        && t.as_bytes()[2] == b':'
+        && t[..2].parse::<u8>().is_ok_and(|h| h < 24)
+        && t[3..].parse::<u8>().is_ok_and(|m| m < 60);
+    if t.is_empty() {
+        Err(code::REQUIRED)
+    } else if ok {
+        Ok(t.to_string())
+    } else {
+        Err("error-time")
+    }
+}
+
+fn parse_minutes(s: &str, max: i64) -> Result<i64, &'static str> {
+    let t = s.trim().replace(',', ".");
+    if t.is_empty() {
+        return Err(code::REQUIRED);
+    }
+    t.parse::<i64>()
+        .ok()
+        .filter(|m| (1..=max).contains(m))
+        .ok_or(code::NUMBER)
+}
+
+/// Hours as typed ("1,5", "2") into whole minutes.
+pub fn parse_hours(s: &str) -> Result<i64, &'static str> {
+    let t = s.trim().replace(',', ".");
+    if t.is_empty() {
+        return Err(code::REQUIRED);
+    }
+    match t.parse::<f64>() {
+        Ok(h) if h > 0.0 && h <= 24.0 => Ok((h * 60.0).round() as i64),
+        _ => Err(code::NUMBER),
+    }
+}
+
+impl App {
+    async fn intervention_in_partnership(
+        &self,
+        c: &mut AnyConnection,
+        ctx: &Ctx,
+        id: i64,
+    ) -> Result<Intervention> {
+        match store::intervention_by_id(c, id).await? {
+            Some(i) if i.partnership_id == ctx.actor.partnership_id => Ok(i),
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    /// Check a caller may read participant `id`; `NotFound` otherwise.
+    async fn readable_participant(
+        &self,
+        c: &mut AnyConnection,
+        ctx: &Ctx,
+        id: i64,
+    ) -> Result<palett_domain::model::Participant> {
+        let a = &ctx.actor;
+        match participant::by_id_with_relation(
+            c,
+            id,
+            a.partnership_id,
+            a.organisation_id,
+            a.user_id,
+        )
+        .await?
+        {
+            Some((p, rel)) if a.can_read_participant(rel) => Ok(p),
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    /// The partnership's palette.
+    pub async fn palette(&self, ctx: &Ctx, include_retired: bool) -> Result<Vec<Intervention>> {
+        if !ctx.actor.can_view_aggregates() {
+            return Err(AppError::Forbidden);
+        }
+        let mut c = self.db.read().await?;
+        Ok(store::interventions(&mut c, ctx.actor.partnership_id, include_retired).await?)
+    }
+
+    /// Add an intervention, or a module to the course `course_id`.
+    pub async fn create_intervention(
+        &self,
+        ctx: &Ctx,
+        input: &InterventionInput,
+        course_id: Option<i64>,
+    ) -> Result<i64> {
+        if !ctx.actor.can_manage_palette() {
+            return Err(AppError::Forbidden);
+        }
+        let spec = input.parse()?;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let pid = ctx.actor.partnership_id;
+        let mut e = FieldErrors::new();
+        if !palett_store::org::is_member(&mut tx, pid, spec.provider_organisation_id).await? {
+            e.push("provider_organisation_id", "error-choice");
+        }
+        if let Some(p) = spec.project_id {
+            if !palett_store::project::list(&mut tx, pid)
+                .await?
+                .iter()
+                .any(|pr| pr.id == p)
+            {
+                e.push("project_id", "error-choice");
+            }
+        }
+        let course = match course_id {
+            Some(cid) => {
+                let course = self.intervention_in_partnership(&mut tx, ctx, cid).await?;
+                if course.kind != palett_domain::palette::InterventionKind::Course
+                    || course.course_id.is_some()
+                {
+                    return Err(AppError::NotFound);
+                }
+                let position = store::interventions(&mut tx, pid, true)
+                    .await?
+                    .iter()
+                    .filter(|i| i.course_id == Some(cid))
+                    .count() as i64
+                    + 1;
+                Some((cid, position))
+            }
+            None => None,
+        };
+        e.into_result()?;
+        let id = store::insert_intervention(&mut tx, pid, &spec, course, now).await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::InterventionCreate,
+            "intervention",
+            Some(id),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Retire an intervention from the palette; its history stays.
+    pub async fn retire_intervention(&self, ctx: &Ctx, id: i64) -> Result<()> {
+        if !ctx.actor.can_manage_palette() {
+            return Err(AppError::Forbidden);
+        }
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        self.intervention_in_partnership(&mut tx, ctx, id).await?;
+        store::retire_intervention(&mut tx, id, self.today()).await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::InterventionRetire,
+            "intervention",
+            Some(id),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn intervention(&self, ctx: &Ctx, id: i64) -> Result<InterventionView> {
+        if !ctx.actor.can_view_aggregates() {
+            return Err(AppError::NotFound);
+        }
+        let mut tx = self.db.write().await?;
+        let intervention = self.intervention_in_partnership(&mut tx, ctx, id).await?;
+        let course = match intervention.course_id {
+            Some(cid) => store::intervention_by_id(&mut tx, cid).await?,
+            None => None,
+        };
+        let modules = store::interventions(&mut tx, ctx.actor.partnership_id, true)
+            .await?
+            .into_iter()
+            .filter(|i| i.course_id == Some(id))
+            .collect();
+        let groups = store::groups_of_intervention(&mut tx, id).await?;
+        let enrolments =
+            store::enrolments_of_intervention(&mut tx, ctx.actor.participant_scope(), id).await?;
+        let places_taken = store::places_taken(&mut tx, id).await?;
+        if !enrolments.is_empty() {
+            record(
+                &mut tx,
+                ctx,
+                self.now(),
+                Action::ParticipantList,
+                "enrolment",
+                Some(id),
+                None,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(InterventionView {
+            may_manage: ctx.actor.can_manage_palette(),
+            may_run: ctx
+                .actor
+                .can_run_intervention(intervention.provider_organisation_id),
+            intervention,
+            course,
+            modules,
+            groups,
+            enrolments,
+            places_taken,
+        })
+    }
+
+    // -------------------------------------------------------------- plans
+
+    /// Every version of a participant's plan, newest first (audited read).
+    pub async fn plan_versions(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+    ) -> Result<Vec<(PlanVersion, Plan)>> {
+        let mut tx = self.db.write().await?;
+        self.readable_participant(&mut tx, ctx, participant_id)
+            .await?;
+        let versions = store::plan_versions(&mut tx, participant_id).await?;
+        record(
+            &mut tx,
+            ctx,
+            self.now(),
+            Action::PlanRead,
+            "plan",
+            None,
+            Some(participant_id),
+        )
+        .await?;
+        tx.commit().await?;
+        versions
+            .into_iter()
+            .map(|v| {
+                let plan = Plan::from_json(&v.body)
+                    .ok_or_else(|| AppError::Internal("corrupt plan".into()))?;
+                Ok((v, plan))
+            })
+            .collect()
+    }
+
+    /// Save a new version of a participant's plan; returns its number.
+    pub async fn save_plan(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        input: &PlanInput,
+    ) -> Result<i64> {
+        let plan = input.parse()?;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let a = &ctx.actor;
+        let rel = participant::by_id_with_relation(
+            &mut tx,
+            participant_id,
+            a.partnership_id,
+            a.organisation_id,
+            a.user_id,
+        )
+        .await?
+        .map(|(_, r)| r);
+        match rel {
+            Some(r) if a.can_change_participant(r) => {}
+            Some(r) if a.can_read_participant(r) => return Err(AppError::Forbidden),
+            _ => return Err(AppError::NotFound),
+        }
+        let palette = store::interventions(&mut tx, a.partnership_id, true).await?;
+        let members = palett_store::org::memberships(&mut tx, a.partnership_id).await?;
+        let staff = palett_store::auth::users_of_partnership(&mut tx, a.partnership_id).await?;
+        let mut e = FieldErrors::new();
+        let step_rows: Vec<usize> = (0..input.step_intervention.len())
+            .filter(|i| {
+                [
+                    &input.step_intervention,
+                    &input.step_start,
+                    &input.step_end,
+                    &input.step_organisation,
+                    &input.step_user,
+                    &input.step_note,
+                ]
+                .iter()
+                .any(|v| v.get(*i).is_some_and(|s| !s.trim().is_empty()))
+            })
+            .collect();
+        for (step, row) in plan.steps.iter().zip(step_rows) {
+            match palette.iter().find(|i| i.id == step.intervention_id) {
+                Some(i) if i.retired_on.is_none() => {}
+                _ => e.push(format!("step_intervention.{row}"), "error-choice"),
+            }
+            if !members
+                .iter()
+                .any(|m| m.organisation_id == step.responsible_organisation_id)
+            {
+                e.push(format!("step_organisation.{row}"), "error-choice");
+            }
+            if let Some(u) = step.responsible_user_id {
+                if !staff.iter().any(|(s, _)| s.id == u) {
+                    e.push(format!("step_user.{row}"), "error-choice");
+                }
+            }
+        }
+        e.into_result()?;
+        let version =
+            store::insert_plan_version(&mut tx, participant_id, &plan.to_json(), a.user_id, now)
+                .await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::PlanChange,
+            "plan",
+            Some(version),
+            Some(participant_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    // -------------------------------------------------------------- periods
+
+    /// The participation period and time in the programme net of pauses.
+    pub async fn period(&self, ctx: &Ctx, participant_id: i64) -> Result<PeriodView> {
+        let mut c = self.db.read().await?;
+        let p = self
+            .readable_participant(&mut c, ctx, participant_id)
+            .await?;
+        let events = participant::events(&mut c, participant_id).await?;
+        let planned_end = store::planned_end(&mut c, participant_id).await?;
+        let changes = store::period_changes(&mut c, participant_id).await?;
+        let today = self.today();
+        let until = p.exit_date.unwrap_or(today);
+        let mut pauses: Vec<(Date, Option<Date>)> = Vec::new();
+        for e in &events {
+            match e.kind {
+                TransitionKind::Pause => pauses.push((e.on_date, None)),
+                TransitionKind::Resume | TransitionKind::Exit => {
+                    if let Some(last) = pauses.last_mut() {
+                        if last.1.is_none() {
+                            last.1 = Some(e.on_date);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let (net, paused) = match p.intake_date {
+            Some(intake) => {
+                let net = net_days(intake, until, &pauses);
+                (net, (days_between(intake, until).max(0) - net).max(0))
+            }
+            None => (0, 0),
+        };
+        let remaining = match (p.intake_date, planned_end) {
+            (Some(i), Some(end)) => Some(days_between(i, end) - net),
+            _ => None,
+        };
+        Ok(PeriodView {
+            intake: p.intake_date,
+            planned_end,
+            net_days: net,
+            paused_days: paused,
+            remaining_days: remaining,
+            changes,
+        })
+    }
+
+    /// Set or extend the planned end of the participation period. Changing
+    /// an end already set needs a reason.
+    pub async fn set_planned_end(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        planned_end: &str,
+        reason: &str,
+    ) -> Result<()> {
+        let mut e = FieldErrors::new();
+        let end = e.take("planned_end", parse_date(planned_end));
+        let reason = reason.trim();
+        if reason.chars().count() > LONG_TEXT_MAX {
+            e.push("reason", code::TOO_LONG);
+        }
+        let Some(end) = end else { return Err(e.into()) };
+        e.into_result()?;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let p = self.changeable(&mut tx, ctx, participant_id).await?;
+        if let Some(intake) = p.intake_date {
+            if end <= intake {
+                return Err(FieldErrors::single("planned_end", "error-before-intake").into());
+            }
+        } else {
+            return Err(FieldErrors::single("planned_end", "error-not-enrolled").into());
+        }
+        let current = store::planned_end(&mut tx, participant_id).await?;
+        if current.is_some() && reason.is_empty() {
+            return Err(FieldErrors::single("reason", code::REQUIRED).into());
+        }
+        store::set_planned_end(
+            &mut tx,
+            participant_id,
+            end,
+            Some(reason).filter(|r| !r.is_empty()),
+            ctx.actor.user_id,
+            now,
+        )
+        .await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::PeriodChange,
+            "participant",
+            Some(participant_id),
+            Some(participant_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn changeable(
+        &self,
+        c: &mut AnyConnection,
+        ctx: &Ctx,
+        id: i64,
+    ) -> Result<palett_domain::model::Participant> {
+        let a = &ctx.actor;
+        match participant::by_id_with_relation(
+            c,
+            id,
+            a.partnership_id,
+            a.organisation_id,
+            a.user_id,
+        )
+        .await?
+        {
+            Some((p, rel)) if a.can_change_participant(rel) => Ok(p),
+            Some((_, rel)) if a.can_read_participant(rel) => Err(AppError::Forbidden),
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    // -------------------------------------------------------------- enrolments
+
+    /// A participant's enrolments.
+    pub async fn enrolments(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<Enrolment>> {
+        let mut c = self.db.read().await?;
+        self.readable_participant(&mut c, ctx, participant_id)
+            .await?;
+        Ok(store::enrolments_of_participant(&mut c, participant_id).await?)
+    }
+
+    /// Enrol a participant; beyond capacity she goes on the waiting list.
+    pub async fn enrol(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        intervention_id: &str,
+        group_id: &str,
+        start: &str,
+        end: &str,
+    ) -> Result<(i64, EnrolmentStatus)> {
+        let mut e = FieldErrors::new();
+        let iid = e.take(
+            "intervention_id",
+            intervention_id.trim().parse::<i64>().map_err(|_| {
+                if intervention_id.trim().is_empty() {
+                    code::REQUIRED
+                } else {
+                    code::CHOICE
+                }
+            }),
+        );
+        let gid = e.take(
+            "group_id",
+            if group_id.trim().is_empty() {
+                Ok(None)
+            } else {
+                group_id
+                    .trim()
+                    .parse::<i64>()
+                    .map(Some)
+                    .map_err(|_| code::CHOICE)
+            },
+        );
+        let start = e.take("start_date", parse_optional_date(start));
+        let end = e.take("end_date", parse_optional_date(end));
+        if let (Some(Some(s)), Some(Some(en))) = (start, end) {
+            if en < s {
+                e.push("end_date", code::PERIOD);
+            }
+        }
+        let (Some(iid), Some(gid), Some(start), Some(end)) = (iid, gid, start, end) else {
+            return Err(e.into());
+        };
+        e.into_result()?;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        self.changeable(&mut tx, ctx, participant_id).await?;
+        let intervention = match store::intervention_by_id(&mut tx, iid).await? {
+            Some(i) if i.partnership_id == ctx.actor.partnership_id && i.retired_on.is_none() => i,
+            _ => return Err(FieldErrors::single("intervention_id", "error-choice").into()),
+        };
+        if let Some(g) = gid {
+            match store::group_by_id(&mut tx, g).await? {
+                Some(group) if group.intervention_id == iid => {}
+                _ => return Err(FieldErrors::single("group_id", "error-choice").into()),
+            }
+        }
+        let open = store::enrolments_of_participant(&mut tx, participant_id)
+            .await?
+            .into_iter()
+            .any(|en| {
+                en.intervention_id == iid
+                    && !matches!(
+                        en.status,
+                        EnrolmentStatus::Completed | EnrolmentStatus::Discontinued
+                    )
+            });
+        if open {
+            return Err(
+                FieldErrors::single("intervention_id", "error-already-enrolled-here").into(),
+            );
+        }
+        let full = match intervention.capacity {
+            Some(cap) => store::places_taken(&mut tx, iid).await? >= cap,
+            None => false,
+        };
+        let status = if full {
+            EnrolmentStatus::Waiting
+        } else {
+            EnrolmentStatus::Planned
+        };
+        let id = store::insert_enrolment(
+            &mut tx,
+            &NewEnrolment {
+                participant_id,
+                intervention_id: iid,
+                group_id: gid,
+                status,
+                start_date: start,
+                end_date: end,
+            },
+            now,
+        )
+        .await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::EnrolmentCreate,
+            "enrolment",
+            Some(id),
+            Some(participant_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok((id, status))
+    }
+
+    /// Move an enrolment on (offered → planned → ongoing → completed, or
+    /// discontinued with a reason). A place set free is offered to the
+    /// first on the waiting list; returns that enrolment's id if any.
+    pub async fn change_enrolment(
+        &self,
+        ctx: &Ctx,
+        enrolment_id: i64,
+        to: &str,
+        reason: &str,
+    ) -> Result<Option<i64>> {
+        let to = EnrolmentStatus::parse(to.trim())
+            .ok_or_else(|| FieldErrors::single("status", code::CHOICE))?;
+        let reason = reason.trim();
+        if to == EnrolmentStatus::Discontinued && reason.is_empty() {
+            return Err(FieldErrors::single("reason", code::REQUIRED).into());
+        }
+        if reason.chars().count() > LONG_TEXT_MAX {
+            return Err(FieldErrors::single("reason", code::TOO_LONG).into());
+        }
+        let now = self.now();
+        let today = self.today();
+        let mut tx = self.db.write().await?;
+        let en = store::enrolment_by_id(&mut tx, enrolment_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.readable_participant(&mut tx, ctx, en.participant_id)
+            .await?;
+        let intervention = self
+            .intervention_in_partnership(&mut tx, ctx, en.intervention_id)
+            .await?;
+        let may = ctx
+            .actor
+            .can_run_intervention(intervention.provider_organisation_id)
+            || self
+                .changeable(&mut tx, ctx, en.participant_id)
+                .await
+                .is_ok();
+        if !may {
+            return Err(AppError::Forbidden);
+        }
+        if !en.status.next().contains(&to) {
+            return Err(FieldErrors::single("status", "error-transition-not-allowed").into());
+        }
+        let ends = matches!(
+            to,
+            EnrolmentStatus::Completed | EnrolmentStatus::Discontinued
+        );
+        store::set_enrolment_status(
+            &mut tx,
+            en.id,
+            to,
+            Some(reason).filter(|r| !r.is_empty()),
+            ends.then_some(today),
+            now,
+        )
+        .await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::EnrolmentChange,
+            to.as_str(),
+            Some(en.id),
+            Some(en.participant_id),
+        )
+        .await?;
+        let mut offered = None;
+        if en.status.holds_place() && !to.holds_place() {
+            if let Some(next) = store::first_waiting(&mut tx, en.intervention_id).await? {
+                store::set_enrolment_status(
+                    &mut tx,
+                    next,
+                    EnrolmentStatus::Offered,
+                    None,
+                    None,
+                    now,
+                )
+                .await?;
+                let who = store::enrolment_by_id(&mut tx, next)
+                    .await?
+                    .map(|n| n.participant_id);
+                record(
+                    &mut tx,
+                    ctx,
+                    now,
+                    Action::EnrolmentChange,
+                    "offered",
+                    Some(next),
+                    who,
+                )
+                .await?;
+                offered = Some(next);
+            }
+        }
+        tx.commit().await?;
+        Ok(offered)
+    }
+
+    // -------------------------------------------------------------- groups and sessions
+
+    pub async fn create_group(
+        &self,
+        ctx: &Ctx,
+        intervention_id: i64,
+        name: &str,
+        leader: &str,
+    ) -> Result<i64> {
+        let name = required_text(name, 200).map_err(|c| FieldErrors::single("name", c))?;
+        let leader = if leader.trim().is_empty() {
+            None
+        } else {
+            Some(
+                leader
+                    .trim()
+                    .parse::<i64>()
+                    .map_err(|_| FieldErrors::single("leader_user_id", code::CHOICE))?,
+            )
+        };
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let i = self
+            .intervention_in_partnership(&mut tx, ctx, intervention_id)
+            .await?;
+        if !ctx.actor.can_run_intervention(i.provider_organisation_id) {
+            return Err(AppError::Forbidden);
+        }
+        if !i.group_based {
+            return Err(FieldErrors::single("name", "error-not-group-based").into());
+        }
+        if let Some(u) = leader {
+            let staff =
+                palett_store::auth::users_of_partnership(&mut tx, ctx.actor.partnership_id).await?;
+            if !staff.iter().any(|(s, _)| s.id == u) {
+                return Err(FieldErrors::single("leader_user_id", code::CHOICE).into());
+            }
+        }
+        let id = store::insert_group(&mut tx, intervention_id, &name, leader, now).await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::GroupCreate,
+            "group",
+            Some(id),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// A group with its sessions.
+    pub async fn group(&self, ctx: &Ctx, group_id: i64) -> Result<(Group, Vec<Session>, bool)> {
+        let mut c = self.db.read().await?;
+        let g = match store::group_by_id(&mut c, group_id).await? {
+            Some(g)
+                if g.partnership_id == ctx.actor.partnership_id
+                    && ctx.actor.can_view_aggregates() =>
+            {
+                g
+            }
+            _ => return Err(AppError::NotFound),
+        };
+        let i = self
+            .intervention_in_partnership(&mut c, ctx, g.intervention_id)
+            .await?;
+        let sessions = store::sessions_of_group(&mut c, group_id).await?;
+        Ok((
+            g,
+            sessions,
+            ctx.actor.can_run_intervention(i.provider_organisation_id),
+        ))
+    }
+
+    async fn runnable_group(
+        &self,
+        c: &mut AnyConnection,
+        ctx: &Ctx,
+        group_id: i64,
+    ) -> Result<Group> {
+        let g = match store::group_by_id(c, group_id).await? {
+            Some(g) if g.partnership_id == ctx.actor.partnership_id => g,
+            _ => return Err(AppError::NotFound),
+        };
+        let i = self
+            .intervention_in_partnership(c, ctx, g.intervention_id)
+            .await?;
+        if !ctx.actor.can_run_intervention(i.provider_organisation_id) {
+            return Err(AppError::Forbidden);
+        }
+        Ok(g)
+    }
+
+    /// Schedule sessions: every week on the weekday of `from` until `until`,
+    /// or one session when `until` is empty. Returns how many were made.
+    pub async fn schedule(&self, ctx: &Ctx, group_id: i64, input: &ScheduleInput) -> Result<usize> {
+        let mut e = FieldErrors::new();
+        let from = e.take("from", parse_date(&input.from));
+        let until = e.take("until", parse_optional_date(&input.until));
+        let time = e.take("start_time", parse_time(&input.start_time));
+        let minutes = e.take("minutes", parse_minutes(&input.minutes, 24 * 60));
+        let place = e.take(
+            "place",
+            palett_domain::values::optional_text(&input.place, 200),
+        );
+        let (Some(from), Some(until), Some(time), Some(minutes), Some(place)) =
+            (from, until, time, minutes, place)
+        else {
+            return Err(e.into());
+        };
+        let mut dates = vec![from];
+        if let Some(until) = until {
+            if until < from {
+                return Err(FieldErrors::single("until", code::PERIOD).into());
+            }
+            let mut d = from;
+            while let Ok(next) = d.checked_add(1.week()) {
+                if next > until || dates.len() >= 260 {
+                    break;
+                }
+                dates.push(next);
+                d = next;
+            }
+        }
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        self.runnable_group(&mut tx, ctx, group_id).await?;
+        for d in &dates {
+            store::insert_session(
+                &mut tx,
+                group_id,
+                *d,
+                &time,
+                minutes,
+                place.as_deref().unwrap_or(""),
+            )
+            .await?;
+        }
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::SessionsSchedule,
+            "group",
+            Some(group_id),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(dates.len())
+    }
+
+    async fn runnable_session(
+        &self,
+        c: &mut AnyConnection,
+        ctx: &Ctx,
+        session_id: i64,
+    ) -> Result<(Session, Group)> {
+        let s = store::session_by_id(c, session_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let g = self.runnable_group(c, ctx, s.group_id).await?;
+        Ok((s, g))
+    }
+
+    pub async fn cancel_session(&self, ctx: &Ctx, session_id: i64, reason: &str) -> Result<()> {
+        let reason =
+            required_text(reason, LONG_TEXT_MAX).map_err(|c| FieldErrors::single("reason", c))?;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let (s, _) = self.runnable_session(&mut tx, ctx, session_id).await?;
+        if s.status == SessionStatus::Cancelled {
+            return Err(FieldErrors::single("reason", "error-already-cancelled").into());
+        }
+        store::cancel_session(&mut tx, session_id, &reason).await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::SessionCancel,
+            "session",
+            Some(session_id),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn move_session(
+        &self,
+        ctx: &Ctx,
+        session_id: i64,
+        to: &str,
+        start_time: &str,
+    ) -> Result<()> {
+        let mut e = FieldErrors::new();
+        let to = e.take("on_date", parse_date(to));
+        let time = e.take("start_time", parse_time(start_time));
+        let (Some(to), Some(time)) = (to, time) else {
+            return Err(e.into());
+        };
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        self.runnable_session(&mut tx, ctx, session_id).await?;
+        store::move_session(&mut tx, session_id, to, &time).await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::SessionMove,
+            "session",
+            Some(session_id),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The attendance sheet of a session: the group's participants on the
+    /// day, with what is recorded (an audited read of their names).
+    pub async fn attendance_sheet(&self, ctx: &Ctx, session_id: i64) -> Result<AttendanceSheet> {
+        let mut tx = self.db.write().await?;
+        let s = store::session_by_id(&mut tx, session_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let (group, _, may_record) = {
+            let g = match store::group_by_id(&mut tx, s.group_id).await? {
+                Some(g) if g.partnership_id == ctx.actor.partnership_id => g,
+                _ => return Err(AppError::NotFound),
+            };
+            let i = self
+                .intervention_in_partnership(&mut tx, ctx, g.intervention_id)
+                .await?;
+            (
+                g,
+                (),
+                ctx.actor.can_run_intervention(i.provider_organisation_id),
+            )
+        };
+        if !may_record {
+            return Err(AppError::NotFound);
+        }
+        let roster = store::roster(&mut tx, &s).await?;
+        record(
+            &mut tx,
+            ctx,
+            self.now(),
+            Action::AttendanceRead,
+            "session",
+            Some(session_id),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(AttendanceSheet {
+            session: s,
+            group,
+            roster,
+            may_record,
+        })
+    }
+
+    /// Record the whole group at once: every participant on the sheet gets
+    /// a status, nobody else may be given one.
+    pub async fn record_attendance(
+        &self,
+        ctx: &Ctx,
+        session_id: i64,
+        rows: &[(String, String)],
+    ) -> Result<usize> {
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let (s, _) = self.runnable_session(&mut tx, ctx, session_id).await?;
+        if s.status == SessionStatus::Cancelled {
+            return Err(FieldErrors::single("session", "error-session-cancelled").into());
+        }
+        let roster = store::roster(&mut tx, &s).await?;
+        let mut e = FieldErrors::new();
+        let mut parsed = Vec::new();
+        for (pid, _, _) in &roster {
+            let field = format!("attendance.{pid}");
+            match rows.iter().find(|(k, _)| k.trim() == pid.to_string()) {
+                Some((_, v)) => match AttendanceStatus::parse(v.trim()) {
+                    Some(st) => parsed.push((*pid, st)),
+                    None => e.push(field, code::CHOICE),
+                },
+                None => e.push(field, code::REQUIRED),
+            }
+        }
+        for (k, _) in rows {
+            if !roster.iter().any(|(pid, _, _)| pid.to_string() == k.trim()) {
+                e.push(format!("attendance.{}", k.trim()), "error-not-in-group");
+            }
+        }
+        e.into_result()?;
+        store::record_attendance(&mut tx, &s, &parsed, ctx.actor.user_id, now).await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::AttendanceRecord,
+            "session",
+            Some(session_id),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(parsed.len())
+    }
+
+    /// Record an individual activity with its hours.
+    pub async fn record_activity(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        intervention_id: &str,
+        on: &str,
+        hours: &str,
+        note: &str,
+    ) -> Result<i64> {
+        let mut e = FieldErrors::new();
+        let iid = e.take(
+            "intervention_id",
+            intervention_id
+                .trim()
+                .parse::<i64>()
+                .map_err(|_| code::CHOICE),
+        );
+        let on = e.take(
+            "on_date",
+            palett_domain::values::parse_past_date(on, self.today()),
+        );
+        let minutes = e.take("hours", parse_hours(hours));
+        let note = e.take(
+            "note",
+            palett_domain::values::optional_text(note, LONG_TEXT_MAX),
+        );
+        let (Some(iid), Some(on), Some(minutes), Some(note)) = (iid, on, minutes, note) else {
+            return Err(e.into());
+        };
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        self.changeable(&mut tx, ctx, participant_id).await?;
+        match store::intervention_by_id(&mut tx, iid).await? {
+            Some(i) if i.partnership_id == ctx.actor.partnership_id => {}
+            _ => return Err(FieldErrors::single("intervention_id", code::CHOICE).into()),
+        }
+        let id = store::insert_activity(
+            &mut tx,
+            &NewActivity {
+                participant_id,
+                intervention_id: iid,
+                on,
+                minutes,
+                note: note.as_deref(),
+                by: ctx.actor.user_id,
+            },
+            now,
+        )
+        .await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::ActivityRecord,
+            "activity",
+            Some(id),
+            Some(participant_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// A participant's time per intervention and month, with funding.
+    pub async fn time_rows(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<TimeRow>> {
+        let mut c = self.db.read().await?;
+        self.readable_participant(&mut c, ctx, participant_id)
+            .await?;
+        Ok(store::time_of_participant(&mut c, participant_id)
+            .await?
+            .into_iter()
+            .map(
+                |(intervention_id, intervention, project, month, minutes)| TimeRow {
+                    intervention_id,
+                    intervention,
+                    project,
+                    month,
+                    minutes,
+                },
+            )
+            .collect())
+    }
+
+    /// Everything that happened to a participant, oldest first.
+    pub async fn timeline(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<TimelineItem>> {
+        let mut tx = self.db.write().await?;
+        self.readable_participant(&mut tx, ctx, participant_id)
+            .await?;
+        let mut items = Vec::new();
+        for e in participant::events(&mut tx, participant_id).await? {
+            items.push(TimelineItem {
+                on: e.on_date,
+                kind: e.kind.message_id(),
+                text: e.reason.unwrap_or_default(),
+            });
+        }
+        let tz = crate::clock::stockholm();
+        for v in store::plan_versions(&mut tx, participant_id).await? {
+            items.push(TimelineItem {
+                on: v.created_at.to_zoned(tz.clone()).date(),
+                kind: "timeline-plan".into(),
+                text: format!("v{} · {}", v.version, v.author_name),
+            });
+        }
+        for c in store::period_changes(&mut tx, participant_id).await? {
+            items.push(TimelineItem {
+                on: c.created_at.to_zoned(tz.clone()).date(),
+                kind: "timeline-period".into(),
+                text: format!("{} {}", c.planned_end, c.reason.unwrap_or_default()),
+            });
+        }
+        for e in store::enrolments_of_participant(&mut tx, participant_id).await? {
+            let on = e
+                .start_date
+                .unwrap_or_else(|| e.requested_at.to_zoned(tz.clone()).date());
+            items.push(TimelineItem {
+                on,
+                kind: e.status.message_id(),
+                text: e.intervention_name.clone(),
+            });
+        }
+        for r in store::time_of_participant(&mut tx, participant_id).await? {
+            let on = format!("{}-01", r.3).parse::<Date>().unwrap_or(Date::MIN);
+            items.push(TimelineItem {
+                on,
+                kind: "timeline-time".into(),
+                text: format!("{}: {}", r.1, crate::palette::hours_text(r.4)),
+            });
+        }
+        record(
+            &mut tx,
+            ctx,
+            self.now(),
+            Action::ParticipantRead,
+            "timeline",
+            None,
+            Some(participant_id),
+        )
+        .await?;
+        tx.commit().await?;
+        items.sort_by_key(|i| i.on);
+        Ok(items)
+    }
+
+    /// The palette reports (no identities).
+    pub async fn reports(&self, ctx: &Ctx) -> Result<Reports> {
+        if !ctx.actor.can_view_aggregates() {
+            return Err(AppError::Forbidden);
+        }
+        let mut c = self.db.read().await?;
+        let pid = ctx.actor.partnership_id;
+        Ok(Reports {
+            attendance: store::attendance_by_group(&mut c, pid)
+                .await?
+                .into_iter()
+                .map(|(_, i, _, g, p, n, a)| (i, g, p, n, a))
+                .collect(),
+            sessions_per_month: store::sessions_per_month(&mut c, pid).await?,
+            minutes_by_partner: store::minutes_by_partner(&mut c, pid).await?,
+            in_use: store::interventions_in_use(&mut c, pid)
+                .await?
+                .into_iter()
+                .map(|(_, n, t, w, cap)| (n, t, w, cap))
+                .collect(),
+        })
+    }
+}
+
+/// Minutes as hours with one decimal, e.g. "1.5 h" → "1,5".
+pub fn hours_text(minutes: i64) -> String {
+    let tenths = (minutes * 10 + 30) / 60;
+    if tenths % 10 == 0 {
+        format!("{}", tenths / 10)
+    } else {
+        format!("{},{}", tenths / 10, tenths % 10)
+    }
+}
+
+/// The share present of all recorded, percent with one decimal.
+pub fn attendance_rate(present: i64, notice: i64, absent: i64) -> Option<f64> {
+    palett_domain::summary::percent(present, present + notice + absent)
+}

@@ -1,0 +1,841 @@
+//! The palette: interventions and course modules, individual plans,
+//! participation periods, enrolments and waiting lists, groups, sessions,
+//! attendance, recorded activities, and the figures built on them.
+
+use crate::participant::{bind_all, where_clause, Arg, Filter};
+use crate::row::*;
+use crate::Result;
+use jiff::civil::Date;
+use jiff::Timestamp;
+use palett_domain::palette::{
+    AttendanceStatus, EnrolmentStatus, Intervention, InterventionKind, InterventionSpec,
+    SessionStatus,
+};
+use palett_domain::policy::ParticipantScope;
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+
+const INTERVENTION: &str = "i.id, i.partnership_id, i.course_id, i.position, i.name, i.kind, \
+    i.provider_organisation_id, o.name AS provider_name, i.description, i.place, i.languages, \
+    i.capacity, i.group_based, i.project_id, pr.name AS project_name, i.start_date, i.end_date, \
+    i.retired_on FROM interventions i JOIN organisations o ON o.id = i.provider_organisation_id \
+    LEFT JOIN projects pr ON pr.id = i.project_id";
+
+fn intervention(r: &AnyRow) -> Result<Intervention> {
+    Ok(Intervention {
+        id: i64_(r, "id")?,
+        partnership_id: i64_(r, "partnership_id")?,
+        course_id: opt_i64(r, "course_id")?,
+        position: i64_(r, "position")?,
+        name: text(r, "name")?,
+        kind: vocab(r, "kind", InterventionKind::parse)?,
+        provider_organisation_id: i64_(r, "provider_organisation_id")?,
+        provider_name: text(r, "provider_name")?,
+        description: text(r, "description")?,
+        place: text(r, "place")?,
+        languages: text(r, "languages")?
+            .split('\n')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        capacity: opt_i64(r, "capacity")?,
+        group_based: flag(r, "group_based")?,
+        project_id: opt_i64(r, "project_id")?,
+        project_name: opt_text(r, "project_name")?,
+        start_date: opt_date(r, "start_date")?,
+        end_date: opt_date(r, "end_date")?,
+        retired_on: opt_date(r, "retired_on")?,
+    })
+}
+
+pub async fn insert_intervention(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    s: &InterventionSpec,
+    course: Option<(i64, i64)>,
+    now: i64,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO interventions (partnership_id, course_id, position, name, kind, \
+         provider_organisation_id, description, place, languages, capacity, group_based, project_id, \
+         start_date, end_date, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, \
+         $13, $14, $15) RETURNING id",
+    )
+    .bind(partnership_id)
+    .bind(course.map(|c| c.0))
+    .bind(course.map_or(0, |c| c.1))
+    .bind(&s.name)
+    .bind(s.kind.as_str())
+    .bind(s.provider_organisation_id)
+    .bind(&s.description)
+    .bind(&s.place)
+    .bind(s.languages.join("\n"))
+    .bind(s.capacity)
+    .bind(i64::from(s.group_based))
+    .bind(s.project_id)
+    .bind(s.start_date.map(|d| d.to_string()))
+    .bind(s.end_date.map(|d| d.to_string()))
+    .bind(now)
+    .fetch_one(c)
+    .await?;
+    i64_(&row, "id")
+}
+
+pub async fn retire_intervention(c: &mut AnyConnection, id: i64, on: Date) -> Result<bool> {
+    Ok(
+        sqlx::query(
+            "UPDATE interventions SET retired_on = $1 WHERE id = $2 AND retired_on IS NULL",
+        )
+        .bind(on.to_string())
+        .bind(id)
+        .execute(c)
+        .await?
+        .rows_affected()
+            == 1,
+    )
+}
+
+pub async fn intervention_by_id(c: &mut AnyConnection, id: i64) -> Result<Option<Intervention>> {
+    sqlx::query(&format!("SELECT {INTERVENTION} WHERE i.id = $1"))
+        .bind(id)
+        .fetch_optional(c)
+        .await?
+        .as_ref()
+        .map(intervention)
+        .transpose()
+}
+
+/// The partnership's palette (courses' modules included), by name.
+pub async fn interventions(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    include_retired: bool,
+) -> Result<Vec<Intervention>> {
+    sqlx::query(&format!(
+        "SELECT {INTERVENTION} WHERE i.partnership_id = $1 AND ($2 = 1 OR i.retired_on IS NULL) \
+         ORDER BY COALESCE(i.course_id, i.id), i.position, i.name LIMIT 2000"
+    ))
+    .bind(partnership_id)
+    .bind(i64::from(include_retired))
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(intervention)
+    .collect()
+}
+
+// ------------------------------------------------------------------ plans
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanVersion {
+    pub version: i64,
+    pub body: String,
+    pub author_name: String,
+    pub created_at: Timestamp,
+}
+
+/// Store a new version of the participant's plan; returns its number.
+pub async fn insert_plan_version(
+    c: &mut AnyConnection,
+    participant_id: i64,
+    body: &str,
+    author: i64,
+    now: i64,
+) -> Result<i64> {
+    let next: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(MAX(version), 0) + 1 FROM plan_versions WHERE participant_id = $1",
+    )
+    .bind(participant_id)
+    .fetch_one(&mut *c)
+    .await?;
+    sqlx::query(
+        "INSERT INTO plan_versions (participant_id, version, body, author_user_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(participant_id)
+    .bind(next)
+    .bind(body)
+    .bind(author)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(next)
+}
+
+/// Every version, newest first.
+pub async fn plan_versions(c: &mut AnyConnection, participant_id: i64) -> Result<Vec<PlanVersion>> {
+    sqlx::query(
+        "SELECT v.version, v.body, COALESCE(u.display_name, '') AS author, v.created_at \
+         FROM plan_versions v LEFT JOIN users u ON u.id = v.author_user_id \
+         WHERE v.participant_id = $1 ORDER BY v.version DESC LIMIT 500",
+    )
+    .bind(participant_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(PlanVersion {
+            version: i64_(r, "version")?,
+            body: text(r, "body")?,
+            author_name: text(r, "author")?,
+            created_at: moment(r, "created_at")?,
+        })
+    })
+    .collect()
+}
+
+// ------------------------------------------------------------------ periods
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PeriodChange {
+    pub planned_end: Date,
+    pub reason: Option<String>,
+    pub author_name: String,
+    pub created_at: Timestamp,
+}
+
+pub async fn set_planned_end(
+    c: &mut AnyConnection,
+    participant_id: i64,
+    planned_end: Date,
+    reason: Option<&str>,
+    author: i64,
+    now: i64,
+) -> Result<()> {
+    sqlx::query("UPDATE participants SET planned_end = $1, version = version + 1, updated_at = $2 WHERE id = $3")
+        .bind(planned_end.to_string())
+        .bind(now)
+        .bind(participant_id)
+        .execute(&mut *c)
+        .await?;
+    sqlx::query(
+        "INSERT INTO period_changes (participant_id, planned_end, reason, author_user_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(participant_id)
+    .bind(planned_end.to_string())
+    .bind(reason)
+    .bind(author)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn planned_end(c: &mut AnyConnection, participant_id: i64) -> Result<Option<Date>> {
+    let row = sqlx::query("SELECT planned_end FROM participants WHERE id = $1")
+        .bind(participant_id)
+        .fetch_optional(c)
+        .await?;
+    match row {
+        Some(r) => opt_date(&r, "planned_end"),
+        None => Ok(None),
+    }
+}
+
+pub async fn period_changes(
+    c: &mut AnyConnection,
+    participant_id: i64,
+) -> Result<Vec<PeriodChange>> {
+    sqlx::query(
+        "SELECT p.planned_end, p.reason, COALESCE(u.display_name, '') AS author, p.created_at \
+         FROM period_changes p LEFT JOIN users u ON u.id = p.author_user_id \
+         WHERE p.participant_id = $1 ORDER BY p.id LIMIT 500",
+    )
+    .bind(participant_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(PeriodChange {
+            planned_end: date(r, "planned_end")?,
+            reason: opt_text(r, "reason")?,
+            author_name: text(r, "author")?,
+            created_at: moment(r, "created_at")?,
+        })
+    })
+    .collect()
+}
+
+// ------------------------------------------------------------------ enrolments
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Enrolment {
+    pub id: i64,
+    pub participant_id: i64,
+    pub participant_name: String,
+    pub intervention_id: i64,
+    pub intervention_name: String,
+    pub group_id: Option<i64>,
+    pub group_name: Option<String>,
+    pub status: EnrolmentStatus,
+    pub start_date: Option<Date>,
+    pub end_date: Option<Date>,
+    pub reason: Option<String>,
+    pub requested_at: Timestamp,
+}
+
+const ENROLMENT: &str = "e.id, e.participant_id, p.given_name || ' ' || p.family_name AS participant_name, \
+    e.intervention_id, i.name AS intervention_name, e.group_id, g.name AS group_name, e.status, \
+    e.start_date, e.end_date, e.reason, e.requested_at FROM enrolments e \
+    JOIN participants p ON p.id = e.participant_id JOIN interventions i ON i.id = e.intervention_id \
+    LEFT JOIN activity_groups g ON g.id = e.group_id";
+
+fn enrolment(r: &AnyRow) -> Result<Enrolment> {
+    Ok(Enrolment {
+        id: i64_(r, "id")?,
+        participant_id: i64_(r, "participant_id")?,
+        participant_name: text(r, "participant_name")?,
+        intervention_id: i64_(r, "intervention_id")?,
+        intervention_name: text(r, "intervention_name")?,
+        group_id: opt_i64(r, "group_id")?,
+        group_name: opt_text(r, "group_name")?,
+        status: vocab(r, "status", EnrolmentStatus::parse)?,
+        start_date: opt_date(r, "start_date")?,
+        end_date: opt_date(r, "end_date")?,
+        reason: opt_text(r, "reason")?,
+        requested_at: moment(r, "requested_at")?,
+    })
+}
+
+pub struct NewEnrolment {
+    pub participant_id: i64,
+    pub intervention_id: i64,
+    pub group_id: Option<i64>,
+    pub status: EnrolmentStatus,
+    pub start_date: Option<Date>,
+    pub end_date: Option<Date>,
+}
+
+pub async fn insert_enrolment(c: &mut AnyConnection, e: &NewEnrolment, now: i64) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO enrolments (participant_id, intervention_id, group_id, status, start_date, end_date, \
+         requested_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id",
+    )
+    .bind(e.participant_id)
+    .bind(e.intervention_id)
+    .bind(e.group_id)
+    .bind(e.status.as_str())
+    .bind(e.start_date.map(|d| d.to_string()))
+    .bind(e.end_date.map(|d| d.to_string()))
+    .bind(now)
+    .fetch_one(c)
+    .await?;
+    i64_(&row, "id")
+}
+
+pub async fn enrolment_by_id(c: &mut AnyConnection, id: i64) -> Result<Option<Enrolment>> {
+    sqlx::query(&format!("SELECT {ENROLMENT} WHERE e.id = $1"))
+        .bind(id)
+        .fetch_optional(c)
+        .await?
+        .as_ref()
+        .map(enrolment)
+        .transpose()
+}
+
+pub async fn set_enrolment_status(
+    c: &mut AnyConnection,
+    id: i64,
+    status: EnrolmentStatus,
+    reason: Option<&str>,
+    end_date: Option<Date>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE enrolments SET status = $1, reason = COALESCE($2, reason), \
+         end_date = COALESCE($3, end_date), updated_at = $4 WHERE id = $5",
+    )
+    .bind(status.as_str())
+    .bind(reason)
+    .bind(end_date.map(|d| d.to_string()))
+    .bind(now)
+    .bind(id)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// How many of the intervention's places are taken.
+pub async fn places_taken(c: &mut AnyConnection, intervention_id: i64) -> Result<i64> {
+    Ok(sqlx::query_scalar(
+        "SELECT COUNT(*) FROM enrolments WHERE intervention_id = $1 \
+         AND status IN ('offered', 'planned', 'ongoing')",
+    )
+    .bind(intervention_id)
+    .fetch_one(c)
+    .await?)
+}
+
+/// The first on the waiting list, if any.
+pub async fn first_waiting(c: &mut AnyConnection, intervention_id: i64) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM enrolments WHERE intervention_id = $1 AND status = 'waiting' \
+         ORDER BY requested_at, id LIMIT 1",
+    )
+    .bind(intervention_id)
+    .fetch_optional(c)
+    .await?)
+}
+
+/// A participant's enrolments (the caller already may read her).
+pub async fn enrolments_of_participant(
+    c: &mut AnyConnection,
+    participant_id: i64,
+) -> Result<Vec<Enrolment>> {
+    sqlx::query(&format!(
+        "SELECT {ENROLMENT} WHERE e.participant_id = $1 ORDER BY e.requested_at, e.id LIMIT 500"
+    ))
+    .bind(participant_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(enrolment)
+    .collect()
+}
+
+/// An intervention's enrolments, waiting list in order, limited to the
+/// participants within the caller's scope.
+pub async fn enrolments_of_intervention(
+    c: &mut AnyConnection,
+    scope: ParticipantScope,
+    intervention_id: i64,
+) -> Result<Vec<Enrolment>> {
+    let Some(w) = where_clause(scope, &Filter::default()) else {
+        return Ok(Vec::new());
+    };
+    let n = w.args.len() + 1;
+    let sql = format!(
+        "SELECT {ENROLMENT} WHERE {} AND e.intervention_id = ${n} \
+         ORDER BY CASE WHEN e.status = 'waiting' THEN 1 ELSE 0 END, e.requested_at, e.id LIMIT 2000",
+        w.clauses.join(" AND ")
+    );
+    let mut args = w.args;
+    args.push(Arg::Int(intervention_id));
+    bind_all(sqlx::query(&sql), &args)
+        .fetch_all(c)
+        .await?
+        .iter()
+        .map(enrolment)
+        .collect()
+}
+
+// ------------------------------------------------------------------ groups and sessions
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    pub id: i64,
+    pub intervention_id: i64,
+    pub intervention_name: String,
+    pub partnership_id: i64,
+    pub name: String,
+    pub leader_user_id: Option<i64>,
+    pub leader_name: Option<String>,
+}
+
+const GROUP: &str =
+    "g.id, g.intervention_id, i.name AS intervention_name, i.partnership_id, g.name, \
+    g.leader_user_id, u.display_name AS leader_name FROM activity_groups g \
+    JOIN interventions i ON i.id = g.intervention_id LEFT JOIN users u ON u.id = g.leader_user_id";
+
+fn group(r: &AnyRow) -> Result<Group> {
+    Ok(Group {
+        id: i64_(r, "id")?,
+        intervention_id: i64_(r, "intervention_id")?,
+        intervention_name: text(r, "intervention_name")?,
+        partnership_id: i64_(r, "partnership_id")?,
+        name: text(r, "name")?,
+        leader_user_id: opt_i64(r, "leader_user_id")?,
+        leader_name: opt_text(r, "leader_name")?,
+    })
+}
+
+pub async fn insert_group(
+    c: &mut AnyConnection,
+    intervention_id: i64,
+    name: &str,
+    leader: Option<i64>,
+    now: i64,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO activity_groups (intervention_id, name, leader_user_id, created_at) \
+         VALUES ($1, $2, $3, $4) RETURNING id",
+    )
+    .bind(intervention_id)
+    .bind(name)
+    .bind(leader)
+    .bind(now)
+    .fetch_one(c)
+    .await?;
+    i64_(&row, "id")
+}
+
+pub async fn group_by_id(c: &mut AnyConnection, id: i64) -> Result<Option<Group>> {
+    sqlx::query(&format!("SELECT {GROUP} WHERE g.id = $1"))
+        .bind(id)
+        .fetch_optional(c)
+        .await?
+        .as_ref()
+        .map(group)
+        .transpose()
+}
+
+pub async fn groups_of_intervention(
+    c: &mut AnyConnection,
+    intervention_id: i64,
+) -> Result<Vec<Group>> {
+    sqlx::query(&format!(
+        "SELECT {GROUP} WHERE g.intervention_id = $1 ORDER BY g.name LIMIT 500"
+    ))
+    .bind(intervention_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(group)
+    .collect()
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Session {
+    pub id: i64,
+    pub group_id: i64,
+    pub on_date: Date,
+    pub start_time: String,
+    pub minutes: i64,
+    pub place: String,
+    pub status: SessionStatus,
+    pub cancel_reason: Option<String>,
+    pub moved_from: Option<Date>,
+    /// Attendance recorded: (present, absent with notice, absent).
+    pub recorded: (i64, i64, i64),
+}
+
+const SESSION: &str = "s.id, s.group_id, s.on_date, s.start_time, s.minutes, s.place, s.status, \
+    s.cancel_reason, s.moved_from, \
+    (SELECT COUNT(*) FROM attendance a WHERE a.session_id = s.id AND a.status = 'present') AS n_present, \
+    (SELECT COUNT(*) FROM attendance a WHERE a.session_id = s.id AND a.status = 'absent_notice') AS n_notice, \
+    (SELECT COUNT(*) FROM attendance a WHERE a.session_id = s.id AND a.status = 'absent') AS n_absent \
+    FROM group_sessions s";
+
+fn session(r: &AnyRow) -> Result<Session> {
+    Ok(Session {
+        id: i64_(r, "id")?,
+        group_id: i64_(r, "group_id")?,
+        on_date: date(r, "on_date")?,
+        start_time: text(r, "start_time")?,
+        minutes: i64_(r, "minutes")?,
+        place: text(r, "place")?,
+        status: vocab(r, "status", SessionStatus::parse)?,
+        cancel_reason: opt_text(r, "cancel_reason")?,
+        moved_from: opt_date(r, "moved_from")?,
+        recorded: (
+            i64_(r, "n_present")?,
+            i64_(r, "n_notice")?,
+            i64_(r, "n_absent")?,
+        ),
+    })
+}
+
+pub async fn insert_session(
+    c: &mut AnyConnection,
+    group_id: i64,
+    on: Date,
+    start_time: &str,
+    minutes: i64,
+    place: &str,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO group_sessions (group_id, on_date, start_time, minutes, place, status) \
+         VALUES ($1, $2, $3, $4, $5, 'scheduled') RETURNING id",
+    )
+    .bind(group_id)
+    .bind(on.to_string())
+    .bind(start_time)
+    .bind(minutes)
+    .bind(place)
+    .fetch_one(c)
+    .await?;
+    i64_(&row, "id")
+}
+
+pub async fn session_by_id(c: &mut AnyConnection, id: i64) -> Result<Option<Session>> {
+    sqlx::query(&format!("SELECT {SESSION} WHERE s.id = $1"))
+        .bind(id)
+        .fetch_optional(c)
+        .await?
+        .as_ref()
+        .map(session)
+        .transpose()
+}
+
+pub async fn sessions_of_group(c: &mut AnyConnection, group_id: i64) -> Result<Vec<Session>> {
+    sqlx::query(&format!(
+        "SELECT {SESSION} WHERE s.group_id = $1 ORDER BY s.on_date, s.start_time LIMIT 2000"
+    ))
+    .bind(group_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(session)
+    .collect()
+}
+
+pub async fn cancel_session(c: &mut AnyConnection, id: i64, reason: &str) -> Result<()> {
+    sqlx::query("UPDATE group_sessions SET status = 'cancelled', cancel_reason = $1 WHERE id = $2")
+        .bind(reason)
+        .bind(id)
+        .execute(&mut *c)
+        .await?;
+    // A cancelled session is nobody's absence.
+    sqlx::query("DELETE FROM attendance WHERE session_id = $1")
+        .bind(id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn move_session(
+    c: &mut AnyConnection,
+    id: i64,
+    to: Date,
+    start_time: &str,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE group_sessions SET moved_from = COALESCE(moved_from, on_date), on_date = $1, start_time = $2 \
+         WHERE id = $3",
+    )
+    .bind(to.to_string())
+    .bind(start_time)
+    .bind(id)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// The group's participants on the session's date, with what is recorded:
+/// (participant id, name, recorded status).
+pub async fn roster(
+    c: &mut AnyConnection,
+    session: &Session,
+) -> Result<Vec<(i64, String, Option<AttendanceStatus>)>> {
+    sqlx::query(
+        "SELECT p.id, p.given_name || ' ' || p.family_name AS name, a.status FROM enrolments e \
+         JOIN participants p ON p.id = e.participant_id \
+         LEFT JOIN attendance a ON a.session_id = $1 AND a.participant_id = p.id \
+         WHERE e.group_id = $2 AND e.status IN ('planned', 'ongoing', 'completed') \
+         AND (e.start_date IS NULL OR e.start_date <= $3) AND (e.end_date IS NULL OR e.end_date >= $3) \
+         ORDER BY p.family_name, p.given_name, p.id LIMIT 500",
+    )
+    .bind(session.id)
+    .bind(session.group_id)
+    .bind(session.on_date.to_string())
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| Ok((i64_(r, "id")?, text(r, "name")?, opt_vocab(r, "status", AttendanceStatus::parse)?)))
+    .collect()
+}
+
+/// Replace the session's attendance with `rows`.
+pub async fn record_attendance(
+    c: &mut AnyConnection,
+    session: &Session,
+    rows: &[(i64, AttendanceStatus)],
+    by: i64,
+    now: i64,
+) -> Result<()> {
+    sqlx::query("DELETE FROM attendance WHERE session_id = $1")
+        .bind(session.id)
+        .execute(&mut *c)
+        .await?;
+    for (participant, status) in rows {
+        let minutes = if *status == AttendanceStatus::Present {
+            session.minutes
+        } else {
+            0
+        };
+        sqlx::query(
+            "INSERT INTO attendance (session_id, participant_id, status, minutes, recorded_by, recorded_at) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(session.id)
+        .bind(participant)
+        .bind(status.as_str())
+        .bind(minutes)
+        .bind(by)
+        .bind(now)
+        .execute(&mut *c)
+        .await?;
+    }
+    Ok(())
+}
+
+/// An individual activity as recorded.
+pub struct NewActivity<'a> {
+    pub participant_id: i64,
+    pub intervention_id: i64,
+    pub on: Date,
+    pub minutes: i64,
+    pub note: Option<&'a str>,
+    pub by: i64,
+}
+
+pub async fn insert_activity(c: &mut AnyConnection, a: &NewActivity<'_>, now: i64) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO activity_records (participant_id, intervention_id, on_date, minutes, note, recorded_by, \
+         recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(a.participant_id)
+    .bind(a.intervention_id)
+    .bind(a.on.to_string())
+    .bind(a.minutes)
+    .bind(a.note)
+    .bind(a.by)
+    .bind(now)
+    .fetch_one(c)
+    .await?;
+    i64_(&row, "id")
+}
+
+// ------------------------------------------------------------------ time and figures
+
+/// One participant's time: (intervention id, name, project name or None for
+/// ordinary operations, month "YYYY-MM", minutes), from attendance and
+/// recorded activities.
+pub async fn time_of_participant(
+    c: &mut AnyConnection,
+    participant_id: i64,
+) -> Result<Vec<(i64, String, Option<String>, String, i64)>> {
+    sqlx::query(
+        "SELECT t.intervention_id, i.name, pr.name AS project_name, t.month, CAST(SUM(t.minutes) AS BIGINT) AS minutes FROM ( \
+           SELECT g.intervention_id, SUBSTR(s.on_date, 1, 7) AS month, a.minutes FROM attendance a \
+             JOIN group_sessions s ON s.id = a.session_id JOIN activity_groups g ON g.id = s.group_id \
+             WHERE a.participant_id = $1 AND a.status = 'present' AND s.status = 'scheduled' \
+           UNION ALL \
+           SELECT r.intervention_id, SUBSTR(r.on_date, 1, 7) AS month, r.minutes FROM activity_records r \
+             WHERE r.participant_id = $1 \
+         ) t JOIN interventions i ON i.id = t.intervention_id LEFT JOIN projects pr ON pr.id = i.project_id \
+         GROUP BY t.intervention_id, i.name, pr.name, t.month ORDER BY t.month, i.name",
+    )
+    .bind(participant_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            i64_(r, "intervention_id")?,
+            text(r, "name")?,
+            opt_text(r, "project_name")?,
+            text(r, "month")?,
+            i64_(r, "minutes")?,
+        ))
+    })
+    .collect()
+}
+
+/// Attendance per intervention and group: (intervention, group, present,
+/// absent with notice, absent). Cancelled sessions count for nothing.
+pub async fn attendance_by_group(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+) -> Result<Vec<(i64, String, i64, String, i64, i64, i64)>> {
+    sqlx::query(
+        "SELECT i.id AS iid, i.name AS iname, g.id AS gid, g.name AS gname, \
+         COUNT(CASE WHEN a.status = 'present' THEN 1 END) AS present, \
+         COUNT(CASE WHEN a.status = 'absent_notice' THEN 1 END) AS notice, \
+         COUNT(CASE WHEN a.status = 'absent' THEN 1 END) AS absent \
+         FROM activity_groups g JOIN interventions i ON i.id = g.intervention_id \
+         JOIN group_sessions s ON s.group_id = g.id AND s.status = 'scheduled' \
+         JOIN attendance a ON a.session_id = s.id \
+         WHERE i.partnership_id = $1 GROUP BY i.id, i.name, g.id, g.name ORDER BY i.name, g.name",
+    )
+    .bind(partnership_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            i64_(r, "iid")?,
+            text(r, "iname")?,
+            i64_(r, "gid")?,
+            text(r, "gname")?,
+            i64_(r, "present")?,
+            i64_(r, "notice")?,
+            i64_(r, "absent")?,
+        ))
+    })
+    .collect()
+}
+
+/// Cancelled and held sessions per month: ("YYYY-MM", cancelled, scheduled).
+pub async fn sessions_per_month(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+) -> Result<Vec<(String, i64, i64)>> {
+    sqlx::query(
+        "SELECT SUBSTR(s.on_date, 1, 7) AS month, \
+         COUNT(CASE WHEN s.status = 'cancelled' THEN 1 END) AS cancelled, \
+         COUNT(CASE WHEN s.status = 'scheduled' THEN 1 END) AS held \
+         FROM group_sessions s JOIN activity_groups g ON g.id = s.group_id \
+         JOIN interventions i ON i.id = g.intervention_id WHERE i.partnership_id = $1 \
+         GROUP BY SUBSTR(s.on_date, 1, 7) ORDER BY month",
+    )
+    .bind(partnership_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| Ok((text(r, "month")?, i64_(r, "cancelled")?, i64_(r, "held")?)))
+    .collect()
+}
+
+/// Minutes per providing partner, split into project and ordinary
+/// operations: (organisation, project minutes, ordinary minutes).
+pub async fn minutes_by_partner(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+) -> Result<Vec<(String, i64, i64)>> {
+    sqlx::query(
+        "SELECT o.name, \
+         CAST(SUM(CASE WHEN i.project_id IS NOT NULL THEN t.minutes ELSE 0 END) AS BIGINT) AS project_minutes, \
+         CAST(SUM(CASE WHEN i.project_id IS NULL THEN t.minutes ELSE 0 END) AS BIGINT) AS ordinary_minutes FROM ( \
+           SELECT g.intervention_id, a.minutes FROM attendance a JOIN group_sessions s ON s.id = a.session_id \
+             JOIN activity_groups g ON g.id = s.group_id WHERE a.status = 'present' AND s.status = 'scheduled' \
+           UNION ALL SELECT r.intervention_id, r.minutes FROM activity_records r \
+         ) t JOIN interventions i ON i.id = t.intervention_id JOIN organisations o ON o.id = i.provider_organisation_id \
+         WHERE i.partnership_id = $1 GROUP BY o.name ORDER BY o.name",
+    )
+    .bind(partnership_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| Ok((text(r, "name")?, i64_(r, "project_minutes")?, i64_(r, "ordinary_minutes")?)))
+    .collect()
+}
+
+/// Interventions with enrolments: (id, name, places taken, waiting, capacity).
+pub async fn interventions_in_use(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+) -> Result<Vec<(i64, String, i64, i64, Option<i64>)>> {
+    sqlx::query(
+        "SELECT i.id, i.name, i.capacity, \
+         COUNT(CASE WHEN e.status IN ('offered', 'planned', 'ongoing') THEN 1 END) AS taken, \
+         COUNT(CASE WHEN e.status = 'waiting' THEN 1 END) AS waiting \
+         FROM interventions i JOIN enrolments e ON e.intervention_id = i.id \
+         WHERE i.partnership_id = $1 GROUP BY i.id, i.name, i.capacity ORDER BY i.name",
+    )
+    .bind(partnership_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            i64_(r, "id")?,
+            text(r, "name")?,
+            i64_(r, "taken")?,
+            i64_(r, "waiting")?,
+            opt_i64(r, "capacity")?,
+        ))
+    })
+    .collect()
+}
