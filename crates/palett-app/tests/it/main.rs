@@ -18,6 +18,7 @@ mod concurrency;
 mod demo;
 mod harness;
 mod lifecycle;
+mod palette;
 mod registration;
 mod sign_in;
 
@@ -57,4 +58,8 @@ stories! {
     sign_in::bearer_tokens_work_until_revoked,
     concurrency::concurrent_registrations_all_succeed,
     admin::administrators_manage_partners_and_users,
+    palette::coordinators_build_the_palette_and_caseworkers_version_plans,
+    palette::beyond_capacity_is_a_waiting_list_and_a_freed_place_goes_to_the_first,
+    palette::attendance_time_and_reports_add_up,
+    palette::extensions_and_pauses_change_net_time,
 }
