@@ -14,10 +14,12 @@ use palett_domain::palette::{
 use palett_domain::plan::{Plan, PlanInput};
 use palett_domain::values::{code, parse_date, parse_optional_date, required_text, LONG_TEXT_MAX};
 use palett_domain::FieldErrors;
-use palett_store::palette::{self as store, Enrolment, Group, NewActivity, NewEnrolment, Session};
+use palett_store::palette::{self as store, Enrolment, NewActivity, NewEnrolment};
 use palett_store::{participant, AnyConnection};
 
-pub use palett_store::palette::{PeriodChange, PlanVersion};
+pub use palett_store::palette::{
+    Enrolment as EnrolmentRow, Group, PeriodChange, PlanVersion, Session,
+};
 
 /// An intervention with what hangs off it.
 #[derive(Clone, Debug)]
@@ -546,6 +548,17 @@ impl App {
     }
 
     // -------------------------------------------------------------- enrolments
+
+    /// One enrolment, if the caller may read its participant.
+    pub async fn enrolment(&self, ctx: &Ctx, id: i64) -> Result<Enrolment> {
+        let mut c = self.db.read().await?;
+        let e = store::enrolment_by_id(&mut c, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.readable_participant(&mut c, ctx, e.participant_id)
+            .await?;
+        Ok(e)
+    }
 
     /// A participant's enrolments.
     pub async fn enrolments(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<Enrolment>> {

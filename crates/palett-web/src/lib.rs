@@ -11,6 +11,7 @@ pub mod error;
 pub mod forms;
 pub mod i18n;
 pub mod pages;
+pub mod palette_pages;
 pub mod views;
 
 use axum::extract::DefaultBodyLimit;
@@ -29,11 +30,13 @@ pub struct AppState {
 
 const STYLE: &str = include_str!("../static/style.css");
 const HTMX: &str = include_str!("../static/htmx.min.js");
+const ATTENDANCE_JS: &str = include_str!("../static/attendance.js");
 
 async fn static_file(axum::extract::Path(name): axum::extract::Path<String>) -> Response {
     let (body, ty) = match name.as_str() {
         "style.css" => (STYLE, "text/css; charset=utf-8"),
         "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
+        "attendance.js" => (ATTENDANCE_JS, "text/javascript; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     (
@@ -146,6 +149,58 @@ pub fn router(state: AppState) -> Router {
             "/admin/memberships/{id}/end",
             get(pages::membership_end_form).post(pages::membership_end),
         )
+        .route("/palette", get(palette_pages::palette))
+        .route(
+            "/palette/new",
+            get(palette_pages::intervention_form).post(palette_pages::intervention_create),
+        )
+        .route("/palette/{id}", get(palette_pages::intervention))
+        .route("/palette/{id}/retire", post(palette_pages::retire))
+        .route(
+            "/palette/{id}/modules/new",
+            get(palette_pages::module_form).post(palette_pages::module_create),
+        )
+        .route(
+            "/palette/{id}/groups/new",
+            get(palette_pages::group_form).post(palette_pages::group_create),
+        )
+        .route("/groups/{id}", get(palette_pages::group))
+        .route(
+            "/groups/{id}/schedule",
+            get(palette_pages::schedule_form).post(palette_pages::schedule),
+        )
+        .route(
+            "/sessions/{id}/attendance",
+            get(palette_pages::attendance_form).post(palette_pages::attendance_save),
+        )
+        .route(
+            "/sessions/{id}/{what}",
+            get(palette_pages::session_form).post(palette_pages::session_change),
+        )
+        .route("/participants/{id}/plan", get(palette_pages::plan))
+        .route(
+            "/participants/{id}/plan/edit",
+            get(palette_pages::plan_form).post(palette_pages::plan_save),
+        )
+        .route(
+            "/participants/{id}/enrolments/new",
+            get(palette_pages::enrol_form).post(palette_pages::enrol),
+        )
+        .route(
+            "/participants/{id}/period",
+            get(palette_pages::period_form).post(palette_pages::period_save),
+        )
+        .route(
+            "/participants/{id}/activities/new",
+            get(palette_pages::activity_form).post(palette_pages::activity_save),
+        )
+        .route("/participants/{id}/time", get(palette_pages::time))
+        .route(
+            "/enrolments/{id}/status",
+            get(palette_pages::enrolment_form).post(palette_pages::enrolment_change),
+        )
+        .route("/reports", get(palette_pages::reports))
+        .route("/reports/{file}", get(palette_pages::report_csv))
         .route("/tokens", get(pages::tokens).post(pages::token_create))
         .route("/tokens/{id}/revoke", post(pages::token_revoke))
         .nest("/api/v1", api)

@@ -54,7 +54,7 @@ pub fn error_page(t: Tr, status: StatusCode, id: &str) -> Response {
     (status, render(page)).into_response()
 }
 
-fn app_error(c: &Caller, e: AppError) -> Response {
+pub(crate) fn app_error(c: &Caller, e: AppError) -> Response {
     let (status, id) = status_of(&e);
     if status == StatusCode::UNAUTHORIZED {
         return Redirect::to("/login").into_response();
@@ -68,7 +68,7 @@ fn app_error(c: &Caller, e: AppError) -> Response {
     (status, render(page)).into_response()
 }
 
-fn options<T: Copy>(
+pub(crate) fn options<T: Copy>(
     t: Tr,
     all: &[T],
     text: fn(T) -> &'static str,
@@ -79,7 +79,7 @@ fn options<T: Copy>(
         .collect()
 }
 
-fn date_text(d: Option<Date>) -> String {
+pub(crate) fn date_text(d: Option<Date>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }
 
@@ -306,13 +306,13 @@ fn id_of(s: &Option<String>) -> Option<i64> {
 }
 
 /// Choices the participant forms and filters offer, in one place.
-struct Choices {
-    organisations: Vec<(String, String)>,
-    projects: Vec<(String, String)>,
-    caseworkers: Vec<(String, String)>,
+pub(crate) struct Choices {
+    pub(crate) organisations: Vec<(String, String)>,
+    pub(crate) projects: Vec<(String, String)>,
+    pub(crate) caseworkers: Vec<(String, String)>,
 }
 
-async fn choices(s: &AppState, c: &Caller) -> Result<Choices, AppError> {
+pub(crate) async fn choices(s: &AppState, c: &Caller) -> Result<Choices, AppError> {
     let ctx = c.ctx();
     let organisations = s
         .app
@@ -572,7 +572,7 @@ fn transition_spec(t: Tr, id: i64, kind: TransitionKind, title: String) -> FormS
 }
 
 /// A form of the administration pages.
-fn admin_spec(
+pub(crate) fn admin_spec(
     t: Tr,
     title: String,
     section: &'static str,
@@ -651,19 +651,19 @@ fn org_spec(t: Tr) -> FormSpec {
 }
 
 /// A simple form page: what it shows, where it posts, where Cancel goes.
-struct FormSpec {
-    title: String,
-    section: &'static str,
-    path: String,
-    fields: Vec<FieldView>,
-    submit: String,
-    cancel: String,
-    intro: Option<String>,
+pub(crate) struct FormSpec {
+    pub(crate) title: String,
+    pub(crate) section: &'static str,
+    pub(crate) path: String,
+    pub(crate) fields: Vec<FieldView>,
+    pub(crate) submit: String,
+    pub(crate) cancel: String,
+    pub(crate) intro: Option<String>,
 }
 
 impl FormSpec {
     /// Render with the submitted (or default) values and their errors.
-    fn show(
+    pub(crate) fn show(
         self,
         c: &Caller,
         status: StatusCode,
@@ -834,7 +834,64 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
         (Status::Ended, Some(o)) => t.get(&o.message_id()),
         _ => String::new(),
     };
+    let ctx = c.ctx();
+    let (enrolments, period, timeline) = match (
+        s.app.enrolments(&ctx, id).await,
+        s.app.period(&ctx, id).await,
+        s.app.timeline(&ctx, id).await,
+    ) {
+        (Ok(a), Ok(b), Ok(c)) => (a, b, c),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return app_error(&c, e),
+    };
+    let mut path_links = vec![(format!("/participants/{id}/plan"), t.get("plan-title"))];
+    if v.may_change {
+        path_links.push((format!("/participants/{id}/enrolments/new"), t.get("enrol")));
+        path_links.push((
+            format!("/participants/{id}/activities/new"),
+            t.get("activity-new"),
+        ));
+        path_links.push((format!("/participants/{id}/period"), t.get("period-change")));
+    }
+    path_links.push((format!("/participants/{id}/time"), t.get("time-summary")));
+    let dash = || "–".to_string();
+    let period_rows = vec![
+        (t.get("field-intake-date"), date_text(period.intake)),
+        (
+            t.get("field-planned-end"),
+            period
+                .planned_end
+                .map(|d| d.to_string())
+                .unwrap_or_else(dash),
+        ),
+        (t.get("period-net-days"), period.net_days.to_string()),
+        (t.get("period-paused-days"), period.paused_days.to_string()),
+        (
+            t.get("period-remaining-days"),
+            period
+                .remaining_days
+                .map(|d| d.to_string())
+                .unwrap_or_else(dash),
+        ),
+    ];
     render(ParticipantPage {
+        path_links,
+        period: period_rows,
+        enrolments: enrolments
+            .iter()
+            .map(|e| EnrolmentLine {
+                intervention: e.intervention_name.clone(),
+                href: format!("/palette/{}", e.intervention_id),
+                status: t.get(&e.status.message_id()),
+                group: e.group_name.clone().unwrap_or_default(),
+                dates: format!("{} – {}", date_text(e.start_date), date_text(e.end_date)),
+                change: (!e.status.next().is_empty())
+                    .then(|| format!("/enrolments/{}/status", e.id)),
+            })
+            .collect(),
+        timeline: timeline
+            .into_iter()
+            .map(|i| (i.on.to_string(), t.get(&i.kind), i.text))
+            .collect(),
         t,
         layout: Layout::for_caller(
             &c,

@@ -312,6 +312,20 @@ pub struct ParticipantPage {
     pub profile: Vec<(String, String)>,
     pub staff: Vec<(String, String)>,
     pub history: Vec<HistoryRow>,
+    pub path_links: Vec<(String, String)>,
+    pub period: Vec<(String, String)>,
+    pub enrolments: Vec<EnrolmentLine>,
+    /// (date, kind, text), oldest first.
+    pub timeline: Vec<(String, String, String)>,
+}
+
+pub struct EnrolmentLine {
+    pub intervention: String,
+    pub href: String,
+    pub status: String,
+    pub group: String,
+    pub dates: String,
+    pub change: Option<String>,
 }
 
 pub struct Cell {

@@ -29,6 +29,10 @@ fn every_message_id_the_code_uses_exists() {
         include_str!("../../src/caller.rs"),
         include_str!("../../src/forms.rs"),
         include_str!("../../src/api.rs"),
+        include_str!("../../src/palette_pages.rs"),
+        include_str!("../../../palett-domain/src/palette.rs"),
+        include_str!("../../../palett-domain/src/plan.rs"),
+        include_str!("../../../palett-app/src/palette.rs"),
         include_str!("../../../palett-domain/src/values.rs"),
         include_str!("../../../palett-domain/src/model.rs"),
         include_str!("../../../palett-domain/src/lifecycle.rs"),
@@ -46,6 +50,12 @@ fn every_message_id_the_code_uses_exists() {
         include_str!("../../templates/participant.html"),
         include_str!("../../templates/pager.html"),
         include_str!("../../templates/table_page.html"),
+        include_str!("../../templates/attendance.html"),
+        include_str!("../../templates/plan.html"),
+        include_str!("../../templates/plan_body.html"),
+        include_str!("../../templates/plan_form.html"),
+        include_str!("../../templates/cell.html"),
+        include_str!("../../templates/time.html"),
     ];
     let mut missing = Vec::new();
     for src in sources {
@@ -108,6 +118,16 @@ fn every_vocabulary_value_has_a_label() {
     ids.extend(SwedishLevel::ALL.iter().map(|v| v.message_id()));
     ids.extend(ReferralSource::ALL.iter().map(|v| v.message_id()));
     ids.extend(IdentityKind::ALL.iter().map(|v| v.message_id()));
+    {
+        use palett_domain::palette::*;
+        use palett_domain::plan::GoalCategory;
+        ids.extend(InterventionKind::ALL.iter().map(|v| v.message_id()));
+        ids.extend(EnrolmentStatus::ALL.iter().map(|v| v.message_id()));
+        ids.extend(AttendanceStatus::ALL.iter().map(|v| v.message_id()));
+        ids.extend(SessionStatus::ALL.iter().map(|v| v.message_id()));
+        ids.extend(PauseKind::ALL.iter().map(|v| v.message_id()));
+        ids.extend(GoalCategory::ALL.iter().map(|v| v.message_id()));
+    }
     for lang in Lang::ALL {
         let missing: Vec<_> = ids.iter().filter(|i| !Tr::new(lang).has(i)).collect();
         assert!(missing.is_empty(), "{}: {missing:?}", lang.code());
