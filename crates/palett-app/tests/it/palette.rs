@@ -12,6 +12,7 @@ fn v(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| s.to_string()).collect()
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn intervention(
     h: &H,
     ctx: &Ctx,
