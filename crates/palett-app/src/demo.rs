@@ -87,10 +87,10 @@ type DemoOrganisation = (
     &'static [&'static str],
 );
 
-struct Rng(u64);
+pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(crate) fn next(&mut self) -> u64 {
         // xorshift64*: small, fast and the same on every machine.
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
@@ -98,11 +98,11 @@ impl Rng {
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
-    fn below(&mut self, n: u64) -> u64 {
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
         self.next() % n
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len() as u64) as usize]
     }
 }
@@ -323,6 +323,7 @@ impl App {
             }
         }
         intakes.sort();
+        let mut people = Vec::with_capacity(intakes.len());
         // The 20 latest intakes are still in the programme; the others ended.
         let ended_count = intakes.len() - 20;
         let project_end = date(2021, 10, 31);
@@ -340,7 +341,7 @@ impl App {
             if (date(2020, 8, 17)..=date(2021, 6, 11)).contains(intake) && rng.below(4) == 0 {
                 projects.push(sib);
             }
-            seed_participant(
+            let id = seed_participant(
                 c,
                 &mut rng,
                 pid,
@@ -354,6 +355,12 @@ impl App {
                 today,
             )
             .await?;
+            people.push(Person {
+                id,
+                intake: *intake,
+                exit: exit.map(|e| e.0),
+                in_sib: projects.contains(&sib),
+            });
         }
         // Referrals from Botkyrka kommun waiting for intake, in no project yet.
         for _ in 0..6 {
@@ -372,9 +379,34 @@ impl App {
             )
             .await?;
         }
+        let staff = Staff {
+            coordinator,
+            language_teacher: caseworker_of(4),
+            walk_leader: caseworker_of(1),
+            school_teacher: caseworker_of(3),
+            supervisor: caseworker_of(0),
+        };
+        crate::demo_palette::seed(c, pid, &org_ids, (tk, sib), &people, &staff, now).await?;
         tx.commit().await?;
         Ok(true)
     }
+}
+
+/// A demo participant as the palette seeding needs her.
+pub(crate) struct Person {
+    pub id: i64,
+    pub intake: Date,
+    pub exit: Option<Date>,
+    pub in_sib: bool,
+}
+
+/// Who runs what in the demo.
+pub(crate) struct Staff {
+    pub coordinator: i64,
+    pub language_teacher: Option<i64>,
+    pub walk_leader: Option<i64>,
+    pub school_teacher: Option<i64>,
+    pub supervisor: Option<i64>,
 }
 
 fn profile(
@@ -441,7 +473,7 @@ async fn seed_participant(
     projects: &[i64],
     now: i64,
     today: Date,
-) -> Result<()> {
+) -> Result<i64> {
     let referred = intake
         .checked_sub((7 + rng.below(30) as i64).days())
         .unwrap_or(intake);
@@ -490,7 +522,7 @@ async fn seed_participant(
         )
         .await?;
     }
-    Ok(())
+    Ok(id)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod demo;
+mod demo_palette;
 pub mod palette;
 pub mod participants;
 pub mod projects;

@@ -839,3 +839,76 @@ pub async fn interventions_in_use(
     })
     .collect()
 }
+
+/// Many attendance rows at once (demo and imports): (session, participant,
+/// status, minutes). Sent in batches of 100 rows per statement.
+pub async fn insert_attendance_batch(
+    c: &mut AnyConnection,
+    rows: &[(i64, i64, AttendanceStatus, i64)],
+    by: i64,
+    now: i64,
+) -> Result<()> {
+    for chunk in rows.chunks(100) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let b = i * 4;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    chunk.len() * 4 + 1,
+                    chunk.len() * 4 + 2
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO attendance (session_id, participant_id, status, minutes, recorded_by, recorded_at) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (s, p, st, m) in chunk {
+            q = q.bind(*s).bind(*p).bind(st.as_str()).bind(*m);
+        }
+        q.bind(by).bind(now).execute(&mut *c).await?;
+    }
+    Ok(())
+}
+
+/// Many activity rows at once: (participant, intervention, date, minutes, note).
+pub async fn insert_activities_batch(
+    c: &mut AnyConnection,
+    rows: &[(i64, i64, Date, i64, &str)],
+    by: i64,
+    now: i64,
+) -> Result<()> {
+    for chunk in rows.chunks(100) {
+        let n = chunk.len() * 5;
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| {
+                let b = i * 5;
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, ${}, ${})",
+                    b + 1,
+                    b + 2,
+                    b + 3,
+                    b + 4,
+                    b + 5,
+                    n + 1,
+                    n + 2
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO activity_records (participant_id, intervention_id, on_date, minutes, note, recorded_by, recorded_at) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for (p, i, d, m, note) in chunk {
+            q = q.bind(*p).bind(*i).bind(d.to_string()).bind(*m).bind(*note);
+        }
+        q.bind(by).bind(now).execute(&mut *c).await?;
+    }
+    Ok(())
+}

@@ -1688,10 +1688,7 @@ pub async fn time(
 type ReportTable = (&'static str, String, Vec<String>, Vec<Vec<String>>);
 
 /// The report tables.
-fn report_tables(
-    t: Tr,
-    r: &palett_app::palette::Reports,
-) -> Vec<ReportTable> {
+fn report_tables(t: Tr, r: &palett_app::palette::Reports) -> Vec<ReportTable> {
     let rate = |p: i64, n: i64, a: i64| {
         attendance_rate(p, n, a)
             .map(|v| t.percent(v))
