@@ -6,6 +6,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod api;
+pub mod api_palette;
 pub mod caller;
 pub mod error;
 pub mod forms;
@@ -17,7 +18,7 @@ pub mod views;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::{middleware, Router};
 use palett_app::App;
 
@@ -97,7 +98,41 @@ pub fn router(state: AppState) -> Router {
         .route("/participants/search", post(api::search_participants))
         .route("/participants/{id}/intake", post(api::intake))
         .route("/participants/{id}/exit", post(api::exit))
-        .route("/participants/{id}/transitions", post(api::transition));
+        .route("/participants/{id}/transitions", post(api::transition))
+        .route(
+            "/participants/{id}/plan",
+            get(api_palette::plan).put(api_palette::save_plan),
+        )
+        .route(
+            "/participants/{id}/enrolments",
+            get(api_palette::enrolments).post(api_palette::enrol),
+        )
+        .route(
+            "/participants/{id}/period",
+            get(api_palette::period).put(api_palette::set_period),
+        )
+        .route(
+            "/participants/{id}/activities",
+            post(api_palette::record_activity),
+        )
+        .route("/participants/{id}/time", get(api_palette::time))
+        .route("/participants/{id}/timeline", get(api_palette::timeline))
+        .route("/enrolments/{id}", patch(api_palette::change_enrolment))
+        .route(
+            "/palette",
+            get(api_palette::palette).post(api_palette::create_intervention),
+        )
+        .route("/palette/{id}", get(api_palette::intervention))
+        .route("/palette/{id}/groups", post(api_palette::create_group))
+        .route("/groups/{id}", get(api_palette::group))
+        .route("/groups/{id}/sessions", post(api_palette::schedule))
+        .route(
+            "/sessions/{id}/attendance",
+            get(api_palette::attendance).put(api_palette::record_attendance),
+        )
+        .route("/sessions/{id}/cancel", post(api_palette::cancel_session))
+        .route("/sessions/{id}/move", post(api_palette::move_session))
+        .route("/reports/palette", get(api_palette::reports));
     Router::new()
         .route("/", get(pages::start))
         .route("/login", get(pages::login_form).post(pages::login))
