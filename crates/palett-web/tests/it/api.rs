@@ -407,5 +407,8 @@ async fn the_openapi_document_lists_every_api_route() {
         .filter(|p| *p != "/openapi.json" && !paths.contains_key(*p))
         .collect();
     missing.sort();
-    assert!(missing.is_empty(), "routes not in openapi.json: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "routes not in openapi.json: {missing:?}"
+    );
 }

@@ -7,3 +7,4 @@ mod support;
 mod api;
 mod html;
 mod i18n;
+mod palette;
