@@ -438,3 +438,7 @@ error-not-in-group = The participant is not in the group.
 error-plan-empty = Write at least one goal or one step.
 error-session-cancelled = The session is cancelled; attendance is not recorded.
 error-time = Enter the time as HH:MM.
+plan-versions-count = { $count ->
+    [one] One version of the plan exists; see it and its history under Individual plan.
+   *[other] { $count } versions of the plan exist; see them under Individual plan.
+}

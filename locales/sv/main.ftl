@@ -438,3 +438,7 @@ error-not-in-group = Deltagaren ingår inte i gruppen.
 error-plan-empty = Skriv minst ett mål eller ett steg.
 error-session-cancelled = Träffen är inställd; närvaro registreras inte.
 error-time = Ange tiden som TT:MM.
+plan-versions-count = { $count ->
+    [one] En version av planen finns; se den och dess historik under Handlingsplan.
+   *[other] { $count } versioner av planen finns; se dem under Handlingsplan.
+}

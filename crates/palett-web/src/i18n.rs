@@ -87,7 +87,11 @@ impl Tr {
     pub fn with(&self, id: &str, args: &[(&str, String)]) -> String {
         let mut a = FluentArgs::new();
         for (k, v) in args {
-            a.set(*k, FluentValue::from(v.clone()));
+            // Whole numbers go in as numbers, so plural selectors work.
+            match v.parse::<i64>() {
+                Ok(n) => a.set(*k, FluentValue::from(n)),
+                Err(_) => a.set(*k, FluentValue::from(v.clone())),
+            }
         }
         self.format(id, Some(&a))
     }
@@ -110,6 +114,9 @@ impl Tr {
     }
 
     /// A number with Swedish or English decimal sign.
+    ///
+    /// (Fluent formats numbers by itself too; the figures here are
+    /// pre-formatted so that percentages and hours read the same everywhere.)
     pub fn decimal(&self, v: f64) -> String {
         let s = format!("{v:.1}");
         let s = s.strip_suffix(".0").map(str::to_string).unwrap_or(s);

@@ -835,14 +835,32 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
         _ => String::new(),
     };
     let ctx = c.ctx();
-    let (enrolments, period, timeline) = match (
+    let (enrolments, period, timeline, plans) = match (
         s.app.enrolments(&ctx, id).await,
         s.app.period(&ctx, id).await,
         s.app.timeline(&ctx, id).await,
+        s.app.plan_versions(&ctx, id).await,
     ) {
-        (Ok(a), Ok(b), Ok(c)) => (a, b, c),
-        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => return app_error(&c, e),
+        (Ok(a), Ok(b), Ok(c), Ok(d)) => (a, b, c, d),
+        (Err(e), _, _, _) | (_, Err(e), _, _) | (_, _, Err(e), _) | (_, _, _, Err(e)) => {
+            return app_error(&c, e)
+        }
     };
+    let plan_goals: Vec<(String, String)> = plans
+        .first()
+        .map(|(_, p)| {
+            p.goals
+                .iter()
+                .map(|g| {
+                    let category = palett_domain::plan::GoalCategory::parse(&g.category)
+                        .map(|c| t.get(&c.message_id()))
+                        .unwrap_or_default();
+                    (category, g.text.clone())
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let plan_versions = t.with("plan-versions-count", &[("count", plans.len().to_string())]);
     let mut path_links = vec![(format!("/participants/{id}/plan"), t.get("plan-title"))];
     if v.may_change {
         path_links.push((format!("/participants/{id}/enrolments/new"), t.get("enrol")));
@@ -874,6 +892,8 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
         ),
     ];
     render(ParticipantPage {
+        plan_goals,
+        plan_versions,
         path_links,
         period: period_rows,
         enrolments: enrolments

@@ -313,6 +313,9 @@ pub struct ParticipantPage {
     pub staff: Vec<(String, String)>,
     pub history: Vec<HistoryRow>,
     pub path_links: Vec<(String, String)>,
+    /// The current plan's goals: (area, her words).
+    pub plan_goals: Vec<(String, String)>,
+    pub plan_versions: String,
     pub period: Vec<(String, String)>,
     pub enrolments: Vec<EnrolmentLine>,
     /// (date, kind, text), oldest first.

@@ -213,3 +213,18 @@ async fn every_page_renders_in_every_locale() {
     let login = t.get("/login", None).await;
     assert_eq!(untranslated(&login.body), None);
 }
+
+#[test]
+fn plurals_follow_the_number() {
+    let sv = Tr::new(Lang::Sv);
+    assert!(sv
+        .with("plan-versions-count", &[("count", "1".into())])
+        .starts_with("En version"));
+    assert!(sv
+        .with("plan-versions-count", &[("count", "3".into())])
+        .starts_with("3 versioner"));
+    let en = Tr::new(Lang::En);
+    assert!(en
+        .with("plan-versions-count", &[("count", "1".into())])
+        .starts_with("One version"));
+}
