@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use palett_app::palette::{hours_text, ScheduleInput};
 use palett_app::AppError;
-use palett_domain::palette::{Intervention, InterventionInput};
+use palett_domain::palette::Intervention;
 use palett_domain::plan::PlanInput;
 use palett_domain::FieldErrors;
 use serde_json::{json, Value};
@@ -97,19 +97,7 @@ pub async fn create_intervention(
             }
         },
     };
-    let input = InterventionInput {
-        name: f.get("name"),
-        kind: f.get("kind"),
-        provider_organisation_id: f.get("provider_organisation_id"),
-        description: f.get("description"),
-        place: f.get("place"),
-        languages: f.get("languages"),
-        capacity: f.get("capacity"),
-        group_based: f.get("group_based"),
-        project_id: f.get("project_id"),
-        start_date: f.get("start_date"),
-        end_date: f.get("end_date"),
-    };
+    let input = f.intervention();
     match s.app.create_intervention(&c.ctx(), &input, course).await {
         Ok(id) => match s.app.intervention(&c.ctx(), id).await {
             Ok(v) => (

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use palett_app::admin::{OrganisationInput, UserInput};
 use palett_app::projects::ProjectInput;
 use palett_domain::model::ParticipantInput;
+use palett_domain::palette::InterventionInput;
 use palett_domain::FieldErrors;
 use serde_json::Value;
 
@@ -57,6 +58,22 @@ impl FormData {
             project_ids: self.all("project_ids"),
             referred_on: self.get("referred_on"),
             intake_date: self.get("intake_date"),
+        }
+    }
+
+    pub fn intervention(&self) -> InterventionInput {
+        InterventionInput {
+            name: self.get("name"),
+            kind: self.get("kind"),
+            provider_organisation_id: self.get("provider_organisation_id"),
+            description: self.get("description"),
+            place: self.get("place"),
+            languages: self.get("languages"),
+            capacity: self.get("capacity"),
+            group_based: self.get("group_based"),
+            project_id: self.get("project_id"),
+            start_date: self.get("start_date"),
+            end_date: self.get("end_date"),
         }
     }
 

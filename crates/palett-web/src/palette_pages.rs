@@ -15,8 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use palett_app::palette::{attendance_rate, hours_text, ScheduleInput};
 use palett_app::AppError;
 use palett_domain::palette::{
-    AttendanceStatus, EnrolmentStatus, Intervention, InterventionInput, InterventionKind,
-    SessionStatus,
+    AttendanceStatus, EnrolmentStatus, Intervention, InterventionKind, SessionStatus,
 };
 use palett_domain::plan::{GoalCategory, Plan, PlanInput};
 use palett_domain::FieldErrors;
@@ -116,22 +115,6 @@ fn intervention_fields(t: Tr, ch: &crate::pages::Choices) -> Vec<FieldView> {
     ]
 }
 
-fn intervention_input(f: &FormData) -> InterventionInput {
-    InterventionInput {
-        name: f.get("name"),
-        kind: f.get("kind"),
-        provider_organisation_id: f.get("provider_organisation_id"),
-        description: f.get("description"),
-        place: f.get("place"),
-        languages: f.get("languages"),
-        capacity: f.get("capacity"),
-        group_based: f.get("group_based"),
-        project_id: f.get("project_id"),
-        start_date: f.get("start_date"),
-        end_date: f.get("end_date"),
-    }
-}
-
 async fn intervention_spec(
     s: &AppState,
     c: &Caller,
@@ -181,7 +164,7 @@ pub async fn intervention_form(State(s): State<AppState>, c: Caller) -> Response
 pub async fn intervention_create(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
     match s
         .app
-        .create_intervention(&c.ctx(), &intervention_input(&form), None)
+        .create_intervention(&c.ctx(), &form.intervention(), None)
         .await
     {
         Ok(id) => Redirect::to(&format!("/palette/{id}")).into_response(),
@@ -245,7 +228,7 @@ pub async fn module_create(
     };
     match s
         .app
-        .create_intervention(&c.ctx(), &intervention_input(&form), Some(course.id))
+        .create_intervention(&c.ctx(), &form.intervention(), Some(course.id))
         .await
     {
         Ok(_) => Redirect::to(&format!("/palette/{}", course.id)).into_response(),
