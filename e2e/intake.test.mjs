@@ -74,7 +74,7 @@ test('a caseworker registers a participant, then finds her by searching', async 
   // Her page: her name as heading, status "Inskriven".
   assert.equal(await textOf(page.locator('h1')), fullName, 'h1 is her full name');
   assert.equal(await textOf(page.locator('.status-line .badge')), 'Inskriven', 'status badge');
-  const profile = await textOf(page.locator('dl.profile'));
+  const profile = await textOf(page.locator('section[aria-labelledby="profile-h"] dl.profile'));
   assert.match(profile, /Ansvarig organisation\s*Botkyrka kommun/, `responsible organisation in: ${profile}`);
   assert.match(profile, /Projekt\s*Tillväxt Kvinna/, `project in: ${profile}`);
   assert.match(profile, /Behöver tolk\s*Ja/, `interpreter in: ${profile}`);

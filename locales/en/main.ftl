@@ -442,3 +442,5 @@ plan-versions-count = { $count ->
     [one] One version of the plan exists; see it and its history under Individual plan.
    *[other] { $count } versions of the plan exist; see them under Individual plan.
 }
+period-overdue = past by { $days } days
+session-held = Held

@@ -419,7 +419,7 @@ enrolment-planned = Planerad
 enrolment-ongoing = Pågående
 enrolment-completed = Genomförd
 enrolment-discontinued = Avbruten
-session-status-scheduled = Planerad
+session-status-scheduled = Schemalagd
 session-status-cancelled = Inställd
 pause-kind-parental-leave = Föräldraledighet
 pause-kind-sickness = Sjukdom
@@ -442,3 +442,5 @@ plan-versions-count = { $count ->
     [one] En version av planen finns; se den och dess historik under Handlingsplan.
    *[other] { $count } versioner av planen finns; se dem under Handlingsplan.
 }
+period-overdue = passerat med { $days } dagar
+session-held = Genomförd

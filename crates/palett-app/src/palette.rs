@@ -1215,7 +1215,7 @@ impl App {
             items.push(TimelineItem {
                 on,
                 kind: "timeline-time".into(),
-                text: format!("{}: {}", r.1, crate::palette::hours_text(r.4)),
+                text: format!("{}: {} h", r.1, crate::palette::hours_text(r.4)),
             });
         }
         record(

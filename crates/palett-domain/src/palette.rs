@@ -94,6 +94,9 @@ pub struct Intervention {
     pub retired_on: Option<Date>,
 }
 
+/// The funding choice that means ordinary operations (no project).
+pub const ORDINARY_OPERATIONS: &str = "ordinary";
+
 /// An intervention as submitted, every field text.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct InterventionInput {
@@ -105,7 +108,7 @@ pub struct InterventionInput {
     pub languages: String,
     pub capacity: String,
     pub group_based: String,
-    /// Empty: ordinary operations.
+    /// A project's id, or `ordinary` for ordinary operations.
     pub project_id: String,
     pub start_date: String,
     pub end_date: String,
@@ -175,7 +178,14 @@ impl InterventionInput {
         let languages = e.take("languages", parse_list(&self.languages));
         let capacity = e.take("capacity", parse_positive(&self.capacity, 100_000));
         let group_based = e.take("group_based", parse_flag(&self.group_based));
-        let project_id = e.take("project_id", parse_positive(&self.project_id, i64::MAX));
+        let project_id = e.take(
+            "project_id",
+            match self.project_id.trim() {
+                ORDINARY_OPERATIONS => Ok(None),
+                "" => Err(code::REQUIRED),
+                other => parse_positive(other, i64::MAX),
+            },
+        );
         let start = e.take("start_date", parse_optional_date(&self.start_date));
         let end = e.take("end_date", parse_optional_date(&self.end_date));
         if let (Some(Some(s)), Some(Some(en))) = (start, end) {
@@ -272,6 +282,7 @@ mod tests {
             group_based: "true".into(),
             start_date: "2020-08-17".into(),
             end_date: "2021-06-11".into(),
+            project_id: ORDINARY_OPERATIONS.into(),
             ..Default::default()
         }
         .parse()

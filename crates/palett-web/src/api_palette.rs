@@ -97,7 +97,11 @@ pub async fn create_intervention(
             }
         },
     };
-    let input = f.intervention();
+    let mut input = f.intervention();
+    // Omitted or null funding means ordinary operations in the API.
+    if input.project_id.trim().is_empty() {
+        input.project_id = palett_domain::palette::ORDINARY_OPERATIONS.into();
+    }
     match s.app.create_intervention(&c.ctx(), &input, course).await {
         Ok(id) => match s.app.intervention(&c.ctx(), id).await {
             Ok(v) => (

@@ -885,10 +885,11 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
         (t.get("period-paused-days"), period.paused_days.to_string()),
         (
             t.get("period-remaining-days"),
-            period
-                .remaining_days
-                .map(|d| d.to_string())
-                .unwrap_or_else(dash),
+            match period.remaining_days {
+                Some(d) if d < 0 => t.with("period-overdue", &[("days", (-d).to_string())]),
+                Some(d) => d.to_string(),
+                None => dash(),
+            },
         ),
     ];
     render(ParticipantPage {

@@ -84,7 +84,10 @@ pub async fn palette(State(s): State<AppState>, c: Caller) -> Response {
 }
 
 fn intervention_fields(t: Tr, ch: &crate::pages::Choices) -> Vec<FieldView> {
-    let mut projects = vec![("".to_string(), t.get("ordinary-operations"))];
+    let mut projects = vec![(
+        palett_domain::palette::ORDINARY_OPERATIONS.to_string(),
+        t.get("ordinary-operations"),
+    )];
     projects.extend(ch.projects.iter().cloned());
     vec![
         FieldView::new(t, "name", "field-name", "text").required(),
@@ -206,7 +209,10 @@ pub async fn module_form(
         ),
         (
             "project_id".into(),
-            course.project_id.map(|p| p.to_string()).unwrap_or_default(),
+            course
+                .project_id
+                .map(|p| p.to_string())
+                .unwrap_or_else(|| palett_domain::palette::ORDINARY_OPERATIONS.into()),
         ),
         ("group_based".into(), course.group_based.to_string()),
     ]);
@@ -497,6 +503,7 @@ pub async fn group(State(s): State<AppState>, c: Caller, Path(raw): Path<String>
     let Some(gid) = id(&raw) else {
         return app_error(&c, AppError::NotFound);
     };
+    let today = s.app.today();
     let (g, sessions, may_run) = match s.app.group(&c.ctx(), gid).await {
         Ok(r) => r,
         Err(e) => return app_error(&c, e),
@@ -540,14 +547,17 @@ pub async fn group(State(s): State<AppState>, c: Caller, Path(raw): Path<String>
                         t.get(&x.status.message_id()),
                         x.cancel_reason.clone().unwrap_or_default()
                     ),
-                    SessionStatus::Scheduled => match x.moved_from {
-                        Some(d) => format!(
-                            "{} ({} {d})",
-                            t.get(&x.status.message_id()),
-                            t.get("session-moved-from")
-                        ),
-                        None => t.get(&x.status.message_id()),
-                    },
+                    SessionStatus::Scheduled => {
+                        let label = if x.on_date < today {
+                            t.get("session-held")
+                        } else {
+                            t.get(&x.status.message_id())
+                        };
+                        match x.moved_from {
+                            Some(d) => format!("{label} ({} {d})", t.get("session-moved-from")),
+                            None => label,
+                        }
+                    }
                 };
                 let (pr, n, a) = x.recorded;
                 let recorded = if pr + n + a == 0 {

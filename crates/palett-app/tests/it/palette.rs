@@ -32,7 +32,9 @@ async fn intervention(
                 provider_organisation_id: provider.to_string(),
                 capacity: capacity.into(),
                 group_based: group.to_string(),
-                project_id: project.map(|p| p.to_string()).unwrap_or_default(),
+                project_id: project
+                    .map(|p| p.to_string())
+                    .unwrap_or_else(|| "ordinary".into()),
                 languages: "svenska".into(),
                 ..Default::default()
             },
@@ -72,6 +74,7 @@ pub(crate) async fn coordinators_build_the_palette_and_caseworkers_version_plans
                 name: "X".into(),
                 kind: "other".into(),
                 provider_organisation_id: kommun.to_string(),
+                project_id: "ordinary".into(),
                 ..Default::default()
             },
             None,
@@ -86,6 +89,7 @@ pub(crate) async fn coordinators_build_the_palette_and_caseworkers_version_plans
                 name: "X".into(),
                 kind: "other".into(),
                 provider_organisation_id: "999999".into(),
+                project_id: "ordinary".into(),
                 ..Default::default()
             },
             None,
@@ -126,6 +130,7 @@ pub(crate) async fn coordinators_build_the_palette_and_caseworkers_version_plans
                     name: name.into(),
                     kind: "language_training".into(),
                     provider_organisation_id: hm.to_string(),
+                    project_id: "ordinary".into(),
                     ..Default::default()
                 },
                 Some(course),
@@ -156,6 +161,7 @@ pub(crate) async fn coordinators_build_the_palette_and_caseworkers_version_plans
                 name: "Y".into(),
                 kind: "other".into(),
                 provider_organisation_id: hm.to_string(),
+                project_id: "ordinary".into(),
                 ..Default::default()
             },
             Some(view.modules[0].id),

@@ -43,6 +43,10 @@ async fn a_coordinator_builds_an_intervention_and_a_course_with_modules_in_the_u
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("Fältet måste fyllas i.") && r.body.contains("Ange ett tal."));
+    assert!(
+        r.body.contains("href=\"#f-project_id\""),
+        "funding must be chosen, not defaulted to ordinary operations"
+    );
     let r = t
         .post_form(
             &b,
@@ -53,7 +57,7 @@ async fn a_coordinator_builds_an_intervention_and_a_course_with_modules_in_the_u
                 ("provider_organisation_id", &org),
                 ("capacity", "16"),
                 ("group_based", "true"),
-                ("project_id", ""),
+                ("project_id", "ordinary"),
                 ("start_date", "2027-08-16"),
                 ("end_date", "2028-06-09"),
             ],
@@ -77,6 +81,7 @@ async fn a_coordinator_builds_an_intervention_and_a_course_with_modules_in_the_u
                     ("name", name),
                     ("kind", "language_training"),
                     ("provider_organisation_id", &org),
+                    ("project_id", "ordinary"),
                 ],
             )
             .await;
