@@ -444,3 +444,33 @@ plan-versions-count = { $count ->
 }
 period-overdue = past by { $days } days
 session-held = Held
+
+## Consents
+consents = Consents
+consent-new = Record a consent
+consent-none = No consents are recorded.
+consent-withdraw = Withdraw the consent
+consent-withdrawn = Withdrawn
+consent-in-force = In force
+consent-not-in-force = Not in force (expired or not yet begun)
+consent-kind-participation = Taking part and processing of data
+consent-kind-sharing = Information sharing with named partners
+consent-kind-research = Taking part in the evaluation
+consent-kind-employer-contact = Contact with employers
+consent-kind-identity-number = Processing of the personal identity number
+consent-method-signed-paper = Signed paper form
+consent-method-digital = Digital
+consent-method-oral-with-witness = Oral, with a witness
+field-consent-kind = Consent to
+field-consent-organisations = Covers the partners
+field-consent-method = How it was given
+field-witness = Witness
+field-given-on = Given
+field-expires-on = Valid until
+field-withdrawal-note = Note on the withdrawal
+hint-consent-organisations = For information sharing only: the partners that may see the data.
+hint-witness = Required for an oral consent.
+error-witness-required = Name the witness of an oral consent.
+error-sharing-needs-organisations = Choose at least one partner the sharing covers.
+error-only-for-sharing = Partners are named only for a consent to information sharing.
+error-consent-withdrawn = The consent is already withdrawn.

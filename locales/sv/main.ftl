@@ -444,3 +444,33 @@ plan-versions-count = { $count ->
 }
 period-overdue = passerat med { $days } dagar
 session-held = Genomförd
+
+## Samtycken
+consents = Samtycken
+consent-new = Registrera samtycke
+consent-none = Inga samtycken är registrerade.
+consent-withdraw = Återkalla samtycket
+consent-withdrawn = Återkallat
+consent-in-force = Gäller
+consent-not-in-force = Gäller inte (utgånget eller ej påbörjat)
+consent-kind-participation = Deltagande och behandling av uppgifter
+consent-kind-sharing = Uppgiftsutbyte med namngivna parter
+consent-kind-research = Deltagande i följeforskning
+consent-kind-employer-contact = Kontakt med arbetsgivare
+consent-kind-identity-number = Behandling av personnummer
+consent-method-signed-paper = Undertecknad blankett
+consent-method-digital = Digitalt
+consent-method-oral-with-witness = Muntligt med vittne
+field-consent-kind = Samtycke till
+field-consent-organisations = Gäller parterna
+field-consent-method = Hur det gavs
+field-witness = Vittne
+field-given-on = Givet
+field-expires-on = Gäller till och med
+field-withdrawal-note = Anteckning om återkallelsen
+hint-consent-organisations = Bara för uppgiftsutbyte: parterna som får ta del av uppgifterna.
+hint-witness = Krävs för muntligt samtycke.
+error-witness-required = Ange vittnet till ett muntligt samtycke.
+error-sharing-needs-organisations = Välj minst en part som uppgiftsutbytet gäller.
+error-only-for-sharing = Parter anges bara för samtycke till uppgiftsutbyte.
+error-consent-withdrawn = Samtycket är redan återkallat.

@@ -37,6 +37,8 @@ pub enum Action {
     AttendanceRead,
     AttendanceRecord,
     ActivityRecord,
+    ConsentGive,
+    ConsentWithdraw,
     SignIn,
     SignOut,
 }
@@ -73,6 +75,8 @@ impl Action {
             Action::AttendanceRead => "attendance.read",
             Action::AttendanceRecord => "attendance.record",
             Action::ActivityRecord => "activity.record",
+            Action::ConsentGive => "consent.give",
+            Action::ConsentWithdraw => "consent.withdraw",
             Action::SignIn => "session.create",
             Action::SignOut => "session.delete",
         }

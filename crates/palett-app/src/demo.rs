@@ -357,6 +357,7 @@ impl App {
             .await?;
             people.push(Person {
                 id,
+                organisation: org_ids[org_index],
                 intake: *intake,
                 exit: exit.map(|e| e.0),
                 in_sib: projects.contains(&sib),
@@ -387,14 +388,90 @@ impl App {
             supervisor: caseworker_of(0),
         };
         crate::demo_palette::seed(c, pid, &org_ids, (tk, sib), &people, &staff, now).await?;
+        seed_consents(c, &org_ids, &people, coordinator, now).await?;
         tx.commit().await?;
         Ok(true)
     }
 }
 
+/// Every participant consented to taking part, and to sharing with the
+/// partners working with her; every seventh did not include Arbetsförmedlingen
+/// (organisation index 2), most consented to the evaluation, a few later
+/// withdrew that.
+async fn seed_consents(
+    c: &mut AnyConnection,
+    org_ids: &[i64],
+    people: &[Person],
+    by: i64,
+    now: i64,
+) -> Result<()> {
+    use palett_domain::consent::{ConsentKind, ConsentMethod, ConsentSpec};
+    use palett_store::consent;
+    for (n, p) in people.iter().enumerate() {
+        let base = ConsentSpec {
+            kind: ConsentKind::Participation,
+            method: ConsentMethod::SignedPaper,
+            witness: None,
+            given_on: p.intake,
+            expires_on: None,
+            note: None,
+            organisation_ids: Vec::new(),
+        };
+        consent::insert(c, p.id, &base, by, now).await?;
+        let mut partners: Vec<i64> = org_ids
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != 5)
+            .map(|(_, id)| *id)
+            .collect();
+        if n % 7 == 3 {
+            partners.retain(|o| *o != org_ids[2] || *o == p.organisation);
+        }
+        consent::insert(
+            c,
+            p.id,
+            &ConsentSpec {
+                kind: ConsentKind::Sharing,
+                organisation_ids: partners,
+                ..base.clone()
+            },
+            by,
+            now,
+        )
+        .await?;
+        if n % 5 != 0 {
+            let research = consent::insert(
+                c,
+                p.id,
+                &ConsentSpec {
+                    kind: ConsentKind::Research,
+                    method: ConsentMethod::Digital,
+                    ..base.clone()
+                },
+                by,
+                now,
+            )
+            .await?;
+            if n % 23 == 0 {
+                consent::withdraw(
+                    c,
+                    research,
+                    by,
+                    Some("Vill inte delta i följeforskningen längre."),
+                    now,
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(())
+}
+
 /// A demo participant as the palette seeding needs her.
 pub(crate) struct Person {
     pub id: i64,
+    /// The responsible organisation.
+    pub organisation: i64,
     pub intake: Date,
     pub exit: Option<Date>,
     pub in_sib: bool,

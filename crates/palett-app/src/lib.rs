@@ -8,6 +8,7 @@ pub mod admin;
 pub mod audit;
 pub mod auth;
 pub mod clock;
+pub mod consents;
 pub mod demo;
 mod demo_palette;
 pub mod palette;

@@ -14,6 +14,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod consent;
 pub mod migrate;
 pub mod org;
 pub mod palette;

@@ -25,6 +25,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_palette.sql"),
         postgres: include_str!("../migrations/postgres/0002_palette.sql"),
     },
+    Migration {
+        version: 3,
+        name: "consents",
+        sqlite: include_str!("../migrations/sqlite/0003_consents.sql"),
+        postgres: include_str!("../migrations/postgres/0003_consents.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

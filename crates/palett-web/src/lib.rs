@@ -8,6 +8,7 @@
 pub mod api;
 pub mod api_palette;
 pub mod caller;
+pub mod consent_pages;
 pub mod error;
 pub mod forms;
 pub mod i18n;
@@ -132,7 +133,12 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/sessions/{id}/cancel", post(api_palette::cancel_session))
         .route("/sessions/{id}/move", post(api_palette::move_session))
-        .route("/reports/palette", get(api_palette::reports));
+        .route("/reports/palette", get(api_palette::reports))
+        .route(
+            "/participants/{id}/consents",
+            get(consent_pages::api_list).post(consent_pages::api_create),
+        )
+        .route("/consents/{id}/withdraw", post(consent_pages::api_withdraw));
     Router::new()
         .route("/", get(pages::start))
         .route("/login", get(pages::login_form).post(pages::login))
@@ -235,6 +241,14 @@ pub fn router(state: AppState) -> Router {
             get(palette_pages::enrolment_form).post(palette_pages::enrolment_change),
         )
         .route("/reports", get(palette_pages::reports))
+        .route(
+            "/participants/{id}/consents/new",
+            get(consent_pages::form).post(consent_pages::create),
+        )
+        .route(
+            "/consents/{id}/withdraw",
+            get(consent_pages::withdraw_form).post(consent_pages::withdraw),
+        )
         .route("/reports/{file}", get(palette_pages::report_csv))
         .route("/tokens", get(pages::tokens).post(pages::token_create))
         .route("/tokens/{id}/revoke", post(pages::token_revoke))

@@ -846,6 +846,10 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
             return app_error(&c, e)
         }
     };
+    let consents = match s.app.consents(&ctx, id).await {
+        Ok(list) => crate::consent_pages::lines(t, &list, v.may_change),
+        Err(e) => return app_error(&c, e),
+    };
     let plan_goals: Vec<(String, String)> = plans
         .first()
         .map(|(_, p)| {
@@ -893,6 +897,10 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
         ),
     ];
     render(ParticipantPage {
+        consents,
+        consent_new: v
+            .may_change
+            .then(|| format!("/participants/{id}/consents/new")),
         plan_goals,
         plan_versions,
         path_links,

@@ -313,6 +313,8 @@ pub struct ParticipantPage {
     pub staff: Vec<(String, String)>,
     pub history: Vec<HistoryRow>,
     pub path_links: Vec<(String, String)>,
+    pub consents: Vec<crate::consent_pages::ConsentLine>,
+    pub consent_new: Option<String>,
     /// The current plan's goals: (area, her words).
     pub plan_goals: Vec<(String, String)>,
     pub plan_versions: String,

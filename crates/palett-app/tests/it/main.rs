@@ -15,6 +15,7 @@ mod access;
 mod admin;
 mod audit;
 mod concurrency;
+mod consent;
 mod demo;
 mod harness;
 mod lifecycle;
@@ -62,4 +63,5 @@ stories! {
     palette::beyond_capacity_is_a_waiting_list_and_a_freed_place_goes_to_the_first,
     palette::attendance_time_and_reports_add_up,
     palette::extensions_and_pauses_change_net_time,
+    consent::consents_are_records_that_can_be_withdrawn,
 }

@@ -30,6 +30,9 @@ fn every_message_id_the_code_uses_exists() {
         include_str!("../../src/forms.rs"),
         include_str!("../../src/api.rs"),
         include_str!("../../src/palette_pages.rs"),
+        include_str!("../../src/consent_pages.rs"),
+        include_str!("../../../palett-domain/src/consent.rs"),
+        include_str!("../../../palett-app/src/consents.rs"),
         include_str!("../../../palett-domain/src/palette.rs"),
         include_str!("../../../palett-domain/src/plan.rs"),
         include_str!("../../../palett-app/src/palette.rs"),
@@ -127,6 +130,9 @@ fn every_vocabulary_value_has_a_label() {
         ids.extend(SessionStatus::ALL.iter().map(|v| v.message_id()));
         ids.extend(PauseKind::ALL.iter().map(|v| v.message_id()));
         ids.extend(GoalCategory::ALL.iter().map(|v| v.message_id()));
+        use palett_domain::consent::{ConsentKind, ConsentMethod};
+        ids.extend(ConsentKind::ALL.iter().map(|v| v.message_id()));
+        ids.extend(ConsentMethod::ALL.iter().map(|v| v.message_id()));
     }
     for lang in Lang::ALL {
         let missing: Vec<_> = ids.iter().filter(|i| !Tr::new(lang).has(i)).collect();
@@ -185,6 +191,8 @@ async fn every_page_renders_in_every_locale() {
             format!("/participants/{first}/activities/new"),
         ),
         (&coordinator, format!("/participants/{first}/time")),
+        (&coordinator, format!("/participants/{first}/consents/new")),
+        (&coordinator, "/consents/1/withdraw".into()),
         (&admin, "/admin/users".into()),
         (&admin, "/admin/users/new".into()),
         (&admin, "/admin/organisations/new".into()),

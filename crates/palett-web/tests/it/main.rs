@@ -5,6 +5,7 @@
 mod support;
 
 mod api;
+mod consent;
 mod html;
 mod i18n;
 mod palette;

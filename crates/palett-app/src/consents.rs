@@ -1,0 +1,126 @@
+//! Recording and withdrawing a participant's consents. Who may: those who
+//! may change her record. Reading them is part of reading her record.
+
+use crate::audit::{record, Action};
+use crate::{App, AppError, Ctx, Result};
+use palett_domain::consent::{Consent, ConsentInput};
+use palett_domain::values::{optional_text, LONG_TEXT_MAX};
+use palett_domain::FieldErrors;
+use palett_store::{consent as store, participant};
+
+impl App {
+    /// A participant's consents, newest first, each with whether it is in
+    /// force today.
+    pub async fn consents(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<(Consent, bool)>> {
+        let a = &ctx.actor;
+        let mut c = self.db.read().await?;
+        match participant::by_id_with_relation(
+            &mut c,
+            participant_id,
+            a.partnership_id,
+            a.organisation_id,
+            a.user_id,
+        )
+        .await?
+        {
+            Some((_, rel)) if a.can_read_participant(rel) => {}
+            _ => return Err(AppError::NotFound),
+        }
+        let today = self.today();
+        Ok(store::of_participant(&mut c, participant_id)
+            .await?
+            .into_iter()
+            .map(|k| {
+                let f = k.in_force(today);
+                (k, f)
+            })
+            .collect())
+    }
+
+    /// Record a consent given by the participant.
+    pub async fn give_consent(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        input: &ConsentInput,
+    ) -> Result<i64> {
+        let spec = input.parse(self.today())?;
+        let now = self.now();
+        let a = &ctx.actor;
+        let mut tx = self.db.write().await?;
+        match participant::by_id_with_relation(
+            &mut tx,
+            participant_id,
+            a.partnership_id,
+            a.organisation_id,
+            a.user_id,
+        )
+        .await?
+        {
+            Some((_, rel)) if a.can_change_participant(rel) => {}
+            Some((_, rel)) if a.can_read_participant(rel) => return Err(AppError::Forbidden),
+            _ => return Err(AppError::NotFound),
+        }
+        let members = palett_store::org::memberships(&mut tx, a.partnership_id).await?;
+        if spec
+            .organisation_ids
+            .iter()
+            .any(|o| !members.iter().any(|m| m.organisation_id == *o))
+        {
+            return Err(FieldErrors::single("organisation_ids", "error-choice").into());
+        }
+        let id = store::insert(&mut tx, participant_id, &spec, a.user_id, now).await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::ConsentGive,
+            spec.kind.as_str(),
+            Some(id),
+            Some(participant_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Withdraw a consent: it stops counting at once; the record stays.
+    pub async fn withdraw_consent(&self, ctx: &Ctx, consent_id: i64, note: &str) -> Result<i64> {
+        let note =
+            optional_text(note, LONG_TEXT_MAX).map_err(|c| FieldErrors::single("note", c))?;
+        let now = self.now();
+        let a = &ctx.actor;
+        let mut tx = self.db.write().await?;
+        let pid = store::participant_of(&mut tx, consent_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        match participant::by_id_with_relation(
+            &mut tx,
+            pid,
+            a.partnership_id,
+            a.organisation_id,
+            a.user_id,
+        )
+        .await?
+        {
+            Some((_, rel)) if a.can_change_participant(rel) => {}
+            Some((_, rel)) if a.can_read_participant(rel) => return Err(AppError::Forbidden),
+            _ => return Err(AppError::NotFound),
+        }
+        if !store::withdraw(&mut tx, consent_id, a.user_id, note.as_deref(), now).await? {
+            return Err(FieldErrors::single("consent", "error-consent-withdrawn").into());
+        }
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::ConsentWithdraw,
+            "consent",
+            Some(consent_id),
+            Some(pid),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(pid)
+    }
+}

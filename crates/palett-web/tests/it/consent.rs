@@ -1,0 +1,94 @@
+use crate::support::*;
+use axum::http::StatusCode;
+use serde_json::json;
+
+#[tokio::test]
+async fn consents_are_recorded_listed_and_withdrawn_in_the_ui_and_the_api() {
+    let t = TestApp::new().await;
+    let token = t.token(KOMMUN_CASEWORKER).await;
+    let org = t.get("/api/v1/me", Some(&token)).await.json()["organisation"]["id"]
+        .as_i64()
+        .expect("org");
+    let pid = t.register(&token, &new_participant(org, "Samtycka")).await;
+    let b = t.browser(KOMMUN_CASEWORKER).await;
+    let form = format!("/participants/{pid}/consents/new");
+    assert_eq!(t.page(&b, &form).await.status, StatusCode::OK);
+    // Oral without a witness, and sharing without partners, are refused by field.
+    let o = org.to_string();
+    let r = t
+        .post_form(
+            &b,
+            &form,
+            &[
+                ("kind", "sharing"),
+                ("method", "oral_with_witness"),
+                ("given_on", "2026-11-20"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Ange vittnet") && r.body.contains("Välj minst en part"));
+    let r = t
+        .post_form(
+            &b,
+            &form,
+            &[
+                ("kind", "sharing"),
+                ("method", "signed_paper"),
+                ("given_on", "2026-11-20"),
+                ("organisation_ids", o.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = t.page(&b, &format!("/participants/{pid}")).await;
+    assert!(
+        page.body.contains("Uppgiftsutbyte med namngivna parter") && page.body.contains("Gäller")
+    );
+    // The API sees it, and withdraws it.
+    let list = t
+        .get(
+            &format!("/api/v1/participants/{pid}/consents"),
+            Some(&token),
+        )
+        .await
+        .json();
+    let cid = list["items"][0]["id"].as_i64().expect("id");
+    assert_eq!(list["items"][0]["in_force"], true);
+    assert_eq!(list["items"][0]["organisations"][0]["id"], org);
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/v1/consents/{cid}/withdraw"),
+            &token,
+            r#"{"note": "Återkallat muntligt"}"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["items"][0]["in_force"], false);
+    let page = t.page(&b, &format!("/participants/{pid}")).await;
+    assert!(page.body.contains("Återkallat"));
+    // Bad JSON names the field; strangers get 404.
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/v1/participants/{pid}/consents"),
+            &token,
+            &json!({"kind": "research", "method": "digital", "given_on": "2099-01-01"}).to_string(),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.error_fields()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["given_on".to_string()]
+        )
+    );
+    let af = t.token(AF_CASEWORKER).await;
+    assert_eq!(
+        t.get(&format!("/api/v1/participants/{pid}/consents"), Some(&af))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
