@@ -474,3 +474,6 @@ error-witness-required = Name the witness of an oral consent.
 error-sharing-needs-organisations = Choose at least one partner the sharing covers.
 error-only-for-sharing = Partners are named only for a consent to information sharing.
 error-consent-withdrawn = The consent is already withdrawn.
+field-sharing-at-intake = Consent to sharing with
+hint-sharing-at-intake = The partners the participant consented to share her data with. Without consent only the responsible organisation sees her.
+error-witness-at-intake = Record an oral consent with its witness under Consents after registering.

@@ -474,3 +474,6 @@ error-witness-required = Ange vittnet till ett muntligt samtycke.
 error-sharing-needs-organisations = Välj minst en part som uppgiftsutbytet gäller.
 error-only-for-sharing = Parter anges bara för samtycke till uppgiftsutbyte.
 error-consent-withdrawn = Samtycket är redan återkallat.
+field-sharing-at-intake = Samtycke till uppgiftsutbyte med
+hint-sharing-at-intake = De parter som deltagaren har samtyckt till att uppgifter delas med. Utan samtycke ser bara den ansvariga organisationen henne.
+error-witness-at-intake = Registrera muntligt samtycke med vittne under Samtycken efter registreringen.

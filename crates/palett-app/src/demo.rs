@@ -363,12 +363,16 @@ impl App {
                 in_sib: projects.contains(&sib),
             });
         }
+        let mut consent_holders: Vec<(i64, i64, Date)> = people
+            .iter()
+            .map(|p| (p.id, p.organisation, p.intake))
+            .collect();
         // Referrals from Botkyrka kommun waiting for intake, in no project yet.
         for _ in 0..6 {
             let referred = date(2021, 10, 4)
                 .checked_add((rng.below(20) as i64).days())
                 .unwrap_or(date(2021, 10, 4));
-            seed_referral(
+            let id = seed_referral(
                 c,
                 &mut rng,
                 pid,
@@ -379,6 +383,7 @@ impl App {
                 now,
             )
             .await?;
+            consent_holders.push((id, org_ids[1], referred));
         }
         let staff = Staff {
             coordinator,
@@ -388,7 +393,7 @@ impl App {
             supervisor: caseworker_of(0),
         };
         crate::demo_palette::seed(c, pid, &org_ids, (tk, sib), &people, &staff, now).await?;
-        seed_consents(c, &org_ids, &people, coordinator, now).await?;
+        seed_consents(c, &org_ids, &consent_holders, coordinator, now).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -401,23 +406,23 @@ impl App {
 async fn seed_consents(
     c: &mut AnyConnection,
     org_ids: &[i64],
-    people: &[Person],
+    people: &[(i64, i64, Date)],
     by: i64,
     now: i64,
 ) -> Result<()> {
     use palett_domain::consent::{ConsentKind, ConsentMethod, ConsentSpec};
     use palett_store::consent;
-    for (n, p) in people.iter().enumerate() {
+    for (n, &(id, organisation, given_on)) in people.iter().enumerate() {
         let base = ConsentSpec {
             kind: ConsentKind::Participation,
             method: ConsentMethod::SignedPaper,
             witness: None,
-            given_on: p.intake,
+            given_on,
             expires_on: None,
             note: None,
             organisation_ids: Vec::new(),
         };
-        consent::insert(c, p.id, &base, by, now).await?;
+        consent::insert(c, id, &base, by, now).await?;
         let mut partners: Vec<i64> = org_ids
             .iter()
             .enumerate()
@@ -425,11 +430,11 @@ async fn seed_consents(
             .map(|(_, id)| *id)
             .collect();
         if n % 7 == 3 {
-            partners.retain(|o| *o != org_ids[2] || *o == p.organisation);
+            partners.retain(|o| *o != org_ids[2] || *o == organisation);
         }
         consent::insert(
             c,
-            p.id,
+            id,
             &ConsentSpec {
                 kind: ConsentKind::Sharing,
                 organisation_ids: partners,
@@ -442,7 +447,7 @@ async fn seed_consents(
         if n % 5 != 0 {
             let research = consent::insert(
                 c,
-                p.id,
+                id,
                 &ConsentSpec {
                     kind: ConsentKind::Research,
                     method: ConsentMethod::Digital,
@@ -534,6 +539,7 @@ fn profile(
         project_ids: projects.to_vec(),
         referred_on,
         intake_date: None,
+        intake_consent: None,
     }
 }
 
@@ -612,7 +618,7 @@ async fn seed_referral(
     actor: i64,
     referred: Date,
     now: i64,
-) -> Result<()> {
+) -> Result<i64> {
     let p = profile(rng, organisation_id, caseworker, &[], referred);
     let state = LifecycleState::referred(referred);
     let id = participant::insert(c, pid, &p, &state, now).await?;
@@ -632,5 +638,5 @@ async fn seed_referral(
         now,
     )
     .await?;
-    Ok(())
+    Ok(id)
 }

@@ -159,15 +159,7 @@ impl App {
         id: i64,
     ) -> Result<palett_domain::model::Participant> {
         let a = &ctx.actor;
-        match participant::by_id_with_relation(
-            c,
-            id,
-            a.partnership_id,
-            a.organisation_id,
-            a.user_id,
-        )
-        .await?
-        {
+        match participant::by_id_with_relation(c, id, a, self.today()).await? {
             Some((p, rel)) if a.can_read_participant(rel) => Ok(p),
             _ => Err(AppError::NotFound),
         }
@@ -282,8 +274,12 @@ impl App {
             .filter(|i| i.course_id == Some(id))
             .collect();
         let groups = store::groups_of_intervention(&mut tx, id).await?;
-        let enrolments =
-            store::enrolments_of_intervention(&mut tx, ctx.actor.participant_scope(), id).await?;
+        let enrolments = store::enrolments_of_intervention(
+            &mut tx,
+            ctx.actor.participant_scope(self.today()),
+            id,
+        )
+        .await?;
         let places_taken = store::places_taken(&mut tx, id).await?;
         if !enrolments.is_empty() {
             record(
@@ -356,15 +352,9 @@ impl App {
         let now = self.now();
         let mut tx = self.db.write().await?;
         let a = &ctx.actor;
-        let rel = participant::by_id_with_relation(
-            &mut tx,
-            participant_id,
-            a.partnership_id,
-            a.organisation_id,
-            a.user_id,
-        )
-        .await?
-        .map(|(_, r)| r);
+        let rel = participant::by_id_with_relation(&mut tx, participant_id, a, self.today())
+            .await?
+            .map(|(_, r)| r);
         match rel {
             Some(r) if a.can_change_participant(r) => {}
             Some(r) if a.can_read_participant(r) => return Err(AppError::Forbidden),
@@ -532,15 +522,7 @@ impl App {
         id: i64,
     ) -> Result<palett_domain::model::Participant> {
         let a = &ctx.actor;
-        match participant::by_id_with_relation(
-            c,
-            id,
-            a.partnership_id,
-            a.organisation_id,
-            a.user_id,
-        )
-        .await?
-        {
+        match participant::by_id_with_relation(c, id, a, self.today()).await? {
             Some((p, rel)) if a.can_change_participant(rel) => Ok(p),
             Some((_, rel)) if a.can_read_participant(rel) => Err(AppError::Forbidden),
             _ => Err(AppError::NotFound),

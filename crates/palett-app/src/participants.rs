@@ -4,6 +4,7 @@
 
 use crate::audit::{record, Action};
 use crate::{App, AppError, Ctx, Result};
+use palett_domain::consent::{ConsentKind, ConsentSpec};
 use palett_domain::lifecycle::{LifecycleState, Transition, TransitionKind};
 use palett_domain::model::{Participant, ParticipantInput, ParticipantProfile, StatusEvent};
 use palett_domain::policy::Relation;
@@ -162,6 +163,46 @@ impl App {
             )
             .await?;
         }
+        if let Some((method, ids)) = &profile.intake_consent {
+            let members = palett_store::org::memberships(&mut tx, ctx.actor.partnership_id).await?;
+            if ids
+                .iter()
+                .any(|o| !members.iter().any(|m| m.organisation_id == *o))
+            {
+                return Err(FieldErrors::single("sharing_organisation_ids", "error-choice").into());
+            }
+            let base = ConsentSpec {
+                kind: ConsentKind::Participation,
+                method: *method,
+                witness: None,
+                given_on: profile.referred_on,
+                expires_on: None,
+                note: None,
+                organisation_ids: Vec::new(),
+            };
+            let mut specs = vec![base.clone()];
+            if !ids.is_empty() {
+                specs.push(ConsentSpec {
+                    kind: ConsentKind::Sharing,
+                    organisation_ids: ids.clone(),
+                    ..base
+                });
+            }
+            for spec in specs {
+                let cid = palett_store::consent::insert(&mut tx, id, &spec, ctx.actor.user_id, now)
+                    .await?;
+                record(
+                    &mut tx,
+                    ctx,
+                    now,
+                    Action::ConsentGive,
+                    spec.kind.as_str(),
+                    Some(cid),
+                    Some(id),
+                )
+                .await?;
+            }
+        }
         record(
             &mut tx,
             ctx,
@@ -185,9 +226,7 @@ impl App {
         id: i64,
     ) -> Result<(Participant, Relation)> {
         let a = &ctx.actor;
-        match store::by_id_with_relation(c, id, a.partnership_id, a.organisation_id, a.user_id)
-            .await?
-        {
+        match store::by_id_with_relation(c, id, a, self.today()).await? {
             Some((p, rel)) if a.can_read_participant(rel) => Ok((p, rel)),
             _ => Err(AppError::NotFound),
         }
@@ -230,7 +269,7 @@ impl App {
         filter: &Filter,
         page: Page,
     ) -> Result<(Vec<ListItem>, i64)> {
-        let scope = ctx.actor.participant_scope();
+        let scope = ctx.actor.participant_scope(self.today());
         let mut tx = self.db.write().await?;
         let out = store::list(&mut tx, scope, filter, page.limit(), page.offset()).await?;
         record(

@@ -171,6 +171,11 @@ pub struct ParticipantInput {
     pub referred_on: String,
     /// Only when registering: an intake date makes her enrolled at once.
     pub intake_date: String,
+    /// Only when registering: the partners her sharing consent covers
+    /// (recorded with her consent to take part, dated the referral).
+    pub sharing_organisation_ids: Vec<String>,
+    /// How those consents were given (required with sharing).
+    pub consent_method: String,
 }
 
 /// A parsed, valid participant profile.
@@ -197,6 +202,8 @@ pub struct ParticipantProfile {
     pub project_ids: Vec<i64>,
     pub referred_on: Date,
     pub intake_date: Option<Date>,
+    /// Consents given at registration: how, and the partners sharing covers.
+    pub intake_consent: Option<(crate::consent::ConsentMethod, Vec<i64>)>,
 }
 
 fn parse_id(s: &str) -> Result<i64, &'static str> {
@@ -251,6 +258,8 @@ impl ParticipantInput {
             project_ids: project_ids.iter().map(|i| i.to_string()).collect(),
             referred_on: p.referred_on.to_string(),
             intake_date: String::new(),
+            sharing_organisation_ids: Vec::new(),
+            consent_method: String::new(),
         }
     }
 
@@ -380,6 +389,29 @@ impl ParticipantInput {
                 other => other,
             }
         });
+        let sharing = e.take(
+            "sharing_organisation_ids",
+            parse_ids(&self.sharing_organisation_ids),
+        );
+        let intake_consent = match (sharing, self.consent_method.trim()) {
+            (Some(ids), "") if ids.is_empty() => Some(None),
+            (Some(_), "") => {
+                e.push("consent_method", code::REQUIRED);
+                None
+            }
+            (Some(ids), m) => match crate::consent::ConsentMethod::parse(m) {
+                Some(crate::consent::ConsentMethod::OralWithWitness) => {
+                    e.push("consent_method", "error-witness-at-intake");
+                    None
+                }
+                Some(method) => Some(Some((method, ids))),
+                None => {
+                    e.push("consent_method", code::CHOICE);
+                    None
+                }
+            },
+            (None, _) => None,
+        };
         if let (Some(b), Some(r)) = (birth_date, referred_on) {
             if r < b {
                 e.push("referred_on", "error-before-birth");
@@ -406,6 +438,7 @@ impl ParticipantInput {
             project_ids,
             referred_on,
             intake_date,
+            intake_consent,
         ) {
             (
                 Some(given_name),
@@ -428,6 +461,7 @@ impl ParticipantInput {
                 Some(project_ids),
                 Some(referred_on),
                 Some(intake_date),
+                Some(intake_consent),
             ) if e.is_empty() => Ok(ParticipantProfile {
                 given_name,
                 family_name,
@@ -450,6 +484,7 @@ impl ParticipantInput {
                 project_ids,
                 referred_on,
                 intake_date,
+                intake_consent,
             }),
             _ => Err(e),
         }

@@ -6,15 +6,18 @@
 //! turns into a WHERE clause. Both are derived from the same rules, and a
 //! table-driven test proves every role × relation combination.
 //!
-//! The baseline (this module's rules): administrators manage users and
-//! organisations and read the audit log, but do not read participants;
-//! coordinators see every participant of their partnership; caseworkers see
-//! the participants their own organisation is responsible for, those
-//! assigned to them, and those enrolled in an intervention their
-//! organisation provides; evaluators see aggregates only. Consent-scoped sharing
-//! will narrow `Relation` further without changing the callers.
+//! The rules: administrators manage users and organisations and read the
+//! audit log, but do not read participants; evaluators see aggregates only.
+//! Staff of a partner see a participant when their organisation holds her
+//! data (is responsible for her), or when it has a relation to her and her
+//! sharing consent in force covers it (OSL 12 kap. 2 §: consent lifts
+//! secrecy between the partners, and only as far as it reaches).
+//! Coordinators have a relation to every participant of their partnership;
+//! caseworkers when she is assigned to them or enrolled in an intervention
+//! their organisation provides.
 
 use crate::values::text_enum;
+use jiff::civil::Date;
 
 text_enum!(Role, "role" {
     Administrator = "administrator",
@@ -45,20 +48,29 @@ pub struct Relation {
     /// the actor's organisation provides: its teachers and supervisors
     /// work with her.
     pub enrolled_with_own_organisation: bool,
+    /// Her sharing consent in force today covers the actor's organisation.
+    pub shared_with_own_organisation: bool,
 }
 
 /// Which participants a list, search or count may include.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ParticipantScope {
-    /// Every participant of the partnership.
-    Partnership { partnership_id: i64 },
-    /// Those of the partnership whose responsible organisation is the given
-    /// one, to whom the user is assigned, or who are enrolled in an
-    /// intervention the organisation provides.
+    /// A coordinator's: participants of the partnership whom the
+    /// organisation is responsible for, or whose sharing consent in force on
+    /// `today` covers it.
+    Partnership {
+        partnership_id: i64,
+        organisation_id: i64,
+        today: Date,
+    },
+    /// A caseworker's: those the organisation is responsible for, and those
+    /// assigned to the user or enrolled in an intervention the organisation
+    /// provides whose sharing consent covers the organisation.
     OrganisationOrAssigned {
         partnership_id: i64,
         organisation_id: i64,
         user_id: i64,
+        today: Date,
     },
     /// None at all (aggregates only).
     Nothing,
@@ -68,12 +80,15 @@ impl ParticipantScope {
     /// Whether a participant with this relation falls inside the scope.
     pub fn admits(&self, rel: Relation) -> bool {
         match self {
-            ParticipantScope::Partnership { .. } => rel.same_partnership,
+            ParticipantScope::Partnership { .. } => {
+                rel.same_partnership
+                    && (rel.own_organisation_responsible || rel.shared_with_own_organisation)
+            }
             ParticipantScope::OrganisationOrAssigned { .. } => {
                 rel.same_partnership
                     && (rel.own_organisation_responsible
-                        || rel.assigned_to_actor
-                        || rel.enrolled_with_own_organisation)
+                        || ((rel.assigned_to_actor || rel.enrolled_with_own_organisation)
+                            && rel.shared_with_own_organisation))
             }
             ParticipantScope::Nothing => false,
         }
@@ -85,26 +100,36 @@ impl Actor {
         self.roles.contains(&role)
     }
 
-    /// The widest participant scope any of the actor's roles gives.
-    pub fn participant_scope(&self) -> ParticipantScope {
+    /// The widest participant scope any of the actor's roles gives, with
+    /// consents judged as in force on `today`.
+    pub fn participant_scope(&self, today: Date) -> ParticipantScope {
         if self.has(Role::Coordinator) {
             ParticipantScope::Partnership {
                 partnership_id: self.partnership_id,
+                organisation_id: self.organisation_id,
+                today,
             }
         } else if self.has(Role::Caseworker) {
             ParticipantScope::OrganisationOrAssigned {
                 partnership_id: self.partnership_id,
                 organisation_id: self.organisation_id,
                 user_id: self.user_id,
+                today,
             }
         } else {
             ParticipantScope::Nothing
         }
     }
 
-    /// Read one participant's record.
+    /// Whether any participant could ever be visible to the actor.
+    pub fn sees_participants(&self) -> bool {
+        self.has(Role::Coordinator) || self.has(Role::Caseworker)
+    }
+
+    /// Read one participant's record (the relation is judged on the day the
+    /// caller computed it).
     pub fn can_read_participant(&self, rel: Relation) -> bool {
-        self.participant_scope().admits(rel)
+        self.participant_scope(Date::MIN).admits(rel)
     }
 
     /// Change a participant's profile or status (not reopen).
@@ -170,49 +195,63 @@ mod tests {
         }
     }
 
-    /// Every role × relation: may the actor read the participant?
+    /// Every role × relation × consent: may the actor read the participant?
     #[test]
     fn read_access_table() {
         use Role::*;
-        // (same partnership, own org responsible, assigned, enrolled with own org):
+        // (same partnership, own org responsible, assigned, enrolled with own org, shared with own org)
         let relations = [
-            (false, false, false, false),
-            (true, false, false, false),
-            (true, true, false, false),
-            (true, false, true, false),
-            (true, true, true, false),
-            (false, true, true, true),
-            (true, false, false, true),
+            (false, false, false, false, false),
+            (true, false, false, false, false),
+            (true, true, false, false, false),
+            (true, false, true, false, false),
+            (true, false, true, false, true),
+            (true, false, false, true, false),
+            (true, false, false, true, true),
+            (true, false, false, false, true),
+            (false, true, true, true, true),
+            (true, true, true, true, true),
         ];
-        let table: &[(&[Role], [bool; 7])] = &[
+        // Responsible: always. Coordinator: or shared. Caseworker: or
+        // (assigned or enrolled) and shared.
+        let table: &[(&[Role], [bool; 10])] = &[
+            (&[Administrator], [false; 10]),
             (
-                &[Administrator],
-                [false, false, false, false, false, false, false],
+                &[Coordinator],
+                [
+                    false, false, true, false, true, false, true, true, false, true,
+                ],
             ),
-            (&[Coordinator], [false, true, true, true, true, false, true]),
-            (&[Caseworker], [false, false, true, true, true, false, true]),
             (
-                &[Evaluator],
-                [false, false, false, false, false, false, false],
+                &[Caseworker],
+                [
+                    false, false, true, false, true, false, true, false, false, true,
+                ],
             ),
-            (&[], [false, false, false, false, false, false, false]),
+            (&[Evaluator], [false; 10]),
+            (&[], [false; 10]),
             (
                 &[Caseworker, Coordinator],
-                [false, true, true, true, true, false, true],
+                [
+                    false, false, true, false, true, false, true, true, false, true,
+                ],
             ),
             (
                 &[Evaluator, Caseworker],
-                [false, false, true, true, true, false, true],
+                [
+                    false, false, true, false, true, false, true, false, false, true,
+                ],
             ),
         ];
         for (roles, expected) in table {
             let a = actor(roles);
-            for (i, (p, o, s, e)) in relations.iter().enumerate() {
+            for (i, (p, o, s, e, c)) in relations.iter().enumerate() {
                 let rel = Relation {
                     same_partnership: *p,
                     own_organisation_responsible: *o,
                     assigned_to_actor: *s,
                     enrolled_with_own_organisation: *e,
+                    shared_with_own_organisation: *c,
                 };
                 assert_eq!(
                     a.can_read_participant(rel),
@@ -231,8 +270,9 @@ mod tests {
                     "{roles:?} {rel:?}"
                 );
                 // The list scope admits exactly whom a single read allows.
+                let today = jiff::civil::date(2026, 11, 25);
                 assert_eq!(
-                    a.participant_scope().admits(rel),
+                    a.participant_scope(today).admits(rel),
                     expected[i],
                     "{roles:?} {rel:?}"
                 );
@@ -256,7 +296,7 @@ mod tests {
         assert!(!actor(&[Evaluator]).can_view_audit_log());
         assert!(actor(&[Evaluator]).can_view_aggregates());
         assert_eq!(
-            actor(&[Evaluator]).participant_scope(),
+            actor(&[Evaluator]).participant_scope(jiff::civil::date(2026, 1, 1)),
             ParticipantScope::Nothing
         );
     }

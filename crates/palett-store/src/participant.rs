@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use palett_domain::lifecycle::{ExitOutcome, LifecycleState, Status, TransitionKind};
 use palett_domain::model::{Participant, ParticipantProfile, StatusEvent};
 use palett_domain::palette::PauseKind;
-use palett_domain::policy::{ParticipantScope, Relation};
+use palett_domain::policy::{Actor, ParticipantScope, Relation};
 use palett_domain::values::{EducationLevel, Gender, IdentityKind, ReferralSource, SwedishLevel};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
@@ -213,33 +213,38 @@ pub async fn update_state(
     }
 }
 
-/// A participant and the caller's relation to her (`None`: no such id).
+/// A participant and the caller's relation to her, consents judged on
+/// `today` (`None`: no such id).
 pub async fn by_id_with_relation(
     c: &mut AnyConnection,
     id: i64,
-    actor_partnership_id: i64,
-    actor_organisation_id: i64,
-    actor_user_id: i64,
+    actor: &Actor,
+    today: Date,
 ) -> Result<Option<(Participant, Relation)>> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS}, \
          (SELECT COUNT(*) FROM participant_caseworkers pc WHERE pc.participant_id = p.id AND pc.user_id = $2) AS assigned, \
          (SELECT COUNT(*) FROM enrolments pe JOIN interventions pi ON pi.id = pe.intervention_id \
-          WHERE pe.participant_id = p.id AND pi.provider_organisation_id = $3 AND pe.status <> 'discontinued') AS enrolled \
+          WHERE pe.participant_id = p.id AND pi.provider_organisation_id = $3 AND pe.status <> 'discontinued') AS enrolled, \
+         (SELECT COUNT(*) FROM consents k JOIN consent_organisations ko ON ko.consent_id = k.id \
+          WHERE k.participant_id = p.id AND k.kind = 'sharing' AND k.withdrawn_at IS NULL \
+          AND k.given_on <= $4 AND (k.expires_on IS NULL OR k.expires_on >= $4) AND ko.organisation_id = $3) AS shared \
          FROM participants p JOIN organisations o ON o.id = p.responsible_organisation_id WHERE p.id = $1"
     ))
     .bind(id)
-    .bind(actor_user_id)
-    .bind(actor_organisation_id)
+    .bind(actor.user_id)
+    .bind(actor.organisation_id)
+    .bind(today.to_string())
     .fetch_optional(c)
     .await?;
     row.map(|r| {
         let p = participant(&r)?;
         let rel = Relation {
-            same_partnership: p.partnership_id == actor_partnership_id,
-            own_organisation_responsible: p.responsible_organisation_id == actor_organisation_id,
+            same_partnership: p.partnership_id == actor.partnership_id,
+            own_organisation_responsible: p.responsible_organisation_id == actor.organisation_id,
             assigned_to_actor: i64_(&r, "assigned")? > 0,
             enrolled_with_own_organisation: i64_(&r, "enrolled")? > 0,
+            shared_with_own_organisation: i64_(&r, "shared")? > 0,
         };
         Ok((p, rel))
     })
@@ -379,6 +384,16 @@ impl Sql {
 }
 
 /// The WHERE clause for a scope and filter; the caller's scope first.
+/// Her sharing consent in force on day `$t` covers organisation `$o`.
+fn shared_sql(o: usize, t: usize) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM consents k JOIN consent_organisations ko ON ko.consent_id = k.id \
+         WHERE k.participant_id = p.id AND k.kind = 'sharing' AND k.withdrawn_at IS NULL \
+         AND k.given_on <= ${t} AND (k.expires_on IS NULL OR k.expires_on >= ${t}) \
+         AND ko.organisation_id = ${o})"
+    )
+}
+
 pub(crate) fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
     let mut s = Sql {
         clauses: Vec::new(),
@@ -386,16 +401,28 @@ pub(crate) fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
     };
     match scope {
         ParticipantScope::Nothing => return None,
-        ParticipantScope::Partnership { partnership_id } => {
+        ParticipantScope::Partnership {
+            partnership_id,
+            organisation_id,
+            today,
+        } => {
             s.push(
                 |n| format!("p.partnership_id = ${n}"),
                 Arg::Int(partnership_id),
             );
+            s.args.push(Arg::Int(organisation_id));
+            s.args.push(Arg::Text(today.to_string()));
+            let (o, t) = (s.args.len() - 1, s.args.len());
+            s.clauses.push(format!(
+                "(p.responsible_organisation_id = ${o} OR {})",
+                shared_sql(o, t)
+            ));
         }
         ParticipantScope::OrganisationOrAssigned {
             partnership_id,
             organisation_id,
             user_id,
+            today,
         } => {
             s.push(
                 |n| format!("p.partnership_id = ${n}"),
@@ -403,12 +430,14 @@ pub(crate) fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
             );
             s.args.push(Arg::Int(organisation_id));
             s.args.push(Arg::Int(user_id));
-            let (o, u) = (s.args.len() - 1, s.args.len());
+            s.args.push(Arg::Text(today.to_string()));
+            let (o, u, t) = (s.args.len() - 2, s.args.len() - 1, s.args.len());
             s.clauses.push(format!(
-                "(p.responsible_organisation_id = ${o} OR EXISTS (SELECT 1 FROM participant_caseworkers sc \
+                "(p.responsible_organisation_id = ${o} OR ((EXISTS (SELECT 1 FROM participant_caseworkers sc \
                  WHERE sc.participant_id = p.id AND sc.user_id = ${u}) OR EXISTS (SELECT 1 FROM enrolments se \
                  JOIN interventions si ON si.id = se.intervention_id WHERE se.participant_id = p.id \
-                 AND si.provider_organisation_id = ${o} AND se.status <> 'discontinued'))"
+                 AND si.provider_organisation_id = ${o} AND se.status <> 'discontinued')) AND {}))",
+                shared_sql(o, t)
             ));
         }
     }

@@ -298,6 +298,8 @@ const PROFILE_FIELDS: &[&str] = &[
     "referred_on",
 ];
 const LIST_FIELDS: &[&str] = &["caseworker_ids", "project_ids"];
+/// Only when registering.
+const REGISTRATION_FIELDS: &[&str] = &["intake_date", "consent_method"];
 
 /// `languages` may be sent as a list of strings or as one text.
 fn normalise_languages(body: &mut JsonObject) {
@@ -320,8 +322,9 @@ pub async fn create_participant(
 ) -> Response {
     normalise_languages(&mut body);
     let mut known = PROFILE_FIELDS.to_vec();
-    known.push("intake_date");
-    let form = match body.to_form(&known, LIST_FIELDS) {
+    known.extend_from_slice(REGISTRATION_FIELDS);
+    let lists = [LIST_FIELDS, &["sharing_organisation_ids"]].concat();
+    let form = match body.to_form(&known, &lists) {
         Ok(f) => f,
         Err(e) => return err(&c, AppError::Invalid(e)),
     };

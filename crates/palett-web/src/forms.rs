@@ -58,6 +58,8 @@ impl FormData {
             project_ids: self.all("project_ids"),
             referred_on: self.get("referred_on"),
             intake_date: self.get("intake_date"),
+            sharing_organisation_ids: self.all("sharing_organisation_ids"),
+            consent_method: self.get("consent_method"),
         }
     }
 

@@ -15,6 +15,7 @@ use jiff::civil::Date;
 use palett_app::filters::ParticipantFilter as Filter;
 use palett_app::participants::Page;
 use palett_app::AppError;
+use palett_domain::consent::ConsentMethod;
 use palett_domain::lifecycle::{ExitOutcome, Status, Transition, TransitionKind};
 use palett_domain::model::Participant;
 use palett_domain::palette::PauseKind;
@@ -530,6 +531,24 @@ fn participant_fields(t: Tr, ch: &Choices, with_intake: bool) -> Vec<FieldView> 
         f.push(
             FieldView::new(t, "intake_date", "field-intake-date", "date")
                 .hint(t, "hint-intake-date"),
+        );
+        f.push(
+            FieldView::new(
+                t,
+                "sharing_organisation_ids",
+                "field-sharing-at-intake",
+                "multi",
+            )
+            .options(ch.organisations.clone())
+            .hint(t, "hint-sharing-at-intake"),
+        );
+        f.push(
+            FieldView::new(t, "consent_method", "field-consent-method", "select").options(options(
+                t,
+                &[ConsentMethod::SignedPaper, ConsentMethod::Digital],
+                ConsentMethod::as_str,
+                ConsentMethod::message_id,
+            )),
         );
     }
     f

@@ -66,10 +66,7 @@ impl Layout {
             organisation: s.user.organisation_name.clone(),
             partnership,
         });
-        l.nav_participants = !matches!(
-            s.actor.participant_scope(),
-            palett_domain::policy::ParticipantScope::Nothing
-        );
+        l.nav_participants = s.actor.sees_participants();
         l.nav_audit = s.actor.can_view_audit_log();
         l.nav_admin = s.actor.can_administer();
         l

@@ -22,7 +22,7 @@ pub(crate) async fn other_organisations_caseworker_sees_her_only_once_assigned(h
         .app
         .register_participant(
             &coach_ctx,
-            &input(
+            &h.input(
                 "Amal",
                 "Testsson",
                 &pnr("19811218", 987),
@@ -40,7 +40,7 @@ pub(crate) async fn other_organisations_caseworker_sees_her_only_once_assigned(h
     let ali_sees = h.all_participant_ids(&ali_ctx, &Filter::default()).await;
     assert_eq!(ali_sees, ali_sees_before, "her count does not include Amal");
     // Nor may she change her: to her, Amal does not exist.
-    let form = input(
+    let form = h.input(
         "Amal",
         "Ändrad",
         &pnr("19811218", 987),
@@ -106,7 +106,7 @@ pub(crate) async fn evaluator_and_administrator_see_figures_but_no_participant(h
         .app
         .register_participant(
             &coach.ctx(IP),
-            &input(
+            &h.input(
                 "Amal",
                 "Testsson",
                 &pnr("19811218", 987),
@@ -143,7 +143,7 @@ pub(crate) async fn evaluator_and_administrator_see_figures_but_no_participant(h
             "{email}"
         );
         // Neither may register anyone.
-        let form = input(
+        let form = h.input(
             "Hodan",
             "Testsson",
             &pnr("19700505", 222),
@@ -164,6 +164,8 @@ struct Facts {
     caseworker_ids: Vec<i64>,
     /// Organisations providing an intervention she is enrolled in.
     providers: Vec<i64>,
+    /// Organisations her sharing consent in force covers.
+    shared_with: Vec<i64>,
 }
 
 pub(crate) async fn everyone_reads_exactly_what_the_policy_allows(h: H) {
@@ -215,6 +217,17 @@ pub(crate) async fn everyone_reads_exactly_what_the_policy_allows(h: H) {
                 .filter_map(|e| palette.iter().find(|i| i.id == e.intervention_id))
                 .map(|i| i.provider_organisation_id)
                 .collect(),
+            shared_with: h
+                .app
+                .consents(&coordinator, *id)
+                .await
+                .expect("consents")
+                .iter()
+                .filter(|(k, in_force)| {
+                    *in_force && k.kind == palett_domain::consent::ConsentKind::Sharing
+                })
+                .flat_map(|(k, _)| k.organisations.iter().map(|o| o.0))
+                .collect(),
         });
     }
 
@@ -231,6 +244,7 @@ pub(crate) async fn everyone_reads_exactly_what_the_policy_allows(h: H) {
                         == actor.organisation_id,
                     assigned_to_actor: f.caseworker_ids.contains(&actor.user_id),
                     enrolled_with_own_organisation: f.providers.contains(&actor.organisation_id),
+                    shared_with_own_organisation: f.shared_with.contains(&actor.organisation_id),
                 })
             })
             .map(|f| f.id)

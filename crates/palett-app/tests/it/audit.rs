@@ -23,7 +23,7 @@ pub(crate) async fn reads_are_audited_per_reader(h: H) {
         .app
         .register_participant(
             &coach_ctx,
-            &input(
+            &h.input(
                 "Amal",
                 "Testsson",
                 &pnr("19811218", 987),
@@ -36,7 +36,7 @@ pub(crate) async fn reads_are_audited_per_reader(h: H) {
         .app
         .register_participant(
             &coach_ctx,
-            &input(
+            &h.input(
                 "Hodan",
                 "Testsson",
                 &pnr("19700505", 222),
@@ -162,7 +162,7 @@ pub(crate) async fn audit_log_refuses_update_and_delete(h: H) {
         .app
         .register_participant(
             &coach.ctx(IP),
-            &input(
+            &h.input(
                 "Amal",
                 "Testsson",
                 &pnr("19811218", 987),
@@ -239,7 +239,7 @@ pub(crate) async fn a_change_fails_when_its_audit_row_cannot_be_written(h: H) {
         .app
         .register_participant(
             &ctx,
-            &input(
+            &h.input(
                 "Leyla",
                 "Testsson",
                 &pnr("19800101", 123),

@@ -16,7 +16,7 @@ pub(crate) async fn concurrent_registrations_all_succeed(h: H) {
             let (app, ctx) = (h.app.clone(), ctx.clone());
             let form = ParticipantInput {
                 intake_date: "2026-11-24".into(),
-                ..input(
+                ..h.input(
                     &format!("Deltagare{i}"),
                     "Samtidig",
                     &pnr("19900315", 100 + i),

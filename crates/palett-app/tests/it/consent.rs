@@ -1,8 +1,11 @@
 //! Consents as records: given, scoped, expiring, withdrawn.
 
 use crate::harness::*;
+use palett_app::filters::ParticipantFilter;
+use palett_app::participants::Page;
 use palett_app::AppError;
 use palett_domain::consent::{ConsentInput, ConsentKind};
+use palett_domain::model::ParticipantInput;
 
 pub(crate) async fn consents_are_records_that_can_be_withdrawn(h: H) {
     h.seed().await;
@@ -12,6 +15,7 @@ pub(crate) async fn consents_are_records_that_can_be_withdrawn(h: H) {
     let af = h.ctx(AF).await;
     let kommun = coach.user.organisation_id;
     let hm = h.organisation_id(&coordinator, HELA_MANNISKAN).await;
+    // Registered without consents: only her responsible organisation sees her.
     let mut form = input("Zahra", "Samtyckesson", &pnr("19790612", 555), kommun);
     form.intake_date = "2026-11-20".into();
     let p = h
@@ -27,11 +31,20 @@ pub(crate) async fn consents_are_records_that_can_be_withdrawn(h: H) {
         organisation_ids: vec![kommun.to_string(), hm.to_string()],
         ..Default::default()
     };
+    assert!(matches!(
+        err(h.app.participant(&coordinator, p).await),
+        AppError::NotFound
+    ));
     let id = h
         .app
         .give_consent(&coach_ctx, p, &sharing)
         .await
         .expect("sharing");
+    // The sharing consent lifts secrecy towards Hela Människan at once.
+    h.app
+        .participant(&coordinator, p)
+        .await
+        .expect("shared with Hela Människan");
     let research = ConsentInput {
         kind: "research".into(),
         method: "oral_with_witness".into(),
@@ -66,7 +79,7 @@ pub(crate) async fn consents_are_records_that_can_be_withdrawn(h: H) {
         AppError::NotFound
     ));
 
-    let list = h.app.consents(&coordinator, p).await.expect("consents");
+    let list = h.app.consents(&coach_ctx, p).await.expect("consents");
     assert_eq!(list.len(), 2);
     let (shared, in_force) = list
         .iter()
@@ -84,7 +97,14 @@ pub(crate) async fn consents_are_records_that_can_be_withdrawn(h: H) {
             .expect("withdraw"),
         p
     );
-    let list = h.app.consents(&coordinator, p).await.expect("consents");
+    assert!(
+        matches!(
+            err(h.app.participant(&coordinator, p).await),
+            AppError::NotFound
+        ),
+        "gone for Hela Människan at once"
+    );
+    let list = h.app.consents(&coach_ctx, p).await.expect("consents");
     let (shared, in_force) = list
         .iter()
         .find(|(k, _)| k.kind == ConsentKind::Sharing)
@@ -97,6 +117,95 @@ pub(crate) async fn consents_are_records_that_can_be_withdrawn(h: H) {
     );
     // The research consent lapses after its expiry.
     h.advance_secs(40 * 86_400);
-    let list = h.app.consents(&coordinator, p).await.expect("consents");
+    let list = h.app.consents(&coach_ctx, p).await.expect("consents");
     assert!(list.iter().all(|(_, in_force)| !in_force));
+}
+
+/// The consent decides: shared with the municipality but not with the
+/// employment service, she is visible to the municipality's caseworker (who
+/// works with her) and not to the employment service's (who is assigned
+/// too); withdrawn, she disappears for the municipality at once.
+pub(crate) async fn sharing_consent_decides_who_sees_her(h: H) {
+    h.seed().await;
+    let coordinator = h.ctx(COORDINATOR).await;
+    let hanna = h.signed(HANDLEDARE).await;
+    let hm_ctx = hanna.ctx(IP);
+    let kim = h.signed(COACH).await;
+    let ali = h.signed(AF).await;
+    let (kim_ctx, ali_ctx) = (kim.ctx(IP), ali.ctx(IP));
+    let hm = hanna.user.organisation_id;
+    let kommun = kim.user.organisation_id;
+    let form = ParticipantInput {
+        intake_date: "2026-11-20".into(),
+        sharing_organisation_ids: vec![hm.to_string(), kommun.to_string()],
+        consent_method: "signed_paper".into(),
+        caseworker_ids: vec![
+            hanna.user.id.to_string(),
+            kim.user.id.to_string(),
+            ali.user.id.to_string(),
+        ],
+        ..input("Sahra", "Delningsson", &pnr("19820202", 321), hm)
+    };
+    let p = h
+        .app
+        .register_participant(&hm_ctx, &form)
+        .await
+        .expect("register");
+    let named = |ctx: palett_app::Ctx| {
+        let h = &h;
+        async move {
+            let f = ParticipantFilter {
+                name: Some("Delningsson".into()),
+                ..Default::default()
+            };
+            h.app
+                .participants(&ctx, &f, Page::new(None, None))
+                .await
+                .expect("list")
+                .1
+        }
+    };
+    h.app
+        .participant(&kim_ctx, p)
+        .await
+        .expect("the municipality sees her");
+    assert_eq!(named(kim_ctx.clone()).await, 1);
+    assert!(matches!(
+        err(h.app.participant(&ali_ctx, p).await),
+        AppError::NotFound
+    ));
+    assert_eq!(
+        named(ali_ctx.clone()).await,
+        0,
+        "not in the employment service's lists or counts"
+    );
+    let all_ali = h
+        .all_participant_ids(&ali_ctx, &ParticipantFilter::default())
+        .await;
+    assert!(!all_ali.contains(&p));
+    // Withdrawn: gone for the municipality at once; her own organisation keeps her.
+    let sharing = h
+        .app
+        .consents(&hm_ctx, p)
+        .await
+        .expect("consents")
+        .into_iter()
+        .find(|(k, _)| k.kind == ConsentKind::Sharing)
+        .expect("sharing")
+        .0
+        .id;
+    h.app
+        .withdraw_consent(&hm_ctx, sharing, "Återkallat vid möte")
+        .await
+        .expect("withdraw");
+    assert!(matches!(
+        err(h.app.participant(&kim_ctx, p).await),
+        AppError::NotFound
+    ));
+    assert_eq!(named(kim_ctx).await, 0);
+    h.app
+        .participant(&hm_ctx, p)
+        .await
+        .expect("the responsible organisation still sees her");
+    let _ = coordinator;
 }

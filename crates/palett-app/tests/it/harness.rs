@@ -46,6 +46,8 @@ pub struct H {
     pub app: App,
     pub clock: Arc<TestClock>,
     pub backend: Backend,
+    /// The demo partnership's organisations, once seeded.
+    pub members: std::sync::OnceLock<Vec<i64>>,
 }
 
 /// Run `story` against a fresh database of `backend`, then drop the
@@ -95,6 +97,7 @@ impl H {
             app,
             clock,
             backend,
+            members: std::sync::OnceLock::new(),
         })
     }
 
@@ -104,6 +107,36 @@ impl H {
             self.app.seed_demo().await.expect("seeding the demo"),
             "a fresh database is seeded"
         );
+        let admin = self.ctx(ADMIN).await;
+        let ids = self
+            .app
+            .organisations(&admin)
+            .await
+            .expect("organisations")
+            .iter()
+            .map(|o| o.id)
+            .collect();
+        let _ = self.members.set(ids);
+    }
+
+    /// [`input`] with the consent to share with every partner, signed at
+    /// registration (what most stories assume; access stories say otherwise).
+    pub fn input(
+        &self,
+        given: &str,
+        family: &str,
+        identity_number: &str,
+        organisation_id: i64,
+    ) -> ParticipantInput {
+        ParticipantInput {
+            sharing_organisation_ids: self
+                .members
+                .get()
+                .map(|m| m.iter().map(|i| i.to_string()).collect())
+                .unwrap_or_default(),
+            consent_method: "signed_paper".into(),
+            ..input(given, family, identity_number, organisation_id)
+        }
     }
 
     /// Sign in a demo user and resolve her session.

@@ -23,7 +23,7 @@ pub(crate) async fn participant_moves_through_the_programme(h: H) {
     let referral = ParticipantInput {
         referred_on: "2021-02-15".into(),
         project_ids: vec![tk.to_string()],
-        ..input(
+        ..h.input(
             "Bahar",
             "Livsson",
             &pnr("19850704", 448),

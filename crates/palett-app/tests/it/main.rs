@@ -64,4 +64,5 @@ stories! {
     palette::attendance_time_and_reports_add_up,
     palette::extensions_and_pauses_change_net_time,
     consent::consents_are_records_that_can_be_withdrawn,
+    consent::sharing_consent_decides_who_sees_her,
 }

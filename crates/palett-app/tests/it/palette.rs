@@ -47,7 +47,7 @@ async fn intervention(
 /// A new participant of Botkyrka kommun, enrolled today, registered by Kim.
 async fn participant(h: &H, coach: &Ctx, org: i64, given: &str, birth_number: u16) -> i64 {
     let today = h.app.today().to_string();
-    let mut form = input(given, "Palettsson", &pnr("19850315", birth_number), org);
+    let mut form = h.input(given, "Palettsson", &pnr("19850315", birth_number), org);
     form.referred_on = today.clone();
     form.intake_date = today;
     h.app

@@ -17,7 +17,7 @@ pub(crate) async fn caseworker_registers_and_finds_a_participant(h: H) {
 
     let amal = ParticipantInput {
         intake_date: "2026-11-20".into(),
-        ..input("Amal", "Testsson", &pnr("19811218", 987), botkyrka)
+        ..h.input("Amal", "Testsson", &pnr("19811218", 987), botkyrka)
     };
     let id = h
         .app
@@ -97,7 +97,7 @@ pub(crate) async fn caseworker_registers_and_finds_a_participant(h: H) {
     assert!(!view.may_reopen, "only coordinators reopen");
 
     // Without an intake date she is a referral.
-    let referral = input("Rania", "Testsson", &pnr("19900101", 123), botkyrka);
+    let referral = h.input("Rania", "Testsson", &pnr("19900101", 123), botkyrka);
     let rid = h
         .app
         .register_participant(&ctx, &referral)
@@ -114,7 +114,7 @@ pub(crate) async fn caseworker_registers_and_finds_a_participant(h: H) {
     assert_eq!(kinds, [TransitionKind::Referral]);
 
     // Swedish letters match in any case; LIKE's wildcards are plain text.
-    let asa = input("Åsa", "Öberg", &pnr("19750302", 456), botkyrka);
+    let asa = h.input("Åsa", "Öberg", &pnr("19750302", 456), botkyrka);
     let aid = h
         .app
         .register_participant(&ctx, &asa)
@@ -145,7 +145,7 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
         .await
         .len();
 
-    let nameless = input("  ", "", &pnr("19811218", 987), botkyrka);
+    let nameless = h.input("  ", "", &pnr("19811218", 987), botkyrka);
     let e = err(h.app.register_participant(&ctx, &nameless).await);
     let AppError::Invalid(fields) = e else {
         panic!("expected Invalid, got {e:?}");
@@ -153,7 +153,7 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
     assert_eq!(fields.for_field("given_name"), Some("error-required"));
     assert_eq!(fields.for_field("family_name"), Some("error-required"));
 
-    let bad_check_digit = input("Amal", "Testsson", "19811218-9877", botkyrka);
+    let bad_check_digit = h.input("Amal", "Testsson", "19811218-9877", botkyrka);
     assert_eq!(
         invalid_code(
             h.app.register_participant(&ctx, &bad_check_digit).await,
@@ -162,7 +162,7 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
         "error-pin-checksum"
     );
 
-    let amal = input("Amal", "Testsson", &pnr("19811218", 987), botkyrka);
+    let amal = h.input("Amal", "Testsson", &pnr("19811218", 987), botkyrka);
     h.app
         .register_participant(&ctx, &amal)
         .await
@@ -187,7 +187,7 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
         "error-pin-taken"
     );
 
-    let elsewhere = input("Hodan", "Testsson", &pnr("19700505", 222), hela);
+    let elsewhere = h.input("Hodan", "Testsson", &pnr("19700505", 222), hela);
     assert_eq!(
         invalid_code(
             h.app.register_participant(&ctx, &elsewhere).await,
@@ -195,7 +195,7 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
         ),
         "error-not-own-organisation"
     );
-    let nowhere = input("Hodan", "Testsson", &pnr("19700505", 222), hela + 1000);
+    let nowhere = h.input("Hodan", "Testsson", &pnr("19700505", 222), hela + 1000);
     assert_eq!(
         invalid_code(
             h.app.register_participant(&ctx, &nowhere).await,
@@ -226,7 +226,7 @@ pub(crate) async fn a_stale_edit_is_refused(h: H) {
         .app
         .register_participant(
             &ctx,
-            &input(
+            &h.input(
                 "Amal",
                 "Testsson",
                 &pnr("19811218", 987),

@@ -92,3 +92,115 @@ async fn consents_are_recorded_listed_and_withdrawn_in_the_ui_and_the_api() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn shared_with_the_municipality_not_the_employment_service_in_ui_api_and_lists() {
+    let t = TestApp::new().await;
+    let hanna = t.token("handledare@helamanniskan.example").await;
+    let kim = t.token(KOMMUN_CASEWORKER).await;
+    let ali = t.token(AF_CASEWORKER).await;
+    let me = |token: String| {
+        let t = &t;
+        async move { t.get("/api/v1/me", Some(&token)).await.json() }
+    };
+    let (h, k, a) = (
+        me(hanna.clone()).await,
+        me(kim.clone()).await,
+        me(ali.clone()).await,
+    );
+    let body = json!({
+        "given_name": "Delad", "family_name": "Kommunsson", "identity_kind": "birth_date",
+        "birth_date": "1984-05-05", "gender": "woman", "referral_source": "municipality",
+        "responsible_organisation_id": h["organisation"]["id"], "referred_on": "2026-11-19", "intake_date": "2026-11-20",
+        "sharing_organisation_ids": [h["organisation"]["id"], k["organisation"]["id"]],
+        "consent_method": "signed_paper",
+        "caseworker_ids": [h["id"], k["id"], a["id"]],
+    });
+    let pid = t.register(&hanna, &body.to_string()).await;
+    let search = r#"{"q": "Kommunsson"}"#;
+    // The municipality: API, list, search, count and the page.
+    assert_eq!(
+        t.get(&format!("/api/v1/participants/{pid}"), Some(&kim))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        t.json("POST", "/api/v1/participants/search", &kim, search)
+            .await
+            .json()["total"],
+        1
+    );
+    let kb = t.browser(KOMMUN_CASEWORKER).await;
+    assert_eq!(
+        t.page(&kb, &format!("/participants/{pid}")).await.status,
+        StatusCode::OK
+    );
+    let list = t
+        .post_form(&kb, "/participants", &[("q", "Kommunsson")])
+        .await;
+    assert!(list.body.contains("1 deltagare"));
+    // The employment service: as if she did not exist.
+    let hidden = t
+        .get(&format!("/api/v1/participants/{pid}"), Some(&ali))
+        .await;
+    assert_eq!(hidden.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        hidden.body,
+        t.get("/api/v1/participants/99999999", Some(&ali))
+            .await
+            .body
+    );
+    assert_eq!(
+        t.json("POST", "/api/v1/participants/search", &ali, search)
+            .await
+            .json()["total"],
+        0
+    );
+    let ab = t.browser(AF_CASEWORKER).await;
+    assert_eq!(
+        t.page(&ab, &format!("/participants/{pid}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Withdrawn: gone for the municipality at once.
+    let consents = t
+        .get(
+            &format!("/api/v1/participants/{pid}/consents"),
+            Some(&hanna),
+        )
+        .await
+        .json();
+    let sharing = consents["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|c| c["kind"] == "sharing")
+        .expect("sharing")["id"]
+        .as_i64()
+        .expect("id");
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/v1/consents/{sharing}/withdraw"),
+            &hanna,
+            "{}",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        t.get(&format!("/api/v1/participants/{pid}"), Some(&kim))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        t.json("POST", "/api/v1/participants/search", &kim, search)
+            .await
+            .json()["total"],
+        0
+    );
+    assert_eq!(
+        t.page(&kb, &format!("/participants/{pid}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
