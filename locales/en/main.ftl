@@ -477,3 +477,11 @@ error-consent-withdrawn = The consent is already withdrawn.
 field-sharing-at-intake = Consent to sharing with
 hint-sharing-at-intake = The partners the participant consented to share her data with. Without consent only the responsible organisation sees her.
 error-witness-at-intake = Record an oral consent with its witness under Consents after registering.
+
+## Subject access export
+export-link = Subject access export
+export-title = Subject access export for { $name }
+export-intro = Everything palett holds about the participant, including consents and the log of who read her record. Made { $when }.
+export-json = Download as JSON
+export-log = Logged reads and changes
+activities = Recorded activities

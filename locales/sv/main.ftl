@@ -477,3 +477,11 @@ error-consent-withdrawn = Samtycket är redan återkallat.
 field-sharing-at-intake = Samtycke till uppgiftsutbyte med
 hint-sharing-at-intake = De parter som deltagaren har samtyckt till att uppgifter delas med. Utan samtycke ser bara den ansvariga organisationen henne.
 error-witness-at-intake = Registrera muntligt samtycke med vittne under Samtycken efter registreringen.
+
+## Registerutdrag
+export-link = Registerutdrag
+export-title = Registerutdrag för { $name }
+export-intro = Allt palett har om deltagaren, inklusive samtycken och loggen över vem som läst hennes uppgifter. Framtaget { $when }.
+export-json = Ladda ner som JSON
+export-log = Loggade läsningar och ändringar
+activities = Registrerade aktiviteter

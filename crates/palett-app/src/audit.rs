@@ -39,6 +39,7 @@ pub enum Action {
     ActivityRecord,
     ConsentGive,
     ConsentWithdraw,
+    SubjectAccessExport,
     SignIn,
     SignOut,
 }
@@ -77,6 +78,7 @@ impl Action {
             Action::ActivityRecord => "activity.record",
             Action::ConsentGive => "consent.give",
             Action::ConsentWithdraw => "consent.withdraw",
+            Action::SubjectAccessExport => "participant.export",
             Action::SignIn => "session.create",
             Action::SignOut => "session.delete",
         }

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod consents;
 pub mod demo;
 mod demo_palette;
+pub mod export;
 pub mod palette;
 pub mod participants;
 pub mod projects;

@@ -912,3 +912,57 @@ pub async fn insert_activities_batch(
     }
     Ok(())
 }
+
+/// One participant's attendance, newest first: (date, intervention, group,
+/// status, minutes).
+pub async fn attendance_of_participant(
+    c: &mut AnyConnection,
+    participant_id: i64,
+) -> Result<Vec<(Date, String, String, AttendanceStatus, i64)>> {
+    sqlx::query(
+        "SELECT s.on_date, i.name AS iname, g.name AS gname, a.status, a.minutes FROM attendance a \
+         JOIN group_sessions s ON s.id = a.session_id JOIN activity_groups g ON g.id = s.group_id \
+         JOIN interventions i ON i.id = g.intervention_id WHERE a.participant_id = $1 \
+         ORDER BY s.on_date DESC LIMIT 10000",
+    )
+    .bind(participant_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            date(r, "on_date")?,
+            text(r, "iname")?,
+            text(r, "gname")?,
+            vocab(r, "status", AttendanceStatus::parse)?,
+            i64_(r, "minutes")?,
+        ))
+    })
+    .collect()
+}
+
+/// One participant's recorded activities, newest first: (date,
+/// intervention, minutes, note).
+pub async fn activities_of_participant(
+    c: &mut AnyConnection,
+    participant_id: i64,
+) -> Result<Vec<(Date, String, i64, Option<String>)>> {
+    sqlx::query(
+        "SELECT r.on_date, i.name, r.minutes, r.note FROM activity_records r \
+         JOIN interventions i ON i.id = r.intervention_id WHERE r.participant_id = $1 \
+         ORDER BY r.on_date DESC LIMIT 10000",
+    )
+    .bind(participant_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            date(r, "on_date")?,
+            text(r, "name")?,
+            i64_(r, "minutes")?,
+            opt_text(r, "note")?,
+        ))
+    })
+    .collect()
+}

@@ -10,6 +10,7 @@ pub mod api_palette;
 pub mod caller;
 pub mod consent_pages;
 pub mod error;
+pub mod export_pages;
 pub mod forms;
 pub mod i18n;
 pub mod pages;
@@ -138,7 +139,8 @@ pub fn router(state: AppState) -> Router {
             "/participants/{id}/consents",
             get(consent_pages::api_list).post(consent_pages::api_create),
         )
-        .route("/consents/{id}/withdraw", post(consent_pages::api_withdraw));
+        .route("/consents/{id}/withdraw", post(consent_pages::api_withdraw))
+        .route("/participants/{id}/export", get(export_pages::json));
     Router::new()
         .route("/", get(pages::start))
         .route("/login", get(pages::login_form).post(pages::login))
@@ -241,6 +243,7 @@ pub fn router(state: AppState) -> Router {
             get(palette_pages::enrolment_form).post(palette_pages::enrolment_change),
         )
         .route("/reports", get(palette_pages::reports))
+        .route("/participants/{id}/export", get(export_pages::page))
         .route(
             "/participants/{id}/consents/new",
             get(consent_pages::form).post(consent_pages::create),

@@ -894,6 +894,9 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
         path_links.push((format!("/participants/{id}/period"), t.get("period-change")));
     }
     path_links.push((format!("/participants/{id}/time"), t.get("time-summary")));
+    if v.may_change {
+        path_links.push((format!("/participants/{id}/export"), t.get("export-link")));
+    }
     let dash = || "–".to_string();
     let period_rows = vec![
         (t.get("field-intake-date"), date_text(period.intake)),

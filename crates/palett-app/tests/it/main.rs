@@ -17,6 +17,7 @@ mod audit;
 mod concurrency;
 mod consent;
 mod demo;
+mod export;
 mod harness;
 mod lifecycle;
 mod palette;
@@ -65,4 +66,5 @@ stories! {
     palette::extensions_and_pauses_change_net_time,
     consent::consents_are_records_that_can_be_withdrawn,
     consent::sharing_consent_decides_who_sees_her,
+    export::the_subject_access_export_holds_everything,
 }

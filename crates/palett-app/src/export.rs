@@ -1,0 +1,93 @@
+//! Subject access export (registerutdrag, GDPR art. 15): everything palett
+//! holds about one participant, with the consents she gave and the log of
+//! who read her record. One transaction, one audit row.
+
+use crate::audit::{record, Action};
+use crate::palette::{PeriodChange, PlanVersion};
+use crate::{App, AppError, Ctx, Result};
+use jiff::civil::Date;
+use jiff::Timestamp;
+use palett_domain::consent::Consent;
+use palett_domain::model::{Participant, StatusEvent};
+use palett_domain::palette::AttendanceStatus;
+use palett_domain::plan::Plan;
+use palett_store::audit::Entry;
+use palett_store::palette::Enrolment;
+use palett_store::{audit, consent, palette, participant};
+
+/// Everything about one participant.
+#[derive(Clone, Debug)]
+pub struct SubjectAccess {
+    pub generated_at: Timestamp,
+    pub participant: Participant,
+    pub caseworkers: Vec<(i64, String, String)>,
+    pub projects: Vec<(i64, String)>,
+    pub history: Vec<StatusEvent>,
+    pub consents: Vec<Consent>,
+    pub plans: Vec<(PlanVersion, Plan)>,
+    pub period_changes: Vec<PeriodChange>,
+    pub enrolments: Vec<Enrolment>,
+    /// (date, intervention, group, status, minutes)
+    pub attendance: Vec<(Date, String, String, AttendanceStatus, i64)>,
+    /// (date, intervention, minutes, note)
+    pub activities: Vec<(Date, String, i64, Option<String>)>,
+    /// Every logged read and change of her record.
+    pub log: Vec<Entry>,
+}
+
+impl App {
+    /// The subject access export of one participant, for staff who work
+    /// with her (audited as an export).
+    pub async fn subject_access(&self, ctx: &Ctx, participant_id: i64) -> Result<SubjectAccess> {
+        let a = &ctx.actor;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let p = match participant::by_id_with_relation(&mut tx, participant_id, a, self.today())
+            .await?
+        {
+            Some((p, rel)) if a.can_change_participant(rel) => p,
+            Some((_, rel)) if a.can_read_participant(rel) => return Err(AppError::Forbidden),
+            _ => return Err(AppError::NotFound),
+        };
+        let plans = palette::plan_versions(&mut tx, participant_id)
+            .await?
+            .into_iter()
+            .map(|v| {
+                let plan = Plan::from_json(&v.body)
+                    .ok_or_else(|| AppError::Internal("corrupt plan".into()))?;
+                Ok((v, plan))
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let filter = audit::Filter {
+            participant_id: Some(participant_id),
+            ..Default::default()
+        };
+        let (log, _) = audit::list(&mut tx, a.partnership_id, &filter, 100_000, 0).await?;
+        let out = SubjectAccess {
+            generated_at: self.clock.now(),
+            caseworkers: participant::caseworkers(&mut tx, participant_id).await?,
+            projects: participant::projects(&mut tx, participant_id).await?,
+            history: participant::events(&mut tx, participant_id).await?,
+            consents: consent::of_participant(&mut tx, participant_id).await?,
+            plans,
+            period_changes: palette::period_changes(&mut tx, participant_id).await?,
+            enrolments: palette::enrolments_of_participant(&mut tx, participant_id).await?,
+            attendance: palette::attendance_of_participant(&mut tx, participant_id).await?,
+            activities: palette::activities_of_participant(&mut tx, participant_id).await?,
+            log,
+            participant: p,
+        };
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::SubjectAccessExport,
+            "participant",
+            Some(participant_id),
+            Some(participant_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+}

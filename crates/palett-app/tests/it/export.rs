@@ -1,0 +1,109 @@
+//! The subject access export holds everything about her.
+
+use crate::harness::*;
+use palett_app::AppError;
+use palett_domain::palette::{EnrolmentStatus, InterventionInput};
+use palett_domain::plan::PlanInput;
+
+pub(crate) async fn the_subject_access_export_holds_everything(h: H) {
+    h.seed().await;
+    let coordinator = h.ctx(COORDINATOR).await;
+    let coach = h.signed(COACH).await;
+    let ctx = coach.ctx(IP);
+    let kommun = coach.user.organisation_id;
+    let mut form = h.input("Nour", "Utdragsson", &pnr("19880808", 808), kommun);
+    form.intake_date = "2026-11-20".into();
+    let p = h
+        .app
+        .register_participant(&ctx, &form)
+        .await
+        .expect("register");
+    let walk = h
+        .app
+        .create_intervention(
+            &coordinator,
+            &InterventionInput {
+                name: "Kvällspromenad".into(),
+                kind: "health_promoting".into(),
+                provider_organisation_id: kommun.to_string(),
+                group_based: "true".into(),
+                project_id: "ordinary".into(),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .expect("intervention");
+    let group = h
+        .app
+        .create_group(&ctx, walk, "Måndagar", "")
+        .await
+        .expect("group");
+    let today = h.app.today().to_string();
+    h.app
+        .schedule(
+            &ctx,
+            group,
+            &palett_app::palette::ScheduleInput {
+                from: today.clone(),
+                until: String::new(),
+                start_time: "18:00".into(),
+                minutes: "60".into(),
+                place: String::new(),
+            },
+        )
+        .await
+        .expect("schedule");
+    let (_, status) = h
+        .app
+        .enrol(&ctx, p, &walk.to_string(), &group.to_string(), "", "")
+        .await
+        .expect("enrol");
+    assert_eq!(status, EnrolmentStatus::Planned);
+    let (_, sessions, _) = h.app.group(&ctx, group).await.expect("group");
+    h.app
+        .record_attendance(&ctx, sessions[0].id, &[(p.to_string(), "present".into())])
+        .await
+        .expect("attendance");
+    let plan = PlanInput {
+        goal_text: vec!["Jag vill gå längre".into()],
+        goal_category: vec!["health".into()],
+        ..Default::default()
+    };
+    h.app.save_plan(&ctx, p, &plan).await.expect("plan");
+    h.app
+        .participant(&coordinator, p)
+        .await
+        .expect("a read by the coordinator");
+
+    let x = h.app.subject_access(&ctx, p).await.expect("export");
+    assert_eq!(x.participant.family_name, "Utdragsson");
+    assert_eq!(
+        x.consents.len(),
+        2,
+        "participation and sharing, given at intake"
+    );
+    assert_eq!(x.plans.len(), 1);
+    assert_eq!(x.plans[0].1.goals[0].text, "Jag vill gå längre");
+    assert_eq!(x.enrolments.len(), 1);
+    assert_eq!(x.attendance.len(), 1);
+    assert_eq!(x.attendance[0].4, 60);
+    assert!(
+        x.log
+            .iter()
+            .any(|e| e.action == "participant.read"
+                && e.user_name.as_deref() == Some("Sara Samordnare")),
+        "the coordinator's read is in her log"
+    );
+    // The export itself is logged; strangers cannot make one.
+    let again = h.app.subject_access(&ctx, p).await.expect("export");
+    assert!(again.log.iter().any(|e| e.action == "participant.export"));
+    assert!(matches!(
+        err(h.app.subject_access(&h.ctx(AF).await, p).await),
+        AppError::NotFound
+    ));
+    assert!(matches!(
+        err(h.app.subject_access(&h.ctx(EVALUATOR).await, p).await),
+        AppError::NotFound
+    ));
+}

@@ -1,0 +1,300 @@
+//! The subject access export as a readable page and as JSON.
+
+use crate::caller::Caller;
+use crate::error::ApiError;
+use crate::pages::{app_error, date_text, render};
+use crate::views::{Cell, Layout, Table, TablePage};
+use crate::AppState;
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use palett_app::export::SubjectAccess;
+use palett_app::palette::hours_text;
+use palett_app::AppError;
+use serde_json::{json, Value};
+
+fn rows(items: impl IntoIterator<Item = Vec<String>>) -> Vec<Vec<Cell>> {
+    items
+        .into_iter()
+        .map(|r| r.into_iter().map(Cell::text).collect())
+        .collect()
+}
+
+pub async fn page(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
+    let t = c.tr();
+    let Ok(pid) = raw.parse::<i64>() else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let x = match s.app.subject_access(&c.ctx(), pid).await {
+        Ok(x) => x,
+        Err(e) => return app_error(&c, e),
+    };
+    let p = &x.participant;
+    let tz = palett_app::clock::stockholm();
+    let when = |ts: jiff::Timestamp| {
+        ts.to_zoned(tz.clone())
+            .strftime("%Y-%m-%d %H:%M")
+            .to_string()
+    };
+    let title = t.with("export-title", &[("name", p.full_name())]);
+    let mut page = TablePage::new(
+        t,
+        Layout::for_caller(
+            &c,
+            title,
+            "participants",
+            &format!("/participants/{pid}/export"),
+        ),
+    );
+    page.intro = Some(t.with("export-intro", &[("when", when(x.generated_at))]));
+    page.links.push((
+        format!("/api/v1/participants/{pid}/export"),
+        t.get("export-json"),
+    ));
+    let opt = |o: &Option<String>| o.clone().unwrap_or_default();
+    page.tables.push(Table {
+        heading: Some(t.get("profile")),
+        head: vec![t.get("field-what"), t.get("field-value")],
+        rows: rows([
+            vec![t.get("field-name"), p.full_name()],
+            vec![
+                t.get("field-identity-number"),
+                p.identity_number
+                    .clone()
+                    .unwrap_or_else(|| t.get(&p.identity_kind.message_id())),
+            ],
+            vec![t.get("field-birth-date"), p.birth_date.to_string()],
+            vec![t.get("field-gender"), t.get(&p.gender.message_id())],
+            vec![t.get("field-country-of-birth"), opt(&p.country_of_birth)],
+            vec![
+                t.get("field-arrival-year"),
+                p.arrival_year.map(|y| y.to_string()).unwrap_or_default(),
+            ],
+            vec![t.get("field-languages"), p.languages.join(", ")],
+            vec![t.get("field-phone"), opt(&p.phone)],
+            vec![t.get("field-email"), opt(&p.email)],
+            vec![t.get("field-address"), opt(&p.address)],
+            vec![
+                t.get("field-education-level"),
+                t.get(&p.education_level.message_id()),
+            ],
+            vec![
+                t.get("field-swedish-level"),
+                t.get(&p.swedish_level.message_id()),
+            ],
+            vec![
+                t.get("field-referral-source"),
+                t.get(&p.referral_source.message_id()),
+            ],
+            vec![
+                t.get("field-responsible-organisation"),
+                p.responsible_organisation_name.clone(),
+            ],
+            vec![
+                t.get("field-projects"),
+                x.projects
+                    .iter()
+                    .map(|p| p.1.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ],
+            vec![
+                t.get("assigned-staff"),
+                x.caseworkers
+                    .iter()
+                    .map(|c| format!("{} ({})", c.1, c.2))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ],
+            vec![t.get("field-status"), t.get(&p.status.message_id())],
+        ]),
+    });
+    page.tables.push(Table {
+        heading: Some(t.get("status-history")),
+        head: vec![
+            t.get("field-date"),
+            t.get("event"),
+            t.get("field-status"),
+            t.get("field-reason"),
+            t.get("by-whom"),
+        ],
+        rows: rows(x.history.iter().map(|h| {
+            vec![
+                h.on_date.to_string(),
+                t.get(&h.kind.message_id()),
+                t.get(&h.to_status.message_id()),
+                h.reason.clone().unwrap_or_default(),
+                h.actor_name.clone(),
+            ]
+        })),
+    });
+    page.tables.push(Table {
+        heading: Some(t.get("consents")),
+        head: vec![
+            t.get("field-consent-kind"),
+            t.get("field-consent-organisations"),
+            t.get("field-given-on"),
+            t.get("field-consent-method"),
+            t.get("field-expires-on"),
+            t.get("consent-withdrawn"),
+        ],
+        rows: rows(x.consents.iter().map(|k| {
+            vec![
+                t.get(&k.kind.message_id()),
+                k.organisations
+                    .iter()
+                    .map(|o| o.1.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                k.given_on.to_string(),
+                t.get(&k.method.message_id()),
+                k.expires_on.map(|d| d.to_string()).unwrap_or_default(),
+                k.withdrawn_at.map(when).unwrap_or_default(),
+            ]
+        })),
+    });
+    page.tables.push(Table {
+        heading: Some(t.get("plan-title")),
+        head: vec![
+            t.get("plan-history"),
+            t.get("plan-goals"),
+            t.get("plan-steps"),
+        ],
+        rows: rows(x.plans.iter().map(|(v, plan)| {
+            vec![
+                format!("v{} {} {}", v.version, when(v.created_at), v.author_name),
+                plan.goals
+                    .iter()
+                    .map(|g| g.text.clone())
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                plan.steps.len().to_string(),
+            ]
+        })),
+    });
+    page.tables.push(Table {
+        heading: Some(t.get("enrolments")),
+        head: vec![
+            t.get("field-intervention"),
+            t.get("field-status"),
+            t.get("field-start-date"),
+            t.get("field-end-date"),
+        ],
+        rows: rows(x.enrolments.iter().map(|e| {
+            vec![
+                e.intervention_name.clone(),
+                t.get(&e.status.message_id()),
+                date_text(e.start_date),
+                date_text(e.end_date),
+            ]
+        })),
+    });
+    page.tables.push(Table {
+        heading: Some(t.get("attendance-title")),
+        head: vec![
+            t.get("field-date"),
+            t.get("field-intervention"),
+            t.get("field-group"),
+            t.get("field-status"),
+            t.get("field-hours"),
+        ],
+        rows: rows(x.attendance.iter().map(|(d, i, g, st, m)| {
+            vec![
+                d.to_string(),
+                i.clone(),
+                g.clone(),
+                t.get(&st.message_id()),
+                hours_text(*m),
+            ]
+        })),
+    });
+    page.tables.push(Table {
+        heading: Some(t.get("activities")),
+        head: vec![
+            t.get("field-date"),
+            t.get("field-intervention"),
+            t.get("field-hours"),
+            t.get("field-note"),
+        ],
+        rows: rows(x.activities.iter().map(|(d, i, m, n)| {
+            vec![
+                d.to_string(),
+                i.clone(),
+                hours_text(*m),
+                n.clone().unwrap_or_default(),
+            ]
+        })),
+    });
+    page.tables.push(Table {
+        heading: Some(t.get("export-log")),
+        head: vec![
+            t.get("field-when"),
+            t.get("field-user"),
+            t.get("field-organisation"),
+            t.get("field-action"),
+        ],
+        rows: rows(x.log.iter().map(|e| {
+            vec![
+                when(e.at),
+                e.user_name.clone().unwrap_or_default(),
+                e.organisation_name.clone().unwrap_or_default(),
+                e.action.clone(),
+            ]
+        })),
+    });
+    render(page)
+}
+
+pub fn to_json(x: &SubjectAccess) -> Value {
+    let p = &x.participant;
+    json!({
+        "generated_at": x.generated_at.to_string(),
+        "participant": {
+            "id": p.id, "given_name": p.given_name, "family_name": p.family_name,
+            "identity_kind": p.identity_kind, "identity_number": p.identity_number,
+            "birth_date": p.birth_date.to_string(), "gender": p.gender,
+            "country_of_birth": p.country_of_birth, "arrival_year": p.arrival_year,
+            "languages": p.languages, "interpreter_needed": p.interpreter_needed,
+            "phone": p.phone, "email": p.email, "address": p.address,
+            "education_level": p.education_level, "swedish_level": p.swedish_level,
+            "referral_source": p.referral_source,
+            "responsible_organisation": p.responsible_organisation_name,
+            "status": p.status, "referred_on": p.referred_on.to_string(),
+            "intake_date": p.intake_date.map(|d| d.to_string()), "exit_date": p.exit_date.map(|d| d.to_string()),
+            "exit_outcome": p.exit_outcome,
+        },
+        "caseworkers": x.caseworkers.iter().map(|c| json!({"name": c.1, "organisation": c.2})).collect::<Vec<_>>(),
+        "projects": x.projects.iter().map(|p| p.1.clone()).collect::<Vec<_>>(),
+        "status_history": x.history.iter().map(|h| json!({"kind": h.kind, "on": h.on_date.to_string(), "to_status": h.to_status, "reason": h.reason, "by": h.actor_name})).collect::<Vec<_>>(),
+        "consents": x.consents.iter().map(|k| json!({
+            "kind": k.kind, "method": k.method, "witness": k.witness, "given_on": k.given_on.to_string(),
+            "expires_on": k.expires_on.map(|d| d.to_string()),
+            "organisations": k.organisations.iter().map(|o| o.1.clone()).collect::<Vec<_>>(),
+            "recorded_by": k.recorded_by, "withdrawn_at": k.withdrawn_at.map(|t| t.to_string()),
+        })).collect::<Vec<_>>(),
+        "plans": x.plans.iter().map(|(v, plan)| json!({"version": v.version, "created_at": v.created_at.to_string(), "author": v.author_name, "goals": plan.goals, "steps": plan.steps, "reviews": plan.reviews})).collect::<Vec<_>>(),
+        "period_changes": x.period_changes.iter().map(|c| json!({"planned_end": c.planned_end.to_string(), "reason": c.reason, "by": c.author_name})).collect::<Vec<_>>(),
+        "enrolments": x.enrolments.iter().map(|e| json!({"intervention": e.intervention_name, "status": e.status, "start_date": e.start_date.map(|d| d.to_string()), "end_date": e.end_date.map(|d| d.to_string())})).collect::<Vec<_>>(),
+        "attendance": x.attendance.iter().map(|(d, i, g, st, m)| json!({"date": d.to_string(), "intervention": i, "group": g, "status": st, "minutes": m})).collect::<Vec<_>>(),
+        "activities": x.activities.iter().map(|(d, i, m, n)| json!({"date": d.to_string(), "intervention": i, "minutes": m, "note": n})).collect::<Vec<_>>(),
+        "log": x.log.iter().map(|e| json!({"at": e.at.to_string(), "user": e.user_name, "organisation": e.organisation_name, "action": e.action})).collect::<Vec<_>>(),
+    })
+}
+
+pub async fn json(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
+    let Ok(pid) = raw.parse::<i64>() else {
+        return ApiError::app(c.tr(), AppError::NotFound).into_response();
+    };
+    match s.app.subject_access(&c.ctx(), pid).await {
+        Ok(x) => (
+            [(
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"registerutdrag-{pid}.json\""),
+            )],
+            Json(to_json(&x)),
+        )
+            .into_response(),
+        Err(e) => ApiError::app(c.tr(), e).into_response(),
+    }
+}
