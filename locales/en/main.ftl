@@ -485,3 +485,7 @@ export-intro = Everything palett holds about the participant, including consents
 export-json = Download as JSON
 export-log = Logged reads and changes
 activities = Recorded activities
+error-control-characters = The text contains characters that are not allowed.
+error-date-range = The date must be between the years 1900 and 2200.
+error-pin-registered-elsewhere = The number is already registered in the partnership. Contact the coordinator; the attempt has been logged.
+error-too-many-rows = Too many rows; a plan holds at most 40 goals, steps and reviews each.

@@ -485,3 +485,7 @@ export-intro = Allt palett har om deltagaren, inklusive samtycken och loggen öv
 export-json = Ladda ner som JSON
 export-log = Loggade läsningar och ändringar
 activities = Registrerade aktiviteter
+error-control-characters = Texten innehåller otillåtna tecken.
+error-date-range = Datumet måste ligga mellan år 1900 och 2200.
+error-pin-registered-elsewhere = Numret finns redan registrerat i partnerskapet. Kontakta samordnaren; försöket har loggats.
+error-too-many-rows = För många rader; en plan rymmer högst 40 mål, steg och uppföljningar var.

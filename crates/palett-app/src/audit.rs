@@ -40,6 +40,7 @@ pub enum Action {
     ConsentGive,
     ConsentWithdraw,
     SubjectAccessExport,
+    DuplicateIdentity,
     SignIn,
     SignOut,
 }
@@ -79,6 +80,7 @@ impl Action {
             Action::ConsentGive => "consent.give",
             Action::ConsentWithdraw => "consent.withdraw",
             Action::SubjectAccessExport => "participant.export",
+            Action::DuplicateIdentity => "participant.duplicate_identity",
             Action::SignIn => "session.create",
             Action::SignOut => "session.delete",
         }

@@ -81,7 +81,16 @@ impl App {
         let now = self.now();
         let email_key = Email::parse(email)
             .map(|e| e.as_str().to_string())
-            .unwrap_or_else(|_| email.trim().to_lowercase());
+            .unwrap_or_else(|_| {
+                // Not an address any account has; keep it harmless for SQL.
+                email
+                    .trim()
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .take(254)
+                    .collect::<String>()
+                    .to_lowercase()
+            });
         let since = now - self.config.throttle_window_secs;
         let creds = {
             let mut c = self.db.read().await?;

@@ -14,6 +14,7 @@ use palett_domain::palette::{
 use palett_domain::plan::{Plan, PlanInput};
 use palett_domain::values::{code, parse_date, parse_optional_date, required_text, LONG_TEXT_MAX};
 use palett_domain::FieldErrors;
+
 use palett_store::palette::{self as store, Enrolment, NewActivity, NewEnrolment};
 use palett_store::{participant, AnyConnection};
 
@@ -55,6 +56,18 @@ pub struct AttendanceSheet {
     pub group: Group,
     pub roster: Vec<(i64, String, Option<AttendanceStatus>)>,
     pub may_record: bool,
+}
+
+/// What the participant page shows.
+#[derive(Clone, Debug)]
+pub struct ParticipantOverview {
+    pub view: crate::participants::ParticipantView,
+    pub period: PeriodView,
+    pub timeline: Vec<TimelineItem>,
+    pub enrolments: Vec<Enrolment>,
+    pub current_plan: Option<Plan>,
+    pub plan_versions: usize,
+    pub consents: Vec<(palett_domain::consent::Consent, bool)>,
 }
 
 /// One line of a participant's timeline.
@@ -133,7 +146,7 @@ pub fn parse_hours(s: &str) -> Result<i64, &'static str> {
         return Err(code::REQUIRED);
     }
     match t.parse::<f64>() {
-        Ok(h) if h > 0.0 && h <= 24.0 => Ok((h * 60.0).round() as i64),
+        Ok(h) if (1.0 / 60.0..=24.0).contains(&h) => Ok((h * 60.0).round() as i64),
         _ => Err(code::NUMBER),
     }
 }
@@ -415,15 +428,37 @@ impl App {
 
     // -------------------------------------------------------------- periods
 
-    /// The participation period and time in the programme net of pauses.
+    /// The participation period and time in the programme net of pauses
+    /// (an audited read).
     pub async fn period(&self, ctx: &Ctx, participant_id: i64) -> Result<PeriodView> {
-        let mut c = self.db.read().await?;
+        let mut tx = self.db.write().await?;
         let p = self
-            .readable_participant(&mut c, ctx, participant_id)
+            .readable_participant(&mut tx, ctx, participant_id)
             .await?;
-        let events = participant::events(&mut c, participant_id).await?;
-        let planned_end = store::planned_end(&mut c, participant_id).await?;
-        let changes = store::period_changes(&mut c, participant_id).await?;
+        let view = self.period_in(&mut tx, &p).await?;
+        record(
+            &mut tx,
+            ctx,
+            self.now(),
+            Action::ParticipantRead,
+            "period",
+            None,
+            Some(participant_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(view)
+    }
+
+    pub(crate) async fn period_in(
+        &self,
+        c: &mut AnyConnection,
+        p: &palett_domain::model::Participant,
+    ) -> Result<PeriodView> {
+        let participant_id = p.id;
+        let events = participant::events(c, participant_id).await?;
+        let planned_end = store::planned_end(c, participant_id).await?;
+        let changes = store::period_changes(c, participant_id).await?;
         let today = self.today();
         let until = p.exit_date.unwrap_or(today);
         let mut pauses: Vec<(Date, Option<Date>)> = Vec::new();
@@ -531,23 +566,46 @@ impl App {
 
     // -------------------------------------------------------------- enrolments
 
-    /// One enrolment, if the caller may read its participant.
+    /// One enrolment, if the caller may read its participant (audited).
     pub async fn enrolment(&self, ctx: &Ctx, id: i64) -> Result<Enrolment> {
-        let mut c = self.db.read().await?;
-        let e = store::enrolment_by_id(&mut c, id)
+        let mut tx = self.db.write().await?;
+        let e = store::enrolment_by_id(&mut tx, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        self.readable_participant(&mut c, ctx, e.participant_id)
+        self.readable_participant(&mut tx, ctx, e.participant_id)
             .await?;
+        record(
+            &mut tx,
+            ctx,
+            self.now(),
+            Action::ParticipantRead,
+            "enrolment",
+            Some(id),
+            Some(e.participant_id),
+        )
+        .await?;
+        tx.commit().await?;
         Ok(e)
     }
 
-    /// A participant's enrolments.
+    /// A participant's enrolments (audited).
     pub async fn enrolments(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<Enrolment>> {
-        let mut c = self.db.read().await?;
-        self.readable_participant(&mut c, ctx, participant_id)
+        let mut tx = self.db.write().await?;
+        self.readable_participant(&mut tx, ctx, participant_id)
             .await?;
-        Ok(store::enrolments_of_participant(&mut c, participant_id).await?)
+        let list = store::enrolments_of_participant(&mut tx, participant_id).await?;
+        record(
+            &mut tx,
+            ctx,
+            self.now(),
+            Action::ParticipantRead,
+            "enrolments",
+            None,
+            Some(participant_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(list)
     }
 
     /// Enrol a participant; beyond capacity she goes on the waiting list.
@@ -719,7 +777,7 @@ impl App {
             ctx,
             now,
             Action::EnrolmentChange,
-            to.as_str(),
+            "enrolment",
             Some(en.id),
             Some(en.participant_id),
         )
@@ -744,7 +802,7 @@ impl App {
                     ctx,
                     now,
                     Action::EnrolmentChange,
-                    "offered",
+                    "enrolment",
                     Some(next),
                     who,
                 )
@@ -807,6 +865,33 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// Every group of the partnership (for choosing one when enrolling).
+    pub async fn groups(&self, ctx: &Ctx) -> Result<Vec<palett_store::palette::Group>> {
+        if !ctx.actor.can_view_aggregates() {
+            return Err(AppError::Forbidden);
+        }
+        let mut c = self.db.read().await?;
+        Ok(store::groups_of_partnership(&mut c, ctx.actor.partnership_id).await?)
+    }
+
+    /// A session the caller runs, for changing it (no names: not audited).
+    pub async fn group_session(&self, ctx: &Ctx, session_id: i64) -> Result<Session> {
+        let mut c = self.db.read().await?;
+        Ok(self.runnable_session(&mut c, ctx, session_id).await?.0)
+    }
+
+    /// The group a session belongs to (no names: not audited).
+    pub async fn session_group(&self, ctx: &Ctx, session_id: i64) -> Result<i64> {
+        let mut c = self.db.read().await?;
+        let s = store::session_by_id(&mut c, session_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        match store::group_by_id(&mut c, s.group_id).await? {
+            Some(g) if g.partnership_id == ctx.actor.partnership_id => Ok(g.id),
+            _ => Err(AppError::NotFound),
+        }
     }
 
     /// A group with its sessions.
@@ -885,17 +970,15 @@ impl App {
         let now = self.now();
         let mut tx = self.db.write().await?;
         self.runnable_group(&mut tx, ctx, group_id).await?;
-        for d in &dates {
-            store::insert_session(
-                &mut tx,
-                group_id,
-                *d,
-                &time,
-                minutes,
-                place.as_deref().unwrap_or(""),
-            )
-            .await?;
-        }
+        store::insert_sessions_batch(
+            &mut tx,
+            group_id,
+            &dates,
+            &time,
+            minutes,
+            place.as_deref().unwrap_or(""),
+        )
+        .await?;
         record(
             &mut tx,
             ctx,
@@ -1134,13 +1217,25 @@ impl App {
         Ok(id)
     }
 
-    /// A participant's time per intervention and month, with funding.
+    /// A participant's time per intervention and month, with funding
+    /// (audited).
     pub async fn time_rows(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<TimeRow>> {
-        let mut c = self.db.read().await?;
-        self.readable_participant(&mut c, ctx, participant_id)
+        let mut tx = self.db.write().await?;
+        self.readable_participant(&mut tx, ctx, participant_id)
             .await?;
-        Ok(store::time_of_participant(&mut c, participant_id)
-            .await?
+        let rows = store::time_of_participant(&mut tx, participant_id).await?;
+        record(
+            &mut tx,
+            ctx,
+            self.now(),
+            Action::ParticipantRead,
+            "time",
+            None,
+            Some(participant_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(rows
             .into_iter()
             .map(
                 |(intervention_id, intervention, project, month, minutes)| TimeRow {
@@ -1154,52 +1249,12 @@ impl App {
             .collect())
     }
 
-    /// Everything that happened to a participant, oldest first.
+    /// Everything that happened to a participant, oldest first (audited).
     pub async fn timeline(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<TimelineItem>> {
         let mut tx = self.db.write().await?;
         self.readable_participant(&mut tx, ctx, participant_id)
             .await?;
-        let mut items = Vec::new();
-        for e in participant::events(&mut tx, participant_id).await? {
-            items.push(TimelineItem {
-                on: e.on_date,
-                kind: e.kind.message_id(),
-                text: e.reason.unwrap_or_default(),
-            });
-        }
-        let tz = crate::clock::stockholm();
-        for v in store::plan_versions(&mut tx, participant_id).await? {
-            items.push(TimelineItem {
-                on: v.created_at.to_zoned(tz.clone()).date(),
-                kind: "timeline-plan".into(),
-                text: format!("v{} · {}", v.version, v.author_name),
-            });
-        }
-        for c in store::period_changes(&mut tx, participant_id).await? {
-            items.push(TimelineItem {
-                on: c.created_at.to_zoned(tz.clone()).date(),
-                kind: "timeline-period".into(),
-                text: format!("{} {}", c.planned_end, c.reason.unwrap_or_default()),
-            });
-        }
-        for e in store::enrolments_of_participant(&mut tx, participant_id).await? {
-            let on = e
-                .start_date
-                .unwrap_or_else(|| e.requested_at.to_zoned(tz.clone()).date());
-            items.push(TimelineItem {
-                on,
-                kind: e.status.message_id(),
-                text: e.intervention_name.clone(),
-            });
-        }
-        for r in store::time_of_participant(&mut tx, participant_id).await? {
-            let on = format!("{}-01", r.3).parse::<Date>().unwrap_or(Date::MIN);
-            items.push(TimelineItem {
-                on,
-                kind: "timeline-time".into(),
-                text: format!("{}: {} h", r.1, crate::palette::hours_text(r.4)),
-            });
-        }
+        let items = self.timeline_in(&mut tx, participant_id).await?;
         record(
             &mut tx,
             ctx,
@@ -1211,8 +1266,98 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        Ok(items)
+    }
+
+    pub(crate) async fn timeline_in(
+        &self,
+        c: &mut AnyConnection,
+        participant_id: i64,
+    ) -> Result<Vec<TimelineItem>> {
+        let mut items = Vec::new();
+        for e in participant::events(c, participant_id).await? {
+            items.push(TimelineItem {
+                on: e.on_date,
+                kind: e.kind.message_id(),
+                text: e.reason.unwrap_or_default(),
+            });
+        }
+        let tz = crate::clock::stockholm();
+        for v in store::plan_versions(c, participant_id).await? {
+            items.push(TimelineItem {
+                on: v.created_at.to_zoned(tz.clone()).date(),
+                kind: "timeline-plan".into(),
+                text: format!("v{} · {}", v.version, v.author_name),
+            });
+        }
+        for ch in store::period_changes(c, participant_id).await? {
+            items.push(TimelineItem {
+                on: ch.created_at.to_zoned(tz.clone()).date(),
+                kind: "timeline-period".into(),
+                text: format!("{} {}", ch.planned_end, ch.reason.unwrap_or_default()),
+            });
+        }
+        for e in store::enrolments_of_participant(c, participant_id).await? {
+            let on = e
+                .start_date
+                .unwrap_or_else(|| e.requested_at.to_zoned(tz.clone()).date());
+            items.push(TimelineItem {
+                on,
+                kind: e.status.message_id(),
+                text: e.intervention_name.clone(),
+            });
+        }
+        for r in store::time_of_participant(c, participant_id).await? {
+            let on = format!("{}-01", r.3).parse::<Date>().unwrap_or(Date::MIN);
+            items.push(TimelineItem {
+                on,
+                kind: "timeline-time".into(),
+                text: format!("{}: {} h", r.1, hours_text(r.4)),
+            });
+        }
         items.sort_by_key(|i| i.on);
         Ok(items)
+    }
+
+    /// Everything the participant page shows, read in one transaction and
+    /// audited as one read of her record.
+    pub async fn participant_overview(&self, ctx: &Ctx, id: i64) -> Result<ParticipantOverview> {
+        let mut tx = self.db.write().await?;
+        let view = self.view_in(&mut tx, ctx, id).await?;
+        let period = self.period_in(&mut tx, &view.participant).await?;
+        let timeline = self.timeline_in(&mut tx, id).await?;
+        let enrolments = store::enrolments_of_participant(&mut tx, id).await?;
+        let versions = store::plan_versions(&mut tx, id).await?;
+        let current_plan = versions.first().and_then(|v| Plan::from_json(&v.body));
+        let today = self.today();
+        let consents = palett_store::consent::of_participant(&mut tx, id)
+            .await?
+            .into_iter()
+            .map(|k| {
+                let f = k.in_force(today);
+                (k, f)
+            })
+            .collect();
+        record(
+            &mut tx,
+            ctx,
+            self.now(),
+            Action::ParticipantRead,
+            "participant",
+            Some(id),
+            Some(id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(ParticipantOverview {
+            view,
+            period,
+            timeline,
+            enrolments,
+            current_plan,
+            plan_versions: versions.len(),
+            consents,
+        })
     }
 
     /// The palette reports (no identities).

@@ -108,6 +108,50 @@ fn conflict_to_field(e: StoreError) -> AppError {
 }
 
 impl App {
+    /// Refuse an identity number the partnership already holds for someone
+    /// else. A caller who may see that person is told so; anyone else gets a
+    /// message that names no one. Either way the attempt is audited (in its
+    /// own committed transaction, naming the existing participant), since it
+    /// tells that the number is known here.
+    async fn check_identity_number(
+        &self,
+        tx: palett_store::Transaction<'static, palett_store::Any>,
+        ctx: &Ctx,
+        profile: &ParticipantProfile,
+        own_id: Option<i64>,
+    ) -> Result<palett_store::Transaction<'static, palett_store::Any>> {
+        let mut tx = tx;
+        let Some(number) = profile.identity_number.as_deref() else {
+            return Ok(tx);
+        };
+        let existing =
+            store::id_by_identity_number(&mut tx, ctx.actor.partnership_id, number).await?;
+        let Some(other) = existing.filter(|e| Some(*e) != own_id) else {
+            return Ok(tx);
+        };
+        let visible = matches!(
+            store::by_id_with_relation(&mut tx, other, &ctx.actor, self.today()).await?,
+            Some((_, rel)) if ctx.actor.can_read_participant(rel)
+        );
+        record(
+            &mut tx,
+            ctx,
+            self.now(),
+            Action::DuplicateIdentity,
+            "participant",
+            Some(other),
+            Some(other),
+        )
+        .await?;
+        tx.commit().await?;
+        let code = if visible {
+            "error-pin-taken"
+        } else {
+            "error-pin-registered-elsewhere"
+        };
+        Err(FieldErrors::single("identity_number", code).into())
+    }
+
     /// Register a participant (a referral, or an intake when the input has an
     /// intake date). Returns her id.
     pub async fn register_participant(&self, ctx: &Ctx, input: &ParticipantInput) -> Result<i64> {
@@ -121,6 +165,7 @@ impl App {
         let now = self.now();
         let mut tx = self.db.write().await?;
         check_references(&mut tx, ctx, &profile, true).await?;
+        let mut tx = self.check_identity_number(tx, ctx, &profile, None).await?;
         let referred = LifecycleState::referred(profile.referred_on);
         let state = match profile.intake_date {
             Some(on) => referred.apply(&Transition::Intake { on }, today)?,
@@ -235,10 +280,7 @@ impl App {
     /// Read one participant's record (audited).
     pub async fn participant(&self, ctx: &Ctx, id: i64) -> Result<ParticipantView> {
         let mut tx = self.db.write().await?;
-        let (participant, relation) = self.readable(&mut tx, ctx, id).await?;
-        let caseworkers = store::caseworkers(&mut tx, id).await?;
-        let projects = store::projects(&mut tx, id).await?;
-        let history = store::events(&mut tx, id).await?;
+        let view = self.view_in(&mut tx, ctx, id).await?;
         record(
             &mut tx,
             ctx,
@@ -250,11 +292,23 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        Ok(view)
+    }
+
+    /// A participant's record and relations, within `c`, after the access
+    /// check; the caller audits the read.
+    pub(crate) async fn view_in(
+        &self,
+        c: &mut AnyConnection,
+        ctx: &Ctx,
+        id: i64,
+    ) -> Result<ParticipantView> {
+        let (participant, relation) = self.readable(c, ctx, id).await?;
         Ok(ParticipantView {
+            caseworkers: store::caseworkers(c, id).await?,
+            projects: store::projects(c, id).await?,
+            history: store::events(c, id).await?,
             participant,
-            caseworkers,
-            projects,
-            history,
             relation,
             may_change: ctx.actor.can_change_participant(relation),
             may_reopen: ctx.actor.can_reopen_participant(relation),
@@ -270,6 +324,24 @@ impl App {
         page: Page,
     ) -> Result<(Vec<ListItem>, i64)> {
         let scope = ctx.actor.participant_scope(self.today());
+        // A search text is matched, never stored: drop what no name holds.
+        let cleaned;
+        let filter = if filter
+            .name
+            .as_deref()
+            .is_some_and(palett_domain::values::has_control)
+        {
+            cleaned = Filter {
+                name: filter
+                    .name
+                    .as_ref()
+                    .map(|n| n.chars().filter(|c| !c.is_control()).collect()),
+                ..filter.clone()
+            };
+            &cleaned
+        } else {
+            filter
+        };
         let mut tx = self.db.write().await?;
         let out = store::list(&mut tx, scope, filter, page.limit(), page.offset()).await?;
         record(
@@ -303,6 +375,9 @@ impl App {
         }
         let org_changed = profile.responsible_organisation_id != p.responsible_organisation_id;
         check_references(&mut tx, ctx, &profile, org_changed).await?;
+        let mut tx = self
+            .check_identity_number(tx, ctx, &profile, Some(id))
+            .await?;
         if profile.referred_on > p.intake_date.unwrap_or(profile.referred_on) {
             return Err(FieldErrors::single("referred_on", "error-referral-after-intake").into());
         }

@@ -43,7 +43,7 @@ impl PersonalIdentityNumber {
         for (i, c) in trimmed.chars().enumerate() {
             match c {
                 '0'..='9' => digits.push(c as u8 - b'0'),
-                '-' | '+' if i == trimmed.len() - 5 => plus = c == '+',
+                '-' | '+' if trimmed.chars().count().checked_sub(5) == Some(i) => plus = c == '+',
                 ' ' => {}
                 _ => return Err(code::FORMAT),
             }
@@ -159,6 +159,9 @@ mod tests {
         check("abcdefghij", Err(code::FORMAT));
         check("", Err(code::FORMAT));
         check("19121212+1212", Err(code::FORMAT));
+        check("1-", Err(code::FORMAT));
+        check("-", Err(code::FORMAT));
+        check("ååååå-1212", Err(code::FORMAT));
         // 30 February with a valid check digit.
         check(
             "19900230-0000"

@@ -48,6 +48,9 @@ pub struct Plan {
     pub reviews: Vec<Review>,
 }
 
+/// The most goals, steps or reviews one plan holds.
+pub const MAX_ROWS: usize = 40;
+
 /// A plan as submitted: parallel lists, one entry per form row. Rows left
 /// wholly empty are dropped; a half-filled row is an error on its fields.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -86,6 +89,19 @@ impl PlanInput {
     /// N counting the form's rows from 0.
     pub fn parse(&self) -> Result<Plan, FieldErrors> {
         let mut e = FieldErrors::new();
+        // A plan is a person's few goals and steps, not a bulk load.
+        for (list, field) in [
+            (&self.goal_text, "goal_text.0"),
+            (&self.step_intervention, "step_intervention.0"),
+            (&self.review_date, "review_date.0"),
+        ] {
+            if list.len() > MAX_ROWS {
+                e.push(field, "error-too-many-rows");
+            }
+        }
+        if !e.is_empty() {
+            return Err(e);
+        }
         let mut plan = Plan::default();
         let rows = self.goal_text.len().max(self.goal_category.len());
         for i in 0..rows {

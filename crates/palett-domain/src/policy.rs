@@ -132,10 +132,15 @@ impl Actor {
         self.participant_scope(Date::MIN).admits(rel)
     }
 
-    /// Change a participant's profile or status (not reopen).
+    /// Change a participant's profile, plan or status (not reopen):
+    /// coordinators, and caseworkers of the responsible organisation or
+    /// assigned to her. Teachers who only run an intervention she takes part
+    /// in read her record and keep her attendance, but do not change it.
     pub fn can_change_participant(&self, rel: Relation) -> bool {
-        (self.has(Role::Coordinator) || self.has(Role::Caseworker))
-            && self.can_read_participant(rel)
+        self.can_read_participant(rel)
+            && (self.has(Role::Coordinator)
+                || rel.own_organisation_responsible
+                || rel.assigned_to_actor)
     }
 
     /// Register a new participant with the given responsible organisation.
@@ -258,10 +263,12 @@ mod tests {
                     expected[i],
                     "{roles:?} {rel:?}"
                 );
-                // Changing requires reading; reopening requires coordinator.
+                // Changing requires reading, and more than a place in an
+                // intervention; reopening requires coordinator.
+                let works_with_her = roles.contains(&Coordinator) || *o || *s;
                 assert_eq!(
                     a.can_change_participant(rel),
-                    expected[i],
+                    expected[i] && works_with_her,
                     "{roles:?} {rel:?}"
                 );
                 assert_eq!(

@@ -111,6 +111,8 @@ pub mod code {
     pub const PERIOD: &str = "error-period";
     pub const NUMBER: &str = "error-number";
     pub const PASSWORD_SHORT: &str = "error-password-short";
+    pub const CONTROL: &str = "error-control-characters";
+    pub const DATE_RANGE: &str = "error-date-range";
 }
 
 /// Longest free-text line we accept (names, places, short fields).
@@ -118,10 +120,19 @@ pub const SHORT_TEXT_MAX: usize = 200;
 /// Longest multi-line text (reasons, visions).
 pub const LONG_TEXT_MAX: usize = 4000;
 
+/// Whether text holds control characters other than tab and line breaks
+/// (a NUL byte, escape sequences …), which no field needs.
+pub fn has_control(s: &str) -> bool {
+    s.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
 /// Trimmed, non-empty text of at most `max` characters.
 pub fn required_text(input: &str, max: usize) -> Result<String, &'static str> {
     let t = input.trim();
-    if t.is_empty() {
+    if has_control(t) {
+        Err(code::CONTROL)
+    } else if t.is_empty() {
         Err(code::REQUIRED)
     } else if t.chars().count() > max {
         Err(code::TOO_LONG)
@@ -133,7 +144,9 @@ pub fn required_text(input: &str, max: usize) -> Result<String, &'static str> {
 /// Trimmed text of at most `max` characters; empty becomes `None`.
 pub fn optional_text(input: &str, max: usize) -> Result<Option<String>, &'static str> {
     let t = input.trim();
-    if t.is_empty() {
+    if has_control(t) {
+        Err(code::CONTROL)
+    } else if t.is_empty() {
         Ok(None)
     } else if t.chars().count() > max {
         Err(code::TOO_LONG)
@@ -157,6 +170,7 @@ impl Email {
         }
         let (local, domain) = t.split_once('@').ok_or(code::EMAIL)?;
         let ok = !local.is_empty()
+            && !has_control(t)
             && domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
@@ -229,7 +243,13 @@ pub fn parse_date(input: &str) -> Result<Date, &'static str> {
     if t.len() != 10 {
         return Err(code::DATE);
     }
-    t.parse::<Date>().map_err(|_| code::DATE)
+    let d = t.parse::<Date>().map_err(|_| code::DATE)?;
+    // Nobody in palett was born, referred or enrolled before 1900, nor
+    // will be after 2200: such a date is a typing error.
+    if !(1900..=2200).contains(&d.year()) {
+        return Err(code::DATE_RANGE);
+    }
+    Ok(d)
 }
 
 /// An ISO date, or `None` when empty.
@@ -334,6 +354,14 @@ mod tests {
         assert_eq!(parse_date("2020-02-30"), Err(code::DATE));
         assert_eq!(parse_date("2020-2-3"), Err(code::DATE));
         assert_eq!(parse_date("2020-02-29"), Ok(date(2020, 2, 29)));
+        assert_eq!(parse_date("0000-01-01"), Err(code::DATE_RANGE));
+        assert_eq!(parse_date("9999-12-31"), Err(code::DATE_RANGE));
+        assert_eq!(required_text("A\u{0}B", 10), Err(code::CONTROL));
+        assert_eq!(
+            optional_text("rad 1\nrad 2", 20),
+            Ok(Some("rad 1\nrad 2".into()))
+        );
+        assert_eq!(Email::parse("x\u{0}@y.example"), Err(code::EMAIL));
         assert_eq!(
             parse_past_date("2030-01-01", date(2026, 1, 1)),
             Err(code::DATE_FUTURE)

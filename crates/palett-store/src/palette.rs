@@ -636,7 +636,8 @@ pub async fn roster(
     .collect()
 }
 
-/// Replace the session's attendance with `rows`.
+/// Replace the session's attendance with `rows` (two statements for any
+/// group size up to 100).
 pub async fn record_attendance(
     c: &mut AnyConnection,
     session: &Session,
@@ -648,26 +649,18 @@ pub async fn record_attendance(
         .bind(session.id)
         .execute(&mut *c)
         .await?;
-    for (participant, status) in rows {
-        let minutes = if *status == AttendanceStatus::Present {
-            session.minutes
-        } else {
-            0
-        };
-        sqlx::query(
-            "INSERT INTO attendance (session_id, participant_id, status, minutes, recorded_by, recorded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(session.id)
-        .bind(participant)
-        .bind(status.as_str())
-        .bind(minutes)
-        .bind(by)
-        .bind(now)
-        .execute(&mut *c)
-        .await?;
-    }
-    Ok(())
+    let batch: Vec<(i64, i64, AttendanceStatus, i64)> = rows
+        .iter()
+        .map(|(participant, status)| {
+            let minutes = if *status == AttendanceStatus::Present {
+                session.minutes
+            } else {
+                0
+            };
+            (session.id, *participant, *status, minutes)
+        })
+        .collect();
+    insert_attendance_batch(c, &batch, by, now).await
 }
 
 /// An individual activity as recorded.
@@ -965,4 +958,61 @@ pub async fn activities_of_participant(
         ))
     })
     .collect()
+}
+
+/// Every group of the partnership's interventions, in one statement.
+pub async fn groups_of_partnership(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+) -> Result<Vec<Group>> {
+    sqlx::query(&format!(
+        "SELECT {GROUP} WHERE i.partnership_id = $1 AND i.retired_on IS NULL ORDER BY i.name, g.name LIMIT 2000"
+    ))
+    .bind(partnership_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(group)
+    .collect()
+}
+
+/// Many sessions of one group at once, 100 per statement.
+pub async fn insert_sessions_batch(
+    c: &mut AnyConnection,
+    group_id: i64,
+    dates: &[Date],
+    start_time: &str,
+    minutes: i64,
+    place: &str,
+) -> Result<()> {
+    for chunk in dates.chunks(100) {
+        let n = chunk.len();
+        let values: Vec<String> = (0..n)
+            .map(|i| {
+                format!(
+                    "(${}, ${}, ${}, ${}, ${}, 'scheduled')",
+                    n + 1,
+                    i + 1,
+                    n + 2,
+                    n + 3,
+                    n + 4
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO group_sessions (group_id, on_date, start_time, minutes, place, status) VALUES {}",
+            values.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for d in chunk {
+            q = q.bind(d.to_string());
+        }
+        q.bind(group_id)
+            .bind(start_time)
+            .bind(minutes)
+            .bind(place)
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
 }

@@ -225,7 +225,7 @@ pub async fn by_id_with_relation(
         "SELECT {COLUMNS}, \
          (SELECT COUNT(*) FROM participant_caseworkers pc WHERE pc.participant_id = p.id AND pc.user_id = $2) AS assigned, \
          (SELECT COUNT(*) FROM enrolments pe JOIN interventions pi ON pi.id = pe.intervention_id \
-          WHERE pe.participant_id = p.id AND pi.provider_organisation_id = $3 AND pe.status <> 'discontinued') AS enrolled, \
+          WHERE pe.participant_id = p.id AND pi.provider_organisation_id = $3 AND pe.status IN ('offered', 'planned', 'ongoing')) AS enrolled, \
          (SELECT COUNT(*) FROM consents k JOIN consent_organisations ko ON ko.consent_id = k.id \
           WHERE k.participant_id = p.id AND k.kind = 'sharing' AND k.withdrawn_at IS NULL \
           AND k.given_on <= $4 AND (k.expires_on IS NULL OR k.expires_on >= $4) AND ko.organisation_id = $3) AS shared \
@@ -436,7 +436,7 @@ pub(crate) fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
                 "(p.responsible_organisation_id = ${o} OR ((EXISTS (SELECT 1 FROM participant_caseworkers sc \
                  WHERE sc.participant_id = p.id AND sc.user_id = ${u}) OR EXISTS (SELECT 1 FROM enrolments se \
                  JOIN interventions si ON si.id = se.intervention_id WHERE se.participant_id = p.id \
-                 AND si.provider_organisation_id = ${o} AND se.status <> 'discontinued')) AND {}))",
+                 AND si.provider_organisation_id = ${o} AND se.status IN ('offered', 'planned', 'ongoing'))) AND {}))",
                 shared_sql(o, t)
             ));
         }
@@ -535,4 +535,19 @@ pub async fn list(
         })
         .collect::<Result<Vec<_>>>()?;
     Ok((items, total))
+}
+
+/// The participant of the partnership with this identity number, if any.
+pub async fn id_by_identity_number(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    identity_number: &str,
+) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM participants WHERE partnership_id = $1 AND identity_number = $2",
+    )
+    .bind(partnership_id)
+    .bind(identity_number)
+    .fetch_optional(c)
+    .await?)
 }

@@ -196,7 +196,13 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         lang,
         ip,
         is_api,
-        secure: state.secure_cookies,
+        // Behind a TLS-terminating proxy the request says so; a client that
+        // lies only makes its own cookies stricter.
+        secure: state.secure_cookies
+            || headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.eq_ignore_ascii_case("https")),
         pre_session,
     });
     next.run(req).await

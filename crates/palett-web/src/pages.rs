@@ -100,7 +100,14 @@ pub struct NextQuery {
 }
 
 fn safe_next(n: &str) -> String {
-    if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') {
+    // Only our own paths: ids, letters, digits, '/', '-' and '_'. Anything
+    // else (tabs, backslashes, '//' …) could lead a browser elsewhere.
+    let ok = n.starts_with('/')
+        && !n.starts_with("//")
+        && n.len() <= 200
+        && n.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'/' || b == b'-' || b == b'_');
+    if ok {
         n.to_string()
     } else {
         "/".to_string()
@@ -831,10 +838,11 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
     let Ok(id) = id.parse::<i64>() else {
         return app_error(&c, AppError::NotFound);
     };
-    let v = match s.app.participant(&c.ctx(), id).await {
-        Ok(v) => v,
+    let o = match s.app.participant_overview(&c.ctx(), id).await {
+        Ok(o) => o,
         Err(e) => return app_error(&c, e),
     };
+    let v = &o.view;
     let p = &v.participant;
     let mut actions = Vec::new();
     if v.may_change {
@@ -853,25 +861,12 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
         (Status::Ended, Some(o)) => t.get(&o.message_id()),
         _ => String::new(),
     };
-    let ctx = c.ctx();
-    let (enrolments, period, timeline, plans) = match (
-        s.app.enrolments(&ctx, id).await,
-        s.app.period(&ctx, id).await,
-        s.app.timeline(&ctx, id).await,
-        s.app.plan_versions(&ctx, id).await,
-    ) {
-        (Ok(a), Ok(b), Ok(c), Ok(d)) => (a, b, c, d),
-        (Err(e), _, _, _) | (_, Err(e), _, _) | (_, _, Err(e), _) | (_, _, _, Err(e)) => {
-            return app_error(&c, e)
-        }
-    };
-    let consents = match s.app.consents(&ctx, id).await {
-        Ok(list) => crate::consent_pages::lines(t, &list, v.may_change),
-        Err(e) => return app_error(&c, e),
-    };
-    let plan_goals: Vec<(String, String)> = plans
-        .first()
-        .map(|(_, p)| {
+    let (enrolments, period, timeline) = (&o.enrolments, &o.period, o.timeline.clone());
+    let consents = crate::consent_pages::lines(t, &o.consents, v.may_change);
+    let plan_goals: Vec<(String, String)> = o
+        .current_plan
+        .as_ref()
+        .map(|p| {
             p.goals
                 .iter()
                 .map(|g| {
@@ -883,7 +878,10 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
                 .collect()
         })
         .unwrap_or_default();
-    let plan_versions = t.with("plan-versions-count", &[("count", plans.len().to_string())]);
+    let plan_versions = t.with(
+        "plan-versions-count",
+        &[("count", o.plan_versions.to_string())],
+    );
     let mut path_links = vec![(format!("/participants/{id}/plan"), t.get("plan-title"))];
     if v.may_change {
         path_links.push((format!("/participants/{id}/enrolments/new"), t.get("enrol")));

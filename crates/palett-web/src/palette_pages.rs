@@ -699,13 +699,13 @@ pub async fn session_form(
     let Some(sid) = id(&raw).filter(|_| what == "cancel" || what == "move") else {
         return app_error(&c, AppError::NotFound);
     };
-    match s.app.attendance_sheet(&c.ctx(), sid).await {
-        Ok(sheet) => {
+    match s.app.group_session(&c.ctx(), sid).await {
+        Ok(session) => {
             let defaults = FormData(vec![
-                ("on_date".into(), sheet.session.on_date.to_string()),
-                ("start_time".into(), sheet.session.start_time.clone()),
+                ("on_date".into(), session.on_date.to_string()),
+                ("start_time".into(), session.start_time.clone()),
             ]);
-            session_spec(c.tr(), sid, &what, Some(sheet.group.id)).show(
+            session_spec(c.tr(), sid, &what, Some(session.group_id)).show(
                 &c,
                 StatusCode::OK,
                 &defaults,
@@ -735,8 +735,8 @@ pub async fn session_change(
             .await
     };
     match result {
-        Ok(()) => match s.app.attendance_sheet(&c.ctx(), sid).await {
-            Ok(sheet) => Redirect::to(&format!("/groups/{}", sheet.group.id)).into_response(),
+        Ok(()) => match s.app.session_group(&c.ctx(), sid).await {
+            Ok(g) => Redirect::to(&format!("/groups/{g}")).into_response(),
             Err(e) => app_error(&c, e),
         },
         Err(AppError::Invalid(errors)) => session_spec(c.tr(), sid, &what, None).show(
@@ -885,8 +885,8 @@ pub async fn attendance_save(
         })
         .collect();
     match s.app.record_attendance(&c.ctx(), sid, &rows).await {
-        Ok(_) => match s.app.attendance_sheet(&c.ctx(), sid).await {
-            Ok(sheet) => Redirect::to(&format!("/groups/{}", sheet.group.id)).into_response(),
+        Ok(_) => match s.app.session_group(&c.ctx(), sid).await {
+            Ok(g) => Redirect::to(&format!("/groups/{g}")).into_response(),
             Err(e) => app_error(&c, e),
         },
         Err(AppError::Invalid(errors)) => attendance_page(&s, &c, sid, Some(&form), &errors).await,
@@ -1092,7 +1092,8 @@ fn plan_form_page(
         GoalCategory::as_str,
         GoalCategory::message_id,
     );
-    let goals = (0..input.goal_text.len().max(1) + 1)
+    let max = palett_domain::plan::MAX_ROWS;
+    let goals = (0..input.goal_text.len().clamp(1, max) + 1)
         .map(|r| {
             vec![
                 cell(
@@ -1114,7 +1115,7 @@ fn plan_form_page(
             ]
         })
         .collect();
-    let steps = (0..input.step_intervention.len() + 2)
+    let steps = (0..input.step_intervention.len().min(max) + 2)
         .map(|r| {
             vec![
                 cell(
@@ -1168,7 +1169,7 @@ fn plan_form_page(
             ]
         })
         .collect();
-    let reviews = (0..input.review_date.len() + 1)
+    let reviews = (0..input.review_date.len().min(max) + 1)
         .map(|r| {
             vec![
                 cell(
@@ -1297,16 +1298,18 @@ pub async fn plan_save(
 async fn enrol_spec(s: &AppState, c: &Caller, pid: i64) -> Result<FormSpec, AppError> {
     let t = c.tr();
     let palette = s.app.palette(&c.ctx(), false).await?;
-    let mut groups = Vec::new();
-    for i in palette.iter().filter(|i| i.group_based) {
-        if let Ok(v) = s.app.intervention(&c.ctx(), i.id).await {
-            groups.extend(
-                v.groups
-                    .into_iter()
-                    .map(|g| (g.id.to_string(), format!("{}: {}", i.name, g.name))),
-            );
-        }
-    }
+    let groups: Vec<(String, String)> = s
+        .app
+        .groups(&c.ctx())
+        .await?
+        .into_iter()
+        .map(|g| {
+            (
+                g.id.to_string(),
+                format!("{}: {}", g.intervention_name, g.name),
+            )
+        })
+        .collect();
     let fields = vec![
         FieldView::new(t, "intervention_id", "field-intervention", "select")
             .required()

@@ -213,7 +213,7 @@ pub(crate) async fn everyone_reads_exactly_what_the_policy_allows(h: H) {
                 .await
                 .expect("enrolments")
                 .iter()
-                .filter(|e| e.status != palett_domain::palette::EnrolmentStatus::Discontinued)
+                .filter(|e| e.status.holds_place())
                 .filter_map(|e| palette.iter().find(|i| i.id == e.intervention_id))
                 .map(|i| i.provider_organisation_id)
                 .collect(),

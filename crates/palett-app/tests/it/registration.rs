@@ -186,6 +186,63 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
         ),
         "error-pin-taken"
     );
+    // Control characters never reach the database (a NUL is an error there).
+    let nul = h.input("A\u{0}B", "Testsson", &pnr("19700101", 101), botkyrka);
+    assert_eq!(
+        invalid_code(h.app.register_participant(&ctx, &nul).await, "given_name"),
+        "error-control-characters"
+    );
+    assert!(matches!(
+        err(h
+            .app
+            .sign_in("x\u{0}@y.example", "some-password-here", IP)
+            .await),
+        AppError::Unauthenticated
+    ));
+    let search = palett_app::filters::ParticipantFilter {
+        name: Some("a\u{0}b".into()),
+        ..Default::default()
+    };
+    h.app
+        .participants(
+            &ctx,
+            &search,
+            palett_app::participants::Page::new(None, None),
+        )
+        .await
+        .expect("a search with a NUL");
+    // Someone who may not see Amal learns only that the number is known
+    // here, and the attempt is logged against Amal's record.
+    let af = h.signed(AF).await;
+    let af_ctx = af.ctx(IP);
+    let probe = h.input(
+        "Prov",
+        "Försök",
+        &pnr("19811218", 987),
+        af.user.organisation_id,
+    );
+    assert_eq!(
+        invalid_code(
+            h.app.register_participant(&af_ctx, &probe).await,
+            "identity_number"
+        ),
+        "error-pin-registered-elsewhere"
+    );
+    let log = palett_app::audit::list(
+        &h.app,
+        &coordinator,
+        &palett_store::audit::Filter {
+            user_id: Some(af.user.id),
+            ..Default::default()
+        },
+        palett_app::participants::Page::new(None, None),
+    )
+    .await
+    .expect("log")
+    .0;
+    assert!(log
+        .iter()
+        .any(|e| e.action == "participant.duplicate_identity" && e.participant_id.is_some()));
 
     let elsewhere = h.input("Hodan", "Testsson", &pnr("19700505", 222), hela);
     assert_eq!(

@@ -550,3 +550,84 @@ async fn a_deactivated_user_is_signed_out_and_cannot_sign_in() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn redirects_stay_on_this_site_and_cookies_are_secure_behind_tls() {
+    let t = TestApp::new().await;
+    for back in [
+        "/%09/evil.example/x",
+        "//evil.example",
+        "/\\evil.example",
+        "/%0d%0aSet-Cookie:x=y",
+        "https://evil.example",
+    ] {
+        let r = t.get(&format!("/lang/en?back={back}"), None).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{back}");
+        assert_eq!(r.headers[header::LOCATION], "/", "{back}");
+    }
+    let r = t.get("/lang/en?back=/participants/12", None).await;
+    assert_eq!(r.headers[header::LOCATION], "/participants/12");
+    // Behind a TLS-terminating proxy the session cookie is Secure.
+    let form = t.get("/login", None).await;
+    let pre = hidden(&form.body, "_csrf").expect("csrf");
+    let req = Request::post("/login")
+        .header(header::COOKIE, format!("palett_pre={pre}"))
+        .header("x-forwarded-proto", "https")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "_csrf={pre}&email={COORDINATOR}&password={PASSWORD}&next=/%09/evil.example"
+        )))
+        .expect("request");
+    let r = t.send(req).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers[header::LOCATION], "/");
+    let set = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("palett_session="))
+        .expect("cookie")
+        .to_string();
+    assert!(set.contains("Secure"), "{set}");
+}
+
+#[tokio::test]
+async fn control_characters_get_a_field_message_not_a_500() {
+    let t = TestApp::new().await;
+    let token = t.token(KOMMUN_CASEWORKER).await;
+    let r = t
+        .json(
+            "POST",
+            "/api/v1/participants",
+            &token,
+            r#"{"given_name": "A\u0000B"}"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.error_fields().contains(&"given_name".to_string()));
+    let r = t
+        .json(
+            "POST",
+            "/api/v1/participants/search",
+            &token,
+            r#"{"q": "a\u0000b"}"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(matches!(
+        t.app
+            .sign_in("x\u{0}@y.example", "whatever-password", "127.0.0.1")
+            .await,
+        Err(palett_app::AppError::Unauthenticated)
+    ));
+    let r = t
+        .json(
+            "POST",
+            "/api/v1/participants",
+            &token,
+            r#"{"identity_kind": "personnummer", "identity_number": "1-"}"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
