@@ -540,6 +540,14 @@ fn profile(
         referred_on,
         intake_date: None,
         intake_consent: None,
+        // A few have support needs or health notes on record (synthetic).
+        restricted: palett_domain::model::Restricted {
+            health_notes: (referred_on.day() % 9 == 0)
+                .then(|| "Ryggbesvär – undvik tunga lyft i arbetsträningen.".to_string()),
+            support_needs: (referred_on.day() % 7 == 0)
+                .then(|| "Behöver tolk vid möten och en lugnare takt.".to_string()),
+            protected_identity: false,
+        },
     }
 }
 

@@ -45,7 +45,12 @@ impl App {
         let p = match participant::by_id_with_relation(&mut tx, participant_id, a, self.today())
             .await?
         {
-            Some((p, rel)) if a.can_change_participant(rel) => p,
+            Some((mut p, rel)) if a.can_change_participant(rel) => {
+                if !a.can_see_restricted(rel) {
+                    p.restricted = None;
+                }
+                p
+            }
             Some((_, rel)) if a.can_read_participant(rel) => return Err(AppError::Forbidden),
             _ => return Err(AppError::NotFound),
         };

@@ -53,6 +53,7 @@ pub struct ParticipantView {
     pub relation: Relation,
     pub may_change: bool,
     pub may_reopen: bool,
+    pub may_see_restricted: bool,
 }
 
 /// Check that the referenced organisation, caseworkers and projects belong
@@ -303,7 +304,10 @@ impl App {
         ctx: &Ctx,
         id: i64,
     ) -> Result<ParticipantView> {
-        let (participant, relation) = self.readable(c, ctx, id).await?;
+        let (mut participant, relation) = self.readable(c, ctx, id).await?;
+        if !ctx.actor.can_see_restricted(relation) {
+            participant.restricted = None;
+        }
         Ok(ParticipantView {
             caseworkers: store::caseworkers(c, id).await?,
             projects: store::projects(c, id).await?,
@@ -312,6 +316,7 @@ impl App {
             relation,
             may_change: ctx.actor.can_change_participant(relation),
             may_reopen: ctx.actor.can_reopen_participant(relation),
+            may_see_restricted: ctx.actor.can_see_restricted(relation),
         })
     }
 
@@ -373,6 +378,11 @@ impl App {
         if !ctx.actor.can_change_participant(rel) {
             return Err(AppError::NotFound);
         }
+        let mut profile = profile;
+        if !ctx.actor.can_see_restricted(rel) {
+            // She cannot see them, so her form did not carry them: keep them.
+            profile.restricted = p.restricted.clone().unwrap_or_default();
+        }
         let org_changed = profile.responsible_organisation_id != p.responsible_organisation_id;
         check_references(&mut tx, ctx, &profile, org_changed).await?;
         let mut tx = self
@@ -401,12 +411,23 @@ impl App {
     /// The input that would reproduce the stored profile, for an edit form
     /// or a partial JSON update (audited as a read).
     pub async fn participant_input(&self, ctx: &Ctx, id: i64) -> Result<(ParticipantInput, i64)> {
+        self.participant_form(ctx, id).await.map(|(i, v, _)| (i, v))
+    }
+
+    /// [`App::participant_input`], and whether the caller sees the
+    /// restricted field group (an edit form shows it only then).
+    pub async fn participant_form(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+    ) -> Result<(ParticipantInput, i64, bool)> {
         let v = self.participant(ctx, id).await?;
         let cw: Vec<i64> = v.caseworkers.iter().map(|c| c.0).collect();
         let pr: Vec<i64> = v.projects.iter().map(|p| p.0).collect();
         Ok((
             ParticipantInput::from_participant(&v.participant, &cw, &pr),
             v.participant.version,
+            v.may_see_restricted,
         ))
     }
 

@@ -73,6 +73,17 @@ pub struct RoleGrant {
     pub role: Role,
 }
 
+/// The restricted field group: health, support needs and protected
+/// identity. Visible only to those who need it (see
+/// `Actor::can_see_restricted`), even when the rest of the record is not.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Restricted {
+    pub health_notes: Option<String>,
+    pub support_needs: Option<String>,
+    /// Skyddad identitet: her address and whereabouts must not be shown.
+    pub protected_identity: bool,
+}
+
 /// A participant as stored (identity data included: show it only after the
 /// policy allowed the read).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,6 +117,8 @@ pub struct Participant {
     pub last_change_on: Date,
     /// Incremented on every change; a stale edit is refused.
     pub version: i64,
+    /// `None` when the caller may not see the restricted field group.
+    pub restricted: Option<Restricted>,
 }
 
 impl Participant {
@@ -176,6 +189,9 @@ pub struct ParticipantInput {
     pub sharing_organisation_ids: Vec<String>,
     /// How those consents were given (required with sharing).
     pub consent_method: String,
+    pub health_notes: String,
+    pub support_needs: String,
+    pub protected_identity: String,
 }
 
 /// A parsed, valid participant profile.
@@ -204,6 +220,7 @@ pub struct ParticipantProfile {
     pub intake_date: Option<Date>,
     /// Consents given at registration: how, and the partners sharing covers.
     pub intake_consent: Option<(crate::consent::ConsentMethod, Vec<i64>)>,
+    pub restricted: Restricted,
 }
 
 fn parse_id(s: &str) -> Result<i64, &'static str> {
@@ -260,6 +277,21 @@ impl ParticipantInput {
             intake_date: String::new(),
             sharing_organisation_ids: Vec::new(),
             consent_method: String::new(),
+            health_notes: p
+                .restricted
+                .as_ref()
+                .and_then(|r| r.health_notes.clone())
+                .unwrap_or_default(),
+            support_needs: p
+                .restricted
+                .as_ref()
+                .and_then(|r| r.support_needs.clone())
+                .unwrap_or_default(),
+            protected_identity: p
+                .restricted
+                .as_ref()
+                .is_some_and(|r| r.protected_identity)
+                .to_string(),
         }
     }
 
@@ -389,6 +421,23 @@ impl ParticipantInput {
                 other => other,
             }
         });
+        let restricted = Restricted {
+            health_notes: e
+                .take(
+                    "health_notes",
+                    optional_text(&self.health_notes, LONG_TEXT_MAX),
+                )
+                .flatten(),
+            support_needs: e
+                .take(
+                    "support_needs",
+                    optional_text(&self.support_needs, LONG_TEXT_MAX),
+                )
+                .flatten(),
+            protected_identity: e
+                .take("protected_identity", parse_bool(&self.protected_identity))
+                .unwrap_or(false),
+        };
         let sharing = e.take(
             "sharing_organisation_ids",
             parse_ids(&self.sharing_organisation_ids),
@@ -485,6 +534,7 @@ impl ParticipantInput {
                 referred_on,
                 intake_date,
                 intake_consent,
+                restricted,
             }),
             _ => Err(e),
         }

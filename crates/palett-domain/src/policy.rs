@@ -149,6 +149,15 @@ impl Actor {
             || (self.has(Role::Caseworker) && responsible_organisation_id == self.organisation_id)
     }
 
+    /// See the restricted field group (health, support needs, protected
+    /// identity): staff of the responsible organisation and her assigned
+    /// caseworkers, not those who see her through sharing or a place in an
+    /// intervention.
+    pub fn can_see_restricted(&self, rel: Relation) -> bool {
+        self.can_read_participant(rel)
+            && (rel.own_organisation_responsible || rel.assigned_to_actor)
+    }
+
     /// Reopen an ended participant: coordinators only, with a reason.
     pub fn can_reopen_participant(&self, rel: Relation) -> bool {
         self.has(Role::Coordinator) && self.can_read_participant(rel)
@@ -266,6 +275,11 @@ mod tests {
                 // Changing requires reading, and more than a place in an
                 // intervention; reopening requires coordinator.
                 let works_with_her = roles.contains(&Coordinator) || *o || *s;
+                assert_eq!(
+                    a.can_see_restricted(rel),
+                    expected[i] && (*o || *s),
+                    "{roles:?} {rel:?}"
+                );
                 assert_eq!(
                     a.can_change_participant(rel),
                     expected[i] && works_with_her,

@@ -31,6 +31,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_consents.sql"),
         postgres: include_str!("../migrations/postgres/0003_consents.sql"),
     },
+    Migration {
+        version: 4,
+        name: "restricted",
+        sqlite: include_str!("../migrations/sqlite/0004_restricted.sql"),
+        postgres: include_str!("../migrations/postgres/0004_restricted.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

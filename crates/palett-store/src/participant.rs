@@ -6,7 +6,7 @@ use crate::row::*;
 use crate::{Result, StoreError};
 use jiff::civil::Date;
 use palett_domain::lifecycle::{ExitOutcome, LifecycleState, Status, TransitionKind};
-use palett_domain::model::{Participant, ParticipantProfile, StatusEvent};
+use palett_domain::model::{Participant, ParticipantProfile, Restricted, StatusEvent};
 use palett_domain::palette::PauseKind;
 use palett_domain::policy::{Actor, ParticipantScope, Relation};
 use palett_domain::values::{EducationLevel, Gender, IdentityKind, ReferralSource, SwedishLevel};
@@ -17,7 +17,8 @@ const COLUMNS: &str = "p.id, p.partnership_id, p.given_name, p.family_name, p.id
     p.identity_number, p.birth_date, p.gender, p.country_of_birth, p.arrival_year, p.languages, \
     p.interpreter_needed, p.phone, p.email, p.address, p.education_level, p.swedish_level, \
     p.referral_source, p.responsible_organisation_id, o.name AS responsible_organisation_name, \
-    p.status, p.referred_on, p.intake_date, p.exit_date, p.exit_outcome, p.last_change_on, p.version";
+    p.status, p.referred_on, p.intake_date, p.exit_date, p.exit_outcome, p.last_change_on, p.version, \
+    p.health_notes, p.support_needs, p.protected_identity";
 
 fn participant(r: &AnyRow) -> Result<Participant> {
     Ok(Participant {
@@ -54,6 +55,11 @@ fn participant(r: &AnyRow) -> Result<Participant> {
         exit_outcome: opt_vocab(r, "exit_outcome", ExitOutcome::parse)?,
         last_change_on: date(r, "last_change_on")?,
         version: i64_(r, "version")?,
+        restricted: Some(Restricted {
+            health_notes: opt_text(r, "health_notes")?,
+            support_needs: opt_text(r, "support_needs")?,
+            protected_identity: flag(r, "protected_identity")?,
+        }),
     })
 }
 
@@ -99,9 +105,10 @@ pub async fn insert(
         "INSERT INTO participants (partnership_id, given_name, family_name, search_name, identity_kind, \
          identity_number, birth_date, gender, country_of_birth, arrival_year, languages, interpreter_needed, \
          phone, email, address, education_level, swedish_level, referral_source, responsible_organisation_id, \
-         status, referred_on, intake_date, exit_date, exit_outcome, last_change_on, version, created_at, updated_at) \
+         status, referred_on, intake_date, exit_date, exit_outcome, last_change_on, version, created_at, updated_at, \
+         health_notes, support_needs, protected_identity) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
-         $20, $21, $22, $23, $24, $25, 1, $26, $26) RETURNING id",
+         $20, $21, $22, $23, $24, $25, 1, $26, $26, $27, $28, $29) RETURNING id",
     )
     .bind(partnership_id);
     let row = bind_profile(q, p)
@@ -112,6 +119,9 @@ pub async fn insert(
         .bind(state.exit_outcome.map(|o| o.as_str()))
         .bind(state.last_change_on.to_string())
         .bind(now)
+        .bind(p.restricted.health_notes.as_deref())
+        .bind(p.restricted.support_needs.as_deref())
+        .bind(i64::from(p.restricted.protected_identity))
         .fetch_one(&mut *c)
         .await?;
     let id = i64_(&row, "id")?;
@@ -132,13 +142,17 @@ pub async fn update_profile(
          identity_number = $5, birth_date = $6, gender = $7, country_of_birth = $8, arrival_year = $9, \
          languages = $10, interpreter_needed = $11, phone = $12, email = $13, address = $14, \
          education_level = $15, swedish_level = $16, referral_source = $17, responsible_organisation_id = $18, \
-         referred_on = $19, version = version + 1, updated_at = $20 WHERE id = $21 AND version = $22",
+         referred_on = $19, version = version + 1, updated_at = $20, health_notes = $23, \
+         support_needs = $24, protected_identity = $25 WHERE id = $21 AND version = $22",
     );
     let n = bind_profile(q, p)
         .bind(p.referred_on.to_string())
         .bind(now)
         .bind(id)
         .bind(version)
+        .bind(p.restricted.health_notes.as_deref())
+        .bind(p.restricted.support_needs.as_deref())
+        .bind(i64::from(p.restricted.protected_identity))
         .execute(&mut *c)
         .await?
         .rows_affected();

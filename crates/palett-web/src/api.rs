@@ -119,6 +119,11 @@ fn participant_json(p: &Participant) -> Value {
         "exit_date": p.exit_date.map(|d| d.to_string()),
         "exit_outcome": p.exit_outcome,
         "version": p.version,
+        "restricted": p.restricted.as_ref().map(|r| json!({
+            "health_notes": r.health_notes,
+            "support_needs": r.support_needs,
+            "protected_identity": r.protected_identity,
+        })),
     })
 }
 
@@ -296,6 +301,9 @@ const PROFILE_FIELDS: &[&str] = &[
     "referral_source",
     "responsible_organisation_id",
     "referred_on",
+    "health_notes",
+    "support_needs",
+    "protected_identity",
 ];
 const LIST_FIELDS: &[&str] = &["caseworker_ids", "project_ids"];
 /// Only when registering.
@@ -393,7 +401,10 @@ pub async fn update_participant(
         swedish_level,
         referral_source,
         responsible_organisation_id,
-        referred_on
+        referred_on,
+        health_notes,
+        support_needs,
+        protected_identity
     );
     if has("caseworker_ids") {
         input.caseworker_ids = patch.all("caseworker_ids");

@@ -56,59 +56,73 @@ pub async fn page(State(s): State<AppState>, c: Caller, Path(raw): Path<String>)
     page.tables.push(Table {
         heading: Some(t.get("profile")),
         head: vec![t.get("field-what"), t.get("field-value")],
-        rows: rows([
-            vec![t.get("field-name"), p.full_name()],
-            vec![
-                t.get("field-identity-number"),
-                p.identity_number
-                    .clone()
-                    .unwrap_or_else(|| t.get(&p.identity_kind.message_id())),
-            ],
-            vec![t.get("field-birth-date"), p.birth_date.to_string()],
-            vec![t.get("field-gender"), t.get(&p.gender.message_id())],
-            vec![t.get("field-country-of-birth"), opt(&p.country_of_birth)],
-            vec![
-                t.get("field-arrival-year"),
-                p.arrival_year.map(|y| y.to_string()).unwrap_or_default(),
-            ],
-            vec![t.get("field-languages"), p.languages.join(", ")],
-            vec![t.get("field-phone"), opt(&p.phone)],
-            vec![t.get("field-email"), opt(&p.email)],
-            vec![t.get("field-address"), opt(&p.address)],
-            vec![
-                t.get("field-education-level"),
-                t.get(&p.education_level.message_id()),
-            ],
-            vec![
-                t.get("field-swedish-level"),
-                t.get(&p.swedish_level.message_id()),
-            ],
-            vec![
-                t.get("field-referral-source"),
-                t.get(&p.referral_source.message_id()),
-            ],
-            vec![
-                t.get("field-responsible-organisation"),
-                p.responsible_organisation_name.clone(),
-            ],
-            vec![
-                t.get("field-projects"),
-                x.projects
-                    .iter()
-                    .map(|p| p.1.clone())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ],
-            vec![
-                t.get("assigned-staff"),
-                x.caseworkers
-                    .iter()
-                    .map(|c| format!("{} ({})", c.1, c.2))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            ],
-            vec![t.get("field-status"), t.get(&p.status.message_id())],
-        ]),
+        rows: rows(
+            [
+                vec![t.get("field-name"), p.full_name()],
+                vec![
+                    t.get("field-identity-number"),
+                    p.identity_number
+                        .clone()
+                        .unwrap_or_else(|| t.get(&p.identity_kind.message_id())),
+                ],
+                vec![t.get("field-birth-date"), p.birth_date.to_string()],
+                vec![t.get("field-gender"), t.get(&p.gender.message_id())],
+                vec![t.get("field-country-of-birth"), opt(&p.country_of_birth)],
+                vec![
+                    t.get("field-arrival-year"),
+                    p.arrival_year.map(|y| y.to_string()).unwrap_or_default(),
+                ],
+                vec![t.get("field-languages"), p.languages.join(", ")],
+                vec![t.get("field-phone"), opt(&p.phone)],
+                vec![t.get("field-email"), opt(&p.email)],
+                vec![t.get("field-address"), opt(&p.address)],
+                vec![
+                    t.get("field-education-level"),
+                    t.get(&p.education_level.message_id()),
+                ],
+                vec![
+                    t.get("field-swedish-level"),
+                    t.get(&p.swedish_level.message_id()),
+                ],
+                vec![
+                    t.get("field-referral-source"),
+                    t.get(&p.referral_source.message_id()),
+                ],
+                vec![
+                    t.get("field-responsible-organisation"),
+                    p.responsible_organisation_name.clone(),
+                ],
+                vec![
+                    t.get("field-projects"),
+                    x.projects
+                        .iter()
+                        .map(|p| p.1.clone())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ],
+                vec![
+                    t.get("assigned-staff"),
+                    x.caseworkers
+                        .iter()
+                        .map(|c| format!("{} ({})", c.1, c.2))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ],
+                vec![t.get("field-status"), t.get(&p.status.message_id())],
+            ]
+            .into_iter()
+            .chain(match &p.restricted {
+                Some(r) => vec![
+                    vec![t.get("field-health-notes"), opt(&r.health_notes)],
+                    vec![t.get("field-support-needs"), opt(&r.support_needs)],
+                    vec![
+                        t.get("field-protected-identity"),
+                        t.get(if r.protected_identity { "yes" } else { "no" }),
+                    ],
+                ],
+                None => vec![vec![t.get("restricted-group"), t.get("restricted-hidden")]],
+            }),
+        ),
     });
     page.tables.push(Table {
         heading: Some(t.get("status-history")),
@@ -263,6 +277,10 @@ pub fn to_json(x: &SubjectAccess) -> Value {
             "status": p.status, "referred_on": p.referred_on.to_string(),
             "intake_date": p.intake_date.map(|d| d.to_string()), "exit_date": p.exit_date.map(|d| d.to_string()),
             "exit_outcome": p.exit_outcome,
+            "restricted": p.restricted.as_ref().map(|r| json!({
+                "health_notes": r.health_notes, "support_needs": r.support_needs,
+                "protected_identity": r.protected_identity,
+            })),
         },
         "caseworkers": x.caseworkers.iter().map(|c| json!({"name": c.1, "organisation": c.2})).collect::<Vec<_>>(),
         "projects": x.projects.iter().map(|p| p.1.clone()).collect::<Vec<_>>(),

@@ -60,6 +60,9 @@ impl FormData {
             intake_date: self.get("intake_date"),
             sharing_organisation_ids: self.all("sharing_organisation_ids"),
             consent_method: self.get("consent_method"),
+            health_notes: self.get("health_notes"),
+            support_needs: self.get("support_needs"),
+            protected_identity: self.get("protected_identity"),
         }
     }
 

@@ -466,7 +466,12 @@ async fn participants_page(s: &AppState, c: &Caller, q: ListQuery, posted: bool)
     })
 }
 
-fn participant_fields(t: Tr, ch: &Choices, with_intake: bool) -> Vec<FieldView> {
+fn participant_fields(
+    t: Tr,
+    ch: &Choices,
+    with_intake: bool,
+    with_restricted: bool,
+) -> Vec<FieldView> {
     let mut f = vec![
         FieldView::new(t, "given_name", "field-given-name", "text")
             .required()
@@ -534,6 +539,22 @@ fn participant_fields(t: Tr, ch: &Choices, with_intake: bool) -> Vec<FieldView> 
         FieldView::new(t, "project_ids", "field-projects", "multi").options(ch.projects.clone()),
         FieldView::new(t, "referred_on", "field-referred-on", "date").hint(t, "hint-referred-on"),
     ];
+    if with_restricted {
+        f.push(
+            FieldView::new(t, "health_notes", "field-health-notes", "textarea")
+                .hint(t, "hint-restricted"),
+        );
+        f.push(
+            FieldView::new(t, "support_needs", "field-support-needs", "textarea")
+                .hint(t, "hint-restricted"),
+        );
+        f.push(FieldView::new(
+            t,
+            "protected_identity",
+            "field-protected-identity",
+            "checkbox",
+        ));
+    }
     if with_intake {
         f.push(
             FieldView::new(t, "intake_date", "field-intake-date", "date")
@@ -566,19 +587,19 @@ fn intake_spec(t: Tr, ch: &Choices) -> FormSpec {
         title: t.get("intake-title"),
         section: "intake",
         path: "/participants/new".into(),
-        fields: participant_fields(t, ch, true),
+        fields: participant_fields(t, ch, true, true),
         submit: t.get("intake-submit"),
         cancel: "/participants".into(),
         intro: Some(t.get("intake-intro")),
     }
 }
 
-fn edit_spec(t: Tr, ch: &Choices, id: i64) -> FormSpec {
+fn edit_spec(t: Tr, ch: &Choices, id: i64, restricted: bool) -> FormSpec {
     FormSpec {
         title: t.get("edit-title"),
         section: "participants",
         path: format!("/participants/{id}/edit"),
-        fields: participant_fields(t, ch, false),
+        fields: participant_fields(t, ch, false, restricted),
         submit: t.get("save"),
         cancel: format!("/participants/{id}"),
         intro: None,
@@ -767,7 +788,7 @@ fn profile_rows(t: Tr, p: &Participant, projects: &[(i64, String)]) -> Vec<(Stri
         (Some(n), _) if n.len() == 12 => format!("{}-{}", &n[..8], &n[8..]),
         _ => t.get(&p.identity_kind.message_id()),
     };
-    vec![
+    let mut rows = vec![
         (t.get("field-identity-number"), identity),
         (t.get("field-birth-date"), p.birth_date.to_string()),
         (t.get("field-gender"), t.get(&p.gender.message_id())),
@@ -830,7 +851,19 @@ fn profile_rows(t: Tr, p: &Participant, projects: &[(i64, String)]) -> Vec<(Stri
                 .map(|o| t.get(&o.message_id()))
                 .unwrap_or_default(),
         ),
-    ]
+    ];
+    match &p.restricted {
+        Some(r) => {
+            rows.push((t.get("field-health-notes"), opt(&r.health_notes)));
+            rows.push((t.get("field-support-needs"), opt(&r.support_needs)));
+            rows.push((
+                t.get("field-protected-identity"),
+                t.get(if r.protected_identity { "yes" } else { "no" }),
+            ));
+        }
+        None => rows.push((t.get("restricted-group"), t.get("restricted-hidden"))),
+    }
+    rows
 }
 
 pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<String>) -> Response {
@@ -980,7 +1013,7 @@ pub async fn edit_form(State(s): State<AppState>, c: Caller, Path(id): Path<Stri
     let Ok(id) = id.parse::<i64>() else {
         return app_error(&c, AppError::NotFound);
     };
-    let (input, version) = match s.app.participant_input(&c.ctx(), id).await {
+    let (input, version, restricted) = match s.app.participant_form(&c.ctx(), id).await {
         Ok(r) => r,
         Err(e) => return app_error(&c, e),
     };
@@ -1011,6 +1044,9 @@ pub async fn edit_form(State(s): State<AppState>, c: Caller, Path(id): Path<Stri
         ),
         ("referred_on", input.referred_on),
         ("version", version.to_string()),
+        ("health_notes", input.health_notes),
+        ("support_needs", input.support_needs),
+        ("protected_identity", input.protected_identity),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
@@ -1027,7 +1063,12 @@ pub async fn edit_form(State(s): State<AppState>, c: Caller, Path(id): Path<Stri
             .into_iter()
             .map(|v| ("project_ids".to_string(), v)),
     );
-    edit_spec(t, &ch, id).show(&c, StatusCode::OK, &FormData(pairs), &FieldErrors::new())
+    edit_spec(t, &ch, id, restricted).show(
+        &c,
+        StatusCode::OK,
+        &FormData(pairs),
+        &FieldErrors::new(),
+    )
 }
 
 pub async fn edit(
@@ -1055,7 +1096,9 @@ pub async fn edit(
         Ok(ch) => ch,
         Err(e) => return app_error(&c, e),
     };
-    edit_spec(t, &ch, id).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+    // The form carried the restricted fields only if she may see them.
+    let restricted = form.0.iter().any(|(k, _)| k == "health_notes");
+    edit_spec(t, &ch, id, restricted).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
 }
 
 fn transition_fields(t: Tr, kind: TransitionKind) -> Vec<FieldView> {

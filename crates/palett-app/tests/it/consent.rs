@@ -209,3 +209,102 @@ pub(crate) async fn sharing_consent_decides_who_sees_her(h: H) {
         .expect("the responsible organisation still sees her");
     let _ = coordinator;
 }
+
+/// Health, support needs and protected identity stay with those who need
+/// them: a teacher who sees her through sharing and a place in a group does
+/// not see them, nor can her edits erase them.
+pub(crate) async fn the_restricted_field_group_stays_with_those_who_need_it(h: H) {
+    h.seed().await;
+    let coordinator = h.ctx(COORDINATOR).await;
+    let kim = h.signed(COACH).await;
+    let kim_ctx = kim.ctx(IP);
+    let bo = h.signed(CIRKELLEDARE).await;
+    let bo_ctx = bo.ctx(IP);
+    let kommun = kim.user.organisation_id;
+    let form = ParticipantInput {
+        intake_date: "2026-11-20".into(),
+        health_notes: "Diabetes; behöver pauser".into(),
+        support_needs: "Tolk på somaliska".into(),
+        protected_identity: "true".into(),
+        ..h.input("Hawa", "Skyddsson", &pnr("19830303", 303), kommun)
+    };
+    let p = h
+        .app
+        .register_participant(&kim_ctx, &form)
+        .await
+        .expect("register");
+    // Bo's organisation runs a course she gets a place in.
+    let course = h
+        .app
+        .create_intervention(
+            &coordinator,
+            &palett_domain::palette::InterventionInput {
+                name: "Samtalsgrupp".into(),
+                kind: "group_session".into(),
+                provider_organisation_id: bo.user.organisation_id.to_string(),
+                project_id: "ordinary".into(),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .expect("intervention");
+    h.app
+        .enrol(&kim_ctx, p, &course.to_string(), "", "", "")
+        .await
+        .expect("enrol");
+
+    let seen = h.app.participant(&kim_ctx, p).await.expect("Kim reads her");
+    let r = seen
+        .participant
+        .restricted
+        .expect("Kim sees the restricted group");
+    assert_eq!(
+        (r.health_notes.as_deref(), r.protected_identity),
+        (Some("Diabetes; behöver pauser"), true)
+    );
+    let teacher = h
+        .app
+        .participant(&bo_ctx, p)
+        .await
+        .expect("Bo reads her record");
+    assert_eq!(
+        teacher.participant.restricted, None,
+        "but not the restricted group"
+    );
+    assert!(!teacher.may_change, "and does not change her record");
+    assert!(matches!(
+        err(h.app.update_participant(&bo_ctx, p, None, &form).await),
+        AppError::NotFound | AppError::Forbidden
+    ));
+    // An edit by someone who may change her but not see the group keeps it.
+    let (input, version) = h
+        .app
+        .participant_input(&coordinator, p)
+        .await
+        .expect("form");
+    let coordinator_view = h.app.participant(&coordinator, p).await.expect("read");
+    assert_eq!(
+        coordinator_view.participant.restricted, None,
+        "a coordinator of another organisation sees her through sharing only"
+    );
+    let edited = ParticipantInput {
+        phone: "070-111 22 33".into(),
+        ..input
+    };
+    h.app
+        .update_participant(&coordinator, p, Some(version), &edited)
+        .await
+        .expect("edit");
+    let after = h
+        .app
+        .participant(&kim_ctx, p)
+        .await
+        .expect("read")
+        .participant;
+    assert_eq!(after.phone.as_deref(), Some("070-111 22 33"));
+    assert_eq!(
+        after.restricted.expect("kept").support_needs.as_deref(),
+        Some("Tolk på somaliska")
+    );
+}

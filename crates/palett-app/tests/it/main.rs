@@ -66,5 +66,6 @@ stories! {
     palette::extensions_and_pauses_change_net_time,
     consent::consents_are_records_that_can_be_withdrawn,
     consent::sharing_consent_decides_who_sees_her,
+    consent::the_restricted_field_group_stays_with_those_who_need_it,
     export::the_subject_access_export_holds_everything,
 }

@@ -204,3 +204,61 @@ async fn shared_with_the_municipality_not_the_employment_service_in_ui_api_and_l
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_restricted_group_is_hidden_in_html_json_and_exports() {
+    let t = TestApp::new().await;
+    let kim = t.token(KOMMUN_CASEWORKER).await;
+    let coordinator = t.token(COORDINATOR).await;
+    let org = t.get("/api/v1/me", Some(&kim)).await.json()["organisation"]["id"]
+        .as_i64()
+        .expect("org");
+    let me = t.get("/api/v1/me", Some(&coordinator)).await.json()["organisation"]["id"]
+        .as_i64()
+        .expect("org");
+    let body = json!({
+        "given_name": "Känslig", "family_name": "Uppgiftsson", "identity_kind": "birth_date",
+        "birth_date": "1979-09-09", "gender": "woman", "referral_source": "municipality",
+        "responsible_organisation_id": org, "referred_on": "2026-11-19", "intake_date": "2026-11-20",
+        "sharing_organisation_ids": [org, me], "consent_method": "digital",
+        "health_notes": "Astma", "support_needs": "Behöver skriftliga instruktioner",
+    });
+    let pid = t.register(&kim, &body.to_string()).await;
+    // Kim (responsible) sees the group everywhere.
+    let full = t
+        .get(&format!("/api/v1/participants/{pid}"), Some(&kim))
+        .await
+        .json();
+    assert_eq!(full["restricted"]["health_notes"], "Astma");
+    // The coordinator of another organisation sees her through sharing only.
+    let shared = t
+        .get(&format!("/api/v1/participants/{pid}"), Some(&coordinator))
+        .await
+        .json();
+    assert_eq!(shared["family_name"], "Uppgiftsson");
+    assert!(shared["restricted"].is_null());
+    let b = t.browser(COORDINATOR).await;
+    let page = t.page(&b, &format!("/participants/{pid}")).await;
+    assert!(!page.body.contains("Astma") && page.body.contains("Dolda:"));
+    let export = t
+        .get(
+            &format!("/api/v1/participants/{pid}/export"),
+            Some(&coordinator),
+        )
+        .await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert!(!export.body.contains("Astma") && !export.body.contains("skriftliga"));
+    let html_export = t.page(&b, &format!("/participants/{pid}/export")).await;
+    assert!(html_export.status == StatusCode::OK && !html_export.body.contains("Astma"));
+    let kb = t.browser(KOMMUN_CASEWORKER).await;
+    assert!(t
+        .page(&kb, &format!("/participants/{pid}/export"))
+        .await
+        .body
+        .contains("Astma"));
+    // Her edit form lacks the group, and saving it keeps what is stored.
+    let edit = t.page(&b, &format!("/participants/{pid}/edit")).await;
+    assert!(!edit.body.contains("f-health_notes"));
+    let kim_edit = t.page(&kb, &format!("/participants/{pid}/edit")).await;
+    assert!(kim_edit.body.contains("f-health_notes") && kim_edit.body.contains("Astma"));
+}
