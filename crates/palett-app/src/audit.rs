@@ -41,6 +41,7 @@ pub enum Action {
     ConsentWithdraw,
     SubjectAccessExport,
     DuplicateIdentity,
+    EmergencyAccess,
     SignIn,
     SignOut,
 }
@@ -81,6 +82,7 @@ impl Action {
             Action::ConsentWithdraw => "consent.withdraw",
             Action::SubjectAccessExport => "participant.export",
             Action::DuplicateIdentity => "participant.duplicate_identity",
+            Action::EmergencyAccess => "participant.emergency_access",
             Action::SignIn => "session.create",
             Action::SignOut => "session.delete",
         }

@@ -14,7 +14,9 @@ impl App {
     pub async fn consents(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<(Consent, bool)>> {
         let a = &ctx.actor;
         let mut c = self.db.read().await?;
-        match participant::by_id_with_relation(&mut c, participant_id, a, self.today()).await? {
+        match participant::by_id_with_relation(&mut c, participant_id, a, self.today(), self.now())
+            .await?
+        {
             Some((_, rel)) if a.can_read_participant(rel) => {}
             _ => return Err(AppError::NotFound),
         }
@@ -40,7 +42,9 @@ impl App {
         let now = self.now();
         let a = &ctx.actor;
         let mut tx = self.db.write().await?;
-        match participant::by_id_with_relation(&mut tx, participant_id, a, self.today()).await? {
+        match participant::by_id_with_relation(&mut tx, participant_id, a, self.today(), self.now())
+            .await?
+        {
             Some((_, rel)) if a.can_change_participant(rel) => {}
             Some((_, rel)) if a.can_read_participant(rel) => return Err(AppError::Forbidden),
             _ => return Err(AppError::NotFound),
@@ -78,7 +82,7 @@ impl App {
         let pid = store::participant_of(&mut tx, consent_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        match participant::by_id_with_relation(&mut tx, pid, a, self.today()).await? {
+        match participant::by_id_with_relation(&mut tx, pid, a, self.today(), self.now()).await? {
             Some((_, rel)) if a.can_change_participant(rel) => {}
             Some((_, rel)) if a.can_read_participant(rel) => return Err(AppError::Forbidden),
             _ => return Err(AppError::NotFound),

@@ -42,8 +42,14 @@ impl App {
         let a = &ctx.actor;
         let now = self.now();
         let mut tx = self.db.write().await?;
-        let p = match participant::by_id_with_relation(&mut tx, participant_id, a, self.today())
-            .await?
+        let p = match participant::by_id_with_relation(
+            &mut tx,
+            participant_id,
+            a,
+            self.today(),
+            self.now(),
+        )
+        .await?
         {
             Some((mut p, rel)) if a.can_change_participant(rel) => {
                 if !a.can_see_restricted(rel) {

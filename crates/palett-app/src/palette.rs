@@ -172,7 +172,7 @@ impl App {
         id: i64,
     ) -> Result<palett_domain::model::Participant> {
         let a = &ctx.actor;
-        match participant::by_id_with_relation(c, id, a, self.today()).await? {
+        match participant::by_id_with_relation(c, id, a, self.today(), self.now()).await? {
             Some((p, rel)) if a.can_read_participant(rel) => Ok(p),
             _ => Err(AppError::NotFound),
         }
@@ -365,9 +365,10 @@ impl App {
         let now = self.now();
         let mut tx = self.db.write().await?;
         let a = &ctx.actor;
-        let rel = participant::by_id_with_relation(&mut tx, participant_id, a, self.today())
-            .await?
-            .map(|(_, r)| r);
+        let rel =
+            participant::by_id_with_relation(&mut tx, participant_id, a, self.today(), self.now())
+                .await?
+                .map(|(_, r)| r);
         match rel {
             Some(r) if a.can_change_participant(r) => {}
             Some(r) if a.can_read_participant(r) => return Err(AppError::Forbidden),
@@ -557,7 +558,7 @@ impl App {
         id: i64,
     ) -> Result<palett_domain::model::Participant> {
         let a = &ctx.actor;
-        match participant::by_id_with_relation(c, id, a, self.today()).await? {
+        match participant::by_id_with_relation(c, id, a, self.today(), self.now()).await? {
             Some((p, rel)) if a.can_change_participant(rel) => Ok(p),
             Some((_, rel)) if a.can_read_participant(rel) => Err(AppError::Forbidden),
             _ => Err(AppError::NotFound),
@@ -1343,7 +1344,7 @@ impl App {
             ctx,
             self.now(),
             Action::ParticipantRead,
-            "participant",
+            crate::participants::read_entity(ctx, &view),
             Some(id),
             Some(id),
         )

@@ -50,6 +50,8 @@ pub struct Relation {
     pub enrolled_with_own_organisation: bool,
     /// Her sharing consent in force today covers the actor's organisation.
     pub shared_with_own_organisation: bool,
+    /// The actor holds an emergency access to her record that has not run out.
+    pub emergency: bool,
 }
 
 /// Which participants a list, search or count may include.
@@ -127,9 +129,20 @@ impl Actor {
     }
 
     /// Read one participant's record (the relation is judged on the day the
-    /// caller computed it).
+    /// caller computed it). A coordinator's emergency access opens one record
+    /// for reading only; it never adds her to lists.
     pub fn can_read_participant(&self, rel: Relation) -> bool {
+        self.in_scope(rel) || (rel.emergency && rel.same_partnership && self.has(Role::Coordinator))
+    }
+
+    /// Whether the record is hers to see without emergency access.
+    pub fn in_scope(&self, rel: Relation) -> bool {
         self.participant_scope(Date::MIN).admits(rel)
+    }
+
+    /// Open a record outside the scope in an emergency, stating why.
+    pub fn can_break_the_glass(&self) -> bool {
+        self.has(Role::Coordinator)
     }
 
     /// Change a participant's profile, plan or status (not reopen):
@@ -137,7 +150,7 @@ impl Actor {
     /// assigned to her. Teachers who only run an intervention she takes part
     /// in read her record and keep her attendance, but do not change it.
     pub fn can_change_participant(&self, rel: Relation) -> bool {
-        self.can_read_participant(rel)
+        self.in_scope(rel)
             && (self.has(Role::Coordinator)
                 || rel.own_organisation_responsible
                 || rel.assigned_to_actor)
@@ -154,8 +167,7 @@ impl Actor {
     /// caseworkers, not those who see her through sharing or a place in an
     /// intervention.
     pub fn can_see_restricted(&self, rel: Relation) -> bool {
-        self.can_read_participant(rel)
-            && (rel.own_organisation_responsible || rel.assigned_to_actor)
+        self.in_scope(rel) && (rel.own_organisation_responsible || rel.assigned_to_actor)
     }
 
     /// Reopen an ended participant: coordinators only, with a reason.
@@ -266,6 +278,7 @@ mod tests {
                     assigned_to_actor: *s,
                     enrolled_with_own_organisation: *e,
                     shared_with_own_organisation: *c,
+                    emergency: false,
                 };
                 assert_eq!(
                     a.can_read_participant(rel),
@@ -299,6 +312,33 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn emergency_access_opens_one_record_for_reading_only() {
+        use Role::*;
+        let rel = Relation {
+            same_partnership: true,
+            emergency: true,
+            ..Relation::default()
+        };
+        let coordinator = actor(&[Coordinator]);
+        assert!(coordinator.can_read_participant(rel));
+        assert!(!coordinator.can_change_participant(rel));
+        assert!(!coordinator.can_see_restricted(rel));
+        assert!(
+            !coordinator
+                .participant_scope(jiff::civil::date(2026, 1, 1))
+                .admits(rel),
+            "not in lists"
+        );
+        assert!(!actor(&[Caseworker]).can_read_participant(rel));
+        let elsewhere = Relation {
+            same_partnership: false,
+            ..rel
+        };
+        assert!(!coordinator.can_read_participant(elsewhere));
+        assert!(coordinator.can_break_the_glass() && !actor(&[Caseworker]).can_break_the_glass());
     }
 
     #[test]

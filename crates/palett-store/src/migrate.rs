@@ -37,6 +37,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_restricted.sql"),
         postgres: include_str!("../migrations/postgres/0004_restricted.sql"),
     },
+    Migration {
+        version: 5,
+        name: "emergency",
+        sqlite: include_str!("../migrations/sqlite/0005_emergency.sql"),
+        postgres: include_str!("../migrations/postgres/0005_emergency.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

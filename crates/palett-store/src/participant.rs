@@ -234,6 +234,7 @@ pub async fn by_id_with_relation(
     id: i64,
     actor: &Actor,
     today: Date,
+    now: i64,
 ) -> Result<Option<(Participant, Relation)>> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS}, \
@@ -242,13 +243,16 @@ pub async fn by_id_with_relation(
           WHERE pe.participant_id = p.id AND pi.provider_organisation_id = $3 AND pe.status IN ('offered', 'planned', 'ongoing')) AS enrolled, \
          (SELECT COUNT(*) FROM consents k JOIN consent_organisations ko ON ko.consent_id = k.id \
           WHERE k.participant_id = p.id AND k.kind = 'sharing' AND k.withdrawn_at IS NULL \
-          AND k.given_on <= $4 AND (k.expires_on IS NULL OR k.expires_on >= $4) AND ko.organisation_id = $3) AS shared \
+          AND k.given_on <= $4 AND (k.expires_on IS NULL OR k.expires_on >= $4) AND ko.organisation_id = $3) AS shared, \
+         (SELECT COUNT(*) FROM emergency_access ea WHERE ea.participant_id = p.id AND ea.user_id = $2 \
+          AND ea.expires_at > $5) AS emergency \
          FROM participants p JOIN organisations o ON o.id = p.responsible_organisation_id WHERE p.id = $1"
     ))
     .bind(id)
     .bind(actor.user_id)
     .bind(actor.organisation_id)
     .bind(today.to_string())
+    .bind(now)
     .fetch_optional(c)
     .await?;
     row.map(|r| {
@@ -259,6 +263,7 @@ pub async fn by_id_with_relation(
             assigned_to_actor: i64_(&r, "assigned")? > 0,
             enrolled_with_own_organisation: i64_(&r, "enrolled")? > 0,
             shared_with_own_organisation: i64_(&r, "shared")? > 0,
+            emergency: i64_(&r, "emergency")? > 0,
         };
         Ok((p, rel))
     })
@@ -564,4 +569,27 @@ pub async fn id_by_identity_number(
     .bind(identity_number)
     .fetch_optional(c)
     .await?)
+}
+
+/// Grant `user_id` emergency access to a participant until `expires_at`.
+pub async fn insert_emergency_access(
+    c: &mut AnyConnection,
+    user_id: i64,
+    participant_id: i64,
+    reason: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO emergency_access (user_id, participant_id, reason, granted_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(participant_id)
+    .bind(reason)
+    .bind(now)
+    .bind(expires_at)
+    .fetch_one(c)
+    .await?;
+    i64_(&row, "id")
 }

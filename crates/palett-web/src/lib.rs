@@ -245,6 +245,10 @@ pub fn router(state: AppState) -> Router {
         .route("/reports", get(palette_pages::reports))
         .route("/participants/{id}/export", get(export_pages::page))
         .route(
+            "/emergency",
+            get(consent_pages::emergency_form).post(consent_pages::emergency),
+        )
+        .route(
             "/participants/{id}/consents/new",
             get(consent_pages::form).post(consent_pages::create),
         )

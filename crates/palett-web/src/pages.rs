@@ -441,6 +441,7 @@ async fn participants_page(s: &AppState, c: &Caller, q: ListQuery, posted: bool)
         organisation: query[1].1.clone(),
         project: query[2].1.clone(),
         caseworker: query[3].1.clone(),
+        may_break_glass: c.signed.actor.can_break_the_glass(),
         statuses: options(t, Status::ALL, Status::as_str, Status::message_id),
         organisations: ch.organisations,
         projects: ch.projects,
@@ -950,6 +951,7 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
         ),
     ];
     render(ParticipantPage {
+        emergency: !c.signed.actor.in_scope(v.relation),
         consents,
         consent_new: v
             .may_change

@@ -276,6 +276,7 @@ pub struct ParticipantsPage {
     pub organisation: String,
     pub project: String,
     pub caseworker: String,
+    pub may_break_glass: bool,
     pub statuses: Vec<(String, String)>,
     pub organisations: Vec<(String, String)>,
     pub projects: Vec<(String, String)>,
@@ -311,6 +312,8 @@ pub struct ParticipantPage {
     pub history: Vec<HistoryRow>,
     pub path_links: Vec<(String, String)>,
     pub consents: Vec<crate::consent_pages::ConsentLine>,
+    /// Open only through an emergency access (read-only, marked in the log).
+    pub emergency: bool,
     pub consent_new: Option<String>,
     /// The current plan's goals: (area, her words).
     pub plan_goals: Vec<(String, String)>,

@@ -245,6 +245,7 @@ pub(crate) async fn everyone_reads_exactly_what_the_policy_allows(h: H) {
                     assigned_to_actor: f.caseworker_ids.contains(&actor.user_id),
                     enrolled_with_own_organisation: f.providers.contains(&actor.organisation_id),
                     shared_with_own_organisation: f.shared_with.contains(&actor.organisation_id),
+                    emergency: false,
                 })
             })
             .map(|f| f.id)

@@ -308,3 +308,92 @@ pub(crate) async fn the_restricted_field_group_stays_with_those_who_need_it(h: H
         Some("Tolk på somaliska")
     );
 }
+
+/// Break the glass: a coordinator opens a record outside her scope with a
+/// reason; it is read-only, not in her lists, marked in the log, and ends.
+pub(crate) async fn emergency_access_is_limited_and_marked(h: H) {
+    h.seed().await;
+    let coordinator = h.signed(COORDINATOR).await;
+    let c_ctx = coordinator.ctx(IP);
+    let kim = h.signed(COACH).await;
+    let kim_ctx = kim.ctx(IP);
+    let number = pnr("19760606", 606);
+    let mut form = input("Ebla", "Nödsson", &number, kim.user.organisation_id);
+    form.intake_date = "2026-11-20".into();
+    form.health_notes = "Känslig uppgift".into();
+    let p = h
+        .app
+        .register_participant(&kim_ctx, &form)
+        .await
+        .expect("register");
+    assert!(matches!(
+        err(h.app.participant(&c_ctx, p).await),
+        AppError::NotFound
+    ));
+    // Caseworkers cannot; a reason is required.
+    assert!(matches!(
+        err(h.app.break_the_glass(&kim_ctx, "", &number, "x").await),
+        AppError::Forbidden
+    ));
+    assert_eq!(
+        invalid_code(
+            h.app.break_the_glass(&c_ctx, "", &number, " ").await,
+            "reason"
+        ),
+        "error-required"
+    );
+    assert_eq!(
+        invalid_code(
+            h.app
+                .break_the_glass(&c_ctx, "", &pnr("19760606", 607), "x")
+                .await,
+            "identity_number"
+        ),
+        "error-no-such-participant"
+    );
+    assert_eq!(
+        h.app
+            .break_the_glass(&c_ctx, "", &number, "Akut oro för hennes säkerhet")
+            .await
+            .expect("glass"),
+        p
+    );
+    let v = h
+        .app
+        .participant(&c_ctx, p)
+        .await
+        .expect("read in an emergency");
+    assert!(!v.may_change);
+    assert_eq!(v.participant.restricted, None);
+    let listed = h
+        .all_participant_ids(&c_ctx, &palett_app::filters::ParticipantFilter::default())
+        .await;
+    assert!(
+        !listed.contains(&p),
+        "emergency access adds nobody to lists"
+    );
+    let log = palett_app::audit::list(
+        &h.app,
+        &c_ctx,
+        &palett_store::audit::Filter {
+            participant_id: Some(p),
+            ..Default::default()
+        },
+        palett_app::participants::Page::new(None, None),
+    )
+    .await
+    .expect("log")
+    .0;
+    assert!(log
+        .iter()
+        .any(|e| e.action == "participant.emergency_access"));
+    assert!(log
+        .iter()
+        .any(|e| e.action == "participant.read" && e.entity == "emergency"));
+    // Two hours later it is over.
+    h.advance_secs(2 * 3600 + 1);
+    assert!(matches!(
+        err(h.app.participant(&c_ctx, p).await),
+        AppError::NotFound
+    ));
+}

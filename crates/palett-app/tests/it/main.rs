@@ -67,5 +67,6 @@ stories! {
     consent::consents_are_records_that_can_be_withdrawn,
     consent::sharing_consent_decides_who_sees_her,
     consent::the_restricted_field_group_stays_with_those_who_need_it,
+    consent::emergency_access_is_limited_and_marked,
     export::the_subject_access_export_holds_everything,
 }

@@ -193,6 +193,8 @@ async fn every_page_renders_in_every_locale() {
         (&coordinator, format!("/participants/{first}/time")),
         (&coordinator, format!("/participants/{first}/consents/new")),
         (&coordinator, "/consents/1/withdraw".into()),
+        (&coordinator, "/emergency".into()),
+        (&coordinator, format!("/participants/{first}/export")),
         (&admin, "/admin/users".into()),
         (&admin, "/admin/users/new".into()),
         (&admin, "/admin/organisations/new".into()),
