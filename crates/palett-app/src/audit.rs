@@ -42,6 +42,8 @@ pub enum Action {
     SubjectAccessExport,
     DuplicateIdentity,
     EmergencyAccess,
+    LogReview,
+    LogReviewSign,
     SignIn,
     SignOut,
 }
@@ -83,6 +85,8 @@ impl Action {
             Action::SubjectAccessExport => "participant.export",
             Action::DuplicateIdentity => "participant.duplicate_identity",
             Action::EmergencyAccess => "participant.emergency_access",
+            Action::LogReview => "audit.review",
+            Action::LogReviewSign => "audit.review_signed",
             Action::SignIn => "session.create",
             Action::SignOut => "session.delete",
         }
@@ -156,4 +160,100 @@ pub async fn list(
     .await?;
     tx.commit().await?;
     Ok(out)
+}
+
+/// More reads of participant records than this by one user in one day is
+/// flagged for the log review.
+pub const HEAVY_READS_PER_DAY: i64 = 60;
+
+/// What a log review (loggkontroll) looks at for a period.
+#[derive(Clone, Debug)]
+pub struct LogReview {
+    pub from: i64,
+    pub to: i64,
+    /// Emergency accesses, and reads only they allowed.
+    pub emergency: Vec<Entry>,
+    /// (user id, name, day, reads) above [`HEAVY_READS_PER_DAY`].
+    pub heavy: Vec<(i64, String, i64, i64)>,
+    /// A random sample of reads to check against a need to know.
+    pub sample: Vec<Entry>,
+    pub reviews: Vec<palett_store::audit::Review>,
+}
+
+/// The flags and a sample of reads for a period (coordinators and
+/// administrators; audited).
+pub async fn log_review(
+    app: &crate::App,
+    ctx: &Ctx,
+    from: i64,
+    to: i64,
+    sample_size: i64,
+) -> Result<LogReview> {
+    if !ctx.actor.can_view_audit_log() {
+        return Err(AppError::Forbidden);
+    }
+    let pid = ctx.actor.partnership_id;
+    let mut tx = app.db.write().await?;
+    let out = LogReview {
+        from,
+        to,
+        emergency: audit::emergency_rows(&mut tx, pid, from, to).await?,
+        heavy: audit::heavy_readers(&mut tx, pid, from, to, HEAVY_READS_PER_DAY).await?,
+        sample: audit::sample_reads(&mut tx, pid, from, to, sample_size.clamp(1, 100)).await?,
+        reviews: audit::reviews(&mut tx, pid).await?,
+    };
+    record(
+        &mut tx,
+        ctx,
+        app.now(),
+        Action::LogReview,
+        "audit_log",
+        None,
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(out)
+}
+
+/// Sign off a reviewed sample with a note.
+pub async fn sign_log_review(
+    app: &crate::App,
+    ctx: &Ctx,
+    period: (i64, i64),
+    sample: &[i64],
+    note: &str,
+) -> Result<i64> {
+    if !ctx.actor.can_view_audit_log() {
+        return Err(AppError::Forbidden);
+    }
+    let note = palett_domain::values::required_text(note, palett_domain::values::LONG_TEXT_MAX)
+        .map_err(|c| palett_domain::FieldErrors::single("note", c))?;
+    let now = app.now();
+    let mut tx = app.db.write().await?;
+    // Only entries of this partnership can be signed for.
+    let known = audit::entries_by_id(&mut tx, ctx.actor.partnership_id, sample).await?;
+    let ids: Vec<i64> = known.iter().map(|e| e.id).collect();
+    let id = audit::insert_review(
+        &mut tx,
+        ctx.actor.partnership_id,
+        ctx.actor.user_id,
+        period,
+        &ids,
+        &note,
+        now,
+    )
+    .await?;
+    record(
+        &mut tx,
+        ctx,
+        now,
+        Action::LogReviewSign,
+        "log_review",
+        Some(id),
+        None,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
 }

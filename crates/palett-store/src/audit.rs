@@ -57,10 +57,27 @@ pub struct Entry {
     pub ip: String,
 }
 
+fn entry(r: &sqlx::any::AnyRow) -> Result<Entry> {
+    Ok(Entry {
+        id: i64_(r, "id")?,
+        at: moment(r, "at")?,
+        user_id: opt_i64(r, "user_id")?,
+        user_name: opt_text(r, "display_name")?,
+        organisation_name: opt_text(r, "org_name")?,
+        roles: text(r, "roles")?,
+        action: text(r, "action")?,
+        entity: text(r, "entity")?,
+        entity_id: opt_i64(r, "entity_id")?,
+        participant_id: opt_i64(r, "participant_id")?,
+        ip: text(r, "ip")?,
+    })
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
     pub participant_id: Option<i64>,
     pub user_id: Option<i64>,
+    pub organisation_id: Option<i64>,
     /// Unix seconds, inclusive.
     pub from: Option<i64>,
     /// Unix seconds, exclusive.
@@ -78,47 +95,191 @@ pub async fn list(
     // Fixed placeholders; a NULL argument switches its filter off.
     let cond = "a.partnership_id = $1 AND ($2 IS NULL OR a.participant_id = $2) \
                 AND ($3 IS NULL OR a.user_id = $3) AND ($4 IS NULL OR a.at >= $4) \
-                AND ($5 IS NULL OR a.at < $5)";
+                AND ($5 IS NULL OR a.at < $5) AND ($6 IS NULL OR a.organisation_id = $6)";
     let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM audit_log a WHERE {cond}"))
         .bind(partnership_id)
         .bind(f.participant_id)
         .bind(f.user_id)
         .bind(f.from)
         .bind(f.to)
+        .bind(f.organisation_id)
         .fetch_one(&mut *c)
         .await?;
     let rows = sqlx::query(&format!(
         "SELECT a.id, a.at, a.user_id, u.display_name, o.name AS org_name, a.roles, a.action, a.entity, \
          a.entity_id, a.participant_id, a.ip FROM audit_log a \
          LEFT JOIN users u ON u.id = a.user_id LEFT JOIN organisations o ON o.id = a.organisation_id \
-         WHERE {cond} ORDER BY a.id DESC LIMIT $6 OFFSET $7"
+         WHERE {cond} ORDER BY a.id DESC LIMIT $7 OFFSET $8"
     ))
     .bind(partnership_id)
     .bind(f.participant_id)
     .bind(f.user_id)
     .bind(f.from)
     .bind(f.to)
+    .bind(f.organisation_id)
     .bind(limit)
     .bind(offset)
     .fetch_all(&mut *c)
     .await?;
-    let items = rows
-        .iter()
-        .map(|r| {
-            Ok(Entry {
-                id: i64_(r, "id")?,
-                at: moment(r, "at")?,
-                user_id: opt_i64(r, "user_id")?,
-                user_name: opt_text(r, "display_name")?,
-                organisation_name: opt_text(r, "org_name")?,
-                roles: text(r, "roles")?,
-                action: text(r, "action")?,
-                entity: text(r, "entity")?,
-                entity_id: opt_i64(r, "entity_id")?,
-                participant_id: opt_i64(r, "participant_id")?,
-                ip: text(r, "ip")?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let items = rows.iter().map(entry).collect::<Result<Vec<_>>>()?;
     Ok((items, total))
+}
+
+/// Reads of records that only an emergency access allowed, and the
+/// emergency accesses themselves, in a period; newest first.
+pub async fn emergency_rows(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    from: i64,
+    to: i64,
+) -> Result<Vec<Entry>> {
+    let f = Filter {
+        from: Some(from),
+        to: Some(to),
+        ..Default::default()
+    };
+    let (all, _) = list(c, partnership_id, &f, 10_000, 0).await?;
+    Ok(all
+        .into_iter()
+        .filter(|e| e.action == "participant.emergency_access" || e.entity == "emergency")
+        .collect())
+}
+
+/// Users who read more participant records in one day than `threshold`:
+/// (user id, name, day as Unix seconds at midnight UTC, reads).
+pub async fn heavy_readers(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    from: i64,
+    to: i64,
+    threshold: i64,
+) -> Result<Vec<(i64, String, i64, i64)>> {
+    sqlx::query(
+        "SELECT a.user_id, COALESCE(u.display_name, '') AS name, (a.at / 86400) * 86400 AS day, \
+         COUNT(*) AS n FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
+         WHERE a.partnership_id = $1 AND a.action = 'participant.read' AND a.at >= $2 AND a.at < $3 \
+         AND a.user_id IS NOT NULL GROUP BY a.user_id, u.display_name, (a.at / 86400) * 86400 \
+         HAVING COUNT(*) > $4 ORDER BY n DESC LIMIT 500",
+    )
+    .bind(partnership_id)
+    .bind(from)
+    .bind(to)
+    .bind(threshold)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| Ok((i64_(r, "user_id")?, text(r, "name")?, i64_(r, "day")?, i64_(r, "n")?)))
+    .collect()
+}
+
+/// A random sample of reads of participant records in a period.
+pub async fn sample_reads(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    from: i64,
+    to: i64,
+    n: i64,
+) -> Result<Vec<Entry>> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM audit_log WHERE partnership_id = $1 AND action = 'participant.read' \
+         AND at >= $2 AND at < $3 ORDER BY RANDOM() LIMIT $4",
+    )
+    .bind(partnership_id)
+    .bind(from)
+    .bind(to)
+    .bind(n)
+    .fetch_all(&mut *c)
+    .await?;
+    entries_by_id(c, partnership_id, &ids).await
+}
+
+/// Audit entries by id (of the partnership), newest first.
+pub async fn entries_by_id(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    ids: &[i64],
+) -> Result<Vec<Entry>> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(100) {
+        if chunk.is_empty() {
+            continue;
+        }
+        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
+        let sql = format!(
+            "SELECT a.id, a.at, a.user_id, u.display_name, o.name AS org_name, a.roles, a.action, a.entity, \
+             a.entity_id, a.participant_id, a.ip FROM audit_log a \
+             LEFT JOIN users u ON u.id = a.user_id LEFT JOIN organisations o ON o.id = a.organisation_id \
+             WHERE a.partnership_id = $1 AND a.id IN ({}) ORDER BY a.id DESC",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query(&sql).bind(partnership_id);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        for r in q.fetch_all(&mut *c).await? {
+            out.push(entry(&r)?);
+        }
+    }
+    Ok(out)
+}
+
+/// A signed log review.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Review {
+    pub id: i64,
+    pub reviewer: String,
+    pub period_from: i64,
+    pub period_to: i64,
+    pub sample: Vec<i64>,
+    pub note: String,
+    pub signed_at: Timestamp,
+}
+
+pub async fn insert_review(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    reviewer: i64,
+    (from, to): (i64, i64),
+    sample: &[i64],
+    note: &str,
+    now: i64,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO log_reviews (partnership_id, reviewer_user_id, period_from, period_to, sample, note, signed_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(partnership_id)
+    .bind(reviewer)
+    .bind(from)
+    .bind(to)
+    .bind(sample.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(","))
+    .bind(note)
+    .bind(now)
+    .fetch_one(c)
+    .await?;
+    i64_(&row, "id")
+}
+
+pub async fn reviews(c: &mut AnyConnection, partnership_id: i64) -> Result<Vec<Review>> {
+    sqlx::query(
+        "SELECT r.id, COALESCE(u.display_name, '') AS reviewer, r.period_from, r.period_to, r.sample, r.note, \
+         r.signed_at FROM log_reviews r LEFT JOIN users u ON u.id = r.reviewer_user_id \
+         WHERE r.partnership_id = $1 ORDER BY r.id DESC LIMIT 200",
+    )
+    .bind(partnership_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Review {
+            id: i64_(r, "id")?,
+            reviewer: text(r, "reviewer")?,
+            period_from: i64_(r, "period_from")?,
+            period_to: i64_(r, "period_to")?,
+            sample: text(r, "sample")?.split(',').filter_map(|s| s.parse().ok()).collect(),
+            note: text(r, "note")?,
+            signed_at: moment(r, "signed_at")?,
+        })
+    })
+    .collect()
 }

@@ -43,6 +43,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0005_emergency.sql"),
         postgres: include_str!("../migrations/postgres/0005_emergency.sql"),
     },
+    Migration {
+        version: 6,
+        name: "log_review",
+        sqlite: include_str!("../migrations/sqlite/0006_log_review.sql"),
+        postgres: include_str!("../migrations/postgres/0006_log_review.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

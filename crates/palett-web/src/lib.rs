@@ -249,6 +249,10 @@ pub fn router(state: AppState) -> Router {
             get(consent_pages::emergency_form).post(consent_pages::emergency),
         )
         .route(
+            "/audit/review",
+            get(consent_pages::log_review).post(consent_pages::sign_log_review),
+        )
+        .route(
             "/participants/{id}/consents/new",
             get(consent_pages::form).post(consent_pages::create),
         )

@@ -1548,6 +1548,7 @@ pub async fn project_create(State(s): State<AppState>, c: Caller, form: FormData
 pub struct AuditQuery {
     participant: Option<String>,
     user: Option<String>,
+    organisation: Option<String>,
     from: Option<String>,
     to: Option<String>,
     page: Option<String>,
@@ -1566,6 +1567,7 @@ pub async fn audit(State(s): State<AppState>, c: Caller, Query(q): Query<AuditQu
     let filter = palett_app::filters::AuditFilter {
         participant_id: id_of(&q.participant),
         user_id: id_of(&q.user),
+        organisation_id: id_of(&q.organisation),
         from: day_start(&q.from, 0),
         to: day_start(&q.to, 1),
     };
@@ -1579,6 +1581,7 @@ pub async fn audit(State(s): State<AppState>, c: Caller, Query(q): Query<AuditQu
         Layout::for_caller(&c, t.get("nav-audit"), "audit", "/audit"),
     );
     p.intro = Some(t.get("audit-intro"));
+    p.links.push(("/audit/review".into(), t.get("log-review")));
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
     p.filter = Some(FilterForm {
         action: "/audit".into(),
@@ -1594,6 +1597,12 @@ pub async fn audit(State(s): State<AppState>, c: Caller, Query(q): Query<AuditQu
                 t.get("field-user-id"),
                 "number".into(),
                 v(&q.user),
+            ),
+            (
+                "organisation".into(),
+                t.get("field-organisation-id"),
+                "number".into(),
+                v(&q.organisation),
             ),
             (
                 "from".into(),
@@ -1643,6 +1652,7 @@ pub async fn audit(State(s): State<AppState>, c: Caller, Query(q): Query<AuditQu
     let query = [
         ("participant", v(&q.participant)),
         ("user", v(&q.user)),
+        ("organisation", v(&q.organisation)),
         ("from", v(&q.from)),
         ("to", v(&q.to)),
     ];

@@ -282,3 +282,97 @@ pub(crate) async fn a_change_fails_when_its_audit_row_cannot_be_written(h: H) {
         Err(AppError::Internal(_))
     ));
 }
+
+/// The log review flags emergency access and heavy readers, samples reads
+/// and records the reviewer's sign-off.
+pub(crate) async fn the_log_review_flags_samples_and_signs(h: H) {
+    h.seed().await;
+    let coordinator = h.ctx(COORDINATOR).await;
+    let coach = h.signed(COACH).await;
+    let coach_ctx = coach.ctx(IP);
+    let all = h.all_participant_ids(&coach_ctx, &Default::default()).await;
+    assert!(all.len() > palett_app::audit::HEAVY_READS_PER_DAY as usize);
+    for id in all
+        .iter()
+        .take(palett_app::audit::HEAVY_READS_PER_DAY as usize + 1)
+    {
+        h.app.participant(&coach_ctx, *id).await.expect("read");
+    }
+    // An emergency access by the coordinator to someone she cannot see.
+    let mut form = input(
+        "Glas",
+        "Krossdotter",
+        &pnr("19690909", 909),
+        coach.user.organisation_id,
+    );
+    form.intake_date = "2026-11-20".into();
+    let hidden = h
+        .app
+        .register_participant(&coach_ctx, &form)
+        .await
+        .expect("register");
+    h.app
+        .break_the_glass(&coordinator, &hidden.to_string(), "", "Oro")
+        .await
+        .expect("glass");
+    h.app
+        .participant(&coordinator, hidden)
+        .await
+        .expect("emergency read");
+
+    let now = h.app.now();
+    let review = palett_app::audit::log_review(&h.app, &coordinator, now - 86_400, now + 1, 10)
+        .await
+        .expect("review");
+    assert!(
+        review
+            .heavy
+            .iter()
+            .any(|(uid, _, _, n)| *uid == coach.user.id
+                && *n > palett_app::audit::HEAVY_READS_PER_DAY)
+    );
+    assert!(review
+        .emergency
+        .iter()
+        .any(|e| e.action == "participant.emergency_access"));
+    assert!(review
+        .emergency
+        .iter()
+        .any(|e| e.entity == "emergency" && e.participant_id == Some(hidden)));
+    assert_eq!(review.sample.len(), 10);
+    assert!(review.sample.iter().all(|e| e.action == "participant.read"));
+    let ids: Vec<i64> = review.sample.iter().map(|e| e.id).collect();
+    assert!(matches!(
+        err(palett_app::audit::sign_log_review(
+            &h.app,
+            &coordinator,
+            (now - 86_400, now),
+            &ids,
+            " "
+        )
+        .await),
+        AppError::Invalid(_)
+    ));
+    palett_app::audit::sign_log_review(
+        &h.app,
+        &coordinator,
+        (now - 86_400, now),
+        &ids,
+        "Alla läsningar hade stöd i uppdraget.",
+    )
+    .await
+    .expect("sign");
+    let after = palett_app::audit::log_review(&h.app, &coordinator, now - 86_400, now + 1, 10)
+        .await
+        .expect("review");
+    assert_eq!(after.reviews.len(), 1);
+    let mut signed = after.reviews[0].sample.clone();
+    signed.sort_unstable();
+    let mut shown = ids.clone();
+    shown.sort_unstable();
+    assert_eq!(signed, shown, "the signed sample is the one shown");
+    assert!(matches!(
+        err(palett_app::audit::log_review(&h.app, &coach_ctx, 0, now, 5).await),
+        AppError::Forbidden
+    ));
+}

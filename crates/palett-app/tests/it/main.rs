@@ -54,6 +54,7 @@ stories! {
     audit::reads_are_audited_per_reader,
     audit::audit_log_refuses_update_and_delete,
     audit::a_change_fails_when_its_audit_row_cannot_be_written,
+    audit::the_log_review_flags_samples_and_signs,
     lifecycle::participant_moves_through_the_programme,
     sign_in::failed_sign_ins_are_throttled_for_a_window,
     sign_in::sessions_end_when_idle_or_old,

@@ -631,3 +631,51 @@ async fn control_characters_get_a_field_message_not_a_500() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn the_log_review_page_signs_a_sample() {
+    let t = TestApp::new().await;
+    let coach = t.browser(KOMMUN_CASEWORKER).await;
+    for path in ["/participants", "/"] {
+        t.page(&coach, path).await;
+    }
+    let list = t.page(&coach, "/participants").await;
+    for id in list
+        .body
+        .split("href=\"/participants/")
+        .skip(2)
+        .take(5)
+        .filter_map(|s| s.split('"').next())
+    {
+        t.page(&coach, &format!("/participants/{id}")).await;
+    }
+    let b = t.browser(COORDINATOR).await;
+    let page = t.page(&b, "/audit/review").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Slumpvis urval"));
+    let samples: Vec<String> = page
+        .body
+        .split("name=\"sample\" value=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next().map(str::to_string))
+        .collect();
+    assert!(!samples.is_empty(), "reads to sample");
+    let from = hidden(&page.body, "from").expect("from");
+    let to = hidden(&page.body, "to").expect("to");
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("from", from.as_str()),
+        ("to", to.as_str()),
+        ("note", "Granskat, inga avvikelser."),
+    ];
+    fields.extend(samples.iter().map(|s| ("sample", s.as_str())));
+    assert_eq!(
+        t.post_form(&b, "/audit/review", &fields).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let after = t.page(&b, "/audit/review").await;
+    assert!(after.body.contains("Granskat, inga avvikelser."));
+    assert_eq!(
+        t.page(&coach, "/audit/review").await.status,
+        StatusCode::FORBIDDEN
+    );
+}

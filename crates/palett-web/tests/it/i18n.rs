@@ -194,6 +194,8 @@ async fn every_page_renders_in_every_locale() {
         (&coordinator, format!("/participants/{first}/consents/new")),
         (&coordinator, "/consents/1/withdraw".into()),
         (&coordinator, "/emergency".into()),
+        (&coordinator, "/audit/review".into()),
+        (&admin, "/audit/review?from=2026-01-01&to=2026-12-31".into()),
         (&coordinator, format!("/participants/{first}/export")),
         (&admin, "/admin/users".into()),
         (&admin, "/admin/users/new".into()),
