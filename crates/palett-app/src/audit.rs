@@ -44,6 +44,10 @@ pub enum Action {
     EmergencyAccess,
     LogReview,
     LogReviewSign,
+    RetentionPolicy,
+    RetentionRun,
+    RetentionDryRun,
+    ArchiveHold,
     SignIn,
     SignOut,
 }
@@ -87,6 +91,10 @@ impl Action {
             Action::EmergencyAccess => "participant.emergency_access",
             Action::LogReview => "audit.review",
             Action::LogReviewSign => "audit.review_signed",
+            Action::RetentionPolicy => "retention.policy",
+            Action::RetentionRun => "retention.run",
+            Action::RetentionDryRun => "retention.dry_run",
+            Action::ArchiveHold => "participant.archive_hold",
             Action::SignIn => "session.create",
             Action::SignOut => "session.delete",
         }

@@ -15,6 +15,7 @@ pub mod export;
 pub mod palette;
 pub mod participants;
 pub mod projects;
+pub mod retention;
 mod secret;
 
 use clock::Clock;

@@ -54,6 +54,21 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Retention (gallring): anonymise what each partnership's policy makes due.
+    Retention {
+        #[command(subcommand)]
+        command: RetentionCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum RetentionCommand {
+    /// Anonymise participants due under the policy (audited).
+    Run {
+        /// List what would be anonymised, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(clap::Args)]
@@ -144,7 +159,26 @@ async fn open(cli: &Cli) -> Result<App, String> {
         .map_err(|e| format!("cannot open the database {}: {e}", describe(&url)))
 }
 
+/// Run retention once a day while serving (the first run a minute after start).
+fn spawn_retention(app: App) {
+    tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+        let mut every_day = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+        loop {
+            every_day.tick().await;
+            match app.run_retention_everywhere(false).await {
+                Ok(reports) => {
+                    let n: usize = reports.iter().map(|r| r.anonymised).sum();
+                    tracing::info!(anonymised = n, "retention run");
+                }
+                Err(e) => tracing::error!(error = %e, "retention run failed"),
+            }
+        }
+    });
+}
+
 async fn serve(app: App, args: &ServeArgs) -> Result<(), String> {
+    spawn_retention(app.clone());
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
@@ -220,6 +254,33 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("cannot create a token: {}", explain(e)))?;
             println!("{secret}");
+            Ok(())
+        }
+        Command::Retention {
+            command: RetentionCommand::Run { dry_run },
+        } => {
+            let app = open(&cli).await?;
+            let reports = app
+                .run_retention_everywhere(*dry_run)
+                .await
+                .map_err(|e| format!("retention failed: {}", explain(e)))?;
+            for r in reports {
+                match (r.years_after_exit, r.cutoff) {
+                    (Some(y), Some(cutoff)) => println!(
+                        "partnership {}: policy {y} years after exit; exited on or before {cutoff}: {} due, {} anonymised{}",
+                        r.partnership_id,
+                        r.due.len(),
+                        r.anonymised,
+                        if r.dry_run { " (dry run)" } else { "" }
+                    ),
+                    _ => println!("partnership {}: no retention policy set; nothing done", r.partnership_id),
+                }
+                if r.dry_run {
+                    for (id, exit) in &r.due {
+                        println!("  participant {id} (exit {exit})");
+                    }
+                }
+            }
             Ok(())
         }
         Command::User {

@@ -20,6 +20,7 @@ pub mod org;
 pub mod palette;
 pub mod participant;
 pub mod project;
+pub mod retention;
 mod row;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};

@@ -49,6 +49,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_log_review.sql"),
         postgres: include_str!("../migrations/postgres/0006_log_review.sql"),
     },
+    Migration {
+        version: 7,
+        name: "retention",
+        sqlite: include_str!("../migrations/sqlite/0007_retention.sql"),
+        postgres: include_str!("../migrations/postgres/0007_retention.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -519,3 +519,87 @@ pub async fn sign_log_review(State(s): State<AppState>, c: Caller, f: FormData) 
         Err(e) => app_error(&c, e),
     }
 }
+
+/// Retention policy and runs (administrators).
+pub async fn retention(State(s): State<AppState>, c: Caller) -> Response {
+    use crate::views::{Cell, Layout, Table, TablePage};
+    let t = c.tr();
+    let ctx = c.ctx();
+    let years = match s.app.retention_policy(&ctx).await {
+        Ok(y) => y,
+        Err(e) => return app_error(&c, e),
+    };
+    let dry = match s
+        .app
+        .run_retention(Some(&ctx), ctx.actor.partnership_id, true)
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return app_error(&c, e),
+    };
+    let csrf = escape(&c.signed.csrf_token.clone().unwrap_or_default());
+    let mut p = TablePage::new(
+        t,
+        Layout::for_caller(&c, t.get("retention-title"), "admin", "/admin/retention"),
+    );
+    p.intro = Some(t.get("retention-intro"));
+    p.notice = Some(format!(
+        "<form method=\"post\" action=\"/admin/retention\"><input type=\"hidden\" name=\"_csrf\" value=\"{csrf}\">\
+         <div class=\"field\"><label for=\"years\">{}</label><input type=\"number\" id=\"years\" name=\"years_after_exit\" min=\"1\" max=\"50\" value=\"{}\" required></div>\
+         <button type=\"submit\">{}</button></form>\
+         <form method=\"post\" action=\"/admin/retention/run\" class=\"actions\"><input type=\"hidden\" name=\"_csrf\" value=\"{csrf}\">\
+         <button type=\"submit\">{}</button></form>",
+        escape(&t.get("field-retention-years")),
+        years.map(|y| y.to_string()).unwrap_or_default(),
+        escape(&t.get("save")),
+        escape(&t.with("retention-run", &[("count", dry.due.len().to_string())])),
+    ));
+    p.tables.push(Table {
+        heading: Some(match dry.cutoff {
+            Some(cutoff) => t.with(
+                "retention-due",
+                &[
+                    ("count", dry.due.len().to_string()),
+                    ("cutoff", cutoff.to_string()),
+                ],
+            ),
+            None => t.get("retention-no-policy"),
+        }),
+        head: vec![t.get("field-participant-id"), t.get("field-exit-date")],
+        rows: dry
+            .due
+            .iter()
+            .take(500)
+            .map(|(id, exit)| vec![Cell::text(id.to_string()), Cell::text(exit.to_string())])
+            .collect(),
+    });
+    crate::pages::render(p)
+}
+
+pub async fn set_retention(State(s): State<AppState>, c: Caller, f: FormData) -> Response {
+    match s
+        .app
+        .set_retention_policy(&c.ctx(), &f.get("years_after_exit"))
+        .await
+    {
+        Ok(()) => Redirect::to("/admin/retention").into_response(),
+        Err(AppError::Invalid(_)) => crate::pages::error_page(
+            c.tr(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error-retention-years",
+        ),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn run_retention(State(s): State<AppState>, c: Caller) -> Response {
+    let ctx = c.ctx();
+    match s
+        .app
+        .run_retention(Some(&ctx), ctx.actor.partnership_id, false)
+        .await
+    {
+        Ok(_) => Redirect::to("/admin/retention").into_response(),
+        Err(e) => app_error(&c, e),
+    }
+}

@@ -249,6 +249,11 @@ pub fn router(state: AppState) -> Router {
             get(consent_pages::emergency_form).post(consent_pages::emergency),
         )
         .route(
+            "/admin/retention",
+            get(consent_pages::retention).post(consent_pages::set_retention),
+        )
+        .route("/admin/retention/run", post(consent_pages::run_retention))
+        .route(
             "/audit/review",
             get(consent_pages::log_review).post(consent_pages::sign_log_review),
         )

@@ -1726,6 +1726,7 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Response {
     p.links = vec![
         ("/admin/users/new".into(), t.get("user-new")),
         ("/admin/organisations/new".into(), t.get("organisation-new")),
+        ("/admin/retention".into(), t.get("retention-title")),
     ];
     p.tables.push(Table {
         heading: Some(t.get("users")),

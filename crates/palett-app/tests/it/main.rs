@@ -22,6 +22,7 @@ mod harness;
 mod lifecycle;
 mod palette;
 mod registration;
+mod retention;
 mod sign_in;
 
 /// Generate one test module per backend, each with a test per story.
@@ -70,4 +71,5 @@ stories! {
     consent::the_restricted_field_group_stays_with_those_who_need_it,
     consent::emergency_access_is_limited_and_marked,
     export::the_subject_access_export_holds_everything,
+    retention::retention_removes_identity_and_keeps_the_figures,
 }

@@ -679,3 +679,68 @@ async fn the_log_review_page_signs_a_sample() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn an_administrator_sets_retention_and_runs_it() {
+    let t = TestApp::new().await;
+    let admin = t.browser(ADMIN).await;
+    let page = t.page(&admin, "/admin/retention").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Ingen gallringsregel"));
+    assert_eq!(
+        t.post_form(&admin, "/admin/retention", &[("years_after_exit", "0")])
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    assert_eq!(
+        t.post_form(&admin, "/admin/retention", &[("years_after_exit", "3")])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    let page = t.page(&admin, "/admin/retention").await;
+    assert!(
+        page.body
+            .contains("247 deltagare avslutade senast 2023-11-25"),
+        "{}",
+        page.body
+    );
+    let coordinator = t.token(COORDINATOR).await;
+    let tk = t.tillvaxt_kvinna(&coordinator).await;
+    let before = t
+        .get(
+            &format!("/api/v1/projects/{tk}/summary"),
+            Some(&coordinator),
+        )
+        .await
+        .body;
+    assert_eq!(
+        t.post_form(&admin, "/admin/retention/run", &[])
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(t
+        .page(&admin, "/admin/retention")
+        .await
+        .body
+        .contains("0 deltagare"));
+    assert_eq!(
+        t.get(
+            &format!("/api/v1/projects/{tk}/summary"),
+            Some(&coordinator)
+        )
+        .await
+        .body,
+        before,
+        "the figures stay"
+    );
+    let coach = t.browser(KOMMUN_CASEWORKER).await;
+    assert_eq!(
+        t.post_form(&coach, "/admin/retention/run", &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}

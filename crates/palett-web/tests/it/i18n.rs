@@ -195,6 +195,7 @@ async fn every_page_renders_in_every_locale() {
         (&coordinator, "/consents/1/withdraw".into()),
         (&coordinator, "/emergency".into()),
         (&coordinator, "/audit/review".into()),
+        (&admin, "/admin/retention".into()),
         (&admin, "/audit/review?from=2026-01-01&to=2026-12-31".into()),
         (&coordinator, format!("/participants/{first}/export")),
         (&admin, "/admin/users".into()),

@@ -1,0 +1,189 @@
+//! Retention: personal data goes, the figures stay.
+
+use crate::harness::*;
+use palett_app::filters::ParticipantFilter;
+use palett_app::AppError;
+use palett_domain::lifecycle::Status;
+
+pub(crate) async fn retention_removes_identity_and_keeps_the_figures(h: H) {
+    h.seed().await;
+    let admin = h.ctx(ADMIN).await;
+    let coordinator = h.ctx(COORDINATOR).await;
+    let pid = admin.actor.partnership_id;
+    let before = h.app.overview(&coordinator).await.expect("overview");
+    let ended_filter = ParticipantFilter {
+        status: Some(Status::Ended),
+        ..Default::default()
+    };
+    let ended = h.all_participant_ids(&coordinator, &ended_filter).await;
+    assert_eq!(ended.len(), 247 + 6 - 6, "the demo's ended participants");
+    let kept = ended[0];
+    let gone = ended[1];
+    let named = h
+        .app
+        .participant(&coordinator, gone)
+        .await
+        .expect("read")
+        .participant;
+    assert_ne!(named.given_name, "Gallrad");
+
+    // Without a policy nothing is due.
+    let r = h
+        .app
+        .run_retention(Some(&admin), pid, true)
+        .await
+        .expect("dry run");
+    assert!(r.due.is_empty() && r.years_after_exit.is_none());
+    assert_eq!(
+        invalid_code(
+            h.app.set_retention_policy(&admin, "0").await,
+            "years_after_exit"
+        ),
+        "error-retention-years"
+    );
+    assert!(matches!(
+        err(h.app.set_retention_policy(&coordinator, "3").await),
+        AppError::Forbidden
+    ));
+    h.app
+        .set_retention_policy(&admin, "3")
+        .await
+        .expect("policy");
+    h.app
+        .set_archive_hold(&coordinator, kept, true)
+        .await
+        .expect("hold");
+
+    let dry = h
+        .app
+        .run_retention(Some(&admin), pid, true)
+        .await
+        .expect("dry run");
+    assert_eq!(
+        dry.due.len(),
+        246,
+        "every exit before the cutoff but the one on hold"
+    );
+    assert_eq!(dry.anonymised, 0);
+    assert_eq!(
+        h.app
+            .participant(&coordinator, gone)
+            .await
+            .expect("read")
+            .participant
+            .given_name,
+        named.given_name,
+        "a dry run changes nothing"
+    );
+
+    let run = h.app.run_retention(None, pid, false).await.expect("run");
+    assert_eq!(run.anonymised, 246);
+    let after = h.app.overview(&coordinator).await.expect("overview");
+    let figures = |o: &palett_app::projects::Overview| {
+        o.projects
+            .iter()
+            .map(|(_, s)| s.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        figures(&after),
+        figures(&before),
+        "every project summary is unchanged"
+    );
+    let anon = h
+        .app
+        .participant(&coordinator, gone)
+        .await
+        .expect("read")
+        .participant;
+    assert_eq!(
+        (
+            anon.given_name.as_str(),
+            anon.family_name.as_str(),
+            anon.identity_number.as_deref()
+        ),
+        ("Gallrad", "", None)
+    );
+    assert_eq!(
+        (anon.status, anon.exit_outcome),
+        (named.status, named.exit_outcome),
+        "the statistical facts stay"
+    );
+    assert_eq!(anon.birth_date.year(), named.birth_date.year());
+    let plans = h
+        .app
+        .plan_versions(&coordinator, gone)
+        .await
+        .expect("plans");
+    assert!(
+        plans
+            .iter()
+            .all(|(_, p)| p.goals.is_empty() && p.steps.is_empty()),
+        "no free text left in plans"
+    );
+    assert!(
+        h.app
+            .participant(&coordinator, kept)
+            .await
+            .expect("read")
+            .participant
+            .given_name
+            != "Gallrad"
+    );
+    // Nobody is found by her old name, and a second run finds nothing.
+    let by_name = ParticipantFilter {
+        name: Some(named.family_name.clone()),
+        ..Default::default()
+    };
+    assert!(!h
+        .all_participant_ids(&coordinator, &by_name)
+        .await
+        .contains(&gone));
+    assert!(h
+        .app
+        .run_retention(None, pid, false)
+        .await
+        .expect("again")
+        .due
+        .is_empty());
+    // Every run is in the log.
+    let log = palett_app::audit::list(
+        &h.app,
+        &admin,
+        &Default::default(),
+        palett_app::participants::Page::new(None, Some(100)),
+    )
+    .await
+    .expect("log")
+    .0;
+    assert!(log.iter().any(|e| e.action == "retention.run"));
+    let mine = palett_store::audit::Filter {
+        user_id: Some(admin.actor.user_id),
+        ..Default::default()
+    };
+    let admin_log = palett_app::audit::list(
+        &h.app,
+        &admin,
+        &mine,
+        palett_app::participants::Page::new(None, Some(100)),
+    )
+    .await
+    .expect("log")
+    .0;
+    assert!(admin_log.iter().any(|e| e.action == "retention.dry_run"));
+    assert!(admin_log.iter().any(|e| e.action == "retention.policy"));
+    let hers = palett_store::audit::Filter {
+        participant_id: Some(gone),
+        ..Default::default()
+    };
+    let her_log = palett_app::audit::list(
+        &h.app,
+        &admin,
+        &hers,
+        palett_app::participants::Page::new(None, Some(100)),
+    )
+    .await
+    .expect("log")
+    .0;
+    assert!(her_log.iter().any(|e| e.action == "participant.anonymise"));
+}
