@@ -48,6 +48,7 @@ pub enum Action {
     RetentionRun,
     RetentionDryRun,
     ArchiveHold,
+    NoteAdd,
     SignIn,
     SignOut,
 }
@@ -95,6 +96,7 @@ impl Action {
             Action::RetentionRun => "retention.run",
             Action::RetentionDryRun => "retention.dry_run",
             Action::ArchiveHold => "participant.archive_hold",
+            Action::NoteAdd => "note.add",
             Action::SignIn => "session.create",
             Action::SignOut => "session.delete",
         }

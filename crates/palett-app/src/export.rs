@@ -33,6 +33,11 @@ pub struct SubjectAccess {
     pub activities: Vec<(Date, String, i64, Option<String>)>,
     /// Every logged read and change of her record.
     pub log: Vec<Entry>,
+    /// Notes the exporter's organisation may read.
+    pub notes: Vec<palett_store::note::Note>,
+    /// Earlier versions of her profile, kept by rectification:
+    /// (version, profile JSON, changed by, when).
+    pub profile_versions: Vec<(i64, String, String, Timestamp)>,
 }
 
 impl App {
@@ -86,6 +91,12 @@ impl App {
             attendance: palette::attendance_of_participant(&mut tx, participant_id).await?,
             activities: palette::activities_of_participant(&mut tx, participant_id).await?,
             log,
+            notes: palett_store::note::visible(&mut tx, participant_id, a.organisation_id).await?,
+            profile_versions: if p.restricted.is_some() {
+                palett_store::note::versions(&mut tx, participant_id).await?
+            } else {
+                Vec::new()
+            },
             participant: p,
         };
         record(

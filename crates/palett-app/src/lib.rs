@@ -12,6 +12,7 @@ pub mod consents;
 pub mod demo;
 mod demo_palette;
 pub mod export;
+pub mod notes;
 pub mod palette;
 pub mod participants;
 pub mod projects;

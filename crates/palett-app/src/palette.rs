@@ -68,6 +68,7 @@ pub struct ParticipantOverview {
     pub current_plan: Option<Plan>,
     pub plan_versions: usize,
     pub consents: Vec<(palett_domain::consent::Consent, bool)>,
+    pub notes: Vec<palett_store::note::Note>,
 }
 
 /// One line of a participant's timeline.
@@ -1339,6 +1340,7 @@ impl App {
                 (k, f)
             })
             .collect();
+        let notes = palett_store::note::visible(&mut tx, id, ctx.actor.organisation_id).await?;
         record(
             &mut tx,
             ctx,
@@ -1351,6 +1353,7 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(ParticipantOverview {
+            notes,
             view,
             period,
             timeline,

@@ -478,6 +478,16 @@ impl App {
         if profile.referred_on > p.intake_date.unwrap_or(profile.referred_on) {
             return Err(FieldErrors::single("referred_on", "error-referral-after-intake").into());
         }
+        // Rectification keeps history: the profile as it was.
+        palett_store::note::insert_version(
+            &mut tx,
+            id,
+            p.version,
+            &crate::notes::profile_json(&p),
+            ctx.actor.user_id,
+            now,
+        )
+        .await?;
         store::update_profile(&mut tx, id, version.unwrap_or(p.version), &profile, now)
             .await
             .map_err(conflict_to_field)?;

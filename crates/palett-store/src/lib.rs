@@ -16,6 +16,7 @@ pub mod audit;
 pub mod auth;
 pub mod consent;
 pub mod migrate;
+pub mod note;
 pub mod org;
 pub mod palette;
 pub mod participant;

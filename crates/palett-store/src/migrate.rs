@@ -55,6 +55,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_retention.sql"),
         postgres: include_str!("../migrations/postgres/0007_retention.sql"),
     },
+    Migration {
+        version: 8,
+        name: "notes",
+        sqlite: include_str!("../migrations/sqlite/0008_notes.sql"),
+        postgres: include_str!("../migrations/postgres/0008_notes.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

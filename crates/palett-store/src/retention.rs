@@ -89,6 +89,8 @@ pub async fn anonymise(c: &mut AnyConnection, participant_id: i64, now: i64) -> 
         "UPDATE enrolments SET reason = NULL WHERE participant_id = $1",
         "UPDATE activity_records SET note = NULL WHERE participant_id = $1",
         "UPDATE consents SET witness = NULL, note = NULL, withdrawal_note = NULL WHERE participant_id = $1",
+        "UPDATE notes SET body = '' WHERE participant_id = $1",
+        "UPDATE participant_versions SET profile = '{}' WHERE participant_id = $1",
     ];
     for sql in statements {
         let q = sqlx::query(sql).bind(participant_id);

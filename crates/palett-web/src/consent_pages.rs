@@ -603,3 +603,63 @@ pub async fn run_retention(State(s): State<AppState>, c: Caller) -> Response {
         Err(e) => app_error(&c, e),
     }
 }
+
+/// Write a note (HTML form on the participant page).
+pub async fn add_note(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    f: FormData,
+) -> Response {
+    let Some(pid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s
+        .app
+        .add_note(&c.ctx(), pid, &f.get("body"), &f.get("visibility"))
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/participants/{pid}#notes-h")).into_response(),
+        Err(AppError::Invalid(_)) => {
+            crate::pages::error_page(c.tr(), StatusCode::UNPROCESSABLE_ENTITY, "error-note")
+        }
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn api_notes(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
+    let Some(pid) = id(&raw) else {
+        return ApiError::app(c.tr(), AppError::NotFound).into_response();
+    };
+    match s.app.notes(&c.ctx(), pid).await {
+        Ok(list) => Json(json!({"items": list.iter().map(|n| json!({
+            "id": n.id, "author": n.author, "organisation": n.organisation, "visibility": n.visibility,
+            "body": n.body, "created_at": n.created_at.to_string(),
+        })).collect::<Vec<_>>()}))
+        .into_response(),
+        Err(e) => ApiError::app(c.tr(), e).into_response(),
+    }
+}
+
+pub async fn api_add_note(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    body: JsonObject,
+) -> Response {
+    let Some(pid) = id(&raw) else {
+        return ApiError::app(c.tr(), AppError::NotFound).into_response();
+    };
+    let f = match body.to_form(&["body", "visibility"], &[]) {
+        Ok(f) => f,
+        Err(e) => return ApiError::app(c.tr(), AppError::Invalid(e)).into_response(),
+    };
+    match s
+        .app
+        .add_note(&c.ctx(), pid, &f.get("body"), &f.get("visibility"))
+        .await
+    {
+        Ok(nid) => (StatusCode::CREATED, Json(json!({"id": nid}))).into_response(),
+        Err(e) => ApiError::app(c.tr(), e).into_response(),
+    }
+}

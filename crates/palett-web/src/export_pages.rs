@@ -241,6 +241,34 @@ pub async fn page(State(s): State<AppState>, c: Caller, Path(raw): Path<String>)
         })),
     });
     page.tables.push(Table {
+        heading: Some(t.get("notes")),
+        head: vec![
+            t.get("field-when"),
+            t.get("field-user"),
+            t.get("field-organisation"),
+            t.get("field-visibility"),
+            t.get("field-note"),
+        ],
+        rows: rows(x.notes.iter().map(|n| {
+            vec![
+                when(n.created_at),
+                n.author.clone(),
+                n.organisation.clone(),
+                t.get(&format!("note-{}", n.visibility.replace('_', "-"))),
+                n.body.clone(),
+            ]
+        })),
+    });
+    page.tables.push(Table {
+        heading: Some(t.get("profile-versions")),
+        head: vec![t.get("field-when"), t.get("by-whom"), t.get("profile")],
+        rows: rows(
+            x.profile_versions
+                .iter()
+                .map(|(_, json, by, at)| vec![when(*at), by.clone(), json.clone()]),
+        ),
+    });
+    page.tables.push(Table {
         heading: Some(t.get("export-log")),
         head: vec![
             t.get("field-when"),
@@ -296,6 +324,8 @@ pub fn to_json(x: &SubjectAccess) -> Value {
         "enrolments": x.enrolments.iter().map(|e| json!({"intervention": e.intervention_name, "status": e.status, "start_date": e.start_date.map(|d| d.to_string()), "end_date": e.end_date.map(|d| d.to_string())})).collect::<Vec<_>>(),
         "attendance": x.attendance.iter().map(|(d, i, g, st, m)| json!({"date": d.to_string(), "intervention": i, "group": g, "status": st, "minutes": m})).collect::<Vec<_>>(),
         "activities": x.activities.iter().map(|(d, i, m, n)| json!({"date": d.to_string(), "intervention": i, "minutes": m, "note": n})).collect::<Vec<_>>(),
+        "notes": x.notes.iter().map(|n| json!({"at": n.created_at.to_string(), "author": n.author, "organisation": n.organisation, "visibility": n.visibility, "body": n.body})).collect::<Vec<_>>(),
+        "profile_versions": x.profile_versions.iter().map(|(v, p, by, at)| json!({"version": v, "profile": serde_json::from_str::<Value>(p).unwrap_or(Value::Null), "changed_by": by, "changed_at": at.to_string()})).collect::<Vec<_>>(),
         "log": x.log.iter().map(|e| json!({"at": e.at.to_string(), "user": e.user_name, "organisation": e.organisation_name, "action": e.action})).collect::<Vec<_>>(),
     })
 }

@@ -140,6 +140,10 @@ pub fn router(state: AppState) -> Router {
             get(consent_pages::api_list).post(consent_pages::api_create),
         )
         .route("/consents/{id}/withdraw", post(consent_pages::api_withdraw))
+        .route(
+            "/participants/{id}/notes",
+            get(consent_pages::api_notes).post(consent_pages::api_add_note),
+        )
         .route("/participants/{id}/export", get(export_pages::json));
     Router::new()
         .route("/", get(pages::start))
@@ -253,6 +257,7 @@ pub fn router(state: AppState) -> Router {
             get(consent_pages::retention).post(consent_pages::set_retention),
         )
         .route("/admin/retention/run", post(consent_pages::run_retention))
+        .route("/participants/{id}/notes", post(consent_pages::add_note))
         .route(
             "/audit/review",
             get(consent_pages::log_review).post(consent_pages::sign_log_review),

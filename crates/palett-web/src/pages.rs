@@ -950,7 +950,30 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
             },
         ),
     ];
+    let tz = palett_app::clock::stockholm();
+    let notes = o
+        .notes
+        .iter()
+        .map(|n| {
+            (
+                n.created_at
+                    .to_zoned(tz.clone())
+                    .strftime("%Y-%m-%d %H:%M")
+                    .to_string(),
+                n.author.clone(),
+                n.organisation.clone(),
+                t.get(&format!("note-{}", n.visibility.replace('_', "-"))),
+                n.body.clone(),
+            )
+        })
+        .collect();
     render(ParticipantPage {
+        notes,
+        note_action: c
+            .signed
+            .actor
+            .in_scope(v.relation)
+            .then(|| format!("/participants/{id}/notes")),
         emergency: !c.signed.actor.in_scope(v.relation),
         consents,
         consent_new: v

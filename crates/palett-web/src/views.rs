@@ -312,6 +312,10 @@ pub struct ParticipantPage {
     pub history: Vec<HistoryRow>,
     pub path_links: Vec<(String, String)>,
     pub consents: Vec<crate::consent_pages::ConsentLine>,
+    /// (when, author, organisation, visibility, text)
+    pub notes: Vec<(String, String, String, String, String)>,
+    /// Where to post a new note, when she may write one.
+    pub note_action: Option<String>,
     /// Open only through an emergency access (read-only, marked in the log).
     pub emergency: bool,
     pub consent_new: Option<String>,

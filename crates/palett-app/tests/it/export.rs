@@ -107,3 +107,88 @@ pub(crate) async fn the_subject_access_export_holds_everything(h: H) {
         AppError::NotFound
     ));
 }
+
+/// Notes keep to their visibility; rectification keeps the old profile; the
+/// export holds both.
+pub(crate) async fn notes_keep_their_visibility_and_rectification_keeps_history(h: H) {
+    h.seed().await;
+    let kim = h.signed(COACH).await;
+    let kim_ctx = kim.ctx(IP);
+    let coordinator = h.ctx(COORDINATOR).await;
+    let mut form = h.input(
+        "Rahel",
+        "Anteckningsdotter",
+        &pnr("19900101", 111),
+        kim.user.organisation_id,
+    );
+    form.intake_date = "2026-11-20".into();
+    let p = h
+        .app
+        .register_participant(&kim_ctx, &form)
+        .await
+        .expect("register");
+    h.app
+        .add_note(&kim_ctx, p, "Bara för kommunen", "own_organisation")
+        .await
+        .expect("own note");
+    h.app
+        .add_note(&kim_ctx, p, "Delas med parterna", "shared")
+        .await
+        .expect("shared note");
+    assert_eq!(
+        invalid_code(
+            h.app.add_note(&kim_ctx, p, "x", "public").await,
+            "visibility"
+        ),
+        "error-choice"
+    );
+    assert_eq!(
+        invalid_code(h.app.add_note(&kim_ctx, p, " ", "shared").await, "body"),
+        "error-required"
+    );
+    let kims: Vec<String> = h
+        .app
+        .notes(&kim_ctx, p)
+        .await
+        .expect("notes")
+        .into_iter()
+        .map(|n| n.body)
+        .collect();
+    assert_eq!(kims, vec!["Delas med parterna", "Bara för kommunen"]);
+    let hm: Vec<String> = h
+        .app
+        .notes(&coordinator, p)
+        .await
+        .expect("notes")
+        .into_iter()
+        .map(|n| n.body)
+        .collect();
+    assert_eq!(
+        hm,
+        vec!["Delas med parterna"],
+        "own-organisation notes stay there"
+    );
+    assert!(matches!(
+        err(h.app.notes(&h.ctx(AF).await, p).await),
+        AppError::NotFound
+    ));
+
+    // A rectification keeps the profile as it was.
+    let (input, version) = h.app.participant_input(&kim_ctx, p).await.expect("form");
+    let fixed = palett_domain::model::ParticipantInput {
+        family_name: "Anteckningsson".into(),
+        ..input
+    };
+    h.app
+        .update_participant(&kim_ctx, p, Some(version), &fixed)
+        .await
+        .expect("rectify");
+    let x = h.app.subject_access(&kim_ctx, p).await.expect("export");
+    assert_eq!(x.participant.family_name, "Anteckningsson");
+    assert_eq!(x.profile_versions.len(), 1);
+    assert!(
+        x.profile_versions[0].1.contains("Anteckningsdotter"),
+        "the old name is kept"
+    );
+    assert_eq!(x.notes.len(), 2);
+}

@@ -71,5 +71,6 @@ stories! {
     consent::the_restricted_field_group_stays_with_those_who_need_it,
     consent::emergency_access_is_limited_and_marked,
     export::the_subject_access_export_holds_everything,
+    export::notes_keep_their_visibility_and_rectification_keeps_history,
     retention::retention_removes_identity_and_keeps_the_figures,
 }

@@ -262,3 +262,57 @@ async fn the_restricted_group_is_hidden_in_html_json_and_exports() {
     let kim_edit = t.page(&kb, &format!("/participants/{pid}/edit")).await;
     assert!(kim_edit.body.contains("f-health_notes") && kim_edit.body.contains("Astma"));
 }
+
+#[tokio::test]
+async fn notes_from_the_participant_page_and_in_the_export() {
+    let t = TestApp::new().await;
+    let kim = t.token(KOMMUN_CASEWORKER).await;
+    let org = t.get("/api/v1/me", Some(&kim)).await.json()["organisation"]["id"]
+        .as_i64()
+        .expect("org");
+    let pid = t.register(&kim, &new_participant(org, "Notera")).await;
+    let b = t.browser(KOMMUN_CASEWORKER).await;
+    let r = t
+        .post_form(
+            &b,
+            &format!("/participants/{pid}/notes"),
+            &[
+                ("body", "Första samtalet gick bra."),
+                ("visibility", "shared"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = t
+        .post_form(
+            &b,
+            &format!("/participants/{pid}/notes"),
+            &[("body", ""), ("visibility", "shared")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let page = t.page(&b, &format!("/participants/{pid}")).await;
+    assert!(
+        page.body.contains("Första samtalet gick bra.") && page.body.contains("Delad med parterna")
+    );
+    let api = t
+        .json(
+            "POST",
+            &format!("/api/v1/participants/{pid}/notes"),
+            &kim,
+            r#"{"body": "Via API", "visibility": "own_organisation"}"#,
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::CREATED);
+    let list = t
+        .get(&format!("/api/v1/participants/{pid}/notes"), Some(&kim))
+        .await
+        .json();
+    assert_eq!(list["items"].as_array().map(Vec::len), Some(2));
+    let export = t
+        .get(&format!("/api/v1/participants/{pid}/export"), Some(&kim))
+        .await
+        .json();
+    assert_eq!(export["notes"].as_array().map(Vec::len), Some(2));
+    assert!(export["consents"].is_array() && export["log"].is_array());
+}

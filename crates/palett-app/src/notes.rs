@@ -1,0 +1,138 @@
+//! Notes about a participant with a visibility, and the history that
+//! rectification keeps.
+
+use crate::audit::{record, Action};
+use crate::{App, AppError, Ctx, Result};
+use palett_domain::model::Participant;
+use palett_domain::values::{required_text, LONG_TEXT_MAX};
+use palett_domain::FieldErrors;
+use palett_store::note::{self as store, Note};
+use palett_store::participant;
+
+/// Who may read a note: the author's organisation only, or everyone who may
+/// read her record (which her sharing consent already decides).
+pub const VISIBILITIES: [&str; 2] = ["own_organisation", "shared"];
+
+impl App {
+    /// Write a note about a participant the caller works with.
+    pub async fn add_note(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        body: &str,
+        visibility: &str,
+    ) -> Result<i64> {
+        let mut e = FieldErrors::new();
+        let body = e.take("body", required_text(body, LONG_TEXT_MAX));
+        let visibility = visibility.trim();
+        if !VISIBILITIES.contains(&visibility) {
+            e.push(
+                "visibility",
+                if visibility.is_empty() {
+                    "error-required"
+                } else {
+                    "error-choice"
+                },
+            );
+        }
+        let Some(body) = body else {
+            return Err(e.into());
+        };
+        e.into_result()?;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        match participant::by_id_with_relation(
+            &mut tx,
+            participant_id,
+            &ctx.actor,
+            self.today(),
+            now,
+        )
+        .await?
+        {
+            Some((_, rel)) if ctx.actor.in_scope(rel) => {}
+            _ => return Err(AppError::NotFound),
+        }
+        let id = store::insert(
+            &mut tx,
+            participant_id,
+            ctx.actor.user_id,
+            ctx.actor.organisation_id,
+            visibility,
+            &body,
+            now,
+        )
+        .await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::NoteAdd,
+            "note",
+            Some(id),
+            Some(participant_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// The notes the caller may read (audited).
+    pub async fn notes(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<Note>> {
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        match participant::by_id_with_relation(
+            &mut tx,
+            participant_id,
+            &ctx.actor,
+            self.today(),
+            now,
+        )
+        .await?
+        {
+            Some((_, rel)) if ctx.actor.can_read_participant(rel) => {}
+            _ => return Err(AppError::NotFound),
+        }
+        let notes = store::visible(&mut tx, participant_id, ctx.actor.organisation_id).await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::ParticipantRead,
+            "notes",
+            None,
+            Some(participant_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(notes)
+    }
+}
+
+/// The profile as JSON, for the history rectification keeps.
+pub(crate) fn profile_json(p: &Participant) -> String {
+    serde_json::json!({
+        "given_name": p.given_name,
+        "family_name": p.family_name,
+        "identity_kind": p.identity_kind.as_str(),
+        "identity_number": p.identity_number,
+        "birth_date": p.birth_date.to_string(),
+        "gender": p.gender.as_str(),
+        "country_of_birth": p.country_of_birth,
+        "arrival_year": p.arrival_year,
+        "languages": p.languages,
+        "interpreter_needed": p.interpreter_needed,
+        "phone": p.phone,
+        "email": p.email,
+        "address": p.address,
+        "education_level": p.education_level.as_str(),
+        "swedish_level": p.swedish_level.as_str(),
+        "referral_source": p.referral_source.as_str(),
+        "responsible_organisation": p.responsible_organisation_name,
+        "referred_on": p.referred_on.to_string(),
+        "health_notes": p.restricted.as_ref().and_then(|r| r.health_notes.clone()),
+        "support_needs": p.restricted.as_ref().and_then(|r| r.support_needs.clone()),
+        "protected_identity": p.restricted.as_ref().is_some_and(|r| r.protected_identity),
+    })
+    .to_string()
+}

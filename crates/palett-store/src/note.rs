@@ -1,0 +1,126 @@
+//! Notes about a participant, and the profile's earlier versions.
+
+use crate::row::*;
+use crate::Result;
+use jiff::Timestamp;
+use sqlx::AnyConnection;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    pub id: i64,
+    pub participant_id: i64,
+    pub author: String,
+    pub organisation_id: i64,
+    pub organisation: String,
+    /// `own_organisation` or `shared`.
+    pub visibility: String,
+    pub body: String,
+    pub created_at: Timestamp,
+}
+
+pub async fn insert(
+    c: &mut AnyConnection,
+    participant_id: i64,
+    author: i64,
+    organisation_id: i64,
+    visibility: &str,
+    body: &str,
+    now: i64,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "INSERT INTO notes (participant_id, author_user_id, organisation_id, visibility, body, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(participant_id)
+    .bind(author)
+    .bind(organisation_id)
+    .bind(visibility)
+    .bind(body)
+    .bind(now)
+    .fetch_one(c)
+    .await?;
+    i64_(&row, "id")
+}
+
+/// The notes a caller of `organisation_id` may read: her organisation's,
+/// and those shared. Newest first.
+pub async fn visible(
+    c: &mut AnyConnection,
+    participant_id: i64,
+    organisation_id: i64,
+) -> Result<Vec<Note>> {
+    sqlx::query(
+        "SELECT n.id, n.participant_id, COALESCE(u.display_name, '') AS author, n.organisation_id, \
+         o.name AS organisation, n.visibility, n.body, n.created_at FROM notes n \
+         LEFT JOIN users u ON u.id = n.author_user_id JOIN organisations o ON o.id = n.organisation_id \
+         WHERE n.participant_id = $1 AND (n.organisation_id = $2 OR n.visibility = 'shared') \
+         ORDER BY n.id DESC LIMIT 1000",
+    )
+    .bind(participant_id)
+    .bind(organisation_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Note {
+            id: i64_(r, "id")?,
+            participant_id: i64_(r, "participant_id")?,
+            author: text(r, "author")?,
+            organisation_id: i64_(r, "organisation_id")?,
+            organisation: text(r, "organisation")?,
+            visibility: text(r, "visibility")?,
+            body: text(r, "body")?,
+            created_at: moment(r, "created_at")?,
+        })
+    })
+    .collect()
+}
+
+/// Keep the profile as it was before a change.
+pub async fn insert_version(
+    c: &mut AnyConnection,
+    participant_id: i64,
+    version: i64,
+    profile: &str,
+    by: i64,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO participant_versions (participant_id, version, profile, changed_by, changed_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(participant_id)
+    .bind(version)
+    .bind(profile)
+    .bind(by)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Earlier versions of the profile, newest first: (version, profile JSON,
+/// who changed it, when).
+pub async fn versions(
+    c: &mut AnyConnection,
+    participant_id: i64,
+) -> Result<Vec<(i64, String, String, Timestamp)>> {
+    sqlx::query(
+        "SELECT v.version, v.profile, COALESCE(u.display_name, '') AS by_name, v.changed_at \
+         FROM participant_versions v LEFT JOIN users u ON u.id = v.changed_by \
+         WHERE v.participant_id = $1 ORDER BY v.version DESC LIMIT 500",
+    )
+    .bind(participant_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            i64_(r, "version")?,
+            text(r, "profile")?,
+            text(r, "by_name")?,
+            moment(r, "changed_at")?,
+        ))
+    })
+    .collect()
+}
