@@ -444,6 +444,33 @@ async fn seed_consents(
             now,
         )
         .await?;
+        // Synthetic notes: a shared follow-up, and one kept by Hela Människan.
+        if n % 3 == 0 {
+            let at = given_on
+                .to_zoned(jiff::tz::TimeZone::UTC)
+                .map(|z| z.timestamp().as_second())
+                .unwrap_or(now);
+            palett_store::note::insert(
+                c,
+                id,
+                by,
+                org_ids[0],
+                "shared",
+                "Uppföljningssamtal: trivs i gruppen och vill fortsätta med svenskan.",
+                at + 30 * 86_400,
+            )
+            .await?;
+            palett_store::note::insert(
+                c,
+                id,
+                by,
+                org_ids[0],
+                "own_organisation",
+                "Handledaren i butiken ser framsteg i kassan.",
+                at + 60 * 86_400,
+            )
+            .await?;
+        }
         if n % 5 != 0 {
             let research = consent::insert(
                 c,

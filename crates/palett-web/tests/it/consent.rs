@@ -316,3 +316,89 @@ async fn notes_from_the_participant_page_and_in_the_export() {
     assert_eq!(export["notes"].as_array().map(Vec::len), Some(2));
     assert!(export["consents"].is_array() && export["log"].is_array());
 }
+
+#[tokio::test]
+async fn a_demo_participants_export_holds_consents_plan_attendance_notes_and_reads() {
+    let t = TestApp::new().await;
+    let leader = t.token("cirkelledare@bilda.example").await;
+    let coordinator = t.token(COORDINATOR).await;
+    // Someone in a language group with attendance, read by the coordinator.
+    let palette = t.get("/api/v1/palette", Some(&coordinator)).await.json();
+    let lang = palette["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|i| {
+            i["name"]
+                .as_str()
+                .is_some_and(|n| n.starts_with("Språkträning"))
+        })
+        .expect("lang")["id"]
+        .clone();
+    let groups = t
+        .get(&format!("/api/v1/palette/{lang}"), Some(&coordinator))
+        .await
+        .json();
+    let gid = groups["groups"][0]["id"].as_i64().expect("group");
+    let sessions = t
+        .get(&format!("/api/v1/groups/{gid}"), Some(&leader))
+        .await
+        .json();
+    let mut pid = None;
+    for s in sessions["sessions"]
+        .as_array()
+        .expect("sessions")
+        .iter()
+        .filter(|s| s["status"] == "scheduled")
+    {
+        let sheet = t
+            .get(
+                &format!("/api/v1/sessions/{}/attendance", s["id"]),
+                Some(&leader),
+            )
+            .await
+            .json();
+        if let Some(p) = sheet["roster"]
+            .as_array()
+            .and_then(|r| r.iter().find(|p| p["status"].is_string()))
+        {
+            let id = p["participant_id"].as_i64().expect("id");
+            let notes = t
+                .get(
+                    &format!("/api/v1/participants/{id}/notes"),
+                    Some(&coordinator),
+                )
+                .await
+                .json();
+            if notes["items"].as_array().is_some_and(|n| !n.is_empty()) {
+                pid = Some(id);
+                break;
+            }
+        }
+    }
+    let pid = pid.expect("a demo participant with attendance and notes");
+    let maja = t.token("samordnare@botkyrka.example").await;
+    let read = t
+        .get(&format!("/api/v1/participants/{pid}"), Some(&maja))
+        .await;
+    assert_eq!(read.status, StatusCode::OK);
+    let x = t
+        .get(
+            &format!("/api/v1/participants/{pid}/export"),
+            Some(&coordinator),
+        )
+        .await;
+    assert_eq!(x.status, StatusCode::OK, "{}", x.body);
+    let x = x.json();
+    assert!(x["consents"]
+        .as_array()
+        .is_some_and(|c| c.iter().any(|k| k["kind"] == "sharing")));
+    assert!(x["plans"]
+        .as_array()
+        .is_some_and(|p| !p.is_empty() && !p[0]["goals"].as_array().expect("goals").is_empty()));
+    assert!(x["attendance"].as_array().is_some_and(|a| !a.is_empty()));
+    assert!(x["notes"].as_array().is_some_and(|n| !n.is_empty()));
+    assert!(x["log"].as_array().is_some_and(|l| l
+        .iter()
+        .any(|e| e["action"] == "participant.read" && e["user"] == "Maja Samordnare")));
+}
