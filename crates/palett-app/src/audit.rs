@@ -49,6 +49,7 @@ pub enum Action {
     RetentionDryRun,
     ArchiveHold,
     NoteAdd,
+    ResearchExport,
     SignIn,
     SignOut,
 }
@@ -97,6 +98,7 @@ impl Action {
             Action::RetentionDryRun => "retention.dry_run",
             Action::ArchiveHold => "participant.archive_hold",
             Action::NoteAdd => "note.add",
+            Action::ResearchExport => "export.research",
             Action::SignIn => "session.create",
             Action::SignOut => "session.delete",
         }

@@ -16,6 +16,7 @@ pub mod notes;
 pub mod palette;
 pub mod participants;
 pub mod projects;
+pub mod research;
 pub mod retention;
 mod secret;
 

@@ -14,6 +14,7 @@ pub mod palette;
 pub mod personnummer;
 pub mod plan;
 pub mod policy;
+pub mod research;
 pub mod summary;
 pub mod values;
 

@@ -1016,3 +1016,54 @@ pub async fn insert_sessions_batch(
     }
     Ok(())
 }
+
+/// A participant as the research export sees her (no names, numbers or
+/// free text): (id, birth date, country, gender, intake, exit, outcome,
+/// status, minutes of time recorded).
+pub type ResearchRow = (
+    i64,
+    Date,
+    Option<String>,
+    String,
+    Date,
+    Option<Date>,
+    Option<String>,
+    String,
+    i64,
+);
+
+/// Participants of the partnership with a research consent in force on
+/// `today`, enrolled, with their total recorded time.
+pub async fn research_rows(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    today: Date,
+) -> Result<Vec<ResearchRow>> {
+    sqlx::query(
+        "SELECT p.id, p.birth_date, p.country_of_birth, p.gender, p.intake_date, p.exit_date, p.exit_outcome, p.status, \
+         CAST(COALESCE((SELECT SUM(a.minutes) FROM attendance a WHERE a.participant_id = p.id AND a.status = 'present'), 0) \
+           + COALESCE((SELECT SUM(r.minutes) FROM activity_records r WHERE r.participant_id = p.id), 0) AS BIGINT) AS minutes \
+         FROM participants p WHERE p.partnership_id = $1 AND p.intake_date IS NOT NULL AND EXISTS ( \
+           SELECT 1 FROM consents k WHERE k.participant_id = p.id AND k.kind = 'research' AND k.withdrawn_at IS NULL \
+           AND k.given_on <= $2 AND (k.expires_on IS NULL OR k.expires_on >= $2)) ORDER BY p.id LIMIT 200000",
+    )
+    .bind(partnership_id)
+    .bind(today.to_string())
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            i64_(r, "id")?,
+            date(r, "birth_date")?,
+            opt_text(r, "country_of_birth")?,
+            text(r, "gender")?,
+            date(r, "intake_date")?,
+            opt_date(r, "exit_date")?,
+            opt_text(r, "exit_outcome")?,
+            text(r, "status")?,
+            i64_(r, "minutes")?,
+        ))
+    })
+    .collect()
+}

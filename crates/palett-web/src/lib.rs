@@ -135,6 +135,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sessions/{id}/cancel", post(api_palette::cancel_session))
         .route("/sessions/{id}/move", post(api_palette::move_session))
         .route("/reports/palette", get(api_palette::reports))
+        .route("/exports/research", post(export_pages::research_json))
         .route(
             "/participants/{id}/consents",
             get(consent_pages::api_list).post(consent_pages::api_create),
@@ -257,6 +258,14 @@ pub fn router(state: AppState) -> Router {
             get(consent_pages::retention).post(consent_pages::set_retention),
         )
         .route("/admin/retention/run", post(consent_pages::run_retention))
+        .route(
+            "/exports/research",
+            get(export_pages::research_form).post(export_pages::research),
+        )
+        .route(
+            "/exports/research/csv",
+            post(export_pages::research_download),
+        )
         .route("/participants/{id}/notes", post(consent_pages::add_note))
         .route(
             "/audit/review",

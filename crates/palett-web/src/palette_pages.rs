@@ -1828,6 +1828,8 @@ pub async fn reports(State(s): State<AppState>, c: Caller) -> Response {
         Layout::for_caller(&c, t.get("nav-reports"), "reports", "/reports"),
     );
     p.intro = Some(t.get("reports-intro"));
+    p.links
+        .push(("/exports/research".into(), t.get("research-export")));
     for (name, heading, head, rows) in report_tables(t, &r) {
         p.links
             .push((format!("/reports/{name}.csv"), format!("{} (CSV)", heading)));

@@ -192,3 +192,96 @@ pub(crate) async fn notes_keep_their_visibility_and_rectification_keeps_history(
     );
     assert_eq!(x.notes.len(), 2);
 }
+
+/// The research export: consented only, pseudonymous, generalised, k-anonymous.
+pub(crate) async fn the_research_export_is_pseudonymous_and_k_anonymous(h: H) {
+    h.seed().await;
+    let evaluator = h.ctx(EVALUATOR).await;
+    let coordinator = h.ctx(COORDINATOR).await;
+    let key = "följeforskningens nyckel 2026";
+    let x = h
+        .app
+        .research_export(&evaluator, key, "5")
+        .await
+        .expect("export");
+    // Only those with a research consent in force: not every fifth, minus withdrawals.
+    let all = h
+        .all_participant_ids(&coordinator, &Default::default())
+        .await;
+    let mut consented = 0;
+    for id in &all {
+        let list = h.app.consents(&coordinator, *id).await.expect("consents");
+        let research = list
+            .iter()
+            .any(|(k, f)| *f && k.kind == palett_domain::consent::ConsentKind::Research);
+        let enrolled = h
+            .app
+            .participant(&coordinator, *id)
+            .await
+            .expect("read")
+            .participant
+            .intake_date
+            .is_some();
+        if research && enrolled {
+            consented += 1;
+        }
+    }
+    assert_eq!(x.rows.len(), consented);
+    assert!(x.rows.len() < all.len());
+    // Stable pseudonyms per key, different with another key, never an id or a name.
+    let again = h
+        .app
+        .research_export(&evaluator, key, "5")
+        .await
+        .expect("export");
+    assert_eq!(
+        x.rows
+            .iter()
+            .map(|r| r.pseudonym.clone())
+            .collect::<Vec<_>>(),
+        again
+            .rows
+            .iter()
+            .map(|r| r.pseudonym.clone())
+            .collect::<Vec<_>>()
+    );
+    let other = h
+        .app
+        .research_export(&evaluator, "en helt annan nyckel", "5")
+        .await
+        .expect("export");
+    assert_ne!(x.rows[0].pseudonym, other.rows[0].pseudonym);
+    assert!(x
+        .rows
+        .iter()
+        .all(|r| r.pseudonym.len() == 16 && r.pseudonym.chars().all(|c| c.is_ascii_hexdigit())));
+    // k-anonymity: every visible combination occurs at least k times.
+    let mut counts = std::collections::HashMap::new();
+    for r in x.rows.iter().filter(|r| r.quasi[0] != "*") {
+        *counts.entry(r.quasi.clone()).or_insert(0) += 1;
+    }
+    assert!(counts.values().all(|n| *n >= 5));
+    assert_eq!(
+        x.rows.iter().filter(|r| r.quasi[0] == "*").count(),
+        x.suppressed_rows
+    );
+    let strict = h
+        .app
+        .research_export(&evaluator, key, "40")
+        .await
+        .expect("export");
+    assert!(strict.suppressed_rows > x.suppressed_rows);
+    // Who may, and bad input.
+    assert!(matches!(
+        err(h.app.research_export(&h.ctx(COACH).await, key, "5").await),
+        AppError::Forbidden
+    ));
+    assert_eq!(
+        invalid_code(h.app.research_export(&evaluator, "kort", "5").await, "key"),
+        "error-export-key"
+    );
+    assert_eq!(
+        invalid_code(h.app.research_export(&evaluator, key, "1").await, "k"),
+        "error-k"
+    );
+}

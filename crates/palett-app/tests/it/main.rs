@@ -72,5 +72,6 @@ stories! {
     consent::emergency_access_is_limited_and_marked,
     export::the_subject_access_export_holds_everything,
     export::notes_keep_their_visibility_and_rectification_keeps_history,
+    export::the_research_export_is_pseudonymous_and_k_anonymous,
     retention::retention_removes_identity_and_keeps_the_figures,
 }

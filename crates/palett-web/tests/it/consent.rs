@@ -402,3 +402,59 @@ async fn a_demo_participants_export_holds_consents_plan_attendance_notes_and_rea
         .iter()
         .any(|e| e["action"] == "participant.read" && e["user"] == "Maja Samordnare")));
 }
+
+#[tokio::test]
+async fn the_research_export_from_the_ui_and_the_api() {
+    let t = TestApp::new().await;
+    let b = t.browser(EVALUATOR).await;
+    assert_eq!(t.page(&b, "/exports/research").await.status, StatusCode::OK);
+    let r = t
+        .post_form(&b, "/exports/research", &[("key", "kort"), ("k", "5")])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("minst 12 tecken") && !r.body.contains("value=\"kort\""),
+        "the key is not echoed"
+    );
+    let key = "utvärderingens nyckel";
+    let r = t
+        .post_form(&b, "/exports/research", &[("key", key), ("k", "5")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("rader; k = 5;"));
+    let csv = t
+        .post_form(&b, "/exports/research/csv", &[("key", key), ("k", "5")])
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.body.starts_with('\u{feff}'));
+    let first = csv.body.lines().nth(1).expect("a row");
+    assert_eq!(first.split(';').count(), 9);
+    assert!(
+        !csv.body.contains("Abdi") && !csv.body.contains("Ahmed"),
+        "no names"
+    );
+    let token = t.token(EVALUATOR).await;
+    let j = t
+        .json(
+            "POST",
+            "/api/v1/exports/research",
+            &token,
+            &json!({"key": key, "k": 5}).to_string(),
+        )
+        .await
+        .json();
+    assert_eq!(j["k"], 5);
+    assert!(j["rows"].as_array().is_some_and(|r| !r.is_empty()));
+    let coach = t.token(KOMMUN_CASEWORKER).await;
+    assert_eq!(
+        t.json(
+            "POST",
+            "/api/v1/exports/research",
+            &coach,
+            &json!({"key": key}).to_string()
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+}
