@@ -50,6 +50,7 @@ pub enum Action {
     ArchiveHold,
     NoteAdd,
     ResearchExport,
+    ProcessingRestriction,
     SignIn,
     SignOut,
 }
@@ -99,6 +100,7 @@ impl Action {
             Action::ArchiveHold => "participant.archive_hold",
             Action::NoteAdd => "note.add",
             Action::ResearchExport => "export.research",
+            Action::ProcessingRestriction => "participant.restriction",
             Action::SignIn => "session.create",
             Action::SignOut => "session.delete",
         }

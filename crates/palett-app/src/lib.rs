@@ -76,6 +76,18 @@ impl From<sqlx::Error> for AppError {
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
+/// Refuse to process a record whose processing is restricted (GDPR art.
+/// 18); the record itself is kept.
+pub(crate) fn ensure_processable(
+    p: palett_domain::model::Participant,
+) -> Result<palett_domain::model::Participant> {
+    if p.processing_restricted.is_some() {
+        Err(FieldErrors::single("participant", "error-processing-restricted").into())
+    } else {
+        Ok(p)
+    }
+}
+
 /// Settings that shape behaviour.
 #[derive(Clone, Debug)]
 pub struct Config {

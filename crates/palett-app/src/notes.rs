@@ -50,7 +50,9 @@ impl App {
         )
         .await?
         {
-            Some((_, rel)) if ctx.actor.in_scope(rel) => {}
+            Some((p, rel)) if ctx.actor.in_scope(rel) => {
+                crate::ensure_processable(p)?;
+            }
             _ => return Err(AppError::NotFound),
         }
         let id = store::insert(

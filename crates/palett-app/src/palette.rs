@@ -366,10 +366,16 @@ impl App {
         let now = self.now();
         let mut tx = self.db.write().await?;
         let a = &ctx.actor;
-        let rel =
+        let found =
             participant::by_id_with_relation(&mut tx, participant_id, a, self.today(), self.now())
-                .await?
-                .map(|(_, r)| r);
+                .await?;
+        let rel = match found {
+            Some((p, r)) if a.can_change_participant(r) => {
+                crate::ensure_processable(p)?;
+                Some(r)
+            }
+            other => other.map(|(_, r)| r),
+        };
         match rel {
             Some(r) if a.can_change_participant(r) => {}
             Some(r) if a.can_read_participant(r) => return Err(AppError::Forbidden),
@@ -560,7 +566,7 @@ impl App {
     ) -> Result<palett_domain::model::Participant> {
         let a = &ctx.actor;
         match participant::by_id_with_relation(c, id, a, self.today(), self.now()).await? {
-            Some((p, rel)) if a.can_change_participant(rel) => Ok(p),
+            Some((p, rel)) if a.can_change_participant(rel) => crate::ensure_processable(p),
             Some((_, rel)) if a.can_read_participant(rel) => Err(AppError::Forbidden),
             _ => Err(AppError::NotFound),
         }

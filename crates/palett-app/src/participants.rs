@@ -308,6 +308,47 @@ impl App {
         Ok(view)
     }
 
+    /// Restrict processing of a participant's record (with a reason), or
+    /// lift the restriction (`None`). Staff who may change her record.
+    pub async fn restrict_processing(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        reason: Option<&str>,
+    ) -> Result<()> {
+        let reason = match reason {
+            Some(r) => Some(
+                palett_domain::values::required_text(r, palett_domain::values::LONG_TEXT_MAX)
+                    .map_err(|c| FieldErrors::single("reason", c))?,
+            ),
+            None => None,
+        };
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let (_, rel) = self.readable(&mut tx, ctx, id).await?;
+        if !ctx.actor.can_change_participant(rel) {
+            return Err(AppError::Forbidden);
+        }
+        store::set_processing_restricted(&mut tx, id, reason.as_deref(), now).await?;
+        let entity = if reason.is_some() {
+            "restrict"
+        } else {
+            "lift_restriction"
+        };
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::ProcessingRestriction,
+            entity,
+            Some(id),
+            Some(id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Open a record outside the caller's scope in an emergency: by id or by
     /// personal identity number (sent in the body, never in a URL), with a
     /// reason. Coordinators only; the access lasts two hours, is audited as
@@ -462,6 +503,7 @@ impl App {
         let now = self.now();
         let mut tx = self.db.write().await?;
         let (p, rel) = self.readable(&mut tx, ctx, id).await?;
+        let p = crate::ensure_processable(p)?;
         if !ctx.actor.can_change_participant(rel) {
             return Err(AppError::NotFound);
         }
@@ -534,6 +576,7 @@ impl App {
         let now = self.now();
         let mut tx = self.db.write().await?;
         let (p, rel) = self.readable(&mut tx, ctx, id).await?;
+        let p = crate::ensure_processable(p)?;
         let allowed = match t {
             Transition::Reopen { .. } => ctx.actor.can_reopen_participant(rel),
             _ => ctx.actor.can_change_participant(rel),

@@ -119,6 +119,8 @@ pub struct Participant {
     pub version: i64,
     /// `None` when the caller may not see the restricted field group.
     pub restricted: Option<Restricted>,
+    /// Processing restricted (GDPR art. 18): kept, not processed; the reason.
+    pub processing_restricted: Option<String>,
 }
 
 impl Participant {

@@ -61,6 +61,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_notes.sql"),
         postgres: include_str!("../migrations/postgres/0008_notes.sql"),
     },
+    Migration {
+        version: 9,
+        name: "restriction",
+        sqlite: include_str!("../migrations/sqlite/0009_restriction.sql"),
+        postgres: include_str!("../migrations/postgres/0009_restriction.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -622,7 +622,7 @@ pub async fn roster(
         "SELECT p.id, p.given_name || ' ' || p.family_name AS name, a.status FROM enrolments e \
          JOIN participants p ON p.id = e.participant_id \
          LEFT JOIN attendance a ON a.session_id = $1 AND a.participant_id = p.id \
-         WHERE e.group_id = $2 AND e.status IN ('planned', 'ongoing', 'completed') \
+         WHERE e.group_id = $2 AND e.status IN ('planned', 'ongoing', 'completed') AND p.processing_restricted = 0 \
          AND (e.start_date IS NULL OR e.start_date <= $3) AND (e.end_date IS NULL OR e.end_date >= $3) \
          ORDER BY p.family_name, p.given_name, p.id LIMIT 500",
     )
@@ -1043,7 +1043,7 @@ pub async fn research_rows(
         "SELECT p.id, p.birth_date, p.country_of_birth, p.gender, p.intake_date, p.exit_date, p.exit_outcome, p.status, \
          CAST(COALESCE((SELECT SUM(a.minutes) FROM attendance a WHERE a.participant_id = p.id AND a.status = 'present'), 0) \
            + COALESCE((SELECT SUM(r.minutes) FROM activity_records r WHERE r.participant_id = p.id), 0) AS BIGINT) AS minutes \
-         FROM participants p WHERE p.partnership_id = $1 AND p.intake_date IS NOT NULL AND EXISTS ( \
+         FROM participants p WHERE p.partnership_id = $1 AND p.intake_date IS NOT NULL AND p.processing_restricted = 0 AND EXISTS ( \
            SELECT 1 FROM consents k WHERE k.participant_id = p.id AND k.kind = 'research' AND k.withdrawn_at IS NULL \
            AND k.given_on <= $2 AND (k.expires_on IS NULL OR k.expires_on >= $2)) ORDER BY p.id LIMIT 200000",
     )

@@ -18,7 +18,7 @@ const COLUMNS: &str = "p.id, p.partnership_id, p.given_name, p.family_name, p.id
     p.interpreter_needed, p.phone, p.email, p.address, p.education_level, p.swedish_level, \
     p.referral_source, p.responsible_organisation_id, o.name AS responsible_organisation_name, \
     p.status, p.referred_on, p.intake_date, p.exit_date, p.exit_outcome, p.last_change_on, p.version, \
-    p.health_notes, p.support_needs, p.protected_identity";
+    p.health_notes, p.support_needs, p.protected_identity, p.processing_restricted, p.restriction_reason";
 
 fn participant(r: &AnyRow) -> Result<Participant> {
     Ok(Participant {
@@ -60,6 +60,11 @@ fn participant(r: &AnyRow) -> Result<Participant> {
             support_needs: opt_text(r, "support_needs")?,
             protected_identity: flag(r, "protected_identity")?,
         }),
+        processing_restricted: if flag(r, "processing_restricted")? {
+            Some(opt_text(r, "restriction_reason")?.unwrap_or_default())
+        } else {
+            None
+        },
     })
 }
 
@@ -592,4 +597,24 @@ pub async fn insert_emergency_access(
     .fetch_one(c)
     .await?;
     i64_(&row, "id")
+}
+
+/// Restrict processing of a participant's record, or lift the restriction.
+pub async fn set_processing_restricted(
+    c: &mut AnyConnection,
+    id: i64,
+    reason: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE participants SET processing_restricted = $1, restriction_reason = $2, version = version + 1, \
+         updated_at = $3 WHERE id = $4",
+    )
+    .bind(i64::from(reason.is_some()))
+    .bind(reason)
+    .bind(now)
+    .bind(id)
+    .execute(c)
+    .await?;
+    Ok(())
 }

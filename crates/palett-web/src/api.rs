@@ -119,6 +119,7 @@ fn participant_json(p: &Participant) -> Value {
         "exit_date": p.exit_date.map(|d| d.to_string()),
         "exit_outcome": p.exit_outcome,
         "version": p.version,
+        "processing_restricted": p.processing_restricted,
         "restricted": p.restricted.as_ref().map(|r| json!({
             "health_notes": r.health_notes,
             "support_needs": r.support_needs,

@@ -663,3 +663,69 @@ pub async fn api_add_note(
         Err(e) => ApiError::app(c.tr(), e).into_response(),
     }
 }
+
+/// Restrict processing of her record, or lift the restriction.
+pub async fn restriction(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    f: FormData,
+) -> Response {
+    let Some(pid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let reason = f.get("reason");
+    let arg = if f.get("lift") == "true" {
+        None
+    } else {
+        Some(reason.as_str())
+    };
+    match s.app.restrict_processing(&c.ctx(), pid, arg).await {
+        Ok(()) => Redirect::to(&format!("/participants/{pid}")).into_response(),
+        Err(AppError::Invalid(_)) => crate::pages::error_page(
+            c.tr(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error-restriction-reason",
+        ),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+/// `{"restricted": true, "reason": "…"}` or `{"restricted": false}`.
+pub async fn api_restriction(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    body: JsonObject,
+) -> Response {
+    let Some(pid) = id(&raw) else {
+        return ApiError::app(c.tr(), AppError::NotFound).into_response();
+    };
+    let f = match body.to_form(&["restricted", "reason"], &[]) {
+        Ok(f) => f,
+        Err(e) => return ApiError::app(c.tr(), AppError::Invalid(e)).into_response(),
+    };
+    let restricted = match f.get("restricted").as_str() {
+        "true" => true,
+        "false" => false,
+        _ => {
+            return ApiError::field(
+                c.tr(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "restricted",
+                "error-choice",
+            )
+            .into_response()
+        }
+    };
+    let reason = f.get("reason");
+    match s
+        .app
+        .restrict_processing(&c.ctx(), pid, restricted.then_some(reason.as_str()))
+        .await
+    {
+        Ok(()) => Json(json!({"participant_id": pid, "processing_restricted": restricted}))
+            .into_response(),
+        Err(e) => ApiError::app(c.tr(), e).into_response(),
+    }
+}

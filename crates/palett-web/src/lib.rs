@@ -137,6 +137,10 @@ pub fn router(state: AppState) -> Router {
         .route("/reports/palette", get(api_palette::reports))
         .route("/exports/research", post(export_pages::research_json))
         .route(
+            "/participants/{id}/restriction",
+            post(consent_pages::api_restriction),
+        )
+        .route(
             "/participants/{id}/consents",
             get(consent_pages::api_list).post(consent_pages::api_create),
         )
@@ -267,6 +271,10 @@ pub fn router(state: AppState) -> Router {
             post(export_pages::research_download),
         )
         .route("/participants/{id}/notes", post(consent_pages::add_note))
+        .route(
+            "/participants/{id}/restriction",
+            post(consent_pages::restriction),
+        )
         .route(
             "/audit/review",
             get(consent_pages::log_review).post(consent_pages::sign_log_review),

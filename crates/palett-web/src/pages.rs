@@ -968,6 +968,10 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
         })
         .collect();
     render(ParticipantPage {
+        restriction: v.participant.processing_restricted.clone(),
+        restriction_action: v
+            .may_change
+            .then(|| format!("/participants/{id}/restriction")),
         notes,
         note_action: c
             .signed

@@ -318,6 +318,10 @@ pub struct ParticipantPage {
     pub note_action: Option<String>,
     /// Open only through an emergency access (read-only, marked in the log).
     pub emergency: bool,
+    /// Processing restricted: the reason.
+    pub restriction: Option<String>,
+    /// Where to post a restriction or its lifting, when she may.
+    pub restriction_action: Option<String>,
     pub consent_new: Option<String>,
     /// The current plan's goals: (area, her words).
     pub plan_goals: Vec<(String, String)>,

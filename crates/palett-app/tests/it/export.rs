@@ -285,3 +285,77 @@ pub(crate) async fn the_research_export_is_pseudonymous_and_k_anonymous(h: H) {
         "error-k"
     );
 }
+
+/// Restriction of processing: kept and readable, not changed or processed.
+pub(crate) async fn restricted_processing_keeps_the_record_unchanged(h: H) {
+    h.seed().await;
+    let kim = h.signed(COACH).await;
+    let ctx = kim.ctx(IP);
+    let mut form = h.input(
+        "Lina",
+        "Begränsson",
+        &pnr("19870707", 707),
+        kim.user.organisation_id,
+    );
+    form.intake_date = "2026-11-20".into();
+    let p = h
+        .app
+        .register_participant(&ctx, &form)
+        .await
+        .expect("register");
+    assert_eq!(
+        invalid_code(
+            h.app.restrict_processing(&ctx, p, Some(" ")).await,
+            "reason"
+        ),
+        "error-required"
+    );
+    h.app
+        .restrict_processing(&ctx, p, Some("Invänder mot behandlingen"))
+        .await
+        .expect("restrict");
+    let v = h.app.participant(&ctx, p).await.expect("still readable");
+    assert_eq!(
+        v.participant.processing_restricted.as_deref(),
+        Some("Invänder mot behandlingen")
+    );
+    let start = palett_domain::lifecycle::Transition::Start { on: h.app.today() };
+    assert_eq!(
+        invalid_code(
+            h.app.transition(&ctx, p, start.clone()).await,
+            "participant"
+        ),
+        "error-processing-restricted"
+    );
+    let (input, version) = h.app.participant_input(&ctx, p).await.expect("form");
+    assert_eq!(
+        invalid_code(
+            h.app
+                .update_participant(&ctx, p, Some(version), &input)
+                .await,
+            "participant"
+        ),
+        "error-processing-restricted"
+    );
+    assert_eq!(
+        invalid_code(h.app.add_note(&ctx, p, "x", "shared").await, "participant"),
+        "error-processing-restricted"
+    );
+    assert_eq!(
+        invalid_code(
+            h.app.set_planned_end(&ctx, p, "2027-06-01", "").await,
+            "participant"
+        ),
+        "error-processing-restricted"
+    );
+    // Her rights still work: the export, and lifting the restriction.
+    h.app.subject_access(&ctx, p).await.expect("export");
+    h.app
+        .restrict_processing(&ctx, p, None)
+        .await
+        .expect("lift");
+    h.app
+        .transition(&ctx, p, start)
+        .await
+        .expect("processing again");
+}

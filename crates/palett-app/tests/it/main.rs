@@ -73,5 +73,6 @@ stories! {
     export::the_subject_access_export_holds_everything,
     export::notes_keep_their_visibility_and_rectification_keeps_history,
     export::the_research_export_is_pseudonymous_and_k_anonymous,
+    export::restricted_processing_keeps_the_record_unchanged,
     retention::retention_removes_identity_and_keeps_the_figures,
 }

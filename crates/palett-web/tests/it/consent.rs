@@ -458,3 +458,66 @@ async fn the_research_export_from_the_ui_and_the_api() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn restricting_processing_from_the_participant_page() {
+    let t = TestApp::new().await;
+    let kim = t.token(KOMMUN_CASEWORKER).await;
+    let org = t.get("/api/v1/me", Some(&kim)).await.json()["organisation"]["id"]
+        .as_i64()
+        .expect("org");
+    let pid = t.register(&kim, &new_participant(org, "Begränsa")).await;
+    let b = t.browser(KOMMUN_CASEWORKER).await;
+    let r = t
+        .post_form(
+            &b,
+            &format!("/participants/{pid}/restriction"),
+            &[("reason", "Begäran enligt artikel 18")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let page = t.page(&b, &format!("/participants/{pid}")).await;
+    assert!(
+        page.body
+            .contains("Behandlingen av uppgifterna är begränsad")
+            && page.body.contains("Begäran enligt artikel 18")
+    );
+    let j = t
+        .get(&format!("/api/v1/participants/{pid}"), Some(&kim))
+        .await
+        .json();
+    assert_eq!(j["processing_restricted"], "Begäran enligt artikel 18");
+    let r = t
+        .json(
+            "PATCH",
+            &format!("/api/v1/participants/{pid}"),
+            &kim,
+            r#"{"phone": "08-123"}"#,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.error_fields()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["participant".to_string()]
+        )
+    );
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/v1/participants/{pid}/restriction"),
+            &kim,
+            r#"{"restricted": false}"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+    let r = t
+        .json(
+            "PATCH",
+            &format!("/api/v1/participants/{pid}"),
+            &kim,
+            r#"{"phone": "08-123"}"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
