@@ -13,22 +13,34 @@ impl App {
     /// force today.
     pub async fn consents(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<(Consent, bool)>> {
         let a = &ctx.actor;
-        let mut c = self.db.read().await?;
-        match participant::by_id_with_relation(&mut c, participant_id, a, self.today(), self.now())
+        let mut tx = self.db.write().await?;
+        match participant::by_id_with_relation(&mut tx, participant_id, a, self.today(), self.now())
             .await?
         {
-            Some((_, rel)) if a.can_read_participant(rel) => {}
+            Some((_, rel)) if a.in_scope(rel) => {}
             _ => return Err(AppError::NotFound),
         }
         let today = self.today();
-        Ok(store::of_participant(&mut c, participant_id)
+        let list = store::of_participant(&mut tx, participant_id)
             .await?
             .into_iter()
             .map(|k| {
                 let f = k.in_force(today);
                 (k, f)
             })
-            .collect())
+            .collect();
+        record(
+            &mut tx,
+            ctx,
+            self.now(),
+            Action::ParticipantRead,
+            "consents",
+            None,
+            Some(participant_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(list)
     }
 
     /// Record a consent given by the participant.

@@ -92,7 +92,7 @@ impl App {
         )
         .await?
         {
-            Some((_, rel)) if ctx.actor.can_read_participant(rel) => {}
+            Some((_, rel)) if ctx.actor.in_scope(rel) => {}
             _ => return Err(AppError::NotFound),
         }
         let notes = store::visible(&mut tx, participant_id, ctx.actor.organisation_id).await?;

@@ -173,8 +173,9 @@ impl App {
         id: i64,
     ) -> Result<palett_domain::model::Participant> {
         let a = &ctx.actor;
+        // Emergency access opens the record page only, not these parts.
         match participant::by_id_with_relation(c, id, a, self.today(), self.now()).await? {
-            Some((p, rel)) if a.can_read_participant(rel) => Ok(p),
+            Some((p, rel)) if a.in_scope(rel) => Ok(p),
             _ => Err(AppError::NotFound),
         }
     }
@@ -1093,7 +1094,7 @@ impl App {
         if !may_record {
             return Err(AppError::NotFound);
         }
-        let roster = store::roster(&mut tx, &s).await?;
+        let roster = store::roster(&mut tx, &s, ctx.actor.organisation_id, self.today()).await?;
         record(
             &mut tx,
             ctx,
@@ -1127,7 +1128,7 @@ impl App {
         if s.status == SessionStatus::Cancelled {
             return Err(FieldErrors::single("session", "error-session-cancelled").into());
         }
-        let roster = store::roster(&mut tx, &s).await?;
+        let roster = store::roster(&mut tx, &s, ctx.actor.organisation_id, self.today()).await?;
         let mut e = FieldErrors::new();
         let mut parsed = Vec::new();
         for (pid, _, _) in &roster {

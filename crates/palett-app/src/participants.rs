@@ -511,6 +511,25 @@ impl App {
         if !ctx.actor.can_see_restricted(rel) {
             // She cannot see them, so her form did not carry them: keep them.
             profile.restricted = p.restricted.clone().unwrap_or_default();
+            // Nor may she make herself responsible or assigned, which would
+            // open the restricted group to her.
+            let stored: Vec<i64> = store::caseworkers(&mut tx, id)
+                .await?
+                .iter()
+                .map(|c| c.0)
+                .collect();
+            let mut wanted = profile.caseworker_ids.clone();
+            wanted.sort_unstable();
+            let mut had = stored.clone();
+            had.sort_unstable();
+            let mut e = FieldErrors::new();
+            if profile.responsible_organisation_id != p.responsible_organisation_id {
+                e.push("responsible_organisation_id", "error-needs-responsibility");
+            }
+            if wanted != had {
+                e.push("caseworker_ids", "error-needs-responsibility");
+            }
+            e.into_result()?;
         }
         let org_changed = profile.responsible_organisation_id != p.responsible_organisation_id;
         check_references(&mut tx, ctx, &profile, org_changed).await?;

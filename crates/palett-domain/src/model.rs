@@ -121,6 +121,8 @@ pub struct Participant {
     pub restricted: Option<Restricted>,
     /// Processing restricted (GDPR art. 18): kept, not processed; the reason.
     pub processing_restricted: Option<String>,
+    /// Kept past the retention policy under an archive rule.
+    pub archive_hold: bool,
 }
 
 impl Participant {

@@ -172,7 +172,7 @@ impl Actor {
 
     /// Reopen an ended participant: coordinators only, with a reason.
     pub fn can_reopen_participant(&self, rel: Relation) -> bool {
-        self.has(Role::Coordinator) && self.can_read_participant(rel)
+        self.has(Role::Coordinator) && self.in_scope(rel)
     }
 
     /// See project and partnership figures (no identities).
@@ -325,6 +325,7 @@ mod tests {
         let coordinator = actor(&[Coordinator]);
         assert!(coordinator.can_read_participant(rel));
         assert!(!coordinator.can_change_participant(rel));
+        assert!(!coordinator.can_reopen_participant(rel));
         assert!(!coordinator.can_see_restricted(rel));
         assert!(
             !coordinator

@@ -617,23 +617,38 @@ pub async fn move_session(
 pub async fn roster(
     c: &mut AnyConnection,
     session: &Session,
+    organisation_id: i64,
+    today: Date,
 ) -> Result<Vec<(i64, String, Option<AttendanceStatus>)>> {
-    sqlx::query(
+    // Group members whom the caller's organisation holds, or whose sharing
+    // consent in force covers it: a withdrawn consent takes her off the sheet.
+    let sql = format!(
         "SELECT p.id, p.given_name || ' ' || p.family_name AS name, a.status FROM enrolments e \
          JOIN participants p ON p.id = e.participant_id \
          LEFT JOIN attendance a ON a.session_id = $1 AND a.participant_id = p.id \
          WHERE e.group_id = $2 AND e.status IN ('planned', 'ongoing', 'completed') AND p.processing_restricted = 0 \
          AND (e.start_date IS NULL OR e.start_date <= $3) AND (e.end_date IS NULL OR e.end_date >= $3) \
+         AND (p.responsible_organisation_id = $4 OR {}) \
          ORDER BY p.family_name, p.given_name, p.id LIMIT 500",
-    )
-    .bind(session.id)
-    .bind(session.group_id)
-    .bind(session.on_date.to_string())
-    .fetch_all(c)
-    .await?
-    .iter()
-    .map(|r| Ok((i64_(r, "id")?, text(r, "name")?, opt_vocab(r, "status", AttendanceStatus::parse)?)))
-    .collect()
+        crate::participant::shared_sql(4, 5)
+    );
+    sqlx::query(&sql)
+        .bind(session.id)
+        .bind(session.group_id)
+        .bind(session.on_date.to_string())
+        .bind(organisation_id)
+        .bind(today.to_string())
+        .fetch_all(c)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                i64_(r, "id")?,
+                text(r, "name")?,
+                opt_vocab(r, "status", AttendanceStatus::parse)?,
+            ))
+        })
+        .collect()
 }
 
 /// Replace the session's attendance with `rows` (two statements for any

@@ -18,7 +18,7 @@ const COLUMNS: &str = "p.id, p.partnership_id, p.given_name, p.family_name, p.id
     p.interpreter_needed, p.phone, p.email, p.address, p.education_level, p.swedish_level, \
     p.referral_source, p.responsible_organisation_id, o.name AS responsible_organisation_name, \
     p.status, p.referred_on, p.intake_date, p.exit_date, p.exit_outcome, p.last_change_on, p.version, \
-    p.health_notes, p.support_needs, p.protected_identity, p.processing_restricted, p.restriction_reason";
+    p.health_notes, p.support_needs, p.protected_identity, p.processing_restricted, p.restriction_reason, p.archive_hold";
 
 fn participant(r: &AnyRow) -> Result<Participant> {
     Ok(Participant {
@@ -65,6 +65,7 @@ fn participant(r: &AnyRow) -> Result<Participant> {
         } else {
             None
         },
+        archive_hold: flag(r, "archive_hold")?,
     })
 }
 
@@ -409,7 +410,7 @@ impl Sql {
 
 /// The WHERE clause for a scope and filter; the caller's scope first.
 /// Her sharing consent in force on day `$t` covers organisation `$o`.
-fn shared_sql(o: usize, t: usize) -> String {
+pub(crate) fn shared_sql(o: usize, t: usize) -> String {
     format!(
         "EXISTS (SELECT 1 FROM consents k JOIN consent_organisations ko ON ko.consent_id = k.id \
          WHERE k.participant_id = p.id AND k.kind = 'sharing' AND k.withdrawn_at IS NULL \

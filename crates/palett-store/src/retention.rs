@@ -49,7 +49,8 @@ pub async fn due(
 ) -> Result<Vec<(i64, Date)>> {
     sqlx::query(
         "SELECT id, exit_date FROM participants WHERE partnership_id = $1 AND exit_date IS NOT NULL \
-         AND exit_date <= $2 AND anonymised_at IS NULL AND archive_hold = 0 ORDER BY exit_date, id LIMIT 100000",
+         AND exit_date <= $2 AND anonymised_at IS NULL AND archive_hold = 0 AND processing_restricted = 0 \
+         ORDER BY exit_date, id LIMIT 100000",
     )
     .bind(partnership_id)
     .bind(cutoff.to_string())
@@ -81,7 +82,8 @@ pub async fn anonymise(c: &mut AnyConnection, participant_id: i64, now: i64) -> 
         "UPDATE participants SET given_name = 'Gallrad', family_name = '', search_name = '', \
          identity_kind = 'birth_date', identity_number = NULL, \
          birth_date = SUBSTR(birth_date, 1, 4) || '-01-01', phone = NULL, email = NULL, address = NULL, \
-         health_notes = NULL, support_needs = NULL, protected_identity = 0, \
+         health_notes = NULL, support_needs = NULL, protected_identity = 0, arrival_year = NULL, languages = '', \
+         restriction_reason = NULL, \
          version = version + 1, updated_at = $2, anonymised_at = $2 WHERE id = $1",
         "UPDATE status_events SET reason = NULL WHERE participant_id = $1",
         "UPDATE plan_versions SET body = '{\"goals\":[],\"steps\":[],\"reviews\":[]}' WHERE participant_id = $1",
@@ -90,6 +92,8 @@ pub async fn anonymise(c: &mut AnyConnection, participant_id: i64, now: i64) -> 
         "UPDATE activity_records SET note = NULL WHERE participant_id = $1",
         "UPDATE consents SET witness = NULL, note = NULL, withdrawal_note = NULL WHERE participant_id = $1",
         "UPDATE notes SET body = '' WHERE participant_id = $1",
+        "UPDATE emergency_access SET reason = '' WHERE participant_id = $1",
+        "DELETE FROM participant_caseworkers WHERE participant_id = $1",
         "UPDATE participant_versions SET profile = '{}' WHERE participant_id = $1",
     ];
     for sql in statements {

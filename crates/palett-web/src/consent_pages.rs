@@ -729,3 +729,23 @@ pub async fn api_restriction(
         Err(e) => ApiError::app(c.tr(), e).into_response(),
     }
 }
+
+/// Keep her record past the retention policy (archive rule), or stop keeping it.
+pub async fn archive_hold(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    f: FormData,
+) -> Response {
+    let Some(pid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s
+        .app
+        .set_archive_hold(&c.ctx(), pid, f.get("hold") == "true")
+        .await
+    {
+        Ok(()) => Redirect::to(&format!("/participants/{pid}")).into_response(),
+        Err(e) => app_error(&c, e),
+    }
+}

@@ -276,6 +276,10 @@ pub fn router(state: AppState) -> Router {
             post(consent_pages::restriction),
         )
         .route(
+            "/participants/{id}/archive-hold",
+            post(consent_pages::archive_hold),
+        )
+        .route(
             "/audit/review",
             get(consent_pages::log_review).post(consent_pages::sign_log_review),
         )

@@ -972,6 +972,10 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
         restriction_action: v
             .may_change
             .then(|| format!("/participants/{id}/restriction")),
+        archive_hold: v.participant.archive_hold,
+        archive_hold_action: v
+            .may_change
+            .then(|| format!("/participants/{id}/archive-hold")),
         notes,
         note_action: c
             .signed

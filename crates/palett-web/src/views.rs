@@ -322,6 +322,9 @@ pub struct ParticipantPage {
     pub restriction: Option<String>,
     /// Where to post a restriction or its lifting, when she may.
     pub restriction_action: Option<String>,
+    /// Kept under an archive rule; where to post the change, when she may.
+    pub archive_hold: bool,
+    pub archive_hold_action: Option<String>,
     pub consent_new: Option<String>,
     /// The current plan's goals: (area, her words).
     pub plan_goals: Vec<(String, String)>,

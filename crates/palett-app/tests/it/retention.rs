@@ -53,6 +53,20 @@ pub(crate) async fn retention_removes_identity_and_keeps_the_figures(h: H) {
         .set_archive_hold(&coordinator, kept, true)
         .await
         .expect("hold");
+    assert!(
+        h.app
+            .participant(&coordinator, kept)
+            .await
+            .expect("read")
+            .participant
+            .archive_hold
+    );
+    // A record whose processing is restricted is kept as it is, too.
+    let disputed = ended[2];
+    h.app
+        .restrict_processing(&coordinator, disputed, Some("Bestrider uppgifterna"))
+        .await
+        .expect("restrict");
 
     let dry = h
         .app
@@ -61,8 +75,8 @@ pub(crate) async fn retention_removes_identity_and_keeps_the_figures(h: H) {
         .expect("dry run");
     assert_eq!(
         dry.due.len(),
-        246,
-        "every exit before the cutoff but the one on hold"
+        245,
+        "every exit before the cutoff but the one on hold and the restricted one"
     );
     assert_eq!(dry.anonymised, 0);
     assert_eq!(
@@ -77,7 +91,16 @@ pub(crate) async fn retention_removes_identity_and_keeps_the_figures(h: H) {
     );
 
     let run = h.app.run_retention(None, pid, false).await.expect("run");
-    assert_eq!(run.anonymised, 246);
+    assert_eq!(run.anonymised, 245);
+    assert_ne!(
+        h.app
+            .participant(&coordinator, disputed)
+            .await
+            .expect("read")
+            .participant
+            .given_name,
+        "Gallrad"
+    );
     let after = h.app.overview(&coordinator).await.expect("overview");
     let figures = |o: &palett_app::projects::Overview| {
         o.projects
