@@ -6,7 +6,7 @@
 use crate::audit::{record, Action};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::policy::Role;
-use palett_domain::research::{age_group, region, suppress_small_cells};
+use palett_domain::research::{age_group, hours_band, months_band, region, suppress_small_cells};
 use palett_domain::FieldErrors;
 use sha2::{Digest, Sha256};
 
@@ -14,14 +14,18 @@ use sha2::{Digest, Sha256};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ResearchRecord {
     pub pseudonym: String,
-    /// age group, region, gender — "*" where suppressed.
+    /// age group, region, gender, intake year: "*" where suppressed.
     pub quasi: Vec<String>,
-    pub intake_month: String,
-    pub exit_month: String,
+    /// Months from intake to exit (or to today), in bands.
+    pub months_band: String,
     pub exit_outcome: String,
     pub status: String,
-    pub hours: i64,
+    /// Hours of recorded participation, in bands.
+    pub hours_band: String,
 }
+
+/// The quasi-identifiers, in the order of `ResearchRecord::quasi`.
+pub const QUASI_IDENTIFIERS: [&str; 4] = ["age_group", "region", "gender", "intake_year"];
 
 #[derive(Clone, Debug)]
 pub struct ResearchExport {
@@ -54,9 +58,13 @@ fn hmac(key: &[u8], msg: &[u8]) -> [u8; 32] {
     Sha256::digest(&outer).into()
 }
 
-pub fn pseudonym(key: &str, participant_id: i64) -> String {
+/// The pseudonym of one participant: HMAC of her id under a key derived
+/// from the partnership's server-held secret and the evaluator's export key.
+/// Neither alone recomputes it, and ids are not enumerable from it.
+pub fn pseudonym(secret: &str, key: &str, participant_id: i64) -> String {
+    let export_key = hmac(secret.as_bytes(), key.as_bytes());
     hmac(
-        key.as_bytes(),
+        &export_key,
         format!("palett-participant:{participant_id}").as_bytes(),
     )[..8]
         .iter()
@@ -65,9 +73,9 @@ pub fn pseudonym(key: &str, participant_id: i64) -> String {
 }
 
 impl App {
-    /// Evaluators and coordinators; `k` from 2 to 50 (default 5 in the UI).
+    /// Evaluators only; `k` from 5 to 50 (default 5 in the UI).
     pub async fn research_export(&self, ctx: &Ctx, key: &str, k: &str) -> Result<ResearchExport> {
-        if !(ctx.actor.has(Role::Evaluator) || ctx.actor.has(Role::Coordinator)) {
+        if !ctx.actor.has(Role::Evaluator) {
             return Err(AppError::Forbidden);
         }
         let mut e = FieldErrors::new();
@@ -78,7 +86,7 @@ impl App {
             .trim()
             .parse::<usize>()
             .ok()
-            .filter(|k| (2..=50).contains(k));
+            .filter(|k| (5..=50).contains(k));
         if k.is_none() {
             e.push("k", "error-k");
         }
@@ -86,6 +94,12 @@ impl App {
         let k = k.unwrap_or(5);
         let now = self.now();
         let mut tx = self.db.write().await?;
+        let secret = palett_store::palette::research_secret(
+            &mut tx,
+            ctx.actor.partnership_id,
+            &crate::secret::random_token()?,
+        )
+        .await?;
         let raw =
             palett_store::palette::research_rows(&mut tx, ctx.actor.partnership_id, self.today())
                 .await?;
@@ -96,24 +110,26 @@ impl App {
                     age_group(r.1, r.4).to_string(),
                     region(r.2.as_deref()).to_string(),
                     r.3.clone(),
+                    r.4.year().to_string(),
                 ]
             })
             .collect();
         let (suppressed_rows, suppressed_groups) = suppress_small_cells(&mut quasi, k);
-        let month = |d: jiff::civil::Date| d.to_string()[..7].to_string();
-        let rows = raw
+        let today = self.today();
+        let mut rows = raw
             .iter()
             .zip(quasi)
             .map(|(r, q)| ResearchRecord {
-                pseudonym: pseudonym(key, r.0),
+                pseudonym: pseudonym(&secret, key, r.0),
                 quasi: q,
-                intake_month: month(r.4),
-                exit_month: r.5.map(month).unwrap_or_default(),
+                months_band: months_band(r.4, r.5.unwrap_or(today)).to_string(),
                 exit_outcome: r.6.clone().unwrap_or_default(),
                 status: r.7.clone(),
-                hours: (r.8 + 30) / 60,
+                hours_band: hours_band(r.8).to_string(),
             })
             .collect::<Vec<_>>();
+        // Sorted by pseudonym, so the order says nothing about ids or intake.
+        rows.sort_by(|a, b| a.pseudonym.cmp(&b.pseudonym));
         record(
             &mut tx,
             ctx,
@@ -149,18 +165,24 @@ mod tests {
     }
 
     #[test]
-    fn pseudonyms_are_stable_per_key() {
+    fn pseudonyms_are_stable_per_key_and_secret() {
+        let p = |secret: &str, key: &str, id| pseudonym(secret, key, id);
         assert_eq!(
-            pseudonym("en lång exportnyckel", 7),
-            pseudonym("en lång exportnyckel", 7)
+            p("s1", "en lång exportnyckel", 7),
+            p("s1", "en lång exportnyckel", 7)
         );
         assert_ne!(
-            pseudonym("en lång exportnyckel", 7),
-            pseudonym("en annan exportnyckel", 7)
+            p("s1", "en lång exportnyckel", 7),
+            p("s1", "en annan exportnyckel", 7)
         );
         assert_ne!(
-            pseudonym("en lång exportnyckel", 7),
-            pseudonym("en lång exportnyckel", 8)
+            p("s1", "en lång exportnyckel", 7),
+            p("s1", "en lång exportnyckel", 8)
+        );
+        assert_ne!(
+            p("s1", "en lång exportnyckel", 7),
+            p("s2", "en lång exportnyckel", 7),
+            "the key alone does not give the pseudonym"
         );
     }
 }

@@ -19,6 +19,31 @@ pub fn age_group(birth: Date, at: Date) -> &'static str {
     }
 }
 
+/// Whole months from intake to exit (or today), in bands.
+pub fn months_band(intake: Date, until: Date) -> &'static str {
+    let months = (i32::from(until.year()) - i32::from(intake.year())) * 12
+        + i32::from(until.month())
+        - i32::from(intake.month())
+        - i32::from(until.day() < intake.day());
+    match months {
+        i32::MIN..=5 => "0-5",
+        6..=11 => "6-11",
+        12..=23 => "12-23",
+        _ => "24+",
+    }
+}
+
+/// Recorded minutes as hours, in bands.
+pub fn hours_band(minutes: i64) -> &'static str {
+    match (minutes + 30) / 60 {
+        i64::MIN..=0 => "0",
+        1..=9 => "1-9",
+        10..=49 => "10-49",
+        50..=99 => "50-99",
+        _ => "100+",
+    }
+}
+
 /// Country of birth generalised to a world region (Swedish names as the
 /// intake form takes them; anything unknown is "other").
 pub fn region(country: Option<&str>) -> &'static str {
@@ -134,6 +159,14 @@ mod tests {
         assert_eq!(region(Some("Syrien")), "middle_east");
         assert_eq!(region(Some("Bosnien och Hercegovina")), "europe");
         assert_eq!(region(None), "other");
+        assert_eq!(months_band(date(2025, 1, 15), date(2025, 7, 14)), "0-5");
+        assert_eq!(months_band(date(2025, 1, 15), date(2025, 7, 15)), "6-11");
+        assert_eq!(months_band(date(2024, 1, 15), date(2026, 1, 15)), "24+");
+        assert_eq!(hours_band(0), "0");
+        assert_eq!(hours_band(29), "0");
+        assert_eq!(hours_band(30), "1-9");
+        assert_eq!(hours_band(600), "10-49");
+        assert_eq!(hours_band(6000), "100+");
     }
 
     #[test]

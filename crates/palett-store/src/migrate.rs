@@ -67,6 +67,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_restriction.sql"),
         postgres: include_str!("../migrations/postgres/0009_restriction.sql"),
     },
+    Migration {
+        version: 10,
+        name: "research_secret",
+        sqlite: include_str!("../migrations/sqlite/0010_research_secret.sql"),
+        postgres: include_str!("../migrations/postgres/0010_research_secret.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

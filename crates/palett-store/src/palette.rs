@@ -1049,6 +1049,27 @@ pub type ResearchRow = (
 
 /// Participants of the partnership with a research consent in force on
 /// `today`, enrolled, with their total recorded time.
+/// The partnership's research secret, set once: the first caller's value wins.
+pub async fn research_secret(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    candidate: &str,
+) -> Result<String> {
+    sqlx::query(
+        "UPDATE partnerships SET research_secret = $1 WHERE id = $2 AND research_secret IS NULL",
+    )
+    .bind(candidate)
+    .bind(partnership_id)
+    .execute(&mut *c)
+    .await?;
+    Ok(
+        sqlx::query_scalar("SELECT research_secret FROM partnerships WHERE id = $1")
+            .bind(partnership_id)
+            .fetch_one(c)
+            .await?,
+    )
+}
+
 pub async fn research_rows(
     c: &mut AnyConnection,
     partnership_id: i64,

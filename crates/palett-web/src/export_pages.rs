@@ -387,11 +387,11 @@ fn research_csv(t: crate::i18n::Tr, x: &palett_app::research::ResearchExport) ->
         t.get("research-age-group"),
         t.get("research-region"),
         t.get("field-gender"),
-        t.get("research-intake-month"),
-        t.get("research-exit-month"),
+        t.get("research-intake-year"),
+        t.get("research-months"),
         t.get("field-exit-outcome"),
         t.get("field-status"),
-        t.get("field-hours"),
+        t.get("research-hours"),
     ];
     let mut out = String::from("\u{feff}");
     out.push_str(&head.join(";"));
@@ -402,11 +402,11 @@ fn research_csv(t: crate::i18n::Tr, x: &palett_app::research::ResearchExport) ->
             r.quasi[0].clone(),
             r.quasi[1].clone(),
             r.quasi[2].clone(),
-            r.intake_month.clone(),
-            r.exit_month.clone(),
+            r.quasi[3].clone(),
+            r.months_band.clone(),
             r.exit_outcome.clone(),
             r.status.clone(),
-            r.hours.to_string(),
+            r.hours_band.clone(),
         ];
         out.push_str(
             &cells
@@ -466,7 +466,8 @@ pub async fn research(State(s): State<AppState>, c: Caller, f: crate::forms::For
                     t.get("research-age-group"),
                     t.get("research-region"),
                     t.get("field-gender"),
-                    t.get("research-intake-month"),
+                    t.get("research-intake-year"),
+                    t.get("research-months"),
                     t.get("field-exit-outcome"),
                 ],
                 rows: rows(x.rows.iter().take(20).map(|r| {
@@ -475,7 +476,8 @@ pub async fn research(State(s): State<AppState>, c: Caller, f: crate::forms::For
                         r.quasi[0].clone(),
                         r.quasi[1].clone(),
                         r.quasi[2].clone(),
-                        r.intake_month.clone(),
+                        r.quasi[3].clone(),
+                        r.months_band.clone(),
                         r.exit_outcome.clone(),
                     ]
                 })),
@@ -541,11 +543,11 @@ pub async fn research_json(
             "k": x.k,
             "suppressed_rows": x.suppressed_rows,
             "suppressed_groups": x.suppressed_groups,
-            "quasi_identifiers": ["age_group", "region", "gender"],
+            "quasi_identifiers": palett_app::research::QUASI_IDENTIFIERS,
             "rows": x.rows.iter().map(|r| json!({
                 "pseudonym": r.pseudonym, "age_group": r.quasi[0], "region": r.quasi[1], "gender": r.quasi[2],
-                "intake_month": r.intake_month, "exit_month": r.exit_month, "exit_outcome": r.exit_outcome,
-                "status": r.status, "hours": r.hours,
+                "intake_year": r.quasi[3], "months_band": r.months_band, "exit_outcome": r.exit_outcome,
+                "status": r.status, "hours_band": r.hours_band,
             })).collect::<Vec<_>>(),
         }))
         .into_response(),

@@ -1828,8 +1828,10 @@ pub async fn reports(State(s): State<AppState>, c: Caller) -> Response {
         Layout::for_caller(&c, t.get("nav-reports"), "reports", "/reports"),
     );
     p.intro = Some(t.get("reports-intro"));
-    p.links
-        .push(("/exports/research".into(), t.get("research-export")));
+    if c.signed.actor.has(palett_domain::policy::Role::Evaluator) {
+        p.links
+            .push(("/exports/research".into(), t.get("research-export")));
+    }
     for (name, heading, head, rows) in report_tables(t, &r) {
         p.links
             .push((format!("/reports/{name}.csv"), format!("{} (CSV)", heading)));

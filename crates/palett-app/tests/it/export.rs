@@ -255,6 +255,25 @@ pub(crate) async fn the_research_export_is_pseudonymous_and_k_anonymous(h: H) {
         .rows
         .iter()
         .all(|r| r.pseudonym.len() == 16 && r.pseudonym.chars().all(|c| c.is_ascii_hexdigit())));
+    assert!(
+        x.rows.windows(2).all(|w| w[0].pseudonym < w[1].pseudonym),
+        "sorted by pseudonym, not by id or intake"
+    );
+    let from_key_alone: std::collections::HashSet<String> = all
+        .iter()
+        .map(|id| palett_app::research::pseudonym("", key, *id))
+        .collect();
+    assert!(
+        x.rows
+            .iter()
+            .all(|r| !from_key_alone.contains(&r.pseudonym)),
+        "the export key alone does not recompute a pseudonym"
+    );
+    // No dates: intake is a year among the quasi-identifiers, time and hours are bands.
+    assert!(x.rows.iter().all(|r| r.quasi.len() == 4
+        && (r.quasi[3] == "*" || r.quasi[3].len() == 4)
+        && ["0-5", "6-11", "12-23", "24+"].contains(&r.months_band.as_str())
+        && ["0", "1-9", "10-49", "50-99", "100+"].contains(&r.hours_band.as_str())));
     // k-anonymity: every visible combination occurs at least k times.
     let mut counts = std::collections::HashMap::new();
     for r in x.rows.iter().filter(|r| r.quasi[0] != "*") {
@@ -281,8 +300,16 @@ pub(crate) async fn the_research_export_is_pseudonymous_and_k_anonymous(h: H) {
         "error-export-key"
     );
     assert_eq!(
-        invalid_code(h.app.research_export(&evaluator, key, "1").await, "k"),
-        "error-k"
+        invalid_code(h.app.research_export(&evaluator, key, "4").await, "k"),
+        "error-k",
+        "k below 5 is refused"
+    );
+    assert!(
+        matches!(
+            err(h.app.research_export(&coordinator, key, "5").await),
+            AppError::Forbidden
+        ),
+        "coordinators see named records already; the pseudonymised export is the evaluators'"
     );
 }
 
