@@ -237,6 +237,7 @@ error-date-future = The date cannot be in the future.
 error-year = Enter a year between 1900 and this year.
 error-choice = Choose one of the options.
 error-period = The end date cannot be before the start date.
+error-review-sample = The sample does not belong to the period. Reload the log review and try again.
 error-number = Enter a number.
 error-password-short = The password must have at least 12 characters.
 error-phone = A phone number may contain digits, spaces, +, - and parentheses only.

@@ -237,6 +237,7 @@ error-date-future = Datumet får inte ligga i framtiden.
 error-year = Ange ett år mellan 1900 och i år.
 error-choice = Välj ett av alternativen.
 error-period = Slutdatumet får inte vara före startdatumet.
+error-review-sample = Stickprovet hör inte till perioden. Ladda om loggkontrollen och försök igen.
 error-number = Ange ett tal.
 error-password-short = Lösenordet måste ha minst 12 tecken.
 error-phone = Telefonnumret får bara innehålla siffror, mellanslag, +, - och parenteser.

@@ -185,8 +185,8 @@ pub const HEAVY_READS_PER_DAY: i64 = 60;
 pub struct LogReview {
     pub from: i64,
     pub to: i64,
-    /// Emergency accesses, and reads only they allowed.
-    pub emergency: Vec<Entry>,
+    /// Emergency accesses (with the stated reason), and reads only they allowed.
+    pub emergency: Vec<(Entry, Option<String>)>,
     /// (user id, name, day, reads) above [`HEAVY_READS_PER_DAY`].
     pub heavy: Vec<(i64, String, i64, i64)>,
     /// A random sample of reads to check against a need to know.
@@ -241,19 +241,36 @@ pub async fn sign_log_review(
     if !ctx.actor.can_view_audit_log() {
         return Err(AppError::Forbidden);
     }
+    let mut e = palett_domain::FieldErrors::new();
     let note = palett_domain::values::required_text(note, palett_domain::values::LONG_TEXT_MAX)
-        .map_err(|c| palett_domain::FieldErrors::single("note", c))?;
+        .map_err(|c| e.push("note", c))
+        .ok();
     let now = app.now();
+    // A period that has begun, ends after it begins and lasts at most a year.
+    let (from, to) = period;
+    if !(from > 0 && from < to && to - from <= 366 * 86_400 && from <= now) {
+        e.push("period", "error-period");
+    }
+    let mut sample = sample.to_vec();
+    sample.sort_unstable();
+    sample.dedup();
     let mut tx = app.db.write().await?;
-    // Only entries of this partnership can be signed for.
-    let known = audit::entries_by_id(&mut tx, ctx.actor.partnership_id, sample).await?;
-    let ids: Vec<i64> = known.iter().map(|e| e.id).collect();
+    // Only reads of this partnership within the period can be signed for.
+    if e.is_empty()
+        && (sample.len() > 100
+            || !audit::reads_in_period(&mut tx, ctx.actor.partnership_id, from, to, &sample)
+                .await?)
+    {
+        e.push("sample", "error-review-sample");
+    }
+    e.into_result()?;
+    let note = note.unwrap_or_default();
     let id = audit::insert_review(
         &mut tx,
         ctx.actor.partnership_id,
         ctx.actor.user_id,
         period,
-        &ids,
+        &sample,
         &note,
         now,
     )

@@ -132,20 +132,57 @@ pub async fn emergency_rows(
     partnership_id: i64,
     from: i64,
     to: i64,
-) -> Result<Vec<Entry>> {
-    let f = Filter {
-        from: Some(from),
-        to: Some(to),
-        ..Default::default()
-    };
-    let (all, _) = list(c, partnership_id, &f, 10_000, 0).await?;
-    Ok(all
-        .into_iter()
-        .filter(|e| e.action == "participant.emergency_access" || e.entity == "emergency")
-        .collect())
+) -> Result<Vec<(Entry, Option<String>)>> {
+    sqlx::query(
+        "SELECT a.id, a.at, a.user_id, u.display_name, o.name AS org_name, a.roles, a.action, a.entity, \
+         a.entity_id, a.participant_id, a.ip, g.reason FROM audit_log a \
+         LEFT JOIN users u ON u.id = a.user_id LEFT JOIN organisations o ON o.id = a.organisation_id \
+         LEFT JOIN emergency_access g ON a.action = 'participant.emergency_access' AND g.id = a.entity_id \
+         WHERE a.partnership_id = $1 AND a.at >= $2 AND a.at < $3 \
+         AND (a.action = 'participant.emergency_access' OR a.entity = 'emergency') \
+         ORDER BY a.id DESC LIMIT 1000",
+    )
+    .bind(partnership_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| Ok((entry(r)?, opt_text(r, "reason")?)))
+    .collect()
 }
 
-/// Users who read more participant records in one day than `threshold`:
+/// Whether every id is a read of a participant record by this partnership
+/// within the period (what a log review may sign for).
+pub async fn reads_in_period(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    from: i64,
+    to: i64,
+    ids: &[i64],
+) -> Result<bool> {
+    let mut found = 0i64;
+    for chunk in ids.chunks(100) {
+        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 4)).collect();
+        let sql = format!(
+            "SELECT COUNT(*) FROM audit_log WHERE partnership_id = $1 AND at >= $2 AND at < $3 \
+             AND action = 'participant.read' AND id IN ({})",
+            placeholders.join(", ")
+        );
+        let mut q = sqlx::query_scalar::<_, i64>(&sql)
+            .bind(partnership_id)
+            .bind(from)
+            .bind(to);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        found += q.fetch_one(&mut *c).await?;
+    }
+    Ok(found == ids.len() as i64)
+}
+
+/// Users who read (or listed) more participant records in one day than
+/// `threshold`:
 /// (user id, name, day as Unix seconds at midnight UTC, reads).
 pub async fn heavy_readers(
     c: &mut AnyConnection,
@@ -157,8 +194,8 @@ pub async fn heavy_readers(
     sqlx::query(
         "SELECT a.user_id, COALESCE(u.display_name, '') AS name, (a.at / 86400) * 86400 AS day, \
          COUNT(*) AS n FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
-         WHERE a.partnership_id = $1 AND a.action = 'participant.read' AND a.at >= $2 AND a.at < $3 \
-         AND a.user_id IS NOT NULL GROUP BY a.user_id, u.display_name, (a.at / 86400) * 86400 \
+         WHERE a.partnership_id = $1 AND a.action IN ('participant.read', 'participant.list') \
+         AND a.at >= $2 AND a.at < $3 AND a.user_id IS NOT NULL GROUP BY a.user_id, u.display_name, (a.at / 86400) * 86400 \
          HAVING COUNT(*) > $4 ORDER BY n DESC LIMIT 500",
     )
     .bind(partnership_id)

@@ -440,8 +440,20 @@ pub async fn log_review(
     ));
     p.tables.push(Table {
         heading: Some(t.get("log-review-emergency")),
-        head: head.clone(),
-        rows: r.emergency.iter().map(entry_row).collect(),
+        head: head
+            .iter()
+            .cloned()
+            .chain([t.get("field-reason")])
+            .collect(),
+        rows: r
+            .emergency
+            .iter()
+            .map(|(e, reason)| {
+                let mut row = entry_row(e);
+                row.push(Cell::text(reason.clone().unwrap_or_default()));
+                row
+            })
+            .collect(),
     });
     p.tables.push(Table {
         heading: Some(t.with(

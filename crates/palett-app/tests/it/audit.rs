@@ -331,14 +331,16 @@ pub(crate) async fn the_log_review_flags_samples_and_signs(h: H) {
             .any(|(uid, _, _, n)| *uid == coach.user.id
                 && *n > palett_app::audit::HEAVY_READS_PER_DAY)
     );
+    let glass = review
+        .emergency
+        .iter()
+        .find(|(e, _)| e.action == "participant.emergency_access")
+        .expect("the emergency access is flagged");
+    assert_eq!(glass.1.as_deref(), Some("Oro"), "with the stated reason");
     assert!(review
         .emergency
         .iter()
-        .any(|e| e.action == "participant.emergency_access"));
-    assert!(review
-        .emergency
-        .iter()
-        .any(|e| e.entity == "emergency" && e.participant_id == Some(hidden)));
+        .any(|(e, _)| e.entity == "emergency" && e.participant_id == Some(hidden)));
     assert_eq!(review.sample.len(), 10);
     assert!(review.sample.iter().all(|e| e.action == "participant.read"));
     let ids: Vec<i64> = review.sample.iter().map(|e| e.id).collect();
@@ -346,17 +348,43 @@ pub(crate) async fn the_log_review_flags_samples_and_signs(h: H) {
         err(palett_app::audit::sign_log_review(
             &h.app,
             &coordinator,
-            (now - 86_400, now),
+            (now - 86_400, now + 1),
             &ids,
             " "
         )
         .await),
         AppError::Invalid(_)
     ));
+    // Only reads of the period can be signed for, over a real period.
+    let sign = |period, ids: Vec<i64>| {
+        let app = h.app.clone();
+        let ctx = coordinator.clone();
+        async move { palett_app::audit::sign_log_review(&app, &ctx, period, &ids, "Granskat.").await }
+    };
+    assert_eq!(
+        invalid_code(
+            sign((now - 86_400, now + 1), vec![glass.0.id]).await,
+            "sample"
+        ),
+        "error-review-sample",
+        "the emergency access is not a read to sign for"
+    );
+    assert_eq!(
+        invalid_code(
+            sign((now - 3_600, now - 1_800), ids.clone()).await,
+            "sample"
+        ),
+        "error-review-sample",
+        "reads outside the period"
+    );
+    assert_eq!(
+        invalid_code(sign((now + 1, now - 86_400), ids.clone()).await, "period"),
+        "error-period"
+    );
     palett_app::audit::sign_log_review(
         &h.app,
         &coordinator,
-        (now - 86_400, now),
+        (now - 86_400, now + 1),
         &ids,
         "Alla läsningar hade stöd i uppdraget.",
     )
