@@ -444,7 +444,71 @@ async fn the_research_export_from_the_ui_and_the_api() {
         .await
         .json();
     assert_eq!(j["k"], 5);
-    assert!(j["rows"].as_array().is_some_and(|r| !r.is_empty()));
+    let rows = j["rows"].as_array().expect("rows");
+    assert!(!rows.is_empty());
+    // The k-anonymity check holds on what is delivered.
+    let mut cells = std::collections::HashMap::new();
+    for r in rows.iter().filter(|r| r["age_group"] != "*") {
+        let q: Vec<String> = ["age_group", "region", "gender", "intake_year"]
+            .iter()
+            .map(|f| r[*f].as_str().unwrap_or_default().to_string())
+            .collect();
+        *cells.entry(q).or_insert(0) += 1;
+    }
+    assert!(!cells.is_empty() && cells.values().all(|n| *n >= 5));
+    // No demo participant's name or identity number anywhere in the export.
+    let coordinator = t.token(COORDINATOR).await;
+    let json_text = j.to_string();
+    let (mut searched, mut numbers) = (0, 0);
+    for page in 1.. {
+        let list = t
+            .get(
+                &format!("/api/v1/participants?page={page}&per_page=100"),
+                Some(&coordinator),
+            )
+            .await
+            .json();
+        let items = list["items"].as_array().expect("items").clone();
+        for i in &items {
+            let one = t
+                .get(
+                    &format!("/api/v1/participants/{}", i["id"]),
+                    Some(&coordinator),
+                )
+                .await
+                .json();
+            let mut needles = vec![
+                one["given_name"].as_str().expect("given").to_string(),
+                one["family_name"].as_str().expect("family").to_string(),
+            ];
+            if let Some(n) = one["identity_number"].as_str() {
+                needles.push(n.to_string());
+                needles.push(n.replace('-', ""));
+            }
+            // Demo participants are identified by birth date, not a number.
+            if let Some(d) = one["birth_date"].as_str() {
+                needles.push(d.to_string());
+                needles.push(d.replace('-', ""));
+                numbers += 1;
+            }
+            for n in needles.iter().filter(|n| n.len() > 2) {
+                assert!(
+                    !csv.body.contains(n.as_str()) && !json_text.contains(n.as_str()),
+                    "participant {} appears in the research export",
+                    i["id"]
+                );
+            }
+            searched += 1;
+        }
+        if items.len() < 100 {
+            break;
+        }
+    }
+    assert_eq!(searched, list_total(&t, &coordinator).await);
+    assert!(
+        numbers > 100,
+        "identity numbers and birth dates were searched for too"
+    );
     let coach = t.token(KOMMUN_CASEWORKER).await;
     assert_eq!(
         t.json(
@@ -520,4 +584,12 @@ async fn restricting_processing_from_the_participant_page() {
         )
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+}
+
+async fn list_total(t: &TestApp, token: &str) -> i64 {
+    t.get("/api/v1/participants?per_page=1", Some(token))
+        .await
+        .json()["total"]
+        .as_i64()
+        .expect("total")
 }

@@ -649,10 +649,31 @@ async fn the_log_review_page_signs_a_sample() {
     {
         t.page(&coach, &format!("/participants/{id}")).await;
     }
+    // An emergency access to someone outside the coordinator's scope.
+    let kim = t.token(KOMMUN_CASEWORKER).await;
+    let org = t.get("/api/v1/me", Some(&kim)).await.json()["organisation"]["id"]
+        .as_i64()
+        .expect("org");
+    let hidden_one = t.register(&kim, &new_participant(org, "Nödläge")).await;
     let b = t.browser(COORDINATOR).await;
+    let glass = t
+        .post_form(
+            &b,
+            "/emergency",
+            &[
+                ("participant_id", hidden_one.to_string().as_str()),
+                ("reason", "Akut oro för hennes säkerhet"),
+            ],
+        )
+        .await;
+    assert_eq!(glass.status, StatusCode::SEE_OTHER, "{}", glass.body);
     let page = t.page(&b, "/audit/review").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Slumpvis urval"));
+    assert!(
+        page.body.contains("Akut oro för hennes säkerhet"),
+        "the emergency access is in the review with its reason"
+    );
     let samples: Vec<String> = page
         .body
         .split("name=\"sample\" value=\"")
