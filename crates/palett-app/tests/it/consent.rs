@@ -397,3 +397,175 @@ pub(crate) async fn emergency_access_is_limited_and_marked(h: H) {
         AppError::NotFound
     ));
 }
+
+/// A small deterministic generator (xorshift64*), so a failing case can be
+/// replayed from its seed.
+struct Gen(u64);
+
+impl Gen {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn bit(&mut self) -> bool {
+        self.next() & 1 == 1
+    }
+    fn below(&mut self, n: u64) -> usize {
+        (self.next() % n) as usize
+    }
+}
+
+/// Property: for random combinations of responsible organisation, assigned
+/// caseworkers (the relation), sharing consent and its withdrawal, every
+/// partner's staff see her exactly when the rule says so, and nothing else
+/// (record, subject access export, lists, name search and counts) leaks her.
+/// The rule is restated here independently of the policy module.
+pub(crate) async fn no_list_search_export_or_count_leaks_a_participant(h: H) {
+    h.seed().await;
+    let staff = [
+        h.signed(HANDLEDARE).await,
+        h.signed(COACH).await,
+        h.signed(AF).await,
+    ];
+    let outsider = h.signed(CIRKELLEDARE).await;
+    let ctxs: Vec<palett_app::Ctx> = staff.iter().map(|s| s.ctx(IP)).collect();
+    let outsider_ctx = outsider.ctx(IP);
+    let before: Vec<Vec<i64>> = {
+        let mut v = Vec::new();
+        for c in ctxs.iter().chain([&outsider_ctx]) {
+            v.push(
+                h.all_participant_ids(c, &ParticipantFilter::default())
+                    .await,
+            );
+        }
+        v
+    };
+    let seed = 0x5eed_1234_u64;
+    let mut g = Gen(seed);
+    let mut created = Vec::new();
+    // Cases where a partner sees her through relation and consent, and where
+    // a relation alone does not suffice: the generator must produce both.
+    let (mut shared_in, mut related_out) = (0, 0);
+    for case in 0..18u16 {
+        let owner = g.below(3);
+        let assigned: Vec<usize> = (0..3).filter(|_| g.bit()).collect();
+        let shared: Vec<usize> = (0..3).filter(|_| g.bit()).collect();
+        let withdrawn = !shared.is_empty() && g.below(4) == 0;
+        let family = format!("Egenskapsdotter{case}");
+        let form = ParticipantInput {
+            intake_date: "2026-11-20".into(),
+            sharing_organisation_ids: shared
+                .iter()
+                .map(|i| staff[*i].user.organisation_id.to_string())
+                .collect(),
+            consent_method: "signed_paper".into(),
+            caseworker_ids: assigned
+                .iter()
+                .map(|i| staff[*i].user.id.to_string())
+                .collect(),
+            ..input(
+                "Prop",
+                &family,
+                &pnr("19800303", 400 + case),
+                staff[owner].user.organisation_id,
+            )
+        };
+        let p = h
+            .app
+            .register_participant(&ctxs[owner], &form)
+            .await
+            .unwrap_or_else(|e| panic!("seed {seed:#x} case {case}: register: {e:?}"));
+        if withdrawn {
+            let sharing = h
+                .app
+                .consents(&ctxs[owner], p)
+                .await
+                .expect("consents")
+                .into_iter()
+                .find(|(k, _)| k.kind == ConsentKind::Sharing)
+                .expect("sharing")
+                .0
+                .id;
+            h.app
+                .withdraw_consent(&ctxs[owner], sharing, "Återkallat")
+                .await
+                .expect("withdraw");
+        }
+        // The rule: her own organisation, or a relation and sharing in force
+        // covering that organisation.
+        let expected = |who: usize| {
+            who == owner || (assigned.contains(&who) && shared.contains(&who) && !withdrawn)
+        };
+        created.push((p, family.clone(), (0..3).map(expected).collect::<Vec<_>>()));
+        for who in (0..3).filter(|w| *w != owner && assigned.contains(w)) {
+            if expected(who) {
+                shared_in += 1;
+            } else {
+                related_out += 1;
+            }
+        }
+        for (who, ctx) in ctxs.iter().enumerate() {
+            let sees = expected(who);
+            let what = format!(
+                "seed {seed:#x} case {case}: staff {who}, owner {owner}, assigned {assigned:?}, shared {shared:?}, withdrawn {withdrawn}"
+            );
+            match h.app.participant(ctx, p).await {
+                Ok(_) => assert!(sees, "{what}: record readable"),
+                Err(AppError::NotFound) => assert!(!sees, "{what}: record hidden"),
+                Err(e) => panic!("{what}: {e:?}"),
+            }
+            match h.app.subject_access(ctx, p).await {
+                Ok(_) | Err(AppError::Forbidden) if sees => {}
+                Err(AppError::NotFound) | Err(AppError::Forbidden) if !sees => {}
+                other => panic!("{what}: subject access export: {:?}", other.map(|_| ())),
+            }
+            let by_name = ParticipantFilter {
+                name: Some(family.clone()),
+                ..Default::default()
+            };
+            let (items, total) = h
+                .app
+                .participants(ctx, &by_name, Page::new(None, None))
+                .await
+                .expect("search");
+            assert_eq!(total, i64::from(sees), "{what}: search count");
+            assert_eq!(
+                items.iter().map(|i| i.id).collect::<Vec<_>>(),
+                if sees { vec![p] } else { vec![] },
+                "{what}: search result"
+            );
+        }
+        assert!(
+            matches!(
+                err(h.app.participant(&outsider_ctx, p).await),
+                AppError::NotFound
+            ),
+            "seed {seed:#x} case {case}: no relation, no access"
+        );
+    }
+    assert!(
+        shared_in > 0 && related_out > 0,
+        "seed {seed:#x}: both kinds of case ({shared_in}, {related_out})"
+    );
+    // Whole lists and their totals: exactly what was there plus what the rule allows.
+    for (who, ctx) in ctxs.iter().chain([&outsider_ctx]).enumerate() {
+        let mut expected: Vec<i64> = before[who].clone();
+        expected.extend(
+            created
+                .iter()
+                .filter(|(_, _, sees)| sees.get(who).copied().unwrap_or(false))
+                .map(|(p, _, _)| *p),
+        );
+        expected.sort_unstable();
+        let mut listed = h
+            .all_participant_ids(ctx, &ParticipantFilter::default())
+            .await;
+        listed.sort_unstable();
+        assert_eq!(
+            listed, expected,
+            "seed {seed:#x}: the whole list of staff {who}"
+        );
+    }
+}

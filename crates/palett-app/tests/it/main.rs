@@ -70,6 +70,7 @@ stories! {
     consent::sharing_consent_decides_who_sees_her,
     consent::the_restricted_field_group_stays_with_those_who_need_it,
     consent::emergency_access_is_limited_and_marked,
+    consent::no_list_search_export_or_count_leaks_a_participant,
     export::the_subject_access_export_holds_everything,
     export::notes_keep_their_visibility_and_rectification_keeps_history,
     export::the_research_export_is_pseudonymous_and_k_anonymous,
