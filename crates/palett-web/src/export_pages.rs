@@ -372,6 +372,9 @@ fn research_spec(t: crate::i18n::Tr) -> crate::pages::FormSpec {
 }
 
 pub async fn research_form(c: Caller) -> Response {
+    if !c.signed.actor.has(palett_domain::policy::Role::Evaluator) {
+        return app_error(&c, AppError::Forbidden);
+    }
     let defaults = crate::forms::FormData(vec![("k".into(), "5".into())]);
     research_spec(c.tr()).show(
         &c,

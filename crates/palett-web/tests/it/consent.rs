@@ -509,6 +509,17 @@ async fn the_research_export_from_the_ui_and_the_api() {
         numbers > 100,
         "identity numbers and birth dates were searched for too"
     );
+    let sara = t.browser(COORDINATOR).await;
+    assert_eq!(
+        t.page(&sara, "/exports/research").await.status,
+        StatusCode::FORBIDDEN,
+        "the pseudonymised export is the evaluators'"
+    );
+    assert!(!t
+        .page(&sara, "/reports")
+        .await
+        .body
+        .contains("/exports/research"));
     let coach = t.token(KOMMUN_CASEWORKER).await;
     assert_eq!(
         t.json(

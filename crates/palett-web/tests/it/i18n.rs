@@ -147,6 +147,7 @@ async fn every_page_renders_in_every_locale() {
     let t = TestApp::new().await;
     let coordinator = t.browser(COORDINATOR).await;
     let admin = t.browser(ADMIN).await;
+    let evaluator = t.browser(EVALUATOR).await;
     let list = t.page(&coordinator, "/participants").await;
     let first = list
         .body
@@ -197,7 +198,7 @@ async fn every_page_renders_in_every_locale() {
         (&coordinator, "/emergency".into()),
         (&coordinator, "/audit/review".into()),
         (&admin, "/admin/retention".into()),
-        (&coordinator, "/exports/research".into()),
+        (&evaluator, "/exports/research".into()),
         (&admin, "/audit/review?from=2026-01-01&to=2026-12-31".into()),
         (&coordinator, format!("/participants/{first}/export")),
         (&admin, "/admin/users".into()),
