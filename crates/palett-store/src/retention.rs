@@ -78,10 +78,13 @@ pub async fn set_archive_hold(
 pub async fn anonymise(c: &mut AnyConnection, participant_id: i64, now: i64) -> Result<()> {
     let statements: &[&str] = &[
         // Identity and contact details go; the birth year, gender, country,
-        // dates, status and outcome stay for the statistics.
+        // dates, status and outcome stay for the statistics. The birth date
+        // becomes 1 January or 31 December of its year, whichever keeps her
+        // age at intake (and so every age group) unchanged.
         "UPDATE participants SET given_name = 'Gallrad', family_name = '', search_name = '', \
          identity_kind = 'birth_date', identity_number = NULL, \
-         birth_date = SUBSTR(birth_date, 1, 4) || '-01-01', phone = NULL, email = NULL, address = NULL, \
+         birth_date = SUBSTR(birth_date, 1, 4) || CASE WHEN intake_date IS NOT NULL \
+           AND SUBSTR(birth_date, 6, 5) > SUBSTR(intake_date, 6, 5) THEN '-12-31' ELSE '-01-01' END, phone = NULL, email = NULL, address = NULL, \
          health_notes = NULL, support_needs = NULL, protected_identity = 0, arrival_year = NULL, languages = '', \
          restriction_reason = NULL, \
          version = version + 1, updated_at = $2, anonymised_at = $2 WHERE id = $1",

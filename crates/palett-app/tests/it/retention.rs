@@ -27,6 +27,22 @@ pub(crate) async fn retention_removes_identity_and_keeps_the_figures(h: H) {
         .participant;
     assert_ne!(named.given_name, "Gallrad");
 
+    // Age at intake of some who will be anonymised, to compare afterwards.
+    let age_at_intake = |p: &palett_domain::model::Participant| {
+        let at = p.intake_date.expect("enrolled");
+        let b = p.birth_date;
+        at.year() - b.year() - i16::from((at.month(), at.day()) < (b.month(), b.day()))
+    };
+    let mut ages_before = Vec::new();
+    for id in ended.iter().skip(3).take(40) {
+        let p = h
+            .app
+            .participant(&coordinator, *id)
+            .await
+            .expect("read")
+            .participant;
+        ages_before.push((*id, age_at_intake(&p), p.birth_date.year()));
+    }
     // Without a policy nothing is due.
     let r = h
         .app
@@ -133,6 +149,23 @@ pub(crate) async fn retention_removes_identity_and_keeps_the_figures(h: H) {
         "the statistical facts stay"
     );
     assert_eq!(anon.birth_date.year(), named.birth_date.year());
+    let mut moved = 0;
+    for (id, age, year) in &ages_before {
+        let p = h
+            .app
+            .participant(&coordinator, *id)
+            .await
+            .expect("read")
+            .participant;
+        assert_eq!(p.given_name, "Gallrad");
+        assert_eq!(
+            (age_at_intake(&p), p.birth_date.year()),
+            (*age, *year),
+            "age at intake and birth year survive anonymisation"
+        );
+        moved += i32::from(p.birth_date.month() == 12);
+    }
+    assert!(moved > 0 && moved < 40, "both ends of the year are used");
     let plans = h
         .app
         .plan_versions(&coordinator, gone)
