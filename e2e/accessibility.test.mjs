@@ -118,6 +118,17 @@ test('axe: the edit and status-change forms of a participant', async () => {
   }
 });
 
+test('axe: two-step verification set-up, and with a wrong code', async () => {
+  await visit(page, '/account/second-factor');
+  assert.equal(await page.locator('main code.secret').count(), 1, 'the key is shown');
+  await assertNoAxeViolations(page, 'the two-step verification page');
+  await page.locator('#code').fill('12345');
+  await page.locator('main form button[type="submit"]').first().click();
+  await page.waitForLoadState('load');
+  assert.equal(await page.locator('#code[aria-invalid="true"]').count(), 1, 'the code is marked wrong');
+  await assertNoAxeViolations(page, 'the two-step verification page with an error');
+});
+
 test('the axe check itself fails on a known violation (control)', async () => {
   await visit(page, '/participants/new');
   // An input with no label and an image with no text alternative.

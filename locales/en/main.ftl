@@ -556,3 +556,25 @@ archive-hold-title = Archive rule
 archive-hold-on = The record is kept under an archive rule and is not erased.
 archive-hold-off = The record is erased according to the partnership retention policy.
 archive-hold-lift = Stop keeping (erase according to the policy)
+
+## Second factor (TOTP)
+field-second-factor-code = Code from the app
+hint-second-factor-sign-in = Only if you have turned on two-step verification: the six digits the app shows right now.
+error-second-factor-sign-in = Enter the six-digit code from your app together with the password. The code changes every 30 seconds and can be used once.
+error-second-factor-code = The code is not right. Enter the six digits the app shows right now.
+error-second-factor-required = The partnership requires two-step verification for your role. Turn it on before you continue.
+second-factor-title = Two-step verification
+second-factor-intro = With two-step verification you sign in with your password and a code from an app on your phone (for example FreeOTP, Google Authenticator or Microsoft Authenticator).
+second-factor-must = The partnership requires two-step verification for your role. Turn it on here before you can go on working.
+second-factor-step-app = Open the authenticator app and choose to add an account with a key.
+second-factor-step-key = Enter this key (the spaces do not matter):
+second-factor-step-code = Type the code the app shows in the field below.
+second-factor-uri = If the app can read an address:
+second-factor-enable = Turn on two-step verification
+second-factor-on = Two-step verification is on for your account. You need the code from the app every time you sign in.
+second-factor-disable = Turn off two-step verification
+second-factor-policy = Requirement in the partnership
+second-factor-policy-on = Two-step verification is required for coordinators, caseworkers and administrators.
+second-factor-policy-off = Two-step verification is not required in the partnership.
+second-factor-policy-set = Require two-step verification
+second-factor-policy-lift = Stop requiring two-step verification

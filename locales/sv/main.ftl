@@ -556,3 +556,25 @@ archive-hold-title = Arkivregel
 archive-hold-on = Uppgifterna bevaras enligt arkivregel och gallras inte.
 archive-hold-off = Uppgifterna gallras enligt partnerskapets gallringsregel.
 archive-hold-lift = Sluta bevara (gallra enligt regeln)
+
+## Second factor (TOTP)
+field-second-factor-code = Kod från appen
+hint-second-factor-sign-in = Bara om du har slagit på tvåstegsverifiering: de sex siffrorna som appen visar just nu.
+error-second-factor-sign-in = Ange den sexsiffriga koden från din app tillsammans med lösenordet. Koden byts var 30:e sekund och kan bara användas en gång.
+error-second-factor-code = Koden stämmer inte. Ange de sex siffror som appen visar just nu.
+error-second-factor-required = Partnerskapet kräver tvåstegsverifiering för din roll. Slå på den innan du fortsätter.
+second-factor-title = Tvåstegsverifiering
+second-factor-intro = Med tvåstegsverifiering loggar du in med lösenord och en kod från en app i telefonen (till exempel FreeOTP, Google Authenticator eller Microsoft Authenticator).
+second-factor-must = Partnerskapet kräver tvåstegsverifiering för din roll. Slå på den här innan du kan arbeta vidare.
+second-factor-step-app = Öppna autentiseringsappen och välj att lägga till ett konto med en nyckel.
+second-factor-step-key = Skriv in den här nyckeln (mellanslagen spelar ingen roll):
+second-factor-step-code = Skriv koden som appen visar i fältet nedan.
+second-factor-uri = Om appen kan läsa en adress:
+second-factor-enable = Slå på tvåstegsverifiering
+second-factor-on = Tvåstegsverifiering är påslagen för ditt konto. Du behöver koden från appen varje gång du loggar in.
+second-factor-disable = Stäng av tvåstegsverifiering
+second-factor-policy = Krav i partnerskapet
+second-factor-policy-on = Tvåstegsverifiering krävs för samordnare, handläggare och administratörer.
+second-factor-policy-off = Tvåstegsverifiering krävs inte i partnerskapet.
+second-factor-policy-set = Kräv tvåstegsverifiering
+second-factor-policy-lift = Sluta kräva tvåstegsverifiering

@@ -53,6 +53,9 @@ pub enum Action {
     ProcessingRestriction,
     SignIn,
     SignOut,
+    SecondFactorOn,
+    SecondFactorOff,
+    SecondFactorPolicy,
 }
 
 impl Action {
@@ -103,6 +106,9 @@ impl Action {
             Action::ProcessingRestriction => "participant.restriction",
             Action::SignIn => "session.create",
             Action::SignOut => "session.delete",
+            Action::SecondFactorOn => "user.second_factor_on",
+            Action::SecondFactorOff => "user.second_factor_off",
+            Action::SecondFactorPolicy => "partnership.second_factor_policy",
         }
     }
 }

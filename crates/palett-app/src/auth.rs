@@ -23,6 +23,9 @@ pub struct Signed {
     pub csrf_token: Option<String>,
     /// The partnerships the user holds roles in (id, name).
     pub partnerships: Vec<(i64, String)>,
+    /// Her partnership requires a second factor of her and she has none
+    /// yet: until she sets one up, only that page is open to her.
+    pub must_set_up_second_factor: bool,
 }
 
 impl Signed {
@@ -45,7 +48,7 @@ async fn actor_for(
     c: &mut AnyConnection,
     user: &User,
     wanted: Option<i64>,
-) -> Result<Option<(Actor, Vec<(i64, String)>)>> {
+) -> Result<Option<(Actor, Vec<(i64, String)>, bool)>> {
     let grants = store::roles_of(c, user.id).await?;
     let mut ids: Vec<i64> = grants.iter().map(|(p, _)| *p).collect();
     ids.dedup();
@@ -59,25 +62,39 @@ async fn actor_for(
         .map(|(_, r)| *r)
         .collect();
     let mut partnerships = Vec::new();
+    let mut required = false;
     for id in ids {
         if let Some(p) = palett_store::org::partnership_by_id(c, id).await? {
+            required |= p.id == partnership_id && p.require_second_factor;
             partnerships.push((p.id, p.name));
         }
     }
-    Ok(Some((
-        Actor {
-            user_id: user.id,
-            organisation_id: user.organisation_id,
-            partnership_id,
-            roles,
-        },
-        partnerships,
-    )))
+    let actor = Actor {
+        user_id: user.id,
+        organisation_id: user.organisation_id,
+        partnership_id,
+        roles,
+    };
+    let must = required && actor.reads_sensitive_data() && !user.second_factor;
+    Ok(Some((actor, partnerships, must)))
 }
 
 impl App {
-    /// Check e-mail and password; on success a new session.
+    /// Check e-mail and password (for accounts without a second factor).
     pub async fn sign_in(&self, email: &str, password: &str, ip: &str) -> Result<NewSession> {
+        self.sign_in_with_code(email, password, "", ip).await
+    }
+
+    /// Check e-mail, password and, when she has set one up, the code from
+    /// her authenticator app; on success a new session. A code is accepted
+    /// once; wrong codes count towards throttling like wrong passwords.
+    pub async fn sign_in_with_code(
+        &self,
+        email: &str,
+        password: &str,
+        code: &str,
+        ip: &str,
+    ) -> Result<NewSession> {
         let now = self.now();
         let email_key = Email::parse(email)
             .map(|e| e.as_str().to_string())
@@ -116,11 +133,24 @@ impl App {
                 return Err(AppError::Unauthenticated);
             }
         };
-        let Some((actor, _)) = actor_for(&mut tx, &user, None).await? else {
+        let Some((actor, _, _)) = actor_for(&mut tx, &user, None).await? else {
             store::record_login_attempt(&mut tx, &email_key, ip, false, now).await?;
             tx.commit().await?;
             return Err(AppError::Unauthenticated);
         };
+        if user.second_factor {
+            let (secret, _, last) = store::totp_state(&mut tx, user.id).await?;
+            match secret.and_then(|s| crate::totp::check(&s, code, now, last)) {
+                Some(step) => store::set_totp_last_step(&mut tx, user.id, step).await?,
+                None => {
+                    if !code.trim().is_empty() {
+                        store::record_login_attempt(&mut tx, &email_key, ip, false, now).await?;
+                    }
+                    tx.commit().await?;
+                    return Err(AppError::SecondFactorNeeded);
+                }
+            }
+        }
         store::record_login_attempt(&mut tx, &email_key, ip, true, now).await?;
         let cookie_value = random_token()?;
         let csrf_token = random_token()?;
@@ -169,7 +199,8 @@ impl App {
         else {
             return Ok(None);
         };
-        let Some((actor, partnerships)) = actor_for(&mut c, &user, Some(s.partnership_id)).await?
+        let Some((actor, partnerships, must_set_up_second_factor)) =
+            actor_for(&mut c, &user, Some(s.partnership_id)).await?
         else {
             return Ok(None);
         };
@@ -182,6 +213,7 @@ impl App {
             actor,
             csrf_token: Some(s.csrf_token),
             partnerships,
+            must_set_up_second_factor,
         }))
     }
 
@@ -217,7 +249,9 @@ impl App {
         else {
             return Ok(None);
         };
-        let Some((actor, partnerships)) = actor_for(&mut c, &user, None).await? else {
+        let Some((actor, partnerships, must_set_up_second_factor)) =
+            actor_for(&mut c, &user, None).await?
+        else {
             return Ok(None);
         };
         let now = self.now();
@@ -229,6 +263,7 @@ impl App {
             actor,
             csrf_token: None,
             partnerships,
+            must_set_up_second_factor,
         }))
     }
 
@@ -270,7 +305,7 @@ impl App {
         .ok_or(AppError::NotFound)?;
         let actor = {
             let mut c = self.db.read().await?;
-            actor_for(&mut c, &user, None).await?.map(|(a, _)| a)
+            actor_for(&mut c, &user, None).await?.map(|(a, _, _)| a)
         }
         .ok_or(AppError::Forbidden)?;
         let ctx = Ctx {

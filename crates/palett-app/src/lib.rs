@@ -19,6 +19,7 @@ pub mod projects;
 pub mod research;
 pub mod retention;
 mod secret;
+pub mod totp;
 
 use clock::Clock;
 use palett_domain::policy::Actor;
@@ -52,6 +53,9 @@ pub enum AppError {
     /// Too many failed sign-ins; try again later.
     #[error("throttled")]
     Throttled,
+    /// The password was right; the second-factor code is missing or wrong.
+    #[error("second factor needed")]
+    SecondFactorNeeded,
     /// Someone else changed the record since it was read.
     #[error("stale")]
     Stale,

@@ -28,6 +28,8 @@ pub struct Partnership {
     pub vision: String,
     pub start_date: Date,
     pub end_date: Option<Date>,
+    /// Staff who read sensitive data must sign in with a second factor.
+    pub require_second_factor: bool,
 }
 
 /// An organisation's membership of a partnership over one period.
@@ -64,6 +66,8 @@ pub struct User {
     pub email: String,
     pub display_name: String,
     pub active: bool,
+    /// A TOTP second factor is set up.
+    pub second_factor: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

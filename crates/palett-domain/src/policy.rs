@@ -170,6 +170,12 @@ impl Actor {
         self.in_scope(rel) && (rel.own_organisation_responsible || rel.assigned_to_actor)
     }
 
+    /// Whether a partnership that requires a second factor requires it of
+    /// this actor: the roles that read records and their sensitive fields.
+    pub fn reads_sensitive_data(&self) -> bool {
+        self.has(Role::Coordinator) || self.has(Role::Caseworker) || self.has(Role::Administrator)
+    }
+
     /// Reopen an ended participant: coordinators only, with a reason.
     pub fn can_reopen_participant(&self, rel: Relation) -> bool {
         self.has(Role::Coordinator) && self.in_scope(rel)

@@ -9,7 +9,8 @@ use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 
 const USER_COLUMNS: &str =
-    "u.id, u.organisation_id, o.name AS organisation_name, u.email, u.display_name, u.active";
+    "u.id, u.organisation_id, o.name AS organisation_name, u.email, u.display_name, u.active, \
+     CAST(CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS second_factor";
 
 fn user(r: &AnyRow) -> Result<User> {
     Ok(User {
@@ -19,6 +20,7 @@ fn user(r: &AnyRow) -> Result<User> {
         email: text(r, "email")?,
         display_name: text(r, "display_name")?,
         active: flag(r, "active")?,
+        second_factor: flag(r, "second_factor")?,
     })
 }
 
@@ -359,4 +361,59 @@ pub async fn recent_failures(
     .fetch_one(&mut *c)
     .await?;
     Ok((by_email, by_ip))
+}
+
+/// A user's TOTP state: (confirmed secret, secret awaiting its first code,
+/// last time step used).
+pub async fn totp_state(
+    c: &mut AnyConnection,
+    user_id: i64,
+) -> Result<(Option<String>, Option<String>, i64)> {
+    let r =
+        sqlx::query("SELECT totp_secret, totp_pending, totp_last_step FROM users WHERE id = $1")
+            .bind(user_id)
+            .fetch_one(c)
+            .await?;
+    Ok((
+        opt_text(&r, "totp_secret")?,
+        opt_text(&r, "totp_pending")?,
+        i64_(&r, "totp_last_step")?,
+    ))
+}
+
+pub async fn set_totp_pending(c: &mut AnyConnection, user_id: i64, secret: &str) -> Result<()> {
+    sqlx::query("UPDATE users SET totp_pending = $1 WHERE id = $2")
+        .bind(secret)
+        .bind(user_id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+/// Turn the pending secret into the confirmed one (or, with `None`, turn the
+/// second factor off), remembering the step just used.
+pub async fn set_totp(
+    c: &mut AnyConnection,
+    user_id: i64,
+    secret: Option<&str>,
+    step: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE users SET totp_secret = $1, totp_pending = NULL, totp_last_step = $2 WHERE id = $3",
+    )
+    .bind(secret)
+    .bind(step)
+    .bind(user_id)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_totp_last_step(c: &mut AnyConnection, user_id: i64, step: i64) -> Result<()> {
+    sqlx::query("UPDATE users SET totp_last_step = $1 WHERE id = $2")
+        .bind(step)
+        .bind(user_id)
+        .execute(c)
+        .await?;
+    Ok(())
 }

@@ -73,6 +73,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_research_secret.sql"),
         postgres: include_str!("../migrations/postgres/0010_research_secret.sql"),
     },
+    Migration {
+        version: 11,
+        name: "second_factor",
+        sqlite: include_str!("../migrations/sqlite/0011_second_factor.sql"),
+        postgres: include_str!("../migrations/postgres/0011_second_factor.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -79,7 +79,7 @@ pub async fn insert_partnership(
 
 pub async fn partnership_by_id(c: &mut AnyConnection, id: i64) -> Result<Option<Partnership>> {
     let row = sqlx::query(
-        "SELECT id, name, vision, start_date, end_date FROM partnerships WHERE id = $1",
+        "SELECT id, name, vision, start_date, end_date, require_second_factor FROM partnerships WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(c)
@@ -91,9 +91,23 @@ pub async fn partnership_by_id(c: &mut AnyConnection, id: i64) -> Result<Option<
             vision: text(&r, "vision")?,
             start_date: date(&r, "start_date")?,
             end_date: opt_date(&r, "end_date")?,
+            require_second_factor: flag(&r, "require_second_factor")?,
         })
     })
     .transpose()
+}
+
+pub async fn set_require_second_factor(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    required: bool,
+) -> Result<()> {
+    sqlx::query("UPDATE partnerships SET require_second_factor = $1 WHERE id = $2")
+        .bind(i64::from(required))
+        .bind(partnership_id)
+        .execute(c)
+        .await?;
+    Ok(())
 }
 
 pub async fn insert_membership(

@@ -191,6 +191,23 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
             }
         }
     }
+    // A second factor the partnership requires comes first: until it is set
+    // up, only its page, signing out and the static files are open.
+    if let Some((s, _)) = &signed {
+        let path = req.uri().path();
+        let open = path == "/account/second-factor"
+            || path == "/logout"
+            || path.starts_with("/static/")
+            || path.starts_with("/lang/");
+        if s.must_set_up_second_factor && !open {
+            return if is_api {
+                ApiError::new(tr, StatusCode::FORBIDDEN, "error-second-factor-required")
+                    .into_response()
+            } else {
+                Redirect::to("/account/second-factor").into_response()
+            };
+        }
+    }
     req.extensions_mut().insert(Visitor {
         signed,
         lang,

@@ -18,6 +18,7 @@ pub fn status_of(e: &AppError) -> (StatusCode, &'static str) {
         AppError::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden"),
         AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "error-unauthenticated"),
         AppError::Throttled => (StatusCode::TOO_MANY_REQUESTS, "error-throttled"),
+        AppError::SecondFactorNeeded => (StatusCode::UNAUTHORIZED, "error-second-factor-sign-in"),
         AppError::Stale => (StatusCode::CONFLICT, "error-stale"),
         AppError::Internal(detail) => {
             tracing::error!(%detail, "internal error");

@@ -15,6 +15,7 @@ pub mod forms;
 pub mod i18n;
 pub mod pages;
 pub mod palette_pages;
+pub mod security_pages;
 pub mod views;
 
 use axum::extract::DefaultBodyLimit;
@@ -154,6 +155,10 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(pages::start))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
+        .route(
+            "/account/second-factor",
+            get(security_pages::show).post(security_pages::change),
+        )
         .route("/lang/{code}", get(pages::set_lang))
         .route(
             "/participants",

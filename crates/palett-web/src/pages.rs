@@ -161,7 +161,11 @@ pub async fn login(State(s): State<AppState>, v: Visitor, form: FormData) -> Res
     let t = v.tr();
     let email = form.get("email");
     let next = safe_next(&form.get("next"));
-    match s.app.sign_in(&email, &form.get("password"), &v.ip).await {
+    match s
+        .app
+        .sign_in_with_code(&email, &form.get("password"), &form.get("code"), &v.ip)
+        .await
+    {
         Ok(session) => {
             let mut resp = Redirect::to(&next).into_response();
             let h = resp.headers_mut();
@@ -191,6 +195,13 @@ pub async fn login(State(s): State<AppState>, v: Visitor, form: FormData) -> Res
             &v,
             StatusCode::UNAUTHORIZED,
             Some(t.get("error-sign-in")),
+            email,
+            next,
+        ),
+        Err(AppError::SecondFactorNeeded) => login_page(
+            &v,
+            StatusCode::UNAUTHORIZED,
+            Some(t.get("error-second-factor-sign-in")),
             email,
             next,
         ),

@@ -60,6 +60,7 @@ stories! {
     sign_in::failed_sign_ins_are_throttled_for_a_window,
     sign_in::sessions_end_when_idle_or_old,
     sign_in::bearer_tokens_work_until_revoked,
+    sign_in::a_second_factor_is_set_up_checked_and_required,
     concurrency::concurrent_registrations_all_succeed,
     admin::administrators_manage_partners_and_users,
     palette::coordinators_build_the_palette_and_caseworkers_version_plans,

@@ -193,3 +193,171 @@ pub(crate) async fn bearer_tokens_work_until_revoked(h: H) {
     let tokens = h.app.tokens(&ctx).await.expect("tokens");
     assert_eq!(tokens[0].revoked_at, Some(h.app.now()));
 }
+
+/// A code that is not valid in the window around `now`.
+fn wrong_code(secret: &str, now: i64) -> String {
+    let valid: Vec<String> = [-30, 0, 30]
+        .iter()
+        .filter_map(|d| palett_app::totp::code_at(secret, now + d))
+        .collect();
+    (0..)
+        .map(|n: u32| format!("{:06}", (123_456 + n * 7_919) % 1_000_000))
+        .find(|c| !valid.contains(c))
+        .expect("a wrong code")
+}
+
+/// TOTP: set up with a key, confirmed by a code, then needed at every
+/// sign-in, each code once; a partnership can require it, and then staff
+/// without it can do nothing else until they set it up.
+pub(crate) async fn a_second_factor_is_set_up_checked_and_required(h: H) {
+    use palett_app::totp::{code_at, SecondFactor};
+    h.seed().await;
+    let kim = h.ctx(COACH).await;
+    let SecondFactor::Setup { secret, uri } = h.app.second_factor(&kim).await.expect("setup")
+    else {
+        panic!("not set up yet")
+    };
+    assert!(uri.starts_with("otpauth://totp/palett:") && uri.contains(&secret));
+    assert_eq!(secret.len(), 32, "160 random bits");
+    assert_eq!(
+        h.app.second_factor(&kim).await.expect("again"),
+        SecondFactor::Setup {
+            secret: secret.clone(),
+            uri
+        },
+        "the same key until it is confirmed"
+    );
+    let now = h.app.now();
+    assert_eq!(
+        invalid_code(
+            h.app
+                .enable_second_factor(&kim, &wrong_code(&secret, now))
+                .await,
+            "code"
+        ),
+        "error-second-factor-code"
+    );
+    let code = code_at(&secret, now).expect("code");
+    h.app
+        .enable_second_factor(&kim, &code)
+        .await
+        .expect("enable");
+    assert_eq!(
+        h.app.second_factor(&kim).await.expect("state"),
+        SecondFactor::On
+    );
+
+    // Signing in now needs the code; the one just used does not count twice.
+    assert!(matches!(
+        err(h.app.sign_in(COACH, DEMO_PASSWORD, IP).await),
+        AppError::SecondFactorNeeded
+    ));
+    assert!(matches!(
+        err(h
+            .app
+            .sign_in_with_code(COACH, DEMO_PASSWORD, &code, IP)
+            .await),
+        AppError::SecondFactorNeeded
+    ));
+    assert!(matches!(
+        err(h
+            .app
+            .sign_in_with_code(COACH, "fel-lösenord", &code, IP)
+            .await),
+        AppError::Unauthenticated
+    ));
+    h.advance_secs(30);
+    let next = code_at(&secret, h.app.now()).expect("code");
+    let session = h
+        .app
+        .sign_in_with_code(
+            COACH,
+            DEMO_PASSWORD,
+            &format!("{} {}", &next[..3], &next[3..]),
+            IP,
+        )
+        .await
+        .expect("password and a fresh code");
+    let signed = h
+        .app
+        .session(&session.cookie_value)
+        .await
+        .expect("session")
+        .expect("alive");
+    assert!(signed.user.second_factor && !signed.must_set_up_second_factor);
+
+    // Wrong codes count towards throttling like wrong passwords.
+    h.advance_secs(30);
+    let mut throttled = false;
+    for _ in 0..6 {
+        let wrong = wrong_code(&secret, h.app.now());
+        match err(h
+            .app
+            .sign_in_with_code(COACH, DEMO_PASSWORD, &wrong, "192.0.2.9")
+            .await)
+        {
+            AppError::SecondFactorNeeded => {}
+            AppError::Throttled => {
+                throttled = true;
+                break;
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(throttled, "guessing codes is throttled");
+    h.advance_secs(3_600);
+
+    // The partnership requires it: staff without it are held at the set-up;
+    // evaluators, who read no records, are not.
+    let admin = h.ctx(ADMIN).await;
+    let coordinator = h.ctx(COORDINATOR).await;
+    assert!(matches!(
+        err(h.app.set_require_second_factor(&coordinator, true).await),
+        AppError::Forbidden
+    ));
+    h.app
+        .set_require_second_factor(&admin, true)
+        .await
+        .expect("require");
+    assert!(h.app.second_factor_required(&admin).await.expect("flag"));
+    assert!(h.signed(AF).await.must_set_up_second_factor);
+    assert!(!h.signed(EVALUATOR).await.must_set_up_second_factor);
+    let now = h.app.now();
+    assert_eq!(
+        invalid_code(
+            h.app
+                .disable_second_factor(&kim, &code_at(&secret, now).expect("code"))
+                .await,
+            "code"
+        ),
+        "error-second-factor-required",
+        "she cannot turn off what the partnership requires"
+    );
+    h.app
+        .set_require_second_factor(&admin, false)
+        .await
+        .expect("lift");
+    assert!(!h.signed(AF).await.must_set_up_second_factor);
+    h.advance_secs(30);
+    h.app
+        .disable_second_factor(&kim, &code_at(&secret, h.app.now()).expect("code"))
+        .await
+        .expect("turn off with a code");
+    h.signed(COACH).await;
+    // Every change is in the audit log.
+    let (log, _) = palett_app::audit::list(
+        &h.app,
+        &admin,
+        &Default::default(),
+        palett_app::participants::Page::new(None, Some(100)),
+    )
+    .await
+    .expect("log");
+    for action in [
+        "user.second_factor_on",
+        "user.second_factor_off",
+        "partnership.second_factor_policy",
+    ] {
+        assert!(log.iter().any(|e| e.action == action), "{action}");
+    }
+}

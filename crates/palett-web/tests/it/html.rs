@@ -765,3 +765,110 @@ async fn an_administrator_sets_retention_and_runs_it() {
         StatusCode::FORBIDDEN
     );
 }
+
+#[tokio::test]
+async fn two_step_verification_from_set_up_to_sign_in_and_requirement() {
+    let t = TestApp::new().await;
+    let kim = t.browser(KOMMUN_CASEWORKER).await;
+    let page = t.page(&kim, "/account/second-factor").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Tvåstegsverifiering"));
+    let secret: String = page
+        .body
+        .split("<code class=\"secret\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .expect("the key is shown")
+        .split_whitespace()
+        .collect();
+    // A wrong code re-renders the page with the message at the field.
+    let now = t.app.now();
+    let right = palett_app::totp::code_at(&secret, now).expect("code");
+    let wrong = if right == "000000" {
+        "111111"
+    } else {
+        "000000"
+    };
+    let r = t
+        .post_form(
+            &kim,
+            "/account/second-factor",
+            &[("action", "enable"), ("code", wrong)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Koden stämmer inte") && r.body.contains("aria-invalid=\"true\""));
+    assert!(r.body.contains(&secret[..4]), "the same key is shown again");
+    let r = t
+        .post_form(
+            &kim,
+            "/account/second-factor",
+            &[("action", "enable"), ("code", right.as_str())],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(t
+        .page(&kim, "/account/second-factor")
+        .await
+        .body
+        .contains("påslagen"));
+
+    // The sign-in form asks for the code.
+    let form = t.get("/login", None).await;
+    assert!(form.body.contains("autocomplete=\"one-time-code\""));
+    let pre = hidden(&form.body, "_csrf").expect("csrf");
+    let sign_in = |code: String| {
+        Request::post("/login")
+            .header(header::COOKIE, format!("palett_pre={pre}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "_csrf={pre}&email={KOMMUN_CASEWORKER}&password={PASSWORD}&code={code}&next=/"
+            )))
+            .expect("request")
+    };
+    let r = t.send(sign_in(String::new())).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    assert!(r.body.contains("sexsiffriga koden"));
+    assert!(r.body.contains(KOMMUN_CASEWORKER), "the e-mail is kept");
+    t.clock.advance(jiff::SignedDuration::from_secs(30));
+    let code = palett_app::totp::code_at(&secret, t.app.now()).expect("code");
+    let r = t.send(sign_in(code)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers[header::LOCATION], "/");
+
+    // An administrator requires it: staff without it are held at the set-up
+    // page, in the browser and through the API.
+    let admin = t.browser(ADMIN).await;
+    let r = t
+        .post_form(
+            &admin,
+            "/account/second-factor",
+            &[("action", "require"), ("required", "true")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let ali = t.browser(AF_CASEWORKER).await;
+    let r = t.page(&ali, "/participants").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers[header::LOCATION], "/account/second-factor");
+    let held = t.page(&ali, "/account/second-factor").await;
+    assert_eq!(held.status, StatusCode::OK);
+    assert!(held.body.contains("kräver tvåstegsverifiering"));
+    let token = t.token(AF_CASEWORKER).await;
+    let r = t.get("/api/v1/participants", Some(&token)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.json()["error"]["code"], "second-factor-required");
+    let evaluator = t.browser(EVALUATOR).await;
+    assert_eq!(t.page(&evaluator, "/reports").await.status, StatusCode::OK);
+    let coordinator = t.browser(COORDINATOR).await;
+    assert_eq!(
+        t.post_form(
+            &coordinator,
+            "/account/second-factor",
+            &[("action", "require"), ("required", "false")],
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+}

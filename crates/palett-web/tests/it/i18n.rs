@@ -198,6 +198,7 @@ async fn every_page_renders_in_every_locale() {
         (&coordinator, "/emergency".into()),
         (&coordinator, "/audit/review".into()),
         (&admin, "/admin/retention".into()),
+        (&admin, "/account/second-factor".into()),
         (&evaluator, "/exports/research".into()),
         (&admin, "/audit/review?from=2026-01-01&to=2026-12-31".into()),
         (&coordinator, format!("/participants/{first}/export")),

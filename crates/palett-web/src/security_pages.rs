@@ -1,0 +1,157 @@
+//! The second factor: setting it up, turning it off, and (administrators)
+//! requiring it in the partnership.
+
+use crate::caller::Caller;
+use crate::forms::FormData;
+use crate::pages::app_error;
+use crate::views::{Layout, TablePage};
+use crate::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use palett_app::totp::SecondFactor;
+use palett_app::AppError;
+
+fn escape(v: &str) -> String {
+    v.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The code field, with its error when there is one.
+fn code_field(t: crate::i18n::Tr, id: &str, error: Option<&str>) -> String {
+    let (invalid, described, message) = match error {
+        Some(e) => (
+            " aria-invalid=\"true\"",
+            format!(" aria-describedby=\"{id}-error\""),
+            format!(
+                "<p class=\"error\" id=\"{id}-error\">{}</p>",
+                escape(&t.get(e))
+            ),
+        ),
+        None => ("", String::new(), String::new()),
+    };
+    format!(
+        "<div class=\"field{}\"><label for=\"{id}\">{}</label>{message}\
+         <input type=\"text\" id=\"{id}\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" \
+         maxlength=\"8\" required{invalid}{described}></div>",
+        if error.is_some() { " has-error" } else { "" },
+        escape(&t.get("field-second-factor-code")),
+    )
+}
+
+async fn page(s: &AppState, c: &Caller, status: StatusCode, error: Option<&str>) -> Response {
+    let t = c.tr();
+    let ctx = c.ctx();
+    let state = match s.app.second_factor(&ctx).await {
+        Ok(x) => x,
+        Err(e) => return app_error(c, e),
+    };
+    let required = match s.app.second_factor_required(&ctx).await {
+        Ok(r) => r,
+        Err(e) => return app_error(c, e),
+    };
+    let csrf = escape(&c.signed.csrf_token.clone().unwrap_or_default());
+    let mut p = TablePage::new(
+        t,
+        Layout::for_caller(
+            c,
+            t.get("second-factor-title"),
+            "",
+            "/account/second-factor",
+        ),
+    );
+    let mut html = String::new();
+    if c.signed.must_set_up_second_factor {
+        html.push_str(&format!(
+            "<p class=\"error-summary\" role=\"alert\">{}</p>",
+            escape(&t.get("second-factor-must"))
+        ));
+    }
+    match state {
+        SecondFactor::On => {
+            p.intro = Some(t.get("second-factor-on"));
+            if !(required && c.signed.actor.reads_sensitive_data()) {
+                html.push_str(&format!(
+                    "<form method=\"post\" action=\"/account/second-factor\"><input type=\"hidden\" name=\"_csrf\" value=\"{csrf}\">\
+                     <input type=\"hidden\" name=\"action\" value=\"disable\">{}<button type=\"submit\" class=\"secondary\">{}</button></form>",
+                    code_field(t, "code", error),
+                    escape(&t.get("second-factor-disable")),
+                ));
+            }
+        }
+        SecondFactor::Setup { secret, uri } => {
+            p.intro = Some(t.get("second-factor-intro"));
+            let grouped: Vec<String> = secret
+                .as_bytes()
+                .chunks(4)
+                .map(|c| String::from_utf8_lossy(c).to_string())
+                .collect();
+            html.push_str(&format!(
+                "<ol><li>{}</li><li>{}<br><code class=\"secret\">{}</code></li><li>{}</li></ol>\
+                 <p class=\"hint\">{} <code>{}</code></p>\
+                 <form method=\"post\" action=\"/account/second-factor\"><input type=\"hidden\" name=\"_csrf\" value=\"{csrf}\">\
+                 <input type=\"hidden\" name=\"action\" value=\"enable\">{}<button type=\"submit\">{}</button></form>",
+                escape(&t.get("second-factor-step-app")),
+                escape(&t.get("second-factor-step-key")),
+                escape(&grouped.join(" ")),
+                escape(&t.get("second-factor-step-code")),
+                escape(&t.get("second-factor-uri")),
+                escape(&uri),
+                code_field(t, "code", error),
+                escape(&t.get("second-factor-enable")),
+            ));
+        }
+    }
+    if c.signed
+        .actor
+        .has(palett_domain::policy::Role::Administrator)
+    {
+        html.push_str(&format!(
+            "<h2>{}</h2><p>{}</p><form method=\"post\" action=\"/account/second-factor\"><input type=\"hidden\" name=\"_csrf\" value=\"{csrf}\">\
+             <input type=\"hidden\" name=\"action\" value=\"require\"><input type=\"hidden\" name=\"required\" value=\"{}\">\
+             <button type=\"submit\" class=\"secondary\">{}</button></form>",
+            escape(&t.get("second-factor-policy")),
+            escape(&t.get(if required {
+                "second-factor-policy-on"
+            } else {
+                "second-factor-policy-off"
+            })),
+            !required,
+            escape(&t.get(if required {
+                "second-factor-policy-lift"
+            } else {
+                "second-factor-policy-set"
+            })),
+        ));
+    }
+    p.notice = Some(html);
+    (status, crate::pages::render(p)).into_response()
+}
+
+pub async fn show(State(s): State<AppState>, c: Caller) -> Response {
+    page(&s, &c, StatusCode::OK, None).await
+}
+
+pub async fn change(State(s): State<AppState>, c: Caller, f: FormData) -> Response {
+    let ctx = c.ctx();
+    let result = match f.get("action").as_str() {
+        "enable" => s.app.enable_second_factor(&ctx, &f.get("code")).await,
+        "disable" => s.app.disable_second_factor(&ctx, &f.get("code")).await,
+        "require" => {
+            s.app
+                .set_require_second_factor(&ctx, f.get("required") == "true")
+                .await
+        }
+        _ => Err(palett_domain::FieldErrors::single("action", "error-choice").into()),
+    };
+    match result {
+        Ok(()) => Redirect::to("/account/second-factor").into_response(),
+        Err(AppError::Invalid(e)) => {
+            let code = e.for_field("code").unwrap_or("error-invalid");
+            page(&s, &c, StatusCode::UNPROCESSABLE_ENTITY, Some(code)).await
+        }
+        Err(e) => app_error(&c, e),
+    }
+}
