@@ -578,3 +578,5 @@ second-factor-policy-on = Two-step verification is required for coordinators, ca
 second-factor-policy-off = Two-step verification is not required in the partnership.
 second-factor-policy-set = Require two-step verification
 second-factor-policy-lift = Stop requiring two-step verification
+second-factor-reset = Reset (set up again at next sign-in)
+second-factor-none = Not on

@@ -578,3 +578,5 @@ second-factor-policy-on = Tvåstegsverifiering krävs för samordnare, handlägg
 second-factor-policy-off = Tvåstegsverifiering krävs inte i partnerskapet.
 second-factor-policy-set = Kräv tvåstegsverifiering
 second-factor-policy-lift = Sluta kräva tvåstegsverifiering
+second-factor-reset = Återställ (ny inställning vid nästa inloggning)
+second-factor-none = Inte påslagen

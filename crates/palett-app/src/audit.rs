@@ -56,6 +56,7 @@ pub enum Action {
     SecondFactorOn,
     SecondFactorOff,
     SecondFactorPolicy,
+    SecondFactorReset,
 }
 
 impl Action {
@@ -109,6 +110,7 @@ impl Action {
             Action::SecondFactorOn => "user.second_factor_on",
             Action::SecondFactorOff => "user.second_factor_off",
             Action::SecondFactorPolicy => "partnership.second_factor_policy",
+            Action::SecondFactorReset => "user.second_factor_reset",
         }
     }
 }

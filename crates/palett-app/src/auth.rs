@@ -140,15 +140,17 @@ impl App {
         };
         if user.second_factor {
             let (secret, _, last) = store::totp_state(&mut tx, user.id).await?;
-            match secret.and_then(|s| crate::totp::check(&s, code, now, last)) {
-                Some(step) => store::set_totp_last_step(&mut tx, user.id, step).await?,
-                None => {
-                    if !code.trim().is_empty() {
-                        store::record_login_attempt(&mut tx, &email_key, ip, false, now).await?;
-                    }
-                    tx.commit().await?;
-                    return Err(AppError::SecondFactorNeeded);
+            let step = secret.and_then(|s| crate::totp::check(&s, code, now, last));
+            let used = match step {
+                Some(step) => store::use_totp_step(&mut tx, user.id, step).await?,
+                None => false,
+            };
+            if !used {
+                if !code.trim().is_empty() {
+                    store::record_login_attempt(&mut tx, &email_key, ip, false, now).await?;
                 }
+                tx.commit().await?;
+                return Err(AppError::SecondFactorNeeded);
             }
         }
         store::record_login_attempt(&mut tx, &email_key, ip, true, now).await?;

@@ -213,6 +213,33 @@ impl App {
         Ok(())
     }
 
+    /// Reset a user's second factor (she lost her phone): administrators of
+    /// her partnership. She sets it up again at her next visit.
+    pub async fn reset_second_factor(&self, ctx: &Ctx, user_id: i64) -> Result<()> {
+        if !ctx.actor.can_administer() {
+            return Err(AppError::Forbidden);
+        }
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let staff = store::users_of_partnership(&mut tx, ctx.actor.partnership_id).await?;
+        if !staff.iter().any(|(u, _)| u.id == user_id) {
+            return Err(AppError::NotFound);
+        }
+        store::set_totp(&mut tx, user_id, None, 0).await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::SecondFactorReset,
+            "user",
+            Some(user_id),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     /// Whether the caller's partnership requires a second factor of its
     /// staff who read sensitive data.
     pub async fn second_factor_required(&self, ctx: &Ctx) -> Result<bool> {

@@ -409,11 +409,14 @@ pub async fn set_totp(
     Ok(())
 }
 
-pub async fn set_totp_last_step(c: &mut AnyConnection, user_id: i64, step: i64) -> Result<()> {
-    sqlx::query("UPDATE users SET totp_last_step = $1 WHERE id = $2")
-        .bind(step)
-        .bind(user_id)
-        .execute(c)
-        .await?;
-    Ok(())
+/// Mark a time step used; false when it (or a later one) already was, so
+/// two sign-ins racing with one code cannot both succeed.
+pub async fn use_totp_step(c: &mut AnyConnection, user_id: i64, step: i64) -> Result<bool> {
+    let done =
+        sqlx::query("UPDATE users SET totp_last_step = $1 WHERE id = $2 AND totp_last_step < $1")
+            .bind(step)
+            .bind(user_id)
+            .execute(c)
+            .await?;
+    Ok(done.rows_affected() == 1)
 }

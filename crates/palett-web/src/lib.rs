@@ -199,6 +199,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin/users/{id}/deactivate", post(pages::user_deactivate))
         .route(
+            "/admin/users/{id}/second-factor/reset",
+            post(pages::user_second_factor_reset),
+        )
+        .route(
             "/admin/memberships/new",
             get(pages::membership_form).post(pages::membership_create),
         )

@@ -1481,6 +1481,20 @@ pub async fn user_deactivate(
     }
 }
 
+pub async fn user_second_factor_reset(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(uid) = id.parse::<i64>() else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s.app.reset_second_factor(&c.ctx(), uid).await {
+        Ok(()) => Redirect::to("/admin/users").into_response(),
+        Err(e) => app_error(&c, e),
+    }
+}
+
 pub async fn projects(State(s): State<AppState>, c: Caller) -> Response {
     let t = c.tr();
     let o = match s.app.overview(&c.ctx()).await {
@@ -1780,6 +1794,7 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Response {
             t.get("field-status"),
             t.get("actions"),
             t.get("user-access"),
+            t.get("second-factor-title"),
         ],
         rows: staff
             .into_iter()
@@ -1811,6 +1826,14 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Response {
                         )
                     } else {
                         Cell::text("")
+                    },
+                    if u.second_factor {
+                        Cell::button(
+                            t.get("second-factor-reset"),
+                            format!("/admin/users/{}/second-factor/reset", u.id),
+                        )
+                    } else {
+                        Cell::text(t.get("second-factor-none"))
                     },
                 ]
             })

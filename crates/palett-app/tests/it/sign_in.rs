@@ -344,6 +344,35 @@ pub(crate) async fn a_second_factor_is_set_up_checked_and_required(h: H) {
         .await
         .expect("turn off with a code");
     h.signed(COACH).await;
+    // Lost phone: an administrator resets it; she signs in with her password.
+    let SecondFactor::Setup { secret, .. } = h.app.second_factor(&kim).await.expect("setup") else {
+        panic!("off")
+    };
+    h.advance_secs(30);
+    h.app
+        .enable_second_factor(&kim, &code_at(&secret, h.app.now()).expect("code"))
+        .await
+        .expect("on again");
+    assert!(matches!(
+        err(h.app.sign_in(COACH, DEMO_PASSWORD, IP).await),
+        AppError::SecondFactorNeeded
+    ));
+    assert!(matches!(
+        err(h
+            .app
+            .reset_second_factor(&coordinator, kim.actor.user_id)
+            .await),
+        AppError::Forbidden
+    ));
+    assert!(matches!(
+        err(h.app.reset_second_factor(&admin, 999_999).await),
+        AppError::NotFound
+    ));
+    h.app
+        .reset_second_factor(&admin, kim.actor.user_id)
+        .await
+        .expect("reset");
+    h.signed(COACH).await;
     // Every change is in the audit log.
     let (log, _) = palett_app::audit::list(
         &h.app,
@@ -357,6 +386,7 @@ pub(crate) async fn a_second_factor_is_set_up_checked_and_required(h: H) {
         "user.second_factor_on",
         "user.second_factor_off",
         "partnership.second_factor_policy",
+        "user.second_factor_reset",
     ] {
         assert!(log.iter().any(|e| e.action == action), "{action}");
     }

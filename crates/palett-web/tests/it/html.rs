@@ -871,4 +871,34 @@ async fn two_step_verification_from_set_up_to_sign_in_and_requirement() {
         .status,
         StatusCode::FORBIDDEN
     );
+    // The administrator, held too, lifts the requirement (the one page open
+    // to her); then, for a lost phone, resets Kim's from the user list.
+    assert_eq!(
+        t.page(&admin, "/admin/users").await.headers[header::LOCATION],
+        "/account/second-factor"
+    );
+    assert_eq!(
+        t.post_form(
+            &admin,
+            "/account/second-factor",
+            &[("action", "require"), ("required", "false")],
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    let users = t.page(&admin, "/admin/users").await.body;
+    let reset = users
+        .split("action=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|a| a.ends_with("/second-factor/reset"))
+        .expect("a reset button for the one user who has it")
+        .to_string();
+    assert_eq!(
+        t.post_form(&admin, &reset, &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    t.clock.advance(jiff::SignedDuration::from_secs(3_600));
+    let r = t.send(sign_in(String::new())).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "the password alone again");
 }
