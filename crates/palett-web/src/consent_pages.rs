@@ -331,12 +331,7 @@ pub struct PeriodQuery {
     to: Option<String>,
 }
 
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use crate::views::escape;
 
 /// The log review (loggkontroll): flags and a sample for a period, and the
 /// reviewer's sign-off.

@@ -423,12 +423,7 @@ fn research_csv(t: crate::i18n::Tr, x: &palett_app::research::ResearchExport) ->
     out
 }
 
-fn escape(v: &str) -> String {
-    v.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use crate::views::escape;
 
 /// The export's summary: how many rows, what was suppressed, and the
 /// button that downloads the file.

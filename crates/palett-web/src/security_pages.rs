@@ -12,12 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use palett_app::totp::SecondFactor;
 use palett_app::AppError;
 
-fn escape(v: &str) -> String {
-    v.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
+use crate::views::escape;
 
 /// The code field, with its error when there is one.
 fn code_field(t: crate::i18n::Tr, id: &str, error: Option<&str>) -> String {

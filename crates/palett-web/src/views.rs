@@ -422,3 +422,12 @@ impl TablePage {
         }
     }
 }
+
+/// Escape text for the trusted HTML some handlers build (notices with forms);
+/// templates escape by themselves.
+pub fn escape(v: &str) -> String {
+    v.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
