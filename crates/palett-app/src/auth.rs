@@ -23,12 +23,18 @@ pub struct Signed {
     pub csrf_token: Option<String>,
     /// The partnerships the user holds roles in (id, name).
     pub partnerships: Vec<(i64, String)>,
-    /// Her partnership requires a second factor of her and she has none
-    /// yet: until she sets one up, only that page is open to her.
-    pub must_set_up_second_factor: bool,
+    /// Her current partnership requires a second factor of staff who read
+    /// sensitive data.
+    pub second_factor_required: bool,
 }
 
 impl Signed {
+    /// Her partnership requires a second factor of her and she has none
+    /// yet: until she sets one up, only that page is open to her.
+    pub fn must_set_up_second_factor(&self) -> bool {
+        self.second_factor_required && self.actor.reads_sensitive_data() && !self.user.second_factor
+    }
+
     pub fn ctx(&self, ip: &str) -> Ctx {
         Ctx {
             actor: self.actor.clone(),
@@ -75,8 +81,7 @@ async fn actor_for(
         partnership_id,
         roles,
     };
-    let must = required && actor.reads_sensitive_data() && !user.second_factor;
-    Ok(Some((actor, partnerships, must)))
+    Ok(Some((actor, partnerships, required)))
 }
 
 impl App {
@@ -201,7 +206,7 @@ impl App {
         else {
             return Ok(None);
         };
-        let Some((actor, partnerships, must_set_up_second_factor)) =
+        let Some((actor, partnerships, second_factor_required)) =
             actor_for(&mut c, &user, Some(s.partnership_id)).await?
         else {
             return Ok(None);
@@ -215,7 +220,7 @@ impl App {
             actor,
             csrf_token: Some(s.csrf_token),
             partnerships,
-            must_set_up_second_factor,
+            second_factor_required,
         }))
     }
 
@@ -251,7 +256,7 @@ impl App {
         else {
             return Ok(None);
         };
-        let Some((actor, partnerships, must_set_up_second_factor)) =
+        let Some((actor, partnerships, second_factor_required)) =
             actor_for(&mut c, &user, None).await?
         else {
             return Ok(None);
@@ -265,7 +270,7 @@ impl App {
             actor,
             csrf_token: None,
             partnerships,
-            must_set_up_second_factor,
+            second_factor_required,
         }))
     }
 

@@ -4,11 +4,11 @@
 //! k-anonymity check that suppresses small cells and reports it. Audited.
 
 use crate::audit::{record, Action};
+use crate::secret::hmac;
 use crate::{App, AppError, Ctx, Result};
-use palett_domain::policy::Role;
 use palett_domain::research::{age_group, hours_band, months_band, region, suppress_small_cells};
 use palett_domain::FieldErrors;
-use sha2::{Digest, Sha256};
+use sha2::Sha256;
 
 /// One row: the pseudonym, generalised quasi-identifiers, then facts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,35 +35,12 @@ pub struct ResearchExport {
     pub suppressed_groups: usize,
 }
 
-/// HMAC-SHA-256 (RFC 2104), so a pseudonym cannot be recomputed without the
-/// export key.
-fn hmac(key: &[u8], msg: &[u8]) -> [u8; 32] {
-    let mut k = [0u8; 64];
-    if key.len() > 64 {
-        k[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        k[..key.len()].copy_from_slice(key);
-    }
-    let inner: Vec<u8> = k
-        .iter()
-        .map(|b| b ^ 0x36)
-        .chain(msg.iter().copied())
-        .collect();
-    let inner_hash = Sha256::digest(&inner);
-    let outer: Vec<u8> = k
-        .iter()
-        .map(|b| b ^ 0x5c)
-        .chain(inner_hash.iter().copied())
-        .collect();
-    Sha256::digest(&outer).into()
-}
-
 /// The pseudonym of one participant: HMAC of her id under a key derived
 /// from the partnership's server-held secret and the evaluator's export key.
 /// Neither alone recomputes it, and ids are not enumerable from it.
 pub fn pseudonym(secret: &str, key: &str, participant_id: i64) -> String {
-    let export_key = hmac(secret.as_bytes(), key.as_bytes());
-    hmac(
+    let export_key = hmac::<Sha256>(secret.as_bytes(), key.as_bytes());
+    hmac::<Sha256>(
         &export_key,
         format!("palett-participant:{participant_id}").as_bytes(),
     )[..8]
@@ -75,7 +52,7 @@ pub fn pseudonym(secret: &str, key: &str, participant_id: i64) -> String {
 impl App {
     /// Evaluators only; `k` from 5 to 50 (default 5 in the UI).
     pub async fn research_export(&self, ctx: &Ctx, key: &str, k: &str) -> Result<ResearchExport> {
-        if !ctx.actor.has(Role::Evaluator) {
+        if !ctx.actor.can_export_research() {
             return Err(AppError::Forbidden);
         }
         let mut e = FieldErrors::new();
@@ -156,7 +133,7 @@ mod tests {
 
     #[test]
     fn hmac_matches_rfc_4231_case_2() {
-        let mac = hmac(b"Jefe", b"what do ya want for nothing?");
+        let mac = hmac::<Sha256>(b"Jefe", b"what do ya want for nothing?");
         let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
         assert_eq!(
             hex,

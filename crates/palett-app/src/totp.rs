@@ -3,10 +3,11 @@
 //! and a partnership's requirement of it.
 
 use crate::audit::{record, Action};
+use crate::secret::hmac;
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::FieldErrors;
 use palett_store::auth as store;
-use sha1::{Digest, Sha1};
+use sha1::Sha1;
 
 pub const STEP_SECS: i64 = 30;
 const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -46,25 +47,9 @@ pub fn base32_decode(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn hmac_sha1(key: &[u8], msg: &[u8]) -> [u8; 20] {
-    let mut k = [0u8; 64];
-    if key.len() > 64 {
-        k[..20].copy_from_slice(&Sha1::digest(key));
-    } else {
-        k[..key.len()].copy_from_slice(key);
-    }
-    let mut inner = Sha1::new();
-    inner.update(k.map(|b| b ^ 0x36));
-    inner.update(msg);
-    let mut outer = Sha1::new();
-    outer.update(k.map(|b| b ^ 0x5c));
-    outer.update(inner.finalize());
-    outer.finalize().into()
-}
-
 /// The HOTP value (RFC 4226) with `digits` digits.
 pub fn hotp(key: &[u8], counter: u64, digits: u32) -> u32 {
-    let mac = hmac_sha1(key, &counter.to_be_bytes());
+    let mac = hmac::<Sha1>(key, &counter.to_be_bytes());
     let offset = (mac[19] & 0x0f) as usize;
     let bin = u32::from_be_bytes([
         mac[offset] & 0x7f,
@@ -119,10 +104,7 @@ impl App {
         let secret = match pending {
             Some(p) => p,
             None => {
-                let mut raw = [0u8; 20];
-                getrandom::fill(&mut raw)
-                    .map_err(|e| AppError::Internal(format!("getrandom: {e}")))?;
-                let secret = base32(&raw);
+                let secret = base32(&crate::secret::random_bytes::<20>()?);
                 store::set_totp_pending(&mut tx, ctx.actor.user_id, &secret).await?;
                 secret
             }
@@ -240,21 +222,10 @@ impl App {
         Ok(())
     }
 
-    /// Whether the caller's partnership requires a second factor of its
-    /// staff who read sensitive data.
-    pub async fn second_factor_required(&self, ctx: &Ctx) -> Result<bool> {
-        let mut c = self.db.read().await?;
-        Ok(
-            palett_store::org::partnership_by_id(&mut c, ctx.actor.partnership_id)
-                .await?
-                .is_some_and(|p| p.require_second_factor),
-        )
-    }
-
     /// Require (or stop requiring) a second factor of the partnership's
     /// staff who read sensitive data. Administrators.
     pub async fn set_require_second_factor(&self, ctx: &Ctx, required: bool) -> Result<()> {
-        if !ctx.actor.has(palett_domain::policy::Role::Administrator) {
+        if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
         }
         let now = self.now();

@@ -170,6 +170,12 @@ impl Actor {
         self.in_scope(rel) && (rel.own_organisation_responsible || rel.assigned_to_actor)
     }
 
+    /// Take the pseudonymised research export: evaluators only (others who
+    /// may see records have no use for pseudonyms of them).
+    pub fn can_export_research(&self) -> bool {
+        self.has(Role::Evaluator)
+    }
+
     /// Whether a partnership that requires a second factor requires it of
     /// this actor: the roles that read records and their sensitive fields.
     pub fn reads_sensitive_data(&self) -> bool {

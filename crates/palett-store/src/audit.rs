@@ -73,6 +73,14 @@ fn entry(r: &sqlx::any::AnyRow) -> Result<Entry> {
     })
 }
 
+/// The columns [`entry`] reads and the joins that name user and
+/// organisation; callers add joins, WHERE and ORDER.
+const ENTRY_SELECT: &str =
+    "SELECT a.id, a.at, a.user_id, u.display_name, o.name AS org_name, a.roles, \
+    a.action, a.entity, a.entity_id, a.participant_id, a.ip";
+const ENTRY_FROM: &str = "FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
+    LEFT JOIN organisations o ON o.id = a.organisation_id";
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
     pub participant_id: Option<i64>,
@@ -106,10 +114,7 @@ pub async fn list(
         .fetch_one(&mut *c)
         .await?;
     let rows = sqlx::query(&format!(
-        "SELECT a.id, a.at, a.user_id, u.display_name, o.name AS org_name, a.roles, a.action, a.entity, \
-         a.entity_id, a.participant_id, a.ip FROM audit_log a \
-         LEFT JOIN users u ON u.id = a.user_id LEFT JOIN organisations o ON o.id = a.organisation_id \
-         WHERE {cond} ORDER BY a.id DESC LIMIT $7 OFFSET $8"
+        "{ENTRY_SELECT} {ENTRY_FROM} WHERE {cond} ORDER BY a.id DESC LIMIT $7 OFFSET $8"
     ))
     .bind(partnership_id)
     .bind(f.participant_id)
@@ -133,15 +138,13 @@ pub async fn emergency_rows(
     from: i64,
     to: i64,
 ) -> Result<Vec<(Entry, Option<String>)>> {
-    sqlx::query(
-        "SELECT a.id, a.at, a.user_id, u.display_name, o.name AS org_name, a.roles, a.action, a.entity, \
-         a.entity_id, a.participant_id, a.ip, g.reason FROM audit_log a \
-         LEFT JOIN users u ON u.id = a.user_id LEFT JOIN organisations o ON o.id = a.organisation_id \
+    sqlx::query(&format!(
+        "{ENTRY_SELECT}, g.reason {ENTRY_FROM} \
          LEFT JOIN emergency_access g ON a.action = 'participant.emergency_access' AND g.id = a.entity_id \
          WHERE a.partnership_id = $1 AND a.at >= $2 AND a.at < $3 \
          AND (a.action = 'participant.emergency_access' OR a.entity = 'emergency') \
-         ORDER BY a.id DESC LIMIT 1000",
-    )
+         ORDER BY a.id DESC LIMIT 1000"
+    ))
     .bind(partnership_id)
     .bind(from)
     .bind(to)
@@ -150,35 +153,6 @@ pub async fn emergency_rows(
     .iter()
     .map(|r| Ok((entry(r)?, opt_text(r, "reason")?)))
     .collect()
-}
-
-/// Whether every id is a read of a participant record by this partnership
-/// within the period (what a log review may sign for).
-pub async fn reads_in_period(
-    c: &mut AnyConnection,
-    partnership_id: i64,
-    from: i64,
-    to: i64,
-    ids: &[i64],
-) -> Result<bool> {
-    let mut found = 0i64;
-    for chunk in ids.chunks(100) {
-        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 4)).collect();
-        let sql = format!(
-            "SELECT COUNT(*) FROM audit_log WHERE partnership_id = $1 AND at >= $2 AND at < $3 \
-             AND action = 'participant.read' AND id IN ({})",
-            placeholders.join(", ")
-        );
-        let mut q = sqlx::query_scalar::<_, i64>(&sql)
-            .bind(partnership_id)
-            .bind(from)
-            .bind(to);
-        for id in chunk {
-            q = q.bind(*id);
-        }
-        found += q.fetch_one(&mut *c).await?;
-    }
-    Ok(found == ids.len() as i64)
 }
 
 /// Users who read (or listed) more participant records in one day than
@@ -243,10 +217,7 @@ pub async fn entries_by_id(
         }
         let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
-            "SELECT a.id, a.at, a.user_id, u.display_name, o.name AS org_name, a.roles, a.action, a.entity, \
-             a.entity_id, a.participant_id, a.ip FROM audit_log a \
-             LEFT JOIN users u ON u.id = a.user_id LEFT JOIN organisations o ON o.id = a.organisation_id \
-             WHERE a.partnership_id = $1 AND a.id IN ({}) ORDER BY a.id DESC",
+            "{ENTRY_SELECT} {ENTRY_FROM} WHERE a.partnership_id = $1 AND a.id IN ({}) ORDER BY a.id DESC",
             placeholders.join(", ")
         );
         let mut q = sqlx::query(&sql).bind(partnership_id);

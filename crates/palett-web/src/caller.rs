@@ -199,7 +199,7 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
             || path == "/logout"
             || path.starts_with("/static/")
             || path.starts_with("/lang/");
-        if s.must_set_up_second_factor && !open {
+        if s.must_set_up_second_factor() && !open {
             return if is_api {
                 ApiError::new(tr, StatusCode::FORBIDDEN, "error-second-factor-required")
                     .into_response()

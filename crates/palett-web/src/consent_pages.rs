@@ -71,9 +71,7 @@ async fn spec(s: &AppState, c: &Caller, pid: i64) -> Result<FormSpec, AppError> 
     ))
 }
 
-fn id(raw: &str) -> Option<i64> {
-    raw.parse().ok()
-}
+use crate::pages::id;
 
 pub async fn form(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
     let Some(pid) = id(&raw) else {

@@ -23,7 +23,7 @@ fn rows(items: impl IntoIterator<Item = Vec<String>>) -> Vec<Vec<Cell>> {
 
 pub async fn page(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
     let t = c.tr();
-    let Ok(pid) = raw.parse::<i64>() else {
+    let Some(pid) = crate::pages::id(&raw) else {
         return app_error(&c, AppError::NotFound);
     };
     let x = match s.app.subject_access(&c.ctx(), pid).await {
@@ -331,7 +331,7 @@ pub fn to_json(x: &SubjectAccess) -> Value {
 }
 
 pub async fn json(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
-    let Ok(pid) = raw.parse::<i64>() else {
+    let Some(pid) = crate::pages::id(&raw) else {
         return ApiError::app(c.tr(), AppError::NotFound).into_response();
     };
     match s.app.subject_access(&c.ctx(), pid).await {
@@ -372,7 +372,7 @@ fn research_spec(t: crate::i18n::Tr) -> crate::pages::FormSpec {
 }
 
 pub async fn research_form(c: Caller) -> Response {
-    if !c.signed.actor.has(palett_domain::policy::Role::Evaluator) {
+    if !c.signed.actor.can_export_research() {
         return app_error(&c, AppError::Forbidden);
     }
     let defaults = crate::forms::FormData(vec![("k".into(), "5".into())]);

@@ -55,6 +55,11 @@ pub fn error_page(t: Tr, status: StatusCode, id: &str) -> Response {
     (status, render(page)).into_response()
 }
 
+/// A numeric id from the path; anything else is treated as unknown (404).
+pub(crate) fn id(raw: &str) -> Option<i64> {
+    raw.parse().ok()
+}
+
 pub(crate) fn app_error(c: &Caller, e: AppError) -> Response {
     let (status, id) = status_of(&e);
     if status == StatusCode::UNAUTHORIZED {

@@ -20,9 +20,7 @@ use palett_domain::palette::{
 use palett_domain::plan::{GoalCategory, Plan, PlanInput};
 use palett_domain::FieldErrors;
 
-fn id(s: &str) -> Option<i64> {
-    s.parse::<i64>().ok()
-}
+use crate::pages::id;
 
 fn funding(t: Tr, i: &Intervention) -> String {
     i.project_name
@@ -1828,7 +1826,7 @@ pub async fn reports(State(s): State<AppState>, c: Caller) -> Response {
         Layout::for_caller(&c, t.get("nav-reports"), "reports", "/reports"),
     );
     p.intro = Some(t.get("reports-intro"));
-    if c.signed.actor.has(palett_domain::policy::Role::Evaluator) {
+    if c.signed.actor.can_export_research() {
         p.links
             .push(("/exports/research".into(), t.get("research-export")));
     }

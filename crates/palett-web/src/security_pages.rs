@@ -43,10 +43,7 @@ async fn page(s: &AppState, c: &Caller, status: StatusCode, error: Option<&str>)
         Ok(x) => x,
         Err(e) => return app_error(c, e),
     };
-    let required = match s.app.second_factor_required(&ctx).await {
-        Ok(r) => r,
-        Err(e) => return app_error(c, e),
-    };
+    let required = c.signed.second_factor_required;
     let csrf = escape(&c.signed.csrf_token.clone().unwrap_or_default());
     let mut p = TablePage::new(
         t,
@@ -58,7 +55,7 @@ async fn page(s: &AppState, c: &Caller, status: StatusCode, error: Option<&str>)
         ),
     );
     let mut html = String::new();
-    if c.signed.must_set_up_second_factor {
+    if c.signed.must_set_up_second_factor() {
         html.push_str(&format!(
             "<p class=\"error-summary\" role=\"alert\">{}</p>",
             escape(&t.get("second-factor-must"))
@@ -99,10 +96,7 @@ async fn page(s: &AppState, c: &Caller, status: StatusCode, error: Option<&str>)
             ));
         }
     }
-    if c.signed
-        .actor
-        .has(palett_domain::policy::Role::Administrator)
-    {
+    if c.signed.actor.can_administer() {
         html.push_str(&format!(
             "<h2>{}</h2><p>{}</p><form method=\"post\" action=\"/account/second-factor\"><input type=\"hidden\" name=\"_csrf\" value=\"{csrf}\">\
              <input type=\"hidden\" name=\"action\" value=\"require\"><input type=\"hidden\" name=\"required\" value=\"{}\">\
