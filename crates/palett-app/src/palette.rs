@@ -180,6 +180,29 @@ impl App {
         }
     }
 
+    /// [`Self::readable_participant`] for reading one part of her record
+    /// (`entity`), with the read in the audit log.
+    async fn audited_read(
+        &self,
+        c: &mut AnyConnection,
+        ctx: &Ctx,
+        id: i64,
+        entity: &'static str,
+    ) -> Result<palett_domain::model::Participant> {
+        let p = self.readable_participant(c, ctx, id).await?;
+        record(
+            c,
+            ctx,
+            self.now(),
+            Action::ParticipantRead,
+            entity,
+            None,
+            Some(id),
+        )
+        .await?;
+        Ok(p)
+    }
+
     /// The partnership's palette.
     pub async fn palette(&self, ctx: &Ctx, include_retired: bool) -> Result<Vec<Intervention>> {
         if !ctx.actor.can_view_aggregates() {
@@ -442,19 +465,9 @@ impl App {
     pub async fn period(&self, ctx: &Ctx, participant_id: i64) -> Result<PeriodView> {
         let mut tx = self.db.write().await?;
         let p = self
-            .readable_participant(&mut tx, ctx, participant_id)
+            .audited_read(&mut tx, ctx, participant_id, "period")
             .await?;
         let view = self.period_in(&mut tx, &p).await?;
-        record(
-            &mut tx,
-            ctx,
-            self.now(),
-            Action::ParticipantRead,
-            "period",
-            None,
-            Some(participant_id),
-        )
-        .await?;
         tx.commit().await?;
         Ok(view)
     }
@@ -600,19 +613,9 @@ impl App {
     /// A participant's enrolments (audited).
     pub async fn enrolments(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<Enrolment>> {
         let mut tx = self.db.write().await?;
-        self.readable_participant(&mut tx, ctx, participant_id)
+        self.audited_read(&mut tx, ctx, participant_id, "enrolments")
             .await?;
         let list = store::enrolments_of_participant(&mut tx, participant_id).await?;
-        record(
-            &mut tx,
-            ctx,
-            self.now(),
-            Action::ParticipantRead,
-            "enrolments",
-            None,
-            Some(participant_id),
-        )
-        .await?;
         tx.commit().await?;
         Ok(list)
     }
@@ -1230,19 +1233,9 @@ impl App {
     /// (audited).
     pub async fn time_rows(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<TimeRow>> {
         let mut tx = self.db.write().await?;
-        self.readable_participant(&mut tx, ctx, participant_id)
+        self.audited_read(&mut tx, ctx, participant_id, "time")
             .await?;
         let rows = store::time_of_participant(&mut tx, participant_id).await?;
-        record(
-            &mut tx,
-            ctx,
-            self.now(),
-            Action::ParticipantRead,
-            "time",
-            None,
-            Some(participant_id),
-        )
-        .await?;
         tx.commit().await?;
         Ok(rows
             .into_iter()
@@ -1261,19 +1254,9 @@ impl App {
     /// Everything that happened to a participant, oldest first (audited).
     pub async fn timeline(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<TimelineItem>> {
         let mut tx = self.db.write().await?;
-        self.readable_participant(&mut tx, ctx, participant_id)
+        self.audited_read(&mut tx, ctx, participant_id, "timeline")
             .await?;
         let items = self.timeline_in(&mut tx, participant_id).await?;
-        record(
-            &mut tx,
-            ctx,
-            self.now(),
-            Action::ParticipantRead,
-            "timeline",
-            None,
-            Some(participant_id),
-        )
-        .await?;
         tx.commit().await?;
         Ok(items)
     }
