@@ -49,7 +49,7 @@ bar-label = { $enrolled } enrolled of the target { $target } ({ $percent })
 
 ## Participants
 participants-count = { $count } participants
-search-name = Search by name
+search-name = Search by name or personal identity number
 profile = Details
 assigned-staff = Assigned caseworkers
 none-assigned = No caseworker is assigned.

@@ -49,7 +49,7 @@ bar-label = { $enrolled } inskrivna av målet { $target } ({ $percent })
 
 ## Deltagare
 participants-count = { $count } deltagare
-search-name = Sök på namn
+search-name = Sök på namn eller personnummer
 profile = Uppgifter
 assigned-staff = Ansvariga handläggare
 none-assigned = Ingen handläggare är tilldelad.

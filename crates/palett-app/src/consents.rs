@@ -6,7 +6,7 @@ use crate::{App, AppError, Ctx, Result};
 use palett_domain::consent::{Consent, ConsentInput};
 use palett_domain::values::{optional_text, LONG_TEXT_MAX};
 use palett_domain::FieldErrors;
-use palett_store::{consent as store, participant};
+use palett_store::consent as store;
 
 impl App {
     /// A participant's consents, newest first, each with whether it is in
@@ -14,7 +14,8 @@ impl App {
     pub async fn consents(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<(Consent, bool)>> {
         let a = &ctx.actor;
         let mut tx = self.db.write().await?;
-        match participant::by_id_with_relation(&mut tx, participant_id, a, self.today(), self.now())
+        match self
+            .participant_with_relation(&mut tx, participant_id, a)
             .await?
         {
             Some((_, rel)) if a.in_scope(rel) => {}
@@ -54,7 +55,8 @@ impl App {
         let now = self.now();
         let a = &ctx.actor;
         let mut tx = self.db.write().await?;
-        match participant::by_id_with_relation(&mut tx, participant_id, a, self.today(), self.now())
+        match self
+            .participant_with_relation(&mut tx, participant_id, a)
             .await?
         {
             Some((_, rel)) if a.can_change_participant(rel) => {}
@@ -94,7 +96,7 @@ impl App {
         let pid = store::participant_of(&mut tx, consent_id)
             .await?
             .ok_or(AppError::NotFound)?;
-        match participant::by_id_with_relation(&mut tx, pid, a, self.today(), self.now()).await? {
+        match self.participant_with_relation(&mut tx, pid, a).await? {
             Some((_, rel)) if a.can_change_participant(rel) => {}
             Some((_, rel)) if a.can_read_participant(rel) => return Err(AppError::Forbidden),
             _ => return Err(AppError::NotFound),

@@ -343,6 +343,7 @@ impl App {
             }
             let id = seed_participant(
                 c,
+                self.sealer(),
                 &mut rng,
                 pid,
                 org_ids[org_index],
@@ -374,6 +375,7 @@ impl App {
                 .unwrap_or(date(2021, 10, 4));
             let id = seed_referral(
                 c,
+                self.sealer(),
                 &mut rng,
                 pid,
                 org_ids[1],
@@ -581,6 +583,7 @@ fn profile(
 #[allow(clippy::too_many_arguments)]
 async fn seed_participant(
     c: &mut AnyConnection,
+    s: &dyn palett_store::sealing::Sealer,
     rng: &mut Rng,
     pid: i64,
     organisation_id: i64,
@@ -621,7 +624,7 @@ async fn seed_participant(
         events.push((Some(t), Some(state.status), next.clone()));
         state = next;
     }
-    let id = participant::insert(c, pid, &p, &state, now).await?;
+    let id = participant::insert(c, s, pid, &p, &state, now).await?;
     for (t, from, after) in &events {
         participant::insert_event(
             c,
@@ -646,6 +649,7 @@ async fn seed_participant(
 #[allow(clippy::too_many_arguments)]
 async fn seed_referral(
     c: &mut AnyConnection,
+    s: &dyn palett_store::sealing::Sealer,
     rng: &mut Rng,
     pid: i64,
     organisation_id: i64,
@@ -656,7 +660,7 @@ async fn seed_referral(
 ) -> Result<i64> {
     let p = profile(rng, organisation_id, caseworker, &[], referred);
     let state = LifecycleState::referred(referred);
-    let id = participant::insert(c, pid, &p, &state, now).await?;
+    let id = participant::insert(c, s, pid, &p, &state, now).await?;
     participant::insert_event(
         c,
         &NewEvent {

@@ -47,14 +47,9 @@ impl App {
         let a = &ctx.actor;
         let now = self.now();
         let mut tx = self.db.write().await?;
-        let p = match participant::by_id_with_relation(
-            &mut tx,
-            participant_id,
-            a,
-            self.today(),
-            self.now(),
-        )
-        .await?
+        let p = match self
+            .participant_with_relation(&mut tx, participant_id, a)
+            .await?
         {
             Some((mut p, rel)) if a.can_change_participant(rel) => {
                 if !a.can_see_restricted(rel) {
@@ -93,7 +88,7 @@ impl App {
             log,
             notes: palett_store::note::visible(&mut tx, participant_id, a.organisation_id).await?,
             profile_versions: if p.restricted.is_some() {
-                palett_store::note::versions(&mut tx, participant_id).await?
+                palett_store::note::versions(&mut tx, self.sealer(), participant_id).await?
             } else {
                 Vec::new()
             },

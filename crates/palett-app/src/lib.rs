@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod consents;
+pub mod data_key;
 pub mod demo;
 mod demo_palette;
 pub mod export;
@@ -22,6 +23,7 @@ mod secret;
 pub mod totp;
 
 use clock::Clock;
+use data_key::DataKey;
 use palett_domain::policy::Actor;
 use palett_domain::FieldErrors;
 use palett_store::{Db, StoreError};
@@ -118,29 +120,83 @@ impl Default for Config {
     }
 }
 
-/// The application: a database, a clock and settings.
+/// The application: a database, a clock, settings and the data key.
 #[derive(Clone)]
 pub struct App {
     pub db: Db,
     pub clock: Arc<dyn Clock>,
     pub config: Config,
+    key: Arc<DataKey>,
 }
 
 impl App {
-    pub fn new(db: Db, clock: Arc<dyn Clock>, config: Config) -> Self {
-        Self { db, clock, config }
+    /// An app over a migrated database. Call [`App::seal`] before serving.
+    pub fn new(db: Db, clock: Arc<dyn Clock>, config: Config, key: DataKey) -> Self {
+        Self {
+            db,
+            clock,
+            config,
+            key: Arc::new(key),
+        }
     }
 
-    /// Connect, migrate and return an app on the system clock.
-    pub async fn open(url: &str) -> Result<Self> {
-        Self::open_with_clock(url, Arc::new(clock::SystemClock)).await
+    /// Connect, migrate, check the data key, seal legacy plaintext and
+    /// return an app on the system clock.
+    pub async fn open(url: &str, key: DataKey) -> Result<Self> {
+        Self::open_with_clock(url, Arc::new(clock::SystemClock), key).await
     }
 
-    /// Connect, migrate and return an app on the given clock (tests).
-    pub async fn open_with_clock(url: &str, clock: Arc<dyn Clock>) -> Result<Self> {
+    /// As [`App::open`], on the given clock (tests).
+    pub async fn open_with_clock(url: &str, clock: Arc<dyn Clock>, key: DataKey) -> Result<Self> {
         let db = Db::connect(url).await?;
         palett_store::migrate::run(&db).await?;
-        Ok(Self::new(db, clock, Config::default()))
+        let app = Self::new(db, clock, Config::default(), key);
+        app.seal().await?;
+        Ok(app)
+    }
+
+    /// Refuse a data key other than the one the database was sealed with,
+    /// then seal whatever is still stored in clear. Returns how many rows it
+    /// sealed (0 once everything is).
+    pub async fn seal(&self) -> Result<u64> {
+        let mut tx = self.db.write().await?;
+        palett_store::sealing::check_key(&mut tx, self.sealer())
+            .await
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let n = palett_store::participant::seal_legacy(&mut tx, self.sealer()).await?;
+        tx.commit().await?;
+        if n > 0 {
+            tracing::info!(rows = n, "sealed legacy plaintext");
+        }
+        Ok(n)
+    }
+
+    /// The cipher the store seals and opens protected columns with.
+    pub(crate) fn sealer(&self) -> &dyn palett_store::sealing::Sealer {
+        &*self.key
+    }
+
+    /// A participant and the caller's relation to her, judged now.
+    pub(crate) async fn participant_with_relation(
+        &self,
+        c: &mut palett_store::AnyConnection,
+        id: i64,
+        actor: &Actor,
+    ) -> Result<
+        Option<(
+            palett_domain::model::Participant,
+            palett_domain::policy::Relation,
+        )>,
+    > {
+        Ok(palett_store::participant::by_id_with_relation(
+            c,
+            self.sealer(),
+            id,
+            actor,
+            self.today(),
+            self.now(),
+        )
+        .await?)
     }
 
     pub fn now(&self) -> i64 {

@@ -7,7 +7,6 @@ use palett_domain::model::Participant;
 use palett_domain::values::{required_text, LONG_TEXT_MAX};
 use palett_domain::FieldErrors;
 use palett_store::note::{self as store, Note};
-use palett_store::participant;
 
 /// Who may read a note: the author's organisation only, or everyone who may
 /// read her record (which her sharing consent already decides).
@@ -41,14 +40,9 @@ impl App {
         e.into_result()?;
         let now = self.now();
         let mut tx = self.db.write().await?;
-        match participant::by_id_with_relation(
-            &mut tx,
-            participant_id,
-            &ctx.actor,
-            self.today(),
-            now,
-        )
-        .await?
+        match self
+            .participant_with_relation(&mut tx, participant_id, &ctx.actor)
+            .await?
         {
             Some((p, rel)) if ctx.actor.in_scope(rel) => {
                 crate::ensure_processable(p)?;
@@ -83,14 +77,9 @@ impl App {
     pub async fn notes(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<Note>> {
         let now = self.now();
         let mut tx = self.db.write().await?;
-        match participant::by_id_with_relation(
-            &mut tx,
-            participant_id,
-            &ctx.actor,
-            self.today(),
-            now,
-        )
-        .await?
+        match self
+            .participant_with_relation(&mut tx, participant_id, &ctx.actor)
+            .await?
         {
             Some((_, rel)) if ctx.actor.in_scope(rel) => {}
             _ => return Err(AppError::NotFound),

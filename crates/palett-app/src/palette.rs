@@ -174,7 +174,7 @@ impl App {
     ) -> Result<palett_domain::model::Participant> {
         let a = &ctx.actor;
         // Emergency access opens the record page only, not these parts.
-        match participant::by_id_with_relation(c, id, a, self.today(), self.now()).await? {
+        match self.participant_with_relation(c, id, a).await? {
             Some((p, rel)) if a.in_scope(rel) => Ok(p),
             _ => Err(AppError::NotFound),
         }
@@ -390,9 +390,9 @@ impl App {
         let now = self.now();
         let mut tx = self.db.write().await?;
         let a = &ctx.actor;
-        let found =
-            participant::by_id_with_relation(&mut tx, participant_id, a, self.today(), self.now())
-                .await?;
+        let found = self
+            .participant_with_relation(&mut tx, participant_id, a)
+            .await?;
         let rel = match found {
             Some((p, r)) if a.can_change_participant(r) => {
                 crate::ensure_processable(p)?;
@@ -579,7 +579,7 @@ impl App {
         id: i64,
     ) -> Result<palett_domain::model::Participant> {
         let a = &ctx.actor;
-        match participant::by_id_with_relation(c, id, a, self.today(), self.now()).await? {
+        match self.participant_with_relation(c, id, a).await? {
             Some((p, rel)) if a.can_change_participant(rel) => crate::ensure_processable(p),
             Some((_, rel)) if a.can_read_participant(rel) => Err(AppError::Forbidden),
             _ => Err(AppError::NotFound),

@@ -138,12 +138,13 @@ impl App {
             return Ok(tx);
         };
         let existing =
-            store::id_by_identity_number(&mut tx, ctx.actor.partnership_id, number).await?;
+            store::id_by_identity_number(&mut tx, self.sealer(), ctx.actor.partnership_id, number)
+                .await?;
         let Some(other) = existing.filter(|e| Some(*e) != own_id) else {
             return Ok(tx);
         };
         let visible = matches!(
-            store::by_id_with_relation(&mut tx, other, &ctx.actor, self.today(), self.now()).await?,
+            self.participant_with_relation(&mut tx, other, &ctx.actor).await?,
             Some((_, rel)) if ctx.actor.can_read_participant(rel)
         );
         record(
@@ -184,9 +185,16 @@ impl App {
             Some(on) => referred.apply(&Transition::Intake { on }, today)?,
             None => referred.clone(),
         };
-        let id = store::insert(&mut tx, ctx.actor.partnership_id, &profile, &state, now)
-            .await
-            .map_err(conflict_to_field)?;
+        let id = store::insert(
+            &mut tx,
+            self.sealer(),
+            ctx.actor.partnership_id,
+            &profile,
+            &state,
+            now,
+        )
+        .await
+        .map_err(conflict_to_field)?;
         store::insert_event(
             &mut tx,
             &NewEvent {
@@ -284,7 +292,7 @@ impl App {
         id: i64,
     ) -> Result<(Participant, Relation)> {
         let a = &ctx.actor;
-        match store::by_id_with_relation(c, id, a, self.today(), self.now()).await? {
+        match self.participant_with_relation(c, id, a).await? {
             Some((p, rel)) if a.can_read_participant(rel) => Ok((p, rel)),
             _ => Err(AppError::NotFound),
         }
@@ -387,13 +395,19 @@ impl App {
             let pin =
                 palett_domain::personnummer::PersonalIdentityNumber::parse(number, self.today())
                     .map_err(|c| FieldErrors::single("identity_number", c))?;
-            store::id_by_identity_number(&mut tx, ctx.actor.partnership_id, &pin.twelve_digits())
-                .await?
-                .ok_or_else(|| {
-                    FieldErrors::single("identity_number", "error-no-such-participant")
-                })?
+            store::id_by_identity_number(
+                &mut tx,
+                self.sealer(),
+                ctx.actor.partnership_id,
+                &pin.twelve_digits(),
+            )
+            .await?
+            .ok_or_else(|| FieldErrors::single("identity_number", "error-no-such-participant"))?
         };
-        match store::by_id_with_relation(&mut tx, id, &ctx.actor, self.today(), now).await? {
+        match self
+            .participant_with_relation(&mut tx, id, &ctx.actor)
+            .await?
+        {
             Some((_, rel)) if rel.same_partnership => {}
             _ => {
                 return Err(
@@ -457,24 +471,22 @@ impl App {
         page: Page,
     ) -> Result<(Vec<ListItem>, i64)> {
         let scope = ctx.actor.participant_scope(self.today());
-        // A search text is matched, never stored: drop what no name holds.
-        let cleaned;
-        let filter = if filter
-            .name
-            .as_deref()
-            .is_some_and(palett_domain::values::has_control)
-        {
-            cleaned = Filter {
-                name: filter
-                    .name
-                    .as_ref()
-                    .map(|n| n.chars().filter(|c| !c.is_control()).collect()),
-                ..filter.clone()
-            };
-            &cleaned
-        } else {
-            filter
-        };
+        // A search text is matched, never stored. A personal identity
+        // number is matched exactly, through its keyed hash; any other text
+        // against names, without what no name holds.
+        let mut filter = filter.clone();
+        if let Some(text) = filter.name.take() {
+            match palett_domain::personnummer::PersonalIdentityNumber::parse(&text, self.today()) {
+                Ok(pin) => {
+                    filter.identity_hash = Some(
+                        self.sealer()
+                            .identity_hash(ctx.actor.partnership_id, &pin.twelve_digits()),
+                    )
+                }
+                Err(_) => filter.name = Some(text.chars().filter(|c| !c.is_control()).collect()),
+            }
+        }
+        let filter = &filter;
         let mut tx = self.db.write().await?;
         let out = store::list(&mut tx, scope, filter, page.limit(), page.offset()).await?;
         record(
@@ -542,6 +554,7 @@ impl App {
         // Rectification keeps history: the profile as it was.
         palett_store::note::insert_version(
             &mut tx,
+            self.sealer(),
             id,
             p.version,
             &crate::notes::profile_json(&p),
@@ -549,9 +562,17 @@ impl App {
             now,
         )
         .await?;
-        store::update_profile(&mut tx, id, version.unwrap_or(p.version), &profile, now)
-            .await
-            .map_err(conflict_to_field)?;
+        store::update_profile(
+            &mut tx,
+            self.sealer(),
+            ctx.actor.partnership_id,
+            id,
+            version.unwrap_or(p.version),
+            &profile,
+            now,
+        )
+        .await
+        .map_err(conflict_to_field)?;
         record(
             &mut tx,
             ctx,

@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use jiff::ToSpan;
 use palett_domain::FieldErrors;
 use palett_store::audit::{self as audit_store, NewEntry};
-use palett_store::{participant, retention as store, AnyConnection};
+use palett_store::{retention as store, AnyConnection};
 
 /// What a run found and did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -100,14 +100,9 @@ impl App {
     pub async fn set_archive_hold(&self, ctx: &Ctx, participant_id: i64, hold: bool) -> Result<()> {
         let now = self.now();
         let mut tx = self.db.write().await?;
-        match participant::by_id_with_relation(
-            &mut tx,
-            participant_id,
-            &ctx.actor,
-            self.today(),
-            now,
-        )
-        .await?
+        match self
+            .participant_with_relation(&mut tx, participant_id, &ctx.actor)
+            .await?
         {
             Some((_, rel)) if ctx.actor.can_change_participant(rel) => {}
             _ => return Err(AppError::NotFound),

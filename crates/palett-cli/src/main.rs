@@ -2,6 +2,7 @@
 //! to the database directly.
 
 use clap::{Parser, Subcommand};
+use palett_app::data_key::DataKey;
 use palett_app::demo::{DEMO_PASSWORD, DEMO_USERS};
 use palett_app::{App, AppError};
 use palett_domain::policy::Role;
@@ -29,6 +30,12 @@ struct Cli {
         global = true
     )]
     data_dir: PathBuf,
+    /// File holding the data key that seals personal identity numbers and
+    /// the restricted fields (32 bytes, base64). Created on first start when
+    /// missing. Default: data.key in the data directory. The key can instead
+    /// be given in PALETT_DATA_KEY.
+    #[arg(long, env = "PALETT_DATA_KEY_FILE", global = true)]
+    data_key_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -152,9 +159,47 @@ fn describe(url: &str) -> String {
     }
 }
 
+/// The data key: from PALETT_DATA_KEY, else from the key file, which is
+/// created (readable by its owner only) when it does not exist yet.
+fn data_key(cli: &Cli) -> Result<DataKey, String> {
+    if let Ok(text) = std::env::var("PALETT_DATA_KEY") {
+        return DataKey::parse(&text).map_err(|e| format!("PALETT_DATA_KEY: {e}"));
+    }
+    let path = cli
+        .data_key_file
+        .clone()
+        .unwrap_or_else(|| cli.data_dir.join("data.key"));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => DataKey::parse(&text).map_err(|e| format!("{}: {e}", path.display())),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            use std::io::Write;
+            use std::os::unix::fs::OpenOptionsExt;
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir)
+                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            }
+            let (key, text) = DataKey::generate().map_err(|e| e.to_string())?;
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&path)
+                .and_then(|mut f| f.write_all(format!("{text}\n").as_bytes()))
+                .map_err(|e| format!("cannot write the data key to {}: {e}", path.display()))?;
+            eprintln!(
+                "Created a new data key in {}. Keep a copy apart from the database backups: \
+                 without it the sealed fields cannot be read.",
+                path.display()
+            );
+            Ok(key)
+        }
+        Err(e) => Err(format!("cannot read the data key {}: {e}", path.display())),
+    }
+}
+
 async fn open(cli: &Cli) -> Result<App, String> {
     let url = database_url(cli)?;
-    App::open(&url)
+    App::open(&url, data_key(cli)?)
         .await
         .map_err(|e| format!("cannot open the database {}: {e}", describe(&url)))
 }
@@ -220,7 +265,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Migrate => {
             let url = database_url(&cli)?;
-            let app = App::open(&url)
+            let app = App::open(&url, data_key(&cli)?)
                 .await
                 .map_err(|e| format!("migration failed: {e}"))?;
             println!(

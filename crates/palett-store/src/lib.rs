@@ -23,6 +23,7 @@ pub mod participant;
 pub mod project;
 pub mod retention;
 mod row;
+pub mod sealing;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};
@@ -49,6 +50,10 @@ pub enum StoreError {
     /// A stored value did not parse (a bug or a hand-edited database).
     #[error("corrupt value in column {0}")]
     Corrupt(&'static str),
+    /// A sealed value did not open (another key, or altered), or the data
+    /// key does not match the one the database was sealed with.
+    #[error("sealing: {0}")]
+    Sealing(String),
     #[error("database url not supported: {0}")]
     Url(String),
     #[error(transparent)]

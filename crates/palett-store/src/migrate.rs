@@ -79,6 +79,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_second_factor.sql"),
         postgres: include_str!("../migrations/postgres/0011_second_factor.sql"),
     },
+    Migration {
+        version: 12,
+        name: "sealed_fields",
+        sqlite: include_str!("../migrations/sqlite/0012_sealed_fields.sql"),
+        postgres: include_str!("../migrations/postgres/0012_sealed_fields.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

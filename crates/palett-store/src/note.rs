@@ -1,6 +1,7 @@
 //! Notes about a participant, and the profile's earlier versions.
 
 use crate::row::*;
+use crate::sealing::Sealer;
 use crate::Result;
 use jiff::Timestamp;
 use sqlx::AnyConnection;
@@ -77,8 +78,14 @@ pub async fn visible(
 }
 
 /// Keep the profile as it was before a change.
+/// The profile snapshots hold the identity number and the restricted
+/// fields, so each is sealed whole.
+const SNAPSHOT: &str = "participant_versions.profile";
+
+/// Keep the profile as it was before a change (sealed).
 pub async fn insert_version(
     c: &mut AnyConnection,
+    s: &dyn Sealer,
     participant_id: i64,
     version: i64,
     profile: &str,
@@ -91,7 +98,7 @@ pub async fn insert_version(
     )
     .bind(participant_id)
     .bind(version)
-    .bind(profile)
+    .bind(s.seal(SNAPSHOT, profile)?)
     .bind(by)
     .bind(now)
     .execute(c)
@@ -103,6 +110,7 @@ pub async fn insert_version(
 /// who changed it, when).
 pub async fn versions(
     c: &mut AnyConnection,
+    s: &dyn Sealer,
     participant_id: i64,
 ) -> Result<Vec<(i64, String, String, Timestamp)>> {
     sqlx::query(
@@ -117,10 +125,31 @@ pub async fn versions(
     .map(|r| {
         Ok((
             i64_(r, "version")?,
-            text(r, "profile")?,
+            s.open(SNAPSHOT, &text(r, "profile")?)?,
             text(r, "by_name")?,
             moment(r, "changed_at")?,
         ))
     })
     .collect()
+}
+
+/// Seal the profile snapshots still stored in clear; returns how many.
+pub(crate) async fn seal_legacy_versions(c: &mut AnyConnection, s: &dyn Sealer) -> Result<u64> {
+    let rows = sqlx::query(
+        "SELECT participant_id, version, profile FROM participant_versions \
+         WHERE profile NOT LIKE 'enc1:%'",
+    )
+    .fetch_all(&mut *c)
+    .await?;
+    for r in &rows {
+        sqlx::query(
+            "UPDATE participant_versions SET profile = $1 WHERE participant_id = $2 AND version = $3",
+        )
+        .bind(s.seal(SNAPSHOT, &text(r, "profile")?)?)
+        .bind(i64_(r, "participant_id")?)
+        .bind(i64_(r, "version")?)
+        .execute(&mut *c)
+        .await?;
+    }
+    Ok(rows.len() as u64)
 }

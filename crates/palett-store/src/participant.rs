@@ -3,6 +3,7 @@
 //! can forget the access rules.
 
 use crate::row::*;
+use crate::sealing::{is_sealed, open_opt, seal_opt, Sealer};
 use crate::{Result, StoreError};
 use jiff::civil::Date;
 use palett_domain::lifecycle::{ExitOutcome, LifecycleState, Status, TransitionKind};
@@ -20,14 +21,14 @@ const COLUMNS: &str = "p.id, p.partnership_id, p.given_name, p.family_name, p.id
     p.status, p.referred_on, p.intake_date, p.exit_date, p.exit_outcome, p.last_change_on, p.version, \
     p.health_notes, p.support_needs, p.protected_identity, p.processing_restricted, p.restriction_reason, p.archive_hold";
 
-fn participant(r: &AnyRow) -> Result<Participant> {
+fn participant(r: &AnyRow, s: &dyn Sealer) -> Result<Participant> {
     Ok(Participant {
         id: i64_(r, "id")?,
         partnership_id: i64_(r, "partnership_id")?,
         given_name: text(r, "given_name")?,
         family_name: text(r, "family_name")?,
         identity_kind: vocab(r, "identity_kind", IdentityKind::parse)?,
-        identity_number: opt_text(r, "identity_number")?,
+        identity_number: open_opt(s, IDENTITY, opt_text(r, "identity_number")?)?,
         birth_date: date(r, "birth_date")?,
         gender: vocab(r, "gender", Gender::parse)?,
         country_of_birth: opt_text(r, "country_of_birth")?,
@@ -56,8 +57,8 @@ fn participant(r: &AnyRow) -> Result<Participant> {
         last_change_on: date(r, "last_change_on")?,
         version: i64_(r, "version")?,
         restricted: Some(Restricted {
-            health_notes: opt_text(r, "health_notes")?,
-            support_needs: opt_text(r, "support_needs")?,
+            health_notes: open_opt(s, HEALTH, opt_text(r, "health_notes")?)?,
+            support_needs: open_opt(s, SUPPORT, opt_text(r, "support_needs")?)?,
             protected_identity: flag(r, "protected_identity")?,
         }),
         processing_restricted: if flag(r, "processing_restricted")? {
@@ -69,6 +70,34 @@ fn participant(r: &AnyRow) -> Result<Participant> {
     })
 }
 
+/// The sealed columns, named as the sealer sees them.
+const IDENTITY: &str = "participants.identity_number";
+const HEALTH: &str = "participants.health_notes";
+const SUPPORT: &str = "participants.support_needs";
+
+/// The sealed forms of a profile's protected fields, and the keyed hash of
+/// its identity number.
+struct Protected {
+    identity_number: Option<String>,
+    identity_hash: Option<String>,
+    health_notes: Option<String>,
+    support_needs: Option<String>,
+}
+
+impl Protected {
+    fn of(s: &dyn Sealer, partnership_id: i64, p: &ParticipantProfile) -> Result<Self> {
+        Ok(Self {
+            identity_number: seal_opt(s, IDENTITY, p.identity_number.as_deref())?,
+            identity_hash: p
+                .identity_number
+                .as_deref()
+                .map(|n| s.identity_hash(partnership_id, n)),
+            health_notes: seal_opt(s, HEALTH, p.restricted.health_notes.as_deref())?,
+            support_needs: seal_opt(s, SUPPORT, p.restricted.support_needs.as_deref())?,
+        })
+    }
+}
+
 fn search_name(given: &str, family: &str) -> String {
     format!("{given} {family}").to_lowercase()
 }
@@ -78,12 +107,13 @@ fn search_name(given: &str, family: &str) -> String {
 fn bind_profile<'q>(
     q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     p: &'q ParticipantProfile,
+    sealed: &Protected,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
     q.bind(&p.given_name)
         .bind(&p.family_name)
         .bind(search_name(&p.given_name, &p.family_name))
         .bind(p.identity_kind.as_str())
-        .bind(p.identity_number.as_deref())
+        .bind(sealed.identity_number.clone())
         .bind(p.birth_date.to_string())
         .bind(p.gender.as_str())
         .bind(p.country_of_birth.as_deref())
@@ -102,22 +132,24 @@ fn bind_profile<'q>(
 /// Insert a new participant with her lifecycle state; returns her id.
 pub async fn insert(
     c: &mut AnyConnection,
+    s: &dyn Sealer,
     partnership_id: i64,
     p: &ParticipantProfile,
     state: &LifecycleState,
     now: i64,
 ) -> Result<i64> {
+    let sealed = Protected::of(s, partnership_id, p)?;
     let q = sqlx::query(
         "INSERT INTO participants (partnership_id, given_name, family_name, search_name, identity_kind, \
          identity_number, birth_date, gender, country_of_birth, arrival_year, languages, interpreter_needed, \
          phone, email, address, education_level, swedish_level, referral_source, responsible_organisation_id, \
          status, referred_on, intake_date, exit_date, exit_outcome, last_change_on, version, created_at, updated_at, \
-         health_notes, support_needs, protected_identity) \
+         health_notes, support_needs, protected_identity, identity_hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
-         $20, $21, $22, $23, $24, $25, 1, $26, $26, $27, $28, $29) RETURNING id",
+         $20, $21, $22, $23, $24, $25, 1, $26, $26, $27, $28, $29, $30) RETURNING id",
     )
     .bind(partnership_id);
-    let row = bind_profile(q, p)
+    let row = bind_profile(q, p, &sealed)
         .bind(state.status.as_str())
         .bind(state.referred_on.to_string())
         .bind(state.intake_date.map(|d| d.to_string()))
@@ -125,9 +157,10 @@ pub async fn insert(
         .bind(state.exit_outcome.map(|o| o.as_str()))
         .bind(state.last_change_on.to_string())
         .bind(now)
-        .bind(p.restricted.health_notes.as_deref())
-        .bind(p.restricted.support_needs.as_deref())
+        .bind(sealed.health_notes.clone())
+        .bind(sealed.support_needs.clone())
         .bind(i64::from(p.restricted.protected_identity))
+        .bind(sealed.identity_hash.clone())
         .fetch_one(&mut *c)
         .await?;
     let id = i64_(&row, "id")?;
@@ -138,27 +171,32 @@ pub async fn insert(
 /// Replace the profile fields, if the stored version is still `version`.
 pub async fn update_profile(
     c: &mut AnyConnection,
+    s: &dyn Sealer,
+    partnership_id: i64,
     id: i64,
     version: i64,
     p: &ParticipantProfile,
     now: i64,
 ) -> Result<()> {
+    let sealed = Protected::of(s, partnership_id, p)?;
     let q = sqlx::query(
         "UPDATE participants SET given_name = $1, family_name = $2, search_name = $3, identity_kind = $4, \
          identity_number = $5, birth_date = $6, gender = $7, country_of_birth = $8, arrival_year = $9, \
          languages = $10, interpreter_needed = $11, phone = $12, email = $13, address = $14, \
          education_level = $15, swedish_level = $16, referral_source = $17, responsible_organisation_id = $18, \
          referred_on = $19, version = version + 1, updated_at = $20, health_notes = $23, \
-         support_needs = $24, protected_identity = $25 WHERE id = $21 AND version = $22",
+         support_needs = $24, protected_identity = $25, identity_hash = $26 \
+         WHERE id = $21 AND version = $22",
     );
-    let n = bind_profile(q, p)
+    let n = bind_profile(q, p, &sealed)
         .bind(p.referred_on.to_string())
         .bind(now)
         .bind(id)
         .bind(version)
-        .bind(p.restricted.health_notes.as_deref())
-        .bind(p.restricted.support_needs.as_deref())
+        .bind(sealed.health_notes.clone())
+        .bind(sealed.support_needs.clone())
         .bind(i64::from(p.restricted.protected_identity))
+        .bind(sealed.identity_hash.clone())
         .execute(&mut *c)
         .await?
         .rows_affected();
@@ -237,6 +275,7 @@ pub async fn update_state(
 /// `today` (`None`: no such id).
 pub async fn by_id_with_relation(
     c: &mut AnyConnection,
+    s: &dyn Sealer,
     id: i64,
     actor: &Actor,
     today: Date,
@@ -262,7 +301,7 @@ pub async fn by_id_with_relation(
     .fetch_optional(c)
     .await?;
     row.map(|r| {
-        let p = participant(&r)?;
+        let p = participant(&r, s)?;
         let rel = Relation {
             same_partnership: p.partnership_id == actor.partnership_id,
             own_organisation_responsible: p.responsible_organisation_id == actor.organisation_id,
@@ -375,6 +414,9 @@ pub struct Filter {
     pub organisation_id: Option<i64>,
     pub project_id: Option<i64>,
     pub caseworker_id: Option<i64>,
+    /// Exact match on the keyed hash of a personal identity number (set by
+    /// palett-app when the search text is one).
+    pub identity_hash: Option<String>,
 }
 
 /// One line of the participant list: what a list needs, no more.
@@ -472,6 +514,9 @@ pub(crate) fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
             Arg::Text(like_contains(&name.to_lowercase())),
         );
     }
+    if let Some(h) = &f.identity_hash {
+        s.push(|n| format!("p.identity_hash = ${n}"), Arg::Text(h.clone()));
+    }
     if let Some(st) = f.status {
         s.push(
             |n| format!("p.status = ${n}"),
@@ -562,19 +607,64 @@ pub async fn list(
     Ok((items, total))
 }
 
-/// The participant of the partnership with this identity number, if any.
+/// The participant of the partnership with this identity number, if any,
+/// found by its keyed hash (the number itself is stored sealed).
 pub async fn id_by_identity_number(
     c: &mut AnyConnection,
+    s: &dyn Sealer,
     partnership_id: i64,
     identity_number: &str,
 ) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar(
-        "SELECT id FROM participants WHERE partnership_id = $1 AND identity_number = $2",
+        "SELECT id FROM participants WHERE partnership_id = $1 AND identity_hash = $2",
     )
     .bind(partnership_id)
-    .bind(identity_number)
+    .bind(s.identity_hash(partnership_id, identity_number))
     .fetch_optional(c)
     .await?)
+}
+
+/// Seal what is still stored in clear: identity numbers (and their missing
+/// hashes), the restricted field group and the profile snapshots kept by
+/// rectification. Returns how many rows it sealed. Idempotent.
+pub async fn seal_legacy(c: &mut AnyConnection, s: &dyn Sealer) -> Result<u64> {
+    let rows = sqlx::query(
+        "SELECT id, partnership_id, identity_number, health_notes, support_needs FROM participants \
+         WHERE (identity_number IS NOT NULL AND (identity_hash IS NULL OR identity_number NOT LIKE 'enc1:%')) \
+         OR (health_notes IS NOT NULL AND health_notes NOT LIKE 'enc1:%') \
+         OR (support_needs IS NOT NULL AND support_needs NOT LIKE 'enc1:%')",
+    )
+    .fetch_all(&mut *c)
+    .await?;
+    let mut n = 0;
+    for r in &rows {
+        let reseal = |column: &str, v: Option<String>| -> Result<Option<String>> {
+            match v {
+                Some(v) if !is_sealed(&v) => Ok(Some(s.seal(column, &v)?)),
+                other => Ok(other),
+            }
+        };
+        let partnership_id = i64_(r, "partnership_id")?;
+        let number = open_opt(s, IDENTITY, opt_text(r, "identity_number")?)?;
+        sqlx::query(
+            "UPDATE participants SET identity_number = $1, identity_hash = $2, health_notes = $3, \
+             support_needs = $4 WHERE id = $5",
+        )
+        .bind(seal_opt(s, IDENTITY, number.as_deref())?)
+        .bind(
+            number
+                .as_deref()
+                .map(|n| s.identity_hash(partnership_id, n)),
+        )
+        .bind(reseal(HEALTH, opt_text(r, "health_notes")?)?)
+        .bind(reseal(SUPPORT, opt_text(r, "support_needs")?)?)
+        .bind(i64_(r, "id")?)
+        .execute(&mut *c)
+        .await?;
+        n += 1;
+    }
+    n += crate::note::seal_legacy_versions(c, s).await?;
+    Ok(n)
 }
 
 /// Grant `user_id` emergency access to a participant until `expires_at`.

@@ -82,7 +82,7 @@ pub async fn anonymise(c: &mut AnyConnection, participant_id: i64, now: i64) -> 
         // becomes 1 January or 31 December of its year, whichever keeps her
         // age at intake (and so every age group) unchanged.
         "UPDATE participants SET given_name = 'Gallrad', family_name = '', search_name = '', \
-         identity_kind = 'birth_date', identity_number = NULL, \
+         identity_kind = 'birth_date', identity_number = NULL, identity_hash = NULL, \
          birth_date = SUBSTR(birth_date, 1, 4) || CASE WHEN intake_date IS NOT NULL \
            AND SUBSTR(birth_date, 6, 5) > SUBSTR(intake_date, 6, 5) THEN '-12-31' ELSE '-01-01' END, phone = NULL, email = NULL, address = NULL, \
          health_notes = NULL, support_needs = NULL, protected_identity = 0, arrival_year = NULL, languages = '', \

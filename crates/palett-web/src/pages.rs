@@ -418,6 +418,7 @@ async fn participants_page(s: &AppState, c: &Caller, q: ListQuery, posted: bool)
         organisation_id: id_of(&q.organisation),
         project_id: id_of(&q.project),
         caseworker_id: id_of(&q.caseworker),
+        identity_hash: None,
     };
     let page = Page::new(id_of(&q.page), Some(25));
     let (items, total) = match s.app.participants(&c.ctx(), &filter, page).await {

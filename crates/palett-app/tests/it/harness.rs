@@ -4,6 +4,7 @@
 use jiff::{SignedDuration, Timestamp};
 use palett_app::auth::Signed;
 use palett_app::clock::{Clock, TestClock};
+use palett_app::data_key::DataKey;
 use palett_app::demo::DEMO_PASSWORD;
 use palett_app::participants::Page;
 use palett_app::{App, AppError, Backend, Config, Ctx};
@@ -18,6 +19,9 @@ use std::sync::Arc;
 
 /// Where every story's clock starts.
 pub const START: &str = "2026-11-25T10:00:00Z";
+
+/// The data key of every story test database (synthetic, like the data).
+pub const TEST_KEY: [u8; 32] = [7; 32];
 /// The address every story signs in from.
 pub const IP: &str = "127.0.0.1";
 
@@ -92,7 +96,15 @@ impl H {
             .map_err(|e| format!("migrating the {backend:?} test database: {e}"))?;
         let start: Timestamp = START.parse().map_err(|e| format!("{START}: {e}"))?;
         let clock = Arc::new(TestClock::new(start));
-        let app = App::new(db, clock.clone() as Arc<dyn Clock>, Config::default());
+        let app = App::new(
+            db,
+            clock.clone() as Arc<dyn Clock>,
+            Config::default(),
+            DataKey::from_bytes(&TEST_KEY),
+        );
+        app.seal()
+            .await
+            .map_err(|e| format!("checking the data key: {e}"))?;
         Ok(H {
             app,
             clock,

@@ -23,6 +23,7 @@ mod lifecycle;
 mod palette;
 mod registration;
 mod retention;
+mod sealing;
 mod sign_in;
 
 /// Generate one test module per backend, each with a test per story.
@@ -44,6 +45,8 @@ macro_rules! stories {
 }
 
 stories! {
+    sealing::identity_numbers_and_restricted_fields_are_sealed_at_rest,
+    sealing::legacy_plaintext_is_sealed_at_start_and_another_key_is_refused,
     demo::demo_totals_match_the_product_description,
     demo::seeding_twice_changes_nothing,
     registration::caseworker_registers_and_finds_a_participant,

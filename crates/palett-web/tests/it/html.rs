@@ -240,6 +240,13 @@ async fn the_whole_intake_through_the_forms() {
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains(&format!("href=\"{location}\"")));
     assert!(list.body.contains("1 deltagare"));
+    // The same search box finds her by her personal identity number (an
+    // exact match through its keyed hash; the number is stored sealed).
+    let list = t
+        .post_form(&b, "/participants", &[("q", "191212121212")])
+        .await;
+    assert!(list.body.contains(&format!("href=\"{location}\"")));
+    assert!(list.body.contains("1 deltagare"));
 
     // Exit before intake through the exit form: a field message, not a 500.
     let exit_path = format!("{location}/status/exit");

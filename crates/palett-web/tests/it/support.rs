@@ -73,6 +73,7 @@ impl TestApp {
         let app = App::open_with_clock(
             &format!("sqlite://{}?mode=rwc", path.display()),
             clock.clone(),
+            palett_app::data_key::DataKey::generate().expect("key").0,
         )
         .await
         .expect("open app");
