@@ -1,0 +1,1272 @@
+//! The indicator library, goal status with projection, and the analyses
+//! behind the dashboards: inflow against plan, time to job or studies
+//! (Kaplan–Meier) and outcome by time in the programme.
+//!
+//! Everything here is computed from [`Facts`], one small record per
+//! participant, and judged on a `today` the caller passes. What a figure
+//! counts is a [`Slice`]: the same conditions are evaluated here, to count,
+//! and by the store in SQL, to list the participants behind a figure, so a
+//! figure and its list cannot disagree (a store test checks it).
+//!
+//! Definitions (product.md), for participants linked to the project (or all
+//! of the partnership's participants):
+//! - *enrolled*: intake date within the period (and not after today);
+//! - *ended*: exit date within the period (and not after today);
+//! - *share to job or studies*: ended with an outcome of employment of any
+//!   kind or studies ÷ all ended; *share to job* and *to studies* likewise;
+//! - *active now*: status enrolled, active or paused, whatever the period;
+//! - *inflow per month*: enrolled ÷ calendar months of the period so far;
+//! - *time in the programme*: the median, over those ended, of the days from
+//!   intake to exit less the days on pause.
+
+use crate::lifecycle::{ExitOutcome, Status};
+use crate::values::{text_enum, Gender};
+use jiff::civil::Date;
+use jiff::ToSpan;
+use serde::Serialize;
+
+text_enum!(
+    /// An indicator of the library; its definition is written in the UI
+    /// (message `indicator-<key>-definition`).
+    Indicator, "indicator" {
+        Enrolled = "enrolled",
+        InflowPerMonth = "inflow_per_month",
+        ActiveNow = "active_now",
+        Ended = "ended",
+        ShareJobOrStudies = "share_job_or_studies",
+        ShareJob = "share_job",
+        ShareStudies = "share_studies",
+        MedianDays = "median_days",
+    }
+);
+
+text_enum!(
+    /// How a figure can be broken down.
+    Breakdown, "breakdown" {
+        Gender = "gender",
+        AgeGroup = "age_group",
+        Organisation = "organisation",
+        IntakeMonth = "intake_month",
+    }
+);
+
+text_enum!(
+    /// Age at intake, in the groups the funders' reports use.
+    AgeGroup, "age-group" {
+        Under25 = "under_25",
+        From25To29 = "25_29",
+        From30To39 = "30_39",
+        From40To49 = "40_49",
+        From50To64 = "50_64",
+        From65 = "65_plus",
+    }
+);
+
+text_enum!(
+    /// Which exits a share counts.
+    OutcomeGroup, "outcome-group" {
+        JobOrStudies = "job_or_studies",
+        Job = "job",
+        Studies = "studies",
+    }
+);
+
+/// What a value is measured in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Unit {
+    Count,
+    Percent,
+    PerMonth,
+    Days,
+}
+
+impl Indicator {
+    pub fn unit(self) -> Unit {
+        match self {
+            Indicator::Enrolled | Indicator::ActiveNow | Indicator::Ended => Unit::Count,
+            Indicator::InflowPerMonth => Unit::PerMonth,
+            Indicator::ShareJobOrStudies | Indicator::ShareJob | Indicator::ShareStudies => {
+                Unit::Percent
+            }
+            Indicator::MedianDays => Unit::Days,
+        }
+    }
+
+    /// Whether a goal on it is met by reaching the target from below (all
+    /// but time in the programme, where the target is a ceiling).
+    pub fn higher_is_better(self) -> bool {
+        self != Indicator::MedianDays
+    }
+
+    /// Whether a goal's status can be projected from the pace so far.
+    fn accumulates(self) -> bool {
+        matches!(self, Indicator::Enrolled | Indicator::Ended)
+    }
+}
+
+impl OutcomeGroup {
+    pub fn contains(self, o: ExitOutcome) -> bool {
+        match self {
+            OutcomeGroup::JobOrStudies => o.is_job_or_studies(),
+            OutcomeGroup::Job => o.is_job(),
+            OutcomeGroup::Studies => o == ExitOutcome::Studies,
+        }
+    }
+
+    /// The outcomes it contains, as stored.
+    pub fn outcomes(self) -> Vec<ExitOutcome> {
+        ExitOutcome::ALL
+            .iter()
+            .copied()
+            .filter(|o| self.contains(*o))
+            .collect()
+    }
+}
+
+impl AgeGroup {
+    pub fn of_age(age: i16) -> Self {
+        match age {
+            ..=24 => AgeGroup::Under25,
+            25..=29 => AgeGroup::From25To29,
+            30..=39 => AgeGroup::From30To39,
+            40..=49 => AgeGroup::From40To49,
+            50..=64 => AgeGroup::From50To64,
+            _ => AgeGroup::From65,
+        }
+    }
+
+    /// Inclusive bounds of the age in whole years.
+    pub fn bounds(self) -> (i16, i16) {
+        match self {
+            AgeGroup::Under25 => (0, 24),
+            AgeGroup::From25To29 => (25, 29),
+            AgeGroup::From30To39 => (30, 39),
+            AgeGroup::From40To49 => (40, 49),
+            AgeGroup::From50To64 => (50, 64),
+            AgeGroup::From65 => (65, 200),
+        }
+    }
+}
+
+/// Age in whole years on `on`.
+pub fn age_on(birth: Date, on: Date) -> i16 {
+    let before_birthday = (on.month(), on.day()) < (birth.month(), birth.day());
+    on.year() - birth.year() - i16::from(before_birthday)
+}
+
+/// A calendar month.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Month {
+    pub year: i16,
+    pub month: i8,
+}
+
+impl Month {
+    pub fn of(d: Date) -> Self {
+        Self {
+            year: d.year(),
+            month: d.month(),
+        }
+    }
+
+    pub fn first_day(self) -> Date {
+        Date::new(self.year, self.month, 1).unwrap_or(Date::MIN)
+    }
+
+    pub fn last_day(self) -> Date {
+        self.first_day().last_of_month()
+    }
+
+    pub fn next(self) -> Self {
+        if self.month == 12 {
+            Self {
+                year: self.year + 1,
+                month: 1,
+            }
+        } else {
+            Self {
+                year: self.year,
+                month: self.month + 1,
+            }
+        }
+    }
+
+    /// `YYYY-MM`.
+    pub fn parse(s: &str) -> Option<Self> {
+        let (y, m) = s.split_once('-')?;
+        let (year, month) = (y.parse().ok()?, m.parse().ok()?);
+        (y.len() == 4 && m.len() == 2 && (1..=12).contains(&month) && year >= 1900)
+            .then_some(Self { year, month })
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// A closed range of days.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Period {
+    pub start: Date,
+    pub end: Date,
+}
+
+impl Period {
+    pub fn contains(&self, d: Date) -> bool {
+        self.start <= d && d <= self.end
+    }
+
+    /// The part of the period up to `today` (empty when it has not begun:
+    /// then `end` is before `start`).
+    pub fn so_far(&self, today: Date) -> Period {
+        Period {
+            start: self.start,
+            end: self.end.min(today),
+        }
+    }
+
+    pub fn days(&self) -> i64 {
+        days_between(self.start, self.end) + 1
+    }
+
+    /// The calendar months the period touches, in order.
+    pub fn months(&self) -> Vec<Month> {
+        let mut out = Vec::new();
+        if self.end < self.start {
+            return out;
+        }
+        let (mut m, last) = (Month::of(self.start), Month::of(self.end));
+        while m <= last {
+            out.push(m);
+            m = m.next();
+        }
+        out
+    }
+}
+
+pub fn days_between(from: Date, to: Date) -> i64 {
+    (to - from).get_days().into()
+}
+
+/// What the indicators need to know about one participant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Facts {
+    pub id: i64,
+    pub gender: Gender,
+    pub birth_date: Date,
+    pub organisation_id: i64,
+    pub status: Status,
+    pub intake: Option<Date>,
+    pub exit: Option<Date>,
+    pub outcome: Option<ExitOutcome>,
+    /// Days on pause between intake and exit (or today).
+    pub paused_days: i64,
+}
+
+impl Facts {
+    /// Days from intake to exit (or `today` while she takes part), less
+    /// the days on pause; `None` before intake.
+    pub fn net_days(&self, today: Date) -> Option<i64> {
+        let intake = self.intake?;
+        let end = self.exit.unwrap_or(today);
+        Some((days_between(intake, end) - self.paused_days).max(0))
+    }
+}
+
+/// The participants a figure counts: every condition set must hold.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Slice {
+    pub intake_in: Option<Period>,
+    pub exit_in: Option<Period>,
+    pub outcome: Option<OutcomeGroup>,
+    /// Exactly this exit outcome.
+    pub exit_outcome: Option<ExitOutcome>,
+    /// Status enrolled, active or paused.
+    pub active: bool,
+    pub gender: Option<Gender>,
+    pub age_group: Option<AgeGroup>,
+    pub organisation_id: Option<i64>,
+    pub intake_month: Option<Month>,
+}
+
+pub const ACTIVE_STATUSES: [Status; 3] = [Status::Enrolled, Status::Active, Status::Paused];
+
+impl Slice {
+    pub fn contains(&self, f: &Facts) -> bool {
+        let within = |p: &Option<Period>, d: Option<Date>| match p {
+            None => true,
+            Some(p) => d.is_some_and(|d| p.contains(d)),
+        };
+        within(&self.intake_in, f.intake)
+            && within(&self.exit_in, f.exit)
+            && self
+                .outcome
+                .is_none_or(|g| f.outcome.is_some_and(|o| g.contains(o)))
+            && self.exit_outcome.is_none_or(|o| f.outcome == Some(o))
+            && (!self.active || ACTIVE_STATUSES.contains(&f.status))
+            && self.gender.is_none_or(|g| g == f.gender)
+            && self.age_group.is_none_or(|g| {
+                f.intake
+                    .is_some_and(|i| AgeGroup::of_age(age_on(f.birth_date, i)) == g)
+            })
+            && self.organisation_id.is_none_or(|o| o == f.organisation_id)
+            && self
+                .intake_month
+                .is_none_or(|m| f.intake.is_some_and(|i| Month::of(i) == m))
+    }
+
+    /// This slice narrowed to one group of a breakdown.
+    pub fn with_group(&self, g: Group) -> Slice {
+        let mut s = self.clone();
+        match g {
+            Group::Gender(x) => s.gender = Some(x),
+            Group::AgeGroup(x) => s.age_group = Some(x),
+            Group::Organisation(x) => s.organisation_id = Some(x),
+            Group::IntakeMonth(x) => s.intake_month = Some(x),
+        }
+        s
+    }
+}
+
+/// One group of a breakdown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Group {
+    Gender(Gender),
+    AgeGroup(AgeGroup),
+    Organisation(i64),
+    IntakeMonth(Month),
+}
+
+impl Group {
+    fn of(by: Breakdown, f: &Facts) -> Option<Group> {
+        Some(match by {
+            Breakdown::Gender => Group::Gender(f.gender),
+            Breakdown::AgeGroup => {
+                Group::AgeGroup(AgeGroup::of_age(age_on(f.birth_date, f.intake?)))
+            }
+            Breakdown::Organisation => Group::Organisation(f.organisation_id),
+            Breakdown::IntakeMonth => Group::IntakeMonth(Month::of(f.intake?)),
+        })
+    }
+}
+
+/// The value of an indicator and the participants behind it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Figure {
+    pub indicator: Indicator,
+    /// `None` when undefined (a share of nobody, a median of no one).
+    pub value: Option<f64>,
+    /// How many participants the figure counts (a share's numerator).
+    pub count: i64,
+    /// A share's denominator, or those a median or rate is taken over.
+    pub base: Option<i64>,
+    /// The participants counted (`count` of them).
+    pub slice: Slice,
+    /// The participants of the base, when there is one.
+    pub base_slice: Option<Slice>,
+}
+
+fn share(part: i64, whole: i64) -> Option<f64> {
+    crate::summary::percent(part, whole)
+}
+
+/// The median of a sorted slice (the mean of the middle two when even).
+fn median(sorted: &[i64]) -> Option<f64> {
+    let n = sorted.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(sorted[n / 2] as f64),
+        _ => Some((sorted[n / 2 - 1] + sorted[n / 2]) as f64 / 2.0),
+    }
+}
+
+/// One indicator over `facts` for `period`, judged on `today`, within
+/// `within` (the whole population: `Slice::default()`).
+pub fn figure(
+    indicator: Indicator,
+    facts: &[Facts],
+    period: Period,
+    today: Date,
+    within: &Slice,
+) -> Figure {
+    let so_far = period.so_far(today);
+    let count = |s: &Slice| facts.iter().filter(|f| s.contains(f)).count() as i64;
+    let enrolled = Slice {
+        intake_in: Some(so_far),
+        ..within.clone()
+    };
+    let ended = Slice {
+        exit_in: Some(so_far),
+        ..within.clone()
+    };
+    let plain = |slice: Slice| Figure {
+        indicator,
+        value: Some(count(&slice) as f64),
+        count: count(&slice),
+        base: None,
+        slice,
+        base_slice: None,
+    };
+    match indicator {
+        Indicator::Enrolled => plain(enrolled),
+        Indicator::Ended => plain(ended),
+        Indicator::ActiveNow => plain(Slice {
+            active: true,
+            ..within.clone()
+        }),
+        Indicator::InflowPerMonth => {
+            let n = count(&enrolled);
+            let months = so_far.months().len() as i64;
+            Figure {
+                indicator,
+                value: (months > 0).then(|| (n as f64 * 10.0 / months as f64).round() / 10.0),
+                count: n,
+                base: Some(months),
+                slice: enrolled,
+                base_slice: None,
+            }
+        }
+        Indicator::ShareJobOrStudies | Indicator::ShareJob | Indicator::ShareStudies => {
+            let group = match indicator {
+                Indicator::ShareJob => OutcomeGroup::Job,
+                Indicator::ShareStudies => OutcomeGroup::Studies,
+                _ => OutcomeGroup::JobOrStudies,
+            };
+            let part = Slice {
+                outcome: Some(group),
+                ..ended.clone()
+            };
+            let (n, whole) = (count(&part), count(&ended));
+            Figure {
+                indicator,
+                value: share(n, whole),
+                count: n,
+                base: Some(whole),
+                slice: part,
+                base_slice: Some(ended),
+            }
+        }
+        Indicator::MedianDays => {
+            let mut days: Vec<i64> = facts
+                .iter()
+                .filter(|f| ended.contains(f))
+                .filter_map(|f| f.net_days(today))
+                .collect();
+            days.sort_unstable();
+            Figure {
+                indicator,
+                value: median(&days),
+                count: days.len() as i64,
+                base: Some(days.len() as i64),
+                slice: ended,
+                base_slice: None,
+            }
+        }
+    }
+}
+
+/// An indicator broken down into groups, each with its own figure, in
+/// group order.
+pub fn breakdown(
+    indicator: Indicator,
+    by: Breakdown,
+    facts: &[Facts],
+    period: Period,
+    today: Date,
+) -> Vec<(Group, Figure)> {
+    let mut groups: Vec<Group> = facts.iter().filter_map(|f| Group::of(by, f)).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    groups
+        .into_iter()
+        .map(|g| {
+            let within = Slice::default().with_group(g);
+            (g, figure(indicator, facts, period, today, &within))
+        })
+        .filter(|(_, f)| f.count > 0 || f.base.is_some_and(|b| b > 0))
+        .collect()
+}
+
+/// A goal: an indicator with a target over a period.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Goal {
+    pub id: i64,
+    pub project_id: Option<i64>,
+    pub indicator: Indicator,
+    pub target: f64,
+    pub period: Period,
+}
+
+/// Where a goal stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum GoalState {
+    /// The period has not begun.
+    NotStarted,
+    /// The target is met.
+    Reached,
+    /// Not met yet, but the pace so far reaches it by the end.
+    OnTrack,
+    /// The projection falls short: the early warning.
+    Behind,
+    /// The period is over and the target was not met.
+    Missed,
+    /// Nothing to judge yet (a share of nobody).
+    NoData,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GoalStatus {
+    pub goal: Goal,
+    pub figure: Figure,
+    /// Where the value should be by now on a steady pace (accumulating
+    /// indicators only).
+    pub expected_by_now: Option<f64>,
+    /// The value at the end of the period if the pace so far holds; for
+    /// other indicators, the value now.
+    pub projection: Option<f64>,
+    pub state: GoalState,
+}
+
+impl GoalStatus {
+    /// Whether to warn: the period runs and the projection falls short.
+    pub fn warning(&self) -> bool {
+        self.state == GoalState::Behind
+    }
+}
+
+/// The status of `goal` on `today`.
+pub fn goal_status(goal: &Goal, facts: &[Facts], today: Date) -> GoalStatus {
+    let figure = figure(goal.indicator, facts, goal.period, today, &Slice::default());
+    let p = goal.period;
+    let meets = |v: f64| {
+        if goal.indicator.higher_is_better() {
+            v >= goal.target
+        } else {
+            v <= goal.target
+        }
+    };
+    let (expected_by_now, projection) = if goal.indicator.accumulates() {
+        let elapsed = p.so_far(today).days().clamp(0, p.days());
+        let fraction = elapsed as f64 / p.days() as f64;
+        (
+            Some((goal.target * fraction * 10.0).round() / 10.0),
+            figure
+                .value
+                .filter(|_| elapsed > 0)
+                .map(|v| (v / fraction).round()),
+        )
+    } else {
+        (None, figure.value)
+    };
+    let over = today > p.end;
+    let state = if today < p.start {
+        GoalState::NotStarted
+    } else {
+        match (figure.value, projection) {
+            (Some(v), _) if meets(v) && (goal.indicator.higher_is_better() || over) => {
+                GoalState::Reached
+            }
+            _ if over => match figure.value {
+                Some(_) => GoalState::Missed,
+                None => GoalState::NoData,
+            },
+            (_, Some(pr)) if meets(pr) => GoalState::OnTrack,
+            (_, Some(_)) => GoalState::Behind,
+            _ => GoalState::NoData,
+        }
+    };
+    GoalStatus {
+        goal: goal.clone(),
+        figure,
+        expected_by_now,
+        projection,
+        state,
+    }
+}
+
+/// One month of inflow against plan.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct InflowMonth {
+    pub month: String,
+    pub enrolled: i64,
+    pub cumulative: i64,
+    /// Cumulative enrolments the plan expects by the month's end (a steady
+    /// pace to `target` over the period).
+    pub planned_cumulative: Option<f64>,
+}
+
+/// Enrolments per month of the period so far, with the planned pace.
+pub fn inflow(
+    facts: &[Facts],
+    period: Period,
+    today: Date,
+    target: Option<f64>,
+) -> Vec<InflowMonth> {
+    let so_far = period.so_far(today);
+    let months = so_far.months();
+    let mut per_month = vec![0i64; months.len()];
+    for f in facts {
+        if let Some(i) = f.intake.filter(|d| so_far.contains(*d)) {
+            if let Ok(k) = months.binary_search(&Month::of(i)) {
+                per_month[k] += 1;
+            }
+        }
+    }
+    let mut cumulative = 0;
+    months
+        .iter()
+        .zip(per_month)
+        .map(|(m, n)| {
+            cumulative += n;
+            let through = m.last_day().min(period.end);
+            let fraction = (days_between(period.start, through) + 1) as f64 / period.days() as f64;
+            InflowMonth {
+                month: m.to_string(),
+                enrolled: n,
+                cumulative,
+                planned_cumulative: target.map(|t| (t * fraction * 10.0).round() / 10.0),
+            }
+        })
+        .collect()
+}
+
+/// Average days in a month, to turn days into months.
+pub const DAYS_PER_MONTH: f64 = 30.4375;
+
+/// One step of the time-to-job-or-studies curve.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SurvivalPoint {
+    /// Whole months in the programme (net of pauses).
+    pub month: i64,
+    /// Still taking part, without job or studies, at the month's start.
+    pub at_risk: i64,
+    /// Ended to job or studies during the month.
+    pub events: i64,
+    /// Ended otherwise, or still taking part, during the month (censored).
+    pub censored: i64,
+    /// Share (percent, one decimal) gone to job or studies by the month's
+    /// end: 1 − the Kaplan–Meier estimate.
+    pub cumulative_share: f64,
+}
+
+/// Time to job or studies for those enrolled in the period (Kaplan–Meier):
+/// time is days in the programme net of pauses; the event is an exit to job
+/// or studies; other exits, and those still taking part on `today`, are
+/// censored. One point per month up to the longest time observed.
+pub fn time_to_job_or_studies(facts: &[Facts], period: Period, today: Date) -> Vec<SurvivalPoint> {
+    let so_far = period.so_far(today);
+    let mut obs: Vec<(i64, bool)> = facts
+        .iter()
+        .filter(|f| f.intake.is_some_and(|i| so_far.contains(i)))
+        .filter_map(|f| {
+            let event = f.exit.is_some() && f.outcome.is_some_and(|o| o.is_job_or_studies());
+            Some((f.net_days(today)?, event))
+        })
+        .collect();
+    obs.sort_unstable();
+    let Some(&(longest, _)) = obs.last() else {
+        return Vec::new();
+    };
+    let last_month = (longest as f64 / DAYS_PER_MONTH) as i64;
+    let mut survival = 1.0f64;
+    let mut i = 0;
+    let mut points = Vec::new();
+    for month in 0..=last_month {
+        let month_end = ((month + 1) as f64 * DAYS_PER_MONTH) as i64;
+        let at_risk_start = (obs.len() - i) as i64;
+        let (mut events, mut censored) = (0, 0);
+        // Each distinct day within the month is a step of the estimator.
+        while i < obs.len() && obs[i].0 < month_end {
+            let day = obs[i].0;
+            let at_risk = (obs.len() - i) as f64;
+            let mut d = 0;
+            while i < obs.len() && obs[i].0 == day {
+                if obs[i].1 {
+                    d += 1;
+                } else {
+                    censored += 1;
+                }
+                i += 1;
+            }
+            if d > 0 {
+                survival *= 1.0 - d as f64 / at_risk;
+                events += d;
+            }
+        }
+        points.push(SurvivalPoint {
+            month,
+            at_risk: at_risk_start,
+            events,
+            censored,
+            cumulative_share: ((1.0 - survival) * 1000.0).round() / 10.0,
+        });
+    }
+    points
+}
+
+/// Ended participants by time in the programme.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DurationBand {
+    /// Months, from inclusive, to exclusive (`None`: no upper bound).
+    pub from_months: i64,
+    pub to_months: Option<i64>,
+    pub ended: i64,
+    pub to_job_or_studies: i64,
+    pub share: Option<f64>,
+}
+
+/// The outcome of those ended in the period, by months in the programme
+/// (net of pauses) in bands of six: the evidence for "six months is too
+/// short".
+pub fn outcome_by_time(facts: &[Facts], period: Period, today: Date) -> Vec<DurationBand> {
+    const BANDS: [(i64, Option<i64>); 5] = [
+        (0, Some(6)),
+        (6, Some(12)),
+        (12, Some(18)),
+        (18, Some(24)),
+        (24, None),
+    ];
+    let so_far = period.so_far(today);
+    let mut counts = [(0i64, 0i64); 5];
+    for f in facts
+        .iter()
+        .filter(|f| f.exit.is_some_and(|e| so_far.contains(e)))
+    {
+        let Some(days) = f.net_days(today) else {
+            continue;
+        };
+        let months = (days as f64 / DAYS_PER_MONTH) as i64;
+        let k = BANDS
+            .iter()
+            .position(|(from, to)| months >= *from && to.is_none_or(|t| months < t))
+            .unwrap_or(BANDS.len() - 1);
+        counts[k].0 += 1;
+        if f.outcome.is_some_and(|o| o.is_job_or_studies()) {
+            counts[k].1 += 1;
+        }
+    }
+    BANDS
+        .iter()
+        .zip(counts)
+        .map(|((from, to), (ended, good))| DurationBand {
+            from_months: *from,
+            to_months: *to,
+            ended,
+            to_job_or_studies: good,
+            share: share(good, ended),
+        })
+        .collect()
+}
+
+/// Ended participants by exit outcome, in the vocabulary's order.
+pub fn exits_by_outcome(facts: &[Facts], period: Period, today: Date) -> Vec<(ExitOutcome, i64)> {
+    let so_far = period.so_far(today);
+    ExitOutcome::ALL
+        .iter()
+        .map(|o| {
+            let n = facts
+                .iter()
+                .filter(|f| f.exit.is_some_and(|e| so_far.contains(e)) && f.outcome == Some(*o))
+                .count() as i64;
+            (*o, n)
+        })
+        .collect()
+}
+
+/// The day `months` whole months after `d` (clamped to the month's end).
+pub fn add_months(d: Date, months: i32) -> Date {
+    d.checked_add(months.months()).unwrap_or(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+    use ExitOutcome as O;
+
+    const P: Period = Period {
+        start: date(2020, 1, 1),
+        end: date(2020, 12, 31),
+    };
+    const AFTER: Date = date(2021, 6, 30);
+    const MIDWAY: Date = date(2020, 6, 30);
+
+    #[allow(clippy::too_many_arguments)]
+    fn f(
+        id: i64,
+        gender: Gender,
+        status: Status,
+        intake: Option<Date>,
+        exit: Option<Date>,
+        outcome: Option<O>,
+        paused_days: i64,
+    ) -> Facts {
+        Facts {
+            id,
+            gender,
+            birth_date: date(1985, 6, 15),
+            organisation_id: if id % 2 == 0 { 10 } else { 20 },
+            status,
+            intake,
+            exit,
+            outcome,
+            paused_days,
+        }
+    }
+
+    /// Hand-made participants: an exit to a job; one to studies after a
+    /// 30-day pause; an exit after the period; one enrolled before the
+    /// period who ended in it; one reopened after an exit (active again); a
+    /// referral not yet taken in; and a man who ended job-seeking.
+    fn people() -> Vec<Facts> {
+        use Gender::{Man, Woman};
+        use Status::*;
+        vec![
+            f(
+                1,
+                Woman,
+                Ended,
+                Some(date(2020, 2, 10)),
+                Some(date(2020, 8, 10)),
+                Some(O::EmploymentUnsubsidised),
+                0,
+            ),
+            f(
+                2,
+                Woman,
+                Ended,
+                Some(date(2020, 3, 1)),
+                Some(date(2020, 12, 1)),
+                Some(O::Studies),
+                30,
+            ),
+            f(
+                3,
+                Woman,
+                Ended,
+                Some(date(2020, 5, 15)),
+                Some(date(2021, 2, 1)),
+                Some(O::EmploymentSubsidised),
+                0,
+            ),
+            f(
+                4,
+                Woman,
+                Ended,
+                Some(date(2019, 11, 1)),
+                Some(date(2020, 4, 1)),
+                Some(O::Sickness),
+                0,
+            ),
+            f(5, Woman, Active, Some(date(2020, 6, 1)), None, None, 0),
+            f(6, Woman, Referred, None, None, None, 0),
+            f(
+                7,
+                Man,
+                Ended,
+                Some(date(2020, 7, 1)),
+                Some(date(2020, 9, 30)),
+                Some(O::JobSeeking),
+                0,
+            ),
+        ]
+    }
+
+    fn ids(facts: &[Facts], s: &Slice) -> Vec<i64> {
+        facts
+            .iter()
+            .filter(|x| s.contains(x))
+            .map(|x| x.id)
+            .collect()
+    }
+
+    #[test]
+    fn each_indicator_on_hand_computed_cases() {
+        let people = people();
+        // (indicator, today, value, count, base, ids counted)
+        let cases: &[(Indicator, Date, Option<f64>, i64, Option<i64>, &[i64])] = &[
+            (
+                Indicator::Enrolled,
+                AFTER,
+                Some(5.0),
+                5,
+                None,
+                &[1, 2, 3, 5, 7],
+            ),
+            (
+                Indicator::Enrolled,
+                MIDWAY,
+                Some(4.0),
+                4,
+                None,
+                &[1, 2, 3, 5],
+            ),
+            // Exit 3 falls after the period; 4 entered before it.
+            (Indicator::Ended, AFTER, Some(4.0), 4, None, &[1, 2, 4, 7]),
+            (Indicator::Ended, MIDWAY, Some(1.0), 1, None, &[4]),
+            (
+                Indicator::ShareJobOrStudies,
+                AFTER,
+                Some(50.0),
+                2,
+                Some(4),
+                &[1, 2],
+            ),
+            (
+                Indicator::ShareJobOrStudies,
+                MIDWAY,
+                Some(0.0),
+                0,
+                Some(1),
+                &[],
+            ),
+            (Indicator::ShareJob, AFTER, Some(25.0), 1, Some(4), &[1]),
+            (Indicator::ShareStudies, AFTER, Some(25.0), 1, Some(4), &[2]),
+            // The reopened participant is active again; whatever the period.
+            (Indicator::ActiveNow, AFTER, Some(1.0), 1, None, &[5]),
+            (
+                Indicator::InflowPerMonth,
+                AFTER,
+                Some(0.4),
+                5,
+                Some(12),
+                &[1, 2, 3, 5, 7],
+            ),
+            (
+                Indicator::InflowPerMonth,
+                MIDWAY,
+                Some(0.7),
+                4,
+                Some(6),
+                &[1, 2, 3, 5],
+            ),
+            // 91, 152, 182 and 275 − 30 = 245 days: the median is 167.
+            (
+                Indicator::MedianDays,
+                AFTER,
+                Some(167.0),
+                4,
+                Some(4),
+                &[1, 2, 4, 7],
+            ),
+            (Indicator::MedianDays, MIDWAY, Some(152.0), 1, Some(1), &[4]),
+        ];
+        for (ind, today, value, count, base, who) in cases {
+            let fig = figure(*ind, &people, P, *today, &Slice::default());
+            assert_eq!(
+                (fig.value, fig.count, fig.base),
+                (*value, *count, *base),
+                "{ind} on {today}"
+            );
+            assert_eq!(&ids(&people, &fig.slice), who, "{ind} on {today}: who");
+        }
+    }
+
+    #[test]
+    fn a_share_of_nobody_and_a_median_of_no_one_are_undefined() {
+        let none: Vec<Facts> = Vec::new();
+        for ind in [Indicator::ShareJobOrStudies, Indicator::MedianDays] {
+            assert_eq!(figure(ind, &none, P, AFTER, &Slice::default()).value, None);
+        }
+        let before = Period {
+            start: date(2030, 1, 1),
+            end: date(2030, 12, 31),
+        };
+        assert_eq!(
+            figure(
+                Indicator::InflowPerMonth,
+                &none,
+                before,
+                AFTER,
+                &Slice::default()
+            )
+            .value,
+            None
+        );
+    }
+
+    #[test]
+    fn breakdowns_split_the_figure_and_narrow_its_participants() {
+        let people = people();
+        let by_gender = breakdown(Indicator::Enrolled, Breakdown::Gender, &people, P, AFTER);
+        let got: Vec<(Group, Option<f64>, Vec<i64>)> = by_gender
+            .iter()
+            .map(|(g, fig)| (*g, fig.value, ids(&people, &fig.slice)))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (Group::Gender(Gender::Woman), Some(4.0), vec![1, 2, 3, 5]),
+                (Group::Gender(Gender::Man), Some(1.0), vec![7]),
+            ]
+        );
+        let by_org = breakdown(
+            Indicator::ShareJobOrStudies,
+            Breakdown::Organisation,
+            &people,
+            P,
+            AFTER,
+        );
+        let got: Vec<(Group, Option<f64>, Option<i64>)> = by_org
+            .iter()
+            .map(|(g, fig)| (*g, fig.value, fig.base))
+            .collect();
+        // Even ids belong to organisation 10: 2 and 4 ended, 2 to studies.
+        assert_eq!(
+            got,
+            vec![
+                (Group::Organisation(10), Some(50.0), Some(2)),
+                (Group::Organisation(20), Some(50.0), Some(2)),
+            ]
+        );
+        let by_month = breakdown(
+            Indicator::Enrolled,
+            Breakdown::IntakeMonth,
+            &people,
+            P,
+            AFTER,
+        );
+        assert_eq!(by_month.len(), 5, "Feb, Mar, May, Jun, Jul");
+        let by_age = breakdown(Indicator::Enrolled, Breakdown::AgeGroup, &people, P, AFTER);
+        // Born mid-June 1985: 34 at every intake in 2020, 35 from 15 June.
+        assert_eq!(
+            by_age
+                .iter()
+                .map(|(g, fig)| (*g, fig.count))
+                .collect::<Vec<_>>(),
+            vec![(Group::AgeGroup(AgeGroup::From30To39), 5)]
+        );
+    }
+
+    #[test]
+    fn goal_status_projects_the_pace_and_warns_when_it_falls_short() {
+        let people = people();
+        let goal = |indicator, target| Goal {
+            id: 1,
+            project_id: None,
+            indicator,
+            target,
+            period: P,
+        };
+        // Midway: 4 enrolled in 182 of 366 days → 8 by the end.
+        let cases: &[(Indicator, f64, Date, GoalState, Option<f64>)] = &[
+            (
+                Indicator::Enrolled,
+                12.0,
+                MIDWAY,
+                GoalState::Behind,
+                Some(8.0),
+            ),
+            (
+                Indicator::Enrolled,
+                8.0,
+                MIDWAY,
+                GoalState::OnTrack,
+                Some(8.0),
+            ),
+            (
+                Indicator::Enrolled,
+                4.0,
+                MIDWAY,
+                GoalState::Reached,
+                Some(8.0),
+            ),
+            (
+                Indicator::Enrolled,
+                12.0,
+                AFTER,
+                GoalState::Missed,
+                Some(5.0),
+            ),
+            (
+                Indicator::Enrolled,
+                5.0,
+                AFTER,
+                GoalState::Reached,
+                Some(5.0),
+            ),
+            (
+                Indicator::Enrolled,
+                12.0,
+                date(2019, 12, 1),
+                GoalState::NotStarted,
+                None,
+            ),
+            (
+                Indicator::ShareJobOrStudies,
+                20.0,
+                MIDWAY,
+                GoalState::Behind,
+                Some(0.0),
+            ),
+            (
+                Indicator::ShareJobOrStudies,
+                20.0,
+                AFTER,
+                GoalState::Reached,
+                Some(50.0),
+            ),
+            (
+                Indicator::ShareJobOrStudies,
+                60.0,
+                AFTER,
+                GoalState::Missed,
+                Some(50.0),
+            ),
+            // Time in the programme: the target is a ceiling.
+            (
+                Indicator::MedianDays,
+                180.0,
+                AFTER,
+                GoalState::Reached,
+                Some(167.0),
+            ),
+            (
+                Indicator::MedianDays,
+                150.0,
+                AFTER,
+                GoalState::Missed,
+                Some(167.0),
+            ),
+            (
+                Indicator::MedianDays,
+                150.0,
+                MIDWAY,
+                GoalState::Behind,
+                Some(152.0),
+            ),
+        ];
+        for (ind, target, today, state, projection) in cases {
+            let s = goal_status(&goal(*ind, *target), &people, *today);
+            assert_eq!(
+                (s.state, s.projection),
+                (*state, *projection),
+                "{ind} {target} on {today}"
+            );
+            assert_eq!(s.warning(), *state == GoalState::Behind);
+        }
+        let s = goal_status(&goal(Indicator::Enrolled, 12.0), &people, MIDWAY);
+        assert_eq!(s.expected_by_now, Some(6.0), "12 × 182/366");
+    }
+
+    #[test]
+    fn inflow_runs_month_by_month_against_the_planned_pace() {
+        let rows = inflow(&people(), P, MIDWAY, Some(12.0));
+        let got: Vec<(&str, i64, i64, Option<f64>)> = rows
+            .iter()
+            .map(|r| {
+                (
+                    r.month.as_str(),
+                    r.enrolled,
+                    r.cumulative,
+                    r.planned_cumulative,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("2020-01", 0, 0, Some(1.0)),
+                ("2020-02", 1, 1, Some(2.0)),
+                ("2020-03", 1, 2, Some(3.0)),
+                ("2020-04", 0, 2, Some(4.0)),
+                ("2020-05", 1, 3, Some(5.0)),
+                ("2020-06", 1, 4, Some(6.0)),
+            ]
+        );
+    }
+
+    #[test]
+    fn kaplan_meier_censors_other_exits_and_those_still_taking_part() {
+        let obs = |id, days: i64, outcome: Option<O>| {
+            let intake = date(2020, 1, 1);
+            let end = intake.checked_add(days.days()).expect("date");
+            f(
+                id,
+                Gender::Woman,
+                if outcome.is_some() {
+                    Status::Ended
+                } else {
+                    Status::Active
+                },
+                Some(intake),
+                outcome.map(|_| end),
+                outcome,
+                0,
+            )
+        };
+        let today = date(2020, 1, 1).checked_add(200.days()).expect("date");
+        let people = vec![
+            obs(1, 40, Some(O::EmploymentUnsubsidised)),
+            obs(2, 40, Some(O::Moved)),
+            obs(3, 100, Some(O::Studies)),
+            obs(4, 200, None),
+        ];
+        let curve = time_to_job_or_studies(&people, P, today);
+        let got: Vec<(i64, i64, i64, i64, f64)> = curve
+            .iter()
+            .map(|p| (p.month, p.at_risk, p.events, p.censored, p.cumulative_share))
+            .collect();
+        // Day 40: 1 of 4 → S = 0.75; day 100: 1 of 2 → S = 0.375.
+        assert_eq!(
+            got,
+            vec![
+                (0, 4, 0, 0, 0.0),
+                (1, 4, 1, 1, 25.0),
+                (2, 2, 0, 0, 25.0),
+                (3, 2, 1, 0, 62.5),
+                (4, 1, 0, 0, 62.5),
+                (5, 1, 0, 0, 62.5),
+                (6, 1, 0, 1, 62.5),
+            ]
+        );
+    }
+
+    #[test]
+    fn outcome_by_time_in_bands_of_six_months() {
+        let bands = outcome_by_time(&people(), P, AFTER);
+        let got: Vec<(i64, i64, i64, Option<f64>)> = bands
+            .iter()
+            .map(|b| (b.from_months, b.ended, b.to_job_or_studies, b.share))
+            .collect();
+        // 91, 152 and 182 days are under six months; 245 net days is eight.
+        assert_eq!(
+            got,
+            vec![
+                (0, 3, 1, Some(33.3)),
+                (6, 1, 1, Some(100.0)),
+                (12, 0, 0, None),
+                (18, 0, 0, None),
+                (24, 0, 0, None),
+            ]
+        );
+        let exits = exits_by_outcome(&people(), P, AFTER);
+        let nonzero: Vec<_> = exits.into_iter().filter(|(_, n)| *n > 0).collect();
+        assert_eq!(
+            nonzero,
+            vec![
+                (O::EmploymentUnsubsidised, 1),
+                (O::Studies, 1),
+                (O::JobSeeking, 1),
+                (O::Sickness, 1)
+            ]
+        );
+    }
+
+    #[test]
+    fn months_parse_and_print() {
+        assert_eq!(
+            Month::parse("2020-04").map(|m| m.to_string()).as_deref(),
+            Some("2020-04")
+        );
+        for bad in ["2020-13", "2020-4", "20-04", "x", "2020-00", "1800-01"] {
+            assert_eq!(Month::parse(bad), None, "{bad}");
+        }
+        assert_eq!(age_on(date(1985, 6, 15), date(2020, 6, 14)), 34);
+        assert_eq!(age_on(date(1985, 6, 15), date(2020, 6, 15)), 35);
+    }
+}
