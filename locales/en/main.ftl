@@ -239,6 +239,7 @@ error-choice = Choose one of the options.
 error-period = The end date cannot be before the start date.
 error-review-sample = The sample does not belong to the period. Reload the log review and try again.
 error-number = Enter a number.
+error-percent = Give a share between 0 and 100 per cent.
 error-password-short = The password must have at least 12 characters.
 error-phone = A phone number may contain digits, spaces, +, - and parentheses only.
 error-pin-format = The number must have 10 or 12 digits, e.g. 19811218-9876.

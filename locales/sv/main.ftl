@@ -239,6 +239,7 @@ error-choice = Välj ett av alternativen.
 error-period = Slutdatumet får inte vara före startdatumet.
 error-review-sample = Stickprovet hör inte till perioden. Ladda om loggkontrollen och försök igen.
 error-number = Ange ett tal.
+error-percent = Ange en andel mellan 0 och 100 procent.
 error-password-short = Lösenordet måste ha minst 12 tecken.
 error-phone = Telefonnumret får bara innehålla siffror, mellanslag, +, - och parenteser.
 error-pin-format = Numret ska ha 10 eller 12 siffror, t.ex. 19811218-9876.

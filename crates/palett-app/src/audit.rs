@@ -57,6 +57,8 @@ pub enum Action {
     SecondFactorOff,
     SecondFactorPolicy,
     SecondFactorReset,
+    GoalCreate,
+    GoalDelete,
 }
 
 impl Action {
@@ -111,6 +113,8 @@ impl Action {
             Action::SecondFactorOff => "user.second_factor_off",
             Action::SecondFactorPolicy => "partnership.second_factor_policy",
             Action::SecondFactorReset => "user.second_factor_reset",
+            Action::GoalCreate => "goal.create",
+            Action::GoalDelete => "goal.delete",
         }
     }
 }

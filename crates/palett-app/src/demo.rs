@@ -8,6 +8,7 @@ use crate::secret::hash_password_async;
 use crate::{App, Result};
 use jiff::civil::{date, Date};
 use jiff::ToSpan;
+use palett_domain::indicators::Indicator;
 use palett_domain::lifecycle::{ExitOutcome, LifecycleState, Status, Transition, TransitionKind};
 use palett_domain::model::{ParticipantProfile, RoleGrant};
 use palett_domain::policy::Role;
@@ -262,6 +263,34 @@ impl App {
             None,
         )
         .await?;
+        // The shared goals the partners agreed (målbild): the seeds' targets.
+        let tk_period = palett_domain::indicators::Period {
+            start: date(2018, 11, 1),
+            end: date(2021, 10, 31),
+        };
+        for (project_id, indicator, target, period) in [
+            (tk, Indicator::Enrolled, 360.0, tk_period),
+            (tk, Indicator::InflowPerMonth, 10.0, tk_period),
+            (tk, Indicator::ShareJobOrStudies, 20.0, tk_period),
+            (
+                sib,
+                Indicator::Enrolled,
+                20.0,
+                palett_domain::indicators::Period {
+                    start: date(2020, 8, 17),
+                    end: date(2021, 6, 11),
+                },
+            ),
+        ] {
+            let goal = palett_domain::indicators::Goal {
+                id: 0,
+                project_id: Some(project_id),
+                indicator,
+                target,
+                period,
+            };
+            palett_store::indicators::insert_goal(c, pid, &goal, None, now).await?;
+        }
         let _kia = project::insert(
             c,
             pid,

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod clock;
 pub mod consents;
+pub mod dashboard;
 pub mod data_key;
 pub mod demo;
 mod demo_palette;

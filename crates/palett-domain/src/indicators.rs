@@ -276,6 +276,28 @@ impl Facts {
     }
 }
 
+/// Days on pause from a participant's pause (`true`) and resume (`false`)
+/// events in the order they happened; a pause still open runs to `end` (her
+/// exit, or today).
+pub fn paused_days(events: &[(bool, Date)], end: Date) -> i64 {
+    let mut total = 0;
+    let mut since: Option<Date> = None;
+    for (pause, on) in events {
+        match (pause, since) {
+            (true, None) => since = Some(*on),
+            (false, Some(from)) => {
+                total += days_between(from, (*on).min(end)).max(0);
+                since = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(from) = since {
+        total += days_between(from, end).max(0);
+    }
+    total
+}
+
 /// The participants a figure counts: every condition set must hold.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Slice {
@@ -1254,6 +1276,38 @@ mod tests {
                 (O::JobSeeking, 1),
                 (O::Sickness, 1)
             ]
+        );
+    }
+
+    #[test]
+    fn pauses_add_up_and_an_open_one_runs_to_the_end() {
+        let d = |m, day| date(2020, m, day);
+        assert_eq!(paused_days(&[], d(12, 31)), 0);
+        assert_eq!(
+            paused_days(&[(true, d(3, 1)), (false, d(3, 31))], d(12, 31)),
+            30
+        );
+        assert_eq!(
+            paused_days(
+                &[
+                    (true, d(3, 1)),
+                    (false, d(3, 11)),
+                    (true, d(6, 1)),
+                    (false, d(6, 6))
+                ],
+                d(12, 31)
+            ),
+            15
+        );
+        assert_eq!(
+            paused_days(&[(true, d(12, 1))], d(12, 31)),
+            30,
+            "still paused"
+        );
+        assert_eq!(
+            paused_days(&[(true, d(12, 1)), (false, d(12, 20))], d(12, 10)),
+            9,
+            "capped at exit"
         );
     }
 

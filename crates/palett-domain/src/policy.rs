@@ -202,6 +202,11 @@ impl Actor {
         self.has(Role::Administrator)
     }
 
+    /// Set and remove the shared goals: coordinators and administrators.
+    pub fn can_manage_goals(&self) -> bool {
+        self.has(Role::Coordinator) || self.has(Role::Administrator)
+    }
+
     /// Add to the palette and retire from it: any partner's coordinator.
     pub fn can_manage_palette(&self) -> bool {
         self.has(Role::Coordinator)

@@ -15,6 +15,7 @@
 pub mod audit;
 pub mod auth;
 pub mod consent;
+pub mod indicators;
 pub mod migrate;
 pub mod note;
 pub mod org;

@@ -85,6 +85,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0012_sealed_fields.sql"),
         postgres: include_str!("../migrations/postgres/0012_sealed_fields.sql"),
     },
+    Migration {
+        version: 13,
+        name: "goals",
+        sqlite: include_str!("../migrations/sqlite/0013_goals.sql"),
+        postgres: include_str!("../migrations/postgres/0013_goals.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

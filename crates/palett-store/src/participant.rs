@@ -6,6 +6,7 @@ use crate::row::*;
 use crate::sealing::{is_sealed, open_opt, seal_opt, Sealer};
 use crate::{Result, StoreError};
 use jiff::civil::Date;
+use palett_domain::indicators::{Period, Slice, ACTIVE_STATUSES};
 use palett_domain::lifecycle::{ExitOutcome, LifecycleState, Status, TransitionKind};
 use palett_domain::model::{Participant, ParticipantProfile, Restricted, StatusEvent};
 use palett_domain::palette::PauseKind;
@@ -417,6 +418,8 @@ pub struct Filter {
     /// Exact match on the keyed hash of a personal identity number (set by
     /// palett-app when the search text is one).
     pub identity_hash: Option<String>,
+    /// The participants behind a figure (with `project_id` for a project's).
+    pub slice: Option<Slice>,
 }
 
 /// One line of the participant list: what a list needs, no more.
@@ -447,6 +450,81 @@ impl Sql {
         self.args.push(arg);
         let n = self.args.len();
         self.clauses.push(clause(n));
+    }
+
+    /// `column` within the period (ISO dates compare as text).
+    fn push_period(&mut self, column: &str, p: Period) {
+        self.push(
+            |n| format!("{column} >= ${n}"),
+            Arg::Text(p.start.to_string()),
+        );
+        self.push(
+            |n| format!("{column} <= ${n}"),
+            Arg::Text(p.end.to_string()),
+        );
+    }
+
+    /// `column` is one of `values`.
+    fn push_in(&mut self, column: &str, values: &[&str]) {
+        let first = self.args.len() + 1;
+        self.args
+            .extend(values.iter().map(|v| Arg::Text((*v).to_string())));
+        let marks: Vec<String> = (first..first + values.len())
+            .map(|n| format!("${n}"))
+            .collect();
+        self.clauses
+            .push(format!("{column} IN ({})", marks.join(", ")));
+    }
+
+    /// The conditions of a figure's slice, as [`Slice::contains`] states them.
+    fn push_slice(&mut self, sl: &Slice) {
+        if let Some(p) = sl.intake_in {
+            self.push_period("p.intake_date", p);
+        }
+        if let Some(p) = sl.exit_in {
+            self.push_period("p.exit_date", p);
+        }
+        if let Some(g) = sl.outcome {
+            let texts: Vec<&str> = g.outcomes().iter().map(|o| o.as_str()).collect();
+            self.push_in("p.exit_outcome", &texts);
+        }
+        if let Some(o) = sl.exit_outcome {
+            self.push(
+                |n| format!("p.exit_outcome = ${n}"),
+                Arg::Text(o.as_str().into()),
+            );
+        }
+        if sl.active {
+            let texts: Vec<&str> = ACTIVE_STATUSES.iter().map(|s| s.as_str()).collect();
+            self.push_in("p.status", &texts);
+        }
+        if let Some(g) = sl.gender {
+            self.push(|n| format!("p.gender = ${n}"), Arg::Text(g.as_str().into()));
+        }
+        if let Some(o) = sl.organisation_id {
+            self.push(
+                |n| format!("p.responsible_organisation_id = ${n}"),
+                Arg::Int(o),
+            );
+        }
+        if let Some(m) = sl.intake_month {
+            self.push_period(
+                "p.intake_date",
+                Period {
+                    start: m.first_day(),
+                    end: m.last_day(),
+                },
+            );
+        }
+        if let Some(g) = sl.age_group {
+            // Whole years from birth to intake, from the ISO texts.
+            let age = "(CAST(substr(p.intake_date, 1, 4) AS INTEGER) - CAST(substr(p.birth_date, 1, 4) AS INTEGER) \
+                       - CASE WHEN substr(p.intake_date, 6, 5) < substr(p.birth_date, 6, 5) THEN 1 ELSE 0 END)";
+            let (lo, hi) = g.bounds();
+            self.clauses.push("p.intake_date IS NOT NULL".into());
+            self.push(|n| format!("{age} >= ${n}"), Arg::Int(lo.into()));
+            self.push(|n| format!("{age} <= ${n}"), Arg::Int(hi.into()));
+        }
     }
 }
 
@@ -513,6 +591,9 @@ pub(crate) fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
             |n| format!("p.search_name LIKE ${n} ESCAPE '\\'"),
             Arg::Text(like_contains(&name.to_lowercase())),
         );
+    }
+    if let Some(sl) = &f.slice {
+        s.push_slice(sl);
     }
     if let Some(h) = &f.identity_hash {
         s.push(|n| format!("p.identity_hash = ${n}"), Arg::Text(h.clone()));

@@ -241,6 +241,7 @@ async fn list(s: &AppState, c: &Caller, q: ListQuery) -> Response {
                 project_id: query_id(c, "project_id", &q.project_id)?,
                 caseworker_id: query_id(c, "caseworker_id", &q.caseworker_id)?,
                 identity_hash: None,
+                slice: None,
             },
             Page::new(
                 query_id(c, "page", &q.page)?,

@@ -419,6 +419,7 @@ async fn participants_page(s: &AppState, c: &Caller, q: ListQuery, posted: bool)
         project_id: id_of(&q.project),
         caseworker_id: id_of(&q.caseworker),
         identity_hash: None,
+        slice: None,
     };
     let page = Page::new(id_of(&q.page), Some(25));
     let (items, total) = match s.app.participants(&c.ctx(), &filter, page).await {

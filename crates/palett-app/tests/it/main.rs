@@ -16,6 +16,7 @@ mod admin;
 mod audit;
 mod concurrency;
 mod consent;
+mod dashboard;
 mod demo;
 mod export;
 mod harness;
@@ -45,6 +46,9 @@ macro_rules! stories {
 }
 
 stories! {
+    dashboard::the_demo_dashboard_shows_the_seeds_figures,
+    dashboard::indicators_follow_their_definitions_through_the_store,
+    dashboard::the_projection_warns_when_inflow_runs_behind_plan,
     sealing::identity_numbers_and_restricted_fields_are_sealed_at_rest,
     sealing::legacy_plaintext_is_sealed_at_start_and_another_key_is_refused,
     demo::demo_totals_match_the_product_description,

@@ -1,0 +1,336 @@
+//! Shared goals and the dashboards: every partner sees the goals and the
+//! figures of its partnership; a figure opens the list of participants
+//! behind it, within what the viewer may see (that list is an audited
+//! participant list like any other).
+
+use crate::audit::{record, Action};
+use crate::participants::Page;
+use crate::{App, AppError, Ctx, Result};
+use palett_domain::indicators::{
+    self, breakdown, exits_by_outcome, figure, goal_status, inflow, outcome_by_time,
+    time_to_job_or_studies, Breakdown, DurationBand, Facts, Figure, Goal, GoalStatus, Group,
+    Indicator, InflowMonth, Month, Period, Slice, SurvivalPoint,
+};
+use palett_domain::lifecycle::ExitOutcome;
+use palett_domain::model::Project;
+use palett_domain::values::{code, parse_choice, parse_date};
+use palett_domain::FieldErrors;
+use palett_store::indicators as store;
+use palett_store::participant::{Filter, ListItem};
+use palett_store::project;
+
+/// The figures shown at the top of every dashboard, in order.
+pub const KEY_INDICATORS: [Indicator; 8] = [
+    Indicator::Enrolled,
+    Indicator::InflowPerMonth,
+    Indicator::ActiveNow,
+    Indicator::Ended,
+    Indicator::ShareJobOrStudies,
+    Indicator::ShareJob,
+    Indicator::ShareStudies,
+    Indicator::MedianDays,
+];
+
+/// What a dashboard shows, for a project or the whole partnership.
+#[derive(Clone, Debug)]
+pub struct Dashboard {
+    pub project: Option<Project>,
+    pub period: Period,
+    pub goals: Vec<GoalStatus>,
+    pub figures: Vec<Figure>,
+    pub inflow: Vec<InflowMonth>,
+    /// The participant target the inflow plan runs towards.
+    pub planned_total: Option<f64>,
+    pub exits: Vec<(ExitOutcome, i64)>,
+    pub survival: Vec<SurvivalPoint>,
+    pub by_time: Vec<DurationBand>,
+    pub breakdown_by: Breakdown,
+    pub breakdown_indicator: Indicator,
+    pub breakdown: Vec<(Group, Figure)>,
+    /// Organisation names, for the partner breakdown.
+    pub organisations: Vec<(i64, String)>,
+}
+
+/// A goal as submitted, every field text.
+#[derive(Clone, Debug, Default)]
+pub struct GoalInput {
+    pub indicator: String,
+    pub target: String,
+    pub period_start: String,
+    pub period_end: String,
+}
+
+/// Which figure's participants to list: an indicator, optionally its base
+/// (a share's denominator), one group of a breakdown, or one exit outcome.
+#[derive(Clone, Debug, Default)]
+pub struct FigureRef {
+    pub indicator: Option<Indicator>,
+    pub base: bool,
+    pub group: Option<Group>,
+    pub outcome: Option<ExitOutcome>,
+}
+
+/// A target: a non-negative number, decimal comma or point, an optional %.
+fn parse_target(s: &str) -> std::result::Result<f64, &'static str> {
+    let t = s.trim().trim_end_matches('%').trim().replace(',', ".");
+    if t.is_empty() {
+        return Err(code::REQUIRED);
+    }
+    t.parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && (0.0..=10_000_000.0).contains(v))
+        .ok_or(code::NUMBER)
+}
+
+impl App {
+    /// The project (of the caller's partnership) and the period its figures
+    /// cover; the partnership's span of projects when `project_id` is `None`.
+    async fn scope_of(
+        &self,
+        c: &mut palett_store::AnyConnection,
+        ctx: &Ctx,
+        project_id: Option<i64>,
+    ) -> Result<(Option<Project>, Period)> {
+        if !ctx.actor.can_view_aggregates() {
+            return Err(AppError::Forbidden);
+        }
+        match project_id {
+            Some(id) => {
+                let p = project::by_id(c, id)
+                    .await?
+                    .filter(|p| p.partnership_id == ctx.actor.partnership_id)
+                    .ok_or(AppError::NotFound)?;
+                let period = Period {
+                    start: p.start_date,
+                    end: p.end_date,
+                };
+                Ok((Some(p), period))
+            }
+            None => {
+                let projects = project::list(c, ctx.actor.partnership_id).await?;
+                let today = self.today();
+                let start = projects.iter().map(|p| p.start_date).min();
+                let end = projects.iter().map(|p| p.end_date).max();
+                Ok((
+                    None,
+                    Period {
+                        start: start.unwrap_or(today.first_of_year()),
+                        end: end.unwrap_or(today.last_of_year()),
+                    },
+                ))
+            }
+        }
+    }
+
+    /// The dashboard of a project, or of the partnership (`None`). Figures
+    /// only: no participant is named, so evaluators and administrators see
+    /// it too. Three statements whatever the number of participants.
+    pub async fn dashboard(
+        &self,
+        ctx: &Ctx,
+        project_id: Option<i64>,
+        by: Option<Breakdown>,
+        breakdown_indicator: Option<Indicator>,
+    ) -> Result<Dashboard> {
+        let mut c = self.db.read().await?;
+        let (project, period) = self.scope_of(&mut c, ctx, project_id).await?;
+        let today = self.today();
+        let pid = ctx.actor.partnership_id;
+        let facts: Vec<Facts> = store::facts(&mut c, pid, project_id, today).await?;
+        let goals = store::goals(&mut c, pid, project_id).await?;
+        let organisations = if by == Some(Breakdown::Organisation) {
+            palett_store::org::memberships(&mut c, pid)
+                .await?
+                .into_iter()
+                .map(|m| (m.organisation_id, m.organisation_name))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let planned_total = goals
+            .iter()
+            .find(|g| g.indicator == Indicator::Enrolled && g.period == period)
+            .map(|g| g.target)
+            .or(project
+                .as_ref()
+                .and_then(|p| p.participant_target)
+                .map(|t| t as f64));
+        let breakdown_by = by.unwrap_or(Breakdown::Gender);
+        let breakdown_indicator = breakdown_indicator.unwrap_or(Indicator::Enrolled);
+        Ok(Dashboard {
+            goals: goals
+                .iter()
+                .map(|g| goal_status(g, &facts, today))
+                .collect(),
+            figures: KEY_INDICATORS
+                .iter()
+                .map(|i| figure(*i, &facts, period, today, &Slice::default()))
+                .collect(),
+            inflow: inflow(&facts, period, today, planned_total),
+            planned_total,
+            exits: exits_by_outcome(&facts, period, today),
+            survival: time_to_job_or_studies(&facts, period, today),
+            by_time: outcome_by_time(&facts, period, today),
+            breakdown: breakdown(breakdown_indicator, breakdown_by, &facts, period, today),
+            breakdown_by,
+            breakdown_indicator,
+            organisations,
+            project,
+            period,
+        })
+    }
+
+    /// The participants behind a figure, as far as the caller may see them
+    /// (an audited list read; an empty page for those who see none).
+    pub async fn figure_participants(
+        &self,
+        ctx: &Ctx,
+        project_id: Option<i64>,
+        r: &FigureRef,
+        page: Page,
+    ) -> Result<(Vec<ListItem>, i64)> {
+        let period = {
+            let mut c = self.db.read().await?;
+            self.scope_of(&mut c, ctx, project_id).await?.1
+        };
+        let today = self.today();
+        let mut within = Slice::default();
+        if let Some(g) = r.group {
+            within = within.with_group(g);
+        }
+        let slice = match (r.indicator, r.outcome) {
+            (_, Some(o)) => Slice {
+                exit_in: Some(period.so_far(today)),
+                exit_outcome: Some(o),
+                ..within
+            },
+            (Some(i), None) => {
+                let f = figure(i, &[], period, today, &within);
+                match (r.base, f.base_slice) {
+                    (true, Some(base)) => base,
+                    _ => f.slice,
+                }
+            }
+            (None, None) => return Err(FieldErrors::single("indicator", code::REQUIRED).into()),
+        };
+        let filter = Filter {
+            project_id,
+            slice: Some(slice),
+            ..Filter::default()
+        };
+        self.participants(ctx, &filter, page).await
+    }
+
+    /// Set a goal for a project (or the partnership): coordinators and
+    /// administrators; audited.
+    pub async fn add_goal(
+        &self,
+        ctx: &Ctx,
+        project_id: Option<i64>,
+        input: &GoalInput,
+    ) -> Result<i64> {
+        if !ctx.actor.can_manage_goals() {
+            return Err(AppError::Forbidden);
+        }
+        let mut e = FieldErrors::new();
+        let indicator = e.take(
+            "indicator",
+            parse_choice(&input.indicator, Indicator::parse),
+        );
+        let target = e.take("target", parse_target(&input.target));
+        let start = e.take("period_start", parse_date(&input.period_start));
+        let end = e.take("period_end", parse_date(&input.period_end));
+        if let (Some(i), Some(t)) = (indicator, target) {
+            if i.unit() == indicators::Unit::Percent && t > 100.0 {
+                e.push("target", "error-percent");
+            }
+        }
+        if let (Some(s), Some(en)) = (start, end) {
+            if en < s {
+                e.push("period_end", code::PERIOD);
+            }
+        }
+        let (Some(indicator), Some(target), Some(start), Some(end)) =
+            (indicator, target, start, end)
+        else {
+            return Err(e.into());
+        };
+        e.into_result()?;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        self.scope_of(&mut tx, ctx, project_id).await?;
+        let goal = Goal {
+            id: 0,
+            project_id,
+            indicator,
+            target,
+            period: Period { start, end },
+        };
+        let id = store::insert_goal(
+            &mut tx,
+            ctx.actor.partnership_id,
+            &goal,
+            Some(ctx.actor.user_id),
+            now,
+        )
+        .await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::GoalCreate,
+            "goal",
+            Some(id),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Remove a goal of the caller's partnership; audited.
+    pub async fn delete_goal(&self, ctx: &Ctx, id: i64) -> Result<()> {
+        if !ctx.actor.can_manage_goals() {
+            return Err(AppError::Forbidden);
+        }
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        if !store::delete_goal(&mut tx, ctx.actor.partnership_id, id).await? {
+            return Err(AppError::NotFound);
+        }
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::GoalDelete,
+            "goal",
+            Some(id),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// A group of a breakdown from its key in a link (`gender:woman`,
+/// `age_group:25_29`, `organisation:3`, `intake_month:2020-04`).
+pub fn parse_group(s: &str) -> Option<Group> {
+    let (by, v) = s.split_once(':')?;
+    Some(match Breakdown::parse(by)? {
+        Breakdown::Gender => Group::Gender(palett_domain::values::Gender::parse(v)?),
+        Breakdown::AgeGroup => Group::AgeGroup(indicators::AgeGroup::parse(v)?),
+        Breakdown::Organisation => Group::Organisation(v.parse().ok()?),
+        Breakdown::IntakeMonth => Group::IntakeMonth(Month::parse(v)?),
+    })
+}
+
+/// The key of a group, as [`parse_group`] reads it.
+pub fn group_key(g: Group) -> String {
+    match g {
+        Group::Gender(x) => format!("gender:{}", x.as_str()),
+        Group::AgeGroup(x) => format!("age_group:{}", x.as_str()),
+        Group::Organisation(x) => format!("organisation:{x}"),
+        Group::IntakeMonth(x) => format!("intake_month:{x}"),
+    }
+}

@@ -1,0 +1,505 @@
+//! Goals, indicators and dashboards on both databases: the demo's figures,
+//! hand-computed cases through the whole stack (pauses, a reopened
+//! participant, one in two projects, exits outside the period), the lists
+//! behind the figures, and the early warning with an advancing clock.
+
+use crate::harness::*;
+use jiff::civil::{date, Date};
+use palett_app::dashboard::{Dashboard, FigureRef, GoalInput};
+use palett_app::participants::Page;
+use palett_app::projects::ProjectInput;
+use palett_app::{AppError, Ctx};
+use palett_domain::indicators::{GoalState, Group, Indicator};
+use palett_domain::lifecycle::{ExitOutcome, Transition};
+use palett_domain::palette::PauseKind;
+use palett_domain::values::Gender;
+
+fn value(d: &Dashboard, i: Indicator) -> (Option<f64>, i64, Option<i64>) {
+    let f = d
+        .figures
+        .iter()
+        .find(|f| f.indicator == i)
+        .unwrap_or_else(|| panic!("no figure {i}"));
+    (f.value, f.count, f.base)
+}
+
+/// Every participant id behind a figure, paging through the list.
+async fn behind(h: &H, ctx: &Ctx, project: Option<i64>, r: &FigureRef) -> Vec<i64> {
+    let mut ids = Vec::new();
+    for n in 1.. {
+        let (items, total) = h
+            .app
+            .figure_participants(ctx, project, r, Page::new(Some(n), Some(100)))
+            .await
+            .expect("the list behind a figure");
+        ids.extend(items.iter().map(|i| i.id));
+        if items.is_empty() || ids.len() as i64 >= total {
+            assert_eq!(ids.len() as i64, total, "pages add up to the total");
+            break;
+        }
+    }
+    ids.sort_unstable();
+    ids
+}
+
+fn of(i: Indicator) -> FigureRef {
+    FigureRef {
+        indicator: Some(i),
+        ..FigureRef::default()
+    }
+}
+
+pub(crate) async fn the_demo_dashboard_shows_the_seeds_figures(h: H) {
+    h.seed().await;
+    let ctx = h.ctx(COORDINATOR).await;
+    let tk = h.project_id(&ctx, TILLVAXT_KVINNA).await;
+    let d = h
+        .app
+        .dashboard(&ctx, Some(tk), None, None)
+        .await
+        .expect("dashboard");
+    assert_eq!(value(&d, Indicator::Enrolled), (Some(267.0), 267, None));
+    assert_eq!(value(&d, Indicator::Ended), (Some(247.0), 247, None));
+    assert_eq!(
+        value(&d, Indicator::ShareJobOrStudies),
+        (Some(17.0), 42, Some(247))
+    );
+    // The goals: 267 of 360 and 17 % of 20 %, both missed when the project ended.
+    let goals: Vec<(Indicator, f64, GoalState)> = d
+        .goals
+        .iter()
+        .map(|g| (g.goal.indicator, g.goal.target, g.state))
+        .collect();
+    assert_eq!(
+        goals,
+        vec![
+            (Indicator::Enrolled, 360.0, GoalState::Missed),
+            (Indicator::InflowPerMonth, 10.0, GoalState::Missed),
+            (Indicator::ShareJobOrStudies, 20.0, GoalState::Missed),
+        ]
+    );
+    // The 2020 dip: every month of 2020 below the planned ten a month.
+    let months_2020: Vec<_> = d
+        .inflow
+        .iter()
+        .filter(|m| m.month.starts_with("2020"))
+        .collect();
+    assert_eq!(months_2020.len(), 12);
+    assert!(
+        months_2020.iter().all(|m| m.enrolled < 10),
+        "{months_2020:?}"
+    );
+    let last = d.inflow.last().expect("months");
+    assert_eq!((last.month.as_str(), last.cumulative), ("2021-10", 267));
+    assert_eq!(last.planned_cumulative, Some(360.0));
+    // A time-to-job-or-studies curve that ends at or above the raw share.
+    let end = d.survival.last().expect("a curve");
+    assert!(end.cumulative_share >= 17.0, "{end:?}");
+    assert_eq!(d.survival[0].at_risk, 267);
+    let exits: i64 = d.exits.iter().map(|(_, n)| n).sum();
+    assert_eq!(exits, 247);
+    let bands: i64 = d.by_time.iter().map(|b| b.ended).sum();
+    assert_eq!(bands, 247);
+
+    // The figure opens its participants, within what the viewer may see.
+    let to_job = behind(&h, &ctx, Some(tk), &of(Indicator::ShareJobOrStudies)).await;
+    assert!(!to_job.is_empty() && to_job.len() <= 42, "{}", to_job.len());
+    // An evaluator sees the figures but no participant behind them.
+    let evaluator = h.ctx(EVALUATOR).await;
+    let d = h
+        .app
+        .dashboard(&evaluator, Some(tk), None, None)
+        .await
+        .expect("figures");
+    assert_eq!(value(&d, Indicator::Enrolled).1, 267);
+    assert!(behind(&h, &evaluator, Some(tk), &of(Indicator::Enrolled))
+        .await
+        .is_empty());
+    // A project of another partnership, or none, is not found.
+    assert!(matches!(
+        h.app.dashboard(&ctx, Some(999_999), None, None).await,
+        Err(AppError::NotFound)
+    ));
+}
+
+/// Register a participant of `projects`, referred on `referred`, and take
+/// her through `steps`.
+async fn person(
+    h: &H,
+    ctx: &Ctx,
+    org: i64,
+    name: &str,
+    gender: &str,
+    projects: &[i64],
+    referred: &str,
+    steps: Vec<Transition>,
+) -> i64 {
+    let input = palett_domain::model::ParticipantInput {
+        identity_kind: "birth_date".into(),
+        identity_number: String::new(),
+        birth_date: "1985-06-15".into(),
+        gender: gender.into(),
+        referred_on: referred.into(),
+        project_ids: projects.iter().map(|p| p.to_string()).collect(),
+        ..h.input(name, "Räknad", "", org)
+    };
+    let id = h
+        .app
+        .register_participant(ctx, &input)
+        .await
+        .expect("register");
+    for t in steps {
+        h.app
+            .transition(ctx, id, t.clone())
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {t:?}: {e}"));
+    }
+    id
+}
+
+fn exit(on: Date, outcome: ExitOutcome) -> Transition {
+    Transition::Exit { on, outcome }
+}
+
+fn intake(on: Date) -> Transition {
+    Transition::Intake { on }
+}
+
+async fn project(h: &H, ctx: &Ctx, name: &str, start: &str, end: &str) -> i64 {
+    h.app
+        .create_project(
+            ctx,
+            &ProjectInput {
+                name: name.into(),
+                funder: "Testfonden".into(),
+                start_date: start.into(),
+                end_date: end.into(),
+                ..ProjectInput::default()
+            },
+        )
+        .await
+        .expect("project")
+}
+
+pub(crate) async fn indicators_follow_their_definitions_through_the_store(h: H) {
+    h.seed().await;
+    let admin = h.ctx(ADMIN).await;
+    let signed = h.signed(COORDINATOR).await;
+    let ctx = signed.ctx(IP);
+    let org = signed.user.organisation_id;
+    let p = project(&h, &admin, "Räkneprojektet", "2025-01-01", "2025-12-31").await;
+    let q = project(&h, &admin, "Andra projektet", "2025-06-01", "2025-12-31").await;
+    use ExitOutcome as O;
+    let a = person(
+        &h,
+        &ctx,
+        org,
+        "A",
+        "woman",
+        &[p],
+        "2025-01-10",
+        vec![
+            intake(date(2025, 2, 3)),
+            exit(date(2025, 8, 4), O::EmploymentUnsubsidised),
+        ],
+    )
+    .await;
+    let b = person(
+        &h,
+        &ctx,
+        org,
+        "B",
+        "woman",
+        &[p],
+        "2025-02-10",
+        vec![
+            intake(date(2025, 3, 3)),
+            Transition::Start {
+                on: date(2025, 3, 4),
+            },
+            Transition::Pause {
+                on: date(2025, 5, 1),
+                kind: PauseKind::Sickness,
+                reason: "Sjuk".into(),
+            },
+            Transition::Resume {
+                on: date(2025, 5, 31),
+            },
+            exit(date(2025, 12, 1), O::Studies),
+        ],
+    )
+    .await;
+    // Her exit falls after the period.
+    let c = person(
+        &h,
+        &ctx,
+        org,
+        "C",
+        "woman",
+        &[p],
+        "2025-05-01",
+        vec![
+            intake(date(2025, 5, 15)),
+            exit(date(2026, 2, 2), O::EmploymentSubsidised),
+        ],
+    )
+    .await;
+    // Enrolled before the period, ended in it.
+    let d = person(
+        &h,
+        &ctx,
+        org,
+        "D",
+        "woman",
+        &[p],
+        "2024-10-01",
+        vec![
+            intake(date(2024, 11, 4)),
+            exit(date(2025, 4, 1), O::Sickness),
+        ],
+    )
+    .await;
+    // Ended, then reopened: taking part again.
+    let e = person(
+        &h,
+        &ctx,
+        org,
+        "E",
+        "woman",
+        &[p],
+        "2025-05-20",
+        vec![
+            intake(date(2025, 6, 2)),
+            exit(date(2025, 9, 1), O::JobSeeking),
+            Transition::Reopen {
+                on: date(2025, 10, 1),
+                reason: "Kom tillbaka".into(),
+            },
+        ],
+    )
+    .await;
+    let _f = person(&h, &ctx, org, "F", "woman", &[p], "2025-03-01", vec![]).await;
+    // In both projects.
+    let g = person(
+        &h,
+        &ctx,
+        org,
+        "G",
+        "man",
+        &[p, q],
+        "2025-06-10",
+        vec![
+            intake(date(2025, 7, 1)),
+            exit(date(2025, 9, 30), O::Studies),
+        ],
+    )
+    .await;
+
+    let dash = h
+        .app
+        .dashboard(&ctx, Some(p), None, None)
+        .await
+        .expect("dashboard");
+    // (indicator, value, count, base, the participants behind it)
+    let cases: Vec<(Indicator, Option<f64>, i64, Option<i64>, Vec<i64>)> = vec![
+        (Indicator::Enrolled, Some(5.0), 5, None, vec![a, b, c, e, g]),
+        (Indicator::Ended, Some(4.0), 4, None, vec![a, b, d, g]),
+        (
+            Indicator::ShareJobOrStudies,
+            Some(75.0),
+            3,
+            Some(4),
+            vec![a, b, g],
+        ),
+        (Indicator::ShareJob, Some(25.0), 1, Some(4), vec![a]),
+        (Indicator::ShareStudies, Some(50.0), 2, Some(4), vec![b, g]),
+        (Indicator::ActiveNow, Some(1.0), 1, None, vec![e]),
+        (
+            Indicator::InflowPerMonth,
+            Some(0.4),
+            5,
+            Some(12),
+            vec![a, b, c, e, g],
+        ),
+        // 91, 148, 182 and 273 − 30 = 243 days: the median is 165.
+        (
+            Indicator::MedianDays,
+            Some(165.0),
+            4,
+            Some(4),
+            vec![a, b, d, g],
+        ),
+    ];
+    for (ind, v, count, base, mut who) in cases {
+        assert_eq!(value(&dash, ind), (v, count, base), "{ind}");
+        who.sort_unstable();
+        assert_eq!(behind(&h, &ctx, Some(p), &of(ind)).await, who, "{ind}: who");
+    }
+    // A share's base opens too, and a breakdown's group narrows the list.
+    let base = FigureRef {
+        base: true,
+        ..of(Indicator::ShareJobOrStudies)
+    };
+    let mut ended = vec![a, b, d, g];
+    ended.sort_unstable();
+    assert_eq!(behind(&h, &ctx, Some(p), &base).await, ended);
+    let men = FigureRef {
+        group: Some(Group::Gender(Gender::Man)),
+        ..of(Indicator::Enrolled)
+    };
+    assert_eq!(behind(&h, &ctx, Some(p), &men).await, vec![g]);
+    let studies = FigureRef {
+        outcome: Some(O::Studies),
+        ..FigureRef::default()
+    };
+    let mut to_studies = vec![b, g];
+    to_studies.sort_unstable();
+    assert_eq!(behind(&h, &ctx, Some(p), &studies).await, to_studies);
+    // The breakdown by gender on the dashboard itself.
+    let by_gender: Vec<(Group, i64)> = dash
+        .breakdown
+        .iter()
+        .map(|(gr, f)| (*gr, f.count))
+        .collect();
+    assert_eq!(
+        by_gender,
+        vec![
+            (Group::Gender(Gender::Woman), 4),
+            (Group::Gender(Gender::Man), 1)
+        ]
+    );
+    // G counts in the second project as well, and alone there.
+    let dq = h
+        .app
+        .dashboard(&ctx, Some(q), None, None)
+        .await
+        .expect("second");
+    assert_eq!(value(&dq, Indicator::Enrolled), (Some(1.0), 1, None));
+    assert_eq!(
+        value(&dq, Indicator::ShareJobOrStudies),
+        (Some(100.0), 1, Some(1))
+    );
+    assert_eq!(
+        behind(&h, &ctx, Some(q), &of(Indicator::Ended)).await,
+        vec![g]
+    );
+}
+
+pub(crate) async fn the_projection_warns_when_inflow_runs_behind_plan(h: H) {
+    h.seed().await;
+    let admin = h.ctx(ADMIN).await;
+    let signed = h.signed(COORDINATOR).await;
+    let ctx = signed.ctx(IP);
+    let org = signed.user.organisation_id;
+    // A year from today (2026-11-25), planned for 120: ten a month.
+    let p = project(&h, &admin, "Nytt projekt", "2026-11-25", "2027-11-24").await;
+    let goal = |target: &str| GoalInput {
+        indicator: "enrolled".into(),
+        target: target.into(),
+        period_start: "2026-11-25".into(),
+        period_end: "2027-11-24".into(),
+    };
+    h.app
+        .add_goal(&ctx, Some(p), &goal("120"))
+        .await
+        .expect("goal");
+    let status = || async {
+        let d = h
+            .app
+            .dashboard(&ctx, Some(p), None, None)
+            .await
+            .expect("dashboard");
+        let g = &d.goals[0];
+        (g.state, g.figure.count, g.projection, g.warning())
+    };
+    // The first day: two intakes, on pace for far more than 120.
+    for name in ["Första", "Andra"] {
+        person(
+            &h,
+            &ctx,
+            org,
+            name,
+            "woman",
+            &[p],
+            "2026-11-25",
+            vec![intake(date(2026, 11, 25))],
+        )
+        .await;
+    }
+    assert_eq!(status().await.0, GoalState::OnTrack);
+    // Three months on, still two: the projection falls short and warns.
+    h.advance_secs(91 * 24 * 3600);
+    let (state, count, projection, warning) = status().await;
+    assert_eq!((state, count), (GoalState::Behind, 2));
+    assert!(projection.is_some_and(|p| p < 120.0), "{projection:?}");
+    assert!(warning);
+    // Thirty more in the fourth month bring the pace back to plan.
+    for i in 0..30 {
+        person(
+            &h,
+            &ctx,
+            org,
+            &format!("Deltagare {i}"),
+            "woman",
+            &[p],
+            "2027-02-20",
+            vec![intake(date(2027, 2, 24))],
+        )
+        .await;
+    }
+    let (state, count, _, warning) = status().await;
+    assert_eq!((state, count, warning), (GoalState::OnTrack, 32, false));
+
+    // Goals are set by coordinators and administrators, with field errors.
+    let caseworker = h.ctx(COACH).await;
+    assert!(matches!(
+        h.app.add_goal(&caseworker, Some(p), &goal("10")).await,
+        Err(AppError::Forbidden)
+    ));
+    let bad = GoalInput {
+        indicator: "share_job_or_studies".into(),
+        target: "120 %".into(),
+        period_start: "2027-01-01".into(),
+        period_end: "2026-01-01".into(),
+    };
+    assert_eq!(
+        invalid_code(h.app.add_goal(&ctx, Some(p), &bad).await, "target"),
+        "error-percent"
+    );
+    assert_eq!(
+        invalid_code(h.app.add_goal(&ctx, Some(p), &bad).await, "period_end"),
+        "error-period"
+    );
+    let unknown = GoalInput {
+        indicator: "happiness".into(),
+        ..goal("x")
+    };
+    assert_eq!(
+        invalid_code(h.app.add_goal(&ctx, Some(p), &unknown).await, "indicator"),
+        "error-choice"
+    );
+    assert_eq!(
+        invalid_code(h.app.add_goal(&ctx, Some(p), &unknown).await, "target"),
+        "error-number"
+    );
+    let id = h
+        .app
+        .dashboard(&ctx, Some(p), None, None)
+        .await
+        .expect("d")
+        .goals[0]
+        .goal
+        .id;
+    h.app.delete_goal(&ctx, id).await.expect("delete");
+    assert!(h
+        .app
+        .dashboard(&ctx, Some(p), None, None)
+        .await
+        .expect("d")
+        .goals
+        .is_empty());
+    assert!(matches!(
+        h.app.delete_goal(&ctx, id).await,
+        Err(AppError::NotFound)
+    ));
+}

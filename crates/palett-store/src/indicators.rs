@@ -1,0 +1,186 @@
+//! What the indicators are computed from: one [`Facts`] record per
+//! participant of a partnership or project (two statements whatever the
+//! number of participants), and the goals.
+
+use crate::row::*;
+use crate::Result;
+use jiff::civil::Date;
+use palett_domain::indicators::{paused_days, Facts, Goal, Indicator, Period};
+use palett_domain::lifecycle::{ExitOutcome, Status};
+use palett_domain::values::Gender;
+use sqlx::AnyConnection;
+use std::collections::HashMap;
+
+/// The participants counted for a project (those linked to it) or, with
+/// `project_id` `None`, for the whole partnership.
+fn population(project_id: Option<i64>) -> &'static str {
+    if project_id.is_some() {
+        "FROM participants p JOIN participant_projects pp ON pp.participant_id = p.id AND pp.project_id = $2 \
+         WHERE p.partnership_id = $1"
+    } else {
+        "FROM participants p WHERE p.partnership_id = $1"
+    }
+}
+
+type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+/// Bind the project as `$2` when there is one (the partnership-wide
+/// statements have no `$2`).
+trait BindProject {
+    fn bind_project(self, project_id: Option<i64>) -> Self;
+}
+
+impl BindProject for Query<'_> {
+    fn bind_project(self, project_id: Option<i64>) -> Self {
+        match project_id {
+            Some(p) => self.bind(p),
+            None => self,
+        }
+    }
+}
+
+/// The facts of every participant counted, with days on pause up to
+/// `today` (or her exit).
+pub async fn facts(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    project_id: Option<i64>,
+    today: Date,
+) -> Result<Vec<Facts>> {
+    let from = population(project_id);
+    let mut pauses: HashMap<i64, Vec<(bool, Date)>> = HashMap::new();
+    for r in sqlx::query(&format!(
+        "SELECT e.participant_id, e.kind, e.on_date FROM status_events e \
+         WHERE e.kind IN ('pause', 'resume') AND e.participant_id IN (SELECT p.id {from}) \
+         ORDER BY e.participant_id, e.id"
+    ))
+    .bind(partnership_id)
+    .bind_project(project_id)
+    .fetch_all(&mut *c)
+    .await?
+    {
+        pauses
+            .entry(i64_(&r, "participant_id")?)
+            .or_default()
+            .push((text(&r, "kind")? == "pause", date(&r, "on_date")?));
+    }
+    sqlx::query(&format!(
+        "SELECT p.id, p.gender, p.birth_date, p.responsible_organisation_id, p.status, \
+         p.intake_date, p.exit_date, p.exit_outcome {from}"
+    ))
+    .bind(partnership_id)
+    .bind_project(project_id)
+    .fetch_all(&mut *c)
+    .await?
+    .iter()
+    .map(|r| {
+        let id = i64_(r, "id")?;
+        let exit = opt_date(r, "exit_date")?;
+        Ok(Facts {
+            id,
+            gender: vocab(r, "gender", Gender::parse)?,
+            birth_date: date(r, "birth_date")?,
+            organisation_id: i64_(r, "responsible_organisation_id")?,
+            status: vocab(r, "status", Status::parse)?,
+            intake: opt_date(r, "intake_date")?,
+            exit,
+            outcome: opt_vocab(r, "exit_outcome", ExitOutcome::parse)?,
+            paused_days: pauses
+                .get(&id)
+                .map_or(0, |e| paused_days(e, exit.unwrap_or(today))),
+        })
+    })
+    .collect()
+}
+
+const GOAL_COLUMNS: &str = "id, project_id, indicator, target_milli, period_start, period_end";
+
+fn goal(r: &sqlx::any::AnyRow) -> Result<Goal> {
+    Ok(Goal {
+        id: i64_(r, "id")?,
+        project_id: opt_i64(r, "project_id")?,
+        indicator: vocab(r, "indicator", Indicator::parse)?,
+        target: i64_(r, "target_milli")? as f64 / 1000.0,
+        period: Period {
+            start: date(r, "period_start")?,
+            end: date(r, "period_end")?,
+        },
+    })
+}
+
+/// The goals of a project (or, with `None`, of the partnership as a whole).
+pub async fn goals(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    project_id: Option<i64>,
+) -> Result<Vec<Goal>> {
+    let cond = if project_id.is_some() {
+        "project_id = $2"
+    } else {
+        "project_id IS NULL"
+    };
+    sqlx::query(&format!(
+        "SELECT {GOAL_COLUMNS} FROM goals WHERE partnership_id = $1 AND {cond} \
+         ORDER BY period_start, id LIMIT 100"
+    ))
+    .bind(partnership_id)
+    .bind_project(project_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(goal)
+    .collect()
+}
+
+pub async fn goal_by_id(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    id: i64,
+) -> Result<Option<Goal>> {
+    sqlx::query(&format!(
+        "SELECT {GOAL_COLUMNS} FROM goals WHERE partnership_id = $1 AND id = $2"
+    ))
+    .bind(partnership_id)
+    .bind(id)
+    .fetch_optional(c)
+    .await?
+    .as_ref()
+    .map(goal)
+    .transpose()
+}
+
+pub async fn insert_goal(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    g: &Goal,
+    by: Option<i64>,
+    now: i64,
+) -> Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO goals (partnership_id, project_id, indicator, target_milli, period_start, period_end, \
+         created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(partnership_id)
+    .bind(g.project_id)
+    .bind(g.indicator.as_str())
+    .bind((g.target * 1000.0).round() as i64)
+    .bind(g.period.start.to_string())
+    .bind(g.period.end.to_string())
+    .bind(by)
+    .bind(now)
+    .fetch_one(c)
+    .await?;
+    Ok(id)
+}
+
+pub async fn delete_goal(c: &mut AnyConnection, partnership_id: i64, id: i64) -> Result<bool> {
+    Ok(
+        sqlx::query("DELETE FROM goals WHERE partnership_id = $1 AND id = $2")
+            .bind(partnership_id)
+            .bind(id)
+            .execute(c)
+            .await?
+            .rows_affected()
+            == 1,
+    )
+}
