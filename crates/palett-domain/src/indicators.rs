@@ -910,7 +910,8 @@ mod tests {
     fn each_indicator_on_hand_computed_cases() {
         let people = people();
         // (indicator, today, value, count, base, ids counted)
-        let cases: &[(Indicator, Date, Option<f64>, i64, Option<i64>, &[i64])] = &[
+        type Case = (Indicator, Date, Option<f64>, i64, Option<i64>, &'static [i64]);
+        let cases: &[Case] = &[
             (
                 Indicator::Enrolled,
                 AFTER,

@@ -8,7 +8,9 @@
 pub mod api;
 pub mod api_palette;
 pub mod caller;
+pub mod charts;
 pub mod consent_pages;
+pub mod dashboard_pages;
 pub mod error;
 pub mod export_pages;
 pub mod forms;
@@ -90,6 +92,14 @@ pub fn router(state: AppState) -> Router {
         .route("/me", get(api::me))
         .route("/projects", get(api::projects))
         .route("/projects/{id}/summary", get(api::project_summary))
+        .route(
+            "/projects/{id}/dashboard",
+            get(dashboard_pages::api_project_dashboard),
+        )
+        .route(
+            "/dashboard",
+            get(dashboard_pages::api_partnership_dashboard),
+        )
         .route(
             "/participants",
             get(api::participants).post(api::create_participant),
@@ -179,6 +189,27 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/partners", get(pages::partners))
         .route("/projects", get(pages::projects))
+        .route("/dashboard", get(dashboard_pages::partnership_dashboard))
+        .route(
+            "/dashboard/participants",
+            get(dashboard_pages::partnership_figure),
+        )
+        .route(
+            "/projects/{id}/dashboard",
+            get(dashboard_pages::project_dashboard),
+        )
+        .route(
+            "/projects/{id}/dashboard/participants",
+            get(dashboard_pages::project_figure),
+        )
+        .route(
+            "/projects/{id}/goals",
+            get(dashboard_pages::goals_form).post(dashboard_pages::goal_create),
+        )
+        .route(
+            "/projects/{id}/goals/{goal}/delete",
+            post(dashboard_pages::goal_delete),
+        )
         .route(
             "/projects/new",
             get(pages::project_form).post(pages::project_create),

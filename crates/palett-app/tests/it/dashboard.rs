@@ -124,6 +124,7 @@ pub(crate) async fn the_demo_dashboard_shows_the_seeds_figures(h: H) {
 
 /// Register a participant of `projects`, referred on `referred`, and take
 /// her through `steps`.
+#[allow(clippy::too_many_arguments)]
 async fn person(
     h: &H,
     ctx: &Ctx,
@@ -301,7 +302,8 @@ pub(crate) async fn indicators_follow_their_definitions_through_the_store(h: H) 
         .await
         .expect("dashboard");
     // (indicator, value, count, base, the participants behind it)
-    let cases: Vec<(Indicator, Option<f64>, i64, Option<i64>, Vec<i64>)> = vec![
+    type Case = (Indicator, Option<f64>, i64, Option<i64>, Vec<i64>);
+    let cases: Vec<Case> = vec![
         (Indicator::Enrolled, Some(5.0), 5, None, vec![a, b, c, e, g]),
         (Indicator::Ended, Some(4.0), 4, None, vec![a, b, d, g]),
         (

@@ -181,6 +181,26 @@ async fn every_page_renders_in_every_locale() {
         (&coordinator, "/sessions/1/cancel".into()),
         (&coordinator, "/sessions/1/move".into()),
         (&coordinator, "/reports".into()),
+        (&coordinator, "/dashboard".into()),
+        (&coordinator, "/projects/1/dashboard".into()),
+        (
+            &coordinator,
+            "/projects/1/dashboard?by=age_group&indicator=share_job_or_studies".into(),
+        ),
+        (
+            &coordinator,
+            "/projects/1/dashboard?by=organisation&indicator=median_days".into(),
+        ),
+        (&coordinator, "/projects/1/dashboard?by=intake_month".into()),
+        (
+            &coordinator,
+            "/projects/1/dashboard/participants?indicator=share_job_or_studies&base=1".into(),
+        ),
+        (
+            &coordinator,
+            "/projects/1/dashboard/participants?outcome=studies&group=gender:woman".into(),
+        ),
+        (&coordinator, "/projects/1/goals".into()),
         (&coordinator, format!("/participants/{first}/plan")),
         (&coordinator, format!("/participants/{first}/plan/edit")),
         (

@@ -6,6 +6,7 @@ mod support;
 
 mod api;
 mod consent;
+mod dashboard;
 mod html;
 mod i18n;
 mod palette;

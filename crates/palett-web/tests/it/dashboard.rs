@@ -1,0 +1,231 @@
+//! The dashboards over HTTP: figures, charts with their tables, the list
+//! behind a figure, the goals form, and the JSON.
+
+use crate::support::*;
+use axum::http::{header, StatusCode};
+
+/// The first `href` in `body` that starts with `prefix`, unescaped.
+fn href_starting(body: &str, prefix: &str) -> String {
+    let body = body.replace("&#38;", "&").replace("&amp;", "&");
+    let at = body
+        .find(&format!("href=\"{prefix}"))
+        .unwrap_or_else(|| panic!("no link to {prefix}"));
+    body[at + 6..].split('"').next().expect("href").to_string()
+}
+
+#[tokio::test]
+async fn the_dashboard_shows_the_seeds_figures_and_opens_the_participants_behind_them() {
+    let t = TestApp::new().await;
+    let token = t.token(COORDINATOR).await;
+    let tk = t.tillvaxt_kvinna(&token).await;
+    let b = t.browser(COORDINATOR).await;
+    let page = t.page(&b, &format!("/projects/{tk}/dashboard")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let body = &page.body;
+    for needle in [
+        "Mål och uppföljning: Tillväxt Kvinna",
+        ">267<",
+        ">247<",
+        "17\u{a0}%",
+        "(42 av 247)",
+        "≥ 360",
+        "≥ 20\u{a0}%",
+        "Ej uppnått",
+        "Inflöde mot plan (ackumulerat)",
+        "Tid till arbete eller studier",
+        "Utfall efter tid i insatsen",
+        // The definition is written beside the figure.
+        "Deltagare med inskrivningsdatum inom perioden",
+    ] {
+        assert!(body.contains(needle), "missing {needle}");
+    }
+    // Charts are labelled images with their data tables beside them.
+    assert!(body.matches("<svg class=\"chart\"").count() >= 4);
+    assert!(body.contains("role=\"img\" aria-labelledby=\"inflow-chart-title inflow-chart-desc\""));
+    // The 2020 dip, month by month against the plan of ten a month.
+    assert!(body.contains("<td>2020-05</td>"));
+
+    // The share to job or studies opens the women behind it.
+    let href = href_starting(
+        body,
+        &format!("/projects/{tk}/dashboard/participants?indicator=share_job_or_studies"),
+    );
+    let list = t.page(&b, &href).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list
+        .body
+        .contains("Deltagarna bakom: Andel till arbete eller studier"));
+    let rows = list.body.matches("<td><a href=\"/participants/").count();
+    assert!((1..=25).contains(&rows), "{rows}");
+    // A month of the inflow table opens that month's intakes.
+    let month = href_starting(
+        body,
+        &format!("/projects/{tk}/dashboard/participants?indicator=enrolled&group=intake_month"),
+    );
+    let list = t.page(&b, &month).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("href=\"/participants/"));
+
+    // Unknown projects and unknown figure keys are 404s.
+    for path in [
+        "/projects/999999/dashboard".to_string(),
+        "/projects/x/dashboard".to_string(),
+        format!("/projects/{tk}/dashboard/participants?indicator=happiness"),
+        format!("/projects/{tk}/dashboard/participants?indicator=enrolled&group=gender:robot"),
+        format!("/projects/{tk}/dashboard/participants"),
+    ] {
+        assert_eq!(
+            t.page(&b, &path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    // The partnership's dashboard counts every project's participants.
+    let all = t.page(&b, "/dashboard").await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert!(all.body.contains("hela partnerskapet"));
+}
+
+#[tokio::test]
+async fn coordinators_set_goals_with_field_errors_and_others_may_not() {
+    let t = TestApp::new().await;
+    let token = t.token(COORDINATOR).await;
+    let tk = t.tillvaxt_kvinna(&token).await;
+    let b = t.browser(COORDINATOR).await;
+    let path = format!("/projects/{tk}/goals");
+    let form = t.page(&b, &path).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body.contains("value=\"2018-11-01\""),
+        "the period defaults to the project's"
+    );
+    let r = t
+        .post_form(
+            &b,
+            &path,
+            &[
+                ("indicator", "share_job"),
+                ("target", "140 %"),
+                ("period_start", "2019-01-01"),
+                ("period_end", "2018-01-01"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        r.body.contains("value=\"140 %\""),
+        "the entered value stays"
+    );
+    assert!(r.body.contains("Ange en andel mellan 0 och 100 procent."));
+    assert!(r
+        .body
+        .contains("Slutdatumet får inte vara före startdatumet."));
+    let r = t
+        .post_form(
+            &b,
+            &path,
+            &[
+                ("indicator", "share_job"),
+                ("target", "12,5"),
+                ("period_start", "2018-11-01"),
+                ("period_end", "2021-10-31"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let dash = t.page(&b, &format!("/projects/{tk}/dashboard")).await;
+    assert!(dash.body.contains("≥ 12,5\u{a0}%") || dash.body.contains("≥ 13\u{a0}%"));
+    let j = t
+        .get(&format!("/api/v1/projects/{tk}/dashboard"), Some(&token))
+        .await
+        .json();
+    let goal = j["goals"]
+        .as_array()
+        .expect("goals")
+        .iter()
+        .find(|g| g["indicator"] == "share_job")
+        .expect("the new goal")
+        .clone();
+    assert_eq!(goal["target"], 12.5);
+    let id = goal["id"].as_i64().expect("id");
+    let r = t
+        .post_form(&b, &format!("/projects/{tk}/goals/{id}/delete"), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        r.headers[header::LOCATION].to_str().expect("location"),
+        format!("/projects/{tk}/dashboard#goals")
+    );
+    let j = t
+        .get(&format!("/api/v1/projects/{tk}/dashboard"), Some(&token))
+        .await
+        .json();
+    assert!(j["goals"]
+        .as_array()
+        .expect("goals")
+        .iter()
+        .all(|g| g["indicator"] != "share_job"));
+
+    // A caseworker sees the dashboard but may not set goals.
+    let coach = t.browser(KOMMUN_CASEWORKER).await;
+    assert_eq!(
+        t.page(&coach, &format!("/projects/{tk}/dashboard"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(t.page(&coach, &path).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_dashboard_as_json() {
+    let t = TestApp::new().await;
+    let token = t.token(EVALUATOR).await;
+    let tk = t.tillvaxt_kvinna(&token).await;
+    let r = t
+        .get(
+            &format!("/api/v1/projects/{tk}/dashboard?by=organisation"),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j = r.json();
+    let figure = |name: &str| {
+        j["figures"]
+            .as_array()
+            .expect("figures")
+            .iter()
+            .find(|f| f["indicator"] == name)
+            .expect("figure")
+            .clone()
+    };
+    assert_eq!(figure("enrolled")["value"], 267.0);
+    assert_eq!(figure("share_job_or_studies")["value"], 17.0);
+    assert_eq!(figure("share_job_or_studies")["base"], 247);
+    assert_eq!(j["goals"][0]["state"], "missed");
+    assert_eq!(j["breakdown"]["by"], "organisation");
+    assert!(j["time_to_job_or_studies"]
+        .as_array()
+        .is_some_and(|a| !a.is_empty()));
+    assert_eq!(j["inflow"].as_array().map(|a| a.len()), Some(36));
+    let bad = t
+        .get(
+            &format!("/api/v1/projects/{tk}/dashboard?by=shoe"),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.error_fields(), vec!["by".to_string()]);
+    for path in [
+        "/api/v1/projects/999999/dashboard",
+        "/api/v1/projects/x/dashboard",
+    ] {
+        let r = t.get(path, Some(&token)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(r.json()["error"]["code"], "not-found");
+    }
+    assert_eq!(
+        t.get("/api/v1/dashboard", Some(&token)).await.status,
+        StatusCode::OK
+    );
+}
