@@ -1,0 +1,98 @@
+// The dashboard as a coordinator uses it: Tillväxt Kvinna's goals and
+// figures, a figure followed to the participants behind it, the goals form
+// with an error; axe finds no WCAG 2.1 A/AA violation on any of them.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  COORDINATOR,
+  assertNoAxeViolations,
+  launchBrowser,
+  newPage,
+  signIn,
+  textOf,
+  visit,
+} from './lib/harness.mjs';
+
+let browser;
+let page;
+before(async () => {
+  browser = await launchBrowser();
+  page = await newPage(browser);
+  await signIn(page, COORDINATOR);
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** Open Tillväxt Kvinna's dashboard from the start page. */
+async function openDashboard() {
+  await visit(page, '/');
+  await page
+    .locator('section.card', { hasText: 'Tillväxt Kvinna' })
+    .getByRole('link', { name: /Mål och uppföljning/ })
+    .click();
+  await page.waitForLoadState('load');
+  assert.match(await textOf(page.locator('h1')), /Tillväxt Kvinna/);
+}
+
+test('the dashboard shows the seeds\' figures, charts and goals', async () => {
+  await openDashboard();
+  const figures = await textOf(page.locator('dl.dash-figures'));
+  assert.match(figures, /Inskrivna\s*267/);
+  assert.match(figures, /Avslutade\s*247/);
+  assert.match(figures, /17\s*%\s*\(42 av 247\)/);
+  const goals = await textOf(page.locator('main table').first());
+  assert.match(goals, /≥ 360/);
+  assert.match(goals, /≥ 20\s*%/);
+  assert.ok((await page.locator('svg.chart[role="img"]').count()) >= 4, 'the charts are there');
+  assert.ok(
+    (await page.getByRole('heading', { name: 'Tid till arbete eller studier' }).count()) === 1,
+    'the time-to-job-or-studies curve has its heading',
+  );
+  await assertNoAxeViolations(page, 'the project dashboard');
+});
+
+test('a figure opens the participants behind it', async () => {
+  await openDashboard();
+  await page
+    .locator('dl.dash-figures div', { hasText: 'Andel till arbete eller studier' })
+    .first()
+    .getByRole('link')
+    .click();
+  await page.waitForLoadState('load');
+  assert.match(await textOf(page.locator('h1')), /Deltagarna bakom: Andel till arbete eller studier/);
+  const rows = await page.locator('main table tbody tr').count();
+  assert.ok(rows > 0 && rows <= 25, `one page of women who went to job or studies (${rows})`);
+  await assertNoAxeViolations(page, 'the list behind a figure');
+  // Each row leads to her record.
+  await page.locator('main table tbody tr a').first().click();
+  await page.waitForLoadState('load');
+  assert.match(page.url(), /\/participants\/\d+$/);
+});
+
+test('the breakdown and the goals form, with an error', async () => {
+  await openDashboard();
+  await page.locator('#bd-by').selectOption('age_group');
+  await page.locator('#bd-indicator').selectOption('share_job_or_studies');
+  await page.getByRole('button', { name: 'Visa' }).click();
+  await page.waitForLoadState('load');
+  assert.match(await textOf(page.locator('#breakdown-h + form + table caption')), /Andel till arbete eller studier efter åldersgrupp/);
+  await assertNoAxeViolations(page, 'the dashboard with a breakdown');
+
+  await page.getByRole('link', { name: 'Sätt eller ta bort mål' }).click();
+  await page.waitForLoadState('load');
+  await page.locator('#f-indicator, select[name="indicator"]').first().selectOption('share_studies');
+  await page.locator('input[name="target"]').fill('150');
+  await page.locator('main form button[type="submit"]').click();
+  await page.waitForLoadState('load');
+  assert.match(await textOf(page.locator('main')), /Ange en andel mellan 0 och 100 procent/);
+  assert.equal(await page.locator('input[name="target"]').inputValue(), '150', 'the entered value stays');
+  await assertNoAxeViolations(page, 'the goals form with an error');
+});
+
+test('axe: the partnership dashboard', async () => {
+  await visit(page, '/dashboard');
+  assert.match(await textOf(page.locator('h1')), /hela partnerskapet/);
+  await assertNoAxeViolations(page, 'the partnership dashboard');
+});
