@@ -80,7 +80,16 @@ async fn requests_cost_a_fixed_number_of_statements() {
     let (start, _) = measure("/").await;
     let (participant, _) = measure("/participants/1").await;
     let (audit, _) = measure("/audit").await;
-    println!("statements per request: list {full}, start {start}, participant {participant}, audit {audit}");
+    // A dashboard reads its facts, pauses and goals in fixed statements,
+    // whatever the number of participants: the small project (Svenska i
+    // butik) costs what Tillväxt Kvinna does.
+    let (dashboard, _) = measure("/projects/1/dashboard").await;
+    let (small, _) = measure("/projects/2/dashboard").await;
+    assert_eq!(dashboard, small, "a dashboard's cost does not grow with its participants");
+    println!(
+        "statements per request: list {full}, start {start}, participant {participant}, audit {audit}, dashboard {dashboard}"
+    );
+    assert!(dashboard <= 12, "dashboard {dashboard}");
     // Generous bounds that still catch a loop of queries.
     assert!(
         full <= 20 && start <= 12 && participant <= 30 && audit <= 12,
