@@ -20,6 +20,7 @@
 //!   intake to exit less the days on pause.
 
 use crate::lifecycle::{ExitOutcome, Status};
+use crate::palette::days_between;
 use crate::values::{text_enum, Gender};
 use jiff::civil::Date;
 use jiff::ToSpan;
@@ -247,9 +248,6 @@ impl Period {
     }
 }
 
-pub fn days_between(from: Date, to: Date) -> i64 {
-    (to - from).get_days().into()
-}
 
 /// What the indicators need to know about one participant.
 #[derive(Clone, Debug, PartialEq, Eq)]
