@@ -248,7 +248,6 @@ impl Period {
     }
 }
 
-
 /// What the indicators need to know about one participant.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Facts {
@@ -908,7 +907,14 @@ mod tests {
     fn each_indicator_on_hand_computed_cases() {
         let people = people();
         // (indicator, today, value, count, base, ids counted)
-        type Case = (Indicator, Date, Option<f64>, i64, Option<i64>, &'static [i64]);
+        type Case = (
+            Indicator,
+            Date,
+            Option<f64>,
+            i64,
+            Option<i64>,
+            &'static [i64],
+        );
         let cases: &[Case] = &[
             (
                 Indicator::Enrolled,

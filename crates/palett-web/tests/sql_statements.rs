@@ -85,7 +85,10 @@ async fn requests_cost_a_fixed_number_of_statements() {
     // butik) costs what Tillväxt Kvinna does.
     let (dashboard, _) = measure("/projects/1/dashboard").await;
     let (small, _) = measure("/projects/2/dashboard").await;
-    assert_eq!(dashboard, small, "a dashboard's cost does not grow with its participants");
+    assert_eq!(
+        dashboard, small,
+        "a dashboard's cost does not grow with its participants"
+    );
     println!(
         "statements per request: list {full}, start {start}, participant {participant}, audit {audit}, dashboard {dashboard}"
     );
