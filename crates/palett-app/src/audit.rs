@@ -59,6 +59,7 @@ pub enum Action {
     SecondFactorReset,
     GoalCreate,
     GoalDelete,
+    ReportExport,
 }
 
 impl Action {
@@ -115,6 +116,7 @@ impl Action {
             Action::SecondFactorReset => "user.second_factor_reset",
             Action::GoalCreate => "goal.create",
             Action::GoalDelete => "goal.delete",
+            Action::ReportExport => "export.report",
         }
     }
 }

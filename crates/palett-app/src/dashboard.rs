@@ -85,7 +85,7 @@ fn parse_target(s: &str) -> std::result::Result<f64, &'static str> {
 impl App {
     /// The project (of the caller's partnership) and the period its figures
     /// cover; the partnership's span of projects when `project_id` is `None`.
-    async fn scope_of(
+    pub(crate) async fn scope_of(
         &self,
         c: &mut palett_store::AnyConnection,
         ctx: &Ctx,

@@ -18,6 +18,7 @@ pub mod notes;
 pub mod palette;
 pub mod participants;
 pub mod projects;
+pub mod reports;
 pub mod research;
 pub mod retention;
 mod secret;

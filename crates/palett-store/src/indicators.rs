@@ -184,3 +184,45 @@ pub async fn delete_goal(c: &mut AnyConnection, partnership_id: i64, id: i64) ->
             == 1,
     )
 }
+
+/// Participants who took part in each intervention during the period
+/// (an enrolment ongoing, completed or discontinued whose dates overlap
+/// it), by gender: (intervention, gender, count), in intervention order.
+pub async fn participants_per_intervention(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    project_id: Option<i64>,
+    period: Period,
+) -> Result<Vec<(String, Gender, i64)>> {
+    let in_project = if project_id.is_some() {
+        "AND EXISTS (SELECT 1 FROM participant_projects pp WHERE pp.participant_id = p.id AND pp.project_id = $4)"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT i.id, i.name, p.gender, COUNT(DISTINCT e.participant_id) AS n \
+         FROM enrolments e JOIN interventions i ON i.id = e.intervention_id \
+         JOIN participants p ON p.id = e.participant_id \
+         WHERE i.partnership_id = $1 AND e.status IN ('ongoing', 'completed', 'discontinued') \
+         AND e.start_date IS NOT NULL AND e.start_date <= $3 AND (e.end_date IS NULL OR e.end_date >= $2) {in_project} \
+         GROUP BY i.id, i.name, p.gender ORDER BY i.name, i.id, p.gender"
+    );
+    let mut q = sqlx::query(&sql)
+        .bind(partnership_id)
+        .bind(period.start.to_string())
+        .bind(period.end.to_string());
+    if let Some(p) = project_id {
+        q = q.bind(p);
+    }
+    q.fetch_all(c)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                text(r, "name")?,
+                vocab(r, "gender", Gender::parse)?,
+                i64_(r, "n")?,
+            ))
+        })
+        .collect()
+}

@@ -32,6 +32,7 @@ pub struct DashboardPage {
     pub layout: Layout,
     pub period: String,
     pub scopes: Vec<(String, String, bool)>,
+    pub reports: Vec<(String, String)>,
     pub warnings: Vec<String>,
     pub goals: Table,
     pub goals_href: Option<String>,
@@ -560,6 +561,18 @@ fn build(
             ],
         ),
         scopes,
+        reports: match project_id {
+            Some(p) => palett_app::reports::ReportKind::ALL
+                .iter()
+                .map(|k| {
+                    (
+                        format!("/projects/{p}/reports/{}", k.as_str()),
+                        t.get(&format!("report-kind-{}", k.as_str())),
+                    )
+                })
+                .collect(),
+            None => Vec::new(),
+        },
         warnings,
         goals,
         goals_href: (c.signed.actor.can_manage_goals() && project_id.is_some())

@@ -414,7 +414,7 @@ fn research_csv(t: crate::i18n::Tr, x: &palett_app::research::ResearchExport) ->
         out.push_str(
             &cells
                 .iter()
-                .map(|c| crate::palette_pages::csv_cell(c))
+                .map(|c| crate::document::csv_cell(c))
                 .collect::<Vec<_>>()
                 .join(";"),
         );

@@ -126,6 +126,15 @@ impl Tr {
         }
     }
 
+    /// A percentage with one decimal at most, such as "74,2 %" or "74.2%".
+    pub fn percent_exact(&self, v: f64) -> String {
+        let n = self.decimal(v);
+        match self.lang {
+            Lang::Sv => format!("{n}\u{a0}%"),
+            Lang::En => format!("{n}%"),
+        }
+    }
+
     /// A percentage such as "17 %" (Swedish spacing) or "17%".
     pub fn percent(&self, v: f64) -> String {
         let n = self.decimal(v.round());

@@ -11,12 +11,14 @@ pub mod caller;
 pub mod charts;
 pub mod consent_pages;
 pub mod dashboard_pages;
+pub mod document;
 pub mod error;
 pub mod export_pages;
 pub mod forms;
 pub mod i18n;
 pub mod pages;
 pub mod palette_pages;
+pub mod report_pages;
 pub mod security_pages;
 pub mod views;
 
@@ -202,6 +204,7 @@ pub fn router(state: AppState) -> Router {
             "/projects/{id}/dashboard/participants",
             get(dashboard_pages::project_figure),
         )
+        .route("/projects/{id}/reports/{file}", get(report_pages::report))
         .route(
             "/projects/{id}/goals",
             get(dashboard_pages::goals_form).post(dashboard_pages::goal_create),

@@ -1864,7 +1864,7 @@ pub async fn report_csv(
     };
     let mut out = String::from("\u{feff}");
     for line in std::iter::once(head).chain(rows) {
-        let cells: Vec<String> = line.iter().map(|v| csv_cell(v)).collect();
+        let cells: Vec<String> = line.iter().map(|v| crate::document::csv_cell(v)).collect();
         out.push_str(&cells.join(";"));
         out.push_str("\r\n");
     }
@@ -1879,18 +1879,4 @@ pub async fn report_csv(
         out,
     )
         .into_response()
-}
-
-/// Quote a CSV cell when needed; neutralise formulas (CSV injection).
-pub fn csv_cell(v: &str) -> String {
-    let v = if v.starts_with(['=', '+', '-', '@']) && v.parse::<f64>().is_err() {
-        format!("'{v}")
-    } else {
-        v.to_string()
-    };
-    if v.contains([';', '"', '\n', '\r']) {
-        format!("\"{}\"", v.replace('"', "\"\""))
-    } else {
-        v
-    }
 }

@@ -201,6 +201,8 @@ async fn every_page_renders_in_every_locale() {
             "/projects/1/dashboard/participants?outcome=studies&group=gender:woman".into(),
         ),
         (&coordinator, "/projects/1/goals".into()),
+        (&coordinator, "/projects/1/reports/final".into()),
+        (&coordinator, "/projects/1/reports/finsam".into()),
         (&coordinator, format!("/participants/{first}/plan")),
         (&coordinator, format!("/participants/{first}/plan/edit")),
         (

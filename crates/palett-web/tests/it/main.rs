@@ -10,3 +10,4 @@ mod dashboard;
 mod html;
 mod i18n;
 mod palette;
+mod reports;

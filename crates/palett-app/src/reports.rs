@@ -1,0 +1,146 @@
+//! Funder and board reports for a project (or the partnership) and a
+//! period: the final-report figures of the seeds' kind and Uppföljning
+//! Finsam (participants per intervention by gender). Figures only; every
+//! export of one is audited.
+
+use crate::audit::{record, Action};
+use crate::{App, Ctx, Result};
+use palett_domain::indicators::{exits_by_outcome, figure, Figure, Indicator, Period, Slice};
+use palett_domain::lifecycle::ExitOutcome;
+use palett_domain::model::Project;
+use palett_domain::values::{code, parse_date, Gender};
+use palett_domain::FieldErrors;
+use palett_store::indicators as store;
+
+/// The reports palett writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportKind {
+    /// Enrolled and % of target, ended, to job or studies and % against
+    /// the goal, reasons for exit.
+    Final,
+    /// Uppföljning Finsam: participants per intervention by gender.
+    Finsam,
+}
+
+impl ReportKind {
+    pub const ALL: [ReportKind; 2] = [ReportKind::Final, ReportKind::Finsam];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportKind::Final => "final",
+            ReportKind::Finsam => "finsam",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// One report's figures.
+#[derive(Clone, Debug)]
+pub struct FunderReport {
+    pub kind: ReportKind,
+    pub project: Option<Project>,
+    pub period: Period,
+    pub enrolled: Figure,
+    pub participant_target: Option<f64>,
+    pub ended: Figure,
+    pub to_job_or_studies: Figure,
+    pub job_or_studies_goal: Option<f64>,
+    pub exits: Vec<(ExitOutcome, i64)>,
+    /// (intervention, women, men, other or unknown gender, total)
+    pub per_intervention: Vec<(String, i64, i64, i64, i64)>,
+}
+
+impl App {
+    /// A report for a project (or the partnership) over `from`–`to` (empty:
+    /// the project's period). `export`: audited as an export.
+    pub async fn funder_report(
+        &self,
+        ctx: &Ctx,
+        kind: ReportKind,
+        project_id: Option<i64>,
+        from: &str,
+        to: &str,
+        export: bool,
+    ) -> Result<FunderReport> {
+        let mut c = self.db.read().await?;
+        let (project, default) = self.scope_of(&mut c, ctx, project_id).await?;
+        let mut e = FieldErrors::new();
+        let start = if from.trim().is_empty() {
+            Some(default.start)
+        } else {
+            e.take("from", parse_date(from))
+        };
+        let end = if to.trim().is_empty() {
+            Some(default.end)
+        } else {
+            e.take("to", parse_date(to))
+        };
+        if let (Some(s), Some(en)) = (start, end) {
+            if en < s {
+                e.push("to", code::PERIOD);
+            }
+        }
+        let (Some(start), Some(end)) = (start, end) else {
+            return Err(e.into());
+        };
+        e.into_result()?;
+        let period = Period { start, end };
+        let pid = ctx.actor.partnership_id;
+        let today = self.today();
+        let facts = store::facts(&mut c, pid, project_id, today).await?;
+        let goals = store::goals(&mut c, pid, project_id).await?;
+        let goal = |i: Indicator| goals.iter().find(|g| g.indicator == i).map(|g| g.target);
+        let all = Slice::default();
+        let mut per_intervention: Vec<(String, i64, i64, i64, i64)> = Vec::new();
+        if kind == ReportKind::Finsam {
+            for (name, gender, n) in
+                store::participants_per_intervention(&mut c, pid, project_id, period).await?
+            {
+                if per_intervention.last().is_none_or(|r| r.0 != name) {
+                    per_intervention.push((name, 0, 0, 0, 0));
+                }
+                if let Some(r) = per_intervention.last_mut() {
+                    match gender {
+                        Gender::Woman => r.1 += n,
+                        Gender::Man => r.2 += n,
+                        _ => r.3 += n,
+                    }
+                    r.4 += n;
+                }
+            }
+        }
+        drop(c);
+        if export {
+            let mut tx = self.db.write().await?;
+            record(
+                &mut tx,
+                ctx,
+                self.now(),
+                Action::ReportExport,
+                "report",
+                project_id,
+                None,
+            )
+            .await?;
+            tx.commit().await?;
+        }
+        Ok(FunderReport {
+            kind,
+            participant_target: goal(Indicator::Enrolled).or(project
+                .as_ref()
+                .and_then(|p| p.participant_target.map(|t| t as f64))),
+            job_or_studies_goal: goal(Indicator::ShareJobOrStudies)
+                .or(project.as_ref().and_then(|p| p.job_or_studies_target)),
+            enrolled: figure(Indicator::Enrolled, &facts, period, today, &all),
+            ended: figure(Indicator::Ended, &facts, period, today, &all),
+            to_job_or_studies: figure(Indicator::ShareJobOrStudies, &facts, period, today, &all),
+            exits: exits_by_outcome(&facts, period, today),
+            per_intervention,
+            project,
+            period,
+        })
+    }
+}
