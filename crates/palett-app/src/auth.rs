@@ -301,6 +301,12 @@ impl App {
     /// Create a token for the user with this e-mail (the CLI, run by the
     /// operator on the server).
     pub async fn create_token_for_email(&self, email: &str, name: &str) -> Result<String> {
+        let ctx = self.ctx_for_email(email).await?;
+        self.create_token(&ctx, name).await.map(|(_, s)| s)
+    }
+
+    /// The context of a user acting from the command line (no session).
+    pub async fn ctx_for_email(&self, email: &str) -> Result<Ctx> {
         let email =
             Email::parse(email).map_err(|c| palett_domain::FieldErrors::single("email", c))?;
         let user = {
@@ -315,11 +321,10 @@ impl App {
             actor_for(&mut c, &user, None).await?.map(|(a, _, _)| a)
         }
         .ok_or(AppError::Forbidden)?;
-        let ctx = Ctx {
+        Ok(Ctx {
             actor,
             ip: "cli".into(),
-        };
-        self.create_token(&ctx, name).await.map(|(_, s)| s)
+        })
     }
 
     pub async fn tokens(&self, ctx: &Ctx) -> Result<Vec<TokenRow>> {

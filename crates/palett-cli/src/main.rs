@@ -61,6 +61,21 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Add N synthetic participants, with groups, sessions and attendance,
+    /// to the demo partnership (seeded first when the database is empty).
+    SeedBench {
+        #[arg(long)]
+        participants: usize,
+        /// Sessions per group of twenty (attendance rows = participants ×
+        /// sessions).
+        #[arg(long, default_value_t = 100)]
+        sessions_per_group: usize,
+    },
+    /// Time the dashboards and reports on a database seeded by seed-bench.
+    Bench {
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
     /// Retention (gallring): anonymise what each partnership's policy makes due.
     Retention {
         #[command(subcommand)]
@@ -287,6 +302,38 @@ async fn run(cli: Cli) -> Result<(), String> {
                 print_logins("127.0.0.1:8080");
             } else {
                 println!("The database already holds data; nothing seeded.");
+            }
+            Ok(())
+        }
+        Command::SeedBench {
+            participants,
+            sessions_per_group,
+        } => {
+            let app = open(&cli).await?;
+            let started = std::time::Instant::now();
+            let seed = app
+                .seed_bench(*participants, *sessions_per_group)
+                .await
+                .map_err(|e| format!("seeding failed: {e}"))?;
+            println!(
+                "seeded {} participants, {} sessions, {} attendance rows in {:.1} s (project {})",
+                seed.participants,
+                seed.sessions,
+                seed.attendance,
+                started.elapsed().as_secs_f64(),
+                seed.project_id
+            );
+            Ok(())
+        }
+        Command::Bench { runs } => {
+            let app = open(&cli).await?;
+            let timings = app
+                .bench(*runs)
+                .await
+                .map_err(|e| format!("benchmark failed: {} (run seed-bench first)", explain(e)))?;
+            println!("{:<32} {:>10} {:>10}", "operation", "median ms", "max ms");
+            for t in timings {
+                println!("{:<32} {:>10.1} {:>10.1}", t.label, t.median(), t.max());
             }
             Ok(())
         }

@@ -14,6 +14,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod bench;
 pub mod consent;
 pub mod indicators;
 pub mod migrate;

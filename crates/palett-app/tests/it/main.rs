@@ -14,6 +14,7 @@
 mod access;
 mod admin;
 mod audit;
+mod bench;
 mod concurrency;
 mod consent;
 mod dashboard;
@@ -46,6 +47,7 @@ macro_rules! stories {
 }
 
 stories! {
+    bench::the_benchmark_generator_makes_what_the_dashboard_counts,
     dashboard::the_demo_dashboard_shows_the_seeds_figures,
     dashboard::indicators_follow_their_definitions_through_the_store,
     dashboard::the_projection_warns_when_inflow_runs_behind_plan,

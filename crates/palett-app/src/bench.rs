@@ -1,0 +1,464 @@
+//! The benchmark: `palett seed-bench --participants N` adds N synthetic
+//! participants (with groups, sessions and attendance) to the demo
+//! partnership in a project of their own, and `palett bench` times what
+//! must stay fast as data grows: the dashboards, the funder reports, the
+//! palette reports and the list behind a figure. Timings are measured and
+//! printed, never asserted.
+
+use crate::dashboard::FigureRef;
+use crate::demo::{Rng, DEMO_USERS};
+use crate::participants::Page;
+use crate::reports::ReportKind;
+use crate::{App, Result};
+use jiff::civil::{date, Date};
+use jiff::ToSpan;
+use palett_domain::indicators::{Goal, Indicator, Period};
+use palett_domain::lifecycle::ExitOutcome;
+use palett_domain::palette::InterventionInput;
+use palett_store::bench::{insert, V};
+use std::time::Instant;
+
+/// The benchmark project's name and period.
+pub const BENCH_PROJECT: &str = "Prestandaprojektet";
+const START: Date = date(2019, 1, 1);
+const END: Date = date(2026, 12, 31);
+/// Participants per group.
+const GROUP_SIZE: usize = 20;
+
+/// What `seed_bench` made.
+#[derive(Debug)]
+pub struct BenchSeed {
+    pub project_id: i64,
+    pub participants: usize,
+    pub sessions: usize,
+    pub attendance: usize,
+}
+
+/// One timing: a label and the milliseconds of each run.
+#[derive(Debug)]
+pub struct Timing {
+    pub label: &'static str,
+    pub runs_ms: Vec<f64>,
+}
+
+impl Timing {
+    pub fn median(&self) -> f64 {
+        let mut v = self.runs_ms.clone();
+        v.sort_by(f64::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(0.0)
+    }
+
+    pub fn max(&self) -> f64 {
+        self.runs_ms.iter().copied().fold(0.0, f64::max)
+    }
+}
+
+fn d(x: Date) -> V {
+    V::Text(x.to_string())
+}
+
+const OUTCOMES: [ExitOutcome; 8] = [
+    ExitOutcome::EmploymentUnsubsidised,
+    ExitOutcome::EmploymentSubsidised,
+    ExitOutcome::Studies,
+    ExitOutcome::JobSeeking,
+    ExitOutcome::JobSeeking,
+    ExitOutcome::OtherProgramme,
+    ExitOutcome::Sickness,
+    ExitOutcome::NoContact,
+];
+
+impl App {
+    /// Seed the demo (when the database is empty) and add `n` synthetic
+    /// participants to a project of their own, each in a group of twenty
+    /// with `sessions_per_group` sessions and attendance at every one.
+    pub async fn seed_bench(&self, n: usize, sessions_per_group: usize) -> Result<BenchSeed> {
+        self.seed_demo().await?;
+        let ctx = self.ctx_for_email(DEMO_USERS[1].0).await?;
+        let pid = ctx.actor.partnership_id;
+        let orgs: Vec<i64> = self
+            .memberships(&ctx)
+            .await?
+            .iter()
+            .map(|m| m.organisation_id)
+            .collect();
+        let now = self.now();
+        let today = self.today();
+        let project_id = {
+            let mut tx = self.db.write().await?;
+            let id = palett_store::project::insert(
+                &mut tx,
+                pid,
+                BENCH_PROJECT,
+                "Benchmark",
+                START,
+                END,
+                Some(n as i64),
+                Some(20.0),
+            )
+            .await?;
+            for (indicator, target) in [
+                (Indicator::Enrolled, n as f64),
+                (Indicator::ShareJobOrStudies, 20.0),
+            ] {
+                let goal = Goal {
+                    id: 0,
+                    project_id: Some(id),
+                    indicator,
+                    target,
+                    period: Period {
+                        start: START,
+                        end: END,
+                    },
+                };
+                palett_store::indicators::insert_goal(&mut tx, pid, &goal, None, now).await?;
+            }
+            tx.commit().await?;
+            id
+        };
+        let intervention = self
+            .create_intervention(
+                &ctx,
+                &InterventionInput {
+                    name: "Svenska i grupp (prestanda)".into(),
+                    kind: "language_training".into(),
+                    provider_organisation_id: ctx.actor.organisation_id.to_string(),
+                    group_based: "true".into(),
+                    project_id: project_id.to_string(),
+                    ..Default::default()
+                },
+                None,
+            )
+            .await?;
+        let mut rng = Rng(0x5eed_bead_0000_0001 ^ n as u64);
+        let span = (END.min(today) - START).get_days().max(1) as u64;
+        let (mut sessions, mut attendance) = (0, 0);
+        // A thousand participants (fifty groups) per transaction.
+        for first in (0..n).step_by(1000) {
+            let count = 1000.min(n - first);
+            let mut people = Vec::with_capacity(count);
+            let mut facts = Vec::with_capacity(count);
+            for i in first..first + count {
+                let intake = START
+                    .checked_add((rng.below(span) as i64).days())
+                    .unwrap_or(START);
+                let referred = intake.checked_sub(14.days()).unwrap_or(intake);
+                let length = 30 + rng.below(870) as i64;
+                let exit = intake
+                    .checked_add(length.days())
+                    .ok()
+                    .filter(|e| *e < today);
+                let referral_only = rng.below(100) < 3;
+                let outcome = exit.map(|_| *rng.pick(&OUTCOMES));
+                let gender = match rng.below(50) {
+                    0 => "unknown",
+                    1..=4 => "man",
+                    _ => "woman",
+                };
+                let birth = date(
+                    1960 + rng.below(40) as i16,
+                    1 + rng.below(12) as i8,
+                    1 + rng.below(28) as i8,
+                );
+                let status = match (referral_only, exit) {
+                    (true, _) => "referred",
+                    (false, Some(_)) => "ended",
+                    (false, None) => "active",
+                };
+                let given = format!("Bench{i}");
+                let family = format!("Prestanda{}", i % 997);
+                people.push(vec![
+                    V::Int(pid),
+                    V::Text(given.clone()),
+                    V::Text(family.clone()),
+                    V::Text(format!("{given} {family}").to_lowercase()),
+                    V::Text("birth_date".into()),
+                    d(birth),
+                    V::Text(gender.into()),
+                    V::Text(String::new()),
+                    V::Text("unknown".into()),
+                    V::Text("unknown".into()),
+                    V::Text("municipality".into()),
+                    V::Int(*rng.pick(&orgs)),
+                    V::Text(status.into()),
+                    d(referred),
+                    if referral_only { V::Null } else { d(intake) },
+                    match (referral_only, exit) {
+                        (false, Some(e)) => d(e),
+                        _ => V::Null,
+                    },
+                    match (referral_only, outcome) {
+                        (false, Some(o)) => V::Text(o.as_str().into()),
+                        _ => V::Null,
+                    },
+                    d(exit.unwrap_or(intake)),
+                    V::Int(now),
+                    V::Int(now),
+                ]);
+                facts.push((referral_only, intake, exit, rng.below(10) == 0));
+            }
+            let mut tx = self.db.write().await?;
+            let ids = insert(
+                &mut tx,
+                "participants",
+                &[
+                    "partnership_id",
+                    "given_name",
+                    "family_name",
+                    "search_name",
+                    "identity_kind",
+                    "birth_date",
+                    "gender",
+                    "languages",
+                    "education_level",
+                    "swedish_level",
+                    "referral_source",
+                    "responsible_organisation_id",
+                    "status",
+                    "referred_on",
+                    "intake_date",
+                    "exit_date",
+                    "exit_outcome",
+                    "last_change_on",
+                    "created_at",
+                    "updated_at",
+                ],
+                &people,
+                true,
+            )
+            .await?;
+            let links: Vec<Vec<V>> = ids
+                .iter()
+                .map(|id| vec![V::Int(*id), V::Int(project_id)])
+                .collect();
+            insert(
+                &mut tx,
+                "participant_projects",
+                &["participant_id", "project_id"],
+                &links,
+                false,
+            )
+            .await?;
+            // A pause of thirty days for one in ten.
+            let mut events = Vec::new();
+            for (id, (referral_only, intake, exit, paused)) in ids.iter().zip(&facts) {
+                if *referral_only || !*paused {
+                    continue;
+                }
+                let from = intake.checked_add(20.days()).unwrap_or(*intake);
+                let to = from.checked_add(30.days()).unwrap_or(from);
+                if exit.is_some_and(|e| e <= to) || to >= today {
+                    continue;
+                }
+                for (kind, from_status, to_status, on) in [
+                    ("pause", "active", "paused", from),
+                    ("resume", "paused", "active", to),
+                ] {
+                    events.push(vec![
+                        V::Int(*id),
+                        V::Text(kind.into()),
+                        V::Text(from_status.into()),
+                        V::Text(to_status.into()),
+                        d(on),
+                        V::Int(now),
+                    ]);
+                }
+            }
+            insert(
+                &mut tx,
+                "status_events",
+                &[
+                    "participant_id",
+                    "kind",
+                    "from_status",
+                    "to_status",
+                    "on_date",
+                    "at",
+                ],
+                &events,
+                false,
+            )
+            .await?;
+            // Groups of twenty, each with its sessions and everyone's attendance.
+            let enrolled: Vec<(i64, Date)> = ids
+                .iter()
+                .zip(&facts)
+                .filter(|(_, f)| !f.0)
+                .map(|(id, f)| (*id, f.1))
+                .collect();
+            for members in enrolled.chunks(GROUP_SIZE) {
+                let group = insert(
+                    &mut tx,
+                    "activity_groups",
+                    &["intervention_id", "name", "created_at"],
+                    &[vec![
+                        V::Int(intervention),
+                        V::Text(format!("Grupp {}", members[0].0)),
+                        V::Int(now),
+                    ]],
+                    true,
+                )
+                .await?[0];
+                let start = members.iter().map(|m| m.1).min().unwrap_or(START);
+                let enrolments: Vec<Vec<V>> = members
+                    .iter()
+                    .map(|(id, _)| {
+                        vec![
+                            V::Int(*id),
+                            V::Int(intervention),
+                            V::Int(group),
+                            V::Text("ongoing".into()),
+                            d(start),
+                            V::Int(now),
+                            V::Int(now),
+                        ]
+                    })
+                    .collect();
+                insert(
+                    &mut tx,
+                    "enrolments",
+                    &[
+                        "participant_id",
+                        "intervention_id",
+                        "group_id",
+                        "status",
+                        "start_date",
+                        "requested_at",
+                        "updated_at",
+                    ],
+                    &enrolments,
+                    false,
+                )
+                .await?;
+                let days: Vec<Vec<V>> = (0..sessions_per_group)
+                    .map(|k| {
+                        let on = start.checked_add((7 * k as i64).days()).unwrap_or(start);
+                        vec![
+                            V::Int(group),
+                            d(on),
+                            V::Text("09:00".into()),
+                            V::Int(120),
+                            V::Text("scheduled".into()),
+                        ]
+                    })
+                    .collect();
+                let session_ids = insert(
+                    &mut tx,
+                    "group_sessions",
+                    &["group_id", "on_date", "start_time", "minutes", "status"],
+                    &days,
+                    true,
+                )
+                .await?;
+                sessions += session_ids.len();
+                let mut rows = Vec::with_capacity(session_ids.len() * members.len());
+                for s in &session_ids {
+                    for (id, _) in members {
+                        let (status, minutes) = match rng.below(10) {
+                            0 => ("absent", 0),
+                            1 => ("absent_notice", 0),
+                            _ => ("present", 120),
+                        };
+                        rows.push(vec![
+                            V::Int(*s),
+                            V::Int(*id),
+                            V::Text(status.into()),
+                            V::Int(minutes),
+                            V::Int(now),
+                        ]);
+                    }
+                }
+                attendance += rows.len();
+                insert(
+                    &mut tx,
+                    "attendance",
+                    &[
+                        "session_id",
+                        "participant_id",
+                        "status",
+                        "minutes",
+                        "recorded_at",
+                    ],
+                    &rows,
+                    false,
+                )
+                .await?;
+            }
+            tx.commit().await?;
+        }
+        Ok(BenchSeed {
+            project_id,
+            participants: n,
+            sessions,
+            attendance,
+        })
+    }
+
+    /// Time each operation `runs` times (after one warm-up run) as the
+    /// demo coordinator, on the benchmark project.
+    pub async fn bench(&self, runs: usize) -> Result<Vec<Timing>> {
+        let ctx = self.ctx_for_email(DEMO_USERS[1].0).await?;
+        let project = self
+            .projects(&ctx)
+            .await?
+            .into_iter()
+            .find(|p| p.name == BENCH_PROJECT)
+            .map(|p| p.id)
+            .ok_or(crate::AppError::NotFound)?;
+        let mut out = Vec::new();
+        macro_rules! time {
+            ($label:expr, $call:expr) => {{
+                $call.await?;
+                let mut runs_ms = Vec::with_capacity(runs);
+                for _ in 0..runs {
+                    let t = Instant::now();
+                    $call.await?;
+                    runs_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+                }
+                out.push(Timing {
+                    label: $label,
+                    runs_ms,
+                });
+            }};
+        }
+        time!(
+            "dashboard, project",
+            self.dashboard(&ctx, Some(project), None, None)
+        );
+        time!(
+            "dashboard, partnership",
+            self.dashboard(&ctx, None, None, None)
+        );
+        time!(
+            "dashboard, by age group",
+            self.dashboard(
+                &ctx,
+                Some(project),
+                Some(palett_domain::indicators::Breakdown::AgeGroup),
+                Some(Indicator::ShareJobOrStudies)
+            )
+        );
+        time!(
+            "final report",
+            self.funder_report(&ctx, ReportKind::Final, Some(project), "", "", false)
+        );
+        time!(
+            "Finsam report",
+            self.funder_report(&ctx, ReportKind::Finsam, Some(project), "", "", false)
+        );
+        time!("palette reports (attendance)", self.reports(&ctx));
+        time!(
+            "list behind a figure",
+            self.figure_participants(
+                &ctx,
+                Some(project),
+                &FigureRef {
+                    indicator: Some(Indicator::ShareJobOrStudies),
+                    ..FigureRef::default()
+                },
+                Page::new(Some(1), Some(25)),
+            )
+        );
+        Ok(out)
+    }
+}
