@@ -383,6 +383,7 @@ pub(crate) async fn seed(
         }
     }
     store::insert_attendance_batch(c, &attendance, staff.coordinator, now).await?;
+    store::refresh_partnership_counts(c, pid).await?;
 
     // Work training: attested hours per month.
     let mut activities: Vec<(i64, i64, Date, i64, &str)> = Vec::new();

@@ -3,7 +3,7 @@
 //! number of participants), and the goals.
 
 use crate::row::*;
-use crate::Result;
+use crate::{text_agg, Result, StoreError};
 use jiff::civil::Date;
 use palett_domain::indicators::{paused_days, Facts, Goal, Indicator, Period};
 use palett_domain::lifecycle::{ExitOutcome, Status};
@@ -39,8 +39,18 @@ impl BindProject for Query<'_> {
     }
 }
 
+/// Participants per aggregated row of [`facts`].
+const PER_ROW: i64 = 2000;
+
+fn corrupt(_: impl std::fmt::Debug) -> StoreError {
+    StoreError::Corrupt("participant facts")
+}
+
 /// The facts of every participant counted, with days on pause up to
-/// `today` (or her exit).
+/// `today` (or her exit). Two statements whatever the number of
+/// participants; each returns one row per two thousand participants, the
+/// facts joined into one text (the per-row cost of the driver, not the
+/// database, is what grows with the number of participants).
 pub async fn facts(
     c: &mut AnyConnection,
     partnership_id: i64,
@@ -48,49 +58,87 @@ pub async fn facts(
     today: Date,
 ) -> Result<Vec<Facts>> {
     let from = population(project_id);
-    let mut pauses: HashMap<i64, Vec<(bool, Date)>> = HashMap::new();
+    let pause_agg = text_agg(
+        c,
+        "e.participant_id || ',' || e.id || ',' || e.kind || ',' || e.on_date",
+        ";",
+    );
+    let mut events: Vec<(i64, i64, bool, Date)> = Vec::new();
     for r in sqlx::query(&format!(
-        "SELECT e.participant_id, e.kind, e.on_date FROM status_events e \
+        "SELECT {pause_agg} AS f FROM status_events e \
          WHERE e.kind IN ('pause', 'resume') AND e.participant_id IN (SELECT p.id {from}) \
-         ORDER BY e.participant_id, e.id"
+         GROUP BY e.participant_id / {PER_ROW}"
     ))
     .bind(partnership_id)
     .bind_project(project_id)
     .fetch_all(&mut *c)
     .await?
     {
-        pauses
-            .entry(i64_(&r, "participant_id")?)
-            .or_default()
-            .push((text(&r, "kind")? == "pause", date(&r, "on_date")?));
+        for rec in text(&r, "f")?.split(';') {
+            let mut x = rec.split(',');
+            let mut next = || x.next().ok_or(StoreError::Corrupt("participant facts"));
+            let pid = next()?.parse().map_err(corrupt)?;
+            let id = next()?.parse().map_err(corrupt)?;
+            let pause = next()? == "pause";
+            let on: Date = next()?.parse().map_err(corrupt)?;
+            events.push((pid, id, pause, on));
+        }
     }
-    sqlx::query(&format!(
-        "SELECT p.id, p.gender, p.birth_date, p.responsible_organisation_id, p.status, \
-         p.intake_date, p.exit_date, p.exit_outcome {from}"
+    events.sort_unstable_by_key(|e| (e.0, e.1));
+    let mut pauses: HashMap<i64, Vec<(bool, Date)>> = HashMap::new();
+    for (pid, _, pause, on) in events {
+        pauses.entry(pid).or_default().push((pause, on));
+    }
+    let agg = text_agg(
+        c,
+        "p.id || ',' || p.gender || ',' || p.birth_date || ',' || p.responsible_organisation_id \
+         || ',' || p.status || ',' || COALESCE(p.intake_date, '') || ',' || COALESCE(p.exit_date, '') \
+         || ',' || COALESCE(p.exit_outcome, '')",
+        ";",
+    );
+    let rows = sqlx::query(&format!(
+        "SELECT {agg} AS f {from} GROUP BY p.id / {PER_ROW}"
     ))
     .bind(partnership_id)
     .bind_project(project_id)
     .fetch_all(&mut *c)
-    .await?
-    .iter()
-    .map(|r| {
-        let id = i64_(r, "id")?;
-        let exit = opt_date(r, "exit_date")?;
-        Ok(Facts {
-            id,
-            gender: vocab(r, "gender", Gender::parse)?,
-            birth_date: date(r, "birth_date")?,
-            organisation_id: i64_(r, "responsible_organisation_id")?,
-            status: vocab(r, "status", Status::parse)?,
-            intake: opt_date(r, "intake_date")?,
-            exit,
-            outcome: opt_vocab(r, "exit_outcome", ExitOutcome::parse)?,
-            paused_days: pauses
-                .get(&id)
-                .map_or(0, |e| paused_days(e, exit.unwrap_or(today))),
-        })
-    })
-    .collect()
+    .await?;
+    let mut out = Vec::new();
+    for r in &rows {
+        for rec in text(r, "f")?.split(';') {
+            let x: Vec<&str> = rec.split(',').collect();
+            let [id, gender, birth, org, status, intake, exit, outcome] = x[..] else {
+                return Err(StoreError::Corrupt("participant facts"));
+            };
+            let id: i64 = id.parse().map_err(corrupt)?;
+            let opt_date = |s: &str| -> Result<Option<Date>> {
+                if s.is_empty() {
+                    Ok(None)
+                } else {
+                    s.parse().map(Some).map_err(corrupt)
+                }
+            };
+            let exit = opt_date(exit)?;
+            out.push(Facts {
+                id,
+                gender: Gender::parse(gender).ok_or(StoreError::Corrupt("gender"))?,
+                birth_date: birth.parse().map_err(corrupt)?,
+                organisation_id: org.parse().map_err(corrupt)?,
+                status: Status::parse(status).ok_or(StoreError::Corrupt("status"))?,
+                intake: opt_date(intake)?,
+                exit,
+                outcome: if outcome.is_empty() {
+                    None
+                } else {
+                    Some(ExitOutcome::parse(outcome).ok_or(StoreError::Corrupt("exit_outcome"))?)
+                },
+                paused_days: pauses
+                    .get(&id)
+                    .map_or(0, |e| paused_days(e, exit.unwrap_or(today))),
+            });
+        }
+    }
+    Ok(out)
 }
 
 const GOAL_COLUMNS: &str = "id, project_id, indicator, target_milli, period_start, period_end";

@@ -79,6 +79,20 @@ impl From<sqlx::Error> for StoreError {
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// The one function whose name differs between the two databases: the
+/// aggregate that joins a group's texts with `sep` (`group_concat` in
+/// SQLite, `string_agg` in PostgreSQL). Large reads use it to return a few
+/// long rows instead of one row per participant, which is what keeps the
+/// dashboards fast (see `indicators::facts`).
+pub(crate) fn text_agg(c: &AnyConnection, expr: &str, sep: &str) -> String {
+    debug_assert!(!sep.contains('\''));
+    if c.backend_name().starts_with("Postgre") {
+        format!("string_agg({expr}, '{sep}')")
+    } else {
+        format!("group_concat({expr}, '{sep}')")
+    }
+}
+
 /// A connection pool to one palett database.
 #[derive(Clone, Debug)]
 pub struct Db {

@@ -91,6 +91,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0013_goals.sql"),
         postgres: include_str!("../migrations/postgres/0013_goals.sql"),
     },
+    Migration {
+        version: 14,
+        name: "session_counts",
+        sqlite: include_str!("../migrations/sqlite/0014_session_counts.sql"),
+        postgres: include_str!("../migrations/postgres/0014_session_counts.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

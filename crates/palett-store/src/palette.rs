@@ -580,6 +580,42 @@ pub async fn sessions_of_group(c: &mut AnyConnection, group_id: i64) -> Result<V
     .collect()
 }
 
+/// The sessions' kept attendance counts, recounted from their attendance
+/// (`which` names the sessions, with `$1`).
+async fn refresh_counts(c: &mut AnyConnection, which: &str, id: i64) -> Result<()> {
+    sqlx::query(&format!(
+        "UPDATE group_sessions SET \
+         present_count = (SELECT COUNT(*) FROM attendance a WHERE a.session_id = group_sessions.id AND a.status = 'present'), \
+         notice_count = (SELECT COUNT(*) FROM attendance a WHERE a.session_id = group_sessions.id AND a.status = 'absent_notice'), \
+         absent_count = (SELECT COUNT(*) FROM attendance a WHERE a.session_id = group_sessions.id AND a.status = 'absent'), \
+         present_minutes = COALESCE((SELECT SUM(a.minutes) FROM attendance a \
+           WHERE a.session_id = group_sessions.id AND a.status = 'present'), 0) \
+         WHERE {which}"
+    ))
+    .bind(id)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Recount the kept attendance counts of every session of a partnership
+/// (after a bulk load).
+pub async fn refresh_partnership_counts(c: &mut AnyConnection, partnership_id: i64) -> Result<()> {
+    refresh_counts(
+        c,
+        "group_id IN (SELECT g.id FROM activity_groups g JOIN interventions i ON i.id = g.intervention_id \
+         WHERE i.partnership_id = $1)",
+        partnership_id,
+    )
+    .await
+}
+
+/// Recount the kept attendance counts of every session of a group (after
+/// a bulk load).
+pub async fn refresh_group_counts(c: &mut AnyConnection, group_id: i64) -> Result<()> {
+    refresh_counts(c, "group_id = $1", group_id).await
+}
+
 pub async fn cancel_session(c: &mut AnyConnection, id: i64, reason: &str) -> Result<()> {
     sqlx::query("UPDATE group_sessions SET status = 'cancelled', cancel_reason = $1 WHERE id = $2")
         .bind(reason)
@@ -589,9 +625,9 @@ pub async fn cancel_session(c: &mut AnyConnection, id: i64, reason: &str) -> Res
     // A cancelled session is nobody's absence.
     sqlx::query("DELETE FROM attendance WHERE session_id = $1")
         .bind(id)
-        .execute(c)
+        .execute(&mut *c)
         .await?;
-    Ok(())
+    refresh_counts(c, "id = $1", id).await
 }
 
 pub async fn move_session(
@@ -675,7 +711,8 @@ pub async fn record_attendance(
             (session.id, *participant, *status, minutes)
         })
         .collect();
-    insert_attendance_batch(c, &batch, by, now).await
+    insert_attendance_batch(c, &batch, by, now).await?;
+    refresh_counts(c, "id = $1", session.id).await
 }
 
 /// An individual activity as recorded.
@@ -749,13 +786,12 @@ pub async fn attendance_by_group(
 ) -> Result<Vec<(i64, String, i64, String, i64, i64, i64)>> {
     sqlx::query(
         "SELECT i.id AS iid, i.name AS iname, g.id AS gid, g.name AS gname, \
-         COUNT(CASE WHEN a.status = 'present' THEN 1 END) AS present, \
-         COUNT(CASE WHEN a.status = 'absent_notice' THEN 1 END) AS notice, \
-         COUNT(CASE WHEN a.status = 'absent' THEN 1 END) AS absent \
+         CAST(SUM(s.present_count) AS BIGINT) AS present, CAST(SUM(s.notice_count) AS BIGINT) AS notice, \
+         CAST(SUM(s.absent_count) AS BIGINT) AS absent \
          FROM activity_groups g JOIN interventions i ON i.id = g.intervention_id \
          JOIN group_sessions s ON s.group_id = g.id AND s.status = 'scheduled' \
-         JOIN attendance a ON a.session_id = s.id \
-         WHERE i.partnership_id = $1 GROUP BY i.id, i.name, g.id, g.name ORDER BY i.name, g.name",
+         WHERE i.partnership_id = $1 GROUP BY i.id, i.name, g.id, g.name \
+         HAVING SUM(s.present_count + s.notice_count + s.absent_count) > 0 ORDER BY i.name, g.name",
     )
     .bind(partnership_id)
     .fetch_all(c)
@@ -806,8 +842,8 @@ pub async fn minutes_by_partner(
         "SELECT o.name, \
          CAST(SUM(CASE WHEN i.project_id IS NOT NULL THEN t.minutes ELSE 0 END) AS BIGINT) AS project_minutes, \
          CAST(SUM(CASE WHEN i.project_id IS NULL THEN t.minutes ELSE 0 END) AS BIGINT) AS ordinary_minutes FROM ( \
-           SELECT g.intervention_id, a.minutes FROM attendance a JOIN group_sessions s ON s.id = a.session_id \
-             JOIN activity_groups g ON g.id = s.group_id WHERE a.status = 'present' AND s.status = 'scheduled' \
+           SELECT g.intervention_id, s.present_minutes AS minutes FROM group_sessions s \
+             JOIN activity_groups g ON g.id = s.group_id WHERE s.status = 'scheduled' \
            UNION ALL SELECT r.intervention_id, r.minutes FROM activity_records r \
          ) t JOIN interventions i ON i.id = t.intervention_id JOIN organisations o ON o.id = i.provider_organisation_id \
          WHERE i.partnership_id = $1 GROUP BY o.name ORDER BY o.name",
