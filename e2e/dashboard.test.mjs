@@ -96,3 +96,28 @@ test('axe: the partnership dashboard', async () => {
   assert.match(await textOf(page.locator('h1')), /hela partnerskapet/);
   await assertNoAxeViolations(page, 'the partnership dashboard');
 });
+
+test('axe: the follow-ups due, a participant\'s follow-ups and the form', async () => {
+  await visit(page, '/follow-ups');
+  assert.match(await textOf(page.locator('h1')), /Uppföljningar att göra/);
+  await assertNoAxeViolations(page, 'the follow-ups due');
+  await page.locator('main table tbody tr').first().getByRole('link').first().click();
+  await page.waitForLoadState('load');
+  assert.match(await textOf(page.locator('h1')), /Uppföljning efter avslut/);
+  await assertNoAxeViolations(page, 'a participant\'s follow-ups');
+  await page.locator('main table tbody tr a').first().click();
+  await page.waitForLoadState('load');
+  await page.locator('input[name="done_on"]').fill('2099-01-01');
+  await page.locator('main form button[type="submit"]').click();
+  await page.waitForLoadState('load');
+  assert.match(await textOf(page.locator('main')), /Datumet får inte ligga i framtiden/);
+  await assertNoAxeViolations(page, 'the follow-up form with errors');
+});
+
+test('axe: a funder report', async () => {
+  await openDashboard();
+  await page.getByRole('link', { name: 'Slutrapport' }).click();
+  await page.waitForLoadState('load');
+  assert.match(await textOf(page.locator('main')), /267/);
+  await assertNoAxeViolations(page, 'the final report');
+});

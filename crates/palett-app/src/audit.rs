@@ -60,6 +60,7 @@ pub enum Action {
     GoalCreate,
     GoalDelete,
     ReportExport,
+    FollowUpRecord,
 }
 
 impl Action {
@@ -117,6 +118,7 @@ impl Action {
             Action::GoalCreate => "goal.create",
             Action::GoalDelete => "goal.delete",
             Action::ReportExport => "export.report",
+            Action::FollowUpRecord => "participant.follow_up",
         }
     }
 }

@@ -390,6 +390,7 @@ impl App {
                 organisation: org_ids[org_index],
                 intake: *intake,
                 exit: exit.map(|e| e.0),
+                outcome: exit.map(|e| e.1),
                 in_sib: projects.contains(&sib),
             });
         }
@@ -425,6 +426,7 @@ impl App {
         };
         crate::demo_palette::seed(c, pid, &org_ids, (tk, sib), &people, &staff, now).await?;
         seed_consents(c, &org_ids, &consent_holders, coordinator, now).await?;
+        seed_follow_ups(c, &mut rng, &people, coordinator, now).await?;
         tx.commit().await?;
         Ok(true)
     }
@@ -434,6 +436,81 @@ impl App {
 /// partners working with her; every seventh did not include Arbetsförmedlingen
 /// (organisation index 2), most consented to the evaluation, a few later
 /// withdrew that.
+/// Follow-ups after exit: scheduled for everyone who ended; most of them
+/// done, with a situation that fits how she left.
+async fn seed_follow_ups(
+    c: &mut AnyConnection,
+    rng: &mut Rng,
+    people: &[Person],
+    by: i64,
+    now: i64,
+) -> Result<()> {
+    use palett_domain::followup::{Employment, FollowUpRecord, IncomeSource, StudyStatus};
+    for p in people {
+        let (Some(exit), Some(outcome)) = (p.exit, p.outcome) else {
+            continue;
+        };
+        palett_store::followup::schedule(c, p.id, exit).await?;
+        for f in palett_store::followup::of_participant(c, p.id).await? {
+            // One in five is never reached.
+            if rng.below(5) == 0 {
+                continue;
+            }
+            let (employment, studies, income_source) = match outcome {
+                ExitOutcome::EmploymentUnsubsidised => (
+                    *rng.pick(&[Employment::FullTime, Employment::PartTime]),
+                    StudyStatus::No,
+                    IncomeSource::Salary,
+                ),
+                ExitOutcome::EmploymentSubsidised => (
+                    Employment::Subsidised,
+                    StudyStatus::No,
+                    IncomeSource::Salary,
+                ),
+                ExitOutcome::OwnBusiness => (
+                    Employment::OwnBusiness,
+                    StudyStatus::No,
+                    IncomeSource::Salary,
+                ),
+                ExitOutcome::Studies => {
+                    (Employment::None, StudyStatus::Yes, IncomeSource::StudentAid)
+                }
+                ExitOutcome::ParentalLeave => (
+                    Employment::None,
+                    StudyStatus::No,
+                    IncomeSource::ParentalBenefit,
+                ),
+                ExitOutcome::Sickness => (
+                    Employment::None,
+                    StudyStatus::No,
+                    IncomeSource::SicknessBenefit,
+                ),
+                _ => (
+                    *rng.pick(&[Employment::None, Employment::None, Employment::PartTime]),
+                    *rng.pick(&[StudyStatus::No, StudyStatus::Unknown]),
+                    *rng.pick(&[
+                        IncomeSource::SocialAssistance,
+                        IncomeSource::ActivitySupport,
+                        IncomeSource::UnemploymentBenefit,
+                        IncomeSource::Unknown,
+                    ]),
+                ),
+            };
+            let rec = FollowUpRecord {
+                done_on: f
+                    .due_on
+                    .checked_add((rng.below(10) as i64).days())
+                    .unwrap_or(f.due_on),
+                employment,
+                studies,
+                income_source,
+            };
+            palett_store::followup::record(c, p.id, f.id, &rec, by, now).await?;
+        }
+    }
+    Ok(())
+}
+
 async fn seed_consents(
     c: &mut AnyConnection,
     org_ids: &[i64],
@@ -537,6 +614,7 @@ pub(crate) struct Person {
     pub organisation: i64,
     pub intake: Date,
     pub exit: Option<Date>,
+    pub outcome: Option<ExitOutcome>,
     pub in_sib: bool,
 }
 

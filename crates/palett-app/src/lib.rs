@@ -15,6 +15,7 @@ pub mod data_key;
 pub mod demo;
 mod demo_palette;
 pub mod export;
+pub mod followups;
 pub mod notes;
 pub mod palette;
 pub mod participants;

@@ -182,7 +182,7 @@ impl App {
 
     /// [`Self::readable_participant`] for reading one part of her record
     /// (`entity`), with the read in the audit log.
-    async fn audited_read(
+    pub(crate) async fn audited_read(
         &self,
         c: &mut AnyConnection,
         ctx: &Ctx,

@@ -627,6 +627,16 @@ impl App {
         let before = p.lifecycle();
         let after = before.apply(&t, today)?;
         store::update_state(&mut tx, id, p.version, &after, now).await?;
+        // An exit schedules her follow-ups; a reopening removes those not done.
+        match (&t, after.exit_date) {
+            (Transition::Exit { .. }, Some(exit)) => {
+                palett_store::followup::schedule(&mut tx, id, exit).await?
+            }
+            (Transition::Reopen { .. }, _) => {
+                palett_store::followup::cancel_open(&mut tx, id).await?
+            }
+            _ => {}
+        }
         store::insert_event(
             &mut tx,
             &NewEvent {

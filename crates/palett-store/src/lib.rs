@@ -16,6 +16,7 @@ pub mod audit;
 pub mod auth;
 pub mod bench;
 pub mod consent;
+pub mod followup;
 pub mod indicators;
 pub mod migrate;
 pub mod note;

@@ -97,6 +97,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0014_session_counts.sql"),
         postgres: include_str!("../migrations/postgres/0014_session_counts.sql"),
     },
+    Migration {
+        version: 15,
+        name: "follow_ups",
+        sqlite: include_str!("../migrations/sqlite/0015_follow_ups.sql"),
+        postgres: include_str!("../migrations/postgres/0015_follow_ups.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

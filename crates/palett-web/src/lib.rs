@@ -14,6 +14,7 @@ pub mod dashboard_pages;
 pub mod document;
 pub mod error;
 pub mod export_pages;
+pub mod followup_pages;
 pub mod forms;
 pub mod i18n;
 pub mod pages;
@@ -188,6 +189,15 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/participants/{id}/status/{kind}",
             get(pages::transition_form).post(pages::transition),
+        )
+        .route("/follow-ups", get(followup_pages::due))
+        .route(
+            "/participants/{id}/follow-ups",
+            get(followup_pages::of_participant),
+        )
+        .route(
+            "/participants/{id}/follow-ups/{follow_up}",
+            get(followup_pages::form).post(followup_pages::save),
         )
         .route("/partners", get(pages::partners))
         .route("/projects", get(pages::projects))

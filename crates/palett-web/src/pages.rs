@@ -944,6 +944,12 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
         path_links.push((format!("/participants/{id}/period"), t.get("period-change")));
     }
     path_links.push((format!("/participants/{id}/time"), t.get("time-summary")));
+    if v.participant.exit_date.is_some() {
+        path_links.push((
+            format!("/participants/{id}/follow-ups"),
+            t.get("follow-ups"),
+        ));
+    }
     if v.may_change {
         path_links.push((format!("/participants/{id}/export"), t.get("export-link")));
     }

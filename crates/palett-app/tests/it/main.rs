@@ -20,6 +20,7 @@ mod consent;
 mod dashboard;
 mod demo;
 mod export;
+mod followup;
 mod harness;
 mod lifecycle;
 mod palette;
@@ -47,6 +48,7 @@ macro_rules! stories {
 }
 
 stories! {
+    followup::follow_ups_are_scheduled_listed_recorded_and_removed,
     bench::the_benchmark_generator_makes_what_the_dashboard_counts,
     dashboard::the_demo_dashboard_shows_the_seeds_figures,
     dashboard::indicators_follow_their_definitions_through_the_store,

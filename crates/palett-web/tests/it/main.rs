@@ -7,6 +7,7 @@ mod support;
 mod api;
 mod consent;
 mod dashboard;
+mod followup;
 mod html;
 mod i18n;
 mod palette;

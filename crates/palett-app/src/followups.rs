@@ -1,0 +1,101 @@
+//! Follow-up after exit: her follow-ups on her record, recording one, and
+//! the list of follow-ups due that caseworkers work through.
+
+use crate::audit::{record, Action};
+use crate::participants::Page;
+use crate::{App, AppError, Ctx, Result};
+use palett_domain::followup::{FollowUp, FollowUpInput};
+use palett_store::followup as store;
+
+/// How far ahead the list of follow-ups due looks.
+pub const DUE_AHEAD_DAYS: i64 = 14;
+
+impl App {
+    /// Her follow-ups (an audited read of her record).
+    pub async fn follow_ups(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<FollowUp>> {
+        let mut tx = self.db.write().await?;
+        self.audited_read(&mut tx, ctx, participant_id, "follow_ups")
+            .await?;
+        let out = store::of_participant(&mut tx, participant_id).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Record what a follow-up found: those who may change her record;
+    /// audited.
+    pub async fn record_follow_up(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        follow_up_id: i64,
+        input: &FollowUpInput,
+    ) -> Result<()> {
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let (p, rel) = self
+            .participant_with_relation(&mut tx, participant_id, &ctx.actor)
+            .await?
+            .filter(|(_, rel)| ctx.actor.in_scope(*rel))
+            .ok_or(AppError::NotFound)?;
+        if !ctx.actor.can_change_participant(rel) {
+            return Err(AppError::Forbidden);
+        }
+        let p = crate::ensure_processable(p)?;
+        let exit = p.exit_date.ok_or(AppError::NotFound)?;
+        let rec = input.parse(exit, self.today())?;
+        if !store::record(
+            &mut tx,
+            participant_id,
+            follow_up_id,
+            &rec,
+            ctx.actor.user_id,
+            now,
+        )
+        .await?
+        {
+            return Err(AppError::NotFound);
+        }
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::FollowUpRecord,
+            "follow_up",
+            Some(follow_up_id),
+            Some(participant_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Follow-ups not done and due within two weeks, of the participants
+    /// the caller may see (an audited list read).
+    pub async fn due_follow_ups(&self, ctx: &Ctx, page: Page) -> Result<(Vec<store::Due>, i64)> {
+        let today = self.today();
+        let until = today
+            .checked_add(jiff::Span::new().days(DUE_AHEAD_DAYS))
+            .unwrap_or(today);
+        let mut tx = self.db.write().await?;
+        let out = store::due(
+            &mut tx,
+            ctx.actor.participant_scope(today),
+            until,
+            page.limit(),
+            page.offset(),
+        )
+        .await?;
+        record(
+            &mut tx,
+            ctx,
+            self.now(),
+            Action::ParticipantList,
+            "follow_ups_due",
+            None,
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+}

@@ -1,0 +1,185 @@
+//! Follow-up after exit: at 3 and 6 months after her exit, the participant's
+//! situation (employment and its extent, studies, source of income), so
+//! that "before and after" can be reported. Each follow-up is scheduled at
+//! the exit and removed again, while not done, if she is reopened.
+
+use crate::values::{code, parse_choice, parse_past_date, text_enum};
+use crate::FieldErrors;
+use jiff::civil::Date;
+use jiff::ToSpan;
+
+/// Months after the exit at which she is followed up.
+pub const FOLLOW_UP_MONTHS: [i8; 2] = [3, 6];
+
+text_enum!(
+    /// Employment, and its extent.
+    Employment, "employment" {
+        Unknown = "unknown",
+        None = "none",
+        FullTime = "full_time",
+        PartTime = "part_time",
+        Subsidised = "subsidised",
+        OwnBusiness = "own_business",
+    }
+);
+
+text_enum!(
+    /// Whether she studies.
+    StudyStatus, "studying" {
+        Unknown = "unknown",
+        No = "no",
+        Yes = "yes",
+    }
+);
+
+text_enum!(
+    /// Her main source of income.
+    IncomeSource, "income" {
+        Unknown = "unknown",
+        Salary = "salary",
+        UnemploymentBenefit = "unemployment_benefit",
+        ActivitySupport = "activity_support",
+        SocialAssistance = "social_assistance",
+        SicknessBenefit = "sickness_benefit",
+        ParentalBenefit = "parental_benefit",
+        StudentAid = "student_aid",
+        NoIncome = "none",
+        Other = "other",
+    }
+);
+
+impl Employment {
+    /// In work of any kind.
+    pub fn is_working(self) -> bool {
+        matches!(
+            self,
+            Employment::FullTime
+                | Employment::PartTime
+                | Employment::Subsidised
+                | Employment::OwnBusiness
+        )
+    }
+}
+
+/// A scheduled follow-up and, once done, what it found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FollowUp {
+    pub id: i64,
+    pub participant_id: i64,
+    pub months_after: i8,
+    pub due_on: Date,
+    pub done: Option<FollowUpRecord>,
+}
+
+/// What a follow-up found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FollowUpRecord {
+    pub done_on: Date,
+    pub employment: Employment,
+    pub studies: StudyStatus,
+    pub income_source: IncomeSource,
+}
+
+/// The days the follow-ups fall due after an exit on `exit`.
+pub fn due_dates(exit: Date) -> Vec<(i8, Date)> {
+    FOLLOW_UP_MONTHS
+        .iter()
+        .map(|m| (*m, exit.checked_add(i32::from(*m).months()).unwrap_or(exit)))
+        .collect()
+}
+
+/// A follow-up as submitted, every field text.
+#[derive(Clone, Debug, Default)]
+pub struct FollowUpInput {
+    pub done_on: String,
+    pub employment: String,
+    pub studies: String,
+    pub income_source: String,
+}
+
+impl FollowUpInput {
+    /// Parse; `exit` is her exit (a follow-up cannot be done before it).
+    pub fn parse(&self, exit: Date, today: Date) -> Result<FollowUpRecord, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let done_on = e.take("done_on", parse_past_date(&self.done_on, today));
+        if done_on.is_some_and(|d| d < exit) {
+            e.push("done_on", "error-follow-up-before-exit");
+        }
+        let employment = e.take(
+            "employment",
+            parse_choice(&self.employment, Employment::parse),
+        );
+        let studies = e.take("studies", parse_choice(&self.studies, StudyStatus::parse));
+        let income_source = e.take(
+            "income_source",
+            parse_choice(&self.income_source, IncomeSource::parse),
+        );
+        match (done_on, employment, studies, income_source) {
+            (Some(done_on), Some(employment), Some(studies), Some(income_source))
+                if e.0.is_empty() =>
+            {
+                Ok(FollowUpRecord {
+                    done_on,
+                    employment,
+                    studies,
+                    income_source,
+                })
+            }
+            _ => {
+                if e.0.is_empty() {
+                    e.push("done_on", code::REQUIRED);
+                }
+                Err(e)
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    #[test]
+    fn follow_ups_fall_due_three_and_six_months_after_exit() {
+        assert_eq!(
+            due_dates(date(2021, 8, 31)),
+            vec![(3, date(2021, 11, 30)), (6, date(2022, 2, 28))]
+        );
+    }
+
+    #[test]
+    fn a_follow_up_is_parsed_with_a_message_per_field() {
+        let exit = date(2026, 1, 15);
+        let today = date(2026, 11, 25);
+        let ok = FollowUpInput {
+            done_on: "2026-04-20".into(),
+            employment: "part_time".into(),
+            studies: "no".into(),
+            income_source: "salary".into(),
+        };
+        let r = ok.parse(exit, today).expect("valid");
+        assert!(r.employment.is_working());
+        let bad = FollowUpInput {
+            done_on: "2026-01-01".into(),
+            employment: "astronaut".into(),
+            studies: String::new(),
+            income_source: "salary".into(),
+        };
+        let e = bad.parse(exit, today).expect_err("invalid");
+        let fields: Vec<(&str, &str)> = e.0.iter().map(|f| (f.field.as_str(), f.code)).collect();
+        assert_eq!(
+            fields,
+            vec![
+                ("done_on", "error-follow-up-before-exit"),
+                ("employment", "error-choice"),
+                ("studies", "error-required"),
+            ]
+        );
+        let future = FollowUpInput {
+            done_on: "2027-01-01".into(),
+            ..ok
+        };
+        assert!(future.parse(exit, today).is_err());
+    }
+}

@@ -1,0 +1,168 @@
+//! Follow-ups after exit: scheduling, recording, and the list of those due
+//! within the caller's scope.
+
+use crate::participant::{bind_all, where_clause, Filter};
+use crate::row::*;
+use crate::Result;
+use jiff::civil::Date;
+use palett_domain::followup::{
+    due_dates, Employment, FollowUp, FollowUpRecord, IncomeSource, StudyStatus,
+};
+use palett_domain::policy::ParticipantScope;
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+
+fn follow_up(r: &AnyRow) -> Result<FollowUp> {
+    let done = match opt_date(r, "done_on")? {
+        None => None,
+        Some(done_on) => Some(FollowUpRecord {
+            done_on,
+            employment: vocab(r, "employment", Employment::parse)?,
+            studies: vocab(r, "studies", StudyStatus::parse)?,
+            income_source: vocab(r, "income_source", IncomeSource::parse)?,
+        }),
+    };
+    Ok(FollowUp {
+        id: i64_(r, "id")?,
+        participant_id: i64_(r, "participant_id")?,
+        months_after: i8::try_from(i64_(r, "months_after")?)
+            .map_err(|_| crate::StoreError::Corrupt("months_after"))?,
+        due_on: date(r, "due_on")?,
+        done,
+    })
+}
+
+const COLUMNS: &str =
+    "f.id, f.participant_id, f.months_after, f.due_on, f.done_on, f.employment, f.studies, f.income_source";
+
+/// Schedule her follow-ups for an exit on `exit` (those already scheduled
+/// stay as they are).
+pub async fn schedule(c: &mut AnyConnection, participant_id: i64, exit: Date) -> Result<()> {
+    for (months, due) in due_dates(exit) {
+        sqlx::query(
+            "INSERT INTO follow_ups (participant_id, months_after, due_on) VALUES ($1, $2, $3) \
+             ON CONFLICT (participant_id, months_after) DO NOTHING",
+        )
+        .bind(participant_id)
+        .bind(i64::from(months))
+        .bind(due.to_string())
+        .execute(&mut *c)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Remove her follow-ups not yet done (she has been reopened).
+pub async fn cancel_open(c: &mut AnyConnection, participant_id: i64) -> Result<()> {
+    sqlx::query("DELETE FROM follow_ups WHERE participant_id = $1 AND done_on IS NULL")
+        .bind(participant_id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn of_participant(c: &mut AnyConnection, participant_id: i64) -> Result<Vec<FollowUp>> {
+    sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM follow_ups f WHERE f.participant_id = $1 ORDER BY f.months_after"
+    ))
+    .bind(participant_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(follow_up)
+    .collect()
+}
+
+/// Record what a follow-up of this participant found; `false` when she has
+/// no such follow-up.
+pub async fn record(
+    c: &mut AnyConnection,
+    participant_id: i64,
+    id: i64,
+    rec: &FollowUpRecord,
+    by: i64,
+    now: i64,
+) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE follow_ups SET done_on = $1, employment = $2, studies = $3, income_source = $4, \
+         recorded_by = $5, recorded_at = $6 WHERE id = $7 AND participant_id = $8",
+    )
+    .bind(rec.done_on.to_string())
+    .bind(rec.employment.as_str())
+    .bind(rec.studies.as_str())
+    .bind(rec.income_source.as_str())
+    .bind(by)
+    .bind(now)
+    .bind(id)
+    .bind(participant_id)
+    .execute(c)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// A follow-up due, with whose it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Due {
+    pub follow_up: FollowUp,
+    pub given_name: String,
+    pub family_name: String,
+    pub exit_date: Option<Date>,
+}
+
+/// Follow-ups not done and due on or before `until`, of participants
+/// within the scope, oldest first; one page and the total.
+pub async fn due(
+    c: &mut AnyConnection,
+    scope: ParticipantScope,
+    until: Date,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Due>, i64)> {
+    let Some(w) = where_clause(scope, &Filter::default()) else {
+        return Ok((Vec::new(), 0));
+    };
+    let n = w.args.len();
+    let cond = format!(
+        "{} AND f.done_on IS NULL AND f.due_on <= ${}",
+        w.clauses.join(" AND "),
+        n + 1
+    );
+    let from = "FROM follow_ups f JOIN participants p ON p.id = f.participant_id";
+    let total: i64 = {
+        let row = bind_all(
+            sqlx::query(&format!("SELECT COUNT(*) AS n {from} WHERE {cond}")),
+            &w.args,
+        )
+        .bind(until.to_string())
+        .fetch_one(&mut *c)
+        .await?;
+        i64_(&row, "n")?
+    };
+    let rows = bind_all(
+        sqlx::query(&format!(
+            "SELECT {COLUMNS}, p.given_name, p.family_name, p.exit_date {from} WHERE {cond} \
+             ORDER BY f.due_on, f.id LIMIT ${} OFFSET ${}",
+            n + 2,
+            n + 3
+        )),
+        &w.args,
+    )
+    .bind(until.to_string())
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(&mut *c)
+    .await?;
+    let items = rows
+        .iter()
+        .map(|r| {
+            Ok(Due {
+                follow_up: follow_up(r)?,
+                given_name: text(r, "given_name")?,
+                family_name: text(r, "family_name")?,
+                exit_date: opt_date(r, "exit_date")?,
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok((items, total))
+}
