@@ -684,6 +684,30 @@ fn profile(
                 .then(|| "Behöver tolk vid möten och en lugnare takt.".to_string()),
             protected_identity: false,
         },
+        // Her situation at entry, derived from the referral date so the
+        // demo's random draws stay as they were.
+        entry: {
+            use palett_domain::followup::{EntrySituation, IncomeSource, LabourStatus};
+            let d = i64::from(referred_on.day());
+            EntrySituation {
+                labour_status: [
+                    LabourStatus::Unemployed,
+                    LabourStatus::LongTermUnemployed,
+                    LabourStatus::Inactive,
+                    LabourStatus::LongTermUnemployed,
+                    LabourStatus::Unknown,
+                ][(d % 5) as usize],
+                income_source: [
+                    IncomeSource::SocialAssistance,
+                    IncomeSource::ActivitySupport,
+                    IncomeSource::SocialAssistance,
+                    IncomeSource::NoIncome,
+                    IncomeSource::Unknown,
+                    IncomeSource::ParentalBenefit,
+                ][(d % 6) as usize],
+                months_on_support: (d % 4 != 3).then_some(3 + d * 2),
+            }
+        },
     }
 }
 

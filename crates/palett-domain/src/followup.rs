@@ -48,6 +48,41 @@ text_enum!(
     }
 );
 
+text_enum!(
+    /// Her place on the labour market when she entered (the ESF+ and
+    /// before/after reports' categories).
+    LabourStatus, "labour" {
+        Unknown = "unknown",
+        Employed = "employed",
+        Unemployed = "unemployed",
+        LongTermUnemployed = "long_term_unemployed",
+        Inactive = "inactive",
+        InEducation = "in_education",
+    }
+);
+
+/// Her situation when she entered, for "before and after"; every part may
+/// be unknown.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct EntrySituation {
+    pub labour_status: LabourStatus,
+    pub income_source: IncomeSource,
+    /// Months on support (income support, benefits) before she entered.
+    pub months_on_support: Option<i64>,
+}
+
+impl Default for LabourStatus {
+    fn default() -> Self {
+        LabourStatus::Unknown
+    }
+}
+
+impl Default for IncomeSource {
+    fn default() -> Self {
+        IncomeSource::Unknown
+    }
+}
+
 impl Employment {
     /// In work of any kind.
     pub fn is_working(self) -> bool {

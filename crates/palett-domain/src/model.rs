@@ -119,6 +119,8 @@ pub struct Participant {
     pub exit_date: Option<Date>,
     pub exit_outcome: Option<ExitOutcome>,
     pub last_change_on: Date,
+    /// Her situation when she entered.
+    pub entry: crate::followup::EntrySituation,
     /// Incremented on every change; a stale edit is refused.
     pub version: i64,
     /// `None` when the caller may not see the restricted field group.
@@ -184,6 +186,10 @@ pub struct ParticipantInput {
     pub email: String,
     pub address: String,
     pub education_level: String,
+    /// Her situation at entry (each may be left unknown).
+    pub labour_status: String,
+    pub income_source: String,
+    pub months_on_support: String,
     pub swedish_level: String,
     pub referral_source: String,
     pub responsible_organisation_id: String,
@@ -229,6 +235,7 @@ pub struct ParticipantProfile {
     /// Consents given at registration: how, and the partners sharing covers.
     pub intake_consent: Option<(crate::consent::ConsentMethod, Vec<i64>)>,
     pub restricted: Restricted,
+    pub entry: crate::followup::EntrySituation,
 }
 
 fn parse_id(s: &str) -> Result<i64, &'static str> {
@@ -276,6 +283,13 @@ impl ParticipantInput {
             email: opt(&p.email),
             address: opt(&p.address),
             education_level: p.education_level.as_str().into(),
+            labour_status: p.entry.labour_status.as_str().into(),
+            income_source: p.entry.income_source.as_str().into(),
+            months_on_support: p
+                .entry
+                .months_on_support
+                .map(|m| m.to_string())
+                .unwrap_or_default(),
             swedish_level: p.swedish_level.as_str().into(),
             referral_source: p.referral_source.as_str().into(),
             responsible_organisation_id: p.responsible_organisation_id.to_string(),
@@ -398,6 +412,32 @@ impl ParticipantInput {
                 EducationLevel::parse,
             ),
         );
+        let labour_status = e.take(
+            "labour_status",
+            parse_choice(
+                default_unknown(&self.labour_status),
+                crate::followup::LabourStatus::parse,
+            ),
+        );
+        let income_source = e.take(
+            "income_source",
+            parse_choice(
+                default_unknown(&self.income_source),
+                crate::followup::IncomeSource::parse,
+            ),
+        );
+        let months_on_support = e.take("months_on_support", {
+            let t = self.months_on_support.trim();
+            if t.is_empty() {
+                Ok(None)
+            } else {
+                t.parse::<i64>()
+                    .ok()
+                    .filter(|m| (0..=600).contains(m))
+                    .map(Some)
+                    .ok_or(code::NUMBER)
+            }
+        });
         let swedish_level = e.take(
             "swedish_level",
             parse_choice(default_unknown(&self.swedish_level), SwedishLevel::parse),
@@ -543,6 +583,11 @@ impl ParticipantInput {
                 intake_date,
                 intake_consent,
                 restricted,
+                entry: crate::followup::EntrySituation {
+                    labour_status: labour_status.unwrap_or_default(),
+                    income_source: income_source.unwrap_or_default(),
+                    months_on_support: months_on_support.flatten(),
+                },
             }),
             _ => Err(e),
         }

@@ -103,6 +103,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_follow_ups.sql"),
         postgres: include_str!("../migrations/postgres/0015_follow_ups.sql"),
     },
+    Migration {
+        version: 16,
+        name: "entry_situation",
+        sqlite: include_str!("../migrations/sqlite/0016_entry_situation.sql"),
+        postgres: include_str!("../migrations/postgres/0016_entry_situation.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -6,6 +6,7 @@ use crate::row::*;
 use crate::sealing::{is_sealed, open_opt, seal_opt, Sealer};
 use crate::{Result, StoreError};
 use jiff::civil::Date;
+use palett_domain::followup::{EntrySituation, IncomeSource, LabourStatus};
 use palett_domain::indicators::{Period, Slice, ACTIVE_STATUSES};
 use palett_domain::lifecycle::{ExitOutcome, LifecycleState, Status, TransitionKind};
 use palett_domain::model::{Participant, ParticipantProfile, Restricted, StatusEvent};
@@ -20,7 +21,8 @@ const COLUMNS: &str = "p.id, p.partnership_id, p.given_name, p.family_name, p.id
     p.interpreter_needed, p.phone, p.email, p.address, p.education_level, p.swedish_level, \
     p.referral_source, p.responsible_organisation_id, o.name AS responsible_organisation_name, \
     p.status, p.referred_on, p.intake_date, p.exit_date, p.exit_outcome, p.last_change_on, p.version, \
-    p.health_notes, p.support_needs, p.protected_identity, p.processing_restricted, p.restriction_reason, p.archive_hold";
+    p.health_notes, p.support_needs, p.protected_identity, p.processing_restricted, p.restriction_reason, p.archive_hold, \
+    p.entry_labour_status, p.entry_income_source, p.entry_months_on_support";
 
 fn participant(r: &AnyRow, s: &dyn Sealer) -> Result<Participant> {
     Ok(Participant {
@@ -56,6 +58,11 @@ fn participant(r: &AnyRow, s: &dyn Sealer) -> Result<Participant> {
         exit_date: opt_date(r, "exit_date")?,
         exit_outcome: opt_vocab(r, "exit_outcome", ExitOutcome::parse)?,
         last_change_on: date(r, "last_change_on")?,
+        entry: EntrySituation {
+            labour_status: vocab(r, "entry_labour_status", LabourStatus::parse)?,
+            income_source: vocab(r, "entry_income_source", IncomeSource::parse)?,
+            months_on_support: opt_i64(r, "entry_months_on_support")?,
+        },
         version: i64_(r, "version")?,
         restricted: Some(Restricted {
             health_notes: open_opt(s, HEALTH, opt_text(r, "health_notes")?)?,
@@ -145,9 +152,10 @@ pub async fn insert(
          identity_number, birth_date, gender, country_of_birth, arrival_year, languages, interpreter_needed, \
          phone, email, address, education_level, swedish_level, referral_source, responsible_organisation_id, \
          status, referred_on, intake_date, exit_date, exit_outcome, last_change_on, version, created_at, updated_at, \
-         health_notes, support_needs, protected_identity, identity_hash) \
+         health_notes, support_needs, protected_identity, identity_hash, entry_labour_status, \
+         entry_income_source, entry_months_on_support) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
-         $20, $21, $22, $23, $24, $25, 1, $26, $26, $27, $28, $29, $30) RETURNING id",
+         $20, $21, $22, $23, $24, $25, 1, $26, $26, $27, $28, $29, $30, $31, $32, $33) RETURNING id",
     )
     .bind(partnership_id);
     let row = bind_profile(q, p, &sealed)
@@ -162,6 +170,9 @@ pub async fn insert(
         .bind(sealed.support_needs.clone())
         .bind(i64::from(p.restricted.protected_identity))
         .bind(sealed.identity_hash.clone())
+        .bind(p.entry.labour_status.as_str())
+        .bind(p.entry.income_source.as_str())
+        .bind(p.entry.months_on_support)
         .fetch_one(&mut *c)
         .await?;
     let id = i64_(&row, "id")?;
@@ -186,8 +197,8 @@ pub async fn update_profile(
          languages = $10, interpreter_needed = $11, phone = $12, email = $13, address = $14, \
          education_level = $15, swedish_level = $16, referral_source = $17, responsible_organisation_id = $18, \
          referred_on = $19, version = version + 1, updated_at = $20, health_notes = $23, \
-         support_needs = $24, protected_identity = $25, identity_hash = $26 \
-         WHERE id = $21 AND version = $22",
+         support_needs = $24, protected_identity = $25, identity_hash = $26, entry_labour_status = $27, \
+         entry_income_source = $28, entry_months_on_support = $29 WHERE id = $21 AND version = $22",
     );
     let n = bind_profile(q, p, &sealed)
         .bind(p.referred_on.to_string())
@@ -198,6 +209,9 @@ pub async fn update_profile(
         .bind(sealed.support_needs.clone())
         .bind(i64::from(p.restricted.protected_identity))
         .bind(sealed.identity_hash.clone())
+        .bind(p.entry.labour_status.as_str())
+        .bind(p.entry.income_source.as_str())
+        .bind(p.entry.months_on_support)
         .execute(&mut *c)
         .await?
         .rows_affected();

@@ -1,6 +1,7 @@
 //! HTML handlers: parse the request, call palett-app, render a template.
 //! No business rule lives here.
 
+use palett_domain::followup::{IncomeSource, LabourStatus};
 use crate::caller::{Caller, Visitor, LANG_COOKIE, PRE_SESSION_COOKIE, SESSION_COOKIE};
 use crate::error::status_of;
 use crate::forms::FormData;
@@ -531,6 +532,20 @@ fn participant_fields(
             EducationLevel::as_str,
             EducationLevel::message_id,
         )),
+        FieldView::new(t, "labour_status", "field-labour-status", "select").options(options(
+            t,
+            LabourStatus::ALL,
+            LabourStatus::as_str,
+            LabourStatus::message_id,
+        )),
+        FieldView::new(t, "income_source", "field-income-source", "select").options(options(
+            t,
+            IncomeSource::ALL,
+            IncomeSource::as_str,
+            IncomeSource::message_id,
+        )),
+        FieldView::new(t, "months_on_support", "field-months-on-support", "number")
+            .hint(t, "hint-months-on-support"),
         FieldView::new(t, "swedish_level", "field-swedish-level", "select").options(options(
             t,
             SwedishLevel::ALL,
@@ -1093,6 +1108,9 @@ pub async fn edit_form(State(s): State<AppState>, c: Caller, Path(id): Path<Stri
         ("email", input.email),
         ("address", input.address),
         ("education_level", input.education_level),
+        ("labour_status", input.labour_status),
+        ("income_source", input.income_source),
+        ("months_on_support", input.months_on_support),
         ("swedish_level", input.swedish_level),
         ("referral_source", input.referral_source),
         (
