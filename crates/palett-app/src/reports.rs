@@ -11,6 +11,7 @@ use palett_domain::model::Project;
 use palett_domain::values::{code, parse_date, Gender};
 use palett_domain::FieldErrors;
 use palett_store::indicators as store;
+pub use palett_store::indicators::BeforeAfterRow;
 
 /// The reports palett writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -20,15 +21,23 @@ pub enum ReportKind {
     Final,
     /// Uppföljning Finsam: participants per intervention by gender.
     Finsam,
+    /// Before and after, in the spirit of the former SUS: situation at
+    /// entry against the latest follow-up, for those who ended.
+    BeforeAfter,
 }
 
 impl ReportKind {
-    pub const ALL: [ReportKind; 2] = [ReportKind::Final, ReportKind::Finsam];
+    pub const ALL: [ReportKind; 3] = [
+        ReportKind::Final,
+        ReportKind::Finsam,
+        ReportKind::BeforeAfter,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             ReportKind::Final => "final",
             ReportKind::Finsam => "finsam",
+            ReportKind::BeforeAfter => "before_after",
         }
     }
 
@@ -51,6 +60,8 @@ pub struct FunderReport {
     pub exits: Vec<(ExitOutcome, i64)>,
     /// (intervention, women, men, other or unknown gender, total)
     pub per_intervention: Vec<(String, i64, i64, i64, i64)>,
+    /// Before and after, grouped (see `palett_store::indicators::before_after`).
+    pub before_after: Vec<store::BeforeAfterRow>,
 }
 
 impl App {
@@ -112,6 +123,11 @@ impl App {
                 }
             }
         }
+        let before_after = if kind == ReportKind::BeforeAfter {
+            store::before_after(&mut c, pid, project_id, period.so_far(today)).await?
+        } else {
+            Vec::new()
+        };
         drop(c);
         if export {
             let mut tx = self.db.write().await?;
@@ -139,6 +155,7 @@ impl App {
             to_job_or_studies: figure(Indicator::ShareJobOrStudies, &facts, period, today, &all),
             exits: exits_by_outcome(&facts, period, today),
             per_intervention,
+            before_after,
             project,
             period,
         })

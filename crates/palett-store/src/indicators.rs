@@ -274,3 +274,67 @@ pub async fn participants_per_intervention(
         })
         .collect()
 }
+
+/// One combination of before-and-after facts and how many ended
+/// participants share it: (labour status at entry, income source at entry,
+/// education level, months on support before, employment at the latest
+/// follow-up done, income source then, count).
+pub type BeforeAfterRow = (
+    String,
+    String,
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    i64,
+);
+
+/// Before and after for those who ended in the period: their situation at
+/// entry against their latest follow-up done, grouped in SQL.
+pub async fn before_after(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    project_id: Option<i64>,
+    period: Period,
+) -> Result<Vec<BeforeAfterRow>> {
+    let n = if project_id.is_some() { 3 } else { 2 };
+    let (join_from, cond) = match project_id {
+        Some(_) => (
+            "FROM participants p JOIN participant_projects pp ON pp.participant_id = p.id AND pp.project_id = $2",
+            "p.partnership_id = $1",
+        ),
+        None => ("FROM participants p", "p.partnership_id = $1"),
+    };
+    let sql = format!(
+        "SELECT p.entry_labour_status AS ls, p.entry_income_source AS inc, p.education_level AS edu, \
+         p.entry_months_on_support AS months, f.employment AS emp, f.income_source AS inc_after, COUNT(*) AS n \
+         {join_from} \
+         LEFT JOIN follow_ups f ON f.participant_id = p.id AND f.done_on IS NOT NULL \
+           AND NOT EXISTS (SELECT 1 FROM follow_ups f2 WHERE f2.participant_id = p.id \
+             AND f2.done_on IS NOT NULL AND f2.months_after > f.months_after) \
+         WHERE {cond} AND p.exit_date >= ${n} AND p.exit_date <= ${} \
+         GROUP BY p.entry_labour_status, p.entry_income_source, p.education_level, \
+           p.entry_months_on_support, f.employment, f.income_source",
+        n + 1
+    );
+    sqlx::query(&sql)
+        .bind(partnership_id)
+        .bind_project(project_id)
+        .bind(period.start.to_string())
+        .bind(period.end.to_string())
+        .fetch_all(c)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok((
+                text(r, "ls")?,
+                text(r, "inc")?,
+                text(r, "edu")?,
+                opt_i64(r, "months")?,
+                opt_text(r, "emp")?,
+                opt_text(r, "inc_after")?,
+                i64_(r, "n")?,
+            ))
+        })
+        .collect()
+}

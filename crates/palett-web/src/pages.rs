@@ -1,7 +1,6 @@
 //! HTML handlers: parse the request, call palett-app, render a template.
 //! No business rule lives here.
 
-use palett_domain::followup::{IncomeSource, LabourStatus};
 use crate::caller::{Caller, Visitor, LANG_COOKIE, PRE_SESSION_COOKIE, SESSION_COOKIE};
 use crate::error::status_of;
 use crate::forms::FormData;
@@ -17,6 +16,7 @@ use palett_app::filters::ParticipantFilter as Filter;
 use palett_app::participants::Page;
 use palett_app::AppError;
 use palett_domain::consent::ConsentMethod;
+use palett_domain::followup::{IncomeSource, LabourStatus};
 use palett_domain::lifecycle::{ExitOutcome, Status, Transition, TransitionKind};
 use palett_domain::model::Participant;
 use palett_domain::palette::PauseKind;

@@ -108,6 +108,7 @@ pub fn document(t: Tr, r: &FunderReport) -> Document {
                 },
             ]
         }
+        ReportKind::BeforeAfter => Vec::new(),
         ReportKind::Finsam => {
             let total = r.per_intervention.iter().fold((0, 0, 0, 0), |a, x| {
                 (a.0 + x.1, a.1 + x.2, a.2 + x.3, a.3 + x.4)
@@ -144,11 +145,202 @@ pub fn document(t: Tr, r: &FunderReport) -> Document {
             }]
         }
     };
+    let sections = if r.kind == ReportKind::BeforeAfter {
+        before_after_sections(t, r)
+    } else {
+        sections
+    };
     Document {
         title: title(t, r.kind),
         subtitle,
         sections,
     }
+}
+
+/// Counts of `key` over the grouped rows, in the vocabulary's order, each
+/// with its share of `total`.
+fn tally<T: Copy + PartialEq>(
+    t: Tr,
+    all: &[T],
+    label: fn(T) -> String,
+    rows: &[(Option<T>, i64)],
+    total: i64,
+) -> Vec<Vec<Value>> {
+    all.iter()
+        .map(|v| {
+            let n: i64 = rows
+                .iter()
+                .filter(|(k, _)| *k == Some(*v))
+                .map(|(_, n)| n)
+                .sum();
+            vec![
+                Value::text(t.get(&label(*v))),
+                Value::Int(n),
+                Value::percent(palett_domain::summary::percent(n, total)),
+            ]
+        })
+        .collect()
+}
+
+/// The before-and-after tables: situation at entry against the latest
+/// follow-up done, for those who ended in the period.
+fn before_after_sections(t: Tr, r: &FunderReport) -> Vec<Section> {
+    use palett_domain::followup::{Employment, IncomeSource, LabourStatus};
+    use palett_domain::values::EducationLevel;
+    let rows = &r.before_after;
+    let total: i64 = rows.iter().map(|x| x.6).sum();
+    let followed: i64 = rows.iter().filter(|x| x.4.is_some()).map(|x| x.6).sum();
+    let head = vec![
+        t.get("report-category"),
+        t.get("dash-count"),
+        t.get("dash-share"),
+    ];
+    let by = |f: &dyn Fn(&palett_app::reports::BeforeAfterRow) -> Option<&str>| -> Vec<(Option<String>, i64)> {
+        rows.iter().map(|x| (f(x).map(str::to_string), x.6)).collect()
+    };
+    let labour: Vec<(Option<LabourStatus>, i64)> = by(&|x| Some(x.0.as_str()))
+        .into_iter()
+        .map(|(k, n)| (k.as_deref().and_then(LabourStatus::parse), n))
+        .collect();
+    let education: Vec<(Option<EducationLevel>, i64)> = by(&|x| Some(x.2.as_str()))
+        .into_iter()
+        .map(|(k, n)| (k.as_deref().and_then(EducationLevel::parse), n))
+        .collect();
+    let income_before: Vec<(Option<IncomeSource>, i64)> = by(&|x| Some(x.1.as_str()))
+        .into_iter()
+        .map(|(k, n)| (k.as_deref().and_then(IncomeSource::parse), n))
+        .collect();
+    let income_after: Vec<(Option<IncomeSource>, i64)> = by(&|x| x.5.as_deref())
+        .into_iter()
+        .map(|(k, n)| (k.as_deref().and_then(IncomeSource::parse), n))
+        .collect();
+    let employment: Vec<(Option<Employment>, i64)> = by(&|x| x.4.as_deref())
+        .into_iter()
+        .map(|(k, n)| (k.as_deref().and_then(Employment::parse), n))
+        .collect();
+    let mut employment_rows = tally(
+        t,
+        Employment::ALL,
+        Employment::message_id,
+        &employment,
+        total,
+    );
+    employment_rows.push(vec![
+        Value::text(t.get("report-no-follow-up")),
+        Value::Int(total - followed),
+        Value::percent(palett_domain::summary::percent(total - followed, total)),
+    ]);
+    let income_rows: Vec<Vec<Value>> = IncomeSource::ALL
+        .iter()
+        .map(|v| {
+            let count = |list: &[(Option<IncomeSource>, i64)]| -> i64 {
+                list.iter()
+                    .filter(|(k, _)| *k == Some(*v))
+                    .map(|(_, n)| n)
+                    .sum()
+            };
+            vec![
+                Value::text(t.get(&v.message_id())),
+                Value::Int(count(&income_before)),
+                Value::Int(count(&income_after)),
+            ]
+        })
+        .chain(std::iter::once(vec![
+            Value::text(t.get("report-no-follow-up")),
+            Value::Missing,
+            Value::Int(total - followed),
+        ]))
+        .collect();
+    let bands: [(&str, Option<(i64, i64)>); 5] = [
+        ("report-support-under-6", Some((0, 5))),
+        ("report-support-6-11", Some((6, 11))),
+        ("report-support-12-23", Some((12, 23))),
+        ("report-support-24", Some((24, i64::MAX))),
+        ("value-unknown", None),
+    ];
+    let support_rows: Vec<Vec<Value>> = bands
+        .iter()
+        .map(|(label, range)| {
+            let n: i64 = rows
+                .iter()
+                .filter(|x| match (range, x.3) {
+                    (Some((lo, hi)), Some(m)) => (*lo..=*hi).contains(&m),
+                    (None, None) => true,
+                    _ => false,
+                })
+                .map(|x| x.6)
+                .sum();
+            vec![
+                Value::text(t.get(label)),
+                Value::Int(n),
+                Value::percent(palett_domain::summary::percent(n, total)),
+            ]
+        })
+        .collect();
+    vec![
+        Section {
+            heading: t.with(
+                "report-before-after-base",
+                &[
+                    ("ended", total.to_string()),
+                    ("followed", followed.to_string()),
+                ],
+            ),
+            head: vec![t.get("report-measure"), t.get("report-value")],
+            rows: vec![
+                vec![Value::text(t.get("fig-ended")), Value::Int(total)],
+                vec![
+                    Value::text(t.get("report-followed-up")),
+                    Value::Int(followed),
+                ],
+                vec![
+                    Value::text(t.get("report-followed-up-share")),
+                    Value::percent(palett_domain::summary::percent(followed, total)),
+                ],
+            ],
+        },
+        Section {
+            heading: t.get("field-labour-status"),
+            head: head.clone(),
+            rows: tally(
+                t,
+                LabourStatus::ALL,
+                LabourStatus::message_id,
+                &labour,
+                total,
+            ),
+        },
+        Section {
+            heading: t.get("report-employment-after"),
+            head: head.clone(),
+            rows: employment_rows,
+        },
+        Section {
+            heading: t.get("report-income-before-after"),
+            head: vec![
+                t.get("report-category"),
+                t.get("report-at-entry"),
+                t.get("report-at-follow-up"),
+            ],
+            rows: income_rows,
+        },
+        Section {
+            heading: t.get("field-education-level"),
+            head: head.clone(),
+            rows: tally(
+                t,
+                EducationLevel::ALL,
+                EducationLevel::message_id,
+                &education,
+                total,
+            ),
+        },
+        Section {
+            heading: t.get("field-months-on-support"),
+            head,
+            rows: support_rows,
+        },
+    ]
 }
 
 /// `final`, `final.csv`, `final.xlsx` or `final.pdf`.

@@ -176,3 +176,36 @@ async fn finsam_counts_participants_per_intervention_by_gender() {
         );
     }
 }
+
+#[tokio::test]
+async fn before_and_after_adds_up_to_those_who_ended() {
+    let t = TestApp::new().await;
+    let token = t.token(COORDINATOR).await;
+    let tk = t.tillvaxt_kvinna(&token).await;
+    let b = t.browser(COORDINATOR).await;
+    let base = format!("/projects/{tk}/reports/before_after");
+    let page = t.page(&b, &base).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Före och efter"));
+    assert!(page.body.contains("Underlag: 247 avslutade under perioden"));
+    let x = t.page(&b, &format!("{base}.xlsx")).await;
+    let dump = read_with("python3", &["-c", XLSX_DUMP], &x.bytes);
+    // Each sheet's counts (second column) add up to the 247 who ended.
+    let sheets: Vec<&str> = dump.split("# ").skip(2).collect();
+    assert_eq!(sheets.len(), 6, "{dump}");
+    for sheet in &sheets[1..] {
+        let sum: i64 = sheet
+            .lines()
+            .skip(2)
+            .filter_map(|l| l.split('|').nth(1)?.parse::<i64>().ok())
+            .sum();
+        assert_eq!(sum, 247, "{sheet}");
+    }
+    let pdf = t.page(&b, &format!("{base}.pdf")).await;
+    let text = read_with("pdftotext", &["-layout", "-", "-"], &pdf.bytes);
+    assert!(
+        text.contains("Försörjning vid inskrivning och vid senaste uppföljningen"),
+        "{text}"
+    );
+    assert!(text.contains("Försörjningsstöd"));
+}
