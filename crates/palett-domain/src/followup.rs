@@ -71,12 +71,15 @@ pub struct EntrySituation {
     pub months_on_support: Option<i64>,
 }
 
+// `text_enum!` takes no attributes on variants, so no `#[default]`.
+#[allow(clippy::derivable_impls)]
 impl Default for LabourStatus {
     fn default() -> Self {
         LabourStatus::Unknown
     }
 }
 
+#[allow(clippy::derivable_impls)]
 impl Default for IncomeSource {
     fn default() -> Self {
         IncomeSource::Unknown
