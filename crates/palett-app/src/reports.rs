@@ -24,13 +24,16 @@ pub enum ReportKind {
     /// Before and after, in the spirit of the former SUS: situation at
     /// entry against the latest follow-up, for those who ended.
     BeforeAfter,
+    /// The ESF+ common output indicators for those who entered.
+    EsfIndicators,
 }
 
 impl ReportKind {
-    pub const ALL: [ReportKind; 3] = [
+    pub const ALL: [ReportKind; 4] = [
         ReportKind::Final,
         ReportKind::Finsam,
         ReportKind::BeforeAfter,
+        ReportKind::EsfIndicators,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -38,6 +41,7 @@ impl ReportKind {
             ReportKind::Final => "final",
             ReportKind::Finsam => "finsam",
             ReportKind::BeforeAfter => "before_after",
+            ReportKind::EsfIndicators => "esf_indicators",
         }
     }
 
@@ -62,6 +66,8 @@ pub struct FunderReport {
     pub per_intervention: Vec<(String, i64, i64, i64, i64)>,
     /// Before and after, grouped (see `palett_store::indicators::before_after`).
     pub before_after: Vec<store::BeforeAfterRow>,
+    /// ESF+ common output indicators of those who entered in the period.
+    pub esf: Vec<palett_domain::esf::EsfRow>,
 }
 
 impl App {
@@ -128,6 +134,13 @@ impl App {
         } else {
             Vec::new()
         };
+        let esf = if kind == ReportKind::EsfIndicators {
+            let groups =
+                store::entrant_groups(&mut c, pid, project_id, period.so_far(today)).await?;
+            palett_domain::esf::common_output_indicators(&groups)
+        } else {
+            Vec::new()
+        };
         drop(c);
         if export {
             let mut tx = self.db.write().await?;
@@ -156,6 +169,7 @@ impl App {
             exits: exits_by_outcome(&facts, period, today),
             per_intervention,
             before_after,
+            esf,
             project,
             period,
         })

@@ -8,6 +8,7 @@
 
 pub mod consent;
 pub mod error;
+pub mod esf;
 pub mod followup;
 pub mod indicators;
 pub mod lifecycle;

@@ -338,3 +338,51 @@ pub async fn before_after(
         })
         .collect()
 }
+
+/// Those who entered in the period, grouped by what the ESF+ common output
+/// indicators read.
+pub async fn entrant_groups(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    project_id: Option<i64>,
+    period: Period,
+) -> Result<Vec<palett_domain::esf::EntrantGroup>> {
+    use palett_domain::followup::LabourStatus;
+    use palett_domain::values::EducationLevel;
+    let from = population(project_id);
+    let n = if project_id.is_some() { 3 } else { 2 };
+    let age = crate::participant::AGE_AT_INTAKE;
+    let sql = format!(
+        "SELECT p.gender, p.education_level, p.entry_labour_status, CAST({age} AS BIGINT) AS age, \
+         CASE WHEN p.country_of_birth IS NULL OR p.country_of_birth = '' THEN 'unknown' \
+              WHEN lower(p.country_of_birth) IN ('sverige', 'sweden') THEN 'no' ELSE 'yes' END AS foreign_born, \
+         COUNT(*) AS n {from} AND p.intake_date >= ${n} AND p.intake_date <= ${} \
+         GROUP BY p.gender, p.education_level, p.entry_labour_status, {age}, \
+           CASE WHEN p.country_of_birth IS NULL OR p.country_of_birth = '' THEN 'unknown' \
+                WHEN lower(p.country_of_birth) IN ('sverige', 'sweden') THEN 'no' ELSE 'yes' END",
+        n + 1
+    );
+    sqlx::query(&sql)
+        .bind(partnership_id)
+        .bind_project(project_id)
+        .bind(period.start.to_string())
+        .bind(period.end.to_string())
+        .fetch_all(c)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(palett_domain::esf::EntrantGroup {
+                gender: vocab(r, "gender", Gender::parse)?,
+                education: vocab(r, "education_level", EducationLevel::parse)?,
+                labour: vocab(r, "entry_labour_status", LabourStatus::parse)?,
+                age: opt_i64(r, "age")?.and_then(|a| i16::try_from(a).ok()),
+                foreign_born: match text(r, "foreign_born")?.as_str() {
+                    "yes" => Some(true),
+                    "no" => Some(false),
+                    _ => None,
+                },
+                count: i64_(r, "n")?,
+            })
+        })
+        .collect()
+}

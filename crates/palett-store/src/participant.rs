@@ -420,6 +420,11 @@ pub async fn events(c: &mut AnyConnection, participant_id: i64) -> Result<Vec<St
     .collect()
 }
 
+/// Whole years from birth to intake, from the ISO texts (both databases).
+pub(crate) const AGE_AT_INTAKE: &str =
+    "(CAST(substr(p.intake_date, 1, 4) AS INTEGER) - CAST(substr(p.birth_date, 1, 4) AS INTEGER) \
+     - CASE WHEN substr(p.intake_date, 6, 5) < substr(p.birth_date, 6, 5) THEN 1 ELSE 0 END)";
+
 /// Filters of the participant list; all optional.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Filter {
@@ -531,9 +536,7 @@ impl Sql {
             );
         }
         if let Some(g) = sl.age_group {
-            // Whole years from birth to intake, from the ISO texts.
-            let age = "(CAST(substr(p.intake_date, 1, 4) AS INTEGER) - CAST(substr(p.birth_date, 1, 4) AS INTEGER) \
-                       - CASE WHEN substr(p.intake_date, 6, 5) < substr(p.birth_date, 6, 5) THEN 1 ELSE 0 END)";
+            let age = AGE_AT_INTAKE;
             let (lo, hi) = g.bounds();
             self.clauses.push("p.intake_date IS NOT NULL".into());
             self.push(|n| format!("{age} >= ${n}"), Arg::Int(lo.into()));

@@ -108,7 +108,7 @@ pub fn document(t: Tr, r: &FunderReport) -> Document {
                 },
             ]
         }
-        ReportKind::BeforeAfter => Vec::new(),
+        ReportKind::BeforeAfter | ReportKind::EsfIndicators => Vec::new(),
         ReportKind::Finsam => {
             let total = r.per_intervention.iter().fold((0, 0, 0, 0), |a, x| {
                 (a.0 + x.1, a.1 + x.2, a.2 + x.3, a.3 + x.4)
@@ -145,10 +145,35 @@ pub fn document(t: Tr, r: &FunderReport) -> Document {
             }]
         }
     };
-    let sections = if r.kind == ReportKind::BeforeAfter {
-        before_after_sections(t, r)
-    } else {
-        sections
+    let sections = match r.kind {
+        ReportKind::BeforeAfter => before_after_sections(t, r),
+        ReportKind::EsfIndicators => vec![Section {
+            heading: t.get("report-esf-heading"),
+            head: vec![
+                t.get("report-indicator"),
+                t.get("total"),
+                t.get("report-women"),
+                t.get("report-men"),
+                t.get("report-other-gender"),
+                t.get("report-unknown-data"),
+            ],
+            rows: r
+                .esf
+                .iter()
+                .map(|x| {
+                    let v = |n: Option<i64>| n.map_or(Value::Missing, Value::Int);
+                    vec![
+                        Value::text(t.get(x.key)),
+                        v(x.total),
+                        v(x.women),
+                        v(x.men),
+                        v(x.other_gender),
+                        Value::Int(x.unknown),
+                    ]
+                })
+                .collect(),
+        }],
+        _ => sections,
     };
     Document {
         title: title(t, r.kind),

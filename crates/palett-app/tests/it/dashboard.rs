@@ -505,3 +505,66 @@ pub(crate) async fn the_projection_warns_when_inflow_runs_behind_plan(h: H) {
         Err(AppError::NotFound)
     ));
 }
+
+pub(crate) async fn every_funder_report_adds_up_on_both_databases(h: H) {
+    use palett_app::reports::ReportKind;
+    h.seed().await;
+    let ctx = h.ctx(COORDINATOR).await;
+    let tk = h.project_id(&ctx, TILLVAXT_KVINNA).await;
+    let report = |kind| {
+        let (h, ctx) = (h.clone(), ctx.clone());
+        async move {
+            h.app
+                .funder_report(&ctx, kind, Some(tk), "", "", true)
+                .await
+                .expect("report")
+        }
+    };
+    let f = report(ReportKind::Final).await;
+    assert_eq!(
+        (f.enrolled.count, f.ended.count, f.to_job_or_studies.count),
+        (267, 247, 42)
+    );
+    assert_eq!(f.participant_target, Some(360.0));
+    let exits: i64 = f.exits.iter().map(|(_, n)| n).sum();
+    assert_eq!(exits, 247);
+    let fin = report(ReportKind::Finsam).await;
+    assert!(!fin.per_intervention.is_empty());
+    assert!(fin
+        .per_intervention
+        .iter()
+        .all(|(_, w, m, o, n)| w + m + o == *n));
+    let ba = report(ReportKind::BeforeAfter).await;
+    assert_eq!(ba.before_after.iter().map(|r| r.6).sum::<i64>(), 247);
+    let followed: i64 = ba
+        .before_after
+        .iter()
+        .filter(|r| r.4.is_some())
+        .map(|r| r.6)
+        .sum();
+    assert!(followed > 150 && followed < 247, "{followed}");
+    let esf = report(ReportKind::EsfIndicators).await;
+    let total = esf
+        .esf
+        .iter()
+        .find(|r| r.key == "esf-total")
+        .expect("total");
+    assert_eq!((total.total, total.women), (Some(267), Some(267)));
+    // A bad period is a field error.
+    assert_eq!(
+        invalid_code(
+            h.app
+                .funder_report(
+                    &ctx,
+                    ReportKind::Final,
+                    Some(tk),
+                    "2021-01-01",
+                    "2020-01-01",
+                    false
+                )
+                .await,
+            "to"
+        ),
+        "error-period"
+    );
+}

@@ -48,6 +48,7 @@ macro_rules! stories {
 }
 
 stories! {
+    dashboard::every_funder_report_adds_up_on_both_databases,
     followup::follow_ups_are_scheduled_listed_recorded_and_removed,
     bench::the_benchmark_generator_makes_what_the_dashboard_counts,
     dashboard::the_demo_dashboard_shows_the_seeds_figures,

@@ -205,6 +205,7 @@ async fn every_page_renders_in_every_locale() {
         (&coordinator, "/projects/1/reports/finsam".into()),
         (&coordinator, "/follow-ups".into()),
         (&coordinator, "/projects/1/reports/before_after".into()),
+        (&coordinator, "/projects/1/reports/esf_indicators".into()),
         (&coordinator, format!("/participants/{first}/plan")),
         (&coordinator, format!("/participants/{first}/plan/edit")),
         (

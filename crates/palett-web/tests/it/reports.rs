@@ -209,3 +209,43 @@ async fn before_and_after_adds_up_to_those_who_ended() {
     );
     assert!(text.contains("Försörjningsstöd"));
 }
+
+#[tokio::test]
+async fn esf_indicators_count_what_is_known_and_say_unknown_for_the_rest() {
+    let t = TestApp::new().await;
+    let token = t.token(EVALUATOR).await;
+    let tk = t.tillvaxt_kvinna(&token).await;
+    let b = t.browser(EVALUATOR).await;
+    let x = t
+        .page(&b, &format!("/projects/{tk}/reports/esf_indicators.xlsx"))
+        .await;
+    assert_eq!(x.status, StatusCode::OK);
+    let dump = read_with("python3", &["-c", XLSX_DUMP], &x.bytes);
+    let row = |name: &str| -> Vec<String> {
+        dump.lines()
+            .find(|l| l.starts_with(&format!("'{name}'")))
+            .unwrap_or_else(|| panic!("no row {name}:\n{dump}"))
+            .split('|')
+            .skip(1)
+            .map(str::to_string)
+            .collect()
+    };
+    // (total, women, men, other, data missing)
+    assert_eq!(row("Deltagare totalt"), ["267", "267", "0", "0", "0"]);
+    // palett holds no data on disabilities: unknown for all 267.
+    assert_eq!(
+        row("Personer med funktionsnedsättning"),
+        ["'Okänt'", "'Okänt'", "'Okänt'", "'Okänt'", "267"]
+    );
+    // Labour-market status: the kinds and the unknown add up to everyone.
+    let n = |r: Vec<String>, i: usize| r[i].parse::<i64>().expect("a count");
+    let unemployed = row("Arbetslösa, inklusive långtidsarbetslösa");
+    let inactive = row("Personer utanför arbetskraften (även studerande)");
+    let employed = row("Anställda, inklusive egenföretagare");
+    let unknown = n(unemployed.clone(), 4);
+    assert!(unknown > 0 && unknown < 267);
+    assert_eq!(
+        n(unemployed, 0) + n(inactive, 0) + n(employed, 0) + unknown,
+        267
+    );
+}
