@@ -386,6 +386,10 @@ impl App {
             }
             tx.commit().await?;
         }
+        // Fresh statistics for the planner, as autovacuum would gather.
+        let mut c = self.db.read().await?;
+        sqlx::query("ANALYZE").execute(&mut *c).await?;
+        drop(c);
         Ok(BenchSeed {
             project_id,
             participants: n,

@@ -64,16 +64,30 @@ pub async fn facts(
         ";",
     );
     let mut events: Vec<(i64, i64, bool, Date)> = Vec::new();
-    for r in sqlx::query(&format!(
-        "SELECT {pause_agg} AS f FROM status_events e \
-         WHERE e.kind IN ('pause', 'resume') AND e.participant_id IN (SELECT p.id {from}) \
-         GROUP BY e.participant_id / {PER_ROW}"
-    ))
-    .bind(partnership_id)
-    .bind_project(project_id)
-    .fetch_all(&mut *c)
-    .await?
-    {
+    // The pause events of the population, found from the events' side.
+    let pause_rows = match project_id {
+        Some(project) => {
+            sqlx::query(&format!(
+                "SELECT {pause_agg} AS f FROM status_events e \
+                 JOIN participant_projects pp ON pp.participant_id = e.participant_id AND pp.project_id = $1 \
+                 WHERE e.kind IN ('pause', 'resume') GROUP BY e.participant_id / {PER_ROW}"
+            ))
+            .bind(project)
+            .fetch_all(&mut *c)
+            .await?
+        }
+        None => {
+            sqlx::query(&format!(
+                "SELECT {pause_agg} AS f FROM status_events e \
+                 JOIN participants p ON p.id = e.participant_id AND p.partnership_id = $1 \
+                 WHERE e.kind IN ('pause', 'resume') GROUP BY e.participant_id / {PER_ROW}"
+            ))
+            .bind(partnership_id)
+            .fetch_all(&mut *c)
+            .await?
+        }
+    };
+    for r in pause_rows {
         for rec in text(&r, "f")?.split(';') {
             let mut x = rec.split(',');
             let mut next = || x.next().ok_or(StoreError::Corrupt("participant facts"));
