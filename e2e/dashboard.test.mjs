@@ -39,7 +39,7 @@ async function openDashboard() {
 test('the dashboard shows the seeds\' figures, charts and goals', async () => {
   await openDashboard();
   const figures = await textOf(page.locator('dl.dash-figures'));
-  assert.match(figures, /Inskrivna\s*267/);
+  assert.match(figures, /Inskrivna\s*267\s*\(74\s*% av målet 360\)/);
   assert.match(figures, /Avslutade\s*247/);
   assert.match(figures, /17\s*%\s*\(42 av 247\)/);
   const goals = await textOf(page.locator('main table').first());

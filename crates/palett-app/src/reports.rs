@@ -11,7 +11,7 @@ use palett_domain::model::Project;
 use palett_domain::values::{code, parse_date, Gender};
 use palett_domain::FieldErrors;
 use palett_store::indicators as store;
-pub use palett_store::indicators::BeforeAfterRow;
+pub use palett_store::indicators::{BeforeAfterRow, MonthLine};
 
 /// The reports palett writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -173,5 +173,60 @@ impl App {
             project,
             period,
         })
+    }
+}
+
+impl App {
+    /// The ESF+ monthly participant file for a project: those who took part
+    /// during `month` (`YYYY-MM`), with identity number (where her consent
+    /// to its processing is in force), start and end dates and hours.
+    /// Coordinators only, within what they may see; the export and each
+    /// participant in it are audited.
+    pub async fn esf_month(
+        &self,
+        ctx: &Ctx,
+        project_id: i64,
+        month: &str,
+    ) -> Result<(palett_domain::indicators::Month, Vec<store::MonthLine>)> {
+        if !ctx.actor.can_export_participant_file() {
+            return Err(crate::AppError::Forbidden);
+        }
+        let month = palett_domain::indicators::Month::parse(month.trim())
+            .ok_or_else(|| FieldErrors::single("month", "error-month"))?;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        self.scope_of(&mut tx, ctx, Some(project_id)).await?;
+        let lines = store::month_lines(
+            &mut tx,
+            self.sealer(),
+            ctx.actor.participant_scope(self.today()),
+            project_id,
+            month,
+        )
+        .await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::ReportExport,
+            "esf_month",
+            Some(project_id),
+            None,
+        )
+        .await?;
+        for l in &lines {
+            record(
+                &mut tx,
+                ctx,
+                now,
+                Action::ParticipantRead,
+                "esf_month",
+                None,
+                Some(l.participant_id),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok((month, lines))
     }
 }

@@ -202,6 +202,13 @@ impl Actor {
         self.has(Role::Administrator)
     }
 
+    /// Export a file that names participants and holds their identity
+    /// numbers (the ESF+ monthly participant file): coordinators, and only
+    /// for the participants they may see.
+    pub fn can_export_participant_file(&self) -> bool {
+        self.has(Role::Coordinator)
+    }
+
     /// Set and remove the shared goals: coordinators and administrators.
     pub fn can_manage_goals(&self) -> bool {
         self.has(Role::Coordinator) || self.has(Role::Administrator)

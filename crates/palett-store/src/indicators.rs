@@ -400,3 +400,76 @@ pub async fn entrant_groups(
         })
         .collect()
 }
+
+/// One participant's line of the ESF+ monthly participant file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonthLine {
+    pub participant_id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    /// Opened from its sealed form; `None` when she has none.
+    pub identity_number: Option<String>,
+    /// Her consent to the processing of her identity number is in force.
+    pub identity_consent: bool,
+    pub intake: Option<Date>,
+    pub exit: Option<Date>,
+    /// Attended and recorded minutes within the month.
+    pub minutes: i64,
+}
+
+/// The project's participants who took part during `month` (intake by its
+/// end, no exit before its start), within the caller's scope.
+pub async fn month_lines(
+    c: &mut AnyConnection,
+    s: &dyn crate::sealing::Sealer,
+    scope: palett_domain::policy::ParticipantScope,
+    project_id: i64,
+    month: palett_domain::indicators::Month,
+) -> Result<Vec<MonthLine>> {
+    use crate::participant::{bind_all, where_clause, Filter};
+    let filter = Filter {
+        project_id: Some(project_id),
+        ..Filter::default()
+    };
+    let Some(w) = where_clause(scope, &filter) else {
+        return Ok(Vec::new());
+    };
+    let n = w.args.len();
+    let (first, last) = (n + 1, n + 2);
+    let sql = format!(
+        "SELECT p.id, p.given_name, p.family_name, p.identity_number, p.intake_date, p.exit_date, \
+         (SELECT COUNT(*) FROM consents k WHERE k.participant_id = p.id AND k.kind = 'identity_number' \
+          AND k.withdrawn_at IS NULL AND k.given_on <= ${last} \
+          AND (k.expires_on IS NULL OR k.expires_on >= ${first})) AS consent, \
+         CAST(COALESCE((SELECT SUM(a.minutes) FROM attendance a JOIN group_sessions gs ON gs.id = a.session_id \
+          WHERE a.participant_id = p.id AND a.status = 'present' AND gs.status = 'scheduled' \
+          AND gs.on_date >= ${first} AND gs.on_date <= ${last}), 0) \
+          + COALESCE((SELECT SUM(r.minutes) FROM activity_records r WHERE r.participant_id = p.id \
+          AND r.on_date >= ${first} AND r.on_date <= ${last}), 0) AS BIGINT) AS minutes \
+         FROM participants p WHERE {} AND p.intake_date IS NOT NULL AND p.intake_date <= ${last} \
+         AND (p.exit_date IS NULL OR p.exit_date >= ${first}) \
+         ORDER BY p.family_name, p.given_name, p.id",
+        w.clauses.join(" AND ")
+    );
+    let rows = bind_all(sqlx::query(&sql), &w.args)
+        .bind(month.first_day().to_string())
+        .bind(month.last_day().to_string())
+        .fetch_all(&mut *c)
+        .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(MonthLine {
+                participant_id: i64_(r, "id")?,
+                given_name: text(r, "given_name")?,
+                family_name: text(r, "family_name")?,
+                identity_number: opt_text(r, "identity_number")?
+                    .map(|v| s.open(crate::participant::IDENTITY, &v))
+                    .transpose()?,
+                identity_consent: i64_(r, "consent")? > 0,
+                intake: opt_date(r, "intake_date")?,
+                exit: opt_date(r, "exit_date")?,
+                minutes: i64_(r, "minutes")?,
+            })
+        })
+        .collect()
+}

@@ -79,7 +79,7 @@ fn participant(r: &AnyRow, s: &dyn Sealer) -> Result<Participant> {
 }
 
 /// The sealed columns, named as the sealer sees them.
-const IDENTITY: &str = "participants.identity_number";
+pub(crate) const IDENTITY: &str = "participants.identity_number";
 const HEALTH: &str = "participants.health_notes";
 const SUPPORT: &str = "participants.support_needs";
 

@@ -255,7 +255,16 @@ fn build(
         .map(|f| FigureCard {
             label: t.get(&f.indicator.message_id()),
             value: show(t, f.indicator.unit(), f.value),
-            detail: detail(t, f),
+            detail: match (f.indicator, d.planned_total) {
+                (Indicator::Enrolled, Some(target)) if target > 0.0 => t.with(
+                    "fig-of-target",
+                    &[
+                        ("percent", t.percent(f.count as f64 * 100.0 / target)),
+                        ("target", t.decimal(target)),
+                    ],
+                ),
+                _ => detail(t, f),
+            },
             definition: definition(t, f.indicator),
             href: ind_link(f),
         })
@@ -570,6 +579,12 @@ fn build(
                         t.get(&format!("report-kind-{}", k.as_str())),
                     )
                 })
+                .chain(c.signed.actor.can_export_participant_file().then(|| {
+                    (
+                        format!("/projects/{p}/esf-months"),
+                        t.get("report-esf-month-link"),
+                    )
+                }))
                 .collect(),
             None => Vec::new(),
         },

@@ -215,6 +215,11 @@ pub fn router(state: AppState) -> Router {
             get(dashboard_pages::project_figure),
         )
         .route("/projects/{id}/reports/{file}", get(report_pages::report))
+        .route("/projects/{id}/esf-months", get(report_pages::esf_months))
+        .route(
+            "/projects/{id}/esf-months/{file}",
+            get(report_pages::esf_month_file),
+        )
         .route(
             "/projects/{id}/goals",
             get(dashboard_pages::goals_form).post(dashboard_pages::goal_create),

@@ -568,3 +568,93 @@ pub(crate) async fn every_funder_report_adds_up_on_both_databases(h: H) {
         "error-period"
     );
 }
+
+pub(crate) async fn the_esf_monthly_file_names_only_those_it_may(h: H) {
+    h.seed().await;
+    let admin = h.ctx(ADMIN).await;
+    let signed = h.signed(KOMMUN_COORDINATOR).await;
+    let ctx = signed.ctx(IP);
+    let org = signed.user.organisation_id;
+    let p = project(&h, &admin, "ESF-projektet", "2026-01-01", "2026-12-31").await;
+    let register = |given: &str, number: String, intake: &str| {
+        let input = palett_domain::model::ParticipantInput {
+            intake_date: intake.into(),
+            project_ids: vec![p.to_string()],
+            ..h.input(given, "Månadsrapport", &number, org)
+        };
+        let (h, ctx) = (h.clone(), ctx.clone());
+        async move {
+            h.app
+                .register_participant(&ctx, &input)
+                .await
+                .expect("register")
+        }
+    };
+    let with_consent = register("Amal", pnr("19900505", 505), "2026-11-03").await;
+    let without = register("Bisra", pnr("19910606", 606), "2026-11-04").await;
+    let _referral = register("Cala", pnr("19920707", 707), "").await;
+    h.app
+        .give_consent(
+            &ctx,
+            with_consent,
+            &palett_domain::consent::ConsentInput {
+                kind: "identity_number".into(),
+                method: "signed_paper".into(),
+                given_on: "2026-11-03".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("consent to the identity number");
+    let (month, lines) = h.app.esf_month(&ctx, p, "2026-11").await.expect("file");
+    assert_eq!(month.to_string(), "2026-11");
+    let got: Vec<(i64, bool, bool)> = lines
+        .iter()
+        .map(|l| {
+            (
+                l.participant_id,
+                l.identity_number.is_some(),
+                l.identity_consent,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![(with_consent, true, true), (without, true, false)]
+    );
+    assert!(lines[0]
+        .identity_number
+        .as_deref()
+        .is_some_and(|n| n.starts_with("19900505")));
+    // October: none of them had started.
+    assert!(h
+        .app
+        .esf_month(&ctx, p, "2026-10")
+        .await
+        .expect("file")
+        .1
+        .is_empty());
+    // Coordinators only; a bad month is a field error; other projects 404.
+    let caseworker = h.ctx(COACH).await;
+    assert!(matches!(
+        h.app.esf_month(&caseworker, p, "2026-11").await,
+        Err(AppError::Forbidden)
+    ));
+    assert_eq!(
+        invalid_code(h.app.esf_month(&ctx, p, "november").await, "month"),
+        "error-month"
+    );
+    assert!(matches!(
+        h.app.esf_month(&ctx, 999_999, "2026-11").await,
+        Err(AppError::NotFound)
+    ));
+    // Each participant in the file is in the audit log as read.
+    let about = palett_app::filters::AuditFilter {
+        participant_id: Some(without),
+        ..Default::default()
+    };
+    let log = palett_app::audit::list(&h.app, &ctx, &about, Page::new(None, Some(100)))
+        .await
+        .expect("log");
+    assert!(log.0.iter().any(|e| e.entity == "esf_month"), "{:?}", log.0);
+}

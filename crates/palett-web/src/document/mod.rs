@@ -12,6 +12,8 @@ pub mod xlsx;
 pub enum Value {
     Text(String),
     Int(i64),
+    /// A decimal number (hours), shown with one decimal at most.
+    Number(f64),
     /// A percentage, 0–100, shown with one decimal at most.
     Percent(f64),
     /// Unknown or not applicable (ESF+: "unknown" rather than a guess).
@@ -32,6 +34,7 @@ impl Value {
         match self {
             Value::Text(s) => s.clone(),
             Value::Int(n) => n.to_string(),
+            Value::Number(v) => t.decimal(*v),
             Value::Percent(p) => t.percent_exact(*p),
             Value::Missing => t.get("value-unknown"),
         }

@@ -64,6 +64,9 @@ fn cell(out: &mut String, r: usize, c: usize, v: &Value, t: crate::i18n::Tr, bol
         Value::Int(n) => {
             let _ = write!(out, "<c r=\"{at}\"><v>{n}</v></c>");
         }
+        Value::Number(v) => {
+            let _ = write!(out, "<c r=\"{at}\"><v>{v}</v></c>");
+        }
         Value::Percent(p) => {
             let _ = write!(out, "<c r=\"{at}\" s=\"2\"><v>{}</v></c>", p / 100.0);
         }

@@ -28,6 +28,7 @@ async fn the_dashboard_shows_the_seeds_figures_and_opens_the_participants_behind
         ">247<",
         "17\u{a0}%",
         "(42 av 247)",
+        "(74\u{a0}% av målet 360)",
         "≥ 360",
         "≥ 20\u{a0}%",
         "Ej uppnått",

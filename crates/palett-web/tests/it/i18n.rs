@@ -206,6 +206,7 @@ async fn every_page_renders_in_every_locale() {
         (&coordinator, "/follow-ups".into()),
         (&coordinator, "/projects/1/reports/before_after".into()),
         (&coordinator, "/projects/1/reports/esf_indicators".into()),
+        (&coordinator, "/projects/1/esf-months?month=2020-03".into()),
         (&coordinator, format!("/participants/{first}/plan")),
         (&coordinator, format!("/participants/{first}/plan/edit")),
         (

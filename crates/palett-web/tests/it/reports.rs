@@ -249,3 +249,64 @@ async fn esf_indicators_count_what_is_known_and_say_unknown_for_the_rest() {
         267
     );
 }
+
+#[tokio::test]
+async fn the_esf_monthly_file_is_for_coordinators_and_not_cached() {
+    let t = TestApp::new().await;
+    let token = t.token(COORDINATOR).await;
+    let tk = t.tillvaxt_kvinna(&token).await;
+    let b = t.browser(COORDINATOR).await;
+    let page = t
+        .page(&b, &format!("/projects/{tk}/esf-months?month=2020-03"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page
+        .body
+        .contains(&format!("/projects/{tk}/esf-months/2020-03.xlsx")));
+    let bad = t
+        .page(&b, &format!("/projects/{tk}/esf-months?month=mars"))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("Ange månaden som ÅÅÅÅ-MM."));
+    assert!(bad.body.contains("value=\"mars\""));
+
+    let csv = t
+        .page(&b, &format!("/projects/{tk}/esf-months/2020-03.csv"))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert_eq!(csv.headers[header::CACHE_CONTROL], "no-store");
+    assert!(csv.body.contains("Personnummer eller samordningsnummer;Förnamn;Efternamn;Startdatum;Slutdatum;Timmar under månaden;Anmärkning"));
+    // Demo participants have no identity number: each line says so.
+    let lines = csv
+        .body
+        .lines()
+        .filter(|l| l.contains("Personnummer saknas"))
+        .count();
+    assert!(lines > 10, "{}", csv.body);
+    let x = t
+        .page(&b, &format!("/projects/{tk}/esf-months/2020-03.xlsx"))
+        .await;
+    let dump = read_with("python3", &["-c", XLSX_DUMP], &x.bytes);
+    assert!(dump.contains("'Timmar under månaden'"));
+
+    for path in [
+        format!("/projects/{tk}/esf-months/2020-13.csv"),
+        format!("/projects/{tk}/esf-months/2020-03.pdf"),
+    ] {
+        assert_eq!(
+            t.page(&b, &path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let caseworker = t.browser(KOMMUN_CASEWORKER).await;
+    assert_eq!(
+        t.page(
+            &caseworker,
+            &format!("/projects/{tk}/esf-months/2020-03.csv")
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+}
