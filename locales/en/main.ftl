@@ -795,3 +795,5 @@ esf-no-identity-consent = No consent to the processing of the identity number
 esf-no-identity-number = No identity number
 report-esf-month-link = ESF+: monthly participant file
 fig-of-target = ({ $percent } of the target { $target })
+indicator-share-followed-up = Share followed up after exit
+indicator-share-followed-up-definition = Those ended in the period whose follow-up has fallen due and who were followed up at least once, divided by all ended in the period whose follow-up has fallen due.

@@ -795,3 +795,5 @@ esf-no-identity-consent = Samtycke till behandling av personnummer saknas
 esf-no-identity-number = Personnummer saknas
 report-esf-month-link = ESF+: månatlig deltagarredovisning
 fig-of-target = ({ $percent } av målet { $target })
+indicator-share-followed-up = Andel uppföljda efter avslut
+indicator-share-followed-up-definition = Avslutade under perioden vars uppföljning har förfallit och som följts upp minst en gång, delat med alla avslutade under perioden vars uppföljning har förfallit.

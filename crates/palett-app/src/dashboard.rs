@@ -20,7 +20,7 @@ use palett_store::participant::{Filter, ListItem};
 use palett_store::project;
 
 /// The figures shown at the top of every dashboard, in order.
-pub const KEY_INDICATORS: [Indicator; 8] = [
+pub const KEY_INDICATORS: [Indicator; 9] = [
     Indicator::Enrolled,
     Indicator::InflowPerMonth,
     Indicator::ActiveNow,
@@ -29,6 +29,7 @@ pub const KEY_INDICATORS: [Indicator; 8] = [
     Indicator::ShareJob,
     Indicator::ShareStudies,
     Indicator::MedianDays,
+    Indicator::ShareFollowedUp,
 ];
 
 /// What a dashboard shows, for a project or the whole partnership.

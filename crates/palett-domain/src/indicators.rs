@@ -38,6 +38,7 @@ text_enum!(
         ShareJob = "share_job",
         ShareStudies = "share_studies",
         MedianDays = "median_days",
+        ShareFollowedUp = "share_followed_up",
     }
 );
 
@@ -87,9 +88,10 @@ impl Indicator {
         match self {
             Indicator::Enrolled | Indicator::ActiveNow | Indicator::Ended => Unit::Count,
             Indicator::InflowPerMonth => Unit::PerMonth,
-            Indicator::ShareJobOrStudies | Indicator::ShareJob | Indicator::ShareStudies => {
-                Unit::Percent
-            }
+            Indicator::ShareJobOrStudies
+            | Indicator::ShareJob
+            | Indicator::ShareStudies
+            | Indicator::ShareFollowedUp => Unit::Percent,
             Indicator::MedianDays => Unit::Days,
         }
     }
@@ -261,6 +263,11 @@ pub struct Facts {
     pub outcome: Option<ExitOutcome>,
     /// Days on pause between intake and exit (or today).
     pub paused_days: i64,
+    /// A follow-up after her exit has fallen due (by the day the facts were
+    /// read).
+    pub follow_up_due: bool,
+    /// A follow-up after her exit has been done.
+    pub followed_up: bool,
 }
 
 impl Facts {
@@ -309,6 +316,10 @@ pub struct Slice {
     pub age_group: Option<AgeGroup>,
     pub organisation_id: Option<i64>,
     pub intake_month: Option<Month>,
+    /// A follow-up has fallen due by this day.
+    pub follow_up_due_by: Option<Date>,
+    /// A follow-up has been done.
+    pub followed_up: bool,
 }
 
 pub const ACTIVE_STATUSES: [Status; 3] = [Status::Enrolled, Status::Active, Status::Paused];
@@ -335,6 +346,8 @@ impl Slice {
             && self
                 .intake_month
                 .is_none_or(|m| f.intake.is_some_and(|i| Month::of(i) == m))
+            && (self.follow_up_due_by.is_none() || f.follow_up_due)
+            && (!self.followed_up || f.followed_up)
     }
 
     /// This slice narrowed to one group of a breakdown.
@@ -466,6 +479,25 @@ pub fn figure(
                 base: Some(whole),
                 slice: part,
                 base_slice: Some(ended),
+            }
+        }
+        Indicator::ShareFollowedUp => {
+            let due = Slice {
+                follow_up_due_by: Some(today),
+                ..ended.clone()
+            };
+            let done = Slice {
+                followed_up: true,
+                ..due.clone()
+            };
+            let (n, whole) = (count(&done), count(&due));
+            Figure {
+                indicator,
+                value: share(n, whole),
+                count: n,
+                base: Some(whole),
+                slice: done,
+                base_slice: Some(due),
             }
         }
         Indicator::MedianDays => {
@@ -834,6 +866,8 @@ mod tests {
             exit,
             outcome,
             paused_days,
+            follow_up_due: exit.is_some(),
+            followed_up: exit.is_some() && id % 2 == 0,
         }
     }
 
@@ -981,6 +1015,15 @@ mod tests {
                 &[1, 2, 4, 7],
             ),
             (Indicator::MedianDays, MIDWAY, Some(152.0), 1, Some(1), &[4]),
+            // Of the four ended whose follow-up fell due, 2 and 4 were reached.
+            (
+                Indicator::ShareFollowedUp,
+                AFTER,
+                Some(50.0),
+                2,
+                Some(4),
+                &[2, 4],
+            ),
         ];
         for (ind, today, value, count, base, who) in cases {
             let fig = figure(*ind, &people, P, *today, &Slice::default());

@@ -107,21 +107,27 @@ pub async fn facts(
         c,
         "p.id || ',' || p.gender || ',' || p.birth_date || ',' || p.responsible_organisation_id \
          || ',' || p.status || ',' || COALESCE(p.intake_date, '') || ',' || COALESCE(p.exit_date, '') \
-         || ',' || COALESCE(p.exit_outcome, '')",
+         || ',' || COALESCE(p.exit_outcome, '') \
+         || ',' || CASE WHEN EXISTS (SELECT 1 FROM follow_ups fd WHERE fd.participant_id = p.id \
+              AND fd.due_on <= $TODAY) THEN '1' ELSE '0' END \
+         || ',' || CASE WHEN EXISTS (SELECT 1 FROM follow_ups fu WHERE fu.participant_id = p.id \
+              AND fu.done_on IS NOT NULL) THEN '1' ELSE '0' END",
         ";",
-    );
+    )
+    .replace("$TODAY", if project_id.is_some() { "$3" } else { "$2" });
     let rows = sqlx::query(&format!(
         "SELECT {agg} AS f {from} GROUP BY p.id / {PER_ROW}"
     ))
     .bind(partnership_id)
     .bind_project(project_id)
+    .bind(today.to_string())
     .fetch_all(&mut *c)
     .await?;
     let mut out = Vec::new();
     for r in &rows {
         for rec in text(r, "f")?.split(';') {
             let x: Vec<&str> = rec.split(',').collect();
-            let [id, gender, birth, org, status, intake, exit, outcome] = x[..] else {
+            let [id, gender, birth, org, status, intake, exit, outcome, due, done] = x[..] else {
                 return Err(StoreError::Corrupt("participant facts"));
             };
             let id: i64 = id.parse().map_err(corrupt)?;
@@ -149,6 +155,8 @@ pub async fn facts(
                 paused_days: pauses
                     .get(&id)
                     .map_or(0, |e| paused_days(e, exit.unwrap_or(today))),
+                follow_up_due: due == "1",
+                followed_up: done == "1",
             });
         }
     }

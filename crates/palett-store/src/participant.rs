@@ -535,6 +535,22 @@ impl Sql {
                 },
             );
         }
+        if let Some(by) = sl.follow_up_due_by {
+            self.push(
+                |n| {
+                    format!(
+                        "EXISTS (SELECT 1 FROM follow_ups fd WHERE fd.participant_id = p.id AND fd.due_on <= ${n})"
+                    )
+                },
+                Arg::Text(by.to_string()),
+            );
+        }
+        if sl.followed_up {
+            self.clauses.push(
+                "EXISTS (SELECT 1 FROM follow_ups fu WHERE fu.participant_id = p.id AND fu.done_on IS NOT NULL)"
+                    .into(),
+            );
+        }
         if let Some(g) = sl.age_group {
             let age = AGE_AT_INTAKE;
             let (lo, hi) = g.bounds();

@@ -337,6 +337,46 @@ pub(crate) async fn indicators_follow_their_definitions_through_the_store(h: H) 
         who.sort_unstable();
         assert_eq!(behind(&h, &ctx, Some(p), &of(ind)).await, who, "{ind}: who");
     }
+    // Follow-ups: all four who ended have one due, none done yet.
+    assert_eq!(
+        value(&dash, Indicator::ShareFollowedUp),
+        (Some(0.0), 0, Some(4))
+    );
+    let a_first = h.app.follow_ups(&ctx, a).await.expect("follow-ups")[0].id;
+    h.app
+        .record_follow_up(
+            &ctx,
+            a,
+            a_first,
+            &palett_domain::followup::FollowUpInput {
+                done_on: "2025-11-10".into(),
+                employment: "full_time".into(),
+                studies: "no".into(),
+                income_source: "salary".into(),
+            },
+        )
+        .await
+        .expect("follow-up");
+    let dash2 = h
+        .app
+        .dashboard(&ctx, Some(p), None, None)
+        .await
+        .expect("dashboard");
+    assert_eq!(
+        value(&dash2, Indicator::ShareFollowedUp),
+        (Some(25.0), 1, Some(4))
+    );
+    assert_eq!(
+        behind(&h, &ctx, Some(p), &of(Indicator::ShareFollowedUp)).await,
+        vec![a]
+    );
+    let due = FigureRef {
+        base: true,
+        ..of(Indicator::ShareFollowedUp)
+    };
+    let mut ended_due = vec![a, b, d, g];
+    ended_due.sort_unstable();
+    assert_eq!(behind(&h, &ctx, Some(p), &due).await, ended_due);
     // A share's base opens too, and a breakdown's group narrows the list.
     let base = FigureRef {
         base: true,
