@@ -123,6 +123,15 @@ impl App {
         }
     }
 
+    /// A project of the caller's partnership and its goals, without their
+    /// figures (for the goals form).
+    pub async fn project_goals(&self, ctx: &Ctx, project_id: i64) -> Result<(Project, Vec<Goal>)> {
+        let mut c = self.db.read().await?;
+        let (project, _) = self.scope_of(&mut c, ctx, Some(project_id)).await?;
+        let goals = store::goals(&mut c, ctx.actor.partnership_id, Some(project_id)).await?;
+        Ok((project.ok_or(AppError::NotFound)?, goals))
+    }
+
     /// The dashboard of a project, or of the partnership (`None`). Figures
     /// only: no participant is named, so evaluators and administrators see
     /// it too. Three statements whatever the number of participants.

@@ -50,24 +50,46 @@ impl ReportKind {
     }
 }
 
-/// One report's figures.
+/// One report: its scope, its period and what it holds.
 #[derive(Clone, Debug)]
 pub struct FunderReport {
-    pub kind: ReportKind,
     pub project: Option<Project>,
     pub period: Period,
+    pub body: ReportBody,
+}
+
+/// What each kind of report holds; each reads only what it shows.
+#[derive(Clone, Debug)]
+pub enum ReportBody {
+    Final(Box<FinalFigures>),
+    /// (intervention, women, men, other or unknown gender, total)
+    Finsam(Vec<(String, i64, i64, i64, i64)>),
+    /// Before and after, grouped (see `palett_store::indicators::before_after`).
+    BeforeAfter(Vec<store::BeforeAfterRow>),
+    /// ESF+ common output indicators of those who entered in the period.
+    EsfIndicators(Vec<palett_domain::esf::EsfRow>),
+}
+
+/// The final report's figures.
+#[derive(Clone, Debug)]
+pub struct FinalFigures {
     pub enrolled: Figure,
     pub participant_target: Option<f64>,
     pub ended: Figure,
     pub to_job_or_studies: Figure,
     pub job_or_studies_goal: Option<f64>,
     pub exits: Vec<(ExitOutcome, i64)>,
-    /// (intervention, women, men, other or unknown gender, total)
-    pub per_intervention: Vec<(String, i64, i64, i64, i64)>,
-    /// Before and after, grouped (see `palett_store::indicators::before_after`).
-    pub before_after: Vec<store::BeforeAfterRow>,
-    /// ESF+ common output indicators of those who entered in the period.
-    pub esf: Vec<palett_domain::esf::EsfRow>,
+}
+
+impl FunderReport {
+    pub fn kind(&self) -> ReportKind {
+        match self.body {
+            ReportBody::Final(_) => ReportKind::Final,
+            ReportBody::Finsam(_) => ReportKind::Finsam,
+            ReportBody::BeforeAfter(_) => ReportKind::BeforeAfter,
+            ReportBody::EsfIndicators(_) => ReportKind::EsfIndicators,
+        }
+    }
 }
 
 impl App {
@@ -107,39 +129,57 @@ impl App {
         let period = Period { start, end };
         let pid = ctx.actor.partnership_id;
         let today = self.today();
-        let facts = store::facts(&mut c, pid, project_id, today).await?;
-        let goals = store::goals(&mut c, pid, project_id).await?;
-        let goal = |i: Indicator| goals.iter().find(|g| g.indicator == i).map(|g| g.target);
-        let all = Slice::default();
-        let mut per_intervention: Vec<(String, i64, i64, i64, i64)> = Vec::new();
-        if kind == ReportKind::Finsam {
-            for (name, gender, n) in
-                store::participants_per_intervention(&mut c, pid, project_id, period).await?
-            {
-                if per_intervention.last().is_none_or(|r| r.0 != name) {
-                    per_intervention.push((name, 0, 0, 0, 0));
-                }
-                if let Some(r) = per_intervention.last_mut() {
-                    match gender {
-                        Gender::Woman => r.1 += n,
-                        Gender::Man => r.2 += n,
-                        _ => r.3 += n,
-                    }
-                    r.4 += n;
-                }
+        let so_far = period.so_far(today);
+        let body = match kind {
+            ReportKind::Final => {
+                let facts = store::facts(&mut c, pid, project_id, today).await?;
+                let goals = store::goals(&mut c, pid, project_id).await?;
+                let goal = |i: Indicator| goals.iter().find(|g| g.indicator == i).map(|g| g.target);
+                let all = Slice::default();
+                ReportBody::Final(Box::new(FinalFigures {
+                    participant_target: goal(Indicator::Enrolled).or(project
+                        .as_ref()
+                        .and_then(|p| p.participant_target.map(|t| t as f64))),
+                    job_or_studies_goal: goal(Indicator::ShareJobOrStudies)
+                        .or(project.as_ref().and_then(|p| p.job_or_studies_target)),
+                    enrolled: figure(Indicator::Enrolled, &facts, period, today, &all),
+                    ended: figure(Indicator::Ended, &facts, period, today, &all),
+                    to_job_or_studies: figure(
+                        Indicator::ShareJobOrStudies,
+                        &facts,
+                        period,
+                        today,
+                        &all,
+                    ),
+                    exits: exits_by_outcome(&facts, period, today),
+                }))
             }
-        }
-        let before_after = if kind == ReportKind::BeforeAfter {
-            store::before_after(&mut c, pid, project_id, period.so_far(today)).await?
-        } else {
-            Vec::new()
-        };
-        let esf = if kind == ReportKind::EsfIndicators {
-            let groups =
-                store::entrant_groups(&mut c, pid, project_id, period.so_far(today)).await?;
-            palett_domain::esf::common_output_indicators(&groups)
-        } else {
-            Vec::new()
+            ReportKind::Finsam => {
+                let mut rows: Vec<(String, i64, i64, i64, i64)> = Vec::new();
+                for (name, gender, n) in
+                    store::participants_per_intervention(&mut c, pid, project_id, period).await?
+                {
+                    if rows.last().is_none_or(|r| r.0 != name) {
+                        rows.push((name, 0, 0, 0, 0));
+                    }
+                    if let Some(r) = rows.last_mut() {
+                        match gender {
+                            Gender::Woman => r.1 += n,
+                            Gender::Man => r.2 += n,
+                            _ => r.3 += n,
+                        }
+                        r.4 += n;
+                    }
+                }
+                ReportBody::Finsam(rows)
+            }
+            ReportKind::BeforeAfter => {
+                ReportBody::BeforeAfter(store::before_after(&mut c, pid, project_id, so_far).await?)
+            }
+            ReportKind::EsfIndicators => {
+                let groups = store::entrant_groups(&mut c, pid, project_id, so_far).await?;
+                ReportBody::EsfIndicators(palett_domain::esf::common_output_indicators(&groups))
+            }
         };
         drop(c);
         if export {
@@ -157,21 +197,9 @@ impl App {
             tx.commit().await?;
         }
         Ok(FunderReport {
-            kind,
-            participant_target: goal(Indicator::Enrolled).or(project
-                .as_ref()
-                .and_then(|p| p.participant_target.map(|t| t as f64))),
-            job_or_studies_goal: goal(Indicator::ShareJobOrStudies)
-                .or(project.as_ref().and_then(|p| p.job_or_studies_target)),
-            enrolled: figure(Indicator::Enrolled, &facts, period, today, &all),
-            ended: figure(Indicator::Ended, &facts, period, today, &all),
-            to_job_or_studies: figure(Indicator::ShareJobOrStudies, &facts, period, today, &all),
-            exits: exits_by_outcome(&facts, period, today),
-            per_intervention,
-            before_after,
-            esf,
             project,
             period,
+            body,
         })
     }
 }

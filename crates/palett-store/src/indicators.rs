@@ -277,14 +277,12 @@ pub async fn participants_per_intervention(
          AND e.start_date IS NOT NULL AND e.start_date <= $3 AND (e.end_date IS NULL OR e.end_date >= $2) {in_project} \
          GROUP BY i.id, i.name, p.gender ORDER BY i.name, i.id, p.gender"
     );
-    let mut q = sqlx::query(&sql)
+    sqlx::query(&sql)
         .bind(partnership_id)
         .bind(period.start.to_string())
-        .bind(period.end.to_string());
-    if let Some(p) = project_id {
-        q = q.bind(p);
-    }
-    q.fetch_all(c)
+        .bind(period.end.to_string())
+        .bind_project(project_id)
+        .fetch_all(c)
         .await?
         .iter()
         .map(|r| {

@@ -108,26 +108,20 @@ pub fn line(
     }
     for s in series {
         let mut d = String::new();
-        let mut last: Option<(f64, f64)> = None;
+        // A missing value breaks the line; the next point starts anew.
+        let mut drawing = false;
         for (i, v) in s.values.iter().enumerate() {
             let Some(v) = v else {
-                last = None;
+                drawing = false;
                 continue;
             };
             let (px, py) = (x(i), y(*v));
-            match last {
-                None => {
-                    let _ = write!(d, "M{px:.1},{py:.1}");
-                }
-                Some((_, ly)) if s.steps => {
-                    let _ = write!(d, " H{px:.1} V{py:.1}");
-                    let _ = ly;
-                }
-                Some(_) => {
-                    let _ = write!(d, " L{px:.1},{py:.1}");
-                }
-            }
-            last = Some((px, py));
+            let _ = match (drawing, s.steps) {
+                (false, _) => write!(d, "M{px:.1},{py:.1}"),
+                (true, true) => write!(d, " H{px:.1} V{py:.1}"),
+                (true, false) => write!(d, " L{px:.1},{py:.1}"),
+            };
+            drawing = true;
         }
         let _ = write!(
             out,

@@ -136,21 +136,20 @@ fn group_label(t: Tr, g: Group, d: &Dashboard) -> String {
 
 /// The figure's count with its base ("42 av 247"), when it has one.
 fn detail(t: Tr, f: &Figure) -> String {
-    match (f.indicator.unit(), f.base) {
-        (Unit::Percent, Some(b)) => t.with(
+    let Some(b) = f.base else {
+        return String::new();
+    };
+    match f.indicator.unit() {
+        Unit::Percent => t.with(
             "fig-of",
             &[("count", f.count.to_string()), ("base", b.to_string())],
         ),
-        (Unit::Days, Some(b)) | (Unit::PerMonth, Some(b))
-            if f.indicator == Indicator::MedianDays =>
-        {
-            t.with("fig-over", &[("count", b.to_string())])
-        }
-        (Unit::PerMonth, Some(b)) => t.with(
+        Unit::Days => t.with("fig-over", &[("count", b.to_string())]),
+        Unit::PerMonth => t.with(
             "fig-in-months",
             &[("count", f.count.to_string()), ("months", b.to_string())],
         ),
-        _ => String::new(),
+        Unit::Count => String::new(),
     }
 }
 
@@ -827,50 +826,36 @@ async fn goals_page(
     if !c.signed.actor.can_manage_goals() {
         return app_error(c, AppError::Forbidden);
     }
-    let d = match s
-        .app
-        .dashboard(&c.ctx(), Some(project_id), None, None)
-        .await
-    {
-        Ok(d) => d,
+    let (project, goals) = match s.app.project_goals(&c.ctx(), project_id).await {
+        Ok(x) => x,
         Err(e) => return app_error(c, e),
     };
     let mut defaults = form.clone();
     if form.0.is_empty() {
         defaults
             .0
-            .push(("period_start".into(), d.period.start.to_string()));
+            .push(("period_start".into(), project.start_date.to_string()));
         defaults
             .0
-            .push(("period_end".into(), d.period.end.to_string()));
+            .push(("period_end".into(), project.end_date.to_string()));
     }
     let mut spec = admin_spec(
         t,
-        t.with(
-            "goals-title",
-            &[(
-                "name",
-                d.project
-                    .as_ref()
-                    .map(|p| p.name.clone())
-                    .unwrap_or_default(),
-            )],
-        ),
+        t.with("goals-title", &[("name", project.name.clone())]),
         "dashboard",
         format!("/projects/{project_id}/goals"),
         goal_fields(t),
         &format!("/projects/{project_id}/dashboard"),
     );
-    let current: Vec<String> = d
-        .goals
+    let current: Vec<String> = goals
         .iter()
         .map(|g| {
             format!(
                 "{} {} ({} – {})",
-                t.get(&g.goal.indicator.message_id()),
-                show(t, g.goal.indicator.unit(), Some(g.goal.target)),
-                g.goal.period.start,
-                g.goal.period.end
+                t.get(&g.indicator.message_id()),
+                show(t, g.indicator.unit(), Some(g.target)),
+                g.period.start,
+                g.period.end
             )
         })
         .collect();

@@ -10,7 +10,7 @@ use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use palett_app::reports::{FunderReport, ReportKind};
+use palett_app::reports::{FinalFigures, FunderReport, ReportBody, ReportKind};
 use palett_app::AppError;
 
 #[derive(serde::Deserialize, Default)]
@@ -38,148 +38,148 @@ pub fn document(t: Tr, r: &FunderReport) -> Document {
             ("end", r.period.end.to_string()),
         ],
     );
-    let sections = match r.kind {
-        ReportKind::Final => {
-            let enrolled = r.enrolled.count;
-            let of_target = r
-                .participant_target
-                .and_then(|t| palett_domain::summary::percent(enrolled, t.round() as i64));
-            let share = r.to_job_or_studies.value;
-            let target_row = |label: &str, v: Value| vec![Value::text(t.get(label)), v];
-            vec![
-                Section {
-                    heading: t.get("report-figures"),
-                    head: vec![t.get("report-measure"), t.get("report-value")],
-                    rows: vec![
-                        target_row("fig-enrolled", Value::Int(enrolled)),
-                        target_row(
-                            "field-participant-target",
-                            r.participant_target
-                                .map_or(Value::Missing, |v| Value::Int(v.round() as i64)),
-                        ),
-                        target_row("report-enrolled-of-target", Value::percent(of_target)),
-                        target_row("fig-ended", Value::Int(r.ended.count)),
-                        target_row(
-                            "fig-to-job-or-studies",
-                            Value::Int(r.to_job_or_studies.count),
-                        ),
-                        target_row("indicator-share-job-or-studies", Value::percent(share)),
-                        target_row(
-                            "field-job-or-studies-target",
-                            Value::percent(r.job_or_studies_goal),
-                        ),
-                        target_row(
-                            "report-goal-met",
-                            match (share, r.job_or_studies_goal) {
-                                (Some(s), Some(g)) => {
-                                    Value::text(t.get(if s >= g { "yes" } else { "no" }))
-                                }
-                                _ => Value::Missing,
-                            },
-                        ),
-                    ],
-                },
-                Section {
-                    heading: t.get("dash-exits"),
-                    head: vec![
-                        t.get("field-exit-outcome"),
-                        t.get("dash-count"),
-                        t.get("dash-share"),
-                    ],
-                    rows: r
-                        .exits
-                        .iter()
-                        .map(|(o, n)| {
-                            vec![
-                                Value::text(t.get(&o.message_id())),
-                                Value::Int(*n),
-                                Value::percent(palett_domain::summary::percent(*n, r.ended.count)),
-                            ]
-                        })
-                        .chain(std::iter::once(vec![
-                            Value::text(t.get("total")),
-                            Value::Int(r.ended.count),
-                            Value::percent(palett_domain::summary::percent(
-                                r.ended.count,
-                                r.ended.count,
-                            )),
-                        ]))
-                        .collect(),
-                },
-            ]
-        }
-        ReportKind::BeforeAfter | ReportKind::EsfIndicators => Vec::new(),
-        ReportKind::Finsam => {
-            let total = r.per_intervention.iter().fold((0, 0, 0, 0), |a, x| {
-                (a.0 + x.1, a.1 + x.2, a.2 + x.3, a.3 + x.4)
-            });
-            vec![Section {
-                heading: t.get("report-per-intervention"),
-                head: vec![
-                    t.get("field-intervention"),
-                    t.get("report-women"),
-                    t.get("report-men"),
-                    t.get("report-other-gender"),
-                    t.get("total"),
-                ],
-                rows: r
-                    .per_intervention
-                    .iter()
-                    .map(|(i, w, m, o, n)| {
-                        vec![
-                            Value::text(i.clone()),
-                            Value::Int(*w),
-                            Value::Int(*m),
-                            Value::Int(*o),
-                            Value::Int(*n),
-                        ]
-                    })
-                    .chain(std::iter::once(vec![
-                        Value::text(t.get("report-all-interventions")),
-                        Value::Int(total.0),
-                        Value::Int(total.1),
-                        Value::Int(total.2),
-                        Value::Int(total.3),
-                    ]))
-                    .collect(),
-            }]
-        }
-    };
-    let sections = match r.kind {
-        ReportKind::BeforeAfter => before_after_sections(t, r),
-        ReportKind::EsfIndicators => vec![Section {
-            heading: t.get("report-esf-heading"),
-            head: vec![
-                t.get("report-indicator"),
-                t.get("total"),
-                t.get("report-women"),
-                t.get("report-men"),
-                t.get("report-other-gender"),
-                t.get("report-unknown-data"),
-            ],
-            rows: r
-                .esf
-                .iter()
-                .map(|x| {
-                    let v = |n: Option<i64>| n.map_or(Value::Missing, Value::Int);
-                    vec![
-                        Value::text(t.get(x.key)),
-                        v(x.total),
-                        v(x.women),
-                        v(x.men),
-                        v(x.other_gender),
-                        Value::Int(x.unknown),
-                    ]
-                })
-                .collect(),
-        }],
-        _ => sections,
+    let sections = match &r.body {
+        ReportBody::Final(f) => final_sections(t, f),
+        ReportBody::Finsam(rows) => finsam_sections(t, rows),
+        ReportBody::BeforeAfter(rows) => before_after_sections(t, rows),
+        ReportBody::EsfIndicators(rows) => esf_sections(t, rows),
     };
     Document {
-        title: title(t, r.kind),
+        title: title(t, r.kind()),
         subtitle,
         sections,
     }
+}
+
+fn final_sections(t: Tr, r: &FinalFigures) -> Vec<Section> {
+    let enrolled = r.enrolled.count;
+    let of_target = r
+        .participant_target
+        .and_then(|t| palett_domain::summary::percent(enrolled, t.round() as i64));
+    let share = r.to_job_or_studies.value;
+    let target_row = |label: &str, v: Value| vec![Value::text(t.get(label)), v];
+    vec![
+        Section {
+            heading: t.get("report-figures"),
+            head: vec![t.get("report-measure"), t.get("report-value")],
+            rows: vec![
+                target_row("fig-enrolled", Value::Int(enrolled)),
+                target_row(
+                    "field-participant-target",
+                    r.participant_target
+                        .map_or(Value::Missing, |v| Value::Int(v.round() as i64)),
+                ),
+                target_row("report-enrolled-of-target", Value::percent(of_target)),
+                target_row("fig-ended", Value::Int(r.ended.count)),
+                target_row(
+                    "fig-to-job-or-studies",
+                    Value::Int(r.to_job_or_studies.count),
+                ),
+                target_row("indicator-share-job-or-studies", Value::percent(share)),
+                target_row(
+                    "field-job-or-studies-target",
+                    Value::percent(r.job_or_studies_goal),
+                ),
+                target_row(
+                    "report-goal-met",
+                    match (share, r.job_or_studies_goal) {
+                        (Some(s), Some(g)) => Value::text(t.get(if s >= g { "yes" } else { "no" })),
+                        _ => Value::Missing,
+                    },
+                ),
+            ],
+        },
+        Section {
+            heading: t.get("dash-exits"),
+            head: vec![
+                t.get("field-exit-outcome"),
+                t.get("dash-count"),
+                t.get("dash-share"),
+            ],
+            rows: r
+                .exits
+                .iter()
+                .map(|(o, n)| {
+                    vec![
+                        Value::text(t.get(&o.message_id())),
+                        Value::Int(*n),
+                        Value::percent(palett_domain::summary::percent(*n, r.ended.count)),
+                    ]
+                })
+                .chain(std::iter::once(vec![
+                    Value::text(t.get("total")),
+                    Value::Int(r.ended.count),
+                    Value::percent(palett_domain::summary::percent(
+                        r.ended.count,
+                        r.ended.count,
+                    )),
+                ]))
+                .collect(),
+        },
+    ]
+}
+
+fn finsam_sections(t: Tr, per_intervention: &[(String, i64, i64, i64, i64)]) -> Vec<Section> {
+    let total = per_intervention.iter().fold((0, 0, 0, 0), |a, x| {
+        (a.0 + x.1, a.1 + x.2, a.2 + x.3, a.3 + x.4)
+    });
+    vec![Section {
+        heading: t.get("report-per-intervention"),
+        head: vec![
+            t.get("field-intervention"),
+            t.get("report-women"),
+            t.get("report-men"),
+            t.get("report-other-gender"),
+            t.get("total"),
+        ],
+        rows: per_intervention
+            .iter()
+            .map(|(i, w, m, o, n)| {
+                vec![
+                    Value::text(i.clone()),
+                    Value::Int(*w),
+                    Value::Int(*m),
+                    Value::Int(*o),
+                    Value::Int(*n),
+                ]
+            })
+            .chain(std::iter::once(vec![
+                Value::text(t.get("report-all-interventions")),
+                Value::Int(total.0),
+                Value::Int(total.1),
+                Value::Int(total.2),
+                Value::Int(total.3),
+            ]))
+            .collect(),
+    }]
+}
+
+fn esf_sections(t: Tr, esf: &[palett_domain::esf::EsfRow]) -> Vec<Section> {
+    vec![Section {
+        heading: t.get("report-esf-heading"),
+        head: vec![
+            t.get("report-indicator"),
+            t.get("total"),
+            t.get("report-women"),
+            t.get("report-men"),
+            t.get("report-other-gender"),
+            t.get("report-unknown-data"),
+        ],
+        rows: esf
+            .iter()
+            .map(|x| {
+                let v = |n: Option<i64>| n.map_or(Value::Missing, Value::Int);
+                vec![
+                    Value::text(t.get(x.key)),
+                    v(x.total),
+                    v(x.women),
+                    v(x.men),
+                    v(x.other_gender),
+                    Value::Int(x.unknown),
+                ]
+            })
+            .collect(),
+    }]
 }
 
 /// Counts of `key` over the grouped rows, in the vocabulary's order, each
@@ -209,10 +209,9 @@ fn tally<T: Copy + PartialEq>(
 
 /// The before-and-after tables: situation at entry against the latest
 /// follow-up done, for those who ended in the period.
-fn before_after_sections(t: Tr, r: &FunderReport) -> Vec<Section> {
+fn before_after_sections(t: Tr, rows: &[palett_app::reports::BeforeAfterRow]) -> Vec<Section> {
     use palett_domain::followup::{Employment, IncomeSource, LabourStatus};
     use palett_domain::values::EducationLevel;
-    let rows = &r.before_after;
     let total: i64 = rows.iter().map(|x| x.6).sum();
     let followed: i64 = rows.iter().filter(|x| x.4.is_some()).map(|x| x.6).sum();
     let head = vec![
@@ -527,7 +526,7 @@ pub async fn esf_months(
     if !c.signed.actor.can_export_participant_file() {
         return app_error(&c, AppError::Forbidden);
     }
-    if let Err(e) = s.app.project_summary(&c.ctx(), project_id).await {
+    if let Err(e) = s.app.project_goals(&c.ctx(), project_id).await {
         return app_error(&c, e);
     }
     let base = format!("/projects/{project_id}/esf-months");

@@ -547,7 +547,7 @@ pub(crate) async fn the_projection_warns_when_inflow_runs_behind_plan(h: H) {
 }
 
 pub(crate) async fn every_funder_report_adds_up_on_both_databases(h: H) {
-    use palett_app::reports::ReportKind;
+    use palett_app::reports::{ReportBody, ReportKind};
     h.seed().await;
     let ctx = h.ctx(COORDINATOR).await;
     let tk = h.project_id(&ctx, TILLVAXT_KVINNA).await;
@@ -560,7 +560,9 @@ pub(crate) async fn every_funder_report_adds_up_on_both_databases(h: H) {
                 .expect("report")
         }
     };
-    let f = report(ReportKind::Final).await;
+    let ReportBody::Final(f) = report(ReportKind::Final).await.body else {
+        panic!("a final report")
+    };
     assert_eq!(
         (f.enrolled.count, f.ended.count, f.to_job_or_studies.count),
         (267, 247, 42)
@@ -568,27 +570,27 @@ pub(crate) async fn every_funder_report_adds_up_on_both_databases(h: H) {
     assert_eq!(f.participant_target, Some(360.0));
     let exits: i64 = f.exits.iter().map(|(_, n)| n).sum();
     assert_eq!(exits, 247);
-    let fin = report(ReportKind::Finsam).await;
-    assert!(!fin.per_intervention.is_empty());
-    assert!(fin
-        .per_intervention
+    let ReportBody::Finsam(per_intervention) = report(ReportKind::Finsam).await.body else {
+        panic!("a Finsam report")
+    };
+    assert!(!per_intervention.is_empty());
+    assert!(per_intervention
         .iter()
         .all(|(_, w, m, o, n)| w + m + o == *n));
-    let ba = report(ReportKind::BeforeAfter).await;
-    assert_eq!(ba.before_after.iter().map(|r| r.6).sum::<i64>(), 247);
-    let followed: i64 = ba
-        .before_after
+    let ReportBody::BeforeAfter(before_after) = report(ReportKind::BeforeAfter).await.body else {
+        panic!("a before-and-after report")
+    };
+    assert_eq!(before_after.iter().map(|r| r.6).sum::<i64>(), 247);
+    let followed: i64 = before_after
         .iter()
         .filter(|r| r.4.is_some())
         .map(|r| r.6)
         .sum();
     assert!(followed > 150 && followed < 247, "{followed}");
-    let esf = report(ReportKind::EsfIndicators).await;
-    let total = esf
-        .esf
-        .iter()
-        .find(|r| r.key == "esf-total")
-        .expect("total");
+    let ReportBody::EsfIndicators(esf) = report(ReportKind::EsfIndicators).await.body else {
+        panic!("an ESF+ report")
+    };
+    let total = esf.iter().find(|r| r.key == "esf-total").expect("total");
     assert_eq!((total.total, total.women), (Some(267), Some(267)));
     // A bad period is a field error.
     assert_eq!(

@@ -214,7 +214,9 @@ pub fn write(
              /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents {} 0 R >>",
             page_obj + 1
         ));
-        let bytes = win_ansi_stream(&body);
+        // Text is octal-escaped, so the stream is ASCII: its length in
+        // bytes is its length as a string.
+        let bytes = body;
         objects.push(format!(
             "<< /Length {} >>\nstream\n{bytes}\nendstream",
             bytes.len()
@@ -243,13 +245,6 @@ pub fn write(
     );
     out.extend_from_slice(tail.as_bytes());
     out
-}
-
-/// Content streams hold only ASCII here (text is octal-escaped), so their
-/// length in bytes is their length as a string.
-fn win_ansi_stream(s: &str) -> String {
-    debug_assert!(s.is_ascii());
-    s.to_string()
 }
 
 #[cfg(test)]
