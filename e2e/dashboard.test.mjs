@@ -91,6 +91,35 @@ test('the breakdown and the goals form, with an error', async () => {
   await assertNoAxeViolations(page, 'the goals form with an error');
 });
 
+test('curves per cohort, attendance by intervention and the share over time against the goal', async () => {
+  await openDashboard();
+  const figures = await textOf(page.locator('dl.dash-figures'));
+  assert.match(figures, /Närvaro\s*\d+(,\d)?\s*%\s*\(\d+ av \d+ tillfällen\)/);
+  assert.match(figures, /Andel med handlingsplan inom 30 dagar/);
+  assert.equal(
+    await page.getByRole('heading', { name: 'Andel till arbete eller studier över tid mot målet' }).count(),
+    1,
+  );
+  await page.locator('#bd-by').selectOption('intake_month');
+  await page.locator('#bd-indicator').selectOption('attendance_rate');
+  await page.getByRole('button', { name: 'Visa' }).click();
+  await page.waitForLoadState('load');
+  const cohorts = page.getByRole('heading', { name: /Tid till arbete eller studier efter inskrivningsår/i });
+  assert.equal(await cohorts.count(), 1, 'one curve per intake year');
+  assert.ok((await page.locator('svg#survival-by-chart, svg[aria-labelledby^="survival-by-chart"]').count()) === 1);
+  await assertNoAxeViolations(page, 'the dashboard with cohort curves');
+
+  await page.locator('#bd-by').selectOption('intervention');
+  await page.getByRole('button', { name: 'Visa' }).click();
+  await page.waitForLoadState('load');
+  const table = await textOf(page.locator('#breakdown-h + form + table'));
+  assert.match(table, /Språkträning i svenska – språkcafé/);
+  await page.locator('#breakdown-h + form + table tbody tr a').first().click();
+  await page.waitForLoadState('load');
+  assert.match(await textOf(page.locator('h1')), /Deltagarna bakom: Närvaro · Insats/);
+  await assertNoAxeViolations(page, 'the participants of one intervention');
+});
+
 test('axe: the partnership dashboard', async () => {
   await visit(page, '/dashboard');
   assert.match(await textOf(page.locator('h1')), /hela partnerskapet/);

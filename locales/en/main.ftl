@@ -797,3 +797,27 @@ report-esf-month-link = ESF+: monthly participant file
 fig-of-target = ({ $percent } of the target { $target })
 indicator-share-followed-up = Share followed up after exit
 indicator-share-followed-up-definition = Those ended in the period whose follow-up has fallen due and who were followed up at least once, divided by all ended in the period whose follow-up has fallen due.
+
+# Attendance, hours and plans in time; breakdowns by project, intervention and cohort; outcome over time
+indicator-attendance-rate = Attendance rate
+indicator-attendance-rate-definition = For participants enrolled in the period: sessions attended divided by all sessions recorded (present, absent with notice and absent). In a project, only the project's interventions count.
+indicator-hours-per-participant = Hours per participant
+indicator-hours-per-participant-definition = For participants enrolled in the period: hours attended in groups and recorded as individual activities, divided by the number enrolled. In a project, only the project's interventions count.
+indicator-share-plan-in-time = Share with an individual plan within 30 days
+indicator-share-plan-in-time-definition = Of those enrolled in the period at least 30 days ago: those whose first individual plan was written within 30 days of intake.
+breakdown-project = Project or ordinary operations
+breakdown-intervention = Intervention
+breakdown-intake-year = Year of intake (cohort)
+group-ordinary-operations = Ordinary operations (no project)
+unit-hours = { $value } hours
+fig-sessions-of = ({ $count } of { $base } sessions)
+fig-per-participant = (among { $count } enrolled)
+dash-survival-by = Time to job or studies by { $by }
+dash-survival-by-summary = Share to job or studies after 12 months, by { $by }: { $groups }. The chart shows the { $drawn } largest of { $all } groups; the table shows all.
+dash-at-start = Participants
+dash-share-after = Share after { $months } months
+dash-share-over-time = Share to job or studies over time against the goal
+dash-share-over-time-summary = The share to job or studies of all ended was { $share } in { $month } against the goal of { $goal }. It was below the goal in { $below } of { $months } months.
+dash-series-share = Share to job or studies (of those ended so far)
+dash-series-goal = Goal
+dash-ended-so-far = Ended so far

@@ -797,3 +797,27 @@ report-esf-month-link = ESF+: månatlig deltagarredovisning
 fig-of-target = ({ $percent } av målet { $target })
 indicator-share-followed-up = Andel uppföljda efter avslut
 indicator-share-followed-up-definition = Avslutade under perioden vars uppföljning har förfallit och som följts upp minst en gång, delat med alla avslutade under perioden vars uppföljning har förfallit.
+
+# Attendance, hours and plans in time; breakdowns by project, intervention and cohort; outcome over time
+indicator-attendance-rate = Närvaro
+indicator-attendance-rate-definition = För deltagare inskrivna under perioden: närvarotillfällen delat med alla registrerade tillfällen (närvaro, anmäld frånvaro och frånvaro). I ett projekt räknas bara projektets insatser.
+indicator-hours-per-participant = Timmar per deltagare
+indicator-hours-per-participant-definition = För deltagare inskrivna under perioden: timmar med närvaro i grupp och registrerade individuella aktiviteter, delat med antalet inskrivna. I ett projekt räknas bara projektets insatser.
+indicator-share-plan-in-time = Andel med handlingsplan inom 30 dagar
+indicator-share-plan-in-time-definition = Av dem som skrevs in under perioden för minst 30 dagar sedan: de vars första individuella handlingsplan skrevs inom 30 dagar från inskrivningen.
+breakdown-project = Projekt eller ordinarie verksamhet
+breakdown-intervention = Insats
+breakdown-intake-year = Inskrivningsår (kohort)
+group-ordinary-operations = Ordinarie verksamhet (inget projekt)
+unit-hours = { $value } timmar
+fig-sessions-of = ({ $count } av { $base } tillfällen)
+fig-per-participant = (bland { $count } inskrivna)
+dash-survival-by = Tid till arbete eller studier efter { $by }
+dash-survival-by-summary = Andel till arbete eller studier efter 12 månader, efter { $by }: { $groups }. Diagrammet visar de { $drawn } största av { $all } grupper; tabellen visar alla.
+dash-at-start = Deltagare
+dash-share-after = Andel efter { $months } månader
+dash-share-over-time = Andel till arbete eller studier över tid mot målet
+dash-share-over-time-summary = Andelen till arbete eller studier av alla avslutade var { $share } i { $month } mot målet { $goal }. Den låg under målet { $below } av { $months } månader.
+dash-series-share = Andel till arbete eller studier (av avslutade hittills)
+dash-series-goal = Mål
+dash-ended-so-far = Avslutade hittills

@@ -383,6 +383,8 @@ impl App {
                     false,
                 )
                 .await?;
+                // The kept counts, as recording attendance keeps them.
+                palett_store::palette::refresh_group_counts(&mut tx, group).await?;
             }
             tx.commit().await?;
         }

@@ -8,8 +8,9 @@ use crate::participants::Page;
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::indicators::{
     self, breakdown, exits_by_outcome, figure, goal_status, inflow, outcome_by_time,
-    time_to_job_or_studies, Breakdown, DurationBand, Facts, Figure, Goal, GoalStatus, Group,
-    Indicator, InflowMonth, Month, Period, Slice, SurvivalPoint,
+    share_over_time, time_to_job_or_studies, time_to_job_or_studies_by, Breakdown, DurationBand,
+    Facts, Figure, Goal, GoalStatus, Group, Indicator, InflowMonth, Month, Period, ShareMonth,
+    Slice, SurvivalPoint,
 };
 use palett_domain::lifecycle::ExitOutcome;
 use palett_domain::model::Project;
@@ -20,7 +21,7 @@ use palett_store::participant::{Filter, ListItem};
 use palett_store::project;
 
 /// The figures shown at the top of every dashboard, in order.
-pub const KEY_INDICATORS: [Indicator; 9] = [
+pub const KEY_INDICATORS: [Indicator; 12] = [
     Indicator::Enrolled,
     Indicator::InflowPerMonth,
     Indicator::ActiveNow,
@@ -30,6 +31,9 @@ pub const KEY_INDICATORS: [Indicator; 9] = [
     Indicator::ShareStudies,
     Indicator::MedianDays,
     Indicator::ShareFollowedUp,
+    Indicator::AttendanceRate,
+    Indicator::HoursPerParticipant,
+    Indicator::SharePlanInTime,
 ];
 
 /// What a dashboard shows, for a project or the whole partnership.
@@ -44,12 +48,21 @@ pub struct Dashboard {
     pub planned_total: Option<f64>,
     pub exits: Vec<(ExitOutcome, i64)>,
     pub survival: Vec<SurvivalPoint>,
+    /// The curve per group of the breakdown (per intake year when the
+    /// breakdown is by intake month: one curve per cohort).
+    pub survival_by: Vec<(Group, Vec<SurvivalPoint>)>,
+    /// The share to job or studies month by month, for comparison with its
+    /// goal.
+    pub share_over_time: Vec<ShareMonth>,
+    /// The goal on the share to job or studies for the dashboard's period.
+    pub share_goal: Option<f64>,
     pub by_time: Vec<DurationBand>,
     pub breakdown_by: Breakdown,
     pub breakdown_indicator: Indicator,
     pub breakdown: Vec<(Group, Figure)>,
-    /// Organisation names, for the partner breakdown.
-    pub organisations: Vec<(i64, String)>,
+    /// The names of the breakdown's organisations, projects or
+    /// interventions.
+    pub names: Vec<(Group, String)>,
 }
 
 /// A goal as submitted, every field text.
@@ -148,15 +161,8 @@ impl App {
         let pid = ctx.actor.partnership_id;
         let facts: Vec<Facts> = store::facts(&mut c, pid, project_id, today).await?;
         let goals = store::goals(&mut c, pid, project_id).await?;
-        let organisations = if by == Some(Breakdown::Organisation) {
-            palett_store::org::memberships(&mut c, pid)
-                .await?
-                .into_iter()
-                .map(|m| (m.organisation_id, m.organisation_name))
-                .collect()
-        } else {
-            Vec::new()
-        };
+        let breakdown_by = by.unwrap_or(Breakdown::Gender);
+        let names = self.group_names(&mut c, pid, breakdown_by).await?;
         let planned_total = goals
             .iter()
             .find(|g| g.indicator == Indicator::Enrolled && g.period == period)
@@ -165,8 +171,19 @@ impl App {
                 .as_ref()
                 .and_then(|p| p.participant_target)
                 .map(|t| t as f64));
-        let breakdown_by = by.unwrap_or(Breakdown::Gender);
         let breakdown_indicator = breakdown_indicator.unwrap_or(Indicator::Enrolled);
+        let share_goal = goals
+            .iter()
+            .find(|g| g.indicator == Indicator::ShareJobOrStudies && g.period == period)
+            .or(goals
+                .iter()
+                .find(|g| g.indicator == Indicator::ShareJobOrStudies))
+            .map(|g| g.target);
+        // Monthly cohorts are too many curves to read: one per intake year.
+        let curves_by = match breakdown_by {
+            Breakdown::IntakeMonth => Breakdown::IntakeYear,
+            other => other,
+        };
         Ok(Dashboard {
             goals: goals
                 .iter()
@@ -180,13 +197,45 @@ impl App {
             planned_total,
             exits: exits_by_outcome(&facts, period, today),
             survival: time_to_job_or_studies(&facts, period, today),
+            survival_by: time_to_job_or_studies_by(curves_by, &facts, period, today),
+            share_over_time: share_over_time(&facts, period, today),
+            share_goal,
             by_time: outcome_by_time(&facts, period, today),
             breakdown: breakdown(breakdown_indicator, breakdown_by, &facts, period, today),
             breakdown_by,
             breakdown_indicator,
-            organisations,
+            names,
             project,
             period,
+        })
+    }
+
+    /// The names of the groups of a breakdown that has named groups.
+    async fn group_names(
+        &self,
+        c: &mut palett_store::AnyConnection,
+        partnership_id: i64,
+        by: Breakdown,
+    ) -> Result<Vec<(Group, String)>> {
+        Ok(match by {
+            Breakdown::Organisation => palett_store::org::memberships(c, partnership_id)
+                .await?
+                .into_iter()
+                .map(|m| (Group::Organisation(m.organisation_id), m.organisation_name))
+                .collect(),
+            Breakdown::Project => project::list(c, partnership_id)
+                .await?
+                .into_iter()
+                .map(|p| (Group::Project(Some(p.id)), p.name))
+                .collect(),
+            Breakdown::Intervention => {
+                palett_store::palette::interventions(c, partnership_id, true)
+                    .await?
+                    .into_iter()
+                    .map(|i| (Group::Intervention(i.id), i.name))
+                    .collect()
+            }
+            _ => Vec::new(),
         })
     }
 
@@ -331,6 +380,12 @@ pub fn parse_group(s: &str) -> Option<Group> {
         Breakdown::Gender => Group::Gender(palett_domain::values::Gender::parse(v)?),
         Breakdown::AgeGroup => Group::AgeGroup(indicators::AgeGroup::parse(v)?),
         Breakdown::Organisation => Group::Organisation(v.parse().ok()?),
+        Breakdown::Project if v == "none" => Group::Project(None),
+        Breakdown::Project => Group::Project(Some(v.parse().ok()?)),
+        Breakdown::Intervention => Group::Intervention(v.parse().ok()?),
+        Breakdown::IntakeYear => {
+            Group::IntakeYear(v.parse().ok().filter(|y| (1900..=2200).contains(y))?)
+        }
         Breakdown::IntakeMonth => Group::IntakeMonth(Month::parse(v)?),
     })
 }
@@ -341,6 +396,10 @@ pub fn group_key(g: Group) -> String {
         Group::Gender(x) => format!("gender:{}", x.as_str()),
         Group::AgeGroup(x) => format!("age_group:{}", x.as_str()),
         Group::Organisation(x) => format!("organisation:{x}"),
+        Group::Project(None) => "project:none".into(),
+        Group::Project(Some(x)) => format!("project:{x}"),
+        Group::Intervention(x) => format!("intervention:{x}"),
+        Group::IntakeYear(x) => format!("intake_year:{x}"),
         Group::IntakeMonth(x) => format!("intake_month:{x}"),
     }
 }

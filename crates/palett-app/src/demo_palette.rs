@@ -263,16 +263,31 @@ pub(crate) async fn seed(
             steps,
             reviews: Vec::new(),
         };
-        store::insert_plan_version(c, p.id, &plan.to_json(), staff.coordinator, now).await?;
+        // Most plans are written within a few weeks of intake; some later.
+        let written = p
+            .intake
+            .checked_add((3 + rng.below(50) as i64).days())
+            .unwrap_or(p.intake);
+        store::insert_plan_version(c, p.id, &plan.to_json(), staff.coordinator, now, written)
+            .await?;
         if rng.below(10) < 3 {
             let mut revised = plan.clone();
+            let revised_on = start.checked_add(3.months()).unwrap_or(start);
             revised.reviews.push(palett_domain::plan::Review {
-                date: start.checked_add(3.months()).unwrap_or(start).to_string(),
+                date: revised_on.to_string(),
                 participants: "Deltagaren, handledare, coach".into(),
                 notes: "Språket går framåt; behöver mer tid.".into(),
                 decisions: "Förläng perioden och fortsätt med språkträningen.".into(),
             });
-            store::insert_plan_version(c, p.id, &revised.to_json(), staff.coordinator, now).await?;
+            store::insert_plan_version(
+                c,
+                p.id,
+                &revised.to_json(),
+                staff.coordinator,
+                now,
+                revised_on,
+            )
+            .await?;
         }
         // Six months planned, as the project planned; many extended.
         let six = p.intake.checked_add(6.months()).unwrap_or(p.intake);
@@ -406,5 +421,6 @@ pub(crate) async fn seed(
         }
     }
     store::insert_activities_batch(c, &activities, staff.coordinator, now).await?;
+    store::refresh_partnership_time(c, pid).await?;
     Ok(())
 }

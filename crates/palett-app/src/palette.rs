@@ -441,9 +441,15 @@ impl App {
             }
         }
         e.into_result()?;
-        let version =
-            store::insert_plan_version(&mut tx, participant_id, &plan.to_json(), a.user_id, now)
-                .await?;
+        let version = store::insert_plan_version(
+            &mut tx,
+            participant_id,
+            &plan.to_json(),
+            a.user_id,
+            now,
+            self.today(),
+        )
+        .await?;
         record(
             &mut tx,
             ctx,

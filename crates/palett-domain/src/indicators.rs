@@ -17,7 +17,17 @@
 //! - *active now*: status enrolled, active or paused, whatever the period;
 //! - *inflow per month*: enrolled ÷ calendar months of the period so far;
 //! - *time in the programme*: the median, over those ended, of the days from
-//!   intake to exit less the days on pause.
+//!   intake to exit less the days on pause;
+//! - *attendance rate*: over those enrolled, sessions attended ÷ sessions
+//!   recorded for them (present, absent with notice, absent);
+//! - *hours per participant*: over those enrolled, hours attended and
+//!   recorded as individual activities ÷ those enrolled;
+//! - *share with a plan in time*: of those enrolled at least
+//!   [`PLAN_WITHIN_DAYS`] days ago, those whose first individual plan was
+//!   written within that many days of intake.
+//!
+//! For a project, attendance and hours count the project's interventions
+//! only; for the partnership, every intervention.
 
 use crate::lifecycle::{ExitOutcome, Status};
 use crate::palette::days_between;
@@ -39,6 +49,9 @@ text_enum!(
         ShareStudies = "share_studies",
         MedianDays = "median_days",
         ShareFollowedUp = "share_followed_up",
+        AttendanceRate = "attendance_rate",
+        HoursPerParticipant = "hours_per_participant",
+        SharePlanInTime = "share_plan_in_time",
     }
 );
 
@@ -48,6 +61,9 @@ text_enum!(
         Gender = "gender",
         AgeGroup = "age_group",
         Organisation = "organisation",
+        Project = "project",
+        Intervention = "intervention",
+        IntakeYear = "intake_year",
         IntakeMonth = "intake_month",
     }
 );
@@ -81,6 +97,7 @@ pub enum Unit {
     Percent,
     PerMonth,
     Days,
+    Hours,
 }
 
 impl Indicator {
@@ -91,8 +108,11 @@ impl Indicator {
             Indicator::ShareJobOrStudies
             | Indicator::ShareJob
             | Indicator::ShareStudies
-            | Indicator::ShareFollowedUp => Unit::Percent,
+            | Indicator::ShareFollowedUp
+            | Indicator::AttendanceRate
+            | Indicator::SharePlanInTime => Unit::Percent,
             Indicator::MedianDays => Unit::Days,
+            Indicator::HoursPerParticipant => Unit::Hours,
         }
     }
 
@@ -250,6 +270,9 @@ impl Period {
     }
 }
 
+/// Days from intake within which an individual plan counts as in time.
+pub const PLAN_WITHIN_DAYS: i64 = 30;
+
 /// What the indicators need to know about one participant.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Facts {
@@ -268,6 +291,18 @@ pub struct Facts {
     pub follow_up_due: bool,
     /// A follow-up after her exit has been done.
     pub followed_up: bool,
+    /// The day her first individual plan was written.
+    pub first_plan_on: Option<Date>,
+    /// Sessions attended, and sessions with attendance recorded for her.
+    pub present_sessions: i64,
+    pub recorded_sessions: i64,
+    /// Minutes attended and recorded as individual activities.
+    pub minutes: i64,
+    /// The projects she is linked to (none: ordinary operations), sorted.
+    pub projects: Vec<i64>,
+    /// The interventions she has taken part in (enrolment ongoing,
+    /// completed or discontinued), sorted.
+    pub interventions: Vec<i64>,
 }
 
 impl Facts {
@@ -320,6 +355,15 @@ pub struct Slice {
     pub follow_up_due_by: Option<Date>,
     /// A follow-up has been done.
     pub followed_up: bool,
+    /// Linked to this project.
+    pub project_id: Option<i64>,
+    /// Linked to no project (ordinary operations).
+    pub ordinary_operations: bool,
+    /// Has started this intervention.
+    pub intervention_id: Option<i64>,
+    pub intake_year: Option<i16>,
+    /// Her first plan was written within this many days of intake.
+    pub plan_within_days: Option<i64>,
 }
 
 pub const ACTIVE_STATUSES: [Status; 3] = [Status::Enrolled, Status::Active, Status::Paused];
@@ -348,6 +392,20 @@ impl Slice {
                 .is_none_or(|m| f.intake.is_some_and(|i| Month::of(i) == m))
             && (self.follow_up_due_by.is_none() || f.follow_up_due)
             && (!self.followed_up || f.followed_up)
+            && self.project_id.is_none_or(|p| f.projects.contains(&p))
+            && (!self.ordinary_operations || f.projects.is_empty())
+            && self
+                .intervention_id
+                .is_none_or(|i| f.interventions.contains(&i))
+            && self
+                .intake_year
+                .is_none_or(|y| f.intake.is_some_and(|i| i.year() == y))
+            && self
+                .plan_within_days
+                .is_none_or(|n| match (f.intake, f.first_plan_on) {
+                    (Some(i), Some(p)) => days_between(i, p) <= n,
+                    _ => false,
+                })
     }
 
     /// This slice narrowed to one group of a breakdown.
@@ -357,6 +415,10 @@ impl Slice {
             Group::Gender(x) => s.gender = Some(x),
             Group::AgeGroup(x) => s.age_group = Some(x),
             Group::Organisation(x) => s.organisation_id = Some(x),
+            Group::Project(Some(x)) => s.project_id = Some(x),
+            Group::Project(None) => s.ordinary_operations = true,
+            Group::Intervention(x) => s.intervention_id = Some(x),
+            Group::IntakeYear(x) => s.intake_year = Some(x),
             Group::IntakeMonth(x) => s.intake_month = Some(x),
         }
         s
@@ -369,20 +431,57 @@ pub enum Group {
     Gender(Gender),
     AgeGroup(AgeGroup),
     Organisation(i64),
+    /// A project, or ordinary operations (`None`).
+    Project(Option<i64>),
+    Intervention(i64),
+    /// The intake cohort: the year of intake.
+    IntakeYear(i16),
     IntakeMonth(Month),
 }
 
 impl Group {
-    fn of(by: Breakdown, f: &Facts) -> Option<Group> {
-        Some(match by {
-            Breakdown::Gender => Group::Gender(f.gender),
-            Breakdown::AgeGroup => {
-                Group::AgeGroup(AgeGroup::of_age(age_on(f.birth_date, f.intake?)))
-            }
-            Breakdown::Organisation => Group::Organisation(f.organisation_id),
-            Breakdown::IntakeMonth => Group::IntakeMonth(Month::of(f.intake?)),
-        })
+    /// The groups a participant belongs to (one, except for projects and
+    /// interventions, where she may be in several, or none).
+    fn of(by: Breakdown, f: &Facts) -> Vec<Group> {
+        match by {
+            Breakdown::Gender => vec![Group::Gender(f.gender)],
+            Breakdown::AgeGroup => f
+                .intake
+                .map(|i| Group::AgeGroup(AgeGroup::of_age(age_on(f.birth_date, i))))
+                .into_iter()
+                .collect(),
+            Breakdown::Organisation => vec![Group::Organisation(f.organisation_id)],
+            Breakdown::Project if f.projects.is_empty() => vec![Group::Project(None)],
+            Breakdown::Project => f
+                .projects
+                .iter()
+                .map(|p| Group::Project(Some(*p)))
+                .collect(),
+            Breakdown::Intervention => f
+                .interventions
+                .iter()
+                .map(|i| Group::Intervention(*i))
+                .collect(),
+            Breakdown::IntakeYear => f
+                .intake
+                .map(|i| Group::IntakeYear(i.year()))
+                .into_iter()
+                .collect(),
+            Breakdown::IntakeMonth => f
+                .intake
+                .map(|i| Group::IntakeMonth(Month::of(i)))
+                .into_iter()
+                .collect(),
+        }
     }
+}
+
+/// The groups of a breakdown found among `facts`, in group order.
+pub fn groups(by: Breakdown, facts: &[Facts]) -> Vec<Group> {
+    let mut groups: Vec<Group> = facts.iter().flat_map(|f| Group::of(by, f)).collect();
+    groups.sort_unstable();
+    groups.dedup();
+    groups
 }
 
 /// The value of an indicator and the participants behind it.
@@ -500,6 +599,62 @@ pub fn figure(
                 base_slice: Some(due),
             }
         }
+        Indicator::AttendanceRate => {
+            let (mut present, mut recorded) = (0, 0);
+            for f in facts.iter().filter(|f| enrolled.contains(f)) {
+                present += f.present_sessions;
+                recorded += f.recorded_sessions;
+            }
+            Figure {
+                indicator,
+                value: share(present, recorded),
+                count: present,
+                base: Some(recorded),
+                slice: enrolled,
+                base_slice: None,
+            }
+        }
+        Indicator::HoursPerParticipant => {
+            let (mut people, mut minutes) = (0, 0);
+            for f in facts.iter().filter(|f| enrolled.contains(f)) {
+                people += 1;
+                minutes += f.minutes;
+            }
+            Figure {
+                indicator,
+                value: (people > 0)
+                    .then(|| (minutes as f64 / 60.0 / people as f64 * 10.0).round() / 10.0),
+                count: people,
+                base: Some(people),
+                slice: enrolled,
+                base_slice: None,
+            }
+        }
+        Indicator::SharePlanInTime => {
+            // Those enrolled long enough ago to have had the time.
+            let had_time = Slice {
+                intake_in: Some(Period {
+                    start: so_far.start,
+                    end: so_far
+                        .end
+                        .min(today.checked_sub(PLAN_WITHIN_DAYS.days()).unwrap_or(today)),
+                }),
+                ..within.clone()
+            };
+            let in_time = Slice {
+                plan_within_days: Some(PLAN_WITHIN_DAYS),
+                ..had_time.clone()
+            };
+            let (n, whole) = (count(&in_time), count(&had_time));
+            Figure {
+                indicator,
+                value: share(n, whole),
+                count: n,
+                base: Some(whole),
+                slice: in_time,
+                base_slice: Some(had_time),
+            }
+        }
         Indicator::MedianDays => {
             let mut days: Vec<i64> = facts
                 .iter()
@@ -528,10 +683,7 @@ pub fn breakdown(
     period: Period,
     today: Date,
 ) -> Vec<(Group, Figure)> {
-    let mut groups: Vec<Group> = facts.iter().filter_map(|f| Group::of(by, f)).collect();
-    groups.sort_unstable();
-    groups.dedup();
-    groups
+    groups(by, facts)
         .into_iter()
         .map(|g| {
             let within = Slice::default().with_group(g);
@@ -709,9 +861,37 @@ pub struct SurvivalPoint {
 /// or studies; other exits, and those still taking part on `today`, are
 /// censored. One point per month up to the longest time observed.
 pub fn time_to_job_or_studies(facts: &[Facts], period: Period, today: Date) -> Vec<SurvivalPoint> {
+    survival(facts.iter(), period, today)
+}
+
+/// The time-to-job-or-studies curve of each group of a breakdown (by
+/// intake year: one curve per cohort), in group order.
+pub fn time_to_job_or_studies_by(
+    by: Breakdown,
+    facts: &[Facts],
+    period: Period,
+    today: Date,
+) -> Vec<(Group, Vec<SurvivalPoint>)> {
+    groups(by, facts)
+        .into_iter()
+        .map(|g| {
+            let within = Slice::default().with_group(g);
+            (
+                g,
+                survival(facts.iter().filter(|f| within.contains(f)), period, today),
+            )
+        })
+        .filter(|(_, points)| !points.is_empty())
+        .collect()
+}
+
+fn survival<'a>(
+    facts: impl Iterator<Item = &'a Facts>,
+    period: Period,
+    today: Date,
+) -> Vec<SurvivalPoint> {
     let so_far = period.so_far(today);
     let mut obs: Vec<(i64, bool)> = facts
-        .iter()
         .filter(|f| f.intake.is_some_and(|i| so_far.contains(i)))
         .filter_map(|f| {
             let event = f.exit.is_some() && f.outcome.is_some_and(|o| o.is_job_or_studies());
@@ -722,16 +902,18 @@ pub fn time_to_job_or_studies(facts: &[Facts], period: Period, today: Date) -> V
     let Some(&(longest, _)) = obs.last() else {
         return Vec::new();
     };
-    let last_month = (longest as f64 / DAYS_PER_MONTH) as i64;
+    let month_of = |days: i64| (days as f64 / DAYS_PER_MONTH) as i64;
+    let last_month = month_of(longest);
     let mut survival = 1.0f64;
     let mut i = 0;
     let mut points = Vec::new();
+    // Each observation falls in the month `month_of` gives it (a truncated
+    // day bound would drop those on a month's last day).
     for month in 0..=last_month {
-        let month_end = ((month + 1) as f64 * DAYS_PER_MONTH) as i64;
         let at_risk_start = (obs.len() - i) as i64;
         let (mut events, mut censored) = (0, 0);
         // Each distinct day within the month is a step of the estimator.
-        while i < obs.len() && obs[i].0 < month_end {
+        while i < obs.len() && month_of(obs[i].0) <= month {
             let day = obs[i].0;
             let at_risk = (obs.len() - i) as f64;
             let mut d = 0;
@@ -813,6 +995,52 @@ pub fn outcome_by_time(facts: &[Facts], period: Period, today: Date) -> Vec<Dura
         .collect()
 }
 
+/// The share to job or studies of those ended, month by month.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ShareMonth {
+    pub month: String,
+    /// Ended from the period's start to the month's end.
+    pub ended: i64,
+    /// Of them, to job or studies.
+    pub to_job_or_studies: i64,
+    /// The share so far (percent, one decimal).
+    pub share: Option<f64>,
+}
+
+/// The share to job or studies over time: for each month of the period so
+/// far, of those ended since the period began, the share who went to job
+/// or studies (the figure a goal on it would have shown that month).
+pub fn share_over_time(facts: &[Facts], period: Period, today: Date) -> Vec<ShareMonth> {
+    let so_far = period.so_far(today);
+    let months = so_far.months();
+    let mut per_month = vec![(0i64, 0i64); months.len()];
+    for f in facts {
+        if let Some(e) = f.exit.filter(|d| so_far.contains(*d)) {
+            if let Ok(k) = months.binary_search(&Month::of(e)) {
+                per_month[k].0 += 1;
+                if f.outcome.is_some_and(|o| o.is_job_or_studies()) {
+                    per_month[k].1 += 1;
+                }
+            }
+        }
+    }
+    let (mut ended, mut good) = (0, 0);
+    months
+        .iter()
+        .zip(per_month)
+        .map(|(m, (e, g))| {
+            ended += e;
+            good += g;
+            ShareMonth {
+                month: m.to_string(),
+                ended,
+                to_job_or_studies: good,
+                share: share(good, ended),
+            }
+        })
+        .collect()
+}
+
 /// Ended participants by exit outcome, in the vocabulary's order.
 pub fn exits_by_outcome(facts: &[Facts], period: Period, today: Date) -> Vec<(ExitOutcome, i64)> {
     let so_far = period.so_far(today);
@@ -868,7 +1096,31 @@ mod tests {
             paused_days,
             follow_up_due: exit.is_some(),
             followed_up: exit.is_some() && id % 2 == 0,
+            first_plan_on: None,
+            present_sessions: 0,
+            recorded_sessions: 0,
+            minutes: 0,
+            projects: Vec::new(),
+            interventions: Vec::new(),
         }
+    }
+
+    /// Her plan, attendance (present of recorded, minutes), projects and
+    /// interventions.
+    fn with(
+        mut x: Facts,
+        plan_after_days: Option<i64>,
+        (present, recorded, minutes): (i64, i64, i64),
+        projects: &[i64],
+        interventions: &[i64],
+    ) -> Facts {
+        x.first_plan_on = plan_after_days.and_then(|d| x.intake?.checked_add(d.days()).ok());
+        x.present_sessions = present;
+        x.recorded_sessions = recorded;
+        x.minutes = minutes;
+        x.projects = projects.to_vec();
+        x.interventions = interventions.to_vec();
+        x
     }
 
     /// Hand-made participants: an exit to a job; one to studies after a
@@ -927,6 +1179,21 @@ mod tests {
                 0,
             ),
         ]
+        .into_iter()
+        .map(|x| match x.id {
+            // A plan ten days after intake; in project 100 only.
+            1 => with(x, Some(10), (8, 10, 960), &[100], &[7]),
+            // In two projects; a plan after 45 days is late.
+            2 => with(x, Some(45), (5, 10, 900), &[100, 200], &[7, 8]),
+            // A plan on the day of intake; nothing recorded yet.
+            3 => with(x, Some(0), (0, 0, 0), &[200], &[8]),
+            // A plan on the thirtieth day is in time.
+            5 => with(x, Some(30), (2, 4, 240), &[100], &[7]),
+            // Ordinary operations, no plan.
+            7 => with(x, None, (3, 6, 360), &[], &[]),
+            _ => x,
+        })
+        .collect()
     }
 
     fn ids(facts: &[Facts], s: &Slice) -> Vec<i64> {
@@ -1015,6 +1282,43 @@ mod tests {
                 &[1, 2, 4, 7],
             ),
             (Indicator::MedianDays, MIDWAY, Some(152.0), 1, Some(1), &[4]),
+            // 18 of 30 recorded sessions, over those enrolled.
+            (
+                Indicator::AttendanceRate,
+                AFTER,
+                Some(60.0),
+                18,
+                Some(30),
+                &[1, 2, 3, 5, 7],
+            ),
+            // 2,460 minutes = 41 hours over five enrolled.
+            (
+                Indicator::HoursPerParticipant,
+                AFTER,
+                Some(8.2),
+                5,
+                Some(5),
+                &[1, 2, 3, 5, 7],
+            ),
+            // Plans on day 10, 0 and 30 are in time; day 45 and none are not.
+            (
+                Indicator::SharePlanInTime,
+                AFTER,
+                Some(60.0),
+                3,
+                Some(5),
+                &[1, 3, 5],
+            ),
+            // Midway, only those enrolled 30 days ago or more count (5 entered
+            // on 1 June).
+            (
+                Indicator::SharePlanInTime,
+                MIDWAY,
+                Some(66.7),
+                2,
+                Some(3),
+                &[1, 3],
+            ),
             // Of the four ended whose follow-up fell due, 2 and 4 were reached.
             (
                 Indicator::ShareFollowedUp,
@@ -1110,6 +1414,102 @@ mod tests {
                 .collect::<Vec<_>>(),
             vec![(Group::AgeGroup(AgeGroup::From30To39), 5)]
         );
+    }
+
+    #[test]
+    fn breakdowns_by_project_intervention_and_cohort_allow_several_groups() {
+        let people = people();
+        let got = |by| -> Vec<(Group, Vec<i64>)> {
+            breakdown(Indicator::Enrolled, by, &people, P, AFTER)
+                .iter()
+                .map(|(g, fig)| (*g, ids(&people, &fig.slice)))
+                .collect()
+        };
+        // 2 is in both projects; 7 in ordinary operations (4 too, but she
+        // entered before the period).
+        assert_eq!(
+            got(Breakdown::Project),
+            vec![
+                (Group::Project(None), vec![7]),
+                (Group::Project(Some(100)), vec![1, 2, 5]),
+                (Group::Project(Some(200)), vec![2, 3]),
+            ]
+        );
+        assert_eq!(
+            got(Breakdown::Intervention),
+            vec![
+                (Group::Intervention(7), vec![1, 2, 5]),
+                (Group::Intervention(8), vec![2, 3]),
+            ]
+        );
+        // The 2019 cohort enrolled nobody in 2020 and is left out.
+        assert_eq!(
+            got(Breakdown::IntakeYear),
+            vec![(Group::IntakeYear(2020), vec![1, 2, 3, 5, 7])]
+        );
+        let hours = breakdown(
+            Indicator::HoursPerParticipant,
+            Breakdown::Project,
+            &people,
+            P,
+            AFTER,
+        );
+        // Project 100: (960 + 900 + 240) / 60 / 3 = 11.7 hours.
+        assert_eq!(
+            hours
+                .iter()
+                .map(|(g, fig)| (*g, fig.value))
+                .collect::<Vec<_>>(),
+            vec![
+                (Group::Project(None), Some(6.0)),
+                (Group::Project(Some(100)), Some(11.7)),
+                (Group::Project(Some(200)), Some(7.5)),
+            ]
+        );
+    }
+
+    #[test]
+    fn share_over_time_follows_the_exits_month_by_month() {
+        let rows = share_over_time(&people(), P, AFTER);
+        let got: Vec<(&str, i64, i64, Option<f64>)> = rows
+            .iter()
+            .map(|r| (r.month.as_str(), r.ended, r.to_job_or_studies, r.share))
+            .collect();
+        // Exits: 4 in April (sickness), 1 in August (job), 7 in September
+        // (job-seeking), 2 in December (studies); 3's exit is after the period.
+        assert_eq!(got.len(), 12);
+        assert_eq!(got[2], ("2020-03", 0, 0, None));
+        assert_eq!(got[3], ("2020-04", 1, 0, Some(0.0)));
+        assert_eq!(got[7], ("2020-08", 2, 1, Some(50.0)));
+        assert_eq!(got[8], ("2020-09", 3, 1, Some(33.3)));
+        assert_eq!(got[11], ("2020-12", 4, 2, Some(50.0)));
+    }
+
+    #[test]
+    fn time_to_job_or_studies_by_group_gives_each_group_its_curve() {
+        let people = people();
+        let curves = time_to_job_or_studies_by(Breakdown::Gender, &people, P, AFTER);
+        assert_eq!(
+            curves.iter().map(|(g, _)| *g).collect::<Vec<_>>(),
+            vec![Group::Gender(Gender::Woman), Group::Gender(Gender::Man)]
+        );
+        let totals = |points: &[SurvivalPoint]| {
+            (
+                points[0].at_risk,
+                points.iter().map(|p| p.events).sum::<i64>(),
+                points.iter().map(|p| p.censored).sum::<i64>(),
+            )
+        };
+        // Women: 1, 2 and 3 reached job or studies, 5 still takes part.
+        assert_eq!(totals(&curves[0].1), (4, 3, 1));
+        // The man ended job-seeking after 91 days: censored in month 2.
+        assert_eq!(totals(&curves[1].1), (1, 0, 1));
+        assert_eq!(curves[1].1.len(), 3);
+        assert!(curves[1].1.iter().all(|p| p.cumulative_share == 0.0));
+        // The 2019 cohort took nobody in within the period: no curve.
+        let cohorts = time_to_job_or_studies_by(Breakdown::IntakeYear, &people, P, AFTER);
+        assert_eq!(cohorts.len(), 1);
+        assert_eq!(cohorts[0].1, time_to_job_or_studies(&people, P, AFTER));
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! participant of a partnership or project (two statements whatever the
 //! number of participants), and the goals.
 
+use crate::participant::STARTED_ENROLMENT;
 use crate::row::*;
 use crate::{text_agg, Result, StoreError};
 use jiff::civil::Date;
@@ -111,7 +112,8 @@ pub async fn facts(
          || ',' || CASE WHEN EXISTS (SELECT 1 FROM follow_ups fd WHERE fd.participant_id = p.id \
               AND fd.due_on <= $TODAY) THEN '1' ELSE '0' END \
          || ',' || CASE WHEN EXISTS (SELECT 1 FROM follow_ups fu WHERE fu.participant_id = p.id \
-              AND fu.done_on IS NOT NULL) THEN '1' ELSE '0' END",
+              AND fu.done_on IS NOT NULL) THEN '1' ELSE '0' END \
+         || ',' || COALESCE(p.first_plan_on, '')",
         ";",
     )
     .replace("$TODAY", if project_id.is_some() { "$3" } else { "$2" });
@@ -127,7 +129,8 @@ pub async fn facts(
     for r in &rows {
         for rec in text(r, "f")?.split(';') {
             let x: Vec<&str> = rec.split(',').collect();
-            let [id, gender, birth, org, status, intake, exit, outcome, due, done] = x[..] else {
+            let [id, gender, birth, org, status, intake, exit, outcome, due, done, plan] = x[..]
+            else {
                 return Err(StoreError::Corrupt("participant facts"));
             };
             let id: i64 = id.parse().map_err(corrupt)?;
@@ -157,10 +160,79 @@ pub async fn facts(
                     .map_or(0, |e| paused_days(e, exit.unwrap_or(today))),
                 follow_up_due: due == "1",
                 followed_up: done == "1",
+                first_plan_on: opt_date(plan)?,
+                present_sessions: 0,
+                recorded_sessions: 0,
+                minutes: 0,
+                projects: Vec::new(),
+                interventions: Vec::new(),
             });
         }
     }
+    out.sort_unstable_by_key(|f| f.id);
+    links(c, partnership_id, project_id, &mut out).await?;
     Ok(out)
+}
+
+/// Each participant's projects, the interventions she has started and her
+/// kept attendance and time (within the project, for a project), read in
+/// one statement into `facts` (sorted by id).
+async fn links(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    project_id: Option<i64>,
+    facts: &mut [Facts],
+) -> Result<()> {
+    let from = population(project_id);
+    let agg = text_agg(c, "x.r", ";");
+    let time_within = if project_id.is_some() {
+        "WHERE t.project_key = $2"
+    } else {
+        ""
+    };
+    let rows = sqlx::query(&format!(
+        "SELECT {agg} AS f FROM ( \
+           SELECT l.participant_id AS pid, 'P,' || l.participant_id || ',' || l.project_id AS r \
+             FROM participant_projects l \
+           UNION ALL \
+           SELECT e.participant_id, 'I,' || e.participant_id || ',' || e.intervention_id FROM enrolments e \
+             WHERE e.status IN {STARTED_ENROLMENT} GROUP BY e.participant_id, e.intervention_id \
+           UNION ALL \
+           SELECT t.participant_id, 'T,' || t.participant_id || ',' || SUM(t.present_sessions) || ',' \
+             || SUM(t.recorded_sessions) || ',' || SUM(t.minutes) FROM participant_time t {time_within} \
+             GROUP BY t.participant_id \
+         ) x WHERE x.pid IN (SELECT p.id {from}) GROUP BY x.pid / {PER_ROW}"
+    ))
+    .bind(partnership_id)
+    .bind_project(project_id)
+    .fetch_all(&mut *c)
+    .await?;
+    for r in &rows {
+        for rec in text(r, "f")?.split(';') {
+            let x: Vec<&str> = rec.split(',').collect();
+            let num = |s: &str| s.parse::<i64>().map_err(corrupt);
+            let pid = num(x.get(1).copied().unwrap_or(""))?;
+            let Ok(k) = facts.binary_search_by_key(&pid, |f| f.id) else {
+                continue;
+            };
+            let f = &mut facts[k];
+            match x[..] {
+                ["P", _, project] => f.projects.push(num(project)?),
+                ["I", _, intervention] => f.interventions.push(num(intervention)?),
+                ["T", _, present, recorded, minutes] => {
+                    f.present_sessions = num(present)?;
+                    f.recorded_sessions = num(recorded)?;
+                    f.minutes = num(minutes)?;
+                }
+                _ => return Err(StoreError::Corrupt("participant links")),
+            }
+        }
+    }
+    for f in facts.iter_mut() {
+        f.projects.sort_unstable();
+        f.interventions.sort_unstable();
+    }
+    Ok(())
 }
 
 const GOAL_COLUMNS: &str = "id, project_id, indicator, target_milli, period_start, period_end";
@@ -273,7 +345,7 @@ pub async fn participants_per_intervention(
         "SELECT i.id, i.name, p.gender, COUNT(DISTINCT e.participant_id) AS n \
          FROM enrolments e JOIN interventions i ON i.id = e.intervention_id \
          JOIN participants p ON p.id = e.participant_id \
-         WHERE i.partnership_id = $1 AND e.status IN ('ongoing', 'completed', 'discontinued') \
+         WHERE i.partnership_id = $1 AND e.status IN {STARTED_ENROLMENT} \
          AND e.start_date IS NOT NULL AND e.start_date <= $3 AND (e.end_date IS NULL OR e.end_date >= $2) {in_project} \
          GROUP BY i.id, i.name, p.gender ORDER BY i.name, i.id, p.gender"
     );

@@ -109,6 +109,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0016_entry_situation.sql"),
         postgres: include_str!("../migrations/postgres/0016_entry_situation.sql"),
     },
+    Migration {
+        version: 17,
+        name: "participant_time",
+        sqlite: include_str!("../migrations/sqlite/0017_participant_time.sql"),
+        postgres: include_str!("../migrations/postgres/0017_participant_time.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

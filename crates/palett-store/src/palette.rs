@@ -134,13 +134,15 @@ pub struct PlanVersion {
     pub created_at: Timestamp,
 }
 
-/// Store a new version of the participant's plan; returns its number.
+/// Store a new version of the participant's plan, written on `on`;
+/// returns its number. The first version dates her plan.
 pub async fn insert_plan_version(
     c: &mut AnyConnection,
     participant_id: i64,
     body: &str,
     author: i64,
     now: i64,
+    on: Date,
 ) -> Result<i64> {
     let next: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(version), 0) + 1 FROM plan_versions WHERE participant_id = $1",
@@ -157,6 +159,13 @@ pub async fn insert_plan_version(
     .bind(body)
     .bind(author)
     .bind(now)
+    .execute(&mut *c)
+    .await?;
+    sqlx::query(
+        "UPDATE participants SET first_plan_on = $1 WHERE id = $2 AND first_plan_on IS NULL",
+    )
+    .bind(on.to_string())
+    .bind(participant_id)
     .execute(c)
     .await?;
     Ok(next)
@@ -598,6 +607,65 @@ async fn refresh_counts(c: &mut AnyConnection, which: &str, id: i64) -> Result<(
     Ok(())
 }
 
+/// Recount the kept attendance and time of the participants `which` names
+/// (with `$1`), per project, from their attendance and recorded activities.
+async fn refresh_time(c: &mut AnyConnection, which: &str, id: i64) -> Result<()> {
+    sqlx::query(&format!(
+        "DELETE FROM participant_time WHERE participant_id IN ({which})"
+    ))
+    .bind(id)
+    .execute(&mut *c)
+    .await?;
+    sqlx::query(&format!(
+        "INSERT INTO participant_time (participant_id, project_key, present_sessions, recorded_sessions, minutes) \
+         SELECT t.participant_id, t.project_key, SUM(t.present), SUM(t.recorded), SUM(t.minutes) FROM ( \
+           SELECT a.participant_id, COALESCE(i.project_id, 0) AS project_key, \
+             CASE WHEN a.status = 'present' THEN 1 ELSE 0 END AS present, 1 AS recorded, \
+             CASE WHEN a.status = 'present' THEN a.minutes ELSE 0 END AS minutes \
+           FROM attendance a JOIN group_sessions s ON s.id = a.session_id AND s.status = 'scheduled' \
+           JOIN activity_groups g ON g.id = s.group_id JOIN interventions i ON i.id = g.intervention_id \
+           WHERE a.participant_id IN ({which}) \
+           UNION ALL \
+           SELECT r.participant_id, COALESCE(i.project_id, 0), 0, 0, r.minutes \
+           FROM activity_records r JOIN interventions i ON i.id = r.intervention_id \
+           WHERE r.participant_id IN ({which}) \
+         ) t GROUP BY t.participant_id, t.project_key"
+    ))
+    .bind(id)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Recount the kept time of one participant.
+pub async fn refresh_participant_time(c: &mut AnyConnection, participant_id: i64) -> Result<()> {
+    refresh_time(c, "SELECT $1", participant_id).await
+}
+
+/// Recount the kept time of everyone in a group (after its attendance
+/// changed).
+async fn refresh_group_time(c: &mut AnyConnection, group_id: i64) -> Result<()> {
+    refresh_time(
+        c,
+        "SELECT e.participant_id FROM enrolments e WHERE e.group_id = $1 \
+         UNION SELECT a.participant_id FROM attendance a JOIN group_sessions s ON s.id = a.session_id \
+         WHERE s.group_id = $1",
+        group_id,
+    )
+    .await
+}
+
+/// Recount the kept time of every participant of a partnership (after a
+/// bulk load).
+pub async fn refresh_partnership_time(c: &mut AnyConnection, partnership_id: i64) -> Result<()> {
+    refresh_time(
+        c,
+        "SELECT p.id FROM participants p WHERE p.partnership_id = $1",
+        partnership_id,
+    )
+    .await
+}
+
 /// Recount the kept attendance counts of every session of a partnership
 /// (after a bulk load).
 pub async fn refresh_partnership_counts(c: &mut AnyConnection, partnership_id: i64) -> Result<()> {
@@ -613,7 +681,8 @@ pub async fn refresh_partnership_counts(c: &mut AnyConnection, partnership_id: i
 /// Recount the kept attendance counts of every session of a group (after
 /// a bulk load).
 pub async fn refresh_group_counts(c: &mut AnyConnection, group_id: i64) -> Result<()> {
-    refresh_counts(c, "group_id = $1", group_id).await
+    refresh_counts(c, "group_id = $1", group_id).await?;
+    refresh_group_time(c, group_id).await
 }
 
 pub async fn cancel_session(c: &mut AnyConnection, id: i64, reason: &str) -> Result<()> {
@@ -627,7 +696,12 @@ pub async fn cancel_session(c: &mut AnyConnection, id: i64, reason: &str) -> Res
         .bind(id)
         .execute(&mut *c)
         .await?;
-    refresh_counts(c, "id = $1", id).await
+    refresh_counts(c, "id = $1", id).await?;
+    let group_id: i64 = sqlx::query_scalar("SELECT group_id FROM group_sessions WHERE id = $1")
+        .bind(id)
+        .fetch_one(&mut *c)
+        .await?;
+    refresh_group_time(c, group_id).await
 }
 
 pub async fn move_session(
@@ -712,7 +786,8 @@ pub async fn record_attendance(
         })
         .collect();
     insert_attendance_batch(c, &batch, by, now).await?;
-    refresh_counts(c, "id = $1", session.id).await
+    refresh_counts(c, "id = $1", session.id).await?;
+    refresh_group_time(c, session.group_id).await
 }
 
 /// An individual activity as recorded.
@@ -737,8 +812,9 @@ pub async fn insert_activity(c: &mut AnyConnection, a: &NewActivity<'_>, now: i6
     .bind(a.note)
     .bind(a.by)
     .bind(now)
-    .fetch_one(c)
+    .fetch_one(&mut *c)
     .await?;
+    refresh_participant_time(c, a.participant_id).await?;
     i64_(&row, "id")
 }
 

@@ -421,6 +421,10 @@ pub async fn events(c: &mut AnyConnection, participant_id: i64) -> Result<Vec<St
 }
 
 /// Whole years from birth to intake, from the ISO texts (both databases).
+/// The enrolment statuses of one who has taken part in an intervention
+/// (the Finsam report and the breakdown by intervention count these).
+pub(crate) const STARTED_ENROLMENT: &str = "('ongoing', 'completed', 'discontinued')";
+
 pub(crate) const AGE_AT_INTAKE: &str =
     "(CAST(substr(p.intake_date, 1, 4) AS INTEGER) - CAST(substr(p.birth_date, 1, 4) AS INTEGER) \
      - CASE WHEN substr(p.intake_date, 6, 5) < substr(p.birth_date, 6, 5) THEN 1 ELSE 0 END)";
@@ -549,6 +553,50 @@ impl Sql {
             self.clauses.push(
                 "EXISTS (SELECT 1 FROM follow_ups fu WHERE fu.participant_id = p.id AND fu.done_on IS NOT NULL)"
                     .into(),
+            );
+        }
+        if let Some(pr) = sl.project_id {
+            self.push(
+                |n| format!("EXISTS (SELECT 1 FROM participant_projects sp WHERE sp.participant_id = p.id AND sp.project_id = ${n})"),
+                Arg::Int(pr),
+            );
+        }
+        if sl.ordinary_operations {
+            self.clauses.push(
+                "NOT EXISTS (SELECT 1 FROM participant_projects so WHERE so.participant_id = p.id)"
+                    .into(),
+            );
+        }
+        if let Some(i) = sl.intervention_id {
+            self.push(
+                |n| {
+                    format!(
+                        "EXISTS (SELECT 1 FROM enrolments si WHERE si.participant_id = p.id \
+                 AND si.intervention_id = ${n} AND si.status IN {STARTED_ENROLMENT})"
+                    )
+                },
+                Arg::Int(i),
+            );
+        }
+        if let Some(y) = sl.intake_year {
+            self.push_period(
+                "p.intake_date",
+                Period {
+                    start: jiff::civil::date(y, 1, 1),
+                    end: jiff::civil::date(y, 12, 31),
+                },
+            );
+        }
+        if let Some(days) = sl.plan_within_days {
+            // julianday() is SQLite's; the PostgreSQL schema defines it too.
+            self.push(
+                |n| {
+                    format!(
+                        "(p.intake_date IS NOT NULL AND p.first_plan_on IS NOT NULL \
+                 AND julianday(p.first_plan_on) - julianday(p.intake_date) <= ${n})"
+                    )
+                },
+                Arg::Int(days),
             );
         }
         if let Some(g) = sl.age_group {

@@ -36,10 +36,19 @@ fn nice_max(v: f64) -> f64 {
         .unwrap_or(10.0 * p)
 }
 
-fn open(out: &mut String, id: &str, title: &str, desc: &str) {
+/// The classes of the lines of a chart with several groups, in order
+/// (each a colour and a dash, so no line depends on colour alone).
+pub const GROUP_CLASSES: [&str; 6] = [
+    "series-a", "series-b", "series-c", "series-d", "series-e", "series-f",
+];
+
+/// A legend row's height; legends wrap below the axis.
+const LEGEND_ROW: f64 = 16.0;
+
+fn open(out: &mut String, id: &str, title: &str, desc: &str, height: f64) {
     let _ = write!(
         out,
-        "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\" \
+        "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" \
          aria-labelledby=\"{id}-title {id}-desc\" xmlns=\"http://www.w3.org/2000/svg\">\
          <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
         escape(title),
@@ -79,8 +88,20 @@ pub fn line(
     series: &[Series],
     unit: &str,
 ) -> String {
+    // Lay the legend out first: it wraps, and the image grows to hold it.
+    let mut legend = Vec::new();
+    let (mut lx, mut row) = (LEFT, 0.0);
+    for s in series {
+        let w = 40.0 + 7.0 * s.label.chars().count() as f64;
+        if lx > LEFT && lx + w > WIDTH - RIGHT {
+            lx = LEFT;
+            row += 1.0;
+        }
+        legend.push((lx, HEIGHT - 8.0 + LEGEND_ROW * row));
+        lx += w;
+    }
     let mut out = String::new();
-    open(&mut out, id, title, desc);
+    open(&mut out, id, title, desc, HEIGHT + LEGEND_ROW * row);
     let max = nice_max(
         series
             .iter()
@@ -130,21 +151,17 @@ pub fn line(
         );
     }
     // The legend, under the axis.
-    let mut lx = LEFT;
-    for s in series {
+    for (s, (lx, ly)) in series.iter().zip(legend) {
         let _ = write!(
             out,
-            "<line class=\"line {}\" x1=\"{lx:.1}\" x2=\"{:.1}\" y1=\"{}\" y2=\"{}\"/>\
-             <text class=\"legend\" x=\"{:.1}\" y=\"{}\">{}</text>",
+            "<line class=\"line {}\" x1=\"{lx:.1}\" x2=\"{:.1}\" y1=\"{ly:.1}\" y2=\"{ly:.1}\"/>\
+             <text class=\"legend\" x=\"{:.1}\" y=\"{:.1}\">{}</text>",
             s.class,
             lx + 24.0,
-            HEIGHT - 8.0,
-            HEIGHT - 8.0,
             lx + 30.0,
-            HEIGHT - 4.0,
+            ly + 4.0,
             escape(&s.label)
         );
-        lx += 40.0 + 7.0 * s.label.chars().count() as f64;
     }
     out.push_str("</svg>");
     out

@@ -100,6 +100,7 @@ fn show(t: Tr, unit: Unit, v: Option<f64>) -> String {
             Unit::Count => t.decimal(v),
             Unit::PerMonth => t.with("unit-per-month", &[("value", t.decimal(v))]),
             Unit::Days => t.with("unit-days", &[("value", t.decimal(v))]),
+            Unit::Hours => t.with("unit-hours", &[("value", t.decimal(v))]),
         },
     }
 }
@@ -124,13 +125,193 @@ fn group_label(t: Tr, g: Group, d: &Dashboard) -> String {
     match g {
         Group::Gender(x) => t.get(&x.message_id()),
         Group::AgeGroup(x) => t.get(&x.message_id()),
-        Group::Organisation(o) => d
-            .organisations
+        Group::Project(None) => t.get("group-ordinary-operations"),
+        Group::Organisation(id) | Group::Project(Some(id)) | Group::Intervention(id) => d
+            .names
             .iter()
-            .find(|(id, _)| *id == o)
+            .find(|(n, _)| *n == g)
             .map(|(_, n)| n.clone())
-            .unwrap_or_else(|| o.to_string()),
+            .unwrap_or_else(|| id.to_string()),
+        Group::IntakeYear(y) => y.to_string(),
         Group::IntakeMonth(m) => m.to_string(),
+    }
+}
+
+/// Time to job or studies per group: the largest groups drawn (as many as
+/// there are line styles), every group in the table.
+fn survival_by_chart(t: Tr, d: &Dashboard) -> Chart {
+    let by = match d.breakdown_by {
+        Breakdown::IntakeMonth => Breakdown::IntakeYear,
+        other => other,
+    };
+    let longest = d
+        .survival_by
+        .iter()
+        .map(|(_, points)| points.len())
+        .max()
+        .unwrap_or(0);
+    let labels: Vec<String> = (0..longest).map(|m| m.to_string()).collect();
+    let mut drawn: Vec<&(Group, Vec<palett_domain::indicators::SurvivalPoint>)> =
+        d.survival_by.iter().collect();
+    drawn.sort_by_key(|(_, points)| std::cmp::Reverse(points.first().map_or(0, |p| p.at_risk)));
+    drawn.truncate(charts::GROUP_CLASSES.len());
+    drawn.sort_by_key(|(g, _)| *g);
+    let series: Vec<Series> = drawn
+        .iter()
+        .zip(charts::GROUP_CLASSES)
+        .map(|((g, points), class)| Series {
+            label: group_label(t, *g, d),
+            values: points.iter().map(|p| Some(p.cumulative_share)).collect(),
+            class,
+            steps: true,
+        })
+        .collect();
+    let at = |points: &[palett_domain::indicators::SurvivalPoint], m: usize| {
+        points
+            .get(m)
+            .or(points.last())
+            .map(|p| t.percent(p.cumulative_share))
+            .unwrap_or_else(|| "–".into())
+    };
+    let by_label = t.get(&by.message_id());
+    let summary = t.with(
+        "dash-survival-by-summary",
+        &[
+            ("by", by_label.clone()),
+            (
+                "groups",
+                d.survival_by
+                    .iter()
+                    .map(|(g, points)| format!("{} {}", group_label(t, *g, d), at(points, 12)))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            ("drawn", series.len().to_string()),
+            ("all", d.survival_by.len().to_string()),
+        ],
+    );
+    let title = t.with("dash-survival-by", &[("by", by_label.clone())]);
+    Chart {
+        id: "survival-by",
+        svg: charts::line(
+            "survival-by-chart",
+            &title,
+            &summary,
+            &labels,
+            &series,
+            " %",
+        ),
+        title,
+        summary,
+        table: Table {
+            heading: None,
+            head: vec![
+                by_label,
+                t.get("dash-at-start"),
+                t.with("dash-share-after", &[("months", "6".into())]),
+                t.with("dash-share-after", &[("months", "12".into())]),
+                t.with("dash-share-after", &[("months", "18".into())]),
+            ],
+            rows: d
+                .survival_by
+                .iter()
+                .map(|(g, points)| {
+                    vec![
+                        Cell::text(group_label(t, *g, d)),
+                        Cell::text(points.first().map_or(0, |p| p.at_risk).to_string()),
+                        Cell::text(at(points, 6)),
+                        Cell::text(at(points, 12)),
+                        Cell::text(at(points, 18)),
+                    ]
+                })
+                .collect(),
+        },
+    }
+}
+
+/// The share to job or studies month by month, with its goal as a line.
+fn share_over_time_chart(t: Tr, d: &Dashboard) -> Chart {
+    let labels: Vec<String> = d.share_over_time.iter().map(|m| m.month.clone()).collect();
+    let mut series = vec![Series {
+        label: t.get("dash-series-share"),
+        values: d.share_over_time.iter().map(|m| m.share).collect(),
+        class: "series-a",
+        steps: false,
+    }];
+    if let Some(goal) = d.share_goal {
+        series.push(Series {
+            label: t.get("dash-series-goal"),
+            values: vec![Some(goal); labels.len()],
+            class: "series-plan",
+            steps: false,
+        });
+    }
+    let goal = d
+        .share_goal
+        .map(|g| t.percent(g))
+        .unwrap_or_else(|| "–".into());
+    let below = d
+        .share_over_time
+        .iter()
+        .filter(|m| m.share.zip(d.share_goal).is_some_and(|(v, g)| v < g))
+        .count();
+    let last = d.share_over_time.iter().rev().find(|m| m.share.is_some());
+    let summary = t.with(
+        "dash-share-over-time-summary",
+        &[
+            (
+                "share",
+                last.and_then(|m| m.share)
+                    .map(|v| t.percent(v))
+                    .unwrap_or_else(|| "–".into()),
+            ),
+            ("month", last.map(|m| m.month.clone()).unwrap_or_default()),
+            ("goal", goal),
+            ("below", below.to_string()),
+            (
+                "months",
+                d.share_over_time
+                    .iter()
+                    .filter(|m| m.share.is_some())
+                    .count()
+                    .to_string(),
+            ),
+        ],
+    );
+    let title = t.get("dash-share-over-time");
+    Chart {
+        id: "share-over-time",
+        svg: charts::line(
+            "share-over-time-chart",
+            &title,
+            &summary,
+            &labels,
+            &series,
+            " %",
+        ),
+        title,
+        summary,
+        table: Table {
+            heading: None,
+            head: vec![
+                t.get("dash-month"),
+                t.get("dash-ended-so-far"),
+                t.get("fig-to-job-or-studies"),
+                t.get("dash-series-share"),
+            ],
+            rows: d
+                .share_over_time
+                .iter()
+                .map(|m| {
+                    vec![
+                        Cell::text(m.month.clone()),
+                        Cell::text(m.ended.to_string()),
+                        Cell::text(m.to_job_or_studies.to_string()),
+                        Cell::text(m.share.map(|v| t.percent(v)).unwrap_or_else(|| "–".into())),
+                    ]
+                })
+                .collect(),
+        },
     }
 }
 
@@ -140,6 +321,11 @@ fn detail(t: Tr, f: &Figure) -> String {
         return String::new();
     };
     match f.indicator.unit() {
+        Unit::Percent if f.indicator == Indicator::AttendanceRate => t.with(
+            "fig-sessions-of",
+            &[("count", f.count.to_string()), ("base", b.to_string())],
+        ),
+        Unit::Hours => t.with("fig-per-participant", &[("count", b.to_string())]),
         Unit::Percent => t.with(
             "fig-of",
             &[("count", f.count.to_string()), ("base", b.to_string())],
@@ -471,6 +657,14 @@ fn build(
             },
         });
     }
+    // Time to job or studies, one curve per group of the breakdown.
+    if d.survival_by.len() > 1 {
+        charts.push(survival_by_chart(t, d));
+    }
+    // The share to job or studies over time, against its goal.
+    if d.share_over_time.iter().any(|m| m.ended > 0) {
+        charts.push(share_over_time_chart(t, d));
+    }
     // Outcome by time in the programme.
     if d.by_time.iter().any(|b| b.ended > 0) {
         let band = |b: &palett_domain::indicators::DurationBand| match b.to_months {
@@ -717,6 +911,10 @@ async fn figure_page(
         Some(Group::AgeGroup(g)) => format!("{what} · {}", t.get(&g.message_id())),
         Some(Group::IntakeMonth(m)) => format!("{what} · {m}"),
         Some(Group::Organisation(_)) => format!("{what} · {}", t.get("breakdown-organisation")),
+        Some(Group::Project(None)) => format!("{what} · {}", t.get("group-ordinary-operations")),
+        Some(Group::Project(Some(_))) => format!("{what} · {}", t.get("breakdown-project")),
+        Some(Group::Intervention(_)) => format!("{what} · {}", t.get("breakdown-intervention")),
+        Some(Group::IntakeYear(y)) => format!("{what} · {y}"),
         None => what,
     };
     let base = base_path(project_id);
@@ -947,6 +1145,11 @@ fn dashboard_json(d: &Dashboard) -> serde_json::Value {
         "inflow": d.inflow,
         "exits": d.exits.iter().map(|(o, n)| json!({"outcome": o, "count": n})).collect::<Vec<_>>(),
         "time_to_job_or_studies": d.survival,
+        "time_to_job_or_studies_by_group": d.survival_by.iter().map(|(g, points)| json!({
+            "group": group_key(*g),
+            "points": points,
+        })).collect::<Vec<_>>(),
+        "share_over_time": {"goal": d.share_goal, "months": d.share_over_time},
         "outcome_by_time": d.by_time,
         "breakdown": {
             "by": d.breakdown_by,

@@ -9,7 +9,7 @@ use palett_app::dashboard::{Dashboard, FigureRef, GoalInput};
 use palett_app::participants::Page;
 use palett_app::projects::ProjectInput;
 use palett_app::{AppError, Ctx};
-use palett_domain::indicators::{GoalState, Group, Indicator};
+use palett_domain::indicators::{Breakdown, GoalState, Group, Indicator};
 use palett_domain::lifecycle::{ExitOutcome, Transition};
 use palett_domain::palette::PauseKind;
 use palett_domain::values::Gender;
@@ -424,6 +424,276 @@ pub(crate) async fn indicators_follow_their_definitions_through_the_store(h: H) 
     assert_eq!(
         behind(&h, &ctx, Some(q), &of(Indicator::Ended)).await,
         vec![g]
+    );
+}
+
+/// An intervention of the coordinator's organisation, in `project`.
+async fn intervention(h: &H, ctx: &Ctx, org: i64, name: &str, project: &str, group: bool) -> i64 {
+    h.app
+        .create_intervention(
+            ctx,
+            &palett_domain::palette::InterventionInput {
+                name: name.into(),
+                kind: "course".into(),
+                provider_organisation_id: org.to_string(),
+                group_based: if group { "true" } else { "" }.into(),
+                project_id: project.into(),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .expect("intervention")
+}
+
+/// Attendance rate, hours per participant, plans within 30 days and the
+/// breakdowns by intervention and by project, hand-computed, through the
+/// kept per-participant totals; re-recorded and cancelled sessions change
+/// them at once.
+pub(crate) async fn attendance_hours_and_plans_follow_their_definitions(h: H) {
+    h.seed().await;
+    let admin = h.ctx(ADMIN).await;
+    let signed = h.signed(COORDINATOR).await;
+    let ctx = signed.ctx(IP);
+    let org = signed.user.organisation_id;
+    // Today is 2026-11-25: "30 days ago" is 2026-10-26.
+    assert_eq!(h.app.today(), date(2026, 11, 25));
+    let p = project(&h, &admin, "Närvaroprojektet", "2026-01-01", "2026-12-31").await;
+    let course = intervention(&h, &ctx, org, "Språkgrupp", &p.to_string(), true).await;
+    let coaching = intervention(&h, &ctx, org, "Jobbcoachning", &p.to_string(), false).await;
+    let ordinary = intervention(&h, &ctx, org, "Öppen verksamhet", "ordinary", false).await;
+    let who = |name: &'static str, on: Date| {
+        let (h, ctx) = (&h, &ctx);
+        async move {
+            person(
+                h,
+                ctx,
+                org,
+                name,
+                "woman",
+                &[p],
+                "2026-08-01",
+                vec![intake(on)],
+            )
+            .await
+        }
+    };
+    // Enrolled exactly 30 days ago, with a plan today: in time.
+    let a = who("A", date(2026, 10, 26)).await;
+    // Enrolled in September, a plan today: late.
+    let b = who("B", date(2026, 9, 1)).await;
+    // Enrolled in October, no plan yet.
+    let d = who("D", date(2026, 10, 20)).await;
+    // Enrolled five days ago: too soon to count for the plan.
+    let e = who("E", date(2026, 11, 20)).await;
+    // In ordinary operations only (no project).
+    let c = person(
+        &h,
+        &ctx,
+        org,
+        "C",
+        "woman",
+        &[],
+        "2026-08-01",
+        vec![intake(date(2026, 10, 1))],
+    )
+    .await;
+    let plan = palett_domain::plan::PlanInput {
+        goal_text: vec!["Jag vill arbeta".into()],
+        goal_category: vec!["work".into()],
+        ..Default::default()
+    };
+    for x in [a, b, e] {
+        h.app.save_plan(&ctx, x, &plan).await.expect("plan");
+    }
+    let group = h
+        .app
+        .create_group(&ctx, course, "Måndagar", "")
+        .await
+        .expect("group");
+    h.app
+        .schedule(
+            &ctx,
+            group,
+            &palett_app::palette::ScheduleInput {
+                from: "2026-11-02".into(),
+                until: "2026-11-16".into(),
+                start_time: "10:00".into(),
+                minutes: "60".into(),
+                place: String::new(),
+            },
+        )
+        .await
+        .expect("schedule");
+    for x in [a, b] {
+        let (enrolment, _) = h
+            .app
+            .enrol(
+                &ctx,
+                x,
+                &course.to_string(),
+                &group.to_string(),
+                "2026-11-02",
+                "",
+            )
+            .await
+            .expect("enrol");
+        h.app
+            .change_enrolment(&ctx, enrolment, "ongoing", "")
+            .await
+            .expect("started");
+    }
+    let (enrolment, _) = h
+        .app
+        .enrol(&ctx, c, &ordinary.to_string(), "", "2026-10-01", "")
+        .await
+        .expect("enrol");
+    h.app
+        .change_enrolment(&ctx, enrolment, "ongoing", "")
+        .await
+        .expect("started");
+    let (_, sessions, _) = h.app.group(&ctx, group).await.expect("group");
+    assert_eq!(sessions.len(), 3, "2, 9 and 16 November");
+    let mark = |session: usize, rows: [(i64, &'static str); 2]| {
+        let (h, ctx, id) = (&h, &ctx, sessions[session].id);
+        async move {
+            let rows: Vec<(String, String)> = rows
+                .iter()
+                .map(|(p, s)| (p.to_string(), s.to_string()))
+                .collect();
+            h.app
+                .record_attendance(ctx, id, &rows)
+                .await
+                .expect("attendance");
+        }
+    };
+    mark(0, [(a, "present"), (b, "absent")]).await;
+    mark(1, [(a, "present"), (b, "absent_notice")]).await;
+    mark(2, [(a, "present"), (b, "present")]).await;
+    h.app
+        .record_activity(&ctx, a, &coaching.to_string(), "2026-11-10", "2", "")
+        .await
+        .expect("activity");
+    // Time in ordinary operations does not count in the project.
+    h.app
+        .record_activity(&ctx, c, &ordinary.to_string(), "2026-11-10", "5", "")
+        .await
+        .expect("activity");
+
+    let dash = || async {
+        h.app
+            .dashboard(&ctx, Some(p), None, None)
+            .await
+            .expect("dashboard")
+    };
+    let sorted = |mut v: Vec<i64>| {
+        v.sort_unstable();
+        v
+    };
+    let enrolled = sorted(vec![a, b, d, e]);
+    let now = dash().await;
+    // 4 of 6 sessions: A three of three, B one of three.
+    assert_eq!(
+        value(&now, Indicator::AttendanceRate),
+        (Some(66.7), 4, Some(6))
+    );
+    // A: 3 hours in the group and 2 of coaching; B: 1 hour; over four.
+    assert_eq!(
+        value(&now, Indicator::HoursPerParticipant),
+        (Some(1.5), 4, Some(4))
+    );
+    // Of A, B and D (enrolled by 26 October), only A's plan came in time.
+    assert_eq!(
+        value(&now, Indicator::SharePlanInTime),
+        (Some(33.3), 1, Some(3))
+    );
+    for ind in [Indicator::AttendanceRate, Indicator::HoursPerParticipant] {
+        assert_eq!(behind(&h, &ctx, Some(p), &of(ind)).await, enrolled, "{ind}");
+    }
+    assert_eq!(
+        behind(&h, &ctx, Some(p), &of(Indicator::SharePlanInTime)).await,
+        vec![a]
+    );
+    let plan_base = FigureRef {
+        base: true,
+        ..of(Indicator::SharePlanInTime)
+    };
+    assert_eq!(
+        behind(&h, &ctx, Some(p), &plan_base).await,
+        sorted(vec![a, b, d])
+    );
+    // By intervention: A and B started the course; nobody else.
+    let by = h
+        .app
+        .dashboard(
+            &ctx,
+            Some(p),
+            Some(Breakdown::Intervention),
+            Some(Indicator::Enrolled),
+        )
+        .await
+        .expect("by intervention");
+    let groups: Vec<(Group, i64)> = by.breakdown.iter().map(|(g, f)| (*g, f.count)).collect();
+    assert_eq!(groups, vec![(Group::Intervention(course), 2)]);
+    assert!(by
+        .names
+        .contains(&(Group::Intervention(course), "Språkgrupp".into())));
+    let in_course = FigureRef {
+        group: Some(Group::Intervention(course)),
+        ..of(Indicator::Enrolled)
+    };
+    assert_eq!(
+        behind(&h, &ctx, Some(p), &in_course).await,
+        sorted(vec![a, b])
+    );
+    // By project across the partnership: C is in ordinary operations.
+    let ordinary_ops = FigureRef {
+        group: Some(Group::Project(None)),
+        ..of(Indicator::Enrolled)
+    };
+    let outside = behind(&h, &ctx, None, &ordinary_ops).await;
+    assert!(outside.contains(&c) && !outside.contains(&a), "{outside:?}");
+    let in_p = FigureRef {
+        group: Some(Group::Project(Some(p))),
+        ..of(Indicator::Enrolled)
+    };
+    assert_eq!(behind(&h, &ctx, None, &in_p).await, enrolled);
+    let whole = h
+        .app
+        .dashboard(
+            &ctx,
+            None,
+            Some(Breakdown::Project),
+            Some(Indicator::HoursPerParticipant),
+        )
+        .await
+        .expect("partnership");
+    let of_p = whole
+        .breakdown
+        .iter()
+        .find(|(g, _)| *g == Group::Project(Some(p)))
+        .expect("the project's group");
+    assert_eq!((of_p.1.value, of_p.1.count), (Some(1.5), 4));
+
+    // Recording a session again, and cancelling one, change the kept totals.
+    mark(0, [(a, "present"), (b, "present")]).await;
+    assert_eq!(
+        value(&dash().await, Indicator::AttendanceRate),
+        (Some(83.3), 5, Some(6))
+    );
+    h.app
+        .cancel_session(&ctx, sessions[2].id, "Ledaren sjuk")
+        .await
+        .expect("cancel");
+    // A two of two, B one of two; A's hours: 2 + 2, B's: 1.
+    let after = dash().await;
+    assert_eq!(
+        value(&after, Indicator::AttendanceRate),
+        (Some(75.0), 3, Some(4))
+    );
+    assert_eq!(
+        value(&after, Indicator::HoursPerParticipant),
+        (Some(1.3), 4, Some(4))
     );
 }
 

@@ -54,6 +54,7 @@ stories! {
     bench::the_benchmark_generator_makes_what_the_dashboard_counts,
     dashboard::the_demo_dashboard_shows_the_seeds_figures,
     dashboard::indicators_follow_their_definitions_through_the_store,
+    dashboard::attendance_hours_and_plans_follow_their_definitions,
     dashboard::the_projection_warns_when_inflow_runs_behind_plan,
     sealing::identity_numbers_and_restricted_fields_are_sealed_at_rest,
     sealing::legacy_plaintext_is_sealed_at_start_and_another_key_is_refused,

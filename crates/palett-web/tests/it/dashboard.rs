@@ -37,6 +37,10 @@ async fn the_dashboard_shows_the_seeds_figures_and_opens_the_participants_behind
         "Utfall efter tid i insatsen",
         // The definition is written beside the figure.
         "Deltagare med inskrivningsdatum inom perioden",
+        "Närvaro",
+        "Timmar per deltagare",
+        "Andel med handlingsplan inom 30 dagar",
+        "Andel till arbete eller studier över tid mot målet",
     ] {
         assert!(body.contains(needle), "missing {needle}");
     }
@@ -67,12 +71,46 @@ async fn the_dashboard_shows_the_seeds_figures_and_opens_the_participants_behind
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains("href=\"/participants/"));
 
+    // By intake month, the curves are drawn per cohort (intake year).
+    let cohorts = t
+        .page(&b, &format!("/projects/{tk}/dashboard?by=intake_month"))
+        .await;
+    assert_eq!(cohorts.status, StatusCode::OK);
+    for needle in [
+        "Tid till arbete eller studier efter Inskrivningsår (kohort)",
+        "<td>2019</td>",
+        "<td>2020</td>",
+        "aria-labelledby=\"survival-by-chart-title survival-by-chart-desc\"",
+    ] {
+        assert!(cohorts.body.contains(needle), "missing {needle}");
+    }
+    // By intervention, each named, each opening those who took part.
+    let by = t
+        .page(
+            &b,
+            &format!("/projects/{tk}/dashboard?by=intervention&indicator=attendance_rate"),
+        )
+        .await;
+    assert_eq!(by.status, StatusCode::OK);
+    assert!(by.body.contains("Språkträning i svenska – språkcafé"));
+    let group = href_starting(
+        &by.body,
+        &format!(
+            "/projects/{tk}/dashboard/participants?indicator=attendance_rate&group=intervention"
+        ),
+    );
+    let list = t.page(&b, &group).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("href=\"/participants/"));
+
     // Unknown projects and unknown figure keys are 404s.
     for path in [
         "/projects/999999/dashboard".to_string(),
         "/projects/x/dashboard".to_string(),
         format!("/projects/{tk}/dashboard/participants?indicator=happiness"),
         format!("/projects/{tk}/dashboard/participants?indicator=enrolled&group=gender:robot"),
+        format!("/projects/{tk}/dashboard/participants?indicator=enrolled&group=intake_year:99999"),
+        format!("/projects/{tk}/dashboard/participants?indicator=enrolled&group=project:x"),
         format!("/projects/{tk}/dashboard/participants"),
     ] {
         assert_eq!(
@@ -209,6 +247,18 @@ async fn the_dashboard_as_json() {
         .as_array()
         .is_some_and(|a| !a.is_empty()));
     assert_eq!(j["inflow"].as_array().map(|a| a.len()), Some(36));
+    // The share over time runs against the goal of 20 % and ends at 17 %.
+    assert_eq!(j["share_over_time"]["goal"], 20.0);
+    let months = j["share_over_time"]["months"].as_array().expect("months");
+    assert_eq!(months.last().map(|m| m["ended"].clone()), Some(247.into()));
+    assert_eq!(months.last().map(|m| m["share"].clone()), Some(17.0.into()));
+    // One curve per partner.
+    assert!(j["time_to_job_or_studies_by_group"]
+        .as_array()
+        .is_some_and(|a| a.len() >= 2
+            && a.iter().all(|c| c["group"]
+                .as_str()
+                .is_some_and(|g| g.starts_with("organisation:")))));
     let bad = t
         .get(
             &format!("/api/v1/projects/{tk}/dashboard?by=shoe"),
