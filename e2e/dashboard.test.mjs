@@ -143,6 +143,42 @@ test('axe: the follow-ups due, a participant\'s follow-ups and the form', async 
   await assertNoAxeViolations(page, 'the follow-up form with errors');
 });
 
+test('a self-assessment: the form with an error, then saved and listed', async () => {
+  await visit(page, '/participants');
+  await page.locator('main table tbody tr a').first().click();
+  await page.waitForLoadState('load');
+  await page.getByRole('link', { name: 'Självskattning' }).click();
+  await page.waitForLoadState('load');
+  assert.match(await textOf(page.locator('h1')), /Självskattning/);
+  await assertNoAxeViolations(page, 'her self-assessments');
+  const rowsBefore = await page.locator('main table tbody tr').count();
+  await page.getByRole('link', { name: 'Ny självskattning' }).click();
+  await page.waitForLoadState('load');
+  await page.getByLabel('Jag kan göra mig förstådd på svenska i vardagen').selectOption('4');
+  await page.locator('main form button[type="submit"]').click();
+  await page.waitForLoadState('load');
+  assert.match(await textOf(page.locator('main')), /Fältet måste fyllas i/);
+  assert.equal(
+    await page.getByLabel('Jag kan göra mig förstådd på svenska i vardagen').inputValue(),
+    '4',
+    'the chosen score stays',
+  );
+  await assertNoAxeViolations(page, 'the self-assessment form with errors');
+  for (const label of [
+    'Jag mår bra och orkar med mina dagar',
+    'Jag tror på min förmåga att nå mina mål',
+    'Jag vet vilket arbete eller vilka studier jag vill till och hur jag kommer dit',
+    'Jag har människor omkring mig som stöttar mig',
+    'Jag klarar min vardag, till exempel ekonomi och kontakter med myndigheter',
+  ]) {
+    await page.getByLabel(label).selectOption('3');
+  }
+  await page.locator('main form button[type="submit"]').click();
+  await page.waitForLoadState('load');
+  assert.match(await textOf(page.locator('h1')), /Självskattning/);
+  assert.equal(await page.locator('main table tbody tr').count(), rowsBefore + 1);
+});
+
 test('axe: a funder report', async () => {
   await openDashboard();
   await page.getByRole('link', { name: 'Slutrapport' }).click();

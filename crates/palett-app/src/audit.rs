@@ -61,6 +61,7 @@ pub enum Action {
     GoalDelete,
     ReportExport,
     FollowUpRecord,
+    SelfAssessmentRecord,
 }
 
 impl Action {
@@ -119,6 +120,7 @@ impl Action {
             Action::GoalDelete => "goal.delete",
             Action::ReportExport => "export.report",
             Action::FollowUpRecord => "participant.follow_up",
+            Action::SelfAssessmentRecord => "participant.self_assessment",
         }
     }
 }

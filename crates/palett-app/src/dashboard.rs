@@ -21,7 +21,7 @@ use palett_store::participant::{Filter, ListItem};
 use palett_store::project;
 
 /// The figures shown at the top of every dashboard, in order.
-pub const KEY_INDICATORS: [Indicator; 12] = [
+pub const KEY_INDICATORS: [Indicator; 13] = [
     Indicator::Enrolled,
     Indicator::InflowPerMonth,
     Indicator::ActiveNow,
@@ -34,6 +34,7 @@ pub const KEY_INDICATORS: [Indicator; 12] = [
     Indicator::AttendanceRate,
     Indicator::HoursPerParticipant,
     Indicator::SharePlanInTime,
+    Indicator::ShareSelfAssessmentImproved,
 ];
 
 /// What a dashboard shows, for a project or the whole partnership.
@@ -159,7 +160,14 @@ impl App {
         let (project, period) = self.scope_of(&mut c, ctx, project_id).await?;
         let today = self.today();
         let pid = ctx.actor.partnership_id;
-        let facts: Vec<Facts> = store::facts(&mut c, pid, project_id, today).await?;
+        let facts: Vec<Facts> = store::facts(
+            &mut c,
+            pid,
+            project_id,
+            today,
+            matches!(by, Some(Breakdown::Project | Breakdown::Intervention)),
+        )
+        .await?;
         let goals = store::goals(&mut c, pid, project_id).await?;
         let breakdown_by = by.unwrap_or(Breakdown::Gender);
         let names = self.group_names(&mut c, pid, breakdown_by).await?;

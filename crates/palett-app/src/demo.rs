@@ -427,15 +427,48 @@ impl App {
         crate::demo_palette::seed(c, pid, &org_ids, (tk, sib), &people, &staff, now).await?;
         seed_consents(c, &org_ids, &consent_holders, coordinator, now).await?;
         seed_follow_ups(c, &mut rng, &people, coordinator, now).await?;
+        seed_self_assessments(c, &mut rng, &people, coordinator, now).await?;
         tx.commit().await?;
         Ok(true)
     }
 }
 
-/// Every participant consented to taking part, and to sharing with the
-/// partners working with her; every seventh did not include Arbetsförmedlingen
-/// (organisation index 2), most consented to the evaluation, a few later
-/// withdrew that.
+/// Self-assessments: one a week after intake, and for most a second at
+/// her exit (or half a year on, while she takes part); most rate
+/// themselves higher the second time, more so those who went on to job or
+/// studies.
+async fn seed_self_assessments(
+    c: &mut AnyConnection,
+    rng: &mut Rng,
+    people: &[Person],
+    by: i64,
+    now: i64,
+) -> Result<()> {
+    let aspects = palett_domain::selfassessment::Aspect::ALL.len();
+    for p in people {
+        let first_on = p.intake.checked_add(7.days()).unwrap_or(p.intake);
+        let first: Vec<i16> = (0..aspects).map(|_| 1 + rng.below(3) as i16).collect();
+        palett_store::selfassessment::insert(c, p.id, first_on, &first, by, now).await?;
+        let second_on = p
+            .exit
+            .unwrap_or_else(|| p.intake.checked_add(6.months()).unwrap_or(p.intake));
+        if rng.below(10) < 2 || second_on <= first_on {
+            continue;
+        }
+        let lift = if p.outcome.is_some_and(|o| o.is_job_or_studies()) {
+            3
+        } else {
+            2
+        };
+        let second: Vec<i16> = first
+            .iter()
+            .map(|s| (s + rng.below(lift) as i16 - i16::from(rng.below(6) == 0)).clamp(1, 5))
+            .collect();
+        palett_store::selfassessment::insert(c, p.id, second_on, &second, by, now).await?;
+    }
+    Ok(())
+}
+
 /// Follow-ups after exit: scheduled for everyone who ended; most of them
 /// done, with a situation that fits how she left.
 async fn seed_follow_ups(
@@ -511,6 +544,10 @@ async fn seed_follow_ups(
     Ok(())
 }
 
+/// Every participant consented to taking part, and to sharing with the
+/// partners working with her; every seventh did not include Arbetsförmedlingen
+/// (organisation index 2), most consented to the evaluation, a few later
+/// withdrew that.
 async fn seed_consents(
     c: &mut AnyConnection,
     org_ids: &[i64],

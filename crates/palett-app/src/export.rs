@@ -31,6 +31,10 @@ pub struct SubjectAccess {
     pub attendance: Vec<(Date, String, String, AttendanceStatus, i64)>,
     /// (date, intervention, minutes, note)
     pub activities: Vec<(Date, String, i64, Option<String>)>,
+    /// Follow-ups after her exit, scheduled and done.
+    pub follow_ups: Vec<palett_domain::followup::FollowUp>,
+    /// Her self-assessments, oldest first.
+    pub self_assessments: Vec<palett_domain::selfassessment::SelfAssessment>,
     /// Every logged read and change of her record.
     pub log: Vec<Entry>,
     /// Notes the exporter's organisation may read.
@@ -85,6 +89,9 @@ impl App {
             enrolments: palette::enrolments_of_participant(&mut tx, participant_id).await?,
             attendance: palette::attendance_of_participant(&mut tx, participant_id).await?,
             activities: palette::activities_of_participant(&mut tx, participant_id).await?,
+            follow_ups: palett_store::followup::of_participant(&mut tx, participant_id).await?,
+            self_assessments: palett_store::selfassessment::of_participant(&mut tx, participant_id)
+                .await?,
             log,
             notes: palett_store::note::visible(&mut tx, participant_id, a.organisation_id).await?,
             profile_versions: if p.restricted.is_some() {

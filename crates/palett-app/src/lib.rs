@@ -24,6 +24,7 @@ pub mod reports;
 pub mod research;
 pub mod retention;
 mod secret;
+pub mod selfassessments;
 pub mod totp;
 
 use clock::Clock;

@@ -578,7 +578,7 @@ impl App {
         Ok(())
     }
 
-    async fn changeable(
+    pub(crate) async fn changeable(
         &self,
         c: &mut AnyConnection,
         ctx: &Ctx,

@@ -24,7 +24,10 @@
 //!   recorded as individual activities ÷ those enrolled;
 //! - *share with a plan in time*: of those enrolled at least
 //!   [`PLAN_WITHIN_DAYS`] days ago, those whose first individual plan was
-//!   written within that many days of intake.
+//!   written within that many days of intake;
+//! - *share with improved self-assessment*: of those enrolled who have made
+//!   at least two self-assessments, those whose latest total is higher than
+//!   their first.
 //!
 //! For a project, attendance and hours count the project's interventions
 //! only; for the partnership, every intervention.
@@ -52,6 +55,7 @@ text_enum!(
         AttendanceRate = "attendance_rate",
         HoursPerParticipant = "hours_per_participant",
         SharePlanInTime = "share_plan_in_time",
+        ShareSelfAssessmentImproved = "share_self_assessment_improved",
     }
 );
 
@@ -110,7 +114,8 @@ impl Indicator {
             | Indicator::ShareStudies
             | Indicator::ShareFollowedUp
             | Indicator::AttendanceRate
-            | Indicator::SharePlanInTime => Unit::Percent,
+            | Indicator::SharePlanInTime
+            | Indicator::ShareSelfAssessmentImproved => Unit::Percent,
             Indicator::MedianDays => Unit::Days,
             Indicator::HoursPerParticipant => Unit::Hours,
         }
@@ -303,6 +308,10 @@ pub struct Facts {
     /// The interventions she has taken part in (enrolment ongoing,
     /// completed or discontinued), sorted.
     pub interventions: Vec<i64>,
+    /// How many self-assessments she has made.
+    pub self_assessments: i64,
+    /// Her latest self-assessment's total less her first's.
+    pub self_assessment_change: Option<i64>,
 }
 
 impl Facts {
@@ -364,6 +373,10 @@ pub struct Slice {
     pub intake_year: Option<i16>,
     /// Her first plan was written within this many days of intake.
     pub plan_within_days: Option<i64>,
+    /// She has made at least two self-assessments.
+    pub assessed_twice: bool,
+    /// Her latest self-assessment's total is above her first's.
+    pub assessment_improved: bool,
 }
 
 pub const ACTIVE_STATUSES: [Status; 3] = [Status::Enrolled, Status::Active, Status::Paused];
@@ -406,6 +419,8 @@ impl Slice {
                     (Some(i), Some(p)) => days_between(i, p) <= n,
                     _ => false,
                 })
+            && (!self.assessed_twice || f.self_assessments >= 2)
+            && (!self.assessment_improved || f.self_assessment_change.is_some_and(|c| c > 0))
     }
 
     /// This slice narrowed to one group of a breakdown.
@@ -653,6 +668,25 @@ pub fn figure(
                 base: Some(whole),
                 slice: in_time,
                 base_slice: Some(had_time),
+            }
+        }
+        Indicator::ShareSelfAssessmentImproved => {
+            let twice = Slice {
+                assessed_twice: true,
+                ..enrolled.clone()
+            };
+            let improved = Slice {
+                assessment_improved: true,
+                ..twice.clone()
+            };
+            let (n, whole) = (count(&improved), count(&twice));
+            Figure {
+                indicator,
+                value: share(n, whole),
+                count: n,
+                base: Some(whole),
+                slice: improved,
+                base_slice: Some(twice),
             }
         }
         Indicator::MedianDays => {
@@ -1102,6 +1136,8 @@ mod tests {
             minutes: 0,
             projects: Vec::new(),
             interventions: Vec::new(),
+            self_assessments: 0,
+            self_assessment_change: None,
         }
     }
 
@@ -1192,6 +1228,19 @@ mod tests {
             // Ordinary operations, no plan.
             7 => with(x, None, (3, 6, 360), &[], &[]),
             _ => x,
+        })
+        .map(|mut x| {
+            // Self-assessments: 1 and 2 improved, 3 fell back, 5 has only
+            // one, 4 improved but entered before the period.
+            (x.self_assessments, x.self_assessment_change) = match x.id {
+                1 => (2, Some(4)),
+                2 => (3, Some(1)),
+                3 => (2, Some(-2)),
+                4 => (2, Some(3)),
+                5 => (1, None),
+                _ => (0, None),
+            };
+            x
         })
         .collect()
     }
@@ -1318,6 +1367,16 @@ mod tests {
                 2,
                 Some(3),
                 &[1, 3],
+            ),
+            // Of 1, 2 and 3 (assessed twice, enrolled in the period), 1 and 2
+            // improved.
+            (
+                Indicator::ShareSelfAssessmentImproved,
+                AFTER,
+                Some(66.7),
+                2,
+                Some(3),
+                &[1, 2],
             ),
             // Of the four ended whose follow-up fell due, 2 and 4 were reached.
             (

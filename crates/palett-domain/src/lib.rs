@@ -18,6 +18,7 @@ pub mod personnummer;
 pub mod plan;
 pub mod policy;
 pub mod research;
+pub mod selfassessment;
 pub mod summary;
 pub mod values;
 

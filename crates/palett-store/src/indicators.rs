@@ -13,14 +13,23 @@ use sqlx::AnyConnection;
 use std::collections::HashMap;
 
 /// The participants counted for a project (those linked to it) or, with
-/// `project_id` `None`, for the whole partnership.
-fn population(project_id: Option<i64>) -> &'static str {
+/// `project_id` `None`, for the whole partnership: the tables and the
+/// condition.
+fn population_parts(project_id: Option<i64>) -> (&'static str, &'static str) {
     if project_id.is_some() {
-        "FROM participants p JOIN participant_projects pp ON pp.participant_id = p.id AND pp.project_id = $2 \
-         WHERE p.partnership_id = $1"
+        (
+            "FROM participants p JOIN participant_projects pp ON pp.participant_id = p.id AND pp.project_id = $2",
+            "p.partnership_id = $1",
+        )
     } else {
-        "FROM participants p WHERE p.partnership_id = $1"
+        ("FROM participants p", "p.partnership_id = $1")
     }
+}
+
+/// [`population_parts`] as one `FROM … WHERE …`.
+fn population(project_id: Option<i64>) -> String {
+    let (tables, cond) = population_parts(project_id);
+    format!("{tables} WHERE {cond}")
 }
 
 type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
@@ -47,9 +56,23 @@ fn corrupt(_: impl std::fmt::Debug) -> StoreError {
     StoreError::Corrupt("participant facts")
 }
 
+/// Her kept attendance and time, joined as `t`: within the project, or
+/// summed over every project and ordinary operations.
+fn time_join(project_id: Option<i64>) -> &'static str {
+    if project_id.is_some() {
+        "LEFT JOIN participant_time t ON t.participant_id = p.id AND t.project_key = $2"
+    } else {
+        "LEFT JOIN (SELECT pt.participant_id, SUM(pt.present_sessions) AS present_sessions, \
+         SUM(pt.recorded_sessions) AS recorded_sessions, SUM(pt.minutes) AS minutes \
+         FROM participant_time pt GROUP BY pt.participant_id) t ON t.participant_id = p.id"
+    }
+}
+
 /// The facts of every participant counted, with days on pause up to
-/// `today` (or her exit). Two statements whatever the number of
-/// participants; each returns one row per two thousand participants, the
+/// `today` (or her exit), her kept attendance and time, and, with
+/// `memberships`, her projects and interventions (for the breakdowns by
+/// them). Two statements whatever the number of participants (three with
+/// `memberships`); each returns one row per two thousand participants, the
 /// facts joined into one text (the per-row cost of the driver, not the
 /// database, is what grows with the number of participants).
 pub async fn facts(
@@ -57,8 +80,8 @@ pub async fn facts(
     partnership_id: i64,
     project_id: Option<i64>,
     today: Date,
+    memberships: bool,
 ) -> Result<Vec<Facts>> {
-    let from = population(project_id);
     let pause_agg = text_agg(
         c,
         "e.participant_id || ',' || e.id || ',' || e.kind || ',' || e.on_date",
@@ -113,12 +136,17 @@ pub async fn facts(
               AND fd.due_on <= $TODAY) THEN '1' ELSE '0' END \
          || ',' || CASE WHEN EXISTS (SELECT 1 FROM follow_ups fu WHERE fu.participant_id = p.id \
               AND fu.done_on IS NOT NULL) THEN '1' ELSE '0' END \
-         || ',' || COALESCE(p.first_plan_on, '')",
+         || ',' || COALESCE(p.first_plan_on, '') || ',' || p.self_assessments \
+         || ',' || COALESCE(CAST(p.self_assessment_change AS TEXT), '') \
+         || ',' || COALESCE(t.present_sessions, 0) || ',' || COALESCE(t.recorded_sessions, 0) \
+         || ',' || COALESCE(t.minutes, 0)",
         ";",
     )
     .replace("$TODAY", if project_id.is_some() { "$3" } else { "$2" });
+    let (tables, cond) = population_parts(project_id);
     let rows = sqlx::query(&format!(
-        "SELECT {agg} AS f {from} GROUP BY p.id / {PER_ROW}"
+        "SELECT {agg} AS f {tables} {time} WHERE {cond} GROUP BY p.id / {PER_ROW}",
+        time = time_join(project_id)
     ))
     .bind(partnership_id)
     .bind_project(project_id)
@@ -129,7 +157,8 @@ pub async fn facts(
     for r in &rows {
         for rec in text(r, "f")?.split(';') {
             let x: Vec<&str> = rec.split(',').collect();
-            let [id, gender, birth, org, status, intake, exit, outcome, due, done, plan] = x[..]
+            let [id, gender, birth, org, status, intake, exit, outcome, due, done, plan, assessed, change, present, recorded, minutes] =
+                x[..]
             else {
                 return Err(StoreError::Corrupt("participant facts"));
             };
@@ -161,22 +190,29 @@ pub async fn facts(
                 follow_up_due: due == "1",
                 followed_up: done == "1",
                 first_plan_on: opt_date(plan)?,
-                present_sessions: 0,
-                recorded_sessions: 0,
-                minutes: 0,
+                present_sessions: present.parse().map_err(corrupt)?,
+                recorded_sessions: recorded.parse().map_err(corrupt)?,
+                minutes: minutes.parse().map_err(corrupt)?,
                 projects: Vec::new(),
                 interventions: Vec::new(),
+                self_assessments: assessed.parse().map_err(corrupt)?,
+                self_assessment_change: if change.is_empty() {
+                    None
+                } else {
+                    Some(change.parse().map_err(corrupt)?)
+                },
             });
         }
     }
-    out.sort_unstable_by_key(|f| f.id);
-    links(c, partnership_id, project_id, &mut out).await?;
+    if memberships {
+        out.sort_unstable_by_key(|f| f.id);
+        links(c, partnership_id, project_id, &mut out).await?;
+    }
     Ok(out)
 }
 
-/// Each participant's projects, the interventions she has started and her
-/// kept attendance and time (within the project, for a project), read in
-/// one statement into `facts` (sorted by id).
+/// Each participant's projects and the interventions she has taken part
+/// in, read in one statement into `facts` (sorted by id).
 async fn links(
     c: &mut AnyConnection,
     partnership_id: i64,
@@ -185,11 +221,6 @@ async fn links(
 ) -> Result<()> {
     let from = population(project_id);
     let agg = text_agg(c, "x.r", ";");
-    let time_within = if project_id.is_some() {
-        "WHERE t.project_key = $2"
-    } else {
-        ""
-    };
     let rows = sqlx::query(&format!(
         "SELECT {agg} AS f FROM ( \
            SELECT l.participant_id AS pid, 'P,' || l.participant_id || ',' || l.project_id AS r \
@@ -197,10 +228,6 @@ async fn links(
            UNION ALL \
            SELECT e.participant_id, 'I,' || e.participant_id || ',' || e.intervention_id FROM enrolments e \
              WHERE e.status IN {STARTED_ENROLMENT} GROUP BY e.participant_id, e.intervention_id \
-           UNION ALL \
-           SELECT t.participant_id, 'T,' || t.participant_id || ',' || SUM(t.present_sessions) || ',' \
-             || SUM(t.recorded_sessions) || ',' || SUM(t.minutes) FROM participant_time t {time_within} \
-             GROUP BY t.participant_id \
          ) x WHERE x.pid IN (SELECT p.id {from}) GROUP BY x.pid / {PER_ROW}"
     ))
     .bind(partnership_id)
@@ -219,11 +246,6 @@ async fn links(
             match x[..] {
                 ["P", _, project] => f.projects.push(num(project)?),
                 ["I", _, intervention] => f.interventions.push(num(intervention)?),
-                ["T", _, present, recorded, minutes] => {
-                    f.present_sessions = num(present)?;
-                    f.recorded_sessions = num(recorded)?;
-                    f.minutes = num(minutes)?;
-                }
                 _ => return Err(StoreError::Corrupt("participant links")),
             }
         }

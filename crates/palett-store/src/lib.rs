@@ -27,6 +27,7 @@ pub mod project;
 pub mod retention;
 mod row;
 pub mod sealing;
+pub mod selfassessment;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Executor};

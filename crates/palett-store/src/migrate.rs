@@ -115,6 +115,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0017_participant_time.sql"),
         postgres: include_str!("../migrations/postgres/0017_participant_time.sql"),
     },
+    Migration {
+        version: 18,
+        name: "self_assessments",
+        sqlite: include_str!("../migrations/sqlite/0018_self_assessments.sql"),
+        postgres: include_str!("../migrations/postgres/0018_self_assessments.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

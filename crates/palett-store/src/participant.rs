@@ -599,6 +599,12 @@ impl Sql {
                 Arg::Int(days),
             );
         }
+        if sl.assessed_twice {
+            self.clauses.push("p.self_assessments >= 2".into());
+        }
+        if sl.assessment_improved {
+            self.clauses.push("p.self_assessment_change > 0".into());
+        }
         if let Some(g) = sl.age_group {
             let age = AGE_AT_INTAKE;
             let (lo, hi) = g.bounds();

@@ -241,6 +241,58 @@ pub async fn page(State(s): State<AppState>, c: Caller, Path(raw): Path<String>)
         })),
     });
     page.tables.push(Table {
+        heading: Some(t.get("follow-ups")),
+        head: vec![
+            t.get("follow-up"),
+            t.get("follow-up-due-on"),
+            t.get("follow-up-done-on"),
+            t.get("follow-up-employment"),
+            t.get("follow-up-studies"),
+            t.get("follow-up-income"),
+        ],
+        rows: rows(x.follow_ups.iter().map(|f| {
+            let months = t.with(
+                "follow-up-months",
+                &[("months", f.months_after.to_string())],
+            );
+            match &f.done {
+                Some(r) => vec![
+                    months,
+                    f.due_on.to_string(),
+                    r.done_on.to_string(),
+                    t.get(&r.employment.message_id()),
+                    t.get(&r.studies.message_id()),
+                    t.get(&r.income_source.message_id()),
+                ],
+                None => vec![
+                    months,
+                    f.due_on.to_string(),
+                    t.get("follow-up-not-done"),
+                    String::new(),
+                    String::new(),
+                    String::new(),
+                ],
+            }
+        })),
+    });
+    page.tables.push(Table {
+        heading: Some(t.get("self-assessments")),
+        head: std::iter::once(t.get("self-assessment-on"))
+            .chain(
+                palett_domain::selfassessment::Aspect::ALL
+                    .iter()
+                    .map(|a| t.get(&format!("{}-short", a.message_id()))),
+            )
+            .chain(std::iter::once(t.get("self-assessment-total")))
+            .collect(),
+        rows: rows(x.self_assessments.iter().map(|a| {
+            std::iter::once(a.on.to_string())
+                .chain(a.scores.iter().map(|s| s.to_string()))
+                .chain(std::iter::once(a.total().to_string()))
+                .collect()
+        })),
+    });
+    page.tables.push(Table {
         heading: Some(t.get("notes")),
         head: vec![
             t.get("field-when"),
@@ -324,6 +376,20 @@ pub fn to_json(x: &SubjectAccess) -> Value {
         "enrolments": x.enrolments.iter().map(|e| json!({"intervention": e.intervention_name, "status": e.status, "start_date": e.start_date.map(|d| d.to_string()), "end_date": e.end_date.map(|d| d.to_string())})).collect::<Vec<_>>(),
         "attendance": x.attendance.iter().map(|(d, i, g, st, m)| json!({"date": d.to_string(), "intervention": i, "group": g, "status": st, "minutes": m})).collect::<Vec<_>>(),
         "activities": x.activities.iter().map(|(d, i, m, n)| json!({"date": d.to_string(), "intervention": i, "minutes": m, "note": n})).collect::<Vec<_>>(),
+        "follow_ups": x.follow_ups.iter().map(|f| json!({
+            "months_after": f.months_after, "due_on": f.due_on.to_string(),
+            "done_on": f.done.as_ref().map(|r| r.done_on.to_string()),
+            "employment": f.done.as_ref().map(|r| r.employment),
+            "studies": f.done.as_ref().map(|r| r.studies),
+            "income_source": f.done.as_ref().map(|r| r.income_source),
+        })).collect::<Vec<_>>(),
+        "self_assessments": x.self_assessments.iter().map(|a| json!({
+            "on": a.on.to_string(),
+            "scores": palett_domain::selfassessment::Aspect::ALL.iter().zip(&a.scores)
+                .map(|(k, v)| (k.as_str().to_string(), json!(v)))
+                .collect::<serde_json::Map<_, _>>(),
+            "total": a.total(),
+        })).collect::<Vec<_>>(),
         "notes": x.notes.iter().map(|n| json!({"at": n.created_at.to_string(), "author": n.author, "organisation": n.organisation, "visibility": n.visibility, "body": n.body})).collect::<Vec<_>>(),
         "profile_versions": x.profile_versions.iter().map(|(v, p, by, at)| json!({"version": v, "profile": serde_json::from_str::<Value>(p).unwrap_or(Value::Null), "changed_by": by, "changed_at": at.to_string()})).collect::<Vec<_>>(),
         "log": x.log.iter().map(|e| json!({"at": e.at.to_string(), "user": e.user_name, "organisation": e.organisation_name, "action": e.action})).collect::<Vec<_>>(),

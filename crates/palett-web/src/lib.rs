@@ -21,6 +21,7 @@ pub mod pages;
 pub mod palette_pages;
 pub mod report_pages;
 pub mod security_pages;
+pub mod selfassessment_pages;
 pub mod views;
 
 use axum::extract::DefaultBodyLimit;
@@ -189,6 +190,14 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/participants/{id}/status/{kind}",
             get(pages::transition_form).post(pages::transition),
+        )
+        .route(
+            "/participants/{id}/self-assessments",
+            get(selfassessment_pages::of_participant),
+        )
+        .route(
+            "/participants/{id}/self-assessments/new",
+            get(selfassessment_pages::form).post(selfassessment_pages::save),
         )
         .route("/follow-ups", get(followup_pages::due))
         .route(

@@ -959,6 +959,10 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
         path_links.push((format!("/participants/{id}/period"), t.get("period-change")));
     }
     path_links.push((format!("/participants/{id}/time"), t.get("time-summary")));
+    path_links.push((
+        format!("/participants/{id}/self-assessments"),
+        t.get("self-assessments"),
+    ));
     if v.participant.exit_date.is_some() {
         path_links.push((
             format!("/participants/{id}/follow-ups"),

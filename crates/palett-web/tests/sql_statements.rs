@@ -89,10 +89,16 @@ async fn requests_cost_a_fixed_number_of_statements() {
         dashboard, small,
         "a dashboard's cost does not grow with its participants"
     );
+    // Broken down by intervention, it also reads who took part in what:
+    // one statement more, whatever the number of participants.
+    let (by_intervention, _) = measure("/projects/1/dashboard?by=intervention").await;
+    let (small_by_intervention, _) = measure("/projects/2/dashboard?by=intervention").await;
+    assert_eq!(by_intervention, small_by_intervention);
     println!(
-        "statements per request: list {full}, start {start}, participant {participant}, audit {audit}, dashboard {dashboard}"
+        "statements per request: list {full}, start {start}, participant {participant}, audit {audit}, dashboard {dashboard}, by intervention {by_intervention}"
     );
     assert!(dashboard <= 12, "dashboard {dashboard}");
+    assert!(by_intervention <= 14, "by intervention {by_intervention}");
     // Generous bounds that still catch a loop of queries.
     assert!(
         full <= 20 && start <= 12 && participant <= 30 && audit <= 12,

@@ -446,10 +446,10 @@ async fn intervention(h: &H, ctx: &Ctx, org: i64, name: &str, project: &str, gro
         .expect("intervention")
 }
 
-/// Attendance rate, hours per participant, plans within 30 days and the
-/// breakdowns by intervention and by project, hand-computed, through the
-/// kept per-participant totals; re-recorded and cancelled sessions change
-/// them at once.
+/// Attendance rate, hours per participant, plans within 30 days, improved
+/// self-assessment and the breakdowns by intervention and by project,
+/// hand-computed, through the kept per-participant totals; re-recorded and
+/// cancelled sessions change them at once.
 pub(crate) async fn attendance_hours_and_plans_follow_their_definitions(h: H) {
     h.seed().await;
     let admin = h.ctx(ADMIN).await;
@@ -674,6 +674,85 @@ pub(crate) async fn attendance_hours_and_plans_follow_their_definitions(h: H) {
         .find(|(g, _)| *g == Group::Project(Some(p)))
         .expect("the project's group");
     assert_eq!((of_p.1.value, of_p.1.count), (Some(1.5), 4));
+
+    // Self-assessments: A rose, B fell back, D has made only one.
+    let assess = |x: i64, on: &'static str, score: &'static str| {
+        let (h, ctx) = (&h, &ctx);
+        async move {
+            let input = palett_domain::selfassessment::SelfAssessmentInput {
+                on: on.into(),
+                scores: vec![score.into(); 6],
+            };
+            h.app
+                .record_self_assessment(ctx, x, &input)
+                .await
+                .expect("self-assessment");
+        }
+    };
+    assess(a, "2026-10-27", "2").await;
+    assess(a, "2026-11-24", "3").await;
+    // Recorded out of order: the earlier date is her first.
+    assess(b, "2026-11-20", "2").await;
+    assess(b, "2026-09-05", "3").await;
+    assess(d, "2026-10-21", "1").await;
+    assert_eq!(
+        value(&dash().await, Indicator::ShareSelfAssessmentImproved),
+        (Some(50.0), 1, Some(2))
+    );
+    assert_eq!(
+        behind(
+            &h,
+            &ctx,
+            Some(p),
+            &of(Indicator::ShareSelfAssessmentImproved)
+        )
+        .await,
+        vec![a]
+    );
+    let assessed = FigureRef {
+        base: true,
+        ..of(Indicator::ShareSelfAssessmentImproved)
+    };
+    assert_eq!(
+        behind(&h, &ctx, Some(p), &assessed).await,
+        sorted(vec![a, b])
+    );
+    let hers = h.app.self_assessments(&ctx, b).await.expect("hers");
+    assert_eq!(
+        hers.iter().map(|x| x.on).collect::<Vec<_>>(),
+        vec![date(2026, 9, 5), date(2026, 11, 20)]
+    );
+    assert_eq!(palett_domain::selfassessment::change(&hers), Some(-6));
+    // A bad one is refused field by field; nothing is stored.
+    let bad = palett_domain::selfassessment::SelfAssessmentInput {
+        on: "2030-01-01".into(),
+        scores: vec!["7".into(); 6],
+    };
+    match h.app.record_self_assessment(&ctx, d, &bad).await {
+        Err(AppError::Invalid(e)) => assert_eq!(e.0.len(), 7, "{e:?}"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(h.app.self_assessments(&ctx, d).await.expect("d").len(), 1);
+    // Arbetsförmedlingen's caseworker, who does not work with her, cannot
+    // tell she exists; the evaluator cannot record one either.
+    for who in [AF, EVALUATOR] {
+        let other = h.ctx(who).await;
+        let input = palett_domain::selfassessment::SelfAssessmentInput {
+            on: "2026-11-24".into(),
+            scores: vec!["5".into(); 6],
+        };
+        assert!(matches!(
+            h.app.record_self_assessment(&other, a, &input).await,
+            Err(AppError::NotFound)
+        ));
+        assert!(matches!(
+            h.app.self_assessments(&other, a).await,
+            Err(AppError::NotFound)
+        ));
+    }
+    // Her subject access export holds them.
+    let export = h.app.subject_access(&ctx, a).await.expect("export");
+    assert_eq!(export.self_assessments.len(), 2);
 
     // Recording a session again, and cancelling one, change the kept totals.
     mark(0, [(a, "present"), (b, "present")]).await;

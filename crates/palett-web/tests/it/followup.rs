@@ -1,5 +1,6 @@
-//! Follow-ups over HTTP: the list of those due, a participant's
-//! follow-ups, and the form with its errors.
+//! Follow-ups and self-assessments over HTTP: the list of those due, a
+//! participant's follow-ups and self-assessments, and their forms with
+//! their errors.
 
 use crate::support::*;
 use axum::http::{header, StatusCode};
@@ -79,4 +80,85 @@ async fn a_follow_up_is_recorded_through_the_form() {
             "{path}"
         );
     }
+}
+
+#[tokio::test]
+async fn a_self_assessment_is_recorded_through_the_form() {
+    let t = TestApp::new().await;
+    let b = t.browser(COORDINATOR).await;
+    let people = t.page(&b, "/participants").await;
+    let pid = people
+        .body
+        .split("href=\"/participants/")
+        .nth(3)
+        .and_then(|s| s.split('"').next())
+        .expect("a participant link")
+        .to_string();
+    let list_path = format!("/participants/{pid}/self-assessments");
+    let list = t.page(&b, &list_path).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(list.body.contains("Självskattning"));
+    let before = list.body.matches("<tr>").count();
+    let new = format!("{list_path}/new");
+    let form = t.page(&b, &new).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form
+        .body
+        .contains("Jag kan göra mig förstådd på svenska i vardagen"));
+    assert!(form.body.contains("5 – Stämmer helt"));
+    let r = t
+        .post_form(
+            &b,
+            &new,
+            &[
+                ("on", "2026-11-20"),
+                ("swedish", "4"),
+                ("health", "9"),
+                ("confidence", ""),
+                ("work_readiness", "3"),
+                ("network", "3"),
+                ("everyday_life", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Fältet måste fyllas i."));
+    assert!(
+        r.body.contains("<option value=\"4\" selected"),
+        "the chosen score stays"
+    );
+    let r = t
+        .post_form(
+            &b,
+            &new,
+            &[
+                ("on", "2026-11-20"),
+                ("swedish", "4"),
+                ("health", "5"),
+                ("confidence", "4"),
+                ("work_readiness", "3"),
+                ("network", "3"),
+                ("everyday_life", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.headers[header::LOCATION], list_path.as_str());
+    let after = t.page(&b, &list_path).await;
+    assert_eq!(after.body.matches("<tr>").count(), before + 1);
+    assert!(after.body.contains("<td>2026-11-20</td>"));
+    assert!(after.body.contains("<td>22</td>"), "the total");
+    // Unknown participants are 404s; an evaluator gets no form.
+    for path in [
+        "/participants/999999/self-assessments".to_string(),
+        "/participants/x/self-assessments/new".to_string(),
+    ] {
+        assert_eq!(
+            t.page(&b, &path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let evaluator = t.browser(EVALUATOR).await;
+    assert_eq!(t.page(&evaluator, &new).await.status, StatusCode::NOT_FOUND);
 }

@@ -219,6 +219,22 @@ async fn every_page_renders_in_every_locale() {
             format!("/participants/{first}/activities/new"),
         ),
         (&coordinator, format!("/participants/{first}/time")),
+        (
+            &coordinator,
+            format!("/participants/{first}/self-assessments"),
+        ),
+        (
+            &coordinator,
+            format!("/participants/{first}/self-assessments/new"),
+        ),
+        (
+            &coordinator,
+            "/projects/1/dashboard?by=intervention&indicator=attendance_rate".into(),
+        ),
+        (
+            &coordinator,
+            "/dashboard?by=project&indicator=hours_per_participant".into(),
+        ),
         (&coordinator, format!("/participants/{first}/consents/new")),
         (&coordinator, "/consents/1/withdraw".into()),
         (&coordinator, "/emergency".into()),

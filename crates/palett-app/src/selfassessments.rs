@@ -1,0 +1,57 @@
+//! Self-assessments on her record: reading hers and recording a new one.
+
+use crate::audit::{record, Action};
+use crate::{App, Ctx, Result};
+use palett_domain::selfassessment::{SelfAssessment, SelfAssessmentInput};
+use palett_store::selfassessment as store;
+
+impl App {
+    /// Her self-assessments, oldest first (an audited read of her record).
+    pub async fn self_assessments(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+    ) -> Result<Vec<SelfAssessment>> {
+        let mut tx = self.db.write().await?;
+        self.audited_read(&mut tx, ctx, participant_id, "self_assessments")
+            .await?;
+        let out = store::of_participant(&mut tx, participant_id).await?;
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Whether the caller may change her record: `Ok` when so, else not
+    /// found (or forbidden for those who may only read it).
+    pub async fn may_change_participant(&self, ctx: &Ctx, participant_id: i64) -> Result<()> {
+        let mut c = self.db.read().await?;
+        self.changeable(&mut c, ctx, participant_id).await?;
+        Ok(())
+    }
+
+    /// Record a self-assessment: those who may change her record; audited.
+    pub async fn record_self_assessment(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        input: &SelfAssessmentInput,
+    ) -> Result<i64> {
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        self.changeable(&mut tx, ctx, participant_id).await?;
+        let (on, scores) = input.parse(self.today())?;
+        let id =
+            store::insert(&mut tx, participant_id, on, &scores, ctx.actor.user_id, now).await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::SelfAssessmentRecord,
+            "self_assessment",
+            Some(id),
+            Some(participant_id),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+}
