@@ -849,3 +849,6 @@ self-aspect-everyday-life = I manage my everyday life, such as money and contact
 self-aspect-everyday-life-short = Everyday life
 indicator-share-self-assessment-improved = Share with improved self-assessment
 indicator-share-self-assessment-improved-definition = Of those enrolled in the period who have made at least two self-assessments: those whose latest total is higher than their first.
+
+field-password-again = Your password (again)
+error-password-wrong = The password is not right.

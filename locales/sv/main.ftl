@@ -849,3 +849,6 @@ self-aspect-everyday-life = Jag klarar min vardag, till exempel ekonomi och kont
 self-aspect-everyday-life-short = Vardag
 indicator-share-self-assessment-improved = Andel med förbättrad självskattning
 indicator-share-self-assessment-improved-definition = Av dem som skrevs in under perioden och har gjort minst två självskattningar: de vars senaste summa är högre än den första.
+
+field-password-again = Ditt lösenord (igen)
+error-password-wrong = Lösenordet stämmer inte.

@@ -135,30 +135,64 @@ pub async fn record(
     entity_id: Option<i64>,
     participant_id: Option<i64>,
 ) -> Result<()> {
-    let roles = ctx
-        .actor
+    let roles = roles_of(ctx);
+    audit::append(
+        c,
+        &entry(ctx, now, action, entity, entity_id, participant_id, &roles),
+    )
+    .await
+    .map_err(|e| AppError::Internal(format!("audit write failed: {e}")))
+}
+
+/// One audit row per participant of `participant_ids`, written together.
+pub async fn record_for_each(
+    c: &mut AnyConnection,
+    ctx: &Ctx,
+    now: i64,
+    action: Action,
+    entity: &str,
+    participant_ids: &[i64],
+) -> Result<()> {
+    let roles = roles_of(ctx);
+    audit::append_for_participants(
+        c,
+        &entry(ctx, now, action, entity, None, None, &roles),
+        participant_ids,
+    )
+    .await
+    .map_err(|e| AppError::Internal(format!("audit write failed: {e}")))
+}
+
+fn roles_of(ctx: &Ctx) -> String {
+    ctx.actor
         .roles
         .iter()
         .map(|r| r.as_str())
         .collect::<Vec<_>>()
-        .join(",");
-    audit::append(
-        c,
-        &NewEntry {
-            at: now,
-            user_id: Some(ctx.actor.user_id),
-            organisation_id: Some(ctx.actor.organisation_id),
-            roles: &roles,
-            partnership_id: Some(ctx.actor.partnership_id),
-            action: action.as_str(),
-            entity,
-            entity_id,
-            participant_id,
-            ip: &ctx.ip,
-        },
-    )
-    .await
-    .map_err(|e| AppError::Internal(format!("audit write failed: {e}")))
+        .join(",")
+}
+
+fn entry<'a>(
+    ctx: &'a Ctx,
+    now: i64,
+    action: Action,
+    entity: &'a str,
+    entity_id: Option<i64>,
+    participant_id: Option<i64>,
+    roles: &'a str,
+) -> NewEntry<'a> {
+    NewEntry {
+        at: now,
+        user_id: Some(ctx.actor.user_id),
+        organisation_id: Some(ctx.actor.organisation_id),
+        roles,
+        partnership_id: Some(ctx.actor.partnership_id),
+        action: action.as_str(),
+        entity,
+        entity_id,
+        participant_id,
+        ip: &ctx.ip,
+    }
 }
 
 /// A page of the partnership's audit log, for coordinators and administrators.

@@ -90,6 +90,40 @@ impl App {
         self.sign_in_with_code(email, password, "", ip).await
     }
 
+    /// Ask the signed-in user for her password again, before a change to
+    /// how she signs in. A wrong one is an error on `password` and counts
+    /// towards throttling like a wrong sign-in.
+    pub(crate) async fn confirm_password(&self, ctx: &Ctx, password: &str) -> Result<()> {
+        let now = self.now();
+        let since = now - self.config.throttle_window_secs;
+        let (email, hash) = {
+            let mut c = self.db.read().await?;
+            let user = store::user_by_id(&mut c, ctx.actor.user_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let (by_email, by_ip) =
+                store::recent_failures(&mut c, &user.email, &ctx.ip, since).await?;
+            if by_email >= self.config.max_failures_per_account
+                || by_ip >= self.config.max_failures_per_address
+            {
+                return Err(AppError::Throttled);
+            }
+            let (_, hash) = store::credentials_by_email(&mut c, &user.email)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            (user.email, hash)
+        };
+        if password.is_empty() || !secret::verify_password_async(password.to_string(), hash).await {
+            let mut tx = self.db.write().await?;
+            store::record_login_attempt(&mut tx, &email, &ctx.ip, false, now).await?;
+            tx.commit().await?;
+            return Err(
+                palett_domain::FieldErrors::single("password", "error-password-wrong").into(),
+            );
+        }
+        Ok(())
+    }
+
     /// Check e-mail, password and, when she has set one up, the code from
     /// her authenticator app; on success a new session. A code is accepted
     /// once; wrong codes count towards throttling like wrong passwords.

@@ -242,18 +242,16 @@ impl App {
             None,
         )
         .await?;
-        for l in &lines {
-            record(
-                &mut tx,
-                ctx,
-                now,
-                Action::ParticipantRead,
-                "esf_month",
-                None,
-                Some(l.participant_id),
-            )
-            .await?;
-        }
+        let named: Vec<i64> = lines.iter().map(|l| l.participant_id).collect();
+        crate::audit::record_for_each(
+            &mut tx,
+            ctx,
+            now,
+            Action::ParticipantRead,
+            "esf_month",
+            &named,
+        )
+        .await?;
         tx.commit().await?;
         Ok((month, lines))
     }

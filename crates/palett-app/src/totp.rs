@@ -132,8 +132,11 @@ impl App {
         })
     }
 
-    /// Confirm the pending secret with a code from the app.
-    pub async fn enable_second_factor(&self, ctx: &Ctx, code: &str) -> Result<()> {
+    /// Confirm the pending secret with a code from the app, her password
+    /// asked again first (a session left open must not be enough to tie
+    /// her account to someone else's phone).
+    pub async fn enable_second_factor(&self, ctx: &Ctx, password: &str, code: &str) -> Result<()> {
+        self.confirm_password(ctx, password).await?;
         let now = self.now();
         let mut tx = self.db.write().await?;
         let (current, pending, last) = store::totp_state(&mut tx, ctx.actor.user_id).await?;

@@ -42,6 +42,40 @@ pub async fn append(c: &mut AnyConnection, e: &NewEntry<'_>) -> Result<()> {
     Ok(())
 }
 
+/// One entry per participant, alike but for `participant_id` (which `e`'s
+/// is replaced by): many rows per statement.
+pub async fn append_for_participants(
+    c: &mut AnyConnection,
+    e: &NewEntry<'_>,
+    participant_ids: &[i64],
+) -> Result<()> {
+    for chunk in participant_ids.chunks(500) {
+        let rows: Vec<String> = (0..chunk.len())
+            .map(|k| format!("($1, $2, $3, $4, $5, $6, $7, $8, ${}, $9)", 10 + k))
+            .collect();
+        let sql = format!(
+            "INSERT INTO audit_log (at, user_id, organisation_id, roles, partnership_id, action, entity, \
+             entity_id, participant_id, ip) VALUES {}",
+            rows.join(", ")
+        );
+        let mut q = sqlx::query(&sql)
+            .bind(e.at)
+            .bind(e.user_id)
+            .bind(e.organisation_id)
+            .bind(e.roles)
+            .bind(e.partnership_id)
+            .bind(e.action)
+            .bind(e.entity)
+            .bind(e.entity_id)
+            .bind(e.ip);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        q.execute(&mut *c).await?;
+    }
+    Ok(())
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Entry {
     pub id: i64,

@@ -36,7 +36,35 @@ fn code_field(t: crate::i18n::Tr, id: &str, error: Option<&str>) -> String {
     )
 }
 
-async fn page(s: &AppState, c: &Caller, status: StatusCode, error: Option<&str>) -> Response {
+/// Her password, asked again before she turns the second factor on.
+fn password_field(t: crate::i18n::Tr, error: Option<&str>) -> String {
+    let (invalid, described, message) = match error {
+        Some(e) => (
+            " aria-invalid=\"true\"",
+            " aria-describedby=\"password-error\"",
+            format!(
+                "<p class=\"error\" id=\"password-error\">{}</p>",
+                escape(&t.get(e))
+            ),
+        ),
+        None => ("", "", String::new()),
+    };
+    format!(
+        "<div class=\"field{}\"><label for=\"password\">{}</label>{message}\
+         <input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" \
+         required{invalid}{described}></div>",
+        if error.is_some() { " has-error" } else { "" },
+        escape(&t.get("field-password-again")),
+    )
+}
+
+async fn page(
+    s: &AppState,
+    c: &Caller,
+    status: StatusCode,
+    errors: &palett_domain::FieldErrors,
+) -> Response {
+    let error = errors.for_field("code");
     let t = c.tr();
     let ctx = c.ctx();
     let state = match s.app.second_factor(&ctx).await {
@@ -84,13 +112,14 @@ async fn page(s: &AppState, c: &Caller, status: StatusCode, error: Option<&str>)
                 "<ol><li>{}</li><li>{}<br><code class=\"secret\">{}</code></li><li>{}</li></ol>\
                  <p class=\"hint\">{} <code>{}</code></p>\
                  <form method=\"post\" action=\"/account/second-factor\"><input type=\"hidden\" name=\"_csrf\" value=\"{csrf}\">\
-                 <input type=\"hidden\" name=\"action\" value=\"enable\">{}<button type=\"submit\">{}</button></form>",
+                 <input type=\"hidden\" name=\"action\" value=\"enable\">{}{}<button type=\"submit\">{}</button></form>",
                 escape(&t.get("second-factor-step-app")),
                 escape(&t.get("second-factor-step-key")),
                 escape(&grouped.join(" ")),
                 escape(&t.get("second-factor-step-code")),
                 escape(&t.get("second-factor-uri")),
                 escape(&uri),
+                password_field(t, errors.for_field("password")),
                 code_field(t, "code", error),
                 escape(&t.get("second-factor-enable")),
             ));
@@ -120,13 +149,17 @@ async fn page(s: &AppState, c: &Caller, status: StatusCode, error: Option<&str>)
 }
 
 pub async fn show(State(s): State<AppState>, c: Caller) -> Response {
-    page(&s, &c, StatusCode::OK, None).await
+    page(&s, &c, StatusCode::OK, &palett_domain::FieldErrors::new()).await
 }
 
 pub async fn change(State(s): State<AppState>, c: Caller, f: FormData) -> Response {
     let ctx = c.ctx();
     let result = match f.get("action").as_str() {
-        "enable" => s.app.enable_second_factor(&ctx, &f.get("code")).await,
+        "enable" => {
+            s.app
+                .enable_second_factor(&ctx, &f.get("password"), &f.get("code"))
+                .await
+        }
         "disable" => s.app.disable_second_factor(&ctx, &f.get("code")).await,
         "require" => {
             s.app
@@ -137,9 +170,11 @@ pub async fn change(State(s): State<AppState>, c: Caller, f: FormData) -> Respon
     };
     match result {
         Ok(()) => Redirect::to("/account/second-factor").into_response(),
-        Err(AppError::Invalid(e)) => {
-            let code = e.for_field("code").unwrap_or("error-invalid");
-            page(&s, &c, StatusCode::UNPROCESSABLE_ENTITY, Some(code)).await
+        Err(AppError::Invalid(mut e)) => {
+            if e.for_field("code").is_none() && e.for_field("password").is_none() {
+                e.push("code", "error-invalid");
+            }
+            page(&s, &c, StatusCode::UNPROCESSABLE_ENTITY, &e).await
         }
         Err(e) => app_error(&c, e),
     }

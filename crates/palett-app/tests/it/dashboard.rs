@@ -1039,13 +1039,19 @@ pub(crate) async fn the_esf_monthly_file_names_only_those_it_may(h: H) {
         h.app.esf_month(&ctx, 999_999, "2026-11").await,
         Err(AppError::NotFound)
     ));
-    // Each participant in the file is in the audit log as read.
-    let about = palett_app::filters::AuditFilter {
-        participant_id: Some(without),
-        ..Default::default()
-    };
-    let log = palett_app::audit::list(&h.app, &ctx, &about, Page::new(None, Some(100)))
-        .await
-        .expect("log");
-    assert!(log.0.iter().any(|e| e.entity == "esf_month"), "{:?}", log.0);
+    // Each participant in the file is in the audit log as read, once, by
+    // the coordinator who made it.
+    for who in [with_consent, without] {
+        let about = palett_app::filters::AuditFilter {
+            participant_id: Some(who),
+            ..Default::default()
+        };
+        let log = palett_app::audit::list(&h.app, &ctx, &about, Page::new(None, Some(100)))
+            .await
+            .expect("log");
+        let reads: Vec<_> = log.0.iter().filter(|e| e.entity == "esf_month").collect();
+        assert_eq!(reads.len(), 1, "{:?}", log.0);
+        assert_eq!(reads[0].action, "participant.read");
+        assert_eq!(reads[0].user_id, Some(ctx.actor.user_id));
+    }
 }

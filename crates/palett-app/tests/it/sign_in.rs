@@ -223,23 +223,42 @@ pub(crate) async fn a_second_factor_is_set_up_checked_and_required(h: H) {
         h.app.second_factor(&kim).await.expect("again"),
         SecondFactor::Setup {
             secret: secret.clone(),
-            uri
+            uri: uri.clone()
         },
         "the same key until it is confirmed"
     );
     let now = h.app.now();
+    let code = code_at(&secret, now).expect("code");
+    // Her password first: a wrong one is refused (and counts towards
+    // throttling), even with the right code.
     assert_eq!(
         invalid_code(
             h.app
-                .enable_second_factor(&kim, &wrong_code(&secret, now))
+                .enable_second_factor(&kim, "inte-mitt-lösenord", &code)
+                .await,
+            "password"
+        ),
+        "error-password-wrong"
+    );
+    assert_eq!(
+        h.app.second_factor(&kim).await.expect("state"),
+        SecondFactor::Setup {
+            secret: secret.clone(),
+            uri: uri.clone()
+        },
+        "still off"
+    );
+    assert_eq!(
+        invalid_code(
+            h.app
+                .enable_second_factor(&kim, DEMO_PASSWORD, &wrong_code(&secret, now))
                 .await,
             "code"
         ),
         "error-second-factor-code"
     );
-    let code = code_at(&secret, now).expect("code");
     h.app
-        .enable_second_factor(&kim, &code)
+        .enable_second_factor(&kim, DEMO_PASSWORD, &code)
         .await
         .expect("enable");
     assert_eq!(
@@ -350,7 +369,11 @@ pub(crate) async fn a_second_factor_is_set_up_checked_and_required(h: H) {
     };
     h.advance_secs(30);
     h.app
-        .enable_second_factor(&kim, &code_at(&secret, h.app.now()).expect("code"))
+        .enable_second_factor(
+            &kim,
+            DEMO_PASSWORD,
+            &code_at(&secret, h.app.now()).expect("code"),
+        )
         .await
         .expect("on again");
     assert!(matches!(

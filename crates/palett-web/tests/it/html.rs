@@ -796,11 +796,30 @@ async fn two_step_verification_from_set_up_to_sign_in_and_requirement() {
     } else {
         "000000"
     };
+    // Her password is asked again: a session left open is not enough.
     let r = t
         .post_form(
             &kim,
             "/account/second-factor",
-            &[("action", "enable"), ("code", wrong)],
+            &[
+                ("action", "enable"),
+                ("password", "fel-lösenord"),
+                ("code", right.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Lösenordet stämmer inte."));
+    assert!(r.body.contains("autocomplete=\"current-password\""));
+    let r = t
+        .post_form(
+            &kim,
+            "/account/second-factor",
+            &[
+                ("action", "enable"),
+                ("password", PASSWORD),
+                ("code", wrong),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -810,7 +829,11 @@ async fn two_step_verification_from_set_up_to_sign_in_and_requirement() {
         .post_form(
             &kim,
             "/account/second-factor",
-            &[("action", "enable"), ("code", right.as_str())],
+            &[
+                ("action", "enable"),
+                ("password", PASSWORD),
+                ("code", right.as_str()),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
