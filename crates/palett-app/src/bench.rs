@@ -445,6 +445,15 @@ impl App {
             )
         );
         time!(
+            "dashboard, by intervention",
+            self.dashboard(
+                &ctx,
+                Some(project),
+                Some(palett_domain::indicators::Breakdown::Intervention),
+                Some(Indicator::AttendanceRate)
+            )
+        );
+        time!(
             "final report",
             self.funder_report(&ctx, ReportKind::Final, Some(project), "", "", false)
         );

@@ -68,6 +68,30 @@ fn time_join(project_id: Option<i64>) -> &'static str {
     }
 }
 
+/// The fields of [`facts`]' text per participant, in order (`t` is
+/// [`time_join`]; `$TODAY` the day the facts are read). A NULL becomes
+/// empty text.
+const FACT_FIELDS: [&str; 16] = [
+    "p.id",
+    "p.gender",
+    "p.birth_date",
+    "p.responsible_organisation_id",
+    "p.status",
+    "p.intake_date",
+    "p.exit_date",
+    "p.exit_outcome",
+    "CASE WHEN EXISTS (SELECT 1 FROM follow_ups fd WHERE fd.participant_id = p.id \
+     AND fd.due_on <= $TODAY) THEN 1 ELSE 0 END",
+    "CASE WHEN EXISTS (SELECT 1 FROM follow_ups fu WHERE fu.participant_id = p.id \
+     AND fu.done_on IS NOT NULL) THEN 1 ELSE 0 END",
+    "p.first_plan_on",
+    "p.self_assessments",
+    "p.self_assessment_change",
+    "COALESCE(t.present_sessions, 0)",
+    "COALESCE(t.recorded_sessions, 0)",
+    "COALESCE(t.minutes, 0)",
+];
+
 /// The facts of every participant counted, with days on pause up to
 /// `today` (or her exit), her kept attendance and time, and, with
 /// `memberships`, her projects and interventions (for the breakdowns by
@@ -127,22 +151,12 @@ pub async fn facts(
     for (pid, _, pause, on) in events {
         pauses.entry(pid).or_default().push((pause, on));
     }
-    let agg = text_agg(
-        c,
-        "p.id || ',' || p.gender || ',' || p.birth_date || ',' || p.responsible_organisation_id \
-         || ',' || p.status || ',' || COALESCE(p.intake_date, '') || ',' || COALESCE(p.exit_date, '') \
-         || ',' || COALESCE(p.exit_outcome, '') \
-         || ',' || CASE WHEN EXISTS (SELECT 1 FROM follow_ups fd WHERE fd.participant_id = p.id \
-              AND fd.due_on <= $TODAY) THEN '1' ELSE '0' END \
-         || ',' || CASE WHEN EXISTS (SELECT 1 FROM follow_ups fu WHERE fu.participant_id = p.id \
-              AND fu.done_on IS NOT NULL) THEN '1' ELSE '0' END \
-         || ',' || COALESCE(p.first_plan_on, '') || ',' || p.self_assessments \
-         || ',' || COALESCE(CAST(p.self_assessment_change AS TEXT), '') \
-         || ',' || COALESCE(t.present_sessions, 0) || ',' || COALESCE(t.recorded_sessions, 0) \
-         || ',' || COALESCE(t.minutes, 0)",
-        ";",
-    )
-    .replace("$TODAY", if project_id.is_some() { "$3" } else { "$2" });
+    // One text per participant, built by format() in one step (each `||`
+    // copied the text so far: a third of the statement's time at 16 fields).
+    let fields = FACT_FIELDS.join(", ");
+    let marks = vec!["%s"; FACT_FIELDS.len()].join(",");
+    let agg = text_agg(c, &format!("format('{marks}', {fields})"), ";")
+        .replace("$TODAY", if project_id.is_some() { "$3" } else { "$2" });
     let (tables, cond) = population_parts(project_id);
     let rows = sqlx::query(&format!(
         "SELECT {agg} AS f {tables} {time} WHERE {cond} GROUP BY p.id / {PER_ROW}",

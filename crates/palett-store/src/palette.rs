@@ -607,63 +607,78 @@ async fn refresh_counts(c: &mut AnyConnection, which: &str, id: i64) -> Result<(
     Ok(())
 }
 
-/// Recount the kept attendance and time of the participants `which` names
-/// (with `$1`), per project, from their attendance and recorded activities.
-async fn refresh_time(c: &mut AnyConnection, which: &str, id: i64) -> Result<()> {
-    sqlx::query(&format!(
-        "DELETE FROM participant_time WHERE participant_id IN ({which})"
-    ))
-    .bind(id)
-    .execute(&mut *c)
-    .await?;
-    sqlx::query(&format!(
-        "INSERT INTO participant_time (participant_id, project_key, present_sessions, recorded_sessions, minutes) \
-         SELECT t.participant_id, t.project_key, SUM(t.present), SUM(t.recorded), SUM(t.minutes) FROM ( \
-           SELECT a.participant_id, COALESCE(i.project_id, 0) AS project_key, \
-             CASE WHEN a.status = 'present' THEN 1 ELSE 0 END AS present, 1 AS recorded, \
-             CASE WHEN a.status = 'present' THEN a.minutes ELSE 0 END AS minutes \
-           FROM attendance a JOIN group_sessions s ON s.id = a.session_id AND s.status = 'scheduled' \
-           JOIN activity_groups g ON g.id = s.group_id JOIN interventions i ON i.id = g.intervention_id \
-           WHERE a.participant_id IN ({which}) \
-           UNION ALL \
-           SELECT r.participant_id, COALESCE(i.project_id, 0), 0, 0, r.minutes \
-           FROM activity_records r JOIN interventions i ON i.id = r.intervention_id \
-           WHERE r.participant_id IN ({which}) \
-         ) t GROUP BY t.participant_id, t.project_key"
-    ))
-    .bind(id)
-    .execute(c)
-    .await?;
+/// Recount the kept attendance and time of these participants, per
+/// project, from their attendance and recorded activities. The ids are
+/// bound (500 a statement), so each is found by its index: a subquery in
+/// their place let PostgreSQL scan all attendance once per call.
+async fn refresh_time(c: &mut AnyConnection, participant_ids: &[i64]) -> Result<()> {
+    for chunk in participant_ids.chunks(500) {
+        let list: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+        let list = list.join(", ");
+        let delete = format!("DELETE FROM participant_time WHERE participant_id IN ({list})");
+        let insert = format!(
+            "INSERT INTO participant_time (participant_id, project_key, present_sessions, recorded_sessions, minutes) \
+             SELECT t.participant_id, t.project_key, SUM(t.present), SUM(t.recorded), SUM(t.minutes) FROM ( \
+               SELECT a.participant_id, COALESCE(i.project_id, 0) AS project_key, \
+                 CASE WHEN a.status = 'present' THEN 1 ELSE 0 END AS present, 1 AS recorded, \
+                 CASE WHEN a.status = 'present' THEN a.minutes ELSE 0 END AS minutes \
+               FROM attendance a JOIN group_sessions s ON s.id = a.session_id AND s.status = 'scheduled' \
+               JOIN activity_groups g ON g.id = s.group_id JOIN interventions i ON i.id = g.intervention_id \
+               WHERE a.participant_id IN ({list}) \
+               UNION ALL \
+               SELECT r.participant_id, COALESCE(i.project_id, 0), 0, 0, r.minutes \
+               FROM activity_records r JOIN interventions i ON i.id = r.intervention_id \
+               WHERE r.participant_id IN ({list}) \
+             ) t GROUP BY t.participant_id, t.project_key"
+        );
+        for sql in [&delete, &insert] {
+            let mut q = sqlx::query(sql);
+            for id in chunk {
+                q = q.bind(*id);
+            }
+            q.execute(&mut *c).await?;
+        }
+    }
     Ok(())
+}
+
+/// The ids a statement with `$1` selects.
+async fn ids(c: &mut AnyConnection, sql: &str, id: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar::<_, i64>(sql)
+        .bind(id)
+        .fetch_all(&mut *c)
+        .await?)
 }
 
 /// Recount the kept time of one participant.
 pub async fn refresh_participant_time(c: &mut AnyConnection, participant_id: i64) -> Result<()> {
-    refresh_time(c, "SELECT $1", participant_id).await
+    refresh_time(c, &[participant_id]).await
 }
 
-/// Recount the kept time of everyone in a group (after its attendance
-/// changed).
+/// Recount the kept time of everyone in a group: its members and whoever
+/// has attendance in its sessions (after its attendance changed).
 async fn refresh_group_time(c: &mut AnyConnection, group_id: i64) -> Result<()> {
-    refresh_time(
+    let who = ids(
         c,
         "SELECT e.participant_id FROM enrolments e WHERE e.group_id = $1 \
-         UNION SELECT a.participant_id FROM attendance a JOIN group_sessions s ON s.id = a.session_id \
+         UNION SELECT a.participant_id FROM group_sessions s JOIN attendance a ON a.session_id = s.id \
          WHERE s.group_id = $1",
         group_id,
     )
-    .await
+    .await?;
+    refresh_time(c, &who).await
 }
 
 /// Recount the kept time of every participant of a partnership (after a
 /// bulk load).
 pub async fn refresh_partnership_time(c: &mut AnyConnection, partnership_id: i64) -> Result<()> {
-    refresh_time(
+    let who = ids(
         c,
         "SELECT p.id FROM participants p WHERE p.partnership_id = $1",
         partnership_id,
     )
-    .await
+    .await?;
+    refresh_time(c, &who).await
 }
 
 /// Recount the kept attendance counts of every session of a partnership
