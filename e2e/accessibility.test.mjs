@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CASEWORKER,
+  PASSWORD,
   assertNoAxeViolations,
   fillIntakeForm,
   launchBrowser,
@@ -118,10 +119,18 @@ test('axe: the edit and status-change forms of a participant', async () => {
   }
 });
 
-test('axe: two-step verification set-up, and with a wrong code', async () => {
+test('axe: two-step verification set-up, with a wrong password and a wrong code', async () => {
   await visit(page, '/account/second-factor');
   assert.equal(await page.locator('main code.secret').count(), 1, 'the key is shown');
   await assertNoAxeViolations(page, 'the two-step verification page');
+  // Her password is asked again before the second factor is turned on.
+  await page.getByLabel('Ditt lösenord (igen)').fill('inte-mitt-lösenord');
+  await page.locator('#code').fill('123456');
+  await page.locator('main form button[type="submit"]').first().click();
+  await page.waitForLoadState('load');
+  assert.equal(await page.locator('#password[aria-invalid="true"]').count(), 1, 'the password is marked wrong');
+  await assertNoAxeViolations(page, 'the two-step verification page with a wrong password');
+  await page.getByLabel('Ditt lösenord (igen)').fill(PASSWORD);
   await page.locator('#code').fill('12345');
   await page.locator('main form button[type="submit"]').first().click();
   await page.waitForLoadState('load');

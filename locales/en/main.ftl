@@ -714,7 +714,6 @@ follow-up-record = Record
 follow-up-correct = Correct
 follow-up-title = Follow-up { $months } months after exit
 follow-up-form-intro = The follow-up was due on { $due }.
-back-to-participant = Back to the participant
 error-follow-up-before-exit = A follow-up cannot be done before the exit.
 employment-unknown = Unknown
 employment-none = Not employed

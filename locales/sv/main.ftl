@@ -714,7 +714,6 @@ follow-up-record = Registrera
 follow-up-correct = Rätta
 follow-up-title = Uppföljning { $months } månader efter avslut
 follow-up-form-intro = Uppföljningen skulle göras { $due }.
-back-to-participant = Tillbaka till deltagaren
 error-follow-up-before-exit = Uppföljningen kan inte vara gjord före avslutet.
 employment-unknown = Okänt
 employment-none = Ingen anställning

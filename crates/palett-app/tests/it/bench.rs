@@ -28,6 +28,9 @@ pub(crate) async fn the_benchmark_generator_makes_what_the_dashboard_counts(h: H
     assert_eq!(seed.attendance as i64, enrolled * 3);
     assert_eq!(seed.sessions, (enrolled as usize).div_ceil(20) * 3);
     let timings = h.app.bench(1).await.expect("bench");
-    assert_eq!(timings.len(), 7);
+    assert_eq!(timings.len(), 8);
+    assert!(timings
+        .iter()
+        .any(|t| t.label == "dashboard, by intervention"));
     assert!(timings.iter().all(|t| t.runs_ms.len() == 1));
 }

@@ -21,6 +21,18 @@ fn both_locales_have_the_same_messages() {
 }
 
 #[test]
+fn no_message_is_defined_twice() {
+    for (lang, ftl) in [("sv", SV_FTL), ("en", EN_FTL)] {
+        let mut seen = std::collections::HashSet::new();
+        let twice: Vec<String> = ids(ftl)
+            .into_iter()
+            .filter(|id| !seen.insert(id.clone()))
+            .collect();
+        assert!(twice.is_empty(), "{lang} defines twice: {twice:?}");
+    }
+}
+
+#[test]
 fn every_message_id_the_code_uses_exists() {
     let sources = [
         include_str!("../../src/pages.rs"),
@@ -32,6 +44,8 @@ fn every_message_id_the_code_uses_exists() {
         include_str!("../../src/palette_pages.rs"),
         include_str!("../../src/consent_pages.rs"),
         include_str!("../../src/export_pages.rs"),
+        include_str!("../../src/selfassessment_pages.rs"),
+        include_str!("../../src/security_pages.rs"),
         include_str!("../../../palett-domain/src/consent.rs"),
         include_str!("../../../palett-app/src/consents.rs"),
         include_str!("../../../palett-domain/src/palette.rs"),
