@@ -383,8 +383,10 @@ impl App {
                     false,
                 )
                 .await?;
-                // The kept counts, as recording attendance keeps them.
+                // The kept counts and time, as recording attendance keeps them.
                 palett_store::palette::refresh_group_counts(&mut tx, group).await?;
+                let ids: Vec<i64> = members.iter().map(|(id, _)| *id).collect();
+                palett_store::palette::refresh_participants_time(&mut tx, &ids).await?;
             }
             tx.commit().await?;
         }

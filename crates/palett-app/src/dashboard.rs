@@ -165,7 +165,11 @@ impl App {
             pid,
             project_id,
             today,
-            matches!(by, Some(Breakdown::Project | Breakdown::Intervention)),
+            match by {
+                Some(Breakdown::Project) => Some(store::Memberships::Projects),
+                Some(Breakdown::Intervention) => Some(store::Memberships::Interventions),
+                _ => None,
+            },
         )
         .await?;
         let goals = store::goals(&mut c, pid, project_id).await?;

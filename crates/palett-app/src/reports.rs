@@ -132,7 +132,7 @@ impl App {
         let so_far = period.so_far(today);
         let body = match kind {
             ReportKind::Final => {
-                let facts = store::facts(&mut c, pid, project_id, today, false).await?;
+                let facts = store::facts(&mut c, pid, project_id, today, None).await?;
                 let goals = store::goals(&mut c, pid, project_id).await?;
                 let goal = |i: Indicator| goals.iter().find(|g| g.indicator == i).map(|g| g.target);
                 let all = Slice::default();

@@ -540,6 +540,16 @@ pub fn figure(
 ) -> Figure {
     let so_far = period.so_far(today);
     let count = |s: &Slice| facts.iter().filter(|f| s.contains(f)).count() as i64;
+    // A share's part and whole in one pass: the part is the whole narrowed,
+    // so it is checked only within the whole.
+    let pair = |part: &Slice, whole: &Slice| {
+        let (mut n, mut all) = (0, 0);
+        for f in facts.iter().filter(|f| whole.contains(f)) {
+            all += 1;
+            n += i64::from(part.contains(f));
+        }
+        (n, all)
+    };
     let enrolled = Slice {
         intake_in: Some(so_far),
         ..within.clone()
@@ -585,7 +595,7 @@ pub fn figure(
                 outcome: Some(group),
                 ..ended.clone()
             };
-            let (n, whole) = (count(&part), count(&ended));
+            let (n, whole) = pair(&part, &ended);
             Figure {
                 indicator,
                 value: share(n, whole),
@@ -604,7 +614,7 @@ pub fn figure(
                 followed_up: true,
                 ..due.clone()
             };
-            let (n, whole) = (count(&done), count(&due));
+            let (n, whole) = pair(&done, &due);
             Figure {
                 indicator,
                 value: share(n, whole),
@@ -660,7 +670,7 @@ pub fn figure(
                 plan_within_days: Some(PLAN_WITHIN_DAYS),
                 ..had_time.clone()
             };
-            let (n, whole) = (count(&in_time), count(&had_time));
+            let (n, whole) = pair(&in_time, &had_time);
             Figure {
                 indicator,
                 value: share(n, whole),
@@ -679,7 +689,7 @@ pub fn figure(
                 assessment_improved: true,
                 ..twice.clone()
             };
-            let (n, whole) = (count(&improved), count(&twice));
+            let (n, whole) = pair(&improved, &twice);
             Figure {
                 indicator,
                 value: share(n, whole),
@@ -1078,16 +1088,19 @@ pub fn share_over_time(facts: &[Facts], period: Period, today: Date) -> Vec<Shar
 /// Ended participants by exit outcome, in the vocabulary's order.
 pub fn exits_by_outcome(facts: &[Facts], period: Period, today: Date) -> Vec<(ExitOutcome, i64)> {
     let so_far = period.so_far(today);
-    ExitOutcome::ALL
+    let mut counts = vec![0i64; ExitOutcome::ALL.len()];
+    for f in facts
         .iter()
-        .map(|o| {
-            let n = facts
-                .iter()
-                .filter(|f| f.exit.is_some_and(|e| so_far.contains(e)) && f.outcome == Some(*o))
-                .count() as i64;
-            (*o, n)
-        })
-        .collect()
+        .filter(|f| f.exit.is_some_and(|e| so_far.contains(e)))
+    {
+        if let Some(k) = f
+            .outcome
+            .and_then(|o| ExitOutcome::ALL.iter().position(|x| *x == o))
+        {
+            counts[k] += 1;
+        }
+    }
+    ExitOutcome::ALL.iter().copied().zip(counts).collect()
 }
 
 /// The day `months` whole months after `d` (clamped to the month's end).

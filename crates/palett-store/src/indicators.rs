@@ -94,7 +94,7 @@ const FACT_FIELDS: [&str; 16] = [
 
 /// The facts of every participant counted, with days on pause up to
 /// `today` (or her exit), her kept attendance and time, and, with
-/// `memberships`, her projects and interventions (for the breakdowns by
+/// `memberships`, her projects or her interventions (for the breakdowns by
 /// them). Two statements whatever the number of participants (three with
 /// `memberships`); each returns one row per two thousand participants, the
 /// facts joined into one text (the per-row cost of the driver, not the
@@ -104,7 +104,7 @@ pub async fn facts(
     partnership_id: i64,
     project_id: Option<i64>,
     today: Date,
-    memberships: bool,
+    memberships: Option<Memberships>,
 ) -> Result<Vec<Facts>> {
     let pause_agg = text_agg(
         c,
@@ -218,31 +218,46 @@ pub async fn facts(
             });
         }
     }
-    if memberships {
+    if let Some(which) = memberships {
         out.sort_unstable_by_key(|f| f.id);
-        links(c, partnership_id, project_id, &mut out).await?;
+        links(c, partnership_id, project_id, which, &mut out).await?;
     }
     Ok(out)
 }
 
-/// Each participant's projects and the interventions she has taken part
+/// Which of her memberships [`facts`] also reads, for the breakdown by
+/// them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Memberships {
+    /// The projects she is linked to.
+    Projects,
+    /// The interventions she has taken part in.
+    Interventions,
+}
+
+/// Each participant's projects, or the interventions she has taken part
 /// in, read in one statement into `facts` (sorted by id).
 async fn links(
     c: &mut AnyConnection,
     partnership_id: i64,
     project_id: Option<i64>,
+    which: Memberships,
     facts: &mut [Facts],
 ) -> Result<()> {
     let from = population(project_id);
-    let agg = text_agg(c, "x.r", ";");
+    let (table, column, only_started) = match which {
+        Memberships::Projects => ("participant_projects", "project_id", String::new()),
+        Memberships::Interventions => (
+            "enrolments",
+            "intervention_id",
+            format!("l.status IN {STARTED_ENROLMENT} AND"),
+        ),
+    };
+    let agg = text_agg(c, &format!("l.participant_id || ',' || l.{column}"), ";");
     let rows = sqlx::query(&format!(
-        "SELECT {agg} AS f FROM ( \
-           SELECT l.participant_id AS pid, 'P,' || l.participant_id || ',' || l.project_id AS r \
-             FROM participant_projects l \
-           UNION ALL \
-           SELECT e.participant_id, 'I,' || e.participant_id || ',' || e.intervention_id FROM enrolments e \
-             WHERE e.status IN {STARTED_ENROLMENT} GROUP BY e.participant_id, e.intervention_id \
-         ) x WHERE x.pid IN (SELECT p.id {from}) GROUP BY x.pid / {PER_ROW}"
+        "SELECT {agg} AS f FROM {table} l \
+         WHERE {only_started} l.participant_id IN (SELECT p.id {from}) \
+         GROUP BY l.participant_id / {PER_ROW}"
     ))
     .bind(partnership_id)
     .bind_project(project_id)
@@ -250,23 +265,25 @@ async fn links(
     .await?;
     for r in &rows {
         for rec in text(r, "f")?.split(';') {
-            let x: Vec<&str> = rec.split(',').collect();
-            let num = |s: &str| s.parse::<i64>().map_err(corrupt);
-            let pid = num(x.get(1).copied().unwrap_or(""))?;
+            let (pid, other) = rec
+                .split_once(',')
+                .ok_or(StoreError::Corrupt("participant links"))?;
+            let pid: i64 = pid.parse().map_err(corrupt)?;
+            let other: i64 = other.parse().map_err(corrupt)?;
             let Ok(k) = facts.binary_search_by_key(&pid, |f| f.id) else {
                 continue;
             };
-            let f = &mut facts[k];
-            match x[..] {
-                ["P", _, project] => f.projects.push(num(project)?),
-                ["I", _, intervention] => f.interventions.push(num(intervention)?),
-                _ => return Err(StoreError::Corrupt("participant links")),
+            match which {
+                Memberships::Projects => facts[k].projects.push(other),
+                Memberships::Interventions => facts[k].interventions.push(other),
             }
         }
     }
     for f in facts.iter_mut() {
-        f.projects.sort_unstable();
-        f.interventions.sort_unstable();
+        for v in [&mut f.projects, &mut f.interventions] {
+            v.sort_unstable();
+            v.dedup();
+        }
     }
     Ok(())
 }

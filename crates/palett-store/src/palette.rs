@@ -611,7 +611,10 @@ async fn refresh_counts(c: &mut AnyConnection, which: &str, id: i64) -> Result<(
 /// project, from their attendance and recorded activities. The ids are
 /// bound (500 a statement), so each is found by its index: a subquery in
 /// their place let PostgreSQL scan all attendance once per call.
-async fn refresh_time(c: &mut AnyConnection, participant_ids: &[i64]) -> Result<()> {
+pub async fn refresh_participants_time(
+    c: &mut AnyConnection,
+    participant_ids: &[i64],
+) -> Result<()> {
     for chunk in participant_ids.chunks(500) {
         let list: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
         let list = list.join(", ");
@@ -650,23 +653,15 @@ async fn ids(c: &mut AnyConnection, sql: &str, id: i64) -> Result<Vec<i64>> {
         .await?)
 }
 
-/// Recount the kept time of one participant.
-pub async fn refresh_participant_time(c: &mut AnyConnection, participant_id: i64) -> Result<()> {
-    refresh_time(c, &[participant_id]).await
-}
-
-/// Recount the kept time of everyone in a group: its members and whoever
-/// has attendance in its sessions (after its attendance changed).
-async fn refresh_group_time(c: &mut AnyConnection, group_id: i64) -> Result<()> {
-    let who = ids(
+/// Those with attendance recorded for a session (found by the
+/// attendance's key).
+async fn session_participants(c: &mut AnyConnection, session_id: i64) -> Result<Vec<i64>> {
+    ids(
         c,
-        "SELECT e.participant_id FROM enrolments e WHERE e.group_id = $1 \
-         UNION SELECT a.participant_id FROM group_sessions s JOIN attendance a ON a.session_id = s.id \
-         WHERE s.group_id = $1",
-        group_id,
+        "SELECT participant_id FROM attendance WHERE session_id = $1",
+        session_id,
     )
-    .await?;
-    refresh_time(c, &who).await
+    .await
 }
 
 /// Recount the kept time of every participant of a partnership (after a
@@ -678,7 +673,7 @@ pub async fn refresh_partnership_time(c: &mut AnyConnection, partnership_id: i64
         partnership_id,
     )
     .await?;
-    refresh_time(c, &who).await
+    refresh_participants_time(c, &who).await
 }
 
 /// Recount the kept attendance counts of every session of a partnership
@@ -696,8 +691,7 @@ pub async fn refresh_partnership_counts(c: &mut AnyConnection, partnership_id: i
 /// Recount the kept attendance counts of every session of a group (after
 /// a bulk load).
 pub async fn refresh_group_counts(c: &mut AnyConnection, group_id: i64) -> Result<()> {
-    refresh_counts(c, "group_id = $1", group_id).await?;
-    refresh_group_time(c, group_id).await
+    refresh_counts(c, "group_id = $1", group_id).await
 }
 
 pub async fn cancel_session(c: &mut AnyConnection, id: i64, reason: &str) -> Result<()> {
@@ -707,16 +701,13 @@ pub async fn cancel_session(c: &mut AnyConnection, id: i64, reason: &str) -> Res
         .execute(&mut *c)
         .await?;
     // A cancelled session is nobody's absence.
+    let had = session_participants(c, id).await?;
     sqlx::query("DELETE FROM attendance WHERE session_id = $1")
         .bind(id)
         .execute(&mut *c)
         .await?;
     refresh_counts(c, "id = $1", id).await?;
-    let group_id: i64 = sqlx::query_scalar("SELECT group_id FROM group_sessions WHERE id = $1")
-        .bind(id)
-        .fetch_one(&mut *c)
-        .await?;
-    refresh_group_time(c, group_id).await
+    refresh_participants_time(c, &had).await
 }
 
 pub async fn move_session(
@@ -785,6 +776,11 @@ pub async fn record_attendance(
     by: i64,
     now: i64,
 ) -> Result<()> {
+    // Those recorded before and those recorded now: their kept time changes.
+    let mut who = session_participants(c, session.id).await?;
+    who.extend(rows.iter().map(|(p, _)| *p));
+    who.sort_unstable();
+    who.dedup();
     sqlx::query("DELETE FROM attendance WHERE session_id = $1")
         .bind(session.id)
         .execute(&mut *c)
@@ -802,7 +798,7 @@ pub async fn record_attendance(
         .collect();
     insert_attendance_batch(c, &batch, by, now).await?;
     refresh_counts(c, "id = $1", session.id).await?;
-    refresh_group_time(c, session.group_id).await
+    refresh_participants_time(c, &who).await
 }
 
 /// An individual activity as recorded.
@@ -829,7 +825,7 @@ pub async fn insert_activity(c: &mut AnyConnection, a: &NewActivity<'_>, now: i6
     .bind(now)
     .fetch_one(&mut *c)
     .await?;
-    refresh_participant_time(c, a.participant_id).await?;
+    refresh_participants_time(c, &[a.participant_id]).await?;
     i64_(&row, "id")
 }
 
