@@ -49,8 +49,11 @@ pub async fn of_participant(
     });
     p.links
         .push((format!("/participants/{pid}"), t.get("back-to-participant")));
-    p.links
-        .push((format!("{path}/new"), t.get("self-assessment-new")));
+    // The form only for those who may change her record.
+    if s.app.may_change_participant(&c.ctx(), pid).await.is_ok() {
+        p.links
+            .push((format!("{path}/new"), t.get("self-assessment-new")));
+    }
     p.tables.push(Table {
         heading: None,
         head: std::iter::once(t.get("self-assessment-on"))
