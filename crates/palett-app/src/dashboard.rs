@@ -191,11 +191,6 @@ impl App {
                 .iter()
                 .find(|g| g.indicator == Indicator::ShareJobOrStudies))
             .map(|g| g.target);
-        // Monthly cohorts are too many curves to read: one per intake year.
-        let curves_by = match breakdown_by {
-            Breakdown::IntakeMonth => Breakdown::IntakeYear,
-            other => other,
-        };
         Ok(Dashboard {
             goals: goals
                 .iter()
@@ -209,7 +204,12 @@ impl App {
             planned_total,
             exits: exits_by_outcome(&facts, period, today),
             survival: time_to_job_or_studies(&facts, period, today),
-            survival_by: time_to_job_or_studies_by(curves_by, &facts, period, today),
+            survival_by: time_to_job_or_studies_by(
+                breakdown_by.for_curves(),
+                &facts,
+                period,
+                today,
+            ),
             share_over_time: share_over_time(&facts, period, today),
             share_goal,
             by_time: outcome_by_time(&facts, period, today),

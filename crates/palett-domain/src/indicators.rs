@@ -718,6 +718,17 @@ pub fn figure(
     }
 }
 
+impl Breakdown {
+    /// The breakdown the time-to-job-or-studies curves are drawn by:
+    /// monthly cohorts are too many curves to read, so one per intake year.
+    pub fn for_curves(self) -> Breakdown {
+        match self {
+            Breakdown::IntakeMonth => Breakdown::IntakeYear,
+            other => other,
+        }
+    }
+}
+
 /// An indicator broken down into groups, each with its own figure, in
 /// group order.
 pub fn breakdown(

@@ -140,10 +140,7 @@ fn group_label(t: Tr, g: Group, d: &Dashboard) -> String {
 /// Time to job or studies per group: the largest groups drawn (as many as
 /// there are line styles), every group in the table.
 fn survival_by_chart(t: Tr, d: &Dashboard) -> Chart {
-    let by = match d.breakdown_by {
-        Breakdown::IntakeMonth => Breakdown::IntakeYear,
-        other => other,
-    };
+    let by = d.breakdown_by.for_curves();
     let longest = d
         .survival_by
         .iter()
@@ -246,10 +243,7 @@ fn share_over_time_chart(t: Tr, d: &Dashboard) -> Chart {
             steps: false,
         });
     }
-    let goal = d
-        .share_goal
-        .map(|g| t.percent(g))
-        .unwrap_or_else(|| "–".into());
+    let goal = show(t, Unit::Percent, d.share_goal);
     let below = d
         .share_over_time
         .iter()
@@ -259,12 +253,7 @@ fn share_over_time_chart(t: Tr, d: &Dashboard) -> Chart {
     let summary = t.with(
         "dash-share-over-time-summary",
         &[
-            (
-                "share",
-                last.and_then(|m| m.share)
-                    .map(|v| t.percent(v))
-                    .unwrap_or_else(|| "–".into()),
-            ),
+            ("share", show(t, Unit::Percent, last.and_then(|m| m.share))),
             ("month", last.map(|m| m.month.clone()).unwrap_or_default()),
             ("goal", goal),
             ("below", below.to_string()),
@@ -307,7 +296,7 @@ fn share_over_time_chart(t: Tr, d: &Dashboard) -> Chart {
                         Cell::text(m.month.clone()),
                         Cell::text(m.ended.to_string()),
                         Cell::text(m.to_job_or_studies.to_string()),
-                        Cell::text(m.share.map(|v| t.percent(v)).unwrap_or_else(|| "–".into())),
+                        Cell::text(show(t, Unit::Percent, m.share)),
                     ]
                 })
                 .collect(),

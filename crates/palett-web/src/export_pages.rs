@@ -242,56 +242,18 @@ pub async fn page(State(s): State<AppState>, c: Caller, Path(raw): Path<String>)
     });
     page.tables.push(Table {
         heading: Some(t.get("follow-ups")),
-        head: vec![
-            t.get("follow-up"),
-            t.get("follow-up-due-on"),
-            t.get("follow-up-done-on"),
-            t.get("follow-up-employment"),
-            t.get("follow-up-studies"),
-            t.get("follow-up-income"),
-        ],
-        rows: rows(x.follow_ups.iter().map(|f| {
-            let months = t.with(
-                "follow-up-months",
-                &[("months", f.months_after.to_string())],
-            );
-            match &f.done {
-                Some(r) => vec![
-                    months,
-                    f.due_on.to_string(),
-                    r.done_on.to_string(),
-                    t.get(&r.employment.message_id()),
-                    t.get(&r.studies.message_id()),
-                    t.get(&r.income_source.message_id()),
-                ],
-                None => vec![
-                    months,
-                    f.due_on.to_string(),
-                    t.get("follow-up-not-done"),
-                    String::new(),
-                    String::new(),
-                    String::new(),
-                ],
-            }
-        })),
+        head: crate::followup_pages::head(t),
+        rows: rows(
+            x.follow_ups
+                .iter()
+                .map(|f| crate::followup_pages::cells(t, f)),
+        ),
     });
-    page.tables.push(Table {
-        heading: Some(t.get("self-assessments")),
-        head: std::iter::once(t.get("self-assessment-on"))
-            .chain(
-                palett_domain::selfassessment::Aspect::ALL
-                    .iter()
-                    .map(|a| t.get(&format!("{}-short", a.message_id()))),
-            )
-            .chain(std::iter::once(t.get("self-assessment-total")))
-            .collect(),
-        rows: rows(x.self_assessments.iter().map(|a| {
-            std::iter::once(a.on.to_string())
-                .chain(a.scores.iter().map(|s| s.to_string()))
-                .chain(std::iter::once(a.total().to_string()))
-                .collect()
-        })),
-    });
+    page.tables.push(crate::selfassessment_pages::table(
+        t,
+        Some(t.get("self-assessments")),
+        &x.self_assessments,
+    ));
     page.tables.push(Table {
         heading: Some(t.get("notes")),
         head: vec![

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use palett_app::participants::Page;
 use palett_app::AppError;
-use palett_domain::followup::{Employment, FollowUpInput, IncomeSource, StudyStatus};
+use palett_domain::followup::{Employment, FollowUp, FollowUpInput, IncomeSource, StudyStatus};
 use palett_domain::FieldErrors;
 
 #[derive(serde::Deserialize, Default)]
@@ -70,6 +70,38 @@ pub async fn due(State(s): State<AppState>, c: Caller, Query(q): Query<PageQuery
     render(p)
 }
 
+/// The head of a follow-up table: when, due, done and what it found.
+pub(crate) fn head(t: Tr) -> Vec<String> {
+    vec![
+        t.get("follow-up"),
+        t.get("follow-up-due-on"),
+        t.get("follow-up-done-on"),
+        t.get("follow-up-employment"),
+        t.get("follow-up-studies"),
+        t.get("follow-up-income"),
+    ]
+}
+
+/// A follow-up's cells under [`head`]; not done: says so, the rest empty.
+pub(crate) fn cells(t: Tr, f: &FollowUp) -> Vec<String> {
+    let mut out = vec![months_label(t, f.months_after), f.due_on.to_string()];
+    match &f.done {
+        Some(r) => out.extend([
+            r.done_on.to_string(),
+            t.get(&r.employment.message_id()),
+            t.get(&r.studies.message_id()),
+            t.get(&r.income_source.message_id()),
+        ]),
+        None => out.extend([
+            t.get("follow-up-not-done"),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]),
+    }
+    out
+}
+
 /// One participant's follow-ups.
 pub async fn of_participant(
     State(s): State<AppState>,
@@ -94,48 +126,25 @@ pub async fn of_participant(
         .push((format!("/participants/{pid}"), t.get("back-to-participant")));
     p.tables.push(Table {
         heading: None,
-        head: vec![
-            t.get("follow-up"),
-            t.get("follow-up-due-on"),
-            t.get("follow-up-done-on"),
-            t.get("follow-up-employment"),
-            t.get("follow-up-studies"),
-            t.get("follow-up-income"),
-            t.get("follow-up-record"),
-        ],
+        head: head(t)
+            .into_iter()
+            .chain([t.get("follow-up-record")])
+            .collect(),
         rows: list
             .iter()
             .map(|f| {
-                let (done, employment, studies, income) = match &f.done {
-                    Some(r) => (
-                        r.done_on.to_string(),
-                        t.get(&r.employment.message_id()),
-                        t.get(&r.studies.message_id()),
-                        t.get(&r.income_source.message_id()),
-                    ),
-                    None => (
-                        t.get("follow-up-not-done"),
-                        String::new(),
-                        String::new(),
-                        String::new(),
-                    ),
-                };
-                vec![
-                    Cell::text(months_label(t, f.months_after)),
-                    Cell::text(f.due_on.to_string()),
-                    Cell::text(done),
-                    Cell::text(employment),
-                    Cell::text(studies),
-                    Cell::text(income),
-                    Cell::link(
+                cells(t, f)
+                    .into_iter()
+                    .map(Cell::text)
+                    .chain([Cell::link(
                         t.get(if f.done.is_some() {
                             "follow-up-correct"
                         } else {
                             "follow-up-record"
                         }),
                         format!("{path}/{}", f.id),
-                    ),
-                ]
+                    )])
+                    .collect()
             })
             .collect(),
     });

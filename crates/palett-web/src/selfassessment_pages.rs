@@ -11,7 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use palett_app::AppError;
-use palett_domain::selfassessment::{change, Aspect, SelfAssessmentInput, SCALE};
+use palett_domain::selfassessment::{change, Aspect, SelfAssessment, SelfAssessmentInput, SCALE};
 use palett_domain::FieldErrors;
 
 fn list_path(pid: i64) -> String {
@@ -54,8 +54,15 @@ pub async fn of_participant(
         p.links
             .push((format!("{path}/new"), t.get("self-assessment-new")));
     }
-    p.tables.push(Table {
-        heading: None,
+    p.tables.push(table(t, None, &list));
+    render(p)
+}
+
+/// Self-assessments, oldest first: the date, each aspect's score, the
+/// total.
+pub(crate) fn table(t: Tr, heading: Option<String>, list: &[SelfAssessment]) -> Table {
+    Table {
+        heading,
         head: std::iter::once(t.get("self-assessment-on"))
             .chain(
                 Aspect::ALL
@@ -67,14 +74,14 @@ pub async fn of_participant(
         rows: list
             .iter()
             .map(|a| {
-                std::iter::once(Cell::text(a.on.to_string()))
-                    .chain(a.scores.iter().map(|s| Cell::text(s.to_string())))
-                    .chain(std::iter::once(Cell::text(a.total().to_string())))
+                std::iter::once(a.on.to_string())
+                    .chain(a.scores.iter().map(|s| s.to_string()))
+                    .chain(std::iter::once(a.total().to_string()))
+                    .map(Cell::text)
                     .collect()
             })
             .collect(),
-    });
-    render(p)
+    }
 }
 
 fn fields(t: Tr) -> Vec<FieldView> {
