@@ -2,11 +2,12 @@
 
 use crate::audit::{record, Action};
 use crate::{App, AppError, Ctx, Result};
+use palett_domain::indicators::{self, figure, Indicator, Slice};
 use palett_domain::model::{Membership, Partnership, Project};
 use palett_domain::summary::{ProjectSummary, SummaryCounts};
 use palett_domain::values::{code, parse_date, required_text, Period, LONG_TEXT_MAX};
 use palett_domain::FieldErrors;
-use palett_store::{org, project};
+use palett_store::{org, participant, project};
 
 /// What the start page shows.
 #[derive(Clone, Debug)]
@@ -26,17 +27,42 @@ pub struct ProjectInput {
     pub job_or_studies_target: String,
 }
 
-fn summary_of(p: &Project, counts: Option<&SummaryCounts>) -> ProjectSummary {
+/// The indicators a project summary shows, in the order of
+/// [`SummaryCounts`]' fields: the slices come from the indicator library,
+/// so the start page, the dashboard and the funder reports count alike.
+fn summary_slices(p: &Project, today: jiff::civil::Date) -> Vec<Slice> {
+    let period = indicators::Period {
+        start: p.start_date,
+        end: p.end_date,
+    };
+    let all = Slice::default();
+    let slice = |i: Indicator| figure(i, &[], period, today, &all).slice;
+    vec![
+        slice(Indicator::Enrolled),
+        slice(Indicator::Ended),
+        slice(Indicator::ShareJobOrStudies),
+        slice(Indicator::ActiveNow),
+    ]
+}
+
+fn summary_of(p: &Project, counts: Option<&Vec<i64>>) -> ProjectSummary {
+    let n = |i: usize| counts.and_then(|c| c.get(i)).copied().unwrap_or(0);
     ProjectSummary::new(
         p.id,
-        counts.copied().unwrap_or_default(),
+        SummaryCounts {
+            enrolled: n(0),
+            ended: n(1),
+            ended_to_job_or_studies: n(2),
+            active: n(3),
+        },
         p.participant_target,
         p.job_or_studies_target,
     )
 }
 
 impl App {
-    /// The caller's partnership with every project's figures (two queries).
+    /// The caller's partnership with every project's figures, by the
+    /// indicator library's definitions (three statements).
     pub async fn overview(&self, ctx: &Ctx) -> Result<Overview> {
         if !ctx.actor.can_view_aggregates() {
             return Err(AppError::Forbidden);
@@ -46,7 +72,18 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let projects = project::list(&mut c, partnership.id).await?;
-        let counts = project::summary_counts(&mut c, partnership.id).await?;
+        let today = self.today();
+        let groups: Vec<(i64, Slice, Vec<Slice>)> = projects
+            .iter()
+            .map(|p| {
+                let within = Slice {
+                    project_id: Some(p.id),
+                    ..Slice::default()
+                };
+                (p.id, within, summary_slices(p, today))
+            })
+            .collect();
+        let counts = participant::slice_counts(&mut c, partnership.id, &groups).await?;
         let projects = projects
             .into_iter()
             .map(|p| {

@@ -15,6 +15,7 @@ use palett_domain::policy::{Actor, ParticipantScope, Relation};
 use palett_domain::values::{EducationLevel, Gender, IdentityKind, ReferralSource, SwedishLevel};
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
+use std::collections::HashMap;
 
 const COLUMNS: &str = "p.id, p.partnership_id, p.given_name, p.family_name, p.identity_kind, \
     p.identity_number, p.birth_date, p.gender, p.country_of_birth, p.arrival_year, p.languages, \
@@ -723,6 +724,71 @@ pub(crate) fn bind_all<'q>(
         };
     }
     q
+}
+
+/// How many of the partnership's participants each slice counts, per
+/// group: a group is a key, the slice that narrows the population (a
+/// project, say) and the slices counted within it. The conditions are
+/// [`Slice::contains`]'s, as the list behind a figure applies them, so a
+/// count here and the dashboard's figure agree. One statement whatever the
+/// number of groups.
+pub async fn slice_counts(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    groups: &[(i64, Slice, Vec<Slice>)],
+) -> Result<HashMap<i64, Vec<i64>>> {
+    if groups.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let mut s = Sql {
+        clauses: Vec::new(),
+        args: Vec::new(),
+    };
+    // The clauses a slice adds, joined (the args stay numbered in order).
+    fn conditions(s: &mut Sql, sl: &Slice) -> String {
+        let first = s.clauses.len();
+        s.push_slice(sl);
+        let added: Vec<String> = s.clauses.drain(first..).collect();
+        if added.is_empty() {
+            "1 = 1".into()
+        } else {
+            added.join(" AND ")
+        }
+    }
+    let mut selects = Vec::new();
+    for (key, within, counted) in groups {
+        s.args.push(Arg::Int(*key));
+        let k = s.args.len();
+        let cases: Vec<String> = counted
+            .iter()
+            .enumerate()
+            .map(|(i, sl)| {
+                let cond = conditions(&mut s, sl);
+                format!("COUNT(CASE WHEN {cond} THEN 1 END) AS n{i}")
+            })
+            .collect();
+        s.args.push(Arg::Int(partnership_id));
+        let pid = s.args.len();
+        let cond = conditions(&mut s, within);
+        selects.push(format!(
+            "SELECT ${k} AS grp, {} FROM participants p WHERE p.partnership_id = ${pid} AND {cond}",
+            cases.join(", ")
+        ));
+    }
+    let sql = selects.join(" UNION ALL ");
+    let rows = bind_all(sqlx::query(&sql), &s.args)
+        .fetch_all(&mut *c)
+        .await?;
+    let mut out = HashMap::new();
+    for r in &rows {
+        let key = i64_(r, "grp")?;
+        let n = groups.iter().find(|g| g.0 == key).map_or(0, |g| g.2.len());
+        let counts = (0..n)
+            .map(|i| Ok(sqlx::Row::try_get::<i64, _>(r, i + 1)?))
+            .collect::<Result<Vec<_>>>()?;
+        out.insert(key, counts);
+    }
+    Ok(out)
 }
 
 /// One page of participants within the scope, and the total that match.

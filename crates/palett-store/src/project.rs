@@ -3,12 +3,9 @@
 use crate::row::*;
 use crate::Result;
 use jiff::civil::Date;
-use palett_domain::lifecycle::ExitOutcome;
 use palett_domain::model::Project;
-use palett_domain::summary::SummaryCounts;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
-use std::collections::HashMap;
 
 fn project(r: &AnyRow) -> Result<Project> {
     Ok(Project {
@@ -75,49 +72,4 @@ pub async fn list(c: &mut AnyConnection, partnership_id: i64) -> Result<Vec<Proj
     .iter()
     .map(project)
     .collect()
-}
-
-/// Summary counts for every project of a partnership, in one statement.
-/// *Enrolled*: intake date within the project's period. *Ended*: has an exit
-/// date. *To job or studies*: ended with an employment or studies outcome.
-pub async fn summary_counts(
-    c: &mut AnyConnection,
-    partnership_id: i64,
-) -> Result<HashMap<i64, SummaryCounts>> {
-    let outcomes = ExitOutcome::job_or_studies_texts();
-    let sql = format!(
-        "SELECT pr.id AS project_id, \
-           COUNT(CASE WHEN p.intake_date >= pr.start_date AND p.intake_date <= pr.end_date THEN 1 END) AS enrolled, \
-           COUNT(CASE WHEN p.exit_date IS NOT NULL THEN 1 END) AS ended, \
-           COUNT(CASE WHEN p.exit_date IS NOT NULL AND p.exit_outcome IN ({}) THEN 1 END) AS to_job_or_studies, \
-           COUNT(CASE WHEN p.status IN ('enrolled', 'active', 'paused') THEN 1 END) AS active \
-         FROM projects pr \
-         JOIN participant_projects pp ON pp.project_id = pr.id \
-         JOIN participants p ON p.id = pp.participant_id \
-         WHERE pr.partnership_id = $1 \
-         GROUP BY pr.id",
-        (0..outcomes.len())
-            .map(|i| format!("${}", i + 2))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let mut q = sqlx::query(&sql).bind(partnership_id);
-    for o in &outcomes {
-        q = q.bind(*o);
-    }
-    q.fetch_all(c)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok((
-                i64_(r, "project_id")?,
-                SummaryCounts {
-                    enrolled: i64_(r, "enrolled")?,
-                    ended: i64_(r, "ended")?,
-                    ended_to_job_or_studies: i64_(r, "to_job_or_studies")?,
-                    active: i64_(r, "active")?,
-                },
-            ))
-        })
-        .collect()
 }

@@ -1055,3 +1055,135 @@ pub(crate) async fn the_esf_monthly_file_names_only_those_it_may(h: H) {
         assert_eq!(reads[0].user_id, Some(ctx.actor.user_id));
     }
 }
+
+/// A project's enrolled / ended / to job or studies, as the start page, the
+/// project summary, the dashboard and the final report show them.
+async fn every_surface(h: &H, ctx: &Ctx, project: i64) -> Vec<(&'static str, [i64; 3])> {
+    let overview = h.app.overview(ctx).await.expect("overview");
+    let (_, s) = overview
+        .projects
+        .iter()
+        .find(|(p, _)| p.id == project)
+        .expect("the project is on the start page");
+    let (_, one) = h
+        .app
+        .project_summary(ctx, project)
+        .await
+        .expect("the project's summary");
+    let d = h
+        .app
+        .dashboard(ctx, Some(project), None, None)
+        .await
+        .expect("the dashboard");
+    let report = h
+        .app
+        .funder_report(
+            ctx,
+            palett_app::reports::ReportKind::Final,
+            Some(project),
+            "",
+            "",
+            false,
+        )
+        .await
+        .expect("the final report");
+    let palett_app::reports::ReportBody::Final(f) = report.body else {
+        panic!("a final report's body")
+    };
+    vec![
+        (
+            "start page",
+            [s.enrolled, s.ended, s.ended_to_job_or_studies],
+        ),
+        (
+            "summary",
+            [one.enrolled, one.ended, one.ended_to_job_or_studies],
+        ),
+        (
+            "dashboard",
+            [
+                value(&d, Indicator::Enrolled).1,
+                value(&d, Indicator::Ended).1,
+                value(&d, Indicator::ShareJobOrStudies).1,
+            ],
+        ),
+        (
+            "final report",
+            [f.enrolled.count, f.ended.count, f.to_job_or_studies.count],
+        ),
+    ]
+}
+
+/// Issue 10.4: after an exit today, long after Tillväxt Kvinna ended, every
+/// surface still shows the project's 267 / 247 / 42, and a project whose
+/// period covers the exit counts it everywhere alike.
+pub(crate) async fn every_surface_shows_one_figure_after_a_change(h: H) {
+    h.seed().await;
+    let coordinator = h.ctx(COORDINATOR).await;
+    let tk = h.project_id(&coordinator, TILLVAXT_KVINNA).await;
+    let same = |rows: &[(&str, [i64; 3])], expected: [i64; 3]| {
+        for (surface, figures) in rows {
+            assert_eq!(*figures, expected, "{surface} on {:?}", h.backend);
+        }
+    };
+    same(&every_surface(&h, &coordinator, tk).await, [267, 247, 42]);
+
+    // One of the women still in the programme ends to a job today.
+    let active = h
+        .all_participant_ids(
+            &coordinator,
+            &palett_store::participant::Filter {
+                project_id: Some(tk),
+                status: Some(palett_domain::lifecycle::Status::Active),
+                ..Default::default()
+            },
+        )
+        .await;
+    let her = *active
+        .first()
+        .expect("an active participant of the project");
+    let today = h.app.today();
+    h.app
+        .transition(
+            &coordinator,
+            her,
+            Transition::Exit {
+                on: today,
+                outcome: ExitOutcome::EmploymentUnsubsidised,
+            },
+        )
+        .await
+        .expect("her exit");
+    same(&every_surface(&h, &coordinator, tk).await, [267, 247, 42]);
+
+    // A project running today counts her exit on every surface.
+    let now = h
+        .app
+        .create_project(
+            &coordinator,
+            &ProjectInput {
+                name: "Pågående projekt".into(),
+                funder: "ESF+".into(),
+                start_date: "2018-01-01".into(),
+                end_date: "2030-12-31".into(),
+                participant_target: "300".into(),
+                job_or_studies_target: "20".into(),
+            },
+        )
+        .await
+        .expect("a running project");
+    let (mut input, version, _) = h
+        .app
+        .participant_form(&coordinator, her)
+        .await
+        .expect("her form");
+    input.project_ids.push(now.to_string());
+    h.app
+        .update_participant(&coordinator, her, Some(version), &input)
+        .await
+        .expect("linked to the running project");
+    let rows = every_surface(&h, &coordinator, now).await;
+    same(&rows, rows[2].1);
+    assert_eq!(rows[0].1[1], 1, "her exit counts as ended");
+    assert_eq!(rows[0].1[2], 1, "to a job");
+}
