@@ -851,3 +851,14 @@ indicator-share-self-assessment-improved-definition = Of those enrolled in the p
 
 field-password-again = Your password (again)
 error-password-wrong = The password is not right.
+
+## Records people can trust: attendance, time and exit
+timeline-attendance-corrected = Attendance corrected
+error-attendance-future = The session has not taken place yet; attendance is recorded once it has been held.
+error-attendance-before-intake = The participant was not enrolled then: the date is before her intake.
+error-attendance-after-exit = The participant had ended then: the date is after her exit.
+error-outside-project-period = The date is outside the project's period; time cannot be charged to the project then.
+error-project-ended = The project had already ended then. Choose a running project or ordinary operations (no project).
+error-project-not-started = The project had not started then. Choose a running project or ordinary operations (no project).
+project-edit = Edit project
+project-edit-named = Edit { $name }

@@ -851,3 +851,14 @@ indicator-share-self-assessment-improved-definition = Av dem som skrevs in under
 
 field-password-again = Ditt lösenord (igen)
 error-password-wrong = Lösenordet stämmer inte.
+
+## Records people can trust: attendance, time and exit
+timeline-attendance-corrected = Närvaro rättad
+error-attendance-future = Träffen har inte ägt rum än; närvaro registreras när den har hållits.
+error-attendance-before-intake = Deltagaren var inte inskriven då: datumet ligger före hennes inskrivning.
+error-attendance-after-exit = Deltagaren hade avslutats då: datumet ligger efter hennes avslut.
+error-outside-project-period = Datumet ligger utanför projektets period; tid kan inte föras på projektet då.
+error-project-ended = Projektet hade redan avslutats då. Välj ett pågående projekt eller ordinarie verksamhet (inget projekt).
+error-project-not-started = Projektet hade inte börjat då. Välj ett pågående projekt eller ordinarie verksamhet (inget projekt).
+project-edit = Ändra projekt
+project-edit-named = Ändra { $name }

@@ -78,6 +78,8 @@ pub struct TimelineItem {
     /// A Fluent id naming the kind of event.
     pub kind: String,
     pub text: String,
+    /// A value that changed, as Fluent ids: (before, after).
+    pub change: Option<(String, String)>,
 }
 
 /// Minutes per intervention and month for one participant.
@@ -802,34 +804,79 @@ impl App {
         .await?;
         let mut offered = None;
         if en.status.holds_place() && !to.holds_place() {
-            if let Some(next) = store::first_waiting(&mut tx, en.intervention_id).await? {
-                store::set_enrolment_status(
-                    &mut tx,
-                    next,
-                    EnrolmentStatus::Offered,
-                    None,
-                    None,
-                    now,
-                )
+            offered = self
+                .offer_freed_place(&mut tx, ctx, en.intervention_id, now)
                 .await?;
-                let who = store::enrolment_by_id(&mut tx, next)
-                    .await?
-                    .map(|n| n.participant_id);
-                record(
-                    &mut tx,
-                    ctx,
-                    now,
-                    Action::EnrolmentChange,
-                    "enrolment",
-                    Some(next),
-                    who,
-                )
-                .await?;
-                offered = Some(next);
-            }
         }
         tx.commit().await?;
         Ok(offered)
+    }
+
+    /// A place of the intervention was freed: offer it to the first on its
+    /// waiting list, if anyone waits (audited). Returns her enrolment.
+    async fn offer_freed_place(
+        &self,
+        c: &mut AnyConnection,
+        ctx: &Ctx,
+        intervention_id: i64,
+        now: i64,
+    ) -> Result<Option<i64>> {
+        let Some(next) = store::first_waiting(c, intervention_id).await? else {
+            return Ok(None);
+        };
+        store::set_enrolment_status(c, next, EnrolmentStatus::Offered, None, None, now).await?;
+        let who = store::enrolment_by_id(c, next)
+            .await?
+            .map(|n| n.participant_id);
+        record(
+            c,
+            ctx,
+            now,
+            Action::EnrolmentChange,
+            "enrolment",
+            Some(next),
+            who,
+        )
+        .await?;
+        Ok(Some(next))
+    }
+
+    /// Her exit closes her path: every open enrolment (waiting, offered,
+    /// planned, ongoing) is discontinued on the exit date, which takes her
+    /// off later sessions' sheets, and each place she held goes to the
+    /// first on that intervention's waiting list. A reopening restores
+    /// none of them.
+    pub(crate) async fn close_path(
+        &self,
+        c: &mut AnyConnection,
+        ctx: &Ctx,
+        participant_id: i64,
+        on: Date,
+        now: i64,
+    ) -> Result<()> {
+        let open: Vec<Enrolment> = store::enrolments_of_participant(c, participant_id)
+            .await?
+            .into_iter()
+            .filter(|e| !e.status.next().is_empty())
+            .collect();
+        for e in &open {
+            store::end_enrolment(c, e.id, on, now).await?;
+            record(
+                c,
+                ctx,
+                now,
+                Action::EnrolmentChange,
+                "enrolment",
+                Some(e.id),
+                Some(participant_id),
+            )
+            .await?;
+        }
+        for e in open.iter().filter(|e| e.status.holds_place()) {
+            self.offer_freed_place(c, ctx, e.intervention_id, now)
+                .await?;
+        }
+        Ok(())
     }
 
     // -------------------------------------------------------------- groups and sessions
@@ -1103,7 +1150,12 @@ impl App {
         if !may_record {
             return Err(AppError::NotFound);
         }
-        let roster = store::roster(&mut tx, &s, ctx.actor.organisation_id, self.today()).await?;
+        let roster = store::roster(&mut tx, &s, ctx.actor.organisation_id, self.today())
+            .await?
+            .into_iter()
+            .filter(|r| r.on_sheet(s.on_date))
+            .map(|r| (r.participant_id, r.name, r.status))
+            .collect();
         record(
             &mut tx,
             ctx,
@@ -1124,7 +1176,12 @@ impl App {
     }
 
     /// Record the whole group at once: every participant on the sheet gets
-    /// a status, nobody else may be given one.
+    /// a status, nobody else may be given one. Only the rows on the
+    /// caller's sheet are written; a changed row keeps its earlier value as
+    /// a correction, audited for each participant it concerns. Attendance
+    /// that cannot be true is refused: a session in the future or outside
+    /// its project's period, a participant before her intake or after her
+    /// exit.
     pub async fn record_attendance(
         &self,
         ctx: &Ctx,
@@ -1132,31 +1189,50 @@ impl App {
         rows: &[(String, String)],
     ) -> Result<usize> {
         let now = self.now();
+        let today = self.today();
         let mut tx = self.db.write().await?;
-        let (s, _) = self.runnable_session(&mut tx, ctx, session_id).await?;
+        let (s, g) = self.runnable_session(&mut tx, ctx, session_id).await?;
         if s.status == SessionStatus::Cancelled {
             return Err(FieldErrors::single("session", "error-session-cancelled").into());
         }
-        let roster = store::roster(&mut tx, &s, ctx.actor.organisation_id, self.today()).await?;
+        if s.on_date > today {
+            return Err(FieldErrors::single("session", "error-attendance-future").into());
+        }
+        let intervention = self
+            .intervention_in_partnership(&mut tx, ctx, g.intervention_id)
+            .await?;
+        self.within_project_period(&mut tx, &intervention, s.on_date, "session")
+            .await?;
+        let roster = store::roster(&mut tx, &s, ctx.actor.organisation_id, today).await?;
         let mut e = FieldErrors::new();
         let mut parsed = Vec::new();
-        for (pid, _, _) in &roster {
+        for r in roster.iter().filter(|r| r.on_sheet(s.on_date)) {
+            let pid = r.participant_id;
             let field = format!("attendance.{pid}");
             match rows.iter().find(|(k, _)| k.trim() == pid.to_string()) {
                 Some((_, v)) => match AttendanceStatus::parse(v.trim()) {
-                    Some(st) => parsed.push((*pid, st)),
+                    Some(st) => parsed.push((pid, st)),
                     None => e.push(field, code::CHOICE),
                 },
                 None => e.push(field, code::REQUIRED),
             }
         }
         for (k, _) in rows {
-            if !roster.iter().any(|(pid, _, _)| pid.to_string() == k.trim()) {
-                e.push(format!("attendance.{}", k.trim()), "error-not-in-group");
-            }
+            let k = k.trim();
+            let member = roster.iter().find(|r| r.participant_id.to_string() == k);
+            let problem = match member {
+                Some(r) if r.on_sheet(s.on_date) => continue,
+                Some(r) if r.intake.is_none_or(|i| i > s.on_date) => {
+                    "error-attendance-before-intake"
+                }
+                Some(r) if r.exit.is_some_and(|x| x < s.on_date) => "error-attendance-after-exit",
+                _ => "error-not-in-group",
+            };
+            e.push(format!("attendance.{k}"), problem);
         }
         e.into_result()?;
-        store::record_attendance(&mut tx, &s, &parsed, ctx.actor.user_id, now).await?;
+        let corrected =
+            store::record_attendance(&mut tx, &s, &parsed, ctx.actor.user_id, now).await?;
         record(
             &mut tx,
             ctx,
@@ -1167,8 +1243,39 @@ impl App {
             None,
         )
         .await?;
+        if !corrected.is_empty() {
+            crate::audit::record_for_each(
+                &mut tx,
+                ctx,
+                now,
+                Action::AttendanceCorrect,
+                "attendance",
+                &corrected,
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(parsed.len())
+    }
+
+    /// Refuse time on `on` charged to the intervention's project outside
+    /// the project's period (`field` names what is wrong).
+    async fn within_project_period(
+        &self,
+        c: &mut AnyConnection,
+        intervention: &Intervention,
+        on: Date,
+        field: &str,
+    ) -> Result<()> {
+        let Some(project) = intervention.project_id else {
+            return Ok(());
+        };
+        match palett_store::project::by_id(c, project).await? {
+            Some(p) if on < p.start_date || on > p.end_date => {
+                Err(FieldErrors::single(field, "error-outside-project-period").into())
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Record an individual activity with its hours.
@@ -1203,11 +1310,19 @@ impl App {
         };
         let now = self.now();
         let mut tx = self.db.write().await?;
-        self.changeable(&mut tx, ctx, participant_id).await?;
-        match store::intervention_by_id(&mut tx, iid).await? {
-            Some(i) if i.partnership_id == ctx.actor.partnership_id => {}
+        let p = self.changeable(&mut tx, ctx, participant_id).await?;
+        let intervention = match store::intervention_by_id(&mut tx, iid).await? {
+            Some(i) if i.partnership_id == ctx.actor.partnership_id => i,
             _ => return Err(FieldErrors::single("intervention_id", code::CHOICE).into()),
+        };
+        if p.intake_date.is_none_or(|i| on < i) {
+            return Err(FieldErrors::single("on_date", "error-attendance-before-intake").into());
         }
+        if p.exit_date.is_some_and(|x| on > x) {
+            return Err(FieldErrors::single("on_date", "error-attendance-after-exit").into());
+        }
+        self.within_project_period(&mut tx, &intervention, on, "on_date")
+            .await?;
         let id = store::insert_activity(
             &mut tx,
             &NewActivity {
@@ -1278,6 +1393,7 @@ impl App {
                 on: e.on_date,
                 kind: e.kind.message_id(),
                 text: e.reason.unwrap_or_default(),
+                change: None,
             });
         }
         let tz = crate::clock::stockholm();
@@ -1286,6 +1402,7 @@ impl App {
                 on: v.created_at.to_zoned(tz.clone()).date(),
                 kind: "timeline-plan".into(),
                 text: format!("v{} · {}", v.version, v.author_name),
+                change: None,
             });
         }
         for ch in store::period_changes(c, participant_id).await? {
@@ -1293,6 +1410,7 @@ impl App {
                 on: ch.created_at.to_zoned(tz.clone()).date(),
                 kind: "timeline-period".into(),
                 text: format!("{} {}", ch.planned_end, ch.reason.unwrap_or_default()),
+                change: None,
             });
         }
         for e in store::enrolments_of_participant(c, participant_id).await? {
@@ -1303,6 +1421,21 @@ impl App {
                 on,
                 kind: e.status.message_id(),
                 text: e.intervention_name.clone(),
+                change: None,
+            });
+        }
+        for k in store::attendance_corrections(c, participant_id).await? {
+            let at = jiff::Timestamp::from_second(k.corrected_at)
+                .map(|t| t.to_zoned(tz.clone()).date())
+                .unwrap_or(k.session_date);
+            items.push(TimelineItem {
+                on: at,
+                kind: "timeline-attendance-corrected".into(),
+                text: format!(
+                    "{} {} ({}; {})",
+                    k.intervention, k.session_date, k.old_recorded_by, k.corrected_by
+                ),
+                change: Some((k.old_status.message_id(), k.new_status.message_id())),
             });
         }
         for r in store::time_of_participant(c, participant_id).await? {
@@ -1311,6 +1444,7 @@ impl App {
                 on,
                 kind: "timeline-time".into(),
                 text: format!("{}: {} h", r.1, hours_text(r.4)),
+                change: None,
             });
         }
         items.sort_by_key(|i| i.on);

@@ -99,6 +99,34 @@ async fn check_references(
     e.into_result().map_err(AppError::Invalid)
 }
 
+/// Refuse linking her to a project whose period does not hold `on` (her
+/// intake, or her referral while she has none): time in a project that has
+/// ended, or not begun, cannot be hers. Ordinary operations (no project)
+/// is always possible.
+async fn check_project_periods(
+    c: &mut AnyConnection,
+    ctx: &Ctx,
+    project_ids: &[i64],
+    on: jiff::civil::Date,
+    field: &str,
+) -> Result<()> {
+    if project_ids.is_empty() {
+        return Ok(());
+    }
+    let projects = palett_store::project::list(c, ctx.actor.partnership_id).await?;
+    for pr in projects.iter().filter(|pr| project_ids.contains(&pr.id)) {
+        let problem = if on > pr.end_date {
+            "error-project-ended"
+        } else if on < pr.start_date {
+            "error-project-not-started"
+        } else {
+            continue;
+        };
+        return Err(FieldErrors::single(field, problem).into());
+    }
+    Ok(())
+}
+
 /// How long an emergency access lasts.
 pub const EMERGENCY_SECS: i64 = 2 * 3600;
 
@@ -179,6 +207,14 @@ impl App {
         let now = self.now();
         let mut tx = self.db.write().await?;
         check_references(&mut tx, ctx, &profile, true).await?;
+        check_project_periods(
+            &mut tx,
+            ctx,
+            &profile.project_ids,
+            profile.intake_date.unwrap_or(profile.referred_on),
+            "project_ids",
+        )
+        .await?;
         let mut tx = self.check_identity_number(tx, ctx, &profile, None).await?;
         let referred = LifecycleState::referred(profile.referred_on);
         let state = match profile.intake_date {
@@ -545,6 +581,25 @@ impl App {
         }
         let org_changed = profile.responsible_organisation_id != p.responsible_organisation_id;
         check_references(&mut tx, ctx, &profile, org_changed).await?;
+        let linked: Vec<i64> = store::projects(&mut tx, id)
+            .await?
+            .iter()
+            .map(|p| p.0)
+            .collect();
+        let added: Vec<i64> = profile
+            .project_ids
+            .iter()
+            .copied()
+            .filter(|p| !linked.contains(p))
+            .collect();
+        check_project_periods(
+            &mut tx,
+            ctx,
+            &added,
+            p.intake_date.unwrap_or(profile.referred_on),
+            "project_ids",
+        )
+        .await?;
         let mut tx = self
             .check_identity_number(tx, ctx, &profile, Some(id))
             .await?;
@@ -626,11 +681,20 @@ impl App {
         }
         let before = p.lifecycle();
         let after = before.apply(&t, today)?;
+        if let Transition::Intake { on } = t {
+            let linked: Vec<i64> = store::projects(&mut tx, id)
+                .await?
+                .iter()
+                .map(|p| p.0)
+                .collect();
+            check_project_periods(&mut tx, ctx, &linked, on, "on").await?;
+        }
         store::update_state(&mut tx, id, p.version, &after, now).await?;
         // An exit schedules her follow-ups; a reopening removes those not done.
         match (&t, after.exit_date) {
             (Transition::Exit { .. }, Some(exit)) => {
-                palett_store::followup::schedule(&mut tx, id, exit).await?
+                palett_store::followup::schedule(&mut tx, id, exit).await?;
+                self.close_path(&mut tx, ctx, id, exit, now).await?;
             }
             (Transition::Reopen { .. }, _) => {
                 palett_store::followup::cancel_open(&mut tx, id).await?

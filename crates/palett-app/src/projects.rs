@@ -127,38 +127,18 @@ impl App {
         if !ctx.actor.can_manage_projects() {
             return Err(AppError::Forbidden);
         }
-        let mut e = FieldErrors::new();
-        let name = e.take("name", required_text(&input.name, 200));
-        let funder = e.take("funder", required_text(&input.funder, 200));
-        let start = e.take("start_date", parse_date(&input.start_date));
-        let end = e.take("end_date", parse_date(&input.end_date));
-        let target = e.take("participant_target", parse_count(&input.participant_target));
-        let share = e.take(
-            "job_or_studies_target",
-            parse_percent(&input.job_or_studies_target),
-        );
-        if let (Some(s), Some(en)) = (start, end) {
-            if Period::new(s, Some(en)).is_err() {
-                e.push("end_date", code::PERIOD);
-            }
-        }
-        let (Some(name), Some(funder), Some(start), Some(end), Some(target), Some(share)) =
-            (name, funder, start, end, target, share)
-        else {
-            return Err(e.into());
-        };
-        e.into_result()?;
+        let p = input.parse()?;
         let now = self.now();
         let mut tx = self.db.write().await?;
         let id = project::insert(
             &mut tx,
             ctx.actor.partnership_id,
-            &name,
-            &funder,
-            start,
-            end,
-            target,
-            share,
+            &p.name,
+            &p.funder,
+            p.start,
+            p.end,
+            p.participant_target,
+            p.job_or_studies_target,
         )
         .await?;
         record(
@@ -173,6 +153,93 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(id)
+    }
+
+    /// A project of the caller's partnership as its form shows it.
+    pub async fn project_input(&self, ctx: &Ctx, id: i64) -> Result<ProjectInput> {
+        if !ctx.actor.can_manage_projects() {
+            return Err(AppError::Forbidden);
+        }
+        let mut c = self.db.read().await?;
+        let p = project::by_id(&mut c, id)
+            .await?
+            .filter(|p| p.partnership_id == ctx.actor.partnership_id)
+            .ok_or(AppError::NotFound)?;
+        Ok(ProjectInput {
+            name: p.name,
+            funder: p.funder,
+            start_date: p.start_date.to_string(),
+            end_date: p.end_date.to_string(),
+            participant_target: p
+                .participant_target
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+            job_or_studies_target: p
+                .job_or_studies_target
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+        })
+    }
+
+    /// Change a project's name, funder, period or targets (coordinators and
+    /// administrators; audited). Figures follow the new period at once.
+    pub async fn update_project(&self, ctx: &Ctx, id: i64, input: &ProjectInput) -> Result<()> {
+        if !ctx.actor.can_manage_projects() {
+            return Err(AppError::Forbidden);
+        }
+        let p = input.parse()?;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        if !project::update(&mut tx, ctx.actor.partnership_id, id, &p).await? {
+            return Err(AppError::NotFound);
+        }
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::ProjectUpdate,
+            "project",
+            Some(id),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+impl ProjectInput {
+    /// Every field checked; the errors of all fields at once.
+    pub fn parse(&self) -> Result<project::ProjectValues> {
+        let mut e = FieldErrors::new();
+        let name = e.take("name", required_text(&self.name, 200));
+        let funder = e.take("funder", required_text(&self.funder, 200));
+        let start = e.take("start_date", parse_date(&self.start_date));
+        let end = e.take("end_date", parse_date(&self.end_date));
+        let target = e.take("participant_target", parse_count(&self.participant_target));
+        let share = e.take(
+            "job_or_studies_target",
+            parse_percent(&self.job_or_studies_target),
+        );
+        if let (Some(s), Some(en)) = (start, end) {
+            if Period::new(s, Some(en)).is_err() {
+                e.push("end_date", code::PERIOD);
+            }
+        }
+        let (Some(name), Some(funder), Some(start), Some(end), Some(target), Some(share)) =
+            (name, funder, start, end, target, share)
+        else {
+            return Err(e.into());
+        };
+        e.into_result()?;
+        Ok(project::ProjectValues {
+            name,
+            funder,
+            start,
+            end,
+            participant_target: target,
+            job_or_studies_target: share,
+        })
     }
 }
 

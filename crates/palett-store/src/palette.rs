@@ -14,6 +14,7 @@ use palett_domain::palette::{
 use palett_domain::policy::ParticipantScope;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
+use std::collections::HashMap;
 
 const INTERVENTION: &str = "i.id, i.partnership_id, i.course_id, i.position, i.name, i.kind, \
     i.provider_organisation_id, o.name AS provider_name, i.description, i.place, i.languages, \
@@ -358,6 +359,22 @@ pub async fn set_enrolment_status(
     .bind(status.as_str())
     .bind(reason)
     .bind(end_date.map(|d| d.to_string()))
+    .bind(now)
+    .bind(id)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Discontinue an enrolment on `on` (her exit): its end is the earlier of
+/// the end it had and `on`.
+pub async fn end_enrolment(c: &mut AnyConnection, id: i64, on: Date, now: i64) -> Result<()> {
+    sqlx::query(
+        "UPDATE enrolments SET status = 'discontinued', \
+         end_date = CASE WHEN end_date IS NULL OR end_date > $1 THEN $1 ELSE end_date END, \
+         updated_at = $2 WHERE id = $3",
+    )
+    .bind(on.to_string())
     .bind(now)
     .bind(id)
     .execute(c)
@@ -728,23 +745,51 @@ pub async fn move_session(
     Ok(())
 }
 
-/// The group's participants on the session's date, with what is recorded:
-/// (participant id, name, recorded status).
+/// One of a group's participants as the attendance of a session sees her.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RosterRow {
+    pub participant_id: i64,
+    pub name: String,
+    /// What is recorded for her at this session.
+    pub status: Option<AttendanceStatus>,
+    /// Her enrolment covers the session's date.
+    pub enrolled_on_the_day: bool,
+    pub intake: Option<Date>,
+    pub exit: Option<Date>,
+}
+
+impl RosterRow {
+    /// She belongs on the session's sheet: enrolled on the day, and in the
+    /// programme then (taken in, not yet ended).
+    pub fn on_sheet(&self, day: Date) -> bool {
+        self.enrolled_on_the_day
+            && self.intake.is_some_and(|i| i <= day)
+            && self.exit.is_none_or(|e| e >= day)
+    }
+}
+
+/// The group's participants whom the caller's organisation holds, or whose
+/// sharing consent in force covers it, with what is recorded at the session
+/// and whether their enrolment covers its date (one row per participant).
+/// A withdrawn consent takes her off the sheet.
 pub async fn roster(
     c: &mut AnyConnection,
     session: &Session,
     organisation_id: i64,
     today: Date,
-) -> Result<Vec<(i64, String, Option<AttendanceStatus>)>> {
-    // Group members whom the caller's organisation holds, or whose sharing
-    // consent in force covers it: a withdrawn consent takes her off the sheet.
+) -> Result<Vec<RosterRow>> {
     let sql = format!(
-        "SELECT p.id, p.given_name || ' ' || p.family_name AS name, a.status FROM enrolments e \
+        "SELECT p.id, p.given_name || ' ' || p.family_name AS name, a.status, p.intake_date, p.exit_date, \
+         MAX(CASE WHEN e.status IN ('planned', 'ongoing', 'completed', 'discontinued') \
+           AND (e.start_date IS NULL OR e.start_date <= $3) AND (e.end_date IS NULL OR e.end_date >= $3) \
+           THEN 1 ELSE 0 END) AS on_day \
+         FROM enrolments e \
          JOIN participants p ON p.id = e.participant_id \
          LEFT JOIN attendance a ON a.session_id = $1 AND a.participant_id = p.id \
-         WHERE e.group_id = $2 AND e.status IN ('planned', 'ongoing', 'completed') AND p.processing_restricted = 0 \
-         AND (e.start_date IS NULL OR e.start_date <= $3) AND (e.end_date IS NULL OR e.end_date >= $3) \
+         WHERE e.group_id = $2 AND e.status IN ('planned', 'ongoing', 'completed', 'discontinued') \
+         AND p.processing_restricted = 0 \
          AND (p.responsible_organisation_id = $4 OR {}) \
+         GROUP BY p.id, p.given_name, p.family_name, a.status, p.intake_date, p.exit_date \
          ORDER BY p.family_name, p.given_name, p.id LIMIT 500",
         crate::participant::shared_sql(4, 5)
     );
@@ -758,47 +803,176 @@ pub async fn roster(
         .await?
         .iter()
         .map(|r| {
-            Ok((
-                i64_(r, "id")?,
-                text(r, "name")?,
-                opt_vocab(r, "status", AttendanceStatus::parse)?,
-            ))
+            Ok(RosterRow {
+                participant_id: i64_(r, "id")?,
+                name: text(r, "name")?,
+                status: opt_vocab(r, "status", AttendanceStatus::parse)?,
+                enrolled_on_the_day: i64_(r, "on_day")? == 1,
+                intake: opt_date(r, "intake_date")?,
+                exit: opt_date(r, "exit_date")?,
+            })
         })
         .collect()
 }
 
-/// Replace the session's attendance with `rows` (two statements for any
-/// group size up to 100).
+/// A change to recorded attendance: what it was, and who recorded it when.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttendanceCorrection {
+    pub session_id: i64,
+    pub session_date: Date,
+    pub intervention: String,
+    pub participant_id: i64,
+    pub old_status: AttendanceStatus,
+    pub old_minutes: i64,
+    pub old_recorded_by: String,
+    pub old_recorded_at: i64,
+    pub new_status: AttendanceStatus,
+    pub new_minutes: i64,
+    pub corrected_by: String,
+    pub corrected_at: i64,
+}
+
+/// Record `rows` for the session: each participant's row is written, and a
+/// changed one keeps its earlier value in `attendance_corrections`. Rows of
+/// anyone not in `rows` are never touched; an unchanged row keeps who
+/// recorded it and when. Returns those whose recorded attendance changed.
 pub async fn record_attendance(
     c: &mut AnyConnection,
     session: &Session,
     rows: &[(i64, AttendanceStatus)],
     by: i64,
     now: i64,
-) -> Result<()> {
-    // Those recorded before and those recorded now: their kept time changes.
-    let mut who = session_participants(c, session.id).await?;
-    who.extend(rows.iter().map(|(p, _)| *p));
-    who.sort_unstable();
-    who.dedup();
-    sqlx::query("DELETE FROM attendance WHERE session_id = $1")
-        .bind(session.id)
-        .execute(&mut *c)
-        .await?;
-    let batch: Vec<(i64, i64, AttendanceStatus, i64)> = rows
-        .iter()
-        .map(|(participant, status)| {
-            let minutes = if *status == AttendanceStatus::Present {
-                session.minutes
-            } else {
-                0
-            };
-            (session.id, *participant, *status, minutes)
-        })
-        .collect();
-    insert_attendance_batch(c, &batch, by, now).await?;
+) -> Result<Vec<i64>> {
+    let minutes_of = |status: AttendanceStatus| {
+        if status == AttendanceStatus::Present {
+            session.minutes
+        } else {
+            0
+        }
+    };
+    let in_list = |first: usize, n: usize| {
+        (first..first + n)
+            .map(|k| format!("${k}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut corrected = Vec::new();
+    for chunk in rows.chunks(100) {
+        // What is recorded now for the participants on the sheet.
+        let sql = format!(
+            "SELECT participant_id, status, minutes, recorded_by, recorded_at FROM attendance \
+             WHERE session_id = $1 AND participant_id IN ({})",
+            in_list(2, chunk.len())
+        );
+        let mut q = sqlx::query(&sql).bind(session.id);
+        for (p, _) in chunk {
+            q = q.bind(*p);
+        }
+        let mut before: HashMap<i64, (AttendanceStatus, i64, Option<i64>, i64)> = HashMap::new();
+        for r in q.fetch_all(&mut *c).await? {
+            before.insert(
+                i64_(&r, "participant_id")?,
+                (
+                    vocab(&r, "status", AttendanceStatus::parse)?,
+                    i64_(&r, "minutes")?,
+                    opt_i64(&r, "recorded_by")?,
+                    i64_(&r, "recorded_at")?,
+                ),
+            );
+        }
+        let changed: Vec<(i64, AttendanceStatus)> = chunk
+            .iter()
+            .filter(|(p, st)| {
+                before
+                    .get(p)
+                    .is_some_and(|(old, m, _, _)| old != st || *m != minutes_of(*st))
+            })
+            .copied()
+            .collect();
+        if !changed.is_empty() {
+            let n = changed.len() * 8;
+            let values: Vec<String> = (0..changed.len())
+                .map(|k| format!("({}, ${}, ${})", in_list(k * 8 + 1, 8), n + 1, n + 2))
+                .collect();
+            let sql = format!(
+                "INSERT INTO attendance_corrections (session_id, participant_id, old_status, old_minutes, \
+                 old_recorded_by, old_recorded_at, new_status, new_minutes, corrected_by, corrected_at) \
+                 VALUES {}",
+                values.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for (p, st) in &changed {
+                let (old, m, old_by, old_at) = before[p];
+                q = q
+                    .bind(session.id)
+                    .bind(*p)
+                    .bind(old.as_str())
+                    .bind(m)
+                    .bind(old_by)
+                    .bind(old_at)
+                    .bind(st.as_str())
+                    .bind(minutes_of(*st));
+            }
+            q.bind(by).bind(now).execute(&mut *c).await?;
+            let sql = format!(
+                "DELETE FROM attendance WHERE session_id = $1 AND participant_id IN ({})",
+                in_list(2, changed.len())
+            );
+            let mut q = sqlx::query(&sql).bind(session.id);
+            for (p, _) in &changed {
+                q = q.bind(*p);
+            }
+            q.execute(&mut *c).await?;
+        }
+        let written: Vec<(i64, i64, AttendanceStatus, i64)> = chunk
+            .iter()
+            .filter(|(p, st)| !before.contains_key(p) || changed.contains(&(*p, *st)))
+            .map(|(p, st)| (session.id, *p, *st, minutes_of(*st)))
+            .collect();
+        insert_attendance_batch(c, &written, by, now).await?;
+        corrected.extend(changed.iter().map(|(p, _)| *p));
+    }
+    let who: Vec<i64> = rows.iter().map(|(p, _)| *p).collect();
     refresh_counts(c, "id = $1", session.id).await?;
-    refresh_participants_time(c, &who).await
+    refresh_participants_time(c, &who).await?;
+    Ok(corrected)
+}
+
+/// The corrections of a participant's attendance, oldest first.
+pub async fn attendance_corrections(
+    c: &mut AnyConnection,
+    participant_id: i64,
+) -> Result<Vec<AttendanceCorrection>> {
+    sqlx::query(
+        "SELECT k.session_id, s.on_date, i.name AS intervention, k.participant_id, k.old_status, k.old_minutes, \
+         COALESCE(ob.display_name, '') AS old_by, k.old_recorded_at, k.new_status, k.new_minutes, \
+         COALESCE(cb.display_name, '') AS corrected_by, k.corrected_at \
+         FROM attendance_corrections k JOIN group_sessions s ON s.id = k.session_id \
+         JOIN activity_groups g ON g.id = s.group_id JOIN interventions i ON i.id = g.intervention_id \
+         LEFT JOIN users ob ON ob.id = k.old_recorded_by LEFT JOIN users cb ON cb.id = k.corrected_by \
+         WHERE k.participant_id = $1 ORDER BY k.id LIMIT 1000",
+    )
+    .bind(participant_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(AttendanceCorrection {
+            session_id: i64_(r, "session_id")?,
+            session_date: date(r, "on_date")?,
+            intervention: text(r, "intervention")?,
+            participant_id: i64_(r, "participant_id")?,
+            old_status: vocab(r, "old_status", AttendanceStatus::parse)?,
+            old_minutes: i64_(r, "old_minutes")?,
+            old_recorded_by: text(r, "old_by")?,
+            old_recorded_at: i64_(r, "old_recorded_at")?,
+            new_status: vocab(r, "new_status", AttendanceStatus::parse)?,
+            new_minutes: i64_(r, "new_minutes")?,
+            corrected_by: text(r, "corrected_by")?,
+            corrected_at: i64_(r, "corrected_at")?,
+        })
+    })
+    .collect()
 }
 
 /// An individual activity as recorded.

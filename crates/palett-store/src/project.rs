@@ -73,3 +73,40 @@ pub async fn list(c: &mut AnyConnection, partnership_id: i64) -> Result<Vec<Proj
     .map(project)
     .collect()
 }
+
+/// A project's editable values, parsed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProjectValues {
+    pub name: String,
+    pub funder: String,
+    pub start: Date,
+    pub end: Date,
+    pub participant_target: Option<i64>,
+    /// Percent.
+    pub job_or_studies_target: Option<f64>,
+}
+
+/// Change a project of the partnership; `false` when it has none by `id`.
+pub async fn update(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    id: i64,
+    v: &ProjectValues,
+) -> Result<bool> {
+    let done = sqlx::query(
+        "UPDATE projects SET name = $1, funder = $2, start_date = $3, end_date = $4, \
+         participant_target = $5, job_or_studies_target_permille = $6 \
+         WHERE id = $7 AND partnership_id = $8",
+    )
+    .bind(&v.name)
+    .bind(&v.funder)
+    .bind(v.start.to_string())
+    .bind(v.end.to_string())
+    .bind(v.participant_target)
+    .bind(v.job_or_studies_target.map(|p| (p * 10.0).round() as i64))
+    .bind(id)
+    .bind(partnership_id)
+    .execute(c)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -660,7 +660,7 @@ pub async fn timeline(State(s): State<AppState>, c: Caller, Path(id): Path<Strin
         Err(r) => return r,
     };
     match s.app.timeline(&c.ctx(), id).await {
-        Ok(items) => Json(json!({"items": items.iter().map(|i| json!({"date": i.on.to_string(), "kind": i.kind, "text": i.text})).collect::<Vec<_>>()})).into_response(),
+        Ok(items) => Json(json!({"items": items.iter().map(|i| json!({"date": i.on.to_string(), "kind": i.kind, "text": i.text, "change": i.change.as_ref().map(|(from, to)| json!({"from": from, "to": to}))})).collect::<Vec<_>>()})).into_response(),
         Err(e) => err(&c, e),
     }
 }

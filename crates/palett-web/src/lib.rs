@@ -241,6 +241,10 @@ pub fn router(state: AppState) -> Router {
             "/projects/new",
             get(pages::project_form).post(pages::project_create),
         )
+        .route(
+            "/projects/{id}/edit",
+            get(pages::project_edit_form).post(pages::project_update),
+        )
         .route("/audit", get(pages::audit))
         .route("/admin/users", get(pages::users))
         .route(

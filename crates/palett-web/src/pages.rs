@@ -1048,7 +1048,15 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
             .collect(),
         timeline: timeline
             .into_iter()
-            .map(|i| (i.on.to_string(), t.get(&i.kind), i.text))
+            .map(|i| {
+                let text = match &i.change {
+                    Some((before, after)) => {
+                        format!("{}: {} → {}", i.text, t.get(before), t.get(after))
+                    }
+                    None => i.text,
+                };
+                (i.on.to_string(), t.get(&i.kind), text)
+            })
             .collect(),
         t,
         layout: Layout::for_caller(
@@ -1540,7 +1548,8 @@ pub async fn projects(State(s): State<AppState>, c: Caller) -> Response {
         t,
         Layout::for_caller(&c, t.get("nav-projects"), "projects", "/projects"),
     );
-    if c.signed.actor.can_manage_projects() {
+    let manage = c.signed.actor.can_manage_projects();
+    if manage {
         page.links
             .push(("/projects/new".into(), t.get("project-new")));
     }
@@ -1555,13 +1564,22 @@ pub async fn projects(State(s): State<AppState>, c: Caller) -> Response {
             t.get("fig-ended"),
             t.get("fig-to-job-or-studies"),
             t.get("field-job-or-studies-target"),
-        ],
+        ]
+        .into_iter()
+        .chain(manage.then(|| t.get("actions")))
+        .collect(),
         rows: o
             .projects
             .into_iter()
             .map(|(p, sum)| {
-                vec![
-                    Cell::text(p.name),
+                let edit = manage.then(|| {
+                    Cell::link(
+                        t.with("project-edit-named", &[("name", p.name.clone())]),
+                        format!("/projects/{}/edit", p.id),
+                    )
+                });
+                let mut row = vec![
+                    Cell::link(p.name, format!("/projects/{}/dashboard", p.id)),
                     Cell::text(p.funder),
                     Cell::text(format!("{} – {}", p.start_date, p.end_date)),
                     Cell::text(sum.enrolled.to_string()),
@@ -1583,7 +1601,9 @@ pub async fn projects(State(s): State<AppState>, c: Caller) -> Response {
                             .map(|v| t.percent(v))
                             .unwrap_or_else(|| "–".into()),
                     ),
-                ]
+                ];
+                row.extend(edit);
+                row
             })
             .collect(),
     });
@@ -1628,6 +1648,65 @@ pub async fn project_create(State(s): State<AppState>, c: Caller, form: FormData
         Ok(_) => Redirect::to("/projects").into_response(),
         Err(AppError::Invalid(errors)) => {
             project_spec(t).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+        }
+        Err(e) => app_error(&c, e),
+    }
+}
+
+fn project_edit_spec(t: Tr, id: i64) -> FormSpec {
+    admin_spec(
+        t,
+        t.get("project-edit"),
+        "projects",
+        format!("/projects/{id}/edit"),
+        project_fields(t),
+        "/projects",
+    )
+}
+
+pub async fn project_edit_form(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+) -> Response {
+    let t = c.tr();
+    let Some(id) = self::id(&id) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let input = match s.app.project_input(&c.ctx(), id).await {
+        Ok(i) => i,
+        Err(e) => return app_error(&c, e),
+    };
+    let form = FormData(
+        [
+            ("name", input.name),
+            ("funder", input.funder),
+            ("start_date", input.start_date),
+            ("end_date", input.end_date),
+            ("participant_target", input.participant_target),
+            ("job_or_studies_target", input.job_or_studies_target),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect(),
+    );
+    project_edit_spec(t, id).show(&c, StatusCode::OK, &form, &FieldErrors::new())
+}
+
+pub async fn project_update(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Response {
+    let t = c.tr();
+    let Some(id) = self::id(&id) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s.app.update_project(&c.ctx(), id, &form.project()).await {
+        Ok(()) => Redirect::to("/projects").into_response(),
+        Err(AppError::Invalid(errors)) => {
+            project_edit_spec(t, id).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
         }
         Err(e) => app_error(&c, e),
     }

@@ -50,6 +50,10 @@ macro_rules! stories {
 stories! {
     dashboard::the_esf_monthly_file_names_only_those_it_may,
     dashboard::every_surface_shows_one_figure_after_a_change,
+    palette::saving_attendance_touches_only_the_sheet_and_keeps_corrections,
+    palette::attendance_and_time_that_cannot_be_true_are_refused,
+    palette::an_exit_closes_her_path,
+    registration::a_project_holds_its_period,
     dashboard::every_funder_report_adds_up_on_both_databases,
     followup::follow_ups_are_scheduled_listed_recorded_and_removed,
     bench::the_benchmark_generator_makes_what_the_dashboard_counts,

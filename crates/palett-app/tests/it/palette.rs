@@ -2,6 +2,7 @@
 //! periods, enrolments and waiting lists, groups, attendance and time.
 
 use crate::harness::*;
+use jiff::civil::Date;
 use palett_app::palette::ScheduleInput;
 use palett_app::{AppError, Ctx};
 use palett_domain::lifecycle::Transition;
@@ -340,7 +341,22 @@ pub(crate) async fn attendance_time_and_reports_add_up(h: H) {
     let handledare = h.ctx(HANDLEDARE).await;
     let kommun = h.organisation_id(&coordinator, BOTKYRKA_KOMMUN).await;
     let hm = h.organisation_id(&coordinator, HELA_MANNISKAN).await;
-    let tk = h.project_id(&coordinator, TILLVAXT_KVINNA).await;
+    // Time is charged to a project only within its period: a running one.
+    let tk = h
+        .app
+        .create_project(
+            &coordinator,
+            &palett_app::projects::ProjectInput {
+                name: "Hälsa i Botkyrka".into(),
+                funder: "Tillväxtverket".into(),
+                start_date: "2026-01-01".into(),
+                end_date: "2027-12-31".into(),
+                participant_target: "50".into(),
+                job_or_studies_target: "20".into(),
+            },
+        )
+        .await
+        .expect("a running project");
     let walk = intervention(
         &h,
         &coordinator,
@@ -452,6 +468,8 @@ pub(crate) async fn attendance_time_and_reports_add_up(h: H) {
         )
         .await
         .expect("record");
+    // Later sessions are recorded once they have been held.
+    h.advance_secs(14 * 86_400);
     h.app
         .record_attendance(
             &coach,
@@ -678,5 +696,558 @@ pub(crate) async fn extensions_and_pauses_change_net_time(h: H) {
             "planned_end"
         ),
         "error-before-intake"
+    );
+}
+
+/// A participant of `org` taken in on `intake`, registered by `by`; with
+/// `shared`, her consent to share with every partner; in `project`.
+async fn taken_in(
+    h: &H,
+    by: &Ctx,
+    org: i64,
+    given: &str,
+    n: u16,
+    intake: Date,
+    shared: bool,
+    project: Option<i64>,
+) -> i64 {
+    let mut form = if shared {
+        h.input(given, "Närvarosson", &pnr("19860412", n), org)
+    } else {
+        input(given, "Närvarosson", &pnr("19860412", n), org)
+    };
+    form.referred_on = intake.to_string();
+    form.intake_date = intake.to_string();
+    form.project_ids = project.iter().map(|p| p.to_string()).collect();
+    h.app
+        .register_participant(by, &form)
+        .await
+        .unwrap_or_else(|e| panic!("registering {given}: {e}"))
+}
+
+/// A project running in 2026–2027.
+async fn running_project(h: &H, coordinator: &Ctx) -> i64 {
+    h.app
+        .create_project(
+            coordinator,
+            &palett_app::projects::ProjectInput {
+                name: "Närvaro i Botkyrka".into(),
+                funder: "ESF+".into(),
+                start_date: "2026-01-01".into(),
+                end_date: "2027-12-31".into(),
+                participant_target: "40".into(),
+                job_or_studies_target: "20".into(),
+            },
+        )
+        .await
+        .expect("a running project")
+}
+
+/// Weekly sessions of a group from `from`, `weeks` + 1 of them, two hours each.
+async fn sessions(h: &H, by: &Ctx, group: i64, from: Date, weeks: i64) -> Vec<i64> {
+    h.app
+        .schedule(
+            by,
+            group,
+            &ScheduleInput {
+                from: from.to_string(),
+                until: if weeks == 0 {
+                    String::new()
+                } else {
+                    from.checked_add(jiff::Span::new().weeks(weeks))
+                        .expect("date")
+                        .to_string()
+                },
+                start_time: "10:00".into(),
+                minutes: "120".into(),
+                place: "Tumba".into(),
+            },
+        )
+        .await
+        .expect("schedule");
+    let (_, all, _) = h.app.group(by, group).await.expect("group");
+    all.iter().map(|s| s.id).collect()
+}
+
+async fn minutes_of(h: &H, ctx: &Ctx, participant: i64) -> i64 {
+    h.app
+        .time_rows(ctx, participant)
+        .await
+        .expect("her time")
+        .iter()
+        .map(|r| r.minutes)
+        .sum()
+}
+
+async fn audit_rows(h: &H, action: &str, participant: i64) -> i64 {
+    let mut c = h.app.db.read().await.expect("connection");
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND participant_id = $2")
+        .bind(action)
+        .bind(participant)
+        .fetch_one(&mut *c)
+        .await
+        .expect("audit rows")
+}
+
+/// Issue 10.1: saving a sheet writes only the rows on it. Two
+/// organisations record the same session, each its own women; a woman
+/// whose enrolment ended after she attended keeps her hours; the ESF+
+/// monthly hours do not move on a re-save; a correction keeps the earlier
+/// value, in her timeline and in the audit log.
+pub(crate) async fn saving_attendance_touches_only_the_sheet_and_keeps_corrections(h: H) {
+    h.seed().await;
+    let coordinator = h.ctx(COORDINATOR).await;
+    let coach = h.ctx(COACH).await;
+    let handledare = h.ctx(HANDLEDARE).await;
+    let kommun = h.organisation_id(&coordinator, BOTKYRKA_KOMMUN).await;
+    let hm = h.organisation_id(&coordinator, HELA_MANNISKAN).await;
+    let project = running_project(&h, &coordinator).await;
+    let walk = intervention(
+        &h,
+        &coordinator,
+        "Stavgång",
+        "health_promoting",
+        kommun,
+        "",
+        true,
+        Some(project),
+    )
+    .await;
+    let group = h
+        .app
+        .create_group(&coach, walk, "Måndagar", "")
+        .await
+        .expect("group");
+    let today = h.app.today();
+    // Amal and Berivan are the municipality's; Dunia is Hela Människan's and
+    // has shared nothing, so the municipality's sheet does not show her.
+    let amal = taken_in(&h, &coach, kommun, "Amal", 401, today, false, Some(project)).await;
+    let berivan = taken_in(
+        &h,
+        &coach,
+        kommun,
+        "Berivan",
+        402,
+        today,
+        false,
+        Some(project),
+    )
+    .await;
+    let dunia = taken_in(
+        &h,
+        &handledare,
+        hm,
+        "Dunia",
+        403,
+        today,
+        false,
+        Some(project),
+    )
+    .await;
+    let mut enrolment_of = std::collections::HashMap::new();
+    for (who, by) in [(amal, &coach), (berivan, &coach), (dunia, &handledare)] {
+        let (e, _) = h
+            .app
+            .enrol(by, who, &walk.to_string(), &group.to_string(), "", "")
+            .await
+            .expect("enrol");
+        enrolment_of.insert(who, e);
+    }
+    let s = sessions(&h, &coach, group, today, 0).await[0];
+    let on_sheet = |sheet: &palett_app::palette::AttendanceSheet| -> Vec<i64> {
+        sheet.roster.iter().map(|r| r.0).collect()
+    };
+    let kommun_sheet = h.app.attendance_sheet(&coach, s).await.expect("sheet");
+    assert_eq!(on_sheet(&kommun_sheet), vec![amal, berivan]);
+    let hm_sheet = h
+        .app
+        .attendance_sheet(&coordinator, s)
+        .await
+        .expect("sheet");
+    assert_eq!(on_sheet(&hm_sheet), vec![dunia]);
+    let row = |p: i64, st: &str| (p.to_string(), st.to_string());
+    h.app
+        .record_attendance(&coach, s, &[row(amal, "present"), row(berivan, "present")])
+        .await
+        .expect("the municipality's women");
+    h.app
+        .record_attendance(&coordinator, s, &[row(dunia, "present")])
+        .await
+        .expect("Hela Människan's woman");
+    let month = today.to_string()[..7].to_string();
+    let esf = |lines: &[palett_store::indicators::MonthLine]| -> Vec<(i64, i64)> {
+        let mut v: Vec<(i64, i64)> = lines
+            .iter()
+            .map(|l| (l.participant_id, l.minutes))
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    let (_, before) = h
+        .app
+        .esf_month(&coordinator, project, &month)
+        .await
+        .expect("ESF+ month");
+    assert_eq!(esf(&before), vec![(dunia, 120)]);
+
+    // The municipality saves its sheet again: Dunia's row stays.
+    h.app
+        .record_attendance(&coach, s, &[row(amal, "present"), row(berivan, "present")])
+        .await
+        .expect("saved again");
+    assert_eq!(
+        minutes_of(&h, &coordinator, dunia).await,
+        120,
+        "on {:?}",
+        h.backend
+    );
+    let (_, after) = h
+        .app
+        .esf_month(&coordinator, project, &month)
+        .await
+        .expect("ESF+ month");
+    assert_eq!(esf(&after), esf(&before), "a re-save moves no ESF+ hours");
+    assert_eq!(
+        audit_rows(&h, "attendance.correct", amal).await,
+        0,
+        "nothing changed"
+    );
+
+    // Berivan's enrolment ends after she attended; a re-save keeps her hours.
+    h.app
+        .change_enrolment(&coach, enrolment_of[&berivan], "discontinued", "Flyttade")
+        .await
+        .expect("discontinued");
+    let sheet = h.app.attendance_sheet(&coach, s).await.expect("sheet");
+    let again: Vec<(String, String)> = sheet
+        .roster
+        .iter()
+        .map(|(p, _, st)| row(*p, st.map_or("present", |st| st.as_str())))
+        .collect();
+    h.app
+        .record_attendance(&coach, s, &again)
+        .await
+        .expect("saved again");
+    assert_eq!(minutes_of(&h, &coach, berivan).await, 120);
+    assert_eq!(minutes_of(&h, &coordinator, dunia).await, 120);
+
+    // Amal was in fact absent: the correction keeps what was recorded.
+    h.advance_secs(3600);
+    let mut corrected: Vec<(String, String)> = again.clone();
+    for r in corrected.iter_mut().filter(|r| r.0 == amal.to_string()) {
+        r.1 = "absent".into();
+    }
+    h.app
+        .record_attendance(&coach, s, &corrected)
+        .await
+        .expect("corrected");
+    assert_eq!(minutes_of(&h, &coach, amal).await, 0);
+    assert_eq!(audit_rows(&h, "attendance.correct", amal).await, 1);
+    assert_eq!(audit_rows(&h, "attendance.correct", berivan).await, 0);
+    let timeline = h.app.timeline(&coach, amal).await.expect("timeline");
+    let line = timeline
+        .iter()
+        .find(|t| t.kind == "timeline-attendance-corrected")
+        .expect("the correction is in her timeline");
+    assert_eq!(
+        line.change,
+        Some(("attendance-present".into(), "attendance-absent".into())),
+        "what it was and what it became"
+    );
+    assert!(line.text.contains("Stavgång"), "{}", line.text);
+    assert_eq!(minutes_of(&h, &coordinator, dunia).await, 120);
+}
+
+/// Issue 10.2: attendance and time that cannot be true are refused, each
+/// with its own message.
+pub(crate) async fn attendance_and_time_that_cannot_be_true_are_refused(h: H) {
+    h.seed().await;
+    let coordinator = h.ctx(COORDINATOR).await;
+    let coach = h.ctx(COACH).await;
+    let kommun = h.organisation_id(&coordinator, BOTKYRKA_KOMMUN).await;
+    let tk = h.project_id(&coordinator, TILLVAXT_KVINNA).await;
+    let project = running_project(&h, &coordinator).await;
+    let today = h.app.today();
+    let days = |n: i64| today.checked_add(jiff::Span::new().days(n)).expect("date");
+    let walk = intervention(
+        &h,
+        &coordinator,
+        "Stavgång",
+        "health_promoting",
+        kommun,
+        "",
+        true,
+        Some(project),
+    )
+    .await;
+    let group = h
+        .app
+        .create_group(&coach, walk, "Måndagar", "")
+        .await
+        .expect("group");
+    let early = taken_in(&h, &coach, kommun, "Farah", 411, days(-20), true, None).await;
+    let late = taken_in(&h, &coach, kommun, "Gulnar", 412, today, true, None).await;
+    let leaving = taken_in(&h, &coach, kommun, "Hana", 413, days(-20), true, None).await;
+    for who in [early, late, leaving] {
+        h.app
+            .enrol(&coach, who, &walk.to_string(), &group.to_string(), "", "")
+            .await
+            .expect("enrol");
+    }
+    h.app
+        .transition(
+            &coach,
+            leaving,
+            Transition::Exit {
+                on: days(-2),
+                outcome: palett_domain::lifecycle::ExitOutcome::Studies,
+            },
+        )
+        .await
+        .expect("Hana ends");
+    let ids = sessions(&h, &coach, group, days(-7), 2).await;
+    let (last_week, next_week) = (ids[0], ids[2]);
+    let row = |p: i64| (p.to_string(), "present".to_string());
+
+    // A week ago Farah and Hana were in the programme, Gulnar not yet.
+    let sheet = h
+        .app
+        .attendance_sheet(&coach, last_week)
+        .await
+        .expect("sheet");
+    assert_eq!(
+        sheet.roster.iter().map(|r| r.0).collect::<Vec<_>>(),
+        vec![early, leaving],
+        "Gulnar was not yet taken in"
+    );
+    assert_eq!(
+        invalid_code(
+            h.app
+                .record_attendance(&coach, last_week, &[row(early), row(late)])
+                .await,
+            &format!("attendance.{late}")
+        ),
+        "error-attendance-before-intake"
+    );
+    assert_eq!(
+        invalid_code(
+            h.app
+                .record_attendance(&coach, ids[1], &[row(early), row(leaving)])
+                .await,
+            &format!("attendance.{leaving}")
+        ),
+        "error-attendance-after-exit"
+    );
+    assert_eq!(
+        invalid_code(
+            h.app
+                .record_attendance(&coach, next_week, &[row(early), row(late)])
+                .await,
+            "session"
+        ),
+        "error-attendance-future"
+    );
+    h.app
+        .record_attendance(&coach, last_week, &[row(early), row(leaving)])
+        .await
+        .expect("Farah attended");
+    assert_eq!(minutes_of(&h, &coach, early).await, 120);
+
+    // Time charged to Tillväxt Kvinna, which ended in 2021, is refused.
+    let old = intervention(
+        &h,
+        &coordinator,
+        "Jobbcoachning",
+        "guidance",
+        kommun,
+        "",
+        true,
+        Some(tk),
+    )
+    .await;
+    let old_group = h
+        .app
+        .create_group(&coach, old, "Tisdagar", "")
+        .await
+        .expect("group");
+    h.app
+        .enrol(
+            &coach,
+            early,
+            &old.to_string(),
+            &old_group.to_string(),
+            "",
+            "",
+        )
+        .await
+        .expect("enrol");
+    let old_session = sessions(&h, &coach, old_group, today, 0).await[0];
+    assert_eq!(
+        invalid_code(
+            h.app
+                .record_attendance(&coach, old_session, &[row(early)])
+                .await,
+            "session"
+        ),
+        "error-outside-project-period"
+    );
+    let activity = |intervention: i64, on: Date| {
+        let app = &h.app;
+        let coach = &coach;
+        async move {
+            app.record_activity(
+                coach,
+                early,
+                &intervention.to_string(),
+                &on.to_string(),
+                "1",
+                "",
+            )
+            .await
+        }
+    };
+    assert_eq!(
+        invalid_code(activity(old, today).await, "on_date"),
+        "error-outside-project-period"
+    );
+    assert_eq!(
+        invalid_code(activity(walk, days(-30)).await, "on_date"),
+        "error-attendance-before-intake"
+    );
+    let hana = h
+        .app
+        .record_activity(
+            &coach,
+            leaving,
+            &walk.to_string(),
+            &today.to_string(),
+            "1",
+            "",
+        )
+        .await;
+    assert_eq!(invalid_code(hana, "on_date"), "error-attendance-after-exit");
+    activity(walk, today)
+        .await
+        .expect("time within her period and the project's");
+    assert_eq!(minutes_of(&h, &coach, early).await, 180);
+}
+
+/// Issue 10.3: an exit ends her open enrolments on the exit date, takes
+/// her off later sheets and frees her places for the waiting list; a
+/// reopening restores none of them.
+pub(crate) async fn an_exit_closes_her_path(h: H) {
+    h.seed().await;
+    let coordinator = h.ctx(COORDINATOR).await;
+    let coach = h.ctx(COACH).await;
+    let kommun = h.organisation_id(&coordinator, BOTKYRKA_KOMMUN).await;
+    let project = running_project(&h, &coordinator).await;
+    let today = h.app.today();
+    let course = intervention(
+        &h,
+        &coordinator,
+        "Svenska för yrkeslivet",
+        "language_training",
+        kommun,
+        "1",
+        true,
+        Some(project),
+    )
+    .await;
+    let group = h
+        .app
+        .create_group(&coach, course, "Onsdagar", "")
+        .await
+        .expect("group");
+    let start = today.checked_sub(jiff::Span::new().days(10)).expect("date");
+    let leaving = taken_in(&h, &coach, kommun, "Iman", 421, start, true, None).await;
+    let waiting = taken_in(&h, &coach, kommun, "Jamila", 422, start, true, None).await;
+    let (mine, st) = h
+        .app
+        .enrol(
+            &coach,
+            leaving,
+            &course.to_string(),
+            &group.to_string(),
+            "",
+            "",
+        )
+        .await
+        .expect("enrol");
+    assert_eq!(st, EnrolmentStatus::Planned);
+    let (theirs, st) = h
+        .app
+        .enrol(
+            &coach,
+            waiting,
+            &course.to_string(),
+            &group.to_string(),
+            "",
+            "",
+        )
+        .await
+        .expect("enrol");
+    assert_eq!(st, EnrolmentStatus::Waiting);
+    let ids = sessions(&h, &coach, group, today, 1).await;
+
+    h.app
+        .transition(
+            &coach,
+            leaving,
+            Transition::Exit {
+                on: today,
+                outcome: palett_domain::lifecycle::ExitOutcome::EmploymentUnsubsidised,
+            },
+        )
+        .await
+        .expect("she ends");
+    let e = h.app.enrolment(&coach, mine).await.expect("her enrolment");
+    assert_eq!(
+        (e.status, e.end_date),
+        (EnrolmentStatus::Discontinued, Some(today))
+    );
+    let next = h
+        .app
+        .enrolment(&coach, theirs)
+        .await
+        .expect("the next in line");
+    assert_eq!(
+        next.status,
+        EnrolmentStatus::Offered,
+        "the waiting list moves on"
+    );
+    // She attended today; next week's sheet no longer has her.
+    let sheet = h
+        .app
+        .attendance_sheet(&coach, ids[0])
+        .await
+        .expect("today's sheet");
+    assert!(sheet.roster.iter().any(|r| r.0 == leaving));
+    h.advance_secs(8 * 86_400);
+    let sheet = h
+        .app
+        .attendance_sheet(&coach, ids[1])
+        .await
+        .expect("next week's sheet");
+    assert!(
+        !sheet.roster.iter().any(|r| r.0 == leaving),
+        "off later sheets"
+    );
+
+    h.app
+        .transition(
+            &h.ctx(KOMMUN_COORDINATOR).await,
+            leaving,
+            Transition::Reopen {
+                on: h.app.today(),
+                reason: "Tillbaka efter avbrutet arbete".into(),
+            },
+        )
+        .await
+        .expect("reopened");
+    let e = h.app.enrolment(&coach, mine).await.expect("her enrolment");
+    assert_eq!(
+        e.status,
+        EnrolmentStatus::Discontinued,
+        "a reopening restores nothing"
     );
 }

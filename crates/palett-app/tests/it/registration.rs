@@ -4,7 +4,7 @@ use crate::harness::*;
 use jiff::civil::date;
 use palett_app::participants::Page;
 use palett_app::AppError;
-use palett_domain::lifecycle::{Status, TransitionKind};
+use palett_domain::lifecycle::{Status, Transition, TransitionKind};
 use palett_domain::model::ParticipantInput;
 use palett_store::participant::Filter;
 
@@ -321,4 +321,124 @@ pub(crate) async fn a_stale_edit_is_refused(h: H) {
     assert_eq!(p.family_name, "Testsson", "the stale edit changed nothing");
     assert_eq!(p.phone.as_deref(), Some("08-123 45 67"));
     assert_eq!(p.version, version + 1);
+}
+
+/// Issue 10.5: intake into a project that has ended is refused (ordinary
+/// operations is the explicit choice); a coordinator may change a
+/// project's period, name and funder, audited, and the figures follow.
+pub(crate) async fn a_project_holds_its_period(h: H) {
+    h.seed().await;
+    let coordinator = h.ctx(COORDINATOR).await;
+    let coach = h.ctx(COACH).await;
+    let kommun = h.organisation_id(&coordinator, BOTKYRKA_KOMMUN).await;
+    let tk = h.project_id(&coordinator, TILLVAXT_KVINNA).await;
+    let today = h.app.today().to_string();
+    let form = |given: &str, n: u16, projects: &[i64]| ParticipantInput {
+        referred_on: today.clone(),
+        intake_date: today.clone(),
+        project_ids: projects.iter().map(|p| p.to_string()).collect(),
+        ..h.input(given, "Periodsson", &pnr("19840210", n), kommun)
+    };
+    assert_eq!(
+        invalid_code(
+            h.app
+                .register_participant(&coach, &form("Kadra", 501, &[tk]))
+                .await,
+            "project_ids"
+        ),
+        "error-project-ended"
+    );
+    let ordinary = h
+        .app
+        .register_participant(&coach, &form("Kadra", 501, &[]))
+        .await
+        .expect("in ordinary operations");
+    // Nor can an ended project be added to her afterwards.
+    let (mut input, version, _) = h
+        .app
+        .participant_form(&coach, ordinary)
+        .await
+        .expect("form");
+    input.project_ids = vec![tk.to_string()];
+    assert_eq!(
+        invalid_code(
+            h.app
+                .update_participant(&coach, ordinary, Some(version), &input)
+                .await,
+            "project_ids"
+        ),
+        "error-project-ended"
+    );
+    // A referral from the project's time, taken in today, is refused too.
+    let referral = ParticipantInput {
+        referred_on: "2021-02-15".into(),
+        intake_date: String::new(),
+        project_ids: vec![tk.to_string()],
+        ..h.input("Layla", "Periodsson", &pnr("19840210", 502), kommun)
+    };
+    let layla = h
+        .app
+        .register_participant(&coach, &referral)
+        .await
+        .expect("referral");
+    let intake = Transition::Intake { on: h.app.today() };
+    assert_eq!(
+        invalid_code(h.app.transition(&coach, layla, intake.clone()).await, "on"),
+        "error-project-ended"
+    );
+
+    // The coordinator extends the project; only coordinators may.
+    let mut p = h
+        .app
+        .project_input(&coordinator, tk)
+        .await
+        .expect("the project's form");
+    assert_eq!(
+        (p.start_date.as_str(), p.end_date.as_str()),
+        ("2018-11-01", "2021-10-31")
+    );
+    p.end_date = "2027-10-31".into();
+    p.funder = "Tillväxtverket och Botkyrka kommun".into();
+    assert!(matches!(
+        err(h.app.update_project(&coach, tk, &p).await),
+        AppError::Forbidden
+    ));
+    assert!(matches!(
+        err(h.app.update_project(&coordinator, tk + 1000, &p).await),
+        AppError::NotFound
+    ));
+    let mut bad = p.clone();
+    bad.end_date = "2017-01-01".into();
+    assert_eq!(
+        invalid_code(
+            h.app.update_project(&coordinator, tk, &bad).await,
+            "end_date"
+        ),
+        "error-period"
+    );
+    h.app
+        .update_project(&coordinator, tk, &p)
+        .await
+        .expect("extended");
+    let mut c = h.app.db.read().await.expect("connection");
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'project.update' AND entity_id = $1",
+    )
+    .bind(tk)
+    .fetch_one(&mut *c)
+    .await
+    .expect("audit");
+    drop(c);
+    assert_eq!(audited, 1);
+    let again = h.app.project_input(&coordinator, tk).await.expect("form");
+    assert_eq!(
+        (again.end_date.as_str(), again.funder.as_str()),
+        ("2027-10-31", "Tillväxtverket och Botkyrka kommun")
+    );
+    h.app
+        .transition(&coach, layla, intake)
+        .await
+        .expect("taken in while it runs");
+    let s = h.summary(&coordinator, TILLVAXT_KVINNA).await;
+    assert_eq!(s.enrolled, 268, "the figures follow the new period");
 }
