@@ -10,6 +10,7 @@ import {
   fillIntakeForm,
   launchBrowser,
   newPage,
+  randomPersonnummer,
   registerParticipant,
   searchParticipants,
   signIn,
@@ -76,7 +77,7 @@ test('a caseworker registers a participant, then finds her by searching', async 
   assert.equal(await textOf(page.locator('.status-line .badge')), 'Inskriven', 'status badge');
   const profile = await textOf(page.locator('section[aria-labelledby="profile-h"] dl.profile'));
   assert.match(profile, /Ansvarig organisation\s*Botkyrka kommun/, `responsible organisation in: ${profile}`);
-  assert.match(profile, /Projekt\s*Tillväxt Kvinna/, `project in: ${profile}`);
+  assert.match(profile, /Projekt\s*Ordinarie verksamhet/, `no project (all demo projects have ended): ${profile}`);
   assert.match(profile, /Behöver tolk\s*Ja/, `interpreter in: ${profile}`);
 
   // Find her again from the list.
@@ -148,6 +149,31 @@ test('the intake form shows an error summary and field errors and keeps the inpu
 
   // Nothing was registered.
   assert.equal(await searchParticipants(page, familyName), '0 deltagare', 'no participant registered');
+  await page.context().close();
+});
+
+test('an intake into a project that has ended is refused; ordinary operations is the choice', async () => {
+  const page = await newPage(browser);
+  await signIn(page, CASEWORKER);
+  await visit(page, '/participants/new');
+  const familyName = uniqueFamilyName('Projekt');
+  await fillIntakeForm(page, {
+    given_name: 'Testa',
+    family_name: familyName,
+    identity_kind: 'personnummer',
+    identity_number: randomPersonnummer(),
+    country_of_birth: 'Somalia',
+    referral_source: 'municipality',
+    projects: ['Tillväxt Kvinna'],
+  });
+  const response = await submitIntakeForm(page);
+  assert.equal(response.status(), 422, 'Tillväxt Kvinna ended in 2021');
+  const error = page.locator('#f-project_ids-error');
+  assert.match(await textOf(error), /avslutats/, 'the message says the project has ended');
+  assert.equal(await page.locator('#f-family_name').inputValue(), familyName, 'the input is kept');
+  await page.getByRole('group', { name: 'Projekt', exact: true }).getByLabel('Tillväxt Kvinna', { exact: true }).uncheck();
+  const saved = await submitIntakeForm(page);
+  assert.ok(/^\/participants\/\d+$/.test(new URL(page.url()).pathname), `registered (HTTP ${saved.status()})`);
   await page.context().close();
 });
 

@@ -223,7 +223,8 @@ export async function registerParticipant(page, overrides = {}) {
     swedish_level: 'beginner',
     referral_source: 'municipality',
     caseworkers: [CASEWORKER_NAME],
-    projects: ['Tillväxt Kvinna'],
+    // Every demo project has ended, so a new intake is in ordinary operations.
+    projects: [],
     ...overrides,
   });
   const response = await submitIntakeForm(page);
