@@ -4,7 +4,7 @@ use crate::audit::{record, Action};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::model::{Membership, Partnership, Project};
 use palett_domain::summary::{ProjectSummary, SummaryCounts};
-use palett_domain::values::{code, parse_date, required_text, Period, LONG_TEXT_MAX};
+use palett_domain::values::{code, optional_text, parse_date, required_text, Period, TextKind};
 use palett_domain::FieldErrors;
 use palett_store::{org, project};
 
@@ -91,8 +91,8 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let mut e = FieldErrors::new();
-        let name = e.take("name", required_text(&input.name, 200));
-        let funder = e.take("funder", required_text(&input.funder, 200));
+        let name = e.take("name", required_text(&input.name, TextKind::NAME));
+        let funder = e.take("funder", required_text(&input.funder, TextKind::LINE));
         let start = e.take("start_date", parse_date(&input.start_date));
         let end = e.take("end_date", parse_date(&input.end_date));
         let target = e.take("participant_target", parse_count(&input.participant_target));
@@ -165,10 +165,5 @@ fn parse_percent(s: &str) -> Result<Option<f64>, &'static str> {
 
 /// Text of at most LONG_TEXT_MAX characters, used by the admin forms.
 pub(crate) fn long_text(s: &str) -> Result<String, &'static str> {
-    let t = s.trim();
-    if t.chars().count() > LONG_TEXT_MAX {
-        Err(code::TOO_LONG)
-    } else {
-        Ok(t.to_string())
-    }
+    Ok(optional_text(s, TextKind::LINES)?.unwrap_or_default())
 }

@@ -61,14 +61,17 @@ async fn spec(s: &AppState, c: &Caller, pid: i64) -> Result<FormSpec, AppError> 
         FieldView::new(t, "expires_on", "field-expires-on", "date"),
         FieldView::new(t, "note", "field-note", "textarea"),
     ];
-    Ok(admin_spec(
+    let mut spec = admin_spec(
         t,
         t.get("consent-new"),
         "participants",
         format!("/participants/{pid}/consents/new"),
         fields,
         &format!("/participants/{pid}"),
-    ))
+    );
+    // A duplicate links to the consent in force on her page.
+    spec.existing = Some(format!("/participants/{pid}#consent-"));
+    Ok(spec)
 }
 
 use crate::pages::id;
@@ -155,6 +158,7 @@ pub async fn withdraw(
 
 /// One consent as the participant page lists it.
 pub struct ConsentLine {
+    pub id: i64,
     pub kind: String,
     pub scope: String,
     pub given: String,
@@ -166,6 +170,7 @@ pub struct ConsentLine {
 pub fn lines(t: Tr, list: &[(Consent, bool)], may_change: bool) -> Vec<ConsentLine> {
     list.iter()
         .map(|(k, in_force)| ConsentLine {
+            id: k.id,
             kind: t.get(&k.kind.message_id()),
             scope: k
                 .organisations

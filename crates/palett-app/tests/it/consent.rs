@@ -342,10 +342,26 @@ pub(crate) async fn emergency_access_is_limited_and_marked(h: H) {
         ),
         "error-required"
     );
+    // A real sentence: at least 20 characters and three words.
+    for short in ["x", "Akut", "Akut oro nu", "Akutoroförhennessäkerhet"] {
+        assert_eq!(
+            invalid_code(
+                h.app.break_the_glass(&c_ctx, "", &number, short).await,
+                "reason"
+            ),
+            "error-text-sentence",
+            "{short}"
+        );
+    }
     assert_eq!(
         invalid_code(
             h.app
-                .break_the_glass(&c_ctx, "", &pnr("19760606", 607), "x")
+                .break_the_glass(
+                    &c_ctx,
+                    "",
+                    &pnr("19760606", 607),
+                    "Akut oro för hennes säkerhet"
+                )
                 .await,
             "identity_number"
         ),
