@@ -315,7 +315,10 @@ impl App {
     ) -> Result<i64> {
         let mut e = FieldErrors::new();
         let email = e.take("email", Email::parse(&input.email));
-        let name = e.take("display_name", required_text(&input.display_name, TextKind::NAME));
+        let name = e.take(
+            "display_name",
+            required_text(&input.display_name, TextKind::NAME),
+        );
         let password = e.take("password", parse_new_password(&input.password));
         let org_id = e.take(
             "organisation_id",

@@ -12,7 +12,9 @@ use palett_domain::palette::{
     SessionStatus,
 };
 use palett_domain::plan::{Plan, PlanInput};
-use palett_domain::values::{code, optional_text, parse_date, parse_optional_date, required_text, TextKind};
+use palett_domain::values::{
+    code, optional_text, parse_date, parse_optional_date, required_text, TextKind,
+};
 use palett_domain::FieldErrors;
 
 use palett_store::palette::{self as store, Enrolment, NewActivity, NewEnrolment};
@@ -840,7 +842,8 @@ impl App {
         name: &str,
         leader: &str,
     ) -> Result<i64> {
-        let name = required_text(name, TextKind::NAME).map_err(|c| FieldErrors::single("name", c))?;
+        let name =
+            required_text(name, TextKind::NAME).map_err(|c| FieldErrors::single("name", c))?;
         let leader = if leader.trim().is_empty() {
             None
         } else {

@@ -282,7 +282,10 @@ mod tests {
     #[test]
     fn a_consent_in_force_of_the_same_kind_and_scope_is_a_duplicate() {
         let new = sharing().parse(TODAY).expect("valid"); // sharing with 2 and 5
-        let dup = |old: Consent| new.duplicate_of(std::slice::from_ref(&old), TODAY).map(|k| k.id);
+        let dup = |old: Consent| {
+            new.duplicate_of(std::slice::from_ref(&old), TODAY)
+                .map(|k| k.id)
+        };
         assert_eq!(dup(stored(ConsentKind::Sharing, &[2, 5], None)), Some(7));
         assert_eq!(dup(stored(ConsentKind::Sharing, &[2, 5, 9], None)), Some(7));
         // Another kind, or a narrower scope, is not a duplicate.
@@ -303,13 +306,18 @@ mod tests {
             expires_on: Some(date(2027, 12, 31)),
             ..new.clone()
         };
-        assert_eq!(longer.duplicate_of(std::slice::from_ref(&ending), TODAY), None);
+        assert_eq!(
+            longer.duplicate_of(std::slice::from_ref(&ending), TODAY),
+            None
+        );
         let shorter = ConsentSpec {
             expires_on: Some(date(2026, 12, 1)),
             ..new.clone()
         };
         assert_eq!(
-            shorter.duplicate_of(std::slice::from_ref(&ending), TODAY).map(|k| k.id),
+            shorter
+                .duplicate_of(std::slice::from_ref(&ending), TODAY)
+                .map(|k| k.id),
             Some(7)
         );
     }

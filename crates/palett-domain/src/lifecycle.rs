@@ -191,8 +191,7 @@ impl LifecycleState {
             return Err(FieldErrors::single(field, code::DATE_FUTURE));
         }
         if let Some(reason) = t.reason() {
-            required_text(reason, TextKind::LINES)
-                .map_err(|c| FieldErrors::single("reason", c))?;
+            required_text(reason, TextKind::LINES).map_err(|c| FieldErrors::single("reason", c))?;
         }
         let mut next = self.clone();
         next.last_change_on = on;

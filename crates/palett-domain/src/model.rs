@@ -320,8 +320,14 @@ impl ParticipantInput {
     /// Parse every field, collecting one error per bad field.
     pub fn parse(&self, today: Date) -> Result<ParticipantProfile, FieldErrors> {
         let mut e = FieldErrors::new();
-        let given_name = e.take("given_name", required_text(&self.given_name, TextKind::PERSON_NAME));
-        let family_name = e.take("family_name", required_text(&self.family_name, TextKind::PERSON_NAME));
+        let given_name = e.take(
+            "given_name",
+            required_text(&self.given_name, TextKind::PERSON_NAME),
+        );
+        let family_name = e.take(
+            "family_name",
+            required_text(&self.family_name, TextKind::PERSON_NAME),
+        );
         let identity_kind = e.take(
             "identity_kind",
             parse_choice(&self.identity_kind, IdentityKind::parse),

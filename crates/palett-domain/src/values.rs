@@ -529,7 +529,11 @@ mod tests {
             ("Ali\u{202E}nimda", K::PERSON_NAME, Err(code::BIDI)),
             ("Ali\u{2066}x\u{2069}", K::NAME, Err(code::BIDI)),
             ("Ali\u{202A}x", K::NAME, Err(code::BIDI)),
-            ("\u{202B}مرحبا\u{202C}", K::LINES, ok("\u{202B}مرحبا\u{202C}")),
+            (
+                "\u{202B}مرحبا\u{202C}",
+                K::LINES,
+                ok("\u{202B}مرحبا\u{202C}"),
+            ),
             // Right-to-left letters themselves are names like any other.
             ("فاطمة", K::PERSON_NAME, ok("فاطمة")),
             // Lengths, counted in characters.
@@ -538,23 +542,35 @@ mod tests {
             (&"x".repeat(4001), K::LINES, Err(code::TOO_LONG)),
             // A sentence: 20 characters and three words.
             ("akut", K::SENTENCE, Err(code::SENTENCE)),
-            ("xxxxxxxxxxxxxxxxxxxxxxxxx", K::SENTENCE, Err(code::SENTENCE)),
-            ("två ord, långa nog ja", K::SENTENCE, ok("två ord, långa nog ja")),
+            (
+                "xxxxxxxxxxxxxxxxxxxxxxxxx",
+                K::SENTENCE,
+                Err(code::SENTENCE),
+            ),
+            (
+                "två ord, långa nog ja",
+                K::SENTENCE,
+                ok("två ord, långa nog ja"),
+            ),
             ("Hot mot deltagaren", K::SENTENCE, Err(code::SENTENCE)),
-            ("Hot mot deltagaren idag", K::SENTENCE, ok("Hot mot deltagaren idag")),
+            (
+                "Hot mot deltagaren idag",
+                K::SENTENCE,
+                ok("Hot mot deltagaren idag"),
+            ),
             ("", K::SENTENCE, Ok(None)),
         ];
         for (input, kind, want) in cases {
-            assert_eq!(
-                &parse_text(input, *kind),
-                want,
-                "{input:?} as {kind:?}"
-            );
+            assert_eq!(&parse_text(input, *kind), want, "{input:?} as {kind:?}");
         }
         assert_eq!(required_text(" ", K::SENTENCE), Err(code::REQUIRED));
         assert_eq!(
             parse_text_list(" somaliska, svenska;; arabiska "),
-            Ok(vec!["somaliska".into(), "svenska".into(), "arabiska".into()])
+            Ok(vec![
+                "somaliska".into(),
+                "svenska".into(),
+                "arabiska".into()
+            ])
         );
         assert_eq!(parse_text_list("a\u{0}"), Err(code::CONTROL));
     }

@@ -529,7 +529,10 @@ pub async fn exit(
         &id,
         TransitionKind::Exit,
         &body,
-        &[("exit_date", JsonType::Text), ("exit_outcome", JsonType::Text)],
+        &[
+            ("exit_date", JsonType::Text),
+            ("exit_outcome", JsonType::Text),
+        ],
     )
     .await
 }
@@ -551,16 +554,15 @@ pub async fn transition(
         Ok(f) => f,
         Err(e) => return err(&c, AppError::Invalid(e)),
     };
-    let kind = TransitionKind::parse(form.get("kind").trim())
-        .filter(|k| {
-            matches!(
-                k,
-                TransitionKind::Start
-                    | TransitionKind::Pause
-                    | TransitionKind::Resume
-                    | TransitionKind::Reopen
-            )
-        });
+    let kind = TransitionKind::parse(form.get("kind").trim()).filter(|k| {
+        matches!(
+            k,
+            TransitionKind::Start
+                | TransitionKind::Pause
+                | TransitionKind::Resume
+                | TransitionKind::Reopen
+        )
+    });
     let Some(kind) = kind else {
         return ApiError::field(
             c.tr(),

@@ -24,8 +24,7 @@ fn num(c: &Caller, s: &str) -> Result<i64, Response> {
 }
 
 fn form(c: &Caller, body: &JsonObject, spec: Spec) -> Result<FormData, Response> {
-    body.to_form(spec)
-        .map_err(|e| err(c, AppError::Invalid(e)))
+    body.to_form(spec).map_err(|e| err(c, AppError::Invalid(e)))
 }
 
 pub fn intervention_json(i: &Intervention) -> Value {
@@ -162,11 +161,14 @@ pub async fn create_group(
     Path(id): Path<String>,
     body: JsonObject,
 ) -> Response {
-    let (id, f) = match (num(&c, &id), form(
+    let (id, f) = match (
+        num(&c, &id),
+        form(
             &c,
             &body,
             &[("name", T::Text), ("leader_user_id", T::Integer)],
-        )) {
+        ),
+    ) {
         (Ok(i), Ok(f)) => (i, f),
         (Err(r), _) | (_, Err(r)) => return r,
     };
@@ -268,11 +270,10 @@ pub async fn move_session(
     Path(id): Path<String>,
     body: JsonObject,
 ) -> Response {
-    let (id, f) = match (num(&c, &id), form(
-            &c,
-            &body,
-            &[("on_date", T::Text), ("start_time", T::Text)],
-        )) {
+    let (id, f) = match (
+        num(&c, &id),
+        form(&c, &body, &[("on_date", T::Text), ("start_time", T::Text)]),
+    ) {
         (Ok(i), Ok(f)) => (i, f),
         (Err(r), _) | (_, Err(r)) => return r,
     };
@@ -558,7 +559,10 @@ pub async fn change_enrolment(
     Path(id): Path<String>,
     body: JsonObject,
 ) -> Response {
-    let (id, f) = match (num(&c, &id), form(&c, &body, &[("status", T::Text), ("reason", T::Text)])) {
+    let (id, f) = match (
+        num(&c, &id),
+        form(&c, &body, &[("status", T::Text), ("reason", T::Text)]),
+    ) {
         (Ok(i), Ok(f)) => (i, f),
         (Err(r), _) | (_, Err(r)) => return r,
     };
@@ -607,7 +611,10 @@ pub async fn set_period(
     Path(id): Path<String>,
     body: JsonObject,
 ) -> Response {
-    let (id, f) = match (num(&c, &id), form(&c, &body, &[("planned_end", T::Text), ("reason", T::Text)])) {
+    let (id, f) = match (
+        num(&c, &id),
+        form(&c, &body, &[("planned_end", T::Text), ("reason", T::Text)]),
+    ) {
         (Ok(i), Ok(f)) => (i, f),
         (Err(r), _) | (_, Err(r)) => return r,
     };

@@ -640,7 +640,12 @@ pub async fn add_note(
 fn note_spec(t: Tr, pid: i64) -> FormSpec {
     let visibilities = ["own_organisation", "shared"]
         .iter()
-        .map(|v| (v.to_string(), t.get(&format!("note-{}", v.replace('_', "-")))))
+        .map(|v| {
+            (
+                v.to_string(),
+                t.get(&format!("note-{}", v.replace('_', "-"))),
+            )
+        })
         .collect();
     let fields = vec![
         FieldView::new(t, "body", "note-new", "textarea").required(),

@@ -300,7 +300,9 @@ mod tests {
     use serde_json::json;
 
     fn form(body: Value, spec: Spec) -> Result<Vec<(String, String)>, Vec<(String, &'static str)>> {
-        let Value::Object(m) = body else { panic!("object") };
+        let Value::Object(m) = body else {
+            panic!("object")
+        };
         JsonObject(m)
             .to_form(spec)
             .map(|f| f.0)
@@ -337,7 +339,11 @@ mod tests {
         ] {
             assert!(pairs.contains(&want), "{want:?} in {pairs:?}");
         }
-        assert!(form(json!({"hours": "1,5", "langs": "sv", "n": null, "ids": null}), spec).is_ok());
+        assert!(form(
+            json!({"hours": "1,5", "langs": "sv", "n": null, "ids": null}),
+            spec
+        )
+        .is_ok());
         let mut bad = form(
             json!({"name": 123, "n": "5", "hours": true, "flag": "yes", "ids": ["1"],
                    "tags": "a", "langs": [1], "shoe_size": 38}),

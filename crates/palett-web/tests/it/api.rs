@@ -428,7 +428,8 @@ async fn json_values_of_the_wrong_type_are_refused_by_field_not_coerced() {
     let t = TestApp::new().await;
     let token = t.token(KOMMUN_CASEWORKER).await;
     let org = org_of(&t, &token).await;
-    let valid: serde_json::Value = serde_json::from_str(&new_participant(org, "Typad")).expect("json");
+    let valid: serde_json::Value =
+        serde_json::from_str(&new_participant(org, "Typad")).expect("json");
     let with = |k: &str, v: serde_json::Value| {
         let mut b = valid.clone();
         b[k] = v;
@@ -437,25 +438,64 @@ async fn json_values_of_the_wrong_type_are_refused_by_field_not_coerced() {
     // Each wrong type answers 422 naming the field and the type it wants.
     for (field, value, code) in [
         ("given_name", serde_json::json!(123), "error-json-string"),
-        ("interpreter_needed", serde_json::json!("yes"), "error-json-boolean"),
-        ("interpreter_needed", serde_json::json!("true"), "error-json-boolean"),
-        ("responsible_organisation_id", serde_json::json!(org.to_string()), "error-json-integer"),
-        ("arrival_year", serde_json::json!(2001.5), "error-json-integer"),
-        ("caseworker_ids", serde_json::json!(["1"]), "error-json-integer-list"),
+        (
+            "interpreter_needed",
+            serde_json::json!("yes"),
+            "error-json-boolean",
+        ),
+        (
+            "interpreter_needed",
+            serde_json::json!("true"),
+            "error-json-boolean",
+        ),
+        (
+            "responsible_organisation_id",
+            serde_json::json!(org.to_string()),
+            "error-json-integer",
+        ),
+        (
+            "arrival_year",
+            serde_json::json!(2001.5),
+            "error-json-integer",
+        ),
+        (
+            "caseworker_ids",
+            serde_json::json!(["1"]),
+            "error-json-integer-list",
+        ),
         ("languages", serde_json::json!([1, 2]), "error-json-string"),
-        ("protected_identity", serde_json::json!(1), "error-json-boolean"),
+        (
+            "protected_identity",
+            serde_json::json!(1),
+            "error-json-boolean",
+        ),
     ] {
         let r = t
-            .json("POST", "/api/v1/participants", &token, &with(field, value.clone()))
+            .json(
+                "POST",
+                "/api/v1/participants",
+                &token,
+                &with(field, value.clone()),
+            )
             .await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{field}={value}: {}", r.body);
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}={value}: {}",
+            r.body
+        );
         assert_eq!(r.error_fields(), vec![field.to_string()], "{field}={value}");
         assert_eq!(field_code(&r, field), code, "{field}={value}");
         assert_eq!(r.json()["error"]["code"], "invalid");
     }
     // Nothing of these was registered; the valid body still is.
     let r = t
-        .json("POST", "/api/v1/participants/search", &token, r#"{"q": "Typad"}"#)
+        .json(
+            "POST",
+            "/api/v1/participants/search",
+            &token,
+            r#"{"q": "Typad"}"#,
+        )
         .await;
     assert_eq!(r.json()["total"], 0, "{}", r.body);
     let id = t.register(&token, &valid.to_string()).await;
@@ -470,19 +510,63 @@ async fn json_values_of_the_wrong_type_are_refused_by_field_not_coerced() {
         .await;
     assert_eq!(
         (r.status, field_code(&r, "shoe_size")),
-        (StatusCode::UNPROCESSABLE_ENTITY, "error-unknown-field".into())
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error-unknown-field".into()
+        )
     );
     // PATCH, the search and the transitions check types too.
     for (path, method, body, field, code) in [
-        (format!("/api/v1/participants/{id}"), "PATCH", r#"{"version": "1"}"#, "version", "error-json-integer"),
-        (format!("/api/v1/participants/{id}"), "PATCH", r#"{"family_name": false}"#, "family_name", "error-json-string"),
-        ("/api/v1/participants/search".into(), "POST", r#"{"organisation_id": "3"}"#, "organisation_id", "error-json-integer"),
-        (format!("/api/v1/participants/{id}/transitions"), "POST", r#"{"kind": 1, "date": "2026-11-03"}"#, "kind", "error-json-string"),
-        (format!("/api/v1/participants/{id}/notes"), "POST", r#"{"body": ["a"], "visibility": "shared"}"#, "body", "error-json-string"),
-        (format!("/api/v1/participants/{id}/restriction"), "POST", r#"{"restricted": "true", "reason": "Hon bestrider uppgifterna"}"#, "restricted", "error-json-boolean"),
+        (
+            format!("/api/v1/participants/{id}"),
+            "PATCH",
+            r#"{"version": "1"}"#,
+            "version",
+            "error-json-integer",
+        ),
+        (
+            format!("/api/v1/participants/{id}"),
+            "PATCH",
+            r#"{"family_name": false}"#,
+            "family_name",
+            "error-json-string",
+        ),
+        (
+            "/api/v1/participants/search".into(),
+            "POST",
+            r#"{"organisation_id": "3"}"#,
+            "organisation_id",
+            "error-json-integer",
+        ),
+        (
+            format!("/api/v1/participants/{id}/transitions"),
+            "POST",
+            r#"{"kind": 1, "date": "2026-11-03"}"#,
+            "kind",
+            "error-json-string",
+        ),
+        (
+            format!("/api/v1/participants/{id}/notes"),
+            "POST",
+            r#"{"body": ["a"], "visibility": "shared"}"#,
+            "body",
+            "error-json-string",
+        ),
+        (
+            format!("/api/v1/participants/{id}/restriction"),
+            "POST",
+            r#"{"restricted": "true", "reason": "Hon bestrider uppgifterna"}"#,
+            "restricted",
+            "error-json-boolean",
+        ),
     ] {
         let r = t.json(method, &path, &token, body).await;
-        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{method} {path} {body}: {}", r.body);
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{method} {path} {body}: {}",
+            r.body
+        );
         assert_eq!(field_code(&r, field), code, "{method} {path} {body}");
     }
     // The palette: capacity a number, group_based a boolean, hours a number or text.
@@ -523,7 +607,10 @@ async fn json_values_of_the_wrong_type_are_refused_by_field_not_coerced() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(
-        (field_code(&r, "goals[0].text"), field_code(&r, "steps[0].intervention_id")),
+        (
+            field_code(&r, "goals[0].text"),
+            field_code(&r, "steps[0].intervention_id")
+        ),
         ("error-json-string".into(), "error-json-integer".into())
     );
     // The research export: k is a number, not the text "5".
@@ -538,7 +625,11 @@ async fn json_values_of_the_wrong_type_are_refused_by_field_not_coerced() {
         .await;
     assert_eq!(
         (r.status, r.error_fields(), field_code(&r, "k")),
-        (StatusCode::UNPROCESSABLE_ENTITY, vec!["k".to_string()], "error-json-integer".into())
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["k".to_string()],
+            "error-json-integer".into()
+        )
     );
     // And the message says what is wanted, in the caller's language.
     assert!(r.json()["error"]["fields"][0]["message"]
@@ -589,7 +680,10 @@ async fn paging_out_of_range_is_refused_naming_the_parameter() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let j = r.json();
-    assert_eq!((j["page"].as_i64(), j["per_page"].as_i64()), (Some(2), Some(100)));
+    assert_eq!(
+        (j["page"].as_i64(), j["per_page"].as_i64()),
+        (Some(2), Some(100))
+    );
     let r = t.get("/api/v1/participants?per_page=1", Some(&token)).await;
     assert_eq!(r.json()["items"].as_array().map(Vec::len), Some(1));
 }
@@ -608,7 +702,10 @@ async fn a_name_with_nul_and_a_note_with_a_noncharacter_get_their_field_errors()
         .await;
     assert_eq!(
         (r.status, r.error_fields()),
-        (StatusCode::UNPROCESSABLE_ENTITY, vec!["given_name".to_string()])
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["given_name".to_string()]
+        )
     );
     assert_eq!(field_code(&r, "given_name"), "error-control-characters");
     // A name that reverses itself on screen, and one on two lines.
