@@ -863,7 +863,6 @@ error-json-number = The value must be a number, without quotes.
 error-json-boolean = The value must be true or false, without quotes.
 error-json-string-list = The value must be a list of texts.
 error-json-integer-list = The value must be a list of whole numbers.
-error-json-object-field = The value must be a JSON object.
 error-page = The page must be a whole number from 1 up.
 error-per-page = The number per page must be a whole number from 1 to 100.
 error-consent-duplicate = A consent of the same kind and scope is already in force, given { $date }. Withdraw it first if it is to be replaced.

@@ -863,7 +863,6 @@ error-json-number = Värdet ska vara ett tal, utan citattecken.
 error-json-boolean = Värdet ska vara true eller false, utan citattecken.
 error-json-string-list = Värdet ska vara en lista med texter.
 error-json-integer-list = Värdet ska vara en lista med heltal.
-error-json-object-field = Värdet ska vara ett JSON-objekt.
 error-page = Sidnumret ska vara ett heltal från 1 och uppåt.
 error-per-page = Antal per sida ska vara ett heltal från 1 till 100.
 error-consent-duplicate = Ett samtycke av samma slag och omfattning gäller redan, givet { $date }. Återkalla det först om det ska ersättas.

@@ -290,6 +290,7 @@ impl Email {
         let (local, domain) = t.split_once('@').ok_or(code::EMAIL)?;
         let ok = !local.is_empty()
             && !has_control(t)
+            && !t.chars().any(|c| is_noncharacter(c) || is_bidi_control(c))
             && domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
@@ -462,6 +463,8 @@ mod tests {
         assert_eq!(Email::parse("anna"), Err(code::EMAIL));
         assert_eq!(Email::parse("anna@localhost"), Err(code::EMAIL));
         assert_eq!(Email::parse("a b@example.org"), Err(code::EMAIL));
+        assert_eq!(Email::parse("a\u{FFFF}@example.org"), Err(code::EMAIL));
+        assert_eq!(Email::parse("a\u{202E}@example.org"), Err(code::EMAIL));
     }
 
     #[test]
@@ -499,7 +502,8 @@ mod tests {
     fn the_text_parser_table() {
         use TextKind as K;
         let ok = |s: &str| Ok(Some(s.to_string()));
-        let cases: &[(&str, TextKind, Result<Option<String>, &str>)] = &[
+        type Case<'a> = (&'a str, TextKind, Result<Option<String>, &'a str>);
+        let cases: &[Case] = &[
             // Trimmed; empty is nothing.
             ("  Åsa Öberg ", K::PERSON_NAME, ok("Åsa Öberg")),
             (" \t\n ", K::LINES, Ok(None)),

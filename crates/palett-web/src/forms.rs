@@ -299,7 +299,10 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn form(body: Value, spec: Spec) -> Result<Vec<(String, String)>, Vec<(String, &'static str)>> {
+    type Pairs = Vec<(String, String)>;
+    type Errors = Vec<(String, &'static str)>;
+
+    fn form(body: Value, spec: Spec) -> Result<Pairs, Errors> {
         let Value::Object(m) = body else {
             panic!("object")
         };
