@@ -8,7 +8,7 @@ use palett_domain::model::{Organisation, RoleGrant, User};
 use palett_domain::policy::Role;
 use palett_domain::values::{
     parse_choice, parse_new_password, parse_optional_date, required_text, Email, OrgNumber,
-    OrganisationKind, Period,
+    OrganisationKind, Period, TextKind,
 };
 use palett_domain::FieldErrors;
 use palett_store::{auth, org, StoreError};
@@ -207,7 +207,7 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let mut e = FieldErrors::new();
-        let name = e.take("name", required_text(&input.name, 200));
+        let name = e.take("name", required_text(&input.name, TextKind::NAME));
         let kind = e.take("kind", parse_choice(&input.kind, OrganisationKind::parse));
         let number = e.take(
             "org_number",
@@ -315,7 +315,10 @@ impl App {
     ) -> Result<i64> {
         let mut e = FieldErrors::new();
         let email = e.take("email", Email::parse(&input.email));
-        let name = e.take("display_name", required_text(&input.display_name, 200));
+        let name = e.take(
+            "display_name",
+            required_text(&input.display_name, TextKind::NAME),
+        );
         let password = e.take("password", parse_new_password(&input.password));
         let org_id = e.take(
             "organisation_id",

@@ -298,7 +298,7 @@ pub async fn sign_log_review(
         return Err(AppError::Forbidden);
     }
     let mut e = palett_domain::FieldErrors::new();
-    let note = palett_domain::values::required_text(note, palett_domain::values::LONG_TEXT_MAX)
+    let note = palett_domain::values::required_text(note, palett_domain::values::TextKind::LINES)
         .map_err(|c| e.push("note", c))
         .ok();
     let now = app.now();

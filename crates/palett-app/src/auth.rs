@@ -311,8 +311,9 @@ impl App {
     /// Create a personal access token for the caller; the secret is returned
     /// once and only its hash is kept.
     pub async fn create_token(&self, ctx: &Ctx, name: &str) -> Result<(i64, String)> {
-        let name = palett_domain::values::required_text(name, 100)
-            .map_err(|c| palett_domain::FieldErrors::single("name", c))?;
+        let name =
+            palett_domain::values::required_text(name, palett_domain::values::TextKind::line(100))
+                .map_err(|c| palett_domain::FieldErrors::single("name", c))?;
         let secret = format!("plt_{}", random_token()?);
         let now = self.now();
         let mut tx = self.db.write().await?;

@@ -4,8 +4,8 @@
 use crate::audit::{record, Action};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::consent::{Consent, ConsentInput};
-use palett_domain::values::{optional_text, LONG_TEXT_MAX};
-use palett_domain::FieldErrors;
+use palett_domain::values::{optional_text, TextKind};
+use palett_domain::{FieldError, FieldErrors};
 use palett_store::consent as store;
 
 impl App {
@@ -71,6 +71,18 @@ impl App {
         {
             return Err(FieldErrors::single("organisation_ids", "error-choice").into());
         }
+        // One at a time per participant, so that two requests cannot both
+        // find no consent in force and both record one.
+        store::lock_participant(&mut tx, participant_id).await?;
+        let existing = store::of_participant(&mut tx, participant_id).await?;
+        if let Some(k) = spec.duplicate_of(&existing, self.today()) {
+            return Err(FieldErrors::from(
+                FieldError::new("kind", "error-consent-duplicate")
+                    .with_arg("date", k.given_on.to_string())
+                    .with_existing(k.id),
+            )
+            .into());
+        }
         let id = store::insert(&mut tx, participant_id, &spec, a.user_id, now).await?;
         record(
             &mut tx,
@@ -89,7 +101,7 @@ impl App {
     /// Withdraw a consent: it stops counting at once; the record stays.
     pub async fn withdraw_consent(&self, ctx: &Ctx, consent_id: i64, note: &str) -> Result<i64> {
         let note =
-            optional_text(note, LONG_TEXT_MAX).map_err(|c| FieldErrors::single("note", c))?;
+            optional_text(note, TextKind::LINES).map_err(|c| FieldErrors::single("note", c))?;
         let now = self.now();
         let a = &ctx.actor;
         let mut tx = self.db.write().await?;

@@ -4,7 +4,7 @@
 use crate::audit::{record, Action};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::model::Participant;
-use palett_domain::values::{required_text, LONG_TEXT_MAX};
+use palett_domain::values::{required_text, TextKind};
 use palett_domain::FieldErrors;
 use palett_store::note::{self as store, Note};
 
@@ -22,7 +22,7 @@ impl App {
         visibility: &str,
     ) -> Result<i64> {
         let mut e = FieldErrors::new();
-        let body = e.take("body", required_text(body, LONG_TEXT_MAX));
+        let body = e.take("body", required_text(body, TextKind::LINES));
         let visibility = visibility.trim();
         if !VISIBILITIES.contains(&visibility) {
             e.push(

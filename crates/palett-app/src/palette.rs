@@ -12,7 +12,9 @@ use palett_domain::palette::{
     SessionStatus,
 };
 use palett_domain::plan::{Plan, PlanInput};
-use palett_domain::values::{code, parse_date, parse_optional_date, required_text, LONG_TEXT_MAX};
+use palett_domain::values::{
+    code, optional_text, parse_date, parse_optional_date, required_text, TextKind,
+};
 use palett_domain::FieldErrors;
 
 use palett_store::palette::{self as store, Enrolment, NewActivity, NewEnrolment};
@@ -537,10 +539,10 @@ impl App {
     ) -> Result<()> {
         let mut e = FieldErrors::new();
         let end = e.take("planned_end", parse_date(planned_end));
-        let reason = reason.trim();
-        if reason.chars().count() > LONG_TEXT_MAX {
-            e.push("reason", code::TOO_LONG);
-        }
+        let reason: &str = &e
+            .take("reason", optional_text(reason, TextKind::LINES))
+            .flatten()
+            .unwrap_or_default();
         let Some(end) = end else { return Err(e.into()) };
         e.into_result()?;
         let now = self.now();
@@ -748,12 +750,11 @@ impl App {
     ) -> Result<Option<i64>> {
         let to = EnrolmentStatus::parse(to.trim())
             .ok_or_else(|| FieldErrors::single("status", code::CHOICE))?;
-        let reason = reason.trim();
+        let reason: &str = &optional_text(reason, TextKind::LINES)
+            .map_err(|c| FieldErrors::single("reason", c))?
+            .unwrap_or_default();
         if to == EnrolmentStatus::Discontinued && reason.is_empty() {
             return Err(FieldErrors::single("reason", code::REQUIRED).into());
-        }
-        if reason.chars().count() > LONG_TEXT_MAX {
-            return Err(FieldErrors::single("reason", code::TOO_LONG).into());
         }
         let now = self.now();
         let today = self.today();
@@ -888,7 +889,8 @@ impl App {
         name: &str,
         leader: &str,
     ) -> Result<i64> {
-        let name = required_text(name, 200).map_err(|c| FieldErrors::single("name", c))?;
+        let name =
+            required_text(name, TextKind::NAME).map_err(|c| FieldErrors::single("name", c))?;
         let leader = if leader.trim().is_empty() {
             None
         } else {
@@ -1011,7 +1013,7 @@ impl App {
         let minutes = e.take("minutes", parse_minutes(&input.minutes, 24 * 60));
         let place = e.take(
             "place",
-            palett_domain::values::optional_text(&input.place, 200),
+            palett_domain::values::optional_text(&input.place, TextKind::LINE),
         );
         let (Some(from), Some(until), Some(time), Some(minutes), Some(place)) =
             (from, until, time, minutes, place)
@@ -1073,7 +1075,7 @@ impl App {
 
     pub async fn cancel_session(&self, ctx: &Ctx, session_id: i64, reason: &str) -> Result<()> {
         let reason =
-            required_text(reason, LONG_TEXT_MAX).map_err(|c| FieldErrors::single("reason", c))?;
+            required_text(reason, TextKind::LINES).map_err(|c| FieldErrors::single("reason", c))?;
         let now = self.now();
         let mut tx = self.db.write().await?;
         let (s, _) = self.runnable_session(&mut tx, ctx, session_id).await?;
@@ -1303,7 +1305,7 @@ impl App {
         let minutes = e.take("hours", parse_hours(hours));
         let note = e.take(
             "note",
-            palett_domain::values::optional_text(note, LONG_TEXT_MAX),
+            palett_domain::values::optional_text(note, TextKind::LINES),
         );
         let (Some(iid), Some(on), Some(minutes), Some(note)) = (iid, on, minutes, note) else {
             return Err(e.into());

@@ -362,7 +362,7 @@ impl App {
     ) -> Result<()> {
         let reason = match reason {
             Some(r) => Some(
-                palett_domain::values::required_text(r, palett_domain::values::LONG_TEXT_MAX)
+                palett_domain::values::required_text(r, palett_domain::values::TextKind::LINES)
                     .map_err(|c| FieldErrors::single("reason", c))?,
             ),
             None => None,
@@ -410,7 +410,7 @@ impl App {
         let mut e = FieldErrors::new();
         let reason = e.take(
             "reason",
-            palett_domain::values::required_text(reason, palett_domain::values::LONG_TEXT_MAX),
+            palett_domain::values::required_text(reason, palett_domain::values::TextKind::SENTENCE),
         );
         let by_id = participant_id.trim();
         let number = identity_number.trim();

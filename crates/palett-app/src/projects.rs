@@ -5,7 +5,7 @@ use crate::{App, AppError, Ctx, Result};
 use palett_domain::indicators::{self, figure, Indicator, Slice};
 use palett_domain::model::{Membership, Partnership, Project};
 use palett_domain::summary::{ProjectSummary, SummaryCounts};
-use palett_domain::values::{code, parse_date, required_text, Period, LONG_TEXT_MAX};
+use palett_domain::values::{code, optional_text, parse_date, required_text, Period, TextKind};
 use palett_domain::FieldErrors;
 use palett_store::{org, participant, project};
 
@@ -212,8 +212,8 @@ impl ProjectInput {
     /// Every field checked; the errors of all fields at once.
     pub fn parse(&self) -> Result<project::ProjectValues> {
         let mut e = FieldErrors::new();
-        let name = e.take("name", required_text(&self.name, 200));
-        let funder = e.take("funder", required_text(&self.funder, 200));
+        let name = e.take("name", required_text(&self.name, TextKind::NAME));
+        let funder = e.take("funder", required_text(&self.funder, TextKind::LINE));
         let start = e.take("start_date", parse_date(&self.start_date));
         let end = e.take("end_date", parse_date(&self.end_date));
         let target = e.take("participant_target", parse_count(&self.participant_target));
@@ -269,10 +269,5 @@ fn parse_percent(s: &str) -> Result<Option<f64>, &'static str> {
 
 /// Text of at most LONG_TEXT_MAX characters, used by the admin forms.
 pub(crate) fn long_text(s: &str) -> Result<String, &'static str> {
-    let t = s.trim();
-    if t.chars().count() > LONG_TEXT_MAX {
-        Err(code::TOO_LONG)
-    } else {
-        Ok(t.to_string())
-    }
+    Ok(optional_text(s, TextKind::LINES)?.unwrap_or_default())
 }

@@ -8,8 +8,7 @@
 
 use crate::error::FieldErrors;
 use crate::values::{
-    code, optional_text, parse_choice, parse_optional_date, parse_past_date, text_enum,
-    LONG_TEXT_MAX, SHORT_TEXT_MAX,
+    code, optional_text, parse_choice, parse_optional_date, parse_past_date, text_enum, TextKind,
 };
 use jiff::civil::Date;
 use jiff::Timestamp;
@@ -82,15 +81,40 @@ pub struct ConsentSpec {
     pub organisation_ids: Vec<i64>,
 }
 
+impl ConsentSpec {
+    /// The consent among `existing` that already gives what this one would,
+    /// so that recording it would only duplicate: in force on `today`, of
+    /// the same kind, covering (for sharing) every organisation this one
+    /// names, and lasting at least as long (no expiry, or none earlier than
+    /// this one's). Withdrawn and expired consents never count; a renewal
+    /// that runs longer, or a sharing consent that adds an organisation, is
+    /// not a duplicate.
+    pub fn duplicate_of<'a>(&self, existing: &'a [Consent], today: Date) -> Option<&'a Consent> {
+        existing.iter().find(|k| {
+            k.kind == self.kind
+                && k.in_force(today)
+                && self
+                    .organisation_ids
+                    .iter()
+                    .all(|o| k.organisations.iter().any(|(id, _)| id == o))
+                && match (k.expires_on, self.expires_on) {
+                    (None, _) => true,
+                    (Some(_), None) => false,
+                    (Some(old), Some(new)) => old >= new,
+                }
+        })
+    }
+}
+
 impl ConsentInput {
     pub fn parse(&self, today: Date) -> Result<ConsentSpec, FieldErrors> {
         let mut e = FieldErrors::new();
         let kind = e.take("kind", parse_choice(&self.kind, ConsentKind::parse));
         let method = e.take("method", parse_choice(&self.method, ConsentMethod::parse));
-        let witness = e.take("witness", optional_text(&self.witness, SHORT_TEXT_MAX));
+        let witness = e.take("witness", optional_text(&self.witness, TextKind::NAME));
         let given_on = e.take("given_on", parse_past_date(&self.given_on, today));
         let expires_on = e.take("expires_on", parse_optional_date(&self.expires_on));
-        let note = e.take("note", optional_text(&self.note, LONG_TEXT_MAX));
+        let note = e.take("note", optional_text(&self.note, TextKind::LINES));
         let mut organisation_ids = Vec::new();
         for o in self
             .organisation_ids
@@ -233,6 +257,68 @@ mod tests {
                 .expect_err("period")
                 .for_field("expires_on"),
             Some(code::PERIOD)
+        );
+    }
+
+    fn stored(kind: ConsentKind, orgs: &[i64], expires_on: Option<Date>) -> Consent {
+        Consent {
+            id: 7,
+            participant_id: 1,
+            kind,
+            method: ConsentMethod::SignedPaper,
+            witness: None,
+            given_on: date(2026, 3, 1),
+            expires_on,
+            note: None,
+            organisations: orgs.iter().map(|o| (*o, format!("Org {o}"))).collect(),
+            recorded_by: String::new(),
+            recorded_at: Timestamp::UNIX_EPOCH,
+            withdrawn_at: None,
+            withdrawn_by: None,
+            withdrawal_note: None,
+        }
+    }
+
+    #[test]
+    fn a_consent_in_force_of_the_same_kind_and_scope_is_a_duplicate() {
+        let new = sharing().parse(TODAY).expect("valid"); // sharing with 2 and 5
+        let dup = |old: Consent| {
+            new.duplicate_of(std::slice::from_ref(&old), TODAY)
+                .map(|k| k.id)
+        };
+        assert_eq!(dup(stored(ConsentKind::Sharing, &[2, 5], None)), Some(7));
+        assert_eq!(dup(stored(ConsentKind::Sharing, &[2, 5, 9], None)), Some(7));
+        // Another kind, or a narrower scope, is not a duplicate.
+        assert_eq!(dup(stored(ConsentKind::Research, &[], None)), None);
+        assert_eq!(dup(stored(ConsentKind::Sharing, &[2], None)), None);
+        // Withdrawn or expired consents do not block a new one.
+        let withdrawn = Consent {
+            withdrawn_at: Some(Timestamp::UNIX_EPOCH),
+            ..stored(ConsentKind::Sharing, &[2, 5], None)
+        };
+        assert_eq!(dup(withdrawn), None);
+        let expired = stored(ConsentKind::Sharing, &[2, 5], Some(date(2026, 11, 24)));
+        assert_eq!(dup(expired), None);
+        // A renewal that runs longer is not a duplicate; a shorter one is.
+        let ending = stored(ConsentKind::Sharing, &[2, 5], Some(date(2026, 12, 31)));
+        assert_eq!(dup(ending.clone()), None);
+        let longer = ConsentSpec {
+            expires_on: Some(date(2027, 12, 31)),
+            ..new.clone()
+        };
+        assert_eq!(
+            longer.duplicate_of(std::slice::from_ref(&ending), TODAY),
+            None
+        );
+        let shorter = ConsentSpec {
+            expires_on: Some(date(2026, 12, 1)),
+            ..new.clone()
+        };
+        assert_eq!(
+            shorter
+                .duplicate_of(std::slice::from_ref(&ending), TODAY)
+                .map(|k| k.id),
+            Some(7)
         );
     }
 

@@ -12,6 +12,13 @@ pub struct FieldError {
     pub field: String,
     /// A Fluent message id, e.g. `error-required`.
     pub code: &'static str,
+    /// Values of the message's Fluent variables, e.g. `("date", "2026-11-20")`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<(&'static str, String)>,
+    /// The id of the existing record the error points to, e.g. the consent
+    /// already in force that a new one would duplicate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing_id: Option<i64>,
 }
 
 impl FieldError {
@@ -19,7 +26,25 @@ impl FieldError {
         Self {
             field: field.into(),
             code,
+            args: Vec::new(),
+            existing_id: None,
         }
+    }
+
+    pub fn with_arg(mut self, name: &'static str, value: impl Into<String>) -> Self {
+        self.args.push((name, value.into()));
+        self
+    }
+
+    pub fn with_existing(mut self, id: i64) -> Self {
+        self.existing_id = Some(id);
+        self
+    }
+}
+
+impl From<FieldError> for FieldErrors {
+    fn from(e: FieldError) -> Self {
+        Self(vec![e])
     }
 }
 

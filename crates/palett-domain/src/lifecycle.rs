@@ -5,7 +5,7 @@
 //! the app layer stores the result and its history row in one transaction.
 
 use crate::error::FieldErrors;
-use crate::values::{code, text_enum, LONG_TEXT_MAX};
+use crate::values::{code, required_text, text_enum, TextKind};
 use jiff::civil::Date;
 
 text_enum!(Status, "status" {
@@ -191,12 +191,7 @@ impl LifecycleState {
             return Err(FieldErrors::single(field, code::DATE_FUTURE));
         }
         if let Some(reason) = t.reason() {
-            if reason.trim().is_empty() {
-                return Err(FieldErrors::single("reason", code::REQUIRED));
-            }
-            if reason.chars().count() > LONG_TEXT_MAX {
-                return Err(FieldErrors::single("reason", code::TOO_LONG));
-            }
+            required_text(reason, TextKind::LINES).map_err(|c| FieldErrors::single("reason", c))?;
         }
         let mut next = self.clone();
         next.last_change_on = on;

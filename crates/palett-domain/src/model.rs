@@ -8,7 +8,7 @@ use crate::policy::Role;
 use crate::values::{
     code, optional_text, parse_choice, parse_optional_date, parse_past_date, required_text,
     EducationLevel, Email, Gender, IdentityKind, OrganisationKind, ReferralSource, SwedishLevel,
-    LONG_TEXT_MAX, SHORT_TEXT_MAX,
+    TextKind,
 };
 use jiff::civil::Date;
 use jiff::Timestamp;
@@ -255,7 +255,7 @@ fn parse_bool(s: &str) -> Result<bool, &'static str> {
 }
 
 fn parse_phone(s: &str) -> Result<Option<String>, &'static str> {
-    let t = optional_text(s, 40)?;
+    let t = optional_text(s, TextKind::line(40))?;
     match t {
         Some(p) if !p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) => {
             Err("error-phone")
@@ -320,8 +320,14 @@ impl ParticipantInput {
     /// Parse every field, collecting one error per bad field.
     pub fn parse(&self, today: Date) -> Result<ParticipantProfile, FieldErrors> {
         let mut e = FieldErrors::new();
-        let given_name = e.take("given_name", required_text(&self.given_name, 100));
-        let family_name = e.take("family_name", required_text(&self.family_name, 100));
+        let given_name = e.take(
+            "given_name",
+            required_text(&self.given_name, TextKind::PERSON_NAME),
+        );
+        let family_name = e.take(
+            "family_name",
+            required_text(&self.family_name, TextKind::PERSON_NAME),
+        );
         let identity_kind = e.take(
             "identity_kind",
             parse_choice(&self.identity_kind, IdentityKind::parse),
@@ -363,7 +369,7 @@ impl ParticipantInput {
         let gender = e.take("gender", parse_choice(&self.gender, Gender::parse));
         let country_of_birth = e.take(
             "country_of_birth",
-            optional_text(&self.country_of_birth, SHORT_TEXT_MAX),
+            optional_text(&self.country_of_birth, TextKind::LINE),
         );
         let arrival_year = e.take("arrival_year", {
             let t = self.arrival_year.trim();
@@ -379,18 +385,7 @@ impl ParticipantInput {
                 }
             }
         });
-        let languages = e.take("languages", {
-            if self.languages.chars().count() > SHORT_TEXT_MAX {
-                Err(code::TOO_LONG)
-            } else {
-                Ok(self
-                    .languages
-                    .split([',', ';'])
-                    .map(|l| l.trim().to_string())
-                    .filter(|l| !l.is_empty())
-                    .collect::<Vec<_>>())
-            }
-        });
+        let languages = e.take("languages", crate::values::parse_text_list(&self.languages));
         let interpreter_needed = e.take("interpreter_needed", parse_bool(&self.interpreter_needed));
         let phone = e.take("phone", parse_phone(&self.phone));
         let email = e.take(
@@ -403,7 +398,7 @@ impl ParticipantInput {
         );
         let address = e.take(
             "address",
-            optional_text(&self.address, LONG_TEXT_MAX.min(500)),
+            optional_text(&self.address, TextKind::lines(500)),
         );
         let education_level = e.take(
             "education_level",
@@ -473,13 +468,13 @@ impl ParticipantInput {
             health_notes: e
                 .take(
                     "health_notes",
-                    optional_text(&self.health_notes, LONG_TEXT_MAX),
+                    optional_text(&self.health_notes, TextKind::LINES),
                 )
                 .flatten(),
             support_needs: e
                 .take(
                     "support_needs",
-                    optional_text(&self.support_needs, LONG_TEXT_MAX),
+                    optional_text(&self.support_needs, TextKind::LINES),
                 )
                 .flatten(),
             protected_identity: e

@@ -4,7 +4,7 @@
 use crate::error::FieldErrors;
 use crate::values::{
     code, optional_text, parse_choice, parse_optional_date, required_text, text_enum, Period,
-    LONG_TEXT_MAX, SHORT_TEXT_MAX,
+    TextKind,
 };
 use jiff::civil::Date;
 
@@ -151,19 +151,13 @@ fn parse_flag(s: &str) -> Result<bool, &'static str> {
 
 /// Comma-separated words, trimmed, empty ones dropped.
 pub fn parse_list(s: &str) -> Result<Vec<String>, &'static str> {
-    if s.chars().count() > SHORT_TEXT_MAX {
-        return Err(code::TOO_LONG);
-    }
-    Ok(s.split([',', ';'])
-        .map(|l| l.trim().to_string())
-        .filter(|l| !l.is_empty())
-        .collect())
+    crate::values::parse_text_list(s)
 }
 
 impl InterventionInput {
     pub fn parse(&self) -> Result<InterventionSpec, FieldErrors> {
         let mut e = FieldErrors::new();
-        let name = e.take("name", required_text(&self.name, SHORT_TEXT_MAX));
+        let name = e.take("name", required_text(&self.name, TextKind::NAME));
         let kind = e.take("kind", parse_choice(&self.kind, InterventionKind::parse));
         let provider = e.take(
             "provider_organisation_id",
@@ -172,9 +166,9 @@ impl InterventionInput {
         );
         let description = e.take(
             "description",
-            optional_text(&self.description, LONG_TEXT_MAX),
+            optional_text(&self.description, TextKind::LINES),
         );
-        let place = e.take("place", optional_text(&self.place, SHORT_TEXT_MAX));
+        let place = e.take("place", optional_text(&self.place, TextKind::LINE));
         let languages = e.take("languages", parse_list(&self.languages));
         let capacity = e.take("capacity", parse_positive(&self.capacity, 100_000));
         let group_based = e.take("group_based", parse_flag(&self.group_based));

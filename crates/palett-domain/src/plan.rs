@@ -4,7 +4,7 @@
 //! version is an immutable snapshot.
 
 use crate::error::FieldErrors;
-use crate::values::{code, parse_optional_date, text_enum, LONG_TEXT_MAX};
+use crate::values::{code, optional_text, parse_optional_date, text_enum, TextKind};
 use serde::{Deserialize, Serialize};
 
 text_enum!(GoalCategory, "goal-category" {
@@ -78,10 +78,13 @@ fn id(s: &str) -> Option<i64> {
 }
 
 fn text(e: &mut FieldErrors, field: String, s: &str) -> String {
-    if s.chars().count() > LONG_TEXT_MAX {
-        e.push(field, code::TOO_LONG);
+    match optional_text(s, TextKind::LINES) {
+        Ok(t) => t.unwrap_or_default(),
+        Err(c) => {
+            e.push(field, c);
+            String::new()
+        }
     }
-    s.to_string()
 }
 
 impl PlanInput {

@@ -113,6 +113,10 @@ pub mod code {
     pub const PASSWORD_SHORT: &str = "error-password-short";
     pub const CONTROL: &str = "error-control-characters";
     pub const DATE_RANGE: &str = "error-date-range";
+    pub const LINE_BREAK: &str = "error-text-line-break";
+    pub const NONCHARACTER: &str = "error-text-noncharacter";
+    pub const BIDI: &str = "error-text-bidi";
+    pub const SENTENCE: &str = "error-text-sentence";
 }
 
 /// Longest free-text line we accept (names, places, short fields).
@@ -127,32 +131,147 @@ pub fn has_control(s: &str) -> bool {
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
-/// Trimmed, non-empty text of at most `max` characters.
-pub fn required_text(input: &str, max: usize) -> Result<String, &'static str> {
-    let t = input.trim();
-    if has_control(t) {
-        Err(code::CONTROL)
-    } else if t.is_empty() {
-        Err(code::REQUIRED)
-    } else if t.chars().count() > max {
-        Err(code::TOO_LONG)
-    } else {
-        Ok(t.to_string())
+/// What a free text may look like: one rule per kind of field, all
+/// applied by [`parse_text`], the one parser for text a person typed.
+///
+/// Every kind refuses control characters (C0 and C1, DEL) and Unicode
+/// non-characters (U+FDD0–U+FDEF and every U+xFFFE/U+xFFFF, which break the
+/// XLSX export and mean nothing). A single-line kind refuses line breaks; a
+/// multi-line kind keeps `\n` (a `\r\n` or lone `\r` becomes `\n`) and no
+/// other character below U+0020, tabs included. A name also refuses the
+/// bidirectional embedding, override and isolate controls (U+202A–U+202E,
+/// U+2066–U+2069), which can make a name display as another; other texts
+/// keep them, since text pasted in a right-to-left script may carry them
+/// and each text is shown in an element of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextKind {
+    pub multi_line: bool,
+    /// Refuse bidirectional controls.
+    pub name: bool,
+    /// Fewest characters when given (after trimming).
+    pub min_chars: usize,
+    /// Fewest words (runs of letters or digits) when given.
+    pub min_words: usize,
+    pub max_chars: usize,
+}
+
+impl TextKind {
+    /// A person's, an organisation's or a thing's name.
+    pub const NAME: TextKind = TextKind::line(SHORT_TEXT_MAX).named();
+    /// A person's given or family name.
+    pub const PERSON_NAME: TextKind = TextKind::line(100).named();
+    /// One short line: a place, a funder, a witness, a country.
+    pub const LINE: TextKind = TextKind::line(SHORT_TEXT_MAX);
+    /// Several lines: notes, reasons, descriptions, plan texts.
+    pub const LINES: TextKind = TextKind::lines(LONG_TEXT_MAX);
+    /// The reason for an emergency access: a real sentence of at least 20
+    /// characters and 3 words, which the log review reads.
+    pub const SENTENCE: TextKind = TextKind::lines(LONG_TEXT_MAX).at_least(20, 3);
+
+    pub const fn line(max_chars: usize) -> Self {
+        Self {
+            multi_line: false,
+            name: false,
+            min_chars: 0,
+            min_words: 0,
+            max_chars,
+        }
+    }
+
+    pub const fn lines(max_chars: usize) -> Self {
+        Self {
+            multi_line: true,
+            ..Self::line(max_chars)
+        }
+    }
+
+    /// The same, refusing bidirectional controls as a name does.
+    pub const fn named(self) -> Self {
+        Self { name: true, ..self }
+    }
+
+    pub const fn at_least(self, min_chars: usize, min_words: usize) -> Self {
+        Self {
+            min_chars,
+            min_words,
+            ..self
+        }
     }
 }
 
-/// Trimmed text of at most `max` characters; empty becomes `None`.
-pub fn optional_text(input: &str, max: usize) -> Result<Option<String>, &'static str> {
+/// Whether `c` is a Unicode non-character (U+FDD0–U+FDEF or the last two
+/// code points of any plane).
+pub fn is_noncharacter(c: char) -> bool {
+    let v = u32::from(c);
+    (0xFDD0..=0xFDEF).contains(&v) || v & 0xFFFE == 0xFFFE
+}
+
+/// Whether `c` is a bidirectional embedding, override or isolate control.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The one parser for free text: trimmed, checked against `kind`; empty
+/// text is `None`. Errors, in this order: `error-text-line-break`,
+/// `error-control-characters`, `error-text-noncharacter`, `error-text-bidi`,
+/// `error-too-long`, `error-text-sentence`.
+pub fn parse_text(input: &str, kind: TextKind) -> Result<Option<String>, &'static str> {
     let t = input.trim();
-    if has_control(t) {
-        Err(code::CONTROL)
-    } else if t.is_empty() {
-        Ok(None)
-    } else if t.chars().count() > max {
-        Err(code::TOO_LONG)
+    let t = if kind.multi_line && t.contains('\r') {
+        t.replace("\r\n", "\n").replace('\r', "\n")
     } else {
-        Ok(Some(t.to_string()))
+        t.to_string()
+    };
+    if !kind.multi_line && t.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
+        return Err(code::LINE_BREAK);
     }
+    if t.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(code::CONTROL);
+    }
+    if t.chars().any(is_noncharacter) {
+        return Err(code::NONCHARACTER);
+    }
+    if kind.name && t.chars().any(is_bidi_control) {
+        return Err(code::BIDI);
+    }
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let chars = t.chars().count();
+    if chars > kind.max_chars {
+        return Err(code::TOO_LONG);
+    }
+    let words = t
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .count();
+    if chars < kind.min_chars || words < kind.min_words {
+        return Err(code::SENTENCE);
+    }
+    Ok(Some(t))
+}
+
+/// [`parse_text`] for a field that must be filled in.
+pub fn required_text(input: &str, kind: TextKind) -> Result<String, &'static str> {
+    parse_text(input, kind)?.ok_or(code::REQUIRED)
+}
+
+/// [`parse_text`] for a field that may be left empty.
+pub fn optional_text(input: &str, kind: TextKind) -> Result<Option<String>, &'static str> {
+    parse_text(input, kind)
+}
+
+/// A comma- or semicolon-separated list on one line (languages …), each
+/// item trimmed, empty ones dropped.
+pub fn parse_text_list(input: &str) -> Result<Vec<String>, &'static str> {
+    Ok(parse_text(input, TextKind::LINE)?
+        .map(|t| {
+            t.split([',', ';'])
+                .map(|l| l.trim().to_string())
+                .filter(|l| !l.is_empty())
+                .collect()
+        })
+        .unwrap_or_default())
 }
 
 /// A plausible e-mail address, lower-cased.
@@ -171,6 +290,7 @@ impl Email {
         let (local, domain) = t.split_once('@').ok_or(code::EMAIL)?;
         let ok = !local.is_empty()
             && !has_control(t)
+            && !t.chars().any(|c| is_noncharacter(c) || is_bidi_control(c))
             && domain.contains('.')
             && !domain.starts_with('.')
             && !domain.ends_with('.')
@@ -343,22 +463,25 @@ mod tests {
         assert_eq!(Email::parse("anna"), Err(code::EMAIL));
         assert_eq!(Email::parse("anna@localhost"), Err(code::EMAIL));
         assert_eq!(Email::parse("a b@example.org"), Err(code::EMAIL));
+        assert_eq!(Email::parse("a\u{FFFF}@example.org"), Err(code::EMAIL));
+        assert_eq!(Email::parse("a\u{202E}@example.org"), Err(code::EMAIL));
     }
 
     #[test]
     fn texts_and_dates() {
-        assert_eq!(required_text("  ", 10), Err(code::REQUIRED));
-        assert_eq!(required_text(&"x".repeat(11), 10), Err(code::TOO_LONG));
-        assert_eq!(required_text(" Åsa ", 10), Ok("Åsa".into()));
-        assert_eq!(optional_text(" ", 10), Ok(None));
+        let ten = TextKind::line(10);
+        assert_eq!(required_text("  ", ten), Err(code::REQUIRED));
+        assert_eq!(required_text(&"x".repeat(11), ten), Err(code::TOO_LONG));
+        assert_eq!(required_text(" Åsa ", ten), Ok("Åsa".into()));
+        assert_eq!(optional_text(" ", ten), Ok(None));
         assert_eq!(parse_date("2020-02-30"), Err(code::DATE));
         assert_eq!(parse_date("2020-2-3"), Err(code::DATE));
         assert_eq!(parse_date("2020-02-29"), Ok(date(2020, 2, 29)));
         assert_eq!(parse_date("0000-01-01"), Err(code::DATE_RANGE));
         assert_eq!(parse_date("9999-12-31"), Err(code::DATE_RANGE));
-        assert_eq!(required_text("A\u{0}B", 10), Err(code::CONTROL));
+        assert_eq!(required_text("A\u{0}B", ten), Err(code::CONTROL));
         assert_eq!(
-            optional_text("rad 1\nrad 2", 20),
+            optional_text("rad 1\nrad 2", TextKind::lines(20)),
             Ok(Some("rad 1\nrad 2".into()))
         );
         assert_eq!(Email::parse("x\u{0}@y.example"), Err(code::EMAIL));
@@ -372,6 +495,88 @@ mod tests {
         );
         assert_eq!(parse_choice("nope", Gender::parse), Err(code::CHOICE));
         assert_eq!(parse_choice("woman", Gender::parse), Ok(Gender::Woman));
+    }
+
+    /// Every rule of the one text parser, kind by kind.
+    #[test]
+    fn the_text_parser_table() {
+        use TextKind as K;
+        let ok = |s: &str| Ok(Some(s.to_string()));
+        type Case<'a> = (&'a str, TextKind, Result<Option<String>, &'a str>);
+        let cases: &[Case] = &[
+            // Trimmed; empty is nothing.
+            ("  Åsa Öberg ", K::PERSON_NAME, ok("Åsa Öberg")),
+            (" \t\n ", K::LINES, Ok(None)),
+            ("", K::NAME, Ok(None)),
+            // Line breaks: refused on one line, normalised on several.
+            ("Anna\nBerg", K::PERSON_NAME, Err(code::LINE_BREAK)),
+            ("Sal 1\r\nplan 2", K::LINE, Err(code::LINE_BREAK)),
+            ("a\u{2028}b", K::LINE, Err(code::LINE_BREAK)),
+            ("rad 1\r\nrad 2\rrad 3", K::LINES, ok("rad 1\nrad 2\nrad 3")),
+            // Control characters, whatever the kind.
+            ("A\u{0}B", K::PERSON_NAME, Err(code::CONTROL)),
+            ("ring\u{7}", K::LINES, Err(code::CONTROL)),
+            ("\u{1b}[31mröd", K::LINE, Err(code::CONTROL)),
+            ("a\tb", K::LINES, Err(code::CONTROL)),
+            ("a\tb", K::LINE, Err(code::CONTROL)),
+            ("a\u{7f}b", K::LINES, Err(code::CONTROL)),
+            ("a\u{85}b", K::LINES, Err(code::CONTROL)),
+            // Non-characters, whatever the kind.
+            ("a\u{FFFF}b", K::LINES, Err(code::NONCHARACTER)),
+            ("a\u{FFFE}", K::NAME, Err(code::NONCHARACTER)),
+            ("a\u{FDD0}", K::LINE, Err(code::NONCHARACTER)),
+            ("a\u{FDEF}", K::LINE, Err(code::NONCHARACTER)),
+            ("a\u{1FFFF}", K::LINES, Err(code::NONCHARACTER)),
+            ("a\u{10FFFE}", K::LINES, Err(code::NONCHARACTER)),
+            ("a\u{FDF0}b", K::LINE, ok("a\u{FDF0}b")),
+            // Bidirectional controls: refused in names only.
+            ("Ali\u{202E}nimda", K::PERSON_NAME, Err(code::BIDI)),
+            ("Ali\u{2066}x\u{2069}", K::NAME, Err(code::BIDI)),
+            ("Ali\u{202A}x", K::NAME, Err(code::BIDI)),
+            (
+                "\u{202B}مرحبا\u{202C}",
+                K::LINES,
+                ok("\u{202B}مرحبا\u{202C}"),
+            ),
+            // Right-to-left letters themselves are names like any other.
+            ("فاطمة", K::PERSON_NAME, ok("فاطمة")),
+            // Lengths, counted in characters.
+            (&"å".repeat(100), K::PERSON_NAME, Ok(Some("å".repeat(100)))),
+            (&"å".repeat(101), K::PERSON_NAME, Err(code::TOO_LONG)),
+            (&"x".repeat(4001), K::LINES, Err(code::TOO_LONG)),
+            // A sentence: 20 characters and three words.
+            ("akut", K::SENTENCE, Err(code::SENTENCE)),
+            (
+                "xxxxxxxxxxxxxxxxxxxxxxxxx",
+                K::SENTENCE,
+                Err(code::SENTENCE),
+            ),
+            (
+                "två ord, långa nog ja",
+                K::SENTENCE,
+                ok("två ord, långa nog ja"),
+            ),
+            ("Hot mot deltagaren", K::SENTENCE, Err(code::SENTENCE)),
+            (
+                "Hot mot deltagaren idag",
+                K::SENTENCE,
+                ok("Hot mot deltagaren idag"),
+            ),
+            ("", K::SENTENCE, Ok(None)),
+        ];
+        for (input, kind, want) in cases {
+            assert_eq!(&parse_text(input, *kind), want, "{input:?} as {kind:?}");
+        }
+        assert_eq!(required_text(" ", K::SENTENCE), Err(code::REQUIRED));
+        assert_eq!(
+            parse_text_list(" somaliska, svenska;; arabiska "),
+            Ok(vec![
+                "somaliska".into(),
+                "svenska".into(),
+                "arabiska".into()
+            ])
+        );
+        assert_eq!(parse_text_list("a\u{0}"), Err(code::CONTROL));
     }
 
     #[test]

@@ -40,6 +40,18 @@ pub async fn insert(
     Ok(id)
 }
 
+/// Hold the participant's row until the transaction ends, so that checks
+/// over her consents and the insert that follows are not interleaved with
+/// another request's (a no-op update: a row lock on PostgreSQL; SQLite's
+/// write transactions are serial already).
+pub async fn lock_participant(c: &mut AnyConnection, participant_id: i64) -> Result<()> {
+    sqlx::query("UPDATE participants SET version = version WHERE id = $1")
+        .bind(participant_id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
 /// Withdraw a consent not yet withdrawn; `false` if it already was.
 pub async fn withdraw(
     c: &mut AnyConnection,

@@ -2,7 +2,7 @@
 
 use crate::caller::Caller;
 use crate::error::ApiError;
-use crate::forms::JsonObject;
+use crate::forms::{JsonObject, JsonType, Spec};
 use crate::pages::parse_transition;
 use crate::AppState;
 use axum::extract::{Path, Query, State};
@@ -188,7 +188,7 @@ pub async fn participants(
         return ApiError::field(c.tr(), StatusCode::BAD_REQUEST, "q", "error-name-in-url")
             .into_response();
     }
-    list(&s, &c, q).await
+    list(&s, &c, q, StatusCode::BAD_REQUEST).await
 }
 
 /// POST search: the same filters plus the name, in the body.
@@ -197,18 +197,15 @@ pub async fn search_participants(
     c: Caller,
     body: JsonObject,
 ) -> Response {
-    let form = match body.to_form(
-        &[
-            "q",
-            "status",
-            "organisation_id",
-            "project_id",
-            "caseworker_id",
-            "page",
-            "per_page",
-        ],
-        &[],
-    ) {
+    let form = match body.to_form(&[
+        ("q", JsonType::Text),
+        ("status", JsonType::Text),
+        ("organisation_id", JsonType::Integer),
+        ("project_id", JsonType::Integer),
+        ("caseworker_id", JsonType::Integer),
+        ("page", JsonType::Integer),
+        ("per_page", JsonType::Integer),
+    ]) {
         Ok(f) => f,
         Err(e) => return err(&c, AppError::Invalid(e)),
     };
@@ -222,10 +219,34 @@ pub async fn search_participants(
         page: some("page"),
         per_page: some("per_page"),
     };
-    list(&s, &c, q).await
+    list(&s, &c, q, StatusCode::UNPROCESSABLE_ENTITY).await
 }
 
-async fn list(s: &AppState, c: &Caller, q: ListQuery) -> Response {
+/// `page` or `per_page`: absent, or a whole number in `range`; anything
+/// else is refused by name (400 in a query string, 422 in a body), never
+/// quietly clamped.
+fn paging(
+    c: &Caller,
+    status: StatusCode,
+    name: &str,
+    v: &Option<String>,
+    range: std::ops::RangeInclusive<i64>,
+    code: &'static str,
+) -> Result<Option<i64>, Response> {
+    match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => s
+            .parse::<i64>()
+            .ok()
+            .filter(|n| range.contains(n))
+            .map(Some)
+            .ok_or_else(|| ApiError::field(c.tr(), status, name, code).into_response()),
+    }
+}
+
+/// The list behind GET and search; `bad` answers a bad paging value
+/// (400 for a query parameter, 422 for a body field).
+async fn list(s: &AppState, c: &Caller, q: ListQuery, bad: StatusCode) -> Response {
     let parsed = (|| -> Result<(Filter, Page), Response> {
         let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
             None => None,
@@ -249,8 +270,15 @@ async fn list(s: &AppState, c: &Caller, q: ListQuery) -> Response {
                 slice: None,
             },
             Page::new(
-                query_id(c, "page", &q.page)?,
-                query_id(c, "per_page", &q.per_page)?,
+                paging(c, bad, "page", &q.page, 1..=i64::MAX, "error-page")?,
+                paging(
+                    c,
+                    bad,
+                    "per_page",
+                    &q.per_page,
+                    1..=Page::MAX_SIZE,
+                    "error-per-page",
+                )?,
             ),
         ))
     })();
@@ -290,60 +318,50 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
     }
 }
 
-const PROFILE_FIELDS: &[&str] = &[
-    "given_name",
-    "family_name",
-    "identity_kind",
-    "identity_number",
-    "birth_date",
-    "gender",
-    "country_of_birth",
-    "arrival_year",
-    "languages",
-    "interpreter_needed",
-    "phone",
-    "email",
-    "address",
-    "education_level",
-    "labour_status",
-    "income_source",
-    "months_on_support",
-    "swedish_level",
-    "referral_source",
-    "responsible_organisation_id",
-    "referred_on",
-    "health_notes",
-    "support_needs",
-    "protected_identity",
+/// The profile's fields and their JSON types; `languages` may be a list of
+/// strings or one text.
+const PROFILE_FIELDS: Spec = &[
+    ("given_name", JsonType::Text),
+    ("family_name", JsonType::Text),
+    ("identity_kind", JsonType::Text),
+    ("identity_number", JsonType::Text),
+    ("birth_date", JsonType::Text),
+    ("gender", JsonType::Text),
+    ("country_of_birth", JsonType::Text),
+    ("arrival_year", JsonType::Integer),
+    ("languages", JsonType::TextOrTexts),
+    ("interpreter_needed", JsonType::Boolean),
+    ("phone", JsonType::Text),
+    ("email", JsonType::Text),
+    ("address", JsonType::Text),
+    ("education_level", JsonType::Text),
+    ("labour_status", JsonType::Text),
+    ("income_source", JsonType::Text),
+    ("months_on_support", JsonType::Integer),
+    ("swedish_level", JsonType::Text),
+    ("referral_source", JsonType::Text),
+    ("responsible_organisation_id", JsonType::Integer),
+    ("referred_on", JsonType::Text),
+    ("health_notes", JsonType::Text),
+    ("support_needs", JsonType::Text),
+    ("protected_identity", JsonType::Boolean),
+    ("caseworker_ids", JsonType::Integers),
+    ("project_ids", JsonType::Integers),
 ];
-const LIST_FIELDS: &[&str] = &["caseworker_ids", "project_ids"];
 /// Only when registering.
-const REGISTRATION_FIELDS: &[&str] = &["intake_date", "consent_method"];
-
-/// `languages` may be sent as a list of strings or as one text.
-fn normalise_languages(body: &mut JsonObject) {
-    if let Some(Value::Array(items)) = body.0.get("languages") {
-        let joined = items
-            .iter()
-            .filter_map(Value::as_str)
-            .collect::<Vec<_>>()
-            .join(", ");
-        if items.iter().all(Value::is_string) {
-            body.0.insert("languages".into(), Value::String(joined));
-        }
-    }
-}
+const REGISTRATION_FIELDS: Spec = &[
+    ("intake_date", JsonType::Text),
+    ("consent_method", JsonType::Text),
+    ("sharing_organisation_ids", JsonType::Integers),
+];
 
 pub async fn create_participant(
     State(s): State<AppState>,
     c: Caller,
-    mut body: JsonObject,
+    body: JsonObject,
 ) -> Response {
-    normalise_languages(&mut body);
-    let mut known = PROFILE_FIELDS.to_vec();
-    known.extend_from_slice(REGISTRATION_FIELDS);
-    let lists = [LIST_FIELDS, &["sharing_organisation_ids"]].concat();
-    let form = match body.to_form(&known, &lists) {
+    let spec = [PROFILE_FIELDS, REGISTRATION_FIELDS].concat();
+    let form = match body.to_form(&spec) {
         Ok(f) => f,
         Err(e) => return err(&c, AppError::Invalid(e)),
     };
@@ -372,16 +390,14 @@ pub async fn update_participant(
     State(s): State<AppState>,
     c: Caller,
     Path(id): Path<String>,
-    mut body: JsonObject,
+    body: JsonObject,
 ) -> Response {
     let id = match parse_id(&c, &id) {
         Ok(id) => id,
         Err(r) => return r,
     };
-    normalise_languages(&mut body);
-    let mut known = PROFILE_FIELDS.to_vec();
-    known.push("version");
-    let patch = match body.to_form(&known, LIST_FIELDS) {
+    let spec = [PROFILE_FIELDS, &[("version", JsonType::Integer)]].concat();
+    let patch = match body.to_form(&spec) {
         Ok(f) => f,
         Err(e) => return err(&c, AppError::Invalid(e)),
     };
@@ -461,13 +477,13 @@ async fn do_transition(
     id: &str,
     kind: TransitionKind,
     body: &JsonObject,
-    fields: &[&str],
+    fields: Spec<'_>,
 ) -> Response {
     let id = match parse_id(c, id) {
         Ok(id) => id,
         Err(r) => return r,
     };
-    let form = match body.to_form(fields, &[]) {
+    let form = match body.to_form(fields) {
         Ok(f) => f,
         Err(e) => return err(c, AppError::Invalid(e)),
     };
@@ -490,7 +506,15 @@ pub async fn intake(
     Path(id): Path<String>,
     body: JsonObject,
 ) -> Response {
-    do_transition(&s, &c, &id, TransitionKind::Intake, &body, &["intake_date"]).await
+    do_transition(
+        &s,
+        &c,
+        &id,
+        TransitionKind::Intake,
+        &body,
+        &[("intake_date", JsonType::Text)],
+    )
+    .await
 }
 
 pub async fn exit(
@@ -505,7 +529,10 @@ pub async fn exit(
         &id,
         TransitionKind::Exit,
         &body,
-        &["exit_date", "exit_outcome"],
+        &[
+            ("exit_date", JsonType::Text),
+            ("exit_outcome", JsonType::Text),
+        ],
     )
     .await
 }
@@ -517,20 +544,25 @@ pub async fn transition(
     Path(id): Path<String>,
     body: JsonObject,
 ) -> Response {
-    let kind = body
-        .0
-        .get("kind")
-        .and_then(Value::as_str)
-        .and_then(TransitionKind::parse)
-        .filter(|k| {
-            matches!(
-                k,
-                TransitionKind::Start
-                    | TransitionKind::Pause
-                    | TransitionKind::Resume
-                    | TransitionKind::Reopen
-            )
-        });
+    let spec: Spec = &[
+        ("kind", JsonType::Text),
+        ("date", JsonType::Text),
+        ("reason", JsonType::Text),
+        ("pause_kind", JsonType::Text),
+    ];
+    let form = match body.to_form(spec) {
+        Ok(f) => f,
+        Err(e) => return err(&c, AppError::Invalid(e)),
+    };
+    let kind = TransitionKind::parse(form.get("kind").trim()).filter(|k| {
+        matches!(
+            k,
+            TransitionKind::Start
+                | TransitionKind::Pause
+                | TransitionKind::Resume
+                | TransitionKind::Reopen
+        )
+    });
     let Some(kind) = kind else {
         return ApiError::field(
             c.tr(),
@@ -540,13 +572,5 @@ pub async fn transition(
         )
         .into_response();
     };
-    do_transition(
-        &s,
-        &c,
-        &id,
-        kind,
-        &body,
-        &["kind", "date", "reason", "pause_kind"],
-    )
-    .await
+    do_transition(&s, &c, &id, kind, &body, spec).await
 }

@@ -2,7 +2,7 @@
 
 use crate::caller::Caller;
 use crate::error::ApiError;
-use crate::forms::{FormData, JsonObject};
+use crate::forms::{FormData, JsonObject, JsonType as T, Spec};
 use crate::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -23,9 +23,8 @@ fn num(c: &Caller, s: &str) -> Result<i64, Response> {
     s.parse::<i64>().map_err(|_| err(c, AppError::NotFound))
 }
 
-fn form(c: &Caller, body: &JsonObject, known: &[&str]) -> Result<FormData, Response> {
-    body.to_form(known, &[])
-        .map_err(|e| err(c, AppError::Invalid(e)))
+fn form(c: &Caller, body: &JsonObject, spec: Spec) -> Result<FormData, Response> {
+    body.to_form(spec).map_err(|e| err(c, AppError::Invalid(e)))
 }
 
 pub fn intervention_json(i: &Intervention) -> Value {
@@ -58,19 +57,19 @@ pub async fn palette(State(s): State<AppState>, c: Caller) -> Response {
     }
 }
 
-const INTERVENTION_FIELDS: &[&str] = &[
-    "name",
-    "kind",
-    "provider_organisation_id",
-    "description",
-    "place",
-    "languages",
-    "capacity",
-    "group_based",
-    "project_id",
-    "start_date",
-    "end_date",
-    "course_id",
+const INTERVENTION_FIELDS: Spec = &[
+    ("name", T::Text),
+    ("kind", T::Text),
+    ("provider_organisation_id", T::Integer),
+    ("description", T::Text),
+    ("place", T::Text),
+    ("languages", T::TextOrTexts),
+    ("capacity", T::Integer),
+    ("group_based", T::Boolean),
+    ("project_id", T::Integer),
+    ("start_date", T::Text),
+    ("end_date", T::Text),
+    ("course_id", T::Integer),
 ];
 
 pub async fn create_intervention(
@@ -162,7 +161,14 @@ pub async fn create_group(
     Path(id): Path<String>,
     body: JsonObject,
 ) -> Response {
-    let (id, f) = match (num(&c, &id), form(&c, &body, &["name", "leader_user_id"])) {
+    let (id, f) = match (
+        num(&c, &id),
+        form(
+            &c,
+            &body,
+            &[("name", T::Text), ("leader_user_id", T::Integer)],
+        ),
+    ) {
         (Ok(i), Ok(f)) => (i, f),
         (Err(r), _) | (_, Err(r)) => return r,
     };
@@ -217,7 +223,13 @@ pub async fn schedule(
         form(
             &c,
             &body,
-            &["from", "until", "start_time", "minutes", "place"],
+            &[
+                ("from", T::Text),
+                ("until", T::Text),
+                ("start_time", T::Text),
+                ("minutes", T::Integer),
+                ("place", T::Text),
+            ],
         ),
     ) {
         (Ok(i), Ok(f)) => (i, f),
@@ -242,7 +254,7 @@ pub async fn cancel_session(
     Path(id): Path<String>,
     body: JsonObject,
 ) -> Response {
-    let (id, f) = match (num(&c, &id), form(&c, &body, &["reason"])) {
+    let (id, f) = match (num(&c, &id), form(&c, &body, &[("reason", T::Text)])) {
         (Ok(i), Ok(f)) => (i, f),
         (Err(r), _) | (_, Err(r)) => return r,
     };
@@ -258,7 +270,10 @@ pub async fn move_session(
     Path(id): Path<String>,
     body: JsonObject,
 ) -> Response {
-    let (id, f) = match (num(&c, &id), form(&c, &body, &["on_date", "start_time"])) {
+    let (id, f) = match (
+        num(&c, &id),
+        form(&c, &body, &[("on_date", T::Text), ("start_time", T::Text)]),
+    ) {
         (Ok(i), Ok(f)) => (i, f),
         (Err(r), _) | (_, Err(r)) => return r,
     };
@@ -309,7 +324,7 @@ pub async fn record_attendance(
             .filter_map(|(k, v)| match v.as_str() {
                 Some(st) => Some((k.clone(), st.to_string())),
                 None => {
-                    e.push(format!("attendance.{k}"), "error-type");
+                    e.push(format!("attendance.{k}"), "error-json-string");
                     None
                 }
             })
@@ -351,15 +366,6 @@ fn plan_field(f: &str) -> String {
     format!("{list}[{row}].{field}")
 }
 
-fn text_of(v: Option<&Value>) -> Option<String> {
-    match v {
-        None | Some(Value::Null) => Some(String::new()),
-        Some(Value::String(s)) => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
 fn plan_input(body: &JsonObject) -> Result<PlanInput, FieldErrors> {
     let mut e = FieldErrors::new();
     let mut input = PlanInput::default();
@@ -377,21 +383,21 @@ fn plan_input(body: &JsonObject) -> Result<PlanInput, FieldErrors> {
             .unwrap_or(Value::Array(Vec::new()))
     };
     let (goals, steps, reviews) = (list_of("goals"), list_of("steps"), list_of("reviews"));
-    let mut take = |list: &str, v: &Value, keys: &[&str], outs: &mut [&mut Vec<String>]| match v {
+    let mut take = |list: &str, v: &Value, keys: Spec, outs: &mut [&mut Vec<String>]| match v {
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 let Value::Object(m) = item else {
                     e.push(format!("{list}[{i}]"), "error-type");
                     continue;
                 };
-                for k in m.keys().filter(|k| !keys.contains(&k.as_str())) {
+                for k in m.keys().filter(|k| !keys.iter().any(|(n, _)| n == k)) {
                     e.push(format!("{list}[{i}].{k}"), "error-unknown-field");
                 }
-                for (key, out) in keys.iter().zip(outs.iter_mut()) {
-                    match text_of(m.get(*key)) {
-                        Some(t) => out.push(t),
-                        None => {
-                            e.push(format!("{list}[{i}].{key}"), "error-type");
+                for ((key, ty), out) in keys.iter().zip(outs.iter_mut()) {
+                    match ty.scalar(m.get(*key)) {
+                        Ok(t) => out.push(t),
+                        Err(code) => {
+                            e.push(format!("{list}[{i}].{key}"), code);
                             out.push(String::new());
                         }
                     }
@@ -403,19 +409,19 @@ fn plan_input(body: &JsonObject) -> Result<PlanInput, FieldErrors> {
     take(
         "goals",
         &goals,
-        &["text", "category"],
+        &[("text", T::Text), ("category", T::Text)],
         &mut [&mut input.goal_text, &mut input.goal_category],
     );
     take(
         "steps",
         &steps,
         &[
-            "intervention_id",
-            "planned_start",
-            "planned_end",
-            "responsible_organisation_id",
-            "responsible_user_id",
-            "note",
+            ("intervention_id", T::Integer),
+            ("planned_start", T::Text),
+            ("planned_end", T::Text),
+            ("responsible_organisation_id", T::Integer),
+            ("responsible_user_id", T::Integer),
+            ("note", T::Text),
         ],
         &mut [
             &mut input.step_intervention,
@@ -429,7 +435,12 @@ fn plan_input(body: &JsonObject) -> Result<PlanInput, FieldErrors> {
     take(
         "reviews",
         &reviews,
-        &["date", "participants", "notes", "decisions"],
+        &[
+            ("date", T::Text),
+            ("participants", T::Text),
+            ("notes", T::Text),
+            ("decisions", T::Text),
+        ],
         &mut [
             &mut input.review_date,
             &mut input.review_participants,
@@ -510,7 +521,12 @@ pub async fn enrol(
         form(
             &c,
             &body,
-            &["intervention_id", "group_id", "start_date", "end_date"],
+            &[
+                ("intervention_id", T::Integer),
+                ("group_id", T::Integer),
+                ("start_date", T::Text),
+                ("end_date", T::Text),
+            ],
         ),
     ) {
         (Ok(i), Ok(f)) => (i, f),
@@ -543,7 +559,10 @@ pub async fn change_enrolment(
     Path(id): Path<String>,
     body: JsonObject,
 ) -> Response {
-    let (id, f) = match (num(&c, &id), form(&c, &body, &["status", "reason"])) {
+    let (id, f) = match (
+        num(&c, &id),
+        form(&c, &body, &[("status", T::Text), ("reason", T::Text)]),
+    ) {
         (Ok(i), Ok(f)) => (i, f),
         (Err(r), _) | (_, Err(r)) => return r,
     };
@@ -592,7 +611,10 @@ pub async fn set_period(
     Path(id): Path<String>,
     body: JsonObject,
 ) -> Response {
-    let (id, f) = match (num(&c, &id), form(&c, &body, &["planned_end", "reason"])) {
+    let (id, f) = match (
+        num(&c, &id),
+        form(&c, &body, &[("planned_end", T::Text), ("reason", T::Text)]),
+    ) {
         (Ok(i), Ok(f)) => (i, f),
         (Err(r), _) | (_, Err(r)) => return r,
     };
@@ -614,7 +636,16 @@ pub async fn record_activity(
 ) -> Response {
     let (id, f) = match (
         num(&c, &id),
-        form(&c, &body, &["intervention_id", "on_date", "hours", "note"]),
+        form(
+            &c,
+            &body,
+            &[
+                ("intervention_id", T::Integer),
+                ("on_date", T::Text),
+                ("hours", T::Decimal),
+                ("note", T::Text),
+            ],
+        ),
     ) {
         (Ok(i), Ok(f)) => (i, f),
         (Err(r), _) | (_, Err(r)) => return r,

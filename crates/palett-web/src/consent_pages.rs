@@ -2,7 +2,7 @@
 
 use crate::caller::Caller;
 use crate::error::ApiError;
-use crate::forms::{FormData, JsonObject};
+use crate::forms::{FormData, JsonObject, JsonType};
 use crate::i18n::Tr;
 use crate::pages::{admin_spec, app_error, choices, options, FormSpec};
 use crate::views::FieldView;
@@ -61,14 +61,17 @@ async fn spec(s: &AppState, c: &Caller, pid: i64) -> Result<FormSpec, AppError> 
         FieldView::new(t, "expires_on", "field-expires-on", "date"),
         FieldView::new(t, "note", "field-note", "textarea"),
     ];
-    Ok(admin_spec(
+    let mut spec = admin_spec(
         t,
         t.get("consent-new"),
         "participants",
         format!("/participants/{pid}/consents/new"),
         fields,
         &format!("/participants/{pid}"),
-    ))
+    );
+    // A duplicate links to the consent in force on her page.
+    spec.existing = Some(format!("/participants/{pid}#consent-"));
+    Ok(spec)
 }
 
 use crate::pages::id;
@@ -155,6 +158,7 @@ pub async fn withdraw(
 
 /// One consent as the participant page lists it.
 pub struct ConsentLine {
+    pub id: i64,
     pub kind: String,
     pub scope: String,
     pub given: String,
@@ -166,6 +170,7 @@ pub struct ConsentLine {
 pub fn lines(t: Tr, list: &[(Consent, bool)], may_change: bool) -> Vec<ConsentLine> {
     list.iter()
         .map(|(k, in_force)| ConsentLine {
+            id: k.id,
             kind: t.get(&k.kind.message_id()),
             scope: k
                 .organisations
@@ -231,17 +236,15 @@ pub async fn api_create(
     let Some(pid) = id(&raw) else {
         return ApiError::app(c.tr(), AppError::NotFound).into_response();
     };
-    let f = match body.to_form(
-        &[
-            "kind",
-            "method",
-            "witness",
-            "given_on",
-            "expires_on",
-            "note",
-        ],
-        &["organisation_ids"],
-    ) {
+    let f = match body.to_form(&[
+        ("kind", JsonType::Text),
+        ("method", JsonType::Text),
+        ("witness", JsonType::Text),
+        ("given_on", JsonType::Text),
+        ("expires_on", JsonType::Text),
+        ("note", JsonType::Text),
+        ("organisation_ids", JsonType::Integers),
+    ]) {
         Ok(f) => f,
         Err(e) => return ApiError::app(c.tr(), AppError::Invalid(e)).into_response(),
     };
@@ -260,7 +263,7 @@ pub async fn api_withdraw(
     let Some(cid) = id(&raw) else {
         return ApiError::app(c.tr(), AppError::NotFound).into_response();
     };
-    let f = match body.to_form(&["note"], &[]) {
+    let f = match body.to_form(&[("note", JsonType::Text)]) {
         Ok(f) => f,
         Err(e) => return ApiError::app(c.tr(), AppError::Invalid(e)).into_response(),
     };
@@ -625,11 +628,41 @@ pub async fn add_note(
         .await
     {
         Ok(_) => Redirect::to(&format!("/participants/{pid}#notes-h")).into_response(),
-        Err(AppError::Invalid(_)) => {
-            crate::pages::error_page(c.tr(), StatusCode::UNPROCESSABLE_ENTITY, "error-note")
+        Err(AppError::Invalid(errors)) => {
+            note_spec(c.tr(), pid).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors)
         }
         Err(e) => app_error(&c, e),
     }
+}
+
+/// The note form on its own page, shown again with its per-field errors
+/// (the participant page carries the same form).
+fn note_spec(t: Tr, pid: i64) -> FormSpec {
+    let visibilities = ["own_organisation", "shared"]
+        .iter()
+        .map(|v| {
+            (
+                v.to_string(),
+                t.get(&format!("note-{}", v.replace('_', "-"))),
+            )
+        })
+        .collect();
+    let fields = vec![
+        FieldView::new(t, "body", "note-new", "textarea").required(),
+        FieldView::new(t, "visibility", "field-visibility", "select")
+            .required()
+            .options(visibilities),
+    ];
+    let mut spec = admin_spec(
+        t,
+        t.get("note-new"),
+        "participants",
+        format!("/participants/{pid}/notes"),
+        fields,
+        &format!("/participants/{pid}"),
+    );
+    spec.submit = t.get("note-save");
+    spec
 }
 
 pub async fn api_notes(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
@@ -655,7 +688,7 @@ pub async fn api_add_note(
     let Some(pid) = id(&raw) else {
         return ApiError::app(c.tr(), AppError::NotFound).into_response();
     };
-    let f = match body.to_form(&["body", "visibility"], &[]) {
+    let f = match body.to_form(&[("body", JsonType::Text), ("visibility", JsonType::Text)]) {
         Ok(f) => f,
         Err(e) => return ApiError::app(c.tr(), AppError::Invalid(e)).into_response(),
     };
@@ -706,7 +739,10 @@ pub async fn api_restriction(
     let Some(pid) = id(&raw) else {
         return ApiError::app(c.tr(), AppError::NotFound).into_response();
     };
-    let f = match body.to_form(&["restricted", "reason"], &[]) {
+    let f = match body.to_form(&[
+        ("restricted", JsonType::Boolean),
+        ("reason", JsonType::Text),
+    ]) {
         Ok(f) => f,
         Err(e) => return ApiError::app(c.tr(), AppError::Invalid(e)).into_response(),
     };

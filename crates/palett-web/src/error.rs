@@ -85,7 +85,13 @@ impl IntoResponse for ApiError {
             .fields
             .0
             .iter()
-            .map(|f| json!({"field": f.field, "code": f.code, "message": self.tr.get(f.code)}))
+            .map(|f| {
+                let mut j = json!({"field": f.field, "code": f.code, "message": crate::views::field_message(self.tr, f)});
+                if let Some(id) = f.existing_id {
+                    j["existing_id"] = json!(id);
+                }
+                j
+            })
             .collect();
         let mut message = self.tr.get(self.code);
         if let Some(d) = &self.detail {

@@ -555,7 +555,10 @@ pub async fn research_json(
     c: Caller,
     body: crate::forms::JsonObject,
 ) -> Response {
-    let f = match body.to_form(&["key", "k"], &[]) {
+    let f = match body.to_form(&[
+        ("key", crate::forms::JsonType::Text),
+        ("k", crate::forms::JsonType::Integer),
+    ]) {
         Ok(f) => f,
         Err(e) => return ApiError::app(c.tr(), AppError::Invalid(e)).into_response(),
     };

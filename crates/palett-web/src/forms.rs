@@ -193,48 +193,182 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
     }
 }
 
+/// The JSON type a request field's value must have. Every endpoint that
+/// reads a JSON object declares its fields with one of these (its spec), so
+/// that a value of the wrong type is refused by name with a 422 instead of
+/// being coerced (`123` is not a name, `"yes"` not a boolean). `null` is
+/// accepted for every field and means "empty".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonType {
+    /// A string.
+    Text,
+    /// A whole number (within i64).
+    Integer,
+    /// A number, or a decimal written as text (`1.5`, `"1,5"`).
+    Decimal,
+    /// `true` or `false`.
+    Boolean,
+    /// A list of strings.
+    Texts,
+    /// A list of whole numbers.
+    Integers,
+    /// A string, or a list of strings joined with ", ".
+    TextOrTexts,
+}
+
+impl JsonType {
+    /// One value of a scalar type as form text; `Err` with the message id
+    /// when it has the wrong type. An absent value is empty.
+    pub fn scalar(self, v: Option<&Value>) -> Result<String, &'static str> {
+        match v {
+            None => Ok(String::new()),
+            Some(v) => match self.values(v) {
+                Some(mut l) if l.len() == 1 => Ok(l.remove(0)),
+                _ => Err(self.error()),
+            },
+        }
+    }
+
+    /// The message id of a value of the wrong type.
+    pub fn error(self) -> &'static str {
+        match self {
+            JsonType::Text | JsonType::TextOrTexts => "error-json-string",
+            JsonType::Integer => "error-json-integer",
+            JsonType::Decimal => "error-json-number",
+            JsonType::Boolean => "error-json-boolean",
+            JsonType::Texts => "error-json-string-list",
+            JsonType::Integers => "error-json-integer-list",
+        }
+    }
+
+    /// The form values of `v`, or `None` when it has the wrong type.
+    fn values(self, v: &Value) -> Option<Vec<String>> {
+        let one = |s: String| Some(vec![s]);
+        match (self, v) {
+            (JsonType::Texts | JsonType::Integers, Value::Null) => Some(Vec::new()),
+            (_, Value::Null) => one(String::new()),
+            (JsonType::Text | JsonType::TextOrTexts, Value::String(s)) => one(s.clone()),
+            (JsonType::Integer, Value::Number(n)) if n.is_i64() => one(n.to_string()),
+            (JsonType::Decimal, Value::Number(n)) => one(n.to_string()),
+            (JsonType::Decimal, Value::String(s)) => one(s.clone()),
+            (JsonType::Boolean, Value::Bool(b)) => one(b.to_string()),
+            (JsonType::Texts, Value::Array(items)) => items
+                .iter()
+                .map(|i| i.as_str().map(str::to_string))
+                .collect(),
+            (JsonType::TextOrTexts, Value::Array(items)) => items
+                .iter()
+                .map(Value::as_str)
+                .collect::<Option<Vec<_>>>()
+                .map(|l| vec![l.join(", ")]),
+            (JsonType::Integers, Value::Array(items)) => items
+                .iter()
+                .map(|i| i.as_i64().map(|n| n.to_string()))
+                .collect(),
+            _ => None,
+        }
+    }
+}
+
+/// The fields an endpoint reads from a JSON object, each with its type.
+pub type Spec<'a> = &'a [(&'a str, JsonType)];
+
 impl JsonObject {
-    /// Known fields only; each value must be a string, number, boolean or
-    /// null (lists where `lists` names them). Unknown fields are refused so
-    /// that a typo does not silently lose data.
-    pub fn to_form(&self, known: &[&str], lists: &[&str]) -> Result<FormData, FieldErrors> {
+    /// The fields of `spec` as form pairs (a list field gives one pair per
+    /// item). Unknown fields are refused so that a typo does not silently
+    /// lose data; a value of the wrong type is refused with its field.
+    pub fn to_form(&self, spec: Spec) -> Result<FormData, FieldErrors> {
         let mut e = FieldErrors::new();
         let mut out = Vec::new();
         for (k, v) in &self.0 {
-            if !known.contains(&k.as_str()) && !lists.contains(&k.as_str()) {
+            let Some((_, kind)) = spec.iter().find(|(name, _)| name == k) else {
                 e.push(k.clone(), "error-unknown-field");
                 continue;
-            }
-            if lists.contains(&k.as_str()) {
-                match v {
-                    Value::Array(items) => {
-                        for item in items {
-                            match scalar(item) {
-                                Some(s) => out.push((k.clone(), s)),
-                                None => e.push(k.clone(), "error-type"),
-                            }
-                        }
-                    }
-                    Value::Null => {}
-                    _ => e.push(k.clone(), "error-type-list"),
-                }
-            } else {
-                match scalar(v) {
-                    Some(s) => out.push((k.clone(), s)),
-                    None => e.push(k.clone(), "error-type"),
-                }
+            };
+            match kind.values(v) {
+                Some(values) => out.extend(values.into_iter().map(|s| (k.clone(), s))),
+                None => e.push(k.clone(), kind.error()),
             }
         }
         e.into_result().map(|_| FormData(out))
     }
 }
 
-fn scalar(v: &Value) -> Option<String> {
-    match v {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        Value::Null => Some(String::new()),
-        _ => None,
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    type Pairs = Vec<(String, String)>;
+    type Errors = Vec<(String, &'static str)>;
+
+    fn form(body: Value, spec: Spec) -> Result<Pairs, Errors> {
+        let Value::Object(m) = body else {
+            panic!("object")
+        };
+        JsonObject(m)
+            .to_form(spec)
+            .map(|f| f.0)
+            .map_err(|e| e.0.into_iter().map(|f| (f.field, f.code)).collect())
+    }
+
+    #[test]
+    fn each_type_takes_its_json_and_refuses_the_rest() {
+        let spec: Spec = &[
+            ("name", JsonType::Text),
+            ("n", JsonType::Integer),
+            ("hours", JsonType::Decimal),
+            ("flag", JsonType::Boolean),
+            ("ids", JsonType::Integers),
+            ("tags", JsonType::Texts),
+            ("langs", JsonType::TextOrTexts),
+        ];
+        let ok = form(
+            json!({"name": "Åsa", "n": 5, "hours": 1.5, "flag": true, "ids": [1, 2],
+                   "tags": ["a"], "langs": ["sv", "so"]}),
+            spec,
+        )
+        .expect("valid");
+        let pairs: Vec<(&str, &str)> = ok.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        for want in [
+            ("name", "Åsa"),
+            ("n", "5"),
+            ("hours", "1.5"),
+            ("flag", "true"),
+            ("ids", "1"),
+            ("ids", "2"),
+            ("tags", "a"),
+            ("langs", "sv, so"),
+        ] {
+            assert!(pairs.contains(&want), "{want:?} in {pairs:?}");
+        }
+        assert!(form(
+            json!({"hours": "1,5", "langs": "sv", "n": null, "ids": null}),
+            spec
+        )
+        .is_ok());
+        let mut bad = form(
+            json!({"name": 123, "n": "5", "hours": true, "flag": "yes", "ids": ["1"],
+                   "tags": "a", "langs": [1], "shoe_size": 38}),
+            spec,
+        )
+        .expect_err("all wrong");
+        bad.sort();
+        assert_eq!(
+            bad,
+            vec![
+                ("flag".to_string(), "error-json-boolean"),
+                ("hours".to_string(), "error-json-number"),
+                ("ids".to_string(), "error-json-integer-list"),
+                ("langs".to_string(), "error-json-string"),
+                ("n".to_string(), "error-json-integer"),
+                ("name".to_string(), "error-json-string"),
+                ("shoe_size".to_string(), "error-unknown-field"),
+                ("tags".to_string(), "error-json-string-list"),
+            ]
+        );
+        // A fraction or an overflowing number is not an integer.
+        assert!(form(json!({"n": 1.5}), spec).is_err());
+        assert!(form(json!({"n": 1e300}), spec).is_err());
     }
 }

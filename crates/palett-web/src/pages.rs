@@ -625,6 +625,7 @@ fn intake_spec(t: Tr, ch: &Choices) -> FormSpec {
         submit: t.get("intake-submit"),
         cancel: "/participants".into(),
         intro: Some(t.get("intake-intro")),
+        existing: None,
     }
 }
 
@@ -637,6 +638,7 @@ fn edit_spec(t: Tr, ch: &Choices, id: i64, restricted: bool) -> FormSpec {
         submit: t.get("save"),
         cancel: format!("/participants/{id}"),
         intro: None,
+        existing: None,
     }
 }
 
@@ -649,6 +651,7 @@ fn transition_spec(t: Tr, id: i64, kind: TransitionKind, title: String) -> FormS
         submit: t.get("save"),
         cancel: format!("/participants/{id}"),
         intro: None,
+        existing: None,
     }
 }
 
@@ -669,6 +672,7 @@ pub(crate) fn admin_spec(
         submit: t.get("save"),
         cancel: cancel.into(),
         intro: None,
+        existing: None,
     }
 }
 
@@ -740,6 +744,9 @@ pub(crate) struct FormSpec {
     pub(crate) submit: String,
     pub(crate) cancel: String,
     pub(crate) intro: Option<String>,
+    /// Where an error pointing to an existing record links: this text
+    /// followed by the record's id.
+    pub(crate) existing: Option<String>,
 }
 
 impl FormSpec {
@@ -753,7 +760,7 @@ impl FormSpec {
     ) -> Response {
         let t = c.tr();
         let mut fields = self.fields;
-        fill(t, &mut fields, form, errors);
+        fill(t, &mut fields, form, errors, self.existing.as_deref());
         let summary = summary(t, &fields, errors);
         let hidden = form
             .0
@@ -1250,8 +1257,23 @@ pub fn parse_transition(kind: TransitionKind, form: &FormData) -> Result<Transit
     } else {
         None
     };
+    // The reason a pause or a reopening needs, through the one text parser.
+    let reason = if matches!(kind, TransitionKind::Pause | TransitionKind::Reopen) {
+        e.take(
+            "reason",
+            palett_domain::values::required_text(
+                &form.get("reason"),
+                palett_domain::values::TextKind::LINES,
+            ),
+        )
+        .unwrap_or_default()
+    } else {
+        String::new()
+    };
     let Some(on) = on else { return Err(e) };
-    let reason = form.get("reason");
+    if !e.is_empty() {
+        return Err(e);
+    }
     Ok(match kind {
         TransitionKind::Intake => Transition::Intake { on },
         TransitionKind::Start => Transition::Start { on },

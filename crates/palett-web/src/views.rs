@@ -4,7 +4,7 @@
 use crate::caller::{Caller, Visitor};
 use crate::i18n::{Lang, Tr};
 use askama::Template;
-use palett_domain::FieldErrors;
+use palett_domain::{FieldError, FieldErrors};
 
 pub struct UserBox {
     pub name: String,
@@ -85,6 +85,8 @@ pub struct FieldView {
     pub values: Vec<String>,
     pub options: Vec<(String, String)>,
     pub error: Option<String>,
+    /// A link from the error to the record it points to: (href, text).
+    pub error_link: Option<(String, String)>,
     pub required: bool,
     pub autocomplete: &'static str,
 }
@@ -132,15 +134,38 @@ impl FieldView {
     }
 }
 
-/// Fill values from the submitted form and messages from the errors.
-pub fn fill(t: Tr, fields: &mut [FieldView], form: &crate::forms::FormData, errors: &FieldErrors) {
+/// A field error's message in the caller's language, with its variables.
+pub fn field_message(t: Tr, e: &FieldError) -> String {
+    if e.args.is_empty() {
+        t.get(e.code)
+    } else {
+        let args: Vec<(&str, String)> = e.args.iter().map(|(k, v)| (*k, v.clone())).collect();
+        t.with(e.code, &args)
+    }
+}
+
+/// Fill values from the submitted form and messages from the errors; an
+/// error that points to an existing record links to it when `existing`
+/// (the link before the record's id) is given.
+pub fn fill(
+    t: Tr,
+    fields: &mut [FieldView],
+    form: &crate::forms::FormData,
+    errors: &FieldErrors,
+    existing: Option<&str>,
+) {
     for f in fields.iter_mut() {
         if f.kind == "multi" {
             f.values = form.all(f.name);
         } else if f.kind != "password" {
             f.value = form.get(f.name);
         }
-        f.error = errors.for_field(f.name).map(|c| t.get(c));
+        let e = errors.0.iter().find(|e| e.field == f.name);
+        f.error = e.map(|e| field_message(t, e));
+        f.error_link = e
+            .and_then(|e| e.existing_id)
+            .zip(existing)
+            .map(|(id, href)| (format!("{href}{id}"), t.get("error-existing-link")));
     }
 }
 
@@ -156,7 +181,7 @@ pub fn summary(t: Tr, fields: &[FieldView], errors: &FieldErrors) -> Vec<(String
                 .find(|f| f.name == e.field)
                 .map(|f| f.label.clone())
                 .unwrap_or_else(|| e.field.clone());
-            (e.field.clone(), label, t.get(e.code))
+            (e.field.clone(), label, field_message(t, e))
         })
         .collect()
 }

@@ -312,7 +312,12 @@ pub(crate) async fn the_log_review_flags_samples_and_signs(h: H) {
         .await
         .expect("register");
     h.app
-        .break_the_glass(&coordinator, &hidden.to_string(), "", "Oro")
+        .break_the_glass(
+            &coordinator,
+            &hidden.to_string(),
+            "",
+            "Oro för hennes säkerhet efter samtalet",
+        )
         .await
         .expect("glass");
     h.app
@@ -336,7 +341,11 @@ pub(crate) async fn the_log_review_flags_samples_and_signs(h: H) {
         .iter()
         .find(|(e, _)| e.action == "participant.emergency_access")
         .expect("the emergency access is flagged");
-    assert_eq!(glass.1.as_deref(), Some("Oro"), "with the stated reason");
+    assert_eq!(
+        glass.1.as_deref(),
+        Some("Oro för hennes säkerhet efter samtalet"),
+        "with the stated reason"
+    );
     assert!(review
         .emergency
         .iter()

@@ -342,10 +342,26 @@ pub(crate) async fn emergency_access_is_limited_and_marked(h: H) {
         ),
         "error-required"
     );
+    // A real sentence: at least 20 characters and three words.
+    for short in ["x", "Akut", "Akut oro nu", "Akutoroförhennessäkerhet"] {
+        assert_eq!(
+            invalid_code(
+                h.app.break_the_glass(&c_ctx, "", &number, short).await,
+                "reason"
+            ),
+            "error-text-sentence",
+            "{short}"
+        );
+    }
     assert_eq!(
         invalid_code(
             h.app
-                .break_the_glass(&c_ctx, "", &pnr("19760606", 607), "x")
+                .break_the_glass(
+                    &c_ctx,
+                    "",
+                    &pnr("19760606", 607),
+                    "Akut oro för hennes säkerhet"
+                )
                 .await,
             "identity_number"
         ),
@@ -568,4 +584,182 @@ pub(crate) async fn no_list_search_export_or_count_leaks_a_participant(h: H) {
             "seed {seed:#x}: the whole list of staff {who}"
         );
     }
+}
+
+/// The field error of a refused duplicate: its code, date and existing id.
+fn duplicate_of(
+    r: Result<i64, AppError>,
+) -> (&'static str, Vec<(&'static str, String)>, Option<i64>) {
+    match err(r) {
+        AppError::Invalid(f) => {
+            let e =
+                f.0.iter()
+                    .find(|e| e.field == "kind")
+                    .unwrap_or_else(|| panic!("{f}"));
+            (e.code, e.args.clone(), e.existing_id)
+        }
+        other => panic!("expected a field error, got {other:?}"),
+    }
+}
+
+pub(crate) async fn a_duplicate_of_a_consent_in_force_is_refused_and_points_to_it(h: H) {
+    h.seed().await;
+    let coordinator = h.ctx(COORDINATOR).await;
+    let coach = h.signed(COACH).await;
+    let coach_ctx = coach.ctx(IP);
+    let kommun = coach.user.organisation_id;
+    let hm = h.organisation_id(&coordinator, HELA_MANNISKAN).await;
+    let mut form = input("Dubbla", "Samtyckesson", &pnr("19800808", 808), kommun);
+    form.intake_date = "2026-11-20".into();
+    let p = h
+        .app
+        .register_participant(&coach_ctx, &form)
+        .await
+        .expect("register");
+    let research = ConsentInput {
+        kind: "research".into(),
+        method: "digital".into(),
+        given_on: "2026-11-20".into(),
+        expires_on: "2026-12-31".into(),
+        ..Default::default()
+    };
+    let first = h
+        .app
+        .give_consent(&coach_ctx, p, &research)
+        .await
+        .expect("research");
+    // The same again, given another day or ending sooner: refused, naming
+    // the one in force and its date.
+    for again in [
+        research.clone(),
+        ConsentInput {
+            given_on: "2026-11-24".into(),
+            method: "signed_paper".into(),
+            ..research.clone()
+        },
+        ConsentInput {
+            expires_on: "2026-12-01".into(),
+            ..research.clone()
+        },
+    ] {
+        assert_eq!(
+            duplicate_of(h.app.give_consent(&coach_ctx, p, &again).await),
+            (
+                "error-consent-duplicate",
+                vec![("date", "2026-11-20".to_string())],
+                Some(first)
+            )
+        );
+    }
+    // A renewal that runs longer, and another kind, are not duplicates.
+    let renewal = h
+        .app
+        .give_consent(
+            &coach_ctx,
+            p,
+            &ConsentInput {
+                expires_on: "2027-06-30".into(),
+                ..research.clone()
+            },
+        )
+        .await
+        .expect("a longer renewal");
+    let kinds = ConsentInput {
+        kind: "employer_contact".into(),
+        ..research.clone()
+    };
+    h.app
+        .give_consent(&coach_ctx, p, &kinds)
+        .await
+        .expect("another kind");
+
+    // Sharing: the scope is its organisations. A narrower one is covered by
+    // the one in force; a wider one is not.
+    let sharing = |orgs: Vec<i64>| ConsentInput {
+        kind: "sharing".into(),
+        method: "signed_paper".into(),
+        given_on: "2026-11-21".into(),
+        organisation_ids: orgs.iter().map(i64::to_string).collect(),
+        ..Default::default()
+    };
+    let narrow = h
+        .app
+        .give_consent(&coach_ctx, p, &sharing(vec![kommun]))
+        .await
+        .expect("sharing with the municipality");
+    assert_eq!(
+        duplicate_of(
+            h.app
+                .give_consent(&coach_ctx, p, &sharing(vec![kommun]))
+                .await
+        )
+        .2,
+        Some(narrow)
+    );
+    let wide = h
+        .app
+        .give_consent(&coach_ctx, p, &sharing(vec![kommun, hm]))
+        .await
+        .expect("sharing with one more partner");
+    assert_eq!(
+        duplicate_of(h.app.give_consent(&coach_ctx, p, &sharing(vec![hm])).await).2,
+        Some(wide)
+    );
+
+    // Withdrawn consents do not block a new one.
+    h.app
+        .withdraw_consent(&coach_ctx, wide, "Ångrade sig")
+        .await
+        .expect("withdraw");
+    h.app
+        .give_consent(&coach_ctx, p, &sharing(vec![hm]))
+        .await
+        .expect("after the withdrawal");
+
+    // Nor do expired ones: once both research consents have lapsed, a new
+    // one is recorded.
+    h.advance_secs(250 * 86_400);
+    let today = h.app.today().to_string();
+    let lapsed = ConsentInput {
+        given_on: today.clone(),
+        expires_on: String::new(),
+        ..research.clone()
+    };
+    let list = h.app.consents(&coach_ctx, p).await.expect("consents");
+    assert!(list
+        .iter()
+        .filter(|(k, _)| k.id == first || k.id == renewal)
+        .all(|(_, in_force)| !in_force));
+    let fresh = h
+        .app
+        .give_consent(&coach_ctx, p, &lapsed)
+        .await
+        .expect("after expiry");
+
+    // Two at once: exactly one is recorded, on both databases.
+    let participation = ConsentInput {
+        kind: "participation".into(),
+        method: "digital".into(),
+        given_on: today,
+        ..Default::default()
+    };
+    let (a, b) = tokio::join!(
+        h.app.give_consent(&coach_ctx, p, &participation),
+        h.app.give_consent(&coach_ctx, p, &participation)
+    );
+    let recorded: Vec<i64> = [&a, &b]
+        .iter()
+        .filter_map(|r| r.as_ref().ok().copied())
+        .collect();
+    assert_eq!(recorded.len(), 1, "{a:?} {b:?}");
+    let refused = if a.is_ok() { b } else { a };
+    assert_eq!(duplicate_of(refused).2, Some(recorded[0]));
+    let list = h.app.consents(&coach_ctx, p).await.expect("consents");
+    assert_eq!(
+        list.iter()
+            .filter(|(k, f)| k.kind == ConsentKind::Participation && *f)
+            .count(),
+        1
+    );
+    assert!(list.iter().any(|(k, f)| k.id == fresh && *f));
 }

@@ -87,6 +87,7 @@ stories! {
     palette::attendance_time_and_reports_add_up,
     palette::extensions_and_pauses_change_net_time,
     consent::consents_are_records_that_can_be_withdrawn,
+    consent::a_duplicate_of_a_consent_in_force_is_refused_and_points_to_it,
     consent::sharing_consent_decides_who_sees_her,
     consent::the_restricted_field_group_stays_with_those_who_need_it,
     consent::emergency_access_is_limited_and_marked,

@@ -412,3 +412,384 @@ async fn the_openapi_document_lists_every_api_route() {
         "routes not in openapi.json: {missing:?}"
     );
 }
+
+/// The code of the error on `field` in a JSON error body.
+fn field_code(r: &Resp, field: &str) -> String {
+    r.json()["error"]["fields"]
+        .as_array()
+        .and_then(|a| a.iter().find(|f| f["field"] == field))
+        .and_then(|f| f["code"].as_str())
+        .unwrap_or_else(|| panic!("no error on {field}: {}", r.body))
+        .to_string()
+}
+
+#[tokio::test]
+async fn json_values_of_the_wrong_type_are_refused_by_field_not_coerced() {
+    let t = TestApp::new().await;
+    let token = t.token(KOMMUN_CASEWORKER).await;
+    let org = org_of(&t, &token).await;
+    let valid: serde_json::Value =
+        serde_json::from_str(&new_participant(org, "Typad")).expect("json");
+    let with = |k: &str, v: serde_json::Value| {
+        let mut b = valid.clone();
+        b[k] = v;
+        b.to_string()
+    };
+    // Each wrong type answers 422 naming the field and the type it wants.
+    for (field, value, code) in [
+        ("given_name", serde_json::json!(123), "error-json-string"),
+        (
+            "interpreter_needed",
+            serde_json::json!("yes"),
+            "error-json-boolean",
+        ),
+        (
+            "interpreter_needed",
+            serde_json::json!("true"),
+            "error-json-boolean",
+        ),
+        (
+            "responsible_organisation_id",
+            serde_json::json!(org.to_string()),
+            "error-json-integer",
+        ),
+        (
+            "arrival_year",
+            serde_json::json!(2001.5),
+            "error-json-integer",
+        ),
+        (
+            "caseworker_ids",
+            serde_json::json!(["1"]),
+            "error-json-integer-list",
+        ),
+        ("languages", serde_json::json!([1, 2]), "error-json-string"),
+        (
+            "protected_identity",
+            serde_json::json!(1),
+            "error-json-boolean",
+        ),
+    ] {
+        let r = t
+            .json(
+                "POST",
+                "/api/v1/participants",
+                &token,
+                &with(field, value.clone()),
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}={value}: {}",
+            r.body
+        );
+        assert_eq!(r.error_fields(), vec![field.to_string()], "{field}={value}");
+        assert_eq!(field_code(&r, field), code, "{field}={value}");
+        assert_eq!(r.json()["error"]["code"], "invalid");
+    }
+    // Nothing of these was registered; the valid body still is.
+    let r = t
+        .json(
+            "POST",
+            "/api/v1/participants/search",
+            &token,
+            r#"{"q": "Typad"}"#,
+        )
+        .await;
+    assert_eq!(r.json()["total"], 0, "{}", r.body);
+    let id = t.register(&token, &valid.to_string()).await;
+    // Unknown fields stay refused, next to type errors.
+    let r = t
+        .json(
+            "POST",
+            "/api/v1/participants",
+            &token,
+            &with("shoe_size", serde_json::json!(38)),
+        )
+        .await;
+    assert_eq!(
+        (r.status, field_code(&r, "shoe_size")),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error-unknown-field".into()
+        )
+    );
+    // PATCH, the search and the transitions check types too.
+    for (path, method, body, field, code) in [
+        (
+            format!("/api/v1/participants/{id}"),
+            "PATCH",
+            r#"{"version": "1"}"#,
+            "version",
+            "error-json-integer",
+        ),
+        (
+            format!("/api/v1/participants/{id}"),
+            "PATCH",
+            r#"{"family_name": false}"#,
+            "family_name",
+            "error-json-string",
+        ),
+        (
+            "/api/v1/participants/search".into(),
+            "POST",
+            r#"{"organisation_id": "3"}"#,
+            "organisation_id",
+            "error-json-integer",
+        ),
+        (
+            format!("/api/v1/participants/{id}/transitions"),
+            "POST",
+            r#"{"kind": 1, "date": "2026-11-03"}"#,
+            "kind",
+            "error-json-string",
+        ),
+        (
+            format!("/api/v1/participants/{id}/notes"),
+            "POST",
+            r#"{"body": ["a"], "visibility": "shared"}"#,
+            "body",
+            "error-json-string",
+        ),
+        (
+            format!("/api/v1/participants/{id}/restriction"),
+            "POST",
+            r#"{"restricted": "true", "reason": "Hon bestrider uppgifterna"}"#,
+            "restricted",
+            "error-json-boolean",
+        ),
+    ] {
+        let r = t.json(method, &path, &token, body).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{method} {path} {body}: {}",
+            r.body
+        );
+        assert_eq!(field_code(&r, field), code, "{method} {path} {body}");
+    }
+    // The palette: capacity a number, group_based a boolean, hours a number or text.
+    let coordinator = t.token(COORDINATOR).await;
+    let r = t
+        .json(
+            "POST",
+            "/api/v1/palette",
+            &coordinator,
+            &serde_json::json!({"name": "Typkurs", "kind": "course", "provider_organisation_id": org,
+                "capacity": "12", "group_based": "yes"})
+            .to_string(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(
+        (field_code(&r, "capacity"), field_code(&r, "group_based")),
+        ("error-json-integer".into(), "error-json-boolean".into())
+    );
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/v1/participants/{id}/activities"),
+            &token,
+            r#"{"intervention_id": 1, "on_date": "2026-11-20", "hours": true}"#,
+        )
+        .await;
+    assert_eq!(field_code(&r, "hours"), "error-json-number");
+    let r = t
+        .json(
+            "PUT",
+            &format!("/api/v1/participants/{id}/plan"),
+            &token,
+            &serde_json::json!({"goals": [{"text": 5, "category": "work"}],
+                "steps": [{"intervention_id": "1", "responsible_organisation_id": org}]})
+            .to_string(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(
+        (
+            field_code(&r, "goals[0].text"),
+            field_code(&r, "steps[0].intervention_id")
+        ),
+        ("error-json-string".into(), "error-json-integer".into())
+    );
+    // The research export: k is a number, not the text "5".
+    let evaluator = t.token(EVALUATOR).await;
+    let r = t
+        .json(
+            "POST",
+            "/api/v1/exports/research",
+            &evaluator,
+            r#"{"key": "utvärderingens nyckel", "k": "5"}"#,
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.error_fields(), field_code(&r, "k")),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["k".to_string()],
+            "error-json-integer".into()
+        )
+    );
+    // And the message says what is wanted, in the caller's language.
+    assert!(r.json()["error"]["fields"][0]["message"]
+        .as_str()
+        .expect("message")
+        .contains("heltal"));
+}
+
+#[tokio::test]
+async fn paging_out_of_range_is_refused_naming_the_parameter() {
+    let t = TestApp::new().await;
+    let token = t.token(KOMMUN_CASEWORKER).await;
+    for (query, field, code) in [
+        ("page=0", "page", "error-page"),
+        ("page=-1", "page", "error-page"),
+        ("page=abc", "page", "error-page"),
+        ("page=1.5", "page", "error-page"),
+        ("per_page=1000", "per_page", "error-per-page"),
+        ("per_page=101", "per_page", "error-per-page"),
+        ("per_page=0", "per_page", "error-per-page"),
+        ("per_page=x", "per_page", "error-per-page"),
+    ] {
+        let r = t
+            .get(&format!("/api/v1/participants?{query}"), Some(&token))
+            .await;
+        assert_eq!(
+            (r.status, r.error_fields()),
+            (StatusCode::BAD_REQUEST, vec![field.to_string()]),
+            "{query}: {}",
+            r.body
+        );
+        assert_eq!(field_code(&r, field), code, "{query}");
+    }
+    // In a search body the same values are a 422 on the field.
+    let r = t
+        .json(
+            "POST",
+            "/api/v1/participants/search",
+            &token,
+            r#"{"page": 0, "per_page": 1000}"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.error_fields(), vec!["page".to_string()]);
+    // The edges are accepted, as documented.
+    let r = t
+        .get("/api/v1/participants?page=2&per_page=100", Some(&token))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j = r.json();
+    assert_eq!(
+        (j["page"].as_i64(), j["per_page"].as_i64()),
+        (Some(2), Some(100))
+    );
+    let r = t.get("/api/v1/participants?per_page=1", Some(&token)).await;
+    assert_eq!(r.json()["items"].as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test]
+async fn a_name_with_nul_and_a_note_with_a_noncharacter_get_their_field_errors() {
+    let t = TestApp::new().await;
+    let token = t.token(KOMMUN_CASEWORKER).await;
+    let org = org_of(&t, &token).await;
+    // API: the name with NUL.
+    let mut body: serde_json::Value =
+        serde_json::from_str(&new_participant(org, "Nul")).expect("json");
+    body["given_name"] = serde_json::json!("An\u{0}na");
+    let r = t
+        .json("POST", "/api/v1/participants", &token, &body.to_string())
+        .await;
+    assert_eq!(
+        (r.status, r.error_fields()),
+        (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            vec!["given_name".to_string()]
+        )
+    );
+    assert_eq!(field_code(&r, "given_name"), "error-control-characters");
+    // A name that reverses itself on screen, and one on two lines.
+    body["given_name"] = serde_json::json!("Anna\u{202E}nimda");
+    let r = t
+        .json("POST", "/api/v1/participants", &token, &body.to_string())
+        .await;
+    assert_eq!(field_code(&r, "given_name"), "error-text-bidi");
+    body["given_name"] = serde_json::json!("Anna\nBerg");
+    let r = t
+        .json("POST", "/api/v1/participants", &token, &body.to_string())
+        .await;
+    assert_eq!(field_code(&r, "given_name"), "error-text-line-break");
+    // HTML: the same name in the intake form, re-shown with its message.
+    let b = t.browser(KOMMUN_CASEWORKER).await;
+    let org_s = org.to_string();
+    let r = t
+        .post_form(
+            &b,
+            "/participants/new",
+            &[
+                ("given_name", "An\u{0}na"),
+                ("family_name", "Formsson"),
+                ("identity_kind", "birth_date"),
+                ("birth_date", "1980-04-02"),
+                ("gender", "woman"),
+                ("referral_source", "municipality"),
+                ("responsible_organisation_id", org_s.as_str()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let error = r
+        .body
+        .split("id=\"f-given_name-error\">")
+        .nth(1)
+        .and_then(|s| s.split("</p>").next())
+        .unwrap_or_else(|| panic!("no error on given_name: {}", r.body));
+    assert!(error.contains("styrtecken"), "{error}");
+    assert!(!r.body.contains("f-family_name-error"));
+
+    // A note with U+FFFF, which would break the XLSX export.
+    let pid = t.register(&token, &new_participant(org, "Anteckna")).await;
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/v1/participants/{pid}/notes"),
+            &token,
+            &serde_json::json!({"body": "Samtal\u{FFFF} idag", "visibility": "shared"}).to_string(),
+        )
+        .await;
+    assert_eq!(
+        (r.status, r.error_fields()),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["body".to_string()])
+    );
+    assert_eq!(field_code(&r, "body"), "error-text-noncharacter");
+    let r = t
+        .post_form(
+            &b,
+            &format!("/participants/{pid}/notes"),
+            &[("body", "Samtal\u{FFFF} idag"), ("visibility", "shared")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let error = r
+        .body
+        .split("id=\"f-body-error\">")
+        .nth(1)
+        .and_then(|s| s.split("</p>").next())
+        .unwrap_or_else(|| panic!("no error on body: {}", r.body));
+    assert!(error.contains("U+FFFF"), "{error}");
+    // Line breaks in a note are kept, with \r\n made \n.
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/v1/participants/{pid}/notes"),
+            &token,
+            &serde_json::json!({"body": "Rad ett\r\nRad två", "visibility": "shared"}).to_string(),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let notes = t
+        .get(&format!("/api/v1/participants/{pid}/notes"), Some(&token))
+        .await
+        .json();
+    assert_eq!(notes["items"][0]["body"], "Rad ett\nRad två");
+}

@@ -604,3 +604,73 @@ async fn list_total(t: &TestApp, token: &str) -> i64 {
         .as_i64()
         .expect("total")
 }
+
+#[tokio::test]
+async fn a_duplicate_consent_is_refused_with_the_one_in_force_named_and_linked() {
+    let t = TestApp::new().await;
+    let token = t.token(KOMMUN_CASEWORKER).await;
+    let org = t.get("/api/v1/me", Some(&token)).await.json()["organisation"]["id"]
+        .as_i64()
+        .expect("org");
+    let pid = t.register(&token, &new_participant(org, "Dubblett")).await;
+    let path = format!("/api/v1/participants/{pid}/consents");
+    let body =
+        json!({"kind": "research", "method": "digital", "given_on": "2026-11-20"}).to_string();
+    let r = t.json("POST", &path, &token, &body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let first = r.json()["id"].as_i64().expect("id");
+    // The API: a 422 on `kind` with the existing consent's id and date.
+    let r = t.json("POST", &path, &token, &body).await;
+    assert_eq!(
+        (r.status, r.error_fields()),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["kind".to_string()])
+    );
+    let f = &r.json()["error"]["fields"][0];
+    assert_eq!(f["code"], "error-consent-duplicate");
+    assert_eq!(f["existing_id"], first);
+    assert!(
+        f["message"]
+            .as_str()
+            .expect("message")
+            .contains("2026-11-20"),
+        "{f}"
+    );
+    // The form: the message on the field, with a link to it on her page.
+    let b = t.browser(KOMMUN_CASEWORKER).await;
+    let r = t
+        .post_form(
+            &b,
+            &format!("/participants/{pid}/consents/new"),
+            &[
+                ("kind", "research"),
+                ("method", "signed_paper"),
+                ("given_on", "2026-11-22"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let error = r
+        .body
+        .split("id=\"f-kind-error\">")
+        .nth(1)
+        .and_then(|s| s.split("</p>").next())
+        .unwrap_or_else(|| panic!("no error on kind: {}", r.body));
+    assert!(error.contains("2026-11-20"), "{error}");
+    let href = format!("/participants/{pid}#consent-{first}");
+    assert!(error.contains(&format!("href=\"{href}\"")), "{error}");
+    // … where that consent's row carries the anchor.
+    let page = t.page(&b, &format!("/participants/{pid}")).await;
+    assert!(page.body.contains(&format!("id=\"consent-{first}\"")));
+    // Withdrawn, it no longer blocks a new one.
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/v1/consents/{first}/withdraw"),
+            &token,
+            "{}",
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let r = t.json("POST", &path, &token, &body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+}
