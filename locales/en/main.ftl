@@ -851,3 +851,6 @@ indicator-share-self-assessment-improved-definition = Of those enrolled in the p
 
 field-password-again = Your password (again)
 error-password-wrong = The password is not right.
+
+# Access: membership periods, moving responsibility, refused reads
+error-organisation-not-member = The organisation is not a member of the partnership today.

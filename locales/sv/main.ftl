@@ -851,3 +851,6 @@ indicator-share-self-assessment-improved-definition = Av dem som skrevs in under
 
 field-password-again = Ditt lösenord (igen)
 error-password-wrong = Lösenordet stämmer inte.
+
+# Access: membership periods, moving responsibility, refused reads
+error-organisation-not-member = Organisationen är inte medlem i samverkan i dag.

@@ -7,7 +7,7 @@ use crate::{App, AppError, Ctx, Result};
 use palett_domain::consent::{ConsentKind, ConsentSpec};
 use palett_domain::lifecycle::{LifecycleState, Transition, TransitionKind};
 use palett_domain::model::{Participant, ParticipantInput, ParticipantProfile, StatusEvent};
-use palett_domain::policy::Relation;
+use palett_domain::policy::{Relation, Standing};
 use palett_domain::FieldErrors;
 use palett_store::participant::{self as store, Filter, ListItem, NewEvent};
 use palett_store::{AnyConnection, StoreError};
@@ -65,12 +65,17 @@ async fn check_references(
     ctx: &Ctx,
     p: &ParticipantProfile,
     check_organisation: bool,
+    today: jiff::civil::Date,
 ) -> Result<()> {
     let mut e = FieldErrors::new();
     let pid = ctx.actor.partnership_id;
     if check_organisation {
-        if !palett_store::org::is_member(c, pid, p.responsible_organisation_id).await? {
+        let periods = palett_store::org::periods_of(c, pid, p.responsible_organisation_id).await?;
+        if periods.is_empty() {
             e.push("responsible_organisation_id", "error-choice");
+        } else if Standing::on(&periods, today) != Standing::Member {
+            // An organisation that has left (or not yet joined) takes on no one.
+            e.push("responsible_organisation_id", "error-organisation-not-member");
         } else if !ctx
             .actor
             .can_register_participant(p.responsible_organisation_id)
@@ -169,16 +174,14 @@ impl App {
     /// Register a participant (a referral, or an intake when the input has an
     /// intake date). Returns her id.
     pub async fn register_participant(&self, ctx: &Ctx, input: &ParticipantInput) -> Result<i64> {
-        if !(ctx.actor.has(palett_domain::policy::Role::Coordinator)
-            || ctx.actor.has(palett_domain::policy::Role::Caseworker))
-        {
+        if !ctx.actor.can_register_participants() {
             return Err(AppError::Forbidden);
         }
         let today = self.today();
         let profile = input.parse(today)?;
         let now = self.now();
         let mut tx = self.db.write().await?;
-        check_references(&mut tx, ctx, &profile, true).await?;
+        check_references(&mut tx, ctx, &profile, true, today).await?;
         let mut tx = self.check_identity_number(tx, ctx, &profile, None).await?;
         let referred = LifecycleState::referred(profile.referred_on);
         let state = match profile.intake_date {
@@ -544,7 +547,7 @@ impl App {
             e.into_result()?;
         }
         let org_changed = profile.responsible_organisation_id != p.responsible_organisation_id;
-        check_references(&mut tx, ctx, &profile, org_changed).await?;
+        check_references(&mut tx, ctx, &profile, org_changed, self.today()).await?;
         let mut tx = self
             .check_identity_number(tx, ctx, &profile, Some(id))
             .await?;

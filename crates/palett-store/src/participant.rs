@@ -650,6 +650,19 @@ pub(crate) fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
                 shared_sql(o, t)
             ));
         }
+        ParticipantScope::Responsible {
+            partnership_id,
+            organisation_id,
+        } => {
+            s.push(
+                |n| format!("p.partnership_id = ${n}"),
+                Arg::Int(partnership_id),
+            );
+            s.push(
+                |n| format!("p.responsible_organisation_id = ${n}"),
+                Arg::Int(organisation_id),
+            );
+        }
         ParticipantScope::OrganisationOrAssigned {
             partnership_id,
             organisation_id,

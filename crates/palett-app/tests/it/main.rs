@@ -66,6 +66,7 @@ stories! {
     access::other_organisations_caseworker_sees_her_only_once_assigned,
     access::evaluator_and_administrator_see_figures_but_no_participant,
     access::everyone_reads_exactly_what_the_policy_allows,
+    access::a_former_member_keeps_only_its_own_records_read_only,
     audit::reads_are_audited_per_reader,
     audit::audit_log_refuses_update_and_delete,
     audit::a_change_fails_when_its_audit_row_cannot_be_written,
