@@ -854,3 +854,11 @@ error-password-wrong = The password is not right.
 
 # Access: membership periods, moving responsibility, refused reads
 error-organisation-not-member = The organisation is not a member of the partnership today.
+error-use-handover = Responsibility is moved with Move responsibility, not by editing the details.
+error-handover-same = The organisation is already responsible for the participant.
+handover-title = Move responsibility
+handover-intro = The responsibility for the participant moves to another organisation of the partnership. Your organisation then sees her only if she has consented to it.
+field-handover-to = New responsible organisation
+handover-submit = Move the responsibility
+handover-event = Responsibility moved from { $from } to { $to }
+hint-responsible-handover = Responsibility is moved with Move responsibility on the participant's page.

@@ -854,3 +854,11 @@ error-password-wrong = Lösenordet stämmer inte.
 
 # Access: membership periods, moving responsibility, refused reads
 error-organisation-not-member = Organisationen är inte medlem i samverkan i dag.
+error-use-handover = Ansvaret flyttas med Flytta ansvar, inte genom att ändra uppgifterna.
+error-handover-same = Organisationen är redan ansvarig för deltagaren.
+handover-title = Flytta ansvar
+handover-intro = Ansvaret för deltagaren flyttas till en annan organisation i samverkan. Din organisation ser henne sedan bara om hon har gett samtycke till det.
+field-handover-to = Ny ansvarig organisation
+handover-submit = Flytta ansvaret
+handover-event = Ansvaret flyttat från { $from } till { $to }
+hint-responsible-handover = Ansvaret flyttas med Flytta ansvar på deltagarens sida.

@@ -62,6 +62,7 @@ pub enum Action {
     ReportExport,
     FollowUpRecord,
     SelfAssessmentRecord,
+    ParticipantHandover,
 }
 
 impl Action {
@@ -121,6 +122,7 @@ impl Action {
             Action::ReportExport => "export.report",
             Action::FollowUpRecord => "participant.follow_up",
             Action::SelfAssessmentRecord => "participant.self_assessment",
+            Action::ParticipantHandover => "participant.handover",
         }
     }
 }

@@ -78,8 +78,7 @@ async fn actor_for(
             partnerships.push((p.id, p.name));
         }
     }
-    let periods =
-        palett_store::org::periods_of(c, partnership_id, user.organisation_id).await?;
+    let periods = palett_store::org::periods_of(c, partnership_id, user.organisation_id).await?;
     let actor = Actor {
         user_id: user.id,
         organisation_id: user.organisation_id,
@@ -358,7 +357,9 @@ impl App {
         .ok_or(AppError::NotFound)?;
         let actor = {
             let mut c = self.db.read().await?;
-            actor_for(&mut c, &user, None, self.today()).await?.map(|(a, _, _)| a)
+            actor_for(&mut c, &user, None, self.today())
+                .await?
+                .map(|(a, _, _)| a)
         }
         .ok_or(AppError::Forbidden)?;
         Ok(Ctx {

@@ -200,8 +200,7 @@ impl Actor {
     /// caller computed it). A coordinator's emergency access opens one record
     /// for reading only; it never adds her to lists.
     pub fn can_read_participant(&self, rel: Relation) -> bool {
-        self.in_scope(rel)
-            || (rel.emergency && rel.same_partnership && self.can_break_the_glass())
+        self.in_scope(rel) || (rel.emergency && rel.same_partnership && self.can_break_the_glass())
     }
 
     /// Whether the record is hers to see without emergency access.
@@ -224,6 +223,16 @@ impl Actor {
             && (self.has(Role::Coordinator)
                 || rel.own_organisation_responsible
                 || rel.assigned_to_actor)
+    }
+
+    /// Move the responsibility for her to another organisation (a
+    /// handover): a coordinator of the organisation responsible for her,
+    /// while it is a member. It is not an ordinary edit.
+    pub fn can_hand_over(&self, rel: Relation) -> bool {
+        self.has(Role::Coordinator)
+            && self.is_member()
+            && rel.same_partnership
+            && rel.own_organisation_responsible
     }
 
     /// Register participants at all (for some responsible organisation).
@@ -309,8 +318,7 @@ impl Actor {
     pub fn can_run_intervention(&self, provider_organisation_id: i64) -> bool {
         self.is_member()
             && (self.has(Role::Coordinator)
-                || (self.has(Role::Caseworker)
-                    && provider_organisation_id == self.organisation_id))
+                || (self.has(Role::Caseworker) && provider_organisation_id == self.organisation_id))
     }
 
     /// Create and change projects of the partnership.
@@ -417,6 +425,13 @@ mod tests {
                         "{what}"
                     );
                     assert_eq!(a.can_add_note(rel), reads && member, "{what}");
+                    // Handing her over: only a coordinator of the giving
+                    // (responsible) organisation, while a member.
+                    assert_eq!(
+                        a.can_hand_over(rel),
+                        member && roles.contains(&Coordinator) && *p && *o,
+                        "{what}"
+                    );
                     assert_eq!(
                         a.can_reopen_participant(rel),
                         reads && member && roles.contains(&Coordinator),
@@ -428,14 +443,29 @@ mod tests {
                 }
                 // Nothing but reading outlives the membership.
                 let member = standing == Standing::Member;
-                assert_eq!(a.can_register_participants(), member && staff, "{roles:?} {standing:?}");
-                assert_eq!(a.can_register_participant(3), member && staff, "{roles:?} {standing:?}");
-                assert_eq!(a.can_run_intervention(3), member && staff, "{roles:?} {standing:?}");
+                assert_eq!(
+                    a.can_register_participants(),
+                    member && staff,
+                    "{roles:?} {standing:?}"
+                );
+                assert_eq!(
+                    a.can_register_participant(3),
+                    member && staff,
+                    "{roles:?} {standing:?}"
+                );
+                assert_eq!(
+                    a.can_run_intervention(3),
+                    member && staff,
+                    "{roles:?} {standing:?}"
+                );
                 let coordinator = roles.contains(&Coordinator);
                 assert_eq!(a.can_break_the_glass(), member && coordinator);
                 assert_eq!(a.can_export_participant_file(), member && coordinator);
                 assert_eq!(a.can_manage_palette(), member && coordinator);
-                assert_eq!(a.sees_participants(), staff && standing != Standing::Outside);
+                assert_eq!(
+                    a.sees_participants(),
+                    staff && standing != Standing::Outside
+                );
                 // Administration and aggregates do not depend on it.
                 assert_eq!(a.can_administer(), roles.contains(&Administrator));
                 assert_eq!(a.can_view_aggregates(), !roles.is_empty());

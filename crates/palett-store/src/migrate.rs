@@ -121,6 +121,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0018_self_assessments.sql"),
         postgres: include_str!("../migrations/postgres/0018_self_assessments.sql"),
     },
+    Migration {
+        version: 19,
+        name: "handovers_and_refusals",
+        sqlite: include_str!("../migrations/sqlite/0019_handovers_and_refusals.sql"),
+        postgres: include_str!("../migrations/postgres/0019_handovers_and_refusals.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -38,7 +38,10 @@ pub(crate) async fn other_organisations_caseworker_sees_her_only_once_assigned(h
     ));
     assert_eq!(h.count_named(&lena_ctx, "Testsson").await, 0);
     let lena_sees = h.all_participant_ids(&lena_ctx, &Filter::default()).await;
-    assert_eq!(lena_sees, lena_sees_before, "her count does not include Amal");
+    assert_eq!(
+        lena_sees, lena_sees_before,
+        "her count does not include Amal"
+    );
     // Nor may she change her: to her, Amal does not exist.
     let form = h.input(
         "Amal",
@@ -82,7 +85,10 @@ pub(crate) async fn other_organisations_caseworker_sees_her_only_once_assigned(h
     assert_eq!(h.count_named(&lena_ctx, "Testsson").await, 1);
     let mut after = h.all_participant_ids(&lena_ctx, &Filter::default()).await;
     after.retain(|p| *p != id);
-    assert_eq!(after, lena_sees_before, "exactly Amal was added to her list");
+    assert_eq!(
+        after, lena_sees_before,
+        "exactly Amal was added to her list"
+    );
     // Her own caseworker filter finds her too.
     let mine = Filter {
         caseworker_id: Some(lena.user.id),
@@ -298,7 +304,10 @@ pub(crate) async fn everyone_reads_exactly_what_the_policy_allows(h: H) {
                             && f.shared_with.contains(&actor.organisation_id)
                     })
                     .count();
-                assert!(own > 0 && related_and_shared > 0, "{own} {related_and_shared}");
+                assert!(
+                    own > 0 && related_and_shared > 0,
+                    "{own} {related_and_shared}"
+                );
                 assert_eq!(n, own, "{email} sees her own records only");
             }
             _ => assert!(0 < n && n < 273, "{email} sees {n}"),
@@ -391,7 +400,10 @@ pub(crate) async fn a_former_member_keeps_only_its_own_records_read_only(h: H) {
             .unwrap_or_else(|e| panic!("{who} reads her consents: {e}"));
         // The one shared by consent is gone, from reads, lists and searches.
         assert!(
-            matches!(err(h.app.participant(&ctx, shared).await), AppError::NotFound),
+            matches!(
+                err(h.app.participant(&ctx, shared).await),
+                AppError::NotFound
+            ),
             "{who}"
         );
         assert_eq!(h.count_named(&ctx, "Samverkansdotter").await, 0, "{who}");
@@ -422,14 +434,20 @@ pub(crate) async fn a_former_member_keeps_only_its_own_records_read_only(h: H) {
         let today = h.app.today();
         assert!(
             matches!(
-                err(h.app.transition(&ctx, own, Transition::Start { on: today }).await),
+                err(h
+                    .app
+                    .transition(&ctx, own, Transition::Start { on: today })
+                    .await),
                 AppError::Forbidden
             ),
             "{who}"
         );
         assert!(
             matches!(
-                err(h.app.add_note(&ctx, own, "Anteckning", "own_organisation").await),
+                err(h
+                    .app
+                    .add_note(&ctx, own, "Anteckning", "own_organisation")
+                    .await),
                 AppError::Forbidden
             ),
             "{who}"
@@ -459,7 +477,12 @@ pub(crate) async fn a_former_member_keeps_only_its_own_records_read_only(h: H) {
             );
         }
         assert_eq!(
-            h.app.participant(&ctx, own).await.expect("read").participant.family_name,
+            h.app
+                .participant(&ctx, own)
+                .await
+                .expect("read")
+                .participant
+                .family_name,
             "Kommunsdotter",
             "{who}: the record is unchanged"
         );

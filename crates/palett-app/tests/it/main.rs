@@ -72,6 +72,7 @@ stories! {
     audit::a_change_fails_when_its_audit_row_cannot_be_written,
     audit::the_log_review_flags_samples_and_signs,
     lifecycle::participant_moves_through_the_programme,
+    lifecycle::responsibility_moves_only_by_a_handover,
     sign_in::failed_sign_ins_are_throttled_for_a_window,
     sign_in::sessions_end_when_idle_or_old,
     sign_in::bearer_tokens_work_until_revoked,

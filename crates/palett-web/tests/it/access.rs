@@ -1,0 +1,155 @@
+//! Moving the responsibility for a participant (a handover), and refused
+//! requests for participant resources counted for the log review.
+
+use crate::support::*;
+use axum::http::StatusCode;
+
+const KOMMUN_COORDINATOR: &str = "samordnare@botkyrka.example";
+
+async fn org_of(t: &TestApp, token: &str) -> i64 {
+    t.get("/api/v1/me", Some(token)).await.json()["organisation"]["id"]
+        .as_i64()
+        .expect("org id")
+}
+
+#[tokio::test]
+async fn responsibility_moves_by_a_handover_page_and_endpoint_not_by_an_edit() {
+    let t = TestApp::new().await;
+    let kim = t.token(KOMMUN_CASEWORKER).await;
+    let maja = t.token(KOMMUN_COORDINATOR).await;
+    let sara = t.token(COORDINATOR).await;
+    let kommun = org_of(&t, &kim).await;
+    let hm = org_of(&t, &sara).await;
+    let id = t.register(&kim, &new_participant(kommun, "Flytta")).await;
+
+    // PATCH refuses the field, for the caseworker and her coordinator alike.
+    for token in [&kim, &maja] {
+        let r = t
+            .json(
+                "PATCH",
+                &format!("/api/v1/participants/{id}"),
+                token,
+                &format!(r#"{{"responsible_organisation_id": {hm}}}"#),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+        assert_eq!(
+            r.json()["error"]["fields"][0]["code"],
+            "error-use-handover",
+            "{}",
+            r.body
+        );
+    }
+    // The edit form says how it is done instead.
+    let kb = t.browser(KOMMUN_CASEWORKER).await;
+    let edit = t.page(&kb, &format!("/participants/{id}/edit")).await;
+    assert!(edit.body.contains("Ansvaret flyttas med Flytta ansvar"));
+    // Only the giving organisation's coordinator is offered the handover.
+    let page = t.page(&kb, &format!("/participants/{id}")).await;
+    assert!(!page.body.contains(&format!("/participants/{id}/handover")));
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/v1/participants/{id}/handover"),
+            &kim,
+            &format!(r#"{{"organisation_id": {hm}, "reason": "Flytt"}}"#),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+
+    let mb = t.browser(KOMMUN_COORDINATOR).await;
+    let page = t.page(&mb, &format!("/participants/{id}")).await;
+    assert!(page.body.contains(&format!("/participants/{id}/handover")));
+    let form = t.page(&mb, &format!("/participants/{id}/handover")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Hela Människan"));
+    assert!(
+        !form.body.contains("Arbetsförmedlingen"),
+        "a former member is not offered"
+    );
+    let r = t
+        .post_form(
+            &mb,
+            &format!("/participants/{id}/handover"),
+            &[("organisation_id", &hm.to_string()), ("reason", "")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("f-reason"), "the reason is named");
+    let r = t
+        .post_form(
+            &mb,
+            &format!("/participants/{id}/handover"),
+            &[
+                ("organisation_id", &hm.to_string()),
+                ("reason", "Till jobbmatchningen"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        r.headers.get("location").and_then(|v| v.to_str().ok()),
+        Some("/participants"),
+        "the kommun no longer sees her (no sharing consent)"
+    );
+
+    // Her history shows it, to the receiving organisation.
+    let sb = t.browser(COORDINATOR).await;
+    let page = t.page(&sb, &format!("/participants/{id}")).await;
+    assert!(page
+        .body
+        .contains("Ansvaret flyttat från Botkyrka kommun till Hela Människan"));
+    assert!(page.body.contains("Till jobbmatchningen"));
+    // And back through the API, by the new responsible organisation.
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/v1/participants/{id}/handover"),
+            &sara,
+            &format!(r#"{{"organisation_id": {kommun}, "reason": "Tillbaka"}}"#),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j = r.json();
+    assert_eq!(
+        (
+            &j["from_organisation"]["id"],
+            &j["to_organisation"]["id"],
+            &j["reason"],
+            &j["still_visible"]
+        ),
+        (
+            &hm.into(),
+            &kommun.into(),
+            &"Tillbaka".into(),
+            &false.into()
+        ),
+        "Hela Människan has no sharing consent: she is no longer theirs to see"
+    );
+    assert_eq!(
+        t.get(&format!("/api/v1/participants/{id}"), Some(&sara))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let j = t
+        .get(&format!("/api/v1/participants/{id}"), Some(&maja))
+        .await
+        .json();
+    assert_eq!(j["responsible_organisation"]["id"], kommun);
+    let moves = j["handovers"].as_array().expect("handovers");
+    assert_eq!(moves.len(), 2);
+    assert_eq!(moves[0]["to_organisation"]["id"], hm);
+    assert_eq!(moves[1]["from_organisation"]["id"], hm);
+    // Bad input is a field error, unknown fields are refused.
+    let r = t
+        .json(
+            "POST",
+            &format!("/api/v1/participants/{id}/handover"),
+            &maja,
+            r#"{"organisation_id": "x", "reason": "Flytt", "extra": 1}"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.error_fields(), vec!["extra".to_string()]);
+}
