@@ -862,3 +862,6 @@ field-handover-to = New responsible organisation
 handover-submit = Move the responsibility
 handover-event = Responsibility moved from { $from } to { $to }
 hint-responsible-handover = Responsibility is moved with Move responsibility on the participant's page.
+log-review-refused = Refused attempts to reach participants (404 or 403), per user and day; { $limit } or more are flagged
+log-review-refusals = Refused attempts
+log-review-refusals-flagged = { $count } – flagged

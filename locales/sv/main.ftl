@@ -862,3 +862,6 @@ field-handover-to = Ny ansvarig organisation
 handover-submit = Flytta ansvaret
 handover-event = Ansvaret flyttat från { $from } till { $to }
 hint-responsible-handover = Ansvaret flyttas med Flytta ansvar på deltagarens sida.
+log-review-refused = Nekade försök att nå deltagare (404 eller 403), per användare och dag; { $limit } eller fler flaggas
+log-review-refusals = Nekade försök
+log-review-refusals-flagged = { $count } – flaggad

@@ -71,6 +71,7 @@ stories! {
     audit::audit_log_refuses_update_and_delete,
     audit::a_change_fails_when_its_audit_row_cannot_be_written,
     audit::the_log_review_flags_samples_and_signs,
+    audit::refused_reads_are_counted_per_user_and_day_for_the_review,
     lifecycle::participant_moves_through_the_programme,
     lifecycle::responsibility_moves_only_by_a_handover,
     sign_in::failed_sign_ins_are_throttled_for_a_window,

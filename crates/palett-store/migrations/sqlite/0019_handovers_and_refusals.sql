@@ -13,12 +13,12 @@ CREATE TABLE responsibility_handovers (
 CREATE INDEX responsibility_handovers_participant ON responsibility_handovers(participant_id, id);
 
 -- Requests for participant resources refused (404 or 403), counted per user
--- and day for the log review. No participant ids: what she could not see
--- is not recorded.
+-- and day (Unix seconds at 00:00 UTC) for the log review. No participant
+-- ids: what she could not see is not recorded.
 CREATE TABLE refused_access (
     partnership_id BIGINT NOT NULL,
     user_id BIGINT NOT NULL REFERENCES users(id),
-    day TEXT NOT NULL,
+    day BIGINT NOT NULL,
     refusals BIGINT NOT NULL,
     PRIMARY KEY (partnership_id, user_id, day)
 );

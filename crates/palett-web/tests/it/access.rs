@@ -153,3 +153,58 @@ async fn responsibility_moves_by_a_handover_page_and_endpoint_not_by_an_edit() {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert_eq!(r.error_fields(), vec!["extra".to_string()]);
 }
+
+#[tokio::test]
+async fn refused_requests_for_participants_are_counted_for_the_log_review() {
+    let t = TestApp::new().await;
+    let sara = t.token(COORDINATOR).await;
+    let kim = t.token(KOMMUN_CASEWORKER).await;
+    let hm = org_of(&t, &sara).await;
+    // Hela Människan's, with no sharing consent: hidden from the kommun.
+    let id = t.register(&sara, &new_participant(hm, "Dold")).await;
+    let kb = t.browser(KOMMUN_CASEWORKER).await;
+    let refused = [
+        t.get(&format!("/api/v1/participants/{id}"), Some(&kim))
+            .await,
+        t.get(&format!("/api/v1/participants/{id}/plan"), Some(&kim))
+            .await,
+        t.get("/api/v1/participants/99999999", Some(&kim)).await,
+        t.page(&kb, &format!("/participants/{id}")).await,
+        t.page(&kb, &format!("/participants/{id}/export")).await,
+    ];
+    for r in &refused {
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    }
+    // Not counted: what is not a participant's resource, and what she may see.
+    assert_eq!(
+        t.get("/api/v1/participants/not-a-number", Some(&kim))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let own = t
+        .register(&kim, &new_participant(org_of(&t, &kim).await, "Egen"))
+        .await;
+    assert_eq!(
+        t.get(&format!("/api/v1/participants/{own}"), Some(&kim))
+            .await
+            .status,
+        StatusCode::OK
+    );
+
+    let sb = t.browser(COORDINATOR).await;
+    let page = t.page(&sb, "/audit/review").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let table = page
+        .body
+        .split("Nekade försök att nå deltagare")
+        .nth(1)
+        .and_then(|rest| rest.split("</table>").next())
+        .expect("the refusals table");
+    assert!(table.contains("Kim Coach"), "{table}");
+    assert!(table.contains(">5<"), "five refusals: {table}");
+    assert!(!table.contains("Sara"), "{table}");
+    // The ids she tried are not in the log against her.
+    let log = t.page(&sb, &format!("/audit?participant={id}")).await;
+    assert!(!log.body.contains("Kim Coach"));
+}
