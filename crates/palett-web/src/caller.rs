@@ -255,24 +255,6 @@ fn is_participant_resource(path: &str) -> bool {
         .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn participant_resources_are_recognised_by_path() {
-        use super::is_participant_resource as p;
-        assert!(p("/participants/12"));
-        assert!(p("/participants/12/plan"));
-        assert!(p("/api/v1/participants/99999999"));
-        assert!(p("/api/v1/enrolments/3"));
-        assert!(p("/consents/4/withdraw"));
-        assert!(!p("/participants"));
-        assert!(!p("/participants/new"));
-        assert!(!p("/api/v1/participants/search"));
-        assert!(!p("/palette/3"));
-        assert!(!p("/api/v1/projects/1/summary"));
-    }
-}
-
 impl<S: Send + Sync> FromRequestParts<S> for Visitor {
     type Rejection = Response;
 
@@ -314,5 +296,23 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
                 Err(Redirect::to(&target).into_response())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn participant_resources_are_recognised_by_path() {
+        use super::is_participant_resource as p;
+        assert!(p("/participants/12"));
+        assert!(p("/participants/12/plan"));
+        assert!(p("/api/v1/participants/99999999"));
+        assert!(p("/api/v1/enrolments/3"));
+        assert!(p("/consents/4/withdraw"));
+        assert!(!p("/participants"));
+        assert!(!p("/participants/new"));
+        assert!(!p("/api/v1/participants/search"));
+        assert!(!p("/palette/3"));
+        assert!(!p("/api/v1/projects/1/summary"));
     }
 }
