@@ -791,6 +791,9 @@ impl FormSpec {
 
 pub async fn intake_form(State(s): State<AppState>, c: Caller) -> Response {
     let t = c.tr();
+    if !c.signed.actor.can_register_participants() {
+        return app_error(&c, AppError::Forbidden);
+    }
     let ch = match choices(&s, &c).await {
         Ok(ch) => ch,
         Err(e) => return app_error(&c, e),

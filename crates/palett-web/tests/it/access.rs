@@ -208,3 +208,53 @@ async fn refused_requests_for_participants_are_counted_for_the_log_review() {
     let log = t.page(&sb, &format!("/audit?participant={id}")).await;
     assert!(!log.body.contains("Kim Coach"));
 }
+
+#[tokio::test]
+async fn a_former_members_caseworker_reads_her_own_records_and_is_offered_no_changes() {
+    let t = TestApp::new().await;
+    // Arbetsförmedlingen left the demo partnership on 2020-06-30.
+    let ali = t.token(AF_CASEWORKER).await;
+    let af = org_of(&t, &ali).await;
+    let list = t.get("/api/v1/participants?per_page=100", Some(&ali)).await;
+    assert_eq!(list.status, StatusCode::OK);
+    let items = list.json()["items"].as_array().cloned().unwrap_or_default();
+    assert!(!items.is_empty(), "she keeps her organisation's records");
+    assert!(
+        items
+            .iter()
+            .all(|i| i["responsible_organisation"] == "Arbetsförmedlingen Huddinge Botkyrka Salem"),
+        "and nothing else"
+    );
+    let id = items[0]["id"].as_i64().expect("id");
+    let b = t.browser(AF_CASEWORKER).await;
+    let page = t.page(&b, &format!("/participants/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    for offered in [
+        format!("/participants/{id}/edit"),
+        format!("/participants/{id}/notes"),
+        format!("/participants/{id}/consents/new"),
+        "href=\"/participants/new\"".to_string(),
+    ] {
+        assert!(!page.body.contains(&offered), "{offered} is not offered");
+    }
+    assert_eq!(
+        t.page(&b, "/participants/new").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = t
+        .json(
+            "POST",
+            "/api/v1/participants",
+            &ali,
+            &new_participant(af, "Ny"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // A member's caseworker is offered them.
+    let kb = t.browser(KOMMUN_CASEWORKER).await;
+    assert!(t
+        .page(&kb, "/participants")
+        .await
+        .body
+        .contains("href=\"/participants/new\""));
+}
