@@ -878,3 +878,17 @@ error-page = The page must be a whole number from 1 up.
 error-per-page = The number per page must be a whole number from 1 to 100.
 error-consent-duplicate = A consent of the same kind and scope is already in force, given { $date }. Withdraw it first if it is to be replaced.
 error-existing-link = Show the consent in force
+
+# Access: membership periods, moving responsibility, refused reads
+error-organisation-not-member = The organisation is not a member of the partnership today.
+error-use-handover = Responsibility is moved with Move responsibility, not by editing the details.
+error-handover-same = The organisation is already responsible for the participant.
+handover-title = Move responsibility
+handover-intro = The responsibility for the participant moves to another organisation of the partnership. Your organisation then sees her only if she has consented to it.
+field-handover-to = New responsible organisation
+handover-submit = Move the responsibility
+handover-event = Responsibility moved from { $from } to { $to }
+hint-responsible-handover = Responsibility is moved with Move responsibility on the participant's page.
+log-review-refused = Refused attempts to reach participants (404 or 403), per user and day; { $limit } or more are flagged
+log-review-refusals = Refused attempts
+log-review-refusals-flagged = { $count } – flagged

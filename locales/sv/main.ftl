@@ -878,3 +878,17 @@ error-page = Sidnumret ska vara ett heltal från 1 och uppåt.
 error-per-page = Antal per sida ska vara ett heltal från 1 till 100.
 error-consent-duplicate = Ett samtycke av samma slag och omfattning gäller redan, givet { $date }. Återkalla det först om det ska ersättas.
 error-existing-link = Visa det gällande samtycket
+
+# Access: membership periods, moving responsibility, refused reads
+error-organisation-not-member = Organisationen är inte medlem i samverkan i dag.
+error-use-handover = Ansvaret flyttas med Flytta ansvar, inte genom att ändra uppgifterna.
+error-handover-same = Organisationen är redan ansvarig för deltagaren.
+handover-title = Flytta ansvar
+handover-intro = Ansvaret för deltagaren flyttas till en annan organisation i samverkan. Din organisation ser henne sedan bara om hon har gett samtycke till det.
+field-handover-to = Ny ansvarig organisation
+handover-submit = Flytta ansvaret
+handover-event = Ansvaret flyttat från { $from } till { $to }
+hint-responsible-handover = Ansvaret flyttas med Flytta ansvar på deltagarens sida.
+log-review-refused = Nekade försök att nå deltagare (404 eller 403), per användare och dag; { $limit } eller fler flaggas
+log-review-refusals = Nekade försök
+log-review-refusals-flagged = { $count } – flaggad

@@ -64,6 +64,7 @@ pub enum Action {
     ReportExport,
     FollowUpRecord,
     SelfAssessmentRecord,
+    ParticipantHandover,
 }
 
 impl Action {
@@ -125,6 +126,7 @@ impl Action {
             Action::ReportExport => "export.report",
             Action::FollowUpRecord => "participant.follow_up",
             Action::SelfAssessmentRecord => "participant.self_assessment",
+            Action::ParticipantHandover => "participant.handover",
         }
     }
 }
@@ -245,9 +247,39 @@ pub struct LogReview {
     pub emergency: Vec<(Entry, Option<String>)>,
     /// (user id, name, day, reads) above [`HEAVY_READS_PER_DAY`].
     pub heavy: Vec<(i64, String, i64, i64)>,
+    /// (user id, name, day, refusals): requests for participant resources
+    /// refused (404 or 403) per user and day, most first.
+    pub refused: Vec<(i64, String, i64, i64)>,
     /// A random sample of reads to check against a need to know.
     pub sample: Vec<Entry>,
     pub reviews: Vec<palett_store::audit::Review>,
+}
+
+/// This many refused requests for participant resources by one user in one
+/// day are flagged on the log review (someone probing ids stands out).
+pub const REFUSALS_FLAGGED_PER_DAY: i64 = 10;
+
+/// Count a request for a participant resource that was refused (404 or
+/// 403) against the caller, for the log review: in its own small
+/// transaction, after the refused use case's has ended, so that it is kept
+/// although the request failed. No participant id is kept. A failure to
+/// count is logged, never turned into another error for the caller.
+pub async fn note_refusal(app: &crate::App, ctx: &Ctx) {
+    let write = async {
+        let mut tx = app.db.write().await?;
+        audit::count_refusal(
+            &mut tx,
+            ctx.actor.partnership_id,
+            ctx.actor.user_id,
+            app.now(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok::<(), AppError>(())
+    };
+    if let Err(e) = write.await {
+        tracing::warn!(error = %e, "counting a refused request failed");
+    }
 }
 
 /// The flags and a sample of reads for a period (coordinators and
@@ -269,6 +301,7 @@ pub async fn log_review(
         to,
         emergency: audit::emergency_rows(&mut tx, pid, from, to).await?,
         heavy: audit::heavy_readers(&mut tx, pid, from, to, HEAVY_READS_PER_DAY).await?,
+        refused: audit::refusals(&mut tx, pid, from, to).await?,
         sample: audit::sample_reads(&mut tx, pid, from, to, sample_size.clamp(1, 100)).await?,
         reviews: audit::reviews(&mut tx, pid).await?,
     };

@@ -9,7 +9,7 @@ pub use crate::secret::random_token;
 use crate::secret::{self, sha256_hex};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::model::User;
-use palett_domain::policy::{Actor, Role};
+use palett_domain::policy::{Actor, Role, Standing};
 use palett_domain::values::Email;
 use palett_store::auth::{self as store, SessionRow, TokenRow};
 use palett_store::AnyConnection;
@@ -50,10 +50,13 @@ pub struct NewSession {
     pub max_age_secs: i64,
 }
 
+/// The actor of `user` in the partnership she asks for (or her first), with
+/// her organisation's membership standing on `today`.
 async fn actor_for(
     c: &mut AnyConnection,
     user: &User,
     wanted: Option<i64>,
+    today: jiff::civil::Date,
 ) -> Result<Option<(Actor, Vec<(i64, String)>, bool)>> {
     let grants = store::roles_of(c, user.id).await?;
     let mut ids: Vec<i64> = grants.iter().map(|(p, _)| *p).collect();
@@ -75,11 +78,13 @@ async fn actor_for(
             partnerships.push((p.id, p.name));
         }
     }
+    let periods = palett_store::org::periods_of(c, partnership_id, user.organisation_id).await?;
     let actor = Actor {
         user_id: user.id,
         organisation_id: user.organisation_id,
         partnership_id,
         roles,
+        standing: Standing::on(&periods, today),
     };
     Ok(Some((actor, partnerships, required)))
 }
@@ -172,7 +177,7 @@ impl App {
                 return Err(AppError::Unauthenticated);
             }
         };
-        let Some((actor, _, _)) = actor_for(&mut tx, &user, None).await? else {
+        let Some((actor, _, _)) = actor_for(&mut tx, &user, None, self.today()).await? else {
             store::record_login_attempt(&mut tx, &email_key, ip, false, now).await?;
             tx.commit().await?;
             return Err(AppError::Unauthenticated);
@@ -241,7 +246,7 @@ impl App {
             return Ok(None);
         };
         let Some((actor, partnerships, second_factor_required)) =
-            actor_for(&mut c, &user, Some(s.partnership_id)).await?
+            actor_for(&mut c, &user, Some(s.partnership_id), self.today()).await?
         else {
             return Ok(None);
         };
@@ -291,7 +296,7 @@ impl App {
             return Ok(None);
         };
         let Some((actor, partnerships, second_factor_required)) =
-            actor_for(&mut c, &user, None).await?
+            actor_for(&mut c, &user, None, self.today()).await?
         else {
             return Ok(None);
         };
@@ -353,7 +358,9 @@ impl App {
         .ok_or(AppError::NotFound)?;
         let actor = {
             let mut c = self.db.read().await?;
-            actor_for(&mut c, &user, None).await?.map(|(a, _, _)| a)
+            actor_for(&mut c, &user, None, self.today())
+                .await?
+                .map(|(a, _, _)| a)
         }
         .ok_or(AppError::Forbidden)?;
         Ok(Ctx {

@@ -44,9 +44,10 @@ impl App {
             .participant_with_relation(&mut tx, participant_id, &ctx.actor)
             .await?
         {
-            Some((p, rel)) if ctx.actor.in_scope(rel) => {
+            Some((p, rel)) if ctx.actor.can_add_note(rel) => {
                 crate::ensure_processable(p)?;
             }
+            Some((_, rel)) if ctx.actor.in_scope(rel) => return Err(AppError::Forbidden),
             _ => return Err(AppError::NotFound),
         }
         let id = store::insert(

@@ -6,10 +6,12 @@ use crate::audit::{record, Action};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::consent::{ConsentKind, ConsentSpec};
 use palett_domain::lifecycle::{LifecycleState, Transition, TransitionKind};
-use palett_domain::model::{Participant, ParticipantInput, ParticipantProfile, StatusEvent};
-use palett_domain::policy::Relation;
+use palett_domain::model::{
+    Handover, Participant, ParticipantInput, ParticipantProfile, StatusEvent,
+};
+use palett_domain::policy::{Relation, Standing};
 use palett_domain::FieldErrors;
-use palett_store::participant::{self as store, Filter, ListItem, NewEvent};
+use palett_store::participant::{self as store, Filter, ListItem, NewEvent, NewHandover};
 use palett_store::{AnyConnection, StoreError};
 
 /// A page request: 1-based page number and size (capped).
@@ -50,8 +52,12 @@ pub struct ParticipantView {
     pub caseworkers: Vec<(i64, String, String)>,
     pub projects: Vec<(i64, String)>,
     pub history: Vec<StatusEvent>,
+    /// Moves of the responsibility for her, oldest first.
+    pub handovers: Vec<Handover>,
     pub relation: Relation,
     pub may_change: bool,
+    /// May move the responsibility for her to another organisation.
+    pub may_hand_over: bool,
     pub may_reopen: bool,
     pub may_see_restricted: bool,
 }
@@ -65,12 +71,20 @@ async fn check_references(
     ctx: &Ctx,
     p: &ParticipantProfile,
     check_organisation: bool,
+    today: jiff::civil::Date,
 ) -> Result<()> {
     let mut e = FieldErrors::new();
     let pid = ctx.actor.partnership_id;
     if check_organisation {
-        if !palett_store::org::is_member(c, pid, p.responsible_organisation_id).await? {
+        let periods = palett_store::org::periods_of(c, pid, p.responsible_organisation_id).await?;
+        if periods.is_empty() {
             e.push("responsible_organisation_id", "error-choice");
+        } else if Standing::on(&periods, today) != Standing::Member {
+            // An organisation that has left (or not yet joined) takes on no one.
+            e.push(
+                "responsible_organisation_id",
+                "error-organisation-not-member",
+            );
         } else if !ctx
             .actor
             .can_register_participant(p.responsible_organisation_id)
@@ -197,16 +211,14 @@ impl App {
     /// Register a participant (a referral, or an intake when the input has an
     /// intake date). Returns her id.
     pub async fn register_participant(&self, ctx: &Ctx, input: &ParticipantInput) -> Result<i64> {
-        if !(ctx.actor.has(palett_domain::policy::Role::Coordinator)
-            || ctx.actor.has(palett_domain::policy::Role::Caseworker))
-        {
+        if !ctx.actor.can_register_participants() {
             return Err(AppError::Forbidden);
         }
         let today = self.today();
         let profile = input.parse(today)?;
         let now = self.now();
         let mut tx = self.db.write().await?;
-        check_references(&mut tx, ctx, &profile, true).await?;
+        check_references(&mut tx, ctx, &profile, true, today).await?;
         check_project_periods(
             &mut tx,
             ctx,
@@ -490,9 +502,11 @@ impl App {
             caseworkers: store::caseworkers(c, id).await?,
             projects: store::projects(c, id).await?,
             history: store::events(c, id).await?,
+            handovers: store::handovers(c, id).await?,
             participant,
             relation,
             may_change: ctx.actor.can_change_participant(relation),
+            may_hand_over: ctx.actor.can_hand_over(relation),
             may_reopen: ctx.actor.can_reopen_participant(relation),
             may_see_restricted: ctx.actor.can_see_restricted(relation),
         })
@@ -556,6 +570,13 @@ impl App {
             return Err(AppError::NotFound);
         }
         let mut profile = profile;
+        // Moving the responsibility for her is a handover of its own
+        // (`App::hand_over`), never an edit of the field.
+        if profile.responsible_organisation_id != p.responsible_organisation_id {
+            return Err(
+                FieldErrors::single("responsible_organisation_id", "error-use-handover").into(),
+            );
+        }
         if !ctx.actor.can_see_restricted(rel) {
             // She cannot see them, so her form did not carry them: keep them.
             profile.restricted = p.restricted.clone().unwrap_or_default();
@@ -571,16 +592,12 @@ impl App {
             let mut had = stored.clone();
             had.sort_unstable();
             let mut e = FieldErrors::new();
-            if profile.responsible_organisation_id != p.responsible_organisation_id {
-                e.push("responsible_organisation_id", "error-needs-responsibility");
-            }
             if wanted != had {
                 e.push("caseworker_ids", "error-needs-responsibility");
             }
             e.into_result()?;
         }
-        let org_changed = profile.responsible_organisation_id != p.responsible_organisation_id;
-        check_references(&mut tx, ctx, &profile, org_changed).await?;
+        check_references(&mut tx, ctx, &profile, false, self.today()).await?;
         let linked: Vec<i64> = store::projects(&mut tx, id)
             .await?
             .iter()
@@ -640,6 +657,95 @@ impl App {
         .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Move the responsibility for a participant to another member
+    /// organisation, with a reason: a coordinator of the organisation now
+    /// responsible for her (the giving one). Kept in her history and
+    /// audited as a handover. Returns the handover, and whether the caller
+    /// still sees her (through a relation and her sharing consent).
+    pub async fn hand_over(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        version: Option<i64>,
+        organisation_id: &str,
+        reason: &str,
+    ) -> Result<(Handover, bool)> {
+        let mut e = FieldErrors::new();
+        let to = organisation_id.trim();
+        let to = if to.is_empty() {
+            e.push("organisation_id", "error-required");
+            None
+        } else {
+            e.take(
+                "organisation_id",
+                to.parse::<i64>().map_err(|_| "error-choice"),
+            )
+        };
+        let reason = e.take(
+            "reason",
+            palett_domain::values::required_text(reason, palett_domain::values::TextKind::LINES),
+        );
+        let today = self.today();
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let (p, rel) = self.readable(&mut tx, ctx, id).await?;
+        let p = crate::ensure_processable(p)?;
+        if !ctx.actor.can_hand_over(rel) {
+            return Err(AppError::Forbidden);
+        }
+        let (Some(to), Some(reason)) = (to, reason) else {
+            return Err(e.into());
+        };
+        e.into_result()?;
+        let periods = palett_store::org::periods_of(&mut tx, ctx.actor.partnership_id, to).await?;
+        let code = if periods.is_empty() {
+            Some("error-choice")
+        } else if to == p.responsible_organisation_id {
+            Some("error-handover-same")
+        } else if Standing::on(&periods, today) != Standing::Member {
+            Some("error-organisation-not-member")
+        } else {
+            None
+        };
+        if let Some(code) = code {
+            return Err(FieldErrors::single("organisation_id", code).into());
+        }
+        store::set_responsible(&mut tx, id, version.unwrap_or(p.version), to, now).await?;
+        store::insert_handover(
+            &mut tx,
+            &NewHandover {
+                participant_id: id,
+                from_organisation_id: p.responsible_organisation_id,
+                to_organisation_id: to,
+                on_date: today,
+                reason: &reason,
+                actor_user_id: ctx.actor.user_id,
+            },
+            now,
+        )
+        .await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::ParticipantHandover,
+            "participant",
+            Some(id),
+            Some(id),
+        )
+        .await?;
+        let handover = store::handovers(&mut tx, id)
+            .await?
+            .pop()
+            .ok_or_else(|| AppError::Internal("handover not stored".into()))?;
+        let visible = matches!(
+            self.participant_with_relation(&mut tx, id, &ctx.actor).await?,
+            Some((_, rel)) if ctx.actor.in_scope(rel)
+        );
+        tx.commit().await?;
+        Ok((handover, visible))
     }
 
     /// The input that would reproduce the stored profile, for an edit form

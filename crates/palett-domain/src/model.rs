@@ -168,6 +168,22 @@ pub struct StatusEvent {
     pub at: Timestamp,
 }
 
+/// A move of the responsibility for a participant from one organisation
+/// to another (a handover, with its reason), kept in her history.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Handover {
+    pub id: i64,
+    pub participant_id: i64,
+    pub from_organisation_id: i64,
+    pub from_organisation_name: String,
+    pub to_organisation_id: i64,
+    pub to_organisation_name: String,
+    pub on_date: Date,
+    pub reason: String,
+    pub actor_name: String,
+    pub at: Timestamp,
+}
+
 /// A participant's profile as submitted, every field still text. HTML forms
 /// and JSON bodies both fill this, so both are validated by one parser.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -15,6 +15,16 @@
 //! Coordinators have a relation to every participant of their partnership;
 //! caseworkers when she is assigned to them or enrolled in an intervention
 //! their organisation provides.
+//!
+//! All of this holds while the actor's organisation is a member of the
+//! partnership on the day ([`Standing`], judged when the actor is resolved
+//! for a request). Staff of a former member keep read-only access to the
+//! participants their own organisation is responsible for — its own records,
+//! which it must keep under the archives law — and nothing else: no
+//! registration, no changes, no notes, no consent-based sharing, no
+//! emergency access, no running of interventions, no lists beyond those
+//! records. A membership that has not begun gives nothing. Administration
+//! and aggregates do not depend on the standing.
 
 use crate::values::text_enum;
 use jiff::civil::Date;
@@ -26,6 +36,38 @@ text_enum!(Role, "role" {
     Evaluator = "evaluator",
 });
 
+/// How the actor's organisation stands in the partnership on the day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Standing {
+    /// A membership period covers the day.
+    Member,
+    /// No period covers the day, and one ended before it: the organisation
+    /// keeps its own records, read-only.
+    Former,
+    /// Never a member, or its membership has not begun.
+    Outside,
+}
+
+impl Standing {
+    /// The standing on `today` given the organisation's membership periods
+    /// of the partnership (joined, left; both days inclusive).
+    pub fn on(periods: &[(Date, Option<Date>)], today: Date) -> Standing {
+        if periods
+            .iter()
+            .any(|(joined, left)| *joined <= today && left.is_none_or(|l| today <= l))
+        {
+            Standing::Member
+        } else if periods
+            .iter()
+            .any(|(_, left)| left.is_some_and(|l| l < today))
+        {
+            Standing::Former
+        } else {
+            Standing::Outside
+        }
+    }
+}
+
 /// A signed-in user acting within one partnership.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor {
@@ -33,6 +75,9 @@ pub struct Actor {
     pub organisation_id: i64,
     pub partnership_id: i64,
     pub roles: Vec<Role>,
+    /// Her organisation's membership of the partnership on the day the
+    /// actor was resolved.
+    pub standing: Standing,
 }
 
 /// How the actor stands to one participant.
@@ -74,6 +119,12 @@ pub enum ParticipantScope {
         user_id: i64,
         today: Date,
     },
+    /// Staff of a former member: only those the organisation is
+    /// responsible for (its own records, read-only).
+    Responsible {
+        partnership_id: i64,
+        organisation_id: i64,
+    },
     /// None at all (aggregates only).
     Nothing,
 }
@@ -92,6 +143,9 @@ impl ParticipantScope {
                         || ((rel.assigned_to_actor || rel.enrolled_with_own_organisation)
                             && rel.shared_with_own_organisation))
             }
+            ParticipantScope::Responsible { .. } => {
+                rel.same_partnership && rel.own_organisation_responsible
+            }
             ParticipantScope::Nothing => false,
         }
     }
@@ -102,10 +156,23 @@ impl Actor {
         self.roles.contains(&role)
     }
 
+    /// Whether her organisation is a member of the partnership today:
+    /// everything but reading its own records requires it.
+    pub fn is_member(&self) -> bool {
+        self.standing == Standing::Member
+    }
+
     /// The widest participant scope any of the actor's roles gives, with
     /// consents judged as in force on `today`.
     pub fn participant_scope(&self, today: Date) -> ParticipantScope {
-        if self.has(Role::Coordinator) {
+        if !self.sees_participants() {
+            ParticipantScope::Nothing
+        } else if self.standing == Standing::Former {
+            ParticipantScope::Responsible {
+                partnership_id: self.partnership_id,
+                organisation_id: self.organisation_id,
+            }
+        } else if self.has(Role::Coordinator) {
             ParticipantScope::Partnership {
                 partnership_id: self.partnership_id,
                 organisation_id: self.organisation_id,
@@ -125,14 +192,15 @@ impl Actor {
 
     /// Whether any participant could ever be visible to the actor.
     pub fn sees_participants(&self) -> bool {
-        self.has(Role::Coordinator) || self.has(Role::Caseworker)
+        (self.has(Role::Coordinator) || self.has(Role::Caseworker))
+            && self.standing != Standing::Outside
     }
 
     /// Read one participant's record (the relation is judged on the day the
     /// caller computed it). A coordinator's emergency access opens one record
     /// for reading only; it never adds her to lists.
     pub fn can_read_participant(&self, rel: Relation) -> bool {
-        self.in_scope(rel) || (rel.emergency && rel.same_partnership && self.has(Role::Coordinator))
+        self.in_scope(rel) || (rel.emergency && rel.same_partnership && self.can_break_the_glass())
     }
 
     /// Whether the record is hers to see without emergency access.
@@ -142,7 +210,7 @@ impl Actor {
 
     /// Open a record outside the scope in an emergency, stating why.
     pub fn can_break_the_glass(&self) -> bool {
-        self.has(Role::Coordinator)
+        self.has(Role::Coordinator) && self.is_member()
     }
 
     /// Change a participant's profile, plan or status (not reopen):
@@ -151,15 +219,39 @@ impl Actor {
     /// in read her record and keep her attendance, but do not change it.
     pub fn can_change_participant(&self, rel: Relation) -> bool {
         self.in_scope(rel)
+            && self.is_member()
             && (self.has(Role::Coordinator)
                 || rel.own_organisation_responsible
                 || rel.assigned_to_actor)
     }
 
+    /// Move the responsibility for her to another organisation (a
+    /// handover): a coordinator of the organisation responsible for her,
+    /// while it is a member. It is not an ordinary edit.
+    pub fn can_hand_over(&self, rel: Relation) -> bool {
+        self.has(Role::Coordinator)
+            && self.is_member()
+            && rel.same_partnership
+            && rel.own_organisation_responsible
+    }
+
+    /// Register participants at all (for some responsible organisation).
+    pub fn can_register_participants(&self) -> bool {
+        self.is_member() && (self.has(Role::Coordinator) || self.has(Role::Caseworker))
+    }
+
     /// Register a new participant with the given responsible organisation.
     pub fn can_register_participant(&self, responsible_organisation_id: i64) -> bool {
-        self.has(Role::Coordinator)
-            || (self.has(Role::Caseworker) && responsible_organisation_id == self.organisation_id)
+        self.is_member()
+            && (self.has(Role::Coordinator)
+                || (self.has(Role::Caseworker)
+                    && responsible_organisation_id == self.organisation_id))
+    }
+
+    /// Add a note to her record: anyone who sees her in scope (teachers
+    /// too), while her organisation is a member.
+    pub fn can_add_note(&self, rel: Relation) -> bool {
+        self.in_scope(rel) && self.is_member()
     }
 
     /// See the restricted field group (health, support needs, protected
@@ -184,7 +276,7 @@ impl Actor {
 
     /// Reopen an ended participant: coordinators only, with a reason.
     pub fn can_reopen_participant(&self, rel: Relation) -> bool {
-        self.has(Role::Coordinator) && self.in_scope(rel)
+        self.has(Role::Coordinator) && self.in_scope(rel) && self.is_member()
     }
 
     /// See project and partnership figures (no identities).
@@ -194,7 +286,7 @@ impl Actor {
 
     /// Read the audit log of the partnership.
     pub fn can_view_audit_log(&self) -> bool {
-        self.has(Role::Coordinator) || self.has(Role::Administrator)
+        (self.has(Role::Coordinator) && self.is_member()) || self.has(Role::Administrator)
     }
 
     /// Create users, change roles, manage organisations and memberships.
@@ -206,29 +298,32 @@ impl Actor {
     /// numbers (the ESF+ monthly participant file): coordinators, and only
     /// for the participants they may see.
     pub fn can_export_participant_file(&self) -> bool {
-        self.has(Role::Coordinator)
+        self.has(Role::Coordinator) && self.is_member()
     }
 
-    /// Set and remove the shared goals: coordinators and administrators.
+    /// Set and remove the shared goals: coordinators (of a member) and
+    /// administrators.
     pub fn can_manage_goals(&self) -> bool {
-        self.has(Role::Coordinator) || self.has(Role::Administrator)
+        (self.has(Role::Coordinator) && self.is_member()) || self.has(Role::Administrator)
     }
 
-    /// Add to the palette and retire from it: any partner's coordinator.
+    /// Add to the palette and retire from it: any member's coordinator.
     pub fn can_manage_palette(&self) -> bool {
-        self.has(Role::Coordinator)
+        self.has(Role::Coordinator) && self.is_member()
     }
 
     /// Run an intervention (groups, sessions, attendance, enrolment status):
-    /// coordinators, and caseworkers of the organisation that provides it.
+    /// coordinators, and caseworkers of the organisation that provides it,
+    /// while their organisation is a member.
     pub fn can_run_intervention(&self, provider_organisation_id: i64) -> bool {
-        self.has(Role::Coordinator)
-            || (self.has(Role::Caseworker) && provider_organisation_id == self.organisation_id)
+        self.is_member()
+            && (self.has(Role::Coordinator)
+                || (self.has(Role::Caseworker) && provider_organisation_id == self.organisation_id))
     }
 
     /// Create and change projects of the partnership.
     pub fn can_manage_projects(&self) -> bool {
-        self.has(Role::Coordinator) || self.has(Role::Administrator)
+        (self.has(Role::Coordinator) && self.is_member()) || self.has(Role::Administrator)
     }
 }
 
@@ -242,6 +337,7 @@ mod tests {
             organisation_id: 3,
             partnership_id: 1,
             roles: roles.to_vec(),
+            standing: Standing::Member,
         }
     }
 
@@ -293,49 +389,114 @@ mod tests {
                 ],
             ),
         ];
-        for (roles, expected) in table {
-            let a = actor(roles);
-            for (i, (p, o, s, e, c)) in relations.iter().enumerate() {
-                let rel = Relation {
-                    same_partnership: *p,
-                    own_organisation_responsible: *o,
-                    assigned_to_actor: *s,
-                    enrolled_with_own_organisation: *e,
-                    shared_with_own_organisation: *c,
-                    emergency: false,
+        for (roles, member_reads) in table {
+            for standing in [Standing::Member, Standing::Former, Standing::Outside] {
+                let a = Actor {
+                    standing,
+                    ..actor(roles)
                 };
+                let staff = roles.contains(&Coordinator) || roles.contains(&Caseworker);
+                for (i, (p, o, s, e, c)) in relations.iter().enumerate() {
+                    let rel = Relation {
+                        same_partnership: *p,
+                        own_organisation_responsible: *o,
+                        assigned_to_actor: *s,
+                        enrolled_with_own_organisation: *e,
+                        shared_with_own_organisation: *c,
+                        emergency: false,
+                    };
+                    // A former member reads exactly its own records; a
+                    // membership not begun gives nothing.
+                    let reads = match standing {
+                        Standing::Member => member_reads[i],
+                        Standing::Former => staff && *p && *o,
+                        Standing::Outside => false,
+                    };
+                    let member = standing == Standing::Member;
+                    let what = format!("{roles:?} {standing:?} {rel:?}");
+                    assert_eq!(a.can_read_participant(rel), reads, "{what}");
+                    // Changing requires reading, membership, and more than a
+                    // place in an intervention; reopening requires coordinator.
+                    let works_with_her = roles.contains(&Coordinator) || *o || *s;
+                    assert_eq!(a.can_see_restricted(rel), reads && (*o || *s), "{what}");
+                    assert_eq!(
+                        a.can_change_participant(rel),
+                        reads && member && works_with_her,
+                        "{what}"
+                    );
+                    assert_eq!(a.can_add_note(rel), reads && member, "{what}");
+                    // Handing her over: only a coordinator of the giving
+                    // (responsible) organisation, while a member.
+                    assert_eq!(
+                        a.can_hand_over(rel),
+                        member && roles.contains(&Coordinator) && *p && *o,
+                        "{what}"
+                    );
+                    assert_eq!(
+                        a.can_reopen_participant(rel),
+                        reads && member && roles.contains(&Coordinator),
+                        "{what}"
+                    );
+                    // The list scope admits exactly whom a single read allows.
+                    let today = jiff::civil::date(2026, 11, 25);
+                    assert_eq!(a.participant_scope(today).admits(rel), reads, "{what}");
+                }
+                // Nothing but reading outlives the membership.
+                let member = standing == Standing::Member;
                 assert_eq!(
-                    a.can_read_participant(rel),
-                    expected[i],
-                    "{roles:?} {rel:?}"
-                );
-                // Changing requires reading, and more than a place in an
-                // intervention; reopening requires coordinator.
-                let works_with_her = roles.contains(&Coordinator) || *o || *s;
-                assert_eq!(
-                    a.can_see_restricted(rel),
-                    expected[i] && (*o || *s),
-                    "{roles:?} {rel:?}"
+                    a.can_register_participants(),
+                    member && staff,
+                    "{roles:?} {standing:?}"
                 );
                 assert_eq!(
-                    a.can_change_participant(rel),
-                    expected[i] && works_with_her,
-                    "{roles:?} {rel:?}"
+                    a.can_register_participant(3),
+                    member && staff,
+                    "{roles:?} {standing:?}"
                 );
                 assert_eq!(
-                    a.can_reopen_participant(rel),
-                    expected[i] && roles.contains(&Coordinator),
-                    "{roles:?} {rel:?}"
+                    a.can_run_intervention(3),
+                    member && staff,
+                    "{roles:?} {standing:?}"
                 );
-                // The list scope admits exactly whom a single read allows.
-                let today = jiff::civil::date(2026, 11, 25);
+                let coordinator = roles.contains(&Coordinator);
+                assert_eq!(a.can_break_the_glass(), member && coordinator);
+                assert_eq!(a.can_export_participant_file(), member && coordinator);
+                assert_eq!(a.can_manage_palette(), member && coordinator);
                 assert_eq!(
-                    a.participant_scope(today).admits(rel),
-                    expected[i],
-                    "{roles:?} {rel:?}"
+                    a.sees_participants(),
+                    staff && standing != Standing::Outside
                 );
+                // Administration and aggregates do not depend on it.
+                assert_eq!(a.can_administer(), roles.contains(&Administrator));
+                assert_eq!(a.can_view_aggregates(), !roles.is_empty());
             }
         }
+    }
+
+    #[test]
+    fn standing_follows_the_membership_periods() {
+        use jiff::civil::date;
+        let left = [(date(2017, 1, 1), Some(date(2020, 6, 30)))];
+        assert_eq!(Standing::on(&left, date(2020, 6, 30)), Standing::Member);
+        assert_eq!(Standing::on(&left, date(2020, 7, 1)), Standing::Former);
+        assert_eq!(Standing::on(&left, date(2016, 12, 31)), Standing::Outside);
+        let open = [(date(2027, 1, 1), None)];
+        assert_eq!(Standing::on(&open, date(2026, 11, 25)), Standing::Outside);
+        assert_eq!(Standing::on(&open, date(2027, 1, 1)), Standing::Member);
+        assert_eq!(Standing::on(&[], date(2026, 11, 25)), Standing::Outside);
+        // Left and joined again: a member while the new period runs.
+        let again = [
+            (date(2017, 1, 1), Some(date(2020, 6, 30))),
+            (date(2022, 1, 1), None),
+        ];
+        assert_eq!(Standing::on(&again, date(2021, 1, 1)), Standing::Former);
+        assert_eq!(Standing::on(&again, date(2026, 11, 25)), Standing::Member);
+        // Left, and a new period not yet begun: still a former member.
+        let later = [
+            (date(2017, 1, 1), Some(date(2020, 6, 30))),
+            (date(2027, 1, 1), None),
+        ];
+        assert_eq!(Standing::on(&later, date(2026, 11, 25)), Standing::Former);
     }
 
     #[test]
@@ -364,6 +525,12 @@ mod tests {
         };
         assert!(!coordinator.can_read_participant(elsewhere));
         assert!(coordinator.can_break_the_glass() && !actor(&[Caseworker]).can_break_the_glass());
+        // Staff of a former member have no emergency access.
+        let former = Actor {
+            standing: Standing::Former,
+            ..coordinator
+        };
+        assert!(!former.can_break_the_glass() && !former.can_read_participant(rel));
     }
 
     #[test]

@@ -217,6 +217,57 @@ pub async fn heavy_readers(
     .collect()
 }
 
+/// Count one refused request for a participant resource against the user
+/// and the day `now` falls in (UTC): one upsert, no participant id.
+pub async fn count_refusal(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    user_id: i64,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO refused_access (partnership_id, user_id, day, refusals) VALUES ($1, $2, $3, 1) \
+         ON CONFLICT (partnership_id, user_id, day) DO UPDATE SET refusals = refused_access.refusals + 1",
+    )
+    .bind(partnership_id)
+    .bind(user_id)
+    .bind(now.div_euclid(86_400) * 86_400)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Refused requests per user and day (start of the day in Unix seconds)
+/// within `from..to`, most first: (user id, name, day, refusals).
+pub async fn refusals(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    from: i64,
+    to: i64,
+) -> Result<Vec<(i64, String, i64, i64)>> {
+    sqlx::query(
+        "SELECT r.user_id, COALESCE(u.display_name, '') AS name, r.day, r.refusals \
+         FROM refused_access r LEFT JOIN users u ON u.id = r.user_id \
+         WHERE r.partnership_id = $1 AND r.day >= $2 AND r.day < $3 \
+         ORDER BY r.refusals DESC, r.day, r.user_id LIMIT 500",
+    )
+    .bind(partnership_id)
+    .bind(from.div_euclid(86_400) * 86_400)
+    .bind(to)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            i64_(r, "user_id")?,
+            text(r, "name")?,
+            i64_(r, "day")?,
+            i64_(r, "refusals")?,
+        ))
+    })
+    .collect()
+}
+
 /// A random sample of reads of participant records in a period.
 pub async fn sample_reads(
     c: &mut AnyConnection,

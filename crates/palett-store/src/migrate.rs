@@ -127,6 +127,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0019_attendance_corrections.sql"),
         postgres: include_str!("../migrations/postgres/0019_attendance_corrections.sql"),
     },
+    Migration {
+        version: 20,
+        name: "handovers_and_refusals",
+        sqlite: include_str!("../migrations/sqlite/0020_handovers_and_refusals.sql"),
+        postgres: include_str!("../migrations/postgres/0020_handovers_and_refusals.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -178,6 +178,24 @@ pub async fn is_member(
     Ok(n > 0)
 }
 
+/// The organisation's membership periods of the partnership (joined, left).
+pub async fn periods_of(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    organisation_id: i64,
+) -> Result<Vec<(Date, Option<Date>)>> {
+    sqlx::query(
+        "SELECT joined_on, left_on FROM memberships WHERE partnership_id = $1 AND organisation_id = $2",
+    )
+    .bind(partnership_id)
+    .bind(organisation_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| Ok((date(r, "joined_on")?, opt_date(r, "left_on")?)))
+    .collect()
+}
+
 /// One membership period of the partnership.
 pub async fn membership_by_id(
     c: &mut AnyConnection,

@@ -9,7 +9,7 @@ use jiff::civil::Date;
 use palett_domain::followup::{EntrySituation, IncomeSource, LabourStatus};
 use palett_domain::indicators::{Period, Slice, ACTIVE_STATUSES};
 use palett_domain::lifecycle::{ExitOutcome, LifecycleState, Status, TransitionKind};
-use palett_domain::model::{Participant, ParticipantProfile, Restricted, StatusEvent};
+use palett_domain::model::{Handover, Participant, ParticipantProfile, Restricted, StatusEvent};
 use palett_domain::palette::PauseKind;
 use palett_domain::policy::{Actor, ParticipantScope, Relation};
 use palett_domain::values::{EducationLevel, Gender, IdentityKind, ReferralSource, SwedishLevel};
@@ -421,6 +421,91 @@ pub async fn events(c: &mut AnyConnection, participant_id: i64) -> Result<Vec<St
     .collect()
 }
 
+/// Make `organisation_id` responsible for her, if the stored version is
+/// still `version`.
+pub async fn set_responsible(
+    c: &mut AnyConnection,
+    id: i64,
+    version: i64,
+    organisation_id: i64,
+    now: i64,
+) -> Result<()> {
+    let n = sqlx::query(
+        "UPDATE participants SET responsible_organisation_id = $1, version = version + 1, \
+         updated_at = $2 WHERE id = $3 AND version = $4",
+    )
+    .bind(organisation_id)
+    .bind(now)
+    .bind(id)
+    .bind(version)
+    .execute(c)
+    .await?
+    .rows_affected();
+    if n == 1 {
+        Ok(())
+    } else {
+        Err(StoreError::Stale)
+    }
+}
+
+pub struct NewHandover<'a> {
+    pub participant_id: i64,
+    pub from_organisation_id: i64,
+    pub to_organisation_id: i64,
+    pub on_date: Date,
+    pub reason: &'a str,
+    pub actor_user_id: i64,
+}
+
+pub async fn insert_handover(c: &mut AnyConnection, h: &NewHandover<'_>, now: i64) -> Result<i64> {
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO responsibility_handovers (participant_id, from_organisation_id, \
+         to_organisation_id, on_date, reason, actor_user_id, at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+    )
+    .bind(h.participant_id)
+    .bind(h.from_organisation_id)
+    .bind(h.to_organisation_id)
+    .bind(h.on_date.to_string())
+    .bind(h.reason)
+    .bind(h.actor_user_id)
+    .bind(now)
+    .fetch_one(c)
+    .await?;
+    Ok(id)
+}
+
+/// Her handovers, oldest first.
+pub async fn handovers(c: &mut AnyConnection, participant_id: i64) -> Result<Vec<Handover>> {
+    sqlx::query(
+        "SELECT h.id, h.participant_id, h.from_organisation_id, f.name AS from_name, \
+         h.to_organisation_id, t.name AS to_name, h.on_date, h.reason, \
+         COALESCE(u.display_name, '') AS actor_name, h.at FROM responsibility_handovers h \
+         JOIN organisations f ON f.id = h.from_organisation_id \
+         JOIN organisations t ON t.id = h.to_organisation_id \
+         LEFT JOIN users u ON u.id = h.actor_user_id WHERE h.participant_id = $1 ORDER BY h.id LIMIT 1000",
+    )
+    .bind(participant_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Handover {
+            id: i64_(r, "id")?,
+            participant_id: i64_(r, "participant_id")?,
+            from_organisation_id: i64_(r, "from_organisation_id")?,
+            from_organisation_name: text(r, "from_name")?,
+            to_organisation_id: i64_(r, "to_organisation_id")?,
+            to_organisation_name: text(r, "to_name")?,
+            on_date: date(r, "on_date")?,
+            reason: text(r, "reason")?,
+            actor_name: text(r, "actor_name")?,
+            at: moment(r, "at")?,
+        })
+    })
+    .collect()
+}
+
 /// Whole years from birth to intake, from the ISO texts (both databases).
 /// The enrolment statuses of one who has taken part in an intervention
 /// (the Finsam report and the breakdown by intervention count these).
@@ -650,6 +735,19 @@ pub(crate) fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
                 "(p.responsible_organisation_id = ${o} OR {})",
                 shared_sql(o, t)
             ));
+        }
+        ParticipantScope::Responsible {
+            partnership_id,
+            organisation_id,
+        } => {
+            s.push(
+                |n| format!("p.partnership_id = ${n}"),
+                Arg::Int(partnership_id),
+            );
+            s.push(
+                |n| format!("p.responsible_organisation_id = ${n}"),
+                Arg::Int(organisation_id),
+            );
         }
         ParticipantScope::OrganisationOrAssigned {
             partnership_id,

@@ -89,6 +89,7 @@ pub async fn anonymise(c: &mut AnyConnection, participant_id: i64, now: i64) -> 
          restriction_reason = NULL, \
          version = version + 1, updated_at = $2, anonymised_at = $2 WHERE id = $1",
         "UPDATE status_events SET reason = NULL WHERE participant_id = $1",
+        "UPDATE responsibility_handovers SET reason = '' WHERE participant_id = $1",
         "UPDATE plan_versions SET body = '{\"goals\":[],\"steps\":[],\"reviews\":[]}' WHERE participant_id = $1",
         "UPDATE period_changes SET reason = NULL WHERE participant_id = $1",
         "UPDATE enrolments SET reason = NULL WHERE participant_id = $1",

@@ -154,6 +154,16 @@ fn view_json(v: &ParticipantView) -> Value {
             "by": h.actor_name, "at": h.at.to_string(),
         }))
         .collect::<Vec<_>>());
+    j["handovers"] = json!(v
+        .handovers
+        .iter()
+        .map(|h| json!({
+            "from_organisation": {"id": h.from_organisation_id, "name": h.from_organisation_name},
+            "to_organisation": {"id": h.to_organisation_id, "name": h.to_organisation_name},
+            "on": h.on_date.to_string(), "reason": h.reason, "by": h.actor_name,
+            "at": h.at.to_string(),
+        }))
+        .collect::<Vec<_>>());
     j
 }
 
@@ -538,6 +548,68 @@ pub async fn exit(
 }
 
 /// start, pause, resume and reopen: `{"kind": "...", "date": "...", "reason": "..."}`.
+/// `POST /participants/{id}/handover`: move the responsibility for her to
+/// another organisation (`organisation_id`, `reason`, optional `version`).
+pub async fn handover(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    body: JsonObject,
+) -> Response {
+    let id = match parse_id(&c, &id) {
+        Ok(id) => id,
+        Err(r) => return r,
+    };
+    let form = match body.to_form(&[
+        ("organisation_id", JsonType::Integer),
+        ("reason", JsonType::Text),
+        ("version", JsonType::Integer),
+    ]) {
+        Ok(f) => f,
+        Err(e) => return err(&c, AppError::Invalid(e)),
+    };
+    let version = match form.get("version").trim() {
+        "" => None,
+        v => match v.parse::<i64>() {
+            Ok(v) => Some(v),
+            Err(_) => {
+                return err(
+                    &c,
+                    AppError::Invalid(palett_domain::FieldErrors::single(
+                        "version",
+                        "error-number",
+                    )),
+                )
+            }
+        },
+    };
+    let ctx = c.ctx();
+    match s
+        .app
+        .hand_over(
+            &ctx,
+            id,
+            version,
+            &form.get("organisation_id"),
+            &form.get("reason"),
+        )
+        .await
+    {
+        // The giving organisation may no longer see her: the answer is the
+        // handover itself, not her record.
+        Ok((h, still_visible)) => Json(json!({
+            "participant_id": id,
+            "from_organisation": {"id": h.from_organisation_id, "name": h.from_organisation_name},
+            "to_organisation": {"id": h.to_organisation_id, "name": h.to_organisation_name},
+            "on": h.on_date.to_string(), "reason": h.reason, "by": h.actor_name,
+            "at": h.at.to_string(),
+            "still_visible": still_visible,
+        }))
+        .into_response(),
+        Err(e) => err(&c, e),
+    }
+}
+
 pub async fn transition(
     State(s): State<AppState>,
     c: Caller,

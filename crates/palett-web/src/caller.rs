@@ -208,6 +208,13 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
             };
         }
     }
+    // A refused request for a participant resource is counted against the
+    // caller once the handler (and its transaction) is done.
+    let path = req.uri().path();
+    let refusal_ctx = signed
+        .as_ref()
+        .filter(|_| is_participant_resource(path))
+        .map(|(s, _)| s.ctx(&ip));
     req.extensions_mut().insert(Visitor {
         signed,
         lang,
@@ -222,7 +229,30 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
                 .is_some_and(|v| v.eq_ignore_ascii_case("https")),
         pre_session,
     });
-    next.run(req).await
+    let response = next.run(req).await;
+    if let Some(ctx) = refusal_ctx {
+        if matches!(
+            response.status(),
+            StatusCode::NOT_FOUND | StatusCode::FORBIDDEN
+        ) {
+            palett_app::audit::note_refusal(&state.app, &ctx).await;
+        }
+    }
+    response
+}
+
+/// A participant's record or a part of it, addressed by a numeric id, in
+/// the pages or the JSON API: `/participants/{id}…`, `/enrolments/{id}…`,
+/// `/consents/{id}…`.
+fn is_participant_resource(path: &str) -> bool {
+    let path = path.strip_prefix("/api/v1").unwrap_or(path);
+    let mut parts = path.split('/').skip(1);
+    matches!(
+        parts.next(),
+        Some("participants" | "enrolments" | "consents")
+    ) && parts
+        .next()
+        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
 }
 
 impl<S: Send + Sync> FromRequestParts<S> for Visitor {
@@ -266,5 +296,23 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
                 Err(Redirect::to(&target).into_response())
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn participant_resources_are_recognised_by_path() {
+        use super::is_participant_resource as p;
+        assert!(p("/participants/12"));
+        assert!(p("/participants/12/plan"));
+        assert!(p("/api/v1/participants/99999999"));
+        assert!(p("/api/v1/enrolments/3"));
+        assert!(p("/consents/4/withdraw"));
+        assert!(!p("/participants"));
+        assert!(!p("/participants/new"));
+        assert!(!p("/api/v1/participants/search"));
+        assert!(!p("/palette/3"));
+        assert!(!p("/api/v1/projects/1/summary"));
     }
 }

@@ -477,6 +477,39 @@ pub async fn log_review(
             .collect(),
     });
     p.tables.push(Table {
+        heading: Some(t.with(
+            "log-review-refused",
+            &[(
+                "limit",
+                palett_app::audit::REFUSALS_FLAGGED_PER_DAY.to_string(),
+            )],
+        )),
+        head: vec![
+            t.get("field-user"),
+            t.get("field-date"),
+            t.get("log-review-refusals"),
+        ],
+        rows: r
+            .refused
+            .iter()
+            .map(|(uid, name, day, n)| {
+                let d = jiff::Timestamp::from_second(*day)
+                    .map(|ts| ts.to_zoned(tz.clone()).date().to_string())
+                    .unwrap_or_default();
+                let count = if *n >= palett_app::audit::REFUSALS_FLAGGED_PER_DAY {
+                    t.with("log-review-refusals-flagged", &[("count", n.to_string())])
+                } else {
+                    n.to_string()
+                };
+                vec![
+                    Cell::link(name.clone(), format!("/audit?user={uid}")),
+                    Cell::text(d),
+                    Cell::text(count),
+                ]
+            })
+            .collect(),
+    });
+    p.tables.push(Table {
         heading: Some(t.get("log-review-sample")),
         head,
         rows: r.sample.iter().map(entry_row).collect(),

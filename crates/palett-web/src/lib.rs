@@ -116,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         .route("/participants/{id}/intake", post(api::intake))
         .route("/participants/{id}/exit", post(api::exit))
         .route("/participants/{id}/transitions", post(api::transition))
+        .route("/participants/{id}/handover", post(api::handover))
         .route(
             "/participants/{id}/plan",
             get(api_palette::plan).put(api_palette::save_plan),
@@ -190,6 +191,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/participants/{id}/status/{kind}",
             get(pages::transition_form).post(pages::transition),
+        )
+        .route(
+            "/participants/{id}/handover",
+            get(pages::handover_form).post(pages::handover),
         )
         .route(
             "/participants/{id}/self-assessments",

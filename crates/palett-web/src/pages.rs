@@ -589,6 +589,19 @@ fn participant_fields(
             "checkbox",
         ));
     }
+    if !with_intake {
+        // An edit does not move the responsibility for her: a handover does.
+        f = f
+            .into_iter()
+            .map(|v| {
+                if v.name == "responsible_organisation_id" {
+                    v.hint(t, "hint-responsible-handover")
+                } else {
+                    v
+                }
+            })
+            .collect();
+    }
     if with_intake {
         f.push(
             FieldView::new(t, "intake_date", "field-intake-date", "date")
@@ -785,6 +798,9 @@ impl FormSpec {
 
 pub async fn intake_form(State(s): State<AppState>, c: Caller) -> Response {
     let t = c.tr();
+    if !c.signed.actor.can_register_participants() {
+        return app_error(&c, AppError::Forbidden);
+    }
     let ch = match choices(&s, &c).await {
         Ok(ch) => ch,
         Err(e) => return app_error(&c, e),
@@ -919,6 +935,12 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
     let v = &o.view;
     let p = &v.participant;
     let mut actions = Vec::new();
+    if v.may_hand_over {
+        actions.push((
+            format!("/participants/{id}/handover"),
+            t.get("handover-title"),
+        ));
+    }
     if v.may_change {
         actions.push((format!("/participants/{id}/edit"), t.get("action-edit")));
         for k in p.lifecycle().possible() {
@@ -1030,7 +1052,7 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
         note_action: c
             .signed
             .actor
-            .in_scope(v.relation)
+            .can_add_note(v.relation)
             .then(|| format!("/participants/{id}/notes")),
         emergency: !c.signed.actor.in_scope(v.relation),
         consents,
@@ -1081,22 +1103,54 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
             .iter()
             .map(|(_, n, o)| (n.clone(), o.clone()))
             .collect(),
-        history: v
-            .history
-            .iter()
-            .map(|h| HistoryRow {
-                on: h.on_date.to_string(),
-                kind: t.get(&h.kind.message_id()),
-                status: t.get(&h.to_status.message_id()),
-                reason: h
-                    .reason
-                    .clone()
-                    .or(h.exit_outcome.map(|o| t.get(&o.message_id())))
-                    .unwrap_or_default(),
-                actor: h.actor_name.clone(),
-            })
-            .collect(),
+        history: history_rows(t, v),
     })
+}
+
+/// Her status history and the moves of the responsibility for her, in the
+/// order they were recorded.
+fn history_rows(t: Tr, v: &palett_app::participants::ParticipantView) -> Vec<HistoryRow> {
+    let mut rows: Vec<(jiff::Timestamp, HistoryRow)> = v
+        .history
+        .iter()
+        .map(|h| {
+            (
+                h.at,
+                HistoryRow {
+                    on: h.on_date.to_string(),
+                    kind: t.get(&h.kind.message_id()),
+                    status: t.get(&h.to_status.message_id()),
+                    reason: h
+                        .reason
+                        .clone()
+                        .or(h.exit_outcome.map(|o| t.get(&o.message_id())))
+                        .unwrap_or_default(),
+                    actor: h.actor_name.clone(),
+                },
+            )
+        })
+        .collect();
+    rows.extend(v.handovers.iter().map(|h| {
+        (
+            h.at,
+            HistoryRow {
+                on: h.on_date.to_string(),
+                kind: t.with(
+                    "handover-event",
+                    &[
+                        ("from", h.from_organisation_name.clone()),
+                        ("to", h.to_organisation_name.clone()),
+                    ],
+                ),
+                status: String::new(),
+                reason: h.reason.clone(),
+                actor: h.actor_name.clone(),
+            },
+        )
+    }));
+    // Stable: rows recorded in the same second keep their kind's order.
+    rows.sort_by_key(|(at, _)| *at);
+    rows.into_iter().map(|(_, r)| r).collect()
 }
 
 pub async fn edit_form(State(s): State<AppState>, c: Caller, Path(id): Path<String>) -> Response {
@@ -1351,6 +1405,106 @@ pub async fn transition(
                 &errors,
             )
         }
+        Err(e) => app_error(&c, e),
+    }
+}
+
+/// The organisations she can be handed over to: members today, other than
+/// the one responsible for her.
+async fn handover_spec(
+    s: &AppState,
+    c: &Caller,
+    id: i64,
+    responsible: i64,
+) -> Result<FormSpec, AppError> {
+    let t = c.tr();
+    let today = s.app.today();
+    let mut organisations: Vec<(String, String)> = Vec::new();
+    for m in s.app.memberships(&c.ctx()).await? {
+        let current = m.joined_on <= today && m.left_on.is_none_or(|l| today <= l);
+        let key = m.organisation_id.to_string();
+        if current
+            && m.organisation_id != responsible
+            && !organisations.iter().any(|(k, _)| *k == key)
+        {
+            organisations.push((key, m.organisation_name));
+        }
+    }
+    Ok(FormSpec {
+        title: t.get("handover-title"),
+        section: "participants",
+        path: format!("/participants/{id}/handover"),
+        fields: vec![
+            FieldView::new(t, "organisation_id", "field-handover-to", "select")
+                .required()
+                .options(organisations),
+            FieldView::new(t, "reason", "field-reason", "textarea").required(),
+        ],
+        submit: t.get("handover-submit"),
+        cancel: format!("/participants/{id}"),
+        intro: Some(t.get("handover-intro")),
+        existing: None,
+    })
+}
+
+/// `GET /participants/{id}/handover`: the form to move the responsibility
+/// for her (the giving organisation's coordinators).
+pub async fn handover_form(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let v = match s.app.participant(&c.ctx(), id).await {
+        Ok(v) => v,
+        Err(e) => return app_error(&c, e),
+    };
+    if !v.may_hand_over {
+        return app_error(&c, AppError::Forbidden);
+    }
+    let form = FormData(vec![("version".into(), v.participant.version.to_string())]);
+    match handover_spec(&s, &c, id, v.participant.responsible_organisation_id).await {
+        Ok(spec) => spec.show(&c, StatusCode::OK, &form, &FieldErrors::new()),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn handover(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let version = form.get("version").parse::<i64>().ok();
+    let errors = match s
+        .app
+        .hand_over(
+            &c.ctx(),
+            id,
+            version,
+            &form.get("organisation_id"),
+            &form.get("reason"),
+        )
+        .await
+    {
+        // Back to her record, or to the list when it is no longer hers to see.
+        Ok((_, true)) => return Redirect::to(&format!("/participants/{id}")).into_response(),
+        Ok((_, false)) => return Redirect::to("/participants").into_response(),
+        Err(AppError::Invalid(errors)) => errors,
+        Err(AppError::Stale) => FieldErrors::single("version", "error-stale"),
+        Err(e) => return app_error(&c, e),
+    };
+    let responsible = match s.app.participant(&c.ctx(), id).await {
+        Ok(v) => v.participant.responsible_organisation_id,
+        Err(e) => return app_error(&c, e),
+    };
+    match handover_spec(&s, &c, id, responsible).await {
+        Ok(spec) => spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors),
         Err(e) => app_error(&c, e),
     }
 }

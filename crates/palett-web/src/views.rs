@@ -18,6 +18,8 @@ pub struct Layout {
     pub user: Option<UserBox>,
     pub csrf: String,
     pub nav_participants: bool,
+    /// Registering is open to her (her organisation is a member today).
+    pub nav_intake: bool,
     pub nav_audit: bool,
     pub nav_admin: bool,
     /// The current path, for the language switch to come back to.
@@ -38,6 +40,7 @@ impl Layout {
             user: None,
             csrf,
             nav_participants: false,
+            nav_intake: false,
             nav_audit: false,
             nav_admin: false,
             path: path.to_string(),
@@ -67,6 +70,7 @@ impl Layout {
             partnership,
         });
         l.nav_participants = s.actor.sees_participants();
+        l.nav_intake = s.actor.can_register_participants();
         l.nav_audit = s.actor.can_view_audit_log();
         l.nav_admin = s.actor.can_administer();
         l

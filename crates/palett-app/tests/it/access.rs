@@ -13,10 +13,10 @@ pub(crate) async fn other_organisations_caseworker_sees_her_only_once_assigned(h
     h.seed().await;
     let coach = h.signed(COACH).await;
     let coach_ctx = coach.ctx(IP);
-    let ali = h.signed(AF).await;
-    let ali_ctx = ali.ctx(IP);
-    assert_ne!(ali.user.organisation_id, coach.user.organisation_id);
-    let ali_sees_before = h.all_participant_ids(&ali_ctx, &Filter::default()).await;
+    let lena = h.signed(LARARE).await;
+    let lena_ctx = lena.ctx(IP);
+    assert_ne!(lena.user.organisation_id, coach.user.organisation_id);
+    let lena_sees_before = h.all_participant_ids(&lena_ctx, &Filter::default()).await;
 
     let id = h
         .app
@@ -33,12 +33,15 @@ pub(crate) async fn other_organisations_caseworker_sees_her_only_once_assigned(h
         .expect("registering Amal");
 
     assert!(matches!(
-        err(h.app.participant(&ali_ctx, id).await),
+        err(h.app.participant(&lena_ctx, id).await),
         AppError::NotFound
     ));
-    assert_eq!(h.count_named(&ali_ctx, "Testsson").await, 0);
-    let ali_sees = h.all_participant_ids(&ali_ctx, &Filter::default()).await;
-    assert_eq!(ali_sees, ali_sees_before, "her count does not include Amal");
+    assert_eq!(h.count_named(&lena_ctx, "Testsson").await, 0);
+    let lena_sees = h.all_participant_ids(&lena_ctx, &Filter::default()).await;
+    assert_eq!(
+        lena_sees, lena_sees_before,
+        "her count does not include Amal"
+    );
     // Nor may she change her: to her, Amal does not exist.
     let form = h.input(
         "Amal",
@@ -47,48 +50,51 @@ pub(crate) async fn other_organisations_caseworker_sees_her_only_once_assigned(h
         coach.user.organisation_id,
     );
     assert!(matches!(
-        err(h.app.update_participant(&ali_ctx, id, None, &form).await),
+        err(h.app.update_participant(&lena_ctx, id, None, &form).await),
         AppError::NotFound
     ));
 
-    // Kim assigns Ali as Amal's caseworker.
+    // Kim assigns Lena as Amal's caseworker.
     let (form, version) = h
         .app
         .participant_input(&coach_ctx, id)
         .await
         .expect("edit form");
     let assigned = ParticipantInput {
-        caseworker_ids: vec![coach.user.id.to_string(), ali.user.id.to_string()],
+        caseworker_ids: vec![coach.user.id.to_string(), lena.user.id.to_string()],
         ..form
     };
     h.app
         .update_participant(&coach_ctx, id, Some(version), &assigned)
         .await
-        .expect("assigning Ali");
+        .expect("assigning Lena");
 
     let view = h
         .app
-        .participant(&ali_ctx, id)
+        .participant(&lena_ctx, id)
         .await
-        .expect("Ali reads Amal once assigned");
+        .expect("Lena reads Amal once assigned");
     assert_eq!(view.participant.family_name, "Testsson");
     assert!(view.relation.assigned_to_actor);
     assert!(!view.relation.own_organisation_responsible);
     let mut caseworkers: Vec<i64> = view.caseworkers.iter().map(|c| c.0).collect();
     caseworkers.sort_unstable();
-    let mut expected = vec![coach.user.id, ali.user.id];
+    let mut expected = vec![coach.user.id, lena.user.id];
     expected.sort_unstable();
     assert_eq!(caseworkers, expected);
-    assert_eq!(h.count_named(&ali_ctx, "Testsson").await, 1);
-    let mut after = h.all_participant_ids(&ali_ctx, &Filter::default()).await;
+    assert_eq!(h.count_named(&lena_ctx, "Testsson").await, 1);
+    let mut after = h.all_participant_ids(&lena_ctx, &Filter::default()).await;
     after.retain(|p| *p != id);
-    assert_eq!(after, ali_sees_before, "exactly Amal was added to her list");
+    assert_eq!(
+        after, lena_sees_before,
+        "exactly Amal was added to her list"
+    );
     // Her own caseworker filter finds her too.
     let mine = Filter {
-        caseworker_id: Some(ali.user.id),
+        caseworker_id: Some(lena.user.id),
         ..Filter::default()
     };
-    assert!(h.all_participant_ids(&ali_ctx, &mine).await.contains(&id));
+    assert!(h.all_participant_ids(&lena_ctx, &mine).await.contains(&id));
 }
 
 pub(crate) async fn evaluator_and_administrator_see_figures_but_no_participant(h: H) {
@@ -178,8 +184,12 @@ pub(crate) async fn everyone_reads_exactly_what_the_policy_allows(h: H) {
 
     // The demo assigns each participant only a caseworker of her responsible
     // organisation; assign Bo of Bilda (responsible for nobody) to two others,
-    // so that assignment alone must grant access.
+    // so that assignment alone must grant access. Ali of Arbetsförmedlingen,
+    // which left the partnership in 2020, is assigned too: a former member
+    // keeps its own records only, so that must not.
     let bo = h.signed(CIRKELLEDARE).await;
+    let ali = h.signed(AF).await;
+    assert_eq!(ali.actor.standing, palett_domain::policy::Standing::Former);
     for id in [all[0], all[all.len() / 2]] {
         let (form, version) = h
             .app
@@ -188,6 +198,7 @@ pub(crate) async fn everyone_reads_exactly_what_the_policy_allows(h: H) {
             .expect("edit form");
         let mut form = form;
         form.caseworker_ids.push(bo.user.id.to_string());
+        form.caseworker_ids.push(ali.user.id.to_string());
         h.app
             .update_participant(&coordinator, id, Some(version), &form)
             .await
@@ -278,7 +289,244 @@ pub(crate) async fn everyone_reads_exactly_what_the_policy_allows(h: H) {
             ADMIN | EVALUATOR => assert_eq!(n, 0),
             // Bo's organisation runs groups; the two assigned come on top.
             CIRKELLEDARE => assert!(n > 2, "{email} sees {n}"),
+            // The former member: exactly the records it is responsible for,
+            // though it is assigned to others who share with it.
+            AF => {
+                let own = facts
+                    .iter()
+                    .filter(|f| f.responsible_organisation_id == actor.organisation_id)
+                    .count();
+                let related_and_shared = facts
+                    .iter()
+                    .filter(|f| {
+                        f.responsible_organisation_id != actor.organisation_id
+                            && f.caseworker_ids.contains(&actor.user_id)
+                            && f.shared_with.contains(&actor.organisation_id)
+                    })
+                    .count();
+                assert!(
+                    own > 0 && related_and_shared > 0,
+                    "{own} {related_and_shared}"
+                );
+                assert_eq!(n, own, "{email} sees her own records only");
+            }
             _ => assert!(0 < n && n < 273, "{email} sees {n}"),
         }
     }
+}
+
+/// Botkyrka kommun leaves the partnership (its membership ends today, so
+/// from tomorrow it is a former member, like Arbetsförmedlingen in the
+/// demo): its staff keep reading the participants it is responsible for,
+/// and nothing else: no changes, registrations, notes, consents, groups or
+/// emergency access, and a participant shared with it by consent is gone.
+pub(crate) async fn a_former_member_keeps_only_its_own_records_read_only(h: H) {
+    use palett_domain::lifecycle::Transition;
+    use palett_domain::policy::Standing;
+    h.seed().await;
+    let admin = h.ctx(ADMIN).await;
+    let sara = h.ctx(COORDINATOR).await;
+    let hanna = h.signed(HANDLEDARE).await;
+    let kim = h.signed(COACH).await;
+    let kommun = kim.user.organisation_id;
+    let hm = hanna.user.organisation_id;
+    let mut own = h.input("Egen", "Kommunsdotter", &pnr("19850505", 111), kommun);
+    own.intake_date = "2026-11-20".into();
+    let own = h
+        .app
+        .register_participant(&kim.ctx(IP), &own)
+        .await
+        .expect("Kim registers her own");
+    // Hela Människan's participant, shared with every partner by consent,
+    // with Kim among her caseworkers.
+    let mut shared = h.input("Delad", "Samverkansdotter", &pnr("19860606", 222), hm);
+    shared.intake_date = "2026-11-20".into();
+    shared.caseworker_ids = vec![hanna.user.id.to_string(), kim.user.id.to_string()];
+    let shared = h
+        .app
+        .register_participant(&hanna.ctx(IP), &shared)
+        .await
+        .expect("Hanna registers the shared one");
+    for who in [COACH, KOMMUN_COORDINATOR] {
+        let ctx = h.ctx(who).await;
+        for id in [own, shared] {
+            h.app
+                .participant(&ctx, id)
+                .await
+                .unwrap_or_else(|e| panic!("{who} reads {id} while a member: {e}"));
+        }
+    }
+
+    let membership = h
+        .app
+        .memberships(&admin)
+        .await
+        .expect("memberships")
+        .into_iter()
+        .find(|m| m.organisation_id == kommun && m.left_on.is_none())
+        .expect("the kommun's open membership")
+        .id;
+    h.app
+        .end_membership(&admin, membership, "2026-11-25")
+        .await
+        .expect("ending the membership today");
+    // The last day of the membership is still a member's day.
+    let kim = h.signed(COACH).await;
+    assert_eq!(kim.actor.standing, Standing::Member);
+    h.app
+        .participant(&kim.ctx(IP), shared)
+        .await
+        .expect("the shared one is visible on the last day");
+
+    h.advance_secs(86_400);
+    let kim = h.signed(COACH).await;
+    let maja = h.signed(KOMMUN_COORDINATOR).await;
+    assert_eq!(kim.actor.standing, Standing::Former);
+    assert_eq!(maja.actor.standing, Standing::Former);
+    for signed in [&kim, &maja] {
+        let ctx = signed.ctx(IP);
+        let who = &signed.user.email;
+        // Its own former participant: readable, restricted fields and all,
+        // but not changeable.
+        let view = h
+            .app
+            .participant(&ctx, own)
+            .await
+            .unwrap_or_else(|e| panic!("{who} reads her own record: {e}"));
+        assert!(view.may_see_restricted && !view.may_change && !view.may_reopen);
+        h.app
+            .consents(&ctx, own)
+            .await
+            .unwrap_or_else(|e| panic!("{who} reads her consents: {e}"));
+        // The one shared by consent is gone, from reads, lists and searches.
+        assert!(
+            matches!(
+                err(h.app.participant(&ctx, shared).await),
+                AppError::NotFound
+            ),
+            "{who}"
+        );
+        assert_eq!(h.count_named(&ctx, "Samverkansdotter").await, 0, "{who}");
+        assert_eq!(h.count_named(&ctx, "Kommunsdotter").await, 1, "{who}");
+        let listed = h.all_participant_ids(&ctx, &Filter::default()).await;
+        assert!(listed.contains(&own) && !listed.contains(&shared), "{who}");
+        let (items, _) = h
+            .app
+            .participants(&ctx, &Filter::default(), Page::new(None, Some(100)))
+            .await
+            .expect("list");
+        assert!(
+            items
+                .iter()
+                .all(|i| i.responsible_organisation_name == BOTKYRKA_KOMMUN),
+            "{who} lists only the kommun's own records"
+        );
+        // No changes of any kind.
+        let mut changed = h.input("Egen", "Ändrad", &pnr("19850505", 111), kommun);
+        changed.intake_date = "2026-11-20".into();
+        assert!(
+            matches!(
+                err(h.app.update_participant(&ctx, own, None, &changed).await),
+                AppError::Forbidden | AppError::NotFound
+            ),
+            "{who}"
+        );
+        let today = h.app.today();
+        assert!(
+            matches!(
+                err(h
+                    .app
+                    .transition(&ctx, own, Transition::Start { on: today })
+                    .await),
+                AppError::Forbidden
+            ),
+            "{who}"
+        );
+        assert!(
+            matches!(
+                err(h
+                    .app
+                    .add_note(&ctx, own, "Anteckning", "own_organisation")
+                    .await),
+                AppError::Forbidden
+            ),
+            "{who}"
+        );
+        let consent = palett_domain::consent::ConsentInput {
+            kind: "research".into(),
+            method: "signed_paper".into(),
+            given_on: "2026-11-25".into(),
+            ..Default::default()
+        };
+        assert!(
+            matches!(
+                err(h.app.give_consent(&ctx, own, &consent).await),
+                AppError::Forbidden
+            ),
+            "{who}"
+        );
+        // No registrations, for itself or anyone.
+        for org in [kommun, hm] {
+            let form = h.input("Ny", "Efteravslutdotter", &pnr("19870707", 333), org);
+            assert!(
+                matches!(
+                    err(h.app.register_participant(&ctx, &form).await),
+                    AppError::Forbidden
+                ),
+                "{who}"
+            );
+        }
+        assert_eq!(
+            h.app
+                .participant(&ctx, own)
+                .await
+                .expect("read")
+                .participant
+                .family_name,
+            "Kommunsdotter",
+            "{who}: the record is unchanged"
+        );
+    }
+    // No groups or attendance, and no emergency access or log reading for
+    // its coordinator.
+    let maja = maja.ctx(IP);
+    let intervention = h.app.palette(&sara, false).await.expect("palette")[0].id;
+    assert!(matches!(
+        err(h.app.create_group(&maja, intervention, "Grupp", "").await),
+        AppError::Forbidden
+    ));
+    assert!(matches!(
+        err(h
+            .app
+            .break_the_glass(&maja, &shared.to_string(), "", "Akut")
+            .await),
+        AppError::Forbidden
+    ));
+    assert!(matches!(
+        err(palett_app::audit::list(
+            &h.app,
+            &maja,
+            &palett_store::audit::Filter::default(),
+            Page::new(None, None)
+        )
+        .await),
+        AppError::Forbidden
+    ));
+    // Figures stay open.
+    let s = h.summary(&maja, TILLVAXT_KVINNA).await;
+    assert_eq!((s.enrolled, s.ended), (267, 247));
+    // A member cannot make the kommun responsible for anyone new.
+    let form = h.input("Ny", "Efteravslutdotter", &pnr("19870707", 333), kommun);
+    assert_eq!(
+        invalid_code(
+            h.app.register_participant(&sara, &form).await,
+            "responsible_organisation_id"
+        ),
+        "error-organisation-not-member"
+    );
+    // Hela Människan still reads the shared one.
+    h.app
+        .participant(&hanna.ctx(IP), shared)
+        .await
+        .expect("the responsible organisation keeps her");
 }

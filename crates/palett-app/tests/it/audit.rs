@@ -413,3 +413,99 @@ pub(crate) async fn the_log_review_flags_samples_and_signs(h: H) {
         AppError::Forbidden
     ));
 }
+
+/// Someone who probes ids she may not see stands out on the log review:
+/// every refused request for a participant resource is counted per user
+/// and day, in its own small transaction after the refused one, without
+/// the ids she tried.
+pub(crate) async fn refused_reads_are_counted_per_user_and_day_for_the_review(h: H) {
+    h.seed().await;
+    let coordinator = h.ctx(COORDINATOR).await;
+    let lena = h.signed(LARARE).await;
+    let lena_ctx = lena.ctx(IP);
+    let kim = h.signed(COACH).await;
+    let kim_ctx = kim.ctx(IP);
+    let visible: std::collections::BTreeSet<i64> = h
+        .all_participant_ids(&lena_ctx, &Default::default())
+        .await
+        .into_iter()
+        .collect();
+    let all = h
+        .all_participant_ids(&coordinator, &Default::default())
+        .await;
+    let hidden: Vec<i64> = all
+        .iter()
+        .copied()
+        .filter(|id| !visible.contains(id))
+        .take(30)
+        .collect();
+    assert_eq!(hidden.len(), 30);
+    // Thirty records and parts she may not see, and ids that do not exist:
+    // each refused like the web layer does, then counted.
+    let mut probes = 0;
+    for (n, id) in hidden.iter().enumerate() {
+        let refused = match n % 3 {
+            0 => h.app.participant(&lena_ctx, *id).await.map(|_| ()),
+            1 => h.app.consents(&lena_ctx, *id).await.map(|_| ()),
+            _ => h.app.plan_versions(&lena_ctx, *id).await.map(|_| ()),
+        };
+        assert!(matches!(err(refused), AppError::NotFound));
+        audit::note_refusal(&h.app, &lena_ctx).await;
+        probes += 1;
+    }
+    for id in [99_999_990, 99_999_991] {
+        assert!(matches!(
+            err(h.app.participant(&lena_ctx, id).await),
+            AppError::NotFound
+        ));
+        audit::note_refusal(&h.app, &lena_ctx).await;
+        probes += 1;
+    }
+    // Kim is refused twice, a day later.
+    h.advance_secs(86_400);
+    for _ in 0..2 {
+        audit::note_refusal(&h.app, &kim_ctx).await;
+    }
+
+    let now = h.app.now();
+    let review = audit::log_review(&h.app, &coordinator, now - 3 * 86_400, now + 1, 10)
+        .await
+        .expect("review");
+    let rows: Vec<(i64, i64)> = review.refused.iter().map(|r| (r.0, r.3)).collect();
+    assert_eq!(
+        rows,
+        vec![(lena.user.id, probes), (kim.user.id, 2)],
+        "per user and day, most first"
+    );
+    assert!(review.refused[0].3 >= audit::REFUSALS_FLAGGED_PER_DAY);
+    assert_eq!(review.refused[0].1, lena.user.display_name);
+    let days: Vec<i64> = review.refused.iter().map(|r| r.2).collect();
+    assert_eq!(days[1] - days[0], 86_400, "each day counted on its own");
+    // A review of the last day only has Kim's.
+    let review = audit::log_review(&h.app, &coordinator, now - 3_600, now + 1, 10)
+        .await
+        .expect("review");
+    assert_eq!(
+        review
+            .refused
+            .iter()
+            .map(|r| (r.0, r.3))
+            .collect::<Vec<_>>(),
+        vec![(kim.user.id, 2)]
+    );
+    // The ids she tried are nowhere in the log against her.
+    let (log, _) = audit::list(
+        &h.app,
+        &coordinator,
+        &Filter {
+            user_id: Some(lena.user.id),
+            ..Default::default()
+        },
+        Page::new(None, Some(100)),
+    )
+    .await
+    .expect("log");
+    assert!(log
+        .iter()
+        .all(|e| e.participant_id.is_none_or(|p| !hidden.contains(&p))));
+}

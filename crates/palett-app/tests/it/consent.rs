@@ -122,8 +122,8 @@ pub(crate) async fn consents_are_records_that_can_be_withdrawn(h: H) {
 }
 
 /// The consent decides: shared with the municipality but not with the
-/// employment service, she is visible to the municipality's caseworker (who
-/// works with her) and not to the employment service's (who is assigned
+/// folk high school, she is visible to the municipality's caseworker (who
+/// works with her) and not to the folk high school's (who is assigned
 /// too); withdrawn, she disappears for the municipality at once.
 pub(crate) async fn sharing_consent_decides_who_sees_her(h: H) {
     h.seed().await;
@@ -131,7 +131,7 @@ pub(crate) async fn sharing_consent_decides_who_sees_her(h: H) {
     let hanna = h.signed(HANDLEDARE).await;
     let hm_ctx = hanna.ctx(IP);
     let kim = h.signed(COACH).await;
-    let ali = h.signed(AF).await;
+    let ali = h.signed(LARARE).await;
     let (kim_ctx, ali_ctx) = (kim.ctx(IP), ali.ctx(IP));
     let hm = hanna.user.organisation_id;
     let kommun = kim.user.organisation_id;
@@ -177,7 +177,7 @@ pub(crate) async fn sharing_consent_decides_who_sees_her(h: H) {
     assert_eq!(
         named(ali_ctx.clone()).await,
         0,
-        "not in the employment service's lists or counts"
+        "not in the folk high school's lists or counts"
     );
     let all_ali = h
         .all_participant_ids(&ali_ctx, &ParticipantFilter::default())
@@ -443,7 +443,7 @@ pub(crate) async fn no_list_search_export_or_count_leaks_a_participant(h: H) {
     let staff = [
         h.signed(HANDLEDARE).await,
         h.signed(COACH).await,
-        h.signed(AF).await,
+        h.signed(LARARE).await,
     ];
     let outsider = h.signed(CIRKELLEDARE).await;
     let ctxs: Vec<palett_app::Ctx> = staff.iter().map(|s| s.ctx(IP)).collect();

@@ -31,8 +31,13 @@ pub const KOMMUN_COORDINATOR: &str = "samordnare@botkyrka.example";
 pub const HANDLEDARE: &str = "handledare@helamanniskan.example";
 /// Caseworker of Botkyrka kommun.
 pub const COACH: &str = "coach@botkyrka.example";
-/// Caseworker of Arbetsförmedlingen.
+/// Caseworker of Arbetsförmedlingen, which left the partnership on
+/// 2020-06-30: a former member, who reads only its own records.
 pub const AF: &str = "handlaggare@arbetsformedlingen.example";
+/// Caseworker (teacher) of Botkyrka folkhögskola, a member: the other
+/// organisation's caseworker of stories that need one still in the
+/// partnership.
+pub const LARARE: &str = "larare@folkhogskola.example";
 /// Caseworker of Studieförbundet Bilda, whose organisation is responsible
 /// for no demo participant.
 pub const CIRKELLEDARE: &str = "cirkelledare@bilda.example";

@@ -199,3 +199,139 @@ pub(crate) async fn participant_moves_through_the_programme(h: H) {
     assert_eq!(reopened.actor_name, "Sara Samordnare");
     assert_eq!(view.history[1].actor_name, "Kim Coach");
 }
+
+/// Moving the responsibility for her to another organisation is not an
+/// edit of a field: only a coordinator of the organisation responsible for
+/// her hands her over, to a member, with a reason; it is kept in her
+/// history and audited as a handover.
+pub(crate) async fn responsibility_moves_only_by_a_handover(h: H) {
+    h.seed().await;
+    let sara = h.ctx(COORDINATOR).await;
+    let maja_signed = h.signed(KOMMUN_COORDINATOR).await;
+    let maja = maja_signed.ctx(IP);
+    let kim = h.signed(COACH).await;
+    let kim_ctx = kim.ctx(IP);
+    let kommun = kim.user.organisation_id;
+    let hm = h.organisation_id(&sara, HELA_MANNISKAN).await;
+    let af = h.signed(AF).await.user.organisation_id;
+    let mut form = h.input("Flytt", "Ansvarsdotter", &pnr("19880808", 444), kommun);
+    form.intake_date = "2026-11-20".into();
+    let p = h
+        .app
+        .register_participant(&kim_ctx, &form)
+        .await
+        .expect("register");
+
+    // An edit that changes the responsible organisation is refused on that
+    // field, for caseworkers and coordinators alike.
+    for ctx in [&kim_ctx, &maja, &sara] {
+        let (mut edit, version) = h.app.participant_input(ctx, p).await.expect("form");
+        edit.responsible_organisation_id = hm.to_string();
+        assert_eq!(
+            invalid_code(
+                h.app.update_participant(ctx, p, Some(version), &edit).await,
+                "responsible_organisation_id"
+            ),
+            "error-use-handover"
+        );
+    }
+    let reason = "Flyttar till jobbmatchningen";
+    let hand_over = |ctx: palett_app::Ctx, to: String, reason: &'static str| {
+        let h = h.clone();
+        async move { h.app.hand_over(&ctx, p, None, &to, reason).await }
+    };
+    // Not the receiving organisation's coordinator, nor a caseworker.
+    for ctx in [&sara, &kim_ctx] {
+        assert!(matches!(
+            err(hand_over(ctx.clone(), hm.to_string(), reason).await),
+            AppError::Forbidden
+        ));
+    }
+    // Field by field: a reason, another organisation, a member today.
+    assert_eq!(
+        invalid_code(hand_over(maja.clone(), hm.to_string(), " ").await, "reason"),
+        "error-required"
+    );
+    for (to, code) in [
+        (kommun.to_string(), "error-handover-same"),
+        (af.to_string(), "error-organisation-not-member"),
+        ("999999".to_string(), "error-choice"),
+        ("x".to_string(), "error-choice"),
+        (String::new(), "error-required"),
+    ] {
+        assert_eq!(
+            invalid_code(hand_over(maja.clone(), to, reason).await, "organisation_id"),
+            code
+        );
+    }
+    let version = h
+        .app
+        .participant(&maja, p)
+        .await
+        .expect("read")
+        .participant
+        .version;
+    let (_, still_visible) = hand_over(maja.clone(), hm.to_string(), reason)
+        .await
+        .expect("the giving coordinator hands her over");
+    assert!(still_visible, "her sharing consent covers the kommun");
+
+    let v = h
+        .app
+        .participant(&sara, p)
+        .await
+        .expect("Hela Människan reads her");
+    assert_eq!(v.participant.responsible_organisation_id, hm);
+    assert_eq!(v.participant.version, version + 1);
+    assert!(v.may_hand_over, "now Sara's to hand over");
+    assert_eq!(v.handovers.len(), 1);
+    let moved = &v.handovers[0];
+    assert_eq!(
+        (
+            moved.from_organisation_name.as_str(),
+            moved.to_organisation_name.as_str(),
+            moved.reason.as_str(),
+            moved.on_date,
+            moved.actor_name.as_str(),
+        ),
+        (
+            BOTKYRKA_KOMMUN,
+            HELA_MANNISKAN,
+            reason,
+            h.app.today(),
+            maja_signed.user.display_name.as_str(),
+        )
+    );
+    // Kim's organisation no longer holds her: she sees her only through a
+    // relation and the sharing consent, and she has none.
+    assert!(matches!(
+        err(h.app.participant(&kim_ctx, p).await),
+        AppError::NotFound
+    ));
+    assert!(
+        !h.app
+            .participant(&maja, p)
+            .await
+            .expect("shared")
+            .may_hand_over
+    );
+    // Audited as its own action.
+    let log = palett_app::audit::list(
+        &h.app,
+        &sara,
+        &palett_store::audit::Filter {
+            participant_id: Some(p),
+            ..Default::default()
+        },
+        palett_app::participants::Page::new(None, None),
+    )
+    .await
+    .expect("log")
+    .0;
+    assert_eq!(
+        log.iter()
+            .filter(|e| e.action == "participant.handover")
+            .count(),
+        1
+    );
+}

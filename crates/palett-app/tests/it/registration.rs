@@ -213,7 +213,7 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
         .expect("a search with a NUL");
     // Someone who may not see Amal learns only that the number is known
     // here, and the attempt is logged against Amal's record.
-    let af = h.signed(AF).await;
+    let af = h.signed(LARARE).await;
     let af_ctx = af.ctx(IP);
     let probe = h.input(
         "Prov",

@@ -16,6 +16,9 @@ fn xml_escape(s: &str) -> String {
             '"' => out.push_str("&quot;"),
             // Control characters are not allowed in XML 1.0.
             c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            // Nor are U+FFFE and U+FFFF (stored before the text parser
+            // refused them): shown as the replacement character.
+            '\u{FFFE}' | '\u{FFFF}' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -257,6 +260,14 @@ fn zip_stored(files: &[(String, String)]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_is_valid_xml_whatever_was_stored() {
+        assert_eq!(
+            xml_escape("a\u{0}b\u{FFFF}c\u{FFFE}<&\n"),
+            "ab\u{FFFD}c\u{FFFD}&lt;&amp;\n"
+        );
+    }
 
     #[test]
     fn crc_matches_the_standard_check_value() {

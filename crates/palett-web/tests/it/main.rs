@@ -4,6 +4,7 @@
 
 mod support;
 
+mod access;
 mod api;
 mod consent;
 mod dashboard;
