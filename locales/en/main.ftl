@@ -851,3 +851,6 @@ indicator-share-self-assessment-improved-definition = Of those enrolled in the p
 
 field-password-again = Your password (again)
 error-password-wrong = The password is not right.
+
+# Account security: throttling, passwords, role approvals, second factor
+error-throttled-wait = Too many failed attempts. Try again in { $seconds } seconds.

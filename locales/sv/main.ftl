@@ -851,3 +851,6 @@ indicator-share-self-assessment-improved-definition = Av dem som skrevs in under
 
 field-password-again = Ditt lösenord (igen)
 error-password-wrong = Lösenordet stämmer inte.
+
+# Account security: throttling, passwords, role approvals, second factor
+error-throttled-wait = För många misslyckade försök. Försök igen om { $seconds } sekunder.

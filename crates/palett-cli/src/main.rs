@@ -101,6 +101,12 @@ struct ServeArgs {
     /// Mark cookies Secure (set this when palett is served over HTTPS).
     #[arg(long, env = "PALETT_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Reverse proxies whose X-Forwarded-For header names the client
+    /// (addresses or networks, comma-separated, e.g. "127.0.0.1,::1").
+    /// Sign-in throttling and the audit log then see the client's address
+    /// instead of the proxy's. Default: none (the connection's address).
+    #[arg(long, env = "PALETT_TRUSTED_PROXIES", default_value = "")]
+    trusted_proxies: String,
 }
 
 #[derive(Subcommand)]
@@ -246,6 +252,8 @@ async fn serve(app: App, args: &ServeArgs) -> Result<(), String> {
     let state = AppState {
         app,
         secure_cookies: args.secure_cookies,
+        trusted_proxies: palett_web::proxy::TrustedProxies::parse(&args.trusted_proxies)
+            .map_err(|e| format!("--trusted-proxies: {e}"))?,
     };
     palett_web::serve(state, listener)
         .await

@@ -2,6 +2,7 @@
 //! Secrets are stored only as hashes: the caller passes hashes in.
 
 use crate::row::*;
+use crate::sealing::{is_sealed, open_opt, seal_opt, Sealer};
 use crate::Result;
 use palett_domain::model::{RoleGrant, User};
 use palett_domain::policy::Role;
@@ -339,34 +340,53 @@ pub async fn record_login_attempt(
     Ok(())
 }
 
-/// Failed attempts since `since` for the account and for the address.
-pub async fn recent_failures(
+/// The account's failed attempts since its last successful one (and not
+/// before `since`): how many, and when the latest was.
+pub async fn account_failures(
     c: &mut AnyConnection,
     email: &str,
-    ip: &str,
     since: i64,
-) -> Result<(i64, i64)> {
-    let by_email: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND at >= $2 AND success = 0",
+) -> Result<(i64, Option<i64>)> {
+    let r = sqlx::query(
+        "SELECT COUNT(*) AS n, MAX(at) AS latest FROM login_attempts \
+         WHERE email = $1 AND success = 0 AND at >= $2 AND id > COALESCE( \
+           (SELECT MAX(id) FROM login_attempts WHERE email = $1 AND success = 1), 0)",
     )
     .bind(email)
     .bind(since)
     .fetch_one(&mut *c)
     .await?;
-    let by_ip: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM login_attempts WHERE ip = $1 AND at >= $2 AND success = 0",
+    Ok((i64_(&r, "n")?, opt_i64(&r, "latest")?))
+}
+
+/// The address's failed attempts since `since`: how many, and when the
+/// earliest of them was.
+pub async fn address_failures(
+    c: &mut AnyConnection,
+    ip: &str,
+    since: i64,
+) -> Result<(i64, Option<i64>)> {
+    let r = sqlx::query(
+        "SELECT COUNT(*) AS n, MIN(at) AS earliest FROM login_attempts \
+         WHERE ip = $1 AND at >= $2 AND success = 0",
     )
     .bind(ip)
     .bind(since)
     .fetch_one(&mut *c)
     .await?;
-    Ok((by_email, by_ip))
+    Ok((i64_(&r, "n")?, opt_i64(&r, "earliest")?))
 }
 
+/// The columns that hold TOTP secrets, sealed under the data key (the
+/// column name is the associated data).
+pub const TOTP_SECRET: &str = "users.totp_secret";
+pub const TOTP_PENDING: &str = "users.totp_pending";
+
 /// A user's TOTP state: (confirmed secret, secret awaiting its first code,
-/// last time step used).
+/// last time step used), opened.
 pub async fn totp_state(
     c: &mut AnyConnection,
+    s: &dyn Sealer,
     user_id: i64,
 ) -> Result<(Option<String>, Option<String>, i64)> {
     let r =
@@ -375,15 +395,20 @@ pub async fn totp_state(
             .fetch_one(c)
             .await?;
     Ok((
-        opt_text(&r, "totp_secret")?,
-        opt_text(&r, "totp_pending")?,
+        open_opt(s, TOTP_SECRET, opt_text(&r, "totp_secret")?)?,
+        open_opt(s, TOTP_PENDING, opt_text(&r, "totp_pending")?)?,
         i64_(&r, "totp_last_step")?,
     ))
 }
 
-pub async fn set_totp_pending(c: &mut AnyConnection, user_id: i64, secret: &str) -> Result<()> {
+pub async fn set_totp_pending(
+    c: &mut AnyConnection,
+    s: &dyn Sealer,
+    user_id: i64,
+    secret: &str,
+) -> Result<()> {
     sqlx::query("UPDATE users SET totp_pending = $1 WHERE id = $2")
-        .bind(secret)
+        .bind(s.seal(TOTP_PENDING, secret)?)
         .bind(user_id)
         .execute(c)
         .await?;
@@ -394,6 +419,7 @@ pub async fn set_totp_pending(c: &mut AnyConnection, user_id: i64, secret: &str)
 /// second factor off), remembering the step just used.
 pub async fn set_totp(
     c: &mut AnyConnection,
+    s: &dyn Sealer,
     user_id: i64,
     secret: Option<&str>,
     step: i64,
@@ -401,12 +427,39 @@ pub async fn set_totp(
     sqlx::query(
         "UPDATE users SET totp_secret = $1, totp_pending = NULL, totp_last_step = $2 WHERE id = $3",
     )
-    .bind(secret)
+    .bind(seal_opt(s, TOTP_SECRET, secret)?)
     .bind(step)
     .bind(user_id)
     .execute(c)
     .await?;
     Ok(())
+}
+
+/// Seal TOTP secrets still stored in clear (from before they were sealed);
+/// how many users' rows it sealed.
+pub async fn seal_legacy_totp(c: &mut AnyConnection, s: &dyn Sealer) -> Result<u64> {
+    let rows = sqlx::query(
+        "SELECT id, totp_secret, totp_pending FROM users \
+         WHERE (totp_secret IS NOT NULL AND totp_secret NOT LIKE 'enc1:%') \
+         OR (totp_pending IS NOT NULL AND totp_pending NOT LIKE 'enc1:%')",
+    )
+    .fetch_all(&mut *c)
+    .await?;
+    for r in &rows {
+        let reseal = |column: &str, v: Option<String>| -> Result<Option<String>> {
+            match v {
+                Some(v) if !is_sealed(&v) => Ok(Some(s.seal(column, &v)?)),
+                other => Ok(other),
+            }
+        };
+        sqlx::query("UPDATE users SET totp_secret = $1, totp_pending = $2 WHERE id = $3")
+            .bind(reseal(TOTP_SECRET, opt_text(r, "totp_secret")?)?)
+            .bind(reseal(TOTP_PENDING, opt_text(r, "totp_pending")?)?)
+            .bind(i64_(r, "id")?)
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(rows.len() as u64)
 }
 
 /// Mark a time step used; false when it (or a later one) already was, so

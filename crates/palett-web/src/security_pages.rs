@@ -36,7 +36,7 @@ fn code_field(t: crate::i18n::Tr, id: &str, error: Option<&str>) -> String {
     )
 }
 
-/// Her password, asked again before she turns the second factor on.
+/// Her password, asked again before she turns the second factor on or off.
 fn password_field(t: crate::i18n::Tr, error: Option<&str>) -> String {
     let (invalid, described, message) = match error {
         Some(e) => (
@@ -95,7 +95,8 @@ async fn page(
             if !(required && c.signed.actor.reads_sensitive_data()) {
                 html.push_str(&format!(
                     "<form method=\"post\" action=\"/account/second-factor\"><input type=\"hidden\" name=\"_csrf\" value=\"{csrf}\">\
-                     <input type=\"hidden\" name=\"action\" value=\"disable\">{}<button type=\"submit\" class=\"secondary\">{}</button></form>",
+                     <input type=\"hidden\" name=\"action\" value=\"disable\">{}{}<button type=\"submit\" class=\"secondary\">{}</button></form>",
+                    password_field(t, errors.for_field("password")),
                     code_field(t, "code", error),
                     escape(&t.get("second-factor-disable")),
                 ));
@@ -160,7 +161,11 @@ pub async fn change(State(s): State<AppState>, c: Caller, f: FormData) -> Respon
                 .enable_second_factor(&ctx, &f.get("password"), &f.get("code"))
                 .await
         }
-        "disable" => s.app.disable_second_factor(&ctx, &f.get("code")).await,
+        "disable" => {
+            s.app
+                .disable_second_factor(&ctx, &f.get("password"), &f.get("code"))
+                .await
+        }
         "require" => {
             s.app
                 .set_require_second_factor(&ctx, f.get("required") == "true")

@@ -118,7 +118,7 @@ async fn login_is_throttled_per_account() {
     }
     assert!(matches!(
         t.app.sign_in(COORDINATOR, PASSWORD, "10.0.0.2").await,
-        Err(palett_app::AppError::Throttled)
+        Err(palett_app::AppError::Throttled { .. })
     ));
     t.clock.advance(jiff::SignedDuration::from_mins(16));
     assert!(t
@@ -574,7 +574,8 @@ async fn redirects_stay_on_this_site_and_cookies_are_secure_behind_tls() {
     }
     let r = t.get("/lang/en?back=/participants/12", None).await;
     assert_eq!(r.headers[header::LOCATION], "/participants/12");
-    // Behind a TLS-terminating proxy the session cookie is Secure.
+    // Behind a TLS-terminating proxy the session cookie is Secure (and so
+    // has the __Host- prefix).
     let form = t.get("/login", None).await;
     let pre = hidden(&form.body, "_csrf").expect("csrf");
     let req = Request::post("/login")
@@ -593,8 +594,8 @@ async fn redirects_stay_on_this_site_and_cookies_are_secure_behind_tls() {
         .get_all(header::SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("palett_session="))
-        .expect("cookie")
+        .find(|c| c.starts_with("__Host-palett_session="))
+        .expect("a __Host- session cookie")
         .to_string();
     assert!(set.contains("Secure"), "{set}");
 }
