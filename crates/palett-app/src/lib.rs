@@ -186,6 +186,20 @@ impl App {
         Ok(app)
     }
 
+    /// Whether the database at `url` (migrated first) has been sealed with a
+    /// data key: then a missing key file is an error to fix by restoring
+    /// the key, never a reason to make a new one.
+    pub async fn sealed_with_a_key(url: &str) -> Result<bool> {
+        let db = Db::connect(url).await?;
+        palett_store::migrate::run(&db).await?;
+        let recorded = {
+            let mut c = db.read().await?;
+            palett_store::sealing::key_recorded(&mut c).await?
+        };
+        db.close().await;
+        Ok(recorded)
+    }
+
     /// Refuse a data key other than the one the database was sealed with,
     /// then seal whatever is still stored in clear. Returns how many rows it
     /// sealed (0 once everything is).

@@ -257,6 +257,14 @@ pub(crate) async fn second_factor_secrets_are_sealed_at_rest(h: H) {
     use palett_app::demo::DEMO_PASSWORD;
     use palett_app::totp::{code_at, SecondFactor};
     h.seed().await;
+    // The key's fingerprint is recorded at the first start, so a lost key
+    // file is noticed instead of replaced.
+    {
+        let mut c = h.app.db.read().await.expect("connection");
+        assert!(palett_store::sealing::key_recorded(&mut c)
+            .await
+            .expect("fingerprint"));
+    }
     let kim = h.ctx(COACH).await;
     let SecondFactor::Setup { secret, .. } = h.app.second_factor(&kim).await.expect("setup") else {
         panic!("not set up yet")
