@@ -854,3 +854,27 @@ error-password-wrong = The password is not right.
 
 # Account security: throttling, passwords, role approvals, second factor
 error-throttled-wait = Too many failed attempts. Try again in { $seconds } seconds.
+error-password-common = This password is among the most common ones, which are tried first. Choose another, for example a few unrelated words.
+error-password-same = The new password must differ from the current one.
+error-password-mismatch = The two new passwords are not the same.
+error-password-change-required = Choose your own password before you continue.
+field-current-password = Current password
+field-new-password-again = New password (again)
+hint-password-strong = At least 12 characters, not one of the common passwords. A few unrelated words are easy to remember.
+password-change-title = Change password
+password-change-intro = Choose a password that only you know and that you do not use elsewhere.
+password-change-must = Your password was set by an administrator. Choose your own before you continue.
+password-change-submit = Change password
+password-reset-title = Set a new password
+password-reset-intro = The user must choose her own password when she next signs in. Her sessions end now.
+password-reset-submit = Set password
+role-requests = Roles waiting for approval
+role-requested-by = Asked for by
+role-approve = Approve
+role-reject = Reject
+role-approve-other = Another administrator approves
+error-role-self-access = You cannot give yourself a role that reads participant data.
+error-role-request-own = Another administrator must approve this: not the one who asked, nor the one it is for.
+error-role-request-decided = This request has already been decided.
+log-review-access-grants = Roles giving access to participant data or administration, approved in the period
+role-approved-by = Approved by

@@ -854,3 +854,27 @@ error-password-wrong = Lösenordet stämmer inte.
 
 # Account security: throttling, passwords, role approvals, second factor
 error-throttled-wait = För många misslyckade försök. Försök igen om { $seconds } sekunder.
+error-password-common = Lösenordet är ett av de vanligaste, som prövas först. Välj ett annat, till exempel några ord som inte hör ihop.
+error-password-same = Det nya lösenordet måste skilja sig från det nuvarande.
+error-password-mismatch = De två nya lösenorden är inte lika.
+error-password-change-required = Välj ett eget lösenord innan du fortsätter.
+field-current-password = Nuvarande lösenord
+field-new-password-again = Nytt lösenord (igen)
+hint-password-strong = Minst 12 tecken och inte ett av de vanliga lösenorden. Några ord som inte hör ihop är lätta att komma ihåg.
+password-change-title = Byt lösenord
+password-change-intro = Välj ett lösenord som bara du känner till och som du inte använder någon annanstans.
+password-change-must = Ditt lösenord valdes av en administratör. Välj ett eget innan du fortsätter.
+password-change-submit = Byt lösenord
+password-reset-title = Sätt nytt lösenord
+password-reset-intro = Användaren måste välja ett eget lösenord nästa gång hon loggar in. Hennes sessioner avslutas nu.
+password-reset-submit = Sätt lösenord
+role-requests = Roller som väntar på godkännande
+role-requested-by = Begärd av
+role-approve = Godkänn
+role-reject = Avslå
+role-approve-other = En annan administratör godkänner
+error-role-self-access = Du kan inte ge dig själv en roll som läser deltagaruppgifter.
+error-role-request-own = En annan administratör måste godkänna detta: inte den som begärde det och inte den det gäller.
+error-role-request-decided = Begäran är redan avgjord.
+log-review-access-grants = Roller som ger tillgång till deltagaruppgifter eller administration, godkända under perioden
+role-approved-by = Godkänd av

@@ -62,6 +62,11 @@ pub enum Action {
     ReportExport,
     FollowUpRecord,
     SelfAssessmentRecord,
+    RoleRequest,
+    RoleApprove,
+    RoleReject,
+    PasswordChange,
+    PasswordReset,
 }
 
 impl Action {
@@ -121,6 +126,11 @@ impl Action {
             Action::ReportExport => "export.report",
             Action::FollowUpRecord => "participant.follow_up",
             Action::SelfAssessmentRecord => "participant.self_assessment",
+            Action::RoleRequest => "user.role_request",
+            Action::RoleApprove => "user.role_approve",
+            Action::RoleReject => "user.role_reject",
+            Action::PasswordChange => "user.password_change",
+            Action::PasswordReset => "user.password_reset",
         }
     }
 }
@@ -244,6 +254,9 @@ pub struct LogReview {
     /// A random sample of reads to check against a need to know.
     pub sample: Vec<Entry>,
     pub reviews: Vec<palett_store::audit::Review>,
+    /// Roles that read participant data (or administer), approved in the
+    /// period.
+    pub access_grants: Vec<palett_store::auth::RoleRequest>,
 }
 
 /// The flags and a sample of reads for a period (coordinators and
@@ -267,6 +280,7 @@ pub async fn log_review(
         heavy: audit::heavy_readers(&mut tx, pid, from, to, HEAVY_READS_PER_DAY).await?,
         sample: audit::sample_reads(&mut tx, pid, from, to, sample_size.clamp(1, 100)).await?,
         reviews: audit::reviews(&mut tx, pid).await?,
+        access_grants: palett_store::auth::approved_role_requests(&mut tx, pid, from, to).await?,
     };
     record(
         &mut tx,

@@ -121,6 +121,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0018_self_assessments.sql"),
         postgres: include_str!("../migrations/postgres/0018_self_assessments.sql"),
     },
+    Migration {
+        version: 19,
+        name: "separation_of_duties",
+        sqlite: include_str!("../migrations/sqlite/0019_separation_of_duties.sql"),
+        postgres: include_str!("../migrations/postgres/0019_separation_of_duties.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

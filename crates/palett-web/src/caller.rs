@@ -210,14 +210,22 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
             }
         }
     }
-    // A second factor the partnership requires comes first: until it is set
-    // up, only its page, signing out and the static files are open.
+    // A password an administrator chose comes first: until she has chosen
+    // her own, only that page, signing out and the static files are open.
+    // Then a second factor the partnership requires, the same way.
     if let Some((s, _)) = &signed {
         let path = req.uri().path();
-        let open = path == "/account/second-factor"
-            || path == "/logout"
-            || path.starts_with("/static/")
-            || path.starts_with("/lang/");
+        let always_open =
+            path == "/logout" || path.starts_with("/static/") || path.starts_with("/lang/");
+        if s.user.must_change_password && !(always_open || path == "/account/password") {
+            return if is_api {
+                ApiError::new(tr, StatusCode::FORBIDDEN, "error-password-change-required")
+                    .into_response()
+            } else {
+                Redirect::to("/account/password").into_response()
+            };
+        }
+        let open = path == "/account/second-factor" || path == "/account/password" || always_open;
         if s.must_set_up_second_factor() && !open {
             return if is_api {
                 ApiError::new(tr, StatusCode::FORBIDDEN, "error-second-factor-required")

@@ -283,6 +283,18 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin/users/{id}/deactivate", post(pages::user_deactivate))
         .route(
+            "/admin/users/{id}/password",
+            get(security_pages::reset_form).post(security_pages::reset),
+        )
+        .route(
+            "/admin/role-requests/{id}/{decision}",
+            post(security_pages::decide_role),
+        )
+        .route(
+            "/account/password",
+            get(security_pages::password_form).post(security_pages::password_change),
+        )
+        .route(
             "/admin/users/{id}/second-factor/reset",
             post(pages::user_second_factor_reset),
         )

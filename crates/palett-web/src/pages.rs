@@ -1846,6 +1846,10 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Response {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => return app_error(&c, e),
     };
+    let requests = match s.app.pending_role_requests(&ctx).await {
+        Ok(r) => r,
+        Err(e) => return app_error(&c, e),
+    };
     let mut p = TablePage::new(
         t,
         Layout::for_caller(&c, t.get("nav-admin"), "admin", "/admin/users"),
@@ -1864,6 +1868,7 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Response {
             t.get("field-roles"),
             t.get("field-status"),
             t.get("actions"),
+            t.get("field-password"),
             t.get("user-access"),
             t.get("second-factor-title"),
         ],
@@ -1890,6 +1895,10 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Response {
                         t.get("change-roles"),
                         format!("/admin/users/{}/roles", u.id),
                     ),
+                    Cell::link(
+                        t.get("password-reset-title"),
+                        format!("/admin/users/{}/password", u.id),
+                    ),
                     if u.active && u.id != me {
                         Cell::button(
                             t.get("user-deactivate"),
@@ -1906,6 +1915,39 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Response {
                     } else {
                         Cell::text(t.get("second-factor-none"))
                     },
+                ]
+            })
+            .collect(),
+    });
+    // Role grants waiting for a second administrator.
+    p.tables.push(Table {
+        heading: Some(t.get("role-requests")),
+        head: vec![
+            t.get("field-user"),
+            t.get("field-roles"),
+            t.get("role-requested-by"),
+            t.get("actions"),
+            t.get("role-reject"),
+        ],
+        rows: requests
+            .into_iter()
+            .map(|r| {
+                vec![
+                    Cell::text(r.user_name),
+                    Cell::text(t.get(&r.role.message_id())),
+                    Cell::text(r.requested_by_name),
+                    if r.requested_by != me && r.user_id != me {
+                        Cell::button(
+                            t.get("role-approve"),
+                            format!("/admin/role-requests/{}/approve", r.id),
+                        )
+                    } else {
+                        Cell::text(t.get("role-approve-other"))
+                    },
+                    Cell::button(
+                        t.get("role-reject"),
+                        format!("/admin/role-requests/{}/reject", r.id),
+                    ),
                 ]
             })
             .collect(),

@@ -80,6 +80,8 @@ stories! {
     sign_in::a_second_factor_is_set_up_checked_and_required,
     concurrency::concurrent_registrations_all_succeed,
     admin::administrators_manage_partners_and_users,
+    admin::participant_access_takes_two_administrators,
+    admin::passwords_set_by_an_administrator_are_changed_first,
     palette::coordinators_build_the_palette_and_caseworkers_version_plans,
     palette::beyond_capacity_is_a_waiting_list_and_a_freed_place_goes_to_the_first,
     palette::attendance_time_and_reports_add_up,
