@@ -232,3 +232,87 @@ async fn secure_cookies_have_the_host_prefix_and_responses_ask_for_https() {
     let r = t.get("/login", None).await;
     assert!(!r.headers.contains_key(header::STRICT_TRANSPORT_SECURITY));
 }
+
+/// A user whose password an administrator chose is held at the
+/// change-password page (the API refuses her token) until she has chosen
+/// her own; the page is in every page's header.
+#[tokio::test]
+async fn a_password_set_by_an_administrator_is_changed_before_anything_else() {
+    let t = TestApp::new().await;
+    let admin = t.app.ctx_for_email(ADMIN).await.expect("admin");
+    t.app
+        .create_user(
+            &admin,
+            &palett_app::admin::UserInput {
+                email: "vera.ny@helamanniskan.example".into(),
+                display_name: "Vera Ny".into(),
+                password: "tillfälligt-från-alva".into(),
+                organisation_id: admin.actor.organisation_id.to_string(),
+                roles: vec!["evaluator".into()],
+            },
+        )
+        .await
+        .expect("user");
+    let s = t
+        .app
+        .sign_in(
+            "vera.ny@helamanniskan.example",
+            "tillfälligt-från-alva",
+            "192.0.2.1",
+        )
+        .await
+        .expect("sign in");
+    let b = Browser {
+        cookie: s.cookie_value,
+        csrf: s.csrf_token,
+    };
+    let r = t.page(&b, "/").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.headers[header::LOCATION], "/account/password");
+    let token = t
+        .app
+        .create_token_for_email("vera.ny@helamanniskan.example", "skript")
+        .await
+        .expect("token");
+    let r = t.get("/api/v1/me", Some(&token)).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(r.json()["error"]["code"], "password-change-required");
+    let page = t.page(&b, "/account/password").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page
+        .body
+        .contains("Ditt lösenord valdes av en administratör"));
+    // Mismatch and a common password name their fields.
+    let r = t
+        .post_form(
+            &b,
+            "/account/password",
+            &[
+                ("password", "tillfälligt-från-alva"),
+                ("new_password", "qwerty123456"),
+                ("new_password_again", "qwerty123456"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("id=\"new_password-error\""), "{}", r.body);
+    let r = t
+        .post_form(
+            &b,
+            "/account/password",
+            &[
+                ("password", "tillfälligt-från-alva"),
+                ("new_password", "mitt-eget-lösenord-nu"),
+                ("new_password_again", "mitt-eget-lösenord-nu"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = t.page(&b, "/").await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert!(r.body.contains("href=\"/account/password\""));
+    assert_eq!(
+        t.get("/api/v1/me", Some(&token)).await.status,
+        StatusCode::OK
+    );
+}
