@@ -23,7 +23,7 @@ pub fn is_common(password: &str) -> bool {
     let distinct: HashSet<char> = lower.chars().collect();
     let chars: Vec<char> = lower.chars().collect();
     let repeated = (1..=chars.len() / 2)
-        .filter(|k| chars.len() % k == 0)
+        .filter(|k| chars.len() / k * k == chars.len())
         .any(|k| chars.chunks(k).all(|c| c == &chars[..k]));
     if distinct.len() < 4 || repeated {
         return true;
