@@ -358,6 +358,73 @@ async fn roles_shape_what_pages_allow() {
     assert!(r
         .body
         .contains("Det finns redan en användare med den e-postadressen."));
+    // A caseworker reads participant data: the role waits for a second
+    // administrator, and without a role she cannot sign in yet.
+    assert!(matches!(
+        t.app
+            .sign_in(
+                "nina@helamanniskan.example",
+                "a-long-password-1",
+                "127.0.0.1"
+            )
+            .await,
+        Err(palett_app::AppError::Unauthenticated)
+    ));
+    let users = t.page(&admin, "/admin/users").await;
+    assert!(users.body.contains("Roller som väntar på godkännande"));
+    assert!(users.body.contains("En annan administratör godkänner"));
+    let signed = t.app.session(&admin.cookie).await.expect("ok").expect("s");
+    let request = t
+        .app
+        .pending_role_requests(&signed.ctx("127.0.0.1"))
+        .await
+        .expect("pending")[0]
+        .id;
+    let approve = format!("/admin/role-requests/{request}/approve");
+    let r = t.post_form(&admin, &approve, &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "not her own");
+    assert!(r.body.contains("En annan administratör måste godkänna"));
+    t.app
+        .create_user_cli(
+            "bo.admin@helamanniskan.example",
+            "Bo Admin",
+            "andra-administratorn-på-kontoret",
+            signed.user.organisation_id,
+            signed.actor.partnership_id,
+            &[palett_domain::policy::Role::Administrator],
+        )
+        .await
+        .expect("second administrator");
+    let s2 = t
+        .app
+        .sign_in(
+            "bo.admin@helamanniskan.example",
+            "andra-administratorn-på-kontoret",
+            "127.0.0.1",
+        )
+        .await
+        .expect("sign in");
+    let second = Browser {
+        cookie: s2.cookie_value,
+        csrf: s2.csrf_token,
+    };
+    // The operator chose his password: he chooses his own first.
+    let r = t
+        .post_form(
+            &second,
+            "/account/password",
+            &[
+                ("password", "andra-administratorn-på-kontoret"),
+                ("new_password", "bos-egna-lösenord-2026"),
+                ("new_password_again", "bos-egna-lösenord-2026"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let users = t.page(&second, "/admin/users").await;
+    assert!(users.body.contains(&approve), "the approve button");
+    let r = t.post_form(&second, &approve, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(t
         .app
         .sign_in(
@@ -367,6 +434,8 @@ async fn roles_shape_what_pages_allow() {
         )
         .await
         .is_ok());
+    let review = t.page(&admin, "/audit/review").await;
+    assert!(review.body.contains("Nina Ny") && review.body.contains("Bo Admin"));
 }
 
 #[tokio::test]
