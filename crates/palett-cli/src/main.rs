@@ -278,6 +278,8 @@ fn spawn_retention(app: App) {
 }
 
 async fn serve(app: App, args: &ServeArgs) -> Result<(), String> {
+    let trusted_proxies = palett_web::proxy::TrustedProxies::parse(&args.trusted_proxies)
+        .map_err(|e| format!("--trusted-proxies: {e}"))?;
     spawn_retention(app.clone());
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
@@ -286,8 +288,7 @@ async fn serve(app: App, args: &ServeArgs) -> Result<(), String> {
     let state = AppState {
         app,
         secure_cookies: args.secure_cookies,
-        trusted_proxies: palett_web::proxy::TrustedProxies::parse(&args.trusted_proxies)
-            .map_err(|e| format!("--trusted-proxies: {e}"))?,
+        trusted_proxies,
     };
     palett_web::serve(state, listener)
         .await
