@@ -348,13 +348,42 @@ impl App {
                 }
                 other => other.into(),
             })?;
+        // The password was chosen for her: she chooses her own first.
+        auth::set_must_change_password(&mut tx, id, true).await?;
         for role in roles {
-            let grant = RoleGrant {
-                user_id: id,
-                partnership_id,
-                role,
-            };
-            auth::grant(&mut tx, &grant).await?;
+            match audit {
+                // An administrator's grant of participant access waits for
+                // a second administrator.
+                Some(ctx) if role.grant_needs_approval() => {
+                    let rid = auth::request_role(
+                        &mut tx,
+                        partnership_id,
+                        id,
+                        role,
+                        ctx.actor.user_id,
+                        now,
+                    )
+                    .await?;
+                    record(
+                        &mut tx,
+                        ctx,
+                        now,
+                        Action::RoleRequest,
+                        "role_request",
+                        Some(rid),
+                        None,
+                    )
+                    .await?;
+                }
+                _ => {
+                    let grant = RoleGrant {
+                        user_id: id,
+                        partnership_id,
+                        role,
+                    };
+                    auth::grant(&mut tx, &grant).await?;
+                }
+            }
         }
         if let Some(ctx) = audit {
             record(
@@ -373,7 +402,11 @@ impl App {
     }
 
     /// Replace a user's roles in the caller's partnership. Removing every
-    /// role signs her out of it.
+    /// role signs her out of it. Separation of duties: an administrator
+    /// cannot give herself a role that reads participant data, and such a
+    /// role (or the administrator role) given to someone else waits for a
+    /// second administrator's approval ([`App::decide_role_request`]); the
+    /// other changes apply at once.
     pub async fn set_roles(&self, ctx: &Ctx, user_id: i64, roles: &[String]) -> Result<()> {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
@@ -385,11 +418,19 @@ impl App {
         let now = self.now();
         let mut tx = self.db.write().await?;
         let staff = auth::users_of_partnership(&mut tx, ctx.actor.partnership_id).await?;
-        if !staff.iter().any(|(u, _)| u.id == user_id) {
+        let Some((_, current)) = staff.iter().find(|(u, _)| u.id == user_id) else {
             return Err(AppError::NotFound);
+        };
+        let added_access: Vec<Role> = roles
+            .iter()
+            .copied()
+            .filter(|r| r.grant_needs_approval() && !current.contains(r))
+            .collect();
+        if user_id == ctx.actor.user_id && !added_access.is_empty() {
+            return Err(FieldErrors::single("roles", "error-role-self-access").into());
         }
         auth::revoke_all(&mut tx, user_id, ctx.actor.partnership_id).await?;
-        for role in &roles {
+        for role in roles.iter().filter(|r| !added_access.contains(r)) {
             auth::grant(
                 &mut tx,
                 &RoleGrant {
@@ -397,6 +438,27 @@ impl App {
                     partnership_id: ctx.actor.partnership_id,
                     role: *role,
                 },
+            )
+            .await?;
+        }
+        for role in added_access {
+            let rid = auth::request_role(
+                &mut tx,
+                ctx.actor.partnership_id,
+                user_id,
+                role,
+                ctx.actor.user_id,
+                now,
+            )
+            .await?;
+            record(
+                &mut tx,
+                ctx,
+                now,
+                Action::RoleRequest,
+                "role_request",
+                Some(rid),
+                None,
             )
             .await?;
         }
@@ -410,6 +472,132 @@ impl App {
             Action::UserRolesChange,
             "user",
             Some(user_id),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Role grants waiting for a second administrator (administrators).
+    pub async fn pending_role_requests(&self, ctx: &Ctx) -> Result<Vec<auth::RoleRequest>> {
+        if !ctx.actor.can_administer() {
+            return Err(AppError::Forbidden);
+        }
+        let mut c = self.db.read().await?;
+        Ok(auth::pending_role_requests(&mut c, ctx.actor.partnership_id).await?)
+    }
+
+    /// Approve (or reject) a pending role request: another administrator
+    /// than the one who asked, and not the user it is for.
+    pub async fn decide_role_request(&self, ctx: &Ctx, id: i64, approve: bool) -> Result<()> {
+        if !ctx.actor.can_administer() {
+            return Err(AppError::Forbidden);
+        }
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        let request = auth::role_request_by_id(&mut tx, ctx.actor.partnership_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if request.decided_at.is_some() {
+            return Err(FieldErrors::single("request", "error-role-request-decided").into());
+        }
+        if approve
+            && (request.requested_by == ctx.actor.user_id || request.user_id == ctx.actor.user_id)
+        {
+            return Err(FieldErrors::single("request", "error-role-request-own").into());
+        }
+        if !auth::decide_role_request(&mut tx, id, ctx.actor.user_id, approve, now).await? {
+            return Err(FieldErrors::single("request", "error-role-request-decided").into());
+        }
+        if approve {
+            auth::grant(
+                &mut tx,
+                &RoleGrant {
+                    user_id: request.user_id,
+                    partnership_id: ctx.actor.partnership_id,
+                    role: request.role,
+                },
+            )
+            .await?;
+        }
+        record(
+            &mut tx,
+            ctx,
+            now,
+            if approve {
+                Action::RoleApprove
+            } else {
+                Action::RoleReject
+            },
+            "role_request",
+            Some(id),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Set a new password for a user of the partnership (administrators;
+    /// she forgot hers). She must choose her own at her next sign-in, and
+    /// her sessions end.
+    pub async fn reset_password(&self, ctx: &Ctx, user_id: i64, password: &str) -> Result<()> {
+        if !ctx.actor.can_administer() {
+            return Err(AppError::Forbidden);
+        }
+        let password =
+            parse_new_password(password).map_err(|c| FieldErrors::single("password", c))?;
+        {
+            let mut c = self.db.read().await?;
+            let staff = auth::users_of_partnership(&mut c, ctx.actor.partnership_id).await?;
+            if !staff.iter().any(|(u, _)| u.id == user_id) {
+                return Err(AppError::NotFound);
+            }
+        }
+        let hash = hash_password_async(password).await?;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        auth::set_password_hash(&mut tx, user_id, &hash, user_id != ctx.actor.user_id).await?;
+        auth::delete_sessions_of(&mut tx, user_id).await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::PasswordReset,
+            "user",
+            Some(user_id),
+            None,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Change her own password: the current one asked (a wrong one counts
+    /// towards throttling), the new one long, not common and not the same.
+    pub async fn change_password(&self, ctx: &Ctx, current: &str, new: &str) -> Result<()> {
+        let mut e = FieldErrors::new();
+        let new = e.take("new_password", parse_new_password(new));
+        if new.as_deref() == Some(current) {
+            e.push("new_password", "error-password-same");
+        }
+        self.confirm_password(ctx, current).await?;
+        e.into_result()?;
+        let Some(new) = new else {
+            return Err(FieldErrors::single("new_password", "error-invalid").into());
+        };
+        let hash = hash_password_async(new).await?;
+        let now = self.now();
+        let mut tx = self.db.write().await?;
+        auth::set_password_hash(&mut tx, ctx.actor.user_id, &hash, false).await?;
+        record(
+            &mut tx,
+            ctx,
+            now,
+            Action::PasswordChange,
+            "user",
+            Some(ctx.actor.user_id),
             None,
         )
         .await?;

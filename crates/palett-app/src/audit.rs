@@ -65,6 +65,11 @@ pub enum Action {
     FollowUpRecord,
     SelfAssessmentRecord,
     ParticipantHandover,
+    RoleRequest,
+    RoleApprove,
+    RoleReject,
+    PasswordChange,
+    PasswordReset,
 }
 
 impl Action {
@@ -127,6 +132,11 @@ impl Action {
             Action::FollowUpRecord => "participant.follow_up",
             Action::SelfAssessmentRecord => "participant.self_assessment",
             Action::ParticipantHandover => "participant.handover",
+            Action::RoleRequest => "user.role_request",
+            Action::RoleApprove => "user.role_approve",
+            Action::RoleReject => "user.role_reject",
+            Action::PasswordChange => "user.password_change",
+            Action::PasswordReset => "user.password_reset",
         }
     }
 }
@@ -253,6 +263,9 @@ pub struct LogReview {
     /// A random sample of reads to check against a need to know.
     pub sample: Vec<Entry>,
     pub reviews: Vec<palett_store::audit::Review>,
+    /// Roles that read participant data (or administer), approved in the
+    /// period.
+    pub access_grants: Vec<palett_store::auth::RoleRequest>,
 }
 
 /// This many refused requests for participant resources by one user in one
@@ -304,6 +317,7 @@ pub async fn log_review(
         refused: audit::refusals(&mut tx, pid, from, to).await?,
         sample: audit::sample_reads(&mut tx, pid, from, to, sample_size.clamp(1, 100)).await?,
         reviews: audit::reviews(&mut tx, pid).await?,
+        access_grants: palett_store::auth::approved_role_requests(&mut tx, pid, from, to).await?,
     };
     record(
         &mut tx,

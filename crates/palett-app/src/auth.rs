@@ -2,7 +2,9 @@
 //!
 //! Sessions live in the database; the browser holds only a random id whose
 //! SHA-256 is the key. Each session carries a CSRF token for unsafe
-//! requests. Sign-in is throttled per account and per address.
+//! requests. Sign-in is throttled per account, with a delay that grows with
+//! each failure since the last success (so nobody can lock another out for
+//! long by guessing), and per client address.
 
 use crate::audit::{record, Action};
 pub use crate::secret::random_token;
@@ -95,33 +97,71 @@ impl App {
         self.sign_in_with_code(email, password, "", ip).await
     }
 
+    /// Refuse an attempt while the account must wait after its failures or
+    /// the client address has too many of them; the error says how long.
+    pub(crate) async fn throttle(
+        &self,
+        c: &mut AnyConnection,
+        email: &str,
+        ip: &str,
+        now: i64,
+    ) -> Result<()> {
+        let cfg = &self.config;
+        let (failures, latest) =
+            store::account_failures(c, email, now - cfg.account_failure_memory_secs).await?;
+        let account_wait = latest.map_or(0, |l| l + cfg.account_delay_secs(failures) - now);
+        let (from_ip, earliest) =
+            store::address_failures(c, ip, now - cfg.throttle_window_secs + 1).await?;
+        let address_wait = if from_ip >= cfg.max_failures_per_address {
+            earliest.map_or(cfg.throttle_window_secs, |e| {
+                e + cfg.throttle_window_secs - now
+            })
+        } else {
+            0
+        };
+        let wait = account_wait.max(address_wait);
+        if wait > 0 {
+            Err(AppError::Throttled {
+                retry_after_secs: wait,
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Record a failed attempt (a wrong password or code) for throttling.
+    pub(crate) async fn record_failure(&self, email: &str, ip: &str) -> Result<()> {
+        let mut tx = self.db.write().await?;
+        store::record_login_attempt(&mut tx, email, ip, false, self.now()).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The signed-in user's e-mail, refused while she is throttled.
+    pub(crate) async fn throttle_caller(&self, ctx: &Ctx) -> Result<String> {
+        let mut c = self.db.read().await?;
+        let user = store::user_by_id(&mut c, ctx.actor.user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        self.throttle(&mut c, &user.email, &ctx.ip, self.now())
+            .await?;
+        Ok(user.email)
+    }
+
     /// Ask the signed-in user for her password again, before a change to
     /// how she signs in. A wrong one is an error on `password` and counts
     /// towards throttling like a wrong sign-in.
     pub(crate) async fn confirm_password(&self, ctx: &Ctx, password: &str) -> Result<()> {
-        let now = self.now();
-        let since = now - self.config.throttle_window_secs;
-        let (email, hash) = {
+        let email = self.throttle_caller(ctx).await?;
+        let hash = {
             let mut c = self.db.read().await?;
-            let user = store::user_by_id(&mut c, ctx.actor.user_id)
+            let (_, hash) = store::credentials_by_email(&mut c, &email)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let (by_email, by_ip) =
-                store::recent_failures(&mut c, &user.email, &ctx.ip, since).await?;
-            if by_email >= self.config.max_failures_per_account
-                || by_ip >= self.config.max_failures_per_address
-            {
-                return Err(AppError::Throttled);
-            }
-            let (_, hash) = store::credentials_by_email(&mut c, &user.email)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            (user.email, hash)
+            hash
         };
         if password.is_empty() || !secret::verify_password_async(password.to_string(), hash).await {
-            let mut tx = self.db.write().await?;
-            store::record_login_attempt(&mut tx, &email, &ctx.ip, false, now).await?;
-            tx.commit().await?;
+            self.record_failure(&email, &ctx.ip).await?;
             return Err(
                 palett_domain::FieldErrors::single("password", "error-password-wrong").into(),
             );
@@ -152,15 +192,10 @@ impl App {
                     .collect::<String>()
                     .to_lowercase()
             });
-        let since = now - self.config.throttle_window_secs;
         let creds = {
             let mut c = self.db.read().await?;
-            let (by_email, by_ip) = store::recent_failures(&mut c, &email_key, ip, since).await?;
-            if by_email >= self.config.max_failures_per_account
-                || by_ip >= self.config.max_failures_per_address
-            {
-                return Err(AppError::Throttled);
-            }
+            // Even the right password waits out the delay.
+            self.throttle(&mut c, &email_key, ip, now).await?;
             store::credentials_by_email(&mut c, &email_key).await?
         };
         let (user, hash) = match creds {
@@ -183,7 +218,7 @@ impl App {
             return Err(AppError::Unauthenticated);
         };
         if user.second_factor {
-            let (secret, _, last) = store::totp_state(&mut tx, user.id).await?;
+            let (secret, _, last) = store::totp_state(&mut tx, self.sealer(), user.id).await?;
             let step = secret.and_then(|s| crate::totp::check(&s, code, now, last));
             let used = match step {
                 Some(step) => store::use_totp_step(&mut tx, user.id, step).await?,

@@ -57,9 +57,9 @@ pub enum AppError {
     Forbidden,
     #[error("not signed in")]
     Unauthenticated,
-    /// Too many failed sign-ins; try again later.
+    /// Too many failed sign-ins: try again in this many seconds.
     #[error("throttled")]
-    Throttled,
+    Throttled { retry_after_secs: i64 },
     /// The password was right; the second-factor code is missing or wrong.
     #[error("second factor needed")]
     SecondFactorNeeded,
@@ -106,11 +106,34 @@ pub struct Config {
     pub session_absolute_secs: i64,
     /// A session ends after this long without use.
     pub session_idle_secs: i64,
-    /// Failed sign-ins per account within the window before refusing.
-    pub max_failures_per_account: i64,
-    /// Failed sign-ins per address within the window before refusing.
+    /// Failed attempts an account may have since its last success before
+    /// each further attempt must wait.
+    pub account_free_failures: i64,
+    /// The first wait; it doubles with every further failure.
+    pub account_delay_base_secs: i64,
+    /// The longest wait (no hard lock that anyone who knows an address
+    /// could trigger for it).
+    pub account_delay_max_secs: i64,
+    /// Failures older than this are forgotten even without a success.
+    pub account_failure_memory_secs: i64,
+    /// Failed attempts from one client address within the window before
+    /// that address is refused until the window has passed.
     pub max_failures_per_address: i64,
     pub throttle_window_secs: i64,
+}
+
+impl Config {
+    /// How long after its latest failure an account with `failures`
+    /// failures since its last success must wait.
+    pub fn account_delay_secs(&self, failures: i64) -> i64 {
+        if failures < self.account_free_failures {
+            return 0;
+        }
+        let doublings = (failures - self.account_free_failures).min(30) as u32;
+        self.account_delay_base_secs
+            .saturating_mul(1i64 << doublings)
+            .min(self.account_delay_max_secs)
+    }
 }
 
 impl Default for Config {
@@ -118,7 +141,10 @@ impl Default for Config {
         Self {
             session_absolute_secs: 12 * 3600,
             session_idle_secs: 30 * 60,
-            max_failures_per_account: 5,
+            account_free_failures: 5,
+            account_delay_base_secs: 10,
+            account_delay_max_secs: 300,
+            account_failure_memory_secs: 24 * 3600,
             max_failures_per_address: 30,
             throttle_window_secs: 15 * 60,
         }
@@ -160,6 +186,20 @@ impl App {
         Ok(app)
     }
 
+    /// Whether the database at `url` (migrated first) has been sealed with a
+    /// data key: then a missing key file is an error to fix by restoring
+    /// the key, never a reason to make a new one.
+    pub async fn sealed_with_a_key(url: &str) -> Result<bool> {
+        let db = Db::connect(url).await?;
+        palett_store::migrate::run(&db).await?;
+        let recorded = {
+            let mut c = db.read().await?;
+            palett_store::sealing::key_recorded(&mut c).await?
+        };
+        db.close().await;
+        Ok(recorded)
+    }
+
     /// Refuse a data key other than the one the database was sealed with,
     /// then seal whatever is still stored in clear. Returns how many rows it
     /// sealed (0 once everything is).
@@ -168,7 +208,8 @@ impl App {
         palett_store::sealing::check_key(&mut tx, self.sealer())
             .await
             .map_err(|e| AppError::Internal(e.to_string()))?;
-        let n = palett_store::participant::seal_legacy(&mut tx, self.sealer()).await?;
+        let n = palett_store::participant::seal_legacy(&mut tx, self.sealer()).await?
+            + palett_store::auth::seal_legacy_totp(&mut tx, self.sealer()).await?;
         tx.commit().await?;
         if n > 0 {
             tracing::info!(rows = n, "sealed legacy plaintext");

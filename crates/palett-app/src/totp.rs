@@ -95,7 +95,8 @@ impl App {
     /// until confirmed by a code; a new visit gives a new secret).
     pub async fn second_factor(&self, ctx: &Ctx) -> Result<SecondFactor> {
         let mut tx = self.db.write().await?;
-        let (secret, pending, _) = store::totp_state(&mut tx, ctx.actor.user_id).await?;
+        let (secret, pending, _) =
+            store::totp_state(&mut tx, self.sealer(), ctx.actor.user_id).await?;
         if secret.is_some() {
             return Ok(SecondFactor::On);
         }
@@ -105,7 +106,7 @@ impl App {
             Some(p) => p,
             None => {
                 let secret = base32(&crate::secret::random_bytes::<20>()?);
-                store::set_totp_pending(&mut tx, ctx.actor.user_id, &secret).await?;
+                store::set_totp_pending(&mut tx, self.sealer(), ctx.actor.user_id, &secret).await?;
                 secret
             }
         };
@@ -135,21 +136,30 @@ impl App {
     /// Confirm the pending secret with a code from the app, her password
     /// asked again first (a session left open must not be enough to tie
     /// her account to someone else's phone).
+    /// A wrong code counts towards throttling like a wrong password.
     pub async fn enable_second_factor(&self, ctx: &Ctx, password: &str, code: &str) -> Result<()> {
         self.confirm_password(ctx, password).await?;
         let now = self.now();
         let mut tx = self.db.write().await?;
-        let (current, pending, last) = store::totp_state(&mut tx, ctx.actor.user_id).await?;
+        let (current, pending, last) =
+            store::totp_state(&mut tx, self.sealer(), ctx.actor.user_id).await?;
         if current.is_some() {
             return Ok(());
         }
-        let Some(pending) = pending else {
-            return Err(FieldErrors::single("code", "error-second-factor-code").into());
+        let Some(step) = pending.and_then(|p| check(&p, code, now, last).map(|s| (p, s))) else {
+            drop(tx);
+            return self.wrong_code(ctx).await;
         };
-        let Some(step) = check(&pending, code, now, last) else {
-            return Err(FieldErrors::single("code", "error-second-factor-code").into());
-        };
-        store::set_totp(&mut tx, ctx.actor.user_id, Some(&pending), step).await?;
+        let (pending, step) = step;
+        store::set_totp(
+            &mut tx,
+            self.sealer(),
+            ctx.actor.user_id,
+            Some(&pending),
+            step,
+        )
+        .await?;
+        self.record_success(&mut tx, ctx, now).await?;
         record(
             &mut tx,
             ctx,
@@ -164,9 +174,35 @@ impl App {
         Ok(())
     }
 
-    /// Turn the second factor off with a current code, unless the
-    /// partnership requires it of her.
-    pub async fn disable_second_factor(&self, ctx: &Ctx, code: &str) -> Result<()> {
+    /// Password and code were both right: the failures before are forgotten.
+    async fn record_success(
+        &self,
+        c: &mut palett_store::AnyConnection,
+        ctx: &Ctx,
+        now: i64,
+    ) -> Result<()> {
+        let user = store::user_by_id(c, ctx.actor.user_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        store::record_login_attempt(c, &user.email, &ctx.ip, true, now).await?;
+        Ok(())
+    }
+
+    /// Record a wrong code towards throttling and say so on `code`.
+    async fn wrong_code(&self, ctx: &Ctx) -> Result<()> {
+        let email = palett_store::auth::user_by_id(&mut *self.db.read().await?, ctx.actor.user_id)
+            .await?
+            .ok_or(AppError::NotFound)?
+            .email;
+        self.record_failure(&email, &ctx.ip).await?;
+        Err(FieldErrors::single("code", "error-second-factor-code").into())
+    }
+
+    /// Turn the second factor off with her password and a current code,
+    /// unless the partnership requires it of her. Wrong ones count towards
+    /// throttling.
+    pub async fn disable_second_factor(&self, ctx: &Ctx, password: &str, code: &str) -> Result<()> {
+        self.confirm_password(ctx, password).await?;
         let now = self.now();
         let mut tx = self.db.write().await?;
         let required = palett_store::org::partnership_by_id(&mut tx, ctx.actor.partnership_id)
@@ -176,14 +212,21 @@ impl App {
         if required {
             return Err(FieldErrors::single("code", "error-second-factor-required").into());
         }
-        let (current, _, last) = store::totp_state(&mut tx, ctx.actor.user_id).await?;
+        let (current, _, last) =
+            store::totp_state(&mut tx, self.sealer(), ctx.actor.user_id).await?;
         let Some(current) = current else {
             return Ok(());
         };
-        if check(&current, code, now, last).is_none() {
-            return Err(FieldErrors::single("code", "error-second-factor-code").into());
+        let Some(step) = check(&current, code, now, last) else {
+            drop(tx);
+            return self.wrong_code(ctx).await;
+        };
+        if !store::use_totp_step(&mut tx, ctx.actor.user_id, step).await? {
+            drop(tx);
+            return self.wrong_code(ctx).await;
         }
-        store::set_totp(&mut tx, ctx.actor.user_id, None, 0).await?;
+        store::set_totp(&mut tx, self.sealer(), ctx.actor.user_id, None, 0).await?;
+        self.record_success(&mut tx, ctx, now).await?;
         record(
             &mut tx,
             ctx,
@@ -210,7 +253,7 @@ impl App {
         if !staff.iter().any(|(u, _)| u.id == user_id) {
             return Err(AppError::NotFound);
         }
-        store::set_totp(&mut tx, user_id, None, 0).await?;
+        store::set_totp(&mut tx, self.sealer(), user_id, None, 0).await?;
         record(
             &mut tx,
             ctx,

@@ -31,9 +31,10 @@ struct Cli {
     )]
     data_dir: PathBuf,
     /// File holding the data key that seals personal identity numbers and
-    /// the restricted fields (32 bytes, base64). Created on first start when
-    /// missing. Default: data.key in the data directory. The key can instead
-    /// be given in PALETT_DATA_KEY.
+    /// the restricted fields (32 bytes, base64), readable by its owner only
+    /// (chmod 600). Created on first start, never again once the database
+    /// has been sealed. Default: data.key in the data directory. The key can
+    /// instead be given in PALETT_DATA_KEY.
     #[arg(long, env = "PALETT_DATA_KEY_FILE", global = true)]
     data_key_file: Option<PathBuf>,
     #[command(subcommand)]
@@ -101,6 +102,12 @@ struct ServeArgs {
     /// Mark cookies Secure (set this when palett is served over HTTPS).
     #[arg(long, env = "PALETT_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Reverse proxies whose X-Forwarded-For header names the client
+    /// (addresses or networks, comma-separated, e.g. "127.0.0.1,::1").
+    /// Sign-in throttling and the audit log then see the client's address
+    /// instead of the proxy's. Default: none (the connection's address).
+    #[arg(long, env = "PALETT_TRUSTED_PROXIES", default_value = "")]
+    trusted_proxies: String,
 }
 
 #[derive(Subcommand)]
@@ -174,9 +181,12 @@ fn describe(url: &str) -> String {
     }
 }
 
-/// The data key: from PALETT_DATA_KEY, else from the key file, which is
-/// created (readable by its owner only) when it does not exist yet.
-fn data_key(cli: &Cli) -> Result<DataKey, String> {
+/// The data key: from PALETT_DATA_KEY, else from the key file. The file
+/// must be readable by its owner only. It is created (mode 0600) only when
+/// it does not exist and the database has never been sealed with a key: a
+/// lost key file is never silently replaced.
+async fn data_key(cli: &Cli, url: &str) -> Result<DataKey, String> {
+    use std::os::unix::fs::PermissionsExt;
     if let Ok(text) = std::env::var("PALETT_DATA_KEY") {
         return DataKey::parse(&text).map_err(|e| format!("PALETT_DATA_KEY: {e}"));
     }
@@ -184,37 +194,67 @@ fn data_key(cli: &Cli) -> Result<DataKey, String> {
         .data_key_file
         .clone()
         .unwrap_or_else(|| cli.data_dir.join("data.key"));
-    match std::fs::read_to_string(&path) {
-        Ok(text) => DataKey::parse(&text).map_err(|e| format!("{}: {e}", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            use std::io::Write;
-            use std::os::unix::fs::OpenOptionsExt;
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                std::fs::create_dir_all(dir)
-                    .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    match std::fs::metadata(&path) {
+        Ok(meta) => {
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                return Err(format!(
+                    "the data key file {} can be read by others than its owner (mode {mode:o}); \
+                     make it private with `chmod 600 {}` and start again",
+                    path.display(),
+                    path.display()
+                ));
             }
-            let (key, text) = DataKey::generate().map_err(|e| e.to_string())?;
-            std::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .mode(0o600)
-                .open(&path)
-                .and_then(|mut f| f.write_all(format!("{text}\n").as_bytes()))
-                .map_err(|e| format!("cannot write the data key to {}: {e}", path.display()))?;
-            eprintln!(
-                "Created a new data key in {}. Keep a copy apart from the database backups: \
-                 without it the sealed fields cannot be read.",
-                path.display()
-            );
-            Ok(key)
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read the data key {}: {e}", path.display()))?;
+            DataKey::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let sealed = App::sealed_with_a_key(url)
+                .await
+                .map_err(|e| format!("cannot open the database {}: {e}", describe(url)))?;
+            if sealed {
+                return Err(format!(
+                    "the data key file {} is missing, but the database {} was sealed with a key; \
+                     restore the key file from your key backup (or give the key in \
+                     PALETT_DATA_KEY). A new key would not open the sealed fields.",
+                    path.display(),
+                    describe(url)
+                ));
+            }
+            create_key_file(&path)
         }
         Err(e) => Err(format!("cannot read the data key {}: {e}", path.display())),
     }
 }
 
+/// A new key in a new file readable by its owner only.
+fn create_key_file(path: &std::path::Path) -> Result<DataKey, String> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let (key, text) = DataKey::generate().map_err(|e| e.to_string())?;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .and_then(|mut f| f.write_all(format!("{text}\n").as_bytes()))
+        .map_err(|e| format!("cannot write the data key to {}: {e}", path.display()))?;
+    eprintln!(
+        "Created a new data key in {}. Keep a copy apart from the database backups: \
+         without it the sealed fields cannot be read.",
+        path.display()
+    );
+    Ok(key)
+}
+
 async fn open(cli: &Cli) -> Result<App, String> {
     let url = database_url(cli)?;
-    App::open(&url, data_key(cli)?)
+    App::open(&url, data_key(cli, &url).await?)
         .await
         .map_err(|e| format!("cannot open the database {}: {e}", describe(&url)))
 }
@@ -238,6 +278,8 @@ fn spawn_retention(app: App) {
 }
 
 async fn serve(app: App, args: &ServeArgs) -> Result<(), String> {
+    let trusted_proxies = palett_web::proxy::TrustedProxies::parse(&args.trusted_proxies)
+        .map_err(|e| format!("--trusted-proxies: {e}"))?;
     spawn_retention(app.clone());
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
@@ -246,6 +288,7 @@ async fn serve(app: App, args: &ServeArgs) -> Result<(), String> {
     let state = AppState {
         app,
         secure_cookies: args.secure_cookies,
+        trusted_proxies,
     };
     palett_web::serve(state, listener)
         .await
@@ -280,7 +323,7 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Migrate => {
             let url = database_url(&cli)?;
-            let app = App::open(&url, data_key(&cli)?)
+            let app = App::open(&url, data_key(&cli, &url).await?)
                 .await
                 .map_err(|e| format!("migration failed: {e}"))?;
             println!(

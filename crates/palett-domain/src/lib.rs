@@ -14,6 +14,7 @@ pub mod indicators;
 pub mod lifecycle;
 pub mod model;
 pub mod palette;
+pub mod passwords;
 pub mod personnummer;
 pub mod plan;
 pub mod policy;

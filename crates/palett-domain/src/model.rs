@@ -68,6 +68,9 @@ pub struct User {
     pub active: bool,
     /// A TOTP second factor is set up.
     pub second_factor: bool,
+    /// Her password was set by an administrator: she must choose her own
+    /// before anything else.
+    pub must_change_password: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

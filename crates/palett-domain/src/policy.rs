@@ -68,6 +68,21 @@ impl Standing {
     }
 }
 
+impl Role {
+    /// The role reads participants' records (not only figures).
+    pub fn reads_participant_data(self) -> bool {
+        matches!(self, Role::Coordinator | Role::Caseworker)
+    }
+
+    /// Giving this role takes two administrators (separation of duties):
+    /// the roles that read participant data, and the administrator role
+    /// itself, which could otherwise make a second administrator to approve
+    /// the first one's grants.
+    pub fn grant_needs_approval(self) -> bool {
+        self.reads_participant_data() || self == Role::Administrator
+    }
+}
+
 /// A signed-in user acting within one partnership.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Actor {

@@ -111,6 +111,7 @@ pub mod code {
     pub const PERIOD: &str = "error-period";
     pub const NUMBER: &str = "error-number";
     pub const PASSWORD_SHORT: &str = "error-password-short";
+    pub const PASSWORD_COMMON: &str = "error-password-common";
     pub const CONTROL: &str = "error-control-characters";
     pub const DATE_RANGE: &str = "error-date-range";
     pub const LINE_BREAK: &str = "error-text-line-break";
@@ -427,6 +428,8 @@ pub fn parse_new_password(input: &str) -> Result<String, &'static str> {
         Err(code::PASSWORD_SHORT)
     } else if input.len() > 1024 {
         Err(code::TOO_LONG)
+    } else if crate::passwords::is_common(input) {
+        Err(code::PASSWORD_COMMON)
     } else {
         Ok(input.to_string())
     }

@@ -2,6 +2,7 @@
 //! Secrets are stored only as hashes: the caller passes hashes in.
 
 use crate::row::*;
+use crate::sealing::{is_sealed, open_opt, seal_opt, Sealer};
 use crate::Result;
 use palett_domain::model::{RoleGrant, User};
 use palett_domain::policy::Role;
@@ -10,7 +11,8 @@ use sqlx::AnyConnection;
 
 const USER_COLUMNS: &str =
     "u.id, u.organisation_id, o.name AS organisation_name, u.email, u.display_name, u.active, \
-     CAST(CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS second_factor";
+     CAST(CASE WHEN u.totp_secret IS NULL THEN 0 ELSE 1 END AS BIGINT) AS second_factor, \
+     u.must_change_password";
 
 fn user(r: &AnyRow) -> Result<User> {
     Ok(User {
@@ -21,6 +23,7 @@ fn user(r: &AnyRow) -> Result<User> {
         display_name: text(r, "display_name")?,
         active: flag(r, "active")?,
         second_factor: flag(r, "second_factor")?,
+        must_change_password: flag(r, "must_change_password")?,
     })
 }
 
@@ -74,9 +77,29 @@ pub async fn credentials_by_email(
     .transpose()
 }
 
-pub async fn set_password_hash(c: &mut AnyConnection, user_id: i64, hash: &str) -> Result<()> {
-    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+/// Set a user's password hash; `must_change` when someone else chose it.
+pub async fn set_password_hash(
+    c: &mut AnyConnection,
+    user_id: i64,
+    hash: &str,
+    must_change: bool,
+) -> Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $1, must_change_password = $2 WHERE id = $3")
         .bind(hash)
+        .bind(i64::from(must_change))
+        .bind(user_id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_must_change_password(
+    c: &mut AnyConnection,
+    user_id: i64,
+    must: bool,
+) -> Result<()> {
+    sqlx::query("UPDATE users SET must_change_password = $1 WHERE id = $2")
+        .bind(i64::from(must))
         .bind(user_id)
         .execute(c)
         .await?;
@@ -339,34 +362,53 @@ pub async fn record_login_attempt(
     Ok(())
 }
 
-/// Failed attempts since `since` for the account and for the address.
-pub async fn recent_failures(
+/// The account's failed attempts since its last successful one (and not
+/// before `since`): how many, and when the latest was.
+pub async fn account_failures(
     c: &mut AnyConnection,
     email: &str,
-    ip: &str,
     since: i64,
-) -> Result<(i64, i64)> {
-    let by_email: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND at >= $2 AND success = 0",
+) -> Result<(i64, Option<i64>)> {
+    let r = sqlx::query(
+        "SELECT COUNT(*) AS n, MAX(at) AS latest FROM login_attempts \
+         WHERE email = $1 AND success = 0 AND at >= $2 AND id > COALESCE( \
+           (SELECT MAX(id) FROM login_attempts WHERE email = $1 AND success = 1), 0)",
     )
     .bind(email)
     .bind(since)
     .fetch_one(&mut *c)
     .await?;
-    let by_ip: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM login_attempts WHERE ip = $1 AND at >= $2 AND success = 0",
+    Ok((i64_(&r, "n")?, opt_i64(&r, "latest")?))
+}
+
+/// The address's failed attempts since `since`: how many, and when the
+/// earliest of them was.
+pub async fn address_failures(
+    c: &mut AnyConnection,
+    ip: &str,
+    since: i64,
+) -> Result<(i64, Option<i64>)> {
+    let r = sqlx::query(
+        "SELECT COUNT(*) AS n, MIN(at) AS earliest FROM login_attempts \
+         WHERE ip = $1 AND at >= $2 AND success = 0",
     )
     .bind(ip)
     .bind(since)
     .fetch_one(&mut *c)
     .await?;
-    Ok((by_email, by_ip))
+    Ok((i64_(&r, "n")?, opt_i64(&r, "earliest")?))
 }
 
+/// The columns that hold TOTP secrets, sealed under the data key (the
+/// column name is the associated data).
+pub const TOTP_SECRET: &str = "users.totp_secret";
+pub const TOTP_PENDING: &str = "users.totp_pending";
+
 /// A user's TOTP state: (confirmed secret, secret awaiting its first code,
-/// last time step used).
+/// last time step used), opened.
 pub async fn totp_state(
     c: &mut AnyConnection,
+    s: &dyn Sealer,
     user_id: i64,
 ) -> Result<(Option<String>, Option<String>, i64)> {
     let r =
@@ -375,15 +417,20 @@ pub async fn totp_state(
             .fetch_one(c)
             .await?;
     Ok((
-        opt_text(&r, "totp_secret")?,
-        opt_text(&r, "totp_pending")?,
+        open_opt(s, TOTP_SECRET, opt_text(&r, "totp_secret")?)?,
+        open_opt(s, TOTP_PENDING, opt_text(&r, "totp_pending")?)?,
         i64_(&r, "totp_last_step")?,
     ))
 }
 
-pub async fn set_totp_pending(c: &mut AnyConnection, user_id: i64, secret: &str) -> Result<()> {
+pub async fn set_totp_pending(
+    c: &mut AnyConnection,
+    s: &dyn Sealer,
+    user_id: i64,
+    secret: &str,
+) -> Result<()> {
     sqlx::query("UPDATE users SET totp_pending = $1 WHERE id = $2")
-        .bind(secret)
+        .bind(s.seal(TOTP_PENDING, secret)?)
         .bind(user_id)
         .execute(c)
         .await?;
@@ -394,6 +441,7 @@ pub async fn set_totp_pending(c: &mut AnyConnection, user_id: i64, secret: &str)
 /// second factor off), remembering the step just used.
 pub async fn set_totp(
     c: &mut AnyConnection,
+    s: &dyn Sealer,
     user_id: i64,
     secret: Option<&str>,
     step: i64,
@@ -401,12 +449,39 @@ pub async fn set_totp(
     sqlx::query(
         "UPDATE users SET totp_secret = $1, totp_pending = NULL, totp_last_step = $2 WHERE id = $3",
     )
-    .bind(secret)
+    .bind(seal_opt(s, TOTP_SECRET, secret)?)
     .bind(step)
     .bind(user_id)
     .execute(c)
     .await?;
     Ok(())
+}
+
+/// Seal TOTP secrets still stored in clear (from before they were sealed);
+/// how many users' rows it sealed.
+pub async fn seal_legacy_totp(c: &mut AnyConnection, s: &dyn Sealer) -> Result<u64> {
+    let rows = sqlx::query(
+        "SELECT id, totp_secret, totp_pending FROM users \
+         WHERE (totp_secret IS NOT NULL AND totp_secret NOT LIKE 'enc1:%') \
+         OR (totp_pending IS NOT NULL AND totp_pending NOT LIKE 'enc1:%')",
+    )
+    .fetch_all(&mut *c)
+    .await?;
+    for r in &rows {
+        let reseal = |column: &str, v: Option<String>| -> Result<Option<String>> {
+            match v {
+                Some(v) if !is_sealed(&v) => Ok(Some(s.seal(column, &v)?)),
+                other => Ok(other),
+            }
+        };
+        sqlx::query("UPDATE users SET totp_secret = $1, totp_pending = $2 WHERE id = $3")
+            .bind(reseal(TOTP_SECRET, opt_text(r, "totp_secret")?)?)
+            .bind(reseal(TOTP_PENDING, opt_text(r, "totp_pending")?)?)
+            .bind(i64_(r, "id")?)
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(rows.len() as u64)
 }
 
 /// Mark a time step used; false when it (or a later one) already was, so
@@ -419,4 +494,155 @@ pub async fn use_totp_step(c: &mut AnyConnection, user_id: i64, step: i64) -> Re
             .execute(c)
             .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// A role grant that needs a second administrator (one that reads
+/// participant data, or the administrator role), pending or decided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RoleRequest {
+    pub id: i64,
+    pub user_id: i64,
+    pub user_name: String,
+    pub role: Role,
+    pub requested_by: i64,
+    pub requested_by_name: String,
+    pub requested_at: i64,
+    /// Who approved or rejected it, when, and whether approved.
+    pub decided_by_name: Option<String>,
+    pub decided_at: Option<i64>,
+    pub approved: Option<bool>,
+}
+
+const REQUEST_SELECT: &str = "SELECT r.id, r.user_id, u.display_name AS user_name, r.role, \
+     r.requested_by, b.display_name AS requested_by_name, r.requested_at, \
+     d.display_name AS decided_by_name, r.decided_at, r.approved \
+     FROM role_requests r JOIN users u ON u.id = r.user_id \
+     JOIN users b ON b.id = r.requested_by LEFT JOIN users d ON d.id = r.decided_by";
+
+fn role_request(r: &AnyRow) -> Result<RoleRequest> {
+    Ok(RoleRequest {
+        id: i64_(r, "id")?,
+        user_id: i64_(r, "user_id")?,
+        user_name: text(r, "user_name")?,
+        role: vocab(r, "role", Role::parse)?,
+        requested_by: i64_(r, "requested_by")?,
+        requested_by_name: text(r, "requested_by_name")?,
+        requested_at: i64_(r, "requested_at")?,
+        decided_by_name: opt_text(r, "decided_by_name")?,
+        decided_at: opt_i64(r, "decided_at")?,
+        approved: opt_i64(r, "approved")?.map(|a| a == 1),
+    })
+}
+
+/// Ask for `role` for the user; the id of the (new or already pending)
+/// request.
+pub async fn request_role(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    user_id: i64,
+    role: Role,
+    requested_by: i64,
+    now: i64,
+) -> Result<i64> {
+    let pending: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM role_requests WHERE partnership_id = $1 AND user_id = $2 AND role = $3 \
+         AND decided_at IS NULL",
+    )
+    .bind(partnership_id)
+    .bind(user_id)
+    .bind(role.as_str())
+    .fetch_optional(&mut *c)
+    .await?;
+    if let Some(id) = pending {
+        return Ok(id);
+    }
+    Ok(sqlx::query_scalar(
+        "INSERT INTO role_requests (partnership_id, user_id, role, requested_by, requested_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(partnership_id)
+    .bind(user_id)
+    .bind(role.as_str())
+    .bind(requested_by)
+    .bind(now)
+    .fetch_one(&mut *c)
+    .await?)
+}
+
+/// The partnership's requests still waiting for a decision, oldest first.
+pub async fn pending_role_requests(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+) -> Result<Vec<RoleRequest>> {
+    sqlx::query(&format!(
+        "{REQUEST_SELECT} WHERE r.partnership_id = $1 AND r.decided_at IS NULL ORDER BY r.id LIMIT 500"
+    ))
+    .bind(partnership_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(role_request)
+    .collect()
+}
+
+/// One of the partnership's requests.
+pub async fn role_request_by_id(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    id: i64,
+) -> Result<Option<RoleRequest>> {
+    sqlx::query(&format!(
+        "{REQUEST_SELECT} WHERE r.partnership_id = $1 AND r.id = $2"
+    ))
+    .bind(partnership_id)
+    .bind(id)
+    .fetch_optional(c)
+    .await?
+    .as_ref()
+    .map(role_request)
+    .transpose()
+}
+
+/// Decide a pending request; false when it was decided already.
+pub async fn decide_role_request(
+    c: &mut AnyConnection,
+    id: i64,
+    decided_by: i64,
+    approved: bool,
+    now: i64,
+) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE role_requests SET decided_by = $1, decided_at = $2, approved = $3 \
+         WHERE id = $4 AND decided_at IS NULL",
+    )
+    .bind(decided_by)
+    .bind(now)
+    .bind(i64::from(approved))
+    .bind(id)
+    .execute(c)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Requests approved in [from, to): the role changes that gave access to
+/// participant data (or administration), for the log review.
+pub async fn approved_role_requests(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    from: i64,
+    to: i64,
+) -> Result<Vec<RoleRequest>> {
+    sqlx::query(&format!(
+        "{REQUEST_SELECT} WHERE r.partnership_id = $1 AND r.approved = 1 \
+         AND r.decided_at >= $2 AND r.decided_at < $3 ORDER BY r.decided_at, r.id LIMIT 500"
+    ))
+    .bind(partnership_id)
+    .bind(from)
+    .bind(to)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(role_request)
+    .collect()
 }

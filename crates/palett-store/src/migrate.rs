@@ -133,6 +133,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0020_handovers_and_refusals.sql"),
         postgres: include_str!("../migrations/postgres/0020_handovers_and_refusals.sql"),
     },
+    Migration {
+        version: 21,
+        name: "separation_of_duties",
+        sqlite: include_str!("../migrations/sqlite/0021_separation_of_duties.sql"),
+        postgres: include_str!("../migrations/postgres/0021_separation_of_duties.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

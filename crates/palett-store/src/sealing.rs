@@ -67,3 +67,12 @@ pub async fn check_key(c: &mut AnyConnection, s: &dyn Sealer) -> Result<()> {
         }
     }
 }
+
+/// Whether a key's fingerprint is recorded: the database has been sealed
+/// with a key, and a missing key must not be replaced by a new one.
+pub async fn key_recorded(c: &mut AnyConnection) -> Result<bool> {
+    Ok(sqlx::query("SELECT fingerprint FROM data_key WHERE id = 1")
+        .fetch_optional(&mut *c)
+        .await?
+        .is_some())
+}

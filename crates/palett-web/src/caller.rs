@@ -15,7 +15,21 @@ use palett_app::auth::Signed;
 use palett_app::Ctx;
 use std::net::SocketAddr;
 
+/// The session cookie over plain HTTP (development, the demo on localhost).
 pub const SESSION_COOKIE: &str = "palett_session";
+/// The session cookie when cookies are Secure: the `__Host-` prefix makes
+/// browsers refuse it unless it is Secure, for the whole host (Path=/) and
+/// set by this host itself (no Domain), so a sibling subdomain cannot plant
+/// or overwrite it.
+pub const HOST_SESSION_COOKIE: &str = "__Host-palett_session";
+/// The session cookie's name for a connection that is (or is not) secure.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        HOST_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
 pub const PRE_SESSION_COOKIE: &str = "palett_pre";
 pub const LANG_COOKIE: &str = "palett_lang";
 /// The largest request body accepted (a 10 MB field must still reach
@@ -100,7 +114,7 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     let ip = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+        .map(|c| state.trusted_proxies.client(c.0.ip(), &headers).to_string())
         .unwrap_or_else(|| "unknown".into());
     let lang = cookie(&headers, LANG_COOKIE)
         .and_then(Lang::parse)
@@ -127,7 +141,12 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
             }
             Err(e) => return ApiError::app(tr, e).into_response(),
         }
-    } else if let Some(value) = cookie(&headers, SESSION_COOKIE) {
+    } else if let Some(value) = cookie(&headers, HOST_SESSION_COOKIE).or_else(|| {
+        // With Secure cookies configured, only the prefixed one counts.
+        (!state.secure_cookies)
+            .then(|| cookie(&headers, SESSION_COOKIE))
+            .flatten()
+    }) {
         match state.app.session(value).await {
             Ok(s) => s.map(|s| (s, Via::Session(value.to_string()))),
             Err(e) => return ApiError::app(tr, e).into_response(),
@@ -191,14 +210,22 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
             }
         }
     }
-    // A second factor the partnership requires comes first: until it is set
-    // up, only its page, signing out and the static files are open.
+    // A password an administrator chose comes first: until she has chosen
+    // her own, only that page, signing out and the static files are open.
+    // Then a second factor the partnership requires, the same way.
     if let Some((s, _)) = &signed {
         let path = req.uri().path();
-        let open = path == "/account/second-factor"
-            || path == "/logout"
-            || path.starts_with("/static/")
-            || path.starts_with("/lang/");
+        let always_open =
+            path == "/logout" || path.starts_with("/static/") || path.starts_with("/lang/");
+        if s.user.must_change_password && !(always_open || path == "/account/password") {
+            return if is_api {
+                ApiError::new(tr, StatusCode::FORBIDDEN, "error-password-change-required")
+                    .into_response()
+            } else {
+                Redirect::to("/account/password").into_response()
+            };
+        }
+        let open = path == "/account/second-factor" || path == "/account/password" || always_open;
         if s.must_set_up_second_factor() && !open {
             return if is_api {
                 ApiError::new(tr, StatusCode::FORBIDDEN, "error-second-factor-required")

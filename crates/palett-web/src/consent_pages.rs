@@ -510,6 +510,34 @@ pub async fn log_review(
             .collect(),
     });
     p.tables.push(Table {
+        heading: Some(t.get("log-review-access-grants")),
+        head: vec![
+            t.get("field-when"),
+            t.get("field-user"),
+            t.get("field-roles"),
+            t.get("role-requested-by"),
+            t.get("role-approved-by"),
+        ],
+        rows: r
+            .access_grants
+            .iter()
+            .map(|g| {
+                vec![
+                    Cell::text(
+                        g.decided_at
+                            .and_then(|s| jiff::Timestamp::from_second(s).ok())
+                            .map(when)
+                            .unwrap_or_default(),
+                    ),
+                    Cell::link(g.user_name.clone(), format!("/audit?user={}", g.user_id)),
+                    Cell::text(t.get(&g.role.message_id())),
+                    Cell::text(g.requested_by_name.clone()),
+                    Cell::text(g.decided_by_name.clone().unwrap_or_default()),
+                ]
+            })
+            .collect(),
+    });
+    p.tables.push(Table {
         heading: Some(t.get("log-review-sample")),
         head,
         rows: r.sample.iter().map(entry_row).collect(),

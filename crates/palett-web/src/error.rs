@@ -17,7 +17,7 @@ pub fn status_of(e: &AppError) -> (StatusCode, &'static str) {
         AppError::NotFound => (StatusCode::NOT_FOUND, "error-not-found"),
         AppError::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden"),
         AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "error-unauthenticated"),
-        AppError::Throttled => (StatusCode::TOO_MANY_REQUESTS, "error-throttled"),
+        AppError::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, "error-throttled"),
         AppError::SecondFactorNeeded => (StatusCode::UNAUTHORIZED, "error-second-factor-sign-in"),
         AppError::Stale => (StatusCode::CONFLICT, "error-stale"),
         AppError::Internal(detail) => {

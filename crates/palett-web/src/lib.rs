@@ -19,6 +19,7 @@ pub mod forms;
 pub mod i18n;
 pub mod pages;
 pub mod palette_pages;
+pub mod proxy;
 pub mod report_pages;
 pub mod security_pages;
 pub mod selfassessment_pages;
@@ -34,8 +35,23 @@ use palett_app::App;
 #[derive(Clone)]
 pub struct AppState {
     pub app: App,
-    /// Mark cookies Secure (set when served over TLS, directly or behind a proxy).
+    /// Mark cookies Secure (set when served over TLS, directly or behind a
+    /// proxy); the session cookie then has the `__Host-` prefix and every
+    /// response asks browsers to use HTTPS only (HSTS).
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: proxy::TrustedProxies,
+}
+
+impl AppState {
+    /// Plain HTTP, no trusted proxies (tests and local use).
+    pub fn new(app: App) -> Self {
+        Self {
+            app,
+            secure_cookies: false,
+            trusted_proxies: proxy::TrustedProxies::none(),
+        }
+    }
 }
 
 const STYLE: &str = include_str!("../static/style.css");
@@ -68,11 +84,21 @@ async fn healthz(axum::extract::State(s): axum::extract::State<AppState>) -> Res
 }
 
 /// Security headers on every response; pages are never cached (they show
-/// personal data).
-async fn headers(req: axum::extract::Request, next: middleware::Next) -> Response {
+/// personal data). Served over TLS, browsers are told to keep to HTTPS.
+async fn headers(
+    axum::extract::State(s): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
     let is_static = req.uri().path().starts_with("/static/");
     let mut resp = next.run(req).await;
     let h = resp.headers_mut();
+    if s.secure_cookies {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
     h.insert(
         "x-content-type-options",
         HeaderValue::from_static("nosniff"),
@@ -266,6 +292,18 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/admin/users/{id}/deactivate", post(pages::user_deactivate))
         .route(
+            "/admin/users/{id}/password",
+            get(security_pages::reset_form).post(security_pages::reset),
+        )
+        .route(
+            "/admin/role-requests/{id}/{decision}",
+            post(security_pages::decide_role),
+        )
+        .route(
+            "/account/password",
+            get(security_pages::password_form).post(security_pages::password_change),
+        )
+        .route(
             "/admin/users/{id}/second-factor/reset",
             post(pages::user_second_factor_reset),
         )
@@ -379,7 +417,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/static/{name}", get(static_file))
         .layer(DefaultBodyLimit::max(caller::BODY_LIMIT))
-        .layer(middleware::from_fn(headers))
+        .layer(middleware::from_fn_with_state(state.clone(), headers))
         .with_state(state)
 }
 

@@ -1,7 +1,7 @@
 //! HTML handlers: parse the request, call palett-app, render a template.
 //! No business rule lives here.
 
-use crate::caller::{Caller, Visitor, LANG_COOKIE, PRE_SESSION_COOKIE, SESSION_COOKIE};
+use crate::caller::{Caller, Visitor, LANG_COOKIE, PRE_SESSION_COOKIE};
 use crate::error::status_of;
 use crate::forms::FormData;
 use crate::i18n::{Lang, Tr};
@@ -61,7 +61,35 @@ pub(crate) fn id(raw: &str) -> Option<i64> {
     raw.parse().ok()
 }
 
+/// "Too many failed attempts; try again in N seconds."
+pub(crate) fn throttled_message(t: Tr, retry_after_secs: i64) -> String {
+    t.with(
+        "error-throttled-wait",
+        &[("seconds", retry_after_secs.max(1).to_string())],
+    )
+}
+
+/// The `Retry-After` header on a throttled answer.
+pub(crate) fn with_retry_after(mut resp: Response, retry_after_secs: i64) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&retry_after_secs.max(1).to_string()) {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    resp
+}
+
 pub(crate) fn app_error(c: &Caller, e: AppError) -> Response {
+    if let AppError::Throttled { retry_after_secs } = e {
+        let t = c.tr();
+        let page = ErrorPage {
+            t,
+            layout: Layout::for_caller(c, t.get("error-throttled-title"), "", "/"),
+            message: throttled_message(t, retry_after_secs),
+        };
+        return with_retry_after(
+            (StatusCode::TOO_MANY_REQUESTS, render(page)).into_response(),
+            retry_after_secs,
+        );
+    }
     let (status, id) = status_of(&e);
     if status == StatusCode::UNAUTHORIZED {
         return Redirect::to("/login").into_response();
@@ -178,7 +206,7 @@ pub async fn login(State(s): State<AppState>, v: Visitor, form: FormData) -> Res
             h.append(
                 header::SET_COOKIE,
                 set_cookie(
-                    SESSION_COOKIE,
+                    crate::caller::session_cookie_name(v.secure),
                     &session.cookie_value,
                     session.max_age_secs,
                     v.secure,
@@ -190,12 +218,15 @@ pub async fn login(State(s): State<AppState>, v: Visitor, form: FormData) -> Res
             );
             resp
         }
-        Err(AppError::Throttled) => login_page(
-            &v,
-            StatusCode::TOO_MANY_REQUESTS,
-            Some(t.get("error-throttled")),
-            email,
-            next,
+        Err(AppError::Throttled { retry_after_secs }) => with_retry_after(
+            login_page(
+                &v,
+                StatusCode::TOO_MANY_REQUESTS,
+                Some(throttled_message(t, retry_after_secs)),
+                email,
+                next,
+            ),
+            retry_after_secs,
         ),
         Err(AppError::Unauthenticated) => login_page(
             &v,
@@ -227,7 +258,12 @@ pub async fn logout(State(s): State<AppState>, c: Caller) -> Response {
     let mut resp = Redirect::to("/login").into_response();
     resp.headers_mut().append(
         header::SET_COOKIE,
-        set_cookie(SESSION_COOKIE, "", 0, c.visitor.secure),
+        set_cookie(
+            crate::caller::session_cookie_name(c.visitor.secure),
+            "",
+            0,
+            c.visitor.secure,
+        ),
     );
     resp
 }
@@ -2065,6 +2101,10 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Response {
         (Ok(a), Ok(b)) => (a, b),
         (Err(e), _) | (_, Err(e)) => return app_error(&c, e),
     };
+    let requests = match s.app.pending_role_requests(&ctx).await {
+        Ok(r) => r,
+        Err(e) => return app_error(&c, e),
+    };
     let mut p = TablePage::new(
         t,
         Layout::for_caller(&c, t.get("nav-admin"), "admin", "/admin/users"),
@@ -2083,6 +2123,7 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Response {
             t.get("field-roles"),
             t.get("field-status"),
             t.get("actions"),
+            t.get("field-password"),
             t.get("user-access"),
             t.get("second-factor-title"),
         ],
@@ -2109,6 +2150,10 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Response {
                         t.get("change-roles"),
                         format!("/admin/users/{}/roles", u.id),
                     ),
+                    Cell::link(
+                        t.get("password-reset-title"),
+                        format!("/admin/users/{}/password", u.id),
+                    ),
                     if u.active && u.id != me {
                         Cell::button(
                             t.get("user-deactivate"),
@@ -2125,6 +2170,39 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Response {
                     } else {
                         Cell::text(t.get("second-factor-none"))
                     },
+                ]
+            })
+            .collect(),
+    });
+    // Role grants waiting for a second administrator.
+    p.tables.push(Table {
+        heading: Some(t.get("role-requests")),
+        head: vec![
+            t.get("field-user"),
+            t.get("field-roles"),
+            t.get("role-requested-by"),
+            t.get("actions"),
+            t.get("role-reject"),
+        ],
+        rows: requests
+            .into_iter()
+            .map(|r| {
+                vec![
+                    Cell::text(r.user_name),
+                    Cell::text(t.get(&r.role.message_id())),
+                    Cell::text(r.requested_by_name),
+                    if r.requested_by != me && r.user_id != me {
+                        Cell::button(
+                            t.get("role-approve"),
+                            format!("/admin/role-requests/{}/approve", r.id),
+                        )
+                    } else {
+                        Cell::text(t.get("role-approve-other"))
+                    },
+                    Cell::button(
+                        t.get("role-reject"),
+                        format!("/admin/role-requests/{}/reject", r.id),
+                    ),
                 ]
             })
             .collect(),

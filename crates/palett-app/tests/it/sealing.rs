@@ -238,3 +238,105 @@ pub(crate) async fn legacy_plaintext_is_sealed_at_start_and_another_key_is_refus
     .await;
     assert!(h.app.participant(&ctx, id).await.is_err());
 }
+
+/// A user's stored TOTP secret and pending secret.
+async fn raw_totp(h: &H, email: &str) -> (Option<String>, Option<String>) {
+    let mut c = h.app.db.read().await.expect("connection");
+    let r = sqlx::query("SELECT totp_secret, totp_pending FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_one(&mut *c)
+        .await
+        .expect("row");
+    (r.get("totp_secret"), r.get("totp_pending"))
+}
+
+/// The keys of the authenticator apps are sealed like identity numbers:
+/// a copy of the database alone does not let anyone make codes. Keys
+/// stored in clear before are sealed at start-up and keep working.
+pub(crate) async fn second_factor_secrets_are_sealed_at_rest(h: H) {
+    use palett_app::demo::DEMO_PASSWORD;
+    use palett_app::totp::{code_at, SecondFactor};
+    h.seed().await;
+    // The key's fingerprint is recorded at the first start, so a lost key
+    // file is noticed instead of replaced.
+    {
+        let mut c = h.app.db.read().await.expect("connection");
+        assert!(palett_store::sealing::key_recorded(&mut c)
+            .await
+            .expect("fingerprint"));
+    }
+    let kim = h.ctx(COACH).await;
+    let SecondFactor::Setup { secret, .. } = h.app.second_factor(&kim).await.expect("setup") else {
+        panic!("not set up yet")
+    };
+    let (_, pending) = raw_totp(&h, COACH).await;
+    let pending = pending.expect("a pending secret");
+    assert!(pending.starts_with("enc1:") && !pending.contains(&secret));
+    h.app
+        .enable_second_factor(
+            &kim,
+            DEMO_PASSWORD,
+            &code_at(&secret, h.app.now()).expect("code"),
+        )
+        .await
+        .expect("on");
+    let (stored, pending) = raw_totp(&h, COACH).await;
+    let stored = stored.expect("a secret");
+    assert!(stored.starts_with("enc1:") && !stored.contains(&secret));
+    assert_eq!(pending, None);
+    h.advance_secs(30);
+    h.app
+        .sign_in_with_code(
+            COACH,
+            DEMO_PASSWORD,
+            &code_at(&secret, h.app.now()).expect("code"),
+            IP,
+        )
+        .await
+        .expect("the sealed secret checks codes");
+    // Moved to the other column, a sealed secret does not open.
+    {
+        let mut tx = h.app.db.write().await.expect("tx");
+        sqlx::query(
+            "UPDATE users SET totp_pending = totp_secret, totp_secret = NULL WHERE email = $1",
+        )
+        .bind(COACH)
+        .execute(&mut *tx)
+        .await
+        .expect("move");
+        tx.commit().await.expect("commit");
+    }
+    assert!(h.app.second_factor(&kim).await.is_err());
+
+    // A database from before: a key in clear is sealed at start-up.
+    let legacy = palett_app::totp::base32(b"12345678901234567890");
+    {
+        let mut tx = h.app.db.write().await.expect("tx");
+        sqlx::query("UPDATE users SET totp_secret = $1, totp_pending = NULL WHERE email = $2")
+            .bind(&legacy)
+            .bind(AF)
+            .execute(&mut *tx)
+            .await
+            .expect("legacy secret");
+        sqlx::query("UPDATE users SET totp_pending = NULL WHERE email = $1")
+            .bind(COACH)
+            .execute(&mut *tx)
+            .await
+            .expect("clear");
+        tx.commit().await.expect("commit");
+    }
+    assert_eq!(h.app.seal().await.expect("seal"), 1, "one user's key");
+    assert_eq!(h.app.seal().await.expect("seal again"), 0);
+    let stored = raw_totp(&h, AF).await.0.expect("a secret");
+    assert!(stored.starts_with("enc1:") && !stored.contains(&legacy));
+    h.advance_secs(30);
+    h.app
+        .sign_in_with_code(
+            AF,
+            DEMO_PASSWORD,
+            &code_at(&legacy, h.app.now()).expect("code"),
+            IP,
+        )
+        .await
+        .expect("the legacy key, now sealed, still checks codes");
+}

@@ -5,7 +5,20 @@ use palett_app::demo::DEMO_PASSWORD;
 use palett_app::AppError;
 use palett_domain::policy::Role;
 
-pub(crate) async fn failed_sign_ins_are_throttled_for_a_window(h: H) {
+/// How long a throttled attempt is told to wait.
+#[track_caller]
+fn wait_of<T>(r: Result<T, AppError>) -> i64 {
+    match err(r) {
+        AppError::Throttled { retry_after_secs } => retry_after_secs,
+        other => panic!("expected to be throttled, got {other:?}"),
+    }
+}
+
+/// Failures slow an account down with a delay that grows with each one
+/// since its last success, up to five minutes: whoever knows her address
+/// cannot lock her out for long, and during the delay even the right
+/// password is refused with the time left.
+pub(crate) async fn failed_sign_ins_slow_the_account_down_without_locking_it(h: H) {
     h.seed().await;
     for _ in 0..5 {
         let e = err(h.app.sign_in(COACH, "fel-lösenord", IP).await);
@@ -19,31 +32,24 @@ pub(crate) async fn failed_sign_ins_are_throttled_for_a_window(h: H) {
         err(h.app.sign_in("ingen@example.org", DEMO_PASSWORD, IP).await),
         AppError::Unauthenticated
     ));
-    // Five failures: even the right password is refused now, from any address.
-    assert!(matches!(
-        err(h.app.sign_in(COACH, DEMO_PASSWORD, IP).await),
-        AppError::Throttled
-    ));
-    assert!(matches!(
-        err(h.app.sign_in(COACH, DEMO_PASSWORD, "198.51.100.9").await),
-        AppError::Throttled
-    ));
+    // Five failures: even the right password waits ten seconds, from any
+    // address; the refused attempt itself adds nothing.
+    assert_eq!(wait_of(h.app.sign_in(COACH, DEMO_PASSWORD, IP).await), 10);
+    h.advance_secs(4);
+    assert_eq!(
+        wait_of(h.app.sign_in(COACH, DEMO_PASSWORD, "198.51.100.9").await),
+        6
+    );
     // Another account from the same address is not affected.
     h.signed(COORDINATOR).await;
-
-    // Still inside the 15-minute window.
-    h.advance_secs(14 * 60);
-    assert!(matches!(
-        err(h.app.sign_in(COACH, DEMO_PASSWORD, IP).await),
-        AppError::Throttled
-    ));
-    // Past it.
-    h.advance_secs(60 + 1);
+    // Not fifteen minutes: ten seconds after the last failure she is in,
+    // and the success forgets the failures.
+    h.advance_secs(6);
     let session = h
         .app
         .sign_in(COACH, DEMO_PASSWORD, IP)
         .await
-        .unwrap_or_else(|e| panic!("signing in after the window: {e}"));
+        .unwrap_or_else(|e| panic!("signing in after the delay: {e}"));
     let signed = h
         .app
         .session(&session.cookie_value)
@@ -56,6 +62,61 @@ pub(crate) async fn failed_sign_ins_are_throttled_for_a_window(h: H) {
         signed.csrf_token.as_deref(),
         Some(session.csrf_token.as_str())
     );
+
+    // Someone guessing from ever new addresses: each further failure
+    // doubles the delay, up to five minutes, never more.
+    let attacker = |n: i64| format!("203.0.113.{n}");
+    for n in 0..5 {
+        assert!(matches!(
+            err(h.app.sign_in(COACH, "gissning", &attacker(n)).await),
+            AppError::Unauthenticated
+        ));
+    }
+    let mut waits = Vec::new();
+    for n in 5..12 {
+        let wait = wait_of(h.app.sign_in(COACH, "gissning", &attacker(n)).await);
+        waits.push(wait);
+        h.advance_secs(wait);
+        assert!(matches!(
+            err(h.app.sign_in(COACH, "gissning", &attacker(n)).await),
+            AppError::Unauthenticated
+        ));
+    }
+    assert_eq!(waits, [10, 20, 40, 80, 160, 300, 300]);
+    // The owner waits out at most that and is in.
+    assert_eq!(wait_of(h.app.sign_in(COACH, DEMO_PASSWORD, IP).await), 300);
+    h.advance_secs(300);
+    h.signed(COACH).await;
+}
+
+/// One client address with many failures (whatever accounts it tries) is
+/// refused for the window; other addresses are not.
+pub(crate) async fn one_address_with_many_failures_is_refused_for_a_window(h: H) {
+    h.seed().await;
+    let bot = "198.51.100.66";
+    for n in 0..30 {
+        assert!(matches!(
+            err(h
+                .app
+                .sign_in(&format!("gissning{n}@example.org"), "fel-lösenord", bot)
+                .await),
+            AppError::Unauthenticated
+        ));
+        h.advance_secs(10);
+    }
+    // The 30th failure was 290 s after the first, 10 s ago: 600 s of the
+    // first one's window are left.
+    assert_eq!(
+        wait_of(h.app.sign_in(COORDINATOR, DEMO_PASSWORD, bot).await),
+        15 * 60 - 300
+    );
+    // The same account from her own address is fine.
+    h.signed(COORDINATOR).await;
+    h.advance_secs(15 * 60 - 300);
+    h.app
+        .sign_in(COORDINATOR, DEMO_PASSWORD, bot)
+        .await
+        .expect("the oldest failure has left the window");
 }
 
 pub(crate) async fn sessions_end_when_idle_or_old(h: H) {
@@ -316,7 +377,7 @@ pub(crate) async fn a_second_factor_is_set_up_checked_and_required(h: H) {
             .await)
         {
             AppError::SecondFactorNeeded => {}
-            AppError::Throttled => {
+            AppError::Throttled { .. } => {
                 throttled = true;
                 break;
             }
@@ -345,7 +406,7 @@ pub(crate) async fn a_second_factor_is_set_up_checked_and_required(h: H) {
     assert_eq!(
         invalid_code(
             h.app
-                .disable_second_factor(&kim, &code_at(&secret, now).expect("code"))
+                .disable_second_factor(&kim, DEMO_PASSWORD, &code_at(&secret, now).expect("code"))
                 .await,
             "code"
         ),
@@ -359,7 +420,11 @@ pub(crate) async fn a_second_factor_is_set_up_checked_and_required(h: H) {
     assert!(!h.signed(AF).await.must_set_up_second_factor());
     h.advance_secs(30);
     h.app
-        .disable_second_factor(&kim, &code_at(&secret, h.app.now()).expect("code"))
+        .disable_second_factor(
+            &kim,
+            DEMO_PASSWORD,
+            &code_at(&secret, h.app.now()).expect("code"),
+        )
         .await
         .expect("turn off with a code");
     h.signed(COACH).await;
@@ -413,4 +478,120 @@ pub(crate) async fn a_second_factor_is_set_up_checked_and_required(h: H) {
     ] {
         assert!(log.iter().any(|e| e.action == action), "{action}");
     }
+}
+
+/// Two-step verification cannot be turned off without the password, and
+/// wrong codes, when setting it up, signing in or turning it off, count
+/// towards the same throttle as wrong passwords.
+pub(crate) async fn wrong_codes_count_and_turning_off_asks_for_the_password(h: H) {
+    use palett_app::totp::{code_at, SecondFactor};
+    h.seed().await;
+    // Setting up: five wrong codes, then even the right one waits, and so
+    // does signing in with the right password.
+    let ali = h.ctx(AF).await;
+    let SecondFactor::Setup { secret, .. } = h.app.second_factor(&ali).await.expect("setup") else {
+        panic!("not set up yet")
+    };
+    for _ in 0..5 {
+        let wrong = wrong_code(&secret, h.app.now());
+        assert_eq!(
+            invalid_code(
+                h.app
+                    .enable_second_factor(&ali, DEMO_PASSWORD, &wrong)
+                    .await,
+                "code"
+            ),
+            "error-second-factor-code"
+        );
+    }
+    let right = code_at(&secret, h.app.now()).expect("code");
+    assert_eq!(
+        wait_of(
+            h.app
+                .enable_second_factor(&ali, DEMO_PASSWORD, &right)
+                .await
+        ),
+        10
+    );
+    assert_eq!(wait_of(h.app.sign_in(AF, DEMO_PASSWORD, IP).await), 10);
+    h.advance_secs(10);
+    let right = code_at(&secret, h.app.now()).expect("code");
+    h.app
+        .enable_second_factor(&ali, DEMO_PASSWORD, &right)
+        .await
+        .expect("on after the delay");
+
+    // Turning off asks for the password: a session left open is not enough.
+    h.advance_secs(30);
+    let code = code_at(&secret, h.app.now()).expect("code");
+    assert_eq!(
+        invalid_code(
+            h.app.disable_second_factor(&ali, "", &code).await,
+            "password"
+        ),
+        "error-password-wrong"
+    );
+    assert_eq!(
+        invalid_code(
+            h.app
+                .disable_second_factor(&ali, "fel-lösenord", &code)
+                .await,
+            "password"
+        ),
+        "error-password-wrong"
+    );
+    assert_eq!(
+        h.app.second_factor(&ali).await.expect("state"),
+        SecondFactor::On,
+        "still on"
+    );
+    // Wrong codes when turning off count too: with the two wrong passwords,
+    // three wrong codes make five, and then the right ones wait.
+    for _ in 0..3 {
+        let wrong = wrong_code(&secret, h.app.now());
+        assert_eq!(
+            invalid_code(
+                h.app
+                    .disable_second_factor(&ali, DEMO_PASSWORD, &wrong)
+                    .await,
+                "code"
+            ),
+            "error-second-factor-code"
+        );
+    }
+    assert_eq!(
+        wait_of(
+            h.app
+                .disable_second_factor(&ali, DEMO_PASSWORD, &code)
+                .await
+        ),
+        10
+    );
+    h.advance_secs(10);
+    let next = code_at(&secret, h.app.now()).expect("code");
+    // Signing in with wrong codes adds to the same count (now six).
+    assert!(matches!(
+        err(h
+            .app
+            .sign_in_with_code(AF, DEMO_PASSWORD, &wrong_code(&secret, h.app.now()), IP)
+            .await),
+        AppError::SecondFactorNeeded
+    ));
+    assert_eq!(
+        wait_of(h.app.sign_in_with_code(AF, DEMO_PASSWORD, &next, IP).await),
+        20
+    );
+    h.advance_secs(20);
+    h.app
+        .disable_second_factor(
+            &ali,
+            DEMO_PASSWORD,
+            &code_at(&secret, h.app.now()).expect("code"),
+        )
+        .await
+        .expect("off with password and code");
+    assert!(matches!(
+        h.app.second_factor(&ali).await.expect("state"),
+        SecondFactor::Setup { .. }
+    ));
 }

@@ -118,7 +118,7 @@ async fn login_is_throttled_per_account() {
     }
     assert!(matches!(
         t.app.sign_in(COORDINATOR, PASSWORD, "10.0.0.2").await,
-        Err(palett_app::AppError::Throttled)
+        Err(palett_app::AppError::Throttled { .. })
     ));
     t.clock.advance(jiff::SignedDuration::from_mins(16));
     assert!(t
@@ -358,6 +358,73 @@ async fn roles_shape_what_pages_allow() {
     assert!(r
         .body
         .contains("Det finns redan en användare med den e-postadressen."));
+    // A caseworker reads participant data: the role waits for a second
+    // administrator, and without a role she cannot sign in yet.
+    assert!(matches!(
+        t.app
+            .sign_in(
+                "nina@helamanniskan.example",
+                "a-long-password-1",
+                "127.0.0.1"
+            )
+            .await,
+        Err(palett_app::AppError::Unauthenticated)
+    ));
+    let users = t.page(&admin, "/admin/users").await;
+    assert!(users.body.contains("Roller som väntar på godkännande"));
+    assert!(users.body.contains("En annan administratör godkänner"));
+    let signed = t.app.session(&admin.cookie).await.expect("ok").expect("s");
+    let request = t
+        .app
+        .pending_role_requests(&signed.ctx("127.0.0.1"))
+        .await
+        .expect("pending")[0]
+        .id;
+    let approve = format!("/admin/role-requests/{request}/approve");
+    let r = t.post_form(&admin, &approve, &[]).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "not her own");
+    assert!(r.body.contains("En annan administratör måste godkänna"));
+    t.app
+        .create_user_cli(
+            "bo.admin@helamanniskan.example",
+            "Bo Admin",
+            "andra-administratorn-på-kontoret",
+            signed.user.organisation_id,
+            signed.actor.partnership_id,
+            &[palett_domain::policy::Role::Administrator],
+        )
+        .await
+        .expect("second administrator");
+    let s2 = t
+        .app
+        .sign_in(
+            "bo.admin@helamanniskan.example",
+            "andra-administratorn-på-kontoret",
+            "127.0.0.1",
+        )
+        .await
+        .expect("sign in");
+    let second = Browser {
+        cookie: s2.cookie_value,
+        csrf: s2.csrf_token,
+    };
+    // The operator chose his password: he chooses his own first.
+    let r = t
+        .post_form(
+            &second,
+            "/account/password",
+            &[
+                ("password", "andra-administratorn-på-kontoret"),
+                ("new_password", "bos-egna-lösenord-2026"),
+                ("new_password_again", "bos-egna-lösenord-2026"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let users = t.page(&second, "/admin/users").await;
+    assert!(users.body.contains(&approve), "the approve button");
+    let r = t.post_form(&second, &approve, &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(t
         .app
         .sign_in(
@@ -367,6 +434,8 @@ async fn roles_shape_what_pages_allow() {
         )
         .await
         .is_ok());
+    let review = t.page(&admin, "/audit/review").await;
+    assert!(review.body.contains("Nina Ny") && review.body.contains("Bo Admin"));
 }
 
 #[tokio::test]
@@ -574,7 +643,8 @@ async fn redirects_stay_on_this_site_and_cookies_are_secure_behind_tls() {
     }
     let r = t.get("/lang/en?back=/participants/12", None).await;
     assert_eq!(r.headers[header::LOCATION], "/participants/12");
-    // Behind a TLS-terminating proxy the session cookie is Secure.
+    // Behind a TLS-terminating proxy the session cookie is Secure (and so
+    // has the __Host- prefix).
     let form = t.get("/login", None).await;
     let pre = hidden(&form.body, "_csrf").expect("csrf");
     let req = Request::post("/login")
@@ -593,8 +663,8 @@ async fn redirects_stay_on_this_site_and_cookies_are_secure_behind_tls() {
         .get_all(header::SET_COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .find(|c| c.starts_with("palett_session="))
-        .expect("cookie")
+        .find(|c| c.starts_with("__Host-palett_session="))
+        .expect("a __Host- session cookie")
         .to_string();
     assert!(set.contains("Secure"), "{set}");
 }

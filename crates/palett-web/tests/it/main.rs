@@ -13,3 +13,4 @@ mod html;
 mod i18n;
 mod palette;
 mod reports;
+mod security;

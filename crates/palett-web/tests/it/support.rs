@@ -84,10 +84,12 @@ impl TestApp {
     }
 
     pub async fn send(&self, req: Request<Body>) -> Resp {
-        let state = AppState {
-            app: self.app.clone(),
-            secure_cookies: false,
-        };
+        self.send_with(AppState::new(self.app.clone()), req).await
+    }
+
+    /// Send through a router with these settings (secure cookies, trusted
+    /// proxies).
+    pub async fn send_with(&self, state: AppState, req: Request<Body>) -> Resp {
         let resp = router(state).oneshot(req).await.expect("infallible");
         let status = resp.status();
         let headers = resp.headers().clone();
