@@ -859,7 +859,6 @@ error-attendance-before-intake = The participant was not enrolled then: the date
 error-attendance-after-exit = The participant had ended then: the date is after her exit.
 error-outside-project-period = The date is outside the project's period; time cannot be charged to the project then.
 error-project-ended = The project had already ended then. Choose a running project or ordinary operations (no project).
-error-project-not-started = The project had not started then. Choose a running project or ordinary operations (no project).
 project-edit = Edit project
 project-edit-named = Edit { $name }
 

@@ -859,7 +859,6 @@ error-attendance-before-intake = Deltagaren var inte inskriven då: datumet ligg
 error-attendance-after-exit = Deltagaren hade avslutats då: datumet ligger efter hennes avslut.
 error-outside-project-period = Datumet ligger utanför projektets period; tid kan inte föras på projektet då.
 error-project-ended = Projektet hade redan avslutats då. Välj ett pågående projekt eller ordinarie verksamhet (inget projekt).
-error-project-not-started = Projektet hade inte börjat då. Välj ett pågående projekt eller ordinarie verksamhet (inget projekt).
 project-edit = Ändra projekt
 project-edit-named = Ändra { $name }
 

@@ -113,10 +113,11 @@ async fn check_references(
     e.into_result().map_err(AppError::Invalid)
 }
 
-/// Refuse linking her to a project whose period does not hold `on` (her
-/// intake, or her referral while she has none): time in a project that has
-/// ended, or not begun, cannot be hers. Ordinary operations (no project)
-/// is always possible.
+/// Refuse linking her to a project that had ended by `on` (her intake, or
+/// her referral while she has none): time in a project that has ended
+/// cannot be hers. One taken in before a project began may join it (her
+/// figures count from its start); ordinary operations (no project) is
+/// always possible.
 async fn check_project_periods(
     c: &mut AnyConnection,
     ctx: &Ctx,
@@ -129,14 +130,9 @@ async fn check_project_periods(
     }
     let projects = palett_store::project::list(c, ctx.actor.partnership_id).await?;
     for pr in projects.iter().filter(|pr| project_ids.contains(&pr.id)) {
-        let problem = if on > pr.end_date {
-            "error-project-ended"
-        } else if on < pr.start_date {
-            "error-project-not-started"
-        } else {
-            continue;
-        };
-        return Err(FieldErrors::single(field, problem).into());
+        if on > pr.end_date {
+            return Err(FieldErrors::single(field, "error-project-ended").into());
+        }
     }
     Ok(())
 }

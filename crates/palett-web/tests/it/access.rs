@@ -141,7 +141,8 @@ async fn responsibility_moves_by_a_handover_page_and_endpoint_not_by_an_edit() {
     assert_eq!(moves.len(), 2);
     assert_eq!(moves[0]["to_organisation"]["id"], hm);
     assert_eq!(moves[1]["from_organisation"]["id"], hm);
-    // Bad input is a field error, unknown fields are refused.
+    // Bad input is a field error (a text where an id belongs is the wrong
+    // type), unknown fields are refused.
     let r = t
         .json(
             "POST",
@@ -151,7 +152,10 @@ async fn responsibility_moves_by_a_handover_page_and_endpoint_not_by_an_edit() {
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert_eq!(r.error_fields(), vec!["extra".to_string()]);
+    assert_eq!(
+        r.error_fields(),
+        vec!["extra".to_string(), "organisation_id".to_string()]
+    );
 }
 
 #[tokio::test]
