@@ -1036,7 +1036,17 @@ impl App {
         }
         let now = self.now();
         let mut tx = self.db.write().await?;
-        self.runnable_group(&mut tx, ctx, group_id).await?;
+        let group = self.runnable_group(&mut tx, ctx, group_id).await?;
+        // Sessions of a project's intervention fall within its period.
+        let intervention = self
+            .intervention_in_partnership(&mut tx, ctx, group.intervention_id)
+            .await?;
+        self.within_project_period(&mut tx, &intervention, from, "from")
+            .await?;
+        if let (Some(_), Some(last)) = (until, dates.last()) {
+            self.within_project_period(&mut tx, &intervention, *last, "until")
+                .await?;
+        }
         store::insert_sessions_batch(
             &mut tx,
             group_id,
@@ -1112,7 +1122,12 @@ impl App {
         };
         let now = self.now();
         let mut tx = self.db.write().await?;
-        self.runnable_session(&mut tx, ctx, session_id).await?;
+        let (_, group) = self.runnable_session(&mut tx, ctx, session_id).await?;
+        let intervention = self
+            .intervention_in_partnership(&mut tx, ctx, group.intervention_id)
+            .await?;
+        self.within_project_period(&mut tx, &intervention, to, "on_date")
+            .await?;
         store::move_session(&mut tx, session_id, to, &time).await?;
         record(
             &mut tx,

@@ -2,7 +2,7 @@
 //! periods, enrolments and waiting lists, groups, attendance and time.
 
 use crate::harness::*;
-use jiff::civil::Date;
+use jiff::civil::{date, Date};
 use palett_app::palette::ScheduleInput;
 use palett_app::{AppError, Ctx};
 use palett_domain::lifecycle::Transition;
@@ -1054,7 +1054,8 @@ pub(crate) async fn attendance_and_time_that_cannot_be_true_are_refused(h: H) {
         .expect("Farah attended");
     assert_eq!(minutes_of(&h, &coach, early).await, 120);
 
-    // Time charged to Tillväxt Kvinna, which ended in 2021, is refused.
+    // Time charged to Tillväxt Kvinna, which ended in 2021, is refused: its
+    // sessions cannot be planned, or moved, after it ended…
     let old = intervention(
         &h,
         &coordinator,
@@ -1071,24 +1072,36 @@ pub(crate) async fn attendance_and_time_that_cannot_be_true_are_refused(h: H) {
         .create_group(&coach, old, "Tisdagar", "")
         .await
         .expect("group");
-    h.app
-        .enrol(
-            &coach,
-            early,
-            &old.to_string(),
-            &old_group.to_string(),
-            "",
-            "",
-        )
-        .await
-        .expect("enrol");
-    let old_session = sessions(&h, &coach, old_group, today, 0).await[0];
+    let plan = |from: Date, until: &str| ScheduleInput {
+        from: from.to_string(),
+        until: until.into(),
+        start_time: "10:00".into(),
+        minutes: "60".into(),
+        place: String::new(),
+    };
+    assert_eq!(
+        invalid_code(
+            h.app.schedule(&coach, old_group, &plan(today, "")).await,
+            "from"
+        ),
+        "error-outside-project-period"
+    );
     assert_eq!(
         invalid_code(
             h.app
-                .record_attendance(&coach, old_session, &[row(early)])
+                .schedule(&coach, old_group, &plan(date(2021, 10, 5), "2021-12-31"))
                 .await,
-            "session"
+            "until"
+        ),
+        "error-outside-project-period"
+    );
+    let old_session = sessions(&h, &coach, old_group, date(2021, 10, 5), 0).await[0];
+    assert_eq!(
+        invalid_code(
+            h.app
+                .move_session(&coach, old_session, &today.to_string(), "10:00")
+                .await,
+            "on_date"
         ),
         "error-outside-project-period"
     );
@@ -1131,6 +1144,25 @@ pub(crate) async fn attendance_and_time_that_cannot_be_true_are_refused(h: H) {
         .await
         .expect("time within her period and the project's");
     assert_eq!(minutes_of(&h, &coach, early).await, 180);
+    // When a project's period is shortened, attendance after its new end
+    // is refused.
+    let mut shorter = h
+        .app
+        .project_input(&coordinator, project)
+        .await
+        .expect("the project");
+    shorter.end_date = days(-1).to_string();
+    h.app
+        .update_project(&coordinator, project, &shorter)
+        .await
+        .expect("shortened");
+    assert_eq!(
+        invalid_code(
+            h.app.record_attendance(&coach, ids[1], &[row(early)]).await,
+            "session"
+        ),
+        "error-outside-project-period"
+    );
 }
 
 /// Issue 10.3: an exit ends her open enrolments on the exit date, takes
