@@ -342,21 +342,7 @@ pub(crate) async fn attendance_time_and_reports_add_up(h: H) {
     let kommun = h.organisation_id(&coordinator, BOTKYRKA_KOMMUN).await;
     let hm = h.organisation_id(&coordinator, HELA_MANNISKAN).await;
     // Time is charged to a project only within its period: a running one.
-    let tk = h
-        .app
-        .create_project(
-            &coordinator,
-            &palett_app::projects::ProjectInput {
-                name: "Hälsa i Botkyrka".into(),
-                funder: "Tillväxtverket".into(),
-                start_date: "2026-01-01".into(),
-                end_date: "2027-12-31".into(),
-                participant_target: "50".into(),
-                job_or_studies_target: "20".into(),
-            },
-        )
-        .await
-        .expect("a running project");
+    let tk = running_project(&h, &coordinator).await;
     let walk = intervention(
         &h,
         &coordinator,
