@@ -332,7 +332,7 @@ pub struct PeriodQuery {
     to: Option<String>,
 }
 
-use crate::views::escape;
+use crate::views::{Block, FormBlock, Input};
 
 /// The log review (loggkontroll): flags and a sample for a period, and the
 /// reviewer's sign-off.
@@ -420,20 +420,25 @@ pub async fn log_review(
             ),
         ],
     });
-    let csrf = escape(&c.signed.csrf_token.clone().unwrap_or_default());
-    let hidden: String = r
-        .sample
-        .iter()
-        .map(|e| format!("<input type=\"hidden\" name=\"sample\" value=\"{}\">", e.id))
-        .collect();
-    p.notice = Some(format!(
-        "<form method=\"post\" action=\"/audit/review\"><input type=\"hidden\" name=\"_csrf\" value=\"{csrf}\">\
-         <input type=\"hidden\" name=\"from\" value=\"{from}\"><input type=\"hidden\" name=\"to\" value=\"{to}\">{hidden}\
-         <div class=\"field\"><label for=\"review-note\">{}</label><textarea id=\"review-note\" name=\"note\" rows=\"3\" required></textarea></div>\
-         <button type=\"submit\">{}</button></form>",
-        escape(&t.get("log-review-note")),
-        escape(&t.get("log-review-sign")),
-    ));
+    let mut hidden = vec![
+        ("from".to_string(), from.to_string()),
+        ("to".to_string(), to.to_string()),
+    ];
+    hidden.extend(
+        r.sample
+            .iter()
+            .map(|e| ("sample".to_string(), e.id.to_string())),
+    );
+    p.blocks.push(Block::Form(FormBlock {
+        action: "/audit/review".into(),
+        hidden,
+        inputs: vec![Input {
+            id: "review-note".into(),
+            ..Input::new("note", t.get("log-review-note"), "textarea")
+        }],
+        submit: t.get("log-review-sign"),
+        ..FormBlock::default()
+    }));
     p.tables.push(Table {
         heading: Some(t.get("log-review-emergency")),
         head: head
@@ -606,23 +611,28 @@ pub async fn retention(State(s): State<AppState>, c: Caller) -> Response {
         Ok(r) => r,
         Err(e) => return app_error(&c, e),
     };
-    let csrf = escape(&c.signed.csrf_token.clone().unwrap_or_default());
     let mut p = TablePage::new(
         t,
         Layout::for_caller(&c, t.get("retention-title"), "admin", "/admin/retention"),
     );
     p.intro = Some(t.get("retention-intro"));
-    p.notice = Some(format!(
-        "<form method=\"post\" action=\"/admin/retention\"><input type=\"hidden\" name=\"_csrf\" value=\"{csrf}\">\
-         <div class=\"field\"><label for=\"years\">{}</label><input type=\"number\" id=\"years\" name=\"years_after_exit\" min=\"1\" max=\"50\" value=\"{}\" required></div>\
-         <button type=\"submit\">{}</button></form>\
-         <form method=\"post\" action=\"/admin/retention/run\" class=\"actions\"><input type=\"hidden\" name=\"_csrf\" value=\"{csrf}\">\
-         <button type=\"submit\">{}</button></form>",
-        escape(&t.get("field-retention-years")),
-        years.map(|y| y.to_string()).unwrap_or_default(),
-        escape(&t.get("save")),
-        escape(&t.with("retention-run", &[("count", dry.due.len().to_string())])),
-    ));
+    p.blocks.push(Block::Form(FormBlock {
+        action: "/admin/retention".into(),
+        inputs: vec![Input {
+            id: "years".into(),
+            value: years.map(|y| y.to_string()).unwrap_or_default(),
+            min: Some(1),
+            max: Some(50),
+            ..Input::new("years_after_exit", t.get("field-retention-years"), "number")
+        }],
+        submit: t.get("save"),
+        ..FormBlock::default()
+    }));
+    p.blocks.push(Block::Form(FormBlock {
+        action: "/admin/retention/run".into(),
+        submit: t.with("retention-run", &[("count", dry.due.len().to_string())]),
+        ..FormBlock::default()
+    }));
     p.tables.push(Table {
         heading: Some(match dry.cutoff {
             Some(cutoff) => t.with(

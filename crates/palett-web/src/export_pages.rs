@@ -451,7 +451,7 @@ fn research_csv(t: crate::i18n::Tr, x: &palett_app::research::ResearchExport) ->
     out
 }
 
-use crate::views::escape;
+use crate::views::{Block, FormBlock};
 
 /// The export's summary: how many rows, what was suppressed, and the
 /// button that downloads the file.
@@ -476,15 +476,12 @@ pub async fn research(State(s): State<AppState>, c: Caller, f: crate::forms::For
                     ("groups", x.suppressed_groups.to_string()),
                 ],
             ));
-            p.notice = Some(format!(
-                "<form method=\"post\" action=\"/exports/research/csv\"><input type=\"hidden\" name=\"_csrf\" value=\"{}\">\
-                 <input type=\"hidden\" name=\"key\" value=\"{}\"><input type=\"hidden\" name=\"k\" value=\"{}\">\
-                 <button type=\"submit\">{}</button></form>",
-                escape(&c.signed.csrf_token.clone().unwrap_or_default()),
-                escape(&f.get("key")),
-                x.k,
-                escape(&t.get("research-download")),
-            ));
+            p.blocks.push(Block::Form(FormBlock {
+                action: "/exports/research/csv".into(),
+                hidden: vec![("key".into(), f.get("key")), ("k".into(), x.k.to_string())],
+                submit: t.get("research-download"),
+                ..FormBlock::default()
+            }));
             p.tables.push(Table {
                 heading: Some(t.get("research-preview")),
                 head: vec![

@@ -2342,17 +2342,10 @@ pub async fn org_create(State(s): State<AppState>, c: Caller, form: FormData) ->
 
 // ---------------------------------------------------------------- tokens
 
-fn html_escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 async fn tokens_page(
     s: &AppState,
     c: &Caller,
-    notice: Option<String>,
+    blocks: Vec<Block>,
     errors: &FieldErrors,
 ) -> Response {
     let t = c.tr();
@@ -2375,7 +2368,7 @@ async fn tokens_page(
         Layout::for_caller(c, t.get("nav-tokens"), "tokens", "/tokens"),
     );
     p.intro = Some(t.get("tokens-intro"));
-    p.notice = notice;
+    p.blocks = blocks;
     p.tables.push(Table {
         heading: None,
         head: vec![
@@ -2413,37 +2406,38 @@ async fn tokens_page(
     resp
 }
 
+/// The form that creates a token, its name's error with it.
+fn token_form(t: Tr, errors: &FieldErrors) -> Block {
+    Block::Form(FormBlock {
+        action: "/tokens".into(),
+        inputs: vec![Input::new("name", t.get("field-token-name"), "text").error(t, errors)],
+        submit: t.get("token-create"),
+        ..FormBlock::default()
+    })
+}
+
 pub async fn tokens(State(s): State<AppState>, c: Caller) -> Response {
     let t = c.tr();
-    let form = format!(
-        "<form method=\"post\" action=\"/tokens\"><input type=\"hidden\" name=\"_csrf\" value=\"{}\"><div class=\"field\"><label for=\"token-name\">{}</label><input id=\"token-name\" name=\"name\" required></div><button type=\"submit\">{}</button></form>",
-        html_escape(&c.signed.csrf_token.clone().unwrap_or_default()),
-        html_escape(&t.get("field-token-name")),
-        html_escape(&t.get("token-create")),
-    );
-    tokens_page(&s, &c, Some(form), &FieldErrors::new()).await
+    let none = FieldErrors::new();
+    tokens_page(&s, &c, vec![token_form(t, &none)], &none).await
 }
 
 pub async fn token_create(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
     let t = c.tr();
     match s.app.create_token(&c.ctx(), &form.get("name")).await {
         Ok((_, secret)) => {
-            let notice = format!(
-                "<p>{}</p><p><code>{}</code></p>",
-                html_escape(&t.get("token-created")),
-                html_escape(&secret)
-            );
-            let mut resp = tokens_page(&s, &c, Some(notice), &FieldErrors::new()).await;
+            let shown = vec![Block::Text(t.get("token-created")), Block::Code(secret)];
+            let mut resp = tokens_page(&s, &c, shown, &FieldErrors::new()).await;
             resp.headers_mut()
                 .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             resp
         }
         Err(AppError::Invalid(errors)) => {
-            let notice = format!(
-                "<p class=\"error\">{}</p>",
-                html_escape(&t.get("error-token-name"))
-            );
-            tokens_page(&s, &c, Some(notice), &errors).await
+            let blocks = vec![
+                Block::Errors(vec![t.get("error-token-name")]),
+                token_form(t, &errors),
+            ];
+            tokens_page(&s, &c, blocks, &errors).await
         }
         Err(e) => app_error(&c, e),
     }

@@ -5,7 +5,7 @@ use crate::caller::Caller;
 use crate::document::{pdf, xlsx, Document, Section, Value};
 use crate::i18n::Tr;
 use crate::pages::{app_error, id, render};
-use crate::views::{escape, Cell, FilterForm, Layout, Table, TablePage};
+use crate::views::{Block, Cell, FilterForm, Layout, Table, TablePage};
 use crate::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
@@ -465,13 +465,13 @@ fn page(
             .iter()
             .map(|f| {
                 format!(
-                    "<li>{}: {}</li>",
-                    escape(&t.get(&format!("report-{}", f.field))),
-                    escape(&t.get(f.code))
+                    "{}: {}",
+                    t.get(&format!("report-{}", f.field)),
+                    t.get(f.code)
                 )
             })
             .collect();
-        p.notice = Some(format!("<ul class=\"error\">{}</ul>", items.join("")));
+        p.blocks.push(Block::Errors(items));
         let mut resp = render(p);
         *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
         return resp;
@@ -569,11 +569,11 @@ pub async fn esf_months(
             render(p)
         }
         None => {
-            p.notice = Some(format!(
-                "<p class=\"error\">{}: {}</p>",
-                escape(&t.get("esf-month")),
-                escape(&t.get("error-month"))
-            ));
+            p.blocks.push(Block::Errors(vec![format!(
+                "{}: {}",
+                t.get("esf-month"),
+                t.get("error-month")
+            )]));
             let mut resp = render(p);
             *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
             resp

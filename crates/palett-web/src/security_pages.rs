@@ -12,50 +12,24 @@ use axum::response::{IntoResponse, Redirect, Response};
 use palett_app::totp::SecondFactor;
 use palett_app::AppError;
 
-use crate::views::escape;
+use crate::views::{Block, FormBlock, Input};
 
-/// The code field, with its error when there is one.
-fn code_field(t: crate::i18n::Tr, id: &str, error: Option<&str>) -> String {
-    let (invalid, described, message) = match error {
-        Some(e) => (
-            " aria-invalid=\"true\"",
-            format!(" aria-describedby=\"{id}-error\""),
-            format!(
-                "<p class=\"error\" id=\"{id}-error\">{}</p>",
-                escape(&t.get(e))
-            ),
-        ),
-        None => ("", String::new(), String::new()),
-    };
-    format!(
-        "<div class=\"field{}\"><label for=\"{id}\">{}</label>{message}\
-         <input type=\"text\" id=\"{id}\" name=\"code\" inputmode=\"numeric\" autocomplete=\"one-time-code\" \
-         maxlength=\"8\" required{invalid}{described}></div>",
-        if error.is_some() { " has-error" } else { "" },
-        escape(&t.get("field-second-factor-code")),
-    )
+/// The one-time code input.
+fn code_input(t: crate::i18n::Tr, errors: &palett_domain::FieldErrors) -> Input {
+    Input {
+        autocomplete: Some("one-time-code"),
+        numeric: true,
+        maxlength: Some(8),
+        ..Input::new("code", t.get("field-second-factor-code"), "text").error(t, errors)
+    }
 }
 
 /// Her password, asked again before she turns the second factor on or off.
-fn password_field(t: crate::i18n::Tr, error: Option<&str>) -> String {
-    let (invalid, described, message) = match error {
-        Some(e) => (
-            " aria-invalid=\"true\"",
-            " aria-describedby=\"password-error\"",
-            format!(
-                "<p class=\"error\" id=\"password-error\">{}</p>",
-                escape(&t.get(e))
-            ),
-        ),
-        None => ("", "", String::new()),
-    };
-    format!(
-        "<div class=\"field{}\"><label for=\"password\">{}</label>{message}\
-         <input type=\"password\" id=\"password\" name=\"password\" autocomplete=\"current-password\" \
-         required{invalid}{described}></div>",
-        if error.is_some() { " has-error" } else { "" },
-        escape(&t.get("field-password-again")),
-    )
+fn password_input(t: crate::i18n::Tr, errors: &palett_domain::FieldErrors) -> Input {
+    Input {
+        autocomplete: Some("current-password"),
+        ..Input::new("password", t.get("field-password-again"), "password").error(t, errors)
+    }
 }
 
 async fn page(
@@ -64,7 +38,6 @@ async fn page(
     status: StatusCode,
     errors: &palett_domain::FieldErrors,
 ) -> Response {
-    let error = errors.for_field("code");
     let t = c.tr();
     let ctx = c.ctx();
     let state = match s.app.second_factor(&ctx).await {
@@ -72,7 +45,6 @@ async fn page(
         Err(e) => return app_error(c, e),
     };
     let required = c.signed.second_factor_required;
-    let csrf = escape(&c.signed.csrf_token.clone().unwrap_or_default());
     let mut p = TablePage::new(
         t,
         Layout::for_caller(
@@ -82,24 +54,21 @@ async fn page(
             "/account/second-factor",
         ),
     );
-    let mut html = String::new();
     if c.signed.must_set_up_second_factor() {
-        html.push_str(&format!(
-            "<p class=\"error-summary\" role=\"alert\">{}</p>",
-            escape(&t.get("second-factor-must"))
-        ));
+        p.blocks.push(Block::Alert(t.get("second-factor-must")));
     }
     match state {
         SecondFactor::On => {
             p.intro = Some(t.get("second-factor-on"));
             if !(required && c.signed.actor.reads_sensitive_data()) {
-                html.push_str(&format!(
-                    "<form method=\"post\" action=\"/account/second-factor\"><input type=\"hidden\" name=\"_csrf\" value=\"{csrf}\">\
-                     <input type=\"hidden\" name=\"action\" value=\"disable\">{}{}<button type=\"submit\" class=\"secondary\">{}</button></form>",
-                    password_field(t, errors.for_field("password")),
-                    code_field(t, "code", error),
-                    escape(&t.get("second-factor-disable")),
-                ));
+                p.blocks.push(Block::Form(FormBlock {
+                    action: "/account/second-factor".into(),
+                    hidden: vec![("action".into(), "disable".into())],
+                    inputs: vec![password_input(t, errors), code_input(t, errors)],
+                    submit: t.get("second-factor-disable"),
+                    secondary: true,
+                    ..FormBlock::default()
+                }));
             }
         }
         SecondFactor::Setup { secret, uri } => {
@@ -109,43 +78,44 @@ async fn page(
                 .chunks(4)
                 .map(|c| String::from_utf8_lossy(c).to_string())
                 .collect();
-            html.push_str(&format!(
-                "<ol><li>{}</li><li>{}<br><code class=\"secret\">{}</code></li><li>{}</li></ol>\
-                 <p class=\"hint\">{} <code>{}</code></p>\
-                 <form method=\"post\" action=\"/account/second-factor\"><input type=\"hidden\" name=\"_csrf\" value=\"{csrf}\">\
-                 <input type=\"hidden\" name=\"action\" value=\"enable\">{}{}<button type=\"submit\">{}</button></form>",
-                escape(&t.get("second-factor-step-app")),
-                escape(&t.get("second-factor-step-key")),
-                escape(&grouped.join(" ")),
-                escape(&t.get("second-factor-step-code")),
-                escape(&t.get("second-factor-uri")),
-                escape(&uri),
-                password_field(t, errors.for_field("password")),
-                code_field(t, "code", error),
-                escape(&t.get("second-factor-enable")),
-            ));
+            p.blocks.push(Block::Steps(vec![
+                (t.get("second-factor-step-app"), None),
+                (t.get("second-factor-step-key"), Some(grouped.join(" "))),
+                (t.get("second-factor-step-code"), None),
+            ]));
+            p.blocks.push(Block::Text(t.get("second-factor-uri")));
+            p.blocks.push(Block::Code(uri));
+            p.blocks.push(Block::Form(FormBlock {
+                action: "/account/second-factor".into(),
+                hidden: vec![("action".into(), "enable".into())],
+                inputs: vec![password_input(t, errors), code_input(t, errors)],
+                submit: t.get("second-factor-enable"),
+                ..FormBlock::default()
+            }));
         }
     }
     if c.signed.actor.can_administer() {
-        html.push_str(&format!(
-            "<h2>{}</h2><p>{}</p><form method=\"post\" action=\"/account/second-factor\"><input type=\"hidden\" name=\"_csrf\" value=\"{csrf}\">\
-             <input type=\"hidden\" name=\"action\" value=\"require\"><input type=\"hidden\" name=\"required\" value=\"{}\">\
-             <button type=\"submit\" class=\"secondary\">{}</button></form>",
-            escape(&t.get("second-factor-policy")),
-            escape(&t.get(if required {
-                "second-factor-policy-on"
-            } else {
-                "second-factor-policy-off"
-            })),
-            !required,
-            escape(&t.get(if required {
+        p.blocks.push(Block::Heading(t.get("second-factor-policy")));
+        p.blocks.push(Block::Text(t.get(if required {
+            "second-factor-policy-on"
+        } else {
+            "second-factor-policy-off"
+        })));
+        p.blocks.push(Block::Form(FormBlock {
+            action: "/account/second-factor".into(),
+            hidden: vec![
+                ("action".into(), "require".into()),
+                ("required".into(), (!required).to_string()),
+            ],
+            submit: t.get(if required {
                 "second-factor-policy-lift"
             } else {
                 "second-factor-policy-set"
-            })),
-        ));
+            }),
+            secondary: true,
+            ..FormBlock::default()
+        }));
     }
-    p.notice = Some(html);
     (status, crate::pages::render(p)).into_response()
 }
 
@@ -188,59 +158,58 @@ pub async fn change(State(s): State<AppState>, c: Caller, f: FormData) -> Respon
 // ------------------------------------------------------------ passwords
 
 /// A password input with its label and error.
-fn secret_field(
+fn secret_input(
     t: crate::i18n::Tr,
     name: &str,
     label: &str,
-    autocomplete: &str,
+    autocomplete: &'static str,
     errors: &palett_domain::FieldErrors,
-) -> String {
-    let error = errors.for_field(name);
-    let (invalid, described, message) = match error {
-        Some(e) => (
-            " aria-invalid=\"true\"".to_string(),
-            format!(" aria-describedby=\"{name}-error\""),
-            format!(
-                "<p class=\"error\" id=\"{name}-error\">{}</p>",
-                escape(&t.get(e))
-            ),
-        ),
-        None => (String::new(), String::new(), String::new()),
-    };
-    format!(
-        "<div class=\"field{}\"><label for=\"{name}\">{}</label>{message}\
-         <input type=\"password\" id=\"{name}\" name=\"{name}\" autocomplete=\"{autocomplete}\" \
-         required{invalid}{described}></div>",
-        if error.is_some() { " has-error" } else { "" },
-        escape(&t.get(label)),
-    )
+) -> Input {
+    Input {
+        autocomplete: Some(autocomplete),
+        ..Input::new(name, t.get(label), "password").error(t, errors)
+    }
 }
 
 fn password_page(c: &Caller, status: StatusCode, errors: &palett_domain::FieldErrors) -> Response {
     let t = c.tr();
-    let csrf = escape(&c.signed.csrf_token.clone().unwrap_or_default());
     let mut p = TablePage::new(
         t,
         Layout::for_caller(c, t.get("password-change-title"), "", "/account/password"),
     );
     p.intro = Some(t.get("password-change-intro"));
-    let mut html = String::new();
     if c.signed.user.must_change_password {
-        html.push_str(&format!(
-            "<p class=\"error-summary\" role=\"alert\">{}</p>",
-            escape(&t.get("password-change-must"))
-        ));
+        p.blocks.push(Block::Alert(t.get("password-change-must")));
     }
-    html.push_str(&format!(
-        "<form method=\"post\" action=\"/account/password\"><input type=\"hidden\" name=\"_csrf\" value=\"{csrf}\">\
-         {}{}{}<p class=\"hint\">{}</p><button type=\"submit\">{}</button></form>",
-        secret_field(t, "password", "field-current-password", "current-password", errors),
-        secret_field(t, "new_password", "field-new-password", "new-password", errors),
-        secret_field(t, "new_password_again", "field-new-password-again", "new-password", errors),
-        escape(&t.get("hint-password-strong")),
-        escape(&t.get("password-change-submit")),
-    ));
-    p.notice = Some(html);
+    p.blocks.push(Block::Form(FormBlock {
+        action: "/account/password".into(),
+        inputs: vec![
+            secret_input(
+                t,
+                "password",
+                "field-current-password",
+                "current-password",
+                errors,
+            ),
+            secret_input(
+                t,
+                "new_password",
+                "field-new-password",
+                "new-password",
+                errors,
+            ),
+            secret_input(
+                t,
+                "new_password_again",
+                "field-new-password-again",
+                "new-password",
+                errors,
+            ),
+        ],
+        hint: Some(t.get("hint-password-strong")),
+        submit: t.get("password-change-submit"),
+        ..FormBlock::default()
+    }));
     (status, crate::pages::render(p)).into_response()
 }
 
@@ -272,19 +241,24 @@ fn reset_page(
     errors: &palett_domain::FieldErrors,
 ) -> Response {
     let t = c.tr();
-    let csrf = escape(&c.signed.csrf_token.clone().unwrap_or_default());
     let mut p = TablePage::new(
         t,
         Layout::for_caller(c, t.get("password-reset-title"), "admin", "/admin/users"),
     );
     p.intro = Some(t.get("password-reset-intro"));
-    p.notice = Some(format!(
-        "<form method=\"post\" action=\"/admin/users/{uid}/password\"><input type=\"hidden\" name=\"_csrf\" value=\"{csrf}\">\
-         {}<p class=\"hint\">{}</p><button type=\"submit\">{}</button></form>",
-        secret_field(t, "password", "field-new-password", "new-password", errors),
-        escape(&t.get("hint-password-strong")),
-        escape(&t.get("password-reset-submit")),
-    ));
+    p.blocks.push(Block::Form(FormBlock {
+        action: format!("/admin/users/{uid}/password"),
+        inputs: vec![secret_input(
+            t,
+            "password",
+            "field-new-password",
+            "new-password",
+            errors,
+        )],
+        hint: Some(t.get("hint-password-strong")),
+        submit: t.get("password-reset-submit"),
+        ..FormBlock::default()
+    }));
     (status, crate::pages::render(p)).into_response()
 }
 
@@ -343,11 +317,13 @@ pub async fn decide_role(
                 t,
                 Layout::for_caller(&c, t.get("role-requests"), "admin", "/admin/users"),
             );
-            p.notice = Some(format!(
-                "<p class=\"error-summary\" role=\"alert\">{}</p><p><a href=\"/admin/users\">{}</a></p>",
-                escape(&t.get(e.for_field("request").unwrap_or("error-invalid"))),
-                escape(&t.get("nav-admin")),
+            p.blocks.push(Block::Alert(
+                t.get(e.for_field("request").unwrap_or("error-invalid")),
             ));
+            p.blocks.push(Block::Link {
+                href: "/admin/users".into(),
+                text: t.get("nav-admin"),
+            });
             (StatusCode::UNPROCESSABLE_ENTITY, crate::pages::render(p)).into_response()
         }
         Err(e) => app_error(&c, e),

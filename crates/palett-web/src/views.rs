@@ -424,8 +424,8 @@ pub struct TablePage {
     pub t: Tr,
     pub layout: Layout,
     pub intro: Option<String>,
-    /// Trusted HTML built by the handler from escaped parts.
-    pub notice: Option<String>,
+    /// What stands above the tables: messages, forms, a secret shown once.
+    pub blocks: Vec<Block>,
     pub links: Vec<(String, String)>,
     pub filter: Option<FilterForm>,
     pub tables: Vec<Table>,
@@ -438,7 +438,7 @@ impl TablePage {
             t,
             layout,
             intro: None,
-            notice: None,
+            blocks: Vec::new(),
             links: Vec::new(),
             filter: None,
             tables: Vec::new(),
@@ -452,11 +452,71 @@ impl TablePage {
     }
 }
 
-/// Escape text for the trusted HTML some handlers build (notices with forms);
-/// templates escape by themselves.
-pub fn escape(v: &str) -> String {
-    v.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+/// A part of a [`TablePage`] above its tables, rendered (and escaped) by
+/// `blocks.html`: no handler builds HTML.
+#[derive(Clone, Debug)]
+pub enum Block {
+    /// A paragraph.
+    Text(String),
+    /// A message announced at once (`role="alert"`).
+    Alert(String),
+    /// A value to copy exactly (a secret shown once), in `<code>`.
+    Code(String),
+    /// A list of messages in error.
+    Errors(Vec<String>),
+    /// Numbered steps, each with an optional value to copy.
+    Steps(Vec<(String, Option<String>)>),
+    Heading(String),
+    Link {
+        href: String,
+        text: String,
+    },
+    Form(FormBlock),
+}
+
+/// A small form of its own (with the page's CSRF token).
+#[derive(Clone, Debug, Default)]
+pub struct FormBlock {
+    pub action: String,
+    pub hidden: Vec<(String, String)>,
+    pub inputs: Vec<Input>,
+    pub hint: Option<String>,
+    pub submit: String,
+    /// A secondary (less prominent) button.
+    pub secondary: bool,
+}
+
+/// One input of a [`FormBlock`], with its label and error.
+#[derive(Clone, Debug, Default)]
+pub struct Input {
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    /// `text`, `password`, `number` or `textarea`.
+    pub kind: &'static str,
+    pub value: String,
+    pub error: Option<String>,
+    pub autocomplete: Option<&'static str>,
+    pub numeric: bool,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub maxlength: Option<i64>,
+}
+
+impl Input {
+    pub fn new(name: &str, label: String, kind: &'static str) -> Self {
+        Self {
+            id: name.to_string(),
+            name: name.to_string(),
+            label,
+            kind,
+            ..Self::default()
+        }
+    }
+
+    /// The error for this input's field, translated.
+    pub fn error(mut self, t: Tr, errors: &palett_domain::FieldErrors) -> Self {
+        self.error = errors.for_field(&self.name).map(|e| t.get(e));
+        self
+    }
 }

@@ -1002,3 +1002,24 @@ async fn two_step_verification_from_set_up_to_sign_in_and_requirement() {
     let r = t.send(sign_in(String::new())).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "the password alone again");
 }
+
+/// Templates escape everything they show; the one exception is a chart's
+/// SVG, which palett builds itself from escaped text (the charts' own test
+/// proves it). A page that needs a form or a message above its tables uses
+/// typed blocks (`views::Block`), never HTML built in a handler.
+#[test]
+fn no_template_shows_unescaped_html_but_the_charts() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("the templates") {
+        let path = entry.expect("a template").path();
+        let text = std::fs::read_to_string(&path).expect("a template's text");
+        for (n, line) in text.lines().enumerate() {
+            if line.contains("|safe") {
+                let name = path.file_name().and_then(|f| f.to_str()).unwrap_or("");
+                found.push(format!("{name}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert_eq!(found, vec!["dashboard.html:31: {{ ch.svg|safe }}".to_string()]);
+}
