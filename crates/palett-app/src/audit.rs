@@ -157,7 +157,7 @@ pub async fn record(
         &entry(ctx, now, action, entity, entity_id, participant_id, &roles),
     )
     .await
-    .map_err(|e| AppError::Internal(format!("audit write failed: {e}")))
+    .map_err(|e| AppError::internal_from("audit write failed", e))
 }
 
 /// One audit row per participant of `participant_ids`, written together.
@@ -176,7 +176,7 @@ pub async fn record_for_each(
         participant_ids,
     )
     .await
-    .map_err(|e| AppError::Internal(format!("audit write failed: {e}")))
+    .map_err(|e| AppError::internal_from("audit write failed", e))
 }
 
 fn roles_of(ctx: &Ctx) -> String {

@@ -68,8 +68,8 @@ impl App {
             .await?
             .into_iter()
             .map(|v| {
-                let plan = Plan::from_json(&v.body)
-                    .ok_or_else(|| AppError::Internal("corrupt plan".into()))?;
+                let plan =
+                    Plan::from_json(&v.body).ok_or_else(|| AppError::internal("corrupt plan"))?;
                 Ok((v, plan))
             })
             .collect::<Result<Vec<_>>>()?;

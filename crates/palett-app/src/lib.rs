@@ -66,15 +66,66 @@ pub enum AppError {
     /// Someone else changed the record since it was read.
     #[error("stale")]
     Stale,
+    /// A bug, a broken database or a missing resource: never shown to the
+    /// caller. Its source chain is kept so that it can be logged once, by
+    /// the layer that answers (its `Display` texts only: they carry no
+    /// personal data, whereas a database error's `Debug` may show a row).
     #[error("internal error: {0}")]
-    Internal(String),
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
+}
+
+impl AppError {
+    /// An internal error described by a message (no personal data in it).
+    pub fn internal(msg: impl Into<String>) -> Self {
+        AppError::Internal(msg.into().into())
+    }
+
+    /// An internal error: `context` says what failed, `source` why.
+    pub fn internal_from(
+        context: &'static str,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        AppError::Internal(Box::new(Internal {
+            context,
+            source: Box::new(source),
+        }))
+    }
+
+    /// The error and all its sources, outermost first, joined by ": "
+    /// (their `Display` texts only). `Display` shows only the first level.
+    pub fn chain(&self) -> String {
+        let AppError::Internal(first) = self else {
+            return self.to_string();
+        };
+        let mut out = self.to_string();
+        let mut next = first.source();
+        while let Some(e) = next {
+            // Some errors (sqlx's) repeat their source in their own text.
+            let text = e.to_string();
+            if !out.ends_with(&text) {
+                out.push_str(": ");
+                out.push_str(&text);
+            }
+            next = e.source();
+        }
+        out
+    }
+}
+
+/// What failed, with why as its source.
+#[derive(Debug, thiserror::Error)]
+#[error("{context}")]
+struct Internal {
+    context: &'static str,
+    #[source]
+    source: Box<dyn std::error::Error + Send + Sync + 'static>,
 }
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Stale => AppError::Stale,
-            other => AppError::Internal(other.to_string()),
+            other => AppError::Internal(Box::new(other)),
         }
     }
 }
@@ -207,7 +258,7 @@ impl App {
         let mut tx = self.db.write().await?;
         palett_store::sealing::check_key(&mut tx, self.sealer())
             .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::internal_from("data key check", e))?;
         let n = palett_store::participant::seal_legacy(&mut tx, self.sealer()).await?
             + palett_store::auth::seal_legacy_totp(&mut tx, self.sealer()).await?;
         tx.commit().await?;

@@ -376,8 +376,8 @@ impl App {
         versions
             .into_iter()
             .map(|v| {
-                let plan = Plan::from_json(&v.body)
-                    .ok_or_else(|| AppError::Internal("corrupt plan".into()))?;
+                let plan =
+                    Plan::from_json(&v.body).ok_or_else(|| AppError::internal("corrupt plan"))?;
                 Ok((v, plan))
             })
             .collect()

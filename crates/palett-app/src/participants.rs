@@ -735,7 +735,7 @@ impl App {
         let handover = store::handovers(&mut tx, id)
             .await?
             .pop()
-            .ok_or_else(|| AppError::Internal("handover not stored".into()))?;
+            .ok_or_else(|| AppError::internal("handover not stored"))?;
         let visible = matches!(
             self.participant_with_relation(&mut tx, id, &ctx.actor).await?,
             Some((_, rel)) if ctx.actor.in_scope(rel)

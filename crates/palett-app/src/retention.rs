@@ -48,7 +48,7 @@ async fn system_audit(
         },
     )
     .await
-    .map_err(|e| AppError::Internal(format!("audit write failed: {e}")))
+    .map_err(|e| AppError::internal_from("audit write failed", e))
 }
 
 impl App {

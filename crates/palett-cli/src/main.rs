@@ -154,7 +154,7 @@ fn explain(e: AppError) -> String {
             .join("; "),
         AppError::NotFound => "no such user".into(),
         AppError::Forbidden => "that user has no role in any partnership".into(),
-        other => other.to_string(),
+        other => other.chain(),
     }
 }
 
