@@ -212,6 +212,7 @@ fn entry<'a>(
 }
 
 /// A page of the partnership's audit log, for coordinators and administrators.
+#[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
 pub async fn list(
     app: &crate::App,
     ctx: &Ctx,
@@ -297,6 +298,7 @@ pub async fn note_refusal(app: &crate::App, ctx: &Ctx) {
 
 /// The flags and a sample of reads for a period (coordinators and
 /// administrators; audited).
+#[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
 pub async fn log_review(
     app: &crate::App,
     ctx: &Ctx,
@@ -334,6 +336,7 @@ pub async fn log_review(
 }
 
 /// Sign off a reviewed sample with a note.
+#[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
 pub async fn sign_log_review(
     app: &crate::App,
     ctx: &Ctx,

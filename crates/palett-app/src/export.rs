@@ -47,6 +47,7 @@ pub struct SubjectAccess {
 impl App {
     /// The subject access export of one participant, for staff who work
     /// with her (audited as an export).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn subject_access(&self, ctx: &Ctx, participant_id: i64) -> Result<SubjectAccess> {
         let a = &ctx.actor;
         let now = self.now();

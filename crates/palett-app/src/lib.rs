@@ -224,11 +224,13 @@ impl App {
 
     /// Connect, migrate, check the data key, seal legacy plaintext and
     /// return an app on the system clock.
+    #[tracing::instrument(skip_all)]
     pub async fn open(url: &str, key: DataKey) -> Result<Self> {
         Self::open_with_clock(url, Arc::new(clock::SystemClock), key).await
     }
 
     /// As [`App::open`], on the given clock (tests).
+    #[tracing::instrument(skip_all)]
     pub async fn open_with_clock(url: &str, clock: Arc<dyn Clock>, key: DataKey) -> Result<Self> {
         let db = Db::connect(url).await?;
         palett_store::migrate::run(&db).await?;
@@ -240,6 +242,7 @@ impl App {
     /// Whether the database at `url` (migrated first) has been sealed with a
     /// data key: then a missing key file is an error to fix by restoring
     /// the key, never a reason to make a new one.
+    #[tracing::instrument(skip_all)]
     pub async fn sealed_with_a_key(url: &str) -> Result<bool> {
         let db = Db::connect(url).await?;
         palett_store::migrate::run(&db).await?;
@@ -254,6 +257,7 @@ impl App {
     /// Refuse a data key other than the one the database was sealed with,
     /// then seal whatever is still stored in clear. Returns how many rows it
     /// sealed (0 once everything is).
+    #[tracing::instrument(skip_all)]
     pub async fn seal(&self) -> Result<u64> {
         let mut tx = self.db.write().await?;
         palett_store::sealing::check_key(&mut tx, self.sealer())

@@ -179,6 +179,13 @@ async fn request_spans_are_logged_and_personal_data_never_is() {
     ] {
         assert!(line.contains(part), "{part} in {line}");
     }
+    // The use case's span inside it names the actor, not the participant.
+    assert!(
+        text.lines().any(|l| l.contains(&created_id)
+            && l.contains("register_participant{user=")
+            && l.contains("roles=")),
+        "the use case's span in the request's:\n{text}"
+    );
     let line = span_of(&request_id(&read));
     assert!(line.contains("route=/api/v1/participants/{id}"), "{line}");
     assert!(line.contains("status=200"), "{line}");
