@@ -292,7 +292,7 @@ pub async fn note_refusal(app: &crate::App, ctx: &Ctx) {
         Ok::<(), AppError>(())
     };
     if let Err(e) = write.await {
-        tracing::warn!(error = %e, "counting a refused request failed");
+        tracing::warn!(error = %e.chain(), "counting a refused request failed");
     }
 }
 
