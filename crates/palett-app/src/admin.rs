@@ -57,6 +57,7 @@ pub struct MembershipInput {
 impl App {
     /// Add a membership period for an existing organisation (a partner joins,
     /// or joins again: earlier periods stay as history).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn add_membership(&self, ctx: &Ctx, input: &MembershipInput) -> Result<i64> {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
@@ -130,6 +131,7 @@ impl App {
     }
 
     /// End an open membership period; the period stays as history.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn end_membership(&self, ctx: &Ctx, membership_id: i64, left_on: &str) -> Result<()> {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
@@ -163,6 +165,7 @@ impl App {
 
     /// Deactivate a user of the partnership: she can no longer sign in and
     /// her sessions end. Her history stays.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn deactivate_user(&self, ctx: &Ctx, user_id: i64) -> Result<()> {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
@@ -192,6 +195,7 @@ impl App {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn organisations(&self, ctx: &Ctx) -> Result<Vec<Organisation>> {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
@@ -202,6 +206,7 @@ impl App {
 
     /// Create an organisation and, when a join date is given, its membership
     /// of the caller's partnership.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn create_organisation(&self, ctx: &Ctx, input: &OrganisationInput) -> Result<i64> {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
@@ -288,6 +293,7 @@ impl App {
 
     /// Users with roles in the caller's partnership (administrators), or
     /// the staff list for choosing caseworkers (coordinators, caseworkers).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn staff(&self, ctx: &Ctx) -> Result<Vec<(User, Vec<Role>)>> {
         if ctx.actor.roles.is_empty() || ctx.actor.roles == [Role::Evaluator] {
             return Err(AppError::Forbidden);
@@ -297,6 +303,7 @@ impl App {
     }
 
     /// Create a user in an organisation of the partnership, with roles there.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn create_user(&self, ctx: &Ctx, input: &UserInput) -> Result<i64> {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
@@ -407,6 +414,7 @@ impl App {
     /// role (or the administrator role) given to someone else waits for a
     /// second administrator's approval ([`App::decide_role_request`]); the
     /// other changes apply at once.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn set_roles(&self, ctx: &Ctx, user_id: i64, roles: &[String]) -> Result<()> {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
@@ -480,6 +488,7 @@ impl App {
     }
 
     /// Role grants waiting for a second administrator (administrators).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn pending_role_requests(&self, ctx: &Ctx) -> Result<Vec<auth::RoleRequest>> {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
@@ -490,6 +499,7 @@ impl App {
 
     /// Approve (or reject) a pending role request: another administrator
     /// than the one who asked, and not the user it is for.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn decide_role_request(&self, ctx: &Ctx, id: i64, approve: bool) -> Result<()> {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
@@ -542,6 +552,7 @@ impl App {
     /// Set a new password for a user of the partnership (administrators;
     /// she forgot hers). She must choose her own at her next sign-in, and
     /// her sessions end.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn reset_password(&self, ctx: &Ctx, user_id: i64, password: &str) -> Result<()> {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
@@ -576,6 +587,7 @@ impl App {
 
     /// Change her own password: the current one asked (a wrong one counts
     /// towards throttling), the new one long, not common and not the same.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn change_password(&self, ctx: &Ctx, current: &str, new: &str) -> Result<()> {
         let mut e = FieldErrors::new();
         let new = e.take("new_password", parse_new_password(new));
@@ -607,6 +619,7 @@ impl App {
 
     /// Create a user from the command line (the operator on the server).
     /// The organisation must be a member of the partnership.
+    #[tracing::instrument(skip_all)]
     pub async fn create_user_cli(
         &self,
         email: &str,

@@ -157,7 +157,7 @@ pub async fn record(
         &entry(ctx, now, action, entity, entity_id, participant_id, &roles),
     )
     .await
-    .map_err(|e| AppError::Internal(format!("audit write failed: {e}")))
+    .map_err(|e| AppError::internal_from("audit write failed", e))
 }
 
 /// One audit row per participant of `participant_ids`, written together.
@@ -176,7 +176,7 @@ pub async fn record_for_each(
         participant_ids,
     )
     .await
-    .map_err(|e| AppError::Internal(format!("audit write failed: {e}")))
+    .map_err(|e| AppError::internal_from("audit write failed", e))
 }
 
 fn roles_of(ctx: &Ctx) -> String {
@@ -212,6 +212,7 @@ fn entry<'a>(
 }
 
 /// A page of the partnership's audit log, for coordinators and administrators.
+#[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
 pub async fn list(
     app: &crate::App,
     ctx: &Ctx,
@@ -291,12 +292,13 @@ pub async fn note_refusal(app: &crate::App, ctx: &Ctx) {
         Ok::<(), AppError>(())
     };
     if let Err(e) = write.await {
-        tracing::warn!(error = %e, "counting a refused request failed");
+        tracing::warn!(error = %e.chain(), "counting a refused request failed");
     }
 }
 
 /// The flags and a sample of reads for a period (coordinators and
 /// administrators; audited).
+#[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
 pub async fn log_review(
     app: &crate::App,
     ctx: &Ctx,
@@ -334,6 +336,7 @@ pub async fn log_review(
 }
 
 /// Sign off a reviewed sample with a note.
+#[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
 pub async fn sign_log_review(
     app: &crate::App,
     ctx: &Ctx,

@@ -93,6 +93,7 @@ async fn actor_for(
 
 impl App {
     /// Check e-mail and password (for accounts without a second factor).
+    #[tracing::instrument(skip_all)]
     pub async fn sign_in(&self, email: &str, password: &str, ip: &str) -> Result<NewSession> {
         self.sign_in_with_code(email, password, "", ip).await
     }
@@ -172,6 +173,7 @@ impl App {
     /// Check e-mail, password and, when she has set one up, the code from
     /// her authenticator app; on success a new session. A code is accepted
     /// once; wrong codes count towards throttling like wrong passwords.
+    #[tracing::instrument(skip_all)]
     pub async fn sign_in_with_code(
         &self,
         email: &str,
@@ -263,6 +265,7 @@ impl App {
     }
 
     /// The caller behind a session cookie, if the session is alive.
+    #[tracing::instrument(skip_all)]
     pub async fn session(&self, cookie_value: &str) -> Result<Option<Signed>> {
         let now = self.now();
         let key = sha256_hex(cookie_value);
@@ -298,6 +301,7 @@ impl App {
         }))
     }
 
+    #[tracing::instrument(skip_all)]
     pub async fn sign_out(&self, cookie_value: &str, signed: &Signed, ip: &str) -> Result<()> {
         let mut tx = self.db.write().await?;
         store::delete_session(&mut tx, &sha256_hex(cookie_value)).await?;
@@ -316,6 +320,7 @@ impl App {
     }
 
     /// The caller behind a bearer token, if it is valid.
+    #[tracing::instrument(skip_all)]
     pub async fn bearer(&self, token: &str) -> Result<Option<Signed>> {
         let mut c = self.db.read().await?;
         let Some(t) = store::token_by_hash(&mut c, &sha256_hex(token)).await? else {
@@ -350,6 +355,7 @@ impl App {
 
     /// Create a personal access token for the caller; the secret is returned
     /// once and only its hash is kept.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn create_token(&self, ctx: &Ctx, name: &str) -> Result<(i64, String)> {
         let name =
             palett_domain::values::required_text(name, palett_domain::values::TextKind::line(100))
@@ -375,12 +381,14 @@ impl App {
 
     /// Create a token for the user with this e-mail (the CLI, run by the
     /// operator on the server).
+    #[tracing::instrument(skip_all)]
     pub async fn create_token_for_email(&self, email: &str, name: &str) -> Result<String> {
         let ctx = self.ctx_for_email(email).await?;
         self.create_token(&ctx, name).await.map(|(_, s)| s)
     }
 
     /// The context of a user acting from the command line (no session).
+    #[tracing::instrument(skip_all)]
     pub async fn ctx_for_email(&self, email: &str) -> Result<Ctx> {
         let email =
             Email::parse(email).map_err(|c| palett_domain::FieldErrors::single("email", c))?;
@@ -404,11 +412,13 @@ impl App {
         })
     }
 
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn tokens(&self, ctx: &Ctx) -> Result<Vec<TokenRow>> {
         let mut c = self.db.read().await?;
         Ok(store::tokens_of(&mut c, ctx.actor.user_id).await?)
     }
 
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn revoke_token(&self, ctx: &Ctx, id: i64) -> Result<()> {
         let now = self.now();
         let mut tx = self.db.write().await?;

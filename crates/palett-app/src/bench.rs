@@ -72,6 +72,7 @@ impl App {
     /// Seed the demo (when the database is empty) and add `n` synthetic
     /// participants to a project of their own, each in a group of twenty
     /// with `sessions_per_group` sessions and attendance at every one.
+    #[tracing::instrument(skip_all)]
     pub async fn seed_bench(&self, n: usize, sessions_per_group: usize) -> Result<BenchSeed> {
         self.seed_demo().await?;
         let ctx = self.ctx_for_email(DEMO_USERS[1].0).await?;
@@ -404,6 +405,7 @@ impl App {
 
     /// Time each operation `runs` times (after one warm-up run) as the
     /// demo coordinator, on the benchmark project.
+    #[tracing::instrument(skip_all)]
     pub async fn bench(&self, runs: usize) -> Result<Vec<Timing>> {
         let ctx = self.ctx_for_email(DEMO_USERS[1].0).await?;
         let project = self

@@ -11,6 +11,7 @@ use palett_store::consent as store;
 impl App {
     /// A participant's consents, newest first, each with whether it is in
     /// force today.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn consents(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<(Consent, bool)>> {
         let a = &ctx.actor;
         let mut tx = self.db.write().await?;
@@ -45,6 +46,7 @@ impl App {
     }
 
     /// Record a consent given by the participant.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn give_consent(
         &self,
         ctx: &Ctx,
@@ -99,6 +101,7 @@ impl App {
     }
 
     /// Withdraw a consent: it stops counting at once; the record stays.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn withdraw_consent(&self, ctx: &Ctx, consent_id: i64, note: &str) -> Result<i64> {
         let note =
             optional_text(note, TextKind::LINES).map_err(|c| FieldErrors::single("note", c))?;

@@ -139,6 +139,7 @@ impl App {
 
     /// A project of the caller's partnership and its goals, without their
     /// figures (for the goals form).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn project_goals(&self, ctx: &Ctx, project_id: i64) -> Result<(Project, Vec<Goal>)> {
         let mut c = self.db.read().await?;
         let (project, _) = self.scope_of(&mut c, ctx, Some(project_id)).await?;
@@ -149,6 +150,7 @@ impl App {
     /// The dashboard of a project, or of the partnership (`None`). Figures
     /// only: no participant is named, so evaluators and administrators see
     /// it too. Three statements whatever the number of participants.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn dashboard(
         &self,
         ctx: &Ctx,
@@ -253,6 +255,7 @@ impl App {
 
     /// The participants behind a figure, as far as the caller may see them
     /// (an audited list read; an empty page for those who see none).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn figure_participants(
         &self,
         ctx: &Ctx,
@@ -294,6 +297,7 @@ impl App {
 
     /// Set a goal for a project (or the partnership): coordinators and
     /// administrators; audited.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn add_goal(
         &self,
         ctx: &Ctx,
@@ -360,6 +364,7 @@ impl App {
     }
 
     /// Remove a goal of the caller's partnership; audited.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn delete_goal(&self, ctx: &Ctx, id: i64) -> Result<()> {
         if !ctx.actor.can_manage_goals() {
             return Err(AppError::Forbidden);

@@ -49,10 +49,10 @@ impl DataKey {
     pub fn parse(text: &str) -> Result<Self> {
         let bytes = B64
             .decode(text.trim())
-            .map_err(|_| AppError::Internal("the data key is not base64".into()))?;
+            .map_err(|_| AppError::internal("the data key is not base64"))?;
         let master: [u8; 32] = bytes
             .try_into()
-            .map_err(|_| AppError::Internal("the data key is not 32 bytes".into()))?;
+            .map_err(|_| AppError::internal("the data key is not 32 bytes"))?;
         Ok(Self::from_bytes(&master))
     }
 

@@ -166,6 +166,7 @@ async fn seeded(c: &mut AnyConnection) -> Result<bool> {
 
 impl App {
     /// Seed the demo into an empty database; `false` when it was not empty.
+    #[tracing::instrument(skip_all)]
     pub async fn seed_demo(&self) -> Result<bool> {
         let hash = hash_password_async(DEMO_PASSWORD.to_string()).await?;
         let now = self.now();

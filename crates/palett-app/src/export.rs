@@ -47,6 +47,7 @@ pub struct SubjectAccess {
 impl App {
     /// The subject access export of one participant, for staff who work
     /// with her (audited as an export).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn subject_access(&self, ctx: &Ctx, participant_id: i64) -> Result<SubjectAccess> {
         let a = &ctx.actor;
         let now = self.now();
@@ -68,8 +69,8 @@ impl App {
             .await?
             .into_iter()
             .map(|v| {
-                let plan = Plan::from_json(&v.body)
-                    .ok_or_else(|| AppError::Internal("corrupt plan".into()))?;
+                let plan =
+                    Plan::from_json(&v.body).ok_or_else(|| AppError::internal("corrupt plan"))?;
                 Ok((v, plan))
             })
             .collect::<Result<Vec<_>>>()?;

@@ -12,6 +12,7 @@ pub const DUE_AHEAD_DAYS: i64 = 14;
 
 impl App {
     /// Her follow-ups (an audited read of her record).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn follow_ups(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<FollowUp>> {
         let mut tx = self.db.write().await?;
         self.audited_read(&mut tx, ctx, participant_id, "follow_ups")
@@ -23,6 +24,7 @@ impl App {
 
     /// Record what a follow-up found: those who may change her record;
     /// audited.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn record_follow_up(
         &self,
         ctx: &Ctx,
@@ -71,6 +73,7 @@ impl App {
 
     /// Follow-ups not done and due within two weeks, of the participants
     /// the caller may see (an audited list read).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn due_follow_ups(&self, ctx: &Ctx, page: Page) -> Result<(Vec<store::Due>, i64)> {
         let today = self.today();
         let until = today

@@ -66,15 +66,66 @@ pub enum AppError {
     /// Someone else changed the record since it was read.
     #[error("stale")]
     Stale,
+    /// A bug, a broken database or a missing resource: never shown to the
+    /// caller. Its source chain is kept so that it can be logged once, by
+    /// the layer that answers (its `Display` texts only: they carry no
+    /// personal data, whereas a database error's `Debug` may show a row).
     #[error("internal error: {0}")]
-    Internal(String),
+    Internal(#[source] Box<dyn std::error::Error + Send + Sync + 'static>),
+}
+
+impl AppError {
+    /// An internal error described by a message (no personal data in it).
+    pub fn internal(msg: impl Into<String>) -> Self {
+        AppError::Internal(msg.into().into())
+    }
+
+    /// An internal error: `context` says what failed, `source` why.
+    pub fn internal_from(
+        context: &'static str,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        AppError::Internal(Box::new(Internal {
+            context,
+            source: Box::new(source),
+        }))
+    }
+
+    /// The error and all its sources, outermost first, joined by ": "
+    /// (their `Display` texts only). `Display` shows only the first level.
+    pub fn chain(&self) -> String {
+        let AppError::Internal(first) = self else {
+            return self.to_string();
+        };
+        let mut out = self.to_string();
+        let mut next = first.source();
+        while let Some(e) = next {
+            // Some errors (sqlx's) repeat their source in their own text.
+            let text = e.to_string();
+            if !out.ends_with(&text) {
+                out.push_str(": ");
+                out.push_str(&text);
+            }
+            next = e.source();
+        }
+        out
+    }
+}
+
+/// What failed, with why as its source.
+#[derive(Debug, thiserror::Error)]
+#[error("{context}")]
+struct Internal {
+    context: &'static str,
+    #[source]
+    source: Box<dyn std::error::Error + Send + Sync + 'static>,
 }
 
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Stale => AppError::Stale,
-            other => AppError::Internal(other.to_string()),
+            other => AppError::Internal(Box::new(other)),
         }
     }
 }
@@ -173,11 +224,13 @@ impl App {
 
     /// Connect, migrate, check the data key, seal legacy plaintext and
     /// return an app on the system clock.
+    #[tracing::instrument(skip_all)]
     pub async fn open(url: &str, key: DataKey) -> Result<Self> {
         Self::open_with_clock(url, Arc::new(clock::SystemClock), key).await
     }
 
     /// As [`App::open`], on the given clock (tests).
+    #[tracing::instrument(skip_all)]
     pub async fn open_with_clock(url: &str, clock: Arc<dyn Clock>, key: DataKey) -> Result<Self> {
         let db = Db::connect(url).await?;
         palett_store::migrate::run(&db).await?;
@@ -189,6 +242,7 @@ impl App {
     /// Whether the database at `url` (migrated first) has been sealed with a
     /// data key: then a missing key file is an error to fix by restoring
     /// the key, never a reason to make a new one.
+    #[tracing::instrument(skip_all)]
     pub async fn sealed_with_a_key(url: &str) -> Result<bool> {
         let db = Db::connect(url).await?;
         palett_store::migrate::run(&db).await?;
@@ -203,11 +257,12 @@ impl App {
     /// Refuse a data key other than the one the database was sealed with,
     /// then seal whatever is still stored in clear. Returns how many rows it
     /// sealed (0 once everything is).
+    #[tracing::instrument(skip_all)]
     pub async fn seal(&self) -> Result<u64> {
         let mut tx = self.db.write().await?;
         palett_store::sealing::check_key(&mut tx, self.sealer())
             .await
-            .map_err(|e| AppError::Internal(e.to_string()))?;
+            .map_err(|e| AppError::internal_from("data key check", e))?;
         let n = palett_store::participant::seal_legacy(&mut tx, self.sealer()).await?
             + palett_store::auth::seal_legacy_totp(&mut tx, self.sealer()).await?;
         tx.commit().await?;

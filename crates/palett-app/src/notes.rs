@@ -14,6 +14,7 @@ pub const VISIBILITIES: [&str; 2] = ["own_organisation", "shared"];
 
 impl App {
     /// Write a note about a participant the caller works with.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn add_note(
         &self,
         ctx: &Ctx,
@@ -75,6 +76,7 @@ impl App {
     }
 
     /// The notes the caller may read (audited).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn notes(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<Note>> {
         let now = self.now();
         let mut tx = self.db.write().await?;

@@ -208,6 +208,7 @@ impl App {
     }
 
     /// The partnership's palette.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn palette(&self, ctx: &Ctx, include_retired: bool) -> Result<Vec<Intervention>> {
         if !ctx.actor.can_view_aggregates() {
             return Err(AppError::Forbidden);
@@ -217,6 +218,7 @@ impl App {
     }
 
     /// Add an intervention, or a module to the course `course_id`.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn create_intervention(
         &self,
         ctx: &Ctx,
@@ -278,6 +280,7 @@ impl App {
     }
 
     /// Retire an intervention from the palette; its history stays.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn retire_intervention(&self, ctx: &Ctx, id: i64) -> Result<()> {
         if !ctx.actor.can_manage_palette() {
             return Err(AppError::Forbidden);
@@ -300,6 +303,7 @@ impl App {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn intervention(&self, ctx: &Ctx, id: i64) -> Result<InterventionView> {
         if !ctx.actor.can_view_aggregates() {
             return Err(AppError::NotFound);
@@ -353,6 +357,7 @@ impl App {
     // -------------------------------------------------------------- plans
 
     /// Every version of a participant's plan, newest first (audited read).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn plan_versions(
         &self,
         ctx: &Ctx,
@@ -376,14 +381,15 @@ impl App {
         versions
             .into_iter()
             .map(|v| {
-                let plan = Plan::from_json(&v.body)
-                    .ok_or_else(|| AppError::Internal("corrupt plan".into()))?;
+                let plan =
+                    Plan::from_json(&v.body).ok_or_else(|| AppError::internal("corrupt plan"))?;
                 Ok((v, plan))
             })
             .collect()
     }
 
     /// Save a new version of a participant's plan; returns its number.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn save_plan(
         &self,
         ctx: &Ctx,
@@ -472,6 +478,7 @@ impl App {
 
     /// The participation period and time in the programme net of pauses
     /// (an audited read).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn period(&self, ctx: &Ctx, participant_id: i64) -> Result<PeriodView> {
         let mut tx = self.db.write().await?;
         let p = self
@@ -530,6 +537,7 @@ impl App {
 
     /// Set or extend the planned end of the participation period. Changing
     /// an end already set needs a reason.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn set_planned_end(
         &self,
         ctx: &Ctx,
@@ -599,6 +607,7 @@ impl App {
     // -------------------------------------------------------------- enrolments
 
     /// One enrolment, if the caller may read its participant (audited).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn enrolment(&self, ctx: &Ctx, id: i64) -> Result<Enrolment> {
         let mut tx = self.db.write().await?;
         let e = store::enrolment_by_id(&mut tx, id)
@@ -621,6 +630,7 @@ impl App {
     }
 
     /// A participant's enrolments (audited).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn enrolments(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<Enrolment>> {
         let mut tx = self.db.write().await?;
         self.audited_read(&mut tx, ctx, participant_id, "enrolments")
@@ -631,6 +641,7 @@ impl App {
     }
 
     /// Enrol a participant; beyond capacity she goes on the waiting list.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn enrol(
         &self,
         ctx: &Ctx,
@@ -741,6 +752,7 @@ impl App {
     /// Move an enrolment on (offered → planned → ongoing → completed, or
     /// discontinued with a reason). A place set free is offered to the
     /// first on the waiting list; returns that enrolment's id if any.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn change_enrolment(
         &self,
         ctx: &Ctx,
@@ -882,6 +894,7 @@ impl App {
 
     // -------------------------------------------------------------- groups and sessions
 
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn create_group(
         &self,
         ctx: &Ctx,
@@ -935,6 +948,7 @@ impl App {
     }
 
     /// Every group of the partnership (for choosing one when enrolling).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn groups(&self, ctx: &Ctx) -> Result<Vec<palett_store::palette::Group>> {
         if !ctx.actor.can_view_aggregates() {
             return Err(AppError::Forbidden);
@@ -944,12 +958,14 @@ impl App {
     }
 
     /// A session the caller runs, for changing it (no names: not audited).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn group_session(&self, ctx: &Ctx, session_id: i64) -> Result<Session> {
         let mut c = self.db.read().await?;
         Ok(self.runnable_session(&mut c, ctx, session_id).await?.0)
     }
 
     /// The group a session belongs to (no names: not audited).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn session_group(&self, ctx: &Ctx, session_id: i64) -> Result<i64> {
         let mut c = self.db.read().await?;
         let s = store::session_by_id(&mut c, session_id)
@@ -962,6 +978,7 @@ impl App {
     }
 
     /// A group with its sessions.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn group(&self, ctx: &Ctx, group_id: i64) -> Result<(Group, Vec<Session>, bool)> {
         let mut c = self.db.read().await?;
         let g = match store::group_by_id(&mut c, group_id).await? {
@@ -1005,6 +1022,7 @@ impl App {
 
     /// Schedule sessions: every week on the weekday of `from` until `until`,
     /// or one session when `until` is empty. Returns how many were made.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn schedule(&self, ctx: &Ctx, group_id: i64, input: &ScheduleInput) -> Result<usize> {
         let mut e = FieldErrors::new();
         let from = e.take("from", parse_date(&input.from));
@@ -1083,6 +1101,7 @@ impl App {
         Ok((s, g))
     }
 
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn cancel_session(&self, ctx: &Ctx, session_id: i64, reason: &str) -> Result<()> {
         let reason =
             required_text(reason, TextKind::LINES).map_err(|c| FieldErrors::single("reason", c))?;
@@ -1107,6 +1126,7 @@ impl App {
         Ok(())
     }
 
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn move_session(
         &self,
         ctx: &Ctx,
@@ -1145,6 +1165,7 @@ impl App {
 
     /// The attendance sheet of a session: the group's participants on the
     /// day, with what is recorded (an audited read of their names).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn attendance_sheet(&self, ctx: &Ctx, session_id: i64) -> Result<AttendanceSheet> {
         let mut tx = self.db.write().await?;
         let s = store::session_by_id(&mut tx, session_id)
@@ -1199,6 +1220,7 @@ impl App {
     /// that cannot be true is refused: a session in the future or outside
     /// its project's period, a participant before her intake or after her
     /// exit.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn record_attendance(
         &self,
         ctx: &Ctx,
@@ -1296,6 +1318,7 @@ impl App {
     }
 
     /// Record an individual activity with its hours.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn record_activity(
         &self,
         ctx: &Ctx,
@@ -1369,6 +1392,7 @@ impl App {
 
     /// A participant's time per intervention and month, with funding
     /// (audited).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn time_rows(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<TimeRow>> {
         let mut tx = self.db.write().await?;
         self.audited_read(&mut tx, ctx, participant_id, "time")
@@ -1390,6 +1414,7 @@ impl App {
     }
 
     /// Everything that happened to a participant, oldest first (audited).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn timeline(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<TimelineItem>> {
         let mut tx = self.db.write().await?;
         self.audited_read(&mut tx, ctx, participant_id, "timeline")
@@ -1470,6 +1495,7 @@ impl App {
 
     /// Everything the participant page shows, read in one transaction and
     /// audited as one read of her record.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn participant_overview(&self, ctx: &Ctx, id: i64) -> Result<ParticipantOverview> {
         let mut tx = self.db.write().await?;
         let view = self.view_in(&mut tx, ctx, id).await?;
@@ -1512,6 +1538,7 @@ impl App {
     }
 
     /// The palette reports (no identities).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn reports(&self, ctx: &Ctx) -> Result<Reports> {
         if !ctx.actor.can_view_aggregates() {
             return Err(AppError::Forbidden);

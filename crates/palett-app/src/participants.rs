@@ -206,6 +206,7 @@ impl App {
 
     /// Register a participant (a referral, or an intake when the input has an
     /// intake date). Returns her id.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn register_participant(&self, ctx: &Ctx, input: &ParticipantInput) -> Result<i64> {
         if !ctx.actor.can_register_participants() {
             return Err(AppError::Forbidden);
@@ -343,6 +344,7 @@ impl App {
     }
 
     /// Read one participant's record (audited).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn participant(&self, ctx: &Ctx, id: i64) -> Result<ParticipantView> {
         let mut tx = self.db.write().await?;
         let view = self.view_in(&mut tx, ctx, id).await?;
@@ -362,6 +364,7 @@ impl App {
 
     /// Restrict processing of a participant's record (with a reason), or
     /// lift the restriction (`None`). Staff who may change her record.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn restrict_processing(
         &self,
         ctx: &Ctx,
@@ -405,6 +408,7 @@ impl App {
     /// personal identity number (sent in the body, never in a URL), with a
     /// reason. Coordinators only; the access lasts two hours, is audited as
     /// an emergency and every read during it is marked so.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn break_the_glass(
         &self,
         ctx: &Ctx,
@@ -510,6 +514,7 @@ impl App {
 
     /// A page of the participants the caller may see (the search is audited,
     /// without the search text).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn participants(
         &self,
         ctx: &Ctx,
@@ -550,6 +555,7 @@ impl App {
     }
 
     /// Change a participant's profile. `version` is the one the caller read.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn update_participant(
         &self,
         ctx: &Ctx,
@@ -660,6 +666,7 @@ impl App {
     /// responsible for her (the giving one). Kept in her history and
     /// audited as a handover. Returns the handover, and whether the caller
     /// still sees her (through a relation and her sharing consent).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn hand_over(
         &self,
         ctx: &Ctx,
@@ -735,7 +742,7 @@ impl App {
         let handover = store::handovers(&mut tx, id)
             .await?
             .pop()
-            .ok_or_else(|| AppError::Internal("handover not stored".into()))?;
+            .ok_or_else(|| AppError::internal("handover not stored"))?;
         let visible = matches!(
             self.participant_with_relation(&mut tx, id, &ctx.actor).await?,
             Some((_, rel)) if ctx.actor.in_scope(rel)
@@ -746,12 +753,14 @@ impl App {
 
     /// The input that would reproduce the stored profile, for an edit form
     /// or a partial JSON update (audited as a read).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn participant_input(&self, ctx: &Ctx, id: i64) -> Result<(ParticipantInput, i64)> {
         self.participant_form(ctx, id).await.map(|(i, v, _)| (i, v))
     }
 
     /// [`App::participant_input`], and whether the caller sees the
     /// restricted field group (an edit form shows it only then).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn participant_form(
         &self,
         ctx: &Ctx,
@@ -768,6 +777,7 @@ impl App {
     }
 
     /// Move a participant through the lifecycle.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn transition(&self, ctx: &Ctx, id: i64, t: Transition) -> Result<()> {
         let today = self.today();
         let now = self.now();

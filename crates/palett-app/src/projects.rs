@@ -63,6 +63,7 @@ fn summary_of(p: &Project, counts: Option<&Vec<i64>>) -> ProjectSummary {
 impl App {
     /// The caller's partnership with every project's figures, by the
     /// indicator library's definitions (three statements).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn overview(&self, ctx: &Ctx) -> Result<Overview> {
         if !ctx.actor.can_view_aggregates() {
             return Err(AppError::Forbidden);
@@ -97,6 +98,7 @@ impl App {
         })
     }
 
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn projects(&self, ctx: &Ctx) -> Result<Vec<Project>> {
         if !ctx.actor.can_view_aggregates() {
             return Err(AppError::Forbidden);
@@ -106,6 +108,7 @@ impl App {
     }
 
     /// One project's figures; `NotFound` for projects of other partnerships.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn project_summary(&self, ctx: &Ctx, id: i64) -> Result<(Project, ProjectSummary)> {
         let o = self.overview(ctx).await?;
         o.projects
@@ -114,6 +117,7 @@ impl App {
             .ok_or(AppError::NotFound)
     }
 
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn memberships(&self, ctx: &Ctx) -> Result<Vec<Membership>> {
         if !ctx.actor.can_view_aggregates() {
             return Err(AppError::Forbidden);
@@ -123,6 +127,7 @@ impl App {
     }
 
     /// Add a project to the caller's partnership.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn create_project(&self, ctx: &Ctx, input: &ProjectInput) -> Result<i64> {
         if !ctx.actor.can_manage_projects() {
             return Err(AppError::Forbidden);
@@ -156,6 +161,7 @@ impl App {
     }
 
     /// A project of the caller's partnership as its form shows it.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn project_input(&self, ctx: &Ctx, id: i64) -> Result<ProjectInput> {
         if !ctx.actor.can_manage_projects() {
             return Err(AppError::Forbidden);
@@ -183,6 +189,7 @@ impl App {
 
     /// Change a project's name, funder, period or targets (coordinators and
     /// administrators; audited). Figures follow the new period at once.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn update_project(&self, ctx: &Ctx, id: i64, input: &ProjectInput) -> Result<()> {
         if !ctx.actor.can_manage_projects() {
             return Err(AppError::Forbidden);

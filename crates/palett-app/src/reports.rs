@@ -95,6 +95,7 @@ impl FunderReport {
 impl App {
     /// A report for a project (or the partnership) over `from`–`to` (empty:
     /// the project's period). `export`: audited as an export.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn funder_report(
         &self,
         ctx: &Ctx,
@@ -210,6 +211,7 @@ impl App {
     /// to its processing is in force), start and end dates and hours.
     /// Coordinators only, within what they may see; the export and each
     /// participant in it are audited.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn esf_month(
         &self,
         ctx: &Ctx,

@@ -48,10 +48,11 @@ async fn system_audit(
         },
     )
     .await
-    .map_err(|e| AppError::Internal(format!("audit write failed: {e}")))
+    .map_err(|e| AppError::internal_from("audit write failed", e))
 }
 
 impl App {
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn retention_policy(&self, ctx: &Ctx) -> Result<Option<i64>> {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
@@ -61,6 +62,7 @@ impl App {
     }
 
     /// Set how many years after exit personal data is kept (1–50).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn set_retention_policy(&self, ctx: &Ctx, years: &str) -> Result<()> {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
@@ -97,6 +99,7 @@ impl App {
 
     /// Keep (or stop keeping) one participant's record past the policy, for
     /// an archive rule. Coordinators and administrators of her record.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn set_archive_hold(&self, ctx: &Ctx, participant_id: i64, hold: bool) -> Result<()> {
         let now = self.now();
         let mut tx = self.db.write().await?;
@@ -124,6 +127,7 @@ impl App {
 
     /// Run retention for one partnership (`ctx` is the administrator, or
     /// `None` for the scheduled job and the command line).
+    #[tracing::instrument(skip_all)]
     pub async fn run_retention(
         &self,
         ctx: Option<&Ctx>,
@@ -192,6 +196,7 @@ impl App {
     }
 
     /// Run retention for every partnership (the command line and the daily job).
+    #[tracing::instrument(skip_all)]
     pub async fn run_retention_everywhere(&self, dry_run: bool) -> Result<Vec<RetentionReport>> {
         let ids: Vec<i64> = {
             let mut c = self.db.read().await?;

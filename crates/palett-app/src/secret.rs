@@ -13,7 +13,7 @@ fn hex(bytes: &[u8]) -> String {
 /// `N` random bytes from the operating system.
 pub fn random_bytes<const N: usize>() -> Result<[u8; N]> {
     let mut buf = [0u8; N];
-    getrandom::fill(&mut buf).map_err(|e| AppError::Internal(format!("getrandom: {e}")))?;
+    getrandom::fill(&mut buf).map_err(|e| AppError::internal(format!("getrandom: {e}")))?;
     Ok(buf)
 }
 
@@ -47,11 +47,11 @@ pub fn sha256_hex(s: &str) -> String {
 /// Argon2id hash in PHC format (blocking: call from `spawn_blocking`).
 pub fn hash_password(password: &str) -> Result<String> {
     let salt = SaltString::encode_b64(&random_bytes::<16>()?)
-        .map_err(|e| AppError::Internal(e.to_string()))?;
+        .map_err(|e| AppError::internal(e.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| AppError::Internal(e.to_string()))
+        .map_err(|e| AppError::internal(e.to_string()))
 }
 
 /// Whether `password` matches the PHC `hash` (blocking).
@@ -68,7 +68,7 @@ pub fn verify_password(password: &str, hash: &str) -> bool {
 pub async fn hash_password_async(password: String) -> Result<String> {
     tokio::task::spawn_blocking(move || hash_password(&password))
         .await
-        .map_err(|e| AppError::Internal(e.to_string()))?
+        .map_err(|e| AppError::internal(e.to_string()))?
 }
 
 pub async fn verify_password_async(password: String, hash: String) -> bool {

@@ -7,6 +7,7 @@ use palett_store::selfassessment as store;
 
 impl App {
     /// Her self-assessments, oldest first (an audited read of her record).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn self_assessments(
         &self,
         ctx: &Ctx,
@@ -22,6 +23,7 @@ impl App {
 
     /// Whether the caller may change her record: `Ok` when so, else not
     /// found (or forbidden for those who may only read it).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn may_change_participant(&self, ctx: &Ctx, participant_id: i64) -> Result<()> {
         let mut c = self.db.read().await?;
         self.changeable(&mut c, ctx, participant_id).await?;
@@ -29,6 +31,7 @@ impl App {
     }
 
     /// Record a self-assessment: those who may change her record; audited.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn record_self_assessment(
         &self,
         ctx: &Ctx,

@@ -93,6 +93,7 @@ pub enum SecondFactor {
 impl App {
     /// The caller's second factor, or a fresh secret to set it up with (kept
     /// until confirmed by a code; a new visit gives a new secret).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn second_factor(&self, ctx: &Ctx) -> Result<SecondFactor> {
         let mut tx = self.db.write().await?;
         let (secret, pending, _) =
@@ -137,6 +138,7 @@ impl App {
     /// asked again first (a session left open must not be enough to tie
     /// her account to someone else's phone).
     /// A wrong code counts towards throttling like a wrong password.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn enable_second_factor(&self, ctx: &Ctx, password: &str, code: &str) -> Result<()> {
         self.confirm_password(ctx, password).await?;
         let now = self.now();
@@ -201,6 +203,7 @@ impl App {
     /// Turn the second factor off with her password and a current code,
     /// unless the partnership requires it of her. Wrong ones count towards
     /// throttling.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn disable_second_factor(&self, ctx: &Ctx, password: &str, code: &str) -> Result<()> {
         self.confirm_password(ctx, password).await?;
         let now = self.now();
@@ -243,6 +246,7 @@ impl App {
 
     /// Reset a user's second factor (she lost her phone): administrators of
     /// her partnership. She sets it up again at her next visit.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn reset_second_factor(&self, ctx: &Ctx, user_id: i64) -> Result<()> {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
@@ -270,6 +274,7 @@ impl App {
 
     /// Require (or stop requiring) a second factor of the partnership's
     /// staff who read sensitive data. Administrators.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn set_require_second_factor(&self, ctx: &Ctx, required: bool) -> Result<()> {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);

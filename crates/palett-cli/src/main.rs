@@ -154,7 +154,7 @@ fn explain(e: AppError) -> String {
             .join("; "),
         AppError::NotFound => "no such user".into(),
         AppError::Forbidden => "that user has no role in any partnership".into(),
-        other => other.to_string(),
+        other => other.chain(),
     }
 }
 
@@ -271,7 +271,7 @@ fn spawn_retention(app: App) {
                     let n: usize = reports.iter().map(|r| r.anonymised).sum();
                     tracing::info!(anonymised = n, "retention run");
                 }
-                Err(e) => tracing::error!(error = %e, "retention run failed"),
+                Err(e) => tracing::error!(error = %e.chain(), "retention run failed"),
             }
         }
     });

@@ -20,8 +20,10 @@ pub fn status_of(e: &AppError) -> (StatusCode, &'static str) {
         AppError::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, "error-throttled"),
         AppError::SecondFactorNeeded => (StatusCode::UNAUTHORIZED, "error-second-factor-sign-in"),
         AppError::Stale => (StatusCode::CONFLICT, "error-stale"),
-        AppError::Internal(detail) => {
-            tracing::error!(%detail, "internal error");
+        AppError::Internal(_) => {
+            // Logged here, once, inside the request span (which carries the
+            // request id); the chain holds no request data.
+            tracing::error!(error = %e.chain(), "internal error");
             (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
         }
     }

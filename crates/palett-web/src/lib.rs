@@ -17,6 +17,7 @@ pub mod export_pages;
 pub mod followup_pages;
 pub mod forms;
 pub mod i18n;
+pub mod observe;
 pub mod pages;
 pub mod palette_pages;
 pub mod proxy;
@@ -31,6 +32,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post};
 use axum::{middleware, Router};
 use palett_app::App;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -418,6 +421,19 @@ pub fn router(state: AppState) -> Router {
         .route("/static/{name}", get(static_file))
         .layer(DefaultBodyLimit::max(caller::BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), headers))
+        // Outermost last: the client's request id is dropped, ours is set,
+        // the response carries it, and the span (inside) records it.
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(observe::span)
+                .on_response(observe::on_response),
+        )
+        .layer(PropagateRequestIdLayer::new(observe::REQUEST_ID))
+        .layer(SetRequestIdLayer::new(
+            observe::REQUEST_ID,
+            observe::RandomRequestId,
+        ))
+        .layer(middleware::map_request(observe::drop_client_request_id))
         .with_state(state)
 }
 
