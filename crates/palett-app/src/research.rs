@@ -141,6 +141,16 @@ mod tests {
         );
     }
 
+    /// Evaluators link exports over time by pseudonym: a fixed secret and
+    /// key must keep giving the pseudonyms earlier exports carried.
+    #[test]
+    fn pseudonyms_stay_what_earlier_exports_carried() {
+        assert_eq!(
+            pseudonym("partnership secret", "en lång exportnyckel", 42),
+            "5072ec729d22244f"
+        );
+    }
+
     #[test]
     fn pseudonyms_are_stable_per_key_and_secret() {
         let p = |secret: &str, key: &str, id| pseudonym(secret, key, id);
