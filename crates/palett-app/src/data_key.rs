@@ -9,7 +9,7 @@
 //! value cannot be moved to another column), one for the identity hash and
 //! one for the fingerprint stored in the database.
 
-use crate::secret::{hmac, random_bytes};
+use crate::secret::{hmac_sha256, random_bytes};
 use crate::{AppError, Result};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -17,7 +17,6 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use palett_store::sealing::{Sealer, SEALED_PREFIX};
 use palett_store::StoreError;
-use sha2::Sha256;
 
 const NONCE_LEN: usize = 24;
 
@@ -35,7 +34,7 @@ impl std::fmt::Debug for DataKey {
 
 impl DataKey {
     pub fn from_bytes(master: &[u8; 32]) -> Self {
-        let derive = |label: &str| hmac::<Sha256>(master, label.as_bytes());
+        let derive = |label: &str| hmac_sha256(master, label.as_bytes());
         let seal_key = derive("palett/seal/v1");
         Self {
             cipher: XChaCha20Poly1305::new(seal_key.as_slice().into()),
@@ -110,7 +109,7 @@ impl Sealer for DataKey {
     fn identity_hash(&self, partnership_id: i64, number: &str) -> String {
         let mut msg = partnership_id.to_be_bytes().to_vec();
         msg.extend_from_slice(number.as_bytes());
-        B64.encode(hmac::<Sha256>(&self.hash_key, &msg))
+        B64.encode(hmac_sha256(&self.hash_key, &msg))
     }
 
     fn fingerprint(&self) -> String {
