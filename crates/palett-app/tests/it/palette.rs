@@ -701,6 +701,7 @@ pub(crate) async fn extensions_and_pauses_change_net_time(h: H) {
 
 /// A participant of `org` taken in on `intake`, registered by `by`; with
 /// `shared`, her consent to share with every partner; in `project`.
+#[allow(clippy::too_many_arguments)]
 async fn taken_in(
     h: &H,
     by: &Ctx,
