@@ -9,7 +9,7 @@
 //! value cannot be moved to another column), one for the identity hash and
 //! one for the fingerprint stored in the database.
 
-use crate::secret::{hmac, random_bytes};
+use crate::secret::{hmac_sha256, random_bytes};
 use crate::{AppError, Result};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
@@ -17,7 +17,6 @@ use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{XChaCha20Poly1305, XNonce};
 use palett_store::sealing::{Sealer, SEALED_PREFIX};
 use palett_store::StoreError;
-use sha2::Sha256;
 
 const NONCE_LEN: usize = 24;
 
@@ -35,7 +34,7 @@ impl std::fmt::Debug for DataKey {
 
 impl DataKey {
     pub fn from_bytes(master: &[u8; 32]) -> Self {
-        let derive = |label: &str| hmac::<Sha256>(master, label.as_bytes());
+        let derive = |label: &str| hmac_sha256(master, label.as_bytes());
         let seal_key = derive("palett/seal/v1");
         Self {
             cipher: XChaCha20Poly1305::new(seal_key.as_slice().into()),
@@ -110,7 +109,7 @@ impl Sealer for DataKey {
     fn identity_hash(&self, partnership_id: i64, number: &str) -> String {
         let mut msg = partnership_id.to_be_bytes().to_vec();
         msg.extend_from_slice(number.as_bytes());
-        B64.encode(hmac::<Sha256>(&self.hash_key, &msg))
+        B64.encode(hmac_sha256(&self.hash_key, &msg))
     }
 
     fn fingerprint(&self) -> String {
@@ -162,6 +161,28 @@ mod tests {
         assert_ne!(a.identity_hash(1, "x"), a.identity_hash(2, "x"));
         assert_ne!(a.identity_hash(1, "x"), b.identity_hash(1, "x"));
         assert_ne!(a.fingerprint(), b.fingerprint());
+    }
+
+    /// Existing installations hold sealed values, identity hashes and the
+    /// key fingerprint made with today's derivation: a fixed key must keep
+    /// giving exactly these (pinned from the hand-written HMAC before it
+    /// was replaced by the `hmac` crate).
+    #[test]
+    fn derived_keys_stay_what_existing_data_was_made_with() {
+        let k = key(7);
+        assert_eq!(k.fingerprint(), "z1i9jXlrP9CVPfG+hj4FAg==");
+        assert_eq!(
+            k.identity_hash(3, "199001011234"),
+            "bLK8R/2T4Vwv2AcuBEiZvTjL6VlmniCopqekMzDpLi8="
+        );
+        assert_eq!(
+            k.open(
+                "participants.pnr",
+                "enc1:KwaG3899T9gfYxCNu4HUsj32+/HGVe6bI+srpx2PZv/raIxLh+zn5bNNzzSSrnu3Vpru9A=="
+            )
+            .expect("opens"),
+            "199001011234"
+        );
     }
 
     #[test]

@@ -32,6 +32,7 @@ use data_key::DataKey;
 use palett_domain::policy::Actor;
 use palett_domain::FieldErrors;
 use palett_store::{Db, StoreError};
+pub use secret::same_secret;
 use std::sync::Arc;
 
 pub use palett_store::Backend;

@@ -4,7 +4,11 @@
 use crate::{AppError, Result};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use hmac::digest::KeyInit;
+use hmac::{Hmac, Mac};
+use sha1::Sha1;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -22,22 +26,30 @@ pub fn random_token() -> Result<String> {
     Ok(hex(&random_bytes::<32>()?))
 }
 
-/// HMAC (RFC 2104) over any hash with a 64-byte block (SHA-1, SHA-256).
-pub fn hmac<D: Digest>(key: &[u8], msg: &[u8]) -> Vec<u8> {
-    let mut k = [0u8; 64];
-    if key.len() > 64 {
-        let h = D::digest(key);
-        k[..h.len()].copy_from_slice(&h);
-    } else {
-        k[..key.len()].copy_from_slice(key);
-    }
-    let mut inner = D::new();
-    inner.update(k.map(|b| b ^ 0x36));
-    inner.update(msg);
-    let mut outer = D::new();
-    outer.update(k.map(|b| b ^ 0x5c));
-    outer.update(inner.finalize());
-    outer.finalize().to_vec()
+/// HMAC (RFC 2104) with the `hmac` crate, for any hash it supports.
+fn mac<M: Mac + KeyInit>(key: &[u8], msg: &[u8]) -> Vec<u8> {
+    // HMAC takes a key of any length (a long one is hashed first), so
+    // `new_from_slice` cannot fail for it.
+    let mut m = <M as KeyInit>::new_from_slice(key).expect("HMAC takes a key of any length");
+    Mac::update(&mut m, msg);
+    m.finalize().into_bytes().to_vec()
+}
+
+/// HMAC-SHA256: the data key's derived keys and identity hash, research
+/// pseudonyms.
+pub fn hmac_sha256(key: &[u8], msg: &[u8]) -> Vec<u8> {
+    mac::<Hmac<Sha256>>(key, msg)
+}
+
+/// HMAC-SHA1: HOTP/TOTP (RFC 4226, 6238), what authenticator apps use.
+pub fn hmac_sha1(key: &[u8], msg: &[u8]) -> Vec<u8> {
+    mac::<Hmac<Sha1>>(key, msg)
+}
+
+/// Whether two secrets (tokens, codes, hashes of them) are equal, in time
+/// that does not depend on where they differ (only on their lengths).
+pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
+    a.ct_eq(b).into()
 }
 
 pub fn sha256_hex(s: &str) -> String {
@@ -86,4 +98,43 @@ pub fn dummy_hash() -> &'static str {
             .and_then(|pw| hash_password(&pw))
             .unwrap_or_default()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hex_of(b: &[u8]) -> String {
+        hex(b)
+    }
+
+    #[test]
+    fn hmac_matches_rfc_4231_and_rfc_2202_with_long_keys() {
+        // RFC 4231 case 6: a 131-byte key, hashed first.
+        let key = [0xaau8; 131];
+        assert_eq!(
+            hex_of(&hmac_sha256(
+                &key,
+                b"Test Using Larger Than Block-Size Key - Hash Key First"
+            )),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"
+        );
+        // RFC 2202 case 6 for HMAC-SHA1 (80-byte key).
+        let key = [0xaau8; 80];
+        assert_eq!(
+            hex_of(&hmac_sha1(
+                &key,
+                b"Test Using Larger Than Block-Size Key - Hash Key First"
+            )),
+            "aa4ae5e15272d00e95705637ce8a3b55ed402112"
+        );
+    }
+
+    #[test]
+    fn secrets_compare_equal_only_when_identical() {
+        assert!(same_secret(b"abc123", b"abc123"));
+        assert!(!same_secret(b"abc123", b"abc124"));
+        assert!(!same_secret(b"abc123", b"abc12"));
+        assert!(!same_secret(b"", b"a"));
+    }
 }

@@ -3,11 +3,10 @@
 //! and a partnership's requirement of it.
 
 use crate::audit::{record, Action};
-use crate::secret::hmac;
+use crate::secret::{hmac_sha1, same_secret};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::FieldErrors;
 use palett_store::auth as store;
-use sha1::Sha1;
 
 pub const STEP_SECS: i64 = 30;
 const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -49,7 +48,7 @@ pub fn base32_decode(s: &str) -> Option<Vec<u8>> {
 
 /// The HOTP value (RFC 4226) with `digits` digits.
 pub fn hotp(key: &[u8], counter: u64, digits: u32) -> u32 {
-    let mac = hmac::<Sha1>(key, &counter.to_be_bytes());
+    let mac = hmac_sha1(key, &counter.to_be_bytes());
     let offset = (mac[19] & 0x0f) as usize;
     let bin = u32::from_be_bytes([
         mac[offset] & 0x7f,
@@ -77,7 +76,12 @@ pub fn check(secret_b32: &str, code: &str, now: i64, last_step: i64) -> Option<i
     let now_step = now / STEP_SECS;
     (now_step - 1..=now_step + 1)
         .filter(|s| *s > last_step && *s >= 0)
-        .find(|s| format!("{:06}", hotp(&key, *s as u64, 6)) == code)
+        .find(|s| {
+            same_secret(
+                format!("{:06}", hotp(&key, *s as u64, 6)).as_bytes(),
+                code.as_bytes(),
+            )
+        })
 }
 
 /// What the set-up page shows.

@@ -8,11 +8,12 @@ use crate::i18n::{Lang, Tr};
 use crate::AppState;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
-use axum::http::{header, request::Parts, HeaderMap, Method, StatusCode};
+use axum::http::{header, request::Parts, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use palett_app::auth::Signed;
-use palett_app::Ctx;
+use palett_app::{same_secret, Ctx};
 use std::net::SocketAddr;
 
 /// The session cookie over plain HTTP (development, the demo on localhost).
@@ -79,23 +80,28 @@ impl Caller {
     }
 }
 
-pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
+/// A cookie of ours as the browser sent it.
+fn cookie<'a>(jar: &'a CookieJar, name: &str) -> Option<&'a str> {
+    jar.get(name).map(Cookie::value)
 }
 
-fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+/// A cookie this site sets: for the whole host (Path=/, no Domain),
+/// SameSite=Lax, Secure when the connection is, lasting `max_age_secs`
+/// (0 removes it). `http_only` keeps it from scripts (all but the language).
+pub fn site_cookie(
+    name: &'static str,
+    value: String,
+    max_age_secs: i64,
+    secure: bool,
+    http_only: bool,
+) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .path("/")
+        .http_only(http_only)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .max_age(time::Duration::seconds(max_age_secs))
+        .build()
 }
 
 /// The `_csrf` field of a url-encoded form body.
@@ -110,13 +116,14 @@ fn form_csrf(body: &[u8]) -> Option<String> {
 /// Resolve the caller, check CSRF on unsafe requests, and pass on.
 pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let headers = req.headers().clone();
+    let jar = CookieJar::from_headers(&headers);
     let is_api = req.uri().path().starts_with("/api/");
     let ip = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| state.trusted_proxies.client(c.0.ip(), &headers).to_string())
         .unwrap_or_else(|| "unknown".into());
-    let lang = cookie(&headers, LANG_COOKIE)
+    let lang = cookie(&jar, LANG_COOKIE)
         .and_then(Lang::parse)
         .or_else(|| {
             headers
@@ -141,10 +148,10 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
             }
             Err(e) => return ApiError::app(tr, e).into_response(),
         }
-    } else if let Some(value) = cookie(&headers, HOST_SESSION_COOKIE).or_else(|| {
+    } else if let Some(value) = cookie(&jar, HOST_SESSION_COOKIE).or_else(|| {
         // With Secure cookies configured, only the prefixed one counts.
         (!state.secure_cookies)
-            .then(|| cookie(&headers, SESSION_COOKIE))
+            .then(|| cookie(&jar, SESSION_COOKIE))
             .flatten()
     }) {
         match state.app.session(value).await {
@@ -154,7 +161,7 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     } else {
         None
     };
-    let pre_session = cookie(&headers, PRE_SESSION_COOKIE).map(str::to_string);
+    let pre_session = cookie(&jar, PRE_SESSION_COOKIE).map(str::to_string);
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method {
         // Which token must the request echo? Bearer calls carry no ambient
@@ -199,8 +206,8 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
                     }
                 }
             };
-            let ok =
-                !expected.is_empty() && presented.is_some_and(|p| constant_time_eq(&p, &expected));
+            let ok = !expected.is_empty()
+                && presented.is_some_and(|p| same_secret(p.as_bytes(), expected.as_bytes()));
             if !ok {
                 return if is_api {
                     ApiError::new(tr, StatusCode::FORBIDDEN, "error-csrf").into_response()

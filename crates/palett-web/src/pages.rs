@@ -1,7 +1,9 @@
 //! HTML handlers: parse the request, call palett-app, render a template.
 //! No business rule lives here.
 
-use crate::caller::{Caller, Visitor, LANG_COOKIE, PRE_SESSION_COOKIE};
+use crate::caller::{
+    session_cookie_name, site_cookie, Caller, Visitor, LANG_COOKIE, PRE_SESSION_COOKIE,
+};
 use crate::error::status_of;
 use crate::forms::FormData;
 use crate::i18n::{Lang, Tr};
@@ -11,6 +13,7 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar};
 use jiff::civil::Date;
 use palett_app::filters::ParticipantFilter as Filter;
 use palett_app::participants::Page;
@@ -118,12 +121,10 @@ pub(crate) fn date_text(d: Option<Date>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }
 
-fn set_cookie(name: &str, value: &str, max_age: i64, secure: bool) -> HeaderValue {
-    let s = format!(
-        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
-        if secure { "; Secure" } else { "" }
-    );
-    HeaderValue::from_str(&s).unwrap_or_else(|_| HeaderValue::from_static(""))
+/// The response with these cookies set on it.
+fn with_cookies(resp: Response, cookies: impl IntoIterator<Item = Cookie<'static>>) -> Response {
+    let jar = cookies.into_iter().fold(CookieJar::new(), CookieJar::add);
+    (jar, resp).into_response()
 }
 
 // ---------------------------------------------------------------- sign-in
@@ -170,12 +171,10 @@ fn login_page(
         email,
         next,
     };
-    let mut resp = (status, render(page)).into_response();
-    resp.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(PRE_SESSION_COOKIE, &pre, 3600, v.secure),
-    );
-    resp
+    with_cookies(
+        (status, render(page)).into_response(),
+        [site_cookie(PRE_SESSION_COOKIE, pre, 3600, v.secure, true)],
+    )
 }
 
 pub async fn login_form(v: Visitor, Query(q): Query<NextQuery>) -> Response {
@@ -200,24 +199,19 @@ pub async fn login(State(s): State<AppState>, v: Visitor, form: FormData) -> Res
         .sign_in_with_code(&email, &form.get("password"), &form.get("code"), &v.ip)
         .await
     {
-        Ok(session) => {
-            let mut resp = Redirect::to(&next).into_response();
-            let h = resp.headers_mut();
-            h.append(
-                header::SET_COOKIE,
-                set_cookie(
-                    crate::caller::session_cookie_name(v.secure),
-                    &session.cookie_value,
+        Ok(session) => with_cookies(
+            Redirect::to(&next).into_response(),
+            [
+                site_cookie(
+                    session_cookie_name(v.secure),
+                    session.cookie_value,
                     session.max_age_secs,
                     v.secure,
+                    true,
                 ),
-            );
-            h.append(
-                header::SET_COOKIE,
-                set_cookie(PRE_SESSION_COOKIE, "", 0, v.secure),
-            );
-            resp
-        }
+                site_cookie(PRE_SESSION_COOKIE, String::new(), 0, v.secure, true),
+            ],
+        ),
         Err(AppError::Throttled { retry_after_secs }) => with_retry_after(
             login_page(
                 &v,
@@ -255,17 +249,17 @@ pub async fn logout(State(s): State<AppState>, c: Caller) -> Response {
             return app_error(&c, e);
         }
     }
-    let mut resp = Redirect::to("/login").into_response();
-    resp.headers_mut().append(
-        header::SET_COOKIE,
-        set_cookie(
-            crate::caller::session_cookie_name(c.visitor.secure),
-            "",
+    let secure = c.visitor.secure;
+    with_cookies(
+        Redirect::to("/login").into_response(),
+        [site_cookie(
+            session_cookie_name(secure),
+            String::new(),
             0,
-            c.visitor.secure,
-        ),
-    );
-    resp
+            secure,
+            true,
+        )],
+    )
 }
 
 #[derive(serde::Deserialize)]
@@ -279,16 +273,17 @@ pub async fn set_lang(
     Query(q): Query<BackQuery>,
 ) -> Response {
     let lang = Lang::parse(&code).unwrap_or(Lang::Sv);
-    let mut resp = Redirect::to(&safe_next(q.back.as_deref().unwrap_or("/"))).into_response();
-    let cookie = format!(
-        "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000{}",
-        lang.code(),
-        if v.secure { "; Secure" } else { "" }
-    );
-    if let Ok(h) = HeaderValue::from_str(&cookie) {
-        resp.headers_mut().append(header::SET_COOKIE, h);
-    }
-    resp
+    // Not HttpOnly: only a language, nothing to protect from scripts.
+    with_cookies(
+        Redirect::to(&safe_next(q.back.as_deref().unwrap_or("/"))).into_response(),
+        [site_cookie(
+            LANG_COOKIE,
+            lang.code().to_string(),
+            31_536_000,
+            v.secure,
+            false,
+        )],
+    )
 }
 
 // ---------------------------------------------------------------- start

@@ -316,3 +316,76 @@ async fn a_password_set_by_an_administrator_is_changed_before_anything_else() {
         StatusCode::OK
     );
 }
+
+/// The attributes of the cookie `name` a response sets, sorted, with its
+/// value left out (`None` if it sets none).
+fn cookie_attributes(r: &Resp, name: &str) -> Option<Vec<String>> {
+    let set = r
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with(&format!("{name}=")))?;
+    let mut attrs: Vec<String> = set
+        .split(';')
+        .skip(1)
+        .map(|a| a.trim().to_string())
+        .collect();
+    attrs.sort();
+    Some(attrs)
+}
+
+/// Every cookie this site sets is for the whole host, SameSite=Lax,
+/// HttpOnly (but the language, which scripts may read), and lasts as long
+/// as it should: the sign-in form's an hour, the language a year, and
+/// signing in or out removes what is no longer needed.
+#[tokio::test]
+async fn cookies_keep_their_names_lifetimes_and_flags() {
+    let t = TestApp::new().await;
+    let strict = |max_age: &str| {
+        let mut v = vec!["HttpOnly", "Path=/", "SameSite=Lax", max_age];
+        v.sort();
+        v.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let form = t.get("/login", None).await;
+    assert_eq!(
+        cookie_attributes(&form, "palett_pre"),
+        Some(strict("Max-Age=3600"))
+    );
+    let pre = pre_session(&t).await;
+    let r = t
+        .send(login(&pre, COORDINATOR, PASSWORD, "127.0.0.1", None))
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let session = cookie_attributes(&r, "palett_session").expect("session cookie");
+    assert!(session.contains(&"HttpOnly".to_string()), "{session:?}");
+    assert!(session.contains(&"SameSite=Lax".to_string()), "{session:?}");
+    assert!(session.contains(&"Path=/".to_string()), "{session:?}");
+    assert!(
+        session.iter().any(|a| a
+            .strip_prefix("Max-Age=")
+            .is_some_and(|s| s.parse::<i64>().is_ok_and(|n| n > 0))),
+        "{session:?}"
+    );
+    assert_eq!(
+        cookie_attributes(&r, "palett_pre"),
+        Some(strict("Max-Age=0")),
+        "the pre-session cookie is removed once signed in"
+    );
+
+    let lang = t.get("/lang/en?back=/login", None).await;
+    let mut expected = vec!["Max-Age=31536000", "Path=/", "SameSite=Lax"];
+    expected.sort();
+    assert_eq!(
+        cookie_attributes(&lang, "palett_lang"),
+        Some(expected.into_iter().map(String::from).collect())
+    );
+
+    let b = t.browser(COORDINATOR).await;
+    let out = t.post_form(&b, "/logout", &[]).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        cookie_attributes(&out, "palett_session"),
+        Some(strict("Max-Age=0"))
+    );
+}
