@@ -87,7 +87,7 @@ pub(crate) async fn the_subject_access_export_holds_everything(h: H) {
     assert_eq!(x.plans[0].1.goals[0].text, "Jag vill gå längre");
     assert_eq!(x.enrolments.len(), 1);
     assert_eq!(x.attendance.len(), 1);
-    assert_eq!(x.attendance[0].4, 60);
+    assert_eq!(x.attendance[0].minutes, 60);
     assert!(
         x.log
             .iter()
