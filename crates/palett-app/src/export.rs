@@ -37,7 +37,7 @@ pub struct SubjectAccess {
     pub notes: Vec<palett_store::note::Note>,
     /// Earlier versions of her profile, kept by rectification:
     /// (version, profile JSON, changed by, when).
-    pub profile_versions: Vec<(i64, String, String, Timestamp)>,
+    pub profile_versions: Vec<palett_store::note::ProfileVersion>,
 }
 
 impl App {

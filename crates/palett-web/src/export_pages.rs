@@ -279,7 +279,7 @@ pub async fn page(State(s): State<AppState>, c: Caller, Path(raw): Path<String>)
         rows: rows(
             x.profile_versions
                 .iter()
-                .map(|(_, json, by, at)| vec![when(*at), by.clone(), json.clone()]),
+                .map(|v| vec![when(v.changed_at), v.changed_by.clone(), v.profile.clone()]),
         ),
     });
     page.tables.push(Table {
@@ -353,7 +353,7 @@ pub fn to_json(x: &SubjectAccess) -> Value {
             "total": a.total(),
         })).collect::<Vec<_>>(),
         "notes": x.notes.iter().map(|n| json!({"at": n.created_at.to_string(), "author": n.author, "organisation": n.organisation, "visibility": n.visibility, "body": n.body})).collect::<Vec<_>>(),
-        "profile_versions": x.profile_versions.iter().map(|(v, p, by, at)| json!({"version": v, "profile": serde_json::from_str::<Value>(p).unwrap_or(Value::Null), "changed_by": by, "changed_at": at.to_string()})).collect::<Vec<_>>(),
+        "profile_versions": x.profile_versions.iter().map(|v| json!({"version": v.version, "profile": serde_json::from_str::<Value>(&v.profile).unwrap_or(Value::Null), "changed_by": v.changed_by, "changed_at": v.changed_at.to_string()})).collect::<Vec<_>>(),
         "log": x.log.iter().map(|e| json!({"at": e.at.to_string(), "user": e.user_name, "organisation": e.organisation_name, "action": e.action})).collect::<Vec<_>>(),
     })
 }

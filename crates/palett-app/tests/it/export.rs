@@ -187,7 +187,7 @@ pub(crate) async fn notes_keep_their_visibility_and_rectification_keeps_history(
     assert_eq!(x.participant.family_name, "Anteckningsson");
     assert_eq!(x.profile_versions.len(), 1);
     assert!(
-        x.profile_versions[0].1.contains("Anteckningsdotter"),
+        x.profile_versions[0].profile.contains("Anteckningsdotter"),
         "the old name is kept"
     );
     assert_eq!(x.notes.len(), 2);
