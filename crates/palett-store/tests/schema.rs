@@ -210,7 +210,9 @@ async fn sqlite_schema(c: &mut AnyConnection) -> Schema {
                 .insert((table.clone(), pk.into_iter().map(|(_, n)| n).collect()));
         }
 
-        let mut fks: BTreeMap<i64, (String, Vec<String>, Vec<Option<String>>)> = BTreeMap::new();
+        // Per constraint: referenced table, columns, referenced columns.
+        type Parts = (String, Vec<String>, Vec<Option<String>>);
+        let mut fks: BTreeMap<i64, Parts> = BTreeMap::new();
         for r in sqlx::query(
             "SELECT id, \"table\" AS referenced, \"from\" AS col, \"to\" AS target \
              FROM pragma_foreign_key_list($1) ORDER BY id, seq",
@@ -294,17 +296,19 @@ async fn sqlite_schema(c: &mut AnyConnection) -> Schema {
 }
 
 async fn postgres_schema(c: &mut AnyConnection) -> Schema {
-    let mut s = Schema::default();
-    s.tables = sqlx::query(
-        "SELECT CAST(table_name AS TEXT) AS name FROM information_schema.tables \
-         WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
-    )
-    .fetch_all(&mut *c)
-    .await
-    .expect("reading PostgreSQL tables")
-    .iter()
-    .map(|r| r.get("name"))
-    .collect();
+    let mut s = Schema {
+        tables: sqlx::query(
+            "SELECT CAST(table_name AS TEXT) AS name FROM information_schema.tables \
+             WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+        )
+        .fetch_all(&mut *c)
+        .await
+        .expect("reading PostgreSQL tables")
+        .iter()
+        .map(|r| r.get("name"))
+        .collect(),
+        ..Schema::default()
+    };
 
     for r in sqlx::query(
         "SELECT CAST(c.table_name AS TEXT) AS tbl, CAST(c.column_name AS TEXT) AS name, \
