@@ -255,12 +255,12 @@ pub struct LogReview {
     pub from: i64,
     pub to: i64,
     /// Emergency accesses (with the stated reason), and reads only they allowed.
-    pub emergency: Vec<(Entry, Option<String>)>,
-    /// (user id, name, day, reads) above [`HEAVY_READS_PER_DAY`].
-    pub heavy: Vec<(i64, String, i64, i64)>,
-    /// (user id, name, day, refusals): requests for participant resources
-    /// refused (404 or 403) per user and day, most first.
-    pub refused: Vec<(i64, String, i64, i64)>,
+    pub emergency: Vec<palett_store::audit::EmergencyRow>,
+    /// Reads per user and day above [`HEAVY_READS_PER_DAY`].
+    pub heavy: Vec<palett_store::audit::UserDayCount>,
+    /// Requests for participant resources refused (404 or 403) per user
+    /// and day, most first.
+    pub refused: Vec<palett_store::audit::UserDayCount>,
     /// A random sample of reads to check against a need to know.
     pub sample: Vec<Entry>,
     pub reviews: Vec<palett_store::audit::Review>,

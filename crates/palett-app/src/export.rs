@@ -5,11 +5,9 @@
 use crate::audit::{record, Action};
 use crate::palette::{PeriodChange, PlanVersion};
 use crate::{App, AppError, Ctx, Result};
-use jiff::civil::Date;
 use jiff::Timestamp;
 use palett_domain::consent::Consent;
 use palett_domain::model::{Participant, StatusEvent};
-use palett_domain::palette::AttendanceStatus;
 use palett_domain::plan::Plan;
 use palett_store::audit::Entry;
 use palett_store::palette::Enrolment;
@@ -20,17 +18,15 @@ use palett_store::{audit, consent, palette, participant};
 pub struct SubjectAccess {
     pub generated_at: Timestamp,
     pub participant: Participant,
-    pub caseworkers: Vec<(i64, String, String)>,
-    pub projects: Vec<(i64, String)>,
+    pub caseworkers: Vec<participant::AssignedCaseworker>,
+    pub projects: Vec<participant::ProjectTaken>,
     pub history: Vec<StatusEvent>,
     pub consents: Vec<Consent>,
     pub plans: Vec<(PlanVersion, Plan)>,
     pub period_changes: Vec<PeriodChange>,
     pub enrolments: Vec<Enrolment>,
-    /// (date, intervention, group, status, minutes)
-    pub attendance: Vec<(Date, String, String, AttendanceStatus, i64)>,
-    /// (date, intervention, minutes, note)
-    pub activities: Vec<(Date, String, i64, Option<String>)>,
+    pub attendance: Vec<palette::AttendanceRow>,
+    pub activities: Vec<palette::ActivityRow>,
     /// Follow-ups after her exit, scheduled and done.
     pub follow_ups: Vec<palett_domain::followup::FollowUp>,
     /// Her self-assessments, oldest first.
@@ -41,7 +37,7 @@ pub struct SubjectAccess {
     pub notes: Vec<palett_store::note::Note>,
     /// Earlier versions of her profile, kept by rectification:
     /// (version, profile JSON, changed by, when).
-    pub profile_versions: Vec<(i64, String, String, Timestamp)>,
+    pub profile_versions: Vec<palett_store::note::ProfileVersion>,
 }
 
 impl App {

@@ -84,28 +84,19 @@ pub struct TimelineItem {
     pub change: Option<(String, String)>,
 }
 
-/// Minutes per intervention and month for one participant.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TimeRow {
-    pub intervention_id: i64,
-    pub intervention: String,
-    /// `None`: ordinary operations.
-    pub project: Option<String>,
-    pub month: String,
-    pub minutes: i64,
-}
+pub use palett_store::palette::{
+    GroupAttendance, InterventionUse, MonthSessions, PartnerMinutes, TimeRow,
+};
 
 /// The figures of the palette reports.
 #[derive(Clone, Debug, Default)]
 pub struct Reports {
-    /// (intervention, group, present, absent with notice, absent)
-    pub attendance: Vec<(String, String, i64, i64, i64)>,
-    /// ("YYYY-MM", cancelled, held)
-    pub sessions_per_month: Vec<(String, i64, i64)>,
-    /// (partner, project minutes, ordinary minutes)
-    pub minutes_by_partner: Vec<(String, i64, i64)>,
-    /// (intervention, places taken, waiting, capacity)
-    pub in_use: Vec<(String, i64, i64, Option<i64>)>,
+    /// Attendance per intervention and group.
+    pub attendance: Vec<GroupAttendance>,
+    pub sessions_per_month: Vec<MonthSessions>,
+    pub minutes_by_partner: Vec<PartnerMinutes>,
+    /// Interventions with enrolments.
+    pub in_use: Vec<InterventionUse>,
 }
 
 /// Recurring weekly sessions, or one date when `until` is empty.
@@ -1399,18 +1390,7 @@ impl App {
             .await?;
         let rows = store::time_of_participant(&mut tx, participant_id).await?;
         tx.commit().await?;
-        Ok(rows
-            .into_iter()
-            .map(
-                |(intervention_id, intervention, project, month, minutes)| TimeRow {
-                    intervention_id,
-                    intervention,
-                    project,
-                    month,
-                    minutes,
-                },
-            )
-            .collect())
+        Ok(rows)
     }
 
     /// Everything that happened to a participant, oldest first (audited).
@@ -1481,11 +1461,13 @@ impl App {
             });
         }
         for r in store::time_of_participant(c, participant_id).await? {
-            let on = format!("{}-01", r.3).parse::<Date>().unwrap_or(Date::MIN);
+            let on = format!("{}-01", r.month)
+                .parse::<Date>()
+                .unwrap_or(Date::MIN);
             items.push(TimelineItem {
                 on,
                 kind: "timeline-time".into(),
-                text: format!("{}: {} h", r.1, hours_text(r.4)),
+                text: format!("{}: {} h", r.intervention, hours_text(r.minutes)),
                 change: None,
             });
         }
@@ -1546,18 +1528,10 @@ impl App {
         let mut c = self.db.read().await?;
         let pid = ctx.actor.partnership_id;
         Ok(Reports {
-            attendance: store::attendance_by_group(&mut c, pid)
-                .await?
-                .into_iter()
-                .map(|(_, i, _, g, p, n, a)| (i, g, p, n, a))
-                .collect(),
+            attendance: store::attendance_by_group(&mut c, pid).await?,
             sessions_per_month: store::sessions_per_month(&mut c, pid).await?,
             minutes_by_partner: store::minutes_by_partner(&mut c, pid).await?,
-            in_use: store::interventions_in_use(&mut c, pid)
-                .await?
-                .into_iter()
-                .map(|(_, n, t, w, cap)| (n, t, w, cap))
-                .collect(),
+            in_use: store::interventions_in_use(&mut c, pid).await?,
         })
     }
 }

@@ -14,6 +14,8 @@ use palett_domain::FieldErrors;
 use palett_store::participant::{self as store, Filter, ListItem, NewEvent, NewHandover};
 use palett_store::{AnyConnection, StoreError};
 
+pub use palett_store::participant::{AssignedCaseworker, ProjectTaken};
+
 /// A page request: 1-based page number and size (capped).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Page {
@@ -49,8 +51,8 @@ impl Page {
 #[derive(Clone, Debug)]
 pub struct ParticipantView {
     pub participant: Participant,
-    pub caseworkers: Vec<(i64, String, String)>,
-    pub projects: Vec<(i64, String)>,
+    pub caseworkers: Vec<AssignedCaseworker>,
+    pub projects: Vec<ProjectTaken>,
     pub history: Vec<StatusEvent>,
     /// Moves of the responsibility for her, oldest first.
     pub handovers: Vec<Handover>,
@@ -587,7 +589,7 @@ impl App {
             let stored: Vec<i64> = store::caseworkers(&mut tx, id)
                 .await?
                 .iter()
-                .map(|c| c.0)
+                .map(|c| c.user_id)
                 .collect();
             let mut wanted = profile.caseworker_ids.clone();
             wanted.sort_unstable();
@@ -603,7 +605,7 @@ impl App {
         let linked: Vec<i64> = store::projects(&mut tx, id)
             .await?
             .iter()
-            .map(|p| p.0)
+            .map(|p| p.project_id)
             .collect();
         let added: Vec<i64> = profile
             .project_ids
@@ -767,8 +769,8 @@ impl App {
         id: i64,
     ) -> Result<(ParticipantInput, i64, bool)> {
         let v = self.participant(ctx, id).await?;
-        let cw: Vec<i64> = v.caseworkers.iter().map(|c| c.0).collect();
-        let pr: Vec<i64> = v.projects.iter().map(|p| p.0).collect();
+        let cw: Vec<i64> = v.caseworkers.iter().map(|c| c.user_id).collect();
+        let pr: Vec<i64> = v.projects.iter().map(|p| p.project_id).collect();
         Ok((
             ParticipantInput::from_participant(&v.participant, &cw, &pr),
             v.participant.version,
@@ -797,7 +799,7 @@ impl App {
             let linked: Vec<i64> = store::projects(&mut tx, id)
                 .await?
                 .iter()
-                .map(|p| p.0)
+                .map(|p| p.project_id)
                 .collect();
             check_project_periods(&mut tx, ctx, &linked, on, "on").await?;
         }

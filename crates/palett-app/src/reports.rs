@@ -157,7 +157,11 @@ impl App {
             }
             ReportKind::Finsam => {
                 let mut rows: Vec<(String, i64, i64, i64, i64)> = Vec::new();
-                for (name, gender, n) in
+                for store::InterventionGenderCount {
+                    intervention: name,
+                    gender,
+                    participants: n,
+                } in
                     store::participants_per_intervention(&mut c, pid, project_id, period).await?
                 {
                     if rows.last().is_none_or(|r| r.0 != name) {

@@ -164,6 +164,26 @@ pub async fn list(
     Ok((items, total))
 }
 
+/// A log entry of an emergency access, or of a read only it allowed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmergencyRow {
+    pub entry: Entry,
+    /// The reason stated for the emergency access itself; `None` for the
+    /// reads it allowed.
+    pub reason: Option<String>,
+}
+
+/// How many times one user did something in one day (UTC).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UserDayCount {
+    pub user_id: i64,
+    /// Her display name; empty if the account is gone.
+    pub name: String,
+    /// The day's start in Unix seconds (midnight UTC).
+    pub day: i64,
+    pub count: i64,
+}
+
 /// Reads of records that only an emergency access allowed, and the
 /// emergency accesses themselves, in a period; newest first.
 pub async fn emergency_rows(
@@ -171,7 +191,7 @@ pub async fn emergency_rows(
     partnership_id: i64,
     from: i64,
     to: i64,
-) -> Result<Vec<(Entry, Option<String>)>> {
+) -> Result<Vec<EmergencyRow>> {
     sqlx::query(&format!(
         "{ENTRY_SELECT}, g.reason {ENTRY_FROM} \
          LEFT JOIN emergency_access g ON a.action = 'participant.emergency_access' AND g.id = a.entity_id \
@@ -185,20 +205,24 @@ pub async fn emergency_rows(
     .fetch_all(c)
     .await?
     .iter()
-    .map(|r| Ok((entry(r)?, opt_text(r, "reason")?)))
+    .map(|r| {
+        Ok(EmergencyRow {
+            entry: entry(r)?,
+            reason: opt_text(r, "reason")?,
+        })
+    })
     .collect()
 }
 
 /// Users who read (or listed) more participant records in one day than
-/// `threshold`:
-/// (user id, name, day as Unix seconds at midnight UTC, reads).
+/// `threshold`; the count is of reads.
 pub async fn heavy_readers(
     c: &mut AnyConnection,
     partnership_id: i64,
     from: i64,
     to: i64,
     threshold: i64,
-) -> Result<Vec<(i64, String, i64, i64)>> {
+) -> Result<Vec<UserDayCount>> {
     sqlx::query(
         "SELECT a.user_id, COALESCE(u.display_name, '') AS name, (a.at / 86400) * 86400 AS day, \
          COUNT(*) AS n FROM audit_log a LEFT JOIN users u ON u.id = a.user_id \
@@ -213,7 +237,14 @@ pub async fn heavy_readers(
     .fetch_all(c)
     .await?
     .iter()
-    .map(|r| Ok((i64_(r, "user_id")?, text(r, "name")?, i64_(r, "day")?, i64_(r, "n")?)))
+    .map(|r| {
+        Ok(UserDayCount {
+            user_id: i64_(r, "user_id")?,
+            name: text(r, "name")?,
+            day: i64_(r, "day")?,
+            count: i64_(r, "n")?,
+        })
+    })
     .collect()
 }
 
@@ -237,14 +268,14 @@ pub async fn count_refusal(
     Ok(())
 }
 
-/// Refused requests per user and day (start of the day in Unix seconds)
-/// within `from..to`, most first: (user id, name, day, refusals).
+/// Refused requests per user and day within `from..to`, most first; the
+/// count is of refusals.
 pub async fn refusals(
     c: &mut AnyConnection,
     partnership_id: i64,
     from: i64,
     to: i64,
-) -> Result<Vec<(i64, String, i64, i64)>> {
+) -> Result<Vec<UserDayCount>> {
     sqlx::query(
         "SELECT r.user_id, COALESCE(u.display_name, '') AS name, r.day, r.refusals \
          FROM refused_access r LEFT JOIN users u ON u.id = r.user_id \
@@ -258,12 +289,12 @@ pub async fn refusals(
     .await?
     .iter()
     .map(|r| {
-        Ok((
-            i64_(r, "user_id")?,
-            text(r, "name")?,
-            i64_(r, "day")?,
-            i64_(r, "refusals")?,
-        ))
+        Ok(UserDayCount {
+            user_id: i64_(r, "user_id")?,
+            name: text(r, "name")?,
+            day: i64_(r, "day")?,
+            count: i64_(r, "refusals")?,
+        })
     })
     .collect()
 }

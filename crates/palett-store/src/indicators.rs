@@ -380,15 +380,24 @@ pub async fn delete_goal(c: &mut AnyConnection, partnership_id: i64, id: i64) ->
     )
 }
 
+/// How many participants of one gender took part in an intervention.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InterventionGenderCount {
+    /// The intervention's name.
+    pub intervention: String,
+    pub gender: Gender,
+    pub participants: i64,
+}
+
 /// Participants who took part in each intervention during the period
 /// (an enrolment ongoing, completed or discontinued whose dates overlap
-/// it), by gender: (intervention, gender, count), in intervention order.
+/// it), by gender, in intervention order.
 pub async fn participants_per_intervention(
     c: &mut AnyConnection,
     partnership_id: i64,
     project_id: Option<i64>,
     period: Period,
-) -> Result<Vec<(String, Gender, i64)>> {
+) -> Result<Vec<InterventionGenderCount>> {
     let in_project = if project_id.is_some() {
         "AND EXISTS (SELECT 1 FROM participant_projects pp WHERE pp.participant_id = p.id AND pp.project_id = $4)"
     } else {
@@ -411,11 +420,11 @@ pub async fn participants_per_intervention(
         .await?
         .iter()
         .map(|r| {
-            Ok((
-                text(r, "name")?,
-                vocab(r, "gender", Gender::parse)?,
-                i64_(r, "n")?,
-            ))
+            Ok(InterventionGenderCount {
+                intervention: text(r, "name")?,
+                gender: vocab(r, "gender", Gender::parse)?,
+                participants: i64_(r, "n")?,
+            })
         })
         .collect()
 }

@@ -106,13 +106,23 @@ pub async fn insert_version(
     Ok(())
 }
 
-/// Earlier versions of the profile, newest first: (version, profile JSON,
-/// who changed it, when).
+/// An earlier version of a participant's profile.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProfileVersion {
+    pub version: i64,
+    /// The profile as it was, JSON (opened from its sealed form).
+    pub profile: String,
+    /// Who changed it (display name; empty if the account is gone).
+    pub changed_by: String,
+    pub changed_at: Timestamp,
+}
+
+/// Earlier versions of the profile, newest first.
 pub async fn versions(
     c: &mut AnyConnection,
     s: &dyn Sealer,
     participant_id: i64,
-) -> Result<Vec<(i64, String, String, Timestamp)>> {
+) -> Result<Vec<ProfileVersion>> {
     sqlx::query(
         "SELECT v.version, v.profile, COALESCE(u.display_name, '') AS by_name, v.changed_at \
          FROM participant_versions v LEFT JOIN users u ON u.id = v.changed_by \
@@ -123,12 +133,12 @@ pub async fn versions(
     .await?
     .iter()
     .map(|r| {
-        Ok((
-            i64_(r, "version")?,
-            s.open(SNAPSHOT, &text(r, "profile")?)?,
-            text(r, "by_name")?,
-            moment(r, "changed_at")?,
-        ))
+        Ok(ProfileVersion {
+            version: i64_(r, "version")?,
+            profile: s.open(SNAPSHOT, &text(r, "profile")?)?,
+            changed_by: text(r, "by_name")?,
+            changed_at: moment(r, "changed_at")?,
+        })
     })
     .collect()
 }

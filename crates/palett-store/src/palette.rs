@@ -1005,13 +1005,99 @@ pub async fn insert_activity(c: &mut AnyConnection, a: &NewActivity<'_>, now: i6
 
 // ------------------------------------------------------------------ time and figures
 
-/// One participant's time: (intervention id, name, project name or None for
-/// ordinary operations, month "YYYY-MM", minutes), from attendance and
+/// Minutes of one participant in one intervention and month.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TimeRow {
+    pub intervention_id: i64,
+    /// The intervention's name.
+    pub intervention: String,
+    /// The project's name; `None`: ordinary operations.
+    pub project: Option<String>,
+    /// "YYYY-MM".
+    pub month: String,
+    pub minutes: i64,
+}
+
+/// Attendance of one group over its held (not cancelled) sessions.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupAttendance {
+    pub intervention_id: i64,
+    /// The intervention's name.
+    pub intervention: String,
+    pub group_id: i64,
+    /// The group's name.
+    pub group: String,
+    pub present: i64,
+    /// Absent with notice.
+    pub absent_notice: i64,
+    /// Absent without notice.
+    pub absent: i64,
+}
+
+/// Sessions of one month.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MonthSessions {
+    /// "YYYY-MM".
+    pub month: String,
+    pub cancelled: i64,
+    /// Held as scheduled.
+    pub held: i64,
+}
+
+/// Minutes a providing partner's interventions took.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PartnerMinutes {
+    /// The providing organisation's name.
+    pub partner: String,
+    /// In interventions of a project.
+    pub project_minutes: i64,
+    /// In interventions of ordinary operations.
+    pub ordinary_minutes: i64,
+}
+
+/// Places of an intervention that has enrolments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InterventionUse {
+    pub intervention_id: i64,
+    /// The intervention's name.
+    pub intervention: String,
+    /// Enrolments offered, planned or ongoing.
+    pub taken: i64,
+    /// Enrolments waiting for a place.
+    pub waiting: i64,
+    /// `None`: no limit.
+    pub capacity: Option<i64>,
+}
+
+/// One attendance of a participant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttendanceRow {
+    /// The session's date.
+    pub on_date: Date,
+    /// The intervention's name.
+    pub intervention: String,
+    /// The group's name.
+    pub group: String,
+    pub status: AttendanceStatus,
+    pub minutes: i64,
+}
+
+/// One activity recorded for a participant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActivityRow {
+    pub on_date: Date,
+    /// The intervention's name.
+    pub intervention: String,
+    pub minutes: i64,
+    pub note: Option<String>,
+}
+
+/// One participant's time per intervention and month, from attendance and
 /// recorded activities.
 pub async fn time_of_participant(
     c: &mut AnyConnection,
     participant_id: i64,
-) -> Result<Vec<(i64, String, Option<String>, String, i64)>> {
+) -> Result<Vec<TimeRow>> {
     sqlx::query(
         "SELECT t.intervention_id, i.name, pr.name AS project_name, t.month, CAST(SUM(t.minutes) AS BIGINT) AS minutes FROM ( \
            SELECT g.intervention_id, SUBSTR(s.on_date, 1, 7) AS month, a.minutes FROM attendance a \
@@ -1028,23 +1114,23 @@ pub async fn time_of_participant(
     .await?
     .iter()
     .map(|r| {
-        Ok((
-            i64_(r, "intervention_id")?,
-            text(r, "name")?,
-            opt_text(r, "project_name")?,
-            text(r, "month")?,
-            i64_(r, "minutes")?,
-        ))
+        Ok(TimeRow {
+            intervention_id: i64_(r, "intervention_id")?,
+            intervention: text(r, "name")?,
+            project: opt_text(r, "project_name")?,
+            month: text(r, "month")?,
+            minutes: i64_(r, "minutes")?,
+        })
     })
     .collect()
 }
 
-/// Attendance per intervention and group: (intervention, group, present,
-/// absent with notice, absent). Cancelled sessions count for nothing.
+/// Attendance per intervention and group. Cancelled sessions count for
+/// nothing.
 pub async fn attendance_by_group(
     c: &mut AnyConnection,
     partnership_id: i64,
-) -> Result<Vec<(i64, String, i64, String, i64, i64, i64)>> {
+) -> Result<Vec<GroupAttendance>> {
     sqlx::query(
         "SELECT i.id AS iid, i.name AS iname, g.id AS gid, g.name AS gname, \
          CAST(SUM(s.present_count) AS BIGINT) AS present, CAST(SUM(s.notice_count) AS BIGINT) AS notice, \
@@ -1059,24 +1145,24 @@ pub async fn attendance_by_group(
     .await?
     .iter()
     .map(|r| {
-        Ok((
-            i64_(r, "iid")?,
-            text(r, "iname")?,
-            i64_(r, "gid")?,
-            text(r, "gname")?,
-            i64_(r, "present")?,
-            i64_(r, "notice")?,
-            i64_(r, "absent")?,
-        ))
+        Ok(GroupAttendance {
+            intervention_id: i64_(r, "iid")?,
+            intervention: text(r, "iname")?,
+            group_id: i64_(r, "gid")?,
+            group: text(r, "gname")?,
+            present: i64_(r, "present")?,
+            absent_notice: i64_(r, "notice")?,
+            absent: i64_(r, "absent")?,
+        })
     })
     .collect()
 }
 
-/// Cancelled and held sessions per month: ("YYYY-MM", cancelled, scheduled).
+/// Cancelled and held sessions per month.
 pub async fn sessions_per_month(
     c: &mut AnyConnection,
     partnership_id: i64,
-) -> Result<Vec<(String, i64, i64)>> {
+) -> Result<Vec<MonthSessions>> {
     sqlx::query(
         "SELECT SUBSTR(s.on_date, 1, 7) AS month, \
          COUNT(CASE WHEN s.status = 'cancelled' THEN 1 END) AS cancelled, \
@@ -1089,16 +1175,22 @@ pub async fn sessions_per_month(
     .fetch_all(c)
     .await?
     .iter()
-    .map(|r| Ok((text(r, "month")?, i64_(r, "cancelled")?, i64_(r, "held")?)))
+    .map(|r| {
+        Ok(MonthSessions {
+            month: text(r, "month")?,
+            cancelled: i64_(r, "cancelled")?,
+            held: i64_(r, "held")?,
+        })
+    })
     .collect()
 }
 
 /// Minutes per providing partner, split into project and ordinary
-/// operations: (organisation, project minutes, ordinary minutes).
+/// operations.
 pub async fn minutes_by_partner(
     c: &mut AnyConnection,
     partnership_id: i64,
-) -> Result<Vec<(String, i64, i64)>> {
+) -> Result<Vec<PartnerMinutes>> {
     sqlx::query(
         "SELECT o.name, \
          CAST(SUM(CASE WHEN i.project_id IS NOT NULL THEN t.minutes ELSE 0 END) AS BIGINT) AS project_minutes, \
@@ -1113,15 +1205,21 @@ pub async fn minutes_by_partner(
     .fetch_all(c)
     .await?
     .iter()
-    .map(|r| Ok((text(r, "name")?, i64_(r, "project_minutes")?, i64_(r, "ordinary_minutes")?)))
+    .map(|r| {
+        Ok(PartnerMinutes {
+            partner: text(r, "name")?,
+            project_minutes: i64_(r, "project_minutes")?,
+            ordinary_minutes: i64_(r, "ordinary_minutes")?,
+        })
+    })
     .collect()
 }
 
-/// Interventions with enrolments: (id, name, places taken, waiting, capacity).
+/// Interventions with enrolments and their places.
 pub async fn interventions_in_use(
     c: &mut AnyConnection,
     partnership_id: i64,
-) -> Result<Vec<(i64, String, i64, i64, Option<i64>)>> {
+) -> Result<Vec<InterventionUse>> {
     sqlx::query(
         "SELECT i.id, i.name, i.capacity, \
          COUNT(CASE WHEN e.status IN ('offered', 'planned', 'ongoing') THEN 1 END) AS taken, \
@@ -1134,13 +1232,13 @@ pub async fn interventions_in_use(
     .await?
     .iter()
     .map(|r| {
-        Ok((
-            i64_(r, "id")?,
-            text(r, "name")?,
-            i64_(r, "taken")?,
-            i64_(r, "waiting")?,
-            opt_i64(r, "capacity")?,
-        ))
+        Ok(InterventionUse {
+            intervention_id: i64_(r, "id")?,
+            intervention: text(r, "name")?,
+            taken: i64_(r, "taken")?,
+            waiting: i64_(r, "waiting")?,
+            capacity: opt_i64(r, "capacity")?,
+        })
     })
     .collect()
 }
@@ -1218,12 +1316,11 @@ pub async fn insert_activities_batch(
     Ok(())
 }
 
-/// One participant's attendance, newest first: (date, intervention, group,
-/// status, minutes).
+/// One participant's attendance, newest first.
 pub async fn attendance_of_participant(
     c: &mut AnyConnection,
     participant_id: i64,
-) -> Result<Vec<(Date, String, String, AttendanceStatus, i64)>> {
+) -> Result<Vec<AttendanceRow>> {
     sqlx::query(
         "SELECT s.on_date, i.name AS iname, g.name AS gname, a.status, a.minutes FROM attendance a \
          JOIN group_sessions s ON s.id = a.session_id JOIN activity_groups g ON g.id = s.group_id \
@@ -1235,23 +1332,22 @@ pub async fn attendance_of_participant(
     .await?
     .iter()
     .map(|r| {
-        Ok((
-            date(r, "on_date")?,
-            text(r, "iname")?,
-            text(r, "gname")?,
-            vocab(r, "status", AttendanceStatus::parse)?,
-            i64_(r, "minutes")?,
-        ))
+        Ok(AttendanceRow {
+            on_date: date(r, "on_date")?,
+            intervention: text(r, "iname")?,
+            group: text(r, "gname")?,
+            status: vocab(r, "status", AttendanceStatus::parse)?,
+            minutes: i64_(r, "minutes")?,
+        })
     })
     .collect()
 }
 
-/// One participant's recorded activities, newest first: (date,
-/// intervention, minutes, note).
+/// One participant's recorded activities, newest first.
 pub async fn activities_of_participant(
     c: &mut AnyConnection,
     participant_id: i64,
-) -> Result<Vec<(Date, String, i64, Option<String>)>> {
+) -> Result<Vec<ActivityRow>> {
     sqlx::query(
         "SELECT r.on_date, i.name, r.minutes, r.note FROM activity_records r \
          JOIN interventions i ON i.id = r.intervention_id WHERE r.participant_id = $1 \
@@ -1262,12 +1358,12 @@ pub async fn activities_of_participant(
     .await?
     .iter()
     .map(|r| {
-        Ok((
-            date(r, "on_date")?,
-            text(r, "name")?,
-            i64_(r, "minutes")?,
-            opt_text(r, "note")?,
-        ))
+        Ok(ActivityRow {
+            on_date: date(r, "on_date")?,
+            intervention: text(r, "name")?,
+            minutes: i64_(r, "minutes")?,
+            note: opt_text(r, "note")?,
+        })
     })
     .collect()
 }

@@ -331,8 +331,26 @@ pub async fn by_id_with_relation(
     .transpose()
 }
 
-/// Ids and names of a participant's assigned caseworkers.
-pub async fn caseworkers(c: &mut AnyConnection, id: i64) -> Result<Vec<(i64, String, String)>> {
+/// A caseworker assigned to a participant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AssignedCaseworker {
+    pub user_id: i64,
+    /// Her display name.
+    pub name: String,
+    /// Her organisation's name.
+    pub organisation: String,
+}
+
+/// A project a participant takes part in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProjectTaken {
+    pub project_id: i64,
+    /// The project's name.
+    pub name: String,
+}
+
+/// A participant's assigned caseworkers, by name.
+pub async fn caseworkers(c: &mut AnyConnection, id: i64) -> Result<Vec<AssignedCaseworker>> {
     sqlx::query(
         "SELECT u.id, u.display_name, o.name FROM participant_caseworkers pc \
          JOIN users u ON u.id = pc.user_id JOIN organisations o ON o.id = u.organisation_id \
@@ -342,12 +360,18 @@ pub async fn caseworkers(c: &mut AnyConnection, id: i64) -> Result<Vec<(i64, Str
     .fetch_all(c)
     .await?
     .iter()
-    .map(|r| Ok((i64_(r, "id")?, text(r, "display_name")?, text(r, "name")?)))
+    .map(|r| {
+        Ok(AssignedCaseworker {
+            user_id: i64_(r, "id")?,
+            name: text(r, "display_name")?,
+            organisation: text(r, "name")?,
+        })
+    })
     .collect()
 }
 
-/// Ids and names of the projects a participant takes part in.
-pub async fn projects(c: &mut AnyConnection, id: i64) -> Result<Vec<(i64, String)>> {
+/// The projects a participant takes part in, the earliest first.
+pub async fn projects(c: &mut AnyConnection, id: i64) -> Result<Vec<ProjectTaken>> {
     sqlx::query(
         "SELECT pr.id, pr.name FROM participant_projects pp JOIN projects pr ON pr.id = pp.project_id \
          WHERE pp.participant_id = $1 ORDER BY pr.start_date",
@@ -356,7 +380,12 @@ pub async fn projects(c: &mut AnyConnection, id: i64) -> Result<Vec<(i64, String
     .fetch_all(c)
     .await?
     .iter()
-    .map(|r| Ok((i64_(r, "id")?, text(r, "name")?)))
+    .map(|r| {
+        Ok(ProjectTaken {
+            project_id: i64_(r, "id")?,
+            name: text(r, "name")?,
+        })
+    })
     .collect()
 }
 

@@ -138,12 +138,12 @@ fn view_json(v: &ParticipantView) -> Value {
     j["caseworkers"] = json!(v
         .caseworkers
         .iter()
-        .map(|(id, n, o)| json!({"id": id, "name": n, "organisation": o}))
+        .map(|c| json!({"id": c.user_id, "name": c.name, "organisation": c.organisation}))
         .collect::<Vec<_>>());
     j["projects"] = json!(v
         .projects
         .iter()
-        .map(|(id, n)| json!({"id": id, "name": n}))
+        .map(|p| json!({"id": p.project_id, "name": p.name}))
         .collect::<Vec<_>>());
     j["history"] = json!(v
         .history

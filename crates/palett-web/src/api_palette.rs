@@ -699,13 +699,14 @@ pub async fn timeline(State(s): State<AppState>, c: Caller, Path(id): Path<Strin
 pub async fn reports(State(s): State<AppState>, c: Caller) -> Response {
     match s.app.reports(&c.ctx()).await {
         Ok(r) => Json(json!({
-            "attendance_by_group": r.attendance.iter().map(|(i, g, p, n, a)| json!({
-                "intervention": i, "group": g, "present": p, "absent_notice": n, "absent": a,
-                "attendance_rate": palett_app::palette::attendance_rate(*p, *n, *a),
+            "attendance_by_group": r.attendance.iter().map(|a| json!({
+                "intervention": a.intervention, "group": a.group, "present": a.present,
+                "absent_notice": a.absent_notice, "absent": a.absent,
+                "attendance_rate": palett_app::palette::attendance_rate(a.present, a.absent_notice, a.absent),
             })).collect::<Vec<_>>(),
-            "sessions_per_month": r.sessions_per_month.iter().map(|(m, cancelled, held)| json!({"month": m, "cancelled": cancelled, "held": held})).collect::<Vec<_>>(),
-            "minutes_by_partner": r.minutes_by_partner.iter().map(|(o, p, ord)| json!({"partner": o, "project_minutes": p, "ordinary_operations_minutes": ord})).collect::<Vec<_>>(),
-            "interventions_in_use": r.in_use.iter().map(|(i, taken, waiting, cap)| json!({"intervention": i, "places_taken": taken, "waiting": waiting, "capacity": cap})).collect::<Vec<_>>(),
+            "sessions_per_month": r.sessions_per_month.iter().map(|m| json!({"month": m.month, "cancelled": m.cancelled, "held": m.held})).collect::<Vec<_>>(),
+            "minutes_by_partner": r.minutes_by_partner.iter().map(|m| json!({"partner": m.partner, "project_minutes": m.project_minutes, "ordinary_operations_minutes": m.ordinary_minutes})).collect::<Vec<_>>(),
+            "interventions_in_use": r.in_use.iter().map(|u| json!({"intervention": u.intervention, "places_taken": u.taken, "waiting": u.waiting, "capacity": u.capacity})).collect::<Vec<_>>(),
         }))
         .into_response(),
         Err(e) => err(&c, e),

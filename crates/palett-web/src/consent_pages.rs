@@ -449,9 +449,9 @@ pub async fn log_review(
         rows: r
             .emergency
             .iter()
-            .map(|(e, reason)| {
-                let mut row = entry_row(e);
-                row.push(Cell::text(reason.clone().unwrap_or_default()));
+            .map(|e| {
+                let mut row = entry_row(&e.entry);
+                row.push(Cell::text(e.reason.clone().unwrap_or_default()));
                 row
             })
             .collect(),
@@ -469,12 +469,13 @@ pub async fn log_review(
         rows: r
             .heavy
             .iter()
-            .map(|(uid, name, day, n)| {
-                let d = jiff::Timestamp::from_second(*day)
+            .map(|h| {
+                let (uid, n) = (h.user_id, h.count);
+                let d = jiff::Timestamp::from_second(h.day)
                     .map(|ts| ts.to_zoned(tz.clone()).date().to_string())
                     .unwrap_or_default();
                 vec![
-                    Cell::link(name.clone(), format!("/audit?user={uid}")),
+                    Cell::link(h.name.clone(), format!("/audit?user={uid}")),
                     Cell::text(d),
                     Cell::text(n.to_string()),
                 ]
@@ -497,17 +498,18 @@ pub async fn log_review(
         rows: r
             .refused
             .iter()
-            .map(|(uid, name, day, n)| {
-                let d = jiff::Timestamp::from_second(*day)
+            .map(|r| {
+                let (uid, n) = (r.user_id, r.count);
+                let d = jiff::Timestamp::from_second(r.day)
                     .map(|ts| ts.to_zoned(tz.clone()).date().to_string())
                     .unwrap_or_default();
-                let count = if *n >= palett_app::audit::REFUSALS_FLAGGED_PER_DAY {
+                let count = if n >= palett_app::audit::REFUSALS_FLAGGED_PER_DAY {
                     t.with("log-review-refusals-flagged", &[("count", n.to_string())])
                 } else {
                     n.to_string()
                 };
                 vec![
-                    Cell::link(name.clone(), format!("/audit?user={uid}")),
+                    Cell::link(r.name.clone(), format!("/audit?user={uid}")),
                     Cell::text(d),
                     Cell::text(count),
                 ]

@@ -96,7 +96,7 @@ pub async fn page(State(s): State<AppState>, c: Caller, Path(raw): Path<String>)
                     t.get("field-projects"),
                     x.projects
                         .iter()
-                        .map(|p| p.1.clone())
+                        .map(|p| p.name.clone())
                         .collect::<Vec<_>>()
                         .join(", "),
                 ],
@@ -104,7 +104,7 @@ pub async fn page(State(s): State<AppState>, c: Caller, Path(raw): Path<String>)
                     t.get("assigned-staff"),
                     x.caseworkers
                         .iter()
-                        .map(|c| format!("{} ({})", c.1, c.2))
+                        .map(|c| format!("{} ({})", c.name, c.organisation))
                         .collect::<Vec<_>>()
                         .join(", "),
                 ],
@@ -213,13 +213,13 @@ pub async fn page(State(s): State<AppState>, c: Caller, Path(raw): Path<String>)
             t.get("field-status"),
             t.get("field-hours"),
         ],
-        rows: rows(x.attendance.iter().map(|(d, i, g, st, m)| {
+        rows: rows(x.attendance.iter().map(|a| {
             vec![
-                d.to_string(),
-                i.clone(),
-                g.clone(),
-                t.get(&st.message_id()),
-                hours_text(*m),
+                a.on_date.to_string(),
+                a.intervention.clone(),
+                a.group.clone(),
+                t.get(&a.status.message_id()),
+                hours_text(a.minutes),
             ]
         })),
     });
@@ -231,12 +231,12 @@ pub async fn page(State(s): State<AppState>, c: Caller, Path(raw): Path<String>)
             t.get("field-hours"),
             t.get("field-note"),
         ],
-        rows: rows(x.activities.iter().map(|(d, i, m, n)| {
+        rows: rows(x.activities.iter().map(|a| {
             vec![
-                d.to_string(),
-                i.clone(),
-                hours_text(*m),
-                n.clone().unwrap_or_default(),
+                a.on_date.to_string(),
+                a.intervention.clone(),
+                hours_text(a.minutes),
+                a.note.clone().unwrap_or_default(),
             ]
         })),
     });
@@ -279,7 +279,7 @@ pub async fn page(State(s): State<AppState>, c: Caller, Path(raw): Path<String>)
         rows: rows(
             x.profile_versions
                 .iter()
-                .map(|(_, json, by, at)| vec![when(*at), by.clone(), json.clone()]),
+                .map(|v| vec![when(v.changed_at), v.changed_by.clone(), v.profile.clone()]),
         ),
     });
     page.tables.push(Table {
@@ -324,8 +324,8 @@ pub fn to_json(x: &SubjectAccess) -> Value {
                 "protected_identity": r.protected_identity,
             })),
         },
-        "caseworkers": x.caseworkers.iter().map(|c| json!({"name": c.1, "organisation": c.2})).collect::<Vec<_>>(),
-        "projects": x.projects.iter().map(|p| p.1.clone()).collect::<Vec<_>>(),
+        "caseworkers": x.caseworkers.iter().map(|c| json!({"name": c.name, "organisation": c.organisation})).collect::<Vec<_>>(),
+        "projects": x.projects.iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
         "status_history": x.history.iter().map(|h| json!({"kind": h.kind, "on": h.on_date.to_string(), "to_status": h.to_status, "reason": h.reason, "by": h.actor_name})).collect::<Vec<_>>(),
         "consents": x.consents.iter().map(|k| json!({
             "kind": k.kind, "method": k.method, "witness": k.witness, "given_on": k.given_on.to_string(),
@@ -336,8 +336,8 @@ pub fn to_json(x: &SubjectAccess) -> Value {
         "plans": x.plans.iter().map(|(v, plan)| json!({"version": v.version, "created_at": v.created_at.to_string(), "author": v.author_name, "goals": plan.goals, "steps": plan.steps, "reviews": plan.reviews})).collect::<Vec<_>>(),
         "period_changes": x.period_changes.iter().map(|c| json!({"planned_end": c.planned_end.to_string(), "reason": c.reason, "by": c.author_name})).collect::<Vec<_>>(),
         "enrolments": x.enrolments.iter().map(|e| json!({"intervention": e.intervention_name, "status": e.status, "start_date": e.start_date.map(|d| d.to_string()), "end_date": e.end_date.map(|d| d.to_string())})).collect::<Vec<_>>(),
-        "attendance": x.attendance.iter().map(|(d, i, g, st, m)| json!({"date": d.to_string(), "intervention": i, "group": g, "status": st, "minutes": m})).collect::<Vec<_>>(),
-        "activities": x.activities.iter().map(|(d, i, m, n)| json!({"date": d.to_string(), "intervention": i, "minutes": m, "note": n})).collect::<Vec<_>>(),
+        "attendance": x.attendance.iter().map(|a| json!({"date": a.on_date.to_string(), "intervention": a.intervention, "group": a.group, "status": a.status, "minutes": a.minutes})).collect::<Vec<_>>(),
+        "activities": x.activities.iter().map(|a| json!({"date": a.on_date.to_string(), "intervention": a.intervention, "minutes": a.minutes, "note": a.note})).collect::<Vec<_>>(),
         "follow_ups": x.follow_ups.iter().map(|f| json!({
             "months_after": f.months_after, "due_on": f.due_on.to_string(),
             "done_on": f.done.as_ref().map(|r| r.done_on.to_string()),
@@ -353,7 +353,7 @@ pub fn to_json(x: &SubjectAccess) -> Value {
             "total": a.total(),
         })).collect::<Vec<_>>(),
         "notes": x.notes.iter().map(|n| json!({"at": n.created_at.to_string(), "author": n.author, "organisation": n.organisation, "visibility": n.visibility, "body": n.body})).collect::<Vec<_>>(),
-        "profile_versions": x.profile_versions.iter().map(|(v, p, by, at)| json!({"version": v, "profile": serde_json::from_str::<Value>(p).unwrap_or(Value::Null), "changed_by": by, "changed_at": at.to_string()})).collect::<Vec<_>>(),
+        "profile_versions": x.profile_versions.iter().map(|v| json!({"version": v.version, "profile": serde_json::from_str::<Value>(&v.profile).unwrap_or(Value::Null), "changed_by": v.changed_by, "changed_at": v.changed_at.to_string()})).collect::<Vec<_>>(),
         "log": x.log.iter().map(|e| json!({"at": e.at.to_string(), "user": e.user_name, "organisation": e.organisation_name, "action": e.action})).collect::<Vec<_>>(),
     })
 }

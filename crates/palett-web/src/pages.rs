@@ -870,7 +870,11 @@ pub async fn intake(State(s): State<AppState>, c: Caller, form: FormData) -> Res
     }
 }
 
-fn profile_rows(t: Tr, p: &Participant, projects: &[(i64, String)]) -> Vec<(String, String)> {
+fn profile_rows(
+    t: Tr,
+    p: &Participant,
+    projects: &[palett_app::participants::ProjectTaken],
+) -> Vec<(String, String)> {
     let opt = |o: &Option<String>| o.clone().unwrap_or_else(|| "–".into());
     let identity = match (&p.identity_number, p.identity_kind) {
         (Some(n), _) if n.len() == 12 => format!("{}-{}", &n[..8], &n[8..]),
@@ -925,7 +929,7 @@ fn profile_rows(t: Tr, p: &Participant, projects: &[(i64, String)]) -> Vec<(Stri
             } else {
                 projects
                     .iter()
-                    .map(|p| p.1.clone())
+                    .map(|p| p.name.clone())
                     .collect::<Vec<_>>()
                     .join(", ")
             },
@@ -1132,7 +1136,7 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
         staff: v
             .caseworkers
             .iter()
-            .map(|(_, n, o)| (n.clone(), o.clone()))
+            .map(|c| (c.name.clone(), c.organisation.clone()))
             .collect(),
         history: history_rows(t, v),
     })

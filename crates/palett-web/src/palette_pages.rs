@@ -1689,29 +1689,29 @@ fn report_tables(t: Tr, r: &palett_app::palette::Reports) -> Vec<ReportTable> {
             .unwrap_or_else(|| "–".into())
     };
     let mut per_intervention: Vec<(String, i64, i64, i64)> = Vec::new();
-    for (i, _, p, n, a) in &r.attendance {
-        match per_intervention.iter_mut().find(|x| &x.0 == i) {
+    for g in &r.attendance {
+        let (p, n, a) = (g.present, g.absent_notice, g.absent);
+        match per_intervention.iter_mut().find(|x| x.0 == g.intervention) {
             Some(x) => {
                 x.1 += p;
                 x.2 += n;
                 x.3 += a;
             }
-            None => per_intervention.push((i.clone(), *p, *n, *a)),
+            None => per_intervention.push((g.intervention.clone(), p, n, a)),
         }
     }
-    let totals = r
-        .minutes_by_partner
-        .iter()
-        .fold((0, 0), |acc, x| (acc.0 + x.1, acc.1 + x.2));
+    let totals = r.minutes_by_partner.iter().fold((0, 0), |acc, x| {
+        (acc.0 + x.project_minutes, acc.1 + x.ordinary_minutes)
+    });
     let mut by_partner: Vec<Vec<String>> = r
         .minutes_by_partner
         .iter()
-        .map(|(o, p, ord)| {
+        .map(|m| {
             vec![
-                o.clone(),
-                hours_text(*p),
-                hours_text(*ord),
-                hours_text(p + ord),
+                m.partner.clone(),
+                hours_text(m.project_minutes),
+                hours_text(m.ordinary_minutes),
+                hours_text(m.project_minutes + m.ordinary_minutes),
             ]
         })
         .collect();
@@ -1755,14 +1755,14 @@ fn report_tables(t: Tr, r: &palett_app::palette::Reports) -> Vec<ReportTable> {
             .concat(),
             r.attendance
                 .iter()
-                .map(|(i, g, p, n, a)| {
+                .map(|g| {
                     vec![
-                        i.clone(),
-                        g.clone(),
-                        p.to_string(),
-                        n.to_string(),
-                        a.to_string(),
-                        rate(*p, *n, *a),
+                        g.intervention.clone(),
+                        g.group.clone(),
+                        g.present.to_string(),
+                        g.absent_notice.to_string(),
+                        g.absent.to_string(),
+                        rate(g.present, g.absent_notice, g.absent),
                     ]
                 })
                 .collect(),
@@ -1777,7 +1777,7 @@ fn report_tables(t: Tr, r: &palett_app::palette::Reports) -> Vec<ReportTable> {
             ],
             r.sessions_per_month
                 .iter()
-                .map(|(m, c, h)| vec![m.clone(), c.to_string(), h.to_string()])
+                .map(|m| vec![m.month.clone(), m.cancelled.to_string(), m.held.to_string()])
                 .collect(),
         ),
         (
@@ -1802,12 +1802,14 @@ fn report_tables(t: Tr, r: &palett_app::palette::Reports) -> Vec<ReportTable> {
             ],
             r.in_use
                 .iter()
-                .map(|(i, taken, waiting, cap)| {
+                .map(|u| {
                     vec![
-                        i.clone(),
-                        taken.to_string(),
-                        waiting.to_string(),
-                        cap.map(|c| c.to_string()).unwrap_or_else(|| "–".into()),
+                        u.intervention.clone(),
+                        u.taken.to_string(),
+                        u.waiting.to_string(),
+                        u.capacity
+                            .map(|c| c.to_string())
+                            .unwrap_or_else(|| "–".into()),
                     ]
                 })
                 .collect(),

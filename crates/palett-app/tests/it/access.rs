@@ -77,7 +77,7 @@ pub(crate) async fn other_organisations_caseworker_sees_her_only_once_assigned(h
     assert_eq!(view.participant.family_name, "Testsson");
     assert!(view.relation.assigned_to_actor);
     assert!(!view.relation.own_organisation_responsible);
-    let mut caseworkers: Vec<i64> = view.caseworkers.iter().map(|c| c.0).collect();
+    let mut caseworkers: Vec<i64> = view.caseworkers.iter().map(|c| c.user_id).collect();
     caseworkers.sort_unstable();
     let mut expected = vec![coach.user.id, lena.user.id];
     expected.sort_unstable();
@@ -217,7 +217,7 @@ pub(crate) async fn everyone_reads_exactly_what_the_policy_allows(h: H) {
             id: *id,
             partnership_id: v.participant.partnership_id,
             responsible_organisation_id: v.participant.responsible_organisation_id,
-            caseworker_ids: v.caseworkers.iter().map(|c| c.0).collect(),
+            caseworker_ids: v.caseworkers.iter().map(|c| c.user_id).collect(),
             providers: h
                 .app
                 .enrolments(&coordinator, *id)

@@ -329,27 +329,24 @@ pub(crate) async fn the_log_review_flags_samples_and_signs(h: H) {
     let review = palett_app::audit::log_review(&h.app, &coordinator, now - 86_400, now + 1, 10)
         .await
         .expect("review");
-    assert!(
-        review
-            .heavy
-            .iter()
-            .any(|(uid, _, _, n)| *uid == coach.user.id
-                && *n > palett_app::audit::HEAVY_READS_PER_DAY)
-    );
+    assert!(review
+        .heavy
+        .iter()
+        .any(|r| r.user_id == coach.user.id && r.count > palett_app::audit::HEAVY_READS_PER_DAY));
     let glass = review
         .emergency
         .iter()
-        .find(|(e, _)| e.action == "participant.emergency_access")
+        .find(|r| r.entry.action == "participant.emergency_access")
         .expect("the emergency access is flagged");
     assert_eq!(
-        glass.1.as_deref(),
+        glass.reason.as_deref(),
         Some("Oro för hennes säkerhet efter samtalet"),
         "with the stated reason"
     );
     assert!(review
         .emergency
         .iter()
-        .any(|(e, _)| e.entity == "emergency" && e.participant_id == Some(hidden)));
+        .any(|r| r.entry.entity == "emergency" && r.entry.participant_id == Some(hidden)));
     assert_eq!(review.sample.len(), 10);
     assert!(review.sample.iter().all(|e| e.action == "participant.read"));
     let ids: Vec<i64> = review.sample.iter().map(|e| e.id).collect();
@@ -372,7 +369,7 @@ pub(crate) async fn the_log_review_flags_samples_and_signs(h: H) {
     };
     assert_eq!(
         invalid_code(
-            sign((now - 86_400, now + 1), vec![glass.0.id]).await,
+            sign((now - 86_400, now + 1), vec![glass.entry.id]).await,
             "sample"
         ),
         "error-review-sample",
@@ -471,15 +468,19 @@ pub(crate) async fn refused_reads_are_counted_per_user_and_day_for_the_review(h:
     let review = audit::log_review(&h.app, &coordinator, now - 3 * 86_400, now + 1, 10)
         .await
         .expect("review");
-    let rows: Vec<(i64, i64)> = review.refused.iter().map(|r| (r.0, r.3)).collect();
+    let rows: Vec<(i64, i64)> = review
+        .refused
+        .iter()
+        .map(|r| (r.user_id, r.count))
+        .collect();
     assert_eq!(
         rows,
         vec![(lena.user.id, probes), (kim.user.id, 2)],
         "per user and day, most first"
     );
-    assert!(review.refused[0].3 >= audit::REFUSALS_FLAGGED_PER_DAY);
-    assert_eq!(review.refused[0].1, lena.user.display_name);
-    let days: Vec<i64> = review.refused.iter().map(|r| r.2).collect();
+    assert!(review.refused[0].count >= audit::REFUSALS_FLAGGED_PER_DAY);
+    assert_eq!(review.refused[0].name, lena.user.display_name);
+    let days: Vec<i64> = review.refused.iter().map(|r| r.day).collect();
     assert_eq!(days[1] - days[0], 86_400, "each day counted on its own");
     // A review of the last day only has Kim's.
     let review = audit::log_review(&h.app, &coordinator, now - 3_600, now + 1, 10)
@@ -489,7 +490,7 @@ pub(crate) async fn refused_reads_are_counted_per_user_and_day_for_the_review(h:
         review
             .refused
             .iter()
-            .map(|r| (r.0, r.3))
+            .map(|r| (r.user_id, r.count))
             .collect::<Vec<_>>(),
         vec![(kim.user.id, 2)]
     );

@@ -87,7 +87,7 @@ pub(crate) async fn the_subject_access_export_holds_everything(h: H) {
     assert_eq!(x.plans[0].1.goals[0].text, "Jag vill gå längre");
     assert_eq!(x.enrolments.len(), 1);
     assert_eq!(x.attendance.len(), 1);
-    assert_eq!(x.attendance[0].4, 60);
+    assert_eq!(x.attendance[0].minutes, 60);
     assert!(
         x.log
             .iter()
@@ -187,7 +187,7 @@ pub(crate) async fn notes_keep_their_visibility_and_rectification_keeps_history(
     assert_eq!(x.participant.family_name, "Anteckningsson");
     assert_eq!(x.profile_versions.len(), 1);
     assert!(
-        x.profile_versions[0].1.contains("Anteckningsdotter"),
+        x.profile_versions[0].profile.contains("Anteckningsdotter"),
         "the old name is kept"
     );
     assert_eq!(x.notes.len(), 2);

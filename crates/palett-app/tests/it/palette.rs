@@ -534,23 +534,27 @@ pub(crate) async fn attendance_time_and_reports_add_up(h: H) {
     let walk_row = reports
         .attendance
         .iter()
-        .find(|r| r.0 == "Promenadgrupp")
+        .find(|r| r.intervention == "Promenadgrupp")
         .expect("walk");
     assert_eq!(
-        (walk_row.2, walk_row.3, walk_row.4),
+        (walk_row.present, walk_row.absent_notice, walk_row.absent),
         (4, 1, 1),
         "the cancelled session counts for nothing"
     );
     assert_eq!(
-        palett_app::palette::attendance_rate(walk_row.2, walk_row.3, walk_row.4),
+        palett_app::palette::attendance_rate(
+            walk_row.present,
+            walk_row.absent_notice,
+            walk_row.absent
+        ),
         Some(66.7)
     );
     let partner = |name: &str| {
         let of = |r: &palett_app::palette::Reports| {
             r.minutes_by_partner
                 .iter()
-                .find(|x| x.0 == name)
-                .map(|x| (x.1, x.2))
+                .find(|x| x.partner == name)
+                .map(|x| (x.project_minutes, x.ordinary_minutes))
                 .unwrap_or((0, 0))
         };
         let (a, b) = (of(&reports), of(&before));
@@ -563,7 +567,10 @@ pub(crate) async fn attendance_time_and_reports_add_up(h: H) {
     );
     assert_eq!(partner(HELA_MANNISKAN), (0, 90), "ordinary operations");
     let total = |r: &palett_app::palette::Reports| -> i64 {
-        r.minutes_by_partner.iter().map(|x| x.1 + x.2).sum()
+        r.minutes_by_partner
+            .iter()
+            .map(|x| x.project_minutes + x.ordinary_minutes)
+            .sum()
     };
     let total_report = total(&reports) - total(&before);
     let mut total_people = 0;
@@ -585,8 +592,8 @@ pub(crate) async fn attendance_time_and_reports_add_up(h: H) {
     let cancelled: i64 = reports
         .sessions_per_month
         .iter()
-        .filter(|r| r.0 >= month)
-        .map(|r| r.1)
+        .filter(|r| r.month >= month)
+        .map(|r| r.cancelled)
         .sum();
     assert_eq!(cancelled, 1);
     // Hela Människan's supervisor now works with Aisha (she is enrolled in

@@ -133,7 +133,7 @@ pub(crate) async fn identity_numbers_and_restricted_fields_are_sealed_at_rest(h:
     assert!(versions[0].starts_with("enc1:"));
     assert!(!versions[0].contains("Diabetes") && !versions[0].contains(&digits[..]));
     let export = h.app.subject_access(&ctx, id).await.expect("export");
-    assert!(export.profile_versions[0].1.contains("Diabetes"));
+    assert!(export.profile_versions[0].profile.contains("Diabetes"));
     assert_eq!(
         export.participant.identity_number.as_deref(),
         Some(&digits[..])
@@ -207,7 +207,7 @@ pub(crate) async fn legacy_plaintext_is_sealed_at_start_and_another_key_is_refus
         Some("Hörselslinga")
     );
     let export = h.app.subject_access(&ctx, id).await.expect("export");
-    assert_eq!(export.profile_versions[0].1, plain_snapshot);
+    assert_eq!(export.profile_versions[0].profile, plain_snapshot);
     // The hash was filled in, so the number is found again.
     let found = h
         .all_participant_ids(
