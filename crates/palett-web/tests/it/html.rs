@@ -1021,5 +1021,8 @@ fn no_template_shows_unescaped_html_but_the_charts() {
             }
         }
     }
-    assert_eq!(found, vec!["dashboard.html:31: {{ ch.svg|safe }}".to_string()]);
+    assert_eq!(
+        found,
+        vec!["dashboard.html:31: {{ ch.svg|safe }}".to_string()]
+    );
 }
