@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CASEWORKER,
+  COORDINATOR,
   PASSWORD,
   assertNoAxeViolations,
   fillIntakeForm,
@@ -136,6 +137,55 @@ test('axe: two-step verification set-up, with a wrong password and a wrong code'
   await page.waitForLoadState('load');
   assert.equal(await page.locator('#code[aria-invalid="true"]').count(), 1, 'the code is marked wrong');
   await assertNoAxeViolations(page, 'the two-step verification page with an error');
+});
+
+test('axe: the pages of trustworthy records: own password, tokens, project edit, handover, log review, retention', async () => {
+  await visit(page, '/account/password');
+  assert.equal(await page.locator('main input[type="password"]').count(), 3, 'current and new password, twice');
+  await assertNoAxeViolations(page, 'the change-password page');
+  await visit(page, '/tokens');
+  await assertNoAxeViolations(page, 'the API tokens page');
+  await page.locator('#name').fill('   '); // passes the browser's check, not the server's
+  await page.locator('main form button[type="submit"]').first().click();
+  await page.waitForLoadState('load');
+  assert.equal(await page.locator('#name[aria-invalid="true"]').count(), 1, 'a token needs a name');
+  await assertNoAxeViolations(page, 'the API tokens page with an error');
+
+  const coordinator = await newPage(browser);
+  await signIn(coordinator, COORDINATOR);
+  await visit(coordinator, '/projects');
+  await assertNoAxeViolations(coordinator, 'the projects with their edit links');
+  await visit(coordinator, '/projects/1/edit');
+  assert.equal(await coordinator.locator('#f-end_date').inputValue(), '2021-10-31', 'the form holds the project');
+  await assertNoAxeViolations(coordinator, 'the project form');
+  await visit(coordinator, '/participants?status=active');
+  const hrefs = await coordinator
+    .locator('main table a[href^="/participants/"]')
+    .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  let handover = null;
+  for (const href of hrefs.slice(0, 10)) {
+    await visit(coordinator, href);
+    const link = coordinator.locator(`main a[href="${href}/handover"]`);
+    if ((await link.count()) > 0) {
+      handover = `${href}/handover`;
+      break;
+    }
+  }
+  assert.ok(handover, 'a participant of her organisation offers "Flytta ansvar"');
+  await visit(coordinator, handover);
+  await assertNoAxeViolations(coordinator, 'the handover form');
+  await visit(coordinator, '/audit/review');
+  await assertNoAxeViolations(coordinator, 'the log review');
+  await coordinator.context().close();
+
+  const admin = await newPage(browser);
+  await signIn(admin, 'admin@helamanniskan.example');
+  await visit(admin, '/admin/retention');
+  assert.ok((await admin.locator('main form').count()) >= 2, 'the policy form and the run');
+  await assertNoAxeViolations(admin, 'the retention page');
+  await visit(admin, '/admin/users');
+  await assertNoAxeViolations(admin, 'the users with their roles');
+  await admin.context().close();
 });
 
 test('the axe check itself fails on a known violation (control)', async () => {
