@@ -84,6 +84,16 @@ impl Tr {
         self.format(id, None)
     }
 
+    /// The message of a field error, with its arguments.
+    pub fn field_message(&self, e: &palett_domain::FieldError) -> String {
+        if e.args.is_empty() {
+            self.get(e.code)
+        } else {
+            let args: Vec<(&str, String)> = e.args.iter().map(|(k, v)| (*k, v.clone())).collect();
+            self.with(e.code, &args)
+        }
+    }
+
     pub fn with(&self, id: &str, args: &[(&str, String)]) -> String {
         let mut a = FluentArgs::new();
         for (k, v) in args {

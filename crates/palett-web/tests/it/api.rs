@@ -389,16 +389,13 @@ async fn the_openapi_document_lists_every_api_route() {
         }
     }
     // And the router source lists no API route the document lacks: every
-    // `.route("…"` of the `api` router, however rustfmt wraps it.
-    let src = include_str!("../../src/lib.rs");
-    let block = src
-        .split("let api = Router::new()")
-        .nth(1)
-        .and_then(|b| b.split(';').next())
-        .expect("the api router");
-    let routes: Vec<&str> = block
-        .split(".route(")
-        .skip(1)
+    // `.route("…"` of every feature's `api_routes`, however rustfmt wraps it.
+    let sources = rust_files(concat!(env!("CARGO_MANIFEST_DIR"), "/src"));
+    let routes: Vec<&str> = sources
+        .iter()
+        .filter_map(|src| src.split("fn api_routes()").nth(1))
+        .filter_map(|b| b.split("\n}").next())
+        .flat_map(|block| block.split(".route(").skip(1))
         .filter_map(|r| r.split('"').nth(1))
         .collect();
     assert!(routes.len() >= 9, "found the API routes: {routes:?}");
@@ -411,6 +408,20 @@ async fn the_openapi_document_lists_every_api_route() {
         missing.is_empty(),
         "routes not in openapi.json: {missing:?}"
     );
+}
+
+/// The text of every Rust file below `dir`.
+fn rust_files(dir: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("a source folder") {
+        let path = entry.expect("a folder entry").path();
+        if path.is_dir() {
+            out.extend(rust_files(path.to_str().expect("a UTF-8 path")));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(std::fs::read_to_string(&path).expect("a readable source"));
+        }
+    }
+    out
 }
 
 /// The code of the error on `field` in a JSON error body.

@@ -32,20 +32,31 @@ fn no_message_is_defined_twice() {
     }
 }
 
+/// The text of every file below `dir` ending in `.ext`.
+fn files_under(dir: &str, ext: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("a source folder") {
+        let path = entry.expect("a folder entry").path();
+        if path.is_dir() {
+            out.extend(files_under(path.to_str().expect("a UTF-8 path"), ext));
+        } else if path.extension().is_some_and(|e| e == ext) {
+            out.push(std::fs::read_to_string(&path).expect("a readable source"));
+        }
+    }
+    out
+}
+
 #[test]
 fn every_message_id_the_code_uses_exists() {
-    let sources = [
-        include_str!("../../src/pages.rs"),
-        include_str!("../../src/views.rs"),
-        include_str!("../../src/error.rs"),
-        include_str!("../../src/caller.rs"),
-        include_str!("../../src/forms.rs"),
-        include_str!("../../src/api.rs"),
-        include_str!("../../src/palette_pages.rs"),
-        include_str!("../../src/consent_pages.rs"),
-        include_str!("../../src/export_pages.rs"),
-        include_str!("../../src/selfassessment_pages.rs"),
-        include_str!("../../src/security_pages.rs"),
+    // Every source file and template of the web crate, found on disk (so
+    // that a new file cannot be left out), and the domain and app files
+    // whose message ids reach the pages.
+    let web = env!("CARGO_MANIFEST_DIR");
+    let mut owned = files_under(&format!("{web}/src"), "rs");
+    owned.extend(files_under(&format!("{web}/templates"), "html"));
+    assert!(owned.len() > 40, "found the web sources: {}", owned.len());
+    let mut sources: Vec<&str> = owned.iter().map(String::as_str).collect();
+    sources.extend([
         include_str!("../../../palett-domain/src/consent.rs"),
         include_str!("../../../palett-app/src/consents.rs"),
         include_str!("../../../palett-domain/src/palette.rs"),
@@ -58,23 +69,7 @@ fn every_message_id_the_code_uses_exists() {
         include_str!("../../../palett-app/src/participants.rs"),
         include_str!("../../../palett-app/src/admin.rs"),
         include_str!("../../../palett-app/src/projects.rs"),
-        include_str!("../../templates/base.html"),
-        include_str!("../../templates/fields.html"),
-        include_str!("../../templates/form_page.html"),
-        include_str!("../../templates/login.html"),
-        include_str!("../../templates/error.html"),
-        include_str!("../../templates/start.html"),
-        include_str!("../../templates/participants.html"),
-        include_str!("../../templates/participant.html"),
-        include_str!("../../templates/pager.html"),
-        include_str!("../../templates/table_page.html"),
-        include_str!("../../templates/attendance.html"),
-        include_str!("../../templates/plan.html"),
-        include_str!("../../templates/plan_body.html"),
-        include_str!("../../templates/plan_form.html"),
-        include_str!("../../templates/cell.html"),
-        include_str!("../../templates/time.html"),
-    ];
+    ]);
     let mut missing = Vec::new();
     for src in sources {
         // In templates only t.get("…") arguments are ids (the rest are CSS

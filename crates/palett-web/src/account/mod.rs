@@ -1,0 +1,38 @@
+//! Signing in and out, the language, the start page, the caller's own
+//! password, second factor and API tokens.
+
+pub(crate) mod api;
+pub(crate) mod security;
+pub(crate) mod sign_in;
+pub(crate) mod start;
+pub(crate) mod tokens;
+
+use crate::http::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub(crate) use sign_in::not_found;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(start::start))
+        .route("/login", get(sign_in::login_form).post(sign_in::login))
+        .route("/logout", post(sign_in::logout))
+        .route("/lang/{code}", get(sign_in::set_lang))
+        .route(
+            "/account/second-factor",
+            get(security::show).post(security::change),
+        )
+        .route(
+            "/account/password",
+            get(security::password_form).post(security::password_change),
+        )
+        .route("/tokens", get(tokens::tokens).post(tokens::token_create))
+        .route("/tokens/{id}/revoke", post(tokens::token_revoke))
+}
+
+pub fn api_routes() -> Router<AppState> {
+    Router::new()
+        .route("/openapi.json", get(crate::http::openapi))
+        .route("/me", get(api::me))
+}

@@ -1,0 +1,65 @@
+use crate::http::caller::Caller;
+use crate::http::AppState;
+use crate::ui::views::*;
+use crate::ui::{app_error, render};
+use axum::extract::State;
+use axum::response::Response;
+
+// ---------------------------------------------------------------- start
+
+pub async fn start(State(s): State<AppState>, c: Caller) -> Response {
+    let t = c.tr();
+    let o = match s.app.overview(&c.ctx()).await {
+        Ok(o) => o,
+        Err(e) => return app_error(&c, e),
+    };
+    let projects = o
+        .projects
+        .iter()
+        .map(|(p, sum)| {
+            let (goal_status, goal_class) = match sum.meets_job_or_studies_target() {
+                Some(true) => (t.get("goal-met"), "met"),
+                Some(false) => (t.get("goal-below"), "below"),
+                None => (String::new(), ""),
+            };
+            let enrolled_pct = sum.enrolled_of_target.map(|v| t.percent(v));
+            ProjectCard {
+                id: p.id,
+                name: p.name.clone(),
+                funder: p.funder.clone(),
+                period: format!("{} – {}", p.start_date, p.end_date),
+                enrolled: sum.enrolled,
+                target: sum.participant_target,
+                bar_label: t.with(
+                    "bar-label",
+                    &[
+                        ("enrolled", sum.enrolled.to_string()),
+                        ("target", sum.participant_target.unwrap_or(0).to_string()),
+                        ("percent", enrolled_pct.clone().unwrap_or_default()),
+                    ],
+                ),
+                enrolled_pct,
+                ended: sum.ended,
+                to_job: sum.ended_to_job_or_studies,
+                share: sum.share_to_job_or_studies.map(|v| t.percent(v)),
+                goal: sum
+                    .job_or_studies_target
+                    .map(|g| format!("≥ {}", t.percent(g))),
+                goal_status,
+                goal_class,
+                active: sum.active,
+                bar_width: sum
+                    .enrolled_of_target
+                    .map(|v| v.round().clamp(0.0, 100.0) as i64)
+                    .unwrap_or(0),
+            }
+        })
+        .collect();
+    render(StartPage {
+        t,
+        layout: Layout::for_caller(&c, t.get("nav-start"), "start", "/"),
+        partnership: o.partnership.name,
+        vision: o.partnership.vision,
+        projects,
+    })
+}

@@ -1,0 +1,128 @@
+use crate::http::caller::Caller;
+use crate::http::forms::FormData;
+use crate::http::AppState;
+use crate::i18n::Tr;
+use crate::ui::views::*;
+use crate::ui::{app_error, render};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use palett_app::AppError;
+use palett_domain::FieldErrors;
+
+// ---------------------------------------------------------------- tokens
+
+pub(crate) async fn tokens_page(
+    s: &AppState,
+    c: &Caller,
+    blocks: Vec<Block>,
+    errors: &FieldErrors,
+) -> Response {
+    let t = c.tr();
+    let list = match s.app.tokens(&c.ctx()).await {
+        Ok(l) => l,
+        Err(e) => return app_error(c, e),
+    };
+    let tz = palett_app::clock::stockholm();
+    let when = |secs: Option<i64>| {
+        secs.and_then(|s| jiff::Timestamp::from_second(s).ok())
+            .map(|ts| {
+                ts.to_zoned(tz.clone())
+                    .strftime("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_else(|| "–".into())
+    };
+    let mut p = TablePage::new(
+        t,
+        Layout::for_caller(c, t.get("nav-tokens"), "tokens", "/tokens"),
+    );
+    p.intro = Some(t.get("tokens-intro"));
+    p.blocks = blocks;
+    p.tables.push(Table {
+        heading: None,
+        head: vec![
+            t.get("field-name"),
+            t.get("field-created"),
+            t.get("field-last-used"),
+            t.get("field-status"),
+            t.get("actions"),
+        ],
+        rows: list
+            .into_iter()
+            .map(|k| {
+                vec![
+                    Cell::text(k.name),
+                    Cell::text(when(Some(k.created_at))),
+                    Cell::text(when(k.last_used_at)),
+                    Cell::text(if k.revoked_at.is_some() {
+                        t.get("token-revoked")
+                    } else {
+                        t.get("token-active")
+                    }),
+                    if k.revoked_at.is_none() {
+                        Cell::button(t.get("token-revoke"), format!("/tokens/{}/revoke", k.id))
+                    } else {
+                        Cell::text("")
+                    },
+                ]
+            })
+            .collect(),
+    });
+    let mut resp = render(p);
+    if !errors.is_empty() {
+        *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    }
+    resp
+}
+
+/// The form that creates a token, its name's error with it.
+pub(crate) fn token_form(t: Tr, errors: &FieldErrors) -> Block {
+    Block::Form(FormBlock {
+        action: "/tokens".into(),
+        inputs: vec![Input::new("name", t.get("field-token-name"), "text").error(t, errors)],
+        submit: t.get("token-create"),
+        ..FormBlock::default()
+    })
+}
+
+pub async fn tokens(State(s): State<AppState>, c: Caller) -> Response {
+    let t = c.tr();
+    let none = FieldErrors::new();
+    tokens_page(&s, &c, vec![token_form(t, &none)], &none).await
+}
+
+pub async fn token_create(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
+    let t = c.tr();
+    match s.app.create_token(&c.ctx(), &form.get("name")).await {
+        Ok((_, secret)) => {
+            let shown = vec![Block::Text(t.get("token-created")), Block::Code(secret)];
+            let mut resp = tokens_page(&s, &c, shown, &FieldErrors::new()).await;
+            resp.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            resp
+        }
+        Err(AppError::Invalid(errors)) => {
+            let blocks = vec![
+                Block::Errors(vec![t.get("error-token-name")]),
+                token_form(t, &errors),
+            ];
+            tokens_page(&s, &c, blocks, &errors).await
+        }
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn token_revoke(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s.app.revoke_token(&c.ctx(), id).await {
+        Ok(()) => Redirect::to("/tokens").into_response(),
+        Err(e) => app_error(&c, e),
+    }
+}

@@ -1,0 +1,55 @@
+//! Administration: partner organisations and memberships, users and their
+//! roles (with separation of duties), password and second-factor resets,
+//! and the retention rules.
+
+pub(crate) mod partners;
+pub(crate) mod retention;
+pub(crate) mod users;
+
+use crate::http::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/partners", get(partners::partners))
+        .route(
+            "/admin/organisations/new",
+            get(partners::org_form).post(partners::org_create),
+        )
+        .route(
+            "/admin/memberships/new",
+            get(partners::membership_form).post(partners::membership_create),
+        )
+        .route(
+            "/admin/memberships/{id}/end",
+            get(partners::membership_end_form).post(partners::membership_end),
+        )
+        .route("/admin/users", get(users::users))
+        .route(
+            "/admin/users/new",
+            get(users::user_form).post(users::user_create),
+        )
+        .route(
+            "/admin/users/{id}/roles",
+            get(users::roles_form).post(users::roles_update),
+        )
+        .route("/admin/users/{id}/deactivate", post(users::user_deactivate))
+        .route(
+            "/admin/users/{id}/password",
+            get(users::reset_form).post(users::reset),
+        )
+        .route(
+            "/admin/users/{id}/second-factor/reset",
+            post(users::user_second_factor_reset),
+        )
+        .route(
+            "/admin/role-requests/{id}/{decision}",
+            post(users::decide_role),
+        )
+        .route(
+            "/admin/retention",
+            get(retention::retention).post(retention::set_retention),
+        )
+        .route("/admin/retention/run", post(retention::run_retention))
+}

@@ -1,0 +1,273 @@
+use crate::http::caller::Caller;
+use crate::http::forms::FormData;
+use crate::http::AppState;
+use crate::i18n::Tr;
+use crate::ui::views::*;
+use crate::ui::{admin_spec, app_error, options, render, FormSpec};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use palett_app::AppError;
+use palett_domain::values::OrganisationKind;
+use palett_domain::FieldErrors;
+
+/// A form of the administration pages.
+pub(crate) fn membership_spec(t: Tr, orgs: Vec<(String, String)>) -> FormSpec {
+    let fields = membership_fields(t, orgs);
+    admin_spec(
+        t,
+        t.get("membership-new"),
+        "partners",
+        "/admin/memberships/new".into(),
+        fields,
+        "/partners",
+    )
+}
+
+pub(crate) fn end_spec(t: Tr, membership_id: i64, title: String) -> FormSpec {
+    let path = format!("/admin/memberships/{membership_id}/end");
+    admin_spec(t, title, "partners", path, end_fields(t), "/partners")
+}
+
+pub(crate) fn org_spec(t: Tr) -> FormSpec {
+    let path = "/admin/organisations/new".into();
+    admin_spec(
+        t,
+        t.get("organisation-new"),
+        "admin",
+        path,
+        org_fields(t),
+        "/admin/users",
+    )
+}
+
+// ---------------------------------------------------------------- partners, projects
+
+pub async fn partners(State(s): State<AppState>, c: Caller) -> Response {
+    let t = c.tr();
+    let ms = match s.app.memberships(&c.ctx()).await {
+        Ok(m) => m,
+        Err(e) => return app_error(&c, e),
+    };
+    let admin = c.signed.actor.can_administer();
+    let mut page = TablePage::new(
+        t,
+        Layout::for_caller(&c, t.get("nav-partners"), "partners", "/partners"),
+    );
+    page.intro = Some(t.get("partners-intro"));
+    if admin {
+        page.links
+            .push(("/admin/memberships/new".into(), t.get("membership-new")));
+    }
+    let mut head = vec![
+        t.get("field-organisation"),
+        t.get("field-kind"),
+        t.get("field-joined-on"),
+        t.get("field-left-on"),
+        t.get("field-responsibility-areas"),
+    ];
+    if admin {
+        head.push(t.get("actions"));
+    }
+    page.tables.push(Table {
+        heading: None,
+        head,
+        rows: ms
+            .into_iter()
+            .map(|m| {
+                let mut row = vec![
+                    Cell::text(m.organisation_name),
+                    Cell::text(t.get(&m.organisation_kind.message_id())),
+                    Cell::text(m.joined_on.to_string()),
+                    Cell::text(
+                        m.left_on
+                            .map(|d| d.to_string())
+                            .unwrap_or_else(|| t.get("ongoing")),
+                    ),
+                    Cell::text(m.responsibility_areas.join("; ")),
+                ];
+                if admin {
+                    row.push(if m.left_on.is_none() {
+                        Cell::link(
+                            t.get("membership-end"),
+                            format!("/admin/memberships/{}/end", m.id),
+                        )
+                    } else {
+                        Cell::text("")
+                    });
+                }
+                row
+            })
+            .collect(),
+    });
+    render(page)
+}
+
+pub(crate) fn membership_fields(t: Tr, orgs: Vec<(String, String)>) -> Vec<FieldView> {
+    vec![
+        FieldView::new(t, "organisation_id", "field-organisation", "select")
+            .required()
+            .options(orgs),
+        FieldView::new(t, "joined_on", "field-joined-on", "date").required(),
+        FieldView::new(t, "left_on", "field-left-on", "date"),
+        FieldView::new(
+            t,
+            "responsibility_areas",
+            "field-responsibility-areas",
+            "textarea",
+        )
+        .hint(t, "hint-one-per-line"),
+    ]
+}
+
+pub(crate) async fn all_org_choices(
+    s: &AppState,
+    c: &Caller,
+) -> Result<Vec<(String, String)>, AppError> {
+    Ok(s.app
+        .organisations(&c.ctx())
+        .await?
+        .into_iter()
+        .map(|o| (o.id.to_string(), o.name))
+        .collect())
+}
+
+pub async fn membership_form(State(s): State<AppState>, c: Caller) -> Response {
+    let t = c.tr();
+    match all_org_choices(&s, &c).await {
+        Ok(orgs) => membership_spec(t, orgs).show(
+            &c,
+            StatusCode::OK,
+            &FormData::default(),
+            &FieldErrors::new(),
+        ),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn membership_create(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
+    let t = c.tr();
+    let input = palett_app::admin::MembershipInput {
+        organisation_id: form.get("organisation_id"),
+        joined_on: form.get("joined_on"),
+        left_on: form.get("left_on"),
+        responsibility_areas: form.get("responsibility_areas"),
+    };
+    match s.app.add_membership(&c.ctx(), &input).await {
+        Ok(_) => Redirect::to("/partners").into_response(),
+        Err(AppError::Invalid(errors)) => match all_org_choices(&s, &c).await {
+            Ok(orgs) => {
+                membership_spec(t, orgs).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+            }
+            Err(e) => app_error(&c, e),
+        },
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub(crate) fn end_fields(t: Tr) -> Vec<FieldView> {
+    vec![FieldView::new(t, "left_on", "field-left-on", "date").required()]
+}
+
+pub async fn membership_end_form(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+) -> Response {
+    let t = c.tr();
+    if !c.signed.actor.can_administer() {
+        return app_error(&c, AppError::Forbidden);
+    }
+    let ms = match s.app.memberships(&c.ctx()).await {
+        Ok(m) => m,
+        Err(e) => return app_error(&c, e),
+    };
+    let Some(m) = id
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| ms.into_iter().find(|m| m.id == id && m.left_on.is_none()))
+    else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let form = FormData(vec![("left_on".into(), s.app.today().to_string())]);
+    let title = format!("{}: {}", t.get("membership-end"), m.organisation_name);
+    end_spec(t, m.id, title).show(&c, StatusCode::OK, &form, &FieldErrors::new())
+}
+
+pub async fn membership_end(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Response {
+    let t = c.tr();
+    let Ok(mid) = id.parse::<i64>() else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s
+        .app
+        .end_membership(&c.ctx(), mid, &form.get("left_on"))
+        .await
+    {
+        Ok(()) => Redirect::to("/partners").into_response(),
+        Err(AppError::Invalid(errors)) => end_spec(t, mid, t.get("membership-end")).show(
+            &c,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form,
+            &errors,
+        ),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub(crate) fn org_fields(t: Tr) -> Vec<FieldView> {
+    vec![
+        FieldView::new(t, "name", "field-name", "text").required(),
+        FieldView::new(t, "kind", "field-kind", "select")
+            .required()
+            .options(options(
+                t,
+                OrganisationKind::ALL,
+                OrganisationKind::as_str,
+                OrganisationKind::message_id,
+            )),
+        FieldView::new(t, "org_number", "field-org-number", "text").hint(t, "hint-org-number"),
+        FieldView::new(t, "joined_on", "field-joined-on", "date").hint(t, "hint-joined-on"),
+        FieldView::new(t, "left_on", "field-left-on", "date"),
+        FieldView::new(
+            t,
+            "responsibility_areas",
+            "field-responsibility-areas",
+            "textarea",
+        )
+        .hint(t, "hint-one-per-line"),
+    ]
+}
+
+pub async fn org_form(c: Caller) -> Response {
+    let t = c.tr();
+    if !c.signed.actor.can_administer() {
+        return app_error(&c, AppError::Forbidden);
+    }
+    org_spec(t).show(
+        &c,
+        StatusCode::OK,
+        &FormData::default(),
+        &FieldErrors::new(),
+    )
+}
+
+pub async fn org_create(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
+    let t = c.tr();
+    match s
+        .app
+        .create_organisation(&c.ctx(), &form.organisation())
+        .await
+    {
+        Ok(_) => Redirect::to("/admin/users").into_response(),
+        Err(AppError::Invalid(errors)) => {
+            org_spec(t).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+        }
+        Err(e) => app_error(&c, e),
+    }
+}

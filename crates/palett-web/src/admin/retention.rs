@@ -1,0 +1,98 @@
+use crate::http::caller::Caller;
+use crate::http::forms::FormData;
+use crate::http::AppState;
+use crate::ui::app_error;
+use crate::ui::views::{Block, FormBlock, Input};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use palett_app::AppError;
+
+/// Retention policy and runs (administrators).
+pub async fn retention(State(s): State<AppState>, c: Caller) -> Response {
+    use crate::ui::views::{Cell, Layout, Table, TablePage};
+    let t = c.tr();
+    let ctx = c.ctx();
+    let years = match s.app.retention_policy(&ctx).await {
+        Ok(y) => y,
+        Err(e) => return app_error(&c, e),
+    };
+    let dry = match s
+        .app
+        .run_retention(Some(&ctx), ctx.actor.partnership_id, true)
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return app_error(&c, e),
+    };
+    let mut p = TablePage::new(
+        t,
+        Layout::for_caller(&c, t.get("retention-title"), "admin", "/admin/retention"),
+    );
+    p.intro = Some(t.get("retention-intro"));
+    p.blocks.push(Block::Form(FormBlock {
+        action: "/admin/retention".into(),
+        inputs: vec![Input {
+            id: "years".into(),
+            value: years.map(|y| y.to_string()).unwrap_or_default(),
+            min: Some(1),
+            max: Some(50),
+            ..Input::new("years_after_exit", t.get("field-retention-years"), "number")
+        }],
+        submit: t.get("save"),
+        ..FormBlock::default()
+    }));
+    p.blocks.push(Block::Form(FormBlock {
+        action: "/admin/retention/run".into(),
+        submit: t.with("retention-run", &[("count", dry.due.len().to_string())]),
+        ..FormBlock::default()
+    }));
+    p.tables.push(Table {
+        heading: Some(match dry.cutoff {
+            Some(cutoff) => t.with(
+                "retention-due",
+                &[
+                    ("count", dry.due.len().to_string()),
+                    ("cutoff", cutoff.to_string()),
+                ],
+            ),
+            None => t.get("retention-no-policy"),
+        }),
+        head: vec![t.get("field-participant-id"), t.get("field-exit-date")],
+        rows: dry
+            .due
+            .iter()
+            .take(500)
+            .map(|(id, exit)| vec![Cell::text(id.to_string()), Cell::text(exit.to_string())])
+            .collect(),
+    });
+    crate::ui::render(p)
+}
+
+pub async fn set_retention(State(s): State<AppState>, c: Caller, f: FormData) -> Response {
+    match s
+        .app
+        .set_retention_policy(&c.ctx(), &f.get("years_after_exit"))
+        .await
+    {
+        Ok(()) => Redirect::to("/admin/retention").into_response(),
+        Err(AppError::Invalid(_)) => crate::ui::error_page(
+            c.tr(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error-retention-years",
+        ),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn run_retention(State(s): State<AppState>, c: Caller) -> Response {
+    let ctx = c.ctx();
+    match s
+        .app
+        .run_retention(Some(&ctx), ctx.actor.partnership_id, false)
+        .await
+    {
+        Ok(_) => Redirect::to("/admin/retention").into_response(),
+        Err(e) => app_error(&c, e),
+    }
+}

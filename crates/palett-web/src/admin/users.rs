@@ -1,0 +1,407 @@
+use crate::account::security::secret_input;
+use crate::http::caller::Caller;
+use crate::http::forms::FormData;
+use crate::http::AppState;
+use crate::i18n::Tr;
+use crate::ui::views::*;
+use crate::ui::views::{Block, FormBlock};
+use crate::ui::{admin_spec, app_error, choices, options, render, FormSpec};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use palett_app::AppError;
+use palett_domain::policy::Role;
+use palett_domain::FieldErrors;
+
+pub(crate) fn user_spec(t: Tr, orgs: Vec<(String, String)>) -> FormSpec {
+    let fields = user_fields(t, orgs);
+    admin_spec(
+        t,
+        t.get("user-new"),
+        "admin",
+        "/admin/users/new".into(),
+        fields,
+        "/admin/users",
+    )
+}
+
+pub(crate) fn roles_spec(t: Tr, user_id: i64, title: String) -> FormSpec {
+    let roles = options(t, Role::ALL, Role::as_str, Role::message_id);
+    let fields = vec![FieldView::new(t, "roles", "field-roles", "multi").options(roles)];
+    let path = format!("/admin/users/{user_id}/roles");
+    admin_spec(t, title, "admin", path, fields, "/admin/users")
+}
+
+pub async fn user_deactivate(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(uid) = id.parse::<i64>() else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s.app.deactivate_user(&c.ctx(), uid).await {
+        Ok(()) => Redirect::to("/admin/users").into_response(),
+        Err(AppError::Invalid(_)) => app_error(&c, AppError::Forbidden),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn user_second_factor_reset(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(uid) = id.parse::<i64>() else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s.app.reset_second_factor(&c.ctx(), uid).await {
+        Ok(()) => Redirect::to("/admin/users").into_response(),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+// ---------------------------------------------------------------- administration
+
+pub(crate) fn user_fields(t: Tr, orgs: Vec<(String, String)>) -> Vec<FieldView> {
+    vec![
+        FieldView::new(t, "display_name", "field-name", "text").required(),
+        FieldView::new(t, "email", "field-email", "email")
+            .required()
+            .autocomplete("off"),
+        FieldView::new(t, "password", "field-new-password", "password")
+            .required()
+            .hint(t, "hint-password")
+            .autocomplete("new-password"),
+        FieldView::new(t, "organisation_id", "field-organisation", "select")
+            .required()
+            .options(orgs),
+        FieldView::new(t, "roles", "field-roles", "multi").options(options(
+            t,
+            Role::ALL,
+            Role::as_str,
+            Role::message_id,
+        )),
+    ]
+}
+
+pub async fn users(State(s): State<AppState>, c: Caller) -> Response {
+    let t = c.tr();
+    let ctx = c.ctx();
+    if !ctx.actor.can_administer() {
+        return app_error(&c, AppError::Forbidden);
+    }
+    let me = ctx.actor.user_id;
+    let (staff, orgs) = match (s.app.staff(&ctx).await, s.app.organisations(&ctx).await) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => return app_error(&c, e),
+    };
+    let requests = match s.app.pending_role_requests(&ctx).await {
+        Ok(r) => r,
+        Err(e) => return app_error(&c, e),
+    };
+    let mut p = TablePage::new(
+        t,
+        Layout::for_caller(&c, t.get("nav-admin"), "admin", "/admin/users"),
+    );
+    p.links = vec![
+        ("/admin/users/new".into(), t.get("user-new")),
+        ("/admin/organisations/new".into(), t.get("organisation-new")),
+        ("/admin/retention".into(), t.get("retention-title")),
+    ];
+    p.tables.push(Table {
+        heading: Some(t.get("users")),
+        head: vec![
+            t.get("field-name"),
+            t.get("field-email"),
+            t.get("field-organisation"),
+            t.get("field-roles"),
+            t.get("field-status"),
+            t.get("actions"),
+            t.get("field-password"),
+            t.get("user-access"),
+            t.get("second-factor-title"),
+        ],
+        rows: staff
+            .into_iter()
+            .map(|(u, roles)| {
+                vec![
+                    Cell::text(u.display_name),
+                    Cell::text(u.email),
+                    Cell::text(u.organisation_name),
+                    Cell::text(
+                        roles
+                            .iter()
+                            .map(|r| t.get(&r.message_id()))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                    Cell::text(t.get(if u.active {
+                        "user-active"
+                    } else {
+                        "user-inactive"
+                    })),
+                    Cell::link(
+                        t.get("change-roles"),
+                        format!("/admin/users/{}/roles", u.id),
+                    ),
+                    Cell::link(
+                        t.get("password-reset-title"),
+                        format!("/admin/users/{}/password", u.id),
+                    ),
+                    if u.active && u.id != me {
+                        Cell::button(
+                            t.get("user-deactivate"),
+                            format!("/admin/users/{}/deactivate", u.id),
+                        )
+                    } else {
+                        Cell::text("")
+                    },
+                    if u.second_factor {
+                        Cell::button(
+                            t.get("second-factor-reset"),
+                            format!("/admin/users/{}/second-factor/reset", u.id),
+                        )
+                    } else {
+                        Cell::text(t.get("second-factor-none"))
+                    },
+                ]
+            })
+            .collect(),
+    });
+    // Role grants waiting for a second administrator.
+    p.tables.push(Table {
+        heading: Some(t.get("role-requests")),
+        head: vec![
+            t.get("field-user"),
+            t.get("field-roles"),
+            t.get("role-requested-by"),
+            t.get("actions"),
+            t.get("role-reject"),
+        ],
+        rows: requests
+            .into_iter()
+            .map(|r| {
+                vec![
+                    Cell::text(r.user_name),
+                    Cell::text(t.get(&r.role.message_id())),
+                    Cell::text(r.requested_by_name),
+                    if r.requested_by != me && r.user_id != me {
+                        Cell::button(
+                            t.get("role-approve"),
+                            format!("/admin/role-requests/{}/approve", r.id),
+                        )
+                    } else {
+                        Cell::text(t.get("role-approve-other"))
+                    },
+                    Cell::button(
+                        t.get("role-reject"),
+                        format!("/admin/role-requests/{}/reject", r.id),
+                    ),
+                ]
+            })
+            .collect(),
+    });
+    p.tables.push(Table {
+        heading: Some(t.get("organisations")),
+        head: vec![
+            t.get("field-name"),
+            t.get("field-kind"),
+            t.get("field-org-number"),
+        ],
+        rows: orgs
+            .into_iter()
+            .map(|o| {
+                vec![
+                    Cell::text(o.name),
+                    Cell::text(t.get(&o.kind.message_id())),
+                    Cell::text(o.org_number.unwrap_or_default()),
+                ]
+            })
+            .collect(),
+    });
+    render(p)
+}
+
+pub(crate) async fn org_choices(
+    s: &AppState,
+    c: &Caller,
+) -> Result<Vec<(String, String)>, AppError> {
+    Ok(choices(s, c).await?.organisations)
+}
+
+pub async fn user_form(State(s): State<AppState>, c: Caller) -> Response {
+    let t = c.tr();
+    if !c.signed.actor.can_administer() {
+        return app_error(&c, AppError::Forbidden);
+    }
+    match org_choices(&s, &c).await {
+        Ok(orgs) => user_spec(t, orgs).show(
+            &c,
+            StatusCode::OK,
+            &FormData::default(),
+            &FieldErrors::new(),
+        ),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn user_create(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
+    let t = c.tr();
+    match s.app.create_user(&c.ctx(), &form.user()).await {
+        Ok(_) => Redirect::to("/admin/users").into_response(),
+        Err(AppError::Invalid(errors)) => match org_choices(&s, &c).await {
+            Ok(orgs) => {
+                user_spec(t, orgs).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+            }
+            Err(e) => app_error(&c, e),
+        },
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn roles_form(State(s): State<AppState>, c: Caller, Path(id): Path<String>) -> Response {
+    let t = c.tr();
+    let staff = match s.app.staff(&c.ctx()).await {
+        Ok(st) if c.signed.actor.can_administer() => st,
+        Ok(_) => return app_error(&c, AppError::Forbidden),
+        Err(e) => return app_error(&c, e),
+    };
+    let Some((u, roles)) = id
+        .parse::<i64>()
+        .ok()
+        .and_then(|id| staff.into_iter().find(|(u, _)| u.id == id))
+    else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let form = FormData(
+        roles
+            .iter()
+            .map(|r| ("roles".to_string(), r.as_str().to_string()))
+            .collect(),
+    );
+    roles_spec(
+        t,
+        u.id,
+        format!("{}: {}", t.get("change-roles"), u.display_name),
+    )
+    .show(&c, StatusCode::OK, &form, &FieldErrors::new())
+}
+
+pub async fn roles_update(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Response {
+    let t = c.tr();
+    let Ok(uid) = id.parse::<i64>() else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s.app.set_roles(&c.ctx(), uid, &form.all("roles")).await {
+        Ok(()) => Redirect::to("/admin/users").into_response(),
+        Err(AppError::Invalid(errors)) => roles_spec(t, uid, t.get("change-roles")).show(
+            &c,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form,
+            &errors,
+        ),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub(crate) fn reset_page(
+    c: &Caller,
+    uid: i64,
+    status: StatusCode,
+    errors: &palett_domain::FieldErrors,
+) -> Response {
+    let t = c.tr();
+    let mut p = TablePage::new(
+        t,
+        Layout::for_caller(c, t.get("password-reset-title"), "admin", "/admin/users"),
+    );
+    p.intro = Some(t.get("password-reset-intro"));
+    p.blocks.push(Block::Form(FormBlock {
+        action: format!("/admin/users/{uid}/password"),
+        inputs: vec![secret_input(
+            t,
+            "password",
+            "field-new-password",
+            "new-password",
+            errors,
+        )],
+        hint: Some(t.get("hint-password-strong")),
+        submit: t.get("password-reset-submit"),
+        ..FormBlock::default()
+    }));
+    (status, crate::ui::render(p)).into_response()
+}
+
+pub async fn reset_form(c: Caller, Path(id): Path<String>) -> Response {
+    match id.parse::<i64>() {
+        Ok(uid) if c.signed.actor.can_administer() => {
+            reset_page(&c, uid, StatusCode::OK, &palett_domain::FieldErrors::new())
+        }
+        Ok(_) => app_error(&c, AppError::Forbidden),
+        Err(_) => app_error(&c, AppError::NotFound),
+    }
+}
+
+/// An administrator sets a password for a user, who must then change it.
+pub async fn reset(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    f: FormData,
+) -> Response {
+    let Ok(uid) = id.parse::<i64>() else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s
+        .app
+        .reset_password(&c.ctx(), uid, &f.get("password"))
+        .await
+    {
+        Ok(()) => Redirect::to("/admin/users").into_response(),
+        Err(AppError::Invalid(e)) => reset_page(&c, uid, StatusCode::UNPROCESSABLE_ENTITY, &e),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+// ------------------------------------------------------------ role approvals
+
+/// Approve or reject a pending role grant (another administrator).
+pub async fn decide_role(
+    State(s): State<AppState>,
+    c: Caller,
+    Path((id, decision)): Path<(String, String)>,
+) -> Response {
+    let approve = match decision.as_str() {
+        "approve" => true,
+        "reject" => false,
+        _ => return app_error(&c, AppError::NotFound),
+    };
+    let Ok(rid) = id.parse::<i64>() else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s.app.decide_role_request(&c.ctx(), rid, approve).await {
+        Ok(()) => Redirect::to("/admin/users").into_response(),
+        Err(AppError::Invalid(e)) => {
+            let t = c.tr();
+            let mut p = TablePage::new(
+                t,
+                Layout::for_caller(&c, t.get("role-requests"), "admin", "/admin/users"),
+            );
+            p.blocks.push(Block::Alert(
+                t.get(e.for_field("request").unwrap_or("error-invalid")),
+            ));
+            p.blocks.push(Block::Link {
+                href: "/admin/users".into(),
+                text: t.get("nav-admin"),
+            });
+            (StatusCode::UNPROCESSABLE_ENTITY, crate::ui::render(p)).into_response()
+        }
+        Err(e) => app_error(&c, e),
+    }
+}

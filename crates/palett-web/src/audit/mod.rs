@@ -1,0 +1,15 @@
+//! The audit log: searching it, and the signed periodic log review.
+
+pub(crate) mod log;
+pub(crate) mod review;
+
+use crate::http::AppState;
+use axum::routing::get;
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/audit", get(log::audit)).route(
+        "/audit/review",
+        get(review::log_review).post(review::sign_log_review),
+    )
+}

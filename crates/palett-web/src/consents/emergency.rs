@@ -1,0 +1,64 @@
+use crate::http::caller::Caller;
+use crate::http::forms::FormData;
+use crate::http::AppState;
+use crate::i18n::Tr;
+use crate::ui::views::FieldView;
+use crate::ui::{admin_spec, app_error, FormSpec};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use palett_app::AppError;
+use palett_domain::FieldErrors;
+
+pub(crate) fn emergency_spec(t: Tr) -> FormSpec {
+    let fields = vec![
+        FieldView::new(t, "identity_number", "field-identity-number", "text")
+            .hint(t, "hint-emergency-who"),
+        FieldView::new(t, "participant_id", "field-participant-id", "number"),
+        FieldView::new(t, "reason", "field-reason", "textarea")
+            .required()
+            .hint(t, "hint-emergency-reason"),
+    ];
+    let mut spec = admin_spec(
+        t,
+        t.get("emergency-title"),
+        "participants",
+        "/emergency".into(),
+        fields,
+        "/participants",
+    );
+    spec.intro = Some(t.get("emergency-intro"));
+    spec
+}
+
+/// Emergency access ("break the glass"): coordinators only.
+pub async fn emergency_form(c: Caller) -> Response {
+    if !c.signed.actor.can_break_the_glass() {
+        return app_error(&c, AppError::Forbidden);
+    }
+    emergency_spec(c.tr()).show(
+        &c,
+        StatusCode::OK,
+        &FormData::default(),
+        &FieldErrors::new(),
+    )
+}
+
+pub async fn emergency(State(s): State<AppState>, c: Caller, f: FormData) -> Response {
+    match s
+        .app
+        .break_the_glass(
+            &c.ctx(),
+            &f.get("participant_id"),
+            &f.get("identity_number"),
+            &f.get("reason"),
+        )
+        .await
+    {
+        Ok(pid) => Redirect::to(&format!("/participants/{pid}")).into_response(),
+        Err(AppError::Invalid(errors)) => {
+            emergency_spec(c.tr()).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors)
+        }
+        Err(e) => app_error(&c, e),
+    }
+}

@@ -1,0 +1,50 @@
+//! Consents and what protects a record: consents and their withdrawal,
+//! notes with their visibility, restriction of processing, archive holds
+//! and emergency access.
+
+pub(crate) mod api;
+pub(crate) mod emergency;
+pub(crate) mod pages;
+pub(crate) mod record;
+
+pub(crate) use pages::ConsentLine;
+
+use crate::http::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/participants/{id}/consents/new",
+            get(pages::form).post(pages::create),
+        )
+        .route(
+            "/consents/{id}/withdraw",
+            get(pages::withdraw_form).post(pages::withdraw),
+        )
+        .route("/participants/{id}/notes", post(record::add_note))
+        .route("/participants/{id}/restriction", post(record::restriction))
+        .route(
+            "/participants/{id}/archive-hold",
+            post(record::archive_hold),
+        )
+        .route(
+            "/emergency",
+            get(emergency::emergency_form).post(emergency::emergency),
+        )
+}
+
+pub fn api_routes() -> Router<AppState> {
+    Router::new()
+        .route("/participants/{id}/restriction", post(api::api_restriction))
+        .route(
+            "/participants/{id}/consents",
+            get(api::api_list).post(api::api_create),
+        )
+        .route("/consents/{id}/withdraw", post(api::api_withdraw))
+        .route(
+            "/participants/{id}/notes",
+            get(api::api_notes).post(api::api_add_note),
+        )
+}

@@ -1,0 +1,191 @@
+use crate::http::caller::Caller;
+use crate::http::forms::FormData;
+use crate::http::id;
+use crate::http::AppState;
+use crate::i18n::Tr;
+use crate::ui::views::FieldView;
+use crate::ui::{admin_spec, app_error, choices, options, FormSpec};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use palett_app::AppError;
+use palett_domain::consent::{Consent, ConsentInput, ConsentKind, ConsentMethod};
+use palett_domain::FieldErrors;
+
+pub(crate) fn input(f: &FormData) -> ConsentInput {
+    ConsentInput {
+        kind: f.get("kind"),
+        method: f.get("method"),
+        witness: f.get("witness"),
+        given_on: f.get("given_on"),
+        expires_on: f.get("expires_on"),
+        note: f.get("note"),
+        organisation_ids: f.all("organisation_ids"),
+    }
+}
+
+pub(crate) async fn spec(s: &AppState, c: &Caller, pid: i64) -> Result<FormSpec, AppError> {
+    let t = c.tr();
+    let orgs = choices(s, c).await?.organisations;
+    let fields = vec![
+        FieldView::new(t, "kind", "field-consent-kind", "select")
+            .required()
+            .options(options(
+                t,
+                ConsentKind::ALL,
+                ConsentKind::as_str,
+                ConsentKind::message_id,
+            )),
+        FieldView::new(
+            t,
+            "organisation_ids",
+            "field-consent-organisations",
+            "multi",
+        )
+        .options(orgs)
+        .hint(t, "hint-consent-organisations"),
+        FieldView::new(t, "method", "field-consent-method", "select")
+            .required()
+            .options(options(
+                t,
+                ConsentMethod::ALL,
+                ConsentMethod::as_str,
+                ConsentMethod::message_id,
+            )),
+        FieldView::new(t, "witness", "field-witness", "text").hint(t, "hint-witness"),
+        FieldView::new(t, "given_on", "field-given-on", "date").required(),
+        FieldView::new(t, "expires_on", "field-expires-on", "date"),
+        FieldView::new(t, "note", "field-note", "textarea"),
+    ];
+    let mut spec = admin_spec(
+        t,
+        t.get("consent-new"),
+        "participants",
+        format!("/participants/{pid}/consents/new"),
+        fields,
+        &format!("/participants/{pid}"),
+    );
+    // A duplicate links to the consent in force on her page.
+    spec.existing = Some(format!("/participants/{pid}#consent-"));
+    Ok(spec)
+}
+
+pub async fn form(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
+    let Some(pid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    if let Err(e) = s.app.consents(&c.ctx(), pid).await {
+        return app_error(&c, e);
+    }
+    let defaults = FormData(vec![("given_on".into(), s.app.today().to_string())]);
+    match spec(&s, &c, pid).await {
+        Ok(f) => f.show(&c, StatusCode::OK, &defaults, &FieldErrors::new()),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn create(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    f: FormData,
+) -> Response {
+    let Some(pid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s.app.give_consent(&c.ctx(), pid, &input(&f)).await {
+        Ok(_) => Redirect::to(&format!("/participants/{pid}")).into_response(),
+        Err(AppError::Invalid(errors)) => match spec(&s, &c, pid).await {
+            Ok(x) => x.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors),
+            Err(e) => app_error(&c, e),
+        },
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub(crate) fn withdraw_spec(t: Tr, cid: i64) -> FormSpec {
+    let fields = vec![FieldView::new(
+        t,
+        "note",
+        "field-withdrawal-note",
+        "textarea",
+    )];
+    admin_spec(
+        t,
+        t.get("consent-withdraw"),
+        "participants",
+        format!("/consents/{cid}/withdraw"),
+        fields,
+        "/participants",
+    )
+}
+
+pub async fn withdraw_form(c: Caller, Path(raw): Path<String>) -> Response {
+    let Some(cid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    withdraw_spec(c.tr(), cid).show(
+        &c,
+        StatusCode::OK,
+        &FormData::default(),
+        &FieldErrors::new(),
+    )
+}
+
+pub async fn withdraw(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    f: FormData,
+) -> Response {
+    let Some(cid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s.app.withdraw_consent(&c.ctx(), cid, &f.get("note")).await {
+        Ok(pid) => Redirect::to(&format!("/participants/{pid}")).into_response(),
+        Err(AppError::Invalid(errors)) => {
+            withdraw_spec(c.tr(), cid).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors)
+        }
+        Err(e) => app_error(&c, e),
+    }
+}
+
+/// One consent as the participant page lists it.
+pub struct ConsentLine {
+    pub id: i64,
+    pub kind: String,
+    pub scope: String,
+    pub given: String,
+    pub expires: String,
+    pub status: String,
+    pub withdraw: Option<String>,
+}
+
+pub fn lines(t: Tr, list: &[(Consent, bool)], may_change: bool) -> Vec<ConsentLine> {
+    list.iter()
+        .map(|(k, in_force)| ConsentLine {
+            id: k.id,
+            kind: t.get(&k.kind.message_id()),
+            scope: k
+                .organisations
+                .iter()
+                .map(|o| o.1.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+            given: format!("{} ({})", k.given_on, t.get(&k.method.message_id())),
+            expires: k
+                .expires_on
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "–".into()),
+            status: t.get(if k.withdrawn_at.is_some() {
+                "consent-withdrawn"
+            } else if *in_force {
+                "consent-in-force"
+            } else {
+                "consent-not-in-force"
+            }),
+            withdraw: (may_change && k.withdrawn_at.is_none())
+                .then(|| format!("/consents/{}/withdraw", k.id)),
+        })
+        .collect()
+}

@@ -1,0 +1,111 @@
+use crate::http::caller::Caller;
+use crate::http::forms::FormData;
+use crate::http::id;
+use crate::http::AppState;
+use crate::i18n::Tr;
+use crate::ui::views::FieldView;
+use crate::ui::{admin_spec, app_error, FormSpec};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use palett_app::AppError;
+
+/// Write a note (HTML form on the participant page).
+pub async fn add_note(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    f: FormData,
+) -> Response {
+    let Some(pid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s
+        .app
+        .add_note(&c.ctx(), pid, &f.get("body"), &f.get("visibility"))
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/participants/{pid}#notes-h")).into_response(),
+        Err(AppError::Invalid(errors)) => {
+            note_spec(c.tr(), pid).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors)
+        }
+        Err(e) => app_error(&c, e),
+    }
+}
+
+/// The note form on its own page, shown again with its per-field errors
+/// (the participant page carries the same form).
+pub(crate) fn note_spec(t: Tr, pid: i64) -> FormSpec {
+    let visibilities = ["own_organisation", "shared"]
+        .iter()
+        .map(|v| {
+            (
+                v.to_string(),
+                t.get(&format!("note-{}", v.replace('_', "-"))),
+            )
+        })
+        .collect();
+    let fields = vec![
+        FieldView::new(t, "body", "note-new", "textarea").required(),
+        FieldView::new(t, "visibility", "field-visibility", "select")
+            .required()
+            .options(visibilities),
+    ];
+    let mut spec = admin_spec(
+        t,
+        t.get("note-new"),
+        "participants",
+        format!("/participants/{pid}/notes"),
+        fields,
+        &format!("/participants/{pid}"),
+    );
+    spec.submit = t.get("note-save");
+    spec
+}
+
+/// Restrict processing of her record, or lift the restriction.
+pub async fn restriction(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    f: FormData,
+) -> Response {
+    let Some(pid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let reason = f.get("reason");
+    let arg = if f.get("lift") == "true" {
+        None
+    } else {
+        Some(reason.as_str())
+    };
+    match s.app.restrict_processing(&c.ctx(), pid, arg).await {
+        Ok(()) => Redirect::to(&format!("/participants/{pid}")).into_response(),
+        Err(AppError::Invalid(_)) => crate::ui::error_page(
+            c.tr(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "error-restriction-reason",
+        ),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+/// Keep her record past the retention policy (archive rule), or stop keeping it.
+pub async fn archive_hold(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    f: FormData,
+) -> Response {
+    let Some(pid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s
+        .app
+        .set_archive_hold(&c.ctx(), pid, f.get("hold") == "true")
+        .await
+    {
+        Ok(()) => Redirect::to(&format!("/participants/{pid}")).into_response(),
+        Err(e) => app_error(&c, e),
+    }
+}

@@ -1,0 +1,146 @@
+use super::page::FigureQuery;
+use crate::dashboards::page::base_path;
+use crate::http::caller::Caller;
+use crate::http::id;
+use crate::http::AppState;
+use crate::ui::views::{Cell, Layout, Pager, Table, TablePage};
+use crate::ui::{app_error, render};
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use palett_app::dashboard::{parse_group, FigureRef};
+use palett_app::participants::Page;
+use palett_app::AppError;
+use palett_domain::indicators::{Group, Indicator};
+use palett_domain::lifecycle::ExitOutcome;
+
+/// Read a figure reference from a link; an unknown key is a 404 (the link
+/// can only have been made by hand).
+pub(crate) fn figure_ref(q: &FigureQuery) -> Option<FigureRef> {
+    /// `Some(None)` when empty, `None` when present but unknown.
+    fn parse<T>(v: &Option<String>, f: fn(&str) -> Option<T>) -> Option<Option<T>> {
+        match v.as_deref().filter(|s| !s.is_empty()) {
+            None => Some(None),
+            Some(s) => f(s).map(Some),
+        }
+    }
+    let r = FigureRef {
+        indicator: parse(&q.indicator, Indicator::parse)?,
+        base: q.base.as_deref() == Some("1"),
+        group: parse(&q.group, parse_group)?,
+        outcome: parse(&q.outcome, ExitOutcome::parse)?,
+    };
+    (r.indicator.is_some() || r.outcome.is_some()).then_some(r)
+}
+
+pub(crate) async fn figure_page(
+    s: &AppState,
+    c: &Caller,
+    project_id: Option<i64>,
+    q: FigureQuery,
+) -> Response {
+    let t = c.tr();
+    let Some(r) = figure_ref(&q) else {
+        return app_error(c, AppError::NotFound);
+    };
+    let page = Page::new(q.page.as_deref().and_then(id), Some(25));
+    let (items, total) = match s
+        .app
+        .figure_participants(&c.ctx(), project_id, &r, page)
+        .await
+    {
+        Ok(x) => x,
+        Err(e) => return app_error(c, e),
+    };
+    let what = match (r.indicator, r.outcome) {
+        (_, Some(o)) => t.with("dash-exited-as", &[("outcome", t.get(&o.message_id()))]),
+        (Some(i), None) if r.base => {
+            t.with("dash-base-of", &[("indicator", t.get(&i.message_id()))])
+        }
+        (Some(i), None) => t.get(&i.message_id()),
+        (None, None) => String::new(),
+    };
+    let what = match r.group {
+        Some(Group::Gender(g)) => format!("{what} · {}", t.get(&g.message_id())),
+        Some(Group::AgeGroup(g)) => format!("{what} · {}", t.get(&g.message_id())),
+        Some(Group::IntakeMonth(m)) => format!("{what} · {m}"),
+        Some(Group::Organisation(_)) => format!("{what} · {}", t.get("breakdown-organisation")),
+        Some(Group::Project(None)) => format!("{what} · {}", t.get("group-ordinary-operations")),
+        Some(Group::Project(Some(_))) => format!("{what} · {}", t.get("breakdown-project")),
+        Some(Group::Intervention(_)) => format!("{what} · {}", t.get("breakdown-intervention")),
+        Some(Group::IntakeYear(y)) => format!("{what} · {y}"),
+        None => what,
+    };
+    let base = base_path(project_id);
+    let mut p = TablePage::new(
+        t,
+        Layout::for_caller(
+            c,
+            t.with("dash-behind", &[("figure", what)]),
+            "dashboard",
+            &base,
+        ),
+    );
+    p.intro = Some(t.with("dash-behind-intro", &[("count", total.to_string())]));
+    p.links.push((base.clone(), t.get("dash-back")));
+    p.tables.push(Table {
+        heading: None,
+        head: vec![
+            t.get("field-name"),
+            t.get("field-birth-year"),
+            t.get("field-status"),
+            t.get("field-responsible-organisation"),
+            t.get("field-intake-date"),
+            t.get("field-exit-date"),
+        ],
+        rows: items
+            .into_iter()
+            .map(|i| {
+                vec![
+                    Cell::link(
+                        format!("{} {}", i.given_name, i.family_name),
+                        format!("/participants/{}", i.id),
+                    ),
+                    Cell::text(i.birth_year.to_string()),
+                    Cell::text(t.get(&i.status.message_id())),
+                    Cell::text(i.responsible_organisation_name),
+                    Cell::text(i.intake_date.map(|d| d.to_string()).unwrap_or_default()),
+                    Cell::text(i.exit_date.map(|d| d.to_string()).unwrap_or_default()),
+                ]
+            })
+            .collect(),
+    });
+    let query = [
+        ("indicator", q.indicator.clone().unwrap_or_default()),
+        ("base", q.base.clone().unwrap_or_default()),
+        ("group", q.group.clone().unwrap_or_default()),
+        ("outcome", q.outcome.clone().unwrap_or_default()),
+    ];
+    p.pager = Pager::new(
+        t,
+        &format!("{base}/participants"),
+        &query,
+        page.number,
+        page.count(total),
+    );
+    render(p)
+}
+
+pub async fn project_figure(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    Query(q): Query<FigureQuery>,
+) -> Response {
+    match id(&raw) {
+        Some(p) => figure_page(&s, &c, Some(p), q).await,
+        None => app_error(&c, AppError::NotFound),
+    }
+}
+
+pub async fn partnership_figure(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<FigureQuery>,
+) -> Response {
+    figure_page(&s, &c, None, q).await
+}

@@ -1,0 +1,136 @@
+use super::page::show;
+use crate::http::caller::Caller;
+use crate::http::forms::FormData;
+use crate::http::id;
+use crate::http::AppState;
+use crate::i18n::Tr;
+use crate::ui::views::FieldView;
+use crate::ui::{admin_spec, app_error};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use palett_app::dashboard::GoalInput;
+use palett_app::AppError;
+use palett_domain::indicators::Indicator;
+use palett_domain::FieldErrors;
+
+// ------------------------------------------------------------------ goals
+
+pub(crate) fn goal_fields(t: Tr) -> Vec<FieldView> {
+    vec![
+        FieldView::new(t, "indicator", "dash-indicator", "select")
+            .options(
+                Indicator::ALL
+                    .iter()
+                    .map(|i| (i.as_str().into(), t.get(&i.message_id())))
+                    .collect(),
+            )
+            .required(),
+        FieldView::new(t, "target", "dash-target", "text")
+            .hint(t, "hint-goal-target")
+            .required(),
+        FieldView::new(t, "period_start", "field-start-date", "date").required(),
+        FieldView::new(t, "period_end", "field-end-date", "date").required(),
+    ]
+}
+
+/// The goals of a project: a table with remove buttons above the form.
+pub(crate) async fn goals_page(
+    s: &AppState,
+    c: &Caller,
+    project_id: i64,
+    form: &FormData,
+    errors: &FieldErrors,
+) -> Response {
+    let t = c.tr();
+    if !c.signed.actor.can_manage_goals() {
+        return app_error(c, AppError::Forbidden);
+    }
+    let (project, goals) = match s.app.project_goals(&c.ctx(), project_id).await {
+        Ok(x) => x,
+        Err(e) => return app_error(c, e),
+    };
+    let mut defaults = form.clone();
+    if form.0.is_empty() {
+        defaults
+            .0
+            .push(("period_start".into(), project.start_date.to_string()));
+        defaults
+            .0
+            .push(("period_end".into(), project.end_date.to_string()));
+    }
+    let mut spec = admin_spec(
+        t,
+        t.with("goals-title", &[("name", project.name.clone())]),
+        "dashboard",
+        format!("/projects/{project_id}/goals"),
+        goal_fields(t),
+        &format!("/projects/{project_id}/dashboard"),
+    );
+    let current: Vec<String> = goals
+        .iter()
+        .map(|g| {
+            format!(
+                "{} {} ({} – {})",
+                t.get(&g.indicator.message_id()),
+                show(t, g.indicator.unit(), Some(g.target)),
+                g.period.start,
+                g.period.end
+            )
+        })
+        .collect();
+    spec.intro = Some(if current.is_empty() {
+        t.get("goals-intro-none")
+    } else {
+        t.with("goals-intro", &[("goals", current.join("; "))])
+    });
+    let status = if errors.0.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    spec.show(c, status, &defaults, errors)
+}
+
+pub async fn goals_form(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
+    match id(&raw) {
+        Some(p) => goals_page(&s, &c, p, &FormData::default(), &FieldErrors::new()).await,
+        None => app_error(&c, AppError::NotFound),
+    }
+}
+
+pub async fn goal_create(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    form: FormData,
+) -> Response {
+    let Some(p) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let input = GoalInput {
+        indicator: form.get("indicator"),
+        target: form.get("target"),
+        period_start: form.get("period_start"),
+        period_end: form.get("period_end"),
+    };
+    match s.app.add_goal(&c.ctx(), Some(p), &input).await {
+        Ok(_) => Redirect::to(&format!("/projects/{p}/dashboard#goals")).into_response(),
+        Err(AppError::Invalid(errors)) => goals_page(&s, &c, p, &form, &errors).await,
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn goal_delete(
+    State(s): State<AppState>,
+    c: Caller,
+    Path((raw, goal)): Path<(String, String)>,
+) -> Response {
+    let (Some(p), Some(g)) = (id(&raw), id(&goal)) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s.app.delete_goal(&c.ctx(), g).await {
+        Ok(()) => Redirect::to(&format!("/projects/{p}/dashboard#goals")).into_response(),
+        Err(e) => app_error(&c, e),
+    }
+}

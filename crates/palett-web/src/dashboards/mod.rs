@@ -1,0 +1,39 @@
+//! The dashboards of the partnership and of each project: figures against
+//! goals, breakdowns, time to job or studies, the participants behind a
+//! figure, and the project's goals; HTML and API.
+
+pub(crate) mod api;
+pub(crate) mod build;
+pub(crate) mod charts;
+pub(crate) mod figures;
+pub(crate) mod goals;
+pub(crate) mod page;
+
+use crate::http::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/dashboard", get(page::partnership_dashboard))
+        .route("/dashboard/participants", get(figures::partnership_figure))
+        .route("/projects/{id}/dashboard", get(page::project_dashboard))
+        .route(
+            "/projects/{id}/dashboard/participants",
+            get(figures::project_figure),
+        )
+        .route(
+            "/projects/{id}/goals",
+            get(goals::goals_form).post(goals::goal_create),
+        )
+        .route(
+            "/projects/{id}/goals/{goal}/delete",
+            post(goals::goal_delete),
+        )
+}
+
+pub fn api_routes() -> Router<AppState> {
+    Router::new()
+        .route("/projects/{id}/dashboard", get(api::api_project_dashboard))
+        .route("/dashboard", get(api::api_partnership_dashboard))
+}

@@ -1,0 +1,166 @@
+use crate::dashboards::build::build;
+use crate::http::caller::Caller;
+use crate::http::id;
+use crate::http::AppState;
+use crate::i18n::Tr;
+use crate::ui::views::{Layout, Table};
+use crate::ui::{app_error, render};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use palett_app::dashboard::Dashboard;
+use palett_app::AppError;
+use palett_domain::indicators::{Breakdown, GoalState, Group, Indicator, Unit};
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+pub struct DashboardPage {
+    pub t: Tr,
+    pub layout: Layout,
+    pub period: String,
+    pub scopes: Vec<(String, String, bool)>,
+    pub reports: Vec<(String, String)>,
+    pub warnings: Vec<String>,
+    pub goals: Table,
+    pub goals_href: Option<String>,
+    pub figures: Vec<FigureCard>,
+    pub charts: Vec<Chart>,
+    pub self_path: String,
+    pub indicator_options: Vec<(String, String, bool)>,
+    pub by_options: Vec<(String, String, bool)>,
+    pub breakdown_caption: String,
+    pub breakdown: Table,
+}
+
+pub struct FigureCard {
+    pub label: String,
+    pub value: String,
+    pub detail: String,
+    pub definition: String,
+    pub href: Option<String>,
+}
+
+pub struct Chart {
+    pub id: &'static str,
+    pub title: String,
+    pub summary: String,
+    /// Built by [`charts`], which escapes every text it holds.
+    pub svg: String,
+    pub table: Table,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct DashQuery {
+    pub(crate) by: Option<String>,
+    pub(crate) indicator: Option<String>,
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct FigureQuery {
+    pub(crate) indicator: Option<String>,
+    pub(crate) base: Option<String>,
+    pub(crate) group: Option<String>,
+    pub(crate) outcome: Option<String>,
+    pub(crate) page: Option<String>,
+}
+
+/// Where a dashboard lives: `/projects/{id}/dashboard` or `/dashboard`.
+pub(crate) fn base_path(project_id: Option<i64>) -> String {
+    match project_id {
+        Some(p) => format!("/projects/{p}/dashboard"),
+        None => "/dashboard".into(),
+    }
+}
+
+/// The link to the participants behind a figure.
+pub(crate) fn figure_href(project_id: Option<i64>, query: &[(&str, String)]) -> String {
+    let q = serde_urlencoded::to_string(query).unwrap_or_default();
+    format!("{}/participants?{q}", base_path(project_id))
+}
+
+/// A value in its unit, in the caller's language.
+pub(crate) fn show(t: Tr, unit: Unit, v: Option<f64>) -> String {
+    match v {
+        None => "–".into(),
+        Some(v) => match unit {
+            Unit::Percent => t.percent(v),
+            Unit::Count => t.decimal(v),
+            Unit::PerMonth => t.with("unit-per-month", &[("value", t.decimal(v))]),
+            Unit::Days => t.with("unit-days", &[("value", t.decimal(v))]),
+            Unit::Hours => t.with("unit-hours", &[("value", t.decimal(v))]),
+        },
+    }
+}
+
+pub(crate) fn state_label(t: Tr, s: GoalState) -> String {
+    let key = match s {
+        GoalState::NotStarted => "goal-state-not-started",
+        GoalState::Reached => "goal-state-reached",
+        GoalState::OnTrack => "goal-state-on-track",
+        GoalState::Behind => "goal-state-behind",
+        GoalState::Missed => "goal-state-missed",
+        GoalState::NoData => "goal-state-no-data",
+    };
+    t.get(key)
+}
+
+pub(crate) fn definition(t: Tr, i: Indicator) -> String {
+    t.get(&format!("{}-definition", i.message_id()))
+}
+
+pub(crate) fn group_label(t: Tr, g: Group, d: &Dashboard) -> String {
+    match g {
+        Group::Gender(x) => t.get(&x.message_id()),
+        Group::AgeGroup(x) => t.get(&x.message_id()),
+        Group::Project(None) => t.get("group-ordinary-operations"),
+        Group::Organisation(id) | Group::Project(Some(id)) | Group::Intervention(id) => d
+            .names
+            .iter()
+            .find(|(n, _)| *n == g)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_else(|| id.to_string()),
+        Group::IntakeYear(y) => y.to_string(),
+        Group::IntakeMonth(m) => m.to_string(),
+    }
+}
+
+pub(crate) async fn dashboard_page(
+    s: &AppState,
+    c: &Caller,
+    project_id: Option<i64>,
+    q: DashQuery,
+) -> Response {
+    let t = c.tr();
+    let by = q.by.as_deref().and_then(Breakdown::parse);
+    let indicator = q.indicator.as_deref().and_then(Indicator::parse);
+    let ctx = c.ctx();
+    let d = match s.app.dashboard(&ctx, project_id, by, indicator).await {
+        Ok(d) => d,
+        Err(e) => return app_error(c, e),
+    };
+    let projects: Vec<(i64, String)> = match s.app.projects(&ctx).await {
+        Ok(p) => p.into_iter().map(|p| (p.id, p.name)).collect(),
+        Err(e) => return app_error(c, e),
+    };
+    render(build(t, c, &d, project_id, &projects))
+}
+
+pub async fn project_dashboard(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    Query(q): Query<DashQuery>,
+) -> Response {
+    match id(&raw) {
+        Some(p) => dashboard_page(&s, &c, Some(p), q).await,
+        None => app_error(&c, AppError::NotFound),
+    }
+}
+
+pub async fn partnership_dashboard(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<DashQuery>,
+) -> Response {
+    dashboard_page(&s, &c, None, q).await
+}

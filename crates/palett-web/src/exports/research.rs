@@ -1,0 +1,221 @@
+use crate::exports::subject_access::rows;
+use crate::http::caller::Caller;
+use crate::http::error::ApiError;
+use crate::http::AppState;
+use crate::ui::views::{Block, FormBlock};
+use crate::ui::views::{Layout, Table, TablePage};
+use crate::ui::{app_error, render};
+use axum::extract::State;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use palett_app::AppError;
+use serde_json::json;
+
+pub(crate) fn research_spec(t: crate::i18n::Tr) -> crate::ui::FormSpec {
+    use crate::ui::views::FieldView;
+    let fields = vec![
+        FieldView::new(t, "key", "field-export-key", "password")
+            .required()
+            .hint(t, "hint-export-key")
+            .autocomplete("off"),
+        FieldView::new(t, "k", "field-k", "number")
+            .required()
+            .hint(t, "hint-k"),
+    ];
+    let mut spec = crate::ui::admin_spec(
+        t,
+        t.get("research-export"),
+        "reports",
+        "/exports/research".into(),
+        fields,
+        "/reports",
+    );
+    spec.intro = Some(t.get("research-intro"));
+    spec.submit = t.get("research-download");
+    spec
+}
+
+pub async fn research_form(c: Caller) -> Response {
+    if !c.signed.actor.can_export_research() {
+        return app_error(&c, AppError::Forbidden);
+    }
+    let defaults = crate::http::forms::FormData(vec![("k".into(), "5".into())]);
+    research_spec(c.tr()).show(
+        &c,
+        axum::http::StatusCode::OK,
+        &defaults,
+        &palett_domain::FieldErrors::new(),
+    )
+}
+
+pub(crate) fn research_csv(t: crate::i18n::Tr, x: &palett_app::research::ResearchExport) -> String {
+    let head = [
+        t.get("research-pseudonym"),
+        t.get("research-age-group"),
+        t.get("research-region"),
+        t.get("field-gender"),
+        t.get("research-intake-year"),
+        t.get("research-months"),
+        t.get("field-exit-outcome"),
+        t.get("field-status"),
+        t.get("research-hours"),
+    ];
+    let mut out = String::from("\u{feff}");
+    out.push_str(&head.join(";"));
+    out.push_str("\r\n");
+    for r in &x.rows {
+        let cells = [
+            r.pseudonym.clone(),
+            r.quasi[0].clone(),
+            r.quasi[1].clone(),
+            r.quasi[2].clone(),
+            r.quasi[3].clone(),
+            r.months_band.clone(),
+            r.exit_outcome.clone(),
+            r.status.clone(),
+            r.hours_band.clone(),
+        ];
+        out.push_str(
+            &cells
+                .iter()
+                .map(|c| crate::document::csv_cell(c))
+                .collect::<Vec<_>>()
+                .join(";"),
+        );
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// The export's summary: how many rows, what was suppressed, and the
+/// button that downloads the file.
+pub async fn research(
+    State(s): State<AppState>,
+    c: Caller,
+    f: crate::http::forms::FormData,
+) -> Response {
+    let t = c.tr();
+    match s
+        .app
+        .research_export(&c.ctx(), &f.get("key"), &f.get("k"))
+        .await
+    {
+        Ok(x) => {
+            let mut p = TablePage::new(
+                t,
+                Layout::for_caller(&c, t.get("research-export"), "reports", "/exports/research"),
+            );
+            p.intro = Some(t.with(
+                "research-summary",
+                &[
+                    ("rows", x.rows.len().to_string()),
+                    ("k", x.k.to_string()),
+                    ("suppressed", x.suppressed_rows.to_string()),
+                    ("groups", x.suppressed_groups.to_string()),
+                ],
+            ));
+            p.blocks.push(Block::Form(FormBlock {
+                action: "/exports/research/csv".into(),
+                hidden: vec![("key".into(), f.get("key")), ("k".into(), x.k.to_string())],
+                submit: t.get("research-download"),
+                ..FormBlock::default()
+            }));
+            p.tables.push(Table {
+                heading: Some(t.get("research-preview")),
+                head: vec![
+                    t.get("research-pseudonym"),
+                    t.get("research-age-group"),
+                    t.get("research-region"),
+                    t.get("field-gender"),
+                    t.get("research-intake-year"),
+                    t.get("research-months"),
+                    t.get("field-exit-outcome"),
+                ],
+                rows: rows(x.rows.iter().take(20).map(|r| {
+                    vec![
+                        r.pseudonym.clone(),
+                        r.quasi[0].clone(),
+                        r.quasi[1].clone(),
+                        r.quasi[2].clone(),
+                        r.quasi[3].clone(),
+                        r.months_band.clone(),
+                        r.exit_outcome.clone(),
+                    ]
+                })),
+            });
+            render(p)
+        }
+        Err(AppError::Invalid(errors)) => {
+            let mut form = f.clone();
+            form.0.retain(|(k, _)| k != "key");
+            research_spec(t).show(
+                &c,
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                &form,
+                &errors,
+            )
+        }
+        Err(e) => app_error(&c, e),
+    }
+}
+
+/// The export as CSV (`;` and a BOM for Swedish Excel).
+pub async fn research_download(
+    State(s): State<AppState>,
+    c: Caller,
+    f: crate::http::forms::FormData,
+) -> Response {
+    match s
+        .app
+        .research_export(&c.ctx(), &f.get("key"), &f.get("k"))
+        .await
+    {
+        Ok(x) => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"palett-forskningsexport.csv\"",
+                ),
+            ],
+            research_csv(c.tr(), &x),
+        )
+            .into_response(),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn research_json(
+    State(s): State<AppState>,
+    c: Caller,
+    body: crate::http::forms::JsonObject,
+) -> Response {
+    let f = match body.to_form(&[
+        ("key", crate::http::forms::JsonType::Text),
+        ("k", crate::http::forms::JsonType::Integer),
+    ]) {
+        Ok(f) => f,
+        Err(e) => return ApiError::app(c.tr(), AppError::Invalid(e)).into_response(),
+    };
+    let k = if f.get("k").is_empty() {
+        "5".to_string()
+    } else {
+        f.get("k")
+    };
+    match s.app.research_export(&c.ctx(), &f.get("key"), &k).await {
+        Ok(x) => Json(json!({
+            "k": x.k,
+            "suppressed_rows": x.suppressed_rows,
+            "suppressed_groups": x.suppressed_groups,
+            "quasi_identifiers": palett_app::research::QUASI_IDENTIFIERS,
+            "rows": x.rows.iter().map(|r| json!({
+                "pseudonym": r.pseudonym, "age_group": r.quasi[0], "region": r.quasi[1], "gender": r.quasi[2],
+                "intake_year": r.quasi[3], "months_band": r.months_band, "exit_outcome": r.exit_outcome,
+                "status": r.status, "hours_band": r.hours_band,
+            })).collect::<Vec<_>>(),
+        }))
+        .into_response(),
+        Err(e) => ApiError::app(c.tr(), e).into_response(),
+    }
+}

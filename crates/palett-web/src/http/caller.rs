@@ -1,0 +1,380 @@
+//! Who is calling: the session cookie or a bearer token, resolved once per
+//! request by [`resolve`], which also enforces CSRF on every unsafe request
+//! made with a session cookie. Handlers take [`Caller`] (signed in) or
+//! [`Visitor`] (maybe not).
+
+use super::error::{ApiError, WebError};
+use super::AppState;
+use crate::i18n::{Lang, Tr};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::{header, request::Parts, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use palett_app::auth::Signed;
+use palett_app::{same_secret, Ctx};
+use std::net::SocketAddr;
+
+/// The session cookie over plain HTTP (development, the demo on localhost).
+pub const SESSION_COOKIE: &str = "palett_session";
+/// The session cookie when cookies are Secure: the `__Host-` prefix makes
+/// browsers refuse it unless it is Secure, for the whole host (Path=/) and
+/// set by this host itself (no Domain), so a sibling subdomain cannot plant
+/// or overwrite it.
+pub const HOST_SESSION_COOKIE: &str = "__Host-palett_session";
+/// The session cookie's name for a connection that is (or is not) secure.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        HOST_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+pub const PRE_SESSION_COOKIE: &str = "palett_pre";
+pub const LANG_COOKIE: &str = "palett_lang";
+/// The largest request body accepted (a 10 MB field must still reach
+/// validation so that its field can be named).
+pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
+
+/// How the caller proved who she is.
+#[derive(Clone, Debug)]
+pub enum Via {
+    Session(String),
+    Bearer,
+}
+
+/// Where [`resolve`] leaves the visitor for the error renderer, which runs
+/// outside it (`ui::failures`) and renders a handler's error for her.
+#[derive(Clone, Default)]
+pub struct VisitorSlot(std::sync::Arc<std::sync::Mutex<Option<Visitor>>>);
+
+impl VisitorSlot {
+    pub fn set(&self, v: Visitor) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(v);
+        }
+    }
+
+    pub fn get(&self) -> Option<Visitor> {
+        self.0.lock().ok().and_then(|slot| slot.clone())
+    }
+}
+
+/// Per-request facts, stored in the request extensions by [`resolve`].
+#[derive(Clone, Debug)]
+pub struct Visitor {
+    pub signed: Option<(Signed, Via)>,
+    pub lang: Lang,
+    pub ip: String,
+    pub is_api: bool,
+    pub secure: bool,
+    /// The pre-session CSRF value (sign-in form) from the cookie, if any.
+    pub pre_session: Option<String>,
+}
+
+impl Visitor {
+    pub fn tr(&self) -> Tr {
+        Tr::new(self.lang)
+    }
+}
+
+/// A signed-in caller.
+#[derive(Clone, Debug)]
+pub struct Caller {
+    pub signed: Signed,
+    pub via: Via,
+    pub visitor: Visitor,
+}
+
+impl Caller {
+    pub fn ctx(&self) -> Ctx {
+        self.signed.ctx(&self.visitor.ip)
+    }
+
+    pub fn tr(&self) -> Tr {
+        self.visitor.tr()
+    }
+}
+
+/// A cookie of ours as the browser sent it.
+fn cookie<'a>(jar: &'a CookieJar, name: &str) -> Option<&'a str> {
+    jar.get(name).map(Cookie::value)
+}
+
+/// A cookie this site sets: for the whole host (Path=/, no Domain),
+/// SameSite=Lax, Secure when the connection is, lasting `max_age_secs`
+/// (0 removes it). `http_only` keeps it from scripts (all but the language).
+pub fn site_cookie(
+    name: &'static str,
+    value: String,
+    max_age_secs: i64,
+    secure: bool,
+    http_only: bool,
+) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .path("/")
+        .http_only(http_only)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .max_age(time::Duration::seconds(max_age_secs))
+        .build()
+}
+
+/// The `_csrf` field of a url-encoded form body.
+fn form_csrf(body: &[u8]) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == "_csrf")
+        .map(|(_, v)| v)
+}
+
+/// Resolve the caller, check CSRF on unsafe requests, and pass on.
+pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let headers = req.headers().clone();
+    let jar = CookieJar::from_headers(&headers);
+    let is_api = req.uri().path().starts_with("/api/");
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| state.trusted_proxies.client(c.0.ip(), &headers).to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let lang = cookie(&jar, LANG_COOKIE)
+        .and_then(Lang::parse)
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .map(Lang::negotiate)
+        })
+        .unwrap_or(Lang::Sv);
+    let tr = Tr::new(lang);
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let signed = if let Some(token) = bearer {
+        match state.app.bearer(token).await {
+            Ok(Some(s)) => Some((s, Via::Bearer)),
+            Ok(None) => {
+                return ApiError::new(tr, StatusCode::UNAUTHORIZED, "error-bad-token")
+                    .into_response()
+            }
+            Err(e) => return ApiError::app(tr, e).into_response(),
+        }
+    } else if let Some(value) = cookie(&jar, HOST_SESSION_COOKIE).or_else(|| {
+        // With Secure cookies configured, only the prefixed one counts.
+        (!state.secure_cookies)
+            .then(|| cookie(&jar, SESSION_COOKIE))
+            .flatten()
+    }) {
+        match state.app.session(value).await {
+            Ok(s) => s.map(|s| (s, Via::Session(value.to_string()))),
+            Err(e) => return ApiError::app(tr, e).into_response(),
+        }
+    } else {
+        None
+    };
+    let pre_session = cookie(&jar, PRE_SESSION_COOKIE).map(str::to_string);
+    let visitor = Visitor {
+        signed,
+        lang,
+        ip,
+        is_api,
+        // Behind a TLS-terminating proxy the request says so; a client that
+        // lies only makes its own cookies stricter.
+        secure: state.secure_cookies
+            || headers
+                .get("x-forwarded-proto")
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.eq_ignore_ascii_case("https")),
+        pre_session,
+    };
+    // From here on, an error is rendered for this visitor.
+    if let Some(slot) = req.extensions().get::<VisitorSlot>() {
+        slot.set(visitor.clone());
+    }
+    let Visitor {
+        signed,
+        ip,
+        pre_session,
+        ..
+    } = &visitor;
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method {
+        // Which token must the request echo? Bearer calls carry no ambient
+        // credential and need none.
+        let expected = match &signed {
+            Some((s, Via::Session(_))) => s.csrf_token.clone(),
+            Some((_, Via::Bearer)) => None,
+            // Unauthenticated API calls fail as such in the handler.
+            None if is_api => None,
+            // The sign-in form: double-submit against the pre-session cookie.
+            None => pre_session.clone().or_else(|| Some(String::new())),
+        };
+        if let Some(expected) = expected {
+            let from_header = headers
+                .get("x-csrf-token")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string);
+            let presented = match from_header {
+                Some(h) => Some(h),
+                None => {
+                    let is_form = headers
+                        .get(header::CONTENT_TYPE)
+                        .and_then(|v| v.to_str().ok())
+                        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+                    if is_form {
+                        let (parts, body) = req.into_parts();
+                        let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
+                            Ok(b) => b,
+                            Err(_) => {
+                                return WebError::new(
+                                    StatusCode::PAYLOAD_TOO_LARGE,
+                                    "error-too-large",
+                                )
+                                .into_response()
+                            }
+                        };
+                        let found = form_csrf(&bytes);
+                        req = Request::from_parts(parts, Body::from(bytes));
+                        found
+                    } else {
+                        None
+                    }
+                }
+            };
+            let ok = !expected.is_empty()
+                && presented.is_some_and(|p| same_secret(p.as_bytes(), expected.as_bytes()));
+            if !ok {
+                return if is_api {
+                    ApiError::new(tr, StatusCode::FORBIDDEN, "error-csrf").into_response()
+                } else {
+                    WebError::new(StatusCode::FORBIDDEN, "error-csrf").into_response()
+                };
+            }
+        }
+    }
+    // A password an administrator chose comes first: until she has chosen
+    // her own, only that page, signing out and the static files are open.
+    // Then a second factor the partnership requires, the same way.
+    if let Some((s, _)) = &signed {
+        let path = req.uri().path();
+        let always_open =
+            path == "/logout" || path.starts_with("/static/") || path.starts_with("/lang/");
+        if s.user.must_change_password && !(always_open || path == "/account/password") {
+            return if is_api {
+                ApiError::new(tr, StatusCode::FORBIDDEN, "error-password-change-required")
+                    .into_response()
+            } else {
+                Redirect::to("/account/password").into_response()
+            };
+        }
+        let open = path == "/account/second-factor" || path == "/account/password" || always_open;
+        if s.must_set_up_second_factor() && !open {
+            return if is_api {
+                ApiError::new(tr, StatusCode::FORBIDDEN, "error-second-factor-required")
+                    .into_response()
+            } else {
+                Redirect::to("/account/second-factor").into_response()
+            };
+        }
+    }
+    // A refused request for a participant resource is counted against the
+    // caller once the handler (and its transaction) is done.
+    let path = req.uri().path();
+    let refusal_ctx = signed
+        .as_ref()
+        .filter(|_| is_participant_resource(path))
+        .map(|(s, _)| s.ctx(&ip));
+    req.extensions_mut().insert(visitor);
+    let response = next.run(req).await;
+    if let Some(ctx) = refusal_ctx {
+        if matches!(
+            response.status(),
+            StatusCode::NOT_FOUND | StatusCode::FORBIDDEN
+        ) {
+            palett_app::audit::note_refusal(&state.app, &ctx).await;
+        }
+    }
+    response
+}
+
+/// A participant's record or a part of it, addressed by a numeric id, in
+/// the pages or the JSON API: `/participants/{id}…`, `/enrolments/{id}…`,
+/// `/consents/{id}…`.
+fn is_participant_resource(path: &str) -> bool {
+    let path = path.strip_prefix("/api/v1").unwrap_or(path);
+    let mut parts = path.split('/').skip(1);
+    matches!(
+        parts.next(),
+        Some("participants" | "enrolments" | "consents")
+    ) && parts
+        .next()
+        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Visitor {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Visitor>()
+            .cloned()
+            .ok_or_else(|| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
+        let visitor = Visitor::from_request_parts(parts, s).await?;
+        match visitor.signed.clone() {
+            Some((signed, via)) => Ok(Caller {
+                signed,
+                via,
+                visitor,
+            }),
+            None if visitor.is_api => Err(ApiError::new(
+                visitor.tr(),
+                StatusCode::UNAUTHORIZED,
+                "error-unauthenticated",
+            )
+            .into_response()),
+            None => {
+                // Back to the page after signing in (path only: no query, so
+                // no search text ends up in a URL twice).
+                let next = parts.uri.path();
+                let target = if next == "/" || !next.starts_with('/') || next.starts_with("//") {
+                    "/login".to_string()
+                } else {
+                    format!("/login?next={}", next)
+                };
+                Err(Redirect::to(&target).into_response())
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn participant_resources_are_recognised_by_path() {
+        use super::is_participant_resource as p;
+        assert!(p("/participants/12"));
+        assert!(p("/participants/12/plan"));
+        assert!(p("/api/v1/participants/99999999"));
+        assert!(p("/api/v1/enrolments/3"));
+        assert!(p("/consents/4/withdraw"));
+        assert!(!p("/participants"));
+        assert!(!p("/participants/new"));
+        assert!(!p("/api/v1/participants/search"));
+        assert!(!p("/palette/3"));
+        assert!(!p("/api/v1/projects/1/summary"));
+    }
+}

@@ -1,0 +1,187 @@
+//! One error policy. A handler returns `Result<_, WebError>` and uses `?`:
+//! every [`AppError`] becomes a [`WebError`]. The error is rendered once,
+//! for the caller, by `ui::failures::render` (an HTML page in her language,
+//! or under /api/ a JSON body `{"error": {"code", "message", "fields"}}`).
+//! Internal errors are logged once, with no personal data, and never shown.
+
+use crate::i18n::Tr;
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use palett_app::AppError;
+use palett_domain::FieldErrors;
+use serde_json::json;
+
+/// The status and message id of an application error.
+pub fn status_of(e: &AppError) -> (StatusCode, &'static str) {
+    match e {
+        AppError::Invalid(_) => (StatusCode::UNPROCESSABLE_ENTITY, "error-invalid"),
+        AppError::NotFound => (StatusCode::NOT_FOUND, "error-not-found"),
+        AppError::Forbidden => (StatusCode::FORBIDDEN, "error-forbidden"),
+        AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "error-unauthenticated"),
+        AppError::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, "error-throttled"),
+        AppError::SecondFactorNeeded => (StatusCode::UNAUTHORIZED, "error-second-factor-sign-in"),
+        AppError::Stale => (StatusCode::CONFLICT, "error-stale"),
+        AppError::Internal(_) => {
+            // Logged here, once, inside the request span (which carries the
+            // request id); the chain holds no request data.
+            tracing::error!(error = %e.chain(), "internal error");
+            (StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+        }
+    }
+}
+
+/// A failed request: its status, stable code (a message id), the fields at
+/// fault and, when throttled, how long to wait. It holds no language: it is
+/// rendered for the caller after the handler returns.
+#[derive(Clone, Debug)]
+pub struct WebError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub fields: FieldErrors,
+    pub detail: Option<String>,
+    pub retry_after_secs: Option<i64>,
+}
+
+/// What an HTML or API handler returns.
+pub type Answer<T = Response> = Result<T, WebError>;
+
+impl WebError {
+    pub fn new(status: StatusCode, code: &'static str) -> Self {
+        Self {
+            status,
+            code,
+            fields: FieldErrors::new(),
+            detail: None,
+            retry_after_secs: None,
+        }
+    }
+
+    /// Unknown, or not the caller's to see: the two look alike.
+    pub fn not_found() -> Self {
+        AppError::NotFound.into()
+    }
+
+    /// One field at fault.
+    pub fn field(status: StatusCode, field: &str, code: &'static str) -> Self {
+        Self {
+            fields: FieldErrors::single(field, code),
+            ..Self::new(status, "error-invalid")
+        }
+    }
+
+    pub fn with_detail(mut self, d: impl Into<String>) -> Self {
+        self.detail = Some(d.into());
+        self
+    }
+
+    /// The JSON body of the API, in the caller's language.
+    pub fn json(self, tr: Tr) -> Response {
+        let fields: Vec<_> = self
+            .fields
+            .0
+            .iter()
+            .map(|f| {
+                let mut j =
+                    json!({"field": f.field, "code": f.code, "message": tr.field_message(f)});
+                if let Some(id) = f.existing_id {
+                    j["existing_id"] = json!(id);
+                }
+                j
+            })
+            .collect();
+        let mut message = tr.get(self.code);
+        if let Some(d) = &self.detail {
+            message = format!("{message} ({d})");
+        }
+        let body = json!({"error": {"code": self.code.trim_start_matches("error-"), "message": message, "fields": fields}});
+        with_retry_after(
+            (self.status, axum::Json(body)).into_response(),
+            self.retry_after_secs,
+        )
+    }
+}
+
+impl From<AppError> for WebError {
+    fn from(e: AppError) -> Self {
+        let (status, code) = status_of(&e);
+        let retry_after_secs = match e {
+            AppError::Throttled { retry_after_secs } => Some(retry_after_secs),
+            _ => None,
+        };
+        Self {
+            fields: match e {
+                AppError::Invalid(f) => f,
+                _ => FieldErrors::new(),
+            },
+            retry_after_secs,
+            ..Self::new(status, code)
+        }
+    }
+}
+
+impl From<FieldErrors> for WebError {
+    fn from(f: FieldErrors) -> Self {
+        AppError::Invalid(f).into()
+    }
+}
+
+/// The answer is a placeholder carrying the error; the renderer replaces it.
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let mut resp = (self.status, self.status.canonical_reason().unwrap_or("")).into_response();
+        resp.extensions_mut().insert(self);
+        resp
+    }
+}
+
+/// The `Retry-After` header on a throttled answer.
+pub fn with_retry_after(mut resp: Response, retry_after_secs: Option<i64>) -> Response {
+    if let Some(secs) = retry_after_secs {
+        if let Ok(v) = HeaderValue::from_str(&secs.max(1).to_string()) {
+            resp.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+    }
+    resp
+}
+
+/// An API error rendered on the spot, where the language is already known
+/// and no renderer runs (the caller resolution itself).
+#[derive(Debug)]
+pub struct ApiError {
+    pub error: WebError,
+    pub tr: Tr,
+}
+
+impl ApiError {
+    pub fn new(tr: Tr, status: StatusCode, code: &'static str) -> Self {
+        Self {
+            error: WebError::new(status, code),
+            tr,
+        }
+    }
+
+    pub fn app(tr: Tr, e: AppError) -> Self {
+        Self {
+            error: e.into(),
+            tr,
+        }
+    }
+
+    pub fn field(tr: Tr, status: StatusCode, field: &str, code: &'static str) -> Self {
+        Self {
+            error: WebError::field(status, field, code),
+            tr,
+        }
+    }
+
+    pub fn with_detail(mut self, d: impl Into<String>) -> Self {
+        self.error = self.error.with_detail(d);
+        self
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.error.json(self.tr)
+    }
+}

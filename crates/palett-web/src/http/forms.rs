@@ -1,0 +1,357 @@
+//! Request bodies: url-encoded forms (repeated keys allowed) and JSON,
+//! each checked for its content type, with clear errors instead of panics.
+
+use super::error::WebError;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::{header, StatusCode};
+use palett_app::admin::{OrganisationInput, UserInput};
+use palett_app::projects::ProjectInput;
+use palett_domain::model::ParticipantInput;
+use palett_domain::palette::InterventionInput;
+use palett_domain::FieldErrors;
+use serde_json::Value;
+
+/// A url-encoded form as ordered key/value pairs.
+#[derive(Clone, Debug, Default)]
+pub struct FormData(pub Vec<(String, String)>);
+
+impl FormData {
+    pub fn get(&self, key: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn all(&self, key: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    pub fn participant(&self) -> ParticipantInput {
+        ParticipantInput {
+            given_name: self.get("given_name"),
+            family_name: self.get("family_name"),
+            identity_kind: self.get("identity_kind"),
+            identity_number: self.get("identity_number"),
+            birth_date: self.get("birth_date"),
+            gender: self.get("gender"),
+            country_of_birth: self.get("country_of_birth"),
+            arrival_year: self.get("arrival_year"),
+            languages: self.get("languages"),
+            interpreter_needed: self.get("interpreter_needed"),
+            phone: self.get("phone"),
+            email: self.get("email"),
+            address: self.get("address"),
+            education_level: self.get("education_level"),
+            labour_status: self.get("labour_status"),
+            income_source: self.get("income_source"),
+            months_on_support: self.get("months_on_support"),
+            swedish_level: self.get("swedish_level"),
+            referral_source: self.get("referral_source"),
+            responsible_organisation_id: self.get("responsible_organisation_id"),
+            caseworker_ids: self.all("caseworker_ids"),
+            project_ids: self.all("project_ids"),
+            referred_on: self.get("referred_on"),
+            intake_date: self.get("intake_date"),
+            sharing_organisation_ids: self.all("sharing_organisation_ids"),
+            consent_method: self.get("consent_method"),
+            health_notes: self.get("health_notes"),
+            support_needs: self.get("support_needs"),
+            protected_identity: self.get("protected_identity"),
+        }
+    }
+
+    pub fn intervention(&self) -> InterventionInput {
+        InterventionInput {
+            name: self.get("name"),
+            kind: self.get("kind"),
+            provider_organisation_id: self.get("provider_organisation_id"),
+            description: self.get("description"),
+            place: self.get("place"),
+            languages: self.get("languages"),
+            capacity: self.get("capacity"),
+            group_based: self.get("group_based"),
+            project_id: self.get("project_id"),
+            start_date: self.get("start_date"),
+            end_date: self.get("end_date"),
+        }
+    }
+
+    pub fn project(&self) -> ProjectInput {
+        ProjectInput {
+            name: self.get("name"),
+            funder: self.get("funder"),
+            start_date: self.get("start_date"),
+            end_date: self.get("end_date"),
+            participant_target: self.get("participant_target"),
+            job_or_studies_target: self.get("job_or_studies_target"),
+        }
+    }
+
+    pub fn user(&self) -> UserInput {
+        UserInput {
+            email: self.get("email"),
+            display_name: self.get("display_name"),
+            password: self.get("password"),
+            organisation_id: self.get("organisation_id"),
+            roles: self.all("roles"),
+        }
+    }
+
+    pub fn organisation(&self) -> OrganisationInput {
+        OrganisationInput {
+            name: self.get("name"),
+            kind: self.get("kind"),
+            org_number: self.get("org_number"),
+            joined_on: self.get("joined_on"),
+            left_on: self.get("left_on"),
+            responsibility_areas: self.get("responsibility_areas"),
+        }
+    }
+}
+
+fn content_type(req: &Request) -> String {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase()
+}
+
+impl<S: Send + Sync> FromRequest<S> for FormData {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, s: &S) -> Result<Self, Self::Rejection> {
+        if !content_type(&req).starts_with("application/x-www-form-urlencoded") {
+            return Err(WebError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "error-content-type",
+            ));
+        }
+        let bytes = Bytes::from_request(req, s)
+            .await
+            .map_err(|_| WebError::new(StatusCode::PAYLOAD_TOO_LARGE, "error-too-large"))?;
+        serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
+            .map(FormData)
+            .map_err(|_| WebError::new(StatusCode::BAD_REQUEST, "error-bad-form"))
+    }
+}
+
+/// A JSON object body.
+#[derive(Clone, Debug)]
+pub struct JsonObject(pub serde_json::Map<String, Value>);
+
+impl<S: Send + Sync> FromRequest<S> for JsonObject {
+    type Rejection = WebError;
+
+    async fn from_request(req: Request, s: &S) -> Result<Self, Self::Rejection> {
+        let ct = content_type(&req);
+        if !(ct.starts_with("application/json") || ct.contains("+json")) {
+            return Err(WebError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "error-content-type",
+            ));
+        }
+        let bytes = Bytes::from_request(req, s)
+            .await
+            .map_err(|_| WebError::new(StatusCode::PAYLOAD_TOO_LARGE, "error-too-large"))?;
+        match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Value::Object(m)) => Ok(JsonObject(m)),
+            Ok(_) => Err(WebError::field(
+                StatusCode::BAD_REQUEST,
+                "body",
+                "error-json-object",
+            )),
+            Err(e) => Err(
+                WebError::field(StatusCode::BAD_REQUEST, "body", "error-json-syntax")
+                    .with_detail(format!("line {}, column {}", e.line(), e.column())),
+            ),
+        }
+    }
+}
+
+/// The JSON type a request field's value must have. Every endpoint that
+/// reads a JSON object declares its fields with one of these (its spec), so
+/// that a value of the wrong type is refused by name with a 422 instead of
+/// being coerced (`123` is not a name, `"yes"` not a boolean). `null` is
+/// accepted for every field and means "empty".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonType {
+    /// A string.
+    Text,
+    /// A whole number (within i64).
+    Integer,
+    /// A number, or a decimal written as text (`1.5`, `"1,5"`).
+    Decimal,
+    /// `true` or `false`.
+    Boolean,
+    /// A list of strings.
+    Texts,
+    /// A list of whole numbers.
+    Integers,
+    /// A string, or a list of strings joined with ", ".
+    TextOrTexts,
+}
+
+impl JsonType {
+    /// One value of a scalar type as form text; `Err` with the message id
+    /// when it has the wrong type. An absent value is empty.
+    pub fn scalar(self, v: Option<&Value>) -> Result<String, &'static str> {
+        match v {
+            None => Ok(String::new()),
+            Some(v) => match self.values(v) {
+                Some(mut l) if l.len() == 1 => Ok(l.remove(0)),
+                _ => Err(self.error()),
+            },
+        }
+    }
+
+    /// The message id of a value of the wrong type.
+    pub fn error(self) -> &'static str {
+        match self {
+            JsonType::Text | JsonType::TextOrTexts => "error-json-string",
+            JsonType::Integer => "error-json-integer",
+            JsonType::Decimal => "error-json-number",
+            JsonType::Boolean => "error-json-boolean",
+            JsonType::Texts => "error-json-string-list",
+            JsonType::Integers => "error-json-integer-list",
+        }
+    }
+
+    /// The form values of `v`, or `None` when it has the wrong type.
+    fn values(self, v: &Value) -> Option<Vec<String>> {
+        let one = |s: String| Some(vec![s]);
+        match (self, v) {
+            (JsonType::Texts | JsonType::Integers, Value::Null) => Some(Vec::new()),
+            (_, Value::Null) => one(String::new()),
+            (JsonType::Text | JsonType::TextOrTexts, Value::String(s)) => one(s.clone()),
+            (JsonType::Integer, Value::Number(n)) if n.is_i64() => one(n.to_string()),
+            (JsonType::Decimal, Value::Number(n)) => one(n.to_string()),
+            (JsonType::Decimal, Value::String(s)) => one(s.clone()),
+            (JsonType::Boolean, Value::Bool(b)) => one(b.to_string()),
+            (JsonType::Texts, Value::Array(items)) => items
+                .iter()
+                .map(|i| i.as_str().map(str::to_string))
+                .collect(),
+            (JsonType::TextOrTexts, Value::Array(items)) => items
+                .iter()
+                .map(Value::as_str)
+                .collect::<Option<Vec<_>>>()
+                .map(|l| vec![l.join(", ")]),
+            (JsonType::Integers, Value::Array(items)) => items
+                .iter()
+                .map(|i| i.as_i64().map(|n| n.to_string()))
+                .collect(),
+            _ => None,
+        }
+    }
+}
+
+/// The fields an endpoint reads from a JSON object, each with its type.
+pub type Spec<'a> = &'a [(&'a str, JsonType)];
+
+impl JsonObject {
+    /// The fields of `spec` as form pairs (a list field gives one pair per
+    /// item). Unknown fields are refused so that a typo does not silently
+    /// lose data; a value of the wrong type is refused with its field.
+    pub fn to_form(&self, spec: Spec) -> Result<FormData, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let mut out = Vec::new();
+        for (k, v) in &self.0 {
+            let Some((_, kind)) = spec.iter().find(|(name, _)| name == k) else {
+                e.push(k.clone(), "error-unknown-field");
+                continue;
+            };
+            match kind.values(v) {
+                Some(values) => out.extend(values.into_iter().map(|s| (k.clone(), s))),
+                None => e.push(k.clone(), kind.error()),
+            }
+        }
+        e.into_result().map(|_| FormData(out))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    type Pairs = Vec<(String, String)>;
+    type Errors = Vec<(String, &'static str)>;
+
+    fn form(body: Value, spec: Spec) -> Result<Pairs, Errors> {
+        let Value::Object(m) = body else {
+            panic!("object")
+        };
+        JsonObject(m)
+            .to_form(spec)
+            .map(|f| f.0)
+            .map_err(|e| e.0.into_iter().map(|f| (f.field, f.code)).collect())
+    }
+
+    #[test]
+    fn each_type_takes_its_json_and_refuses_the_rest() {
+        let spec: Spec = &[
+            ("name", JsonType::Text),
+            ("n", JsonType::Integer),
+            ("hours", JsonType::Decimal),
+            ("flag", JsonType::Boolean),
+            ("ids", JsonType::Integers),
+            ("tags", JsonType::Texts),
+            ("langs", JsonType::TextOrTexts),
+        ];
+        let ok = form(
+            json!({"name": "Åsa", "n": 5, "hours": 1.5, "flag": true, "ids": [1, 2],
+                   "tags": ["a"], "langs": ["sv", "so"]}),
+            spec,
+        )
+        .expect("valid");
+        let pairs: Vec<(&str, &str)> = ok.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        for want in [
+            ("name", "Åsa"),
+            ("n", "5"),
+            ("hours", "1.5"),
+            ("flag", "true"),
+            ("ids", "1"),
+            ("ids", "2"),
+            ("tags", "a"),
+            ("langs", "sv, so"),
+        ] {
+            assert!(pairs.contains(&want), "{want:?} in {pairs:?}");
+        }
+        assert!(form(
+            json!({"hours": "1,5", "langs": "sv", "n": null, "ids": null}),
+            spec
+        )
+        .is_ok());
+        let mut bad = form(
+            json!({"name": 123, "n": "5", "hours": true, "flag": "yes", "ids": ["1"],
+                   "tags": "a", "langs": [1], "shoe_size": 38}),
+            spec,
+        )
+        .expect_err("all wrong");
+        bad.sort();
+        assert_eq!(
+            bad,
+            vec![
+                ("flag".to_string(), "error-json-boolean"),
+                ("hours".to_string(), "error-json-number"),
+                ("ids".to_string(), "error-json-integer-list"),
+                ("langs".to_string(), "error-json-string"),
+                ("n".to_string(), "error-json-integer"),
+                ("name".to_string(), "error-json-string"),
+                ("shoe_size".to_string(), "error-unknown-field"),
+                ("tags".to_string(), "error-json-string-list"),
+            ]
+        );
+        // A fraction or an overflowing number is not an integer.
+        assert!(form(json!({"n": 1.5}), spec).is_err());
+        assert!(form(json!({"n": 1e300}), spec).is_err());
+    }
+}

@@ -1,0 +1,154 @@
+//! What every feature needs from HTTP, and nothing about pages: the shared
+//! state, the caller (`caller`), typed extractors (`Id`, `forms`), the error
+//! policy (`error`), the proxy rule, request tracing, and the responses that
+//! belong to no feature (static files, health, security headers).
+//! Nothing here imports from `ui` or from a feature.
+
+pub mod caller;
+pub mod error;
+pub mod forms;
+pub mod observe;
+pub mod proxy;
+
+use axum::extract::{FromRequestParts, Path, RawPathParams, State};
+use axum::http::{header, request::Parts, HeaderValue, StatusCode};
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use error::WebError;
+use palett_app::App;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub app: App,
+    /// Mark cookies Secure (set when served over TLS, directly or behind a
+    /// proxy); the session cookie then has the `__Host-` prefix and every
+    /// response asks browsers to use HTTPS only (HSTS).
+    pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: proxy::TrustedProxies,
+}
+
+impl AppState {
+    /// Plain HTTP, no trusted proxies (tests and local use).
+    pub fn new(app: App) -> Self {
+        Self {
+            app,
+            secure_cookies: false,
+            trusted_proxies: proxy::TrustedProxies::none(),
+        }
+    }
+}
+
+/// The record id of the path (its `{id}` segment). Anything but a whole
+/// number is an unknown record: 404, as for an id that does not exist.
+#[derive(Clone, Copy, Debug)]
+pub struct Id(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for Id {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
+        let params = RawPathParams::from_request_parts(parts, s)
+            .await
+            .map_err(|_| WebError::not_found())?;
+        params
+            .iter()
+            .find(|(k, _)| *k == "id")
+            .and_then(|(_, v)| v.parse().ok())
+            .map(Id)
+            .ok_or_else(WebError::not_found)
+    }
+}
+
+/// A numeric id from the path; anything else is treated as unknown (404).
+pub(crate) fn id(raw: &str) -> Option<i64> {
+    raw.parse().ok()
+}
+
+/// The path's segment after the id (`{kind}`, `{file}`, `{decision}`…),
+/// as text; the feature decides what it may be.
+#[derive(Clone, Debug)]
+pub struct Segment(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Segment {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
+        let params = RawPathParams::from_request_parts(parts, s)
+            .await
+            .map_err(|_| WebError::not_found())?;
+        params
+            .iter()
+            .find(|(k, _)| *k != "id")
+            .map(|(_, v)| Segment(v.to_string()))
+            .ok_or_else(WebError::not_found)
+    }
+}
+
+const STYLE: &str = include_str!("../../static/style.css");
+const HTMX: &str = include_str!("../../static/htmx.min.js");
+const ATTENDANCE_JS: &str = include_str!("../../static/attendance.js");
+
+pub async fn static_file(Path(name): Path<String>) -> Response {
+    let (body, ty) = match name.as_str() {
+        "style.css" => (STYLE, "text/css; charset=utf-8"),
+        "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
+        "attendance.js" => (ATTENDANCE_JS, "text/javascript; charset=utf-8"),
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    (
+        [
+            (header::CONTENT_TYPE, ty),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The API's description (OpenAPI 3.1).
+pub const OPENAPI: &str = include_str!("../../openapi.json");
+
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+pub async fn healthz(State(s): State<AppState>) -> Response {
+    if s.app.db.ping().await {
+        (StatusCode::OK, "ok").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+    }
+}
+
+/// Security headers on every response; pages are never cached (they show
+/// personal data). Served over TLS, browsers are told to keep to HTTPS.
+pub async fn headers(
+    State(s): State<AppState>,
+    req: axum::extract::Request,
+    next: middleware::Next,
+) -> Response {
+    let is_static = req.uri().path().starts_with("/static/");
+    let mut resp = next.run(req).await;
+    let h = resp.headers_mut();
+    if s.secure_cookies {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert(
+        "content-security-policy",
+        HeaderValue::from_static("default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'"),
+    );
+    if !is_static && !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}

@@ -1,0 +1,159 @@
+use crate::http::caller::Caller;
+use crate::http::forms::FormData;
+use crate::http::id;
+use crate::http::AppState;
+use crate::i18n::Tr;
+use crate::ui::views::*;
+use crate::ui::{app_error, options, render};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use palett_app::AppError;
+use palett_domain::palette::{AttendanceStatus, SessionStatus};
+use palett_domain::FieldErrors;
+
+// ---------------------------------------------------------------- attendance
+
+pub struct AttendanceRow {
+    pub id: i64,
+    pub name: String,
+    pub status: String,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "attendance.html")]
+pub struct AttendancePage {
+    pub t: Tr,
+    pub layout: Layout,
+    pub intro: String,
+    pub errors: Vec<(String, String)>,
+    pub action: String,
+    pub back: String,
+    pub cancelled: bool,
+    pub choices: Vec<(String, String)>,
+    pub rows: Vec<AttendanceRow>,
+}
+
+pub(crate) async fn attendance_page(
+    s: &AppState,
+    c: &Caller,
+    sid: i64,
+    submitted: Option<&FormData>,
+    errors: &FieldErrors,
+) -> Response {
+    let t = c.tr();
+    let sheet = match s.app.attendance_sheet(&c.ctx(), sid).await {
+        Ok(x) => x,
+        Err(e) => return app_error(c, e),
+    };
+    let rows: Vec<AttendanceRow> = sheet
+        .roster
+        .iter()
+        .map(|(pid, name, recorded)| AttendanceRow {
+            id: *pid,
+            name: name.clone(),
+            status: submitted
+                .map(|f| f.get(&format!("attendance.{pid}")))
+                .unwrap_or_else(|| recorded.map(|r| r.as_str().to_string()).unwrap_or_default()),
+            error: errors
+                .for_field(&format!("attendance.{pid}"))
+                .map(|code| t.get(code)),
+        })
+        .collect();
+    let error_list = errors
+        .0
+        .iter()
+        .map(|e| {
+            let who = rows
+                .iter()
+                .find(|r| format!("attendance.{}", r.id) == e.field);
+            let anchor = who
+                .map(|r| format!("a-{}-present", r.id))
+                .unwrap_or_default();
+            let name = who
+                .map(|r| r.name.clone())
+                .unwrap_or_else(|| e.field.clone());
+            (anchor, format!("{name}: {}", t.get(e.code)))
+        })
+        .collect();
+    let x = &sheet.session;
+    let page = AttendancePage {
+        t,
+        layout: Layout::for_caller(
+            c,
+            format!(
+                "{}: {} {}",
+                t.get("attendance-title"),
+                sheet.group.name,
+                x.on_date
+            ),
+            "palette",
+            &format!("/sessions/{sid}/attendance"),
+        ),
+        intro: t.with(
+            "attendance-intro",
+            &[
+                ("intervention", sheet.group.intervention_name.clone()),
+                ("time", x.start_time.clone()),
+                ("minutes", x.minutes.to_string()),
+            ],
+        ),
+        errors: error_list,
+        action: format!("/sessions/{sid}/attendance"),
+        back: format!("/groups/{}", sheet.group.id),
+        cancelled: x.status == SessionStatus::Cancelled,
+        choices: options(
+            t,
+            AttendanceStatus::ALL,
+            AttendanceStatus::as_str,
+            AttendanceStatus::message_id,
+        ),
+        rows,
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (status, render(page)).into_response()
+}
+
+pub async fn attendance_form(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+) -> Response {
+    let Some(sid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    attendance_page(&s, &c, sid, None, &FieldErrors::new()).await
+}
+
+pub async fn attendance_save(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    form: FormData,
+) -> Response {
+    let Some(sid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let rows: Vec<(String, String)> = form
+        .0
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("attendance.")
+                .map(|p| (p.to_string(), v.clone()))
+        })
+        .collect();
+    match s.app.record_attendance(&c.ctx(), sid, &rows).await {
+        Ok(_) => match s.app.session_group(&c.ctx(), sid).await {
+            Ok(g) => Redirect::to(&format!("/groups/{g}")).into_response(),
+            Err(e) => app_error(&c, e),
+        },
+        Err(AppError::Invalid(errors)) => attendance_page(&s, &c, sid, Some(&form), &errors).await,
+        Err(e) => app_error(&c, e),
+    }
+}

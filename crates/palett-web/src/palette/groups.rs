@@ -1,0 +1,332 @@
+use crate::http::caller::Caller;
+use crate::http::forms::FormData;
+use crate::http::id;
+use crate::http::AppState;
+use crate::i18n::Tr;
+use crate::ui::views::*;
+use crate::ui::{admin_spec, app_error, choices, render, FormSpec};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use palett_app::palette::ScheduleInput;
+use palett_app::AppError;
+use palett_domain::palette::SessionStatus;
+use palett_domain::FieldErrors;
+
+// ---------------------------------------------------------------- groups and sessions
+
+pub(crate) async fn group_spec(s: &AppState, c: &Caller, iid: i64) -> Result<FormSpec, AppError> {
+    let t = c.tr();
+    let staff = choices(s, c).await?.caseworkers;
+    let fields = vec![
+        FieldView::new(t, "name", "field-name", "text").required(),
+        FieldView::new(t, "leader_user_id", "field-leader", "select").options(staff),
+    ];
+    Ok(admin_spec(
+        t,
+        t.get("group-new"),
+        "palette",
+        format!("/palette/{iid}/groups/new"),
+        fields,
+        &format!("/palette/{iid}"),
+    ))
+}
+
+pub async fn group_form(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
+    let Some(iid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s.app.intervention(&c.ctx(), iid).await {
+        Ok(v) if v.may_run => {}
+        Ok(_) => return app_error(&c, AppError::Forbidden),
+        Err(e) => return app_error(&c, e),
+    }
+    match group_spec(&s, &c, iid).await {
+        Ok(spec) => spec.show(
+            &c,
+            StatusCode::OK,
+            &FormData::default(),
+            &FieldErrors::new(),
+        ),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn group_create(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    form: FormData,
+) -> Response {
+    let Some(iid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s
+        .app
+        .create_group(
+            &c.ctx(),
+            iid,
+            &form.get("name"),
+            &form.get("leader_user_id"),
+        )
+        .await
+    {
+        Ok(g) => Redirect::to(&format!("/groups/{g}")).into_response(),
+        Err(AppError::Invalid(errors)) => match group_spec(&s, &c, iid).await {
+            Ok(spec) => spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors),
+            Err(e) => app_error(&c, e),
+        },
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn group(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
+    let t = c.tr();
+    let Some(gid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let today = s.app.today();
+    let (g, sessions, may_run) = match s.app.group(&c.ctx(), gid).await {
+        Ok(r) => r,
+        Err(e) => return app_error(&c, e),
+    };
+    let mut p = TablePage::new(
+        t,
+        Layout::for_caller(
+            &c,
+            format!("{}: {}", g.intervention_name, g.name),
+            "palette",
+            &format!("/groups/{gid}"),
+        ),
+    );
+    p.links.push((
+        format!("/palette/{}", g.intervention_id),
+        g.intervention_name.clone(),
+    ));
+    if may_run {
+        p.links.push((
+            format!("/groups/{gid}/schedule"),
+            t.get("sessions-schedule"),
+        ));
+    }
+    p.tables.push(Table {
+        heading: Some(t.get("sessions")),
+        head: vec![
+            t.get("field-date"),
+            t.get("field-time"),
+            t.get("field-minutes"),
+            t.get("field-place"),
+            t.get("field-status"),
+            t.get("attendance-recorded"),
+            t.get("actions"),
+        ],
+        rows: sessions
+            .iter()
+            .map(|x| {
+                let status = match x.status {
+                    SessionStatus::Cancelled => format!(
+                        "{} ({})",
+                        t.get(&x.status.message_id()),
+                        x.cancel_reason.clone().unwrap_or_default()
+                    ),
+                    SessionStatus::Scheduled => {
+                        let label = if x.on_date < today {
+                            t.get("session-held")
+                        } else {
+                            t.get(&x.status.message_id())
+                        };
+                        match x.moved_from {
+                            Some(d) => format!("{label} ({} {d})", t.get("session-moved-from")),
+                            None => label,
+                        }
+                    }
+                };
+                let (pr, n, a) = x.recorded;
+                let recorded = if pr + n + a == 0 {
+                    "–".to_string()
+                } else {
+                    t.with(
+                        "attendance-counts",
+                        &[
+                            ("present", pr.to_string()),
+                            ("notice", n.to_string()),
+                            ("absent", a.to_string()),
+                        ],
+                    )
+                };
+                let action = if may_run && x.status == SessionStatus::Scheduled {
+                    Cell::link(
+                        t.get("attendance-record"),
+                        format!("/sessions/{}/attendance", x.id),
+                    )
+                } else {
+                    Cell::text("")
+                };
+                vec![
+                    Cell::text(x.on_date.to_string()),
+                    Cell::text(x.start_time.clone()),
+                    Cell::text(x.minutes.to_string()),
+                    Cell::text(x.place.clone()),
+                    Cell::text(status),
+                    Cell::text(recorded),
+                    action,
+                ]
+            })
+            .collect(),
+    });
+    if may_run {
+        p.tables.push(Table {
+            heading: Some(t.get("sessions-change")),
+            head: vec![t.get("field-date"), t.get("actions"), t.get("actions")],
+            rows: sessions
+                .iter()
+                .filter(|x| x.status == SessionStatus::Scheduled)
+                .map(|x| {
+                    vec![
+                        Cell::text(x.on_date.to_string()),
+                        Cell::link(
+                            t.get("session-cancel"),
+                            format!("/sessions/{}/cancel", x.id),
+                        ),
+                        Cell::link(t.get("session-move"), format!("/sessions/{}/move", x.id)),
+                    ]
+                })
+                .collect(),
+        });
+    }
+    render(p)
+}
+
+pub(crate) fn schedule_spec(t: Tr, gid: i64) -> FormSpec {
+    let fields = vec![
+        FieldView::new(t, "from", "field-first-date", "date").required(),
+        FieldView::new(t, "until", "field-until", "date").hint(t, "hint-until"),
+        FieldView::new(t, "start_time", "field-time", "time").required(),
+        FieldView::new(t, "minutes", "field-minutes", "number").required(),
+        FieldView::new(t, "place", "field-place", "text"),
+    ];
+    admin_spec(
+        t,
+        t.get("sessions-schedule"),
+        "palette",
+        format!("/groups/{gid}/schedule"),
+        fields,
+        &format!("/groups/{gid}"),
+    )
+}
+
+pub async fn schedule_form(c: Caller, Path(raw): Path<String>) -> Response {
+    let Some(gid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let defaults = FormData(vec![
+        ("start_time".into(), "10:00".into()),
+        ("minutes".into(), "120".into()),
+    ]);
+    schedule_spec(c.tr(), gid).show(&c, StatusCode::OK, &defaults, &FieldErrors::new())
+}
+
+pub async fn schedule(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    form: FormData,
+) -> Response {
+    let Some(gid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let input = ScheduleInput {
+        from: form.get("from"),
+        until: form.get("until"),
+        start_time: form.get("start_time"),
+        minutes: form.get("minutes"),
+        place: form.get("place"),
+    };
+    match s.app.schedule(&c.ctx(), gid, &input).await {
+        Ok(_) => Redirect::to(&format!("/groups/{gid}")).into_response(),
+        Err(AppError::Invalid(errors)) => {
+            schedule_spec(c.tr(), gid).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+        }
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub(crate) fn session_spec(t: Tr, sid: i64, what: &str, group: Option<i64>) -> FormSpec {
+    let fields = if what == "cancel" {
+        vec![FieldView::new(t, "reason", "field-reason", "textarea").required()]
+    } else {
+        vec![
+            FieldView::new(t, "on_date", "field-date", "date").required(),
+            FieldView::new(t, "start_time", "field-time", "time").required(),
+        ]
+    };
+    let back = group
+        .map(|g| format!("/groups/{g}"))
+        .unwrap_or_else(|| "/palette".into());
+    admin_spec(
+        t,
+        t.get(&format!("session-{what}")),
+        "palette",
+        format!("/sessions/{sid}/{what}"),
+        fields,
+        &back,
+    )
+}
+
+pub async fn session_form(
+    State(s): State<AppState>,
+    c: Caller,
+    Path((raw, what)): Path<(String, String)>,
+) -> Response {
+    let Some(sid) = id(&raw).filter(|_| what == "cancel" || what == "move") else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s.app.group_session(&c.ctx(), sid).await {
+        Ok(session) => {
+            let defaults = FormData(vec![
+                ("on_date".into(), session.on_date.to_string()),
+                ("start_time".into(), session.start_time.clone()),
+            ]);
+            session_spec(c.tr(), sid, &what, Some(session.group_id)).show(
+                &c,
+                StatusCode::OK,
+                &defaults,
+                &FieldErrors::new(),
+            )
+        }
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn session_change(
+    State(s): State<AppState>,
+    c: Caller,
+    Path((raw, what)): Path<(String, String)>,
+    form: FormData,
+) -> Response {
+    let Some(sid) = id(&raw).filter(|_| what == "cancel" || what == "move") else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let result = if what == "cancel" {
+        s.app
+            .cancel_session(&c.ctx(), sid, &form.get("reason"))
+            .await
+    } else {
+        s.app
+            .move_session(&c.ctx(), sid, &form.get("on_date"), &form.get("start_time"))
+            .await
+    };
+    match result {
+        Ok(()) => match s.app.session_group(&c.ctx(), sid).await {
+            Ok(g) => Redirect::to(&format!("/groups/{g}")).into_response(),
+            Err(e) => app_error(&c, e),
+        },
+        Err(AppError::Invalid(errors)) => session_spec(c.tr(), sid, &what, None).show(
+            &c,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form,
+            &errors,
+        ),
+        Err(e) => app_error(&c, e),
+    }
+}

@@ -1,0 +1,404 @@
+use crate::http::caller::Caller;
+use crate::http::forms::FormData;
+use crate::http::id;
+use crate::http::AppState;
+use crate::i18n::Tr;
+use crate::ui::views::*;
+use crate::ui::{admin_spec, app_error, render, FormSpec};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use palett_app::palette::hours_text;
+use palett_app::AppError;
+use palett_domain::palette::EnrolmentStatus;
+use palett_domain::FieldErrors;
+
+// ---------------------------------------------------------------- enrolments, period, activities
+
+pub(crate) async fn enrol_spec(s: &AppState, c: &Caller, pid: i64) -> Result<FormSpec, AppError> {
+    let t = c.tr();
+    let palette = s.app.palette(&c.ctx(), false).await?;
+    let groups: Vec<(String, String)> = s
+        .app
+        .groups(&c.ctx())
+        .await?
+        .into_iter()
+        .map(|g| {
+            (
+                g.id.to_string(),
+                format!("{}: {}", g.intervention_name, g.name),
+            )
+        })
+        .collect();
+    let fields = vec![
+        FieldView::new(t, "intervention_id", "field-intervention", "select")
+            .required()
+            .options(
+                palette
+                    .iter()
+                    .map(|i| (i.id.to_string(), i.name.clone()))
+                    .collect(),
+            ),
+        FieldView::new(t, "group_id", "field-group", "select")
+            .options(groups)
+            .hint(t, "hint-group"),
+        FieldView::new(t, "start_date", "field-start-date", "date"),
+        FieldView::new(t, "end_date", "field-end-date", "date"),
+    ];
+    Ok(admin_spec(
+        t,
+        t.get("enrol"),
+        "participants",
+        format!("/participants/{pid}/enrolments/new"),
+        fields,
+        &format!("/participants/{pid}"),
+    ))
+}
+
+pub async fn enrol_form(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
+    let Some(pid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    if let Err(e) = s.app.enrolments(&c.ctx(), pid).await {
+        return app_error(&c, e);
+    }
+    match enrol_spec(&s, &c, pid).await {
+        Ok(spec) => spec.show(
+            &c,
+            StatusCode::OK,
+            &FormData::default(),
+            &FieldErrors::new(),
+        ),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn enrol(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    form: FormData,
+) -> Response {
+    let Some(pid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s
+        .app
+        .enrol(
+            &c.ctx(),
+            pid,
+            &form.get("intervention_id"),
+            &form.get("group_id"),
+            &form.get("start_date"),
+            &form.get("end_date"),
+        )
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/participants/{pid}")).into_response(),
+        Err(AppError::Invalid(errors)) => match enrol_spec(&s, &c, pid).await {
+            Ok(spec) => spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors),
+            Err(e) => app_error(&c, e),
+        },
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub(crate) fn enrolment_spec(t: Tr, eid: i64, next: &[EnrolmentStatus], back: &str) -> FormSpec {
+    let fields = vec![
+        FieldView::new(t, "status", "field-status", "select")
+            .required()
+            .options(
+                next.iter()
+                    .map(|s| (s.as_str().to_string(), t.get(&s.message_id())))
+                    .collect(),
+            ),
+        FieldView::new(t, "reason", "field-reason", "textarea").hint(t, "hint-discontinue-reason"),
+    ];
+    admin_spec(
+        t,
+        t.get("enrolment-change"),
+        "participants",
+        format!("/enrolments/{eid}/status"),
+        fields,
+        back,
+    )
+}
+
+pub(crate) async fn enrolment_of(
+    s: &AppState,
+    c: &Caller,
+    eid: i64,
+) -> Result<palett_app::palette::EnrolmentRow, AppError> {
+    s.app.enrolment(&c.ctx(), eid).await
+}
+
+pub async fn enrolment_form(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+) -> Response {
+    let Some(eid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match enrolment_of(&s, &c, eid).await {
+        Ok(e) => enrolment_spec(
+            c.tr(),
+            eid,
+            e.status.next(),
+            &format!("/participants/{}", e.participant_id),
+        )
+        .show(
+            &c,
+            StatusCode::OK,
+            &FormData::default(),
+            &FieldErrors::new(),
+        ),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn enrolment_change(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    form: FormData,
+) -> Response {
+    let Some(eid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let en = match enrolment_of(&s, &c, eid).await {
+        Ok(e) => e,
+        Err(e) => return app_error(&c, e),
+    };
+    match s
+        .app
+        .change_enrolment(&c.ctx(), eid, &form.get("status"), &form.get("reason"))
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/participants/{}", en.participant_id)).into_response(),
+        Err(AppError::Invalid(errors)) => enrolment_spec(
+            c.tr(),
+            eid,
+            en.status.next(),
+            &format!("/participants/{}", en.participant_id),
+        )
+        .show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub(crate) fn period_spec(t: Tr, pid: i64) -> FormSpec {
+    let fields = vec![
+        FieldView::new(t, "planned_end", "field-planned-end", "date").required(),
+        FieldView::new(t, "reason", "field-reason", "textarea").hint(t, "hint-extension-reason"),
+    ];
+    admin_spec(
+        t,
+        t.get("period-change"),
+        "participants",
+        format!("/participants/{pid}/period"),
+        fields,
+        &format!("/participants/{pid}"),
+    )
+}
+
+pub async fn period_form(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+) -> Response {
+    let Some(pid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s.app.period(&c.ctx(), pid).await {
+        Ok(p) => {
+            let defaults = FormData(vec![(
+                "planned_end".into(),
+                p.planned_end.map(|d| d.to_string()).unwrap_or_default(),
+            )]);
+            period_spec(c.tr(), pid).show(&c, StatusCode::OK, &defaults, &FieldErrors::new())
+        }
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn period_save(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    form: FormData,
+) -> Response {
+    let Some(pid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s
+        .app
+        .set_planned_end(&c.ctx(), pid, &form.get("planned_end"), &form.get("reason"))
+        .await
+    {
+        Ok(()) => Redirect::to(&format!("/participants/{pid}")).into_response(),
+        Err(AppError::Invalid(errors)) => {
+            period_spec(c.tr(), pid).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+        }
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub(crate) async fn activity_spec(
+    s: &AppState,
+    c: &Caller,
+    pid: i64,
+) -> Result<FormSpec, AppError> {
+    let t = c.tr();
+    let palette = s.app.palette(&c.ctx(), false).await?;
+    let fields = vec![
+        FieldView::new(t, "intervention_id", "field-intervention", "select")
+            .required()
+            .options(
+                palette
+                    .iter()
+                    .filter(|i| !i.group_based)
+                    .map(|i| (i.id.to_string(), i.name.clone()))
+                    .collect(),
+            ),
+        FieldView::new(t, "on_date", "field-date", "date").required(),
+        FieldView::new(t, "hours", "field-hours", "text")
+            .required()
+            .hint(t, "hint-hours"),
+        FieldView::new(t, "note", "field-note", "textarea"),
+    ];
+    Ok(admin_spec(
+        t,
+        t.get("activity-new"),
+        "participants",
+        format!("/participants/{pid}/activities/new"),
+        fields,
+        &format!("/participants/{pid}"),
+    ))
+}
+
+pub async fn activity_form(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+) -> Response {
+    let Some(pid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    if let Err(e) = s.app.enrolments(&c.ctx(), pid).await {
+        return app_error(&c, e);
+    }
+    let defaults = FormData(vec![("on_date".into(), s.app.today().to_string())]);
+    match activity_spec(&s, &c, pid).await {
+        Ok(spec) => spec.show(&c, StatusCode::OK, &defaults, &FieldErrors::new()),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn activity_save(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    form: FormData,
+) -> Response {
+    let Some(pid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    match s
+        .app
+        .record_activity(
+            &c.ctx(),
+            pid,
+            &form.get("intervention_id"),
+            &form.get("on_date"),
+            &form.get("hours"),
+            &form.get("note"),
+        )
+        .await
+    {
+        Ok(_) => Redirect::to(&format!("/participants/{pid}")).into_response(),
+        Err(AppError::Invalid(errors)) => match activity_spec(&s, &c, pid).await {
+            Ok(spec) => spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors),
+            Err(e) => app_error(&c, e),
+        },
+        Err(e) => app_error(&c, e),
+    }
+}
+
+// ---------------------------------------------------------------- time summary
+
+#[derive(Template)]
+#[template(path = "time.html")]
+pub struct TimePage {
+    pub t: Tr,
+    pub layout: Layout,
+    pub action: String,
+    pub back: String,
+    pub month: String,
+    pub rows: Vec<(String, String, String)>,
+    pub total: String,
+}
+
+#[derive(serde::Deserialize)]
+pub struct MonthQuery {
+    pub(crate) month: Option<String>,
+}
+
+pub async fn time(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    Query(q): Query<MonthQuery>,
+) -> Response {
+    let t = c.tr();
+    let Some(pid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let rows = match s.app.time_rows(&c.ctx(), pid).await {
+        Ok(r) => r,
+        Err(e) => return app_error(&c, e),
+    };
+    let view = match s.app.participant(&c.ctx(), pid).await {
+        Ok(v) => v,
+        Err(e) => return app_error(&c, e),
+    };
+    let month = q
+        .month
+        .filter(|m| m.len() == 7 && format!("{m}-01").parse::<jiff::civil::Date>().is_ok())
+        .or_else(|| rows.last().map(|r| r.month.clone()))
+        .unwrap_or_else(|| s.app.today().to_string()[..7].to_string());
+    let of_month: Vec<_> = rows.iter().filter(|r| r.month == month).collect();
+    let total: i64 = of_month.iter().map(|r| r.minutes).sum();
+    render(TimePage {
+        t,
+        layout: Layout::for_caller(
+            &c,
+            t.with(
+                "time-title",
+                &[
+                    ("name", view.participant.full_name()),
+                    ("month", month.clone()),
+                ],
+            ),
+            "participants",
+            &format!("/participants/{pid}/time"),
+        ),
+        action: format!("/participants/{pid}/time"),
+        back: format!("/participants/{pid}"),
+        month,
+        rows: of_month
+            .iter()
+            .map(|r| {
+                (
+                    r.intervention.clone(),
+                    r.project
+                        .clone()
+                        .unwrap_or_else(|| t.get("ordinary-operations")),
+                    hours_text(r.minutes),
+                )
+            })
+            .collect(),
+        total: hours_text(total),
+    })
+}

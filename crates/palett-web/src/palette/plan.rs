@@ -1,0 +1,413 @@
+use crate::http::caller::Caller;
+use crate::http::forms::FormData;
+use crate::http::id;
+use crate::http::AppState;
+use crate::i18n::Tr;
+use crate::ui::views::*;
+use crate::ui::{app_error, choices, options, render};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use palett_app::AppError;
+use palett_domain::plan::{GoalCategory, Plan, PlanInput};
+use palett_domain::FieldErrors;
+
+// ---------------------------------------------------------------- plans
+
+pub struct PlanVersionView {
+    pub label: String,
+    pub goals: Vec<(String, String)>,
+    pub steps: Vec<Vec<String>>,
+    pub reviews: Vec<Vec<String>>,
+}
+
+#[derive(Template)]
+#[template(path = "plan.html")]
+pub struct PlanPage {
+    pub t: Tr,
+    pub layout: Layout,
+    pub may_change: bool,
+    pub edit: String,
+    pub back: String,
+    pub versions: Vec<PlanVersionView>,
+}
+
+pub(crate) struct Names {
+    pub(crate) interventions: Vec<(String, String)>,
+    pub(crate) organisations: Vec<(String, String)>,
+    pub(crate) staff: Vec<(String, String)>,
+}
+
+pub(crate) async fn names(s: &AppState, c: &Caller) -> Result<Names, AppError> {
+    let ch = choices(s, c).await?;
+    let interventions = s
+        .app
+        .palette(&c.ctx(), false)
+        .await?
+        .into_iter()
+        .map(|i| (i.id.to_string(), i.name))
+        .collect();
+    Ok(Names {
+        interventions,
+        organisations: ch.organisations,
+        staff: ch.caseworkers,
+    })
+}
+
+pub(crate) fn name_of(list: &[(String, String)], id: &str) -> String {
+    list.iter()
+        .find(|(k, _)| k == id)
+        .map(|(_, v)| v.clone())
+        .unwrap_or_else(|| format!("#{id}"))
+}
+
+pub(crate) fn plan_view(t: Tr, n: &Names, label: String, p: &Plan) -> PlanVersionView {
+    PlanVersionView {
+        label,
+        goals: p
+            .goals
+            .iter()
+            .map(|g| {
+                (
+                    GoalCategory::parse(&g.category)
+                        .map(|c| t.get(&c.message_id()))
+                        .unwrap_or_default(),
+                    g.text.clone(),
+                )
+            })
+            .collect(),
+        steps: p
+            .steps
+            .iter()
+            .map(|s| {
+                vec![
+                    name_of(&n.interventions, &s.intervention_id.to_string()),
+                    s.planned_start.clone().unwrap_or_default(),
+                    s.planned_end.clone().unwrap_or_default(),
+                    name_of(&n.organisations, &s.responsible_organisation_id.to_string()),
+                    s.responsible_user_id
+                        .map(|u| name_of(&n.staff, &u.to_string()))
+                        .unwrap_or_default(),
+                    s.note.clone(),
+                ]
+            })
+            .collect(),
+        reviews: p
+            .reviews
+            .iter()
+            .map(|r| {
+                vec![
+                    r.date.clone(),
+                    r.participants.clone(),
+                    r.notes.clone(),
+                    r.decisions.clone(),
+                ]
+            })
+            .collect(),
+    }
+}
+
+pub async fn plan(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
+    let t = c.tr();
+    let Some(pid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let versions = match s.app.plan_versions(&c.ctx(), pid).await {
+        Ok(v) => v,
+        Err(e) => return app_error(&c, e),
+    };
+    let view = match s.app.participant(&c.ctx(), pid).await {
+        Ok(v) => v,
+        Err(e) => return app_error(&c, e),
+    };
+    let n = match names(&s, &c).await {
+        Ok(n) => n,
+        Err(e) => return app_error(&c, e),
+    };
+    let tz = palett_app::clock::stockholm();
+    render(PlanPage {
+        t,
+        layout: Layout::for_caller(
+            &c,
+            format!("{}: {}", t.get("plan-title"), view.participant.full_name()),
+            "participants",
+            &format!("/participants/{pid}/plan"),
+        ),
+        may_change: view.may_change,
+        edit: format!("/participants/{pid}/plan/edit"),
+        back: format!("/participants/{pid}"),
+        versions: versions
+            .iter()
+            .map(|(v, p)| {
+                let label = t.with(
+                    "plan-version",
+                    &[
+                        ("version", v.version.to_string()),
+                        (
+                            "when",
+                            v.created_at
+                                .to_zoned(tz.clone())
+                                .strftime("%Y-%m-%d %H:%M")
+                                .to_string(),
+                        ),
+                        ("who", v.author_name.clone()),
+                    ],
+                );
+                plan_view(t, &n, label, p)
+            })
+            .collect(),
+    })
+}
+
+pub struct CellField {
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    pub kind: &'static str,
+    pub value: String,
+    pub options: Vec<(String, String)>,
+    pub error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "plan_form.html")]
+pub struct PlanFormPage {
+    pub t: Tr,
+    pub layout: Layout,
+    pub errors: Vec<(String, String)>,
+    pub action: String,
+    pub back: String,
+    pub goals: Vec<Vec<CellField>>,
+    pub steps: Vec<Vec<CellField>>,
+    pub reviews: Vec<Vec<CellField>>,
+}
+
+pub(crate) fn plan_form_page(
+    c: &Caller,
+    n: &Names,
+    pid: i64,
+    input: &PlanInput,
+    errors: &FieldErrors,
+) -> Response {
+    let t = c.tr();
+    let cell = |name: &str,
+                row: usize,
+                label: &str,
+                kind: &'static str,
+                values: &[String],
+                options: Vec<(String, String)>| CellField {
+        id: format!("f-{name}-{row}"),
+        name: name.to_string(),
+        label: format!("{} {}", t.get(label), row + 1),
+        kind,
+        value: values.get(row).cloned().unwrap_or_default(),
+        options,
+        error: errors.for_field(&format!("{name}.{row}")).map(|c| t.get(c)),
+    };
+    let categories = options(
+        t,
+        GoalCategory::ALL,
+        GoalCategory::as_str,
+        GoalCategory::message_id,
+    );
+    let max = palett_domain::plan::MAX_ROWS;
+    let goals = (0..input.goal_text.len().clamp(1, max) + 1)
+        .map(|r| {
+            vec![
+                cell(
+                    "goal_text",
+                    r,
+                    "field-goal",
+                    "text",
+                    &input.goal_text,
+                    vec![],
+                ),
+                cell(
+                    "goal_category",
+                    r,
+                    "field-goal-category",
+                    "select",
+                    &input.goal_category,
+                    categories.clone(),
+                ),
+            ]
+        })
+        .collect();
+    let steps = (0..input.step_intervention.len().min(max) + 2)
+        .map(|r| {
+            vec![
+                cell(
+                    "step_intervention",
+                    r,
+                    "field-intervention",
+                    "select",
+                    &input.step_intervention,
+                    n.interventions.clone(),
+                ),
+                cell(
+                    "step_start",
+                    r,
+                    "field-start-date",
+                    "date",
+                    &input.step_start,
+                    vec![],
+                ),
+                cell(
+                    "step_end",
+                    r,
+                    "field-end-date",
+                    "date",
+                    &input.step_end,
+                    vec![],
+                ),
+                cell(
+                    "step_organisation",
+                    r,
+                    "field-responsible-organisation",
+                    "select",
+                    &input.step_organisation,
+                    n.organisations.clone(),
+                ),
+                cell(
+                    "step_user",
+                    r,
+                    "field-responsible-person",
+                    "select",
+                    &input.step_user,
+                    n.staff.clone(),
+                ),
+                cell(
+                    "step_note",
+                    r,
+                    "field-note",
+                    "text",
+                    &input.step_note,
+                    vec![],
+                ),
+            ]
+        })
+        .collect();
+    let reviews = (0..input.review_date.len().min(max) + 1)
+        .map(|r| {
+            vec![
+                cell(
+                    "review_date",
+                    r,
+                    "field-review-date",
+                    "date",
+                    &input.review_date,
+                    vec![],
+                ),
+                cell(
+                    "review_participants",
+                    r,
+                    "field-review-participants",
+                    "text",
+                    &input.review_participants,
+                    vec![],
+                ),
+                cell(
+                    "review_notes",
+                    r,
+                    "field-review-notes",
+                    "textarea",
+                    &input.review_notes,
+                    vec![],
+                ),
+                cell(
+                    "review_decisions",
+                    r,
+                    "field-review-decisions",
+                    "textarea",
+                    &input.review_decisions,
+                    vec![],
+                ),
+            ]
+        })
+        .collect();
+    let list = errors
+        .0
+        .iter()
+        .map(|e| {
+            let (name, row) = e.field.rsplit_once('.').unwrap_or((e.field.as_str(), "0"));
+            (format!("f-{name}-{row}"), t.get(e.code))
+        })
+        .collect();
+    let page = PlanFormPage {
+        t,
+        layout: Layout::for_caller(
+            c,
+            t.get("plan-edit"),
+            "participants",
+            &format!("/participants/{pid}/plan/edit"),
+        ),
+        errors: list,
+        action: format!("/participants/{pid}/plan/edit"),
+        back: format!("/participants/{pid}/plan"),
+        goals,
+        steps,
+        reviews,
+    };
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    (status, render(page)).into_response()
+}
+
+pub fn plan_input(f: &FormData) -> PlanInput {
+    PlanInput {
+        goal_text: f.all("goal_text"),
+        goal_category: f.all("goal_category"),
+        step_intervention: f.all("step_intervention"),
+        step_start: f.all("step_start"),
+        step_end: f.all("step_end"),
+        step_organisation: f.all("step_organisation"),
+        step_user: f.all("step_user"),
+        step_note: f.all("step_note"),
+        review_date: f.all("review_date"),
+        review_participants: f.all("review_participants"),
+        review_notes: f.all("review_notes"),
+        review_decisions: f.all("review_decisions"),
+    }
+}
+
+pub async fn plan_form(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
+    let Some(pid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let current = match s.app.plan_versions(&c.ctx(), pid).await {
+        Ok(v) => v
+            .into_iter()
+            .next()
+            .map(|(_, p)| PlanInput::from_plan(&p))
+            .unwrap_or_default(),
+        Err(e) => return app_error(&c, e),
+    };
+    match names(&s, &c).await {
+        Ok(n) => plan_form_page(&c, &n, pid, &current, &FieldErrors::new()),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn plan_save(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    form: FormData,
+) -> Response {
+    let Some(pid) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let input = plan_input(&form);
+    match s.app.save_plan(&c.ctx(), pid, &input).await {
+        Ok(_) => Redirect::to(&format!("/participants/{pid}/plan")).into_response(),
+        Err(AppError::Invalid(errors)) => match names(&s, &c).await {
+            Ok(n) => plan_form_page(&c, &n, pid, &input, &errors),
+            Err(e) => app_error(&c, e),
+        },
+        Err(e) => app_error(&c, e),
+    }
+}

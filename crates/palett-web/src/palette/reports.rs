@@ -1,0 +1,217 @@
+use crate::http::caller::Caller;
+use crate::http::AppState;
+use crate::i18n::Tr;
+use crate::ui::views::*;
+use crate::ui::{app_error, render};
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use palett_app::palette::{attendance_rate, hours_text};
+use palett_app::AppError;
+
+// ---------------------------------------------------------------- reports
+
+/// One report table: its name in the CSV link, heading, column heads, rows.
+pub(crate) type ReportTable = (&'static str, String, Vec<String>, Vec<Vec<String>>);
+
+/// The report tables.
+pub(crate) fn report_tables(t: Tr, r: &palett_app::palette::Reports) -> Vec<ReportTable> {
+    let rate = |p: i64, n: i64, a: i64| {
+        attendance_rate(p, n, a)
+            .map(|v| t.percent(v))
+            .unwrap_or_else(|| "–".into())
+    };
+    let mut per_intervention: Vec<(String, i64, i64, i64)> = Vec::new();
+    for g in &r.attendance {
+        let (p, n, a) = (g.present, g.absent_notice, g.absent);
+        match per_intervention.iter_mut().find(|x| x.0 == g.intervention) {
+            Some(x) => {
+                x.1 += p;
+                x.2 += n;
+                x.3 += a;
+            }
+            None => per_intervention.push((g.intervention.clone(), p, n, a)),
+        }
+    }
+    let totals = r.minutes_by_partner.iter().fold((0, 0), |acc, x| {
+        (acc.0 + x.project_minutes, acc.1 + x.ordinary_minutes)
+    });
+    let mut by_partner: Vec<Vec<String>> = r
+        .minutes_by_partner
+        .iter()
+        .map(|m| {
+            vec![
+                m.partner.clone(),
+                hours_text(m.project_minutes),
+                hours_text(m.ordinary_minutes),
+                hours_text(m.project_minutes + m.ordinary_minutes),
+            ]
+        })
+        .collect();
+    by_partner.push(vec![
+        t.get("total"),
+        hours_text(totals.0),
+        hours_text(totals.1),
+        hours_text(totals.0 + totals.1),
+    ]);
+    let counts = [
+        t.get("attendance-present"),
+        t.get("attendance-absent-notice"),
+        t.get("attendance-absent"),
+        t.get("attendance-rate"),
+    ];
+    vec![
+        (
+            "attendance-by-intervention",
+            t.get("report-attendance-intervention"),
+            [vec![t.get("field-intervention")], counts.to_vec()].concat(),
+            per_intervention
+                .iter()
+                .map(|(i, p, n, a)| {
+                    vec![
+                        i.clone(),
+                        p.to_string(),
+                        n.to_string(),
+                        a.to_string(),
+                        rate(*p, *n, *a),
+                    ]
+                })
+                .collect(),
+        ),
+        (
+            "attendance-by-group",
+            t.get("report-attendance-group"),
+            [
+                vec![t.get("field-intervention"), t.get("field-group")],
+                counts.to_vec(),
+            ]
+            .concat(),
+            r.attendance
+                .iter()
+                .map(|g| {
+                    vec![
+                        g.intervention.clone(),
+                        g.group.clone(),
+                        g.present.to_string(),
+                        g.absent_notice.to_string(),
+                        g.absent.to_string(),
+                        rate(g.present, g.absent_notice, g.absent),
+                    ]
+                })
+                .collect(),
+        ),
+        (
+            "sessions-per-month",
+            t.get("report-sessions-month"),
+            vec![
+                t.get("field-month"),
+                t.get("sessions-cancelled"),
+                t.get("sessions-held"),
+            ],
+            r.sessions_per_month
+                .iter()
+                .map(|m| vec![m.month.clone(), m.cancelled.to_string(), m.held.to_string()])
+                .collect(),
+        ),
+        (
+            "hours-by-partner",
+            t.get("report-hours-partner"),
+            vec![
+                t.get("field-provider"),
+                t.get("hours-project"),
+                t.get("ordinary-operations"),
+                t.get("total"),
+            ],
+            by_partner,
+        ),
+        (
+            "interventions-in-use",
+            t.get("report-in-use"),
+            vec![
+                t.get("field-intervention"),
+                t.get("places-taken"),
+                t.get("waiting-list"),
+                t.get("field-capacity"),
+            ],
+            r.in_use
+                .iter()
+                .map(|u| {
+                    vec![
+                        u.intervention.clone(),
+                        u.taken.to_string(),
+                        u.waiting.to_string(),
+                        u.capacity
+                            .map(|c| c.to_string())
+                            .unwrap_or_else(|| "–".into()),
+                    ]
+                })
+                .collect(),
+        ),
+    ]
+}
+
+pub async fn reports(State(s): State<AppState>, c: Caller) -> Response {
+    let t = c.tr();
+    let r = match s.app.reports(&c.ctx()).await {
+        Ok(r) => r,
+        Err(e) => return app_error(&c, e),
+    };
+    let mut p = TablePage::new(
+        t,
+        Layout::for_caller(&c, t.get("nav-reports"), "reports", "/reports"),
+    );
+    p.intro = Some(t.get("reports-intro"));
+    if c.signed.actor.can_export_research() {
+        p.links
+            .push(("/exports/research".into(), t.get("research-export")));
+    }
+    for (name, heading, head, rows) in report_tables(t, &r) {
+        p.links
+            .push((format!("/reports/{name}.csv"), format!("{} (CSV)", heading)));
+        p.tables.push(Table {
+            heading: Some(heading),
+            head,
+            rows: rows
+                .into_iter()
+                .map(|r| r.into_iter().map(Cell::text).collect())
+                .collect(),
+        });
+    }
+    render(p)
+}
+
+/// One report as CSV: `;` separated with a BOM, as Swedish Excel expects.
+pub async fn report_csv(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(file): Path<String>,
+) -> Response {
+    let t = c.tr();
+    let r = match s.app.reports(&c.ctx()).await {
+        Ok(r) => r,
+        Err(e) => return app_error(&c, e),
+    };
+    let Some(name) = file.strip_suffix(".csv") else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let Some((_, _, head, rows)) = report_tables(t, &r).into_iter().find(|x| x.0 == name) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let mut out = String::from("\u{feff}");
+    for line in std::iter::once(head).chain(rows) {
+        let cells: Vec<String> = line.iter().map(|v| crate::document::csv_cell(v)).collect();
+        out.push_str(&cells.join(";"));
+        out.push_str("\r\n");
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}.csv\""),
+            ),
+        ],
+        out,
+    )
+        .into_response()
+}

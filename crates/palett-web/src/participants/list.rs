@@ -1,0 +1,136 @@
+use crate::http::caller::Caller;
+use crate::http::forms::FormData;
+use crate::http::AppState;
+use crate::ui::views::*;
+use crate::ui::{app_error, choices, date_text, options, render};
+use axum::extract::{Query, State};
+use axum::response::Response;
+use palett_app::filters::ParticipantFilter as Filter;
+use palett_app::participants::Page;
+use palett_domain::lifecycle::Status;
+
+// ---------------------------------------------------------------- participants
+
+#[derive(serde::Deserialize, Default)]
+pub struct ListQuery {
+    pub(crate) q: Option<String>,
+    pub(crate) status: Option<String>,
+    pub(crate) organisation: Option<String>,
+    pub(crate) project: Option<String>,
+    pub(crate) caseworker: Option<String>,
+    pub(crate) page: Option<String>,
+}
+
+pub(crate) fn id_of(s: &Option<String>) -> Option<i64> {
+    s.as_deref().and_then(|v| v.trim().parse().ok())
+}
+
+/// The list, unfiltered or filtered by ids and status (GET: nothing
+/// personal in the URL).
+pub async fn participants(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(mut q): Query<ListQuery>,
+) -> Response {
+    // A name never travels in a URL: name searches are POSTed.
+    q.q = None;
+    participants_page(&s, &c, q, false).await
+}
+
+/// A search including the name, sent in the body (POST, with CSRF).
+pub async fn participants_search(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
+    let some = |k: &str| Some(form.get(k)).filter(|v| !v.is_empty());
+    let q = ListQuery {
+        q: some("q"),
+        status: some("status"),
+        organisation: some("organisation"),
+        project: some("project"),
+        caseworker: some("caseworker"),
+        page: some("page"),
+    };
+    participants_page(&s, &c, q, true).await
+}
+
+pub(crate) async fn participants_page(
+    s: &AppState,
+    c: &Caller,
+    q: ListQuery,
+    posted: bool,
+) -> Response {
+    let t = c.tr();
+    let filter = Filter {
+        name: q
+            .q
+            .clone()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| v.chars().take(100).collect()),
+        status: q.status.as_deref().and_then(Status::parse),
+        organisation_id: id_of(&q.organisation),
+        project_id: id_of(&q.project),
+        caseworker_id: id_of(&q.caseworker),
+        identity_hash: None,
+        slice: None,
+    };
+    let page = Page::new(id_of(&q.page), Some(25));
+    let (items, total) = match s.app.participants(&c.ctx(), &filter, page).await {
+        Ok(r) => r,
+        Err(e) => return app_error(c, e),
+    };
+    let ch = match choices(s, c).await {
+        Ok(ch) => ch,
+        Err(e) => return app_error(c, e),
+    };
+    let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    let query = [
+        ("status", v(&q.status)),
+        ("organisation", v(&q.organisation)),
+        ("project", v(&q.project)),
+        ("caseworker", v(&q.caseworker)),
+    ];
+    let mut hidden: Vec<(String, String)> = query
+        .iter()
+        .filter(|(_, val)| !val.is_empty())
+        .map(|(k, val)| (k.to_string(), val.clone()))
+        .collect();
+    if posted {
+        hidden.push(("q".into(), v(&q.q)));
+    }
+    let pages = page.count(total);
+    render(ParticipantsPage {
+        t,
+        layout: Layout::for_caller(
+            c,
+            t.get("nav-participants"),
+            "participants",
+            "/participants",
+        ),
+        q: v(&q.q),
+        status: query[0].1.clone(),
+        organisation: query[1].1.clone(),
+        project: query[2].1.clone(),
+        caseworker: query[3].1.clone(),
+        may_break_glass: c.signed.actor.can_break_the_glass(),
+        statuses: options(t, Status::ALL, Status::as_str, Status::message_id),
+        organisations: ch.organisations,
+        projects: ch.projects,
+        caseworkers: ch.caseworkers,
+        count_text: t.with("participants-count", &[("count", total.to_string())]),
+        rows: items
+            .into_iter()
+            .map(|i| ListRow {
+                id: i.id,
+                name: format!("{} {}", i.given_name, i.family_name),
+                birth_year: i.birth_year,
+                status: t.get(&i.status.message_id()),
+                organisation: i.responsible_organisation_name,
+                intake: date_text(i.intake_date),
+                exit: date_text(i.exit_date),
+            })
+            .collect(),
+        pager: Pager::new(t, "/participants", &query, page.number, pages),
+        posted,
+        hidden,
+        prev_page: (page.number > 1).then(|| page.number - 1),
+        next_page: (page.number < pages).then(|| page.number + 1),
+    })
+}

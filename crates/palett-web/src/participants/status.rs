@@ -1,0 +1,287 @@
+use crate::http::caller::Caller;
+use crate::http::forms::FormData;
+use crate::http::AppState;
+use crate::i18n::Tr;
+use crate::ui::views::*;
+use crate::ui::{app_error, options, FormSpec};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use palett_app::AppError;
+use palett_domain::lifecycle::{ExitOutcome, Transition, TransitionKind};
+use palett_domain::palette::PauseKind;
+use palett_domain::values::{parse_choice, parse_date};
+use palett_domain::FieldErrors;
+
+pub(crate) fn transition_spec(t: Tr, id: i64, kind: TransitionKind, title: String) -> FormSpec {
+    FormSpec {
+        title,
+        section: "participants",
+        path: format!("/participants/{id}/status/{}", kind.as_str()),
+        fields: transition_fields(t, kind),
+        submit: t.get("save"),
+        cancel: format!("/participants/{id}"),
+        intro: None,
+        existing: None,
+    }
+}
+
+pub(crate) fn transition_fields(t: Tr, kind: TransitionKind) -> Vec<FieldView> {
+    match kind {
+        TransitionKind::Intake => {
+            vec![FieldView::new(t, "intake_date", "field-intake-date", "date").required()]
+        }
+        TransitionKind::Exit => vec![
+            FieldView::new(t, "exit_date", "field-exit-date", "date").required(),
+            FieldView::new(t, "exit_outcome", "field-exit-outcome", "select")
+                .required()
+                .options(options(
+                    t,
+                    ExitOutcome::ALL,
+                    ExitOutcome::as_str,
+                    ExitOutcome::message_id,
+                ))
+                .hint(t, "hint-exit-outcome"),
+        ],
+        TransitionKind::Pause => vec![
+            FieldView::new(t, "date", "field-date", "date").required(),
+            FieldView::new(t, "pause_kind", "field-pause-kind", "select")
+                .required()
+                .options(options(
+                    t,
+                    PauseKind::ALL,
+                    PauseKind::as_str,
+                    PauseKind::message_id,
+                )),
+            FieldView::new(t, "reason", "field-reason", "textarea").required(),
+        ],
+        TransitionKind::Reopen => vec![
+            FieldView::new(t, "date", "field-date", "date").required(),
+            FieldView::new(t, "reason", "field-reason", "textarea").required(),
+        ],
+        _ => vec![FieldView::new(t, "date", "field-date", "date").required()],
+    }
+}
+
+/// Parse a transition form (shared with the JSON API).
+pub fn parse_transition(kind: TransitionKind, form: &FormData) -> Result<Transition, FieldErrors> {
+    let mut e = FieldErrors::new();
+    let date_field = match kind {
+        TransitionKind::Intake => "intake_date",
+        TransitionKind::Exit => "exit_date",
+        _ => "date",
+    };
+    let on = e.take(date_field, parse_date(&form.get(date_field)));
+    let outcome = if kind == TransitionKind::Exit {
+        e.take(
+            "exit_outcome",
+            parse_choice(&form.get("exit_outcome"), ExitOutcome::parse),
+        )
+    } else {
+        None
+    };
+    let pause_kind = if kind == TransitionKind::Pause {
+        e.take(
+            "pause_kind",
+            parse_choice(&form.get("pause_kind"), PauseKind::parse),
+        )
+    } else {
+        None
+    };
+    // The reason a pause or a reopening needs, through the one text parser.
+    let reason = if matches!(kind, TransitionKind::Pause | TransitionKind::Reopen) {
+        e.take(
+            "reason",
+            palett_domain::values::required_text(
+                &form.get("reason"),
+                palett_domain::values::TextKind::LINES,
+            ),
+        )
+        .unwrap_or_default()
+    } else {
+        String::new()
+    };
+    let Some(on) = on else { return Err(e) };
+    if !e.is_empty() {
+        return Err(e);
+    }
+    Ok(match kind {
+        TransitionKind::Intake => Transition::Intake { on },
+        TransitionKind::Start => Transition::Start { on },
+        TransitionKind::Pause => match pause_kind {
+            Some(kind) => Transition::Pause { on, kind, reason },
+            None => return Err(e),
+        },
+        TransitionKind::Resume => Transition::Resume { on },
+        TransitionKind::Exit => match outcome {
+            Some(outcome) => Transition::Exit { on, outcome },
+            None => return Err(e),
+        },
+        TransitionKind::Reopen => Transition::Reopen { on, reason },
+        TransitionKind::Referral => return Err(FieldErrors::single("kind", "error-choice")),
+    })
+}
+
+pub async fn transition_form(
+    State(s): State<AppState>,
+    c: Caller,
+    Path((id, kind)): Path<(String, String)>,
+) -> Response {
+    let t = c.tr();
+    let (Ok(id), Some(kind)) = (
+        id.parse::<i64>(),
+        TransitionKind::parse(&kind).filter(|k| *k != TransitionKind::Referral),
+    ) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let v = match s.app.participant(&c.ctx(), id).await {
+        Ok(v) => v,
+        Err(e) => return app_error(&c, e),
+    };
+    let date_field = if kind == TransitionKind::Exit {
+        "exit_date"
+    } else if kind == TransitionKind::Intake {
+        "intake_date"
+    } else {
+        "date"
+    };
+    let form = FormData(vec![(date_field.into(), s.app.today().to_string())]);
+    let title = format!(
+        "{}: {}",
+        t.get(&format!("action-{}", kind.as_str())),
+        v.participant.full_name()
+    );
+    transition_spec(t, id, kind, title).show(&c, StatusCode::OK, &form, &FieldErrors::new())
+}
+
+pub async fn transition(
+    State(s): State<AppState>,
+    c: Caller,
+    Path((id, kind)): Path<(String, String)>,
+    form: FormData,
+) -> Response {
+    let t = c.tr();
+    let (Ok(id), Some(kind)) = (
+        id.parse::<i64>(),
+        TransitionKind::parse(&kind).filter(|k| *k != TransitionKind::Referral),
+    ) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let result = match parse_transition(kind, &form) {
+        Ok(tr) => s.app.transition(&c.ctx(), id, tr).await,
+        Err(e) => Err(AppError::Invalid(e)),
+    };
+    match result {
+        Ok(()) => Redirect::to(&format!("/participants/{id}")).into_response(),
+        Err(AppError::Invalid(errors)) => {
+            let title = t.get(&format!("action-{}", kind.as_str()));
+            transition_spec(t, id, kind, title).show(
+                &c,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form,
+                &errors,
+            )
+        }
+        Err(e) => app_error(&c, e),
+    }
+}
+
+/// The organisations she can be handed over to: members today, other than
+/// the one responsible for her.
+pub(crate) async fn handover_spec(
+    s: &AppState,
+    c: &Caller,
+    id: i64,
+    responsible: i64,
+) -> Result<FormSpec, AppError> {
+    let t = c.tr();
+    let today = s.app.today();
+    let mut organisations: Vec<(String, String)> = Vec::new();
+    for m in s.app.memberships(&c.ctx()).await? {
+        let current = m.joined_on <= today && m.left_on.is_none_or(|l| today <= l);
+        let key = m.organisation_id.to_string();
+        if current
+            && m.organisation_id != responsible
+            && !organisations.iter().any(|(k, _)| *k == key)
+        {
+            organisations.push((key, m.organisation_name));
+        }
+    }
+    Ok(FormSpec {
+        title: t.get("handover-title"),
+        section: "participants",
+        path: format!("/participants/{id}/handover"),
+        fields: vec![
+            FieldView::new(t, "organisation_id", "field-handover-to", "select")
+                .required()
+                .options(organisations),
+            FieldView::new(t, "reason", "field-reason", "textarea").required(),
+        ],
+        submit: t.get("handover-submit"),
+        cancel: format!("/participants/{id}"),
+        intro: Some(t.get("handover-intro")),
+        existing: None,
+    })
+}
+
+/// `GET /participants/{id}/handover`: the form to move the responsibility
+/// for her (the giving organisation's coordinators).
+pub async fn handover_form(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let v = match s.app.participant(&c.ctx(), id).await {
+        Ok(v) => v,
+        Err(e) => return app_error(&c, e),
+    };
+    if !v.may_hand_over {
+        return app_error(&c, AppError::Forbidden);
+    }
+    let form = FormData(vec![("version".into(), v.participant.version.to_string())]);
+    match handover_spec(&s, &c, id, v.participant.responsible_organisation_id).await {
+        Ok(spec) => spec.show(&c, StatusCode::OK, &form, &FieldErrors::new()),
+        Err(e) => app_error(&c, e),
+    }
+}
+
+pub async fn handover(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(id): Path<String>,
+    form: FormData,
+) -> Response {
+    let Ok(id) = id.parse::<i64>() else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let version = form.get("version").parse::<i64>().ok();
+    let errors = match s
+        .app
+        .hand_over(
+            &c.ctx(),
+            id,
+            version,
+            &form.get("organisation_id"),
+            &form.get("reason"),
+        )
+        .await
+    {
+        // Back to her record, or to the list when it is no longer hers to see.
+        Ok((_, true)) => return Redirect::to(&format!("/participants/{id}")).into_response(),
+        Ok((_, false)) => return Redirect::to("/participants").into_response(),
+        Err(AppError::Invalid(errors)) => errors,
+        Err(AppError::Stale) => FieldErrors::single("version", "error-stale"),
+        Err(e) => return app_error(&c, e),
+    };
+    let responsible = match s.app.participant(&c.ctx(), id).await {
+        Ok(v) => v.participant.responsible_organisation_id,
+        Err(e) => return app_error(&c, e),
+    };
+    match handover_spec(&s, &c, id, responsible).await {
+        Ok(spec) => spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors),
+        Err(e) => app_error(&c, e),
+    }
+}

@@ -1,0 +1,27 @@
+//! Projects: the list, creating and editing one, and the API's summary.
+
+pub(crate) mod api;
+pub(crate) mod pages;
+
+use crate::http::AppState;
+use axum::routing::get;
+use axum::Router;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/projects", get(pages::projects))
+        .route(
+            "/projects/new",
+            get(pages::project_form).post(pages::project_create),
+        )
+        .route(
+            "/projects/{id}/edit",
+            get(pages::project_edit_form).post(pages::project_update),
+        )
+}
+
+pub fn api_routes() -> Router<AppState> {
+    Router::new()
+        .route("/projects", get(api::projects))
+        .route("/projects/{id}/summary", get(api::project_summary))
+}

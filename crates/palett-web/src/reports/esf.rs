@@ -1,0 +1,174 @@
+use crate::document::{xlsx, Document, Section, Value};
+use crate::http::caller::Caller;
+use crate::http::id;
+use crate::http::AppState;
+use crate::ui::views::{Block, FilterForm, Layout, TablePage};
+use crate::ui::{app_error, render};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use palett_app::AppError;
+
+// ------------------------------------------------------- ESF+ monthly file
+
+#[derive(serde::Deserialize, Default)]
+pub struct MonthQuery {
+    pub(crate) month: Option<String>,
+}
+
+/// The page that explains the monthly participant file and links it.
+pub async fn esf_months(
+    State(s): State<AppState>,
+    c: Caller,
+    Path(raw): Path<String>,
+    Query(q): Query<MonthQuery>,
+) -> Response {
+    let t = c.tr();
+    let Some(project_id) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    if !c.signed.actor.can_export_participant_file() {
+        return app_error(&c, AppError::Forbidden);
+    }
+    if let Err(e) = s.app.project_goals(&c.ctx(), project_id).await {
+        return app_error(&c, e);
+    }
+    let base = format!("/projects/{project_id}/esf-months");
+    let month = q.month.unwrap_or_default();
+    let mut p = TablePage::new(
+        t,
+        Layout::for_caller(&c, t.get("esf-month-title"), "dashboard", &base),
+    );
+    p.intro = Some(t.get("esf-month-intro"));
+    p.filter = Some(FilterForm {
+        action: base.clone(),
+        fields: vec![(
+            "month".into(),
+            t.get("esf-month"),
+            "month".into(),
+            month.clone(),
+        )],
+    });
+    p.links.push((
+        format!("/projects/{project_id}/dashboard"),
+        t.get("dash-back"),
+    ));
+    if month.trim().is_empty() {
+        return render(p);
+    }
+    match palett_domain::indicators::Month::parse(month.trim()) {
+        Some(m) => {
+            for ext in ["xlsx", "csv"] {
+                p.links.insert(
+                    0,
+                    (
+                        format!("{base}/{m}.{ext}"),
+                        t.with(
+                            "esf-month-download",
+                            &[("month", m.to_string()), ("format", ext.to_uppercase())],
+                        ),
+                    ),
+                );
+            }
+            render(p)
+        }
+        None => {
+            p.blocks.push(Block::Errors(vec![format!(
+                "{}: {}",
+                t.get("esf-month"),
+                t.get("error-month")
+            )]));
+            let mut resp = render(p);
+            *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            resp
+        }
+    }
+}
+
+/// The monthly participant file as XLSX or CSV (audited by palett-app).
+pub async fn esf_month_file(
+    State(s): State<AppState>,
+    c: Caller,
+    Path((raw, file)): Path<(String, String)>,
+) -> Response {
+    let t = c.tr();
+    let Some(project_id) = id(&raw) else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let Some((month, ext @ ("xlsx" | "csv"))) = file.split_once('.') else {
+        return app_error(&c, AppError::NotFound);
+    };
+    let (month, lines) = match s.app.esf_month(&c.ctx(), project_id, month).await {
+        Ok(x) => x,
+        Err(AppError::Invalid(_)) => return app_error(&c, AppError::NotFound),
+        Err(e) => return app_error(&c, e),
+    };
+    let doc = Document {
+        title: t.with("esf-month-file-title", &[("month", month.to_string())]),
+        subtitle: t.with(
+            "esf-month-file-subtitle",
+            &[("count", lines.len().to_string())],
+        ),
+        sections: vec![Section {
+            heading: t.get("esf-month-participants"),
+            head: vec![
+                t.get("field-identity-number"),
+                t.get("field-given-name"),
+                t.get("field-family-name"),
+                t.get("esf-start"),
+                t.get("esf-end"),
+                t.get("esf-hours"),
+                t.get("esf-note"),
+            ],
+            rows: lines
+                .iter()
+                .map(|l| {
+                    let (number, note) = match (&l.identity_number, l.identity_consent) {
+                        (Some(n), true) if n.len() == 12 => (
+                            Value::text(format!("{}-{}", &n[..8], &n[8..])),
+                            Value::text(""),
+                        ),
+                        (Some(_), false) => (
+                            Value::Missing,
+                            Value::text(t.get("esf-no-identity-consent")),
+                        ),
+                        _ => (Value::Missing, Value::text(t.get("esf-no-identity-number"))),
+                    };
+                    vec![
+                        number,
+                        Value::text(l.given_name.clone()),
+                        Value::text(l.family_name.clone()),
+                        l.intake
+                            .map_or(Value::Missing, |d| Value::text(d.to_string())),
+                        l.exit
+                            .map_or(Value::text(""), |d| Value::text(d.to_string())),
+                        Value::Number((l.minutes as f64 / 6.0).round() / 10.0),
+                        note,
+                    ]
+                })
+                .collect(),
+        }],
+    };
+    let name = format!("esf-deltagare-{month}.{ext}");
+    let (content_type, body) = if ext == "csv" {
+        ("text/csv; charset=utf-8", doc.csv(t).into_bytes())
+    } else {
+        (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            xlsx::write(&doc, t),
+        )
+    };
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            // A file of identity numbers is not kept in any cache.
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        body,
+    )
+        .into_response()
+}

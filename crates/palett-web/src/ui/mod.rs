@@ -1,0 +1,140 @@
+//! The kit every page is made with: rendering a template, error pages
+//! (`failures`), the layout and blocks (`views`), the form flow
+//! ([`FormSpec`]), choices for selects, and charts. It knows the caller
+//! (`http`) but no feature.
+
+pub mod charts;
+pub mod choices;
+pub mod failures;
+pub mod views;
+
+use crate::http::caller::{Caller, Visitor};
+use crate::http::error::WebError;
+use crate::http::forms::FormData;
+use crate::i18n::Tr;
+use askama::Template;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+pub(crate) use choices::{choices, Choices};
+use jiff::civil::Date;
+use palett_app::AppError;
+use palett_domain::FieldErrors;
+use views::*;
+
+pub fn render(t: impl Template) -> Response {
+    match t.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+        }
+    }
+}
+
+/// A whole error page in the visitor's language.
+pub fn error_page(t: Tr, status: StatusCode, id: &str) -> Response {
+    let v = Visitor {
+        signed: None,
+        lang: t.lang,
+        ip: String::new(),
+        is_api: false,
+        secure: false,
+        pre_session: None,
+    };
+    let title = t.get(&format!("{id}-title"));
+    let page = ErrorPage {
+        t,
+        layout: Layout::for_visitor(&v, title, "/", String::new()),
+        message: t.get(id),
+    };
+    (status, render(page)).into_response()
+}
+
+/// An application error as the caller will see it (rendered by
+/// [`failures::render_failures`]).
+pub(crate) fn app_error(_c: &Caller, e: AppError) -> Response {
+    WebError::from(e).into_response()
+}
+
+pub(crate) fn options<T: Copy>(
+    t: Tr,
+    all: &[T],
+    text: fn(T) -> &'static str,
+    msg: fn(T) -> String,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| (text(*v).to_string(), t.get(&msg(*v))))
+        .collect()
+}
+
+pub(crate) fn date_text(d: Option<Date>) -> String {
+    d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+pub(crate) struct FormSpec {
+    pub(crate) title: String,
+    pub(crate) section: &'static str,
+    pub(crate) path: String,
+    pub(crate) fields: Vec<FieldView>,
+    pub(crate) submit: String,
+    pub(crate) cancel: String,
+    pub(crate) intro: Option<String>,
+    /// Where an error pointing to an existing record links: this text
+    /// followed by the record's id.
+    pub(crate) existing: Option<String>,
+}
+
+impl FormSpec {
+    /// Render with the submitted (or default) values and their errors.
+    pub(crate) fn show(
+        self,
+        c: &Caller,
+        status: StatusCode,
+        form: &FormData,
+        errors: &FieldErrors,
+    ) -> Response {
+        let t = c.tr();
+        let mut fields = self.fields;
+        fill(t, &mut fields, form, errors, self.existing.as_deref());
+        let summary = summary(t, &fields, errors);
+        let hidden = form
+            .0
+            .iter()
+            .filter(|(k, _)| k == "version")
+            .cloned()
+            .collect();
+        let page = FormPage {
+            t,
+            layout: Layout::for_caller(c, self.title, self.section, &self.path),
+            intro: self.intro,
+            errors: summary,
+            action: self.path,
+            hidden,
+            fields,
+            submit: self.submit,
+            cancel: self.cancel,
+        };
+        (status, render(page)).into_response()
+    }
+}
+
+/// A form with the usual buttons (save, cancel back to `cancel`).
+pub(crate) fn admin_spec(
+    t: Tr,
+    title: String,
+    section: &'static str,
+    path: String,
+    fields: Vec<FieldView>,
+    cancel: &str,
+) -> FormSpec {
+    FormSpec {
+        title,
+        section,
+        path,
+        fields,
+        submit: t.get("save"),
+        cancel: cancel.into(),
+        intro: None,
+        existing: None,
+    }
+}

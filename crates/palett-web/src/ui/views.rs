@@ -1,0 +1,513 @@
+//! Typed template contexts. Every page carries a [`Layout`] and a [`Tr`];
+//! generic form and table pages cover the simple screens.
+
+use crate::http::caller::{Caller, Visitor};
+use crate::i18n::{Lang, Tr};
+use askama::Template;
+use palett_domain::FieldErrors;
+
+pub struct UserBox {
+    pub name: String,
+    pub organisation: String,
+    pub partnership: String,
+}
+
+pub struct Layout {
+    pub title: String,
+    pub section: &'static str,
+    pub user: Option<UserBox>,
+    pub csrf: String,
+    pub nav_participants: bool,
+    /// Registering is open to her (her organisation is a member today).
+    pub nav_intake: bool,
+    pub nav_audit: bool,
+    pub nav_admin: bool,
+    /// The current path, for the language switch to come back to.
+    pub path: String,
+    pub other_lang: &'static str,
+    pub other_lang_label: &'static str,
+}
+
+impl Layout {
+    pub fn for_visitor(v: &Visitor, title: String, path: &str, csrf: String) -> Self {
+        let (other_lang, other_lang_label) = match v.lang {
+            Lang::Sv => ("en", "English"),
+            Lang::En => ("sv", "Svenska"),
+        };
+        Self {
+            title,
+            section: "",
+            user: None,
+            csrf,
+            nav_participants: false,
+            nav_intake: false,
+            nav_audit: false,
+            nav_admin: false,
+            path: path.to_string(),
+            other_lang,
+            other_lang_label,
+        }
+    }
+
+    pub fn for_caller(c: &Caller, title: String, section: &'static str, path: &str) -> Self {
+        let s = &c.signed;
+        let mut l = Self::for_visitor(
+            &c.visitor,
+            title,
+            path,
+            s.csrf_token.clone().unwrap_or_default(),
+        );
+        l.section = section;
+        let partnership = s
+            .partnerships
+            .iter()
+            .find(|(id, _)| *id == s.actor.partnership_id)
+            .map(|(_, n)| n.clone())
+            .unwrap_or_default();
+        l.user = Some(UserBox {
+            name: s.user.display_name.clone(),
+            organisation: s.user.organisation_name.clone(),
+            partnership,
+        });
+        l.nav_participants = s.actor.sees_participants();
+        l.nav_intake = s.actor.can_register_participants();
+        l.nav_audit = s.actor.can_view_audit_log();
+        l.nav_admin = s.actor.can_administer();
+        l
+    }
+}
+
+/// One form control.
+#[derive(Clone, Debug, Default)]
+pub struct FieldView {
+    pub name: &'static str,
+    pub label: String,
+    pub hint: Option<String>,
+    /// text, email, date, number, password, search, select, multi, checkbox, textarea
+    pub kind: &'static str,
+    pub value: String,
+    pub values: Vec<String>,
+    pub options: Vec<(String, String)>,
+    pub error: Option<String>,
+    /// A link from the error to the record it points to: (href, text).
+    pub error_link: Option<(String, String)>,
+    pub required: bool,
+    pub autocomplete: &'static str,
+}
+
+impl FieldView {
+    pub fn new(t: Tr, name: &'static str, label_id: &str, kind: &'static str) -> Self {
+        Self {
+            name,
+            label: t.get(label_id),
+            kind,
+            ..Default::default()
+        }
+    }
+
+    pub fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    pub fn hint(mut self, t: Tr, id: &str) -> Self {
+        self.hint = Some(t.get(id));
+        self
+    }
+
+    pub fn options(mut self, o: Vec<(String, String)>) -> Self {
+        self.options = o;
+        self
+    }
+
+    pub fn autocomplete(mut self, a: &'static str) -> Self {
+        self.autocomplete = a;
+        self
+    }
+
+    /// The ids that describe this control (hint and error), space-separated.
+    pub fn described_by(&self) -> String {
+        let mut ids = Vec::new();
+        if self.hint.is_some() {
+            ids.push(format!("f-{}-hint", self.name));
+        }
+        if self.error.is_some() {
+            ids.push(format!("f-{}-error", self.name));
+        }
+        ids.join(" ")
+    }
+}
+
+/// A field error's message in the caller's language, with its variables.
+/// Fill values from the submitted form and messages from the errors; an
+/// error that points to an existing record links to it when `existing`
+/// (the link before the record's id) is given.
+pub fn fill(
+    t: Tr,
+    fields: &mut [FieldView],
+    form: &crate::http::forms::FormData,
+    errors: &FieldErrors,
+    existing: Option<&str>,
+) {
+    for f in fields.iter_mut() {
+        if f.kind == "multi" {
+            f.values = form.all(f.name);
+        } else if f.kind != "password" {
+            f.value = form.get(f.name);
+        }
+        let e = errors.0.iter().find(|e| e.field == f.name);
+        f.error = e.map(|e| t.field_message(e));
+        f.error_link = e
+            .and_then(|e| e.existing_id)
+            .zip(existing)
+            .map(|(id, href)| (format!("{href}{id}"), t.get("error-existing-link")));
+    }
+}
+
+/// The error summary's rows: (field name, label, message), in form order;
+/// errors for fields the form does not show come last under their name.
+pub fn summary(t: Tr, fields: &[FieldView], errors: &FieldErrors) -> Vec<(String, String, String)> {
+    errors
+        .0
+        .iter()
+        .map(|e| {
+            let label = fields
+                .iter()
+                .find(|f| f.name == e.field)
+                .map(|f| f.label.clone())
+                .unwrap_or_else(|| e.field.clone());
+            (e.field.clone(), label, t.field_message(e))
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "form_page.html")]
+pub struct FormPage {
+    pub t: Tr,
+    pub layout: Layout,
+    pub intro: Option<String>,
+    pub errors: Vec<(String, String, String)>,
+    pub action: String,
+    pub hidden: Vec<(String, String)>,
+    pub fields: Vec<FieldView>,
+    pub submit: String,
+    pub cancel: String,
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub t: Tr,
+    pub layout: Layout,
+    pub error: Option<String>,
+    pub email: String,
+    pub next: String,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+pub struct ErrorPage {
+    pub t: Tr,
+    pub layout: Layout,
+    pub message: String,
+}
+
+pub struct ProjectCard {
+    pub id: i64,
+    pub name: String,
+    pub funder: String,
+    pub period: String,
+    pub enrolled: i64,
+    pub target: Option<i64>,
+    pub enrolled_pct: Option<String>,
+    pub ended: i64,
+    pub to_job: i64,
+    pub share: Option<String>,
+    pub goal: Option<String>,
+    pub goal_status: String,
+    pub goal_class: &'static str,
+    pub active: i64,
+    pub bar_width: i64,
+    pub bar_label: String,
+}
+
+#[derive(Template)]
+#[template(path = "start.html")]
+pub struct StartPage {
+    pub t: Tr,
+    pub layout: Layout,
+    pub partnership: String,
+    pub vision: String,
+    pub projects: Vec<ProjectCard>,
+}
+
+pub struct Pager {
+    pub pages: i64,
+    pub label: String,
+    pub prev: Option<String>,
+    pub next: Option<String>,
+}
+
+impl Pager {
+    /// Links keep the other query parameters.
+    pub fn new(t: Tr, base: &str, query: &[(&str, String)], page: i64, pages: i64) -> Self {
+        let link = |p: i64| {
+            let mut q: Vec<(&str, String)> = query
+                .iter()
+                .filter(|(_, v)| !v.is_empty())
+                .cloned()
+                .collect();
+            q.push(("page", p.to_string()));
+            format!(
+                "{base}?{}",
+                serde_urlencoded::to_string(&q).unwrap_or_default()
+            )
+        };
+        Self {
+            pages,
+            label: t.with(
+                "page-of",
+                &[("page", page.to_string()), ("pages", pages.to_string())],
+            ),
+            prev: (page > 1).then(|| link(page - 1)),
+            next: (page < pages).then(|| link(page + 1)),
+        }
+    }
+}
+
+pub struct ListRow {
+    pub id: i64,
+    pub name: String,
+    pub birth_year: i16,
+    pub status: String,
+    pub organisation: String,
+    pub intake: String,
+    pub exit: String,
+}
+
+#[derive(Template)]
+#[template(path = "participants.html")]
+pub struct ParticipantsPage {
+    pub t: Tr,
+    pub layout: Layout,
+    pub q: String,
+    pub status: String,
+    pub organisation: String,
+    pub project: String,
+    pub caseworker: String,
+    pub may_break_glass: bool,
+    pub statuses: Vec<(String, String)>,
+    pub organisations: Vec<(String, String)>,
+    pub projects: Vec<(String, String)>,
+    pub caseworkers: Vec<(String, String)>,
+    pub count_text: String,
+    pub rows: Vec<ListRow>,
+    pub pager: Pager,
+    /// A POSTed search: the pager re-posts the filters instead of linking.
+    pub posted: bool,
+    pub hidden: Vec<(String, String)>,
+    pub prev_page: Option<i64>,
+    pub next_page: Option<i64>,
+}
+
+pub struct HistoryRow {
+    pub on: String,
+    pub kind: String,
+    pub status: String,
+    pub reason: String,
+    pub actor: String,
+}
+
+#[derive(Template)]
+#[template(path = "participant.html")]
+pub struct ParticipantPage {
+    pub t: Tr,
+    pub layout: Layout,
+    pub status: String,
+    pub status_detail: String,
+    pub actions: Vec<(String, String)>,
+    pub profile: Vec<(String, String)>,
+    pub staff: Vec<(String, String)>,
+    pub history: Vec<HistoryRow>,
+    pub path_links: Vec<(String, String)>,
+    pub consents: Vec<crate::consents::ConsentLine>,
+    /// (when, author, organisation, visibility, text)
+    pub notes: Vec<(String, String, String, String, String)>,
+    /// Where to post a new note, when she may write one.
+    pub note_action: Option<String>,
+    /// Open only through an emergency access (read-only, marked in the log).
+    pub emergency: bool,
+    /// Processing restricted: the reason.
+    pub restriction: Option<String>,
+    /// Where to post a restriction or its lifting, when she may.
+    pub restriction_action: Option<String>,
+    /// Kept under an archive rule; where to post the change, when she may.
+    pub archive_hold: bool,
+    pub archive_hold_action: Option<String>,
+    pub consent_new: Option<String>,
+    /// The current plan's goals: (area, her words).
+    pub plan_goals: Vec<(String, String)>,
+    pub plan_versions: String,
+    pub period: Vec<(String, String)>,
+    pub enrolments: Vec<EnrolmentLine>,
+    /// (date, kind, text), oldest first.
+    pub timeline: Vec<(String, String, String)>,
+}
+
+pub struct EnrolmentLine {
+    pub intervention: String,
+    pub href: String,
+    pub status: String,
+    pub group: String,
+    pub dates: String,
+    pub change: Option<String>,
+}
+
+pub struct Cell {
+    pub text: String,
+    pub href: Option<String>,
+    /// A POST button to this action (with the CSRF token).
+    pub form: Option<String>,
+}
+
+impl Cell {
+    pub fn text(s: impl Into<String>) -> Self {
+        Self {
+            text: s.into(),
+            href: None,
+            form: None,
+        }
+    }
+
+    pub fn link(s: impl Into<String>, href: impl Into<String>) -> Self {
+        Self {
+            text: s.into(),
+            href: Some(href.into()),
+            form: None,
+        }
+    }
+
+    pub fn button(s: impl Into<String>, action: impl Into<String>) -> Self {
+        Self {
+            text: s.into(),
+            href: None,
+            form: Some(action.into()),
+        }
+    }
+}
+
+pub struct Table {
+    pub heading: Option<String>,
+    pub head: Vec<String>,
+    pub rows: Vec<Vec<Cell>>,
+}
+
+pub struct FilterForm {
+    pub action: String,
+    /// (name, label, input type, value)
+    pub fields: Vec<(String, String, String, String)>,
+}
+
+#[derive(Template)]
+#[template(path = "table_page.html")]
+pub struct TablePage {
+    pub t: Tr,
+    pub layout: Layout,
+    pub intro: Option<String>,
+    /// What stands above the tables: messages, forms, a secret shown once.
+    pub blocks: Vec<Block>,
+    pub links: Vec<(String, String)>,
+    pub filter: Option<FilterForm>,
+    pub tables: Vec<Table>,
+    pub pager: Pager,
+}
+
+impl TablePage {
+    pub fn new(t: Tr, layout: Layout) -> Self {
+        Self {
+            t,
+            layout,
+            intro: None,
+            blocks: Vec::new(),
+            links: Vec::new(),
+            filter: None,
+            tables: Vec::new(),
+            pager: Pager {
+                pages: 1,
+                label: String::new(),
+                prev: None,
+                next: None,
+            },
+        }
+    }
+}
+
+/// A part of a [`TablePage`] above its tables, rendered (and escaped) by
+/// `blocks.html`: no handler builds HTML.
+#[derive(Clone, Debug)]
+pub enum Block {
+    /// A paragraph.
+    Text(String),
+    /// A message announced at once (`role="alert"`).
+    Alert(String),
+    /// A value to copy exactly (a secret shown once), in `<code>`.
+    Code(String),
+    /// A list of messages in error.
+    Errors(Vec<String>),
+    /// Numbered steps, each with an optional value to copy.
+    Steps(Vec<(String, Option<String>)>),
+    Heading(String),
+    Link {
+        href: String,
+        text: String,
+    },
+    Form(FormBlock),
+}
+
+/// A small form of its own (with the page's CSRF token).
+#[derive(Clone, Debug, Default)]
+pub struct FormBlock {
+    pub action: String,
+    pub hidden: Vec<(String, String)>,
+    pub inputs: Vec<Input>,
+    pub hint: Option<String>,
+    pub submit: String,
+    /// A secondary (less prominent) button.
+    pub secondary: bool,
+}
+
+/// One input of a [`FormBlock`], with its label and error.
+#[derive(Clone, Debug, Default)]
+pub struct Input {
+    pub id: String,
+    pub name: String,
+    pub label: String,
+    /// `text`, `password`, `number` or `textarea`.
+    pub kind: &'static str,
+    pub value: String,
+    pub error: Option<String>,
+    pub autocomplete: Option<&'static str>,
+    pub numeric: bool,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub maxlength: Option<i64>,
+}
+
+impl Input {
+    pub fn new(name: &str, label: String, kind: &'static str) -> Self {
+        Self {
+            id: name.to_string(),
+            name: name.to_string(),
+            label,
+            kind,
+            ..Self::default()
+        }
+    }
+
+    /// The error for this input's field, translated.
+    pub fn error(mut self, t: Tr, errors: &palett_domain::FieldErrors) -> Self {
+        self.error = errors.for_field(&self.name).map(|e| t.get(e));
+        self
+    }
+}
