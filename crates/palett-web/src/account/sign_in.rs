@@ -6,9 +6,11 @@ use crate::http::error::with_retry_after;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::i18n::Lang;
+use crate::i18n::Tr;
 use crate::ui::failures::throttled_message;
 use crate::ui::views::*;
 use crate::ui::{app_error, error_page, render};
+use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -189,4 +191,14 @@ pub async fn not_found(v: Visitor) -> Response {
             .into_response();
     }
     error_page(v.tr(), StatusCode::NOT_FOUND, "error-not-found")
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub t: Tr,
+    pub layout: Layout,
+    pub error: Option<String>,
+    pub email: String,
+    pub next: String,
 }

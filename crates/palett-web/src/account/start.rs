@@ -1,7 +1,9 @@
 use crate::http::caller::Caller;
 use crate::http::AppState;
+use crate::i18n::Tr;
 use crate::ui::views::*;
 use crate::ui::{app_error, render};
+use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
 
@@ -62,4 +64,33 @@ pub async fn start(State(s): State<AppState>, c: Caller) -> Response {
         vision: o.partnership.vision,
         projects,
     })
+}
+
+pub struct ProjectCard {
+    pub id: i64,
+    pub name: String,
+    pub funder: String,
+    pub period: String,
+    pub enrolled: i64,
+    pub target: Option<i64>,
+    pub enrolled_pct: Option<String>,
+    pub ended: i64,
+    pub to_job: i64,
+    pub share: Option<String>,
+    pub goal: Option<String>,
+    pub goal_status: String,
+    pub goal_class: &'static str,
+    pub active: i64,
+    pub bar_width: i64,
+    pub bar_label: String,
+}
+
+#[derive(Template)]
+#[template(path = "start.html")]
+pub struct StartPage {
+    pub t: Tr,
+    pub layout: Layout,
+    pub partnership: String,
+    pub vision: String,
+    pub projects: Vec<ProjectCard>,
 }

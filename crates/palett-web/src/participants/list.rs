@@ -1,8 +1,10 @@
 use crate::http::caller::Caller;
 use crate::http::forms::FormData;
 use crate::http::AppState;
+use crate::i18n::Tr;
 use crate::ui::views::*;
 use crate::ui::{app_error, choices, date_text, options, render};
+use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use palett_app::filters::ParticipantFilter as Filter;
@@ -133,4 +135,39 @@ pub(crate) async fn participants_page(
         prev_page: (page.number > 1).then(|| page.number - 1),
         next_page: (page.number < pages).then(|| page.number + 1),
     })
+}
+
+pub struct ListRow {
+    pub id: i64,
+    pub name: String,
+    pub birth_year: i16,
+    pub status: String,
+    pub organisation: String,
+    pub intake: String,
+    pub exit: String,
+}
+
+#[derive(Template)]
+#[template(path = "participants.html")]
+pub struct ParticipantsPage {
+    pub t: Tr,
+    pub layout: Layout,
+    pub q: String,
+    pub status: String,
+    pub organisation: String,
+    pub project: String,
+    pub caseworker: String,
+    pub may_break_glass: bool,
+    pub statuses: Vec<(String, String)>,
+    pub organisations: Vec<(String, String)>,
+    pub projects: Vec<(String, String)>,
+    pub caseworkers: Vec<(String, String)>,
+    pub count_text: String,
+    pub rows: Vec<ListRow>,
+    pub pager: Pager,
+    /// A POSTed search: the pager re-posts the filters instead of linking.
+    pub posted: bool,
+    pub hidden: Vec<(String, String)>,
+    pub prev_page: Option<i64>,
+    pub next_page: Option<i64>,
 }

@@ -1,8 +1,10 @@
+use crate::consents::ConsentLine;
 use crate::http::caller::Caller;
 use crate::http::AppState;
 use crate::i18n::Tr;
 use crate::ui::views::*;
 use crate::ui::{app_error, date_text, render};
+use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use palett_app::AppError;
@@ -328,4 +330,57 @@ pub(crate) fn history_rows(
     // Stable: rows recorded in the same second keep their kind's order.
     rows.sort_by_key(|(at, _)| *at);
     rows.into_iter().map(|(_, r)| r).collect()
+}
+
+pub struct HistoryRow {
+    pub on: String,
+    pub kind: String,
+    pub status: String,
+    pub reason: String,
+    pub actor: String,
+}
+
+#[derive(Template)]
+#[template(path = "participant.html")]
+pub struct ParticipantPage {
+    pub t: Tr,
+    pub layout: Layout,
+    pub status: String,
+    pub status_detail: String,
+    pub actions: Vec<(String, String)>,
+    pub profile: Vec<(String, String)>,
+    pub staff: Vec<(String, String)>,
+    pub history: Vec<HistoryRow>,
+    pub path_links: Vec<(String, String)>,
+    pub consents: Vec<ConsentLine>,
+    /// (when, author, organisation, visibility, text)
+    pub notes: Vec<(String, String, String, String, String)>,
+    /// Where to post a new note, when she may write one.
+    pub note_action: Option<String>,
+    /// Open only through an emergency access (read-only, marked in the log).
+    pub emergency: bool,
+    /// Processing restricted: the reason.
+    pub restriction: Option<String>,
+    /// Where to post a restriction or its lifting, when she may.
+    pub restriction_action: Option<String>,
+    /// Kept under an archive rule; where to post the change, when she may.
+    pub archive_hold: bool,
+    pub archive_hold_action: Option<String>,
+    pub consent_new: Option<String>,
+    /// The current plan's goals: (area, her words).
+    pub plan_goals: Vec<(String, String)>,
+    pub plan_versions: String,
+    pub period: Vec<(String, String)>,
+    pub enrolments: Vec<EnrolmentLine>,
+    /// (date, kind, text), oldest first.
+    pub timeline: Vec<(String, String, String)>,
+}
+
+pub struct EnrolmentLine {
+    pub intervention: String,
+    pub href: String,
+    pub status: String,
+    pub group: String,
+    pub dates: String,
+    pub change: Option<String>,
 }

@@ -196,50 +196,11 @@ pub struct FormPage {
 }
 
 #[derive(Template)]
-#[template(path = "login.html")]
-pub struct LoginPage {
-    pub t: Tr,
-    pub layout: Layout,
-    pub error: Option<String>,
-    pub email: String,
-    pub next: String,
-}
-
-#[derive(Template)]
 #[template(path = "error.html")]
 pub struct ErrorPage {
     pub t: Tr,
     pub layout: Layout,
     pub message: String,
-}
-
-pub struct ProjectCard {
-    pub id: i64,
-    pub name: String,
-    pub funder: String,
-    pub period: String,
-    pub enrolled: i64,
-    pub target: Option<i64>,
-    pub enrolled_pct: Option<String>,
-    pub ended: i64,
-    pub to_job: i64,
-    pub share: Option<String>,
-    pub goal: Option<String>,
-    pub goal_status: String,
-    pub goal_class: &'static str,
-    pub active: i64,
-    pub bar_width: i64,
-    pub bar_label: String,
-}
-
-#[derive(Template)]
-#[template(path = "start.html")]
-pub struct StartPage {
-    pub t: Tr,
-    pub layout: Layout,
-    pub partnership: String,
-    pub vision: String,
-    pub projects: Vec<ProjectCard>,
 }
 
 pub struct Pager {
@@ -274,94 +235,6 @@ impl Pager {
             next: (page < pages).then(|| link(page + 1)),
         }
     }
-}
-
-pub struct ListRow {
-    pub id: i64,
-    pub name: String,
-    pub birth_year: i16,
-    pub status: String,
-    pub organisation: String,
-    pub intake: String,
-    pub exit: String,
-}
-
-#[derive(Template)]
-#[template(path = "participants.html")]
-pub struct ParticipantsPage {
-    pub t: Tr,
-    pub layout: Layout,
-    pub q: String,
-    pub status: String,
-    pub organisation: String,
-    pub project: String,
-    pub caseworker: String,
-    pub may_break_glass: bool,
-    pub statuses: Vec<(String, String)>,
-    pub organisations: Vec<(String, String)>,
-    pub projects: Vec<(String, String)>,
-    pub caseworkers: Vec<(String, String)>,
-    pub count_text: String,
-    pub rows: Vec<ListRow>,
-    pub pager: Pager,
-    /// A POSTed search: the pager re-posts the filters instead of linking.
-    pub posted: bool,
-    pub hidden: Vec<(String, String)>,
-    pub prev_page: Option<i64>,
-    pub next_page: Option<i64>,
-}
-
-pub struct HistoryRow {
-    pub on: String,
-    pub kind: String,
-    pub status: String,
-    pub reason: String,
-    pub actor: String,
-}
-
-#[derive(Template)]
-#[template(path = "participant.html")]
-pub struct ParticipantPage {
-    pub t: Tr,
-    pub layout: Layout,
-    pub status: String,
-    pub status_detail: String,
-    pub actions: Vec<(String, String)>,
-    pub profile: Vec<(String, String)>,
-    pub staff: Vec<(String, String)>,
-    pub history: Vec<HistoryRow>,
-    pub path_links: Vec<(String, String)>,
-    pub consents: Vec<crate::consents::ConsentLine>,
-    /// (when, author, organisation, visibility, text)
-    pub notes: Vec<(String, String, String, String, String)>,
-    /// Where to post a new note, when she may write one.
-    pub note_action: Option<String>,
-    /// Open only through an emergency access (read-only, marked in the log).
-    pub emergency: bool,
-    /// Processing restricted: the reason.
-    pub restriction: Option<String>,
-    /// Where to post a restriction or its lifting, when she may.
-    pub restriction_action: Option<String>,
-    /// Kept under an archive rule; where to post the change, when she may.
-    pub archive_hold: bool,
-    pub archive_hold_action: Option<String>,
-    pub consent_new: Option<String>,
-    /// The current plan's goals: (area, her words).
-    pub plan_goals: Vec<(String, String)>,
-    pub plan_versions: String,
-    pub period: Vec<(String, String)>,
-    pub enrolments: Vec<EnrolmentLine>,
-    /// (date, kind, text), oldest first.
-    pub timeline: Vec<(String, String, String)>,
-}
-
-pub struct EnrolmentLine {
-    pub intervention: String,
-    pub href: String,
-    pub status: String,
-    pub group: String,
-    pub dates: String,
-    pub change: Option<String>,
 }
 
 pub struct Cell {

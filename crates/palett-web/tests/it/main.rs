@@ -11,6 +11,7 @@ mod dashboard;
 mod followup;
 mod html;
 mod i18n;
+mod layout;
 mod palette;
 mod reports;
 mod security;
