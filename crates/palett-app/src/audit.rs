@@ -217,7 +217,7 @@ pub async fn list(
     app: &crate::App,
     ctx: &Ctx,
     filter: &Filter,
-    page: crate::participants::Page,
+    page: crate::paging::Page,
 ) -> Result<(Vec<Entry>, i64)> {
     if !ctx.actor.can_view_audit_log() {
         return Err(AppError::Forbidden);

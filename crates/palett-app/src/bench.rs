@@ -7,7 +7,7 @@
 
 use crate::dashboard::FigureRef;
 use crate::demo::{Rng, DEMO_USERS};
-use crate::participants::Page;
+use crate::paging::Page;
 use crate::reports::ReportKind;
 use crate::{App, Result};
 use jiff::civil::{date, Date};

@@ -4,7 +4,7 @@
 //! participant list like any other).
 
 use crate::audit::{record, Action};
-use crate::participants::Page;
+use crate::paging::Page;
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::indicators::{
     self, breakdown, exits_by_outcome, figure, goal_status, inflow, outcome_by_time,

@@ -2,7 +2,7 @@
 //! the list of follow-ups due that caseworkers work through.
 
 use crate::audit::{record, Action};
-use crate::participants::Page;
+use crate::paging::Page;
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::followup::{FollowUp, FollowUpInput};
 use palett_store::followup as store;

@@ -1,10 +1,11 @@
 use crate::http::caller::Caller;
-use axum::response::{IntoResponse, Response};
+use crate::http::error::Answer;
+use axum::response::IntoResponse;
 use axum::Json;
 use serde_json::json;
 
-pub async fn me(c: Caller) -> Response {
-    Json(json!({
+pub async fn me(c: Caller) -> Answer {
+    Ok(Json(json!({
         "id": c.signed.user.id,
         "display_name": c.signed.user.display_name,
         "email": c.signed.user.email,
@@ -12,5 +13,5 @@ pub async fn me(c: Caller) -> Response {
         "partnership_id": c.signed.actor.partnership_id,
         "roles": c.signed.actor.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
     }))
-    .into_response()
+    .into_response())
 }

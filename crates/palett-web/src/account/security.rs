@@ -1,7 +1,7 @@
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::forms::FormData;
 use crate::http::AppState;
-use crate::ui::app_error;
 use crate::ui::views::{Block, FormBlock, Input};
 use crate::ui::views::{Layout, TablePage};
 use axum::extract::State;
@@ -33,13 +33,10 @@ pub(crate) async fn page(
     c: &Caller,
     status: StatusCode,
     errors: &palett_domain::FieldErrors,
-) -> Response {
+) -> Answer {
     let t = c.tr();
     let ctx = c.ctx();
-    let state = match s.app.second_factor(&ctx).await {
-        Ok(x) => x,
-        Err(e) => return app_error(c, e),
-    };
+    let state = s.app.second_factor(&ctx).await?;
     let required = c.signed.second_factor_required;
     let mut p = TablePage::new(
         t,
@@ -112,14 +109,14 @@ pub(crate) async fn page(
             ..FormBlock::default()
         }));
     }
-    (status, crate::ui::render(p)).into_response()
+    Ok((status, crate::ui::render(p)).into_response())
 }
 
-pub async fn show(State(s): State<AppState>, c: Caller) -> Response {
+pub async fn show(State(s): State<AppState>, c: Caller) -> Answer {
     page(&s, &c, StatusCode::OK, &palett_domain::FieldErrors::new()).await
 }
 
-pub async fn change(State(s): State<AppState>, c: Caller, f: FormData) -> Response {
+pub async fn change(State(s): State<AppState>, c: Caller, f: FormData) -> Answer {
     let ctx = c.ctx();
     let result = match f.get("action").as_str() {
         "enable" => {
@@ -139,16 +136,16 @@ pub async fn change(State(s): State<AppState>, c: Caller, f: FormData) -> Respon
         }
         _ => Err(palett_domain::FieldErrors::single("action", "error-choice").into()),
     };
-    match result {
+    Ok(match result {
         Ok(()) => Redirect::to("/account/second-factor").into_response(),
         Err(AppError::Invalid(mut e)) => {
             if e.for_field("code").is_none() && e.for_field("password").is_none() {
                 e.push("code", "error-invalid");
             }
-            page(&s, &c, StatusCode::UNPROCESSABLE_ENTITY, &e).await
+            page(&s, &c, StatusCode::UNPROCESSABLE_ENTITY, &e).await?
         }
-        Err(e) => app_error(&c, e),
-    }
+        Err(e) => return Err(e.into()),
+    })
 }
 
 // ------------------------------------------------------------ passwords
@@ -213,23 +210,29 @@ pub(crate) fn password_page(
     (status, crate::ui::render(p)).into_response()
 }
 
-pub async fn password_form(c: Caller) -> Response {
-    password_page(&c, StatusCode::OK, &palett_domain::FieldErrors::new())
+pub async fn password_form(c: Caller) -> Answer {
+    Ok(password_page(
+        &c,
+        StatusCode::OK,
+        &palett_domain::FieldErrors::new(),
+    ))
 }
 
 /// Change her own password; then on to the start page.
-pub async fn password_change(State(s): State<AppState>, c: Caller, f: FormData) -> Response {
+pub async fn password_change(State(s): State<AppState>, c: Caller, f: FormData) -> Answer {
     if f.get("new_password") != f.get("new_password_again") {
         let e = palett_domain::FieldErrors::single("new_password_again", "error-password-mismatch");
-        return password_page(&c, StatusCode::UNPROCESSABLE_ENTITY, &e);
+        return Ok(password_page(&c, StatusCode::UNPROCESSABLE_ENTITY, &e));
     }
-    match s
-        .app
-        .change_password(&c.ctx(), &f.get("password"), &f.get("new_password"))
-        .await
-    {
-        Ok(()) => Redirect::to("/").into_response(),
-        Err(AppError::Invalid(e)) => password_page(&c, StatusCode::UNPROCESSABLE_ENTITY, &e),
-        Err(e) => app_error(&c, e),
-    }
+    Ok(
+        match s
+            .app
+            .change_password(&c.ctx(), &f.get("password"), &f.get("new_password"))
+            .await
+        {
+            Ok(()) => Redirect::to("/").into_response(),
+            Err(AppError::Invalid(e)) => password_page(&c, StatusCode::UNPROCESSABLE_ENTITY, &e),
+            Err(e) => return Err(e.into()),
+        },
+    )
 }

@@ -3,13 +3,15 @@ use crate::http::caller::{
 };
 use crate::http::error::status_of;
 use crate::http::error::with_retry_after;
+use crate::http::error::Answer;
+use crate::http::error::WebError;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::i18n::Lang;
 use crate::i18n::Tr;
 use crate::ui::failures::throttled_message;
 use crate::ui::views::*;
-use crate::ui::{app_error, error_page, render};
+use crate::ui::{error_page, render};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -76,80 +78,82 @@ pub(crate) fn login_page(
     )
 }
 
-pub async fn login_form(v: Visitor, Query(q): Query<NextQuery>) -> Response {
+pub async fn login_form(v: Visitor, Query(q): Query<NextQuery>) -> Answer {
     if v.signed.is_some() {
-        return Redirect::to("/").into_response();
+        return Ok(Redirect::to("/").into_response());
     }
-    login_page(
+    Ok(login_page(
         &v,
         StatusCode::OK,
         None,
         String::new(),
         safe_next(q.next.as_deref().unwrap_or("/")),
-    )
+    ))
 }
 
-pub async fn login(State(s): State<AppState>, v: Visitor, form: FormData) -> Response {
+pub async fn login(State(s): State<AppState>, v: Visitor, form: FormData) -> Answer {
     let t = v.tr();
     let email = form.get("email");
     let next = safe_next(&form.get("next"));
-    match s
-        .app
-        .sign_in_with_code(&email, &form.get("password"), &form.get("code"), &v.ip)
-        .await
-    {
-        Ok(session) => with_cookies(
-            Redirect::to(&next).into_response(),
-            [
-                site_cookie(
-                    session_cookie_name(v.secure),
-                    session.cookie_value,
-                    session.max_age_secs,
-                    v.secure,
-                    true,
+    Ok(
+        match s
+            .app
+            .sign_in_with_code(&email, &form.get("password"), &form.get("code"), &v.ip)
+            .await
+        {
+            Ok(session) => with_cookies(
+                Redirect::to(&next).into_response(),
+                [
+                    site_cookie(
+                        session_cookie_name(v.secure),
+                        session.cookie_value,
+                        session.max_age_secs,
+                        v.secure,
+                        true,
+                    ),
+                    site_cookie(PRE_SESSION_COOKIE, String::new(), 0, v.secure, true),
+                ],
+            ),
+            Err(AppError::Throttled { retry_after_secs }) => with_retry_after(
+                login_page(
+                    &v,
+                    StatusCode::TOO_MANY_REQUESTS,
+                    Some(throttled_message(t, retry_after_secs)),
+                    email,
+                    next,
                 ),
-                site_cookie(PRE_SESSION_COOKIE, String::new(), 0, v.secure, true),
-            ],
-        ),
-        Err(AppError::Throttled { retry_after_secs }) => with_retry_after(
-            login_page(
+                Some(retry_after_secs),
+            ),
+            Err(AppError::Unauthenticated) => login_page(
                 &v,
-                StatusCode::TOO_MANY_REQUESTS,
-                Some(throttled_message(t, retry_after_secs)),
+                StatusCode::UNAUTHORIZED,
+                Some(t.get("error-sign-in")),
                 email,
                 next,
             ),
-            Some(retry_after_secs),
-        ),
-        Err(AppError::Unauthenticated) => login_page(
-            &v,
-            StatusCode::UNAUTHORIZED,
-            Some(t.get("error-sign-in")),
-            email,
-            next,
-        ),
-        Err(AppError::SecondFactorNeeded) => login_page(
-            &v,
-            StatusCode::UNAUTHORIZED,
-            Some(t.get("error-second-factor-sign-in")),
-            email,
-            next,
-        ),
-        Err(e) => {
-            let (status, id) = status_of(&e);
-            error_page(t, status, id)
-        }
-    }
+            Err(AppError::SecondFactorNeeded) => login_page(
+                &v,
+                StatusCode::UNAUTHORIZED,
+                Some(t.get("error-second-factor-sign-in")),
+                email,
+                next,
+            ),
+            Err(e) => {
+                let (status, id) = status_of(&e);
+                error_page(t, status, id)
+            }
+        },
+    )
 }
 
-pub async fn logout(State(s): State<AppState>, c: Caller) -> Response {
+pub async fn logout(State(s): State<AppState>, c: Caller) -> Answer {
     if let crate::http::caller::Via::Session(value) = &c.via {
         if let Err(e) = s.app.sign_out(value, &c.signed, &c.visitor.ip).await {
-            return app_error(&c, e);
+            return Err(e.into());
         }
     }
     let secure = c.visitor.secure;
-    with_cookies(
+    Ok(with_cookies(
         Redirect::to("/login").into_response(),
         [site_cookie(
             session_cookie_name(secure),
@@ -158,7 +162,7 @@ pub async fn logout(State(s): State<AppState>, c: Caller) -> Response {
             secure,
             true,
         )],
-    )
+    ))
 }
 
 #[derive(serde::Deserialize)]
@@ -166,14 +170,10 @@ pub struct BackQuery {
     pub(crate) back: Option<String>,
 }
 
-pub async fn set_lang(
-    v: Visitor,
-    Path(code): Path<String>,
-    Query(q): Query<BackQuery>,
-) -> Response {
+pub async fn set_lang(v: Visitor, Path(code): Path<String>, Query(q): Query<BackQuery>) -> Answer {
     let lang = Lang::parse(&code).unwrap_or(Lang::Sv);
     // Not HttpOnly: only a language, nothing to protect from scripts.
-    with_cookies(
+    Ok(with_cookies(
         Redirect::to(&safe_next(q.back.as_deref().unwrap_or("/"))).into_response(),
         [site_cookie(
             LANG_COOKIE,
@@ -182,15 +182,14 @@ pub async fn set_lang(
             v.secure,
             false,
         )],
-    )
+    ))
 }
 
-pub async fn not_found(v: Visitor) -> Response {
+pub async fn not_found(v: Visitor) -> Answer {
     if v.is_api {
-        return crate::http::error::ApiError::new(v.tr(), StatusCode::NOT_FOUND, "error-not-found")
-            .into_response();
+        return Err(WebError::not_found());
     }
-    error_page(v.tr(), StatusCode::NOT_FOUND, "error-not-found")
+    Ok(error_page(v.tr(), StatusCode::NOT_FOUND, "error-not-found"))
 }
 
 #[derive(Template)]

@@ -1,20 +1,17 @@
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::AppState;
 use crate::i18n::Tr;
+use crate::ui::render;
 use crate::ui::views::*;
-use crate::ui::{app_error, render};
 use askama::Template;
 use axum::extract::State;
-use axum::response::Response;
 
 // ---------------------------------------------------------------- start
 
-pub async fn start(State(s): State<AppState>, c: Caller) -> Response {
+pub async fn start(State(s): State<AppState>, c: Caller) -> Answer {
     let t = c.tr();
-    let o = match s.app.overview(&c.ctx()).await {
-        Ok(o) => o,
-        Err(e) => return app_error(&c, e),
-    };
+    let o = s.app.overview(&c.ctx()).await?;
     let projects = o
         .projects
         .iter()
@@ -57,13 +54,13 @@ pub async fn start(State(s): State<AppState>, c: Caller) -> Response {
             }
         })
         .collect();
-    render(StartPage {
+    Ok(render(StartPage {
         t,
         layout: Layout::for_caller(&c, t.get("nav-start"), "start", "/"),
         partnership: o.partnership.name,
         vision: o.partnership.vision,
         projects,
-    })
+    }))
 }
 
 pub struct ProjectCard {

@@ -1,12 +1,14 @@
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::forms::FormData;
 use crate::http::AppState;
+use crate::http::Id;
 use crate::i18n::Tr;
+use crate::ui::render;
 use crate::ui::views::*;
-use crate::ui::{app_error, render};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 use palett_domain::FieldErrors;
 
@@ -17,12 +19,9 @@ pub(crate) async fn tokens_page(
     c: &Caller,
     blocks: Vec<Block>,
     errors: &FieldErrors,
-) -> Response {
+) -> Answer {
     let t = c.tr();
-    let list = match s.app.tokens(&c.ctx()).await {
-        Ok(l) => l,
-        Err(e) => return app_error(c, e),
-    };
+    let list = s.app.tokens(&c.ctx()).await?;
     let tz = palett_app::clock::stockholm();
     let when = |secs: Option<i64>| {
         secs.and_then(|s| jiff::Timestamp::from_second(s).ok())
@@ -73,7 +72,7 @@ pub(crate) async fn tokens_page(
     if !errors.is_empty() {
         *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
-    resp
+    Ok(resp)
 }
 
 /// The form that creates a token, its name's error with it.
@@ -86,43 +85,36 @@ pub(crate) fn token_form(t: Tr, errors: &FieldErrors) -> Block {
     })
 }
 
-pub async fn tokens(State(s): State<AppState>, c: Caller) -> Response {
+pub async fn tokens(State(s): State<AppState>, c: Caller) -> Answer {
     let t = c.tr();
     let none = FieldErrors::new();
     tokens_page(&s, &c, vec![token_form(t, &none)], &none).await
 }
 
-pub async fn token_create(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
+pub async fn token_create(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
     let t = c.tr();
-    match s.app.create_token(&c.ctx(), &form.get("name")).await {
-        Ok((_, secret)) => {
-            let shown = vec![Block::Text(t.get("token-created")), Block::Code(secret)];
-            let mut resp = tokens_page(&s, &c, shown, &FieldErrors::new()).await;
-            resp.headers_mut()
-                .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-            resp
-        }
-        Err(AppError::Invalid(errors)) => {
-            let blocks = vec![
-                Block::Errors(vec![t.get("error-token-name")]),
-                token_form(t, &errors),
-            ];
-            tokens_page(&s, &c, blocks, &errors).await
-        }
-        Err(e) => app_error(&c, e),
-    }
+    Ok(
+        match s.app.create_token(&c.ctx(), &form.get("name")).await {
+            Ok((_, secret)) => {
+                let shown = vec![Block::Text(t.get("token-created")), Block::Code(secret)];
+                let mut resp = tokens_page(&s, &c, shown, &FieldErrors::new()).await?;
+                resp.headers_mut()
+                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                resp
+            }
+            Err(AppError::Invalid(errors)) => {
+                let blocks = vec![
+                    Block::Errors(vec![t.get("error-token-name")]),
+                    token_form(t, &errors),
+                ];
+                tokens_page(&s, &c, blocks, &errors).await?
+            }
+            Err(e) => return Err(e.into()),
+        },
+    )
 }
 
-pub async fn token_revoke(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(id): Path<String>,
-) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return app_error(&c, AppError::NotFound);
-    };
-    match s.app.revoke_token(&c.ctx(), id).await {
-        Ok(()) => Redirect::to("/tokens").into_response(),
-        Err(e) => app_error(&c, e),
-    }
+pub async fn token_revoke(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
+    s.app.revoke_token(&c.ctx(), id).await?;
+    Ok(Redirect::to("/tokens").into_response())
 }

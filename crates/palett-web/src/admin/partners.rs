@@ -1,12 +1,14 @@
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::forms::FormData;
 use crate::http::AppState;
+use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::*;
-use crate::ui::{admin_spec, app_error, options, render, FormSpec};
-use axum::extract::{Path, State};
+use crate::ui::{admin_spec, options, render, FormSpec};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 use palett_domain::values::OrganisationKind;
 use palett_domain::FieldErrors;
@@ -43,12 +45,9 @@ pub(crate) fn org_spec(t: Tr) -> FormSpec {
 
 // ---------------------------------------------------------------- partners, projects
 
-pub async fn partners(State(s): State<AppState>, c: Caller) -> Response {
+pub async fn partners(State(s): State<AppState>, c: Caller) -> Answer {
     let t = c.tr();
-    let ms = match s.app.memberships(&c.ctx()).await {
-        Ok(m) => m,
-        Err(e) => return app_error(&c, e),
-    };
+    let ms = s.app.memberships(&c.ctx()).await?;
     let admin = c.signed.actor.can_administer();
     let mut page = TablePage::new(
         t,
@@ -100,7 +99,7 @@ pub async fn partners(State(s): State<AppState>, c: Caller) -> Response {
             })
             .collect(),
     });
-    render(page)
+    Ok(render(page))
 }
 
 pub(crate) fn membership_fields(t: Tr, orgs: Vec<(String, String)>) -> Vec<FieldView> {
@@ -132,20 +131,18 @@ pub(crate) async fn all_org_choices(
         .collect())
 }
 
-pub async fn membership_form(State(s): State<AppState>, c: Caller) -> Response {
+pub async fn membership_form(State(s): State<AppState>, c: Caller) -> Answer {
     let t = c.tr();
-    match all_org_choices(&s, &c).await {
-        Ok(orgs) => membership_spec(t, orgs).show(
-            &c,
-            StatusCode::OK,
-            &FormData::default(),
-            &FieldErrors::new(),
-        ),
-        Err(e) => app_error(&c, e),
-    }
+    let orgs = all_org_choices(&s, &c).await?;
+    Ok(membership_spec(t, orgs).show(
+        &c,
+        StatusCode::OK,
+        &FormData::default(),
+        &FieldErrors::new(),
+    ))
 }
 
-pub async fn membership_create(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
+pub async fn membership_create(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
     let t = c.tr();
     let input = palett_app::admin::MembershipInput {
         organisation_id: form.get("organisation_id"),
@@ -153,71 +150,57 @@ pub async fn membership_create(State(s): State<AppState>, c: Caller, form: FormD
         left_on: form.get("left_on"),
         responsibility_areas: form.get("responsibility_areas"),
     };
-    match s.app.add_membership(&c.ctx(), &input).await {
+    Ok(match s.app.add_membership(&c.ctx(), &input).await {
         Ok(_) => Redirect::to("/partners").into_response(),
-        Err(AppError::Invalid(errors)) => match all_org_choices(&s, &c).await {
-            Ok(orgs) => {
-                membership_spec(t, orgs).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
-            }
-            Err(e) => app_error(&c, e),
-        },
-        Err(e) => app_error(&c, e),
-    }
+        Err(AppError::Invalid(errors)) => {
+            let orgs = all_org_choices(&s, &c).await?;
+            membership_spec(t, orgs).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+        }
+        Err(e) => return Err(e.into()),
+    })
 }
 
 pub(crate) fn end_fields(t: Tr) -> Vec<FieldView> {
     vec![FieldView::new(t, "left_on", "field-left-on", "date").required()]
 }
 
-pub async fn membership_end_form(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(id): Path<String>,
-) -> Response {
+pub async fn membership_end_form(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
     let t = c.tr();
     if !c.signed.actor.can_administer() {
-        return app_error(&c, AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
-    let ms = match s.app.memberships(&c.ctx()).await {
-        Ok(m) => m,
-        Err(e) => return app_error(&c, e),
-    };
-    let Some(m) = id
-        .parse::<i64>()
-        .ok()
-        .and_then(|id| ms.into_iter().find(|m| m.id == id && m.left_on.is_none()))
-    else {
-        return app_error(&c, AppError::NotFound);
+    let ms = s.app.memberships(&c.ctx()).await?;
+    let Some(m) = ms.into_iter().find(|m| m.id == id && m.left_on.is_none()) else {
+        return Err(AppError::NotFound.into());
     };
     let form = FormData(vec![("left_on".into(), s.app.today().to_string())]);
     let title = format!("{}: {}", t.get("membership-end"), m.organisation_name);
-    end_spec(t, m.id, title).show(&c, StatusCode::OK, &form, &FieldErrors::new())
+    Ok(end_spec(t, m.id, title).show(&c, StatusCode::OK, &form, &FieldErrors::new()))
 }
 
 pub async fn membership_end(
     State(s): State<AppState>,
     c: Caller,
-    Path(id): Path<String>,
+    Id(mid): Id,
     form: FormData,
-) -> Response {
+) -> Answer {
     let t = c.tr();
-    let Ok(mid) = id.parse::<i64>() else {
-        return app_error(&c, AppError::NotFound);
-    };
-    match s
-        .app
-        .end_membership(&c.ctx(), mid, &form.get("left_on"))
-        .await
-    {
-        Ok(()) => Redirect::to("/partners").into_response(),
-        Err(AppError::Invalid(errors)) => end_spec(t, mid, t.get("membership-end")).show(
-            &c,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &form,
-            &errors,
-        ),
-        Err(e) => app_error(&c, e),
-    }
+    Ok(
+        match s
+            .app
+            .end_membership(&c.ctx(), mid, &form.get("left_on"))
+            .await
+        {
+            Ok(()) => Redirect::to("/partners").into_response(),
+            Err(AppError::Invalid(errors)) => end_spec(t, mid, t.get("membership-end")).show(
+                &c,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form,
+                &errors,
+            ),
+            Err(e) => return Err(e.into()),
+        },
+    )
 }
 
 pub(crate) fn org_fields(t: Tr) -> Vec<FieldView> {
@@ -244,30 +227,32 @@ pub(crate) fn org_fields(t: Tr) -> Vec<FieldView> {
     ]
 }
 
-pub async fn org_form(c: Caller) -> Response {
+pub async fn org_form(c: Caller) -> Answer {
     let t = c.tr();
     if !c.signed.actor.can_administer() {
-        return app_error(&c, AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
-    org_spec(t).show(
+    Ok(org_spec(t).show(
         &c,
         StatusCode::OK,
         &FormData::default(),
         &FieldErrors::new(),
-    )
+    ))
 }
 
-pub async fn org_create(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
+pub async fn org_create(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
     let t = c.tr();
-    match s
-        .app
-        .create_organisation(&c.ctx(), &form.organisation())
-        .await
-    {
-        Ok(_) => Redirect::to("/admin/users").into_response(),
-        Err(AppError::Invalid(errors)) => {
-            org_spec(t).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
-        }
-        Err(e) => app_error(&c, e),
-    }
+    Ok(
+        match s
+            .app
+            .create_organisation(&c.ctx(), &form.organisation())
+            .await
+        {
+            Ok(_) => Redirect::to("/admin/users").into_response(),
+            Err(AppError::Invalid(errors)) => {
+                org_spec(t).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+            }
+            Err(e) => return Err(e.into()),
+        },
+    )
 }

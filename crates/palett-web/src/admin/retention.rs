@@ -1,30 +1,23 @@
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::forms::FormData;
 use crate::http::AppState;
-use crate::ui::app_error;
 use crate::ui::views::{Block, FormBlock, Input};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 
 /// Retention policy and runs (administrators).
-pub async fn retention(State(s): State<AppState>, c: Caller) -> Response {
+pub async fn retention(State(s): State<AppState>, c: Caller) -> Answer {
     use crate::ui::views::{Cell, Layout, Table, TablePage};
     let t = c.tr();
     let ctx = c.ctx();
-    let years = match s.app.retention_policy(&ctx).await {
-        Ok(y) => y,
-        Err(e) => return app_error(&c, e),
-    };
-    let dry = match s
+    let years = s.app.retention_policy(&ctx).await?;
+    let dry = s
         .app
         .run_retention(Some(&ctx), ctx.actor.partnership_id, true)
-        .await
-    {
-        Ok(r) => r,
-        Err(e) => return app_error(&c, e),
-    };
+        .await?;
     let mut p = TablePage::new(
         t,
         Layout::for_caller(&c, t.get("retention-title"), "admin", "/admin/retention"),
@@ -66,33 +59,31 @@ pub async fn retention(State(s): State<AppState>, c: Caller) -> Response {
             .map(|(id, exit)| vec![Cell::text(id.to_string()), Cell::text(exit.to_string())])
             .collect(),
     });
-    crate::ui::render(p)
+    Ok(crate::ui::render(p))
 }
 
-pub async fn set_retention(State(s): State<AppState>, c: Caller, f: FormData) -> Response {
-    match s
-        .app
-        .set_retention_policy(&c.ctx(), &f.get("years_after_exit"))
-        .await
-    {
-        Ok(()) => Redirect::to("/admin/retention").into_response(),
-        Err(AppError::Invalid(_)) => crate::ui::error_page(
-            c.tr(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "error-retention-years",
-        ),
-        Err(e) => app_error(&c, e),
-    }
+pub async fn set_retention(State(s): State<AppState>, c: Caller, f: FormData) -> Answer {
+    Ok(
+        match s
+            .app
+            .set_retention_policy(&c.ctx(), &f.get("years_after_exit"))
+            .await
+        {
+            Ok(()) => Redirect::to("/admin/retention").into_response(),
+            Err(AppError::Invalid(_)) => crate::ui::error_page(
+                c.tr(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "error-retention-years",
+            ),
+            Err(e) => return Err(e.into()),
+        },
+    )
 }
 
-pub async fn run_retention(State(s): State<AppState>, c: Caller) -> Response {
+pub async fn run_retention(State(s): State<AppState>, c: Caller) -> Answer {
     let ctx = c.ctx();
-    match s
-        .app
+    s.app
         .run_retention(Some(&ctx), ctx.actor.partnership_id, false)
-        .await
-    {
-        Ok(_) => Redirect::to("/admin/retention").into_response(),
-        Err(e) => app_error(&c, e),
-    }
+        .await?;
+    Ok(Redirect::to("/admin/retention").into_response())
 }

@@ -1,11 +1,13 @@
 use crate::account::security::secret_input;
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::forms::FormData;
 use crate::http::AppState;
+use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::*;
 use crate::ui::views::{Block, FormBlock};
-use crate::ui::{admin_spec, app_error, choices, options, render, FormSpec};
+use crate::ui::{admin_spec, choices, options, render, FormSpec};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -32,33 +34,17 @@ pub(crate) fn roles_spec(t: Tr, user_id: i64, title: String) -> FormSpec {
     admin_spec(t, title, "admin", path, fields, "/admin/users")
 }
 
-pub async fn user_deactivate(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(id): Path<String>,
-) -> Response {
-    let Ok(uid) = id.parse::<i64>() else {
-        return app_error(&c, AppError::NotFound);
-    };
-    match s.app.deactivate_user(&c.ctx(), uid).await {
+pub async fn user_deactivate(State(s): State<AppState>, c: Caller, Id(uid): Id) -> Answer {
+    Ok(match s.app.deactivate_user(&c.ctx(), uid).await {
         Ok(()) => Redirect::to("/admin/users").into_response(),
-        Err(AppError::Invalid(_)) => app_error(&c, AppError::Forbidden),
-        Err(e) => app_error(&c, e),
-    }
+        Err(AppError::Invalid(_)) => return Err(AppError::Forbidden.into()),
+        Err(e) => return Err(e.into()),
+    })
 }
 
-pub async fn user_second_factor_reset(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(id): Path<String>,
-) -> Response {
-    let Ok(uid) = id.parse::<i64>() else {
-        return app_error(&c, AppError::NotFound);
-    };
-    match s.app.reset_second_factor(&c.ctx(), uid).await {
-        Ok(()) => Redirect::to("/admin/users").into_response(),
-        Err(e) => app_error(&c, e),
-    }
+pub async fn user_second_factor_reset(State(s): State<AppState>, c: Caller, Id(uid): Id) -> Answer {
+    s.app.reset_second_factor(&c.ctx(), uid).await?;
+    Ok(Redirect::to("/admin/users").into_response())
 }
 
 // ---------------------------------------------------------------- administration
@@ -85,21 +71,18 @@ pub(crate) fn user_fields(t: Tr, orgs: Vec<(String, String)>) -> Vec<FieldView> 
     ]
 }
 
-pub async fn users(State(s): State<AppState>, c: Caller) -> Response {
+pub async fn users(State(s): State<AppState>, c: Caller) -> Answer {
     let t = c.tr();
     let ctx = c.ctx();
     if !ctx.actor.can_administer() {
-        return app_error(&c, AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
     let me = ctx.actor.user_id;
     let (staff, orgs) = match (s.app.staff(&ctx).await, s.app.organisations(&ctx).await) {
         (Ok(a), Ok(b)) => (a, b),
-        (Err(e), _) | (_, Err(e)) => return app_error(&c, e),
+        (Err(e), _) | (_, Err(e)) => return Err(e.into()),
     };
-    let requests = match s.app.pending_role_requests(&ctx).await {
-        Ok(r) => r,
-        Err(e) => return app_error(&c, e),
-    };
+    let requests = s.app.pending_role_requests(&ctx).await?;
     let mut p = TablePage::new(
         t,
         Layout::for_caller(&c, t.get("nav-admin"), "admin", "/admin/users"),
@@ -220,7 +203,7 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Response {
             })
             .collect(),
     });
-    render(p)
+    Ok(render(p))
 }
 
 pub(crate) async fn org_choices(
@@ -230,49 +213,41 @@ pub(crate) async fn org_choices(
     Ok(choices(s, c).await?.organisations)
 }
 
-pub async fn user_form(State(s): State<AppState>, c: Caller) -> Response {
+pub async fn user_form(State(s): State<AppState>, c: Caller) -> Answer {
     let t = c.tr();
     if !c.signed.actor.can_administer() {
-        return app_error(&c, AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
-    match org_choices(&s, &c).await {
-        Ok(orgs) => user_spec(t, orgs).show(
-            &c,
-            StatusCode::OK,
-            &FormData::default(),
-            &FieldErrors::new(),
-        ),
-        Err(e) => app_error(&c, e),
-    }
+    let orgs = org_choices(&s, &c).await?;
+    Ok(user_spec(t, orgs).show(
+        &c,
+        StatusCode::OK,
+        &FormData::default(),
+        &FieldErrors::new(),
+    ))
 }
 
-pub async fn user_create(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
+pub async fn user_create(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
     let t = c.tr();
-    match s.app.create_user(&c.ctx(), &form.user()).await {
+    Ok(match s.app.create_user(&c.ctx(), &form.user()).await {
         Ok(_) => Redirect::to("/admin/users").into_response(),
-        Err(AppError::Invalid(errors)) => match org_choices(&s, &c).await {
-            Ok(orgs) => {
-                user_spec(t, orgs).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
-            }
-            Err(e) => app_error(&c, e),
-        },
-        Err(e) => app_error(&c, e),
-    }
+        Err(AppError::Invalid(errors)) => {
+            let orgs = org_choices(&s, &c).await?;
+            user_spec(t, orgs).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+        }
+        Err(e) => return Err(e.into()),
+    })
 }
 
-pub async fn roles_form(State(s): State<AppState>, c: Caller, Path(id): Path<String>) -> Response {
+pub async fn roles_form(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
     let t = c.tr();
     let staff = match s.app.staff(&c.ctx()).await {
         Ok(st) if c.signed.actor.can_administer() => st,
-        Ok(_) => return app_error(&c, AppError::Forbidden),
-        Err(e) => return app_error(&c, e),
+        Ok(_) => return Err(AppError::Forbidden.into()),
+        Err(e) => return Err(e.into()),
     };
-    let Some((u, roles)) = id
-        .parse::<i64>()
-        .ok()
-        .and_then(|id| staff.into_iter().find(|(u, _)| u.id == id))
-    else {
-        return app_error(&c, AppError::NotFound);
+    let Some((u, roles)) = staff.into_iter().find(|(u, _)| u.id == id) else {
+        return Err(AppError::NotFound.into());
     };
     let form = FormData(
         roles
@@ -280,34 +255,33 @@ pub async fn roles_form(State(s): State<AppState>, c: Caller, Path(id): Path<Str
             .map(|r| ("roles".to_string(), r.as_str().to_string()))
             .collect(),
     );
-    roles_spec(
+    Ok(roles_spec(
         t,
         u.id,
         format!("{}: {}", t.get("change-roles"), u.display_name),
     )
-    .show(&c, StatusCode::OK, &form, &FieldErrors::new())
+    .show(&c, StatusCode::OK, &form, &FieldErrors::new()))
 }
 
 pub async fn roles_update(
     State(s): State<AppState>,
     c: Caller,
-    Path(id): Path<String>,
+    Id(uid): Id,
     form: FormData,
-) -> Response {
+) -> Answer {
     let t = c.tr();
-    let Ok(uid) = id.parse::<i64>() else {
-        return app_error(&c, AppError::NotFound);
-    };
-    match s.app.set_roles(&c.ctx(), uid, &form.all("roles")).await {
-        Ok(()) => Redirect::to("/admin/users").into_response(),
-        Err(AppError::Invalid(errors)) => roles_spec(t, uid, t.get("change-roles")).show(
-            &c,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &form,
-            &errors,
-        ),
-        Err(e) => app_error(&c, e),
-    }
+    Ok(
+        match s.app.set_roles(&c.ctx(), uid, &form.all("roles")).await {
+            Ok(()) => Redirect::to("/admin/users").into_response(),
+            Err(AppError::Invalid(errors)) => roles_spec(t, uid, t.get("change-roles")).show(
+                &c,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form,
+                &errors,
+            ),
+            Err(e) => return Err(e.into()),
+        },
+    )
 }
 
 pub(crate) fn reset_page(
@@ -338,35 +312,31 @@ pub(crate) fn reset_page(
     (status, crate::ui::render(p)).into_response()
 }
 
-pub async fn reset_form(c: Caller, Path(id): Path<String>) -> Response {
-    match id.parse::<i64>() {
-        Ok(uid) if c.signed.actor.can_administer() => {
-            reset_page(&c, uid, StatusCode::OK, &palett_domain::FieldErrors::new())
-        }
-        Ok(_) => app_error(&c, AppError::Forbidden),
-        Err(_) => app_error(&c, AppError::NotFound),
+pub async fn reset_form(c: Caller, Id(uid): Id) -> Answer {
+    if !c.signed.actor.can_administer() {
+        return Err(AppError::Forbidden.into());
     }
+    Ok(reset_page(
+        &c,
+        uid,
+        StatusCode::OK,
+        &palett_domain::FieldErrors::new(),
+    ))
 }
 
 /// An administrator sets a password for a user, who must then change it.
-pub async fn reset(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(id): Path<String>,
-    f: FormData,
-) -> Response {
-    let Ok(uid) = id.parse::<i64>() else {
-        return app_error(&c, AppError::NotFound);
-    };
-    match s
-        .app
-        .reset_password(&c.ctx(), uid, &f.get("password"))
-        .await
-    {
-        Ok(()) => Redirect::to("/admin/users").into_response(),
-        Err(AppError::Invalid(e)) => reset_page(&c, uid, StatusCode::UNPROCESSABLE_ENTITY, &e),
-        Err(e) => app_error(&c, e),
-    }
+pub async fn reset(State(s): State<AppState>, c: Caller, Id(uid): Id, f: FormData) -> Answer {
+    Ok(
+        match s
+            .app
+            .reset_password(&c.ctx(), uid, &f.get("password"))
+            .await
+        {
+            Ok(()) => Redirect::to("/admin/users").into_response(),
+            Err(AppError::Invalid(e)) => reset_page(&c, uid, StatusCode::UNPROCESSABLE_ENTITY, &e),
+            Err(e) => return Err(e.into()),
+        },
+    )
 }
 
 // ------------------------------------------------------------ role approvals
@@ -376,32 +346,34 @@ pub async fn decide_role(
     State(s): State<AppState>,
     c: Caller,
     Path((id, decision)): Path<(String, String)>,
-) -> Response {
+) -> Answer {
     let approve = match decision.as_str() {
         "approve" => true,
         "reject" => false,
-        _ => return app_error(&c, AppError::NotFound),
+        _ => return Err(AppError::NotFound.into()),
     };
     let Ok(rid) = id.parse::<i64>() else {
-        return app_error(&c, AppError::NotFound);
+        return Err(AppError::NotFound.into());
     };
-    match s.app.decide_role_request(&c.ctx(), rid, approve).await {
-        Ok(()) => Redirect::to("/admin/users").into_response(),
-        Err(AppError::Invalid(e)) => {
-            let t = c.tr();
-            let mut p = TablePage::new(
-                t,
-                Layout::for_caller(&c, t.get("role-requests"), "admin", "/admin/users"),
-            );
-            p.blocks.push(Block::Alert(
-                t.get(e.for_field("request").unwrap_or("error-invalid")),
-            ));
-            p.blocks.push(Block::Link {
-                href: "/admin/users".into(),
-                text: t.get("nav-admin"),
-            });
-            (StatusCode::UNPROCESSABLE_ENTITY, crate::ui::render(p)).into_response()
-        }
-        Err(e) => app_error(&c, e),
-    }
+    Ok(
+        match s.app.decide_role_request(&c.ctx(), rid, approve).await {
+            Ok(()) => Redirect::to("/admin/users").into_response(),
+            Err(AppError::Invalid(e)) => {
+                let t = c.tr();
+                let mut p = TablePage::new(
+                    t,
+                    Layout::for_caller(&c, t.get("role-requests"), "admin", "/admin/users"),
+                );
+                p.blocks.push(Block::Alert(
+                    t.get(e.for_field("request").unwrap_or("error-invalid")),
+                ));
+                p.blocks.push(Block::Link {
+                    href: "/admin/users".into(),
+                    text: t.get("nav-admin"),
+                });
+                (StatusCode::UNPROCESSABLE_ENTITY, crate::ui::render(p)).into_response()
+            }
+            Err(e) => return Err(e.into()),
+        },
+    )
 }

@@ -1,10 +1,10 @@
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::AppState;
 use crate::participants::list::id_of;
+use crate::ui::render;
 use crate::ui::views::*;
-use crate::ui::{app_error, render};
 use axum::extract::{Query, State};
-use axum::response::Response;
 use palett_app::participants::Page;
 use palett_domain::values::parse_date;
 
@@ -20,7 +20,7 @@ pub struct AuditQuery {
     pub(crate) page: Option<String>,
 }
 
-pub async fn audit(State(s): State<AppState>, c: Caller, Query(q): Query<AuditQuery>) -> Response {
+pub async fn audit(State(s): State<AppState>, c: Caller, Query(q): Query<AuditQuery>) -> Answer {
     let t = c.tr();
     let tz = palett_app::clock::stockholm();
     let day_start = |d: &Option<String>, plus: i64| -> Option<i64> {
@@ -38,10 +38,7 @@ pub async fn audit(State(s): State<AppState>, c: Caller, Query(q): Query<AuditQu
         to: day_start(&q.to, 1),
     };
     let page = Page::new(id_of(&q.page), Some(50));
-    let (rows, total) = match palett_app::audit::list(&s.app, &c.ctx(), &filter, page).await {
-        Ok(r) => r,
-        Err(e) => return app_error(&c, e),
-    };
+    let (rows, total) = palett_app::audit::list(&s.app, &c.ctx(), &filter, page).await?;
     let mut p = TablePage::new(
         t,
         Layout::for_caller(&c, t.get("nav-audit"), "audit", "/audit"),
@@ -123,5 +120,5 @@ pub async fn audit(State(s): State<AppState>, c: Caller, Query(q): Query<AuditQu
         ("to", v(&q.to)),
     ];
     p.pager = Pager::new(t, "/audit", &query, page.number, page.count(total));
-    render(p)
+    Ok(render(p))
 }

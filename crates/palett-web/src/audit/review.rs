@@ -1,10 +1,10 @@
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::forms::FormData;
 use crate::http::AppState;
-use crate::ui::app_error;
 use crate::ui::views::{Block, FormBlock, Input};
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 
 #[derive(serde::Deserialize)]
 pub struct PeriodQuery {
@@ -18,7 +18,7 @@ pub async fn log_review(
     State(s): State<AppState>,
     c: Caller,
     axum::extract::Query(q): axum::extract::Query<PeriodQuery>,
-) -> Response {
+) -> Answer {
     use crate::ui::views::{Cell, Layout, Table, TablePage};
     let t = c.tr();
     let tz = palett_app::clock::stockholm();
@@ -48,10 +48,7 @@ pub async fn log_review(
                 .unwrap_or(to_day),
         ),
     );
-    let r = match palett_app::audit::log_review(&s.app, &c.ctx(), from, to, 20).await {
-        Ok(r) => r,
-        Err(e) => return app_error(&c, e),
-    };
+    let r = palett_app::audit::log_review(&s.app, &c.ctx(), from, to, 20).await?;
     let when = |ts: jiff::Timestamp| {
         ts.to_zoned(tz.clone())
             .strftime("%Y-%m-%d %H:%M")
@@ -255,10 +252,10 @@ pub async fn log_review(
             })
             .collect(),
     });
-    crate::ui::render(p)
+    Ok(crate::ui::render(p))
 }
 
-pub async fn sign_log_review(State(s): State<AppState>, c: Caller, f: FormData) -> Response {
+pub async fn sign_log_review(State(s): State<AppState>, c: Caller, f: FormData) -> Answer {
     let sample: Vec<i64> = f
         .all("sample")
         .iter()
@@ -266,10 +263,7 @@ pub async fn sign_log_review(State(s): State<AppState>, c: Caller, f: FormData) 
         .collect();
     let from = f.get("from").parse::<i64>().unwrap_or(0);
     let to = f.get("to").parse::<i64>().unwrap_or(0);
-    match palett_app::audit::sign_log_review(&s.app, &c.ctx(), (from, to), &sample, &f.get("note"))
-        .await
-    {
-        Ok(_) => Redirect::to("/audit/review").into_response(),
-        Err(e) => app_error(&c, e),
-    }
+    palett_app::audit::sign_log_review(&s.app, &c.ctx(), (from, to), &sample, &f.get("note"))
+        .await?;
+    Ok(Redirect::to("/audit/review").into_response())
 }

@@ -1,14 +1,12 @@
 use crate::consents::pages::input;
 use crate::http::caller::Caller;
-use crate::http::error::ApiError;
+use crate::http::error::{Answer, WebError};
 use crate::http::forms::{JsonObject, JsonType};
-use crate::http::id;
-use crate::http::AppState;
-use axum::extract::{Path, State};
+use crate::http::{AppState, Id};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::Json;
-use palett_app::AppError;
 use palett_domain::consent::Consent;
 use serde_json::{json, Value};
 
@@ -30,29 +28,21 @@ pub(crate) fn consent_json(k: &Consent, in_force: bool) -> Value {
     })
 }
 
-pub async fn api_list(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
-    let Some(pid) = id(&raw) else {
-        return ApiError::app(c.tr(), AppError::NotFound).into_response();
-    };
-    match s.app.consents(&c.ctx(), pid).await {
-        Ok(list) => Json(
-            json!({"items": list.iter().map(|(k, f)| consent_json(k, *f)).collect::<Vec<_>>()}),
-        )
-        .into_response(),
-        Err(e) => ApiError::app(c.tr(), e).into_response(),
-    }
+pub async fn api_list(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
+    let list = s.app.consents(&c.ctx(), pid).await?;
+    Ok(
+        Json(json!({"items": list.iter().map(|(k, f)| consent_json(k, *f)).collect::<Vec<_>>()}))
+            .into_response(),
+    )
 }
 
 pub async fn api_create(
     State(s): State<AppState>,
     c: Caller,
-    Path(raw): Path<String>,
+    Id(pid): Id,
     body: JsonObject,
-) -> Response {
-    let Some(pid) = id(&raw) else {
-        return ApiError::app(c.tr(), AppError::NotFound).into_response();
-    };
-    let f = match body.to_form(&[
+) -> Answer {
+    let f = body.to_form(&[
         ("kind", JsonType::Text),
         ("method", JsonType::Text),
         ("witness", JsonType::Text),
@@ -60,110 +50,73 @@ pub async fn api_create(
         ("expires_on", JsonType::Text),
         ("note", JsonType::Text),
         ("organisation_ids", JsonType::Integers),
-    ]) {
-        Ok(f) => f,
-        Err(e) => return ApiError::app(c.tr(), AppError::Invalid(e)).into_response(),
-    };
-    match s.app.give_consent(&c.ctx(), pid, &input(&f)).await {
-        Ok(cid) => (StatusCode::CREATED, Json(json!({"id": cid}))).into_response(),
-        Err(e) => ApiError::app(c.tr(), e).into_response(),
-    }
+    ])?;
+    let cid = s.app.give_consent(&c.ctx(), pid, &input(&f)).await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": cid}))).into_response())
 }
 
 pub async fn api_withdraw(
     State(s): State<AppState>,
     c: Caller,
-    Path(raw): Path<String>,
+    Id(cid): Id,
     body: JsonObject,
-) -> Response {
-    let Some(cid) = id(&raw) else {
-        return ApiError::app(c.tr(), AppError::NotFound).into_response();
-    };
-    let f = match body.to_form(&[("note", JsonType::Text)]) {
-        Ok(f) => f,
-        Err(e) => return ApiError::app(c.tr(), AppError::Invalid(e)).into_response(),
-    };
-    match s.app.withdraw_consent(&c.ctx(), cid, &f.get("note")).await {
-        Ok(pid) => api_list(State(s), c, Path(pid.to_string())).await,
-        Err(e) => ApiError::app(c.tr(), e).into_response(),
-    }
+) -> Answer {
+    let f = body.to_form(&[("note", JsonType::Text)])?;
+    let pid = s
+        .app
+        .withdraw_consent(&c.ctx(), cid, &f.get("note"))
+        .await?;
+    api_list(State(s), c, Id(pid)).await
 }
 
-pub async fn api_notes(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
-    let Some(pid) = id(&raw) else {
-        return ApiError::app(c.tr(), AppError::NotFound).into_response();
-    };
-    match s.app.notes(&c.ctx(), pid).await {
-        Ok(list) => Json(json!({"items": list.iter().map(|n| json!({
+pub async fn api_notes(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
+    let list = s.app.notes(&c.ctx(), pid).await?;
+    Ok(Json(json!({"items": list.iter().map(|n| json!({
             "id": n.id, "author": n.author, "organisation": n.organisation, "visibility": n.visibility,
             "body": n.body, "created_at": n.created_at.to_string(),
         })).collect::<Vec<_>>()}))
-        .into_response(),
-        Err(e) => ApiError::app(c.tr(), e).into_response(),
-    }
+        .into_response())
 }
 
 pub async fn api_add_note(
     State(s): State<AppState>,
     c: Caller,
-    Path(raw): Path<String>,
+    Id(pid): Id,
     body: JsonObject,
-) -> Response {
-    let Some(pid) = id(&raw) else {
-        return ApiError::app(c.tr(), AppError::NotFound).into_response();
-    };
-    let f = match body.to_form(&[("body", JsonType::Text), ("visibility", JsonType::Text)]) {
-        Ok(f) => f,
-        Err(e) => return ApiError::app(c.tr(), AppError::Invalid(e)).into_response(),
-    };
-    match s
+) -> Answer {
+    let f = body.to_form(&[("body", JsonType::Text), ("visibility", JsonType::Text)])?;
+    let nid = s
         .app
         .add_note(&c.ctx(), pid, &f.get("body"), &f.get("visibility"))
-        .await
-    {
-        Ok(nid) => (StatusCode::CREATED, Json(json!({"id": nid}))).into_response(),
-        Err(e) => ApiError::app(c.tr(), e).into_response(),
-    }
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": nid}))).into_response())
 }
 
 /// `{"restricted": true, "reason": "…"}` or `{"restricted": false}`.
 pub async fn api_restriction(
     State(s): State<AppState>,
     c: Caller,
-    Path(raw): Path<String>,
+    Id(pid): Id,
     body: JsonObject,
-) -> Response {
-    let Some(pid) = id(&raw) else {
-        return ApiError::app(c.tr(), AppError::NotFound).into_response();
-    };
-    let f = match body.to_form(&[
+) -> Answer {
+    let f = body.to_form(&[
         ("restricted", JsonType::Boolean),
         ("reason", JsonType::Text),
-    ]) {
-        Ok(f) => f,
-        Err(e) => return ApiError::app(c.tr(), AppError::Invalid(e)).into_response(),
-    };
+    ])?;
     let restricted = match f.get("restricted").as_str() {
         "true" => true,
         "false" => false,
         _ => {
-            return ApiError::field(
-                c.tr(),
+            return Err(WebError::field(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "restricted",
                 "error-choice",
-            )
-            .into_response()
+            ))
         }
     };
     let reason = f.get("reason");
-    match s
-        .app
+    s.app
         .restrict_processing(&c.ctx(), pid, restricted.then_some(reason.as_str()))
-        .await
-    {
-        Ok(()) => Json(json!({"participant_id": pid, "processing_restricted": restricted}))
-            .into_response(),
-        Err(e) => ApiError::app(c.tr(), e).into_response(),
-    }
+        .await?;
+    Ok(Json(json!({"participant_id": pid, "processing_restricted": restricted})).into_response())
 }

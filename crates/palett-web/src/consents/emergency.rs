@@ -1,12 +1,13 @@
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::i18n::Tr;
 use crate::ui::views::FieldView;
-use crate::ui::{admin_spec, app_error, FormSpec};
+use crate::ui::{admin_spec, FormSpec};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 use palett_domain::FieldErrors;
 
@@ -32,33 +33,35 @@ pub(crate) fn emergency_spec(t: Tr) -> FormSpec {
 }
 
 /// Emergency access ("break the glass"): coordinators only.
-pub async fn emergency_form(c: Caller) -> Response {
+pub async fn emergency_form(c: Caller) -> Answer {
     if !c.signed.actor.can_break_the_glass() {
-        return app_error(&c, AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
-    emergency_spec(c.tr()).show(
+    Ok(emergency_spec(c.tr()).show(
         &c,
         StatusCode::OK,
         &FormData::default(),
         &FieldErrors::new(),
-    )
+    ))
 }
 
-pub async fn emergency(State(s): State<AppState>, c: Caller, f: FormData) -> Response {
-    match s
-        .app
-        .break_the_glass(
-            &c.ctx(),
-            &f.get("participant_id"),
-            &f.get("identity_number"),
-            &f.get("reason"),
-        )
-        .await
-    {
-        Ok(pid) => Redirect::to(&format!("/participants/{pid}")).into_response(),
-        Err(AppError::Invalid(errors)) => {
-            emergency_spec(c.tr()).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors)
-        }
-        Err(e) => app_error(&c, e),
-    }
+pub async fn emergency(State(s): State<AppState>, c: Caller, f: FormData) -> Answer {
+    Ok(
+        match s
+            .app
+            .break_the_glass(
+                &c.ctx(),
+                &f.get("participant_id"),
+                &f.get("identity_number"),
+                &f.get("reason"),
+            )
+            .await
+        {
+            Ok(pid) => Redirect::to(&format!("/participants/{pid}")).into_response(),
+            Err(AppError::Invalid(errors)) => {
+                emergency_spec(c.tr()).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors)
+            }
+            Err(e) => return Err(e.into()),
+        },
+    )
 }

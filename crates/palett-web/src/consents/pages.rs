@@ -1,13 +1,14 @@
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::forms::FormData;
-use crate::http::id;
 use crate::http::AppState;
+use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::FieldView;
-use crate::ui::{admin_spec, app_error, choices, options, FormSpec};
-use axum::extract::{Path, State};
+use crate::ui::{admin_spec, choices, options, FormSpec};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 use palett_domain::consent::{Consent, ConsentInput, ConsentKind, ConsentMethod};
 use palett_domain::FieldErrors;
@@ -70,37 +71,24 @@ pub(crate) async fn spec(s: &AppState, c: &Caller, pid: i64) -> Result<FormSpec,
     Ok(spec)
 }
 
-pub async fn form(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
-    let Some(pid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
+pub async fn form(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     if let Err(e) = s.app.consents(&c.ctx(), pid).await {
-        return app_error(&c, e);
+        return Err(e.into());
     }
     let defaults = FormData(vec![("given_on".into(), s.app.today().to_string())]);
-    match spec(&s, &c, pid).await {
-        Ok(f) => f.show(&c, StatusCode::OK, &defaults, &FieldErrors::new()),
-        Err(e) => app_error(&c, e),
-    }
+    let f = spec(&s, &c, pid).await?;
+    Ok(f.show(&c, StatusCode::OK, &defaults, &FieldErrors::new()))
 }
 
-pub async fn create(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(raw): Path<String>,
-    f: FormData,
-) -> Response {
-    let Some(pid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
-    match s.app.give_consent(&c.ctx(), pid, &input(&f)).await {
+pub async fn create(State(s): State<AppState>, c: Caller, Id(pid): Id, f: FormData) -> Answer {
+    Ok(match s.app.give_consent(&c.ctx(), pid, &input(&f)).await {
         Ok(_) => Redirect::to(&format!("/participants/{pid}")).into_response(),
-        Err(AppError::Invalid(errors)) => match spec(&s, &c, pid).await {
-            Ok(x) => x.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors),
-            Err(e) => app_error(&c, e),
-        },
-        Err(e) => app_error(&c, e),
-    }
+        Err(AppError::Invalid(errors)) => {
+            let x = spec(&s, &c, pid).await?;
+            x.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors)
+        }
+        Err(e) => return Err(e.into()),
+    })
 }
 
 pub(crate) fn withdraw_spec(t: Tr, cid: i64) -> FormSpec {
@@ -120,34 +108,25 @@ pub(crate) fn withdraw_spec(t: Tr, cid: i64) -> FormSpec {
     )
 }
 
-pub async fn withdraw_form(c: Caller, Path(raw): Path<String>) -> Response {
-    let Some(cid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
-    withdraw_spec(c.tr(), cid).show(
+pub async fn withdraw_form(c: Caller, Id(cid): Id) -> Answer {
+    Ok(withdraw_spec(c.tr(), cid).show(
         &c,
         StatusCode::OK,
         &FormData::default(),
         &FieldErrors::new(),
-    )
+    ))
 }
 
-pub async fn withdraw(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(raw): Path<String>,
-    f: FormData,
-) -> Response {
-    let Some(cid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
-    match s.app.withdraw_consent(&c.ctx(), cid, &f.get("note")).await {
-        Ok(pid) => Redirect::to(&format!("/participants/{pid}")).into_response(),
-        Err(AppError::Invalid(errors)) => {
-            withdraw_spec(c.tr(), cid).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors)
-        }
-        Err(e) => app_error(&c, e),
-    }
+pub async fn withdraw(State(s): State<AppState>, c: Caller, Id(cid): Id, f: FormData) -> Answer {
+    Ok(
+        match s.app.withdraw_consent(&c.ctx(), cid, &f.get("note")).await {
+            Ok(pid) => Redirect::to(&format!("/participants/{pid}")).into_response(),
+            Err(AppError::Invalid(errors)) => {
+                withdraw_spec(c.tr(), cid).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors)
+            }
+            Err(e) => return Err(e.into()),
+        },
+    )
 }
 
 /// One consent as the participant page lists it.

@@ -1,36 +1,31 @@
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::forms::FormData;
-use crate::http::id;
 use crate::http::AppState;
+use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::FieldView;
-use crate::ui::{admin_spec, app_error, FormSpec};
-use axum::extract::{Path, State};
+use crate::ui::{admin_spec, FormSpec};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 
 /// Write a note (HTML form on the participant page).
-pub async fn add_note(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(raw): Path<String>,
-    f: FormData,
-) -> Response {
-    let Some(pid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
-    match s
-        .app
-        .add_note(&c.ctx(), pid, &f.get("body"), &f.get("visibility"))
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/participants/{pid}#notes-h")).into_response(),
-        Err(AppError::Invalid(errors)) => {
-            note_spec(c.tr(), pid).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors)
-        }
-        Err(e) => app_error(&c, e),
-    }
+pub async fn add_note(State(s): State<AppState>, c: Caller, Id(pid): Id, f: FormData) -> Answer {
+    Ok(
+        match s
+            .app
+            .add_note(&c.ctx(), pid, &f.get("body"), &f.get("visibility"))
+            .await
+        {
+            Ok(_) => Redirect::to(&format!("/participants/{pid}#notes-h")).into_response(),
+            Err(AppError::Invalid(errors)) => {
+                note_spec(c.tr(), pid).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors)
+            }
+            Err(e) => return Err(e.into()),
+        },
+    )
 }
 
 /// The note form on its own page, shown again with its per-field errors
@@ -64,48 +59,33 @@ pub(crate) fn note_spec(t: Tr, pid: i64) -> FormSpec {
 }
 
 /// Restrict processing of her record, or lift the restriction.
-pub async fn restriction(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(raw): Path<String>,
-    f: FormData,
-) -> Response {
-    let Some(pid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
+pub async fn restriction(State(s): State<AppState>, c: Caller, Id(pid): Id, f: FormData) -> Answer {
     let reason = f.get("reason");
     let arg = if f.get("lift") == "true" {
         None
     } else {
         Some(reason.as_str())
     };
-    match s.app.restrict_processing(&c.ctx(), pid, arg).await {
+    Ok(match s.app.restrict_processing(&c.ctx(), pid, arg).await {
         Ok(()) => Redirect::to(&format!("/participants/{pid}")).into_response(),
         Err(AppError::Invalid(_)) => crate::ui::error_page(
             c.tr(),
             StatusCode::UNPROCESSABLE_ENTITY,
             "error-restriction-reason",
         ),
-        Err(e) => app_error(&c, e),
-    }
+        Err(e) => return Err(e.into()),
+    })
 }
 
 /// Keep her record past the retention policy (archive rule), or stop keeping it.
 pub async fn archive_hold(
     State(s): State<AppState>,
     c: Caller,
-    Path(raw): Path<String>,
+    Id(pid): Id,
     f: FormData,
-) -> Response {
-    let Some(pid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
-    match s
-        .app
+) -> Answer {
+    s.app
         .set_archive_hold(&c.ctx(), pid, f.get("hold") == "true")
-        .await
-    {
-        Ok(()) => Redirect::to(&format!("/participants/{pid}")).into_response(),
-        Err(e) => app_error(&c, e),
-    }
+        .await?;
+    Ok(Redirect::to(&format!("/participants/{pid}")).into_response())
 }

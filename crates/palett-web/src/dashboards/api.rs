@@ -1,14 +1,14 @@
 use crate::dashboards::page::DashQuery;
 use crate::http::caller::Caller;
-use crate::http::error::ApiError;
-use crate::http::id;
+use crate::http::error::Answer;
+use crate::http::error::WebError;
 use crate::http::AppState;
-use axum::extract::{Path, Query, State};
+use crate::http::Id;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::Json;
 use palett_app::dashboard::{group_key, Dashboard};
-use palett_app::AppError;
 use palett_domain::indicators::{Breakdown, Figure, Indicator};
 use serde_json::json;
 
@@ -65,12 +65,9 @@ pub(crate) fn dashboard_json(d: &Dashboard) -> serde_json::Value {
 pub async fn api_project_dashboard(
     State(s): State<AppState>,
     c: Caller,
-    Path(raw): Path<String>,
+    Id(p): Id,
     Query(q): Query<DashQuery>,
-) -> Response {
-    let Some(p) = id(&raw) else {
-        return ApiError::app(c.tr(), AppError::NotFound).into_response();
-    };
+) -> Answer {
     api_dashboard_of(&s, &c, Some(p), q).await
 }
 
@@ -78,7 +75,7 @@ pub async fn api_partnership_dashboard(
     State(s): State<AppState>,
     c: Caller,
     Query(q): Query<DashQuery>,
-) -> Response {
+) -> Answer {
     api_dashboard_of(&s, &c, None, q).await
 }
 
@@ -87,15 +84,17 @@ pub(crate) async fn api_dashboard_of(
     c: &Caller,
     project_id: Option<i64>,
     q: DashQuery,
-) -> Response {
-    let t = c.tr();
+) -> Answer {
     let by = match q.by.as_deref().filter(|v| !v.is_empty()) {
         None => None,
         Some(v) => match Breakdown::parse(v) {
             Some(b) => Some(b),
             None => {
-                return ApiError::field(t, StatusCode::BAD_REQUEST, "by", "error-choice")
-                    .into_response()
+                return Err(WebError::field(
+                    StatusCode::BAD_REQUEST,
+                    "by",
+                    "error-choice",
+                ))
             }
         },
     };
@@ -104,13 +103,14 @@ pub(crate) async fn api_dashboard_of(
         Some(v) => match Indicator::parse(v) {
             Some(i) => Some(i),
             None => {
-                return ApiError::field(t, StatusCode::BAD_REQUEST, "indicator", "error-choice")
-                    .into_response()
+                return Err(WebError::field(
+                    StatusCode::BAD_REQUEST,
+                    "indicator",
+                    "error-choice",
+                ))
             }
         },
     };
-    match s.app.dashboard(&c.ctx(), project_id, by, indicator).await {
-        Ok(d) => Json(dashboard_json(&d)).into_response(),
-        Err(e) => ApiError::app(c.tr(), e).into_response(),
-    }
+    let d = s.app.dashboard(&c.ctx(), project_id, by, indicator).await?;
+    Ok(Json(dashboard_json(&d)).into_response())
 }

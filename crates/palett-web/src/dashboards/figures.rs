@@ -1,12 +1,13 @@
 use super::page::FigureQuery;
 use crate::dashboards::page::base_path;
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::id;
 use crate::http::AppState;
+use crate::http::Id;
+use crate::ui::render;
 use crate::ui::views::{Cell, Layout, Pager, Table, TablePage};
-use crate::ui::{app_error, render};
-use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::extract::{Query, State};
 use palett_app::dashboard::{parse_group, FigureRef};
 use palett_app::participants::Page;
 use palett_app::AppError;
@@ -37,20 +38,16 @@ pub(crate) async fn figure_page(
     c: &Caller,
     project_id: Option<i64>,
     q: FigureQuery,
-) -> Response {
+) -> Answer {
     let t = c.tr();
     let Some(r) = figure_ref(&q) else {
-        return app_error(c, AppError::NotFound);
+        return Err(AppError::NotFound.into());
     };
     let page = Page::new(q.page.as_deref().and_then(id), Some(25));
-    let (items, total) = match s
+    let (items, total) = s
         .app
         .figure_participants(&c.ctx(), project_id, &r, page)
-        .await
-    {
-        Ok(x) => x,
-        Err(e) => return app_error(c, e),
-    };
+        .await?;
     let what = match (r.indicator, r.outcome) {
         (_, Some(o)) => t.with("dash-exited-as", &[("outcome", t.get(&o.message_id()))]),
         (Some(i), None) if r.base => {
@@ -122,25 +119,22 @@ pub(crate) async fn figure_page(
         page.number,
         page.count(total),
     );
-    render(p)
+    Ok(render(p))
 }
 
 pub async fn project_figure(
     State(s): State<AppState>,
     c: Caller,
-    Path(raw): Path<String>,
+    Id(p): Id,
     Query(q): Query<FigureQuery>,
-) -> Response {
-    match id(&raw) {
-        Some(p) => figure_page(&s, &c, Some(p), q).await,
-        None => app_error(&c, AppError::NotFound),
-    }
+) -> Answer {
+    figure_page(&s, &c, Some(p), q).await
 }
 
 pub async fn partnership_figure(
     State(s): State<AppState>,
     c: Caller,
     Query(q): Query<FigureQuery>,
-) -> Response {
+) -> Answer {
     figure_page(&s, &c, None, q).await
 }

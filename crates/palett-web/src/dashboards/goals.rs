@@ -1,14 +1,16 @@
 use super::page::show;
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::forms::FormData;
 use crate::http::id;
 use crate::http::AppState;
+use crate::http::Id;
 use crate::i18n::Tr;
+use crate::ui::admin_spec;
 use crate::ui::views::FieldView;
-use crate::ui::{admin_spec, app_error};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use palett_app::dashboard::GoalInput;
 use palett_app::AppError;
 use palett_domain::indicators::Indicator;
@@ -41,15 +43,12 @@ pub(crate) async fn goals_page(
     project_id: i64,
     form: &FormData,
     errors: &FieldErrors,
-) -> Response {
+) -> Answer {
     let t = c.tr();
     if !c.signed.actor.can_manage_goals() {
-        return app_error(c, AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
-    let (project, goals) = match s.app.project_goals(&c.ctx(), project_id).await {
-        Ok(x) => x,
-        Err(e) => return app_error(c, e),
-    };
+    let (project, goals) = s.app.project_goals(&c.ctx(), project_id).await?;
     let mut defaults = form.clone();
     if form.0.is_empty() {
         defaults
@@ -89,48 +88,40 @@ pub(crate) async fn goals_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    spec.show(c, status, &defaults, errors)
+    Ok(spec.show(c, status, &defaults, errors))
 }
 
-pub async fn goals_form(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
-    match id(&raw) {
-        Some(p) => goals_page(&s, &c, p, &FormData::default(), &FieldErrors::new()).await,
-        None => app_error(&c, AppError::NotFound),
-    }
+pub async fn goals_form(State(s): State<AppState>, c: Caller, Id(p): Id) -> Answer {
+    goals_page(&s, &c, p, &FormData::default(), &FieldErrors::new()).await
 }
 
 pub async fn goal_create(
     State(s): State<AppState>,
     c: Caller,
-    Path(raw): Path<String>,
+    Id(p): Id,
     form: FormData,
-) -> Response {
-    let Some(p) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
+) -> Answer {
     let input = GoalInput {
         indicator: form.get("indicator"),
         target: form.get("target"),
         period_start: form.get("period_start"),
         period_end: form.get("period_end"),
     };
-    match s.app.add_goal(&c.ctx(), Some(p), &input).await {
+    Ok(match s.app.add_goal(&c.ctx(), Some(p), &input).await {
         Ok(_) => Redirect::to(&format!("/projects/{p}/dashboard#goals")).into_response(),
-        Err(AppError::Invalid(errors)) => goals_page(&s, &c, p, &form, &errors).await,
-        Err(e) => app_error(&c, e),
-    }
+        Err(AppError::Invalid(errors)) => goals_page(&s, &c, p, &form, &errors).await?,
+        Err(e) => return Err(e.into()),
+    })
 }
 
 pub async fn goal_delete(
     State(s): State<AppState>,
     c: Caller,
     Path((raw, goal)): Path<(String, String)>,
-) -> Response {
+) -> Answer {
     let (Some(p), Some(g)) = (id(&raw), id(&goal)) else {
-        return app_error(&c, AppError::NotFound);
+        return Err(AppError::NotFound.into());
     };
-    match s.app.delete_goal(&c.ctx(), g).await {
-        Ok(()) => Redirect::to(&format!("/projects/{p}/dashboard#goals")).into_response(),
-        Err(e) => app_error(&c, e),
-    }
+    s.app.delete_goal(&c.ctx(), g).await?;
+    Ok(Redirect::to(&format!("/projects/{p}/dashboard#goals")).into_response())
 }

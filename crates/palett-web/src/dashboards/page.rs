@@ -1,15 +1,14 @@
 use crate::dashboards::build::build;
 use crate::http::caller::Caller;
-use crate::http::id;
+use crate::http::error::Answer;
 use crate::http::AppState;
+use crate::http::Id;
 use crate::i18n::Tr;
+use crate::ui::render;
 use crate::ui::views::{Layout, Table};
-use crate::ui::{app_error, render};
 use askama::Template;
-use axum::extract::{Path, Query, State};
-use axum::response::Response;
+use axum::extract::{Query, State};
 use palett_app::dashboard::Dashboard;
-use palett_app::AppError;
 use palett_domain::indicators::{Breakdown, GoalState, Group, Indicator, Unit};
 
 #[derive(Template)]
@@ -129,38 +128,32 @@ pub(crate) async fn dashboard_page(
     c: &Caller,
     project_id: Option<i64>,
     q: DashQuery,
-) -> Response {
+) -> Answer {
     let t = c.tr();
     let by = q.by.as_deref().and_then(Breakdown::parse);
     let indicator = q.indicator.as_deref().and_then(Indicator::parse);
     let ctx = c.ctx();
-    let d = match s.app.dashboard(&ctx, project_id, by, indicator).await {
-        Ok(d) => d,
-        Err(e) => return app_error(c, e),
-    };
+    let d = s.app.dashboard(&ctx, project_id, by, indicator).await?;
     let projects: Vec<(i64, String)> = match s.app.projects(&ctx).await {
         Ok(p) => p.into_iter().map(|p| (p.id, p.name)).collect(),
-        Err(e) => return app_error(c, e),
+        Err(e) => return Err(e.into()),
     };
-    render(build(t, c, &d, project_id, &projects))
+    Ok(render(build(t, c, &d, project_id, &projects)))
 }
 
 pub async fn project_dashboard(
     State(s): State<AppState>,
     c: Caller,
-    Path(raw): Path<String>,
+    Id(p): Id,
     Query(q): Query<DashQuery>,
-) -> Response {
-    match id(&raw) {
-        Some(p) => dashboard_page(&s, &c, Some(p), q).await,
-        None => app_error(&c, AppError::NotFound),
-    }
+) -> Answer {
+    dashboard_page(&s, &c, Some(p), q).await
 }
 
 pub async fn partnership_dashboard(
     State(s): State<AppState>,
     c: Caller,
     Query(q): Query<DashQuery>,
-) -> Response {
+) -> Answer {
     dashboard_page(&s, &c, None, q).await
 }

@@ -1,13 +1,13 @@
 use crate::exports::subject_access::rows;
 use crate::http::caller::Caller;
-use crate::http::error::ApiError;
+use crate::http::error::Answer;
 use crate::http::AppState;
+use crate::ui::render;
 use crate::ui::views::{Block, FormBlock};
 use crate::ui::views::{Layout, Table, TablePage};
-use crate::ui::{app_error, render};
 use axum::extract::State;
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::Json;
 use palett_app::AppError;
 use serde_json::json;
@@ -36,17 +36,17 @@ pub(crate) fn research_spec(t: crate::i18n::Tr) -> crate::ui::FormSpec {
     spec
 }
 
-pub async fn research_form(c: Caller) -> Response {
+pub async fn research_form(c: Caller) -> Answer {
     if !c.signed.actor.can_export_research() {
-        return app_error(&c, AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
     let defaults = crate::http::forms::FormData(vec![("k".into(), "5".into())]);
-    research_spec(c.tr()).show(
+    Ok(research_spec(c.tr()).show(
         &c,
         axum::http::StatusCode::OK,
         &defaults,
         &palett_domain::FieldErrors::new(),
-    )
+    ))
 }
 
 pub(crate) fn research_csv(t: crate::i18n::Tr, x: &palett_app::research::ResearchExport) -> String {
@@ -94,70 +94,77 @@ pub async fn research(
     State(s): State<AppState>,
     c: Caller,
     f: crate::http::forms::FormData,
-) -> Response {
+) -> Answer {
     let t = c.tr();
-    match s
-        .app
-        .research_export(&c.ctx(), &f.get("key"), &f.get("k"))
-        .await
-    {
-        Ok(x) => {
-            let mut p = TablePage::new(
-                t,
-                Layout::for_caller(&c, t.get("research-export"), "reports", "/exports/research"),
-            );
-            p.intro = Some(t.with(
-                "research-summary",
-                &[
-                    ("rows", x.rows.len().to_string()),
-                    ("k", x.k.to_string()),
-                    ("suppressed", x.suppressed_rows.to_string()),
-                    ("groups", x.suppressed_groups.to_string()),
-                ],
-            ));
-            p.blocks.push(Block::Form(FormBlock {
-                action: "/exports/research/csv".into(),
-                hidden: vec![("key".into(), f.get("key")), ("k".into(), x.k.to_string())],
-                submit: t.get("research-download"),
-                ..FormBlock::default()
-            }));
-            p.tables.push(Table {
-                heading: Some(t.get("research-preview")),
-                head: vec![
-                    t.get("research-pseudonym"),
-                    t.get("research-age-group"),
-                    t.get("research-region"),
-                    t.get("field-gender"),
-                    t.get("research-intake-year"),
-                    t.get("research-months"),
-                    t.get("field-exit-outcome"),
-                ],
-                rows: rows(x.rows.iter().take(20).map(|r| {
-                    vec![
-                        r.pseudonym.clone(),
-                        r.quasi[0].clone(),
-                        r.quasi[1].clone(),
-                        r.quasi[2].clone(),
-                        r.quasi[3].clone(),
-                        r.months_band.clone(),
-                        r.exit_outcome.clone(),
-                    ]
-                })),
-            });
-            render(p)
-        }
-        Err(AppError::Invalid(errors)) => {
-            let mut form = f.clone();
-            form.0.retain(|(k, _)| k != "key");
-            research_spec(t).show(
-                &c,
-                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                &form,
-                &errors,
-            )
-        }
-        Err(e) => app_error(&c, e),
-    }
+    Ok(
+        match s
+            .app
+            .research_export(&c.ctx(), &f.get("key"), &f.get("k"))
+            .await
+        {
+            Ok(x) => {
+                let mut p = TablePage::new(
+                    t,
+                    Layout::for_caller(
+                        &c,
+                        t.get("research-export"),
+                        "reports",
+                        "/exports/research",
+                    ),
+                );
+                p.intro = Some(t.with(
+                    "research-summary",
+                    &[
+                        ("rows", x.rows.len().to_string()),
+                        ("k", x.k.to_string()),
+                        ("suppressed", x.suppressed_rows.to_string()),
+                        ("groups", x.suppressed_groups.to_string()),
+                    ],
+                ));
+                p.blocks.push(Block::Form(FormBlock {
+                    action: "/exports/research/csv".into(),
+                    hidden: vec![("key".into(), f.get("key")), ("k".into(), x.k.to_string())],
+                    submit: t.get("research-download"),
+                    ..FormBlock::default()
+                }));
+                p.tables.push(Table {
+                    heading: Some(t.get("research-preview")),
+                    head: vec![
+                        t.get("research-pseudonym"),
+                        t.get("research-age-group"),
+                        t.get("research-region"),
+                        t.get("field-gender"),
+                        t.get("research-intake-year"),
+                        t.get("research-months"),
+                        t.get("field-exit-outcome"),
+                    ],
+                    rows: rows(x.rows.iter().take(20).map(|r| {
+                        vec![
+                            r.pseudonym.clone(),
+                            r.quasi[0].clone(),
+                            r.quasi[1].clone(),
+                            r.quasi[2].clone(),
+                            r.quasi[3].clone(),
+                            r.months_band.clone(),
+                            r.exit_outcome.clone(),
+                        ]
+                    })),
+                });
+                render(p)
+            }
+            Err(AppError::Invalid(errors)) => {
+                let mut form = f.clone();
+                form.0.retain(|(k, _)| k != "key");
+                research_spec(t).show(
+                    &c,
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    &form,
+                    &errors,
+                )
+            }
+            Err(e) => return Err(e.into()),
+        },
+    )
 }
 
 /// The export as CSV (`;` and a BOM for Swedish Excel).
@@ -165,46 +172,40 @@ pub async fn research_download(
     State(s): State<AppState>,
     c: Caller,
     f: crate::http::forms::FormData,
-) -> Response {
-    match s
+) -> Answer {
+    let x = s
         .app
         .research_export(&c.ctx(), &f.get("key"), &f.get("k"))
-        .await
-    {
-        Ok(x) => (
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                (
-                    header::CONTENT_DISPOSITION,
-                    "attachment; filename=\"palett-forskningsexport.csv\"",
-                ),
-            ],
-            research_csv(c.tr(), &x),
-        )
-            .into_response(),
-        Err(e) => app_error(&c, e),
-    }
+        .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"palett-forskningsexport.csv\"",
+            ),
+        ],
+        research_csv(c.tr(), &x),
+    )
+        .into_response())
 }
 
 pub async fn research_json(
     State(s): State<AppState>,
     c: Caller,
     body: crate::http::forms::JsonObject,
-) -> Response {
-    let f = match body.to_form(&[
+) -> Answer {
+    let f = body.to_form(&[
         ("key", crate::http::forms::JsonType::Text),
         ("k", crate::http::forms::JsonType::Integer),
-    ]) {
-        Ok(f) => f,
-        Err(e) => return ApiError::app(c.tr(), AppError::Invalid(e)).into_response(),
-    };
+    ])?;
     let k = if f.get("k").is_empty() {
         "5".to_string()
     } else {
         f.get("k")
     };
-    match s.app.research_export(&c.ctx(), &f.get("key"), &k).await {
-        Ok(x) => Json(json!({
+    let x = s.app.research_export(&c.ctx(), &f.get("key"), &k).await?;
+    Ok(Json(json!({
             "k": x.k,
             "suppressed_rows": x.suppressed_rows,
             "suppressed_groups": x.suppressed_groups,
@@ -215,7 +216,5 @@ pub async fn research_json(
                 "status": r.status, "hours_band": r.hours_band,
             })).collect::<Vec<_>>(),
         }))
-        .into_response(),
-        Err(e) => ApiError::app(c.tr(), e).into_response(),
-    }
+        .into_response())
 }

@@ -1,15 +1,15 @@
 use crate::http::caller::Caller;
-use crate::http::error::ApiError;
+use crate::http::error::Answer;
 use crate::http::AppState;
+use crate::http::Id;
 use crate::ui::views::{Cell, Layout, Table, TablePage};
-use crate::ui::{app_error, date_text, render};
-use axum::extract::{Path, State};
+use crate::ui::{date_text, render};
+use axum::extract::State;
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::Json;
 use palett_app::export::SubjectAccess;
 use palett_app::palette::hours_text;
-use palett_app::AppError;
 use serde_json::{json, Value};
 
 pub(crate) fn rows(items: impl IntoIterator<Item = Vec<String>>) -> Vec<Vec<Cell>> {
@@ -19,15 +19,9 @@ pub(crate) fn rows(items: impl IntoIterator<Item = Vec<String>>) -> Vec<Vec<Cell
         .collect()
 }
 
-pub async fn page(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
+pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     let t = c.tr();
-    let Some(pid) = crate::http::id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
-    let x = match s.app.subject_access(&c.ctx(), pid).await {
-        Ok(x) => x,
-        Err(e) => return app_error(&c, e),
-    };
+    let x = s.app.subject_access(&c.ctx(), pid).await?;
     let p = &x.participant;
     let tz = palett_app::clock::stockholm();
     let when = |ts: jiff::Timestamp| {
@@ -297,7 +291,7 @@ pub async fn page(State(s): State<AppState>, c: Caller, Path(raw): Path<String>)
             ]
         })),
     });
-    render(page)
+    Ok(render(page))
 }
 
 pub fn to_json(x: &SubjectAccess) -> Value {
@@ -356,19 +350,14 @@ pub fn to_json(x: &SubjectAccess) -> Value {
     })
 }
 
-pub async fn json(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
-    let Some(pid) = crate::http::id(&raw) else {
-        return ApiError::app(c.tr(), AppError::NotFound).into_response();
-    };
-    match s.app.subject_access(&c.ctx(), pid).await {
-        Ok(x) => (
-            [(
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"registerutdrag-{pid}.json\""),
-            )],
-            Json(to_json(&x)),
-        )
-            .into_response(),
-        Err(e) => ApiError::app(c.tr(), e).into_response(),
-    }
+pub async fn json(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
+    let x = s.app.subject_access(&c.ctx(), pid).await?;
+    Ok((
+        [(
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"registerutdrag-{pid}.json\""),
+        )],
+        Json(to_json(&x)),
+    )
+        .into_response())
 }

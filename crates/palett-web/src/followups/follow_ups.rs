@@ -1,13 +1,15 @@
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::forms::FormData;
 use crate::http::id;
 use crate::http::AppState;
+use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::{Cell, FieldView, Layout, Pager, Table, TablePage};
-use crate::ui::{admin_spec, app_error, render};
+use crate::ui::{admin_spec, render};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use palett_app::participants::Page;
 use palett_app::AppError;
 use palett_domain::followup::{Employment, FollowUp, FollowUpInput, IncomeSource, StudyStatus};
@@ -23,13 +25,10 @@ pub(crate) fn months_label(t: Tr, months: i8) -> String {
 }
 
 /// The follow-ups due within two weeks, of the participants the caller sees.
-pub async fn due(State(s): State<AppState>, c: Caller, Query(q): Query<PageQuery>) -> Response {
+pub async fn due(State(s): State<AppState>, c: Caller, Query(q): Query<PageQuery>) -> Answer {
     let t = c.tr();
     let page = Page::new(q.page.as_deref().and_then(id), Some(25));
-    let (items, total) = match s.app.due_follow_ups(&c.ctx(), page).await {
-        Ok(x) => x,
-        Err(e) => return app_error(&c, e),
-    };
+    let (items, total) = s.app.due_follow_ups(&c.ctx(), page).await?;
     let mut p = TablePage::new(
         t,
         Layout::for_caller(&c, t.get("follow-ups-due"), "follow-ups", "/follow-ups"),
@@ -65,7 +64,7 @@ pub async fn due(State(s): State<AppState>, c: Caller, Query(q): Query<PageQuery
             .collect(),
     });
     p.pager = Pager::new(t, "/follow-ups", &[], page.number, page.count(total));
-    render(p)
+    Ok(render(p))
 }
 
 /// The head of a follow-up table: when, due, done and what it found.
@@ -101,19 +100,9 @@ pub(crate) fn cells(t: Tr, f: &FollowUp) -> Vec<String> {
 }
 
 /// One participant's follow-ups.
-pub async fn of_participant(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(raw): Path<String>,
-) -> Response {
+pub async fn of_participant(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     let t = c.tr();
-    let Some(pid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
-    let list = match s.app.follow_ups(&c.ctx(), pid).await {
-        Ok(l) => l,
-        Err(e) => return app_error(&c, e),
-    };
+    let list = s.app.follow_ups(&c.ctx(), pid).await?;
     let path = format!("/participants/{pid}/follow-ups");
     let mut p = TablePage::new(
         t,
@@ -146,7 +135,7 @@ pub async fn of_participant(
             })
             .collect(),
     });
-    render(p)
+    Ok(render(p))
 }
 
 pub(crate) fn choices<T: Copy>(
@@ -197,14 +186,11 @@ pub(crate) async fn form_page(
     fid: i64,
     form: &FormData,
     errors: &FieldErrors,
-) -> Response {
+) -> Answer {
     let t = c.tr();
-    let list = match s.app.follow_ups(&c.ctx(), pid).await {
-        Ok(l) => l,
-        Err(e) => return app_error(c, e),
-    };
+    let list = s.app.follow_ups(&c.ctx(), pid).await?;
     let Some(f) = list.iter().find(|f| f.id == fid) else {
-        return app_error(c, AppError::NotFound);
+        return Err(AppError::NotFound.into());
     };
     let mut values = form.clone();
     if form.0.is_empty() {
@@ -237,20 +223,20 @@ pub(crate) async fn form_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    spec.show(c, status, &values, errors)
+    Ok(spec.show(c, status, &values, errors))
 }
 
 pub async fn form(
     State(s): State<AppState>,
     c: Caller,
     Path((raw, f)): Path<(String, String)>,
-) -> Response {
-    match (id(&raw), id(&f)) {
+) -> Answer {
+    Ok(match (id(&raw), id(&f)) {
         (Some(pid), Some(fid)) => {
-            form_page(&s, &c, pid, fid, &FormData::default(), &FieldErrors::new()).await
+            form_page(&s, &c, pid, fid, &FormData::default(), &FieldErrors::new()).await?
         }
-        _ => app_error(&c, AppError::NotFound),
-    }
+        _ => return Err(AppError::NotFound.into()),
+    })
 }
 
 pub async fn save(
@@ -258,9 +244,9 @@ pub async fn save(
     c: Caller,
     Path((raw, f)): Path<(String, String)>,
     form: FormData,
-) -> Response {
+) -> Answer {
     let (Some(pid), Some(fid)) = (id(&raw), id(&f)) else {
-        return app_error(&c, AppError::NotFound);
+        return Err(AppError::NotFound.into());
     };
     let input = FollowUpInput {
         done_on: form.get("done_on"),
@@ -268,9 +254,11 @@ pub async fn save(
         studies: form.get("studies"),
         income_source: form.get("income_source"),
     };
-    match s.app.record_follow_up(&c.ctx(), pid, fid, &input).await {
-        Ok(()) => Redirect::to(&format!("/participants/{pid}/follow-ups")).into_response(),
-        Err(AppError::Invalid(errors)) => form_page(&s, &c, pid, fid, &form, &errors).await,
-        Err(e) => app_error(&c, e),
-    }
+    Ok(
+        match s.app.record_follow_up(&c.ctx(), pid, fid, &input).await {
+            Ok(()) => Redirect::to(&format!("/participants/{pid}/follow-ups")).into_response(),
+            Err(AppError::Invalid(errors)) => form_page(&s, &c, pid, fid, &form, &errors).await?,
+            Err(e) => return Err(e.into()),
+        },
+    )
 }

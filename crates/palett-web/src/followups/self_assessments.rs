@@ -1,13 +1,14 @@
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::forms::FormData;
-use crate::http::id;
 use crate::http::AppState;
+use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::{Cell, FieldView, Layout, Table, TablePage};
-use crate::ui::{admin_spec, app_error, render};
-use axum::extract::{Path, State};
+use crate::ui::{admin_spec, render};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 use palett_domain::selfassessment::{change, Aspect, SelfAssessment, SelfAssessmentInput, SCALE};
 use palett_domain::FieldErrors;
@@ -17,19 +18,9 @@ pub(crate) fn list_path(pid: i64) -> String {
 }
 
 /// Her self-assessments, oldest first, with the change from the first.
-pub async fn of_participant(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(raw): Path<String>,
-) -> Response {
+pub async fn of_participant(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     let t = c.tr();
-    let Some(pid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
-    let list = match s.app.self_assessments(&c.ctx(), pid).await {
-        Ok(l) => l,
-        Err(e) => return app_error(&c, e),
-    };
+    let list = s.app.self_assessments(&c.ctx(), pid).await?;
     let path = list_path(pid);
     let mut p = TablePage::new(
         t,
@@ -53,7 +44,7 @@ pub async fn of_participant(
             .push((format!("{path}/new"), t.get("self-assessment-new")));
     }
     p.tables.push(table(t, None, &list));
-    render(p)
+    Ok(render(p))
 }
 
 /// Self-assessments, oldest first: the date, each aspect's score, the
@@ -101,11 +92,11 @@ pub(crate) async fn form_page(
     pid: i64,
     form: &FormData,
     errors: &FieldErrors,
-) -> Response {
+) -> Answer {
     let t = c.tr();
     // Only those who may change her record get the form.
     if let Err(e) = s.app.may_change_participant(&c.ctx(), pid).await {
-        return app_error(c, e);
+        return Err(e.into());
     }
     let mut values = form.clone();
     if form.0.is_empty() {
@@ -126,32 +117,23 @@ pub(crate) async fn form_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    spec.show(c, status, &values, errors)
+    Ok(spec.show(c, status, &values, errors))
 }
 
-pub async fn form(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
-    match id(&raw) {
-        Some(pid) => form_page(&s, &c, pid, &FormData::default(), &FieldErrors::new()).await,
-        None => app_error(&c, AppError::NotFound),
-    }
+pub async fn form(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
+    form_page(&s, &c, pid, &FormData::default(), &FieldErrors::new()).await
 }
 
-pub async fn save(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(raw): Path<String>,
-    form: FormData,
-) -> Response {
-    let Some(pid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
+pub async fn save(State(s): State<AppState>, c: Caller, Id(pid): Id, form: FormData) -> Answer {
     let input = SelfAssessmentInput {
         on: form.get("on"),
         scores: Aspect::ALL.iter().map(|a| form.get(a.as_str())).collect(),
     };
-    match s.app.record_self_assessment(&c.ctx(), pid, &input).await {
-        Ok(_) => Redirect::to(&list_path(pid)).into_response(),
-        Err(AppError::Invalid(errors)) => form_page(&s, &c, pid, &form, &errors).await,
-        Err(e) => app_error(&c, e),
-    }
+    Ok(
+        match s.app.record_self_assessment(&c.ctx(), pid, &input).await {
+            Ok(_) => Redirect::to(&list_path(pid)).into_response(),
+            Err(AppError::Invalid(errors)) => form_page(&s, &c, pid, &form, &errors).await?,
+            Err(e) => return Err(e.into()),
+        },
+    )
 }

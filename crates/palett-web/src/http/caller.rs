@@ -289,7 +289,7 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     let refusal_ctx = signed
         .as_ref()
         .filter(|_| is_participant_resource(path))
-        .map(|(s, _)| s.ctx(&ip));
+        .map(|(s, _)| s.ctx(ip));
     req.extensions_mut().insert(visitor);
     let response = next.run(req).await;
     if let Some(ctx) = refusal_ctx {

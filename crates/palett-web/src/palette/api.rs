@@ -1,29 +1,19 @@
 use crate::http::caller::Caller;
-use crate::http::error::ApiError;
-use crate::http::forms::{FormData, JsonObject, JsonType as T, Spec};
+use crate::http::error::Answer;
+use crate::http::error::WebError;
+use crate::http::forms::{JsonObject, JsonType as T, Spec};
 use crate::http::AppState;
+use crate::http::Id;
 use crate::palette::api_path::enrolment_json;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::Json;
 use palett_app::palette::ScheduleInput;
 use palett_app::AppError;
 use palett_domain::palette::Intervention;
 use palett_domain::FieldErrors;
 use serde_json::{json, Value};
-
-pub(crate) fn err(c: &Caller, e: AppError) -> Response {
-    ApiError::app(c.tr(), e).into_response()
-}
-
-pub(crate) fn num(c: &Caller, s: &str) -> Result<i64, Response> {
-    s.parse::<i64>().map_err(|_| err(c, AppError::NotFound))
-}
-
-pub(crate) fn form(c: &Caller, body: &JsonObject, spec: Spec) -> Result<FormData, Response> {
-    body.to_form(spec).map_err(|e| err(c, AppError::Invalid(e)))
-}
 
 pub fn intervention_json(i: &Intervention) -> Value {
     json!({
@@ -48,11 +38,9 @@ pub fn intervention_json(i: &Intervention) -> Value {
     })
 }
 
-pub async fn palette(State(s): State<AppState>, c: Caller) -> Response {
-    match s.app.palette(&c.ctx(), false).await {
-        Ok(list) => Json(json!({"items": list.iter().map(intervention_json).collect::<Vec<_>>(), "total": list.len()})).into_response(),
-        Err(e) => err(&c, e),
-    }
+pub async fn palette(State(s): State<AppState>, c: Caller) -> Answer {
+    let list = s.app.palette(&c.ctx(), false).await?;
+    Ok(Json(json!({"items": list.iter().map(intervention_json).collect::<Vec<_>>(), "total": list.len()})).into_response())
 }
 
 pub(crate) const INTERVENTION_FIELDS: Spec = &[
@@ -70,27 +58,18 @@ pub(crate) const INTERVENTION_FIELDS: Spec = &[
     ("course_id", T::Integer),
 ];
 
-pub async fn create_intervention(
-    State(s): State<AppState>,
-    c: Caller,
-    body: JsonObject,
-) -> Response {
-    let f = match form(&c, &body, INTERVENTION_FIELDS) {
-        Ok(f) => f,
-        Err(r) => return r,
-    };
+pub async fn create_intervention(State(s): State<AppState>, c: Caller, body: JsonObject) -> Answer {
+    let f = body.to_form(INTERVENTION_FIELDS)?;
     let course = match f.get("course_id").trim() {
         "" => None,
         v => match v.parse::<i64>() {
             Ok(id) => Some(id),
             Err(_) => {
-                return ApiError::field(
-                    c.tr(),
+                return Err(WebError::field(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "course_id",
                     "error-choice",
-                )
-                .into_response()
+                ))
             }
         },
     };
@@ -99,70 +78,41 @@ pub async fn create_intervention(
     if input.project_id.trim().is_empty() {
         input.project_id = palett_domain::palette::ORDINARY_OPERATIONS.into();
     }
-    match s.app.create_intervention(&c.ctx(), &input, course).await {
-        Ok(id) => match s.app.intervention(&c.ctx(), id).await {
-            Ok(v) => (
-                StatusCode::CREATED,
-                Json(intervention_json(&v.intervention)),
-            )
-                .into_response(),
-            Err(e) => err(&c, e),
-        },
-        Err(e) => err(&c, e),
-    }
+    let id = s.app.create_intervention(&c.ctx(), &input, course).await?;
+    let v = s.app.intervention(&c.ctx(), id).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(intervention_json(&v.intervention)),
+    )
+        .into_response())
 }
 
-pub async fn intervention(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(id): Path<String>,
-) -> Response {
-    let id = match num(&c, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    match s.app.intervention(&c.ctx(), id).await {
-        Ok(v) => {
-            let mut j = intervention_json(&v.intervention);
-            j["places_taken"] = json!(v.places_taken);
-            j["modules"] = json!(v.modules.iter().map(intervention_json).collect::<Vec<_>>());
-            j["groups"] = json!(v
-                .groups
-                .iter()
-                .map(|g| json!({"id": g.id, "name": g.name, "leader": g.leader_name}))
-                .collect::<Vec<_>>());
-            j["enrolments"] = json!(v.enrolments.iter().map(enrolment_json).collect::<Vec<_>>());
-            Json(j).into_response()
-        }
-        Err(e) => err(&c, e),
-    }
+pub async fn intervention(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
+    let v = s.app.intervention(&c.ctx(), id).await?;
+    let mut j = intervention_json(&v.intervention);
+    j["places_taken"] = json!(v.places_taken);
+    j["modules"] = json!(v.modules.iter().map(intervention_json).collect::<Vec<_>>());
+    j["groups"] = json!(v
+        .groups
+        .iter()
+        .map(|g| json!({"id": g.id, "name": g.name, "leader": g.leader_name}))
+        .collect::<Vec<_>>());
+    j["enrolments"] = json!(v.enrolments.iter().map(enrolment_json).collect::<Vec<_>>());
+    Ok(Json(j).into_response())
 }
 
 pub async fn create_group(
     State(s): State<AppState>,
     c: Caller,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: JsonObject,
-) -> Response {
-    let (id, f) = match (
-        num(&c, &id),
-        form(
-            &c,
-            &body,
-            &[("name", T::Text), ("leader_user_id", T::Integer)],
-        ),
-    ) {
-        (Ok(i), Ok(f)) => (i, f),
-        (Err(r), _) | (_, Err(r)) => return r,
-    };
-    match s
+) -> Answer {
+    let f = body.to_form(&[("name", T::Text), ("leader_user_id", T::Integer)])?;
+    let g = s
         .app
         .create_group(&c.ctx(), id, &f.get("name"), &f.get("leader_user_id"))
-        .await
-    {
-        Ok(g) => (StatusCode::CREATED, Json(json!({"id": g}))).into_response(),
-        Err(e) => err(&c, e),
-    }
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": g}))).into_response())
 }
 
 pub(crate) fn session_json(x: &palett_app::palette::Session) -> Value {
@@ -180,44 +130,28 @@ pub(crate) fn session_json(x: &palett_app::palette::Session) -> Value {
     })
 }
 
-pub async fn group(State(s): State<AppState>, c: Caller, Path(id): Path<String>) -> Response {
-    let id = match num(&c, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    match s.app.group(&c.ctx(), id).await {
-        Ok((g, sessions, _)) => Json(json!({
-            "id": g.id, "name": g.name, "intervention_id": g.intervention_id, "leader": g.leader_name,
-            "sessions": sessions.iter().map(session_json).collect::<Vec<_>>(),
-        }))
-        .into_response(),
-        Err(e) => err(&c, e),
-    }
+pub async fn group(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
+    let (g, sessions, _) = s.app.group(&c.ctx(), id).await?;
+    Ok(Json(json!({
+        "id": g.id, "name": g.name, "intervention_id": g.intervention_id, "leader": g.leader_name,
+        "sessions": sessions.iter().map(session_json).collect::<Vec<_>>(),
+    }))
+    .into_response())
 }
 
 pub async fn schedule(
     State(s): State<AppState>,
     c: Caller,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: JsonObject,
-) -> Response {
-    let (id, f) = match (
-        num(&c, &id),
-        form(
-            &c,
-            &body,
-            &[
-                ("from", T::Text),
-                ("until", T::Text),
-                ("start_time", T::Text),
-                ("minutes", T::Integer),
-                ("place", T::Text),
-            ],
-        ),
-    ) {
-        (Ok(i), Ok(f)) => (i, f),
-        (Err(r), _) | (_, Err(r)) => return r,
-    };
+) -> Answer {
+    let f = body.to_form(&[
+        ("from", T::Text),
+        ("until", T::Text),
+        ("start_time", T::Text),
+        ("minutes", T::Integer),
+        ("place", T::Text),
+    ])?;
     let input = ScheduleInput {
         from: f.get("from"),
         until: f.get("until"),
@@ -225,78 +159,51 @@ pub async fn schedule(
         minutes: f.get("minutes"),
         place: f.get("place"),
     };
-    match s.app.schedule(&c.ctx(), id, &input).await {
-        Ok(n) => (StatusCode::CREATED, Json(json!({"created": n}))).into_response(),
-        Err(e) => err(&c, e),
-    }
+    let n = s.app.schedule(&c.ctx(), id, &input).await?;
+    Ok((StatusCode::CREATED, Json(json!({"created": n}))).into_response())
 }
 
 pub async fn cancel_session(
     State(s): State<AppState>,
     c: Caller,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: JsonObject,
-) -> Response {
-    let (id, f) = match (num(&c, &id), form(&c, &body, &[("reason", T::Text)])) {
-        (Ok(i), Ok(f)) => (i, f),
-        (Err(r), _) | (_, Err(r)) => return r,
-    };
-    match s.app.cancel_session(&c.ctx(), id, &f.get("reason")).await {
-        Ok(()) => attendance(State(s), c, Path(id.to_string())).await,
-        Err(e) => err(&c, e),
-    }
+) -> Answer {
+    let f = body.to_form(&[("reason", T::Text)])?;
+    s.app.cancel_session(&c.ctx(), id, &f.get("reason")).await?;
+    attendance(State(s), c, Id(id)).await
 }
 
 pub async fn move_session(
     State(s): State<AppState>,
     c: Caller,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: JsonObject,
-) -> Response {
-    let (id, f) = match (
-        num(&c, &id),
-        form(&c, &body, &[("on_date", T::Text), ("start_time", T::Text)]),
-    ) {
-        (Ok(i), Ok(f)) => (i, f),
-        (Err(r), _) | (_, Err(r)) => return r,
-    };
-    match s
-        .app
+) -> Answer {
+    let f = body.to_form(&[("on_date", T::Text), ("start_time", T::Text)])?;
+    s.app
         .move_session(&c.ctx(), id, &f.get("on_date"), &f.get("start_time"))
-        .await
-    {
-        Ok(()) => attendance(State(s), c, Path(id.to_string())).await,
-        Err(e) => err(&c, e),
-    }
+        .await?;
+    attendance(State(s), c, Id(id)).await
 }
 
-pub async fn attendance(State(s): State<AppState>, c: Caller, Path(id): Path<String>) -> Response {
-    let id = match num(&c, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    match s.app.attendance_sheet(&c.ctx(), id).await {
-        Ok(sheet) => Json(json!({
+pub async fn attendance(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
+    let sheet = s.app.attendance_sheet(&c.ctx(), id).await?;
+    Ok(Json(json!({
             "session": session_json(&sheet.session),
             "group": {"id": sheet.group.id, "name": sheet.group.name},
             "roster": sheet.roster.iter().map(|(p, n, st)| json!({"participant_id": p, "name": n, "status": st})).collect::<Vec<_>>(),
         }))
-        .into_response(),
-        Err(e) => err(&c, e),
-    }
+        .into_response())
 }
 
 /// `{"attendance": {"<participant id>": "present" | "absent_notice" | "absent", ...}}`
 pub async fn record_attendance(
     State(s): State<AppState>,
     c: Caller,
-    Path(id): Path<String>,
+    Id(sid): Id,
     body: JsonObject,
-) -> Response {
-    let sid = match num(&c, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
+) -> Answer {
     let mut e = FieldErrors::new();
     for k in body.0.keys().filter(|k| *k != "attendance") {
         e.push(k.clone(), "error-unknown-field");
@@ -318,17 +225,15 @@ pub async fn record_attendance(
         }
     };
     if !e.is_empty() {
-        return err(&c, AppError::Invalid(e));
+        return Err(AppError::Invalid(e).into());
     }
-    match s.app.record_attendance(&c.ctx(), sid, &rows).await {
-        Ok(_) => attendance(State(s), c, Path(sid.to_string())).await,
-        Err(e) => err(&c, e),
-    }
+    s.app.record_attendance(&c.ctx(), sid, &rows).await?;
+    attendance(State(s), c, Id(sid)).await
 }
 
-pub async fn reports(State(s): State<AppState>, c: Caller) -> Response {
-    match s.app.reports(&c.ctx()).await {
-        Ok(r) => Json(json!({
+pub async fn reports(State(s): State<AppState>, c: Caller) -> Answer {
+    let r = s.app.reports(&c.ctx()).await?;
+    Ok(Json(json!({
             "attendance_by_group": r.attendance.iter().map(|a| json!({
                 "intervention": a.intervention, "group": a.group, "present": a.present,
                 "absent_notice": a.absent_notice, "absent": a.absent,
@@ -338,7 +243,5 @@ pub async fn reports(State(s): State<AppState>, c: Caller) -> Response {
             "minutes_by_partner": r.minutes_by_partner.iter().map(|m| json!({"partner": m.partner, "project_minutes": m.project_minutes, "ordinary_operations_minutes": m.ordinary_minutes})).collect::<Vec<_>>(),
             "interventions_in_use": r.in_use.iter().map(|u| json!({"intervention": u.intervention, "places_taken": u.taken, "waiting": u.waiting, "capacity": u.capacity})).collect::<Vec<_>>(),
         }))
-        .into_response(),
-        Err(e) => err(&c, e),
-    }
+        .into_response())
 }

@@ -1,11 +1,11 @@
-use super::api::{err, form};
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::forms::{JsonObject, JsonType as T, Spec};
 use crate::http::AppState;
-use crate::palette::api::num;
-use axum::extract::{Path, State};
+use crate::http::Id;
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::Json;
 use palett_app::palette::hours_text;
 use palett_app::AppError;
@@ -136,33 +136,23 @@ pub(crate) fn plan_input(body: &JsonObject) -> Result<PlanInput, FieldErrors> {
     e.into_result().map(|_| input)
 }
 
-pub async fn plan(State(s): State<AppState>, c: Caller, Path(id): Path<String>) -> Response {
-    let id = match num(&c, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    match s.app.plan_versions(&c.ctx(), id).await {
-        Ok(versions) => Json(json!({
-            "versions": versions.iter().map(|(v, p)| json!({
-                "version": v.version, "author": v.author_name, "created_at": v.created_at.to_string(),
-                "goals": p.goals, "steps": p.steps, "reviews": p.reviews,
-            })).collect::<Vec<_>>(),
-        }))
-        .into_response(),
-        Err(e) => err(&c, e),
-    }
+pub async fn plan(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
+    let versions = s.app.plan_versions(&c.ctx(), id).await?;
+    Ok(Json(json!({
+        "versions": versions.iter().map(|(v, p)| json!({
+            "version": v.version, "author": v.author_name, "created_at": v.created_at.to_string(),
+            "goals": p.goals, "steps": p.steps, "reviews": p.reviews,
+        })).collect::<Vec<_>>(),
+    }))
+    .into_response())
 }
 
 pub async fn save_plan(
     State(s): State<AppState>,
     c: Caller,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: JsonObject,
-) -> Response {
-    let id = match num(&c, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
+) -> Answer {
     let rename = |e: FieldErrors| {
         FieldErrors(
             e.0.into_iter()
@@ -170,54 +160,33 @@ pub async fn save_plan(
                 .collect(),
         )
     };
-    let input = match plan_input(&body) {
-        Ok(i) => i,
-        Err(e) => return err(&c, AppError::Invalid(e)),
-    };
-    match s.app.save_plan(&c.ctx(), id, &input).await {
-        Ok(v) => (StatusCode::CREATED, Json(json!({"version": v}))).into_response(),
-        Err(AppError::Invalid(e)) => err(&c, AppError::Invalid(rename(e))),
-        Err(e) => err(&c, e),
-    }
+    let input = plan_input(&body)?;
+    let v = s
+        .app
+        .save_plan(&c.ctx(), id, &input)
+        .await
+        .map_err(|e| match e {
+            AppError::Invalid(e) => AppError::Invalid(rename(e)),
+            e => e,
+        })?;
+    Ok((StatusCode::CREATED, Json(json!({"version": v}))).into_response())
 }
 
 // ---------------------------------------------------------------- enrolments, periods, time
 
-pub async fn enrolments(State(s): State<AppState>, c: Caller, Path(id): Path<String>) -> Response {
-    let id = match num(&c, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    match s.app.enrolments(&c.ctx(), id).await {
-        Ok(list) => Json(json!({"items": list.iter().map(enrolment_json).collect::<Vec<_>>()}))
-            .into_response(),
-        Err(e) => err(&c, e),
-    }
+pub async fn enrolments(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
+    let list = s.app.enrolments(&c.ctx(), id).await?;
+    Ok(Json(json!({"items": list.iter().map(enrolment_json).collect::<Vec<_>>()})).into_response())
 }
 
-pub async fn enrol(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(id): Path<String>,
-    body: JsonObject,
-) -> Response {
-    let (id, f) = match (
-        num(&c, &id),
-        form(
-            &c,
-            &body,
-            &[
-                ("intervention_id", T::Integer),
-                ("group_id", T::Integer),
-                ("start_date", T::Text),
-                ("end_date", T::Text),
-            ],
-        ),
-    ) {
-        (Ok(i), Ok(f)) => (i, f),
-        (Err(r), _) | (_, Err(r)) => return r,
-    };
-    match s
+pub async fn enrol(State(s): State<AppState>, c: Caller, Id(id): Id, body: JsonObject) -> Answer {
+    let f = body.to_form(&[
+        ("intervention_id", T::Integer),
+        ("group_id", T::Integer),
+        ("start_date", T::Text),
+        ("end_date", T::Text),
+    ])?;
+    let (eid, status) = s
         .app
         .enrol(
             &c.ctx(),
@@ -227,50 +196,34 @@ pub async fn enrol(
             &f.get("start_date"),
             &f.get("end_date"),
         )
-        .await
-    {
-        Ok((eid, status)) => (
-            StatusCode::CREATED,
-            Json(json!({"id": eid, "status": status})),
-        )
-            .into_response(),
-        Err(e) => err(&c, e),
-    }
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"id": eid, "status": status})),
+    )
+        .into_response())
 }
 
 pub async fn change_enrolment(
     State(s): State<AppState>,
     c: Caller,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: JsonObject,
-) -> Response {
-    let (id, f) = match (
-        num(&c, &id),
-        form(&c, &body, &[("status", T::Text), ("reason", T::Text)]),
-    ) {
-        (Ok(i), Ok(f)) => (i, f),
-        (Err(r), _) | (_, Err(r)) => return r,
-    };
-    match s
+) -> Answer {
+    let f = body.to_form(&[("status", T::Text), ("reason", T::Text)])?;
+    let offered = s
         .app
         .change_enrolment(&c.ctx(), id, &f.get("status"), &f.get("reason"))
-        .await
-    {
-        Ok(offered) => match s.app.enrolment(&c.ctx(), id).await {
-            Ok(e) => {
-                let mut j = enrolment_json(&e);
-                j["offered_to_enrolment_id"] = json!(offered);
-                Json(j).into_response()
-            }
-            Err(e) => err(&c, e),
-        },
-        Err(e) => err(&c, e),
-    }
+        .await?;
+    let e = s.app.enrolment(&c.ctx(), id).await?;
+    let mut j = enrolment_json(&e);
+    j["offered_to_enrolment_id"] = json!(offered);
+    Ok(Json(j).into_response())
 }
 
-pub(crate) async fn period_json(s: &AppState, c: &Caller, id: i64) -> Response {
-    match s.app.period(&c.ctx(), id).await {
-        Ok(p) => Json(json!({
+pub(crate) async fn period_json(s: &AppState, c: &Caller, id: i64) -> Answer {
+    let p = s.app.period(&c.ctx(), id).await?;
+    Ok(Json(json!({
             "intake_date": p.intake.map(|d| d.to_string()),
             "planned_end": p.planned_end.map(|d| d.to_string()),
             "net_days": p.net_days,
@@ -278,64 +231,39 @@ pub(crate) async fn period_json(s: &AppState, c: &Caller, id: i64) -> Response {
             "remaining_days": p.remaining_days,
             "changes": p.changes.iter().map(|x| json!({"planned_end": x.planned_end.to_string(), "reason": x.reason, "by": x.author_name, "at": x.created_at.to_string()})).collect::<Vec<_>>(),
         }))
-        .into_response(),
-        Err(e) => err(c, e),
-    }
+        .into_response())
 }
 
-pub async fn period(State(s): State<AppState>, c: Caller, Path(id): Path<String>) -> Response {
-    match num(&c, &id) {
-        Ok(id) => period_json(&s, &c, id).await,
-        Err(r) => r,
-    }
+pub async fn period(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
+    period_json(&s, &c, id).await
 }
 
 pub async fn set_period(
     State(s): State<AppState>,
     c: Caller,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: JsonObject,
-) -> Response {
-    let (id, f) = match (
-        num(&c, &id),
-        form(&c, &body, &[("planned_end", T::Text), ("reason", T::Text)]),
-    ) {
-        (Ok(i), Ok(f)) => (i, f),
-        (Err(r), _) | (_, Err(r)) => return r,
-    };
-    match s
-        .app
+) -> Answer {
+    let f = body.to_form(&[("planned_end", T::Text), ("reason", T::Text)])?;
+    s.app
         .set_planned_end(&c.ctx(), id, &f.get("planned_end"), &f.get("reason"))
-        .await
-    {
-        Ok(()) => period_json(&s, &c, id).await,
-        Err(e) => err(&c, e),
-    }
+        .await?;
+    period_json(&s, &c, id).await
 }
 
 pub async fn record_activity(
     State(s): State<AppState>,
     c: Caller,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: JsonObject,
-) -> Response {
-    let (id, f) = match (
-        num(&c, &id),
-        form(
-            &c,
-            &body,
-            &[
-                ("intervention_id", T::Integer),
-                ("on_date", T::Text),
-                ("hours", T::Decimal),
-                ("note", T::Text),
-            ],
-        ),
-    ) {
-        (Ok(i), Ok(f)) => (i, f),
-        (Err(r), _) | (_, Err(r)) => return r,
-    };
-    match s
+) -> Answer {
+    let f = body.to_form(&[
+        ("intervention_id", T::Integer),
+        ("on_date", T::Text),
+        ("hours", T::Decimal),
+        ("note", T::Text),
+    ])?;
+    let aid = s
         .app
         .record_activity(
             &c.ctx(),
@@ -345,38 +273,23 @@ pub async fn record_activity(
             &f.get("hours"),
             &f.get("note"),
         )
-        .await
-    {
-        Ok(aid) => (StatusCode::CREATED, Json(json!({"id": aid}))).into_response(),
-        Err(e) => err(&c, e),
-    }
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({"id": aid}))).into_response())
 }
 
-pub async fn time(State(s): State<AppState>, c: Caller, Path(id): Path<String>) -> Response {
-    let id = match num(&c, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    match s.app.time_rows(&c.ctx(), id).await {
-        Ok(rows) => Json(json!({
+pub async fn time(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
+    let rows = s.app.time_rows(&c.ctx(), id).await?;
+    Ok(Json(json!({
             "items": rows.iter().map(|r| json!({
                 "intervention_id": r.intervention_id, "intervention": r.intervention,
                 "funding": r.project.clone().map(|p| json!({"project": p})).unwrap_or(json!("ordinary_operations")),
                 "month": r.month, "minutes": r.minutes, "hours": hours_text(r.minutes).replace(',', "."),
             })).collect::<Vec<_>>(),
         }))
-        .into_response(),
-        Err(e) => err(&c, e),
-    }
+        .into_response())
 }
 
-pub async fn timeline(State(s): State<AppState>, c: Caller, Path(id): Path<String>) -> Response {
-    let id = match num(&c, &id) {
-        Ok(i) => i,
-        Err(r) => return r,
-    };
-    match s.app.timeline(&c.ctx(), id).await {
-        Ok(items) => Json(json!({"items": items.iter().map(|i| json!({"date": i.on.to_string(), "kind": i.kind, "text": i.text, "change": i.change.as_ref().map(|(from, to)| json!({"from": from, "to": to}))})).collect::<Vec<_>>()})).into_response(),
-        Err(e) => err(&c, e),
-    }
+pub async fn timeline(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
+    let items = s.app.timeline(&c.ctx(), id).await?;
+    Ok(Json(json!({"items": items.iter().map(|i| json!({"date": i.on.to_string(), "kind": i.kind, "text": i.text, "change": i.change.as_ref().map(|(from, to)| json!({"from": from, "to": to}))})).collect::<Vec<_>>()})).into_response())
 }

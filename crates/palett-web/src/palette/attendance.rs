@@ -1,14 +1,15 @@
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::forms::FormData;
-use crate::http::id;
 use crate::http::AppState;
+use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::*;
-use crate::ui::{app_error, options, render};
+use crate::ui::{options, render};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 use palett_domain::palette::{AttendanceStatus, SessionStatus};
 use palett_domain::FieldErrors;
@@ -42,12 +43,9 @@ pub(crate) async fn attendance_page(
     sid: i64,
     submitted: Option<&FormData>,
     errors: &FieldErrors,
-) -> Response {
+) -> Answer {
     let t = c.tr();
-    let sheet = match s.app.attendance_sheet(&c.ctx(), sid).await {
-        Ok(x) => x,
-        Err(e) => return app_error(c, e),
-    };
+    let sheet = s.app.attendance_sheet(&c.ctx(), sid).await?;
     let rows: Vec<AttendanceRow> = sheet
         .roster
         .iter()
@@ -117,29 +115,19 @@ pub(crate) async fn attendance_page(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    (status, render(page)).into_response()
+    Ok((status, render(page)).into_response())
 }
 
-pub async fn attendance_form(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(raw): Path<String>,
-) -> Response {
-    let Some(sid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
+pub async fn attendance_form(State(s): State<AppState>, c: Caller, Id(sid): Id) -> Answer {
     attendance_page(&s, &c, sid, None, &FieldErrors::new()).await
 }
 
 pub async fn attendance_save(
     State(s): State<AppState>,
     c: Caller,
-    Path(raw): Path<String>,
+    Id(sid): Id,
     form: FormData,
-) -> Response {
-    let Some(sid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
+) -> Answer {
     let rows: Vec<(String, String)> = form
         .0
         .iter()
@@ -148,12 +136,14 @@ pub async fn attendance_save(
                 .map(|p| (p.to_string(), v.clone()))
         })
         .collect();
-    match s.app.record_attendance(&c.ctx(), sid, &rows).await {
-        Ok(_) => match s.app.session_group(&c.ctx(), sid).await {
-            Ok(g) => Redirect::to(&format!("/groups/{g}")).into_response(),
-            Err(e) => app_error(&c, e),
-        },
-        Err(AppError::Invalid(errors)) => attendance_page(&s, &c, sid, Some(&form), &errors).await,
-        Err(e) => app_error(&c, e),
-    }
+    Ok(match s.app.record_attendance(&c.ctx(), sid, &rows).await {
+        Ok(_) => {
+            let g = s.app.session_group(&c.ctx(), sid).await?;
+            Redirect::to(&format!("/groups/{g}")).into_response()
+        }
+        Err(AppError::Invalid(errors)) => {
+            attendance_page(&s, &c, sid, Some(&form), &errors).await?
+        }
+        Err(e) => return Err(e.into()),
+    })
 }

@@ -1,13 +1,15 @@
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::forms::FormData;
 use crate::http::id;
 use crate::http::AppState;
+use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::*;
-use crate::ui::{admin_spec, app_error, choices, render, FormSpec};
+use crate::ui::{admin_spec, choices, render, FormSpec};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use palett_app::palette::ScheduleInput;
 use palett_app::AppError;
 use palett_domain::palette::SessionStatus;
@@ -32,64 +34,52 @@ pub(crate) async fn group_spec(s: &AppState, c: &Caller, iid: i64) -> Result<For
     ))
 }
 
-pub async fn group_form(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
-    let Some(iid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
+pub async fn group_form(State(s): State<AppState>, c: Caller, Id(iid): Id) -> Answer {
     match s.app.intervention(&c.ctx(), iid).await {
         Ok(v) if v.may_run => {}
-        Ok(_) => return app_error(&c, AppError::Forbidden),
-        Err(e) => return app_error(&c, e),
+        Ok(_) => return Err(AppError::Forbidden.into()),
+        Err(e) => return Err(e.into()),
     }
-    match group_spec(&s, &c, iid).await {
-        Ok(spec) => spec.show(
-            &c,
-            StatusCode::OK,
-            &FormData::default(),
-            &FieldErrors::new(),
-        ),
-        Err(e) => app_error(&c, e),
-    }
+    let spec = group_spec(&s, &c, iid).await?;
+    Ok(spec.show(
+        &c,
+        StatusCode::OK,
+        &FormData::default(),
+        &FieldErrors::new(),
+    ))
 }
 
 pub async fn group_create(
     State(s): State<AppState>,
     c: Caller,
-    Path(raw): Path<String>,
+    Id(iid): Id,
     form: FormData,
-) -> Response {
-    let Some(iid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
-    match s
-        .app
-        .create_group(
-            &c.ctx(),
-            iid,
-            &form.get("name"),
-            &form.get("leader_user_id"),
-        )
-        .await
-    {
-        Ok(g) => Redirect::to(&format!("/groups/{g}")).into_response(),
-        Err(AppError::Invalid(errors)) => match group_spec(&s, &c, iid).await {
-            Ok(spec) => spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors),
-            Err(e) => app_error(&c, e),
+) -> Answer {
+    Ok(
+        match s
+            .app
+            .create_group(
+                &c.ctx(),
+                iid,
+                &form.get("name"),
+                &form.get("leader_user_id"),
+            )
+            .await
+        {
+            Ok(g) => Redirect::to(&format!("/groups/{g}")).into_response(),
+            Err(AppError::Invalid(errors)) => {
+                let spec = group_spec(&s, &c, iid).await?;
+                spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+            }
+            Err(e) => return Err(e.into()),
         },
-        Err(e) => app_error(&c, e),
-    }
+    )
 }
 
-pub async fn group(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
+pub async fn group(State(s): State<AppState>, c: Caller, Id(gid): Id) -> Answer {
     let t = c.tr();
-    let Some(gid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
     let today = s.app.today();
-    let (g, sessions, may_run) = match s.app.group(&c.ctx(), gid).await {
-        Ok(r) => r,
-        Err(e) => return app_error(&c, e),
-    };
+    let (g, sessions, may_run) = s.app.group(&c.ctx(), gid).await?;
     let mut p = TablePage::new(
         t,
         Layout::for_caller(
@@ -194,7 +184,7 @@ pub async fn group(State(s): State<AppState>, c: Caller, Path(raw): Path<String>
                 .collect(),
         });
     }
-    render(p)
+    Ok(render(p))
 }
 
 pub(crate) fn schedule_spec(t: Tr, gid: i64) -> FormSpec {
@@ -215,26 +205,15 @@ pub(crate) fn schedule_spec(t: Tr, gid: i64) -> FormSpec {
     )
 }
 
-pub async fn schedule_form(c: Caller, Path(raw): Path<String>) -> Response {
-    let Some(gid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
+pub async fn schedule_form(c: Caller, Id(gid): Id) -> Answer {
     let defaults = FormData(vec![
         ("start_time".into(), "10:00".into()),
         ("minutes".into(), "120".into()),
     ]);
-    schedule_spec(c.tr(), gid).show(&c, StatusCode::OK, &defaults, &FieldErrors::new())
+    Ok(schedule_spec(c.tr(), gid).show(&c, StatusCode::OK, &defaults, &FieldErrors::new()))
 }
 
-pub async fn schedule(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(raw): Path<String>,
-    form: FormData,
-) -> Response {
-    let Some(gid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
+pub async fn schedule(State(s): State<AppState>, c: Caller, Id(gid): Id, form: FormData) -> Answer {
     let input = ScheduleInput {
         from: form.get("from"),
         until: form.get("until"),
@@ -242,13 +221,13 @@ pub async fn schedule(
         minutes: form.get("minutes"),
         place: form.get("place"),
     };
-    match s.app.schedule(&c.ctx(), gid, &input).await {
+    Ok(match s.app.schedule(&c.ctx(), gid, &input).await {
         Ok(_) => Redirect::to(&format!("/groups/{gid}")).into_response(),
         Err(AppError::Invalid(errors)) => {
             schedule_spec(c.tr(), gid).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
         }
-        Err(e) => app_error(&c, e),
-    }
+        Err(e) => return Err(e.into()),
+    })
 }
 
 pub(crate) fn session_spec(t: Tr, sid: i64, what: &str, group: Option<i64>) -> FormSpec {
@@ -277,25 +256,23 @@ pub async fn session_form(
     State(s): State<AppState>,
     c: Caller,
     Path((raw, what)): Path<(String, String)>,
-) -> Response {
+) -> Answer {
     let Some(sid) = id(&raw).filter(|_| what == "cancel" || what == "move") else {
-        return app_error(&c, AppError::NotFound);
+        return Err(AppError::NotFound.into());
     };
-    match s.app.group_session(&c.ctx(), sid).await {
-        Ok(session) => {
-            let defaults = FormData(vec![
-                ("on_date".into(), session.on_date.to_string()),
-                ("start_time".into(), session.start_time.clone()),
-            ]);
-            session_spec(c.tr(), sid, &what, Some(session.group_id)).show(
-                &c,
-                StatusCode::OK,
-                &defaults,
-                &FieldErrors::new(),
-            )
-        }
-        Err(e) => app_error(&c, e),
-    }
+    let session = s.app.group_session(&c.ctx(), sid).await?;
+    let defaults = FormData(vec![
+        ("on_date".into(), session.on_date.to_string()),
+        ("start_time".into(), session.start_time.clone()),
+    ]);
+    Ok(
+        session_spec(c.tr(), sid, &what, Some(session.group_id)).show(
+            &c,
+            StatusCode::OK,
+            &defaults,
+            &FieldErrors::new(),
+        ),
+    )
 }
 
 pub async fn session_change(
@@ -303,9 +280,9 @@ pub async fn session_change(
     c: Caller,
     Path((raw, what)): Path<(String, String)>,
     form: FormData,
-) -> Response {
+) -> Answer {
     let Some(sid) = id(&raw).filter(|_| what == "cancel" || what == "move") else {
-        return app_error(&c, AppError::NotFound);
+        return Err(AppError::NotFound.into());
     };
     let result = if what == "cancel" {
         s.app
@@ -316,17 +293,17 @@ pub async fn session_change(
             .move_session(&c.ctx(), sid, &form.get("on_date"), &form.get("start_time"))
             .await
     };
-    match result {
-        Ok(()) => match s.app.session_group(&c.ctx(), sid).await {
-            Ok(g) => Redirect::to(&format!("/groups/{g}")).into_response(),
-            Err(e) => app_error(&c, e),
-        },
+    Ok(match result {
+        Ok(()) => {
+            let g = s.app.session_group(&c.ctx(), sid).await?;
+            Redirect::to(&format!("/groups/{g}")).into_response()
+        }
         Err(AppError::Invalid(errors)) => session_spec(c.tr(), sid, &what, None).show(
             &c,
             StatusCode::UNPROCESSABLE_ENTITY,
             &form,
             &errors,
         ),
-        Err(e) => app_error(&c, e),
-    }
+        Err(e) => return Err(e.into()),
+    })
 }

@@ -1,13 +1,14 @@
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::forms::FormData;
-use crate::http::id;
 use crate::http::AppState;
+use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::*;
-use crate::ui::{admin_spec, app_error, choices, options, render, FormSpec};
-use axum::extract::{Path, State};
+use crate::ui::{admin_spec, choices, options, render, FormSpec};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 use palett_domain::palette::{Intervention, InterventionKind};
 use palett_domain::FieldErrors;
@@ -20,12 +21,9 @@ pub(crate) fn funding(t: Tr, i: &Intervention) -> String {
 
 // ---------------------------------------------------------------- palette
 
-pub async fn palette(State(s): State<AppState>, c: Caller) -> Response {
+pub async fn palette(State(s): State<AppState>, c: Caller) -> Answer {
     let t = c.tr();
-    let list = match s.app.palette(&c.ctx(), false).await {
-        Ok(l) => l,
-        Err(e) => return app_error(&c, e),
-    };
+    let list = s.app.palette(&c.ctx(), false).await?;
     let mut p = TablePage::new(
         t,
         Layout::for_caller(&c, t.get("nav-palette"), "palette", "/palette"),
@@ -68,7 +66,7 @@ pub async fn palette(State(s): State<AppState>, c: Caller) -> Response {
             })
             .collect(),
     });
-    render(p)
+    Ok(render(p))
 }
 
 pub(crate) fn intervention_fields(t: Tr, ch: &crate::ui::Choices) -> Vec<FieldView> {
@@ -135,9 +133,9 @@ pub(crate) async fn intervention_spec(
     ))
 }
 
-pub async fn intervention_form(State(s): State<AppState>, c: Caller) -> Response {
+pub async fn intervention_form(State(s): State<AppState>, c: Caller) -> Answer {
     if !c.signed.actor.can_manage_palette() {
-        return app_error(&c, AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
     let defaults = FormData(vec![
         ("group_based".into(), "false".into()),
@@ -146,54 +144,40 @@ pub async fn intervention_form(State(s): State<AppState>, c: Caller) -> Response
             c.signed.user.organisation_id.to_string(),
         ),
     ]);
-    match intervention_spec(&s, &c, None).await {
-        Ok(spec) => spec.show(&c, StatusCode::OK, &defaults, &FieldErrors::new()),
-        Err(e) => app_error(&c, e),
-    }
+    let spec = intervention_spec(&s, &c, None).await?;
+    Ok(spec.show(&c, StatusCode::OK, &defaults, &FieldErrors::new()))
 }
 
-pub async fn intervention_create(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
-    match s
-        .app
-        .create_intervention(&c.ctx(), &form.intervention(), None)
-        .await
-    {
-        Ok(id) => Redirect::to(&format!("/palette/{id}")).into_response(),
-        Err(AppError::Invalid(errors)) => match intervention_spec(&s, &c, None).await {
-            Ok(spec) => spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors),
-            Err(e) => app_error(&c, e),
+pub async fn intervention_create(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
+    Ok(
+        match s
+            .app
+            .create_intervention(&c.ctx(), &form.intervention(), None)
+            .await
+        {
+            Ok(id) => Redirect::to(&format!("/palette/{id}")).into_response(),
+            Err(AppError::Invalid(errors)) => {
+                let spec = intervention_spec(&s, &c, None).await?;
+                spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+            }
+            Err(e) => return Err(e.into()),
         },
-        Err(e) => app_error(&c, e),
-    }
+    )
 }
 
-pub(crate) async fn course_of(
-    s: &AppState,
-    c: &Caller,
-    raw: &str,
-) -> Result<Intervention, AppError> {
-    let v = s
-        .app
-        .intervention(&c.ctx(), id(raw).ok_or(AppError::NotFound)?)
-        .await?;
+pub(crate) async fn course_of(s: &AppState, c: &Caller, id: i64) -> Result<Intervention, AppError> {
+    let v = s.app.intervention(&c.ctx(), id).await?;
     if v.intervention.kind != InterventionKind::Course || v.intervention.course_id.is_some() {
         return Err(AppError::NotFound);
     }
     Ok(v.intervention)
 }
 
-pub async fn module_form(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(raw): Path<String>,
-) -> Response {
+pub async fn module_form(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
     if !c.signed.actor.can_manage_palette() {
-        return app_error(&c, AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
-    let course = match course_of(&s, &c, &raw).await {
-        Ok(k) => k,
-        Err(e) => return app_error(&c, e),
-    };
+    let course = course_of(&s, &c, id).await?;
     let defaults = FormData(vec![
         (
             "provider_organisation_id".into(),
@@ -208,49 +192,38 @@ pub async fn module_form(
         ),
         ("group_based".into(), course.group_based.to_string()),
     ]);
-    match intervention_spec(&s, &c, Some(&course)).await {
-        Ok(spec) => spec.show(&c, StatusCode::OK, &defaults, &FieldErrors::new()),
-        Err(e) => app_error(&c, e),
-    }
+    let spec = intervention_spec(&s, &c, Some(&course)).await?;
+    Ok(spec.show(&c, StatusCode::OK, &defaults, &FieldErrors::new()))
 }
 
 pub async fn module_create(
     State(s): State<AppState>,
     c: Caller,
-    Path(raw): Path<String>,
+    Id(id): Id,
     form: FormData,
-) -> Response {
-    let course = match course_of(&s, &c, &raw).await {
-        Ok(k) => k,
-        Err(e) => return app_error(&c, e),
-    };
-    match s
-        .app
-        .create_intervention(&c.ctx(), &form.intervention(), Some(course.id))
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/palette/{}", course.id)).into_response(),
-        Err(AppError::Invalid(errors)) => match intervention_spec(&s, &c, Some(&course)).await {
-            Ok(spec) => spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors),
-            Err(e) => app_error(&c, e),
+) -> Answer {
+    let course = course_of(&s, &c, id).await?;
+    Ok(
+        match s
+            .app
+            .create_intervention(&c.ctx(), &form.intervention(), Some(course.id))
+            .await
+        {
+            Ok(_) => Redirect::to(&format!("/palette/{}", course.id)).into_response(),
+            Err(AppError::Invalid(errors)) => {
+                match intervention_spec(&s, &c, Some(&course)).await {
+                    Ok(spec) => spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors),
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Err(e) => return Err(e.into()),
         },
-        Err(e) => app_error(&c, e),
-    }
+    )
 }
 
-pub async fn intervention(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(raw): Path<String>,
-) -> Response {
+pub async fn intervention(State(s): State<AppState>, c: Caller, Id(iid): Id) -> Answer {
     let t = c.tr();
-    let Some(iid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
-    let v = match s.app.intervention(&c.ctx(), iid).await {
-        Ok(v) => v,
-        Err(e) => return app_error(&c, e),
-    };
+    let v = s.app.intervention(&c.ctx(), iid).await?;
     let i = &v.intervention;
     let mut p = TablePage::new(
         t,
@@ -410,15 +383,10 @@ pub async fn intervention(
             })
             .collect(),
     });
-    render(p)
+    Ok(render(p))
 }
 
-pub async fn retire(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
-    let Some(iid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
-    match s.app.retire_intervention(&c.ctx(), iid).await {
-        Ok(()) => Redirect::to(&format!("/palette/{iid}")).into_response(),
-        Err(e) => app_error(&c, e),
-    }
+pub async fn retire(State(s): State<AppState>, c: Caller, Id(iid): Id) -> Answer {
+    s.app.retire_intervention(&c.ctx(), iid).await?;
+    Ok(Redirect::to(&format!("/palette/{iid}")).into_response())
 }

@@ -1,14 +1,15 @@
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::forms::FormData;
-use crate::http::id;
 use crate::http::AppState;
+use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::*;
-use crate::ui::{admin_spec, app_error, render, FormSpec};
+use crate::ui::{admin_spec, render, FormSpec};
 use askama::Template;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use palett_app::palette::hours_text;
 use palett_app::AppError;
 use palett_domain::palette::EnrolmentStatus;
@@ -56,52 +57,41 @@ pub(crate) async fn enrol_spec(s: &AppState, c: &Caller, pid: i64) -> Result<For
     ))
 }
 
-pub async fn enrol_form(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
-    let Some(pid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
+pub async fn enrol_form(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     if let Err(e) = s.app.enrolments(&c.ctx(), pid).await {
-        return app_error(&c, e);
+        return Err(e.into());
     }
-    match enrol_spec(&s, &c, pid).await {
-        Ok(spec) => spec.show(
-            &c,
-            StatusCode::OK,
-            &FormData::default(),
-            &FieldErrors::new(),
-        ),
-        Err(e) => app_error(&c, e),
-    }
+    let spec = enrol_spec(&s, &c, pid).await?;
+    Ok(spec.show(
+        &c,
+        StatusCode::OK,
+        &FormData::default(),
+        &FieldErrors::new(),
+    ))
 }
 
-pub async fn enrol(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(raw): Path<String>,
-    form: FormData,
-) -> Response {
-    let Some(pid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
-    match s
-        .app
-        .enrol(
-            &c.ctx(),
-            pid,
-            &form.get("intervention_id"),
-            &form.get("group_id"),
-            &form.get("start_date"),
-            &form.get("end_date"),
-        )
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/participants/{pid}")).into_response(),
-        Err(AppError::Invalid(errors)) => match enrol_spec(&s, &c, pid).await {
-            Ok(spec) => spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors),
-            Err(e) => app_error(&c, e),
+pub async fn enrol(State(s): State<AppState>, c: Caller, Id(pid): Id, form: FormData) -> Answer {
+    Ok(
+        match s
+            .app
+            .enrol(
+                &c.ctx(),
+                pid,
+                &form.get("intervention_id"),
+                &form.get("group_id"),
+                &form.get("start_date"),
+                &form.get("end_date"),
+            )
+            .await
+        {
+            Ok(_) => Redirect::to(&format!("/participants/{pid}")).into_response(),
+            Err(AppError::Invalid(errors)) => {
+                let spec = enrol_spec(&s, &c, pid).await?;
+                spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+            }
+            Err(e) => return Err(e.into()),
         },
-        Err(e) => app_error(&c, e),
-    }
+    )
 }
 
 pub(crate) fn enrolment_spec(t: Tr, eid: i64, next: &[EnrolmentStatus], back: &str) -> FormSpec {
@@ -133,59 +123,46 @@ pub(crate) async fn enrolment_of(
     s.app.enrolment(&c.ctx(), eid).await
 }
 
-pub async fn enrolment_form(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(raw): Path<String>,
-) -> Response {
-    let Some(eid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
-    match enrolment_of(&s, &c, eid).await {
-        Ok(e) => enrolment_spec(
-            c.tr(),
-            eid,
-            e.status.next(),
-            &format!("/participants/{}", e.participant_id),
-        )
-        .show(
-            &c,
-            StatusCode::OK,
-            &FormData::default(),
-            &FieldErrors::new(),
-        ),
-        Err(e) => app_error(&c, e),
-    }
+pub async fn enrolment_form(State(s): State<AppState>, c: Caller, Id(eid): Id) -> Answer {
+    let e = enrolment_of(&s, &c, eid).await?;
+    Ok(enrolment_spec(
+        c.tr(),
+        eid,
+        e.status.next(),
+        &format!("/participants/{}", e.participant_id),
+    )
+    .show(
+        &c,
+        StatusCode::OK,
+        &FormData::default(),
+        &FieldErrors::new(),
+    ))
 }
 
 pub async fn enrolment_change(
     State(s): State<AppState>,
     c: Caller,
-    Path(raw): Path<String>,
+    Id(eid): Id,
     form: FormData,
-) -> Response {
-    let Some(eid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
-    let en = match enrolment_of(&s, &c, eid).await {
-        Ok(e) => e,
-        Err(e) => return app_error(&c, e),
-    };
-    match s
-        .app
-        .change_enrolment(&c.ctx(), eid, &form.get("status"), &form.get("reason"))
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/participants/{}", en.participant_id)).into_response(),
-        Err(AppError::Invalid(errors)) => enrolment_spec(
-            c.tr(),
-            eid,
-            en.status.next(),
-            &format!("/participants/{}", en.participant_id),
-        )
-        .show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors),
-        Err(e) => app_error(&c, e),
-    }
+) -> Answer {
+    let en = enrolment_of(&s, &c, eid).await?;
+    Ok(
+        match s
+            .app
+            .change_enrolment(&c.ctx(), eid, &form.get("status"), &form.get("reason"))
+            .await
+        {
+            Ok(_) => Redirect::to(&format!("/participants/{}", en.participant_id)).into_response(),
+            Err(AppError::Invalid(errors)) => enrolment_spec(
+                c.tr(),
+                eid,
+                en.status.next(),
+                &format!("/participants/{}", en.participant_id),
+            )
+            .show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors),
+            Err(e) => return Err(e.into()),
+        },
+    )
 }
 
 pub(crate) fn period_spec(t: Tr, pid: i64) -> FormSpec {
@@ -203,46 +180,34 @@ pub(crate) fn period_spec(t: Tr, pid: i64) -> FormSpec {
     )
 }
 
-pub async fn period_form(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(raw): Path<String>,
-) -> Response {
-    let Some(pid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
-    match s.app.period(&c.ctx(), pid).await {
-        Ok(p) => {
-            let defaults = FormData(vec![(
-                "planned_end".into(),
-                p.planned_end.map(|d| d.to_string()).unwrap_or_default(),
-            )]);
-            period_spec(c.tr(), pid).show(&c, StatusCode::OK, &defaults, &FieldErrors::new())
-        }
-        Err(e) => app_error(&c, e),
-    }
+pub async fn period_form(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
+    let p = s.app.period(&c.ctx(), pid).await?;
+    let defaults = FormData(vec![(
+        "planned_end".into(),
+        p.planned_end.map(|d| d.to_string()).unwrap_or_default(),
+    )]);
+    Ok(period_spec(c.tr(), pid).show(&c, StatusCode::OK, &defaults, &FieldErrors::new()))
 }
 
 pub async fn period_save(
     State(s): State<AppState>,
     c: Caller,
-    Path(raw): Path<String>,
+    Id(pid): Id,
     form: FormData,
-) -> Response {
-    let Some(pid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
-    match s
-        .app
-        .set_planned_end(&c.ctx(), pid, &form.get("planned_end"), &form.get("reason"))
-        .await
-    {
-        Ok(()) => Redirect::to(&format!("/participants/{pid}")).into_response(),
-        Err(AppError::Invalid(errors)) => {
-            period_spec(c.tr(), pid).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
-        }
-        Err(e) => app_error(&c, e),
-    }
+) -> Answer {
+    Ok(
+        match s
+            .app
+            .set_planned_end(&c.ctx(), pid, &form.get("planned_end"), &form.get("reason"))
+            .await
+        {
+            Ok(()) => Redirect::to(&format!("/participants/{pid}")).into_response(),
+            Err(AppError::Invalid(errors)) => {
+                period_spec(c.tr(), pid).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+            }
+            Err(e) => return Err(e.into()),
+        },
+    )
 }
 
 pub(crate) async fn activity_spec(
@@ -278,52 +243,42 @@ pub(crate) async fn activity_spec(
     ))
 }
 
-pub async fn activity_form(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(raw): Path<String>,
-) -> Response {
-    let Some(pid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
+pub async fn activity_form(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     if let Err(e) = s.app.enrolments(&c.ctx(), pid).await {
-        return app_error(&c, e);
+        return Err(e.into());
     }
     let defaults = FormData(vec![("on_date".into(), s.app.today().to_string())]);
-    match activity_spec(&s, &c, pid).await {
-        Ok(spec) => spec.show(&c, StatusCode::OK, &defaults, &FieldErrors::new()),
-        Err(e) => app_error(&c, e),
-    }
+    let spec = activity_spec(&s, &c, pid).await?;
+    Ok(spec.show(&c, StatusCode::OK, &defaults, &FieldErrors::new()))
 }
 
 pub async fn activity_save(
     State(s): State<AppState>,
     c: Caller,
-    Path(raw): Path<String>,
+    Id(pid): Id,
     form: FormData,
-) -> Response {
-    let Some(pid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
-    match s
-        .app
-        .record_activity(
-            &c.ctx(),
-            pid,
-            &form.get("intervention_id"),
-            &form.get("on_date"),
-            &form.get("hours"),
-            &form.get("note"),
-        )
-        .await
-    {
-        Ok(_) => Redirect::to(&format!("/participants/{pid}")).into_response(),
-        Err(AppError::Invalid(errors)) => match activity_spec(&s, &c, pid).await {
-            Ok(spec) => spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors),
-            Err(e) => app_error(&c, e),
+) -> Answer {
+    Ok(
+        match s
+            .app
+            .record_activity(
+                &c.ctx(),
+                pid,
+                &form.get("intervention_id"),
+                &form.get("on_date"),
+                &form.get("hours"),
+                &form.get("note"),
+            )
+            .await
+        {
+            Ok(_) => Redirect::to(&format!("/participants/{pid}")).into_response(),
+            Err(AppError::Invalid(errors)) => {
+                let spec = activity_spec(&s, &c, pid).await?;
+                spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+            }
+            Err(e) => return Err(e.into()),
         },
-        Err(e) => app_error(&c, e),
-    }
+    )
 }
 
 // ---------------------------------------------------------------- time summary
@@ -348,21 +303,12 @@ pub struct MonthQuery {
 pub async fn time(
     State(s): State<AppState>,
     c: Caller,
-    Path(raw): Path<String>,
+    Id(pid): Id,
     Query(q): Query<MonthQuery>,
-) -> Response {
+) -> Answer {
     let t = c.tr();
-    let Some(pid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
-    let rows = match s.app.time_rows(&c.ctx(), pid).await {
-        Ok(r) => r,
-        Err(e) => return app_error(&c, e),
-    };
-    let view = match s.app.participant(&c.ctx(), pid).await {
-        Ok(v) => v,
-        Err(e) => return app_error(&c, e),
-    };
+    let rows = s.app.time_rows(&c.ctx(), pid).await?;
+    let view = s.app.participant(&c.ctx(), pid).await?;
     let month = q
         .month
         .filter(|m| m.len() == 7 && format!("{m}-01").parse::<jiff::civil::Date>().is_ok())
@@ -370,7 +316,7 @@ pub async fn time(
         .unwrap_or_else(|| s.app.today().to_string()[..7].to_string());
     let of_month: Vec<_> = rows.iter().filter(|r| r.month == month).collect();
     let total: i64 = of_month.iter().map(|r| r.minutes).sum();
-    render(TimePage {
+    Ok(render(TimePage {
         t,
         layout: Layout::for_caller(
             &c,
@@ -400,5 +346,5 @@ pub async fn time(
             })
             .collect(),
         total: hours_text(total),
-    })
+    }))
 }

@@ -1,12 +1,13 @@
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::forms::FormData;
-use crate::http::id;
 use crate::http::AppState;
+use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::*;
-use crate::ui::{app_error, choices, options, render};
+use crate::ui::{choices, options, render};
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use palett_app::AppError;
@@ -108,25 +109,13 @@ pub(crate) fn plan_view(t: Tr, n: &Names, label: String, p: &Plan) -> PlanVersio
     }
 }
 
-pub async fn plan(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
+pub async fn plan(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     let t = c.tr();
-    let Some(pid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
-    let versions = match s.app.plan_versions(&c.ctx(), pid).await {
-        Ok(v) => v,
-        Err(e) => return app_error(&c, e),
-    };
-    let view = match s.app.participant(&c.ctx(), pid).await {
-        Ok(v) => v,
-        Err(e) => return app_error(&c, e),
-    };
-    let n = match names(&s, &c).await {
-        Ok(n) => n,
-        Err(e) => return app_error(&c, e),
-    };
+    let versions = s.app.plan_versions(&c.ctx(), pid).await?;
+    let view = s.app.participant(&c.ctx(), pid).await?;
+    let n = names(&s, &c).await?;
     let tz = palett_app::clock::stockholm();
-    render(PlanPage {
+    Ok(render(PlanPage {
         t,
         layout: Layout::for_caller(
             &c,
@@ -157,7 +146,7 @@ pub async fn plan(State(s): State<AppState>, c: Caller, Path(raw): Path<String>)
                 plan_view(t, &n, label, p)
             })
             .collect(),
-    })
+    }))
 }
 
 pub struct CellField {
@@ -374,40 +363,32 @@ pub fn plan_input(f: &FormData) -> PlanInput {
     }
 }
 
-pub async fn plan_form(State(s): State<AppState>, c: Caller, Path(raw): Path<String>) -> Response {
-    let Some(pid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
+pub async fn plan_form(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     let current = match s.app.plan_versions(&c.ctx(), pid).await {
         Ok(v) => v
             .into_iter()
             .next()
             .map(|(_, p)| PlanInput::from_plan(&p))
             .unwrap_or_default(),
-        Err(e) => return app_error(&c, e),
+        Err(e) => return Err(e.into()),
     };
-    match names(&s, &c).await {
-        Ok(n) => plan_form_page(&c, &n, pid, &current, &FieldErrors::new()),
-        Err(e) => app_error(&c, e),
-    }
+    let n = names(&s, &c).await?;
+    Ok(plan_form_page(&c, &n, pid, &current, &FieldErrors::new()))
 }
 
 pub async fn plan_save(
     State(s): State<AppState>,
     c: Caller,
-    Path(raw): Path<String>,
+    Id(pid): Id,
     form: FormData,
-) -> Response {
-    let Some(pid) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
+) -> Answer {
     let input = plan_input(&form);
-    match s.app.save_plan(&c.ctx(), pid, &input).await {
+    Ok(match s.app.save_plan(&c.ctx(), pid, &input).await {
         Ok(_) => Redirect::to(&format!("/participants/{pid}/plan")).into_response(),
-        Err(AppError::Invalid(errors)) => match names(&s, &c).await {
-            Ok(n) => plan_form_page(&c, &n, pid, &input, &errors),
-            Err(e) => app_error(&c, e),
-        },
-        Err(e) => app_error(&c, e),
-    }
+        Err(AppError::Invalid(errors)) => {
+            let n = names(&s, &c).await?;
+            plan_form_page(&c, &n, pid, &input, &errors)
+        }
+        Err(e) => return Err(e.into()),
+    })
 }

@@ -1,11 +1,12 @@
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::AppState;
 use crate::i18n::Tr;
+use crate::ui::render;
 use crate::ui::views::*;
-use crate::ui::{app_error, render};
 use axum::extract::{Path, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use palett_app::palette::{attendance_rate, hours_text};
 use palett_app::AppError;
 
@@ -150,12 +151,9 @@ pub(crate) fn report_tables(t: Tr, r: &palett_app::palette::Reports) -> Vec<Repo
     ]
 }
 
-pub async fn reports(State(s): State<AppState>, c: Caller) -> Response {
+pub async fn reports(State(s): State<AppState>, c: Caller) -> Answer {
     let t = c.tr();
-    let r = match s.app.reports(&c.ctx()).await {
-        Ok(r) => r,
-        Err(e) => return app_error(&c, e),
-    };
+    let r = s.app.reports(&c.ctx()).await?;
     let mut p = TablePage::new(
         t,
         Layout::for_caller(&c, t.get("nav-reports"), "reports", "/reports"),
@@ -177,25 +175,18 @@ pub async fn reports(State(s): State<AppState>, c: Caller) -> Response {
                 .collect(),
         });
     }
-    render(p)
+    Ok(render(p))
 }
 
 /// One report as CSV: `;` separated with a BOM, as Swedish Excel expects.
-pub async fn report_csv(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(file): Path<String>,
-) -> Response {
+pub async fn report_csv(State(s): State<AppState>, c: Caller, Path(file): Path<String>) -> Answer {
     let t = c.tr();
-    let r = match s.app.reports(&c.ctx()).await {
-        Ok(r) => r,
-        Err(e) => return app_error(&c, e),
-    };
+    let r = s.app.reports(&c.ctx()).await?;
     let Some(name) = file.strip_suffix(".csv") else {
-        return app_error(&c, AppError::NotFound);
+        return Err(AppError::NotFound.into());
     };
     let Some((_, _, head, rows)) = report_tables(t, &r).into_iter().find(|x| x.0 == name) else {
-        return app_error(&c, AppError::NotFound);
+        return Err(AppError::NotFound.into());
     };
     let mut out = String::from("\u{feff}");
     for line in std::iter::once(head).chain(rows) {
@@ -203,7 +194,7 @@ pub async fn report_csv(
         out.push_str(&cells.join(";"));
         out.push_str("\r\n");
     }
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
             (
@@ -213,5 +204,5 @@ pub async fn report_csv(
         ],
         out,
     )
-        .into_response()
+        .into_response())
 }

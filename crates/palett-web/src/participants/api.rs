@@ -1,26 +1,17 @@
 use crate::http::caller::Caller;
-use crate::http::error::ApiError;
+use crate::http::error::{Answer, WebError};
 use crate::http::forms::{JsonObject, JsonType, Spec};
-use crate::http::AppState;
+use crate::http::{AppState, Id};
 use crate::participants::status::parse_transition;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::Json;
 use palett_app::filters::ParticipantFilter as Filter;
 use palett_app::participants::{Page, ParticipantView};
-use palett_app::AppError;
 use palett_domain::lifecycle::{Status, TransitionKind};
 use palett_domain::model::Participant;
 use serde_json::{json, Value};
-
-pub(crate) fn err(c: &Caller, e: AppError) -> Response {
-    ApiError::app(c.tr(), e).into_response()
-}
-
-pub(crate) fn parse_id(c: &Caller, s: &str) -> Result<i64, Response> {
-    s.parse::<i64>().map_err(|_| err(c, AppError::NotFound))
-}
 
 pub(crate) fn participant_json(p: &Participant) -> Value {
     json!({
@@ -108,16 +99,13 @@ pub struct ListQuery {
     pub(crate) per_page: Option<String>,
 }
 
-pub(crate) fn query_id(
-    c: &Caller,
-    name: &str,
-    v: &Option<String>,
-) -> Result<Option<i64>, Response> {
+pub(crate) fn query_id(name: &str, v: &Option<String>) -> Answer<Option<i64>> {
     match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => s.parse::<i64>().map(Some).map_err(|_| {
-            ApiError::field(c.tr(), StatusCode::BAD_REQUEST, name, "error-number").into_response()
-        }),
+        Some(s) => s
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| WebError::field(StatusCode::BAD_REQUEST, name, "error-number")),
     }
 }
 
@@ -127,21 +115,20 @@ pub async fn participants(
     State(s): State<AppState>,
     c: Caller,
     Query(q): Query<ListQuery>,
-) -> Response {
+) -> Answer {
     if q.q.as_deref().is_some_and(|v| !v.is_empty()) {
-        return ApiError::field(c.tr(), StatusCode::BAD_REQUEST, "q", "error-name-in-url")
-            .into_response();
+        return Err(WebError::field(
+            StatusCode::BAD_REQUEST,
+            "q",
+            "error-name-in-url",
+        ));
     }
     list(&s, &c, q, StatusCode::BAD_REQUEST).await
 }
 
 /// POST search: the same filters plus the name, in the body.
-pub async fn search_participants(
-    State(s): State<AppState>,
-    c: Caller,
-    body: JsonObject,
-) -> Response {
-    let form = match body.to_form(&[
+pub async fn search_participants(State(s): State<AppState>, c: Caller, body: JsonObject) -> Answer {
+    let form = body.to_form(&[
         ("q", JsonType::Text),
         ("status", JsonType::Text),
         ("organisation_id", JsonType::Integer),
@@ -149,10 +136,7 @@ pub async fn search_participants(
         ("caseworker_id", JsonType::Integer),
         ("page", JsonType::Integer),
         ("per_page", JsonType::Integer),
-    ]) {
-        Ok(f) => f,
-        Err(e) => return err(&c, AppError::Invalid(e)),
-    };
+    ])?;
     let some = |k: &str| Some(form.get(k)).filter(|v| !v.is_empty());
     let q = ListQuery {
         q: some("q"),
@@ -170,13 +154,12 @@ pub async fn search_participants(
 /// else is refused by name (400 in a query string, 422 in a body), never
 /// quietly clamped.
 pub(crate) fn paging(
-    c: &Caller,
     status: StatusCode,
     name: &str,
     v: &Option<String>,
     range: std::ops::RangeInclusive<i64>,
     code: &'static str,
-) -> Result<Option<i64>, Response> {
+) -> Answer<Option<i64>> {
     match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(None),
         Some(s) => s
@@ -184,82 +167,67 @@ pub(crate) fn paging(
             .ok()
             .filter(|n| range.contains(n))
             .map(Some)
-            .ok_or_else(|| ApiError::field(c.tr(), status, name, code).into_response()),
+            .ok_or_else(|| WebError::field(status, name, code)),
     }
 }
 
 /// The list behind GET and search; `bad` answers a bad paging value
 /// (400 for a query parameter, 422 for a body field).
-pub(crate) async fn list(s: &AppState, c: &Caller, q: ListQuery, bad: StatusCode) -> Response {
-    let parsed = (|| -> Result<(Filter, Page), Response> {
-        let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
+pub(crate) async fn list(s: &AppState, c: &Caller, q: ListQuery, bad: StatusCode) -> Answer {
+    let status =
+        match q.status.as_deref().filter(|s| !s.is_empty()) {
             None => None,
             Some(st) => Some(Status::parse(st).ok_or_else(|| {
-                ApiError::field(c.tr(), StatusCode::BAD_REQUEST, "status", "error-choice")
-                    .into_response()
+                WebError::field(StatusCode::BAD_REQUEST, "status", "error-choice")
             })?),
         };
-        Ok((
-            Filter {
-                name: q
-                    .q
-                    .clone()
-                    .filter(|v| !v.trim().is_empty())
-                    .map(|v| v.chars().take(100).collect()),
-                status,
-                organisation_id: query_id(c, "organisation_id", &q.organisation_id)?,
-                project_id: query_id(c, "project_id", &q.project_id)?,
-                caseworker_id: query_id(c, "caseworker_id", &q.caseworker_id)?,
-                identity_hash: None,
-                slice: None,
-            },
-            Page::new(
-                paging(c, bad, "page", &q.page, 1..=i64::MAX, "error-page")?,
-                paging(
-                    c,
-                    bad,
-                    "per_page",
-                    &q.per_page,
-                    1..=Page::MAX_SIZE,
-                    "error-per-page",
-                )?,
-            ),
-        ))
-    })();
-    let (filter, page) = match parsed {
-        Ok(p) => p,
-        Err(r) => return r,
-    };
-    match s.app.participants(&c.ctx(), &filter, page).await {
-        Ok((items, total)) => Json(json!({
-            "items": items.iter().map(|i| json!({
-                "id": i.id,
-                "given_name": i.given_name,
-                "family_name": i.family_name,
-                "birth_year": i.birth_year,
-                "status": i.status,
-                "responsible_organisation": i.responsible_organisation_name,
-                "intake_date": i.intake_date.map(|d| d.to_string()),
-                "exit_date": i.exit_date.map(|d| d.to_string()),
-            })).collect::<Vec<_>>(),
-            "page": page.number,
-            "per_page": page.size,
-            "total": total,
-        }))
-        .into_response(),
-        Err(e) => err(c, e),
-    }
+    let (filter, page) = (
+        Filter {
+            name: q
+                .q
+                .clone()
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| v.chars().take(100).collect()),
+            status,
+            organisation_id: query_id("organisation_id", &q.organisation_id)?,
+            project_id: query_id("project_id", &q.project_id)?,
+            caseworker_id: query_id("caseworker_id", &q.caseworker_id)?,
+            identity_hash: None,
+            slice: None,
+        },
+        Page::new(
+            paging(bad, "page", &q.page, 1..=i64::MAX, "error-page")?,
+            paging(
+                bad,
+                "per_page",
+                &q.per_page,
+                1..=Page::MAX_SIZE,
+                "error-per-page",
+            )?,
+        ),
+    );
+    let (items, total) = s.app.participants(&c.ctx(), &filter, page).await?;
+    Ok(Json(json!({
+        "items": items.iter().map(|i| json!({
+            "id": i.id,
+            "given_name": i.given_name,
+            "family_name": i.family_name,
+            "birth_year": i.birth_year,
+            "status": i.status,
+            "responsible_organisation": i.responsible_organisation_name,
+            "intake_date": i.intake_date.map(|d| d.to_string()),
+            "exit_date": i.exit_date.map(|d| d.to_string()),
+        })).collect::<Vec<_>>(),
+        "page": page.number,
+        "per_page": page.size,
+        "total": total,
+    }))
+    .into_response())
 }
 
-pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<String>) -> Response {
-    let id = match parse_id(&c, &id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    match s.app.participant(&c.ctx(), id).await {
-        Ok(v) => Json(view_json(&v)).into_response(),
-        Err(e) => err(&c, e),
-    }
+pub async fn participant(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
+    let v = s.app.participant(&c.ctx(), id).await?;
+    Ok(Json(view_json(&v)).into_response())
 }
 
 /// The profile's fields and their JSON types; `languages` may be a list of
@@ -299,57 +267,35 @@ const REGISTRATION_FIELDS: Spec = &[
     ("sharing_organisation_ids", JsonType::Integers),
 ];
 
-pub async fn create_participant(
-    State(s): State<AppState>,
-    c: Caller,
-    body: JsonObject,
-) -> Response {
+pub async fn create_participant(State(s): State<AppState>, c: Caller, body: JsonObject) -> Answer {
     let spec = [PROFILE_FIELDS, REGISTRATION_FIELDS].concat();
-    let form = match body.to_form(&spec) {
-        Ok(f) => f,
-        Err(e) => return err(&c, AppError::Invalid(e)),
-    };
-    match s
+    let form = body.to_form(&spec)?;
+    let id = s
         .app
         .register_participant(&c.ctx(), &form.participant())
-        .await
-    {
-        Ok(id) => match s.app.participant(&c.ctx(), id).await {
-            Ok(v) => (
-                StatusCode::CREATED,
-                [(
-                    axum::http::header::LOCATION,
-                    format!("/api/v1/participants/{id}"),
-                )],
-                Json(view_json(&v)),
-            )
-                .into_response(),
-            Err(e) => err(&c, e),
-        },
-        Err(e) => err(&c, e),
-    }
+        .await?;
+    let v = s.app.participant(&c.ctx(), id).await?;
+    Ok((
+        StatusCode::CREATED,
+        [(
+            axum::http::header::LOCATION,
+            format!("/api/v1/participants/{id}"),
+        )],
+        Json(view_json(&v)),
+    )
+        .into_response())
 }
 
 pub async fn update_participant(
     State(s): State<AppState>,
     c: Caller,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: JsonObject,
-) -> Response {
-    let id = match parse_id(&c, &id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
+) -> Answer {
     let spec = [PROFILE_FIELDS, &[("version", JsonType::Integer)]].concat();
-    let patch = match body.to_form(&spec) {
-        Ok(f) => f,
-        Err(e) => return err(&c, AppError::Invalid(e)),
-    };
+    let patch = body.to_form(&spec)?;
     // Merge the patch onto the stored profile, then validate the whole.
-    let (mut input, stored_version) = match s.app.participant_input(&c.ctx(), id).await {
-        Ok(r) => r,
-        Err(e) => return err(&c, e),
-    };
+    let (mut input, stored_version) = s.app.participant_input(&c.ctx(), id).await?;
     let has = |k: &str| body.0.contains_key(k);
     macro_rules! take {
         ($($f:ident),*) => { $( if has(stringify!($f)) { input.$f = patch.get(stringify!($f)); } )* };
@@ -387,73 +333,39 @@ pub async fn update_participant(
         input.project_ids = patch.all("project_ids");
     }
     let version = if has("version") {
-        match patch.get("version").parse::<i64>() {
-            Ok(v) => v,
-            Err(_) => {
-                return ApiError::field(
-                    c.tr(),
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "version",
-                    "error-number",
-                )
-                .into_response()
-            }
-        }
+        patch.get("version").parse::<i64>().map_err(|_| {
+            WebError::field(StatusCode::UNPROCESSABLE_ENTITY, "version", "error-number")
+        })?
     } else {
         stored_version
     };
-    match s
-        .app
+    s.app
         .update_participant(&c.ctx(), id, Some(version), &input)
-        .await
-    {
-        Ok(()) => match s.app.participant(&c.ctx(), id).await {
-            Ok(v) => Json(view_json(&v)).into_response(),
-            Err(e) => err(&c, e),
-        },
-        Err(e) => err(&c, e),
-    }
+        .await?;
+    let v = s.app.participant(&c.ctx(), id).await?;
+    Ok(Json(view_json(&v)).into_response())
 }
 
 pub(crate) async fn do_transition(
     s: &AppState,
     c: &Caller,
-    id: &str,
+    id: i64,
     kind: TransitionKind,
     body: &JsonObject,
     fields: Spec<'_>,
-) -> Response {
-    let id = match parse_id(c, id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    let form = match body.to_form(fields) {
-        Ok(f) => f,
-        Err(e) => return err(c, AppError::Invalid(e)),
-    };
-    let t = match parse_transition(kind, &form) {
-        Ok(t) => t,
-        Err(e) => return err(c, AppError::Invalid(e)),
-    };
-    match s.app.transition(&c.ctx(), id, t).await {
-        Ok(()) => match s.app.participant(&c.ctx(), id).await {
-            Ok(v) => Json(view_json(&v)).into_response(),
-            Err(e) => err(c, e),
-        },
-        Err(e) => err(c, e),
-    }
+) -> Answer {
+    let form = body.to_form(fields)?;
+    let t = parse_transition(kind, &form)?;
+    s.app.transition(&c.ctx(), id, t).await?;
+    let v = s.app.participant(&c.ctx(), id).await?;
+    Ok(Json(view_json(&v)).into_response())
 }
 
-pub async fn intake(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(id): Path<String>,
-    body: JsonObject,
-) -> Response {
+pub async fn intake(State(s): State<AppState>, c: Caller, Id(id): Id, body: JsonObject) -> Answer {
     do_transition(
         &s,
         &c,
-        &id,
+        id,
         TransitionKind::Intake,
         &body,
         &[("intake_date", JsonType::Text)],
@@ -461,16 +373,11 @@ pub async fn intake(
     .await
 }
 
-pub async fn exit(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(id): Path<String>,
-    body: JsonObject,
-) -> Response {
+pub async fn exit(State(s): State<AppState>, c: Caller, Id(id): Id, body: JsonObject) -> Answer {
     do_transition(
         &s,
         &c,
-        &id,
+        id,
         TransitionKind::Exit,
         &body,
         &[
@@ -487,38 +394,22 @@ pub async fn exit(
 pub async fn handover(
     State(s): State<AppState>,
     c: Caller,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: JsonObject,
-) -> Response {
-    let id = match parse_id(&c, &id) {
-        Ok(id) => id,
-        Err(r) => return r,
-    };
-    let form = match body.to_form(&[
+) -> Answer {
+    let form = body.to_form(&[
         ("organisation_id", JsonType::Integer),
         ("reason", JsonType::Text),
         ("version", JsonType::Integer),
-    ]) {
-        Ok(f) => f,
-        Err(e) => return err(&c, AppError::Invalid(e)),
-    };
+    ])?;
     let version = match form.get("version").trim() {
         "" => None,
-        v => match v.parse::<i64>() {
-            Ok(v) => Some(v),
-            Err(_) => {
-                return err(
-                    &c,
-                    AppError::Invalid(palett_domain::FieldErrors::single(
-                        "version",
-                        "error-number",
-                    )),
-                )
-            }
-        },
+        v => Some(v.parse::<i64>().map_err(|_| {
+            WebError::field(StatusCode::UNPROCESSABLE_ENTITY, "version", "error-number")
+        })?),
     };
     let ctx = c.ctx();
-    match s
+    let (h, still_visible) = s
         .app
         .hand_over(
             &ctx,
@@ -527,39 +418,33 @@ pub async fn handover(
             &form.get("organisation_id"),
             &form.get("reason"),
         )
-        .await
-    {
-        // The giving organisation may no longer see her: the answer is the
-        // handover itself, not her record.
-        Ok((h, still_visible)) => Json(json!({
-            "participant_id": id,
-            "from_organisation": {"id": h.from_organisation_id, "name": h.from_organisation_name},
-            "to_organisation": {"id": h.to_organisation_id, "name": h.to_organisation_name},
-            "on": h.on_date.to_string(), "reason": h.reason, "by": h.actor_name,
-            "at": h.at.to_string(),
-            "still_visible": still_visible,
-        }))
-        .into_response(),
-        Err(e) => err(&c, e),
-    }
+        .await?;
+    // The giving organisation may no longer see her: the answer is the
+    // handover itself, not her record.
+    Ok(Json(json!({
+        "participant_id": id,
+        "from_organisation": {"id": h.from_organisation_id, "name": h.from_organisation_name},
+        "to_organisation": {"id": h.to_organisation_id, "name": h.to_organisation_name},
+        "on": h.on_date.to_string(), "reason": h.reason, "by": h.actor_name,
+        "at": h.at.to_string(),
+        "still_visible": still_visible,
+    }))
+    .into_response())
 }
 
 pub async fn transition(
     State(s): State<AppState>,
     c: Caller,
-    Path(id): Path<String>,
+    Id(id): Id,
     body: JsonObject,
-) -> Response {
+) -> Answer {
     let spec: Spec = &[
         ("kind", JsonType::Text),
         ("date", JsonType::Text),
         ("reason", JsonType::Text),
         ("pause_kind", JsonType::Text),
     ];
-    let form = match body.to_form(spec) {
-        Ok(f) => f,
-        Err(e) => return err(&c, AppError::Invalid(e)),
-    };
+    let form = body.to_form(spec)?;
     let kind = TransitionKind::parse(form.get("kind").trim()).filter(|k| {
         matches!(
             k,
@@ -570,13 +455,11 @@ pub async fn transition(
         )
     });
     let Some(kind) = kind else {
-        return ApiError::field(
-            c.tr(),
+        return Err(WebError::field(
             StatusCode::UNPROCESSABLE_ENTITY,
             "kind",
             "error-choice",
-        )
-        .into_response();
+        ));
     };
-    do_transition(&s, &c, &id, kind, &body, spec).await
+    do_transition(&s, &c, id, kind, &body, spec).await
 }

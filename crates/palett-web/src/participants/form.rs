@@ -1,12 +1,14 @@
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::forms::FormData;
 use crate::http::AppState;
+use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::*;
-use crate::ui::{app_error, choices, options, Choices, FormSpec};
-use axum::extract::{Path, State};
+use crate::ui::{choices, options, Choices, FormSpec};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 use palett_domain::consent::ConsentMethod;
 use palett_domain::followup::{IncomeSource, LabourStatus};
@@ -183,15 +185,12 @@ pub(crate) fn edit_spec(t: Tr, ch: &Choices, id: i64, restricted: bool) -> FormS
 }
 
 /// A simple form page: what it shows, where it posts, where Cancel goes.
-pub async fn intake_form(State(s): State<AppState>, c: Caller) -> Response {
+pub async fn intake_form(State(s): State<AppState>, c: Caller) -> Answer {
     let t = c.tr();
     if !c.signed.actor.can_register_participants() {
-        return app_error(&c, AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
-    let ch = match choices(&s, &c).await {
-        Ok(ch) => ch,
-        Err(e) => return app_error(&c, e),
-    };
+    let ch = choices(&s, &c).await?;
     // Sensible defaults: her own organisation, today as intake.
     let today = s.app.today().to_string();
     let form = FormData(vec![
@@ -204,41 +203,31 @@ pub async fn intake_form(State(s): State<AppState>, c: Caller) -> Response {
         ("referred_on".into(), today.clone()),
         ("intake_date".into(), today),
     ]);
-    intake_spec(t, &ch).show(&c, StatusCode::OK, &form, &FieldErrors::new())
+    Ok(intake_spec(t, &ch).show(&c, StatusCode::OK, &form, &FieldErrors::new()))
 }
 
-pub async fn intake(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
+pub async fn intake(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
     let t = c.tr();
-    match s
-        .app
-        .register_participant(&c.ctx(), &form.participant())
-        .await
-    {
-        Ok(id) => Redirect::to(&format!("/participants/{id}")).into_response(),
-        Err(AppError::Invalid(errors)) => {
-            let ch = match choices(&s, &c).await {
-                Ok(ch) => ch,
-                Err(e) => return app_error(&c, e),
-            };
-            intake_spec(t, &ch).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
-        }
-        Err(e) => app_error(&c, e),
-    }
+    Ok(
+        match s
+            .app
+            .register_participant(&c.ctx(), &form.participant())
+            .await
+        {
+            Ok(id) => Redirect::to(&format!("/participants/{id}")).into_response(),
+            Err(AppError::Invalid(errors)) => {
+                let ch = choices(&s, &c).await?;
+                intake_spec(t, &ch).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+            }
+            Err(e) => return Err(e.into()),
+        },
+    )
 }
 
-pub async fn edit_form(State(s): State<AppState>, c: Caller, Path(id): Path<String>) -> Response {
+pub async fn edit_form(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
     let t = c.tr();
-    let Ok(id) = id.parse::<i64>() else {
-        return app_error(&c, AppError::NotFound);
-    };
-    let (input, version, restricted) = match s.app.participant_form(&c.ctx(), id).await {
-        Ok(r) => r,
-        Err(e) => return app_error(&c, e),
-    };
-    let ch = match choices(&s, &c).await {
-        Ok(ch) => ch,
-        Err(e) => return app_error(&c, e),
-    };
+    let (input, version, restricted) = s.app.participant_form(&c.ctx(), id).await?;
+    let ch = choices(&s, &c).await?;
     let mut pairs = vec![
         ("given_name", input.given_name),
         ("family_name", input.family_name),
@@ -284,40 +273,36 @@ pub async fn edit_form(State(s): State<AppState>, c: Caller, Path(id): Path<Stri
             .into_iter()
             .map(|v| ("project_ids".to_string(), v)),
     );
-    edit_spec(t, &ch, id, restricted).show(
+    Ok(edit_spec(t, &ch, id, restricted).show(
         &c,
         StatusCode::OK,
         &FormData(pairs),
         &FieldErrors::new(),
-    )
+    ))
 }
 
-pub async fn edit(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Response {
+pub async fn edit(State(s): State<AppState>, c: Caller, Id(id): Id, form: FormData) -> Answer {
     let t = c.tr();
-    let Ok(id) = id.parse::<i64>() else {
-        return app_error(&c, AppError::NotFound);
-    };
     let version = form.get("version").parse::<i64>().ok();
     let errors = match s
         .app
         .update_participant(&c.ctx(), id, version, &form.participant())
         .await
     {
-        Ok(()) => return Redirect::to(&format!("/participants/{id}")).into_response(),
+        Ok(()) => return Ok(Redirect::to(&format!("/participants/{id}")).into_response()),
         Err(AppError::Invalid(errors)) => errors,
         Err(AppError::Stale) => FieldErrors::single("version", "error-stale"),
-        Err(e) => return app_error(&c, e),
+        Err(e) => return Err(e.into()),
     };
-    let ch = match choices(&s, &c).await {
-        Ok(ch) => ch,
-        Err(e) => return app_error(&c, e),
-    };
+    let ch = choices(&s, &c).await?;
     // The form carried the restricted fields only if she may see them.
     let restricted = form.0.iter().any(|(k, _)| k == "health_notes");
-    edit_spec(t, &ch, id, restricted).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+    Ok(
+        edit_spec(t, &ch, id, restricted).show(
+            &c,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &form,
+            &errors,
+        ),
+    )
 }

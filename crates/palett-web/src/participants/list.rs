@@ -1,12 +1,12 @@
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::i18n::Tr;
 use crate::ui::views::*;
-use crate::ui::{app_error, choices, date_text, options, render};
+use crate::ui::{choices, date_text, options, render};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::response::Response;
 use palett_app::filters::ParticipantFilter as Filter;
 use palett_app::participants::Page;
 use palett_domain::lifecycle::Status;
@@ -33,14 +33,14 @@ pub async fn participants(
     State(s): State<AppState>,
     c: Caller,
     Query(mut q): Query<ListQuery>,
-) -> Response {
+) -> Answer {
     // A name never travels in a URL: name searches are POSTed.
     q.q = None;
     participants_page(&s, &c, q, false).await
 }
 
 /// A search including the name, sent in the body (POST, with CSRF).
-pub async fn participants_search(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
+pub async fn participants_search(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
     let some = |k: &str| Some(form.get(k)).filter(|v| !v.is_empty());
     let q = ListQuery {
         q: some("q"),
@@ -58,7 +58,7 @@ pub(crate) async fn participants_page(
     c: &Caller,
     q: ListQuery,
     posted: bool,
-) -> Response {
+) -> Answer {
     let t = c.tr();
     let filter = Filter {
         name: q
@@ -74,14 +74,8 @@ pub(crate) async fn participants_page(
         slice: None,
     };
     let page = Page::new(id_of(&q.page), Some(25));
-    let (items, total) = match s.app.participants(&c.ctx(), &filter, page).await {
-        Ok(r) => r,
-        Err(e) => return app_error(c, e),
-    };
-    let ch = match choices(s, c).await {
-        Ok(ch) => ch,
-        Err(e) => return app_error(c, e),
-    };
+    let (items, total) = s.app.participants(&c.ctx(), &filter, page).await?;
+    let ch = choices(s, c).await?;
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
     let query = [
         ("status", v(&q.status)),
@@ -98,7 +92,7 @@ pub(crate) async fn participants_page(
         hidden.push(("q".into(), v(&q.q)));
     }
     let pages = page.count(total);
-    render(ParticipantsPage {
+    Ok(render(ParticipantsPage {
         t,
         layout: Layout::for_caller(
             c,
@@ -134,7 +128,7 @@ pub(crate) async fn participants_page(
         hidden,
         prev_page: (page.number > 1).then(|| page.number - 1),
         next_page: (page.number < pages).then(|| page.number + 1),
-    })
+    }))
 }
 
 pub struct ListRow {

@@ -1,13 +1,13 @@
 use crate::consents::ConsentLine;
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::AppState;
+use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::*;
-use crate::ui::{app_error, date_text, render};
+use crate::ui::{date_text, render};
 use askama::Template;
-use axum::extract::{Path, State};
-use axum::response::Response;
-use palett_app::AppError;
+use axum::extract::State;
 use palett_domain::lifecycle::{Status, TransitionKind};
 use palett_domain::model::Participant;
 
@@ -99,15 +99,9 @@ pub(crate) fn profile_rows(
     rows
 }
 
-pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<String>) -> Response {
+pub async fn participant(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
     let t = c.tr();
-    let Ok(id) = id.parse::<i64>() else {
-        return app_error(&c, AppError::NotFound);
-    };
-    let o = match s.app.participant_overview(&c.ctx(), id).await {
-        Ok(o) => o,
-        Err(e) => return app_error(&c, e),
-    };
+    let o = s.app.participant_overview(&c.ctx(), id).await?;
     let v = &o.view;
     let p = &v.participant;
     let mut actions = Vec::new();
@@ -215,7 +209,7 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
             )
         })
         .collect();
-    render(ParticipantPage {
+    Ok(render(ParticipantPage {
         restriction: v.participant.processing_restricted.clone(),
         restriction_action: v
             .may_change
@@ -280,7 +274,7 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Path(id): Path<St
             .map(|c| (c.name.clone(), c.organisation.clone()))
             .collect(),
         history: history_rows(t, v),
-    })
+    }))
 }
 
 /// Her status history and the moves of the responsibility for her, in the

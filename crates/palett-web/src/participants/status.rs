@@ -1,12 +1,14 @@
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::forms::FormData;
 use crate::http::AppState;
+use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::*;
-use crate::ui::{app_error, options, FormSpec};
+use crate::ui::{options, FormSpec};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 use palett_domain::lifecycle::{ExitOutcome, Transition, TransitionKind};
 use palett_domain::palette::PauseKind;
@@ -126,18 +128,15 @@ pub async fn transition_form(
     State(s): State<AppState>,
     c: Caller,
     Path((id, kind)): Path<(String, String)>,
-) -> Response {
+) -> Answer {
     let t = c.tr();
     let (Ok(id), Some(kind)) = (
         id.parse::<i64>(),
         TransitionKind::parse(&kind).filter(|k| *k != TransitionKind::Referral),
     ) else {
-        return app_error(&c, AppError::NotFound);
+        return Err(AppError::NotFound.into());
     };
-    let v = match s.app.participant(&c.ctx(), id).await {
-        Ok(v) => v,
-        Err(e) => return app_error(&c, e),
-    };
+    let v = s.app.participant(&c.ctx(), id).await?;
     let date_field = if kind == TransitionKind::Exit {
         "exit_date"
     } else if kind == TransitionKind::Intake {
@@ -151,7 +150,7 @@ pub async fn transition_form(
         t.get(&format!("action-{}", kind.as_str())),
         v.participant.full_name()
     );
-    transition_spec(t, id, kind, title).show(&c, StatusCode::OK, &form, &FieldErrors::new())
+    Ok(transition_spec(t, id, kind, title).show(&c, StatusCode::OK, &form, &FieldErrors::new()))
 }
 
 pub async fn transition(
@@ -159,19 +158,19 @@ pub async fn transition(
     c: Caller,
     Path((id, kind)): Path<(String, String)>,
     form: FormData,
-) -> Response {
+) -> Answer {
     let t = c.tr();
     let (Ok(id), Some(kind)) = (
         id.parse::<i64>(),
         TransitionKind::parse(&kind).filter(|k| *k != TransitionKind::Referral),
     ) else {
-        return app_error(&c, AppError::NotFound);
+        return Err(AppError::NotFound.into());
     };
     let result = match parse_transition(kind, &form) {
         Ok(tr) => s.app.transition(&c.ctx(), id, tr).await,
         Err(e) => Err(AppError::Invalid(e)),
     };
-    match result {
+    Ok(match result {
         Ok(()) => Redirect::to(&format!("/participants/{id}")).into_response(),
         Err(AppError::Invalid(errors)) => {
             let title = t.get(&format!("action-{}", kind.as_str()));
@@ -182,8 +181,8 @@ pub async fn transition(
                 &errors,
             )
         }
-        Err(e) => app_error(&c, e),
-    }
+        Err(e) => return Err(e.into()),
+    })
 }
 
 /// The organisations she can be handed over to: members today, other than
@@ -226,37 +225,17 @@ pub(crate) async fn handover_spec(
 
 /// `GET /participants/{id}/handover`: the form to move the responsibility
 /// for her (the giving organisation's coordinators).
-pub async fn handover_form(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(id): Path<String>,
-) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return app_error(&c, AppError::NotFound);
-    };
-    let v = match s.app.participant(&c.ctx(), id).await {
-        Ok(v) => v,
-        Err(e) => return app_error(&c, e),
-    };
+pub async fn handover_form(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
+    let v = s.app.participant(&c.ctx(), id).await?;
     if !v.may_hand_over {
-        return app_error(&c, AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
     let form = FormData(vec![("version".into(), v.participant.version.to_string())]);
-    match handover_spec(&s, &c, id, v.participant.responsible_organisation_id).await {
-        Ok(spec) => spec.show(&c, StatusCode::OK, &form, &FieldErrors::new()),
-        Err(e) => app_error(&c, e),
-    }
+    let spec = handover_spec(&s, &c, id, v.participant.responsible_organisation_id).await?;
+    Ok(spec.show(&c, StatusCode::OK, &form, &FieldErrors::new()))
 }
 
-pub async fn handover(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(id): Path<String>,
-    form: FormData,
-) -> Response {
-    let Ok(id) = id.parse::<i64>() else {
-        return app_error(&c, AppError::NotFound);
-    };
+pub async fn handover(State(s): State<AppState>, c: Caller, Id(id): Id, form: FormData) -> Answer {
     let version = form.get("version").parse::<i64>().ok();
     let errors = match s
         .app
@@ -270,18 +249,16 @@ pub async fn handover(
         .await
     {
         // Back to her record, or to the list when it is no longer hers to see.
-        Ok((_, true)) => return Redirect::to(&format!("/participants/{id}")).into_response(),
-        Ok((_, false)) => return Redirect::to("/participants").into_response(),
+        Ok((_, true)) => return Ok(Redirect::to(&format!("/participants/{id}")).into_response()),
+        Ok((_, false)) => return Ok(Redirect::to("/participants").into_response()),
         Err(AppError::Invalid(errors)) => errors,
         Err(AppError::Stale) => FieldErrors::single("version", "error-stale"),
-        Err(e) => return app_error(&c, e),
+        Err(e) => return Err(e.into()),
     };
     let responsible = match s.app.participant(&c.ctx(), id).await {
         Ok(v) => v.participant.responsible_organisation_id,
-        Err(e) => return app_error(&c, e),
+        Err(e) => return Err(e.into()),
     };
-    match handover_spec(&s, &c, id, responsible).await {
-        Ok(spec) => spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors),
-        Err(e) => app_error(&c, e),
-    }
+    let spec = handover_spec(&s, &c, id, responsible).await?;
+    Ok(spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors))
 }

@@ -1,12 +1,14 @@
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::forms::FormData;
 use crate::http::AppState;
+use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::*;
-use crate::ui::{admin_spec, app_error, render, FormSpec};
-use axum::extract::{Path, State};
+use crate::ui::{admin_spec, render, FormSpec};
+use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 use palett_domain::FieldErrors;
 
@@ -21,12 +23,9 @@ pub(crate) fn project_spec(t: Tr) -> FormSpec {
     )
 }
 
-pub async fn projects(State(s): State<AppState>, c: Caller) -> Response {
+pub async fn projects(State(s): State<AppState>, c: Caller) -> Answer {
     let t = c.tr();
-    let o = match s.app.overview(&c.ctx()).await {
-        Ok(o) => o,
-        Err(e) => return app_error(&c, e),
-    };
+    let o = s.app.overview(&c.ctx()).await?;
     let mut page = TablePage::new(
         t,
         Layout::for_caller(&c, t.get("nav-projects"), "projects", "/projects"),
@@ -90,7 +89,7 @@ pub async fn projects(State(s): State<AppState>, c: Caller) -> Response {
             })
             .collect(),
     });
-    render(page)
+    Ok(render(page))
 }
 
 pub(crate) fn project_fields(t: Tr) -> Vec<FieldView> {
@@ -115,25 +114,27 @@ pub(crate) fn project_fields(t: Tr) -> Vec<FieldView> {
     ]
 }
 
-pub async fn project_form(c: Caller) -> Response {
+pub async fn project_form(c: Caller) -> Answer {
     let t = c.tr();
-    project_spec(t).show(
+    Ok(project_spec(t).show(
         &c,
         StatusCode::OK,
         &FormData::default(),
         &FieldErrors::new(),
-    )
+    ))
 }
 
-pub async fn project_create(State(s): State<AppState>, c: Caller, form: FormData) -> Response {
+pub async fn project_create(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
     let t = c.tr();
-    match s.app.create_project(&c.ctx(), &form.project()).await {
-        Ok(_) => Redirect::to("/projects").into_response(),
-        Err(AppError::Invalid(errors)) => {
-            project_spec(t).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
-        }
-        Err(e) => app_error(&c, e),
-    }
+    Ok(
+        match s.app.create_project(&c.ctx(), &form.project()).await {
+            Ok(_) => Redirect::to("/projects").into_response(),
+            Err(AppError::Invalid(errors)) => {
+                project_spec(t).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+            }
+            Err(e) => return Err(e.into()),
+        },
+    )
 }
 
 pub(crate) fn project_edit_spec(t: Tr, id: i64) -> FormSpec {
@@ -147,19 +148,9 @@ pub(crate) fn project_edit_spec(t: Tr, id: i64) -> FormSpec {
     )
 }
 
-pub async fn project_edit_form(
-    State(s): State<AppState>,
-    c: Caller,
-    Path(id): Path<String>,
-) -> Response {
+pub async fn project_edit_form(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
     let t = c.tr();
-    let Some(id) = crate::http::id(&id) else {
-        return app_error(&c, AppError::NotFound);
-    };
-    let input = match s.app.project_input(&c.ctx(), id).await {
-        Ok(i) => i,
-        Err(e) => return app_error(&c, e),
-    };
+    let input = s.app.project_input(&c.ctx(), id).await?;
     let form = FormData(
         [
             ("name", input.name),
@@ -173,24 +164,23 @@ pub async fn project_edit_form(
         .map(|(k, v)| (k.to_string(), v))
         .collect(),
     );
-    project_edit_spec(t, id).show(&c, StatusCode::OK, &form, &FieldErrors::new())
+    Ok(project_edit_spec(t, id).show(&c, StatusCode::OK, &form, &FieldErrors::new()))
 }
 
 pub async fn project_update(
     State(s): State<AppState>,
     c: Caller,
-    Path(id): Path<String>,
+    Id(id): Id,
     form: FormData,
-) -> Response {
+) -> Answer {
     let t = c.tr();
-    let Some(id) = crate::http::id(&id) else {
-        return app_error(&c, AppError::NotFound);
-    };
-    match s.app.update_project(&c.ctx(), id, &form.project()).await {
-        Ok(()) => Redirect::to("/projects").into_response(),
-        Err(AppError::Invalid(errors)) => {
-            project_edit_spec(t, id).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
-        }
-        Err(e) => app_error(&c, e),
-    }
+    Ok(
+        match s.app.update_project(&c.ctx(), id, &form.project()).await {
+            Ok(()) => Redirect::to("/projects").into_response(),
+            Err(AppError::Invalid(errors)) => {
+                project_edit_spec(t, id).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+            }
+            Err(e) => return Err(e.into()),
+        },
+    )
 }

@@ -1,10 +1,11 @@
 use crate::document::{pdf, xlsx, Document, Section, Value};
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::id;
 use crate::http::AppState;
 use crate::i18n::Tr;
+use crate::ui::render;
 use crate::ui::views::{Block, Cell, FilterForm, Layout, Table, TablePage};
-use crate::ui::{app_error, render};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -385,10 +386,10 @@ pub async fn report(
     c: Caller,
     Path((raw, file)): Path<(String, String)>,
     Query(q): Query<PeriodQuery>,
-) -> Response {
+) -> Answer {
     let t = c.tr();
     let (Some(project_id), Some((kind, ext))) = (id(&raw), parse_file(&file)) else {
-        return app_error(&c, AppError::NotFound);
+        return Err(AppError::NotFound.into());
     };
     let (from, to) = (q.from.unwrap_or_default(), q.to.unwrap_or_default());
     let result = s
@@ -398,9 +399,18 @@ pub async fn report(
     let r = match result {
         Ok(r) => r,
         Err(AppError::Invalid(errors)) if ext.is_none() => {
-            return page(t, &c, project_id, kind, &from, &to, None, Some(&errors));
+            return Ok(page(
+                t,
+                &c,
+                project_id,
+                kind,
+                &from,
+                &to,
+                None,
+                Some(&errors),
+            ));
         }
-        Err(e) => return app_error(&c, e),
+        Err(e) => return Err(e.into()),
     };
     let doc = document(t, &r);
     let name = format!("{}-{}-{}", kind.as_str(), r.period.start, r.period.end);
@@ -417,7 +427,7 @@ pub async fn report(
         )
             .into_response()
     };
-    match ext {
+    Ok(match ext {
         None => page(t, &c, project_id, kind, &from, &to, Some(&doc), None),
         Some("csv") => file("text/csv; charset=utf-8", "csv", doc.csv(t).into_bytes()),
         Some("xlsx") => file(
@@ -435,7 +445,7 @@ pub async fn report(
                 )
             }),
         ),
-    }
+    })
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -1,12 +1,14 @@
 use crate::document::{xlsx, Document, Section, Value};
 use crate::http::caller::Caller;
+use crate::http::error::Answer;
 use crate::http::id;
 use crate::http::AppState;
+use crate::http::Id;
+use crate::ui::render;
 use crate::ui::views::{Block, FilterForm, Layout, TablePage};
-use crate::ui::{app_error, render};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use palett_app::AppError;
 
 // ------------------------------------------------------- ESF+ monthly file
@@ -20,18 +22,15 @@ pub struct MonthQuery {
 pub async fn esf_months(
     State(s): State<AppState>,
     c: Caller,
-    Path(raw): Path<String>,
+    Id(project_id): Id,
     Query(q): Query<MonthQuery>,
-) -> Response {
+) -> Answer {
     let t = c.tr();
-    let Some(project_id) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
-    };
     if !c.signed.actor.can_export_participant_file() {
-        return app_error(&c, AppError::Forbidden);
+        return Err(AppError::Forbidden.into());
     }
     if let Err(e) = s.app.project_goals(&c.ctx(), project_id).await {
-        return app_error(&c, e);
+        return Err(e.into());
     }
     let base = format!("/projects/{project_id}/esf-months");
     let month = q.month.unwrap_or_default();
@@ -54,35 +53,37 @@ pub async fn esf_months(
         t.get("dash-back"),
     ));
     if month.trim().is_empty() {
-        return render(p);
+        return Ok(render(p));
     }
-    match palett_domain::indicators::Month::parse(month.trim()) {
-        Some(m) => {
-            for ext in ["xlsx", "csv"] {
-                p.links.insert(
-                    0,
-                    (
-                        format!("{base}/{m}.{ext}"),
-                        t.with(
-                            "esf-month-download",
-                            &[("month", m.to_string()), ("format", ext.to_uppercase())],
+    Ok(
+        match palett_domain::indicators::Month::parse(month.trim()) {
+            Some(m) => {
+                for ext in ["xlsx", "csv"] {
+                    p.links.insert(
+                        0,
+                        (
+                            format!("{base}/{m}.{ext}"),
+                            t.with(
+                                "esf-month-download",
+                                &[("month", m.to_string()), ("format", ext.to_uppercase())],
+                            ),
                         ),
-                    ),
-                );
+                    );
+                }
+                render(p)
             }
-            render(p)
-        }
-        None => {
-            p.blocks.push(Block::Errors(vec![format!(
-                "{}: {}",
-                t.get("esf-month"),
-                t.get("error-month")
-            )]));
-            let mut resp = render(p);
-            *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            resp
-        }
-    }
+            None => {
+                p.blocks.push(Block::Errors(vec![format!(
+                    "{}: {}",
+                    t.get("esf-month"),
+                    t.get("error-month")
+                )]));
+                let mut resp = render(p);
+                *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+                resp
+            }
+        },
+    )
 }
 
 /// The monthly participant file as XLSX or CSV (audited by palett-app).
@@ -90,18 +91,18 @@ pub async fn esf_month_file(
     State(s): State<AppState>,
     c: Caller,
     Path((raw, file)): Path<(String, String)>,
-) -> Response {
+) -> Answer {
     let t = c.tr();
     let Some(project_id) = id(&raw) else {
-        return app_error(&c, AppError::NotFound);
+        return Err(AppError::NotFound.into());
     };
     let Some((month, ext @ ("xlsx" | "csv"))) = file.split_once('.') else {
-        return app_error(&c, AppError::NotFound);
+        return Err(AppError::NotFound.into());
     };
     let (month, lines) = match s.app.esf_month(&c.ctx(), project_id, month).await {
         Ok(x) => x,
-        Err(AppError::Invalid(_)) => return app_error(&c, AppError::NotFound),
-        Err(e) => return app_error(&c, e),
+        Err(AppError::Invalid(_)) => return Err(AppError::NotFound.into()),
+        Err(e) => return Err(e.into()),
     };
     let doc = Document {
         title: t.with("esf-month-file-title", &[("month", month.to_string())]),
@@ -158,7 +159,7 @@ pub async fn esf_month_file(
             xlsx::write(&doc, t),
         )
     };
-    (
+    Ok((
         [
             (header::CONTENT_TYPE, content_type.to_string()),
             (
@@ -170,5 +171,5 @@ pub async fn esf_month_file(
         ],
         body,
     )
-        .into_response()
+        .into_response())
 }

@@ -9,7 +9,6 @@ pub mod failures;
 pub mod views;
 
 use crate::http::caller::{Caller, Visitor};
-use crate::http::error::WebError;
 use crate::http::forms::FormData;
 use crate::i18n::Tr;
 use askama::Template;
@@ -17,7 +16,6 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 pub(crate) use choices::{choices, Choices};
 use jiff::civil::Date;
-use palett_app::AppError;
 use palett_domain::FieldErrors;
 use views::*;
 
@@ -48,12 +46,6 @@ pub fn error_page(t: Tr, status: StatusCode, id: &str) -> Response {
         message: t.get(id),
     };
     (status, render(page)).into_response()
-}
-
-/// An application error as the caller will see it (rendered by
-/// [`failures::render_failures`]).
-pub(crate) fn app_error(_c: &Caller, e: AppError) -> Response {
-    WebError::from(e).into_response()
 }
 
 pub(crate) fn options<T: Copy>(

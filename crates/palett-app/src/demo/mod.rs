@@ -4,6 +4,8 @@
 //! 267 enrolled, 247 ended and 42 ended to job or studies, with a lower
 //! inflow in 2020. Seeding is deterministic (a fixed-seed generator).
 
+mod palette;
+
 use crate::secret::hash_password_async;
 use crate::{App, Result};
 use jiff::civil::{date, Date};
@@ -425,7 +427,7 @@ impl App {
             school_teacher: caseworker_of(3),
             supervisor: caseworker_of(0),
         };
-        crate::demo_palette::seed(c, pid, &org_ids, (tk, sib), &people, &staff, now).await?;
+        palette::seed(c, pid, &org_ids, (tk, sib), &people, &staff, now).await?;
         seed_consents(c, &org_ids, &consent_holders, coordinator, now).await?;
         seed_follow_ups(c, &mut rng, &people, coordinator, now).await?;
         seed_self_assessments(c, &mut rng, &people, coordinator, now).await?;

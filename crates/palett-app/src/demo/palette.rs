@@ -5,7 +5,7 @@
 //! enrolments, weekly sessions with attendance over the project period, and
 //! the sessions cancelled in the spring of 2020. Synthetic and deterministic.
 
-use crate::demo::{Person, Rng, Staff};
+use super::{Person, Rng, Staff};
 use crate::Result;
 use jiff::civil::{date, Date};
 use jiff::ToSpan;
