@@ -1,5 +1,6 @@
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
+use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::ui::views::{Block, FormBlock, Input};
@@ -229,10 +230,10 @@ pub async fn password_change(State(s): State<AppState>, c: Caller, f: FormData) 
             .app
             .change_password(&c.ctx(), &f.get("password"), &f.get("new_password"))
             .await
+            .or_invalid()?
         {
             Ok(()) => Redirect::to("/").into_response(),
-            Err(AppError::Invalid(e)) => password_page(&c, StatusCode::UNPROCESSABLE_ENTITY, &e),
-            Err(e) => return Err(e.into()),
+            Err(e) => password_page(&c, StatusCode::UNPROCESSABLE_ENTITY, &e),
         },
     )
 }

@@ -148,9 +148,7 @@ pub async fn login(State(s): State<AppState>, v: Visitor, form: FormData) -> Ans
 
 pub async fn logout(State(s): State<AppState>, c: Caller) -> Answer {
     if let crate::http::caller::Via::Session(value) = &c.via {
-        if let Err(e) = s.app.sign_out(value, &c.signed, &c.visitor.ip).await {
-            return Err(e.into());
-        }
+        s.app.sign_out(value, &c.signed, &c.visitor.ip).await?;
     }
     let secure = c.visitor.secure;
     Ok(with_cookies(

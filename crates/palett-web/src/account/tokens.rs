@@ -1,5 +1,6 @@
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
+use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::http::Id;
@@ -9,7 +10,6 @@ use crate::ui::views::*;
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect};
-use palett_app::AppError;
 use palett_domain::FieldErrors;
 
 // ---------------------------------------------------------------- tokens
@@ -94,7 +94,12 @@ pub async fn tokens(State(s): State<AppState>, c: Caller) -> Answer {
 pub async fn token_create(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
     let t = c.tr();
     Ok(
-        match s.app.create_token(&c.ctx(), &form.get("name")).await {
+        match s
+            .app
+            .create_token(&c.ctx(), &form.get("name"))
+            .await
+            .or_invalid()?
+        {
             Ok((_, secret)) => {
                 let shown = vec![Block::Text(t.get("token-created")), Block::Code(secret)];
                 let mut resp = tokens_page(&s, &c, shown, &FieldErrors::new()).await?;
@@ -102,14 +107,13 @@ pub async fn token_create(State(s): State<AppState>, c: Caller, form: FormData) 
                     .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
                 resp
             }
-            Err(AppError::Invalid(errors)) => {
+            Err(errors) => {
                 let blocks = vec![
                     Block::Errors(vec![t.get("error-token-name")]),
                     token_form(t, &errors),
                 ];
                 tokens_page(&s, &c, blocks, &errors).await?
             }
-            Err(e) => return Err(e.into()),
         },
     )
 }

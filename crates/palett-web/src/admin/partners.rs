@@ -1,5 +1,6 @@
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
+use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::http::Id;
@@ -150,14 +151,15 @@ pub async fn membership_create(State(s): State<AppState>, c: Caller, form: FormD
         left_on: form.get("left_on"),
         responsibility_areas: form.get("responsibility_areas"),
     };
-    Ok(match s.app.add_membership(&c.ctx(), &input).await {
-        Ok(_) => Redirect::to("/partners").into_response(),
-        Err(AppError::Invalid(errors)) => {
-            let orgs = all_org_choices(&s, &c).await?;
-            membership_spec(t, orgs).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
-        }
-        Err(e) => return Err(e.into()),
-    })
+    Ok(
+        match s.app.add_membership(&c.ctx(), &input).await.or_invalid()? {
+            Ok(_) => Redirect::to("/partners").into_response(),
+            Err(errors) => {
+                let orgs = all_org_choices(&s, &c).await?;
+                membership_spec(t, orgs).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+            }
+        },
+    )
 }
 
 pub(crate) fn end_fields(t: Tr) -> Vec<FieldView> {
@@ -190,15 +192,15 @@ pub async fn membership_end(
             .app
             .end_membership(&c.ctx(), mid, &form.get("left_on"))
             .await
+            .or_invalid()?
         {
             Ok(()) => Redirect::to("/partners").into_response(),
-            Err(AppError::Invalid(errors)) => end_spec(t, mid, t.get("membership-end")).show(
+            Err(errors) => end_spec(t, mid, t.get("membership-end")).show(
                 &c,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &form,
                 &errors,
             ),
-            Err(e) => return Err(e.into()),
         },
     )
 }
@@ -247,12 +249,10 @@ pub async fn org_create(State(s): State<AppState>, c: Caller, form: FormData) ->
             .app
             .create_organisation(&c.ctx(), &form.organisation())
             .await
+            .or_invalid()?
         {
             Ok(_) => Redirect::to("/admin/users").into_response(),
-            Err(AppError::Invalid(errors)) => {
-                org_spec(t).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
-            }
-            Err(e) => return Err(e.into()),
+            Err(errors) => org_spec(t).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors),
         },
     )
 }

@@ -1,12 +1,12 @@
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
+use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::ui::views::{Block, FormBlock, Input};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use palett_app::AppError;
 
 /// Retention policy and runs (administrators).
 pub async fn retention(State(s): State<AppState>, c: Caller) -> Answer {
@@ -68,14 +68,14 @@ pub async fn set_retention(State(s): State<AppState>, c: Caller, f: FormData) ->
             .app
             .set_retention_policy(&c.ctx(), &f.get("years_after_exit"))
             .await
+            .or_invalid()?
         {
             Ok(()) => Redirect::to("/admin/retention").into_response(),
-            Err(AppError::Invalid(_)) => crate::ui::error_page(
+            Err(_) => crate::ui::error_page(
                 c.tr(),
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "error-retention-years",
             ),
-            Err(e) => return Err(e.into()),
         },
     )
 }

@@ -1,6 +1,7 @@
 use crate::account::security::secret_input;
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
+use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::http::Id;
@@ -35,11 +36,12 @@ pub(crate) fn roles_spec(t: Tr, user_id: i64, title: String) -> FormSpec {
 }
 
 pub async fn user_deactivate(State(s): State<AppState>, c: Caller, Id(uid): Id) -> Answer {
-    Ok(match s.app.deactivate_user(&c.ctx(), uid).await {
-        Ok(()) => Redirect::to("/admin/users").into_response(),
-        Err(AppError::Invalid(_)) => return Err(AppError::Forbidden.into()),
-        Err(e) => return Err(e.into()),
-    })
+    Ok(
+        match s.app.deactivate_user(&c.ctx(), uid).await.or_invalid()? {
+            Ok(()) => Redirect::to("/admin/users").into_response(),
+            Err(_) => return Err(AppError::Forbidden.into()),
+        },
+    )
 }
 
 pub async fn user_second_factor_reset(State(s): State<AppState>, c: Caller, Id(uid): Id) -> Answer {
@@ -229,14 +231,20 @@ pub async fn user_form(State(s): State<AppState>, c: Caller) -> Answer {
 
 pub async fn user_create(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
     let t = c.tr();
-    Ok(match s.app.create_user(&c.ctx(), &form.user()).await {
-        Ok(_) => Redirect::to("/admin/users").into_response(),
-        Err(AppError::Invalid(errors)) => {
-            let orgs = org_choices(&s, &c).await?;
-            user_spec(t, orgs).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
-        }
-        Err(e) => return Err(e.into()),
-    })
+    Ok(
+        match s
+            .app
+            .create_user(&c.ctx(), &form.user())
+            .await
+            .or_invalid()?
+        {
+            Ok(_) => Redirect::to("/admin/users").into_response(),
+            Err(errors) => {
+                let orgs = org_choices(&s, &c).await?;
+                user_spec(t, orgs).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+            }
+        },
+    )
 }
 
 pub async fn roles_form(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
@@ -271,15 +279,19 @@ pub async fn roles_update(
 ) -> Answer {
     let t = c.tr();
     Ok(
-        match s.app.set_roles(&c.ctx(), uid, &form.all("roles")).await {
+        match s
+            .app
+            .set_roles(&c.ctx(), uid, &form.all("roles"))
+            .await
+            .or_invalid()?
+        {
             Ok(()) => Redirect::to("/admin/users").into_response(),
-            Err(AppError::Invalid(errors)) => roles_spec(t, uid, t.get("change-roles")).show(
+            Err(errors) => roles_spec(t, uid, t.get("change-roles")).show(
                 &c,
                 StatusCode::UNPROCESSABLE_ENTITY,
                 &form,
                 &errors,
             ),
-            Err(e) => return Err(e.into()),
         },
     )
 }
@@ -331,10 +343,10 @@ pub async fn reset(State(s): State<AppState>, c: Caller, Id(uid): Id, f: FormDat
             .app
             .reset_password(&c.ctx(), uid, &f.get("password"))
             .await
+            .or_invalid()?
         {
             Ok(()) => Redirect::to("/admin/users").into_response(),
-            Err(AppError::Invalid(e)) => reset_page(&c, uid, StatusCode::UNPROCESSABLE_ENTITY, &e),
-            Err(e) => return Err(e.into()),
+            Err(e) => reset_page(&c, uid, StatusCode::UNPROCESSABLE_ENTITY, &e),
         },
     )
 }
@@ -356,9 +368,14 @@ pub async fn decide_role(
         return Err(AppError::NotFound.into());
     };
     Ok(
-        match s.app.decide_role_request(&c.ctx(), rid, approve).await {
+        match s
+            .app
+            .decide_role_request(&c.ctx(), rid, approve)
+            .await
+            .or_invalid()?
+        {
             Ok(()) => Redirect::to("/admin/users").into_response(),
-            Err(AppError::Invalid(e)) => {
+            Err(e) => {
                 let t = c.tr();
                 let mut p = TablePage::new(
                     t,
@@ -373,7 +390,6 @@ pub async fn decide_role(
                 });
                 (StatusCode::UNPROCESSABLE_ENTITY, crate::ui::render(p)).into_response()
             }
-            Err(e) => return Err(e.into()),
         },
     )
 }

@@ -1,5 +1,6 @@
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
+use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::i18n::Tr;
@@ -56,12 +57,12 @@ pub async fn emergency(State(s): State<AppState>, c: Caller, f: FormData) -> Ans
                 &f.get("reason"),
             )
             .await
+            .or_invalid()?
         {
             Ok(pid) => Redirect::to(&format!("/participants/{pid}")).into_response(),
-            Err(AppError::Invalid(errors)) => {
+            Err(errors) => {
                 emergency_spec(c.tr()).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors)
             }
-            Err(e) => return Err(e.into()),
         },
     )
 }

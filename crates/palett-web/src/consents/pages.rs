@@ -1,5 +1,6 @@
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
+use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::http::Id;
@@ -72,23 +73,27 @@ pub(crate) async fn spec(s: &AppState, c: &Caller, pid: i64) -> Result<FormSpec,
 }
 
 pub async fn form(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
-    if let Err(e) = s.app.consents(&c.ctx(), pid).await {
-        return Err(e.into());
-    }
+    s.app.consents(&c.ctx(), pid).await?;
     let defaults = FormData(vec![("given_on".into(), s.app.today().to_string())]);
     let f = spec(&s, &c, pid).await?;
     Ok(f.show(&c, StatusCode::OK, &defaults, &FieldErrors::new()))
 }
 
 pub async fn create(State(s): State<AppState>, c: Caller, Id(pid): Id, f: FormData) -> Answer {
-    Ok(match s.app.give_consent(&c.ctx(), pid, &input(&f)).await {
-        Ok(_) => Redirect::to(&format!("/participants/{pid}")).into_response(),
-        Err(AppError::Invalid(errors)) => {
-            let x = spec(&s, &c, pid).await?;
-            x.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors)
-        }
-        Err(e) => return Err(e.into()),
-    })
+    Ok(
+        match s
+            .app
+            .give_consent(&c.ctx(), pid, &input(&f))
+            .await
+            .or_invalid()?
+        {
+            Ok(_) => Redirect::to(&format!("/participants/{pid}")).into_response(),
+            Err(errors) => {
+                let x = spec(&s, &c, pid).await?;
+                x.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors)
+            }
+        },
+    )
 }
 
 pub(crate) fn withdraw_spec(t: Tr, cid: i64) -> FormSpec {
@@ -119,12 +124,16 @@ pub async fn withdraw_form(c: Caller, Id(cid): Id) -> Answer {
 
 pub async fn withdraw(State(s): State<AppState>, c: Caller, Id(cid): Id, f: FormData) -> Answer {
     Ok(
-        match s.app.withdraw_consent(&c.ctx(), cid, &f.get("note")).await {
+        match s
+            .app
+            .withdraw_consent(&c.ctx(), cid, &f.get("note"))
+            .await
+            .or_invalid()?
+        {
             Ok(pid) => Redirect::to(&format!("/participants/{pid}")).into_response(),
-            Err(AppError::Invalid(errors)) => {
+            Err(errors) => {
                 withdraw_spec(c.tr(), cid).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors)
             }
-            Err(e) => return Err(e.into()),
         },
     )
 }

@@ -1,5 +1,6 @@
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
+use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::http::Id;
@@ -9,7 +10,6 @@ use crate::ui::{admin_spec, FormSpec};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use palett_app::AppError;
 
 /// Write a note (HTML form on the participant page).
 pub async fn add_note(State(s): State<AppState>, c: Caller, Id(pid): Id, f: FormData) -> Answer {
@@ -18,12 +18,12 @@ pub async fn add_note(State(s): State<AppState>, c: Caller, Id(pid): Id, f: Form
             .app
             .add_note(&c.ctx(), pid, &f.get("body"), &f.get("visibility"))
             .await
+            .or_invalid()?
         {
             Ok(_) => Redirect::to(&format!("/participants/{pid}#notes-h")).into_response(),
-            Err(AppError::Invalid(errors)) => {
+            Err(errors) => {
                 note_spec(c.tr(), pid).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors)
             }
-            Err(e) => return Err(e.into()),
         },
     )
 }
@@ -66,15 +66,21 @@ pub async fn restriction(State(s): State<AppState>, c: Caller, Id(pid): Id, f: F
     } else {
         Some(reason.as_str())
     };
-    Ok(match s.app.restrict_processing(&c.ctx(), pid, arg).await {
-        Ok(()) => Redirect::to(&format!("/participants/{pid}")).into_response(),
-        Err(AppError::Invalid(_)) => crate::ui::error_page(
-            c.tr(),
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "error-restriction-reason",
-        ),
-        Err(e) => return Err(e.into()),
-    })
+    Ok(
+        match s
+            .app
+            .restrict_processing(&c.ctx(), pid, arg)
+            .await
+            .or_invalid()?
+        {
+            Ok(()) => Redirect::to(&format!("/participants/{pid}")).into_response(),
+            Err(_) => crate::ui::error_page(
+                c.tr(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "error-restriction-reason",
+            ),
+        },
+    )
 }
 
 /// Keep her record past the retention policy (archive rule), or stop keeping it.

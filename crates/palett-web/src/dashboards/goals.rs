@@ -1,6 +1,7 @@
 use super::page::show;
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
+use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::id;
 use crate::http::AppState;
@@ -107,11 +108,17 @@ pub async fn goal_create(
         period_start: form.get("period_start"),
         period_end: form.get("period_end"),
     };
-    Ok(match s.app.add_goal(&c.ctx(), Some(p), &input).await {
-        Ok(_) => Redirect::to(&format!("/projects/{p}/dashboard#goals")).into_response(),
-        Err(AppError::Invalid(errors)) => goals_page(&s, &c, p, &form, &errors).await?,
-        Err(e) => return Err(e.into()),
-    })
+    Ok(
+        match s
+            .app
+            .add_goal(&c.ctx(), Some(p), &input)
+            .await
+            .or_invalid()?
+        {
+            Ok(_) => Redirect::to(&format!("/projects/{p}/dashboard#goals")).into_response(),
+            Err(errors) => goals_page(&s, &c, p, &form, &errors).await?,
+        },
+    )
 }
 
 pub async fn goal_delete(

@@ -134,9 +134,9 @@ pub(crate) async fn dashboard_page(
     let indicator = q.indicator.as_deref().and_then(Indicator::parse);
     let ctx = c.ctx();
     let d = s.app.dashboard(&ctx, project_id, by, indicator).await?;
-    let projects: Vec<(i64, String)> = match s.app.projects(&ctx).await {
-        Ok(p) => p.into_iter().map(|p| (p.id, p.name)).collect(),
-        Err(e) => return Err(e.into()),
+    let projects: Vec<(i64, String)> = {
+        let p = s.app.projects(&ctx).await?;
+        p.into_iter().map(|p| (p.id, p.name)).collect()
     };
     Ok(render(build(t, c, &d, project_id, &projects)))
 }

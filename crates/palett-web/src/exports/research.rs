@@ -1,6 +1,7 @@
 use crate::exports::subject_access::rows;
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
+use crate::http::error::Invalid;
 use crate::http::AppState;
 use crate::ui::render;
 use crate::ui::views::{Block, FormBlock};
@@ -101,6 +102,7 @@ pub async fn research(
             .app
             .research_export(&c.ctx(), &f.get("key"), &f.get("k"))
             .await
+            .or_invalid()?
         {
             Ok(x) => {
                 let mut p = TablePage::new(
@@ -152,7 +154,7 @@ pub async fn research(
                 });
                 render(p)
             }
-            Err(AppError::Invalid(errors)) => {
+            Err(errors) => {
                 let mut form = f.clone();
                 form.0.retain(|(k, _)| k != "key");
                 research_spec(t).show(
@@ -162,7 +164,6 @@ pub async fn research(
                     &errors,
                 )
             }
-            Err(e) => return Err(e.into()),
         },
     )
 }

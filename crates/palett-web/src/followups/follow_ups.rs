@@ -1,5 +1,6 @@
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
+use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::id;
 use crate::http::AppState;
@@ -255,10 +256,14 @@ pub async fn save(
         income_source: form.get("income_source"),
     };
     Ok(
-        match s.app.record_follow_up(&c.ctx(), pid, fid, &input).await {
+        match s
+            .app
+            .record_follow_up(&c.ctx(), pid, fid, &input)
+            .await
+            .or_invalid()?
+        {
             Ok(()) => Redirect::to(&format!("/participants/{pid}/follow-ups")).into_response(),
-            Err(AppError::Invalid(errors)) => form_page(&s, &c, pid, fid, &form, &errors).await?,
-            Err(e) => return Err(e.into()),
+            Err(errors) => form_page(&s, &c, pid, fid, &form, &errors).await?,
         },
     )
 }

@@ -1,5 +1,6 @@
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
+use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::http::Id;
@@ -9,7 +10,6 @@ use crate::ui::{admin_spec, render};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use palett_app::AppError;
 use palett_domain::selfassessment::{change, Aspect, SelfAssessment, SelfAssessmentInput, SCALE};
 use palett_domain::FieldErrors;
 
@@ -95,9 +95,7 @@ pub(crate) async fn form_page(
 ) -> Answer {
     let t = c.tr();
     // Only those who may change her record get the form.
-    if let Err(e) = s.app.may_change_participant(&c.ctx(), pid).await {
-        return Err(e.into());
-    }
+    s.app.may_change_participant(&c.ctx(), pid).await?;
     let mut values = form.clone();
     if form.0.is_empty() {
         values.0.push(("on".into(), s.app.today().to_string()));
@@ -130,10 +128,14 @@ pub async fn save(State(s): State<AppState>, c: Caller, Id(pid): Id, form: FormD
         scores: Aspect::ALL.iter().map(|a| form.get(a.as_str())).collect(),
     };
     Ok(
-        match s.app.record_self_assessment(&c.ctx(), pid, &input).await {
+        match s
+            .app
+            .record_self_assessment(&c.ctx(), pid, &input)
+            .await
+            .or_invalid()?
+        {
             Ok(_) => Redirect::to(&list_path(pid)).into_response(),
-            Err(AppError::Invalid(errors)) => form_page(&s, &c, pid, &form, &errors).await?,
-            Err(e) => return Err(e.into()),
+            Err(errors) => form_page(&s, &c, pid, &form, &errors).await?,
         },
     )
 }

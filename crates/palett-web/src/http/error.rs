@@ -185,3 +185,20 @@ impl IntoResponse for ApiError {
         self.error.json(self.tr)
     }
 }
+
+/// Splits a use case's result for a form handler: invalid input is the
+/// form's to show again (with the values and a message per field); any
+/// other error is the request's answer.
+pub trait Invalid<T> {
+    fn or_invalid(self) -> Answer<Result<T, FieldErrors>>;
+}
+
+impl<T> Invalid<T> for Result<T, AppError> {
+    fn or_invalid(self) -> Answer<Result<T, FieldErrors>> {
+        match self {
+            Ok(v) => Ok(Ok(v)),
+            Err(AppError::Invalid(f)) => Ok(Err(f)),
+            Err(e) => Err(e.into()),
+        }
+    }
+}

@@ -1,5 +1,6 @@
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
+use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::http::Id;
@@ -10,7 +11,6 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use palett_app::AppError;
 use palett_domain::palette::{AttendanceStatus, SessionStatus};
 use palett_domain::FieldErrors;
 
@@ -136,14 +136,18 @@ pub async fn attendance_save(
                 .map(|p| (p.to_string(), v.clone()))
         })
         .collect();
-    Ok(match s.app.record_attendance(&c.ctx(), sid, &rows).await {
-        Ok(_) => {
-            let g = s.app.session_group(&c.ctx(), sid).await?;
-            Redirect::to(&format!("/groups/{g}")).into_response()
-        }
-        Err(AppError::Invalid(errors)) => {
-            attendance_page(&s, &c, sid, Some(&form), &errors).await?
-        }
-        Err(e) => return Err(e.into()),
-    })
+    Ok(
+        match s
+            .app
+            .record_attendance(&c.ctx(), sid, &rows)
+            .await
+            .or_invalid()?
+        {
+            Ok(_) => {
+                let g = s.app.session_group(&c.ctx(), sid).await?;
+                Redirect::to(&format!("/groups/{g}")).into_response()
+            }
+            Err(errors) => attendance_page(&s, &c, sid, Some(&form), &errors).await?,
+        },
+    )
 }

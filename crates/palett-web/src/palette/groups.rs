@@ -1,5 +1,6 @@
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
+use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::id;
 use crate::http::AppState;
@@ -65,13 +66,13 @@ pub async fn group_create(
                 &form.get("leader_user_id"),
             )
             .await
+            .or_invalid()?
         {
             Ok(g) => Redirect::to(&format!("/groups/{g}")).into_response(),
-            Err(AppError::Invalid(errors)) => {
+            Err(errors) => {
                 let spec = group_spec(&s, &c, iid).await?;
                 spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
             }
-            Err(e) => return Err(e.into()),
         },
     )
 }
@@ -221,13 +222,17 @@ pub async fn schedule(State(s): State<AppState>, c: Caller, Id(gid): Id, form: F
         minutes: form.get("minutes"),
         place: form.get("place"),
     };
-    Ok(match s.app.schedule(&c.ctx(), gid, &input).await {
-        Ok(_) => Redirect::to(&format!("/groups/{gid}")).into_response(),
-        Err(AppError::Invalid(errors)) => {
-            schedule_spec(c.tr(), gid).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
-        }
-        Err(e) => return Err(e.into()),
-    })
+    Ok(
+        match s.app.schedule(&c.ctx(), gid, &input).await.or_invalid()? {
+            Ok(_) => Redirect::to(&format!("/groups/{gid}")).into_response(),
+            Err(errors) => schedule_spec(c.tr(), gid).show(
+                &c,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                &form,
+                &errors,
+            ),
+        },
+    )
 }
 
 pub(crate) fn session_spec(t: Tr, sid: i64, what: &str, group: Option<i64>) -> FormSpec {
@@ -293,17 +298,16 @@ pub async fn session_change(
             .move_session(&c.ctx(), sid, &form.get("on_date"), &form.get("start_time"))
             .await
     };
-    Ok(match result {
+    Ok(match result.or_invalid()? {
         Ok(()) => {
             let g = s.app.session_group(&c.ctx(), sid).await?;
             Redirect::to(&format!("/groups/{g}")).into_response()
         }
-        Err(AppError::Invalid(errors)) => session_spec(c.tr(), sid, &what, None).show(
+        Err(errors) => session_spec(c.tr(), sid, &what, None).show(
             &c,
             StatusCode::UNPROCESSABLE_ENTITY,
             &form,
             &errors,
         ),
-        Err(e) => return Err(e.into()),
     })
 }

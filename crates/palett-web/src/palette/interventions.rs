@@ -1,5 +1,6 @@
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
+use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::http::Id;
@@ -154,13 +155,13 @@ pub async fn intervention_create(State(s): State<AppState>, c: Caller, form: For
             .app
             .create_intervention(&c.ctx(), &form.intervention(), None)
             .await
+            .or_invalid()?
         {
             Ok(id) => Redirect::to(&format!("/palette/{id}")).into_response(),
-            Err(AppError::Invalid(errors)) => {
+            Err(errors) => {
                 let spec = intervention_spec(&s, &c, None).await?;
                 spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
             }
-            Err(e) => return Err(e.into()),
         },
     )
 }
@@ -208,15 +209,13 @@ pub async fn module_create(
             .app
             .create_intervention(&c.ctx(), &form.intervention(), Some(course.id))
             .await
+            .or_invalid()?
         {
             Ok(_) => Redirect::to(&format!("/palette/{}", course.id)).into_response(),
-            Err(AppError::Invalid(errors)) => {
-                match intervention_spec(&s, &c, Some(&course)).await {
-                    Ok(spec) => spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors),
-                    Err(e) => return Err(e.into()),
-                }
-            }
-            Err(e) => return Err(e.into()),
+            Err(errors) => match intervention_spec(&s, &c, Some(&course)).await {
+                Ok(spec) => spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors),
+                Err(e) => return Err(e.into()),
+            },
         },
     )
 }

@@ -1,5 +1,6 @@
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
+use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::http::Id;
@@ -58,9 +59,7 @@ pub(crate) async fn enrol_spec(s: &AppState, c: &Caller, pid: i64) -> Result<For
 }
 
 pub async fn enrol_form(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
-    if let Err(e) = s.app.enrolments(&c.ctx(), pid).await {
-        return Err(e.into());
-    }
+    s.app.enrolments(&c.ctx(), pid).await?;
     let spec = enrol_spec(&s, &c, pid).await?;
     Ok(spec.show(
         &c,
@@ -83,13 +82,13 @@ pub async fn enrol(State(s): State<AppState>, c: Caller, Id(pid): Id, form: Form
                 &form.get("end_date"),
             )
             .await
+            .or_invalid()?
         {
             Ok(_) => Redirect::to(&format!("/participants/{pid}")).into_response(),
-            Err(AppError::Invalid(errors)) => {
+            Err(errors) => {
                 let spec = enrol_spec(&s, &c, pid).await?;
                 spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
             }
-            Err(e) => return Err(e.into()),
         },
     )
 }
@@ -151,16 +150,16 @@ pub async fn enrolment_change(
             .app
             .change_enrolment(&c.ctx(), eid, &form.get("status"), &form.get("reason"))
             .await
+            .or_invalid()?
         {
             Ok(_) => Redirect::to(&format!("/participants/{}", en.participant_id)).into_response(),
-            Err(AppError::Invalid(errors)) => enrolment_spec(
+            Err(errors) => enrolment_spec(
                 c.tr(),
                 eid,
                 en.status.next(),
                 &format!("/participants/{}", en.participant_id),
             )
             .show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors),
-            Err(e) => return Err(e.into()),
         },
     )
 }
@@ -200,12 +199,12 @@ pub async fn period_save(
             .app
             .set_planned_end(&c.ctx(), pid, &form.get("planned_end"), &form.get("reason"))
             .await
+            .or_invalid()?
         {
             Ok(()) => Redirect::to(&format!("/participants/{pid}")).into_response(),
-            Err(AppError::Invalid(errors)) => {
+            Err(errors) => {
                 period_spec(c.tr(), pid).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
             }
-            Err(e) => return Err(e.into()),
         },
     )
 }
@@ -244,9 +243,7 @@ pub(crate) async fn activity_spec(
 }
 
 pub async fn activity_form(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
-    if let Err(e) = s.app.enrolments(&c.ctx(), pid).await {
-        return Err(e.into());
-    }
+    s.app.enrolments(&c.ctx(), pid).await?;
     let defaults = FormData(vec![("on_date".into(), s.app.today().to_string())]);
     let spec = activity_spec(&s, &c, pid).await?;
     Ok(spec.show(&c, StatusCode::OK, &defaults, &FieldErrors::new()))
@@ -270,13 +267,13 @@ pub async fn activity_save(
                 &form.get("note"),
             )
             .await
+            .or_invalid()?
         {
             Ok(_) => Redirect::to(&format!("/participants/{pid}")).into_response(),
-            Err(AppError::Invalid(errors)) => {
+            Err(errors) => {
                 let spec = activity_spec(&s, &c, pid).await?;
                 spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
             }
-            Err(e) => return Err(e.into()),
         },
     )
 }

@@ -1,5 +1,6 @@
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
+use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::http::Id;
@@ -383,12 +384,13 @@ pub async fn plan_save(
     form: FormData,
 ) -> Answer {
     let input = plan_input(&form);
-    Ok(match s.app.save_plan(&c.ctx(), pid, &input).await {
-        Ok(_) => Redirect::to(&format!("/participants/{pid}/plan")).into_response(),
-        Err(AppError::Invalid(errors)) => {
-            let n = names(&s, &c).await?;
-            plan_form_page(&c, &n, pid, &input, &errors)
-        }
-        Err(e) => return Err(e.into()),
-    })
+    Ok(
+        match s.app.save_plan(&c.ctx(), pid, &input).await.or_invalid()? {
+            Ok(_) => Redirect::to(&format!("/participants/{pid}/plan")).into_response(),
+            Err(errors) => {
+                let n = names(&s, &c).await?;
+                plan_form_page(&c, &n, pid, &input, &errors)
+            }
+        },
+    )
 }

@@ -1,5 +1,6 @@
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
+use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::http::Id;
@@ -213,13 +214,13 @@ pub async fn intake(State(s): State<AppState>, c: Caller, form: FormData) -> Ans
             .app
             .register_participant(&c.ctx(), &form.participant())
             .await
+            .or_invalid()?
         {
             Ok(id) => Redirect::to(&format!("/participants/{id}")).into_response(),
-            Err(AppError::Invalid(errors)) => {
+            Err(errors) => {
                 let ch = choices(&s, &c).await?;
                 intake_spec(t, &ch).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
             }
-            Err(e) => return Err(e.into()),
         },
     )
 }

@@ -1,5 +1,6 @@
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
+use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::http::Id;
@@ -170,9 +171,9 @@ pub async fn transition(
         Ok(tr) => s.app.transition(&c.ctx(), id, tr).await,
         Err(e) => Err(AppError::Invalid(e)),
     };
-    Ok(match result {
+    Ok(match result.or_invalid()? {
         Ok(()) => Redirect::to(&format!("/participants/{id}")).into_response(),
-        Err(AppError::Invalid(errors)) => {
+        Err(errors) => {
             let title = t.get(&format!("action-{}", kind.as_str()));
             transition_spec(t, id, kind, title).show(
                 &c,
@@ -181,7 +182,6 @@ pub async fn transition(
                 &errors,
             )
         }
-        Err(e) => return Err(e.into()),
     })
 }
 
@@ -255,9 +255,9 @@ pub async fn handover(State(s): State<AppState>, c: Caller, Id(id): Id, form: Fo
         Err(AppError::Stale) => FieldErrors::single("version", "error-stale"),
         Err(e) => return Err(e.into()),
     };
-    let responsible = match s.app.participant(&c.ctx(), id).await {
-        Ok(v) => v.participant.responsible_organisation_id,
-        Err(e) => return Err(e.into()),
+    let responsible = {
+        let v = s.app.participant(&c.ctx(), id).await?;
+        v.participant.responsible_organisation_id
     };
     let spec = handover_spec(&s, &c, id, responsible).await?;
     Ok(spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors))

@@ -1,5 +1,6 @@
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
+use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::http::Id;
@@ -9,7 +10,6 @@ use crate::ui::{admin_spec, render, FormSpec};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use palett_app::AppError;
 use palett_domain::FieldErrors;
 
 pub(crate) fn project_spec(t: Tr) -> FormSpec {
@@ -127,12 +127,16 @@ pub async fn project_form(c: Caller) -> Answer {
 pub async fn project_create(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
     let t = c.tr();
     Ok(
-        match s.app.create_project(&c.ctx(), &form.project()).await {
+        match s
+            .app
+            .create_project(&c.ctx(), &form.project())
+            .await
+            .or_invalid()?
+        {
             Ok(_) => Redirect::to("/projects").into_response(),
-            Err(AppError::Invalid(errors)) => {
+            Err(errors) => {
                 project_spec(t).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
             }
-            Err(e) => return Err(e.into()),
         },
     )
 }
@@ -175,12 +179,16 @@ pub async fn project_update(
 ) -> Answer {
     let t = c.tr();
     Ok(
-        match s.app.update_project(&c.ctx(), id, &form.project()).await {
+        match s
+            .app
+            .update_project(&c.ctx(), id, &form.project())
+            .await
+            .or_invalid()?
+        {
             Ok(()) => Redirect::to("/projects").into_response(),
-            Err(AppError::Invalid(errors)) => {
+            Err(errors) => {
                 project_edit_spec(t, id).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
             }
-            Err(e) => return Err(e.into()),
         },
     )
 }

@@ -1,6 +1,7 @@
 use crate::document::{xlsx, Document, Section, Value};
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
+use crate::http::error::Invalid;
 use crate::http::id;
 use crate::http::AppState;
 use crate::http::Id;
@@ -29,9 +30,7 @@ pub async fn esf_months(
     if !c.signed.actor.can_export_participant_file() {
         return Err(AppError::Forbidden.into());
     }
-    if let Err(e) = s.app.project_goals(&c.ctx(), project_id).await {
-        return Err(e.into());
-    }
+    s.app.project_goals(&c.ctx(), project_id).await?;
     let base = format!("/projects/{project_id}/esf-months");
     let month = q.month.unwrap_or_default();
     let mut p = TablePage::new(
@@ -99,10 +98,14 @@ pub async fn esf_month_file(
     let Some((month, ext @ ("xlsx" | "csv"))) = file.split_once('.') else {
         return Err(AppError::NotFound.into());
     };
-    let (month, lines) = match s.app.esf_month(&c.ctx(), project_id, month).await {
+    let (month, lines) = match s
+        .app
+        .esf_month(&c.ctx(), project_id, month)
+        .await
+        .or_invalid()?
+    {
         Ok(x) => x,
-        Err(AppError::Invalid(_)) => return Err(AppError::NotFound.into()),
-        Err(e) => return Err(e.into()),
+        Err(_) => return Err(AppError::NotFound.into()),
     };
     let doc = Document {
         title: t.with("esf-month-file-title", &[("month", month.to_string())]),
