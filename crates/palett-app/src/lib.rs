@@ -206,7 +206,7 @@ impl Default for Config {
 /// The application: a database, a clock, settings and the data key.
 #[derive(Clone)]
 pub struct App {
-    pub db: Db,
+    db: Db,
     pub clock: Arc<dyn Clock>,
     pub config: Config,
     key: Arc<DataKey>,
@@ -221,6 +221,24 @@ impl App {
             config,
             key: Arc::new(key),
         }
+    }
+
+    /// Whether the database answers (for `/healthz`).
+    pub async fn ping(&self) -> bool {
+        self.db.ping().await
+    }
+
+    /// Close the pool: every connection is returned and closed.
+    pub async fn close(&self) {
+        self.db.close().await
+    }
+
+    /// The database itself, for white-box tests that check stored rows.
+    /// Web and CLI code goes through use cases only (a layout test holds
+    /// that they never call this).
+    #[doc(hidden)]
+    pub fn raw_db(&self) -> &Db {
+        &self.db
     }
 
     /// Connect, migrate, check the data key, seal legacy plaintext and

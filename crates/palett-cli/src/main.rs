@@ -331,7 +331,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 describe(&url),
                 palett_store_version()
             );
-            app.db.close().await;
+            app.close().await;
             Ok(())
         }
         Command::SeedDemo => {

@@ -235,7 +235,7 @@ async fn request_spans_are_logged_and_personal_data_never_is() {
 }
 
 async fn rename_table(t: &TestApp, from: &str, to: &str) {
-    let mut tx = t.app.db.write().await.expect("transaction");
+    let mut tx = t.app.raw_db().write().await.expect("transaction");
     sqlx::query(&format!("ALTER TABLE {from} RENAME TO {to}"))
         .execute(&mut *tx)
         .await

@@ -177,7 +177,7 @@ pub(crate) async fn audit_log_refuses_update_and_delete(h: H) {
         .expect("reading Amal");
 
     let count = || async {
-        let mut c = h.app.db.read().await.expect("connection");
+        let mut c = h.app.raw_db().read().await.expect("connection");
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
             .fetch_one(&mut *c)
             .await
@@ -196,13 +196,13 @@ pub(crate) async fn audit_log_refuses_update_and_delete(h: H) {
         "DELETE FROM audit_log",
         "DELETE FROM audit_log WHERE action = 'participant.read'",
     ] {
-        let mut tx = h.app.db.write().await.expect("transaction");
+        let mut tx = h.app.raw_db().write().await.expect("transaction");
         let r = sqlx::query(sql).execute(&mut *tx).await;
         assert!(r.is_err(), "{:?} must refuse {sql:?}, got {r:?}", h.backend);
         drop(tx);
     }
     // Outside an explicit transaction too.
-    let mut c = h.app.db.read().await.expect("connection");
+    let mut c = h.app.raw_db().read().await.expect("connection");
     assert!(sqlx::query("DELETE FROM audit_log")
         .execute(&mut *c)
         .await
@@ -210,7 +210,7 @@ pub(crate) async fn audit_log_refuses_update_and_delete(h: H) {
     drop(c);
 
     assert_eq!(count().await, before, "no row went away");
-    let mut c = h.app.db.read().await.expect("connection");
+    let mut c = h.app.raw_db().read().await.expect("connection");
     let changed: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'x' OR (action = 'participant.read' AND user_id IS NULL)",
     )
@@ -228,7 +228,7 @@ pub(crate) async fn a_change_fails_when_its_audit_row_cannot_be_written(h: H) {
     let ctx = coach.ctx(IP);
     let before = h.count_named(&ctx, "Testsson").await;
     {
-        let mut tx = h.app.db.write().await.expect("transaction");
+        let mut tx = h.app.raw_db().write().await.expect("transaction");
         sqlx::query("ALTER TABLE audit_log RENAME TO audit_log_away")
             .execute(&mut *tx)
             .await
@@ -249,7 +249,7 @@ pub(crate) async fn a_change_fails_when_its_audit_row_cannot_be_written(h: H) {
         .await;
     assert!(matches!(r, Err(AppError::Internal(_))), "{r:?}");
     {
-        let mut tx = h.app.db.write().await.expect("transaction");
+        let mut tx = h.app.raw_db().write().await.expect("transaction");
         sqlx::query("ALTER TABLE audit_log_away RENAME TO audit_log")
             .execute(&mut *tx)
             .await
@@ -270,7 +270,7 @@ pub(crate) async fn a_change_fails_when_its_audit_row_cannot_be_written(h: H) {
         .0[0]
         .id;
     {
-        let mut tx = h.app.db.write().await.expect("transaction");
+        let mut tx = h.app.raw_db().write().await.expect("transaction");
         sqlx::query("ALTER TABLE audit_log RENAME TO audit_log_away")
             .execute(&mut *tx)
             .await

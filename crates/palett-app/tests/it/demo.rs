@@ -102,7 +102,7 @@ pub(crate) async fn seeding_twice_changes_nothing(h: H) {
         h.app.staff(&coordinator).await.expect("staff").len(),
         DEMO_USERS.len()
     );
-    let mut c = h.app.db.read().await.expect("connection");
+    let mut c = h.app.raw_db().read().await.expect("connection");
     for table in ["partnerships", "projects", "organisations", "users"] {
         let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
             .fetch_one(&mut *c)

@@ -71,7 +71,7 @@ where
         Ok(h) => {
             let app = h.app.clone();
             let joined = tokio::spawn(story(h)).await;
-            app.db.close().await;
+            app.close().await;
             match joined {
                 Ok(()) => Ok(()),
                 Err(e) if e.is_panic() => {

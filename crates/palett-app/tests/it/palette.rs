@@ -774,7 +774,7 @@ async fn minutes_of(h: &H, ctx: &Ctx, participant: i64) -> i64 {
 }
 
 async fn audit_rows(h: &H, action: &str, participant: i64) -> i64 {
-    let mut c = h.app.db.read().await.expect("connection");
+    let mut c = h.app.raw_db().read().await.expect("connection");
     sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1 AND participant_id = $2")
         .bind(action)
         .bind(participant)

@@ -420,7 +420,7 @@ pub(crate) async fn a_project_holds_its_period(h: H) {
         .update_project(&coordinator, tk, &p)
         .await
         .expect("extended");
-    let mut c = h.app.db.read().await.expect("connection");
+    let mut c = h.app.raw_db().read().await.expect("connection");
     let audited: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM audit_log WHERE action = 'project.update' AND entity_id = $1",
     )

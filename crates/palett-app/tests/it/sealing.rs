@@ -20,7 +20,7 @@ async fn raw(
     Option<String>,
     Option<String>,
 ) {
-    let mut c = h.app.db.read().await.expect("connection");
+    let mut c = h.app.raw_db().read().await.expect("connection");
     let r = sqlx::query(
         "SELECT identity_number, identity_hash, health_notes, support_needs FROM participants WHERE id = $1",
     )
@@ -37,7 +37,7 @@ async fn raw(
 }
 
 async fn raw_versions(h: &H, id: i64) -> Vec<String> {
-    let mut c = h.app.db.read().await.expect("connection");
+    let mut c = h.app.raw_db().read().await.expect("connection");
     sqlx::query_scalar("SELECT profile FROM participant_versions WHERE participant_id = $1")
         .bind(id)
         .fetch_all(&mut *c)
@@ -46,7 +46,7 @@ async fn raw_versions(h: &H, id: i64) -> Vec<String> {
 }
 
 async fn execute(h: &H, sql: &str, id: i64) {
-    let mut tx = h.app.db.write().await.expect("tx");
+    let mut tx = h.app.raw_db().write().await.expect("tx");
     sqlx::query(sql)
         .bind(id)
         .execute(&mut *tx)
@@ -163,7 +163,7 @@ pub(crate) async fn legacy_plaintext_is_sealed_at_start_and_another_key_is_refus
     // As a database from before sealing holds them: in clear, no hash.
     let plain_snapshot = r#"{"identity_number":"LEGACY"}"#;
     {
-        let mut tx = h.app.db.write().await.expect("tx");
+        let mut tx = h.app.raw_db().write().await.expect("tx");
         sqlx::query(
             "UPDATE participants SET identity_number = $1, identity_hash = NULL, support_needs = $2 WHERE id = $3",
         )
@@ -222,7 +222,7 @@ pub(crate) async fn legacy_plaintext_is_sealed_at_start_and_another_key_is_refus
 
     // Starting with another key is refused before anything is written.
     let other = App::new(
-        h.app.db.clone(),
+        h.app.raw_db().clone(),
         h.clock.clone(),
         Config::default(),
         DataKey::from_bytes(&[8; 32]),
@@ -241,7 +241,7 @@ pub(crate) async fn legacy_plaintext_is_sealed_at_start_and_another_key_is_refus
 
 /// A user's stored TOTP secret and pending secret.
 async fn raw_totp(h: &H, email: &str) -> (Option<String>, Option<String>) {
-    let mut c = h.app.db.read().await.expect("connection");
+    let mut c = h.app.raw_db().read().await.expect("connection");
     let r = sqlx::query("SELECT totp_secret, totp_pending FROM users WHERE email = $1")
         .bind(email)
         .fetch_one(&mut *c)
@@ -260,7 +260,7 @@ pub(crate) async fn second_factor_secrets_are_sealed_at_rest(h: H) {
     // The key's fingerprint is recorded at the first start, so a lost key
     // file is noticed instead of replaced.
     {
-        let mut c = h.app.db.read().await.expect("connection");
+        let mut c = h.app.raw_db().read().await.expect("connection");
         assert!(palett_store::sealing::key_recorded(&mut c)
             .await
             .expect("fingerprint"));
@@ -296,7 +296,7 @@ pub(crate) async fn second_factor_secrets_are_sealed_at_rest(h: H) {
         .expect("the sealed secret checks codes");
     // Moved to the other column, a sealed secret does not open.
     {
-        let mut tx = h.app.db.write().await.expect("tx");
+        let mut tx = h.app.raw_db().write().await.expect("tx");
         sqlx::query(
             "UPDATE users SET totp_pending = totp_secret, totp_secret = NULL WHERE email = $1",
         )
@@ -311,7 +311,7 @@ pub(crate) async fn second_factor_secrets_are_sealed_at_rest(h: H) {
     // A database from before: a key in clear is sealed at start-up.
     let legacy = palett_app::totp::base32(b"12345678901234567890");
     {
-        let mut tx = h.app.db.write().await.expect("tx");
+        let mut tx = h.app.raw_db().write().await.expect("tx");
         sqlx::query("UPDATE users SET totp_secret = $1, totp_pending = NULL WHERE email = $2")
             .bind(&legacy)
             .bind(AF)

@@ -114,7 +114,7 @@ pub async fn openapi() -> Response {
 }
 
 pub async fn healthz(State(s): State<AppState>) -> Response {
-    if s.app.db.ping().await {
+    if s.app.ping().await {
         (StatusCode::OK, "ok").into_response()
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()

@@ -190,3 +190,20 @@ fn no_web_source_file_is_over_600_lines() {
         .collect();
     assert!(long.is_empty(), "too long: {long:?}");
 }
+
+#[test]
+fn the_web_and_the_command_line_reach_the_database_only_through_use_cases() {
+    for name in ["palett-web", "palett-cli"] {
+        let files = sources(&crate_src(name));
+        assert!(!files.is_empty(), "{name}: read its sources");
+        for (rel, text) in files {
+            for needle in ["raw_db", "palett_store::"] {
+                assert!(
+                    !text.contains(needle),
+                    "{name}/src/{}: uses `{needle}`; call an App use case instead",
+                    rel.display()
+                );
+            }
+        }
+    }
+}
