@@ -179,6 +179,103 @@ pub async fn record_for_each(
     .map_err(|e| AppError::internal_from("audit write failed", e))
 }
 
+/// The unit of work of a use case that only reads. Its statements run in
+/// one read-only snapshot ([`palett_store::Db::snapshot`]: on SQLite no
+/// write lock is held while they run, so readers never hold up the
+/// writers); the audit rows the read owes are collected with
+/// [`Reading::audit`] and written by [`Reading::finish`] in one short write
+/// transaction. The use case returns what it read only after `finish`:
+/// nothing read leaves palett without its audit row committed.
+pub(crate) struct Reading<'a> {
+    app: &'a crate::App,
+    ctx: &'a Ctx,
+    tx: palett_store::Transaction<'static, palett_store::Any>,
+    owed: Vec<Owed>,
+}
+
+struct Owed {
+    action: Action,
+    entity: String,
+    entity_id: Option<i64>,
+    participant_id: Option<i64>,
+    /// One row per participant instead of one row.
+    each: Option<Vec<i64>>,
+}
+
+impl<'a> Reading<'a> {
+    pub(crate) async fn begin(app: &'a crate::App, ctx: &'a Ctx) -> Result<Self> {
+        Ok(Self {
+            app,
+            ctx,
+            tx: app.db.snapshot().await?,
+            owed: Vec::new(),
+        })
+    }
+
+    /// The snapshot's connection, for the store's read functions.
+    pub(crate) fn conn(&mut self) -> &mut AnyConnection {
+        &mut self.tx
+    }
+
+    /// One audit row this read owes.
+    pub(crate) fn audit(
+        &mut self,
+        action: Action,
+        entity: &str,
+        entity_id: Option<i64>,
+        participant_id: Option<i64>,
+    ) {
+        self.owed.push(Owed {
+            action,
+            entity: entity.to_string(),
+            entity_id,
+            participant_id,
+            each: None,
+        });
+    }
+
+    /// One audit row per participant of `participant_ids`.
+    pub(crate) fn audit_each(&mut self, action: Action, entity: &str, participant_ids: Vec<i64>) {
+        self.owed.push(Owed {
+            action,
+            entity: entity.to_string(),
+            entity_id: None,
+            participant_id: None,
+            each: Some(participant_ids),
+        });
+    }
+
+    /// End the snapshot and write the audit rows owed, all or none (a read
+    /// that showed no participant's data, such as an intervention with no
+    /// enrolments, may owe none: then nothing is written).
+    pub(crate) async fn finish(self) -> Result<()> {
+        self.tx.rollback().await?;
+        if self.owed.is_empty() {
+            return Ok(());
+        }
+        let now = self.app.now();
+        let mut w = self.app.db.write().await?;
+        for o in &self.owed {
+            if let Some(each) = &o.each {
+                record_for_each(&mut w, self.ctx, now, o.action, &o.entity, each).await?;
+            } else {
+                record(
+                    &mut w,
+                    self.ctx,
+                    now,
+                    o.action,
+                    &o.entity,
+                    o.entity_id,
+                    o.participant_id,
+                )
+                .await?;
+            }
+        }
+        w.commit().await?;
+        Ok(())
+    }
+}
+
 fn roles_of(ctx: &Ctx) -> String {
     ctx.actor
         .roles

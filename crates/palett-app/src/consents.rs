@@ -1,7 +1,7 @@
 //! Recording and withdrawing a participant's consents. Who may: those who
 //! may change her record. Reading them is part of reading her record.
 
-use crate::audit::{record, Action};
+use crate::audit::{record, Action, Reading};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::consent::{Consent, ConsentInput};
 use palett_domain::values::{optional_text, TextKind};
@@ -14,16 +14,16 @@ impl App {
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn consents(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<(Consent, bool)>> {
         let a = &ctx.actor;
-        let mut tx = self.db.write().await?;
+        let mut r = Reading::begin(self, ctx).await?;
         match self
-            .participant_with_relation(&mut tx, participant_id, a)
+            .participant_with_relation(r.conn(), participant_id, a)
             .await?
         {
             Some((_, rel)) if a.in_scope(rel) => {}
             _ => return Err(AppError::NotFound),
         }
         let today = self.today();
-        let list = store::of_participant(&mut tx, participant_id)
+        let list = store::of_participant(r.conn(), participant_id)
             .await?
             .into_iter()
             .map(|k| {
@@ -31,17 +31,13 @@ impl App {
                 (k, f)
             })
             .collect();
-        record(
-            &mut tx,
-            ctx,
-            self.now(),
+        r.audit(
             Action::ParticipantRead,
             "consents",
             None,
             Some(participant_id),
-        )
-        .await?;
-        tx.commit().await?;
+        );
+        r.finish().await?;
         Ok(list)
     }
 

@@ -2,7 +2,7 @@
 //! holds about one participant, with the consents she gave and the log of
 //! who read her record. One transaction, one audit row.
 
-use crate::audit::{record, Action};
+use crate::audit::{Action, Reading};
 use crate::palette::{PeriodChange, PlanVersion};
 use crate::{App, AppError, Ctx, Result};
 use jiff::Timestamp;
@@ -46,10 +46,9 @@ impl App {
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn subject_access(&self, ctx: &Ctx, participant_id: i64) -> Result<SubjectAccess> {
         let a = &ctx.actor;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut r = Reading::begin(self, ctx).await?;
         let p = match self
-            .participant_with_relation(&mut tx, participant_id, a)
+            .participant_with_relation(r.conn(), participant_id, a)
             .await?
         {
             Some((mut p, rel)) if a.can_change_participant(rel) => {
@@ -61,7 +60,7 @@ impl App {
             Some((_, rel)) if a.can_read_participant(rel) => return Err(AppError::Forbidden),
             _ => return Err(AppError::NotFound),
         };
-        let plans = palette::plan_versions(&mut tx, participant_id)
+        let plans = palette::plan_versions(r.conn(), participant_id)
             .await?
             .into_iter()
             .map(|v| {
@@ -74,41 +73,40 @@ impl App {
             participant_id: Some(participant_id),
             ..Default::default()
         };
-        let (log, _) = audit::list(&mut tx, a.partnership_id, &filter, 100_000, 0).await?;
+        let (log, _) = audit::list(r.conn(), a.partnership_id, &filter, 100_000, 0).await?;
         let out = SubjectAccess {
             generated_at: self.clock.now(),
-            caseworkers: participant::caseworkers(&mut tx, participant_id).await?,
-            projects: participant::projects(&mut tx, participant_id).await?,
-            history: participant::events(&mut tx, participant_id).await?,
-            consents: consent::of_participant(&mut tx, participant_id).await?,
+            caseworkers: participant::caseworkers(r.conn(), participant_id).await?,
+            projects: participant::projects(r.conn(), participant_id).await?,
+            history: participant::events(r.conn(), participant_id).await?,
+            consents: consent::of_participant(r.conn(), participant_id).await?,
             plans,
-            period_changes: palette::period_changes(&mut tx, participant_id).await?,
-            enrolments: palette::enrolments_of_participant(&mut tx, participant_id).await?,
-            attendance: palette::attendance_of_participant(&mut tx, participant_id).await?,
-            activities: palette::activities_of_participant(&mut tx, participant_id).await?,
-            follow_ups: palett_store::followup::of_participant(&mut tx, participant_id).await?,
-            self_assessments: palett_store::selfassessment::of_participant(&mut tx, participant_id)
-                .await?,
+            period_changes: palette::period_changes(r.conn(), participant_id).await?,
+            enrolments: palette::enrolments_of_participant(r.conn(), participant_id).await?,
+            attendance: palette::attendance_of_participant(r.conn(), participant_id).await?,
+            activities: palette::activities_of_participant(r.conn(), participant_id).await?,
+            follow_ups: palett_store::followup::of_participant(r.conn(), participant_id).await?,
+            self_assessments: palett_store::selfassessment::of_participant(
+                r.conn(),
+                participant_id,
+            )
+            .await?,
             log,
-            notes: palett_store::note::visible(&mut tx, participant_id, a.organisation_id).await?,
+            notes: palett_store::note::visible(r.conn(), participant_id, a.organisation_id).await?,
             profile_versions: if p.restricted.is_some() {
-                palett_store::note::versions(&mut tx, self.sealer(), participant_id).await?
+                palett_store::note::versions(r.conn(), self.sealer(), participant_id).await?
             } else {
                 Vec::new()
             },
             participant: p,
         };
-        record(
-            &mut tx,
-            ctx,
-            now,
+        r.audit(
             Action::SubjectAccessExport,
             "participant",
             Some(participant_id),
             Some(participant_id),
-        )
-        .await?;
-        tx.commit().await?;
+        );
+        r.finish().await?;
         Ok(out)
     }
 }

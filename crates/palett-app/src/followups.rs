@@ -1,7 +1,7 @@
 //! Follow-up after exit: her follow-ups on her record, recording one, and
 //! the list of follow-ups due that caseworkers work through.
 
-use crate::audit::{record, Action};
+use crate::audit::{record, Action, Reading};
 use crate::paging::Page;
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::followup::{FollowUp, FollowUpInput};
@@ -14,11 +14,11 @@ impl App {
     /// Her follow-ups (an audited read of her record).
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn follow_ups(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<FollowUp>> {
-        let mut tx = self.db.write().await?;
-        self.audited_read(&mut tx, ctx, participant_id, "follow_ups")
+        let mut r = Reading::begin(self, ctx).await?;
+        self.audited_read(&mut r, ctx, participant_id, "follow_ups")
             .await?;
-        let out = store::of_participant(&mut tx, participant_id).await?;
-        tx.commit().await?;
+        let out = store::of_participant(r.conn(), participant_id).await?;
+        r.finish().await?;
         Ok(out)
     }
 
@@ -79,26 +79,17 @@ impl App {
         let until = today
             .checked_add(jiff::Span::new().days(DUE_AHEAD_DAYS))
             .unwrap_or(today);
-        let mut tx = self.db.write().await?;
+        let mut r = Reading::begin(self, ctx).await?;
         let out = store::due(
-            &mut tx,
+            r.conn(),
             ctx.actor.participant_scope(today),
             until,
             page.limit(),
             page.offset(),
         )
         .await?;
-        record(
-            &mut tx,
-            ctx,
-            self.now(),
-            Action::ParticipantList,
-            "follow_ups_due",
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        r.audit(Action::ParticipantList, "follow_ups_due", None, None);
+        r.finish().await?;
         Ok(out)
     }
 }

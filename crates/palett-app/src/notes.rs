@@ -1,7 +1,7 @@
 //! Notes about a participant with a visibility, and the history that
 //! rectification keeps.
 
-use crate::audit::{record, Action};
+use crate::audit::{record, Action, Reading};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::model::Participant;
 use palett_domain::values::{required_text, TextKind};
@@ -78,27 +78,17 @@ impl App {
     /// The notes the caller may read (audited).
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn notes(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<Note>> {
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut r = Reading::begin(self, ctx).await?;
         match self
-            .participant_with_relation(&mut tx, participant_id, &ctx.actor)
+            .participant_with_relation(r.conn(), participant_id, &ctx.actor)
             .await?
         {
             Some((_, rel)) if ctx.actor.in_scope(rel) => {}
             _ => return Err(AppError::NotFound),
         }
-        let notes = store::visible(&mut tx, participant_id, ctx.actor.organisation_id).await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::ParticipantRead,
-            "notes",
-            None,
-            Some(participant_id),
-        )
-        .await?;
-        tx.commit().await?;
+        let notes = store::visible(r.conn(), participant_id, ctx.actor.organisation_id).await?;
+        r.audit(Action::ParticipantRead, "notes", None, Some(participant_id));
+        r.finish().await?;
         Ok(notes)
     }
 }

@@ -2,7 +2,7 @@
 //! plans, participation periods, enrolments with waiting lists, groups,
 //! sessions, attendance, recorded time, the timeline and the reports.
 
-use crate::audit::{record, Action};
+use crate::audit::{record, Action, Reading};
 use crate::{App, AppError, Ctx, Result};
 use jiff::civil::Date;
 use jiff::ToSpan;
@@ -179,22 +179,13 @@ impl App {
     /// (`entity`), with the read in the audit log.
     pub(crate) async fn audited_read(
         &self,
-        c: &mut AnyConnection,
+        r: &mut Reading<'_>,
         ctx: &Ctx,
         id: i64,
         entity: &'static str,
     ) -> Result<palett_domain::model::Participant> {
-        let p = self.readable_participant(c, ctx, id).await?;
-        record(
-            c,
-            ctx,
-            self.now(),
-            Action::ParticipantRead,
-            entity,
-            None,
-            Some(id),
-        )
-        .await?;
+        let p = self.readable_participant(r.conn(), ctx, id).await?;
+        r.audit(Action::ParticipantRead, entity, None, Some(id));
         Ok(p)
     }
 
@@ -299,38 +290,29 @@ impl App {
         if !ctx.actor.can_view_aggregates() {
             return Err(AppError::NotFound);
         }
-        let mut tx = self.db.write().await?;
-        let intervention = self.intervention_in_partnership(&mut tx, ctx, id).await?;
+        let mut r = Reading::begin(self, ctx).await?;
+        let intervention = self.intervention_in_partnership(r.conn(), ctx, id).await?;
         let course = match intervention.course_id {
-            Some(cid) => store::intervention_by_id(&mut tx, cid).await?,
+            Some(cid) => store::intervention_by_id(r.conn(), cid).await?,
             None => None,
         };
-        let modules = store::interventions(&mut tx, ctx.actor.partnership_id, true)
+        let modules = store::interventions(r.conn(), ctx.actor.partnership_id, true)
             .await?
             .into_iter()
             .filter(|i| i.course_id == Some(id))
             .collect();
-        let groups = store::groups_of_intervention(&mut tx, id).await?;
+        let groups = store::groups_of_intervention(r.conn(), id).await?;
         let enrolments = store::enrolments_of_intervention(
-            &mut tx,
+            r.conn(),
             ctx.actor.participant_scope(self.today()),
             id,
         )
         .await?;
-        let places_taken = store::places_taken(&mut tx, id).await?;
+        let places_taken = store::places_taken(r.conn(), id).await?;
         if !enrolments.is_empty() {
-            record(
-                &mut tx,
-                ctx,
-                self.now(),
-                Action::ParticipantList,
-                "enrolment",
-                Some(id),
-                None,
-            )
-            .await?;
+            r.audit(Action::ParticipantList, "enrolment", Some(id), None);
         }
-        tx.commit().await?;
+        r.finish().await?;
         Ok(InterventionView {
             may_manage: ctx.actor.can_manage_palette(),
             may_run: ctx
@@ -354,21 +336,12 @@ impl App {
         ctx: &Ctx,
         participant_id: i64,
     ) -> Result<Vec<(PlanVersion, Plan)>> {
-        let mut tx = self.db.write().await?;
-        self.readable_participant(&mut tx, ctx, participant_id)
+        let mut r = Reading::begin(self, ctx).await?;
+        self.readable_participant(r.conn(), ctx, participant_id)
             .await?;
-        let versions = store::plan_versions(&mut tx, participant_id).await?;
-        record(
-            &mut tx,
-            ctx,
-            self.now(),
-            Action::PlanRead,
-            "plan",
-            None,
-            Some(participant_id),
-        )
-        .await?;
-        tx.commit().await?;
+        let versions = store::plan_versions(r.conn(), participant_id).await?;
+        r.audit(Action::PlanRead, "plan", None, Some(participant_id));
+        r.finish().await?;
         versions
             .into_iter()
             .map(|v| {
@@ -471,12 +444,12 @@ impl App {
     /// (an audited read).
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn period(&self, ctx: &Ctx, participant_id: i64) -> Result<PeriodView> {
-        let mut tx = self.db.write().await?;
+        let mut r = Reading::begin(self, ctx).await?;
         let p = self
-            .audited_read(&mut tx, ctx, participant_id, "period")
+            .audited_read(&mut r, ctx, participant_id, "period")
             .await?;
-        let view = self.period_in(&mut tx, &p).await?;
-        tx.commit().await?;
+        let view = self.period_in(r.conn(), &p).await?;
+        r.finish().await?;
         Ok(view)
     }
 
@@ -600,34 +573,30 @@ impl App {
     /// One enrolment, if the caller may read its participant (audited).
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn enrolment(&self, ctx: &Ctx, id: i64) -> Result<Enrolment> {
-        let mut tx = self.db.write().await?;
-        let e = store::enrolment_by_id(&mut tx, id)
+        let mut r = Reading::begin(self, ctx).await?;
+        let e = store::enrolment_by_id(r.conn(), id)
             .await?
             .ok_or(AppError::NotFound)?;
-        self.readable_participant(&mut tx, ctx, e.participant_id)
+        self.readable_participant(r.conn(), ctx, e.participant_id)
             .await?;
-        record(
-            &mut tx,
-            ctx,
-            self.now(),
+        r.audit(
             Action::ParticipantRead,
             "enrolment",
             Some(id),
             Some(e.participant_id),
-        )
-        .await?;
-        tx.commit().await?;
+        );
+        r.finish().await?;
         Ok(e)
     }
 
     /// A participant's enrolments (audited).
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn enrolments(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<Enrolment>> {
-        let mut tx = self.db.write().await?;
-        self.audited_read(&mut tx, ctx, participant_id, "enrolments")
+        let mut r = Reading::begin(self, ctx).await?;
+        self.audited_read(&mut r, ctx, participant_id, "enrolments")
             .await?;
-        let list = store::enrolments_of_participant(&mut tx, participant_id).await?;
-        tx.commit().await?;
+        let list = store::enrolments_of_participant(r.conn(), participant_id).await?;
+        r.finish().await?;
         Ok(list)
     }
 
@@ -1158,17 +1127,17 @@ impl App {
     /// day, with what is recorded (an audited read of their names).
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn attendance_sheet(&self, ctx: &Ctx, session_id: i64) -> Result<AttendanceSheet> {
-        let mut tx = self.db.write().await?;
-        let s = store::session_by_id(&mut tx, session_id)
+        let mut r = Reading::begin(self, ctx).await?;
+        let s = store::session_by_id(r.conn(), session_id)
             .await?
             .ok_or(AppError::NotFound)?;
         let (group, _, may_record) = {
-            let g = match store::group_by_id(&mut tx, s.group_id).await? {
+            let g = match store::group_by_id(r.conn(), s.group_id).await? {
                 Some(g) if g.partnership_id == ctx.actor.partnership_id => g,
                 _ => return Err(AppError::NotFound),
             };
             let i = self
-                .intervention_in_partnership(&mut tx, ctx, g.intervention_id)
+                .intervention_in_partnership(r.conn(), ctx, g.intervention_id)
                 .await?;
             (
                 g,
@@ -1179,23 +1148,14 @@ impl App {
         if !may_record {
             return Err(AppError::NotFound);
         }
-        let roster = store::roster(&mut tx, &s, ctx.actor.organisation_id, self.today())
+        let roster = store::roster(r.conn(), &s, ctx.actor.organisation_id, self.today())
             .await?
             .into_iter()
             .filter(|r| r.on_sheet(s.on_date))
             .map(|r| (r.participant_id, r.name, r.status))
             .collect();
-        record(
-            &mut tx,
-            ctx,
-            self.now(),
-            Action::AttendanceRead,
-            "session",
-            Some(session_id),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        r.audit(Action::AttendanceRead, "session", Some(session_id), None);
+        r.finish().await?;
         Ok(AttendanceSheet {
             session: s,
             group,
@@ -1385,22 +1345,22 @@ impl App {
     /// (audited).
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn time_rows(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<TimeRow>> {
-        let mut tx = self.db.write().await?;
-        self.audited_read(&mut tx, ctx, participant_id, "time")
+        let mut r = Reading::begin(self, ctx).await?;
+        self.audited_read(&mut r, ctx, participant_id, "time")
             .await?;
-        let rows = store::time_of_participant(&mut tx, participant_id).await?;
-        tx.commit().await?;
+        let rows = store::time_of_participant(r.conn(), participant_id).await?;
+        r.finish().await?;
         Ok(rows)
     }
 
     /// Everything that happened to a participant, oldest first (audited).
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn timeline(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<TimelineItem>> {
-        let mut tx = self.db.write().await?;
-        self.audited_read(&mut tx, ctx, participant_id, "timeline")
+        let mut r = Reading::begin(self, ctx).await?;
+        self.audited_read(&mut r, ctx, participant_id, "timeline")
             .await?;
-        let items = self.timeline_in(&mut tx, participant_id).await?;
-        tx.commit().await?;
+        let items = self.timeline_in(r.conn(), participant_id).await?;
+        r.finish().await?;
         Ok(items)
     }
 
@@ -1479,15 +1439,15 @@ impl App {
     /// audited as one read of her record.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn participant_overview(&self, ctx: &Ctx, id: i64) -> Result<ParticipantOverview> {
-        let mut tx = self.db.write().await?;
-        let view = self.view_in(&mut tx, ctx, id).await?;
-        let period = self.period_in(&mut tx, &view.participant).await?;
-        let timeline = self.timeline_in(&mut tx, id).await?;
-        let enrolments = store::enrolments_of_participant(&mut tx, id).await?;
-        let versions = store::plan_versions(&mut tx, id).await?;
+        let mut r = Reading::begin(self, ctx).await?;
+        let view = self.view_in(r.conn(), ctx, id).await?;
+        let period = self.period_in(r.conn(), &view.participant).await?;
+        let timeline = self.timeline_in(r.conn(), id).await?;
+        let enrolments = store::enrolments_of_participant(r.conn(), id).await?;
+        let versions = store::plan_versions(r.conn(), id).await?;
         let current_plan = versions.first().and_then(|v| Plan::from_json(&v.body));
         let today = self.today();
-        let consents = palett_store::consent::of_participant(&mut tx, id)
+        let consents = palett_store::consent::of_participant(r.conn(), id)
             .await?
             .into_iter()
             .map(|k| {
@@ -1495,18 +1455,14 @@ impl App {
                 (k, f)
             })
             .collect();
-        let notes = palett_store::note::visible(&mut tx, id, ctx.actor.organisation_id).await?;
-        record(
-            &mut tx,
-            ctx,
-            self.now(),
+        let notes = palett_store::note::visible(r.conn(), id, ctx.actor.organisation_id).await?;
+        r.audit(
             Action::ParticipantRead,
             crate::participants::read_entity(ctx, &view),
             Some(id),
             Some(id),
-        )
-        .await?;
-        tx.commit().await?;
+        );
+        r.finish().await?;
         Ok(ParticipantOverview {
             notes,
             view,

@@ -2,7 +2,7 @@
 //! the lifecycle. Reads of a record and every change are audited in the
 //! same transaction.
 
-use crate::audit::{record, Action};
+use crate::audit::{record, Action, Reading};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::consent::{ConsentKind, ConsentSpec};
 use palett_domain::lifecycle::{LifecycleState, Transition, TransitionKind};
@@ -319,19 +319,15 @@ impl App {
     /// Read one participant's record (audited).
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn participant(&self, ctx: &Ctx, id: i64) -> Result<ParticipantView> {
-        let mut tx = self.db.write().await?;
-        let view = self.view_in(&mut tx, ctx, id).await?;
-        record(
-            &mut tx,
-            ctx,
-            self.now(),
+        let mut r = Reading::begin(self, ctx).await?;
+        let view = self.view_in(r.conn(), ctx, id).await?;
+        r.audit(
             Action::ParticipantRead,
             read_entity(ctx, &view),
             Some(id),
             Some(id),
-        )
-        .await?;
-        tx.commit().await?;
+        );
+        r.finish().await?;
         Ok(view)
     }
 
@@ -511,19 +507,10 @@ impl App {
             }
         }
         let filter = &filter;
-        let mut tx = self.db.write().await?;
-        let out = store::list(&mut tx, scope, filter, page.limit(), page.offset()).await?;
-        record(
-            &mut tx,
-            ctx,
-            self.now(),
-            Action::ParticipantList,
-            "participant",
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        let mut r = Reading::begin(self, ctx).await?;
+        let out = store::list(r.conn(), scope, filter, page.limit(), page.offset()).await?;
+        r.audit(Action::ParticipantList, "participant", None, None);
+        r.finish().await?;
         Ok(out)
     }
 

@@ -3,7 +3,7 @@
 //! Finsam (participants per intervention by gender). Figures only; every
 //! export of one is audited.
 
-use crate::audit::{record, Action};
+use crate::audit::{Action, Reading};
 use crate::{App, Ctx, Result};
 use palett_domain::indicators::{exits_by_outcome, figure, Figure, Indicator, Period, Slice};
 use palett_domain::lifecycle::ExitOutcome;
@@ -188,18 +188,9 @@ impl App {
         };
         drop(c);
         if export {
-            let mut tx = self.db.write().await?;
-            record(
-                &mut tx,
-                ctx,
-                self.now(),
-                Action::ReportExport,
-                "report",
-                project_id,
-                None,
-            )
-            .await?;
-            tx.commit().await?;
+            let mut r = Reading::begin(self, ctx).await?;
+            r.audit(Action::ReportExport, "report", project_id, None);
+            r.finish().await?;
         }
         Ok(FunderReport {
             project,
@@ -227,38 +218,20 @@ impl App {
         }
         let month = palett_domain::indicators::Month::parse(month.trim())
             .ok_or_else(|| FieldErrors::single("month", "error-month"))?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
-        self.scope_of(&mut tx, ctx, Some(project_id)).await?;
+        let mut r = Reading::begin(self, ctx).await?;
+        self.scope_of(r.conn(), ctx, Some(project_id)).await?;
         let lines = store::month_lines(
-            &mut tx,
+            r.conn(),
             self.sealer(),
             ctx.actor.participant_scope(self.today()),
             project_id,
             month,
         )
         .await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::ReportExport,
-            "esf_month",
-            Some(project_id),
-            None,
-        )
-        .await?;
+        r.audit(Action::ReportExport, "esf_month", Some(project_id), None);
         let named: Vec<i64> = lines.iter().map(|l| l.participant_id).collect();
-        crate::audit::record_for_each(
-            &mut tx,
-            ctx,
-            now,
-            Action::ParticipantRead,
-            "esf_month",
-            &named,
-        )
-        .await?;
-        tx.commit().await?;
+        r.audit_each(Action::ParticipantRead, "esf_month", named.to_vec());
+        r.finish().await?;
         Ok((month, lines))
     }
 }

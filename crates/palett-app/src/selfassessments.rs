@@ -1,6 +1,6 @@
 //! Self-assessments on her record: reading hers and recording a new one.
 
-use crate::audit::{record, Action};
+use crate::audit::{record, Action, Reading};
 use crate::{App, Ctx, Result};
 use palett_domain::selfassessment::{SelfAssessment, SelfAssessmentInput};
 use palett_store::selfassessment as store;
@@ -13,11 +13,11 @@ impl App {
         ctx: &Ctx,
         participant_id: i64,
     ) -> Result<Vec<SelfAssessment>> {
-        let mut tx = self.db.write().await?;
-        self.audited_read(&mut tx, ctx, participant_id, "self_assessments")
+        let mut r = Reading::begin(self, ctx).await?;
+        self.audited_read(&mut r, ctx, participant_id, "self_assessments")
             .await?;
-        let out = store::of_participant(&mut tx, participant_id).await?;
-        tx.commit().await?;
+        let out = store::of_participant(r.conn(), participant_id).await?;
+        r.finish().await?;
         Ok(out)
     }
 

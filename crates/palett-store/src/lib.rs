@@ -172,6 +172,21 @@ impl Db {
         })
     }
 
+    /// A read-only snapshot for the reads of one use case: on SQLite a
+    /// deferred transaction (WAL: readers never wait for the writer, and
+    /// no write lock is taken), on PostgreSQL `REPEATABLE READ, READ ONLY`
+    /// (one consistent view; a write in it is an error).
+    pub async fn snapshot(&self) -> Result<Transaction<'static, Any>> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin().await?,
+            Backend::Postgres => {
+                self.pool
+                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .await?
+            }
+        })
+    }
+
     /// A connection for reads that need no transaction.
     pub async fn read(&self) -> Result<sqlx::pool::PoolConnection<Any>> {
         Ok(self.pool.acquire().await?)

@@ -87,6 +87,7 @@ stories! {
     sign_in::bearer_tokens_work_until_revoked,
     sign_in::a_second_factor_is_set_up_checked_and_required,
     concurrency::concurrent_registrations_all_succeed,
+    concurrency::a_reader_never_holds_up_a_writer,
     admin::administrators_manage_partners_and_users,
     admin::participant_access_takes_two_administrators,
     admin::passwords_set_by_an_administrator_are_changed_first,
