@@ -5,6 +5,9 @@
 use crate::{Backend, Db, Result};
 use sqlx::Row;
 
+#[cfg(test)]
+mod tests;
+
 struct Migration {
     version: i64,
     name: &'static str,
