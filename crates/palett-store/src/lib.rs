@@ -60,6 +60,10 @@ pub enum StoreError {
     Sealing(String),
     #[error("database url not supported: {0}")]
     Url(String),
+    /// An embedded migration file did not render (a bug in this build,
+    /// which the crate's tests catch).
+    #[error("migration {0}")]
+    Migration(String),
     #[error(transparent)]
     Database(sqlx::Error),
 }

@@ -1,13 +1,20 @@
 //! Applied migrations never change: the SQL each backend runs for a version
-//! is pinned here by its SHA-256, so a change of a single byte fails.
+//! is pinned here by its SHA-256, so a change of a single byte fails. Also:
+//! the files and the list agree, and the template syntax refuses what it
+//! does not know.
 
+use super::template::{render, TemplateError, PLACEHOLDERS};
 use super::MIGRATIONS;
 use crate::Backend;
 use sha2::{Digest, Sha256};
 
-/// The SHA-256 (hex) of the SQL each backend ran for a version. Append a row
-/// for each new migration; never edit a row: databases in use have run
-/// that SQL and will not run it again.
+const BACKENDS: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
+
+/// The SHA-256 (hex) of the SQL each backend ran for a version. Versions 1
+/// to 21 are the digests of the files `migrations/sqlite/NNNN_name.sql` and
+/// `migrations/postgres/NNNN_name.sql` that these were kept in before each
+/// migration became one file. Append a row for each new migration; never
+/// edit a row: databases in use have run that SQL and will not run it again.
 struct Applied {
     version: i64,
     sqlite: &'static str,
@@ -129,10 +136,10 @@ fn sha256_hex(text: &str) -> String {
         .collect()
 }
 
-fn sql(m: &super::Migration, backend: Backend) -> &'static str {
-    match backend {
-        Backend::Sqlite => m.sqlite,
-        Backend::Postgres => m.postgres,
+fn rendered(m: &super::Migration, backend: Backend) -> String {
+    match m.sql(backend) {
+        Ok(sql) => sql,
+        Err(e) => panic!("{e}"),
     }
 }
 
@@ -140,9 +147,24 @@ fn sql(m: &super::Migration, backend: Backend) -> &'static str {
 fn every_migration_has_a_pinned_digest() {
     let listed: Vec<i64> = MIGRATIONS.iter().map(|m| m.version).collect();
     let pinned: Vec<i64> = APPLIED.iter().map(|a| a.version).collect();
+    let new: Vec<String> = MIGRATIONS
+        .iter()
+        .filter(|m| !pinned.contains(&m.version))
+        .map(|m| {
+            format!(
+                "    Applied {{\n        version: {},\n        sqlite: \"{}\",\n        \
+                 postgres: \"{}\",\n    }},",
+                m.version,
+                sha256_hex(&rendered(m, Backend::Sqlite)),
+                sha256_hex(&rendered(m, Backend::Postgres)),
+            )
+        })
+        .collect();
     assert_eq!(
-        listed, pinned,
-        "add a row to APPLIED for each new migration"
+        listed,
+        pinned,
+        "APPLIED must pin every migration; for a new one append, once its SQL is final:\n{}",
+        new.join("\n")
     );
 }
 
@@ -151,7 +173,7 @@ fn applied_migrations_are_unchanged_byte_for_byte() {
     let mut changed = Vec::new();
     for (m, a) in MIGRATIONS.iter().zip(APPLIED) {
         for (backend, want) in [(Backend::Sqlite, a.sqlite), (Backend::Postgres, a.postgres)] {
-            let got = sha256_hex(sql(m, backend));
+            let got = sha256_hex(&rendered(m, backend));
             if got != want {
                 changed.push(format!("{:04}_{} on {backend:?}: {got}", m.version, m.name));
             }
@@ -162,4 +184,126 @@ fn applied_migrations_are_unchanged_byte_for_byte() {
         "applied migrations changed:\n{}",
         changed.join("\n")
     );
+}
+
+#[test]
+fn the_list_holds_every_file_in_order() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("migrations directory")
+        .map(|entry| {
+            let entry = entry.expect("directory entry");
+            assert!(entry.path().is_file(), "not a migration file: {entry:?}");
+            entry.file_name().to_string_lossy().into_owned()
+        })
+        .collect();
+    files.sort();
+    let listed: Vec<String> = MIGRATIONS
+        .iter()
+        .map(|m| format!("{:04}_{}.sql", m.version, m.name))
+        .collect();
+    assert_eq!(
+        files, listed,
+        "every file in migrations/ is listed, by its name"
+    );
+    for (position, m) in MIGRATIONS.iter().enumerate() {
+        assert_eq!(m.version, position as i64 + 1, "versions count up from 1");
+        let file = std::fs::read_to_string(dir.join(&listed[position])).expect("file");
+        assert_eq!(m.template, file, "{} embeds its own file", listed[position]);
+    }
+}
+
+#[test]
+fn rendered_migrations_keep_no_template_syntax() {
+    for m in MIGRATIONS {
+        for backend in BACKENDS {
+            let sql = rendered(m, backend);
+            let left = sql.lines().any(|l| l.starts_with("-- @"))
+                || PLACEHOLDERS
+                    .iter()
+                    .any(|p| sql.contains(&format!("{{{}}}", p.name)));
+            assert!(!left, "{:04}_{} on {backend:?}", m.version, m.name);
+        }
+    }
+}
+
+fn error(line: usize, problem: &str) -> Result<String, TemplateError> {
+    Err(TemplateError {
+        line,
+        problem: problem.into(),
+    })
+}
+
+#[test]
+fn placeholders_render_per_backend() {
+    let template = "-- {backend}\nCREATE TABLE t (\n    id {id},\n    j TEXT DEFAULT '{{}}'\n);\n";
+    assert_eq!(
+        render(template, Backend::Sqlite),
+        Ok("-- SQLite\nCREATE TABLE t (\n    id INTEGER PRIMARY KEY,\n    j TEXT DEFAULT '{}'\n);\n".into())
+    );
+    assert_eq!(
+        render(template, Backend::Postgres),
+        Ok("-- PostgreSQL\nCREATE TABLE t (\n    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,\n    \
+            j TEXT DEFAULT '{}'\n);\n"
+            .into())
+    );
+}
+
+#[test]
+fn an_unknown_placeholder_is_an_error() {
+    for backend in BACKENDS {
+        let template = "CREATE TABLE t (\n    id {id},\n    data {blob}\n);\n";
+        assert_eq!(
+            render(template, backend),
+            error(3, "unknown placeholder `{blob}`")
+        );
+        assert_eq!(
+            render("SELECT '{id';\n", backend),
+            error(1, "a `{` with no closing `}` (write `{{` for a brace)")
+        );
+        assert_eq!(
+            render("SELECT 'id}';\n", backend),
+            error(1, "a lone `}` (write `}}` for a brace)")
+        );
+    }
+}
+
+#[test]
+fn sections_keep_their_backend_only() {
+    let template = "A;\n-- @note why\n-- @sqlite\nS;\n-- @postgres\nP1;\nP2;\n-- @end\nB;\n-- @postgres\nP3;\n-- @end\n";
+    assert_eq!(render(template, Backend::Sqlite), Ok("A;\nS;\nB;\n".into()));
+    assert_eq!(
+        render(template, Backend::Postgres),
+        Ok("A;\nP1;\nP2;\nB;\nP3;\n".into())
+    );
+}
+
+#[test]
+fn a_broken_section_is_an_error() {
+    for backend in BACKENDS {
+        assert_eq!(
+            render("A;\n-- @sqlite\nS;\n", backend),
+            error(2, "section not closed by `-- @end`")
+        );
+        assert_eq!(
+            render("A;\n-- @end\n", backend),
+            error(2, "`-- @end` outside a section")
+        );
+        assert_eq!(
+            render("-- @postgres\n-- @postgres\n-- @end\n", backend),
+            error(2, "`-- @postgres` inside its own section")
+        );
+        assert_eq!(
+            render("-- @mysql\nM;\n-- @end\n", backend),
+            error(1, "unknown template line `-- @mysql`")
+        );
+        // The other backend's section is checked too.
+        assert_eq!(
+            render(
+                "-- @sqlite\nS {blob};\n-- @postgres\nP {blob};\n-- @end\n",
+                backend
+            ),
+            error(2, "unknown placeholder `{blob}`")
+        );
+    }
 }
