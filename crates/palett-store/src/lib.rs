@@ -4,9 +4,10 @@
 //! The SQL in this crate is written once, in the dialect both databases
 //! share: `$1` placeholders (SQLite reads them as numbered parameters), ISO
 //! text dates, Unix-second integers for moments, 0/1 integers for flags and
-//! `RETURNING id`. The only per-backend pieces are the migration files
-//! (`migrations/{sqlite,postgres}/`, the same names) and how a connection and
-//! a write transaction begin, both in this file.
+//! `RETURNING id`. The only per-backend pieces are how the migrations render
+//! (`migrations/NNNN_name.sql`, one file each: placeholders and a few marked
+//! per-backend sections, see [`migrate`]) and how a connection and a write
+//! transaction begin, in this file.
 //!
 //! Repositories are plain functions over `&mut AnyConnection`, so the caller
 //! (palett-app) decides the unit of work: it opens a [`Db::write`]
@@ -60,6 +61,10 @@ pub enum StoreError {
     Sealing(String),
     #[error("database url not supported: {0}")]
     Url(String),
+    /// An embedded migration file did not render (a bug in this build,
+    /// which the crate's tests catch).
+    #[error("migration {0}")]
+    Migration(String),
     #[error(transparent)]
     Database(sqlx::Error),
 }

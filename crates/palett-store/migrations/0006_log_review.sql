@@ -1,7 +1,7 @@
 -- Log review (loggkontroll): who reviewed which sample of reads, when, and
 -- what they concluded.
 CREATE TABLE log_reviews (
-    id INTEGER PRIMARY KEY,
+    id {id},
     partnership_id BIGINT NOT NULL REFERENCES partnerships(id),
     reviewer_user_id BIGINT NOT NULL REFERENCES users(id),
     period_from BIGINT NOT NULL,

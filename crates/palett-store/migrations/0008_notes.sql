@@ -1,7 +1,7 @@
 -- Notes about a participant, each with a visibility: the author's own
 -- organisation only, or shared with the partners her consent covers.
 CREATE TABLE notes (
-    id INTEGER PRIMARY KEY,
+    id {id},
     participant_id BIGINT NOT NULL REFERENCES participants(id),
     author_user_id BIGINT NOT NULL REFERENCES users(id),
     organisation_id BIGINT NOT NULL REFERENCES organisations(id),
@@ -13,7 +13,7 @@ CREATE INDEX notes_participant ON notes(participant_id, id);
 
 -- Rectification keeps history: the profile as it was before each change.
 CREATE TABLE participant_versions (
-    id INTEGER PRIMARY KEY,
+    id {id},
     participant_id BIGINT NOT NULL REFERENCES participants(id),
     version BIGINT NOT NULL,
     profile TEXT NOT NULL,

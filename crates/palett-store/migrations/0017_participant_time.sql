@@ -28,6 +28,13 @@ SELECT t.participant_id, t.project_key, SUM(t.present), SUM(t.recorded), SUM(t.m
 -- within N days of intake").
 ALTER TABLE participants ADD COLUMN first_plan_on TEXT;
 UPDATE participants SET first_plan_on = (
+-- @note Per backend: Unix seconds to an ISO date has no common spelling
+-- @note (SQLite's date(..., 'unixepoch') gives the UTC day, PostgreSQL
+-- @note formats the Stockholm day), and PostgreSQL lacks julianday(), which
+-- @note the participant filters call, so it gets a function of that name.
+-- @sqlite
+    SELECT date(MIN(v.created_at), 'unixepoch') FROM plan_versions v WHERE v.participant_id = participants.id);
+-- @postgres
     SELECT to_char(to_timestamp(MIN(v.created_at)) AT TIME ZONE 'Europe/Stockholm', 'YYYY-MM-DD')
     FROM plan_versions v WHERE v.participant_id = participants.id);
 
@@ -36,3 +43,4 @@ UPDATE participants SET first_plan_on = (
 CREATE FUNCTION julianday(d TEXT) RETURNS DOUBLE PRECISION
     LANGUAGE SQL IMMUTABLE STRICT
     AS $$ SELECT ((d::date - DATE '2000-01-01') + 2451544.5)::double precision $$;
+-- @end

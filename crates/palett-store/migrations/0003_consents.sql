@@ -2,7 +2,7 @@
 -- scope and expiry, and its withdrawal. Nothing is deleted; a withdrawal is
 -- a fact with its own time.
 CREATE TABLE consents (
-    id INTEGER PRIMARY KEY,
+    id {id},
     participant_id BIGINT NOT NULL REFERENCES participants(id),
     kind TEXT NOT NULL,
     method TEXT NOT NULL,

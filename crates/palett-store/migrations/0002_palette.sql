@@ -1,8 +1,14 @@
+-- @note Per backend, a comment only: the first line of this migration as
+-- @note applied on PostgreSQL began "(PostgreSQL)"; kept byte for byte.
+-- @sqlite
 -- The palette of interventions, individual plans, participation periods,
+-- @postgres
+-- (PostgreSQL) The palette of interventions, individual plans, participation periods,
+-- @end
 -- enrolments with waiting lists, groups, sessions, attendance and time.
 -- Time is kept in whole minutes.
 CREATE TABLE interventions (
-    id INTEGER PRIMARY KEY,
+    id {id},
     partnership_id BIGINT NOT NULL REFERENCES partnerships(id),
     course_id BIGINT REFERENCES interventions(id),
     position BIGINT NOT NULL DEFAULT 0,
@@ -24,7 +30,7 @@ CREATE INDEX interventions_partnership ON interventions(partnership_id, retired_
 CREATE INDEX interventions_course ON interventions(course_id, position);
 
 CREATE TABLE plan_versions (
-    id INTEGER PRIMARY KEY,
+    id {id},
     participant_id BIGINT NOT NULL REFERENCES participants(id),
     version BIGINT NOT NULL,
     body TEXT NOT NULL,
@@ -37,7 +43,7 @@ ALTER TABLE participants ADD COLUMN planned_end TEXT;
 ALTER TABLE status_events ADD COLUMN pause_kind TEXT;
 
 CREATE TABLE period_changes (
-    id INTEGER PRIMARY KEY,
+    id {id},
     participant_id BIGINT NOT NULL REFERENCES participants(id),
     planned_end TEXT NOT NULL,
     reason TEXT,
@@ -47,7 +53,7 @@ CREATE TABLE period_changes (
 CREATE INDEX period_changes_participant ON period_changes(participant_id, id);
 
 CREATE TABLE activity_groups (
-    id INTEGER PRIMARY KEY,
+    id {id},
     intervention_id BIGINT NOT NULL REFERENCES interventions(id),
     name TEXT NOT NULL,
     leader_user_id BIGINT REFERENCES users(id),
@@ -56,7 +62,7 @@ CREATE TABLE activity_groups (
 CREATE INDEX activity_groups_intervention ON activity_groups(intervention_id);
 
 CREATE TABLE enrolments (
-    id INTEGER PRIMARY KEY,
+    id {id},
     participant_id BIGINT NOT NULL REFERENCES participants(id),
     intervention_id BIGINT NOT NULL REFERENCES interventions(id),
     group_id BIGINT REFERENCES activity_groups(id),
@@ -72,7 +78,7 @@ CREATE INDEX enrolments_participant ON enrolments(participant_id);
 CREATE INDEX enrolments_group ON enrolments(group_id);
 
 CREATE TABLE group_sessions (
-    id INTEGER PRIMARY KEY,
+    id {id},
     group_id BIGINT NOT NULL REFERENCES activity_groups(id),
     on_date TEXT NOT NULL,
     start_time TEXT NOT NULL,
@@ -97,7 +103,7 @@ CREATE TABLE attendance (
 CREATE INDEX attendance_participant ON attendance(participant_id);
 
 CREATE TABLE activity_records (
-    id INTEGER PRIMARY KEY,
+    id {id},
     participant_id BIGINT NOT NULL REFERENCES participants(id),
     intervention_id BIGINT NOT NULL REFERENCES interventions(id),
     on_date TEXT NOT NULL,

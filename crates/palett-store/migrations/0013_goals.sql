@@ -1,7 +1,7 @@
 -- Shared goals (målbild): an indicator of the library with a target over a
 -- period, for the whole partnership (project_id NULL) or one project.
 CREATE TABLE goals (
-    id INTEGER PRIMARY KEY,
+    id {id},
     partnership_id BIGINT NOT NULL REFERENCES partnerships(id),
     project_id BIGINT REFERENCES projects(id),
     indicator TEXT NOT NULL,

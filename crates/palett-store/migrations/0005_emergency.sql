@@ -1,7 +1,7 @@
 -- Emergency access ("break the glass"): a coordinator opens a record
 -- outside her scope for a limited time, stating why.
 CREATE TABLE emergency_access (
-    id INTEGER PRIMARY KEY,
+    id {id},
     user_id BIGINT NOT NULL REFERENCES users(id),
     participant_id BIGINT NOT NULL REFERENCES participants(id),
     reason TEXT NOT NULL,

@@ -6,7 +6,7 @@ ALTER TABLE users ADD COLUMN must_change_password BIGINT NOT NULL DEFAULT 0;
 -- for another administrator's approval. approved: NULL while pending,
 -- 1 approved, 0 rejected.
 CREATE TABLE role_requests (
-    id INTEGER PRIMARY KEY,
+    id {id},
     partnership_id BIGINT NOT NULL REFERENCES partnerships(id),
     user_id BIGINT NOT NULL REFERENCES users(id),
     role TEXT NOT NULL,
