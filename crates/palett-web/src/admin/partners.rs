@@ -8,11 +8,9 @@ use crate::i18n::Tr;
 use crate::ui::views::*;
 use crate::ui::{admin_spec, options, render, FormSpec};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 use palett_domain::values::OrganisationKind;
-use palett_domain::FieldErrors;
 
 /// A form of the administration pages.
 pub(crate) fn membership_spec(t: Tr, orgs: Vec<(String, String)>) -> FormSpec {
@@ -135,12 +133,7 @@ pub(crate) async fn all_org_choices(
 pub async fn membership_form(State(s): State<AppState>, c: Caller) -> Answer {
     let t = c.tr();
     let orgs = all_org_choices(&s, &c).await?;
-    Ok(membership_spec(t, orgs).show(
-        &c,
-        StatusCode::OK,
-        &FormData::default(),
-        &FieldErrors::new(),
-    ))
+    Ok(membership_spec(t, orgs).blank(&c, &FormData::default()))
 }
 
 pub async fn membership_create(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
@@ -156,7 +149,7 @@ pub async fn membership_create(State(s): State<AppState>, c: Caller, form: FormD
             Ok(_) => Redirect::to("/partners").into_response(),
             Err(errors) => {
                 let orgs = all_org_choices(&s, &c).await?;
-                membership_spec(t, orgs).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+                membership_spec(t, orgs).invalid(&c, &form, &errors)
             }
         },
     )
@@ -177,7 +170,7 @@ pub async fn membership_end_form(State(s): State<AppState>, c: Caller, Id(id): I
     };
     let form = FormData(vec![("left_on".into(), s.app.today().to_string())]);
     let title = format!("{}: {}", t.get("membership-end"), m.organisation_name);
-    Ok(end_spec(t, m.id, title).show(&c, StatusCode::OK, &form, &FieldErrors::new()))
+    Ok(end_spec(t, m.id, title).blank(&c, &form))
 }
 
 pub async fn membership_end(
@@ -195,12 +188,7 @@ pub async fn membership_end(
             .or_invalid()?
         {
             Ok(()) => Redirect::to("/partners").into_response(),
-            Err(errors) => end_spec(t, mid, t.get("membership-end")).show(
-                &c,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &form,
-                &errors,
-            ),
+            Err(errors) => end_spec(t, mid, t.get("membership-end")).invalid(&c, &form, &errors),
         },
     )
 }
@@ -234,12 +222,7 @@ pub async fn org_form(c: Caller) -> Answer {
     if !c.signed.actor.can_administer() {
         return Err(AppError::Forbidden.into());
     }
-    Ok(org_spec(t).show(
-        &c,
-        StatusCode::OK,
-        &FormData::default(),
-        &FieldErrors::new(),
-    ))
+    Ok(org_spec(t).blank(&c, &FormData::default()))
 }
 
 pub async fn org_create(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
@@ -252,7 +235,7 @@ pub async fn org_create(State(s): State<AppState>, c: Caller, form: FormData) ->
             .or_invalid()?
         {
             Ok(_) => Redirect::to("/admin/users").into_response(),
-            Err(errors) => org_spec(t).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors),
+            Err(errors) => org_spec(t).invalid(&c, &form, &errors),
         },
     )
 }

@@ -5,16 +5,16 @@ use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::http::Id;
+use crate::http::Segment;
 use crate::i18n::Tr;
 use crate::ui::views::*;
 use crate::ui::views::{Block, FormBlock};
 use crate::ui::{admin_spec, choices, options, render, FormSpec};
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use palett_app::AppError;
 use palett_domain::policy::Role;
-use palett_domain::FieldErrors;
 
 pub(crate) fn user_spec(t: Tr, orgs: Vec<(String, String)>) -> FormSpec {
     let fields = user_fields(t, orgs);
@@ -221,12 +221,7 @@ pub async fn user_form(State(s): State<AppState>, c: Caller) -> Answer {
         return Err(AppError::Forbidden.into());
     }
     let orgs = org_choices(&s, &c).await?;
-    Ok(user_spec(t, orgs).show(
-        &c,
-        StatusCode::OK,
-        &FormData::default(),
-        &FieldErrors::new(),
-    ))
+    Ok(user_spec(t, orgs).blank(&c, &FormData::default()))
 }
 
 pub async fn user_create(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
@@ -241,7 +236,7 @@ pub async fn user_create(State(s): State<AppState>, c: Caller, form: FormData) -
             Ok(_) => Redirect::to("/admin/users").into_response(),
             Err(errors) => {
                 let orgs = org_choices(&s, &c).await?;
-                user_spec(t, orgs).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+                user_spec(t, orgs).invalid(&c, &form, &errors)
             }
         },
     )
@@ -268,7 +263,7 @@ pub async fn roles_form(State(s): State<AppState>, c: Caller, Id(id): Id) -> Ans
         u.id,
         format!("{}: {}", t.get("change-roles"), u.display_name),
     )
-    .show(&c, StatusCode::OK, &form, &FieldErrors::new()))
+    .blank(&c, &form))
 }
 
 pub async fn roles_update(
@@ -286,12 +281,7 @@ pub async fn roles_update(
             .or_invalid()?
         {
             Ok(()) => Redirect::to("/admin/users").into_response(),
-            Err(errors) => roles_spec(t, uid, t.get("change-roles")).show(
-                &c,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &form,
-                &errors,
-            ),
+            Err(errors) => roles_spec(t, uid, t.get("change-roles")).invalid(&c, &form, &errors),
         },
     )
 }
@@ -357,15 +347,13 @@ pub async fn reset(State(s): State<AppState>, c: Caller, Id(uid): Id, f: FormDat
 pub async fn decide_role(
     State(s): State<AppState>,
     c: Caller,
-    Path((id, decision)): Path<(String, String)>,
+    Id(rid): Id,
+    Segment(decision): Segment,
 ) -> Answer {
     let approve = match decision.as_str() {
         "approve" => true,
         "reject" => false,
         _ => return Err(AppError::NotFound.into()),
-    };
-    let Ok(rid) = id.parse::<i64>() else {
-        return Err(AppError::NotFound.into());
     };
     Ok(
         match s

@@ -7,10 +7,8 @@ use crate::i18n::Tr;
 use crate::ui::views::FieldView;
 use crate::ui::{admin_spec, FormSpec};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
-use palett_domain::FieldErrors;
 
 pub(crate) fn emergency_spec(t: Tr) -> FormSpec {
     let fields = vec![
@@ -38,12 +36,7 @@ pub async fn emergency_form(c: Caller) -> Answer {
     if !c.signed.actor.can_break_the_glass() {
         return Err(AppError::Forbidden.into());
     }
-    Ok(emergency_spec(c.tr()).show(
-        &c,
-        StatusCode::OK,
-        &FormData::default(),
-        &FieldErrors::new(),
-    ))
+    Ok(emergency_spec(c.tr()).blank(&c, &FormData::default()))
 }
 
 pub async fn emergency(State(s): State<AppState>, c: Caller, f: FormData) -> Answer {
@@ -60,9 +53,7 @@ pub async fn emergency(State(s): State<AppState>, c: Caller, f: FormData) -> Ans
             .or_invalid()?
         {
             Ok(pid) => Redirect::to(&format!("/participants/{pid}")).into_response(),
-            Err(errors) => {
-                emergency_spec(c.tr()).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors)
-            }
+            Err(errors) => emergency_spec(c.tr()).invalid(&c, &f, &errors),
         },
     )
 }

@@ -8,11 +8,9 @@ use crate::i18n::Tr;
 use crate::ui::views::FieldView;
 use crate::ui::{admin_spec, choices, options, FormSpec};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 use palett_domain::consent::{Consent, ConsentInput, ConsentKind, ConsentMethod};
-use palett_domain::FieldErrors;
 
 pub(crate) fn input(f: &FormData) -> ConsentInput {
     ConsentInput {
@@ -76,7 +74,7 @@ pub async fn form(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     s.app.consents(&c.ctx(), pid).await?;
     let defaults = FormData(vec![("given_on".into(), s.app.today().to_string())]);
     let f = spec(&s, &c, pid).await?;
-    Ok(f.show(&c, StatusCode::OK, &defaults, &FieldErrors::new()))
+    Ok(f.blank(&c, &defaults))
 }
 
 pub async fn create(State(s): State<AppState>, c: Caller, Id(pid): Id, f: FormData) -> Answer {
@@ -90,7 +88,7 @@ pub async fn create(State(s): State<AppState>, c: Caller, Id(pid): Id, f: FormDa
             Ok(_) => Redirect::to(&format!("/participants/{pid}")).into_response(),
             Err(errors) => {
                 let x = spec(&s, &c, pid).await?;
-                x.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors)
+                x.invalid(&c, &f, &errors)
             }
         },
     )
@@ -114,12 +112,7 @@ pub(crate) fn withdraw_spec(t: Tr, cid: i64) -> FormSpec {
 }
 
 pub async fn withdraw_form(c: Caller, Id(cid): Id) -> Answer {
-    Ok(withdraw_spec(c.tr(), cid).show(
-        &c,
-        StatusCode::OK,
-        &FormData::default(),
-        &FieldErrors::new(),
-    ))
+    Ok(withdraw_spec(c.tr(), cid).blank(&c, &FormData::default()))
 }
 
 pub async fn withdraw(State(s): State<AppState>, c: Caller, Id(cid): Id, f: FormData) -> Answer {
@@ -131,9 +124,7 @@ pub async fn withdraw(State(s): State<AppState>, c: Caller, Id(cid): Id, f: Form
             .or_invalid()?
         {
             Ok(pid) => Redirect::to(&format!("/participants/{pid}")).into_response(),
-            Err(errors) => {
-                withdraw_spec(c.tr(), cid).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors)
-            }
+            Err(errors) => withdraw_spec(c.tr(), cid).invalid(&c, &f, &errors),
         },
     )
 }

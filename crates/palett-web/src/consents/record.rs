@@ -21,9 +21,7 @@ pub async fn add_note(State(s): State<AppState>, c: Caller, Id(pid): Id, f: Form
             .or_invalid()?
         {
             Ok(_) => Redirect::to(&format!("/participants/{pid}#notes-h")).into_response(),
-            Err(errors) => {
-                note_spec(c.tr(), pid).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &f, &errors)
-            }
+            Err(errors) => note_spec(c.tr(), pid).invalid(&c, &f, &errors),
         },
     )
 }

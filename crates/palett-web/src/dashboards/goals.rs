@@ -2,14 +2,16 @@ use super::page::show;
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
 use crate::http::error::Invalid;
+use crate::http::error::WebError;
 use crate::http::forms::FormData;
 use crate::http::id;
 use crate::http::AppState;
 use crate::http::Id;
+use crate::http::Segment;
 use crate::i18n::Tr;
 use crate::ui::admin_spec;
 use crate::ui::views::FieldView;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use palett_app::dashboard::GoalInput;
@@ -124,11 +126,10 @@ pub async fn goal_create(
 pub async fn goal_delete(
     State(s): State<AppState>,
     c: Caller,
-    Path((raw, goal)): Path<(String, String)>,
+    Id(p): Id,
+    Segment(goal): Segment,
 ) -> Answer {
-    let (Some(p), Some(g)) = (id(&raw), id(&goal)) else {
-        return Err(AppError::NotFound.into());
-    };
+    let g = id(&goal).ok_or_else(WebError::not_found)?;
     s.app.delete_goal(&c.ctx(), g).await?;
     Ok(Redirect::to(&format!("/projects/{p}/dashboard#goals")).into_response())
 }

@@ -134,10 +134,13 @@ pub(crate) async fn dashboard_page(
     let indicator = q.indicator.as_deref().and_then(Indicator::parse);
     let ctx = c.ctx();
     let d = s.app.dashboard(&ctx, project_id, by, indicator).await?;
-    let projects: Vec<(i64, String)> = {
-        let p = s.app.projects(&ctx).await?;
-        p.into_iter().map(|p| (p.id, p.name)).collect()
-    };
+    let projects: Vec<(i64, String)> = s
+        .app
+        .projects(&ctx)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
     Ok(render(build(t, c, &d, project_id, &projects)))
 }
 

@@ -42,43 +42,47 @@ pub async fn research_form(c: Caller) -> Answer {
         return Err(AppError::Forbidden.into());
     }
     let defaults = crate::http::forms::FormData(vec![("k".into(), "5".into())]);
-    Ok(research_spec(c.tr()).show(
-        &c,
-        axum::http::StatusCode::OK,
-        &defaults,
-        &palett_domain::FieldErrors::new(),
-    ))
+    Ok(research_spec(c.tr()).blank(&c, &defaults))
+}
+
+/// The export's columns: their message ids, and a row's cells in order.
+const COLUMNS: [&str; 9] = [
+    "research-pseudonym",
+    "research-age-group",
+    "research-region",
+    "field-gender",
+    "research-intake-year",
+    "research-months",
+    "field-exit-outcome",
+    "field-status",
+    "research-hours",
+];
+
+/// The preview on the page shows the first seven columns.
+const PREVIEW_COLUMNS: usize = 7;
+
+fn cells(r: &palett_app::research::ResearchRecord) -> [String; 9] {
+    [
+        r.pseudonym.clone(),
+        r.quasi[0].clone(),
+        r.quasi[1].clone(),
+        r.quasi[2].clone(),
+        r.quasi[3].clone(),
+        r.months_band.clone(),
+        r.exit_outcome.clone(),
+        r.status.clone(),
+        r.hours_band.clone(),
+    ]
 }
 
 pub(crate) fn research_csv(t: crate::i18n::Tr, x: &palett_app::research::ResearchExport) -> String {
-    let head = [
-        t.get("research-pseudonym"),
-        t.get("research-age-group"),
-        t.get("research-region"),
-        t.get("field-gender"),
-        t.get("research-intake-year"),
-        t.get("research-months"),
-        t.get("field-exit-outcome"),
-        t.get("field-status"),
-        t.get("research-hours"),
-    ];
+    let head: Vec<String> = COLUMNS.iter().map(|id| t.get(id)).collect();
     let mut out = String::from("\u{feff}");
     out.push_str(&head.join(";"));
     out.push_str("\r\n");
     for r in &x.rows {
-        let cells = [
-            r.pseudonym.clone(),
-            r.quasi[0].clone(),
-            r.quasi[1].clone(),
-            r.quasi[2].clone(),
-            r.quasi[3].clone(),
-            r.months_band.clone(),
-            r.exit_outcome.clone(),
-            r.status.clone(),
-            r.hours_band.clone(),
-        ];
         out.push_str(
-            &cells
+            &cells(r)
                 .iter()
                 .map(|c| crate::document::csv_cell(c))
                 .collect::<Vec<_>>()
@@ -131,38 +135,23 @@ pub async fn research(
                 }));
                 p.tables.push(Table {
                     heading: Some(t.get("research-preview")),
-                    head: vec![
-                        t.get("research-pseudonym"),
-                        t.get("research-age-group"),
-                        t.get("research-region"),
-                        t.get("field-gender"),
-                        t.get("research-intake-year"),
-                        t.get("research-months"),
-                        t.get("field-exit-outcome"),
-                    ],
-                    rows: rows(x.rows.iter().take(20).map(|r| {
-                        vec![
-                            r.pseudonym.clone(),
-                            r.quasi[0].clone(),
-                            r.quasi[1].clone(),
-                            r.quasi[2].clone(),
-                            r.quasi[3].clone(),
-                            r.months_band.clone(),
-                            r.exit_outcome.clone(),
-                        ]
-                    })),
+                    head: COLUMNS[..PREVIEW_COLUMNS]
+                        .iter()
+                        .map(|id| t.get(id))
+                        .collect(),
+                    rows: rows(
+                        x.rows
+                            .iter()
+                            .take(20)
+                            .map(|r| cells(r)[..PREVIEW_COLUMNS].to_vec()),
+                    ),
                 });
                 render(p)
             }
             Err(errors) => {
                 let mut form = f.clone();
                 form.0.retain(|(k, _)| k != "key");
-                research_spec(t).show(
-                    &c,
-                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
-                    &form,
-                    &errors,
-                )
+                research_spec(t).invalid(&c, &form, &errors)
             }
         },
     )

@@ -1,14 +1,16 @@
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
 use crate::http::error::Invalid;
+use crate::http::error::WebError;
 use crate::http::forms::FormData;
 use crate::http::id;
 use crate::http::AppState;
 use crate::http::Id;
+use crate::http::Segment;
 use crate::i18n::Tr;
 use crate::ui::views::{Cell, FieldView, Layout, Pager, Table, TablePage};
 use crate::ui::{admin_spec, render};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use palett_app::participants::Page;
@@ -230,25 +232,21 @@ pub(crate) async fn form_page(
 pub async fn form(
     State(s): State<AppState>,
     c: Caller,
-    Path((raw, f)): Path<(String, String)>,
+    Id(pid): Id,
+    Segment(f): Segment,
 ) -> Answer {
-    Ok(match (id(&raw), id(&f)) {
-        (Some(pid), Some(fid)) => {
-            form_page(&s, &c, pid, fid, &FormData::default(), &FieldErrors::new()).await?
-        }
-        _ => return Err(AppError::NotFound.into()),
-    })
+    let fid = id(&f).ok_or_else(WebError::not_found)?;
+    form_page(&s, &c, pid, fid, &FormData::default(), &FieldErrors::new()).await
 }
 
 pub async fn save(
     State(s): State<AppState>,
     c: Caller,
-    Path((raw, f)): Path<(String, String)>,
+    Id(pid): Id,
+    Segment(f): Segment,
     form: FormData,
 ) -> Answer {
-    let (Some(pid), Some(fid)) = (id(&raw), id(&f)) else {
-        return Err(AppError::NotFound.into());
-    };
+    let fid = id(&f).ok_or_else(WebError::not_found)?;
     let input = FollowUpInput {
         done_on: form.get("done_on"),
         employment: form.get("employment"),

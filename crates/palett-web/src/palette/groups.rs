@@ -1,20 +1,19 @@
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
 use crate::http::error::Invalid;
+use crate::http::error::WebError;
 use crate::http::forms::FormData;
-use crate::http::id;
 use crate::http::AppState;
 use crate::http::Id;
+use crate::http::Segment;
 use crate::i18n::Tr;
 use crate::ui::views::*;
 use crate::ui::{admin_spec, choices, render, FormSpec};
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use palett_app::palette::ScheduleInput;
 use palett_app::AppError;
 use palett_domain::palette::SessionStatus;
-use palett_domain::FieldErrors;
 
 // ---------------------------------------------------------------- groups and sessions
 
@@ -42,12 +41,7 @@ pub async fn group_form(State(s): State<AppState>, c: Caller, Id(iid): Id) -> An
         Err(e) => return Err(e.into()),
     }
     let spec = group_spec(&s, &c, iid).await?;
-    Ok(spec.show(
-        &c,
-        StatusCode::OK,
-        &FormData::default(),
-        &FieldErrors::new(),
-    ))
+    Ok(spec.blank(&c, &FormData::default()))
 }
 
 pub async fn group_create(
@@ -71,7 +65,7 @@ pub async fn group_create(
             Ok(g) => Redirect::to(&format!("/groups/{g}")).into_response(),
             Err(errors) => {
                 let spec = group_spec(&s, &c, iid).await?;
-                spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+                spec.invalid(&c, &form, &errors)
             }
         },
     )
@@ -211,7 +205,7 @@ pub async fn schedule_form(c: Caller, Id(gid): Id) -> Answer {
         ("start_time".into(), "10:00".into()),
         ("minutes".into(), "120".into()),
     ]);
-    Ok(schedule_spec(c.tr(), gid).show(&c, StatusCode::OK, &defaults, &FieldErrors::new()))
+    Ok(schedule_spec(c.tr(), gid).blank(&c, &defaults))
 }
 
 pub async fn schedule(State(s): State<AppState>, c: Caller, Id(gid): Id, form: FormData) -> Answer {
@@ -225,12 +219,7 @@ pub async fn schedule(State(s): State<AppState>, c: Caller, Id(gid): Id, form: F
     Ok(
         match s.app.schedule(&c.ctx(), gid, &input).await.or_invalid()? {
             Ok(_) => Redirect::to(&format!("/groups/{gid}")).into_response(),
-            Err(errors) => schedule_spec(c.tr(), gid).show(
-                &c,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &form,
-                &errors,
-            ),
+            Err(errors) => schedule_spec(c.tr(), gid).invalid(&c, &form, &errors),
         },
     )
 }
@@ -260,35 +249,30 @@ pub(crate) fn session_spec(t: Tr, sid: i64, what: &str, group: Option<i64>) -> F
 pub async fn session_form(
     State(s): State<AppState>,
     c: Caller,
-    Path((raw, what)): Path<(String, String)>,
+    Id(sid): Id,
+    Segment(what): Segment,
 ) -> Answer {
-    let Some(sid) = id(&raw).filter(|_| what == "cancel" || what == "move") else {
-        return Err(AppError::NotFound.into());
-    };
+    if what != "cancel" && what != "move" {
+        return Err(WebError::not_found());
+    }
     let session = s.app.group_session(&c.ctx(), sid).await?;
     let defaults = FormData(vec![
         ("on_date".into(), session.on_date.to_string()),
         ("start_time".into(), session.start_time.clone()),
     ]);
-    Ok(
-        session_spec(c.tr(), sid, &what, Some(session.group_id)).show(
-            &c,
-            StatusCode::OK,
-            &defaults,
-            &FieldErrors::new(),
-        ),
-    )
+    Ok(session_spec(c.tr(), sid, &what, Some(session.group_id)).blank(&c, &defaults))
 }
 
 pub async fn session_change(
     State(s): State<AppState>,
     c: Caller,
-    Path((raw, what)): Path<(String, String)>,
+    Id(sid): Id,
+    Segment(what): Segment,
     form: FormData,
 ) -> Answer {
-    let Some(sid) = id(&raw).filter(|_| what == "cancel" || what == "move") else {
-        return Err(AppError::NotFound.into());
-    };
+    if what != "cancel" && what != "move" {
+        return Err(WebError::not_found());
+    }
     let result = if what == "cancel" {
         s.app
             .cancel_session(&c.ctx(), sid, &form.get("reason"))
@@ -303,11 +287,6 @@ pub async fn session_change(
             let g = s.app.session_group(&c.ctx(), sid).await?;
             Redirect::to(&format!("/groups/{g}")).into_response()
         }
-        Err(errors) => session_spec(c.tr(), sid, &what, None).show(
-            &c,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &form,
-            &errors,
-        ),
+        Err(errors) => session_spec(c.tr(), sid, &what, None).invalid(&c, &form, &errors),
     })
 }

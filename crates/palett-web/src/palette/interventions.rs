@@ -8,11 +8,9 @@ use crate::i18n::Tr;
 use crate::ui::views::*;
 use crate::ui::{admin_spec, choices, options, render, FormSpec};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 use palett_domain::palette::{Intervention, InterventionKind};
-use palett_domain::FieldErrors;
 
 pub(crate) fn funding(t: Tr, i: &Intervention) -> String {
     i.project_name
@@ -146,7 +144,7 @@ pub async fn intervention_form(State(s): State<AppState>, c: Caller) -> Answer {
         ),
     ]);
     let spec = intervention_spec(&s, &c, None).await?;
-    Ok(spec.show(&c, StatusCode::OK, &defaults, &FieldErrors::new()))
+    Ok(spec.blank(&c, &defaults))
 }
 
 pub async fn intervention_create(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
@@ -160,7 +158,7 @@ pub async fn intervention_create(State(s): State<AppState>, c: Caller, form: For
             Ok(id) => Redirect::to(&format!("/palette/{id}")).into_response(),
             Err(errors) => {
                 let spec = intervention_spec(&s, &c, None).await?;
-                spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+                spec.invalid(&c, &form, &errors)
             }
         },
     )
@@ -194,7 +192,7 @@ pub async fn module_form(State(s): State<AppState>, c: Caller, Id(id): Id) -> An
         ("group_based".into(), course.group_based.to_string()),
     ]);
     let spec = intervention_spec(&s, &c, Some(&course)).await?;
-    Ok(spec.show(&c, StatusCode::OK, &defaults, &FieldErrors::new()))
+    Ok(spec.blank(&c, &defaults))
 }
 
 pub async fn module_create(
@@ -212,10 +210,9 @@ pub async fn module_create(
             .or_invalid()?
         {
             Ok(_) => Redirect::to(&format!("/palette/{}", course.id)).into_response(),
-            Err(errors) => match intervention_spec(&s, &c, Some(&course)).await {
-                Ok(spec) => spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors),
-                Err(e) => return Err(e.into()),
-            },
+            Err(errors) => intervention_spec(&s, &c, Some(&course))
+                .await?
+                .invalid(&c, &form, &errors),
         },
     )
 }

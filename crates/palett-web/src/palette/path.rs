@@ -9,12 +9,10 @@ use crate::ui::views::*;
 use crate::ui::{admin_spec, render, FormSpec};
 use askama::Template;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use palett_app::palette::hours_text;
 use palett_app::AppError;
 use palett_domain::palette::EnrolmentStatus;
-use palett_domain::FieldErrors;
 
 // ---------------------------------------------------------------- enrolments, period, activities
 
@@ -61,12 +59,7 @@ pub(crate) async fn enrol_spec(s: &AppState, c: &Caller, pid: i64) -> Result<For
 pub async fn enrol_form(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     s.app.enrolments(&c.ctx(), pid).await?;
     let spec = enrol_spec(&s, &c, pid).await?;
-    Ok(spec.show(
-        &c,
-        StatusCode::OK,
-        &FormData::default(),
-        &FieldErrors::new(),
-    ))
+    Ok(spec.blank(&c, &FormData::default()))
 }
 
 pub async fn enrol(State(s): State<AppState>, c: Caller, Id(pid): Id, form: FormData) -> Answer {
@@ -87,7 +80,7 @@ pub async fn enrol(State(s): State<AppState>, c: Caller, Id(pid): Id, form: Form
             Ok(_) => Redirect::to(&format!("/participants/{pid}")).into_response(),
             Err(errors) => {
                 let spec = enrol_spec(&s, &c, pid).await?;
-                spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+                spec.invalid(&c, &form, &errors)
             }
         },
     )
@@ -130,12 +123,7 @@ pub async fn enrolment_form(State(s): State<AppState>, c: Caller, Id(eid): Id) -
         e.status.next(),
         &format!("/participants/{}", e.participant_id),
     )
-    .show(
-        &c,
-        StatusCode::OK,
-        &FormData::default(),
-        &FieldErrors::new(),
-    ))
+    .blank(&c, &FormData::default()))
 }
 
 pub async fn enrolment_change(
@@ -159,7 +147,7 @@ pub async fn enrolment_change(
                 en.status.next(),
                 &format!("/participants/{}", en.participant_id),
             )
-            .show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors),
+            .invalid(&c, &form, &errors),
         },
     )
 }
@@ -185,7 +173,7 @@ pub async fn period_form(State(s): State<AppState>, c: Caller, Id(pid): Id) -> A
         "planned_end".into(),
         p.planned_end.map(|d| d.to_string()).unwrap_or_default(),
     )]);
-    Ok(period_spec(c.tr(), pid).show(&c, StatusCode::OK, &defaults, &FieldErrors::new()))
+    Ok(period_spec(c.tr(), pid).blank(&c, &defaults))
 }
 
 pub async fn period_save(
@@ -202,9 +190,7 @@ pub async fn period_save(
             .or_invalid()?
         {
             Ok(()) => Redirect::to(&format!("/participants/{pid}")).into_response(),
-            Err(errors) => {
-                period_spec(c.tr(), pid).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
-            }
+            Err(errors) => period_spec(c.tr(), pid).invalid(&c, &form, &errors),
         },
     )
 }
@@ -246,7 +232,7 @@ pub async fn activity_form(State(s): State<AppState>, c: Caller, Id(pid): Id) ->
     s.app.enrolments(&c.ctx(), pid).await?;
     let defaults = FormData(vec![("on_date".into(), s.app.today().to_string())]);
     let spec = activity_spec(&s, &c, pid).await?;
-    Ok(spec.show(&c, StatusCode::OK, &defaults, &FieldErrors::new()))
+    Ok(spec.blank(&c, &defaults))
 }
 
 pub async fn activity_save(
@@ -272,7 +258,7 @@ pub async fn activity_save(
             Ok(_) => Redirect::to(&format!("/participants/{pid}")).into_response(),
             Err(errors) => {
                 let spec = activity_spec(&s, &c, pid).await?;
-                spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+                spec.invalid(&c, &form, &errors)
             }
         },
     )

@@ -174,37 +174,37 @@ pub(crate) fn paging(
 /// The list behind GET and search; `bad` answers a bad paging value
 /// (400 for a query parameter, 422 for a body field).
 pub(crate) async fn list(s: &AppState, c: &Caller, q: ListQuery, bad: StatusCode) -> Answer {
-    let status =
-        match q.status.as_deref().filter(|s| !s.is_empty()) {
-            None => None,
-            Some(st) => Some(Status::parse(st).ok_or_else(|| {
-                WebError::field(StatusCode::BAD_REQUEST, "status", "error-choice")
-            })?),
-        };
-    let (filter, page) = (
-        Filter {
-            name: q
-                .q
-                .clone()
-                .filter(|v| !v.trim().is_empty())
-                .map(|v| v.chars().take(100).collect()),
-            status,
-            organisation_id: query_id("organisation_id", &q.organisation_id)?,
-            project_id: query_id("project_id", &q.project_id)?,
-            caseworker_id: query_id("caseworker_id", &q.caseworker_id)?,
-            identity_hash: None,
-            slice: None,
-        },
-        Page::new(
-            paging(bad, "page", &q.page, 1..=i64::MAX, "error-page")?,
-            paging(
-                bad,
-                "per_page",
-                &q.per_page,
-                1..=Page::MAX_SIZE,
-                "error-per-page",
-            )?,
-        ),
+    let status = q
+        .status
+        .as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|st| {
+            Status::parse(st)
+                .ok_or_else(|| WebError::field(StatusCode::BAD_REQUEST, "status", "error-choice"))
+        })
+        .transpose()?;
+    let filter = Filter {
+        name: q
+            .q
+            .clone()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| v.chars().take(100).collect()),
+        status,
+        organisation_id: query_id("organisation_id", &q.organisation_id)?,
+        project_id: query_id("project_id", &q.project_id)?,
+        caseworker_id: query_id("caseworker_id", &q.caseworker_id)?,
+        identity_hash: None,
+        slice: None,
+    };
+    let page = Page::new(
+        paging(bad, "page", &q.page, 1..=i64::MAX, "error-page")?,
+        paging(
+            bad,
+            "per_page",
+            &q.per_page,
+            1..=Page::MAX_SIZE,
+            "error-per-page",
+        )?,
     );
     let (items, total) = s.app.participants(&c.ctx(), &filter, page).await?;
     Ok(Json(json!({

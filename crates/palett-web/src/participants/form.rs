@@ -8,7 +8,6 @@ use crate::i18n::Tr;
 use crate::ui::views::*;
 use crate::ui::{choices, options, Choices, FormSpec};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 use palett_domain::consent::ConsentMethod;
@@ -204,7 +203,7 @@ pub async fn intake_form(State(s): State<AppState>, c: Caller) -> Answer {
         ("referred_on".into(), today.clone()),
         ("intake_date".into(), today),
     ]);
-    Ok(intake_spec(t, &ch).show(&c, StatusCode::OK, &form, &FieldErrors::new()))
+    Ok(intake_spec(t, &ch).blank(&c, &form))
 }
 
 pub async fn intake(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
@@ -219,7 +218,7 @@ pub async fn intake(State(s): State<AppState>, c: Caller, form: FormData) -> Ans
             Ok(id) => Redirect::to(&format!("/participants/{id}")).into_response(),
             Err(errors) => {
                 let ch = choices(&s, &c).await?;
-                intake_spec(t, &ch).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
+                intake_spec(t, &ch).invalid(&c, &form, &errors)
             }
         },
     )
@@ -274,12 +273,7 @@ pub async fn edit_form(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answ
             .into_iter()
             .map(|v| ("project_ids".to_string(), v)),
     );
-    Ok(edit_spec(t, &ch, id, restricted).show(
-        &c,
-        StatusCode::OK,
-        &FormData(pairs),
-        &FieldErrors::new(),
-    ))
+    Ok(edit_spec(t, &ch, id, restricted).blank(&c, &FormData(pairs)))
 }
 
 pub async fn edit(State(s): State<AppState>, c: Caller, Id(id): Id, form: FormData) -> Answer {
@@ -298,12 +292,5 @@ pub async fn edit(State(s): State<AppState>, c: Caller, Id(id): Id, form: FormDa
     let ch = choices(&s, &c).await?;
     // The form carried the restricted fields only if she may see them.
     let restricted = form.0.iter().any(|(k, _)| k == "health_notes");
-    Ok(
-        edit_spec(t, &ch, id, restricted).show(
-            &c,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &form,
-            &errors,
-        ),
-    )
+    Ok(edit_spec(t, &ch, id, restricted).invalid(&c, &form, &errors))
 }

@@ -1,14 +1,15 @@
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
 use crate::http::error::Invalid;
+use crate::http::error::WebError;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::http::Id;
+use crate::http::Segment;
 use crate::i18n::Tr;
 use crate::ui::views::*;
 use crate::ui::{options, FormSpec};
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 use palett_domain::lifecycle::{ExitOutcome, Transition, TransitionKind};
@@ -125,18 +126,22 @@ pub fn parse_transition(kind: TransitionKind, form: &FormData) -> Result<Transit
     })
 }
 
+/// The change a status page is for: any but the referral, which is how
+/// she comes in; anything else is an unknown page.
+fn page_kind(segment: &str) -> Answer<TransitionKind> {
+    TransitionKind::parse(segment)
+        .filter(|k| *k != TransitionKind::Referral)
+        .ok_or_else(WebError::not_found)
+}
+
 pub async fn transition_form(
     State(s): State<AppState>,
     c: Caller,
-    Path((id, kind)): Path<(String, String)>,
+    Id(id): Id,
+    Segment(kind): Segment,
 ) -> Answer {
     let t = c.tr();
-    let (Ok(id), Some(kind)) = (
-        id.parse::<i64>(),
-        TransitionKind::parse(&kind).filter(|k| *k != TransitionKind::Referral),
-    ) else {
-        return Err(AppError::NotFound.into());
-    };
+    let kind = page_kind(&kind)?;
     let v = s.app.participant(&c.ctx(), id).await?;
     let date_field = if kind == TransitionKind::Exit {
         "exit_date"
@@ -151,22 +156,18 @@ pub async fn transition_form(
         t.get(&format!("action-{}", kind.as_str())),
         v.participant.full_name()
     );
-    Ok(transition_spec(t, id, kind, title).show(&c, StatusCode::OK, &form, &FieldErrors::new()))
+    Ok(transition_spec(t, id, kind, title).blank(&c, &form))
 }
 
 pub async fn transition(
     State(s): State<AppState>,
     c: Caller,
-    Path((id, kind)): Path<(String, String)>,
+    Id(id): Id,
+    Segment(kind): Segment,
     form: FormData,
 ) -> Answer {
     let t = c.tr();
-    let (Ok(id), Some(kind)) = (
-        id.parse::<i64>(),
-        TransitionKind::parse(&kind).filter(|k| *k != TransitionKind::Referral),
-    ) else {
-        return Err(AppError::NotFound.into());
-    };
+    let kind = page_kind(&kind)?;
     let result = match parse_transition(kind, &form) {
         Ok(tr) => s.app.transition(&c.ctx(), id, tr).await,
         Err(e) => Err(AppError::Invalid(e)),
@@ -175,12 +176,7 @@ pub async fn transition(
         Ok(()) => Redirect::to(&format!("/participants/{id}")).into_response(),
         Err(errors) => {
             let title = t.get(&format!("action-{}", kind.as_str()));
-            transition_spec(t, id, kind, title).show(
-                &c,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                &form,
-                &errors,
-            )
+            transition_spec(t, id, kind, title).invalid(&c, &form, &errors)
         }
     })
 }
@@ -232,7 +228,7 @@ pub async fn handover_form(State(s): State<AppState>, c: Caller, Id(id): Id) -> 
     }
     let form = FormData(vec![("version".into(), v.participant.version.to_string())]);
     let spec = handover_spec(&s, &c, id, v.participant.responsible_organisation_id).await?;
-    Ok(spec.show(&c, StatusCode::OK, &form, &FieldErrors::new()))
+    Ok(spec.blank(&c, &form))
 }
 
 pub async fn handover(State(s): State<AppState>, c: Caller, Id(id): Id, form: FormData) -> Answer {
@@ -260,5 +256,5 @@ pub async fn handover(State(s): State<AppState>, c: Caller, Id(id): Id, form: Fo
         v.participant.responsible_organisation_id
     };
     let spec = handover_spec(&s, &c, id, responsible).await?;
-    Ok(spec.show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors))
+    Ok(spec.invalid(&c, &form, &errors))
 }

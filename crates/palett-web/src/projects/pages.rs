@@ -8,9 +8,7 @@ use crate::i18n::Tr;
 use crate::ui::views::*;
 use crate::ui::{admin_spec, render, FormSpec};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use palett_domain::FieldErrors;
 
 pub(crate) fn project_spec(t: Tr) -> FormSpec {
     admin_spec(
@@ -116,12 +114,7 @@ pub(crate) fn project_fields(t: Tr) -> Vec<FieldView> {
 
 pub async fn project_form(c: Caller) -> Answer {
     let t = c.tr();
-    Ok(project_spec(t).show(
-        &c,
-        StatusCode::OK,
-        &FormData::default(),
-        &FieldErrors::new(),
-    ))
+    Ok(project_spec(t).blank(&c, &FormData::default()))
 }
 
 pub async fn project_create(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
@@ -134,9 +127,7 @@ pub async fn project_create(State(s): State<AppState>, c: Caller, form: FormData
             .or_invalid()?
         {
             Ok(_) => Redirect::to("/projects").into_response(),
-            Err(errors) => {
-                project_spec(t).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
-            }
+            Err(errors) => project_spec(t).invalid(&c, &form, &errors),
         },
     )
 }
@@ -168,7 +159,7 @@ pub async fn project_edit_form(State(s): State<AppState>, c: Caller, Id(id): Id)
         .map(|(k, v)| (k.to_string(), v))
         .collect(),
     );
-    Ok(project_edit_spec(t, id).show(&c, StatusCode::OK, &form, &FieldErrors::new()))
+    Ok(project_edit_spec(t, id).blank(&c, &form))
 }
 
 pub async fn project_update(
@@ -186,9 +177,7 @@ pub async fn project_update(
             .or_invalid()?
         {
             Ok(()) => Redirect::to("/projects").into_response(),
-            Err(errors) => {
-                project_edit_spec(t, id).show(&c, StatusCode::UNPROCESSABLE_ENTITY, &form, &errors)
-            }
+            Err(errors) => project_edit_spec(t, id).invalid(&c, &form, &errors),
         },
     )
 }

@@ -1,12 +1,14 @@
 use crate::document::{pdf, xlsx, Document, Section, Value};
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
-use crate::http::id;
+use crate::http::error::WebError;
 use crate::http::AppState;
+use crate::http::Id;
+use crate::http::Segment;
 use crate::i18n::Tr;
 use crate::ui::render;
 use crate::ui::views::{Block, Cell, FilterForm, Layout, Table, TablePage};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use palett_app::reports::{FinalFigures, FunderReport, ReportBody, ReportKind};
@@ -384,13 +386,12 @@ pub(crate) fn parse_file(file: &str) -> Option<(ReportKind, Option<&str>)> {
 pub async fn report(
     State(s): State<AppState>,
     c: Caller,
-    Path((raw, file)): Path<(String, String)>,
+    Id(project_id): Id,
+    Segment(file): Segment,
     Query(q): Query<PeriodQuery>,
 ) -> Answer {
     let t = c.tr();
-    let (Some(project_id), Some((kind, ext))) = (id(&raw), parse_file(&file)) else {
-        return Err(AppError::NotFound.into());
-    };
+    let (kind, ext) = parse_file(&file).ok_or_else(WebError::not_found)?;
     let (from, to) = (q.from.unwrap_or_default(), q.to.unwrap_or_default());
     let result = s
         .app

@@ -2,12 +2,12 @@ use crate::document::{xlsx, Document, Section, Value};
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
 use crate::http::error::Invalid;
-use crate::http::id;
 use crate::http::AppState;
 use crate::http::Id;
+use crate::http::Segment;
 use crate::ui::render;
 use crate::ui::views::{Block, FilterForm, Layout, TablePage};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use palett_app::AppError;
@@ -89,12 +89,10 @@ pub async fn esf_months(
 pub async fn esf_month_file(
     State(s): State<AppState>,
     c: Caller,
-    Path((raw, file)): Path<(String, String)>,
+    Id(project_id): Id,
+    Segment(file): Segment,
 ) -> Answer {
     let t = c.tr();
-    let Some(project_id) = id(&raw) else {
-        return Err(AppError::NotFound.into());
-    };
     let Some((month, ext @ ("xlsx" | "csv"))) = file.split_once('.') else {
         return Err(AppError::NotFound.into());
     };

@@ -77,6 +77,17 @@ pub(crate) struct FormSpec {
 }
 
 impl FormSpec {
+    /// The form to fill in (200): its default values, no errors.
+    pub(crate) fn blank(self, c: &Caller, values: &FormData) -> Response {
+        self.show(c, StatusCode::OK, values, &FieldErrors::new())
+    }
+
+    /// The form flow after invalid input (422): the values she entered,
+    /// an error summary and a message per field.
+    pub(crate) fn invalid(self, c: &Caller, form: &FormData, errors: &FieldErrors) -> Response {
+        self.show(c, StatusCode::UNPROCESSABLE_ENTITY, form, errors)
+    }
+
     /// Render with the submitted (or default) values and their errors.
     pub(crate) fn show(
         self,
