@@ -1,8 +1,9 @@
 //! Administration: organisations, memberships, users and their roles.
 
-use crate::audit::{record, Action};
+use crate::audit::Action;
 use crate::projects::long_text;
 use crate::secret::hash_password_async;
+use crate::work::Change;
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::model::{Organisation, RoleGrant, User};
 use palett_domain::policy::Role;
@@ -90,8 +91,7 @@ impl App {
             return Err(e.into());
         };
         e.into_result()?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
         if org::organisation_by_id(&mut tx, org_id).await?.is_none() {
             return Err(FieldErrors::single("organisation_id", "error-choice").into());
         }
@@ -116,17 +116,8 @@ impl App {
             &areas,
         )
         .await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::MembershipCreate,
-            "membership",
-            Some(id),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::MembershipCreate, "membership", Some(id), None)
+            .await?;
         Ok(id)
     }
 
@@ -138,8 +129,7 @@ impl App {
         }
         let left = palett_domain::values::parse_date(left_on)
             .map_err(|c| FieldErrors::single("left_on", c))?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
         let m = org::membership_by_id(&mut tx, ctx.actor.partnership_id, membership_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -149,17 +139,8 @@ impl App {
         if !org::end_membership(&mut tx, m.id, left).await? {
             return Err(FieldErrors::single("left_on", "error-membership-ended").into());
         }
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::MembershipEnd,
-            "membership",
-            Some(m.id),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::MembershipEnd, "membership", Some(m.id), None)
+            .await?;
         Ok(())
     }
 
@@ -173,25 +154,15 @@ impl App {
         if user_id == ctx.actor.user_id {
             return Err(FieldErrors::single("user", "error-deactivate-self").into());
         }
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
         let staff = auth::users_of_partnership(&mut tx, ctx.actor.partnership_id).await?;
         if !staff.iter().any(|(u, _)| u.id == user_id) {
             return Err(AppError::NotFound);
         }
         auth::set_active(&mut tx, user_id, false).await?;
         auth::delete_sessions_of(&mut tx, user_id).await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::UserDeactivate,
-            "user",
-            Some(user_id),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::UserDeactivate, "user", Some(user_id), None)
+            .await?;
         Ok(())
     }
 
@@ -242,8 +213,8 @@ impl App {
             return Err(e.into());
         };
         e.into_result()?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         let id = org::insert_organisation(
             &mut tx,
             &name,
@@ -258,16 +229,8 @@ impl App {
             }
             other => other.into(),
         })?;
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::OrganisationCreate,
-            "organisation",
-            Some(id),
-            None,
-        )
-        .await?;
+        tx.audit(Action::OrganisationCreate, "organisation", Some(id), None)
+            .await?;
         if let Some(j) = joined {
             let areas: Vec<String> = areas
                 .lines()
@@ -276,16 +239,8 @@ impl App {
                 .collect();
             let m = org::insert_membership(&mut tx, ctx.actor.partnership_id, id, j, left, &areas)
                 .await?;
-            record(
-                &mut tx,
-                ctx,
-                now,
-                Action::MembershipCreate,
-                "membership",
-                Some(m),
-                None,
-            )
-            .await?;
+            tx.audit(Action::MembershipCreate, "membership", Some(m), None)
+                .await?;
         }
         tx.commit().await?;
         Ok(id)
@@ -343,7 +298,9 @@ impl App {
         };
         let now = self.now();
         let hash = hash_password_async(password).await?;
-        let mut tx = self.db.write().await?;
+        // The operator's command line acts as palett itself.
+        let system = Ctx::system(partnership_id);
+        let mut tx = Change::begin(self, audit.unwrap_or(&system)).await?;
         if !org::is_member(&mut tx, partnership_id, org_id).await? {
             return Err(FieldErrors::single("organisation_id", "error-choice").into());
         }
@@ -371,16 +328,8 @@ impl App {
                         now,
                     )
                     .await?;
-                    record(
-                        &mut tx,
-                        ctx,
-                        now,
-                        Action::RoleRequest,
-                        "role_request",
-                        Some(rid),
-                        None,
-                    )
-                    .await?;
+                    tx.audit(Action::RoleRequest, "role_request", Some(rid), None)
+                        .await?;
                 }
                 _ => {
                     let grant = RoleGrant {
@@ -392,19 +341,7 @@ impl App {
                 }
             }
         }
-        if let Some(ctx) = audit {
-            record(
-                &mut tx,
-                ctx,
-                now,
-                Action::UserCreate,
-                "user",
-                Some(id),
-                None,
-            )
-            .await?;
-        }
-        tx.commit().await?;
+        tx.done(Action::UserCreate, "user", Some(id), None).await?;
         Ok(id)
     }
 
@@ -423,8 +360,8 @@ impl App {
         if user_id == ctx.actor.user_id && !roles.contains(&Role::Administrator) {
             return Err(FieldErrors::single("roles", "error-keep-own-admin").into());
         }
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         let staff = auth::users_of_partnership(&mut tx, ctx.actor.partnership_id).await?;
         let Some((_, current)) = staff.iter().find(|(u, _)| u.id == user_id) else {
             return Err(AppError::NotFound);
@@ -459,31 +396,14 @@ impl App {
                 now,
             )
             .await?;
-            record(
-                &mut tx,
-                ctx,
-                now,
-                Action::RoleRequest,
-                "role_request",
-                Some(rid),
-                None,
-            )
-            .await?;
+            tx.audit(Action::RoleRequest, "role_request", Some(rid), None)
+                .await?;
         }
         if roles.is_empty() {
             auth::delete_sessions_of(&mut tx, user_id).await?;
         }
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::UserRolesChange,
-            "user",
-            Some(user_id),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::UserRolesChange, "user", Some(user_id), None)
+            .await?;
         Ok(())
     }
 
@@ -504,8 +424,8 @@ impl App {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
         }
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         let request = auth::role_request_by_id(&mut tx, ctx.actor.partnership_id, id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -531,10 +451,7 @@ impl App {
             )
             .await?;
         }
-        record(
-            &mut tx,
-            ctx,
-            now,
+        tx.done(
             if approve {
                 Action::RoleApprove
             } else {
@@ -545,7 +462,6 @@ impl App {
             None,
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -567,21 +483,11 @@ impl App {
             }
         }
         let hash = hash_password_async(password).await?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
         auth::set_password_hash(&mut tx, user_id, &hash, user_id != ctx.actor.user_id).await?;
         auth::delete_sessions_of(&mut tx, user_id).await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::PasswordReset,
-            "user",
-            Some(user_id),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::PasswordReset, "user", Some(user_id), None)
+            .await?;
         Ok(())
     }
 
@@ -600,20 +506,15 @@ impl App {
             return Err(FieldErrors::single("new_password", "error-invalid").into());
         };
         let hash = hash_password_async(new).await?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
         auth::set_password_hash(&mut tx, ctx.actor.user_id, &hash, false).await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
+        tx.done(
             Action::PasswordChange,
             "user",
             Some(ctx.actor.user_id),
             None,
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 

@@ -1,9 +1,10 @@
-//! Writing and reading the audit log. [`record`] is the one function that
-//! writes audit rows; use cases call it inside their transaction.
+//! The audit log: what is recorded ([`Action`]), and reading it (the log,
+//! the log review). The rows are written by the units of work in
+//! [`crate::work`], and nowhere else.
 
+use crate::work::{bookkeeping, Change, Reading};
 use crate::{AppError, Ctx, Result};
-use palett_store::audit::{self, Entry, Filter, NewEntry};
-use palett_store::AnyConnection;
+use palett_store::audit::{self, Entry, Filter};
 
 /// What happened; stored as text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +50,7 @@ pub enum Action {
     RetentionPolicy,
     RetentionRun,
     RetentionDryRun,
+    ParticipantAnonymise,
     ArchiveHold,
     NoteAdd,
     ResearchExport,
@@ -116,6 +118,7 @@ impl Action {
             Action::RetentionPolicy => "retention.policy",
             Action::RetentionRun => "retention.run",
             Action::RetentionDryRun => "retention.dry_run",
+            Action::ParticipantAnonymise => "participant.anonymise",
             Action::ArchiveHold => "participant.archive_hold",
             Action::NoteAdd => "note.add",
             Action::ResearchExport => "export.research",
@@ -141,173 +144,6 @@ impl Action {
     }
 }
 
-/// Append one audit row for `ctx` in the caller's transaction.
-pub async fn record(
-    c: &mut AnyConnection,
-    ctx: &Ctx,
-    now: i64,
-    action: Action,
-    entity: &str,
-    entity_id: Option<i64>,
-    participant_id: Option<i64>,
-) -> Result<()> {
-    let roles = roles_of(ctx);
-    audit::append(
-        c,
-        &entry(ctx, now, action, entity, entity_id, participant_id, &roles),
-    )
-    .await
-    .map_err(|e| AppError::internal_from("audit write failed", e))
-}
-
-/// One audit row per participant of `participant_ids`, written together.
-pub async fn record_for_each(
-    c: &mut AnyConnection,
-    ctx: &Ctx,
-    now: i64,
-    action: Action,
-    entity: &str,
-    participant_ids: &[i64],
-) -> Result<()> {
-    let roles = roles_of(ctx);
-    audit::append_for_participants(
-        c,
-        &entry(ctx, now, action, entity, None, None, &roles),
-        participant_ids,
-    )
-    .await
-    .map_err(|e| AppError::internal_from("audit write failed", e))
-}
-
-/// The unit of work of a use case that only reads. Its statements run in
-/// one read-only snapshot ([`palett_store::Db::snapshot`]: on SQLite no
-/// write lock is held while they run, so readers never hold up the
-/// writers); the audit rows the read owes are collected with
-/// [`Reading::audit`] and written by [`Reading::finish`] in one short write
-/// transaction. The use case returns what it read only after `finish`:
-/// nothing read leaves palett without its audit row committed.
-pub(crate) struct Reading<'a> {
-    app: &'a crate::App,
-    ctx: &'a Ctx,
-    tx: palett_store::Transaction<'static, palett_store::Any>,
-    owed: Vec<Owed>,
-}
-
-struct Owed {
-    action: Action,
-    entity: String,
-    entity_id: Option<i64>,
-    participant_id: Option<i64>,
-    /// One row per participant instead of one row.
-    each: Option<Vec<i64>>,
-}
-
-impl<'a> Reading<'a> {
-    pub(crate) async fn begin(app: &'a crate::App, ctx: &'a Ctx) -> Result<Self> {
-        Ok(Self {
-            app,
-            ctx,
-            tx: app.db.snapshot().await?,
-            owed: Vec::new(),
-        })
-    }
-
-    /// The snapshot's connection, for the store's read functions.
-    pub(crate) fn conn(&mut self) -> &mut AnyConnection {
-        &mut self.tx
-    }
-
-    /// One audit row this read owes.
-    pub(crate) fn audit(
-        &mut self,
-        action: Action,
-        entity: &str,
-        entity_id: Option<i64>,
-        participant_id: Option<i64>,
-    ) {
-        self.owed.push(Owed {
-            action,
-            entity: entity.to_string(),
-            entity_id,
-            participant_id,
-            each: None,
-        });
-    }
-
-    /// One audit row per participant of `participant_ids`.
-    pub(crate) fn audit_each(&mut self, action: Action, entity: &str, participant_ids: Vec<i64>) {
-        self.owed.push(Owed {
-            action,
-            entity: entity.to_string(),
-            entity_id: None,
-            participant_id: None,
-            each: Some(participant_ids),
-        });
-    }
-
-    /// End the snapshot and write the audit rows owed, all or none (a read
-    /// that showed no participant's data, such as an intervention with no
-    /// enrolments, may owe none: then nothing is written).
-    pub(crate) async fn finish(self) -> Result<()> {
-        self.tx.rollback().await?;
-        if self.owed.is_empty() {
-            return Ok(());
-        }
-        let now = self.app.now();
-        let mut w = self.app.db.write().await?;
-        for o in &self.owed {
-            if let Some(each) = &o.each {
-                record_for_each(&mut w, self.ctx, now, o.action, &o.entity, each).await?;
-            } else {
-                record(
-                    &mut w,
-                    self.ctx,
-                    now,
-                    o.action,
-                    &o.entity,
-                    o.entity_id,
-                    o.participant_id,
-                )
-                .await?;
-            }
-        }
-        w.commit().await?;
-        Ok(())
-    }
-}
-
-fn roles_of(ctx: &Ctx) -> String {
-    ctx.actor
-        .roles
-        .iter()
-        .map(|r| r.as_str())
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-fn entry<'a>(
-    ctx: &'a Ctx,
-    now: i64,
-    action: Action,
-    entity: &'a str,
-    entity_id: Option<i64>,
-    participant_id: Option<i64>,
-    roles: &'a str,
-) -> NewEntry<'a> {
-    NewEntry {
-        at: now,
-        user_id: Some(ctx.actor.user_id),
-        organisation_id: Some(ctx.actor.organisation_id),
-        roles,
-        partnership_id: Some(ctx.actor.partnership_id),
-        action: action.as_str(),
-        entity,
-        entity_id,
-        participant_id,
-        ip: &ctx.ip,
-    }
-}
-
 /// A page of the partnership's audit log, for coordinators and administrators.
 #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
 pub async fn list(
@@ -319,26 +155,17 @@ pub async fn list(
     if !ctx.actor.can_view_audit_log() {
         return Err(AppError::Forbidden);
     }
-    let mut tx = app.db.write().await?;
+    let mut r = Reading::begin(app, ctx).await?;
     let out = audit::list(
-        &mut tx,
+        r.conn(),
         ctx.actor.partnership_id,
         filter,
         page.limit(),
         page.offset(),
     )
     .await?;
-    record(
-        &mut tx,
-        ctx,
-        app.now(),
-        Action::AuditRead,
-        "audit_log",
-        None,
-        filter.participant_id,
-    )
-    .await?;
-    tx.commit().await?;
+    r.audit(Action::AuditRead, "audit_log", None, filter.participant_id);
+    r.finish().await?;
     Ok(out)
 }
 
@@ -377,7 +204,7 @@ pub const REFUSALS_FLAGGED_PER_DAY: i64 = 10;
 /// count is logged, never turned into another error for the caller.
 pub async fn note_refusal(app: &crate::App, ctx: &Ctx) {
     let write = async {
-        let mut tx = app.db.write().await?;
+        let mut tx = bookkeeping(app).await?;
         audit::count_refusal(
             &mut tx,
             ctx.actor.partnership_id,
@@ -407,28 +234,20 @@ pub async fn log_review(
         return Err(AppError::Forbidden);
     }
     let pid = ctx.actor.partnership_id;
-    let mut tx = app.db.write().await?;
+    let mut r = Reading::begin(app, ctx).await?;
+    let tx = r.conn();
     let out = LogReview {
         from,
         to,
-        emergency: audit::emergency_rows(&mut tx, pid, from, to).await?,
-        heavy: audit::heavy_readers(&mut tx, pid, from, to, HEAVY_READS_PER_DAY).await?,
-        refused: audit::refusals(&mut tx, pid, from, to).await?,
-        sample: audit::sample_reads(&mut tx, pid, from, to, sample_size.clamp(1, 100)).await?,
-        reviews: audit::reviews(&mut tx, pid).await?,
-        access_grants: palett_store::auth::approved_role_requests(&mut tx, pid, from, to).await?,
+        emergency: audit::emergency_rows(tx, pid, from, to).await?,
+        heavy: audit::heavy_readers(tx, pid, from, to, HEAVY_READS_PER_DAY).await?,
+        refused: audit::refusals(tx, pid, from, to).await?,
+        sample: audit::sample_reads(tx, pid, from, to, sample_size.clamp(1, 100)).await?,
+        reviews: audit::reviews(tx, pid).await?,
+        access_grants: palett_store::auth::approved_role_requests(tx, pid, from, to).await?,
     };
-    record(
-        &mut tx,
-        ctx,
-        app.now(),
-        Action::LogReview,
-        "audit_log",
-        None,
-        None,
-    )
-    .await?;
-    tx.commit().await?;
+    r.audit(Action::LogReview, "audit_log", None, None);
+    r.finish().await?;
     Ok(out)
 }
 
@@ -448,7 +267,8 @@ pub async fn sign_log_review(
     let note = palett_domain::values::required_text(note, palett_domain::values::TextKind::LINES)
         .map_err(|c| e.push("note", c))
         .ok();
-    let now = app.now();
+    let mut tx = Change::begin(app, ctx).await?;
+    let now = tx.now();
     // A period that has begun, ends after it begins and lasts at most a year.
     let (from, to) = period;
     if !(from > 0 && from < to && to - from <= 366 * 86_400 && from <= now) {
@@ -457,7 +277,6 @@ pub async fn sign_log_review(
     let mut sample = sample.to_vec();
     sample.sort_unstable();
     sample.dedup();
-    let mut tx = app.db.write().await?;
     // Only reads of this partnership within the period can be signed for.
     if e.is_empty() && sample.len() > 100 {
         e.push("sample", "error-review-sample");
@@ -485,16 +304,7 @@ pub async fn sign_log_review(
         now,
     )
     .await?;
-    record(
-        &mut tx,
-        ctx,
-        now,
-        Action::LogReviewSign,
-        "log_review",
-        Some(id),
-        None,
-    )
-    .await?;
-    tx.commit().await?;
+    tx.done(Action::LogReviewSign, "log_review", Some(id), None)
+        .await?;
     Ok(id)
 }

@@ -6,9 +6,10 @@
 //! each failure since the last success (so nobody can lock another out for
 //! long by guessing), and per client address.
 
-use crate::audit::{record, Action};
+use crate::audit::Action;
 pub use crate::secret::random_token;
 use crate::secret::{self, sha256_hex};
+use crate::work::{bookkeeping, Change};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::model::User;
 use palett_domain::policy::{Actor, Role, Standing};
@@ -132,7 +133,7 @@ impl App {
 
     /// Record a failed attempt (a wrong password or code) for throttling.
     pub(crate) async fn record_failure(&self, email: &str, ip: &str) -> Result<()> {
-        let mut tx = self.db.write().await?;
+        let mut tx = bookkeeping(self).await?;
         store::record_login_attempt(&mut tx, email, ip, false, self.now()).await?;
         tx.commit().await?;
         Ok(())
@@ -205,7 +206,7 @@ impl App {
             None => (None, secret::dummy_hash().to_string()),
         };
         let ok = secret::verify_password_async(password.to_string(), hash).await;
-        let mut tx = self.db.write().await?;
+        let mut tx = bookkeeping(self).await?;
         let user = match user {
             Some(u) if ok && u.active => u,
             _ => {
@@ -255,8 +256,9 @@ impl App {
             actor,
             ip: ip.to_string(),
         };
-        record(&mut tx, &ctx, now, Action::SignIn, "session", None, None).await?;
-        tx.commit().await?;
+        Change::adopt(tx, &ctx, now)
+            .done(Action::SignIn, "session", None, None)
+            .await?;
         Ok(NewSession {
             cookie_value,
             csrf_token,
@@ -303,19 +305,10 @@ impl App {
 
     #[tracing::instrument(skip_all)]
     pub async fn sign_out(&self, cookie_value: &str, signed: &Signed, ip: &str) -> Result<()> {
-        let mut tx = self.db.write().await?;
+        let ctx = signed.ctx(ip);
+        let mut tx = Change::begin(self, &ctx).await?;
         store::delete_session(&mut tx, &sha256_hex(cookie_value)).await?;
-        record(
-            &mut tx,
-            &signed.ctx(ip),
-            self.now(),
-            Action::SignOut,
-            "session",
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::SignOut, "session", None, None).await?;
         Ok(())
     }
 
@@ -361,21 +354,12 @@ impl App {
             palett_domain::values::required_text(name, palett_domain::values::TextKind::line(100))
                 .map_err(|c| palett_domain::FieldErrors::single("name", c))?;
         let secret = format!("plt_{}", random_token()?);
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         let id = store::insert_token(&mut tx, ctx.actor.user_id, &name, &sha256_hex(&secret), now)
             .await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::TokenCreate,
-            "api_token",
-            Some(id),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::TokenCreate, "api_token", Some(id), None)
+            .await?;
         Ok((id, secret))
     }
 
@@ -420,22 +404,13 @@ impl App {
 
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn revoke_token(&self, ctx: &Ctx, id: i64) -> Result<()> {
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         if !store::revoke_token(&mut tx, ctx.actor.user_id, id, now).await? {
             return Err(AppError::NotFound);
         }
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::TokenRevoke,
-            "api_token",
-            Some(id),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::TokenRevoke, "api_token", Some(id), None)
+            .await?;
         Ok(())
     }
 }

@@ -86,7 +86,7 @@ impl App {
         let now = self.now();
         let today = self.today();
         let project_id = {
-            let mut tx = self.db.write().await?;
+            let mut tx = crate::work::bookkeeping(self).await?;
             let id = palett_store::project::insert(
                 &mut tx,
                 pid,
@@ -198,7 +198,7 @@ impl App {
                 ]);
                 facts.push((referral_only, intake, exit, rng.below(10) == 0));
             }
-            let mut tx = self.db.write().await?;
+            let mut tx = crate::work::bookkeeping(self).await?;
             let ids = insert(
                 &mut tx,
                 "participants",

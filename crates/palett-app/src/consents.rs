@@ -1,7 +1,8 @@
 //! Recording and withdrawing a participant's consents. Who may: those who
 //! may change her record. Reading them is part of reading her record.
 
-use crate::audit::{record, Action, Reading};
+use crate::audit::Action;
+use crate::work::{Change, Reading};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::consent::{Consent, ConsentInput};
 use palett_domain::values::{optional_text, TextKind};
@@ -52,7 +53,7 @@ impl App {
         let spec = input.parse(self.today())?;
         let now = self.now();
         let a = &ctx.actor;
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
         match self
             .participant_with_relation(&mut tx, participant_id, a)
             .await?
@@ -82,17 +83,13 @@ impl App {
             .into());
         }
         let id = store::insert(&mut tx, participant_id, &spec, a.user_id, now).await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
+        tx.done(
             Action::ConsentGive,
             spec.kind.as_str(),
             Some(id),
             Some(participant_id),
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 
@@ -103,7 +100,7 @@ impl App {
             optional_text(note, TextKind::LINES).map_err(|c| FieldErrors::single("note", c))?;
         let now = self.now();
         let a = &ctx.actor;
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
         let pid = store::participant_of(&mut tx, consent_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -115,17 +112,13 @@ impl App {
         if !store::withdraw(&mut tx, consent_id, a.user_id, note.as_deref(), now).await? {
             return Err(FieldErrors::single("consent", "error-consent-withdrawn").into());
         }
-        record(
-            &mut tx,
-            ctx,
-            now,
+        tx.done(
             Action::ConsentWithdraw,
             "consent",
             Some(consent_id),
             Some(pid),
         )
         .await?;
-        tx.commit().await?;
         Ok(pid)
     }
 }

@@ -3,8 +3,9 @@
 //! behind it, within what the viewer may see (that list is an audited
 //! participant list like any other).
 
-use crate::audit::{record, Action};
+use crate::audit::Action;
 use crate::paging::Page;
+use crate::work::Change;
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::indicators::{
     self, breakdown, exits_by_outcome, figure, goal_status, inflow, outcome_by_time,
@@ -331,8 +332,8 @@ impl App {
             return Err(e.into());
         };
         e.into_result()?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         self.scope_of(&mut tx, ctx, project_id).await?;
         let goal = Goal {
             id: 0,
@@ -349,17 +350,7 @@ impl App {
             now,
         )
         .await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::GoalCreate,
-            "goal",
-            Some(id),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::GoalCreate, "goal", Some(id), None).await?;
         Ok(id)
     }
 
@@ -369,22 +360,11 @@ impl App {
         if !ctx.actor.can_manage_goals() {
             return Err(AppError::Forbidden);
         }
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
         if !store::delete_goal(&mut tx, ctx.actor.partnership_id, id).await? {
             return Err(AppError::NotFound);
         }
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::GoalDelete,
-            "goal",
-            Some(id),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::GoalDelete, "goal", Some(id), None).await?;
         Ok(())
     }
 }

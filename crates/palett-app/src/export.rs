@@ -2,8 +2,9 @@
 //! holds about one participant, with the consents she gave and the log of
 //! who read her record. One transaction, one audit row.
 
-use crate::audit::{Action, Reading};
+use crate::audit::Action;
 use crate::palette::{PeriodChange, PlanVersion};
+use crate::work::Reading;
 use crate::{App, AppError, Ctx, Result};
 use jiff::Timestamp;
 use palett_domain::consent::Consent;

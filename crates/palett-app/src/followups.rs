@@ -1,8 +1,9 @@
 //! Follow-up after exit: her follow-ups on her record, recording one, and
 //! the list of follow-ups due that caseworkers work through.
 
-use crate::audit::{record, Action, Reading};
+use crate::audit::Action;
 use crate::paging::Page;
+use crate::work::{Change, Reading};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::followup::{FollowUp, FollowUpInput};
 use palett_store::followup as store;
@@ -32,8 +33,8 @@ impl App {
         follow_up_id: i64,
         input: &FollowUpInput,
     ) -> Result<()> {
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         let (p, rel) = self
             .participant_with_relation(&mut tx, participant_id, &ctx.actor)
             .await?
@@ -57,17 +58,13 @@ impl App {
         {
             return Err(AppError::NotFound);
         }
-        record(
-            &mut tx,
-            ctx,
-            now,
+        tx.done(
             Action::FollowUpRecord,
             "follow_up",
             Some(follow_up_id),
             Some(participant_id),
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 

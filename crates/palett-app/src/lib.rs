@@ -26,6 +26,7 @@ pub mod retention;
 mod secret;
 pub mod selfassessments;
 pub mod totp;
+mod work;
 
 use clock::Clock;
 use data_key::DataKey;
@@ -43,6 +44,16 @@ pub struct Ctx {
     pub actor: Actor,
     /// The caller's network address, for the audit log.
     pub ip: String,
+}
+
+impl Ctx {
+    /// palett's own background job for one partnership ([`Actor::system`]).
+    pub fn system(partnership_id: i64) -> Ctx {
+        Ctx {
+            actor: Actor::system(partnership_id),
+            ip: "system".into(),
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -278,7 +289,7 @@ impl App {
     /// sealed (0 once everything is).
     #[tracing::instrument(skip_all)]
     pub async fn seal(&self) -> Result<u64> {
-        let mut tx = self.db.write().await?;
+        let mut tx = crate::work::bookkeeping(self).await?;
         palett_store::sealing::check_key(&mut tx, self.sealer())
             .await
             .map_err(|e| AppError::internal_from("data key check", e))?;

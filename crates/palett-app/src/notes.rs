@@ -1,7 +1,8 @@
 //! Notes about a participant with a visibility, and the history that
 //! rectification keeps.
 
-use crate::audit::{record, Action, Reading};
+use crate::audit::Action;
+use crate::work::{Change, Reading};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::model::Participant;
 use palett_domain::values::{required_text, TextKind};
@@ -39,8 +40,8 @@ impl App {
             return Err(e.into());
         };
         e.into_result()?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         match self
             .participant_with_relation(&mut tx, participant_id, &ctx.actor)
             .await?
@@ -61,17 +62,8 @@ impl App {
             now,
         )
         .await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::NoteAdd,
-            "note",
-            Some(id),
-            Some(participant_id),
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::NoteAdd, "note", Some(id), Some(participant_id))
+            .await?;
         Ok(id)
     }
 

@@ -2,7 +2,8 @@
 //! plans, participation periods, enrolments with waiting lists, groups,
 //! sessions, attendance, recorded time, the timeline and the reports.
 
-use crate::audit::{record, Action, Reading};
+use crate::audit::Action;
+use crate::work::{Change, Reading};
 use crate::{App, AppError, Ctx, Result};
 use jiff::civil::Date;
 use jiff::ToSpan;
@@ -211,8 +212,8 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let spec = input.parse()?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         let pid = ctx.actor.partnership_id;
         let mut e = FieldErrors::new();
         if !palett_store::org::is_member(&mut tx, pid, spec.provider_organisation_id).await? {
@@ -247,17 +248,8 @@ impl App {
         };
         e.into_result()?;
         let id = store::insert_intervention(&mut tx, pid, &spec, course, now).await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::InterventionCreate,
-            "intervention",
-            Some(id),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::InterventionCreate, "intervention", Some(id), None)
+            .await?;
         Ok(id)
     }
 
@@ -267,21 +259,11 @@ impl App {
         if !ctx.actor.can_manage_palette() {
             return Err(AppError::Forbidden);
         }
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
         self.intervention_in_partnership(&mut tx, ctx, id).await?;
         store::retire_intervention(&mut tx, id, self.today()).await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::InterventionRetire,
-            "intervention",
-            Some(id),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::InterventionRetire, "intervention", Some(id), None)
+            .await?;
         Ok(())
     }
 
@@ -361,8 +343,8 @@ impl App {
         input: &PlanInput,
     ) -> Result<i64> {
         let plan = input.parse()?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         let a = &ctx.actor;
         let found = self
             .participant_with_relation(&mut tx, participant_id, a)
@@ -424,17 +406,13 @@ impl App {
             self.today(),
         )
         .await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
+        tx.done(
             Action::PlanChange,
             "plan",
             Some(version),
             Some(participant_id),
         )
         .await?;
-        tx.commit().await?;
         Ok(version)
     }
 
@@ -517,8 +495,8 @@ impl App {
             .unwrap_or_default();
         let Some(end) = end else { return Err(e.into()) };
         e.into_result()?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         let p = self.changeable(&mut tx, ctx, participant_id).await?;
         if let Some(intake) = p.intake_date {
             if end <= intake {
@@ -540,17 +518,13 @@ impl App {
             now,
         )
         .await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
+        tx.done(
             Action::PeriodChange,
             "participant",
             Some(participant_id),
             Some(participant_id),
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -645,8 +619,8 @@ impl App {
             return Err(e.into());
         };
         e.into_result()?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         self.changeable(&mut tx, ctx, participant_id).await?;
         let intervention = match store::intervention_by_id(&mut tx, iid).await? {
             Some(i) if i.partnership_id == ctx.actor.partnership_id && i.retired_on.is_none() => i,
@@ -695,17 +669,13 @@ impl App {
             now,
         )
         .await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
+        tx.done(
             Action::EnrolmentCreate,
             "enrolment",
             Some(id),
             Some(participant_id),
         )
         .await?;
-        tx.commit().await?;
         Ok((id, status))
     }
 
@@ -730,7 +700,7 @@ impl App {
         }
         let now = self.now();
         let today = self.today();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
         let en = store::enrolment_by_id(&mut tx, enrolment_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -765,10 +735,7 @@ impl App {
             now,
         )
         .await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
+        tx.audit(
             Action::EnrolmentChange,
             "enrolment",
             Some(en.id),
@@ -777,9 +744,7 @@ impl App {
         .await?;
         let mut offered = None;
         if en.status.holds_place() && !to.holds_place() {
-            offered = self
-                .offer_freed_place(&mut tx, ctx, en.intervention_id, now)
-                .await?;
+            offered = self.offer_freed_place(&mut tx, en.intervention_id).await?;
         }
         tx.commit().await?;
         Ok(offered)
@@ -789,28 +754,19 @@ impl App {
     /// waiting list, if anyone waits (audited). Returns her enrolment.
     async fn offer_freed_place(
         &self,
-        c: &mut AnyConnection,
-        ctx: &Ctx,
+        w: &mut Change<'_>,
         intervention_id: i64,
-        now: i64,
     ) -> Result<Option<i64>> {
-        let Some(next) = store::first_waiting(c, intervention_id).await? else {
+        let Some(next) = store::first_waiting(w, intervention_id).await? else {
             return Ok(None);
         };
-        store::set_enrolment_status(c, next, EnrolmentStatus::Offered, None, None, now).await?;
-        let who = store::enrolment_by_id(c, next)
+        let now = w.now();
+        store::set_enrolment_status(w, next, EnrolmentStatus::Offered, None, None, now).await?;
+        let who = store::enrolment_by_id(w, next)
             .await?
             .map(|n| n.participant_id);
-        record(
-            c,
-            ctx,
-            now,
-            Action::EnrolmentChange,
-            "enrolment",
-            Some(next),
-            who,
-        )
-        .await?;
+        w.audit(Action::EnrolmentChange, "enrolment", Some(next), who)
+            .await?;
         Ok(Some(next))
     }
 
@@ -821,23 +777,19 @@ impl App {
     /// none of them.
     pub(crate) async fn close_path(
         &self,
-        c: &mut AnyConnection,
-        ctx: &Ctx,
+        w: &mut Change<'_>,
         participant_id: i64,
         on: Date,
-        now: i64,
     ) -> Result<()> {
-        let open: Vec<Enrolment> = store::enrolments_of_participant(c, participant_id)
+        let open: Vec<Enrolment> = store::enrolments_of_participant(w, participant_id)
             .await?
             .into_iter()
             .filter(|e| !e.status.next().is_empty())
             .collect();
+        let now = w.now();
         for e in &open {
-            store::end_enrolment(c, e.id, on, now).await?;
-            record(
-                c,
-                ctx,
-                now,
+            store::end_enrolment(w, e.id, on, now).await?;
+            w.audit(
                 Action::EnrolmentChange,
                 "enrolment",
                 Some(e.id),
@@ -846,8 +798,7 @@ impl App {
             .await?;
         }
         for e in open.iter().filter(|e| e.status.holds_place()) {
-            self.offer_freed_place(c, ctx, e.intervention_id, now)
-                .await?;
+            self.offer_freed_place(w, e.intervention_id).await?;
         }
         Ok(())
     }
@@ -874,8 +825,8 @@ impl App {
                     .map_err(|_| FieldErrors::single("leader_user_id", code::CHOICE))?,
             )
         };
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         let i = self
             .intervention_in_partnership(&mut tx, ctx, intervention_id)
             .await?;
@@ -893,17 +844,8 @@ impl App {
             }
         }
         let id = store::insert_group(&mut tx, intervention_id, &name, leader, now).await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::GroupCreate,
-            "group",
-            Some(id),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::GroupCreate, "group", Some(id), None)
+            .await?;
         Ok(id)
     }
 
@@ -1012,8 +954,7 @@ impl App {
                 d = next;
             }
         }
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
         let group = self.runnable_group(&mut tx, ctx, group_id).await?;
         // Sessions of a project's intervention fall within its period.
         let intervention = self
@@ -1034,17 +975,8 @@ impl App {
             place.as_deref().unwrap_or(""),
         )
         .await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::SessionsSchedule,
-            "group",
-            Some(group_id),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::SessionsSchedule, "group", Some(group_id), None)
+            .await?;
         Ok(dates.len())
     }
 
@@ -1065,24 +997,14 @@ impl App {
     pub async fn cancel_session(&self, ctx: &Ctx, session_id: i64, reason: &str) -> Result<()> {
         let reason =
             required_text(reason, TextKind::LINES).map_err(|c| FieldErrors::single("reason", c))?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
         let (s, _) = self.runnable_session(&mut tx, ctx, session_id).await?;
         if s.status == SessionStatus::Cancelled {
             return Err(FieldErrors::single("reason", "error-already-cancelled").into());
         }
         store::cancel_session(&mut tx, session_id, &reason).await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::SessionCancel,
-            "session",
-            Some(session_id),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::SessionCancel, "session", Some(session_id), None)
+            .await?;
         Ok(())
     }
 
@@ -1100,8 +1022,7 @@ impl App {
         let (Some(to), Some(time)) = (to, time) else {
             return Err(e.into());
         };
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
         let (_, group) = self.runnable_session(&mut tx, ctx, session_id).await?;
         let intervention = self
             .intervention_in_partnership(&mut tx, ctx, group.intervention_id)
@@ -1109,17 +1030,8 @@ impl App {
         self.within_project_period(&mut tx, &intervention, to, "on_date")
             .await?;
         store::move_session(&mut tx, session_id, to, &time).await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::SessionMove,
-            "session",
-            Some(session_id),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::SessionMove, "session", Some(session_id), None)
+            .await?;
         Ok(())
     }
 
@@ -1180,7 +1092,7 @@ impl App {
     ) -> Result<usize> {
         let now = self.now();
         let today = self.today();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
         let (s, g) = self.runnable_session(&mut tx, ctx, session_id).await?;
         if s.status == SessionStatus::Cancelled {
             return Err(FieldErrors::single("session", "error-session-cancelled").into());
@@ -1223,26 +1135,11 @@ impl App {
         e.into_result()?;
         let corrected =
             store::record_attendance(&mut tx, &s, &parsed, ctx.actor.user_id, now).await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::AttendanceRecord,
-            "session",
-            Some(session_id),
-            None,
-        )
-        .await?;
-        if !corrected.is_empty() {
-            crate::audit::record_for_each(
-                &mut tx,
-                ctx,
-                now,
-                Action::AttendanceCorrect,
-                "attendance",
-                &corrected,
-            )
+        tx.audit(Action::AttendanceRecord, "session", Some(session_id), None)
             .await?;
+        if !corrected.is_empty() {
+            tx.audit_each(Action::AttendanceCorrect, "attendance", &corrected)
+                .await?;
         }
         tx.commit().await?;
         Ok(parsed.len())
@@ -1299,8 +1196,8 @@ impl App {
         let (Some(iid), Some(on), Some(minutes), Some(note)) = (iid, on, minutes, note) else {
             return Err(e.into());
         };
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         let p = self.changeable(&mut tx, ctx, participant_id).await?;
         let intervention = match store::intervention_by_id(&mut tx, iid).await? {
             Some(i) if i.partnership_id == ctx.actor.partnership_id => i,
@@ -1327,17 +1224,13 @@ impl App {
             now,
         )
         .await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
+        tx.done(
             Action::ActivityRecord,
             "activity",
             Some(id),
             Some(participant_id),
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 

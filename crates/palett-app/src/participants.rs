@@ -2,7 +2,8 @@
 //! the lifecycle. Reads of a record and every change are audited in the
 //! same transaction.
 
-use crate::audit::{record, Action, Reading};
+use crate::audit::Action;
+use crate::work::{Change, Reading};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::consent::{ConsentKind, ConsentSpec};
 use palett_domain::lifecycle::{LifecycleState, Transition, TransitionKind};
@@ -137,13 +138,13 @@ impl App {
     /// message that names no one. Either way the attempt is audited (in its
     /// own committed transaction, naming the existing participant), since it
     /// tells that the number is known here.
-    async fn check_identity_number(
+    async fn check_identity_number<'a>(
         &self,
-        tx: palett_store::Transaction<'static, palett_store::Any>,
+        tx: Change<'a>,
         ctx: &Ctx,
         profile: &ParticipantProfile,
         own_id: Option<i64>,
-    ) -> Result<palett_store::Transaction<'static, palett_store::Any>> {
+    ) -> Result<Change<'a>> {
         let mut tx = tx;
         let Some(number) = profile.identity_number.as_deref() else {
             return Ok(tx);
@@ -158,17 +159,13 @@ impl App {
             self.participant_with_relation(&mut tx, other, &ctx.actor).await?,
             Some((_, rel)) if ctx.actor.can_read_participant(rel)
         );
-        record(
-            &mut tx,
-            ctx,
-            self.now(),
+        tx.done(
             Action::DuplicateIdentity,
             "participant",
             Some(other),
             Some(other),
         )
         .await?;
-        tx.commit().await?;
         let code = if visible {
             "error-pin-taken"
         } else {
@@ -186,8 +183,8 @@ impl App {
         }
         let today = self.today();
         let profile = input.parse(today)?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         check_references(&mut tx, ctx, &profile, true, today).await?;
         check_project_periods(
             &mut tx,
@@ -275,29 +272,12 @@ impl App {
             for spec in specs {
                 let cid = palett_store::consent::insert(&mut tx, id, &spec, ctx.actor.user_id, now)
                     .await?;
-                record(
-                    &mut tx,
-                    ctx,
-                    now,
-                    Action::ConsentGive,
-                    spec.kind.as_str(),
-                    Some(cid),
-                    Some(id),
-                )
-                .await?;
+                tx.audit(Action::ConsentGive, spec.kind.as_str(), Some(cid), Some(id))
+                    .await?;
             }
         }
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::ParticipantCreate,
-            "participant",
-            Some(id),
-            Some(id),
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::ParticipantCreate, "participant", Some(id), Some(id))
+            .await?;
         Ok(id)
     }
 
@@ -347,8 +327,8 @@ impl App {
             ),
             None => None,
         };
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         let (_, rel) = self.readable(&mut tx, ctx, id).await?;
         if !ctx.actor.can_change_participant(rel) {
             return Err(AppError::Forbidden);
@@ -359,17 +339,8 @@ impl App {
         } else {
             "lift_restriction"
         };
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::ProcessingRestriction,
-            entity,
-            Some(id),
-            Some(id),
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::ProcessingRestriction, entity, Some(id), Some(id))
+            .await?;
         Ok(())
     }
 
@@ -402,8 +373,8 @@ impl App {
             return Err(e.into());
         };
         e.into_result()?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         let id = if !by_id.is_empty() {
             by_id
                 .parse::<i64>()
@@ -441,17 +412,8 @@ impl App {
             now + EMERGENCY_SECS,
         )
         .await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::EmergencyAccess,
-            "emergency",
-            Some(grant),
-            Some(id),
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::EmergencyAccess, "emergency", Some(grant), Some(id))
+            .await?;
         Ok(id)
     }
 
@@ -524,8 +486,8 @@ impl App {
         input: &ParticipantInput,
     ) -> Result<()> {
         let profile = input.parse(self.today())?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         let (p, rel) = self.readable(&mut tx, ctx, id).await?;
         let p = crate::ensure_processable(p)?;
         if !ctx.actor.can_change_participant(rel) {
@@ -607,17 +569,8 @@ impl App {
         )
         .await
         .map_err(conflict_to_field)?;
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::ParticipantUpdate,
-            "participant",
-            Some(id),
-            Some(id),
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::ParticipantUpdate, "participant", Some(id), Some(id))
+            .await?;
         Ok(())
     }
 
@@ -651,8 +604,8 @@ impl App {
             palett_domain::values::required_text(reason, palett_domain::values::TextKind::LINES),
         );
         let today = self.today();
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         let (p, rel) = self.readable(&mut tx, ctx, id).await?;
         let p = crate::ensure_processable(p)?;
         if !ctx.actor.can_hand_over(rel) {
@@ -689,10 +642,7 @@ impl App {
             now,
         )
         .await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
+        tx.audit(
             Action::ParticipantHandover,
             "participant",
             Some(id),
@@ -740,8 +690,8 @@ impl App {
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn transition(&self, ctx: &Ctx, id: i64, t: Transition) -> Result<()> {
         let today = self.today();
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         let (p, rel) = self.readable(&mut tx, ctx, id).await?;
         let p = crate::ensure_processable(p)?;
         let allowed = match t {
@@ -766,7 +716,7 @@ impl App {
         match (&t, after.exit_date) {
             (Transition::Exit { .. }, Some(exit)) => {
                 palett_store::followup::schedule(&mut tx, id, exit).await?;
-                self.close_path(&mut tx, ctx, id, exit, now).await?;
+                self.close_path(&mut tx, id, exit).await?;
             }
             (Transition::Reopen { .. }, _) => {
                 palett_store::followup::cancel_open(&mut tx, id).await?
@@ -789,17 +739,13 @@ impl App {
             now,
         )
         .await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
+        tx.done(
             Action::ParticipantTransition,
             t.kind().as_str(),
             Some(id),
             Some(id),
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! Partnerships, memberships and projects, and the projects' figures.
 
-use crate::audit::{record, Action};
+use crate::audit::Action;
+use crate::work::Change;
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::indicators::{self, figure, Indicator, Slice};
 use palett_domain::model::{Membership, Partnership, Project};
@@ -133,8 +134,7 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let p = input.parse()?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
         let id = project::insert(
             &mut tx,
             ctx.actor.partnership_id,
@@ -146,17 +146,8 @@ impl App {
             p.job_or_studies_target,
         )
         .await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::ProjectCreate,
-            "project",
-            Some(id),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::ProjectCreate, "project", Some(id), None)
+            .await?;
         Ok(id)
     }
 
@@ -195,22 +186,12 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let p = input.parse()?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
         if !project::update(&mut tx, ctx.actor.partnership_id, id, &p).await? {
             return Err(AppError::NotFound);
         }
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::ProjectUpdate,
-            "project",
-            Some(id),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::ProjectUpdate, "project", Some(id), None)
+            .await?;
         Ok(())
     }
 }

@@ -3,7 +3,8 @@
 //! Finsam (participants per intervention by gender). Figures only; every
 //! export of one is audited.
 
-use crate::audit::{Action, Reading};
+use crate::audit::Action;
+use crate::work::Reading;
 use crate::{App, Ctx, Result};
 use palett_domain::indicators::{exits_by_outcome, figure, Figure, Indicator, Period, Slice};
 use palett_domain::lifecycle::ExitOutcome;

@@ -3,8 +3,9 @@
 //! stable pseudonyms per export key; age and country generalised; a
 //! k-anonymity check that suppresses small cells and reports it. Audited.
 
-use crate::audit::{record, Action};
+use crate::audit::Action;
 use crate::secret::hmac_sha256;
+use crate::work::Change;
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::research::{age_group, hours_band, months_band, region, suppress_small_cells};
 use palett_domain::FieldErrors;
@@ -71,8 +72,7 @@ impl App {
         }
         e.into_result()?;
         let k = k.unwrap_or(5);
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
         let secret = palett_store::palette::research_secret(
             &mut tx,
             ctx.actor.partnership_id,
@@ -109,17 +109,13 @@ impl App {
             .collect::<Vec<_>>();
         // Sorted by pseudonym, so the order says nothing about ids or intake.
         rows.sort_by(|a, b| a.pseudonym.cmp(&b.pseudonym));
-        record(
-            &mut tx,
-            ctx,
-            now,
+        tx.done(
             Action::ResearchExport,
             "research_export",
             Some(rows.len() as i64),
             None,
         )
         .await?;
-        tx.commit().await?;
         Ok(ResearchExport {
             k,
             rows,

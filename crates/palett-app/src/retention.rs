@@ -4,13 +4,13 @@
 //! `palett retention run`, daily by the server, and from the administration
 //! page; a dry run lists what would go. Every run is audited.
 
-use crate::audit::{record, Action};
+use crate::audit::Action;
+use crate::work::Change;
 use crate::{App, AppError, Ctx, Result};
 use jiff::civil::Date;
 use jiff::ToSpan;
 use palett_domain::FieldErrors;
-use palett_store::audit::{self as audit_store, NewEntry};
-use palett_store::{retention as store, AnyConnection};
+use palett_store::retention as store;
 
 /// What a run found and did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -23,32 +23,6 @@ pub struct RetentionReport {
     pub due: Vec<(i64, Date)>,
     pub anonymised: usize,
     pub dry_run: bool,
-}
-
-async fn system_audit(
-    c: &mut AnyConnection,
-    partnership_id: i64,
-    now: i64,
-    action: &str,
-    participant: Option<i64>,
-) -> Result<()> {
-    audit_store::append(
-        c,
-        &NewEntry {
-            at: now,
-            user_id: None,
-            organisation_id: None,
-            roles: "system",
-            partnership_id: Some(partnership_id),
-            action,
-            entity: "retention",
-            entity_id: None,
-            participant_id: participant,
-            ip: "system",
-        },
-    )
-    .await
-    .map_err(|e| AppError::internal_from("audit write failed", e))
 }
 
 impl App {
@@ -73,8 +47,8 @@ impl App {
             .ok()
             .filter(|y| (1..=50).contains(y))
             .ok_or_else(|| FieldErrors::single("years_after_exit", "error-retention-years"))?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         store::set_policy(
             &mut tx,
             ctx.actor.partnership_id,
@@ -83,17 +57,8 @@ impl App {
             now,
         )
         .await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::RetentionPolicy,
-            "retention",
-            None,
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::RetentionPolicy, "retention", None, None)
+            .await?;
         Ok(())
     }
 
@@ -101,8 +66,7 @@ impl App {
     /// an archive rule. Coordinators and administrators of her record.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn set_archive_hold(&self, ctx: &Ctx, participant_id: i64, hold: bool) -> Result<()> {
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
         match self
             .participant_with_relation(&mut tx, participant_id, &ctx.actor)
             .await?
@@ -111,17 +75,13 @@ impl App {
             _ => return Err(AppError::NotFound),
         }
         store::set_archive_hold(&mut tx, participant_id, hold).await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
+        tx.done(
             Action::ArchiveHold,
             "participant",
             Some(participant_id),
             Some(participant_id),
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -139,8 +99,10 @@ impl App {
                 return Err(AppError::Forbidden);
             }
         }
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        // The daily job and the command line act as palett itself.
+        let system = Ctx::system(partnership_id);
+        let mut tx = Change::begin(self, ctx.unwrap_or(&system)).await?;
+        let now = tx.now();
         let years = store::policy(&mut tx, partnership_id).await?;
         let mut report = RetentionReport {
             partnership_id,
@@ -155,43 +117,18 @@ impl App {
             if !dry_run {
                 for (id, _) in &report.due {
                     store::anonymise(&mut tx, *id, now).await?;
-                    system_audit(
-                        &mut tx,
-                        partnership_id,
-                        now,
-                        "participant.anonymise",
-                        Some(*id),
-                    )
-                    .await?;
+                    tx.audit(Action::ParticipantAnonymise, "retention", None, Some(*id))
+                        .await?;
                 }
                 report.anonymised = report.due.len();
             }
         }
         let action = if dry_run {
-            "retention.dry_run"
+            Action::RetentionDryRun
         } else {
-            "retention.run"
+            Action::RetentionRun
         };
-        match ctx {
-            Some(ctx) => {
-                record(
-                    &mut tx,
-                    ctx,
-                    now,
-                    if dry_run {
-                        Action::RetentionDryRun
-                    } else {
-                        Action::RetentionRun
-                    },
-                    "retention",
-                    None,
-                    None,
-                )
-                .await?
-            }
-            None => system_audit(&mut tx, partnership_id, now, action, None).await?,
-        }
-        tx.commit().await?;
+        tx.done(action, "retention", None, None).await?;
         Ok(report)
     }
 

@@ -1,6 +1,7 @@
 //! Self-assessments on her record: reading hers and recording a new one.
 
-use crate::audit::{record, Action, Reading};
+use crate::audit::Action;
+use crate::work::{Change, Reading};
 use crate::{App, Ctx, Result};
 use palett_domain::selfassessment::{SelfAssessment, SelfAssessmentInput};
 use palett_store::selfassessment as store;
@@ -38,23 +39,19 @@ impl App {
         participant_id: i64,
         input: &SelfAssessmentInput,
     ) -> Result<i64> {
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         self.changeable(&mut tx, ctx, participant_id).await?;
         let (on, scores) = input.parse(self.today())?;
         let id =
             store::insert(&mut tx, participant_id, on, &scores, ctx.actor.user_id, now).await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
+        tx.done(
             Action::SelfAssessmentRecord,
             "self_assessment",
             Some(id),
             Some(participant_id),
         )
         .await?;
-        tx.commit().await?;
         Ok(id)
     }
 }

@@ -2,8 +2,9 @@
 //! every authenticator app accepts): setting it up, checking a code once,
 //! and a partnership's requirement of it.
 
-use crate::audit::{record, Action};
+use crate::audit::Action;
 use crate::secret::{hmac_sha1, same_secret};
+use crate::work::{bookkeeping, Change};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::FieldErrors;
 use palett_store::auth as store;
@@ -99,7 +100,8 @@ impl App {
     /// until confirmed by a code; a new visit gives a new secret).
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn second_factor(&self, ctx: &Ctx) -> Result<SecondFactor> {
-        let mut tx = self.db.write().await?;
+        // A pending secret changes nothing until a code confirms it.
+        let mut tx = bookkeeping(self).await?;
         let (secret, pending, _) =
             store::totp_state(&mut tx, self.sealer(), ctx.actor.user_id).await?;
         if secret.is_some() {
@@ -145,8 +147,8 @@ impl App {
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn enable_second_factor(&self, ctx: &Ctx, password: &str, code: &str) -> Result<()> {
         self.confirm_password(ctx, password).await?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         let (current, pending, last) =
             store::totp_state(&mut tx, self.sealer(), ctx.actor.user_id).await?;
         if current.is_some() {
@@ -166,17 +168,13 @@ impl App {
         )
         .await?;
         self.record_success(&mut tx, ctx, now).await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
+        tx.done(
             Action::SecondFactorOn,
             "user",
             Some(ctx.actor.user_id),
             None,
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -210,8 +208,8 @@ impl App {
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn disable_second_factor(&self, ctx: &Ctx, password: &str, code: &str) -> Result<()> {
         self.confirm_password(ctx, password).await?;
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
         let required = palett_store::org::partnership_by_id(&mut tx, ctx.actor.partnership_id)
             .await?
             .is_some_and(|p| p.require_second_factor)
@@ -234,17 +232,13 @@ impl App {
         }
         store::set_totp(&mut tx, self.sealer(), ctx.actor.user_id, None, 0).await?;
         self.record_success(&mut tx, ctx, now).await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
+        tx.done(
             Action::SecondFactorOff,
             "user",
             Some(ctx.actor.user_id),
             None,
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -255,24 +249,14 @@ impl App {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
         }
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
         let staff = store::users_of_partnership(&mut tx, ctx.actor.partnership_id).await?;
         if !staff.iter().any(|(u, _)| u.id == user_id) {
             return Err(AppError::NotFound);
         }
         store::set_totp(&mut tx, self.sealer(), user_id, None, 0).await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
-            Action::SecondFactorReset,
-            "user",
-            Some(user_id),
-            None,
-        )
-        .await?;
-        tx.commit().await?;
+        tx.done(Action::SecondFactorReset, "user", Some(user_id), None)
+            .await?;
         Ok(())
     }
 
@@ -283,21 +267,16 @@ impl App {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
         }
-        let now = self.now();
-        let mut tx = self.db.write().await?;
+        let mut tx = Change::begin(self, ctx).await?;
         palett_store::org::set_require_second_factor(&mut tx, ctx.actor.partnership_id, required)
             .await?;
-        record(
-            &mut tx,
-            ctx,
-            now,
+        tx.done(
             Action::SecondFactorPolicy,
             "partnership",
             Some(ctx.actor.partnership_id),
             None,
         )
         .await?;
-        tx.commit().await?;
         Ok(())
     }
 }

@@ -167,6 +167,26 @@ impl ParticipantScope {
 }
 
 impl Actor {
+    /// palett itself, acting for one partnership in a background job (the
+    /// daily retention run). It holds no role, so the policy grants it
+    /// nothing a person is granted; a use case a job runs admits it by
+    /// name. User ids start at 1, so its user id 0 is no one's; the audit
+    /// log records it with no user and the role `system`.
+    pub fn system(partnership_id: i64) -> Actor {
+        Actor {
+            user_id: 0,
+            organisation_id: 0,
+            partnership_id,
+            roles: Vec::new(),
+            standing: Standing::Outside,
+        }
+    }
+
+    /// Whether this is palett's own job ([`Actor::system`]), not a person.
+    pub fn is_system(&self) -> bool {
+        self.user_id == 0 && self.roles.is_empty()
+    }
+
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }

@@ -173,7 +173,7 @@ impl App {
         let hash = hash_password_async(DEMO_PASSWORD.to_string()).await?;
         let now = self.now();
         let today = self.today();
-        let mut tx = self.db.write().await?;
+        let mut tx = crate::work::bookkeeping(self).await?;
         if seeded(&mut tx).await? {
             return Ok(false);
         }

@@ -207,3 +207,24 @@ fn the_web_and_the_command_line_reach_the_database_only_through_use_cases() {
         }
     }
 }
+
+#[test]
+fn every_change_goes_through_the_unit_of_work_with_its_audit_entry() {
+    // A write transaction is opened in `work.rs` only (a `Change`, which
+    // commits only with its audit entry, or named bookkeeping), and audit
+    // rows are appended there only.
+    let files = sources(&crate_src("palett-app"));
+    assert!(files.iter().any(|(rel, _)| rel == Path::new("work.rs")));
+    for (rel, text) in files {
+        if rel == Path::new("work.rs") {
+            continue;
+        }
+        for needle in ["db.write()", "audit::append", "append_for_participants"] {
+            assert!(
+                !text.contains(needle),
+                "palett-app/src/{}: uses `{needle}`; begin a work::Change instead",
+                rel.display()
+            );
+        }
+    }
+}
