@@ -480,4 +480,97 @@ impl App {
         );
         Ok(out)
     }
+
+    /// Read participants' records (audited reads) from `readers` tasks at
+    /// once, `reads_each` each, while one more task writes notes: what the
+    /// unit of work's read-only snapshots are for. On SQLite a read that
+    /// took the write lock would queue every reader behind the others and
+    /// behind the writer.
+    #[tracing::instrument(skip_all)]
+    pub async fn bench_concurrency(
+        &self,
+        readers: usize,
+        reads_each: usize,
+    ) -> Result<Concurrency> {
+        let ctx = self.ctx_for_email(DEMO_USERS[1].0).await?;
+        let (list, _) = self
+            .participants(
+                &ctx,
+                &palett_store::participant::Filter::default(),
+                Page::new(Some(1), Some(100)),
+            )
+            .await?;
+        let ids: Vec<i64> = list.iter().map(|p| p.id).collect();
+        let Some(&first) = ids.first() else {
+            return Err(crate::AppError::NotFound);
+        };
+        let started = Instant::now();
+        let mut tasks = tokio::task::JoinSet::new();
+        for r in 0..readers {
+            let (app, ctx, ids) = (self.clone(), ctx.clone(), ids.clone());
+            tasks.spawn(async move {
+                let mut ms = Vec::with_capacity(reads_each);
+                for i in 0..reads_each {
+                    let t = Instant::now();
+                    app.participant(&ctx, ids[(r * reads_each + i) % ids.len()])
+                        .await?;
+                    ms.push(t.elapsed().as_secs_f64() * 1000.0);
+                }
+                Ok::<_, crate::AppError>((true, ms))
+            });
+        }
+        {
+            let (app, ctx) = (self.clone(), ctx.clone());
+            tasks.spawn(async move {
+                let mut ms = Vec::with_capacity(reads_each);
+                for _ in 0..reads_each {
+                    let t = Instant::now();
+                    app.add_note(&ctx, first, "Prestandamätning.", "own_organisation")
+                        .await?;
+                    ms.push(t.elapsed().as_secs_f64() * 1000.0);
+                }
+                Ok((false, ms))
+            });
+        }
+        let (mut read, mut write) = (Vec::new(), Vec::new());
+        while let Some(done) = tasks.join_next().await {
+            let (is_read, ms) =
+                done.map_err(|e| crate::AppError::internal_from("bench task", e))??;
+            if is_read {
+                read.extend(ms)
+            } else {
+                write.extend(ms)
+            }
+        }
+        Ok(Concurrency {
+            readers,
+            reads: read.len(),
+            wall_ms: started.elapsed().as_secs_f64() * 1000.0,
+            read: Timing {
+                label: "record read, with others",
+                runs_ms: read,
+            },
+            write: Timing {
+                label: "note written meanwhile",
+                runs_ms: write,
+            },
+        })
+    }
+}
+
+/// What [`App::bench_concurrency`] measured.
+#[derive(Debug)]
+pub struct Concurrency {
+    pub readers: usize,
+    pub reads: usize,
+    /// From the first read to the last read or write.
+    pub wall_ms: f64,
+    pub read: Timing,
+    pub write: Timing,
+}
+
+impl Concurrency {
+    pub fn reads_per_second(&self) -> f64 {
+        self.reads as f64 / (self.wall_ms / 1000.0)
+    }
 }

@@ -76,6 +76,10 @@ enum Command {
     Bench {
         #[arg(long, default_value_t = 5)]
         runs: usize,
+        /// Tasks reading participants' records at once (beside one writing
+        /// notes) in the concurrency run.
+        #[arg(long, default_value_t = 8)]
+        readers: usize,
     },
     /// Retention (gallring): anonymise what each partnership's policy makes due.
     Retention {
@@ -368,7 +372,7 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Bench { runs } => {
+        Command::Bench { runs, readers } => {
             let app = open(&cli).await?;
             let timings = app
                 .bench(*runs)
@@ -378,6 +382,20 @@ async fn run(cli: Cli) -> Result<(), String> {
             for t in timings {
                 println!("{:<32} {:>10.1} {:>10.1}", t.label, t.median(), t.max());
             }
+            let c = app
+                .bench_concurrency(*readers, 50)
+                .await
+                .map_err(|e| format!("benchmark failed: {}", explain(e)))?;
+            for t in [&c.read, &c.write] {
+                println!("{:<32} {:>10.1} {:>10.1}", t.label, t.median(), t.max());
+            }
+            println!(
+                "{} readers and one writer: {} record reads in {:.0} ms, {:.0} reads/s",
+                c.readers,
+                c.reads,
+                c.wall_ms,
+                c.reads_per_second()
+            );
             Ok(())
         }
         Command::Token {
