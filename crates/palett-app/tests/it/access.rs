@@ -19,18 +19,8 @@ pub(crate) async fn other_organisations_caseworker_sees_her_only_once_assigned(h
     let lena_sees_before = h.all_participant_ids(&lena_ctx, &Filter::default()).await;
 
     let id = h
-        .app
-        .register_participant(
-            &coach_ctx,
-            &h.input(
-                "Amal",
-                "Testsson",
-                &pnr("19811218", 987),
-                coach.user.organisation_id,
-            ),
-        )
-        .await
-        .expect("registering Amal");
+        .register_amal(&coach_ctx, coach.user.organisation_id)
+        .await;
 
     assert!(matches!(
         err(h.app.participant(&lena_ctx, id).await),
@@ -109,18 +99,8 @@ pub(crate) async fn evaluator_and_administrator_see_figures_but_no_participant(h
     let some_id = items[0].id;
     let coach = h.signed(COACH).await;
     let new_id = h
-        .app
-        .register_participant(
-            &coach.ctx(IP),
-            &h.input(
-                "Amal",
-                "Testsson",
-                &pnr("19811218", 987),
-                coach.user.organisation_id,
-            ),
-        )
-        .await
-        .expect("registering Amal");
+        .register_amal(&coach.ctx(IP), coach.user.organisation_id)
+        .await;
 
     for email in [EVALUATOR, ADMIN] {
         let ctx = h.ctx(email).await;
@@ -332,21 +312,13 @@ pub(crate) async fn a_former_member_keeps_only_its_own_records_read_only(h: H) {
     let hm = hanna.user.organisation_id;
     let mut own = h.input("Egen", "Kommunsdotter", &pnr("19850505", 111), kommun);
     own.intake_date = "2026-11-20".into();
-    let own = h
-        .app
-        .register_participant(&kim.ctx(IP), &own)
-        .await
-        .expect("Kim registers her own");
+    let own = h.register(&kim.ctx(IP), &own).await;
     // Hela Människan's participant, shared with every partner by consent,
     // with Kim among her caseworkers.
     let mut shared = h.input("Delad", "Samverkansdotter", &pnr("19860606", 222), hm);
     shared.intake_date = "2026-11-20".into();
     shared.caseworker_ids = vec![hanna.user.id.to_string(), kim.user.id.to_string()];
-    let shared = h
-        .app
-        .register_participant(&hanna.ctx(IP), &shared)
-        .await
-        .expect("Hanna registers the shared one");
+    let shared = h.register(&hanna.ctx(IP), &shared).await;
     for who in [COACH, KOMMUN_COORDINATOR] {
         let ctx = h.ctx(who).await;
         for id in [own, shared] {

@@ -20,31 +20,11 @@ pub(crate) async fn reads_are_audited_per_reader(h: H) {
     let coach_ctx = coach.ctx("192.0.2.7");
     let handledare = h.signed(HANDLEDARE).await;
     let id = h
-        .app
-        .register_participant(
-            &coach_ctx,
-            &h.input(
-                "Amal",
-                "Testsson",
-                &pnr("19811218", 987),
-                coach.user.organisation_id,
-            ),
-        )
-        .await
-        .expect("registering Amal");
+        .register_amal(&coach_ctx, coach.user.organisation_id)
+        .await;
     let other = h
-        .app
-        .register_participant(
-            &coach_ctx,
-            &h.input(
-                "Hodan",
-                "Testsson",
-                &pnr("19700505", 222),
-                coach.user.organisation_id,
-            ),
-        )
-        .await
-        .expect("registering Hodan");
+        .register_hodan(&coach_ctx, coach.user.organisation_id)
+        .await;
 
     h.app
         .participant(&coach_ctx, id)
@@ -159,18 +139,8 @@ pub(crate) async fn audit_log_refuses_update_and_delete(h: H) {
     let coordinator = h.ctx(COORDINATOR).await;
     let coach = h.signed(COACH).await;
     let id = h
-        .app
-        .register_participant(
-            &coach.ctx(IP),
-            &h.input(
-                "Amal",
-                "Testsson",
-                &pnr("19811218", 987),
-                coach.user.organisation_id,
-            ),
-        )
-        .await
-        .expect("registering Amal");
+        .register_amal(&coach.ctx(IP), coach.user.organisation_id)
+        .await;
     h.app
         .participant(&coordinator, id)
         .await
@@ -306,11 +276,7 @@ pub(crate) async fn the_log_review_flags_samples_and_signs(h: H) {
         coach.user.organisation_id,
     );
     form.intake_date = "2026-11-20".into();
-    let hidden = h
-        .app
-        .register_participant(&coach_ctx, &form)
-        .await
-        .expect("register");
+    let hidden = h.register(&coach_ctx, &form).await;
     h.app
         .break_the_glass(
             &coordinator,

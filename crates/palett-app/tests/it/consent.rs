@@ -18,11 +18,7 @@ pub(crate) async fn consents_are_records_that_can_be_withdrawn(h: H) {
     // Registered without consents: only her responsible organisation sees her.
     let mut form = input("Zahra", "Samtyckesson", &pnr("19790612", 555), kommun);
     form.intake_date = "2026-11-20".into();
-    let p = h
-        .app
-        .register_participant(&coach_ctx, &form)
-        .await
-        .expect("register");
+    let p = h.register(&coach_ctx, &form).await;
 
     let sharing = ConsentInput {
         kind: "sharing".into(),
@@ -146,11 +142,7 @@ pub(crate) async fn sharing_consent_decides_who_sees_her(h: H) {
         ],
         ..input("Sahra", "Delningsson", &pnr("19820202", 321), hm)
     };
-    let p = h
-        .app
-        .register_participant(&hm_ctx, &form)
-        .await
-        .expect("register");
+    let p = h.register(&hm_ctx, &form).await;
     let named = |ctx: palett_app::Ctx| {
         let h = &h;
         async move {
@@ -228,11 +220,7 @@ pub(crate) async fn the_restricted_field_group_stays_with_those_who_need_it(h: H
         protected_identity: "true".into(),
         ..h.input("Hawa", "Skyddsson", &pnr("19830303", 303), kommun)
     };
-    let p = h
-        .app
-        .register_participant(&kim_ctx, &form)
-        .await
-        .expect("register");
+    let p = h.register(&kim_ctx, &form).await;
     // Bo's organisation runs a course she gets a place in.
     let course = h
         .app
@@ -321,11 +309,7 @@ pub(crate) async fn emergency_access_is_limited_and_marked(h: H) {
     let mut form = input("Ebla", "Nödsson", &number, kim.user.organisation_id);
     form.intake_date = "2026-11-20".into();
     form.health_notes = "Känslig uppgift".into();
-    let p = h
-        .app
-        .register_participant(&kim_ctx, &form)
-        .await
-        .expect("register");
+    let p = h.register(&kim_ctx, &form).await;
     assert!(matches!(
         err(h.app.participant(&c_ctx, p).await),
         AppError::NotFound
@@ -611,11 +595,7 @@ pub(crate) async fn a_duplicate_of_a_consent_in_force_is_refused_and_points_to_i
     let hm = h.organisation_id(&coordinator, HELA_MANNISKAN).await;
     let mut form = input("Dubbla", "Samtyckesson", &pnr("19800808", 808), kommun);
     form.intake_date = "2026-11-20".into();
-    let p = h
-        .app
-        .register_participant(&coach_ctx, &form)
-        .await
-        .expect("register");
+    let p = h.register(&coach_ctx, &form).await;
     let research = ConsentInput {
         kind: "research".into(),
         method: "digital".into(),

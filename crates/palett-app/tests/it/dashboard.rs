@@ -144,11 +144,7 @@ async fn person(
         project_ids: projects.iter().map(|p| p.to_string()).collect(),
         ..h.input(name, "Räknad", "", org)
     };
-    let id = h
-        .app
-        .register_participant(ctx, &input)
-        .await
-        .expect("register");
+    let id = h.register(ctx, &input).await;
     for t in steps {
         h.app
             .transition(ctx, id, t.clone())
@@ -974,12 +970,7 @@ pub(crate) async fn the_esf_monthly_file_names_only_those_it_may(h: H) {
             ..h.input(given, "Månadsrapport", &number, org)
         };
         let (h, ctx) = (h.clone(), ctx.clone());
-        async move {
-            h.app
-                .register_participant(&ctx, &input)
-                .await
-                .expect("register")
-        }
+        async move { h.register(&ctx, &input).await }
     };
     let with_consent = register("Amal", pnr("19900505", 505), "2026-11-03").await;
     let without = register("Bisra", pnr("19910606", 606), "2026-11-04").await;

@@ -13,11 +13,7 @@ pub(crate) async fn the_subject_access_export_holds_everything(h: H) {
     let kommun = coach.user.organisation_id;
     let mut form = h.input("Nour", "Utdragsson", &pnr("19880808", 808), kommun);
     form.intake_date = "2026-11-20".into();
-    let p = h
-        .app
-        .register_participant(&ctx, &form)
-        .await
-        .expect("register");
+    let p = h.register(&ctx, &form).await;
     let walk = h
         .app
         .create_intervention(
@@ -122,11 +118,7 @@ pub(crate) async fn notes_keep_their_visibility_and_rectification_keeps_history(
         kim.user.organisation_id,
     );
     form.intake_date = "2026-11-20".into();
-    let p = h
-        .app
-        .register_participant(&kim_ctx, &form)
-        .await
-        .expect("register");
+    let p = h.register(&kim_ctx, &form).await;
     h.app
         .add_note(&kim_ctx, p, "Bara för kommunen", "own_organisation")
         .await
@@ -325,11 +317,7 @@ pub(crate) async fn restricted_processing_keeps_the_record_unchanged(h: H) {
         kim.user.organisation_id,
     );
     form.intake_date = "2026-11-20".into();
-    let p = h
-        .app
-        .register_participant(&ctx, &form)
-        .await
-        .expect("register");
+    let p = h.register(&ctx, &form).await;
     assert_eq!(
         invalid_code(
             h.app.restrict_processing(&ctx, p, Some(" ")).await,

@@ -169,6 +169,28 @@ impl H {
             .expect("a new session is alive")
     }
 
+    /// Register `form` as the caller; her id.
+    pub async fn register(&self, ctx: &Ctx, form: &ParticipantInput) -> i64 {
+        self.app
+            .register_participant(ctx, form)
+            .await
+            .unwrap_or_else(|e| panic!("registering {}: {e}", form.given_name))
+    }
+
+    /// Register Amal Testsson (19811218-9876) of `organisation_id`, shared
+    /// with every partner; her id.
+    pub async fn register_amal(&self, ctx: &Ctx, organisation_id: i64) -> i64 {
+        let form = self.input("Amal", "Testsson", &pnr("19811218", 987), organisation_id);
+        self.register(ctx, &form).await
+    }
+
+    /// Register Hodan Testsson (19700505-2226) of `organisation_id`, shared
+    /// with every partner; her id.
+    pub async fn register_hodan(&self, ctx: &Ctx, organisation_id: i64) -> i64 {
+        let form = self.input("Hodan", "Testsson", &pnr("19700505", 222), organisation_id);
+        self.register(ctx, &form).await
+    }
+
     /// The context of a signed-in demo user.
     pub async fn ctx(&self, email: &str) -> Ctx {
         self.signed(email).await.ctx(IP)

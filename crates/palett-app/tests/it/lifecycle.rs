@@ -30,11 +30,7 @@ pub(crate) async fn participant_moves_through_the_programme(h: H) {
             coach.user.organisation_id,
         )
     };
-    let id = h
-        .app
-        .register_participant(&ctx, &referral)
-        .await
-        .expect("the referral");
+    let id = h.register(&ctx, &referral).await;
     let status = || async {
         h.app
             .participant(&ctx, id)
@@ -216,11 +212,7 @@ pub(crate) async fn responsibility_moves_only_by_a_handover(h: H) {
     let af = h.signed(AF).await.user.organisation_id;
     let mut form = h.input("Flytt", "Ansvarsdotter", &pnr("19880808", 444), kommun);
     form.intake_date = "2026-11-20".into();
-    let p = h
-        .app
-        .register_participant(&kim_ctx, &form)
-        .await
-        .expect("register");
+    let p = h.register(&kim_ctx, &form).await;
 
     // An edit that changes the responsible organisation is refused on that
     // field, for caseworkers and coordinators alike.

@@ -51,10 +51,7 @@ async fn participant(h: &H, coach: &Ctx, org: i64, given: &str, birth_number: u1
     let mut form = h.input(given, "Palettsson", &pnr("19850315", birth_number), org);
     form.referred_on = today.clone();
     form.intake_date = today;
-    h.app
-        .register_participant(coach, &form)
-        .await
-        .expect("registering")
+    h.register(coach, &form).await
 }
 
 pub(crate) async fn coordinators_build_the_palette_and_caseworkers_version_plans(h: H) {
@@ -713,10 +710,7 @@ async fn taken_in(
     form.referred_on = intake.to_string();
     form.intake_date = intake.to_string();
     form.project_ids = project.iter().map(|p| p.to_string()).collect();
-    h.app
-        .register_participant(by, &form)
-        .await
-        .unwrap_or_else(|e| panic!("registering {given}: {e}"))
+    h.register(by, &form).await
 }
 
 /// A project running in 2026–2027.

@@ -19,11 +19,7 @@ pub(crate) async fn caseworker_registers_and_finds_a_participant(h: H) {
         intake_date: "2026-11-20".into(),
         ..h.input("Amal", "Testsson", &pnr("19811218", 987), botkyrka)
     };
-    let id = h
-        .app
-        .register_participant(&ctx, &amal)
-        .await
-        .expect("registering Amal");
+    let id = h.register(&ctx, &amal).await;
 
     // The list finds her by part of her name, in any case.
     let by_name = Filter {
@@ -98,11 +94,7 @@ pub(crate) async fn caseworker_registers_and_finds_a_participant(h: H) {
 
     // Without an intake date she is a referral.
     let referral = h.input("Rania", "Testsson", &pnr("19900101", 123), botkyrka);
-    let rid = h
-        .app
-        .register_participant(&ctx, &referral)
-        .await
-        .expect("registering a referral");
+    let rid = h.register(&ctx, &referral).await;
     let view = h
         .app
         .participant(&ctx, rid)
@@ -115,11 +107,7 @@ pub(crate) async fn caseworker_registers_and_finds_a_participant(h: H) {
 
     // Swedish letters match in any case; LIKE's wildcards are plain text.
     let asa = h.input("Åsa", "Öberg", &pnr("19750302", 456), botkyrka);
-    let aid = h
-        .app
-        .register_participant(&ctx, &asa)
-        .await
-        .expect("registering Åsa");
+    let aid = h.register(&ctx, &asa).await;
     for needle in ["öBERG", "ÅSA Ö", "åsa öberg"] {
         let filter = Filter {
             name: Some(needle.into()),
@@ -163,10 +151,7 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
     );
 
     let amal = h.input("Amal", "Testsson", &pnr("19811218", 987), botkyrka);
-    h.app
-        .register_participant(&ctx, &amal)
-        .await
-        .expect("the first registration");
+    h.register(&ctx, &amal).await;
     assert_eq!(
         invalid_code(
             h.app.register_participant(&ctx, &amal).await,
@@ -261,10 +246,7 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
         "error-choice"
     );
     // The coordinator may register for any member organisation.
-    h.app
-        .register_participant(&coordinator, &elsewhere)
-        .await
-        .expect("the coordinator registers for Hela Människan");
+    h.register(&coordinator, &elsewhere).await;
 
     // Only the two successful registrations were stored.
     assert_eq!(h.count_named(&coordinator, "testsson").await, 2);
@@ -279,19 +261,7 @@ pub(crate) async fn a_stale_edit_is_refused(h: H) {
     h.seed().await;
     let coach = h.signed(COACH).await;
     let ctx = coach.ctx(IP);
-    let id = h
-        .app
-        .register_participant(
-            &ctx,
-            &h.input(
-                "Amal",
-                "Testsson",
-                &pnr("19811218", 987),
-                coach.user.organisation_id,
-            ),
-        )
-        .await
-        .expect("registering");
+    let id = h.register_amal(&ctx, coach.user.organisation_id).await;
     let (form, version) = h.app.participant_input(&ctx, id).await.expect("edit form");
     let first = ParticipantInput {
         phone: "08-123 45 67".into(),
@@ -376,11 +346,7 @@ pub(crate) async fn a_project_holds_its_period(h: H) {
         project_ids: vec![tk.to_string()],
         ..h.input("Layla", "Periodsson", &pnr("19840210", 502), kommun)
     };
-    let layla = h
-        .app
-        .register_participant(&coach, &referral)
-        .await
-        .expect("referral");
+    let layla = h.register(&coach, &referral).await;
     let intake = Transition::Intake { on: h.app.today() };
     assert_eq!(
         invalid_code(h.app.transition(&coach, layla, intake.clone()).await, "on"),

@@ -66,11 +66,7 @@ pub(crate) async fn identity_numbers_and_restricted_fields_are_sealed_at_rest(h:
         support_needs: "Tolk på somaliska".into(),
         ..h.input("Hawa", "Förseglad", &number, kim.user.organisation_id)
     };
-    let id = h
-        .app
-        .register_participant(&ctx, &form)
-        .await
-        .expect("register");
+    let id = h.register(&ctx, &form).await;
 
     let (stored_number, hash, health, support) = raw(&h, id).await;
     for (what, v) in [
@@ -150,11 +146,7 @@ pub(crate) async fn legacy_plaintext_is_sealed_at_start_and_another_key_is_refus
         support_needs: "Hörselslinga".into(),
         ..h.input("Leyla", "Äldre", &number, kim.user.organisation_id)
     };
-    let id = h
-        .app
-        .register_participant(&ctx, &form)
-        .await
-        .expect("register");
+    let id = h.register(&ctx, &form).await;
     let (input, version) = h.app.participant_input(&ctx, id).await.expect("form");
     h.app
         .update_participant(&ctx, id, Some(version), &input)
