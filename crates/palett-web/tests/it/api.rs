@@ -2,12 +2,6 @@ use crate::support::*;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 
-async fn org_of(t: &TestApp, token: &str) -> i64 {
-    t.get("/api/v1/me", Some(token)).await.json()["organisation"]["id"]
-        .as_i64()
-        .expect("org id")
-}
-
 #[tokio::test]
 async fn healthz_answers_without_signing_in() {
     let t = TestApp::new().await;
@@ -83,21 +77,19 @@ async fn the_api_refuses_callers_without_a_valid_token() {
 async fn bad_json_input_gets_4xx_naming_the_field() {
     let t = TestApp::new().await;
     let token = t.token(KOMMUN_CASEWORKER).await;
-    let org = org_of(&t, &token).await;
+    let org = t.org_of(&token).await;
 
     // Malformed JSON.
     let r = t
         .json("POST", "/api/v1/participants", &token, "{\"given_name\": ")
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert_eq!(r.error_fields(), vec!["body"]);
+    r.assert_fields(StatusCode::BAD_REQUEST, &["body"]);
 
     // A JSON array instead of an object.
     let r = t
         .json("POST", "/api/v1/participants", &token, "[1,2]")
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert_eq!(r.error_fields(), vec!["body"]);
+    r.assert_fields(StatusCode::BAD_REQUEST, &["body"]);
 
     // Wrong content type.
     let req = Request::post("/api/v1/participants")
@@ -118,10 +110,9 @@ async fn bad_json_input_gets_4xx_naming_the_field() {
     let r = t
         .json("POST", "/api/v1/participants", &token, &body.to_string())
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        r.error_fields(),
-        vec!["given_name", "family_name", "identity_number"]
+    r.assert_fields(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &["given_name", "family_name", "identity_number"],
     );
     let j = r.json();
     assert_eq!(j["error"]["fields"][2]["code"], "error-pin-checksum");
@@ -140,8 +131,7 @@ async fn bad_json_input_gets_4xx_naming_the_field() {
     let r = t
         .json("POST", "/api/v1/participants", &token, &body.to_string())
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(r.error_fields(), vec!["given_name"]);
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["given_name"]);
 
     // Wrong types and unknown fields are named too.
     let r = t
@@ -159,17 +149,14 @@ async fn bad_json_input_gets_4xx_naming_the_field() {
 
     // Bad query parameters.
     let r = t.get("/api/v1/participants?page=abc", Some(&token)).await;
-    assert_eq!(
-        (r.status, r.error_fields()),
-        (StatusCode::BAD_REQUEST, vec!["page".to_string()])
-    );
+    r.assert_fields(StatusCode::BAD_REQUEST, &["page"]);
 }
 
 #[tokio::test]
 async fn lifecycle_through_the_api_with_an_exit_before_intake_refused() {
     let t = TestApp::new().await;
     let token = t.token(KOMMUN_CASEWORKER).await;
-    let org = org_of(&t, &token).await;
+    let org = t.org_of(&token).await;
     let id = t.register(&token, &new_participant(org, "Ayan")).await;
     let p = t
         .get(&format!("/api/v1/participants/{id}"), Some(&token))
@@ -186,8 +173,7 @@ async fn lifecycle_through_the_api_with_an_exit_before_intake_refused() {
             r#"{"exit_date": "2026-10-01", "exit_outcome": "studies"}"#,
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(r.error_fields(), vec!["exit_date"]);
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["exit_date"]);
     assert_eq!(
         r.json()["error"]["fields"][0]["code"],
         "error-exit-before-intake"
@@ -201,8 +187,7 @@ async fn lifecycle_through_the_api_with_an_exit_before_intake_refused() {
             r#"{"intake_date": "2026-11-03"}"#,
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(r.error_fields(), vec!["intake_date"]);
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["intake_date"]);
 
     let r = t
         .json(
@@ -251,7 +236,7 @@ async fn lifecycle_through_the_api_with_an_exit_before_intake_refused() {
 async fn patch_changes_only_what_is_sent_and_refuses_stale_versions() {
     let t = TestApp::new().await;
     let token = t.token(KOMMUN_CASEWORKER).await;
-    let org = org_of(&t, &token).await;
+    let org = t.org_of(&token).await;
     let id = t.register(&token, &new_participant(org, "Hodan")).await;
     let r = t
         .json(
@@ -288,10 +273,7 @@ async fn patch_changes_only_what_is_sent_and_refuses_stale_versions() {
             r#"{"email": "not-an-email"}"#,
         )
         .await;
-    assert_eq!(
-        (r.status, r.error_fields()),
-        (StatusCode::UNPROCESSABLE_ENTITY, vec!["email".to_string()])
-    );
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["email"]);
 }
 
 #[tokio::test]
@@ -299,7 +281,7 @@ async fn another_organisations_caseworker_gets_404_and_the_log_shows_only_real_r
     let t = TestApp::new().await;
     let kommun = t.token(KOMMUN_CASEWORKER).await;
     let af = t.token(AF_CASEWORKER).await;
-    let org = org_of(&t, &kommun).await;
+    let org = t.org_of(&kommun).await;
     let id = t.register(&kommun, &new_participant(org, "Samira")).await;
 
     // API: 404 exactly like an id that does not exist.
@@ -325,10 +307,7 @@ async fn another_organisations_caseworker_gets_404_and_the_log_shows_only_real_r
     assert_eq!(list["total"], 1);
     // A name in the URL is refused, by field.
     let r = t.get("/api/v1/participants?q=Samira", Some(&kommun)).await;
-    assert_eq!(
-        (r.status, r.error_fields()),
-        (StatusCode::BAD_REQUEST, vec!["q".to_string()])
-    );
+    r.assert_fields(StatusCode::BAD_REQUEST, &["q"]);
 
     // HTML: the same 404.
     let b = t.browser(AF_CASEWORKER).await;
@@ -438,7 +417,7 @@ fn field_code(r: &Resp, field: &str) -> String {
 async fn json_values_of_the_wrong_type_are_refused_by_field_not_coerced() {
     let t = TestApp::new().await;
     let token = t.token(KOMMUN_CASEWORKER).await;
-    let org = org_of(&t, &token).await;
+    let org = t.org_of(&token).await;
     let valid: serde_json::Value =
         serde_json::from_str(&new_participant(org, "Typad")).expect("json");
     let with = |k: &str, v: serde_json::Value| {
@@ -683,8 +662,7 @@ async fn paging_out_of_range_is_refused_naming_the_parameter() {
             r#"{"page": 0, "per_page": 1000}"#,
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert_eq!(r.error_fields(), vec!["page".to_string()]);
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["page"]);
     // The edges are accepted, as documented.
     let r = t
         .get("/api/v1/participants?page=2&per_page=100", Some(&token))
@@ -703,7 +681,7 @@ async fn paging_out_of_range_is_refused_naming_the_parameter() {
 async fn a_name_with_nul_and_a_note_with_a_noncharacter_get_their_field_errors() {
     let t = TestApp::new().await;
     let token = t.token(KOMMUN_CASEWORKER).await;
-    let org = org_of(&t, &token).await;
+    let org = t.org_of(&token).await;
     // API: the name with NUL.
     let mut body: serde_json::Value =
         serde_json::from_str(&new_participant(org, "Nul")).expect("json");
@@ -711,13 +689,7 @@ async fn a_name_with_nul_and_a_note_with_a_noncharacter_get_their_field_errors()
     let r = t
         .json("POST", "/api/v1/participants", &token, &body.to_string())
         .await;
-    assert_eq!(
-        (r.status, r.error_fields()),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec!["given_name".to_string()]
-        )
-    );
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["given_name"]);
     assert_eq!(field_code(&r, "given_name"), "error-control-characters");
     // A name that reverses itself on screen, and one on two lines.
     body["given_name"] = serde_json::json!("Anna\u{202E}nimda");
@@ -734,7 +706,7 @@ async fn a_name_with_nul_and_a_note_with_a_noncharacter_get_their_field_errors()
     let b = t.browser(KOMMUN_CASEWORKER).await;
     let org_s = org.to_string();
     let r = t
-        .post_form(
+        .post_invalid(
             &b,
             "/participants/new",
             &[
@@ -748,7 +720,6 @@ async fn a_name_with_nul_and_a_note_with_a_noncharacter_get_their_field_errors()
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let error = r
         .body
         .split("id=\"f-given_name-error\">")
@@ -768,19 +739,15 @@ async fn a_name_with_nul_and_a_note_with_a_noncharacter_get_their_field_errors()
             &serde_json::json!({"body": "Samtal\u{FFFF} idag", "visibility": "shared"}).to_string(),
         )
         .await;
-    assert_eq!(
-        (r.status, r.error_fields()),
-        (StatusCode::UNPROCESSABLE_ENTITY, vec!["body".to_string()])
-    );
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["body"]);
     assert_eq!(field_code(&r, "body"), "error-text-noncharacter");
     let r = t
-        .post_form(
+        .post_invalid(
             &b,
             &format!("/participants/{pid}/notes"),
             &[("body", "Samtal\u{FFFF} idag"), ("visibility", "shared")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let error = r
         .body
         .split("id=\"f-body-error\">")

@@ -6,9 +6,7 @@ use serde_json::json;
 async fn consents_are_recorded_listed_and_withdrawn_in_the_ui_and_the_api() {
     let t = TestApp::new().await;
     let token = t.token(KOMMUN_CASEWORKER).await;
-    let org = t.get("/api/v1/me", Some(&token)).await.json()["organisation"]["id"]
-        .as_i64()
-        .expect("org");
+    let org = t.org_of(&token).await;
     let pid = t.register(&token, &new_participant(org, "Samtycka")).await;
     let b = t.browser(KOMMUN_CASEWORKER).await;
     let form = format!("/participants/{pid}/consents/new");
@@ -16,7 +14,7 @@ async fn consents_are_recorded_listed_and_withdrawn_in_the_ui_and_the_api() {
     // Oral without a witness, and sharing without partners, are refused by field.
     let o = org.to_string();
     let r = t
-        .post_form(
+        .post_invalid(
             &b,
             &form,
             &[
@@ -26,7 +24,6 @@ async fn consents_are_recorded_listed_and_withdrawn_in_the_ui_and_the_api() {
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("Ange vittnet") && r.body.contains("Välj minst en part"));
     let r = t
         .post_form(
@@ -77,13 +74,7 @@ async fn consents_are_recorded_listed_and_withdrawn_in_the_ui_and_the_api() {
             &json!({"kind": "research", "method": "digital", "given_on": "2099-01-01"}).to_string(),
         )
         .await;
-    assert_eq!(
-        (r.status, r.error_fields()),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec!["given_on".to_string()]
-        )
-    );
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["given_on"]);
     let af = t.token(AF_CASEWORKER).await;
     assert_eq!(
         t.get(&format!("/api/v1/participants/{pid}/consents"), Some(&af))
@@ -210,12 +201,8 @@ async fn the_restricted_group_is_hidden_in_html_json_and_exports() {
     let t = TestApp::new().await;
     let kim = t.token(KOMMUN_CASEWORKER).await;
     let coordinator = t.token(COORDINATOR).await;
-    let org = t.get("/api/v1/me", Some(&kim)).await.json()["organisation"]["id"]
-        .as_i64()
-        .expect("org");
-    let me = t.get("/api/v1/me", Some(&coordinator)).await.json()["organisation"]["id"]
-        .as_i64()
-        .expect("org");
+    let org = t.org_of(&kim).await;
+    let me = t.org_of(&coordinator).await;
     let body = json!({
         "given_name": "Känslig", "family_name": "Uppgiftsson", "identity_kind": "birth_date",
         "birth_date": "1979-09-09", "gender": "woman", "referral_source": "municipality",
@@ -267,9 +254,7 @@ async fn the_restricted_group_is_hidden_in_html_json_and_exports() {
 async fn notes_from_the_participant_page_and_in_the_export() {
     let t = TestApp::new().await;
     let kim = t.token(KOMMUN_CASEWORKER).await;
-    let org = t.get("/api/v1/me", Some(&kim)).await.json()["organisation"]["id"]
-        .as_i64()
-        .expect("org");
+    let org = t.org_of(&kim).await;
     let pid = t.register(&kim, &new_participant(org, "Notera")).await;
     let b = t.browser(KOMMUN_CASEWORKER).await;
     let r = t
@@ -283,14 +268,12 @@ async fn notes_from_the_participant_page_and_in_the_export() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let r = t
-        .post_form(
-            &b,
-            &format!("/participants/{pid}/notes"),
-            &[("body", ""), ("visibility", "shared")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    t.post_invalid(
+        &b,
+        &format!("/participants/{pid}/notes"),
+        &[("body", ""), ("visibility", "shared")],
+    )
+    .await;
     let page = t.page(&b, &format!("/participants/{pid}")).await;
     assert!(
         page.body.contains("Första samtalet gick bra.") && page.body.contains("Delad med parterna")
@@ -409,9 +392,8 @@ async fn the_research_export_from_the_ui_and_the_api() {
     let b = t.browser(EVALUATOR).await;
     assert_eq!(t.page(&b, "/exports/research").await.status, StatusCode::OK);
     let r = t
-        .post_form(&b, "/exports/research", &[("key", "kort"), ("k", "5")])
+        .post_invalid(&b, "/exports/research", &[("key", "kort"), ("k", "5")])
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.body.contains("minst 12 tecken") && !r.body.contains("value=\"kort\""),
         "the key is not echoed"
@@ -538,9 +520,7 @@ async fn the_research_export_from_the_ui_and_the_api() {
 async fn restricting_processing_from_the_participant_page() {
     let t = TestApp::new().await;
     let kim = t.token(KOMMUN_CASEWORKER).await;
-    let org = t.get("/api/v1/me", Some(&kim)).await.json()["organisation"]["id"]
-        .as_i64()
-        .expect("org");
+    let org = t.org_of(&kim).await;
     let pid = t.register(&kim, &new_participant(org, "Begränsa")).await;
     let b = t.browser(KOMMUN_CASEWORKER).await;
     let r = t
@@ -570,13 +550,7 @@ async fn restricting_processing_from_the_participant_page() {
             r#"{"phone": "08-123"}"#,
         )
         .await;
-    assert_eq!(
-        (r.status, r.error_fields()),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec!["participant".to_string()]
-        )
-    );
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["participant"]);
     let r = t
         .json(
             "POST",
@@ -609,9 +583,7 @@ async fn list_total(t: &TestApp, token: &str) -> i64 {
 async fn a_duplicate_consent_is_refused_with_the_one_in_force_named_and_linked() {
     let t = TestApp::new().await;
     let token = t.token(KOMMUN_CASEWORKER).await;
-    let org = t.get("/api/v1/me", Some(&token)).await.json()["organisation"]["id"]
-        .as_i64()
-        .expect("org");
+    let org = t.org_of(&token).await;
     let pid = t.register(&token, &new_participant(org, "Dubblett")).await;
     let path = format!("/api/v1/participants/{pid}/consents");
     let body =
@@ -621,10 +593,7 @@ async fn a_duplicate_consent_is_refused_with_the_one_in_force_named_and_linked()
     let first = r.json()["id"].as_i64().expect("id");
     // The API: a 422 on `kind` with the existing consent's id and date.
     let r = t.json("POST", &path, &token, &body).await;
-    assert_eq!(
-        (r.status, r.error_fields()),
-        (StatusCode::UNPROCESSABLE_ENTITY, vec!["kind".to_string()])
-    );
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["kind"]);
     let f = &r.json()["error"]["fields"][0];
     assert_eq!(f["code"], "error-consent-duplicate");
     assert_eq!(f["existing_id"], first);
@@ -638,7 +607,7 @@ async fn a_duplicate_consent_is_refused_with_the_one_in_force_named_and_linked()
     // The form: the message on the field, with a link to it on her page.
     let b = t.browser(KOMMUN_CASEWORKER).await;
     let r = t
-        .post_form(
+        .post_invalid(
             &b,
             &format!("/participants/{pid}/consents/new"),
             &[
@@ -648,7 +617,6 @@ async fn a_duplicate_consent_is_refused_with_the_one_in_force_named_and_linked()
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let error = r
         .body
         .split("id=\"f-kind-error\">")

@@ -139,7 +139,7 @@ async fn coordinators_set_goals_with_field_errors_and_others_may_not() {
         "the period defaults to the project's"
     );
     let r = t
-        .post_form(
+        .post_invalid(
             &b,
             &path,
             &[
@@ -150,7 +150,6 @@ async fn coordinators_set_goals_with_field_errors_and_others_may_not() {
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.body.contains("value=\"140 %\""),
         "the entered value stays"
@@ -265,8 +264,7 @@ async fn the_dashboard_as_json() {
             Some(&token),
         )
         .await;
-    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
-    assert_eq!(bad.error_fields(), vec!["by".to_string()]);
+    bad.assert_fields(StatusCode::BAD_REQUEST, &["by"]);
     for path in [
         "/api/v1/projects/999999/dashboard",
         "/api/v1/projects/x/dashboard",

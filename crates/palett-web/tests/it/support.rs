@@ -42,6 +42,26 @@ impl Resp {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 
+    /// Where a redirect points.
+    #[track_caller]
+    pub fn location(&self) -> String {
+        self.headers[header::LOCATION]
+            .to_str()
+            .expect("location")
+            .to_string()
+    }
+
+    /// Assert the status and, in order, the field names of a JSON error body.
+    #[track_caller]
+    pub fn assert_fields(&self, status: StatusCode, fields: &[&str]) {
+        assert_eq!(
+            (self.status, self.error_fields()),
+            (status, fields.iter().map(|f| f.to_string()).collect()),
+            "{}",
+            self.body
+        );
+    }
+
     /// The field names of a JSON error body.
     pub fn error_fields(&self) -> Vec<String> {
         self.json()["error"]["fields"]
@@ -163,6 +183,20 @@ impl TestApp {
             .await
     }
 
+    /// POST a form that must be accepted with a redirect (303); where to.
+    pub async fn post_redirect(&self, b: &Browser, path: &str, fields: &[(&str, &str)]) -> String {
+        let r = self.post_form(b, path, fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}: {}", r.body);
+        r.location()
+    }
+
+    /// POST a form that must be refused as invalid (422); the page.
+    pub async fn post_invalid(&self, b: &Browser, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let r = self.post_form(b, path, fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        r
+    }
+
     pub async fn post_raw(&self, b: &Browser, path: &str, body: &str) -> Resp {
         let req = Request::post(path)
             .header(header::COOKIE, format!("palett_session={}", b.cookie))
@@ -170,6 +204,25 @@ impl TestApp {
             .body(Body::from(body.to_string()))
             .expect("request");
         self.send(req).await
+    }
+
+    /// The id of the organisation of `token`'s user.
+    pub async fn org_of(&self, token: &str) -> i64 {
+        self.get("/api/v1/me", Some(token)).await.json()["organisation"]["id"]
+            .as_i64()
+            .expect("org id")
+    }
+
+    /// The id in the `n`th participant link (counting from 0, after the
+    /// text before the first) of the list `b` sees at /participants.
+    pub async fn listed_participant(&self, b: &Browser, n: usize) -> String {
+        let list = self.page(b, "/participants").await;
+        list.body
+            .split("href=\"/participants/")
+            .nth(n)
+            .and_then(|s| s.split('"').next())
+            .expect("a participant link")
+            .to_string()
     }
 
     /// The id of Tillväxt Kvinna in the demo.
