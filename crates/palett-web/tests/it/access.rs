@@ -9,9 +9,9 @@ const KOMMUN_COORDINATOR: &str = "samordnare@botkyrka.example";
 #[tokio::test]
 async fn responsibility_moves_by_a_handover_page_and_endpoint_not_by_an_edit() {
     let t = TestApp::new().await;
-    let kim = t.token(KOMMUN_CASEWORKER).await;
-    let maja = t.token(KOMMUN_COORDINATOR).await;
-    let sara = t.token(COORDINATOR).await;
+    let [kim, maja, sara] = t
+        .tokens([KOMMUN_CASEWORKER, KOMMUN_COORDINATOR, COORDINATOR])
+        .await;
     let kommun = t.org_of(&kim).await;
     let hm = t.org_of(&sara).await;
     let id = t.register(&kim, &new_participant(kommun, "Flytta")).await;
@@ -19,8 +19,7 @@ async fn responsibility_moves_by_a_handover_page_and_endpoint_not_by_an_edit() {
     // PATCH refuses the field, for the caseworker and her coordinator alike.
     for token in [&kim, &maja] {
         let r = t
-            .json(
-                "PATCH",
+            .patch_json(
                 &format!("/api/v1/participants/{id}"),
                 token,
                 &format!(r#"{{"responsible_organisation_id": {hm}}}"#),
@@ -42,8 +41,7 @@ async fn responsibility_moves_by_a_handover_page_and_endpoint_not_by_an_edit() {
     let page = t.page(&kb, &format!("/participants/{id}")).await;
     assert!(!page.body.contains(&format!("/participants/{id}/handover")));
     let r = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/participants/{id}/handover"),
             &kim,
             &format!(r#"{{"organisation_id": {hm}, "reason": "Flytt"}}"#),
@@ -95,8 +93,7 @@ async fn responsibility_moves_by_a_handover_page_and_endpoint_not_by_an_edit() {
     assert!(page.body.contains("Till jobbmatchningen"));
     // And back through the API, by the new responsible organisation.
     let r = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/participants/{id}/handover"),
             &sara,
             &format!(r#"{{"organisation_id": {kommun}, "reason": "Tillbaka"}}"#),
@@ -137,8 +134,7 @@ async fn responsibility_moves_by_a_handover_page_and_endpoint_not_by_an_edit() {
     // Bad input is a field error (a text where an id belongs is the wrong
     // type), unknown fields are refused.
     let r = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/participants/{id}/handover"),
             &maja,
             r#"{"organisation_id": "x", "reason": "Flytt", "extra": 1}"#,
@@ -153,8 +149,7 @@ async fn responsibility_moves_by_a_handover_page_and_endpoint_not_by_an_edit() {
 #[tokio::test]
 async fn refused_requests_for_participants_are_counted_for_the_log_review() {
     let t = TestApp::new().await;
-    let sara = t.token(COORDINATOR).await;
-    let kim = t.token(KOMMUN_CASEWORKER).await;
+    let [sara, kim] = t.tokens([COORDINATOR, KOMMUN_CASEWORKER]).await;
     let hm = t.org_of(&sara).await;
     // Hela Människan's, with no sharing consent: hidden from the kommun.
     let id = t.register(&sara, &new_participant(hm, "Dold")).await;
@@ -234,16 +229,11 @@ async fn a_former_members_caseworker_reads_her_own_records_and_is_offered_no_cha
         assert!(!page.body.contains(&offered), "{offered} is not offered");
     }
     assert_eq!(
-        t.page(&b, "/participants/new").await.status,
+        t.page_status(&b, "/participants/new").await,
         StatusCode::FORBIDDEN
     );
     let r = t
-        .json(
-            "POST",
-            "/api/v1/participants",
-            &ali,
-            &new_participant(af, "Ny"),
-        )
+        .post_json("/api/v1/participants", &ali, &new_participant(af, "Ny"))
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     // A member's caseworker is offered them.

@@ -67,19 +67,17 @@ async fn a_coordinator_builds_an_intervention_and_a_course_with_modules_in_the_u
         "Praktik i butik",
         "Extern praktik, fem veckor",
     ] {
-        let r = t
-            .post_form(
-                &b,
-                &format!("{course}/modules/new"),
-                &[
-                    ("name", name),
-                    ("kind", "language_training"),
-                    ("provider_organisation_id", &org),
-                    ("project_id", "ordinary"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        t.post_redirect(
+            &b,
+            &format!("{course}/modules/new"),
+            &[
+                ("name", name),
+                ("kind", "language_training"),
+                ("provider_organisation_id", &org),
+                ("project_id", "ordinary"),
+            ],
+        )
+        .await;
     }
     let page = t.page(&b, &course).await;
     assert!(page.body.contains("Moduler"));
@@ -132,13 +130,12 @@ async fn a_caseworker_writes_a_plan_changes_it_and_sees_both_versions() {
         .expect("lang");
     let b = t.browser(KOMMUN_CASEWORKER).await;
     assert_eq!(
-        t.page(&b, &format!("/participants/{pid}/plan"))
-            .await
-            .status,
+        t.page_status(&b, &format!("/participants/{pid}/plan"))
+            .await,
         StatusCode::OK
     );
     let edit = format!("/participants/{pid}/plan/edit");
-    assert_eq!(t.page(&b, &edit).await.status, StatusCode::OK);
+    assert_eq!(t.page_status(&b, &edit).await, StatusCode::OK);
     let (w, wk, l, o) = (
         walk.to_string(),
         work.to_string(),
@@ -169,16 +166,10 @@ async fn a_caseworker_writes_a_plan_changes_it_and_sees_both_versions() {
         ("step_user", ""),
         ("step_note", ""),
     ];
-    assert_eq!(
-        t.post_form(&b, &edit, &fields).await.status,
-        StatusCode::SEE_OTHER
-    );
+    t.post_redirect(&b, &edit, &fields).await;
     fields[0] = ("goal_text", "Jag vill arbeta i butik");
     fields[1] = ("goal_category", "work");
-    assert_eq!(
-        t.post_form(&b, &edit, &fields).await.status,
-        StatusCode::SEE_OTHER
-    );
+    t.post_redirect(&b, &edit, &fields).await;
     let plan = t.page(&b, &format!("/participants/{pid}/plan")).await;
     assert!(plan.body.contains("Version 2") && plan.body.contains("Version 1"));
     assert!(
@@ -364,8 +355,7 @@ async fn a_teacher_records_a_whole_session_in_one_submit_and_the_figures_follow(
 
     // A cancelled session is no absence, and cannot be recorded.
     let r = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/sessions/{sid}/cancel"),
             &token,
             r#"{"reason": "Ledaren sjuk"}"#,
@@ -402,17 +392,15 @@ async fn a_teacher_records_a_whole_session_in_one_submit_and_the_figures_follow(
 #[tokio::test]
 async fn capacity_puts_the_next_on_the_waiting_list_through_the_api() {
     let t = TestApp::new().await;
-    let coordinator = t.token(COORDINATOR).await;
-    let token = t.token(KOMMUN_CASEWORKER).await;
+    let [coordinator, token] = t.tokens([COORDINATOR, KOMMUN_CASEWORKER]).await;
     let org = t.org_of(&token).await;
-    let r = t.json("POST", "/api/v1/palette", &coordinator, &json!({"name": "Körkortsteori", "kind": "course", "provider_organisation_id": org, "capacity": 1}).to_string()).await;
+    let r = t.post_json("/api/v1/palette", &coordinator, &json!({"name": "Körkortsteori", "kind": "course", "provider_organisation_id": org, "capacity": 1}).to_string()).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let course = r.json()["id"].as_i64().expect("id");
     let a = t.register(&token, &new_participant(org, "Först")).await;
     let b = t.register(&token, &new_participant(org, "Sedan")).await;
     let ea = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/participants/{a}/enrolments"),
             &token,
             &json!({"intervention_id": course}).to_string(),
@@ -420,8 +408,7 @@ async fn capacity_puts_the_next_on_the_waiting_list_through_the_api() {
         .await
         .json();
     let eb = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/participants/{b}/enrolments"),
             &token,
             &json!({"intervention_id": course}).to_string(),
@@ -433,8 +420,7 @@ async fn capacity_puts_the_next_on_the_waiting_list_through_the_api() {
         (Some("planned"), Some("waiting"))
     );
     let r = t
-        .json(
-            "PATCH",
+        .patch_json(
             &format!("/api/v1/enrolments/{}", ea["id"]),
             &token,
             r#"{"status": "discontinued"}"#,
@@ -442,8 +428,7 @@ async fn capacity_puts_the_next_on_the_waiting_list_through_the_api() {
         .await;
     r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["reason"]);
     let r = t
-        .json(
-            "PATCH",
+        .patch_json(
             &format!("/api/v1/enrolments/{}", ea["id"]),
             &token,
             r#"{"status": "discontinued", "reason": "Fick jobb"}"#,
@@ -497,7 +482,7 @@ async fn the_reports_export_as_csv_for_swedish_excel() {
         "both project and ordinary operations time in the demo"
     );
     assert_eq!(
-        t.page(&b, "/reports/nothing.csv").await.status,
+        t.page_status(&b, "/reports/nothing.csv").await,
         StatusCode::NOT_FOUND
     );
     let cancelled = t.page(&b, "/reports/sessions-per-month.csv").await;

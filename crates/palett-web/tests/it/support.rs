@@ -148,6 +148,42 @@ impl TestApp {
             .expect("token")
     }
 
+    /// Tokens for several users, in order.
+    pub async fn tokens<const N: usize>(&self, emails: [&str; N]) -> [String; N] {
+        let mut tokens = Vec::with_capacity(N);
+        for email in emails {
+            tokens.push(self.token(email).await);
+        }
+        tokens.try_into().expect("one token a user")
+    }
+
+    /// Signed-in browsers for several users, in order.
+    pub async fn browsers<const N: usize>(&self, emails: [&str; N]) -> [Browser; N] {
+        let mut browsers = Vec::with_capacity(N);
+        for email in emails {
+            browsers.push(self.browser(email).await);
+        }
+        match browsers.try_into() {
+            Ok(all) => all,
+            Err(_) => unreachable!("one browser a user"),
+        }
+    }
+
+    /// The status of a page as `b` gets it.
+    pub async fn page_status(&self, b: &Browser, path: &str) -> StatusCode {
+        self.page(b, path).await.status
+    }
+
+    /// POST a JSON body with a bearer token.
+    pub async fn post_json(&self, path: &str, token: &str, body: &str) -> Resp {
+        self.json("POST", path, token, body).await
+    }
+
+    /// PATCH with a JSON body and a bearer token.
+    pub async fn patch_json(&self, path: &str, token: &str, body: &str) -> Resp {
+        self.json("PATCH", path, token, body).await
+    }
+
     pub async fn browser(&self, email: &str) -> Browser {
         let s = self
             .app
