@@ -69,7 +69,7 @@ pub(crate) async fn caseworker_registers_and_finds_a_participant(h: H) {
         1
     );
 
-    let view = h.app.participant(&ctx, id).await.expect("reading Amal");
+    let view = h.read(&ctx, id).await;
     let p = &view.participant;
     assert_eq!(p.full_name(), "Amal Testsson");
     assert_eq!(p.status, Status::Enrolled);
@@ -95,11 +95,7 @@ pub(crate) async fn caseworker_registers_and_finds_a_participant(h: H) {
     // Without an intake date she is a referral.
     let referral = h.input("Rania", "Testsson", &pnr("19900101", 123), botkyrka);
     let rid = h.register(&ctx, &referral).await;
-    let view = h
-        .app
-        .participant(&ctx, rid)
-        .await
-        .expect("reading the referral");
+    let view = h.read(&ctx, rid).await;
     assert_eq!(view.participant.status, Status::Referred);
     assert_eq!(view.participant.intake_date, None);
     let kinds: Vec<TransitionKind> = view.history.iter().map(|e| e.kind).collect();
@@ -142,40 +138,35 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
     assert_eq!(fields.for_field("family_name"), Some("error-required"));
 
     let bad_check_digit = h.input("Amal", "Testsson", "19811218-9877", botkyrka);
-    assert_eq!(
-        invalid_code(
-            h.app.register_participant(&ctx, &bad_check_digit).await,
-            "identity_number"
-        ),
-        "error-pin-checksum"
+    assert_invalid(
+        h.app.register_participant(&ctx, &bad_check_digit).await,
+        "identity_number",
+        "error-pin-checksum",
     );
 
     let amal = h.input("Amal", "Testsson", &pnr("19811218", 987), botkyrka);
     h.register(&ctx, &amal).await;
-    assert_eq!(
-        invalid_code(
-            h.app.register_participant(&ctx, &amal).await,
-            "identity_number"
-        ),
-        "error-pin-taken"
+    assert_invalid(
+        h.app.register_participant(&ctx, &amal).await,
+        "identity_number",
+        "error-pin-taken",
     );
     // The number is taken for the coordinator too, in its ten-digit form.
     let again = ParticipantInput {
         identity_number: "811218-9876".into(),
         ..amal.clone()
     };
-    assert_eq!(
-        invalid_code(
-            h.app.register_participant(&coordinator, &again).await,
-            "identity_number"
-        ),
-        "error-pin-taken"
+    assert_invalid(
+        h.app.register_participant(&coordinator, &again).await,
+        "identity_number",
+        "error-pin-taken",
     );
     // Control characters never reach the database (a NUL is an error there).
     let nul = h.input("A\u{0}B", "Testsson", &pnr("19700101", 101), botkyrka);
-    assert_eq!(
-        invalid_code(h.app.register_participant(&ctx, &nul).await, "given_name"),
-        "error-control-characters"
+    assert_invalid(
+        h.app.register_participant(&ctx, &nul).await,
+        "given_name",
+        "error-control-characters",
     );
     assert!(matches!(
         err(h
@@ -206,44 +197,36 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
         &pnr("19811218", 987),
         af.user.organisation_id,
     );
-    assert_eq!(
-        invalid_code(
-            h.app.register_participant(&af_ctx, &probe).await,
-            "identity_number"
-        ),
-        "error-pin-registered-elsewhere"
+    assert_invalid(
+        h.app.register_participant(&af_ctx, &probe).await,
+        "identity_number",
+        "error-pin-registered-elsewhere",
     );
-    let log = palett_app::audit::list(
-        &h.app,
-        &coordinator,
-        &palett_store::audit::Filter {
-            user_id: Some(af.user.id),
-            ..Default::default()
-        },
-        palett_app::participants::Page::new(None, None),
-    )
-    .await
-    .expect("log")
-    .0;
+    let log = h
+        .audit_log(
+            &coordinator,
+            &palett_store::audit::Filter {
+                user_id: Some(af.user.id),
+                ..Default::default()
+            },
+            palett_app::participants::Page::new(None, None),
+        )
+        .await;
     assert!(log
         .iter()
         .any(|e| e.action == "participant.duplicate_identity" && e.participant_id.is_some()));
 
     let elsewhere = h.input("Hodan", "Testsson", &pnr("19700505", 222), hela);
-    assert_eq!(
-        invalid_code(
-            h.app.register_participant(&ctx, &elsewhere).await,
-            "responsible_organisation_id"
-        ),
-        "error-not-own-organisation"
+    assert_invalid(
+        h.app.register_participant(&ctx, &elsewhere).await,
+        "responsible_organisation_id",
+        "error-not-own-organisation",
     );
     let nowhere = h.input("Hodan", "Testsson", &pnr("19700505", 222), hela + 1000);
-    assert_eq!(
-        invalid_code(
-            h.app.register_participant(&ctx, &nowhere).await,
-            "responsible_organisation_id"
-        ),
-        "error-choice"
+    assert_invalid(
+        h.app.register_participant(&ctx, &nowhere).await,
+        "responsible_organisation_id",
+        "error-choice",
     );
     // The coordinator may register for any member organisation.
     h.register(&coordinator, &elsewhere).await;
@@ -282,12 +265,7 @@ pub(crate) async fn a_stale_edit_is_refused(h: H) {
             .await),
         AppError::Stale
     ));
-    let p = h
-        .app
-        .participant(&ctx, id)
-        .await
-        .expect("reading")
-        .participant;
+    let p = h.read(&ctx, id).await.participant;
     assert_eq!(p.family_name, "Testsson", "the stale edit changed nothing");
     assert_eq!(p.phone.as_deref(), Some("08-123 45 67"));
     assert_eq!(p.version, version + 1);
@@ -309,14 +287,12 @@ pub(crate) async fn a_project_holds_its_period(h: H) {
         project_ids: projects.iter().map(|p| p.to_string()).collect(),
         ..h.input(given, "Periodsson", &pnr("19840210", n), kommun)
     };
-    assert_eq!(
-        invalid_code(
-            h.app
-                .register_participant(&coach, &form("Kadra", 501, &[tk]))
-                .await,
-            "project_ids"
-        ),
-        "error-project-ended"
+    assert_invalid(
+        h.app
+            .register_participant(&coach, &form("Kadra", 501, &[tk]))
+            .await,
+        "project_ids",
+        "error-project-ended",
     );
     let ordinary = h
         .app
@@ -330,14 +306,12 @@ pub(crate) async fn a_project_holds_its_period(h: H) {
         .await
         .expect("form");
     input.project_ids = vec![tk.to_string()];
-    assert_eq!(
-        invalid_code(
-            h.app
-                .update_participant(&coach, ordinary, Some(version), &input)
-                .await,
-            "project_ids"
-        ),
-        "error-project-ended"
+    assert_invalid(
+        h.app
+            .update_participant(&coach, ordinary, Some(version), &input)
+            .await,
+        "project_ids",
+        "error-project-ended",
     );
     // A referral from the project's time, taken in today, is refused too.
     let referral = ParticipantInput {
@@ -348,9 +322,10 @@ pub(crate) async fn a_project_holds_its_period(h: H) {
     };
     let layla = h.register(&coach, &referral).await;
     let intake = Transition::Intake { on: h.app.today() };
-    assert_eq!(
-        invalid_code(h.app.transition(&coach, layla, intake.clone()).await, "on"),
-        "error-project-ended"
+    assert_invalid(
+        h.app.transition(&coach, layla, intake.clone()).await,
+        "on",
+        "error-project-ended",
     );
 
     // The coordinator extends the project; only coordinators may.
@@ -365,22 +340,14 @@ pub(crate) async fn a_project_holds_its_period(h: H) {
     );
     p.end_date = "2027-10-31".into();
     p.funder = "Tillväxtverket och Botkyrka kommun".into();
-    assert!(matches!(
-        err(h.app.update_project(&coach, tk, &p).await),
-        AppError::Forbidden
-    ));
-    assert!(matches!(
-        err(h.app.update_project(&coordinator, tk + 1000, &p).await),
-        AppError::NotFound
-    ));
+    forbidden(h.app.update_project(&coach, tk, &p).await);
+    not_found(h.app.update_project(&coordinator, tk + 1000, &p).await);
     let mut bad = p.clone();
     bad.end_date = "2017-01-01".into();
-    assert_eq!(
-        invalid_code(
-            h.app.update_project(&coordinator, tk, &bad).await,
-            "end_date"
-        ),
-        "error-period"
+    assert_invalid(
+        h.app.update_project(&coordinator, tk, &bad).await,
+        "end_date",
+        "error-period",
     );
     h.app
         .update_project(&coordinator, tk, &p)
