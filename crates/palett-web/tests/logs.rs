@@ -89,7 +89,7 @@ async fn request_spans_are_logged_and_personal_data_never_is() {
         "health_notes": "Ryggbesvär sedan olyckan",
     })
     .to_string();
-    let created = t.json("POST", "/api/v1/participants", &token, &body).await;
+    let created = t.post_json("/api/v1/participants", &token, &body).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let id = created.json()["id"].as_i64().expect("id");
     let created_id = request_id(&created);
@@ -109,8 +109,7 @@ async fn request_spans_are_logged_and_personal_data_never_is() {
     // Search by name and identity number, through the API and the page.
     for q in [FAMILY, PNR] {
         let found = t
-            .json(
-                "POST",
+            .post_json(
                 "/api/v1/participants/search",
                 &token,
                 &serde_json::json!({ "q": q }).to_string(),
@@ -131,8 +130,7 @@ async fn request_spans_are_logged_and_personal_data_never_is() {
 
     // Record a note about her.
     let note = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/participants/{id}/notes"),
             &token,
             &serde_json::json!({"body": NOTE, "visibility": "shared"}).to_string(),
@@ -142,8 +140,7 @@ async fn request_spans_are_logged_and_personal_data_never_is() {
 
     // Bad input is refused per field; the value refused is not logged.
     let bad = t
-        .json(
-            "PATCH",
+        .patch_json(
             &format!("/api/v1/participants/{id}"),
             &token,
             &serde_json::json!({"email": format!("{GIVEN} at home"), "version": 1}).to_string(),

@@ -91,10 +91,7 @@ pub(crate) async fn administrators_manage_partners_and_users(h: H) {
             },
         )
         .await;
-    assert_eq!(
-        invalid_code(duplicate, "org_number"),
-        "error-org-number-taken"
-    );
+    assert_invalid(duplicate, "org_number", "error-org-number-taken");
     let join = MembershipInput {
         organisation_id: org.to_string(),
         joined_on: "2020-03-01".into(),
@@ -102,24 +99,20 @@ pub(crate) async fn administrators_manage_partners_and_users(h: H) {
         ..Default::default()
     };
     let m = h.app.add_membership(&admin, &join).await.expect("join");
-    assert_eq!(
-        invalid_code(h.app.add_membership(&admin, &join).await, "organisation_id"),
-        "error-already-member"
+    assert_invalid(
+        h.app.add_membership(&admin, &join).await,
+        "organisation_id",
+        "error-already-member",
     );
-    assert!(matches!(
-        err(h.app.add_membership(&coordinator, &join).await),
-        AppError::Forbidden
-    ));
+    forbidden(h.app.add_membership(&coordinator, &join).await);
     h.app
         .end_membership(&admin, m, "2021-02-28")
         .await
         .expect("leave");
-    assert_eq!(
-        invalid_code(
-            h.app.end_membership(&admin, m, "2021-03-31").await,
-            "left_on"
-        ),
-        "error-membership-ended"
+    assert_invalid(
+        h.app.end_membership(&admin, m, "2021-03-31").await,
+        "left_on",
+        "error-membership-ended",
     );
     h.app
         .add_membership(
@@ -171,9 +164,10 @@ pub(crate) async fn administrators_manage_partners_and_users(h: H) {
         roles: vec!["caseworker".into()],
     };
     let id = h.app.create_user(&admin, &user).await.expect("user");
-    assert_eq!(
-        invalid_code(h.app.create_user(&admin, &user).await, "email"),
-        "error-email-taken"
+    assert_invalid(
+        h.app.create_user(&admin, &user).await,
+        "email",
+        "error-email-taken",
     );
     let (email, password) = ("ny.handledare@butiken.example", "ett-langt-losenord");
     // A caseworker reads participant data: the role waits for a second
@@ -213,10 +207,7 @@ pub(crate) async fn administrators_manage_partners_and_users(h: H) {
             .await),
         AppError::Unauthenticated
     ));
-    assert!(matches!(
-        err(h.app.deactivate_user(&coordinator, id).await),
-        AppError::Forbidden
-    ));
+    forbidden(h.app.deactivate_user(&coordinator, id).await);
 }
 
 /// Separation of duties: an administrator cannot give herself a role that
@@ -226,33 +217,29 @@ pub(crate) async fn administrators_manage_partners_and_users(h: H) {
 pub(crate) async fn participant_access_takes_two_administrators(h: H) {
     h.seed().await;
     let admin = h.ctx(ADMIN).await;
-    assert_eq!(
-        invalid_code(
-            h.app
-                .set_roles(
-                    &admin,
-                    admin.actor.user_id,
-                    &["administrator".into(), "coordinator".into()]
-                )
-                .await,
-            "roles"
-        ),
-        "error-role-self-access"
+    assert_invalid(
+        h.app
+            .set_roles(
+                &admin,
+                admin.actor.user_id,
+                &["administrator".into(), "coordinator".into()],
+            )
+            .await,
+        "roles",
+        "error-role-self-access",
     );
     let second = second_admin(&h, &admin).await;
     // Nor can the second one give it to herself.
-    assert_eq!(
-        invalid_code(
-            h.app
-                .set_roles(
-                    &second,
-                    second.actor.user_id,
-                    &["administrator".into(), "caseworker".into()]
-                )
-                .await,
-            "roles"
-        ),
-        "error-role-self-access"
+    assert_invalid(
+        h.app
+            .set_roles(
+                &second,
+                second.actor.user_id,
+                &["administrator".into(), "caseworker".into()],
+            )
+            .await,
+        "roles",
+        "error-role-self-access",
     );
     let id = h
         .app
@@ -279,33 +266,27 @@ pub(crate) async fn participant_access_takes_two_administrators(h: H) {
     let vera = sign_in_as(&h, "vera.ny@helamanniskan.example", "tillfälligt-från-alva").await;
     assert_eq!(vera.actor.roles, [Role::Evaluator], "evaluator at once");
     // The one who asked cannot approve; neither can a coordinator.
-    assert_eq!(
-        invalid_code(
-            h.app.decide_role_request(&admin, pending[0].id, true).await,
-            "request"
-        ),
-        "error-role-request-own"
+    assert_invalid(
+        h.app.decide_role_request(&admin, pending[0].id, true).await,
+        "request",
+        "error-role-request-own",
     );
     let coordinator = h.ctx(COORDINATOR).await;
-    assert!(matches!(
-        err(h
-            .app
+    forbidden(
+        h.app
             .decide_role_request(&coordinator, pending[0].id, true)
-            .await),
-        AppError::Forbidden
-    ));
+            .await,
+    );
     h.app
         .decide_role_request(&second, pending[0].id, true)
         .await
         .expect("a second administrator approves");
-    assert_eq!(
-        invalid_code(
-            h.app
-                .decide_role_request(&second, pending[0].id, true)
-                .await,
-            "request"
-        ),
-        "error-role-request-decided"
+    assert_invalid(
+        h.app
+            .decide_role_request(&second, pending[0].id, true)
+            .await,
+        "request",
+        "error-role-request-decided",
     );
     let vera = sign_in_as(&h, "vera.ny@helamanniskan.example", "tillfälligt-från-alva").await;
     assert_eq!(vera.actor.roles, [Role::Caseworker, Role::Evaluator]);
@@ -384,7 +365,7 @@ pub(crate) async fn passwords_set_by_an_administrator_are_changed_first(h: H) {
             },
         )
         .await;
-    assert_eq!(invalid_code(common, "password"), "error-password-common");
+    assert_invalid(common, "password", "error-password-common");
     let id = h
         .app
         .create_user(
@@ -403,14 +384,12 @@ pub(crate) async fn passwords_set_by_an_administrator_are_changed_first(h: H) {
     let vera = sign_in_as(&h, email, "tillfälligt-från-alva").await;
     assert!(vera.user.must_change_password);
     let ctx = vera.ctx(IP);
-    assert_eq!(
-        invalid_code(
-            h.app
-                .change_password(&ctx, "fel-lösenord", "mitt-eget-lösenord-nu")
-                .await,
-            "password"
-        ),
-        "error-password-wrong"
+    assert_invalid(
+        h.app
+            .change_password(&ctx, "fel-lösenord", "mitt-eget-lösenord-nu")
+            .await,
+        "password",
+        "error-password-wrong",
     );
     for (new, code) in [
         ("qwerty123456", "error-password-common"),
@@ -448,13 +427,11 @@ pub(crate) async fn passwords_set_by_an_administrator_are_changed_first(h: H) {
 
     // Reset by an administrator: her sessions end and she must change it.
     let coordinator = h.ctx(COORDINATOR).await;
-    assert!(matches!(
-        err(h
-            .app
+    forbidden(
+        h.app
             .reset_password(&coordinator, id, "nytt-från-samordnaren")
-            .await),
-        AppError::Forbidden
-    ));
+            .await,
+    );
     h.app
         .reset_password(&admin, id, "nytt-från-alva-igen")
         .await

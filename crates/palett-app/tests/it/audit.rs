@@ -20,40 +20,14 @@ pub(crate) async fn reads_are_audited_per_reader(h: H) {
     let coach_ctx = coach.ctx("192.0.2.7");
     let handledare = h.signed(HANDLEDARE).await;
     let id = h
-        .app
-        .register_participant(
-            &coach_ctx,
-            &h.input(
-                "Amal",
-                "Testsson",
-                &pnr("19811218", 987),
-                coach.user.organisation_id,
-            ),
-        )
-        .await
-        .expect("registering Amal");
+        .register_amal(&coach_ctx, coach.user.organisation_id)
+        .await;
     let other = h
-        .app
-        .register_participant(
-            &coach_ctx,
-            &h.input(
-                "Hodan",
-                "Testsson",
-                &pnr("19700505", 222),
-                coach.user.organisation_id,
-            ),
-        )
-        .await
-        .expect("registering Hodan");
+        .register_hodan(&coach_ctx, coach.user.organisation_id)
+        .await;
 
-    h.app
-        .participant(&coach_ctx, id)
-        .await
-        .expect("Kim reads Amal");
-    h.app
-        .participant(&coach_ctx, other)
-        .await
-        .expect("Kim reads Hodan");
+    h.read(&coach_ctx, id).await;
+    h.read(&coach_ctx, other).await;
 
     let about_amal = Filter {
         participant_id: Some(id),
@@ -102,10 +76,7 @@ pub(crate) async fn reads_are_audited_per_reader(h: H) {
 
     // A read later in the day is logged with its own time and reader.
     h.advance_secs(3600);
-    h.app
-        .participant(&coordinator_ctx, id)
-        .await
-        .expect("the coordinator reads Amal");
+    h.read(&coordinator_ctx, id).await;
     let (entries, _) = audit::list(&h.app, &coordinator_ctx, &about_amal, page)
         .await
         .expect("the log again");
@@ -159,22 +130,9 @@ pub(crate) async fn audit_log_refuses_update_and_delete(h: H) {
     let coordinator = h.ctx(COORDINATOR).await;
     let coach = h.signed(COACH).await;
     let id = h
-        .app
-        .register_participant(
-            &coach.ctx(IP),
-            &h.input(
-                "Amal",
-                "Testsson",
-                &pnr("19811218", 987),
-                coach.user.organisation_id,
-            ),
-        )
-        .await
-        .expect("registering Amal");
-    h.app
-        .participant(&coordinator, id)
-        .await
-        .expect("reading Amal");
+        .register_amal(&coach.ctx(IP), coach.user.organisation_id)
+        .await;
+    h.read(&coordinator, id).await;
 
     let count = || async {
         let mut c = h.app.raw_db().read().await.expect("connection");
@@ -296,7 +254,7 @@ pub(crate) async fn the_log_review_flags_samples_and_signs(h: H) {
         .iter()
         .take(palett_app::audit::HEAVY_READS_PER_DAY as usize + 1)
     {
-        h.app.participant(&coach_ctx, *id).await.expect("read");
+        h.read(&coach_ctx, *id).await;
     }
     // An emergency access by the coordinator to someone she cannot see.
     let mut form = input(
@@ -306,11 +264,7 @@ pub(crate) async fn the_log_review_flags_samples_and_signs(h: H) {
         coach.user.organisation_id,
     );
     form.intake_date = "2026-11-20".into();
-    let hidden = h
-        .app
-        .register_participant(&coach_ctx, &form)
-        .await
-        .expect("register");
+    let hidden = h.register(&coach_ctx, &form).await;
     h.app
         .break_the_glass(
             &coordinator,
@@ -320,10 +274,7 @@ pub(crate) async fn the_log_review_flags_samples_and_signs(h: H) {
         )
         .await
         .expect("glass");
-    h.app
-        .participant(&coordinator, hidden)
-        .await
-        .expect("emergency read");
+    h.read(&coordinator, hidden).await;
 
     let now = h.app.now();
     let review = palett_app::audit::log_review(&h.app, &coordinator, now - 86_400, now + 1, 10)
@@ -383,9 +334,10 @@ pub(crate) async fn the_log_review_flags_samples_and_signs(h: H) {
         "error-review-sample",
         "reads outside the period"
     );
-    assert_eq!(
-        invalid_code(sign((now + 1, now - 86_400), ids.clone()).await, "period"),
-        "error-period"
+    assert_invalid(
+        sign((now + 1, now - 86_400), ids.clone()).await,
+        "period",
+        "error-period",
     );
     palett_app::audit::sign_log_review(
         &h.app,
@@ -405,10 +357,7 @@ pub(crate) async fn the_log_review_flags_samples_and_signs(h: H) {
     let mut shown = ids.clone();
     shown.sort_unstable();
     assert_eq!(signed, shown, "the signed sample is the one shown");
-    assert!(matches!(
-        err(palett_app::audit::log_review(&h.app, &coach_ctx, 0, now, 5).await),
-        AppError::Forbidden
-    ));
+    forbidden(palett_app::audit::log_review(&h.app, &coach_ctx, 0, now, 5).await);
 }
 
 /// Someone who probes ids she may not see stands out on the log review:
@@ -446,15 +395,12 @@ pub(crate) async fn refused_reads_are_counted_per_user_and_day_for_the_review(h:
             1 => h.app.consents(&lena_ctx, *id).await.map(|_| ()),
             _ => h.app.plan_versions(&lena_ctx, *id).await.map(|_| ()),
         };
-        assert!(matches!(err(refused), AppError::NotFound));
+        not_found(refused);
         audit::note_refusal(&h.app, &lena_ctx).await;
         probes += 1;
     }
     for id in [99_999_990, 99_999_991] {
-        assert!(matches!(
-            err(h.app.participant(&lena_ctx, id).await),
-            AppError::NotFound
-        ));
+        not_found(h.app.participant(&lena_ctx, id).await);
         audit::note_refusal(&h.app, &lena_ctx).await;
         probes += 1;
     }

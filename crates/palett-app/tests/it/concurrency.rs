@@ -50,7 +50,7 @@ pub(crate) async fn concurrent_registrations_all_succeed(h: H) {
     };
     assert_eq!(h.all_participant_ids(&ctx, &enrolled).await.len(), 20);
     for id in ids {
-        let v = h.app.participant(&ctx, id).await.expect("reading");
+        let v = h.read(&ctx, id).await;
         assert_eq!(v.history.len(), 2, "referral and intake for {id}");
     }
 }
@@ -106,13 +106,5 @@ pub(crate) async fn a_reader_never_holds_up_a_writer(h: H) {
         .expect("reading after");
     assert_eq!(after, before + 1);
     // The record reads as before, audited.
-    assert_eq!(
-        h.app
-            .participant(&ctx, id)
-            .await
-            .expect("reading her")
-            .participant
-            .given_name,
-        "Läsare"
-    );
+    assert_eq!(h.read(&ctx, id).await.participant.given_name, "Läsare");
 }

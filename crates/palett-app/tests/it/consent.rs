@@ -18,11 +18,7 @@ pub(crate) async fn consents_are_records_that_can_be_withdrawn(h: H) {
     // Registered without consents: only her responsible organisation sees her.
     let mut form = input("Zahra", "Samtyckesson", &pnr("19790612", 555), kommun);
     form.intake_date = "2026-11-20".into();
-    let p = h
-        .app
-        .register_participant(&coach_ctx, &form)
-        .await
-        .expect("register");
+    let p = h.register(&coach_ctx, &form).await;
 
     let sharing = ConsentInput {
         kind: "sharing".into(),
@@ -31,20 +27,14 @@ pub(crate) async fn consents_are_records_that_can_be_withdrawn(h: H) {
         organisation_ids: vec![kommun.to_string(), hm.to_string()],
         ..Default::default()
     };
-    assert!(matches!(
-        err(h.app.participant(&coordinator, p).await),
-        AppError::NotFound
-    ));
+    not_found(h.app.participant(&coordinator, p).await);
     let id = h
         .app
         .give_consent(&coach_ctx, p, &sharing)
         .await
         .expect("sharing");
     // The sharing consent lifts secrecy towards Hela Människan at once.
-    h.app
-        .participant(&coordinator, p)
-        .await
-        .expect("shared with Hela Människan");
+    h.read(&coordinator, p).await;
     let research = ConsentInput {
         kind: "research".into(),
         method: "oral_with_witness".into(),
@@ -62,22 +52,14 @@ pub(crate) async fn consents_are_records_that_can_be_withdrawn(h: H) {
         organisation_ids: vec!["999999".into()],
         ..sharing.clone()
     };
-    assert_eq!(
-        invalid_code(
-            h.app.give_consent(&coach_ctx, p, &outside).await,
-            "organisation_ids"
-        ),
-        "error-choice"
+    assert_invalid(
+        h.app.give_consent(&coach_ctx, p, &outside).await,
+        "organisation_ids",
+        "error-choice",
     );
     // Nobody outside her circle may record or read her consents.
-    assert!(matches!(
-        err(h.app.give_consent(&af, p, &sharing).await),
-        AppError::NotFound
-    ));
-    assert!(matches!(
-        err(h.app.consents(&af, p).await),
-        AppError::NotFound
-    ));
+    not_found(h.app.give_consent(&af, p, &sharing).await);
+    not_found(h.app.consents(&af, p).await);
 
     let list = h.app.consents(&coach_ctx, p).await.expect("consents");
     assert_eq!(list.len(), 2);
@@ -111,9 +93,10 @@ pub(crate) async fn consents_are_records_that_can_be_withdrawn(h: H) {
         .expect("sharing");
     assert!(!*in_force);
     assert_eq!(shared.withdrawal_note.as_deref(), Some("Vill inte längre"));
-    assert_eq!(
-        invalid_code(h.app.withdraw_consent(&coach_ctx, id, "").await, "consent"),
-        "error-consent-withdrawn"
+    assert_invalid(
+        h.app.withdraw_consent(&coach_ctx, id, "").await,
+        "consent",
+        "error-consent-withdrawn",
     );
     // The research consent lapses after its expiry.
     h.advance_secs(40 * 86_400);
@@ -146,11 +129,7 @@ pub(crate) async fn sharing_consent_decides_who_sees_her(h: H) {
         ],
         ..input("Sahra", "Delningsson", &pnr("19820202", 321), hm)
     };
-    let p = h
-        .app
-        .register_participant(&hm_ctx, &form)
-        .await
-        .expect("register");
+    let p = h.register(&hm_ctx, &form).await;
     let named = |ctx: palett_app::Ctx| {
         let h = &h;
         async move {
@@ -165,15 +144,9 @@ pub(crate) async fn sharing_consent_decides_who_sees_her(h: H) {
                 .1
         }
     };
-    h.app
-        .participant(&kim_ctx, p)
-        .await
-        .expect("the municipality sees her");
+    h.read(&kim_ctx, p).await;
     assert_eq!(named(kim_ctx.clone()).await, 1);
-    assert!(matches!(
-        err(h.app.participant(&ali_ctx, p).await),
-        AppError::NotFound
-    ));
+    not_found(h.app.participant(&ali_ctx, p).await);
     assert_eq!(
         named(ali_ctx.clone()).await,
         0,
@@ -198,15 +171,9 @@ pub(crate) async fn sharing_consent_decides_who_sees_her(h: H) {
         .withdraw_consent(&hm_ctx, sharing, "Återkallat vid möte")
         .await
         .expect("withdraw");
-    assert!(matches!(
-        err(h.app.participant(&kim_ctx, p).await),
-        AppError::NotFound
-    ));
+    not_found(h.app.participant(&kim_ctx, p).await);
     assert_eq!(named(kim_ctx).await, 0);
-    h.app
-        .participant(&hm_ctx, p)
-        .await
-        .expect("the responsible organisation still sees her");
+    h.read(&hm_ctx, p).await;
     let _ = coordinator;
 }
 
@@ -228,11 +195,7 @@ pub(crate) async fn the_restricted_field_group_stays_with_those_who_need_it(h: H
         protected_identity: "true".into(),
         ..h.input("Hawa", "Skyddsson", &pnr("19830303", 303), kommun)
     };
-    let p = h
-        .app
-        .register_participant(&kim_ctx, &form)
-        .await
-        .expect("register");
+    let p = h.register(&kim_ctx, &form).await;
     // Bo's organisation runs a course she gets a place in.
     let course = h
         .app
@@ -254,7 +217,7 @@ pub(crate) async fn the_restricted_field_group_stays_with_those_who_need_it(h: H
         .await
         .expect("enrol");
 
-    let seen = h.app.participant(&kim_ctx, p).await.expect("Kim reads her");
+    let seen = h.read(&kim_ctx, p).await;
     let r = seen
         .participant
         .restricted
@@ -263,11 +226,7 @@ pub(crate) async fn the_restricted_field_group_stays_with_those_who_need_it(h: H
         (r.health_notes.as_deref(), r.protected_identity),
         (Some("Diabetes; behöver pauser"), true)
     );
-    let teacher = h
-        .app
-        .participant(&bo_ctx, p)
-        .await
-        .expect("Bo reads her record");
+    let teacher = h.read(&bo_ctx, p).await;
     assert_eq!(
         teacher.participant.restricted, None,
         "but not the restricted group"
@@ -283,7 +242,7 @@ pub(crate) async fn the_restricted_field_group_stays_with_those_who_need_it(h: H
         .participant_input(&coordinator, p)
         .await
         .expect("form");
-    let coordinator_view = h.app.participant(&coordinator, p).await.expect("read");
+    let coordinator_view = h.read(&coordinator, p).await;
     assert_eq!(
         coordinator_view.participant.restricted, None,
         "a coordinator of another organisation sees her through sharing only"
@@ -296,12 +255,7 @@ pub(crate) async fn the_restricted_field_group_stays_with_those_who_need_it(h: H
         .update_participant(&coordinator, p, Some(version), &edited)
         .await
         .expect("edit");
-    let after = h
-        .app
-        .participant(&kim_ctx, p)
-        .await
-        .expect("read")
-        .participant;
+    let after = h.read(&kim_ctx, p).await.participant;
     assert_eq!(after.phone.as_deref(), Some("070-111 22 33"));
     assert_eq!(
         after.restricted.expect("kept").support_needs.as_deref(),
@@ -321,26 +275,14 @@ pub(crate) async fn emergency_access_is_limited_and_marked(h: H) {
     let mut form = input("Ebla", "Nödsson", &number, kim.user.organisation_id);
     form.intake_date = "2026-11-20".into();
     form.health_notes = "Känslig uppgift".into();
-    let p = h
-        .app
-        .register_participant(&kim_ctx, &form)
-        .await
-        .expect("register");
-    assert!(matches!(
-        err(h.app.participant(&c_ctx, p).await),
-        AppError::NotFound
-    ));
+    let p = h.register(&kim_ctx, &form).await;
+    not_found(h.app.participant(&c_ctx, p).await);
     // Caseworkers cannot; a reason is required.
-    assert!(matches!(
-        err(h.app.break_the_glass(&kim_ctx, "", &number, "x").await),
-        AppError::Forbidden
-    ));
-    assert_eq!(
-        invalid_code(
-            h.app.break_the_glass(&c_ctx, "", &number, " ").await,
-            "reason"
-        ),
-        "error-required"
+    forbidden(h.app.break_the_glass(&kim_ctx, "", &number, "x").await);
+    assert_invalid(
+        h.app.break_the_glass(&c_ctx, "", &number, " ").await,
+        "reason",
+        "error-required",
     );
     // A real sentence: at least 20 characters and three words.
     for short in ["x", "Akut", "Akut oro nu", "Akutoroförhennessäkerhet"] {
@@ -353,19 +295,17 @@ pub(crate) async fn emergency_access_is_limited_and_marked(h: H) {
             "{short}"
         );
     }
-    assert_eq!(
-        invalid_code(
-            h.app
-                .break_the_glass(
-                    &c_ctx,
-                    "",
-                    &pnr("19760606", 607),
-                    "Akut oro för hennes säkerhet"
-                )
-                .await,
-            "identity_number"
-        ),
-        "error-no-such-participant"
+    assert_invalid(
+        h.app
+            .break_the_glass(
+                &c_ctx,
+                "",
+                &pnr("19760606", 607),
+                "Akut oro för hennes säkerhet",
+            )
+            .await,
+        "identity_number",
+        "error-no-such-participant",
     );
     assert_eq!(
         h.app
@@ -374,11 +314,7 @@ pub(crate) async fn emergency_access_is_limited_and_marked(h: H) {
             .expect("glass"),
         p
     );
-    let v = h
-        .app
-        .participant(&c_ctx, p)
-        .await
-        .expect("read in an emergency");
+    let v = h.read(&c_ctx, p).await;
     assert!(!v.may_change);
     assert_eq!(v.participant.restricted, None);
     let listed = h
@@ -388,18 +324,16 @@ pub(crate) async fn emergency_access_is_limited_and_marked(h: H) {
         !listed.contains(&p),
         "emergency access adds nobody to lists"
     );
-    let log = palett_app::audit::list(
-        &h.app,
-        &c_ctx,
-        &palett_store::audit::Filter {
-            participant_id: Some(p),
-            ..Default::default()
-        },
-        palett_app::participants::Page::new(None, None),
-    )
-    .await
-    .expect("log")
-    .0;
+    let log = h
+        .audit_log(
+            &c_ctx,
+            &palett_store::audit::Filter {
+                participant_id: Some(p),
+                ..Default::default()
+            },
+            palett_app::participants::Page::new(None, None),
+        )
+        .await;
     assert!(log
         .iter()
         .any(|e| e.action == "participant.emergency_access"));
@@ -408,10 +342,7 @@ pub(crate) async fn emergency_access_is_limited_and_marked(h: H) {
         .any(|e| e.action == "participant.read" && e.entity == "emergency"));
     // Two hours later it is over.
     h.advance_secs(2 * 3600 + 1);
-    assert!(matches!(
-        err(h.app.participant(&c_ctx, p).await),
-        AppError::NotFound
-    ));
+    not_found(h.app.participant(&c_ctx, p).await);
 }
 
 /// A small deterministic generator (xorshift64*), so a failing case can be
@@ -611,11 +542,7 @@ pub(crate) async fn a_duplicate_of_a_consent_in_force_is_refused_and_points_to_i
     let hm = h.organisation_id(&coordinator, HELA_MANNISKAN).await;
     let mut form = input("Dubbla", "Samtyckesson", &pnr("19800808", 808), kommun);
     form.intake_date = "2026-11-20".into();
-    let p = h
-        .app
-        .register_participant(&coach_ctx, &form)
-        .await
-        .expect("register");
+    let p = h.register(&coach_ctx, &form).await;
     let research = ConsentInput {
         kind: "research".into(),
         method: "digital".into(),

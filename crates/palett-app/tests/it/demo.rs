@@ -2,7 +2,6 @@
 
 use crate::harness::*;
 use palett_app::demo::DEMO_USERS;
-use palett_app::AppError;
 use palett_store::participant::Filter;
 
 pub(crate) async fn demo_totals_match_the_product_description(h: H) {
@@ -65,10 +64,7 @@ pub(crate) async fn demo_totals_match_the_product_description(h: H) {
         .max()
         .unwrap_or(0)
         + 1000;
-    assert!(matches!(
-        err(h.app.project_summary(&coordinator, unknown).await),
-        AppError::NotFound
-    ));
+    not_found(h.app.project_summary(&coordinator, unknown).await);
 }
 
 pub(crate) async fn seeding_twice_changes_nothing(h: H) {

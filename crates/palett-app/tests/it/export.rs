@@ -13,11 +13,7 @@ pub(crate) async fn the_subject_access_export_holds_everything(h: H) {
     let kommun = coach.user.organisation_id;
     let mut form = h.input("Nour", "Utdragsson", &pnr("19880808", 808), kommun);
     form.intake_date = "2026-11-20".into();
-    let p = h
-        .app
-        .register_participant(&ctx, &form)
-        .await
-        .expect("register");
+    let p = h.register(&ctx, &form).await;
     let walk = h
         .app
         .create_intervention(
@@ -71,10 +67,7 @@ pub(crate) async fn the_subject_access_export_holds_everything(h: H) {
         ..Default::default()
     };
     h.app.save_plan(&ctx, p, &plan).await.expect("plan");
-    h.app
-        .participant(&coordinator, p)
-        .await
-        .expect("a read by the coordinator");
+    h.read(&coordinator, p).await;
 
     let x = h.app.subject_access(&ctx, p).await.expect("export");
     assert_eq!(x.participant.family_name, "Utdragsson");
@@ -98,14 +91,8 @@ pub(crate) async fn the_subject_access_export_holds_everything(h: H) {
     // The export itself is logged; strangers cannot make one.
     let again = h.app.subject_access(&ctx, p).await.expect("export");
     assert!(again.log.iter().any(|e| e.action == "participant.export"));
-    assert!(matches!(
-        err(h.app.subject_access(&h.ctx(AF).await, p).await),
-        AppError::NotFound
-    ));
-    assert!(matches!(
-        err(h.app.subject_access(&h.ctx(EVALUATOR).await, p).await),
-        AppError::NotFound
-    ));
+    not_found(h.app.subject_access(&h.ctx(AF).await, p).await);
+    not_found(h.app.subject_access(&h.ctx(EVALUATOR).await, p).await);
 }
 
 /// Notes keep to their visibility; rectification keeps the old profile; the
@@ -122,11 +109,7 @@ pub(crate) async fn notes_keep_their_visibility_and_rectification_keeps_history(
         kim.user.organisation_id,
     );
     form.intake_date = "2026-11-20".into();
-    let p = h
-        .app
-        .register_participant(&kim_ctx, &form)
-        .await
-        .expect("register");
+    let p = h.register(&kim_ctx, &form).await;
     h.app
         .add_note(&kim_ctx, p, "Bara för kommunen", "own_organisation")
         .await
@@ -135,16 +118,15 @@ pub(crate) async fn notes_keep_their_visibility_and_rectification_keeps_history(
         .add_note(&kim_ctx, p, "Delas med parterna", "shared")
         .await
         .expect("shared note");
-    assert_eq!(
-        invalid_code(
-            h.app.add_note(&kim_ctx, p, "x", "public").await,
-            "visibility"
-        ),
-        "error-choice"
+    assert_invalid(
+        h.app.add_note(&kim_ctx, p, "x", "public").await,
+        "visibility",
+        "error-choice",
     );
-    assert_eq!(
-        invalid_code(h.app.add_note(&kim_ctx, p, " ", "shared").await, "body"),
-        "error-required"
+    assert_invalid(
+        h.app.add_note(&kim_ctx, p, " ", "shared").await,
+        "body",
+        "error-required",
     );
     let kims: Vec<String> = h
         .app
@@ -168,10 +150,7 @@ pub(crate) async fn notes_keep_their_visibility_and_rectification_keeps_history(
         vec!["Delas med parterna"],
         "own-organisation notes stay there"
     );
-    assert!(matches!(
-        err(h.app.notes(&h.ctx(AF).await, p).await),
-        AppError::NotFound
-    ));
+    not_found(h.app.notes(&h.ctx(AF).await, p).await);
 
     // A rectification keeps the profile as it was.
     let (input, version) = h.app.participant_input(&kim_ctx, p).await.expect("form");
@@ -215,10 +194,8 @@ pub(crate) async fn the_research_export_is_pseudonymous_and_k_anonymous(h: H) {
             .iter()
             .any(|(k, f)| *f && k.kind == palett_domain::consent::ConsentKind::Research);
         let enrolled = h
-            .app
-            .participant(&coordinator, *id)
+            .read(&coordinator, *id)
             .await
-            .expect("read")
             .participant
             .intake_date
             .is_some();
@@ -291,13 +268,11 @@ pub(crate) async fn the_research_export_is_pseudonymous_and_k_anonymous(h: H) {
         .expect("export");
     assert!(strict.suppressed_rows > x.suppressed_rows);
     // Who may, and bad input.
-    assert!(matches!(
-        err(h.app.research_export(&h.ctx(COACH).await, key, "5").await),
-        AppError::Forbidden
-    ));
-    assert_eq!(
-        invalid_code(h.app.research_export(&evaluator, "kort", "5").await, "key"),
-        "error-export-key"
+    forbidden(h.app.research_export(&h.ctx(COACH).await, key, "5").await);
+    assert_invalid(
+        h.app.research_export(&evaluator, "kort", "5").await,
+        "key",
+        "error-export-key",
     );
     assert_eq!(
         invalid_code(h.app.research_export(&evaluator, key, "4").await, "k"),
@@ -325,55 +300,44 @@ pub(crate) async fn restricted_processing_keeps_the_record_unchanged(h: H) {
         kim.user.organisation_id,
     );
     form.intake_date = "2026-11-20".into();
-    let p = h
-        .app
-        .register_participant(&ctx, &form)
-        .await
-        .expect("register");
-    assert_eq!(
-        invalid_code(
-            h.app.restrict_processing(&ctx, p, Some(" ")).await,
-            "reason"
-        ),
-        "error-required"
+    let p = h.register(&ctx, &form).await;
+    assert_invalid(
+        h.app.restrict_processing(&ctx, p, Some(" ")).await,
+        "reason",
+        "error-required",
     );
     h.app
         .restrict_processing(&ctx, p, Some("Invänder mot behandlingen"))
         .await
         .expect("restrict");
-    let v = h.app.participant(&ctx, p).await.expect("still readable");
+    let v = h.read(&ctx, p).await;
     assert_eq!(
         v.participant.processing_restricted.as_deref(),
         Some("Invänder mot behandlingen")
     );
     let start = palett_domain::lifecycle::Transition::Start { on: h.app.today() };
-    assert_eq!(
-        invalid_code(
-            h.app.transition(&ctx, p, start.clone()).await,
-            "participant"
-        ),
-        "error-processing-restricted"
+    assert_invalid(
+        h.app.transition(&ctx, p, start.clone()).await,
+        "participant",
+        "error-processing-restricted",
     );
     let (input, version) = h.app.participant_input(&ctx, p).await.expect("form");
-    assert_eq!(
-        invalid_code(
-            h.app
-                .update_participant(&ctx, p, Some(version), &input)
-                .await,
-            "participant"
-        ),
-        "error-processing-restricted"
+    assert_invalid(
+        h.app
+            .update_participant(&ctx, p, Some(version), &input)
+            .await,
+        "participant",
+        "error-processing-restricted",
     );
-    assert_eq!(
-        invalid_code(h.app.add_note(&ctx, p, "x", "shared").await, "participant"),
-        "error-processing-restricted"
+    assert_invalid(
+        h.app.add_note(&ctx, p, "x", "shared").await,
+        "participant",
+        "error-processing-restricted",
     );
-    assert_eq!(
-        invalid_code(
-            h.app.set_planned_end(&ctx, p, "2027-06-01", "").await,
-            "participant"
-        ),
-        "error-processing-restricted"
+    assert_invalid(
+        h.app.set_planned_end(&ctx, p, "2027-06-01", "").await,
+        "participant",
+        "error-processing-restricted",
     );
     // Her rights still work: the export, and lifting the restriction.
     h.app.subject_access(&ctx, p).await.expect("export");

@@ -21,11 +21,7 @@ pub(crate) async fn follow_ups_are_scheduled_listed_recorded_and_removed(h: H) {
             kim.user.organisation_id,
         )
     };
-    let id = h
-        .app
-        .register_participant(&ctx, &form)
-        .await
-        .expect("register");
+    let id = h.register(&ctx, &form).await;
     assert!(h
         .app
         .follow_ups(&ctx, id)

@@ -6,10 +6,11 @@ use palett_app::auth::Signed;
 use palett_app::clock::{Clock, TestClock};
 use palett_app::data_key::DataKey;
 use palett_app::demo::DEMO_PASSWORD;
-use palett_app::participants::Page;
+use palett_app::participants::{Page, ParticipantView};
 use palett_app::{App, AppError, Backend, Config, Ctx};
 use palett_domain::model::ParticipantInput;
 use palett_domain::summary::ProjectSummary;
+use palett_store::audit::{Entry, Filter as AuditFilter};
 use palett_store::participant::Filter;
 use palett_store::Db;
 use std::future::Future;
@@ -169,6 +170,44 @@ impl H {
             .expect("a new session is alive")
     }
 
+    /// Register `form` as the caller; her id.
+    pub async fn register(&self, ctx: &Ctx, form: &ParticipantInput) -> i64 {
+        self.app
+            .register_participant(ctx, form)
+            .await
+            .unwrap_or_else(|e| panic!("registering {}: {e}", form.given_name))
+    }
+
+    /// A participant as the caller reads her (the read is audited).
+    pub async fn read(&self, ctx: &Ctx, id: i64) -> ParticipantView {
+        self.app
+            .participant(ctx, id)
+            .await
+            .unwrap_or_else(|e| panic!("reading participant {id}: {e}"))
+    }
+
+    /// A page of the audit log as the caller reads it.
+    pub async fn audit_log(&self, ctx: &Ctx, filter: &AuditFilter, page: Page) -> Vec<Entry> {
+        palett_app::audit::list(&self.app, ctx, filter, page)
+            .await
+            .expect("reading the audit log")
+            .0
+    }
+
+    /// Register Amal Testsson (19811218-9876) of `organisation_id`, shared
+    /// with every partner; her id.
+    pub async fn register_amal(&self, ctx: &Ctx, organisation_id: i64) -> i64 {
+        let form = self.input("Amal", "Testsson", &pnr("19811218", 987), organisation_id);
+        self.register(ctx, &form).await
+    }
+
+    /// Register Hodan Testsson (19700505-2226) of `organisation_id`, shared
+    /// with every partner; her id.
+    pub async fn register_hodan(&self, ctx: &Ctx, organisation_id: i64) -> i64 {
+        let form = self.input("Hodan", "Testsson", &pnr("19700505", 222), organisation_id);
+        self.register(ctx, &form).await
+    }
+
     /// The context of a signed-in demo user.
     pub async fn ctx(&self, email: &str) -> Ctx {
         self.signed(email).await.ctx(IP)
@@ -326,6 +365,33 @@ pub fn invalid_code<T>(r: Result<T, AppError>, field: &str) -> &'static str {
             .unwrap_or_else(|| panic!("no error for {field}: {fields}")),
         other => panic!("expected Invalid naming {field}, got {other:?}"),
     }
+}
+
+/// Assert that a call was refused as not found (to the caller, she does not
+/// exist).
+#[track_caller]
+pub fn not_found<T>(r: Result<T, AppError>) {
+    let e = err(r);
+    assert!(
+        matches!(e, AppError::NotFound),
+        "expected NotFound, got {e:?}"
+    );
+}
+
+/// Assert that a call was refused as forbidden.
+#[track_caller]
+pub fn forbidden<T>(r: Result<T, AppError>) {
+    let e = err(r);
+    assert!(
+        matches!(e, AppError::Forbidden),
+        "expected Forbidden, got {e:?}"
+    );
+}
+
+/// Assert that a validation error gives `field` the message id `code`.
+#[track_caller]
+pub fn assert_invalid<T>(r: Result<T, AppError>, field: &str, code: &str) {
+    assert_eq!(invalid_code(r, field), code);
 }
 
 /// A database made for one story and dropped after it.

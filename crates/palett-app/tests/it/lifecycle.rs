@@ -2,7 +2,6 @@
 
 use crate::harness::*;
 use jiff::civil::date;
-use palett_app::AppError;
 use palett_domain::lifecycle::{ExitOutcome, Status, Transition, TransitionKind};
 use palett_domain::model::ParticipantInput;
 
@@ -30,18 +29,8 @@ pub(crate) async fn participant_moves_through_the_programme(h: H) {
             coach.user.organisation_id,
         )
     };
-    let id = h
-        .app
-        .register_participant(&ctx, &referral)
-        .await
-        .expect("the referral");
-    let status = || async {
-        h.app
-            .participant(&ctx, id)
-            .await
-            .expect("reading her")
-            .participant
-    };
+    let id = h.register(&ctx, &referral).await;
+    let status = || async { h.read(&ctx, id).await.participant };
     assert_eq!(status().await.status, Status::Referred);
     assert_eq!(
         summary().await,
@@ -60,15 +49,13 @@ pub(crate) async fn participant_moves_through_the_programme(h: H) {
     .expect("intake");
     assert_eq!(status().await.status, Status::Enrolled);
     assert_eq!(summary().await, figures(268, 247, 42, 21));
-    assert_eq!(
-        invalid_code(
-            step(Transition::Intake {
-                on: date(2021, 3, 2)
-            })
-            .await,
-            "intake_date"
-        ),
-        "error-already-enrolled"
+    assert_invalid(
+        step(Transition::Intake {
+            on: date(2021, 3, 2),
+        })
+        .await,
+        "intake_date",
+        "error-already-enrolled",
     );
 
     step(Transition::Start {
@@ -101,18 +88,16 @@ pub(crate) async fn participant_moves_through_the_programme(h: H) {
         on: date(2021, 2, 20),
         outcome: ExitOutcome::Studies,
     };
-    assert_eq!(
-        invalid_code(step(early_exit).await, "exit_date"),
-        "error-exit-before-intake"
+    assert_invalid(
+        step(early_exit).await,
+        "exit_date",
+        "error-exit-before-intake",
     );
     let future_exit = Transition::Exit {
         on: date(2026, 12, 1),
         outcome: ExitOutcome::Studies,
     };
-    assert_eq!(
-        invalid_code(step(future_exit).await, "exit_date"),
-        "error-date-future"
-    );
+    assert_invalid(step(future_exit).await, "exit_date", "error-date-future");
     assert_eq!(
         status().await.status,
         Status::Active,
@@ -140,27 +125,22 @@ pub(crate) async fn participant_moves_through_the_programme(h: H) {
         on: date(2021, 10, 15),
         reason: "Studierna avbröts".into(),
     };
-    assert!(matches!(
-        err(step(reopen.clone()).await),
-        AppError::Forbidden
-    ));
+    forbidden(step(reopen.clone()).await);
     assert_eq!(status().await.status, Status::Ended);
     let no_reason = Transition::Reopen {
         on: date(2021, 10, 15),
         reason: "  ".into(),
     };
-    assert_eq!(
-        invalid_code(
-            h.app.transition(&coordinator, id, no_reason).await,
-            "reason"
-        ),
-        "error-required"
+    assert_invalid(
+        h.app.transition(&coordinator, id, no_reason).await,
+        "reason",
+        "error-required",
     );
     h.app
         .transition(&coordinator, id, reopen)
         .await
         .expect("the coordinator reopens");
-    let view = h.app.participant(&ctx, id).await.expect("reading her");
+    let view = h.read(&ctx, id).await;
     let p = &view.participant;
     assert_eq!(p.status, Status::Active);
     assert_eq!((p.exit_date, p.exit_outcome), (None, None));
@@ -216,23 +196,17 @@ pub(crate) async fn responsibility_moves_only_by_a_handover(h: H) {
     let af = h.signed(AF).await.user.organisation_id;
     let mut form = h.input("Flytt", "Ansvarsdotter", &pnr("19880808", 444), kommun);
     form.intake_date = "2026-11-20".into();
-    let p = h
-        .app
-        .register_participant(&kim_ctx, &form)
-        .await
-        .expect("register");
+    let p = h.register(&kim_ctx, &form).await;
 
     // An edit that changes the responsible organisation is refused on that
     // field, for caseworkers and coordinators alike.
     for ctx in [&kim_ctx, &maja, &sara] {
         let (mut edit, version) = h.app.participant_input(ctx, p).await.expect("form");
         edit.responsible_organisation_id = hm.to_string();
-        assert_eq!(
-            invalid_code(
-                h.app.update_participant(ctx, p, Some(version), &edit).await,
-                "responsible_organisation_id"
-            ),
-            "error-use-handover"
+        assert_invalid(
+            h.app.update_participant(ctx, p, Some(version), &edit).await,
+            "responsible_organisation_id",
+            "error-use-handover",
         );
     }
     let reason = "Flyttar till jobbmatchningen";
@@ -242,15 +216,13 @@ pub(crate) async fn responsibility_moves_only_by_a_handover(h: H) {
     };
     // Not the receiving organisation's coordinator, nor a caseworker.
     for ctx in [&sara, &kim_ctx] {
-        assert!(matches!(
-            err(hand_over(ctx.clone(), hm.to_string(), reason).await),
-            AppError::Forbidden
-        ));
+        forbidden(hand_over(ctx.clone(), hm.to_string(), reason).await);
     }
     // Field by field: a reason, another organisation, a member today.
-    assert_eq!(
-        invalid_code(hand_over(maja.clone(), hm.to_string(), " ").await, "reason"),
-        "error-required"
+    assert_invalid(
+        hand_over(maja.clone(), hm.to_string(), " ").await,
+        "reason",
+        "error-required",
     );
     for (to, code) in [
         (kommun.to_string(), "error-handover-same"),
@@ -259,28 +231,19 @@ pub(crate) async fn responsibility_moves_only_by_a_handover(h: H) {
         ("x".to_string(), "error-choice"),
         (String::new(), "error-required"),
     ] {
-        assert_eq!(
-            invalid_code(hand_over(maja.clone(), to, reason).await, "organisation_id"),
-            code
+        assert_invalid(
+            hand_over(maja.clone(), to, reason).await,
+            "organisation_id",
+            code,
         );
     }
-    let version = h
-        .app
-        .participant(&maja, p)
-        .await
-        .expect("read")
-        .participant
-        .version;
+    let version = h.read(&maja, p).await.participant.version;
     let (_, still_visible) = hand_over(maja.clone(), hm.to_string(), reason)
         .await
         .expect("the giving coordinator hands her over");
     assert!(still_visible, "her sharing consent covers the kommun");
 
-    let v = h
-        .app
-        .participant(&sara, p)
-        .await
-        .expect("Hela Människan reads her");
+    let v = h.read(&sara, p).await;
     assert_eq!(v.participant.responsible_organisation_id, hm);
     assert_eq!(v.participant.version, version + 1);
     assert!(v.may_hand_over, "now Sara's to hand over");
@@ -304,30 +267,19 @@ pub(crate) async fn responsibility_moves_only_by_a_handover(h: H) {
     );
     // Kim's organisation no longer holds her: she sees her only through a
     // relation and the sharing consent, and she has none.
-    assert!(matches!(
-        err(h.app.participant(&kim_ctx, p).await),
-        AppError::NotFound
-    ));
-    assert!(
-        !h.app
-            .participant(&maja, p)
-            .await
-            .expect("shared")
-            .may_hand_over
-    );
+    not_found(h.app.participant(&kim_ctx, p).await);
+    assert!(!h.read(&maja, p).await.may_hand_over);
     // Audited as its own action.
-    let log = palett_app::audit::list(
-        &h.app,
-        &sara,
-        &palett_store::audit::Filter {
-            participant_id: Some(p),
-            ..Default::default()
-        },
-        palett_app::participants::Page::new(None, None),
-    )
-    .await
-    .expect("log")
-    .0;
+    let log = h
+        .audit_log(
+            &sara,
+            &palett_store::audit::Filter {
+                participant_id: Some(p),
+                ..Default::default()
+            },
+            palett_app::participants::Page::new(None, None),
+        )
+        .await;
     assert_eq!(
         log.iter()
             .filter(|e| e.action == "participant.handover")

@@ -4,7 +4,7 @@
 use crate::harness::*;
 use jiff::civil::{date, Date};
 use palett_app::palette::ScheduleInput;
-use palett_app::{AppError, Ctx};
+use palett_app::Ctx;
 use palett_domain::lifecycle::Transition;
 use palett_domain::palette::{EnrolmentStatus, InterventionInput, PauseKind};
 use palett_domain::plan::PlanInput;
@@ -51,10 +51,7 @@ async fn participant(h: &H, coach: &Ctx, org: i64, given: &str, birth_number: u1
     let mut form = h.input(given, "Palettsson", &pnr("19850315", birth_number), org);
     form.referred_on = today.clone();
     form.intake_date = today;
-    h.app
-        .register_participant(coach, &form)
-        .await
-        .expect("registering")
+    h.register(coach, &form).await
 }
 
 pub(crate) async fn coordinators_build_the_palette_and_caseworkers_version_plans(h: H) {
@@ -81,7 +78,7 @@ pub(crate) async fn coordinators_build_the_palette_and_caseworkers_version_plans
             None,
         )
         .await;
-    assert!(matches!(err(denied), AppError::Forbidden));
+    forbidden(denied);
     let bad = h
         .app
         .create_intervention(
@@ -96,10 +93,7 @@ pub(crate) async fn coordinators_build_the_palette_and_caseworkers_version_plans
             None,
         )
         .await;
-    assert_eq!(
-        invalid_code(bad, "provider_organisation_id"),
-        "error-choice"
-    );
+    assert_invalid(bad, "provider_organisation_id", "error-choice");
 
     let walk = intervention(
         &h,
@@ -168,7 +162,7 @@ pub(crate) async fn coordinators_build_the_palette_and_caseworkers_version_plans
             Some(view.modules[0].id),
         )
         .await;
-    assert!(matches!(err(nested), AppError::NotFound));
+    not_found(nested);
 
     // A plan: two goals, three steps; then changed; both versions kept.
     let p = participant(&h, &coach, kommun, "Hawa", 111).await;
@@ -204,25 +198,17 @@ pub(crate) async fn coordinators_build_the_palette_and_caseworkers_version_plans
     );
     assert_eq!(versions[1].1.steps.len(), 3);
     // Someone who may not see her cannot see or change her plan.
-    assert!(matches!(
-        err(h.app.plan_versions(&af, p).await),
-        AppError::NotFound
-    ));
-    assert!(matches!(
-        err(h.app.save_plan(&af, p, &first).await),
-        AppError::NotFound
-    ));
+    not_found(h.app.plan_versions(&af, p).await);
+    not_found(h.app.save_plan(&af, p, &first).await);
     // A retired intervention cannot be planned any more.
     h.app
         .retire_intervention(&coordinator, walk)
         .await
         .expect("retire");
-    assert_eq!(
-        invalid_code(
-            h.app.save_plan(&coach, p, &first).await,
-            "step_intervention.0"
-        ),
-        "error-choice"
+    assert_invalid(
+        h.app.save_plan(&coach, p, &first).await,
+        "step_intervention.0",
+        "error-choice",
     );
     assert!(h
         .app
@@ -270,24 +256,20 @@ pub(crate) async fn beyond_capacity_is_a_waiting_list_and_a_freed_place_goes_to_
     use EnrolmentStatus::*;
     assert_eq!(statuses, vec![Planned, Planned, Waiting, Waiting]);
     // Enrolling twice is refused.
-    assert_eq!(
-        invalid_code(
-            h.app
-                .enrol(&coach, ids[0].0, &course.to_string(), "", "", "")
-                .await,
-            "intervention_id"
-        ),
-        "error-already-enrolled-here"
+    assert_invalid(
+        h.app
+            .enrol(&coach, ids[0].0, &course.to_string(), "", "", "")
+            .await,
+        "intervention_id",
+        "error-already-enrolled-here",
     );
     // Discontinuing needs a reason; then Rana, first in line, is offered the place.
-    assert_eq!(
-        invalid_code(
-            h.app
-                .change_enrolment(&coach, ids[0].1, "discontinued", "")
-                .await,
-            "reason"
-        ),
-        "error-required"
+    assert_invalid(
+        h.app
+            .change_enrolment(&coach, ids[0].1, "discontinued", "")
+            .await,
+        "reason",
+        "error-required",
     );
     let offered = h
         .app
@@ -320,14 +302,12 @@ pub(crate) async fn beyond_capacity_is_a_waiting_list_and_a_freed_place_goes_to_
         .collect();
     assert_eq!(waiting, vec![ids[3].0]);
     // Not every move is allowed.
-    assert_eq!(
-        invalid_code(
-            h.app
-                .change_enrolment(&coach, ids[1].1, "completed", "")
-                .await,
-            "status"
-        ),
-        "error-transition-not-allowed"
+    assert_invalid(
+        h.app
+            .change_enrolment(&coach, ids[1].1, "completed", "")
+            .await,
+        "status",
+        "error-transition-not-allowed",
     );
 }
 
@@ -371,10 +351,7 @@ pub(crate) async fn attendance_time_and_reports_add_up(h: H) {
         .await
         .expect("group");
     // Only the provider's staff (or a coordinator) runs the group.
-    assert!(matches!(
-        err(h.app.create_group(&af, walk, "X", "").await),
-        AppError::Forbidden
-    ));
+    forbidden(h.app.create_group(&af, walk, "X", "").await);
     let start = h.app.today();
     let n = h
         .app
@@ -412,10 +389,7 @@ pub(crate) async fn attendance_time_and_reports_add_up(h: H) {
         .await
         .expect("sheet");
     assert_eq!(sheet.roster.len(), 3);
-    assert!(matches!(
-        err(h.app.attendance_sheet(&af, sessions[0].id).await),
-        AppError::NotFound
-    ));
+    not_found(h.app.attendance_sheet(&af, sessions[0].id).await);
     let rows = |statuses: [&str; 3]| -> Vec<(String, String)> {
         people
             .iter()
@@ -477,18 +451,16 @@ pub(crate) async fn attendance_time_and_reports_add_up(h: H) {
         .cancel_session(&coach, sessions[2].id, "Pandemin")
         .await
         .expect("cancel");
-    assert_eq!(
-        invalid_code(
-            h.app
-                .record_attendance(
-                    &coach,
-                    sessions[2].id,
-                    &rows(["present", "present", "present"])
-                )
-                .await,
-            "session"
-        ),
-        "error-session-cancelled"
+    assert_invalid(
+        h.app
+            .record_attendance(
+                &coach,
+                sessions[2].id,
+                &rows(["present", "present", "present"]),
+            )
+            .await,
+        "session",
+        "error-session-cancelled",
     );
 
     // An individual activity in ordinary operations, by Hela Människan's supervisor.
@@ -504,21 +476,19 @@ pub(crate) async fn attendance_time_and_reports_add_up(h: H) {
         )
         .await;
     assert!(e.is_ok(), "{e:?}");
-    assert_eq!(
-        invalid_code(
-            h.app
-                .record_activity(
-                    &coach,
-                    people[0],
-                    &coaching.to_string(),
-                    &start.to_string(),
-                    "25",
-                    ""
-                )
-                .await,
-            "hours"
-        ),
-        "error-number"
+    assert_invalid(
+        h.app
+            .record_activity(
+                &coach,
+                people[0],
+                &coaching.to_string(),
+                &start.to_string(),
+                "25",
+                "",
+            )
+            .await,
+        "hours",
+        "error-number",
     );
 
     let aisha: i64 = h
@@ -598,10 +568,7 @@ pub(crate) async fn attendance_time_and_reports_add_up(h: H) {
     assert_eq!(cancelled, 1);
     // Hela Människan's supervisor now works with Aisha (she is enrolled in
     // nothing of theirs, so still no access), the coach sees her timeline.
-    assert!(matches!(
-        err(h.app.timeline(&handledare, people[0]).await),
-        AppError::NotFound
-    ));
+    not_found(h.app.timeline(&handledare, people[0]).await);
     let timeline = h.app.timeline(&coach, people[0]).await.expect("timeline");
     assert!(timeline.iter().any(|t| t.kind == "timeline-time"));
     assert!(timeline.iter().any(|t| t.kind == "transition-intake"));
@@ -661,14 +628,12 @@ pub(crate) async fn extensions_and_pauses_change_net_time(h: H) {
     let year = intake
         .checked_add(jiff::Span::new().days(365))
         .expect("date");
-    assert_eq!(
-        invalid_code(
-            h.app
-                .set_planned_end(&coach, p, &year.to_string(), " ")
-                .await,
-            "reason"
-        ),
-        "error-required"
+    assert_invalid(
+        h.app
+            .set_planned_end(&coach, p, &year.to_string(), " ")
+            .await,
+        "reason",
+        "error-required",
     );
     h.app
         .set_planned_end(&coach, p, &year.to_string(), "Sex månader räckte inte")
@@ -681,14 +646,12 @@ pub(crate) async fn extensions_and_pauses_change_net_time(h: H) {
         v.changes[1].reason.as_deref(),
         Some("Sex månader räckte inte")
     );
-    assert_eq!(
-        invalid_code(
-            h.app
-                .set_planned_end(&coach, p, &intake.to_string(), "x")
-                .await,
-            "planned_end"
-        ),
-        "error-before-intake"
+    assert_invalid(
+        h.app
+            .set_planned_end(&coach, p, &intake.to_string(), "x")
+            .await,
+        "planned_end",
+        "error-before-intake",
     );
 }
 
@@ -713,10 +676,7 @@ async fn taken_in(
     form.referred_on = intake.to_string();
     form.intake_date = intake.to_string();
     form.project_ids = project.iter().map(|p| p.to_string()).collect();
-    h.app
-        .register_participant(by, &form)
-        .await
-        .unwrap_or_else(|e| panic!("registering {given}: {e}"))
+    h.register(by, &form).await
 }
 
 /// A project running in 2026–2027.
@@ -1032,14 +992,12 @@ pub(crate) async fn attendance_and_time_that_cannot_be_true_are_refused(h: H) {
         ),
         "error-attendance-after-exit"
     );
-    assert_eq!(
-        invalid_code(
-            h.app
-                .record_attendance(&coach, next_week, &[row(early), row(late)])
-                .await,
-            "session"
-        ),
-        "error-attendance-future"
+    assert_invalid(
+        h.app
+            .record_attendance(&coach, next_week, &[row(early), row(late)])
+            .await,
+        "session",
+        "error-attendance-future",
     );
     h.app
         .record_attendance(&coach, last_week, &[row(early), row(leaving)])
@@ -1072,31 +1030,25 @@ pub(crate) async fn attendance_and_time_that_cannot_be_true_are_refused(h: H) {
         minutes: "60".into(),
         place: String::new(),
     };
-    assert_eq!(
-        invalid_code(
-            h.app.schedule(&coach, old_group, &plan(today, "")).await,
-            "from"
-        ),
-        "error-outside-project-period"
+    assert_invalid(
+        h.app.schedule(&coach, old_group, &plan(today, "")).await,
+        "from",
+        "error-outside-project-period",
     );
-    assert_eq!(
-        invalid_code(
-            h.app
-                .schedule(&coach, old_group, &plan(date(2021, 10, 5), "2021-12-31"))
-                .await,
-            "until"
-        ),
-        "error-outside-project-period"
+    assert_invalid(
+        h.app
+            .schedule(&coach, old_group, &plan(date(2021, 10, 5), "2021-12-31"))
+            .await,
+        "until",
+        "error-outside-project-period",
     );
     let old_session = sessions(&h, &coach, old_group, date(2021, 10, 5), 0).await[0];
-    assert_eq!(
-        invalid_code(
-            h.app
-                .move_session(&coach, old_session, &today.to_string(), "10:00")
-                .await,
-            "on_date"
-        ),
-        "error-outside-project-period"
+    assert_invalid(
+        h.app
+            .move_session(&coach, old_session, &today.to_string(), "10:00")
+            .await,
+        "on_date",
+        "error-outside-project-period",
     );
     let activity = |intervention: i64, on: Date| {
         let app = &h.app;
@@ -1113,13 +1065,15 @@ pub(crate) async fn attendance_and_time_that_cannot_be_true_are_refused(h: H) {
             .await
         }
     };
-    assert_eq!(
-        invalid_code(activity(old, today).await, "on_date"),
-        "error-outside-project-period"
+    assert_invalid(
+        activity(old, today).await,
+        "on_date",
+        "error-outside-project-period",
     );
-    assert_eq!(
-        invalid_code(activity(walk, days(-30)).await, "on_date"),
-        "error-attendance-before-intake"
+    assert_invalid(
+        activity(walk, days(-30)).await,
+        "on_date",
+        "error-attendance-before-intake",
     );
     let hana = h
         .app
@@ -1132,7 +1086,7 @@ pub(crate) async fn attendance_and_time_that_cannot_be_true_are_refused(h: H) {
             "",
         )
         .await;
-    assert_eq!(invalid_code(hana, "on_date"), "error-attendance-after-exit");
+    assert_invalid(hana, "on_date", "error-attendance-after-exit");
     activity(walk, today)
         .await
         .expect("time within her period and the project's");
@@ -1149,12 +1103,10 @@ pub(crate) async fn attendance_and_time_that_cannot_be_true_are_refused(h: H) {
         .update_project(&coordinator, project, &shorter)
         .await
         .expect("shortened");
-    assert_eq!(
-        invalid_code(
-            h.app.record_attendance(&coach, ids[1], &[row(early)]).await,
-            "session"
-        ),
-        "error-outside-project-period"
+    assert_invalid(
+        h.app.record_attendance(&coach, ids[1], &[row(early)]).await,
+        "session",
+        "error-outside-project-period",
     );
 }
 

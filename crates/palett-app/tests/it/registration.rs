@@ -19,11 +19,7 @@ pub(crate) async fn caseworker_registers_and_finds_a_participant(h: H) {
         intake_date: "2026-11-20".into(),
         ..h.input("Amal", "Testsson", &pnr("19811218", 987), botkyrka)
     };
-    let id = h
-        .app
-        .register_participant(&ctx, &amal)
-        .await
-        .expect("registering Amal");
+    let id = h.register(&ctx, &amal).await;
 
     // The list finds her by part of her name, in any case.
     let by_name = Filter {
@@ -73,7 +69,7 @@ pub(crate) async fn caseworker_registers_and_finds_a_participant(h: H) {
         1
     );
 
-    let view = h.app.participant(&ctx, id).await.expect("reading Amal");
+    let view = h.read(&ctx, id).await;
     let p = &view.participant;
     assert_eq!(p.full_name(), "Amal Testsson");
     assert_eq!(p.status, Status::Enrolled);
@@ -98,16 +94,8 @@ pub(crate) async fn caseworker_registers_and_finds_a_participant(h: H) {
 
     // Without an intake date she is a referral.
     let referral = h.input("Rania", "Testsson", &pnr("19900101", 123), botkyrka);
-    let rid = h
-        .app
-        .register_participant(&ctx, &referral)
-        .await
-        .expect("registering a referral");
-    let view = h
-        .app
-        .participant(&ctx, rid)
-        .await
-        .expect("reading the referral");
+    let rid = h.register(&ctx, &referral).await;
+    let view = h.read(&ctx, rid).await;
     assert_eq!(view.participant.status, Status::Referred);
     assert_eq!(view.participant.intake_date, None);
     let kinds: Vec<TransitionKind> = view.history.iter().map(|e| e.kind).collect();
@@ -115,11 +103,7 @@ pub(crate) async fn caseworker_registers_and_finds_a_participant(h: H) {
 
     // Swedish letters match in any case; LIKE's wildcards are plain text.
     let asa = h.input("Åsa", "Öberg", &pnr("19750302", 456), botkyrka);
-    let aid = h
-        .app
-        .register_participant(&ctx, &asa)
-        .await
-        .expect("registering Åsa");
+    let aid = h.register(&ctx, &asa).await;
     for needle in ["öBERG", "ÅSA Ö", "åsa öberg"] {
         let filter = Filter {
             name: Some(needle.into()),
@@ -154,43 +138,35 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
     assert_eq!(fields.for_field("family_name"), Some("error-required"));
 
     let bad_check_digit = h.input("Amal", "Testsson", "19811218-9877", botkyrka);
-    assert_eq!(
-        invalid_code(
-            h.app.register_participant(&ctx, &bad_check_digit).await,
-            "identity_number"
-        ),
-        "error-pin-checksum"
+    assert_invalid(
+        h.app.register_participant(&ctx, &bad_check_digit).await,
+        "identity_number",
+        "error-pin-checksum",
     );
 
     let amal = h.input("Amal", "Testsson", &pnr("19811218", 987), botkyrka);
-    h.app
-        .register_participant(&ctx, &amal)
-        .await
-        .expect("the first registration");
-    assert_eq!(
-        invalid_code(
-            h.app.register_participant(&ctx, &amal).await,
-            "identity_number"
-        ),
-        "error-pin-taken"
+    h.register(&ctx, &amal).await;
+    assert_invalid(
+        h.app.register_participant(&ctx, &amal).await,
+        "identity_number",
+        "error-pin-taken",
     );
     // The number is taken for the coordinator too, in its ten-digit form.
     let again = ParticipantInput {
         identity_number: "811218-9876".into(),
         ..amal.clone()
     };
-    assert_eq!(
-        invalid_code(
-            h.app.register_participant(&coordinator, &again).await,
-            "identity_number"
-        ),
-        "error-pin-taken"
+    assert_invalid(
+        h.app.register_participant(&coordinator, &again).await,
+        "identity_number",
+        "error-pin-taken",
     );
     // Control characters never reach the database (a NUL is an error there).
     let nul = h.input("A\u{0}B", "Testsson", &pnr("19700101", 101), botkyrka);
-    assert_eq!(
-        invalid_code(h.app.register_participant(&ctx, &nul).await, "given_name"),
-        "error-control-characters"
+    assert_invalid(
+        h.app.register_participant(&ctx, &nul).await,
+        "given_name",
+        "error-control-characters",
     );
     assert!(matches!(
         err(h
@@ -221,50 +197,39 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
         &pnr("19811218", 987),
         af.user.organisation_id,
     );
-    assert_eq!(
-        invalid_code(
-            h.app.register_participant(&af_ctx, &probe).await,
-            "identity_number"
-        ),
-        "error-pin-registered-elsewhere"
+    assert_invalid(
+        h.app.register_participant(&af_ctx, &probe).await,
+        "identity_number",
+        "error-pin-registered-elsewhere",
     );
-    let log = palett_app::audit::list(
-        &h.app,
-        &coordinator,
-        &palett_store::audit::Filter {
-            user_id: Some(af.user.id),
-            ..Default::default()
-        },
-        palett_app::participants::Page::new(None, None),
-    )
-    .await
-    .expect("log")
-    .0;
+    let log = h
+        .audit_log(
+            &coordinator,
+            &palett_store::audit::Filter {
+                user_id: Some(af.user.id),
+                ..Default::default()
+            },
+            palett_app::participants::Page::new(None, None),
+        )
+        .await;
     assert!(log
         .iter()
         .any(|e| e.action == "participant.duplicate_identity" && e.participant_id.is_some()));
 
     let elsewhere = h.input("Hodan", "Testsson", &pnr("19700505", 222), hela);
-    assert_eq!(
-        invalid_code(
-            h.app.register_participant(&ctx, &elsewhere).await,
-            "responsible_organisation_id"
-        ),
-        "error-not-own-organisation"
+    assert_invalid(
+        h.app.register_participant(&ctx, &elsewhere).await,
+        "responsible_organisation_id",
+        "error-not-own-organisation",
     );
     let nowhere = h.input("Hodan", "Testsson", &pnr("19700505", 222), hela + 1000);
-    assert_eq!(
-        invalid_code(
-            h.app.register_participant(&ctx, &nowhere).await,
-            "responsible_organisation_id"
-        ),
-        "error-choice"
+    assert_invalid(
+        h.app.register_participant(&ctx, &nowhere).await,
+        "responsible_organisation_id",
+        "error-choice",
     );
     // The coordinator may register for any member organisation.
-    h.app
-        .register_participant(&coordinator, &elsewhere)
-        .await
-        .expect("the coordinator registers for Hela Människan");
+    h.register(&coordinator, &elsewhere).await;
 
     // Only the two successful registrations were stored.
     assert_eq!(h.count_named(&coordinator, "testsson").await, 2);
@@ -279,19 +244,7 @@ pub(crate) async fn a_stale_edit_is_refused(h: H) {
     h.seed().await;
     let coach = h.signed(COACH).await;
     let ctx = coach.ctx(IP);
-    let id = h
-        .app
-        .register_participant(
-            &ctx,
-            &h.input(
-                "Amal",
-                "Testsson",
-                &pnr("19811218", 987),
-                coach.user.organisation_id,
-            ),
-        )
-        .await
-        .expect("registering");
+    let id = h.register_amal(&ctx, coach.user.organisation_id).await;
     let (form, version) = h.app.participant_input(&ctx, id).await.expect("edit form");
     let first = ParticipantInput {
         phone: "08-123 45 67".into(),
@@ -312,12 +265,7 @@ pub(crate) async fn a_stale_edit_is_refused(h: H) {
             .await),
         AppError::Stale
     ));
-    let p = h
-        .app
-        .participant(&ctx, id)
-        .await
-        .expect("reading")
-        .participant;
+    let p = h.read(&ctx, id).await.participant;
     assert_eq!(p.family_name, "Testsson", "the stale edit changed nothing");
     assert_eq!(p.phone.as_deref(), Some("08-123 45 67"));
     assert_eq!(p.version, version + 1);
@@ -339,14 +287,12 @@ pub(crate) async fn a_project_holds_its_period(h: H) {
         project_ids: projects.iter().map(|p| p.to_string()).collect(),
         ..h.input(given, "Periodsson", &pnr("19840210", n), kommun)
     };
-    assert_eq!(
-        invalid_code(
-            h.app
-                .register_participant(&coach, &form("Kadra", 501, &[tk]))
-                .await,
-            "project_ids"
-        ),
-        "error-project-ended"
+    assert_invalid(
+        h.app
+            .register_participant(&coach, &form("Kadra", 501, &[tk]))
+            .await,
+        "project_ids",
+        "error-project-ended",
     );
     let ordinary = h
         .app
@@ -360,14 +306,12 @@ pub(crate) async fn a_project_holds_its_period(h: H) {
         .await
         .expect("form");
     input.project_ids = vec![tk.to_string()];
-    assert_eq!(
-        invalid_code(
-            h.app
-                .update_participant(&coach, ordinary, Some(version), &input)
-                .await,
-            "project_ids"
-        ),
-        "error-project-ended"
+    assert_invalid(
+        h.app
+            .update_participant(&coach, ordinary, Some(version), &input)
+            .await,
+        "project_ids",
+        "error-project-ended",
     );
     // A referral from the project's time, taken in today, is refused too.
     let referral = ParticipantInput {
@@ -376,15 +320,12 @@ pub(crate) async fn a_project_holds_its_period(h: H) {
         project_ids: vec![tk.to_string()],
         ..h.input("Layla", "Periodsson", &pnr("19840210", 502), kommun)
     };
-    let layla = h
-        .app
-        .register_participant(&coach, &referral)
-        .await
-        .expect("referral");
+    let layla = h.register(&coach, &referral).await;
     let intake = Transition::Intake { on: h.app.today() };
-    assert_eq!(
-        invalid_code(h.app.transition(&coach, layla, intake.clone()).await, "on"),
-        "error-project-ended"
+    assert_invalid(
+        h.app.transition(&coach, layla, intake.clone()).await,
+        "on",
+        "error-project-ended",
     );
 
     // The coordinator extends the project; only coordinators may.
@@ -399,22 +340,14 @@ pub(crate) async fn a_project_holds_its_period(h: H) {
     );
     p.end_date = "2027-10-31".into();
     p.funder = "Tillväxtverket och Botkyrka kommun".into();
-    assert!(matches!(
-        err(h.app.update_project(&coach, tk, &p).await),
-        AppError::Forbidden
-    ));
-    assert!(matches!(
-        err(h.app.update_project(&coordinator, tk + 1000, &p).await),
-        AppError::NotFound
-    ));
+    forbidden(h.app.update_project(&coach, tk, &p).await);
+    not_found(h.app.update_project(&coordinator, tk + 1000, &p).await);
     let mut bad = p.clone();
     bad.end_date = "2017-01-01".into();
-    assert_eq!(
-        invalid_code(
-            h.app.update_project(&coordinator, tk, &bad).await,
-            "end_date"
-        ),
-        "error-period"
+    assert_invalid(
+        h.app.update_project(&coordinator, tk, &bad).await,
+        "end_date",
+        "error-period",
     );
     h.app
         .update_project(&coordinator, tk, &p)

@@ -2,7 +2,6 @@
 
 use crate::harness::*;
 use palett_app::filters::ParticipantFilter;
-use palett_app::AppError;
 use palett_domain::lifecycle::Status;
 
 pub(crate) async fn retention_removes_identity_and_keeps_the_figures(h: H) {
@@ -19,12 +18,7 @@ pub(crate) async fn retention_removes_identity_and_keeps_the_figures(h: H) {
     assert_eq!(ended.len(), 247 + 6 - 6, "the demo's ended participants");
     let kept = ended[0];
     let gone = ended[1];
-    let named = h
-        .app
-        .participant(&coordinator, gone)
-        .await
-        .expect("read")
-        .participant;
+    let named = h.read(&coordinator, gone).await.participant;
     assert_ne!(named.given_name, "Gallrad");
 
     // Age at intake of some who will be anonymised, to compare afterwards.
@@ -35,12 +29,7 @@ pub(crate) async fn retention_removes_identity_and_keeps_the_figures(h: H) {
     };
     let mut ages_before = Vec::new();
     for id in ended.iter().skip(3).take(40) {
-        let p = h
-            .app
-            .participant(&coordinator, *id)
-            .await
-            .expect("read")
-            .participant;
+        let p = h.read(&coordinator, *id).await.participant;
         ages_before.push((*id, age_at_intake(&p), p.birth_date.year()));
     }
     // Without a policy nothing is due.
@@ -50,17 +39,12 @@ pub(crate) async fn retention_removes_identity_and_keeps_the_figures(h: H) {
         .await
         .expect("dry run");
     assert!(r.due.is_empty() && r.years_after_exit.is_none());
-    assert_eq!(
-        invalid_code(
-            h.app.set_retention_policy(&admin, "0").await,
-            "years_after_exit"
-        ),
-        "error-retention-years"
+    assert_invalid(
+        h.app.set_retention_policy(&admin, "0").await,
+        "years_after_exit",
+        "error-retention-years",
     );
-    assert!(matches!(
-        err(h.app.set_retention_policy(&coordinator, "3").await),
-        AppError::Forbidden
-    ));
+    forbidden(h.app.set_retention_policy(&coordinator, "3").await);
     h.app
         .set_retention_policy(&admin, "3")
         .await
@@ -69,14 +53,7 @@ pub(crate) async fn retention_removes_identity_and_keeps_the_figures(h: H) {
         .set_archive_hold(&coordinator, kept, true)
         .await
         .expect("hold");
-    assert!(
-        h.app
-            .participant(&coordinator, kept)
-            .await
-            .expect("read")
-            .participant
-            .archive_hold
-    );
+    assert!(h.read(&coordinator, kept).await.participant.archive_hold);
     // A record whose processing is restricted is kept as it is, too.
     let disputed = ended[2];
     h.app
@@ -96,12 +73,7 @@ pub(crate) async fn retention_removes_identity_and_keeps_the_figures(h: H) {
     );
     assert_eq!(dry.anonymised, 0);
     assert_eq!(
-        h.app
-            .participant(&coordinator, gone)
-            .await
-            .expect("read")
-            .participant
-            .given_name,
+        h.read(&coordinator, gone).await.participant.given_name,
         named.given_name,
         "a dry run changes nothing"
     );
@@ -109,12 +81,7 @@ pub(crate) async fn retention_removes_identity_and_keeps_the_figures(h: H) {
     let run = h.app.run_retention(None, pid, false).await.expect("run");
     assert_eq!(run.anonymised, 245);
     assert_ne!(
-        h.app
-            .participant(&coordinator, disputed)
-            .await
-            .expect("read")
-            .participant
-            .given_name,
+        h.read(&coordinator, disputed).await.participant.given_name,
         "Gallrad"
     );
     let after = h.app.overview(&coordinator).await.expect("overview");
@@ -129,12 +96,7 @@ pub(crate) async fn retention_removes_identity_and_keeps_the_figures(h: H) {
         figures(&before),
         "every project summary is unchanged"
     );
-    let anon = h
-        .app
-        .participant(&coordinator, gone)
-        .await
-        .expect("read")
-        .participant;
+    let anon = h.read(&coordinator, gone).await.participant;
     assert_eq!(
         (
             anon.given_name.as_str(),
@@ -151,12 +113,7 @@ pub(crate) async fn retention_removes_identity_and_keeps_the_figures(h: H) {
     assert_eq!(anon.birth_date.year(), named.birth_date.year());
     let mut moved = 0;
     for (id, age, year) in &ages_before {
-        let p = h
-            .app
-            .participant(&coordinator, *id)
-            .await
-            .expect("read")
-            .participant;
+        let p = h.read(&coordinator, *id).await.participant;
         assert_eq!(p.given_name, "Gallrad");
         assert_eq!(
             (age_at_intake(&p), p.birth_date.year()),
@@ -177,15 +134,7 @@ pub(crate) async fn retention_removes_identity_and_keeps_the_figures(h: H) {
             .all(|(_, p)| p.goals.is_empty() && p.steps.is_empty()),
         "no free text left in plans"
     );
-    assert!(
-        h.app
-            .participant(&coordinator, kept)
-            .await
-            .expect("read")
-            .participant
-            .given_name
-            != "Gallrad"
-    );
+    assert!(h.read(&coordinator, kept).await.participant.given_name != "Gallrad");
     // Nobody is found by her old name, and a second run finds nothing.
     let by_name = ParticipantFilter {
         name: Some(named.family_name.clone()),

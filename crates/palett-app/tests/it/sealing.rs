@@ -66,11 +66,7 @@ pub(crate) async fn identity_numbers_and_restricted_fields_are_sealed_at_rest(h:
         support_needs: "Tolk på somaliska".into(),
         ..h.input("Hawa", "Förseglad", &number, kim.user.organisation_id)
     };
-    let id = h
-        .app
-        .register_participant(&ctx, &form)
-        .await
-        .expect("register");
+    let id = h.register(&ctx, &form).await;
 
     let (stored_number, hash, health, support) = raw(&h, id).await;
     for (what, v) in [
@@ -88,7 +84,7 @@ pub(crate) async fn identity_numbers_and_restricted_fields_are_sealed_at_rest(h:
     assert!(hash.is_some(), "the keyed hash is stored");
 
     // palett reads them as they were entered.
-    let seen = h.app.participant(&ctx, id).await.expect("read").participant;
+    let seen = h.read(&ctx, id).await.participant;
     assert_eq!(seen.identity_number.as_deref(), Some(&digits[..]));
     let r = seen.restricted.expect("Kim sees the restricted group");
     assert_eq!(r.health_notes.as_deref(), Some("Diabetes; behöver pauser"));
@@ -109,12 +105,10 @@ pub(crate) async fn identity_numbers_and_restricted_fields_are_sealed_at_rest(h:
     }
     // The number is still unique within the partnership.
     let again = h.input("Annan", "Person", &number, kim.user.organisation_id);
-    assert_eq!(
-        invalid_code(
-            h.app.register_participant(&ctx, &again).await,
-            "identity_number"
-        ),
-        "error-pin-taken"
+    assert_invalid(
+        h.app.register_participant(&ctx, &again).await,
+        "identity_number",
+        "error-pin-taken",
     );
 
     // A rectification keeps the old profile, sealed too, and readable in
@@ -150,11 +144,7 @@ pub(crate) async fn legacy_plaintext_is_sealed_at_start_and_another_key_is_refus
         support_needs: "Hörselslinga".into(),
         ..h.input("Leyla", "Äldre", &number, kim.user.organisation_id)
     };
-    let id = h
-        .app
-        .register_participant(&ctx, &form)
-        .await
-        .expect("register");
+    let id = h.register(&ctx, &form).await;
     let (input, version) = h.app.participant_input(&ctx, id).await.expect("form");
     h.app
         .update_participant(&ctx, id, Some(version), &input)
@@ -182,7 +172,7 @@ pub(crate) async fn legacy_plaintext_is_sealed_at_start_and_another_key_is_refus
         tx.commit().await.expect("commit");
     }
     // Legacy plaintext still reads.
-    let seen = h.app.participant(&ctx, id).await.expect("read").participant;
+    let seen = h.read(&ctx, id).await.participant;
     assert_eq!(seen.identity_number.as_deref(), Some(&digits[..]));
 
     assert_eq!(
@@ -200,7 +190,7 @@ pub(crate) async fn legacy_plaintext_is_sealed_at_start_and_another_key_is_refus
     assert!(support.is_some_and(|v| v.starts_with("enc1:")));
     assert!(hash.is_some());
     assert!(raw_versions(&h, id).await[0].starts_with("enc1:"));
-    let seen = h.app.participant(&ctx, id).await.expect("read").participant;
+    let seen = h.read(&ctx, id).await.participant;
     assert_eq!(seen.identity_number.as_deref(), Some(&digits[..]));
     assert_eq!(
         seen.restricted.and_then(|r| r.support_needs).as_deref(),

@@ -218,10 +218,7 @@ pub(crate) async fn bearer_tokens_work_until_revoked(h: H) {
         .await
         .expect("bearer")
         .is_none());
-    assert!(matches!(
-        err(h.app.create_token_for_email("ingen@example.org", "x").await),
-        AppError::NotFound
-    ));
+    not_found(h.app.create_token_for_email("ingen@example.org", "x").await);
 
     let ctx = signed.ctx(IP);
     let tokens = h.app.tokens(&ctx).await.expect("tokens");
@@ -236,10 +233,7 @@ pub(crate) async fn bearer_tokens_work_until_revoked(h: H) {
     // Someone else cannot revoke it, nor see it.
     let ali = h.ctx(AF).await;
     assert!(h.app.tokens(&ali).await.expect("tokens").is_empty());
-    assert!(matches!(
-        err(h.app.revoke_token(&ali, token.id).await),
-        AppError::NotFound
-    ));
+    not_found(h.app.revoke_token(&ali, token.id).await);
     assert!(h.app.bearer(&secret).await.expect("bearer").is_some());
 
     h.app.revoke_token(&ctx, token.id).await.expect("revoking");
@@ -247,10 +241,7 @@ pub(crate) async fn bearer_tokens_work_until_revoked(h: H) {
         h.app.bearer(&secret).await.expect("bearer").is_none(),
         "revoked"
     );
-    assert!(matches!(
-        err(h.app.revoke_token(&ctx, token.id).await),
-        AppError::NotFound
-    ));
+    not_found(h.app.revoke_token(&ctx, token.id).await);
     let tokens = h.app.tokens(&ctx).await.expect("tokens");
     assert_eq!(tokens[0].revoked_at, Some(h.app.now()));
 }
@@ -292,14 +283,12 @@ pub(crate) async fn a_second_factor_is_set_up_checked_and_required(h: H) {
     let code = code_at(&secret, now).expect("code");
     // Her password first: a wrong one is refused (and counts towards
     // throttling), even with the right code.
-    assert_eq!(
-        invalid_code(
-            h.app
-                .enable_second_factor(&kim, "inte-mitt-lösenord", &code)
-                .await,
-            "password"
-        ),
-        "error-password-wrong"
+    assert_invalid(
+        h.app
+            .enable_second_factor(&kim, "inte-mitt-lösenord", &code)
+            .await,
+        "password",
+        "error-password-wrong",
     );
     assert_eq!(
         h.app.second_factor(&kim).await.expect("state"),
@@ -309,14 +298,12 @@ pub(crate) async fn a_second_factor_is_set_up_checked_and_required(h: H) {
         },
         "still off"
     );
-    assert_eq!(
-        invalid_code(
-            h.app
-                .enable_second_factor(&kim, DEMO_PASSWORD, &wrong_code(&secret, now))
-                .await,
-            "code"
-        ),
-        "error-second-factor-code"
+    assert_invalid(
+        h.app
+            .enable_second_factor(&kim, DEMO_PASSWORD, &wrong_code(&secret, now))
+            .await,
+        "code",
+        "error-second-factor-code",
     );
     h.app
         .enable_second_factor(&kim, DEMO_PASSWORD, &code)
@@ -391,10 +378,7 @@ pub(crate) async fn a_second_factor_is_set_up_checked_and_required(h: H) {
     // evaluators, who read no records, are not.
     let admin = h.ctx(ADMIN).await;
     let coordinator = h.ctx(COORDINATOR).await;
-    assert!(matches!(
-        err(h.app.set_require_second_factor(&coordinator, true).await),
-        AppError::Forbidden
-    ));
+    forbidden(h.app.set_require_second_factor(&coordinator, true).await);
     h.app
         .set_require_second_factor(&admin, true)
         .await
@@ -445,17 +429,12 @@ pub(crate) async fn a_second_factor_is_set_up_checked_and_required(h: H) {
         err(h.app.sign_in(COACH, DEMO_PASSWORD, IP).await),
         AppError::SecondFactorNeeded
     ));
-    assert!(matches!(
-        err(h
-            .app
+    forbidden(
+        h.app
             .reset_second_factor(&coordinator, kim.actor.user_id)
-            .await),
-        AppError::Forbidden
-    ));
-    assert!(matches!(
-        err(h.app.reset_second_factor(&admin, 999_999).await),
-        AppError::NotFound
-    ));
+            .await,
+    );
+    not_found(h.app.reset_second_factor(&admin, 999_999).await);
     h.app
         .reset_second_factor(&admin, kim.actor.user_id)
         .await
@@ -494,14 +473,12 @@ pub(crate) async fn wrong_codes_count_and_turning_off_asks_for_the_password(h: H
     };
     for _ in 0..5 {
         let wrong = wrong_code(&secret, h.app.now());
-        assert_eq!(
-            invalid_code(
-                h.app
-                    .enable_second_factor(&ali, DEMO_PASSWORD, &wrong)
-                    .await,
-                "code"
-            ),
-            "error-second-factor-code"
+        assert_invalid(
+            h.app
+                .enable_second_factor(&ali, DEMO_PASSWORD, &wrong)
+                .await,
+            "code",
+            "error-second-factor-code",
         );
     }
     let right = code_at(&secret, h.app.now()).expect("code");
@@ -524,21 +501,17 @@ pub(crate) async fn wrong_codes_count_and_turning_off_asks_for_the_password(h: H
     // Turning off asks for the password: a session left open is not enough.
     h.advance_secs(30);
     let code = code_at(&secret, h.app.now()).expect("code");
-    assert_eq!(
-        invalid_code(
-            h.app.disable_second_factor(&ali, "", &code).await,
-            "password"
-        ),
-        "error-password-wrong"
+    assert_invalid(
+        h.app.disable_second_factor(&ali, "", &code).await,
+        "password",
+        "error-password-wrong",
     );
-    assert_eq!(
-        invalid_code(
-            h.app
-                .disable_second_factor(&ali, "fel-lösenord", &code)
-                .await,
-            "password"
-        ),
-        "error-password-wrong"
+    assert_invalid(
+        h.app
+            .disable_second_factor(&ali, "fel-lösenord", &code)
+            .await,
+        "password",
+        "error-password-wrong",
     );
     assert_eq!(
         h.app.second_factor(&ali).await.expect("state"),
@@ -549,14 +522,12 @@ pub(crate) async fn wrong_codes_count_and_turning_off_asks_for_the_password(h: H
     // three wrong codes make five, and then the right ones wait.
     for _ in 0..3 {
         let wrong = wrong_code(&secret, h.app.now());
-        assert_eq!(
-            invalid_code(
-                h.app
-                    .disable_second_factor(&ali, DEMO_PASSWORD, &wrong)
-                    .await,
-                "code"
-            ),
-            "error-second-factor-code"
+        assert_invalid(
+            h.app
+                .disable_second_factor(&ali, DEMO_PASSWORD, &wrong)
+                .await,
+            "code",
+            "error-second-factor-code",
         );
     }
     assert_eq!(

@@ -6,27 +6,20 @@ use axum::http::StatusCode;
 
 const KOMMUN_COORDINATOR: &str = "samordnare@botkyrka.example";
 
-async fn org_of(t: &TestApp, token: &str) -> i64 {
-    t.get("/api/v1/me", Some(token)).await.json()["organisation"]["id"]
-        .as_i64()
-        .expect("org id")
-}
-
 #[tokio::test]
 async fn responsibility_moves_by_a_handover_page_and_endpoint_not_by_an_edit() {
     let t = TestApp::new().await;
-    let kim = t.token(KOMMUN_CASEWORKER).await;
-    let maja = t.token(KOMMUN_COORDINATOR).await;
-    let sara = t.token(COORDINATOR).await;
-    let kommun = org_of(&t, &kim).await;
-    let hm = org_of(&t, &sara).await;
+    let [kim, maja, sara] = t
+        .tokens([KOMMUN_CASEWORKER, KOMMUN_COORDINATOR, COORDINATOR])
+        .await;
+    let kommun = t.org_of(&kim).await;
+    let hm = t.org_of(&sara).await;
     let id = t.register(&kim, &new_participant(kommun, "Flytta")).await;
 
     // PATCH refuses the field, for the caseworker and her coordinator alike.
     for token in [&kim, &maja] {
         let r = t
-            .json(
-                "PATCH",
+            .patch_json(
                 &format!("/api/v1/participants/{id}"),
                 token,
                 &format!(r#"{{"responsible_organisation_id": {hm}}}"#),
@@ -48,8 +41,7 @@ async fn responsibility_moves_by_a_handover_page_and_endpoint_not_by_an_edit() {
     let page = t.page(&kb, &format!("/participants/{id}")).await;
     assert!(!page.body.contains(&format!("/participants/{id}/handover")));
     let r = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/participants/{id}/handover"),
             &kim,
             &format!(r#"{{"organisation_id": {hm}, "reason": "Flytt"}}"#),
@@ -68,13 +60,12 @@ async fn responsibility_moves_by_a_handover_page_and_endpoint_not_by_an_edit() {
         "a former member is not offered"
     );
     let r = t
-        .post_form(
+        .post_invalid(
             &mb,
             &format!("/participants/{id}/handover"),
             &[("organisation_id", &hm.to_string()), ("reason", "")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("f-reason"), "the reason is named");
     let r = t
         .post_form(
@@ -102,8 +93,7 @@ async fn responsibility_moves_by_a_handover_page_and_endpoint_not_by_an_edit() {
     assert!(page.body.contains("Till jobbmatchningen"));
     // And back through the API, by the new responsible organisation.
     let r = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/participants/{id}/handover"),
             &sara,
             &format!(r#"{{"organisation_id": {kommun}, "reason": "Tillbaka"}}"#),
@@ -144,26 +134,23 @@ async fn responsibility_moves_by_a_handover_page_and_endpoint_not_by_an_edit() {
     // Bad input is a field error (a text where an id belongs is the wrong
     // type), unknown fields are refused.
     let r = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/participants/{id}/handover"),
             &maja,
             r#"{"organisation_id": "x", "reason": "Flytt", "extra": 1}"#,
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert_eq!(
-        r.error_fields(),
-        vec!["extra".to_string(), "organisation_id".to_string()]
+    r.assert_fields(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &["extra", "organisation_id"],
     );
 }
 
 #[tokio::test]
 async fn refused_requests_for_participants_are_counted_for_the_log_review() {
     let t = TestApp::new().await;
-    let sara = t.token(COORDINATOR).await;
-    let kim = t.token(KOMMUN_CASEWORKER).await;
-    let hm = org_of(&t, &sara).await;
+    let [sara, kim] = t.tokens([COORDINATOR, KOMMUN_CASEWORKER]).await;
+    let hm = t.org_of(&sara).await;
     // Hela Människan's, with no sharing consent: hidden from the kommun.
     let id = t.register(&sara, &new_participant(hm, "Dold")).await;
     let kb = t.browser(KOMMUN_CASEWORKER).await;
@@ -187,7 +174,7 @@ async fn refused_requests_for_participants_are_counted_for_the_log_review() {
         StatusCode::NOT_FOUND
     );
     let own = t
-        .register(&kim, &new_participant(org_of(&t, &kim).await, "Egen"))
+        .register(&kim, &new_participant(t.org_of(&kim).await, "Egen"))
         .await;
     assert_eq!(
         t.get(&format!("/api/v1/participants/{own}"), Some(&kim))
@@ -218,7 +205,7 @@ async fn a_former_members_caseworker_reads_her_own_records_and_is_offered_no_cha
     let t = TestApp::new().await;
     // Arbetsförmedlingen left the demo partnership on 2020-06-30.
     let ali = t.token(AF_CASEWORKER).await;
-    let af = org_of(&t, &ali).await;
+    let af = t.org_of(&ali).await;
     let list = t.get("/api/v1/participants?per_page=100", Some(&ali)).await;
     assert_eq!(list.status, StatusCode::OK);
     let items = list.json()["items"].as_array().cloned().unwrap_or_default();
@@ -242,16 +229,11 @@ async fn a_former_members_caseworker_reads_her_own_records_and_is_offered_no_cha
         assert!(!page.body.contains(&offered), "{offered} is not offered");
     }
     assert_eq!(
-        t.page(&b, "/participants/new").await.status,
+        t.page_status(&b, "/participants/new").await,
         StatusCode::FORBIDDEN
     );
     let r = t
-        .json(
-            "POST",
-            "/api/v1/participants",
-            &ali,
-            &new_participant(af, "Ny"),
-        )
+        .post_json("/api/v1/participants", &ali, &new_participant(af, "Ny"))
         .await;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     // A member's caseworker is offered them.

@@ -2,12 +2,6 @@ use crate::support::*;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 
-async fn org_of(t: &TestApp, token: &str) -> i64 {
-    t.get("/api/v1/me", Some(token)).await.json()["organisation"]["id"]
-        .as_i64()
-        .expect("org id")
-}
-
 #[tokio::test]
 async fn healthz_answers_without_signing_in() {
     let t = TestApp::new().await;
@@ -83,21 +77,17 @@ async fn the_api_refuses_callers_without_a_valid_token() {
 async fn bad_json_input_gets_4xx_naming_the_field() {
     let t = TestApp::new().await;
     let token = t.token(KOMMUN_CASEWORKER).await;
-    let org = org_of(&t, &token).await;
+    let org = t.org_of(&token).await;
 
     // Malformed JSON.
     let r = t
-        .json("POST", "/api/v1/participants", &token, "{\"given_name\": ")
+        .post_json("/api/v1/participants", &token, "{\"given_name\": ")
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert_eq!(r.error_fields(), vec!["body"]);
+    r.assert_fields(StatusCode::BAD_REQUEST, &["body"]);
 
     // A JSON array instead of an object.
-    let r = t
-        .json("POST", "/api/v1/participants", &token, "[1,2]")
-        .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
-    assert_eq!(r.error_fields(), vec!["body"]);
+    let r = t.post_json("/api/v1/participants", &token, "[1,2]").await;
+    r.assert_fields(StatusCode::BAD_REQUEST, &["body"]);
 
     // Wrong content type.
     let req = Request::post("/api/v1/participants")
@@ -116,12 +106,11 @@ async fn bad_json_input_gets_4xx_naming_the_field() {
         "responsible_organisation_id": org,
     });
     let r = t
-        .json("POST", "/api/v1/participants", &token, &body.to_string())
+        .post_json("/api/v1/participants", &token, &body.to_string())
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        r.error_fields(),
-        vec!["given_name", "family_name", "identity_number"]
+    r.assert_fields(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        &["given_name", "family_name", "identity_number"],
     );
     let j = r.json();
     assert_eq!(j["error"]["fields"][2]["code"], "error-pin-checksum");
@@ -138,15 +127,13 @@ async fn bad_json_input_gets_4xx_naming_the_field() {
         "responsible_organisation_id": org,
     });
     let r = t
-        .json("POST", "/api/v1/participants", &token, &body.to_string())
+        .post_json("/api/v1/participants", &token, &body.to_string())
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(r.error_fields(), vec!["given_name"]);
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["given_name"]);
 
     // Wrong types and unknown fields are named too.
     let r = t
-        .json(
-            "POST",
+        .post_json(
             "/api/v1/participants",
             &token,
             r#"{"given_name": {"a": 1}, "shoe_size": 38}"#,
@@ -159,17 +146,14 @@ async fn bad_json_input_gets_4xx_naming_the_field() {
 
     // Bad query parameters.
     let r = t.get("/api/v1/participants?page=abc", Some(&token)).await;
-    assert_eq!(
-        (r.status, r.error_fields()),
-        (StatusCode::BAD_REQUEST, vec!["page".to_string()])
-    );
+    r.assert_fields(StatusCode::BAD_REQUEST, &["page"]);
 }
 
 #[tokio::test]
 async fn lifecycle_through_the_api_with_an_exit_before_intake_refused() {
     let t = TestApp::new().await;
     let token = t.token(KOMMUN_CASEWORKER).await;
-    let org = org_of(&t, &token).await;
+    let org = t.org_of(&token).await;
     let id = t.register(&token, &new_participant(org, "Ayan")).await;
     let p = t
         .get(&format!("/api/v1/participants/{id}"), Some(&token))
@@ -179,34 +163,29 @@ async fn lifecycle_through_the_api_with_an_exit_before_intake_refused() {
     assert_eq!(p["languages"], serde_json::json!(["somaliska", "svenska"]));
 
     let r = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/participants/{id}/exit"),
             &token,
             r#"{"exit_date": "2026-10-01", "exit_outcome": "studies"}"#,
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(r.error_fields(), vec!["exit_date"]);
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["exit_date"]);
     assert_eq!(
         r.json()["error"]["fields"][0]["code"],
         "error-exit-before-intake"
     );
 
     let r = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/participants/{id}/intake"),
             &token,
             r#"{"intake_date": "2026-11-03"}"#,
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(r.error_fields(), vec!["intake_date"]);
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["intake_date"]);
 
     let r = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/participants/{id}/transitions"),
             &token,
             r#"{"kind": "start", "date": "2026-11-03"}"#,
@@ -214,8 +193,7 @@ async fn lifecycle_through_the_api_with_an_exit_before_intake_refused() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let r = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/participants/{id}/exit"),
             &token,
             r#"{"exit_date": "2026-11-20", "exit_outcome": "studies"}"#,
@@ -237,8 +215,7 @@ async fn lifecycle_through_the_api_with_an_exit_before_intake_refused() {
 
     // Reopening is for coordinators only.
     let r = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/participants/{id}/transitions"),
             &token,
             r#"{"kind": "reopen", "date": "2026-11-21", "reason": "Studierna avbröts"}"#,
@@ -251,11 +228,10 @@ async fn lifecycle_through_the_api_with_an_exit_before_intake_refused() {
 async fn patch_changes_only_what_is_sent_and_refuses_stale_versions() {
     let t = TestApp::new().await;
     let token = t.token(KOMMUN_CASEWORKER).await;
-    let org = org_of(&t, &token).await;
+    let org = t.org_of(&token).await;
     let id = t.register(&token, &new_participant(org, "Hodan")).await;
     let r = t
-        .json(
-            "PATCH",
+        .patch_json(
             &format!("/api/v1/participants/{id}"),
             &token,
             r#"{"phone": "070-123 45 67", "version": 1}"#,
@@ -272,8 +248,7 @@ async fn patch_changes_only_what_is_sent_and_refuses_stale_versions() {
         (Some("070-123 45 67"), Some("Hodan"), Some(2))
     );
     let r = t
-        .json(
-            "PATCH",
+        .patch_json(
             &format!("/api/v1/participants/{id}"),
             &token,
             r#"{"phone": "08-1", "version": 1}"#,
@@ -281,25 +256,20 @@ async fn patch_changes_only_what_is_sent_and_refuses_stale_versions() {
         .await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     let r = t
-        .json(
-            "PATCH",
+        .patch_json(
             &format!("/api/v1/participants/{id}"),
             &token,
             r#"{"email": "not-an-email"}"#,
         )
         .await;
-    assert_eq!(
-        (r.status, r.error_fields()),
-        (StatusCode::UNPROCESSABLE_ENTITY, vec!["email".to_string()])
-    );
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["email"]);
 }
 
 #[tokio::test]
 async fn another_organisations_caseworker_gets_404_and_the_log_shows_only_real_reads() {
     let t = TestApp::new().await;
-    let kommun = t.token(KOMMUN_CASEWORKER).await;
-    let af = t.token(AF_CASEWORKER).await;
-    let org = org_of(&t, &kommun).await;
+    let [kommun, af] = t.tokens([KOMMUN_CASEWORKER, AF_CASEWORKER]).await;
+    let org = t.org_of(&kommun).await;
     let id = t.register(&kommun, &new_participant(org, "Samira")).await;
 
     // API: 404 exactly like an id that does not exist.
@@ -314,31 +284,28 @@ async fn another_organisations_caseworker_gets_404_and_the_log_shows_only_real_r
     // Nor in lists or counts.
     let search = r#"{"q": "Samira Testsson"}"#;
     let list = t
-        .json("POST", "/api/v1/participants/search", &af, search)
+        .post_json("/api/v1/participants/search", &af, search)
         .await
         .json();
     assert_eq!(list["total"], 0);
     let list = t
-        .json("POST", "/api/v1/participants/search", &kommun, search)
+        .post_json("/api/v1/participants/search", &kommun, search)
         .await
         .json();
     assert_eq!(list["total"], 1);
     // A name in the URL is refused, by field.
     let r = t.get("/api/v1/participants?q=Samira", Some(&kommun)).await;
-    assert_eq!(
-        (r.status, r.error_fields()),
-        (StatusCode::BAD_REQUEST, vec!["q".to_string()])
-    );
+    r.assert_fields(StatusCode::BAD_REQUEST, &["q"]);
 
     // HTML: the same 404.
     let b = t.browser(AF_CASEWORKER).await;
     assert_eq!(
-        t.page(&b, &format!("/participants/{id}")).await.status,
+        t.page_status(&b, &format!("/participants/{id}")).await,
         StatusCode::NOT_FOUND
     );
     let kb = t.browser(KOMMUN_CASEWORKER).await;
     assert_eq!(
-        t.page(&kb, &format!("/participants/{id}")).await.status,
+        t.page_status(&kb, &format!("/participants/{id}")).await,
         StatusCode::OK
     );
 
@@ -438,7 +405,7 @@ fn field_code(r: &Resp, field: &str) -> String {
 async fn json_values_of_the_wrong_type_are_refused_by_field_not_coerced() {
     let t = TestApp::new().await;
     let token = t.token(KOMMUN_CASEWORKER).await;
-    let org = org_of(&t, &token).await;
+    let org = t.org_of(&token).await;
     let valid: serde_json::Value =
         serde_json::from_str(&new_participant(org, "Typad")).expect("json");
     let with = |k: &str, v: serde_json::Value| {
@@ -482,12 +449,7 @@ async fn json_values_of_the_wrong_type_are_refused_by_field_not_coerced() {
         ),
     ] {
         let r = t
-            .json(
-                "POST",
-                "/api/v1/participants",
-                &token,
-                &with(field, value.clone()),
-            )
+            .post_json("/api/v1/participants", &token, &with(field, value.clone()))
             .await;
         assert_eq!(
             r.status,
@@ -501,19 +463,13 @@ async fn json_values_of_the_wrong_type_are_refused_by_field_not_coerced() {
     }
     // Nothing of these was registered; the valid body still is.
     let r = t
-        .json(
-            "POST",
-            "/api/v1/participants/search",
-            &token,
-            r#"{"q": "Typad"}"#,
-        )
+        .post_json("/api/v1/participants/search", &token, r#"{"q": "Typad"}"#)
         .await;
     assert_eq!(r.json()["total"], 0, "{}", r.body);
     let id = t.register(&token, &valid.to_string()).await;
     // Unknown fields stay refused, next to type errors.
     let r = t
-        .json(
-            "POST",
+        .post_json(
             "/api/v1/participants",
             &token,
             &with("shoe_size", serde_json::json!(38)),
@@ -582,10 +538,7 @@ async fn json_values_of_the_wrong_type_are_refused_by_field_not_coerced() {
     }
     // The palette: capacity a number, group_based a boolean, hours a number or text.
     let coordinator = t.token(COORDINATOR).await;
-    let r = t
-        .json(
-            "POST",
-            "/api/v1/palette",
+    let r = t.post_json("/api/v1/palette",
             &coordinator,
             &serde_json::json!({"name": "Typkurs", "kind": "course", "provider_organisation_id": org,
                 "capacity": "12", "group_based": "yes"})
@@ -598,8 +551,7 @@ async fn json_values_of_the_wrong_type_are_refused_by_field_not_coerced() {
         ("error-json-integer".into(), "error-json-boolean".into())
     );
     let r = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/participants/{id}/activities"),
             &token,
             r#"{"intervention_id": 1, "on_date": "2026-11-20", "hours": true}"#,
@@ -627,8 +579,7 @@ async fn json_values_of_the_wrong_type_are_refused_by_field_not_coerced() {
     // The research export: k is a number, not the text "5".
     let evaluator = t.token(EVALUATOR).await;
     let r = t
-        .json(
-            "POST",
+        .post_json(
             "/api/v1/exports/research",
             &evaluator,
             r#"{"key": "utvärderingens nyckel", "k": "5"}"#,
@@ -676,15 +627,13 @@ async fn paging_out_of_range_is_refused_naming_the_parameter() {
     }
     // In a search body the same values are a 422 on the field.
     let r = t
-        .json(
-            "POST",
+        .post_json(
             "/api/v1/participants/search",
             &token,
             r#"{"page": 0, "per_page": 1000}"#,
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
-    assert_eq!(r.error_fields(), vec!["page".to_string()]);
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["page"]);
     // The edges are accepted, as documented.
     let r = t
         .get("/api/v1/participants?page=2&per_page=100", Some(&token))
@@ -703,38 +652,32 @@ async fn paging_out_of_range_is_refused_naming_the_parameter() {
 async fn a_name_with_nul_and_a_note_with_a_noncharacter_get_their_field_errors() {
     let t = TestApp::new().await;
     let token = t.token(KOMMUN_CASEWORKER).await;
-    let org = org_of(&t, &token).await;
+    let org = t.org_of(&token).await;
     // API: the name with NUL.
     let mut body: serde_json::Value =
         serde_json::from_str(&new_participant(org, "Nul")).expect("json");
     body["given_name"] = serde_json::json!("An\u{0}na");
     let r = t
-        .json("POST", "/api/v1/participants", &token, &body.to_string())
+        .post_json("/api/v1/participants", &token, &body.to_string())
         .await;
-    assert_eq!(
-        (r.status, r.error_fields()),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec!["given_name".to_string()]
-        )
-    );
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["given_name"]);
     assert_eq!(field_code(&r, "given_name"), "error-control-characters");
     // A name that reverses itself on screen, and one on two lines.
     body["given_name"] = serde_json::json!("Anna\u{202E}nimda");
     let r = t
-        .json("POST", "/api/v1/participants", &token, &body.to_string())
+        .post_json("/api/v1/participants", &token, &body.to_string())
         .await;
     assert_eq!(field_code(&r, "given_name"), "error-text-bidi");
     body["given_name"] = serde_json::json!("Anna\nBerg");
     let r = t
-        .json("POST", "/api/v1/participants", &token, &body.to_string())
+        .post_json("/api/v1/participants", &token, &body.to_string())
         .await;
     assert_eq!(field_code(&r, "given_name"), "error-text-line-break");
     // HTML: the same name in the intake form, re-shown with its message.
     let b = t.browser(KOMMUN_CASEWORKER).await;
     let org_s = org.to_string();
     let r = t
-        .post_form(
+        .post_invalid(
             &b,
             "/participants/new",
             &[
@@ -748,7 +691,6 @@ async fn a_name_with_nul_and_a_note_with_a_noncharacter_get_their_field_errors()
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let error = r
         .body
         .split("id=\"f-given_name-error\">")
@@ -761,26 +703,21 @@ async fn a_name_with_nul_and_a_note_with_a_noncharacter_get_their_field_errors()
     // A note with U+FFFF, which would break the XLSX export.
     let pid = t.register(&token, &new_participant(org, "Anteckna")).await;
     let r = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/participants/{pid}/notes"),
             &token,
             &serde_json::json!({"body": "Samtal\u{FFFF} idag", "visibility": "shared"}).to_string(),
         )
         .await;
-    assert_eq!(
-        (r.status, r.error_fields()),
-        (StatusCode::UNPROCESSABLE_ENTITY, vec!["body".to_string()])
-    );
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["body"]);
     assert_eq!(field_code(&r, "body"), "error-text-noncharacter");
     let r = t
-        .post_form(
+        .post_invalid(
             &b,
             &format!("/participants/{pid}/notes"),
             &[("body", "Samtal\u{FFFF} idag"), ("visibility", "shared")],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let error = r
         .body
         .split("id=\"f-body-error\">")
@@ -790,8 +727,7 @@ async fn a_name_with_nul_and_a_note_with_a_noncharacter_get_their_field_errors()
     assert!(error.contains("U+FFFF"), "{error}");
     // Line breaks in a note are kept, with \r\n made \n.
     let r = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/participants/{pid}/notes"),
             &token,
             &serde_json::json!({"body": "Rad ett\r\nRad två", "visibility": "shared"}).to_string(),

@@ -6,17 +6,15 @@ use serde_json::json;
 async fn consents_are_recorded_listed_and_withdrawn_in_the_ui_and_the_api() {
     let t = TestApp::new().await;
     let token = t.token(KOMMUN_CASEWORKER).await;
-    let org = t.get("/api/v1/me", Some(&token)).await.json()["organisation"]["id"]
-        .as_i64()
-        .expect("org");
+    let org = t.org_of(&token).await;
     let pid = t.register(&token, &new_participant(org, "Samtycka")).await;
     let b = t.browser(KOMMUN_CASEWORKER).await;
     let form = format!("/participants/{pid}/consents/new");
-    assert_eq!(t.page(&b, &form).await.status, StatusCode::OK);
+    assert_eq!(t.page_status(&b, &form).await, StatusCode::OK);
     // Oral without a witness, and sharing without partners, are refused by field.
     let o = org.to_string();
     let r = t
-        .post_form(
+        .post_invalid(
             &b,
             &form,
             &[
@@ -26,21 +24,18 @@ async fn consents_are_recorded_listed_and_withdrawn_in_the_ui_and_the_api() {
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("Ange vittnet") && r.body.contains("Välj minst en part"));
-    let r = t
-        .post_form(
-            &b,
-            &form,
-            &[
-                ("kind", "sharing"),
-                ("method", "signed_paper"),
-                ("given_on", "2026-11-20"),
-                ("organisation_ids", o.as_str()),
-            ],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    t.post_redirect(
+        &b,
+        &form,
+        &[
+            ("kind", "sharing"),
+            ("method", "signed_paper"),
+            ("given_on", "2026-11-20"),
+            ("organisation_ids", o.as_str()),
+        ],
+    )
+    .await;
     let page = t.page(&b, &format!("/participants/{pid}")).await;
     assert!(
         page.body.contains("Uppgiftsutbyte med namngivna parter") && page.body.contains("Gäller")
@@ -57,8 +52,7 @@ async fn consents_are_recorded_listed_and_withdrawn_in_the_ui_and_the_api() {
     assert_eq!(list["items"][0]["in_force"], true);
     assert_eq!(list["items"][0]["organisations"][0]["id"], org);
     let r = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/consents/{cid}/withdraw"),
             &token,
             r#"{"note": "Återkallat muntligt"}"#,
@@ -70,20 +64,13 @@ async fn consents_are_recorded_listed_and_withdrawn_in_the_ui_and_the_api() {
     assert!(page.body.contains("Återkallat"));
     // Bad JSON names the field; strangers get 404.
     let r = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/participants/{pid}/consents"),
             &token,
             &json!({"kind": "research", "method": "digital", "given_on": "2099-01-01"}).to_string(),
         )
         .await;
-    assert_eq!(
-        (r.status, r.error_fields()),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec!["given_on".to_string()]
-        )
-    );
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["given_on"]);
     let af = t.token(AF_CASEWORKER).await;
     assert_eq!(
         t.get(&format!("/api/v1/participants/{pid}/consents"), Some(&af))
@@ -97,8 +84,7 @@ async fn consents_are_recorded_listed_and_withdrawn_in_the_ui_and_the_api() {
 async fn shared_with_the_municipality_not_the_employment_service_in_ui_api_and_lists() {
     let t = TestApp::new().await;
     let hanna = t.token("handledare@helamanniskan.example").await;
-    let kim = t.token(KOMMUN_CASEWORKER).await;
-    let ali = t.token(AF_CASEWORKER).await;
+    let [kim, ali] = t.tokens([KOMMUN_CASEWORKER, AF_CASEWORKER]).await;
     let me = |token: String| {
         let t = &t;
         async move { t.get("/api/v1/me", Some(&token)).await.json() }
@@ -126,14 +112,14 @@ async fn shared_with_the_municipality_not_the_employment_service_in_ui_api_and_l
         StatusCode::OK
     );
     assert_eq!(
-        t.json("POST", "/api/v1/participants/search", &kim, search)
+        t.post_json("/api/v1/participants/search", &kim, search)
             .await
             .json()["total"],
         1
     );
     let kb = t.browser(KOMMUN_CASEWORKER).await;
     assert_eq!(
-        t.page(&kb, &format!("/participants/{pid}")).await.status,
+        t.page_status(&kb, &format!("/participants/{pid}")).await,
         StatusCode::OK
     );
     let list = t
@@ -152,14 +138,14 @@ async fn shared_with_the_municipality_not_the_employment_service_in_ui_api_and_l
             .body
     );
     assert_eq!(
-        t.json("POST", "/api/v1/participants/search", &ali, search)
+        t.post_json("/api/v1/participants/search", &ali, search)
             .await
             .json()["total"],
         0
     );
     let ab = t.browser(AF_CASEWORKER).await;
     assert_eq!(
-        t.page(&ab, &format!("/participants/{pid}")).await.status,
+        t.page_status(&ab, &format!("/participants/{pid}")).await,
         StatusCode::NOT_FOUND
     );
     // Withdrawn: gone for the municipality at once.
@@ -179,8 +165,7 @@ async fn shared_with_the_municipality_not_the_employment_service_in_ui_api_and_l
         .as_i64()
         .expect("id");
     let r = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/consents/{sharing}/withdraw"),
             &hanna,
             "{}",
@@ -194,13 +179,13 @@ async fn shared_with_the_municipality_not_the_employment_service_in_ui_api_and_l
         StatusCode::NOT_FOUND
     );
     assert_eq!(
-        t.json("POST", "/api/v1/participants/search", &kim, search)
+        t.post_json("/api/v1/participants/search", &kim, search)
             .await
             .json()["total"],
         0
     );
     assert_eq!(
-        t.page(&kb, &format!("/participants/{pid}")).await.status,
+        t.page_status(&kb, &format!("/participants/{pid}")).await,
         StatusCode::NOT_FOUND
     );
 }
@@ -208,14 +193,9 @@ async fn shared_with_the_municipality_not_the_employment_service_in_ui_api_and_l
 #[tokio::test]
 async fn the_restricted_group_is_hidden_in_html_json_and_exports() {
     let t = TestApp::new().await;
-    let kim = t.token(KOMMUN_CASEWORKER).await;
-    let coordinator = t.token(COORDINATOR).await;
-    let org = t.get("/api/v1/me", Some(&kim)).await.json()["organisation"]["id"]
-        .as_i64()
-        .expect("org");
-    let me = t.get("/api/v1/me", Some(&coordinator)).await.json()["organisation"]["id"]
-        .as_i64()
-        .expect("org");
+    let [kim, coordinator] = t.tokens([KOMMUN_CASEWORKER, COORDINATOR]).await;
+    let org = t.org_of(&kim).await;
+    let me = t.org_of(&coordinator).await;
     let body = json!({
         "given_name": "Känslig", "family_name": "Uppgiftsson", "identity_kind": "birth_date",
         "birth_date": "1979-09-09", "gender": "woman", "referral_source": "municipality",
@@ -267,9 +247,7 @@ async fn the_restricted_group_is_hidden_in_html_json_and_exports() {
 async fn notes_from_the_participant_page_and_in_the_export() {
     let t = TestApp::new().await;
     let kim = t.token(KOMMUN_CASEWORKER).await;
-    let org = t.get("/api/v1/me", Some(&kim)).await.json()["organisation"]["id"]
-        .as_i64()
-        .expect("org");
+    let org = t.org_of(&kim).await;
     let pid = t.register(&kim, &new_participant(org, "Notera")).await;
     let b = t.browser(KOMMUN_CASEWORKER).await;
     let r = t
@@ -283,21 +261,18 @@ async fn notes_from_the_participant_page_and_in_the_export() {
         )
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    let r = t
-        .post_form(
-            &b,
-            &format!("/participants/{pid}/notes"),
-            &[("body", ""), ("visibility", "shared")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    t.post_invalid(
+        &b,
+        &format!("/participants/{pid}/notes"),
+        &[("body", ""), ("visibility", "shared")],
+    )
+    .await;
     let page = t.page(&b, &format!("/participants/{pid}")).await;
     assert!(
         page.body.contains("Första samtalet gick bra.") && page.body.contains("Delad med parterna")
     );
     let api = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/participants/{pid}/notes"),
             &kim,
             r#"{"body": "Via API", "visibility": "own_organisation"}"#,
@@ -407,11 +382,10 @@ async fn a_demo_participants_export_holds_consents_plan_attendance_notes_and_rea
 async fn the_research_export_from_the_ui_and_the_api() {
     let t = TestApp::new().await;
     let b = t.browser(EVALUATOR).await;
-    assert_eq!(t.page(&b, "/exports/research").await.status, StatusCode::OK);
+    assert_eq!(t.page_status(&b, "/exports/research").await, StatusCode::OK);
     let r = t
-        .post_form(&b, "/exports/research", &[("key", "kort"), ("k", "5")])
+        .post_invalid(&b, "/exports/research", &[("key", "kort"), ("k", "5")])
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
         r.body.contains("minst 12 tecken") && !r.body.contains("value=\"kort\""),
         "the key is not echoed"
@@ -435,8 +409,7 @@ async fn the_research_export_from_the_ui_and_the_api() {
     );
     let token = t.token(EVALUATOR).await;
     let j = t
-        .json(
-            "POST",
+        .post_json(
             "/api/v1/exports/research",
             &token,
             &json!({"key": key, "k": 5}).to_string(),
@@ -511,7 +484,7 @@ async fn the_research_export_from_the_ui_and_the_api() {
     );
     let sara = t.browser(COORDINATOR).await;
     assert_eq!(
-        t.page(&sara, "/exports/research").await.status,
+        t.page_status(&sara, "/exports/research").await,
         StatusCode::FORBIDDEN,
         "the pseudonymised export is the evaluators'"
     );
@@ -522,8 +495,7 @@ async fn the_research_export_from_the_ui_and_the_api() {
         .contains("/exports/research"));
     let coach = t.token(KOMMUN_CASEWORKER).await;
     assert_eq!(
-        t.json(
-            "POST",
+        t.post_json(
             "/api/v1/exports/research",
             &coach,
             &json!({"key": key}).to_string()
@@ -538,19 +510,15 @@ async fn the_research_export_from_the_ui_and_the_api() {
 async fn restricting_processing_from_the_participant_page() {
     let t = TestApp::new().await;
     let kim = t.token(KOMMUN_CASEWORKER).await;
-    let org = t.get("/api/v1/me", Some(&kim)).await.json()["organisation"]["id"]
-        .as_i64()
-        .expect("org");
+    let org = t.org_of(&kim).await;
     let pid = t.register(&kim, &new_participant(org, "Begränsa")).await;
     let b = t.browser(KOMMUN_CASEWORKER).await;
-    let r = t
-        .post_form(
-            &b,
-            &format!("/participants/{pid}/restriction"),
-            &[("reason", "Begäran enligt artikel 18")],
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    t.post_redirect(
+        &b,
+        &format!("/participants/{pid}/restriction"),
+        &[("reason", "Begäran enligt artikel 18")],
+    )
+    .await;
     let page = t.page(&b, &format!("/participants/{pid}")).await;
     assert!(
         page.body
@@ -563,23 +531,15 @@ async fn restricting_processing_from_the_participant_page() {
         .json();
     assert_eq!(j["processing_restricted"], "Begäran enligt artikel 18");
     let r = t
-        .json(
-            "PATCH",
+        .patch_json(
             &format!("/api/v1/participants/{pid}"),
             &kim,
             r#"{"phone": "08-123"}"#,
         )
         .await;
-    assert_eq!(
-        (r.status, r.error_fields()),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec!["participant".to_string()]
-        )
-    );
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["participant"]);
     let r = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/participants/{pid}/restriction"),
             &kim,
             r#"{"restricted": false}"#,
@@ -587,8 +547,7 @@ async fn restricting_processing_from_the_participant_page() {
         .await;
     assert_eq!(r.status, StatusCode::OK);
     let r = t
-        .json(
-            "PATCH",
+        .patch_json(
             &format!("/api/v1/participants/{pid}"),
             &kim,
             r#"{"phone": "08-123"}"#,
@@ -609,22 +568,17 @@ async fn list_total(t: &TestApp, token: &str) -> i64 {
 async fn a_duplicate_consent_is_refused_with_the_one_in_force_named_and_linked() {
     let t = TestApp::new().await;
     let token = t.token(KOMMUN_CASEWORKER).await;
-    let org = t.get("/api/v1/me", Some(&token)).await.json()["organisation"]["id"]
-        .as_i64()
-        .expect("org");
+    let org = t.org_of(&token).await;
     let pid = t.register(&token, &new_participant(org, "Dubblett")).await;
     let path = format!("/api/v1/participants/{pid}/consents");
     let body =
         json!({"kind": "research", "method": "digital", "given_on": "2026-11-20"}).to_string();
-    let r = t.json("POST", &path, &token, &body).await;
+    let r = t.post_json(&path, &token, &body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let first = r.json()["id"].as_i64().expect("id");
     // The API: a 422 on `kind` with the existing consent's id and date.
-    let r = t.json("POST", &path, &token, &body).await;
-    assert_eq!(
-        (r.status, r.error_fields()),
-        (StatusCode::UNPROCESSABLE_ENTITY, vec!["kind".to_string()])
-    );
+    let r = t.post_json(&path, &token, &body).await;
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["kind"]);
     let f = &r.json()["error"]["fields"][0];
     assert_eq!(f["code"], "error-consent-duplicate");
     assert_eq!(f["existing_id"], first);
@@ -638,7 +592,7 @@ async fn a_duplicate_consent_is_refused_with_the_one_in_force_named_and_linked()
     // The form: the message on the field, with a link to it on her page.
     let b = t.browser(KOMMUN_CASEWORKER).await;
     let r = t
-        .post_form(
+        .post_invalid(
             &b,
             &format!("/participants/{pid}/consents/new"),
             &[
@@ -648,7 +602,6 @@ async fn a_duplicate_consent_is_refused_with_the_one_in_force_named_and_linked()
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let error = r
         .body
         .split("id=\"f-kind-error\">")
@@ -663,14 +616,9 @@ async fn a_duplicate_consent_is_refused_with_the_one_in_force_named_and_linked()
     assert!(page.body.contains(&format!("id=\"consent-{first}\"")));
     // Withdrawn, it no longer blocks a new one.
     let r = t
-        .json(
-            "POST",
-            &format!("/api/v1/consents/{first}/withdraw"),
-            &token,
-            "{}",
-        )
+        .post_json(&format!("/api/v1/consents/{first}/withdraw"), &token, "{}")
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    let r = t.json("POST", &path, &token, &body).await;
+    let r = t.post_json(&path, &token, &body).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
 }

@@ -3,7 +3,7 @@
 //! their errors.
 
 use crate::support::*;
-use axum::http::{header, StatusCode};
+use axum::http::StatusCode;
 
 #[tokio::test]
 async fn a_follow_up_is_recorded_through_the_form() {
@@ -26,7 +26,7 @@ async fn a_follow_up_is_recorded_through_the_form() {
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains("Huvudsaklig försörjning"));
     let r = t
-        .post_form(
+        .post_invalid(
             &b,
             &record,
             &[
@@ -37,15 +37,14 @@ async fn a_follow_up_is_recorded_through_the_form() {
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("Datumet får inte ligga i framtiden."));
     assert!(r.body.contains("Fältet måste fyllas i."));
     assert!(
         r.body.contains("value=\"2030-01-01\""),
         "the entered date stays"
     );
-    let r = t
-        .post_form(
+    let back = t
+        .post_redirect(
             &b,
             &record,
             &[
@@ -56,11 +55,6 @@ async fn a_follow_up_is_recorded_through_the_form() {
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let back = r.headers[header::LOCATION]
-        .to_str()
-        .expect("location")
-        .to_string();
     let page = t.page(&b, &back).await;
     assert!(page.body.contains("2026-11-20"));
     assert!(page.body.contains("Anställning heltid"));
@@ -75,7 +69,7 @@ async fn a_follow_up_is_recorded_through_the_form() {
         "/participants/x/follow-ups/1".to_string(),
     ] {
         assert_eq!(
-            t.page(&b, &path).await.status,
+            t.page_status(&b, &path).await,
             StatusCode::NOT_FOUND,
             "{path}"
         );
@@ -86,14 +80,7 @@ async fn a_follow_up_is_recorded_through_the_form() {
 async fn a_self_assessment_is_recorded_through_the_form() {
     let t = TestApp::new().await;
     let b = t.browser(COORDINATOR).await;
-    let people = t.page(&b, "/participants").await;
-    let pid = people
-        .body
-        .split("href=\"/participants/")
-        .nth(3)
-        .and_then(|s| s.split('"').next())
-        .expect("a participant link")
-        .to_string();
+    let pid = t.listed_participant(&b, 3).await;
     let list_path = format!("/participants/{pid}/self-assessments");
     let list = t.page(&b, &list_path).await;
     assert_eq!(list.status, StatusCode::OK);
@@ -107,7 +94,7 @@ async fn a_self_assessment_is_recorded_through_the_form() {
         .contains("Jag kan göra mig förstådd på svenska i vardagen"));
     assert!(form.body.contains("5 – Stämmer helt"));
     let r = t
-        .post_form(
+        .post_invalid(
             &b,
             &new,
             &[
@@ -121,14 +108,13 @@ async fn a_self_assessment_is_recorded_through_the_form() {
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("Fältet måste fyllas i."));
     assert!(
         r.body.contains("<option value=\"4\" selected"),
         "the chosen score stays"
     );
-    let r = t
-        .post_form(
+    assert_eq!(
+        t.post_redirect(
             &b,
             &new,
             &[
@@ -141,9 +127,9 @@ async fn a_self_assessment_is_recorded_through_the_form() {
                 ("everyday_life", "3"),
             ],
         )
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(r.headers[header::LOCATION], list_path.as_str());
+        .await,
+        list_path.as_str()
+    );
     let after = t.page(&b, &list_path).await;
     assert_eq!(after.body.matches("<tr>").count(), before + 1);
     assert!(after.body.contains("<td>2026-11-20</td>"));
@@ -154,11 +140,11 @@ async fn a_self_assessment_is_recorded_through_the_form() {
         "/participants/x/self-assessments/new".to_string(),
     ] {
         assert_eq!(
-            t.page(&b, &path).await.status,
+            t.page_status(&b, &path).await,
             StatusCode::NOT_FOUND,
             "{path}"
         );
     }
     let evaluator = t.browser(EVALUATOR).await;
-    assert_eq!(t.page(&evaluator, &new).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(t.page_status(&evaluator, &new).await, StatusCode::NOT_FOUND);
 }

@@ -154,17 +154,8 @@ fn every_vocabulary_value_has_a_label() {
 #[tokio::test]
 async fn every_page_renders_in_every_locale() {
     let t = TestApp::new().await;
-    let coordinator = t.browser(COORDINATOR).await;
-    let admin = t.browser(ADMIN).await;
-    let evaluator = t.browser(EVALUATOR).await;
-    let list = t.page(&coordinator, "/participants").await;
-    let first = list
-        .body
-        .split("href=\"/participants/")
-        .nth(3)
-        .and_then(|s| s.split('"').next())
-        .expect("a participant link")
-        .to_string();
+    let [coordinator, admin, evaluator] = t.browsers([COORDINATOR, ADMIN, EVALUATOR]).await;
+    let first = t.listed_participant(&coordinator, 3).await;
     let pages: Vec<(&_, String)> = vec![
         (&coordinator, "/".into()),
         (&coordinator, "/participants".into()),

@@ -30,7 +30,7 @@ async fn a_coordinator_builds_an_intervention_and_a_course_with_modules_in_the_u
     let org = me.user.organisation_id.to_string();
     // Errors re-render with the input kept.
     let r = t
-        .post_form(
+        .post_invalid(
             &b,
             "/palette/new",
             &[
@@ -41,14 +41,13 @@ async fn a_coordinator_builds_an_intervention_and_a_course_with_modules_in_the_u
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("Fältet måste fyllas i.") && r.body.contains("Ange ett tal."));
     assert!(
         r.body.contains("href=\"#f-project_id\""),
         "funding must be chosen, not defaulted to ordinary operations"
     );
-    let r = t
-        .post_form(
+    let course = t
+        .post_redirect(
             &b,
             "/palette/new",
             &[
@@ -63,29 +62,22 @@ async fn a_coordinator_builds_an_intervention_and_a_course_with_modules_in_the_u
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let course = r.headers[header::LOCATION]
-        .to_str()
-        .expect("location")
-        .to_string();
     for name in [
         "Svenska och matematik",
         "Praktik i butik",
         "Extern praktik, fem veckor",
     ] {
-        let r = t
-            .post_form(
-                &b,
-                &format!("{course}/modules/new"),
-                &[
-                    ("name", name),
-                    ("kind", "language_training"),
-                    ("provider_organisation_id", &org),
-                    ("project_id", "ordinary"),
-                ],
-            )
-            .await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+        t.post_redirect(
+            &b,
+            &format!("{course}/modules/new"),
+            &[
+                ("name", name),
+                ("kind", "language_training"),
+                ("provider_organisation_id", &org),
+                ("project_id", "ordinary"),
+            ],
+        )
+        .await;
     }
     let page = t.page(&b, &course).await;
     assert!(page.body.contains("Moduler"));
@@ -125,9 +117,7 @@ async fn a_coordinator_builds_an_intervention_and_a_course_with_modules_in_the_u
 async fn a_caseworker_writes_a_plan_changes_it_and_sees_both_versions() {
     let t = TestApp::new().await;
     let token = t.token(KOMMUN_CASEWORKER).await;
-    let org = t.get("/api/v1/me", Some(&token)).await.json()["organisation"]["id"]
-        .as_i64()
-        .expect("org");
+    let org = t.org_of(&token).await;
     let pid = t.register(&token, &new_participant(org, "Planera")).await;
     let walk = intervention_named(&t, &token, "Hälsofrämjande").await["id"]
         .as_i64()
@@ -140,13 +130,12 @@ async fn a_caseworker_writes_a_plan_changes_it_and_sees_both_versions() {
         .expect("lang");
     let b = t.browser(KOMMUN_CASEWORKER).await;
     assert_eq!(
-        t.page(&b, &format!("/participants/{pid}/plan"))
-            .await
-            .status,
+        t.page_status(&b, &format!("/participants/{pid}/plan"))
+            .await,
         StatusCode::OK
     );
     let edit = format!("/participants/{pid}/plan/edit");
-    assert_eq!(t.page(&b, &edit).await.status, StatusCode::OK);
+    assert_eq!(t.page_status(&b, &edit).await, StatusCode::OK);
     let (w, wk, l, o) = (
         walk.to_string(),
         work.to_string(),
@@ -177,16 +166,10 @@ async fn a_caseworker_writes_a_plan_changes_it_and_sees_both_versions() {
         ("step_user", ""),
         ("step_note", ""),
     ];
-    assert_eq!(
-        t.post_form(&b, &edit, &fields).await.status,
-        StatusCode::SEE_OTHER
-    );
+    t.post_redirect(&b, &edit, &fields).await;
     fields[0] = ("goal_text", "Jag vill arbeta i butik");
     fields[1] = ("goal_category", "work");
-    assert_eq!(
-        t.post_form(&b, &edit, &fields).await.status,
-        StatusCode::SEE_OTHER
-    );
+    t.post_redirect(&b, &edit, &fields).await;
     let plan = t.page(&b, &format!("/participants/{pid}/plan")).await;
     assert!(plan.body.contains("Version 2") && plan.body.contains("Version 1"));
     assert!(
@@ -196,9 +179,8 @@ async fn a_caseworker_writes_a_plan_changes_it_and_sees_both_versions() {
     assert!(plan.body.contains("Tidigare versioner"));
     // A half-filled row is named; the input stays.
     let r = t
-        .post_form(&b, &edit, &[("goal_text", ""), ("goal_category", "work")])
+        .post_invalid(&b, &edit, &[("goal_text", ""), ("goal_category", "work")])
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("id=\"f-goal_text-0\"") && r.body.contains("aria-invalid=\"true\""));
     // The API shows the same versions, and names bad rows.
     let v = t
@@ -315,9 +297,8 @@ async fn a_teacher_records_a_whole_session_in_one_submit_and_the_figures_follow(
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let r = t
-        .post_form(&b, &format!("/sessions/{sid}/attendance"), &partial)
+        .post_invalid(&b, &format!("/sessions/{sid}/attendance"), &partial)
         .await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("error-summary") && r.body.contains("Fältet måste fyllas i."));
     let all: Vec<(&str, &str)> = fields
         .iter()
@@ -374,8 +355,7 @@ async fn a_teacher_records_a_whole_session_in_one_submit_and_the_figures_follow(
 
     // A cancelled session is no absence, and cannot be recorded.
     let r = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/sessions/{sid}/cancel"),
             &token,
             r#"{"reason": "Ledaren sjuk"}"#,
@@ -398,13 +378,7 @@ async fn a_teacher_records_a_whole_session_in_one_submit_and_the_figures_follow(
             &body.to_string(),
         )
         .await;
-    assert_eq!(
-        (r.status, r.error_fields()),
-        (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            vec!["session".to_string()]
-        )
-    );
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["session"]);
     // Someone of another organisation cannot open the sheet.
     let af = t.token(AF_CASEWORKER).await;
     assert_eq!(
@@ -418,19 +392,15 @@ async fn a_teacher_records_a_whole_session_in_one_submit_and_the_figures_follow(
 #[tokio::test]
 async fn capacity_puts_the_next_on_the_waiting_list_through_the_api() {
     let t = TestApp::new().await;
-    let coordinator = t.token(COORDINATOR).await;
-    let token = t.token(KOMMUN_CASEWORKER).await;
-    let org = t.get("/api/v1/me", Some(&token)).await.json()["organisation"]["id"]
-        .as_i64()
-        .expect("org");
-    let r = t.json("POST", "/api/v1/palette", &coordinator, &json!({"name": "Körkortsteori", "kind": "course", "provider_organisation_id": org, "capacity": 1}).to_string()).await;
+    let [coordinator, token] = t.tokens([COORDINATOR, KOMMUN_CASEWORKER]).await;
+    let org = t.org_of(&token).await;
+    let r = t.post_json("/api/v1/palette", &coordinator, &json!({"name": "Körkortsteori", "kind": "course", "provider_organisation_id": org, "capacity": 1}).to_string()).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
     let course = r.json()["id"].as_i64().expect("id");
     let a = t.register(&token, &new_participant(org, "Först")).await;
     let b = t.register(&token, &new_participant(org, "Sedan")).await;
     let ea = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/participants/{a}/enrolments"),
             &token,
             &json!({"intervention_id": course}).to_string(),
@@ -438,8 +408,7 @@ async fn capacity_puts_the_next_on_the_waiting_list_through_the_api() {
         .await
         .json();
     let eb = t
-        .json(
-            "POST",
+        .post_json(
             &format!("/api/v1/participants/{b}/enrolments"),
             &token,
             &json!({"intervention_id": course}).to_string(),
@@ -451,20 +420,15 @@ async fn capacity_puts_the_next_on_the_waiting_list_through_the_api() {
         (Some("planned"), Some("waiting"))
     );
     let r = t
-        .json(
-            "PATCH",
+        .patch_json(
             &format!("/api/v1/enrolments/{}", ea["id"]),
             &token,
             r#"{"status": "discontinued"}"#,
         )
         .await;
-    assert_eq!(
-        (r.status, r.error_fields()),
-        (StatusCode::UNPROCESSABLE_ENTITY, vec!["reason".to_string()])
-    );
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["reason"]);
     let r = t
-        .json(
-            "PATCH",
+        .patch_json(
             &format!("/api/v1/enrolments/{}", ea["id"]),
             &token,
             r#"{"status": "discontinued", "reason": "Fick jobb"}"#,
@@ -518,7 +482,7 @@ async fn the_reports_export_as_csv_for_swedish_excel() {
         "both project and ordinary operations time in the demo"
     );
     assert_eq!(
-        t.page(&b, "/reports/nothing.csv").await.status,
+        t.page_status(&b, "/reports/nothing.csv").await,
         StatusCode::NOT_FOUND
     );
     let cancelled = t.page(&b, "/reports/sessions-per-month.csv").await;

@@ -170,7 +170,7 @@ async fn finsam_counts_participants_per_intervention_by_gender() {
         "/projects/999999/reports/final".into(),
     ] {
         assert_eq!(
-            t.page(&b, &path).await.status,
+            t.page_status(&b, &path).await,
             StatusCode::NOT_FOUND,
             "{path}"
         );
@@ -294,7 +294,7 @@ async fn the_esf_monthly_file_is_for_coordinators_and_not_cached() {
         format!("/projects/{tk}/esf-months/2020-03.pdf"),
     ] {
         assert_eq!(
-            t.page(&b, &path).await.status,
+            t.page_status(&b, &path).await,
             StatusCode::NOT_FOUND,
             "{path}"
         );

@@ -42,6 +42,26 @@ impl Resp {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
 
+    /// Where a redirect points.
+    #[track_caller]
+    pub fn location(&self) -> String {
+        self.headers[header::LOCATION]
+            .to_str()
+            .expect("location")
+            .to_string()
+    }
+
+    /// Assert the status and, in order, the field names of a JSON error body.
+    #[track_caller]
+    pub fn assert_fields(&self, status: StatusCode, fields: &[&str]) {
+        assert_eq!(
+            (self.status, self.error_fields()),
+            (status, fields.iter().map(|f| f.to_string()).collect()),
+            "{}",
+            self.body
+        );
+    }
+
     /// The field names of a JSON error body.
     pub fn error_fields(&self) -> Vec<String> {
         self.json()["error"]["fields"]
@@ -128,6 +148,42 @@ impl TestApp {
             .expect("token")
     }
 
+    /// Tokens for several users, in order.
+    pub async fn tokens<const N: usize>(&self, emails: [&str; N]) -> [String; N] {
+        let mut tokens = Vec::with_capacity(N);
+        for email in emails {
+            tokens.push(self.token(email).await);
+        }
+        tokens.try_into().expect("one token a user")
+    }
+
+    /// Signed-in browsers for several users, in order.
+    pub async fn browsers<const N: usize>(&self, emails: [&str; N]) -> [Browser; N] {
+        let mut browsers = Vec::with_capacity(N);
+        for email in emails {
+            browsers.push(self.browser(email).await);
+        }
+        match browsers.try_into() {
+            Ok(all) => all,
+            Err(_) => unreachable!("one browser a user"),
+        }
+    }
+
+    /// The status of a page as `b` gets it.
+    pub async fn page_status(&self, b: &Browser, path: &str) -> StatusCode {
+        self.page(b, path).await.status
+    }
+
+    /// POST a JSON body with a bearer token.
+    pub async fn post_json(&self, path: &str, token: &str, body: &str) -> Resp {
+        self.json("POST", path, token, body).await
+    }
+
+    /// PATCH with a JSON body and a bearer token.
+    pub async fn patch_json(&self, path: &str, token: &str, body: &str) -> Resp {
+        self.json("PATCH", path, token, body).await
+    }
+
     pub async fn browser(&self, email: &str) -> Browser {
         let s = self
             .app
@@ -163,6 +219,20 @@ impl TestApp {
             .await
     }
 
+    /// POST a form that must be accepted with a redirect (303); where to.
+    pub async fn post_redirect(&self, b: &Browser, path: &str, fields: &[(&str, &str)]) -> String {
+        let r = self.post_form(b, path, fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{path}: {}", r.body);
+        r.location()
+    }
+
+    /// POST a form that must be refused as invalid (422); the page.
+    pub async fn post_invalid(&self, b: &Browser, path: &str, fields: &[(&str, &str)]) -> Resp {
+        let r = self.post_form(b, path, fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+        r
+    }
+
     pub async fn post_raw(&self, b: &Browser, path: &str, body: &str) -> Resp {
         let req = Request::post(path)
             .header(header::COOKIE, format!("palett_session={}", b.cookie))
@@ -170,6 +240,25 @@ impl TestApp {
             .body(Body::from(body.to_string()))
             .expect("request");
         self.send(req).await
+    }
+
+    /// The id of the organisation of `token`'s user.
+    pub async fn org_of(&self, token: &str) -> i64 {
+        self.get("/api/v1/me", Some(token)).await.json()["organisation"]["id"]
+            .as_i64()
+            .expect("org id")
+    }
+
+    /// The id in the `n`th participant link (counting from 0, after the
+    /// text before the first) of the list `b` sees at /participants.
+    pub async fn listed_participant(&self, b: &Browser, n: usize) -> String {
+        let list = self.page(b, "/participants").await;
+        list.body
+            .split("href=\"/participants/")
+            .nth(n)
+            .and_then(|s| s.split('"').next())
+            .expect("a participant link")
+            .to_string()
     }
 
     /// The id of Tillväxt Kvinna in the demo.
