@@ -16,7 +16,7 @@
 //! The audit rows are written here and nowhere else (`record` is private);
 //! a layout test keeps `db.write()` out of every other module.
 
-use crate::audit::Action;
+use crate::action::Action;
 use crate::{App, AppError, Ctx, Result};
 use palett_store::audit::{self as audit_store, NewEntry};
 use palett_store::{Any, AnyConnection, Transaction};

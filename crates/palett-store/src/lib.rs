@@ -10,8 +10,9 @@
 //! transaction begin, in this file.
 //!
 //! Repositories are plain functions over `&mut AnyConnection`, so the caller
-//! (palett-app) decides the unit of work: it opens a [`Db::write`]
-//! transaction, calls several repositories and the audit log, and commits.
+//! (palett-app) decides the unit of work: its `work::Change` opens a
+//! [`Db::write`] transaction, calls several repositories and the audit log,
+//! and commits; its `work::Reading` reads in a [`Db::snapshot`].
 
 pub mod audit;
 pub mod auth;
