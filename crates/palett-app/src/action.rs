@@ -1,6 +1,6 @@
 //! What the audit log records: one [`Action`] per kind of act, stored as
 //! text. Kept apart from the log's use cases ([`crate::audit`]) so that the
-//! units of work ([`crate::work`]) can name actions without importing them.
+//! units of work (`work`) can name actions without importing them.
 
 /// What happened; stored as text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

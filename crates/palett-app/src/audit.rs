@@ -1,6 +1,6 @@
 //! The audit log: what is recorded ([`Action`]), and reading it (the log,
 //! the log review). The rows are written by the units of work in
-//! [`crate::work`], and nowhere else.
+//! `work`, and nowhere else.
 
 use crate::work::{bookkeeping, Change, Reading};
 use crate::{AppError, Ctx, Result};

@@ -1,7 +1,7 @@
 //! palett's use cases. Every operation takes the caller's [`Ctx`], asks the
 //! policy (`palett_domain::policy`) whether she may, validates the input,
 //! writes through palett-store and appends the audit row, all in one
-//! unit of work ([`work`]: a change commits only with its audit entry).
+//! unit of work (`work`: a change commits only with its audit entry).
 //! HTML handlers, the JSON API and the CLI all call this crate;
 //! none of them talks to the store directly.
 

@@ -51,7 +51,7 @@ pub fn pseudonym(secret: &str, key: &str, participant_id: i64) -> String {
 
 impl App {
     /// Evaluators only; `k` from 5 to 50 (default 5 in the UI). A write
-    /// transaction, not a [`crate::audit::Reading`]: the first export makes
+    /// transaction, not a `work::Reading`: the first export makes
     /// the partnership's pseudonym secret.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn research_export(&self, ctx: &Ctx, key: &str, k: &str) -> Result<ResearchExport> {
