@@ -250,11 +250,24 @@ impl App {
     /// the staff list for choosing caseworkers (coordinators, caseworkers).
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn staff(&self, ctx: &Ctx) -> Result<Vec<(User, Vec<Role>)>> {
-        if ctx.actor.roles.is_empty() || ctx.actor.roles == [Role::Evaluator] {
+        if !ctx.actor.can_list_staff() {
             return Err(AppError::Forbidden);
         }
         let mut c = self.db.read().await?;
         Ok(auth::users_of_partnership(&mut c, ctx.actor.partnership_id).await?)
+    }
+
+    /// The active staff who may be assigned as a participant's caseworker
+    /// ([`Role::may_be_caseworker`]), for the intake and edit forms.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    pub async fn caseworker_choices(&self, ctx: &Ctx) -> Result<Vec<User>> {
+        Ok(self
+            .staff(ctx)
+            .await?
+            .into_iter()
+            .filter(|(u, roles)| u.active && Role::may_be_caseworker(roles))
+            .map(|(u, _)| u)
+            .collect())
     }
 
     /// Create a user in an organisation of the partnership, with roles there.

@@ -68,10 +68,11 @@ async fn check_references(
     }
     if !p.caseworker_ids.is_empty() {
         let staff = palett_store::auth::users_of_partnership(c, pid).await?;
-        if p.caseworker_ids
-            .iter()
-            .any(|id| !staff.iter().any(|(u, _)| u.id == *id && u.active))
-        {
+        if p.caseworker_ids.iter().any(|id| {
+            !staff.iter().any(|(u, roles)| {
+                u.id == *id && u.active && palett_domain::policy::Role::may_be_caseworker(roles)
+            })
+        }) {
             e.push("caseworker_ids", "error-choice");
         }
     }

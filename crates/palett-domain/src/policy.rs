@@ -74,6 +74,12 @@ impl Role {
         matches!(self, Role::Coordinator | Role::Caseworker)
     }
 
+    /// Whether a user holding `roles` may be assigned as a participant's
+    /// caseworker: she must work with participants' records.
+    pub fn may_be_caseworker(roles: &[Role]) -> bool {
+        roles.iter().any(|r| r.reads_participant_data())
+    }
+
     /// Giving this role takes two administrators (separation of duties):
     /// the roles that read participant data, and the administrator role
     /// itself, which could otherwise make a second administrator to approve
@@ -329,6 +335,13 @@ impl Actor {
         self.has(Role::Administrator)
     }
 
+    /// See the partnership's staff (administrators manage them; staff who
+    /// work with participants choose caseworkers among them). Evaluators
+    /// see figures only, and palett's own jobs no one.
+    pub fn can_list_staff(&self) -> bool {
+        self.roles.iter().any(|r| *r != Role::Evaluator)
+    }
+
     /// Export a file that names participants and holds their identity
     /// numbers (the ESF+ monthly participant file): coordinators, and only
     /// for the participants they may see.
@@ -374,6 +387,26 @@ mod tests {
             roles: roles.to_vec(),
             standing: Standing::Member,
         }
+    }
+
+    #[test]
+    fn who_lists_staff_and_who_can_be_a_caseworker() {
+        use Role::*;
+        for (roles, lists, caseworker) in [
+            (&[Administrator][..], true, false),
+            (&[Coordinator], true, true),
+            (&[Caseworker], true, true),
+            (&[Evaluator], false, false),
+            (&[Evaluator, Caseworker], true, true),
+            (&[], false, false),
+        ] {
+            assert_eq!(actor(roles).can_list_staff(), lists, "{roles:?}");
+            assert_eq!(Role::may_be_caseworker(roles), caseworker, "{roles:?}");
+        }
+        let system = Actor::system(1);
+        assert!(system.is_system() && !actor(&[Administrator]).is_system());
+        assert!(!system.can_list_staff() && !system.can_administer());
+        assert!(!system.can_view_audit_log() && !system.sees_participants());
     }
 
     /// Every role × relation × consent: may the actor read the participant?

@@ -67,6 +67,7 @@ stories! {
     demo::seeding_twice_changes_nothing,
     registration::caseworker_registers_and_finds_a_participant,
     registration::invalid_registrations_name_the_field,
+    registration::only_staff_who_work_with_participants_can_be_her_caseworker,
     registration::a_stale_edit_is_refused,
     access::other_organisations_caseworker_sees_her_only_once_assigned,
     access::evaluator_and_administrator_see_figures_but_no_participant,

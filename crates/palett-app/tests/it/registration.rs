@@ -375,3 +375,40 @@ pub(crate) async fn a_project_holds_its_period(h: H) {
     let s = h.summary(&coordinator, TILLVAXT_KVINNA).await;
     assert_eq!(s.enrolled, 268, "the figures follow the new period");
 }
+
+pub(crate) async fn only_staff_who_work_with_participants_can_be_her_caseworker(h: H) {
+    h.seed().await;
+    let coach = h.signed(COACH).await;
+    let ctx = coach.ctx(IP);
+    let botkyrka = coach.user.organisation_id;
+    let admin = h.signed(ADMIN).await.user.id;
+    let evaluator = h.signed(EVALUATOR).await.user.id;
+    // An administrator or an evaluator reads no records: neither can be
+    // assigned, through any caller (the form's list leaves them out too).
+    for (no, given) in [(admin, "Amal"), (evaluator, "Hodan")] {
+        let form = ParticipantInput {
+            caseworker_ids: vec![no.to_string()],
+            ..h.input(given, "Testsson", &pnr("19811218", 987), botkyrka)
+        };
+        assert_invalid(
+            h.app.register_participant(&ctx, &form).await,
+            "caseworker_ids",
+            "error-choice",
+        );
+    }
+    let choices: Vec<i64> = h
+        .app
+        .caseworker_choices(&ctx)
+        .await
+        .expect("choices")
+        .iter()
+        .map(|u| u.id)
+        .collect();
+    assert!(choices.contains(&coach.user.id), "{choices:?}");
+    assert!(!choices.contains(&admin) && !choices.contains(&evaluator));
+    let form = ParticipantInput {
+        caseworker_ids: vec![coach.user.id.to_string()],
+        ..h.input("Amal", "Testsson", &pnr("19811218", 987), botkyrka)
+    };
+    h.register(&ctx, &form).await;
+}

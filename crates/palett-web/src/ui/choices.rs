@@ -3,7 +3,6 @@
 use crate::http::caller::Caller;
 use crate::http::AppState;
 use palett_app::AppError;
-use palett_domain::policy::Role;
 
 /// Choices the participant forms and filters offer, in one place.
 pub(crate) struct Choices {
@@ -35,14 +34,11 @@ pub(crate) async fn choices(s: &AppState, c: &Caller) -> Result<Choices, AppErro
         .collect();
     let caseworkers = s
         .app
-        .staff(&ctx)
+        .caseworker_choices(&ctx)
         .await
         .unwrap_or_default()
         .into_iter()
-        .filter(|(u, roles)| {
-            u.active && (roles.contains(&Role::Caseworker) || roles.contains(&Role::Coordinator))
-        })
-        .map(|(u, _)| {
+        .map(|u| {
             (
                 u.id.to_string(),
                 format!("{} ({})", u.display_name, u.organisation_name),
