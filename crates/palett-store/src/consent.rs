@@ -5,6 +5,17 @@ use crate::Result;
 use palett_domain::consent::{Consent, ConsentKind, ConsentMethod, ConsentSpec};
 use sqlx::AnyConnection;
 
+/// The SQL twin of `Consent::in_force`, written once: the consent `k` is
+/// in force on some day from `from` to `to` (parameters such as `$2`; the
+/// same one for a single day): not withdrawn, given by `to` and not
+/// expired before `from`.
+pub(crate) fn in_force_sql(from: &str, to: &str) -> String {
+    format!(
+        "k.withdrawn_at IS NULL AND k.given_on <= {to} \
+         AND (k.expires_on IS NULL OR k.expires_on >= {from})"
+    )
+}
+
 pub async fn insert(
     c: &mut AnyConnection,
     participant_id: i64,

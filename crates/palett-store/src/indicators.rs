@@ -576,11 +576,11 @@ pub async fn month_lines(
     };
     let n = w.args.len();
     let (first, last) = (n + 1, n + 2);
+    let in_force = crate::consent::in_force_sql(&format!("${first}"), &format!("${last}"));
     let sql = format!(
         "SELECT p.id, p.given_name, p.family_name, p.identity_number, p.intake_date, p.exit_date, \
          (SELECT COUNT(*) FROM consents k WHERE k.participant_id = p.id AND k.kind = 'identity_number' \
-          AND k.withdrawn_at IS NULL AND k.given_on <= ${last} \
-          AND (k.expires_on IS NULL OR k.expires_on >= ${first})) AS consent, \
+          AND {in_force}) AS consent, \
          CAST(COALESCE((SELECT SUM(a.minutes) FROM attendance a JOIN group_sessions gs ON gs.id = a.session_id \
           WHERE a.participant_id = p.id AND a.status = 'present' AND gs.status = 'scheduled' \
           AND gs.on_date >= ${first} AND gs.on_date <= ${last}), 0) \

@@ -1468,14 +1468,15 @@ pub async fn research_rows(
     partnership_id: i64,
     today: Date,
 ) -> Result<Vec<ResearchRow>> {
-    sqlx::query(
+    sqlx::query(&format!(
         "SELECT p.id, p.birth_date, p.country_of_birth, p.gender, p.intake_date, p.exit_date, p.exit_outcome, p.status, \
          CAST(COALESCE((SELECT SUM(a.minutes) FROM attendance a WHERE a.participant_id = p.id AND a.status = 'present'), 0) \
            + COALESCE((SELECT SUM(r.minutes) FROM activity_records r WHERE r.participant_id = p.id), 0) AS BIGINT) AS minutes \
          FROM participants p WHERE p.partnership_id = $1 AND p.intake_date IS NOT NULL AND p.processing_restricted = 0 AND EXISTS ( \
-           SELECT 1 FROM consents k WHERE k.participant_id = p.id AND k.kind = 'research' AND k.withdrawn_at IS NULL \
-           AND k.given_on <= $2 AND (k.expires_on IS NULL OR k.expires_on >= $2)) ORDER BY p.id LIMIT 200000",
-    )
+           SELECT 1 FROM consents k WHERE k.participant_id = p.id AND k.kind = 'research' AND {}) \
+         ORDER BY p.id LIMIT 200000",
+        crate::consent::in_force_sql("$2", "$2")
+    ))
     .bind(partnership_id)
     .bind(today.to_string())
     .fetch_all(c)

@@ -302,12 +302,11 @@ pub async fn by_id_with_relation(
          (SELECT COUNT(*) FROM participant_caseworkers pc WHERE pc.participant_id = p.id AND pc.user_id = $2) AS assigned, \
          (SELECT COUNT(*) FROM enrolments pe JOIN interventions pi ON pi.id = pe.intervention_id \
           WHERE pe.participant_id = p.id AND pi.provider_organisation_id = $3 AND pe.status IN ('offered', 'planned', 'ongoing')) AS enrolled, \
-         (SELECT COUNT(*) FROM consents k JOIN consent_organisations ko ON ko.consent_id = k.id \
-          WHERE k.participant_id = p.id AND k.kind = 'sharing' AND k.withdrawn_at IS NULL \
-          AND k.given_on <= $4 AND (k.expires_on IS NULL OR k.expires_on >= $4) AND ko.organisation_id = $3) AS shared, \
+         CAST(CASE WHEN {} THEN 1 ELSE 0 END AS BIGINT) AS shared, \
          (SELECT COUNT(*) FROM emergency_access ea WHERE ea.participant_id = p.id AND ea.user_id = $2 \
           AND ea.expires_at > $5) AS emergency \
-         FROM participants p JOIN organisations o ON o.id = p.responsible_organisation_id WHERE p.id = $1"
+         FROM participants p JOIN organisations o ON o.id = p.responsible_organisation_id WHERE p.id = $1",
+        shared_sql(3, 4)
     ))
     .bind(id)
     .bind(actor.user_id)
@@ -735,9 +734,9 @@ impl Sql {
 pub(crate) fn shared_sql(o: usize, t: usize) -> String {
     format!(
         "EXISTS (SELECT 1 FROM consents k JOIN consent_organisations ko ON ko.consent_id = k.id \
-         WHERE k.participant_id = p.id AND k.kind = 'sharing' AND k.withdrawn_at IS NULL \
-         AND k.given_on <= ${t} AND (k.expires_on IS NULL OR k.expires_on >= ${t}) \
-         AND ko.organisation_id = ${o})"
+         WHERE k.participant_id = p.id AND k.kind = 'sharing' AND {} \
+         AND ko.organisation_id = ${o})",
+        crate::consent::in_force_sql(&format!("${t}"), &format!("${t}"))
     )
 }
 
