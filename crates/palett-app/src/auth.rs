@@ -109,13 +109,14 @@ impl App {
         now: i64,
     ) -> Result<()> {
         let cfg = &self.config;
-        let (failures, latest) =
+        let account =
             store::account_failures(c, email, now - cfg.account_failure_memory_secs).await?;
-        let account_wait = latest.map_or(0, |l| l + cfg.account_delay_secs(failures) - now);
-        let (from_ip, earliest) =
-            store::address_failures(c, ip, now - cfg.throttle_window_secs + 1).await?;
-        let address_wait = if from_ip >= cfg.max_failures_per_address {
-            earliest.map_or(cfg.throttle_window_secs, |e| {
+        let account_wait = account
+            .at
+            .map_or(0, |l| l + cfg.account_delay_secs(account.count) - now);
+        let address = store::address_failures(c, ip, now - cfg.throttle_window_secs + 1).await?;
+        let address_wait = if address.count >= cfg.max_failures_per_address {
+            address.at.map_or(cfg.throttle_window_secs, |e| {
                 e + cfg.throttle_window_secs - now
             })
         } else {
@@ -221,7 +222,11 @@ impl App {
             return Err(AppError::Unauthenticated);
         };
         if user.second_factor {
-            let (secret, _, last) = store::totp_state(&mut tx, self.sealer(), user.id).await?;
+            let store::TotpState {
+                secret,
+                last_step: last,
+                ..
+            } = store::totp_state(&mut tx, self.sealer(), user.id).await?;
             let step = secret.and_then(|s| crate::totp::check(&s, code, now, last));
             let used = match step {
                 Some(step) => store::use_totp_step(&mut tx, user.id, step).await?,

@@ -102,8 +102,9 @@ impl App {
     pub async fn second_factor(&self, ctx: &Ctx) -> Result<SecondFactor> {
         // A pending secret changes nothing until a code confirms it.
         let mut tx = bookkeeping(self).await?;
-        let (secret, pending, _) =
-            store::totp_state(&mut tx, self.sealer(), ctx.actor.user_id).await?;
+        let store::TotpState {
+            secret, pending, ..
+        } = store::totp_state(&mut tx, self.sealer(), ctx.actor.user_id).await?;
         if secret.is_some() {
             return Ok(SecondFactor::On);
         }
@@ -149,8 +150,11 @@ impl App {
         self.confirm_password(ctx, password).await?;
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
-        let (current, pending, last) =
-            store::totp_state(&mut tx, self.sealer(), ctx.actor.user_id).await?;
+        let store::TotpState {
+            secret: current,
+            pending,
+            last_step: last,
+        } = store::totp_state(&mut tx, self.sealer(), ctx.actor.user_id).await?;
         if current.is_some() {
             return Ok(());
         }
@@ -217,8 +221,11 @@ impl App {
         if required {
             return Err(FieldErrors::single("code", "error-second-factor-required").into());
         }
-        let (current, _, last) =
-            store::totp_state(&mut tx, self.sealer(), ctx.actor.user_id).await?;
+        let store::TotpState {
+            secret: current,
+            last_step: last,
+            ..
+        } = store::totp_state(&mut tx, self.sealer(), ctx.actor.user_id).await?;
         let Some(current) = current else {
             return Ok(());
         };

@@ -362,13 +362,18 @@ pub async fn record_login_attempt(
     Ok(())
 }
 
+/// Failed sign-in attempts counted for throttling.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Failures {
+    pub count: i64,
+    /// The latest failure (an account's) or the earliest (an address's
+    /// window), as a Unix time; `None` when there are none.
+    pub at: Option<i64>,
+}
+
 /// The account's failed attempts since its last successful one (and not
 /// before `since`): how many, and when the latest was.
-pub async fn account_failures(
-    c: &mut AnyConnection,
-    email: &str,
-    since: i64,
-) -> Result<(i64, Option<i64>)> {
+pub async fn account_failures(c: &mut AnyConnection, email: &str, since: i64) -> Result<Failures> {
     let r = sqlx::query(
         "SELECT COUNT(*) AS n, MAX(at) AS latest FROM login_attempts \
          WHERE email = $1 AND success = 0 AND at >= $2 AND id > COALESCE( \
@@ -378,16 +383,15 @@ pub async fn account_failures(
     .bind(since)
     .fetch_one(&mut *c)
     .await?;
-    Ok((i64_(&r, "n")?, opt_i64(&r, "latest")?))
+    Ok(Failures {
+        count: i64_(&r, "n")?,
+        at: opt_i64(&r, "latest")?,
+    })
 }
 
 /// The address's failed attempts since `since`: how many, and when the
 /// earliest of them was.
-pub async fn address_failures(
-    c: &mut AnyConnection,
-    ip: &str,
-    since: i64,
-) -> Result<(i64, Option<i64>)> {
+pub async fn address_failures(c: &mut AnyConnection, ip: &str, since: i64) -> Result<Failures> {
     let r = sqlx::query(
         "SELECT COUNT(*) AS n, MIN(at) AS earliest FROM login_attempts \
          WHERE ip = $1 AND at >= $2 AND success = 0",
@@ -396,7 +400,10 @@ pub async fn address_failures(
     .bind(since)
     .fetch_one(&mut *c)
     .await?;
-    Ok((i64_(&r, "n")?, opt_i64(&r, "earliest")?))
+    Ok(Failures {
+        count: i64_(&r, "n")?,
+        at: opt_i64(&r, "earliest")?,
+    })
 }
 
 /// The columns that hold TOTP secrets, sealed under the data key (the
@@ -404,23 +411,28 @@ pub async fn address_failures(
 pub const TOTP_SECRET: &str = "users.totp_secret";
 pub const TOTP_PENDING: &str = "users.totp_pending";
 
-/// A user's TOTP state: (confirmed secret, secret awaiting its first code,
-/// last time step used), opened.
-pub async fn totp_state(
-    c: &mut AnyConnection,
-    s: &dyn Sealer,
-    user_id: i64,
-) -> Result<(Option<String>, Option<String>, i64)> {
+/// A user's TOTP state, its secrets opened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TotpState {
+    /// The confirmed secret: the second factor is on.
+    pub secret: Option<String>,
+    /// A secret awaiting its first code.
+    pub pending: Option<String>,
+    /// The last time step used (a code is good once).
+    pub last_step: i64,
+}
+
+pub async fn totp_state(c: &mut AnyConnection, s: &dyn Sealer, user_id: i64) -> Result<TotpState> {
     let r =
         sqlx::query("SELECT totp_secret, totp_pending, totp_last_step FROM users WHERE id = $1")
             .bind(user_id)
             .fetch_one(c)
             .await?;
-    Ok((
-        open_opt(s, TOTP_SECRET, opt_text(&r, "totp_secret")?)?,
-        open_opt(s, TOTP_PENDING, opt_text(&r, "totp_pending")?)?,
-        i64_(&r, "totp_last_step")?,
-    ))
+    Ok(TotpState {
+        secret: open_opt(s, TOTP_SECRET, opt_text(&r, "totp_secret")?)?,
+        pending: open_opt(s, TOTP_PENDING, opt_text(&r, "totp_pending")?)?,
+        last_step: i64_(&r, "totp_last_step")?,
+    })
 }
 
 pub async fn set_totp_pending(
