@@ -44,7 +44,7 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let p = crate::ensure_processable(p)?;
-        let exit = p.exit_date.ok_or(AppError::NotFound)?;
+        let exit = p.state.exit_date.ok_or(AppError::NotFound)?;
         let rec = input.parse(exit, self.today())?;
         if !store::record(
             &mut tx,

@@ -108,7 +108,7 @@ pub(crate) fn profile_json(p: &Participant) -> String {
         "swedish_level": p.swedish_level.as_str(),
         "referral_source": p.referral_source.as_str(),
         "responsible_organisation": p.responsible_organisation_name,
-        "referred_on": p.referred_on.to_string(),
+        "referred_on": p.state.referred_on.to_string(),
         "health_notes": p.restricted.as_ref().and_then(|r| r.health_notes.clone()),
         "support_needs": p.restricted.as_ref().and_then(|r| r.support_needs.clone()),
         "protected_identity": p.restricted.as_ref().is_some_and(|r| r.protected_identity),

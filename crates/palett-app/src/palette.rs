@@ -441,7 +441,7 @@ impl App {
         let planned_end = store::planned_end(c, participant_id).await?;
         let changes = store::period_changes(c, participant_id).await?;
         let today = self.today();
-        let until = p.exit_date.unwrap_or(today);
+        let until = p.state.exit_date.unwrap_or(today);
         let mut pauses: Vec<(Date, Option<Date>)> = Vec::new();
         for e in &events {
             match e.kind {
@@ -456,19 +456,19 @@ impl App {
                 _ => {}
             }
         }
-        let (net, paused) = match p.intake_date {
+        let (net, paused) = match p.state.intake_date {
             Some(intake) => {
                 let net = net_days(intake, until, &pauses);
                 (net, (days_between(intake, until).max(0) - net).max(0))
             }
             None => (0, 0),
         };
-        let remaining = match (p.intake_date, planned_end) {
+        let remaining = match (p.state.intake_date, planned_end) {
             (Some(i), Some(end)) => Some(days_between(i, end) - net),
             _ => None,
         };
         Ok(PeriodView {
-            intake: p.intake_date,
+            intake: p.state.intake_date,
             planned_end,
             net_days: net,
             paused_days: paused,
@@ -498,7 +498,7 @@ impl App {
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
         let p = self.changeable(&mut tx, ctx, participant_id).await?;
-        if let Some(intake) = p.intake_date {
+        if let Some(intake) = p.state.intake_date {
             if end <= intake {
                 return Err(FieldErrors::single("planned_end", "error-before-intake").into());
             }
@@ -1203,10 +1203,10 @@ impl App {
             Some(i) if i.partnership_id == ctx.actor.partnership_id => i,
             _ => return Err(FieldErrors::single("intervention_id", code::CHOICE).into()),
         };
-        if p.intake_date.is_none_or(|i| on < i) {
+        if p.state.intake_date.is_none_or(|i| on < i) {
             return Err(FieldErrors::single("on_date", "error-attendance-before-intake").into());
         }
-        if p.exit_date.is_some_and(|x| on > x) {
+        if p.state.exit_date.is_some_and(|x| on > x) {
             return Err(FieldErrors::single("on_date", "error-attendance-after-exit").into());
         }
         self.within_project_period(&mut tx, &intervention, on, "on_date")

@@ -538,14 +538,14 @@ impl App {
             &mut tx,
             ctx,
             &added,
-            p.intake_date.unwrap_or(profile.referred_on),
+            p.state.intake_date.unwrap_or(profile.referred_on),
             "project_ids",
         )
         .await?;
         let mut tx = self
             .check_identity_number(tx, ctx, &profile, Some(id))
             .await?;
-        if profile.referred_on > p.intake_date.unwrap_or(profile.referred_on) {
+        if profile.referred_on > p.state.intake_date.unwrap_or(profile.referred_on) {
             return Err(FieldErrors::single("referred_on", "error-referral-after-intake").into());
         }
         // Rectification keeps history: the profile as it was.

@@ -91,12 +91,13 @@ pub struct Restricted {
     pub protected_identity: bool,
 }
 
-/// A participant as stored (identity data included: show it only after the
-/// policy allowed the read).
+/// Who she is and where she comes from: the part of her record that a
+/// registration sets and an edit changes, declared once and shared by the
+/// stored record ([`Participant`]) and the parsed input
+/// ([`ParticipantProfile`]); both dereference to it, so `p.given_name`
+/// reads the same on either.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Participant {
-    pub id: i64,
-    pub partnership_id: i64,
+pub struct Person {
     pub given_name: String,
     pub family_name: String,
     pub identity_kind: IdentityKind,
@@ -114,18 +115,34 @@ pub struct Participant {
     pub education_level: EducationLevel,
     pub swedish_level: SwedishLevel,
     pub referral_source: ReferralSource,
-    pub responsible_organisation_id: i64,
-    pub responsible_organisation_name: String,
-    pub status: Status,
-    pub referred_on: Date,
-    pub intake_date: Option<Date>,
-    pub exit_date: Option<Date>,
-    pub exit_outcome: Option<ExitOutcome>,
-    pub last_change_on: Date,
     /// Her situation when she entered.
     pub entry: crate::followup::EntrySituation,
+}
+
+impl Person {
+    pub fn full_name(&self) -> String {
+        format!("{} {}", self.given_name, self.family_name)
+    }
+
+    pub fn birth_year(&self) -> i16 {
+        self.birth_date.year()
+    }
+}
+
+/// A participant as stored (identity data included: show it only after the
+/// policy allowed the read): who she is ([`Person`], also reached through
+/// `Deref`), where she is on her path ([`LifecycleState`]), who is
+/// responsible, and the version a change must name.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Participant {
+    pub id: i64,
+    pub partnership_id: i64,
     /// Incremented on every change; a stale edit is refused.
     pub version: i64,
+    pub person: Person,
+    pub state: crate::lifecycle::LifecycleState,
+    pub responsible_organisation_id: i64,
+    pub responsible_organisation_name: String,
     /// `None` when the caller may not see the restricted field group.
     pub restricted: Option<Restricted>,
     /// Processing restricted (GDPR art. 18): kept, not processed; the reason.
@@ -134,24 +151,16 @@ pub struct Participant {
     pub archive_hold: bool,
 }
 
+impl std::ops::Deref for Participant {
+    type Target = Person;
+    fn deref(&self) -> &Person {
+        &self.person
+    }
+}
+
 impl Participant {
     pub fn lifecycle(&self) -> crate::lifecycle::LifecycleState {
-        crate::lifecycle::LifecycleState {
-            status: self.status,
-            referred_on: self.referred_on,
-            intake_date: self.intake_date,
-            exit_date: self.exit_date,
-            exit_outcome: self.exit_outcome,
-            last_change_on: self.last_change_on,
-        }
-    }
-
-    pub fn full_name(&self) -> String {
-        format!("{} {}", self.given_name, self.family_name)
-    }
-
-    pub fn birth_year(&self) -> i16 {
-        self.birth_date.year()
+        self.state.clone()
     }
 }
 
@@ -227,25 +236,12 @@ pub struct ParticipantInput {
     pub protected_identity: String,
 }
 
-/// A parsed, valid participant profile.
+/// A parsed, valid participant profile: who she is ([`Person`], also
+/// reached through `Deref`) and what a registration or edit decides about
+/// her links, dates and restricted fields.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParticipantProfile {
-    pub given_name: String,
-    pub family_name: String,
-    pub identity_kind: IdentityKind,
-    pub identity_number: Option<String>,
-    pub birth_date: Date,
-    pub gender: Gender,
-    pub country_of_birth: Option<String>,
-    pub arrival_year: Option<i16>,
-    pub languages: Vec<String>,
-    pub interpreter_needed: bool,
-    pub phone: Option<String>,
-    pub email: Option<String>,
-    pub address: Option<String>,
-    pub education_level: EducationLevel,
-    pub swedish_level: SwedishLevel,
-    pub referral_source: ReferralSource,
+    pub person: Person,
     pub responsible_organisation_id: i64,
     pub caseworker_ids: Vec<i64>,
     pub project_ids: Vec<i64>,
@@ -254,7 +250,13 @@ pub struct ParticipantProfile {
     /// Consents given at registration: how, and the partners sharing covers.
     pub intake_consent: Option<(crate::consent::ConsentMethod, Vec<i64>)>,
     pub restricted: Restricted,
-    pub entry: crate::followup::EntrySituation,
+}
+
+impl std::ops::Deref for ParticipantProfile {
+    type Target = Person;
+    fn deref(&self) -> &Person {
+        &self.person
+    }
 }
 
 fn parse_id(s: &str) -> Result<i64, &'static str> {
@@ -314,7 +316,7 @@ impl ParticipantInput {
             responsible_organisation_id: p.responsible_organisation_id.to_string(),
             caseworker_ids: caseworker_ids.iter().map(|i| i.to_string()).collect(),
             project_ids: project_ids.iter().map(|i| i.to_string()).collect(),
-            referred_on: p.referred_on.to_string(),
+            referred_on: p.state.referred_on.to_string(),
             intake_date: String::new(),
             sharing_organisation_ids: Vec::new(),
             consent_method: String::new(),
@@ -574,22 +576,29 @@ impl ParticipantInput {
                 Some(intake_date),
                 Some(intake_consent),
             ) if e.is_empty() => Ok(ParticipantProfile {
-                given_name,
-                family_name,
-                identity_kind,
-                identity_number,
-                birth_date,
-                gender,
-                country_of_birth,
-                arrival_year,
-                languages,
-                interpreter_needed,
-                phone,
-                email,
-                address,
-                education_level,
-                swedish_level,
-                referral_source,
+                person: Person {
+                    given_name,
+                    family_name,
+                    identity_kind,
+                    identity_number,
+                    birth_date,
+                    gender,
+                    country_of_birth,
+                    arrival_year,
+                    languages,
+                    interpreter_needed,
+                    phone,
+                    email,
+                    address,
+                    education_level,
+                    swedish_level,
+                    referral_source,
+                    entry: crate::followup::EntrySituation {
+                        labour_status: labour_status.unwrap_or_default(),
+                        income_source: income_source.unwrap_or_default(),
+                        months_on_support: months_on_support.flatten(),
+                    },
+                },
                 responsible_organisation_id,
                 caseworker_ids,
                 project_ids,
@@ -597,11 +606,6 @@ impl ParticipantInput {
                 intake_date,
                 intake_consent,
                 restricted,
-                entry: crate::followup::EntrySituation {
-                    labour_status: labour_status.unwrap_or_default(),
-                    income_source: income_source.unwrap_or_default(),
-                    months_on_support: months_on_support.flatten(),
-                },
             }),
             _ => Err(e),
         }
@@ -718,7 +722,10 @@ mod tests {
             ..valid()
         };
         let p = input.parse(date(2026, 1, 1)).expect("valid");
-        assert_eq!((p.identity_number, p.birth_date), (None, date(1975, 3, 2)));
+        assert_eq!(
+            (p.identity_number.clone(), p.birth_date),
+            (None, date(1975, 3, 2))
+        );
         let missing = ParticipantInput {
             birth_date: String::new(),
             ..input

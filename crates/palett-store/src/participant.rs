@@ -9,7 +9,9 @@ use jiff::civil::Date;
 use palett_domain::followup::{EntrySituation, IncomeSource, LabourStatus};
 use palett_domain::indicators::{Period, Slice, ACTIVE_STATUSES};
 use palett_domain::lifecycle::{ExitOutcome, LifecycleState, Status, TransitionKind};
-use palett_domain::model::{Handover, Participant, ParticipantProfile, Restricted, StatusEvent};
+use palett_domain::model::{
+    Handover, Participant, ParticipantProfile, Person, Restricted, StatusEvent,
+};
 use palett_domain::palette::PauseKind;
 use palett_domain::policy::{Actor, ParticipantScope, Relation};
 use palett_domain::values::{EducationLevel, Gender, IdentityKind, ReferralSource, SwedishLevel};
@@ -29,41 +31,45 @@ fn participant(r: &AnyRow, s: &dyn Sealer) -> Result<Participant> {
     Ok(Participant {
         id: i64_(r, "id")?,
         partnership_id: i64_(r, "partnership_id")?,
-        given_name: text(r, "given_name")?,
-        family_name: text(r, "family_name")?,
-        identity_kind: vocab(r, "identity_kind", IdentityKind::parse)?,
-        identity_number: open_opt(s, IDENTITY, opt_text(r, "identity_number")?)?,
-        birth_date: date(r, "birth_date")?,
-        gender: vocab(r, "gender", Gender::parse)?,
-        country_of_birth: opt_text(r, "country_of_birth")?,
-        arrival_year: opt_i64(r, "arrival_year")?
-            .map(|y| i16::try_from(y).map_err(|_| StoreError::Corrupt("arrival_year")))
-            .transpose()?,
-        languages: text(r, "languages")?
-            .split('\n')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect(),
-        interpreter_needed: flag(r, "interpreter_needed")?,
-        phone: opt_text(r, "phone")?,
-        email: opt_text(r, "email")?,
-        address: opt_text(r, "address")?,
-        education_level: vocab(r, "education_level", EducationLevel::parse)?,
-        swedish_level: vocab(r, "swedish_level", SwedishLevel::parse)?,
-        referral_source: vocab(r, "referral_source", ReferralSource::parse)?,
+        person: Person {
+            given_name: text(r, "given_name")?,
+            family_name: text(r, "family_name")?,
+            identity_kind: vocab(r, "identity_kind", IdentityKind::parse)?,
+            identity_number: open_opt(s, IDENTITY, opt_text(r, "identity_number")?)?,
+            birth_date: date(r, "birth_date")?,
+            gender: vocab(r, "gender", Gender::parse)?,
+            country_of_birth: opt_text(r, "country_of_birth")?,
+            arrival_year: opt_i64(r, "arrival_year")?
+                .map(|y| i16::try_from(y).map_err(|_| StoreError::Corrupt("arrival_year")))
+                .transpose()?,
+            languages: text(r, "languages")?
+                .split('\n')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+            interpreter_needed: flag(r, "interpreter_needed")?,
+            phone: opt_text(r, "phone")?,
+            email: opt_text(r, "email")?,
+            address: opt_text(r, "address")?,
+            education_level: vocab(r, "education_level", EducationLevel::parse)?,
+            swedish_level: vocab(r, "swedish_level", SwedishLevel::parse)?,
+            referral_source: vocab(r, "referral_source", ReferralSource::parse)?,
+            entry: EntrySituation {
+                labour_status: vocab(r, "entry_labour_status", LabourStatus::parse)?,
+                income_source: vocab(r, "entry_income_source", IncomeSource::parse)?,
+                months_on_support: opt_i64(r, "entry_months_on_support")?,
+            },
+        },
+        state: LifecycleState {
+            status: vocab(r, "status", Status::parse)?,
+            referred_on: date(r, "referred_on")?,
+            intake_date: opt_date(r, "intake_date")?,
+            exit_date: opt_date(r, "exit_date")?,
+            exit_outcome: opt_vocab(r, "exit_outcome", ExitOutcome::parse)?,
+            last_change_on: date(r, "last_change_on")?,
+        },
         responsible_organisation_id: i64_(r, "responsible_organisation_id")?,
         responsible_organisation_name: text(r, "responsible_organisation_name")?,
-        status: vocab(r, "status", Status::parse)?,
-        referred_on: date(r, "referred_on")?,
-        intake_date: opt_date(r, "intake_date")?,
-        exit_date: opt_date(r, "exit_date")?,
-        exit_outcome: opt_vocab(r, "exit_outcome", ExitOutcome::parse)?,
-        last_change_on: date(r, "last_change_on")?,
-        entry: EntrySituation {
-            labour_status: vocab(r, "entry_labour_status", LabourStatus::parse)?,
-            income_source: vocab(r, "entry_income_source", IncomeSource::parse)?,
-            months_on_support: opt_i64(r, "entry_months_on_support")?,
-        },
         version: i64_(r, "version")?,
         restricted: Some(Restricted {
             health_notes: open_opt(s, HEALTH, opt_text(r, "health_notes")?)?,

@@ -683,33 +683,59 @@ fn profile(
     );
     let arrival = (birth.year() + 18 + rng.below(20) as i16).min(referred_on.year());
     ParticipantProfile {
-        given_name: rng.pick(GIVEN).to_string(),
-        family_name: rng.pick(FAMILY).to_string(),
-        identity_kind: IdentityKind::BirthDate,
-        identity_number: None,
-        birth_date: birth,
-        gender: Gender::Woman,
-        country_of_birth: Some(country.to_string()),
-        arrival_year: Some(arrival),
-        languages: vec![language.to_string()],
-        interpreter_needed: rng.below(3) == 0,
-        phone: None,
-        email: None,
-        address: None,
-        education_level: *rng.pick(EducationLevel::ALL),
-        swedish_level: *rng.pick(&[
-            SwedishLevel::None,
-            SwedishLevel::Beginner,
-            SwedishLevel::Beginner,
-            SwedishLevel::Intermediate,
-        ]),
-        referral_source: *rng.pick(&[
-            ReferralSource::EmploymentService,
-            ReferralSource::Municipality,
-            ReferralSource::Municipality,
-            ReferralSource::SelfReferral,
-            ReferralSource::OtherPartner,
-        ]),
+        person: palett_domain::model::Person {
+            given_name: rng.pick(GIVEN).to_string(),
+            family_name: rng.pick(FAMILY).to_string(),
+            identity_kind: IdentityKind::BirthDate,
+            identity_number: None,
+            birth_date: birth,
+            gender: Gender::Woman,
+            country_of_birth: Some(country.to_string()),
+            arrival_year: Some(arrival),
+            languages: vec![language.to_string()],
+            interpreter_needed: rng.below(3) == 0,
+            phone: None,
+            email: None,
+            address: None,
+            education_level: *rng.pick(EducationLevel::ALL),
+            swedish_level: *rng.pick(&[
+                SwedishLevel::None,
+                SwedishLevel::Beginner,
+                SwedishLevel::Beginner,
+                SwedishLevel::Intermediate,
+            ]),
+            referral_source: *rng.pick(&[
+                ReferralSource::EmploymentService,
+                ReferralSource::Municipality,
+                ReferralSource::Municipality,
+                ReferralSource::SelfReferral,
+                ReferralSource::OtherPartner,
+            ]),
+            // Her situation at entry, derived from the referral date so the
+            // demo's random draws stay as they were.
+            entry: {
+                use palett_domain::followup::{EntrySituation, IncomeSource, LabourStatus};
+                let d = i64::from(referred_on.day());
+                EntrySituation {
+                    labour_status: [
+                        LabourStatus::Unemployed,
+                        LabourStatus::LongTermUnemployed,
+                        LabourStatus::Inactive,
+                        LabourStatus::LongTermUnemployed,
+                        LabourStatus::Unknown,
+                    ][(d % 5) as usize],
+                    income_source: [
+                        IncomeSource::SocialAssistance,
+                        IncomeSource::ActivitySupport,
+                        IncomeSource::SocialAssistance,
+                        IncomeSource::NoIncome,
+                        IncomeSource::Unknown,
+                        IncomeSource::ParentalBenefit,
+                    ][(d % 6) as usize],
+                    months_on_support: (d % 4 != 3).then_some(3 + d * 2),
+                }
+            },
+        },
         responsible_organisation_id: organisation_id,
         caseworker_ids: caseworker.into_iter().collect(),
         project_ids: projects.to_vec(),
@@ -723,30 +749,6 @@ fn profile(
             support_needs: (referred_on.day() % 7 == 0)
                 .then(|| "Behöver tolk vid möten och en lugnare takt.".to_string()),
             protected_identity: false,
-        },
-        // Her situation at entry, derived from the referral date so the
-        // demo's random draws stay as they were.
-        entry: {
-            use palett_domain::followup::{EntrySituation, IncomeSource, LabourStatus};
-            let d = i64::from(referred_on.day());
-            EntrySituation {
-                labour_status: [
-                    LabourStatus::Unemployed,
-                    LabourStatus::LongTermUnemployed,
-                    LabourStatus::Inactive,
-                    LabourStatus::LongTermUnemployed,
-                    LabourStatus::Unknown,
-                ][(d % 5) as usize],
-                income_source: [
-                    IncomeSource::SocialAssistance,
-                    IncomeSource::ActivitySupport,
-                    IncomeSource::SocialAssistance,
-                    IncomeSource::NoIncome,
-                    IncomeSource::Unknown,
-                    IncomeSource::ParentalBenefit,
-                ][(d % 6) as usize],
-                months_on_support: (d % 4 != 3).then_some(3 + d * 2),
-            }
         },
     }
 }

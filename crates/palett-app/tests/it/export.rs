@@ -197,6 +197,7 @@ pub(crate) async fn the_research_export_is_pseudonymous_and_k_anonymous(h: H) {
             .read(&coordinator, *id)
             .await
             .participant
+            .state
             .intake_date
             .is_some();
         if research && enrolled {

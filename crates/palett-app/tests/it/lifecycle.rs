@@ -31,7 +31,7 @@ pub(crate) async fn participant_moves_through_the_programme(h: H) {
     };
     let id = h.register(&ctx, &referral).await;
     let status = || async { h.read(&ctx, id).await.participant };
-    assert_eq!(status().await.status, Status::Referred);
+    assert_eq!(status().await.state.status, Status::Referred);
     assert_eq!(
         summary().await,
         figures(267, 247, 42, 20),
@@ -47,7 +47,7 @@ pub(crate) async fn participant_moves_through_the_programme(h: H) {
     })
     .await
     .expect("intake");
-    assert_eq!(status().await.status, Status::Enrolled);
+    assert_eq!(status().await.state.status, Status::Enrolled);
     assert_eq!(summary().await, figures(268, 247, 42, 21));
     assert_invalid(
         step(Transition::Intake {
@@ -63,7 +63,7 @@ pub(crate) async fn participant_moves_through_the_programme(h: H) {
     })
     .await
     .expect("start");
-    assert_eq!(status().await.status, Status::Active);
+    assert_eq!(status().await.state.status, Status::Active);
     step(Transition::Pause {
         on: date(2021, 4, 1),
         kind: palett_domain::palette::PauseKind::Sickness,
@@ -71,7 +71,7 @@ pub(crate) async fn participant_moves_through_the_programme(h: H) {
     })
     .await
     .expect("pause");
-    assert_eq!(status().await.status, Status::Paused);
+    assert_eq!(status().await.state.status, Status::Paused);
     assert_eq!(
         summary().await,
         figures(268, 247, 42, 21),
@@ -82,7 +82,7 @@ pub(crate) async fn participant_moves_through_the_programme(h: H) {
     })
     .await
     .expect("resume");
-    assert_eq!(status().await.status, Status::Active);
+    assert_eq!(status().await.state.status, Status::Active);
 
     let early_exit = Transition::Exit {
         on: date(2021, 2, 20),
@@ -99,7 +99,7 @@ pub(crate) async fn participant_moves_through_the_programme(h: H) {
     };
     assert_invalid(step(future_exit).await, "exit_date", "error-date-future");
     assert_eq!(
-        status().await.status,
+        status().await.state.status,
         Status::Active,
         "refused steps change nothing"
     );
@@ -111,9 +111,9 @@ pub(crate) async fn participant_moves_through_the_programme(h: H) {
     .await
     .expect("exit to studies");
     let p = status().await;
-    assert_eq!(p.status, Status::Ended);
+    assert_eq!(p.state.status, Status::Ended);
     assert_eq!(
-        (p.exit_date, p.exit_outcome),
+        (p.state.exit_date, p.state.exit_outcome),
         (Some(date(2021, 9, 30)), Some(ExitOutcome::Studies))
     );
     assert_eq!(summary().await, figures(268, 248, 43, 20));
@@ -126,7 +126,7 @@ pub(crate) async fn participant_moves_through_the_programme(h: H) {
         reason: "Studierna avbröts".into(),
     };
     forbidden(step(reopen.clone()).await);
-    assert_eq!(status().await.status, Status::Ended);
+    assert_eq!(status().await.state.status, Status::Ended);
     let no_reason = Transition::Reopen {
         on: date(2021, 10, 15),
         reason: "  ".into(),
@@ -142,10 +142,10 @@ pub(crate) async fn participant_moves_through_the_programme(h: H) {
         .expect("the coordinator reopens");
     let view = h.read(&ctx, id).await;
     let p = &view.participant;
-    assert_eq!(p.status, Status::Active);
-    assert_eq!((p.exit_date, p.exit_outcome), (None, None));
+    assert_eq!(p.state.status, Status::Active);
+    assert_eq!((p.state.exit_date, p.state.exit_outcome), (None, None));
     assert_eq!(
-        p.intake_date,
+        p.state.intake_date,
         Some(date(2021, 3, 1)),
         "reopening keeps the intake"
     );

@@ -72,12 +72,12 @@ pub(crate) async fn caseworker_registers_and_finds_a_participant(h: H) {
     let view = h.read(&ctx, id).await;
     let p = &view.participant;
     assert_eq!(p.full_name(), "Amal Testsson");
-    assert_eq!(p.status, Status::Enrolled);
+    assert_eq!(p.state.status, Status::Enrolled);
     assert_eq!(p.identity_number.as_deref(), Some("198112189876"));
     assert_eq!(p.birth_date, date(1981, 12, 18));
-    assert_eq!(p.referred_on, date(2026, 11, 2));
-    assert_eq!(p.intake_date, Some(date(2026, 11, 20)));
-    assert_eq!(p.exit_date, None);
+    assert_eq!(p.state.referred_on, date(2026, 11, 2));
+    assert_eq!(p.state.intake_date, Some(date(2026, 11, 20)));
+    assert_eq!(p.state.exit_date, None);
     assert_eq!(p.responsible_organisation_id, botkyrka);
     let kinds: Vec<TransitionKind> = view.history.iter().map(|e| e.kind).collect();
     assert_eq!(kinds, [TransitionKind::Referral, TransitionKind::Intake]);
@@ -96,8 +96,8 @@ pub(crate) async fn caseworker_registers_and_finds_a_participant(h: H) {
     let referral = h.input("Rania", "Testsson", &pnr("19900101", 123), botkyrka);
     let rid = h.register(&ctx, &referral).await;
     let view = h.read(&ctx, rid).await;
-    assert_eq!(view.participant.status, Status::Referred);
-    assert_eq!(view.participant.intake_date, None);
+    assert_eq!(view.participant.state.status, Status::Referred);
+    assert_eq!(view.participant.state.intake_date, None);
     let kinds: Vec<TransitionKind> = view.history.iter().map(|e| e.kind).collect();
     assert_eq!(kinds, [TransitionKind::Referral]);
 

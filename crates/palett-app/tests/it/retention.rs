@@ -23,7 +23,7 @@ pub(crate) async fn retention_removes_identity_and_keeps_the_figures(h: H) {
 
     // Age at intake of some who will be anonymised, to compare afterwards.
     let age_at_intake = |p: &palett_domain::model::Participant| {
-        let at = p.intake_date.expect("enrolled");
+        let at = p.state.intake_date.expect("enrolled");
         let b = p.birth_date;
         at.year() - b.year() - i16::from((at.month(), at.day()) < (b.month(), b.day()))
     };
@@ -106,8 +106,8 @@ pub(crate) async fn retention_removes_identity_and_keeps_the_figures(h: H) {
         ("Gallrad", "", None)
     );
     assert_eq!(
-        (anon.status, anon.exit_outcome),
-        (named.status, named.exit_outcome),
+        (anon.state.status, anon.state.exit_outcome),
+        (named.state.status, named.state.exit_outcome),
         "the statistical facts stay"
     );
     assert_eq!(anon.birth_date.year(), named.birth_date.year());

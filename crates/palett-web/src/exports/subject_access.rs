@@ -100,7 +100,7 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
                         .collect::<Vec<_>>()
                         .join(", "),
                 ],
-                vec![t.get("field-status"), t.get(&p.status.message_id())],
+                vec![t.get("field-status"), t.get(&p.state.status.message_id())],
             ]
             .into_iter()
             .chain(match &p.restricted {
@@ -308,9 +308,9 @@ pub fn to_json(x: &SubjectAccess) -> Value {
             "education_level": p.education_level, "swedish_level": p.swedish_level,
             "referral_source": p.referral_source,
             "responsible_organisation": p.responsible_organisation_name,
-            "status": p.status, "referred_on": p.referred_on.to_string(),
-            "intake_date": p.intake_date.map(|d| d.to_string()), "exit_date": p.exit_date.map(|d| d.to_string()),
-            "exit_outcome": p.exit_outcome,
+            "status": p.state.status, "referred_on": p.state.referred_on.to_string(),
+            "intake_date": p.state.intake_date.map(|d| d.to_string()), "exit_date": p.state.exit_date.map(|d| d.to_string()),
+            "exit_outcome": p.state.exit_outcome,
             "restricted": p.restricted.as_ref().map(|r| json!({
                 "health_notes": r.health_notes, "support_needs": r.support_needs,
                 "protected_identity": r.protected_identity,

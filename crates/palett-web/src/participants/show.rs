@@ -75,12 +75,13 @@ pub(crate) fn profile_rows(
                     .join(", ")
             },
         ),
-        (t.get("field-referred-on"), p.referred_on.to_string()),
-        (t.get("field-intake-date"), date_text(p.intake_date)),
-        (t.get("field-exit-date"), date_text(p.exit_date)),
+        (t.get("field-referred-on"), p.state.referred_on.to_string()),
+        (t.get("field-intake-date"), date_text(p.state.intake_date)),
+        (t.get("field-exit-date"), date_text(p.state.exit_date)),
         (
             t.get("field-exit-outcome"),
-            p.exit_outcome
+            p.state
+                .exit_outcome
                 .map(|o| t.get(&o.message_id()))
                 .unwrap_or_default(),
         ),
@@ -123,7 +124,7 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Id(id): Id) -> An
             ));
         }
     }
-    let status_detail = match (p.status, p.exit_outcome) {
+    let status_detail = match (p.state.status, p.state.exit_outcome) {
         (Status::Ended, Some(o)) => t.get(&o.message_id()),
         _ => String::new(),
     };
@@ -162,7 +163,7 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Id(id): Id) -> An
         format!("/participants/{id}/self-assessments"),
         t.get("self-assessments"),
     ));
-    if v.participant.exit_date.is_some() {
+    if v.participant.state.exit_date.is_some() {
         path_links.push((
             format!("/participants/{id}/follow-ups"),
             t.get("follow-ups"),
@@ -264,7 +265,7 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Id(id): Id) -> An
             "participants",
             &format!("/participants/{id}"),
         ),
-        status: t.get(&p.status.message_id()),
+        status: t.get(&p.state.status.message_id()),
         status_detail,
         actions,
         profile: profile_rows(t, p, &v.projects),
