@@ -117,31 +117,76 @@ fn search_name(given: &str, family: &str) -> String {
     format!("{given} {family}").to_lowercase()
 }
 
-/// Bind the eighteen profile columns, in the order both statements below
-/// list them (given_name … responsible_organisation_id).
+/// The columns a profile writes, declared once: the INSERT and the UPDATE
+/// below are built from this list and [`bind_profile`] binds in its order.
+const PROFILE_COLUMNS: [&str; 25] = [
+    "given_name",
+    "family_name",
+    "search_name",
+    "identity_kind",
+    "identity_number",
+    "birth_date",
+    "gender",
+    "country_of_birth",
+    "arrival_year",
+    "languages",
+    "interpreter_needed",
+    "phone",
+    "email",
+    "address",
+    "education_level",
+    "swedish_level",
+    "referral_source",
+    "entry_labour_status",
+    "entry_income_source",
+    "entry_months_on_support",
+    "responsible_organisation_id",
+    "health_notes",
+    "support_needs",
+    "protected_identity",
+    "identity_hash",
+];
+
+/// Bind the [`PROFILE_COLUMNS`] of a profile, in their order.
 fn bind_profile<'q>(
     q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
     p: &'q ParticipantProfile,
-    sealed: &Protected,
+    sealed: Protected,
 ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    q.bind(&p.given_name)
-        .bind(&p.family_name)
-        .bind(search_name(&p.given_name, &p.family_name))
-        .bind(p.identity_kind.as_str())
-        .bind(sealed.identity_number.clone())
-        .bind(p.birth_date.to_string())
-        .bind(p.gender.as_str())
-        .bind(p.country_of_birth.as_deref())
-        .bind(p.arrival_year.map(i64::from))
-        .bind(p.languages.join("\n"))
-        .bind(i64::from(p.interpreter_needed))
-        .bind(p.phone.as_deref())
-        .bind(p.email.as_deref())
-        .bind(p.address.as_deref())
-        .bind(p.education_level.as_str())
-        .bind(p.swedish_level.as_str())
-        .bind(p.referral_source.as_str())
+    let person = &p.person;
+    q.bind(&person.given_name)
+        .bind(&person.family_name)
+        .bind(search_name(&person.given_name, &person.family_name))
+        .bind(person.identity_kind.as_str())
+        .bind(sealed.identity_number)
+        .bind(person.birth_date.to_string())
+        .bind(person.gender.as_str())
+        .bind(person.country_of_birth.as_deref())
+        .bind(person.arrival_year.map(i64::from))
+        .bind(person.languages.join("\n"))
+        .bind(i64::from(person.interpreter_needed))
+        .bind(person.phone.as_deref())
+        .bind(person.email.as_deref())
+        .bind(person.address.as_deref())
+        .bind(person.education_level.as_str())
+        .bind(person.swedish_level.as_str())
+        .bind(person.referral_source.as_str())
+        .bind(person.entry.labour_status.as_str())
+        .bind(person.entry.income_source.as_str())
+        .bind(person.entry.months_on_support)
         .bind(p.responsible_organisation_id)
+        .bind(sealed.health_notes)
+        .bind(sealed.support_needs)
+        .bind(i64::from(p.restricted.protected_identity))
+        .bind(sealed.identity_hash)
+}
+
+/// `$from, $from+1, …` for `n` parameters.
+fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Insert a new participant with her lifecycle state; returns her id.
@@ -154,18 +199,18 @@ pub async fn insert(
     now: i64,
 ) -> Result<i64> {
     let sealed = Protected::of(s, partnership_id, p)?;
-    let q = sqlx::query(
-        "INSERT INTO participants (partnership_id, given_name, family_name, search_name, identity_kind, \
-         identity_number, birth_date, gender, country_of_birth, arrival_year, languages, interpreter_needed, \
-         phone, email, address, education_level, swedish_level, referral_source, responsible_organisation_id, \
-         status, referred_on, intake_date, exit_date, exit_outcome, last_change_on, version, created_at, updated_at, \
-         health_notes, support_needs, protected_identity, identity_hash, entry_labour_status, \
-         entry_income_source, entry_months_on_support) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, \
-         $20, $21, $22, $23, $24, $25, 1, $26, $26, $27, $28, $29, $30, $31, $32, $33) RETURNING id",
-    )
-    .bind(partnership_id);
-    let row = bind_profile(q, p, &sealed)
+    let n = PROFILE_COLUMNS.len();
+    let sql = format!(
+        "INSERT INTO participants (partnership_id, {}, status, referred_on, intake_date, exit_date, \
+         exit_outcome, last_change_on, created_at, updated_at, version) \
+         VALUES ($1, {}, {}, ${now_at}, ${now_at}, 1) RETURNING id",
+        PROFILE_COLUMNS.join(", "),
+        placeholders(2, n),
+        placeholders(n + 2, 6),
+        now_at = n + 8,
+    );
+    let q = sqlx::query(&sql).bind(partnership_id);
+    let row = bind_profile(q, p, sealed)
         .bind(state.status.as_str())
         .bind(state.referred_on.to_string())
         .bind(state.intake_date.map(|d| d.to_string()))
@@ -173,13 +218,6 @@ pub async fn insert(
         .bind(state.exit_outcome.map(|o| o.as_str()))
         .bind(state.last_change_on.to_string())
         .bind(now)
-        .bind(sealed.health_notes.clone())
-        .bind(sealed.support_needs.clone())
-        .bind(i64::from(p.restricted.protected_identity))
-        .bind(sealed.identity_hash.clone())
-        .bind(p.entry.labour_status.as_str())
-        .bind(p.entry.income_source.as_str())
-        .bind(p.entry.months_on_support)
         .fetch_one(&mut *c)
         .await?;
     let id = i64_(&row, "id")?;
@@ -198,31 +236,30 @@ pub async fn update_profile(
     now: i64,
 ) -> Result<()> {
     let sealed = Protected::of(s, partnership_id, p)?;
-    let q = sqlx::query(
-        "UPDATE participants SET given_name = $1, family_name = $2, search_name = $3, identity_kind = $4, \
-         identity_number = $5, birth_date = $6, gender = $7, country_of_birth = $8, arrival_year = $9, \
-         languages = $10, interpreter_needed = $11, phone = $12, email = $13, address = $14, \
-         education_level = $15, swedish_level = $16, referral_source = $17, responsible_organisation_id = $18, \
-         referred_on = $19, version = version + 1, updated_at = $20, health_notes = $23, \
-         support_needs = $24, protected_identity = $25, identity_hash = $26, entry_labour_status = $27, \
-         entry_income_source = $28, entry_months_on_support = $29 WHERE id = $21 AND version = $22",
+    let n = PROFILE_COLUMNS.len();
+    let set: Vec<String> = PROFILE_COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, col)| format!("{col} = ${}", i + 1))
+        .collect();
+    let sql = format!(
+        "UPDATE participants SET {}, referred_on = ${}, version = version + 1, updated_at = ${} \
+         WHERE id = ${} AND version = ${}",
+        set.join(", "),
+        n + 1,
+        n + 2,
+        n + 3,
+        n + 4,
     );
-    let n = bind_profile(q, p, &sealed)
+    let affected = bind_profile(sqlx::query(&sql), p, sealed)
         .bind(p.referred_on.to_string())
         .bind(now)
         .bind(id)
         .bind(version)
-        .bind(sealed.health_notes.clone())
-        .bind(sealed.support_needs.clone())
-        .bind(i64::from(p.restricted.protected_identity))
-        .bind(sealed.identity_hash.clone())
-        .bind(p.entry.labour_status.as_str())
-        .bind(p.entry.income_source.as_str())
-        .bind(p.entry.months_on_support)
         .execute(&mut *c)
         .await?
         .rows_affected();
-    if n != 1 {
+    if affected != 1 {
         return Err(StoreError::Stale);
     }
     sqlx::query("DELETE FROM participant_caseworkers WHERE participant_id = $1")
