@@ -6,16 +6,17 @@ use crate::audit::Action;
 use crate::work::{Change, Reading};
 use crate::{App, AppError, Ctx, Result};
 use jiff::civil::Date;
-use jiff::ToSpan;
 use palett_domain::lifecycle::TransitionKind;
 use palett_domain::palette::{
     days_between, net_days, AttendanceStatus, EnrolmentStatus, Intervention, InterventionInput,
     SessionStatus,
 };
-use palett_domain::plan::{Plan, PlanInput};
-use palett_domain::values::{
-    code, optional_text, parse_date, parse_optional_date, required_text, TextKind,
+use palett_domain::path::{
+    Activity, Attendance, Enrol, EnrolmentChange, NewGroup, PlannedEnd, Schedule, SessionCancel,
+    SessionMove,
 };
+use palett_domain::plan::{Plan, PlanInput};
+use palett_domain::values::code;
 use palett_domain::FieldErrors;
 
 use palett_store::palette::{self as store, Enrolment, NewActivity, NewEnrolment};
@@ -100,53 +101,7 @@ pub struct Reports {
     pub in_use: Vec<InterventionUse>,
 }
 
-/// Recurring weekly sessions, or one date when `until` is empty.
-#[derive(Clone, Debug, Default)]
-pub struct ScheduleInput {
-    pub from: String,
-    pub until: String,
-    pub start_time: String,
-    pub minutes: String,
-    pub place: String,
-}
-
-fn parse_time(s: &str) -> Result<String, &'static str> {
-    let t = s.trim();
-    let ok = t.len() == 5
-        && t.as_bytes()[2] == b':'
-        && t[..2].parse::<u8>().is_ok_and(|h| h < 24)
-        && t[3..].parse::<u8>().is_ok_and(|m| m < 60);
-    if t.is_empty() {
-        Err(code::REQUIRED)
-    } else if ok {
-        Ok(t.to_string())
-    } else {
-        Err("error-time")
-    }
-}
-
-fn parse_minutes(s: &str, max: i64) -> Result<i64, &'static str> {
-    let t = s.trim().replace(',', ".");
-    if t.is_empty() {
-        return Err(code::REQUIRED);
-    }
-    t.parse::<i64>()
-        .ok()
-        .filter(|m| (1..=max).contains(m))
-        .ok_or(code::NUMBER)
-}
-
-/// Hours as typed ("1,5", "2") into whole minutes.
-pub fn parse_hours(s: &str) -> Result<i64, &'static str> {
-    let t = s.trim().replace(',', ".");
-    if t.is_empty() {
-        return Err(code::REQUIRED);
-    }
-    match t.parse::<f64>() {
-        Ok(h) if (1.0 / 60.0..=24.0).contains(&h) => Ok((h * 60.0).round() as i64),
-        _ => Err(code::NUMBER),
-    }
-}
+pub use palett_domain::path::parse_hours;
 
 impl App {
     async fn intervention_in_partnership(
@@ -484,17 +439,9 @@ impl App {
         &self,
         ctx: &Ctx,
         participant_id: i64,
-        planned_end: &str,
-        reason: &str,
+        cmd: &PlannedEnd,
     ) -> Result<()> {
-        let mut e = FieldErrors::new();
-        let end = e.take("planned_end", parse_date(planned_end));
-        let reason: &str = &e
-            .take("reason", optional_text(reason, TextKind::LINES))
-            .flatten()
-            .unwrap_or_default();
-        let Some(end) = end else { return Err(e.into()) };
-        e.into_result()?;
+        let (end, reason) = (cmd.planned_end, cmd.reason.as_deref().unwrap_or_default());
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
         let p = self.changeable(&mut tx, ctx, participant_id).await?;
@@ -580,45 +527,9 @@ impl App {
         &self,
         ctx: &Ctx,
         participant_id: i64,
-        intervention_id: &str,
-        group_id: &str,
-        start: &str,
-        end: &str,
+        cmd: &Enrol,
     ) -> Result<(i64, EnrolmentStatus)> {
-        let mut e = FieldErrors::new();
-        let iid = e.take(
-            "intervention_id",
-            intervention_id.trim().parse::<i64>().map_err(|_| {
-                if intervention_id.trim().is_empty() {
-                    code::REQUIRED
-                } else {
-                    code::CHOICE
-                }
-            }),
-        );
-        let gid = e.take(
-            "group_id",
-            if group_id.trim().is_empty() {
-                Ok(None)
-            } else {
-                group_id
-                    .trim()
-                    .parse::<i64>()
-                    .map(Some)
-                    .map_err(|_| code::CHOICE)
-            },
-        );
-        let start = e.take("start_date", parse_optional_date(start));
-        let end = e.take("end_date", parse_optional_date(end));
-        if let (Some(Some(s)), Some(Some(en))) = (start, end) {
-            if en < s {
-                e.push("end_date", code::PERIOD);
-            }
-        }
-        let (Some(iid), Some(gid), Some(start), Some(end)) = (iid, gid, start, end) else {
-            return Err(e.into());
-        };
-        e.into_result()?;
+        let (iid, gid) = (cmd.intervention_id, cmd.group_id);
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
         self.changeable(&mut tx, ctx, participant_id).await?;
@@ -663,8 +574,8 @@ impl App {
                 intervention_id: iid,
                 group_id: gid,
                 status,
-                start_date: start,
-                end_date: end,
+                start_date: cmd.start_date,
+                end_date: cmd.end_date,
             },
             now,
         )
@@ -687,17 +598,9 @@ impl App {
         &self,
         ctx: &Ctx,
         enrolment_id: i64,
-        to: &str,
-        reason: &str,
+        cmd: &EnrolmentChange,
     ) -> Result<Option<i64>> {
-        let to = EnrolmentStatus::parse(to.trim())
-            .ok_or_else(|| FieldErrors::single("status", code::CHOICE))?;
-        let reason: &str = &optional_text(reason, TextKind::LINES)
-            .map_err(|c| FieldErrors::single("reason", c))?
-            .unwrap_or_default();
-        if to == EnrolmentStatus::Discontinued && reason.is_empty() {
-            return Err(FieldErrors::single("reason", code::REQUIRED).into());
-        }
+        let (to, reason) = (cmd.to, cmd.reason.as_deref().unwrap_or_default());
         let now = self.now();
         let today = self.today();
         let mut tx = Change::begin(self, ctx).await?;
@@ -810,21 +713,9 @@ impl App {
         &self,
         ctx: &Ctx,
         intervention_id: i64,
-        name: &str,
-        leader: &str,
+        cmd: &NewGroup,
     ) -> Result<i64> {
-        let name =
-            required_text(name, TextKind::NAME).map_err(|c| FieldErrors::single("name", c))?;
-        let leader = if leader.trim().is_empty() {
-            None
-        } else {
-            Some(
-                leader
-                    .trim()
-                    .parse::<i64>()
-                    .map_err(|_| FieldErrors::single("leader_user_id", code::CHOICE))?,
-            )
-        };
+        let (name, leader) = (&cmd.name, cmd.leader_user_id);
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
         let i = self
@@ -843,7 +734,7 @@ impl App {
                 return Err(FieldErrors::single("leader_user_id", code::CHOICE).into());
             }
         }
-        let id = store::insert_group(&mut tx, intervention_id, &name, leader, now).await?;
+        let id = store::insert_group(&mut tx, intervention_id, name, leader, now).await?;
         tx.done(Action::GroupCreate, "group", Some(id), None)
             .await?;
         Ok(id)
@@ -925,35 +816,11 @@ impl App {
     /// Schedule sessions: every week on the weekday of `from` until `until`,
     /// or one session when `until` is empty. Returns how many were made.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
-    pub async fn schedule(&self, ctx: &Ctx, group_id: i64, input: &ScheduleInput) -> Result<usize> {
-        let mut e = FieldErrors::new();
-        let from = e.take("from", parse_date(&input.from));
-        let until = e.take("until", parse_optional_date(&input.until));
-        let time = e.take("start_time", parse_time(&input.start_time));
-        let minutes = e.take("minutes", parse_minutes(&input.minutes, 24 * 60));
-        let place = e.take(
-            "place",
-            palett_domain::values::optional_text(&input.place, TextKind::LINE),
-        );
-        let (Some(from), Some(until), Some(time), Some(minutes), Some(place)) =
-            (from, until, time, minutes, place)
-        else {
-            return Err(e.into());
+    pub async fn schedule(&self, ctx: &Ctx, group_id: i64, cmd: &Schedule) -> Result<usize> {
+        let dates = &cmd.dates;
+        let Some(&from) = dates.first() else {
+            return Err(FieldErrors::single("from", code::REQUIRED).into());
         };
-        let mut dates = vec![from];
-        if let Some(until) = until {
-            if until < from {
-                return Err(FieldErrors::single("until", code::PERIOD).into());
-            }
-            let mut d = from;
-            while let Ok(next) = d.checked_add(1.week()) {
-                if next > until || dates.len() >= 260 {
-                    break;
-                }
-                dates.push(next);
-                d = next;
-            }
-        }
         let mut tx = Change::begin(self, ctx).await?;
         let group = self.runnable_group(&mut tx, ctx, group_id).await?;
         // Sessions of a project's intervention fall within its period.
@@ -962,17 +829,17 @@ impl App {
             .await?;
         self.within_project_period(&mut tx, &intervention, from, "from")
             .await?;
-        if let (Some(_), Some(last)) = (until, dates.last()) {
+        if let (true, Some(last)) = (cmd.recurring, dates.last()) {
             self.within_project_period(&mut tx, &intervention, *last, "until")
                 .await?;
         }
         store::insert_sessions_batch(
             &mut tx,
             group_id,
-            &dates,
-            &time,
-            minutes,
-            place.as_deref().unwrap_or(""),
+            dates,
+            &cmd.start_time,
+            cmd.minutes,
+            cmd.place.as_deref().unwrap_or(""),
         )
         .await?;
         tx.done(Action::SessionsSchedule, "group", Some(group_id), None)
@@ -994,34 +861,27 @@ impl App {
     }
 
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
-    pub async fn cancel_session(&self, ctx: &Ctx, session_id: i64, reason: &str) -> Result<()> {
-        let reason =
-            required_text(reason, TextKind::LINES).map_err(|c| FieldErrors::single("reason", c))?;
+    pub async fn cancel_session(
+        &self,
+        ctx: &Ctx,
+        session_id: i64,
+        cmd: &SessionCancel,
+    ) -> Result<()> {
+        let reason = &cmd.reason;
         let mut tx = Change::begin(self, ctx).await?;
         let (s, _) = self.runnable_session(&mut tx, ctx, session_id).await?;
         if s.status == SessionStatus::Cancelled {
             return Err(FieldErrors::single("reason", "error-already-cancelled").into());
         }
-        store::cancel_session(&mut tx, session_id, &reason).await?;
+        store::cancel_session(&mut tx, session_id, reason).await?;
         tx.done(Action::SessionCancel, "session", Some(session_id), None)
             .await?;
         Ok(())
     }
 
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
-    pub async fn move_session(
-        &self,
-        ctx: &Ctx,
-        session_id: i64,
-        to: &str,
-        start_time: &str,
-    ) -> Result<()> {
-        let mut e = FieldErrors::new();
-        let to = e.take("on_date", parse_date(to));
-        let time = e.take("start_time", parse_time(start_time));
-        let (Some(to), Some(time)) = (to, time) else {
-            return Err(e.into());
-        };
+    pub async fn move_session(&self, ctx: &Ctx, session_id: i64, cmd: &SessionMove) -> Result<()> {
+        let (to, time) = (cmd.on_date, &cmd.start_time);
         let mut tx = Change::begin(self, ctx).await?;
         let (_, group) = self.runnable_session(&mut tx, ctx, session_id).await?;
         let intervention = self
@@ -1029,7 +889,7 @@ impl App {
             .await?;
         self.within_project_period(&mut tx, &intervention, to, "on_date")
             .await?;
-        store::move_session(&mut tx, session_id, to, &time).await?;
+        store::move_session(&mut tx, session_id, to, time).await?;
         tx.done(Action::SessionMove, "session", Some(session_id), None)
             .await?;
         Ok(())
@@ -1088,7 +948,7 @@ impl App {
         &self,
         ctx: &Ctx,
         session_id: i64,
-        rows: &[(String, String)],
+        cmd: &Attendance,
     ) -> Result<usize> {
         let now = self.now();
         let today = self.today();
@@ -1107,21 +967,14 @@ impl App {
             .await?;
         let roster = store::roster(&mut tx, &s, ctx.actor.organisation_id, today).await?;
         let mut e = FieldErrors::new();
-        let mut parsed = Vec::new();
-        for r in roster.iter().filter(|r| r.on_sheet(s.on_date)) {
-            let pid = r.participant_id;
-            let field = format!("attendance.{pid}");
-            match rows.iter().find(|(k, _)| k.trim() == pid.to_string()) {
-                Some((_, v)) => match AttendanceStatus::parse(v.trim()) {
-                    Some(st) => parsed.push((pid, st)),
-                    None => e.push(field, code::CHOICE),
-                },
-                None => e.push(field, code::REQUIRED),
+        let on_sheet = |r: &&store::RosterRow| r.on_sheet(s.on_date);
+        for r in roster.iter().filter(on_sheet) {
+            if !cmd.marks.iter().any(|(id, _)| *id == r.participant_id) {
+                e.push(format!("attendance.{}", r.participant_id), code::REQUIRED);
             }
         }
-        for (k, _) in rows {
-            let k = k.trim();
-            let member = roster.iter().find(|r| r.participant_id.to_string() == k);
+        for (id, _) in &cmd.marks {
+            let member = roster.iter().find(|r| r.participant_id == *id);
             let problem = match member {
                 Some(r) if r.on_sheet(s.on_date) => continue,
                 Some(r) if r.intake.is_none_or(|i| i > s.on_date) => {
@@ -1130,11 +983,12 @@ impl App {
                 Some(r) if r.exit.is_some_and(|x| x < s.on_date) => "error-attendance-after-exit",
                 _ => "error-not-in-group",
             };
-            e.push(format!("attendance.{k}"), problem);
+            e.push(format!("attendance.{id}"), problem);
         }
+        let parsed = &cmd.marks;
         e.into_result()?;
         let corrected =
-            store::record_attendance(&mut tx, &s, &parsed, ctx.actor.user_id, now).await?;
+            store::record_attendance(&mut tx, &s, parsed, ctx.actor.user_id, now).await?;
         tx.audit(Action::AttendanceRecord, "session", Some(session_id), None)
             .await?;
         if !corrected.is_empty() {
@@ -1171,31 +1025,9 @@ impl App {
         &self,
         ctx: &Ctx,
         participant_id: i64,
-        intervention_id: &str,
-        on: &str,
-        hours: &str,
-        note: &str,
+        cmd: &Activity,
     ) -> Result<i64> {
-        let mut e = FieldErrors::new();
-        let iid = e.take(
-            "intervention_id",
-            intervention_id
-                .trim()
-                .parse::<i64>()
-                .map_err(|_| code::CHOICE),
-        );
-        let on = e.take(
-            "on_date",
-            palett_domain::values::parse_past_date(on, self.today()),
-        );
-        let minutes = e.take("hours", parse_hours(hours));
-        let note = e.take(
-            "note",
-            palett_domain::values::optional_text(note, TextKind::LINES),
-        );
-        let (Some(iid), Some(on), Some(minutes), Some(note)) = (iid, on, minutes, note) else {
-            return Err(e.into());
-        };
+        let (iid, on, minutes) = (cmd.intervention_id, cmd.on_date, cmd.minutes);
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
         let p = self.changeable(&mut tx, ctx, participant_id).await?;
@@ -1218,7 +1050,7 @@ impl App {
                 intervention_id: iid,
                 on,
                 minutes,
-                note: note.as_deref(),
+                note: cmd.note.as_deref(),
                 by: ctx.actor.user_id,
             },
             now,

@@ -15,6 +15,7 @@ pub mod lifecycle;
 pub mod model;
 pub mod palette;
 pub mod passwords;
+pub mod path;
 pub mod personnummer;
 pub mod plan;
 pub mod policy;

@@ -44,6 +44,29 @@ macro_rules! text_enum {
 }
 pub(crate) use text_enum;
 
+/// A submission as text, filled field by field from an HTML form or a JSON
+/// body: the field names are the names the errors of its parse carry.
+pub trait FromFields {
+    fn from_fields(get: &dyn Fn(&str) -> String) -> Self;
+}
+
+/// Declare a submission whose every field is text, with its
+/// [`FromFields`] (each field read under its own name).
+macro_rules! text_input {
+    ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default, PartialEq, Eq)]
+        pub struct $name { $($(#[$fmeta])* pub $field: String),+ }
+
+        impl $crate::values::FromFields for $name {
+            fn from_fields(get: &dyn Fn(&str) -> String) -> Self {
+                Self { $($field: get(stringify!($field))),+ }
+            }
+        }
+    };
+}
+pub(crate) use text_input;
+
 text_enum!(
     /// What kind of body an organisation is.
     OrganisationKind, "org-kind" {

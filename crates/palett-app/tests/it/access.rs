@@ -438,7 +438,11 @@ pub(crate) async fn a_former_member_keeps_only_its_own_records_read_only(h: H) {
     // its coordinator.
     let maja = maja.ctx(IP);
     let intervention = h.app.palette(&sara, false).await.expect("palette")[0].id;
-    forbidden(h.app.create_group(&maja, intervention, "Grupp", "").await);
+    forbidden(
+        h.app
+            .create_group(&maja, intervention, &new_group("Grupp"))
+            .await,
+    );
     forbidden(
         h.app
             .break_the_glass(&maja, &shared.to_string(), "", "Akut")

@@ -6,6 +6,7 @@ use palett_app::participants::Page;
 use palett_app::AppError;
 use palett_domain::consent::{ConsentInput, ConsentKind};
 use palett_domain::model::ParticipantInput;
+use palett_domain::path::*;
 
 pub(crate) async fn consents_are_records_that_can_be_withdrawn(h: H) {
     h.seed().await;
@@ -213,7 +214,7 @@ pub(crate) async fn the_restricted_field_group_stays_with_those_who_need_it(h: H
         .await
         .expect("intervention");
     h.app
-        .enrol(&kim_ctx, p, &course.to_string(), "", "", "")
+        .enrol(&kim_ctx, p, &Enrol::in_intervention(course))
         .await
         .expect("enrol");
 

@@ -12,6 +12,7 @@ use palett_app::{AppError, Ctx};
 use palett_domain::indicators::{Breakdown, GoalState, Group, Indicator};
 use palett_domain::lifecycle::{ExitOutcome, Transition};
 use palett_domain::palette::PauseKind;
+use palett_domain::path::*;
 use palett_domain::values::Gender;
 
 fn value(d: &Dashboard, i: Indicator) -> (Option<f64>, i64, Option<i64>) {
@@ -504,20 +505,22 @@ pub(crate) async fn attendance_hours_and_plans_follow_their_definitions(h: H) {
     }
     let group = h
         .app
-        .create_group(&ctx, course, "Måndagar", "")
+        .create_group(&ctx, course, &new_group("Måndagar"))
         .await
         .expect("group");
     h.app
         .schedule(
             &ctx,
             group,
-            &palett_app::palette::ScheduleInput {
+            &ScheduleInput {
                 from: "2026-11-02".into(),
                 until: "2026-11-16".into(),
                 start_time: "10:00".into(),
                 minutes: "60".into(),
                 place: String::new(),
-            },
+            }
+            .parse()
+            .expect("a valid schedule"),
         )
         .await
         .expect("schedule");
@@ -527,25 +530,32 @@ pub(crate) async fn attendance_hours_and_plans_follow_their_definitions(h: H) {
             .enrol(
                 &ctx,
                 x,
-                &course.to_string(),
-                &group.to_string(),
-                "2026-11-02",
-                "",
+                &Enrol {
+                    start_date: Some(date(2026, 11, 2)),
+                    ..Enrol::in_group(course, group)
+                },
             )
             .await
             .expect("enrol");
         h.app
-            .change_enrolment(&ctx, enrolment, "ongoing", "")
+            .change_enrolment(&ctx, enrolment, &change("ongoing", ""))
             .await
             .expect("started");
     }
     let (enrolment, _) = h
         .app
-        .enrol(&ctx, c, &ordinary.to_string(), "", "2026-10-01", "")
+        .enrol(
+            &ctx,
+            c,
+            &Enrol {
+                start_date: Some(date(2026, 10, 1)),
+                ..Enrol::in_intervention(ordinary)
+            },
+        )
         .await
         .expect("enrol");
     h.app
-        .change_enrolment(&ctx, enrolment, "ongoing", "")
+        .change_enrolment(&ctx, enrolment, &change("ongoing", ""))
         .await
         .expect("started");
     let (_, sessions, _) = h.app.group(&ctx, group).await.expect("group");
@@ -558,7 +568,7 @@ pub(crate) async fn attendance_hours_and_plans_follow_their_definitions(h: H) {
                 .map(|(p, s)| (p.to_string(), s.to_string()))
                 .collect();
             h.app
-                .record_attendance(ctx, id, &rows)
+                .record_attendance(ctx, id, &marks(&rows))
                 .await
                 .expect("attendance");
         }
@@ -567,12 +577,20 @@ pub(crate) async fn attendance_hours_and_plans_follow_their_definitions(h: H) {
     mark(1, [(a, "present"), (b, "absent_notice")]).await;
     mark(2, [(a, "present"), (b, "present")]).await;
     h.app
-        .record_activity(&ctx, a, &coaching.to_string(), "2026-11-10", "2", "")
+        .record_activity(
+            &ctx,
+            a,
+            &activity(coaching, date(2026, 11, 10), "2", "", h.app.today()),
+        )
         .await
         .expect("activity");
     // Time in ordinary operations does not count in the project.
     h.app
-        .record_activity(&ctx, c, &ordinary.to_string(), "2026-11-10", "5", "")
+        .record_activity(
+            &ctx,
+            c,
+            &activity(ordinary, date(2026, 11, 10), "5", "", h.app.today()),
+        )
         .await
         .expect("activity");
 
@@ -757,7 +775,13 @@ pub(crate) async fn attendance_hours_and_plans_follow_their_definitions(h: H) {
         (Some(83.3), 5, Some(6))
     );
     h.app
-        .cancel_session(&ctx, sessions[2].id, "Ledaren sjuk")
+        .cancel_session(
+            &ctx,
+            sessions[2].id,
+            &SessionCancel {
+                reason: "Ledaren sjuk".into(),
+            },
+        )
         .await
         .expect("cancel");
     // A two of two, B one of two; A's hours: 2 + 2, B's: 1.

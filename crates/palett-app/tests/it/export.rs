@@ -1,8 +1,10 @@
 //! The subject access export holds everything about her.
 
 use crate::harness::*;
+use jiff::civil::date;
 use palett_app::AppError;
 use palett_domain::palette::{EnrolmentStatus, InterventionInput};
+use palett_domain::path::*;
 use palett_domain::plan::PlanInput;
 
 pub(crate) async fn the_subject_access_export_holds_everything(h: H) {
@@ -32,7 +34,7 @@ pub(crate) async fn the_subject_access_export_holds_everything(h: H) {
         .expect("intervention");
     let group = h
         .app
-        .create_group(&ctx, walk, "Måndagar", "")
+        .create_group(&ctx, walk, &new_group("Måndagar"))
         .await
         .expect("group");
     let today = h.app.today().to_string();
@@ -40,25 +42,31 @@ pub(crate) async fn the_subject_access_export_holds_everything(h: H) {
         .schedule(
             &ctx,
             group,
-            &palett_app::palette::ScheduleInput {
+            &ScheduleInput {
                 from: today.clone(),
                 until: String::new(),
                 start_time: "18:00".into(),
                 minutes: "60".into(),
                 place: String::new(),
-            },
+            }
+            .parse()
+            .expect("a valid schedule"),
         )
         .await
         .expect("schedule");
     let (_, status) = h
         .app
-        .enrol(&ctx, p, &walk.to_string(), &group.to_string(), "", "")
+        .enrol(&ctx, p, &Enrol::in_group(walk, group))
         .await
         .expect("enrol");
     assert_eq!(status, EnrolmentStatus::Planned);
     let (_, sessions, _) = h.app.group(&ctx, group).await.expect("group");
     h.app
-        .record_attendance(&ctx, sessions[0].id, &[(p.to_string(), "present".into())])
+        .record_attendance(
+            &ctx,
+            sessions[0].id,
+            &marks(&[(p.to_string(), "present".into())]),
+        )
         .await
         .expect("attendance");
     let plan = PlanInput {
@@ -336,7 +344,9 @@ pub(crate) async fn restricted_processing_keeps_the_record_unchanged(h: H) {
         "error-processing-restricted",
     );
     assert_invalid(
-        h.app.set_planned_end(&ctx, p, "2027-06-01", "").await,
+        h.app
+            .set_planned_end(&ctx, p, &planned_end(date(2027, 6, 1), ""))
+            .await,
         "participant",
         "error-processing-restricted",
     );

@@ -539,3 +539,83 @@ fn helpers() {
     assert_eq!(redacted("postgres://u:pw@h/db"), "postgres://u:***@h/db");
     assert_eq!(redacted("postgres://u@h/db"), "postgres://u@h/db");
 }
+
+/// What a form submits, parsed by the domain as the web does before it
+/// calls a use case: a parse error is the same `AppError::Invalid` the use
+/// case would give, so `assert_invalid` reads both.
+pub fn parsed<C>(r: Result<C, palett_domain::FieldErrors>) -> Result<C, AppError> {
+    r.map_err(AppError::from)
+}
+
+/// An attendance sheet as submitted: (participant id, status) rows.
+#[track_caller]
+pub fn marks(rows: &[(String, String)]) -> palett_domain::path::Attendance {
+    palett_domain::path::AttendanceInput {
+        rows: rows.to_vec(),
+    }
+    .parse()
+    .expect("a sheet of ids and statuses")
+}
+
+/// Moving an enrolment on to `status`, with `reason`.
+#[track_caller]
+pub fn change(status: &str, reason: &str) -> palett_domain::path::EnrolmentChange {
+    change_input(status, reason)
+        .parse()
+        .expect("a valid change")
+}
+
+pub fn change_input(status: &str, reason: &str) -> palett_domain::path::EnrolmentChangeInput {
+    palett_domain::path::EnrolmentChangeInput {
+        status: status.into(),
+        reason: reason.into(),
+    }
+}
+
+/// A group named `name` with no leader chosen.
+pub fn new_group(name: &str) -> palett_domain::path::NewGroup {
+    palett_domain::path::NewGroup {
+        name: name.into(),
+        leader_user_id: None,
+    }
+}
+
+/// `hours` (as typed) in `intervention_id` on `on`, with `note`.
+pub fn activity_input(
+    intervention_id: i64,
+    on: jiff::civil::Date,
+    hours: &str,
+    note: &str,
+) -> palett_domain::path::ActivityInput {
+    palett_domain::path::ActivityInput {
+        intervention_id: intervention_id.to_string(),
+        on_date: on.to_string(),
+        hours: hours.into(),
+        note: note.into(),
+    }
+}
+
+/// `hours` in `intervention_id` on `on` (not after `today`), with `note`.
+#[track_caller]
+pub fn activity(
+    intervention_id: i64,
+    on: jiff::civil::Date,
+    hours: &str,
+    note: &str,
+    today: jiff::civil::Date,
+) -> palett_domain::path::Activity {
+    activity_input(intervention_id, on, hours, note)
+        .parse(today)
+        .expect("a valid activity")
+}
+
+/// Her planned end on `on`, with `reason` (blank for none).
+#[track_caller]
+pub fn planned_end(on: jiff::civil::Date, reason: &str) -> palett_domain::path::PlannedEnd {
+    palett_domain::path::PlannedEndInput {
+        planned_end: on.to_string(),
+        reason: reason.into(),
+    }
+    .parse()
+    .expect("a valid planned end")
+}

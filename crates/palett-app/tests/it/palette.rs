@@ -3,10 +3,10 @@
 
 use crate::harness::*;
 use jiff::civil::{date, Date};
-use palett_app::palette::ScheduleInput;
 use palett_app::Ctx;
 use palett_domain::lifecycle::Transition;
 use palett_domain::palette::{EnrolmentStatus, InterventionInput, PauseKind};
+use palett_domain::path::*;
 use palett_domain::plan::PlanInput;
 
 fn v(items: &[&str]) -> Vec<String> {
@@ -247,7 +247,7 @@ pub(crate) async fn beyond_capacity_is_a_waiting_list_and_a_freed_place_goes_to_
         let p = participant(&h, &coach, kommun, name, 200 + i as u16).await;
         let (e, status) = h
             .app
-            .enrol(&coach, p, &course.to_string(), "", "", "")
+            .enrol(&coach, p, &Enrol::in_intervention(course))
             .await
             .expect("enrol");
         ids.push((p, e, status));
@@ -258,22 +258,20 @@ pub(crate) async fn beyond_capacity_is_a_waiting_list_and_a_freed_place_goes_to_
     // Enrolling twice is refused.
     assert_invalid(
         h.app
-            .enrol(&coach, ids[0].0, &course.to_string(), "", "", "")
+            .enrol(&coach, ids[0].0, &Enrol::in_intervention(course))
             .await,
         "intervention_id",
         "error-already-enrolled-here",
     );
     // Discontinuing needs a reason; then Rana, first in line, is offered the place.
     assert_invalid(
-        h.app
-            .change_enrolment(&coach, ids[0].1, "discontinued", "")
-            .await,
+        parsed(change_input("discontinued", "").parse()),
         "reason",
         "error-required",
     );
     let offered = h
         .app
-        .change_enrolment(&coach, ids[0].1, "discontinued", "Flyttade")
+        .change_enrolment(&coach, ids[0].1, &change("discontinued", "Flyttade"))
         .await
         .expect("discontinue");
     assert_eq!(offered, Some(ids[2].1));
@@ -285,7 +283,7 @@ pub(crate) async fn beyond_capacity_is_a_waiting_list_and_a_freed_place_goes_to_
     assert_eq!(list[0].status, Offered);
     // Selam still waits; accepting the offer keeps the count at capacity.
     h.app
-        .change_enrolment(&coach, ids[2].1, "planned", "")
+        .change_enrolment(&coach, ids[2].1, &change("planned", ""))
         .await
         .expect("accept");
     let view = h
@@ -304,7 +302,7 @@ pub(crate) async fn beyond_capacity_is_a_waiting_list_and_a_freed_place_goes_to_
     // Not every move is allowed.
     assert_invalid(
         h.app
-            .change_enrolment(&coach, ids[1].1, "completed", "")
+            .change_enrolment(&coach, ids[1].1, &change("completed", ""))
             .await,
         "status",
         "error-transition-not-allowed",
@@ -347,11 +345,11 @@ pub(crate) async fn attendance_time_and_reports_add_up(h: H) {
     .await;
     let group = h
         .app
-        .create_group(&coach, walk, "Tisdagar", "")
+        .create_group(&coach, walk, &new_group("Tisdagar"))
         .await
         .expect("group");
     // Only the provider's staff (or a coordinator) runs the group.
-    forbidden(h.app.create_group(&af, walk, "X", "").await);
+    forbidden(h.app.create_group(&af, walk, &new_group("X")).await);
     let start = h.app.today();
     let n = h
         .app
@@ -367,7 +365,9 @@ pub(crate) async fn attendance_time_and_reports_add_up(h: H) {
                 start_time: "10:00".into(),
                 minutes: "120".into(),
                 place: "Tumba".into(),
-            },
+            }
+            .parse()
+            .expect("a valid schedule"),
         )
         .await
         .expect("schedule");
@@ -376,7 +376,7 @@ pub(crate) async fn attendance_time_and_reports_add_up(h: H) {
     for (i, name) in ["Aisha", "Elif", "Huda"].iter().enumerate() {
         let p = participant(&h, &coach, kommun, name, 300 + i as u16).await;
         h.app
-            .enrol(&coach, p, &walk.to_string(), &group.to_string(), "", "")
+            .enrol(&coach, p, &Enrol::in_group(walk, group))
             .await
             .expect("enrol");
         people.push(p);
@@ -402,7 +402,7 @@ pub(crate) async fn attendance_time_and_reports_add_up(h: H) {
     assert_eq!(
         invalid_code(
             h.app
-                .record_attendance(&coach, sessions[0].id, &partial)
+                .record_attendance(&coach, sessions[0].id, &marks(&partial))
                 .await,
             &format!("attendance.{}", people[1])
         ),
@@ -413,7 +413,7 @@ pub(crate) async fn attendance_time_and_reports_add_up(h: H) {
             .record_attendance(
                 &coach,
                 sessions[0].id,
-                &rows(["present", "absent_notice", "absent"])
+                &marks(&rows(["present", "absent_notice", "absent"]))
             )
             .await
             .expect("record"),
@@ -424,7 +424,7 @@ pub(crate) async fn attendance_time_and_reports_add_up(h: H) {
         .record_attendance(
             &coach,
             sessions[0].id,
-            &rows(["present", "absent_notice", "absent"]),
+            &marks(&rows(["present", "absent_notice", "absent"])),
         )
         .await
         .expect("record");
@@ -434,7 +434,7 @@ pub(crate) async fn attendance_time_and_reports_add_up(h: H) {
         .record_attendance(
             &coach,
             sessions[1].id,
-            &rows(["present", "present", "present"]),
+            &marks(&rows(["present", "present", "present"])),
         )
         .await
         .expect("record");
@@ -442,13 +442,19 @@ pub(crate) async fn attendance_time_and_reports_add_up(h: H) {
         .record_attendance(
             &coach,
             sessions[2].id,
-            &rows(["absent", "absent", "absent"]),
+            &marks(&rows(["absent", "absent", "absent"])),
         )
         .await
         .expect("record");
     // The third session is cancelled: its absences vanish and it cannot be recorded.
     h.app
-        .cancel_session(&coach, sessions[2].id, "Pandemin")
+        .cancel_session(
+            &coach,
+            sessions[2].id,
+            &SessionCancel {
+                reason: "Pandemin".into(),
+            },
+        )
         .await
         .expect("cancel");
     assert_invalid(
@@ -456,7 +462,7 @@ pub(crate) async fn attendance_time_and_reports_add_up(h: H) {
             .record_attendance(
                 &coach,
                 sessions[2].id,
-                &rows(["present", "present", "present"]),
+                &marks(&rows(["present", "present", "present"])),
             )
             .await,
         "session",
@@ -469,24 +475,12 @@ pub(crate) async fn attendance_time_and_reports_add_up(h: H) {
         .record_activity(
             &coordinator,
             people[0],
-            &coaching.to_string(),
-            &start.to_string(),
-            "1,5",
-            "Samtal",
+            &activity(coaching, start, "1,5", "Samtal", h.app.today()),
         )
         .await;
     assert!(e.is_ok(), "{e:?}");
     assert_invalid(
-        h.app
-            .record_activity(
-                &coach,
-                people[0],
-                &coaching.to_string(),
-                &start.to_string(),
-                "25",
-                "",
-            )
-            .await,
+        parsed(activity_input(coaching, start, "25", "").parse(h.app.today())),
         "hours",
         "error-number",
     );
@@ -586,7 +580,7 @@ pub(crate) async fn extensions_and_pauses_change_net_time(h: H) {
         .checked_add(jiff::Span::new().days(180))
         .expect("date");
     h.app
-        .set_planned_end(&coach, p, &six_months.to_string(), "")
+        .set_planned_end(&coach, p, &planned_end(six_months, ""))
         .await
         .expect("planned end");
     h.advance_secs(30 * day);
@@ -630,13 +624,13 @@ pub(crate) async fn extensions_and_pauses_change_net_time(h: H) {
         .expect("date");
     assert_invalid(
         h.app
-            .set_planned_end(&coach, p, &year.to_string(), " ")
+            .set_planned_end(&coach, p, &planned_end(year, " "))
             .await,
         "reason",
         "error-required",
     );
     h.app
-        .set_planned_end(&coach, p, &year.to_string(), "Sex månader räckte inte")
+        .set_planned_end(&coach, p, &planned_end(year, "Sex månader räckte inte"))
         .await
         .expect("extend");
     let v = h.app.period(&coach, p).await.expect("period");
@@ -648,7 +642,7 @@ pub(crate) async fn extensions_and_pauses_change_net_time(h: H) {
     );
     assert_invalid(
         h.app
-            .set_planned_end(&coach, p, &intake.to_string(), "x")
+            .set_planned_end(&coach, p, &planned_end(intake, "x"))
             .await,
         "planned_end",
         "error-before-intake",
@@ -715,7 +709,9 @@ async fn sessions(h: &H, by: &Ctx, group: i64, from: Date, weeks: i64) -> Vec<i6
                 start_time: "10:00".into(),
                 minutes: "120".into(),
                 place: "Tumba".into(),
-            },
+            }
+            .parse()
+            .expect("a valid schedule"),
         )
         .await
         .expect("schedule");
@@ -769,7 +765,7 @@ pub(crate) async fn saving_attendance_touches_only_the_sheet_and_keeps_correctio
     .await;
     let group = h
         .app
-        .create_group(&coach, walk, "Måndagar", "")
+        .create_group(&coach, walk, &new_group("Måndagar"))
         .await
         .expect("group");
     let today = h.app.today();
@@ -802,7 +798,7 @@ pub(crate) async fn saving_attendance_touches_only_the_sheet_and_keeps_correctio
     for (who, by) in [(amal, &coach), (berivan, &coach), (dunia, &handledare)] {
         let (e, _) = h
             .app
-            .enrol(by, who, &walk.to_string(), &group.to_string(), "", "")
+            .enrol(by, who, &Enrol::in_group(walk, group))
             .await
             .expect("enrol");
         enrolment_of.insert(who, e);
@@ -821,11 +817,15 @@ pub(crate) async fn saving_attendance_touches_only_the_sheet_and_keeps_correctio
     assert_eq!(on_sheet(&hm_sheet), vec![dunia]);
     let row = |p: i64, st: &str| (p.to_string(), st.to_string());
     h.app
-        .record_attendance(&coach, s, &[row(amal, "present"), row(berivan, "present")])
+        .record_attendance(
+            &coach,
+            s,
+            &marks(&[row(amal, "present"), row(berivan, "present")]),
+        )
         .await
         .expect("the municipality's women");
     h.app
-        .record_attendance(&coordinator, s, &[row(dunia, "present")])
+        .record_attendance(&coordinator, s, &marks(&[row(dunia, "present")]))
         .await
         .expect("Hela Människan's woman");
     let month = today.to_string()[..7].to_string();
@@ -846,7 +846,11 @@ pub(crate) async fn saving_attendance_touches_only_the_sheet_and_keeps_correctio
 
     // The municipality saves its sheet again: Dunia's row stays.
     h.app
-        .record_attendance(&coach, s, &[row(amal, "present"), row(berivan, "present")])
+        .record_attendance(
+            &coach,
+            s,
+            &marks(&[row(amal, "present"), row(berivan, "present")]),
+        )
         .await
         .expect("saved again");
     assert_eq!(
@@ -869,7 +873,11 @@ pub(crate) async fn saving_attendance_touches_only_the_sheet_and_keeps_correctio
 
     // Berivan's enrolment ends after she attended; a re-save keeps her hours.
     h.app
-        .change_enrolment(&coach, enrolment_of[&berivan], "discontinued", "Flyttade")
+        .change_enrolment(
+            &coach,
+            enrolment_of[&berivan],
+            &change("discontinued", "Flyttade"),
+        )
         .await
         .expect("discontinued");
     let sheet = h.app.attendance_sheet(&coach, s).await.expect("sheet");
@@ -879,7 +887,7 @@ pub(crate) async fn saving_attendance_touches_only_the_sheet_and_keeps_correctio
         .map(|(p, _, st)| row(*p, st.map_or("present", |st| st.as_str())))
         .collect();
     h.app
-        .record_attendance(&coach, s, &again)
+        .record_attendance(&coach, s, &marks(&again))
         .await
         .expect("saved again");
     assert_eq!(minutes_of(&h, &coach, berivan).await, 120);
@@ -892,7 +900,7 @@ pub(crate) async fn saving_attendance_touches_only_the_sheet_and_keeps_correctio
         r.1 = "absent".into();
     }
     h.app
-        .record_attendance(&coach, s, &corrected)
+        .record_attendance(&coach, s, &marks(&corrected))
         .await
         .expect("corrected");
     assert_eq!(minutes_of(&h, &coach, amal).await, 0);
@@ -936,7 +944,7 @@ pub(crate) async fn attendance_and_time_that_cannot_be_true_are_refused(h: H) {
     .await;
     let group = h
         .app
-        .create_group(&coach, walk, "Måndagar", "")
+        .create_group(&coach, walk, &new_group("Måndagar"))
         .await
         .expect("group");
     let early = taken_in(&h, &coach, kommun, "Farah", 411, days(-20), true, None).await;
@@ -944,7 +952,7 @@ pub(crate) async fn attendance_and_time_that_cannot_be_true_are_refused(h: H) {
     let leaving = taken_in(&h, &coach, kommun, "Hana", 413, days(-20), true, None).await;
     for who in [early, late, leaving] {
         h.app
-            .enrol(&coach, who, &walk.to_string(), &group.to_string(), "", "")
+            .enrol(&coach, who, &Enrol::in_group(walk, group))
             .await
             .expect("enrol");
     }
@@ -977,7 +985,7 @@ pub(crate) async fn attendance_and_time_that_cannot_be_true_are_refused(h: H) {
     assert_eq!(
         invalid_code(
             h.app
-                .record_attendance(&coach, last_week, &[row(early), row(late)])
+                .record_attendance(&coach, last_week, &marks(&[row(early), row(late)]))
                 .await,
             &format!("attendance.{late}")
         ),
@@ -986,7 +994,7 @@ pub(crate) async fn attendance_and_time_that_cannot_be_true_are_refused(h: H) {
     assert_eq!(
         invalid_code(
             h.app
-                .record_attendance(&coach, ids[1], &[row(early), row(leaving)])
+                .record_attendance(&coach, ids[1], &marks(&[row(early), row(leaving)]))
                 .await,
             &format!("attendance.{leaving}")
         ),
@@ -994,13 +1002,13 @@ pub(crate) async fn attendance_and_time_that_cannot_be_true_are_refused(h: H) {
     );
     assert_invalid(
         h.app
-            .record_attendance(&coach, next_week, &[row(early), row(late)])
+            .record_attendance(&coach, next_week, &marks(&[row(early), row(late)]))
             .await,
         "session",
         "error-attendance-future",
     );
     h.app
-        .record_attendance(&coach, last_week, &[row(early), row(leaving)])
+        .record_attendance(&coach, last_week, &marks(&[row(early), row(leaving)]))
         .await
         .expect("Farah attended");
     assert_eq!(minutes_of(&h, &coach, early).await, 120);
@@ -1020,7 +1028,7 @@ pub(crate) async fn attendance_and_time_that_cannot_be_true_are_refused(h: H) {
     .await;
     let old_group = h
         .app
-        .create_group(&coach, old, "Tisdagar", "")
+        .create_group(&coach, old, &new_group("Tisdagar"))
         .await
         .expect("group");
     let plan = |from: Date, until: &str| ScheduleInput {
@@ -1031,13 +1039,21 @@ pub(crate) async fn attendance_and_time_that_cannot_be_true_are_refused(h: H) {
         place: String::new(),
     };
     assert_invalid(
-        h.app.schedule(&coach, old_group, &plan(today, "")).await,
+        h.app
+            .schedule(&coach, old_group, &plan(today, "").parse().expect("valid"))
+            .await,
         "from",
         "error-outside-project-period",
     );
     assert_invalid(
         h.app
-            .schedule(&coach, old_group, &plan(date(2021, 10, 5), "2021-12-31"))
+            .schedule(
+                &coach,
+                old_group,
+                &plan(date(2021, 10, 5), "2021-12-31")
+                    .parse()
+                    .expect("valid"),
+            )
             .await,
         "until",
         "error-outside-project-period",
@@ -1045,49 +1061,42 @@ pub(crate) async fn attendance_and_time_that_cannot_be_true_are_refused(h: H) {
     let old_session = sessions(&h, &coach, old_group, date(2021, 10, 5), 0).await[0];
     assert_invalid(
         h.app
-            .move_session(&coach, old_session, &today.to_string(), "10:00")
+            .move_session(
+                &coach,
+                old_session,
+                &SessionMove {
+                    on_date: today,
+                    start_time: "10:00".into(),
+                },
+            )
             .await,
         "on_date",
         "error-outside-project-period",
     );
-    let activity = |intervention: i64, on: Date| {
+    let hour_in = |intervention: i64, on: Date| {
         let app = &h.app;
         let coach = &coach;
         async move {
-            app.record_activity(
-                coach,
-                early,
-                &intervention.to_string(),
-                &on.to_string(),
-                "1",
-                "",
-            )
-            .await
+            app.record_activity(coach, early, &activity(intervention, on, "1", "", today))
+                .await
         }
     };
     assert_invalid(
-        activity(old, today).await,
+        hour_in(old, today).await,
         "on_date",
         "error-outside-project-period",
     );
     assert_invalid(
-        activity(walk, days(-30)).await,
+        hour_in(walk, days(-30)).await,
         "on_date",
         "error-attendance-before-intake",
     );
     let hana = h
         .app
-        .record_activity(
-            &coach,
-            leaving,
-            &walk.to_string(),
-            &today.to_string(),
-            "1",
-            "",
-        )
+        .record_activity(&coach, leaving, &activity(walk, today, "1", "", today))
         .await;
     assert_invalid(hana, "on_date", "error-attendance-after-exit");
-    activity(walk, today)
+    hour_in(walk, today)
         .await
         .expect("time within her period and the project's");
     assert_eq!(minutes_of(&h, &coach, early).await, 180);
@@ -1104,7 +1113,9 @@ pub(crate) async fn attendance_and_time_that_cannot_be_true_are_refused(h: H) {
         .await
         .expect("shortened");
     assert_invalid(
-        h.app.record_attendance(&coach, ids[1], &[row(early)]).await,
+        h.app
+            .record_attendance(&coach, ids[1], &marks(&[row(early)]))
+            .await,
         "session",
         "error-outside-project-period",
     );
@@ -1133,7 +1144,7 @@ pub(crate) async fn an_exit_closes_her_path(h: H) {
     .await;
     let group = h
         .app
-        .create_group(&coach, course, "Onsdagar", "")
+        .create_group(&coach, course, &new_group("Onsdagar"))
         .await
         .expect("group");
     let start = today.checked_sub(jiff::Span::new().days(10)).expect("date");
@@ -1141,27 +1152,13 @@ pub(crate) async fn an_exit_closes_her_path(h: H) {
     let waiting = taken_in(&h, &coach, kommun, "Jamila", 422, start, true, None).await;
     let (mine, st) = h
         .app
-        .enrol(
-            &coach,
-            leaving,
-            &course.to_string(),
-            &group.to_string(),
-            "",
-            "",
-        )
+        .enrol(&coach, leaving, &Enrol::in_group(course, group))
         .await
         .expect("enrol");
     assert_eq!(st, EnrolmentStatus::Planned);
     let (theirs, st) = h
         .app
-        .enrol(
-            &coach,
-            waiting,
-            &course.to_string(),
-            &group.to_string(),
-            "",
-            "",
-        )
+        .enrol(&coach, waiting, &Enrol::in_group(course, group))
         .await
         .expect("enrol");
     assert_eq!(st, EnrolmentStatus::Waiting);

@@ -202,3 +202,16 @@ impl<T> Invalid<T> for Result<T, AppError> {
         }
     }
 }
+
+/// A form's submission run through its use case: input the domain cannot
+/// parse and input the use case finds invalid both come back as field
+/// errors for the form to show again; any other error is the answer.
+pub async fn submit<C, T>(
+    parsed: Result<C, FieldErrors>,
+    run: impl AsyncFnOnce(C) -> Result<T, AppError>,
+) -> Answer<Result<T, FieldErrors>> {
+    match parsed {
+        Ok(cmd) => run(cmd).await.or_invalid(),
+        Err(e) => Ok(Err(e)),
+    }
+}

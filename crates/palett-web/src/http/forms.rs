@@ -9,6 +9,7 @@ use palett_app::admin::{OrganisationInput, UserInput};
 use palett_app::projects::ProjectInput;
 use palett_domain::model::ParticipantInput;
 use palett_domain::palette::InterventionInput;
+use palett_domain::values::FromFields;
 use palett_domain::FieldErrors;
 use serde_json::Value;
 
@@ -23,6 +24,11 @@ impl FormData {
             .find(|(k, _)| k == key)
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
+    }
+
+    /// The submission `I`, each field read under its name.
+    pub fn input<I: FromFields>(&self) -> I {
+        I::from_fields(&|k| self.get(k))
     }
 
     pub fn all(&self, key: &str) -> Vec<String> {

@@ -9,9 +9,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
-use palett_app::palette::ScheduleInput;
 use palett_app::AppError;
 use palett_domain::palette::Intervention;
+use palett_domain::path::{
+    AttendanceInput, GroupInput, ScheduleInput, SessionCancelInput, SessionMoveInput,
+};
 use palett_domain::FieldErrors;
 use serde_json::{json, Value};
 
@@ -108,10 +110,8 @@ pub async fn create_group(
     body: JsonObject,
 ) -> Answer {
     let f = body.to_form(&[("name", T::Text), ("leader_user_id", T::Integer)])?;
-    let g = s
-        .app
-        .create_group(&c.ctx(), id, &f.get("name"), &f.get("leader_user_id"))
-        .await?;
+    let cmd = f.input::<GroupInput>().parse()?;
+    let g = s.app.create_group(&c.ctx(), id, &cmd).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": g}))).into_response())
 }
 
@@ -152,14 +152,8 @@ pub async fn schedule(
         ("minutes", T::Integer),
         ("place", T::Text),
     ])?;
-    let input = ScheduleInput {
-        from: f.get("from"),
-        until: f.get("until"),
-        start_time: f.get("start_time"),
-        minutes: f.get("minutes"),
-        place: f.get("place"),
-    };
-    let n = s.app.schedule(&c.ctx(), id, &input).await?;
+    let cmd = f.input::<ScheduleInput>().parse()?;
+    let n = s.app.schedule(&c.ctx(), id, &cmd).await?;
     Ok((StatusCode::CREATED, Json(json!({"created": n}))).into_response())
 }
 
@@ -170,7 +164,8 @@ pub async fn cancel_session(
     body: JsonObject,
 ) -> Answer {
     let f = body.to_form(&[("reason", T::Text)])?;
-    s.app.cancel_session(&c.ctx(), id, &f.get("reason")).await?;
+    let cmd = f.input::<SessionCancelInput>().parse()?;
+    s.app.cancel_session(&c.ctx(), id, &cmd).await?;
     attendance(State(s), c, Id(id)).await
 }
 
@@ -181,9 +176,8 @@ pub async fn move_session(
     body: JsonObject,
 ) -> Answer {
     let f = body.to_form(&[("on_date", T::Text), ("start_time", T::Text)])?;
-    s.app
-        .move_session(&c.ctx(), id, &f.get("on_date"), &f.get("start_time"))
-        .await?;
+    let cmd = f.input::<SessionMoveInput>().parse()?;
+    s.app.move_session(&c.ctx(), id, &cmd).await?;
     attendance(State(s), c, Id(id)).await
 }
 
@@ -227,7 +221,8 @@ pub async fn record_attendance(
     if !e.is_empty() {
         return Err(AppError::Invalid(e).into());
     }
-    s.app.record_attendance(&c.ctx(), sid, &rows).await?;
+    let cmd = AttendanceInput { rows }.parse()?;
+    s.app.record_attendance(&c.ctx(), sid, &cmd).await?;
     attendance(State(s), c, Id(sid)).await
 }
 

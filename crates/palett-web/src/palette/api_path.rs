@@ -9,6 +9,7 @@ use axum::response::IntoResponse;
 use axum::Json;
 use palett_app::palette::hours_text;
 use palett_app::AppError;
+use palett_domain::path::{ActivityInput, EnrolInput, EnrolmentChangeInput, PlannedEndInput};
 use palett_domain::plan::PlanInput;
 use palett_domain::FieldErrors;
 use serde_json::{json, Value};
@@ -186,17 +187,8 @@ pub async fn enrol(State(s): State<AppState>, c: Caller, Id(id): Id, body: JsonO
         ("start_date", T::Text),
         ("end_date", T::Text),
     ])?;
-    let (eid, status) = s
-        .app
-        .enrol(
-            &c.ctx(),
-            id,
-            &f.get("intervention_id"),
-            &f.get("group_id"),
-            &f.get("start_date"),
-            &f.get("end_date"),
-        )
-        .await?;
+    let cmd = f.input::<EnrolInput>().parse()?;
+    let (eid, status) = s.app.enrol(&c.ctx(), id, &cmd).await?;
     Ok((
         StatusCode::CREATED,
         Json(json!({"id": eid, "status": status})),
@@ -211,10 +203,8 @@ pub async fn change_enrolment(
     body: JsonObject,
 ) -> Answer {
     let f = body.to_form(&[("status", T::Text), ("reason", T::Text)])?;
-    let offered = s
-        .app
-        .change_enrolment(&c.ctx(), id, &f.get("status"), &f.get("reason"))
-        .await?;
+    let cmd = f.input::<EnrolmentChangeInput>().parse()?;
+    let offered = s.app.change_enrolment(&c.ctx(), id, &cmd).await?;
     let e = s.app.enrolment(&c.ctx(), id).await?;
     let mut j = enrolment_json(&e);
     j["offered_to_enrolment_id"] = json!(offered);
@@ -245,9 +235,8 @@ pub async fn set_period(
     body: JsonObject,
 ) -> Answer {
     let f = body.to_form(&[("planned_end", T::Text), ("reason", T::Text)])?;
-    s.app
-        .set_planned_end(&c.ctx(), id, &f.get("planned_end"), &f.get("reason"))
-        .await?;
+    let cmd = f.input::<PlannedEndInput>().parse()?;
+    s.app.set_planned_end(&c.ctx(), id, &cmd).await?;
     period_json(&s, &c, id).await
 }
 
@@ -263,17 +252,8 @@ pub async fn record_activity(
         ("hours", T::Decimal),
         ("note", T::Text),
     ])?;
-    let aid = s
-        .app
-        .record_activity(
-            &c.ctx(),
-            id,
-            &f.get("intervention_id"),
-            &f.get("on_date"),
-            &f.get("hours"),
-            &f.get("note"),
-        )
-        .await?;
+    let cmd = f.input::<ActivityInput>().parse(s.app.today())?;
+    let aid = s.app.record_activity(&c.ctx(), id, &cmd).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": aid}))).into_response())
 }
 

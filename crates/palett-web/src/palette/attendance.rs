@@ -1,6 +1,6 @@
 use crate::http::caller::Caller;
+use crate::http::error::submit;
 use crate::http::error::Answer;
-use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::http::Id;
@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use palett_domain::palette::{AttendanceStatus, SessionStatus};
+use palett_domain::path::AttendanceInput;
 use palett_domain::FieldErrors;
 
 // ---------------------------------------------------------------- attendance
@@ -136,12 +137,12 @@ pub async fn attendance_save(
                 .map(|p| (p.to_string(), v.clone()))
         })
         .collect();
+    let cmd = AttendanceInput { rows }.parse();
     Ok(
-        match s
-            .app
-            .record_attendance(&c.ctx(), sid, &rows)
-            .await
-            .or_invalid()?
+        match submit(cmd, async |cmd| {
+            s.app.record_attendance(&c.ctx(), sid, &cmd).await
+        })
+        .await?
         {
             Ok(_) => {
                 let g = s.app.session_group(&c.ctx(), sid).await?;

@@ -1,6 +1,6 @@
 use crate::http::caller::Caller;
+use crate::http::error::submit;
 use crate::http::error::Answer;
-use crate::http::error::Invalid;
 use crate::http::error::WebError;
 use crate::http::forms::FormData;
 use crate::http::AppState;
@@ -11,9 +11,9 @@ use crate::ui::views::*;
 use crate::ui::{admin_spec, choices, render, FormSpec};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
-use palett_app::palette::ScheduleInput;
 use palett_app::AppError;
 use palett_domain::palette::SessionStatus;
+use palett_domain::path::{GroupInput, ScheduleInput, SessionCancelInput, SessionMoveInput};
 
 // ---------------------------------------------------------------- groups and sessions
 
@@ -50,17 +50,12 @@ pub async fn group_create(
     Id(iid): Id,
     form: FormData,
 ) -> Answer {
+    let cmd = form.input::<GroupInput>().parse();
     Ok(
-        match s
-            .app
-            .create_group(
-                &c.ctx(),
-                iid,
-                &form.get("name"),
-                &form.get("leader_user_id"),
-            )
-            .await
-            .or_invalid()?
+        match submit(cmd, async |cmd| {
+            s.app.create_group(&c.ctx(), iid, &cmd).await
+        })
+        .await?
         {
             Ok(g) => Redirect::to(&format!("/groups/{g}")).into_response(),
             Err(errors) => {
@@ -209,15 +204,9 @@ pub async fn schedule_form(c: Caller, Id(gid): Id) -> Answer {
 }
 
 pub async fn schedule(State(s): State<AppState>, c: Caller, Id(gid): Id, form: FormData) -> Answer {
-    let input = ScheduleInput {
-        from: form.get("from"),
-        until: form.get("until"),
-        start_time: form.get("start_time"),
-        minutes: form.get("minutes"),
-        place: form.get("place"),
-    };
+    let cmd = form.input::<ScheduleInput>().parse();
     Ok(
-        match s.app.schedule(&c.ctx(), gid, &input).await.or_invalid()? {
+        match submit(cmd, async |cmd| s.app.schedule(&c.ctx(), gid, &cmd).await).await? {
             Ok(_) => Redirect::to(&format!("/groups/{gid}")).into_response(),
             Err(errors) => schedule_spec(c.tr(), gid).invalid(&c, &form, &errors),
         },
@@ -274,15 +263,19 @@ pub async fn session_change(
         return Err(WebError::not_found());
     }
     let result = if what == "cancel" {
-        s.app
-            .cancel_session(&c.ctx(), sid, &form.get("reason"))
-            .await
+        let cmd = form.input::<SessionCancelInput>().parse();
+        submit(cmd, async |cmd| {
+            s.app.cancel_session(&c.ctx(), sid, &cmd).await
+        })
+        .await?
     } else {
-        s.app
-            .move_session(&c.ctx(), sid, &form.get("on_date"), &form.get("start_time"))
-            .await
+        let cmd = form.input::<SessionMoveInput>().parse();
+        submit(cmd, async |cmd| {
+            s.app.move_session(&c.ctx(), sid, &cmd).await
+        })
+        .await?
     };
-    Ok(match result.or_invalid()? {
+    Ok(match result {
         Ok(()) => {
             let g = s.app.session_group(&c.ctx(), sid).await?;
             Redirect::to(&format!("/groups/{g}")).into_response()

@@ -1,6 +1,6 @@
 use crate::http::caller::Caller;
+use crate::http::error::submit;
 use crate::http::error::Answer;
-use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::http::Id;
@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Redirect};
 use palett_app::palette::hours_text;
 use palett_app::AppError;
 use palett_domain::palette::EnrolmentStatus;
+use palett_domain::path::{ActivityInput, EnrolInput, EnrolmentChangeInput, PlannedEndInput};
 
 // ---------------------------------------------------------------- enrolments, period, activities
 
@@ -63,20 +64,9 @@ pub async fn enrol_form(State(s): State<AppState>, c: Caller, Id(pid): Id) -> An
 }
 
 pub async fn enrol(State(s): State<AppState>, c: Caller, Id(pid): Id, form: FormData) -> Answer {
+    let cmd = form.input::<EnrolInput>().parse();
     Ok(
-        match s
-            .app
-            .enrol(
-                &c.ctx(),
-                pid,
-                &form.get("intervention_id"),
-                &form.get("group_id"),
-                &form.get("start_date"),
-                &form.get("end_date"),
-            )
-            .await
-            .or_invalid()?
-        {
+        match submit(cmd, async |cmd| s.app.enrol(&c.ctx(), pid, &cmd).await).await? {
             Ok(_) => Redirect::to(&format!("/participants/{pid}")).into_response(),
             Err(errors) => {
                 let spec = enrol_spec(&s, &c, pid).await?;
@@ -133,12 +123,12 @@ pub async fn enrolment_change(
     form: FormData,
 ) -> Answer {
     let en = enrolment_of(&s, &c, eid).await?;
+    let cmd = form.input::<EnrolmentChangeInput>().parse();
     Ok(
-        match s
-            .app
-            .change_enrolment(&c.ctx(), eid, &form.get("status"), &form.get("reason"))
-            .await
-            .or_invalid()?
+        match submit(cmd, async |cmd| {
+            s.app.change_enrolment(&c.ctx(), eid, &cmd).await
+        })
+        .await?
         {
             Ok(_) => Redirect::to(&format!("/participants/{}", en.participant_id)).into_response(),
             Err(errors) => enrolment_spec(
@@ -182,12 +172,12 @@ pub async fn period_save(
     Id(pid): Id,
     form: FormData,
 ) -> Answer {
+    let cmd = form.input::<PlannedEndInput>().parse();
     Ok(
-        match s
-            .app
-            .set_planned_end(&c.ctx(), pid, &form.get("planned_end"), &form.get("reason"))
-            .await
-            .or_invalid()?
+        match submit(cmd, async |cmd| {
+            s.app.set_planned_end(&c.ctx(), pid, &cmd).await
+        })
+        .await?
         {
             Ok(()) => Redirect::to(&format!("/participants/{pid}")).into_response(),
             Err(errors) => period_spec(c.tr(), pid).invalid(&c, &form, &errors),
@@ -241,19 +231,12 @@ pub async fn activity_save(
     Id(pid): Id,
     form: FormData,
 ) -> Answer {
+    let cmd = form.input::<ActivityInput>().parse(s.app.today());
     Ok(
-        match s
-            .app
-            .record_activity(
-                &c.ctx(),
-                pid,
-                &form.get("intervention_id"),
-                &form.get("on_date"),
-                &form.get("hours"),
-                &form.get("note"),
-            )
-            .await
-            .or_invalid()?
+        match submit(cmd, async |cmd| {
+            s.app.record_activity(&c.ctx(), pid, &cmd).await
+        })
+        .await?
         {
             Ok(_) => Redirect::to(&format!("/participants/{pid}")).into_response(),
             Err(errors) => {
