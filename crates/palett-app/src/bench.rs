@@ -120,14 +120,15 @@ impl App {
         let intervention = self
             .create_intervention(
                 &ctx,
-                &InterventionInput {
+                InterventionInput {
                     name: "Svenska i grupp (prestanda)".into(),
                     kind: "language_training".into(),
                     provider_organisation_id: ctx.actor.organisation_id.to_string(),
                     group_based: "true".into(),
                     project_id: project_id.to_string(),
                     ..Default::default()
-                },
+                }
+                .parse(),
                 None,
             )
             .await?;

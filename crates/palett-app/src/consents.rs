@@ -4,7 +4,7 @@
 use crate::audit::Action;
 use crate::work::{Change, Reading};
 use crate::{App, AppError, Ctx, Result};
-use palett_domain::consent::{Consent, ConsentInput};
+use palett_domain::consent::{Consent, ConsentSpec};
 use palett_domain::values::{optional_text, TextKind};
 use palett_domain::{FieldError, FieldErrors};
 use palett_store::consent as store;
@@ -48,9 +48,8 @@ impl App {
         &self,
         ctx: &Ctx,
         participant_id: i64,
-        input: &ConsentInput,
+        spec: &ConsentSpec,
     ) -> Result<i64> {
-        let spec = input.parse(self.today())?;
         let now = self.now();
         let a = &ctx.actor;
         let mut tx = Change::begin(self, ctx).await?;
@@ -82,7 +81,7 @@ impl App {
             )
             .into());
         }
-        let id = store::insert(&mut tx, participant_id, &spec, a.user_id, now).await?;
+        let id = store::insert(&mut tx, participant_id, spec, a.user_id, now).await?;
         tx.done(
             Action::ConsentGive,
             spec.kind.as_str(),

@@ -8,16 +8,16 @@ use crate::{App, AppError, Ctx, Result};
 use jiff::civil::Date;
 use palett_domain::lifecycle::TransitionKind;
 use palett_domain::palette::{
-    days_between, net_days, AttendanceStatus, EnrolmentStatus, Intervention, InterventionInput,
+    days_between, net_days, AttendanceStatus, EnrolmentStatus, Intervention, InterventionSpec,
     SessionStatus,
 };
 use palett_domain::path::{
     Activity, Attendance, Enrol, EnrolmentChange, NewGroup, PlannedEnd, Schedule, SessionCancel,
     SessionMove,
 };
-use palett_domain::plan::{Plan, PlanInput};
+use palett_domain::plan::{Plan, PlanDraft};
 use palett_domain::values::code;
-use palett_domain::FieldErrors;
+use palett_domain::{FieldErrors, Parsed};
 
 use palett_store::palette::{self as store, Enrolment, NewActivity, NewEnrolment};
 use palett_store::{participant, AnyConnection};
@@ -160,13 +160,13 @@ impl App {
     pub async fn create_intervention(
         &self,
         ctx: &Ctx,
-        input: &InterventionInput,
+        spec: Parsed<InterventionSpec>,
         course_id: Option<i64>,
     ) -> Result<i64> {
         if !ctx.actor.can_manage_palette() {
             return Err(AppError::Forbidden);
         }
-        let spec = input.parse()?;
+        let spec = spec?;
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
         let pid = ctx.actor.partnership_id;
@@ -295,9 +295,8 @@ impl App {
         &self,
         ctx: &Ctx,
         participant_id: i64,
-        input: &PlanInput,
+        draft: &PlanDraft,
     ) -> Result<i64> {
-        let plan = input.parse()?;
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
         let a = &ctx.actor;
@@ -320,21 +319,8 @@ impl App {
         let members = palett_store::org::memberships(&mut tx, a.partnership_id).await?;
         let staff = palett_store::auth::users_of_partnership(&mut tx, a.partnership_id).await?;
         let mut e = FieldErrors::new();
-        let step_rows: Vec<usize> = (0..input.step_intervention.len())
-            .filter(|i| {
-                [
-                    &input.step_intervention,
-                    &input.step_start,
-                    &input.step_end,
-                    &input.step_organisation,
-                    &input.step_user,
-                    &input.step_note,
-                ]
-                .iter()
-                .any(|v| v.get(*i).is_some_and(|s| !s.trim().is_empty()))
-            })
-            .collect();
-        for (step, row) in plan.steps.iter().zip(step_rows) {
+        let plan = &draft.plan;
+        for (step, row) in plan.steps.iter().zip(&draft.step_rows) {
             match palette.iter().find(|i| i.id == step.intervention_id) {
                 Some(i) if i.retired_on.is_none() => {}
                 _ => e.push(format!("step_intervention.{row}"), "error-choice"),

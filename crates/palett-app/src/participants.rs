@@ -11,7 +11,7 @@ use palett_domain::model::{
     Handover, Participant, ParticipantInput, ParticipantProfile, StatusEvent,
 };
 use palett_domain::policy::{Relation, Standing};
-use palett_domain::FieldErrors;
+use palett_domain::{FieldErrors, Parsed};
 use palett_store::participant::{self as store, Filter, ListItem, NewEvent, NewHandover};
 use palett_store::{AnyConnection, StoreError};
 
@@ -178,12 +178,16 @@ impl App {
     /// Register a participant (a referral, or an intake when the input has an
     /// intake date). Returns her id.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
-    pub async fn register_participant(&self, ctx: &Ctx, input: &ParticipantInput) -> Result<i64> {
+    pub async fn register_participant(
+        &self,
+        ctx: &Ctx,
+        profile: Parsed<ParticipantProfile>,
+    ) -> Result<i64> {
         if !ctx.actor.can_register_participants() {
             return Err(AppError::Forbidden);
         }
+        let profile = profile?;
         let today = self.today();
-        let profile = input.parse(today)?;
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
         check_references(&mut tx, ctx, &profile, true, today).await?;
@@ -484,9 +488,8 @@ impl App {
         ctx: &Ctx,
         id: i64,
         version: Option<i64>,
-        input: &ParticipantInput,
+        profile: &ParticipantProfile,
     ) -> Result<()> {
-        let profile = input.parse(self.today())?;
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
         let (p, rel) = self.readable(&mut tx, ctx, id).await?;
@@ -494,7 +497,7 @@ impl App {
         if !ctx.actor.can_change_participant(rel) {
             return Err(AppError::NotFound);
         }
-        let mut profile = profile;
+        let mut profile = profile.clone();
         // Moving the responsibility for her is a handover of its own
         // (`App::hand_over`), never an edit of the field.
         if profile.responsible_organisation_id != p.responsible_organisation_id {

@@ -3,7 +3,7 @@
 use crate::audit::Action;
 use crate::work::{Change, Reading};
 use crate::{App, Ctx, Result};
-use palett_domain::selfassessment::{SelfAssessment, SelfAssessmentInput};
+use palett_domain::selfassessment::{Scored, SelfAssessment};
 use palett_store::selfassessment as store;
 
 impl App {
@@ -37,14 +37,13 @@ impl App {
         &self,
         ctx: &Ctx,
         participant_id: i64,
-        input: &SelfAssessmentInput,
+        scored: &Scored,
     ) -> Result<i64> {
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
         self.changeable(&mut tx, ctx, participant_id).await?;
-        let (on, scores) = input.parse(self.today())?;
-        let id =
-            store::insert(&mut tx, participant_id, on, &scores, ctx.actor.user_id, now).await?;
+        let (on, scores) = (scored.on, &scored.scores);
+        let id = store::insert(&mut tx, participant_id, on, scores, ctx.actor.user_id, now).await?;
         tx.done(
             Action::SelfAssessmentRecord,
             "self_assessment",

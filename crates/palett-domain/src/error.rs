@@ -48,6 +48,12 @@ impl From<FieldError> for FieldErrors {
     }
 }
 
+/// What a submission parsed into: the command, or the problems per field.
+/// A use case that refuses callers by their role alone takes this rather
+/// than the command, so that it refuses them before it says anything about
+/// their input.
+pub type Parsed<C> = Result<C, FieldErrors>;
+
 /// All problems found in one submission.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("invalid input: {}", .0.iter().map(|e| format!("{}={}", e.field, e.code)).collect::<Vec<_>>().join(", "))]

@@ -24,4 +24,4 @@ pub mod selfassessment;
 pub mod summary;
 pub mod values;
 
-pub use error::{FieldError, FieldErrors};
+pub use error::{FieldError, FieldErrors, Parsed};

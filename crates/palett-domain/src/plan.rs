@@ -87,7 +87,37 @@ fn text(e: &mut FieldErrors, field: String, s: &str) -> String {
     }
 }
 
+/// A plan as parsed from a form, with the form row of each step so that a
+/// problem the app finds with a step (an intervention retired meanwhile)
+/// names the row it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlanDraft {
+    pub plan: Plan,
+    /// `step_rows[i]` is the form row of `plan.steps[i]`.
+    pub step_rows: Vec<usize>,
+}
+
 impl PlanInput {
+    /// [`Self::parse`], keeping each step's form row.
+    pub fn draft(&self) -> Result<PlanDraft, FieldErrors> {
+        let plan = self.parse()?;
+        let step_rows = (0..self.step_intervention.len())
+            .filter(|i| {
+                [
+                    &self.step_intervention,
+                    &self.step_start,
+                    &self.step_end,
+                    &self.step_organisation,
+                    &self.step_user,
+                    &self.step_note,
+                ]
+                .iter()
+                .any(|v| v.get(*i).is_some_and(|s| !s.trim().is_empty()))
+            })
+            .collect();
+        Ok(PlanDraft { plan, step_rows })
+    }
+
     /// Parse into a plan. Field names in errors are `goal_text.N` etc.,
     /// N counting the form's rows from 0.
     pub fn parse(&self) -> Result<Plan, FieldErrors> {

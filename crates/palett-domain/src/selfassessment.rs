@@ -49,6 +49,14 @@ pub fn change(assessments: &[SelfAssessment]) -> Option<i64> {
     }
 }
 
+/// A parsed self-assessment: the day and one score per aspect, in
+/// [`Aspect::ALL`] order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scored {
+    pub on: Date,
+    pub scores: Vec<i16>,
+}
+
 /// A self-assessment as submitted: the date and one score per aspect, in
 /// [`Aspect::ALL`] order, every field text.
 #[derive(Clone, Debug, Default)]
@@ -60,7 +68,7 @@ pub struct SelfAssessmentInput {
 impl SelfAssessmentInput {
     /// Parse: the date not in the future, and every aspect scored within
     /// the scale (errors on `on` and on each aspect's key).
-    pub fn parse(&self, today: Date) -> Result<(Date, Vec<i16>), FieldErrors> {
+    pub fn parse(&self, today: Date) -> Result<Scored, FieldErrors> {
         let mut e = FieldErrors::new();
         let on = e.take("on", parse_past_date(&self.on, today));
         let mut scores = Vec::new();
@@ -79,7 +87,7 @@ impl SelfAssessmentInput {
             }
         }
         match on {
-            Some(on) if e.is_empty() => Ok((on, scores)),
+            Some(on) if e.is_empty() => Ok(Scored { on, scores }),
             _ => Err(e),
         }
     }
@@ -102,7 +110,10 @@ mod tests {
         let today = date(2026, 11, 25);
         assert_eq!(
             input("2026-11-20", &["1", "2", "3", "4", "5", " 3 "]).parse(today),
-            Ok((date(2026, 11, 20), vec![1, 2, 3, 4, 5, 3]))
+            Ok(Scored {
+                on: date(2026, 11, 20),
+                scores: vec![1, 2, 3, 4, 5, 3]
+            })
         );
         let e = input("2026-12-01", &["0", "", "6", "x", "5"])
             .parse(today)

@@ -36,7 +36,7 @@ pub(crate) async fn other_organisations_caseworker_sees_her_only_once_assigned(h
         &pnr("19811218", 987),
         coach.user.organisation_id,
     );
-    not_found(h.app.update_participant(&lena_ctx, id, None, &form).await);
+    not_found(h.app.submit_update(&lena_ctx, id, None, &form).await);
 
     // Kim assigns Lena as Amal's caseworker.
     let (form, version) = h
@@ -49,7 +49,7 @@ pub(crate) async fn other_organisations_caseworker_sees_her_only_once_assigned(h
         ..form
     };
     h.app
-        .update_participant(&coach_ctx, id, Some(version), &assigned)
+        .submit_update(&coach_ctx, id, Some(version), &assigned)
         .await
         .expect("assigning Lena");
 
@@ -125,7 +125,7 @@ pub(crate) async fn evaluator_and_administrator_see_figures_but_no_participant(h
             &pnr("19700505", 222),
             coach.user.organisation_id,
         );
-        forbidden(h.app.register_participant(&ctx, &form).await);
+        forbidden(h.app.submit_registration(&ctx, &form).await);
     }
 }
 
@@ -167,7 +167,7 @@ pub(crate) async fn everyone_reads_exactly_what_the_policy_allows(h: H) {
         form.caseworker_ids.push(bo.user.id.to_string());
         form.caseworker_ids.push(ali.user.id.to_string());
         h.app
-            .update_participant(&coordinator, id, Some(version), &form)
+            .submit_update(&coordinator, id, Some(version), &form)
             .await
             .expect("assigning Bo");
     }
@@ -378,7 +378,7 @@ pub(crate) async fn a_former_member_keeps_only_its_own_records_read_only(h: H) {
         changed.intake_date = "2026-11-20".into();
         assert!(
             matches!(
-                err(h.app.update_participant(&ctx, own, None, &changed).await),
+                err(h.app.submit_update(&ctx, own, None, &changed).await),
                 AppError::Forbidden | AppError::NotFound
             ),
             "{who}"
@@ -412,7 +412,7 @@ pub(crate) async fn a_former_member_keeps_only_its_own_records_read_only(h: H) {
         };
         assert!(
             matches!(
-                err(h.app.give_consent(&ctx, own, &consent).await),
+                err(h.app.submit_consent(&ctx, own, &consent).await),
                 AppError::Forbidden
             ),
             "{who}"
@@ -422,7 +422,7 @@ pub(crate) async fn a_former_member_keeps_only_its_own_records_read_only(h: H) {
             let form = h.input("Ny", "Efteravslutdotter", &pnr("19870707", 333), org);
             assert!(
                 matches!(
-                    err(h.app.register_participant(&ctx, &form).await),
+                    err(h.app.submit_registration(&ctx, &form).await),
                     AppError::Forbidden
                 ),
                 "{who}"
@@ -463,7 +463,7 @@ pub(crate) async fn a_former_member_keeps_only_its_own_records_read_only(h: H) {
     // A member cannot make the kommun responsible for anyone new.
     let form = h.input("Ny", "Efteravslutdotter", &pnr("19870707", 333), kommun);
     assert_invalid(
-        h.app.register_participant(&sara, &form).await,
+        h.app.submit_registration(&sara, &form).await,
         "responsible_organisation_id",
         "error-organisation-not-member",
     );

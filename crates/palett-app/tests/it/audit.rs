@@ -195,7 +195,7 @@ pub(crate) async fn a_change_fails_when_its_audit_row_cannot_be_written(h: H) {
     }
     let r = h
         .app
-        .register_participant(
+        .submit_registration(
             &ctx,
             &h.input(
                 "Leyla",

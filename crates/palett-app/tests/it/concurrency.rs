@@ -23,7 +23,7 @@ pub(crate) async fn concurrent_registrations_all_succeed(h: H) {
                     org,
                 )
             };
-            tokio::spawn(async move { app.register_participant(&ctx, &form).await })
+            tokio::spawn(async move { app.submit_registration(&ctx, &form).await })
         })
         .collect();
     let mut ids = Vec::new();
@@ -79,7 +79,7 @@ pub(crate) async fn a_reader_never_holds_up_a_writer(h: H) {
     // A deadline only to turn a hang into a failure; nothing is timed.
     let written = tokio::time::timeout(
         std::time::Duration::from_secs(60),
-        h.app.register_participant(&ctx, &form),
+        h.app.submit_registration(&ctx, &form),
     )
     .await
     .unwrap_or_else(|_| panic!("{:?}: the writer waited for the reader", h.backend));

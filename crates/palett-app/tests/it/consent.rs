@@ -31,7 +31,7 @@ pub(crate) async fn consents_are_records_that_can_be_withdrawn(h: H) {
     not_found(h.app.participant(&coordinator, p).await);
     let id = h
         .app
-        .give_consent(&coach_ctx, p, &sharing)
+        .submit_consent(&coach_ctx, p, &sharing)
         .await
         .expect("sharing");
     // The sharing consent lifts secrecy towards Hela Människan at once.
@@ -45,7 +45,7 @@ pub(crate) async fn consents_are_records_that_can_be_withdrawn(h: H) {
         ..Default::default()
     };
     h.app
-        .give_consent(&coach_ctx, p, &research)
+        .submit_consent(&coach_ctx, p, &research)
         .await
         .expect("research");
     // An organisation outside the partnership cannot be named.
@@ -54,12 +54,12 @@ pub(crate) async fn consents_are_records_that_can_be_withdrawn(h: H) {
         ..sharing.clone()
     };
     assert_invalid(
-        h.app.give_consent(&coach_ctx, p, &outside).await,
+        h.app.submit_consent(&coach_ctx, p, &outside).await,
         "organisation_ids",
         "error-choice",
     );
     // Nobody outside her circle may record or read her consents.
-    not_found(h.app.give_consent(&af, p, &sharing).await);
+    not_found(h.app.submit_consent(&af, p, &sharing).await);
     not_found(h.app.consents(&af, p).await);
 
     let list = h.app.consents(&coach_ctx, p).await.expect("consents");
@@ -200,7 +200,7 @@ pub(crate) async fn the_restricted_field_group_stays_with_those_who_need_it(h: H
     // Bo's organisation runs a course she gets a place in.
     let course = h
         .app
-        .create_intervention(
+        .submit_intervention(
             &coordinator,
             &palett_domain::palette::InterventionInput {
                 name: "Samtalsgrupp".into(),
@@ -234,7 +234,7 @@ pub(crate) async fn the_restricted_field_group_stays_with_those_who_need_it(h: H
     );
     assert!(!teacher.may_change, "and does not change her record");
     assert!(matches!(
-        err(h.app.update_participant(&bo_ctx, p, None, &form).await),
+        err(h.app.submit_update(&bo_ctx, p, None, &form).await),
         AppError::NotFound | AppError::Forbidden
     ));
     // An edit by someone who may change her but not see the group keeps it.
@@ -253,7 +253,7 @@ pub(crate) async fn the_restricted_field_group_stays_with_those_who_need_it(h: H
         ..input
     };
     h.app
-        .update_participant(&coordinator, p, Some(version), &edited)
+        .submit_update(&coordinator, p, Some(version), &edited)
         .await
         .expect("edit");
     let after = h.read(&kim_ctx, p).await.participant;
@@ -422,7 +422,7 @@ pub(crate) async fn no_list_search_export_or_count_leaks_a_participant(h: H) {
         };
         let p = h
             .app
-            .register_participant(&ctxs[owner], &form)
+            .submit_registration(&ctxs[owner], &form)
             .await
             .unwrap_or_else(|e| panic!("seed {seed:#x} case {case}: register: {e:?}"));
         if withdrawn {
@@ -553,7 +553,7 @@ pub(crate) async fn a_duplicate_of_a_consent_in_force_is_refused_and_points_to_i
     };
     let first = h
         .app
-        .give_consent(&coach_ctx, p, &research)
+        .submit_consent(&coach_ctx, p, &research)
         .await
         .expect("research");
     // The same again, given another day or ending sooner: refused, naming
@@ -571,7 +571,7 @@ pub(crate) async fn a_duplicate_of_a_consent_in_force_is_refused_and_points_to_i
         },
     ] {
         assert_eq!(
-            duplicate_of(h.app.give_consent(&coach_ctx, p, &again).await),
+            duplicate_of(h.app.submit_consent(&coach_ctx, p, &again).await),
             (
                 "error-consent-duplicate",
                 vec![("date", "2026-11-20".to_string())],
@@ -582,7 +582,7 @@ pub(crate) async fn a_duplicate_of_a_consent_in_force_is_refused_and_points_to_i
     // A renewal that runs longer, and another kind, are not duplicates.
     let renewal = h
         .app
-        .give_consent(
+        .submit_consent(
             &coach_ctx,
             p,
             &ConsentInput {
@@ -597,7 +597,7 @@ pub(crate) async fn a_duplicate_of_a_consent_in_force_is_refused_and_points_to_i
         ..research.clone()
     };
     h.app
-        .give_consent(&coach_ctx, p, &kinds)
+        .submit_consent(&coach_ctx, p, &kinds)
         .await
         .expect("another kind");
 
@@ -612,13 +612,13 @@ pub(crate) async fn a_duplicate_of_a_consent_in_force_is_refused_and_points_to_i
     };
     let narrow = h
         .app
-        .give_consent(&coach_ctx, p, &sharing(vec![kommun]))
+        .submit_consent(&coach_ctx, p, &sharing(vec![kommun]))
         .await
         .expect("sharing with the municipality");
     assert_eq!(
         duplicate_of(
             h.app
-                .give_consent(&coach_ctx, p, &sharing(vec![kommun]))
+                .submit_consent(&coach_ctx, p, &sharing(vec![kommun]))
                 .await
         )
         .2,
@@ -626,11 +626,16 @@ pub(crate) async fn a_duplicate_of_a_consent_in_force_is_refused_and_points_to_i
     );
     let wide = h
         .app
-        .give_consent(&coach_ctx, p, &sharing(vec![kommun, hm]))
+        .submit_consent(&coach_ctx, p, &sharing(vec![kommun, hm]))
         .await
         .expect("sharing with one more partner");
     assert_eq!(
-        duplicate_of(h.app.give_consent(&coach_ctx, p, &sharing(vec![hm])).await).2,
+        duplicate_of(
+            h.app
+                .submit_consent(&coach_ctx, p, &sharing(vec![hm]))
+                .await
+        )
+        .2,
         Some(wide)
     );
 
@@ -640,7 +645,7 @@ pub(crate) async fn a_duplicate_of_a_consent_in_force_is_refused_and_points_to_i
         .await
         .expect("withdraw");
     h.app
-        .give_consent(&coach_ctx, p, &sharing(vec![hm]))
+        .submit_consent(&coach_ctx, p, &sharing(vec![hm]))
         .await
         .expect("after the withdrawal");
 
@@ -660,7 +665,7 @@ pub(crate) async fn a_duplicate_of_a_consent_in_force_is_refused_and_points_to_i
         .all(|(_, in_force)| !in_force));
     let fresh = h
         .app
-        .give_consent(&coach_ctx, p, &lapsed)
+        .submit_consent(&coach_ctx, p, &lapsed)
         .await
         .expect("after expiry");
 
@@ -672,8 +677,8 @@ pub(crate) async fn a_duplicate_of_a_consent_in_force_is_refused_and_points_to_i
         ..Default::default()
     };
     let (a, b) = tokio::join!(
-        h.app.give_consent(&coach_ctx, p, &participation),
-        h.app.give_consent(&coach_ctx, p, &participation)
+        h.app.submit_consent(&coach_ctx, p, &participation),
+        h.app.submit_consent(&coach_ctx, p, &participation)
     );
     let recorded: Vec<i64> = [&a, &b]
         .iter()

@@ -427,7 +427,7 @@ pub(crate) async fn indicators_follow_their_definitions_through_the_store(h: H) 
 /// An intervention of the coordinator's organisation, in `project`.
 async fn intervention(h: &H, ctx: &Ctx, org: i64, name: &str, project: &str, group: bool) -> i64 {
     h.app
-        .create_intervention(
+        .submit_intervention(
             ctx,
             &palett_domain::palette::InterventionInput {
                 name: name.into(),
@@ -501,7 +501,7 @@ pub(crate) async fn attendance_hours_and_plans_follow_their_definitions(h: H) {
         ..Default::default()
     };
     for x in [a, b, e] {
-        h.app.save_plan(&ctx, x, &plan).await.expect("plan");
+        h.app.submit_plan(&ctx, x, &plan).await.expect("plan");
     }
     let group = h
         .app
@@ -698,7 +698,7 @@ pub(crate) async fn attendance_hours_and_plans_follow_their_definitions(h: H) {
                 scores: vec![score.into(); 6],
             };
             h.app
-                .record_self_assessment(ctx, x, &input)
+                .submit_self_assessment(ctx, x, &input)
                 .await
                 .expect("self-assessment");
         }
@@ -742,7 +742,7 @@ pub(crate) async fn attendance_hours_and_plans_follow_their_definitions(h: H) {
         on: "2030-01-01".into(),
         scores: vec!["7".into(); 6],
     };
-    match h.app.record_self_assessment(&ctx, d, &bad).await {
+    match h.app.submit_self_assessment(&ctx, d, &bad).await {
         Err(AppError::Invalid(e)) => assert_eq!(e.0.len(), 7, "{e:?}"),
         other => panic!("{other:?}"),
     }
@@ -756,7 +756,7 @@ pub(crate) async fn attendance_hours_and_plans_follow_their_definitions(h: H) {
             scores: vec!["5".into(); 6],
         };
         assert!(matches!(
-            h.app.record_self_assessment(&other, a, &input).await,
+            h.app.submit_self_assessment(&other, a, &input).await,
             Err(AppError::NotFound)
         ));
         assert!(matches!(
@@ -1002,7 +1002,7 @@ pub(crate) async fn the_esf_monthly_file_names_only_those_it_may(h: H) {
     let without = register("Bisra", pnr("19910606", 606), "2026-11-04").await;
     let _referral = register("Cala", pnr("19920707", 707), "").await;
     h.app
-        .give_consent(
+        .submit_consent(
             &ctx,
             with_consent,
             &palett_domain::consent::ConsentInput {
@@ -1197,7 +1197,7 @@ pub(crate) async fn every_surface_shows_one_figure_after_a_change(h: H) {
         .expect("her form");
     input.project_ids.push(now.to_string());
     h.app
-        .update_participant(&coordinator, her, Some(version), &input)
+        .submit_update(&coordinator, her, Some(version), &input)
         .await
         .expect("linked to the running project");
     let rows = every_surface(&h, &coordinator, now).await;

@@ -18,7 +18,7 @@ pub(crate) async fn the_subject_access_export_holds_everything(h: H) {
     let p = h.register(&ctx, &form).await;
     let walk = h
         .app
-        .create_intervention(
+        .submit_intervention(
             &coordinator,
             &InterventionInput {
                 name: "Kvällspromenad".into(),
@@ -74,7 +74,7 @@ pub(crate) async fn the_subject_access_export_holds_everything(h: H) {
         goal_category: vec!["health".into()],
         ..Default::default()
     };
-    h.app.save_plan(&ctx, p, &plan).await.expect("plan");
+    h.app.submit_plan(&ctx, p, &plan).await.expect("plan");
     h.read(&coordinator, p).await;
 
     let x = h.app.subject_access(&ctx, p).await.expect("export");
@@ -167,7 +167,7 @@ pub(crate) async fn notes_keep_their_visibility_and_rectification_keeps_history(
         ..input
     };
     h.app
-        .update_participant(&kim_ctx, p, Some(version), &fixed)
+        .submit_update(&kim_ctx, p, Some(version), &fixed)
         .await
         .expect("rectify");
     let x = h.app.subject_access(&kim_ctx, p).await.expect("export");
@@ -332,9 +332,7 @@ pub(crate) async fn restricted_processing_keeps_the_record_unchanged(h: H) {
     );
     let (input, version) = h.app.participant_input(&ctx, p).await.expect("form");
     assert_invalid(
-        h.app
-            .update_participant(&ctx, p, Some(version), &input)
-            .await,
+        h.app.submit_update(&ctx, p, Some(version), &input).await,
         "participant",
         "error-processing-restricted",
     );

@@ -173,7 +173,7 @@ impl H {
     /// Register `form` as the caller; her id.
     pub async fn register(&self, ctx: &Ctx, form: &ParticipantInput) -> i64 {
         self.app
-            .register_participant(ctx, form)
+            .submit_registration(ctx, form)
             .await
             .unwrap_or_else(|e| panic!("registering {}: {e}", form.given_name))
     }
@@ -618,4 +618,109 @@ pub fn planned_end(on: jiff::civil::Date, reason: &str) -> palett_domain::path::
     }
     .parse()
     .expect("a valid planned end")
+}
+
+/// The use cases that take a parsed submission, called as the web calls
+/// them: the input is parsed by the domain (today from the app's clock),
+/// then given to the use case; a parse error is `AppError::Invalid` like
+/// the use case's own.
+#[allow(async_fn_in_trait)]
+pub trait Submit {
+    async fn submit_registration(
+        &self,
+        ctx: &Ctx,
+        input: &ParticipantInput,
+    ) -> Result<i64, AppError>;
+    async fn submit_update(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        version: Option<i64>,
+        input: &ParticipantInput,
+    ) -> Result<(), AppError>;
+    async fn submit_consent(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        input: &palett_domain::consent::ConsentInput,
+    ) -> Result<i64, AppError>;
+    async fn submit_plan(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        input: &palett_domain::plan::PlanInput,
+    ) -> Result<i64, AppError>;
+    async fn submit_intervention(
+        &self,
+        ctx: &Ctx,
+        input: &palett_domain::palette::InterventionInput,
+        course_id: Option<i64>,
+    ) -> Result<i64, AppError>;
+    async fn submit_self_assessment(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        input: &palett_domain::selfassessment::SelfAssessmentInput,
+    ) -> Result<i64, AppError>;
+}
+
+impl Submit for App {
+    async fn submit_registration(
+        &self,
+        ctx: &Ctx,
+        input: &ParticipantInput,
+    ) -> Result<i64, AppError> {
+        self.register_participant(ctx, input.parse(self.today()))
+            .await
+    }
+
+    async fn submit_update(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        version: Option<i64>,
+        input: &ParticipantInput,
+    ) -> Result<(), AppError> {
+        self.update_participant(ctx, id, version, &input.parse(self.today())?)
+            .await
+    }
+
+    async fn submit_consent(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        input: &palett_domain::consent::ConsentInput,
+    ) -> Result<i64, AppError> {
+        self.give_consent(ctx, participant_id, &input.parse(self.today())?)
+            .await
+    }
+
+    async fn submit_plan(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        input: &palett_domain::plan::PlanInput,
+    ) -> Result<i64, AppError> {
+        self.save_plan(ctx, participant_id, &input.draft()?).await
+    }
+
+    async fn submit_intervention(
+        &self,
+        ctx: &Ctx,
+        input: &palett_domain::palette::InterventionInput,
+        course_id: Option<i64>,
+    ) -> Result<i64, AppError> {
+        self.create_intervention(ctx, input.parse(), course_id)
+            .await
+    }
+
+    async fn submit_self_assessment(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        input: &palett_domain::selfassessment::SelfAssessmentInput,
+    ) -> Result<i64, AppError> {
+        self.record_self_assessment(ctx, participant_id, &input.parse(self.today())?)
+            .await
+    }
 }

@@ -204,7 +204,7 @@ pub(crate) async fn responsibility_moves_only_by_a_handover(h: H) {
         let (mut edit, version) = h.app.participant_input(ctx, p).await.expect("form");
         edit.responsible_organisation_id = hm.to_string();
         assert_invalid(
-            h.app.update_participant(ctx, p, Some(version), &edit).await,
+            h.app.submit_update(ctx, p, Some(version), &edit).await,
             "responsible_organisation_id",
             "error-use-handover",
         );

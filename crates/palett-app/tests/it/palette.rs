@@ -25,7 +25,7 @@ async fn intervention(
     project: Option<i64>,
 ) -> i64 {
     h.app
-        .create_intervention(
+        .submit_intervention(
             ctx,
             &InterventionInput {
                 name: name.into(),
@@ -66,7 +66,7 @@ pub(crate) async fn coordinators_build_the_palette_and_caseworkers_version_plans
     // Caseworkers use the palette but do not build it.
     let denied = h
         .app
-        .create_intervention(
+        .submit_intervention(
             &coach,
             &InterventionInput {
                 name: "X".into(),
@@ -81,7 +81,7 @@ pub(crate) async fn coordinators_build_the_palette_and_caseworkers_version_plans
     forbidden(denied);
     let bad = h
         .app
-        .create_intervention(
+        .submit_intervention(
             &coordinator,
             &InterventionInput {
                 name: "X".into(),
@@ -119,7 +119,7 @@ pub(crate) async fn coordinators_build_the_palette_and_caseworkers_version_plans
     .await;
     for name in ["Svenska och matematik", "Praktik i butik"] {
         h.app
-            .create_intervention(
+            .submit_intervention(
                 &coordinator,
                 &InterventionInput {
                     name: name.into(),
@@ -150,7 +150,7 @@ pub(crate) async fn coordinators_build_the_palette_and_caseworkers_version_plans
     // A module of a module is refused.
     let nested = h
         .app
-        .create_intervention(
+        .submit_intervention(
             &coordinator,
             &InterventionInput {
                 name: "Y".into(),
@@ -181,11 +181,14 @@ pub(crate) async fn coordinators_build_the_palette_and_caseworkers_version_plans
         step_note: v(&["Tisdagar", "", "Våren"]),
         ..Default::default()
     };
-    assert_eq!(h.app.save_plan(&coach, p, &first).await.expect("plan"), 1);
+    assert_eq!(h.app.submit_plan(&coach, p, &first).await.expect("plan"), 1);
     let mut second = first.clone();
     second.goal_text[0] = "Jag vill arbeta i butik".into();
     second.goal_category[0] = "work".into();
-    assert_eq!(h.app.save_plan(&coach, p, &second).await.expect("plan"), 2);
+    assert_eq!(
+        h.app.submit_plan(&coach, p, &second).await.expect("plan"),
+        2
+    );
     let versions = h.app.plan_versions(&coach, p).await.expect("versions");
     assert_eq!(
         versions.iter().map(|(v, _)| v.version).collect::<Vec<_>>(),
@@ -199,14 +202,14 @@ pub(crate) async fn coordinators_build_the_palette_and_caseworkers_version_plans
     assert_eq!(versions[1].1.steps.len(), 3);
     // Someone who may not see her cannot see or change her plan.
     not_found(h.app.plan_versions(&af, p).await);
-    not_found(h.app.save_plan(&af, p, &first).await);
+    not_found(h.app.submit_plan(&af, p, &first).await);
     // A retired intervention cannot be planned any more.
     h.app
         .retire_intervention(&coordinator, walk)
         .await
         .expect("retire");
     assert_invalid(
-        h.app.save_plan(&coach, p, &first).await,
+        h.app.submit_plan(&coach, p, &first).await,
         "step_intervention.0",
         "error-choice",
     );

@@ -130,7 +130,7 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
         .len();
 
     let nameless = h.input("  ", "", &pnr("19811218", 987), botkyrka);
-    let e = err(h.app.register_participant(&ctx, &nameless).await);
+    let e = err(h.app.submit_registration(&ctx, &nameless).await);
     let AppError::Invalid(fields) = e else {
         panic!("expected Invalid, got {e:?}");
     };
@@ -139,7 +139,7 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
 
     let bad_check_digit = h.input("Amal", "Testsson", "19811218-9877", botkyrka);
     assert_invalid(
-        h.app.register_participant(&ctx, &bad_check_digit).await,
+        h.app.submit_registration(&ctx, &bad_check_digit).await,
         "identity_number",
         "error-pin-checksum",
     );
@@ -147,7 +147,7 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
     let amal = h.input("Amal", "Testsson", &pnr("19811218", 987), botkyrka);
     h.register(&ctx, &amal).await;
     assert_invalid(
-        h.app.register_participant(&ctx, &amal).await,
+        h.app.submit_registration(&ctx, &amal).await,
         "identity_number",
         "error-pin-taken",
     );
@@ -157,14 +157,14 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
         ..amal.clone()
     };
     assert_invalid(
-        h.app.register_participant(&coordinator, &again).await,
+        h.app.submit_registration(&coordinator, &again).await,
         "identity_number",
         "error-pin-taken",
     );
     // Control characters never reach the database (a NUL is an error there).
     let nul = h.input("A\u{0}B", "Testsson", &pnr("19700101", 101), botkyrka);
     assert_invalid(
-        h.app.register_participant(&ctx, &nul).await,
+        h.app.submit_registration(&ctx, &nul).await,
         "given_name",
         "error-control-characters",
     );
@@ -198,7 +198,7 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
         af.user.organisation_id,
     );
     assert_invalid(
-        h.app.register_participant(&af_ctx, &probe).await,
+        h.app.submit_registration(&af_ctx, &probe).await,
         "identity_number",
         "error-pin-registered-elsewhere",
     );
@@ -218,13 +218,13 @@ pub(crate) async fn invalid_registrations_name_the_field(h: H) {
 
     let elsewhere = h.input("Hodan", "Testsson", &pnr("19700505", 222), hela);
     assert_invalid(
-        h.app.register_participant(&ctx, &elsewhere).await,
+        h.app.submit_registration(&ctx, &elsewhere).await,
         "responsible_organisation_id",
         "error-not-own-organisation",
     );
     let nowhere = h.input("Hodan", "Testsson", &pnr("19700505", 222), hela + 1000);
     assert_invalid(
-        h.app.register_participant(&ctx, &nowhere).await,
+        h.app.submit_registration(&ctx, &nowhere).await,
         "responsible_organisation_id",
         "error-choice",
     );
@@ -251,7 +251,7 @@ pub(crate) async fn a_stale_edit_is_refused(h: H) {
         ..form.clone()
     };
     h.app
-        .update_participant(&ctx, id, Some(version), &first)
+        .submit_update(&ctx, id, Some(version), &first)
         .await
         .expect("the first edit");
     let second = ParticipantInput {
@@ -259,10 +259,7 @@ pub(crate) async fn a_stale_edit_is_refused(h: H) {
         ..form
     };
     assert!(matches!(
-        err(h
-            .app
-            .update_participant(&ctx, id, Some(version), &second)
-            .await),
+        err(h.app.submit_update(&ctx, id, Some(version), &second).await),
         AppError::Stale
     ));
     let p = h.read(&ctx, id).await.participant;
@@ -289,14 +286,14 @@ pub(crate) async fn a_project_holds_its_period(h: H) {
     };
     assert_invalid(
         h.app
-            .register_participant(&coach, &form("Kadra", 501, &[tk]))
+            .submit_registration(&coach, &form("Kadra", 501, &[tk]))
             .await,
         "project_ids",
         "error-project-ended",
     );
     let ordinary = h
         .app
-        .register_participant(&coach, &form("Kadra", 501, &[]))
+        .submit_registration(&coach, &form("Kadra", 501, &[]))
         .await
         .expect("in ordinary operations");
     // Nor can an ended project be added to her afterwards.
@@ -308,7 +305,7 @@ pub(crate) async fn a_project_holds_its_period(h: H) {
     input.project_ids = vec![tk.to_string()];
     assert_invalid(
         h.app
-            .update_participant(&coach, ordinary, Some(version), &input)
+            .submit_update(&coach, ordinary, Some(version), &input)
             .await,
         "project_ids",
         "error-project-ended",
@@ -391,7 +388,7 @@ pub(crate) async fn only_staff_who_work_with_participants_can_be_her_caseworker(
             ..h.input(given, "Testsson", &pnr("19811218", 987), botkyrka)
         };
         assert_invalid(
-            h.app.register_participant(&ctx, &form).await,
+            h.app.submit_registration(&ctx, &form).await,
             "caseworker_ids",
             "error-choice",
         );

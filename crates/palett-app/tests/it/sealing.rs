@@ -106,7 +106,7 @@ pub(crate) async fn identity_numbers_and_restricted_fields_are_sealed_at_rest(h:
     // The number is still unique within the partnership.
     let again = h.input("Annan", "Person", &number, kim.user.organisation_id);
     assert_invalid(
-        h.app.register_participant(&ctx, &again).await,
+        h.app.submit_registration(&ctx, &again).await,
         "identity_number",
         "error-pin-taken",
     );
@@ -119,7 +119,7 @@ pub(crate) async fn identity_numbers_and_restricted_fields_are_sealed_at_rest(h:
         ..input
     };
     h.app
-        .update_participant(&ctx, id, Some(version), &edited)
+        .submit_update(&ctx, id, Some(version), &edited)
         .await
         .expect("edit");
     let versions = raw_versions(&h, id).await;
@@ -147,7 +147,7 @@ pub(crate) async fn legacy_plaintext_is_sealed_at_start_and_another_key_is_refus
     let id = h.register(&ctx, &form).await;
     let (input, version) = h.app.participant_input(&ctx, id).await.expect("form");
     h.app
-        .update_participant(&ctx, id, Some(version), &input)
+        .submit_update(&ctx, id, Some(version), &input)
         .await
         .expect("edit");
     // As a database from before sealing holds them: in clear, no hash.

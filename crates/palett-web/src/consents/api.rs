@@ -51,7 +51,8 @@ pub async fn api_create(
         ("note", JsonType::Text),
         ("organisation_ids", JsonType::Integers),
     ])?;
-    let cid = s.app.give_consent(&c.ctx(), pid, &input(&f)).await?;
+    let spec = input(&f).parse(s.app.today())?;
+    let cid = s.app.give_consent(&c.ctx(), pid, &spec).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": cid}))).into_response())
 }
 

@@ -1,4 +1,5 @@
 use crate::http::caller::Caller;
+use crate::http::error::submit;
 use crate::http::error::Answer;
 use crate::http::error::Invalid;
 use crate::http::forms::FormData;
@@ -78,12 +79,12 @@ pub async fn form(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
 }
 
 pub async fn create(State(s): State<AppState>, c: Caller, Id(pid): Id, f: FormData) -> Answer {
+    let consent = input(&f).parse(s.app.today());
     Ok(
-        match s
-            .app
-            .give_consent(&c.ctx(), pid, &input(&f))
-            .await
-            .or_invalid()?
+        match submit(consent, async |consent| {
+            s.app.give_consent(&c.ctx(), pid, &consent).await
+        })
+        .await?
         {
             Ok(_) => Redirect::to(&format!("/participants/{pid}")).into_response(),
             Err(errors) => {

@@ -1,6 +1,6 @@
 use crate::http::caller::Caller;
+use crate::http::error::submit;
 use crate::http::error::Answer;
-use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::http::Id;
@@ -127,12 +127,12 @@ pub async fn save(State(s): State<AppState>, c: Caller, Id(pid): Id, form: FormD
         on: form.get("on"),
         scores: Aspect::ALL.iter().map(|a| form.get(a.as_str())).collect(),
     };
+    let scored = input.parse(s.app.today());
     Ok(
-        match s
-            .app
-            .record_self_assessment(&c.ctx(), pid, &input)
-            .await
-            .or_invalid()?
+        match submit(scored, async |scored| {
+            s.app.record_self_assessment(&c.ctx(), pid, &scored).await
+        })
+        .await?
         {
             Ok(_) => Redirect::to(&list_path(pid)).into_response(),
             Err(errors) => form_page(&s, &c, pid, &form, &errors).await?,

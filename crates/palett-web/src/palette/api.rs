@@ -80,7 +80,10 @@ pub async fn create_intervention(State(s): State<AppState>, c: Caller, body: Jso
     if input.project_id.trim().is_empty() {
         input.project_id = palett_domain::palette::ORDINARY_OPERATIONS.into();
     }
-    let id = s.app.create_intervention(&c.ctx(), &input, course).await?;
+    let id = s
+        .app
+        .create_intervention(&c.ctx(), input.parse(), course)
+        .await?;
     let v = s.app.intervention(&c.ctx(), id).await?;
     Ok((
         StatusCode::CREATED,

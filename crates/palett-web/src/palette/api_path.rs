@@ -161,10 +161,8 @@ pub async fn save_plan(
                 .collect(),
         )
     };
-    let input = plan_input(&body)?;
-    let v = s
-        .app
-        .save_plan(&c.ctx(), id, &input)
+    let draft = plan_input(&body)?.draft().map_err(AppError::Invalid);
+    let v = async { s.app.save_plan(&c.ctx(), id, &draft?).await }
         .await
         .map_err(|e| match e {
             AppError::Invalid(e) => AppError::Invalid(rename(e)),

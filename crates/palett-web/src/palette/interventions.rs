@@ -148,10 +148,11 @@ pub async fn intervention_form(State(s): State<AppState>, c: Caller) -> Answer {
 }
 
 pub async fn intervention_create(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
+    let spec = form.intervention().parse();
     Ok(
         match s
             .app
-            .create_intervention(&c.ctx(), &form.intervention(), None)
+            .create_intervention(&c.ctx(), spec, None)
             .await
             .or_invalid()?
         {
@@ -202,10 +203,11 @@ pub async fn module_create(
     form: FormData,
 ) -> Answer {
     let course = course_of(&s, &c, id).await?;
+    let spec = form.intervention().parse();
     Ok(
         match s
             .app
-            .create_intervention(&c.ctx(), &form.intervention(), Some(course.id))
+            .create_intervention(&c.ctx(), spec, Some(course.id))
             .await
             .or_invalid()?
         {

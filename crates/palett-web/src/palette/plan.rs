@@ -1,6 +1,6 @@
 use crate::http::caller::Caller;
+use crate::http::error::submit;
 use crate::http::error::Answer;
-use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::http::Id;
@@ -385,7 +385,11 @@ pub async fn plan_save(
 ) -> Answer {
     let input = plan_input(&form);
     Ok(
-        match s.app.save_plan(&c.ctx(), pid, &input).await.or_invalid()? {
+        match submit(input.draft(), async |draft| {
+            s.app.save_plan(&c.ctx(), pid, &draft).await
+        })
+        .await?
+        {
             Ok(_) => Redirect::to(&format!("/participants/{pid}/plan")).into_response(),
             Err(errors) => {
                 let n = names(&s, &c).await?;

@@ -270,10 +270,8 @@ const REGISTRATION_FIELDS: Spec = &[
 pub async fn create_participant(State(s): State<AppState>, c: Caller, body: JsonObject) -> Answer {
     let spec = [PROFILE_FIELDS, REGISTRATION_FIELDS].concat();
     let form = body.to_form(&spec)?;
-    let id = s
-        .app
-        .register_participant(&c.ctx(), &form.participant())
-        .await?;
+    let profile = form.participant().parse(s.app.today());
+    let id = s.app.register_participant(&c.ctx(), profile).await?;
     let v = s.app.participant(&c.ctx(), id).await?;
     Ok((
         StatusCode::CREATED,
@@ -339,8 +337,9 @@ pub async fn update_participant(
     } else {
         stored_version
     };
+    let profile = input.parse(s.app.today())?;
     s.app
-        .update_participant(&c.ctx(), id, Some(version), &input)
+        .update_participant(&c.ctx(), id, Some(version), &profile)
         .await?;
     let v = s.app.participant(&c.ctx(), id).await?;
     Ok(Json(view_json(&v)).into_response())

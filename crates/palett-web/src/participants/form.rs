@@ -208,10 +208,11 @@ pub async fn intake_form(State(s): State<AppState>, c: Caller) -> Answer {
 
 pub async fn intake(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
     let t = c.tr();
+    let profile = form.participant().parse(s.app.today());
     Ok(
         match s
             .app
-            .register_participant(&c.ctx(), &form.participant())
+            .register_participant(&c.ctx(), profile)
             .await
             .or_invalid()?
         {
@@ -279,11 +280,16 @@ pub async fn edit_form(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answ
 pub async fn edit(State(s): State<AppState>, c: Caller, Id(id): Id, form: FormData) -> Answer {
     let t = c.tr();
     let version = form.get("version").parse::<i64>().ok();
-    let errors = match s
-        .app
-        .update_participant(&c.ctx(), id, version, &form.participant())
-        .await
-    {
+    let profile = form.participant().parse(s.app.today());
+    let updated = match profile {
+        Ok(profile) => {
+            s.app
+                .update_participant(&c.ctx(), id, version, &profile)
+                .await
+        }
+        Err(e) => Err(e.into()),
+    };
+    let errors = match updated {
         Ok(()) => return Ok(Redirect::to(&format!("/participants/{id}")).into_response()),
         Err(AppError::Invalid(errors)) => errors,
         Err(AppError::Stale) => FieldErrors::single("version", "error-stale"),
