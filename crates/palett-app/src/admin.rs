@@ -1,96 +1,29 @@
 //! Administration: organisations, memberships, users and their roles.
 
 use crate::audit::Action;
-use crate::projects::long_text;
 use crate::secret::hash_password_async;
 use crate::work::Change;
 use crate::{App, AppError, Ctx, Result};
+pub use palett_domain::admin::{MembershipInput, OrganisationInput, UserInput};
+use palett_domain::admin::{NewMembership, NewOrganisation, NewUser};
 use palett_domain::model::{Organisation, RoleGrant, User};
 use palett_domain::policy::Role;
-use palett_domain::values::{
-    parse_choice, parse_new_password, parse_optional_date, required_text, Email, OrgNumber,
-    OrganisationKind, Period, TextKind,
-};
-use palett_domain::FieldErrors;
+use palett_domain::values::parse_new_password;
+use palett_domain::{FieldErrors, Parsed};
 use palett_store::{auth, org, StoreError};
-
-#[derive(Clone, Debug, Default)]
-pub struct UserInput {
-    pub email: String,
-    pub display_name: String,
-    pub password: String,
-    pub organisation_id: String,
-    pub roles: Vec<String>,
-}
-
-#[derive(Clone, Debug, Default)]
-pub struct OrganisationInput {
-    pub name: String,
-    pub kind: String,
-    pub org_number: String,
-    /// Join the caller's partnership from this date (empty: do not join).
-    pub joined_on: String,
-    pub left_on: String,
-    /// One responsibility area per line.
-    pub responsibility_areas: String,
-}
-
-fn parse_roles(v: &[String]) -> Result<Vec<Role>, &'static str> {
-    let mut out = Vec::new();
-    for s in v.iter().filter(|s| !s.trim().is_empty()) {
-        let r = Role::parse(s.trim()).ok_or("error-choice")?;
-        if !out.contains(&r) {
-            out.push(r);
-        }
-    }
-    Ok(out)
-}
-
-/// A membership period as submitted.
-#[derive(Clone, Debug, Default)]
-pub struct MembershipInput {
-    pub organisation_id: String,
-    pub joined_on: String,
-    pub left_on: String,
-    pub responsibility_areas: String,
-}
 
 impl App {
     /// Add a membership period for an existing organisation (a partner joins,
     /// or joins again: earlier periods stay as history).
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
-    pub async fn add_membership(&self, ctx: &Ctx, input: &MembershipInput) -> Result<i64> {
+    pub async fn add_membership(&self, ctx: &Ctx, input: Parsed<NewMembership>) -> Result<i64> {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
         }
-        let mut e = FieldErrors::new();
-        let org_id = e.take(
-            "organisation_id",
-            input
-                .organisation_id
-                .trim()
-                .parse::<i64>()
-                .map_err(|_| "error-choice"),
-        );
-        let joined = e.take(
-            "joined_on",
-            palett_domain::values::parse_date(&input.joined_on),
-        );
-        let left = e.take("left_on", parse_optional_date(&input.left_on));
-        let areas = e.take(
-            "responsibility_areas",
-            long_text(&input.responsibility_areas),
-        );
-        if let (Some(j), Some(l)) = (joined, left) {
-            if Period::new(j, l).is_err() {
-                e.push("left_on", "error-period");
-            }
-        }
-        let (Some(org_id), Some(joined), Some(left), Some(areas)) = (org_id, joined, left, areas)
-        else {
-            return Err(e.into());
-        };
-        e.into_result()?;
+        let NewMembership {
+            organisation_id: org_id,
+            period: p,
+        } = input?;
         let mut tx = Change::begin(self, ctx).await?;
         if org::organisation_by_id(&mut tx, org_id).await?.is_none() {
             return Err(FieldErrors::single("organisation_id", "error-choice").into());
@@ -102,18 +35,13 @@ impl App {
         if open {
             return Err(FieldErrors::single("organisation_id", "error-already-member").into());
         }
-        let areas: Vec<String> = areas
-            .lines()
-            .map(|l| l.trim().to_string())
-            .filter(|l| !l.is_empty())
-            .collect();
         let id = org::insert_membership(
             &mut tx,
             ctx.actor.partnership_id,
             org_id,
-            joined,
-            left,
-            &areas,
+            p.joined_on,
+            p.left_on,
+            &p.responsibility_areas,
         )
         .await?;
         tx.done(Action::MembershipCreate, "membership", Some(id), None)
@@ -123,12 +51,16 @@ impl App {
 
     /// End an open membership period; the period stays as history.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
-    pub async fn end_membership(&self, ctx: &Ctx, membership_id: i64, left_on: &str) -> Result<()> {
+    pub async fn end_membership(
+        &self,
+        ctx: &Ctx,
+        membership_id: i64,
+        left_on: Parsed<jiff::civil::Date>,
+    ) -> Result<()> {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
         }
-        let left = palett_domain::values::parse_date(left_on)
-            .map_err(|c| FieldErrors::single("left_on", c))?;
+        let left = left_on?;
         let mut tx = Change::begin(self, ctx).await?;
         let m = org::membership_by_id(&mut tx, ctx.actor.partnership_id, membership_id)
             .await?
@@ -178,41 +110,20 @@ impl App {
     /// Create an organisation and, when a join date is given, its membership
     /// of the caller's partnership.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
-    pub async fn create_organisation(&self, ctx: &Ctx, input: &OrganisationInput) -> Result<i64> {
+    pub async fn create_organisation(
+        &self,
+        ctx: &Ctx,
+        input: Parsed<NewOrganisation>,
+    ) -> Result<i64> {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
         }
-        let mut e = FieldErrors::new();
-        let name = e.take("name", required_text(&input.name, TextKind::NAME));
-        let kind = e.take("kind", parse_choice(&input.kind, OrganisationKind::parse));
-        let number = e.take(
-            "org_number",
-            if input.org_number.trim().is_empty() {
-                Ok(None)
-            } else {
-                OrgNumber::parse(&input.org_number).map(Some)
-            },
-        );
-        let joined = e.take("joined_on", parse_optional_date(&input.joined_on));
-        let left = e.take("left_on", parse_optional_date(&input.left_on));
-        let areas = e.take(
-            "responsibility_areas",
-            long_text(&input.responsibility_areas),
-        );
-        if let (Some(Some(j)), Some(l)) = (joined, left) {
-            if Period::new(j, l).is_err() {
-                e.push("left_on", "error-period");
-            }
-        }
-        if matches!((joined, left), (Some(None), Some(Some(_)))) {
-            e.push("joined_on", "error-required");
-        }
-        let (Some(name), Some(kind), Some(number), Some(joined), Some(left), Some(areas)) =
-            (name, kind, number, joined, left, areas)
-        else {
-            return Err(e.into());
-        };
-        e.into_result()?;
+        let NewOrganisation {
+            name,
+            kind,
+            org_number: number,
+            joins,
+        } = input?;
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
         let id = org::insert_organisation(
@@ -231,14 +142,16 @@ impl App {
         })?;
         tx.audit(Action::OrganisationCreate, "organisation", Some(id), None)
             .await?;
-        if let Some(j) = joined {
-            let areas: Vec<String> = areas
-                .lines()
-                .map(|l| l.trim().to_string())
-                .filter(|l| !l.is_empty())
-                .collect();
-            let m = org::insert_membership(&mut tx, ctx.actor.partnership_id, id, j, left, &areas)
-                .await?;
+        if let Some(p) = joins {
+            let m = org::insert_membership(
+                &mut tx,
+                ctx.actor.partnership_id,
+                id,
+                p.joined_on,
+                p.left_on,
+                &p.responsibility_areas,
+            )
+            .await?;
             tx.audit(Action::MembershipCreate, "membership", Some(m), None)
                 .await?;
         }
@@ -272,11 +185,11 @@ impl App {
 
     /// Create a user in an organisation of the partnership, with roles there.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
-    pub async fn create_user(&self, ctx: &Ctx, input: &UserInput) -> Result<i64> {
+    pub async fn create_user(&self, ctx: &Ctx, input: Parsed<NewUser>) -> Result<i64> {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
         }
-        self.insert_user(ctx.actor.partnership_id, input, Some(ctx))
+        self.insert_user(ctx.actor.partnership_id, &input?, Some(ctx))
             .await
     }
 
@@ -285,39 +198,19 @@ impl App {
     async fn insert_user(
         &self,
         partnership_id: i64,
-        input: &UserInput,
+        input: &NewUser,
         audit: Option<&Ctx>,
     ) -> Result<i64> {
-        let mut e = FieldErrors::new();
-        let email = e.take("email", Email::parse(&input.email));
-        let name = e.take(
-            "display_name",
-            required_text(&input.display_name, TextKind::NAME),
-        );
-        let password = e.take("password", parse_new_password(&input.password));
-        let org_id = e.take(
-            "organisation_id",
-            input
-                .organisation_id
-                .trim()
-                .parse::<i64>()
-                .map_err(|_| "error-choice"),
-        );
-        let roles = e.take("roles", parse_roles(&input.roles));
-        let (Some(email), Some(name), Some(password), Some(org_id), Some(roles)) =
-            (email, name, password, org_id, roles)
-        else {
-            return Err(e.into());
-        };
+        let (email, name, org_id) = (&input.email, &input.display_name, input.organisation_id);
         let now = self.now();
-        let hash = hash_password_async(password).await?;
+        let hash = hash_password_async(input.password.clone()).await?;
         // The operator's command line acts as palett itself.
         let system = Ctx::system(partnership_id);
         let mut tx = Change::begin(self, audit.unwrap_or(&system)).await?;
         if !org::is_member(&mut tx, partnership_id, org_id).await? {
             return Err(FieldErrors::single("organisation_id", "error-choice").into());
         }
-        let id = auth::insert_user(&mut tx, org_id, email.as_str(), &name, &hash, now)
+        let id = auth::insert_user(&mut tx, org_id, email.as_str(), name, &hash, now)
             .await
             .map_err(|e| match e {
                 StoreError::Conflict(_) => {
@@ -327,7 +220,7 @@ impl App {
             })?;
         // The password was chosen for her: she chooses her own first.
         auth::set_must_change_password(&mut tx, id, true).await?;
-        for role in roles {
+        for &role in &input.roles {
             match audit {
                 // An administrator's grant of participant access waits for
                 // a second administrator.
@@ -365,11 +258,11 @@ impl App {
     /// second administrator's approval ([`App::decide_role_request`]); the
     /// other changes apply at once.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
-    pub async fn set_roles(&self, ctx: &Ctx, user_id: i64, roles: &[String]) -> Result<()> {
+    pub async fn set_roles(&self, ctx: &Ctx, user_id: i64, roles: Parsed<Vec<Role>>) -> Result<()> {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
         }
-        let roles = parse_roles(roles).map_err(|c| FieldErrors::single("roles", c))?;
+        let roles = roles?;
         if user_id == ctx.actor.user_id && !roles.contains(&Role::Administrator) {
             return Err(FieldErrors::single("roles", "error-keep-own-admin").into());
         }
@@ -549,7 +442,8 @@ impl App {
             password: password.into(),
             organisation_id: organisation_id.to_string(),
             roles: roles.iter().map(|r| r.as_str().to_string()).collect(),
-        };
+        }
+        .parse()?;
         self.insert_user(partnership_id, &input, None).await
     }
 }

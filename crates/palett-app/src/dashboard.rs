@@ -7,6 +7,8 @@ use crate::audit::Action;
 use crate::paging::Page;
 use crate::work::Change;
 use crate::{App, AppError, Ctx, Result};
+pub use palett_domain::admin::GoalInput;
+use palett_domain::admin::GoalSpec;
 use palett_domain::indicators::{
     self, breakdown, exits_by_outcome, figure, goal_status, inflow, outcome_by_time,
     share_over_time, time_to_job_or_studies, time_to_job_or_studies_by, Breakdown, DurationBand,
@@ -15,8 +17,9 @@ use palett_domain::indicators::{
 };
 use palett_domain::lifecycle::ExitOutcome;
 use palett_domain::model::Project;
-use palett_domain::values::{code, parse_choice, parse_date};
+use palett_domain::values::code;
 use palett_domain::FieldErrors;
+use palett_domain::Parsed;
 use palett_store::indicators as store;
 use palett_store::participant::{Filter, ListItem};
 use palett_store::project;
@@ -67,15 +70,6 @@ pub struct Dashboard {
     pub names: Vec<(Group, String)>,
 }
 
-/// A goal as submitted, every field text.
-#[derive(Clone, Debug, Default)]
-pub struct GoalInput {
-    pub indicator: String,
-    pub target: String,
-    pub period_start: String,
-    pub period_end: String,
-}
-
 /// Which figure's participants to list: an indicator, optionally its base
 /// (a share's denominator), one group of a breakdown, or one exit outcome.
 #[derive(Clone, Debug, Default)]
@@ -84,18 +78,6 @@ pub struct FigureRef {
     pub base: bool,
     pub group: Option<Group>,
     pub outcome: Option<ExitOutcome>,
-}
-
-/// A target: a non-negative number, decimal comma or point, an optional %.
-fn parse_target(s: &str) -> std::result::Result<f64, &'static str> {
-    let t = s.trim().trim_end_matches('%').trim().replace(',', ".");
-    if t.is_empty() {
-        return Err(code::REQUIRED);
-    }
-    t.parse::<f64>()
-        .ok()
-        .filter(|v| v.is_finite() && (0.0..=10_000_000.0).contains(v))
-        .ok_or(code::NUMBER)
 }
 
 impl App {
@@ -303,35 +285,17 @@ impl App {
         &self,
         ctx: &Ctx,
         project_id: Option<i64>,
-        input: &GoalInput,
+        input: Parsed<GoalSpec>,
     ) -> Result<i64> {
         if !ctx.actor.can_manage_goals() {
             return Err(AppError::Forbidden);
         }
-        let mut e = FieldErrors::new();
-        let indicator = e.take(
-            "indicator",
-            parse_choice(&input.indicator, Indicator::parse),
-        );
-        let target = e.take("target", parse_target(&input.target));
-        let start = e.take("period_start", parse_date(&input.period_start));
-        let end = e.take("period_end", parse_date(&input.period_end));
-        if let (Some(i), Some(t)) = (indicator, target) {
-            if i.unit() == indicators::Unit::Percent && t > 100.0 {
-                e.push("target", "error-percent");
-            }
-        }
-        if let (Some(s), Some(en)) = (start, end) {
-            if en < s {
-                e.push("period_end", code::PERIOD);
-            }
-        }
-        let (Some(indicator), Some(target), Some(start), Some(end)) =
-            (indicator, target, start, end)
-        else {
-            return Err(e.into());
-        };
-        e.into_result()?;
+        let GoalSpec {
+            indicator,
+            target,
+            period_start: start,
+            period_end: end,
+        } = input?;
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
         self.scope_of(&mut tx, ctx, project_id).await?;

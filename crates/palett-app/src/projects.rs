@@ -3,11 +3,12 @@
 use crate::audit::Action;
 use crate::work::Change;
 use crate::{App, AppError, Ctx, Result};
+pub use palett_domain::admin::ProjectInput;
+use palett_domain::admin::ProjectSpec;
 use palett_domain::indicators::{self, figure, Indicator, Slice};
 use palett_domain::model::{Membership, Partnership, Project};
 use palett_domain::summary::{ProjectSummary, SummaryCounts};
-use palett_domain::values::{code, optional_text, parse_date, required_text, Period, TextKind};
-use palett_domain::FieldErrors;
+use palett_domain::Parsed;
 use palett_store::{org, participant, project};
 
 /// What the start page shows.
@@ -15,17 +16,6 @@ use palett_store::{org, participant, project};
 pub struct Overview {
     pub partnership: Partnership,
     pub projects: Vec<(Project, ProjectSummary)>,
-}
-
-/// A project as submitted, every field text.
-#[derive(Clone, Debug, Default)]
-pub struct ProjectInput {
-    pub name: String,
-    pub funder: String,
-    pub start_date: String,
-    pub end_date: String,
-    pub participant_target: String,
-    pub job_or_studies_target: String,
 }
 
 /// The indicators a project summary shows, in the order of
@@ -129,11 +119,11 @@ impl App {
 
     /// Add a project to the caller's partnership.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
-    pub async fn create_project(&self, ctx: &Ctx, input: &ProjectInput) -> Result<i64> {
+    pub async fn create_project(&self, ctx: &Ctx, input: Parsed<ProjectSpec>) -> Result<i64> {
         if !ctx.actor.can_manage_projects() {
             return Err(AppError::Forbidden);
         }
-        let p = input.parse()?;
+        let p = input?;
         let mut tx = Change::begin(self, ctx).await?;
         let id = project::insert(
             &mut tx,
@@ -181,11 +171,16 @@ impl App {
     /// Change a project's name, funder, period or targets (coordinators and
     /// administrators; audited). Figures follow the new period at once.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
-    pub async fn update_project(&self, ctx: &Ctx, id: i64, input: &ProjectInput) -> Result<()> {
+    pub async fn update_project(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        input: Parsed<ProjectSpec>,
+    ) -> Result<()> {
         if !ctx.actor.can_manage_projects() {
             return Err(AppError::Forbidden);
         }
-        let p = input.parse()?;
+        let p = input?;
         let mut tx = Change::begin(self, ctx).await?;
         if !project::update(&mut tx, ctx.actor.partnership_id, id, &p).await? {
             return Err(AppError::NotFound);
@@ -194,68 +189,4 @@ impl App {
             .await?;
         Ok(())
     }
-}
-
-impl ProjectInput {
-    /// Every field checked; the errors of all fields at once.
-    pub fn parse(&self) -> Result<project::ProjectValues> {
-        let mut e = FieldErrors::new();
-        let name = e.take("name", required_text(&self.name, TextKind::NAME));
-        let funder = e.take("funder", required_text(&self.funder, TextKind::LINE));
-        let start = e.take("start_date", parse_date(&self.start_date));
-        let end = e.take("end_date", parse_date(&self.end_date));
-        let target = e.take("participant_target", parse_count(&self.participant_target));
-        let share = e.take(
-            "job_or_studies_target",
-            parse_percent(&self.job_or_studies_target),
-        );
-        if let (Some(s), Some(en)) = (start, end) {
-            if Period::new(s, Some(en)).is_err() {
-                e.push("end_date", code::PERIOD);
-            }
-        }
-        let (Some(name), Some(funder), Some(start), Some(end), Some(target), Some(share)) =
-            (name, funder, start, end, target, share)
-        else {
-            return Err(e.into());
-        };
-        e.into_result()?;
-        Ok(project::ProjectValues {
-            name,
-            funder,
-            start,
-            end,
-            participant_target: target,
-            job_or_studies_target: share,
-        })
-    }
-}
-
-fn parse_count(s: &str) -> Result<Option<i64>, &'static str> {
-    let t = s.trim();
-    if t.is_empty() {
-        return Ok(None);
-    }
-    t.parse::<i64>()
-        .ok()
-        .filter(|n| (0..=10_000_000).contains(n))
-        .map(Some)
-        .ok_or(code::NUMBER)
-}
-
-fn parse_percent(s: &str) -> Result<Option<f64>, &'static str> {
-    let t = s.trim().trim_end_matches('%').trim().replace(',', ".");
-    if t.is_empty() {
-        return Ok(None);
-    }
-    t.parse::<f64>()
-        .ok()
-        .filter(|n| (0.0..=100.0).contains(n))
-        .map(Some)
-        .ok_or(code::NUMBER)
-}
-
-/// Text of at most LONG_TEXT_MAX characters, used by the admin forms.
-pub(crate) fn long_text(s: &str) -> Result<String, &'static str> {
-    Ok(optional_text(s, TextKind::LINES)?.unwrap_or_default())
 }

@@ -6,6 +6,7 @@
 //! validate"); rules such as the participant lifecycle and the access policy
 //! are plain functions over those types, so they are tested without a database.
 
+pub mod admin;
 pub mod consent;
 pub mod error;
 pub mod esf;

@@ -3,6 +3,7 @@
 use crate::row::*;
 use crate::Result;
 use jiff::civil::Date;
+use palett_domain::admin::ProjectSpec;
 use palett_domain::model::Project;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
@@ -74,24 +75,12 @@ pub async fn list(c: &mut AnyConnection, partnership_id: i64) -> Result<Vec<Proj
     .collect()
 }
 
-/// A project's editable values, parsed.
-#[derive(Clone, Debug, PartialEq)]
-pub struct ProjectValues {
-    pub name: String,
-    pub funder: String,
-    pub start: Date,
-    pub end: Date,
-    pub participant_target: Option<i64>,
-    /// Percent.
-    pub job_or_studies_target: Option<f64>,
-}
-
 /// Change a project of the partnership; `false` when it has none by `id`.
 pub async fn update(
     c: &mut AnyConnection,
     partnership_id: i64,
     id: i64,
-    v: &ProjectValues,
+    v: &ProjectSpec,
 ) -> Result<bool> {
     let done = sqlx::query(
         "UPDATE projects SET name = $1, funder = $2, start_date = $3, end_date = $4, \

@@ -322,7 +322,7 @@ pub(crate) async fn a_former_member_keeps_only_its_own_records_read_only(h: H) {
         .expect("the kommun's open membership")
         .id;
     h.app
-        .end_membership(&admin, membership, "2026-11-25")
+        .submit_end_membership(&admin, membership, "2026-11-25")
         .await
         .expect("ending the membership today");
     // The last day of the membership is still a member's day.

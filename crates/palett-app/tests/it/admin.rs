@@ -68,7 +68,7 @@ pub(crate) async fn administrators_manage_partners_and_users(h: H) {
     // An organisation joins with areas, leaves, and joins again.
     let org = h
         .app
-        .create_organisation(
+        .submit_organisation(
             &admin,
             &OrganisationInput {
                 name: "Butiken i Tumba".into(),
@@ -81,7 +81,7 @@ pub(crate) async fn administrators_manage_partners_and_users(h: H) {
         .expect("organisation");
     let duplicate = h
         .app
-        .create_organisation(
+        .submit_organisation(
             &admin,
             &OrganisationInput {
                 name: "Samma nummer".into(),
@@ -98,24 +98,24 @@ pub(crate) async fn administrators_manage_partners_and_users(h: H) {
         responsibility_areas: "Praktik\n\nJobbmatchning\n".into(),
         ..Default::default()
     };
-    let m = h.app.add_membership(&admin, &join).await.expect("join");
+    let m = h.app.submit_membership(&admin, &join).await.expect("join");
     assert_invalid(
-        h.app.add_membership(&admin, &join).await,
+        h.app.submit_membership(&admin, &join).await,
         "organisation_id",
         "error-already-member",
     );
-    forbidden(h.app.add_membership(&coordinator, &join).await);
+    forbidden(h.app.submit_membership(&coordinator, &join).await);
     h.app
-        .end_membership(&admin, m, "2021-02-28")
+        .submit_end_membership(&admin, m, "2021-02-28")
         .await
         .expect("leave");
     assert_invalid(
-        h.app.end_membership(&admin, m, "2021-03-31").await,
+        h.app.submit_end_membership(&admin, m, "2021-03-31").await,
         "left_on",
         "error-membership-ended",
     );
     h.app
-        .add_membership(
+        .submit_membership(
             &admin,
             &MembershipInput {
                 joined_on: "2022-01-01".into(),
@@ -163,9 +163,9 @@ pub(crate) async fn administrators_manage_partners_and_users(h: H) {
         organisation_id: org.to_string(),
         roles: vec!["caseworker".into()],
     };
-    let id = h.app.create_user(&admin, &user).await.expect("user");
+    let id = h.app.submit_user(&admin, &user).await.expect("user");
     assert_invalid(
-        h.app.create_user(&admin, &user).await,
+        h.app.submit_user(&admin, &user).await,
         "email",
         "error-email-taken",
     );
@@ -183,7 +183,7 @@ pub(crate) async fn administrators_manage_partners_and_users(h: H) {
         vec![palett_domain::policy::Role::Caseworker]
     );
     h.app
-        .set_roles(&admin, id, &["coordinator".into(), "evaluator".into()])
+        .submit_roles(&admin, id, &["coordinator".into(), "evaluator".into()])
         .await
         .expect("roles");
     assert_eq!(
@@ -219,7 +219,7 @@ pub(crate) async fn participant_access_takes_two_administrators(h: H) {
     let admin = h.ctx(ADMIN).await;
     assert_invalid(
         h.app
-            .set_roles(
+            .submit_roles(
                 &admin,
                 admin.actor.user_id,
                 &["administrator".into(), "coordinator".into()],
@@ -232,7 +232,7 @@ pub(crate) async fn participant_access_takes_two_administrators(h: H) {
     // Nor can the second one give it to herself.
     assert_invalid(
         h.app
-            .set_roles(
+            .submit_roles(
                 &second,
                 second.actor.user_id,
                 &["administrator".into(), "caseworker".into()],
@@ -243,7 +243,7 @@ pub(crate) async fn participant_access_takes_two_administrators(h: H) {
     );
     let id = h
         .app
-        .create_user(
+        .submit_user(
             &admin,
             &UserInput {
                 email: "vera.ny@helamanniskan.example".into(),
@@ -293,7 +293,7 @@ pub(crate) async fn participant_access_takes_two_administrators(h: H) {
 
     // Another request, rejected: nothing changes.
     h.app
-        .set_roles(
+        .submit_roles(
             &admin,
             id,
             &[
@@ -314,7 +314,7 @@ pub(crate) async fn participant_access_takes_two_administrators(h: H) {
     assert_eq!(vera.actor.roles, [Role::Caseworker, Role::Evaluator]);
     // Making someone an administrator takes two as well.
     h.app
-        .set_roles(&admin, id, &["administrator".into(), "caseworker".into()])
+        .submit_roles(&admin, id, &["administrator".into(), "caseworker".into()])
         .await
         .expect("ask for administrator");
     let vera = sign_in_as(&h, "vera.ny@helamanniskan.example", "tillfälligt-från-alva").await;
@@ -354,7 +354,7 @@ pub(crate) async fn passwords_set_by_an_administrator_are_changed_first(h: H) {
     let admin = h.ctx(ADMIN).await;
     let common = h
         .app
-        .create_user(
+        .submit_user(
             &admin,
             &UserInput {
                 email: "vera.ny@helamanniskan.example".into(),
@@ -368,7 +368,7 @@ pub(crate) async fn passwords_set_by_an_administrator_are_changed_first(h: H) {
     assert_invalid(common, "password", "error-password-common");
     let id = h
         .app
-        .create_user(
+        .submit_user(
             &admin,
             &UserInput {
                 email: "vera.ny@helamanniskan.example".into(),

@@ -165,7 +165,7 @@ fn intake(on: Date) -> Transition {
 
 async fn project(h: &H, ctx: &Ctx, name: &str, start: &str, end: &str) -> i64 {
     h.app
-        .create_project(
+        .submit_project(
             ctx,
             &ProjectInput {
                 name: name.into(),
@@ -811,7 +811,7 @@ pub(crate) async fn the_projection_warns_when_inflow_runs_behind_plan(h: H) {
         period_end: "2027-11-24".into(),
     };
     h.app
-        .add_goal(&ctx, Some(p), &goal("120"))
+        .submit_goal(&ctx, Some(p), &goal("120"))
         .await
         .expect("goal");
     let status = || async {
@@ -864,7 +864,7 @@ pub(crate) async fn the_projection_warns_when_inflow_runs_behind_plan(h: H) {
     // Goals are set by coordinators and administrators, with field errors.
     let caseworker = h.ctx(COACH).await;
     assert!(matches!(
-        h.app.add_goal(&caseworker, Some(p), &goal("10")).await,
+        h.app.submit_goal(&caseworker, Some(p), &goal("10")).await,
         Err(AppError::Forbidden)
     ));
     let bad = GoalInput {
@@ -874,12 +874,12 @@ pub(crate) async fn the_projection_warns_when_inflow_runs_behind_plan(h: H) {
         period_end: "2026-01-01".into(),
     };
     assert_invalid(
-        h.app.add_goal(&ctx, Some(p), &bad).await,
+        h.app.submit_goal(&ctx, Some(p), &bad).await,
         "target",
         "error-percent",
     );
     assert_invalid(
-        h.app.add_goal(&ctx, Some(p), &bad).await,
+        h.app.submit_goal(&ctx, Some(p), &bad).await,
         "period_end",
         "error-period",
     );
@@ -888,12 +888,12 @@ pub(crate) async fn the_projection_warns_when_inflow_runs_behind_plan(h: H) {
         ..goal("x")
     };
     assert_invalid(
-        h.app.add_goal(&ctx, Some(p), &unknown).await,
+        h.app.submit_goal(&ctx, Some(p), &unknown).await,
         "indicator",
         "error-choice",
     );
     assert_invalid(
-        h.app.add_goal(&ctx, Some(p), &unknown).await,
+        h.app.submit_goal(&ctx, Some(p), &unknown).await,
         "target",
         "error-number",
     );
@@ -1177,7 +1177,7 @@ pub(crate) async fn every_surface_shows_one_figure_after_a_change(h: H) {
     // A project running today counts her exit on every surface.
     let now = h
         .app
-        .create_project(
+        .submit_project(
             &coordinator,
             &ProjectInput {
                 name: "Pågående projekt".into(),

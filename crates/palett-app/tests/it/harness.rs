@@ -662,6 +662,45 @@ pub trait Submit {
         participant_id: i64,
         input: &palett_domain::selfassessment::SelfAssessmentInput,
     ) -> Result<i64, AppError>;
+    async fn submit_membership(
+        &self,
+        ctx: &Ctx,
+        input: &palett_app::admin::MembershipInput,
+    ) -> Result<i64, AppError>;
+    async fn submit_end_membership(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        left_on: &str,
+    ) -> Result<(), AppError>;
+    async fn submit_organisation(
+        &self,
+        ctx: &Ctx,
+        input: &palett_app::admin::OrganisationInput,
+    ) -> Result<i64, AppError>;
+    async fn submit_user(
+        &self,
+        ctx: &Ctx,
+        input: &palett_app::admin::UserInput,
+    ) -> Result<i64, AppError>;
+    async fn submit_roles(&self, ctx: &Ctx, id: i64, roles: &[String]) -> Result<(), AppError>;
+    async fn submit_project(
+        &self,
+        ctx: &Ctx,
+        input: &palett_app::projects::ProjectInput,
+    ) -> Result<i64, AppError>;
+    async fn submit_project_update(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        input: &palett_app::projects::ProjectInput,
+    ) -> Result<(), AppError>;
+    async fn submit_goal(
+        &self,
+        ctx: &Ctx,
+        project_id: Option<i64>,
+        input: &palett_app::dashboard::GoalInput,
+    ) -> Result<i64, AppError>;
 }
 
 impl Submit for App {
@@ -722,5 +761,70 @@ impl Submit for App {
     ) -> Result<i64, AppError> {
         self.record_self_assessment(ctx, participant_id, &input.parse(self.today())?)
             .await
+    }
+
+    async fn submit_membership(
+        &self,
+        ctx: &Ctx,
+        input: &palett_app::admin::MembershipInput,
+    ) -> Result<i64, AppError> {
+        self.add_membership(ctx, input.parse()).await
+    }
+
+    async fn submit_end_membership(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        left_on: &str,
+    ) -> Result<(), AppError> {
+        self.end_membership(ctx, id, palett_domain::admin::parse_left_on(left_on))
+            .await
+    }
+
+    async fn submit_organisation(
+        &self,
+        ctx: &Ctx,
+        input: &palett_app::admin::OrganisationInput,
+    ) -> Result<i64, AppError> {
+        self.create_organisation(ctx, input.parse()).await
+    }
+
+    async fn submit_user(
+        &self,
+        ctx: &Ctx,
+        input: &palett_app::admin::UserInput,
+    ) -> Result<i64, AppError> {
+        self.create_user(ctx, input.parse()).await
+    }
+
+    async fn submit_roles(&self, ctx: &Ctx, id: i64, roles: &[String]) -> Result<(), AppError> {
+        self.set_roles(ctx, id, palett_domain::admin::parse_role_choice(roles))
+            .await
+    }
+
+    async fn submit_project(
+        &self,
+        ctx: &Ctx,
+        input: &palett_app::projects::ProjectInput,
+    ) -> Result<i64, AppError> {
+        self.create_project(ctx, input.parse()).await
+    }
+
+    async fn submit_project_update(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        input: &palett_app::projects::ProjectInput,
+    ) -> Result<(), AppError> {
+        self.update_project(ctx, id, input.parse()).await
+    }
+
+    async fn submit_goal(
+        &self,
+        ctx: &Ctx,
+        project_id: Option<i64>,
+        input: &palett_app::dashboard::GoalInput,
+    ) -> Result<i64, AppError> {
+        self.add_goal(ctx, project_id, input.parse()).await
     }
 }

@@ -679,7 +679,7 @@ async fn taken_in(
 /// A project running in 2026–2027.
 async fn running_project(h: &H, coordinator: &Ctx) -> i64 {
     h.app
-        .create_project(
+        .submit_project(
             coordinator,
             &palett_app::projects::ProjectInput {
                 name: "Närvaro i Botkyrka".into(),
@@ -1112,7 +1112,7 @@ pub(crate) async fn attendance_and_time_that_cannot_be_true_are_refused(h: H) {
         .expect("the project");
     shorter.end_date = days(-1).to_string();
     h.app
-        .update_project(&coordinator, project, &shorter)
+        .submit_project_update(&coordinator, project, &shorter)
         .await
         .expect("shortened");
     assert_invalid(

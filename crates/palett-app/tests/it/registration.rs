@@ -337,17 +337,21 @@ pub(crate) async fn a_project_holds_its_period(h: H) {
     );
     p.end_date = "2027-10-31".into();
     p.funder = "Tillväxtverket och Botkyrka kommun".into();
-    forbidden(h.app.update_project(&coach, tk, &p).await);
-    not_found(h.app.update_project(&coordinator, tk + 1000, &p).await);
+    forbidden(h.app.submit_project_update(&coach, tk, &p).await);
+    not_found(
+        h.app
+            .submit_project_update(&coordinator, tk + 1000, &p)
+            .await,
+    );
     let mut bad = p.clone();
     bad.end_date = "2017-01-01".into();
     assert_invalid(
-        h.app.update_project(&coordinator, tk, &bad).await,
+        h.app.submit_project_update(&coordinator, tk, &bad).await,
         "end_date",
         "error-period",
     );
     h.app
-        .update_project(&coordinator, tk, &p)
+        .submit_project_update(&coordinator, tk, &p)
         .await
         .expect("extended");
     let mut c = h.app.raw_db().read().await.expect("connection");

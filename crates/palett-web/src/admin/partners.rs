@@ -10,6 +10,7 @@ use crate::ui::{admin_spec, options, render, FormSpec};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
+use palett_domain::admin::{parse_left_on, MembershipInput, OrganisationInput};
 use palett_domain::values::OrganisationKind;
 
 /// A form of the administration pages.
@@ -138,14 +139,9 @@ pub async fn membership_form(State(s): State<AppState>, c: Caller) -> Answer {
 
 pub async fn membership_create(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
     let t = c.tr();
-    let input = palett_app::admin::MembershipInput {
-        organisation_id: form.get("organisation_id"),
-        joined_on: form.get("joined_on"),
-        left_on: form.get("left_on"),
-        responsibility_areas: form.get("responsibility_areas"),
-    };
+    let input = form.input::<MembershipInput>().parse();
     Ok(
-        match s.app.add_membership(&c.ctx(), &input).await.or_invalid()? {
+        match s.app.add_membership(&c.ctx(), input).await.or_invalid()? {
             Ok(_) => Redirect::to("/partners").into_response(),
             Err(errors) => {
                 let orgs = all_org_choices(&s, &c).await?;
@@ -183,7 +179,7 @@ pub async fn membership_end(
     Ok(
         match s
             .app
-            .end_membership(&c.ctx(), mid, &form.get("left_on"))
+            .end_membership(&c.ctx(), mid, parse_left_on(&form.get("left_on")))
             .await
             .or_invalid()?
         {
@@ -230,7 +226,7 @@ pub async fn org_create(State(s): State<AppState>, c: Caller, form: FormData) ->
     Ok(
         match s
             .app
-            .create_organisation(&c.ctx(), &form.organisation())
+            .create_organisation(&c.ctx(), form.input::<OrganisationInput>().parse())
             .await
             .or_invalid()?
         {

@@ -14,6 +14,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use palett_app::AppError;
+use palett_domain::admin::parse_role_choice;
 use palett_domain::policy::Role;
 
 pub(crate) fn user_spec(t: Tr, orgs: Vec<(String, String)>) -> FormSpec {
@@ -229,7 +230,7 @@ pub async fn user_create(State(s): State<AppState>, c: Caller, form: FormData) -
     Ok(
         match s
             .app
-            .create_user(&c.ctx(), &form.user())
+            .create_user(&c.ctx(), form.user().parse())
             .await
             .or_invalid()?
         {
@@ -276,7 +277,7 @@ pub async fn roles_update(
     Ok(
         match s
             .app
-            .set_roles(&c.ctx(), uid, &form.all("roles"))
+            .set_roles(&c.ctx(), uid, parse_role_choice(&form.all("roles")))
             .await
             .or_invalid()?
         {

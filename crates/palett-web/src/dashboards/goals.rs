@@ -104,16 +104,11 @@ pub async fn goal_create(
     Id(p): Id,
     form: FormData,
 ) -> Answer {
-    let input = GoalInput {
-        indicator: form.get("indicator"),
-        target: form.get("target"),
-        period_start: form.get("period_start"),
-        period_end: form.get("period_end"),
-    };
+    let input = form.input::<GoalInput>().parse();
     Ok(
         match s
             .app
-            .add_goal(&c.ctx(), Some(p), &input)
+            .add_goal(&c.ctx(), Some(p), input)
             .await
             .or_invalid()?
         {

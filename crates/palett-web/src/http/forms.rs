@@ -5,8 +5,7 @@ use super::error::WebError;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
-use palett_app::admin::{OrganisationInput, UserInput};
-use palett_app::projects::ProjectInput;
+use palett_app::admin::UserInput;
 use palett_domain::model::ParticipantInput;
 use palett_domain::palette::InterventionInput;
 use palett_domain::values::FromFields;
@@ -89,17 +88,6 @@ impl FormData {
         }
     }
 
-    pub fn project(&self) -> ProjectInput {
-        ProjectInput {
-            name: self.get("name"),
-            funder: self.get("funder"),
-            start_date: self.get("start_date"),
-            end_date: self.get("end_date"),
-            participant_target: self.get("participant_target"),
-            job_or_studies_target: self.get("job_or_studies_target"),
-        }
-    }
-
     pub fn user(&self) -> UserInput {
         UserInput {
             email: self.get("email"),
@@ -107,17 +95,6 @@ impl FormData {
             password: self.get("password"),
             organisation_id: self.get("organisation_id"),
             roles: self.all("roles"),
-        }
-    }
-
-    pub fn organisation(&self) -> OrganisationInput {
-        OrganisationInput {
-            name: self.get("name"),
-            kind: self.get("kind"),
-            org_number: self.get("org_number"),
-            joined_on: self.get("joined_on"),
-            left_on: self.get("left_on"),
-            responsibility_areas: self.get("responsibility_areas"),
         }
     }
 }

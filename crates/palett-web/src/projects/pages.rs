@@ -9,6 +9,7 @@ use crate::ui::views::*;
 use crate::ui::{admin_spec, render, FormSpec};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
+use palett_domain::admin::ProjectInput;
 
 pub(crate) fn project_spec(t: Tr) -> FormSpec {
     admin_spec(
@@ -122,7 +123,7 @@ pub async fn project_create(State(s): State<AppState>, c: Caller, form: FormData
     Ok(
         match s
             .app
-            .create_project(&c.ctx(), &form.project())
+            .create_project(&c.ctx(), form.input::<ProjectInput>().parse())
             .await
             .or_invalid()?
         {
@@ -172,7 +173,7 @@ pub async fn project_update(
     Ok(
         match s
             .app
-            .update_project(&c.ctx(), id, &form.project())
+            .update_project(&c.ctx(), id, form.input::<ProjectInput>().parse())
             .await
             .or_invalid()?
         {

@@ -243,13 +243,14 @@ async fn a_password_set_by_an_administrator_is_changed_before_anything_else() {
     t.app
         .create_user(
             &admin,
-            &palett_app::admin::UserInput {
+            palett_app::admin::UserInput {
                 email: "vera.ny@helamanniskan.example".into(),
                 display_name: "Vera Ny".into(),
                 password: "tillfälligt-från-alva".into(),
                 organisation_id: admin.actor.organisation_id.to_string(),
                 roles: vec!["evaluator".into()],
-            },
+            }
+            .parse(),
         )
         .await
         .expect("user");
