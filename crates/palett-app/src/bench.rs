@@ -12,9 +12,11 @@ use crate::reports::ReportKind;
 use crate::{App, Result};
 use jiff::civil::{date, Date};
 use jiff::ToSpan;
+use palett_domain::admin::ReportPeriod;
 use palett_domain::indicators::{Goal, Indicator, Period};
 use palett_domain::lifecycle::ExitOutcome;
 use palett_domain::palette::InterventionInput;
+use palett_domain::record::{NewNote, NoteVisibility};
 use palett_store::bench::{insert, V};
 use std::time::Instant;
 
@@ -460,11 +462,23 @@ impl App {
         );
         time!(
             "final report",
-            self.funder_report(&ctx, ReportKind::Final, Some(project), "", "", false)
+            self.funder_report(
+                &ctx,
+                ReportKind::Final,
+                Some(project),
+                Ok(ReportPeriod::WHOLE_PROJECT),
+                false
+            )
         );
         time!(
             "Finsam report",
-            self.funder_report(&ctx, ReportKind::Finsam, Some(project), "", "", false)
+            self.funder_report(
+                &ctx,
+                ReportKind::Finsam,
+                Some(project),
+                Ok(ReportPeriod::WHOLE_PROJECT),
+                false
+            )
         );
         time!("palette reports (attendance)", self.reports(&ctx));
         time!(
@@ -526,8 +540,11 @@ impl App {
                 let mut ms = Vec::with_capacity(reads_each);
                 for _ in 0..reads_each {
                     let t = Instant::now();
-                    app.add_note(&ctx, first, "Prestandamätning.", "own_organisation")
-                        .await?;
+                    let note = NewNote {
+                        body: "Prestandamätning.".into(),
+                        visibility: NoteVisibility::OwnOrganisation,
+                    };
+                    app.add_note(&ctx, first, &note).await?;
                     ms.push(t.elapsed().as_secs_f64() * 1000.0);
                 }
                 Ok((false, ms))

@@ -5,7 +5,6 @@ use crate::audit::Action;
 use crate::work::{Change, Reading};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::consent::{Consent, ConsentSpec};
-use palett_domain::values::{optional_text, TextKind};
 use palett_domain::{FieldError, FieldErrors};
 use palett_store::consent as store;
 
@@ -94,9 +93,12 @@ impl App {
 
     /// Withdraw a consent: it stops counting at once; the record stays.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
-    pub async fn withdraw_consent(&self, ctx: &Ctx, consent_id: i64, note: &str) -> Result<i64> {
-        let note =
-            optional_text(note, TextKind::LINES).map_err(|c| FieldErrors::single("note", c))?;
+    pub async fn withdraw_consent(
+        &self,
+        ctx: &Ctx,
+        consent_id: i64,
+        note: Option<&str>,
+    ) -> Result<i64> {
         let now = self.now();
         let a = &ctx.actor;
         let mut tx = Change::begin(self, ctx).await?;
@@ -108,7 +110,7 @@ impl App {
             Some((_, rel)) if a.can_read_participant(rel) => return Err(AppError::Forbidden),
             _ => return Err(AppError::NotFound),
         }
-        if !store::withdraw(&mut tx, consent_id, a.user_id, note.as_deref(), now).await? {
+        if !store::withdraw(&mut tx, consent_id, a.user_id, note, now).await? {
             return Err(FieldErrors::single("consent", "error-consent-withdrawn").into());
         }
         tx.done(

@@ -5,41 +5,13 @@ use crate::audit::Action;
 use crate::work::{Change, Reading};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::model::Participant;
-use palett_domain::values::{required_text, TextKind};
-use palett_domain::FieldErrors;
+use palett_domain::record::NewNote;
 use palett_store::note::{self as store, Note};
-
-/// Who may read a note: the author's organisation only, or everyone who may
-/// read her record (which her sharing consent already decides).
-pub const VISIBILITIES: [&str; 2] = ["own_organisation", "shared"];
 
 impl App {
     /// Write a note about a participant the caller works with.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
-    pub async fn add_note(
-        &self,
-        ctx: &Ctx,
-        participant_id: i64,
-        body: &str,
-        visibility: &str,
-    ) -> Result<i64> {
-        let mut e = FieldErrors::new();
-        let body = e.take("body", required_text(body, TextKind::LINES));
-        let visibility = visibility.trim();
-        if !VISIBILITIES.contains(&visibility) {
-            e.push(
-                "visibility",
-                if visibility.is_empty() {
-                    "error-required"
-                } else {
-                    "error-choice"
-                },
-            );
-        }
-        let Some(body) = body else {
-            return Err(e.into());
-        };
-        e.into_result()?;
+    pub async fn add_note(&self, ctx: &Ctx, participant_id: i64, note: &NewNote) -> Result<i64> {
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
         match self
@@ -57,8 +29,8 @@ impl App {
             participant_id,
             ctx.actor.user_id,
             ctx.actor.organisation_id,
-            visibility,
-            &body,
+            note.visibility.as_str(),
+            &note.body,
             now,
         )
         .await?;

@@ -11,6 +11,7 @@ use palett_domain::model::{
     Handover, Participant, ParticipantInput, ParticipantProfile, StatusEvent,
 };
 use palett_domain::policy::{Relation, Standing};
+use palett_domain::record::{EmergencyAccess, EmergencyTarget, HandoverTo};
 use palett_domain::{FieldErrors, Parsed};
 use palett_store::participant::{self as store, Filter, ListItem, NewEvent, NewHandover};
 use palett_store::{AnyConnection, StoreError};
@@ -325,20 +326,13 @@ impl App {
         id: i64,
         reason: Option<&str>,
     ) -> Result<()> {
-        let reason = match reason {
-            Some(r) => Some(
-                palett_domain::values::required_text(r, palett_domain::values::TextKind::LINES)
-                    .map_err(|c| FieldErrors::single("reason", c))?,
-            ),
-            None => None,
-        };
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
         let (_, rel) = self.readable(&mut tx, ctx, id).await?;
         if !ctx.actor.can_change_participant(rel) {
             return Err(AppError::Forbidden);
         }
-        store::set_processing_restricted(&mut tx, id, reason.as_deref(), now).await?;
+        store::set_processing_restricted(&mut tx, id, reason, now).await?;
         let entity = if reason.is_some() {
             "restrict"
         } else {
@@ -354,48 +348,23 @@ impl App {
     /// reason. Coordinators only; the access lasts two hours, is audited as
     /// an emergency and every read during it is marked so.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
-    pub async fn break_the_glass(
-        &self,
-        ctx: &Ctx,
-        participant_id: &str,
-        identity_number: &str,
-        reason: &str,
-    ) -> Result<i64> {
+    pub async fn break_the_glass(&self, ctx: &Ctx, access: Parsed<EmergencyAccess>) -> Result<i64> {
         if !ctx.actor.can_break_the_glass() {
             return Err(AppError::Forbidden);
         }
-        let mut e = FieldErrors::new();
-        let reason = e.take(
-            "reason",
-            palett_domain::values::required_text(reason, palett_domain::values::TextKind::SENTENCE),
-        );
-        let by_id = participant_id.trim();
-        let number = identity_number.trim();
-        if by_id.is_empty() && number.is_empty() {
-            e.push("identity_number", "error-required");
-        }
-        let Some(reason) = reason else {
-            return Err(e.into());
-        };
-        e.into_result()?;
+        let EmergencyAccess { target, reason } = access?;
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
-        let id = if !by_id.is_empty() {
-            by_id
-                .parse::<i64>()
-                .map_err(|_| FieldErrors::single("participant_id", "error-number"))?
-        } else {
-            let pin =
-                palett_domain::personnummer::PersonalIdentityNumber::parse(number, self.today())
-                    .map_err(|c| FieldErrors::single("identity_number", c))?;
-            store::id_by_identity_number(
+        let id = match target {
+            EmergencyTarget::Id(id) => id,
+            EmergencyTarget::IdentityNumber(pin) => store::id_by_identity_number(
                 &mut tx,
                 self.sealer(),
                 ctx.actor.partnership_id,
                 &pin.twelve_digits(),
             )
             .await?
-            .ok_or_else(|| FieldErrors::single("identity_number", "error-no-such-participant"))?
+            .ok_or_else(|| FieldErrors::single("identity_number", "error-no-such-participant"))?,
         };
         match self
             .participant_with_relation(&mut tx, id, &ctx.actor)
@@ -589,24 +558,8 @@ impl App {
         ctx: &Ctx,
         id: i64,
         version: Option<i64>,
-        organisation_id: &str,
-        reason: &str,
+        handover: Parsed<HandoverTo>,
     ) -> Result<(Handover, bool)> {
-        let mut e = FieldErrors::new();
-        let to = organisation_id.trim();
-        let to = if to.is_empty() {
-            e.push("organisation_id", "error-required");
-            None
-        } else {
-            e.take(
-                "organisation_id",
-                to.parse::<i64>().map_err(|_| "error-choice"),
-            )
-        };
-        let reason = e.take(
-            "reason",
-            palett_domain::values::required_text(reason, palett_domain::values::TextKind::LINES),
-        );
         let today = self.today();
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
@@ -615,10 +568,10 @@ impl App {
         if !ctx.actor.can_hand_over(rel) {
             return Err(AppError::Forbidden);
         }
-        let (Some(to), Some(reason)) = (to, reason) else {
-            return Err(e.into());
-        };
-        e.into_result()?;
+        let HandoverTo {
+            organisation_id: to,
+            reason,
+        } = handover?;
         let periods = palett_store::org::periods_of(&mut tx, ctx.actor.partnership_id, to).await?;
         let code = if periods.is_empty() {
             Some("error-choice")

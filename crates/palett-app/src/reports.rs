@@ -6,11 +6,13 @@
 use crate::audit::Action;
 use crate::work::Reading;
 use crate::{App, Ctx, Result};
+use palett_domain::admin::ReportPeriod;
 use palett_domain::indicators::{exits_by_outcome, figure, Figure, Indicator, Period, Slice};
 use palett_domain::lifecycle::ExitOutcome;
 use palett_domain::model::Project;
-use palett_domain::values::{code, parse_date, Gender};
+use palett_domain::values::{code, Gender};
 use palett_domain::FieldErrors;
+use palett_domain::Parsed;
 use palett_store::indicators as store;
 pub use palett_store::indicators::{BeforeAfterRow, MonthLine};
 
@@ -102,32 +104,20 @@ impl App {
         ctx: &Ctx,
         kind: ReportKind,
         project_id: Option<i64>,
-        from: &str,
-        to: &str,
+        period: Parsed<ReportPeriod>,
         export: bool,
     ) -> Result<FunderReport> {
         let mut c = self.db.read().await?;
         let (project, default) = self.scope_of(&mut c, ctx, project_id).await?;
-        let mut e = FieldErrors::new();
-        let start = if from.trim().is_empty() {
-            Some(default.start)
-        } else {
-            e.take("from", parse_date(from))
-        };
-        let end = if to.trim().is_empty() {
-            Some(default.end)
-        } else {
-            e.take("to", parse_date(to))
-        };
-        if let (Some(s), Some(en)) = (start, end) {
-            if en < s {
-                e.push("to", code::PERIOD);
-            }
+        let asked = period?;
+        let (start, end) = (
+            asked.from.unwrap_or(default.start),
+            asked.to.unwrap_or(default.end),
+        );
+        if end < start {
+            let field = if asked.to.is_some() { "to" } else { "from" };
+            return Err(FieldErrors::single(field, code::PERIOD).into());
         }
-        let (Some(start), Some(end)) = (start, end) else {
-            return Err(e.into());
-        };
-        e.into_result()?;
         let period = Period { start, end };
         let pid = ctx.actor.partnership_id;
         let today = self.today();
@@ -212,13 +202,12 @@ impl App {
         &self,
         ctx: &Ctx,
         project_id: i64,
-        month: &str,
+        month: Parsed<palett_domain::indicators::Month>,
     ) -> Result<(palett_domain::indicators::Month, Vec<store::MonthLine>)> {
         if !ctx.actor.can_export_participant_file() {
             return Err(crate::AppError::Forbidden);
         }
-        let month = palett_domain::indicators::Month::parse(month.trim())
-            .ok_or_else(|| FieldErrors::single("month", "error-month"))?;
+        let month = month?;
         let mut r = Reading::begin(self, ctx).await?;
         self.scope_of(r.conn(), ctx, Some(project_id)).await?;
         let lines = store::month_lines(

@@ -7,8 +7,9 @@ use crate::audit::Action;
 use crate::secret::hmac_sha256;
 use crate::work::Change;
 use crate::{App, AppError, Ctx, Result};
+use palett_domain::research::ExportRequest;
 use palett_domain::research::{age_group, hours_band, months_band, region, suppress_small_cells};
-use palett_domain::FieldErrors;
+use palett_domain::Parsed;
 
 /// One row: the pseudonym, generalised quasi-identifiers, then facts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,24 +55,16 @@ impl App {
     /// transaction, not a `work::Reading`: the first export makes
     /// the partnership's pseudonym secret.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
-    pub async fn research_export(&self, ctx: &Ctx, key: &str, k: &str) -> Result<ResearchExport> {
+    pub async fn research_export(
+        &self,
+        ctx: &Ctx,
+        request: Parsed<ExportRequest>,
+    ) -> Result<ResearchExport> {
         if !ctx.actor.can_export_research() {
             return Err(AppError::Forbidden);
         }
-        let mut e = FieldErrors::new();
-        if key.chars().count() < 12 {
-            e.push("key", "error-export-key");
-        }
-        let k = k
-            .trim()
-            .parse::<usize>()
-            .ok()
-            .filter(|k| (5..=50).contains(k));
-        if k.is_none() {
-            e.push("k", "error-k");
-        }
-        e.into_result()?;
-        let k = k.unwrap_or(5);
+        let ExportRequest { key, k } = request?;
+        let key = key.as_str();
         let mut tx = Change::begin(self, ctx).await?;
         let secret = palett_store::palette::research_secret(
             &mut tx,

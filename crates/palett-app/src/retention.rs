@@ -9,7 +9,7 @@ use crate::work::Change;
 use crate::{App, AppError, Ctx, Result};
 use jiff::civil::Date;
 use jiff::ToSpan;
-use palett_domain::FieldErrors;
+use palett_domain::Parsed;
 use palett_store::retention as store;
 
 /// What a run found and did.
@@ -37,16 +37,11 @@ impl App {
 
     /// Set how many years after exit personal data is kept (1–50).
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
-    pub async fn set_retention_policy(&self, ctx: &Ctx, years: &str) -> Result<()> {
+    pub async fn set_retention_policy(&self, ctx: &Ctx, years: Parsed<i64>) -> Result<()> {
         if !ctx.actor.can_administer() {
             return Err(AppError::Forbidden);
         }
-        let years = years
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|y| (1..=50).contains(y))
-            .ok_or_else(|| FieldErrors::single("years_after_exit", "error-retention-years"))?;
+        let years = years?;
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
         store::set_policy(

@@ -252,6 +252,63 @@ impl UserInput {
     }
 }
 
+/// Years a record is kept after her exit, 1 to 50 (field
+/// `years_after_exit`).
+pub fn parse_retention_years(s: &str) -> Result<i64, FieldErrors> {
+    s.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|y| (1..=50).contains(y))
+        .ok_or_else(|| FieldErrors::single("years_after_exit", "error-retention-years"))
+}
+
+text_input!(
+    /// What a funder report covers, as submitted: empty dates take the
+    /// project's own period.
+    ReportPeriodInput {
+        from,
+        to,
+    }
+);
+
+/// What a funder report covers; `None` is the project's own start or end.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReportPeriod {
+    pub from: Option<Date>,
+    pub to: Option<Date>,
+}
+
+impl ReportPeriod {
+    /// The project's own period.
+    pub const WHOLE_PROJECT: Self = Self {
+        from: None,
+        to: None,
+    };
+}
+
+impl ReportPeriodInput {
+    pub fn parse(&self) -> Result<ReportPeriod, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let from = e.take("from", parse_optional_date(&self.from));
+        let to = e.take("to", parse_optional_date(&self.to));
+        if let (Some(Some(f)), Some(Some(t))) = (from, to) {
+            if t < f {
+                e.push("to", code::PERIOD);
+            }
+        }
+        match (from, to) {
+            (Some(from), Some(to)) if e.is_empty() => Ok(ReportPeriod { from, to }),
+            _ => Err(e),
+        }
+    }
+}
+
+/// A month as `YYYY-MM` (field `month`).
+pub fn parse_month(s: &str) -> Result<crate::indicators::Month, FieldErrors> {
+    crate::indicators::Month::parse(s.trim())
+        .ok_or_else(|| FieldErrors::single("month", "error-month"))
+}
+
 text_input!(
     /// A project as submitted, every field text.
     ProjectInput {

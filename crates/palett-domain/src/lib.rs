@@ -20,6 +20,7 @@ pub mod path;
 pub mod personnummer;
 pub mod plan;
 pub mod policy;
+pub mod record;
 pub mod research;
 pub mod selfassessment;
 pub mod summary;

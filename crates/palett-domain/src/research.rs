@@ -1,7 +1,60 @@
 //! The pseudonymised research export's rules: generalised quasi-identifiers
 //! and a k-anonymity check that suppresses small cells and says so.
 
+use crate::values::text_input;
+use crate::FieldErrors;
 use jiff::civil::Date;
+
+text_input!(
+    /// A research export as asked for: the researcher's key and the least
+    /// group size `k` (both text).
+    ExportRequestInput {
+        key,
+        k,
+    }
+);
+
+/// A research export: pseudonyms keyed by `key` (at least twelve
+/// characters), groups smaller than `k` (5 to 50) suppressed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ExportRequest {
+    pub key: String,
+    pub k: usize,
+}
+
+impl std::fmt::Debug for ExportRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExportRequest")
+            .field("k", &self.k)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ExportRequestInput {
+    pub fn parse(&self) -> Result<ExportRequest, FieldErrors> {
+        let mut e = FieldErrors::new();
+        if self.key.chars().count() < 12 {
+            e.push("key", "error-export-key");
+        }
+        let k = self
+            .k
+            .trim()
+            .parse::<usize>()
+            .ok()
+            .filter(|k| (5..=50).contains(k));
+        match k {
+            Some(k) if e.is_empty() => Ok(ExportRequest {
+                key: self.key.clone(),
+                k,
+            }),
+            Some(_) => Err(e),
+            None => {
+                e.push("k", "error-k");
+                Err(e)
+            }
+        }
+    }
+}
 
 /// Age at intake in ten-year bands matching the target group 25–64.
 pub fn age_group(birth: Date, at: Date) -> &'static str {

@@ -398,7 +398,7 @@ pub(crate) async fn a_former_member_keeps_only_its_own_records_read_only(h: H) {
             matches!(
                 err(h
                     .app
-                    .add_note(&ctx, own, "Anteckning", "own_organisation")
+                    .submit_note(&ctx, own, "Anteckning", "own_organisation")
                     .await),
                 AppError::Forbidden
             ),
@@ -445,7 +445,7 @@ pub(crate) async fn a_former_member_keeps_only_its_own_records_read_only(h: H) {
     );
     forbidden(
         h.app
-            .break_the_glass(&maja, &shared.to_string(), "", "Akut")
+            .submit_emergency(&maja, &shared.to_string(), "", "Akut")
             .await,
     );
     forbidden(

@@ -266,7 +266,7 @@ pub(crate) async fn the_log_review_flags_samples_and_signs(h: H) {
     form.intake_date = "2026-11-20".into();
     let hidden = h.register(&coach_ctx, &form).await;
     h.app
-        .break_the_glass(
+        .submit_emergency(
             &coordinator,
             &hidden.to_string(),
             "",

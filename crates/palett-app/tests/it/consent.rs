@@ -75,7 +75,7 @@ pub(crate) async fn consents_are_records_that_can_be_withdrawn(h: H) {
     // Withdrawal takes effect at once and keeps the record.
     assert_eq!(
         h.app
-            .withdraw_consent(&coach_ctx, id, "Vill inte längre")
+            .submit_withdrawal(&coach_ctx, id, "Vill inte längre")
             .await
             .expect("withdraw"),
         p
@@ -95,7 +95,7 @@ pub(crate) async fn consents_are_records_that_can_be_withdrawn(h: H) {
     assert!(!*in_force);
     assert_eq!(shared.withdrawal_note.as_deref(), Some("Vill inte längre"));
     assert_invalid(
-        h.app.withdraw_consent(&coach_ctx, id, "").await,
+        h.app.submit_withdrawal(&coach_ctx, id, "").await,
         "consent",
         "error-consent-withdrawn",
     );
@@ -169,7 +169,7 @@ pub(crate) async fn sharing_consent_decides_who_sees_her(h: H) {
         .0
         .id;
     h.app
-        .withdraw_consent(&hm_ctx, sharing, "Återkallat vid möte")
+        .submit_withdrawal(&hm_ctx, sharing, "Återkallat vid möte")
         .await
         .expect("withdraw");
     not_found(h.app.participant(&kim_ctx, p).await);
@@ -279,9 +279,9 @@ pub(crate) async fn emergency_access_is_limited_and_marked(h: H) {
     let p = h.register(&kim_ctx, &form).await;
     not_found(h.app.participant(&c_ctx, p).await);
     // Caseworkers cannot; a reason is required.
-    forbidden(h.app.break_the_glass(&kim_ctx, "", &number, "x").await);
+    forbidden(h.app.submit_emergency(&kim_ctx, "", &number, "x").await);
     assert_invalid(
-        h.app.break_the_glass(&c_ctx, "", &number, " ").await,
+        h.app.submit_emergency(&c_ctx, "", &number, " ").await,
         "reason",
         "error-required",
     );
@@ -289,7 +289,7 @@ pub(crate) async fn emergency_access_is_limited_and_marked(h: H) {
     for short in ["x", "Akut", "Akut oro nu", "Akutoroförhennessäkerhet"] {
         assert_eq!(
             invalid_code(
-                h.app.break_the_glass(&c_ctx, "", &number, short).await,
+                h.app.submit_emergency(&c_ctx, "", &number, short).await,
                 "reason"
             ),
             "error-text-sentence",
@@ -298,7 +298,7 @@ pub(crate) async fn emergency_access_is_limited_and_marked(h: H) {
     }
     assert_invalid(
         h.app
-            .break_the_glass(
+            .submit_emergency(
                 &c_ctx,
                 "",
                 &pnr("19760606", 607),
@@ -310,7 +310,7 @@ pub(crate) async fn emergency_access_is_limited_and_marked(h: H) {
     );
     assert_eq!(
         h.app
-            .break_the_glass(&c_ctx, "", &number, "Akut oro för hennes säkerhet")
+            .submit_emergency(&c_ctx, "", &number, "Akut oro för hennes säkerhet")
             .await
             .expect("glass"),
         p
@@ -437,7 +437,7 @@ pub(crate) async fn no_list_search_export_or_count_leaks_a_participant(h: H) {
                 .0
                 .id;
             h.app
-                .withdraw_consent(&ctxs[owner], sharing, "Återkallat")
+                .submit_withdrawal(&ctxs[owner], sharing, "Återkallat")
                 .await
                 .expect("withdraw");
         }
@@ -641,7 +641,7 @@ pub(crate) async fn a_duplicate_of_a_consent_in_force_is_refused_and_points_to_i
 
     // Withdrawn consents do not block a new one.
     h.app
-        .withdraw_consent(&coach_ctx, wide, "Ångrade sig")
+        .submit_withdrawal(&coach_ctx, wide, "Ångrade sig")
         .await
         .expect("withdraw");
     h.app

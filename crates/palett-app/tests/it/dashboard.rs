@@ -928,7 +928,7 @@ pub(crate) async fn every_funder_report_adds_up_on_both_databases(h: H) {
         let (h, ctx) = (h.clone(), ctx.clone());
         async move {
             h.app
-                .funder_report(&ctx, kind, Some(tk), "", "", true)
+                .submit_funder_report(&ctx, kind, Some(tk), "", "", true)
                 .await
                 .expect("report")
         }
@@ -968,7 +968,7 @@ pub(crate) async fn every_funder_report_adds_up_on_both_databases(h: H) {
     // A bad period is a field error.
     assert_invalid(
         h.app
-            .funder_report(
+            .submit_funder_report(
                 &ctx,
                 ReportKind::Final,
                 Some(tk),
@@ -1014,7 +1014,11 @@ pub(crate) async fn the_esf_monthly_file_names_only_those_it_may(h: H) {
         )
         .await
         .expect("consent to the identity number");
-    let (month, lines) = h.app.esf_month(&ctx, p, "2026-11").await.expect("file");
+    let (month, lines) = h
+        .app
+        .submit_esf_month(&ctx, p, "2026-11")
+        .await
+        .expect("file");
     assert_eq!(month.to_string(), "2026-11");
     let got: Vec<(i64, bool, bool)> = lines
         .iter()
@@ -1037,7 +1041,7 @@ pub(crate) async fn the_esf_monthly_file_names_only_those_it_may(h: H) {
     // October: none of them had started.
     assert!(h
         .app
-        .esf_month(&ctx, p, "2026-10")
+        .submit_esf_month(&ctx, p, "2026-10")
         .await
         .expect("file")
         .1
@@ -1045,16 +1049,16 @@ pub(crate) async fn the_esf_monthly_file_names_only_those_it_may(h: H) {
     // Coordinators only; a bad month is a field error; other projects 404.
     let caseworker = h.ctx(COACH).await;
     assert!(matches!(
-        h.app.esf_month(&caseworker, p, "2026-11").await,
+        h.app.submit_esf_month(&caseworker, p, "2026-11").await,
         Err(AppError::Forbidden)
     ));
     assert_invalid(
-        h.app.esf_month(&ctx, p, "november").await,
+        h.app.submit_esf_month(&ctx, p, "november").await,
         "month",
         "error-month",
     );
     assert!(matches!(
-        h.app.esf_month(&ctx, 999_999, "2026-11").await,
+        h.app.submit_esf_month(&ctx, 999_999, "2026-11").await,
         Err(AppError::NotFound)
     ));
     // Each participant in the file is in the audit log as read, once, by
@@ -1095,7 +1099,7 @@ async fn every_surface(h: &H, ctx: &Ctx, project: i64) -> Vec<(&'static str, [i6
         .expect("the dashboard");
     let report = h
         .app
-        .funder_report(
+        .submit_funder_report(
             ctx,
             palett_app::reports::ReportKind::Final,
             Some(project),

@@ -119,20 +119,20 @@ pub(crate) async fn notes_keep_their_visibility_and_rectification_keeps_history(
     form.intake_date = "2026-11-20".into();
     let p = h.register(&kim_ctx, &form).await;
     h.app
-        .add_note(&kim_ctx, p, "Bara för kommunen", "own_organisation")
+        .submit_note(&kim_ctx, p, "Bara för kommunen", "own_organisation")
         .await
         .expect("own note");
     h.app
-        .add_note(&kim_ctx, p, "Delas med parterna", "shared")
+        .submit_note(&kim_ctx, p, "Delas med parterna", "shared")
         .await
         .expect("shared note");
     assert_invalid(
-        h.app.add_note(&kim_ctx, p, "x", "public").await,
+        h.app.submit_note(&kim_ctx, p, "x", "public").await,
         "visibility",
         "error-choice",
     );
     assert_invalid(
-        h.app.add_note(&kim_ctx, p, " ", "shared").await,
+        h.app.submit_note(&kim_ctx, p, " ", "shared").await,
         "body",
         "error-required",
     );
@@ -188,7 +188,7 @@ pub(crate) async fn the_research_export_is_pseudonymous_and_k_anonymous(h: H) {
     let key = "följeforskningens nyckel 2026";
     let x = h
         .app
-        .research_export(&evaluator, key, "5")
+        .submit_research_export(&evaluator, key, "5")
         .await
         .expect("export");
     // Only those with a research consent in force: not every fifth, minus withdrawals.
@@ -217,7 +217,7 @@ pub(crate) async fn the_research_export_is_pseudonymous_and_k_anonymous(h: H) {
     // Stable pseudonyms per key, different with another key, never an id or a name.
     let again = h
         .app
-        .research_export(&evaluator, key, "5")
+        .submit_research_export(&evaluator, key, "5")
         .await
         .expect("export");
     assert_eq!(
@@ -233,7 +233,7 @@ pub(crate) async fn the_research_export_is_pseudonymous_and_k_anonymous(h: H) {
     );
     let other = h
         .app
-        .research_export(&evaluator, "en helt annan nyckel", "5")
+        .submit_research_export(&evaluator, "en helt annan nyckel", "5")
         .await
         .expect("export");
     assert_ne!(x.rows[0].pseudonym, other.rows[0].pseudonym);
@@ -272,25 +272,32 @@ pub(crate) async fn the_research_export_is_pseudonymous_and_k_anonymous(h: H) {
     );
     let strict = h
         .app
-        .research_export(&evaluator, key, "40")
+        .submit_research_export(&evaluator, key, "40")
         .await
         .expect("export");
     assert!(strict.suppressed_rows > x.suppressed_rows);
     // Who may, and bad input.
-    forbidden(h.app.research_export(&h.ctx(COACH).await, key, "5").await);
+    forbidden(
+        h.app
+            .submit_research_export(&h.ctx(COACH).await, key, "5")
+            .await,
+    );
     assert_invalid(
-        h.app.research_export(&evaluator, "kort", "5").await,
+        h.app.submit_research_export(&evaluator, "kort", "5").await,
         "key",
         "error-export-key",
     );
     assert_eq!(
-        invalid_code(h.app.research_export(&evaluator, key, "4").await, "k"),
+        invalid_code(
+            h.app.submit_research_export(&evaluator, key, "4").await,
+            "k"
+        ),
         "error-k",
         "k below 5 is refused"
     );
     assert!(
         matches!(
-            err(h.app.research_export(&coordinator, key, "5").await),
+            err(h.app.submit_research_export(&coordinator, key, "5").await),
             AppError::Forbidden
         ),
         "coordinators see named records already; the pseudonymised export is the evaluators'"
@@ -311,12 +318,12 @@ pub(crate) async fn restricted_processing_keeps_the_record_unchanged(h: H) {
     form.intake_date = "2026-11-20".into();
     let p = h.register(&ctx, &form).await;
     assert_invalid(
-        h.app.restrict_processing(&ctx, p, Some(" ")).await,
+        h.app.submit_restriction(&ctx, p, Some(" ")).await,
         "reason",
         "error-required",
     );
     h.app
-        .restrict_processing(&ctx, p, Some("Invänder mot behandlingen"))
+        .submit_restriction(&ctx, p, Some("Invänder mot behandlingen"))
         .await
         .expect("restrict");
     let v = h.read(&ctx, p).await;
@@ -337,7 +344,7 @@ pub(crate) async fn restricted_processing_keeps_the_record_unchanged(h: H) {
         "error-processing-restricted",
     );
     assert_invalid(
-        h.app.add_note(&ctx, p, "x", "shared").await,
+        h.app.submit_note(&ctx, p, "x", "shared").await,
         "participant",
         "error-processing-restricted",
     );
@@ -350,10 +357,7 @@ pub(crate) async fn restricted_processing_keeps_the_record_unchanged(h: H) {
     );
     // Her rights still work: the export, and lifting the restriction.
     h.app.subject_access(&ctx, p).await.expect("export");
-    h.app
-        .restrict_processing(&ctx, p, None)
-        .await
-        .expect("lift");
+    h.app.submit_restriction(&ctx, p, None).await.expect("lift");
     h.app
         .transition(&ctx, p, start)
         .await

@@ -701,6 +701,68 @@ pub trait Submit {
         project_id: Option<i64>,
         input: &palett_app::dashboard::GoalInput,
     ) -> Result<i64, AppError>;
+    async fn submit_note(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        body: &str,
+        visibility: &str,
+    ) -> Result<i64, AppError>;
+    async fn submit_withdrawal(
+        &self,
+        ctx: &Ctx,
+        consent_id: i64,
+        note: &str,
+    ) -> Result<i64, AppError>;
+    async fn submit_restriction(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        reason: Option<&str>,
+    ) -> Result<(), AppError>;
+    async fn submit_emergency(
+        &self,
+        ctx: &Ctx,
+        participant_id: &str,
+        identity_number: &str,
+        reason: &str,
+    ) -> Result<i64, AppError>;
+    async fn submit_handover(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        version: Option<i64>,
+        organisation_id: &str,
+        reason: &str,
+    ) -> Result<(palett_domain::model::Handover, bool), AppError>;
+    async fn submit_retention(&self, ctx: &Ctx, years: &str) -> Result<(), AppError>;
+    async fn submit_research_export(
+        &self,
+        ctx: &Ctx,
+        key: &str,
+        k: &str,
+    ) -> Result<palett_app::research::ResearchExport, AppError>;
+    async fn submit_funder_report(
+        &self,
+        ctx: &Ctx,
+        kind: palett_app::reports::ReportKind,
+        project_id: Option<i64>,
+        from: &str,
+        to: &str,
+        export: bool,
+    ) -> Result<palett_app::reports::FunderReport, AppError>;
+    async fn submit_esf_month(
+        &self,
+        ctx: &Ctx,
+        project_id: i64,
+        month: &str,
+    ) -> Result<
+        (
+            palett_domain::indicators::Month,
+            Vec<palett_store::indicators::MonthLine>,
+        ),
+        AppError,
+    >;
 }
 
 impl Submit for App {
@@ -826,5 +888,122 @@ impl Submit for App {
         input: &palett_app::dashboard::GoalInput,
     ) -> Result<i64, AppError> {
         self.add_goal(ctx, project_id, input.parse()).await
+    }
+
+    async fn submit_note(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        body: &str,
+        visibility: &str,
+    ) -> Result<i64, AppError> {
+        let input = palett_domain::record::NoteInput {
+            body: body.into(),
+            visibility: visibility.into(),
+        };
+        self.add_note(ctx, participant_id, &input.parse()?).await
+    }
+
+    async fn submit_withdrawal(
+        &self,
+        ctx: &Ctx,
+        consent_id: i64,
+        note: &str,
+    ) -> Result<i64, AppError> {
+        let note = palett_domain::record::parse_withdrawal_note(note)?;
+        self.withdraw_consent(ctx, consent_id, note.as_deref())
+            .await
+    }
+
+    async fn submit_restriction(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        reason: Option<&str>,
+    ) -> Result<(), AppError> {
+        let reason =
+            palett_domain::record::parse_restriction(reason.is_some(), reason.unwrap_or(""))?;
+        self.restrict_processing(ctx, id, reason.as_deref()).await
+    }
+
+    async fn submit_emergency(
+        &self,
+        ctx: &Ctx,
+        participant_id: &str,
+        identity_number: &str,
+        reason: &str,
+    ) -> Result<i64, AppError> {
+        let input = palett_domain::record::EmergencyInput {
+            participant_id: participant_id.into(),
+            identity_number: identity_number.into(),
+            reason: reason.into(),
+        };
+        self.break_the_glass(ctx, input.parse(self.today())).await
+    }
+
+    async fn submit_handover(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        version: Option<i64>,
+        organisation_id: &str,
+        reason: &str,
+    ) -> Result<(palett_domain::model::Handover, bool), AppError> {
+        let input = palett_domain::record::HandoverInput {
+            organisation_id: organisation_id.into(),
+            reason: reason.into(),
+        };
+        self.hand_over(ctx, id, version, input.parse()).await
+    }
+
+    async fn submit_retention(&self, ctx: &Ctx, years: &str) -> Result<(), AppError> {
+        self.set_retention_policy(ctx, palett_domain::admin::parse_retention_years(years))
+            .await
+    }
+
+    async fn submit_research_export(
+        &self,
+        ctx: &Ctx,
+        key: &str,
+        k: &str,
+    ) -> Result<palett_app::research::ResearchExport, AppError> {
+        let input = palett_domain::research::ExportRequestInput {
+            key: key.into(),
+            k: k.into(),
+        };
+        self.research_export(ctx, input.parse()).await
+    }
+
+    async fn submit_funder_report(
+        &self,
+        ctx: &Ctx,
+        kind: palett_app::reports::ReportKind,
+        project_id: Option<i64>,
+        from: &str,
+        to: &str,
+        export: bool,
+    ) -> Result<palett_app::reports::FunderReport, AppError> {
+        let input = palett_domain::admin::ReportPeriodInput {
+            from: from.into(),
+            to: to.into(),
+        };
+        self.funder_report(ctx, kind, project_id, input.parse(), export)
+            .await
+    }
+
+    async fn submit_esf_month(
+        &self,
+        ctx: &Ctx,
+        project_id: i64,
+        month: &str,
+    ) -> Result<
+        (
+            palett_domain::indicators::Month,
+            Vec<palett_store::indicators::MonthLine>,
+        ),
+        AppError,
+    > {
+        self.esf_month(ctx, project_id, palett_domain::admin::parse_month(month))
+            .await
     }
 }

@@ -212,7 +212,7 @@ pub(crate) async fn responsibility_moves_only_by_a_handover(h: H) {
     let reason = "Flyttar till jobbmatchningen";
     let hand_over = |ctx: palett_app::Ctx, to: String, reason: &'static str| {
         let h = h.clone();
-        async move { h.app.hand_over(&ctx, p, None, &to, reason).await }
+        async move { h.app.submit_handover(&ctx, p, None, &to, reason).await }
     };
     // Not the receiving organisation's coordinator, nor a caseworker.
     for ctx in [&sara, &kim_ctx] {

@@ -842,7 +842,7 @@ pub(crate) async fn saving_attendance_touches_only_the_sheet_and_keeps_correctio
     };
     let (_, before) = h
         .app
-        .esf_month(&coordinator, project, &month)
+        .submit_esf_month(&coordinator, project, &month)
         .await
         .expect("ESF+ month");
     assert_eq!(esf(&before), vec![(dunia, 120)]);
@@ -864,7 +864,7 @@ pub(crate) async fn saving_attendance_touches_only_the_sheet_and_keeps_correctio
     );
     let (_, after) = h
         .app
-        .esf_month(&coordinator, project, &month)
+        .submit_esf_month(&coordinator, project, &month)
         .await
         .expect("ESF+ month");
     assert_eq!(esf(&after), esf(&before), "a re-save moves no ESF+ hours");

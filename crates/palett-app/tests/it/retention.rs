@@ -40,15 +40,12 @@ pub(crate) async fn retention_removes_identity_and_keeps_the_figures(h: H) {
         .expect("dry run");
     assert!(r.due.is_empty() && r.years_after_exit.is_none());
     assert_invalid(
-        h.app.set_retention_policy(&admin, "0").await,
+        h.app.submit_retention(&admin, "0").await,
         "years_after_exit",
         "error-retention-years",
     );
-    forbidden(h.app.set_retention_policy(&coordinator, "3").await);
-    h.app
-        .set_retention_policy(&admin, "3")
-        .await
-        .expect("policy");
+    forbidden(h.app.submit_retention(&coordinator, "3").await);
+    h.app.submit_retention(&admin, "3").await.expect("policy");
     h.app
         .set_archive_hold(&coordinator, kept, true)
         .await
@@ -57,7 +54,7 @@ pub(crate) async fn retention_removes_identity_and_keeps_the_figures(h: H) {
     // A record whose processing is restricted is kept as it is, too.
     let disputed = ended[2];
     h.app
-        .restrict_processing(&coordinator, disputed, Some("Bestrider uppgifterna"))
+        .submit_restriction(&coordinator, disputed, Some("Bestrider uppgifterna"))
         .await
         .expect("restrict");
 

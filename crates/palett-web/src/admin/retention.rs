@@ -7,6 +7,7 @@ use crate::ui::views::{Block, FormBlock, Input};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
+use palett_domain::admin::parse_retention_years;
 
 /// Retention policy and runs (administrators).
 pub async fn retention(State(s): State<AppState>, c: Caller) -> Answer {
@@ -66,7 +67,7 @@ pub async fn set_retention(State(s): State<AppState>, c: Caller, f: FormData) ->
     Ok(
         match s
             .app
-            .set_retention_policy(&c.ctx(), &f.get("years_after_exit"))
+            .set_retention_policy(&c.ctx(), parse_retention_years(&f.get("years_after_exit")))
             .await
             .or_invalid()?
         {

@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use palett_domain::consent::Consent;
+use palett_domain::record::{parse_restriction, parse_withdrawal_note, NoteInput};
 use serde_json::{json, Value};
 
 pub(crate) fn consent_json(k: &Consent, in_force: bool) -> Value {
@@ -63,9 +64,10 @@ pub async fn api_withdraw(
     body: JsonObject,
 ) -> Answer {
     let f = body.to_form(&[("note", JsonType::Text)])?;
+    let note = parse_withdrawal_note(&f.get("note"))?;
     let pid = s
         .app
-        .withdraw_consent(&c.ctx(), cid, &f.get("note"))
+        .withdraw_consent(&c.ctx(), cid, note.as_deref())
         .await?;
     api_list(State(s), c, Id(pid)).await
 }
@@ -86,10 +88,8 @@ pub async fn api_add_note(
     body: JsonObject,
 ) -> Answer {
     let f = body.to_form(&[("body", JsonType::Text), ("visibility", JsonType::Text)])?;
-    let nid = s
-        .app
-        .add_note(&c.ctx(), pid, &f.get("body"), &f.get("visibility"))
-        .await?;
+    let note = f.input::<NoteInput>().parse()?;
+    let nid = s.app.add_note(&c.ctx(), pid, &note).await?;
     Ok((StatusCode::CREATED, Json(json!({"id": nid}))).into_response())
 }
 
@@ -115,9 +115,9 @@ pub async fn api_restriction(
             ))
         }
     };
-    let reason = f.get("reason");
+    let reason = parse_restriction(restricted, &f.get("reason"))?;
     s.app
-        .restrict_processing(&c.ctx(), pid, restricted.then_some(reason.as_str()))
+        .restrict_processing(&c.ctx(), pid, reason.as_deref())
         .await?;
     Ok(Json(json!({"participant_id": pid, "processing_restricted": restricted})).into_response())
 }

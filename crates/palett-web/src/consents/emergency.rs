@@ -9,6 +9,7 @@ use crate::ui::{admin_spec, FormSpec};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
+use palett_domain::record::EmergencyInput;
 
 pub(crate) fn emergency_spec(t: Tr) -> FormSpec {
     let fields = vec![
@@ -43,12 +44,7 @@ pub async fn emergency(State(s): State<AppState>, c: Caller, f: FormData) -> Ans
     Ok(
         match s
             .app
-            .break_the_glass(
-                &c.ctx(),
-                &f.get("participant_id"),
-                &f.get("identity_number"),
-                &f.get("reason"),
-            )
+            .break_the_glass(&c.ctx(), f.input::<EmergencyInput>().parse(s.app.today()))
             .await
             .or_invalid()?
         {

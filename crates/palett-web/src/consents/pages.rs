@@ -1,7 +1,6 @@
 use crate::http::caller::Caller;
 use crate::http::error::submit;
 use crate::http::error::Answer;
-use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::http::Id;
@@ -12,6 +11,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 use palett_domain::consent::{Consent, ConsentInput, ConsentKind, ConsentMethod};
+use palett_domain::record::parse_withdrawal_note;
 
 pub(crate) fn input(f: &FormData) -> ConsentInput {
     ConsentInput {
@@ -117,12 +117,12 @@ pub async fn withdraw_form(c: Caller, Id(cid): Id) -> Answer {
 }
 
 pub async fn withdraw(State(s): State<AppState>, c: Caller, Id(cid): Id, f: FormData) -> Answer {
+    let note = parse_withdrawal_note(&f.get("note"));
     Ok(
-        match s
-            .app
-            .withdraw_consent(&c.ctx(), cid, &f.get("note"))
-            .await
-            .or_invalid()?
+        match submit(note, async |note| {
+            s.app.withdraw_consent(&c.ctx(), cid, note.as_deref()).await
+        })
+        .await?
         {
             Ok(pid) => Redirect::to(&format!("/participants/{pid}")).into_response(),
             Err(errors) => withdraw_spec(c.tr(), cid).invalid(&c, &f, &errors),

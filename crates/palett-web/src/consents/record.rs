@@ -1,6 +1,6 @@
 use crate::http::caller::Caller;
+use crate::http::error::submit;
 use crate::http::error::Answer;
-use crate::http::error::Invalid;
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::http::Id;
@@ -10,15 +10,16 @@ use crate::ui::{admin_spec, FormSpec};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
+use palett_domain::record::{parse_restriction, NoteInput};
 
 /// Write a note (HTML form on the participant page).
 pub async fn add_note(State(s): State<AppState>, c: Caller, Id(pid): Id, f: FormData) -> Answer {
+    let note = f.input::<NoteInput>().parse();
     Ok(
-        match s
-            .app
-            .add_note(&c.ctx(), pid, &f.get("body"), &f.get("visibility"))
-            .await
-            .or_invalid()?
+        match submit(note, async |note| {
+            s.app.add_note(&c.ctx(), pid, &note).await
+        })
+        .await?
         {
             Ok(_) => Redirect::to(&format!("/participants/{pid}#notes-h")).into_response(),
             Err(errors) => note_spec(c.tr(), pid).invalid(&c, &f, &errors),
@@ -58,18 +59,14 @@ pub(crate) fn note_spec(t: Tr, pid: i64) -> FormSpec {
 
 /// Restrict processing of her record, or lift the restriction.
 pub async fn restriction(State(s): State<AppState>, c: Caller, Id(pid): Id, f: FormData) -> Answer {
-    let reason = f.get("reason");
-    let arg = if f.get("lift") == "true" {
-        None
-    } else {
-        Some(reason.as_str())
-    };
+    let reason = parse_restriction(f.get("lift") != "true", &f.get("reason"));
     Ok(
-        match s
-            .app
-            .restrict_processing(&c.ctx(), pid, arg)
-            .await
-            .or_invalid()?
+        match submit(reason, async |reason| {
+            s.app
+                .restrict_processing(&c.ctx(), pid, reason.as_deref())
+                .await
+        })
+        .await?
         {
             Ok(()) => Redirect::to(&format!("/participants/{pid}")).into_response(),
             Err(_) => crate::ui::error_page(

@@ -11,6 +11,7 @@ use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
 use palett_app::AppError;
+use palett_domain::research::ExportRequestInput;
 use serde_json::json;
 
 pub(crate) fn research_spec(t: crate::i18n::Tr) -> crate::ui::FormSpec {
@@ -104,7 +105,7 @@ pub async fn research(
     Ok(
         match s
             .app
-            .research_export(&c.ctx(), &f.get("key"), &f.get("k"))
+            .research_export(&c.ctx(), f.input::<ExportRequestInput>().parse())
             .await
             .or_invalid()?
         {
@@ -165,7 +166,7 @@ pub async fn research_download(
 ) -> Answer {
     let x = s
         .app
-        .research_export(&c.ctx(), &f.get("key"), &f.get("k"))
+        .research_export(&c.ctx(), f.input::<ExportRequestInput>().parse())
         .await?;
     Ok((
         [
@@ -189,12 +190,11 @@ pub async fn research_json(
         ("key", crate::http::forms::JsonType::Text),
         ("k", crate::http::forms::JsonType::Integer),
     ])?;
-    let k = if f.get("k").is_empty() {
-        "5".to_string()
-    } else {
-        f.get("k")
-    };
-    let x = s.app.research_export(&c.ctx(), &f.get("key"), &k).await?;
+    let mut request = f.input::<ExportRequestInput>();
+    if request.k.is_empty() {
+        request.k = "5".into();
+    }
+    let x = s.app.research_export(&c.ctx(), request.parse()).await?;
     Ok(Json(json!({
             "k": x.k,
             "suppressed_rows": x.suppressed_rows,

@@ -11,6 +11,7 @@ use palett_app::filters::ParticipantFilter as Filter;
 use palett_app::participants::{Page, ParticipantView};
 use palett_domain::lifecycle::{Status, TransitionKind};
 use palett_domain::model::Participant;
+use palett_domain::record::HandoverInput;
 use serde_json::{json, Value};
 
 pub(crate) fn participant_json(p: &Participant) -> Value {
@@ -410,13 +411,7 @@ pub async fn handover(
     let ctx = c.ctx();
     let (h, still_visible) = s
         .app
-        .hand_over(
-            &ctx,
-            id,
-            version,
-            &form.get("organisation_id"),
-            &form.get("reason"),
-        )
+        .hand_over(&ctx, id, version, form.input::<HandoverInput>().parse())
         .await?;
     // The giving organisation may no longer see her: the answer is the
     // handover itself, not her record.

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 use palett_domain::lifecycle::{ExitOutcome, Transition, TransitionKind};
 use palett_domain::palette::PauseKind;
+use palett_domain::record::HandoverInput;
 use palett_domain::values::{parse_choice, parse_date};
 use palett_domain::FieldErrors;
 
@@ -235,13 +236,7 @@ pub async fn handover(State(s): State<AppState>, c: Caller, Id(id): Id, form: Fo
     let version = form.get("version").parse::<i64>().ok();
     let errors = match s
         .app
-        .hand_over(
-            &c.ctx(),
-            id,
-            version,
-            &form.get("organisation_id"),
-            &form.get("reason"),
-        )
+        .hand_over(&c.ctx(), id, version, form.input::<HandoverInput>().parse())
         .await
     {
         // Back to her record, or to the list when it is no longer hers to see.

@@ -13,6 +13,7 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use palett_app::reports::{FinalFigures, FunderReport, ReportBody, ReportKind};
 use palett_app::AppError;
+use palett_domain::admin::ReportPeriodInput;
 
 #[derive(serde::Deserialize, Default)]
 pub struct PeriodQuery {
@@ -393,9 +394,19 @@ pub async fn report(
     let t = c.tr();
     let (kind, ext) = parse_file(&file).ok_or_else(WebError::not_found)?;
     let (from, to) = (q.from.unwrap_or_default(), q.to.unwrap_or_default());
+    let period = ReportPeriodInput {
+        from: from.clone(),
+        to: to.clone(),
+    };
     let result = s
         .app
-        .funder_report(&c.ctx(), kind, Some(project_id), &from, &to, ext.is_some())
+        .funder_report(
+            &c.ctx(),
+            kind,
+            Some(project_id),
+            period.parse(),
+            ext.is_some(),
+        )
         .await;
     let r = match result {
         Ok(r) => r,

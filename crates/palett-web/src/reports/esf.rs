@@ -11,6 +11,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use palett_app::AppError;
+use palett_domain::admin::parse_month;
 
 // ------------------------------------------------------- ESF+ monthly file
 
@@ -98,7 +99,7 @@ pub async fn esf_month_file(
     };
     let (month, lines) = match s
         .app
-        .esf_month(&c.ctx(), project_id, month)
+        .esf_month(&c.ctx(), project_id, parse_month(month))
         .await
         .or_invalid()?
     {
