@@ -86,6 +86,9 @@ enum Command {
         #[command(subcommand)]
         command: RetentionCommand,
     },
+    /// Print the JSON API's OpenAPI 3.1 document (generated from the code,
+    /// as served at /api/v1/openapi.json). Needs no database.
+    Openapi,
 }
 
 #[derive(Subcommand)]
@@ -313,6 +316,10 @@ fn print_logins(listen: &str) {
 async fn run(cli: Cli) -> Result<(), String> {
     match &cli.command {
         Command::Serve(args) => serve(open(&cli).await?, args).await,
+        Command::Openapi => {
+            println!("{}", palett_web::openapi());
+            Ok(())
+        }
         Command::Demo(args) => {
             let app = open(&cli).await?;
             let seeded = app

@@ -27,12 +27,18 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use axum::{middleware, Router};
 use http::{caller, observe};
+use std::sync::OnceLock;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-/// The JSON API under /api/v1: every feature's `api_routes`.
-fn api_routes() -> Router<AppState> {
-    Router::new()
+/// The JSON API under /api/v1 and its OpenAPI document, both from every
+/// feature's `api_routes`: an API route is registered with its annotation
+/// (`routes!`) or not at all, so none can be left out of the document.
+fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    let (router, doc) = OpenApiRouter::with_openapi(http::openapi::base())
+        .routes(routes!(openapi_json))
         .merge(account::api_routes())
         .merge(participants::api_routes())
         .merge(projects::api_routes())
@@ -40,6 +46,37 @@ fn api_routes() -> Router<AppState> {
         .merge(palette::api_routes())
         .merge(dashboards::api_routes())
         .merge(exports::api_routes())
+        .split_for_parts();
+    (router, http::openapi::finish(doc))
+}
+
+/// The API's OpenAPI 3.1 document (JSON), generated from the code once:
+/// served at `/api/v1/openapi.json` and printed by `palett openapi`.
+pub fn openapi() -> &'static str {
+    static DOCUMENT: OnceLock<String> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        api()
+            .1
+            .to_pretty_json()
+            .expect("the OpenAPI document serialises")
+    })
+}
+
+/// The API's description: this document.
+#[utoipa::path(
+    get,
+    path = "/openapi.json",
+    tag = "meta",
+    security(()),
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API.", content_type = "application/json"))
+)]
+async fn openapi_json() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        openapi(),
+    )
+        .into_response()
 }
 
 /// Every route of palett: each feature's pages and API, then the layers
@@ -57,7 +94,7 @@ pub fn router(state: AppState) -> Router {
         .merge(reports::routes())
         .merge(exports::routes())
         .merge(followups::routes())
-        .nest("/api/v1", api_routes())
+        .nest("/api/v1", api().0)
         .fallback(account::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -10,6 +10,8 @@ pub(crate) mod tokens;
 use crate::http::AppState;
 use axum::routing::{get, post};
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub(crate) use sign_in::not_found;
 
@@ -31,8 +33,6 @@ pub fn routes() -> Router<AppState> {
         .route("/tokens/{id}/revoke", post(tokens::token_revoke))
 }
 
-pub fn api_routes() -> Router<AppState> {
-    Router::new()
-        .route("/openapi.json", get(crate::http::openapi))
-        .route("/me", get(api::me))
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(api::me))
 }

@@ -1,49 +1,34 @@
+use super::dto::{ConsentDto, ConsentList, NoteDto, NoteList, RestrictionDto};
 use crate::consents::pages::input;
 use crate::http::caller::Caller;
 use crate::http::error::{Answer, WebError};
-use crate::http::forms::{JsonObject, JsonType};
-use crate::http::{AppState, Id};
+use crate::http::forms::{json_body, JsonObject, JsonType};
+use crate::http::{AppState, Created, Id};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
-use palett_domain::consent::Consent;
 use palett_domain::record::{parse_restriction, parse_withdrawal_note, NoteInput};
-use serde_json::{json, Value};
 
-pub(crate) fn consent_json(k: &Consent, in_force: bool) -> Value {
-    json!({
-        "id": k.id,
-        "kind": k.kind,
-        "method": k.method,
-        "witness": k.witness,
-        "given_on": k.given_on.to_string(),
-        "expires_on": k.expires_on.map(|d| d.to_string()),
-        "note": k.note,
-        "organisations": k.organisations.iter().map(|(id, name)| json!({"id": id, "name": name})).collect::<Vec<_>>(),
-        "recorded_by": k.recorded_by,
-        "recorded_at": k.recorded_at.to_string(),
-        "withdrawn_at": k.withdrawn_at.map(|t| t.to_string()),
-        "withdrawn_by": k.withdrawn_by,
-        "in_force": in_force,
-    })
-}
-
+/// A participant's consents, newest first, with whether each is in force
+#[utoipa::path(get, path = "/participants/{id}/consents", tag = "consents",
+    responses((status = 200, body = ConsentList)))]
 pub async fn api_list(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     let list = s.app.consents(&c.ctx(), pid).await?;
-    Ok(
-        Json(json!({"items": list.iter().map(|(k, f)| consent_json(k, *f)).collect::<Vec<_>>()}))
-            .into_response(),
-    )
+    Ok(Json(ConsentList {
+        items: list.iter().map(|(k, f)| ConsentDto::new(k, *f)).collect(),
+    })
+    .into_response())
 }
 
-pub async fn api_create(
-    State(s): State<AppState>,
-    c: Caller,
-    Id(pid): Id,
-    body: JsonObject,
-) -> Answer {
-    let f = body.to_form(&[
+json_body!(
+    /// `kind` and `method` (the values of the `ConsentKind` and
+    /// `ConsentMethod` schemas), `given_on` and `expires_on`
+    /// (YYYY-MM-DD), for sharing the `organisation_ids` it covers. One
+    /// that would duplicate a consent in force is refused on `kind`
+    /// (`error-consent-duplicate`, with the existing consent's
+    /// `existing_id`).
+    NewConsent = &[
         ("kind", JsonType::Text),
         ("method", JsonType::Text),
         ("witness", JsonType::Text),
@@ -51,19 +36,41 @@ pub async fn api_create(
         ("expires_on", JsonType::Text),
         ("note", JsonType::Text),
         ("organisation_ids", JsonType::Integers),
-    ])?;
+    ]
+);
+
+/// Record a consent the participant gave
+#[utoipa::path(post, path = "/participants/{id}/consents", tag = "consents", request_body = NewConsent,
+    responses((status = 201, body = Created)))]
+pub async fn api_create(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(pid): Id,
+    body: JsonObject,
+) -> Answer {
+    let f = body.to_form(&NewConsent::spec())?;
     let spec = input(&f).parse(s.app.today())?;
     let cid = s.app.give_consent(&c.ctx(), pid, &spec).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": cid}))).into_response())
+    Ok((StatusCode::CREATED, Json(Created { id: cid })).into_response())
 }
 
+json_body!(
+    /// An optional `note`.
+    Withdrawal = &[("note", JsonType::Text)]
+);
+
+/// Withdraw a consent; it stops counting at once and the record stays
+///
+/// The answer is her consents.
+#[utoipa::path(post, path = "/consents/{id}/withdraw", tag = "consents", request_body = Withdrawal,
+    responses((status = 200, body = ConsentList)))]
 pub async fn api_withdraw(
     State(s): State<AppState>,
     c: Caller,
     Id(cid): Id,
     body: JsonObject,
 ) -> Answer {
-    let f = body.to_form(&[("note", JsonType::Text)])?;
+    let f = body.to_form(&Withdrawal::spec())?;
     let note = parse_withdrawal_note(&f.get("note"))?;
     let pid = s
         .app
@@ -72,38 +79,68 @@ pub async fn api_withdraw(
     api_list(State(s), c, Id(pid)).await
 }
 
+/// The notes the caller may read: her organisation's and the shared ones (audited)
+#[utoipa::path(get, path = "/participants/{id}/notes", tag = "participants",
+    responses((status = 200, body = NoteList)))]
 pub async fn api_notes(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     let list = s.app.notes(&c.ctx(), pid).await?;
-    Ok(Json(json!({"items": list.iter().map(|n| json!({
-            "id": n.id, "author": n.author, "organisation": n.organisation, "visibility": n.visibility,
-            "body": n.body, "created_at": n.created_at.to_string(),
-        })).collect::<Vec<_>>()}))
-        .into_response())
+    Ok(Json(NoteList {
+        items: list
+            .iter()
+            .map(|n| NoteDto {
+                id: n.id,
+                author: n.author.clone(),
+                organisation: n.organisation.clone(),
+                visibility: n.visibility.clone(),
+                body: n.body.clone(),
+                created_at: n.created_at.to_string(),
+            })
+            .collect(),
+    })
+    .into_response())
 }
 
+json_body!(
+    /// The note's `body` and its `visibility` (`organisation` or `shared`).
+    NewNote = &[("body", JsonType::Text), ("visibility", JsonType::Text)]
+);
+
+/// Write a note
+#[utoipa::path(post, path = "/participants/{id}/notes", tag = "participants", request_body = NewNote,
+    responses((status = 201, body = Created)))]
 pub async fn api_add_note(
     State(s): State<AppState>,
     c: Caller,
     Id(pid): Id,
     body: JsonObject,
 ) -> Answer {
-    let f = body.to_form(&[("body", JsonType::Text), ("visibility", JsonType::Text)])?;
+    let f = body.to_form(&NewNote::spec())?;
     let note = f.input::<NoteInput>().parse()?;
     let nid = s.app.add_note(&c.ctx(), pid, &note).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": nid}))).into_response())
+    Ok((StatusCode::CREATED, Json(Created { id: nid })).into_response())
 }
 
-/// `{"restricted": true, "reason": "…"}` or `{"restricted": false}`.
+json_body!(
+    /// `{"restricted": true, "reason": "…"}` or `{"restricted": false}`.
+    RestrictionBody = &[
+        ("restricted", JsonType::Boolean),
+        ("reason", JsonType::Text),
+    ]
+);
+
+/// Restrict processing of her record (GDPR art. 18) with a reason, or lift it
+///
+/// While restricted the record is kept but not changed, rostered or
+/// exported for research.
+#[utoipa::path(post, path = "/participants/{id}/restriction", tag = "data protection",
+    request_body = RestrictionBody, responses((status = 200, body = RestrictionDto)))]
 pub async fn api_restriction(
     State(s): State<AppState>,
     c: Caller,
     Id(pid): Id,
     body: JsonObject,
 ) -> Answer {
-    let f = body.to_form(&[
-        ("restricted", JsonType::Boolean),
-        ("reason", JsonType::Text),
-    ])?;
+    let f = body.to_form(&RestrictionBody::spec())?;
     let restricted = match f.get("restricted").as_str() {
         "true" => true,
         "false" => false,
@@ -119,5 +156,9 @@ pub async fn api_restriction(
     s.app
         .restrict_processing(&c.ctx(), pid, reason.as_deref())
         .await?;
-    Ok(Json(json!({"participant_id": pid, "processing_restricted": restricted})).into_response())
+    Ok(Json(RestrictionDto {
+        participant_id: pid,
+        processing_restricted: restricted,
+    })
+    .into_response())
 }

@@ -3,6 +3,7 @@
 //! and emergency access.
 
 pub(crate) mod api;
+pub(crate) mod dto;
 pub(crate) mod emergency;
 pub(crate) mod pages;
 pub(crate) mod record;
@@ -12,6 +13,8 @@ pub(crate) use pages::ConsentLine;
 use crate::http::AppState;
 use axum::routing::{get, post};
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -35,16 +38,10 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-pub fn api_routes() -> Router<AppState> {
-    Router::new()
-        .route("/participants/{id}/restriction", post(api::api_restriction))
-        .route(
-            "/participants/{id}/consents",
-            get(api::api_list).post(api::api_create),
-        )
-        .route("/consents/{id}/withdraw", post(api::api_withdraw))
-        .route(
-            "/participants/{id}/notes",
-            get(api::api_notes).post(api::api_add_note),
-        )
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::api_restriction))
+        .routes(routes!(api::api_list, api::api_create))
+        .routes(routes!(api::api_withdraw))
+        .routes(routes!(api::api_notes, api::api_add_note))
 }

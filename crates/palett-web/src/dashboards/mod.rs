@@ -5,6 +5,7 @@
 pub(crate) mod api;
 pub(crate) mod build;
 pub(crate) mod charts;
+pub(crate) mod dto;
 pub(crate) mod figures;
 pub(crate) mod goals;
 pub(crate) mod page;
@@ -12,6 +13,8 @@ pub(crate) mod page;
 use crate::http::AppState;
 use axum::routing::{get, post};
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -32,8 +35,8 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-pub fn api_routes() -> Router<AppState> {
-    Router::new()
-        .route("/projects/{id}/dashboard", get(api::api_project_dashboard))
-        .route("/dashboard", get(api::api_partnership_dashboard))
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::api_project_dashboard))
+        .routes(routes!(api::api_partnership_dashboard))
 }

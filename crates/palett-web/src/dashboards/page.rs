@@ -48,9 +48,15 @@ pub struct Chart {
     pub table: Table,
 }
 
-#[derive(serde::Deserialize, Default)]
+/// The dashboard's breakdown: by which grouping, of which indicator.
+#[derive(serde::Deserialize, Default, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DashQuery {
+    /// Default: gender.
+    #[param(value_type = Option<crate::http::openapi::vocab::Breakdown>)]
     pub(crate) by: Option<String>,
+    /// Default: enrolled.
+    #[param(value_type = Option<crate::http::openapi::vocab::Indicator>)]
     pub(crate) indicator: Option<String>,
 }
 

@@ -1,12 +1,15 @@
 //! Exports: a participant's subject-access export (page and JSON) and the
 //! pseudonymised research export.
 
+pub(crate) mod dto;
 pub(crate) mod research;
 pub(crate) mod subject_access;
 
 use crate::http::AppState;
 use axum::routing::{get, post};
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -18,8 +21,8 @@ pub fn routes() -> Router<AppState> {
         .route("/exports/research/csv", post(research::research_download))
 }
 
-pub fn api_routes() -> Router<AppState> {
-    Router::new()
-        .route("/exports/research", post(research::research_json))
-        .route("/participants/{id}/export", get(subject_access::json))
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(research::research_json))
+        .routes(routes!(subject_access::json))
 }

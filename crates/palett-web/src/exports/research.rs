@@ -1,7 +1,9 @@
+use super::dto::ResearchDto;
 use crate::exports::subject_access::rows;
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
 use crate::http::error::Invalid;
+use crate::http::forms::{json_body, JsonType};
 use crate::http::AppState;
 use crate::ui::render;
 use crate::ui::views::{Block, FormBlock};
@@ -12,7 +14,6 @@ use axum::response::IntoResponse;
 use axum::Json;
 use palett_app::AppError;
 use palett_domain::research::ExportRequestInput;
-use serde_json::json;
 
 pub(crate) fn research_spec(t: crate::i18n::Tr) -> crate::ui::FormSpec {
     use crate::ui::views::FieldView;
@@ -181,30 +182,31 @@ pub async fn research_download(
         .into_response())
 }
 
+json_body!(
+    /// The export `key` (pseudonyms are made from it and a server-held
+    /// secret) and `k` (default 5, at least 5).
+    ResearchBody = &[("key", JsonType::Text), ("k", JsonType::Integer)]
+);
+
+/// Pseudonymised research export (evaluators only)
+///
+/// Research-consented participants only; pseudonyms from a server-held
+/// secret and the export key, rows sorted by pseudonym; quasi-identifiers
+/// age group, region, gender and intake year with k-anonymity (k >= 5) and
+/// suppression reported; months in the programme and hours in bands
+/// (audited).
+#[utoipa::path(post, path = "/exports/research", tag = "data protection", request_body = ResearchBody,
+    responses((status = 200, body = ResearchDto)))]
 pub async fn research_json(
     State(s): State<AppState>,
     c: Caller,
     body: crate::http::forms::JsonObject,
 ) -> Answer {
-    let f = body.to_form(&[
-        ("key", crate::http::forms::JsonType::Text),
-        ("k", crate::http::forms::JsonType::Integer),
-    ])?;
+    let f = body.to_form(&ResearchBody::spec())?;
     let mut request = f.input::<ExportRequestInput>();
     if request.k.is_empty() {
         request.k = "5".into();
     }
     let x = s.app.research_export(&c.ctx(), request.parse()).await?;
-    Ok(Json(json!({
-            "k": x.k,
-            "suppressed_rows": x.suppressed_rows,
-            "suppressed_groups": x.suppressed_groups,
-            "quasi_identifiers": palett_app::research::QUASI_IDENTIFIERS,
-            "rows": x.rows.iter().map(|r| json!({
-                "pseudonym": r.pseudonym, "age_group": r.quasi[0], "region": r.quasi[1], "gender": r.quasi[2],
-                "intake_year": r.quasi[3], "months_band": r.months_band, "exit_outcome": r.exit_outcome,
-                "status": r.status, "hours_band": r.hours_band,
-            })).collect::<Vec<_>>(),
-        }))
-        .into_response())
+    Ok(Json(ResearchDto::from(&x)).into_response())
 }

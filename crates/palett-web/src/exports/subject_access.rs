@@ -1,3 +1,4 @@
+use super::dto::SubjectAccessDto;
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
 use crate::http::AppState;
@@ -8,9 +9,7 @@ use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use axum::Json;
-use palett_app::export::SubjectAccess;
 use palett_app::palette::hours_text;
-use serde_json::{json, Value};
 
 pub(crate) fn rows(items: impl IntoIterator<Item = Vec<String>>) -> Vec<Vec<Cell>> {
     items
@@ -294,62 +293,12 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     Ok(render(page))
 }
 
-pub fn to_json(x: &SubjectAccess) -> Value {
-    let p = &x.participant;
-    json!({
-        "generated_at": x.generated_at.to_string(),
-        "participant": {
-            "id": p.id, "given_name": p.given_name, "family_name": p.family_name,
-            "identity_kind": p.identity_kind, "identity_number": p.identity_number,
-            "birth_date": p.birth_date.to_string(), "gender": p.gender,
-            "country_of_birth": p.country_of_birth, "arrival_year": p.arrival_year,
-            "languages": p.languages, "interpreter_needed": p.interpreter_needed,
-            "phone": p.phone, "email": p.email, "address": p.address,
-            "education_level": p.education_level, "swedish_level": p.swedish_level,
-            "referral_source": p.referral_source,
-            "responsible_organisation": p.responsible_organisation_name,
-            "status": p.state.status, "referred_on": p.state.referred_on.to_string(),
-            "intake_date": p.state.intake_date.map(|d| d.to_string()), "exit_date": p.state.exit_date.map(|d| d.to_string()),
-            "exit_outcome": p.state.exit_outcome,
-            "restricted": p.restricted.as_ref().map(|r| json!({
-                "health_notes": r.health_notes, "support_needs": r.support_needs,
-                "protected_identity": r.protected_identity,
-            })),
-        },
-        "caseworkers": x.caseworkers.iter().map(|c| json!({"name": c.name, "organisation": c.organisation})).collect::<Vec<_>>(),
-        "projects": x.projects.iter().map(|p| p.name.clone()).collect::<Vec<_>>(),
-        "status_history": x.history.iter().map(|h| json!({"kind": h.kind, "on": h.on_date.to_string(), "to_status": h.to_status, "reason": h.reason, "by": h.actor_name})).collect::<Vec<_>>(),
-        "consents": x.consents.iter().map(|k| json!({
-            "kind": k.kind, "method": k.method, "witness": k.witness, "given_on": k.given_on.to_string(),
-            "expires_on": k.expires_on.map(|d| d.to_string()),
-            "organisations": k.organisations.iter().map(|o| o.1.clone()).collect::<Vec<_>>(),
-            "recorded_by": k.recorded_by, "withdrawn_at": k.withdrawn_at.map(|t| t.to_string()),
-        })).collect::<Vec<_>>(),
-        "plans": x.plans.iter().map(|(v, plan)| json!({"version": v.version, "created_at": v.created_at.to_string(), "author": v.author_name, "goals": plan.goals, "steps": plan.steps, "reviews": plan.reviews})).collect::<Vec<_>>(),
-        "period_changes": x.period_changes.iter().map(|c| json!({"planned_end": c.planned_end.to_string(), "reason": c.reason, "by": c.author_name})).collect::<Vec<_>>(),
-        "enrolments": x.enrolments.iter().map(|e| json!({"intervention": e.intervention_name, "status": e.status, "start_date": e.start_date.map(|d| d.to_string()), "end_date": e.end_date.map(|d| d.to_string())})).collect::<Vec<_>>(),
-        "attendance": x.attendance.iter().map(|a| json!({"date": a.on_date.to_string(), "intervention": a.intervention, "group": a.group, "status": a.status, "minutes": a.minutes})).collect::<Vec<_>>(),
-        "activities": x.activities.iter().map(|a| json!({"date": a.on_date.to_string(), "intervention": a.intervention, "minutes": a.minutes, "note": a.note})).collect::<Vec<_>>(),
-        "follow_ups": x.follow_ups.iter().map(|f| json!({
-            "months_after": f.months_after, "due_on": f.due_on.to_string(),
-            "done_on": f.done.as_ref().map(|r| r.done_on.to_string()),
-            "employment": f.done.as_ref().map(|r| r.employment),
-            "studies": f.done.as_ref().map(|r| r.studies),
-            "income_source": f.done.as_ref().map(|r| r.income_source),
-        })).collect::<Vec<_>>(),
-        "self_assessments": x.self_assessments.iter().map(|a| json!({
-            "on": a.on.to_string(),
-            "scores": palett_domain::selfassessment::Aspect::ALL.iter().zip(&a.scores)
-                .map(|(k, v)| (k.as_str().to_string(), json!(v)))
-                .collect::<serde_json::Map<_, _>>(),
-            "total": a.total(),
-        })).collect::<Vec<_>>(),
-        "notes": x.notes.iter().map(|n| json!({"at": n.created_at.to_string(), "author": n.author, "organisation": n.organisation, "visibility": n.visibility, "body": n.body})).collect::<Vec<_>>(),
-        "profile_versions": x.profile_versions.iter().map(|v| json!({"version": v.version, "profile": serde_json::from_str::<Value>(&v.profile).unwrap_or(Value::Null), "changed_by": v.changed_by, "changed_at": v.changed_at.to_string()})).collect::<Vec<_>>(),
-        "log": x.log.iter().map(|e| json!({"at": e.at.to_string(), "user": e.user_name, "organisation": e.organisation_name, "action": e.action})).collect::<Vec<_>>(),
-    })
-}
-
+/// Subject access export (registerutdrag, GDPR art. 15)
+///
+/// Everything held about the participant, her consents and the log of who
+/// read her record (audited).
+#[utoipa::path(get, path = "/participants/{id}/export", tag = "data protection",
+    responses((status = 200, body = SubjectAccessDto, headers(("content-disposition" = String, description = "attachment; filename=\"registerutdrag-{id}.json\"")))))]
 pub async fn json(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     let x = s.app.subject_access(&c.ctx(), pid).await?;
     Ok((
@@ -357,7 +306,7 @@ pub async fn json(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
             header::CONTENT_DISPOSITION,
             format!("attachment; filename=\"registerutdrag-{pid}.json\""),
         )],
-        Json(to_json(&x)),
+        Json(SubjectAccessDto::from(&x)),
     )
         .into_response())
 }

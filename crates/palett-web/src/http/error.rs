@@ -9,7 +9,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use palett_app::AppError;
 use palett_domain::FieldErrors;
-use serde_json::json;
+use serde::Serialize;
+use utoipa::ToSchema;
 
 /// The status and message id of an application error.
 pub fn status_of(e: &AppError) -> (StatusCode, &'static str) {
@@ -76,29 +77,69 @@ impl WebError {
 
     /// The JSON body of the API, in the caller's language.
     pub fn json(self, tr: Tr) -> Response {
-        let fields: Vec<_> = self
+        let fields = self
             .fields
             .0
             .iter()
-            .map(|f| {
-                let mut j =
-                    json!({"field": f.field, "code": f.code, "message": tr.field_message(f)});
-                if let Some(id) = f.existing_id {
-                    j["existing_id"] = json!(id);
-                }
-                j
+            .map(|f| FieldErrorBody {
+                field: f.field.clone(),
+                code: f.code.to_string(),
+                message: tr.field_message(f),
+                existing_id: f.existing_id,
             })
             .collect();
         let mut message = tr.get(self.code);
         if let Some(d) = &self.detail {
             message = format!("{message} ({d})");
         }
-        let body = json!({"error": {"code": self.code.trim_start_matches("error-"), "message": message, "fields": fields}});
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code.trim_start_matches("error-").to_string(),
+                message,
+                fields,
+            },
+        };
         with_retry_after(
             (self.status, axum::Json(body)).into_response(),
             self.retry_after_secs,
         )
     }
+}
+
+/// The API's error body: `{"error": {"code", "message", "fields"}}`.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable: the message id without its `error-` prefix (`invalid`,
+    /// `not-found`, `unauthenticated`, `forbidden`, `stale`,
+    /// `content-type`, `too-large`, …).
+    pub code: String,
+    /// In the caller's language (Accept-Language; Swedish by default).
+    pub message: String,
+    /// One entry per field at fault (empty when no field is).
+    pub fields: Vec<FieldErrorBody>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = FieldError)]
+pub struct FieldErrorBody {
+    /// The field (a body field, a query parameter, `body`, or a row's
+    /// field such as `goals[1].text`).
+    pub field: String,
+    /// A message id of locales/*/main.ftl: `error-required`,
+    /// `error-json-integer` (a value of the wrong JSON type),
+    /// `error-unknown-field`, `error-page`, `error-consent-duplicate`, …
+    pub code: String,
+    pub message: String,
+    /// The existing record the error points to, e.g. the consent in force
+    /// that a new one would duplicate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub existing_id: Option<i64>,
 }
 
 impl From<AppError> for WebError {

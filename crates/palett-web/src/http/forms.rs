@@ -11,6 +11,10 @@ use palett_domain::palette::InterventionInput;
 use palett_domain::values::FromFields;
 use palett_domain::FieldErrors;
 use serde_json::Value;
+use utoipa::openapi::schema::{
+    AdditionalProperties, ArrayBuilder, KnownFormat, ObjectBuilder, OneOfBuilder, Schema,
+    SchemaFormat, SchemaType, Type,
+};
 
 /// A url-encoded form as ordered key/value pairs.
 #[derive(Clone, Debug, Default)]
@@ -259,6 +263,84 @@ impl JsonObject {
         e.into_result().map(|_| FormData(out))
     }
 }
+
+impl JsonType {
+    /// The schema of a value of this type; every field may also be `null`
+    /// (empty), as [`JsonType::values`] accepts.
+    pub fn schema(self) -> Schema {
+        let of = |types: &[Type]| {
+            ObjectBuilder::new().schema_type(SchemaType::from_iter(types.iter().cloned()))
+        };
+        let list = |item: Type| {
+            ArrayBuilder::new()
+                .schema_type(SchemaType::from_iter([Type::Array, Type::Null]))
+                .items(ObjectBuilder::new().schema_type(item))
+        };
+        match self {
+            JsonType::Text => of(&[Type::String, Type::Null]).into(),
+            JsonType::Integer => of(&[Type::Integer, Type::Null])
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
+                .into(),
+            JsonType::Decimal => of(&[Type::Number, Type::String, Type::Null])
+                .description(Some("A number, or a decimal written as text (`\"1,5\"`)."))
+                .into(),
+            JsonType::Boolean => of(&[Type::Boolean, Type::Null]).into(),
+            JsonType::Texts => list(Type::String).into(),
+            JsonType::Integers => list(Type::Integer).into(),
+            JsonType::TextOrTexts => OneOfBuilder::new()
+                .item(of(&[Type::String, Type::Null]))
+                .item(ArrayBuilder::new().items(ObjectBuilder::new().schema_type(Type::String)))
+                .description(Some("A text, or a list of texts (joined with \", \")."))
+                .into(),
+        }
+    }
+}
+
+/// The schema of a JSON object read through `spec` with
+/// [`JsonObject::to_form`]: exactly its fields, each with its type, and no
+/// other (an unknown field is refused).
+pub fn spec_schema(spec: Spec) -> ObjectBuilder {
+    spec.iter().fold(
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .additional_properties(Some(AdditionalProperties::FreeForm(false))),
+        |o, (name, ty)| o.property(*name, ty.schema()),
+    )
+}
+
+/// A JSON request body read through its spec: `json_body!(Name = A, B)`
+/// makes the type `Name` whose `Name::spec()` (the tables `A` and `B`, one
+/// after the other) the handler reads the body with
+/// (`body.to_form(&Name::spec())`) and whose schema, made from that same
+/// spec, the operation documents (`request_body = Name`). Doc comments on
+/// it describe the body.
+macro_rules! json_body {
+    ($(#[doc = $doc:literal])* $name:ident = $($part:expr),+ $(,)?) => {
+        $(#[doc = $doc])*
+        pub struct $name;
+
+        impl $name {
+            /// The fields this body may have, each with its JSON type.
+            pub fn spec() -> Vec<(&'static str, $crate::http::forms::JsonType)> {
+                let parts: &[$crate::http::forms::Spec<'static>] = &[$($part),+];
+                parts.concat()
+            }
+        }
+
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let doc: &[&str] = &[$($doc),*];
+                let doc = doc.iter().map(|l| l.trim()).collect::<Vec<_>>().join(" ");
+                $crate::http::forms::spec_schema(&Self::spec())
+                    .description((!doc.is_empty()).then_some(doc))
+                    .into()
+            }
+        }
+
+        impl utoipa::ToSchema for $name {}
+    };
+}
+pub(crate) use json_body;
 
 #[cfg(test)]
 mod tests {

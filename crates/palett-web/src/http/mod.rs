@@ -8,6 +8,7 @@ pub mod caller;
 pub mod error;
 pub mod forms;
 pub mod observe;
+pub mod openapi;
 pub mod proxy;
 
 use axum::extract::{FromRequestParts, Path, RawPathParams, State};
@@ -37,6 +38,28 @@ impl AppState {
             trusted_proxies: proxy::TrustedProxies::none(),
         }
     }
+}
+
+/// Another record named in an answer: its id and its name.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Named {
+    pub id: i64,
+    pub name: String,
+}
+
+impl Named {
+    pub fn new(id: i64, name: &str) -> Self {
+        Self {
+            id,
+            name: name.to_string(),
+        }
+    }
+}
+
+/// The answer to a creation: the new record's id.
+#[derive(Clone, Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Created {
+    pub id: i64,
 }
 
 /// The record id of the path (its `{id}` segment). Anything but a whole
@@ -104,13 +127,6 @@ pub async fn static_file(Path(name): Path<String>) -> Response {
         body,
     )
         .into_response()
-}
-
-/// The API's description (OpenAPI 3.1).
-pub const OPENAPI: &str = include_str!("../../openapi.json");
-
-pub async fn openapi() -> Response {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
 }
 
 pub async fn healthz(State(s): State<AppState>) -> Response {

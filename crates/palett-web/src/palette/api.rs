@@ -1,48 +1,34 @@
+use super::dto::{
+    AttendanceSheetDto, GroupDto, InterventionDto, InterventionViewDto, Palette, ReportsDto,
+    Scheduled, SessionDto,
+};
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
 use crate::http::error::WebError;
-use crate::http::forms::{JsonObject, JsonType as T, Spec};
+use crate::http::forms::{json_body, JsonObject, JsonType as T, Spec};
+use crate::http::openapi::vocab;
 use crate::http::AppState;
-use crate::http::Id;
-use crate::palette::api_path::enrolment_json;
+use crate::http::{Created, Id};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use palett_app::AppError;
-use palett_domain::palette::Intervention;
 use palett_domain::path::{
     AttendanceInput, GroupInput, ScheduleInput, SessionCancelInput, SessionMoveInput,
 };
 use palett_domain::FieldErrors;
-use serde_json::{json, Value};
+use serde_json::Value;
 
-pub fn intervention_json(i: &Intervention) -> Value {
-    json!({
-        "id": i.id,
-        "name": i.name,
-        "kind": i.kind,
-        "course_id": i.course_id,
-        "position": i.position,
-        "provider": {"id": i.provider_organisation_id, "name": i.provider_name},
-        "description": i.description,
-        "place": i.place,
-        "languages": i.languages,
-        "capacity": i.capacity,
-        "group_based": i.group_based,
-        "funding": match (&i.project_id, &i.project_name) {
-            (Some(id), Some(name)) => json!({"project_id": id, "project": name}),
-            _ => json!("ordinary_operations"),
-        },
-        "start_date": i.start_date.map(|d| d.to_string()),
-        "end_date": i.end_date.map(|d| d.to_string()),
-        "retired_on": i.retired_on.map(|d| d.to_string()),
-    })
-}
-
+/// The partnership's palette of interventions
+#[utoipa::path(get, path = "/palette", tag = "palette", responses((status = 200, body = Palette)))]
 pub async fn palette(State(s): State<AppState>, c: Caller) -> Answer {
     let list = s.app.palette(&c.ctx(), false).await?;
-    Ok(Json(json!({"items": list.iter().map(intervention_json).collect::<Vec<_>>(), "total": list.len()})).into_response())
+    Ok(Json(Palette {
+        items: list.iter().map(InterventionDto::from).collect(),
+        total: list.len(),
+    })
+    .into_response())
 }
 
 pub(crate) const INTERVENTION_FIELDS: Spec = &[
@@ -60,8 +46,19 @@ pub(crate) const INTERVENTION_FIELDS: Spec = &[
     ("course_id", T::Integer),
 ];
 
+json_body!(
+    /// An intervention: `kind` (the values of the `InterventionKind`
+    /// schema), its provider, and its funding: `project_id`, or omitted or
+    /// null for ordinary operations. With `course_id`, a module of that
+    /// course.
+    NewIntervention = INTERVENTION_FIELDS
+);
+
+/// Add an intervention (coordinators), or a module with course_id
+#[utoipa::path(post, path = "/palette", tag = "palette", request_body = NewIntervention,
+    responses((status = 201, body = InterventionDto)))]
 pub async fn create_intervention(State(s): State<AppState>, c: Caller, body: JsonObject) -> Answer {
-    let f = body.to_form(INTERVENTION_FIELDS)?;
+    let f = body.to_form(&NewIntervention::spec())?;
     let course = match f.get("course_id").trim() {
         "" => None,
         v => match v.parse::<i64>() {
@@ -87,114 +84,166 @@ pub async fn create_intervention(State(s): State<AppState>, c: Caller, body: Jso
     let v = s.app.intervention(&c.ctx(), id).await?;
     Ok((
         StatusCode::CREATED,
-        Json(intervention_json(&v.intervention)),
+        Json(InterventionDto::from(&v.intervention)),
     )
         .into_response())
 }
 
+/// An intervention with modules, groups, places taken and enrolments
+///
+/// Within the caller's access; the waiting list in order.
+#[utoipa::path(get, path = "/palette/{id}", tag = "palette",
+    responses((status = 200, body = InterventionViewDto)))]
 pub async fn intervention(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
     let v = s.app.intervention(&c.ctx(), id).await?;
-    let mut j = intervention_json(&v.intervention);
-    j["places_taken"] = json!(v.places_taken);
-    j["modules"] = json!(v.modules.iter().map(intervention_json).collect::<Vec<_>>());
-    j["groups"] = json!(v
-        .groups
-        .iter()
-        .map(|g| json!({"id": g.id, "name": g.name, "leader": g.leader_name}))
-        .collect::<Vec<_>>());
-    j["enrolments"] = json!(v.enrolments.iter().map(enrolment_json).collect::<Vec<_>>());
-    Ok(Json(j).into_response())
+    Ok(Json(InterventionViewDto::from(&v)).into_response())
 }
 
+json_body!(
+    /// The group's `name` and its leader (`leader_user_id`).
+    NewGroup = &[("name", T::Text), ("leader_user_id", T::Integer)]
+);
+
+/// Create a group of a group-based intervention (coordinators, the provider's staff)
+#[utoipa::path(post, path = "/palette/{id}/groups", tag = "palette", request_body = NewGroup,
+    responses((status = 201, body = Created)))]
 pub async fn create_group(
     State(s): State<AppState>,
     c: Caller,
     Id(id): Id,
     body: JsonObject,
 ) -> Answer {
-    let f = body.to_form(&[("name", T::Text), ("leader_user_id", T::Integer)])?;
-    let cmd = f.input::<GroupInput>().parse()?;
-    let g = s.app.create_group(&c.ctx(), id, &cmd).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": g}))).into_response())
+    let f = body.to_form(&NewGroup::spec())?;
+    let g = s
+        .app
+        .create_group(&c.ctx(), id, &f.input::<GroupInput>().parse()?)
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id: g })).into_response())
 }
 
-pub(crate) fn session_json(x: &palett_app::palette::Session) -> Value {
-    json!({
-        "id": x.id,
-        "group_id": x.group_id,
-        "date": x.on_date.to_string(),
-        "start_time": x.start_time,
-        "minutes": x.minutes,
-        "place": x.place,
-        "status": x.status,
-        "cancel_reason": x.cancel_reason,
-        "moved_from": x.moved_from.map(|d| d.to_string()),
-        "attendance": {"present": x.recorded.0, "absent_notice": x.recorded.1, "absent": x.recorded.2},
-    })
-}
-
+/// A group and its sessions
+#[utoipa::path(get, path = "/groups/{id}", tag = "sessions", responses((status = 200, body = GroupDto)))]
 pub async fn group(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
     let (g, sessions, _) = s.app.group(&c.ctx(), id).await?;
-    Ok(Json(json!({
-        "id": g.id, "name": g.name, "intervention_id": g.intervention_id, "leader": g.leader_name,
-        "sessions": sessions.iter().map(session_json).collect::<Vec<_>>(),
-    }))
+    Ok(Json(GroupDto {
+        id: g.id,
+        name: g.name,
+        intervention_id: g.intervention_id,
+        leader: g.leader_name,
+        sessions: sessions.iter().map(SessionDto::from).collect(),
+    })
     .into_response())
 }
 
+json_body!(
+    /// Weekly from `from` to `until` (YYYY-MM-DD), or one session when
+    /// `until` is empty; `start_time` (HH:MM), `minutes`, `place`.
+    Schedule = &[
+        ("from", T::Text),
+        ("until", T::Text),
+        ("start_time", T::Text),
+        ("minutes", T::Integer),
+        ("place", T::Text),
+    ]
+);
+
+/// Schedule sessions: weekly from `from` to `until`, or one when `until` is empty
+#[utoipa::path(post, path = "/groups/{id}/sessions", tag = "sessions", request_body = Schedule,
+    responses((status = 201, body = Scheduled)))]
 pub async fn schedule(
     State(s): State<AppState>,
     c: Caller,
     Id(id): Id,
     body: JsonObject,
 ) -> Answer {
-    let f = body.to_form(&[
-        ("from", T::Text),
-        ("until", T::Text),
-        ("start_time", T::Text),
-        ("minutes", T::Integer),
-        ("place", T::Text),
-    ])?;
+    let f = body.to_form(&Schedule::spec())?;
     let cmd = f.input::<ScheduleInput>().parse()?;
     let n = s.app.schedule(&c.ctx(), id, &cmd).await?;
-    Ok((StatusCode::CREATED, Json(json!({"created": n}))).into_response())
+    Ok((StatusCode::CREATED, Json(Scheduled { created: n })).into_response())
 }
 
+json_body!(
+    /// Why it is cancelled.
+    Cancellation = &[("reason", T::Text)]
+);
+
+/// Cancel a session (its attendance is removed: not an absence)
+///
+/// The answer is its attendance sheet.
+#[utoipa::path(post, path = "/sessions/{id}/cancel", tag = "sessions", request_body = Cancellation,
+    responses((status = 200, body = AttendanceSheetDto)))]
 pub async fn cancel_session(
     State(s): State<AppState>,
     c: Caller,
     Id(id): Id,
     body: JsonObject,
 ) -> Answer {
-    let f = body.to_form(&[("reason", T::Text)])?;
+    let f = body.to_form(&Cancellation::spec())?;
     let cmd = f.input::<SessionCancelInput>().parse()?;
     s.app.cancel_session(&c.ctx(), id, &cmd).await?;
     attendance(State(s), c, Id(id)).await
 }
 
+json_body!(
+    /// The new date (`on_date`, YYYY-MM-DD) and `start_time` (HH:MM).
+    Move = &[("on_date", T::Text), ("start_time", T::Text)]
+);
+
+/// Move a session
+///
+/// The answer is its attendance sheet.
+#[utoipa::path(post, path = "/sessions/{id}/move", tag = "sessions", request_body = Move,
+    responses((status = 200, body = AttendanceSheetDto)))]
 pub async fn move_session(
     State(s): State<AppState>,
     c: Caller,
     Id(id): Id,
     body: JsonObject,
 ) -> Answer {
-    let f = body.to_form(&[("on_date", T::Text), ("start_time", T::Text)])?;
+    let f = body.to_form(&Move::spec())?;
     let cmd = f.input::<SessionMoveInput>().parse()?;
     s.app.move_session(&c.ctx(), id, &cmd).await?;
     attendance(State(s), c, Id(id)).await
 }
 
+/// The attendance sheet: the group's participants on the day
+#[utoipa::path(get, path = "/sessions/{id}/attendance", tag = "sessions",
+    responses((status = 200, body = AttendanceSheetDto)))]
 pub async fn attendance(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
     let sheet = s.app.attendance_sheet(&c.ctx(), id).await?;
-    Ok(Json(json!({
-            "session": session_json(&sheet.session),
-            "group": {"id": sheet.group.id, "name": sheet.group.name},
-            "roster": sheet.roster.iter().map(|(p, n, st)| json!({"participant_id": p, "name": n, "status": st})).collect::<Vec<_>>(),
-        }))
-        .into_response())
+    Ok(Json(AttendanceSheetDto::from(&sheet)).into_response())
 }
 
-/// `{"attendance": {"<participant id>": "present" | "absent_notice" | "absent", ...}}`
+/// The body of `PUT /sessions/{id}/attendance`:
+/// `{"attendance": {"<participant id>": "present" | "absent_notice" | "absent", ...}}`,
+/// as `record_attendance` reads it.
+pub struct AttendanceBody;
+
+impl utoipa::PartialSchema for AttendanceBody {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AdditionalProperties, ObjectBuilder, Type};
+        let statuses = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .description(Some(
+                "A status for every participant on the sheet, by her id.",
+            ))
+            .additional_properties(Some(
+                <vocab::AttendanceStatus as utoipa::PartialSchema>::schema(),
+            ));
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property("attendance", statuses)
+            .required("attendance")
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for AttendanceBody {}
+
+/// Record the whole session at once; every participant on the sheet needs a status
+#[utoipa::path(put, path = "/sessions/{id}/attendance", tag = "sessions", request_body = AttendanceBody,
+    responses((status = 200, body = AttendanceSheetDto)))]
 pub async fn record_attendance(
     State(s): State<AppState>,
     c: Caller,
@@ -229,17 +278,9 @@ pub async fn record_attendance(
     attendance(State(s), c, Id(sid)).await
 }
 
+/// Attendance rates, cancelled sessions per month, hours per partner split by funding, interventions in use with waiting lists
+#[utoipa::path(get, path = "/reports/palette", tag = "reports", responses((status = 200, body = ReportsDto)))]
 pub async fn reports(State(s): State<AppState>, c: Caller) -> Answer {
     let r = s.app.reports(&c.ctx()).await?;
-    Ok(Json(json!({
-            "attendance_by_group": r.attendance.iter().map(|a| json!({
-                "intervention": a.intervention, "group": a.group, "present": a.present,
-                "absent_notice": a.absent_notice, "absent": a.absent,
-                "attendance_rate": palett_app::palette::attendance_rate(a.present, a.absent_notice, a.absent),
-            })).collect::<Vec<_>>(),
-            "sessions_per_month": r.sessions_per_month.iter().map(|m| json!({"month": m.month, "cancelled": m.cancelled, "held": m.held})).collect::<Vec<_>>(),
-            "minutes_by_partner": r.minutes_by_partner.iter().map(|m| json!({"partner": m.partner, "project_minutes": m.project_minutes, "ordinary_operations_minutes": m.ordinary_minutes})).collect::<Vec<_>>(),
-            "interventions_in_use": r.in_use.iter().map(|u| json!({"intervention": u.intervention, "places_taken": u.taken, "waiting": u.waiting, "capacity": u.capacity})).collect::<Vec<_>>(),
-        }))
-        .into_response())
+    Ok(Json(ReportsDto::from(&r)).into_response())
 }

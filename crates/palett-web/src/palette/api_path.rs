@@ -1,33 +1,21 @@
+use super::dto_path::{
+    Enrolled, EnrolmentChanged, EnrolmentDto, EnrolmentList, PeriodDto, PlanSaved, PlanVersionDto,
+    PlanVersions, TimeDto, TimeList, Timeline, TimelineEntry,
+};
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
-use crate::http::forms::{JsonObject, JsonType as T, Spec};
+use crate::http::forms::{json_body, spec_schema, JsonObject, JsonType as T, Spec};
 use crate::http::AppState;
-use crate::http::Id;
+use crate::http::{Created, Id};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
-use palett_app::palette::hours_text;
 use palett_app::AppError;
 use palett_domain::path::{ActivityInput, EnrolInput, EnrolmentChangeInput, PlannedEndInput};
 use palett_domain::plan::PlanInput;
 use palett_domain::FieldErrors;
-use serde_json::{json, Value};
-
-pub(crate) fn enrolment_json(e: &palett_app::palette::EnrolmentRow) -> Value {
-    json!({
-        "id": e.id,
-        "participant_id": e.participant_id,
-        "participant": e.participant_name,
-        "intervention_id": e.intervention_id,
-        "intervention": e.intervention_name,
-        "group_id": e.group_id,
-        "status": e.status,
-        "start_date": e.start_date.map(|d| d.to_string()),
-        "end_date": e.end_date.map(|d| d.to_string()),
-        "reason": e.reason,
-    })
-}
+use serde_json::Value;
 
 // ---------------------------------------------------------------- plans
 
@@ -51,6 +39,48 @@ pub(crate) fn plan_field(f: &str) -> String {
     };
     format!("{list}[{row}].{field}")
 }
+
+/// A goal's fields in a plan body.
+const GOAL_FIELDS: Spec = &[("text", T::Text), ("category", T::Text)];
+/// A step's fields in a plan body.
+const STEP_FIELDS: Spec = &[
+    ("intervention_id", T::Integer),
+    ("planned_start", T::Text),
+    ("planned_end", T::Text),
+    ("responsible_organisation_id", T::Integer),
+    ("responsible_user_id", T::Integer),
+    ("note", T::Text),
+];
+/// A review's fields in a plan body.
+const REVIEW_FIELDS: Spec = &[
+    ("date", T::Text),
+    ("participants", T::Text),
+    ("notes", T::Text),
+    ("decisions", T::Text),
+];
+
+/// The body of `PUT /participants/{id}/plan`: lists of goals, steps and
+/// reviews, each row an object read through its spec by [`plan_input`].
+pub struct PlanBody;
+
+impl utoipa::PartialSchema for PlanBody {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{AdditionalProperties, ArrayBuilder, ObjectBuilder, Type};
+        let rows = |spec: Spec| ArrayBuilder::new().items(spec_schema(spec));
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property("goals", rows(GOAL_FIELDS))
+            .property("steps", rows(STEP_FIELDS))
+            .property("reviews", rows(REVIEW_FIELDS))
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)))
+            .description(Some(
+                "A row's errors name it: `goals[1].text`. A missing list is empty.",
+            ))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for PlanBody {}
 
 pub(crate) fn plan_input(body: &JsonObject) -> Result<PlanInput, FieldErrors> {
     let mut e = FieldErrors::new();
@@ -95,20 +125,13 @@ pub(crate) fn plan_input(body: &JsonObject) -> Result<PlanInput, FieldErrors> {
     take(
         "goals",
         &goals,
-        &[("text", T::Text), ("category", T::Text)],
+        GOAL_FIELDS,
         &mut [&mut input.goal_text, &mut input.goal_category],
     );
     take(
         "steps",
         &steps,
-        &[
-            ("intervention_id", T::Integer),
-            ("planned_start", T::Text),
-            ("planned_end", T::Text),
-            ("responsible_organisation_id", T::Integer),
-            ("responsible_user_id", T::Integer),
-            ("note", T::Text),
-        ],
+        STEP_FIELDS,
         &mut [
             &mut input.step_intervention,
             &mut input.step_start,
@@ -121,12 +144,7 @@ pub(crate) fn plan_input(body: &JsonObject) -> Result<PlanInput, FieldErrors> {
     take(
         "reviews",
         &reviews,
-        &[
-            ("date", T::Text),
-            ("participants", T::Text),
-            ("notes", T::Text),
-            ("decisions", T::Text),
-        ],
+        REVIEW_FIELDS,
         &mut [
             &mut input.review_date,
             &mut input.review_participants,
@@ -137,17 +155,19 @@ pub(crate) fn plan_input(body: &JsonObject) -> Result<PlanInput, FieldErrors> {
     e.into_result().map(|_| input)
 }
 
+/// Every version of the participant's plan, newest first
+#[utoipa::path(get, path = "/participants/{id}/plan", tag = "plans", responses((status = 200, body = PlanVersions)))]
 pub async fn plan(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
     let versions = s.app.plan_versions(&c.ctx(), id).await?;
-    Ok(Json(json!({
-        "versions": versions.iter().map(|(v, p)| json!({
-            "version": v.version, "author": v.author_name, "created_at": v.created_at.to_string(),
-            "goals": p.goals, "steps": p.steps, "reviews": p.reviews,
-        })).collect::<Vec<_>>(),
-    }))
+    Ok(Json(PlanVersions {
+        versions: versions.iter().map(PlanVersionDto::from).collect(),
+    })
     .into_response())
 }
 
+/// Save a new version of the plan
+#[utoipa::path(put, path = "/participants/{id}/plan", tag = "plans", request_body = PlanBody,
+    responses((status = 201, body = PlanSaved)))]
 pub async fn save_plan(
     State(s): State<AppState>,
     c: Caller,
@@ -168,106 +188,155 @@ pub async fn save_plan(
             AppError::Invalid(e) => AppError::Invalid(rename(e)),
             e => e,
         })?;
-    Ok((StatusCode::CREATED, Json(json!({"version": v}))).into_response())
+    Ok((StatusCode::CREATED, Json(PlanSaved { version: v })).into_response())
 }
 
 // ---------------------------------------------------------------- enrolments, periods, time
 
+/// The participant's enrolments
+#[utoipa::path(get, path = "/participants/{id}/enrolments", tag = "enrolments",
+    responses((status = 200, body = EnrolmentList)))]
 pub async fn enrolments(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
     let list = s.app.enrolments(&c.ctx(), id).await?;
-    Ok(Json(json!({"items": list.iter().map(enrolment_json).collect::<Vec<_>>()})).into_response())
+    Ok(Json(EnrolmentList {
+        items: list.iter().map(EnrolmentDto::from).collect(),
+    })
+    .into_response())
 }
 
-pub async fn enrol(State(s): State<AppState>, c: Caller, Id(id): Id, body: JsonObject) -> Answer {
-    let f = body.to_form(&[
+json_body!(
+    /// The intervention, its group (group-based ones) and the planned
+    /// `start_date` and `end_date` (YYYY-MM-DD).
+    NewEnrolment = &[
         ("intervention_id", T::Integer),
         ("group_id", T::Integer),
         ("start_date", T::Text),
         ("end_date", T::Text),
-    ])?;
-    let cmd = f.input::<EnrolInput>().parse()?;
-    let (eid, status) = s.app.enrol(&c.ctx(), id, &cmd).await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"id": eid, "status": status})),
-    )
-        .into_response())
+    ]
+);
+
+/// Enrol; beyond capacity the enrolment goes on the waiting list (status waiting)
+#[utoipa::path(post, path = "/participants/{id}/enrolments", tag = "enrolments", request_body = NewEnrolment,
+    responses((status = 201, body = Enrolled)))]
+pub async fn enrol(State(s): State<AppState>, c: Caller, Id(id): Id, body: JsonObject) -> Answer {
+    let f = body.to_form(&NewEnrolment::spec())?;
+    let (eid, status) = s
+        .app
+        .enrol(&c.ctx(), id, &f.input::<EnrolInput>().parse()?)
+        .await?;
+    Ok((StatusCode::CREATED, Json(Enrolled { id: eid, status })).into_response())
 }
 
+json_body!(
+    /// The new `status` (the values of the `EnrolmentStatus` schema that
+    /// may follow the present one) and a `reason`.
+    EnrolmentChange = &[("status", T::Text), ("reason", T::Text)]
+);
+
+/// Move an enrolment on; a place set free is offered to the first on the waiting list
+#[utoipa::path(patch, path = "/enrolments/{id}", tag = "enrolments", request_body = EnrolmentChange,
+    responses((status = 200, body = EnrolmentChanged)))]
 pub async fn change_enrolment(
     State(s): State<AppState>,
     c: Caller,
     Id(id): Id,
     body: JsonObject,
 ) -> Answer {
-    let f = body.to_form(&[("status", T::Text), ("reason", T::Text)])?;
-    let cmd = f.input::<EnrolmentChangeInput>().parse()?;
-    let offered = s.app.change_enrolment(&c.ctx(), id, &cmd).await?;
+    let f = body.to_form(&EnrolmentChange::spec())?;
+    let offered = s
+        .app
+        .change_enrolment(&c.ctx(), id, &f.input::<EnrolmentChangeInput>().parse()?)
+        .await?;
     let e = s.app.enrolment(&c.ctx(), id).await?;
-    let mut j = enrolment_json(&e);
-    j["offered_to_enrolment_id"] = json!(offered);
-    Ok(Json(j).into_response())
+    Ok(Json(EnrolmentChanged {
+        enrolment: (&e).into(),
+        offered_to_enrolment_id: offered,
+    })
+    .into_response())
 }
 
 pub(crate) async fn period_json(s: &AppState, c: &Caller, id: i64) -> Answer {
     let p = s.app.period(&c.ctx(), id).await?;
-    Ok(Json(json!({
-            "intake_date": p.intake.map(|d| d.to_string()),
-            "planned_end": p.planned_end.map(|d| d.to_string()),
-            "net_days": p.net_days,
-            "paused_days": p.paused_days,
-            "remaining_days": p.remaining_days,
-            "changes": p.changes.iter().map(|x| json!({"planned_end": x.planned_end.to_string(), "reason": x.reason, "by": x.author_name, "at": x.created_at.to_string()})).collect::<Vec<_>>(),
-        }))
-        .into_response())
+    Ok(Json(PeriodDto::from(&p)).into_response())
 }
 
+/// Participation period and time net of pauses
+#[utoipa::path(get, path = "/participants/{id}/period", tag = "periods", responses((status = 200, body = PeriodDto)))]
 pub async fn period(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
     period_json(&s, &c, id).await
 }
 
+json_body!(
+    /// The `planned_end` (YYYY-MM-DD) and, to change one already set, a
+    /// `reason`.
+    PlannedEnd = &[("planned_end", T::Text), ("reason", T::Text)]
+);
+
+/// Set or extend the planned end (a reason is required to change one already set)
+#[utoipa::path(put, path = "/participants/{id}/period", tag = "periods", request_body = PlannedEnd,
+    responses((status = 200, body = PeriodDto)))]
 pub async fn set_period(
     State(s): State<AppState>,
     c: Caller,
     Id(id): Id,
     body: JsonObject,
 ) -> Answer {
-    let f = body.to_form(&[("planned_end", T::Text), ("reason", T::Text)])?;
-    let cmd = f.input::<PlannedEndInput>().parse()?;
-    s.app.set_planned_end(&c.ctx(), id, &cmd).await?;
+    let f = body.to_form(&PlannedEnd::spec())?;
+    s.app
+        .set_planned_end(&c.ctx(), id, &f.input::<PlannedEndInput>().parse()?)
+        .await?;
     period_json(&s, &c, id).await
 }
 
+json_body!(
+    /// The intervention, the day (`on_date`, YYYY-MM-DD), the `hours` and
+    /// a `note`.
+    NewActivity = &[
+        ("intervention_id", T::Integer),
+        ("on_date", T::Text),
+        ("hours", T::Decimal),
+        ("note", T::Text),
+    ]
+);
+
+/// Record an individual activity with its hours
+#[utoipa::path(post, path = "/participants/{id}/activities", tag = "time", request_body = NewActivity,
+    responses((status = 201, body = Created)))]
 pub async fn record_activity(
     State(s): State<AppState>,
     c: Caller,
     Id(id): Id,
     body: JsonObject,
 ) -> Answer {
-    let f = body.to_form(&[
-        ("intervention_id", T::Integer),
-        ("on_date", T::Text),
-        ("hours", T::Decimal),
-        ("note", T::Text),
-    ])?;
-    let cmd = f.input::<ActivityInput>().parse(s.app.today())?;
-    let aid = s.app.record_activity(&c.ctx(), id, &cmd).await?;
-    Ok((StatusCode::CREATED, Json(json!({"id": aid}))).into_response())
+    let f = body.to_form(&NewActivity::spec())?;
+    let aid = s
+        .app
+        .record_activity(
+            &c.ctx(),
+            id,
+            &f.input::<ActivityInput>().parse(s.app.today())?,
+        )
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id: aid })).into_response())
 }
 
+/// Time per intervention and month, with funding (project or ordinary operations)
+#[utoipa::path(get, path = "/participants/{id}/time", tag = "time", responses((status = 200, body = TimeList)))]
 pub async fn time(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
     let rows = s.app.time_rows(&c.ctx(), id).await?;
-    Ok(Json(json!({
-            "items": rows.iter().map(|r| json!({
-                "intervention_id": r.intervention_id, "intervention": r.intervention,
-                "funding": r.project.clone().map(|p| json!({"project": p})).unwrap_or(json!("ordinary_operations")),
-                "month": r.month, "minutes": r.minutes, "hours": hours_text(r.minutes).replace(',', "."),
-            })).collect::<Vec<_>>(),
-        }))
-        .into_response())
+    Ok(Json(TimeList {
+        items: rows.iter().map(TimeDto::from).collect(),
+    })
+    .into_response())
 }
 
+/// Everything that happened to the participant, oldest first
+#[utoipa::path(get, path = "/participants/{id}/timeline", tag = "participants",
+    responses((status = 200, body = Timeline)))]
 pub async fn timeline(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
     let items = s.app.timeline(&c.ctx(), id).await?;
-    Ok(Json(json!({"items": items.iter().map(|i| json!({"date": i.on.to_string(), "kind": i.kind, "text": i.text, "change": i.change.as_ref().map(|(from, to)| json!({"from": from, "to": to}))})).collect::<Vec<_>>()})).into_response())
+    Ok(Json(Timeline {
+        items: items.iter().map(TimelineEntry::from).collect(),
+    })
+    .into_response())
 }

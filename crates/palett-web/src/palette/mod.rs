@@ -6,6 +6,8 @@
 pub(crate) mod api;
 pub(crate) mod api_path;
 pub(crate) mod attendance;
+pub(crate) mod dto;
+pub(crate) mod dto_path;
 pub(crate) mod groups;
 pub(crate) mod interventions;
 pub(crate) mod path;
@@ -13,8 +15,10 @@ pub(crate) mod plan;
 pub(crate) mod reports;
 
 use crate::http::AppState;
-use axum::routing::{get, patch, post};
+use axum::routing::{get, post};
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -72,37 +76,22 @@ pub fn routes() -> Router<AppState> {
         .route("/reports/{file}", get(reports::report_csv))
 }
 
-pub fn api_routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/participants/{id}/plan",
-            get(api_path::plan).put(api_path::save_plan),
-        )
-        .route(
-            "/participants/{id}/enrolments",
-            get(api_path::enrolments).post(api_path::enrol),
-        )
-        .route(
-            "/participants/{id}/period",
-            get(api_path::period).put(api_path::set_period),
-        )
-        .route(
-            "/participants/{id}/activities",
-            post(api_path::record_activity),
-        )
-        .route("/participants/{id}/time", get(api_path::time))
-        .route("/participants/{id}/timeline", get(api_path::timeline))
-        .route("/enrolments/{id}", patch(api_path::change_enrolment))
-        .route("/palette", get(api::palette).post(api::create_intervention))
-        .route("/palette/{id}", get(api::intervention))
-        .route("/palette/{id}/groups", post(api::create_group))
-        .route("/groups/{id}", get(api::group))
-        .route("/groups/{id}/sessions", post(api::schedule))
-        .route(
-            "/sessions/{id}/attendance",
-            get(api::attendance).put(api::record_attendance),
-        )
-        .route("/sessions/{id}/cancel", post(api::cancel_session))
-        .route("/sessions/{id}/move", post(api::move_session))
-        .route("/reports/palette", get(api::reports))
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api_path::plan, api_path::save_plan))
+        .routes(routes!(api_path::enrolments, api_path::enrol))
+        .routes(routes!(api_path::period, api_path::set_period))
+        .routes(routes!(api_path::record_activity))
+        .routes(routes!(api_path::time))
+        .routes(routes!(api_path::timeline))
+        .routes(routes!(api_path::change_enrolment))
+        .routes(routes!(api::palette, api::create_intervention))
+        .routes(routes!(api::intervention))
+        .routes(routes!(api::create_group))
+        .routes(routes!(api::group))
+        .routes(routes!(api::schedule))
+        .routes(routes!(api::attendance, api::record_attendance))
+        .routes(routes!(api::cancel_session))
+        .routes(routes!(api::move_session))
+        .routes(routes!(api::reports))
 }

@@ -1,6 +1,8 @@
+use super::dto::{HandoverDone, ListItemDto, ParticipantPage, ParticipantViewDto};
 use crate::http::caller::Caller;
 use crate::http::error::{Answer, WebError};
-use crate::http::forms::{JsonObject, JsonType, Spec};
+use crate::http::forms::{json_body, JsonObject, JsonType, Spec};
+use crate::http::openapi::vocab;
 use crate::http::{AppState, Id};
 use crate::participants::status::parse_transition;
 use axum::extract::{Query, State};
@@ -10,93 +12,33 @@ use axum::Json;
 use palett_app::filters::ParticipantFilter as Filter;
 use palett_app::participants::{Page, ParticipantView};
 use palett_domain::lifecycle::{Status, TransitionKind};
-use palett_domain::model::Participant;
 use palett_domain::record::HandoverInput;
-use serde_json::{json, Value};
+use utoipa::IntoParams;
 
-pub(crate) fn participant_json(p: &Participant) -> Value {
-    json!({
-        "id": p.id,
-        "given_name": p.given_name,
-        "family_name": p.family_name,
-        "identity_kind": p.identity_kind,
-        "identity_number": p.identity_number,
-        "birth_date": p.birth_date.to_string(),
-        "birth_year": p.birth_year(),
-        "gender": p.gender,
-        "country_of_birth": p.country_of_birth,
-        "arrival_year": p.arrival_year,
-        "languages": p.languages,
-        "interpreter_needed": p.interpreter_needed,
-        "phone": p.phone,
-        "email": p.email,
-        "address": p.address,
-        "education_level": p.education_level,
-        "entry": {
-            "labour_status": p.entry.labour_status,
-            "income_source": p.entry.income_source,
-            "months_on_support": p.entry.months_on_support,
-        },
-        "swedish_level": p.swedish_level,
-        "referral_source": p.referral_source,
-        "responsible_organisation": {"id": p.responsible_organisation_id, "name": p.responsible_organisation_name},
-        "status": p.state.status,
-        "referred_on": p.state.referred_on.to_string(),
-        "intake_date": p.state.intake_date.map(|d| d.to_string()),
-        "exit_date": p.state.exit_date.map(|d| d.to_string()),
-        "exit_outcome": p.state.exit_outcome,
-        "version": p.version,
-        "processing_restricted": p.processing_restricted,
-        "restricted": p.restricted.as_ref().map(|r| json!({
-            "health_notes": r.health_notes,
-            "support_needs": r.support_needs,
-            "protected_identity": r.protected_identity,
-        })),
-    })
+pub(crate) fn view_json(v: &ParticipantView) -> ParticipantViewDto {
+    v.into()
 }
 
-pub(crate) fn view_json(v: &ParticipantView) -> Value {
-    let mut j = participant_json(&v.participant);
-    j["caseworkers"] = json!(v
-        .caseworkers
-        .iter()
-        .map(|c| json!({"id": c.user_id, "name": c.name, "organisation": c.organisation}))
-        .collect::<Vec<_>>());
-    j["projects"] = json!(v
-        .projects
-        .iter()
-        .map(|p| json!({"id": p.project_id, "name": p.name}))
-        .collect::<Vec<_>>());
-    j["history"] = json!(v
-        .history
-        .iter()
-        .map(|h| json!({
-            "kind": h.kind, "from_status": h.from_status, "to_status": h.to_status,
-            "on": h.on_date.to_string(), "reason": h.reason, "exit_outcome": h.exit_outcome,
-            "by": h.actor_name, "at": h.at.to_string(),
-        }))
-        .collect::<Vec<_>>());
-    j["handovers"] = json!(v
-        .handovers
-        .iter()
-        .map(|h| json!({
-            "from_organisation": {"id": h.from_organisation_id, "name": h.from_organisation_name},
-            "to_organisation": {"id": h.to_organisation_id, "name": h.to_organisation_name},
-            "on": h.on_date.to_string(), "reason": h.reason, "by": h.actor_name,
-            "at": h.at.to_string(),
-        }))
-        .collect::<Vec<_>>());
-    j
-}
-
-#[derive(serde::Deserialize, Default)]
+/// The list's filters and page (query parameters; a search's body).
+#[derive(serde::Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// Refused here (400): names never travel in URLs.
+    #[param(ignore)]
     pub(crate) q: Option<String>,
+    #[param(value_type = Option<vocab::Status>)]
     pub(crate) status: Option<String>,
+    #[param(value_type = Option<i64>)]
     pub(crate) organisation_id: Option<String>,
+    #[param(value_type = Option<i64>)]
     pub(crate) project_id: Option<String>,
+    #[param(value_type = Option<i64>)]
     pub(crate) caseworker_id: Option<String>,
+    /// 1-based page number.
+    #[param(value_type = Option<i64>, minimum = 1)]
     pub(crate) page: Option<String>,
+    /// 1–100, default 25.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub(crate) per_page: Option<String>,
 }
 
@@ -110,8 +52,12 @@ pub(crate) fn query_id(name: &str, v: &Option<String>) -> Answer<Option<i64>> {
     }
 }
 
-/// GET list: filters by ids and status only, so that no name travels in a
-/// URL; a `q` here is refused with a pointer to the search endpoint.
+/// Participants the caller may see, one page
+///
+/// Filters by ids and status only, so that no name travels in a URL; a `q`
+/// here is refused (400) with a pointer to `POST /participants/search`.
+#[utoipa::path(get, path = "/participants", tag = "participants", params(ListQuery),
+    responses((status = 200, body = ParticipantPage)))]
 pub async fn participants(
     State(s): State<AppState>,
     c: Caller,
@@ -127,9 +73,9 @@ pub async fn participants(
     list(&s, &c, q, StatusCode::BAD_REQUEST).await
 }
 
-/// POST search: the same filters plus the name, in the body.
-pub async fn search_participants(State(s): State<AppState>, c: Caller, body: JsonObject) -> Answer {
-    let form = body.to_form(&[
+json_body!(
+    /// The list's filters and page, and `q`: a part of her name.
+    SearchBody = &[
         ("q", JsonType::Text),
         ("status", JsonType::Text),
         ("organisation_id", JsonType::Integer),
@@ -137,7 +83,14 @@ pub async fn search_participants(State(s): State<AppState>, c: Caller, body: Jso
         ("caseworker_id", JsonType::Integer),
         ("page", JsonType::Integer),
         ("per_page", JsonType::Integer),
-    ])?;
+    ]
+);
+
+/// Search participants the caller may see, by name and filters in the body
+#[utoipa::path(post, path = "/participants/search", tag = "participants", request_body = SearchBody,
+    responses((status = 200, body = ParticipantPage)))]
+pub async fn search_participants(State(s): State<AppState>, c: Caller, body: JsonObject) -> Answer {
+    let form = body.to_form(&SearchBody::spec())?;
     let some = |k: &str| Some(form.get(k)).filter(|v| !v.is_empty());
     let q = ListQuery {
         q: some("q"),
@@ -208,24 +161,30 @@ pub(crate) async fn list(s: &AppState, c: &Caller, q: ListQuery, bad: StatusCode
         )?,
     );
     let (items, total) = s.app.participants(&c.ctx(), &filter, page).await?;
-    Ok(Json(json!({
-        "items": items.iter().map(|i| json!({
-            "id": i.id,
-            "given_name": i.given_name,
-            "family_name": i.family_name,
-            "birth_year": i.birth_year,
-            "status": i.status,
-            "responsible_organisation": i.responsible_organisation_name,
-            "intake_date": i.intake_date.map(|d| d.to_string()),
-            "exit_date": i.exit_date.map(|d| d.to_string()),
-        })).collect::<Vec<_>>(),
-        "page": page.number,
-        "per_page": page.size,
-        "total": total,
-    }))
+    Ok(Json(ParticipantPage {
+        items: items
+            .iter()
+            .map(|i| ListItemDto {
+                id: i.id,
+                given_name: i.given_name.clone(),
+                family_name: i.family_name.clone(),
+                birth_year: i.birth_year,
+                status: i.status,
+                responsible_organisation: i.responsible_organisation_name.clone(),
+                intake_date: i.intake_date.map(|d| d.to_string()),
+                exit_date: i.exit_date.map(|d| d.to_string()),
+            })
+            .collect(),
+        page: page.number,
+        per_page: page.size,
+        total,
+    })
     .into_response())
 }
 
+/// One participant, with caseworkers, projects and status history (audited)
+#[utoipa::path(get, path = "/participants/{id}", tag = "participants",
+    responses((status = 200, body = ParticipantViewDto)))]
 pub async fn participant(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
     let v = s.app.participant(&c.ctx(), id).await?;
     Ok(Json(view_json(&v)).into_response())
@@ -268,11 +227,30 @@ const REGISTRATION_FIELDS: Spec = &[
     ("sharing_organisation_ids", JsonType::Integers),
 ];
 
+json_body!(
+    /// Her profile. With `intake_date` she is enrolled at once;
+    /// `sharing_organisation_ids` are the partners her sharing consent
+    /// covers, given as `consent_method` (required with sharing). The
+    /// restricted group (`health_notes`, `support_needs`,
+    /// `protected_identity`) is ignored from callers who may not see it.
+    NewParticipant = PROFILE_FIELDS, REGISTRATION_FIELDS
+);
+
+json_body!(
+    /// Only the profile fields sent change; send the `version` you read to
+    /// have a concurrent change refused (409).
+    ParticipantPatch = PROFILE_FIELDS, &[("version", JsonType::Integer)]
+);
+
+/// Register a participant (with intake_date: enrolled at once)
+#[utoipa::path(post, path = "/participants", tag = "participants", request_body = NewParticipant,
+    responses((status = 201, body = ParticipantViewDto, headers(("location" = String, description = "The new participant's URL.")))))]
 pub async fn create_participant(State(s): State<AppState>, c: Caller, body: JsonObject) -> Answer {
-    let spec = [PROFILE_FIELDS, REGISTRATION_FIELDS].concat();
-    let form = body.to_form(&spec)?;
-    let profile = form.participant().parse(s.app.today());
-    let id = s.app.register_participant(&c.ctx(), profile).await?;
+    let form = body.to_form(&NewParticipant::spec())?;
+    let id = s
+        .app
+        .register_participant(&c.ctx(), form.participant().parse(s.app.today()))
+        .await?;
     let v = s.app.participant(&c.ctx(), id).await?;
     Ok((
         StatusCode::CREATED,
@@ -285,14 +263,19 @@ pub async fn create_participant(State(s): State<AppState>, c: Caller, body: Json
         .into_response())
 }
 
+/// Change profile fields; send `version` to refuse stale edits (409)
+///
+/// A change of `responsible_organisation_id` is refused (field error
+/// `error-use-handover`): that is a handover.
+#[utoipa::path(patch, path = "/participants/{id}", tag = "participants", request_body = ParticipantPatch,
+    responses((status = 200, body = ParticipantViewDto)))]
 pub async fn update_participant(
     State(s): State<AppState>,
     c: Caller,
     Id(id): Id,
     body: JsonObject,
 ) -> Answer {
-    let spec = [PROFILE_FIELDS, &[("version", JsonType::Integer)]].concat();
-    let patch = body.to_form(&spec)?;
+    let patch = body.to_form(&ParticipantPatch::spec())?;
     // Merge the patch onto the stored profile, then validate the whole.
     let (mut input, stored_version) = s.app.participant_input(&c.ctx(), id).await?;
     let has = |k: &str| body.0.contains_key(k);
@@ -338,9 +321,8 @@ pub async fn update_participant(
     } else {
         stored_version
     };
-    let profile = input.parse(s.app.today())?;
     s.app
-        .update_participant(&c.ctx(), id, Some(version), &profile)
+        .update_participant(&c.ctx(), id, Some(version), &input.parse(s.app.today())?)
         .await?;
     let v = s.app.participant(&c.ctx(), id).await?;
     Ok(Json(view_json(&v)).into_response())
@@ -361,6 +343,14 @@ pub(crate) async fn do_transition(
     Ok(Json(view_json(&v)).into_response())
 }
 
+json_body!(
+    /// `intake_date`: the day she is enrolled (YYYY-MM-DD).
+    IntakeBody = &[("intake_date", JsonType::Text)]
+);
+
+/// Enrol a referred participant
+#[utoipa::path(post, path = "/participants/{id}/intake", tag = "lifecycle", request_body = IntakeBody,
+    responses((status = 200, body = ParticipantViewDto)))]
 pub async fn intake(State(s): State<AppState>, c: Caller, Id(id): Id, body: JsonObject) -> Answer {
     do_transition(
         &s,
@@ -368,40 +358,53 @@ pub async fn intake(State(s): State<AppState>, c: Caller, Id(id): Id, body: Json
         id,
         TransitionKind::Intake,
         &body,
-        &[("intake_date", JsonType::Text)],
+        &IntakeBody::spec(),
     )
     .await
 }
 
+json_body!(
+    /// `exit_date` (YYYY-MM-DD) and `exit_outcome` (one of the values of
+    /// the `ExitOutcome` schema).
+    ExitBody = &[
+        ("exit_date", JsonType::Text),
+        ("exit_outcome", JsonType::Text),
+    ]
+);
+
+/// End a participant's programme with an outcome
+#[utoipa::path(post, path = "/participants/{id}/exit", tag = "lifecycle", request_body = ExitBody,
+    responses((status = 200, body = ParticipantViewDto)))]
 pub async fn exit(State(s): State<AppState>, c: Caller, Id(id): Id, body: JsonObject) -> Answer {
-    do_transition(
-        &s,
-        &c,
-        id,
-        TransitionKind::Exit,
-        &body,
-        &[
-            ("exit_date", JsonType::Text),
-            ("exit_outcome", JsonType::Text),
-        ],
-    )
-    .await
+    do_transition(&s, &c, id, TransitionKind::Exit, &body, &ExitBody::spec()).await
 }
 
-/// start, pause, resume and reopen: `{"kind": "...", "date": "...", "reason": "..."}`.
-/// `POST /participants/{id}/handover`: move the responsibility for her to
-/// another organisation (`organisation_id`, `reason`, optional `version`).
+json_body!(
+    /// `organisation_id`: the receiving organisation, a member of the
+    /// partnership today; `reason`; optionally the `version` you read (a
+    /// concurrent change answers 409).
+    HandoverBody = &[
+        ("organisation_id", JsonType::Integer),
+        ("reason", JsonType::Text),
+        ("version", JsonType::Integer),
+    ]
+);
+
+/// Move the responsibility for her to another member organisation
+///
+/// A handover, with a reason: coordinators of the organisation responsible
+/// for her. Kept in her history (handovers) and audited as
+/// participant.handover. The answer is the handover itself: the giving
+/// organisation may no longer see her (`still_visible` false).
+#[utoipa::path(post, path = "/participants/{id}/handover", tag = "lifecycle", request_body = HandoverBody,
+    responses((status = 200, body = HandoverDone)))]
 pub async fn handover(
     State(s): State<AppState>,
     c: Caller,
     Id(id): Id,
     body: JsonObject,
 ) -> Answer {
-    let form = body.to_form(&[
-        ("organisation_id", JsonType::Integer),
-        ("reason", JsonType::Text),
-        ("version", JsonType::Integer),
-    ])?;
+    let form = body.to_form(&HandoverBody::spec())?;
     let version = match form.get("version").trim() {
         "" => None,
         v => Some(v.parse::<i64>().map_err(|_| {
@@ -415,30 +418,37 @@ pub async fn handover(
         .await?;
     // The giving organisation may no longer see her: the answer is the
     // handover itself, not her record.
-    Ok(Json(json!({
-        "participant_id": id,
-        "from_organisation": {"id": h.from_organisation_id, "name": h.from_organisation_name},
-        "to_organisation": {"id": h.to_organisation_id, "name": h.to_organisation_name},
-        "on": h.on_date.to_string(), "reason": h.reason, "by": h.actor_name,
-        "at": h.at.to_string(),
-        "still_visible": still_visible,
-    }))
+    Ok(Json(HandoverDone {
+        participant_id: id,
+        handover: (&h).into(),
+        still_visible,
+    })
     .into_response())
 }
 
+json_body!(
+    /// `kind`: start, pause, resume or reopen; `date` (YYYY-MM-DD);
+    /// `reason`, required for pause and reopen; `pause_kind` for a pause
+    /// (one of the values of the `PauseKind` schema).
+    TransitionBody = &[
+        ("kind", JsonType::Text),
+        ("date", JsonType::Text),
+        ("reason", JsonType::Text),
+        ("pause_kind", JsonType::Text),
+    ]
+);
+
+/// Start, pause, resume or reopen (reopen: coordinators, with a reason)
+#[utoipa::path(post, path = "/participants/{id}/transitions", tag = "lifecycle", request_body = TransitionBody,
+    responses((status = 200, body = ParticipantViewDto)))]
 pub async fn transition(
     State(s): State<AppState>,
     c: Caller,
     Id(id): Id,
     body: JsonObject,
 ) -> Answer {
-    let spec: Spec = &[
-        ("kind", JsonType::Text),
-        ("date", JsonType::Text),
-        ("reason", JsonType::Text),
-        ("pause_kind", JsonType::Text),
-    ];
-    let form = body.to_form(spec)?;
+    let spec = TransitionBody::spec();
+    let form = body.to_form(&spec)?;
     let kind = TransitionKind::parse(form.get("kind").trim()).filter(|k| {
         matches!(
             k,
@@ -455,5 +465,5 @@ pub async fn transition(
             "error-choice",
         ));
     };
-    do_transition(&s, &c, id, kind, &body, spec).await
+    do_transition(&s, &c, id, kind, &body, &spec).await
 }

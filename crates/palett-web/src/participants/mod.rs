@@ -2,14 +2,17 @@
 //! page, status changes (intake, pause, exit…) and handover; HTML and API.
 
 pub(crate) mod api;
+pub(crate) mod dto;
 pub(crate) mod form;
 pub(crate) mod list;
 pub(crate) mod show;
 pub(crate) mod status;
 
 use crate::http::AppState;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -36,19 +39,13 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-pub fn api_routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/participants",
-            get(api::participants).post(api::create_participant),
-        )
-        .route(
-            "/participants/{id}",
-            get(api::participant).patch(api::update_participant),
-        )
-        .route("/participants/search", post(api::search_participants))
-        .route("/participants/{id}/intake", post(api::intake))
-        .route("/participants/{id}/exit", post(api::exit))
-        .route("/participants/{id}/transitions", post(api::transition))
-        .route("/participants/{id}/handover", post(api::handover))
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::participants, api::create_participant))
+        .routes(routes!(api::participant, api::update_participant))
+        .routes(routes!(api::search_participants))
+        .routes(routes!(api::intake))
+        .routes(routes!(api::exit))
+        .routes(routes!(api::transition))
+        .routes(routes!(api::handover))
 }

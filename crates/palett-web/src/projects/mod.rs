@@ -6,6 +6,8 @@ pub(crate) mod pages;
 use crate::http::AppState;
 use axum::routing::get;
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -20,8 +22,8 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-pub fn api_routes() -> Router<AppState> {
-    Router::new()
-        .route("/projects", get(api::projects))
-        .route("/projects/{id}/summary", get(api::project_summary))
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::projects))
+        .routes(routes!(api::project_summary))
 }

@@ -335,7 +335,7 @@ async fn the_openapi_document_lists_every_api_route() {
     let r = t.get("/api/v1/openapi.json", None).await;
     assert_eq!(r.status, StatusCode::OK);
     let doc = r.json();
-    assert!(doc["openapi"].as_str().expect("version").starts_with("3."));
+    assert!(doc["openapi"].as_str().expect("version").starts_with("3.1"));
     let paths = doc["paths"].as_object().expect("paths");
     for (path, methods) in [
         ("/projects", vec!["get"]),
@@ -355,25 +355,159 @@ async fn the_openapi_document_lists_every_api_route() {
             );
         }
     }
-    // And the router source lists no API route the document lacks: every
-    // `.route("…"` of every feature's `api_routes`, however rustfmt wraps it.
+    // And every API route is in it: each feature's `api_routes()` registers
+    // its handlers only through `routes!` (which takes their annotations),
+    // never with a bare `.route(`, and each handler it names is an
+    // operation of the document, however rustfmt wraps the calls.
     let sources = rust_files(concat!(env!("CARGO_MANIFEST_DIR"), "/src"));
-    let routes: Vec<&str> = sources
+    let blocks: Vec<&str> = sources
         .iter()
         .filter_map(|src| src.split("fn api_routes()").nth(1))
         .filter_map(|b| b.split("\n}").next())
-        .flat_map(|block| block.split(".route(").skip(1))
-        .filter_map(|r| r.split('"').nth(1))
         .collect();
-    assert!(routes.len() >= 9, "found the API routes: {routes:?}");
-    let mut missing: Vec<&str> = routes
-        .into_iter()
-        .filter(|p| *p != "/openapi.json" && !paths.contains_key(*p))
+    assert!(blocks.len() >= 7, "found the api_routes: {blocks:?}");
+    for block in &blocks {
+        assert!(
+            !block.contains(".route("),
+            "an API route registered without its annotation: {block}"
+        );
+    }
+    let handlers: Vec<&str> = blocks
+        .iter()
+        .flat_map(|block| block.split("routes!(").skip(1))
+        .flat_map(|r| r.split(')').next().unwrap_or("").split(','))
+        .filter_map(|h| h.trim().rsplit("::").next())
+        .filter(|h| !h.is_empty())
+        .collect();
+    assert!(handlers.len() >= 40, "found the API handlers: {handlers:?}");
+    let operations: Vec<(&str, &str, &serde_json::Value)> = paths
+        .iter()
+        .flat_map(|(path, item)| {
+            let ops = item.as_object().expect("a path item");
+            ops.iter()
+                .filter(|(m, _)| *m != "parameters")
+                .map(move |(m, op)| (path.as_str(), m.as_str(), op))
+        })
+        .collect();
+    let mut missing: Vec<&str> = handlers
+        .iter()
+        .copied()
+        .filter(|h| !operations.iter().any(|(_, _, op)| op["operationId"] == *h))
         .collect();
     missing.sort();
     assert!(
         missing.is_empty(),
-        "routes not in openapi.json: {missing:?}"
+        "handlers not in openapi.json: {missing:?}"
+    );
+    // The other way round: each documented operation is served. Without
+    // credentials each answers 401 (an unknown route would be 404, another
+    // method 405), or 200 for the document itself, which needs none.
+    assert!(operations.len() > handlers.len(), "and the document itself");
+    for (path, method, op) in operations {
+        let open = op["security"] == serde_json::json!([{}]);
+        let req = Request::builder()
+            .method(method.to_uppercase().as_str())
+            .uri(format!("/api/v1{}", path.replace("{id}", "1")))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{}"))
+            .expect("request");
+        let want = if open {
+            StatusCode::OK
+        } else {
+            StatusCode::UNAUTHORIZED
+        };
+        assert_eq!(t.send(req).await.status, want, "{method} {path}");
+    }
+}
+
+/// The properties a schema of the document gives an object, following
+/// `$ref` and `allOf` (a flattened part).
+fn properties(doc: &serde_json::Value, schema: &serde_json::Value) -> Vec<String> {
+    if let Some(r) = schema["$ref"].as_str() {
+        let name = r.rsplit('/').next().expect("a schema name");
+        return properties(doc, &doc["components"]["schemas"][name]);
+    }
+    let mut out: Vec<String> = schema["properties"]
+        .as_object()
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default();
+    for part in schema["allOf"].as_array().into_iter().flatten() {
+        out.extend(properties(doc, part));
+    }
+    out
+}
+
+/// The schema of the named component.
+fn component<'a>(doc: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    let s = &doc["components"]["schemas"][name];
+    assert!(s.is_object(), "no schema {name}");
+    s
+}
+
+#[tokio::test]
+async fn the_openapi_document_shows_the_fields_the_api_sends_and_reads() {
+    let t = TestApp::new().await;
+    let doc = t.get("/api/v1/openapi.json", None).await.json();
+    let token = t.token(KOMMUN_CASEWORKER).await;
+    let org = t.org_of(&token).await;
+    let id = t
+        .register(&token, &new_participant(org, "Dokumenterad"))
+        .await;
+    let r = t
+        .post_json(
+            &format!("/api/v1/participants/{id}/transitions"),
+            &token,
+            r#"{"kind": "start", "date": "2026-11-03"}"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Her record as sent: every field of it, and of a status history row,
+    // is a property of the documented schema of the answer.
+    let record = t
+        .get(&format!("/api/v1/participants/{id}"), Some(&token))
+        .await
+        .json();
+    let op = &doc["paths"]["/participants/{id}"]["get"];
+    let documented = properties(
+        &doc,
+        &op["responses"]["200"]["content"]["application/json"]["schema"],
+    );
+    let sent: Vec<&String> = record.as_object().expect("an object").keys().collect();
+    assert!(sent.len() > 20, "{sent:?}");
+    for field in sent {
+        assert!(documented.contains(field), "{field} is not documented");
+    }
+    let history = record["history"].as_array().expect("her history");
+    assert!(!history.is_empty());
+    let row = properties(&doc, component(&doc, "StatusEvent"));
+    for field in history[0].as_object().expect("a row").keys() {
+        assert!(row.contains(field), "history's {field} is not documented");
+    }
+    // A field only the type knows is in its schema.
+    assert!(properties(&doc, component(&doc, "Participant"))
+        .contains(&"processing_restricted".to_string()));
+    // The request body is documented from the spec the handler reads:
+    // `pause_kind`, which the hand-written document lacked, is there, and
+    // no other field is accepted.
+    let body = component(&doc, "TransitionBody");
+    let mut fields = properties(&doc, body);
+    fields.sort();
+    assert_eq!(fields, ["date", "kind", "pause_kind", "reason"]);
+    assert_eq!(body["additionalProperties"], false);
+    assert_eq!(
+        doc["paths"]["/participants/{id}/transitions"]["post"]["requestBody"]["content"]
+            ["application/json"]["schema"]["$ref"],
+        "#/components/schemas/TransitionBody"
+    );
+    // Errors are documented once and referenced by every operation.
+    assert_eq!(
+        op["responses"]["404"]["$ref"],
+        "#/components/responses/NotFound"
+    );
+    assert!(properties(&doc, component(&doc, "FieldError")).contains(&"existing_id".to_string()));
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
     );
 }
 
