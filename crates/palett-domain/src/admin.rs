@@ -185,16 +185,17 @@ pub fn parse_left_on(s: &str) -> Result<Date, FieldErrors> {
     parse_date(s).map_err(|c| FieldErrors::single("left_on", c))
 }
 
-/// A user as submitted: her sign-in, name, first password, organisation
-/// and roles.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct UserInput {
-    pub email: String,
-    pub display_name: String,
-    pub password: String,
-    pub organisation_id: String,
-    pub roles: Vec<String>,
-}
+text_input!(
+    /// A user as submitted: her sign-in, name, first password, organisation
+    /// and roles.
+    UserInput {
+        email,
+        display_name,
+        password,
+        organisation_id,
+        roles: Vec<String>,
+    }
+);
 
 /// A user to create. The password is checked for length and commonness,
 /// not yet hashed.
@@ -453,11 +454,7 @@ impl GoalInput {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn codes<T: std::fmt::Debug>(r: Result<T, FieldErrors>) -> Vec<(String, &'static str)> {
-        let e = r.expect_err("the input is refused");
-        e.0.into_iter().map(|f| (f.field, f.code)).collect()
-    }
+    use crate::error::codes;
 
     #[test]
     fn an_organisation_that_leaves_must_have_joined_first() {

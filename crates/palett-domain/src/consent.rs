@@ -8,7 +8,8 @@
 
 use crate::error::FieldErrors;
 use crate::values::{
-    code, optional_text, parse_choice, parse_optional_date, parse_past_date, text_enum, TextKind,
+    code, optional_text, parse_choice, parse_optional_date, parse_past_date, text_enum, text_input,
+    TextKind,
 };
 use jiff::civil::Date;
 use jiff::Timestamp;
@@ -56,18 +57,19 @@ impl Consent {
     }
 }
 
-/// A consent as submitted.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ConsentInput {
-    pub kind: String,
-    pub method: String,
-    pub witness: String,
-    pub given_on: String,
-    pub expires_on: String,
-    pub note: String,
-    /// For sharing: organisation ids.
-    pub organisation_ids: Vec<String>,
-}
+text_input!(
+    /// A consent as submitted.
+    ConsentInput {
+        kind,
+        method,
+        witness,
+        given_on,
+        expires_on,
+        note,
+        /// For sharing: organisation ids.
+        organisation_ids: Vec<String>,
+    }
+);
 
 /// A parsed consent.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -100,3 +100,11 @@ impl FieldErrors {
         }
     }
 }
+
+/// For tests: the (field, code) pairs of a refused parse.
+#[cfg(test)]
+#[track_caller]
+pub(crate) fn codes<T: std::fmt::Debug>(r: Result<T, FieldErrors>) -> Vec<(String, &'static str)> {
+    let e = r.expect_err("the input is refused");
+    e.0.into_iter().map(|f| (f.field, f.code)).collect()
+}

@@ -7,8 +7,8 @@ use crate::personnummer::PersonalIdentityNumber;
 use crate::policy::Role;
 use crate::values::{
     code, optional_text, parse_choice, parse_optional_date, parse_past_date, required_text,
-    EducationLevel, Email, Gender, IdentityKind, OrganisationKind, ReferralSource, SwedishLevel,
-    TextKind,
+    text_input, EducationLevel, Email, Gender, IdentityKind, OrganisationKind, ReferralSource,
+    SwedishLevel, TextKind,
 };
 use jiff::civil::Date;
 use jiff::Timestamp;
@@ -196,45 +196,46 @@ pub struct Handover {
     pub at: Timestamp,
 }
 
-/// A participant's profile as submitted, every field still text. HTML forms
-/// and JSON bodies both fill this, so both are validated by one parser.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ParticipantInput {
-    pub given_name: String,
-    pub family_name: String,
-    pub identity_kind: String,
-    pub identity_number: String,
-    pub birth_date: String,
-    pub gender: String,
-    pub country_of_birth: String,
-    pub arrival_year: String,
-    pub languages: String,
-    pub interpreter_needed: String,
-    pub phone: String,
-    pub email: String,
-    pub address: String,
-    pub education_level: String,
-    /// Her situation at entry (each may be left unknown).
-    pub labour_status: String,
-    pub income_source: String,
-    pub months_on_support: String,
-    pub swedish_level: String,
-    pub referral_source: String,
-    pub responsible_organisation_id: String,
-    pub caseworker_ids: Vec<String>,
-    pub project_ids: Vec<String>,
-    pub referred_on: String,
-    /// Only when registering: an intake date makes her enrolled at once.
-    pub intake_date: String,
-    /// Only when registering: the partners her sharing consent covers
-    /// (recorded with her consent to take part, dated the referral).
-    pub sharing_organisation_ids: Vec<String>,
-    /// How those consents were given (required with sharing).
-    pub consent_method: String,
-    pub health_notes: String,
-    pub support_needs: String,
-    pub protected_identity: String,
-}
+text_input!(
+    /// A participant's profile as submitted, every field still text. HTML forms
+    /// and JSON bodies both fill this, so both are validated by one parser.
+    ParticipantInput {
+        given_name,
+        family_name,
+        identity_kind,
+        identity_number,
+        birth_date,
+        gender,
+        country_of_birth,
+        arrival_year,
+        languages,
+        interpreter_needed,
+        phone,
+        email,
+        address,
+        education_level,
+        /// Her situation at entry (each may be left unknown).
+        labour_status,
+        income_source,
+        months_on_support,
+        swedish_level,
+        referral_source,
+        responsible_organisation_id,
+        caseworker_ids: Vec<String>,
+        project_ids: Vec<String>,
+        referred_on,
+        /// Only when registering: an intake date makes her enrolled at once.
+        intake_date,
+        /// Only when registering: the partners her sharing consent covers
+        /// (recorded with her consent to take part, dated the referral).
+        sharing_organisation_ids: Vec<String>,
+        /// How those consents were given (required with sharing).
+        consent_method,
+        health_notes,
+        support_needs,
+        protected_identity,
+    }
+);
 
 /// A parsed, valid participant profile: who she is ([`Person`], also
 /// reached through `Deref`) and what a registration or edit decides about

@@ -3,8 +3,8 @@
 
 use crate::error::FieldErrors;
 use crate::values::{
-    code, optional_text, parse_choice, parse_optional_date, required_text, text_enum, Period,
-    TextKind,
+    code, optional_text, parse_choice, parse_optional_date, required_text, text_enum, text_input,
+    Period, TextKind,
 };
 use jiff::civil::Date;
 
@@ -97,22 +97,23 @@ pub struct Intervention {
 /// The funding choice that means ordinary operations (no project).
 pub const ORDINARY_OPERATIONS: &str = "ordinary";
 
-/// An intervention as submitted, every field text.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct InterventionInput {
-    pub name: String,
-    pub kind: String,
-    pub provider_organisation_id: String,
-    pub description: String,
-    pub place: String,
-    pub languages: String,
-    pub capacity: String,
-    pub group_based: String,
-    /// A project's id, or `ordinary` for ordinary operations.
-    pub project_id: String,
-    pub start_date: String,
-    pub end_date: String,
-}
+text_input!(
+    /// An intervention as submitted, every field text.
+    InterventionInput {
+        name,
+        kind,
+        provider_organisation_id,
+        description,
+        place,
+        languages,
+        capacity,
+        group_based,
+        /// A project's id, or `ordinary` for ordinary operations.
+        project_id,
+        start_date,
+        end_date,
+    }
+);
 
 /// A parsed intervention.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -432,12 +432,8 @@ impl ActivityInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::codes;
     use jiff::civil::date;
-
-    fn codes<T: std::fmt::Debug>(r: Result<T, FieldErrors>) -> Vec<(String, &'static str)> {
-        let e = r.expect_err("the input is refused");
-        e.0.into_iter().map(|f| (f.field, f.code)).collect()
-    }
 
     #[test]
     fn an_enrolment_names_every_field_that_is_wrong() {

@@ -4,7 +4,7 @@
 //! version is an immutable snapshot.
 
 use crate::error::FieldErrors;
-use crate::values::{code, optional_text, parse_optional_date, text_enum, TextKind};
+use crate::values::{code, optional_text, parse_optional_date, text_enum, text_input, TextKind};
 use serde::{Deserialize, Serialize};
 
 text_enum!(GoalCategory, "goal-category" {
@@ -51,23 +51,24 @@ pub struct Plan {
 /// The most goals, steps or reviews one plan holds.
 pub const MAX_ROWS: usize = 40;
 
-/// A plan as submitted: parallel lists, one entry per form row. Rows left
-/// wholly empty are dropped; a half-filled row is an error on its fields.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct PlanInput {
-    pub goal_text: Vec<String>,
-    pub goal_category: Vec<String>,
-    pub step_intervention: Vec<String>,
-    pub step_start: Vec<String>,
-    pub step_end: Vec<String>,
-    pub step_organisation: Vec<String>,
-    pub step_user: Vec<String>,
-    pub step_note: Vec<String>,
-    pub review_date: Vec<String>,
-    pub review_participants: Vec<String>,
-    pub review_notes: Vec<String>,
-    pub review_decisions: Vec<String>,
-}
+text_input!(
+    /// A plan as submitted: parallel lists, one entry per form row. Rows left
+    /// wholly empty are dropped; a half-filled row is an error on its fields.
+    PlanInput {
+        goal_text: Vec<String>,
+        goal_category: Vec<String>,
+        step_intervention: Vec<String>,
+        step_start: Vec<String>,
+        step_end: Vec<String>,
+        step_organisation: Vec<String>,
+        step_user: Vec<String>,
+        step_note: Vec<String>,
+        review_date: Vec<String>,
+        review_participants: Vec<String>,
+        review_notes: Vec<String>,
+        review_decisions: Vec<String>,
+    }
+);
 
 fn at(v: &[String], i: usize) -> &str {
     v.get(i).map(|s| s.trim()).unwrap_or("")

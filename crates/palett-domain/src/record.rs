@@ -159,12 +159,8 @@ impl EmergencyInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::codes;
     use jiff::civil::date;
-
-    fn codes<T: std::fmt::Debug>(r: Result<T, FieldErrors>) -> Vec<(String, &'static str)> {
-        let e = r.expect_err("the input is refused");
-        e.0.into_iter().map(|f| (f.field, f.code)).collect()
-    }
 
     #[test]
     fn a_note_has_a_body_and_a_known_visibility() {

@@ -44,26 +44,58 @@ macro_rules! text_enum {
 }
 pub(crate) use text_enum;
 
-/// A submission as text, filled field by field from an HTML form or a JSON
-/// body: the field names are the names the errors of its parse carry.
-pub trait FromFields {
-    fn from_fields(get: &dyn Fn(&str) -> String) -> Self;
+/// What a submission was sent with, read by field name: an HTML form or a
+/// JSON body turned into name/value pairs.
+pub trait Fields {
+    /// The field's value, empty when absent.
+    fn one(&self, name: &str) -> String;
+    /// Every value of a repeated field, in order.
+    fn all(&self, name: &str) -> Vec<String>;
 }
 
-/// Declare a submission whose every field is text, with its
-/// [`FromFields`] (each field read under its own name).
+/// One field's text (`String`) or every value of a repeated field
+/// (`Vec<String>`).
+pub trait FieldValue: Sized {
+    fn read(fields: &dyn Fields, name: &str) -> Self;
+}
+
+impl FieldValue for String {
+    fn read(fields: &dyn Fields, name: &str) -> Self {
+        fields.one(name)
+    }
+}
+
+impl FieldValue for Vec<String> {
+    fn read(fields: &dyn Fields, name: &str) -> Self {
+        fields.all(name)
+    }
+}
+
+/// A submission as text, filled field by field: the field names are the
+/// names the errors of its parse carry.
+pub trait FromFields {
+    fn from_fields(fields: &dyn Fields) -> Self;
+}
+
+/// Declare a submission whose every field is text (`String`, or
+/// `Vec<String>` for a repeated field), with its [`FromFields`] (each
+/// field read under its own name).
 macro_rules! text_input {
-    ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident),+ $(,)? }) => {
+    ($(#[$meta:meta])* $name:ident { $($(#[$fmeta:meta])* $field:ident $(: $ty:ty)?),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Debug, Default, PartialEq, Eq)]
-        pub struct $name { $($(#[$fmeta])* pub $field: String),+ }
+        pub struct $name { $($(#[$fmeta])* pub $field: text_input!(@ty $($ty)?)),+ }
 
         impl $crate::values::FromFields for $name {
-            fn from_fields(get: &dyn Fn(&str) -> String) -> Self {
-                Self { $($field: get(stringify!($field))),+ }
+            fn from_fields(fields: &dyn $crate::values::Fields) -> Self {
+                Self {
+                    $($field: $crate::values::FieldValue::read(fields, stringify!($field))),+
+                }
             }
         }
     };
+    (@ty) => { String };
+    (@ty $ty:ty) => { $ty };
 }
 pub(crate) use text_input;
 

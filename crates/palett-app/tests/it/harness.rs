@@ -626,152 +626,15 @@ pub fn planned_end(on: jiff::civil::Date, reason: &str) -> palett_domain::path::
 /// the use case's own.
 #[allow(async_fn_in_trait)]
 pub trait Submit {
-    async fn submit_registration(
-        &self,
-        ctx: &Ctx,
-        input: &ParticipantInput,
-    ) -> Result<i64, AppError>;
-    async fn submit_update(
-        &self,
-        ctx: &Ctx,
-        id: i64,
-        version: Option<i64>,
-        input: &ParticipantInput,
-    ) -> Result<(), AppError>;
-    async fn submit_consent(
-        &self,
-        ctx: &Ctx,
-        participant_id: i64,
-        input: &palett_domain::consent::ConsentInput,
-    ) -> Result<i64, AppError>;
-    async fn submit_plan(
-        &self,
-        ctx: &Ctx,
-        participant_id: i64,
-        input: &palett_domain::plan::PlanInput,
-    ) -> Result<i64, AppError>;
-    async fn submit_intervention(
-        &self,
-        ctx: &Ctx,
-        input: &palett_domain::palette::InterventionInput,
-        course_id: Option<i64>,
-    ) -> Result<i64, AppError>;
-    async fn submit_self_assessment(
-        &self,
-        ctx: &Ctx,
-        participant_id: i64,
-        input: &palett_domain::selfassessment::SelfAssessmentInput,
-    ) -> Result<i64, AppError>;
-    async fn submit_membership(
-        &self,
-        ctx: &Ctx,
-        input: &palett_app::admin::MembershipInput,
-    ) -> Result<i64, AppError>;
-    async fn submit_end_membership(
-        &self,
-        ctx: &Ctx,
-        id: i64,
-        left_on: &str,
-    ) -> Result<(), AppError>;
-    async fn submit_organisation(
-        &self,
-        ctx: &Ctx,
-        input: &palett_app::admin::OrganisationInput,
-    ) -> Result<i64, AppError>;
-    async fn submit_user(
-        &self,
-        ctx: &Ctx,
-        input: &palett_app::admin::UserInput,
-    ) -> Result<i64, AppError>;
-    async fn submit_roles(&self, ctx: &Ctx, id: i64, roles: &[String]) -> Result<(), AppError>;
-    async fn submit_project(
-        &self,
-        ctx: &Ctx,
-        input: &palett_app::projects::ProjectInput,
-    ) -> Result<i64, AppError>;
-    async fn submit_project_update(
-        &self,
-        ctx: &Ctx,
-        id: i64,
-        input: &palett_app::projects::ProjectInput,
-    ) -> Result<(), AppError>;
-    async fn submit_goal(
-        &self,
-        ctx: &Ctx,
-        project_id: Option<i64>,
-        input: &palett_app::dashboard::GoalInput,
-    ) -> Result<i64, AppError>;
-    async fn submit_note(
-        &self,
-        ctx: &Ctx,
-        participant_id: i64,
-        body: &str,
-        visibility: &str,
-    ) -> Result<i64, AppError>;
-    async fn submit_withdrawal(
-        &self,
-        ctx: &Ctx,
-        consent_id: i64,
-        note: &str,
-    ) -> Result<i64, AppError>;
-    async fn submit_restriction(
-        &self,
-        ctx: &Ctx,
-        id: i64,
-        reason: Option<&str>,
-    ) -> Result<(), AppError>;
-    async fn submit_emergency(
-        &self,
-        ctx: &Ctx,
-        participant_id: &str,
-        identity_number: &str,
-        reason: &str,
-    ) -> Result<i64, AppError>;
-    async fn submit_handover(
-        &self,
-        ctx: &Ctx,
-        id: i64,
-        version: Option<i64>,
-        organisation_id: &str,
-        reason: &str,
-    ) -> Result<(palett_domain::model::Handover, bool), AppError>;
-    async fn submit_retention(&self, ctx: &Ctx, years: &str) -> Result<(), AppError>;
-    async fn submit_research_export(
-        &self,
-        ctx: &Ctx,
-        key: &str,
-        k: &str,
-    ) -> Result<palett_app::research::ResearchExport, AppError>;
-    async fn submit_funder_report(
-        &self,
-        ctx: &Ctx,
-        kind: palett_app::reports::ReportKind,
-        project_id: Option<i64>,
-        from: &str,
-        to: &str,
-        export: bool,
-    ) -> Result<palett_app::reports::FunderReport, AppError>;
-    async fn submit_esf_month(
-        &self,
-        ctx: &Ctx,
-        project_id: i64,
-        month: &str,
-    ) -> Result<
-        (
-            palett_domain::indicators::Month,
-            Vec<palett_store::indicators::MonthLine>,
-        ),
-        AppError,
-    >;
-}
+    fn app(&self) -> &App;
 
-impl Submit for App {
     async fn submit_registration(
         &self,
         ctx: &Ctx,
         input: &ParticipantInput,
     ) -> Result<i64, AppError> {
-        self.register_participant(ctx, input.parse(self.today()))
+        self.app()
+            .register_participant(ctx, input.parse(self.app().today()))
             .await
     }
 
@@ -782,7 +645,8 @@ impl Submit for App {
         version: Option<i64>,
         input: &ParticipantInput,
     ) -> Result<(), AppError> {
-        self.update_participant(ctx, id, version, &input.parse(self.today())?)
+        self.app()
+            .update_participant(ctx, id, version, &input.parse(self.app().today())?)
             .await
     }
 
@@ -792,7 +656,8 @@ impl Submit for App {
         participant_id: i64,
         input: &palett_domain::consent::ConsentInput,
     ) -> Result<i64, AppError> {
-        self.give_consent(ctx, participant_id, &input.parse(self.today())?)
+        self.app()
+            .give_consent(ctx, participant_id, &input.parse(self.app().today())?)
             .await
     }
 
@@ -802,7 +667,9 @@ impl Submit for App {
         participant_id: i64,
         input: &palett_domain::plan::PlanInput,
     ) -> Result<i64, AppError> {
-        self.save_plan(ctx, participant_id, &input.draft()?).await
+        self.app()
+            .save_plan(ctx, participant_id, &input.draft()?)
+            .await
     }
 
     async fn submit_intervention(
@@ -811,7 +678,8 @@ impl Submit for App {
         input: &palett_domain::palette::InterventionInput,
         course_id: Option<i64>,
     ) -> Result<i64, AppError> {
-        self.create_intervention(ctx, input.parse(), course_id)
+        self.app()
+            .create_intervention(ctx, input.parse(), course_id)
             .await
     }
 
@@ -821,7 +689,8 @@ impl Submit for App {
         participant_id: i64,
         input: &palett_domain::selfassessment::SelfAssessmentInput,
     ) -> Result<i64, AppError> {
-        self.record_self_assessment(ctx, participant_id, &input.parse(self.today())?)
+        self.app()
+            .record_self_assessment(ctx, participant_id, &input.parse(self.app().today())?)
             .await
     }
 
@@ -830,7 +699,7 @@ impl Submit for App {
         ctx: &Ctx,
         input: &palett_app::admin::MembershipInput,
     ) -> Result<i64, AppError> {
-        self.add_membership(ctx, input.parse()).await
+        self.app().add_membership(ctx, input.parse()).await
     }
 
     async fn submit_end_membership(
@@ -839,7 +708,8 @@ impl Submit for App {
         id: i64,
         left_on: &str,
     ) -> Result<(), AppError> {
-        self.end_membership(ctx, id, palett_domain::admin::parse_left_on(left_on))
+        self.app()
+            .end_membership(ctx, id, palett_domain::admin::parse_left_on(left_on))
             .await
     }
 
@@ -848,7 +718,7 @@ impl Submit for App {
         ctx: &Ctx,
         input: &palett_app::admin::OrganisationInput,
     ) -> Result<i64, AppError> {
-        self.create_organisation(ctx, input.parse()).await
+        self.app().create_organisation(ctx, input.parse()).await
     }
 
     async fn submit_user(
@@ -856,11 +726,12 @@ impl Submit for App {
         ctx: &Ctx,
         input: &palett_app::admin::UserInput,
     ) -> Result<i64, AppError> {
-        self.create_user(ctx, input.parse()).await
+        self.app().create_user(ctx, input.parse()).await
     }
 
     async fn submit_roles(&self, ctx: &Ctx, id: i64, roles: &[String]) -> Result<(), AppError> {
-        self.set_roles(ctx, id, palett_domain::admin::parse_role_choice(roles))
+        self.app()
+            .set_roles(ctx, id, palett_domain::admin::parse_role_choice(roles))
             .await
     }
 
@@ -869,7 +740,7 @@ impl Submit for App {
         ctx: &Ctx,
         input: &palett_app::projects::ProjectInput,
     ) -> Result<i64, AppError> {
-        self.create_project(ctx, input.parse()).await
+        self.app().create_project(ctx, input.parse()).await
     }
 
     async fn submit_project_update(
@@ -878,7 +749,7 @@ impl Submit for App {
         id: i64,
         input: &palett_app::projects::ProjectInput,
     ) -> Result<(), AppError> {
-        self.update_project(ctx, id, input.parse()).await
+        self.app().update_project(ctx, id, input.parse()).await
     }
 
     async fn submit_goal(
@@ -887,7 +758,7 @@ impl Submit for App {
         project_id: Option<i64>,
         input: &palett_app::dashboard::GoalInput,
     ) -> Result<i64, AppError> {
-        self.add_goal(ctx, project_id, input.parse()).await
+        self.app().add_goal(ctx, project_id, input.parse()).await
     }
 
     async fn submit_note(
@@ -901,7 +772,9 @@ impl Submit for App {
             body: body.into(),
             visibility: visibility.into(),
         };
-        self.add_note(ctx, participant_id, &input.parse()?).await
+        self.app()
+            .add_note(ctx, participant_id, &input.parse()?)
+            .await
     }
 
     async fn submit_withdrawal(
@@ -911,7 +784,8 @@ impl Submit for App {
         note: &str,
     ) -> Result<i64, AppError> {
         let note = palett_domain::record::parse_withdrawal_note(note)?;
-        self.withdraw_consent(ctx, consent_id, note.as_deref())
+        self.app()
+            .withdraw_consent(ctx, consent_id, note.as_deref())
             .await
     }
 
@@ -923,7 +797,9 @@ impl Submit for App {
     ) -> Result<(), AppError> {
         let reason =
             palett_domain::record::parse_restriction(reason.is_some(), reason.unwrap_or(""))?;
-        self.restrict_processing(ctx, id, reason.as_deref()).await
+        self.app()
+            .restrict_processing(ctx, id, reason.as_deref())
+            .await
     }
 
     async fn submit_emergency(
@@ -938,7 +814,9 @@ impl Submit for App {
             identity_number: identity_number.into(),
             reason: reason.into(),
         };
-        self.break_the_glass(ctx, input.parse(self.today())).await
+        self.app()
+            .break_the_glass(ctx, input.parse(self.app().today()))
+            .await
     }
 
     async fn submit_handover(
@@ -953,11 +831,12 @@ impl Submit for App {
             organisation_id: organisation_id.into(),
             reason: reason.into(),
         };
-        self.hand_over(ctx, id, version, input.parse()).await
+        self.app().hand_over(ctx, id, version, input.parse()).await
     }
 
     async fn submit_retention(&self, ctx: &Ctx, years: &str) -> Result<(), AppError> {
-        self.set_retention_policy(ctx, palett_domain::admin::parse_retention_years(years))
+        self.app()
+            .set_retention_policy(ctx, palett_domain::admin::parse_retention_years(years))
             .await
     }
 
@@ -971,7 +850,7 @@ impl Submit for App {
             key: key.into(),
             k: k.into(),
         };
-        self.research_export(ctx, input.parse()).await
+        self.app().research_export(ctx, input.parse()).await
     }
 
     async fn submit_funder_report(
@@ -987,7 +866,8 @@ impl Submit for App {
             from: from.into(),
             to: to.into(),
         };
-        self.funder_report(ctx, kind, project_id, input.parse(), export)
+        self.app()
+            .funder_report(ctx, kind, project_id, input.parse(), export)
             .await
     }
 
@@ -1003,7 +883,14 @@ impl Submit for App {
         ),
         AppError,
     > {
-        self.esf_month(ctx, project_id, palett_domain::admin::parse_month(month))
+        self.app()
+            .esf_month(ctx, project_id, palett_domain::admin::parse_month(month))
             .await
+    }
+}
+
+impl Submit for App {
+    fn app(&self) -> &App {
+        self
     }
 }

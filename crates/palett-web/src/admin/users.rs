@@ -230,7 +230,10 @@ pub async fn user_create(State(s): State<AppState>, c: Caller, form: FormData) -
     Ok(
         match s
             .app
-            .create_user(&c.ctx(), form.user().parse())
+            .create_user(
+                &c.ctx(),
+                form.input::<palett_app::admin::UserInput>().parse(),
+            )
             .await
             .or_invalid()?
         {

@@ -1,5 +1,4 @@
 use super::dto::{ConsentDto, ConsentList, NoteDto, NoteList, RestrictionDto};
-use crate::consents::pages::input;
 use crate::http::caller::Caller;
 use crate::http::error::{Answer, WebError};
 use crate::http::forms::{json_body, JsonObject, JsonType};
@@ -49,7 +48,9 @@ pub async fn api_create(
     body: JsonObject,
 ) -> Answer {
     let f = body.to_form(&NewConsent::spec())?;
-    let spec = input(&f).parse(s.app.today())?;
+    let spec = f
+        .input::<palett_domain::consent::ConsentInput>()
+        .parse(s.app.today())?;
     let cid = s.app.give_consent(&c.ctx(), pid, &spec).await?;
     Ok((StatusCode::CREATED, Json(Created { id: cid })).into_response())
 }

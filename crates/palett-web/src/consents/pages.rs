@@ -13,18 +13,6 @@ use palett_app::AppError;
 use palett_domain::consent::{Consent, ConsentInput, ConsentKind, ConsentMethod};
 use palett_domain::record::parse_withdrawal_note;
 
-pub(crate) fn input(f: &FormData) -> ConsentInput {
-    ConsentInput {
-        kind: f.get("kind"),
-        method: f.get("method"),
-        witness: f.get("witness"),
-        given_on: f.get("given_on"),
-        expires_on: f.get("expires_on"),
-        note: f.get("note"),
-        organisation_ids: f.all("organisation_ids"),
-    }
-}
-
 pub(crate) async fn spec(s: &AppState, c: &Caller, pid: i64) -> Result<FormSpec, AppError> {
     let t = c.tr();
     let orgs = choices(s, c).await?.organisations;
@@ -79,7 +67,7 @@ pub async fn form(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
 }
 
 pub async fn create(State(s): State<AppState>, c: Caller, Id(pid): Id, f: FormData) -> Answer {
-    let consent = input(&f).parse(s.app.today());
+    let consent = f.input::<ConsentInput>().parse(s.app.today());
     Ok(
         match submit(consent, async |consent| {
             s.app.give_consent(&c.ctx(), pid, &consent).await

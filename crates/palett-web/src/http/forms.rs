@@ -5,10 +5,7 @@ use super::error::WebError;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, StatusCode};
-use palett_app::admin::UserInput;
-use palett_domain::model::ParticipantInput;
-use palett_domain::palette::InterventionInput;
-use palett_domain::values::FromFields;
+use palett_domain::values::{Fields, FromFields};
 use palett_domain::FieldErrors;
 use serde_json::Value;
 use utoipa::openapi::schema::{
@@ -19,6 +16,16 @@ use utoipa::openapi::schema::{
 /// A url-encoded form as ordered key/value pairs.
 #[derive(Clone, Debug, Default)]
 pub struct FormData(pub Vec<(String, String)>);
+
+impl Fields for FormData {
+    fn one(&self, name: &str) -> String {
+        self.get(name)
+    }
+
+    fn all(&self, name: &str) -> Vec<String> {
+        FormData::all(self, name)
+    }
+}
 
 impl FormData {
     pub fn get(&self, key: &str) -> String {
@@ -31,7 +38,7 @@ impl FormData {
 
     /// The submission `I`, each field read under its name.
     pub fn input<I: FromFields>(&self) -> I {
-        I::from_fields(&|k| self.get(k))
+        I::from_fields(self)
     }
 
     pub fn all(&self, key: &str) -> Vec<String> {
@@ -40,66 +47,6 @@ impl FormData {
             .filter(|(k, _)| k == key)
             .map(|(_, v)| v.clone())
             .collect()
-    }
-
-    pub fn participant(&self) -> ParticipantInput {
-        ParticipantInput {
-            given_name: self.get("given_name"),
-            family_name: self.get("family_name"),
-            identity_kind: self.get("identity_kind"),
-            identity_number: self.get("identity_number"),
-            birth_date: self.get("birth_date"),
-            gender: self.get("gender"),
-            country_of_birth: self.get("country_of_birth"),
-            arrival_year: self.get("arrival_year"),
-            languages: self.get("languages"),
-            interpreter_needed: self.get("interpreter_needed"),
-            phone: self.get("phone"),
-            email: self.get("email"),
-            address: self.get("address"),
-            education_level: self.get("education_level"),
-            labour_status: self.get("labour_status"),
-            income_source: self.get("income_source"),
-            months_on_support: self.get("months_on_support"),
-            swedish_level: self.get("swedish_level"),
-            referral_source: self.get("referral_source"),
-            responsible_organisation_id: self.get("responsible_organisation_id"),
-            caseworker_ids: self.all("caseworker_ids"),
-            project_ids: self.all("project_ids"),
-            referred_on: self.get("referred_on"),
-            intake_date: self.get("intake_date"),
-            sharing_organisation_ids: self.all("sharing_organisation_ids"),
-            consent_method: self.get("consent_method"),
-            health_notes: self.get("health_notes"),
-            support_needs: self.get("support_needs"),
-            protected_identity: self.get("protected_identity"),
-        }
-    }
-
-    pub fn intervention(&self) -> InterventionInput {
-        InterventionInput {
-            name: self.get("name"),
-            kind: self.get("kind"),
-            provider_organisation_id: self.get("provider_organisation_id"),
-            description: self.get("description"),
-            place: self.get("place"),
-            languages: self.get("languages"),
-            capacity: self.get("capacity"),
-            group_based: self.get("group_based"),
-            project_id: self.get("project_id"),
-            start_date: self.get("start_date"),
-            end_date: self.get("end_date"),
-        }
-    }
-
-    pub fn user(&self) -> UserInput {
-        UserInput {
-            email: self.get("email"),
-            display_name: self.get("display_name"),
-            password: self.get("password"),
-            organisation_id: self.get("organisation_id"),
-            roles: self.all("roles"),
-        }
     }
 }
 

@@ -72,7 +72,7 @@ pub async fn create_intervention(State(s): State<AppState>, c: Caller, body: Jso
             }
         },
     };
-    let mut input = f.intervention();
+    let mut input = f.input::<palett_domain::palette::InterventionInput>();
     // Omitted or null funding means ordinary operations in the API.
     if input.project_id.trim().is_empty() {
         input.project_id = palett_domain::palette::ORDINARY_OPERATIONS.into();

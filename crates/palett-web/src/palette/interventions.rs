@@ -148,7 +148,9 @@ pub async fn intervention_form(State(s): State<AppState>, c: Caller) -> Answer {
 }
 
 pub async fn intervention_create(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
-    let spec = form.intervention().parse();
+    let spec = form
+        .input::<palett_domain::palette::InterventionInput>()
+        .parse();
     Ok(
         match s
             .app
@@ -203,7 +205,9 @@ pub async fn module_create(
     form: FormData,
 ) -> Answer {
     let course = course_of(&s, &c, id).await?;
-    let spec = form.intervention().parse();
+    let spec = form
+        .input::<palett_domain::palette::InterventionInput>()
+        .parse();
     Ok(
         match s
             .app

@@ -347,23 +347,6 @@ pub(crate) fn plan_form_page(
     (status, render(page)).into_response()
 }
 
-pub fn plan_input(f: &FormData) -> PlanInput {
-    PlanInput {
-        goal_text: f.all("goal_text"),
-        goal_category: f.all("goal_category"),
-        step_intervention: f.all("step_intervention"),
-        step_start: f.all("step_start"),
-        step_end: f.all("step_end"),
-        step_organisation: f.all("step_organisation"),
-        step_user: f.all("step_user"),
-        step_note: f.all("step_note"),
-        review_date: f.all("review_date"),
-        review_participants: f.all("review_participants"),
-        review_notes: f.all("review_notes"),
-        review_decisions: f.all("review_decisions"),
-    }
-}
-
 pub async fn plan_form(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     let current = match s.app.plan_versions(&c.ctx(), pid).await {
         Ok(v) => v
@@ -383,7 +366,7 @@ pub async fn plan_save(
     Id(pid): Id,
     form: FormData,
 ) -> Answer {
-    let input = plan_input(&form);
+    let input = form.input::<PlanInput>();
     Ok(
         match submit(input.draft(), async |draft| {
             s.app.save_plan(&c.ctx(), pid, &draft).await

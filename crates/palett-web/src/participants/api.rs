@@ -12,6 +12,7 @@ use axum::Json;
 use palett_app::filters::ParticipantFilter as Filter;
 use palett_app::participants::{Page, ParticipantView};
 use palett_domain::lifecycle::{Status, TransitionKind};
+use palett_domain::model::ParticipantInput;
 use palett_domain::record::HandoverInput;
 use utoipa::IntoParams;
 
@@ -249,7 +250,10 @@ pub async fn create_participant(State(s): State<AppState>, c: Caller, body: Json
     let form = body.to_form(&NewParticipant::spec())?;
     let id = s
         .app
-        .register_participant(&c.ctx(), form.participant().parse(s.app.today()))
+        .register_participant(
+            &c.ctx(),
+            form.input::<ParticipantInput>().parse(s.app.today()),
+        )
         .await?;
     let v = s.app.participant(&c.ctx(), id).await?;
     Ok((

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 use palett_domain::consent::ConsentMethod;
 use palett_domain::followup::{IncomeSource, LabourStatus};
+use palett_domain::model::ParticipantInput;
 use palett_domain::values::{EducationLevel, Gender, IdentityKind, ReferralSource, SwedishLevel};
 use palett_domain::FieldErrors;
 
@@ -208,7 +209,7 @@ pub async fn intake_form(State(s): State<AppState>, c: Caller) -> Answer {
 
 pub async fn intake(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
     let t = c.tr();
-    let profile = form.participant().parse(s.app.today());
+    let profile = form.input::<ParticipantInput>().parse(s.app.today());
     Ok(
         match s
             .app
@@ -280,7 +281,7 @@ pub async fn edit_form(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answ
 pub async fn edit(State(s): State<AppState>, c: Caller, Id(id): Id, form: FormData) -> Answer {
     let t = c.tr();
     let version = form.get("version").parse::<i64>().ok();
-    let profile = form.participant().parse(s.app.today());
+    let profile = form.input::<ParticipantInput>().parse(s.app.today());
     let updated = match profile {
         Ok(profile) => {
             s.app
