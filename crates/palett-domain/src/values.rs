@@ -57,17 +57,37 @@ pub trait Fields {
 /// (`Vec<String>`).
 pub trait FieldValue: Sized {
     fn read(fields: &dyn Fields, name: &str) -> Self;
+    /// The value as one field's text (a list: its first item).
+    fn one(&self) -> String;
+    /// The value as a repeated field (a text: itself, unless empty).
+    fn all(&self) -> Vec<String>;
 }
 
 impl FieldValue for String {
     fn read(fields: &dyn Fields, name: &str) -> Self {
         fields.one(name)
     }
+    fn one(&self) -> String {
+        self.clone()
+    }
+    fn all(&self) -> Vec<String> {
+        if self.is_empty() {
+            Vec::new()
+        } else {
+            vec![self.clone()]
+        }
+    }
 }
 
 impl FieldValue for Vec<String> {
     fn read(fields: &dyn Fields, name: &str) -> Self {
         fields.all(name)
+    }
+    fn one(&self) -> String {
+        self.first().cloned().unwrap_or_default()
+    }
+    fn all(&self) -> Vec<String> {
+        self.clone()
     }
 }
 
@@ -90,6 +110,22 @@ macro_rules! text_input {
             fn from_fields(fields: &dyn $crate::values::Fields) -> Self {
                 Self {
                     $($field: $crate::values::FieldValue::read(fields, stringify!($field))),+
+                }
+            }
+        }
+
+        /// A submission read back by field name (to merge a patch onto it).
+        impl $crate::values::Fields for $name {
+            fn one(&self, name: &str) -> String {
+                match name {
+                    $(stringify!($field) => $crate::values::FieldValue::one(&self.$field),)+
+                    _ => String::new(),
+                }
+            }
+            fn all(&self, name: &str) -> Vec<String> {
+                match name {
+                    $(stringify!($field) => $crate::values::FieldValue::all(&self.$field),)+
+                    _ => Vec::new(),
                 }
             }
         }

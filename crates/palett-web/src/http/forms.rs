@@ -17,6 +17,32 @@ use utoipa::openapi::schema::{
 #[derive(Clone, Debug, Default)]
 pub struct FormData(pub Vec<(String, String)>);
 
+/// A patch merged onto a stored submission: a field the body sent is
+/// taken from the patch, any other from `base`.
+pub struct Overlay<'a> {
+    pub sent: &'a JsonObject,
+    pub patch: &'a FormData,
+    pub base: &'a dyn Fields,
+}
+
+impl Fields for Overlay<'_> {
+    fn one(&self, name: &str) -> String {
+        if self.sent.0.contains_key(name) {
+            self.patch.get(name)
+        } else {
+            self.base.one(name)
+        }
+    }
+
+    fn all(&self, name: &str) -> Vec<String> {
+        if self.sent.0.contains_key(name) {
+            self.patch.all(name)
+        } else {
+            self.base.all(name)
+        }
+    }
+}
+
 impl Fields for FormData {
     fn one(&self, name: &str) -> String {
         self.get(name)

@@ -1,7 +1,7 @@
 use super::dto::{HandoverDone, ListItemDto, ParticipantPage, ParticipantViewDto};
 use crate::http::caller::Caller;
 use crate::http::error::{Answer, WebError};
-use crate::http::forms::{json_body, JsonObject, JsonType, Spec};
+use crate::http::forms::{json_body, JsonObject, JsonType, Overlay, Spec};
 use crate::http::openapi::vocab;
 use crate::http::{AppState, Id};
 use crate::participants::status::parse_transition;
@@ -14,6 +14,7 @@ use palett_app::participants::{Page, ParticipantView};
 use palett_domain::lifecycle::{Status, TransitionKind};
 use palett_domain::model::ParticipantInput;
 use palett_domain::record::HandoverInput;
+use palett_domain::values::FromFields;
 use utoipa::IntoParams;
 
 pub(crate) fn view_json(v: &ParticipantView) -> ParticipantViewDto {
@@ -281,43 +282,13 @@ pub async fn update_participant(
 ) -> Answer {
     let patch = body.to_form(&ParticipantPatch::spec())?;
     // Merge the patch onto the stored profile, then validate the whole.
-    let (mut input, stored_version) = s.app.participant_input(&c.ctx(), id).await?;
+    let (stored, stored_version) = s.app.participant_input(&c.ctx(), id).await?;
     let has = |k: &str| body.0.contains_key(k);
-    macro_rules! take {
-        ($($f:ident),*) => { $( if has(stringify!($f)) { input.$f = patch.get(stringify!($f)); } )* };
-    }
-    take!(
-        given_name,
-        family_name,
-        identity_kind,
-        identity_number,
-        birth_date,
-        gender,
-        country_of_birth,
-        arrival_year,
-        languages,
-        interpreter_needed,
-        phone,
-        email,
-        address,
-        education_level,
-        labour_status,
-        income_source,
-        months_on_support,
-        swedish_level,
-        referral_source,
-        responsible_organisation_id,
-        referred_on,
-        health_notes,
-        support_needs,
-        protected_identity
-    );
-    if has("caseworker_ids") {
-        input.caseworker_ids = patch.all("caseworker_ids");
-    }
-    if has("project_ids") {
-        input.project_ids = patch.all("project_ids");
-    }
+    let input = ParticipantInput::from_fields(&Overlay {
+        sent: &body,
+        patch: &patch,
+        base: &stored,
+    });
     let version = if has("version") {
         patch.get("version").parse::<i64>().map_err(|_| {
             WebError::field(StatusCode::UNPROCESSABLE_ENTITY, "version", "error-number")
