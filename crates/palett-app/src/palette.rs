@@ -101,8 +101,6 @@ pub struct Reports {
     pub in_use: Vec<InterventionUse>,
 }
 
-pub use palett_domain::path::parse_hours;
-
 impl App {
     async fn intervention_in_partnership(
         &self,
@@ -815,8 +813,8 @@ impl App {
             .await?;
         self.within_project_period(&mut tx, &intervention, from, "from")
             .await?;
-        if let (true, Some(last)) = (cmd.recurring, dates.last()) {
-            self.within_project_period(&mut tx, &intervention, *last, "until")
+        if let (true, Some(&last)) = (dates.len() > 1, dates.last()) {
+            self.within_project_period(&mut tx, &intervention, last, "until")
                 .await?;
         }
         store::insert_sessions_batch(
@@ -953,8 +951,7 @@ impl App {
             .await?;
         let roster = store::roster(&mut tx, &s, ctx.actor.organisation_id, today).await?;
         let mut e = FieldErrors::new();
-        let on_sheet = |r: &&store::RosterRow| r.on_sheet(s.on_date);
-        for r in roster.iter().filter(on_sheet) {
+        for r in roster.iter().filter(|r| r.on_sheet(s.on_date)) {
             if !cmd.marks.iter().any(|(id, _)| *id == r.participant_id) {
                 e.push(format!("attendance.{}", r.participant_id), code::REQUIRED);
             }

@@ -6,20 +6,12 @@
 use crate::indicators::{Indicator, Unit};
 use crate::policy::Role;
 use crate::values::{
-    code, optional_text, parse_choice, parse_date, parse_new_password, parse_optional_date,
-    required_text, text_input, Email, OrgNumber, OrganisationKind, Period, TextKind,
+    code, optional_text, parse_choice, parse_choice_id, parse_date, parse_new_password,
+    parse_optional_date, required_text, text_input, Email, OrgNumber, OrganisationKind, Period,
+    TextKind,
 };
 use crate::FieldErrors;
 use jiff::civil::Date;
-
-/// An id chosen from a list.
-fn parse_choice_id(s: &str) -> Result<i64, &'static str> {
-    let t = s.trim();
-    if t.is_empty() {
-        return Err(code::REQUIRED);
-    }
-    t.parse::<i64>().ok().filter(|v| *v > 0).ok_or(code::CHOICE)
-}
 
 /// One responsibility area per line, blank lines dropped.
 fn parse_areas(s: &str) -> Result<Vec<String>, &'static str> {
@@ -292,13 +284,10 @@ impl ReportPeriodInput {
         let mut e = FieldErrors::new();
         let from = e.take("from", parse_optional_date(&self.from));
         let to = e.take("to", parse_optional_date(&self.to));
-        if let (Some(Some(f)), Some(Some(t))) = (from, to) {
-            if t < f {
-                e.push("to", code::PERIOD);
-            }
-        }
+        // Their order is checked by the report, once the project's own
+        // start and end stand in for what is empty.
         match (from, to) {
-            (Some(from), Some(to)) if e.is_empty() => Ok(ReportPeriod { from, to }),
+            (Some(from), Some(to)) => Ok(ReportPeriod { from, to }),
             _ => Err(e),
         }
     }

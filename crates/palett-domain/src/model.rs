@@ -260,13 +260,7 @@ impl std::ops::Deref for ParticipantProfile {
     }
 }
 
-fn parse_id(s: &str) -> Result<i64, &'static str> {
-    let t = s.trim();
-    if t.is_empty() {
-        return Err(code::REQUIRED);
-    }
-    t.parse::<i64>().ok().filter(|v| *v > 0).ok_or(code::CHOICE)
-}
+use crate::values::parse_choice_id as parse_id;
 
 fn parse_bool(s: &str) -> Result<bool, &'static str> {
     match s.trim() {

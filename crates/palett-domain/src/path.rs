@@ -10,8 +10,8 @@
 
 use crate::palette::{AttendanceStatus, EnrolmentStatus};
 use crate::values::{
-    code, optional_text, parse_choice, parse_date, parse_optional_date, parse_past_date,
-    required_text, text_input, TextKind,
+    code, optional_text, parse_choice, parse_choice_id, parse_date, parse_optional_choice_id,
+    parse_optional_date, parse_past_date, required_text, text_input, TextKind,
 };
 use crate::FieldErrors;
 use jiff::civil::Date;
@@ -19,24 +19,6 @@ use jiff::ToSpan;
 
 /// The most sessions one schedule makes (five years of weekly sessions).
 pub const MAX_SCHEDULED: usize = 260;
-
-/// An id chosen from a list: required, a positive whole number.
-fn parse_id(s: &str) -> Result<i64, &'static str> {
-    let t = s.trim();
-    if t.is_empty() {
-        return Err(code::REQUIRED);
-    }
-    t.parse::<i64>().ok().filter(|v| *v > 0).ok_or(code::CHOICE)
-}
-
-/// An id chosen from a list that may be left empty.
-fn parse_optional_id(s: &str) -> Result<Option<i64>, &'static str> {
-    if s.trim().is_empty() {
-        Ok(None)
-    } else {
-        parse_id(s).map(Some)
-    }
-}
 
 /// A time of day as `HH:MM` (24-hour clock).
 pub fn parse_time(s: &str) -> Result<String, &'static str> {
@@ -125,8 +107,8 @@ impl Enrol {
 impl EnrolInput {
     pub fn parse(&self) -> Result<Enrol, FieldErrors> {
         let mut e = FieldErrors::new();
-        let intervention_id = e.take("intervention_id", parse_id(&self.intervention_id));
-        let group_id = e.take("group_id", parse_optional_id(&self.group_id));
+        let intervention_id = e.take("intervention_id", parse_choice_id(&self.intervention_id));
+        let group_id = e.take("group_id", parse_optional_choice_id(&self.group_id));
         let start = e.take("start_date", parse_optional_date(&self.start_date));
         let end = e.take("end_date", parse_optional_date(&self.end_date));
         if let (Some(Some(s)), Some(Some(en))) = (start, end) {
@@ -232,7 +214,10 @@ impl GroupInput {
     pub fn parse(&self) -> Result<NewGroup, FieldErrors> {
         let mut e = FieldErrors::new();
         let name = e.take("name", required_text(&self.name, TextKind::NAME));
-        let leader = e.take("leader_user_id", parse_optional_id(&self.leader_user_id));
+        let leader = e.take(
+            "leader_user_id",
+            parse_optional_choice_id(&self.leader_user_id),
+        );
         match (name, leader) {
             (Some(name), Some(leader_user_id)) => Ok(NewGroup {
                 name,
@@ -260,8 +245,6 @@ text_input!(
 pub struct Schedule {
     /// Every week on the weekday of the first, at most [`MAX_SCHEDULED`].
     pub dates: Vec<Date>,
-    /// Whether the sessions recur until a last date (not one session).
-    pub recurring: bool,
     pub start_time: String,
     pub minutes: i64,
     pub place: Option<String>,
@@ -296,7 +279,6 @@ impl ScheduleInput {
         }
         Ok(Schedule {
             dates,
-            recurring: until.is_some(),
             start_time,
             minutes,
             place,
@@ -413,7 +395,7 @@ impl ActivityInput {
     /// The day may not be after `today`.
     pub fn parse(&self, today: Date) -> Result<Activity, FieldErrors> {
         let mut e = FieldErrors::new();
-        let intervention_id = e.take("intervention_id", parse_id(&self.intervention_id));
+        let intervention_id = e.take("intervention_id", parse_choice_id(&self.intervention_id));
         let on_date = e.take("on_date", parse_past_date(&self.on_date, today));
         let minutes = e.take("hours", parse_hours(&self.hours));
         let note = e.take("note", reason(&self.note));
@@ -501,7 +483,6 @@ mod tests {
             s.dates,
             [1, 8, 15, 22, 29].map(|d| date(2026, 9, d)).to_vec()
         );
-        assert!(s.recurring);
         let one = ScheduleInput {
             until: String::new(),
             ..weekly.clone()

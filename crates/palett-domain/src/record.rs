@@ -4,7 +4,9 @@
 //! submitted (`…Input`, every field text) and parsed.
 
 use crate::personnummer::PersonalIdentityNumber;
-use crate::values::{code, optional_text, required_text, text_enum, text_input, TextKind};
+use crate::values::{
+    code, optional_text, parse_choice_id, required_text, text_enum, text_input, TextKind,
+};
 use crate::FieldErrors;
 use jiff::civil::Date;
 
@@ -65,15 +67,7 @@ pub struct HandoverTo {
 impl HandoverInput {
     pub fn parse(&self) -> Result<HandoverTo, FieldErrors> {
         let mut e = FieldErrors::new();
-        let to = self.organisation_id.trim();
-        let org = e.take(
-            "organisation_id",
-            if to.is_empty() {
-                Err(code::REQUIRED)
-            } else {
-                to.parse::<i64>().map_err(|_| code::CHOICE)
-            },
-        );
+        let org = e.take("organisation_id", parse_choice_id(&self.organisation_id));
         let reason = e.take("reason", required_text(&self.reason, TextKind::LINES));
         match (org, reason) {
             (Some(organisation_id), Some(reason)) => Ok(HandoverTo {

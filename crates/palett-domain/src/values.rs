@@ -483,6 +483,24 @@ pub fn parse_past_date(input: &str, today: Date) -> Result<Date, &'static str> {
     }
 }
 
+/// An id chosen from a list: required, a positive whole number.
+pub fn parse_choice_id(input: &str) -> Result<i64, &'static str> {
+    let t = input.trim();
+    if t.is_empty() {
+        return Err(code::REQUIRED);
+    }
+    t.parse::<i64>().ok().filter(|v| *v > 0).ok_or(code::CHOICE)
+}
+
+/// [`parse_choice_id`] for a choice that may be left empty.
+pub fn parse_optional_choice_id(input: &str) -> Result<Option<i64>, &'static str> {
+    if input.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_choice_id(input).map(Some)
+    }
+}
+
 /// A choice from a closed vocabulary.
 pub fn parse_choice<T>(input: &str, parse: fn(&str) -> Option<T>) -> Result<T, &'static str> {
     let t = input.trim();
