@@ -181,7 +181,7 @@ pub async fn save_plan(
                 .collect(),
         )
     };
-    let draft = plan_input(&body)?.draft().map_err(AppError::Invalid);
+    let draft = plan_input(&body)?.draft();
     let v = async { s.app.save_plan(&c.ctx(), id, &draft?).await }
         .await
         .map_err(|e| match e {

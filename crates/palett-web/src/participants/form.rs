@@ -282,14 +282,13 @@ pub async fn edit(State(s): State<AppState>, c: Caller, Id(id): Id, form: FormDa
     let t = c.tr();
     let version = form.get("version").parse::<i64>().ok();
     let profile = form.input::<ParticipantInput>().parse(s.app.today());
-    let updated = match profile {
-        Ok(profile) => {
-            s.app
-                .update_participant(&c.ctx(), id, version, &profile)
-                .await
-        }
-        Err(e) => Err(e.into()),
-    };
+    // A parse error and the use case's own errors are answered alike.
+    let updated = async {
+        s.app
+            .update_participant(&c.ctx(), id, version, &profile?)
+            .await
+    }
+    .await;
     let errors = match updated {
         Ok(()) => return Ok(Redirect::to(&format!("/participants/{id}")).into_response()),
         Err(AppError::Invalid(errors)) => errors,
