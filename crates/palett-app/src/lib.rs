@@ -17,6 +17,7 @@ pub mod data_key;
 pub mod demo;
 pub mod export;
 pub mod followups;
+pub mod idempotency;
 pub mod notes;
 pub mod paging;
 pub mod palette;
@@ -80,6 +81,11 @@ pub enum AppError {
     /// Someone else changed the record since it was read.
     #[error("stale")]
     Stale,
+    /// A change at the same moment as another got in the way: nothing was
+    /// saved and the same request may be sent again (a lost race that a
+    /// lock or a constraint caught, never a half-written change).
+    #[error("busy")]
+    Busy,
     /// A bug, a broken database or a missing resource: never shown to the
     /// caller. Its source chain is kept so that it can be logged once, by
     /// the layer that answers (its `Display` texts only: they carry no
@@ -139,6 +145,10 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Stale => AppError::Stale,
+            // A unique constraint that a use case did not check for first
+            // is one whose check lost a race to a concurrent change: tried
+            // again, the request meets the use case's own check.
+            StoreError::Busy(_) | StoreError::Conflict(_) => AppError::Busy,
             other => AppError::Internal(Box::new(other)),
         }
     }
@@ -239,6 +249,13 @@ impl App {
     /// Whether the database answers (for `/healthz`).
     pub async fn ping(&self) -> bool {
         self.db.ping().await
+    }
+
+    /// Whether a write can begin and commit within two seconds (for
+    /// `/readyz`: a database that answers but cannot be written is not
+    /// ready for palett's users).
+    pub async fn ready(&self) -> bool {
+        self.db.writable(std::time::Duration::from_secs(2)).await
     }
 
     /// Close the pool: every connection is returned and closed.

@@ -20,7 +20,7 @@ use palett_domain::values::code;
 use palett_domain::{FieldErrors, Parsed};
 
 use palett_store::palette::{self as store, Enrolment, NewActivity, NewEnrolment};
-use palett_store::{participant, AnyConnection};
+use palett_store::{lock_rows, participant, AnyConnection, LockTable};
 
 pub use palett_store::palette::{
     Enrolment as EnrolmentRow, Group, PeriodChange, PlanVersion, Session,
@@ -516,6 +516,11 @@ impl App {
         let (iid, gid) = (cmd.intervention_id, cmd.group_id);
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
+        // Enrolments in one intervention are decided one at a time: the
+        // places taken and her open enrolments are read after the lock, so
+        // two at once can neither both take the last place nor enrol her
+        // twice (see `lock_rows`).
+        lock_rows(&mut tx, LockTable::Interventions, &[iid]).await?;
         self.changeable(&mut tx, ctx, participant_id).await?;
         let intervention = match store::intervention_by_id(&mut tx, iid).await? {
             Some(i) if i.partnership_id == ctx.actor.partnership_id && i.retired_on.is_none() => i,
@@ -588,6 +593,12 @@ impl App {
         let now = self.now();
         let today = self.today();
         let mut tx = Change::begin(self, ctx).await?;
+        let en = store::enrolment_by_id(&mut tx, enrolment_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        // A place freed goes to one waiting participant; the status is read
+        // again under the intervention's lock (see `enrol`).
+        lock_rows(&mut tx, LockTable::Interventions, &[en.intervention_id]).await?;
         let en = store::enrolment_by_id(&mut tx, enrolment_id)
             .await?
             .ok_or(AppError::NotFound)?;
@@ -668,6 +679,9 @@ impl App {
         participant_id: i64,
         on: Date,
     ) -> Result<()> {
+        let all = store::enrolments_of_participant(w, participant_id).await?;
+        let interventions: Vec<i64> = all.iter().map(|e| e.intervention_id).collect();
+        lock_rows(w, LockTable::Interventions, &interventions).await?;
         let open: Vec<Enrolment> = store::enrolments_of_participant(w, participant_id)
             .await?
             .into_iter()
@@ -937,6 +951,9 @@ impl App {
         let now = self.now();
         let today = self.today();
         let mut tx = Change::begin(self, ctx).await?;
+        // One sheet of a session is saved at a time: what was recorded
+        // before (kept as a correction) is read after the lock.
+        lock_rows(&mut tx, LockTable::GroupSessions, &[session_id]).await?;
         let (s, g) = self.runnable_session(&mut tx, ctx, session_id).await?;
         if s.status == SessionStatus::Cancelled {
             return Err(FieldErrors::single("session", "error-session-cancelled").into());

@@ -53,7 +53,11 @@ pub fn same_secret(a: &[u8], b: &[u8]) -> bool {
 }
 
 pub fn sha256_hex(s: &str) -> String {
-    hex(&Sha256::digest(s.as_bytes()))
+    sha256_bytes_hex(s.as_bytes())
+}
+
+pub fn sha256_bytes_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
 }
 
 /// Argon2id hash in PHC format (blocking: call from `spawn_blocking`).

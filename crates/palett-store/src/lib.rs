@@ -19,6 +19,7 @@ pub mod auth;
 pub mod bench;
 pub mod consent;
 pub mod followup;
+pub mod idempotency;
 pub mod indicators;
 pub mod migrate;
 pub mod note;
@@ -32,7 +33,7 @@ pub mod sealing;
 pub mod selfassessment;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Connection, Executor};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -53,6 +54,12 @@ pub enum StoreError {
     /// The row was changed by someone else since it was read.
     #[error("stale version")]
     Stale,
+    /// Another transaction got in the way and this one was refused rather
+    /// than wait or deadlock (PostgreSQL: a serialization failure, a
+    /// deadlock or a lock not available; SQLite: busy past its timeout).
+    /// Nothing was written; the same request may be tried again.
+    #[error("contended: {0}")]
+    Busy(String),
     /// A stored value did not parse (a bug or a hand-edited database).
     #[error("corrupt value in column {0}")]
     Corrupt(&'static str),
@@ -60,6 +67,10 @@ pub enum StoreError {
     /// key does not match the one the database was sealed with.
     #[error("sealing: {0}")]
     Sealing(String),
+    /// The task a transaction began in did not finish (a panic, or the
+    /// runtime shutting down).
+    #[error("transaction task: {0}")]
+    Task(String),
     #[error("database url not supported: {0}")]
     Url(String),
     /// An embedded migration file did not render (a bug in this build,
@@ -80,12 +91,76 @@ impl From<sqlx::Error> for StoreError {
                     .unwrap_or_else(|| db.message().to_string());
                 return StoreError::Conflict(which);
             }
+            if let Some(code) = db.code() {
+                if BUSY_CODES.contains(&code.as_ref()) {
+                    return StoreError::Busy(code.into_owned());
+                }
+            }
         }
         StoreError::Database(e)
     }
 }
 
+/// The error codes of a transaction that lost to another: PostgreSQL's
+/// SQLSTATEs `40001` (serialization failure), `40P01` (deadlock detected),
+/// `55P03` (lock not available), and SQLite's `SQLITE_BUSY` (5) and
+/// `SQLITE_LOCKED` (6) with their extended codes (261, 517, 262).
+const BUSY_CODES: &[&str] = &["40001", "40P01", "55P03", "5", "6", "261", "517", "262"];
+
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Lock these rows of `table` until the transaction ends, so that
+/// transactions deciding from the same rows (the places left on an
+/// intervention, the attendance of a session, the kept time of a
+/// participant) run one after the other instead of both deciding from what
+/// they saw before the other committed. On PostgreSQL that is `SELECT ...
+/// FOR NO KEY UPDATE`, in id order so that two lockers never deadlock (and
+/// it does not block the key-share locks that foreign keys take); the
+/// statements after it see what the other committed, as READ COMMITTED
+/// takes a new snapshot per statement. On SQLite nothing is needed: a
+/// write transaction began with `BEGIN IMMEDIATE`, which already holds the
+/// database's one write lock.
+pub async fn lock_rows(c: &mut AnyConnection, table: LockTable, ids: &[i64]) -> Result<()> {
+    if !c.backend_name().starts_with("Postgre") || ids.is_empty() {
+        return Ok(());
+    }
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    for chunk in ids.chunks(500) {
+        let list: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
+        let sql = format!(
+            "SELECT id FROM {} WHERE id IN ({}) ORDER BY id FOR NO KEY UPDATE",
+            table.name(),
+            list.join(", ")
+        );
+        let mut q = sqlx::query(&sql);
+        for id in chunk {
+            q = q.bind(*id);
+        }
+        q.fetch_all(&mut *c).await?;
+    }
+    Ok(())
+}
+
+/// The tables whose rows [`lock_rows`] locks (a closed list: the name goes
+/// into the statement's text).
+#[derive(Clone, Copy, Debug)]
+pub enum LockTable {
+    Interventions,
+    GroupSessions,
+    Participants,
+}
+
+impl LockTable {
+    fn name(self) -> &'static str {
+        match self {
+            LockTable::Interventions => "interventions",
+            LockTable::GroupSessions => "group_sessions",
+            LockTable::Participants => "participants",
+        }
+    }
+}
 
 /// The one function whose name differs between the two databases: the
 /// aggregate that joins a group's texts with `sep` (`group_concat` in
@@ -127,7 +202,22 @@ impl Db {
                 Backend::Sqlite => 8,
                 Backend::Postgres => 16,
             })
-            .acquire_timeout(Duration::from_secs(10));
+            .acquire_timeout(Duration::from_secs(10))
+            // A connection goes back to the pool only outside a
+            // transaction: the ping lets a rollback queued by a dropped
+            // transaction run first; one still inside is closed instead
+            // (the transactions themselves begin in their own task, see
+            // `Db::write`, so this is the second line of defence).
+            .after_release(|conn, _meta| {
+                Box::pin(async move {
+                    conn.ping().await?;
+                    let clean = !conn.is_in_transaction();
+                    if !clean {
+                        tracing::warn!("a connection came back inside a transaction; closed");
+                    }
+                    Ok(clean)
+                })
+            });
         let pool = match backend {
             Backend::Sqlite => {
                 pool_options
@@ -172,10 +262,35 @@ impl Db {
     /// A transaction that will write. On SQLite it takes the write lock at
     /// once (`BEGIN IMMEDIATE`), so two writers queue instead of failing.
     pub async fn write(&self) -> Result<Transaction<'static, Any>> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
-        })
+        let statement = match self.backend {
+            Backend::Sqlite => Some("BEGIN IMMEDIATE"),
+            Backend::Postgres => None,
+        };
+        self.begin(statement).await
+    }
+
+    /// Begin a transaction in a task of its own, so that it runs to its
+    /// end whatever happens to the caller. sqlx 0.8's `begin` is not
+    /// cancel-safe: dropped while it waits (a client that hangs up while
+    /// its request queues for SQLite's write lock), it can leave the
+    /// connection inside a transaction that nobody ends, and the pool then
+    /// lends that connection out again: every later write waits for a lock
+    /// that is never released. Here a caller that goes away only drops the
+    /// task's handle; the task still finishes `BEGIN`, and the transaction
+    /// it returns, which nobody takes, is dropped and so rolled back before
+    /// its connection is lent again.
+    async fn begin(&self, statement: Option<&'static str>) -> Result<Transaction<'static, Any>> {
+        let pool = self.pool.clone();
+        let task = tokio::spawn(async move {
+            match statement {
+                Some(s) => pool.begin_with(s).await,
+                None => pool.begin().await,
+            }
+        });
+        match task.await {
+            Ok(tx) => Ok(tx?),
+            Err(e) => Err(StoreError::Task(e.to_string())),
+        }
     }
 
     /// A read-only snapshot for the reads of one use case: on SQLite a
@@ -183,14 +298,23 @@ impl Db {
     /// no write lock is taken), on PostgreSQL `REPEATABLE READ, READ ONLY`
     /// (one consistent view; a write in it is an error).
     pub async fn snapshot(&self) -> Result<Transaction<'static, Any>> {
-        Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin().await?,
-            Backend::Postgres => {
-                self.pool
-                    .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                    .await?
-            }
-        })
+        let statement = match self.backend {
+            Backend::Sqlite => None,
+            Backend::Postgres => Some("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"),
+        };
+        self.begin(statement).await
+    }
+
+    /// Whether a write transaction can begin and commit within `deadline`
+    /// (for `/readyz`: on SQLite it takes the write lock, so a wedged or
+    /// long-held lock shows here and not only in the next user's error).
+    pub async fn writable(&self, deadline: Duration) -> bool {
+        let attempt = async {
+            let tx = self.write().await?;
+            tx.commit().await?;
+            Ok::<_, StoreError>(())
+        };
+        matches!(tokio::time::timeout(deadline, attempt).await, Ok(Ok(())))
     }
 
     /// A connection for reads that need no transaction.

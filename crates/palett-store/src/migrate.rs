@@ -161,6 +161,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "separation_of_duties",
         template: include_str!("../migrations/0021_separation_of_duties.sql"),
     },
+    Migration {
+        version: 22,
+        name: "idempotency_keys",
+        template: include_str!("../migrations/0022_idempotency_keys.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

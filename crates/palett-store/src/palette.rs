@@ -628,10 +628,17 @@ async fn refresh_counts(c: &mut AnyConnection, which: &str, id: i64) -> Result<(
 /// project, from their attendance and recorded activities. The ids are
 /// bound (500 a statement), so each is found by its index: a subquery in
 /// their place let PostgreSQL scan all attendance once per call.
+///
+/// The participants' rows are locked first: two changes that touch her
+/// time at once (two sheets saved together) then recount one after the
+/// other, the second seeing what the first committed. Without the lock
+/// each recount missed the other's attendance, and the second insert of
+/// her row failed on its key.
 pub async fn refresh_participants_time(
     c: &mut AnyConnection,
     participant_ids: &[i64],
 ) -> Result<()> {
+    crate::lock_rows(c, crate::LockTable::Participants, participant_ids).await?;
     for chunk in participant_ids.chunks(500) {
         let list: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
         let list = list.join(", ");

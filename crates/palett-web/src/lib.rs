@@ -94,7 +94,13 @@ pub fn router(state: AppState) -> Router {
         .merge(reports::routes())
         .merge(exports::routes())
         .merge(followups::routes())
-        .nest("/api/v1", api().0)
+        .nest(
+            "/api/v1",
+            api().0.layer(middleware::from_fn_with_state(
+                state.clone(),
+                http::idempotency::layer,
+            )),
+        )
         .fallback(account::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -102,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(ui::failures::render_failures))
         .route("/healthz", get(http::healthz))
+        .route("/readyz", get(http::readyz))
         .route("/static/{name}", get(http::static_file))
         .layer(DefaultBodyLimit::max(caller::BODY_LIMIT))
         .layer(middleware::from_fn_with_state(state.clone(), http::headers))

@@ -24,6 +24,7 @@ mod followup;
 mod harness;
 mod lifecycle;
 mod palette;
+mod races;
 mod registration;
 mod retention;
 mod sealing;
@@ -89,6 +90,10 @@ stories! {
     sign_in::a_second_factor_is_set_up_checked_and_required,
     concurrency::concurrent_registrations_all_succeed,
     concurrency::a_reader_never_holds_up_a_writer,
+    races::one_place_goes_to_one_of_eight_enrolled_at_once,
+    races::the_same_participant_enrolled_twice_at_once_is_enrolled_once,
+    races::attendance_saved_at_once_adds_up,
+    races::requests_abandoned_half_way_leave_everything_working,
     admin::administrators_manage_partners_and_users,
     admin::participant_access_takes_two_administrators,
     admin::passwords_set_by_an_administrator_are_changed_first,

@@ -14,7 +14,7 @@ fn v(items: &[&str]) -> Vec<String> {
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn intervention(
+pub(crate) async fn intervention(
     h: &H,
     ctx: &Ctx,
     name: &str,
@@ -46,7 +46,13 @@ async fn intervention(
 }
 
 /// A new participant of Botkyrka kommun, enrolled today, registered by Kim.
-async fn participant(h: &H, coach: &Ctx, org: i64, given: &str, birth_number: u16) -> i64 {
+pub(crate) async fn participant(
+    h: &H,
+    coach: &Ctx,
+    org: i64,
+    given: &str,
+    birth_number: u16,
+) -> i64 {
     let today = h.app.today().to_string();
     let mut form = h.input(given, "Palettsson", &pnr("19850315", birth_number), org);
     form.referred_on = today.clone();
@@ -655,7 +661,7 @@ pub(crate) async fn extensions_and_pauses_change_net_time(h: H) {
 /// A participant of `org` taken in on `intake`, registered by `by`; with
 /// `shared`, her consent to share with every partner; in `project`.
 #[allow(clippy::too_many_arguments)]
-async fn taken_in(
+pub(crate) async fn taken_in(
     h: &H,
     by: &Ctx,
     org: i64,
@@ -677,7 +683,7 @@ async fn taken_in(
 }
 
 /// A project running in 2026–2027.
-async fn running_project(h: &H, coordinator: &Ctx) -> i64 {
+pub(crate) async fn running_project(h: &H, coordinator: &Ctx) -> i64 {
     h.app
         .submit_project(
             coordinator,
@@ -695,7 +701,7 @@ async fn running_project(h: &H, coordinator: &Ctx) -> i64 {
 }
 
 /// Weekly sessions of a group from `from`, `weeks` + 1 of them, two hours each.
-async fn sessions(h: &H, by: &Ctx, group: i64, from: Date, weeks: i64) -> Vec<i64> {
+pub(crate) async fn sessions(h: &H, by: &Ctx, group: i64, from: Date, weeks: i64) -> Vec<i64> {
     h.app
         .schedule(
             by,

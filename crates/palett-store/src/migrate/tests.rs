@@ -127,6 +127,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "8748f266efa92521deb3a63ae1ed4da7222fe447db620ca267de6a26df9e2d24",
         postgres: "eccb295182c6493da1bbf259804f942efc95fb2a84162e9a334fe28fb09ac8bb",
     },
+    Applied {
+        version: 22,
+        sqlite: "b0c646d610af9071edf7992d0ef0dcb92f7435fcd5a4bbb41a6637921fabe649",
+        postgres: "b0c646d610af9071edf7992d0ef0dcb92f7435fcd5a4bbb41a6637921fabe649",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

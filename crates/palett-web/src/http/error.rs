@@ -22,6 +22,7 @@ pub fn status_of(e: &AppError) -> (StatusCode, &'static str) {
         AppError::Throttled { .. } => (StatusCode::TOO_MANY_REQUESTS, "error-throttled"),
         AppError::SecondFactorNeeded => (StatusCode::UNAUTHORIZED, "error-second-factor-sign-in"),
         AppError::Stale => (StatusCode::CONFLICT, "error-stale"),
+        AppError::Busy => (StatusCode::CONFLICT, "error-busy"),
         AppError::Internal(_) => {
             // Logged here, once, inside the request span (which carries the
             // request id); the chain holds no request data.

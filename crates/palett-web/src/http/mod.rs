@@ -7,6 +7,7 @@
 pub mod caller;
 pub mod error;
 pub mod forms;
+pub mod idempotency;
 pub mod observe;
 pub mod openapi;
 pub mod proxy;
@@ -129,11 +130,26 @@ pub async fn static_file(Path(name): Path<String>) -> Response {
         .into_response()
 }
 
+/// Liveness: the process answers and the database answers a query.
 pub async fn healthz(State(s): State<AppState>) -> Response {
     if s.app.ping().await {
         (StatusCode::OK, "ok").into_response()
     } else {
         (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+    }
+}
+
+/// Readiness: a write transaction begins and commits within its deadline
+/// (a load balancer sends no users to an instance that cannot write).
+pub async fn readyz(State(s): State<AppState>) -> Response {
+    if s.app.ready().await {
+        (StatusCode::OK, "ready").into_response()
+    } else {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database cannot be written",
+        )
+            .into_response()
     }
 }
 

@@ -67,7 +67,7 @@ const ERRORS: &[(&str, &str, &str)] = &[
     ("401", "Unauthorized", "Not signed in: no valid bearer token or session."),
     ("403", "Forbidden", "Not allowed, a missing CSRF token (session cookies), or `second-factor-required` until the caller has set up two-step verification."),
     ("404", "NotFound", "No such thing, or one the caller may not see (the two look alike)."),
-    ("409", "Conflict", "A concurrent change: the `version` sent (or read) is stale."),
+    ("409", "Conflict", "A concurrent change: the `version` sent (or read) is stale (`stale`), another change at the same moment got in the way and nothing was saved (`busy`: send the same request again), or the first request with this `Idempotency-Key` is still running (`idempotency-in-flight`)."),
     ("413", "PayloadTooLarge", "The body is over 16 MiB."),
     ("415", "UnsupportedMediaType", "The body is not `application/json`."),
     ("422", "UnprocessableEntity", "Validation failed: one entry in `fields` per field at fault (an unknown field, a value of the wrong JSON type, an invalid value)."),
@@ -130,6 +130,11 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
         ];
         for (method, op) in ops {
             let Some(op) = op else { continue };
+            if method == HttpMethod::Post && errors_of(&method, op).contains(&"401") {
+                op.parameters
+                    .get_or_insert_with(Vec::new)
+                    .push(idempotency_key());
+            }
             for (code, response) in op.responses.responses.iter_mut() {
                 if let RefOr::T(r) = response {
                     if r.description.is_empty() {
@@ -151,6 +156,30 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
     }
     doc.components = Some(components);
     doc
+}
+
+/// The `Idempotency-Key` header every POST that needs credentials takes
+/// (`http::idempotency`).
+fn idempotency_key() -> Parameter {
+    ParameterBuilder::new()
+        .name("Idempotency-Key")
+        .parameter_in(ParameterIn::Header)
+        .required(Required::False)
+        .description(Some(
+            "A key of the client's choosing (1–255 visible ASCII characters, a UUID is usual). \
+             A retry of the same request (method, path and body) with the same key within 24 hours \
+             gets the first successful answer again, with the header `Idempotent-Replayed: true`, \
+             instead of doing it twice. The key used for another request answers 422 (field \
+             `Idempotency-Key`); while the first request still runs, 409 \
+             `idempotency-in-flight`. A refused request frees its key.",
+        ))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .min_length(Some(1))
+                .max_length(Some(255)),
+        ))
+        .build()
 }
 
 /// The parameters of a path template: `{id}`, a record's id (anything but

@@ -9,6 +9,37 @@ async fn healthz_answers_without_signing_in() {
     assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "ok"));
 }
 
+/// `/readyz` says whether a write can begin and commit: while another
+/// holds SQLite's write lock past the deadline it answers 503, and 200
+/// again once the lock is released (`/healthz` answers 200 throughout).
+#[tokio::test]
+async fn readyz_answers_whether_the_database_can_be_written() {
+    use sqlx::Connection;
+    let t = TestApp::new().await;
+    let r = t.get("/readyz", None).await;
+    assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "ready"));
+
+    let url = format!("sqlite://{}", t.path.display());
+    let mut other = sqlx::SqliteConnection::connect(&url)
+        .await
+        .expect("a second connection");
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .expect("taking the write lock");
+    let r = t.get("/readyz", None).await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(r.body, "database cannot be written");
+    assert_eq!(t.get("/healthz", None).await.status, StatusCode::OK);
+
+    sqlx::query("ROLLBACK")
+        .execute(&mut other)
+        .await
+        .expect("releasing it");
+    let r = t.get("/readyz", None).await;
+    assert_eq!((r.status, r.body.as_str()), (StatusCode::OK, "ready"));
+}
+
 #[tokio::test]
 async fn the_demo_summary_of_tillvaxt_kvinna() {
     let t = TestApp::new().await;
@@ -873,4 +904,126 @@ async fn a_name_with_nul_and_a_note_with_a_noncharacter_get_their_field_errors()
         .await
         .json();
     assert_eq!(notes["items"][0]["body"], "Rad ett\nRad två");
+}
+
+/// A POST with the key, through the API as the token's user.
+async fn keyed(t: &TestApp, token: &str, key: &str, path: &str, body: &str) -> Resp {
+    let req = Request::post(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("Idempotency-Key", key)
+        .body(Body::from(body.to_string()))
+        .expect("request");
+    t.send(req).await
+}
+
+/// How many participants the user's search finds by this name (a search
+/// is a POST without a key, so it is never replayed).
+async fn named(t: &TestApp, token: &str, name: &str) -> serde_json::Value {
+    let q = serde_json::json!({ "q": name }).to_string();
+    t.post_json("/api/v1/participants/search", token, &q)
+        .await
+        .json()["total"]
+        .clone()
+}
+
+/// Issue 18: a client that retries an intake with the same
+/// `Idempotency-Key` gets the first answer again, marked as replayed, and
+/// she is registered once; the key used for another body is refused; a
+/// refused request frees its key; keys are each user's own.
+#[tokio::test]
+async fn a_retry_with_the_same_idempotency_key_creates_nothing_twice() {
+    let t = TestApp::new().await;
+    let [kommun, other_user] = t.tokens([KOMMUN_CASEWORKER, COORDINATOR]).await;
+    let org = t.org_of(&kommun).await;
+    let body = new_participant(org, "Idempotenta");
+    let key = "3f0c1c9e-0b9a-4a57-8d7e-6f2b1e4c9a10";
+
+    let first = keyed(&t, &kommun, key, "/api/v1/participants", &body).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    assert!(!first.headers.contains_key("idempotent-replayed"));
+    let again = keyed(&t, &kommun, key, "/api/v1/participants", &body).await;
+    assert_eq!(again.status, StatusCode::CREATED, "{}", again.body);
+    assert_eq!(again.json()["id"], first.json()["id"]);
+    assert_eq!(again.location(), first.location());
+    assert_eq!(again.headers["idempotent-replayed"], "true");
+    assert_eq!(
+        named(&t, &kommun, "Idempotenta").await,
+        1,
+        "registered once"
+    );
+
+    // The same key for another request: refused, nothing created.
+    let other = new_participant(org, "Andra");
+    let r = keyed(&t, &kommun, key, "/api/v1/participants", &other).await;
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["Idempotency-Key"]);
+    assert_eq!(named(&t, &kommun, "Andra").await, 0);
+
+    // A refused request frees its key: corrected, it runs.
+    let key2 = "retry-after-a-field-error";
+    let bad = body.replace("\"1980-04-02\"", "\"1980-02-31\"");
+    let r = keyed(&t, &kommun, key2, "/api/v1/participants", &bad).await;
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["birth_date"]);
+    let fixed = new_participant(org, "Rättade");
+    let r = keyed(&t, &kommun, key2, "/api/v1/participants", &fixed).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(named(&t, &kommun, "Rättade").await, 1);
+
+    // Another user's same key is hers: it runs for her.
+    let other_org = t.org_of(&other_user).await;
+    let hers = new_participant(other_org, "Egna");
+    let r = keyed(&t, &other_user, key, "/api/v1/participants", &hers).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert!(!r.headers.contains_key("idempotent-replayed"));
+
+    // A key that is not one: 400 naming the header.
+    for bad_key in ["", "två ord", &"k".repeat(256)] {
+        let r = keyed(&t, &kommun, bad_key, "/api/v1/participants", &body).await;
+        r.assert_fields(StatusCode::BAD_REQUEST, &["Idempotency-Key"]);
+    }
+    // Without signing in, the key changes nothing: 401.
+    let req = Request::post("/api/v1/participants")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("Idempotency-Key", key)
+        .body(Body::from(body.clone()))
+        .expect("request");
+    assert_eq!(t.send(req).await.status, StatusCode::UNAUTHORIZED);
+}
+
+/// The same keyed request sent eight times at once: one runs; every other
+/// gets its answer again or is told it still runs (409), and she is
+/// registered once.
+#[tokio::test]
+async fn the_same_idempotent_request_at_once_runs_once() {
+    let t = std::sync::Arc::new(TestApp::new().await);
+    let kommun = t.token(KOMMUN_CASEWORKER).await;
+    let org = t.org_of(&kommun).await;
+    let body = new_participant(org, "Samtidiga");
+    let tasks: Vec<_> = (0..8)
+        .map(|_| {
+            let (t, kommun, body) = (t.clone(), kommun.clone(), body.clone());
+            tokio::spawn(async move {
+                keyed(&t, &kommun, "same-time", "/api/v1/participants", &body).await
+            })
+        })
+        .collect();
+    let mut ids = Vec::new();
+    for task in tasks {
+        let r = task.await.expect("task");
+        match r.status {
+            StatusCode::CREATED => ids.push(r.json()["id"].as_i64().expect("id")),
+            StatusCode::CONFLICT => {
+                assert_eq!(
+                    r.json()["error"]["code"],
+                    "idempotency-in-flight",
+                    "{}",
+                    r.body
+                )
+            }
+            other => panic!("{other}: {}", r.body),
+        }
+    }
+    ids.dedup();
+    assert_eq!(ids.len(), 1, "one participant answered: {ids:?}");
+    assert_eq!(named(&t, &kommun, "Samtidiga").await, 1);
 }

@@ -18,7 +18,7 @@ pub const ADMIN: &str = "admin@helamanniskan.example";
 pub struct TestApp {
     pub app: App,
     pub clock: Arc<TestClock>,
-    path: std::path::PathBuf,
+    pub path: std::path::PathBuf,
 }
 
 impl Drop for TestApp {
