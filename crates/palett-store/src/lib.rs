@@ -204,12 +204,16 @@ impl Db {
             })
             .acquire_timeout(Duration::from_secs(10))
             // A connection goes back to the pool only outside a
-            // transaction: the ping lets a rollback queued by a dropped
-            // transaction run first; one still inside is closed instead
+            // transaction: when it seems inside one, the ping lets a
+            // rollback queued by a dropped transaction run first (SQLite
+            // counts it done only then); one still inside is closed instead
             // (the transactions themselves begin in their own task, see
             // `Db::write`, so this is the second line of defence).
             .after_release(|conn, _meta| {
                 Box::pin(async move {
+                    if !conn.is_in_transaction() {
+                        return Ok(true);
+                    }
                     conn.ping().await?;
                     let clean = !conn.is_in_transaction();
                     if !clean {
