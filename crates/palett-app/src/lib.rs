@@ -233,6 +233,9 @@ pub struct App {
     pub clock: Arc<dyn Clock>,
     pub config: Config,
     key: Arc<DataKey>,
+    /// Where finished readings send the audit rows they owe
+    /// (`work::AuditQueue`), started with the first.
+    audits: Arc<std::sync::OnceLock<work::AuditQueue>>,
 }
 
 impl App {
@@ -243,6 +246,7 @@ impl App {
             clock,
             config,
             key: Arc::new(key),
+            audits: Arc::default(),
         }
     }
 

@@ -7,8 +7,9 @@
 //!   the log saying who did it.
 //! - [`Reading`]: a use case that reads personal data. Its statements run
 //!   in one read-only snapshot, so readers never hold up writers; the audit
-//!   rows it owes are written in one short write transaction before the data
-//!   is handed back.
+//!   rows it owes are written before the data is handed back, by the
+//!   [`AuditQueue`], which commits the rows of the readings that finish
+//!   together in one write transaction.
 //! - [`bookkeeping`]: a write that changes no record and is not an act of a
 //!   user on one: sign-in throttle counters, counts of refused requests,
 //!   sessions, sealing secrets at start-up, seeding the demo and the bench.
@@ -19,7 +20,8 @@
 use crate::action::Action;
 use crate::{App, AppError, Ctx, Result};
 use palett_store::audit::{self as audit_store, NewEntry};
-use palett_store::{Any, AnyConnection, Transaction};
+use palett_store::{Any, AnyConnection, Db, Transaction};
+use tokio::sync::{mpsc, oneshot};
 
 /// The unit of work of a use case that changes something: one write
 /// transaction that commits only with its audit entry. It derefs to the
@@ -220,24 +222,108 @@ impl<'a> Reading<'a> {
 
     /// End the snapshot and write the audit rows owed, all or none (a read
     /// that showed no participant's data, such as an intervention with no
-    /// enrolments, may owe none: then nothing is written).
+    /// enrolments, may owe none: then nothing is written). Returns once
+    /// they are committed, or with the error that kept them out.
     pub(crate) async fn finish(self) -> Result<()> {
         self.tx.rollback().await?;
         if self.owed.is_empty() {
             return Ok(());
         }
-        let mut w = Change::begin(self.app, self.ctx).await?;
-        for o in &self.owed {
+        let owing = Owing {
+            ctx: self.ctx.clone(),
+            now: self.app.now(),
+            owed: self.owed,
+        };
+        let queue = self
+            .app
+            .audits
+            .get_or_init(|| AuditQueue::start(self.app.db.clone()));
+        let (done, written) = oneshot::channel();
+        queue
+            .0
+            .send((owing, done))
+            .await
+            .map_err(|_| AppError::internal("the audit writer has stopped"))?;
+        written
+            .await
+            .map_err(|_| AppError::internal("the audit writer has stopped"))?
+    }
+}
+
+/// The audit rows one finished reading owes, with who read and when.
+struct Owing {
+    ctx: Ctx,
+    now: i64,
+    owed: Vec<Owed>,
+}
+
+/// The writer of the audit rows that readings owe: one task that takes
+/// every reading that has finished meanwhile (up to 256) and commits their
+/// rows in one write transaction, then tells each reading. On SQLite,
+/// where every commit waits for the one write lock and an fsync, readings
+/// that finish together then cost one commit instead of one each, and the
+/// writers of records wait less. A batch that fails is written again one
+/// reading at a time, so that one reading's failure is only its own; a
+/// reading whose rows are not committed fails (nothing read leaves palett
+/// without its audit row).
+pub(crate) struct AuditQueue(mpsc::Sender<(Owing, oneshot::Sender<Result<()>>)>);
+
+impl AuditQueue {
+    const BATCH: usize = 256;
+
+    fn start(db: Db) -> Self {
+        let (tx, mut rx) = mpsc::channel::<(Owing, oneshot::Sender<Result<()>>)>(1024);
+        tokio::spawn(async move {
+            while let Some(first) = rx.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < Self::BATCH {
+                    match rx.try_recv() {
+                        Ok(next) => batch.push(next),
+                        Err(_) => break,
+                    }
+                }
+                let all: Vec<&Owing> = batch.iter().map(|(o, _)| o).collect();
+                if write_owed(&db, &all).await.is_ok() {
+                    for (_, done) in batch {
+                        let _ = done.send(Ok(()));
+                    }
+                    continue;
+                }
+                for (owing, done) in batch {
+                    let _ = done.send(write_owed(&db, &[&owing]).await);
+                }
+            }
+        });
+        Self(tx)
+    }
+}
+
+/// Write the rows of these readings in one write transaction.
+async fn write_owed(db: &Db, readings: &[&Owing]) -> Result<()> {
+    let mut tx = db.write().await?;
+    for r in readings {
+        for o in &r.owed {
             match &o.each {
-                Some(each) => w.audit_each(o.action, &o.entity, each).await?,
+                Some(each) => {
+                    record_for_each(&mut tx, &r.ctx, r.now, o.action, &o.entity, each).await?
+                }
                 None => {
-                    w.audit(o.action, &o.entity, o.entity_id, o.participant_id)
-                        .await?
+                    record(
+                        &mut tx,
+                        &r.ctx,
+                        r.now,
+                        o.action,
+                        &o.entity,
+                        o.entity_id,
+                        o.participant_id,
+                    )
+                    .await?
                 }
             }
         }
-        w.commit().await
     }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Append one audit row for `ctx` in the caller's transaction.
