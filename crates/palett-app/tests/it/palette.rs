@@ -682,6 +682,35 @@ pub(crate) async fn taken_in(
     h.register(by, &form).await
 }
 
+/// A group-based walk of Botkyrka kommun (`kommun`) in `project` and a
+/// group of it made by `coach`, named by `names`: (walk, group).
+pub(crate) async fn walking_group(
+    h: &H,
+    coordinator: &Ctx,
+    coach: &Ctx,
+    kommun: i64,
+    project: i64,
+    names: (&str, &str),
+) -> (i64, i64) {
+    let walk = intervention(
+        h,
+        coordinator,
+        names.0,
+        "health_promoting",
+        kommun,
+        "",
+        true,
+        Some(project),
+    )
+    .await;
+    let group = h
+        .app
+        .create_group(coach, walk, &new_group(names.1))
+        .await
+        .expect("group");
+    (walk, group)
+}
+
 /// A project running in 2026–2027.
 pub(crate) async fn running_project(h: &H, coordinator: &Ctx) -> i64 {
     h.app
@@ -761,22 +790,15 @@ pub(crate) async fn saving_attendance_touches_only_the_sheet_and_keeps_correctio
     let kommun = h.organisation_id(&coordinator, BOTKYRKA_KOMMUN).await;
     let hm = h.organisation_id(&coordinator, HELA_MANNISKAN).await;
     let project = running_project(&h, &coordinator).await;
-    let walk = intervention(
+    let (walk, group) = walking_group(
         &h,
         &coordinator,
-        "Stavgång",
-        "health_promoting",
+        &coach,
         kommun,
-        "",
-        true,
-        Some(project),
+        project,
+        ("Stavgång", "Måndagar"),
     )
     .await;
-    let group = h
-        .app
-        .create_group(&coach, walk, &new_group("Måndagar"))
-        .await
-        .expect("group");
     let today = h.app.today();
     // Amal and Berivan are the municipality's; Dunia is Hela Människan's and
     // has shared nothing, so the municipality's sheet does not show her.
@@ -940,22 +962,15 @@ pub(crate) async fn attendance_and_time_that_cannot_be_true_are_refused(h: H) {
     let project = running_project(&h, &coordinator).await;
     let today = h.app.today();
     let days = |n: i64| today.checked_add(jiff::Span::new().days(n)).expect("date");
-    let walk = intervention(
+    let (walk, group) = walking_group(
         &h,
         &coordinator,
-        "Stavgång",
-        "health_promoting",
+        &coach,
         kommun,
-        "",
-        true,
-        Some(project),
+        project,
+        ("Stavgång", "Måndagar"),
     )
     .await;
-    let group = h
-        .app
-        .create_group(&coach, walk, &new_group("Måndagar"))
-        .await
-        .expect("group");
     let early = taken_in(&h, &coach, kommun, "Farah", 411, days(-20), true, None).await;
     let late = taken_in(&h, &coach, kommun, "Gulnar", 412, today, true, None).await;
     let leaving = taken_in(&h, &coach, kommun, "Hana", 413, days(-20), true, None).await;

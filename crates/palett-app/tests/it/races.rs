@@ -6,7 +6,9 @@
 //! Deadlines here only turn a hang into a failure; nothing is timed.
 
 use crate::harness::*;
-use crate::palette::{intervention, participant, running_project, sessions, taken_in};
+use crate::palette::{
+    intervention, participant, running_project, sessions, taken_in, walking_group,
+};
 use jiff::civil::Date;
 use palett_app::demo::DEMO_PASSWORD;
 use palett_app::participants::Page;
@@ -159,22 +161,15 @@ pub(crate) async fn attendance_saved_at_once_adds_up(h: H) {
     let coach = h.ctx(COACH).await;
     let kommun = h.organisation_id(&coordinator, BOTKYRKA_KOMMUN).await;
     let project = running_project(&h, &coordinator).await;
-    let walk = intervention(
+    let (walk, group) = walking_group(
         &h,
         &coordinator,
-        "Samtidig promenad",
-        "health_promoting",
+        &coach,
         kommun,
-        "",
-        true,
-        Some(project),
+        project,
+        ("Samtidig promenad", "Samtidigt"),
     )
     .await;
-    let group = h
-        .app
-        .create_group(&coach, walk, &new_group("Samtidigt"))
-        .await
-        .expect("group");
     let today = h.app.today();
     let weeks_ago = |w: i64| -> Date {
         today
@@ -354,22 +349,15 @@ pub(crate) async fn requests_abandoned_half_way_leave_everything_working(h: H) {
         None,
     )
     .await;
-    let walk = intervention(
+    let (walk, group) = walking_group(
         &h,
         &coordinator,
-        "Avbrottspromenad",
-        "health_promoting",
+        &coach,
         kommun,
-        "",
-        true,
-        Some(project),
+        project,
+        ("Avbrottspromenad", "Avbrott"),
     )
     .await;
-    let group = h
-        .app
-        .create_group(&coach, walk, &new_group("Avbrott"))
-        .await
-        .expect("group");
     let today = h.app.today();
     let mut women = Vec::new();
     for i in 0..6u16 {
