@@ -20,7 +20,7 @@
 use crate::action::Action;
 use crate::{App, AppError, Ctx, Result};
 use palett_store::audit::{self as audit_store, NewEntry};
-use palett_store::{Any, AnyConnection, Db, Transaction};
+use palett_store::{Any, AnyConnection, Db, Transaction, WriteTx};
 use tokio::sync::{mpsc, oneshot};
 
 /// The unit of work of a use case that changes something: one write
@@ -30,7 +30,7 @@ use tokio::sync::{mpsc, oneshot};
 pub(crate) struct Change<'a> {
     ctx: &'a Ctx,
     now: i64,
-    tx: Transaction<'static, Any>,
+    tx: WriteTx,
     audited: bool,
 }
 
@@ -48,7 +48,7 @@ impl<'a> Change<'a> {
     /// Turn a bookkeeping transaction into a change by `ctx`, once it is
     /// known who acts (a sign-in: the attempt is bookkeeping until the
     /// password and code hold; the new session is the user's change).
-    pub(crate) fn adopt(tx: Transaction<'static, Any>, ctx: &'a Ctx, now: i64) -> Self {
+    pub(crate) fn adopt(tx: WriteTx, ctx: &'a Ctx, now: i64) -> Self {
         Self {
             ctx,
             now,
@@ -150,7 +150,7 @@ impl std::ops::DerefMut for Change<'_> {
 
 /// A write transaction for bookkeeping that is no user's act on a record
 /// (see the module's documentation); not audited.
-pub(crate) async fn bookkeeping(app: &App) -> Result<Transaction<'static, Any>> {
+pub(crate) async fn bookkeeping(app: &App) -> Result<WriteTx> {
     Ok(app.db.write().await?)
 }
 
