@@ -331,10 +331,9 @@ pub async fn entries_by_id(
         if chunk.is_empty() {
             continue;
         }
-        let placeholders: Vec<String> = (0..chunk.len()).map(|i| format!("${}", i + 2)).collect();
         let sql = format!(
             "{ENTRY_SELECT} {ENTRY_FROM} WHERE a.partnership_id = $1 AND a.id IN ({}) ORDER BY a.id DESC",
-            placeholders.join(", ")
+            crate::placeholders(2, chunk.len())
         );
         let mut q = sqlx::query(&sql).bind(partnership_id);
         for id in chunk {

@@ -109,6 +109,14 @@ const BUSY_CODES: &[&str] = &["40001", "40P01", "55P03", "5", "6", "261", "517",
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// `$from, $from+1, …` for `n` parameters.
+pub(crate) fn placeholders(from: usize, n: usize) -> String {
+    (from..from + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Lock these rows of `table` until the transaction ends, so that
 /// transactions deciding from the same rows (the places left on an
 /// intervention, the attendance of a session, the kept time of a
@@ -128,11 +136,10 @@ pub async fn lock_rows(c: &mut AnyConnection, table: LockTable, ids: &[i64]) -> 
     ids.sort_unstable();
     ids.dedup();
     for chunk in ids.chunks(500) {
-        let list: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
         let sql = format!(
             "SELECT id FROM {} WHERE id IN ({}) ORDER BY id FOR NO KEY UPDATE",
             table.name(),
-            list.join(", ")
+            placeholders(1, chunk.len())
         );
         let mut q = sqlx::query(&sql);
         for id in chunk {

@@ -640,8 +640,7 @@ pub async fn refresh_participants_time(
 ) -> Result<()> {
     crate::lock_rows(c, crate::LockTable::Participants, participant_ids).await?;
     for chunk in participant_ids.chunks(500) {
-        let list: Vec<String> = (1..=chunk.len()).map(|n| format!("${n}")).collect();
-        let list = list.join(", ");
+        let list = crate::placeholders(1, chunk.len());
         let delete = format!("DELETE FROM participant_time WHERE participant_id IN ({list})");
         let insert = format!(
             "INSERT INTO participant_time (participant_id, project_key, present_sessions, recorded_sessions, minutes) \
@@ -857,12 +856,7 @@ pub async fn record_attendance(
             0
         }
     };
-    let in_list = |first: usize, n: usize| {
-        (first..first + n)
-            .map(|k| format!("${k}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let in_list = crate::placeholders;
     let mut corrected = Vec::new();
     for chunk in rows.chunks(100) {
         // What is recorded now for the participants on the sheet.

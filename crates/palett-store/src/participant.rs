@@ -2,6 +2,7 @@
 //! Every list and count takes the caller's [`ParticipantScope`], so no query
 //! can forget the access rules.
 
+use crate::placeholders;
 use crate::row::*;
 use crate::sealing::{is_sealed, open_opt, seal_opt, Sealer};
 use crate::{Result, StoreError};
@@ -179,14 +180,6 @@ fn bind_profile<'q>(
         .bind(sealed.support_needs)
         .bind(i64::from(p.restricted.protected_identity))
         .bind(sealed.identity_hash)
-}
-
-/// `$from, $from+1, …` for `n` parameters.
-fn placeholders(from: usize, n: usize) -> String {
-    (from..from + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Insert a new participant with her lifecycle state; returns her id.
@@ -649,11 +642,10 @@ impl Sql {
         let first = self.args.len() + 1;
         self.args
             .extend(values.iter().map(|v| Arg::Text((*v).to_string())));
-        let marks: Vec<String> = (first..first + values.len())
-            .map(|n| format!("${n}"))
-            .collect();
-        self.clauses
-            .push(format!("{column} IN ({})", marks.join(", ")));
+        self.clauses.push(format!(
+            "{column} IN ({})",
+            placeholders(first, values.len())
+        ));
     }
 
     /// The conditions of a figure's slice, as [`Slice::contains`] states them.
