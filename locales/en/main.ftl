@@ -882,7 +882,7 @@ error-json-integer-list = The value must be a list of whole numbers.
 error-page = The page must be a whole number from 1 up.
 error-per-page = The number per page must be a whole number from 1 to 100.
 error-consent-duplicate = A consent of the same kind and scope is already in force, given { $date }. Withdraw it first if it is to be replaced.
-error-existing-link = Show the consent in force
+error-consent-duplicate-link = Show the consent in force
 
 # Access: membership periods, moving responsibility, refused reads
 error-organisation-not-member = The organisation is not a member of the partnership today.
@@ -924,3 +924,78 @@ error-role-request-own = Another administrator must approve this: not the one wh
 error-role-request-decided = This request has already been decided.
 log-review-access-grants = Roles giving access to participant data or administration, approved in the period
 role-approved-by = Approved by
+
+# The employer registry
+nav-employers = Employers
+employers-intro = The partnership's shared register of employers: contact people and contacts with them. It holds nothing about participants.
+employers-count = { $count ->
+    [one] One employer
+   *[other] { $count } employers
+}
+employers-search = Name or organisation number
+employers-with-inactive = Show inactive ones too
+employers-only-active = Show active ones only
+employer-new = New employer
+employer-edit = Edit details
+employer-active = Active
+employer-inactive-since = Inactive since { $date }
+employer-deactivate = Mark as inactive
+employer-activate = Mark as active
+employer-contacts = Contact people
+employer-contact-new = New contact person
+employer-contact-new-for = New contact person at { $name }
+employer-contact-intro = Business contact details only: name, job title, work phone and work e-mail.
+employer-contact-remove = Remove
+employer-contact-remove-named = Remove { $name }
+employer-contact-remove-confirm = Remove { $name } as a contact person at { $employer }? Her details are deleted. Contacts logged with her stay, without her name.
+employer-log-count = { $count ->
+    [one] Contact log: one contact
+   *[other] Contact log: { $count } contacts
+}
+employer-log-new = Log a contact
+employer-log-new-for = Log a contact with { $name }
+employer-log-with = With
+employer-log-nobody = (nobody in particular)
+employer-log-summary = What was said and agreed
+employer-log-by = Logged by
+hint-employer-log-summary = Write nothing about individual participants here.
+employer-done-created = The employer is registered.
+employer-done-saved = The changes are saved.
+employer-done-deactivated = The employer is marked as inactive.
+employer-done-activated = The employer is active again.
+employer-done-contact-added = The contact person is added.
+employer-done-contact-removed = The contact person is removed.
+employer-done-logged = The contact is logged.
+employer-contact-call = Call
+employer-contact-visit = Visit
+employer-contact-meeting = Meeting
+employer-contact-agreement = Agreement
+field-industry = Industry
+field-municipality = Municipality
+field-owner = Partner in charge
+field-title = Job title
+hint-industry = Section of SNI 2007, the Swedish Standard Industrial Classification.
+hint-employer-owner = The partner that owns the relation with the employer.
+error-employer-duplicate = An employer with this organisation number is already in the register.
+error-employer-duplicate-link = Show the employer
+sni-A = A Agriculture, forestry and fishing
+sni-B = B Mining and quarrying
+sni-C = C Manufacturing
+sni-D = D Electricity, gas, steam and air conditioning supply
+sni-E = E Water supply; sewerage, waste management and remediation
+sni-F = F Construction
+sni-G = G Wholesale and retail trade; repair of motor vehicles and motorcycles
+sni-H = H Transportation and storage
+sni-I = I Accommodation and food service activities
+sni-J = J Information and communication
+sni-K = K Financial and insurance activities
+sni-L = L Real estate activities
+sni-M = M Professional, scientific and technical activities
+sni-N = N Administrative and support service activities
+sni-O = O Public administration and defence; compulsory social security
+sni-P = P Education
+sni-Q = Q Human health and social work activities
+sni-R = R Arts, entertainment and recreation
+sni-S = S Other service activities
+sni-T = T Activities of households as employers; undifferentiated goods- and services-producing activities of households for own use
+sni-U = U Activities of extraterritorial organisations and bodies

@@ -882,7 +882,7 @@ error-json-integer-list = Värdet ska vara en lista med heltal.
 error-page = Sidnumret ska vara ett heltal från 1 och uppåt.
 error-per-page = Antal per sida ska vara ett heltal från 1 till 100.
 error-consent-duplicate = Ett samtycke av samma slag och omfattning gäller redan, givet { $date }. Återkalla det först om det ska ersättas.
-error-existing-link = Visa det gällande samtycket
+error-consent-duplicate-link = Visa det gällande samtycket
 
 # Access: membership periods, moving responsibility, refused reads
 error-organisation-not-member = Organisationen är inte medlem i samverkan i dag.
@@ -924,3 +924,78 @@ error-role-request-own = En annan administratör måste godkänna detta: inte de
 error-role-request-decided = Begäran är redan avgjord.
 log-review-access-grants = Roller som ger tillgång till deltagaruppgifter eller administration, godkända under perioden
 role-approved-by = Godkänd av
+
+# The employer registry
+nav-employers = Arbetsgivare
+employers-intro = Partnerskapets gemensamma register över arbetsgivare: kontaktpersoner och kontakter med dem. Här finns inga uppgifter om deltagare.
+employers-count = { $count ->
+    [one] En arbetsgivare
+   *[other] { $count } arbetsgivare
+}
+employers-search = Namn eller organisationsnummer
+employers-with-inactive = Visa även inaktiva
+employers-only-active = Visa bara aktiva
+employer-new = Ny arbetsgivare
+employer-edit = Ändra uppgifter
+employer-active = Aktiv
+employer-inactive-since = Inaktiv sedan { $date }
+employer-deactivate = Markera som inaktiv
+employer-activate = Markera som aktiv
+employer-contacts = Kontaktpersoner
+employer-contact-new = Ny kontaktperson
+employer-contact-new-for = Ny kontaktperson hos { $name }
+employer-contact-intro = Bara kontaktuppgifter i tjänsten: namn, befattning, telefon och e-post på arbetet.
+employer-contact-remove = Ta bort
+employer-contact-remove-named = Ta bort { $name }
+employer-contact-remove-confirm = Ta bort { $name } som kontaktperson hos { $employer }? Hennes uppgifter raderas. Kontakter som loggats med henne finns kvar, utan namn.
+employer-log-count = { $count ->
+    [one] Kontaktlogg: en kontakt
+   *[other] Kontaktlogg: { $count } kontakter
+}
+employer-log-new = Logga en kontakt
+employer-log-new-for = Logga en kontakt med { $name }
+employer-log-with = Med
+employer-log-nobody = (ingen särskild)
+employer-log-summary = Vad som sades och avtalades
+employer-log-by = Loggad av
+hint-employer-log-summary = Skriv inget om enskilda deltagare här.
+employer-done-created = Arbetsgivaren är registrerad.
+employer-done-saved = Ändringarna är sparade.
+employer-done-deactivated = Arbetsgivaren är markerad som inaktiv.
+employer-done-activated = Arbetsgivaren är aktiv igen.
+employer-done-contact-added = Kontaktpersonen är tillagd.
+employer-done-contact-removed = Kontaktpersonen är borttagen.
+employer-done-logged = Kontakten är loggad.
+employer-contact-call = Samtal
+employer-contact-visit = Besök
+employer-contact-meeting = Möte
+employer-contact-agreement = Överenskommelse
+field-industry = Bransch
+field-municipality = Kommun
+field-owner = Ansvarig part
+field-title = Befattning
+hint-industry = Avdelning i SNI 2007, Standard för svensk näringsgrensindelning.
+hint-employer-owner = Den part som äger relationen med arbetsgivaren.
+error-employer-duplicate = En arbetsgivare med detta organisationsnummer finns redan i registret.
+error-employer-duplicate-link = Visa arbetsgivaren
+sni-A = A Jordbruk, skogsbruk och fiske
+sni-B = B Utvinning av mineral
+sni-C = C Tillverkning
+sni-D = D Försörjning av el, gas, värme och kyla
+sni-E = E Vattenförsörjning; avloppsrening, avfallshantering och sanering
+sni-F = F Byggverksamhet
+sni-G = G Handel; reparation av motorfordon och motorcyklar
+sni-H = H Transport och magasinering
+sni-I = I Hotell- och restaurangverksamhet
+sni-J = J Informations- och kommunikationsverksamhet
+sni-K = K Finans- och försäkringsverksamhet
+sni-L = L Fastighetsverksamhet
+sni-M = M Verksamhet inom juridik, ekonomi, vetenskap och teknik
+sni-N = N Uthyrning, fastighetsservice, resetjänster och andra stödtjänster
+sni-O = O Offentlig förvaltning och försvar; obligatorisk socialförsäkring
+sni-P = P Utbildning
+sni-Q = Q Vård och omsorg; sociala tjänster
+sni-R = R Kultur, nöje och fritid
+sni-S = S Annan serviceverksamhet
+sni-T = T Förvärvsarbete i hushåll; hushållens produktion av diverse varor och tjänster för eget bruk
+sni-U = U Verksamhet vid internationella organisationer, utländska ambassader o.d.

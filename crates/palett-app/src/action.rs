@@ -68,6 +68,12 @@ pub enum Action {
     RoleReject,
     PasswordChange,
     PasswordReset,
+    EmployerCreate,
+    EmployerUpdate,
+    EmployerStatus,
+    EmployerContactAdd,
+    EmployerContactRemove,
+    EmployerContactLog,
 }
 
 impl Action {
@@ -136,6 +142,12 @@ impl Action {
             Action::RoleReject => "user.role_reject",
             Action::PasswordChange => "user.password_change",
             Action::PasswordReset => "user.password_reset",
+            Action::EmployerCreate => "employer.create",
+            Action::EmployerUpdate => "employer.update",
+            Action::EmployerStatus => "employer.status",
+            Action::EmployerContactAdd => "employer.contact_add",
+            Action::EmployerContactRemove => "employer.contact_remove",
+            Action::EmployerContactLog => "employer.contact_log",
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod consents;
 pub mod dashboard;
 pub mod data_key;
 pub mod demo;
+pub mod employers;
 pub mod export;
 pub mod followups;
 pub mod idempotency;

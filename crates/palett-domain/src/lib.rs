@@ -8,6 +8,7 @@
 
 pub mod admin;
 pub mod consent;
+pub mod employer;
 pub mod error;
 pub mod esf;
 pub mod followup;

@@ -6,9 +6,9 @@ use crate::lifecycle::{ExitOutcome, Status, TransitionKind};
 use crate::personnummer::PersonalIdentityNumber;
 use crate::policy::Role;
 use crate::values::{
-    code, optional_text, parse_choice, parse_optional_date, parse_past_date, required_text,
-    text_input, EducationLevel, Email, Gender, IdentityKind, OrganisationKind, ReferralSource,
-    SwedishLevel, TextKind,
+    code, optional_text, parse_choice, parse_optional_date, parse_past_date, parse_phone,
+    required_text, text_input, EducationLevel, Email, Gender, IdentityKind, OrganisationKind,
+    ReferralSource, SwedishLevel, TextKind,
 };
 use jiff::civil::Date;
 use jiff::Timestamp;
@@ -267,16 +267,6 @@ fn parse_bool(s: &str) -> Result<bool, &'static str> {
         "" | "false" | "off" | "0" | "no" => Ok(false),
         "true" | "on" | "1" | "yes" => Ok(true),
         _ => Err(code::CHOICE),
-    }
-}
-
-fn parse_phone(s: &str) -> Result<Option<String>, &'static str> {
-    let t = optional_text(s, TextKind::line(40))?;
-    match t {
-        Some(p) if !p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) => {
-            Err("error-phone")
-        }
-        other => Ok(other),
     }
 }
 

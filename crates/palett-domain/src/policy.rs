@@ -373,6 +373,22 @@ impl Actor {
     pub fn can_manage_projects(&self) -> bool {
         (self.has(Role::Coordinator) && self.is_member()) || self.has(Role::Administrator)
     }
+
+    /// See the partnership's employer registry, and register employers
+    /// and log contacts with them: staff who work with participants, while
+    /// their organisation is a member.
+    pub fn can_work_with_employers(&self) -> bool {
+        self.is_member() && (self.has(Role::Coordinator) || self.has(Role::Caseworker))
+    }
+
+    /// Change an employer's details, contact people or status:
+    /// coordinators, and caseworkers of the organisation that owns the
+    /// relation.
+    pub fn can_change_employer(&self, owner_organisation_id: i64) -> bool {
+        self.is_member()
+            && (self.has(Role::Coordinator)
+                || (self.has(Role::Caseworker) && self.organisation_id == owner_organisation_id))
+    }
 }
 
 #[cfg(test)]
@@ -407,6 +423,36 @@ mod tests {
         assert!(system.is_system() && !actor(&[Administrator]).is_system());
         assert!(!system.can_list_staff() && !system.can_administer());
         assert!(!system.can_view_audit_log() && !system.sees_participants());
+    }
+
+    /// Who works with the employer registry, and who changes an employer
+    /// owned by organisation 3 (the actor's) or 4.
+    #[test]
+    fn employer_registry_table() {
+        use Role::*;
+        for (roles, standing, works, own, other) in [
+            (&[Coordinator][..], Standing::Member, true, true, true),
+            (&[Caseworker], Standing::Member, true, true, false),
+            (&[Caseworker], Standing::Former, false, false, false),
+            (&[Coordinator], Standing::Outside, false, false, false),
+            (&[Administrator], Standing::Member, false, false, false),
+            (&[Evaluator], Standing::Member, false, false, false),
+            (
+                &[Evaluator, Caseworker],
+                Standing::Member,
+                true,
+                true,
+                false,
+            ),
+        ] {
+            let a = Actor {
+                standing,
+                ..actor(roles)
+            };
+            assert_eq!(a.can_work_with_employers(), works, "{roles:?} {standing:?}");
+            assert_eq!(a.can_change_employer(3), own, "{roles:?} {standing:?}");
+            assert_eq!(a.can_change_employer(4), other, "{roles:?} {standing:?}");
+        }
     }
 
     /// Every role × relation × consent: may the actor read the participant?

@@ -483,6 +483,17 @@ pub fn parse_past_date(input: &str, today: Date) -> Result<Date, &'static str> {
     }
 }
 
+/// A telephone number, optional: digits, spaces, `+`, `-` and brackets.
+pub fn parse_phone(s: &str) -> Result<Option<String>, &'static str> {
+    let t = optional_text(s, TextKind::line(40))?;
+    match t {
+        Some(p) if !p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) => {
+            Err("error-phone")
+        }
+        other => Ok(other),
+    }
+}
+
 /// An id chosen from a list: required, a positive whole number.
 pub fn parse_choice_id(input: &str) -> Result<i64, &'static str> {
     let t = input.trim();

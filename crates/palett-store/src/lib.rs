@@ -18,6 +18,7 @@ pub mod audit;
 pub mod auth;
 pub mod bench;
 pub mod consent;
+pub mod employer;
 pub mod followup;
 pub mod idempotency;
 pub mod indicators;

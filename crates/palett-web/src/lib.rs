@@ -11,6 +11,7 @@ mod audit;
 mod consents;
 mod dashboards;
 pub mod document;
+mod employers;
 mod exports;
 mod followups;
 pub mod http;
@@ -46,6 +47,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(palette::api_routes())
         .merge(dashboards::api_routes())
         .merge(exports::api_routes())
+        .merge(employers::api_routes())
         .split_for_parts();
     (router, http::openapi::finish(doc))
 }
@@ -94,6 +96,7 @@ pub fn router(state: AppState) -> Router {
         .merge(reports::routes())
         .merge(exports::routes())
         .merge(followups::routes())
+        .merge(employers::routes())
         .nest(
             "/api/v1",
             api().0.layer(middleware::from_fn_with_state(

@@ -4,6 +4,7 @@
 //! 267 enrolled, 247 ended and 42 ended to job or studies, with a lower
 //! inflow in 2020. Seeding is deterministic (a fixed-seed generator).
 
+mod employers;
 mod palette;
 
 use crate::secret::hash_password_async;
@@ -428,6 +429,7 @@ impl App {
             supervisor: caseworker_of(0),
         };
         palette::seed(c, pid, &org_ids, (tk, sib), &people, &staff, now).await?;
+        employers::seed(c, pid, &org_ids, &staff, now).await?;
         seed_consents(c, &org_ids, &consent_holders, coordinator, now).await?;
         seed_follow_ups(c, &mut rng, &people, coordinator, now).await?;
         seed_self_assessments(c, &mut rng, &people, coordinator, now).await?;

@@ -19,6 +19,7 @@ mod concurrency;
 mod consent;
 mod dashboard;
 mod demo;
+mod employers;
 mod export;
 mod followup;
 mod harness;
@@ -49,6 +50,9 @@ macro_rules! stories {
 }
 
 stories! {
+    employers::an_employer_is_registered_once_and_changed_by_its_owner,
+    employers::only_staff_who_work_with_participants_reach_the_registry,
+    employers::contacts_are_added_logged_and_removed,
     dashboard::the_esf_monthly_file_names_only_those_it_may,
     dashboard::every_surface_shows_one_figure_after_a_change,
     palette::saving_attendance_touches_only_the_sheet_and_keeps_corrections,

@@ -132,6 +132,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "b0c646d610af9071edf7992d0ef0dcb92f7435fcd5a4bbb41a6637921fabe649",
         postgres: "b0c646d610af9071edf7992d0ef0dcb92f7435fcd5a4bbb41a6637921fabe649",
     },
+    Applied {
+        version: 23,
+        sqlite: "0a03e70bfa2cbd8720f99abb0c94a3ca7798e18c4026f413b20a33a470d4a6e8",
+        postgres: "35068d0d6a39939643d59b5379ce6ed2b211436b750e7bea106ed8dd53976c4a",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

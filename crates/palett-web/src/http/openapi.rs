@@ -263,5 +263,7 @@ pub mod vocab {
         Indicator = palett_domain::indicators::Indicator,
         Breakdown = palett_domain::indicators::Breakdown,
         Role = palett_domain::policy::Role,
+        Industry = palett_domain::employer::Industry,
+        ContactKind = palett_domain::employer::ContactKind,
     );
 }

@@ -77,6 +77,12 @@ pub(crate) struct FormSpec {
 }
 
 impl FormSpec {
+    /// A paragraph above the fields.
+    pub(crate) fn intro(mut self, text: String) -> Self {
+        self.intro = Some(text);
+        self
+    }
+
     /// The form to fill in (200): its default values, no errors.
     pub(crate) fn blank(self, c: &Caller, values: &FormData) -> Response {
         self.show(c, StatusCode::OK, values, &FieldErrors::new())

@@ -22,6 +22,7 @@ pub struct Layout {
     pub nav_intake: bool,
     pub nav_audit: bool,
     pub nav_admin: bool,
+    pub nav_employers: bool,
     /// The current path, for the language switch to come back to.
     pub path: String,
     pub other_lang: &'static str,
@@ -43,6 +44,7 @@ impl Layout {
             nav_intake: false,
             nav_audit: false,
             nav_admin: false,
+            nav_employers: false,
             path: path.to_string(),
             other_lang,
             other_lang_label,
@@ -73,6 +75,7 @@ impl Layout {
         l.nav_intake = s.actor.can_register_participants();
         l.nav_audit = s.actor.can_view_audit_log();
         l.nav_admin = s.actor.can_administer();
+        l.nav_employers = s.actor.can_work_with_employers();
         l
     }
 }
@@ -141,7 +144,8 @@ impl FieldView {
 /// A field error's message in the caller's language, with its variables.
 /// Fill values from the submitted form and messages from the errors; an
 /// error that points to an existing record links to it when `existing`
-/// (the link before the record's id) is given.
+/// (the link before the record's id) is given, with the text of the
+/// error's message id followed by `-link`.
 pub fn fill(
     t: Tr,
     fields: &mut [FieldView],
@@ -160,7 +164,10 @@ pub fn fill(
         f.error_link = e
             .and_then(|e| e.existing_id)
             .zip(existing)
-            .map(|(id, href)| (format!("{href}{id}"), t.get("error-existing-link")));
+            .map(|(id, href)| {
+                let text = e.map(|e| t.get(&format!("{}-link", e.code)));
+                (format!("{href}{id}"), text.unwrap_or_default())
+            });
     }
 }
 

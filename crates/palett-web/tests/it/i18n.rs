@@ -90,8 +90,17 @@ fn every_message_id_the_code_uses_exists() {
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())
                 && [
-                    "error-", "field-", "hint-", "nav-", "fig-", "action-", "sign-", "page-",
+                    "error-",
+                    "field-",
+                    "hint-",
+                    "nav-",
+                    "fig-",
+                    "action-",
+                    "sign-",
+                    "page-",
                     "token-",
+                    "employer-",
+                    "employers-",
                 ]
                 .iter()
                 .any(|p| piece.starts_with(p));

@@ -1,0 +1,291 @@
+//! The demo's employer registry: synthetic employers in Botkyrka and
+//! nearby (second-hand and retail shops, cleaning, care, restaurants, a
+//! bakery), their contact people and contacts logged in 2020–2021. Names,
+//! people, telephone numbers (the range set aside for fiction) and
+//! addresses are invented; the organisation numbers are made up with a
+//! valid check digit.
+
+use super::Staff;
+use crate::Result;
+use jiff::civil::{date, Date};
+use palett_domain::employer::{
+    ContactEntrySpec, ContactKind, ContactPersonSpec, EmployerSpec, Industry,
+};
+use palett_domain::values::{Email, OrgNumber};
+use palett_store::employer as store;
+use palett_store::AnyConnection;
+
+/// Name, organisation number, industry, municipality, address, owner (index
+/// into the demo's organisations), inactive since.
+type DemoEmployer = (
+    &'static str,
+    &'static str,
+    Industry,
+    &'static str,
+    &'static str,
+    usize,
+    Option<Date>,
+);
+
+const EMPLOYERS: &[DemoEmployer] = &[
+    (
+        "Återbruket i Alby AB",
+        "559900-1012",
+        Industry::G,
+        "Botkyrka",
+        "Albyvägen 10",
+        0,
+        None,
+    ),
+    (
+        "Tumba Livs AB",
+        "559900-2028",
+        Industry::G,
+        "Botkyrka",
+        "Tumba torg 3",
+        3,
+        None,
+    ),
+    (
+        "Fittja Städservice AB",
+        "559900-3034",
+        Industry::N,
+        "Botkyrka",
+        "Fittja gård 2",
+        1,
+        None,
+    ),
+    (
+        "Omsorgshuset Hallunda AB",
+        "559900-4040",
+        Industry::Q,
+        "Botkyrka",
+        "Hallundavägen 40",
+        1,
+        None,
+    ),
+    (
+        "Norsborgs Kök AB",
+        "559900-5054",
+        Industry::I,
+        "Botkyrka",
+        "Norsborgs centrum 5",
+        0,
+        None,
+    ),
+    (
+        "Huddinge Hemtjänst AB",
+        "559900-6060",
+        Industry::Q,
+        "Huddinge",
+        "Storängsvägen 8",
+        2,
+        None,
+    ),
+    (
+        "Salems Bageri AB",
+        "559900-7076",
+        Industry::C,
+        "Salem",
+        "Salems centrum 1",
+        0,
+        Some(date(2021, 3, 1)),
+    ),
+    (
+        "Skärholmens Klädbutik AB",
+        "559900-8082",
+        Industry::G,
+        "Stockholm",
+        "Skärholmstorget 4",
+        3,
+        None,
+    ),
+];
+
+/// Employer (index), name, title, telephone, e-mail.
+const CONTACTS: &[(usize, &str, &str, &str, &str)] = &[
+    (
+        0,
+        "Leila Exempelsson",
+        "Butiksansvarig",
+        "070-174 06 05",
+        "leila@aterbruket.example",
+    ),
+    (
+        1,
+        "Jonas Provsson",
+        "Butikschef",
+        "070-174 06 06",
+        "jonas@tumbalivs.example",
+    ),
+    (
+        1,
+        "Sara Testberg",
+        "Personalansvarig",
+        "070-174 06 07",
+        "sara@tumbalivs.example",
+    ),
+    (
+        2,
+        "Ahmed Demoson",
+        "Arbetsledare",
+        "070-174 06 08",
+        "ahmed@fittjastad.example",
+    ),
+    (
+        3,
+        "Eva Fiktiv",
+        "Enhetschef",
+        "070-174 06 09",
+        "eva@omsorgshuset.example",
+    ),
+    (
+        4,
+        "Nadia Påhittad",
+        "Kökschef",
+        "070-174 06 10",
+        "nadia@norsborgskok.example",
+    ),
+    (
+        5,
+        "Karin Låtsas",
+        "Rekryterare",
+        "070-174 06 11",
+        "karin@hemtjanst.example",
+    ),
+    (
+        7,
+        "Maria Exempel",
+        "Butikschef",
+        "070-174 06 12",
+        "maria@klader.example",
+    ),
+];
+
+/// Employer (index), kind, day, contact (index into CONTACTS), what was
+/// agreed.
+type DemoContact = (
+    usize,
+    ContactKind,
+    (i16, i8, i8),
+    Option<usize>,
+    &'static str,
+);
+
+const LOG: &[DemoContact] = &[
+    (
+        0,
+        ContactKind::Visit,
+        (2019, 3, 12),
+        Some(0),
+        "Studiebesök med en grupp. Butiken tar emot två för arbetsträning i sortering och kassa.",
+    ),
+    (
+        1,
+        ContactKind::Meeting,
+        (2020, 9, 8),
+        Some(1),
+        "Svenska i butik: praktik i fem veckor under våren, med handledare i varje butik.",
+    ),
+    (
+        1,
+        ContactKind::Agreement,
+        (2021, 3, 22),
+        Some(2),
+        "Avtal om fyra praktikplatser 2021-04-12 – 2021-05-14, 25 timmar i veckan.",
+    ),
+    (
+        7,
+        ContactKind::Agreement,
+        (2021, 3, 24),
+        Some(7),
+        "Avtal om två praktikplatser under Svenska i butiks praktikperiod.",
+    ),
+    (
+        2,
+        ContactKind::Call,
+        (2020, 11, 17),
+        Some(3),
+        "Behöver personal till kvällsstädning; körkort behövs inte.",
+    ),
+    (
+        3,
+        ContactKind::Meeting,
+        (2021, 2, 3),
+        Some(4),
+        "Undersköterskeutbildning först; extratjänst möjlig efter introduktion.",
+    ),
+    (
+        4,
+        ContactKind::Visit,
+        (2021, 5, 20),
+        Some(5),
+        "Tar emot en för arbetsträning i köket, lunchtid.",
+    ),
+    (
+        5,
+        ContactKind::Call,
+        (2020, 1, 14),
+        Some(6),
+        "Rekryterar till hemtjänsten; svenska på mellannivå krävs.",
+    ),
+    (
+        6,
+        ContactKind::Call,
+        (2021, 2, 26),
+        None,
+        "Bageriet stänger i mars; inga fler platser.",
+    ),
+];
+
+/// Register the demo's employers, their contacts and contact log.
+pub(crate) async fn seed(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    org_ids: &[i64],
+    staff: &Staff,
+    now: i64,
+) -> Result<()> {
+    let mut ids = Vec::with_capacity(EMPLOYERS.len());
+    for (name, number, industry, municipality, address, owner, inactive) in EMPLOYERS {
+        let spec = EmployerSpec {
+            name: name.to_string(),
+            org_number: OrgNumber::parse(number).expect("a valid demo organisation number"),
+            industry: *industry,
+            municipality: municipality.to_string(),
+            address: Some(address.to_string()),
+            owner_organisation_id: org_ids[*owner],
+        };
+        let id = store::insert(c, partnership_id, &spec, now).await?;
+        if inactive.is_some() {
+            store::set_inactive_since(c, partnership_id, id, *inactive).await?;
+        }
+        ids.push(id);
+    }
+    let mut contact_ids = Vec::with_capacity(CONTACTS.len());
+    for (employer, name, title, phone, email) in CONTACTS {
+        let spec = ContactPersonSpec {
+            name: name.to_string(),
+            title: Some(title.to_string()),
+            phone: Some(phone.to_string()),
+            email: Some(Email::parse(email).expect("a valid demo address")),
+        };
+        contact_ids.push(store::insert_contact(c, ids[*employer], &spec).await?);
+    }
+    for (i, (employer, kind, (y, m, d), contact, summary)) in LOG.iter().enumerate() {
+        let spec = ContactEntrySpec {
+            kind: *kind,
+            on: date(*y, *m, *d),
+            contact_person_id: contact.map(|k| contact_ids[k]),
+            summary: summary.to_string(),
+        };
+        // Logged by the supervisor at Hela Människan or the coordinator.
+        let by = if i % 2 == 0 {
+            staff.supervisor.unwrap_or(staff.coordinator)
+        } else {
+            staff.coordinator
+        };
+        store::insert_log(c, ids[*employer], &spec, Some(by), now).await?;
+    }
+    Ok(())
+}

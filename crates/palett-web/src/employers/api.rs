@@ -1,0 +1,424 @@
+//! The employer registry in the JSON API.
+
+use crate::http::caller::Caller;
+use crate::http::error::{Answer, WebError};
+use crate::http::forms::{json_body, JsonObject, JsonType as T, Overlay, Spec};
+use crate::http::openapi::vocab;
+use crate::http::{AppState, Created, Id, Segment};
+use crate::participants::api::paging;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use palett_app::employers::{EmployerFilter, EmployerView};
+use palett_app::paging::Page;
+use palett_app::AppError;
+use palett_domain::employer::{
+    ContactEntry, ContactEntryInput, ContactKind, ContactPerson, ContactPersonInput, Employer,
+    EmployerInput, Industry,
+};
+use palett_domain::values::FromFields;
+use serde::Serialize;
+use utoipa::{IntoParams, ToSchema};
+
+/// An employer of the registry.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Employer)]
+pub struct EmployerDto {
+    pub id: i64,
+    pub name: String,
+    /// `NNNNNN-NNNN`.
+    pub org_number: String,
+    /// The SNI 2007 section.
+    #[schema(value_type = vocab::Industry)]
+    pub industry: Industry,
+    pub municipality: String,
+    pub address: Option<String>,
+    /// The partner organisation that owns the relation.
+    pub owner_organisation_id: i64,
+    pub owner_name: String,
+    pub active: bool,
+    #[schema(format = Date)]
+    pub inactive_since: Option<String>,
+}
+
+impl From<&Employer> for EmployerDto {
+    fn from(e: &Employer) -> Self {
+        Self {
+            id: e.id,
+            name: e.name.clone(),
+            org_number: e.org_number.clone(),
+            industry: e.industry,
+            municipality: e.municipality.clone(),
+            address: e.address.clone(),
+            owner_organisation_id: e.owner_organisation_id,
+            owner_name: e.owner_name.clone(),
+            active: e.is_active(),
+            inactive_since: e.inactive_since.map(|d| d.to_string()),
+        }
+    }
+}
+
+/// A contact person at an employer (business contact data).
+#[derive(Serialize, ToSchema)]
+#[schema(as = EmployerContact)]
+pub struct ContactPersonDto {
+    pub id: i64,
+    pub name: String,
+    pub title: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
+impl From<&ContactPerson> for ContactPersonDto {
+    fn from(p: &ContactPerson) -> Self {
+        Self {
+            id: p.id,
+            name: p.name.clone(),
+            title: p.title.clone(),
+            phone: p.phone.clone(),
+            email: p.email.clone(),
+        }
+    }
+}
+
+/// One contact with an employer.
+#[derive(Serialize, ToSchema)]
+#[schema(as = EmployerContactLogEntry)]
+pub struct ContactEntryDto {
+    pub id: i64,
+    #[schema(value_type = vocab::ContactKind)]
+    pub kind: ContactKind,
+    #[schema(format = Date)]
+    pub on_date: String,
+    pub contact_person_id: Option<i64>,
+    pub contact_person_name: Option<String>,
+    /// What was agreed.
+    pub summary: String,
+    /// Who recorded it.
+    pub recorded_by: Option<String>,
+    #[schema(format = DateTime)]
+    pub recorded_at: String,
+}
+
+impl From<&ContactEntry> for ContactEntryDto {
+    fn from(l: &ContactEntry) -> Self {
+        Self {
+            id: l.id,
+            kind: l.kind,
+            on_date: l.on.to_string(),
+            contact_person_id: l.contact_person_id,
+            contact_person_name: l.contact_person_name.clone(),
+            summary: l.summary.clone(),
+            recorded_by: l.recorded_by.clone(),
+            recorded_at: l.recorded_at.to_string(),
+        }
+    }
+}
+
+/// An employer with its contact people and one page of its contact log
+/// (latest first).
+#[derive(Serialize, ToSchema)]
+#[schema(as = EmployerView)]
+pub struct EmployerViewDto {
+    pub employer: EmployerDto,
+    pub contacts: Vec<ContactPersonDto>,
+    pub log: Vec<ContactEntryDto>,
+    pub log_page: i64,
+    pub log_per_page: i64,
+    pub log_total: i64,
+    /// Whether the caller may change the employer, its contacts and status.
+    pub may_change: bool,
+}
+
+/// One page of employers.
+#[derive(Serialize, ToSchema)]
+pub struct EmployerPage {
+    pub items: Vec<EmployerDto>,
+    /// 1-based.
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+/// The list's filters and page.
+#[derive(serde::Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EmployerQuery {
+    /// A part of the name or of the organisation number.
+    q: Option<String>,
+    #[param(value_type = Option<vocab::Industry>)]
+    industry: Option<String>,
+    /// `true`: inactive employers too.
+    #[param(value_type = Option<bool>)]
+    include_inactive: Option<String>,
+    /// 1-based page number.
+    #[param(value_type = Option<i64>, minimum = 1)]
+    page: Option<String>,
+    /// 1–100, default 25.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    per_page: Option<String>,
+}
+
+fn bad(field: &str, code: &'static str) -> WebError {
+    WebError::field(StatusCode::BAD_REQUEST, field, code)
+}
+
+fn page_of(page: &Option<String>, per_page: &Option<String>) -> Answer<Page> {
+    let b = StatusCode::BAD_REQUEST;
+    Ok(Page::new(
+        paging(b, "page", page, 1..=i64::MAX, "error-page")?,
+        paging(
+            b,
+            "per_page",
+            per_page,
+            1..=Page::MAX_SIZE,
+            "error-per-page",
+        )?,
+    ))
+}
+
+/// The partnership's employers by name, one page
+///
+/// Active ones only unless `include_inactive=true`.
+#[utoipa::path(get, path = "/employers", tag = "employers", params(EmployerQuery),
+    responses((status = 200, body = EmployerPage)))]
+pub async fn employers(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<EmployerQuery>,
+) -> Answer<Json<EmployerPage>> {
+    let industry = match q
+        .industry
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+    {
+        None => None,
+        Some(v) => Some(Industry::parse(v).ok_or_else(|| bad("industry", "error-choice"))?),
+    };
+    let include_inactive = match q.include_inactive.as_deref().map(str::trim) {
+        None | Some("") | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(bad("include_inactive", "error-choice")),
+    };
+    let filter = EmployerFilter {
+        q: q.q.map(|v| v.chars().take(100).collect()),
+        industry,
+        include_inactive,
+    };
+    let page = page_of(&q.page, &q.per_page)?;
+    let (items, total) = s.app.employers(&c.ctx(), &filter, page).await?;
+    Ok(Json(EmployerPage {
+        items: items.iter().map(EmployerDto::from).collect(),
+        page: page.number,
+        per_page: page.size,
+        total,
+    }))
+}
+
+const EMPLOYER_FIELDS: Spec = &[
+    ("name", T::Text),
+    ("org_number", T::Text),
+    ("industry", T::Text),
+    ("municipality", T::Text),
+    ("address", T::Text),
+    ("owner_organisation_id", T::Integer),
+];
+
+json_body!(
+    /// An employer: `org_number` (ten digits with a Luhn check digit, with
+    /// or without the hyphen; refused with `error-employer-duplicate` and
+    /// the `existing_id` when the registry has it), `industry` (an SNI 2007
+    /// section, the values of the `Industry` schema), and the partner
+    /// organisation that owns the relation.
+    NewEmployer = EMPLOYER_FIELDS
+);
+
+json_body!(
+    /// Only the fields sent change.
+    EmployerPatch = EMPLOYER_FIELDS
+);
+
+async fn view(s: &AppState, c: &Caller, id: i64, page: Page) -> Answer<EmployerViewDto> {
+    let v: EmployerView = s.app.employer(&c.ctx(), id, page).await?;
+    Ok(EmployerViewDto {
+        employer: EmployerDto::from(&v.employer),
+        contacts: v.contacts.iter().map(ContactPersonDto::from).collect(),
+        log: v.log.iter().map(ContactEntryDto::from).collect(),
+        log_page: page.number,
+        log_per_page: page.size,
+        log_total: v.log_total,
+        may_change: v.may_change,
+    })
+}
+
+/// Register an employer (coordinators and caseworkers)
+#[utoipa::path(post, path = "/employers", tag = "employers", request_body = NewEmployer,
+    responses((status = 201, body = EmployerViewDto)))]
+pub async fn create_employer(State(s): State<AppState>, c: Caller, body: JsonObject) -> Answer {
+    let f = body.to_form(&NewEmployer::spec())?;
+    let id = s
+        .app
+        .create_employer(&c.ctx(), f.input::<EmployerInput>().parse())
+        .await?;
+    let v = view(&s, &c, id, Page::new(None, None)).await?;
+    Ok((
+        StatusCode::CREATED,
+        [(
+            axum::http::header::LOCATION,
+            format!("/api/v1/employers/{id}"),
+        )],
+        Json(v),
+    )
+        .into_response())
+}
+
+/// The log page of `GET /employers/{id}`.
+#[derive(serde::Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LogQuery {
+    /// The contact log's page, 1-based.
+    #[param(value_type = Option<i64>, minimum = 1)]
+    page: Option<String>,
+    /// 1–100, default 25.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    per_page: Option<String>,
+}
+
+/// An employer with its contact people and contact log
+#[utoipa::path(get, path = "/employers/{id}", tag = "employers", params(LogQuery),
+    responses((status = 200, body = EmployerViewDto)))]
+pub async fn employer(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+    Query(q): Query<LogQuery>,
+) -> Answer<Json<EmployerViewDto>> {
+    let page = page_of(&q.page, &q.per_page)?;
+    Ok(Json(view(&s, &c, id, page).await?))
+}
+
+/// Change an employer (coordinators; caseworkers of the owning partner)
+#[utoipa::path(patch, path = "/employers/{id}", tag = "employers", request_body = EmployerPatch,
+    responses((status = 200, body = EmployerViewDto)))]
+pub async fn update_employer(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+    body: JsonObject,
+) -> Answer<Json<EmployerViewDto>> {
+    let patch = body.to_form(&EmployerPatch::spec())?;
+    let stored = s.app.employer_input(&c.ctx(), id).await?;
+    let input = EmployerInput::from_fields(&Overlay {
+        sent: &body,
+        patch: &patch,
+        base: &stored,
+    });
+    s.app.update_employer(&c.ctx(), id, input.parse()).await?;
+    Ok(Json(view(&s, &c, id, Page::new(None, None)).await?))
+}
+
+json_body!(
+    /// `active`: `false` marks the employer inactive from today, `true`
+    /// active again.
+    EmployerStatus = &[("active", T::Boolean)]
+);
+
+/// Mark an employer inactive or active again
+#[utoipa::path(put, path = "/employers/{id}/status", tag = "employers", request_body = EmployerStatus,
+    responses((status = 200, body = EmployerViewDto)))]
+pub async fn set_status(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+    body: JsonObject,
+) -> Answer<Json<EmployerViewDto>> {
+    let f = body.to_form(&EmployerStatus::spec())?;
+    let active = match f.get("active").as_str() {
+        "true" => true,
+        "false" => false,
+        _ => {
+            return Err(WebError::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "active",
+                "error-required",
+            ))
+        }
+    };
+    s.app.set_employer_active(&c.ctx(), id, active).await?;
+    Ok(Json(view(&s, &c, id, Page::new(None, None)).await?))
+}
+
+json_body!(
+    /// A contact person: `name`, and optionally `title`, `phone` and
+    /// `email` (business contact data only).
+    NewContactPerson = &[
+        ("name", T::Text),
+        ("title", T::Text),
+        ("phone", T::Text),
+        ("email", T::Text),
+    ]
+);
+
+/// Add a contact person to an employer
+#[utoipa::path(post, path = "/employers/{id}/contacts", tag = "employers", request_body = NewContactPerson,
+    responses((status = 201, body = Created)))]
+pub async fn add_contact(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+    body: JsonObject,
+) -> Answer {
+    let f = body.to_form(&NewContactPerson::spec())?;
+    let cid = s
+        .app
+        .add_employer_contact(&c.ctx(), id, f.input::<ContactPersonInput>().parse())
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id: cid })).into_response())
+}
+
+/// Remove a contact person (contacts logged with her stay, without her name)
+#[utoipa::path(delete, path = "/employers/{id}/contacts/{contact}", tag = "employers",
+    params(("contact" = i64, Path, description = "The contact person's id.")),
+    responses((status = 204, description = "Removed.")))]
+pub async fn remove_contact(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+    contact: Segment,
+) -> Answer {
+    let cid: i64 = contact.0.parse().map_err(|_| AppError::NotFound)?;
+    s.app.remove_employer_contact(&c.ctx(), id, cid).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+json_body!(
+    /// A contact: `kind` (the values of the `ContactKind` schema),
+    /// `on_date` (YYYY-MM-DD, not in the future), optionally the
+    /// `contact_person_id` of one of the employer's contact people, and
+    /// `summary`: what was agreed.
+    NewContactLogEntry = &[
+        ("kind", T::Text),
+        ("on_date", T::Text),
+        ("contact_person_id", T::Integer),
+        ("summary", T::Text),
+    ]
+);
+
+/// Log a contact with an employer
+#[utoipa::path(post, path = "/employers/{id}/log", tag = "employers", request_body = NewContactLogEntry,
+    responses((status = 201, body = Created)))]
+pub async fn log_contact(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+    body: JsonObject,
+) -> Answer {
+    let f = body.to_form(&NewContactLogEntry::spec())?;
+    let lid = s
+        .app
+        .log_employer_contact(&c.ctx(), id, &f.input::<ContactEntryInput>())
+        .await?;
+    Ok((StatusCode::CREATED, Json(Created { id: lid })).into_response())
+}
