@@ -8,6 +8,7 @@ mod access;
 mod api;
 mod consent;
 mod dashboard;
+mod employers;
 mod followup;
 mod html;
 mod i18n;
