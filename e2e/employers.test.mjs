@@ -1,0 +1,144 @@
+// The employer registry: a coordinator registers an employer (after a
+// refused first try), adds a contact person; a caseworker of another partner
+// finds the employer and logs a contact; axe (WCAG 2.0/2.1 A and AA) on every
+// page of the registry, in Swedish and in English.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CASEWORKER,
+  COORDINATOR,
+  assertNoAxeViolations,
+  launchBrowser,
+  newPage,
+  signIn,
+  textOf,
+  visit,
+} from './lib/harness.mjs';
+
+/** A made-up organisation number with a valid check digit (third digit ≥ 2). */
+function orgNumber() {
+  const digits = [5, 5, 9, 8];
+  while (digits.length < 9) digits.push(Math.floor(Math.random() * 10));
+  const sum = digits
+    .map((d, i) => (i % 2 === 0 ? d * 2 : d))
+    .map((v) => (v > 9 ? v - 9 : v))
+    .reduce((a, b) => a + b, 0);
+  digits.push((10 - (sum % 10)) % 10);
+  const s = digits.join('');
+  return `${s.slice(0, 6)}-${s.slice(6)}`;
+}
+
+/** Clicks `button` and waits for the page that follows a POST to `pathname`. */
+async function submitForm(page, button, pathname) {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === pathname),
+    page.waitForEvent('load'),
+    button.click(),
+  ]);
+  return response;
+}
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('a coordinator registers an employer, a caseworker logs a contact; axe clean in sv and en', async () => {
+  const coordinator = await newPage(browser);
+  await signIn(coordinator, COORDINATOR);
+  await visit(coordinator, '/');
+  await Promise.all([
+    coordinator.waitForURL((u) => u.pathname === '/employers'),
+    coordinator.locator('nav').getByRole('link', { name: 'Arbetsgivare', exact: true }).click(),
+  ]);
+  await assertNoAxeViolations(coordinator, 'the employer list');
+
+  await Promise.all([
+    coordinator.waitForURL((u) => u.pathname === '/employers/new'),
+    coordinator.getByRole('link', { name: 'Ny arbetsgivare', exact: true }).click(),
+  ]);
+  await assertNoAxeViolations(coordinator, 'the new employer form');
+  const number = orgNumber();
+  const name = `Kassa och Kaffe ${number.slice(7)} AB`;
+  await coordinator.locator('#f-name').fill(name);
+  // A number with a wrong check digit is refused; what was typed stays.
+  const wrong = number.slice(0, 10) + ((Number(number.slice(10)) + 1) % 10);
+  await coordinator.locator('#f-org_number').fill(wrong);
+  await coordinator.locator('#f-industry').selectOption('I');
+  const submit = coordinator.locator('main form button[type="submit"]');
+  let response = await submitForm(coordinator, submit, '/employers/new');
+  assert.equal(response.status(), 422, 'the wrong number is refused');
+  assert.match(await textOf(coordinator.locator('.error-summary')), /Organisationsnumret/);
+  assert.equal(await coordinator.locator('#f-name').inputValue(), name, 'the name stays');
+  await assertNoAxeViolations(coordinator, 'the new employer form with an error');
+
+  await coordinator.locator('#f-org_number').fill(number.replace('-', ''));
+  response = await submitForm(coordinator, coordinator.locator('main form button[type="submit"]'), '/employers/new');
+  assert.equal(response.status(), 303);
+  assert.match(new URL(coordinator.url()).pathname, /^\/employers\/\d+$/);
+  const employerPath = new URL(coordinator.url()).pathname;
+  assert.equal(await textOf(coordinator.locator('h1')), name);
+  assert.match(await textOf(coordinator.locator('main [role="status"]')), /registrerad/);
+  assert.match(await textOf(coordinator.locator('main')), new RegExp(number));
+  await assertNoAxeViolations(coordinator, 'an employer page with a confirmation');
+
+  await Promise.all([
+    coordinator.waitForURL((u) => u.pathname === `${employerPath}/contacts/new`),
+    coordinator.getByRole('link', { name: 'Ny kontaktperson', exact: true }).click(),
+  ]);
+  await assertNoAxeViolations(coordinator, 'the contact person form');
+  await coordinator.locator('#f-name').fill('Mona Exempel');
+  await coordinator.locator('#f-title').fill('Butikschef');
+  await coordinator.locator('#f-email').fill('mona@kassakaffe.example');
+  await submitForm(coordinator, coordinator.locator('main form button[type="submit"]'), `${employerPath}/contacts/new`);
+  assert.match(await textOf(coordinator.locator('main')), /Mona Exempel/);
+
+  // Another partner's caseworker finds it by name and logs a contact.
+  const caseworker = await newPage(browser);
+  await signIn(caseworker, CASEWORKER);
+  await visit(caseworker, '/employers');
+  await caseworker.locator('#flt-q').fill('kassa och kaffe');
+  await Promise.all([
+    caseworker.waitForURL((u) => u.searchParams.get('q') === 'kassa och kaffe'),
+    caseworker.locator('form.filters button[type="submit"]').click(),
+  ]);
+  await Promise.all([
+    caseworker.waitForURL((u) => u.pathname === employerPath),
+    caseworker.locator('main table').getByRole('link', { name, exact: true }).click(),
+  ]);
+  assert.equal(await caseworker.getByRole('link', { name: 'Ändra uppgifter', exact: true }).count(), 0, 'no edit link for her');
+  await Promise.all([
+    caseworker.waitForURL((u) => u.pathname === `${employerPath}/log/new`),
+    caseworker.getByRole('link', { name: 'Logga en kontakt', exact: true }).click(),
+  ]);
+  await assertNoAxeViolations(caseworker, 'the contact log form');
+  await caseworker.locator('#f-kind').selectOption('visit');
+  await caseworker.locator('#f-contact_person_id').selectOption({ label: 'Mona Exempel' });
+  await caseworker.locator('#f-summary').fill('Två praktikplatser i januari.');
+  await submitForm(caseworker, caseworker.locator('main form button[type="submit"]'), `${employerPath}/log/new`);
+  assert.match(await textOf(caseworker.locator('main')), /Två praktikplatser i januari\./);
+  assert.match(await textOf(caseworker.locator('main')), /Kontaktlogg: en kontakt/);
+
+  // Removing the contact person is confirmed on a page of its own.
+  await visit(coordinator, employerPath);
+  await Promise.all([
+    coordinator.waitForURL((u) => u.pathname.endsWith('/remove')),
+    coordinator.getByRole('link', { name: 'Ta bort Mona Exempel', exact: true }).click(),
+  ]);
+  await assertNoAxeViolations(coordinator, 'the removal confirmation');
+
+  // The same pages in English.
+  await visit(coordinator, `/lang/en?back=${encodeURIComponent(employerPath)}`);
+  assert.match(await textOf(coordinator.locator('main')), /Contact people/);
+  await assertNoAxeViolations(coordinator, 'an employer page in English');
+  for (const path of ['/employers?inactive=1', '/employers/new', `${employerPath}/edit`, `${employerPath}/log/new`]) {
+    await visit(coordinator, path);
+    await assertNoAxeViolations(coordinator, `${path} in English`);
+  }
+  await coordinator.context().close();
+  await caseworker.context().close();
+});
