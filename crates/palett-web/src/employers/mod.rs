@@ -3,6 +3,7 @@
 //! remove contact people and log contacts, and the API.
 
 pub(crate) mod api;
+pub(crate) mod dto;
 pub(crate) mod forms;
 pub(crate) mod pages;
 
