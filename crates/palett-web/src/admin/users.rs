@@ -9,7 +9,7 @@ use crate::http::Segment;
 use crate::i18n::Tr;
 use crate::ui::views::*;
 use crate::ui::views::{Block, FormBlock};
-use crate::ui::{admin_spec, choices, options, render, FormSpec};
+use crate::ui::{admin_spec, choices, options, render, submitted, FormSpec};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -205,7 +205,7 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Answer {
                 ]
             })
             .collect(),
-    });
+    ));
     Ok(render(p))
 }
 
@@ -277,17 +277,11 @@ pub async fn roles_update(
     form: FormData,
 ) -> Answer {
     let t = c.tr();
-    Ok(
-        match s
-            .app
-            .set_roles(&c.ctx(), uid, parse_role_choice(&form.all("roles")))
-            .await
-            .or_invalid()?
-        {
-            Ok(()) => Redirect::to("/admin/users").into_response(),
-            Err(errors) => roles_spec(t, uid, t.get("change-roles")).invalid(&c, &form, &errors),
-        },
-    )
+    let roles = parse_role_choice(&form.all("roles"));
+    let outcome = s.app.set_roles(&c.ctx(), uid, roles).await.or_invalid()?;
+    Ok(submitted(&c, &form, outcome, "/admin/users", || {
+        roles_spec(t, uid, t.get("change-roles"))
+    }))
 }
 
 pub(crate) fn reset_page(
