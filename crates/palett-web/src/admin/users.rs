@@ -95,20 +95,21 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Answer {
         ("/admin/organisations/new".into(), t.get("organisation-new")),
         ("/admin/retention".into(), t.get("retention-title")),
     ];
-    p.tables.push(Table {
-        heading: Some(t.get("users")),
-        head: vec![
-            t.get("field-name"),
-            t.get("field-email"),
-            t.get("field-organisation"),
-            t.get("field-roles"),
-            t.get("field-status"),
-            t.get("actions"),
-            t.get("field-password"),
-            t.get("user-access"),
-            t.get("second-factor-title"),
+    p.tables.push(Table::headed(
+        t,
+        "users",
+        &[
+            "field-name",
+            "field-email",
+            "field-organisation",
+            "field-roles",
+            "field-status",
+            "actions",
+            "field-password",
+            "user-access",
+            "second-factor-title",
         ],
-        rows: staff
+        staff
             .into_iter()
             .map(|(u, roles)| {
                 vec![
@@ -154,18 +155,19 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Answer {
                 ]
             })
             .collect(),
-    });
+    ));
     // Role grants waiting for a second administrator.
-    p.tables.push(Table {
-        heading: Some(t.get("role-requests")),
-        head: vec![
-            t.get("field-user"),
-            t.get("field-roles"),
-            t.get("role-requested-by"),
-            t.get("actions"),
-            t.get("role-reject"),
+    p.tables.push(Table::headed(
+        t,
+        "role-requests",
+        &[
+            "field-user",
+            "field-roles",
+            "role-requested-by",
+            "actions",
+            "role-reject",
         ],
-        rows: requests
+        requests
             .into_iter()
             .map(|r| {
                 vec![
@@ -187,16 +189,12 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Answer {
                 ]
             })
             .collect(),
-    });
-    p.tables.push(Table {
-        heading: Some(t.get("organisations")),
-        head: vec![
-            t.get("field-name"),
-            t.get("field-kind"),
-            t.get("field-org-number"),
-        ],
-        rows: orgs
-            .into_iter()
+    ));
+    p.tables.push(Table::headed(
+        t,
+        "organisations",
+        &["field-name", "field-kind", "field-org-number"],
+        orgs.into_iter()
             .map(|o| {
                 vec![
                     Cell::text(o.name),

@@ -335,11 +335,11 @@ pub async fn intervention(State(s): State<AppState>, c: Caller, Id(iid): Id) -> 
         });
     }
     if i.group_based {
-        p.tables.push(Table {
-            heading: Some(t.get("groups")),
-            head: vec![t.get("field-name"), t.get("field-leader")],
-            rows: v
-                .groups
+        p.tables.push(Table::headed(
+            t,
+            "groups",
+            &["field-name", "field-leader"],
+            v.groups
                 .iter()
                 .map(|g| {
                     vec![
@@ -348,20 +348,20 @@ pub async fn intervention(State(s): State<AppState>, c: Caller, Id(iid): Id) -> 
                     ]
                 })
                 .collect(),
-        });
+        ));
     }
-    p.tables.push(Table {
-        heading: Some(t.get("enrolments")),
-        head: vec![
-            t.get("field-participant"),
-            t.get("field-status"),
-            t.get("field-group"),
-            t.get("field-start-date"),
-            t.get("field-end-date"),
-            t.get("actions"),
+    p.tables.push(Table::headed(
+        t,
+        "enrolments",
+        &[
+            "field-participant",
+            "field-status",
+            "field-group",
+            "field-start-date",
+            "field-end-date",
+            "actions",
         ],
-        rows: v
-            .enrolments
+        v.enrolments
             .iter()
             .map(|e| {
                 vec![
