@@ -1181,15 +1181,7 @@ impl App {
         let enrolments = store::enrolments_of_participant(r.conn(), id).await?;
         let versions = store::plan_versions(r.conn(), id).await?;
         let current_plan = versions.first().and_then(|v| Plan::from_json(&v.body));
-        let today = self.today();
-        let consents = palett_store::consent::of_participant(r.conn(), id)
-            .await?
-            .into_iter()
-            .map(|k| {
-                let f = k.in_force(today);
-                (k, f)
-            })
-            .collect();
+        let consents = self.consents_in(r.conn(), id).await?;
         let notes = palett_store::note::visible(r.conn(), id, ctx.actor.organisation_id).await?;
         r.audit(
             Action::ParticipantRead,
