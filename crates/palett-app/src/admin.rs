@@ -5,7 +5,7 @@ use crate::secret::hash_password_async;
 use crate::work::Change;
 use crate::{App, AppError, Ctx, Result};
 pub use palett_domain::admin::{MembershipInput, OrganisationInput, UserInput};
-use palett_domain::admin::{NewMembership, NewOrganisation, NewUser};
+use palett_domain::admin::{NewMembership, NewMembershipPeriod, NewOrganisation, NewUser};
 use palett_domain::model::{Organisation, RoleGrant, User};
 use palett_domain::policy::Role;
 use palett_domain::values::parse_new_password;
@@ -35,17 +35,8 @@ impl App {
         if open {
             return Err(FieldErrors::single("organisation_id", "error-already-member").into());
         }
-        let id = org::insert_membership(
-            &mut tx,
-            ctx.actor.partnership_id,
-            org_id,
-            p.joined_on,
-            p.left_on,
-            &p.responsibility_areas,
-        )
-        .await?;
-        tx.done(Action::MembershipCreate, "membership", Some(id), None)
-            .await?;
+        let id = add_period(&mut tx, ctx, org_id, &p).await?;
+        tx.commit().await?;
         Ok(id)
     }
 
@@ -143,17 +134,7 @@ impl App {
         tx.audit(Action::OrganisationCreate, "organisation", Some(id), None)
             .await?;
         if let Some(p) = joins {
-            let m = org::insert_membership(
-                &mut tx,
-                ctx.actor.partnership_id,
-                id,
-                p.joined_on,
-                p.left_on,
-                &p.responsibility_areas,
-            )
-            .await?;
-            tx.audit(Action::MembershipCreate, "membership", Some(m), None)
-                .await?;
+            add_period(&mut tx, ctx, id, &p).await?;
         }
         tx.commit().await?;
         Ok(id)
@@ -446,4 +427,26 @@ impl App {
         .parse()?;
         self.insert_user(partnership_id, &input, None).await
     }
+}
+
+/// Enter the organisation's membership period in the caller's partnership,
+/// with its audit entry; returns the new membership's id.
+async fn add_period(
+    tx: &mut Change<'_>,
+    ctx: &Ctx,
+    organisation_id: i64,
+    p: &NewMembershipPeriod,
+) -> Result<i64> {
+    let id = org::insert_membership(
+        tx,
+        ctx.actor.partnership_id,
+        organisation_id,
+        p.joined_on,
+        p.left_on,
+        &p.responsibility_areas,
+    )
+    .await?;
+    tx.audit(Action::MembershipCreate, "membership", Some(id), None)
+        .await?;
+    Ok(id)
 }

@@ -7,6 +7,7 @@ use crate::{App, AppError, Ctx, Result};
 use palett_domain::consent::{Consent, ConsentSpec};
 use palett_domain::{FieldError, FieldErrors};
 use palett_store::consent as store;
+use palett_store::AnyConnection;
 
 impl App {
     /// A participant's consents, newest first, each with whether it is in
@@ -22,15 +23,7 @@ impl App {
             Some((_, rel)) if a.in_scope(rel) => {}
             _ => return Err(AppError::NotFound),
         }
-        let today = self.today();
-        let list = store::of_participant(r.conn(), participant_id)
-            .await?
-            .into_iter()
-            .map(|k| {
-                let f = k.in_force(today);
-                (k, f)
-            })
-            .collect();
+        let list = self.consents_in(r.conn(), participant_id).await?;
         r.audit(
             Action::ParticipantRead,
             "consents",
@@ -39,6 +32,24 @@ impl App {
         );
         r.finish().await?;
         Ok(list)
+    }
+
+    /// Her consents, newest first, each with whether it is in force today
+    /// (no access check, no audit: the caller's reading does both).
+    pub(crate) async fn consents_in(
+        &self,
+        c: &mut AnyConnection,
+        participant_id: i64,
+    ) -> Result<Vec<(Consent, bool)>> {
+        let today = self.today();
+        Ok(store::of_participant(c, participant_id)
+            .await?
+            .into_iter()
+            .map(|k| {
+                let f = k.in_force(today);
+                (k, f)
+            })
+            .collect())
     }
 
     /// Record a consent given by the participant.

@@ -15,12 +15,10 @@ impl App {
     /// Her follow-ups (an audited read of her record).
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn follow_ups(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<FollowUp>> {
-        let mut r = Reading::begin(self, ctx).await?;
-        self.audited_read(&mut r, ctx, participant_id, "follow_ups")
-            .await?;
-        let out = store::of_participant(r.conn(), participant_id).await?;
-        r.finish().await?;
-        Ok(out)
+        self.read_part(ctx, participant_id, "follow_ups", async |c| {
+            Ok(store::of_participant(c, participant_id).await?)
+        })
+        .await
     }
 
     /// Record what a follow-up found: those who may change her record;

@@ -143,6 +143,22 @@ impl App {
         Ok(p)
     }
 
+    /// One part of her record (`entity`), loaded by `load` in one reading
+    /// once she is readable, with the read in the audit log.
+    pub(crate) async fn read_part<T>(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        entity: &'static str,
+        load: impl AsyncFnOnce(&mut AnyConnection) -> Result<T>,
+    ) -> Result<T> {
+        let mut r = Reading::begin(self, ctx).await?;
+        self.audited_read(&mut r, ctx, id, entity).await?;
+        let part = load(r.conn()).await?;
+        r.finish().await?;
+        Ok(part)
+    }
+
     /// The partnership's palette.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn palette(&self, ctx: &Ctx, include_retired: bool) -> Result<Vec<Intervention>> {
@@ -497,12 +513,10 @@ impl App {
     /// A participant's enrolments (audited).
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn enrolments(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<Enrolment>> {
-        let mut r = Reading::begin(self, ctx).await?;
-        self.audited_read(&mut r, ctx, participant_id, "enrolments")
-            .await?;
-        let list = store::enrolments_of_participant(r.conn(), participant_id).await?;
-        r.finish().await?;
-        Ok(list)
+        self.read_part(ctx, participant_id, "enrolments", async |c| {
+            Ok(store::enrolments_of_participant(c, participant_id).await?)
+        })
+        .await
     }
 
     /// Enrol a participant; beyond capacity she goes on the waiting list.
@@ -1070,23 +1084,19 @@ impl App {
     /// (audited).
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn time_rows(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<TimeRow>> {
-        let mut r = Reading::begin(self, ctx).await?;
-        self.audited_read(&mut r, ctx, participant_id, "time")
-            .await?;
-        let rows = store::time_of_participant(r.conn(), participant_id).await?;
-        r.finish().await?;
-        Ok(rows)
+        self.read_part(ctx, participant_id, "time", async |c| {
+            Ok(store::time_of_participant(c, participant_id).await?)
+        })
+        .await
     }
 
     /// Everything that happened to a participant, oldest first (audited).
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn timeline(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<TimelineItem>> {
-        let mut r = Reading::begin(self, ctx).await?;
-        self.audited_read(&mut r, ctx, participant_id, "timeline")
-            .await?;
-        let items = self.timeline_in(r.conn(), participant_id).await?;
-        r.finish().await?;
-        Ok(items)
+        self.read_part(ctx, participant_id, "timeline", async |c| {
+            self.timeline_in(c, participant_id).await
+        })
+        .await
     }
 
     pub(crate) async fn timeline_in(
@@ -1171,15 +1181,7 @@ impl App {
         let enrolments = store::enrolments_of_participant(r.conn(), id).await?;
         let versions = store::plan_versions(r.conn(), id).await?;
         let current_plan = versions.first().and_then(|v| Plan::from_json(&v.body));
-        let today = self.today();
-        let consents = palett_store::consent::of_participant(r.conn(), id)
-            .await?
-            .into_iter()
-            .map(|k| {
-                let f = k.in_force(today);
-                (k, f)
-            })
-            .collect();
+        let consents = self.consents_in(r.conn(), id).await?;
         let notes = palett_store::note::visible(r.conn(), id, ctx.actor.organisation_id).await?;
         r.audit(
             Action::ParticipantRead,

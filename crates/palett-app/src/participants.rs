@@ -216,39 +216,28 @@ impl App {
         )
         .await
         .map_err(conflict_to_field)?;
-        store::insert_event(
-            &mut tx,
-            &NewEvent {
-                participant_id: id,
-                kind: TransitionKind::Referral,
-                from_status: None,
-                to_status: referred.status,
-                on_date: referred.referred_on,
-                reason: None,
-                exit_outcome: None,
-                pause_kind: None,
-                actor_user_id: Some(ctx.actor.user_id),
-            },
-            now,
-        )
-        .await?;
+        let referral = NewEvent {
+            participant_id: id,
+            kind: TransitionKind::Referral,
+            from_status: None,
+            to_status: referred.status,
+            on_date: referred.referred_on,
+            reason: None,
+            exit_outcome: None,
+            pause_kind: None,
+            actor_user_id: Some(ctx.actor.user_id),
+        };
+        store::insert_event(&mut tx, &referral, now).await?;
         if let Some(on) = state.intake_date {
-            store::insert_event(
-                &mut tx,
-                &NewEvent {
-                    participant_id: id,
-                    kind: TransitionKind::Intake,
-                    from_status: Some(referred.status),
-                    to_status: state.status,
-                    on_date: on,
-                    reason: None,
-                    exit_outcome: None,
-                    pause_kind: None,
-                    actor_user_id: Some(ctx.actor.user_id),
-                },
-                now,
-            )
-            .await?;
+            // Her intake, recorded as her referral was but for the step.
+            let intake = NewEvent {
+                kind: TransitionKind::Intake,
+                from_status: Some(referred.status),
+                to_status: state.status,
+                on_date: on,
+                ..referral
+            };
+            store::insert_event(&mut tx, &intake, now).await?;
         }
         if let Some((method, ids)) = &profile.intake_consent {
             let members = palett_store::org::memberships(&mut tx, ctx.actor.partnership_id).await?;

@@ -1,7 +1,7 @@
 //! Self-assessments on her record: reading hers and recording a new one.
 
 use crate::audit::Action;
-use crate::work::{Change, Reading};
+use crate::work::Change;
 use crate::{App, Ctx, Result};
 use palett_domain::selfassessment::{Scored, SelfAssessment};
 use palett_store::selfassessment as store;
@@ -14,12 +14,10 @@ impl App {
         ctx: &Ctx,
         participant_id: i64,
     ) -> Result<Vec<SelfAssessment>> {
-        let mut r = Reading::begin(self, ctx).await?;
-        self.audited_read(&mut r, ctx, participant_id, "self_assessments")
-            .await?;
-        let out = store::of_participant(r.conn(), participant_id).await?;
-        r.finish().await?;
-        Ok(out)
+        self.read_part(ctx, participant_id, "self_assessments", async |c| {
+            Ok(store::of_participant(c, participant_id).await?)
+        })
+        .await
     }
 
     /// Whether the caller may change her record: `Ok` when so, else not

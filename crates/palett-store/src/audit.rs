@@ -184,6 +184,16 @@ pub struct UserDayCount {
     pub count: i64,
 }
 
+/// A row of `user_id`, `name` and `day`, its count in the column `count`.
+fn user_day_count(r: &sqlx::any::AnyRow, count: &'static str) -> Result<UserDayCount> {
+    Ok(UserDayCount {
+        user_id: i64_(r, "user_id")?,
+        name: text(r, "name")?,
+        day: i64_(r, "day")?,
+        count: i64_(r, count)?,
+    })
+}
+
 /// Reads of records that only an emergency access allowed, and the
 /// emergency accesses themselves, in a period; newest first.
 pub async fn emergency_rows(
@@ -237,14 +247,7 @@ pub async fn heavy_readers(
     .fetch_all(c)
     .await?
     .iter()
-    .map(|r| {
-        Ok(UserDayCount {
-            user_id: i64_(r, "user_id")?,
-            name: text(r, "name")?,
-            day: i64_(r, "day")?,
-            count: i64_(r, "n")?,
-        })
-    })
+    .map(|r| user_day_count(r, "n"))
     .collect()
 }
 
@@ -288,14 +291,7 @@ pub async fn refusals(
     .fetch_all(c)
     .await?
     .iter()
-    .map(|r| {
-        Ok(UserDayCount {
-            user_id: i64_(r, "user_id")?,
-            name: text(r, "name")?,
-            day: i64_(r, "day")?,
-            count: i64_(r, "refusals")?,
-        })
-    })
+    .map(|r| user_day_count(r, "refusals"))
     .collect()
 }
 

@@ -49,6 +49,24 @@ impl BindProject for Query<'_> {
     }
 }
 
+/// The rows of a statement over the partnership (`$1`), the project (`$2`,
+/// when there is one) and the period's first and last day (the next two).
+async fn rows_in_period(
+    c: &mut AnyConnection,
+    sql: &str,
+    partnership_id: i64,
+    project_id: Option<i64>,
+    period: Period,
+) -> Result<Vec<sqlx::any::AnyRow>> {
+    Ok(sqlx::query(sql)
+        .bind(partnership_id)
+        .bind_project(project_id)
+        .bind(period.start.to_string())
+        .bind(period.end.to_string())
+        .fetch_all(c)
+        .await?)
+}
+
 /// Participants per aggregated row of [`facts`].
 const PER_ROW: i64 = 2000;
 
@@ -471,12 +489,7 @@ pub async fn before_after(
            p.entry_months_on_support, f.employment, f.income_source",
         n + 1
     );
-    sqlx::query(&sql)
-        .bind(partnership_id)
-        .bind_project(project_id)
-        .bind(period.start.to_string())
-        .bind(period.end.to_string())
-        .fetch_all(c)
+    rows_in_period(c, &sql, partnership_id, project_id, period)
         .await?
         .iter()
         .map(|r| {
@@ -516,12 +529,7 @@ pub async fn entrant_groups(
                 WHEN lower(p.country_of_birth) IN ('sverige', 'sweden') THEN 'no' ELSE 'yes' END",
         n + 1
     );
-    sqlx::query(&sql)
-        .bind(partnership_id)
-        .bind_project(project_id)
-        .bind(period.start.to_string())
-        .bind(period.end.to_string())
-        .fetch_all(c)
+    rows_in_period(c, &sql, partnership_id, project_id, period)
         .await?
         .iter()
         .map(|r| {

@@ -244,17 +244,8 @@ pub async fn update_profile(
         n + 3,
         n + 4,
     );
-    let affected = bind_profile(sqlx::query(&sql), p, sealed)
-        .bind(p.referred_on.to_string())
-        .bind(now)
-        .bind(id)
-        .bind(version)
-        .execute(&mut *c)
-        .await?
-        .rows_affected();
-    if affected != 1 {
-        return Err(StoreError::Stale);
-    }
+    let q = bind_profile(sqlx::query(&sql), p, sealed).bind(p.referred_on.to_string());
+    if_version(q, &mut *c, now, id, version).await?;
     sqlx::query("DELETE FROM participant_caseworkers WHERE participant_id = $1")
         .bind(id)
         .execute(&mut *c)
@@ -301,7 +292,7 @@ pub async fn update_state(
     s: &LifecycleState,
     now: i64,
 ) -> Result<()> {
-    let n = sqlx::query(
+    let q = sqlx::query(
         "UPDATE participants SET status = $1, intake_date = $2, exit_date = $3, exit_outcome = $4, \
          last_change_on = $5, version = version + 1, updated_at = $6 WHERE id = $7 AND version = $8",
     )
@@ -309,13 +300,28 @@ pub async fn update_state(
     .bind(s.intake_date.map(|d| d.to_string()))
     .bind(s.exit_date.map(|d| d.to_string()))
     .bind(s.exit_outcome.map(|o| o.as_str()))
-    .bind(s.last_change_on.to_string())
-    .bind(now)
-    .bind(id)
-    .bind(version)
-    .execute(c)
-    .await?
-    .rows_affected();
+    .bind(s.last_change_on.to_string());
+    if_version(q, c, now, id, version).await
+}
+
+/// Run an update of a participant that only holds if her stored version is
+/// still `version`: binds `now`, her id and the version as the statement's
+/// last three parameters (`updated_at`, `id`, `version`). No row changed
+/// means someone else saved first: [`StoreError::Stale`].
+async fn if_version<'q>(
+    q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
+    c: &mut AnyConnection,
+    now: i64,
+    id: i64,
+    version: i64,
+) -> Result<()> {
+    let n = q
+        .bind(now)
+        .bind(id)
+        .bind(version)
+        .execute(c)
+        .await?
+        .rows_affected();
     if n == 1 {
         Ok(())
     } else {
@@ -494,22 +500,12 @@ pub async fn set_responsible(
     organisation_id: i64,
     now: i64,
 ) -> Result<()> {
-    let n = sqlx::query(
+    let q = sqlx::query(
         "UPDATE participants SET responsible_organisation_id = $1, version = version + 1, \
          updated_at = $2 WHERE id = $3 AND version = $4",
     )
-    .bind(organisation_id)
-    .bind(now)
-    .bind(id)
-    .bind(version)
-    .execute(c)
-    .await?
-    .rows_affected();
-    if n == 1 {
-        Ok(())
-    } else {
-        Err(StoreError::Stale)
-    }
+    .bind(organisation_id);
+    if_version(q, c, now, id, version).await
 }
 
 pub struct NewHandover<'a> {

@@ -6,7 +6,7 @@ use crate::http::AppState;
 use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::*;
-use crate::ui::{admin_spec, options, render, FormSpec};
+use crate::ui::{admin_spec, options, render, submitted, FormSpec};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
@@ -176,17 +176,15 @@ pub async fn membership_end(
     form: FormData,
 ) -> Answer {
     let t = c.tr();
-    Ok(
-        match s
-            .app
-            .end_membership(&c.ctx(), mid, parse_left_on(&form.get("left_on")))
-            .await
-            .or_invalid()?
-        {
-            Ok(()) => Redirect::to("/partners").into_response(),
-            Err(errors) => end_spec(t, mid, t.get("membership-end")).invalid(&c, &form, &errors),
-        },
-    )
+    let left_on = parse_left_on(&form.get("left_on"));
+    let outcome = s
+        .app
+        .end_membership(&c.ctx(), mid, left_on)
+        .await
+        .or_invalid()?;
+    Ok(submitted(&c, &form, outcome, "/partners", || {
+        end_spec(t, mid, t.get("membership-end"))
+    }))
 }
 
 pub(crate) fn org_fields(t: Tr) -> Vec<FieldView> {
@@ -222,16 +220,13 @@ pub async fn org_form(c: Caller) -> Answer {
 }
 
 pub async fn org_create(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
-    let t = c.tr();
-    Ok(
-        match s
-            .app
-            .create_organisation(&c.ctx(), form.input::<OrganisationInput>().parse())
-            .await
-            .or_invalid()?
-        {
-            Ok(_) => Redirect::to("/admin/users").into_response(),
-            Err(errors) => org_spec(t).invalid(&c, &form, &errors),
-        },
-    )
+    let input = form.input::<OrganisationInput>().parse();
+    let outcome = s
+        .app
+        .create_organisation(&c.ctx(), input)
+        .await
+        .or_invalid()?;
+    Ok(submitted(&c, &form, outcome, "/admin/users", || {
+        org_spec(c.tr())
+    }))
 }

@@ -9,7 +9,7 @@ use crate::http::Segment;
 use crate::i18n::Tr;
 use crate::ui::views::*;
 use crate::ui::views::{Block, FormBlock};
-use crate::ui::{admin_spec, choices, options, render, FormSpec};
+use crate::ui::{admin_spec, choices, options, render, submitted, FormSpec};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -95,20 +95,21 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Answer {
         ("/admin/organisations/new".into(), t.get("organisation-new")),
         ("/admin/retention".into(), t.get("retention-title")),
     ];
-    p.tables.push(Table {
-        heading: Some(t.get("users")),
-        head: vec![
-            t.get("field-name"),
-            t.get("field-email"),
-            t.get("field-organisation"),
-            t.get("field-roles"),
-            t.get("field-status"),
-            t.get("actions"),
-            t.get("field-password"),
-            t.get("user-access"),
-            t.get("second-factor-title"),
+    p.tables.push(Table::headed(
+        t,
+        "users",
+        &[
+            "field-name",
+            "field-email",
+            "field-organisation",
+            "field-roles",
+            "field-status",
+            "actions",
+            "field-password",
+            "user-access",
+            "second-factor-title",
         ],
-        rows: staff
+        staff
             .into_iter()
             .map(|(u, roles)| {
                 vec![
@@ -154,18 +155,19 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Answer {
                 ]
             })
             .collect(),
-    });
+    ));
     // Role grants waiting for a second administrator.
-    p.tables.push(Table {
-        heading: Some(t.get("role-requests")),
-        head: vec![
-            t.get("field-user"),
-            t.get("field-roles"),
-            t.get("role-requested-by"),
-            t.get("actions"),
-            t.get("role-reject"),
+    p.tables.push(Table::headed(
+        t,
+        "role-requests",
+        &[
+            "field-user",
+            "field-roles",
+            "role-requested-by",
+            "actions",
+            "role-reject",
         ],
-        rows: requests
+        requests
             .into_iter()
             .map(|r| {
                 vec![
@@ -187,16 +189,12 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Answer {
                 ]
             })
             .collect(),
-    });
-    p.tables.push(Table {
-        heading: Some(t.get("organisations")),
-        head: vec![
-            t.get("field-name"),
-            t.get("field-kind"),
-            t.get("field-org-number"),
-        ],
-        rows: orgs
-            .into_iter()
+    ));
+    p.tables.push(Table::headed(
+        t,
+        "organisations",
+        &["field-name", "field-kind", "field-org-number"],
+        orgs.into_iter()
             .map(|o| {
                 vec![
                     Cell::text(o.name),
@@ -205,7 +203,7 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Answer {
                 ]
             })
             .collect(),
-    });
+    ));
     Ok(render(p))
 }
 
@@ -277,17 +275,11 @@ pub async fn roles_update(
     form: FormData,
 ) -> Answer {
     let t = c.tr();
-    Ok(
-        match s
-            .app
-            .set_roles(&c.ctx(), uid, parse_role_choice(&form.all("roles")))
-            .await
-            .or_invalid()?
-        {
-            Ok(()) => Redirect::to("/admin/users").into_response(),
-            Err(errors) => roles_spec(t, uid, t.get("change-roles")).invalid(&c, &form, &errors),
-        },
-    )
+    let roles = parse_role_choice(&form.all("roles"));
+    let outcome = s.app.set_roles(&c.ctx(), uid, roles).await.or_invalid()?;
+    Ok(submitted(&c, &form, outcome, "/admin/users", || {
+        roles_spec(t, uid, t.get("change-roles"))
+    }))
 }
 
 pub(crate) fn reset_page(

@@ -191,17 +191,17 @@ pub async fn log_review(
             })
             .collect(),
     });
-    p.tables.push(Table {
-        heading: Some(t.get("log-review-access-grants")),
-        head: vec![
-            t.get("field-when"),
-            t.get("field-user"),
-            t.get("field-roles"),
-            t.get("role-requested-by"),
-            t.get("role-approved-by"),
+    p.tables.push(Table::headed(
+        t,
+        "log-review-access-grants",
+        &[
+            "field-when",
+            "field-user",
+            "field-roles",
+            "role-requested-by",
+            "role-approved-by",
         ],
-        rows: r
-            .access_grants
+        r.access_grants
             .iter()
             .map(|g| {
                 vec![
@@ -218,23 +218,23 @@ pub async fn log_review(
                 ]
             })
             .collect(),
-    });
+    ));
     p.tables.push(Table {
         heading: Some(t.get("log-review-sample")),
         head,
         rows: r.sample.iter().map(entry_row).collect(),
     });
-    p.tables.push(Table {
-        heading: Some(t.get("log-review-signed")),
-        head: vec![
-            t.get("field-when"),
-            t.get("field-user"),
-            t.get("field-period"),
-            t.get("log-review-reads"),
-            t.get("field-note"),
+    p.tables.push(Table::headed(
+        t,
+        "log-review-signed",
+        &[
+            "field-when",
+            "field-user",
+            "field-period",
+            "log-review-reads",
+            "field-note",
         ],
-        rows: r
-            .reviews
+        r.reviews
             .iter()
             .map(|x| {
                 let day = |s: i64| {
@@ -251,7 +251,7 @@ pub async fn log_review(
                 ]
             })
             .collect(),
-    });
+    ));
     Ok(crate::ui::render(p))
 }
 

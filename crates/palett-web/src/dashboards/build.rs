@@ -7,12 +7,12 @@ use crate::dashboards::page::definition;
 use crate::dashboards::page::figure_href;
 use crate::dashboards::page::group_label;
 use crate::dashboards::page::state_label;
-use crate::dashboards::page::Chart;
 use crate::dashboards::page::DashboardPage;
 use crate::dashboards::page::FigureCard;
+use crate::dashboards::page::{Chart, Drawing};
 use crate::http::caller::Caller;
 use crate::i18n::Tr;
-use crate::ui::charts::{self, Series};
+use crate::ui::charts::Series;
 use crate::ui::views::{Cell, Layout, Table};
 use palett_app::dashboard::{group_key, Dashboard, KEY_INDICATORS};
 use palett_domain::indicators::{Breakdown, Figure, Group, Indicator};
@@ -182,51 +182,47 @@ pub(crate) fn build(
             None => String::new(),
         };
         let title = t.get("dash-inflow");
-        charts.push(Chart {
-            id: "inflow",
-            svg: charts::line("inflow-chart", &title, &summary, &labels, &series, ""),
+        charts.push(Chart::new(
+            "inflow",
             title,
             summary,
-            table: Table {
-                heading: None,
-                head: vec![
-                    t.get("dash-month"),
-                    t.get("dash-enrolled-month"),
-                    t.get("dash-series-enrolled"),
-                    t.get("dash-series-plan"),
-                ],
-                rows: d
-                    .inflow
-                    .iter()
-                    .map(|m| {
-                        let month = palett_domain::indicators::Month::parse(&m.month);
-                        let count = m.enrolled.to_string();
-                        vec![
-                            Cell::text(m.month.clone()),
-                            match month {
-                                Some(mo) if m.enrolled > 0 => Cell::link(
-                                    count,
-                                    figure_href(
-                                        project_id,
-                                        &[
-                                            ("indicator", "enrolled".into()),
-                                            ("group", group_key(Group::IntakeMonth(mo))),
-                                        ],
-                                    ),
+            Drawing::Line(&labels, &series, ""),
+            vec![
+                t.get("dash-month"),
+                t.get("dash-enrolled-month"),
+                t.get("dash-series-enrolled"),
+                t.get("dash-series-plan"),
+            ],
+            d.inflow
+                .iter()
+                .map(|m| {
+                    let month = palett_domain::indicators::Month::parse(&m.month);
+                    let count = m.enrolled.to_string();
+                    vec![
+                        Cell::text(m.month.clone()),
+                        match month {
+                            Some(mo) if m.enrolled > 0 => Cell::link(
+                                count,
+                                figure_href(
+                                    project_id,
+                                    &[
+                                        ("indicator", "enrolled".into()),
+                                        ("group", group_key(Group::IntakeMonth(mo))),
+                                    ],
                                 ),
-                                _ => Cell::text(count),
-                            },
-                            Cell::text(m.cumulative.to_string()),
-                            Cell::text(
-                                m.planned_cumulative
-                                    .map(|p| t.decimal(p))
-                                    .unwrap_or_else(|| "–".into()),
                             ),
-                        ]
-                    })
-                    .collect(),
-            },
-        });
+                            _ => Cell::text(count),
+                        },
+                        Cell::text(m.cumulative.to_string()),
+                        Cell::text(
+                            m.planned_cumulative
+                                .map(|p| t.decimal(p))
+                                .unwrap_or_else(|| "–".into()),
+                        ),
+                    ]
+                })
+                .collect(),
+        ));
     }
     // Exits by outcome.
     let ended: i64 = d.exits.iter().map(|(_, n)| n).sum();
@@ -239,39 +235,35 @@ pub(crate) fn build(
             .collect();
         let summary = t.with("dash-exits-summary", &[("ended", ended.to_string())]);
         let title = t.get("dash-exits");
-        charts.push(Chart {
-            id: "exits",
-            svg: charts::bars("exits-chart", &title, &summary, &rows, ""),
+        charts.push(Chart::new(
+            "exits",
             title,
             summary,
-            table: Table {
-                heading: None,
-                head: vec![
-                    t.get("field-exit-outcome"),
-                    t.get("dash-count"),
-                    t.get("dash-share"),
-                ],
-                rows: d
-                    .exits
-                    .iter()
-                    .filter(|(_, n)| *n > 0)
-                    .map(|(o, n)| {
-                        vec![
-                            Cell::text(t.get(&o.message_id())),
-                            Cell::link(
-                                n.to_string(),
-                                figure_href(project_id, &[("outcome", o.as_str().into())]),
-                            ),
-                            Cell::text(
-                                palett_domain::summary::percent(*n, ended)
-                                    .map(|p| t.percent(p))
-                                    .unwrap_or_default(),
-                            ),
-                        ]
-                    })
-                    .collect(),
-            },
-        });
+            Drawing::Bars(&rows, ""),
+            vec![
+                t.get("field-exit-outcome"),
+                t.get("dash-count"),
+                t.get("dash-share"),
+            ],
+            d.exits
+                .iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(o, n)| {
+                    vec![
+                        Cell::text(t.get(&o.message_id())),
+                        Cell::link(
+                            n.to_string(),
+                            figure_href(project_id, &[("outcome", o.as_str().into())]),
+                        ),
+                        Cell::text(
+                            palett_domain::summary::percent(*n, ended)
+                                .map(|p| t.percent(p))
+                                .unwrap_or_default(),
+                        ),
+                    ]
+                })
+                .collect(),
+        ));
     }
     // Time to job or studies (Kaplan–Meier).
     if !d.survival.is_empty() {
@@ -289,12 +281,11 @@ pub(crate) fn build(
             &[("six", at(6)), ("twelve", at(12)), ("eighteen", at(18))],
         );
         let title = t.get("dash-survival");
-        charts.push(Chart {
-            id: "survival",
-            svg: charts::line(
-                "survival-chart",
-                &title,
-                &summary,
+        charts.push(Chart::new(
+            "survival",
+            title,
+            summary,
+            Drawing::Line(
                 &labels,
                 &[Series {
                     label: t.get("dash-series-cumulative"),
@@ -308,32 +299,26 @@ pub(crate) fn build(
                 }],
                 " %",
             ),
-            title,
-            summary,
-            table: Table {
-                heading: None,
-                head: vec![
-                    t.get("dash-months-in"),
-                    t.get("dash-at-risk"),
-                    t.get("dash-events"),
-                    t.get("dash-censored"),
-                    t.get("dash-series-cumulative"),
-                ],
-                rows: d
-                    .survival
-                    .iter()
-                    .map(|p| {
-                        vec![
-                            Cell::text(p.month.to_string()),
-                            Cell::text(p.at_risk.to_string()),
-                            Cell::text(p.events.to_string()),
-                            Cell::text(p.censored.to_string()),
-                            Cell::text(t.percent(p.cumulative_share)),
-                        ]
-                    })
-                    .collect(),
-            },
-        });
+            vec![
+                t.get("dash-months-in"),
+                t.get("dash-at-risk"),
+                t.get("dash-events"),
+                t.get("dash-censored"),
+                t.get("dash-series-cumulative"),
+            ],
+            d.survival
+                .iter()
+                .map(|p| {
+                    vec![
+                        Cell::text(p.month.to_string()),
+                        Cell::text(p.at_risk.to_string()),
+                        Cell::text(p.events.to_string()),
+                        Cell::text(p.censored.to_string()),
+                        Cell::text(t.percent(p.cumulative_share)),
+                    ]
+                })
+                .collect(),
+        ));
     }
     // Time to job or studies, one curve per group of the breakdown.
     if d.survival_by.len() > 1 {
@@ -374,33 +359,29 @@ pub(crate) fn build(
             })
             .unwrap_or_default();
         let title = t.get("dash-by-time");
-        charts.push(Chart {
-            id: "by-time",
-            svg: charts::bars("by-time-chart", &title, &summary, &rows, " %"),
+        charts.push(Chart::new(
+            "by-time",
             title,
             summary,
-            table: Table {
-                heading: None,
-                head: vec![
-                    t.get("dash-time-in"),
-                    t.get("fig-ended"),
-                    t.get("fig-to-job-or-studies"),
-                    t.get("dash-share"),
-                ],
-                rows: d
-                    .by_time
-                    .iter()
-                    .map(|b| {
-                        vec![
-                            Cell::text(band(b)),
-                            Cell::text(b.ended.to_string()),
-                            Cell::text(b.to_job_or_studies.to_string()),
-                            Cell::text(b.share.map(|s| t.percent(s)).unwrap_or_else(|| "–".into())),
-                        ]
-                    })
-                    .collect(),
-            },
-        });
+            Drawing::Bars(&rows, " %"),
+            vec![
+                t.get("dash-time-in"),
+                t.get("fig-ended"),
+                t.get("fig-to-job-or-studies"),
+                t.get("dash-share"),
+            ],
+            d.by_time
+                .iter()
+                .map(|b| {
+                    vec![
+                        Cell::text(band(b)),
+                        Cell::text(b.ended.to_string()),
+                        Cell::text(b.to_job_or_studies.to_string()),
+                        Cell::text(b.share.map(|s| t.percent(s)).unwrap_or_else(|| "–".into())),
+                    ]
+                })
+                .collect(),
+        ));
     }
 
     let unit = d.breakdown_indicator.unit();

@@ -1,9 +1,9 @@
 use super::page::show;
 use crate::dashboards::page::group_label;
-use crate::dashboards::page::Chart;
+use crate::dashboards::page::{Chart, Drawing};
 use crate::i18n::Tr;
 use crate::ui::charts::{self, Series};
-use crate::ui::views::{Cell, Table};
+use crate::ui::views::Cell;
 use palett_app::dashboard::Dashboard;
 use palett_domain::indicators::{Figure, Group, Indicator, Unit};
 
@@ -58,42 +58,31 @@ pub(crate) fn survival_by_chart(t: Tr, d: &Dashboard) -> Chart {
         ],
     );
     let title = t.with("dash-survival-by", &[("by", by_label.clone())]);
-    Chart {
-        id: "survival-by",
-        svg: charts::line(
-            "survival-by-chart",
-            &title,
-            &summary,
-            &labels,
-            &series,
-            " %",
-        ),
+    Chart::new(
+        "survival-by",
         title,
         summary,
-        table: Table {
-            heading: None,
-            head: vec![
-                by_label,
-                t.get("dash-at-start"),
-                t.with("dash-share-after", &[("months", "6".into())]),
-                t.with("dash-share-after", &[("months", "12".into())]),
-                t.with("dash-share-after", &[("months", "18".into())]),
-            ],
-            rows: d
-                .survival_by
-                .iter()
-                .map(|(g, points)| {
-                    vec![
-                        Cell::text(group_label(t, *g, d)),
-                        Cell::text(points.first().map_or(0, |p| p.at_risk).to_string()),
-                        Cell::text(at(points, 6)),
-                        Cell::text(at(points, 12)),
-                        Cell::text(at(points, 18)),
-                    ]
-                })
-                .collect(),
-        },
-    }
+        Drawing::Line(&labels, &series, " %"),
+        vec![
+            by_label,
+            t.get("dash-at-start"),
+            t.with("dash-share-after", &[("months", "6".into())]),
+            t.with("dash-share-after", &[("months", "12".into())]),
+            t.with("dash-share-after", &[("months", "18".into())]),
+        ],
+        d.survival_by
+            .iter()
+            .map(|(g, points)| {
+                vec![
+                    Cell::text(group_label(t, *g, d)),
+                    Cell::text(points.first().map_or(0, |p| p.at_risk).to_string()),
+                    Cell::text(at(points, 6)),
+                    Cell::text(at(points, 12)),
+                    Cell::text(at(points, 18)),
+                ]
+            })
+            .collect(),
+    )
 }
 
 /// The share to job or studies month by month, with its goal as a line.
@@ -138,40 +127,29 @@ pub(crate) fn share_over_time_chart(t: Tr, d: &Dashboard) -> Chart {
         ],
     );
     let title = t.get("dash-share-over-time");
-    Chart {
-        id: "share-over-time",
-        svg: charts::line(
-            "share-over-time-chart",
-            &title,
-            &summary,
-            &labels,
-            &series,
-            " %",
-        ),
+    Chart::new(
+        "share-over-time",
         title,
         summary,
-        table: Table {
-            heading: None,
-            head: vec![
-                t.get("dash-month"),
-                t.get("dash-ended-so-far"),
-                t.get("fig-to-job-or-studies"),
-                t.get("dash-series-share"),
-            ],
-            rows: d
-                .share_over_time
-                .iter()
-                .map(|m| {
-                    vec![
-                        Cell::text(m.month.clone()),
-                        Cell::text(m.ended.to_string()),
-                        Cell::text(m.to_job_or_studies.to_string()),
-                        Cell::text(show(t, Unit::Percent, m.share)),
-                    ]
-                })
-                .collect(),
-        },
-    }
+        Drawing::Line(&labels, &series, " %"),
+        vec![
+            t.get("dash-month"),
+            t.get("dash-ended-so-far"),
+            t.get("fig-to-job-or-studies"),
+            t.get("dash-series-share"),
+        ],
+        d.share_over_time
+            .iter()
+            .map(|m| {
+                vec![
+                    Cell::text(m.month.clone()),
+                    Cell::text(m.ended.to_string()),
+                    Cell::text(m.to_job_or_studies.to_string()),
+                    Cell::text(show(t, Unit::Percent, m.share)),
+                ]
+            })
+            .collect(),
+    )
 }
 
 /// The figure's count with its base ("42 av 247"), when it has one.

@@ -4,8 +4,9 @@ use crate::http::error::Answer;
 use crate::http::AppState;
 use crate::http::Id;
 use crate::i18n::Tr;
+use crate::ui::charts::{self, Series};
 use crate::ui::render;
-use crate::ui::views::{Layout, Table};
+use crate::ui::views::{Cell, Layout, Table};
 use askama::Template;
 use axum::extract::{Query, State};
 use palett_app::dashboard::Dashboard;
@@ -46,6 +47,47 @@ pub struct Chart {
     /// Built by [`charts`], which escapes every text it holds.
     pub svg: String,
     pub table: Table,
+}
+
+/// What a chart draws, and the unit its values are shown in.
+pub(crate) enum Drawing<'a> {
+    /// Lines over the labels of the x axis: [`charts::line`].
+    Line(&'a [String], &'a [Series], &'a str),
+    /// One bar per (label, value): [`charts::bars`].
+    Bars(&'a [(String, f64)], &'a str),
+}
+
+impl Chart {
+    /// A chart and the table of its figures (`head` over `rows`): the image
+    /// is drawn as `{id}-chart`, named by the title and described by the
+    /// summary.
+    pub(crate) fn new(
+        id: &'static str,
+        title: String,
+        summary: String,
+        drawing: Drawing,
+        head: Vec<String>,
+        rows: Vec<Vec<Cell>>,
+    ) -> Self {
+        let svg_id = format!("{id}-chart");
+        let svg = match drawing {
+            Drawing::Line(labels, series, unit) => {
+                charts::line(&svg_id, &title, &summary, labels, series, unit)
+            }
+            Drawing::Bars(bars, unit) => charts::bars(&svg_id, &title, &summary, bars, unit),
+        };
+        Self {
+            id,
+            title,
+            summary,
+            svg,
+            table: Table {
+                heading: None,
+                head,
+                rows,
+            },
+        }
+    }
 }
 
 /// The dashboard's breakdown: by which grouping, of which indicator.

@@ -3,6 +3,7 @@ use crate::http::caller::Caller;
 use crate::http::error::Answer;
 use crate::http::AppState;
 use crate::http::Id;
+use crate::i18n::Tr;
 use crate::ui::views::{Cell, Layout, Table, TablePage};
 use crate::ui::{date_text, render};
 use axum::extract::State;
@@ -16,6 +17,17 @@ pub(crate) fn rows(items: impl IntoIterator<Item = Vec<String>>) -> Vec<Vec<Cell
         .into_iter()
         .map(|r| r.into_iter().map(Cell::text).collect())
         .collect()
+}
+
+/// One part of the extract: a table under the message `heading`, its
+/// columns headed by the messages `head`, one row of texts an item.
+fn section(
+    t: Tr,
+    heading: &str,
+    head: &[&str],
+    items: impl IntoIterator<Item = Vec<String>>,
+) -> Table {
+    Table::headed(t, heading, head, rows(items))
 }
 
 pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
@@ -44,87 +56,87 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
         t.get("export-json"),
     ));
     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
-    page.tables.push(Table {
-        heading: Some(t.get("profile")),
-        head: vec![t.get("field-what"), t.get("field-value")],
-        rows: rows(
-            [
-                vec![t.get("field-name"), p.full_name()],
+    page.tables.push(section(
+        t,
+        "profile",
+        &["field-what", "field-value"],
+        [
+            vec![t.get("field-name"), p.full_name()],
+            vec![
+                t.get("field-identity-number"),
+                p.identity_number
+                    .clone()
+                    .unwrap_or_else(|| t.get(&p.identity_kind.message_id())),
+            ],
+            vec![t.get("field-birth-date"), p.birth_date.to_string()],
+            vec![t.get("field-gender"), t.get(&p.gender.message_id())],
+            vec![t.get("field-country-of-birth"), opt(&p.country_of_birth)],
+            vec![
+                t.get("field-arrival-year"),
+                p.arrival_year.map(|y| y.to_string()).unwrap_or_default(),
+            ],
+            vec![t.get("field-languages"), p.languages.join(", ")],
+            vec![t.get("field-phone"), opt(&p.phone)],
+            vec![t.get("field-email"), opt(&p.email)],
+            vec![t.get("field-address"), opt(&p.address)],
+            vec![
+                t.get("field-education-level"),
+                t.get(&p.education_level.message_id()),
+            ],
+            vec![
+                t.get("field-swedish-level"),
+                t.get(&p.swedish_level.message_id()),
+            ],
+            vec![
+                t.get("field-referral-source"),
+                t.get(&p.referral_source.message_id()),
+            ],
+            vec![
+                t.get("field-responsible-organisation"),
+                p.responsible_organisation_name.clone(),
+            ],
+            vec![
+                t.get("field-projects"),
+                x.projects
+                    .iter()
+                    .map(|p| p.name.clone())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ],
+            vec![
+                t.get("assigned-staff"),
+                x.caseworkers
+                    .iter()
+                    .map(|c| format!("{} ({})", c.name, c.organisation))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ],
+            vec![t.get("field-status"), t.get(&p.state.status.message_id())],
+        ]
+        .into_iter()
+        .chain(match &p.restricted {
+            Some(r) => vec![
+                vec![t.get("field-health-notes"), opt(&r.health_notes)],
+                vec![t.get("field-support-needs"), opt(&r.support_needs)],
                 vec![
-                    t.get("field-identity-number"),
-                    p.identity_number
-                        .clone()
-                        .unwrap_or_else(|| t.get(&p.identity_kind.message_id())),
+                    t.get("field-protected-identity"),
+                    t.get(if r.protected_identity { "yes" } else { "no" }),
                 ],
-                vec![t.get("field-birth-date"), p.birth_date.to_string()],
-                vec![t.get("field-gender"), t.get(&p.gender.message_id())],
-                vec![t.get("field-country-of-birth"), opt(&p.country_of_birth)],
-                vec![
-                    t.get("field-arrival-year"),
-                    p.arrival_year.map(|y| y.to_string()).unwrap_or_default(),
-                ],
-                vec![t.get("field-languages"), p.languages.join(", ")],
-                vec![t.get("field-phone"), opt(&p.phone)],
-                vec![t.get("field-email"), opt(&p.email)],
-                vec![t.get("field-address"), opt(&p.address)],
-                vec![
-                    t.get("field-education-level"),
-                    t.get(&p.education_level.message_id()),
-                ],
-                vec![
-                    t.get("field-swedish-level"),
-                    t.get(&p.swedish_level.message_id()),
-                ],
-                vec![
-                    t.get("field-referral-source"),
-                    t.get(&p.referral_source.message_id()),
-                ],
-                vec![
-                    t.get("field-responsible-organisation"),
-                    p.responsible_organisation_name.clone(),
-                ],
-                vec![
-                    t.get("field-projects"),
-                    x.projects
-                        .iter()
-                        .map(|p| p.name.clone())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ],
-                vec![
-                    t.get("assigned-staff"),
-                    x.caseworkers
-                        .iter()
-                        .map(|c| format!("{} ({})", c.name, c.organisation))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ],
-                vec![t.get("field-status"), t.get(&p.state.status.message_id())],
-            ]
-            .into_iter()
-            .chain(match &p.restricted {
-                Some(r) => vec![
-                    vec![t.get("field-health-notes"), opt(&r.health_notes)],
-                    vec![t.get("field-support-needs"), opt(&r.support_needs)],
-                    vec![
-                        t.get("field-protected-identity"),
-                        t.get(if r.protected_identity { "yes" } else { "no" }),
-                    ],
-                ],
-                None => vec![vec![t.get("restricted-group"), t.get("restricted-hidden")]],
-            }),
-        ),
-    });
-    page.tables.push(Table {
-        heading: Some(t.get("status-history")),
-        head: vec![
-            t.get("field-date"),
-            t.get("event"),
-            t.get("field-status"),
-            t.get("field-reason"),
-            t.get("by-whom"),
+            ],
+            None => vec![vec![t.get("restricted-group"), t.get("restricted-hidden")]],
+        }),
+    ));
+    page.tables.push(section(
+        t,
+        "status-history",
+        &[
+            "field-date",
+            "event",
+            "field-status",
+            "field-reason",
+            "by-whom",
         ],
-        rows: rows(x.history.iter().map(|h| {
+        x.history.iter().map(|h| {
             vec![
                 h.on_date.to_string(),
                 t.get(&h.kind.message_id()),
@@ -132,19 +144,20 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
                 h.reason.clone().unwrap_or_default(),
                 h.actor_name.clone(),
             ]
-        })),
-    });
-    page.tables.push(Table {
-        heading: Some(t.get("consents")),
-        head: vec![
-            t.get("field-consent-kind"),
-            t.get("field-consent-organisations"),
-            t.get("field-given-on"),
-            t.get("field-consent-method"),
-            t.get("field-expires-on"),
-            t.get("consent-withdrawn"),
+        }),
+    ));
+    page.tables.push(section(
+        t,
+        "consents",
+        &[
+            "field-consent-kind",
+            "field-consent-organisations",
+            "field-given-on",
+            "field-consent-method",
+            "field-expires-on",
+            "consent-withdrawn",
         ],
-        rows: rows(x.consents.iter().map(|k| {
+        x.consents.iter().map(|k| {
             vec![
                 t.get(&k.kind.message_id()),
                 k.organisations
@@ -157,16 +170,13 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
                 k.expires_on.map(|d| d.to_string()).unwrap_or_default(),
                 k.withdrawn_at.map(when).unwrap_or_default(),
             ]
-        })),
-    });
-    page.tables.push(Table {
-        heading: Some(t.get("plan-title")),
-        head: vec![
-            t.get("plan-history"),
-            t.get("plan-goals"),
-            t.get("plan-steps"),
-        ],
-        rows: rows(x.plans.iter().map(|(v, plan)| {
+        }),
+    ));
+    page.tables.push(section(
+        t,
+        "plan-title",
+        &["plan-history", "plan-goals", "plan-steps"],
+        x.plans.iter().map(|(v, plan)| {
             vec![
                 format!("v{} {} {}", v.version, when(v.created_at), v.author_name),
                 plan.goals
@@ -176,35 +186,37 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
                     .join(" · "),
                 plan.steps.len().to_string(),
             ]
-        })),
-    });
-    page.tables.push(Table {
-        heading: Some(t.get("enrolments")),
-        head: vec![
-            t.get("field-intervention"),
-            t.get("field-status"),
-            t.get("field-start-date"),
-            t.get("field-end-date"),
+        }),
+    ));
+    page.tables.push(section(
+        t,
+        "enrolments",
+        &[
+            "field-intervention",
+            "field-status",
+            "field-start-date",
+            "field-end-date",
         ],
-        rows: rows(x.enrolments.iter().map(|e| {
+        x.enrolments.iter().map(|e| {
             vec![
                 e.intervention_name.clone(),
                 t.get(&e.status.message_id()),
                 date_text(e.start_date),
                 date_text(e.end_date),
             ]
-        })),
-    });
-    page.tables.push(Table {
-        heading: Some(t.get("attendance-title")),
-        head: vec![
-            t.get("field-date"),
-            t.get("field-intervention"),
-            t.get("field-group"),
-            t.get("field-status"),
-            t.get("field-hours"),
+        }),
+    ));
+    page.tables.push(section(
+        t,
+        "attendance-title",
+        &[
+            "field-date",
+            "field-intervention",
+            "field-group",
+            "field-status",
+            "field-hours",
         ],
-        rows: rows(x.attendance.iter().map(|a| {
+        x.attendance.iter().map(|a| {
             vec![
                 a.on_date.to_string(),
                 a.intervention.clone(),
@@ -212,25 +224,26 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
                 t.get(&a.status.message_id()),
                 hours_text(a.minutes),
             ]
-        })),
-    });
-    page.tables.push(Table {
-        heading: Some(t.get("activities")),
-        head: vec![
-            t.get("field-date"),
-            t.get("field-intervention"),
-            t.get("field-hours"),
-            t.get("field-note"),
+        }),
+    ));
+    page.tables.push(section(
+        t,
+        "activities",
+        &[
+            "field-date",
+            "field-intervention",
+            "field-hours",
+            "field-note",
         ],
-        rows: rows(x.activities.iter().map(|a| {
+        x.activities.iter().map(|a| {
             vec![
                 a.on_date.to_string(),
                 a.intervention.clone(),
                 hours_text(a.minutes),
                 a.note.clone().unwrap_or_default(),
             ]
-        })),
-    });
+        }),
+    ));
     page.tables.push(Table {
         heading: Some(t.get("follow-ups")),
         head: crate::followups::follow_ups::head(t),
@@ -245,16 +258,17 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
         Some(t.get("self-assessments")),
         &x.self_assessments,
     ));
-    page.tables.push(Table {
-        heading: Some(t.get("notes")),
-        head: vec![
-            t.get("field-when"),
-            t.get("field-user"),
-            t.get("field-organisation"),
-            t.get("field-visibility"),
-            t.get("field-note"),
+    page.tables.push(section(
+        t,
+        "notes",
+        &[
+            "field-when",
+            "field-user",
+            "field-organisation",
+            "field-visibility",
+            "field-note",
         ],
-        rows: rows(x.notes.iter().map(|n| {
+        x.notes.iter().map(|n| {
             vec![
                 when(n.created_at),
                 n.author.clone(),
@@ -262,34 +276,34 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
                 t.get(&format!("note-{}", n.visibility.replace('_', "-"))),
                 n.body.clone(),
             ]
-        })),
-    });
-    page.tables.push(Table {
-        heading: Some(t.get("profile-versions")),
-        head: vec![t.get("field-when"), t.get("by-whom"), t.get("profile")],
-        rows: rows(
-            x.profile_versions
-                .iter()
-                .map(|v| vec![when(v.changed_at), v.changed_by.clone(), v.profile.clone()]),
-        ),
-    });
-    page.tables.push(Table {
-        heading: Some(t.get("export-log")),
-        head: vec![
-            t.get("field-when"),
-            t.get("field-user"),
-            t.get("field-organisation"),
-            t.get("field-action"),
+        }),
+    ));
+    page.tables.push(section(
+        t,
+        "profile-versions",
+        &["field-when", "by-whom", "profile"],
+        x.profile_versions
+            .iter()
+            .map(|v| vec![when(v.changed_at), v.changed_by.clone(), v.profile.clone()]),
+    ));
+    page.tables.push(section(
+        t,
+        "export-log",
+        &[
+            "field-when",
+            "field-user",
+            "field-organisation",
+            "field-action",
         ],
-        rows: rows(x.log.iter().map(|e| {
+        x.log.iter().map(|e| {
             vec![
                 when(e.at),
                 e.user_name.clone().unwrap_or_default(),
                 e.organisation_name.clone().unwrap_or_default(),
                 e.action.clone(),
             ]
-        })),
-    });
+        }),
+    ));
     Ok(render(page))
 }
 

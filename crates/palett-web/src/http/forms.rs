@@ -84,19 +84,32 @@ fn content_type(req: &Request) -> String {
         .to_ascii_lowercase()
 }
 
+/// The request's body, once its content type (lower-cased) is one `accepts`
+/// takes: else 415; a body over the limit is 413.
+async fn body_of<S: Send + Sync>(
+    req: Request,
+    s: &S,
+    accepts: impl Fn(&str) -> bool,
+) -> Result<Bytes, WebError> {
+    if !accepts(&content_type(&req)) {
+        return Err(WebError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "error-content-type",
+        ));
+    }
+    Bytes::from_request(req, s)
+        .await
+        .map_err(|_| WebError::new(StatusCode::PAYLOAD_TOO_LARGE, "error-too-large"))
+}
+
 impl<S: Send + Sync> FromRequest<S> for FormData {
     type Rejection = WebError;
 
     async fn from_request(req: Request, s: &S) -> Result<Self, Self::Rejection> {
-        if !content_type(&req).starts_with("application/x-www-form-urlencoded") {
-            return Err(WebError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "error-content-type",
-            ));
-        }
-        let bytes = Bytes::from_request(req, s)
-            .await
-            .map_err(|_| WebError::new(StatusCode::PAYLOAD_TOO_LARGE, "error-too-large"))?;
+        let bytes = body_of(req, s, |ct| {
+            ct.starts_with("application/x-www-form-urlencoded")
+        })
+        .await?;
         serde_urlencoded::from_bytes::<Vec<(String, String)>>(&bytes)
             .map(FormData)
             .map_err(|_| WebError::new(StatusCode::BAD_REQUEST, "error-bad-form"))
@@ -111,16 +124,10 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
     type Rejection = WebError;
 
     async fn from_request(req: Request, s: &S) -> Result<Self, Self::Rejection> {
-        let ct = content_type(&req);
-        if !(ct.starts_with("application/json") || ct.contains("+json")) {
-            return Err(WebError::new(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "error-content-type",
-            ));
-        }
-        let bytes = Bytes::from_request(req, s)
-            .await
-            .map_err(|_| WebError::new(StatusCode::PAYLOAD_TOO_LARGE, "error-too-large"))?;
+        let bytes = body_of(req, s, |ct| {
+            ct.starts_with("application/json") || ct.contains("+json")
+        })
+        .await?;
         match serde_json::from_slice::<Value>(&bytes) {
             Ok(Value::Object(m)) => Ok(JsonObject(m)),
             Ok(_) => Err(WebError::field(

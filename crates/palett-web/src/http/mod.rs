@@ -72,16 +72,26 @@ impl<S: Send + Sync> FromRequestParts<S> for Id {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
-        let params = RawPathParams::from_request_parts(parts, s)
-            .await
-            .map_err(|_| WebError::not_found())?;
-        params
-            .iter()
-            .find(|(k, _)| *k == "id")
-            .and_then(|(_, v)| v.parse().ok())
-            .map(Id)
-            .ok_or_else(WebError::not_found)
+        let raw = path_segment(parts, s, |k| k == "id").await?;
+        raw.parse().map(Id).map_err(|_| WebError::not_found())
     }
+}
+
+/// The text of the path's first segment whose name `pick` accepts; none
+/// (or a path that cannot be read) is an unknown record: 404.
+async fn path_segment<S: Send + Sync>(
+    parts: &mut Parts,
+    s: &S,
+    pick: impl Fn(&str) -> bool,
+) -> Result<String, WebError> {
+    let params = RawPathParams::from_request_parts(parts, s)
+        .await
+        .map_err(|_| WebError::not_found())?;
+    params
+        .iter()
+        .find(|(k, _)| pick(k))
+        .map(|(_, v)| v.to_string())
+        .ok_or_else(WebError::not_found)
 }
 
 /// A numeric id from the path; anything else is treated as unknown (404).
@@ -98,14 +108,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Segment {
     type Rejection = WebError;
 
     async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
-        let params = RawPathParams::from_request_parts(parts, s)
-            .await
-            .map_err(|_| WebError::not_found())?;
-        params
-            .iter()
-            .find(|(k, _)| *k != "id")
-            .map(|(_, v)| Segment(v.to_string()))
-            .ok_or_else(WebError::not_found)
+        path_segment(parts, s, |k| k != "id").await.map(Segment)
     }
 }
 

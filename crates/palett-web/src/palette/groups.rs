@@ -89,18 +89,19 @@ pub async fn group(State(s): State<AppState>, c: Caller, Id(gid): Id) -> Answer 
             t.get("sessions-schedule"),
         ));
     }
-    p.tables.push(Table {
-        heading: Some(t.get("sessions")),
-        head: vec![
-            t.get("field-date"),
-            t.get("field-time"),
-            t.get("field-minutes"),
-            t.get("field-place"),
-            t.get("field-status"),
-            t.get("attendance-recorded"),
-            t.get("actions"),
+    p.tables.push(Table::headed(
+        t,
+        "sessions",
+        &[
+            "field-date",
+            "field-time",
+            "field-minutes",
+            "field-place",
+            "field-status",
+            "attendance-recorded",
+            "actions",
         ],
-        rows: sessions
+        sessions
             .iter()
             .map(|x| {
                 let status = match x.status {
@@ -153,12 +154,13 @@ pub async fn group(State(s): State<AppState>, c: Caller, Id(gid): Id) -> Answer 
                 ]
             })
             .collect(),
-    });
+    ));
     if may_run {
-        p.tables.push(Table {
-            heading: Some(t.get("sessions-change")),
-            head: vec![t.get("field-date"), t.get("actions"), t.get("actions")],
-            rows: sessions
+        p.tables.push(Table::headed(
+            t,
+            "sessions-change",
+            &["field-date", "actions", "actions"],
+            sessions
                 .iter()
                 .filter(|x| x.status == SessionStatus::Scheduled)
                 .map(|x| {
@@ -172,7 +174,7 @@ pub async fn group(State(s): State<AppState>, c: Caller, Id(gid): Id) -> Answer 
                     ]
                 })
                 .collect(),
-        });
+        ));
     }
     Ok(render(p))
 }

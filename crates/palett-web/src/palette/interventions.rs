@@ -148,21 +148,35 @@ pub async fn intervention_form(State(s): State<AppState>, c: Caller) -> Answer {
 }
 
 pub async fn intervention_create(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
-    let spec = form
+    create_from_form(&s, &c, &form, None).await
+}
+
+/// Create the intervention the form describes, as a module of `course`
+/// when there is one: on to its page (a module's, to its course's), or the
+/// form again with its errors.
+async fn create_from_form(
+    s: &AppState,
+    c: &Caller,
+    form: &FormData,
+    course: Option<&Intervention>,
+) -> Answer {
+    let input = form
         .input::<palett_domain::palette::InterventionInput>()
         .parse();
     Ok(
         match s
             .app
-            .create_intervention(&c.ctx(), spec, None)
+            .create_intervention(&c.ctx(), input, course.map(|k| k.id))
             .await
             .or_invalid()?
         {
-            Ok(id) => Redirect::to(&format!("/palette/{id}")).into_response(),
-            Err(errors) => {
-                let spec = intervention_spec(&s, &c, None).await?;
-                spec.invalid(&c, &form, &errors)
+            Ok(id) => {
+                let shown = course.map_or(id, |k| k.id);
+                Redirect::to(&format!("/palette/{shown}")).into_response()
             }
+            Err(errors) => intervention_spec(s, c, course)
+                .await?
+                .invalid(c, form, &errors),
         },
     )
 }
@@ -205,22 +219,7 @@ pub async fn module_create(
     form: FormData,
 ) -> Answer {
     let course = course_of(&s, &c, id).await?;
-    let spec = form
-        .input::<palett_domain::palette::InterventionInput>()
-        .parse();
-    Ok(
-        match s
-            .app
-            .create_intervention(&c.ctx(), spec, Some(course.id))
-            .await
-            .or_invalid()?
-        {
-            Ok(_) => Redirect::to(&format!("/palette/{}", course.id)).into_response(),
-            Err(errors) => intervention_spec(&s, &c, Some(&course))
-                .await?
-                .invalid(&c, &form, &errors),
-        },
-    )
+    create_from_form(&s, &c, &form, Some(&course)).await
 }
 
 pub async fn intervention(State(s): State<AppState>, c: Caller, Id(iid): Id) -> Answer {
@@ -335,11 +334,11 @@ pub async fn intervention(State(s): State<AppState>, c: Caller, Id(iid): Id) -> 
         });
     }
     if i.group_based {
-        p.tables.push(Table {
-            heading: Some(t.get("groups")),
-            head: vec![t.get("field-name"), t.get("field-leader")],
-            rows: v
-                .groups
+        p.tables.push(Table::headed(
+            t,
+            "groups",
+            &["field-name", "field-leader"],
+            v.groups
                 .iter()
                 .map(|g| {
                     vec![
@@ -348,20 +347,20 @@ pub async fn intervention(State(s): State<AppState>, c: Caller, Id(iid): Id) -> 
                     ]
                 })
                 .collect(),
-        });
+        ));
     }
-    p.tables.push(Table {
-        heading: Some(t.get("enrolments")),
-        head: vec![
-            t.get("field-participant"),
-            t.get("field-status"),
-            t.get("field-group"),
-            t.get("field-start-date"),
-            t.get("field-end-date"),
-            t.get("actions"),
+    p.tables.push(Table::headed(
+        t,
+        "enrolments",
+        &[
+            "field-participant",
+            "field-status",
+            "field-group",
+            "field-start-date",
+            "field-end-date",
+            "actions",
         ],
-        rows: v
-            .enrolments
+        v.enrolments
             .iter()
             .map(|e| {
                 vec![
@@ -384,7 +383,7 @@ pub async fn intervention(State(s): State<AppState>, c: Caller, Id(iid): Id) -> 
                 ]
             })
             .collect(),
-    });
+    ));
     Ok(render(p))
 }
 

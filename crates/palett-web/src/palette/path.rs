@@ -12,10 +12,21 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
 use palett_app::palette::hours_text;
 use palett_app::AppError;
-use palett_domain::palette::EnrolmentStatus;
+use palett_domain::palette::{EnrolmentStatus, Intervention};
 use palett_domain::path::{ActivityInput, EnrolInput, EnrolmentChangeInput, PlannedEndInput};
 
 // ---------------------------------------------------------------- enrolments, period, activities
+
+/// The required choice of one of these interventions.
+fn intervention_select<'a>(t: Tr, palette: impl Iterator<Item = &'a Intervention>) -> FieldView {
+    FieldView::new(t, "intervention_id", "field-intervention", "select")
+        .required()
+        .options(
+            palette
+                .map(|i| (i.id.to_string(), i.name.clone()))
+                .collect(),
+        )
+}
 
 pub(crate) async fn enrol_spec(s: &AppState, c: &Caller, pid: i64) -> Result<FormSpec, AppError> {
     let t = c.tr();
@@ -33,14 +44,7 @@ pub(crate) async fn enrol_spec(s: &AppState, c: &Caller, pid: i64) -> Result<For
         })
         .collect();
     let fields = vec![
-        FieldView::new(t, "intervention_id", "field-intervention", "select")
-            .required()
-            .options(
-                palette
-                    .iter()
-                    .map(|i| (i.id.to_string(), i.name.clone()))
-                    .collect(),
-            ),
+        intervention_select(t, palette.iter()),
         FieldView::new(t, "group_id", "field-group", "select")
             .options(groups)
             .hint(t, "hint-group"),
@@ -193,15 +197,7 @@ pub(crate) async fn activity_spec(
     let t = c.tr();
     let palette = s.app.palette(&c.ctx(), false).await?;
     let fields = vec![
-        FieldView::new(t, "intervention_id", "field-intervention", "select")
-            .required()
-            .options(
-                palette
-                    .iter()
-                    .filter(|i| !i.group_based)
-                    .map(|i| (i.id.to_string(), i.name.clone()))
-                    .collect(),
-            ),
+        intervention_select(t, palette.iter().filter(|i| !i.group_based)),
         FieldView::new(t, "on_date", "field-date", "date").required(),
         FieldView::new(t, "hours", "field-hours", "text")
             .required()

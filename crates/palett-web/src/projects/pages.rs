@@ -6,9 +6,8 @@ use crate::http::AppState;
 use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::*;
-use crate::ui::{admin_spec, render, FormSpec};
+use crate::ui::{admin_spec, render, submitted, FormSpec};
 use axum::extract::State;
-use axum::response::{IntoResponse, Redirect};
 use palett_domain::admin::ProjectInput;
 
 pub(crate) fn project_spec(t: Tr) -> FormSpec {
@@ -119,18 +118,11 @@ pub async fn project_form(c: Caller) -> Answer {
 }
 
 pub async fn project_create(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
-    let t = c.tr();
-    Ok(
-        match s
-            .app
-            .create_project(&c.ctx(), form.input::<ProjectInput>().parse())
-            .await
-            .or_invalid()?
-        {
-            Ok(_) => Redirect::to("/projects").into_response(),
-            Err(errors) => project_spec(t).invalid(&c, &form, &errors),
-        },
-    )
+    let input = form.input::<ProjectInput>().parse();
+    let outcome = s.app.create_project(&c.ctx(), input).await.or_invalid()?;
+    Ok(submitted(&c, &form, outcome, "/projects", || {
+        project_spec(c.tr())
+    }))
 }
 
 pub(crate) fn project_edit_spec(t: Tr, id: i64) -> FormSpec {
@@ -169,16 +161,13 @@ pub async fn project_update(
     Id(id): Id,
     form: FormData,
 ) -> Answer {
-    let t = c.tr();
-    Ok(
-        match s
-            .app
-            .update_project(&c.ctx(), id, form.input::<ProjectInput>().parse())
-            .await
-            .or_invalid()?
-        {
-            Ok(()) => Redirect::to("/projects").into_response(),
-            Err(errors) => project_edit_spec(t, id).invalid(&c, &form, &errors),
-        },
-    )
+    let input = form.input::<ProjectInput>().parse();
+    let outcome = s
+        .app
+        .update_project(&c.ctx(), id, input)
+        .await
+        .or_invalid()?;
+    Ok(submitted(&c, &form, outcome, "/projects", || {
+        project_edit_spec(c.tr(), id)
+    }))
 }

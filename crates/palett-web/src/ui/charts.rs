@@ -172,14 +172,7 @@ pub fn bars(id: &str, title: &str, desc: &str, rows: &[(String, f64)], unit: &st
     let row_h = 22.0;
     let height = TOP + row_h * rows.len() as f64 + 8.0;
     let label_w = 200.0;
-    let _ = write!(
-        out,
-        "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {height}\" role=\"img\" \
-         aria-labelledby=\"{id}-title {id}-desc\" xmlns=\"http://www.w3.org/2000/svg\">\
-         <title id=\"{id}-title\">{}</title><desc id=\"{id}-desc\">{}</desc>",
-        escape(title),
-        escape(desc)
-    );
+    open(&mut out, id, title, desc, height);
     let max = rows.iter().map(|r| r.1).fold(0.0f64, f64::max).max(1.0);
     let plot_w = WIDTH - label_w - 80.0;
     for (i, (label, v)) in rows.iter().enumerate() {

@@ -13,7 +13,7 @@ use crate::http::forms::FormData;
 use crate::i18n::Tr;
 use askama::Template;
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 pub(crate) use choices::{choices, Choices};
 use jiff::civil::Date;
 use palett_domain::FieldErrors;
@@ -61,6 +61,22 @@ pub(crate) fn options<T: Copy>(
 
 pub(crate) fn date_text(d: Option<Date>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
+}
+
+/// A form submission's answer once its use case has run: on to `next` when
+/// it took the input, else the form `spec` builds, again (422) with the
+/// values she entered and a message per field.
+pub(crate) fn submitted<T>(
+    c: &Caller,
+    form: &FormData,
+    outcome: Result<T, FieldErrors>,
+    next: &str,
+    spec: impl FnOnce() -> FormSpec,
+) -> Response {
+    match outcome {
+        Ok(_) => Redirect::to(next).into_response(),
+        Err(errors) => spec().invalid(c, form, &errors),
+    }
 }
 
 pub(crate) struct FormSpec {

@@ -283,6 +283,18 @@ pub struct Table {
     pub rows: Vec<Vec<Cell>>,
 }
 
+impl Table {
+    /// A table under the message `heading`, its columns headed by the
+    /// messages `head`.
+    pub fn headed(t: Tr, heading: &str, head: &[&str], rows: Vec<Vec<Cell>>) -> Self {
+        Self {
+            heading: Some(t.get(heading)),
+            head: head.iter().map(|id| t.get(id)).collect(),
+            rows,
+        }
+    }
+}
+
 pub struct FilterForm {
     pub action: String,
     /// (name, label, input type, value)
