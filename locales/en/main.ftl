@@ -999,3 +999,70 @@ sni-R = R Arts, entertainment and recreation
 sni-S = S Other service activities
 sni-T = T Activities of households as employers; undifferentiated goods- and services-producing activities of households for own use
 sni-U = U Activities of extraterritorial organisations and bodies
+
+# Openings
+nav-openings = Openings
+openings-intro = What the employers of the register offer: internships, jobs, study visits and work training.
+openings-count = { $count ->
+    [one] One opening
+   *[other] { $count } openings
+}
+openings-search = Title or employer
+openings-any-status = All
+openings-any-kind = All kinds
+openings-any-area = All occupation areas
+opening-new = New opening
+opening-new-for = New opening at { $name }
+opening-edit = Edit the opening
+opening-title = Title
+opening-mark-open = Open again
+opening-mark-filled = Mark as filled
+opening-mark-closed = Close
+opening-done-created = The opening is registered and open.
+opening-done-saved = The changes are saved.
+opening-done-open = The opening is open again.
+opening-done-filled = The opening is marked as filled.
+opening-done-closed = The opening is closed.
+employer-openings-count = { $count ->
+    [0] Openings: none
+    [one] Openings: one
+   *[other] Openings: { $count }
+}
+opening-kind-internship = Internship
+opening-kind-job = Job
+opening-kind-study-visit = Study visit
+opening-kind-work-training = Work training
+employment-form-ordinary = Ordinary employment
+employment-form-nystartsjobb = Nystartsjobb (new start job)
+employment-form-introduktionsjobb = Introduktionsjobb (introduction job)
+employment-form-lonebidrag = Lönebidrag (wage subsidy)
+employment-form-extra-job = Extratjänst (extra job)
+opening-status-open = Open
+opening-status-filled = Filled
+opening-status-closed = Closed
+physical-demands-light = Light
+physical-demands-moderate = Moderate
+physical-demands-heavy = Heavy
+working-hours-daytime = Daytime
+working-hours-evenings = Evenings
+working-hours-weekends = Weekends
+working-hours-shifts = Shifts
+working-hours-flexible = Flexible
+field-employer = Employer
+field-occupation = Occupation (SSYK 2012)
+field-occupation-area = Occupation area
+field-places = Places
+field-hours-per-week = Hours a week
+field-swedish-required = Swedish required
+field-driving-licence = Driving licence required
+field-physical-demands = Physical demands
+field-working-hours = Working hours
+field-responsible-partner = Partner in charge
+field-employment-form = Employment form
+hint-employment-form = For jobs only.
+hint-opening-title = For example Shop assistant or Internship at the till.
+hint-occupation = Unit group of SSYK 2012, the Swedish Standard Classification of Occupations.
+hint-hours-per-week = For example 25 or 37.5.
+hint-opening-place = Where the work is done, if not at the employer's address.
+error-employer-inactive = The employer is marked as inactive. Mark it as active first.
+error-employment-form-job-only = An employment form is given for jobs only.

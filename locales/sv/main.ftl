@@ -999,3 +999,70 @@ sni-R = R Kultur, nöje och fritid
 sni-S = S Annan serviceverksamhet
 sni-T = T Förvärvsarbete i hushåll; hushållens produktion av diverse varor och tjänster för eget bruk
 sni-U = U Verksamhet vid internationella organisationer, utländska ambassader o.d.
+
+# Openings
+nav-openings = Erbjudanden
+openings-intro = Vad arbetsgivarna i registret erbjuder: praktik, jobb, studiebesök och arbetsträning.
+openings-count = { $count ->
+    [one] Ett erbjudande
+   *[other] { $count } erbjudanden
+}
+openings-search = Benämning eller arbetsgivare
+openings-any-status = Alla
+openings-any-kind = Alla slag
+openings-any-area = Alla yrkesområden
+opening-new = Nytt erbjudande
+opening-new-for = Nytt erbjudande från { $name }
+opening-edit = Ändra erbjudandet
+opening-title = Benämning
+opening-mark-open = Öppna igen
+opening-mark-filled = Markera som tillsatt
+opening-mark-closed = Stäng
+opening-done-created = Erbjudandet är registrerat och öppet.
+opening-done-saved = Ändringarna är sparade.
+opening-done-open = Erbjudandet är öppet igen.
+opening-done-filled = Erbjudandet är markerat som tillsatt.
+opening-done-closed = Erbjudandet är stängt.
+employer-openings-count = { $count ->
+    [0] Erbjudanden: inga
+    [one] Erbjudanden: ett
+   *[other] Erbjudanden: { $count }
+}
+opening-kind-internship = Praktik
+opening-kind-job = Jobb
+opening-kind-study-visit = Studiebesök
+opening-kind-work-training = Arbetsträning
+employment-form-ordinary = Vanlig anställning
+employment-form-nystartsjobb = Nystartsjobb
+employment-form-introduktionsjobb = Introduktionsjobb
+employment-form-lonebidrag = Lönebidrag
+employment-form-extra-job = Extratjänst
+opening-status-open = Öppet
+opening-status-filled = Tillsatt
+opening-status-closed = Stängt
+physical-demands-light = Lätta
+physical-demands-moderate = Måttliga
+physical-demands-heavy = Tunga
+working-hours-daytime = Dagtid
+working-hours-evenings = Kvällar
+working-hours-weekends = Helger
+working-hours-shifts = Skift
+working-hours-flexible = Flexibla
+field-employer = Arbetsgivare
+field-occupation = Yrke (SSYK 2012)
+field-occupation-area = Yrkesområde
+field-places = Platser
+field-hours-per-week = Timmar i veckan
+field-swedish-required = Svenska som krävs
+field-driving-licence = Körkort krävs
+field-physical-demands = Fysiska krav
+field-working-hours = Arbetstider
+field-responsible-partner = Ansvarig part
+field-employment-form = Anställningsform
+hint-employment-form = Bara för jobb.
+hint-opening-title = Till exempel Butiksbiträde eller Praktik i kassan.
+hint-occupation = Yrkesgrupp enligt SSYK 2012 (Standard för svensk yrkesklassificering).
+hint-hours-per-week = Till exempel 25 eller 37,5.
+hint-opening-place = Var arbetet utförs, om det inte är arbetsgivarens adress.
+error-employer-inactive = Arbetsgivaren är markerad som inaktiv. Markera den som aktiv först.
+error-employment-form-job-only = Anställningsform anges bara för jobb.

@@ -74,6 +74,9 @@ pub enum Action {
     EmployerContactAdd,
     EmployerContactRemove,
     EmployerContactLog,
+    OpeningCreate,
+    OpeningUpdate,
+    OpeningStatus,
 }
 
 impl Action {
@@ -148,6 +151,9 @@ impl Action {
             Action::EmployerContactAdd => "employer.contact_add",
             Action::EmployerContactRemove => "employer.contact_remove",
             Action::EmployerContactLog => "employer.contact_log",
+            Action::OpeningCreate => "opening.create",
+            Action::OpeningUpdate => "opening.update",
+            Action::OpeningStatus => "opening.status",
         }
     }
 }

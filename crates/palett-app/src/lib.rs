@@ -20,6 +20,7 @@ pub mod export;
 pub mod followups;
 pub mod idempotency;
 pub mod notes;
+pub mod openings;
 pub mod paging;
 pub mod palette;
 pub mod participants;

@@ -15,6 +15,8 @@ pub mod followup;
 pub mod indicators;
 pub mod lifecycle;
 pub mod model;
+pub mod occupations;
+pub mod opening;
 pub mod palette;
 pub mod passwords;
 pub mod path;

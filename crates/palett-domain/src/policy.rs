@@ -381,9 +381,10 @@ impl Actor {
         self.is_member() && (self.has(Role::Coordinator) || self.has(Role::Caseworker))
     }
 
-    /// Change an employer's details, contact people or status:
-    /// coordinators, and caseworkers of the organisation that owns the
-    /// relation.
+    /// Change an employer's details, contact people or status, or an
+    /// opening's details or status: coordinators, and caseworkers of the
+    /// organisation that owns the relation (of the opening: the partner
+    /// responsible for it).
     pub fn can_change_employer(&self, owner_organisation_id: i64) -> bool {
         self.is_member()
             && (self.has(Role::Coordinator)

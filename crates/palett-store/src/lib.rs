@@ -24,6 +24,7 @@ pub mod idempotency;
 pub mod indicators;
 pub mod migrate;
 pub mod note;
+pub mod opening;
 pub mod org;
 pub mod palette;
 pub mod participant;

@@ -16,6 +16,7 @@ mod exports;
 mod followups;
 pub mod http;
 pub mod i18n;
+mod openings;
 mod palette;
 mod participants;
 mod projects;
@@ -48,6 +49,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(dashboards::api_routes())
         .merge(exports::api_routes())
         .merge(employers::api_routes())
+        .merge(openings::api_routes())
         .split_for_parts();
     (router, http::openapi::finish(doc))
 }
@@ -97,6 +99,7 @@ pub fn router(state: AppState) -> Router {
         .merge(exports::routes())
         .merge(followups::routes())
         .merge(employers::routes())
+        .merge(openings::routes())
         .nest(
             "/api/v1",
             api().0.layer(middleware::from_fn_with_state(

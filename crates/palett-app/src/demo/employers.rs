@@ -1,6 +1,7 @@
 //! The demo's employer registry: synthetic employers in Botkyrka and
 //! nearby (second-hand and retail shops, cleaning, care, restaurants, a
-//! bakery), their contact people and contacts logged in 2020–2021. Names,
+//! bakery), their contact people, contacts logged in 2019–2021 and their
+//! openings, among them Svenska i butik's internships of spring 2021. Names,
 //! people, telephone numbers (the range set aside for fiction) and
 //! addresses are invented; the organisation numbers are made up with a
 //! valid check digit.
@@ -11,7 +12,9 @@ use jiff::civil::{date, Date};
 use palett_domain::employer::{
     ContactEntrySpec, ContactKind, ContactPersonSpec, EmployerSpec, Industry,
 };
-use palett_domain::values::{Email, OrgNumber};
+use palett_domain::occupations;
+use palett_domain::opening::{EmploymentForm, OpeningKind, OpeningSpec, OpeningStatus};
+use palett_domain::values::{Email, OrgNumber, SwedishLevel};
 use palett_store::employer as store;
 use palett_store::AnyConnection;
 
@@ -238,7 +241,119 @@ const LOG: &[DemoContact] = &[
     ),
 ];
 
-/// Register the demo's employers, their contacts and contact log.
+/// Employer (index), kind, employment form, title, SSYK, places, period,
+/// hours a week, Swedish asked for, status, responsible (index into the
+/// demo's organisations).
+type DemoOpening = (
+    usize,
+    OpeningKind,
+    Option<EmploymentForm>,
+    &'static str,
+    &'static str,
+    i64,
+    Option<((i16, i8, i8), (i16, i8, i8))>,
+    Option<i64>,
+    Option<SwedishLevel>,
+    OpeningStatus,
+    usize,
+);
+
+const OPENINGS: &[DemoOpening] = &[
+    // Svenska i butik's five-week internships, spring 2021.
+    (
+        1,
+        OpeningKind::Internship,
+        None,
+        "Praktik i butik, Svenska i butik",
+        "5222",
+        4,
+        Some(((2021, 4, 12), (2021, 5, 14))),
+        Some(25),
+        Some(SwedishLevel::Beginner),
+        OpeningStatus::Filled,
+        3,
+    ),
+    (
+        7,
+        OpeningKind::Internship,
+        None,
+        "Praktik i klädbutik, Svenska i butik",
+        "5223",
+        2,
+        Some(((2021, 4, 12), (2021, 5, 14))),
+        Some(25),
+        Some(SwedishLevel::Beginner),
+        OpeningStatus::Filled,
+        3,
+    ),
+    (
+        0,
+        OpeningKind::WorkTraining,
+        None,
+        "Arbetsträning i sortering och kassa",
+        "9629",
+        3,
+        None,
+        Some(20),
+        None,
+        OpeningStatus::Open,
+        0,
+    ),
+    (
+        4,
+        OpeningKind::WorkTraining,
+        None,
+        "Arbetsträning i köket",
+        "9412",
+        1,
+        Some(((2021, 6, 1), (2021, 8, 31))),
+        Some(15),
+        None,
+        OpeningStatus::Closed,
+        0,
+    ),
+    (
+        3,
+        OpeningKind::Job,
+        Some(EmploymentForm::ExtraJob),
+        "Extratjänst som vårdbiträde",
+        "5330",
+        2,
+        Some(((2021, 9, 1), (2022, 8, 31))),
+        Some(30),
+        Some(SwedishLevel::Intermediate),
+        OpeningStatus::Open,
+        1,
+    ),
+    (
+        2,
+        OpeningKind::Job,
+        Some(EmploymentForm::Nystartsjobb),
+        "Lokalvårdare, kvällar",
+        "9111",
+        2,
+        None,
+        Some(20),
+        Some(SwedishLevel::Beginner),
+        OpeningStatus::Open,
+        1,
+    ),
+    (
+        5,
+        OpeningKind::StudyVisit,
+        None,
+        "Studiebesök i hemtjänsten",
+        "5321",
+        10,
+        Some(((2020, 2, 18), (2020, 2, 18))),
+        None,
+        None,
+        OpeningStatus::Closed,
+        2,
+    ),
+];
+
+/// Register the demo's employers, their contacts, contact log and openings.
 pub(crate) async fn seed(
     c: &mut AnyConnection,
     partnership_id: i64,
@@ -286,6 +401,32 @@ pub(crate) async fn seed(
             staff.coordinator
         };
         store::insert_log(c, ids[*employer], &spec, Some(by), now).await?;
+    }
+    for (employer, kind, form, title, ssyk, places, period, hours, swedish, status, responsible) in
+        OPENINGS
+    {
+        let spec = OpeningSpec {
+            kind: *kind,
+            employment_form: *form,
+            title: title.to_string(),
+            occupation: occupations::group(ssyk).expect("a demo occupation in the catalogue"),
+            places: *places,
+            start_date: period.map(|((y, m, d), _)| date(y, m, d)),
+            end_date: period.map(|(_, (y, m, d))| date(y, m, d)),
+            minutes_per_week: hours.map(|h| h * 60),
+            swedish_level: *swedish,
+            driving_licence: false,
+            physical_demands: None,
+            working_hours: None,
+            place: None,
+            description: None,
+            responsible_organisation_id: org_ids[*responsible],
+        };
+        let id =
+            palett_store::opening::insert(c, partnership_id, ids[*employer], &spec, now).await?;
+        if *status != OpeningStatus::Open {
+            palett_store::opening::set_status(c, partnership_id, id, *status).await?;
+        }
     }
     Ok(())
 }

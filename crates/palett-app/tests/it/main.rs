@@ -24,6 +24,7 @@ mod export;
 mod followup;
 mod harness;
 mod lifecycle;
+mod openings;
 mod palette;
 mod races;
 mod registration;
@@ -50,6 +51,7 @@ macro_rules! stories {
 }
 
 stories! {
+    openings::openings_are_offered_listed_and_filled_by_their_partner,
     employers::an_employer_is_registered_once_and_changed_by_its_owner,
     employers::only_staff_who_work_with_participants_reach_the_registry,
     employers::contacts_are_added_logged_and_removed,

@@ -137,6 +137,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "0a03e70bfa2cbd8720f99abb0c94a3ca7798e18c4026f413b20a33a470d4a6e8",
         postgres: "35068d0d6a39939643d59b5379ce6ed2b211436b750e7bea106ed8dd53976c4a",
     },
+    Applied {
+        version: 24,
+        sqlite: "3a6c0ba88e6bb55b563e0c33cae49570b9ebcaa4d379a55e840f85a3068316ed",
+        postgres: "5d644e4e1299e435b3267e8e3f01b8f906c13ea1e2409360073752235c0022da",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

@@ -75,6 +75,7 @@ pub async fn audit(State(s): State<AppState>, c: Caller, Query(q): Query<AuditQu
             ),
             ("to".into(), t.get("field-to"), "date".into(), v(&q.to)),
         ],
+        selects: Vec::new(),
     });
     p.tables.push(Table {
         heading: Some(t.with("audit-count", &[("count", total.to_string())])),

@@ -94,6 +94,7 @@ pub async fn log_review(
                 to_day.to_string(),
             ),
         ],
+        selects: Vec::new(),
     });
     let mut hidden = vec![
         ("from".to_string(), from.to_string()),

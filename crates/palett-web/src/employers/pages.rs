@@ -5,10 +5,11 @@ use crate::http::error::Answer;
 use crate::http::{AppState, Id};
 use crate::i18n::Tr;
 use crate::participants::list::id_of;
-use crate::ui::render;
 use crate::ui::views::*;
+use crate::ui::{or_dash, render};
 use axum::extract::{Query, State};
 use palett_app::employers::{EmployerFilter, EmployerView};
+use palett_app::openings::OpeningFilter;
 use palett_app::paging::Page;
 use palett_domain::employer::{ContactPerson, Employer, Industry};
 
@@ -19,11 +20,6 @@ pub struct ListQuery {
     /// `1`: inactive employers too.
     pub(crate) inactive: Option<String>,
     pub(crate) page: Option<String>,
-}
-
-/// "–" for what is not there.
-pub(crate) fn or_dash(v: Option<&str>) -> String {
-    v.filter(|s| !s.is_empty()).unwrap_or("–").to_string()
 }
 
 pub(crate) fn status_text(t: Tr, e: &Employer) -> String {
@@ -77,6 +73,7 @@ pub async fn employers(State(s): State<AppState>, c: Caller, Query(q): Query<Lis
             "search".into(),
             v(&q.q),
         )],
+        selects: Vec::new(),
     });
     p.tables.push(Table {
         heading: Some(t.with("employers-count", &[("count", total.to_string())])),
@@ -206,6 +203,12 @@ pub async fn employer(
         format!("/employers/{id}/log/new"),
         t.get("employer-log-new"),
     ));
+    if e.is_active() {
+        p.links.push((
+            format!("/employers/{id}/openings/new"),
+            t.get("opening-new"),
+        ));
+    }
     p.tables.push(Table {
         heading: None,
         head: vec![t.get("field-what"), t.get("field-value")],
@@ -228,6 +231,25 @@ pub async fn employer(
             .iter()
             .map(|person| person_cells(t, id, person, v.may_change))
             .collect(),
+    });
+    let filter = OpeningFilter {
+        employer_id: Some(id),
+        ..OpeningFilter::default()
+    };
+    let (openings, open_total) = s
+        .app
+        .openings(&c.ctx(), &filter, Page::new(None, Some(Page::MAX_SIZE)))
+        .await?;
+    p.tables.push(Table {
+        heading: Some(t.with(
+            "employer-openings-count",
+            &[("count", open_total.to_string())],
+        )),
+        head: crate::openings::pages::HEAD
+            .iter()
+            .map(|h| t.get(h))
+            .collect(),
+        rows: crate::openings::pages::rows(t, &openings),
     });
     p.tables.push(Table {
         heading: Some(t.with("employer-log-count", &[("count", v.log_total.to_string())])),

@@ -265,5 +265,10 @@ pub mod vocab {
         Role = palett_domain::policy::Role,
         Industry = palett_domain::employer::Industry,
         ContactKind = palett_domain::employer::ContactKind,
+        OpeningKind = palett_domain::opening::OpeningKind,
+        EmploymentForm = palett_domain::opening::EmploymentForm,
+        OpeningStatus = palett_domain::opening::OpeningStatus,
+        PhysicalDemands = palett_domain::opening::PhysicalDemands,
+        WorkingHours = palett_domain::opening::WorkingHours,
     );
 }

@@ -484,6 +484,7 @@ pub(crate) fn page(
             ),
             ("to".into(), t.get("report-to"), "date".into(), to.into()),
         ],
+        selects: Vec::new(),
     });
     if let Some(errors) = errors {
         let items: Vec<String> = errors

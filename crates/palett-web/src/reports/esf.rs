@@ -47,6 +47,7 @@ pub async fn esf_months(
             "month".into(),
             month.clone(),
         )],
+        selects: Vec::new(),
     });
     p.links.push((
         format!("/projects/{project_id}/dashboard"),

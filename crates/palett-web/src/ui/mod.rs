@@ -59,6 +59,11 @@ pub(crate) fn options<T: Copy>(
         .collect()
 }
 
+/// The text, or "–" for what is not there.
+pub(crate) fn or_dash(v: Option<&str>) -> String {
+    v.filter(|s| !s.is_empty()).unwrap_or("–").to_string()
+}
+
 pub(crate) fn date_text(d: Option<Date>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }

@@ -299,6 +299,16 @@ pub struct FilterForm {
     pub action: String,
     /// (name, label, input type, value)
     pub fields: Vec<(String, String, String, String)>,
+    /// Choices after the fields: (name, label, options (value, text), chosen).
+    pub selects: Vec<FilterSelect>,
+}
+
+/// A select of a filter form; its first option should be "any".
+pub struct FilterSelect {
+    pub name: String,
+    pub label: String,
+    pub options: Vec<(String, String)>,
+    pub value: String,
 }
 
 #[derive(Template)]

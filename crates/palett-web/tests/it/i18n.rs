@@ -152,6 +152,20 @@ fn every_vocabulary_value_has_a_label() {
         use palett_domain::consent::{ConsentKind, ConsentMethod};
         ids.extend(ConsentKind::ALL.iter().map(|v| v.message_id()));
         ids.extend(ConsentMethod::ALL.iter().map(|v| v.message_id()));
+        use palett_domain::employer::{ContactKind, Industry};
+        ids.extend(Industry::ALL.iter().map(|v| v.message_id()));
+        ids.extend(ContactKind::ALL.iter().map(|v| v.message_id()));
+        use palett_domain::opening::*;
+        ids.extend(OpeningKind::ALL.iter().map(|v| v.message_id()));
+        ids.extend(EmploymentForm::ALL.iter().map(|v| v.message_id()));
+        ids.extend(OpeningStatus::ALL.iter().map(|v| v.message_id()));
+        ids.extend(PhysicalDemands::ALL.iter().map(|v| v.message_id()));
+        ids.extend(WorkingHours::ALL.iter().map(|v| v.message_id()));
+        ids.extend(
+            OpeningStatus::ALL
+                .iter()
+                .map(|v| format!("opening-mark-{}", v.as_str())),
+        );
     }
     for lang in Lang::ALL {
         let missing: Vec<_> = ids.iter().filter(|i| !Tr::new(lang).has(i)).collect();
@@ -221,6 +235,14 @@ async fn every_page_renders_in_every_locale() {
         (&coordinator, "/employers/1/contacts/new".into()),
         (&coordinator, "/employers/1/contacts/1/remove".into()),
         (&coordinator, "/employers/1/log/new".into()),
+        (&coordinator, "/openings".into()),
+        (
+            &coordinator,
+            "/openings?status=all&kind=job&area=sales".into(),
+        ),
+        (&coordinator, "/openings/1?done=created".into()),
+        (&coordinator, "/openings/1/edit".into()),
+        (&coordinator, "/employers/1/openings/new".into()),
         (&coordinator, "/projects/1/reports/before_after".into()),
         (&coordinator, "/projects/1/reports/esf_indicators".into()),
         (&coordinator, "/projects/1/esf-months?month=2020-03".into()),

@@ -13,6 +13,7 @@ mod followup;
 mod html;
 mod i18n;
 mod layout;
+mod openings;
 mod palette;
 mod reports;
 mod security;

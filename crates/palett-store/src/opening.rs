@@ -1,0 +1,246 @@
+//! Openings of the registry's employers. Every statement is bound to the
+//! partnership, so no other partnership's openings are reached.
+
+use crate::row::*;
+use crate::Result;
+use palett_domain::opening::{
+    EmploymentForm, Opening, OpeningKind, OpeningSpec, OpeningStatus, PhysicalDemands, WorkingHours,
+};
+use palett_domain::values::SwedishLevel;
+use sqlx::any::AnyRow;
+use sqlx::AnyConnection;
+
+/// Which openings a list shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OpeningFilter {
+    /// A part of the title or of the employer's name.
+    pub q: Option<String>,
+    /// `None`: every status.
+    pub status: Option<OpeningStatus>,
+    pub kind: Option<OpeningKind>,
+    /// An occupation area's code.
+    pub area: Option<String>,
+    pub employer_id: Option<i64>,
+}
+
+const COLUMNS: &str = "o.id, o.partnership_id, o.employer_id, e.name AS employer_name, o.kind, \
+     o.employment_form, o.title, o.ssyk, o.area, o.places, o.start_date, o.end_date, \
+     o.minutes_per_week, o.swedish_level, o.driving_licence, o.physical_demands, \
+     o.working_hours, o.place, o.description, o.status, o.responsible_organisation_id, \
+     r.name AS responsible_name";
+
+const FROM: &str = "FROM openings o JOIN employers e ON e.id = o.employer_id \
+                    JOIN organisations r ON r.id = o.responsible_organisation_id";
+
+fn opening(r: &AnyRow) -> Result<Opening> {
+    Ok(Opening {
+        id: i64_(r, "id")?,
+        partnership_id: i64_(r, "partnership_id")?,
+        employer_id: i64_(r, "employer_id")?,
+        employer_name: text(r, "employer_name")?,
+        kind: vocab(r, "kind", OpeningKind::parse)?,
+        employment_form: opt_vocab(r, "employment_form", EmploymentForm::parse)?,
+        title: text(r, "title")?,
+        ssyk: text(r, "ssyk")?,
+        area: text(r, "area")?,
+        places: i64_(r, "places")?,
+        start_date: opt_date(r, "start_date")?,
+        end_date: opt_date(r, "end_date")?,
+        minutes_per_week: opt_i64(r, "minutes_per_week")?,
+        swedish_level: opt_vocab(r, "swedish_level", SwedishLevel::parse)?,
+        driving_licence: flag(r, "driving_licence")?,
+        physical_demands: opt_vocab(r, "physical_demands", PhysicalDemands::parse)?,
+        working_hours: opt_vocab(r, "working_hours", WorkingHours::parse)?,
+        place: opt_text(r, "place")?,
+        description: opt_text(r, "description")?,
+        status: vocab(r, "status", OpeningStatus::parse)?,
+        responsible_organisation_id: i64_(r, "responsible_organisation_id")?,
+        responsible_name: text(r, "responsible_name")?,
+    })
+}
+
+/// The columns an opening's details write, in the order [`bind_spec`]
+/// binds them (the INSERT and the UPDATE are built from this list).
+const SPEC_COLUMNS: [&str; 17] = [
+    "kind",
+    "employment_form",
+    "title",
+    "search_title",
+    "ssyk",
+    "area",
+    "places",
+    "start_date",
+    "end_date",
+    "minutes_per_week",
+    "swedish_level",
+    "driving_licence",
+    "physical_demands",
+    "working_hours",
+    "place",
+    "description",
+    "responsible_organisation_id",
+];
+
+type Query<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
+fn bind_spec<'q>(q: Query<'q>, v: &'q OpeningSpec) -> Query<'q> {
+    q.bind(v.kind.as_str())
+        .bind(v.employment_form.map(EmploymentForm::as_str))
+        .bind(v.title.as_str())
+        .bind(v.title.to_lowercase())
+        .bind(v.occupation.ssyk.as_str())
+        .bind(v.occupation.area.as_str())
+        .bind(v.places)
+        .bind(v.start_date.map(|d| d.to_string()))
+        .bind(v.end_date.map(|d| d.to_string()))
+        .bind(v.minutes_per_week)
+        .bind(v.swedish_level.map(SwedishLevel::as_str))
+        .bind(i64::from(v.driving_licence))
+        .bind(v.physical_demands.map(PhysicalDemands::as_str))
+        .bind(v.working_hours.map(WorkingHours::as_str))
+        .bind(v.place.as_deref())
+        .bind(v.description.as_deref())
+        .bind(v.responsible_organisation_id)
+}
+
+/// Add an opening, open, to an employer of the partnership.
+pub async fn insert(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    employer_id: i64,
+    v: &OpeningSpec,
+    now: i64,
+) -> Result<i64> {
+    let n = SPEC_COLUMNS.len();
+    let sql = format!(
+        "INSERT INTO openings ({}, partnership_id, employer_id, status, created_at) \
+         VALUES ({}) RETURNING id",
+        SPEC_COLUMNS.join(", "),
+        crate::placeholders(1, n + 4)
+    );
+    let id: i64 = bind_spec(sqlx::query(&sql), v)
+        .bind(partnership_id)
+        .bind(employer_id)
+        .bind(OpeningStatus::Open.as_str())
+        .bind(now)
+        .fetch_one(c)
+        .await
+        .and_then(|r| sqlx::Row::try_get(&r, 0))?;
+    Ok(id)
+}
+
+/// Change an opening's details; `false` when the partnership has none by `id`.
+pub async fn update(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    id: i64,
+    v: &OpeningSpec,
+) -> Result<bool> {
+    let n = SPEC_COLUMNS.len();
+    let sets: Vec<String> = SPEC_COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, col)| format!("{col} = ${}", i + 1))
+        .collect();
+    let sql = format!(
+        "UPDATE openings SET {} WHERE id = ${} AND partnership_id = ${}",
+        sets.join(", "),
+        n + 1,
+        n + 2
+    );
+    let done = bind_spec(sqlx::query(&sql), v)
+        .bind(id)
+        .bind(partnership_id)
+        .execute(c)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn set_status(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    id: i64,
+    status: OpeningStatus,
+) -> Result<bool> {
+    let done = sqlx::query("UPDATE openings SET status = $1 WHERE id = $2 AND partnership_id = $3")
+        .bind(status.as_str())
+        .bind(id)
+        .bind(partnership_id)
+        .execute(c)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn by_id(c: &mut AnyConnection, partnership_id: i64, id: i64) -> Result<Option<Opening>> {
+    sqlx::query(&format!(
+        "SELECT {COLUMNS} {FROM} WHERE o.id = $1 AND o.partnership_id = $2"
+    ))
+    .bind(id)
+    .bind(partnership_id)
+    .fetch_optional(c)
+    .await?
+    .as_ref()
+    .map(opening)
+    .transpose()
+}
+
+/// One page of the partnership's openings, those starting first first
+/// (undated last), and how many match.
+pub async fn list(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    f: &OpeningFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Opening>, i64)> {
+    let mut conditions = vec!["o.partnership_id = $1".to_string()];
+    let mut binds: Vec<String> = Vec::new();
+    let push = |binds: &mut Vec<String>, v: String| {
+        binds.push(v);
+        binds.len() + 1
+    };
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let n = push(&mut binds, like_contains(&q.to_lowercase()));
+        conditions.push(format!(
+            "(o.search_title LIKE ${n} ESCAPE '\\' OR e.search_name LIKE ${n} ESCAPE '\\')"
+        ));
+    }
+    if let Some(s) = f.status {
+        let n = push(&mut binds, s.as_str().to_string());
+        conditions.push(format!("o.status = ${n}"));
+    }
+    if let Some(k) = f.kind {
+        let n = push(&mut binds, k.as_str().to_string());
+        conditions.push(format!("o.kind = ${n}"));
+    }
+    if let Some(a) = &f.area {
+        let n = push(&mut binds, a.clone());
+        conditions.push(format!("o.area = ${n}"));
+    }
+    if let Some(e) = f.employer_id {
+        let n = push(&mut binds, e.to_string());
+        conditions.push(format!("o.employer_id = CAST(${n} AS BIGINT)"));
+    }
+    let filter = conditions.join(" AND ");
+    let count_sql = format!(
+        "SELECT COUNT(*) FROM openings o JOIN employers e ON e.id = o.employer_id WHERE {filter}"
+    );
+    let mut count = sqlx::query_scalar(&count_sql).bind(partnership_id);
+    for b in &binds {
+        count = count.bind(b);
+    }
+    let total: i64 = count.fetch_one(&mut *c).await?;
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE {filter} \
+         ORDER BY CASE WHEN o.start_date IS NULL THEN 1 ELSE 0 END, o.start_date, o.id \
+         LIMIT {} OFFSET {}",
+        limit.max(0),
+        offset.max(0)
+    );
+    let mut q = sqlx::query(&sql).bind(partnership_id);
+    for b in &binds {
+        q = q.bind(b);
+    }
+    let rows = q.fetch_all(c).await?;
+    Ok((rows.iter().map(opening).collect::<Result<_>>()?, total))
+}

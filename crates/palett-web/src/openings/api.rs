@@ -1,0 +1,238 @@
+//! Openings in the JSON API, and the occupation catalogue.
+
+use super::dto::{
+    OccupationAreaDto, Occupations, OpeningDto, OpeningPage, OpeningViewDto, UnitGroupDto,
+};
+use crate::http::caller::Caller;
+use crate::http::error::{Answer, WebError};
+use crate::http::forms::{json_body, JsonObject, JsonType as T, Overlay, Spec};
+use crate::http::openapi::vocab;
+use crate::http::{AppState, Id};
+use crate::participants::api::paging;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use palett_app::openings::OpeningFilter;
+use palett_app::paging::Page;
+use palett_domain::occupations;
+use palett_domain::opening::{OpeningInput, OpeningKind, OpeningStatus, OpeningStatusInput};
+use palett_domain::values::FromFields;
+use utoipa::IntoParams;
+
+/// The list's filters and page.
+#[derive(serde::Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct OpeningQuery {
+    /// A part of the title or of the employer's name.
+    q: Option<String>,
+    /// One status; absent: every status.
+    #[param(value_type = Option<vocab::OpeningStatus>)]
+    status: Option<String>,
+    #[param(value_type = Option<vocab::OpeningKind>)]
+    kind: Option<String>,
+    /// An occupation area's code (`GET /occupations`).
+    area: Option<String>,
+    #[param(value_type = Option<i64>)]
+    employer_id: Option<String>,
+    /// 1-based page number.
+    #[param(value_type = Option<i64>, minimum = 1)]
+    page: Option<String>,
+    /// 1–100, default 25.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    per_page: Option<String>,
+}
+
+fn bad(field: &str, code: &'static str) -> WebError {
+    WebError::field(StatusCode::BAD_REQUEST, field, code)
+}
+
+/// An optional query value that must parse when given.
+fn choice<T>(
+    name: &str,
+    v: &Option<String>,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Answer<Option<T>> {
+    match v.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(s) => parse(s).map(Some).ok_or_else(|| bad(name, "error-choice")),
+    }
+}
+
+/// The partnership's openings, one page
+#[utoipa::path(get, path = "/openings", tag = "employers", params(OpeningQuery),
+    responses((status = 200, body = OpeningPage)))]
+pub async fn openings(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<OpeningQuery>,
+) -> Answer<Json<OpeningPage>> {
+    let b = StatusCode::BAD_REQUEST;
+    let filter = OpeningFilter {
+        q: q.q.map(|v| v.chars().take(100).collect()),
+        status: choice("status", &q.status, OpeningStatus::parse)?,
+        kind: choice("kind", &q.kind, OpeningKind::parse)?,
+        area: choice("area", &q.area, |a| {
+            occupations::area(a).map(|a| a.code.clone())
+        })?,
+        employer_id: choice("employer_id", &q.employer_id, |v| v.parse::<i64>().ok())?,
+    };
+    let page = Page::new(
+        paging(b, "page", &q.page, 1..=i64::MAX, "error-page")?,
+        paging(
+            b,
+            "per_page",
+            &q.per_page,
+            1..=Page::MAX_SIZE,
+            "error-per-page",
+        )?,
+    );
+    let (items, total) = s.app.openings(&c.ctx(), &filter, page).await?;
+    Ok(Json(OpeningPage {
+        items: items.iter().map(OpeningDto::from).collect(),
+        page: page.number,
+        per_page: page.size,
+        total,
+    }))
+}
+
+const OPENING_FIELDS: Spec = &[
+    ("kind", T::Text),
+    ("employment_form", T::Text),
+    ("title", T::Text),
+    ("ssyk", T::Text),
+    ("places", T::Integer),
+    ("start_date", T::Text),
+    ("end_date", T::Text),
+    ("hours_per_week", T::Decimal),
+    ("swedish_level", T::Text),
+    ("driving_licence", T::Boolean),
+    ("physical_demands", T::Text),
+    ("working_hours", T::Text),
+    ("place", T::Text),
+    ("description", T::Text),
+    ("responsible_organisation_id", T::Integer),
+];
+
+json_body!(
+    /// An opening: `kind` (the `OpeningKind` values), for a job its
+    /// `employment_form`, `title`, `ssyk` (an SSYK 2012 unit group of
+    /// `GET /occupations`), `places`, the period, `hours_per_week`, what it
+    /// asks for (`swedish_level`, `driving_licence`, `physical_demands`,
+    /// `working_hours`), `place`, `description` and the responsible partner.
+    NewOpening = OPENING_FIELDS
+);
+
+json_body!(
+    /// Only the fields sent change.
+    OpeningPatch = OPENING_FIELDS
+);
+
+async fn view(s: &AppState, c: &Caller, id: i64) -> Answer<OpeningViewDto> {
+    let v = s.app.opening(&c.ctx(), id).await?;
+    Ok(OpeningViewDto {
+        opening: OpeningDto::from(&v.opening),
+        may_change: v.may_change,
+    })
+}
+
+/// Add an opening to an employer (coordinators and caseworkers)
+#[utoipa::path(post, path = "/employers/{id}/openings", tag = "employers", request_body = NewOpening,
+    responses((status = 201, body = OpeningViewDto)))]
+pub async fn create_opening(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+    body: JsonObject,
+) -> Answer {
+    let f = body.to_form(&NewOpening::spec())?;
+    let oid = s
+        .app
+        .create_opening(&c.ctx(), id, f.input::<OpeningInput>().parse())
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        [(
+            axum::http::header::LOCATION,
+            format!("/api/v1/openings/{oid}"),
+        )],
+        Json(view(&s, &c, oid).await?),
+    )
+        .into_response())
+}
+
+/// An opening
+#[utoipa::path(get, path = "/openings/{id}", tag = "employers",
+    responses((status = 200, body = OpeningViewDto)))]
+pub async fn opening(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+) -> Answer<Json<OpeningViewDto>> {
+    Ok(Json(view(&s, &c, id).await?))
+}
+
+/// Change an opening (coordinators; caseworkers of the responsible partner)
+#[utoipa::path(patch, path = "/openings/{id}", tag = "employers", request_body = OpeningPatch,
+    responses((status = 200, body = OpeningViewDto)))]
+pub async fn update_opening(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+    body: JsonObject,
+) -> Answer<Json<OpeningViewDto>> {
+    let patch = body.to_form(&OpeningPatch::spec())?;
+    let stored = s.app.opening_input(&c.ctx(), id).await?;
+    let input = OpeningInput::from_fields(&Overlay {
+        sent: &body,
+        patch: &patch,
+        base: &stored,
+    });
+    s.app.update_opening(&c.ctx(), id, input.parse()).await?;
+    Ok(Json(view(&s, &c, id).await?))
+}
+
+json_body!(
+    /// `status`: the values of the `OpeningStatus` schema.
+    OpeningStatusBody = &[("status", T::Text)]
+);
+
+/// Mark an opening open, filled or closed
+#[utoipa::path(put, path = "/openings/{id}/status", tag = "employers", request_body = OpeningStatusBody,
+    responses((status = 200, body = OpeningViewDto)))]
+pub async fn set_status(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+    body: JsonObject,
+) -> Answer<Json<OpeningViewDto>> {
+    let f = body.to_form(&OpeningStatusBody::spec())?;
+    let status = f.input::<OpeningStatusInput>().parse();
+    s.app.set_opening_status(&c.ctx(), id, status).await?;
+    Ok(Json(view(&s, &c, id).await?))
+}
+
+/// The occupation catalogue: occupation areas and SSYK 2012 unit groups
+#[utoipa::path(get, path = "/occupations", tag = "employers",
+    responses((status = 200, body = Occupations)))]
+pub async fn occupations(_c: Caller) -> Json<Occupations> {
+    Json(Occupations {
+        areas: occupations::areas()
+            .iter()
+            .map(|a| OccupationAreaDto {
+                code: a.code.clone(),
+                taxonomy_id: a.taxonomy_id.clone(),
+                name_sv: a.name_sv.clone(),
+                name_en: a.name_en.clone(),
+                groups: occupations::groups()
+                    .iter()
+                    .filter(|g| g.area == a.code)
+                    .map(|g| UnitGroupDto {
+                        ssyk: g.ssyk.clone(),
+                        name_sv: g.name_sv.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    })
+}

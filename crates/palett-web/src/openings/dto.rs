@@ -1,0 +1,119 @@
+//! The openings' answers in the JSON API, and the occupation catalogue.
+
+use crate::http::openapi::vocab;
+use palett_domain::opening::{EmploymentForm, Opening, OpeningKind, OpeningStatus};
+use palett_domain::values::SwedishLevel;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// An opening of an employer.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Opening)]
+pub struct OpeningDto {
+    pub id: i64,
+    pub employer_id: i64,
+    pub employer_name: String,
+    #[schema(value_type = vocab::OpeningKind)]
+    pub kind: OpeningKind,
+    /// For a job only.
+    #[schema(value_type = Option<vocab::EmploymentForm>)]
+    pub employment_form: Option<EmploymentForm>,
+    pub title: String,
+    /// The SSYK 2012 unit group (four digits).
+    pub ssyk: String,
+    /// The unit group's name.
+    pub occupation: Option<String>,
+    /// The occupation area's code (see `GET /occupations`).
+    pub area: String,
+    pub places: i64,
+    #[schema(format = Date)]
+    pub start_date: Option<String>,
+    #[schema(format = Date)]
+    pub end_date: Option<String>,
+    pub hours_per_week: Option<f64>,
+    /// The least Swedish it asks for.
+    #[schema(value_type = Option<vocab::SwedishLevel>)]
+    pub swedish_level: Option<SwedishLevel>,
+    pub driving_licence: bool,
+    #[schema(value_type = Option<vocab::PhysicalDemands>)]
+    pub physical_demands: Option<palett_domain::opening::PhysicalDemands>,
+    #[schema(value_type = Option<vocab::WorkingHours>)]
+    pub working_hours: Option<palett_domain::opening::WorkingHours>,
+    pub place: Option<String>,
+    pub description: Option<String>,
+    #[schema(value_type = vocab::OpeningStatus)]
+    pub status: OpeningStatus,
+    pub responsible_organisation_id: i64,
+    pub responsible_name: String,
+}
+
+impl From<&Opening> for OpeningDto {
+    fn from(o: &Opening) -> Self {
+        Self {
+            id: o.id,
+            employer_id: o.employer_id,
+            employer_name: o.employer_name.clone(),
+            kind: o.kind,
+            employment_form: o.employment_form,
+            title: o.title.clone(),
+            ssyk: o.ssyk.clone(),
+            occupation: o.occupation().map(|g| g.name_sv.clone()),
+            area: o.area.clone(),
+            places: o.places,
+            start_date: o.start_date.map(|d| d.to_string()),
+            end_date: o.end_date.map(|d| d.to_string()),
+            hours_per_week: o.minutes_per_week.map(|m| m as f64 / 60.0),
+            swedish_level: o.swedish_level,
+            driving_licence: o.driving_licence,
+            physical_demands: o.physical_demands,
+            working_hours: o.working_hours,
+            place: o.place.clone(),
+            description: o.description.clone(),
+            status: o.status,
+            responsible_organisation_id: o.responsible_organisation_id,
+            responsible_name: o.responsible_name.clone(),
+        }
+    }
+}
+
+/// An opening and whether the caller may change it.
+#[derive(Serialize, ToSchema)]
+#[schema(as = OpeningView)]
+pub struct OpeningViewDto {
+    pub opening: OpeningDto,
+    pub may_change: bool,
+}
+
+/// One page of openings.
+#[derive(Serialize, ToSchema)]
+pub struct OpeningPage {
+    pub items: Vec<OpeningDto>,
+    /// 1-based.
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+/// An occupation area with its SSYK 2012 unit groups.
+#[derive(Serialize, ToSchema)]
+pub struct OccupationAreaDto {
+    pub code: String,
+    /// The JobTech Taxonomy concept id.
+    pub taxonomy_id: String,
+    pub name_sv: String,
+    pub name_en: String,
+    pub groups: Vec<UnitGroupDto>,
+}
+
+/// An SSYK 2012 unit group.
+#[derive(Serialize, ToSchema)]
+pub struct UnitGroupDto {
+    pub ssyk: String,
+    pub name_sv: String,
+}
+
+/// The occupation catalogue.
+#[derive(Serialize, ToSchema)]
+pub struct Occupations {
+    pub areas: Vec<OccupationAreaDto>,
+}

@@ -1,0 +1,42 @@
+//! Openings: what the registry's employers offer (internships, jobs,
+//! study visits, work training). The list with its filters, one opening,
+//! the forms that add one to an employer, change it and set its status,
+//! and the API, with the occupation catalogue.
+
+pub(crate) mod api;
+pub(crate) mod dto;
+pub(crate) mod forms;
+pub(crate) mod pages;
+
+use crate::http::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/openings", get(pages::openings))
+        .route(
+            "/employers/{id}/openings/new",
+            get(forms::opening_form).post(forms::opening_create),
+        )
+        .route("/openings/{id}", get(pages::opening))
+        .route(
+            "/openings/{id}/edit",
+            get(forms::opening_edit_form).post(forms::opening_update),
+        )
+        .route(
+            "/openings/{id}/status/{status}",
+            post(forms::opening_status),
+        )
+}
+
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::openings))
+        .routes(routes!(api::opening, api::update_opening))
+        .routes(routes!(api::create_opening))
+        .routes(routes!(api::set_status))
+        .routes(routes!(api::occupations))
+}

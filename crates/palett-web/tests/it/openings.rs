@@ -1,0 +1,189 @@
+//! Openings over HTTP: offered from an employer's page, listed with
+//! filters, marked filled; the API with typed bodies and the occupation
+//! catalogue.
+
+use crate::support::*;
+use axum::http::StatusCode;
+
+const TEACHER: &str = "larare@folkhogskola.example";
+
+/// The id of the demo employer whose name contains `part`, from the API.
+async fn employer(t: &TestApp, token: &str, part: &str) -> i64 {
+    let r = t
+        .get(&format!("/api/v1/employers?q={part}"), Some(token))
+        .await;
+    r.json()["items"][0]["id"]
+        .as_i64()
+        .expect("a demo employer")
+}
+
+#[tokio::test]
+async fn an_opening_is_offered_from_its_employer_and_marked_filled() {
+    let t = TestApp::new().await;
+    let [coordinator, evaluator] = t.browsers([COORDINATOR, EVALUATOR]).await;
+    let token = t.token(COORDINATOR).await;
+    let org = t.org_of(&token).await.to_string();
+    let tumba = employer(&t, &token, "tumba").await;
+
+    let page = t.page(&coordinator, &format!("/employers/{tumba}")).await;
+    assert!(
+        page.body.contains("Praktik i butik, Svenska i butik"),
+        "its openings"
+    );
+    assert!(page
+        .body
+        .contains(&format!("/employers/{tumba}/openings/new")));
+
+    let path = format!("/employers/{tumba}/openings/new");
+    let form = t.page(&coordinator, &path).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body.contains("Kassapersonal m.fl. (5230)"),
+        "occupations by name and code"
+    );
+    let mut fields = vec![
+        ("kind", "job"),
+        ("employment_form", ""),
+        ("title", "Kassabiträde"),
+        ("ssyk", "5230"),
+        ("places", "2"),
+        ("start_date", "2027-01-10"),
+        ("end_date", "2027-01-09"),
+        ("hours_per_week", "37,5"),
+        ("swedish_level", "intermediate"),
+        ("physical_demands", ""),
+        ("working_hours", "evenings"),
+        ("place", ""),
+        ("description", "Kvällar och helger."),
+        ("responsible_organisation_id", org.as_str()),
+    ];
+    let bad = t.post_invalid(&coordinator, &path, &fields).await;
+    assert!(bad.body.contains("id=\"f-employment_form-error\""));
+    assert!(bad.body.contains("id=\"f-end_date-error\""));
+    assert!(bad.body.contains("value=\"37,5\""), "what she typed stays");
+    fields[1] = ("employment_form", "nystartsjobb");
+    fields[6] = ("end_date", "");
+    let to = t.post_redirect(&coordinator, &path, &fields).await;
+    assert!(to.ends_with("?done=created"), "{to}");
+    let page = t.page(&coordinator, &to).await;
+    assert!(page.body.contains("Erbjudandet är registrerat och öppet."));
+    assert!(page.body.contains("Jobb: Nystartsjobb"));
+    assert!(page.body.contains("Kassapersonal m.fl. (5230)"));
+    assert!(page.body.contains("37.5"));
+    let id = to
+        .trim_start_matches("/openings/")
+        .split('?')
+        .next()
+        .expect("an id")
+        .to_string();
+
+    let list = t.page(&coordinator, "/openings?area=sales&kind=job").await;
+    assert!(list.body.contains("Kassabiträde"), "{}", list.body);
+    assert!(!list.body.contains("vårdbiträde"));
+    let to = t
+        .post_redirect(&coordinator, &format!("/openings/{id}/status/filled"), &[])
+        .await;
+    assert!(to.ends_with("?done=filled"));
+    assert!(!t
+        .page(&coordinator, "/openings")
+        .await
+        .body
+        .contains("Kassabiträde"));
+    assert!(t
+        .page(&coordinator, "/openings?status=filled")
+        .await
+        .body
+        .contains("Kassabiträde"));
+    assert_eq!(
+        t.post_form(&coordinator, &format!("/openings/{id}/status/taken"), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        t.page_status(&evaluator, "/openings").await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.page_status(&coordinator, "/openings/99999").await,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn the_api_offers_and_changes_openings_with_typed_bodies() {
+    let t = TestApp::new().await;
+    let [teacher, caseworker] = t.tokens([TEACHER, KOMMUN_CASEWORKER]).await;
+    let school = t.org_of(&teacher).await;
+    let tumba = employer(&t, &teacher, "tumba").await;
+    let path = format!("/api/v1/employers/{tumba}/openings");
+    let body = format!(
+        r#"{{"kind":"internship","title":"Praktik i kassan","ssyk":"5230","places":2,
+            "hours_per_week":25,"driving_licence":false,"responsible_organisation_id":{school}}}"#
+    );
+    let r = t.post_json(&path, &teacher, &body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["opening"]["id"].as_i64().expect("an id");
+    assert_eq!(r.json()["opening"]["area"], "sales");
+    assert_eq!(r.json()["opening"]["hours_per_week"], 25.0);
+    assert_eq!(r.json()["opening"]["status"], "open");
+
+    t.post_json(
+        &path,
+        &teacher,
+        &body.replace("\"places\":2", "\"places\":\"2\""),
+    )
+    .await
+    .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["places"]);
+    t.post_json(&path, &teacher, &body.replace("false", "\"no\""))
+        .await
+        .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["driving_licence"]);
+    t.post_json(&path, &teacher, &body.replace("5230", "1"))
+        .await
+        .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["ssyk"]);
+
+    let one = format!("/api/v1/openings/{id}");
+    let r = t.patch_json(&one, &teacher, r#"{"places":4}"#).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["opening"]["places"], 4);
+    assert_eq!(r.json()["opening"]["title"], "Praktik i kassan");
+    assert_eq!(
+        t.patch_json(&one, &caseworker, r#"{"places":5}"#)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = t
+        .json(
+            "PUT",
+            &format!("{one}/status"),
+            &teacher,
+            r#"{"status":"closed"}"#,
+        )
+        .await;
+    assert_eq!(r.json()["opening"]["status"], "closed", "{}", r.body);
+
+    let r = t
+        .get(
+            &format!("/api/v1/openings?status=closed&employer_id={tumba}"),
+            Some(&caseworker),
+        )
+        .await;
+    assert_eq!(r.json()["total"], 1, "{}", r.body);
+    t.get("/api/v1/openings?area=nowhere", Some(&caseworker))
+        .await
+        .assert_fields(StatusCode::BAD_REQUEST, &["area"]);
+    t.get("/api/v1/openings?status=taken", Some(&caseworker))
+        .await
+        .assert_fields(StatusCode::BAD_REQUEST, &["status"]);
+
+    let r = t.get("/api/v1/occupations", Some(&caseworker)).await;
+    let areas = r.json()["areas"].as_array().cloned().expect("areas");
+    assert!(areas.len() >= 20);
+    let sales = areas.iter().find(|a| a["code"] == "sales").expect("sales");
+    assert!(sales["groups"]
+        .as_array()
+        .expect("groups")
+        .iter()
+        .any(|g| g["ssyk"] == "5230"));
+}
