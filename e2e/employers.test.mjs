@@ -1,5 +1,5 @@
 // The employer registry: a coordinator registers an employer (after a
-// refused first try), adds a contact person; a caseworker of another partner
+// refused first try), adds a contact person and offers an internship; a caseworker of another partner
 // finds the employer and logs a contact; axe (WCAG 2.0/2.1 A and AA) on every
 // page of the registry, in Swedish and in English.
 
@@ -97,6 +97,36 @@ test('a coordinator registers an employer, a caseworker logs a contact; axe clea
   await submitForm(coordinator, coordinator.locator('main form button[type="submit"]'), `${employerPath}/contacts/new`);
   assert.match(await textOf(coordinator.locator('main')), /Mona Exempel/);
 
+  // An internship offered from the employer's page.
+  await visit(coordinator, employerPath);
+  await Promise.all([
+    coordinator.waitForURL((u) => u.pathname === `${employerPath}/openings/new`),
+    coordinator.getByRole('link', { name: 'Nytt erbjudande', exact: true }).click(),
+  ]);
+  await assertNoAxeViolations(coordinator, 'the new opening form');
+  await coordinator.locator('#f-kind').selectOption('internship');
+  await coordinator.locator('#f-title').fill('Praktik i kassan');
+  await coordinator.locator('#f-ssyk').selectOption('5230');
+  await coordinator.locator('#f-places').fill('2');
+  await coordinator.locator('#f-hours_per_week').fill('25');
+  response = await submitForm(
+    coordinator,
+    coordinator.locator('main form button[type="submit"]'),
+    `${employerPath}/openings/new`,
+  );
+  assert.equal(response.status(), 303);
+  assert.match(new URL(coordinator.url()).pathname, /^\/openings\/\d+$/);
+  assert.equal(await textOf(coordinator.locator('h1')), 'Praktik i kassan');
+  assert.match(await textOf(coordinator.locator('main')), /Kassapersonal m\.fl\. \(5230\)/);
+  await assertNoAxeViolations(coordinator, 'an opening page');
+  await visit(coordinator, '/openings?area=sales&kind=internship');
+  assert.equal(
+    await coordinator.locator('main table').getByRole('link', { name: 'Praktik i kassan', exact: true }).count(),
+    1,
+    'the new internship in the filtered list',
+  );
+  await assertNoAxeViolations(coordinator, 'the openings list, filtered');
+
   // Another partner's caseworker finds it by name and logs a contact.
   const caseworker = await newPage(browser);
   await signIn(caseworker, CASEWORKER);
@@ -135,7 +165,7 @@ test('a coordinator registers an employer, a caseworker logs a contact; axe clea
   await visit(coordinator, `/lang/en?back=${encodeURIComponent(employerPath)}`);
   assert.match(await textOf(coordinator.locator('main')), /Contact people/);
   await assertNoAxeViolations(coordinator, 'an employer page in English');
-  for (const path of ['/employers?inactive=1', '/employers/new', `${employerPath}/edit`, `${employerPath}/log/new`]) {
+  for (const path of ['/employers?inactive=1', '/employers/new', `${employerPath}/edit`, `${employerPath}/log/new`, '/openings', `${employerPath}/openings/new`]) {
     await visit(coordinator, path);
     await assertNoAxeViolations(coordinator, `${path} in English`);
   }
