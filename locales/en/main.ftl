@@ -1066,3 +1066,35 @@ hint-hours-per-week = For example 25 or 37.5.
 hint-opening-place = Where the work is done, if not at the employer's address.
 error-employer-inactive = The employer is marked as inactive. Mark it as active first.
 error-employment-form-job-only = An employment form is given for jobs only.
+
+# Matching with reasons
+candidates-find = Find candidates
+candidates-title = Candidates: { $title }
+candidates-intro = Participants you have access to who are enrolled or active and whose consent to employer contact is in force, best matches first. Each row says why.
+candidates-back = Back to the opening
+candidates-count = { $count ->
+    [0] No candidates
+    [one] One candidate
+   *[other] { $count } candidates
+}
+match-score = Score
+match-reasons = Why
+match-interested = The occupation area is among the interests in her plan (+3).
+match-other-interests = Her plan names other occupation areas (0).
+match-no-interests = Her plan names no occupation area (0).
+match-swedish-meets = Her Swedish is enough for the opening (+2).
+match-swedish-below = Her Swedish is below what is asked (−2).
+match-swedish-unknown = Her Swedish is not known (0).
+match-no-swedish-asked = The opening asks for no particular level of Swedish (0).
+match-paused = She is on a pause now (−3).
+match-ends-before = Her planned period ends before the opening starts (−2).
+match-ends-during = Her planned period ends before the opening ends (−1).
+match-available = She is available during the opening's period (+1).
+her-openings-title = Matching openings
+her-openings-intro = Open openings, best matches first by her plan, Swedish and period. Each row says why.
+her-openings-no-consent = She has no consent to employer contact in force and cannot be proposed to any employer until she gives it.
+her-openings-no-interests = Her plan names no occupation areas yet.
+her-openings-interests = Interests in her plan: { $areas }.
+her-openings-edit-interests = Change the interests in her plan
+plan-interests = Occupational interests
+plan-interests-hint = The occupation areas she wants to work in. They are used when openings are matched.

@@ -1066,3 +1066,35 @@ hint-hours-per-week = Till exempel 25 eller 37,5.
 hint-opening-place = Var arbetet utförs, om det inte är arbetsgivarens adress.
 error-employer-inactive = Arbetsgivaren är markerad som inaktiv. Markera den som aktiv först.
 error-employment-form-job-only = Anställningsform anges bara för jobb.
+
+# Matching with reasons
+candidates-find = Hitta kandidater
+candidates-title = Kandidater: { $title }
+candidates-intro = Deltagare du har tillgång till som är inskrivna eller aktiva och har ett gällande samtycke till kontakt med arbetsgivare, bäst matchade först. Varje rad visar varför.
+candidates-back = Tillbaka till erbjudandet
+candidates-count = { $count ->
+    [0] Inga kandidater
+    [one] En kandidat
+   *[other] { $count } kandidater
+}
+match-score = Poäng
+match-reasons = Varför
+match-interested = Yrkesområdet finns bland intressena i hennes plan (+3).
+match-other-interests = Hennes plan nämner andra yrkesområden (0).
+match-no-interests = Hennes plan nämner inga yrkesområden (0).
+match-swedish-meets = Hennes svenska räcker för erbjudandet (+2).
+match-swedish-below = Hennes svenska är under det som krävs (−2).
+match-swedish-unknown = Hennes kunskaper i svenska är inte kända (0).
+match-no-swedish-asked = Erbjudandet kräver ingen viss nivå i svenska (0).
+match-paused = Hon har uppehåll just nu (−3).
+match-ends-before = Hennes planerade period slutar innan erbjudandet börjar (−2).
+match-ends-during = Hennes planerade period slutar innan erbjudandet slutar (−1).
+match-available = Hon är tillgänglig under erbjudandets period (+1).
+her-openings-title = Matchande erbjudanden
+her-openings-intro = Öppna erbjudanden, bäst matchade först utifrån hennes plan, svenska och period. Varje rad visar varför.
+her-openings-no-consent = Hon har inget gällande samtycke till kontakt med arbetsgivare och kan inte föreslås för någon arbetsgivare förrän hon gett det.
+her-openings-no-interests = Hennes plan nämner inga yrkesområden ännu.
+her-openings-interests = Intressen i hennes plan: { $areas }.
+her-openings-edit-interests = Ändra intressena i planen
+plan-interests = Yrkesintressen
+plan-interests-hint = De yrkesområden hon vill arbeta inom. De används när erbjudanden matchas.

@@ -77,6 +77,7 @@ pub enum Action {
     OpeningCreate,
     OpeningUpdate,
     OpeningStatus,
+    MatchCandidates,
 }
 
 impl Action {
@@ -154,6 +155,7 @@ impl Action {
             Action::OpeningCreate => "opening.create",
             Action::OpeningUpdate => "opening.update",
             Action::OpeningStatus => "opening.status",
+            Action::MatchCandidates => "opening.candidates",
         }
     }
 }

@@ -19,6 +19,7 @@ pub mod employers;
 pub mod export;
 pub mod followups;
 pub mod idempotency;
+pub mod matching;
 pub mod notes;
 pub mod openings;
 pub mod paging;

@@ -361,6 +361,7 @@ impl App {
             self.today(),
         )
         .await?;
+        palett_store::matching::set_interests(&mut tx, participant_id, &plan.interests).await?;
         tx.done(
             Action::PlanChange,
             "plan",

@@ -14,6 +14,7 @@ pub mod esf;
 pub mod followup;
 pub mod indicators;
 pub mod lifecycle;
+pub mod matching;
 pub mod model;
 pub mod occupations;
 pub mod opening;

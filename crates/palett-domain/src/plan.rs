@@ -46,6 +46,11 @@ pub struct Plan {
     pub goals: Vec<Goal>,
     pub steps: Vec<Step>,
     pub reviews: Vec<Review>,
+    /// Her occupational interests: codes of occupation areas
+    /// ([`crate::occupations`]), in the catalogue's order. Absent from
+    /// versions saved before interests were recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interests: Vec<String>,
 }
 
 /// The most goals, steps or reviews one plan holds.
@@ -67,6 +72,8 @@ text_input!(
         review_participants: Vec<String>,
         review_notes: Vec<String>,
         review_decisions: Vec<String>,
+        /// The occupation areas she is interested in (checked boxes).
+        interest: Vec<String>,
     }
 );
 
@@ -257,7 +264,15 @@ impl PlanInput {
                 decisions: text(&mut e, format!("review_decisions.{i}"), dec),
             });
         }
-        if plan.goals.is_empty() && plan.steps.is_empty() && plan.reviews.is_empty() && e.is_empty()
+        plan.interests = parse_interests(&self.interest).unwrap_or_else(|c| {
+            e.push("interest.0", c);
+            Vec::new()
+        });
+        if plan.goals.is_empty()
+            && plan.steps.is_empty()
+            && plan.reviews.is_empty()
+            && plan.interests.is_empty()
+            && e.is_empty()
         {
             e.push("goal_text.0", "error-plan-empty");
         }
@@ -285,6 +300,7 @@ impl PlanInput {
             );
             i.step_note.push(s.note.clone());
         }
+        i.interest = p.interests.clone();
         for r in &p.reviews {
             i.review_date.push(r.date.clone());
             i.review_participants.push(r.participants.clone());
@@ -293,6 +309,24 @@ impl PlanInput {
         }
         i
     }
+}
+
+/// Occupation areas by code, each once, in the catalogue's order; blank
+/// entries ignored.
+fn parse_interests(v: &[String]) -> Result<Vec<String>, &'static str> {
+    let chosen: Vec<&str> = v
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if chosen.iter().any(|c| crate::occupations::area(c).is_none()) {
+        return Err(code::CHOICE);
+    }
+    Ok(crate::occupations::areas()
+        .iter()
+        .filter(|a| chosen.contains(&a.code.as_str()))
+        .map(|a| a.code.clone())
+        .collect())
 }
 
 impl Plan {
@@ -311,6 +345,33 @@ mod tests {
 
     fn v(items: &[&str]) -> Vec<String> {
         items.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn interests_are_occupation_areas_once_each_in_catalogue_order() {
+        let input = PlanInput {
+            interest: v(&["sales", "", "cleaning", "sales"]),
+            ..Default::default()
+        };
+        let plan = input.parse().expect("valid");
+        assert_eq!(plan.interests, v(&["cleaning", "sales"]));
+        assert_eq!(PlanInput::from_plan(&plan).parse(), Ok(plan.clone()));
+        assert!(plan
+            .to_json()
+            .contains("\"interests\":[\"cleaning\",\"sales\"]"));
+        // A version saved before interests existed reads with none, and one
+        // without interests is stored as before.
+        let old = r#"{"goals":[],"steps":[],"reviews":[]}"#;
+        assert_eq!(Plan::from_json(old).map(|p| p.interests), Some(vec![]));
+        assert_eq!(Plan::default().to_json(), old);
+        let bad = PlanInput {
+            interest: v(&["astronaut"]),
+            ..Default::default()
+        };
+        assert_eq!(
+            crate::error::codes(bad.parse()),
+            vec![("interest.0".to_string(), code::CHOICE)]
+        );
     }
 
     #[test]
@@ -350,6 +411,7 @@ mod tests {
             review_participants: v(&["Deltagaren"]),
             review_notes: v(&[""]),
             review_decisions: v(&[""]),
+            interest: Vec::new(),
         };
         let e = input.parse().expect_err("invalid");
         let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();

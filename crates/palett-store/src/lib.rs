@@ -22,6 +22,7 @@ pub mod employer;
 pub mod followup;
 pub mod idempotency;
 pub mod indicators;
+pub mod matching;
 pub mod migrate;
 pub mod note;
 pub mod opening;

@@ -621,6 +621,20 @@ async fn seed_consents(
             )
             .await?;
         }
+        // Half agree that staff may present them to employers.
+        if n % 2 == 0 {
+            consent::insert(
+                c,
+                id,
+                &ConsentSpec {
+                    kind: ConsentKind::EmployerContact,
+                    ..base.clone()
+                },
+                by,
+                now,
+            )
+            .await?;
+        }
         if n % 5 != 0 {
             let research = consent::insert(
                 c,

@@ -262,6 +262,7 @@ pub(crate) async fn seed(
                 .collect(),
             steps,
             reviews: Vec::new(),
+            interests: demo_interests(p.id, [first, second].iter().any(|g| goals[*g].0 == "work")),
         };
         // Most plans are written within a few weeks of intake; some later.
         let written = p
@@ -270,6 +271,7 @@ pub(crate) async fn seed(
             .unwrap_or(p.intake);
         store::insert_plan_version(c, p.id, &plan.to_json(), staff.coordinator, now, written)
             .await?;
+        palett_store::matching::set_interests(c, p.id, &plan.interests).await?;
         if rng.below(10) < 3 {
             let mut revised = plan.clone();
             let revised_on = start.checked_add(3.months()).unwrap_or(start);
@@ -423,4 +425,22 @@ pub(crate) async fn seed(
     store::insert_activities_batch(c, &activities, staff.coordinator, now).await?;
     store::refresh_partnership_time(c, pid).await?;
     Ok(())
+}
+
+/// Occupational interests for a plan with a work goal (retail, as the goal
+/// says, and for some cleaning or restaurants), derived from her id so that
+/// the demo's random draws stay as they were.
+fn demo_interests(id: i64, work_goal: bool) -> Vec<String> {
+    if !work_goal {
+        return Vec::new();
+    }
+    let mut areas = Vec::new();
+    if id % 3 == 0 {
+        areas.push("cleaning".to_string());
+    }
+    if id % 4 == 0 {
+        areas.push("hospitality".to_string());
+    }
+    areas.push("sales".to_string());
+    areas
 }

@@ -24,6 +24,7 @@ mod export;
 mod followup;
 mod harness;
 mod lifecycle;
+mod matching;
 mod openings;
 mod palette;
 mod races;
@@ -51,6 +52,8 @@ macro_rules! stories {
 }
 
 stories! {
+    matching::only_consenting_participants_in_reach_are_candidates,
+    matching::her_openings_are_ranked_by_her_plan_with_reasons,
     openings::openings_are_offered_listed_and_filled_by_their_partner,
     employers::an_employer_is_registered_once_and_changed_by_its_owner,
     employers::only_staff_who_work_with_participants_reach_the_registry,

@@ -142,6 +142,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "3a6c0ba88e6bb55b563e0c33cae49570b9ebcaa4d379a55e840f85a3068316ed",
         postgres: "5d644e4e1299e435b3267e8e3f01b8f906c13ea1e2409360073752235c0022da",
     },
+    Applied {
+        version: 25,
+        sqlite: "3f2350c45c3a63c0f3dac713878a8576c2a92e8ef8d308490e08a5f853d84281",
+        postgres: "3f2350c45c3a63c0f3dac713878a8576c2a92e8ef8d308490e08a5f853d84281",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

@@ -1,7 +1,8 @@
 //! Openings in the JSON API, and the occupation catalogue.
 
 use super::dto::{
-    OccupationAreaDto, Occupations, OpeningDto, OpeningPage, OpeningViewDto, UnitGroupDto,
+    CandidateDto, CandidatePage, MatchDto, OccupationAreaDto, Occupations, OpeningDto, OpeningPage,
+    OpeningViewDto, ParticipantOpenings, RankedOpeningDto, UnitGroupDto,
 };
 use crate::http::caller::Caller;
 use crate::http::error::{Answer, WebError};
@@ -235,4 +236,92 @@ pub async fn occupations(_c: Caller) -> Json<Occupations> {
             })
             .collect(),
     })
+}
+
+/// A page of a ranked list.
+#[derive(serde::Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RankQuery {
+    /// 1-based page number.
+    #[param(value_type = Option<i64>, minimum = 1)]
+    page: Option<String>,
+    /// 1–100, default 25.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    per_page: Option<String>,
+}
+
+fn page_of(q: &RankQuery) -> Answer<Page> {
+    let b = StatusCode::BAD_REQUEST;
+    Ok(Page::new(
+        paging(b, "page", &q.page, 1..=i64::MAX, "error-page")?,
+        paging(
+            b,
+            "per_page",
+            &q.per_page,
+            1..=Page::MAX_SIZE,
+            "error-per-page",
+        )?,
+    ))
+}
+
+/// The candidates for an opening, best first, with reasons
+///
+/// Only participants the caller may see who are enrolled, active or paused
+/// and whose employer-contact consent is in force. Audited.
+#[utoipa::path(get, path = "/openings/{id}/candidates", tag = "employers", params(RankQuery),
+    responses((status = 200, body = CandidatePage)))]
+pub async fn candidates(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+    Query(q): Query<RankQuery>,
+) -> Answer<Json<CandidatePage>> {
+    let page = page_of(&q)?;
+    let (_, list, total) = s.app.opening_candidates(&c.ctx(), id, page).await?;
+    Ok(Json(CandidatePage {
+        opening_id: id,
+        items: list
+            .iter()
+            .map(|cand| CandidateDto {
+                participant_id: cand.participant.id,
+                given_name: cand.participant.given_name.clone(),
+                family_name: cand.participant.family_name.clone(),
+                status: cand.participant.status,
+                responsible_organisation: cand.participant.responsible_organisation_name.clone(),
+                matched: MatchDto::from(&cand.matched),
+            })
+            .collect(),
+        page: page.number,
+        per_page: page.size,
+        total,
+    }))
+}
+
+/// The open openings for a participant, best first, with reasons (audited)
+#[utoipa::path(get, path = "/participants/{id}/openings", tag = "employers", params(RankQuery),
+    responses((status = 200, body = ParticipantOpenings)))]
+pub async fn for_participant(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+    Query(q): Query<RankQuery>,
+) -> Answer<Json<ParticipantOpenings>> {
+    let page = page_of(&q)?;
+    let v = s.app.openings_for_participant(&c.ctx(), id, page).await?;
+    Ok(Json(ParticipantOpenings {
+        participant_id: id,
+        interests: v.interests.clone(),
+        may_be_proposed: v.may_be_proposed,
+        items: v
+            .items
+            .iter()
+            .map(|(o, m)| RankedOpeningDto {
+                opening: OpeningDto::from(o),
+                matched: MatchDto::from(m),
+            })
+            .collect(),
+        page: page.number,
+        per_page: page.size,
+        total: v.total,
+    }))
 }

@@ -117,3 +117,66 @@ pub struct UnitGroupDto {
 pub struct Occupations {
     pub areas: Vec<OccupationAreaDto>,
 }
+
+/// One row of a ranked list: its score and the reasons behind it (the
+/// values of `palett_domain::matching::Reason`, e.g. `interested`,
+/// `swedish_below`, `paused`).
+#[derive(Serialize, ToSchema)]
+pub struct MatchDto {
+    pub score: i32,
+    pub reasons: Vec<String>,
+}
+
+impl From<&palett_domain::matching::Match> for MatchDto {
+    fn from(m: &palett_domain::matching::Match) -> Self {
+        Self {
+            score: m.score,
+            reasons: m.reasons.iter().map(|r| r.as_str().to_string()).collect(),
+        }
+    }
+}
+
+/// A candidate for an opening.
+#[derive(Serialize, ToSchema)]
+pub struct CandidateDto {
+    pub participant_id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    #[schema(value_type = vocab::Status)]
+    pub status: palett_domain::lifecycle::Status,
+    pub responsible_organisation: String,
+    #[serde(rename = "match")]
+    pub matched: MatchDto,
+}
+
+/// The candidates for an opening, best first, one page.
+#[derive(Serialize, ToSchema)]
+pub struct CandidatePage {
+    pub opening_id: i64,
+    pub items: Vec<CandidateDto>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}
+
+/// An opening ranked for a participant.
+#[derive(Serialize, ToSchema)]
+pub struct RankedOpeningDto {
+    pub opening: OpeningDto,
+    #[serde(rename = "match")]
+    pub matched: MatchDto,
+}
+
+/// The open openings for a participant, best first, one page.
+#[derive(Serialize, ToSchema)]
+pub struct ParticipantOpenings {
+    pub participant_id: i64,
+    /// Her occupational interests (occupation area codes) from her plan.
+    pub interests: Vec<String>,
+    /// Her employer-contact consent is in force: she may be presented.
+    pub may_be_proposed: bool,
+    pub items: Vec<RankedOpeningDto>,
+    pub page: i64,
+    pub per_page: i64,
+    pub total: i64,
+}

@@ -6,6 +6,7 @@
 pub(crate) mod api;
 pub(crate) mod dto;
 pub(crate) mod forms;
+pub(crate) mod matching;
 pub(crate) mod pages;
 
 use crate::http::AppState;
@@ -30,6 +31,11 @@ pub fn routes() -> Router<AppState> {
             "/openings/{id}/status/{status}",
             post(forms::opening_status),
         )
+        .route("/openings/{id}/candidates", get(matching::candidates))
+        .route(
+            "/participants/{id}/openings",
+            get(matching::for_participant),
+        )
 }
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
@@ -39,4 +45,6 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::create_opening))
         .routes(routes!(api::set_status))
         .routes(routes!(api::occupations))
+        .routes(routes!(api::candidates))
+        .routes(routes!(api::for_participant))
 }

@@ -261,6 +261,12 @@ pub async fn opening(
             .push(Block::Text(t.get(&format!("opening-done-{done}"))));
     }
     p.intro = o.description.clone();
+    if c.signed.actor.sees_participants() && o.status == OpeningStatus::Open {
+        p.links.push((
+            format!("/openings/{id}/candidates"),
+            t.get("candidates-find"),
+        ));
+    }
     if v.may_change {
         p.links
             .push((format!("/openings/{id}/edit"), t.get("opening-edit")));

@@ -35,6 +35,7 @@ pub(crate) fn plan_field(f: &str) -> String {
         "review_participants" => ("reviews", "participants"),
         "review_notes" => ("reviews", "notes"),
         "review_decisions" => ("reviews", "decisions"),
+        "interest" => return "interests".to_string(),
         _ => return f.to_string(),
     };
     format!("{list}[{row}].{field}")
@@ -72,6 +73,14 @@ impl utoipa::PartialSchema for PlanBody {
             .property("goals", rows(GOAL_FIELDS))
             .property("steps", rows(STEP_FIELDS))
             .property("reviews", rows(REVIEW_FIELDS))
+            .property(
+                "interests",
+                ArrayBuilder::new().items(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .description(Some("An occupation area's code (`GET /occupations`).")),
+                ),
+            )
             .additional_properties(Some(AdditionalProperties::FreeForm(false)))
             .description(Some(
                 "A row's errors name it: `goals[1].text`. A missing list is empty.",
@@ -88,7 +97,7 @@ pub(crate) fn plan_input(body: &JsonObject) -> Result<PlanInput, FieldErrors> {
     for k in body
         .0
         .keys()
-        .filter(|k| !["goals", "steps", "reviews"].contains(&k.as_str()))
+        .filter(|k| !["goals", "steps", "reviews", "interests"].contains(&k.as_str()))
     {
         e.push(k.clone(), "error-unknown-field");
     }
@@ -152,6 +161,18 @@ pub(crate) fn plan_input(body: &JsonObject) -> Result<PlanInput, FieldErrors> {
             &mut input.review_decisions,
         ],
     );
+    match body.0.get("interests") {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(items)) => {
+            for (i, item) in items.iter().enumerate() {
+                match item {
+                    Value::String(area) => input.interest.push(area.clone()),
+                    _ => e.push(format!("interests[{i}]"), "error-type"),
+                }
+            }
+        }
+        Some(_) => e.push("interests", "error-type-list"),
+    }
     e.into_result().map(|_| input)
 }
 

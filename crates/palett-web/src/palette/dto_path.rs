@@ -150,6 +150,8 @@ pub struct PlanVersionDto {
     pub goals: Vec<PlanGoal>,
     pub steps: Vec<PlanStep>,
     pub reviews: Vec<PlanReview>,
+    /// Her occupational interests: occupation area codes.
+    pub interests: Vec<String>,
 }
 
 impl From<&(PlanVersion, Plan)> for PlanVersionDto {
@@ -161,6 +163,7 @@ impl From<&(PlanVersion, Plan)> for PlanVersionDto {
             goals: PlanGoal::list(&p.goals),
             steps: PlanStep::list(&p.steps),
             reviews: PlanReview::list(&p.reviews),
+            interests: p.interests.clone(),
         }
     }
 }

@@ -19,6 +19,8 @@ use palett_domain::FieldErrors;
 
 pub struct PlanVersionView {
     pub label: String,
+    /// Her occupational interests, by name.
+    pub interests: Vec<String>,
     pub goals: Vec<(String, String)>,
     pub steps: Vec<Vec<String>>,
     pub reviews: Vec<Vec<String>>,
@@ -67,6 +69,12 @@ pub(crate) fn name_of(list: &[(String, String)], id: &str) -> String {
 pub(crate) fn plan_view(t: Tr, n: &Names, label: String, p: &Plan) -> PlanVersionView {
     PlanVersionView {
         label,
+        interests: p
+            .interests
+            .iter()
+            .filter_map(|code| palett_domain::occupations::area(code))
+            .map(|a| a.name(t.lang.code()).to_string())
+            .collect(),
         goals: p
             .goals
             .iter()
@@ -171,6 +179,9 @@ pub struct PlanFormPage {
     pub goals: Vec<Vec<CellField>>,
     pub steps: Vec<Vec<CellField>>,
     pub reviews: Vec<Vec<CellField>>,
+    /// The occupation areas: (code, name, checked).
+    pub interests: Vec<(String, String, bool)>,
+    pub interest_error: Option<String>,
 }
 
 pub(crate) fn plan_form_page(
@@ -338,6 +349,17 @@ pub(crate) fn plan_form_page(
         goals,
         steps,
         reviews,
+        interests: palett_domain::occupations::areas()
+            .iter()
+            .map(|a| {
+                (
+                    a.code.clone(),
+                    a.name(t.lang.code()).to_string(),
+                    input.interest.contains(&a.code),
+                )
+            })
+            .collect(),
+        interest_error: errors.for_field("interest.0").map(|c| t.get(c)),
     };
     let status = if errors.is_empty() {
         StatusCode::OK

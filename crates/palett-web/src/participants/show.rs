@@ -159,6 +159,12 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Id(id): Id) -> An
         path_links.push((format!("/participants/{id}/period"), t.get("period-change")));
     }
     path_links.push((format!("/participants/{id}/time"), t.get("time-summary")));
+    if c.signed.actor.can_work_with_employers() && v.participant.state.exit_date.is_none() {
+        path_links.push((
+            format!("/participants/{id}/openings"),
+            t.get("her-openings-title"),
+        ));
+    }
     path_links.push((
         format!("/participants/{id}/self-assessments"),
         t.get("self-assessments"),

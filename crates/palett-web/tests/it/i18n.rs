@@ -166,6 +166,8 @@ fn every_vocabulary_value_has_a_label() {
                 .iter()
                 .map(|v| format!("opening-mark-{}", v.as_str())),
         );
+        use palett_domain::matching::Reason;
+        ids.extend(Reason::ALL.iter().map(|r| r.message_id()));
     }
     for lang in Lang::ALL {
         let missing: Vec<_> = ids.iter().filter(|i| !Tr::new(lang).has(i)).collect();
@@ -243,6 +245,8 @@ async fn every_page_renders_in_every_locale() {
         (&coordinator, "/openings/1?done=created".into()),
         (&coordinator, "/openings/1/edit".into()),
         (&coordinator, "/employers/1/openings/new".into()),
+        (&coordinator, "/openings/3/candidates".into()),
+        (&coordinator, format!("/participants/{first}/openings")),
         (&coordinator, "/projects/1/reports/before_after".into()),
         (&coordinator, "/projects/1/reports/esf_indicators".into()),
         (&coordinator, "/projects/1/esf-months?month=2020-03".into()),

@@ -187,3 +187,98 @@ async fn the_api_offers_and_changes_openings_with_typed_bodies() {
         .iter()
         .any(|g| g["ssyk"] == "5230"));
 }
+
+#[tokio::test]
+async fn candidates_and_her_openings_come_with_reasons_in_words_and_json() {
+    let t = TestApp::new().await;
+    let [coordinator] = t.browsers([COORDINATOR]).await;
+    let token = t.token(COORDINATOR).await;
+    // A demo opening that is open, in sales.
+    let r = t
+        .get("/api/v1/openings?status=open&area=cleaning", Some(&token))
+        .await;
+    let opening = r.json()["items"][0]["id"]
+        .as_i64()
+        .expect("an open opening");
+    let page = t
+        .page(&coordinator, &format!("/openings/{opening}/candidates"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Poäng") && page.body.contains("Varför"));
+    assert!(
+        page.body
+            .contains("Yrkesområdet finns bland intressena i hennes plan (+3)."),
+        "some demo women name cleaning in their plans"
+    );
+    let r = t
+        .get(
+            &format!("/api/v1/openings/{opening}/candidates?per_page=5"),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let items = r.json()["items"].as_array().cloned().expect("items");
+    assert!(!items.is_empty() && items.len() <= 5);
+    let scores: Vec<i64> = items
+        .iter()
+        .map(|i| i["match"]["score"].as_i64().expect("a score"))
+        .collect();
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "best first: {scores:?}"
+    );
+    assert_eq!(items[0]["match"]["reasons"][0], "interested");
+
+    // Her plan's interests, set in the plan form, rank her openings.
+    let first = items[0]["participant_id"].as_i64().expect("an id");
+    let form = t
+        .page(&coordinator, &format!("/participants/{first}/plan/edit"))
+        .await;
+    assert!(form
+        .body
+        .contains("name=\"interest\" value=\"cleaning\" checked"));
+    let bad = t
+        .post_invalid(
+            &coordinator,
+            &format!("/participants/{first}/plan/edit"),
+            &[("interest", "astronaut")],
+        )
+        .await;
+    assert!(bad.body.contains("id=\"f-interest-error\""));
+    let r = t
+        .json(
+            "PUT",
+            &format!("/api/v1/participants/{first}/plan"),
+            &token,
+            r#"{"interests":["hospitality"]}"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    t.json(
+        "PUT",
+        &format!("/api/v1/participants/{first}/plan"),
+        &token,
+        r#"{"interests":"hospitality"}"#,
+    )
+    .await
+    .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["interests"]);
+    let r = t
+        .get(
+            &format!("/api/v1/participants/{first}/openings"),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(
+        r.json()["interests"],
+        serde_json::json!(["hospitality"]),
+        "{}",
+        r.body
+    );
+    assert_eq!(r.json()["may_be_proposed"], true);
+    let page = t
+        .page(&coordinator, &format!("/participants/{first}/openings"))
+        .await;
+    assert!(page
+        .body
+        .contains("Intressen i hennes plan: Hotell, restaurang, storhushåll."));
+}

@@ -1,0 +1,158 @@
+//! Matching with reasons: the candidates for an opening and the openings
+//! for a participant, each row with its score and the reasons behind it
+//! ([`palett_domain::matching`]). Candidates are only those the caller may
+//! see whose employer-contact consent is in force today; the list is an
+//! audited read.
+
+use crate::audit::Action;
+use crate::paging::Page;
+use crate::work::Reading;
+use crate::{App, AppError, Ctx, Result};
+use palett_domain::matching::{rank_pairs, Match, Pair};
+use palett_domain::opening::{Opening, OpeningStatus};
+use palett_store::matching as store;
+pub use palett_store::matching::CandidateRow;
+use palett_store::opening::OpeningFilter;
+
+/// A candidate for an opening: who she is and why she is where she is.
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    pub participant: CandidateRow,
+    pub matched: Match,
+}
+
+/// The openings for one participant, ranked, and whether she may be
+/// proposed to an employer at all.
+#[derive(Clone, Debug)]
+pub struct OpeningsForHer {
+    pub items: Vec<(Opening, Match)>,
+    pub total: i64,
+    /// Her occupational interests (area codes), from her latest plan.
+    pub interests: Vec<String>,
+    /// Her employer-contact consent is in force today.
+    pub may_be_proposed: bool,
+}
+
+/// The most open openings ranked for one participant.
+const MAX_OPENINGS: i64 = 20_000;
+
+impl App {
+    /// The candidates for an opening, best first, one page; how many there
+    /// are. Only participants the caller sees, enrolled, active or paused,
+    /// with their employer-contact consent in force.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    pub async fn opening_candidates(
+        &self,
+        ctx: &Ctx,
+        opening_id: i64,
+        page: Page,
+    ) -> Result<(Opening, Vec<Candidate>, i64)> {
+        if !ctx.actor.can_work_with_employers() {
+            return Err(AppError::Forbidden);
+        }
+        let today = self.today();
+        let mut r = Reading::begin(self, ctx).await?;
+        let opening = palett_store::opening::by_id(r.conn(), ctx.actor.partnership_id, opening_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let scope = ctx.actor.participant_scope(today);
+        let rows = store::candidates(r.conn(), scope, &opening.area, today).await?;
+        let pairs: Vec<(i64, Option<jiff::civil::Date>, Pair)> = rows
+            .iter()
+            .map(|c| (c.id, None, pair(c, &opening)))
+            .collect();
+        let ranked = rank_pairs(&pairs);
+        let total = ranked.len() as i64;
+        let shown: Vec<Candidate> = ranked
+            .into_iter()
+            .skip(page.offset() as usize)
+            .take(page.limit() as usize)
+            .filter_map(|m| {
+                rows.iter().find(|c| c.id == m.id).map(|c| Candidate {
+                    participant: c.clone(),
+                    matched: m,
+                })
+            })
+            .collect();
+        r.audit(Action::MatchCandidates, "opening", Some(opening_id), None);
+        r.finish().await?;
+        Ok((opening, shown, total))
+    }
+
+    /// The open openings for a participant, best first, one page (a read
+    /// of her record, audited).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    pub async fn openings_for_participant(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        page: Page,
+    ) -> Result<OpeningsForHer> {
+        if !ctx.actor.can_work_with_employers() {
+            return Err(AppError::Forbidden);
+        }
+        let today = self.today();
+        let partnership = ctx.actor.partnership_id;
+        self.read_part(ctx, participant_id, "openings", async |c| {
+            let (status, swedish, planned_end) = store::her_facts(c, participant_id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let interests = store::interests_of(c, participant_id).await?;
+            let may_be_proposed =
+                store::employer_contact_in_force(c, participant_id, today).await?;
+            let open = OpeningFilter {
+                status: Some(OpeningStatus::Open),
+                ..OpeningFilter::default()
+            };
+            let (openings, _) =
+                palett_store::opening::list(c, partnership, &open, MAX_OPENINGS, 0).await?;
+            let pairs: Vec<(i64, Option<jiff::civil::Date>, Pair)> = openings
+                .iter()
+                .map(|o| {
+                    let p = Pair {
+                        interested: (!interests.is_empty()).then(|| interests.contains(&o.area)),
+                        her_swedish: swedish,
+                        asked_swedish: o.swedish_level,
+                        paused: status == palett_domain::lifecycle::Status::Paused,
+                        planned_end,
+                        opening_start: o.start_date,
+                        opening_end: o.end_date,
+                    };
+                    (o.id, o.start_date, p)
+                })
+                .collect();
+            let ranked = rank_pairs(&pairs);
+            let total = ranked.len() as i64;
+            let items = ranked
+                .into_iter()
+                .skip(page.offset() as usize)
+                .take(page.limit() as usize)
+                .filter_map(|m| {
+                    openings
+                        .iter()
+                        .find(|o| o.id == m.id)
+                        .map(|o| (o.clone(), m))
+                })
+                .collect();
+            Ok(OpeningsForHer {
+                items,
+                total,
+                interests,
+                may_be_proposed,
+            })
+        })
+        .await
+    }
+}
+
+fn pair(c: &CandidateRow, o: &Opening) -> Pair {
+    Pair {
+        interested: c.interested,
+        her_swedish: c.swedish_level,
+        asked_swedish: o.swedish_level,
+        paused: c.status == palett_domain::lifecycle::Status::Paused,
+        planned_end: c.planned_end,
+        opening_start: o.start_date,
+        opening_end: o.end_date,
+    }
+}

@@ -1,0 +1,152 @@
+//! What matching reads: her occupational interests (kept from her latest
+//! plan), the candidates for an opening within the caller's scope, and
+//! whether her employer-contact consent is in force.
+
+use crate::participant::{bind_all, where_clause, Arg, Filter};
+use crate::row::*;
+use crate::Result;
+use jiff::civil::Date;
+use palett_domain::lifecycle::Status;
+use palett_domain::policy::ParticipantScope;
+use palett_domain::values::SwedishLevel;
+use sqlx::AnyConnection;
+
+/// Replace her interests with `areas` (from a new version of her plan).
+pub async fn set_interests(
+    c: &mut AnyConnection,
+    participant_id: i64,
+    areas: &[String],
+) -> Result<()> {
+    sqlx::query("DELETE FROM participant_interests WHERE participant_id = $1")
+        .bind(participant_id)
+        .execute(&mut *c)
+        .await?;
+    for area in areas {
+        sqlx::query("INSERT INTO participant_interests (participant_id, area) VALUES ($1, $2)")
+            .bind(participant_id)
+            .bind(area)
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Her interests (occupation area codes).
+pub async fn interests_of(c: &mut AnyConnection, participant_id: i64) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT area FROM participant_interests WHERE participant_id = $1 ORDER BY area",
+    )
+    .bind(participant_id)
+    .fetch_all(c)
+    .await?)
+}
+
+/// What matching needs of her: status, Swedish level and planned end.
+pub async fn her_facts(
+    c: &mut AnyConnection,
+    participant_id: i64,
+) -> Result<Option<(Status, SwedishLevel, Option<Date>)>> {
+    sqlx::query("SELECT status, swedish_level, planned_end FROM participants WHERE id = $1")
+        .bind(participant_id)
+        .fetch_optional(c)
+        .await?
+        .map(|r| {
+            Ok((
+                vocab(&r, "status", Status::parse)?,
+                vocab(&r, "swedish_level", SwedishLevel::parse)?,
+                opt_date(&r, "planned_end")?,
+            ))
+        })
+        .transpose()
+}
+
+/// The SQL condition "her employer-contact consent is in force on `$t`".
+fn employer_contact_sql(t: usize) -> String {
+    format!(
+        "EXISTS (SELECT 1 FROM consents k WHERE k.participant_id = p.id \
+         AND k.kind = 'employer_contact' AND {})",
+        crate::consent::in_force_sql(&format!("${t}"), &format!("${t}"))
+    )
+}
+
+/// Whether her employer-contact consent is in force on `today`.
+pub async fn employer_contact_in_force(
+    c: &mut AnyConnection,
+    participant_id: i64,
+    today: Date,
+) -> Result<bool> {
+    let n: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM participants p WHERE p.id = $1 AND {}",
+        employer_contact_sql(2)
+    ))
+    .bind(participant_id)
+    .bind(today.to_string())
+    .fetch_one(c)
+    .await?;
+    Ok(n > 0)
+}
+
+/// A participant who may be proposed for an opening, with what matching
+/// needs of her.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CandidateRow {
+    pub id: i64,
+    pub given_name: String,
+    pub family_name: String,
+    pub status: Status,
+    pub swedish_level: SwedishLevel,
+    pub planned_end: Option<Date>,
+    /// `Some(true)`: interested in the area; `Some(false)`: in others only;
+    /// `None`: no interest recorded.
+    pub interested: Option<bool>,
+    pub responsible_organisation_name: String,
+}
+
+/// Everyone in `scope` who is enrolled, active or paused and whose
+/// employer-contact consent is in force on `today`, with her interest in
+/// `area`. One statement.
+pub async fn candidates(
+    c: &mut AnyConnection,
+    scope: ParticipantScope,
+    area: &str,
+    today: Date,
+) -> Result<Vec<CandidateRow>> {
+    let Some(mut w) = where_clause(scope, &Filter::default()) else {
+        return Ok(Vec::new());
+    };
+    w.args.push(Arg::Text(today.to_string()));
+    let t = w.args.len();
+    w.clauses.push(employer_contact_sql(t));
+    w.clauses
+        .push("p.status IN ('enrolled', 'active', 'paused')".into());
+    w.args.push(Arg::Text(area.to_string()));
+    let a = w.args.len();
+    let sql = format!(
+        "SELECT p.id, p.given_name, p.family_name, p.status, p.swedish_level, p.planned_end, \
+         o.name AS org_name, \
+         CASE WHEN EXISTS (SELECT 1 FROM participant_interests i \
+           WHERE i.participant_id = p.id AND i.area = ${a}) THEN 1 ELSE 0 END AS in_area, \
+         CASE WHEN EXISTS (SELECT 1 FROM participant_interests i \
+           WHERE i.participant_id = p.id) THEN 1 ELSE 0 END AS any_area \
+         FROM participants p JOIN organisations o ON o.id = p.responsible_organisation_id \
+         WHERE {}",
+        w.clauses.join(" AND ")
+    );
+    let rows = bind_all(sqlx::query(&sql), &w.args).fetch_all(c).await?;
+    rows.iter()
+        .map(|r| {
+            let in_area = flag(r, "in_area")?;
+            let any = flag(r, "any_area")?;
+            Ok(CandidateRow {
+                id: i64_(r, "id")?,
+                given_name: text(r, "given_name")?,
+                family_name: text(r, "family_name")?,
+                status: vocab(r, "status", Status::parse)?,
+                swedish_level: vocab(r, "swedish_level", SwedishLevel::parse)?,
+                planned_end: opt_date(r, "planned_end")?,
+                interested: any.then_some(in_area),
+                responsible_organisation_name: text(r, "org_name")?,
+            })
+        })
+        .collect()
+}
