@@ -34,6 +34,8 @@ pub struct BenchSeed {
     pub participants: usize,
     pub sessions: usize,
     pub attendance: usize,
+    /// Openings for the matching benchmark (one for every ten participants).
+    pub openings: usize,
 }
 
 /// One timing: a label and the milliseconds of each run.
@@ -243,6 +245,54 @@ impl App {
                 false,
             )
             .await?;
+            // For matching: half of those in the programme agree to employer
+            // contact, and each names one or two occupation areas (by id,
+            // so that the random draws above stay as they were).
+            let mut consents = Vec::new();
+            let mut interests = Vec::new();
+            for (id, (referral_only, intake, exit, _)) in ids.iter().zip(&facts) {
+                if *referral_only || exit.is_some() {
+                    continue;
+                }
+                if id % 2 == 0 {
+                    consents.push(vec![
+                        V::Int(*id),
+                        V::Text("employer_contact".into()),
+                        V::Text("signed_paper".into()),
+                        d(*intake),
+                        V::Int(now),
+                    ]);
+                }
+                let areas = palett_domain::occupations::areas();
+                let first = &areas[(*id as usize) % areas.len()].code;
+                interests.push(vec![V::Int(*id), V::Text(first.clone())]);
+                if id % 3 == 0 {
+                    let second = &areas[(*id as usize + 7) % areas.len()].code;
+                    interests.push(vec![V::Int(*id), V::Text(second.clone())]);
+                }
+            }
+            insert(
+                &mut tx,
+                "consents",
+                &[
+                    "participant_id",
+                    "kind",
+                    "method",
+                    "given_on",
+                    "recorded_at",
+                ],
+                &consents,
+                false,
+            )
+            .await?;
+            insert(
+                &mut tx,
+                "participant_interests",
+                &["participant_id", "area"],
+                &interests,
+                false,
+            )
+            .await?;
             // A pause of thirty days for one in ten.
             let mut events = Vec::new();
             for (id, (referral_only, intake, exit, paused)) in ids.iter().zip(&facts) {
@@ -394,6 +444,7 @@ impl App {
             }
             tx.commit().await?;
         }
+        let openings = self.seed_bench_openings(pid, &orgs, n / 10).await?;
         // Fresh statistics for the planner, as autovacuum would gather.
         let mut c = self.db.read().await?;
         sqlx::query("ANALYZE").execute(&mut *c).await?;
@@ -403,7 +454,119 @@ impl App {
             participants: n,
             sessions,
             attendance,
+            openings,
         })
+    }
+
+    /// `count` openings (four in five open) at employers of their own, a
+    /// hundred openings each, for the matching benchmark.
+    async fn seed_bench_openings(&self, pid: i64, orgs: &[i64], count: usize) -> Result<usize> {
+        use palett_domain::opening::{OpeningKind, OpeningStatus};
+        let now = self.now();
+        let groups = palett_domain::occupations::groups();
+        let kinds = OpeningKind::ALL;
+        let levels = ["beginner", "intermediate", "fluent"];
+        let mut tx = crate::work::bookkeeping(self).await?;
+        let mut employers = Vec::new();
+        for k in 0..count.div_ceil(100) {
+            // A made-up organisation number with a valid check digit.
+            let number = (0..10)
+                .find_map(|check| {
+                    palett_domain::values::OrgNumber::parse(&format!("55980{k:04}{check}")).ok()
+                })
+                .ok_or_else(|| crate::AppError::internal("no check digit"))?;
+            let name = format!("Prestandaföretaget {k} AB");
+            employers.push(vec![
+                V::Int(pid),
+                V::Text(name.clone()),
+                V::Text(name.to_lowercase()),
+                V::Text(number.as_str().into()),
+                V::Text("G".into()),
+                V::Text("Botkyrka".into()),
+                V::Int(orgs[k % orgs.len()]),
+                V::Int(now),
+            ]);
+        }
+        let employer_ids = insert(
+            &mut tx,
+            "employers",
+            &[
+                "partnership_id",
+                "name",
+                "search_name",
+                "org_number",
+                "industry",
+                "municipality",
+                "owner_organisation_id",
+                "created_at",
+            ],
+            &employers,
+            true,
+        )
+        .await?;
+        let rows: Vec<Vec<V>> = (0..count)
+            .map(|i| {
+                let g = &groups[(i * 37) % groups.len()];
+                let kind = kinds[i % kinds.len()];
+                let start = START
+                    .checked_add(((i % 2900) as i64).days())
+                    .unwrap_or(START);
+                let end = start.checked_add(35.days()).unwrap_or(start);
+                let status = if i % 5 == 0 {
+                    OpeningStatus::Filled
+                } else {
+                    OpeningStatus::Open
+                };
+                let title = format!("Erbjudande {i}");
+                vec![
+                    V::Int(pid),
+                    V::Int(employer_ids[i / 100]),
+                    V::Text(kind.as_str().into()),
+                    if kind == OpeningKind::Job {
+                        V::Text("ordinary".into())
+                    } else {
+                        V::Null
+                    },
+                    V::Text(title.clone()),
+                    V::Text(title.to_lowercase()),
+                    V::Text(g.ssyk.clone()),
+                    V::Text(g.area.clone()),
+                    V::Int(1 + (i % 4) as i64),
+                    d(start),
+                    d(end),
+                    V::Text(levels[i % levels.len()].into()),
+                    V::Text(status.as_str().into()),
+                    V::Int(orgs[i % orgs.len()]),
+                    V::Int(now),
+                ]
+            })
+            .collect();
+        insert(
+            &mut tx,
+            "openings",
+            &[
+                "partnership_id",
+                "employer_id",
+                "kind",
+                "employment_form",
+                "title",
+                "search_title",
+                "ssyk",
+                "area",
+                "places",
+                "start_date",
+                "end_date",
+                "swedish_level",
+                "status",
+                "responsible_organisation_id",
+                "created_at",
+            ],
+            &rows,
+            false,
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(count)
     }
 
     /// Time each operation `runs` times (after one warm-up run) as the
@@ -481,6 +644,44 @@ impl App {
             )
         );
         time!("palette reports (attendance)", self.reports(&ctx));
+        // Matching: the candidates for one open opening (the one with the
+        // most candidates' area), and the openings for one participant.
+        let opening = {
+            let open = crate::openings::OpeningFilter {
+                status: Some(palett_domain::opening::OpeningStatus::Open),
+                q: Some("Erbjudande 1".into()),
+                ..Default::default()
+            };
+            self.openings(&ctx, &open, Page::new(Some(1), Some(1)))
+                .await?
+                .0
+                .first()
+                .map(|o| o.id)
+                .ok_or(crate::AppError::NotFound)?
+        };
+        time!(
+            "matching, candidates for an opening",
+            self.opening_candidates(&ctx, opening, Page::new(Some(1), Some(25)))
+        );
+        let someone = self
+            .participants(
+                &ctx,
+                &palett_store::participant::Filter {
+                    status: Some(palett_domain::lifecycle::Status::Active),
+                    project_id: Some(project),
+                    ..Default::default()
+                },
+                Page::new(Some(1), Some(1)),
+            )
+            .await?
+            .0
+            .first()
+            .map(|p| p.id)
+            .ok_or(crate::AppError::NotFound)?;
+        time!(
+            "matching, openings for a participant",
+            self.openings_for_participant(&ctx, someone, Page::new(Some(1), Some(25)))
+        );
         time!(
             "list behind a figure",
             self.figure_participants(

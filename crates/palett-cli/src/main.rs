@@ -62,7 +62,8 @@ enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// Add N synthetic participants, with groups, sessions and attendance,
+    /// Add N synthetic participants, with groups, sessions and attendance
+    /// (and N/10 openings for matching),
     /// to the demo partnership (seeded first when the database is empty).
     SeedBench {
         #[arg(long)]
@@ -370,10 +371,11 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("seeding failed: {e}"))?;
             println!(
-                "seeded {} participants, {} sessions, {} attendance rows in {:.1} s (project {})",
+                "seeded {} participants, {} sessions, {} attendance rows, {} openings in {:.1} s (project {})",
                 seed.participants,
                 seed.sessions,
                 seed.attendance,
+                seed.openings,
                 started.elapsed().as_secs_f64(),
                 seed.project_id
             );

@@ -8,6 +8,7 @@ use palett_domain::indicators::Indicator;
 pub(crate) async fn the_benchmark_generator_makes_what_the_dashboard_counts(h: H) {
     let seed = h.app.seed_bench(230, 3).await.expect("seed-bench");
     assert_eq!(seed.participants, 230);
+    assert_eq!(seed.openings, 23, "one opening for every ten participants");
     let ctx = h.ctx(COORDINATOR).await;
     let p = h.project_id(&ctx, BENCH_PROJECT).await;
     assert_eq!(p, seed.project_id);
@@ -28,9 +29,13 @@ pub(crate) async fn the_benchmark_generator_makes_what_the_dashboard_counts(h: H
     assert_eq!(seed.attendance as i64, enrolled * 3);
     assert_eq!(seed.sessions, (enrolled as usize).div_ceil(20) * 3);
     let timings = h.app.bench(1).await.expect("bench");
-    assert_eq!(timings.len(), 8);
-    assert!(timings
-        .iter()
-        .any(|t| t.label == "dashboard, by intervention"));
+    assert_eq!(timings.len(), 10);
+    for label in [
+        "dashboard, by intervention",
+        "matching, candidates for an opening",
+        "matching, openings for a participant",
+    ] {
+        assert!(timings.iter().any(|t| t.label == label), "{label}");
+    }
     assert!(timings.iter().all(|t| t.runs_ms.len() == 1));
 }
