@@ -78,6 +78,9 @@ pub enum Action {
     OpeningUpdate,
     OpeningStatus,
     MatchCandidates,
+    ProposalCreate,
+    ProposalStep,
+    DisclosureToEmployer,
 }
 
 impl Action {
@@ -156,6 +159,9 @@ impl Action {
             Action::OpeningUpdate => "opening.update",
             Action::OpeningStatus => "opening.status",
             Action::MatchCandidates => "opening.candidates",
+            Action::ProposalCreate => "proposal.create",
+            Action::ProposalStep => "proposal.step",
+            Action::DisclosureToEmployer => "participant.disclosed_to_employer",
         }
     }
 }

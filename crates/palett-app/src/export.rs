@@ -32,6 +32,12 @@ pub struct SubjectAccess {
     pub follow_ups: Vec<palett_domain::followup::FollowUp>,
     /// Her self-assessments, oldest first.
     pub self_assessments: Vec<palett_domain::selfassessment::SelfAssessment>,
+    /// Her pipelines for openings with their steps; a step to `presented`
+    /// is a disclosure of her data to that employer.
+    pub proposals: Vec<(
+        palett_domain::proposal::Proposal,
+        Vec<palett_domain::proposal::ProposalStep>,
+    )>,
     /// Every logged read and change of her record.
     pub log: Vec<Entry>,
     /// Notes the exporter's organisation may read.
@@ -75,6 +81,11 @@ impl App {
             ..Default::default()
         };
         let (log, _) = audit::list(r.conn(), a.partnership_id, &filter, 100_000, 0).await?;
+        let mut proposals = Vec::new();
+        for p in palett_store::proposal::of_participant(r.conn(), participant_id).await? {
+            let steps = palett_store::proposal::steps(r.conn(), p.id).await?;
+            proposals.push((p, steps));
+        }
         let out = SubjectAccess {
             generated_at: self.clock.now(),
             caseworkers: participant::caseworkers(r.conn(), participant_id).await?,
@@ -92,6 +103,7 @@ impl App {
                 participant_id,
             )
             .await?,
+            proposals,
             log,
             notes: palett_store::note::visible(r.conn(), participant_id, a.organisation_id).await?,
             profile_versions: if p.restricted.is_some() {

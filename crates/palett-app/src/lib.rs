@@ -26,6 +26,7 @@ pub mod paging;
 pub mod palette;
 pub mod participants;
 pub mod projects;
+pub mod proposals;
 pub mod reports;
 pub mod research;
 pub mod retention;

@@ -24,6 +24,7 @@ pub mod path;
 pub mod personnummer;
 pub mod plan;
 pub mod policy;
+pub mod proposal;
 pub mod record;
 pub mod research;
 pub mod selfassessment;

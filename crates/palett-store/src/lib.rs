@@ -30,6 +30,7 @@ pub mod org;
 pub mod palette;
 pub mod participant;
 pub mod project;
+pub mod proposal;
 pub mod retention;
 mod row;
 pub mod sealing;

@@ -285,3 +285,174 @@ pub(crate) async fn her_openings_are_ranked_by_her_plan_with_reasons(h: H) {
             .await,
     );
 }
+
+pub(crate) async fn a_presentation_needs_her_consent_and_is_a_logged_disclosure(h: H) {
+    use palett_domain::proposal::{Stage, StepInput};
+    h.seed().await;
+    let coach = h.signed(COACH).await;
+    let kommun = coach.user.organisation_id;
+    let coach = coach.ctx(IP);
+    let employer = h
+        .app
+        .create_employer(
+            &coach,
+            palett_domain::employer::EmployerInput {
+                name: "Provbutiken AB".into(),
+                org_number: "212000-0142".into(),
+                industry: "G".into(),
+                municipality: "Botkyrka".into(),
+                address: "".into(),
+                owner_organisation_id: kommun.to_string(),
+            }
+            .parse(),
+        )
+        .await
+        .expect("an employer");
+    let cashier = h
+        .app
+        .create_opening(&coach, employer, opening("5230", "Kassa", kommun).parse())
+        .await
+        .expect("an opening");
+    let amal = h.register_amal(&coach, kommun).await;
+    h.app
+        .transition(
+            &coach,
+            amal,
+            Transition::Intake {
+                on: date(2026, 11, 20),
+            },
+        )
+        .await
+        .expect("intake");
+
+    // No proposal without her employer-contact consent.
+    assert_invalid(
+        h.app.propose(&coach, cashier, amal).await,
+        "participant_id",
+        "error-no-employer-contact-consent",
+    );
+    let consent = |on: &str| ConsentInput {
+        kind: "employer_contact".into(),
+        method: "signed_paper".into(),
+        given_on: on.into(),
+        ..Default::default()
+    };
+    let first = h
+        .app
+        .submit_consent(&coach, amal, &consent("2026-11-24"))
+        .await
+        .expect("her consent");
+    let id = h
+        .app
+        .propose(&coach, cashier, amal)
+        .await
+        .expect("proposed");
+    match err(h.app.propose(&coach, cashier, amal).await) {
+        palett_app::AppError::Invalid(f) => {
+            assert_eq!(f.0[0].code, "error-proposal-exists");
+            assert_eq!(f.0[0].existing_id, Some(id));
+        }
+        other => panic!("expected the pair refused, got {other:?}"),
+    }
+    let step = |stage: &str, reason: &str| StepInput {
+        stage: stage.into(),
+        on_date: "2026-11-25".into(),
+        reason: reason.into(),
+        note: "".into(),
+    };
+    // She agrees before she is presented.
+    assert_invalid(
+        h.app.take_step(&coach, id, &step("presented", "")).await,
+        "stage",
+        "error-stage-order",
+    );
+    h.app
+        .take_step(&coach, id, &step("agreed", ""))
+        .await
+        .expect("she agrees");
+    // Withdrawn meanwhile: she cannot be presented.
+    h.app
+        .withdraw_consent(&coach, first, None)
+        .await
+        .expect("withdrawn");
+    assert_invalid(
+        h.app.take_step(&coach, id, &step("presented", "")).await,
+        "stage",
+        "error-no-employer-contact-consent",
+    );
+    h.app
+        .submit_consent(&coach, amal, &consent("2026-11-25"))
+        .await
+        .expect("given again");
+    h.app
+        .take_step(&coach, id, &step("presented", ""))
+        .await
+        .expect("presented");
+    h.app
+        .take_step(&coach, id, &step("interview", ""))
+        .await
+        .expect("interview");
+    h.app
+        .take_step(&coach, id, &step("placed", ""))
+        .await
+        .expect("placed");
+    assert_invalid(
+        h.app
+            .take_step(&coach, id, &step("not_placed", "other"))
+            .await,
+        "stage",
+        "error-stage-order",
+    );
+    let v = h.app.proposal(&coach, id).await.expect("the pipeline");
+    assert_eq!(v.proposal.stage, Stage::Placed);
+    let stages: Vec<Stage> = v.steps.iter().map(|s| s.stage).collect();
+    assert_eq!(
+        stages,
+        vec![
+            Stage::Proposed,
+            Stage::Agreed,
+            Stage::Presented,
+            Stage::Interview,
+            Stage::Placed
+        ]
+    );
+    assert!(v.steps.iter().all(|s| s.by.as_deref() == Some("Kim Coach")));
+
+    // The presentation is a disclosure to the employer, in her export.
+    let export = h
+        .app
+        .subject_access(&coach, amal)
+        .await
+        .expect("her export");
+    assert!(export
+        .log
+        .iter()
+        .any(|e| e.action == "participant.disclosed_to_employer"
+            && e.entity == "employer"
+            && e.entity_id == Some(employer)));
+    assert_eq!(export.proposals.len(), 1);
+    assert_eq!(export.proposals[0].0.employer_name, "Provbutiken AB");
+    assert!(export.proposals[0]
+        .1
+        .iter()
+        .any(|s| s.stage == Stage::Presented));
+
+    // Staff without access to her see no pipeline of hers.
+    let larare = h.ctx(LARARE).await;
+    not_found(h.app.proposal(&larare, id).await);
+    not_found(h.app.take_step(&larare, id, &step("placed", "")).await);
+    assert!(h
+        .app
+        .opening_proposals(&larare, cashier)
+        .await
+        .expect("the opening's pipelines")
+        .is_empty());
+    assert_eq!(
+        h.app
+            .opening_proposals(&coach, cashier)
+            .await
+            .expect("the opening's pipelines")
+            .len(),
+        1
+    );
+}

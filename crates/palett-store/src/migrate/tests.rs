@@ -147,6 +147,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "3f2350c45c3a63c0f3dac713878a8576c2a92e8ef8d308490e08a5f853d84281",
         postgres: "3f2350c45c3a63c0f3dac713878a8576c2a92e8ef8d308490e08a5f853d84281",
     },
+    Applied {
+        version: 26,
+        sqlite: "03990af6e92718d075b16300b97a87d01227b72a5374169c90467afb454cd6bb",
+        postgres: "36ccf78f65196f62955ff845d18a0e1b3e521a230822146905d4205d22054f48",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

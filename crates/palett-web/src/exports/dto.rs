@@ -34,6 +34,9 @@ pub struct SubjectAccessDto {
     pub activities: Vec<SubjectActivity>,
     pub follow_ups: Vec<SubjectFollowUp>,
     pub self_assessments: Vec<SubjectSelfAssessment>,
+    /// Her pipelines for openings; a `presented` step disclosed her data to
+    /// that employer.
+    pub proposals: Vec<SubjectProposal>,
     /// The notes the exporter's organisation may read.
     pub notes: Vec<SubjectNote>,
     /// Earlier versions of her profile, kept by rectification.
@@ -288,6 +291,24 @@ impl From<&SubjectAccess> for SubjectAccessDto {
                     total: a.total(),
                 })
                 .collect(),
+            proposals: x
+                .proposals
+                .iter()
+                .map(|(p, steps)| SubjectProposal {
+                    opening: p.opening_title.clone(),
+                    employer: p.employer_name.clone(),
+                    stage: p.stage.as_str().to_string(),
+                    steps: steps
+                        .iter()
+                        .map(|st| SubjectProposalStep {
+                            stage: st.stage.as_str().to_string(),
+                            on: date(st.on),
+                            reason: st.reason.map(|r| r.as_str().to_string()),
+                            note: st.note.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
             notes: x
                 .notes
                 .iter()
@@ -383,4 +404,24 @@ impl From<&ResearchExport> for ResearchDto {
                 .collect(),
         }
     }
+}
+
+/// A pipeline of hers for an opening.
+#[derive(Serialize, ToSchema)]
+pub struct SubjectProposal {
+    pub opening: String,
+    pub employer: String,
+    /// Its current stage.
+    pub stage: String,
+    pub steps: Vec<SubjectProposalStep>,
+}
+
+/// One step of a pipeline.
+#[derive(Serialize, ToSchema)]
+pub struct SubjectProposalStep {
+    pub stage: String,
+    #[schema(format = Date)]
+    pub on: String,
+    pub reason: Option<String>,
+    pub note: Option<String>,
 }

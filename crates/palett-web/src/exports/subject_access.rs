@@ -260,6 +260,28 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     ));
     page.tables.push(section(
         t,
+        "export-proposals",
+        &[
+            "opening-title",
+            "field-employer",
+            "field-status",
+            "export-proposal-steps",
+        ],
+        x.proposals.iter().map(|(p, steps)| {
+            vec![
+                p.opening_title.clone(),
+                p.employer_name.clone(),
+                t.get(&p.stage.message_id()),
+                steps
+                    .iter()
+                    .map(|st| format!("{} {}", t.get(&st.stage.message_id()), st.on))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ]
+        }),
+    ));
+    page.tables.push(section(
+        t,
         "notes",
         &[
             "field-when",

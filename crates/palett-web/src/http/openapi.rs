@@ -270,5 +270,7 @@ pub mod vocab {
         OpeningStatus = palett_domain::opening::OpeningStatus,
         PhysicalDemands = palett_domain::opening::PhysicalDemands,
         WorkingHours = palett_domain::opening::WorkingHours,
+        ProposalStage = palett_domain::proposal::Stage,
+        NotPlacedReason = palett_domain::proposal::NotPlacedReason,
     );
 }

@@ -2,7 +2,8 @@
 
 use super::dto::{
     CandidateDto, CandidatePage, MatchDto, OccupationAreaDto, Occupations, OpeningDto, OpeningPage,
-    OpeningViewDto, ParticipantOpenings, RankedOpeningDto, UnitGroupDto,
+    OpeningViewDto, ParticipantOpenings, ProposalDto, ProposalList, ProposalStepDto,
+    ProposalViewDto, RankedOpeningDto, UnitGroupDto,
 };
 use crate::http::caller::Caller;
 use crate::http::error::{Answer, WebError};
@@ -18,6 +19,7 @@ use palett_app::openings::OpeningFilter;
 use palett_app::paging::Page;
 use palett_domain::occupations;
 use palett_domain::opening::{OpeningInput, OpeningKind, OpeningStatus, OpeningStatusInput};
+use palett_domain::proposal::StepInput;
 use palett_domain::values::FromFields;
 use utoipa::IntoParams;
 
@@ -323,5 +325,127 @@ pub async fn for_participant(
         page: page.number,
         per_page: page.size,
         total: v.total,
+    }))
+}
+
+json_body!(
+    /// `participant_id`: whom to propose. Refused (422) without her
+    /// employer-contact consent in force (`error-no-employer-contact-consent`),
+    /// for an opening that is not open, or when she is proposed already
+    /// (`error-proposal-exists` with the `existing_id`).
+    NewProposal = &[("participant_id", T::Integer)]
+);
+
+async fn proposal_view(s: &AppState, c: &Caller, id: i64) -> Answer<ProposalViewDto> {
+    let v = s.app.proposal(&c.ctx(), id).await?;
+    Ok(ProposalViewDto {
+        proposal: ProposalDto::from(&v.proposal),
+        steps: v
+            .steps
+            .iter()
+            .map(|st| ProposalStepDto {
+                stage: st.stage,
+                on_date: st.on.to_string(),
+                reason: st.reason,
+                note: st.note.clone(),
+                by: st.by.clone(),
+                recorded_at: st.at.to_string(),
+            })
+            .collect(),
+        may_change: v.may_change,
+    })
+}
+
+/// Propose a participant for an opening
+#[utoipa::path(post, path = "/openings/{id}/proposals", tag = "employers", request_body = NewProposal,
+    responses((status = 201, body = ProposalViewDto)))]
+pub async fn propose(State(s): State<AppState>, c: Caller, Id(id): Id, body: JsonObject) -> Answer {
+    let f = body.to_form(&NewProposal::spec())?;
+    let participant: i64 = f.get("participant_id").parse().map_err(|_| {
+        WebError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "participant_id",
+            "error-required",
+        )
+    })?;
+    let pid = s.app.propose(&c.ctx(), id, participant).await?;
+    Ok((
+        StatusCode::CREATED,
+        [(
+            axum::http::header::LOCATION,
+            format!("/api/v1/proposals/{pid}"),
+        )],
+        Json(proposal_view(&s, &c, pid).await?),
+    )
+        .into_response())
+}
+
+/// The opening's pipelines, of participants the caller may see (audited)
+#[utoipa::path(get, path = "/openings/{id}/proposals", tag = "employers",
+    responses((status = 200, body = ProposalList)))]
+pub async fn opening_proposals(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+) -> Answer<Json<ProposalList>> {
+    let list = s.app.opening_proposals(&c.ctx(), id).await?;
+    Ok(Json(ProposalList {
+        items: list.iter().map(ProposalDto::from).collect(),
+    }))
+}
+
+/// A pipeline with its steps (audited)
+#[utoipa::path(get, path = "/proposals/{id}", tag = "employers",
+    responses((status = 200, body = ProposalViewDto)))]
+pub async fn proposal(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+) -> Answer<Json<ProposalViewDto>> {
+    Ok(Json(proposal_view(&s, &c, id).await?))
+}
+
+json_body!(
+    /// The next step: `stage` (one that may follow the current, see the
+    /// `ProposalStage` values), `on_date` (not in the future, not before
+    /// the current step), `reason` (the `NotPlacedReason` values; only and
+    /// always for `not_placed`) and a `note`. `presented` needs her
+    /// employer-contact consent in force and is logged as a disclosure to
+    /// the employer.
+    NewStep = &[
+        ("stage", T::Text),
+        ("on_date", T::Text),
+        ("reason", T::Text),
+        ("note", T::Text),
+    ]
+);
+
+/// Take the next step of a pipeline
+#[utoipa::path(post, path = "/proposals/{id}/steps", tag = "employers", request_body = NewStep,
+    responses((status = 201, body = ProposalViewDto)))]
+pub async fn take_step(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+    body: JsonObject,
+) -> Answer {
+    let f = body.to_form(&NewStep::spec())?;
+    s.app
+        .take_step(&c.ctx(), id, &f.input::<StepInput>())
+        .await?;
+    Ok((StatusCode::CREATED, Json(proposal_view(&s, &c, id).await?)).into_response())
+}
+
+/// Her pipelines (audited)
+#[utoipa::path(get, path = "/participants/{id}/proposals", tag = "employers",
+    responses((status = 200, body = ProposalList)))]
+pub async fn participant_proposals(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+) -> Answer<Json<ProposalList>> {
+    let list = s.app.participant_proposals(&c.ctx(), id).await?;
+    Ok(Json(ProposalList {
+        items: list.iter().map(ProposalDto::from).collect(),
     }))
 }

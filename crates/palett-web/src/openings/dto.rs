@@ -180,3 +180,70 @@ pub struct ParticipantOpenings {
     pub per_page: i64,
     pub total: i64,
 }
+
+/// A participant's pipeline for one opening.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Proposal)]
+pub struct ProposalDto {
+    pub id: i64,
+    pub opening_id: i64,
+    pub opening_title: String,
+    pub employer_id: i64,
+    pub employer_name: String,
+    pub participant_id: i64,
+    pub participant_name: String,
+    #[schema(value_type = vocab::ProposalStage)]
+    pub stage: palett_domain::proposal::Stage,
+    /// The day of its latest step.
+    #[schema(format = Date)]
+    pub stage_on: String,
+}
+
+impl From<&palett_domain::proposal::Proposal> for ProposalDto {
+    fn from(p: &palett_domain::proposal::Proposal) -> Self {
+        Self {
+            id: p.id,
+            opening_id: p.opening_id,
+            opening_title: p.opening_title.clone(),
+            employer_id: p.employer_id,
+            employer_name: p.employer_name.clone(),
+            participant_id: p.participant_id,
+            participant_name: p.participant_name.clone(),
+            stage: p.stage,
+            stage_on: p.stage_on.to_string(),
+        }
+    }
+}
+
+/// One step of a pipeline.
+#[derive(Serialize, ToSchema)]
+#[schema(as = ProposalStep)]
+pub struct ProposalStepDto {
+    #[schema(value_type = vocab::ProposalStage)]
+    pub stage: palett_domain::proposal::Stage,
+    #[schema(format = Date)]
+    pub on_date: String,
+    #[schema(value_type = Option<vocab::NotPlacedReason>)]
+    pub reason: Option<palett_domain::proposal::NotPlacedReason>,
+    pub note: Option<String>,
+    /// Who took it.
+    pub by: Option<String>,
+    #[schema(format = DateTime)]
+    pub recorded_at: String,
+}
+
+/// A pipeline with its steps.
+#[derive(Serialize, ToSchema)]
+#[schema(as = ProposalView)]
+pub struct ProposalViewDto {
+    pub proposal: ProposalDto,
+    pub steps: Vec<ProposalStepDto>,
+    /// The caller may take the next step.
+    pub may_change: bool,
+}
+
+/// Pipelines (not paginated: at most 500).
+#[derive(Serialize, ToSchema)]
+pub struct ProposalList {
+    pub items: Vec<ProposalDto>,
+}

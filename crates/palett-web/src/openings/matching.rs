@@ -57,6 +57,7 @@ pub async fn candidates(
             t.get("field-status"),
             t.get("match-score"),
             t.get("match-reasons"),
+            t.get("actions"),
         ],
         rows: list
             .iter()
@@ -71,6 +72,13 @@ pub async fn candidates(
                     Cell::text(t.get(&who.status.message_id())),
                     Cell::text(cand.matched.score.to_string()),
                     Cell::text(reasons_text(t, &cand.matched)),
+                    Cell::button(
+                        t.with(
+                            "proposal-propose-named",
+                            &[("name", format!("{} {}", who.given_name, who.family_name))],
+                        ),
+                        format!("/openings/{id}/propose/{}", who.id),
+                    ),
                 ]
             })
             .collect(),
@@ -125,6 +133,13 @@ pub async fn for_participant(
     ));
     p.links
         .push((format!("/participants/{pid}"), t.get("back-to-participant")));
+    let proposals = s.app.participant_proposals(&c.ctx(), pid).await?;
+    p.tables.push(Table::headed(
+        t,
+        "proposals",
+        &super::proposals::HEAD,
+        super::proposals::rows(t, &proposals),
+    ));
     p.tables.push(Table {
         heading: Some(t.with("openings-count", &[("count", v.total.to_string())])),
         head: vec![

@@ -8,6 +8,7 @@ pub(crate) mod dto;
 pub(crate) mod forms;
 pub(crate) mod matching;
 pub(crate) mod pages;
+pub(crate) mod proposals;
 
 use crate::http::AppState;
 use axum::routing::{get, post};
@@ -36,6 +37,15 @@ pub fn routes() -> Router<AppState> {
             "/participants/{id}/openings",
             get(matching::for_participant),
         )
+        .route(
+            "/openings/{id}/propose/{participant}",
+            post(proposals::propose),
+        )
+        .route("/proposals/{id}", get(proposals::proposal))
+        .route(
+            "/proposals/{id}/step",
+            get(proposals::step_form).post(proposals::step_save),
+        )
 }
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
@@ -47,4 +57,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::occupations))
         .routes(routes!(api::candidates))
         .routes(routes!(api::for_participant))
+        .routes(routes!(api::opening_proposals, api::propose))
+        .routes(routes!(api::proposal))
+        .routes(routes!(api::take_step))
+        .routes(routes!(api::participant_proposals))
 }

@@ -289,5 +289,14 @@ pub async fn opening(
         head: vec![t.get("field-what"), t.get("field-value")],
         rows,
     });
+    if c.signed.actor.sees_participants() {
+        let proposals = s.app.opening_proposals(&c.ctx(), id).await?;
+        p.tables.push(Table::headed(
+            t,
+            "proposals",
+            &super::proposals::HEAD,
+            super::proposals::rows(t, &proposals),
+        ));
+    }
     Ok(render(p))
 }

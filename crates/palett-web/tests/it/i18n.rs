@@ -166,6 +166,9 @@ fn every_vocabulary_value_has_a_label() {
                 .iter()
                 .map(|v| format!("opening-mark-{}", v.as_str())),
         );
+        use palett_domain::proposal::{NotPlacedReason, Stage};
+        ids.extend(Stage::ALL.iter().map(|v| v.message_id()));
+        ids.extend(NotPlacedReason::ALL.iter().map(|v| v.message_id()));
         use palett_domain::matching::Reason;
         ids.extend(Reason::ALL.iter().map(|r| r.message_id()));
     }

@@ -282,3 +282,143 @@ async fn candidates_and_her_openings_come_with_reasons_in_words_and_json() {
         .body
         .contains("Intressen i hennes plan: Hotell, restaurang, storhushåll."));
 }
+
+#[tokio::test]
+async fn a_candidate_is_proposed_presented_and_placed_through_the_pages_and_the_api() {
+    let t = TestApp::new().await;
+    let [coordinator] = t.browsers([COORDINATOR]).await;
+    let token = t.token(COORDINATOR).await;
+    let r = t
+        .get("/api/v1/openings?status=open&area=cleaning", Some(&token))
+        .await;
+    let opening = r.json()["items"][0]["id"]
+        .as_i64()
+        .expect("an open opening");
+    let r = t
+        .get(
+            &format!("/api/v1/openings/{opening}/candidates?per_page=2"),
+            Some(&token),
+        )
+        .await;
+    let first = r.json()["items"][0]["participant_id"]
+        .as_i64()
+        .expect("a candidate");
+    let second = r.json()["items"][1]["participant_id"]
+        .as_i64()
+        .expect("another");
+
+    // From the candidates page: propose her; once more shows the same one.
+    let page = t
+        .page(&coordinator, &format!("/openings/{opening}/candidates"))
+        .await;
+    let propose = format!("/openings/{opening}/propose/{first}");
+    assert!(page.body.contains(&propose), "a button per candidate");
+    let to = t.post_redirect(&coordinator, &propose, &[]).await;
+    assert!(to.ends_with("?done=proposed"), "{to}");
+    let again = t.post_redirect(&coordinator, &propose, &[]).await;
+    assert_eq!(again, to.trim_end_matches("?done=proposed"));
+    let path = again;
+    let page = t.page(&coordinator, &path).await;
+    assert!(page.body.contains("Föreslagen") && page.body.contains("Registrera nästa steg"));
+
+    // The step form offers only what may follow; a skipped step is refused.
+    let form = t.page(&coordinator, &format!("{path}/step")).await;
+    assert!(form.body.contains("value=\"agreed\"") && !form.body.contains("value=\"placed\""));
+    let bad = t
+        .post_invalid(
+            &coordinator,
+            &format!("{path}/step"),
+            &[
+                ("stage", "placed"),
+                ("on_date", "2026-11-25"),
+                ("reason", ""),
+                ("note", ""),
+            ],
+        )
+        .await;
+    assert!(bad
+        .body
+        .contains("Det steget kan inte följa på det nuvarande."));
+    for stage in ["agreed", "presented"] {
+        let to = t
+            .post_redirect(
+                &coordinator,
+                &format!("{path}/step"),
+                &[
+                    ("stage", stage),
+                    ("on_date", "2026-11-25"),
+                    ("reason", ""),
+                    ("note", ""),
+                ],
+            )
+            .await;
+        assert!(to.ends_with("?done=step"));
+    }
+    let page = t.page(&coordinator, &path).await;
+    assert!(page.body.contains("Presenterad för arbetsgivaren"));
+    let opening_page = t.page(&coordinator, &format!("/openings/{opening}")).await;
+    assert!(
+        opening_page.body.contains(&format!("href=\"{path}\"")),
+        "listed on the opening"
+    );
+
+    // The API: propose the second, then the whole pipeline.
+    let r = t
+        .post_json(
+            &format!("/api/v1/openings/{opening}/proposals"),
+            &token,
+            &format!(r#"{{"participant_id":{second}}}"#),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["proposal"]["id"].as_i64().expect("an id");
+    t.post_json(
+        &format!("/api/v1/openings/{opening}/proposals"),
+        &token,
+        r#"{"participant_id":"x"}"#,
+    )
+    .await
+    .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["participant_id"]);
+    let steps = format!("/api/v1/proposals/{id}/steps");
+    for (stage, reason) in [("agreed", ""), ("presented", ""), ("interview", "")] {
+        let body = format!(r#"{{"stage":"{stage}","on_date":"2026-11-25","reason":"{reason}"}}"#);
+        let r = t.post_json(&steps, &token, &body).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    }
+    t.post_json(
+        &steps,
+        &token,
+        r#"{"stage":"not_placed","on_date":"2026-11-25"}"#,
+    )
+    .await
+    .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["reason"]);
+    let r = t
+        .post_json(
+            &steps,
+            &token,
+            r#"{"stage":"not_placed","on_date":"2026-11-25","reason":"employer_declined"}"#,
+        )
+        .await;
+    assert_eq!(r.json()["proposal"]["stage"], "not_placed", "{}", r.body);
+    assert_eq!(r.json()["steps"].as_array().map(Vec::len), Some(5));
+    let r = t
+        .get(
+            &format!("/api/v1/participants/{second}/proposals"),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(r.json()["items"][0]["id"], id, "{}", r.body);
+    // Her export names the employer she was presented to.
+    let export = t
+        .get(
+            &format!("/api/v1/participants/{second}/export"),
+            Some(&token),
+        )
+        .await;
+    assert_eq!(export.status, StatusCode::OK, "{}", export.body);
+    assert!(export.json()["proposals"][0]["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .any(|s| s["stage"] == "presented"));
+}
