@@ -81,6 +81,9 @@ pub enum Action {
     ProposalCreate,
     ProposalStep,
     DisclosureToEmployer,
+    PlacementCreate,
+    PlacementReview,
+    PlacementResult,
 }
 
 impl Action {
@@ -162,6 +165,9 @@ impl Action {
             Action::ProposalCreate => "proposal.create",
             Action::ProposalStep => "proposal.step",
             Action::DisclosureToEmployer => "participant.disclosed_to_employer",
+            Action::PlacementCreate => "placement.create",
+            Action::PlacementReview => "placement.review",
+            Action::PlacementResult => "placement.result",
         }
     }
 }

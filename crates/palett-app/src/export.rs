@@ -38,6 +38,11 @@ pub struct SubjectAccess {
         palett_domain::proposal::Proposal,
         Vec<palett_domain::proposal::ProposalStep>,
     )>,
+    /// Her placements with their reviews.
+    pub placements: Vec<(
+        palett_domain::placement::Placement,
+        Vec<palett_domain::placement::Review>,
+    )>,
     /// Every logged read and change of her record.
     pub log: Vec<Entry>,
     /// Notes the exporter's organisation may read.
@@ -86,6 +91,11 @@ impl App {
             let steps = palett_store::proposal::steps(r.conn(), p.id).await?;
             proposals.push((p, steps));
         }
+        let mut placements = Vec::new();
+        for p in palett_store::placement::of_participant(r.conn(), participant_id).await? {
+            let reviews = palett_store::placement::reviews(r.conn(), p.id).await?;
+            placements.push((p, reviews));
+        }
         let out = SubjectAccess {
             generated_at: self.clock.now(),
             caseworkers: participant::caseworkers(r.conn(), participant_id).await?,
@@ -104,6 +114,7 @@ impl App {
             )
             .await?,
             proposals,
+            placements,
             log,
             notes: palett_store::note::visible(r.conn(), participant_id, a.organisation_id).await?,
             profile_versions: if p.restricted.is_some() {

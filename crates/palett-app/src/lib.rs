@@ -25,6 +25,7 @@ pub mod openings;
 pub mod paging;
 pub mod palette;
 pub mod participants;
+pub mod placements;
 pub mod projects;
 pub mod proposals;
 pub mod reports;

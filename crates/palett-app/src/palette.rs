@@ -1042,11 +1042,36 @@ impl App {
         participant_id: i64,
         cmd: &Activity,
     ) -> Result<i64> {
-        let (iid, on, minutes) = (cmd.intervention_id, cmd.on_date, cmd.minutes);
         let mut tx = Change::begin(self, ctx).await?;
+        let id = self
+            .insert_activity(&mut tx, ctx, participant_id, cmd, None)
+            .await?;
+        tx.done(
+            Action::ActivityRecord,
+            "activity",
+            Some(id),
+            Some(participant_id),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// An activity's checks and row, in the caller's unit of work: she may
+    /// be changed by the caller, the intervention is the partnership's, the
+    /// day falls in her time in the programme and the project's period.
+    /// `placement_id`: the placement the hours were spent at.
+    pub(crate) async fn insert_activity(
+        &self,
+        tx: &mut Change<'_>,
+        ctx: &Ctx,
+        participant_id: i64,
+        cmd: &Activity,
+        placement_id: Option<i64>,
+    ) -> Result<i64> {
+        let (iid, on, minutes) = (cmd.intervention_id, cmd.on_date, cmd.minutes);
         let now = tx.now();
-        let p = self.changeable(&mut tx, ctx, participant_id).await?;
-        let intervention = match store::intervention_by_id(&mut tx, iid).await? {
+        let p = self.changeable(tx, ctx, participant_id).await?;
+        let intervention = match store::intervention_by_id(tx, iid).await? {
             Some(i) if i.partnership_id == ctx.actor.partnership_id => i,
             _ => return Err(FieldErrors::single("intervention_id", code::CHOICE).into()),
         };
@@ -1056,10 +1081,10 @@ impl App {
         if p.state.exit_date.is_some_and(|x| on > x) {
             return Err(FieldErrors::single("on_date", "error-attendance-after-exit").into());
         }
-        self.within_project_period(&mut tx, &intervention, on, "on_date")
+        self.within_project_period(tx, &intervention, on, "on_date")
             .await?;
-        let id = store::insert_activity(
-            &mut tx,
+        Ok(store::insert_activity(
+            tx,
             &NewActivity {
                 participant_id,
                 intervention_id: iid,
@@ -1067,18 +1092,11 @@ impl App {
                 minutes,
                 note: cmd.note.as_deref(),
                 by: ctx.actor.user_id,
+                placement_id,
             },
             now,
         )
-        .await?;
-        tx.done(
-            Action::ActivityRecord,
-            "activity",
-            Some(id),
-            Some(participant_id),
-        )
-        .await?;
-        Ok(id)
+        .await?)
     }
 
     /// A participant's time per intervention and month, with funding

@@ -22,6 +22,7 @@ pub mod palette;
 pub mod passwords;
 pub mod path;
 pub mod personnummer;
+pub mod placement;
 pub mod plan;
 pub mod policy;
 pub mod proposal;

@@ -29,6 +29,7 @@ pub mod opening;
 pub mod org;
 pub mod palette;
 pub mod participant;
+pub mod placement;
 pub mod project;
 pub mod proposal;
 pub mod retention;

@@ -21,12 +21,12 @@
 //! each backend runs for each version, so fix a mistake with a new
 //! migration, never by editing an old one.
 //!
-//! To add migration 0027:
-//! 1. write `migrations/0027_what.sql` once, with the placeholders above
+//! To add migration 0028:
+//! 1. write `migrations/0028_what.sql` once, with the placeholders above
 //!    (add one to `template::PLACEHOLDERS` if a type needs another spelling
 //!    on one backend; keep sections for the rare statement no placeholder
 //!    can express);
-//! 2. append `Migration { version: 27, name: "what", template:
+//! 2. append `Migration { version: 28, name: "what", template:
 //!    include_str!(…) }` to `MIGRATIONS`;
 //! 3. run the tests: `tests.rs` prints the new version's digests to append
 //!    to `APPLIED` (the SQL is frozen from then on), and `tests/schema.rs`
@@ -185,6 +185,11 @@ const MIGRATIONS: &[Migration] = &[
         version: 26,
         name: "proposals",
         template: include_str!("../migrations/0026_proposals.sql"),
+    },
+    Migration {
+        version: 27,
+        name: "placements",
+        template: include_str!("../migrations/0027_placements.sql"),
     },
 ];
 

@@ -984,12 +984,14 @@ pub struct NewActivity<'a> {
     pub minutes: i64,
     pub note: Option<&'a str>,
     pub by: i64,
+    /// The placement the hours were spent at, if any.
+    pub placement_id: Option<i64>,
 }
 
 pub async fn insert_activity(c: &mut AnyConnection, a: &NewActivity<'_>, now: i64) -> Result<i64> {
     let row = sqlx::query(
         "INSERT INTO activity_records (participant_id, intervention_id, on_date, minutes, note, recorded_by, \
-         recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+         recorded_at, placement_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
     )
     .bind(a.participant_id)
     .bind(a.intervention_id)
@@ -998,6 +1000,7 @@ pub async fn insert_activity(c: &mut AnyConnection, a: &NewActivity<'_>, now: i6
     .bind(a.note)
     .bind(a.by)
     .bind(now)
+    .bind(a.placement_id)
     .fetch_one(&mut *c)
     .await?;
     refresh_participants_time(c, &[a.participant_id]).await?;

@@ -101,6 +101,8 @@ pub async fn anonymise(c: &mut AnyConnection, participant_id: i64, now: i64) -> 
         "DELETE FROM participant_interests WHERE participant_id = $1",
         "UPDATE proposal_steps SET note = NULL WHERE proposal_id IN \
          (SELECT id FROM proposals WHERE participant_id = $1)",
+        "UPDATE placement_reviews SET comment = NULL WHERE placement_id IN \
+         (SELECT id FROM placements WHERE participant_id = $1)",
         "UPDATE participant_versions SET profile = '{}' WHERE participant_id = $1",
     ];
     for sql in statements {

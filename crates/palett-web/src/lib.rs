@@ -19,6 +19,7 @@ pub mod i18n;
 mod openings;
 mod palette;
 mod participants;
+mod placements;
 mod projects;
 mod reports;
 pub mod ui;
@@ -50,6 +51,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(exports::api_routes())
         .merge(employers::api_routes())
         .merge(openings::api_routes())
+        .merge(placements::api_routes())
         .split_for_parts();
     (router, http::openapi::finish(doc))
 }
@@ -100,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         .merge(followups::routes())
         .merge(employers::routes())
         .merge(openings::routes())
+        .merge(placements::routes())
         .nest(
             "/api/v1",
             api().0.layer(middleware::from_fn_with_state(

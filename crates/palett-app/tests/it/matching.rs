@@ -456,3 +456,222 @@ pub(crate) async fn a_presentation_needs_her_consent_and_is_a_logged_disclosure(
         1
     );
 }
+
+pub(crate) async fn a_placements_hours_count_in_her_time_and_the_esf_hours(h: H) {
+    use palett_domain::path::ActivityInput;
+    use palett_domain::placement::{PlacementInput, PlacementResult, ResultInput, ReviewInput};
+    use palett_domain::proposal::StepInput;
+    h.seed().await;
+    let admin = h.ctx(ADMIN).await;
+    let signed = h.signed(KOMMUN_COORDINATOR).await;
+    let ctx = signed.ctx(IP);
+    let kommun = signed.user.organisation_id;
+    let project = h
+        .app
+        .submit_project(
+            &admin,
+            &palett_domain::admin::ProjectInput {
+                name: "Vägen till jobb".into(),
+                funder: "ESF+".into(),
+                start_date: "2026-01-01".into(),
+                end_date: "2026-12-31".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("a project");
+    let internship = h
+        .app
+        .submit_intervention(
+            &ctx,
+            &palett_domain::palette::InterventionInput {
+                name: "Praktik hos arbetsgivare".into(),
+                kind: "internship".into(),
+                provider_organisation_id: kommun.to_string(),
+                group_based: "false".into(),
+                project_id: project.to_string(),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .expect("an internship intervention");
+    let employer = h
+        .app
+        .create_employer(
+            &ctx,
+            palett_domain::employer::EmployerInput {
+                name: "Provbutiken AB".into(),
+                org_number: "212000-0142".into(),
+                industry: "G".into(),
+                municipality: "Botkyrka".into(),
+                address: "".into(),
+                owner_organisation_id: kommun.to_string(),
+            }
+            .parse(),
+        )
+        .await
+        .expect("an employer");
+    let supervisor = h
+        .app
+        .add_employer_contact(
+            &ctx,
+            employer,
+            palett_domain::employer::ContactPersonInput {
+                name: "Mona Exempel".into(),
+                ..Default::default()
+            }
+            .parse(),
+        )
+        .await
+        .expect("a supervisor");
+    let cashier = h
+        .app
+        .create_opening(&ctx, employer, opening("5230", "Kassa", kommun).parse())
+        .await
+        .expect("an opening");
+    let amal = h
+        .register(
+            &ctx,
+            &palett_domain::model::ParticipantInput {
+                intake_date: "2026-11-02".into(),
+                project_ids: vec![project.to_string()],
+                ..h.input("Amal", "Praktiksson", &pnr("19900505", 505), kommun)
+            },
+        )
+        .await;
+    h.app
+        .submit_consent(
+            &ctx,
+            amal,
+            &ConsentInput {
+                kind: "employer_contact".into(),
+                method: "signed_paper".into(),
+                given_on: "2026-11-02".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("consent");
+    let proposal = h.app.propose(&ctx, cashier, amal).await.expect("proposed");
+    let placement = PlacementInput {
+        intervention_id: internship.to_string(),
+        supervisor_id: supervisor.to_string(),
+        start_date: "2026-11-16".into(),
+        end_date: "2026-12-18".into(),
+        hours_per_week: "25".into(),
+    };
+    // Not before the pipeline has ended in placed.
+    assert_invalid(
+        h.app
+            .create_placement(&ctx, proposal, placement.parse())
+            .await,
+        "proposal",
+        "error-placement-needs-placed",
+    );
+    for stage in ["agreed", "presented", "placed"] {
+        h.app
+            .take_step(
+                &ctx,
+                proposal,
+                &StepInput {
+                    stage: stage.into(),
+                    on_date: "2026-11-25".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("a step");
+    }
+    let id = h
+        .app
+        .create_placement(&ctx, proposal, placement.parse())
+        .await
+        .expect("the placement");
+    // Another employer's contact cannot supervise it.
+    let hours = |on: &str, hours: &str| ActivityInput {
+        on_date: on.into(),
+        hours: hours.into(),
+        ..Default::default()
+    };
+    h.app
+        .record_placement_hours(&ctx, id, &hours("2026-11-17", "5"))
+        .await
+        .expect("hours");
+    h.app
+        .record_placement_hours(&ctx, id, &hours("2026-11-18", "3,5"))
+        .await
+        .expect("more hours");
+    assert_invalid(
+        h.app
+            .record_placement_hours(&ctx, id, &hours("2026-11-13", "2"))
+            .await,
+        "on_date",
+        "error-outside-placement",
+    );
+    let v = h.app.placement(&ctx, id).await.expect("the placement");
+    assert_eq!(v.placement.minutes_recorded, 510);
+    assert_eq!(v.placement.supervisor_name.as_deref(), Some("Mona Exempel"));
+
+    // Her time: 8.5 hours in November under the internship.
+    let time = h.app.time_rows(&ctx, amal).await.expect("her time");
+    let november: i64 = time
+        .iter()
+        .filter(|r| r.intervention_id == internship)
+        .map(|r| r.minutes)
+        .sum();
+    assert_eq!(november, 510);
+    // And in the ESF+ monthly file for the project.
+    let (_, lines) = h
+        .app
+        .submit_esf_month(&ctx, project, "2026-11")
+        .await
+        .expect("the monthly file");
+    let line = lines
+        .iter()
+        .find(|l| l.participant_id == amal)
+        .expect("she took part");
+    assert_eq!(line.minutes, 510);
+
+    // A final review and the result.
+    h.app
+        .review_placement(
+            &ctx,
+            id,
+            &ReviewInput {
+                kind: "final".into(),
+                on_date: "2026-11-25".into(),
+                attendance: "5".into(),
+                tasks: "4".into(),
+                swedish: "3".into(),
+                readiness: "4".into(),
+                comment: "Vill erbjuda henne extratimmar.".into(),
+            },
+        )
+        .await
+        .expect("a review");
+    h.app
+        .set_placement_result(
+            &ctx,
+            id,
+            &ResultInput {
+                result: "job_offer".into(),
+                on_date: "2026-11-25".into(),
+            },
+        )
+        .await
+        .expect("the result");
+    let v = h.app.placement(&ctx, id).await.expect("the placement");
+    assert_eq!(v.placement.result, Some(PlacementResult::JobOffer));
+    assert_eq!(v.reviews.len(), 1);
+    assert_invalid(
+        h.app
+            .create_placement(&ctx, proposal, placement.parse())
+            .await,
+        "proposal",
+        "error-placement-exists",
+    );
+    let export = h.app.subject_access(&ctx, amal).await.expect("her export");
+    assert_eq!(export.placements.len(), 1);
+    assert_eq!(export.placements[0].1[0].attendance, 5);
+}

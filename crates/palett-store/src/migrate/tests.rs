@@ -152,6 +152,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "03990af6e92718d075b16300b97a87d01227b72a5374169c90467afb454cd6bb",
         postgres: "36ccf78f65196f62955ff845d18a0e1b3e521a230822146905d4205d22054f48",
     },
+    Applied {
+        version: 27,
+        sqlite: "2b4d9f094944d9be5075747171ac76f33bcdb4f42cbcadb98eefe1d7abe2f104",
+        postgres: "3e4a8051e3fec653118b85b250e857c56b4a3a940c21d88b8da0e54c3633e1a0",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

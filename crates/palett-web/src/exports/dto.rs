@@ -37,6 +37,8 @@ pub struct SubjectAccessDto {
     /// Her pipelines for openings; a `presented` step disclosed her data to
     /// that employer.
     pub proposals: Vec<SubjectProposal>,
+    /// Her placements with their reviews.
+    pub placements: Vec<SubjectPlacement>,
     /// The notes the exporter's organisation may read.
     pub notes: Vec<SubjectNote>,
     /// Earlier versions of her profile, kept by rectification.
@@ -309,6 +311,30 @@ impl From<&SubjectAccess> for SubjectAccessDto {
                         .collect(),
                 })
                 .collect(),
+            placements: x
+                .placements
+                .iter()
+                .map(|(p, reviews)| SubjectPlacement {
+                    employer: p.employer_name.clone(),
+                    intervention: p.intervention_name.clone(),
+                    start_date: date(p.start_date),
+                    end_date: date(p.end_date),
+                    minutes_recorded: p.minutes_recorded,
+                    result: p.result.map(|r| r.as_str().to_string()),
+                    reviews: reviews
+                        .iter()
+                        .map(|r| SubjectPlacementReview {
+                            kind: r.kind.as_str().to_string(),
+                            on: date(r.on),
+                            attendance: r.attendance,
+                            tasks: r.tasks,
+                            swedish: r.swedish,
+                            readiness: r.readiness,
+                            comment: r.comment.clone(),
+                        })
+                        .collect(),
+                })
+                .collect(),
             notes: x
                 .notes
                 .iter()
@@ -424,4 +450,31 @@ pub struct SubjectProposalStep {
     pub on: String,
     pub reason: Option<String>,
     pub note: Option<String>,
+}
+
+/// A placement of hers.
+#[derive(Serialize, ToSchema)]
+pub struct SubjectPlacement {
+    pub employer: String,
+    pub intervention: String,
+    #[schema(format = Date)]
+    pub start_date: String,
+    #[schema(format = Date)]
+    pub end_date: String,
+    pub minutes_recorded: i64,
+    pub result: Option<String>,
+    pub reviews: Vec<SubjectPlacementReview>,
+}
+
+/// A review of a placement with the employer (scores 1–5).
+#[derive(Serialize, ToSchema)]
+pub struct SubjectPlacementReview {
+    pub kind: String,
+    #[schema(format = Date)]
+    pub on: String,
+    pub attendance: i64,
+    pub tasks: i64,
+    pub swedish: i64,
+    pub readiness: i64,
+    pub comment: Option<String>,
 }

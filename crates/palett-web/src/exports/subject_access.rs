@@ -282,6 +282,28 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     ));
     page.tables.push(section(
         t,
+        "placements",
+        &[
+            "field-employer",
+            "field-intervention",
+            "field-period",
+            "field-hours",
+            "placement-result",
+        ],
+        x.placements.iter().map(|(p, _)| {
+            vec![
+                p.employer_name.clone(),
+                p.intervention_name.clone(),
+                format!("{} – {}", p.start_date, p.end_date),
+                hours_text(p.minutes_recorded),
+                p.result
+                    .map(|r| t.get(&r.message_id()))
+                    .unwrap_or_else(|| "–".into()),
+            ]
+        }),
+    ));
+    page.tables.push(section(
+        t,
         "notes",
         &[
             "field-when",

@@ -272,5 +272,7 @@ pub mod vocab {
         WorkingHours = palett_domain::opening::WorkingHours,
         ProposalStage = palett_domain::proposal::Stage,
         NotPlacedReason = palett_domain::proposal::NotPlacedReason,
+        PlacementResult = palett_domain::placement::PlacementResult,
+        ReviewKind = palett_domain::placement::ReviewKind,
     );
 }

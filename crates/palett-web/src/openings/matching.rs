@@ -133,6 +133,32 @@ pub async fn for_participant(
     ));
     p.links
         .push((format!("/participants/{pid}"), t.get("back-to-participant")));
+    let placements = s.app.participant_placements(&c.ctx(), pid).await?;
+    p.tables.push(Table::headed(
+        t,
+        "placements",
+        &[
+            "field-employer",
+            "field-intervention",
+            "field-period",
+            "placement-result",
+        ],
+        placements
+            .iter()
+            .map(|pl| {
+                vec![
+                    Cell::link(pl.employer_name.clone(), format!("/placements/{}", pl.id)),
+                    Cell::text(pl.intervention_name.clone()),
+                    Cell::text(format!("{} – {}", pl.start_date, pl.end_date)),
+                    Cell::text(
+                        pl.result
+                            .map(|r| t.get(&r.message_id()))
+                            .unwrap_or_else(|| "–".into()),
+                    ),
+                ]
+            })
+            .collect(),
+    ));
     let proposals = s.app.participant_proposals(&c.ctx(), pid).await?;
     p.tables.push(Table::headed(
         t,

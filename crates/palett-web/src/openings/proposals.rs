@@ -104,6 +104,12 @@ pub async fn proposal(
         page.links
             .push((format!("/proposals/{id}/step"), t.get("proposal-next-step")));
     }
+    if v.may_change && p.stage == Stage::Placed {
+        page.links.push((
+            format!("/proposals/{id}/placement/new"),
+            t.get("placement-new"),
+        ));
+    }
     page.tables.push(Table {
         heading: None,
         head: vec![t.get("field-what"), t.get("field-value")],

@@ -169,6 +169,9 @@ fn every_vocabulary_value_has_a_label() {
         use palett_domain::proposal::{NotPlacedReason, Stage};
         ids.extend(Stage::ALL.iter().map(|v| v.message_id()));
         ids.extend(NotPlacedReason::ALL.iter().map(|v| v.message_id()));
+        use palett_domain::placement::{PlacementResult, ReviewKind};
+        ids.extend(PlacementResult::ALL.iter().map(|v| v.message_id()));
+        ids.extend(ReviewKind::ALL.iter().map(|v| v.message_id()));
         use palett_domain::matching::Reason;
         ids.extend(Reason::ALL.iter().map(|r| r.message_id()));
     }

@@ -167,6 +167,7 @@ fn the_web_crate_imports_only_downwards() {
                 "openings",
                 "palette",
                 "participants",
+                "placements",
                 "projects",
                 "reports",
             ],

@@ -15,5 +15,6 @@ mod i18n;
 mod layout;
 mod openings;
 mod palette;
+mod placements;
 mod reports;
 mod security;
