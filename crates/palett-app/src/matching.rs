@@ -9,10 +9,9 @@ use crate::paging::Page;
 use crate::work::Reading;
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::matching::{rank_pairs, Match, Pair};
-use palett_domain::opening::{Opening, OpeningStatus};
+use palett_domain::opening::Opening;
 use palett_store::matching as store;
 pub use palett_store::matching::CandidateRow;
-use palett_store::opening::OpeningFilter;
 
 /// A candidate for an opening: who she is and why she is where she is.
 #[derive(Clone, Debug)]
@@ -32,9 +31,6 @@ pub struct OpeningsForHer {
     /// Her employer-contact consent is in force today.
     pub may_be_proposed: bool,
 }
-
-/// The most open openings ranked for one participant.
-const MAX_OPENINGS: i64 = 20_000;
 
 impl App {
     /// The candidates for an opening, best first, one page; how many there
@@ -100,33 +96,33 @@ impl App {
             let interests = store::interests_of(c, participant_id).await?;
             let may_be_proposed =
                 store::employer_contact_in_force(c, participant_id, today).await?;
-            let open = OpeningFilter {
-                status: Some(OpeningStatus::Open),
-                ..OpeningFilter::default()
-            };
-            let (openings, _) =
-                palett_store::opening::list(c, partnership, &open, MAX_OPENINGS, 0).await?;
-            let pairs: Vec<(i64, Option<jiff::civil::Date>, Pair)> = openings
-                .iter()
-                .map(|o| {
+            let facts = palett_store::opening::open_facts(c, partnership).await?;
+            let pairs: Vec<(i64, Option<jiff::civil::Date>, Pair)> = facts
+                .into_iter()
+                .map(|(id, area, asked, start, end)| {
                     let p = Pair {
-                        interested: (!interests.is_empty()).then(|| interests.contains(&o.area)),
+                        interested: (!interests.is_empty()).then(|| interests.contains(&area)),
                         her_swedish: swedish,
-                        asked_swedish: o.swedish_level,
+                        asked_swedish: asked,
                         paused: status == palett_domain::lifecycle::Status::Paused,
                         planned_end,
-                        opening_start: o.start_date,
-                        opening_end: o.end_date,
+                        opening_start: start,
+                        opening_end: end,
                     };
-                    (o.id, o.start_date, p)
+                    (id, start, p)
                 })
                 .collect();
             let ranked = rank_pairs(&pairs);
             let total = ranked.len() as i64;
-            let items = ranked
+            let shown: Vec<Match> = ranked
                 .into_iter()
                 .skip(page.offset() as usize)
                 .take(page.limit() as usize)
+                .collect();
+            let ids: Vec<i64> = shown.iter().map(|m| m.id).collect();
+            let openings = palett_store::opening::by_ids(c, partnership, &ids).await?;
+            let items = shown
+                .into_iter()
                 .filter_map(|m| {
                     openings
                         .iter()

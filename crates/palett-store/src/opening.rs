@@ -3,6 +3,7 @@
 
 use crate::row::*;
 use crate::Result;
+use jiff::civil::Date;
 use palett_domain::opening::{
     EmploymentForm, Opening, OpeningKind, OpeningSpec, OpeningStatus, PhysicalDemands, WorkingHours,
 };
@@ -243,4 +244,58 @@ pub async fn list(
     }
     let rows = q.fetch_all(c).await?;
     Ok((rows.iter().map(opening).collect::<Result<_>>()?, total))
+}
+
+/// What matching needs of each open opening of the partnership: id,
+/// occupation area, the Swedish it asks for, period. One light statement.
+pub async fn open_facts(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+) -> Result<
+    Vec<(
+        i64,
+        String,
+        Option<SwedishLevel>,
+        Option<Date>,
+        Option<Date>,
+    )>,
+> {
+    sqlx::query(
+        "SELECT id, area, swedish_level, start_date, end_date FROM openings \
+         WHERE partnership_id = $1 AND status = 'open'",
+    )
+    .bind(partnership_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            i64_(r, "id")?,
+            text(r, "area")?,
+            opt_vocab(r, "swedish_level", SwedishLevel::parse)?,
+            opt_date(r, "start_date")?,
+            opt_date(r, "end_date")?,
+        ))
+    })
+    .collect()
+}
+
+/// The partnership's openings with these ids, in no particular order.
+pub async fn by_ids(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    ids: &[i64],
+) -> Result<Vec<Opening>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {COLUMNS} {FROM} WHERE o.partnership_id = $1 AND o.id IN ({})",
+        crate::placeholders(2, ids.len())
+    );
+    let mut q = sqlx::query(&sql).bind(partnership_id);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    q.fetch_all(c).await?.iter().map(opening).collect()
 }

@@ -53,11 +53,7 @@ async fn a_placement_is_recorded_with_hours_a_review_and_its_result() {
     let palette = t.get("/api/v1/palette", Some(&token)).await;
     let intervention = palette.json()["items"]
         .as_array()
-        .and_then(|items| {
-            items
-                .iter()
-                .find(|i| i["funding"] == "ordinary_operations")
-        })
+        .and_then(|items| items.iter().find(|i| i["funding"] == "ordinary_operations"))
         .and_then(|i| i["id"].as_i64())
         .expect("an intervention in ordinary operations")
         .to_string();
