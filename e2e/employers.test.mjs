@@ -172,3 +172,70 @@ test('a coordinator registers an employer, a caseworker logs a contact; axe clea
   await coordinator.context().close();
   await caseworker.context().close();
 });
+
+test('a caseworker finds a candidate with reasons, presents her, records a placement and its final review; axe clean', async () => {
+  const page = await newPage(browser);
+  await signIn(page, CASEWORKER);
+  // The demo's open cleaning job at Fittja Städservice, which her
+  // organisation is responsible for.
+  await visit(page, '/openings?area=cleaning');
+  await assertNoAxeViolations(page, 'the openings list filtered by area');
+  const opening = page.locator('main table').getByRole('link', { name: 'Lokalvårdare, kvällar', exact: true });
+  await Promise.all([page.waitForURL((u) => /^\/openings\/\d+$/.test(u.pathname)), opening.click()]);
+  const openingPath = new URL(page.url()).pathname;
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === `${openingPath}/candidates`),
+    page.getByRole('link', { name: 'Hitta kandidater', exact: true }).click(),
+  ]);
+  await assertNoAxeViolations(page, 'the candidates of an opening');
+  const rows = page.locator('main table tbody tr');
+  assert.ok((await rows.count()) > 0, 'someone may be proposed');
+  assert.match(await textOf(rows.first()), /\(\+1\)|\(\+2\)|\(\+3\)|\(0\)/, 'each row says why, with points');
+  let response = await submitForm(page, rows.first().locator('form button'), new URL(
+    await rows.first().locator('form').getAttribute('action'),
+    page.url(),
+  ).pathname);
+  assert.equal(response.status(), 303);
+  assert.match(new URL(page.url()).pathname, /^\/proposals\/\d+$/);
+  const proposalPath = new URL(page.url()).pathname;
+  await assertNoAxeViolations(page, 'a proposal');
+
+  for (const stage of ['agreed', 'presented', 'placed']) {
+    await visit(page, `${proposalPath}/step`);
+    await page.locator('#f-stage').selectOption(stage);
+    response = await submitForm(page, page.locator('main form button[type="submit"]'), `${proposalPath}/step`);
+    assert.equal(response.status(), 303, `the step to ${stage}`);
+  }
+  assert.match(await textOf(page.locator('main')), /Placerad/);
+
+  await Promise.all([
+    page.waitForURL((u) => u.pathname === `${proposalPath}/placement/new`),
+    page.getByRole('link', { name: 'Registrera placeringen', exact: true }).click(),
+  ]);
+  await assertNoAxeViolations(page, 'the placement form');
+  await page.locator('#f-intervention_id').selectOption({ label: 'Praktik hos arbetsgivare' });
+  const today = new Date().toISOString().slice(0, 10);
+  await page.locator('#f-start_date').fill(today);
+  await page.locator('#f-end_date').fill(today);
+  response = await submitForm(page, page.locator('main form button[type="submit"]'), `${proposalPath}/placement/new`);
+  assert.equal(response.status(), 303, 'the placement is recorded');
+  const placementPath = new URL(page.url()).pathname;
+  assert.match(placementPath, /^\/placements\/\d+$/);
+
+  await visit(page, `${placementPath}/reviews/new`);
+  await assertNoAxeViolations(page, 'the review form');
+  await page.locator('#f-kind').selectOption('final');
+  for (const score of ['attendance', 'tasks', 'swedish', 'readiness']) {
+    await page.locator(`#f-${score}`).selectOption('4');
+  }
+  await page.locator('#f-comment').fill('Punktlig och noggrann.');
+  response = await submitForm(page, page.locator('main form button[type="submit"]'), `${placementPath}/reviews/new`);
+  assert.equal(response.status(), 303, 'the review is recorded');
+  assert.match(await textOf(page.locator('main')), /Punktlig och noggrann\./);
+  await assertNoAxeViolations(page, 'a placement with its review');
+  await visit(page, `/lang/en?back=${encodeURIComponent(placementPath)}`);
+  assert.match(await textOf(page.locator('main')), /Reviews with the employer/);
+  await assertNoAxeViolations(page, 'a placement in English');
+  await page.context().close();
+});
+

@@ -424,6 +424,21 @@ pub(crate) async fn seed(
     }
     store::insert_activities_batch(c, &activities, staff.coordinator, now).await?;
     store::refresh_partnership_time(c, pid).await?;
+    // Placements with the registry's employers run under an internship of
+    // the ordinary operations (added last, so the ids above stay as they
+    // were).
+    let placements = Spec {
+        name: "Praktik hos arbetsgivare",
+        kind: K::Internship,
+        org: 0,
+        project: None,
+        capacity: None,
+        group: false,
+        place: "Hos arbetsgivaren",
+        period: (date(2019, 1, 1), date(2027, 12, 31)),
+        description: "Praktik eller arbetsträning hos en arbetsgivare i registret, med handledare och uppföljning.",
+    };
+    store::insert_intervention(c, pid, &spec(&placements, org_ids), None, now).await?;
     Ok(())
 }
 
