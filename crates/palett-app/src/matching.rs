@@ -57,12 +57,9 @@ impl App {
             .iter()
             .map(|c| (c.id, None, pair(c, &opening)))
             .collect();
-        let ranked = rank_pairs(&pairs);
-        let total = ranked.len() as i64;
-        let shown: Vec<Candidate> = ranked
+        let (shown, total) = ranked_page(&pairs, page);
+        let shown: Vec<Candidate> = shown
             .into_iter()
-            .skip(page.offset() as usize)
-            .take(page.limit() as usize)
             .filter_map(|m| {
                 rows.iter().find(|c| c.id == m.id).map(|c| Candidate {
                     participant: c.clone(),
@@ -112,13 +109,7 @@ impl App {
                     (id, start, p)
                 })
                 .collect();
-            let ranked = rank_pairs(&pairs);
-            let total = ranked.len() as i64;
-            let shown: Vec<Match> = ranked
-                .into_iter()
-                .skip(page.offset() as usize)
-                .take(page.limit() as usize)
-                .collect();
+            let (shown, total) = ranked_page(&pairs, page);
             let ids: Vec<i64> = shown.iter().map(|m| m.id).collect();
             let openings = palett_store::opening::by_ids(c, partnership, &ids).await?;
             let items = shown
@@ -139,6 +130,18 @@ impl App {
         })
         .await
     }
+}
+
+/// One page of the ranked pairs, and how many there are.
+fn ranked_page(pairs: &[(i64, Option<jiff::civil::Date>, Pair)], page: Page) -> (Vec<Match>, i64) {
+    let ranked = rank_pairs(pairs);
+    let total = ranked.len() as i64;
+    let shown = ranked
+        .into_iter()
+        .skip(page.offset() as usize)
+        .take(page.limit() as usize)
+        .collect();
+    (shown, total)
 }
 
 fn pair(c: &CandidateRow, o: &Opening) -> Pair {

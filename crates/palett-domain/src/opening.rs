@@ -5,8 +5,9 @@
 
 use crate::occupations::{self, UnitGroup};
 use crate::values::{
-    code, optional_text, parse_choice, parse_choice_id, parse_optional_date, required_text,
-    text_enum, text_input, Period, SwedishLevel, TextKind,
+    code, optional_text, parse_choice, parse_choice_id, parse_flag, parse_optional_choice,
+    parse_optional_date, parse_weekly_hours, required_text, text_enum, text_input, Period,
+    SwedishLevel, TextKind,
 };
 use crate::FieldErrors;
 use jiff::civil::Date;
@@ -143,43 +144,13 @@ fn parse_places(s: &str) -> Result<i64, &'static str> {
         .ok_or(code::NUMBER)
 }
 
-/// Hours a week (a decimal, comma or point, above 0 and at most 60), in
-/// minutes; empty is unknown.
-fn parse_weekly_hours(s: &str) -> Result<Option<i64>, &'static str> {
-    let t = s.trim().replace(',', ".");
-    if t.is_empty() {
-        return Ok(None);
-    }
-    match t.parse::<f64>() {
-        Ok(h) if h > 0.0 && h <= 60.0 => Ok(Some((h * 60.0).round() as i64)),
-        _ => Err(code::NUMBER),
-    }
-}
-
-fn parse_flag(s: &str) -> Result<bool, &'static str> {
-    match s.trim() {
-        "" | "false" | "off" | "0" => Ok(false),
-        "true" | "on" | "1" => Ok(true),
-        _ => Err(code::CHOICE),
-    }
-}
-
-/// An optional choice from a vocabulary: empty is `None`.
-fn optional_choice<T>(s: &str, parse: fn(&str) -> Option<T>) -> Result<Option<T>, &'static str> {
-    if s.trim().is_empty() {
-        Ok(None)
-    } else {
-        parse_choice(s, parse).map(Some)
-    }
-}
-
 impl OpeningInput {
     pub fn parse(&self) -> Result<OpeningSpec, FieldErrors> {
         let mut e = FieldErrors::new();
         let kind = e.take("kind", parse_choice(&self.kind, OpeningKind::parse));
         let form = e.take(
             "employment_form",
-            optional_choice(&self.employment_form, EmploymentForm::parse),
+            parse_optional_choice(&self.employment_form, EmploymentForm::parse),
         );
         // A job says how it is employed; nothing else has an employment.
         match (kind, form) {
@@ -202,16 +173,16 @@ impl OpeningInput {
         let minutes = e.take("hours_per_week", parse_weekly_hours(&self.hours_per_week));
         let swedish = e.take(
             "swedish_level",
-            optional_choice(&self.swedish_level, SwedishLevel::parse),
+            parse_optional_choice(&self.swedish_level, SwedishLevel::parse),
         );
         let licence = e.take("driving_licence", parse_flag(&self.driving_licence));
         let physical = e.take(
             "physical_demands",
-            optional_choice(&self.physical_demands, PhysicalDemands::parse),
+            parse_optional_choice(&self.physical_demands, PhysicalDemands::parse),
         );
         let hours = e.take(
             "working_hours",
-            optional_choice(&self.working_hours, WorkingHours::parse),
+            parse_optional_choice(&self.working_hours, WorkingHours::parse),
         );
         let place = e.take("place", optional_text(&self.place, TextKind::LINE));
         let description = e.take(

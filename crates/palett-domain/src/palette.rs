@@ -3,8 +3,8 @@
 
 use crate::error::FieldErrors;
 use crate::values::{
-    code, optional_text, parse_choice, parse_optional_date, required_text, text_enum, text_input,
-    Period, TextKind,
+    code, optional_text, parse_choice, parse_flag, parse_optional_date, required_text, text_enum,
+    text_input, Period, TextKind,
 };
 use jiff::civil::Date;
 
@@ -139,14 +139,6 @@ fn parse_positive(s: &str, max: i64) -> Result<Option<i64>, &'static str> {
     match t.parse::<i64>() {
         Ok(n) if n >= 1 && n <= max => Ok(Some(n)),
         _ => Err(code::NUMBER),
-    }
-}
-
-fn parse_flag(s: &str) -> Result<bool, &'static str> {
-    match s.trim() {
-        "" | "false" | "off" | "0" => Ok(false),
-        "true" | "on" | "1" => Ok(true),
-        _ => Err(code::CHOICE),
     }
 }
 

@@ -7,7 +7,7 @@
 
 use crate::values::{
     code, optional_text, parse_choice, parse_choice_id, parse_date, parse_optional_choice_id,
-    parse_past_date, text_enum, text_input, Period, TextKind,
+    parse_past_date, parse_weekly_hours, text_enum, text_input, Period, TextKind,
 };
 use crate::FieldErrors;
 use jiff::civil::Date;
@@ -68,18 +68,6 @@ pub struct PlacementSpec {
     pub minutes_per_week: Option<i64>,
 }
 
-/// Hours a week, 0 < h ≤ 60, in minutes; empty is unknown.
-fn weekly_minutes(s: &str) -> Result<Option<i64>, &'static str> {
-    let t = s.trim().replace(',', ".");
-    if t.is_empty() {
-        return Ok(None);
-    }
-    match t.parse::<f64>() {
-        Ok(h) if h > 0.0 && h <= 60.0 => Ok(Some((h * 60.0).round() as i64)),
-        _ => Err(code::NUMBER),
-    }
-}
-
 impl PlacementInput {
     pub fn parse(&self) -> Result<PlacementSpec, FieldErrors> {
         let mut e = FieldErrors::new();
@@ -95,7 +83,7 @@ impl PlacementInput {
                 e.push("end_date", code::PERIOD);
             }
         }
-        let minutes = e.take("hours_per_week", weekly_minutes(&self.hours_per_week));
+        let minutes = e.take("hours_per_week", parse_weekly_hours(&self.hours_per_week));
         match (intervention, supervisor, start, end, minutes) {
             (
                 Some(intervention_id),

@@ -494,6 +494,40 @@ pub fn parse_phone(s: &str) -> Result<Option<String>, &'static str> {
     }
 }
 
+/// Hours a week (a decimal, comma or point, above 0 and at most 60), in
+/// minutes; empty is unknown.
+pub fn parse_weekly_hours(s: &str) -> Result<Option<i64>, &'static str> {
+    let t = s.trim().replace(',', ".");
+    if t.is_empty() {
+        return Ok(None);
+    }
+    match t.parse::<f64>() {
+        Ok(h) if h > 0.0 && h <= 60.0 => Ok(Some((h * 60.0).round() as i64)),
+        _ => Err(code::NUMBER),
+    }
+}
+
+/// A checkbox or flag: empty, `false`, `off` or `0`; `true`, `on` or `1`.
+pub fn parse_flag(s: &str) -> Result<bool, &'static str> {
+    match s.trim() {
+        "" | "false" | "off" | "0" => Ok(false),
+        "true" | "on" | "1" => Ok(true),
+        _ => Err(code::CHOICE),
+    }
+}
+
+/// An optional choice from a closed vocabulary: empty is `None`.
+pub fn parse_optional_choice<T>(
+    s: &str,
+    parse: fn(&str) -> Option<T>,
+) -> Result<Option<T>, &'static str> {
+    if s.trim().is_empty() {
+        Ok(None)
+    } else {
+        parse_choice(s, parse).map(Some)
+    }
+}
+
 /// An id chosen from a list: required, a positive whole number.
 pub fn parse_choice_id(input: &str) -> Result<i64, &'static str> {
     let t = input.trim();

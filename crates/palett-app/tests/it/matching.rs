@@ -27,6 +27,41 @@ fn opening(ssyk: &str, title: &str, responsible: i64) -> OpeningInput {
     }
 }
 
+/// Provbutiken AB, an employer owned by `org`.
+async fn provbutiken(h: &H, ctx: &Ctx, org: i64) -> i64 {
+    h.app
+        .create_employer(
+            ctx,
+            palett_domain::employer::EmployerInput {
+                name: "Provbutiken AB".into(),
+                org_number: "212000-0142".into(),
+                industry: "G".into(),
+                municipality: "Botkyrka".into(),
+                address: "".into(),
+                owner_organisation_id: org.to_string(),
+            }
+            .parse(),
+        )
+        .await
+        .expect("an employer")
+}
+
+/// Amal Testsson of `org`, enrolled on 2026-11-20.
+async fn enrolled_amal(h: &H, ctx: &Ctx, org: i64) -> i64 {
+    let amal = h.register_amal(ctx, org).await;
+    h.app
+        .transition(
+            ctx,
+            amal,
+            Transition::Intake {
+                on: date(2026, 11, 20),
+            },
+        )
+        .await
+        .expect("intake");
+    amal
+}
+
 async fn candidate_ids(h: &H, ctx: &Ctx, opening: i64) -> Vec<i64> {
     let (_, list, total) = h
         .app
@@ -70,17 +105,7 @@ pub(crate) async fn only_consenting_participants_in_reach_are_candidates(h: H) {
         .expect("an opening in sales");
 
     // Amal: enrolled, interested in sales, Swedish unknown.
-    let amal = h.register_amal(&coach, kommun).await;
-    h.app
-        .transition(
-            &coach,
-            amal,
-            Transition::Intake {
-                on: date(2026, 11, 20),
-            },
-        )
-        .await
-        .expect("intake");
+    let amal = enrolled_amal(&h, &coach, kommun).await;
     let plan = PlanInput {
         interest: vec!["sales".into()],
         ..PlanInput::default()
@@ -188,22 +213,7 @@ pub(crate) async fn her_openings_are_ranked_by_her_plan_with_reasons(h: H) {
     let coach = h.signed(COACH).await;
     let kommun = coach.user.organisation_id;
     let coach = coach.ctx(IP);
-    let employer = h
-        .app
-        .create_employer(
-            &coach,
-            palett_domain::employer::EmployerInput {
-                name: "Provbutiken AB".into(),
-                org_number: "212000-0142".into(),
-                industry: "G".into(),
-                municipality: "Botkyrka".into(),
-                address: "".into(),
-                owner_organisation_id: kommun.to_string(),
-            }
-            .parse(),
-        )
-        .await
-        .expect("an employer");
+    let employer = provbutiken(&h, &coach, kommun).await;
     let cashier = h
         .app
         .create_opening(&coach, employer, opening("5230", "Kassa", kommun).parse())
@@ -214,17 +224,7 @@ pub(crate) async fn her_openings_are_ranked_by_her_plan_with_reasons(h: H) {
         .create_opening(&coach, employer, opening("9111", "Städ", kommun).parse())
         .await
         .expect("cleaning");
-    let amal = h.register_amal(&coach, kommun).await;
-    h.app
-        .transition(
-            &coach,
-            amal,
-            Transition::Intake {
-                on: date(2026, 11, 20),
-            },
-        )
-        .await
-        .expect("intake");
+    let amal = enrolled_amal(&h, &coach, kommun).await;
     h.app
         .submit_plan(
             &coach,
@@ -292,38 +292,13 @@ pub(crate) async fn a_presentation_needs_her_consent_and_is_a_logged_disclosure(
     let coach = h.signed(COACH).await;
     let kommun = coach.user.organisation_id;
     let coach = coach.ctx(IP);
-    let employer = h
-        .app
-        .create_employer(
-            &coach,
-            palett_domain::employer::EmployerInput {
-                name: "Provbutiken AB".into(),
-                org_number: "212000-0142".into(),
-                industry: "G".into(),
-                municipality: "Botkyrka".into(),
-                address: "".into(),
-                owner_organisation_id: kommun.to_string(),
-            }
-            .parse(),
-        )
-        .await
-        .expect("an employer");
+    let employer = provbutiken(&h, &coach, kommun).await;
     let cashier = h
         .app
         .create_opening(&coach, employer, opening("5230", "Kassa", kommun).parse())
         .await
         .expect("an opening");
-    let amal = h.register_amal(&coach, kommun).await;
-    h.app
-        .transition(
-            &coach,
-            amal,
-            Transition::Intake {
-                on: date(2026, 11, 20),
-            },
-        )
-        .await
-        .expect("intake");
+    let amal = enrolled_amal(&h, &coach, kommun).await;
 
     // No proposal without her employer-contact consent.
     assert_invalid(
@@ -496,22 +471,7 @@ pub(crate) async fn a_placements_hours_count_in_her_time_and_the_esf_hours(h: H)
         )
         .await
         .expect("an internship intervention");
-    let employer = h
-        .app
-        .create_employer(
-            &ctx,
-            palett_domain::employer::EmployerInput {
-                name: "Provbutiken AB".into(),
-                org_number: "212000-0142".into(),
-                industry: "G".into(),
-                municipality: "Botkyrka".into(),
-                address: "".into(),
-                owner_organisation_id: kommun.to_string(),
-            }
-            .parse(),
-        )
-        .await
-        .expect("an employer");
+    let employer = provbutiken(&h, &ctx, kommun).await;
     let supervisor = h
         .app
         .add_employer_contact(

@@ -6,7 +6,7 @@ use crate::http::error::{Answer, WebError};
 use crate::http::forms::{json_body, JsonObject, JsonType as T, Overlay, Spec};
 use crate::http::openapi::vocab;
 use crate::http::{AppState, Created, Id, Segment};
-use crate::participants::api::paging;
+use crate::participants::api::page_query;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -41,20 +41,6 @@ fn bad(field: &str, code: &'static str) -> WebError {
     WebError::field(StatusCode::BAD_REQUEST, field, code)
 }
 
-fn page_of(page: &Option<String>, per_page: &Option<String>) -> Answer<Page> {
-    let b = StatusCode::BAD_REQUEST;
-    Ok(Page::new(
-        paging(b, "page", page, 1..=i64::MAX, "error-page")?,
-        paging(
-            b,
-            "per_page",
-            per_page,
-            1..=Page::MAX_SIZE,
-            "error-per-page",
-        )?,
-    ))
-}
-
 /// The partnership's employers by name, one page
 ///
 /// Active ones only unless `include_inactive=true`.
@@ -84,7 +70,7 @@ pub async fn employers(
         industry,
         include_inactive,
     };
-    let page = page_of(&q.page, &q.per_page)?;
+    let page = page_query(StatusCode::BAD_REQUEST, &q.page, &q.per_page)?;
     let (items, total) = s.app.employers(&c.ctx(), &filter, page).await?;
     Ok(Json(EmployerPage {
         items: items.iter().map(EmployerDto::from).collect(),
@@ -172,7 +158,7 @@ pub async fn employer(
     Id(id): Id,
     Query(q): Query<LogQuery>,
 ) -> Answer<Json<EmployerViewDto>> {
-    let page = page_of(&q.page, &q.per_page)?;
+    let page = page_query(StatusCode::BAD_REQUEST, &q.page, &q.per_page)?;
     Ok(Json(view(&s, &c, id, page).await?))
 }
 

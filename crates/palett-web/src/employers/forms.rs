@@ -8,7 +8,7 @@ use crate::http::forms::FormData;
 use crate::http::{AppState, Id, Segment};
 use crate::i18n::Tr;
 use crate::ui::views::*;
-use crate::ui::{admin_spec, choices, options, FormSpec};
+use crate::ui::{admin_spec, choices, options, submitted_with, FormSpec};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use palett_app::paging::Page;
@@ -98,20 +98,24 @@ pub async fn employer_form(State(s): State<AppState>, c: Caller) -> Answer {
 pub async fn employer_create(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
     let t = c.tr();
     let parsed = form.input::<EmployerInput>().parse();
-    Ok(
-        match s.app.create_employer(&c.ctx(), parsed).await.or_invalid()? {
-            Ok(id) => done(id, "created"),
-            Err(errors) => employer_spec(
+    let outcome = s.app.create_employer(&c.ctx(), parsed).await.or_invalid()?;
+    submitted_with(
+        &c,
+        &form,
+        outcome,
+        |id| done(id, "created"),
+        async || {
+            employer_spec(
                 &s,
                 &c,
                 t.get("employer-new"),
                 "/employers/new".into(),
                 "/employers",
             )
-            .await?
-            .invalid(&c, &form, &errors),
+            .await
         },
     )
+    .await
 }
 
 async fn edit_spec(s: &AppState, c: &Caller, id: i64) -> Result<FormSpec, AppError> {
@@ -144,17 +148,19 @@ pub async fn employer_update(
     form: FormData,
 ) -> Answer {
     let parsed = form.input::<EmployerInput>().parse();
-    Ok(
-        match s
-            .app
-            .update_employer(&c.ctx(), id, parsed)
-            .await
-            .or_invalid()?
-        {
-            Ok(()) => done(id, "saved"),
-            Err(errors) => edit_spec(&s, &c, id).await?.invalid(&c, &form, &errors),
-        },
+    let outcome = s
+        .app
+        .update_employer(&c.ctx(), id, parsed)
+        .await
+        .or_invalid()?;
+    submitted_with(
+        &c,
+        &form,
+        outcome,
+        |()| done(id, "saved"),
+        async || edit_spec(&s, &c, id).await,
     )
+    .await
 }
 
 pub async fn deactivate(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
@@ -216,20 +222,22 @@ pub async fn contact_create(
     form: FormData,
 ) -> Answer {
     let parsed = form.input::<ContactPersonInput>().parse();
-    Ok(
-        match s
-            .app
-            .add_employer_contact(&c.ctx(), id, parsed)
-            .await
-            .or_invalid()?
-        {
-            Ok(_) => done(id, "contact-added"),
-            Err(errors) => {
-                let name = changeable_name(&s, &c, id).await?;
-                contact_spec(c.tr(), id, &name).invalid(&c, &form, &errors)
-            }
+    let outcome = s
+        .app
+        .add_employer_contact(&c.ctx(), id, parsed)
+        .await
+        .or_invalid()?;
+    submitted_with(
+        &c,
+        &form,
+        outcome,
+        |_| done(id, "contact-added"),
+        async || {
+            let name = changeable_name(&s, &c, id).await?;
+            Ok(contact_spec(c.tr(), id, &name))
         },
     )
+    .await
 }
 
 /// The contact person `{contact}` of the employer, or 404.
@@ -344,15 +352,17 @@ pub async fn log_create(
     form: FormData,
 ) -> Answer {
     let input = form.input::<ContactEntryInput>();
-    Ok(
-        match s
-            .app
-            .log_employer_contact(&c.ctx(), id, &input)
-            .await
-            .or_invalid()?
-        {
-            Ok(_) => done(id, "logged"),
-            Err(errors) => log_spec(&s, &c, id).await?.invalid(&c, &form, &errors),
-        },
+    let outcome = s
+        .app
+        .log_employer_contact(&c.ctx(), id, &input)
+        .await
+        .or_invalid()?;
+    submitted_with(
+        &c,
+        &form,
+        outcome,
+        |_| done(id, "logged"),
+        async || log_spec(&s, &c, id).await,
     )
+    .await
 }

@@ -10,13 +10,12 @@ use crate::http::error::{Answer, WebError};
 use crate::http::forms::{json_body, JsonObject, JsonType as T, Overlay, Spec};
 use crate::http::openapi::vocab;
 use crate::http::{AppState, Id};
-use crate::participants::api::paging;
+use crate::participants::api::page_query;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use palett_app::openings::OpeningFilter;
-use palett_app::paging::Page;
 use palett_domain::occupations;
 use palett_domain::opening::{OpeningInput, OpeningKind, OpeningStatus, OpeningStatusInput};
 use palett_domain::proposal::StepInput;
@@ -80,16 +79,7 @@ pub async fn openings(
         })?,
         employer_id: choice("employer_id", &q.employer_id, |v| v.parse::<i64>().ok())?,
     };
-    let page = Page::new(
-        paging(b, "page", &q.page, 1..=i64::MAX, "error-page")?,
-        paging(
-            b,
-            "per_page",
-            &q.per_page,
-            1..=Page::MAX_SIZE,
-            "error-per-page",
-        )?,
-    );
+    let page = page_query(b, &q.page, &q.per_page)?;
     let (items, total) = s.app.openings(&c.ctx(), &filter, page).await?;
     Ok(Json(OpeningPage {
         items: items.iter().map(OpeningDto::from).collect(),
@@ -252,20 +242,6 @@ pub struct RankQuery {
     per_page: Option<String>,
 }
 
-fn page_of(q: &RankQuery) -> Answer<Page> {
-    let b = StatusCode::BAD_REQUEST;
-    Ok(Page::new(
-        paging(b, "page", &q.page, 1..=i64::MAX, "error-page")?,
-        paging(
-            b,
-            "per_page",
-            &q.per_page,
-            1..=Page::MAX_SIZE,
-            "error-per-page",
-        )?,
-    ))
-}
-
 /// The candidates for an opening, best first, with reasons
 ///
 /// Only participants the caller may see who are enrolled, active or paused
@@ -278,7 +254,7 @@ pub async fn candidates(
     Id(id): Id,
     Query(q): Query<RankQuery>,
 ) -> Answer<Json<CandidatePage>> {
-    let page = page_of(&q)?;
+    let page = page_query(StatusCode::BAD_REQUEST, &q.page, &q.per_page)?;
     let (_, list, total) = s.app.opening_candidates(&c.ctx(), id, page).await?;
     Ok(Json(CandidatePage {
         opening_id: id,
@@ -308,7 +284,7 @@ pub async fn for_participant(
     Id(id): Id,
     Query(q): Query<RankQuery>,
 ) -> Answer<Json<ParticipantOpenings>> {
-    let page = page_of(&q)?;
+    let page = page_query(StatusCode::BAD_REQUEST, &q.page, &q.per_page)?;
     let v = s.app.openings_for_participant(&c.ctx(), id, page).await?;
     Ok(Json(ParticipantOpenings {
         participant_id: id,

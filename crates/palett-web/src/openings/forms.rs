@@ -6,7 +6,7 @@ use crate::http::forms::FormData;
 use crate::http::{AppState, Id, Segment};
 use crate::i18n::Tr;
 use crate::ui::views::*;
-use crate::ui::{admin_spec, choices, options, FormSpec};
+use crate::ui::{admin_spec, choices, options, submitted_with, FormSpec};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use palett_app::paging::Page;
@@ -179,17 +179,19 @@ pub async fn opening_create(
     form: FormData,
 ) -> Answer {
     let parsed = form.input::<OpeningInput>().parse();
-    Ok(
-        match s
-            .app
-            .create_opening(&c.ctx(), id, parsed)
-            .await
-            .or_invalid()?
-        {
-            Ok(oid) => done(oid, "created"),
-            Err(errors) => new_spec(&s, &c, id).await?.invalid(&c, &form, &errors),
-        },
+    let outcome = s
+        .app
+        .create_opening(&c.ctx(), id, parsed)
+        .await
+        .or_invalid()?;
+    submitted_with(
+        &c,
+        &form,
+        outcome,
+        |oid| done(oid, "created"),
+        async || new_spec(&s, &c, id).await,
     )
+    .await
 }
 
 async fn edit_spec(s: &AppState, c: &Caller, id: i64) -> Result<FormSpec, AppError> {
@@ -222,17 +224,19 @@ pub async fn opening_update(
     form: FormData,
 ) -> Answer {
     let parsed = form.input::<OpeningInput>().parse();
-    Ok(
-        match s
-            .app
-            .update_opening(&c.ctx(), id, parsed)
-            .await
-            .or_invalid()?
-        {
-            Ok(()) => done(id, "saved"),
-            Err(errors) => edit_spec(&s, &c, id).await?.invalid(&c, &form, &errors),
-        },
+    let outcome = s
+        .app
+        .update_opening(&c.ctx(), id, parsed)
+        .await
+        .or_invalid()?;
+    submitted_with(
+        &c,
+        &form,
+        outcome,
+        |()| done(id, "saved"),
+        async || edit_spec(&s, &c, id).await,
     )
+    .await
 }
 
 pub async fn opening_status(

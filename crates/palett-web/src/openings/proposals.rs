@@ -7,7 +7,7 @@ use crate::http::forms::FormData;
 use crate::http::{AppState, Id, Segment};
 use crate::i18n::Tr;
 use crate::ui::views::*;
-use crate::ui::{admin_spec, options, or_dash, render, FormSpec};
+use crate::ui::{admin_spec, options, or_dash, render, submitted_with, FormSpec};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use palett_app::AppError;
@@ -220,13 +220,16 @@ pub async fn step_form(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answ
 
 pub async fn step_save(State(s): State<AppState>, c: Caller, Id(id): Id, form: FormData) -> Answer {
     let input = form.input::<StepInput>();
-    Ok(
-        match s.app.take_step(&c.ctx(), id, &input).await.or_invalid()? {
-            Ok(()) => done(id, "step"),
-            Err(errors) => {
-                let v = s.app.proposal(&c.ctx(), id).await?;
-                step_spec(c.tr(), id, &v.proposal).invalid(&c, &form, &errors)
-            }
+    let outcome = s.app.take_step(&c.ctx(), id, &input).await.or_invalid()?;
+    submitted_with(
+        &c,
+        &form,
+        outcome,
+        |()| done(id, "step"),
+        async || {
+            let v = s.app.proposal(&c.ctx(), id).await?;
+            Ok(step_spec(c.tr(), id, &v.proposal))
         },
     )
+    .await
 }

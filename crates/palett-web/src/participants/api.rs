@@ -127,6 +127,25 @@ pub(crate) fn paging(
     }
 }
 
+/// A list's page from its `page` and `per_page` (each absent, or a whole
+/// number in range; `bad` answers anything else).
+pub(crate) fn page_query(
+    bad: StatusCode,
+    page: &Option<String>,
+    per_page: &Option<String>,
+) -> Answer<Page> {
+    Ok(Page::new(
+        paging(bad, "page", page, 1..=i64::MAX, "error-page")?,
+        paging(
+            bad,
+            "per_page",
+            per_page,
+            1..=Page::MAX_SIZE,
+            "error-per-page",
+        )?,
+    ))
+}
+
 /// The list behind GET and search; `bad` answers a bad paging value
 /// (400 for a query parameter, 422 for a body field).
 pub(crate) async fn list(s: &AppState, c: &Caller, q: ListQuery, bad: StatusCode) -> Answer {
@@ -152,16 +171,7 @@ pub(crate) async fn list(s: &AppState, c: &Caller, q: ListQuery, bad: StatusCode
         identity_hash: None,
         slice: None,
     };
-    let page = Page::new(
-        paging(bad, "page", &q.page, 1..=i64::MAX, "error-page")?,
-        paging(
-            bad,
-            "per_page",
-            &q.per_page,
-            1..=Page::MAX_SIZE,
-            "error-per-page",
-        )?,
-    );
+    let page = page_query(bad, &q.page, &q.per_page)?;
     let (items, total) = s.app.participants(&c.ctx(), &filter, page).await?;
     Ok(Json(ParticipantPage {
         items: items

@@ -7,7 +7,7 @@ use crate::http::forms::FormData;
 use crate::http::{AppState, Id};
 use crate::i18n::Tr;
 use crate::ui::views::*;
-use crate::ui::{admin_spec, options, or_dash, render, FormSpec};
+use crate::ui::{admin_spec, options, or_dash, render, submitted_with, FormSpec};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use palett_app::paging::Page;
@@ -96,19 +96,19 @@ pub async fn placement_create(
     form: FormData,
 ) -> Answer {
     let parsed = form.input::<PlacementInput>().parse();
-    Ok(
-        match s
-            .app
-            .create_placement(&c.ctx(), id, parsed)
-            .await
-            .or_invalid()?
-        {
-            Ok(pid) => done(pid, "created"),
-            Err(errors) => placement_spec(&s, &c, id)
-                .await?
-                .invalid(&c, &form, &errors),
-        },
+    let outcome = s
+        .app
+        .create_placement(&c.ctx(), id, parsed)
+        .await
+        .or_invalid()?;
+    submitted_with(
+        &c,
+        &form,
+        outcome,
+        |pid| done(pid, "created"),
+        async || placement_spec(&s, &c, id).await,
     )
+    .await
 }
 
 // ---------------------------------------------------------------- the page
@@ -350,17 +350,19 @@ pub async fn hours_save(
     form: FormData,
 ) -> Answer {
     let input = form.input::<ActivityInput>();
-    Ok(
-        match s
-            .app
-            .record_placement_hours(&c.ctx(), id, &input)
-            .await
-            .or_invalid()?
-        {
-            Ok(_) => done(id, "hours"),
-            Err(e) => hours_spec(c.tr(), id).invalid(&c, &form, &e),
-        },
+    let outcome = s
+        .app
+        .record_placement_hours(&c.ctx(), id, &input)
+        .await
+        .or_invalid()?;
+    submitted_with(
+        &c,
+        &form,
+        outcome,
+        |_| done(id, "hours"),
+        async || Ok(hours_spec(c.tr(), id)),
     )
+    .await
 }
 
 pub async fn review_save(
@@ -370,17 +372,19 @@ pub async fn review_save(
     form: FormData,
 ) -> Answer {
     let input = form.input::<ReviewInput>();
-    Ok(
-        match s
-            .app
-            .review_placement(&c.ctx(), id, &input)
-            .await
-            .or_invalid()?
-        {
-            Ok(_) => done(id, "review"),
-            Err(e) => review_spec(c.tr(), id).invalid(&c, &form, &e),
-        },
+    let outcome = s
+        .app
+        .review_placement(&c.ctx(), id, &input)
+        .await
+        .or_invalid()?;
+    submitted_with(
+        &c,
+        &form,
+        outcome,
+        |_| done(id, "review"),
+        async || Ok(review_spec(c.tr(), id)),
     )
+    .await
 }
 
 pub async fn result_save(
@@ -390,15 +394,17 @@ pub async fn result_save(
     form: FormData,
 ) -> Answer {
     let input = form.input::<ResultInput>();
-    Ok(
-        match s
-            .app
-            .set_placement_result(&c.ctx(), id, &input)
-            .await
-            .or_invalid()?
-        {
-            Ok(()) => done(id, "result"),
-            Err(e) => result_spec(c.tr(), id).invalid(&c, &form, &e),
-        },
+    let outcome = s
+        .app
+        .set_placement_result(&c.ctx(), id, &input)
+        .await
+        .or_invalid()?;
+    submitted_with(
+        &c,
+        &form,
+        outcome,
+        |()| done(id, "result"),
+        async || Ok(result_spec(c.tr(), id)),
     )
+    .await
 }

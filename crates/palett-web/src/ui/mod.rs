@@ -84,6 +84,22 @@ pub(crate) fn submitted<T>(
     }
 }
 
+/// [`submitted`] for a form whose spec is read from the database: on to
+/// `next` with what the use case returned, or the form again (422) with her
+/// values and a message per field, its spec made only then.
+pub(crate) async fn submitted_with<T>(
+    c: &Caller,
+    form: &FormData,
+    outcome: Result<T, FieldErrors>,
+    next: impl FnOnce(T) -> Response,
+    spec: impl AsyncFnOnce() -> Result<FormSpec, palett_app::AppError>,
+) -> crate::http::error::Answer {
+    Ok(match outcome {
+        Ok(v) => next(v),
+        Err(errors) => spec().await?.invalid(c, form, &errors),
+    })
+}
+
 pub(crate) struct FormSpec {
     pub(crate) title: String,
     pub(crate) section: &'static str,

@@ -288,24 +288,8 @@ async fn a_candidate_is_proposed_presented_and_placed_through_the_pages_and_the_
     let t = TestApp::new().await;
     let [coordinator] = t.browsers([COORDINATOR]).await;
     let token = t.token(COORDINATOR).await;
-    let r = t
-        .get("/api/v1/openings?status=open&area=cleaning", Some(&token))
-        .await;
-    let opening = r.json()["items"][0]["id"]
-        .as_i64()
-        .expect("an open opening");
-    let r = t
-        .get(
-            &format!("/api/v1/openings/{opening}/candidates?per_page=2"),
-            Some(&token),
-        )
-        .await;
-    let first = r.json()["items"][0]["participant_id"]
-        .as_i64()
-        .expect("a candidate");
-    let second = r.json()["items"][1]["participant_id"]
-        .as_i64()
-        .expect("another");
+    let (opening, candidates) = t.cleaning_candidates(&token, 2).await;
+    let (first, second) = (candidates[0], candidates[1]);
 
     // From the candidates page: propose her; once more shows the same one.
     let page = t

@@ -9,21 +9,8 @@ async fn a_placement_is_recorded_with_hours_a_review_and_its_result() {
     let t = TestApp::new().await;
     let [coordinator] = t.browsers([COORDINATOR]).await;
     let token = t.token(COORDINATOR).await;
-    let r = t
-        .get("/api/v1/openings?status=open&area=cleaning", Some(&token))
-        .await;
-    let opening = r.json()["items"][0]["id"]
-        .as_i64()
-        .expect("an open opening");
-    let r = t
-        .get(
-            &format!("/api/v1/openings/{opening}/candidates?per_page=1"),
-            Some(&token),
-        )
-        .await;
-    let her = r.json()["items"][0]["participant_id"]
-        .as_i64()
-        .expect("a candidate");
+    let (opening, candidates) = t.cleaning_candidates(&token, 1).await;
+    let her = candidates[0];
     let r = t
         .post_json(
             &format!("/api/v1/openings/{opening}/proposals"),

@@ -271,6 +271,31 @@ impl TestApp {
             .expect("Tillväxt Kvinna in the demo")
     }
 
+    /// An open demo opening in cleaning, and its first `n` candidates as
+    /// `token`'s user sees them (best first).
+    pub async fn cleaning_candidates(&self, token: &str, n: usize) -> (i64, Vec<i64>) {
+        let r = self
+            .get("/api/v1/openings?status=open&area=cleaning", Some(token))
+            .await;
+        let opening = r.json()["items"][0]["id"]
+            .as_i64()
+            .expect("an open opening");
+        let r = self
+            .get(
+                &format!("/api/v1/openings/{opening}/candidates?per_page={n}"),
+                Some(token),
+            )
+            .await;
+        let ids: Vec<i64> = r.json()["items"]
+            .as_array()
+            .expect("candidates")
+            .iter()
+            .filter_map(|c| c["participant_id"].as_i64())
+            .collect();
+        assert_eq!(ids.len(), n, "{} candidates: {}", n, r.body);
+        (opening, ids)
+    }
+
     /// Register a participant through the API as `token`'s user; her id.
     pub async fn register(&self, token: &str, body: &str) -> i64 {
         let r = self.json("POST", "/api/v1/participants", token, body).await;
