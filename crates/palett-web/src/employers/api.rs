@@ -191,7 +191,7 @@ json_body!(
 /// Mark an employer inactive or active again
 #[utoipa::path(put, path = "/employers/{id}/status", tag = "employers", request_body = EmployerStatus,
     responses((status = 200, body = EmployerViewDto)))]
-pub async fn set_status(
+pub async fn set_employer_status(
     State(s): State<AppState>,
     c: Caller,
     Id(id): Id,

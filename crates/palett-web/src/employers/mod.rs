@@ -45,7 +45,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::employers, api::create_employer))
         .routes(routes!(api::employer, api::update_employer))
-        .routes(routes!(api::set_status))
+        .routes(routes!(api::set_employer_status))
         .routes(routes!(api::add_contact))
         .routes(routes!(api::remove_contact))
         .routes(routes!(api::log_contact))

@@ -193,7 +193,7 @@ json_body!(
 /// Mark an opening open, filled or closed
 #[utoipa::path(put, path = "/openings/{id}/status", tag = "employers", request_body = OpeningStatusBody,
     responses((status = 200, body = OpeningViewDto)))]
-pub async fn set_status(
+pub async fn set_opening_status(
     State(s): State<AppState>,
     c: Caller,
     Id(id): Id,

@@ -53,7 +53,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::openings))
         .routes(routes!(api::opening, api::update_opening))
         .routes(routes!(api::create_opening))
-        .routes(routes!(api::set_status))
+        .routes(routes!(api::set_opening_status))
         .routes(routes!(api::occupations))
         .routes(routes!(api::candidates))
         .routes(routes!(api::for_participant))

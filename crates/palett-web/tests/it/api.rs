@@ -420,6 +420,18 @@ async fn the_openapi_document_lists_every_api_route() {
                 .map(move |(m, op)| (path.as_str(), m.as_str(), op))
         })
         .collect();
+    // Each operation has an id of its own (clients generate names from it).
+    let mut ids: Vec<&str> = operations
+        .iter()
+        .filter_map(|(_, _, op)| op["operationId"].as_str())
+        .collect();
+    ids.sort_unstable();
+    let twice: Vec<&&str> = ids
+        .windows(2)
+        .filter(|w| w[0] == w[1])
+        .map(|w| &w[0])
+        .collect();
+    assert!(twice.is_empty(), "operation ids used twice: {twice:?}");
     let mut missing: Vec<&str> = handlers
         .iter()
         .copied()
