@@ -1171,3 +1171,11 @@ error-placement-exists = The placement is recorded already.
 error-placement-exists-link = Show the placement
 error-outside-placement = The day is outside the placement's period.
 error-before-placement = The date is before the placement starts.
+
+# Placement indicators
+indicator-placements-started = Placements started
+indicator-placements-started-definition = Those whose first placement with an employer (internship, work training or job) started in the period.
+indicator-median-days-to-placement = Time to first placement (median)
+indicator-median-days-to-placement-definition = The median of the days from intake to the start of the first placement, for those whose first placement started in the period.
+indicator-share-job-after-placement = Share to a job after a placement
+indicator-share-job-after-placement-definition = Of those who ended in the period and had a placement that started by their exit: those who went to employment (subsidised or not).

@@ -1171,3 +1171,11 @@ error-placement-exists = Placeringen är redan registrerad.
 error-placement-exists-link = Visa placeringen
 error-outside-placement = Dagen ligger utanför placeringens period.
 error-before-placement = Datumet är före placeringens start.
+
+# Placement indicators
+indicator-placements-started = Påbörjade placeringar
+indicator-placements-started-definition = De vars första placering hos en arbetsgivare (praktik, arbetsträning eller jobb) började under perioden.
+indicator-median-days-to-placement = Tid till första placering (median)
+indicator-median-days-to-placement-definition = Medianen av dagarna från inskrivning till första placeringens start, för dem vars första placering började under perioden.
+indicator-share-job-after-placement = Andel till arbete efter placering
+indicator-share-job-after-placement-definition = Av dem som avslutats under perioden och haft en placering som började före avslutet: de som gick till arbete (med eller utan stöd).

@@ -25,7 +25,7 @@ use palett_store::participant::{Filter, ListItem};
 use palett_store::project;
 
 /// The figures shown at the top of every dashboard, in order.
-pub const KEY_INDICATORS: [Indicator; 13] = [
+pub const KEY_INDICATORS: [Indicator; 16] = [
     Indicator::Enrolled,
     Indicator::InflowPerMonth,
     Indicator::ActiveNow,
@@ -39,6 +39,9 @@ pub const KEY_INDICATORS: [Indicator; 13] = [
     Indicator::HoursPerParticipant,
     Indicator::SharePlanInTime,
     Indicator::ShareSelfAssessmentImproved,
+    Indicator::PlacementsStarted,
+    Indicator::MedianDaysToPlacement,
+    Indicator::ShareJobAfterPlacement,
 ];
 
 /// What a dashboard shows, for a project or the whole partnership.

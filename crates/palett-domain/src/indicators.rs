@@ -27,7 +27,13 @@
 //!   written within that many days of intake;
 //! - *share with improved self-assessment*: of those enrolled who have made
 //!   at least two self-assessments, those whose latest total is higher than
-//!   their first.
+//!   their first;
+//! - *placements started*: those whose first placement with an employer
+//!   started within the period;
+//! - *time to first placement*: the median, over those, of the days from
+//!   intake to that placement's start;
+//! - *share to a job after a placement*: of those ended who had a placement
+//!   that started by their exit, those who ended to employment of any kind.
 //!
 //! For a project, attendance and hours count the project's interventions
 //! only; for the partnership, every intervention.
@@ -56,6 +62,9 @@ text_enum!(
         HoursPerParticipant = "hours_per_participant",
         SharePlanInTime = "share_plan_in_time",
         ShareSelfAssessmentImproved = "share_self_assessment_improved",
+        PlacementsStarted = "placements_started",
+        MedianDaysToPlacement = "median_days_to_placement",
+        ShareJobAfterPlacement = "share_job_after_placement",
     }
 );
 
@@ -107,7 +116,10 @@ pub enum Unit {
 impl Indicator {
     pub fn unit(self) -> Unit {
         match self {
-            Indicator::Enrolled | Indicator::ActiveNow | Indicator::Ended => Unit::Count,
+            Indicator::Enrolled
+            | Indicator::ActiveNow
+            | Indicator::Ended
+            | Indicator::PlacementsStarted => Unit::Count,
             Indicator::InflowPerMonth => Unit::PerMonth,
             Indicator::ShareJobOrStudies
             | Indicator::ShareJob
@@ -115,16 +127,20 @@ impl Indicator {
             | Indicator::ShareFollowedUp
             | Indicator::AttendanceRate
             | Indicator::SharePlanInTime
-            | Indicator::ShareSelfAssessmentImproved => Unit::Percent,
-            Indicator::MedianDays => Unit::Days,
+            | Indicator::ShareSelfAssessmentImproved
+            | Indicator::ShareJobAfterPlacement => Unit::Percent,
+            Indicator::MedianDays | Indicator::MedianDaysToPlacement => Unit::Days,
             Indicator::HoursPerParticipant => Unit::Hours,
         }
     }
 
     /// Whether a goal on it is met by reaching the target from below (all
-    /// but time in the programme, where the target is a ceiling).
+    /// but the times, where the target is a ceiling).
     pub fn higher_is_better(self) -> bool {
-        self != Indicator::MedianDays
+        !matches!(
+            self,
+            Indicator::MedianDays | Indicator::MedianDaysToPlacement
+        )
     }
 
     /// Whether a goal's status can be projected from the pace so far.
@@ -312,6 +328,8 @@ pub struct Facts {
     pub self_assessments: i64,
     /// Her latest self-assessment's total less her first's.
     pub self_assessment_change: Option<i64>,
+    /// The day her first placement with an employer started.
+    pub first_placement_on: Option<Date>,
 }
 
 impl Facts {
@@ -377,6 +395,10 @@ pub struct Slice {
     pub assessed_twice: bool,
     /// Her latest self-assessment's total is above her first's.
     pub assessment_improved: bool,
+    /// Her first placement with an employer started within this period.
+    pub first_placement_in: Option<Period>,
+    /// She had a placement that started by her exit.
+    pub placed_before_exit: bool,
 }
 
 pub const ACTIVE_STATUSES: [Status; 3] = [Status::Enrolled, Status::Active, Status::Paused];
@@ -421,6 +443,9 @@ impl Slice {
                 })
             && (!self.assessed_twice || f.self_assessments >= 2)
             && (!self.assessment_improved || f.self_assessment_change.is_some_and(|c| c > 0))
+            && within(&self.first_placement_in, f.first_placement_on)
+            && (!self.placed_before_exit
+                || matches!((f.first_placement_on, f.exit), (Some(p), Some(x)) if p <= x))
     }
 
     /// This slice narrowed to one group of a breakdown.
@@ -697,6 +722,49 @@ pub fn figure(
                 base: Some(whole),
                 slice: improved,
                 base_slice: Some(twice),
+            }
+        }
+        Indicator::PlacementsStarted => plain(Slice {
+            first_placement_in: Some(so_far),
+            ..within.clone()
+        }),
+        Indicator::MedianDaysToPlacement => {
+            let started = Slice {
+                first_placement_in: Some(so_far),
+                ..within.clone()
+            };
+            let mut days: Vec<i64> = facts
+                .iter()
+                .filter(|f| started.contains(f))
+                .filter_map(|f| Some(days_between(f.intake?, f.first_placement_on?).max(0)))
+                .collect();
+            days.sort_unstable();
+            Figure {
+                indicator,
+                value: median(&days),
+                count: days.len() as i64,
+                base: Some(days.len() as i64),
+                slice: started,
+                base_slice: None,
+            }
+        }
+        Indicator::ShareJobAfterPlacement => {
+            let placed = Slice {
+                placed_before_exit: true,
+                ..ended.clone()
+            };
+            let job = Slice {
+                outcome: Some(OutcomeGroup::Job),
+                ..placed.clone()
+            };
+            let (n, whole) = pair(&job, &placed);
+            Figure {
+                indicator,
+                value: share(n, whole),
+                count: n,
+                base: Some(whole),
+                slice: job,
+                base_slice: Some(placed),
             }
         }
         Indicator::MedianDays => {
@@ -1162,6 +1230,7 @@ mod tests {
             interventions: Vec::new(),
             self_assessments: 0,
             self_assessment_change: None,
+            first_placement_on: None,
         }
     }
 
@@ -1275,6 +1344,80 @@ mod tests {
             .filter(|x| s.contains(x))
             .map(|x| x.id)
             .collect()
+    }
+
+    /// Placements, computed by hand: 1 placed 30 days after intake and
+    /// ended to a job; 2 placed 90 days after intake, ended to job seeking;
+    /// 3 ended to a job without a placement; 4 placed after the period.
+    #[test]
+    fn placement_indicators_by_hand() {
+        let placed = |mut x: Facts, on: Date| {
+            x.first_placement_on = Some(on);
+            x
+        };
+        let intake = Some(date(2020, 2, 1));
+        let facts = vec![
+            placed(
+                f(
+                    1,
+                    Gender::Woman,
+                    Status::Ended,
+                    intake,
+                    Some(date(2020, 9, 1)),
+                    Some(O::EmploymentUnsubsidised),
+                    0,
+                ),
+                date(2020, 3, 2),
+            ),
+            placed(
+                f(
+                    2,
+                    Gender::Woman,
+                    Status::Ended,
+                    intake,
+                    Some(date(2020, 10, 1)),
+                    Some(O::JobSeeking),
+                    0,
+                ),
+                date(2020, 5, 1),
+            ),
+            f(
+                3,
+                Gender::Woman,
+                Status::Ended,
+                intake,
+                Some(date(2020, 11, 1)),
+                Some(O::EmploymentSubsidised),
+                0,
+            ),
+            placed(
+                f(4, Gender::Woman, Status::Active, intake, None, None, 0),
+                date(2021, 2, 1),
+            ),
+        ];
+        let all = Slice::default();
+        let started = figure(Indicator::PlacementsStarted, &facts, P, AFTER, &all);
+        assert_eq!((started.value, started.count), (Some(2.0), 2));
+        let ids = |s: &Slice| -> Vec<i64> {
+            facts
+                .iter()
+                .filter(|x| s.contains(x))
+                .map(|x| x.id)
+                .collect()
+        };
+        assert_eq!(ids(&started.slice), vec![1, 2]);
+        // 30 and 90 days: the median is 60.
+        let days = figure(Indicator::MedianDaysToPlacement, &facts, P, AFTER, &all);
+        assert_eq!((days.value, days.count), (Some(60.0), 2));
+        // Of the three who ended, two had a placement; one of them to a job.
+        let share = figure(Indicator::ShareJobAfterPlacement, &facts, P, AFTER, &all);
+        assert_eq!(
+            (share.value, share.count, share.base),
+            (Some(50.0), 1, Some(2))
+        );
+        assert_eq!(ids(&share.slice), vec![1]);
+        assert_eq!(ids(share.base_slice.as_ref().expect("a base")), vec![1, 2]);
+        assert!(!Indicator::MedianDaysToPlacement.higher_is_better());
     }
 
     #[test]

@@ -89,7 +89,7 @@ fn time_join(project_id: Option<i64>) -> &'static str {
 /// The fields of [`facts`]' text per participant, in order (`t` is
 /// [`time_join`]; `$TODAY` the day the facts are read). A NULL becomes
 /// empty text.
-const FACT_FIELDS: [&str; 16] = [
+const FACT_FIELDS: [&str; 17] = [
     "p.id",
     "p.gender",
     "p.birth_date",
@@ -108,6 +108,7 @@ const FACT_FIELDS: [&str; 16] = [
     "COALESCE(t.present_sessions, 0)",
     "COALESCE(t.recorded_sessions, 0)",
     "COALESCE(t.minutes, 0)",
+    "(SELECT MIN(fp.start_date) FROM placements fp WHERE fp.participant_id = p.id)",
 ];
 
 /// The facts of every participant counted, with days on pause up to
@@ -189,7 +190,7 @@ pub async fn facts(
     for r in &rows {
         for rec in text(r, "f")?.split(';') {
             let x: Vec<&str> = rec.split(',').collect();
-            let [id, gender, birth, org, status, intake, exit, outcome, due, done, plan, assessed, change, present, recorded, minutes] =
+            let [id, gender, birth, org, status, intake, exit, outcome, due, done, plan, assessed, change, present, recorded, minutes, placed] =
                 x[..]
             else {
                 return Err(StoreError::Corrupt("participant facts"));
@@ -233,6 +234,7 @@ pub async fn facts(
                 } else {
                     Some(change.parse().map_err(corrupt)?)
                 },
+                first_placement_on: opt_date(placed)?,
             });
         }
     }

@@ -712,6 +712,19 @@ impl Sql {
                     .into(),
             );
         }
+        if let Some(p) = sl.first_placement_in {
+            self.push_period(
+                "(SELECT MIN(sf.start_date) FROM placements sf WHERE sf.participant_id = p.id)",
+                p,
+            );
+        }
+        if sl.placed_before_exit {
+            self.clauses.push(
+                "EXISTS (SELECT 1 FROM placements sb WHERE sb.participant_id = p.id \
+                 AND sb.start_date <= p.exit_date)"
+                    .into(),
+            );
+        }
         if let Some(i) = sl.intervention_id {
             self.push(
                 |n| {

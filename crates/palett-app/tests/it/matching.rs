@@ -634,4 +634,63 @@ pub(crate) async fn a_placements_hours_count_in_her_time_and_the_esf_hours(h: H)
     let export = h.app.subject_access(&ctx, amal).await.expect("her export");
     assert_eq!(export.placements.len(), 1);
     assert_eq!(export.placements[0].1[0].attendance, 5);
+
+    // She ends to a job: the placement indicators count her, and she is
+    // the one behind each figure.
+    h.app
+        .transition(
+            &ctx,
+            amal,
+            Transition::Exit {
+                on: date(2026, 11, 25),
+                outcome: palett_domain::lifecycle::ExitOutcome::EmploymentUnsubsidised,
+            },
+        )
+        .await
+        .expect("her exit");
+    use palett_domain::indicators::Indicator;
+    let dash = h
+        .app
+        .dashboard(&ctx, Some(project), None, None)
+        .await
+        .expect("the project's dashboard");
+    let figure = |i: Indicator| {
+        let f = dash
+            .figures
+            .iter()
+            .find(|f| f.indicator == i)
+            .expect("a key figure");
+        (f.value, f.count, f.base)
+    };
+    assert_eq!(figure(Indicator::PlacementsStarted), (Some(1.0), 1, None));
+    // From intake on 2026-11-02 to the placement on 2026-11-16.
+    assert_eq!(
+        figure(Indicator::MedianDaysToPlacement),
+        (Some(14.0), 1, Some(1))
+    );
+    assert_eq!(
+        figure(Indicator::ShareJobAfterPlacement),
+        (Some(100.0), 1, Some(1))
+    );
+    for indicator in [
+        Indicator::PlacementsStarted,
+        Indicator::MedianDaysToPlacement,
+        Indicator::ShareJobAfterPlacement,
+    ] {
+        let (list, total) = h
+            .app
+            .figure_participants(
+                &ctx,
+                Some(project),
+                &palett_app::dashboard::FigureRef {
+                    indicator: Some(indicator),
+                    ..Default::default()
+                },
+                Page::new(None, None),
+            )
+            .await
+            .expect("the list behind the figure");
+        assert_eq!(total, 1, "{indicator}");
+        assert_eq!(list[0].id, amal, "{indicator}");
+    }
 }
