@@ -1179,3 +1179,5 @@ indicator-median-days-to-placement = Time to first placement (median)
 indicator-median-days-to-placement-definition = The median of the days from intake to the start of the first placement, for those whose first placement started in the period.
 indicator-share-job-after-placement = Share to a job after a placement
 indicator-share-job-after-placement-definition = Of those who ended in the period and had a placement that started by their exit: those who went to employment (subsidised or not).
+match-earlier-in-area = She has had a placement in this occupation area before (+1).
+match-placed-elsewhere = She has another placement during the opening's period (−2).

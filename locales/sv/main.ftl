@@ -1179,3 +1179,5 @@ indicator-median-days-to-placement = Tid till första placering (median)
 indicator-median-days-to-placement-definition = Medianen av dagarna från inskrivning till första placeringens start, för dem vars första placering började under perioden.
 indicator-share-job-after-placement = Andel till arbete efter placering
 indicator-share-job-after-placement-definition = Av dem som avslutats under perioden och haft en placering som började före avslutet: de som gick till arbete (med eller utan stöd).
+match-earlier-in-area = Hon har haft en placering inom yrkesområdet tidigare (+1).
+match-placed-elsewhere = Hon har en annan placering under erbjudandets period (−2).

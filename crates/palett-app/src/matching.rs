@@ -52,7 +52,14 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let scope = ctx.actor.participant_scope(today);
-        let rows = store::candidates(r.conn(), scope, &opening.area, today).await?;
+        let rows = store::candidates(
+            r.conn(),
+            scope,
+            &opening.area,
+            window(&opening, today),
+            today,
+        )
+        .await?;
         let pairs: Vec<(i64, Option<jiff::civil::Date>, Pair)> = rows
             .iter()
             .map(|c| (c.id, None, pair(c, &opening)))
@@ -93,11 +100,15 @@ impl App {
             let interests = store::interests_of(c, participant_id).await?;
             let may_be_proposed =
                 store::employer_contact_in_force(c, participant_id, today).await?;
+            let placements = store::placements_of(c, participant_id).await?;
             let facts = palett_store::opening::open_facts(c, partnership).await?;
             let pairs: Vec<(i64, Option<jiff::civil::Date>, Pair)> = facts
                 .into_iter()
                 .map(|(id, area, asked, start, end)| {
+                    let (from, to) = window_of(start, end, today);
                     let p = Pair {
+                        earlier_in_area: placements.iter().any(|(a, _, _)| *a == area),
+                        placed_elsewhere: placements.iter().any(|(_, s, e)| *s <= to && *e >= from),
                         interested: (!interests.is_empty()).then(|| interests.contains(&area)),
                         her_swedish: swedish,
                         asked_swedish: asked,
@@ -144,8 +155,25 @@ fn ranked_page(pairs: &[(i64, Option<jiff::civil::Date>, Pair)], page: Page) -> 
     (shown, total)
 }
 
+/// The days an opening asks for: its period, from its start when it has
+/// no end, or today when it has no dates.
+fn window_of(
+    start: Option<jiff::civil::Date>,
+    end: Option<jiff::civil::Date>,
+    today: jiff::civil::Date,
+) -> (jiff::civil::Date, jiff::civil::Date) {
+    let from = start.unwrap_or(today);
+    (from, end.unwrap_or(from))
+}
+
+fn window(o: &Opening, today: jiff::civil::Date) -> (jiff::civil::Date, jiff::civil::Date) {
+    window_of(o.start_date, o.end_date, today)
+}
+
 fn pair(c: &CandidateRow, o: &Opening) -> Pair {
     Pair {
+        earlier_in_area: c.earlier_in_area,
+        placed_elsewhere: c.placed_elsewhere,
         interested: c.interested,
         her_swedish: c.swedish_level,
         asked_swedish: o.swedish_level,

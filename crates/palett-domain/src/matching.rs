@@ -9,11 +9,13 @@
 //! | her plan names the opening's occupation area | interested | +3 |
 //! | her plan names other areas only | other interests | 0 |
 //! | her plan names no area | no interests | 0 |
+//! | she has had a placement in the area before | earlier in the area | +1 |
 //! | her Swedish meets what the opening asks | Swedish meets | +2 |
 //! | her Swedish is below it | Swedish below | −2 |
 //! | her Swedish is not known, and some is asked | Swedish unknown | 0 |
 //! | the opening asks for no particular Swedish | none asked | 0 |
 //! | she is paused | paused | −3 |
+//! | another placement of hers overlaps the opening's period | placed elsewhere | −2 |
 //! | her planned end is before the opening starts | ends before | −2 |
 //! | her planned end is before the opening ends | ends during | −1 |
 //! | otherwise | available | +1 |
@@ -37,6 +39,11 @@ pub struct Pair {
     /// The least Swedish the opening asks for.
     pub asked_swedish: Option<SwedishLevel>,
     pub paused: bool,
+    /// She has had a placement in the opening's occupation area.
+    pub earlier_in_area: bool,
+    /// A placement of hers overlaps the opening's period (or, for an
+    /// opening without dates, is under way).
+    pub placed_elsewhere: bool,
     /// Her planned end of the programme.
     pub planned_end: Option<Date>,
     pub opening_start: Option<Date>,
@@ -49,26 +56,30 @@ pub enum Reason {
     Interested,
     OtherInterests,
     NoInterests,
+    EarlierInArea,
     SwedishMeets,
     SwedishBelow,
     SwedishUnknown,
     NoSwedishAsked,
     Paused,
+    PlacedElsewhere,
     EndsBefore,
     EndsDuring,
     Available,
 }
 
 impl Reason {
-    pub const ALL: [Reason; 11] = [
+    pub const ALL: [Reason; 13] = [
         Reason::Interested,
         Reason::OtherInterests,
         Reason::NoInterests,
+        Reason::EarlierInArea,
         Reason::SwedishMeets,
         Reason::SwedishBelow,
         Reason::SwedishUnknown,
         Reason::NoSwedishAsked,
         Reason::Paused,
+        Reason::PlacedElsewhere,
         Reason::EndsBefore,
         Reason::EndsDuring,
         Reason::Available,
@@ -79,13 +90,13 @@ impl Reason {
         match self {
             Reason::Interested => 3,
             Reason::SwedishMeets => 2,
-            Reason::Available => 1,
+            Reason::Available | Reason::EarlierInArea => 1,
             Reason::OtherInterests
             | Reason::NoInterests
             | Reason::SwedishUnknown
             | Reason::NoSwedishAsked => 0,
             Reason::EndsDuring => -1,
-            Reason::SwedishBelow | Reason::EndsBefore => -2,
+            Reason::SwedishBelow | Reason::EndsBefore | Reason::PlacedElsewhere => -2,
             Reason::Paused => -3,
         }
     }
@@ -96,11 +107,13 @@ impl Reason {
             Reason::Interested => "interested",
             Reason::OtherInterests => "other_interests",
             Reason::NoInterests => "no_interests",
+            Reason::EarlierInArea => "earlier_in_area",
             Reason::SwedishMeets => "swedish_meets",
             Reason::SwedishBelow => "swedish_below",
             Reason::SwedishUnknown => "swedish_unknown",
             Reason::NoSwedishAsked => "no_swedish_asked",
             Reason::Paused => "paused",
+            Reason::PlacedElsewhere => "placed_elsewhere",
             Reason::EndsBefore => "ends_before",
             Reason::EndsDuring => "ends_during",
             Reason::Available => "available",
@@ -131,6 +144,9 @@ pub fn assess(p: &Pair) -> (i32, Vec<Reason>) {
         Some(false) => Reason::OtherInterests,
         None => Reason::NoInterests,
     }];
+    if p.earlier_in_area {
+        reasons.push(Reason::EarlierInArea);
+    }
     reasons.push(match p.asked_swedish.and_then(rank) {
         None => Reason::NoSwedishAsked,
         Some(asked) => match rank(p.her_swedish) {
@@ -142,6 +158,10 @@ pub fn assess(p: &Pair) -> (i32, Vec<Reason>) {
     let mut available = true;
     if p.paused {
         reasons.push(Reason::Paused);
+        available = false;
+    }
+    if p.placed_elsewhere {
+        reasons.push(Reason::PlacedElsewhere);
         available = false;
     }
     if let Some(end) = p.planned_end {
@@ -212,6 +232,8 @@ mod tests {
             her_swedish: S::Unknown,
             asked_swedish: None,
             paused: false,
+            earlier_in_area: false,
+            placed_elsewhere: false,
             planned_end: None,
             opening_start: Some(date(2027, 1, 10)),
             opening_end: Some(date(2027, 2, 12)),
@@ -263,6 +285,16 @@ mod tests {
                 },
                 3 + 2 - 1,
                 vec![Interested, SwedishMeets, EndsDuring],
+            ),
+            (
+                Pair {
+                    interested: Some(true),
+                    earlier_in_area: true,
+                    placed_elsewhere: true,
+                    ..pair()
+                },
+                3 + 1 - 2,
+                vec![Interested, EarlierInArea, NoSwedishAsked, PlacedElsewhere],
             ),
             // An opening asking for "unknown" asks for nothing in particular.
             (

@@ -99,16 +99,22 @@ pub struct CandidateRow {
     /// `Some(true)`: interested in the area; `Some(false)`: in others only;
     /// `None`: no interest recorded.
     pub interested: Option<bool>,
+    /// She has had a placement in the area.
+    pub earlier_in_area: bool,
+    /// A placement of hers overlaps the window asked about.
+    pub placed_elsewhere: bool,
     pub responsible_organisation_name: String,
 }
 
 /// Everyone in `scope` who is enrolled, active or paused and whose
 /// employer-contact consent is in force on `today`, with her interest in
-/// `area`. One statement.
+/// `area`, an earlier placement in it, and a placement of hers overlapping
+/// `window` (first and last day). One statement.
 pub async fn candidates(
     c: &mut AnyConnection,
     scope: ParticipantScope,
     area: &str,
+    window: (Date, Date),
     today: Date,
 ) -> Result<Vec<CandidateRow>> {
     let Some(mut w) = where_clause(scope, &Filter::default()) else {
@@ -121,13 +127,21 @@ pub async fn candidates(
         .push("p.status IN ('enrolled', 'active', 'paused')".into());
     w.args.push(Arg::Text(area.to_string()));
     let a = w.args.len();
+    w.args.push(Arg::Text(window.0.to_string()));
+    w.args.push(Arg::Text(window.1.to_string()));
+    let (from, to) = (a + 1, a + 2);
     let sql = format!(
         "SELECT p.id, p.given_name, p.family_name, p.status, p.swedish_level, p.planned_end, \
          o.name AS org_name, \
          CASE WHEN EXISTS (SELECT 1 FROM participant_interests i \
            WHERE i.participant_id = p.id AND i.area = ${a}) THEN 1 ELSE 0 END AS in_area, \
          CASE WHEN EXISTS (SELECT 1 FROM participant_interests i \
-           WHERE i.participant_id = p.id) THEN 1 ELSE 0 END AS any_area \
+           WHERE i.participant_id = p.id) THEN 1 ELSE 0 END AS any_area, \
+         CASE WHEN EXISTS (SELECT 1 FROM placements pe JOIN proposals rp ON rp.id = pe.proposal_id \
+           JOIN openings op ON op.id = rp.opening_id \
+           WHERE pe.participant_id = p.id AND op.area = ${a}) THEN 1 ELSE 0 END AS earlier, \
+         CASE WHEN EXISTS (SELECT 1 FROM placements po WHERE po.participant_id = p.id \
+           AND po.start_date <= ${to} AND po.end_date >= ${from}) THEN 1 ELSE 0 END AS busy \
          FROM participants p JOIN organisations o ON o.id = p.responsible_organisation_id \
          WHERE {}",
         w.clauses.join(" AND ")
@@ -145,8 +159,35 @@ pub async fn candidates(
                 swedish_level: vocab(r, "swedish_level", SwedishLevel::parse)?,
                 planned_end: opt_date(r, "planned_end")?,
                 interested: any.then_some(in_area),
+                earlier_in_area: flag(r, "earlier")?,
+                placed_elsewhere: flag(r, "busy")?,
                 responsible_organisation_name: text(r, "org_name")?,
             })
         })
         .collect()
+}
+
+/// Her placements: the occupation area of the opening each came from, and
+/// its first and last day.
+pub async fn placements_of(
+    c: &mut AnyConnection,
+    participant_id: i64,
+) -> Result<Vec<(String, Date, Date)>> {
+    sqlx::query(
+        "SELECT o.area, pl.start_date, pl.end_date FROM placements pl \
+         JOIN proposals r ON r.id = pl.proposal_id JOIN openings o ON o.id = r.opening_id \
+         WHERE pl.participant_id = $1 LIMIT 200",
+    )
+    .bind(participant_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            text(r, "area")?,
+            date(r, "start_date")?,
+            date(r, "end_date")?,
+        ))
+    })
+    .collect()
 }

@@ -569,6 +569,58 @@ pub(crate) async fn a_placements_hours_count_in_her_time_and_the_esf_hours(h: H)
         "on_date",
         "error-outside-placement",
     );
+    // For another sales opening during her placement, her record of it
+    // counts, and so does her being busy.
+    let december = h
+        .app
+        .create_opening(
+            &ctx,
+            employer,
+            OpeningInput {
+                start_date: "2026-12-01".into(),
+                end_date: "2026-12-31".into(),
+                ..opening("5223", "Julhandel", kommun)
+            }
+            .parse(),
+        )
+        .await
+        .expect("another opening");
+    let (_, list, _) = h
+        .app
+        .opening_candidates(&ctx, december, Page::new(None, Some(100)))
+        .await
+        .expect("its candidates");
+    let her = list
+        .iter()
+        .find(|c| c.participant.id == amal)
+        .expect("she is a candidate");
+    assert!(
+        her.matched.reasons.contains(&Reason::EarlierInArea),
+        "{:?}",
+        her.matched
+    );
+    assert!(
+        her.matched.reasons.contains(&Reason::PlacedElsewhere),
+        "{:?}",
+        her.matched
+    );
+    assert!(!her.matched.reasons.contains(&Reason::Available));
+    let hers = h
+        .app
+        .openings_for_participant(&ctx, amal, Page::new(None, Some(100)))
+        .await
+        .expect("her openings");
+    let (_, m) = hers
+        .items
+        .iter()
+        .find(|(o, _)| o.id == december)
+        .expect("the December opening");
+    assert_eq!(
+        (her.matched.score, &her.matched.reasons),
+        (m.score, &m.reasons),
+        "both directions agree"
+    );
+
     let v = h.app.placement(&ctx, id).await.expect("the placement");
     assert_eq!(v.placement.minutes_recorded, 510);
     assert_eq!(v.placement.supervisor_name.as_deref(), Some("Mona Exempel"));
