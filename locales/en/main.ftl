@@ -1181,3 +1181,4 @@ indicator-share-job-after-placement = Share to a job after a placement
 indicator-share-job-after-placement-definition = Of those who ended in the period and had a placement that started by their exit: those who went to employment (subsidised or not).
 match-earlier-in-area = She has had a placement in this occupation area before (+1).
 match-placed-elsewhere = She has another placement during the opening's period (−2).
+candidate-not-yours = Proposed by those who work with her

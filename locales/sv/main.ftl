@@ -1181,3 +1181,4 @@ indicator-share-job-after-placement = Andel till arbete efter placering
 indicator-share-job-after-placement-definition = Av dem som avslutats under perioden och haft en placering som började före avslutet: de som gick till arbete (med eller utan stöd).
 match-earlier-in-area = Hon har haft en placering inom yrkesområdet tidigare (+1).
 match-placed-elsewhere = Hon har en annan placering under erbjudandets period (−2).
+candidate-not-yours = Föreslås av den som arbetar med henne

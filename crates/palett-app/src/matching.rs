@@ -18,6 +18,8 @@ pub use palett_store::matching::CandidateRow;
 pub struct Candidate {
     pub participant: CandidateRow,
     pub matched: Match,
+    /// The caller may propose her (she may change her record).
+    pub may_propose: bool,
 }
 
 /// The openings for one participant, ranked, and whether she may be
@@ -58,6 +60,7 @@ impl App {
             &opening.area,
             window(&opening, today),
             today,
+            ctx.actor.user_id,
         )
         .await?;
         let pairs: Vec<(i64, Option<jiff::civil::Date>, Pair)> = rows
@@ -69,6 +72,10 @@ impl App {
             .into_iter()
             .filter_map(|m| {
                 rows.iter().find(|c| c.id == m.id).map(|c| Candidate {
+                    may_propose: ctx.actor.changes_in_scope(
+                        c.responsible_organisation_id == ctx.actor.organisation_id,
+                        c.assigned_to_caller,
+                    ),
                     participant: c.clone(),
                     matched: m,
                 })

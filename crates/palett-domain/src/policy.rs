@@ -260,10 +260,15 @@ impl Actor {
     /// in read her record and keep her attendance, but do not change it.
     pub fn can_change_participant(&self, rel: Relation) -> bool {
         self.in_scope(rel)
-            && self.is_member()
-            && (self.has(Role::Coordinator)
-                || rel.own_organisation_responsible
-                || rel.assigned_to_actor)
+            && self.changes_in_scope(rel.own_organisation_responsible, rel.assigned_to_actor)
+    }
+
+    /// Whether the actor may change a participant already known to be in
+    /// her scope (a list's row), given whether her organisation is
+    /// responsible for her and whether she is assigned to the actor.
+    pub fn changes_in_scope(&self, own_organisation_responsible: bool, assigned: bool) -> bool {
+        self.is_member()
+            && (self.has(Role::Coordinator) || own_organisation_responsible || assigned)
     }
 
     /// Move the responsibility for her to another organisation (a

@@ -103,7 +103,10 @@ pub struct CandidateRow {
     pub earlier_in_area: bool,
     /// A placement of hers overlaps the window asked about.
     pub placed_elsewhere: bool,
+    pub responsible_organisation_id: i64,
     pub responsible_organisation_name: String,
+    /// She is assigned to the user asking.
+    pub assigned_to_caller: bool,
 }
 
 /// Everyone in `scope` who is enrolled, active or paused and whose
@@ -116,6 +119,7 @@ pub async fn candidates(
     area: &str,
     window: (Date, Date),
     today: Date,
+    user_id: i64,
 ) -> Result<Vec<CandidateRow>> {
     let Some(mut w) = where_clause(scope, &Filter::default()) else {
         return Ok(Vec::new());
@@ -130,9 +134,13 @@ pub async fn candidates(
     w.args.push(Arg::Text(window.0.to_string()));
     w.args.push(Arg::Text(window.1.to_string()));
     let (from, to) = (a + 1, a + 2);
+    w.args.push(Arg::Int(user_id));
+    let u = w.args.len();
     let sql = format!(
         "SELECT p.id, p.given_name, p.family_name, p.status, p.swedish_level, p.planned_end, \
-         o.name AS org_name, \
+         p.responsible_organisation_id, o.name AS org_name, \
+         CASE WHEN EXISTS (SELECT 1 FROM participant_caseworkers ac \
+           WHERE ac.participant_id = p.id AND ac.user_id = ${u}) THEN 1 ELSE 0 END AS assigned, \
          CASE WHEN EXISTS (SELECT 1 FROM participant_interests i \
            WHERE i.participant_id = p.id AND i.area = ${a}) THEN 1 ELSE 0 END AS in_area, \
          CASE WHEN EXISTS (SELECT 1 FROM participant_interests i \
@@ -161,7 +169,9 @@ pub async fn candidates(
                 interested: any.then_some(in_area),
                 earlier_in_area: flag(r, "earlier")?,
                 placed_elsewhere: flag(r, "busy")?,
+                responsible_organisation_id: i64_(r, "responsible_organisation_id")?,
                 responsible_organisation_name: text(r, "org_name")?,
+                assigned_to_caller: flag(r, "assigned")?,
             })
         })
         .collect()

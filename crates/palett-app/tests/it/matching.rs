@@ -157,6 +157,16 @@ pub(crate) async fn only_consenting_participants_in_reach_are_candidates(h: H) {
         ]
     );
     assert_eq!(row.matched.score, 4);
+    // The button to propose is offered exactly where proposing works: for
+    // her (her organisation is the coach's), not for another partner's
+    // participant the coach sees through a sharing consent.
+    assert!(row.may_propose);
+    let other = list
+        .iter()
+        .find(|c| !c.may_propose)
+        .expect("a candidate of another partner, seen through sharing");
+    assert_ne!(other.participant.responsible_organisation_id, kommun);
+    forbidden(h.app.propose(&coach, cashier, other.participant.id).await);
     assert_eq!(
         list[0].participant.id, amal,
         "no demo participant scores higher"

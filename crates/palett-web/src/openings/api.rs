@@ -267,6 +267,7 @@ pub async fn candidates(
                 status: cand.participant.status,
                 responsible_organisation: cand.participant.responsible_organisation_name.clone(),
                 matched: MatchDto::from(&cand.matched),
+                may_propose: cand.may_propose,
             })
             .collect(),
         page: page.number,

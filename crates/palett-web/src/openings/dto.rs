@@ -147,6 +147,9 @@ pub struct CandidateDto {
     pub responsible_organisation: String,
     #[serde(rename = "match")]
     pub matched: MatchDto,
+    /// The caller may propose her (her organisation is responsible for
+    /// her, she is assigned to the caller, or the caller coordinates).
+    pub may_propose: bool,
 }
 
 /// The candidates for an opening, best first, one page.

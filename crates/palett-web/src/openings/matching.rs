@@ -72,13 +72,17 @@ pub async fn candidates(
                     Cell::text(t.get(&who.status.message_id())),
                     Cell::text(cand.matched.score.to_string()),
                     Cell::text(reasons_text(t, &cand.matched)),
-                    Cell::button(
-                        t.with(
-                            "proposal-propose-named",
-                            &[("name", format!("{} {}", who.given_name, who.family_name))],
-                        ),
-                        format!("/openings/{id}/propose/{}", who.id),
-                    ),
+                    if cand.may_propose {
+                        Cell::button(
+                            t.with(
+                                "proposal-propose-named",
+                                &[("name", format!("{} {}", who.given_name, who.family_name))],
+                            ),
+                            format!("/openings/{id}/propose/{}", who.id),
+                        )
+                    } else {
+                        Cell::text(t.get("candidate-not-yours"))
+                    },
                 ]
             })
             .collect(),
