@@ -3,6 +3,7 @@
 //! employer the caller already found in it), so no statement reaches
 //! another partnership's registry.
 
+use crate::participant::{counted_page, Arg, Sql};
 use crate::row::*;
 use crate::Result;
 use palett_domain::employer::{
@@ -159,39 +160,38 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Employer>, i64)> {
-    let mut conditions = vec!["e.partnership_id = $1".to_string()];
-    let mut binds: Vec<String> = Vec::new();
+    let mut w = Sql::new("e.partnership_id = $1", Arg::Int(partnership_id));
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        binds.push(like_contains(&q.to_lowercase()));
-        let n = binds.len() + 1;
-        conditions.push(format!(
-            "(e.search_name LIKE ${n} ESCAPE '\\' OR e.org_number LIKE ${n} ESCAPE '\\')"
-        ));
+        w.push(
+            |n| {
+                format!(
+                    "(e.search_name LIKE ${n} ESCAPE '\\' OR e.org_number LIKE ${n} ESCAPE '\\')"
+                )
+            },
+            Arg::Text(like_contains(&q.to_lowercase())),
+        );
     }
     if let Some(i) = f.industry {
-        binds.push(i.as_str().to_string());
-        conditions.push(format!("e.industry = ${}", binds.len() + 1));
+        w.push(
+            |n| format!("e.industry = ${n}"),
+            Arg::Text(i.as_str().into()),
+        );
     }
     if !f.include_inactive {
-        conditions.push("e.inactive_since IS NULL".into());
+        w.clauses.push("e.inactive_since IS NULL".into());
     }
-    let filter = conditions.join(" AND ");
-    let count_sql = format!("SELECT COUNT(*) FROM employers e WHERE {filter}");
-    let mut count = sqlx::query_scalar(&count_sql).bind(partnership_id);
-    for b in &binds {
-        count = count.bind(b);
-    }
-    let total: i64 = count.fetch_one(&mut *c).await?;
-    let sql = format!(
-        "SELECT {COLUMNS} {FROM} WHERE {filter} ORDER BY e.search_name, e.id LIMIT {limit} OFFSET {offset}",
-        limit = limit.max(0),
-        offset = offset.max(0)
-    );
-    let mut q = sqlx::query(&sql).bind(partnership_id);
-    for b in &binds {
-        q = q.bind(b);
-    }
-    let rows = q.fetch_all(c).await?;
+    let filter = w.conditions();
+    let (rows, total) = counted_page(
+        c,
+        &format!("SELECT COUNT(*) FROM employers e WHERE {filter}"),
+        &format!(
+            "SELECT {COLUMNS} {FROM} WHERE {filter} ORDER BY e.search_name, e.id LIMIT {} OFFSET {}",
+            limit.max(0),
+            offset.max(0)
+        ),
+        &w.args,
+    )
+    .await?;
     Ok((rows.iter().map(employer).collect::<Result<_>>()?, total))
 }
 

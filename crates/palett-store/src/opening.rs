@@ -1,6 +1,7 @@
 //! Openings of the registry's employers. Every statement is bound to the
 //! partnership, so no other partnership's openings are reached.
 
+use crate::participant::{counted_page, Arg, Sql};
 use crate::row::*;
 use crate::Result;
 use jiff::civil::Date;
@@ -194,55 +195,45 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Opening>, i64)> {
-    let mut conditions = vec!["o.partnership_id = $1".to_string()];
-    let mut binds: Vec<String> = Vec::new();
-    let push = |binds: &mut Vec<String>, v: String| {
-        binds.push(v);
-        binds.len() + 1
-    };
+    let mut w = Sql::new("o.partnership_id = $1", Arg::Int(partnership_id));
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        let n = push(&mut binds, like_contains(&q.to_lowercase()));
-        conditions.push(format!(
-            "(o.search_title LIKE ${n} ESCAPE '\\' OR e.search_name LIKE ${n} ESCAPE '\\')"
-        ));
+        w.push(
+            |n| {
+                format!(
+                    "(o.search_title LIKE ${n} ESCAPE '\\' OR e.search_name LIKE ${n} ESCAPE '\\')"
+                )
+            },
+            Arg::Text(like_contains(&q.to_lowercase())),
+        );
     }
     if let Some(s) = f.status {
-        let n = push(&mut binds, s.as_str().to_string());
-        conditions.push(format!("o.status = ${n}"));
+        w.push(|n| format!("o.status = ${n}"), Arg::Text(s.as_str().into()));
     }
     if let Some(k) = f.kind {
-        let n = push(&mut binds, k.as_str().to_string());
-        conditions.push(format!("o.kind = ${n}"));
+        w.push(|n| format!("o.kind = ${n}"), Arg::Text(k.as_str().into()));
     }
     if let Some(a) = &f.area {
-        let n = push(&mut binds, a.clone());
-        conditions.push(format!("o.area = ${n}"));
+        w.push(|n| format!("o.area = ${n}"), Arg::Text(a.clone()));
     }
     if let Some(e) = f.employer_id {
-        let n = push(&mut binds, e.to_string());
-        conditions.push(format!("o.employer_id = CAST(${n} AS BIGINT)"));
+        w.push(|n| format!("o.employer_id = ${n}"), Arg::Int(e));
     }
-    let filter = conditions.join(" AND ");
-    let count_sql = format!(
-        "SELECT COUNT(*) FROM openings o JOIN employers e ON e.id = o.employer_id WHERE {filter}"
-    );
-    let mut count = sqlx::query_scalar(&count_sql).bind(partnership_id);
-    for b in &binds {
-        count = count.bind(b);
-    }
-    let total: i64 = count.fetch_one(&mut *c).await?;
-    let sql = format!(
-        "SELECT {COLUMNS} {FROM} WHERE {filter} \
-         ORDER BY CASE WHEN o.start_date IS NULL THEN 1 ELSE 0 END, o.start_date, o.id \
-         LIMIT {} OFFSET {}",
-        limit.max(0),
-        offset.max(0)
-    );
-    let mut q = sqlx::query(&sql).bind(partnership_id);
-    for b in &binds {
-        q = q.bind(b);
-    }
-    let rows = q.fetch_all(c).await?;
+    let filter = w.conditions();
+    let (rows, total) = counted_page(
+        c,
+        &format!(
+            "SELECT COUNT(*) FROM openings o JOIN employers e ON e.id = o.employer_id WHERE {filter}"
+        ),
+        &format!(
+            "SELECT {COLUMNS} {FROM} WHERE {filter} \
+             ORDER BY CASE WHEN o.start_date IS NULL THEN 1 ELSE 0 END, o.start_date, o.id \
+             LIMIT {} OFFSET {}",
+            limit.max(0),
+            offset.max(0)
+        ),
+        &w.args,
+    )
+    .await?;
     Ok((rows.iter().map(opening).collect::<Result<_>>()?, total))
 }
 

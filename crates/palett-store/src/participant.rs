@@ -615,7 +615,21 @@ pub(crate) enum Arg {
 }
 
 impl Sql {
-    fn push(&mut self, clause: impl FnOnce(usize) -> String, arg: Arg) {
+    /// Conditions starting with `first`, whose one parameter is `$1`.
+    pub(crate) fn new(first: &str, arg: Arg) -> Self {
+        Sql {
+            clauses: vec![first.to_string()],
+            args: vec![arg],
+        }
+    }
+
+    /// The conditions joined with AND.
+    pub(crate) fn conditions(&self) -> String {
+        self.clauses.join(" AND ")
+    }
+
+    /// Add a condition with one parameter; `clause` gets its number.
+    pub(crate) fn push(&mut self, clause: impl FnOnce(usize) -> String, arg: Arg) {
         self.args.push(arg);
         let n = self.args.len();
         self.clauses.push(clause(n));
@@ -881,6 +895,22 @@ pub(crate) fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
         );
     }
     Some(s)
+}
+
+/// One page of `select` (its rows) and the `count` of all that match, both
+/// with the parameters `args`.
+pub(crate) async fn counted_page(
+    c: &mut AnyConnection,
+    count: &str,
+    select: &str,
+    args: &[Arg],
+) -> Result<(Vec<sqlx::any::AnyRow>, i64)> {
+    let total: i64 = bind_all(sqlx::query(count), args)
+        .fetch_one(&mut *c)
+        .await
+        .and_then(|r| sqlx::Row::try_get(&r, 0))?;
+    let rows = bind_all(sqlx::query(select), args).fetch_all(c).await?;
+    Ok((rows, total))
 }
 
 pub(crate) fn bind_all<'q>(
