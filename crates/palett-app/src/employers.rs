@@ -88,11 +88,11 @@ impl App {
     /// The employer as its edit form shows it.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn employer_input(&self, ctx: &Ctx, id: i64) -> Result<EmployerInput> {
-        let v = self.employer(ctx, id, Page::new(None, Some(1))).await?;
-        if !v.may_change {
+        if !ctx.actor.can_work_with_employers() {
             return Err(AppError::Forbidden);
         }
-        Ok(EmployerInput::from_employer(&v.employer))
+        let mut c = self.db.read().await?;
+        Ok(EmployerInput::from_employer(&changeable(&mut c, ctx, id).await?))
     }
 
     /// Register an employer. Its organisation number may be in the registry

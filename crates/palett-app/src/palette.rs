@@ -121,12 +121,39 @@ impl App {
         ctx: &Ctx,
         id: i64,
     ) -> Result<palett_domain::model::Participant> {
+        Ok(self.readable_with_relation(c, ctx, id).await?.0)
+    }
+
+    /// [`Self::readable_participant`] with the caller's relation to her.
+    async fn readable_with_relation(
+        &self,
+        c: &mut AnyConnection,
+        ctx: &Ctx,
+        id: i64,
+    ) -> Result<(
+        palett_domain::model::Participant,
+        palett_domain::policy::Relation,
+    )> {
         let a = &ctx.actor;
         // Emergency access opens the record page only, not these parts.
         match self.participant_with_relation(c, id, a).await? {
-            Some((p, rel)) if a.in_scope(rel) => Ok(p),
+            Some((p, rel)) if a.in_scope(rel) => Ok((p, rel)),
             _ => Err(AppError::NotFound),
         }
+    }
+
+    /// [`Self::audited_read`], answering whether the caller may also change
+    /// her record (as [`Self::changeable`] decides), from the same read.
+    pub(crate) async fn audited_read_may_change(
+        &self,
+        r: &mut Reading<'_>,
+        ctx: &Ctx,
+        id: i64,
+        entity: &'static str,
+    ) -> Result<bool> {
+        let (p, rel) = self.readable_with_relation(r.conn(), ctx, id).await?;
+        r.audit(Action::ParticipantRead, entity, None, Some(id));
+        Ok(ctx.actor.can_change_participant(rel) && p.processing_restricted.is_none())
     }
 
     /// [`Self::readable_participant`] for reading one part of her record

@@ -6,7 +6,7 @@
 //! and audited.
 
 use crate::audit::Action;
-use crate::work::Change;
+use crate::work::{Change, Reading};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::path::ActivityInput;
 use palett_domain::placement::{Placement, PlacementSpec, ResultInput, Review, ReviewInput};
@@ -94,29 +94,15 @@ impl App {
         if !ctx.actor.can_work_with_employers() {
             return Err(AppError::Forbidden);
         }
-        let participant_id = {
-            let mut c = self.db.read().await?;
-            store::by_id(&mut c, ctx.actor.partnership_id, id)
-                .await?
-                .ok_or(AppError::NotFound)?
-                .participant_id
-        };
-        let pid = ctx.actor.partnership_id;
-        let (placement, reviews) = self
-            .read_part(ctx, participant_id, "placement", async |c| {
-                let p = store::by_id(c, pid, id).await?.ok_or(AppError::NotFound)?;
-                let reviews = store::reviews(c, id).await?;
-                Ok((p, reviews))
-            })
-            .await
-            .map_err(|e| match e {
-                AppError::Forbidden => AppError::NotFound,
-                other => other,
-            })?;
-        let may_change = {
-            let mut c = self.db.read().await?;
-            self.changeable(&mut c, ctx, participant_id).await.is_ok()
-        };
+        let mut r = Reading::begin(self, ctx).await?;
+        let placement = store::by_id(r.conn(), ctx.actor.partnership_id, id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let may_change = self
+            .audited_read_may_change(&mut r, ctx, placement.participant_id, "placement")
+            .await?;
+        let reviews = store::reviews(r.conn(), id).await?;
+        r.finish().await?;
         Ok(PlacementView {
             placement,
             reviews,

@@ -85,18 +85,10 @@ impl App {
         let proposal = store::by_id(r.conn(), ctx.actor.partnership_id, id)
             .await?
             .ok_or(AppError::NotFound)?;
-        // What she may not see of her is indistinguishable from nothing.
-        self.audited_read(&mut r, ctx, proposal.participant_id, "proposal")
-            .await
-            .map_err(|e| match e {
-                AppError::Forbidden => AppError::NotFound,
-                other => other,
-            })?;
-        let steps = store::steps(r.conn(), id).await?;
         let may_change = self
-            .changeable(r.conn(), ctx, proposal.participant_id)
-            .await
-            .is_ok();
+            .audited_read_may_change(&mut r, ctx, proposal.participant_id, "proposal")
+            .await?;
+        let steps = store::steps(r.conn(), id).await?;
         r.finish().await?;
         Ok(ProposalView {
             proposal,

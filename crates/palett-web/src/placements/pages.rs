@@ -17,6 +17,7 @@ use palett_domain::path::ActivityInput;
 use palett_domain::placement::{
     PlacementInput, PlacementResult, ResultInput, ReviewInput, ReviewKind,
 };
+use palett_domain::proposal::Proposal;
 
 fn done(id: i64, what: &str) -> Response {
     Redirect::to(&format!("/placements/{id}?done={what}")).into_response()
@@ -26,10 +27,10 @@ const DONE: &[&str] = &["created", "hours", "review", "result"];
 
 // ---------------------------------------------------------------- record it
 
-async fn placement_spec(s: &AppState, c: &Caller, proposal: i64) -> Result<FormSpec, AppError> {
+async fn placement_spec(s: &AppState, c: &Caller, p: &Proposal) -> Result<FormSpec, AppError> {
     let t = c.tr();
     let ctx = c.ctx();
-    let p = s.app.proposal(&ctx, proposal).await?.proposal;
+    let proposal = p.id;
     let contacts = s
         .app
         .employer(&ctx, p.employer_id, Page::new(None, Some(1)))
@@ -86,7 +87,9 @@ pub async fn placement_form(State(s): State<AppState>, c: Caller, Id(id): Id) ->
             o.minutes_per_week.map(format_hours).unwrap_or_default(),
         ),
     ]);
-    Ok(placement_spec(&s, &c, id).await?.blank(&c, &defaults))
+    Ok(placement_spec(&s, &c, &p.proposal)
+        .await?
+        .blank(&c, &defaults))
 }
 
 pub async fn placement_create(
@@ -106,7 +109,10 @@ pub async fn placement_create(
         &form,
         outcome,
         |pid| done(pid, "created"),
-        async || placement_spec(&s, &c, id).await,
+        async || {
+            let p = s.app.proposal(&c.ctx(), id).await?.proposal;
+            placement_spec(&s, &c, &p).await
+        },
     )
     .await
 }
