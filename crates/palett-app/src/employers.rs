@@ -92,7 +92,9 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let mut c = self.db.read().await?;
-        Ok(EmployerInput::from_employer(&changeable(&mut c, ctx, id).await?))
+        Ok(EmployerInput::from_employer(
+            &changeable(&mut c, ctx, id).await?,
+        ))
     }
 
     /// Register an employer. Its organisation number may be in the registry
