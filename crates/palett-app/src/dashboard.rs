@@ -12,8 +12,8 @@ use palett_domain::admin::GoalSpec;
 use palett_domain::indicators::{
     self, breakdown, exits_by_outcome, figure, goal_status, inflow, outcome_by_time,
     share_over_time, time_to_job_or_studies, time_to_job_or_studies_by, Breakdown, DurationBand,
-    Facts, Figure, Goal, GoalStatus, Group, Indicator, InflowMonth, Month, Period, ShareMonth,
-    Slice, SurvivalPoint,
+    EmployerIndicator, Facts, Figure, Goal, GoalStatus, Group, Indicator, InflowMonth, Month,
+    Period, ShareMonth, Slice, SurvivalPoint,
 };
 use palett_domain::lifecycle::ExitOutcome;
 use palett_domain::model::Project;
@@ -25,7 +25,7 @@ use palett_store::participant::{Filter, ListItem};
 use palett_store::project;
 
 /// The figures shown at the top of every dashboard, in order.
-pub const KEY_INDICATORS: [Indicator; 16] = [
+pub const KEY_INDICATORS: [Indicator; 19] = [
     Indicator::Enrolled,
     Indicator::InflowPerMonth,
     Indicator::ActiveNow,
@@ -42,6 +42,9 @@ pub const KEY_INDICATORS: [Indicator; 16] = [
     Indicator::PlacementsStarted,
     Indicator::MedianDaysToPlacement,
     Indicator::ShareJobAfterPlacement,
+    Indicator::InternshipsStarted,
+    Indicator::InternshipsCompleted,
+    Indicator::ShareJobAfterInternship,
 ];
 
 /// What a dashboard shows, for a project or the whole partnership.
@@ -51,6 +54,11 @@ pub struct Dashboard {
     pub period: Period,
     pub goals: Vec<GoalStatus>,
     pub figures: Vec<Figure>,
+    /// The partnership's employers and openings over the period (the
+    /// partnership's dashboard only: employers belong to no project), each
+    /// with how many; the drill-down is the employer or opening list so
+    /// filtered.
+    pub employer_figures: Vec<(EmployerIndicator, i64, Period)>,
     pub inflow: Vec<InflowMonth>,
     /// The participant target the inflow plan runs towards.
     pub planned_total: Option<f64>,
@@ -156,11 +164,17 @@ impl App {
             match by {
                 Some(Breakdown::Project) => Some(store::Memberships::Projects),
                 Some(Breakdown::Intervention) => Some(store::Memberships::Interventions),
+                Some(Breakdown::Industry) => Some(store::Memberships::Industries),
+                Some(Breakdown::OccupationArea) => Some(store::Memberships::Areas),
                 _ => None,
             },
         )
         .await?;
         let goals = store::goals(&mut c, pid, project_id).await?;
+        let employer_figures = match project_id {
+            Some(_) => Vec::new(),
+            None => employer_figures(&mut c, pid, period.so_far(today)).await?,
+        };
         let breakdown_by = by.unwrap_or(Breakdown::Gender);
         let names = self.group_names(&mut c, pid, breakdown_by).await?;
         let planned_total = goals
@@ -188,6 +202,7 @@ impl App {
                 .iter()
                 .map(|i| figure(*i, &facts, period, today, &Slice::default()))
                 .collect(),
+            employer_figures,
             inflow: inflow(&facts, period, today, planned_total),
             planned_total,
             exits: exits_by_outcome(&facts, period, today),
@@ -336,6 +351,42 @@ impl App {
     }
 }
 
+/// How many employers were active and how many openings filled within
+/// `period` (each with the period it counts; two counts, through the lists' own filters, so a figure and
+/// its drill-down cannot disagree).
+async fn employer_figures(
+    c: &mut palett_store::AnyConnection,
+    partnership_id: i64,
+    period: Period,
+) -> Result<Vec<(EmployerIndicator, i64, Period)>> {
+    let (_, active) = palett_store::employer::list(
+        c,
+        partnership_id,
+        &palett_store::employer::EmployerFilter {
+            active_in: Some(period),
+            ..Default::default()
+        },
+        0,
+        0,
+    )
+    .await?;
+    let (_, filled) = palett_store::opening::list(
+        c,
+        partnership_id,
+        &palett_store::opening::OpeningFilter {
+            filled_in: Some(period),
+            ..Default::default()
+        },
+        0,
+        0,
+    )
+    .await?;
+    Ok(vec![
+        (EmployerIndicator::ActiveEmployers, active, period),
+        (EmployerIndicator::OpeningsFilled, filled, period),
+    ])
+}
+
 /// A group of a breakdown from its key in a link (`gender:woman`,
 /// `age_group:25_29`, `organisation:3`, `intake_month:2020-04`).
 pub fn parse_group(s: &str) -> Option<Group> {
@@ -351,6 +402,10 @@ pub fn parse_group(s: &str) -> Option<Group> {
             Group::IntakeYear(v.parse().ok().filter(|y| (1900..=2200).contains(y))?)
         }
         Breakdown::IntakeMonth => Group::IntakeMonth(Month::parse(v)?),
+        Breakdown::Industry => Group::Industry(palett_domain::employer::Industry::parse(v)?),
+        Breakdown::OccupationArea => {
+            Group::OccupationArea(palett_domain::occupations::area(v)?.code.as_str())
+        }
     })
 }
 
@@ -365,5 +420,7 @@ pub fn group_key(g: Group) -> String {
         Group::Intervention(x) => format!("intervention:{x}"),
         Group::IntakeYear(x) => format!("intake_year:{x}"),
         Group::IntakeMonth(x) => format!("intake_month:{x}"),
+        Group::Industry(x) => format!("industry:{}", x.as_str()),
+        Group::OccupationArea(x) => format!("occupation_area:{x}"),
     }
 }

@@ -38,6 +38,9 @@ fn duplicate(existing: i64) -> FieldErrors {
         .into()
 }
 
+/// How many employers a choice list offers.
+pub const EMPLOYER_CHOICES: i64 = 1000;
+
 impl App {
     /// One page of the partnership's employers by name, and how many match.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
@@ -59,6 +62,25 @@ impl App {
             page.offset(),
         )
         .await?)
+    }
+
+    /// The partnership's active employers by name, for a choice list (at
+    /// most [`EMPLOYER_CHOICES`]; an exit form names one).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    pub async fn employer_choices(&self, ctx: &Ctx) -> Result<Vec<(i64, String)>> {
+        if !ctx.actor.can_work_with_employers() {
+            return Err(AppError::Forbidden);
+        }
+        let mut c = self.db.read().await?;
+        let (rows, _) = store::list(
+            &mut c,
+            ctx.actor.partnership_id,
+            &EmployerFilter::default(),
+            EMPLOYER_CHOICES,
+            0,
+        )
+        .await?;
+        Ok(rows.into_iter().map(|e| (e.id, e.name)).collect())
     }
 
     /// An employer of the caller's partnership with its contact people and

@@ -138,7 +138,7 @@ impl App {
             // Nothing changes; the dropped unit of work rolls back.
             return Ok(());
         }
-        store::set_status(&mut tx, ctx.actor.partnership_id, id, status).await?;
+        store::set_status(&mut tx, ctx.actor.partnership_id, id, status, self.today()).await?;
         tx.done(Action::OpeningStatus, "opening", Some(id), None)
             .await?;
         Ok(())

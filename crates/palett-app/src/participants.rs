@@ -6,7 +6,9 @@ use crate::audit::Action;
 use crate::work::{Change, Reading};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::consent::{ConsentKind, ConsentSpec};
-use palett_domain::lifecycle::{LifecycleState, Transition, TransitionKind};
+use palett_domain::lifecycle::{
+    ExitDestination, ExitDestinationView, ExitOutcome, LifecycleState, Transition, TransitionKind,
+};
 use palett_domain::model::{
     Handover, Participant, ParticipantInput, ParticipantProfile, StatusEvent,
 };
@@ -35,6 +37,45 @@ pub struct ParticipantView {
     pub may_hand_over: bool,
     pub may_reopen: bool,
     pub may_see_restricted: bool,
+    /// Where her exit led, when it names an employer, placement or school.
+    pub exit_to: Option<ExitDestinationView>,
+}
+
+/// An exit's destination checked against the partnership: the employer is
+/// one of its register, the placement is hers (and with that employer); a
+/// placement alone names its employer.
+async fn exit_destination(
+    c: &mut AnyConnection,
+    ctx: &Ctx,
+    id: i64,
+    (after_exit_outcome, to): (ExitOutcome, &ExitDestination),
+) -> Result<ExitDestination> {
+    let mut to = to.clone();
+    to.check(after_exit_outcome)?;
+    if let Some(e) = to.employer_id {
+        if palett_store::employer::by_id(c, ctx.actor.partnership_id, e)
+            .await?
+            .is_none()
+        {
+            return Err(FieldErrors::single("employer_id", "error-choice").into());
+        }
+    }
+    if let Some(pl) = to.placement_id {
+        let hers = palett_store::placement::of_participant(c, id).await?;
+        match hers.iter().find(|h| h.id == pl) {
+            Some(h) if to.employer_id.is_none_or(|e| e == h.employer_id) => {
+                to.employer_id = Some(h.employer_id);
+            }
+            _ => {
+                return Err(FieldErrors::single(
+                    "placement_id",
+                    palett_domain::lifecycle::lifecycle_code::PLACEMENT_NOT_HERS,
+                )
+                .into())
+            }
+        }
+    }
+    Ok(to)
 }
 
 /// Check that the referenced organisation, caseworkers and projects belong
@@ -397,6 +438,10 @@ impl App {
             projects: store::projects(c, id).await?,
             history: store::events(c, id).await?,
             handovers: store::handovers(c, id).await?,
+            exit_to: match participant.state.exit_date {
+                Some(_) => store::exit_destination(c, id).await?,
+                None => None,
+            },
             participant,
             relation,
             may_change: ctx.actor.can_change_participant(relation),
@@ -633,8 +678,22 @@ impl App {
     }
 
     /// Move a participant through the lifecycle.
-    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn transition(&self, ctx: &Ctx, id: i64, t: Transition) -> Result<()> {
+        self.transition_to(ctx, id, t, &ExitDestination::default())
+            .await
+    }
+
+    /// Move a participant through the lifecycle; an exit records where it
+    /// led (`to`: the employer and the placement that led there, or the
+    /// school; ignored for any other change).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    pub async fn transition_to(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        t: Transition,
+        to: &ExitDestination,
+    ) -> Result<()> {
         let today = self.today();
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
@@ -660,11 +719,14 @@ impl App {
         store::update_state(&mut tx, id, p.version, &after, now).await?;
         // An exit schedules her follow-ups; a reopening removes those not done.
         match (&t, after.exit_date) {
-            (Transition::Exit { .. }, Some(exit)) => {
+            (Transition::Exit { outcome, .. }, Some(exit)) => {
+                let to = exit_destination(&mut tx, ctx, id, (*outcome, to)).await?;
+                store::set_exit_destination(&mut tx, id, &to).await?;
                 palett_store::followup::schedule(&mut tx, id, exit).await?;
                 self.close_path(&mut tx, id, exit).await?;
             }
             (Transition::Reopen { .. }, _) => {
+                store::set_exit_destination(&mut tx, id, &ExitDestination::default()).await?;
                 palett_store::followup::cancel_open(&mut tx, id).await?
             }
             _ => {}

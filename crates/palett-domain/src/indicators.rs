@@ -33,11 +33,26 @@
 //! - *time to first placement*: the median, over those, of the days from
 //!   intake to that placement's start;
 //! - *share to a job after a placement*: of those ended who had a placement
-//!   that started by their exit, those who ended to employment of any kind.
+//!   that started by their exit, those who ended to employment of any kind;
+//! - *internships started*: those whose first internship started within
+//!   the period;
+//! - *internships completed*: those whose first internship to end ended
+//!   within the period (and by today);
+//! - *share to a job within three months of an internship*: of those whose
+//!   first internship ended within the period at least
+//!   [`JOB_AFTER_INTERNSHIP_DAYS`] days ago, those who got a job from the
+//!   day that internship started to that many days after it ended: an exit
+//!   to employment of any kind, or the start of their first job placement.
+//!
+//! Employers and openings are counted apart from the participants (see
+//! [`EmployerIndicator`]): *active employers*, those with a contact logged
+//! or a placement running within the period; *openings filled*, openings
+//! marked filled within the period.
 //!
 //! For a project, attendance and hours count the project's interventions
 //! only; for the partnership, every intervention.
 
+use crate::employer::Industry;
 use crate::lifecycle::{ExitOutcome, Status};
 use crate::palette::days_between;
 use crate::values::{text_enum, Gender};
@@ -65,8 +80,26 @@ text_enum!(
         PlacementsStarted = "placements_started",
         MedianDaysToPlacement = "median_days_to_placement",
         ShareJobAfterPlacement = "share_job_after_placement",
+        InternshipsStarted = "internships_started",
+        InternshipsCompleted = "internships_completed",
+        ShareJobAfterInternship = "share_job_after_internship",
     }
 );
+
+text_enum!(
+    /// A count of the partnership's employers or openings over a period;
+    /// its definition is written in the UI (message
+    /// `employer-indicator-<key>-definition`), its drill-down is the
+    /// employer or opening list so filtered.
+    EmployerIndicator, "employer-indicator" {
+        ActiveEmployers = "active_employers",
+        OpeningsFilled = "openings_filled",
+    }
+);
+
+/// Days after an internship's end within which a job counts as coming from
+/// it (three months).
+pub const JOB_AFTER_INTERNSHIP_DAYS: i64 = 90;
 
 text_enum!(
     /// How a figure can be broken down.
@@ -78,6 +111,8 @@ text_enum!(
         Intervention = "intervention",
         IntakeYear = "intake_year",
         IntakeMonth = "intake_month",
+        Industry = "industry",
+        OccupationArea = "occupation_area",
     }
 );
 
@@ -119,7 +154,9 @@ impl Indicator {
             Indicator::Enrolled
             | Indicator::ActiveNow
             | Indicator::Ended
-            | Indicator::PlacementsStarted => Unit::Count,
+            | Indicator::PlacementsStarted
+            | Indicator::InternshipsStarted
+            | Indicator::InternshipsCompleted => Unit::Count,
             Indicator::InflowPerMonth => Unit::PerMonth,
             Indicator::ShareJobOrStudies
             | Indicator::ShareJob
@@ -128,7 +165,8 @@ impl Indicator {
             | Indicator::AttendanceRate
             | Indicator::SharePlanInTime
             | Indicator::ShareSelfAssessmentImproved
-            | Indicator::ShareJobAfterPlacement => Unit::Percent,
+            | Indicator::ShareJobAfterPlacement
+            | Indicator::ShareJobAfterInternship => Unit::Percent,
             Indicator::MedianDays | Indicator::MedianDaysToPlacement => Unit::Days,
             Indicator::HoursPerParticipant => Unit::Hours,
         }
@@ -330,9 +368,36 @@ pub struct Facts {
     pub self_assessment_change: Option<i64>,
     /// The day her first placement with an employer started.
     pub first_placement_on: Option<Date>,
+    /// The day her first internship started, and the day the first of her
+    /// internships to end ends.
+    pub first_internship_on: Option<Date>,
+    pub first_internship_end: Option<Date>,
+    /// The day her first job placement started.
+    pub first_job_placement_on: Option<Date>,
+    /// The industries of the employers of her placements and of her exit,
+    /// sorted (read only for the breakdown by them).
+    pub industries: Vec<Industry>,
+    /// The occupation areas of her placements, sorted (read only for the
+    /// breakdown by them).
+    pub areas: Vec<&'static str>,
 }
 
 impl Facts {
+    /// She got a job from her first internship's start to
+    /// [`JOB_AFTER_INTERNSHIP_DAYS`] after its end: an exit to employment,
+    /// or her first job placement, within that window.
+    pub fn job_after_internship(&self) -> bool {
+        let (Some(start), Some(end)) = (self.first_internship_on, self.first_internship_end) else {
+            return false;
+        };
+        let last = end
+            .checked_add(JOB_AFTER_INTERNSHIP_DAYS.days())
+            .unwrap_or(end);
+        let within = |d: Option<Date>| d.is_some_and(|d| start <= d && d <= last);
+        (self.outcome.is_some_and(|o| o.is_job()) && within(self.exit))
+            || within(self.first_job_placement_on)
+    }
+
     /// Days from intake to exit (or `today` while she takes part), less
     /// the days on pause; `None` before intake.
     pub fn net_days(&self, today: Date) -> Option<i64> {
@@ -399,6 +464,18 @@ pub struct Slice {
     pub first_placement_in: Option<Period>,
     /// She had a placement that started by her exit.
     pub placed_before_exit: bool,
+    /// Her first internship started within this period.
+    pub first_internship_in: Option<Period>,
+    /// Her first internship to end ended within this period.
+    pub internship_ended_in: Option<Period>,
+    /// She got a job within three months of her first internship
+    /// ([`Facts::job_after_internship`]).
+    pub job_after_internship: bool,
+    /// One of her placements (or her exit) was with an employer of this
+    /// industry.
+    pub industry: Option<Industry>,
+    /// One of her placements was in this occupation area.
+    pub area: Option<&'static str>,
 }
 
 pub const ACTIVE_STATUSES: [Status; 3] = [Status::Enrolled, Status::Active, Status::Paused];
@@ -446,6 +523,11 @@ impl Slice {
             && within(&self.first_placement_in, f.first_placement_on)
             && (!self.placed_before_exit
                 || matches!((f.first_placement_on, f.exit), (Some(p), Some(x)) if p <= x))
+            && within(&self.first_internship_in, f.first_internship_on)
+            && within(&self.internship_ended_in, f.first_internship_end)
+            && (!self.job_after_internship || f.job_after_internship())
+            && self.industry.is_none_or(|i| f.industries.contains(&i))
+            && self.area.is_none_or(|a| f.areas.contains(&a))
     }
 
     /// This slice narrowed to one group of a breakdown.
@@ -460,6 +542,8 @@ impl Slice {
             Group::Intervention(x) => s.intervention_id = Some(x),
             Group::IntakeYear(x) => s.intake_year = Some(x),
             Group::IntakeMonth(x) => s.intake_month = Some(x),
+            Group::Industry(x) => s.industry = Some(x),
+            Group::OccupationArea(x) => s.area = Some(x),
         }
         s
     }
@@ -477,6 +561,10 @@ pub enum Group {
     /// The intake cohort: the year of intake.
     IntakeYear(i16),
     IntakeMonth(Month),
+    /// An employer industry (SNI 2007 section).
+    Industry(Industry),
+    /// An occupation area, by its code.
+    OccupationArea(&'static str),
 }
 
 impl Group {
@@ -512,6 +600,8 @@ impl Group {
                 .map(|i| Group::IntakeMonth(Month::of(i)))
                 .into_iter()
                 .collect(),
+            Breakdown::Industry => f.industries.iter().map(|i| Group::Industry(*i)).collect(),
+            Breakdown::OccupationArea => f.areas.iter().map(|a| Group::OccupationArea(a)).collect(),
         }
     }
 }
@@ -765,6 +855,42 @@ pub fn figure(
                 base: Some(whole),
                 slice: job,
                 base_slice: Some(placed),
+            }
+        }
+        Indicator::InternshipsStarted => plain(Slice {
+            first_internship_in: Some(so_far),
+            ..within.clone()
+        }),
+        Indicator::InternshipsCompleted => plain(Slice {
+            internship_ended_in: Some(so_far),
+            ..within.clone()
+        }),
+        Indicator::ShareJobAfterInternship => {
+            // Those whose internship ended long enough ago to have had the
+            // three months.
+            let had_time = Slice {
+                internship_ended_in: Some(Period {
+                    start: so_far.start,
+                    end: so_far.end.min(
+                        today
+                            .checked_sub(JOB_AFTER_INTERNSHIP_DAYS.days())
+                            .unwrap_or(today),
+                    ),
+                }),
+                ..within.clone()
+            };
+            let job = Slice {
+                job_after_internship: true,
+                ..had_time.clone()
+            };
+            let (n, whole) = pair(&job, &had_time);
+            Figure {
+                indicator,
+                value: share(n, whole),
+                count: n,
+                base: Some(whole),
+                slice: job,
+                base_slice: Some(had_time),
             }
         }
         Indicator::MedianDays => {
@@ -1231,6 +1357,11 @@ mod tests {
             self_assessments: 0,
             self_assessment_change: None,
             first_placement_on: None,
+            first_internship_on: None,
+            first_internship_end: None,
+            first_job_placement_on: None,
+            industries: Vec::new(),
+            areas: Vec::new(),
         }
     }
 
@@ -1418,6 +1549,133 @@ mod tests {
         assert_eq!(ids(&share.slice), vec![1]);
         assert_eq!(ids(share.base_slice.as_ref().expect("a base")), vec![1, 2]);
         assert!(!Indicator::MedianDaysToPlacement.higher_is_better());
+    }
+
+    /// Internships (the period is 2020, judged on 2021-06-30, so every
+    /// internship ended in 2020 has had its three months):
+    /// 1. an internship 3 Feb – 6 Mar, then an exit to a job on 1 Jun
+    ///    (87 days after its end: counts);
+    /// 2. an internship 1 Jun – 3 Jul, then a job placement from 2 Oct
+    ///    (91 days after: too late), ended job-seeking;
+    /// 3. an internship 1 Oct – 30 Nov, a job placement from 1 Nov (during
+    ///    it: counts);
+    /// 4. an internship started in 2019, ended 15 Jan 2020, no job;
+    /// 5. an internship started 1 Dec 2020, ending in 2021: started, not
+    ///    completed within the period.
+    #[test]
+    fn internship_indicators_by_hand() {
+        let intern = |mut x: Facts, from: Date, to: Date, job: Option<Date>| {
+            x.first_internship_on = Some(from);
+            x.first_internship_end = Some(to);
+            x.first_placement_on = Some(from);
+            x.first_job_placement_on = job;
+            x.industries = vec![Industry::G];
+            x.areas = vec!["sales"];
+            x
+        };
+        let w = |id, exit: Option<Date>, outcome| {
+            let status = if exit.is_some() {
+                Status::Ended
+            } else {
+                Status::Active
+            };
+            f(
+                id,
+                Gender::Woman,
+                status,
+                Some(date(2019, 9, 1)),
+                exit,
+                outcome,
+                0,
+            )
+        };
+        let mut facts = vec![
+            intern(
+                w(1, Some(date(2020, 6, 1)), Some(O::EmploymentSubsidised)),
+                date(2020, 2, 3),
+                date(2020, 3, 6),
+                None,
+            ),
+            intern(
+                w(2, Some(date(2020, 12, 1)), Some(O::JobSeeking)),
+                date(2020, 6, 1),
+                date(2020, 7, 3),
+                Some(date(2020, 10, 2)),
+            ),
+            intern(
+                w(3, None, None),
+                date(2020, 10, 1),
+                date(2020, 11, 30),
+                Some(date(2020, 11, 1)),
+            ),
+            intern(w(4, None, None), date(2019, 12, 2), date(2020, 1, 15), None),
+            intern(w(5, None, None), date(2020, 12, 1), date(2021, 1, 8), None),
+        ];
+        facts[2].industries = vec![Industry::Q];
+        facts[2].areas = vec!["health"];
+        let all = Slice::default();
+        let ids = |s: &Slice| -> Vec<i64> {
+            facts
+                .iter()
+                .filter(|x| s.contains(x))
+                .map(|x| x.id)
+                .collect()
+        };
+        let started = figure(Indicator::InternshipsStarted, &facts, P, AFTER, &all);
+        assert_eq!(ids(&started.slice), vec![1, 2, 3, 5]);
+        let completed = figure(Indicator::InternshipsCompleted, &facts, P, AFTER, &all);
+        assert_eq!(ids(&completed.slice), vec![1, 2, 3, 4]);
+        let share = figure(Indicator::ShareJobAfterInternship, &facts, P, AFTER, &all);
+        assert_eq!(
+            (share.value, share.count, share.base),
+            (Some(50.0), 2, Some(4))
+        );
+        assert_eq!(ids(&share.slice), vec![1, 3]);
+        // Judged on 2021-01-15, the internship ended on 30 Nov 2020 has not
+        // had its three months: it is left out of the base.
+        let early = figure(
+            Indicator::ShareJobAfterInternship,
+            &facts,
+            P,
+            date(2021, 1, 15),
+            &all,
+        );
+        assert_eq!(
+            ids(early.base_slice.as_ref().expect("a base")),
+            vec![1, 2, 4]
+        );
+        assert_eq!((early.value, early.count), (Some(33.3), 1));
+        // Broken down by industry and by occupation area.
+        let by_industry = breakdown(
+            Indicator::InternshipsStarted,
+            Breakdown::Industry,
+            &facts,
+            P,
+            AFTER,
+        );
+        let counted: Vec<(Group, i64)> = by_industry.iter().map(|(g, f)| (*g, f.count)).collect();
+        assert_eq!(
+            counted,
+            vec![
+                (Group::Industry(Industry::G), 3),
+                (Group::Industry(Industry::Q), 1)
+            ]
+        );
+        let by_area = breakdown(
+            Indicator::InternshipsCompleted,
+            Breakdown::OccupationArea,
+            &facts,
+            P,
+            AFTER,
+        );
+        let counted: Vec<(Group, i64)> = by_area.iter().map(|(g, f)| (*g, f.count)).collect();
+        assert_eq!(
+            counted,
+            vec![
+                (Group::OccupationArea("health"), 1),
+                (Group::OccupationArea("sales"), 3)
+            ]
+        );
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! the app layer stores the result and its history row in one transaction.
 
 use crate::error::FieldErrors;
-use crate::values::{code, required_text, text_enum, TextKind};
+use crate::values::{
+    code, optional_text, parse_optional_choice_id, required_text, text_enum, text_input, TextKind,
+};
 use jiff::civil::Date;
 
 text_enum!(Status, "status" {
@@ -167,6 +169,12 @@ pub mod lifecycle_code {
     pub const BEFORE_INTAKE: &str = "error-before-intake";
     pub const EXIT_BEFORE_INTAKE: &str = "error-exit-before-intake";
     pub const BEFORE_LAST_CHANGE: &str = "error-before-last-change";
+    /// An employer or a placement named for an exit that is not to a job.
+    pub const DESTINATION_JOB_ONLY: &str = "error-exit-destination-job-only";
+    /// A school named for an exit that is not to studies.
+    pub const SCHOOL_STUDIES_ONLY: &str = "error-exit-school-studies-only";
+    /// The placement named is not hers, or not with the employer named.
+    pub const PLACEMENT_NOT_HERS: &str = "error-exit-placement-not-hers";
 }
 use lifecycle_code as lc;
 
@@ -258,6 +266,85 @@ impl LifecycleState {
             Status::Paused => &[K::Resume, K::Exit],
             Status::Ended => &[K::Reopen],
         }
+    }
+}
+
+/// Where an exit to a job or to studies led: the employer and the
+/// placement that led there, or the school. All optional; only an exit to
+/// employment names an employer or a placement, only one to studies a
+/// school.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExitDestination {
+    pub employer_id: Option<i64>,
+    pub placement_id: Option<i64>,
+    pub school: Option<String>,
+}
+
+/// Her exit's destination as shown on her record: the names beside the
+/// ids.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExitDestinationView {
+    pub employer_id: Option<i64>,
+    pub employer_name: Option<String>,
+    pub placement_id: Option<i64>,
+    /// The placement's opening title.
+    pub placement_title: Option<String>,
+    pub school: Option<String>,
+}
+
+impl ExitDestination {
+    /// Only an exit to employment names an employer or a placement, only
+    /// one to studies a school.
+    pub fn check(&self, outcome: ExitOutcome) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        if !outcome.is_job() {
+            if self.employer_id.is_some() {
+                e.push("employer_id", lc::DESTINATION_JOB_ONLY);
+            }
+            if self.placement_id.is_some() {
+                e.push("placement_id", lc::DESTINATION_JOB_ONLY);
+            }
+        }
+        if outcome != ExitOutcome::Studies && self.school.is_some() {
+            e.push("school", lc::SCHOOL_STUDIES_ONLY);
+        }
+        e.into_result()
+    }
+}
+
+text_input!(
+    /// An exit form's destination fields, as submitted.
+    ExitDestinationInput {
+        employer_id,
+        placement_id,
+        school,
+    }
+);
+
+impl ExitDestinationInput {
+    /// The destination of an exit with `outcome` (`None`: the outcome was
+    /// not given or not valid, and the destination is checked alone).
+    pub fn parse(&self, outcome: Option<ExitOutcome>) -> Result<ExitDestination, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let employer_id = e
+            .take("employer_id", parse_optional_choice_id(&self.employer_id))
+            .flatten();
+        let placement_id = e
+            .take("placement_id", parse_optional_choice_id(&self.placement_id))
+            .flatten();
+        let school = e
+            .take("school", optional_text(&self.school, TextKind::LINE))
+            .flatten();
+        let d = ExitDestination {
+            employer_id,
+            placement_id,
+            school,
+        };
+        if let Some(Err(more)) = outcome.map(|o| d.check(o)) {
+            e.0.extend(more.0);
+        }
+        e.into_result()?;
+        Ok(d)
     }
 }
 
@@ -484,5 +571,50 @@ mod tests {
             ]
         );
         assert!(!ExitOutcome::JobSeeking.is_job_or_studies());
+    }
+
+    #[test]
+    fn an_exit_names_an_employer_for_a_job_and_a_school_for_studies() {
+        let input = |e: &str, p: &str, s: &str| ExitDestinationInput {
+            employer_id: e.into(),
+            placement_id: p.into(),
+            school: s.into(),
+        };
+        let job = input("4", "9", "");
+        assert_eq!(
+            job.parse(Some(ExitOutcome::EmploymentSubsidised)),
+            Ok(ExitDestination {
+                employer_id: Some(4),
+                placement_id: Some(9),
+                school: None,
+            })
+        );
+        let studies = input("", "", " Komvux Botkyrka ");
+        assert_eq!(
+            studies.parse(Some(ExitOutcome::Studies)).map(|d| d.school),
+            Ok(Some("Komvux Botkyrka".into()))
+        );
+        // Nothing named is fine for any outcome.
+        assert_eq!(
+            input("", "", "").parse(Some(ExitOutcome::Moved)),
+            Ok(ExitDestination::default())
+        );
+        let refused =
+            |i: ExitDestinationInput, o: ExitOutcome| crate::error::codes(i.parse(Some(o)));
+        assert_eq!(
+            refused(job, ExitOutcome::Studies),
+            vec![
+                ("employer_id".to_string(), lc::DESTINATION_JOB_ONLY),
+                ("placement_id".to_string(), lc::DESTINATION_JOB_ONLY),
+            ]
+        );
+        assert_eq!(
+            refused(studies, ExitOutcome::EmploymentUnsubsidised),
+            vec![("school".to_string(), lc::SCHOOL_STUDIES_ONLY)]
+        );
+        assert_eq!(
+            refused(input("x", "", ""), ExitOutcome::EmploymentUnsubsidised)[0].0,
+            "employer_id"
+        );
     }
 }

@@ -10,6 +10,7 @@ use palett_domain::employer::{
     ContactEntry, ContactEntrySpec, ContactKind, ContactPerson, ContactPersonSpec, Employer,
     EmployerSpec, Industry,
 };
+use palett_domain::indicators::Period;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 
@@ -21,6 +22,10 @@ pub struct EmployerFilter {
     pub industry: Option<Industry>,
     /// Inactive employers too (by default only active ones).
     pub include_inactive: bool,
+    /// Only those active with the partnership within this period: a
+    /// contact logged, or a placement running (the indicator "active
+    /// employers"; registered-inactive ones too).
+    pub active_in: Option<Period>,
 }
 
 const COLUMNS: &str = "e.id, e.partnership_id, e.name, e.org_number, e.industry, \
@@ -177,7 +182,17 @@ pub async fn list(
             Arg::Text(i.as_str().into()),
         );
     }
-    if !f.include_inactive {
+    if let Some(p) = f.active_in {
+        let start = w.arg(Arg::Text(p.start.to_string()));
+        let end = w.arg(Arg::Text(p.end.to_string()));
+        w.clauses.push(format!(
+            "(EXISTS (SELECT 1 FROM employer_contact_log al WHERE al.employer_id = e.id \
+             AND al.on_date >= ${start} AND al.on_date <= ${end}) \
+             OR EXISTS (SELECT 1 FROM placements ap JOIN proposals ar ON ar.id = ap.proposal_id \
+             JOIN openings ao ON ao.id = ar.opening_id WHERE ao.employer_id = e.id \
+             AND ap.start_date <= ${end} AND ap.end_date >= ${start}))"
+        ));
+    } else if !f.include_inactive {
         w.clauses.push("e.inactive_since IS NULL".into());
     }
     let filter = w.conditions();

@@ -6,8 +6,10 @@ use crate::participant::STARTED_ENROLMENT;
 use crate::row::*;
 use crate::{text_agg, Result, StoreError};
 use jiff::civil::Date;
+use palett_domain::employer::Industry;
 use palett_domain::indicators::{paused_days, Facts, Goal, Indicator, Period};
 use palett_domain::lifecycle::{ExitOutcome, Status};
+use palett_domain::occupations;
 use palett_domain::values::Gender;
 use sqlx::AnyConnection;
 use std::collections::HashMap;
@@ -89,7 +91,7 @@ fn time_join(project_id: Option<i64>) -> &'static str {
 /// The fields of [`facts`]' text per participant, in order (`t` is
 /// [`time_join`]; `$TODAY` the day the facts are read). A NULL becomes
 /// empty text.
-const FACT_FIELDS: [&str; 17] = [
+const FACT_FIELDS: [&str; 20] = [
     "p.id",
     "p.gender",
     "p.birth_date",
@@ -109,6 +111,12 @@ const FACT_FIELDS: [&str; 17] = [
     "COALESCE(t.recorded_sessions, 0)",
     "COALESCE(t.minutes, 0)",
     "(SELECT MIN(fp.start_date) FROM placements fp WHERE fp.participant_id = p.id)",
+    "(SELECT MIN(fi.start_date) FROM placements fi WHERE fi.participant_id = p.id \
+     AND fi.kind = 'internship')",
+    "(SELECT MIN(fe.end_date) FROM placements fe WHERE fe.participant_id = p.id \
+     AND fe.kind = 'internship')",
+    "(SELECT MIN(fj.start_date) FROM placements fj WHERE fj.participant_id = p.id \
+     AND fj.kind = 'job')",
 ];
 
 /// The facts of every participant counted, with days on pause up to
@@ -190,7 +198,7 @@ pub async fn facts(
     for r in &rows {
         for rec in text(r, "f")?.split(';') {
             let x: Vec<&str> = rec.split(',').collect();
-            let [id, gender, birth, org, status, intake, exit, outcome, due, done, plan, assessed, change, present, recorded, minutes, placed] =
+            let [id, gender, birth, org, status, intake, exit, outcome, due, done, plan, assessed, change, present, recorded, minutes, placed, intern_from, intern_to, job_placed] =
                 x[..]
             else {
                 return Err(StoreError::Corrupt("participant facts"));
@@ -235,6 +243,11 @@ pub async fn facts(
                     Some(change.parse().map_err(corrupt)?)
                 },
                 first_placement_on: opt_date(placed)?,
+                first_internship_on: opt_date(intern_from)?,
+                first_internship_end: opt_date(intern_to)?,
+                first_job_placement_on: opt_date(job_placed)?,
+                industries: Vec::new(),
+                areas: Vec::new(),
             });
         }
     }
@@ -253,7 +266,16 @@ pub enum Memberships {
     Projects,
     /// The interventions she has taken part in.
     Interventions,
+    /// The industries of the employers of her placements and her exit.
+    Industries,
+    /// The occupation areas of her placements.
+    Areas,
 }
+
+/// Her placements' employers' industries and openings' areas, as a table
+/// of (`participant_id`, `v`).
+const PLACEMENT_LINKS: &str = "FROM placements pl JOIN proposals r ON r.id = pl.proposal_id \
+     JOIN openings o ON o.id = r.opening_id JOIN employers e ON e.id = o.employer_id";
 
 /// Each participant's projects, or the interventions she has taken part
 /// in, read in one statement into `facts` (sorted by id).
@@ -266,11 +288,25 @@ async fn links(
 ) -> Result<()> {
     let from = population(project_id);
     let (table, column, only_started) = match which {
-        Memberships::Projects => ("participant_projects", "project_id", String::new()),
+        Memberships::Projects => ("participant_projects".into(), "project_id", String::new()),
         Memberships::Interventions => (
-            "enrolments",
+            "enrolments".into(),
             "intervention_id",
             format!("l.status IN {STARTED_ENROLMENT} AND"),
+        ),
+        Memberships::Industries => (
+            format!(
+                "(SELECT pl.participant_id, e.industry AS v {PLACEMENT_LINKS} \
+                 UNION SELECT x.id, xe.industry FROM participants x \
+                 JOIN employers xe ON xe.id = x.exit_employer_id)"
+            ),
+            "v",
+            String::new(),
+        ),
+        Memberships::Areas => (
+            format!("(SELECT pl.participant_id, o.area AS v {PLACEMENT_LINKS})"),
+            "v",
+            String::new(),
         ),
     };
     let agg = text_agg(c, &format!("l.participant_id || ',' || l.{column}"), ";");
@@ -289,13 +325,22 @@ async fn links(
                 .split_once(',')
                 .ok_or(StoreError::Corrupt("participant links"))?;
             let pid: i64 = pid.parse().map_err(corrupt)?;
-            let other: i64 = other.parse().map_err(corrupt)?;
             let Ok(k) = facts.binary_search_by_key(&pid, |f| f.id) else {
                 continue;
             };
+            let f = &mut facts[k];
             match which {
-                Memberships::Projects => facts[k].projects.push(other),
-                Memberships::Interventions => facts[k].interventions.push(other),
+                Memberships::Projects => f.projects.push(other.parse().map_err(corrupt)?),
+                Memberships::Interventions => f.interventions.push(other.parse().map_err(corrupt)?),
+                Memberships::Industries => f
+                    .industries
+                    .push(Industry::parse(other).ok_or(StoreError::Corrupt("industry"))?),
+                Memberships::Areas => f.areas.push(
+                    occupations::area(other)
+                        .ok_or(StoreError::Corrupt("area"))?
+                        .code
+                        .as_str(),
+                ),
             }
         }
     }
@@ -304,6 +349,10 @@ async fn links(
             v.sort_unstable();
             v.dedup();
         }
+        f.industries.sort_unstable();
+        f.industries.dedup();
+        f.areas.sort_unstable();
+        f.areas.dedup();
     }
     Ok(())
 }

@@ -191,6 +191,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "placements",
         template: include_str!("../migrations/0027_placements.sql"),
     },
+    Migration {
+        version: 28,
+        name: "exit_destinations",
+        template: include_str!("../migrations/0028_exit_destinations.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -5,6 +5,7 @@ use crate::participant::{counted_page, Arg, Sql};
 use crate::row::*;
 use crate::Result;
 use jiff::civil::Date;
+use palett_domain::indicators::Period;
 use palett_domain::opening::{
     EmploymentForm, Opening, OpeningKind, OpeningSpec, OpeningStatus, PhysicalDemands, WorkingHours,
 };
@@ -23,6 +24,9 @@ pub struct OpeningFilter {
     /// An occupation area's code.
     pub area: Option<String>,
     pub employer_id: Option<i64>,
+    /// Only those marked filled within this period (the indicator
+    /// "openings filled").
+    pub filled_in: Option<Period>,
 }
 
 const COLUMNS: &str = "o.id, o.partnership_id, o.employer_id, e.name AS employer_name, o.kind, \
@@ -158,18 +162,24 @@ pub async fn update(
     Ok(done.rows_affected() == 1)
 }
 
+/// Set an opening's status; a filled one records the day `on` (cleared by
+/// any other status).
 pub async fn set_status(
     c: &mut AnyConnection,
     partnership_id: i64,
     id: i64,
     status: OpeningStatus,
+    on: Date,
 ) -> Result<bool> {
-    let done = sqlx::query("UPDATE openings SET status = $1 WHERE id = $2 AND partnership_id = $3")
-        .bind(status.as_str())
-        .bind(id)
-        .bind(partnership_id)
-        .execute(c)
-        .await?;
+    let done = sqlx::query(
+        "UPDATE openings SET status = $1, filled_on = $2 WHERE id = $3 AND partnership_id = $4",
+    )
+    .bind(status.as_str())
+    .bind((status == OpeningStatus::Filled).then(|| on.to_string()))
+    .bind(id)
+    .bind(partnership_id)
+    .execute(c)
+    .await?;
     Ok(done.rows_affected() == 1)
 }
 
@@ -217,6 +227,9 @@ pub async fn list(
     }
     if let Some(e) = f.employer_id {
         w.push(|n| format!("o.employer_id = ${n}"), Arg::Int(e));
+    }
+    if let Some(p) = f.filled_in {
+        w.push_period("o.filled_on", p);
     }
     let filter = w.conditions();
     let (rows, total) = counted_page(

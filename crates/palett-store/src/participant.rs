@@ -9,7 +9,9 @@ use crate::{Result, StoreError};
 use jiff::civil::Date;
 use palett_domain::followup::{EntrySituation, IncomeSource, LabourStatus};
 use palett_domain::indicators::{Period, Slice, ACTIVE_STATUSES};
-use palett_domain::lifecycle::{ExitOutcome, LifecycleState, Status, TransitionKind};
+use palett_domain::lifecycle::{
+    ExitDestination, ExitDestinationView, ExitOutcome, LifecycleState, Status, TransitionKind,
+};
 use palett_domain::model::{
     Handover, Participant, ParticipantProfile, Person, Restricted, StatusEvent,
 };
@@ -302,6 +304,56 @@ pub async fn update_state(
     .bind(s.exit_outcome.map(|o| o.as_str()))
     .bind(s.last_change_on.to_string());
     if_version(q, c, now, id, version).await
+}
+
+/// Store where her exit led (all empty: none named, or cleared when she is
+/// reopened).
+pub async fn set_exit_destination(
+    c: &mut AnyConnection,
+    id: i64,
+    d: &ExitDestination,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE participants SET exit_employer_id = $1, exit_placement_id = $2, exit_school = $3 \
+         WHERE id = $4",
+    )
+    .bind(d.employer_id)
+    .bind(d.placement_id)
+    .bind(d.school.as_deref())
+    .bind(id)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Where her exit led, with the employer's name and the placement's
+/// opening title; `None` when nothing is named.
+pub async fn exit_destination(
+    c: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<ExitDestinationView>> {
+    let Some(r) = sqlx::query(
+        "SELECT p.exit_employer_id, e.name AS employer_name, p.exit_placement_id, \
+         o.title AS placement_title, p.exit_school FROM participants p \
+         LEFT JOIN employers e ON e.id = p.exit_employer_id \
+         LEFT JOIN placements pl ON pl.id = p.exit_placement_id \
+         LEFT JOIN proposals r ON r.id = pl.proposal_id \
+         LEFT JOIN openings o ON o.id = r.opening_id WHERE p.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(c)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let v = ExitDestinationView {
+        employer_id: opt_i64(&r, "exit_employer_id")?,
+        employer_name: opt_text(&r, "employer_name")?,
+        placement_id: opt_i64(&r, "exit_placement_id")?,
+        placement_title: opt_text(&r, "placement_title")?,
+        school: opt_text(&r, "exit_school")?,
+    };
+    Ok((v != ExitDestinationView::default()).then_some(v))
 }
 
 /// Run an update of a participant that only holds if her stored version is
@@ -628,6 +680,12 @@ impl Sql {
         self.clauses.join(" AND ")
     }
 
+    /// Add a parameter for a condition written by the caller; its number.
+    pub(crate) fn arg(&mut self, arg: Arg) -> usize {
+        self.args.push(arg);
+        self.args.len()
+    }
+
     /// Add a condition with one parameter; `clause` gets its number.
     pub(crate) fn push(&mut self, clause: impl FnOnce(usize) -> String, arg: Arg) {
         self.args.push(arg);
@@ -636,7 +694,7 @@ impl Sql {
     }
 
     /// `column` within the period (ISO dates compare as text).
-    fn push_period(&mut self, column: &str, p: Period) {
+    pub(crate) fn push_period(&mut self, column: &str, p: Period) {
         self.push(
             |n| format!("{column} >= ${n}"),
             Arg::Text(p.start.to_string()),
@@ -737,6 +795,67 @@ impl Sql {
                 "EXISTS (SELECT 1 FROM placements sb WHERE sb.participant_id = p.id \
                  AND sb.start_date <= p.exit_date)"
                     .into(),
+            );
+        }
+        // Her first internship's start and first end, and her first job
+        // placement's start, as [`Facts`] reads them.
+        let first = |column: &str, kind: &str| {
+            format!(
+                "(SELECT MIN(x.{column}) FROM placements x WHERE x.participant_id = p.id \
+                 AND x.kind = '{kind}')"
+            )
+        };
+        let (intern_from, intern_to) = (
+            first("start_date", "internship"),
+            first("end_date", "internship"),
+        );
+        if let Some(p) = sl.first_internship_in {
+            self.push_period(&intern_from, p);
+        }
+        if let Some(p) = sl.internship_ended_in {
+            self.push_period(&intern_to, p);
+        }
+        if sl.job_after_internship {
+            // The outcomes are the domain's own words, not input.
+            let jobs: Vec<String> = ExitOutcome::ALL
+                .iter()
+                .filter(|o| o.is_job())
+                .map(|o| format!("'{}'", o.as_str()))
+                .collect();
+            let job = first("start_date", "job");
+            let days = palett_domain::indicators::JOB_AFTER_INTERNSHIP_DAYS;
+            self.clauses.push(format!(
+                "({intern_from} IS NOT NULL AND ((p.exit_outcome IN ({jobs}) \
+                 AND p.exit_date >= {intern_from} \
+                 AND julianday(p.exit_date) <= julianday({intern_to}) + {days}) \
+                 OR ({job} >= {intern_from} AND julianday({job}) <= julianday({intern_to}) + {days})))",
+                jobs = jobs.join(", ")
+            ));
+        }
+        if let Some(i) = sl.industry {
+            self.push(
+                |n| {
+                    format!(
+                        "(EXISTS (SELECT 1 FROM placements xi JOIN proposals xr ON xr.id = xi.proposal_id \
+                         JOIN openings xo ON xo.id = xr.opening_id JOIN employers xe ON xe.id = xo.employer_id \
+                         WHERE xi.participant_id = p.id AND xe.industry = ${n}) \
+                         OR EXISTS (SELECT 1 FROM employers xx WHERE xx.id = p.exit_employer_id \
+                         AND xx.industry = ${n}))"
+                    )
+                },
+                Arg::Text(i.as_str().into()),
+            );
+        }
+        if let Some(a) = sl.area {
+            self.push(
+                |n| {
+                    format!(
+                        "EXISTS (SELECT 1 FROM placements xa JOIN proposals xr ON xr.id = xa.proposal_id \
+                         JOIN openings xo ON xo.id = xr.opening_id \
+                         WHERE xa.participant_id = p.id AND xo.area = ${n})"
+                    )
+                },
+                Arg::Text(a.into()),
             );
         }
         if let Some(i) = sl.intervention_id {

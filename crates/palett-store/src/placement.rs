@@ -52,8 +52,9 @@ pub async fn insert(
 ) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO placements (partnership_id, proposal_id, participant_id, intervention_id, \
-         supervisor_id, start_date, end_date, minutes_per_week, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+         supervisor_id, start_date, end_date, minutes_per_week, created_by, created_at, kind) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, (SELECT o.kind FROM proposals r \
+         JOIN openings o ON o.id = r.opening_id WHERE r.id = $2)) RETURNING id",
     )
     .bind(partnership_id)
     .bind(proposal_id)

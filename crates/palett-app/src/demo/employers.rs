@@ -359,7 +359,7 @@ pub(crate) async fn seed(
     partnership_id: i64,
     org_ids: &[i64],
     staff: &Staff,
-    now: i64,
+    (today, now): (Date, i64),
 ) -> Result<()> {
     let mut ids = Vec::with_capacity(EMPLOYERS.len());
     for (name, number, industry, municipality, address, owner, inactive) in EMPLOYERS {
@@ -425,7 +425,9 @@ pub(crate) async fn seed(
         let id =
             palett_store::opening::insert(c, partnership_id, ids[*employer], &spec, now).await?;
         if *status != OpeningStatus::Open {
-            palett_store::opening::set_status(c, partnership_id, id, *status).await?;
+            // A filled opening was filled the day it started (or today).
+            let on = spec.start_date.unwrap_or(today);
+            palett_store::opening::set_status(c, partnership_id, id, *status, on).await?;
         }
     }
     Ok(())

@@ -429,7 +429,7 @@ impl App {
             supervisor: caseworker_of(0),
         };
         palette::seed(c, pid, &org_ids, (tk, sib), &people, &staff, now).await?;
-        employers::seed(c, pid, &org_ids, &staff, now).await?;
+        employers::seed(c, pid, &org_ids, &staff, (today, now)).await?;
         seed_consents(c, &org_ids, &consent_holders, coordinator, now).await?;
         seed_follow_ups(c, &mut rng, &people, coordinator, now).await?;
         seed_self_assessments(c, &mut rng, &people, coordinator, now).await?;

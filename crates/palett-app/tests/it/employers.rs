@@ -145,6 +145,7 @@ pub(crate) async fn an_employer_is_registered_once_and_changed_by_its_owner(h: H
         .await
         .expect("a coordinator marks any employer inactive");
     let q = |s: &str, include_inactive: bool| EmployerFilter {
+        active_in: None,
         q: Some(s.into()),
         industry: None,
         include_inactive,

@@ -53,6 +53,7 @@ macro_rules! stories {
 
 stories! {
     matching::a_placements_hours_count_in_her_time_and_the_esf_hours,
+    matching::an_exit_to_a_job_through_an_internship_counts_in_its_indicators,
     matching::a_presentation_needs_her_consent_and_is_a_logged_disclosure,
     matching::only_consenting_participants_in_reach_are_candidates,
     matching::her_openings_are_ranked_by_her_plan_with_reasons,

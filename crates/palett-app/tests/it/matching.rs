@@ -756,3 +756,408 @@ pub(crate) async fn a_placements_hours_count_in_her_time_and_the_esf_hours(h: H)
         assert_eq!(list[0].id, amal, "{indicator}");
     }
 }
+
+/// An internship placement for `who`, through a pipeline to `opening`
+/// that ends in placed, from `start` to `end`.
+async fn internship(
+    h: &H,
+    ctx: &Ctx,
+    (opening, who, intervention): (i64, i64, i64),
+    (start, end): (&str, &str),
+) -> i64 {
+    use palett_domain::placement::PlacementInput;
+    use palett_domain::proposal::StepInput;
+    let proposal = h.app.propose(ctx, opening, who).await.expect("proposed");
+    for stage in ["agreed", "presented", "placed"] {
+        h.app
+            .take_step(
+                ctx,
+                proposal,
+                &StepInput {
+                    stage: stage.into(),
+                    on_date: "2026-11-25".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .expect("a step");
+    }
+    h.app
+        .create_placement(
+            ctx,
+            proposal,
+            PlacementInput {
+                intervention_id: intervention.to_string(),
+                start_date: start.into(),
+                end_date: end.into(),
+                ..Default::default()
+            }
+            .parse(),
+        )
+        .await
+        .expect("the placement")
+}
+
+pub(crate) async fn an_exit_to_a_job_through_an_internship_counts_in_its_indicators(h: H) {
+    use palett_app::dashboard::FigureRef;
+    use palett_domain::indicators::{Breakdown, EmployerIndicator, Group, Indicator};
+    use palett_domain::lifecycle::{ExitDestination, ExitOutcome};
+    use palett_domain::opening::OpeningStatus;
+    h.seed().await;
+    let admin = h.ctx(ADMIN).await;
+    let signed = h.signed(KOMMUN_COORDINATOR).await;
+    let ctx = signed.ctx(IP);
+    let kommun = signed.user.organisation_id;
+    let project = h
+        .app
+        .submit_project(
+            &admin,
+            &palett_domain::admin::ProjectInput {
+                name: "Vägen till jobb".into(),
+                funder: "ESF+".into(),
+                start_date: "2026-01-01".into(),
+                end_date: "2026-12-31".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("a project");
+    let intervention = h
+        .app
+        .submit_intervention(
+            &ctx,
+            &palett_domain::palette::InterventionInput {
+                name: "Praktik hos arbetsgivare".into(),
+                kind: "internship".into(),
+                provider_organisation_id: kommun.to_string(),
+                group_based: "false".into(),
+                project_id: project.to_string(),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .expect("an internship intervention");
+    let employer = provbutiken(&h, &ctx, kommun).await;
+    let spring = h
+        .app
+        .create_opening(
+            &ctx,
+            employer,
+            OpeningInput {
+                start_date: "2026-05-04".into(),
+                end_date: "2026-06-30".into(),
+                ..opening("5230", "Kassa", kommun)
+            }
+            .parse(),
+        )
+        .await
+        .expect("an opening");
+    let woman = |given: &'static str, n: u16| {
+        let pnr = pnr(&format!("1988030{n}"), 300 + n);
+        let input = palett_domain::model::ParticipantInput {
+            referred_on: "2026-02-16".into(),
+            intake_date: "2026-03-02".into(),
+            project_ids: vec![project.to_string()],
+            ..h.input(given, "Praktiksson", &pnr, kommun)
+        };
+        let (h, ctx) = (&h, &ctx);
+        async move {
+            let id = h.register(ctx, &input).await;
+            h.app
+                .submit_consent(
+                    ctx,
+                    id,
+                    &ConsentInput {
+                        kind: "employer_contact".into(),
+                        method: "signed_paper".into(),
+                        given_on: "2026-03-02".into(),
+                        ..Default::default()
+                    },
+                )
+                .await
+                .expect("consent");
+            id
+        }
+    };
+    let bea = woman("Bea", 1).await;
+    let cia = woman("Cia", 2).await;
+    // Bea's internship ends on 12 June; Cia's on 30 June.
+    let beas = internship(
+        &h,
+        &ctx,
+        (spring, bea, intervention),
+        ("2026-05-04", "2026-06-12"),
+    )
+    .await;
+    let cias = internship(
+        &h,
+        &ctx,
+        (spring, cia, intervention),
+        ("2026-06-01", "2026-06-30"),
+    )
+    .await;
+    let exit = |on: jiff::civil::Date, outcome| Transition::Exit { on, outcome };
+    // An exit not to a job names no employer, and a placement must be hers.
+    assert_invalid(
+        h.app
+            .transition_to(
+                &ctx,
+                cia,
+                exit(date(2026, 10, 15), ExitOutcome::Studies),
+                &ExitDestination {
+                    placement_id: Some(cias),
+                    ..Default::default()
+                },
+            )
+            .await,
+        "placement_id",
+        "error-exit-destination-job-only",
+    );
+    assert_invalid(
+        h.app
+            .transition_to(
+                &ctx,
+                cia,
+                exit(date(2026, 10, 15), ExitOutcome::EmploymentUnsubsidised),
+                &ExitDestination {
+                    placement_id: Some(beas),
+                    ..Default::default()
+                },
+            )
+            .await,
+        "placement_id",
+        "error-exit-placement-not-hers",
+    );
+    // Bea goes to a job 52 days after her internship, naming it; Cia 107
+    // days after hers, too late to count as coming from it.
+    h.app
+        .transition_to(
+            &ctx,
+            bea,
+            exit(date(2026, 8, 3), ExitOutcome::EmploymentSubsidised),
+            &ExitDestination {
+                placement_id: Some(beas),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("Bea's exit");
+    h.app
+        .transition_to(
+            &ctx,
+            cia,
+            exit(date(2026, 10, 15), ExitOutcome::EmploymentUnsubsidised),
+            &ExitDestination {
+                employer_id: Some(employer),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("Cia's exit");
+    // Her record names where she went: the placement names its employer.
+    let v = h.app.participant(&ctx, bea).await.expect("Bea");
+    let to = v.exit_to.expect("a destination");
+    assert_eq!(
+        (to.employer_id, to.employer_name.as_deref()),
+        (Some(employer), Some("Provbutiken AB"))
+    );
+    assert_eq!(
+        (to.placement_id, to.placement_title.as_deref()),
+        (Some(beas), Some("Kassa"))
+    );
+
+    let dash = h
+        .app
+        .dashboard(&ctx, Some(project), None, None)
+        .await
+        .expect("the project's dashboard");
+    let figure = |i: Indicator| {
+        let f = dash
+            .figures
+            .iter()
+            .find(|f| f.indicator == i)
+            .expect("a key figure");
+        (f.value, f.count, f.base)
+    };
+    assert_eq!(figure(Indicator::InternshipsStarted), (Some(2.0), 2, None));
+    assert_eq!(
+        figure(Indicator::InternshipsCompleted),
+        (Some(2.0), 2, None)
+    );
+    assert_eq!(
+        figure(Indicator::ShareJobAfterInternship),
+        (Some(50.0), 1, Some(2))
+    );
+    let mut both = vec![bea, cia];
+    both.sort_unstable();
+    let behind = |indicator: Indicator, base: bool, group: Option<Group>| {
+        let (h, ctx) = (&h, &ctx);
+        async move {
+            let (list, total) = h
+                .app
+                .figure_participants(
+                    ctx,
+                    Some(project),
+                    &FigureRef {
+                        indicator: Some(indicator),
+                        base,
+                        group,
+                        ..Default::default()
+                    },
+                    Page::new(None, None),
+                )
+                .await
+                .expect("the list behind the figure");
+            let mut ids: Vec<i64> = list.iter().map(|p| p.id).collect();
+            ids.sort_unstable();
+            assert_eq!(ids.len() as i64, total);
+            ids
+        }
+    };
+    assert_eq!(
+        behind(Indicator::InternshipsStarted, false, None).await,
+        both
+    );
+    assert_eq!(
+        behind(Indicator::InternshipsCompleted, false, None).await,
+        both
+    );
+    assert_eq!(
+        behind(Indicator::ShareJobAfterInternship, false, None).await,
+        vec![bea]
+    );
+    assert_eq!(
+        behind(Indicator::ShareJobAfterInternship, true, None).await,
+        both
+    );
+    // Broken down by the employer's industry and the occupation area.
+    let dash = h
+        .app
+        .dashboard(
+            &ctx,
+            Some(project),
+            Some(Breakdown::Industry),
+            Some(Indicator::ShareJobAfterInternship),
+        )
+        .await
+        .expect("by industry");
+    let groups: Vec<(Group, i64, Option<i64>)> = dash
+        .breakdown
+        .iter()
+        .map(|(g, f)| (*g, f.count, f.base))
+        .collect();
+    let retail = Group::Industry(palett_domain::employer::Industry::G);
+    assert_eq!(groups, vec![(retail, 1, Some(2))]);
+    assert_eq!(
+        behind(Indicator::ShareJobAfterInternship, false, Some(retail)).await,
+        vec![bea]
+    );
+    let dash = h
+        .app
+        .dashboard(
+            &ctx,
+            Some(project),
+            Some(Breakdown::OccupationArea),
+            Some(Indicator::InternshipsCompleted),
+        )
+        .await
+        .expect("by occupation area");
+    let sales = Group::OccupationArea("sales");
+    assert_eq!(
+        dash.breakdown
+            .iter()
+            .map(|(g, f)| (*g, f.count))
+            .collect::<Vec<_>>(),
+        vec![(sales, 2)]
+    );
+    assert_eq!(
+        behind(Indicator::InternshipsCompleted, false, Some(sales)).await,
+        both
+    );
+
+    // The partnership's employer figures, and the lists behind them (the
+    // seed has the demo's employers too).
+    let employer_figures = || {
+        let (h, ctx) = (&h, &ctx);
+        async move {
+            h.app
+                .dashboard(ctx, None, None, None)
+                .await
+                .expect("the partnership's dashboard")
+                .employer_figures
+        }
+    };
+    let before = employer_figures().await;
+    h.app
+        .set_opening_status(&ctx, spring, Ok(OpeningStatus::Filled))
+        .await
+        .expect("filled");
+    let after = employer_figures().await;
+    assert_eq!(
+        after.iter().map(|(i, _, _)| *i).collect::<Vec<_>>(),
+        vec![
+            EmployerIndicator::ActiveEmployers,
+            EmployerIndicator::OpeningsFilled
+        ]
+    );
+    assert_eq!(after[1].1, before[1].1 + 1, "filled today");
+    let period = after[0].2;
+    let active_in = |period| {
+        let (h, ctx) = (&h, &ctx);
+        async move {
+            let (list, total) = h
+                .app
+                .employers(
+                    ctx,
+                    &palett_app::employers::EmployerFilter {
+                        active_in: Some(period),
+                        ..Default::default()
+                    },
+                    Page::new(None, Some(100)),
+                )
+                .await
+                .expect("the active employers");
+            assert_eq!(list.len() as i64, total);
+            list.iter().map(|e| e.id).collect::<Vec<_>>()
+        }
+    };
+    let active = active_in(period).await;
+    assert_eq!(active.len() as i64, after[0].1, "the figure is its list");
+    assert!(active.contains(&employer));
+    // Before the internships, Provbutiken was not yet active.
+    let spring_before = palett_domain::indicators::Period {
+        start: date(2026, 1, 1),
+        end: date(2026, 5, 3),
+    };
+    assert!(!active_in(spring_before).await.contains(&employer));
+    let (filled, total) = h
+        .app
+        .openings(
+            &ctx,
+            &palett_app::openings::OpeningFilter {
+                filled_in: Some(period),
+                ..Default::default()
+            },
+            Page::new(None, Some(100)),
+        )
+        .await
+        .expect("the filled openings");
+    assert_eq!(total, after[1].1, "the figure is its list");
+    assert!(filled.iter().any(|o| o.id == spring));
+
+    // A reopening clears where she went.
+    h.app
+        .transition(
+            &ctx,
+            bea,
+            Transition::Reopen {
+                on: date(2026, 11, 25),
+                reason: "Anställningen upphörde.".into(),
+            },
+        )
+        .await
+        .expect("reopened");
+    let v = h.app.participant(&ctx, bea).await.expect("Bea");
+    assert_eq!(v.exit_to, None);
+}

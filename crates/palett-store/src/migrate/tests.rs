@@ -157,6 +157,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "2b4d9f094944d9be5075747171ac76f33bcdb4f42cbcadb98eefe1d7abe2f104",
         postgres: "3e4a8051e3fec653118b85b250e857c56b4a3a940c21d88b8da0e54c3633e1a0",
     },
+    Applied {
+        version: 28,
+        sqlite: "c2cff895038c0c075033006f413d1aa405588b9d3efb046b313fae4e0f82a038",
+        postgres: "c2cff895038c0c075033006f413d1aa405588b9d3efb046b313fae4e0f82a038",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

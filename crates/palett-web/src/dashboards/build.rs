@@ -15,7 +15,7 @@ use crate::i18n::Tr;
 use crate::ui::charts::Series;
 use crate::ui::views::{Cell, Layout, Table};
 use palett_app::dashboard::{group_key, Dashboard, KEY_INDICATORS};
-use palett_domain::indicators::{Breakdown, Figure, Group, Indicator};
+use palett_domain::indicators::{Breakdown, EmployerIndicator, Figure, Group, Indicator};
 
 pub(crate) fn build(
     t: Tr,
@@ -131,6 +131,26 @@ pub(crate) fn build(
             definition: definition(t, f.indicator),
             href: ind_link(f),
         })
+        .chain(d.employer_figures.iter().map(|(i, n, p)| {
+            let (path, from, to) = match i {
+                EmployerIndicator::ActiveEmployers => ("/employers", "active_from", "active_to"),
+                EmployerIndicator::OpeningsFilled => ("/openings", "filled_from", "filled_to"),
+            };
+            FigureCard {
+                label: t.get(&i.message_id()),
+                value: t.decimal(*n as f64),
+                detail: t.with(
+                    "fig-period",
+                    &[("from", p.start.to_string()), ("to", p.end.to_string())],
+                ),
+                definition: t.get(&format!("{}-definition", i.message_id())),
+                href: c
+                    .signed
+                    .actor
+                    .can_work_with_employers()
+                    .then(|| format!("{path}?{from}={}&{to}={}", p.start, p.end)),
+            }
+        }))
         .collect();
 
     let mut charts = Vec::new();

@@ -20,6 +20,9 @@ pub struct DashboardDto {
     pub period: PeriodDto,
     pub goals: Vec<GoalDto>,
     pub figures: Vec<FigureDto>,
+    /// The partnership's employers and openings over the period so far
+    /// (empty on a project's dashboard: employers belong to no project).
+    pub employer_figures: Vec<EmployerFigureDto>,
     /// Enrolments per month of the period so far, with the planned pace.
     pub inflow: Vec<InflowDto>,
     /// Ended participants per exit outcome.
@@ -34,6 +37,18 @@ pub struct DashboardDto {
     /// pauses) in bands of six.
     pub outcome_by_time: Vec<DurationDto>,
     pub breakdown: BreakdownDto,
+}
+
+/// A count of employers or openings; the ones counted are listed by
+/// `GET /employers?active_from=…&active_to=…` or
+/// `GET /openings?filled_from=…&filled_to=…` with the period given.
+#[derive(Serialize, ToSchema)]
+#[schema(as = EmployerFigure)]
+pub struct EmployerFigureDto {
+    #[schema(value_type = vocab::EmployerIndicator)]
+    pub indicator: palett_domain::indicators::EmployerIndicator,
+    pub count: i64,
+    pub period: PeriodDto,
 }
 
 /// A closed range of days.
@@ -269,6 +284,15 @@ impl From<&Dashboard> for DashboardDto {
                 })
                 .collect(),
             figures: d.figures.iter().map(FigureDto::from).collect(),
+            employer_figures: d
+                .employer_figures
+                .iter()
+                .map(|(indicator, count, period)| EmployerFigureDto {
+                    indicator: *indicator,
+                    count: *count,
+                    period: (*period).into(),
+                })
+                .collect(),
             inflow: d.inflow.iter().map(InflowDto::from).collect(),
             exits: d
                 .exits

@@ -65,6 +65,8 @@ pub(crate) async fn figure_page(
         Some(Group::Project(Some(_))) => format!("{what} · {}", t.get("breakdown-project")),
         Some(Group::Intervention(_)) => format!("{what} · {}", t.get("breakdown-intervention")),
         Some(Group::IntakeYear(y)) => format!("{what} · {y}"),
+        Some(Group::Industry(i)) => format!("{what} · {}", t.get(&i.message_id())),
+        Some(Group::OccupationArea(a)) => format!("{what} · {}", super::page::area_name(t, a)),
         None => what,
     };
     let base = base_path(project_id);

@@ -168,7 +168,16 @@ pub(crate) fn group_label(t: Tr, g: Group, d: &Dashboard) -> String {
             .unwrap_or_else(|| id.to_string()),
         Group::IntakeYear(y) => y.to_string(),
         Group::IntakeMonth(m) => m.to_string(),
+        Group::Industry(x) => t.get(&x.message_id()),
+        Group::OccupationArea(code) => area_name(t, code),
     }
+}
+
+/// An occupation area's name in the caller's language.
+pub(crate) fn area_name(t: Tr, code: &str) -> String {
+    palett_domain::occupations::area(code)
+        .map(|a| a.name(t.code()).to_string())
+        .unwrap_or_else(|| code.to_string())
 }
 
 pub(crate) async fn dashboard_page(

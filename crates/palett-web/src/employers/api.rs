@@ -7,6 +7,7 @@ use crate::http::forms::{json_body, JsonObject, JsonType as T, Overlay, Spec};
 use crate::http::openapi::vocab;
 use crate::http::{AppState, Created, Id, Segment};
 use crate::participants::api::page_query;
+use crate::ui::period_query;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -29,6 +30,13 @@ pub struct EmployerQuery {
     /// `true`: inactive employers too.
     #[param(value_type = Option<bool>)]
     include_inactive: Option<String>,
+    /// With `active_to`: only employers with a contact logged or a
+    /// placement running from this day (YYYY-MM-DD) to that one, inactive
+    /// ones too (the indicator "active employers").
+    #[param(value_type = Option<String>, format = Date)]
+    active_from: Option<String>,
+    #[param(value_type = Option<String>, format = Date)]
+    active_to: Option<String>,
     /// 1-based page number.
     #[param(value_type = Option<i64>, minimum = 1)]
     page: Option<String>,
@@ -65,10 +73,13 @@ pub async fn employers(
         Some("true") => true,
         Some(_) => return Err(bad("include_inactive", "error-choice")),
     };
+    let active_in = period_query(("active_from", &q.active_from), ("active_to", &q.active_to))
+        .map_err(|(field, code)| bad(&field, code))?;
     let filter = EmployerFilter {
         q: q.q.map(|v| v.chars().take(100).collect()),
         industry,
         include_inactive,
+        active_in,
     };
     let page = page_query(StatusCode::BAD_REQUEST, &q.page, &q.per_page)?;
     let (items, total) = s.app.employers(&c.ctx(), &filter, page).await?;

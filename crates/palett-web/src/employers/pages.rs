@@ -6,7 +6,7 @@ use crate::http::{AppState, Id};
 use crate::i18n::Tr;
 use crate::participants::list::id_of;
 use crate::ui::views::*;
-use crate::ui::{or_dash, render};
+use crate::ui::{or_dash, period_query, render};
 use axum::extract::{Query, State};
 use palett_app::employers::{EmployerFilter, EmployerView};
 use palett_app::openings::OpeningFilter;
@@ -19,6 +19,10 @@ pub struct ListQuery {
     pub(crate) industry: Option<String>,
     /// `1`: inactive employers too.
     pub(crate) inactive: Option<String>,
+    /// Only those active with the partnership from `active_from` to
+    /// `active_to` (the drill-down of the indicator "active employers").
+    pub(crate) active_from: Option<String>,
+    pub(crate) active_to: Option<String>,
     pub(crate) page: Option<String>,
 }
 
@@ -33,10 +37,14 @@ pub async fn employers(State(s): State<AppState>, c: Caller, Query(q): Query<Lis
     let t = c.tr();
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
     let include_inactive = q.inactive.as_deref() == Some("1");
+    // A period that does not parse is no filter, as for the other fields.
+    let active_in = period_query(("active_from", &q.active_from), ("active_to", &q.active_to))
+        .unwrap_or_default();
     let filter = EmployerFilter {
         q: q.q.clone().map(|v| v.chars().take(100).collect()),
         industry: q.industry.as_deref().and_then(Industry::parse),
         include_inactive,
+        active_in,
     };
     let page = Page::new(id_of(&q.page), Some(25));
     let (items, total) = s.app.employers(&c.ctx(), &filter, page).await?;
@@ -44,7 +52,13 @@ pub async fn employers(State(s): State<AppState>, c: Caller, Query(q): Query<Lis
         t,
         Layout::for_caller(&c, t.get("nav-employers"), "employers", "/employers"),
     );
-    p.intro = Some(t.get("employers-intro"));
+    p.intro = Some(match active_in {
+        Some(p) => t.with(
+            "employers-active-in",
+            &[("from", p.start.to_string()), ("to", p.end.to_string())],
+        ),
+        None => t.get("employers-intro"),
+    });
     p.links
         .push(("/employers/new".into(), t.get("employer-new")));
     let toggle = |inactive: bool| {
@@ -102,6 +116,10 @@ pub async fn employers(State(s): State<AppState>, c: Caller, Query(q): Query<Lis
     let mut query = vec![("q", v(&q.q)), ("industry", v(&q.industry))];
     if include_inactive {
         query.push(("inactive", "1".into()));
+    }
+    if let Some(p) = active_in {
+        query.push(("active_from", p.start.to_string()));
+        query.push(("active_to", p.end.to_string()));
     }
     p.pager = Pager::new(t, "/employers", &query, page.number, page.count(total));
     Ok(render(p))

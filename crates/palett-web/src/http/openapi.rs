@@ -261,6 +261,7 @@ pub mod vocab {
         AttendanceStatus = palett_domain::palette::AttendanceStatus,
         SessionStatus = palett_domain::palette::SessionStatus,
         Indicator = palett_domain::indicators::Indicator,
+        EmployerIndicator = palett_domain::indicators::EmployerIndicator,
         Breakdown = palett_domain::indicators::Breakdown,
         Role = palett_domain::policy::Role,
         Industry = palett_domain::employer::Industry,

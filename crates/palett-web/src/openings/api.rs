@@ -11,6 +11,7 @@ use crate::http::forms::{json_body, JsonObject, JsonType as T, Overlay, Spec};
 use crate::http::openapi::vocab;
 use crate::http::{AppState, Id};
 use crate::participants::api::page_query;
+use crate::ui::period_query;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -37,6 +38,12 @@ pub struct OpeningQuery {
     area: Option<String>,
     #[param(value_type = Option<i64>)]
     employer_id: Option<String>,
+    /// With `filled_to`: only openings marked filled from this day
+    /// (YYYY-MM-DD) to that one (the indicator "openings filled").
+    #[param(value_type = Option<String>, format = Date)]
+    filled_from: Option<String>,
+    #[param(value_type = Option<String>, format = Date)]
+    filled_to: Option<String>,
     /// 1-based page number.
     #[param(value_type = Option<i64>, minimum = 1)]
     page: Option<String>,
@@ -78,6 +85,8 @@ pub async fn openings(
             occupations::area(a).map(|a| a.code.clone())
         })?,
         employer_id: choice("employer_id", &q.employer_id, |v| v.parse::<i64>().ok())?,
+        filled_in: period_query(("filled_from", &q.filled_from), ("filled_to", &q.filled_to))
+            .map_err(|(field, code)| bad(&field, code))?,
     };
     let page = page_query(b, &q.page, &q.per_page)?;
     let (items, total) = s.app.openings(&c.ctx(), &filter, page).await?;

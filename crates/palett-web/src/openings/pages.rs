@@ -6,7 +6,7 @@ use crate::http::{AppState, Id};
 use crate::i18n::Tr;
 use crate::participants::list::id_of;
 use crate::ui::views::*;
-use crate::ui::{options, or_dash, render};
+use crate::ui::{options, or_dash, period_query, render};
 use axum::extract::{Query, State};
 use palett_app::openings::OpeningFilter;
 use palett_app::paging::Page;
@@ -20,6 +20,10 @@ pub struct ListQuery {
     pub(crate) status: Option<String>,
     pub(crate) kind: Option<String>,
     pub(crate) area: Option<String>,
+    /// Only those filled from `filled_from` to `filled_to` (the drill-down
+    /// of the indicator "openings filled").
+    pub(crate) filled_from: Option<String>,
+    pub(crate) filled_to: Option<String>,
     pub(crate) page: Option<String>,
 }
 
@@ -96,7 +100,11 @@ pub(crate) const HEAD: [&str; 7] = [
 pub async fn openings(State(s): State<AppState>, c: Caller, Query(q): Query<ListQuery>) -> Answer {
     let t = c.tr();
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    // A period that does not parse is no filter, as for the other fields.
+    let filled_in = period_query(("filled_from", &q.filled_from), ("filled_to", &q.filled_to))
+        .unwrap_or_default();
     let status = match q.status.as_deref().unwrap_or_default() {
+        "" if filled_in.is_some() => Some(OpeningStatus::Filled),
         "" => Some(OpeningStatus::Open),
         other => OpeningStatus::parse(other),
     };
@@ -110,6 +118,7 @@ pub async fn openings(State(s): State<AppState>, c: Caller, Query(q): Query<List
             .and_then(occupations::area)
             .map(|a| a.code.clone()),
         employer_id: None,
+        filled_in,
     };
     let page = Page::new(id_of(&q.page), Some(25));
     let (items, total) = s.app.openings(&c.ctx(), &filter, page).await?;
@@ -117,7 +126,13 @@ pub async fn openings(State(s): State<AppState>, c: Caller, Query(q): Query<List
         t,
         Layout::for_caller(&c, t.get("nav-openings"), "openings", "/openings"),
     );
-    p.intro = Some(t.get("openings-intro"));
+    p.intro = Some(match filled_in {
+        Some(p) => t.with(
+            "openings-filled-in",
+            &[("from", p.start.to_string()), ("to", p.end.to_string())],
+        ),
+        None => t.get("openings-intro"),
+    });
     let any = |id: &str| vec![(String::new(), t.get(id))];
     let mut statuses = vec![
         (String::new(), t.get("opening-status-open")),
@@ -180,12 +195,16 @@ pub async fn openings(State(s): State<AppState>, c: Caller, Query(q): Query<List
         head: HEAD.iter().map(|id| t.get(id)).collect(),
         rows: rows(t, &items),
     });
-    let query = [
+    let mut query = vec![
         ("q", v(&q.q)),
         ("status", v(&q.status)),
         ("kind", v(&q.kind)),
         ("area", v(&q.area)),
     ];
+    if let Some(p) = filled_in {
+        query.push(("filled_from", p.start.to_string()));
+        query.push(("filled_to", p.end.to_string()));
+    }
     p.pager = Pager::new(t, "/openings", &query, page.number, page.count(total));
     Ok(render(p))
 }

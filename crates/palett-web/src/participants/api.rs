@@ -4,7 +4,7 @@ use crate::http::error::{Answer, WebError};
 use crate::http::forms::{json_body, JsonObject, JsonType, Overlay, Spec};
 use crate::http::openapi::vocab;
 use crate::http::{AppState, Id};
-use crate::participants::status::parse_transition;
+use crate::participants::status::parse_change;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -322,8 +322,8 @@ pub(crate) async fn do_transition(
     fields: Spec<'_>,
 ) -> Answer {
     let form = body.to_form(fields)?;
-    let t = parse_transition(kind, &form)?;
-    s.app.transition(&c.ctx(), id, t).await?;
+    let (t, to) = parse_change(kind, &form)?;
+    s.app.transition_to(&c.ctx(), id, t, &to).await?;
     let v = s.app.participant(&c.ctx(), id).await?;
     Ok(Json(view_json(&v)).into_response())
 }
@@ -350,10 +350,15 @@ pub async fn intake(State(s): State<AppState>, c: Caller, Id(id): Id, body: Json
 
 json_body!(
     /// `exit_date` (YYYY-MM-DD) and `exit_outcome` (one of the values of
-    /// the `ExitOutcome` schema).
+    /// the `ExitOutcome` schema); for an exit to employment optionally the
+    /// `employer_id` and her `placement_id` that led there (a placement
+    /// alone names its employer), for one to studies the `school`.
     ExitBody = &[
         ("exit_date", JsonType::Text),
         ("exit_outcome", JsonType::Text),
+        ("employer_id", JsonType::Integer),
+        ("placement_id", JsonType::Integer),
+        ("school", JsonType::Text),
     ]
 );
 

@@ -178,6 +178,21 @@ pub struct ParticipantViewDto {
     pub history: Vec<StatusEventDto>,
     /// Each move of the responsibility for her.
     pub handovers: Vec<HandoverDto>,
+    /// Where her exit led, when it names an employer, placement or school.
+    pub exit_to: Option<ExitDestinationDto>,
+}
+
+/// Where an exit to a job or studies led.
+#[derive(Serialize, ToSchema)]
+#[schema(as = ExitDestination)]
+pub struct ExitDestinationDto {
+    pub employer_id: Option<i64>,
+    pub employer_name: Option<String>,
+    /// Her placement that led there.
+    pub placement_id: Option<i64>,
+    /// That placement's opening.
+    pub placement_title: Option<String>,
+    pub school: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -270,6 +285,13 @@ impl From<&ParticipantView> for ParticipantViewDto {
                 })
                 .collect(),
             handovers: v.handovers.iter().map(HandoverDto::from).collect(),
+            exit_to: v.exit_to.as_ref().map(|d| ExitDestinationDto {
+                employer_id: d.employer_id,
+                employer_name: d.employer_name.clone(),
+                placement_id: d.placement_id,
+                placement_title: d.placement_title.clone(),
+                school: d.school.clone(),
+            }),
         }
     }
 }

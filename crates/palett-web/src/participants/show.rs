@@ -125,7 +125,21 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Id(id): Id) -> An
         }
     }
     let status_detail = match (p.state.status, p.state.exit_outcome) {
-        (Status::Ended, Some(o)) => t.get(&o.message_id()),
+        (Status::Ended, Some(o)) => {
+            let mut detail = vec![t.get(&o.message_id())];
+            if let Some(to) = &v.exit_to {
+                if let Some(name) = &to.employer_name {
+                    detail.push(t.with("exit-to-employer", &[("employer", name.clone())]));
+                }
+                if let Some(title) = &to.placement_title {
+                    detail.push(t.with("exit-via-placement", &[("placement", title.clone())]));
+                }
+                if let Some(school) = &to.school {
+                    detail.push(t.with("exit-to-school", &[("school", school.clone())]));
+                }
+            }
+            detail.join(" · ")
+        }
         _ => String::new(),
     };
     let (enrolments, period, timeline) = (&o.enrolments, &o.period, o.timeline.clone());

@@ -12,7 +12,9 @@ use crate::ui::{options, FormSpec};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
-use palett_domain::lifecycle::{ExitOutcome, Transition, TransitionKind};
+use palett_domain::lifecycle::{
+    ExitDestination, ExitDestinationInput, ExitOutcome, Transition, TransitionKind,
+};
 use palett_domain::palette::PauseKind;
 use palett_domain::record::HandoverInput;
 use palett_domain::values::{parse_choice, parse_date};
@@ -65,6 +67,87 @@ pub(crate) fn transition_fields(t: Tr, kind: TransitionKind) -> Vec<FieldView> {
             FieldView::new(t, "reason", "field-reason", "textarea").required(),
         ],
         _ => vec![FieldView::new(t, "date", "field-date", "date").required()],
+    }
+}
+
+/// The exit form's destination fields: the employer (the partnership's
+/// active ones) and her placement that led there, for an exit to a job, or
+/// the school, for studies. Only for those who work with employers; the
+/// school alone otherwise.
+pub(crate) async fn destination_fields(
+    s: &AppState,
+    c: &Caller,
+    id: i64,
+) -> Result<Vec<FieldView>, AppError> {
+    let t = c.tr();
+    let ctx = c.ctx();
+    let mut fields = Vec::new();
+    if ctx.actor.can_work_with_employers() {
+        let mut employers = vec![(String::new(), "–".to_string())];
+        employers.extend(
+            s.app
+                .employer_choices(&ctx)
+                .await?
+                .into_iter()
+                .map(|(id, name)| (id.to_string(), name)),
+        );
+        let mut placements = vec![(String::new(), "–".to_string())];
+        placements.extend(
+            s.app
+                .participant_placements(&ctx, id)
+                .await?
+                .into_iter()
+                .map(|p| {
+                    (
+                        p.id.to_string(),
+                        format!(
+                            "{}: {} ({} – {})",
+                            p.employer_name, p.opening_title, p.start_date, p.end_date
+                        ),
+                    )
+                }),
+        );
+        fields.push(
+            FieldView::new(t, "employer_id", "field-exit-employer", "select")
+                .options(employers)
+                .hint(t, "hint-exit-employer"),
+        );
+        fields.push(
+            FieldView::new(t, "placement_id", "field-exit-placement", "select")
+                .options(placements)
+                .hint(t, "hint-exit-placement"),
+        );
+    }
+    fields
+        .push(FieldView::new(t, "school", "field-exit-school", "text").hint(t, "hint-exit-school"));
+    Ok(fields)
+}
+
+/// An exit's destination from its form (shared with the JSON API); any
+/// other change has none.
+pub fn parse_destination(
+    kind: TransitionKind,
+    form: &FormData,
+) -> Result<ExitDestination, FieldErrors> {
+    if kind != TransitionKind::Exit {
+        return Ok(ExitDestination::default());
+    }
+    form.input::<ExitDestinationInput>()
+        .parse(ExitOutcome::parse(form.get("exit_outcome").trim()))
+}
+
+/// A transition and its destination, with the errors of both at once.
+pub fn parse_change(
+    kind: TransitionKind,
+    form: &FormData,
+) -> Result<(Transition, ExitDestination), FieldErrors> {
+    match (parse_transition(kind, form), parse_destination(kind, form)) {
+        (Ok(t), Ok(d)) => Ok((t, d)),
+        (Err(mut a), Err(b)) => {
+            a.0.extend(b.0);
+            Err(a)
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
     }
 }
 
@@ -157,7 +240,22 @@ pub async fn transition_form(
         t.get(&format!("action-{}", kind.as_str())),
         v.participant.full_name()
     );
-    Ok(transition_spec(t, id, kind, title).blank(&c, &form))
+    let spec = with_destination(&s, &c, id, kind, transition_spec(t, id, kind, title)).await?;
+    Ok(spec.blank(&c, &form))
+}
+
+/// An exit form also asks where it led.
+async fn with_destination(
+    s: &AppState,
+    c: &Caller,
+    id: i64,
+    kind: TransitionKind,
+    mut spec: FormSpec,
+) -> Result<FormSpec, AppError> {
+    if kind == TransitionKind::Exit {
+        spec.fields.extend(destination_fields(s, c, id).await?);
+    }
+    Ok(spec)
 }
 
 pub async fn transition(
@@ -169,15 +267,16 @@ pub async fn transition(
 ) -> Answer {
     let t = c.tr();
     let kind = page_kind(&kind)?;
-    let result = match parse_transition(kind, &form) {
-        Ok(tr) => s.app.transition(&c.ctx(), id, tr).await,
+    let result = match parse_change(kind, &form) {
+        Ok((tr, to)) => s.app.transition_to(&c.ctx(), id, tr, &to).await,
         Err(e) => Err(AppError::Invalid(e)),
     };
     Ok(match result.or_invalid()? {
         Ok(()) => Redirect::to(&format!("/participants/{id}")).into_response(),
         Err(errors) => {
             let title = t.get(&format!("action-{}", kind.as_str()));
-            transition_spec(t, id, kind, title).invalid(&c, &form, &errors)
+            let spec = with_destination(&s, &c, id, kind, transition_spec(t, id, kind, title));
+            spec.await?.invalid(&c, &form, &errors)
         }
     })
 }

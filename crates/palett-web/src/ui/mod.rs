@@ -64,6 +64,28 @@ pub(crate) fn or_dash(v: Option<&str>) -> String {
     v.filter(|s| !s.is_empty()).unwrap_or("–").to_string()
 }
 
+/// A period from a query's first and last day (`YYYY-MM-DD`): `None` when
+/// neither is given; the field in error otherwise (a missing or bad day, or
+/// a last day before the first).
+pub(crate) fn period_query(
+    (from_name, from): (&str, &Option<String>),
+    (to_name, to): (&str, &Option<String>),
+) -> Result<Option<palett_domain::indicators::Period>, (String, &'static str)> {
+    let given = |v: &Option<String>| v.as_deref().map(str::trim).unwrap_or_default().to_string();
+    let (from, to) = (given(from), given(to));
+    if from.is_empty() && to.is_empty() {
+        return Ok(None);
+    }
+    let day = |name: &str, v: &str| {
+        palett_domain::values::parse_date(v).map_err(|code| (name.to_string(), code))
+    };
+    let (start, end) = (day(from_name, &from)?, day(to_name, &to)?);
+    if end < start {
+        return Err((to_name.to_string(), palett_domain::values::code::PERIOD));
+    }
+    Ok(Some(palett_domain::indicators::Period { start, end }))
+}
+
 pub(crate) fn date_text(d: Option<Date>) -> String {
     d.map(|d| d.to_string()).unwrap_or_default()
 }
