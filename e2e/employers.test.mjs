@@ -237,6 +237,30 @@ test('a caseworker finds a candidate with reasons, presents her, records a place
   await visit(page, `/lang/en?back=${encodeURIComponent(placementPath)}`);
   assert.match(await textOf(page.locator('main')), /Reviews with the employer/);
   await assertNoAxeViolations(page, 'a placement in English');
+
+  // She ends to a job through the placement: an exit to studies cannot name
+  // it, the form says so per field and keeps what was entered; to a job, her
+  // record names the employer and the placement.
+  const placementId = placementPath.split('/').pop();
+  const participantPath = await page.locator('main a[href^="/participants/"]').first().getAttribute('href');
+  const exitPath = `${participantPath}/status/exit`;
+  await visit(page, exitPath);
+  await assertNoAxeViolations(page, 'the exit form in English');
+  await page.locator('#f-exit_outcome').selectOption('studies');
+  await page.locator('#f-placement_id').selectOption(placementId);
+  response = await submitForm(page, page.locator('main form button[type="submit"]'), exitPath);
+  assert.equal(response.status(), 422, 'refused');
+  assert.match(await textOf(page.locator('main')), /only for an exit to employment/);
+  assert.equal(await page.locator('#f-placement_id').inputValue(), placementId, 'the choice is kept');
+  await assertNoAxeViolations(page, 'the exit form with an error');
+  await page.locator('#f-exit_outcome').selectOption('employment_unsubsidised');
+  response = await submitForm(page, page.locator('main form button[type="submit"]'), exitPath);
+  assert.equal(response.status(), 303, 'the exit is recorded');
+  assert.equal(new URL(page.url()).pathname, participantPath);
+  assert.match(await textOf(page.locator('main')), /through the placement Lokalvårdare, kvällar/);
+  await visit(page, `/lang/sv?back=${encodeURIComponent(participantPath)}`);
+  assert.match(await textOf(page.locator('main')), /via placeringen Lokalvårdare, kvällar/);
+  await assertNoAxeViolations(page, 'her record with where she went');
   await page.context().close();
 });
 

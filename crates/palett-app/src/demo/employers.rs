@@ -6,7 +6,7 @@
 //! addresses are invented; the organisation numbers are made up with a
 //! valid check digit.
 
-use super::Staff;
+use super::{Person, Staff};
 use crate::Result;
 use jiff::civil::{date, Date};
 use palett_domain::employer::{
@@ -360,7 +360,7 @@ pub(crate) async fn seed(
     org_ids: &[i64],
     staff: &Staff,
     (today, now): (Date, i64),
-) -> Result<()> {
+) -> Result<Vec<i64>> {
     let mut ids = Vec::with_capacity(EMPLOYERS.len());
     for (name, number, industry, municipality, address, owner, inactive) in EMPLOYERS {
         let spec = EmployerSpec {
@@ -402,6 +402,7 @@ pub(crate) async fn seed(
         };
         store::insert_log(c, ids[*employer], &spec, Some(by), now).await?;
     }
+    let mut opening_ids = Vec::with_capacity(OPENINGS.len());
     for (employer, kind, form, title, ssyk, places, period, hours, swedish, status, responsible) in
         OPENINGS
     {
@@ -429,6 +430,116 @@ pub(crate) async fn seed(
             let on = spec.start_date.unwrap_or(today);
             palett_store::opening::set_status(c, partnership_id, id, *status, on).await?;
         }
+        opening_ids.push(id);
+    }
+    Ok(opening_ids)
+}
+
+/// Svenska i butik's external internships, 12 April – 14 May 2021: the
+/// first four places (the first opening) and two more (the second), taken
+/// by women of the course who had agreed to be presented to employers
+/// (`presentable`) and who took part all five weeks, those who went on to a
+/// job first. Each has her pipeline, a mid-way and a final review, and a
+/// result; an exit to a job names the internship that led there. No hours
+/// are recorded, so the demo's totals stay as the seeds give them.
+pub(crate) async fn seed_sib_internships(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    (openings, people, presentable): (&[i64], &[Person], &[bool]),
+    staff: &Staff,
+    now: i64,
+) -> Result<()> {
+    use palett_domain::placement::{PlacementResult, PlacementSpec, Review, ReviewKind};
+    use palett_domain::proposal::{NewStep, Stage};
+    let (start, end) = (date(2021, 4, 12), date(2021, 5, 14));
+    let Some(module) = palett_store::palette::interventions(c, partnership_id, true)
+        .await?
+        .into_iter()
+        .find(|i| i.name == SIB_INTERNSHIP_MODULE)
+    else {
+        return Ok(());
+    };
+    let mut interns: Vec<&Person> = people
+        .iter()
+        .zip(presentable)
+        .filter(|(p, ok)| **ok && p.in_sib && p.intake <= start && p.exit.is_none_or(|e| e > end))
+        .map(|(p, _)| p)
+        .collect();
+    let to_job = |p: &Person| p.outcome.is_some_and(|o| o.is_job());
+    interns.sort_by_key(|p| (!to_job(p), p.exit, p.id));
+    let by = staff.supervisor.unwrap_or(staff.coordinator);
+    for (n, p) in interns.iter().take(6).enumerate() {
+        let opening = openings[usize::from(n >= 4)];
+        let proposal = palett_store::proposal::insert(
+            c,
+            partnership_id,
+            opening,
+            p.id,
+            date(2021, 3, 15),
+            staff.coordinator,
+            now,
+        )
+        .await?;
+        for (stage, on) in [
+            (Stage::Agreed, date(2021, 3, 22)),
+            (Stage::Presented, date(2021, 3, 29)),
+            (Stage::Placed, date(2021, 4, 7)),
+        ] {
+            let step = NewStep {
+                stage,
+                on,
+                reason: None,
+                note: None,
+            };
+            palett_store::proposal::add_step(c, proposal, &step, staff.coordinator, now).await?;
+        }
+        let spec = PlacementSpec {
+            intervention_id: module.id,
+            supervisor_id: None,
+            start_date: start,
+            end_date: end,
+            minutes_per_week: Some(25 * 60),
+        };
+        let placement =
+            palett_store::placement::insert(c, partnership_id, proposal, p.id, &spec, by, now)
+                .await?;
+        let job = to_job(p);
+        for (kind, on, readiness) in [
+            (ReviewKind::Midway, date(2021, 4, 26), 3),
+            (ReviewKind::Final, end, if job { 5 } else { 3 }),
+        ] {
+            let review = Review {
+                kind,
+                on,
+                attendance: 4,
+                tasks: 4,
+                swedish: 3,
+                readiness,
+                comment: None,
+                by: None,
+            };
+            palett_store::placement::insert_review(c, placement, &review, by, now).await?;
+        }
+        let result = if job {
+            PlacementResult::JobOffer
+        } else {
+            PlacementResult::Ended
+        };
+        palett_store::placement::set_result(c, placement, result, end).await?;
+        if job {
+            let employer = palett_store::opening::by_id(c, partnership_id, opening)
+                .await?
+                .map(|o| o.employer_id);
+            let to = palett_domain::lifecycle::ExitDestination {
+                employer_id: employer,
+                placement_id: Some(placement),
+                school: None,
+            };
+            palett_store::participant::set_exit_destination(c, p.id, &to).await?;
+        }
     }
     Ok(())
 }
+
+/// The palette's module of Svenska i butik that the internships serve.
+const SIB_INTERNSHIP_MODULE: &str = "Extern butikspraktik, fem veckor";

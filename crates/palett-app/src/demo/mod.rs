@@ -429,7 +429,10 @@ impl App {
             supervisor: caseworker_of(0),
         };
         palette::seed(c, pid, &org_ids, (tk, sib), &people, &staff, now).await?;
-        employers::seed(c, pid, &org_ids, &staff, (today, now)).await?;
+        let openings = employers::seed(c, pid, &org_ids, &staff, (today, now)).await?;
+        let presentable: Vec<bool> = (0..people.len()).map(presents_to_employers).collect();
+        employers::seed_sib_internships(c, pid, (&openings, &people, &presentable), &staff, now)
+            .await?;
         seed_consents(c, &org_ids, &consent_holders, coordinator, now).await?;
         seed_follow_ups(c, &mut rng, &people, coordinator, now).await?;
         seed_self_assessments(c, &mut rng, &people, coordinator, now).await?;
@@ -553,6 +556,12 @@ async fn seed_follow_ups(
 /// partners working with her; every seventh did not include Arbetsförmedlingen
 /// (organisation index 2), most consented to the evaluation, a few later
 /// withdrew that.
+/// Half agree that staff may present them to employers: every other woman
+/// taken in (by her place in the demo's list).
+fn presents_to_employers(n: usize) -> bool {
+    n % 2 == 0
+}
+
 async fn seed_consents(
     c: &mut AnyConnection,
     org_ids: &[i64],
@@ -621,8 +630,7 @@ async fn seed_consents(
             )
             .await?;
         }
-        // Half agree that staff may present them to employers.
-        if n % 2 == 0 {
+        if presents_to_employers(n) {
             consent::insert(
                 c,
                 id,

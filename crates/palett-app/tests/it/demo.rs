@@ -57,6 +57,57 @@ pub(crate) async fn demo_totals_match_the_product_description(h: H) {
         .expect("Tillväxt Kvinna's summary");
     assert_eq!((&p, &one), (tk, s));
 
+    // Svenska i butik's five-week internships of spring 2021: six women,
+    // each in her place from 12 April to 14 May, some of them on to the
+    // jobs among Tillväxt Kvinna's 42, their exits naming the internship.
+    let (sib, _) = overview
+        .projects
+        .iter()
+        .find(|(p, _)| p.name == "Svenska i butik")
+        .expect("Svenska i butik is in the overview");
+    let dash = h
+        .app
+        .dashboard(&coordinator, Some(sib.id), None, None)
+        .await
+        .expect("its dashboard");
+    let count = |i: palett_domain::indicators::Indicator| {
+        dash.figures
+            .iter()
+            .find(|f| f.indicator == i)
+            .map(|f| (f.count, f.base))
+    };
+    use palett_domain::indicators::Indicator as I;
+    assert_eq!(count(I::InternshipsStarted), Some((6, None)));
+    assert_eq!(count(I::InternshipsCompleted), Some((6, None)));
+    let (list, _) = h
+        .app
+        .participants(
+            &coordinator,
+            &Filter {
+                project_id: Some(sib.id),
+                ..Default::default()
+            },
+            palett_app::paging::Page::new(None, Some(100)),
+        )
+        .await
+        .expect("the course's participants");
+    let mut linked = 0;
+    for p in &list {
+        let v = h
+            .app
+            .participant(&coordinator, p.id)
+            .await
+            .expect("her record");
+        if let Some(to) = v.exit_to {
+            assert!(to
+                .placement_title
+                .is_some_and(|t| t.contains("Svenska i butik")));
+            assert!(v.participant.state.exit_outcome.is_some_and(|o| o.is_job()));
+            linked += 1;
+        }
+    }
+    assert_eq!(linked, 2, "exits to a job through the internships");
+
     let unknown = overview
         .projects
         .iter()

@@ -138,4 +138,48 @@ async fn a_placement_is_recorded_with_hours_a_review_and_its_result() {
         .page(&coordinator, &format!("/participants/{her}/openings"))
         .await;
     assert!(her_page.body.contains(&format!("href=\"{path}\"")));
+
+    // She ends to a job through it: the API names the field that may not
+    // be given for another outcome, and her record names where she went.
+    let exit = format!("/api/v1/participants/{her}/exit");
+    let r = t
+        .post_json(
+            &exit,
+            &token,
+            &format!(
+                r#"{{"exit_date":"2026-11-25","exit_outcome":"studies","placement_id":{id}}}"#
+            ),
+        )
+        .await;
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["placement_id"]);
+    let r = t
+        .post_json(
+            &exit,
+            &token,
+            &format!(r#"{{"exit_date":"2026-11-25","exit_outcome":"employment_subsidised","placement_id":"{id}"}}"#),
+        )
+        .await;
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["placement_id"]);
+    let r = t
+        .post_json(
+            &exit,
+            &token,
+            &format!(
+                r#"{{"exit_date":"2026-11-25","exit_outcome":"employment_subsidised","placement_id":{id}}}"#
+            ),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let to = &r.json()["exit_to"];
+    assert_eq!(
+        to["placement_id"].as_i64().map(|v| v.to_string()),
+        Some(id.to_string())
+    );
+    assert!(
+        to["employer_name"].as_str().is_some_and(|n| !n.is_empty()),
+        "{}",
+        r.body
+    );
+    let page = t.page(&coordinator, &format!("/participants/{her}")).await;
+    assert!(page.body.contains("via placeringen"), "{}", page.body);
 }
