@@ -559,7 +559,7 @@ async fn seed_follow_ups(
 /// Half agree that staff may present them to employers: every other woman
 /// taken in (by her place in the demo's list).
 fn presents_to_employers(n: usize) -> bool {
-    n % 2 == 0
+    n.is_multiple_of(2)
 }
 
 async fn seed_consents(
