@@ -700,6 +700,7 @@ report-kind-final = Final report
 report-kind-finsam = Finsam follow-up: participants per intervention and gender
 report-subtitle = { $scope }, { $start } – { $end }
 report-figures = Results
+report-bridge = The bridge to work: placements and internships
 report-measure = Measure
 report-value = Value
 report-enrolled-of-target = Enrolled as a percentage of the target

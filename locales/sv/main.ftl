@@ -700,6 +700,7 @@ report-kind-final = Slutrapport
 report-kind-finsam = Uppföljning Finsam: deltagare per insats och kön
 report-subtitle = { $scope }, { $start } – { $end }
 report-figures = Resultat
+report-bridge = Vägen till arbete: placeringar och praktik
 report-measure = Mått
 report-value = Värde
 report-enrolled-of-target = Inskrivna i procent av målet

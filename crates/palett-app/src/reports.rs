@@ -82,7 +82,20 @@ pub struct FinalFigures {
     pub to_job_or_studies: Figure,
     pub job_or_studies_goal: Option<f64>,
     pub exits: Vec<(ExitOutcome, i64)>,
+    /// The bridge to work: placements and internships and what came of
+    /// them ([`BRIDGE_INDICATORS`]), over the same period.
+    pub bridge: Vec<Figure>,
 }
+
+/// The final report's indicators of the bridge to work.
+pub const BRIDGE_INDICATORS: [Indicator; 6] = [
+    Indicator::PlacementsStarted,
+    Indicator::MedianDaysToPlacement,
+    Indicator::ShareJobAfterPlacement,
+    Indicator::InternshipsStarted,
+    Indicator::InternshipsCompleted,
+    Indicator::ShareJobAfterInternship,
+];
 
 impl FunderReport {
     pub fn kind(&self) -> ReportKind {
@@ -144,6 +157,10 @@ impl App {
                         &all,
                     ),
                     exits: exits_by_outcome(&facts, period, today),
+                    bridge: BRIDGE_INDICATORS
+                        .iter()
+                        .map(|i| figure(*i, &facts, period, today, &all))
+                        .collect(),
                 }))
             }
             ReportKind::Finsam => {

@@ -665,6 +665,26 @@ pub fn figure(
         }
         (n, all)
     };
+    // A share's figure: its part and whole, and the participants of each.
+    let share_figure = |part: Slice, whole: Slice| {
+        let (n, all) = pair(&part, &whole);
+        Figure {
+            indicator,
+            value: share(n, all),
+            count: n,
+            base: Some(all),
+            slice: part,
+            base_slice: Some(whole),
+        }
+    };
+    // The period so far, less its last `days` days: those who have had the
+    // time.
+    let had_days = |days: i64| Period {
+        start: so_far.start,
+        end: so_far
+            .end
+            .min(today.checked_sub(days.days()).unwrap_or(today)),
+    };
     let enrolled = Slice {
         intake_in: Some(so_far),
         ..within.clone()
@@ -710,15 +730,7 @@ pub fn figure(
                 outcome: Some(group),
                 ..ended.clone()
             };
-            let (n, whole) = pair(&part, &ended);
-            Figure {
-                indicator,
-                value: share(n, whole),
-                count: n,
-                base: Some(whole),
-                slice: part,
-                base_slice: Some(ended),
-            }
+            share_figure(part, ended)
         }
         Indicator::ShareFollowedUp => {
             let due = Slice {
@@ -729,15 +741,7 @@ pub fn figure(
                 followed_up: true,
                 ..due.clone()
             };
-            let (n, whole) = pair(&done, &due);
-            Figure {
-                indicator,
-                value: share(n, whole),
-                count: n,
-                base: Some(whole),
-                slice: done,
-                base_slice: Some(due),
-            }
+            share_figure(done, due)
         }
         Indicator::AttendanceRate => {
             let (mut present, mut recorded) = (0, 0);
@@ -773,27 +777,14 @@ pub fn figure(
         Indicator::SharePlanInTime => {
             // Those enrolled long enough ago to have had the time.
             let had_time = Slice {
-                intake_in: Some(Period {
-                    start: so_far.start,
-                    end: so_far
-                        .end
-                        .min(today.checked_sub(PLAN_WITHIN_DAYS.days()).unwrap_or(today)),
-                }),
+                intake_in: Some(had_days(PLAN_WITHIN_DAYS)),
                 ..within.clone()
             };
             let in_time = Slice {
                 plan_within_days: Some(PLAN_WITHIN_DAYS),
                 ..had_time.clone()
             };
-            let (n, whole) = pair(&in_time, &had_time);
-            Figure {
-                indicator,
-                value: share(n, whole),
-                count: n,
-                base: Some(whole),
-                slice: in_time,
-                base_slice: Some(had_time),
-            }
+            share_figure(in_time, had_time)
         }
         Indicator::ShareSelfAssessmentImproved => {
             let twice = Slice {
@@ -804,15 +795,7 @@ pub fn figure(
                 assessment_improved: true,
                 ..twice.clone()
             };
-            let (n, whole) = pair(&improved, &twice);
-            Figure {
-                indicator,
-                value: share(n, whole),
-                count: n,
-                base: Some(whole),
-                slice: improved,
-                base_slice: Some(twice),
-            }
+            share_figure(improved, twice)
         }
         Indicator::PlacementsStarted => plain(Slice {
             first_placement_in: Some(so_far),
@@ -847,15 +830,7 @@ pub fn figure(
                 outcome: Some(OutcomeGroup::Job),
                 ..placed.clone()
             };
-            let (n, whole) = pair(&job, &placed);
-            Figure {
-                indicator,
-                value: share(n, whole),
-                count: n,
-                base: Some(whole),
-                slice: job,
-                base_slice: Some(placed),
-            }
+            share_figure(job, placed)
         }
         Indicator::InternshipsStarted => plain(Slice {
             first_internship_in: Some(so_far),
@@ -869,29 +844,14 @@ pub fn figure(
             // Those whose internship ended long enough ago to have had the
             // three months.
             let had_time = Slice {
-                internship_ended_in: Some(Period {
-                    start: so_far.start,
-                    end: so_far.end.min(
-                        today
-                            .checked_sub(JOB_AFTER_INTERNSHIP_DAYS.days())
-                            .unwrap_or(today),
-                    ),
-                }),
+                internship_ended_in: Some(had_days(JOB_AFTER_INTERNSHIP_DAYS)),
                 ..within.clone()
             };
             let job = Slice {
                 job_after_internship: true,
                 ..had_time.clone()
             };
-            let (n, whole) = pair(&job, &had_time);
-            Figure {
-                indicator,
-                value: share(n, whole),
-                count: n,
-                base: Some(whole),
-                slice: job,
-                base_slice: Some(had_time),
-            }
+            share_figure(job, had_time)
         }
         Indicator::MedianDays => {
             let mut days: Vec<i64> = facts

@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use palett_app::reports::{FinalFigures, FunderReport, ReportBody, ReportKind};
 use palett_app::AppError;
 use palett_domain::admin::ReportPeriodInput;
+use palett_domain::indicators::Unit;
 
 #[derive(serde::Deserialize, Default)]
 pub struct PeriodQuery {
@@ -116,6 +117,23 @@ pub(crate) fn final_sections(t: Tr, r: &FinalFigures) -> Vec<Section> {
                         r.ended.count,
                     )),
                 ]))
+                .collect(),
+        },
+        Section {
+            heading: t.get("report-bridge"),
+            head: vec![t.get("report-measure"), t.get("report-value")],
+            rows: r
+                .bridge
+                .iter()
+                .map(|f| {
+                    let value = match (f.indicator.unit(), f.value) {
+                        (_, None) => Value::Missing,
+                        (Unit::Percent, Some(v)) => Value::Percent(v),
+                        (Unit::Count, _) => Value::Int(f.count),
+                        (_, Some(v)) => Value::Number(v),
+                    };
+                    vec![Value::text(t.get(&f.indicator.message_id())), value]
+                })
                 .collect(),
         },
     ]

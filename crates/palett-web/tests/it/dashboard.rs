@@ -123,6 +123,50 @@ async fn the_dashboard_shows_the_seeds_figures_and_opens_the_participants_behind
     let all = t.page(&b, "/dashboard").await;
     assert_eq!(all.status, StatusCode::OK);
     assert!(all.body.contains("hela partnerskapet"));
+    // With the partnership's employers and openings, each leading to the
+    // list it counts: the card's figure is that list's count.
+    assert!(all.body.contains("Aktiva arbetsgivare"));
+    let api = t.get("/api/v1/dashboard", Some(&token)).await;
+    let figures = api.json()["employer_figures"].clone();
+    for (i, list, from, to, count_text) in [
+        (
+            0,
+            "/employers",
+            "active_from",
+            "active_to",
+            "employers-count",
+        ),
+        (1, "/openings", "filled_from", "filled_to", "openings-count"),
+    ] {
+        let f = &figures[i];
+        let (start, end) = (
+            f["period"]["start"].as_str().expect("a start"),
+            f["period"]["end"].as_str().expect("an end"),
+        );
+        // (The template escapes the `&` between the two.)
+        let (href, and_to) = (
+            format!("href=\"{list}?{from}={start}&"),
+            format!("{to}={end}\""),
+        );
+        assert!(
+            all.body.contains(&href) && all.body.contains(&and_to),
+            "{count_text}: {href}"
+        );
+        let api_list = t
+            .get(
+                &format!("/api/v1{list}?{from}={start}&{to}={end}"),
+                Some(&token),
+            )
+            .await;
+        assert_eq!(api_list.json()["total"], f["count"], "{}", api_list.body);
+    }
+    let r = t
+        .get(
+            "/api/v1/employers?active_from=2021-05-01&active_to=2021-04-01",
+            Some(&token),
+        )
+        .await;
+    r.assert_fields(StatusCode::BAD_REQUEST, &["active_to"]);
 }
 
 #[tokio::test]

@@ -141,34 +141,23 @@ async fn a_placement_is_recorded_with_hours_a_review_and_its_result() {
 
     // She ends to a job through it: the API names the field that may not
     // be given for another outcome, and her record names where she went.
-    let exit = format!("/api/v1/participants/{her}/exit");
-    let r = t
-        .post_json(
-            &exit,
-            &token,
-            &format!(
-                r#"{{"exit_date":"2026-11-25","exit_outcome":"studies","placement_id":{id}}}"#
-            ),
-        )
-        .await;
-    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["placement_id"]);
-    let r = t
-        .post_json(
-            &exit,
-            &token,
-            &format!(r#"{{"exit_date":"2026-11-25","exit_outcome":"employment_subsidised","placement_id":"{id}"}}"#),
-        )
-        .await;
-    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["placement_id"]);
-    let r = t
-        .post_json(
-            &exit,
-            &token,
-            &format!(
-                r#"{{"exit_date":"2026-11-25","exit_outcome":"employment_subsidised","placement_id":{id}}}"#
-            ),
-        )
-        .await;
+    let exit = |outcome: &str, placement: String| {
+        let body = format!(
+            r#"{{"exit_date":"2026-11-25","exit_outcome":"{outcome}","placement_id":{placement}}}"#
+        );
+        let (t, token) = (&t, &token);
+        async move {
+            t.post_json(&format!("/api/v1/participants/{her}/exit"), token, &body)
+                .await
+        }
+    };
+    exit("studies", id.to_string())
+        .await
+        .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["placement_id"]);
+    exit("employment_subsidised", format!("\"{id}\""))
+        .await
+        .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["placement_id"]);
+    let r = exit("employment_subsidised", id.to_string()).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let to = &r.json()["exit_to"];
     assert_eq!(

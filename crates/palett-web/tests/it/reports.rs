@@ -75,6 +75,24 @@ async fn the_final_report_as_page_csv_xlsx_and_pdf_with_the_same_figures() {
         .body
         .contains("Inskrivna i procent av målet;74,2\u{a0}%\r\n"));
     assert!(csv.body.contains("Till arbete eller studier;42\r\n"));
+    // The bridge to work, with the dashboard's figures.
+    let dash = t
+        .get(&format!("/api/v1/projects/{tk}/dashboard"), Some(&token))
+        .await;
+    let started = dash.json()["figures"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["indicator"] == "internships_started"))
+        .and_then(|f| f["count"].as_i64())
+        .expect("internships started on the dashboard");
+    assert!(csv
+        .body
+        .contains("Vägen till arbete: placeringar och praktik"));
+    assert!(
+        csv.body
+            .contains(&format!("Påbörjade praktiker;{started}\r\n")),
+        "{}",
+        csv.body
+    );
 
     let x = t.page(&b, &format!("{base}.xlsx")).await;
     assert_eq!(x.status, StatusCode::OK);
