@@ -634,6 +634,7 @@ unit-per-month = { $value } a month
 unit-days = { $value } days
 fig-of = ({ $count } of { $base })
 fig-over = (of { $count } ended)
+fig-over-placed = (of { $count } with a first placement)
 fig-in-months = ({ $count } in { $months } months)
 dash-inflow = Inflow against plan (cumulative)
 dash-inflow-summary = { $enrolled } enrolled from { $from } to { $to } against { $planned } planned. Inflow was below plan in { $behind } of the months.

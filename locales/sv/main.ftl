@@ -634,6 +634,7 @@ unit-per-month = { $value } per månad
 unit-days = { $value } dagar
 fig-of = ({ $count } av { $base })
 fig-over = (av { $count } avslutade)
+fig-over-placed = (av { $count } med en första placering)
 fig-in-months = ({ $count } på { $months } månader)
 dash-inflow = Inflöde mot plan (ackumulerat)
 dash-inflow-summary = { $enrolled } inskrivna från { $from } till { $to } mot planerade { $planned }. Inflödet låg under planen { $behind } av månaderna.

@@ -9,11 +9,13 @@
 use super::{Person, Staff};
 use crate::Result;
 use jiff::civil::{date, Date};
+use jiff::ToSpan;
 use palett_domain::employer::{
     ContactEntrySpec, ContactKind, ContactPersonSpec, EmployerSpec, Industry,
 };
 use palett_domain::occupations;
 use palett_domain::opening::{EmploymentForm, OpeningKind, OpeningSpec, OpeningStatus};
+use palett_domain::placement::PlacementSpec;
 use palett_domain::values::{Email, OrgNumber, SwedishLevel};
 use palett_store::employer as store;
 use palett_store::AnyConnection;
@@ -351,7 +353,26 @@ const OPENINGS: &[DemoOpening] = &[
         OpeningStatus::Closed,
         2,
     ),
+    // The jobs Tumba Livs offered two of the spring 2021 interns.
+    (
+        1,
+        OpeningKind::Job,
+        Some(EmploymentForm::Introduktionsjobb),
+        "Butikssäljare, introduktionsjobb",
+        "5222",
+        2,
+        Some(((2021, 6, 1), (2021, 12, 31))),
+        Some(30),
+        Some(SwedishLevel::Beginner),
+        OpeningStatus::Filled,
+        0,
+    ),
 ];
+
+/// Where in [`OPENINGS`] Svenska i butik's two internship openings and
+/// Tumba Livs' jobs after them are.
+const SIB_INTERNSHIPS: [usize; 2] = [0, 1];
+const SIB_JOBS: usize = OPENINGS.len() - 1;
 
 /// Register the demo's employers, their contacts, contact log and openings.
 pub(crate) async fn seed(
@@ -440,8 +461,10 @@ pub(crate) async fn seed(
 /// by women of the course who had agreed to be presented to employers
 /// (`presentable`) and who took part all five weeks, those who went on to a
 /// job first. Each has her pipeline, a mid-way and a final review, and a
-/// result; an exit to a job names the internship that led there. No hours
-/// are recorded, so the demo's totals stay as the seeds give them.
+/// result; those who went on to a job (two) were offered one at Tumba
+/// Livs from 1 June, a job placement through job matching, and their exit
+/// to employment names the internship that led there. No hours are
+/// recorded, so the demo's totals stay as the seeds give them.
 pub(crate) async fn seed_sib_internships(
     c: &mut AnyConnection,
     partnership_id: i64,
@@ -449,14 +472,11 @@ pub(crate) async fn seed_sib_internships(
     staff: &Staff,
     now: i64,
 ) -> Result<()> {
-    use palett_domain::placement::{PlacementResult, PlacementSpec, Review, ReviewKind};
-    use palett_domain::proposal::{NewStep, Stage};
+    use palett_domain::placement::{PlacementResult, Review, ReviewKind};
     let (start, end) = (date(2021, 4, 12), date(2021, 5, 14));
-    let Some(module) = palett_store::palette::interventions(c, partnership_id, true)
-        .await?
-        .into_iter()
-        .find(|i| i.name == SIB_INTERNSHIP_MODULE)
-    else {
+    let interventions = palett_store::palette::interventions(c, partnership_id, true).await?;
+    let named = |name: &str| interventions.iter().find(|i| i.name == name).map(|i| i.id);
+    let (Some(module), Some(matching)) = (named(SIB_INTERNSHIP_MODULE), named(JOB_MATCHING)) else {
         return Ok(());
     };
     let mut interns: Vec<&Person> = people
@@ -469,40 +489,22 @@ pub(crate) async fn seed_sib_internships(
     interns.sort_by_key(|p| (!to_job(p), p.exit, p.id));
     let by = staff.supervisor.unwrap_or(staff.coordinator);
     for (n, p) in interns.iter().take(6).enumerate() {
-        let opening = openings[usize::from(n >= 4)];
-        let proposal = palett_store::proposal::insert(
-            c,
-            partnership_id,
-            opening,
-            p.id,
-            date(2021, 3, 15),
-            staff.coordinator,
-            now,
-        )
-        .await?;
-        for (stage, on) in [
-            (Stage::Agreed, date(2021, 3, 22)),
-            (Stage::Presented, date(2021, 3, 29)),
-            (Stage::Placed, date(2021, 4, 7)),
-        ] {
-            let step = NewStep {
-                stage,
-                on,
-                reason: None,
-                note: None,
-            };
-            palett_store::proposal::add_step(c, proposal, &step, staff.coordinator, now).await?;
-        }
+        let opening = openings[SIB_INTERNSHIPS[usize::from(n >= 4)]];
         let spec = PlacementSpec {
-            intervention_id: module.id,
+            intervention_id: module,
             supervisor_id: None,
             start_date: start,
             end_date: end,
             minutes_per_week: Some(25 * 60),
         };
-        let placement =
-            palett_store::placement::insert(c, partnership_id, proposal, p.id, &spec, by, now)
-                .await?;
+        let placement = placed(
+            c,
+            (partnership_id, opening, p.id),
+            date(2021, 3, 15),
+            &spec,
+            (staff.coordinator, now),
+        )
+        .await?;
         let job = to_job(p);
         for (kind, on, readiness) in [
             (ReviewKind::Midway, date(2021, 4, 26), 3),
@@ -527,6 +529,18 @@ pub(crate) async fn seed_sib_internships(
         };
         palett_store::placement::set_result(c, placement, result, end).await?;
         if job {
+            let jobs = PlacementSpec {
+                intervention_id: matching,
+                supervisor_id: None,
+                start_date: date(2021, 6, 1),
+                end_date: p
+                    .exit
+                    .unwrap_or(date(2021, 12, 31))
+                    .clamp(date(2021, 6, 1), date(2021, 12, 31)),
+                minutes_per_week: Some(30 * 60),
+            };
+            let at = (partnership_id, openings[SIB_JOBS], p.id);
+            placed(c, at, date(2021, 5, 10), &jobs, (staff.coordinator, now)).await?;
             let employer = palett_store::opening::by_id(c, partnership_id, opening)
                 .await?
                 .map(|o| o.employer_id);
@@ -541,5 +555,39 @@ pub(crate) async fn seed_sib_internships(
     Ok(())
 }
 
-/// The palette's module of Svenska i butik that the internships serve.
+/// The palette's module of Svenska i butik that the internships serve, and
+/// the job matching the jobs after them came through.
 const SIB_INTERNSHIP_MODULE: &str = "Extern butikspraktik, fem veckor";
+const JOB_MATCHING: &str = "Jobbmatchning";
+
+/// A pipeline proposed on `proposed` and, a week apart, agreed, presented
+/// and placed, and the placement it led to; its id.
+async fn placed(
+    c: &mut AnyConnection,
+    (partnership_id, opening, participant): (i64, i64, i64),
+    proposed: Date,
+    spec: &PlacementSpec,
+    (by, now): (i64, i64),
+) -> Result<i64> {
+    use palett_domain::proposal::{NewStep, Stage};
+    let proposal =
+        palett_store::proposal::insert(c, partnership_id, opening, participant, proposed, by, now)
+            .await?;
+    for (weeks, stage) in [
+        (1, Stage::Agreed),
+        (2, Stage::Presented),
+        (3, Stage::Placed),
+    ] {
+        let step = NewStep {
+            stage,
+            on: proposed.checked_add((7 * weeks).days()).unwrap_or(proposed),
+            reason: None,
+            note: None,
+        };
+        palett_store::proposal::add_step(c, proposal, &step, by, now).await?;
+    }
+    Ok(
+        palett_store::placement::insert(c, partnership_id, proposal, participant, spec, by, now)
+            .await?,
+    )
+}

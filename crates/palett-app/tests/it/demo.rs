@@ -79,6 +79,8 @@ pub(crate) async fn demo_totals_match_the_product_description(h: H) {
     use palett_domain::indicators::Indicator as I;
     assert_eq!(count(I::InternshipsStarted), Some((6, None)));
     assert_eq!(count(I::InternshipsCompleted), Some((6, None)));
+    // Two of them had a job at Tumba Livs from 1 June, 18 days after.
+    assert_eq!(count(I::ShareJobAfterInternship), Some((2, Some(6))));
     let (list, _) = h
         .app
         .participants(

@@ -167,6 +167,9 @@ pub(crate) fn detail(t: Tr, f: &Figure) -> String {
             "fig-of",
             &[("count", f.count.to_string()), ("base", b.to_string())],
         ),
+        Unit::Days if f.indicator == Indicator::MedianDaysToPlacement => {
+            t.with("fig-over-placed", &[("count", b.to_string())])
+        }
         Unit::Days => t.with("fig-over", &[("count", b.to_string())]),
         Unit::PerMonth => t.with(
             "fig-in-months",
