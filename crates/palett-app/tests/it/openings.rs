@@ -150,7 +150,11 @@ pub(crate) async fn openings_are_offered_listed_and_filled_by_their_partner(h: H
             }
         )
         .await,
-        vec!["Praktik i butik, Svenska i butik", "Praktik i kassan"],
+        vec![
+            "Praktik i butik, Svenska i butik",
+            "Butikssäljare, introduktionsjobb",
+            "Praktik i kassan"
+        ],
         "by start date"
     );
 
