@@ -24,8 +24,21 @@ use palett_store::indicators as store;
 use palett_store::participant::{Filter, ListItem};
 use palett_store::project;
 
-/// The figures shown at the top of every dashboard, in order.
-pub const KEY_INDICATORS: [Indicator; 19] = [
+/// The figures of the bridge to work: placements and internships and what
+/// came of them (the dashboards' last key figures, and a section of the
+/// final report).
+pub const BRIDGE_INDICATORS: [Indicator; 6] = [
+    Indicator::PlacementsStarted,
+    Indicator::MedianDaysToPlacement,
+    Indicator::ShareJobAfterPlacement,
+    Indicator::InternshipsStarted,
+    Indicator::InternshipsCompleted,
+    Indicator::ShareJobAfterInternship,
+];
+
+/// The figures shown at the top of every dashboard, in order: the
+/// programme's, then [`BRIDGE_INDICATORS`].
+pub const KEY_INDICATORS: [Indicator; 19] = concat([
     Indicator::Enrolled,
     Indicator::InflowPerMonth,
     Indicator::ActiveNow,
@@ -39,13 +52,23 @@ pub const KEY_INDICATORS: [Indicator; 19] = [
     Indicator::HoursPerParticipant,
     Indicator::SharePlanInTime,
     Indicator::ShareSelfAssessmentImproved,
-    Indicator::PlacementsStarted,
-    Indicator::MedianDaysToPlacement,
-    Indicator::ShareJobAfterPlacement,
-    Indicator::InternshipsStarted,
-    Indicator::InternshipsCompleted,
-    Indicator::ShareJobAfterInternship,
-];
+]);
+
+/// `first` followed by [`BRIDGE_INDICATORS`].
+const fn concat<const N: usize, const M: usize>(first: [Indicator; N]) -> [Indicator; M] {
+    assert!(N + BRIDGE_INDICATORS.len() == M);
+    let mut out = [Indicator::Enrolled; M];
+    let mut i = 0;
+    while i < M {
+        out[i] = if i < N {
+            first[i]
+        } else {
+            BRIDGE_INDICATORS[i - N]
+        };
+        i += 1;
+    }
+    out
+}
 
 /// What a dashboard shows, for a project or the whole partnership.
 #[derive(Clone, Debug)]
@@ -352,33 +375,29 @@ impl App {
 }
 
 /// How many employers were active and how many openings filled within
-/// `period` (each with the period it counts; two counts, through the lists' own filters, so a figure and
-/// its drill-down cannot disagree).
+/// `period`, each with the period it counts: one count each, through the
+/// lists' own conditions, so a figure and its drill-down cannot disagree.
 async fn employer_figures(
     c: &mut palett_store::AnyConnection,
     partnership_id: i64,
     period: Period,
 ) -> Result<Vec<(EmployerIndicator, i64, Period)>> {
-    let (_, active) = palett_store::employer::list(
+    let active = palett_store::employer::count(
         c,
         partnership_id,
         &palett_store::employer::EmployerFilter {
             active_in: Some(period),
             ..Default::default()
         },
-        0,
-        0,
     )
     .await?;
-    let (_, filled) = palett_store::opening::list(
+    let filled = palett_store::opening::count(
         c,
         partnership_id,
         &palett_store::opening::OpeningFilter {
             filled_in: Some(period),
             ..Default::default()
         },
-        0,
-        0,
     )
     .await?;
     Ok(vec![

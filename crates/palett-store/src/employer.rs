@@ -3,7 +3,7 @@
 //! employer the caller already found in it), so no statement reaches
 //! another partnership's registry.
 
-use crate::participant::{counted_page, Arg, Sql};
+use crate::participant::{counted, counted_page, Arg, Sql};
 use crate::row::*;
 use crate::Result;
 use palett_domain::employer::{
@@ -157,14 +157,8 @@ pub async fn id_by_org_number(
     )
 }
 
-/// One page of the partnership's employers by name, and how many match.
-pub async fn list(
-    c: &mut AnyConnection,
-    partnership_id: i64,
-    f: &EmployerFilter,
-    limit: i64,
-    offset: i64,
-) -> Result<(Vec<Employer>, i64)> {
+/// The conditions of `f` on `employers e`.
+fn filter(partnership_id: i64, f: &EmployerFilter) -> Sql {
     let mut w = Sql::new("e.partnership_id = $1", Arg::Int(partnership_id));
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         w.push(
@@ -195,6 +189,25 @@ pub async fn list(
     } else if !f.include_inactive {
         w.clauses.push("e.inactive_since IS NULL".into());
     }
+    w
+}
+
+/// How many of the partnership's employers `f` matches. One statement.
+pub async fn count(c: &mut AnyConnection, partnership_id: i64, f: &EmployerFilter) -> Result<i64> {
+    let w = filter(partnership_id, f);
+    let sql = format!("SELECT COUNT(*) FROM employers e WHERE {}", w.conditions());
+    counted(c, &sql, &w.args).await
+}
+
+/// One page of the partnership's employers by name, and how many match.
+pub async fn list(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    f: &EmployerFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Employer>, i64)> {
+    let w = filter(partnership_id, f);
     let filter = w.conditions();
     let (rows, total) = counted_page(
         c,

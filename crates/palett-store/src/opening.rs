@@ -1,7 +1,7 @@
 //! Openings of the registry's employers. Every statement is bound to the
 //! partnership, so no other partnership's openings are reached.
 
-use crate::participant::{counted_page, Arg, Sql};
+use crate::participant::{counted, counted_page, Arg, Sql};
 use crate::row::*;
 use crate::Result;
 use jiff::civil::Date;
@@ -205,6 +205,37 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Opening>, i64)> {
+    let w = filter(partnership_id, f);
+    let filter = w.conditions();
+    let (rows, total) = counted_page(
+        c,
+        &format!("SELECT COUNT(*) {COUNTED} WHERE {filter}"),
+        &format!(
+            "SELECT {COLUMNS} {FROM} WHERE {filter} \
+             ORDER BY CASE WHEN o.start_date IS NULL THEN 1 ELSE 0 END, o.start_date, o.id \
+             LIMIT {} OFFSET {}",
+            limit.max(0),
+            offset.max(0)
+        ),
+        &w.args,
+    )
+    .await?;
+    Ok((rows.iter().map(opening).collect::<Result<_>>()?, total))
+}
+
+/// How many of the partnership's openings `f` matches. One statement.
+pub async fn count(c: &mut AnyConnection, partnership_id: i64, f: &OpeningFilter) -> Result<i64> {
+    let w = filter(partnership_id, f);
+    let sql = format!("SELECT COUNT(*) {COUNTED} WHERE {}", w.conditions());
+    counted(c, &sql, &w.args).await
+}
+
+/// The tables a count of openings reads (the text search looks at the
+/// employer's name too).
+const COUNTED: &str = "FROM openings o JOIN employers e ON e.id = o.employer_id";
+
+/// The conditions of `f` on `openings o` joined with `employers e`.
+fn filter(partnership_id: i64, f: &OpeningFilter) -> Sql {
     let mut w = Sql::new("o.partnership_id = $1", Arg::Int(partnership_id));
     if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         w.push(
@@ -231,23 +262,7 @@ pub async fn list(
     if let Some(p) = f.filled_in {
         w.push_period("o.filled_on", p);
     }
-    let filter = w.conditions();
-    let (rows, total) = counted_page(
-        c,
-        &format!(
-            "SELECT COUNT(*) FROM openings o JOIN employers e ON e.id = o.employer_id WHERE {filter}"
-        ),
-        &format!(
-            "SELECT {COLUMNS} {FROM} WHERE {filter} \
-             ORDER BY CASE WHEN o.start_date IS NULL THEN 1 ELSE 0 END, o.start_date, o.id \
-             LIMIT {} OFFSET {}",
-            limit.max(0),
-            offset.max(0)
-        ),
-        &w.args,
-    )
-    .await?;
-    Ok((rows.iter().map(opening).collect::<Result<_>>()?, total))
+    w
 }
 
 /// What matching needs of each open opening of the partnership: id,

@@ -8,7 +8,7 @@ use crate::sealing::{is_sealed, open_opt, seal_opt, Sealer};
 use crate::{Result, StoreError};
 use jiff::civil::Date;
 use palett_domain::followup::{EntrySituation, IncomeSource, LabourStatus};
-use palett_domain::indicators::{Period, Slice, ACTIVE_STATUSES};
+use palett_domain::indicators::{OutcomeGroup, Period, Slice, ACTIVE_STATUSES};
 use palett_domain::lifecycle::{
     ExitDestination, ExitDestinationView, ExitOutcome, LifecycleState, Status, TransitionKind,
 };
@@ -786,7 +786,7 @@ impl Sql {
         }
         if let Some(p) = sl.first_placement_in {
             self.push_period(
-                "(SELECT MIN(sf.start_date) FROM placements sf WHERE sf.participant_id = p.id)",
+                "(SELECT MIN(x.start_date) FROM placements x WHERE x.participant_id = p.id)",
                 p,
             );
         }
@@ -817,9 +817,9 @@ impl Sql {
         }
         if sl.job_after_internship {
             // The outcomes are the domain's own words, not input.
-            let jobs: Vec<String> = ExitOutcome::ALL
+            let jobs: Vec<String> = OutcomeGroup::Job
+                .outcomes()
                 .iter()
-                .filter(|o| o.is_job())
                 .map(|o| format!("'{}'", o.as_str()))
                 .collect();
             let job = first("start_date", "job");
@@ -1024,12 +1024,17 @@ pub(crate) async fn counted_page(
     select: &str,
     args: &[Arg],
 ) -> Result<(Vec<sqlx::any::AnyRow>, i64)> {
-    let total: i64 = bind_all(sqlx::query(count), args)
-        .fetch_one(&mut *c)
-        .await
-        .and_then(|r| sqlx::Row::try_get(&r, 0))?;
+    let total = counted(c, count, args).await?;
     let rows = bind_all(sqlx::query(select), args).fetch_all(c).await?;
     Ok((rows, total))
+}
+
+/// The one number `count` (a `SELECT COUNT(*) …`) answers with `args`.
+pub(crate) async fn counted(c: &mut AnyConnection, count: &str, args: &[Arg]) -> Result<i64> {
+    Ok(bind_all(sqlx::query(count), args)
+        .fetch_one(c)
+        .await
+        .and_then(|r| sqlx::Row::try_get(&r, 0))?)
 }
 
 pub(crate) fn bind_all<'q>(
