@@ -61,9 +61,10 @@ async fn exit_destination(
         }
     }
     if let Some(pl) = to.placement_id {
-        let hers = palett_store::placement::of_participant(c, id).await?;
-        match hers.iter().find(|h| h.id == pl) {
-            Some(h) if to.employer_id.is_none_or(|e| e == h.employer_id) => {
+        match palett_store::placement::by_id(c, ctx.actor.partnership_id, pl).await? {
+            Some(h)
+                if h.participant_id == id && to.employer_id.is_none_or(|e| e == h.employer_id) =>
+            {
                 to.employer_id = Some(h.employer_id);
             }
             _ => {
