@@ -83,19 +83,9 @@ pub struct FinalFigures {
     pub job_or_studies_goal: Option<f64>,
     pub exits: Vec<(ExitOutcome, i64)>,
     /// The bridge to work: placements and internships and what came of
-    /// them ([`BRIDGE_INDICATORS`]), over the same period.
+    /// them ([`crate::dashboard::BRIDGE_INDICATORS`]), over the same period.
     pub bridge: Vec<Figure>,
 }
-
-/// The final report's indicators of the bridge to work.
-pub const BRIDGE_INDICATORS: [Indicator; 6] = [
-    Indicator::PlacementsStarted,
-    Indicator::MedianDaysToPlacement,
-    Indicator::ShareJobAfterPlacement,
-    Indicator::InternshipsStarted,
-    Indicator::InternshipsCompleted,
-    Indicator::ShareJobAfterInternship,
-];
 
 impl FunderReport {
     pub fn kind(&self) -> ReportKind {
@@ -157,7 +147,7 @@ impl App {
                         &all,
                     ),
                     exits: exits_by_outcome(&facts, period, today),
-                    bridge: BRIDGE_INDICATORS
+                    bridge: crate::dashboard::BRIDGE_INDICATORS
                         .iter()
                         .map(|i| figure(*i, &facts, period, today, &all))
                         .collect(),

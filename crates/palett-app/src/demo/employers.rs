@@ -459,7 +459,7 @@ pub(crate) async fn seed(
 /// Svenska i butik's external internships, 12 April – 14 May 2021: the
 /// first four places (the first opening) and two more (the second), taken
 /// by women of the course who had agreed to be presented to employers
-/// (`presentable`) and who took part all five weeks, those who went on to a
+/// ([`super::presents_to_employers`]) and who took part all five weeks, those who went on to a
 /// job first. Each has her pipeline, a mid-way and a final review, and a
 /// result; those who went on to a job (two) were offered one at Tumba
 /// Livs from 1 June, a job placement through job matching, and their exit
@@ -468,7 +468,7 @@ pub(crate) async fn seed(
 pub(crate) async fn seed_sib_internships(
     c: &mut AnyConnection,
     partnership_id: i64,
-    (openings, people, presentable): (&[i64], &[Person], &[bool]),
+    (openings, people): (&[i64], &[Person]),
     staff: &Staff,
     now: i64,
 ) -> Result<()> {
@@ -481,9 +481,14 @@ pub(crate) async fn seed_sib_internships(
     };
     let mut interns: Vec<&Person> = people
         .iter()
-        .zip(presentable)
-        .filter(|(p, ok)| **ok && p.in_sib && p.intake <= start && p.exit.is_none_or(|e| e > end))
-        .map(|(p, _)| p)
+        .enumerate()
+        .filter(|(n, p)| {
+            super::presents_to_employers(*n)
+                && p.in_sib
+                && p.intake <= start
+                && p.exit.is_none_or(|e| e > end)
+        })
+        .map(|(_, p)| p)
         .collect();
     let to_job = |p: &Person| p.outcome.is_some_and(|o| o.is_job());
     interns.sort_by_key(|p| (!to_job(p), p.exit, p.id));

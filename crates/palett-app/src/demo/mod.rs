@@ -430,9 +430,7 @@ impl App {
         };
         palette::seed(c, pid, &org_ids, (tk, sib), &people, &staff, now).await?;
         let openings = employers::seed(c, pid, &org_ids, &staff, (today, now)).await?;
-        let presentable: Vec<bool> = (0..people.len()).map(presents_to_employers).collect();
-        employers::seed_sib_internships(c, pid, (&openings, &people, &presentable), &staff, now)
-            .await?;
+        employers::seed_sib_internships(c, pid, (&openings, &people), &staff, now).await?;
         seed_consents(c, &org_ids, &consent_holders, coordinator, now).await?;
         seed_follow_ups(c, &mut rng, &people, coordinator, now).await?;
         seed_self_assessments(c, &mut rng, &people, coordinator, now).await?;
@@ -552,16 +550,16 @@ async fn seed_follow_ups(
     Ok(())
 }
 
+/// Half agree that staff may present them to employers: every other woman
+/// taken in (by her place in the demo's list).
+pub(super) fn presents_to_employers(n: usize) -> bool {
+    n.is_multiple_of(2)
+}
+
 /// Every participant consented to taking part, and to sharing with the
 /// partners working with her; every seventh did not include Arbetsförmedlingen
 /// (organisation index 2), most consented to the evaluation, a few later
 /// withdrew that.
-/// Half agree that staff may present them to employers: every other woman
-/// taken in (by her place in the demo's list).
-fn presents_to_employers(n: usize) -> bool {
-    n.is_multiple_of(2)
-}
-
 async fn seed_consents(
     c: &mut AnyConnection,
     org_ids: &[i64],
