@@ -1606,31 +1606,21 @@ mod tests {
         );
         assert_eq!((early.value, early.count), (Some(33.3), 1));
         // Broken down by industry and by occupation area.
-        let by_industry = breakdown(
-            Indicator::InternshipsStarted,
-            Breakdown::Industry,
-            &facts,
-            P,
-            AFTER,
-        );
-        let counted: Vec<(Group, i64)> = by_industry.iter().map(|(g, f)| (*g, f.count)).collect();
+        let counted = |i: Indicator, by: Breakdown| -> Vec<(Group, i64)> {
+            breakdown(i, by, &facts, P, AFTER)
+                .iter()
+                .map(|(g, f)| (*g, f.count))
+                .collect()
+        };
         assert_eq!(
-            counted,
+            counted(Indicator::InternshipsStarted, Breakdown::Industry),
             vec![
                 (Group::Industry(Industry::G), 3),
                 (Group::Industry(Industry::Q), 1)
             ]
         );
-        let by_area = breakdown(
-            Indicator::InternshipsCompleted,
-            Breakdown::OccupationArea,
-            &facts,
-            P,
-            AFTER,
-        );
-        let counted: Vec<(Group, i64)> = by_area.iter().map(|(g, f)| (*g, f.count)).collect();
         assert_eq!(
-            counted,
+            counted(Indicator::InternshipsCompleted, Breakdown::OccupationArea),
             vec![
                 (Group::OccupationArea("health"), 1),
                 (Group::OccupationArea("sales"), 3)

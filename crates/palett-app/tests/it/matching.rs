@@ -130,14 +130,23 @@ async fn ids_behind(
     ids
 }
 
-async fn candidate_ids(h: &H, ctx: &Ctx, opening: i64) -> Vec<i64> {
+/// The candidates for an opening, ranked (one page holds them).
+async fn candidates(h: &H, ctx: &Ctx, opening: i64) -> Vec<palett_app::matching::Candidate> {
     let (_, list, total) = h
         .app
         .opening_candidates(ctx, opening, Page::new(None, Some(100)))
         .await
         .expect("the candidates");
     assert!(total <= 100, "one page holds them");
-    list.iter().map(|c| c.participant.id).collect()
+    list
+}
+
+async fn candidate_ids(h: &H, ctx: &Ctx, opening: i64) -> Vec<i64> {
+    candidates(h, ctx, opening)
+        .await
+        .iter()
+        .map(|c| c.participant.id)
+        .collect()
 }
 
 pub(crate) async fn only_consenting_participants_in_reach_are_candidates(h: H) {
@@ -207,11 +216,7 @@ pub(crate) async fn only_consenting_participants_in_reach_are_candidates(h: H) {
         )
         .await
         .expect("her employer-contact consent");
-    let (_, list, _) = h
-        .app
-        .opening_candidates(&coach, cashier, Page::new(None, Some(100)))
-        .await
-        .expect("the candidates");
+    let list = candidates(&h, &coach, cashier).await;
     let row = list
         .iter()
         .find(|c| c.participant.id == amal)
@@ -634,13 +639,9 @@ pub(crate) async fn a_placements_hours_count_in_her_time_and_the_esf_hours(h: H)
         )
         .await
         .expect("another opening");
-    let (_, list, _) = h
-        .app
-        .opening_candidates(&ctx, december, Page::new(None, Some(100)))
+    let her = candidates(&h, &ctx, december)
         .await
-        .expect("its candidates");
-    let her = list
-        .iter()
+        .into_iter()
         .find(|c| c.participant.id == amal)
         .expect("she is a candidate");
     assert!(
