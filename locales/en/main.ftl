@@ -1103,18 +1103,26 @@ match-swedish-meets = Her Swedish is enough for the opening (+2).
 match-swedish-below = Her Swedish is below what is asked (−2).
 match-swedish-unknown = Her Swedish is not known (0).
 match-no-swedish-asked = The opening asks for no particular level of Swedish (0).
+match-within-reach = The employer is in a municipality her plan says she can get to (+1).
+match-out-of-reach = Her plan names other municipalities than the employer's (−1).
+match-place-unknown = Her plan names no municipality she can get to (0).
 match-paused = She is on a pause now (−3).
 match-ends-before = Her planned period ends before the opening starts (−2).
 match-ends-during = Her planned period ends before the opening ends (−1).
 match-available = She is available during the opening's period (+1).
 her-openings-title = Matching openings
-her-openings-intro = Open openings, best matches first by her plan, Swedish and period. Each row says why.
+her-openings-intro = Open openings, best matches first by her plan, Swedish, place and period. Each row says why.
 her-openings-no-consent = She has no consent to employer contact in force and cannot be proposed to any employer until she gives it.
 her-openings-no-interests = Her plan names no occupation areas yet.
 her-openings-interests = Interests in her plan: { $areas }.
 her-openings-edit-interests = Change the interests in her plan
 plan-interests = Occupational interests
 plan-interests-hint = The occupation areas she wants to work in. They are used when openings are matched.
+plan-reach = Municipalities she can get to
+plan-reach-hint = Municipalities where she can work or train, with the travel she can manage. They are compared with the employer's municipality when openings are matched.
+plan-reach-other = Another municipality
+her-openings-no-reach = Her plan names no municipality she can get to yet.
+her-openings-reach = Municipalities she can get to: { $places }.
 
 # The pipeline per match
 proposals = Proposals to employers

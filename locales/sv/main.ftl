@@ -1103,18 +1103,26 @@ match-swedish-meets = Hennes svenska räcker för erbjudandet (+2).
 match-swedish-below = Hennes svenska är under det som krävs (−2).
 match-swedish-unknown = Hennes kunskaper i svenska är inte kända (0).
 match-no-swedish-asked = Erbjudandet kräver ingen viss nivå i svenska (0).
+match-within-reach = Arbetsgivaren finns i en kommun som hennes plan säger att hon kan ta sig till (+1).
+match-out-of-reach = Hennes plan nämner andra kommuner än arbetsgivarens (−1).
+match-place-unknown = Hennes plan nämner inga kommuner hon kan ta sig till (0).
 match-paused = Hon har uppehåll just nu (−3).
 match-ends-before = Hennes planerade period slutar innan erbjudandet börjar (−2).
 match-ends-during = Hennes planerade period slutar innan erbjudandet slutar (−1).
 match-available = Hon är tillgänglig under erbjudandets period (+1).
 her-openings-title = Matchande erbjudanden
-her-openings-intro = Öppna erbjudanden, bäst matchade först utifrån hennes plan, svenska och period. Varje rad visar varför.
+her-openings-intro = Öppna erbjudanden, bäst matchade först utifrån hennes plan, svenska, ort och period. Varje rad visar varför.
 her-openings-no-consent = Hon har inget gällande samtycke till kontakt med arbetsgivare och kan inte föreslås för någon arbetsgivare förrän hon gett det.
 her-openings-no-interests = Hennes plan nämner inga yrkesområden ännu.
 her-openings-interests = Intressen i hennes plan: { $areas }.
 her-openings-edit-interests = Ändra intressena i planen
 plan-interests = Yrkesintressen
 plan-interests-hint = De yrkesområden hon vill arbeta inom. De används när erbjudanden matchas.
+plan-reach = Kommuner hon kan ta sig till
+plan-reach-hint = Kommuner där hon kan arbeta eller praktisera, med de resor hon klarar. De jämförs med arbetsgivarens kommun när erbjudanden matchas.
+plan-reach-other = Annan kommun
+her-openings-no-reach = Hennes plan nämner inga kommuner hon kan ta sig till ännu.
+her-openings-reach = Kommuner hon kan ta sig till: { $places }.
 
 # The pipeline per match
 proposals = Förslag till arbetsgivare

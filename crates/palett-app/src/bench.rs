@@ -26,6 +26,8 @@ const START: Date = date(2019, 1, 1);
 const END: Date = date(2026, 12, 31);
 /// Participants per group.
 const GROUP_SIZE: usize = 20;
+/// Where the benchmark's employers are, in turn.
+const BENCH_MUNICIPALITIES: [&str; 4] = ["Botkyrka", "Huddinge", "Salem", "Stockholm"];
 
 /// What `seed_bench` made.
 #[derive(Debug)]
@@ -246,10 +248,12 @@ impl App {
             )
             .await?;
             // For matching: half of those in the programme agree to employer
-            // contact, and each names one or two occupation areas (by id,
-            // so that the random draws above stay as they were).
+            // contact, and each names one or two occupation areas and one
+            // or two municipalities she can reach (by id, so that the
+            // random draws above stay as they were).
             let mut consents = Vec::new();
             let mut interests = Vec::new();
+            let mut reach = Vec::new();
             for (id, (referral_only, intake, exit, _)) in ids.iter().zip(&facts) {
                 if *referral_only || exit.is_some() {
                     continue;
@@ -269,6 +273,18 @@ impl App {
                 if id % 3 == 0 {
                     let second = &areas[(*id as usize + 7) % areas.len()].code;
                     interests.push(vec![V::Int(*id), V::Text(second.clone())]);
+                }
+                let places: &[&str] = if id % 4 == 0 {
+                    &["Botkyrka", "Huddinge"]
+                } else {
+                    &["Botkyrka"]
+                };
+                for place in places {
+                    reach.push(vec![
+                        V::Int(*id),
+                        V::Text(palett_domain::matching::place_key(place)),
+                        V::Text(place.to_string()),
+                    ]);
                 }
             }
             insert(
@@ -290,6 +306,14 @@ impl App {
                 "participant_interests",
                 &["participant_id", "area"],
                 &interests,
+                false,
+            )
+            .await?;
+            insert(
+                &mut tx,
+                "participant_reach",
+                &["participant_id", "place_key", "name"],
+                &reach,
                 false,
             )
             .await?;
@@ -482,7 +506,7 @@ impl App {
                 V::Text(name.to_lowercase()),
                 V::Text(number.as_str().into()),
                 V::Text("G".into()),
-                V::Text("Botkyrka".into()),
+                V::Text(BENCH_MUNICIPALITIES[k % BENCH_MUNICIPALITIES.len()].into()),
                 V::Int(orgs[k % orgs.len()]),
                 V::Int(now),
             ]);

@@ -83,6 +83,22 @@ impl App {
         Ok(rows.into_iter().map(|e| (e.id, e.name)).collect())
     }
 
+    /// The municipalities the partnership's active employers are in, each
+    /// once by [`palett_domain::matching::place_key`] (a plan names those
+    /// she can reach).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    pub async fn employer_municipalities(&self, ctx: &Ctx) -> Result<Vec<String>> {
+        if !ctx.actor.can_work_with_employers() {
+            return Err(AppError::Forbidden);
+        }
+        let mut c = self.db.read().await?;
+        let mut names =
+            store::municipalities(&mut c, ctx.actor.partnership_id, EMPLOYER_CHOICES).await?;
+        names.sort_by_key(|n| palett_domain::matching::place_key(n));
+        names.dedup_by_key(|n| palett_domain::matching::place_key(n));
+        Ok(names)
+    }
+
     /// An employer of the caller's partnership with its contact people and
     /// one page of its contact log; `NotFound` for any other.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]

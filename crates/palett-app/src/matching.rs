@@ -8,7 +8,7 @@ use crate::audit::Action;
 use crate::paging::Page;
 use crate::work::Reading;
 use crate::{App, AppError, Ctx, Result};
-use palett_domain::matching::{rank_pairs, Match, Pair};
+use palett_domain::matching::{place_key, rank_pairs, Match, Pair};
 use palett_domain::opening::Opening;
 use palett_store::matching as store;
 pub use palett_store::matching::CandidateRow;
@@ -30,6 +30,8 @@ pub struct OpeningsForHer {
     pub total: i64,
     /// Her occupational interests (area codes), from her latest plan.
     pub interests: Vec<String>,
+    /// The municipalities she can reach (by name), from her latest plan.
+    pub reach: Vec<String>,
     /// Her employer-contact consent is in force today.
     pub may_be_proposed: bool,
 }
@@ -54,15 +56,12 @@ impl App {
             .await?
             .ok_or(AppError::NotFound)?;
         let scope = ctx.actor.participant_scope(today);
-        let rows = store::candidates(
-            r.conn(),
-            scope,
-            &opening.area,
-            window(&opening, today),
-            today,
-            ctx.actor.user_id,
-        )
-        .await?;
+        let sought = store::Sought {
+            area: &opening.area,
+            municipality: &opening.employer_municipality,
+            window: window_of(opening.start_date, opening.end_date, today),
+        };
+        let rows = store::candidates(r.conn(), scope, sought, today, ctx.actor.user_id).await?;
         let pairs: Vec<(i64, Option<jiff::civil::Date>, Pair)> = rows
             .iter()
             .map(|c| (c.id, None, pair(c, &opening)))
@@ -105,26 +104,30 @@ impl App {
                 .await?
                 .ok_or(AppError::NotFound)?;
             let interests = store::interests_of(c, participant_id).await?;
+            let reach = store::reach_of(c, participant_id).await?;
+            let reach_keys: Vec<String> = reach.iter().map(|n| place_key(n)).collect();
             let may_be_proposed =
                 store::employer_contact_in_force(c, participant_id, today).await?;
             let placements = store::placements_of(c, participant_id).await?;
             let facts = palett_store::opening::open_facts(c, partnership).await?;
             let pairs: Vec<(i64, Option<jiff::civil::Date>, Pair)> = facts
                 .into_iter()
-                .map(|(id, area, asked, start, end)| {
-                    let (from, to) = window_of(start, end, today);
+                .map(|o| {
+                    let (from, to) = window_of(o.start_date, o.end_date, today);
                     let p = Pair {
-                        earlier_in_area: placements.iter().any(|(a, _, _)| *a == area),
+                        earlier_in_area: placements.iter().any(|(a, _, _)| *a == o.area),
                         placed_elsewhere: placements.iter().any(|(_, s, e)| *s <= to && *e >= from),
-                        interested: (!interests.is_empty()).then(|| interests.contains(&area)),
+                        interested: (!interests.is_empty()).then(|| interests.contains(&o.area)),
+                        reach: (!reach_keys.is_empty())
+                            .then(|| reach_keys.contains(&place_key(&o.municipality))),
                         her_swedish: swedish,
-                        asked_swedish: asked,
+                        asked_swedish: o.swedish_level,
                         paused: status == palett_domain::lifecycle::Status::Paused,
                         planned_end,
-                        opening_start: start,
-                        opening_end: end,
+                        opening_start: o.start_date,
+                        opening_end: o.end_date,
                     };
-                    (id, start, p)
+                    (o.id, o.start_date, p)
                 })
                 .collect();
             let (shown, total) = ranked_page(&pairs, page);
@@ -143,6 +146,7 @@ impl App {
                 items,
                 total,
                 interests,
+                reach,
                 may_be_proposed,
             })
         })
@@ -173,15 +177,12 @@ fn window_of(
     (from, end.unwrap_or(from))
 }
 
-fn window(o: &Opening, today: jiff::civil::Date) -> (jiff::civil::Date, jiff::civil::Date) {
-    window_of(o.start_date, o.end_date, today)
-}
-
 fn pair(c: &CandidateRow, o: &Opening) -> Pair {
     Pair {
         earlier_in_area: c.earlier_in_area,
         placed_elsewhere: c.placed_elsewhere,
         interested: c.interested,
+        reach: c.reach,
         her_swedish: c.swedish_level,
         asked_swedish: o.swedish_level,
         paused: c.status == palett_domain::lifecycle::Status::Paused,

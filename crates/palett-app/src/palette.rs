@@ -389,6 +389,7 @@ impl App {
         )
         .await?;
         palett_store::matching::set_interests(&mut tx, participant_id, &plan.interests).await?;
+        palett_store::matching::set_reach(&mut tx, participant_id, &plan.reach).await?;
         tx.done(
             Action::PlanChange,
             "plan",

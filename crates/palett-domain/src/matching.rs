@@ -14,6 +14,9 @@
 //! | her Swedish is below it | Swedish below | −2 |
 //! | her Swedish is not known, and some is asked | Swedish unknown | 0 |
 //! | the opening asks for no particular Swedish | none asked | 0 |
+//! | her plan names the employer's municipality among those she can reach | within reach | +1 |
+//! | her plan names other municipalities only | out of reach | −1 |
+//! | her plan names no municipality | place unknown | 0 |
 //! | she is paused | paused | −3 |
 //! | another placement of hers overlaps the opening's period | placed elsewhere | −2 |
 //! | her planned end is before the opening starts | ends before | −2 |
@@ -35,6 +38,10 @@ pub struct Pair {
     /// `Some(true)`: her plan names the opening's area; `Some(false)`:
     /// other areas only; `None`: no area.
     pub interested: Option<bool>,
+    /// `Some(true)`: the employer's municipality is among those her plan
+    /// says she can reach; `Some(false)`: her plan names others only;
+    /// `None`: it names none.
+    pub reach: Option<bool>,
     pub her_swedish: SwedishLevel,
     /// The least Swedish the opening asks for.
     pub asked_swedish: Option<SwedishLevel>,
@@ -61,6 +68,9 @@ pub enum Reason {
     SwedishBelow,
     SwedishUnknown,
     NoSwedishAsked,
+    WithinReach,
+    OutOfReach,
+    PlaceUnknown,
     Paused,
     PlacedElsewhere,
     EndsBefore,
@@ -69,7 +79,7 @@ pub enum Reason {
 }
 
 impl Reason {
-    pub const ALL: [Reason; 13] = [
+    pub const ALL: [Reason; 16] = [
         Reason::Interested,
         Reason::OtherInterests,
         Reason::NoInterests,
@@ -78,6 +88,9 @@ impl Reason {
         Reason::SwedishBelow,
         Reason::SwedishUnknown,
         Reason::NoSwedishAsked,
+        Reason::WithinReach,
+        Reason::OutOfReach,
+        Reason::PlaceUnknown,
         Reason::Paused,
         Reason::PlacedElsewhere,
         Reason::EndsBefore,
@@ -90,12 +103,13 @@ impl Reason {
         match self {
             Reason::Interested => 3,
             Reason::SwedishMeets => 2,
-            Reason::Available | Reason::EarlierInArea => 1,
+            Reason::Available | Reason::EarlierInArea | Reason::WithinReach => 1,
             Reason::OtherInterests
             | Reason::NoInterests
             | Reason::SwedishUnknown
-            | Reason::NoSwedishAsked => 0,
-            Reason::EndsDuring => -1,
+            | Reason::NoSwedishAsked
+            | Reason::PlaceUnknown => 0,
+            Reason::EndsDuring | Reason::OutOfReach => -1,
             Reason::SwedishBelow | Reason::EndsBefore | Reason::PlacedElsewhere => -2,
             Reason::Paused => -3,
         }
@@ -112,6 +126,9 @@ impl Reason {
             Reason::SwedishBelow => "swedish_below",
             Reason::SwedishUnknown => "swedish_unknown",
             Reason::NoSwedishAsked => "no_swedish_asked",
+            Reason::WithinReach => "within_reach",
+            Reason::OutOfReach => "out_of_reach",
+            Reason::PlaceUnknown => "place_unknown",
             Reason::Paused => "paused",
             Reason::PlacedElsewhere => "placed_elsewhere",
             Reason::EndsBefore => "ends_before",
@@ -124,6 +141,12 @@ impl Reason {
     pub fn message_id(self) -> String {
         format!("match-{}", self.as_str().replace('_', "-"))
     }
+}
+
+/// The key two spellings of a municipality's name are compared by: trimmed
+/// and in lower case, so that "Södertälje" and "SÖDERTÄLJE " are one place.
+pub fn place_key(name: &str) -> String {
+    name.trim().to_lowercase()
 }
 
 /// The order of Swedish levels; `None` for unknown.
@@ -154,6 +177,11 @@ pub fn assess(p: &Pair) -> (i32, Vec<Reason>) {
             Some(hers) if hers >= asked => Reason::SwedishMeets,
             Some(_) => Reason::SwedishBelow,
         },
+    });
+    reasons.push(match p.reach {
+        Some(true) => Reason::WithinReach,
+        Some(false) => Reason::OutOfReach,
+        None => Reason::PlaceUnknown,
     });
     let mut available = true;
     if p.paused {
@@ -229,6 +257,7 @@ mod tests {
     fn pair() -> Pair {
         Pair {
             interested: None,
+            reach: None,
             her_swedish: S::Unknown,
             asked_swedish: None,
             paused: false,
@@ -244,7 +273,11 @@ mod tests {
     #[test]
     fn scores_and_reasons_by_hand() {
         let cases: Vec<(Pair, i32, Vec<Reason>)> = vec![
-            (pair(), 1, vec![NoInterests, NoSwedishAsked, Available]),
+            (
+                pair(),
+                1,
+                vec![NoInterests, NoSwedishAsked, PlaceUnknown, Available],
+            ),
             (
                 Pair {
                     interested: Some(true),
@@ -253,7 +286,7 @@ mod tests {
                     ..pair()
                 },
                 3 + 2 + 1,
-                vec![Interested, SwedishMeets, Available],
+                vec![Interested, SwedishMeets, PlaceUnknown, Available],
             ),
             (
                 Pair {
@@ -263,7 +296,7 @@ mod tests {
                     ..pair()
                 },
                 -2 + 1,
-                vec![OtherInterests, SwedishBelow, Available],
+                vec![OtherInterests, SwedishBelow, PlaceUnknown, Available],
             ),
             (
                 Pair {
@@ -273,7 +306,13 @@ mod tests {
                     ..pair()
                 },
                 -3 - 2,
-                vec![NoInterests, SwedishUnknown, Paused, EndsBefore],
+                vec![
+                    NoInterests,
+                    SwedishUnknown,
+                    PlaceUnknown,
+                    Paused,
+                    EndsBefore,
+                ],
             ),
             (
                 Pair {
@@ -284,7 +323,7 @@ mod tests {
                     ..pair()
                 },
                 3 + 2 - 1,
-                vec![Interested, SwedishMeets, EndsDuring],
+                vec![Interested, SwedishMeets, PlaceUnknown, EndsDuring],
             ),
             (
                 Pair {
@@ -294,7 +333,31 @@ mod tests {
                     ..pair()
                 },
                 3 + 1 - 2,
-                vec![Interested, EarlierInArea, NoSwedishAsked, PlacedElsewhere],
+                vec![
+                    Interested,
+                    EarlierInArea,
+                    NoSwedishAsked,
+                    PlaceUnknown,
+                    PlacedElsewhere,
+                ],
+            ),
+            // Her plan names the employer's municipality, or others only.
+            (
+                Pair {
+                    reach: Some(true),
+                    ..pair()
+                },
+                1 + 1,
+                vec![NoInterests, NoSwedishAsked, WithinReach, Available],
+            ),
+            (
+                Pair {
+                    interested: Some(true),
+                    reach: Some(false),
+                    ..pair()
+                },
+                3 - 1 + 1,
+                vec![Interested, NoSwedishAsked, OutOfReach, Available],
             ),
             // An opening asking for "unknown" asks for nothing in particular.
             (
@@ -304,12 +367,18 @@ mod tests {
                     ..pair()
                 },
                 1,
-                vec![NoInterests, NoSwedishAsked, Available],
+                vec![NoInterests, NoSwedishAsked, PlaceUnknown, Available],
             ),
         ];
         for (p, score, reasons) in cases {
             assert_eq!(assess(&p), (score, reasons), "{p:?}");
         }
+    }
+
+    #[test]
+    fn places_are_one_whatever_their_case_and_spaces() {
+        assert_eq!(place_key(" SÖDERTÄLJE "), place_key("Södertälje"));
+        assert_ne!(place_key("Botkyrka"), place_key("Huddinge"));
     }
 
     #[test]

@@ -58,6 +58,8 @@ pub struct Opening {
     pub partnership_id: i64,
     pub employer_id: i64,
     pub employer_name: String,
+    /// The employer's municipality (where matching places the opening).
+    pub employer_municipality: String,
     pub kind: OpeningKind,
     /// For a job only.
     pub employment_form: Option<EmploymentForm>,
@@ -410,6 +412,7 @@ mod tests {
             partnership_id: 1,
             employer_id: 2,
             employer_name: "Tumba Livs AB".into(),
+            employer_municipality: "Botkyrka".into(),
             kind: spec.kind,
             employment_form: spec.employment_form,
             title: spec.title.clone(),

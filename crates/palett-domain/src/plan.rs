@@ -51,6 +51,11 @@ pub struct Plan {
     /// versions saved before interests were recorded.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub interests: Vec<String>,
+    /// The municipalities she can get to for work, by name, each once
+    /// (compared by [`crate::matching::place_key`]). Absent from versions
+    /// saved before places were recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reach: Vec<String>,
 }
 
 /// The most goals, steps or reviews one plan holds.
@@ -74,6 +79,8 @@ text_input!(
         review_decisions: Vec<String>,
         /// The occupation areas she is interested in (checked boxes).
         interest: Vec<String>,
+        /// The municipalities she can get to for work (checked boxes).
+        reach: Vec<String>,
     }
 );
 
@@ -135,6 +142,7 @@ impl PlanInput {
             (&self.goal_text, "goal_text.0"),
             (&self.step_intervention, "step_intervention.0"),
             (&self.review_date, "review_date.0"),
+            (&self.reach, "reach.0"),
         ] {
             if list.len() > MAX_ROWS {
                 e.push(field, "error-too-many-rows");
@@ -268,10 +276,15 @@ impl PlanInput {
             e.push("interest.0", c);
             Vec::new()
         });
+        plan.reach = parse_reach(&self.reach).unwrap_or_else(|c| {
+            e.push("reach.0", c);
+            Vec::new()
+        });
         if plan.goals.is_empty()
             && plan.steps.is_empty()
             && plan.reviews.is_empty()
             && plan.interests.is_empty()
+            && plan.reach.is_empty()
             && e.is_empty()
         {
             e.push("goal_text.0", "error-plan-empty");
@@ -301,6 +314,7 @@ impl PlanInput {
             i.step_note.push(s.note.clone());
         }
         i.interest = p.interests.clone();
+        i.reach = p.reach.clone();
         for r in &p.reviews {
             i.review_date.push(r.date.clone());
             i.review_participants.push(r.participants.clone());
@@ -327,6 +341,22 @@ fn parse_interests(v: &[String]) -> Result<Vec<String>, &'static str> {
         .filter(|a| chosen.contains(&a.code.as_str()))
         .map(|a| a.code.clone())
         .collect())
+}
+
+/// Municipality names, trimmed, each once by [`crate::matching::place_key`]
+/// (the first spelling kept), ordered by that key; blank entries ignored.
+fn parse_reach(v: &[String]) -> Result<Vec<String>, &'static str> {
+    let mut names: Vec<String> = Vec::new();
+    for s in v {
+        if let Some(name) = optional_text(s, TextKind::NAME)? {
+            let key = crate::matching::place_key(&name);
+            if !names.iter().any(|n| crate::matching::place_key(n) == key) {
+                names.push(name);
+            }
+        }
+    }
+    names.sort_by_key(|n| crate::matching::place_key(n));
+    Ok(names)
 }
 
 impl Plan {
@@ -375,6 +405,20 @@ mod tests {
     }
 
     #[test]
+    fn places_she_can_reach_are_names_once_each_whatever_their_case() {
+        let input = PlanInput {
+            reach: v(&[" Södertälje", "Botkyrka", "", "SÖDERTÄLJE", "huddinge"]),
+            ..Default::default()
+        };
+        let plan = input.parse().expect("a plan of places only is a plan");
+        assert_eq!(plan.reach, v(&["Botkyrka", "huddinge", "Södertälje"]));
+        assert_eq!(PlanInput::from_plan(&plan).parse(), Ok(plan.clone()));
+        let old = r#"{"goals":[],"steps":[],"reviews":[]}"#;
+        assert_eq!(Plan::from_json(old).map(|p| p.reach), Some(vec![]));
+        assert_eq!(Plan::from_json(&plan.to_json()), Some(plan));
+    }
+
+    #[test]
     fn two_goals_three_steps_and_empty_rows_dropped() {
         let input = PlanInput {
             goal_text: v(&["Jag vill prata svenska i butiken", "Jag vill orka mer", ""]),
@@ -412,6 +456,7 @@ mod tests {
             review_notes: v(&[""]),
             review_decisions: v(&[""]),
             interest: Vec::new(),
+            reach: v(&["Botkyrka", "Tumba\nTullinge"]),
         };
         let e = input.parse().expect_err("invalid");
         let fields: Vec<&str> = e.0.iter().map(|f| f.field.as_str()).collect();
@@ -423,7 +468,8 @@ mod tests {
                 "step_intervention.0",
                 "step_end.0",
                 "step_organisation.0",
-                "review_date.0"
+                "review_date.0",
+                "reach.0"
             ]
         );
         assert_eq!(

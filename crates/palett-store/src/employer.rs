@@ -104,6 +104,23 @@ pub async fn update(
     Ok(done.rows_affected() == 1)
 }
 
+/// The municipalities the partnership's active employers are in, each
+/// spelling once, alphabetically (at most `limit`).
+pub async fn municipalities(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    limit: i64,
+) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT municipality FROM employers \
+         WHERE partnership_id = $1 AND inactive_since IS NULL ORDER BY municipality LIMIT $2",
+    )
+    .bind(partnership_id)
+    .bind(limit)
+    .fetch_all(c)
+    .await?)
+}
+
 /// Mark an employer inactive from `since`, or active again (`None`).
 pub async fn set_inactive_since(
     c: &mut AnyConnection,

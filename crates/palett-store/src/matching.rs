@@ -7,6 +7,7 @@ use crate::row::*;
 use crate::Result;
 use jiff::civil::Date;
 use palett_domain::lifecycle::Status;
+use palett_domain::matching::place_key;
 use palett_domain::policy::ParticipantScope;
 use palett_domain::values::SwedishLevel;
 use sqlx::AnyConnection;
@@ -29,6 +30,42 @@ pub async fn set_interests(
             .await?;
     }
     Ok(())
+}
+
+/// Replace the municipalities she can reach with `names` (from a new
+/// version of her plan, each once by its key).
+pub async fn set_reach(c: &mut AnyConnection, participant_id: i64, names: &[String]) -> Result<()> {
+    sqlx::query("DELETE FROM participant_reach WHERE participant_id = $1")
+        .bind(participant_id)
+        .execute(&mut *c)
+        .await?;
+    let mut keys: Vec<String> = Vec::new();
+    for name in names {
+        let key = place_key(name);
+        if keys.contains(&key) {
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO participant_reach (participant_id, place_key, name) VALUES ($1, $2, $3)",
+        )
+        .bind(participant_id)
+        .bind(&key)
+        .bind(name.trim())
+        .execute(&mut *c)
+        .await?;
+        keys.push(key);
+    }
+    Ok(())
+}
+
+/// The municipalities she can reach, by name.
+pub async fn reach_of(c: &mut AnyConnection, participant_id: i64) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT name FROM participant_reach WHERE participant_id = $1 ORDER BY place_key",
+    )
+    .bind(participant_id)
+    .fetch_all(c)
+    .await?)
 }
 
 /// Her interests (occupation area codes).
@@ -99,6 +136,10 @@ pub struct CandidateRow {
     /// `Some(true)`: interested in the area; `Some(false)`: in others only;
     /// `None`: no interest recorded.
     pub interested: Option<bool>,
+    /// `Some(true)`: the employer's municipality is among those she can
+    /// reach; `Some(false)`: she can reach others only; `None`: none
+    /// recorded.
+    pub reach: Option<bool>,
     /// She has had a placement in the area.
     pub earlier_in_area: bool,
     /// A placement of hers overlaps the window asked about.
@@ -109,18 +150,34 @@ pub struct CandidateRow {
     pub assigned_to_caller: bool,
 }
 
+/// What of an opening its candidates are read against.
+#[derive(Clone, Copy, Debug)]
+pub struct Sought<'a> {
+    /// Its occupation area's code.
+    pub area: &'a str,
+    /// Its employer's municipality.
+    pub municipality: &'a str,
+    /// Its first and last day.
+    pub window: (Date, Date),
+}
+
 /// Everyone in `scope` who is enrolled, active or paused and whose
 /// employer-contact consent is in force on `today`, with her interest in
-/// `area`, an earlier placement in it, and a placement of hers overlapping
-/// `window` (first and last day). One statement.
+/// the sought area, an earlier placement in it, whether she can reach the
+/// employer's municipality, and a placement of hers overlapping the
+/// window. One statement.
 pub async fn candidates(
     c: &mut AnyConnection,
     scope: ParticipantScope,
-    area: &str,
-    window: (Date, Date),
+    sought: Sought<'_>,
     today: Date,
     user_id: i64,
 ) -> Result<Vec<CandidateRow>> {
+    let Sought {
+        area,
+        municipality,
+        window,
+    } = sought;
     let Some(mut w) = where_clause(scope, &Filter::default()) else {
         return Ok(Vec::new());
     };
@@ -136,6 +193,8 @@ pub async fn candidates(
     let (from, to) = (a + 1, a + 2);
     w.args.push(Arg::Int(user_id));
     let u = w.args.len();
+    w.args.push(Arg::Text(place_key(municipality)));
+    let m = w.args.len();
     let sql = format!(
         "SELECT p.id, p.given_name, p.family_name, p.status, p.swedish_level, p.planned_end, \
          p.responsible_organisation_id, o.name AS org_name, \
@@ -145,6 +204,10 @@ pub async fn candidates(
            WHERE i.participant_id = p.id AND i.area = ${a}) THEN 1 ELSE 0 END AS in_area, \
          CASE WHEN EXISTS (SELECT 1 FROM participant_interests i \
            WHERE i.participant_id = p.id) THEN 1 ELSE 0 END AS any_area, \
+         CASE WHEN EXISTS (SELECT 1 FROM participant_reach pr \
+           WHERE pr.participant_id = p.id AND pr.place_key = ${m}) THEN 1 ELSE 0 END AS reaches, \
+         CASE WHEN EXISTS (SELECT 1 FROM participant_reach pr \
+           WHERE pr.participant_id = p.id) THEN 1 ELSE 0 END AS any_place, \
          CASE WHEN EXISTS (SELECT 1 FROM placements pe JOIN proposals rp ON rp.id = pe.proposal_id \
            JOIN openings op ON op.id = rp.opening_id \
            WHERE pe.participant_id = p.id AND op.area = ${a}) THEN 1 ELSE 0 END AS earlier, \
@@ -159,6 +222,8 @@ pub async fn candidates(
         .map(|r| {
             let in_area = flag(r, "in_area")?;
             let any = flag(r, "any_area")?;
+            let reaches = flag(r, "reaches")?;
+            let any_place = flag(r, "any_place")?;
             Ok(CandidateRow {
                 id: i64_(r, "id")?,
                 given_name: text(r, "given_name")?,
@@ -167,6 +232,7 @@ pub async fn candidates(
                 swedish_level: vocab(r, "swedish_level", SwedishLevel::parse)?,
                 planned_end: opt_date(r, "planned_end")?,
                 interested: any.then_some(in_area),
+                reach: any_place.then_some(reaches),
                 earlier_in_area: flag(r, "earlier")?,
                 placed_elsewhere: flag(r, "busy")?,
                 responsible_organisation_id: i64_(r, "responsible_organisation_id")?,

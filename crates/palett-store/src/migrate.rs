@@ -196,6 +196,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "exit_destinations",
         template: include_str!("../migrations/0028_exit_destinations.sql"),
     },
+    Migration {
+        version: 29,
+        name: "participant_reach",
+        template: include_str!("../migrations/0029_participant_reach.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

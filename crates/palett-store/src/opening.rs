@@ -29,7 +29,8 @@ pub struct OpeningFilter {
     pub filled_in: Option<Period>,
 }
 
-const COLUMNS: &str = "o.id, o.partnership_id, o.employer_id, e.name AS employer_name, o.kind, \
+const COLUMNS: &str = "o.id, o.partnership_id, o.employer_id, e.name AS employer_name, \
+     e.municipality AS employer_municipality, o.kind, \
      o.employment_form, o.title, o.ssyk, o.area, o.places, o.start_date, o.end_date, \
      o.minutes_per_week, o.swedish_level, o.driving_licence, o.physical_demands, \
      o.working_hours, o.place, o.description, o.status, o.responsible_organisation_id, \
@@ -44,6 +45,7 @@ fn opening(r: &AnyRow) -> Result<Opening> {
         partnership_id: i64_(r, "partnership_id")?,
         employer_id: i64_(r, "employer_id")?,
         employer_name: text(r, "employer_name")?,
+        employer_municipality: text(r, "employer_municipality")?,
         kind: vocab(r, "kind", OpeningKind::parse)?,
         employment_form: opt_vocab(r, "employment_form", EmploymentForm::parse)?,
         title: text(r, "title")?,
@@ -265,36 +267,41 @@ fn filter(partnership_id: i64, f: &OpeningFilter) -> Sql {
     w
 }
 
-/// What matching needs of each open opening of the partnership: id,
-/// occupation area, the Swedish it asks for, period. One light statement.
-pub async fn open_facts(
-    c: &mut AnyConnection,
-    partnership_id: i64,
-) -> Result<
-    Vec<(
-        i64,
-        String,
-        Option<SwedishLevel>,
-        Option<Date>,
-        Option<Date>,
-    )>,
-> {
+/// What matching needs of one open opening.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenFacts {
+    pub id: i64,
+    /// Its occupation area's code.
+    pub area: String,
+    /// The Swedish it asks for.
+    pub swedish_level: Option<SwedishLevel>,
+    pub start_date: Option<Date>,
+    pub end_date: Option<Date>,
+    /// Its employer's municipality.
+    pub municipality: String,
+}
+
+/// What matching needs of each open opening of the partnership. One light
+/// statement.
+pub async fn open_facts(c: &mut AnyConnection, partnership_id: i64) -> Result<Vec<OpenFacts>> {
     sqlx::query(
-        "SELECT id, area, swedish_level, start_date, end_date FROM openings \
-         WHERE partnership_id = $1 AND status = 'open'",
+        "SELECT o.id, o.area, o.swedish_level, o.start_date, o.end_date, e.municipality \
+         FROM openings o JOIN employers e ON e.id = o.employer_id \
+         WHERE o.partnership_id = $1 AND o.status = 'open'",
     )
     .bind(partnership_id)
     .fetch_all(c)
     .await?
     .iter()
     .map(|r| {
-        Ok((
-            i64_(r, "id")?,
-            text(r, "area")?,
-            opt_vocab(r, "swedish_level", SwedishLevel::parse)?,
-            opt_date(r, "start_date")?,
-            opt_date(r, "end_date")?,
-        ))
+        Ok(OpenFacts {
+            id: i64_(r, "id")?,
+            area: text(r, "area")?,
+            swedish_level: opt_vocab(r, "swedish_level", SwedishLevel::parse)?,
+            start_date: opt_date(r, "start_date")?,
+            end_date: opt_date(r, "end_date")?,
+            municipality: text(r, "municipality")?,
+        })
     })
     .collect()
 }

@@ -252,6 +252,7 @@ pub(crate) async fn seed(
         ];
         let first = rng.below(goals.len() as u64) as usize;
         let second = (first + 1 + rng.below(goals.len() as u64 - 1) as usize) % goals.len();
+        let work_goal = [first, second].iter().any(|g| goals[*g].0 == "work");
         let plan = Plan {
             goals: [first, second]
                 .iter()
@@ -262,7 +263,8 @@ pub(crate) async fn seed(
                 .collect(),
             steps,
             reviews: Vec::new(),
-            interests: demo_interests(p.id, [first, second].iter().any(|g| goals[*g].0 == "work")),
+            interests: demo_interests(p.id, work_goal),
+            reach: demo_reach(p.id, work_goal),
         };
         // Most plans are written within a few weeks of intake; some later.
         let written = p
@@ -272,6 +274,7 @@ pub(crate) async fn seed(
         store::insert_plan_version(c, p.id, &plan.to_json(), staff.coordinator, now, written)
             .await?;
         palett_store::matching::set_interests(c, p.id, &plan.interests).await?;
+        palett_store::matching::set_reach(c, p.id, &plan.reach).await?;
         if rng.below(10) < 3 {
             let mut revised = plan.clone();
             let revised_on = start.checked_add(3.months()).unwrap_or(start);
@@ -445,6 +448,22 @@ pub(crate) async fn seed(
 /// Occupational interests for a plan with a work goal (retail, as the goal
 /// says, and for some cleaning or restaurants), derived from her id so that
 /// the demo's random draws stay as they were.
+/// The municipalities the plan of a woman with a work goal says she can
+/// reach: Botkyrka, where she lives, and for some a neighbour.
+fn demo_reach(id: i64, work_goal: bool) -> Vec<String> {
+    if !work_goal {
+        return Vec::new();
+    }
+    let mut places = vec!["Botkyrka".to_string()];
+    if id % 2 == 0 {
+        places.push("Huddinge".to_string());
+    }
+    if id % 5 == 0 {
+        places.push("Salem".to_string());
+    }
+    places
+}
+
 fn demo_interests(id: i64, work_goal: bool) -> Vec<String> {
     if !work_goal {
         return Vec::new();

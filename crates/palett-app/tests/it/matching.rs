@@ -226,6 +226,7 @@ pub(crate) async fn only_consenting_participants_in_reach_are_candidates(h: H) {
         vec![
             Reason::Interested,
             Reason::SwedishUnknown,
+            Reason::PlaceUnknown,
             Reason::Available
         ]
     );
@@ -240,10 +241,41 @@ pub(crate) async fn only_consenting_participants_in_reach_are_candidates(h: H) {
         .expect("a candidate of another partner, seen through sharing");
     assert_ne!(other.participant.responsible_organisation_id, kommun);
     forbidden(h.app.propose(&coach, cashier, other.participant.id).await);
-    assert_eq!(
-        list[0].participant.id, amal,
-        "no demo participant scores higher"
-    );
+    // Best first; a tie goes to the lower id (the candidates share no
+    // opening start to tell them apart).
+    let order: Vec<(i32, i64)> = list
+        .iter()
+        .map(|c| (-c.matched.score, c.participant.id))
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted);
+
+    // The municipalities her plan says she can get to are weighed against
+    // the employer's (Tumba Livs is in Botkyrka), whatever their case.
+    for (reach, reason, score) in [
+        ("Södertälje", Reason::OutOfReach, 3),
+        (" BOTKYRKA", Reason::WithinReach, 5),
+    ] {
+        h.app
+            .submit_plan(
+                &coach,
+                amal,
+                &PlanInput {
+                    reach: vec![reach.into()],
+                    ..plan.clone()
+                },
+            )
+            .await
+            .expect("her plan with a place");
+        let list = candidates(&h, &coach, cashier).await;
+        let row = list
+            .iter()
+            .find(|c| c.participant.id == amal)
+            .expect("still a candidate");
+        assert!(row.matched.reasons.contains(&reason), "{reach}");
+        assert_eq!(row.matched.score, score, "{reach}");
+    }
 
     // Another organisation's caseworker without a relation to her does not
     // see her, not even as a candidate.
@@ -307,6 +339,31 @@ pub(crate) async fn her_openings_are_ranked_by_her_plan_with_reasons(h: H) {
         .create_opening(&coach, employer, opening("9111", "Städ", kommun).parse())
         .await
         .expect("cleaning");
+    let far_employer = h
+        .app
+        .create_employer(
+            &coach,
+            palett_domain::employer::EmployerInput {
+                name: "Provbutiken Södertälje AB".into(),
+                org_number: "559999-0008".into(),
+                industry: "G".into(),
+                municipality: "Södertälje".into(),
+                address: "".into(),
+                owner_organisation_id: kommun.to_string(),
+            }
+            .parse(),
+        )
+        .await
+        .expect("an employer in Södertälje");
+    let far = h
+        .app
+        .create_opening(
+            &coach,
+            far_employer,
+            opening("5230", "Kassa i Södertälje", kommun).parse(),
+        )
+        .await
+        .expect("sales in Södertälje");
     let amal = enrolled_amal(&h, &coach, kommun).await;
     h.app
         .submit_plan(
@@ -314,6 +371,7 @@ pub(crate) async fn her_openings_are_ranked_by_her_plan_with_reasons(h: H) {
             amal,
             &PlanInput {
                 interest: vec!["sales".into()],
+                reach: vec!["botkyrka".into(), "Huddinge".into()],
                 ..PlanInput::default()
             },
         )
@@ -324,15 +382,21 @@ pub(crate) async fn her_openings_are_ranked_by_her_plan_with_reasons(h: H) {
         .openings_for_participant(&coach, amal, Page::new(None, Some(100)))
         .await
         .expect("her openings");
+    assert_eq!(her.reach, vec!["botkyrka", "Huddinge"]);
     let position = |id: i64| her.items.iter().position(|(o, _)| o.id == id);
-    let (sales, clean) = (
+    let (sales, clean, far) = (
         position(cashier).expect("listed"),
         position(cleaning).expect("listed"),
+        position(far).expect("listed"),
     );
     assert!(sales < clean, "her interest ranks the sales opening first");
+    assert!(sales < far, "the place she can reach ranks first");
     assert_eq!(her.items[sales].1.reasons[0], Reason::Interested);
     assert_eq!(her.items[clean].1.reasons[0], Reason::OtherInterests);
     assert_eq!(her.items[sales].1.score - her.items[clean].1.score, 3);
+    assert!(her.items[sales].1.reasons.contains(&Reason::WithinReach));
+    assert!(her.items[far].1.reasons.contains(&Reason::OutOfReach));
+    assert_eq!(her.items[sales].1.score - her.items[far].1.score, 2);
     // Closed and filled openings are not offered to her.
     assert!(her
         .items
@@ -357,10 +421,12 @@ pub(crate) async fn her_openings_are_ranked_by_her_plan_with_reasons(h: H) {
         .await
         .expect("her openings");
     assert!(her.interests.is_empty());
+    assert!(her.reach.is_empty());
     assert!(her
         .items
         .iter()
-        .all(|(_, m)| m.reasons[0] == Reason::NoInterests));
+        .all(|(_, m)| m.reasons[0] == Reason::NoInterests
+            && m.reasons.contains(&Reason::PlaceUnknown)));
     // Someone who may not read her does not learn her openings.
     not_found(
         h.app

@@ -162,6 +162,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "c2cff895038c0c075033006f413d1aa405588b9d3efb046b313fae4e0f82a038",
         postgres: "c2cff895038c0c075033006f413d1aa405588b9d3efb046b313fae4e0f82a038",
     },
+    Applied {
+        version: 29,
+        sqlite: "bd4e4d0fb07dd0ac807e59b67537b2fb7c8b58da13a069a243cd790892f2951c",
+        postgres: "bd4e4d0fb07dd0ac807e59b67537b2fb7c8b58da13a069a243cd790892f2951c",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

@@ -299,6 +299,7 @@ pub async fn for_participant(
     Ok(Json(ParticipantOpenings {
         participant_id: id,
         interests: v.interests.clone(),
+        reach: v.reach.clone(),
         may_be_proposed: v.may_be_proposed,
         items: v
             .items

@@ -13,6 +13,9 @@ pub struct OpeningDto {
     pub id: i64,
     pub employer_id: i64,
     pub employer_name: String,
+    /// The employer's municipality, which matching compares with the
+    /// municipalities she can get to.
+    pub employer_municipality: String,
     #[schema(value_type = vocab::OpeningKind)]
     pub kind: OpeningKind,
     /// For a job only.
@@ -53,6 +56,7 @@ impl From<&Opening> for OpeningDto {
             id: o.id,
             employer_id: o.employer_id,
             employer_name: o.employer_name.clone(),
+            employer_municipality: o.employer_municipality.clone(),
             kind: o.kind,
             employment_form: o.employment_form,
             title: o.title.clone(),
@@ -120,7 +124,7 @@ pub struct Occupations {
 
 /// One row of a ranked list: its score and the reasons behind it (the
 /// values of `palett_domain::matching::Reason`, e.g. `interested`,
-/// `swedish_below`, `paused`).
+/// `swedish_below`, `within_reach`, `paused`).
 #[derive(Serialize, ToSchema)]
 pub struct MatchDto {
     pub score: i32,
@@ -176,6 +180,8 @@ pub struct ParticipantOpenings {
     pub participant_id: i64,
     /// Her occupational interests (occupation area codes) from her plan.
     pub interests: Vec<String>,
+    /// The municipalities her plan says she can get to, by name.
+    pub reach: Vec<String>,
     /// Her employer-contact consent is in force: she may be presented.
     pub may_be_proposed: bool,
     pub items: Vec<RankedOpeningDto>,

@@ -131,6 +131,11 @@ pub async fn for_participant(
     } else {
         t.with("her-openings-interests", &[("areas", interests.join(", "))])
     }));
+    p.blocks.push(Block::Text(if v.reach.is_empty() {
+        t.get("her-openings-no-reach")
+    } else {
+        t.with("her-openings-reach", &[("places", v.reach.join(", "))])
+    }));
     p.links.push((
         format!("/participants/{pid}/plan/edit"),
         t.get("her-openings-edit-interests"),
@@ -175,6 +180,7 @@ pub async fn for_participant(
         head: vec![
             t.get("opening-title"),
             t.get("field-employer"),
+            t.get("field-municipality"),
             t.get("field-kind"),
             t.get("field-occupation"),
             t.get("field-period"),
@@ -191,6 +197,7 @@ pub async fn for_participant(
                         o.employer_name.clone(),
                         format!("/employers/{}", o.employer_id),
                     ),
+                    Cell::text(o.employer_municipality.clone()),
                     Cell::text(kind_text(t, o)),
                     Cell::text(occupation_text(o)),
                     Cell::text(period_text(o)),

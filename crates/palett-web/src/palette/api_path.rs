@@ -36,6 +36,7 @@ pub(crate) fn plan_field(f: &str) -> String {
         "review_notes" => ("reviews", "notes"),
         "review_decisions" => ("reviews", "decisions"),
         "interest" => return "interests".to_string(),
+        "reach" => return "reach".to_string(),
         _ => return f.to_string(),
     };
     format!("{list}[{row}].{field}")
@@ -81,6 +82,17 @@ impl utoipa::PartialSchema for PlanBody {
                         .description(Some("An occupation area's code (`GET /occupations`).")),
                 ),
             )
+            .property(
+                "reach",
+                ArrayBuilder::new().items(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .description(Some(
+                            "A municipality she can get to for work, by name; matching \
+                             compares it with an employer's municipality, ignoring case.",
+                        )),
+                ),
+            )
             .additional_properties(Some(AdditionalProperties::FreeForm(false)))
             .description(Some(
                 "A row's errors name it: `goals[1].text`. A missing list is empty.",
@@ -97,7 +109,7 @@ pub(crate) fn plan_input(body: &JsonObject) -> Result<PlanInput, FieldErrors> {
     for k in body
         .0
         .keys()
-        .filter(|k| !["goals", "steps", "reviews", "interests"].contains(&k.as_str()))
+        .filter(|k| !["goals", "steps", "reviews", "interests", "reach"].contains(&k.as_str()))
     {
         e.push(k.clone(), "error-unknown-field");
     }
@@ -161,19 +173,25 @@ pub(crate) fn plan_input(body: &JsonObject) -> Result<PlanInput, FieldErrors> {
             &mut input.review_decisions,
         ],
     );
-    match body.0.get("interests") {
+    strings(body, "interests", &mut input.interest, &mut e);
+    strings(body, "reach", &mut input.reach, &mut e);
+    e.into_result().map(|_| input)
+}
+
+/// The list of strings under `key` into `into`; a missing list is empty.
+fn strings(body: &JsonObject, key: &str, into: &mut Vec<String>, e: &mut FieldErrors) {
+    match body.0.get(key) {
         None | Some(Value::Null) => {}
         Some(Value::Array(items)) => {
             for (i, item) in items.iter().enumerate() {
                 match item {
-                    Value::String(area) => input.interest.push(area.clone()),
-                    _ => e.push(format!("interests[{i}]"), "error-type"),
+                    Value::String(v) => into.push(v.clone()),
+                    _ => e.push(format!("{key}[{i}]"), "error-type"),
                 }
             }
         }
-        Some(_) => e.push("interests", "error-type-list"),
+        Some(_) => e.push(key, "error-type-list"),
     }
-    e.into_result().map(|_| input)
 }
 
 /// Every version of the participant's plan, newest first

@@ -152,6 +152,8 @@ pub struct PlanVersionDto {
     pub reviews: Vec<PlanReview>,
     /// Her occupational interests: occupation area codes.
     pub interests: Vec<String>,
+    /// The municipalities she can get to for work, by name.
+    pub reach: Vec<String>,
 }
 
 impl From<&(PlanVersion, Plan)> for PlanVersionDto {
@@ -164,6 +166,7 @@ impl From<&(PlanVersion, Plan)> for PlanVersionDto {
             steps: PlanStep::list(&p.steps),
             reviews: PlanReview::list(&p.reviews),
             interests: p.interests.clone(),
+            reach: p.reach.clone(),
         }
     }
 }

@@ -12,7 +12,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use palett_app::AppError;
+use palett_domain::matching::place_key;
 use palett_domain::plan::{GoalCategory, Plan, PlanInput};
+use palett_domain::values::{optional_text, TextKind};
 use palett_domain::FieldErrors;
 
 // ---------------------------------------------------------------- plans
@@ -21,6 +23,8 @@ pub struct PlanVersionView {
     pub label: String,
     /// Her occupational interests, by name.
     pub interests: Vec<String>,
+    /// The municipalities she can reach.
+    pub reach: Vec<String>,
     pub goals: Vec<(String, String)>,
     pub steps: Vec<Vec<String>>,
     pub reviews: Vec<Vec<String>>,
@@ -59,6 +63,15 @@ pub(crate) async fn names(s: &AppState, c: &Caller) -> Result<Names, AppError> {
     })
 }
 
+/// The municipalities of the registry's active employers, for a plan form
+/// to offer (none for one who may not see the registry).
+async fn municipalities(s: &AppState, c: &Caller) -> Result<Vec<String>, AppError> {
+    match s.app.employer_municipalities(&c.ctx()).await {
+        Err(AppError::Forbidden) => Ok(Vec::new()),
+        other => other,
+    }
+}
+
 pub(crate) fn name_of(list: &[(String, String)], id: &str) -> String {
     list.iter()
         .find(|(k, _)| k == id)
@@ -75,6 +88,7 @@ pub(crate) fn plan_view(t: Tr, n: &Names, label: String, p: &Plan) -> PlanVersio
             .filter_map(|code| palett_domain::occupations::area(code))
             .map(|a| a.name(t.lang.code()).to_string())
             .collect(),
+        reach: p.reach.clone(),
         goals: p
             .goals
             .iter()
@@ -182,11 +196,17 @@ pub struct PlanFormPage {
     /// The occupation areas: (code, name, checked).
     pub interests: Vec<(String, String, bool)>,
     pub interest_error: Option<String>,
+    /// The municipalities to tick: the registry's and hers, (name, checked).
+    pub reach: Vec<(String, bool)>,
+    /// A municipality to type in; an entry that is not a valid name comes
+    /// back here with its error.
+    pub reach_other: CellField,
 }
 
 pub(crate) fn plan_form_page(
     c: &Caller,
     n: &Names,
+    municipalities: &[String],
     pid: i64,
     input: &PlanInput,
     errors: &FieldErrors,
@@ -360,6 +380,21 @@ pub(crate) fn plan_form_page(
             })
             .collect(),
         interest_error: errors.for_field("interest.0").map(|c| t.get(c)),
+        reach: reach_choices(municipalities, &input.reach),
+        reach_other: CellField {
+            id: "f-reach-0".into(),
+            name: "reach".into(),
+            label: t.get("plan-reach-other"),
+            kind: "text",
+            value: input
+                .reach
+                .iter()
+                .find(|r| optional_text(r, TextKind::NAME).is_err())
+                .cloned()
+                .unwrap_or_default(),
+            options: Vec::new(),
+            error: errors.for_field("reach.0").map(|c| t.get(c)),
+        },
     };
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -367,6 +402,25 @@ pub(crate) fn plan_form_page(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     (status, render(page)).into_response()
+}
+
+/// The municipalities a plan form offers to tick: the registry's, then
+/// those of hers it lacks, each once by its key; hers are ticked. An entry
+/// that is not a valid name is left to the text field.
+fn reach_choices(registry: &[String], hers: &[String]) -> Vec<(String, bool)> {
+    let chosen: Vec<String> = hers
+        .iter()
+        .filter(|r| matches!(optional_text(r, TextKind::NAME), Ok(Some(_))))
+        .map(|r| r.trim().to_string())
+        .collect();
+    let mut out: Vec<(String, bool)> = Vec::new();
+    for name in registry.iter().chain(chosen.iter()) {
+        let key = place_key(name);
+        if !out.iter().any(|(n, _)| place_key(n) == key) {
+            out.push((name.clone(), chosen.iter().any(|c| place_key(c) == key)));
+        }
+    }
+    out
 }
 
 pub async fn plan_form(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
@@ -379,7 +433,15 @@ pub async fn plan_form(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Ans
         Err(e) => return Err(e.into()),
     };
     let n = names(&s, &c).await?;
-    Ok(plan_form_page(&c, &n, pid, &current, &FieldErrors::new()))
+    let m = municipalities(&s, &c).await?;
+    Ok(plan_form_page(
+        &c,
+        &n,
+        &m,
+        pid,
+        &current,
+        &FieldErrors::new(),
+    ))
 }
 
 pub async fn plan_save(
@@ -398,7 +460,8 @@ pub async fn plan_save(
             Ok(_) => Redirect::to(&format!("/participants/{pid}/plan")).into_response(),
             Err(errors) => {
                 let n = names(&s, &c).await?;
-                plan_form_page(&c, &n, pid, &input, &errors)
+                let m = municipalities(&s, &c).await?;
+                plan_form_page(&c, &n, &m, pid, &input, &errors)
             }
         },
     )

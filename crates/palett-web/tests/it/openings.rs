@@ -245,12 +245,41 @@ async fn candidates_and_her_openings_come_with_reasons_in_words_and_json() {
         )
         .await;
     assert!(bad.body.contains("id=\"f-interest-error\""));
+    // The places she can reach: the registry's municipalities to tick, and
+    // one to type; a name that is not one comes back with its error.
+    assert!(form
+        .body
+        .contains("name=\"reach\" value=\"Botkyrka\" checked"));
+    assert!(form.body.contains("name=\"reach\" value=\"Stockholm\">"));
+    assert!(form
+        .body
+        .contains("id=\"f-reach-0\" name=\"reach\" value=\"\""));
+    let bad = t
+        .post_invalid(
+            &coordinator,
+            &format!("/participants/{first}/plan/edit"),
+            &[("reach", "Salem"), ("reach", "Tum\u{202e}ba")],
+        )
+        .await;
+    assert!(bad.body.contains("id=\"f-reach-0-error\""));
+    assert!(bad
+        .body
+        .contains("name=\"reach\" value=\"Tum\u{202e}ba\" aria-invalid=\"true\""));
+    assert!(bad.body.contains("name=\"reach\" value=\"Salem\" checked"));
+    t.json(
+        "PUT",
+        &format!("/api/v1/participants/{first}/plan"),
+        &token,
+        r#"{"reach":"Botkyrka"}"#,
+    )
+    .await
+    .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["reach"]);
     let r = t
         .json(
             "PUT",
             &format!("/api/v1/participants/{first}/plan"),
             &token,
-            r#"{"interests":["hospitality"]}"#,
+            r#"{"interests":["hospitality"],"reach":["Huddinge","botkyrka"]}"#,
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
@@ -274,13 +303,36 @@ async fn candidates_and_her_openings_come_with_reasons_in_words_and_json() {
         "{}",
         r.body
     );
+    assert_eq!(
+        r.json()["reach"],
+        serde_json::json!(["botkyrka", "Huddinge"])
+    );
     assert_eq!(r.json()["may_be_proposed"], true);
+    let within = r.json()["items"]
+        .as_array()
+        .cloned()
+        .expect("items")
+        .into_iter()
+        .find(|i| i["opening"]["employer_municipality"] == "Botkyrka")
+        .expect("an opening in Botkyrka");
+    assert!(
+        within["match"]["reasons"]
+            .as_array()
+            .is_some_and(|r| r.contains(&serde_json::json!("within_reach"))),
+        "{within}"
+    );
     let page = t
         .page(&coordinator, &format!("/participants/{first}/openings"))
         .await;
     assert!(page
         .body
         .contains("Intressen i hennes plan: Hotell, restaurang, storhushåll."));
+    assert!(page
+        .body
+        .contains("Kommuner hon kan ta sig till: botkyrka, Huddinge."));
+    assert!(page.body.contains(
+        "Arbetsgivaren finns i en kommun som hennes plan säger att hon kan ta sig till (+1)."
+    ));
 }
 
 #[tokio::test]
