@@ -84,6 +84,11 @@ pub enum Action {
     PlacementCreate,
     PlacementReview,
     PlacementResult,
+    ReferralCreate,
+    ReferralStep,
+    ReferralRead,
+    ReferralList,
+    ReferralRoutine,
 }
 
 impl Action {
@@ -168,6 +173,11 @@ impl Action {
             Action::PlacementCreate => "placement.create",
             Action::PlacementReview => "placement.review",
             Action::PlacementResult => "placement.result",
+            Action::ReferralCreate => "referral.create",
+            Action::ReferralStep => "referral.step",
+            Action::ReferralRead => "referral.read",
+            Action::ReferralList => "referral.list",
+            Action::ReferralRoutine => "referral.routine",
         }
     }
 }

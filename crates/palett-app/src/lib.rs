@@ -28,6 +28,7 @@ pub mod participants;
 pub mod placements;
 pub mod projects;
 pub mod proposals;
+pub mod referrals;
 pub mod reports;
 pub mod research;
 pub mod retention;

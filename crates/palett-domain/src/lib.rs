@@ -27,9 +27,11 @@ pub mod plan;
 pub mod policy;
 pub mod proposal;
 pub mod record;
+pub mod referral;
 pub mod research;
 pub mod selfassessment;
 pub mod summary;
 pub mod values;
+pub mod workdays;
 
 pub use error::{FieldError, FieldErrors, Parsed};

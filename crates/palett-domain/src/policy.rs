@@ -395,6 +395,41 @@ impl Actor {
             && (self.has(Role::Coordinator)
                 || (self.has(Role::Caseworker) && self.organisation_id == owner_organisation_id))
     }
+
+    /// Refer a participant to a partner, or record a referral that came to
+    /// the actor's organisation from outside the partnership: staff who
+    /// work with participants, while a member (and, for one already
+    /// registered, only who may change her record).
+    pub fn can_refer(&self) -> bool {
+        self.is_member() && (self.has(Role::Coordinator) || self.has(Role::Caseworker))
+    }
+
+    /// See a referral, her name and what it asks: coordinators and
+    /// caseworkers of the partner that sent it or of the one it is to. A
+    /// former member still sees its own referrals (its records).
+    pub fn can_see_referral(&self, from_organisation_id: Option<i64>, to: i64) -> bool {
+        self.standing != Standing::Outside
+            && (self.has(Role::Coordinator) || self.has(Role::Caseworker))
+            && (from_organisation_id == Some(self.organisation_id) || to == self.organisation_id)
+    }
+
+    /// Answer a referral and take its later steps (received, accepted or
+    /// declined, sent back, forwarded, started, completed): coordinators
+    /// and caseworkers of the partner it is to, while a member.
+    pub fn can_answer_referral(&self, to: i64) -> bool {
+        self.is_member()
+            && (self.has(Role::Coordinator) || self.has(Role::Caseworker))
+            && to == self.organisation_id
+    }
+
+    /// Agree a partner's referral routine (answer time, contact point): the
+    /// partner's own coordinators while a member, and administrators.
+    pub fn can_set_referral_routine(&self, organisation_id: i64) -> bool {
+        self.has(Role::Administrator)
+            || (self.is_member()
+                && self.has(Role::Coordinator)
+                && self.organisation_id == organisation_id)
+    }
 }
 
 #[cfg(test)]
@@ -409,6 +444,38 @@ mod tests {
             roles: roles.to_vec(),
             standing: Standing::Member,
         }
+    }
+
+    #[test]
+    fn referrals_are_seen_by_both_partners_and_answered_by_the_one_asked() {
+        use Role::*;
+        // The actor's organisation is 3.
+        for (roles, standing, from, to, sees, answers) in [
+            (&[Caseworker][..], Standing::Member, Some(3), 5, true, false),
+            (&[Caseworker], Standing::Member, Some(5), 3, true, true),
+            (&[Coordinator], Standing::Member, None, 3, true, true),
+            (&[Coordinator], Standing::Member, Some(5), 6, false, false),
+            (&[Caseworker], Standing::Former, Some(3), 5, true, false),
+            (&[Caseworker], Standing::Former, Some(5), 3, true, false),
+            (&[Caseworker], Standing::Outside, Some(5), 3, false, false),
+            (&[Evaluator], Standing::Member, Some(3), 3, false, false),
+            (&[Administrator], Standing::Member, Some(3), 3, false, false),
+        ] {
+            let a = Actor {
+                standing,
+                ..actor(roles)
+            };
+            assert_eq!(
+                (a.can_see_referral(from, to), a.can_answer_referral(to)),
+                (sees, answers),
+                "{roles:?} {standing:?} {from:?} → {to}"
+            );
+        }
+        assert!(actor(&[Coordinator]).can_set_referral_routine(3));
+        assert!(!actor(&[Coordinator]).can_set_referral_routine(5));
+        assert!(!actor(&[Caseworker]).can_set_referral_routine(3));
+        assert!(actor(&[Administrator]).can_set_referral_routine(5));
+        assert!(actor(&[Caseworker]).can_refer() && !actor(&[Evaluator]).can_refer());
     }
 
     #[test]

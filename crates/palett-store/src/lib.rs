@@ -32,6 +32,7 @@ pub mod participant;
 pub mod placement;
 pub mod project;
 pub mod proposal;
+pub mod referral;
 pub mod retention;
 mod row;
 pub mod sealing;

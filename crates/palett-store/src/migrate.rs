@@ -201,6 +201,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "participant_reach",
         template: include_str!("../migrations/0029_participant_reach.sql"),
     },
+    Migration {
+        version: 30,
+        name: "referrals",
+        template: include_str!("../migrations/0030_referrals.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -167,6 +167,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "bd4e4d0fb07dd0ac807e59b67537b2fb7c8b58da13a069a243cd790892f2951c",
         postgres: "bd4e4d0fb07dd0ac807e59b67537b2fb7c8b58da13a069a243cd790892f2951c",
     },
+    Applied {
+        version: 30,
+        sqlite: "f25a50c8d260687ec0a9097ca75389445e8307cb2048acc0e2892314beec721f",
+        postgres: "fe2928d6d76e3e1ec22f9b75faeba721ca9a9c12df78a81fc4cf574633180c4e",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

@@ -1,0 +1,463 @@
+//! Referrals between partners, a closed loop. A partner refers a woman to
+//! another partner (her sharing consent must cover it, or is recorded in
+//! the same step), or the receiving partner records a referral that came
+//! from outside the partnership. The receiving partner answers within its
+//! agreed answer time (working days, [`palett_domain::workdays`]): it
+//! accepts, declines with a reason, sends the referral back or forwards it
+//! to a third partner, and later records that she started (the enrolment
+//! it led to) or did not. The caseworker who accepts becomes one of her
+//! caseworkers. Both sides see every step; every read and change is
+//! audited.
+
+use crate::audit::Action;
+use crate::paging::Page;
+use crate::work::{Change, Reading};
+use crate::{App, AppError, Ctx, Result};
+use jiff::civil::Date;
+use palett_domain::consent::{ConsentKind, ConsentSpec};
+use palett_domain::policy::Role;
+use palett_domain::referral::{
+    Referral, ReferralEvent, ReferralSource, ReferralSpec, ReferralState, ReferralStepInput,
+    RoutineSpec,
+};
+use palett_domain::workdays::add_working_days;
+use palett_domain::{FieldErrors, Parsed};
+use palett_store::referral as store;
+pub use palett_store::referral::{ReferralFilter, Routine, Side};
+use sqlx::AnyConnection;
+
+/// A referral with its steps, and what the caller may do with it.
+#[derive(Clone, Debug)]
+pub struct ReferralView {
+    pub referral: Referral,
+    pub events: Vec<ReferralEvent>,
+    /// The caller's partner is the one asked: it takes the next step.
+    pub may_answer: bool,
+    /// Past its answer time without an answer.
+    pub stale: bool,
+}
+
+/// One page of the caller's partner's referrals.
+#[derive(Clone, Debug)]
+pub struct ReferralList {
+    /// Each with whether it is stale today.
+    pub items: Vec<(Referral, bool)>,
+    pub total: i64,
+}
+
+impl App {
+    /// Refer a registered participant: from the caller's partner to
+    /// another, or (a source outside the partnership) to the caller's own
+    /// partner, which records it. The referral's id.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    pub async fn refer(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        spec: Parsed<ReferralSpec>,
+    ) -> Result<i64> {
+        let a = &ctx.actor;
+        if !a.can_refer() {
+            return Err(AppError::Forbidden);
+        }
+        let spec = spec?;
+        let today = self.today();
+        let mut tx = Change::begin(self, ctx).await?;
+        let her = self.changeable(&mut tx, ctx, participant_id).await?;
+        let from = match spec.source {
+            ReferralSource::Partner if spec.to_organisation_id == a.organisation_id => {
+                return Err(field("to_organisation_id", "error-referral-to-own"));
+            }
+            ReferralSource::Partner => Some(a.organisation_id),
+            _ if spec.to_organisation_id != a.organisation_id => {
+                return Err(field(
+                    "to_organisation_id",
+                    "error-referral-external-to-own",
+                ));
+            }
+            _ => None,
+        };
+        let routine = member_routine(&mut tx, a.partnership_id, spec.to_organisation_id, today)
+            .await?
+            .ok_or_else(|| field("to_organisation_id", "error-choice"))?;
+        if let Some(iv) = spec.intervention_id {
+            let fits = palett_store::palette::intervention_by_id(&mut tx, iv)
+                .await?
+                .is_some_and(|i| {
+                    i.partnership_id == a.partnership_id
+                        && i.provider_organisation_id == spec.to_organisation_id
+                });
+            if !fits {
+                return Err(field("intervention_id", "error-referral-intervention"));
+            }
+        }
+        let now = tx.now();
+        // The sharing consent it relies on: none needed within the partner
+        // responsible for her, or for a referral the receiver records.
+        let consent_id = if from.is_none()
+            || spec.to_organisation_id == her.responsible_organisation_id
+        {
+            None
+        } else if let Some(given) = &spec.consent {
+            let consent = ConsentSpec {
+                kind: ConsentKind::Sharing,
+                method: given.method,
+                witness: None,
+                given_on: given.given_on,
+                expires_on: None,
+                note: None,
+                organisation_ids: vec![spec.to_organisation_id],
+            };
+            let id =
+                palett_store::consent::insert(&mut tx, participant_id, &consent, a.user_id, now)
+                    .await?;
+            tx.audit(
+                Action::ConsentGive,
+                ConsentKind::Sharing.as_str(),
+                Some(id),
+                Some(participant_id),
+            )
+            .await?;
+            Some(id)
+        } else {
+            Some(
+                store::covering_consent(&mut tx, participant_id, spec.to_organisation_id, today)
+                    .await?
+                    .ok_or_else(|| {
+                        field("to_organisation_id", "error-referral-no-sharing-consent")
+                    })?,
+            )
+        };
+        let id = store::insert(
+            &mut tx,
+            a.partnership_id,
+            &store::NewReferral {
+                participant_id,
+                source: spec.source,
+                from_organisation_id: from,
+                to_organisation_id: spec.to_organisation_id,
+                purpose: spec.purpose,
+                intervention_id: spec.intervention_id,
+                reason: &spec.reason,
+                asked: &spec.asked,
+                consent_id,
+                sent_on: spec.sent_on,
+                due_on: due(spec.sent_on, &routine),
+                forwarded_from: None,
+            },
+            a.user_id,
+            now,
+        )
+        .await?;
+        tx.done(
+            Action::ReferralCreate,
+            "referral",
+            Some(id),
+            Some(participant_id),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// A referral with its steps, for staff of either partner (audited).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    pub async fn referral(&self, ctx: &Ctx, id: i64) -> Result<ReferralView> {
+        let today = self.today();
+        let mut r = Reading::begin(self, ctx).await?;
+        let referral = seen(r.conn(), ctx, id).await?;
+        let events = store::events(r.conn(), id).await?;
+        r.audit(
+            Action::ReferralRead,
+            "referral",
+            Some(id),
+            Some(referral.participant_id),
+        );
+        r.finish().await?;
+        Ok(ReferralView {
+            may_answer: ctx.actor.can_answer_referral(referral.to_organisation_id),
+            stale: referral.stale(today),
+            referral,
+            events,
+        })
+    }
+
+    /// One page of the referrals to or from the caller's partner (a list
+    /// of the women named, audited).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    pub async fn referrals(
+        &self,
+        ctx: &Ctx,
+        filter: &ReferralFilter,
+        page: Page,
+    ) -> Result<ReferralList> {
+        let a = &ctx.actor;
+        if !a.can_see_referral(Some(a.organisation_id), a.organisation_id) {
+            return Err(AppError::Forbidden);
+        }
+        let today = self.today();
+        let mut r = Reading::begin(self, ctx).await?;
+        let (items, total) = store::list(
+            r.conn(),
+            a.partnership_id,
+            a.organisation_id,
+            filter,
+            page.limit(),
+            page.offset(),
+        )
+        .await?;
+        r.audit_each(
+            Action::ReferralList,
+            "referral",
+            items.iter().map(|x| x.participant_id).collect(),
+        );
+        r.finish().await?;
+        Ok(ReferralList {
+            items: items
+                .into_iter()
+                .map(|x| {
+                    let stale = x.stale(today);
+                    (x, stale)
+                })
+                .collect(),
+            total,
+        })
+    }
+
+    /// Her referrals that the caller's partner sent or received (a read of
+    /// her record, audited).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    pub async fn participant_referrals(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+    ) -> Result<Vec<(Referral, bool)>> {
+        let today = self.today();
+        let a = ctx.actor.clone();
+        self.read_part(ctx, participant_id, "referrals", async |c| {
+            Ok(store::of_participant(c, participant_id)
+                .await?
+                .into_iter()
+                .filter(|x| a.can_see_referral(x.from_organisation_id, x.to_organisation_id))
+                .map(|x| {
+                    let stale = x.stale(today);
+                    (x, stale)
+                })
+                .collect())
+        })
+        .await
+    }
+
+    /// Take the next step of a referral, as the partner it is to. A
+    /// forward makes a new referral to the third partner (her sharing
+    /// consent must cover it); its id is returned.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    pub async fn referral_step(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        input: &ReferralStepInput,
+    ) -> Result<Option<i64>> {
+        let a = &ctx.actor;
+        let today = self.today();
+        let mut tx = Change::begin(self, ctx).await?;
+        let r = seen(&mut tx, ctx, id).await?;
+        if !a.can_answer_referral(r.to_organisation_id) {
+            return Err(AppError::Forbidden);
+        }
+        let step = input.parse(r.state, r.state_on, today)?;
+        let now = tx.now();
+        if let Some(enrolment) = step.enrolment_id {
+            if !store::enrolment_fits(&mut tx, enrolment, r.participant_id, r.to_organisation_id)
+                .await?
+            {
+                return Err(field("enrolment_id", "error-referral-enrolment"));
+            }
+        }
+        let forwarded = match step.forward_to {
+            Some(to) => Some(self.forward(&mut tx, ctx, &r, to, step.on).await?),
+            None => None,
+        };
+        store::add_step(
+            &mut tx,
+            id,
+            &store::Step {
+                state: step.state,
+                on: step.on,
+                reason: step.reason,
+                note: step.note.as_deref(),
+                enrolment_id: step.enrolment_id,
+                forwarded_to: forwarded,
+            },
+            a.user_id,
+            now,
+        )
+        .await?;
+        // The caseworker who accepts becomes one of hers, so that she can
+        // enrol her and keep her record (her sharing consent covers the
+        // partner).
+        if step.state == ReferralState::Accepted && a.has(Role::Caseworker) {
+            store::assign_caseworker(&mut tx, r.participant_id, a.user_id, now).await?;
+        }
+        if let Some(new) = forwarded {
+            tx.audit(
+                Action::ReferralCreate,
+                "referral",
+                Some(new),
+                Some(r.participant_id),
+            )
+            .await?;
+        }
+        tx.done(
+            Action::ReferralStep,
+            "referral",
+            Some(id),
+            Some(r.participant_id),
+        )
+        .await?;
+        Ok(forwarded)
+    }
+
+    /// The new referral a forward makes, from the partner forwarding.
+    async fn forward(
+        &self,
+        c: &mut AnyConnection,
+        ctx: &Ctx,
+        r: &Referral,
+        to: i64,
+        on: Date,
+    ) -> Result<i64> {
+        let a = &ctx.actor;
+        if to == r.to_organisation_id {
+            return Err(field("to_organisation_id", "error-referral-to-own"));
+        }
+        let routine = member_routine(c, a.partnership_id, to, self.today())
+            .await?
+            .ok_or_else(|| field("to_organisation_id", "error-choice"))?;
+        let responsible = store::responsible_organisation(c, r.participant_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let consent_id = if to == responsible {
+            None
+        } else {
+            Some(
+                store::covering_consent(c, r.participant_id, to, self.today())
+                    .await?
+                    .ok_or_else(|| {
+                        field("to_organisation_id", "error-referral-no-sharing-consent")
+                    })?,
+            )
+        };
+        Ok(store::insert(
+            c,
+            a.partnership_id,
+            &store::NewReferral {
+                participant_id: r.participant_id,
+                source: ReferralSource::Partner,
+                from_organisation_id: Some(r.to_organisation_id),
+                to_organisation_id: to,
+                purpose: r.purpose,
+                // The intervention asked for is the first partner's.
+                intervention_id: None,
+                reason: &r.reason,
+                asked: &r.asked,
+                consent_id,
+                sent_on: on,
+                due_on: due(on, &routine),
+                forwarded_from: Some(r.id),
+            },
+            a.user_id,
+            self.now(),
+        )
+        .await?)
+    }
+
+    /// Every partner's referral routine (the default where none is agreed).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    pub async fn referral_routines(&self, ctx: &Ctx) -> Result<Vec<Routine>> {
+        if !ctx.actor.can_list_staff() {
+            return Err(AppError::Forbidden);
+        }
+        let mut c = self.db.read().await?;
+        Ok(store::routines(&mut c, ctx.actor.partnership_id).await?)
+    }
+
+    /// Agree a partner's referral routine; referrals already sent keep the
+    /// answer time they were sent with.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    pub async fn set_referral_routine(
+        &self,
+        ctx: &Ctx,
+        organisation_id: i64,
+        spec: Parsed<RoutineSpec>,
+    ) -> Result<()> {
+        let a = &ctx.actor;
+        let mut tx = Change::begin(self, ctx).await?;
+        store::routine_of(&mut tx, a.partnership_id, organisation_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        if !a.can_set_referral_routine(organisation_id) {
+            return Err(AppError::Forbidden);
+        }
+        let spec = spec?;
+        let now = tx.now();
+        store::set_routine(
+            &mut tx,
+            a.partnership_id,
+            organisation_id,
+            (spec.answer_days, spec.contact.as_deref()),
+            a.user_id,
+            now,
+        )
+        .await?;
+        tx.done(
+            Action::ReferralRoutine,
+            "organisation",
+            Some(organisation_id),
+            None,
+        )
+        .await
+    }
+}
+
+fn field(name: &str, code: &'static str) -> AppError {
+    FieldErrors::single(name, code).into()
+}
+
+/// The last day of the answer time of a referral sent on `sent_on`.
+fn due(sent_on: Date, routine: &Routine) -> Date {
+    add_working_days(sent_on, u32::try_from(routine.answer_days).unwrap_or(0))
+}
+
+/// The routine of `organisation_id` when it is a member of the
+/// partnership on `today`.
+async fn member_routine(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    organisation_id: i64,
+    today: Date,
+) -> Result<Option<Routine>> {
+    let member = palett_store::org::memberships(c, partnership_id)
+        .await?
+        .iter()
+        .any(|m| {
+            m.organisation_id == organisation_id
+                && m.joined_on <= today
+                && m.left_on.is_none_or(|l| today <= l)
+        });
+    if !member {
+        return Ok(None);
+    }
+    Ok(store::routine_of(c, partnership_id, organisation_id).await?)
+}
+
+/// The referral `id` of the caller's partnership when the caller may see
+/// it; `NotFound` otherwise, as if there were none.
+async fn seen(c: &mut AnyConnection, ctx: &Ctx, id: i64) -> Result<Referral> {
+    store::by_id(c, ctx.actor.partnership_id, id)
+        .await?
+        .filter(|r| {
+            ctx.actor
+                .can_see_referral(r.from_organisation_id, r.to_organisation_id)
+        })
+        .ok_or(AppError::NotFound)
+}

@@ -1,0 +1,497 @@
+//! Referrals between partners through the store: the whole loop with its
+//! consent checks and the enrolment it led to; a decline, a forward and a
+//! referral sent back; answer times in working days and stale referrals;
+//! who sees and who answers.
+
+use crate::harness::*;
+use jiff::civil::date;
+use palett_app::filters::AuditFilter;
+use palett_app::paging::Page;
+use palett_app::referrals::{ReferralFilter, Side};
+use palett_app::Ctx;
+use palett_domain::consent::ConsentInput;
+use palett_domain::path::Enrol;
+use palett_domain::referral::{
+    DeclineReason, ReferralInput, ReferralState, ReferralStepInput, RoutineInput,
+};
+
+/// A referral from a partner to `to`, sent on `sent_on`, asking for an
+/// assessment.
+fn referral(to: i64, sent_on: &str) -> ReferralInput {
+    ReferralInput {
+        source: "partner".into(),
+        to_organisation_id: to.to_string(),
+        purpose: "assessment".into(),
+        reason: "Vill komma vidare mot arbete och behöver stöd i vardagen.".into(),
+        asked: "Ett första samtal och en bedömning av vilka insatser som passar.".into(),
+        sent_on: sent_on.into(),
+        ..ReferralInput::default()
+    }
+}
+
+fn step(state: &str, on: &str) -> ReferralStepInput {
+    ReferralStepInput {
+        state: state.into(),
+        on_date: on.into(),
+        ..ReferralStepInput::default()
+    }
+}
+
+async fn refer(h: &H, ctx: &Ctx, participant: i64, input: &ReferralInput) -> i64 {
+    h.app
+        .refer(ctx, participant, input.parse(h.app.today()))
+        .await
+        .expect("a referral")
+}
+
+async fn take(h: &H, ctx: &Ctx, id: i64, input: &ReferralStepInput) -> Option<i64> {
+    h.app
+        .referral_step(ctx, id, input)
+        .await
+        .unwrap_or_else(|e| panic!("{} on referral {id}: {e}", input.state))
+}
+
+async fn state(h: &H, ctx: &Ctx, id: i64) -> ReferralState {
+    h.app
+        .referral(ctx, id)
+        .await
+        .expect("the referral")
+        .referral
+        .state
+}
+
+async fn listed(h: &H, ctx: &Ctx, filter: &ReferralFilter) -> Vec<i64> {
+    h.app
+        .referrals(ctx, filter, Page::new(None, Some(100)))
+        .await
+        .expect("the list")
+        .items
+        .iter()
+        .map(|(r, _)| r.id)
+        .collect()
+}
+
+fn side(side: Side) -> ReferralFilter {
+    ReferralFilter {
+        side,
+        state: None,
+        stale_on: None,
+        waiting: false,
+    }
+}
+
+pub(crate) async fn a_referral_goes_from_sent_to_completed_with_her_consent_and_enrolment(h: H) {
+    h.seed().await;
+    let coach = h.signed(COACH).await;
+    let kommun = coach.user.organisation_id;
+    let coach = coach.ctx(IP);
+    let hm = h.ctx(HANDLEDARE).await;
+    let hela = hm.actor.organisation_id;
+    let larare = h.ctx(LARARE).await;
+    // Saida has consented to nothing beyond taking part.
+    let saida = h
+        .register(
+            &coach,
+            &input("Saida", "Testsson", &pnr("19880314", 456), kommun),
+        )
+        .await;
+
+    // A referral to a partner her sharing consent does not cover is refused
+    // — unless the consent she has just given is recorded with it.
+    let to_hela = referral(hela, "2026-11-25");
+    assert_invalid(
+        h.app
+            .refer(&coach, saida, to_hela.parse(h.app.today()))
+            .await,
+        "to_organisation_id",
+        "error-referral-no-sharing-consent",
+    );
+    let with_consent = ReferralInput {
+        record_consent: "1".into(),
+        consent_method: "signed_paper".into(),
+        consent_given_on: "2026-11-25".into(),
+        ..to_hela.clone()
+    };
+    let id = refer(&h, &coach, saida, &with_consent).await;
+    let consents = h.app.consents(&coach, saida).await.expect("her consents");
+    let sharing = consents
+        .iter()
+        .find(|(k, _)| k.kind == palett_domain::consent::ConsentKind::Sharing)
+        .expect("the sharing consent recorded with the referral");
+    assert_eq!(
+        sharing
+            .0
+            .organisations
+            .iter()
+            .map(|o| o.0)
+            .collect::<Vec<_>>(),
+        vec![hela]
+    );
+    let view = h.app.referral(&coach, id).await.expect("the referral");
+    assert_eq!(view.referral.consent_id, Some(sharing.0.id));
+    // Hela Människan answers within five working days (the default):
+    // Wednesday 25 November → Wednesday 2 December.
+    assert_eq!(view.referral.due_on, date(2026, 12, 2));
+    assert!(!view.may_answer, "the referrer does not answer her own");
+    assert!(!view.stale);
+
+    // Both partners list it; a third partner does not see it at all.
+    assert!(listed(&h, &hm, &side(Side::Incoming)).await.contains(&id));
+    assert!(listed(&h, &coach, &side(Side::Outgoing))
+        .await
+        .contains(&id));
+    assert!(!listed(&h, &coach, &side(Side::Incoming))
+        .await
+        .contains(&id));
+    not_found(h.app.referral(&larare, id).await);
+    not_found(
+        h.app
+            .referral_step(&larare, id, &step("received", "2026-11-25"))
+            .await,
+    );
+    forbidden(
+        h.app
+            .referral_step(&coach, id, &step("received", "2026-11-25"))
+            .await,
+    );
+
+    // Received, accepted: the caseworker who accepts becomes one of hers
+    // and may now enrol her in her organisation's intervention.
+    take(&h, &hm, id, &step("received", "2026-11-25")).await;
+    assert_invalid(
+        h.app
+            .referral_step(&hm, id, &step("started", "2026-11-25"))
+            .await,
+        "state",
+        "error-referral-order",
+    );
+    take(&h, &hm, id, &step("accepted", "2026-11-25")).await;
+    let course = h
+        .app
+        .palette(&hm, false)
+        .await
+        .expect("the palette")
+        .into_iter()
+        .find(|i| i.provider_organisation_id == hela && i.retired_on.is_none())
+        .expect("an intervention of Hela Människan")
+        .id;
+    let (enrolment, _) = h
+        .app
+        .enrol(&hm, saida, &Enrol::in_intervention(course))
+        .await
+        .expect("enrolled by the caseworker who accepted");
+    // Another woman's enrolment is not what this referral led to.
+    let amal = h.register_amal(&coach, kommun).await;
+    let (hers, _) = h
+        .app
+        .enrol(&coach, amal, &Enrol::in_intervention(course))
+        .await
+        .expect("Amal enrolled");
+    let started = |e: i64| ReferralStepInput {
+        enrolment_id: e.to_string(),
+        ..step("started", "2026-11-25")
+    };
+    assert_invalid(
+        h.app.referral_step(&hm, id, &started(hers)).await,
+        "enrolment_id",
+        "error-referral-enrolment",
+    );
+    take(&h, &hm, id, &started(enrolment)).await;
+    h.advance_secs(86_400 * 40);
+    take(&h, &hm, id, &step("completed", "2027-01-04")).await;
+
+    // The referrer sees the whole loop, each step dated and attributed.
+    let view = h.app.referral(&coach, id).await.expect("the referral");
+    assert_eq!(view.referral.state, ReferralState::Completed);
+    assert_eq!(view.referral.enrolment_id, Some(enrolment));
+    let steps: Vec<(ReferralState, String)> = view
+        .events
+        .iter()
+        .map(|e| (e.state, e.by.clone().unwrap_or_default()))
+        .collect();
+    assert_eq!(
+        steps.iter().map(|s| s.0).collect::<Vec<_>>(),
+        vec![
+            ReferralState::Sent,
+            ReferralState::Received,
+            ReferralState::Accepted,
+            ReferralState::Started,
+            ReferralState::Completed,
+        ]
+    );
+    assert!(steps.iter().all(|(_, by)| !by.is_empty()));
+    assert!(!view.may_answer);
+    // A final state takes no step.
+    assert_invalid(
+        h.app
+            .referral_step(&hm, id, &step("completed", "2027-01-04"))
+            .await,
+        "state",
+        "error-referral-order",
+    );
+
+    // Every read and change is in the log, under the referral and her.
+    let coordinator = h.ctx(COORDINATOR).await;
+    let log = h
+        .audit_log(
+            &coordinator,
+            &AuditFilter::default(),
+            Page::new(None, Some(200)),
+        )
+        .await;
+    for action in [
+        "referral.create",
+        "referral.step",
+        "referral.read",
+        "referral.list",
+    ] {
+        assert!(
+            log.iter()
+                .any(|e| e.action == action && e.participant_id == Some(saida)),
+            "{action}"
+        );
+    }
+    // Her own page lists it for both partners.
+    let hers = h
+        .app
+        .participant_referrals(&coach, saida)
+        .await
+        .expect("her referrals");
+    assert_eq!(hers.iter().map(|(r, _)| r.id).collect::<Vec<_>>(), vec![id]);
+}
+
+pub(crate) async fn a_referral_is_declined_forwarded_sent_back_or_goes_stale(h: H) {
+    h.seed().await;
+    let coach = h.signed(COACH).await;
+    let kommun = coach.user.organisation_id;
+    let coach = coach.ctx(IP);
+    let hm = h.ctx(HANDLEDARE).await;
+    let hela = hm.actor.organisation_id;
+    let larare = h.ctx(LARARE).await;
+    let folkhogskola = larare.actor.organisation_id;
+    let coordinator = h.ctx(COORDINATOR).await;
+    let amal = h.register_amal(&coach, kommun).await;
+
+    // Declined, with a reason from the list.
+    let declined = refer(&h, &coach, amal, &referral(hela, "2026-11-24")).await;
+    assert_invalid(
+        h.app
+            .referral_step(&hm, declined, &step("declined", "2026-11-25"))
+            .await,
+        "reason",
+        "error-required",
+    );
+    take(
+        &h,
+        &hm,
+        declined,
+        &ReferralStepInput {
+            reason: "no_place".into(),
+            note: "Fullt till våren; hör av er i mars.".into(),
+            ..step("declined", "2026-11-25")
+        },
+    )
+    .await;
+    let view = h.app.referral(&coach, declined).await.expect("declined");
+    assert_eq!(view.referral.state, ReferralState::Declined);
+    assert_eq!(view.events[1].reason, Some(DeclineReason::NoPlace));
+
+    // Sent back needs a word on why.
+    let back = refer(&h, &coach, amal, &referral(hela, "2026-11-25")).await;
+    assert_invalid(
+        h.app
+            .referral_step(&hm, back, &step("sent_back", "2026-11-25"))
+            .await,
+        "note",
+        "error-referral-note-needed",
+    );
+    take(
+        &h,
+        &hm,
+        back,
+        &ReferralStepInput {
+            note: "Kontaktuppgifterna saknas.".into(),
+            ..step("sent_back", "2026-11-25")
+        },
+    )
+    .await;
+    assert_eq!(state(&h, &coach, back).await, ReferralState::SentBack);
+
+    // Forwarded: a new referral from Hela Människan to the folk high
+    // school, which Amal's consent covers; the referrer sees where it went.
+    let forwarded = refer(&h, &coach, amal, &referral(hela, "2026-11-25")).await;
+    let onward = ReferralStepInput {
+        to_organisation_id: folkhogskola.to_string(),
+        ..step("forwarded", "2026-11-25")
+    };
+    let new = take(&h, &hm, forwarded, &onward)
+        .await
+        .expect("the new referral");
+    let old = h.app.referral(&coach, forwarded).await.expect("the old");
+    assert_eq!(old.referral.state, ReferralState::Forwarded);
+    assert_eq!(old.referral.forwarded_to, Some(new));
+    assert_eq!(
+        old.referral.forwarded_to_name.as_deref(),
+        Some("Botkyrka folkhögskola")
+    );
+    let onward_view = h.app.referral(&larare, new).await.expect("the new one");
+    assert_eq!(onward_view.referral.from_organisation_id, Some(hela));
+    assert_eq!(onward_view.referral.forwarded_from, Some(forwarded));
+    assert!(onward_view.may_answer);
+    not_found(h.app.referral(&coach, new).await);
+    // Forwarding where her consent does not reach is refused.
+    let saida = h
+        .register(
+            &coach,
+            &input("Saida", "Testsson", &pnr("19880314", 456), kommun),
+        )
+        .await;
+    let to_hela_only = refer(
+        &h,
+        &coach,
+        saida,
+        &ReferralInput {
+            record_consent: "1".into(),
+            consent_method: "digital".into(),
+            consent_given_on: "2026-11-25".into(),
+            ..referral(hela, "2026-11-25")
+        },
+    )
+    .await;
+    assert_invalid(
+        h.app.referral_step(&hm, to_hela_only, &onward).await,
+        "to_organisation_id",
+        "error-referral-no-sharing-consent",
+    );
+    assert_eq!(state(&h, &hm, to_hela_only).await, ReferralState::Sent);
+    h.app
+        .submit_consent(
+            &coach,
+            saida,
+            &ConsentInput {
+                kind: "sharing".into(),
+                method: "signed_paper".into(),
+                given_on: "2026-11-25".into(),
+                organisation_ids: vec![folkhogskola.to_string()],
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("her consent for the school");
+    take(&h, &hm, to_hela_only, &onward).await;
+
+    // Answer times are working days from the partner's agreed routine: three
+    // days from Maundy Thursday pass Easter, two from the day before
+    // Midsummer Eve pass midsummer.
+    forbidden(
+        h.app
+            .set_referral_routine(
+                &coach,
+                hela,
+                RoutineInput {
+                    answer_days: "3".into(),
+                    contact: "".into(),
+                }
+                .parse(),
+            )
+            .await,
+    );
+    h.app
+        .set_referral_routine(
+            &coordinator,
+            hela,
+            RoutineInput {
+                answer_days: "3".into(),
+                contact: "Mottagningen, 08-530 610 00".into(),
+            }
+            .parse(),
+        )
+        .await
+        .expect("Hela Människan's routine");
+    let routines = h.app.referral_routines(&coach).await.expect("routines");
+    let theirs = routines
+        .iter()
+        .find(|r| r.organisation_id == hela)
+        .expect("Hela Människan's");
+    assert_eq!((theirs.answer_days, theirs.agreed), (3, true));
+    let easter = refer(&h, &coach, amal, &referral(hela, "2026-04-02")).await;
+    let view = h.app.referral(&coach, easter).await.expect("easter");
+    assert_eq!(view.referral.due_on, date(2026, 4, 9));
+    h.app
+        .set_referral_routine(
+            &coordinator,
+            hela,
+            RoutineInput {
+                answer_days: "2".into(),
+                contact: "".into(),
+            }
+            .parse(),
+        )
+        .await
+        .expect("two days");
+    let midsummer = refer(&h, &coach, amal, &referral(hela, "2026-06-18")).await;
+    let view = h.app.referral(&coach, midsummer).await.expect("midsummer");
+    assert_eq!(view.referral.due_on, date(2026, 6, 23));
+    // Both are stale today, on both sides; once answered, no longer.
+    let stale = |s: Side| ReferralFilter {
+        stale_on: Some(h.app.today()),
+        ..side(s)
+    };
+    for (ctx, s) in [(&hm, Side::Incoming), (&coach, Side::Outgoing)] {
+        let ids = listed(&h, ctx, &stale(s)).await;
+        assert!(ids.contains(&easter) && ids.contains(&midsummer), "{s:?}");
+        assert!(!ids.contains(&declined), "answered ones are not stale");
+    }
+    assert!(view.stale);
+    take(&h, &hm, easter, &step("accepted", "2026-11-25")).await;
+    assert!(!listed(&h, &hm, &stale(Side::Incoming))
+        .await
+        .contains(&easter));
+
+    // A referral that came from outside is recorded by the partner it came
+    // to, for one it may change, and to itself only.
+    let hodan = h.register_hodan(&hm, hela).await;
+    let external = ReferralInput {
+        source: "employment_service".into(),
+        ..referral(hela, "2026-11-20")
+    };
+    let from_af = refer(&h, &hm, hodan, &external).await;
+    let view = h.app.referral(&hm, from_af).await.expect("from outside");
+    assert_eq!(view.referral.from_organisation_id, None);
+    assert!(view.may_answer);
+    assert_invalid(
+        h.app
+            .refer(
+                &hm,
+                hodan,
+                ReferralInput {
+                    to_organisation_id: kommun.to_string(),
+                    ..external.clone()
+                }
+                .parse(h.app.today()),
+            )
+            .await,
+        "to_organisation_id",
+        "error-referral-external-to-own",
+    );
+    // Nobody refers one she may not change; evaluators refer no one.
+    not_found(
+        h.app
+            .refer(
+                &larare,
+                saida,
+                referral(hela, "2026-11-25").parse(h.app.today()),
+            )
+            .await,
+    );
+    forbidden(
+        h.app
+            .refer(
+                &h.ctx(EVALUATOR).await,
+                saida,
+                referral(hela, "2026-11-25").parse(h.app.today()),
+            )
+            .await,
+    );
+    not_found(h.app.referral(&coach, 99_999).await);
+}
