@@ -17,7 +17,7 @@ use jiff::civil::Date;
 use palett_domain::consent::{ConsentKind, ConsentSpec};
 use palett_domain::policy::Role;
 use palett_domain::referral::{
-    Referral, ReferralEvent, ReferralSource, ReferralSpec, ReferralState, ReferralStepInput,
+    Referral, ReferralEvent, ReferralOrigin, ReferralSpec, ReferralState, ReferralStepInput,
     RoutineSpec,
 };
 use palett_domain::workdays::add_working_days;
@@ -65,10 +65,10 @@ impl App {
         let mut tx = Change::begin(self, ctx).await?;
         let her = self.changeable(&mut tx, ctx, participant_id).await?;
         let from = match spec.source {
-            ReferralSource::Partner if spec.to_organisation_id == a.organisation_id => {
+            ReferralOrigin::Partner if spec.to_organisation_id == a.organisation_id => {
                 return Err(field("to_organisation_id", "error-referral-to-own"));
             }
-            ReferralSource::Partner => Some(a.organisation_id),
+            ReferralOrigin::Partner => Some(a.organisation_id),
             _ if spec.to_organisation_id != a.organisation_id => {
                 return Err(field(
                     "to_organisation_id",
@@ -352,7 +352,7 @@ impl App {
             a.partnership_id,
             &store::NewReferral {
                 participant_id: r.participant_id,
-                source: ReferralSource::Partner,
+                source: ReferralOrigin::Partner,
                 from_organisation_id: Some(r.to_organisation_id),
                 to_organisation_id: to,
                 purpose: r.purpose,

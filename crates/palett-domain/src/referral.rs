@@ -8,7 +8,7 @@
 //! what each step needs, is decided here.
 
 use crate::values::{
-    code, optional_text, parse_choice, parse_choice_id, parse_optional_choice,
+    code, optional_text, parse_choice, parse_choice_id, parse_flag, parse_optional_choice,
     parse_optional_choice_id, parse_past_date, required_text, text_enum, text_input, TextKind,
 };
 use crate::FieldErrors;
@@ -17,7 +17,7 @@ use jiff::Timestamp;
 
 text_enum!(
     /// Who referred her: a partner of the partnership, or someone outside it.
-    ReferralSource, "referral-source" {
+    ReferralOrigin, "referral-origin" {
         Partner = "partner",
         EmploymentService = "employment_service",
         SocialServices = "social_services",
@@ -96,7 +96,7 @@ pub struct Referral {
     pub id: i64,
     pub participant_id: i64,
     pub participant_name: String,
-    pub source: ReferralSource,
+    pub source: ReferralOrigin,
     /// The partner that sent it; `None` when it came from outside and the
     /// receiving partner recorded it.
     pub from_organisation_id: Option<i64>,
@@ -153,8 +153,8 @@ text_input!(
         reason,
         asked,
         sent_on,
-        /// "1": record her sharing consent for the receiving partner in the
-        /// same step (she has just given it).
+        /// A flag ("1", "true", "on"): record her sharing consent for the
+        /// receiving partner in the same step (she has just given it).
         record_consent,
         consent_method,
         consent_given_on,
@@ -171,7 +171,7 @@ pub struct ConsentWithReferral {
 /// A referral to make.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReferralSpec {
-    pub source: ReferralSource,
+    pub source: ReferralOrigin,
     pub to_organisation_id: i64,
     pub purpose: ReferralPurpose,
     pub intervention_id: Option<i64>,
@@ -185,7 +185,7 @@ impl ReferralInput {
     /// Parse a referral sent on or before `today`.
     pub fn parse(&self, today: Date) -> Result<ReferralSpec, FieldErrors> {
         let mut e = FieldErrors::new();
-        let source = e.take("source", parse_choice(&self.source, ReferralSource::parse));
+        let source = e.take("source", parse_choice(&self.source, ReferralOrigin::parse));
         let to = e.take(
             "to_organisation_id",
             parse_choice_id(&self.to_organisation_id),
@@ -204,7 +204,10 @@ impl ReferralInput {
         let reason = e.take("reason", required_text(&self.reason, TextKind::LINES));
         let asked = e.take("asked", required_text(&self.asked, TextKind::LINES));
         let sent_on = e.take("sent_on", parse_past_date(&self.sent_on, today));
-        let consent = if self.record_consent.trim().is_empty() {
+        let record = e
+            .take("record_consent", parse_flag(&self.record_consent))
+            .unwrap_or(false);
+        let consent = if !record {
             None
         } else {
             let method = e.take(
@@ -554,7 +557,7 @@ mod tests {
             id: 1,
             participant_id: 2,
             participant_name: "Amal Testsson".into(),
-            source: ReferralSource::Partner,
+            source: ReferralOrigin::Partner,
             from_organisation_id: Some(1),
             from_name: Some("Botkyrka kommun".into()),
             to_organisation_id: 3,

@@ -6,7 +6,7 @@ use crate::row::*;
 use crate::Result;
 use jiff::civil::Date;
 use palett_domain::referral::{
-    DeclineReason, Referral, ReferralEvent, ReferralPurpose, ReferralSource, ReferralState,
+    DeclineReason, Referral, ReferralEvent, ReferralOrigin, ReferralPurpose, ReferralState,
 };
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
@@ -125,7 +125,7 @@ fn referral(r: &AnyRow) -> Result<Referral> {
         id: i64_(r, "id")?,
         participant_id: i64_(r, "participant_id")?,
         participant_name: format!("{} {}", text(r, "given_name")?, text(r, "family_name")?),
-        source: vocab(r, "source", ReferralSource::parse)?,
+        source: vocab(r, "source", ReferralOrigin::parse)?,
         from_organisation_id: opt_i64(r, "from_organisation_id")?,
         from_name: opt_text(r, "from_name")?,
         to_organisation_id: i64_(r, "to_organisation_id")?,
@@ -152,7 +152,7 @@ fn referral(r: &AnyRow) -> Result<Referral> {
 #[derive(Clone, Debug)]
 pub struct NewReferral<'a> {
     pub participant_id: i64,
-    pub source: ReferralSource,
+    pub source: ReferralOrigin,
     pub from_organisation_id: Option<i64>,
     pub to_organisation_id: i64,
     pub purpose: ReferralPurpose,

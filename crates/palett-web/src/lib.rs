@@ -21,6 +21,7 @@ mod palette;
 mod participants;
 mod placements;
 mod projects;
+mod referrals;
 mod reports;
 pub mod ui;
 
@@ -52,6 +53,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(employers::api_routes())
         .merge(openings::api_routes())
         .merge(placements::api_routes())
+        .merge(referrals::api_routes())
         .split_for_parts();
     (router, http::openapi::finish(doc))
 }
@@ -103,6 +105,7 @@ pub fn router(state: AppState) -> Router {
         .merge(employers::routes())
         .merge(openings::routes())
         .merge(placements::routes())
+        .merge(referrals::routes())
         .nest(
             "/api/v1",
             api().0.layer(middleware::from_fn_with_state(

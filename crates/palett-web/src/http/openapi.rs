@@ -275,5 +275,9 @@ pub mod vocab {
         NotPlacedReason = palett_domain::proposal::NotPlacedReason,
         PlacementResult = palett_domain::placement::PlacementResult,
         ReviewKind = palett_domain::placement::ReviewKind,
+        ReferralOrigin = palett_domain::referral::ReferralOrigin,
+        ReferralPurpose = palett_domain::referral::ReferralPurpose,
+        ReferralState = palett_domain::referral::ReferralState,
+        DeclineReason = palett_domain::referral::DeclineReason,
     );
 }

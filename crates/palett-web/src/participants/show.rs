@@ -179,6 +179,12 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Id(id): Id) -> An
             t.get("her-openings-title"),
         ));
     }
+    if c.signed.actor.can_refer() {
+        path_links.push((
+            format!("/participants/{id}/referrals"),
+            t.get("referrals-of-her"),
+        ));
+    }
     path_links.push((
         format!("/participants/{id}/self-assessments"),
         t.get("self-assessments"),

@@ -23,6 +23,7 @@ pub struct Layout {
     pub nav_audit: bool,
     pub nav_admin: bool,
     pub nav_employers: bool,
+    pub nav_referrals: bool,
     /// The current path, for the language switch to come back to.
     pub path: String,
     pub other_lang: &'static str,
@@ -45,6 +46,7 @@ impl Layout {
             nav_audit: false,
             nav_admin: false,
             nav_employers: false,
+            nav_referrals: false,
             path: path.to_string(),
             other_lang,
             other_lang_label,
@@ -76,6 +78,9 @@ impl Layout {
         l.nav_audit = s.actor.can_view_audit_log();
         l.nav_admin = s.actor.can_administer();
         l.nav_employers = s.actor.can_work_with_employers();
+        l.nav_referrals = s
+            .actor
+            .can_see_referral(Some(s.actor.organisation_id), s.actor.organisation_id);
         l
     }
 }

@@ -172,6 +172,13 @@ fn every_vocabulary_value_has_a_label() {
         use palett_domain::placement::{PlacementResult, ReviewKind};
         ids.extend(PlacementResult::ALL.iter().map(|v| v.message_id()));
         ids.extend(ReviewKind::ALL.iter().map(|v| v.message_id()));
+        use palett_domain::referral::{
+            DeclineReason, ReferralOrigin, ReferralPurpose, ReferralState,
+        };
+        ids.extend(ReferralOrigin::ALL.iter().map(|v| v.message_id()));
+        ids.extend(ReferralPurpose::ALL.iter().map(|v| v.message_id()));
+        ids.extend(ReferralState::ALL.iter().map(|v| v.message_id()));
+        ids.extend(DeclineReason::ALL.iter().map(|v| v.message_id()));
         use palett_domain::matching::Reason;
         ids.extend(Reason::ALL.iter().map(|r| r.message_id()));
     }
@@ -253,6 +260,11 @@ async fn every_page_renders_in_every_locale() {
         (&coordinator, "/employers/1/openings/new".into()),
         (&coordinator, "/openings/3/candidates".into()),
         (&coordinator, format!("/participants/{first}/openings")),
+        (&coordinator, "/referrals".into()),
+        (&coordinator, "/referrals?side=outgoing&state=stale".into()),
+        (&coordinator, "/referral-routines".into()),
+        (&coordinator, format!("/participants/{first}/referrals")),
+        (&coordinator, format!("/participants/{first}/referrals/new")),
         (&coordinator, "/projects/1/reports/before_after".into()),
         (&coordinator, "/projects/1/reports/esf_indicators".into()),
         (&coordinator, "/projects/1/esf-months?month=2020-03".into()),

@@ -16,5 +16,6 @@ mod layout;
 mod openings;
 mod palette;
 mod placements;
+mod referrals;
 mod reports;
 mod security;

@@ -1,0 +1,205 @@
+//! Referrals in the JSON API, and the partners' routines.
+
+use super::dto::{
+    ReferralDto, ReferralList, ReferralPage, ReferralStepDto, ReferralViewDto, RoutineDto,
+    RoutineList,
+};
+use crate::http::caller::Caller;
+use crate::http::error::Answer;
+use crate::http::forms::{json_body, JsonObject, JsonType as T};
+use crate::http::{AppState, Id};
+use crate::participants::api::page_query;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::IntoResponse;
+use axum::Json;
+use palett_domain::referral::{ReferralInput, ReferralStepInput, RoutineInput};
+use utoipa::IntoParams;
+
+/// The list's side, state and page.
+#[derive(serde::Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReferralQuery {
+    /// `incoming` (to the caller's partner, the default) or `outgoing`.
+    pub side: Option<String>,
+    /// A `ReferralState` value, `waiting` (not yet answered) or `stale`
+    /// (waiting past its answer time).
+    pub state: Option<String>,
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+}
+
+/// The referrals to or from the caller's partner, latest step first
+/// (audited)
+#[utoipa::path(get, path = "/referrals", tag = "referrals", params(ReferralQuery),
+    responses((status = 200, body = ReferralPage)))]
+pub async fn referrals(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<ReferralQuery>,
+) -> Answer<Json<ReferralPage>> {
+    let page = page_query(StatusCode::BAD_REQUEST, &q.page, &q.per_page)?;
+    let filter = super::pages::filter_of(q.side.as_deref(), q.state.as_deref(), s.app.today());
+    let list = s.app.referrals(&c.ctx(), &filter, page).await?;
+    Ok(Json(ReferralPage {
+        items: list
+            .items
+            .iter()
+            .map(|(r, stale)| ReferralDto::new(r, *stale))
+            .collect(),
+        page: page.number,
+        per_page: page.size,
+        total: list.total,
+    }))
+}
+
+async fn referral_view(s: &AppState, c: &Caller, id: i64) -> Answer<ReferralViewDto> {
+    let v = s.app.referral(&c.ctx(), id).await?;
+    Ok(ReferralViewDto {
+        referral: ReferralDto::new(&v.referral, v.stale),
+        steps: v.events.iter().map(ReferralStepDto::from).collect(),
+        may_answer: v.may_answer,
+    })
+}
+
+/// A referral with its steps (audited)
+#[utoipa::path(get, path = "/referrals/{id}", tag = "referrals",
+    responses((status = 200, body = ReferralViewDto)))]
+pub async fn referral(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+) -> Answer<Json<ReferralViewDto>> {
+    Ok(Json(referral_view(&s, &c, id).await?))
+}
+
+json_body!(
+    /// A referral of her: `source` (`partner`, or who outside the
+    /// partnership referred her, then `to_organisation_id` is the caller's
+    /// own partner), `to_organisation_id`, `purpose`, `intervention_id`
+    /// (needed for `intervention`; one the receiving partner provides),
+    /// `reason`, `asked`, `sent_on`. A referral to a partner her sharing
+    /// consent does not cover is refused
+    /// (`error-referral-no-sharing-consent`) unless `record_consent` is true
+    /// with `consent_method` and `consent_given_on`: the consent she has
+    /// just given, recorded in the same step.
+    NewReferral = &[
+        ("source", T::Text),
+        ("to_organisation_id", T::Integer),
+        ("purpose", T::Text),
+        ("intervention_id", T::Integer),
+        ("reason", T::Text),
+        ("asked", T::Text),
+        ("sent_on", T::Text),
+        ("record_consent", T::Boolean),
+        ("consent_method", T::Text),
+        ("consent_given_on", T::Text),
+    ]
+);
+
+/// Refer her to a partner
+#[utoipa::path(post, path = "/participants/{id}/referrals", tag = "referrals",
+    request_body = NewReferral, responses((status = 201, body = ReferralViewDto)))]
+pub async fn refer(State(s): State<AppState>, c: Caller, Id(pid): Id, body: JsonObject) -> Answer {
+    let f = body.to_form(&NewReferral::spec())?;
+    let parsed = f.input::<ReferralInput>().parse(s.app.today());
+    let id = s.app.refer(&c.ctx(), pid, parsed).await?;
+    Ok((
+        StatusCode::CREATED,
+        [(
+            axum::http::header::LOCATION,
+            format!("/api/v1/referrals/{id}"),
+        )],
+        Json(referral_view(&s, &c, id).await?),
+    )
+        .into_response())
+}
+
+/// Her referrals that the caller's partner sent or received (audited)
+#[utoipa::path(get, path = "/participants/{id}/referrals", tag = "referrals",
+    responses((status = 200, body = ReferralList)))]
+pub async fn participant_referrals(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(pid): Id,
+) -> Answer<Json<ReferralList>> {
+    let list = s.app.participant_referrals(&c.ctx(), pid).await?;
+    Ok(Json(ReferralList {
+        items: list
+            .iter()
+            .map(|(r, stale)| ReferralDto::new(r, *stale))
+            .collect(),
+    }))
+}
+
+json_body!(
+    /// The next step, by the partner asked: `state` (one that may follow
+    /// the current, see the `ReferralState` values), `on_date` (not in the
+    /// future, not before the current step), `reason` (the `DeclineReason`
+    /// values; only and always for `declined` and `not_started`), a `note`
+    /// (needed for `sent_back`), `enrolment_id` (only and always for
+    /// `started`: her enrolment in an intervention of the partner) and
+    /// `to_organisation_id` (only and always for `forwarded`: the partner
+    /// it goes on to, which her sharing consent must cover).
+    NewReferralStep = &[
+        ("state", T::Text),
+        ("on_date", T::Text),
+        ("reason", T::Text),
+        ("note", T::Text),
+        ("enrolment_id", T::Integer),
+        ("to_organisation_id", T::Integer),
+    ]
+);
+
+/// Take the next step of a referral
+#[utoipa::path(post, path = "/referrals/{id}/steps", tag = "referrals",
+    request_body = NewReferralStep, responses((status = 201, body = ReferralViewDto)))]
+pub async fn take_referral_step(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+    body: JsonObject,
+) -> Answer {
+    let f = body.to_form(&NewReferralStep::spec())?;
+    s.app
+        .referral_step(&c.ctx(), id, &f.input::<ReferralStepInput>())
+        .await?;
+    Ok((StatusCode::CREATED, Json(referral_view(&s, &c, id).await?)).into_response())
+}
+
+/// Every partner's referral routine
+#[utoipa::path(get, path = "/referral-routines", tag = "referrals",
+    responses((status = 200, body = RoutineList)))]
+pub async fn routines(State(s): State<AppState>, c: Caller) -> Answer<Json<RoutineList>> {
+    let list = s.app.referral_routines(&c.ctx()).await?;
+    Ok(Json(RoutineList {
+        items: list.iter().map(RoutineDto::from).collect(),
+    }))
+}
+
+json_body!(
+    /// A partner's routine: `answer_days` (working days, 1–60) and a
+    /// `contact` point. Referrals already sent keep their answer time.
+    NewRoutine = &[("answer_days", T::Integer), ("contact", T::Text)]
+);
+
+/// Agree a partner's referral routine
+#[utoipa::path(put, path = "/organisations/{id}/referral-routine", tag = "referrals",
+    request_body = NewRoutine, responses((status = 200, body = RoutineDto)))]
+pub async fn set_routine(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(org): Id,
+    body: JsonObject,
+) -> Answer<Json<RoutineDto>> {
+    let f = body.to_form(&NewRoutine::spec())?;
+    s.app
+        .set_referral_routine(&c.ctx(), org, f.input::<RoutineInput>().parse())
+        .await?;
+    let list = s.app.referral_routines(&c.ctx()).await?;
+    let r = list
+        .iter()
+        .find(|r| r.organisation_id == org)
+        .ok_or(palett_app::AppError::NotFound)?;
+    Ok(Json(RoutineDto::from(r)))
+}

@@ -1,0 +1,309 @@
+//! The referrals' forms: refer her, take a referral's next step, agree a
+//! partner's routine.
+
+use crate::http::caller::Caller;
+use crate::http::error::{Answer, Invalid};
+use crate::http::forms::FormData;
+use crate::http::{AppState, Id};
+use crate::i18n::Tr;
+use crate::ui::views::*;
+use crate::ui::{admin_spec, choices, options, submitted_with, FormSpec};
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect, Response};
+use palett_app::AppError;
+use palett_domain::consent::ConsentMethod;
+use palett_domain::referral::{
+    DeclineReason, Referral, ReferralInput, ReferralOrigin, ReferralPurpose, ReferralState,
+    ReferralStepInput, RoutineInput,
+};
+
+/// To the referral's page, confirming what was done.
+fn done(id: i64, what: &str) -> Response {
+    debug_assert!(super::pages::DONE.contains(&what));
+    Redirect::to(&format!("/referrals/{id}?done={what}")).into_response()
+}
+
+/// An optional choice: "–" first, then the choices.
+fn optional(mut o: Vec<(String, String)>) -> Vec<(String, String)> {
+    o.insert(0, (String::new(), "–".into()));
+    o
+}
+
+async fn new_spec(s: &AppState, c: &Caller, pid: i64) -> Result<FormSpec, AppError> {
+    let t = c.tr();
+    let ctx = c.ctx();
+    let her = s.app.participant(&ctx, pid).await?;
+    let ch = choices(s, c).await?;
+    let interventions = s
+        .app
+        .palette(&ctx, false)
+        .await?
+        .into_iter()
+        .map(|i| {
+            (
+                i.id.to_string(),
+                format!("{} ({})", i.name, i.provider_name),
+            )
+        })
+        .collect();
+    Ok(admin_spec(
+        t,
+        t.with("referral-new-for", &[("name", her.participant.full_name())]),
+        "referrals",
+        format!("/participants/{pid}/referrals/new"),
+        vec![
+            FieldView::new(t, "source", "referral-origin", "select")
+                .required()
+                .options(options(
+                    t,
+                    ReferralOrigin::ALL,
+                    ReferralOrigin::as_str,
+                    ReferralOrigin::message_id,
+                ))
+                .hint(t, "hint-referral-source"),
+            FieldView::new(t, "to_organisation_id", "referral-to", "select")
+                .required()
+                .options(optional(ch.organisations)),
+            FieldView::new(t, "purpose", "referral-purpose", "select")
+                .required()
+                .options(options(
+                    t,
+                    ReferralPurpose::ALL,
+                    ReferralPurpose::as_str,
+                    ReferralPurpose::message_id,
+                )),
+            FieldView::new(t, "intervention_id", "field-intervention", "select")
+                .options(optional(interventions))
+                .hint(t, "hint-referral-intervention"),
+            FieldView::new(t, "reason", "referral-reason", "textarea")
+                .required()
+                .hint(t, "hint-referral-reason"),
+            FieldView::new(t, "asked", "referral-asked", "textarea").required(),
+            FieldView::new(t, "sent_on", "referral-sent-on", "date").required(),
+            FieldView::new(t, "record_consent", "referral-record-consent", "checkbox")
+                .hint(t, "hint-referral-record-consent"),
+            FieldView::new(t, "consent_method", "field-consent-method", "select").options(
+                optional(options(
+                    t,
+                    ConsentMethod::ALL,
+                    ConsentMethod::as_str,
+                    ConsentMethod::message_id,
+                )),
+            ),
+            FieldView::new(t, "consent_given_on", "field-given-on", "date"),
+        ],
+        &format!("/participants/{pid}/referrals"),
+    ))
+}
+
+pub async fn new_form(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
+    if !c.signed.actor.can_refer() {
+        return Err(AppError::Forbidden.into());
+    }
+    let today = s.app.today().to_string();
+    let defaults = FormData(vec![
+        ("source".into(), ReferralOrigin::Partner.as_str().into()),
+        (
+            "purpose".into(),
+            ReferralPurpose::Assessment.as_str().into(),
+        ),
+        ("sent_on".into(), today.clone()),
+        ("consent_given_on".into(), today),
+    ]);
+    Ok(new_spec(&s, &c, pid).await?.blank(&c, &defaults))
+}
+
+pub async fn create(State(s): State<AppState>, c: Caller, Id(pid): Id, form: FormData) -> Answer {
+    let parsed = form.input::<ReferralInput>().parse(s.app.today());
+    let outcome = s.app.refer(&c.ctx(), pid, parsed).await.or_invalid()?;
+    submitted_with(
+        &c,
+        &form,
+        outcome,
+        |id| done(id, "sent"),
+        async || new_spec(&s, &c, pid).await,
+    )
+    .await
+}
+
+async fn step_spec(s: &AppState, c: &Caller, id: i64, r: &Referral) -> Result<FormSpec, AppError> {
+    let t = c.tr();
+    let ctx = c.ctx();
+    // Her enrolments, for "started" (she is one of the caller's once the
+    // referral is accepted; before, there is nothing to choose).
+    let enrolments = match s.app.enrolments(&ctx, r.participant_id).await {
+        Ok(list) => list
+            .into_iter()
+            .map(|e| {
+                (
+                    e.id.to_string(),
+                    format!(
+                        "{} ({})",
+                        e.intervention_name,
+                        t.get(&e.status.message_id())
+                    ),
+                )
+            })
+            .collect(),
+        Err(AppError::NotFound | AppError::Forbidden) => Vec::new(),
+        Err(e) => return Err(e),
+    };
+    let partners = choices(s, c)
+        .await?
+        .organisations
+        .into_iter()
+        .filter(|(o, _)| *o != r.to_organisation_id.to_string())
+        .collect();
+    Ok(admin_spec(
+        t,
+        t.with(
+            "referral-step-title",
+            &[("name", r.participant_name.clone())],
+        ),
+        "referrals",
+        format!("/referrals/{id}/step"),
+        step_fields(t, r, enrolments, partners),
+        &format!("/referrals/{id}"),
+    ))
+}
+
+fn step_fields(
+    t: Tr,
+    r: &Referral,
+    enrolments: Vec<(String, String)>,
+    partners: Vec<(String, String)>,
+) -> Vec<FieldView> {
+    vec![
+        FieldView::new(t, "state", "referral-state", "select")
+            .required()
+            .options(options(
+                t,
+                r.state.next(),
+                ReferralState::as_str,
+                ReferralState::message_id,
+            ))
+            .hint(t, "hint-referral-step"),
+        FieldView::new(t, "on_date", "field-date", "date").required(),
+        FieldView::new(t, "reason", "field-reason", "select")
+            .options(optional(options(
+                t,
+                DeclineReason::ALL,
+                DeclineReason::as_str,
+                DeclineReason::message_id,
+            )))
+            .hint(t, "hint-referral-decline-reason"),
+        FieldView::new(t, "note", "field-note", "textarea").hint(t, "hint-referral-note"),
+        FieldView::new(t, "enrolment_id", "referral-enrolment", "select")
+            .options(optional(enrolments))
+            .hint(t, "hint-referral-enrolment"),
+        FieldView::new(t, "to_organisation_id", "referral-forward-to", "select")
+            .options(optional(partners))
+            .hint(t, "hint-referral-forward"),
+    ]
+}
+
+pub async fn step_form(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
+    let v = s.app.referral(&c.ctx(), id).await?;
+    if !v.may_answer || v.referral.state.is_final() {
+        return Err(AppError::Forbidden.into());
+    }
+    let first = v.referral.state.next().first().map(|st| st.as_str());
+    let defaults = FormData(vec![
+        ("state".into(), first.unwrap_or_default().into()),
+        ("on_date".into(), s.app.today().to_string()),
+    ]);
+    Ok(step_spec(&s, &c, id, &v.referral)
+        .await?
+        .blank(&c, &defaults))
+}
+
+pub async fn step_save(State(s): State<AppState>, c: Caller, Id(id): Id, form: FormData) -> Answer {
+    let input = form.input::<ReferralStepInput>();
+    let outcome = s
+        .app
+        .referral_step(&c.ctx(), id, &input)
+        .await
+        .or_invalid()?;
+    submitted_with(
+        &c,
+        &form,
+        outcome,
+        |forwarded| match forwarded {
+            Some(_) => done(id, "forwarded"),
+            None => done(id, "step"),
+        },
+        async || {
+            let v = s.app.referral(&c.ctx(), id).await?;
+            step_spec(&s, &c, id, &v.referral).await
+        },
+    )
+    .await
+}
+
+fn routine_spec(t: Tr, org: i64, name: &str) -> FormSpec {
+    admin_spec(
+        t,
+        t.with("referral-routine-title", &[("name", name.to_string())]),
+        "referrals",
+        format!("/organisations/{org}/referral-routine"),
+        vec![
+            FieldView::new(t, "answer_days", "referral-answer-days", "number")
+                .required()
+                .hint(t, "hint-referral-answer-days"),
+            FieldView::new(t, "contact", "referral-contact", "text")
+                .hint(t, "hint-referral-contact"),
+        ],
+        "/referral-routines",
+    )
+}
+
+/// The routine of `org` as the caller may see it, or not found.
+async fn routine_of(
+    s: &AppState,
+    c: &Caller,
+    org: i64,
+) -> Result<palett_app::referrals::Routine, AppError> {
+    s.app
+        .referral_routines(&c.ctx())
+        .await?
+        .into_iter()
+        .find(|r| r.organisation_id == org)
+        .ok_or(AppError::NotFound)
+}
+
+pub async fn routine_form(State(s): State<AppState>, c: Caller, Id(org): Id) -> Answer {
+    let r = routine_of(&s, &c, org).await?;
+    if !c.signed.actor.can_set_referral_routine(org) {
+        return Err(AppError::Forbidden.into());
+    }
+    let values = FormData(vec![
+        ("answer_days".into(), r.answer_days.to_string()),
+        ("contact".into(), r.contact.unwrap_or_default()),
+    ]);
+    Ok(routine_spec(c.tr(), org, &r.organisation_name).blank(&c, &values))
+}
+
+pub async fn routine_save(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(org): Id,
+    form: FormData,
+) -> Answer {
+    let parsed = form.input::<RoutineInput>().parse();
+    let outcome = s
+        .app
+        .set_referral_routine(&c.ctx(), org, parsed)
+        .await
+        .or_invalid()?;
+    submitted_with(
+        &c,
+        &form,
+        outcome,
+        |()| Redirect::to("/referral-routines").into_response(),
+        async || {
+            let r = routine_of(&s, &c, org).await?;
+            Ok(routine_spec(c.tr(), org, &r.organisation_name))
+        },
+    )
+    .await
+}

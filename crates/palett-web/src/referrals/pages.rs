@@ -1,0 +1,388 @@
+//! The referrals' pages: the partner's incoming and outgoing referrals,
+//! one referral with its steps, her referrals, and the partners' routines.
+
+use crate::http::caller::Caller;
+use crate::http::error::Answer;
+use crate::http::{AppState, Id};
+use crate::i18n::Tr;
+use crate::participants::list::id_of;
+use crate::ui::views::*;
+use crate::ui::{options, or_dash, render};
+use axum::extract::{Query, State};
+use palett_app::paging::Page;
+use palett_app::referrals::{ReferralFilter, Side};
+use palett_domain::referral::{Referral, ReferralState};
+
+#[derive(serde::Deserialize, Default)]
+pub struct ListQuery {
+    /// `incoming` (the default) or `outgoing`.
+    pub(crate) side: Option<String>,
+    /// A state, `waiting` (not yet answered), `stale` (waiting past the
+    /// answer time), or empty for all.
+    pub(crate) state: Option<String>,
+    pub(crate) page: Option<String>,
+}
+
+/// The filter a list query asks for (anything unknown is no filter).
+pub(crate) fn filter_of(
+    side: Option<&str>,
+    state: Option<&str>,
+    today: jiff::civil::Date,
+) -> ReferralFilter {
+    let side = match side {
+        Some("outgoing") => Side::Outgoing,
+        _ => Side::Incoming,
+    };
+    let state = state.unwrap_or_default();
+    ReferralFilter {
+        side,
+        state: ReferralState::parse(state),
+        stale_on: (state == "stale").then_some(today),
+        waiting: state == "waiting",
+    }
+}
+
+/// Where the referral stands: its state, and a warning when it waits past
+/// its answer time.
+pub(crate) fn state_text(t: Tr, r: &Referral, stale: bool) -> String {
+    let state = t.get(&r.state.message_id());
+    if stale {
+        format!(
+            "{state} · {}",
+            t.with("referral-stale-since", &[("date", r.due_on.to_string())])
+        )
+    } else {
+        state
+    }
+}
+
+/// The other side of a referral seen from `side`: who sent it, or whom it
+/// went to.
+fn counterpart(t: Tr, r: &Referral, side: Side) -> String {
+    match side {
+        Side::Incoming => r
+            .from_name
+            .clone()
+            .unwrap_or_else(|| t.get(&r.source.message_id())),
+        Side::Outgoing => r.to_name.clone(),
+    }
+}
+
+pub(crate) fn rows(t: Tr, list: &[(Referral, bool)], side: Side) -> Vec<Vec<Cell>> {
+    list.iter()
+        .map(|(r, stale)| {
+            vec![
+                Cell::link(r.participant_name.clone(), format!("/referrals/{}", r.id)),
+                Cell::text(counterpart(t, r, side)),
+                Cell::text(t.get(&r.purpose.message_id())),
+                Cell::text(r.sent_on.to_string()),
+                Cell::text(r.due_on.to_string()),
+                Cell::text(state_text(t, r, *stale)),
+            ]
+        })
+        .collect()
+}
+
+pub async fn referrals(State(s): State<AppState>, c: Caller, Query(q): Query<ListQuery>) -> Answer {
+    let t = c.tr();
+    let filter = filter_of(q.side.as_deref(), q.state.as_deref(), s.app.today());
+    let page = Page::new(id_of(&q.page), Some(25));
+    let list = s.app.referrals(&c.ctx(), &filter, page).await?;
+    let mut p = TablePage::new(
+        t,
+        Layout::for_caller(&c, t.get("nav-referrals"), "referrals", "/referrals"),
+    );
+    p.intro = Some(t.get("referrals-intro"));
+    p.links
+        .push(("/referral-routines".into(), t.get("referral-routines")));
+    let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    let mut states = vec![
+        (String::new(), t.get("referrals-any-state")),
+        ("waiting".to_string(), t.get("referrals-waiting")),
+        ("stale".to_string(), t.get("referrals-stale")),
+    ];
+    states.extend(options(
+        t,
+        ReferralState::ALL,
+        ReferralState::as_str,
+        ReferralState::message_id,
+    ));
+    let side_value = match filter.side {
+        Side::Incoming => "incoming",
+        Side::Outgoing => "outgoing",
+    };
+    p.filter = Some(FilterForm {
+        action: "/referrals".into(),
+        fields: Vec::new(),
+        selects: vec![
+            FilterSelect {
+                name: "side".into(),
+                label: t.get("referrals-side"),
+                options: vec![
+                    ("incoming".into(), t.get("referrals-incoming")),
+                    ("outgoing".into(), t.get("referrals-outgoing")),
+                ],
+                value: side_value.into(),
+            },
+            FilterSelect {
+                name: "state".into(),
+                label: t.get("referral-state"),
+                options: states,
+                value: v(&q.state),
+            },
+        ],
+    });
+    let head = [
+        "field-participant",
+        match filter.side {
+            Side::Incoming => "referral-from",
+            Side::Outgoing => "referral-to",
+        },
+        "referral-purpose",
+        "referral-sent-on",
+        "referral-due-on",
+        "referral-state",
+    ];
+    p.tables.push(Table {
+        heading: Some(t.with("referrals-count", &[("count", list.total.to_string())])),
+        head: head.iter().map(|id| t.get(id)).collect(),
+        rows: rows(t, &list.items, filter.side),
+    });
+    p.pager = Pager::new(
+        t,
+        "/referrals",
+        &[("side", side_value.to_string()), ("state", v(&q.state))],
+        page.number,
+        page.count(list.total),
+    );
+    Ok(render(p))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct ReferralQuery {
+    /// What was just done, to confirm it (a fixed word, never data).
+    pub(crate) done: Option<String>,
+}
+
+/// The confirmations a change redirects with (`?done=`).
+pub(crate) const DONE: &[&str] = &["sent", "step", "forwarded"];
+
+pub async fn referral(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+    Query(q): Query<ReferralQuery>,
+) -> Answer {
+    let t = c.tr();
+    let v = s.app.referral(&c.ctx(), id).await?;
+    let r = &v.referral;
+    let mut page = TablePage::new(
+        t,
+        Layout::for_caller(
+            &c,
+            t.with("referral-title", &[("name", r.participant_name.clone())]),
+            "referrals",
+            &format!("/referrals/{id}"),
+        ),
+    );
+    if let Some(d) = q.done.as_deref().filter(|d| DONE.contains(d)) {
+        page.blocks
+            .push(Block::Text(t.get(&format!("referral-done-{d}"))));
+    }
+    if v.stale {
+        page.blocks.push(Block::Alert(
+            t.with("referral-stale-since", &[("date", r.due_on.to_string())]),
+        ));
+    }
+    if v.may_answer && !r.state.is_final() {
+        page.links
+            .push((format!("/referrals/{id}/step"), t.get("referral-next-step")));
+    }
+    let row = |label: &str, value: String| vec![Cell::text(t.get(label)), Cell::text(value)];
+    let mut facts = vec![
+        vec![
+            Cell::text(t.get("field-participant")),
+            Cell::link(
+                r.participant_name.clone(),
+                format!("/participants/{}", r.participant_id),
+            ),
+        ],
+        row(
+            "referral-from",
+            match &r.from_name {
+                Some(name) => name.clone(),
+                None => t.get(&r.source.message_id()),
+            },
+        ),
+        row("referral-to", r.to_name.clone()),
+        row("referral-purpose", t.get(&r.purpose.message_id())),
+        row(
+            "field-intervention",
+            or_dash(r.intervention_name.as_deref()),
+        ),
+        row("referral-reason", r.reason.clone()),
+        row("referral-asked", r.asked.clone()),
+        row("referral-sent-on", r.sent_on.to_string()),
+        row("referral-due-on", r.due_on.to_string()),
+        row("referral-state", state_text(t, r, v.stale)),
+        row("referral-sent-by", or_dash(Some(&r.created_by))),
+    ];
+    if let (Some(to), Some(name)) = (r.forwarded_to, &r.forwarded_to_name) {
+        facts.push(row(
+            "referral-forwarded-to",
+            t.with(
+                "referral-forwarded-as",
+                &[("name", name.clone()), ("id", to.to_string())],
+            ),
+        ));
+    }
+    if let Some(from) = r.forwarded_from {
+        facts.push(vec![
+            Cell::text(t.get("referral-forwarded-from")),
+            Cell::link(format!("#{from}"), format!("/referrals/{from}")),
+        ]);
+    }
+    if let Some(e) = r.enrolment_id {
+        facts.push(vec![
+            Cell::text(t.get("referral-enrolment")),
+            Cell::link(
+                t.with("referral-enrolment-of", &[("id", e.to_string())]),
+                format!("/participants/{}", r.participant_id),
+            ),
+        ]);
+    }
+    page.tables.push(Table {
+        heading: None,
+        head: vec![t.get("field-what"), t.get("field-value")],
+        rows: facts,
+    });
+    page.tables.push(Table::headed(
+        t,
+        "referral-steps",
+        &[
+            "referral-state",
+            "field-date",
+            "field-reason",
+            "field-note",
+            "referral-step-by",
+        ],
+        v.events
+            .iter()
+            .map(|e| {
+                vec![
+                    Cell::text(t.get(&e.state.message_id())),
+                    Cell::text(e.on.to_string()),
+                    Cell::text(
+                        e.reason
+                            .map(|x| t.get(&x.message_id()))
+                            .unwrap_or_else(|| "–".into()),
+                    ),
+                    Cell::text(or_dash(e.note.as_deref())),
+                    Cell::text(or_dash(e.by.as_deref())),
+                ]
+            })
+            .collect(),
+    ));
+    Ok(render(page))
+}
+
+/// Her referrals, both ways, with a link to refer her.
+pub async fn of_participant(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
+    let t = c.tr();
+    let list = s.app.participant_referrals(&c.ctx(), pid).await?;
+    let mut p = TablePage::new(
+        t,
+        Layout::for_caller(
+            &c,
+            t.get("referrals-of-her"),
+            "participants",
+            &format!("/participants/{pid}/referrals"),
+        ),
+    );
+    p.links.push((
+        format!("/participants/{pid}/referrals/new"),
+        t.get("referral-new"),
+    ));
+    p.links
+        .push((format!("/participants/{pid}"), t.get("back-to-participant")));
+    p.tables.push(Table::headed(
+        t,
+        "referrals-of-her",
+        &[
+            "referral-from",
+            "referral-to",
+            "referral-purpose",
+            "referral-sent-on",
+            "referral-state",
+        ],
+        list.iter()
+            .map(|(r, stale)| {
+                vec![
+                    Cell::link(
+                        r.from_name
+                            .clone()
+                            .unwrap_or_else(|| t.get(&r.source.message_id())),
+                        format!("/referrals/{}", r.id),
+                    ),
+                    Cell::text(r.to_name.clone()),
+                    Cell::text(t.get(&r.purpose.message_id())),
+                    Cell::text(r.sent_on.to_string()),
+                    Cell::text(state_text(t, r, *stale)),
+                ]
+            })
+            .collect(),
+    ));
+    Ok(render(p))
+}
+
+/// Every partner's agreed routine, with a link to change one's own.
+pub async fn routines(State(s): State<AppState>, c: Caller) -> Answer {
+    let t = c.tr();
+    let list = s.app.referral_routines(&c.ctx()).await?;
+    let mut p = TablePage::new(
+        t,
+        Layout::for_caller(
+            &c,
+            t.get("referral-routines"),
+            "referrals",
+            "/referral-routines",
+        ),
+    );
+    p.intro = Some(t.get("referral-routines-intro"));
+    let actor = &c.signed.actor;
+    p.tables.push(Table::headed(
+        t,
+        "referral-routines",
+        &[
+            "field-organisation",
+            "referral-answer-days",
+            "referral-contact",
+            "referral-routine-change",
+        ],
+        list.iter()
+            .map(|r| {
+                vec![
+                    Cell::text(r.organisation_name.clone()),
+                    Cell::text(if r.agreed {
+                        r.answer_days.to_string()
+                    } else {
+                        t.with(
+                            "referral-answer-days-default",
+                            &[("days", r.answer_days.to_string())],
+                        )
+                    }),
+                    Cell::text(or_dash(r.contact.as_deref())),
+                    if actor.can_set_referral_routine(r.organisation_id) {
+                        Cell::link(
+                            t.get("referral-routine-edit"),
+                            format!("/organisations/{}/referral-routine", r.organisation_id),
+                        )
+                    } else {
+                        Cell::text("–")
+                    },
+                ]
+            })
+            .collect(),
+    ));
+    Ok(render(p))
+}

@@ -1,0 +1,190 @@
+//! Referrals through the pages and the API: refer her (refused without a
+//! consent that covers the receiving partner, sent with the one she gives
+//! now), answer, see the outcome from the other side; routines; errors.
+
+use crate::support::*;
+use axum::http::StatusCode;
+
+#[tokio::test]
+async fn a_referral_is_sent_answered_and_seen_by_both_partners() {
+    let t = TestApp::new().await;
+    let [coach, hm] = t.browsers([KOMMUN_CASEWORKER, COORDINATOR]).await;
+    let [coach_token, hm_token] = t.tokens([KOMMUN_CASEWORKER, COORDINATOR]).await;
+    let kommun = t.org_of(&coach_token).await;
+    let hela = t.org_of(&hm_token).await;
+    // Ayan has consented to nothing beyond taking part.
+    let ayan = t
+        .register(&coach_token, &new_participant(kommun, "Ayan"))
+        .await;
+
+    let new = format!("/participants/{ayan}/referrals/new");
+    let form = t.page(&coach, &new).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Remiss för Ayan Testsson"));
+    let hela_id = hela.to_string();
+    let fields = [
+        ("source", "partner"),
+        ("to_organisation_id", hela_id.as_str()),
+        ("purpose", "assessment"),
+        ("intervention_id", ""),
+        ("reason", "Vill komma vidare mot arbete."),
+        ("asked", "Ett första samtal."),
+        ("sent_on", "2026-11-25"),
+        ("consent_method", ""),
+        ("consent_given_on", "2026-11-25"),
+    ];
+    // Without a consent that covers Hela Människan: the form again, with
+    // what she wrote and the reason.
+    let refused = t.post_invalid(&coach, &new, &fields).await;
+    assert!(refused
+        .body
+        .contains("Hennes samtycke till informationsdelning omfattar inte mottagaren."));
+    assert!(refused.body.contains("Vill komma vidare mot arbete."));
+    let mut with_consent = fields.to_vec();
+    with_consent.retain(|(k, _)| *k != "consent_method");
+    with_consent.push(("record_consent", "on"));
+    with_consent.push(("consent_method", "signed_paper"));
+    let to = t.post_redirect(&coach, &new, &with_consent).await;
+    assert!(to.ends_with("?done=sent"), "{to}");
+    let id: i64 = to
+        .trim_start_matches("/referrals/")
+        .split('?')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .expect("the referral's id");
+
+    // Hela Människan finds it among its incoming referrals, in the pages
+    // and the API, with the day the answer is due.
+    let list = t.page(&hm, "/referrals").await;
+    assert!(list.body.contains(&format!("href=\"/referrals/{id}\"")));
+    assert!(list.body.contains("Ayan Testsson"));
+    let r = t
+        .get(
+            "/api/v1/referrals?side=incoming&state=waiting",
+            Some(&hm_token),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let item = r.json()["items"]
+        .as_array()
+        .and_then(|a| a.iter().find(|i| i["id"] == id).cloned())
+        .expect("listed");
+    assert_eq!(item["state"], "sent");
+    assert_eq!(item["due_on"], "2026-12-02");
+    assert_eq!(item["stale"], false);
+
+    // A step the API cannot take names its field; one of the wrong type too.
+    let steps = format!("/api/v1/referrals/{id}/steps");
+    t.json(
+        "POST",
+        &steps,
+        &hm_token,
+        r#"{"state":"declined","on_date":"2026-11-25"}"#,
+    )
+    .await
+    .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["reason"]);
+    t.json("POST", &steps, &hm_token, r#"{"state":5}"#)
+        .await
+        .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["state"]);
+    // The referrer does not answer her own referral.
+    let r = t
+        .json(
+            "POST",
+            &steps,
+            &coach_token,
+            r#"{"state":"received","on_date":"2026-11-25"}"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+
+    // Accepted in the pages; the referrer sees it at once.
+    let step_form = t.page(&hm, &format!("/referrals/{id}/step")).await;
+    assert_eq!(step_form.status, StatusCode::OK);
+    let to = t
+        .post_redirect(
+            &hm,
+            &format!("/referrals/{id}/step"),
+            &[
+                ("state", "accepted"),
+                ("on_date", "2026-11-25"),
+                ("reason", ""),
+                ("note", ""),
+                ("enrolment_id", ""),
+                ("to_organisation_id", ""),
+            ],
+        )
+        .await;
+    assert!(to.ends_with("?done=step"), "{to}");
+    let seen = t.page(&coach, &format!("/referrals/{id}")).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert!(seen.body.contains("Antagen"));
+    assert!(!seen.body.contains(&format!("/referrals/{id}/step")));
+    let r = t
+        .get(&format!("/api/v1/referrals/{id}"), Some(&coach_token))
+        .await;
+    assert_eq!(r.json()["referral"]["state"], "accepted", "{}", r.body);
+    assert_eq!(r.json()["steps"].as_array().map(Vec::len), Some(2));
+    assert_eq!(r.json()["may_answer"], false);
+    let r = t
+        .get(
+            &format!("/api/v1/participants/{ayan}/referrals"),
+            Some(&coach_token),
+        )
+        .await;
+    assert_eq!(r.json()["items"][0]["id"], id, "{}", r.body);
+
+    // Unknown or out of reach: not found; an evaluator lists none.
+    assert_eq!(
+        t.get("/api/v1/referrals/99999", Some(&hm_token))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let evaluator = t.token(EVALUATOR).await;
+    assert_eq!(
+        t.get("/api/v1/referrals", Some(&evaluator)).await.status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+#[tokio::test]
+async fn partners_agree_their_answer_time() {
+    let t = TestApp::new().await;
+    let [hm] = t.browsers([COORDINATOR]).await;
+    let [hm_token, coach_token] = t.tokens([COORDINATOR, KOMMUN_CASEWORKER]).await;
+    let hela = t.org_of(&hm_token).await;
+    let page = t.page(&hm, "/referral-routines").await;
+    assert!(page.body.contains("Rutiner för remisser"));
+    assert!(page.body.contains("5 (inte avtalad ännu)"));
+    let path = format!("/api/v1/organisations/{hela}/referral-routine");
+    t.json("PUT", &path, &hm_token, r#"{"answer_days":0}"#)
+        .await
+        .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["answer_days"]);
+    let r = t
+        .json(
+            "PUT",
+            &path,
+            &hm_token,
+            r#"{"answer_days":3,"contact":"Mottagningen"}"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["answer_days"], 3);
+    assert_eq!(r.json()["agreed"], true);
+    let r = t
+        .json("PUT", &path, &coach_token, r#"{"answer_days":4}"#)
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // The form keeps a bad value with its message.
+    let bad = t
+        .post_invalid(
+            &hm,
+            &format!("/organisations/{hela}/referral-routine"),
+            &[("answer_days", "tre"), ("contact", "Mottagningen")],
+        )
+        .await;
+    assert!(bad
+        .body
+        .contains("Ange ett helt antal arbetsdagar från 1 till 60."));
+    assert!(bad.body.contains("value=\"tre\""));
+}
