@@ -1318,3 +1318,32 @@ error-referral-intervention = Choose an intervention the receiving partner provi
 error-referral-no-sharing-consent = Her consent to information sharing does not cover the receiving partner. Record the consent she gives now, or choose another partner.
 error-referral-enrolment = Choose her enrolment in an intervention your organisation provides.
 error-answer-days = Give a whole number of working days from 1 to 60.
+
+# The user's day
+start-today = Your day
+start-nothing-waiting = Nothing is waiting for you right now.
+referrals-news = Answered in the last two weeks
+work-referrals-to-answer = { $count ->
+    [one] { $count } referral waits for your answer
+   *[other] { $count } referrals wait for your answer
+}
+work-referrals-overdue-here = { $count ->
+    [one] { $count } referral to you is overdue
+   *[other] { $count } referrals to you are overdue
+}
+work-referrals-overdue-there = { $count ->
+    [one] { $count } referral you sent waits past its answer time
+   *[other] { $count } referrals you sent wait past their answer time
+}
+work-referral-outcomes = { $count ->
+    [one] { $count } referral you sent was answered in the last two weeks
+   *[other] { $count } referrals you sent were answered in the last two weeks
+}
+work-follow-ups-due = { $count ->
+    [one] { $count } follow-up is due
+   *[other] { $count } follow-ups are due
+}
+work-periods-ending = { $count ->
+    [one] { $count } participant's planned period ends within 30 days
+   *[other] { $count } participants' planned periods end within 30 days
+}

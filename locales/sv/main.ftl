@@ -1318,3 +1318,32 @@ error-referral-intervention = Välj en insats som mottagaren ger.
 error-referral-no-sharing-consent = Hennes samtycke till informationsdelning omfattar inte mottagaren. Registrera samtycket hon ger nu, eller välj en annan mottagare.
 error-referral-enrolment = Välj hennes deltagande i en insats som er organisation ger.
 error-answer-days = Ange ett helt antal arbetsdagar från 1 till 60.
+
+# The user's day
+start-today = Din dag
+start-nothing-waiting = Inget väntar på dig just nu.
+referrals-news = Besvarade de senaste två veckorna
+work-referrals-to-answer = { $count ->
+    [one] { $count } remiss väntar på ert svar
+   *[other] { $count } remisser väntar på ert svar
+}
+work-referrals-overdue-here = { $count ->
+    [one] { $count } remiss till er är försenad
+   *[other] { $count } remisser till er är försenade
+}
+work-referrals-overdue-there = { $count ->
+    [one] { $count } remiss ni skickat väntar på svar efter svarstiden
+   *[other] { $count } remisser ni skickat väntar på svar efter svarstiden
+}
+work-referral-outcomes = { $count ->
+    [one] { $count } remiss ni skickat har besvarats de senaste två veckorna
+   *[other] { $count } remisser ni skickat har besvarats de senaste två veckorna
+}
+work-follow-ups-due = { $count ->
+    [one] { $count } uppföljning ska göras
+   *[other] { $count } uppföljningar ska göras
+}
+work-periods-ending = { $count ->
+    [one] { $count } deltagares planerade period slutar inom 30 dagar
+   *[other] { $count } deltagares planerade perioder slutar inom 30 dagar
+}

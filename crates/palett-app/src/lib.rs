@@ -36,6 +36,7 @@ mod secret;
 pub mod selfassessments;
 pub mod totp;
 mod work;
+pub mod worklist;
 
 use clock::Clock;
 use data_key::DataKey;

@@ -33,5 +33,6 @@ pub mod selfassessment;
 pub mod summary;
 pub mod values;
 pub mod workdays;
+pub mod worklist;
 
 pub use error::{FieldError, FieldErrors, Parsed};

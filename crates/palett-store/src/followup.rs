@@ -110,6 +110,35 @@ pub struct Due {
     pub exit_date: Option<Date>,
 }
 
+/// The tables and conditions of the follow-ups due within the conditions
+/// `w` (whose parameters come first; the last day due is the next).
+fn due_sql(w: &crate::participant::Sql) -> (&'static str, String) {
+    (
+        "FROM follow_ups f JOIN participants p ON p.id = f.participant_id",
+        format!(
+            "{} AND f.done_on IS NULL AND f.due_on <= ${}",
+            w.conditions(),
+            w.args.len() + 1
+        ),
+    )
+}
+
+/// How many follow-ups [`due`] lists.
+pub async fn due_count(c: &mut AnyConnection, scope: ParticipantScope, until: Date) -> Result<i64> {
+    let Some(w) = where_clause(scope, &Filter::default()) else {
+        return Ok(0);
+    };
+    let (from, cond) = due_sql(&w);
+    let row = bind_all(
+        sqlx::query(&format!("SELECT COUNT(*) AS n {from} WHERE {cond}")),
+        &w.args,
+    )
+    .bind(until.to_string())
+    .fetch_one(c)
+    .await?;
+    i64_(&row, "n")
+}
+
 /// Follow-ups not done and due on or before `until`, of participants
 /// within the scope, oldest first; one page and the total.
 pub async fn due(
@@ -122,23 +151,9 @@ pub async fn due(
     let Some(w) = where_clause(scope, &Filter::default()) else {
         return Ok((Vec::new(), 0));
     };
+    let (from, cond) = due_sql(&w);
     let n = w.args.len();
-    let cond = format!(
-        "{} AND f.done_on IS NULL AND f.due_on <= ${}",
-        w.clauses.join(" AND "),
-        n + 1
-    );
-    let from = "FROM follow_ups f JOIN participants p ON p.id = f.participant_id";
-    let total: i64 = {
-        let row = bind_all(
-            sqlx::query(&format!("SELECT COUNT(*) AS n {from} WHERE {cond}")),
-            &w.args,
-        )
-        .bind(until.to_string())
-        .fetch_one(&mut *c)
-        .await?;
-        i64_(&row, "n")?
-    };
+    let total = due_count(c, scope, until).await?;
     let rows = bind_all(
         sqlx::query(&format!(
             "SELECT {COLUMNS}, p.given_name, p.family_name, p.exit_date {from} WHERE {cond} \

@@ -641,6 +641,9 @@ pub struct Filter {
     pub identity_hash: Option<String>,
     /// The participants behind a figure (with `project_id` for a project's).
     pub slice: Option<Slice>,
+    /// In the programme (enrolled, active or paused) with a planned end
+    /// within these days (first and last): periods ending soon.
+    pub planned_end_within: Option<(Date, Date)>,
 }
 
 /// One line of the participant list: what a list needs, no more.
@@ -1013,6 +1016,18 @@ pub(crate) fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
             Arg::Int(u),
         );
     }
+    if let Some((first, last)) = f.planned_end_within {
+        s.clauses
+            .push("p.status IN ('enrolled', 'active', 'paused')".into());
+        s.push(
+            |n| format!("p.planned_end >= ${n}"),
+            Arg::Text(first.to_string()),
+        );
+        s.push(
+            |n| format!("p.planned_end <= ${n}"),
+            Arg::Text(last.to_string()),
+        );
+    }
     Some(s)
 }
 
@@ -1115,6 +1130,22 @@ pub async fn slice_counts(
     Ok(out)
 }
 
+/// How many participants within the scope match (what [`list`] counts).
+pub async fn count(c: &mut AnyConnection, scope: ParticipantScope, f: &Filter) -> Result<i64> {
+    let Some(w) = where_clause(scope, f) else {
+        return Ok(0);
+    };
+    counted(
+        c,
+        &format!(
+            "SELECT COUNT(*) FROM participants p WHERE {}",
+            w.conditions()
+        ),
+        &w.args,
+    )
+    .await
+}
+
 /// One page of participants within the scope, and the total that match.
 pub async fn list(
     c: &mut AnyConnection,
@@ -1127,13 +1158,7 @@ pub async fn list(
         return Ok((Vec::new(), 0));
     };
     let cond = w.clauses.join(" AND ");
-    let total: i64 = {
-        let sql = format!("SELECT COUNT(*) AS n FROM participants p WHERE {cond}");
-        let row = bind_all(sqlx::query(&sql), &w.args)
-            .fetch_one(&mut *c)
-            .await?;
-        i64_(&row, "n")?
-    };
+    let total = count(c, scope, f).await?;
     let n = w.args.len();
     let sql = format!(
         "SELECT p.id, p.given_name, p.family_name, p.birth_date, p.status, o.name AS org_name, \

@@ -341,6 +341,9 @@ pub struct ReferralFilter {
     pub stale_on: Option<Date>,
     /// Only those still waiting for an answer.
     pub waiting: bool,
+    /// Only those answered (in any state after the answer) with their
+    /// latest step on or after this day: news for the referrer.
+    pub answered_since: Option<Date>,
 }
 
 fn filter(partnership_id: i64, organisation_id: i64, f: &ReferralFilter) -> Sql {
@@ -359,7 +362,73 @@ fn filter(partnership_id: i64, organisation_id: i64, f: &ReferralFilter) -> Sql 
     if let Some(d) = f.stale_on {
         w.push(|n| format!("r.due_on < ${n}"), Arg::Text(d.to_string()));
     }
+    if let Some(d) = f.answered_since {
+        w.clauses.push("r.state NOT IN ('sent', 'received')".into());
+        w.push(|n| format!("r.state_on >= ${n}"), Arg::Text(d.to_string()));
+    }
     w
+}
+
+/// What waits in the organisation's referrals, for its worklist, in one
+/// statement: to answer, overdue here, overdue there, answered since
+/// `since` — the conditions [`filter`] gives each list (a story holds them
+/// equal).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Waiting {
+    pub to_answer: i64,
+    pub overdue_here: i64,
+    pub overdue_there: i64,
+    pub answered: i64,
+}
+
+pub async fn waiting(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    organisation_id: i64,
+    today: Date,
+    since: Date,
+) -> Result<Waiting> {
+    let open = "r.state IN ('sent', 'received')";
+    let row = sqlx::query(&format!(
+        "SELECT \
+         COALESCE(SUM(CASE WHEN r.to_organisation_id = $2 AND {open} THEN 1 ELSE 0 END), 0) AS a, \
+         COALESCE(SUM(CASE WHEN r.to_organisation_id = $2 AND {open} AND r.due_on < $3 \
+           THEN 1 ELSE 0 END), 0) AS b, \
+         COALESCE(SUM(CASE WHEN r.from_organisation_id = $2 AND {open} AND r.due_on < $3 \
+           THEN 1 ELSE 0 END), 0) AS c, \
+         COALESCE(SUM(CASE WHEN r.from_organisation_id = $2 AND NOT ({open}) \
+           AND r.state_on >= $4 THEN 1 ELSE 0 END), 0) AS d \
+         FROM referrals r WHERE r.partnership_id = $1 \
+         AND (r.to_organisation_id = $2 OR r.from_organisation_id = $2)"
+    ))
+    .bind(partnership_id)
+    .bind(organisation_id)
+    .bind(today.to_string())
+    .bind(since.to_string())
+    .fetch_one(c)
+    .await?;
+    Ok(Waiting {
+        to_answer: i64_(&row, "a")?,
+        overdue_here: i64_(&row, "b")?,
+        overdue_there: i64_(&row, "c")?,
+        answered: i64_(&row, "d")?,
+    })
+}
+
+/// How many of the organisation's referrals match (what [`list`] counts).
+pub async fn count(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    organisation_id: i64,
+    f: &ReferralFilter,
+) -> Result<i64> {
+    let w = filter(partnership_id, organisation_id, f);
+    crate::participant::counted(
+        c,
+        &format!("SELECT COUNT(*) FROM referrals r WHERE {}", w.conditions()),
+        &w.args,
+    )
+    .await
 }
 
 /// One page of the organisation's referrals, the ones waiting longest

@@ -94,6 +94,40 @@ async fn requests_cost_a_fixed_number_of_statements() {
     let (by_intervention, _) = measure("/projects/1/dashboard?by=intervention").await;
     let (small_by_intervention, _) = measure("/projects/2/dashboard?by=intervention").await;
     assert_eq!(by_intervention, small_by_intervention);
+    // The start page's worklist counts each item in one statement, whatever
+    // there is to count: three more referrals waiting cost nothing more.
+    let coach = t.token(KOMMUN_CASEWORKER).await;
+    let hm = t.token(COORDINATOR).await;
+    let (kommun, hela) = (t.org_of(&coach).await, t.org_of(&hm).await);
+    for name in ["Ayan", "Bisra", "Cala"] {
+        let pid = t.register(&coach, &new_participant(kommun, name)).await;
+        let body = serde_json::json!({
+            "source": "partner",
+            "to_organisation_id": hela,
+            "purpose": "assessment",
+            "reason": "Behöver stöd mot arbete.",
+            "asked": "Ett första samtal.",
+            "sent_on": "2026-11-25",
+            "record_consent": true,
+            "consent_method": "signed_paper",
+            "consent_given_on": "2026-11-25",
+        });
+        let r = t
+            .json(
+                "POST",
+                &format!("/api/v1/participants/{pid}/referrals"),
+                &coach,
+                &body.to_string(),
+            )
+            .await;
+        assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.body);
+    }
+    let (start_with_work, body) = measure("/").await;
+    assert!(
+        body.contains("3 remisser väntar på ert svar"),
+        "the worklist shows them"
+    );
+    assert_eq!(start, start_with_work, "a worklist's cost does not grow");
     println!(
         "statements per request: list {full}, start {start}, participant {participant}, audit {audit}, dashboard {dashboard}, by intervention {by_intervention}"
     );

@@ -77,6 +77,7 @@ fn side(side: Side) -> ReferralFilter {
         state: None,
         stale_on: None,
         waiting: false,
+        answered_since: None,
     }
 }
 
@@ -494,4 +495,86 @@ pub(crate) async fn a_referral_is_declined_forwarded_sent_back_or_goes_stale(h: 
             .await,
     );
     not_found(h.app.referral(&coach, 99_999).await);
+}
+
+/// The total of the list a worklist item links to, as `ctx` opens it.
+async fn list_total(h: &H, ctx: &Ctx, item: palett_domain::worklist::WorkItem) -> i64 {
+    use palett_domain::worklist::WorkItem;
+    let today = h.app.today();
+    let page = Page::new(None, Some(100));
+    match item {
+        WorkItem::FollowUpsDue => h.app.due_follow_ups(ctx, page).await.expect("due").1,
+        WorkItem::PeriodsEnding => {
+            let filter = palett_app::filters::ParticipantFilter {
+                planned_end_within: Some(palett_app::worklist::ending_soon(today)),
+                ..Default::default()
+            };
+            h.app
+                .participants(ctx, &filter, page)
+                .await
+                .expect("list")
+                .1
+        }
+        _ => {
+            let f = palett_app::worklist::referral_filter(item, today).expect("a referral item");
+            h.app
+                .referrals(ctx, &f, page)
+                .await
+                .expect("referrals")
+                .total
+        }
+    }
+}
+
+pub(crate) async fn a_worklist_counts_what_she_can_open(h: H) {
+    use palett_domain::worklist::WorkItem;
+    h.seed().await;
+    let coach = h.signed(COACH).await;
+    let kommun = coach.user.organisation_id;
+    let coach = coach.ctx(IP);
+    let hm = h.ctx(HANDLEDARE).await;
+    let hela = hm.actor.organisation_id;
+    let larare = h.ctx(LARARE).await;
+    let amal = h.register_amal(&coach, kommun).await;
+    h.app
+        .transition(
+            &coach,
+            amal,
+            palett_domain::lifecycle::Transition::Intake {
+                on: date(2026, 11, 20),
+            },
+        )
+        .await
+        .expect("intake");
+    h.app
+        .set_planned_end(&coach, amal, &planned_end(date(2026, 12, 15), ""))
+        .await
+        .expect("her period ends in three weeks");
+    // Two waiting at Hela Människan, one of them overdue; one answered.
+    refer(&h, &coach, amal, &referral(hela, "2026-11-25")).await;
+    refer(&h, &coach, amal, &referral(hela, "2026-10-01")).await;
+    let answered = refer(&h, &coach, amal, &referral(hela, "2026-11-24")).await;
+    take(&h, &hm, answered, &step("accepted", "2026-11-25")).await;
+
+    let count = |list: &[(WorkItem, i64)], item: WorkItem| {
+        list.iter().find(|(i, _)| *i == item).map(|(_, n)| *n)
+    };
+    let theirs = h.app.worklist(&hm).await.expect("Hela Människan's day");
+    assert_eq!(count(&theirs, WorkItem::ReferralsToAnswer), Some(2));
+    assert_eq!(count(&theirs, WorkItem::ReferralsOverdueHere), Some(1));
+    let ours = h.app.worklist(&coach).await.expect("the coach's day");
+    assert_eq!(count(&ours, WorkItem::ReferralsOverdueThere), Some(1));
+    assert_eq!(count(&ours, WorkItem::ReferralOutcomes), Some(1));
+    assert!(count(&ours, WorkItem::PeriodsEnding).is_some_and(|n| n >= 1));
+    let school = h.app.worklist(&larare).await.expect("the teacher's day");
+    assert_eq!(count(&school, WorkItem::ReferralsToAnswer), Some(0));
+    // Every count is what the list behind it shows her, and nobody gets an
+    // item she may not open.
+    for (ctx, who) in [(&coach, "coach"), (&hm, "hm"), (&larare, "larare")] {
+        for (item, n) in h.app.worklist(ctx).await.expect("a day") {
+            assert_eq!(n, list_total(&h, ctx, item).await, "{who}: {item:?}");
+        }
+    }
+    let evaluator = h.ctx(EVALUATOR).await;
+    assert!(h.app.worklist(&evaluator).await.expect("a day").is_empty());
 }

@@ -54,11 +54,24 @@ pub async fn start(State(s): State<AppState>, c: Caller) -> Answer {
             }
         })
         .collect();
+    let work = s
+        .app
+        .worklist(&c.ctx())
+        .await?
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(item, n)| WorkLine {
+            text: t.with(&item.message_id(), &[("count", n.to_string())]),
+            href: item.link(),
+            warning: item.is_warning(),
+        })
+        .collect();
     Ok(render(StartPage {
         t,
         layout: Layout::for_caller(&c, t.get("nav-start"), "start", "/"),
         partnership: o.partnership.name,
         vision: o.partnership.vision,
+        work,
         projects,
     }))
 }
@@ -89,5 +102,15 @@ pub struct StartPage {
     pub layout: Layout,
     pub partnership: String,
     pub vision: String,
+    /// What waits for her today (items with nothing waiting are left out).
+    pub work: Vec<WorkLine>,
     pub projects: Vec<ProjectCard>,
+}
+
+/// One line of the worklist: how many wait, where they are done.
+pub struct WorkLine {
+    pub text: String,
+    pub href: &'static str,
+    /// Overdue: shown as a warning.
+    pub warning: bool,
 }

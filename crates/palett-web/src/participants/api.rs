@@ -170,6 +170,7 @@ pub(crate) async fn list(s: &AppState, c: &Caller, q: ListQuery, bad: StatusCode
         caseworker_id: query_id("caseworker_id", &q.caseworker_id)?,
         identity_hash: None,
         slice: None,
+        planned_end_within: None,
     };
     let page = page_query(bad, &q.page, &q.per_page)?;
     let (items, total) = s.app.participants(&c.ctx(), &filter, page).await?;

@@ -20,6 +20,9 @@ pub struct ListQuery {
     pub(crate) organisation: Option<String>,
     pub(crate) project: Option<String>,
     pub(crate) caseworker: Option<String>,
+    /// `30`: those whose planned period ends within 30 days (a worklist's
+    /// link); anything else is no filter.
+    pub(crate) ending: Option<String>,
     pub(crate) page: Option<String>,
 }
 
@@ -48,6 +51,7 @@ pub async fn participants_search(State(s): State<AppState>, c: Caller, form: For
         organisation: some("organisation"),
         project: some("project"),
         caseworker: some("caseworker"),
+        ending: some("ending"),
         page: some("page"),
     };
     participants_page(&s, &c, q, true).await
@@ -72,6 +76,8 @@ pub(crate) async fn participants_page(
         caseworker_id: id_of(&q.caseworker),
         identity_hash: None,
         slice: None,
+        planned_end_within: (q.ending.as_deref() == Some("30"))
+            .then(|| palett_app::worklist::ending_soon(s.app.today())),
     };
     let page = Page::new(id_of(&q.page), Some(25));
     let (items, total) = s.app.participants(&c.ctx(), &filter, page).await?;
@@ -82,6 +88,7 @@ pub(crate) async fn participants_page(
         ("organisation", v(&q.organisation)),
         ("project", v(&q.project)),
         ("caseworker", v(&q.caseworker)),
+        ("ending", v(&q.ending)),
     ];
     let mut hidden: Vec<(String, String)> = query
         .iter()

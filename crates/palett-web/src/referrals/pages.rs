@@ -18,7 +18,8 @@ pub struct ListQuery {
     /// `incoming` (the default) or `outgoing`.
     pub(crate) side: Option<String>,
     /// A state, `waiting` (not yet answered), `stale` (waiting past the
-    /// answer time), or empty for all.
+    /// answer time), `news` (answered within the last two weeks), or empty
+    /// for all.
     pub(crate) state: Option<String>,
     pub(crate) page: Option<String>,
 }
@@ -39,6 +40,7 @@ pub(crate) fn filter_of(
         state: ReferralState::parse(state),
         stale_on: (state == "stale").then_some(today),
         waiting: state == "waiting",
+        answered_since: (state == "news").then(|| palett_app::worklist::news_since(today)),
     }
 }
 
@@ -100,6 +102,7 @@ pub async fn referrals(State(s): State<AppState>, c: Caller, Query(q): Query<Lis
         (String::new(), t.get("referrals-any-state")),
         ("waiting".to_string(), t.get("referrals-waiting")),
         ("stale".to_string(), t.get("referrals-stale")),
+        ("news".to_string(), t.get("referrals-news")),
     ];
     states.extend(options(
         t,

@@ -1,0 +1,103 @@
+//! The user's day ([`palett_domain::worklist`]): for each item she may
+//! have, how many wait. Every count is taken with the conditions of the
+//! list the item links to, within her access, so a count is what she finds
+//! there; the whole worklist costs three statements whatever the data (the
+//! referral items are counted together).
+
+use crate::{App, Ctx, Result};
+use jiff::civil::Date;
+use jiff::ToSpan;
+use palett_domain::worklist::{WorkItem, ENDING_WITHIN_DAYS, NEWS_DAYS};
+use palett_store::referral::{ReferralFilter, Side};
+
+/// The days in which a planned period ends soon: today and the next
+/// [`ENDING_WITHIN_DAYS`].
+pub fn ending_soon(today: Date) -> (Date, Date) {
+    (
+        today,
+        today
+            .checked_add(ENDING_WITHIN_DAYS.days())
+            .unwrap_or(today),
+    )
+}
+
+/// The first day whose answers are news to the referrer.
+pub fn news_since(today: Date) -> Date {
+    today.checked_sub(NEWS_DAYS.days()).unwrap_or(today)
+}
+
+/// The filter of the referral list a worklist item links to.
+pub fn referral_filter(item: WorkItem, today: Date) -> Option<ReferralFilter> {
+    let base = |side| ReferralFilter {
+        side,
+        state: None,
+        stale_on: None,
+        waiting: false,
+        answered_since: None,
+    };
+    match item {
+        WorkItem::ReferralsToAnswer => Some(ReferralFilter {
+            waiting: true,
+            ..base(Side::Incoming)
+        }),
+        WorkItem::ReferralsOverdueHere => Some(ReferralFilter {
+            stale_on: Some(today),
+            ..base(Side::Incoming)
+        }),
+        WorkItem::ReferralsOverdueThere => Some(ReferralFilter {
+            stale_on: Some(today),
+            ..base(Side::Outgoing)
+        }),
+        WorkItem::ReferralOutcomes => Some(ReferralFilter {
+            answered_since: Some(news_since(today)),
+            ..base(Side::Outgoing)
+        }),
+        WorkItem::FollowUpsDue | WorkItem::PeriodsEnding => None,
+    }
+}
+
+impl App {
+    /// The caller's worklist: each item she may have, with how many wait.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    pub async fn worklist(&self, ctx: &Ctx) -> Result<Vec<(WorkItem, i64)>> {
+        let a = &ctx.actor;
+        let today = self.today();
+        let scope = a.participant_scope(today);
+        let mut c = self.db.read().await?;
+        let mut out = Vec::new();
+        if a.can_see_referral(Some(a.organisation_id), a.organisation_id) {
+            let w = palett_store::referral::waiting(
+                &mut c,
+                a.partnership_id,
+                a.organisation_id,
+                today,
+                news_since(today),
+            )
+            .await?;
+            out.extend([
+                (WorkItem::ReferralsToAnswer, w.to_answer),
+                (WorkItem::ReferralsOverdueHere, w.overdue_here),
+                (WorkItem::ReferralsOverdueThere, w.overdue_there),
+                (WorkItem::ReferralOutcomes, w.answered),
+            ]);
+        }
+        if a.sees_participants() {
+            let until = today
+                .checked_add(crate::followups::DUE_AHEAD_DAYS.days())
+                .unwrap_or(today);
+            out.push((
+                WorkItem::FollowUpsDue,
+                palett_store::followup::due_count(&mut c, scope, until).await?,
+            ));
+            let ending = palett_store::participant::Filter {
+                planned_end_within: Some(ending_soon(today)),
+                ..Default::default()
+            };
+            out.push((
+                WorkItem::PeriodsEnding,
+                palett_store::participant::count(&mut c, scope, &ending).await?,
+            ));
+        }
+        Ok(out)
+    }
+}

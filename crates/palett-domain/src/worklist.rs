@@ -1,0 +1,62 @@
+//! The user's day: what waits for her, each item a count of things she can
+//! open and a link to where they are done. Which items a user gets follows
+//! from what she may see; the counts are those of the lists linked to.
+
+use crate::values::text_enum;
+
+text_enum!(
+    /// One line of a worklist: referrals to her partner waiting for an
+    /// answer, or past the answer time; referrals her partner sent that
+    /// wait past the other's answer time, or were answered lately;
+    /// follow-ups due within two weeks (or overdue); planned periods
+    /// ending within 30 days.
+    WorkItem, "work" {
+        ReferralsToAnswer = "referrals_to_answer",
+        ReferralsOverdueHere = "referrals_overdue_here",
+        ReferralsOverdueThere = "referrals_overdue_there",
+        ReferralOutcomes = "referral_outcomes",
+        FollowUpsDue = "follow_ups_due",
+        PeriodsEnding = "periods_ending",
+    }
+);
+
+/// How many days ahead a period counts as ending soon.
+pub const ENDING_WITHIN_DAYS: i64 = 30;
+/// How many days back an answered referral is news to the referrer.
+pub const NEWS_DAYS: i64 = 14;
+
+impl WorkItem {
+    /// Where the items are: the list that shows exactly those counted.
+    pub fn link(self) -> &'static str {
+        match self {
+            WorkItem::ReferralsToAnswer => "/referrals?side=incoming&state=waiting",
+            WorkItem::ReferralsOverdueHere => "/referrals?side=incoming&state=stale",
+            WorkItem::ReferralsOverdueThere => "/referrals?side=outgoing&state=stale",
+            WorkItem::ReferralOutcomes => "/referrals?side=outgoing&state=news",
+            WorkItem::FollowUpsDue => "/follow-ups",
+            WorkItem::PeriodsEnding => "/participants?ending=30",
+        }
+    }
+
+    /// Whether an overdue item: shown as a warning.
+    pub fn is_warning(self) -> bool {
+        matches!(
+            self,
+            WorkItem::ReferralsOverdueHere | WorkItem::ReferralsOverdueThere
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_item_links_to_its_own_list() {
+        let mut links: Vec<&str> = WorkItem::ALL.iter().map(|w| w.link()).collect();
+        links.sort();
+        links.dedup();
+        assert_eq!(links.len(), WorkItem::ALL.len());
+        assert!(links.iter().all(|l| l.starts_with('/')));
+    }
+}
