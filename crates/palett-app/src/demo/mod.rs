@@ -6,6 +6,7 @@
 
 mod employers;
 mod palette;
+mod referrals;
 
 use crate::secret::hash_password_async;
 use crate::{App, Result};
@@ -374,7 +375,7 @@ impl App {
             if (date(2020, 8, 17)..=date(2021, 6, 11)).contains(intake) && rng.below(4) == 0 {
                 projects.push(sib);
             }
-            let id = seed_participant(
+            let (id, referred, source) = seed_participant(
                 c,
                 self.sealer(),
                 &mut rng,
@@ -392,6 +393,8 @@ impl App {
             people.push(Person {
                 id,
                 organisation: org_ids[org_index],
+                referred,
+                source,
                 intake: *intake,
                 exit: exit.map(|e| e.0),
                 outcome: exit.map(|e| e.1),
@@ -403,6 +406,7 @@ impl App {
             .map(|p| (p.id, p.organisation, p.intake))
             .collect();
         // Referrals from Botkyrka kommun waiting for intake, in no project yet.
+        let mut waiting = Vec::new();
         for _ in 0..6 {
             let referred = date(2021, 10, 4)
                 .checked_add((rng.below(20) as i64).days())
@@ -420,6 +424,7 @@ impl App {
             )
             .await?;
             consent_holders.push((id, org_ids[1], referred));
+            waiting.push((id, referred));
         }
         let staff = Staff {
             coordinator,
@@ -432,6 +437,7 @@ impl App {
         let openings = employers::seed(c, pid, &org_ids, &staff, (today, now)).await?;
         employers::seed_sib_internships(c, pid, (&openings, &people), &staff, now).await?;
         seed_consents(c, &org_ids, &consent_holders, coordinator, now).await?;
+        referrals::seed(c, pid, &org_ids, (&people, &waiting), &staff, now).await?;
         seed_follow_ups(c, &mut rng, &people, coordinator, now).await?;
         seed_self_assessments(c, &mut rng, &people, coordinator, now).await?;
         tx.commit().await?;
@@ -674,6 +680,9 @@ pub(crate) struct Person {
     pub id: i64,
     /// The responsible organisation.
     pub organisation: i64,
+    /// When and by whom she was referred.
+    pub referred: Date,
+    pub source: ReferralSource,
     pub intake: Date,
     pub exit: Option<Date>,
     pub outcome: Option<ExitOutcome>,
@@ -789,11 +798,12 @@ async fn seed_participant(
     projects: &[i64],
     now: i64,
     today: Date,
-) -> Result<i64> {
+) -> Result<(i64, Date, ReferralSource)> {
     let referred = intake
         .checked_sub((7 + rng.below(30) as i64).days())
         .unwrap_or(intake);
     let p = profile(rng, organisation_id, caseworker, projects, referred);
+    let source = p.person.referral_source;
     let mut steps = vec![Transition::Intake { on: intake }];
     let start = intake
         .checked_add((rng.below(10) as i64).days())
@@ -838,7 +848,7 @@ async fn seed_participant(
         )
         .await?;
     }
-    Ok(id)
+    Ok((id, referred, source))
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -2,6 +2,7 @@
 
 use crate::harness::*;
 use palett_app::demo::DEMO_USERS;
+use palett_app::paging::Page;
 use palett_store::participant::Filter;
 
 pub(crate) async fn demo_totals_match_the_product_description(h: H) {
@@ -165,4 +166,60 @@ pub(crate) async fn seeding_twice_changes_nothing(h: H) {
         };
         assert_eq!(n, expected, "rows in {table}");
     }
+}
+
+pub(crate) async fn the_demo_referrals_follow_the_intakes(h: H) {
+    use palett_app::referrals::{ReferralFilter, Side};
+    use palett_domain::referral::ReferralState;
+    h.seed().await;
+    let hm = h.ctx(COORDINATOR).await;
+    let all = |waiting| ReferralFilter {
+        side: Side::Incoming,
+        state: None,
+        stale_on: None,
+        waiting,
+        answered_since: None,
+    };
+    // The six from Botkyrka kommun wait for intake at Hela Människan.
+    let waiting = h
+        .app
+        .referrals(&hm, &all(true), Page::new(None, Some(100)))
+        .await
+        .expect("waiting");
+    assert_eq!(waiting.total, 6);
+    assert!(waiting
+        .items
+        .iter()
+        .all(|(r, _)| r.from_name.as_deref() == Some(BOTKYRKA_KOMMUN)
+            && r.state == ReferralState::Received));
+    // Every other one was accepted before her intake and started in an
+    // intervention of Hela Människan, or is still accepted.
+    let mut page = 1;
+    let mut seen = 0;
+    loop {
+        let list = h
+            .app
+            .referrals(&hm, &all(false), Page::new(Some(page), Some(100)))
+            .await
+            .expect("incoming");
+        for (r, _) in &list.items {
+            seen += 1;
+            assert!(r.sent_on <= r.state_on, "{r:?}");
+            match r.state {
+                ReferralState::Started | ReferralState::Completed => {
+                    assert!(r.enrolment_id.is_some(), "{r:?}")
+                }
+                ReferralState::Received | ReferralState::Accepted => {}
+                other => panic!("a demo referral ended {other:?}"),
+            }
+        }
+        if list.items.len() < 100 {
+            break;
+        }
+        page += 1;
+    }
+    assert!(
+        seen > 100,
+        "most of Hela Människan's women came by referral: {seen}"
+    );
 }

@@ -236,7 +236,10 @@ pub(crate) async fn a_referral_goes_from_sent_to_completed_with_her_consent_and_
     let log = h
         .audit_log(
             &coordinator,
-            &AuditFilter::default(),
+            &AuditFilter {
+                participant_id: Some(saida),
+                ..AuditFilter::default()
+            },
             Page::new(None, Some(200)),
         )
         .await;
@@ -550,21 +553,40 @@ pub(crate) async fn a_worklist_counts_what_she_can_open(h: H) {
         .set_planned_end(&coach, amal, &planned_end(date(2026, 12, 15), ""))
         .await
         .expect("her period ends in three weeks");
-    // Two waiting at Hela Människan, one of them overdue; one answered.
+    let count = |list: &[(WorkItem, i64)], item: WorkItem| {
+        list.iter().find(|(i, _)| *i == item).map(|(_, n)| *n)
+    };
+    let theirs_before = h.app.worklist(&hm).await.expect("Hela Människan's day");
+    let ours_before = h.app.worklist(&coach).await.expect("the coach's day");
+    // Two more waiting at Hela Människan, one of them overdue; one answered.
     refer(&h, &coach, amal, &referral(hela, "2026-11-25")).await;
     refer(&h, &coach, amal, &referral(hela, "2026-10-01")).await;
     let answered = refer(&h, &coach, amal, &referral(hela, "2026-11-24")).await;
     take(&h, &hm, answered, &step("accepted", "2026-11-25")).await;
 
-    let count = |list: &[(WorkItem, i64)], item: WorkItem| {
-        list.iter().find(|(i, _)| *i == item).map(|(_, n)| *n)
+    let more = |after: &[(WorkItem, i64)], before: &[(WorkItem, i64)], item| {
+        count(after, item)
+            .zip(count(before, item))
+            .map(|(a, b)| a - b)
     };
     let theirs = h.app.worklist(&hm).await.expect("Hela Människan's day");
-    assert_eq!(count(&theirs, WorkItem::ReferralsToAnswer), Some(2));
-    assert_eq!(count(&theirs, WorkItem::ReferralsOverdueHere), Some(1));
+    assert_eq!(
+        more(&theirs, &theirs_before, WorkItem::ReferralsToAnswer),
+        Some(2)
+    );
+    assert_eq!(
+        more(&theirs, &theirs_before, WorkItem::ReferralsOverdueHere),
+        Some(1)
+    );
     let ours = h.app.worklist(&coach).await.expect("the coach's day");
-    assert_eq!(count(&ours, WorkItem::ReferralsOverdueThere), Some(1));
-    assert_eq!(count(&ours, WorkItem::ReferralOutcomes), Some(1));
+    assert_eq!(
+        more(&ours, &ours_before, WorkItem::ReferralsOverdueThere),
+        Some(1)
+    );
+    assert_eq!(
+        more(&ours, &ours_before, WorkItem::ReferralOutcomes),
+        Some(1)
+    );
     assert!(count(&ours, WorkItem::PeriodsEnding).is_some_and(|n| n >= 1));
     let school = h.app.worklist(&larare).await.expect("the teacher's day");
     assert_eq!(count(&school, WorkItem::ReferralsToAnswer), Some(0));
