@@ -23,12 +23,6 @@ fn done(id: i64, what: &str) -> Response {
     Redirect::to(&format!("/referrals/{id}?done={what}")).into_response()
 }
 
-/// An optional choice: "–" first, then the choices.
-fn optional(mut o: Vec<(String, String)>) -> Vec<(String, String)> {
-    o.insert(0, (String::new(), "–".into()));
-    o
-}
-
 async fn new_spec(s: &AppState, c: &Caller, pid: i64) -> Result<FormSpec, AppError> {
     let t = c.tr();
     let ctx = c.ctx();
@@ -63,7 +57,7 @@ async fn new_spec(s: &AppState, c: &Caller, pid: i64) -> Result<FormSpec, AppErr
                 .hint(t, "hint-referral-source"),
             FieldView::new(t, "to_organisation_id", "referral-to", "select")
                 .required()
-                .options(optional(ch.organisations)),
+                .options(ch.organisations),
             FieldView::new(t, "purpose", "referral-purpose", "select")
                 .required()
                 .options(options(
@@ -73,7 +67,7 @@ async fn new_spec(s: &AppState, c: &Caller, pid: i64) -> Result<FormSpec, AppErr
                     ReferralPurpose::message_id,
                 )),
             FieldView::new(t, "intervention_id", "field-intervention", "select")
-                .options(optional(interventions))
+                .options(interventions)
                 .hint(t, "hint-referral-intervention"),
             FieldView::new(t, "reason", "referral-reason", "textarea")
                 .required()
@@ -82,14 +76,12 @@ async fn new_spec(s: &AppState, c: &Caller, pid: i64) -> Result<FormSpec, AppErr
             FieldView::new(t, "sent_on", "referral-sent-on", "date").required(),
             FieldView::new(t, "record_consent", "referral-record-consent", "checkbox")
                 .hint(t, "hint-referral-record-consent"),
-            FieldView::new(t, "consent_method", "field-consent-method", "select").options(
-                optional(options(
-                    t,
-                    ConsentMethod::ALL,
-                    ConsentMethod::as_str,
-                    ConsentMethod::message_id,
-                )),
-            ),
+            FieldView::new(t, "consent_method", "field-consent-method", "select").options(options(
+                t,
+                ConsentMethod::ALL,
+                ConsentMethod::as_str,
+                ConsentMethod::message_id,
+            )),
             FieldView::new(t, "consent_given_on", "field-given-on", "date"),
         ],
         &format!("/participants/{pid}/referrals"),
@@ -185,19 +177,19 @@ fn step_fields(
             .hint(t, "hint-referral-step"),
         FieldView::new(t, "on_date", "field-date", "date").required(),
         FieldView::new(t, "reason", "field-reason", "select")
-            .options(optional(options(
+            .options(options(
                 t,
                 DeclineReason::ALL,
                 DeclineReason::as_str,
                 DeclineReason::message_id,
-            )))
+            ))
             .hint(t, "hint-referral-decline-reason"),
         FieldView::new(t, "note", "field-note", "textarea").hint(t, "hint-referral-note"),
         FieldView::new(t, "enrolment_id", "referral-enrolment", "select")
-            .options(optional(enrolments))
+            .options(enrolments)
             .hint(t, "hint-referral-enrolment"),
         FieldView::new(t, "to_organisation_id", "referral-forward-to", "select")
-            .options(optional(partners))
+            .options(partners)
             .hint(t, "hint-referral-forward"),
     ]
 }
