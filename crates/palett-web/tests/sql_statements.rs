@@ -124,8 +124,8 @@ async fn requests_cost_a_fixed_number_of_statements() {
     }
     let (start_with_work, body) = measure("/").await;
     assert!(
-        body.contains("3 remisser väntar på ert svar"),
-        "the worklist shows them"
+        body.contains("9 remisser väntar på ert svar"),
+        "the worklist shows them with the demo's six"
     );
     assert_eq!(start, start_with_work, "a worklist's cost does not grow");
     println!(
