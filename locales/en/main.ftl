@@ -1347,3 +1347,5 @@ work-periods-ending = { $count ->
     [one] { $count } participant's planned period ends within 30 days
    *[other] { $count } participants' planned periods end within 30 days
 }
+referral-new-woman = Referral for a woman not yet registered
+referral-new-woman-intro = She is registered as referred and the referral is sent in the same step. The consent to information sharing she gives now must cover the receiving partner.

@@ -1347,3 +1347,5 @@ work-periods-ending = { $count ->
     [one] { $count } deltagares planerade period slutar inom 30 dagar
    *[other] { $count } deltagares planerade perioder slutar inom 30 dagar
 }
+referral-new-woman = Remiss för en kvinna som inte är registrerad
+referral-new-woman-intro = Hon registreras som remitterad och remissen skickas i samma steg. Samtycket till informationsdelning som hon ger nu ska omfatta mottagaren.

@@ -230,10 +230,23 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let profile = profile?;
+        let (tx, id) = self.register_in(ctx, &profile).await?;
+        tx.done(Action::ParticipantCreate, "participant", Some(id), Some(id))
+            .await?;
+        Ok(id)
+    }
+
+    /// Register her within a change that is left open (audited as far as
+    /// her consents go), for the caller to finish: her id.
+    pub(crate) async fn register_in<'a>(
+        &self,
+        ctx: &'a Ctx,
+        profile: &ParticipantProfile,
+    ) -> Result<(Change<'a>, i64)> {
         let today = self.today();
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
-        check_references(&mut tx, ctx, &profile, true, today).await?;
+        check_references(&mut tx, ctx, profile, true, today).await?;
         check_project_periods(
             &mut tx,
             ctx,
@@ -242,7 +255,7 @@ impl App {
             "project_ids",
         )
         .await?;
-        let mut tx = self.check_identity_number(tx, ctx, &profile, None).await?;
+        let mut tx = self.check_identity_number(tx, ctx, profile, None).await?;
         let referred = LifecycleState::referred(profile.referred_on);
         let state = match profile.intake_date {
             Some(on) => referred.apply(&Transition::Intake { on }, today)?,
@@ -252,7 +265,7 @@ impl App {
             &mut tx,
             self.sealer(),
             ctx.actor.partnership_id,
-            &profile,
+            profile,
             &state,
             now,
         )
@@ -313,9 +326,7 @@ impl App {
                     .await?;
             }
         }
-        tx.done(Action::ParticipantCreate, "participant", Some(id), Some(id))
-            .await?;
-        Ok(id)
+        Ok((tx, id))
     }
 
     /// Load a participant the caller may read, within `c`; `NotFound` when

@@ -15,6 +15,7 @@ use crate::work::{Change, Reading};
 use crate::{App, AppError, Ctx, Result};
 use jiff::civil::Date;
 use palett_domain::consent::{ConsentKind, ConsentSpec};
+use palett_domain::model::ParticipantProfile;
 use palett_domain::policy::Role;
 use palett_domain::referral::{
     Referral, ReferralEvent, ReferralOrigin, ReferralSpec, ReferralState, ReferralStepInput,
@@ -61,9 +62,87 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let spec = spec?;
-        let today = self.today();
         let mut tx = Change::begin(self, ctx).await?;
         let her = self.changeable(&mut tx, ctx, participant_id).await?;
+        let id = self
+            .refer_in(
+                &mut tx,
+                ctx,
+                participant_id,
+                her.responsible_organisation_id,
+                &spec,
+            )
+            .await?;
+        tx.done(
+            Action::ReferralCreate,
+            "referral",
+            Some(id),
+            Some(participant_id),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// Register a woman who is not yet registered, as referred, and refer
+    /// her, in one change: (her id, the referral's id). The sharing consent
+    /// she gives at registration is the one the referral relies on.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    pub async fn register_and_refer(
+        &self,
+        ctx: &Ctx,
+        profile: Parsed<ParticipantProfile>,
+        spec: Parsed<ReferralSpec>,
+    ) -> Result<(i64, i64)> {
+        let a = &ctx.actor;
+        if !a.can_register_participants() || !a.can_refer() {
+            return Err(AppError::Forbidden);
+        }
+        let (profile, spec) = match (profile, spec) {
+            (Ok(p), Ok(s)) => (p, s),
+            (p, s) => {
+                let mut e = FieldErrors::new();
+                for errors in [p.err(), s.err()].into_iter().flatten() {
+                    e.0.extend(errors.0);
+                }
+                return Err(e.into());
+            }
+        };
+        let (mut tx, pid) = self.register_in(ctx, &profile).await?;
+        let id = self
+            .refer_in(
+                &mut tx,
+                ctx,
+                pid,
+                profile.responsible_organisation_id,
+                &spec,
+            )
+            .await?;
+        tx.audit(
+            Action::ParticipantCreate,
+            "participant",
+            Some(pid),
+            Some(pid),
+        )
+        .await?;
+        tx.done(Action::ReferralCreate, "referral", Some(id), Some(pid))
+            .await?;
+        Ok((pid, id))
+    }
+
+    /// Record a referral of her (responsible: `responsible`) within a
+    /// change: who sends it, the receiving partner a member, the
+    /// intervention one it provides, the sharing consent it relies on
+    /// (recorded now when she gives it with the referral), the answer day.
+    async fn refer_in(
+        &self,
+        tx: &mut Change<'_>,
+        ctx: &Ctx,
+        participant_id: i64,
+        responsible: i64,
+        spec: &ReferralSpec,
+    ) -> Result<i64> {
+        let a = &ctx.actor;
+        let today = self.today();
         let from = match spec.source {
             ReferralOrigin::Partner if spec.to_organisation_id == a.organisation_id => {
                 return Err(field("to_organisation_id", "error-referral-to-own"));
@@ -77,11 +156,11 @@ impl App {
             }
             _ => None,
         };
-        let routine = member_routine(&mut tx, a.partnership_id, spec.to_organisation_id, today)
+        let routine = member_routine(&mut **tx, a.partnership_id, spec.to_organisation_id, today)
             .await?
             .ok_or_else(|| field("to_organisation_id", "error-choice"))?;
         if let Some(iv) = spec.intervention_id {
-            let fits = palett_store::palette::intervention_by_id(&mut tx, iv)
+            let fits = palett_store::palette::intervention_by_id(&mut **tx, iv)
                 .await?
                 .is_some_and(|i| {
                     i.partnership_id == a.partnership_id
@@ -94,9 +173,7 @@ impl App {
         let now = tx.now();
         // The sharing consent it relies on: none needed within the partner
         // responsible for her, or for a referral the receiver records.
-        let consent_id = if from.is_none()
-            || spec.to_organisation_id == her.responsible_organisation_id
-        {
+        let consent_id = if from.is_none() || spec.to_organisation_id == responsible {
             None
         } else if let Some(given) = &spec.consent {
             let consent = ConsentSpec {
@@ -109,7 +186,7 @@ impl App {
                 organisation_ids: vec![spec.to_organisation_id],
             };
             let id =
-                palett_store::consent::insert(&mut tx, participant_id, &consent, a.user_id, now)
+                palett_store::consent::insert(&mut **tx, participant_id, &consent, a.user_id, now)
                     .await?;
             tx.audit(
                 Action::ConsentGive,
@@ -121,7 +198,7 @@ impl App {
             Some(id)
         } else {
             Some(
-                store::covering_consent(&mut tx, participant_id, spec.to_organisation_id, today)
+                store::covering_consent(&mut **tx, participant_id, spec.to_organisation_id, today)
                     .await?
                     .ok_or_else(|| {
                         field("to_organisation_id", "error-referral-no-sharing-consent")
@@ -129,7 +206,7 @@ impl App {
             )
         };
         let id = store::insert(
-            &mut tx,
+            &mut **tx,
             a.partnership_id,
             &store::NewReferral {
                 participant_id,
@@ -147,13 +224,6 @@ impl App {
             },
             a.user_id,
             now,
-        )
-        .await?;
-        tx.done(
-            Action::ReferralCreate,
-            "referral",
-            Some(id),
-            Some(participant_id),
         )
         .await?;
         Ok(id)

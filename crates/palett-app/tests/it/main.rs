@@ -56,6 +56,7 @@ stories! {
     referrals::a_referral_goes_from_sent_to_completed_with_her_consent_and_enrolment,
     referrals::a_referral_is_declined_forwarded_sent_back_or_goes_stale,
     referrals::a_worklist_counts_what_she_can_open,
+    referrals::a_woman_not_yet_registered_is_registered_and_referred_in_one_step,
     matching::a_placements_hours_count_in_her_time_and_the_esf_hours,
     matching::an_exit_to_a_job_through_an_internship_counts_in_its_indicators,
     matching::a_presentation_needs_her_consent_and_is_a_logged_disclosure,

@@ -8,8 +8,9 @@ use jiff::civil::date;
 use palett_app::filters::AuditFilter;
 use palett_app::paging::Page;
 use palett_app::referrals::{ReferralFilter, Side};
-use palett_app::Ctx;
+use palett_app::{AppError, Ctx};
 use palett_domain::consent::ConsentInput;
+use palett_domain::model::ParticipantInput;
 use palett_domain::path::Enrol;
 use palett_domain::referral::{
     DeclineReason, ReferralInput, ReferralState, ReferralStepInput, RoutineInput,
@@ -599,4 +600,80 @@ pub(crate) async fn a_worklist_counts_what_she_can_open(h: H) {
     }
     let evaluator = h.ctx(EVALUATOR).await;
     assert!(h.app.worklist(&evaluator).await.expect("a day").is_empty());
+}
+
+pub(crate) async fn a_woman_not_yet_registered_is_registered_and_referred_in_one_step(h: H) {
+    h.seed().await;
+    let coach = h.signed(COACH).await;
+    let kommun = coach.user.organisation_id;
+    let coach = coach.ctx(IP);
+    let hm = h.ctx(HANDLEDARE).await;
+    let hela = hm.actor.organisation_id;
+    let today = h.app.today();
+    // Without a sharing consent that covers Hela Människan: refused, and
+    // she is not registered either.
+    let unshared = input("Nasra", "Remissdotter", &pnr("19790101", 321), kommun);
+    assert_invalid(
+        h.app
+            .register_and_refer(
+                &coach,
+                unshared.parse(today),
+                referral(hela, "2026-11-02").parse(today),
+            )
+            .await,
+        "to_organisation_id",
+        "error-referral-no-sharing-consent",
+    );
+    assert_eq!(h.count_named(&coach, "Remissdotter").await, 0);
+    // Errors in both halves are named together.
+    let bad = ParticipantInput {
+        given_name: "".into(),
+        ..unshared.clone()
+    };
+    let e = err(h
+        .app
+        .register_and_refer(
+            &coach,
+            bad.parse(today),
+            ReferralInput {
+                reason: "".into(),
+                ..referral(hela, "2026-11-02")
+            }
+            .parse(today),
+        )
+        .await);
+    let AppError::Invalid(fields) = e else {
+        panic!("field errors, not {e:?}");
+    };
+    let named: Vec<&str> = fields.0.iter().map(|f| f.field.as_str()).collect();
+    assert!(
+        named.contains(&"given_name") && named.contains(&"reason"),
+        "{named:?}"
+    );
+    // With the consent she gives at registration: registered as referred,
+    // and the referral relies on that consent.
+    let shared = h.input("Nasra", "Remissdotter", &pnr("19790101", 321), kommun);
+    let (pid, id) = h
+        .app
+        .register_and_refer(
+            &coach,
+            shared.parse(today),
+            referral(hela, "2026-11-02").parse(today),
+        )
+        .await
+        .expect("registered and referred");
+    let her = h.read(&coach, pid).await;
+    assert_eq!(
+        her.participant.state.status,
+        palett_domain::lifecycle::Status::Referred
+    );
+    let view = h
+        .app
+        .referral(&hm, id)
+        .await
+        .expect("Hela Människan sees it");
+    assert_eq!(view.referral.participant_id, pid);
+    assert_eq!(view.referral.sent_on, date(2026, 11, 2));
+    assert!(view.referral.consent_id.is_some());
+    assert!(view.may_answer);
 }

@@ -234,7 +234,7 @@ pub(crate) const PROFILE_FIELDS: Spec = &[
     ("project_ids", JsonType::Integers),
 ];
 /// Only when registering.
-const REGISTRATION_FIELDS: Spec = &[
+pub(crate) const REGISTRATION_FIELDS: Spec = &[
     ("intake_date", JsonType::Text),
     ("consent_method", JsonType::Text),
     ("sharing_organisation_ids", JsonType::Integers),

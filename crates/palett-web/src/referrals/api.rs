@@ -115,6 +115,47 @@ pub async fn refer(State(s): State<AppState>, c: Caller, Id(pid): Id, body: Json
         .into_response())
 }
 
+json_body!(
+    /// A woman not yet registered: her registration (the fields of
+    /// `POST /participants`; she is registered as referred unless an
+    /// `intake_date` is given, and the sharing consent she gives with
+    /// `sharing_organisation_ids` is what the referral relies on) and the
+    /// referral (`source`, `to_organisation_id`, `purpose`,
+    /// `intervention_id`, `reason`, `asked`), sent on `referred_on`. Both
+    /// or neither are recorded.
+    NewReferredParticipant = crate::participants::api::PROFILE_FIELDS,
+        crate::participants::api::REGISTRATION_FIELDS,
+        &[
+            ("source", T::Text),
+            ("to_organisation_id", T::Integer),
+            ("purpose", T::Text),
+            ("intervention_id", T::Integer),
+            ("reason", T::Text),
+            ("asked", T::Text),
+        ]
+);
+
+/// Register a woman not yet registered and refer her, in one step
+#[utoipa::path(post, path = "/referrals", tag = "referrals",
+    request_body = NewReferredParticipant, responses((status = 201, body = ReferralViewDto)))]
+pub async fn register_and_refer(State(s): State<AppState>, c: Caller, body: JsonObject) -> Answer {
+    let f = body.to_form(&NewReferredParticipant::spec())?;
+    let (profile, referral) = super::forms::new_woman_input(&f, s.app.today());
+    let (_, id) = s
+        .app
+        .register_and_refer(&c.ctx(), profile, referral)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        [(
+            axum::http::header::LOCATION,
+            format!("/api/v1/referrals/{id}"),
+        )],
+        Json(referral_view(&s, &c, id).await?),
+    )
+        .into_response())
+}
+
 /// Her referrals that the caller's partner sent or received (audited)
 #[utoipa::path(get, path = "/participants/{id}/referrals", tag = "referrals",
     responses((status = 200, body = ReferralList)))]

@@ -7,7 +7,7 @@ use crate::http::forms::FormData;
 use crate::http::{AppState, Id};
 use crate::i18n::Tr;
 use crate::ui::views::*;
-use crate::ui::{admin_spec, choices, options, submitted_with, FormSpec};
+use crate::ui::{admin_spec, choices, options, submitted_with, Choices, FormSpec};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use palett_app::AppError;
@@ -23,14 +23,43 @@ fn done(id: i64, what: &str) -> Response {
     Redirect::to(&format!("/referrals/{id}?done={what}")).into_response()
 }
 
-async fn new_spec(s: &AppState, c: &Caller, pid: i64) -> Result<FormSpec, AppError> {
-    let t = c.tr();
-    let ctx = c.ctx();
-    let her = s.app.participant(&ctx, pid).await?;
-    let ch = choices(s, c).await?;
-    let interventions = s
-        .app
-        .palette(&ctx, false)
+/// The fields of a referral: who referred her, to whom, for what, why,
+/// what is asked.
+fn referral_fields(t: Tr, ch: &Choices, interventions: Vec<(String, String)>) -> Vec<FieldView> {
+    vec![
+        FieldView::new(t, "source", "referral-origin", "select")
+            .required()
+            .options(options(
+                t,
+                ReferralOrigin::ALL,
+                ReferralOrigin::as_str,
+                ReferralOrigin::message_id,
+            ))
+            .hint(t, "hint-referral-source"),
+        FieldView::new(t, "to_organisation_id", "referral-to", "select")
+            .required()
+            .options(ch.organisations.clone()),
+        FieldView::new(t, "purpose", "referral-purpose", "select")
+            .required()
+            .options(options(
+                t,
+                ReferralPurpose::ALL,
+                ReferralPurpose::as_str,
+                ReferralPurpose::message_id,
+            )),
+        FieldView::new(t, "intervention_id", "field-intervention", "select")
+            .options(interventions)
+            .hint(t, "hint-referral-intervention"),
+        FieldView::new(t, "reason", "referral-reason", "textarea")
+            .required()
+            .hint(t, "hint-referral-reason"),
+        FieldView::new(t, "asked", "referral-asked", "textarea").required(),
+    ]
+}
+
+async fn interventions(s: &AppState, c: &Caller) -> Result<Vec<(String, String)>, AppError> {
+    Ok(s.app
+        .palette(&c.ctx(), false)
         .await?
         .into_iter()
         .map(|i| {
@@ -39,53 +68,121 @@ async fn new_spec(s: &AppState, c: &Caller, pid: i64) -> Result<FormSpec, AppErr
                 format!("{} ({})", i.name, i.provider_name),
             )
         })
-        .collect();
+        .collect())
+}
+
+async fn new_spec(s: &AppState, c: &Caller, pid: i64) -> Result<FormSpec, AppError> {
+    let t = c.tr();
+    let her = s.app.participant(&c.ctx(), pid).await?;
+    let ch = choices(s, c).await?;
+    let mut fields = referral_fields(t, &ch, interventions(s, c).await?);
+    fields.extend([
+        FieldView::new(t, "sent_on", "referral-sent-on", "date").required(),
+        FieldView::new(t, "record_consent", "referral-record-consent", "checkbox")
+            .hint(t, "hint-referral-record-consent"),
+        FieldView::new(t, "consent_method", "field-consent-method", "select").options(options(
+            t,
+            ConsentMethod::ALL,
+            ConsentMethod::as_str,
+            ConsentMethod::message_id,
+        )),
+        FieldView::new(t, "consent_given_on", "field-given-on", "date"),
+    ]);
     Ok(admin_spec(
         t,
         t.with("referral-new-for", &[("name", her.participant.full_name())]),
         "referrals",
         format!("/participants/{pid}/referrals/new"),
-        vec![
-            FieldView::new(t, "source", "referral-origin", "select")
-                .required()
-                .options(options(
-                    t,
-                    ReferralOrigin::ALL,
-                    ReferralOrigin::as_str,
-                    ReferralOrigin::message_id,
-                ))
-                .hint(t, "hint-referral-source"),
-            FieldView::new(t, "to_organisation_id", "referral-to", "select")
-                .required()
-                .options(ch.organisations),
-            FieldView::new(t, "purpose", "referral-purpose", "select")
-                .required()
-                .options(options(
-                    t,
-                    ReferralPurpose::ALL,
-                    ReferralPurpose::as_str,
-                    ReferralPurpose::message_id,
-                )),
-            FieldView::new(t, "intervention_id", "field-intervention", "select")
-                .options(interventions)
-                .hint(t, "hint-referral-intervention"),
-            FieldView::new(t, "reason", "referral-reason", "textarea")
-                .required()
-                .hint(t, "hint-referral-reason"),
-            FieldView::new(t, "asked", "referral-asked", "textarea").required(),
-            FieldView::new(t, "sent_on", "referral-sent-on", "date").required(),
-            FieldView::new(t, "record_consent", "referral-record-consent", "checkbox")
-                .hint(t, "hint-referral-record-consent"),
-            FieldView::new(t, "consent_method", "field-consent-method", "select").options(options(
-                t,
-                ConsentMethod::ALL,
-                ConsentMethod::as_str,
-                ConsentMethod::message_id,
-            )),
-            FieldView::new(t, "consent_given_on", "field-given-on", "date"),
-        ],
+        fields,
         &format!("/participants/{pid}/referrals"),
     ))
+}
+
+/// The form for a woman not yet registered: her registration (as
+/// referred; the sharing consent she gives covers the receiving partner)
+/// and the referral, in one.
+async fn new_woman_spec(s: &AppState, c: &Caller) -> Result<FormSpec, AppError> {
+    let t = c.tr();
+    let ch = choices(s, c).await?;
+    let mut fields = crate::participants::form::participant_fields(t, &ch, true, true);
+    fields.extend(referral_fields(t, &ch, interventions(s, c).await?));
+    Ok(admin_spec(
+        t,
+        t.get("referral-new-woman"),
+        "referrals",
+        "/referrals/new".into(),
+        fields,
+        "/referrals",
+    )
+    .intro(t.get("referral-new-woman-intro")))
+}
+
+pub async fn new_woman_form(State(s): State<AppState>, c: Caller) -> Answer {
+    let a = &c.signed.actor;
+    if !a.can_refer() || !a.can_register_participants() {
+        return Err(AppError::Forbidden.into());
+    }
+    let defaults = FormData(vec![
+        ("identity_kind".into(), "personnummer".into()),
+        ("gender".into(), "woman".into()),
+        (
+            "responsible_organisation_id".into(),
+            c.signed.user.organisation_id.to_string(),
+        ),
+        ("referred_on".into(), s.app.today().to_string()),
+        ("source".into(), ReferralOrigin::Partner.as_str().into()),
+        ("purpose".into(), ReferralPurpose::Intake.as_str().into()),
+    ]);
+    Ok(new_woman_spec(&s, &c).await?.blank(&c, &defaults))
+}
+
+/// Her registration and the referral from one form or body: the referral
+/// is sent on the day she was referred, and its errors on that day are
+/// that field's.
+pub(crate) fn new_woman_input(
+    form: &FormData,
+    today: jiff::civil::Date,
+) -> (
+    palett_domain::Parsed<palett_domain::model::ParticipantProfile>,
+    palett_domain::Parsed<palett_domain::referral::ReferralSpec>,
+) {
+    let profile = form
+        .input::<palett_domain::model::ParticipantInput>()
+        .parse(today);
+    let referral = ReferralInput {
+        source: form.get("source"),
+        to_organisation_id: form.get("to_organisation_id"),
+        purpose: form.get("purpose"),
+        intervention_id: form.get("intervention_id"),
+        reason: form.get("reason"),
+        asked: form.get("asked"),
+        sent_on: form.get("referred_on"),
+        ..ReferralInput::default()
+    }
+    .parse(today)
+    .map_err(|mut e| {
+        // The day is the profile's field, and named there already.
+        e.0.retain(|f| f.field != "sent_on");
+        e
+    });
+    (profile, referral)
+}
+
+pub async fn new_woman(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
+    let (profile, referral) = new_woman_input(&form, s.app.today());
+    let outcome = s
+        .app
+        .register_and_refer(&c.ctx(), profile, referral)
+        .await
+        .or_invalid()?;
+    submitted_with(
+        &c,
+        &form,
+        outcome,
+        |(_, id)| done(id, "sent"),
+        async || new_woman_spec(&s, &c).await,
+    )
+    .await
 }
 
 pub async fn new_form(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {

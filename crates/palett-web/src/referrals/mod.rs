@@ -16,6 +16,10 @@ use utoipa_axum::routes;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/referrals", get(pages::referrals))
+        .route(
+            "/referrals/new",
+            get(forms::new_woman_form).post(forms::new_woman),
+        )
         .route("/referrals/{id}", get(pages::referral))
         .route(
             "/referrals/{id}/step",
@@ -35,7 +39,7 @@ pub fn routes() -> Router<AppState> {
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(api::referrals))
+        .routes(routes!(api::referrals, api::register_and_refer))
         .routes(routes!(api::referral))
         .routes(routes!(api::participant_referrals, api::refer))
         .routes(routes!(api::take_referral_step))

@@ -263,6 +263,7 @@ async fn every_page_renders_in_every_locale() {
         (&coordinator, "/referrals".into()),
         (&coordinator, "/referrals?side=outgoing&state=stale".into()),
         (&coordinator, "/referral-routines".into()),
+        (&coordinator, "/referrals/new".into()),
         (&coordinator, format!("/participants/{first}/referrals")),
         (&coordinator, format!("/participants/{first}/referrals/new")),
         (&coordinator, "/projects/1/reports/before_after".into()),

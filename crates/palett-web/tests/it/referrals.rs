@@ -188,3 +188,64 @@ async fn partners_agree_their_answer_time() {
         .contains("Ange ett helt antal arbetsdagar från 1 till 60."));
     assert!(bad.body.contains("value=\"tre\""));
 }
+
+#[tokio::test]
+async fn a_woman_not_yet_registered_is_registered_and_referred_at_once() {
+    let t = TestApp::new().await;
+    let [coach] = t.browsers([KOMMUN_CASEWORKER]).await;
+    let [coach_token, hm_token] = t.tokens([KOMMUN_CASEWORKER, COORDINATOR]).await;
+    let kommun = t.org_of(&coach_token).await;
+    let hela = t.org_of(&hm_token).await;
+    let form = t.page(&coach, "/referrals/new").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form
+        .body
+        .contains("Remiss för en kvinna som inte är registrerad"));
+    // An empty form names the fields of both halves.
+    let empty = t
+        .post_invalid(&coach, "/referrals/new", &[("reason", "Behöver stöd.")])
+        .await;
+    assert!(empty.body.contains("id=\"f-given_name-error\""));
+    assert!(empty.body.contains("id=\"f-asked-error\""));
+    assert!(empty.body.contains("Behöver stöd."));
+
+    let mut body = serde_json::json!({
+        "given_name": "Dahabo",
+        "family_name": "Remissdotter",
+        "identity_kind": "birth_date",
+        "birth_date": "1984-06-01",
+        "gender": "woman",
+        "referral_source": "municipality",
+        "responsible_organisation_id": kommun,
+        "referred_on": "2026-11-20",
+        "languages": ["somaliska"],
+        "source": "partner",
+        "to_organisation_id": hela,
+        "purpose": "intake",
+        "reason": "Vill börja i arbetsträning.",
+        "asked": "Inskrivning.",
+    });
+    // Her consent does not cover Hela Människan: neither is recorded.
+    let r = t
+        .json("POST", "/api/v1/referrals", &coach_token, &body.to_string())
+        .await;
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["to_organisation_id"]);
+    body["sharing_organisation_ids"] = serde_json::json!([hela]);
+    body["consent_method"] = serde_json::json!("signed_paper");
+    let r = t
+        .json("POST", "/api/v1/referrals", &coach_token, &body.to_string())
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["referral"]["sent_on"], "2026-11-20");
+    assert_eq!(
+        r.json()["referral"]["participant_name"],
+        "Dahabo Remissdotter"
+    );
+    let pid = r.json()["referral"]["participant_id"]
+        .as_i64()
+        .expect("her id");
+    let her = t
+        .get(&format!("/api/v1/participants/{pid}"), Some(&coach_token))
+        .await;
+    assert_eq!(her.json()["status"], "referred", "{}", her.body);
+}
