@@ -156,11 +156,11 @@ impl App {
             }
             _ => None,
         };
-        let routine = member_routine(&mut **tx, a.partnership_id, spec.to_organisation_id, today)
+        let routine = member_routine(tx, a.partnership_id, spec.to_organisation_id, today)
             .await?
             .ok_or_else(|| field("to_organisation_id", "error-choice"))?;
         if let Some(iv) = spec.intervention_id {
-            let fits = palett_store::palette::intervention_by_id(&mut **tx, iv)
+            let fits = palett_store::palette::intervention_by_id(tx, iv)
                 .await?
                 .is_some_and(|i| {
                     i.partnership_id == a.partnership_id
@@ -186,8 +186,7 @@ impl App {
                 organisation_ids: vec![spec.to_organisation_id],
             };
             let id =
-                palett_store::consent::insert(&mut **tx, participant_id, &consent, a.user_id, now)
-                    .await?;
+                palett_store::consent::insert(tx, participant_id, &consent, a.user_id, now).await?;
             tx.audit(
                 Action::ConsentGive,
                 ConsentKind::Sharing.as_str(),
@@ -198,7 +197,7 @@ impl App {
             Some(id)
         } else {
             Some(
-                store::covering_consent(&mut **tx, participant_id, spec.to_organisation_id, today)
+                store::covering_consent(tx, participant_id, spec.to_organisation_id, today)
                     .await?
                     .ok_or_else(|| {
                         field("to_organisation_id", "error-referral-no-sharing-consent")
@@ -206,7 +205,7 @@ impl App {
             )
         };
         let id = store::insert(
-            &mut **tx,
+            tx,
             a.partnership_id,
             &store::NewReferral {
                 participant_id,
