@@ -1349,3 +1349,15 @@ work-periods-ending = { $count ->
 }
 referral-new-woman = Referral for a woman not yet registered
 referral-new-woman-intro = She is registered as referred and the referral is sent in the same step. The consent to information sharing she gives now must cover the receiving partner.
+work-consents-expiring = { $count ->
+    [one] { $count } participant has a consent expiring within 30 days
+   *[other] { $count } participants have a consent expiring within 30 days
+}
+work-plans-missing = { $count ->
+    [one] { $count } participant in the programme has no plan
+   *[other] { $count } participants in the programme have no plan
+}
+participants-ending-soon = Participants whose planned period ends within 30 days.
+participants-consent-expiring = Participants with a consent that expires within 30 days.
+participants-without-plan = Participants in the programme without a plan.
+participants-all = Show all

@@ -1349,3 +1349,15 @@ work-periods-ending = { $count ->
 }
 referral-new-woman = Remiss för en kvinna som inte är registrerad
 referral-new-woman-intro = Hon registreras som remitterad och remissen skickas i samma steg. Samtycket till informationsdelning som hon ger nu ska omfatta mottagaren.
+work-consents-expiring = { $count ->
+    [one] { $count } deltagares samtycke går ut inom 30 dagar
+   *[other] { $count } deltagares samtycken går ut inom 30 dagar
+}
+work-plans-missing = { $count ->
+    [one] { $count } deltagare i programmet saknar plan
+   *[other] { $count } deltagare i programmet saknar plan
+}
+participants-ending-soon = Deltagare vars planerade period slutar inom 30 dagar.
+participants-consent-expiring = Deltagare med ett samtycke som går ut inom 30 dagar.
+participants-without-plan = Deltagare i programmet som saknar plan.
+participants-all = Visa alla

@@ -2,12 +2,14 @@
 //! have, how many wait. Every count is taken with the conditions of the
 //! list the item links to, within her access, so a count is what she finds
 //! there; the whole worklist costs three statements whatever the data (the
-//! referral items are counted together).
+//! referral items are counted together, and so are those of the
+//! participant list).
 
 use crate::{App, Ctx, Result};
 use jiff::civil::Date;
 use jiff::ToSpan;
-use palett_domain::worklist::{WorkItem, ENDING_WITHIN_DAYS, NEWS_DAYS};
+use palett_domain::worklist::{WorkItem, CONSENT_EXPIRING_DAYS, ENDING_WITHIN_DAYS, NEWS_DAYS};
+use palett_store::participant::Filter;
 use palett_store::referral::{ReferralFilter, Side};
 
 /// The days in which a planned period ends soon: today and the next
@@ -19,6 +21,36 @@ pub fn ending_soon(today: Date) -> (Date, Date) {
             .checked_add(ENDING_WITHIN_DAYS.days())
             .unwrap_or(today),
     )
+}
+
+/// The days in which a consent expires soon: today and the next
+/// [`CONSENT_EXPIRING_DAYS`].
+pub fn consent_expiring(today: Date) -> (Date, Date) {
+    (
+        today,
+        today
+            .checked_add(CONSENT_EXPIRING_DAYS.days())
+            .unwrap_or(today),
+    )
+}
+
+/// The filter of the participant list a worklist item links to.
+pub fn participant_filter(item: WorkItem, today: Date) -> Option<Filter> {
+    match item {
+        WorkItem::PeriodsEnding => Some(Filter {
+            planned_end_within: Some(ending_soon(today)),
+            ..Filter::default()
+        }),
+        WorkItem::ConsentsExpiring => Some(Filter {
+            consent_expiring_within: Some(consent_expiring(today)),
+            ..Filter::default()
+        }),
+        WorkItem::PlansMissing => Some(Filter {
+            without_plan: true,
+            ..Filter::default()
+        }),
+        _ => None,
+    }
 }
 
 /// The first day whose answers are news to the referrer.
@@ -52,7 +84,7 @@ pub fn referral_filter(item: WorkItem, today: Date) -> Option<ReferralFilter> {
             answered_since: Some(news_since(today)),
             ..base(Side::Outgoing)
         }),
-        WorkItem::FollowUpsDue | WorkItem::PeriodsEnding => None,
+        _ => None,
     }
 }
 
@@ -89,14 +121,13 @@ impl App {
                 WorkItem::FollowUpsDue,
                 palett_store::followup::due_count(&mut c, scope, until).await?,
             ));
-            let ending = palett_store::participant::Filter {
-                planned_end_within: Some(ending_soon(today)),
-                ..Default::default()
-            };
-            out.push((
-                WorkItem::PeriodsEnding,
-                palett_store::participant::count(&mut c, scope, &ending).await?,
-            ));
+            let items: Vec<(WorkItem, Filter)> = WorkItem::ALL
+                .iter()
+                .filter_map(|i| participant_filter(*i, today).map(|f| (*i, f)))
+                .collect();
+            let filters: Vec<Filter> = items.iter().map(|(_, f)| f.clone()).collect();
+            let counts = palett_store::participant::counts(&mut c, scope, &filters).await?;
+            out.extend(items.iter().map(|(i, _)| *i).zip(counts));
         }
         Ok(out)
     }

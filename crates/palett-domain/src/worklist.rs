@@ -9,7 +9,8 @@ text_enum!(
     /// answer, or past the answer time; referrals her partner sent that
     /// wait past the other's answer time, or were answered lately;
     /// follow-ups due within two weeks (or overdue); planned periods
-    /// ending within 30 days.
+    /// ending within 30 days; consents expiring within 30 days; women in
+    /// the programme without a plan.
     WorkItem, "work" {
         ReferralsToAnswer = "referrals_to_answer",
         ReferralsOverdueHere = "referrals_overdue_here",
@@ -17,11 +18,15 @@ text_enum!(
         ReferralOutcomes = "referral_outcomes",
         FollowUpsDue = "follow_ups_due",
         PeriodsEnding = "periods_ending",
+        ConsentsExpiring = "consents_expiring",
+        PlansMissing = "plans_missing",
     }
 );
 
 /// How many days ahead a period counts as ending soon.
 pub const ENDING_WITHIN_DAYS: i64 = 30;
+/// How many days ahead a consent counts as expiring soon.
+pub const CONSENT_EXPIRING_DAYS: i64 = 30;
 /// How many days back an answered referral is news to the referrer.
 pub const NEWS_DAYS: i64 = 14;
 
@@ -35,6 +40,8 @@ impl WorkItem {
             WorkItem::ReferralOutcomes => "/referrals?side=outgoing&state=news",
             WorkItem::FollowUpsDue => "/follow-ups",
             WorkItem::PeriodsEnding => "/participants?ending=30",
+            WorkItem::ConsentsExpiring => "/participants?consent_expiring=30",
+            WorkItem::PlansMissing => "/participants?plan=none",
         }
     }
 

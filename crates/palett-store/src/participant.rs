@@ -644,6 +644,10 @@ pub struct Filter {
     /// In the programme (enrolled, active or paused) with a planned end
     /// within these days (first and last): periods ending soon.
     pub planned_end_within: Option<(Date, Date)>,
+    /// With a consent not withdrawn that expires within these days.
+    pub consent_expiring_within: Option<(Date, Date)>,
+    /// In the programme and without any version of a plan.
+    pub without_plan: bool,
 }
 
 /// One line of the participant list: what a list needs, no more.
@@ -980,6 +984,12 @@ pub(crate) fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
             ));
         }
     }
+    push_filter(&mut s, f);
+    Some(s)
+}
+
+/// The conditions of `f` (beyond the scope) added to `s`.
+fn push_filter(s: &mut Sql, f: &Filter) {
     if let Some(name) = f.name.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         s.push(
             |n| format!("p.search_name LIKE ${n} ESCAPE '\\'"),
@@ -1028,7 +1038,58 @@ pub(crate) fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
             Arg::Text(last.to_string()),
         );
     }
-    Some(s)
+    if let Some((first, last)) = f.consent_expiring_within {
+        s.args.push(Arg::Text(first.to_string()));
+        s.args.push(Arg::Text(last.to_string()));
+        let (a, b) = (s.args.len() - 1, s.args.len());
+        s.clauses.push(format!(
+            "EXISTS (SELECT 1 FROM consents ce WHERE ce.participant_id = p.id \
+             AND ce.withdrawn_at IS NULL AND ce.expires_on >= ${a} AND ce.expires_on <= ${b})"
+        ));
+    }
+    if f.without_plan {
+        s.clauses
+            .push("p.status IN ('enrolled', 'active', 'paused')".into());
+        s.clauses.push(
+            "NOT EXISTS (SELECT 1 FROM plan_versions pv WHERE pv.participant_id = p.id)".into(),
+        );
+    }
+}
+
+/// How many participants within the scope each filter of `filters` counts
+/// (its conditions as [`list`] applies them), in one statement.
+pub async fn counts(
+    c: &mut AnyConnection,
+    scope: ParticipantScope,
+    filters: &[Filter],
+) -> Result<Vec<i64>> {
+    let Some(mut w) = where_clause(scope, &Filter::default()) else {
+        return Ok(vec![0; filters.len()]);
+    };
+    let base = w.clauses.len();
+    let mut sums = Vec::with_capacity(filters.len());
+    for (i, f) in filters.iter().enumerate() {
+        let before = w.clauses.len();
+        push_filter(&mut w, f);
+        let own: Vec<String> = w.clauses.drain(before..).collect();
+        let cond = if own.is_empty() {
+            "1 = 1".to_string()
+        } else {
+            own.join(" AND ")
+        };
+        sums.push(format!(
+            "COALESCE(SUM(CASE WHEN {cond} THEN 1 ELSE 0 END), 0) AS n{i}"
+        ));
+    }
+    let sql = format!(
+        "SELECT {} FROM participants p WHERE {}",
+        sums.join(", "),
+        w.clauses[..base].join(" AND ")
+    );
+    let row = bind_all(sqlx::query(&sql), &w.args).fetch_one(c).await?;
+    (0..filters.len())
+        .map(|i| Ok(sqlx::Row::try_get::<i64, usize>(&row, i)?))
+        .collect()
 }
 
 /// One page of `select` (its rows) and the `count` of all that match, both

@@ -508,11 +508,8 @@ async fn list_total(h: &H, ctx: &Ctx, item: palett_domain::worklist::WorkItem) -
     let page = Page::new(None, Some(100));
     match item {
         WorkItem::FollowUpsDue => h.app.due_follow_ups(ctx, page).await.expect("due").1,
-        WorkItem::PeriodsEnding => {
-            let filter = palett_app::filters::ParticipantFilter {
-                planned_end_within: Some(palett_app::worklist::ending_soon(today)),
-                ..Default::default()
-            };
+        WorkItem::PeriodsEnding | WorkItem::ConsentsExpiring | WorkItem::PlansMissing => {
+            let filter = palett_app::worklist::participant_filter(item, today).expect("a list");
             h.app
                 .participants(ctx, &filter, page)
                 .await
@@ -554,6 +551,21 @@ pub(crate) async fn a_worklist_counts_what_she_can_open(h: H) {
         .set_planned_end(&coach, amal, &planned_end(date(2026, 12, 15), ""))
         .await
         .expect("her period ends in three weeks");
+    // Her evaluation consent runs out in two weeks; she has no plan yet.
+    h.app
+        .submit_consent(
+            &coach,
+            amal,
+            &ConsentInput {
+                kind: "research".into(),
+                method: "signed_paper".into(),
+                given_on: "2026-11-20".into(),
+                expires_on: "2026-12-09".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("a consent that expires");
     let count = |list: &[(WorkItem, i64)], item: WorkItem| {
         list.iter().find(|(i, _)| *i == item).map(|(_, n)| *n)
     };
@@ -588,7 +600,13 @@ pub(crate) async fn a_worklist_counts_what_she_can_open(h: H) {
         more(&ours, &ours_before, WorkItem::ReferralOutcomes),
         Some(1)
     );
-    assert!(count(&ours, WorkItem::PeriodsEnding).is_some_and(|n| n >= 1));
+    for item in [
+        WorkItem::PeriodsEnding,
+        WorkItem::ConsentsExpiring,
+        WorkItem::PlansMissing,
+    ] {
+        assert!(count(&ours, item).is_some_and(|n| n >= 1), "{item:?}");
+    }
     let school = h.app.worklist(&larare).await.expect("the teacher's day");
     assert_eq!(count(&school, WorkItem::ReferralsToAnswer), Some(0));
     // Every count is what the list behind it shows her, and nobody gets an

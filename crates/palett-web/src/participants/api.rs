@@ -171,6 +171,8 @@ pub(crate) async fn list(s: &AppState, c: &Caller, q: ListQuery, bad: StatusCode
         identity_hash: None,
         slice: None,
         planned_end_within: None,
+        consent_expiring_within: None,
+        without_plan: false,
     };
     let page = page_query(bad, &q.page, &q.per_page)?;
     let (items, total) = s.app.participants(&c.ctx(), &filter, page).await?;

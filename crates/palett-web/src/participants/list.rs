@@ -23,6 +23,10 @@ pub struct ListQuery {
     /// `30`: those whose planned period ends within 30 days (a worklist's
     /// link); anything else is no filter.
     pub(crate) ending: Option<String>,
+    /// `30`: those with a consent expiring within 30 days.
+    pub(crate) consent_expiring: Option<String>,
+    /// `none`: those in the programme without a plan.
+    pub(crate) plan: Option<String>,
     pub(crate) page: Option<String>,
 }
 
@@ -52,6 +56,8 @@ pub async fn participants_search(State(s): State<AppState>, c: Caller, form: For
         project: some("project"),
         caseworker: some("caseworker"),
         ending: some("ending"),
+        consent_expiring: some("consent_expiring"),
+        plan: some("plan"),
         page: some("page"),
     };
     participants_page(&s, &c, q, true).await
@@ -78,6 +84,9 @@ pub(crate) async fn participants_page(
         slice: None,
         planned_end_within: (q.ending.as_deref() == Some("30"))
             .then(|| palett_app::worklist::ending_soon(s.app.today())),
+        consent_expiring_within: (q.consent_expiring.as_deref() == Some("30"))
+            .then(|| palett_app::worklist::consent_expiring(s.app.today())),
+        without_plan: q.plan.as_deref() == Some("none"),
     };
     let page = Page::new(id_of(&q.page), Some(25));
     let (items, total) = s.app.participants(&c.ctx(), &filter, page).await?;
@@ -89,6 +98,8 @@ pub(crate) async fn participants_page(
         ("project", v(&q.project)),
         ("caseworker", v(&q.caseworker)),
         ("ending", v(&q.ending)),
+        ("consent_expiring", v(&q.consent_expiring)),
+        ("plan", v(&q.plan)),
     ];
     let mut hidden: Vec<(String, String)> = query
         .iter()
@@ -107,6 +118,15 @@ pub(crate) async fn participants_page(
             "participants",
             "/participants",
         ),
+        worklist_note: if filter.planned_end_within.is_some() {
+            Some(t.get("participants-ending-soon"))
+        } else if filter.consent_expiring_within.is_some() {
+            Some(t.get("participants-consent-expiring"))
+        } else if filter.without_plan {
+            Some(t.get("participants-without-plan"))
+        } else {
+            None
+        },
         q: v(&q.q),
         status: query[0].1.clone(),
         organisation: query[1].1.clone(),
@@ -153,6 +173,8 @@ pub struct ListRow {
 pub struct ParticipantsPage {
     pub t: Tr,
     pub layout: Layout,
+    /// Which worklist item the list shows, when it came from one.
+    pub worklist_note: Option<String>,
     pub q: String,
     pub status: String,
     pub organisation: String,
