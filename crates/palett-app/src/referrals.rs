@@ -18,8 +18,8 @@ use palett_domain::consent::{ConsentKind, ConsentSpec};
 use palett_domain::model::ParticipantProfile;
 use palett_domain::policy::Role;
 use palett_domain::referral::{
-    Referral, ReferralEvent, ReferralOrigin, ReferralSpec, ReferralState, ReferralStepInput,
-    RoutineSpec,
+    Referral, ReferralEvent, ReferralOrigin, ReferralReportRow, ReferralSpec, ReferralState,
+    ReferralStepInput, RoutineSpec,
 };
 use palett_domain::workdays::add_working_days;
 use palett_domain::{FieldErrors, Parsed};
@@ -438,6 +438,34 @@ impl App {
             self.now(),
         )
         .await?)
+    }
+
+    /// The referral report for referrals sent within `period`: by
+    /// receiving partner (with its name) and month. Figures only, for
+    /// whoever may see the partnership's aggregates.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    pub async fn referral_report(
+        &self,
+        ctx: &Ctx,
+        period: (Date, Date),
+    ) -> Result<Vec<(String, ReferralReportRow)>> {
+        if !ctx.actor.can_view_aggregates() {
+            return Err(AppError::Forbidden);
+        }
+        let mut c = self.db.read().await?;
+        let facts = store::report_facts(&mut c, ctx.actor.partnership_id, period).await?;
+        let names = store::routines(&mut c, ctx.actor.partnership_id).await?;
+        Ok(palett_domain::referral::report(&facts)
+            .into_iter()
+            .map(|row| {
+                let name = names
+                    .iter()
+                    .find(|n| n.organisation_id == row.to_organisation_id)
+                    .map(|n| n.organisation_name.clone())
+                    .unwrap_or_default();
+                (name, row)
+            })
+            .collect())
     }
 
     /// Every partner's referral routine (the default where none is agreed).

@@ -549,3 +549,39 @@ pub async fn assign_caseworker(
         .await?;
     Ok(())
 }
+
+/// What the report needs of each referral of the partnership sent within
+/// `period` (first and last day): one statement.
+pub async fn report_facts(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    period: (Date, Date),
+) -> Result<Vec<palett_domain::referral::ReferralFacts>> {
+    sqlx::query(
+        "SELECT r.to_organisation_id, r.state, r.sent_on, \
+         (SELECT MIN(e.on_date) FROM referral_events e WHERE e.referral_id = r.id \
+           AND e.state IN ('accepted', 'declined', 'sent_back', 'forwarded')) AS answered_on, \
+         CASE WHEN EXISTS (SELECT 1 FROM referral_events e WHERE e.referral_id = r.id \
+           AND e.state = 'accepted') THEN 1 ELSE 0 END AS accepted, \
+         (SELECT MIN(e.on_date) FROM referral_events e WHERE e.referral_id = r.id \
+           AND e.state = 'started') AS started_on \
+         FROM referrals r WHERE r.partnership_id = $1 AND r.sent_on >= $2 AND r.sent_on <= $3",
+    )
+    .bind(partnership_id)
+    .bind(period.0.to_string())
+    .bind(period.1.to_string())
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(palett_domain::referral::ReferralFacts {
+            to_organisation_id: i64_(r, "to_organisation_id")?,
+            state: vocab(r, "state", ReferralState::parse)?,
+            sent_on: date(r, "sent_on")?,
+            answered_on: opt_date(r, "answered_on")?,
+            accepted: flag(r, "accepted")?,
+            started_on: opt_date(r, "started_on")?,
+        })
+    })
+    .collect()
+}

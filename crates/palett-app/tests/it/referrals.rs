@@ -232,8 +232,37 @@ pub(crate) async fn a_referral_goes_from_sent_to_completed_with_her_consent_and_
         "error-referral-order",
     );
 
-    // Every read and change is in the log, under the referral and her.
+    // The report counts it in November at Hela Människan: answered,
+    // accepted and started the day it was sent.
     let coordinator = h.ctx(COORDINATOR).await;
+    let rows = h
+        .app
+        .referral_report(&coordinator, (date(2026, 11, 1), date(2026, 11, 30)))
+        .await
+        .expect("the report");
+    let (name, row) = rows
+        .iter()
+        .find(|(_, r)| r.to_organisation_id == hela)
+        .expect("a line for Hela Människan");
+    assert_eq!(name, HELA_MANNISKAN);
+    assert_eq!(row.month, date(2026, 11, 1));
+    assert_eq!((row.sent, row.answered, row.accepted), (1, 1, 1));
+    assert_eq!(row.acceptance_rate, Some(100.0));
+    assert_eq!(row.median_days_to_answer, Some(0.0));
+    assert_eq!(row.median_days_to_start, Some(0.0));
+    assert_eq!(row.share_started, Some(100.0));
+    // Figures only: the evaluator, who sees no participant, sees them too.
+    let theirs = h
+        .app
+        .referral_report(
+            &h.ctx(EVALUATOR).await,
+            (date(2026, 11, 1), date(2026, 11, 30)),
+        )
+        .await
+        .expect("the evaluator's report");
+    assert_eq!(theirs, rows);
+
+    // Every read and change is in the log, under the referral and her.
     let log = h
         .audit_log(
             &coordinator,

@@ -159,6 +159,8 @@ pub async fn reports(State(s): State<AppState>, c: Caller) -> Answer {
         Layout::for_caller(&c, t.get("nav-reports"), "reports", "/reports"),
     );
     p.intro = Some(t.get("reports-intro"));
+    p.links
+        .push(("/reports/referrals".into(), t.get("referral-report")));
     if c.signed.actor.can_export_research() {
         p.links
             .push(("/exports/research".into(), t.get("research-export")));

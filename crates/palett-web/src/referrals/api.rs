@@ -244,3 +244,80 @@ pub async fn set_routine(
         .ok_or(palett_app::AppError::NotFound)?;
     Ok(Json(RoutineDto::from(r)))
 }
+
+/// One line of the referral report.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ReferralReportLine {
+    pub to_organisation_id: i64,
+    pub to_name: String,
+    /// The month the referrals were sent (YYYY-MM).
+    pub month: String,
+    pub sent: i64,
+    pub answered: i64,
+    pub accepted: i64,
+    /// Accepted of answered, per cent.
+    pub acceptance_rate: Option<f64>,
+    /// Median working days from sent to answered.
+    pub median_days_to_answer: Option<f64>,
+    /// Median working days from sent to started.
+    pub median_days_to_start: Option<f64>,
+    /// Started (led to an enrolment) of sent, per cent.
+    pub share_started: Option<f64>,
+}
+
+/// The referral report.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ReferralReport {
+    #[schema(format = Date)]
+    pub from: String,
+    #[schema(format = Date)]
+    pub to: String,
+    pub lines: Vec<ReferralReportLine>,
+}
+
+/// The period of the report: referrals sent from `from` to `to` (both
+/// YYYY-MM-DD); all up to today when neither is given.
+#[derive(serde::Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReportParams {
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// Referrals per receiving partner and month (figures only)
+#[utoipa::path(get, path = "/reports/referrals", tag = "referrals", params(ReportParams),
+    responses((status = 200, body = ReferralReport)))]
+pub async fn referral_report(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<ReportParams>,
+) -> Answer<Json<ReferralReport>> {
+    let query = super::pages::ReportQuery {
+        from: q.from,
+        to: q.to,
+    };
+    let (from, to) =
+        super::pages::report_period(&query, s.app.today()).map_err(|(field, code)| {
+            crate::http::error::WebError::field(StatusCode::BAD_REQUEST, &field, code)
+        })?;
+    let rows = s.app.referral_report(&c.ctx(), (from, to)).await?;
+    Ok(Json(ReferralReport {
+        from: from.to_string(),
+        to: to.to_string(),
+        lines: rows
+            .into_iter()
+            .map(|(name, r)| ReferralReportLine {
+                to_organisation_id: r.to_organisation_id,
+                to_name: name,
+                month: r.month.strftime("%Y-%m").to_string(),
+                sent: r.sent,
+                answered: r.answered,
+                accepted: r.accepted,
+                acceptance_rate: r.acceptance_rate,
+                median_days_to_answer: r.median_days_to_answer,
+                median_days_to_start: r.median_days_to_start,
+                share_started: r.share_started,
+            })
+            .collect(),
+    }))
+}

@@ -31,6 +31,7 @@ pub fn routes() -> Router<AppState> {
             get(forms::new_form).post(forms::create),
         )
         .route("/referral-routines", get(pages::routines))
+        .route("/reports/referrals", get(pages::report))
         .route(
             "/organisations/{id}/referral-routine",
             get(forms::routine_form).post(forms::routine_save),
@@ -45,4 +46,5 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::take_referral_step))
         .routes(routes!(api::routines))
         .routes(routes!(api::set_routine))
+        .routes(routes!(api::referral_report))
 }

@@ -389,3 +389,101 @@ pub async fn routines(State(s): State<AppState>, c: Caller) -> Answer {
     ));
     Ok(render(p))
 }
+
+#[derive(serde::Deserialize, Default)]
+pub struct ReportQuery {
+    pub(crate) from: Option<String>,
+    pub(crate) to: Option<String>,
+}
+
+/// The period a report query asks for: every referral sent up to today
+/// when none is given.
+pub(crate) fn report_period(
+    q: &ReportQuery,
+    today: jiff::civil::Date,
+) -> Result<(jiff::civil::Date, jiff::civil::Date), (String, &'static str)> {
+    Ok(
+        match crate::ui::period_query(("from", &q.from), ("to", &q.to))? {
+            Some(p) => (p.start, p.end),
+            None => (jiff::civil::date(2000, 1, 1), today),
+        },
+    )
+}
+
+/// A share or a median as the page shows it.
+fn figure(t: Tr, v: Option<f64>, percent: bool) -> String {
+    match v {
+        None => "–".into(),
+        Some(v) if percent => t.percent_exact(v),
+        Some(v) => t.decimal(v),
+    }
+}
+
+/// Referrals per receiving partner and month: how many were sent,
+/// answered and accepted, the acceptance rate, the median working days to
+/// an answer and to a start, and the share that led to an enrolment.
+pub async fn report(State(s): State<AppState>, c: Caller, Query(q): Query<ReportQuery>) -> Answer {
+    let t = c.tr();
+    let period = report_period(&q, s.app.today()).map_err(|(field, code)| {
+        crate::http::error::WebError::field(axum::http::StatusCode::BAD_REQUEST, &field, code)
+    })?;
+    let rows = s.app.referral_report(&c.ctx(), period).await?;
+    let mut p = TablePage::new(
+        t,
+        Layout::for_caller(
+            &c,
+            t.get("referral-report"),
+            "reports",
+            "/reports/referrals",
+        ),
+    );
+    p.intro = Some(t.with(
+        "referral-report-intro",
+        &[("from", period.0.to_string()), ("to", period.1.to_string())],
+    ));
+    let v = |o: &Option<String>| o.clone().unwrap_or_default();
+    p.filter = Some(FilterForm {
+        action: "/reports/referrals".into(),
+        fields: vec![
+            (
+                "from".into(),
+                t.get("field-from"),
+                "date".into(),
+                v(&q.from),
+            ),
+            ("to".into(), t.get("field-to"), "date".into(), v(&q.to)),
+        ],
+        selects: Vec::new(),
+    });
+    p.tables.push(Table::headed(
+        t,
+        "referral-report",
+        &[
+            "referral-to",
+            "field-month",
+            "referral-report-sent",
+            "referral-report-answered",
+            "referral-report-accepted",
+            "referral-report-acceptance",
+            "referral-report-days-to-answer",
+            "referral-report-days-to-start",
+            "referral-report-started",
+        ],
+        rows.iter()
+            .map(|(name, r)| {
+                vec![
+                    Cell::text(name.clone()),
+                    Cell::text(r.month.strftime("%Y-%m").to_string()),
+                    Cell::text(r.sent.to_string()),
+                    Cell::text(r.answered.to_string()),
+                    Cell::text(r.accepted.to_string()),
+                    Cell::text(figure(t, r.acceptance_rate, true)),
+                    Cell::text(figure(t, r.median_days_to_answer, false)),
+                    Cell::text(figure(t, r.median_days_to_start, false)),
+                    Cell::text(figure(t, r.share_started, true)),
+                ]
+            })
+            .collect(),
+    ));
+    Ok(render(p))
+}

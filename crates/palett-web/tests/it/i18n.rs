@@ -264,6 +264,7 @@ async fn every_page_renders_in_every_locale() {
         (&coordinator, "/referrals?side=outgoing&state=stale".into()),
         (&coordinator, "/referral-routines".into()),
         (&coordinator, "/referrals/new".into()),
+        (&coordinator, "/reports/referrals".into()),
         (&coordinator, "/participants?ending=30".into()),
         (&coordinator, "/participants?consent_expiring=30".into()),
         (&coordinator, "/participants?plan=none".into()),

@@ -249,3 +249,33 @@ async fn a_woman_not_yet_registered_is_registered_and_referred_at_once() {
         .await;
     assert_eq!(her.json()["status"], "referred", "{}", her.body);
 }
+
+#[tokio::test]
+async fn the_referral_report_counts_by_partner_and_month() {
+    let t = TestApp::new().await;
+    let [hm] = t.browsers([COORDINATOR]).await;
+    let token = t.token(COORDINATOR).await;
+    let page = t.page(&hm, "/reports/referrals").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Remisser per part och månad"));
+    assert!(page.body.contains("Median arbetsdagar till svar"));
+    let r = t
+        .get(
+            "/api/v1/reports/referrals?from=2021-10-01&to=2021-10-31",
+            Some(&token),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let lines = r.json()["lines"].as_array().cloned().expect("lines");
+    let hela = lines
+        .iter()
+        .find(|l| l["to_name"] == "Hela Människan" && l["month"] == "2021-10")
+        .expect("the demo's six waiting referrals, sent in October 2021");
+    assert!(hela["sent"].as_i64().is_some_and(|n| n >= 6), "{hela}");
+    t.get(
+        "/api/v1/reports/referrals?from=2021-13-01&to=2021-10-31",
+        Some(&token),
+    )
+    .await
+    .assert_fields(StatusCode::BAD_REQUEST, &["from"]);
+}
