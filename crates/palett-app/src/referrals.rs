@@ -36,6 +36,8 @@ pub struct ReferralView {
     pub may_answer: bool,
     /// Past its answer time without an answer.
     pub stale: bool,
+    /// The receiving partner's contact point for referrals.
+    pub to_contact: Option<String>,
 }
 
 /// One page of the caller's partner's referrals.
@@ -235,6 +237,13 @@ impl App {
         let mut r = Reading::begin(self, ctx).await?;
         let referral = seen(r.conn(), ctx, id).await?;
         let events = store::events(r.conn(), id).await?;
+        let to_contact = store::routine_of(
+            r.conn(),
+            ctx.actor.partnership_id,
+            referral.to_organisation_id,
+        )
+        .await?
+        .and_then(|routine| routine.contact);
         r.audit(
             Action::ReferralRead,
             "referral",
@@ -247,6 +256,7 @@ impl App {
             stale: referral.stale(today),
             referral,
             events,
+            to_contact,
         })
     }
 

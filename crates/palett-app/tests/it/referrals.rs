@@ -450,6 +450,10 @@ pub(crate) async fn a_referral_is_declined_forwarded_sent_back_or_goes_stale(h: 
     assert_eq!((theirs.answer_days, theirs.agreed), (3, true));
     let easter = refer(&h, &coach, amal, &referral(hela, "2026-04-02")).await;
     let view = h.app.referral(&coach, easter).await.expect("easter");
+    assert_eq!(
+        view.to_contact.as_deref(),
+        Some("Mottagningen, 08-530 610 00")
+    );
     assert_eq!(view.referral.due_on, date(2026, 4, 9));
     h.app
         .set_referral_routine(

@@ -59,6 +59,7 @@ async fn referral_view(s: &AppState, c: &Caller, id: i64) -> Answer<ReferralView
         referral: ReferralDto::new(&v.referral, v.stale),
         steps: v.events.iter().map(ReferralStepDto::from).collect(),
         may_answer: v.may_answer,
+        to_contact: v.to_contact,
     })
 }
 

@@ -123,6 +123,8 @@ pub struct ReferralViewDto {
     pub steps: Vec<ReferralStepDto>,
     /// The caller's partner is the one asked: it takes the next step.
     pub may_answer: bool,
+    /// The receiving partner's contact point for referrals.
+    pub to_contact: Option<String>,
 }
 
 /// One page of referrals.

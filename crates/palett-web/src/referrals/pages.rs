@@ -218,6 +218,7 @@ pub async fn referral(
             },
         ),
         row("referral-to", r.to_name.clone()),
+        row("referral-contact", or_dash(v.to_contact.as_deref())),
         row("referral-purpose", t.get(&r.purpose.message_id())),
         row(
             "field-intervention",
