@@ -1370,3 +1370,4 @@ referral-report-acceptance = Accepted of answered
 referral-report-days-to-answer = Median working days to an answer
 referral-report-days-to-start = Median working days to a start
 referral-report-started = Share that led to an intervention
+work-log-review-due = The log has not been reviewed and signed in the last month

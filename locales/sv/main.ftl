@@ -1370,3 +1370,4 @@ referral-report-acceptance = Andel antagna av besvarade
 referral-report-days-to-answer = Median arbetsdagar till svar
 referral-report-days-to-start = Median arbetsdagar till start
 referral-report-started = Andel som ledde till en insats
+work-log-review-due = Loggen har inte granskats och signerats den senaste månaden

@@ -1,14 +1,16 @@
 //! The user's day ([`palett_domain::worklist`]): for each item she may
 //! have, how many wait. Every count is taken with the conditions of the
 //! list the item links to, within her access, so a count is what she finds
-//! there; the whole worklist costs three statements whatever the data (the
-//! referral items are counted together, and so are those of the
-//! participant list).
+//! there; the whole worklist costs at most four statements whatever the
+//! data (the referral items are counted together, and so are those of the
+//! participant list; the log review is one more for those who review it).
 
 use crate::{App, Ctx, Result};
 use jiff::civil::Date;
 use jiff::ToSpan;
-use palett_domain::worklist::{WorkItem, CONSENT_EXPIRING_DAYS, ENDING_WITHIN_DAYS, NEWS_DAYS};
+use palett_domain::worklist::{
+    WorkItem, CONSENT_EXPIRING_DAYS, ENDING_WITHIN_DAYS, LOG_REVIEW_DAYS, NEWS_DAYS,
+};
 use palett_store::participant::Filter;
 use palett_store::referral::{ReferralFilter, Side};
 
@@ -128,6 +130,12 @@ impl App {
             let filters: Vec<Filter> = items.iter().map(|(_, f)| f.clone()).collect();
             let counts = palett_store::participant::counts(&mut c, scope, &filters).await?;
             out.extend(items.iter().map(|(i, _)| *i).zip(counts));
+        }
+        if a.can_view_audit_log() {
+            let latest =
+                palett_store::audit::latest_review_signed(&mut c, a.partnership_id).await?;
+            let due = latest.is_none_or(|at| at < self.now() - LOG_REVIEW_DAYS * 86_400);
+            out.push((WorkItem::LogReviewDue, i64::from(due)));
         }
         Ok(out)
     }

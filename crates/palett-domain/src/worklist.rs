@@ -10,7 +10,8 @@ text_enum!(
     /// wait past the other's answer time, or were answered lately;
     /// follow-ups due within two weeks (or overdue); planned periods
     /// ending within 30 days; consents expiring within 30 days; women in
-    /// the programme without a plan.
+    /// the programme without a plan; for those who review the log, a
+    /// review not signed in the last month.
     WorkItem, "work" {
         ReferralsToAnswer = "referrals_to_answer",
         ReferralsOverdueHere = "referrals_overdue_here",
@@ -20,6 +21,7 @@ text_enum!(
         PeriodsEnding = "periods_ending",
         ConsentsExpiring = "consents_expiring",
         PlansMissing = "plans_missing",
+        LogReviewDue = "log_review_due",
     }
 );
 
@@ -27,6 +29,8 @@ text_enum!(
 pub const ENDING_WITHIN_DAYS: i64 = 30;
 /// How many days ahead a consent counts as expiring soon.
 pub const CONSENT_EXPIRING_DAYS: i64 = 30;
+/// How many days may pass between two signed reviews of the log.
+pub const LOG_REVIEW_DAYS: i64 = 31;
 /// How many days back an answered referral is news to the referrer.
 pub const NEWS_DAYS: i64 = 14;
 
@@ -42,6 +46,7 @@ impl WorkItem {
             WorkItem::PeriodsEnding => "/participants?ending=30",
             WorkItem::ConsentsExpiring => "/participants?consent_expiring=30",
             WorkItem::PlansMissing => "/participants?plan=none",
+            WorkItem::LogReviewDue => "/audit/review",
         }
     }
 

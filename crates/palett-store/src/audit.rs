@@ -379,6 +379,20 @@ pub async fn insert_review(
     i64_(&row, "id")
 }
 
+/// When the partnership's latest review of the log was signed (Unix
+/// seconds), if ever.
+pub async fn latest_review_signed(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar("SELECT MAX(signed_at) FROM log_reviews WHERE partnership_id = $1")
+            .bind(partnership_id)
+            .fetch_one(c)
+            .await?,
+    )
+}
+
 pub async fn reviews(c: &mut AnyConnection, partnership_id: i64) -> Result<Vec<Review>> {
     sqlx::query(
         "SELECT r.id, COALESCE(u.display_name, '') AS reviewer, r.period_from, r.period_to, r.sample, r.note, \

@@ -541,6 +541,23 @@ async fn list_total(h: &H, ctx: &Ctx, item: palett_domain::worklist::WorkItem) -
     let page = Page::new(None, Some(100));
     match item {
         WorkItem::FollowUpsDue => h.app.due_follow_ups(ctx, page).await.expect("due").1,
+        WorkItem::LogReviewDue => {
+            // The review page: due unless a review was signed this month.
+            let now = h.app.now();
+            let review = palett_app::audit::log_review(&h.app, ctx, 0, now, 1)
+                .await
+                .expect("the review page");
+            let month_ago = jiff::Timestamp::from_second(
+                now - palett_domain::worklist::LOG_REVIEW_DAYS * 86_400,
+            )
+            .expect("a moment");
+            i64::from(
+                review
+                    .reviews
+                    .first()
+                    .is_none_or(|r| r.signed_at < month_ago),
+            )
+        }
         WorkItem::PeriodsEnding | WorkItem::ConsentsExpiring | WorkItem::PlansMissing => {
             let filter = palett_app::worklist::participant_filter(item, today).expect("a list");
             h.app
@@ -648,6 +665,42 @@ pub(crate) async fn a_worklist_counts_what_she_can_open(h: H) {
         for (item, n) in h.app.worklist(ctx).await.expect("a day") {
             assert_eq!(n, list_total(&h, ctx, item).await, "{who}: {item:?}");
         }
+    }
+    // The coordinator reviews the log: due until a review is signed.
+    let coordinator = h.ctx(COORDINATOR).await;
+    let theirs = h.app.worklist(&coordinator).await.expect("a day");
+    assert_eq!(count(&theirs, WorkItem::LogReviewDue), Some(1));
+    assert_eq!(
+        count(&ours, WorkItem::LogReviewDue),
+        None,
+        "not the coach's"
+    );
+    let now = h.app.now();
+    let sample: Vec<i64> =
+        palett_app::audit::log_review(&h.app, &coordinator, now - 86_400, now + 1, 5)
+            .await
+            .expect("the review")
+            .sample
+            .iter()
+            .map(|e| e.id)
+            .collect();
+    palett_app::audit::sign_log_review(
+        &h.app,
+        &coordinator,
+        (now - 86_400, now + 1),
+        &sample,
+        "Läsningarna hade stöd i uppdraget.",
+    )
+    .await
+    .expect("signed");
+    let theirs = h.app.worklist(&coordinator).await.expect("a day");
+    assert_eq!(count(&theirs, WorkItem::LogReviewDue), Some(0));
+    for (item, n) in theirs {
+        assert_eq!(
+            n,
+            list_total(&h, &coordinator, item).await,
+            "coordinator: {item:?}"
+        );
     }
     let evaluator = h.ctx(EVALUATOR).await;
     assert!(h.app.worklist(&evaluator).await.expect("a day").is_empty());
