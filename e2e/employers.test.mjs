@@ -14,6 +14,7 @@ import {
   signIn,
   textOf,
   visit,
+  submitForm,
 } from './lib/harness.mjs';
 
 /** A made-up organisation number with a valid check digit (third digit ≥ 2). */
@@ -29,15 +30,6 @@ function orgNumber() {
   return `${s.slice(0, 6)}-${s.slice(6)}`;
 }
 
-/** Clicks `button` and waits for the page that follows a POST to `pathname`. */
-async function submitForm(page, button, pathname) {
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === pathname),
-    page.waitForEvent('load'),
-    button.click(),
-  ]);
-  return response;
-}
 
 let browser;
 before(async () => {

@@ -14,6 +14,7 @@ import {
   textOf,
   uniqueFamilyName,
   visit,
+  submitForm,
 } from './lib/harness.mjs';
 
 // Bo Cirkelledare, caseworker and teacher at Studieförbundet Bilda Öst, leads
@@ -32,19 +33,6 @@ after(async () => {
   await browser?.close();
 });
 
-/**
- * Clicks `button`, which posts a form to `pathname`, and waits for the page
- * that follows (after a redirect, or the re-rendered form). Returns the POST's
- * response.
- */
-async function submitForm(page, button, pathname) {
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === pathname),
-    page.waitForEvent('load'),
-    button.click(),
-  ]);
-  return response;
-}
 
 /** The error summary's texts, for assertion messages. */
 async function errorSummary(page) {

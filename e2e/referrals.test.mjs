@@ -15,19 +15,11 @@ import {
   signIn,
   textOf,
   visit,
+  submitForm,
 } from './lib/harness.mjs';
 
 const HM_CASEWORKER = 'handledare@helamanniskan.example';
 
-/** Clicks `button` and waits for the page that follows a POST to `pathname`. */
-async function submitForm(page, button, pathname) {
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === pathname),
-    page.waitForEvent('load'),
-    button.click(),
-  ]);
-  return response;
-}
 
 /** Follows the link named `name` to a page whose path matches `path`. */
 async function follow(page, name, path) {

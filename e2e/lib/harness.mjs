@@ -271,3 +271,17 @@ export async function assertNoAxeViolations(page, label) {
   // Sanity: axe really ran rules on a real page.
   assert.ok(results.passes.length > 0, `axe ran no passing rule on ${label}; did the page load?`);
 }
+
+/**
+ * Clicks `button`, which posts a form to `pathname`, and waits for the page
+ * that follows (after a redirect, or the re-rendered form). Returns the POST's
+ * response.
+ */
+export async function submitForm(page, button, pathname) {
+  const [response] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname === pathname),
+    page.waitForEvent('load'),
+    button.click(),
+  ]);
+  return response;
+}

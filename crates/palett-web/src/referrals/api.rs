@@ -6,7 +6,7 @@ use super::dto::{
 };
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
-use crate::http::forms::{json_body, JsonObject, JsonType as T};
+use crate::http::forms::{json_body, JsonObject, JsonType as T, Spec};
 use crate::http::{AppState, Id};
 use crate::participants::api::page_query;
 use axum::extract::{Query, State};
@@ -84,19 +84,38 @@ json_body!(
     /// (`error-referral-no-sharing-consent`) unless `record_consent` is true
     /// with `consent_method` and `consent_given_on`: the consent she has
     /// just given, recorded in the same step.
-    NewReferral = &[
-        ("source", T::Text),
-        ("to_organisation_id", T::Integer),
-        ("purpose", T::Text),
-        ("intervention_id", T::Integer),
-        ("reason", T::Text),
-        ("asked", T::Text),
-        ("sent_on", T::Text),
-        ("record_consent", T::Boolean),
-        ("consent_method", T::Text),
-        ("consent_given_on", T::Text),
-    ]
+    NewReferral = REFERRAL_FIELDS,
+        &[
+            ("sent_on", T::Text),
+            ("record_consent", T::Boolean),
+            ("consent_method", T::Text),
+            ("consent_given_on", T::Text),
+        ]
 );
+
+/// What any referral says: who referred her, to whom, for what, why, what
+/// is asked.
+const REFERRAL_FIELDS: Spec = &[
+    ("source", T::Text),
+    ("to_organisation_id", T::Integer),
+    ("purpose", T::Text),
+    ("intervention_id", T::Integer),
+    ("reason", T::Text),
+    ("asked", T::Text),
+];
+
+/// 201 with the new referral and where it is.
+async fn created(s: &AppState, c: &Caller, id: i64) -> Answer {
+    Ok((
+        StatusCode::CREATED,
+        [(
+            axum::http::header::LOCATION,
+            format!("/api/v1/referrals/{id}"),
+        )],
+        Json(referral_view(s, c, id).await?),
+    )
+        .into_response())
+}
 
 /// Refer her to a partner
 #[utoipa::path(post, path = "/participants/{id}/referrals", tag = "referrals",
@@ -105,15 +124,7 @@ pub async fn refer(State(s): State<AppState>, c: Caller, Id(pid): Id, body: Json
     let f = body.to_form(&NewReferral::spec())?;
     let parsed = f.input::<ReferralInput>().parse(s.app.today());
     let id = s.app.refer(&c.ctx(), pid, parsed).await?;
-    Ok((
-        StatusCode::CREATED,
-        [(
-            axum::http::header::LOCATION,
-            format!("/api/v1/referrals/{id}"),
-        )],
-        Json(referral_view(&s, &c, id).await?),
-    )
-        .into_response())
+    created(&s, &c, id).await
 }
 
 json_body!(
@@ -126,14 +137,7 @@ json_body!(
     /// or neither are recorded.
     NewReferredParticipant = crate::participants::api::PROFILE_FIELDS,
         crate::participants::api::REGISTRATION_FIELDS,
-        &[
-            ("source", T::Text),
-            ("to_organisation_id", T::Integer),
-            ("purpose", T::Text),
-            ("intervention_id", T::Integer),
-            ("reason", T::Text),
-            ("asked", T::Text),
-        ]
+        REFERRAL_FIELDS
 );
 
 /// Register a woman not yet registered and refer her, in one step
@@ -146,15 +150,7 @@ pub async fn register_and_refer(State(s): State<AppState>, c: Caller, body: Json
         .app
         .register_and_refer(&c.ctx(), profile, referral)
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        [(
-            axum::http::header::LOCATION,
-            format!("/api/v1/referrals/{id}"),
-        )],
-        Json(referral_view(&s, &c, id).await?),
-    )
-        .into_response())
+    created(&s, &c, id).await
 }
 
 /// Her referrals that the caller's partner sent or received (audited)
