@@ -1371,3 +1371,6 @@ referral-report-days-to-answer = Median working days to an answer
 referral-report-days-to-start = Median working days to a start
 referral-report-started = Share that led to an intervention
 work-log-review-due = The log has not been reviewed and signed in the last month
+referral-notes = Attached notes
+hint-referral-notes = Notes she agreed to share with the partners; the receiving partner reads them in the referral.
+error-referral-note-not-shared = Attach only her notes that are shared with the partners.

@@ -1371,3 +1371,6 @@ referral-report-days-to-answer = Median arbetsdagar till svar
 referral-report-days-to-start = Median arbetsdagar till start
 referral-report-started = Andel som ledde till en insats
 work-log-review-due = Loggen har inte granskats och signerats den senaste månaden
+referral-notes = Bifogade anteckningar
+hint-referral-notes = Anteckningar som hon gått med på att dela med parterna; mottagaren läser dem i remissen.
+error-referral-note-not-shared = Bifoga bara hennes anteckningar som delas med parterna.

@@ -6,7 +6,8 @@ use crate::work::{Change, Reading};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::model::Participant;
 use palett_domain::record::NewNote;
-use palett_store::note::{self as store, Note};
+use palett_store::note as store;
+pub use palett_store::note::Note;
 
 impl App {
     /// Write a note about a participant the caller works with.

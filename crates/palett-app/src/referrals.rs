@@ -17,6 +17,7 @@ use jiff::civil::Date;
 use palett_domain::consent::{ConsentKind, ConsentSpec};
 use palett_domain::model::ParticipantProfile;
 use palett_domain::policy::Role;
+use palett_domain::record::NoteVisibility;
 use palett_domain::referral::{
     Referral, ReferralEvent, ReferralOrigin, ReferralReportRow, ReferralSpec, ReferralState,
     ReferralStepInput, RoutineSpec,
@@ -38,6 +39,8 @@ pub struct ReferralView {
     pub stale: bool,
     /// The receiving partner's contact point for referrals.
     pub to_contact: Option<String>,
+    /// Her shared notes the referral carries.
+    pub notes: Vec<crate::notes::Note>,
 }
 
 /// One page of the caller's partner's referrals.
@@ -172,6 +175,16 @@ impl App {
                 return Err(field("intervention_id", "error-referral-intervention"));
             }
         }
+        if !spec.note_ids.is_empty() {
+            let hers = palett_store::note::visible(tx, participant_id, a.organisation_id).await?;
+            let shared = |id: &i64| {
+                hers.iter()
+                    .any(|n| n.id == *id && n.visibility == NoteVisibility::Shared.as_str())
+            };
+            if !spec.note_ids.iter().all(shared) {
+                return Err(field("note_ids", "error-referral-note-not-shared"));
+            }
+        }
         let now = tx.now();
         // The sharing consent it relies on: none needed within the partner
         // responsible for her, or for a referral the receiver records.
@@ -227,6 +240,7 @@ impl App {
             now,
         )
         .await?;
+        store::attach_notes(tx, id, &spec.note_ids).await?;
         Ok(id)
     }
 
@@ -244,6 +258,7 @@ impl App {
         )
         .await?
         .and_then(|routine| routine.contact);
+        let notes = store::attached_notes(r.conn(), id).await?;
         r.audit(
             Action::ReferralRead,
             "referral",
@@ -257,6 +272,7 @@ impl App {
             referral,
             events,
             to_contact,
+            notes,
         })
     }
 
@@ -426,7 +442,12 @@ impl App {
                     })?,
             )
         };
-        Ok(store::insert(
+        let notes: Vec<i64> = store::attached_notes(c, r.id)
+            .await?
+            .iter()
+            .map(|n| n.id)
+            .collect();
+        let id = store::insert(
             c,
             a.partnership_id,
             &store::NewReferral {
@@ -447,7 +468,10 @@ impl App {
             a.user_id,
             self.now(),
         )
-        .await?)
+        .await?;
+        // The notes it carried go on with it.
+        store::attach_notes(c, id, &notes).await?;
+        Ok(id)
     }
 
     /// The referral report for referrals sent within `period`: by

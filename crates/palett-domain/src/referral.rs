@@ -158,8 +158,13 @@ text_input!(
         record_consent,
         consent_method,
         consent_given_on,
+        /// Her notes, shared with the partners, that the referral carries.
+        note_ids: Vec<String>,
     }
 );
+
+/// The most notes one referral carries.
+pub const MAX_NOTES: usize = 20;
 
 /// A sharing consent given with the referral.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -179,6 +184,8 @@ pub struct ReferralSpec {
     pub asked: String,
     pub sent_on: Date,
     pub consent: Option<ConsentWithReferral>,
+    /// Her shared notes it carries, each once.
+    pub note_ids: Vec<i64>,
 }
 
 impl ReferralInput {
@@ -223,6 +230,25 @@ impl ReferralInput {
                 _ => None,
             }
         };
+        let mut note_ids: Vec<i64> = Vec::new();
+        for n in self
+            .note_ids
+            .iter()
+            .map(|n| n.trim())
+            .filter(|n| !n.is_empty())
+        {
+            match parse_choice_id(n) {
+                Ok(id) if !note_ids.contains(&id) => note_ids.push(id),
+                Ok(_) => {}
+                Err(c) => {
+                    e.push("note_ids", c);
+                    break;
+                }
+            }
+        }
+        if note_ids.len() > MAX_NOTES {
+            e.push("note_ids", "error-too-many-rows");
+        }
         match (source, to, purpose, intervention, reason, asked, sent_on) {
             (
                 Some(source),
@@ -241,6 +267,7 @@ impl ReferralInput {
                 asked,
                 sent_on,
                 consent,
+                note_ids,
             }),
             _ => Err(e),
         }
@@ -505,6 +532,7 @@ mod tests {
             record_consent: "1".into(),
             consent_method: "".into(),
             consent_given_on: "2026-11-05".into(),
+            note_ids: vec!["7".into(), "".into(), "7".into()],
         };
         assert_eq!(
             codes(input.parse(today)),
@@ -524,6 +552,7 @@ mod tests {
         .expect("a referral");
         assert_eq!(spec.to_organisation_id, 4);
         assert_eq!(spec.intervention_id, Some(9));
+        assert_eq!(spec.note_ids, vec![7]);
         assert_eq!(spec.consent.map(|c| c.given_on), Some(date(2026, 11, 5)));
     }
 

@@ -206,6 +206,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "referrals",
         template: include_str!("../migrations/0030_referrals.sql"),
     },
+    Migration {
+        version: 31,
+        name: "referral_notes",
+        template: include_str!("../migrations/0031_referral_notes.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -43,6 +43,23 @@ pub async fn insert(
     i64_(&row, "id")
 }
 
+const NOTE_COLUMNS: &str = "n.id, n.participant_id, COALESCE(u.display_name, '') AS author, \
+     n.organisation_id, o.name AS organisation, n.visibility, n.body, n.created_at FROM notes n \
+     LEFT JOIN users u ON u.id = n.author_user_id JOIN organisations o ON o.id = n.organisation_id";
+
+fn note(r: &sqlx::any::AnyRow) -> Result<Note> {
+    Ok(Note {
+        id: i64_(r, "id")?,
+        participant_id: i64_(r, "participant_id")?,
+        author: text(r, "author")?,
+        organisation_id: i64_(r, "organisation_id")?,
+        organisation: text(r, "organisation")?,
+        visibility: text(r, "visibility")?,
+        body: text(r, "body")?,
+        created_at: moment(r, "created_at")?,
+    })
+}
+
 /// The notes a caller of `organisation_id` may read: her organisation's,
 /// and those shared. Newest first.
 pub async fn visible(
@@ -50,30 +67,31 @@ pub async fn visible(
     participant_id: i64,
     organisation_id: i64,
 ) -> Result<Vec<Note>> {
-    sqlx::query(
-        "SELECT n.id, n.participant_id, COALESCE(u.display_name, '') AS author, n.organisation_id, \
-         o.name AS organisation, n.visibility, n.body, n.created_at FROM notes n \
-         LEFT JOIN users u ON u.id = n.author_user_id JOIN organisations o ON o.id = n.organisation_id \
+    sqlx::query(&format!(
+        "SELECT {NOTE_COLUMNS} \
          WHERE n.participant_id = $1 AND (n.organisation_id = $2 OR n.visibility = 'shared') \
-         ORDER BY n.id DESC LIMIT 1000",
-    )
+         ORDER BY n.id DESC LIMIT 1000"
+    ))
     .bind(participant_id)
     .bind(organisation_id)
     .fetch_all(c)
     .await?
     .iter()
-    .map(|r| {
-        Ok(Note {
-            id: i64_(r, "id")?,
-            participant_id: i64_(r, "participant_id")?,
-            author: text(r, "author")?,
-            organisation_id: i64_(r, "organisation_id")?,
-            organisation: text(r, "organisation")?,
-            visibility: text(r, "visibility")?,
-            body: text(r, "body")?,
-            created_at: moment(r, "created_at")?,
-        })
-    })
+    .map(note)
+    .collect()
+}
+
+/// The notes a referral carries, oldest first.
+pub async fn attached_to_referral(c: &mut AnyConnection, referral_id: i64) -> Result<Vec<Note>> {
+    sqlx::query(&format!(
+        "SELECT {NOTE_COLUMNS} JOIN referral_notes rn ON rn.note_id = n.id \
+         WHERE rn.referral_id = $1 ORDER BY n.id LIMIT 100"
+    ))
+    .bind(referral_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(note)
     .collect()
 }
 

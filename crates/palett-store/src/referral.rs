@@ -585,3 +585,23 @@ pub async fn report_facts(
     })
     .collect()
 }
+
+/// Attach her notes to a referral.
+pub async fn attach_notes(c: &mut AnyConnection, referral_id: i64, note_ids: &[i64]) -> Result<()> {
+    for note in note_ids {
+        sqlx::query("INSERT INTO referral_notes (referral_id, note_id) VALUES ($1, $2)")
+            .bind(referral_id)
+            .bind(note)
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The notes a referral carries, oldest first.
+pub async fn attached_notes(
+    c: &mut AnyConnection,
+    referral_id: i64,
+) -> Result<Vec<crate::note::Note>> {
+    crate::note::attached_to_referral(c, referral_id).await
+}

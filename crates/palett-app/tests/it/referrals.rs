@@ -351,9 +351,51 @@ pub(crate) async fn a_referral_is_declined_forwarded_sent_back_or_goes_stale(h: 
     .await;
     assert_eq!(state(&h, &coach, back).await, ReferralState::SentBack);
 
+    // A referral carries her notes shared with the partners, never one
+    // her organisation keeps to itself.
+    let note = |visibility: &str, body: &str| palett_domain::record::NewNote {
+        visibility: palett_domain::record::NoteVisibility::parse(visibility).expect("a visibility"),
+        body: body.into(),
+    };
+    let shared = h
+        .app
+        .add_note(&coach, amal, &note("shared", "Vill träna svenska i butik."))
+        .await
+        .expect("a shared note");
+    let own = h
+        .app
+        .add_note(&coach, amal, &note("own_organisation", "Intern notering."))
+        .await
+        .expect("a note of ours");
+    let with_notes = |ids: &[i64]| ReferralInput {
+        note_ids: ids.iter().map(|i| i.to_string()).collect(),
+        ..referral(hela, "2026-11-25")
+    };
+    assert_invalid(
+        h.app
+            .refer(
+                &coach,
+                amal,
+                with_notes(&[shared, own]).parse(h.app.today()),
+            )
+            .await,
+        "note_ids",
+        "error-referral-note-not-shared",
+    );
+
     // Forwarded: a new referral from Hela Människan to the folk high
-    // school, which Amal's consent covers; the referrer sees where it went.
-    let forwarded = refer(&h, &coach, amal, &referral(hela, "2026-11-25")).await;
+    // school, which Amal's consent covers; the referrer sees where it went;
+    // the note goes with it.
+    let forwarded = refer(&h, &coach, amal, &with_notes(&[shared])).await;
+    let carried = h.app.referral(&hm, forwarded).await.expect("with a note");
+    assert_eq!(
+        carried
+            .notes
+            .iter()
+            .map(|n| n.body.as_str())
+            .collect::<Vec<_>>(),
+        vec!["Vill träna svenska i butik."]
+    );
     let onward = ReferralStepInput {
         to_organisation_id: folkhogskola.to_string(),
         ..step("forwarded", "2026-11-25")
@@ -372,6 +414,7 @@ pub(crate) async fn a_referral_is_declined_forwarded_sent_back_or_goes_stale(h: 
     assert_eq!(onward_view.referral.from_organisation_id, Some(hela));
     assert_eq!(onward_view.referral.forwarded_from, Some(forwarded));
     assert!(onward_view.may_answer);
+    assert_eq!(onward_view.notes.len(), 1, "the note went on with it");
     not_found(h.app.referral(&coach, new).await);
     // Forwarding where her consent does not reach is refused.
     let saida = h

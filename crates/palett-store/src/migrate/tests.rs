@@ -172,6 +172,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "f25a50c8d260687ec0a9097ca75389445e8307cb2048acc0e2892314beec721f",
         postgres: "fe2928d6d76e3e1ec22f9b75faeba721ca9a9c12df78a81fc4cf574633180c4e",
     },
+    Applied {
+        version: 31,
+        sqlite: "9dd4baf784b0d5c480c974f51eef7a3102464cb61200747eb365222c54c6bd7c",
+        postgres: "9dd4baf784b0d5c480c974f51eef7a3102464cb61200747eb365222c54c6bd7c",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

@@ -1,8 +1,8 @@
 //! Referrals in the JSON API, and the partners' routines.
 
 use super::dto::{
-    ReferralDto, ReferralList, ReferralPage, ReferralStepDto, ReferralViewDto, RoutineDto,
-    RoutineList,
+    AttachedNoteDto, ReferralDto, ReferralList, ReferralPage, ReferralStepDto, ReferralViewDto,
+    RoutineDto, RoutineList,
 };
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
@@ -60,6 +60,7 @@ async fn referral_view(s: &AppState, c: &Caller, id: i64) -> Answer<ReferralView
         steps: v.events.iter().map(ReferralStepDto::from).collect(),
         may_answer: v.may_answer,
         to_contact: v.to_contact,
+        notes: v.notes.iter().map(AttachedNoteDto::from).collect(),
     })
 }
 
@@ -90,6 +91,7 @@ json_body!(
             ("record_consent", T::Boolean),
             ("consent_method", T::Text),
             ("consent_given_on", T::Text),
+            ("note_ids", T::Integers),
         ]
 );
 

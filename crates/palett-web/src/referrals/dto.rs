@@ -125,6 +125,32 @@ pub struct ReferralViewDto {
     pub may_answer: bool,
     /// The receiving partner's contact point for referrals.
     pub to_contact: Option<String>,
+    /// Her shared notes the referral carries.
+    pub notes: Vec<AttachedNoteDto>,
+}
+
+/// A note of hers, shared with the partners, that a referral carries.
+#[derive(Serialize, ToSchema)]
+#[schema(as = ReferralNote)]
+pub struct AttachedNoteDto {
+    pub id: i64,
+    pub author: String,
+    pub organisation: String,
+    pub body: String,
+    #[schema(format = DateTime)]
+    pub created_at: String,
+}
+
+impl From<&palett_app::notes::Note> for AttachedNoteDto {
+    fn from(n: &palett_app::notes::Note) -> Self {
+        Self {
+            id: n.id,
+            author: n.author.clone(),
+            organisation: n.organisation.clone(),
+            body: n.body.clone(),
+            created_at: n.created_at.to_string(),
+        }
+    }
 }
 
 /// One page of referrals.

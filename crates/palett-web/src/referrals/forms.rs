@@ -12,6 +12,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use palett_app::AppError;
 use palett_domain::consent::ConsentMethod;
+use palett_domain::record::NoteVisibility;
 use palett_domain::referral::{
     DeclineReason, Referral, ReferralInput, ReferralOrigin, ReferralPurpose, ReferralState,
     ReferralStepInput, RoutineInput,
@@ -71,6 +72,37 @@ async fn interventions(s: &AppState, c: &Caller) -> Result<Vec<(String, String)>
         .collect())
 }
 
+/// Her notes shared with the partners, to attach: (id, day and start).
+async fn shared_notes(
+    s: &AppState,
+    c: &Caller,
+    pid: i64,
+) -> Result<Vec<(String, String)>, AppError> {
+    let tz = palett_app::clock::stockholm();
+    Ok(s.app
+        .notes(&c.ctx(), pid)
+        .await?
+        .into_iter()
+        .filter(|n| n.visibility == NoteVisibility::Shared.as_str())
+        .map(|n| {
+            let start: String = n.body.chars().take(80).collect();
+            let more = if n.body.chars().count() > 80 {
+                "…"
+            } else {
+                ""
+            };
+            (
+                n.id.to_string(),
+                format!(
+                    "{} ({}): {start}{more}",
+                    n.created_at.to_zoned(tz.clone()).date(),
+                    n.organisation
+                ),
+            )
+        })
+        .collect())
+}
+
 async fn new_spec(s: &AppState, c: &Caller, pid: i64) -> Result<FormSpec, AppError> {
     let t = c.tr();
     let her = s.app.participant(&c.ctx(), pid).await?;
@@ -88,6 +120,14 @@ async fn new_spec(s: &AppState, c: &Caller, pid: i64) -> Result<FormSpec, AppErr
         )),
         FieldView::new(t, "consent_given_on", "field-given-on", "date"),
     ]);
+    let notes = shared_notes(s, c, pid).await?;
+    if !notes.is_empty() {
+        fields.push(
+            FieldView::new(t, "note_ids", "referral-notes", "multi")
+                .options(notes)
+                .hint(t, "hint-referral-notes"),
+        );
+    }
     Ok(admin_spec(
         t,
         t.with("referral-new-for", &[("name", her.participant.full_name())]),

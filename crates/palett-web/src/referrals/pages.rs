@@ -260,6 +260,24 @@ pub async fn referral(
         head: vec![t.get("field-what"), t.get("field-value")],
         rows: facts,
     });
+    if !v.notes.is_empty() {
+        let tz = palett_app::clock::stockholm();
+        page.tables.push(Table::headed(
+            t,
+            "referral-notes",
+            &["field-date", "field-organisation", "field-note"],
+            v.notes
+                .iter()
+                .map(|n| {
+                    vec![
+                        Cell::text(n.created_at.to_zoned(tz.clone()).date().to_string()),
+                        Cell::text(n.organisation.clone()),
+                        Cell::text(n.body.clone()),
+                    ]
+                })
+                .collect(),
+        ));
+    }
     page.tables.push(Table::headed(
         t,
         "referral-steps",

@@ -133,6 +133,16 @@ async fn a_referral_is_sent_answered_and_seen_by_both_partners() {
         .await;
     assert_eq!(r.json()["items"][0]["id"], id, "{}", r.body);
 
+    // Notes are attached by id; anything else names the field.
+    t.json(
+        "POST",
+        &format!("/api/v1/participants/{ayan}/referrals"),
+        &coach_token,
+        &serde_json::json!({"note_ids": "alla"}).to_string(),
+    )
+    .await
+    .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["note_ids"]);
+
     // Unknown or out of reach: not found; an evaluator lists none.
     assert_eq!(
         t.get("/api/v1/referrals/99999", Some(&hm_token))
