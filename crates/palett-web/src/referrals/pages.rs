@@ -443,10 +443,16 @@ fn figure(t: Tr, v: Option<f64>, percent: bool) -> String {
 /// an answer and to a start, and the share that led to an enrolment.
 pub async fn report(State(s): State<AppState>, c: Caller, Query(q): Query<ReportQuery>) -> Answer {
     let t = c.tr();
-    let period = report_period(&q, s.app.today()).map_err(|(field, code)| {
-        crate::http::error::WebError::field(axum::http::StatusCode::BAD_REQUEST, &field, code)
-    })?;
-    let rows = s.app.referral_report(&c.ctx(), period).await?;
+    // A period that does not parse: the page again with her values and
+    // what is wrong with them, and no figures.
+    let (period, problem) = match report_period(&q, s.app.today()) {
+        Ok(p) => (Some(p), None),
+        Err((field, code)) => (None, Some((field, code))),
+    };
+    let rows = match period {
+        Some(p) => s.app.referral_report(&c.ctx(), p).await?,
+        None => Vec::new(),
+    };
     let mut p = TablePage::new(
         t,
         Layout::for_caller(
@@ -456,10 +462,21 @@ pub async fn report(State(s): State<AppState>, c: Caller, Query(q): Query<Report
             "/reports/referrals",
         ),
     );
-    p.intro = Some(t.with(
-        "referral-report-intro",
-        &[("from", period.0.to_string()), ("to", period.1.to_string())],
-    ));
+    if let Some((from, to)) = period {
+        p.intro = Some(t.with(
+            "referral-report-intro",
+            &[("from", from.to_string()), ("to", to.to_string())],
+        ));
+    }
+    if let Some((field, code)) = &problem {
+        let label = t.get(if field == "from" {
+            "field-from"
+        } else {
+            "field-to"
+        });
+        p.blocks
+            .push(Block::Errors(vec![format!("{label}: {}", t.get(code))]));
+    }
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
     p.filter = Some(FilterForm {
         action: "/reports/referrals".into(),
@@ -474,35 +491,41 @@ pub async fn report(State(s): State<AppState>, c: Caller, Query(q): Query<Report
         ],
         selects: Vec::new(),
     });
-    p.tables.push(Table::headed(
-        t,
-        "referral-report",
-        &[
-            "referral-to",
-            "field-month",
-            "referral-report-sent",
-            "referral-report-answered",
-            "referral-report-accepted",
-            "referral-report-acceptance",
-            "referral-report-days-to-answer",
-            "referral-report-days-to-start",
-            "referral-report-started",
-        ],
-        rows.iter()
-            .map(|(name, r)| {
-                vec![
-                    Cell::text(name.clone()),
-                    Cell::text(r.month.strftime("%Y-%m").to_string()),
-                    Cell::text(r.sent.to_string()),
-                    Cell::text(r.answered.to_string()),
-                    Cell::text(r.accepted.to_string()),
-                    Cell::text(figure(t, r.acceptance_rate, true)),
-                    Cell::text(figure(t, r.median_days_to_answer, false)),
-                    Cell::text(figure(t, r.median_days_to_start, false)),
-                    Cell::text(figure(t, r.share_started, true)),
-                ]
-            })
-            .collect(),
-    ));
+    if problem.is_none() {
+        p.tables.push(Table::headed(
+            t,
+            "referral-report",
+            &[
+                "referral-to",
+                "field-month",
+                "referral-report-sent",
+                "referral-report-answered",
+                "referral-report-accepted",
+                "referral-report-acceptance",
+                "referral-report-days-to-answer",
+                "referral-report-days-to-start",
+                "referral-report-started",
+            ],
+            rows.iter()
+                .map(|(name, r)| {
+                    vec![
+                        Cell::text(name.clone()),
+                        Cell::text(r.month.strftime("%Y-%m").to_string()),
+                        Cell::text(r.sent.to_string()),
+                        Cell::text(r.answered.to_string()),
+                        Cell::text(r.accepted.to_string()),
+                        Cell::text(figure(t, r.acceptance_rate, true)),
+                        Cell::text(figure(t, r.median_days_to_answer, false)),
+                        Cell::text(figure(t, r.median_days_to_start, false)),
+                        Cell::text(figure(t, r.share_started, true)),
+                    ]
+                })
+                .collect(),
+        ));
+    }
+    if problem.is_some() {
+        use axum::response::IntoResponse;
+        return Ok((axum::http::StatusCode::BAD_REQUEST, render(p)).into_response());
+    }
     Ok(render(p))
 }

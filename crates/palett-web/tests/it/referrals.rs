@@ -269,6 +269,13 @@ async fn the_referral_report_counts_by_partner_and_month() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Remisser per part och månad"));
     assert!(page.body.contains("Median arbetsdagar till svar"));
+    // A day that is not one: the page again with it and the reason.
+    let bad = t
+        .page(&hm, "/reports/referrals?from=2021-02-30&to=2021-03-31")
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("value=\"2021-02-30\""));
+    assert!(bad.body.contains("Från och med:"));
     let r = t
         .get(
             "/api/v1/reports/referrals?from=2021-10-01&to=2021-10-31",
