@@ -1374,3 +1374,8 @@ work-log-review-due = The log has not been reviewed and signed in the last month
 referral-notes = Attached notes
 hint-referral-notes = Notes she agreed to share with the partners; the receiving partner reads them in the referral.
 error-referral-note-not-shared = Attach only her notes that are shared with the partners.
+work-placements-to-review = { $count ->
+    [one] { $count } participant has an ended placement without a final review
+   *[other] { $count } participants have an ended placement without a final review
+}
+participants-placement-review = Participants with an ended placement that has no final review with the employer.

@@ -1374,3 +1374,8 @@ work-log-review-due = Loggen har inte granskats och signerats den senaste månad
 referral-notes = Bifogade anteckningar
 hint-referral-notes = Anteckningar som hon gått med på att dela med parterna; mottagaren läser dem i remissen.
 error-referral-note-not-shared = Bifoga bara hennes anteckningar som delas med parterna.
+work-placements-to-review = { $count ->
+    [one] { $count } deltagare har en avslutad placering utan slutbedömning
+   *[other] { $count } deltagare har en avslutad placering utan slutbedömning
+}
+participants-placement-review = Deltagare med en avslutad placering som saknar slutbedömning med arbetsgivaren.

@@ -51,6 +51,10 @@ pub fn participant_filter(item: WorkItem, today: Date) -> Option<Filter> {
             without_plan: true,
             ..Filter::default()
         }),
+        WorkItem::PlacementsToReview => Some(Filter {
+            placement_review_due_on: Some(today),
+            ..Filter::default()
+        }),
         _ => None,
     }
 }

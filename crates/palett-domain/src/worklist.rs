@@ -10,7 +10,8 @@ text_enum!(
     /// wait past the other's answer time, or were answered lately;
     /// follow-ups due within two weeks (or overdue); planned periods
     /// ending within 30 days; consents expiring within 30 days; women in
-    /// the programme without a plan; for those who review the log, a
+    /// the programme without a plan; women with a placement that ended
+    /// without a final review with the employer; for those who review the log, a
     /// review not signed in the last month.
     WorkItem, "work" {
         ReferralsToAnswer = "referrals_to_answer",
@@ -21,6 +22,7 @@ text_enum!(
         PeriodsEnding = "periods_ending",
         ConsentsExpiring = "consents_expiring",
         PlansMissing = "plans_missing",
+        PlacementsToReview = "placements_to_review",
         LogReviewDue = "log_review_due",
     }
 );
@@ -46,6 +48,7 @@ impl WorkItem {
             WorkItem::PeriodsEnding => "/participants?ending=30",
             WorkItem::ConsentsExpiring => "/participants?consent_expiring=30",
             WorkItem::PlansMissing => "/participants?plan=none",
+            WorkItem::PlacementsToReview => "/participants?placement_review=due",
             WorkItem::LogReviewDue => "/audit/review",
         }
     }

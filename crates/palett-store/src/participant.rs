@@ -648,6 +648,9 @@ pub struct Filter {
     pub consent_expiring_within: Option<(Date, Date)>,
     /// In the programme and without any version of a plan.
     pub without_plan: bool,
+    /// With a placement that ended before this day and has no final review
+    /// with the employer.
+    pub placement_review_due_on: Option<Date>,
 }
 
 /// One line of the participant list: what a list needs, no more.
@@ -1046,6 +1049,18 @@ fn push_filter(s: &mut Sql, f: &Filter) {
             "EXISTS (SELECT 1 FROM consents ce WHERE ce.participant_id = p.id \
              AND ce.withdrawn_at IS NULL AND ce.expires_on >= ${a} AND ce.expires_on <= ${b})"
         ));
+    }
+    if let Some(day) = f.placement_review_due_on {
+        s.push(
+            |n| {
+                format!(
+                    "EXISTS (SELECT 1 FROM placements pl WHERE pl.participant_id = p.id \
+                     AND pl.end_date < ${n} AND NOT EXISTS (SELECT 1 FROM placement_reviews pr \
+                     WHERE pr.placement_id = pl.id AND pr.kind = 'final'))"
+                )
+            },
+            Arg::Text(day.to_string()),
+        );
     }
     if f.without_plan {
         s.clauses

@@ -601,7 +601,10 @@ async fn list_total(h: &H, ctx: &Ctx, item: palett_domain::worklist::WorkItem) -
                     .is_none_or(|r| r.signed_at < month_ago),
             )
         }
-        WorkItem::PeriodsEnding | WorkItem::ConsentsExpiring | WorkItem::PlansMissing => {
+        WorkItem::PeriodsEnding
+        | WorkItem::ConsentsExpiring
+        | WorkItem::PlansMissing
+        | WorkItem::PlacementsToReview => {
             let filter = palett_app::worklist::participant_filter(item, today).expect("a list");
             h.app
                 .participants(ctx, &filter, page)

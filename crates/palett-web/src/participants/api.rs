@@ -173,6 +173,7 @@ pub(crate) async fn list(s: &AppState, c: &Caller, q: ListQuery, bad: StatusCode
         planned_end_within: None,
         consent_expiring_within: None,
         without_plan: false,
+        placement_review_due_on: None,
     };
     let page = page_query(bad, &q.page, &q.per_page)?;
     let (items, total) = s.app.participants(&c.ctx(), &filter, page).await?;

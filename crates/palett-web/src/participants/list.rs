@@ -27,6 +27,8 @@ pub struct ListQuery {
     pub(crate) consent_expiring: Option<String>,
     /// `none`: those in the programme without a plan.
     pub(crate) plan: Option<String>,
+    /// `due`: those with a placement that ended without a final review.
+    pub(crate) placement_review: Option<String>,
     pub(crate) page: Option<String>,
 }
 
@@ -58,6 +60,7 @@ pub async fn participants_search(State(s): State<AppState>, c: Caller, form: For
         ending: some("ending"),
         consent_expiring: some("consent_expiring"),
         plan: some("plan"),
+        placement_review: some("placement_review"),
         page: some("page"),
     };
     participants_page(&s, &c, q, true).await
@@ -87,6 +90,8 @@ pub(crate) async fn participants_page(
         consent_expiring_within: (q.consent_expiring.as_deref() == Some("30"))
             .then(|| palett_app::worklist::consent_expiring(s.app.today())),
         without_plan: q.plan.as_deref() == Some("none"),
+        placement_review_due_on: (q.placement_review.as_deref() == Some("due"))
+            .then(|| s.app.today()),
     };
     let page = Page::new(id_of(&q.page), Some(25));
     let (items, total) = s.app.participants(&c.ctx(), &filter, page).await?;
@@ -100,6 +105,7 @@ pub(crate) async fn participants_page(
         ("ending", v(&q.ending)),
         ("consent_expiring", v(&q.consent_expiring)),
         ("plan", v(&q.plan)),
+        ("placement_review", v(&q.placement_review)),
     ];
     let mut hidden: Vec<(String, String)> = query
         .iter()
@@ -124,6 +130,8 @@ pub(crate) async fn participants_page(
             Some(t.get("participants-consent-expiring"))
         } else if filter.without_plan {
             Some(t.get("participants-without-plan"))
+        } else if filter.placement_review_due_on.is_some() {
+            Some(t.get("participants-placement-review"))
         } else {
             None
         },

@@ -268,6 +268,7 @@ async fn every_page_renders_in_every_locale() {
         (&coordinator, "/participants?ending=30".into()),
         (&coordinator, "/participants?consent_expiring=30".into()),
         (&coordinator, "/participants?plan=none".into()),
+        (&coordinator, "/participants?placement_review=due".into()),
         (&coordinator, format!("/participants/{first}/referrals")),
         (&coordinator, format!("/participants/{first}/referrals/new")),
         (&coordinator, "/projects/1/reports/before_after".into()),
