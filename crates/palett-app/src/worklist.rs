@@ -104,20 +104,19 @@ impl App {
         let mut c = self.db.read().await?;
         let mut out = Vec::new();
         if a.can_see_referral(Some(a.organisation_id), a.organisation_id) {
-            let w = palett_store::referral::waiting(
+            let items: Vec<(WorkItem, ReferralFilter)> = WorkItem::ALL
+                .iter()
+                .filter_map(|i| referral_filter(*i, today).map(|f| (*i, f)))
+                .collect();
+            let filters: Vec<ReferralFilter> = items.iter().map(|(_, f)| f.clone()).collect();
+            let counts = palett_store::referral::counts(
                 &mut c,
                 a.partnership_id,
                 a.organisation_id,
-                today,
-                news_since(today),
+                &filters,
             )
             .await?;
-            out.extend([
-                (WorkItem::ReferralsToAnswer, w.to_answer),
-                (WorkItem::ReferralsOverdueHere, w.overdue_here),
-                (WorkItem::ReferralsOverdueThere, w.overdue_there),
-                (WorkItem::ReferralOutcomes, w.answered),
-            ]);
+            out.extend(items.iter().map(|(i, _)| *i).zip(counts));
         }
         if a.sees_participants() {
             let until = today

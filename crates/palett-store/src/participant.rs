@@ -1078,15 +1078,30 @@ pub async fn counts(
     scope: ParticipantScope,
     filters: &[Filter],
 ) -> Result<Vec<i64>> {
-    let Some(mut w) = where_clause(scope, &Filter::default()) else {
+    let Some(w) = where_clause(scope, &Filter::default()) else {
         return Ok(vec![0; filters.len()]);
     };
+    counts_each(c, "participants p", w, filters.len(), |s, i| {
+        push_filter(s, &filters[i])
+    })
+    .await
+}
+
+/// How many rows of `from` that meet the conditions `w` also meet each of
+/// `n` further sets of conditions (`push(sql, i)` adds the `i`th), in one
+/// statement: `SUM(CASE WHEN …)` per set.
+pub(crate) async fn counts_each(
+    c: &mut AnyConnection,
+    from: &str,
+    mut w: Sql,
+    n: usize,
+    mut push: impl FnMut(&mut Sql, usize),
+) -> Result<Vec<i64>> {
     let base = w.clauses.len();
-    let mut sums = Vec::with_capacity(filters.len());
-    for (i, f) in filters.iter().enumerate() {
-        let before = w.clauses.len();
-        push_filter(&mut w, f);
-        let own: Vec<String> = w.clauses.drain(before..).collect();
+    let mut sums = Vec::with_capacity(n);
+    for i in 0..n {
+        push(&mut w, i);
+        let own: Vec<String> = w.clauses.drain(base..).collect();
         let cond = if own.is_empty() {
             "1 = 1".to_string()
         } else {
@@ -1097,12 +1112,12 @@ pub async fn counts(
         ));
     }
     let sql = format!(
-        "SELECT {} FROM participants p WHERE {}",
+        "SELECT {} FROM {from} WHERE {}",
         sums.join(", "),
-        w.clauses[..base].join(" AND ")
+        w.conditions()
     );
     let row = bind_all(sqlx::query(&sql), &w.args).fetch_one(c).await?;
-    (0..filters.len())
+    (0..n)
         .map(|i| Ok(sqlx::Row::try_get::<i64, usize>(&row, i)?))
         .collect()
 }

@@ -346,13 +346,22 @@ pub struct ReferralFilter {
     pub answered_since: Option<Date>,
 }
 
+/// The conditions of a list of `organisation_id`'s referrals.
 fn filter(partnership_id: i64, organisation_id: i64, f: &ReferralFilter) -> Sql {
     let mut w = Sql::new("r.partnership_id = $1", Arg::Int(partnership_id));
+    let org = w.arg(Arg::Int(organisation_id));
+    push_filter(&mut w, org, f);
+    w
+}
+
+/// The conditions of `f` beyond the partnership, the organisation being
+/// the parameter `$org`.
+fn push_filter(w: &mut Sql, org: usize, f: &ReferralFilter) {
     let column = match f.side {
         Side::Incoming => "r.to_organisation_id",
         Side::Outgoing => "r.from_organisation_id",
     };
-    w.push(|n| format!("{column} = ${n}"), Arg::Int(organisation_id));
+    w.clauses.push(format!("{column} = ${org}"));
     if let Some(s) = f.state {
         w.push(|n| format!("r.state = ${n}"), Arg::Text(s.as_str().into()));
     }
@@ -366,68 +375,24 @@ fn filter(partnership_id: i64, organisation_id: i64, f: &ReferralFilter) -> Sql 
         w.clauses.push("r.state NOT IN ('sent', 'received')".into());
         w.push(|n| format!("r.state_on >= ${n}"), Arg::Text(d.to_string()));
     }
-    w
 }
 
-/// What waits in the organisation's referrals, for its worklist, in one
-/// statement: to answer, overdue here, overdue there, answered since
-/// `since` — the conditions [`filter`] gives each list (a story holds them
-/// equal).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Waiting {
-    pub to_answer: i64,
-    pub overdue_here: i64,
-    pub overdue_there: i64,
-    pub answered: i64,
-}
-
-pub async fn waiting(
+/// How many of `organisation_id`'s referrals each filter of `filters`
+/// counts (what [`list`] shows for it), in one statement.
+pub async fn counts(
     c: &mut AnyConnection,
     partnership_id: i64,
     organisation_id: i64,
-    today: Date,
-    since: Date,
-) -> Result<Waiting> {
-    let open = "r.state IN ('sent', 'received')";
-    let row = sqlx::query(&format!(
-        "SELECT \
-         COALESCE(SUM(CASE WHEN r.to_organisation_id = $2 AND {open} THEN 1 ELSE 0 END), 0) AS a, \
-         COALESCE(SUM(CASE WHEN r.to_organisation_id = $2 AND {open} AND r.due_on < $3 \
-           THEN 1 ELSE 0 END), 0) AS b, \
-         COALESCE(SUM(CASE WHEN r.from_organisation_id = $2 AND {open} AND r.due_on < $3 \
-           THEN 1 ELSE 0 END), 0) AS c, \
-         COALESCE(SUM(CASE WHEN r.from_organisation_id = $2 AND NOT ({open}) \
-           AND r.state_on >= $4 THEN 1 ELSE 0 END), 0) AS d \
-         FROM referrals r WHERE r.partnership_id = $1 \
-         AND (r.to_organisation_id = $2 OR r.from_organisation_id = $2)"
-    ))
-    .bind(partnership_id)
-    .bind(organisation_id)
-    .bind(today.to_string())
-    .bind(since.to_string())
-    .fetch_one(c)
-    .await?;
-    Ok(Waiting {
-        to_answer: i64_(&row, "a")?,
-        overdue_here: i64_(&row, "b")?,
-        overdue_there: i64_(&row, "c")?,
-        answered: i64_(&row, "d")?,
+    filters: &[ReferralFilter],
+) -> Result<Vec<i64>> {
+    let mut w = Sql::new("r.partnership_id = $1", Arg::Int(partnership_id));
+    let org = w.arg(Arg::Int(organisation_id));
+    w.clauses.push(format!(
+        "(r.to_organisation_id = ${org} OR r.from_organisation_id = ${org})"
+    ));
+    crate::participant::counts_each(c, "referrals r", w, filters.len(), |s, i| {
+        push_filter(s, org, &filters[i])
     })
-}
-
-/// How many of the organisation's referrals match (what [`list`] counts).
-pub async fn count(
-    c: &mut AnyConnection,
-    partnership_id: i64,
-    organisation_id: i64,
-    f: &ReferralFilter,
-) -> Result<i64> {
-    let w = filter(partnership_id, organisation_id, f);
-    crate::participant::counted(
-        c,
-        &format!("SELECT COUNT(*) FROM referrals r WHERE {}", w.conditions()),
-        &w.args,
-    )
     .await
 }
 
