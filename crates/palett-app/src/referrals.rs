@@ -161,7 +161,7 @@ impl App {
             }
             _ => None,
         };
-        let routine = member_routine(tx, a.partnership_id, spec.to_organisation_id, today)
+        let routine = store::routine_of(tx, a.partnership_id, spec.to_organisation_id, Some(today))
             .await?
             .ok_or_else(|| field("to_organisation_id", "error-choice"))?;
         if let Some(iv) = spec.intervention_id {
@@ -255,6 +255,7 @@ impl App {
             r.conn(),
             ctx.actor.partnership_id,
             referral.to_organisation_id,
+            None,
         )
         .await?
         .and_then(|routine| routine.contact);
@@ -425,7 +426,7 @@ impl App {
         if to == r.to_organisation_id {
             return Err(field("to_organisation_id", "error-referral-to-own"));
         }
-        let routine = member_routine(c, a.partnership_id, to, self.today())
+        let routine = store::routine_of(c, a.partnership_id, to, Some(self.today()))
             .await?
             .ok_or_else(|| field("to_organisation_id", "error-choice"))?;
         let responsible = store::responsible_organisation(c, r.participant_id)
@@ -523,7 +524,7 @@ impl App {
     ) -> Result<()> {
         let a = &ctx.actor;
         let mut tx = Change::begin(self, ctx).await?;
-        store::routine_of(&mut tx, a.partnership_id, organisation_id)
+        store::routine_of(&mut tx, a.partnership_id, organisation_id, None)
             .await?
             .ok_or(AppError::NotFound)?;
         if !a.can_set_referral_routine(organisation_id) {
@@ -557,28 +558,6 @@ fn field(name: &str, code: &'static str) -> AppError {
 /// The last day of the answer time of a referral sent on `sent_on`.
 fn due(sent_on: Date, routine: &Routine) -> Date {
     add_working_days(sent_on, u32::try_from(routine.answer_days).unwrap_or(0))
-}
-
-/// The routine of `organisation_id` when it is a member of the
-/// partnership on `today`.
-async fn member_routine(
-    c: &mut AnyConnection,
-    partnership_id: i64,
-    organisation_id: i64,
-    today: Date,
-) -> Result<Option<Routine>> {
-    let member = palett_store::org::memberships(c, partnership_id)
-        .await?
-        .iter()
-        .any(|m| {
-            m.organisation_id == organisation_id
-                && m.joined_on <= today
-                && m.left_on.is_none_or(|l| today <= l)
-        });
-    if !member {
-        return Ok(None);
-    }
-    Ok(store::routine_of(c, partnership_id, organisation_id).await?)
 }
 
 /// The referral `id` of the caller's partnership when the caller may see

@@ -56,25 +56,35 @@ fn routine(r: &AnyRow) -> Result<Routine> {
 }
 
 /// One partner's routine (the default where none is agreed); `None` when
-/// the organisation was never a member of the partnership.
+/// the organisation was never a member of the partnership, or, with
+/// `member_on`, is not a member on that day.
 pub async fn routine_of(
     c: &mut AnyConnection,
     partnership_id: i64,
     organisation_id: i64,
+    member_on: Option<Date>,
 ) -> Result<Option<Routine>> {
-    sqlx::query(
+    let on_day = if member_on.is_some() {
+        " AND m.joined_on <= $3 AND (m.left_on IS NULL OR m.left_on >= $3)"
+    } else {
+        ""
+    };
+    let sql = format!(
         "SELECT o.id, o.name, r.answer_days, r.contact FROM organisations o \
          LEFT JOIN referral_routines r ON r.organisation_id = o.id AND r.partnership_id = $1 \
-         WHERE o.id = $2 \
-         AND o.id IN (SELECT organisation_id FROM memberships WHERE partnership_id = $1)",
-    )
-    .bind(partnership_id)
-    .bind(organisation_id)
-    .fetch_optional(c)
-    .await?
-    .as_ref()
-    .map(routine)
-    .transpose()
+         WHERE o.id = $2 AND EXISTS (SELECT 1 FROM memberships m \
+           WHERE m.partnership_id = $1 AND m.organisation_id = o.id{on_day})"
+    );
+    let mut query = sqlx::query(&sql).bind(partnership_id).bind(organisation_id);
+    if let Some(day) = member_on {
+        query = query.bind(day.to_string());
+    }
+    query
+        .fetch_optional(c)
+        .await?
+        .as_ref()
+        .map(routine)
+        .transpose()
 }
 
 /// Agree a partner's routine (replacing the one before).

@@ -45,7 +45,7 @@ pub(crate) async fn seed(
             continue;
         };
         let to = p.organisation;
-        let routine = store::routine_of(c, partnership_id, to)
+        let routine = store::routine_of(c, partnership_id, to, None)
             .await?
             .map_or(store::DEFAULT_ANSWER_DAYS, |r| r.answer_days);
         let sent_on = p.referred;

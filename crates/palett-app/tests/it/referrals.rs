@@ -306,6 +306,20 @@ pub(crate) async fn a_referral_is_declined_forwarded_sent_back_or_goes_stale(h: 
     let coordinator = h.ctx(COORDINATOR).await;
     let amal = h.register_amal(&coach, kommun).await;
 
+    // A partner that has left the partnership takes no referrals.
+    let af = h.ctx(AF).await.actor.organisation_id;
+    assert_invalid(
+        h.app
+            .refer(
+                &coach,
+                amal,
+                referral(af, "2026-11-25").parse(h.app.today()),
+            )
+            .await,
+        "to_organisation_id",
+        "error-choice",
+    );
+
     // Declined, with a reason from the list.
     let declined = refer(&h, &coach, amal, &referral(hela, "2026-11-24")).await;
     assert_invalid(
