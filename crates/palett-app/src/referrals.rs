@@ -551,6 +551,25 @@ impl App {
     }
 }
 
+/// The filter the referral list's words ask for: `side` `incoming` (the
+/// default) or `outgoing`; `state` a state, `waiting` (not yet answered),
+/// `stale` (waiting past the answer time), `news` (answered in the last
+/// two weeks) or anything else for all.
+pub fn filter_of(side: Option<&str>, state: Option<&str>, today: Date) -> ReferralFilter {
+    let side = match side {
+        Some("outgoing") => Side::Outgoing,
+        _ => Side::Incoming,
+    };
+    let state = state.unwrap_or_default();
+    ReferralFilter {
+        side,
+        state: ReferralState::parse(state),
+        stale_on: (state == "stale").then_some(today),
+        waiting: state == "waiting",
+        answered_since: (state == "news").then(|| crate::worklist::news_since(today)),
+    }
+}
+
 fn field(name: &str, code: &'static str) -> AppError {
     FieldErrors::single(name, code).into()
 }

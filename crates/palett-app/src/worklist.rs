@@ -12,7 +12,7 @@ use palett_domain::worklist::{
     WorkItem, CONSENT_EXPIRING_DAYS, ENDING_WITHIN_DAYS, LOG_REVIEW_DAYS, NEWS_DAYS,
 };
 use palett_store::participant::Filter;
-use palett_store::referral::{ReferralFilter, Side};
+use palett_store::referral::ReferralFilter;
 
 /// The days in which a planned period ends soon: today and the next
 /// [`ENDING_WITHIN_DAYS`].
@@ -64,34 +64,11 @@ pub fn news_since(today: Date) -> Date {
     today.checked_sub(NEWS_DAYS.days()).unwrap_or(today)
 }
 
-/// The filter of the referral list a worklist item links to.
+/// The filter of the referral list a worklist item links to: its list's
+/// own words read as the list reads them.
 pub fn referral_filter(item: WorkItem, today: Date) -> Option<ReferralFilter> {
-    let base = |side| ReferralFilter {
-        side,
-        state: None,
-        stale_on: None,
-        waiting: false,
-        answered_since: None,
-    };
-    match item {
-        WorkItem::ReferralsToAnswer => Some(ReferralFilter {
-            waiting: true,
-            ..base(Side::Incoming)
-        }),
-        WorkItem::ReferralsOverdueHere => Some(ReferralFilter {
-            stale_on: Some(today),
-            ..base(Side::Incoming)
-        }),
-        WorkItem::ReferralsOverdueThere => Some(ReferralFilter {
-            stale_on: Some(today),
-            ..base(Side::Outgoing)
-        }),
-        WorkItem::ReferralOutcomes => Some(ReferralFilter {
-            answered_since: Some(news_since(today)),
-            ..base(Side::Outgoing)
-        }),
-        _ => None,
-    }
+    item.referral_query()
+        .map(|(side, state)| crate::referrals::filter_of(Some(side), Some(state), today))
 }
 
 impl App {

@@ -37,19 +37,37 @@ pub const LOG_REVIEW_DAYS: i64 = 31;
 pub const NEWS_DAYS: i64 = 14;
 
 impl WorkItem {
-    /// Where the items are: the list that shows exactly those counted.
-    pub fn link(self) -> &'static str {
+    /// For a referral item, the referral list's `side` and `state` words
+    /// that show exactly those counted.
+    pub fn referral_query(self) -> Option<(&'static str, &'static str)> {
         match self {
-            WorkItem::ReferralsToAnswer => "/referrals?side=incoming&state=waiting",
-            WorkItem::ReferralsOverdueHere => "/referrals?side=incoming&state=stale",
-            WorkItem::ReferralsOverdueThere => "/referrals?side=outgoing&state=stale",
-            WorkItem::ReferralOutcomes => "/referrals?side=outgoing&state=news",
-            WorkItem::FollowUpsDue => "/follow-ups",
-            WorkItem::PeriodsEnding => "/participants?ending=30",
-            WorkItem::ConsentsExpiring => "/participants?consent_expiring=30",
-            WorkItem::PlansMissing => "/participants?plan=none",
-            WorkItem::PlacementsToReview => "/participants?placement_review=due",
-            WorkItem::LogReviewDue => "/audit/review",
+            WorkItem::ReferralsToAnswer => Some(("incoming", "waiting")),
+            WorkItem::ReferralsOverdueHere => Some(("incoming", "stale")),
+            WorkItem::ReferralsOverdueThere => Some(("outgoing", "stale")),
+            WorkItem::ReferralOutcomes => Some(("outgoing", "news")),
+            _ => None,
+        }
+    }
+
+    /// Where the items are: the list that shows exactly those counted.
+    pub fn link(self) -> String {
+        let (path, query) = match self {
+            WorkItem::FollowUpsDue => ("/follow-ups", None),
+            WorkItem::PeriodsEnding => ("/participants", Some("ending=30")),
+            WorkItem::ConsentsExpiring => ("/participants", Some("consent_expiring=30")),
+            WorkItem::PlansMissing => ("/participants", Some("plan=none")),
+            WorkItem::PlacementsToReview => ("/participants", Some("placement_review=due")),
+            WorkItem::LogReviewDue => ("/audit/review", None),
+            referral => {
+                return match referral.referral_query() {
+                    Some((side, state)) => format!("/referrals?side={side}&state={state}"),
+                    None => "/referrals".into(),
+                }
+            }
+        };
+        match query {
+            Some(q) => format!("{path}?{q}"),
+            None => path.to_string(),
         }
     }
 
@@ -68,7 +86,7 @@ mod tests {
 
     #[test]
     fn every_item_links_to_its_own_list() {
-        let mut links: Vec<&str> = WorkItem::ALL.iter().map(|w| w.link()).collect();
+        let mut links: Vec<String> = WorkItem::ALL.iter().map(|w| w.link()).collect();
         links.sort();
         links.dedup();
         assert_eq!(links.len(), WorkItem::ALL.len());

@@ -110,7 +110,7 @@ pub struct StartPage {
 /// One line of the worklist: how many wait, where they are done.
 pub struct WorkLine {
     pub text: String,
-    pub href: &'static str,
+    pub href: String,
     /// Overdue: shown as a warning.
     pub warning: bool,
 }

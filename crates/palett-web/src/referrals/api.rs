@@ -39,7 +39,8 @@ pub async fn referrals(
     Query(q): Query<ReferralQuery>,
 ) -> Answer<Json<ReferralPage>> {
     let page = page_query(StatusCode::BAD_REQUEST, &q.page, &q.per_page)?;
-    let filter = super::pages::filter_of(q.side.as_deref(), q.state.as_deref(), s.app.today());
+    let filter =
+        palett_app::referrals::filter_of(q.side.as_deref(), q.state.as_deref(), s.app.today());
     let list = s.app.referrals(&c.ctx(), &filter, page).await?;
     Ok(Json(ReferralPage {
         items: list

@@ -10,7 +10,7 @@ use crate::ui::views::*;
 use crate::ui::{options, or_dash, render};
 use axum::extract::{Query, State};
 use palett_app::paging::Page;
-use palett_app::referrals::{ReferralFilter, Side};
+use palett_app::referrals::{self, Side};
 use palett_domain::referral::{Referral, ReferralState};
 
 #[derive(serde::Deserialize, Default)]
@@ -22,26 +22,6 @@ pub struct ListQuery {
     /// for all.
     pub(crate) state: Option<String>,
     pub(crate) page: Option<String>,
-}
-
-/// The filter a list query asks for (anything unknown is no filter).
-pub(crate) fn filter_of(
-    side: Option<&str>,
-    state: Option<&str>,
-    today: jiff::civil::Date,
-) -> ReferralFilter {
-    let side = match side {
-        Some("outgoing") => Side::Outgoing,
-        _ => Side::Incoming,
-    };
-    let state = state.unwrap_or_default();
-    ReferralFilter {
-        side,
-        state: ReferralState::parse(state),
-        stale_on: (state == "stale").then_some(today),
-        waiting: state == "waiting",
-        answered_since: (state == "news").then(|| palett_app::worklist::news_since(today)),
-    }
 }
 
 /// Where the referral stands: its state, and a warning when it waits past
@@ -87,7 +67,7 @@ pub(crate) fn rows(t: Tr, list: &[(Referral, bool)], side: Side) -> Vec<Vec<Cell
 
 pub async fn referrals(State(s): State<AppState>, c: Caller, Query(q): Query<ListQuery>) -> Answer {
     let t = c.tr();
-    let filter = filter_of(q.side.as_deref(), q.state.as_deref(), s.app.today());
+    let filter = referrals::filter_of(q.side.as_deref(), q.state.as_deref(), s.app.today());
     let page = Page::new(id_of(&q.page), Some(25));
     let list = s.app.referrals(&c.ctx(), &filter, page).await?;
     let mut p = TablePage::new(
