@@ -14,6 +14,7 @@ use crate::paging::Page;
 use crate::work::{Change, Reading};
 use crate::{App, AppError, Ctx, Result};
 use jiff::civil::Date;
+use jiff::ToSpan;
 use palett_domain::consent::{ConsentKind, ConsentSpec};
 use palett_domain::model::ParticipantProfile;
 use palett_domain::policy::Role;
@@ -551,6 +552,13 @@ impl App {
     }
 }
 
+/// The first day whose answers are news to the referrer.
+pub fn news_since(today: Date) -> Date {
+    today
+        .checked_sub(palett_domain::worklist::NEWS_DAYS.days())
+        .unwrap_or(today)
+}
+
 /// The filter the referral list's words ask for: `side` `incoming` (the
 /// default) or `outgoing`; `state` a state, `waiting` (not yet answered),
 /// `stale` (waiting past the answer time), `news` (answered in the last
@@ -566,7 +574,7 @@ pub fn filter_of(side: Option<&str>, state: Option<&str>, today: Date) -> Referr
         state: ReferralState::parse(state),
         stale_on: (state == "stale").then_some(today),
         waiting: state == "waiting",
-        answered_since: (state == "news").then(|| crate::worklist::news_since(today)),
+        answered_since: (state == "news").then(|| news_since(today)),
     }
 }
 

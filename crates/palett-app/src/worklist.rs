@@ -9,7 +9,7 @@ use crate::{App, Ctx, Result};
 use jiff::civil::Date;
 use jiff::ToSpan;
 use palett_domain::worklist::{
-    WorkItem, CONSENT_EXPIRING_DAYS, ENDING_WITHIN_DAYS, LOG_REVIEW_DAYS, NEWS_DAYS,
+    WorkItem, CONSENT_EXPIRING_DAYS, ENDING_WITHIN_DAYS, LOG_REVIEW_DAYS,
 };
 use palett_store::participant::Filter;
 use palett_store::referral::ReferralFilter;
@@ -57,11 +57,6 @@ pub fn participant_filter(item: WorkItem, today: Date) -> Option<Filter> {
         }),
         _ => None,
     }
-}
-
-/// The first day whose answers are news to the referrer.
-pub fn news_since(today: Date) -> Date {
-    today.checked_sub(NEWS_DAYS.days()).unwrap_or(today)
 }
 
 /// The filter of the referral list a worklist item links to: its list's
