@@ -127,11 +127,30 @@ test('a referral from the municipality is accepted, she is enrolled, the referre
   for (const state of ['Skickad', 'Antagen', 'Påbörjad']) assert.match(steps, new RegExp(state));
   assert.equal(await coach.getByRole('link', { name: 'Nästa steg', exact: true }).count(), 0, 'the referrer does not answer');
 
+  // Her inbox tells the same, with no woman named; a message opens the
+  // referral. Her own sessions and her reminder choices.
+  await Promise.all([
+    coach.waitForURL((u) => u.pathname === '/inbox'),
+    coach.locator('header nav').getByRole('link', { name: /Inkorg/ }).click(),
+  ]);
+  const inbox = await textOf(coach.locator('main'));
+  assert.match(inbox, /Hela Människan har svarat på remiss \d+: Påbörjad\./);
+  assert.doesNotMatch(inbox, new RegExp(her.fullName));
+  await assertNoAxeViolations(coach, 'the inbox');
+  await Promise.all([
+    coach.waitForURL((u) => u.pathname === referralPath),
+    coach.locator('main table').getByRole('button', { name: 'Öppna' }).first().click(),
+  ]);
+  for (const path of ['/my-sessions', '/account/reminders']) {
+    await visit(coach, path);
+    await assertNoAxeViolations(coach, path);
+  }
+
   // The same pages in English.
   await visit(coach, `/lang/en?back=${encodeURIComponent(referralPath)}`);
   assert.match(await textOf(coach.locator('main')), /Started/);
   await assertNoAxeViolations(coach, 'a referral in English');
-  for (const path of ['/', '/referrals?side=outgoing', '/referral-routines', `${her.path}/referrals/new`]) {
+  for (const path of ['/', '/referrals?side=outgoing', '/referral-routines', `${her.path}/referrals/new`, '/inbox', '/my-sessions', '/account/reminders']) {
     await visit(coach, path);
     await assertNoAxeViolations(coach, `${path} in English`);
   }

@@ -1379,3 +1379,76 @@ work-placements-to-review = { $count ->
    *[other] { $count } participants have an ended placement without a final review
 }
 participants-placement-review = Participants with an ended placement that has no final review with the employer.
+work-sessions-to-record = { $count ->
+    [one] { $count } session of your groups waits for attendance
+   *[other] { $count } sessions of your groups wait for attendance
+}
+work-plan-reviews-due = { $count ->
+    [one] { $count } participant's plan has not been reviewed for three months
+   *[other] { $count } participants' plans have not been reviewed for three months
+}
+work-waiting-for-place = { $count ->
+    [one] { $count } participant waits for a place in your interventions
+   *[other] { $count } participants wait for a place in your interventions
+}
+work-goals-behind = { $count ->
+    [one] { $count } running project does not meet its goal for work or studies
+   *[other] { $count } running projects do not meet their goal for work or studies
+}
+work-referrals-overdue-at = { $count ->
+    [one] { $count } at { $partner }
+   *[other] { $count } at { $partner }
+}
+participants-plan-review = Participants in the programme whose plan has not been reviewed (changed) for three months.
+participants-waiting-here = Participants waiting for a place in an intervention your organisation provides.
+referrals-partner = Partner
+referrals-any-partner = All partners
+my-sessions = My sessions
+my-sessions-intro = The sessions of the groups you lead. Attendance is recorded on the session's page.
+my-sessions-to-record = Waiting for attendance
+my-sessions-to-record-intro = Sessions from the last two weeks up to tomorrow with no attendance recorded.
+my-sessions-upcoming = The next two weeks
+my-sessions-none = No sessions.
+my-sessions-record = Record attendance
+session-recorded = Attendance recorded
+session-not-recorded = No attendance recorded
+nav-inbox = Inbox
+inbox-unread-label = unread
+inbox-intro = Messages about referrals to and from your organisation. They say which referral and which partner, never who the woman is: open the referral to read it.
+inbox-read-all = Mark all as read
+inbox-count = { $count } messages, { $unread } unread
+inbox-message = Message
+inbox-read = Read
+inbox-unread = New
+inbox-open = Open
+inbox-outside = outside the partnership
+inbox-referral-received = Referral { $referral } has come from { $partner }.
+inbox-referral-answered = { $partner } has answered referral { $referral }: { $state }.
+inbox-kind-referral-received = Referral received
+inbox-kind-referral-answered = Referral answered
+reminders-title = Reminders
+reminders-intro = How palett reminds you of what waits, besides the start page and the inbox.
+digest-heading = Daily digest by e-mail
+digest-explained = Once a day, in the morning, an e-mail that says how much waits for you and links to palett. It holds counts only: never names or identity numbers. It is sent only on days when something waits.
+digest-is-on = The daily digest is on.
+digest-is-off = The daily digest is off.
+digest-turn-on = Turn the daily digest on
+digest-turn-off = Turn the daily digest off
+calendar-heading = Calendar of your sessions
+calendar-explained = A secret address your calendar program can subscribe to: the sessions of the groups you lead, with group, intervention and place but no participants. Whoever has the address sees the sessions; make a new one or revoke it if it got into the wrong hands.
+calendar-made = Your calendar address was made { $when }. The address is shown only when it is made.
+calendar-create = Make a calendar address
+calendar-renew = Make a new address (the old one stops working)
+calendar-revoke = Revoke the calendar address
+calendar-created = Your new calendar address. Copy it now: it is not shown again.
+digest-subject = { $count ->
+    [one] palett: { $count } thing waits for you
+   *[other] palett: { $count } things wait for you
+}
+digest-intro = This waits for you in palett today:
+digest-unread = { $count ->
+    [one] { $count } unread message in the inbox
+   *[other] { $count } unread messages in the inbox
+}
+digest-link = Sign in to see more: { $url }
+digest-footer = You get this e-mail because you turned the daily digest on. Turn it off here: { $url }

@@ -1379,3 +1379,76 @@ work-placements-to-review = { $count ->
    *[other] { $count } deltagare har en avslutad placering utan slutbedömning
 }
 participants-placement-review = Deltagare med en avslutad placering som saknar slutbedömning med arbetsgivaren.
+work-sessions-to-record = { $count ->
+    [one] { $count } pass i dina grupper väntar på närvaro
+   *[other] { $count } pass i dina grupper väntar på närvaro
+}
+work-plan-reviews-due = { $count ->
+    [one] { $count } deltagares plan har inte följts upp på tre månader
+   *[other] { $count } deltagares planer har inte följts upp på tre månader
+}
+work-waiting-for-place = { $count ->
+    [one] { $count } deltagare väntar på plats i era insatser
+   *[other] { $count } deltagare väntar på plats i era insatser
+}
+work-goals-behind = { $count ->
+    [one] { $count } pågående projekt når inte målet för arbete eller studier
+   *[other] { $count } pågående projekt når inte målet för arbete eller studier
+}
+work-referrals-overdue-at = { $count ->
+    [one] { $count } hos { $partner }
+   *[other] { $count } hos { $partner }
+}
+participants-plan-review = Deltagare i programmet vars plan inte har följts upp (ändrats) på tre månader.
+participants-waiting-here = Deltagare som väntar på plats i en insats som er organisation anordnar.
+referrals-partner = Part
+referrals-any-partner = Alla parter
+my-sessions = Mina pass
+my-sessions-intro = Passen i de grupper du leder. Närvaron registreras på passets sida.
+my-sessions-to-record = Väntar på närvaro
+my-sessions-to-record-intro = Pass från de senaste två veckorna till och med i morgon där ingen närvaro är registrerad.
+my-sessions-upcoming = Kommande två veckor
+my-sessions-none = Inga pass.
+my-sessions-record = Registrera närvaro
+session-recorded = Närvaro registrerad
+session-not-recorded = Ingen närvaro registrerad
+nav-inbox = Inkorg
+inbox-unread-label = olästa
+inbox-intro = Meddelanden om remisser till och från er organisation. De säger vilken remiss och vilken part, aldrig vem kvinnan är: öppna remissen för att läsa den.
+inbox-read-all = Markera alla som lästa
+inbox-count = { $count } meddelanden, { $unread } olästa
+inbox-message = Meddelande
+inbox-read = Läst
+inbox-unread = Nytt
+inbox-open = Öppna
+inbox-outside = utanför partnerskapet
+inbox-referral-received = Remiss { $referral } har kommit från { $partner }.
+inbox-referral-answered = { $partner } har svarat på remiss { $referral }: { $state }.
+inbox-kind-referral-received = Remiss mottagen
+inbox-kind-referral-answered = Remiss besvarad
+reminders-title = Påminnelser
+reminders-intro = Hur palett påminner dig om det som väntar, utöver startsidan och inkorgen.
+digest-heading = Daglig sammanfattning via e-post
+digest-explained = En gång om dagen, på morgonen, ett e-brev som säger hur mycket som väntar på dig och länkar till palett. Brevet innehåller bara antal: aldrig namn eller personnummer. Det skickas bara de dagar något väntar.
+digest-is-on = Den dagliga sammanfattningen är påslagen.
+digest-is-off = Den dagliga sammanfattningen är avstängd.
+digest-turn-on = Slå på den dagliga sammanfattningen
+digest-turn-off = Stäng av den dagliga sammanfattningen
+calendar-heading = Kalender med dina pass
+calendar-explained = En hemlig adress som ditt kalenderprogram kan prenumerera på: passen i de grupper du leder, med grupp, insats och plats men inga deltagare. Den som har adressen ser passen; skapa en ny eller återkalla den om den kommit i fel händer.
+calendar-made = Din kalenderadress skapades { $when }. Adressen visas bara när den skapas.
+calendar-create = Skapa kalenderadress
+calendar-renew = Skapa en ny adress (den gamla slutar fungera)
+calendar-revoke = Återkalla kalenderadressen
+calendar-created = Din nya kalenderadress. Kopiera den nu: den visas inte igen.
+digest-subject = { $count ->
+    [one] palett: { $count } sak väntar på dig
+   *[other] palett: { $count } saker väntar på dig
+}
+digest-intro = Det här väntar på dig i palett i dag:
+digest-unread = { $count ->
+    [one] { $count } oläst meddelande i inkorgen
+   *[other] { $count } olästa meddelanden i inkorgen
+}
+digest-link = Logga in och se mer: { $url }
+digest-footer = Du får brevet för att du har slagit på den dagliga sammanfattningen. Stäng av den här: { $url }

@@ -89,6 +89,9 @@ pub enum Action {
     ReferralRead,
     ReferralList,
     ReferralRoutine,
+    DigestChoice,
+    CalendarFeedCreate,
+    CalendarFeedRevoke,
 }
 
 impl Action {
@@ -178,6 +181,9 @@ impl Action {
             Action::ReferralRead => "referral.read",
             Action::ReferralList => "referral.list",
             Action::ReferralRoutine => "referral.routine",
+            Action::DigestChoice => "digest.choice",
+            Action::CalendarFeedCreate => "calendar_feed.create",
+            Action::CalendarFeedRevoke => "calendar_feed.revoke",
         }
     }
 }

@@ -29,6 +29,8 @@ pub struct Signed {
     /// Her current partnership requires a second factor of staff who read
     /// sensitive data.
     pub second_factor_required: bool,
+    /// How many of her inbox messages are unread (0 for API tokens).
+    pub unread: i64,
 }
 
 impl Signed {
@@ -253,6 +255,7 @@ impl App {
                 csrf_token: csrf_token.clone(),
                 expires_at,
                 last_seen_at: now,
+                unread: 0,
             },
             now,
         )
@@ -269,6 +272,27 @@ impl App {
             csrf_token,
             max_age_secs: self.config.session_absolute_secs,
         })
+    }
+
+    /// The context of an active user for palett's own work on her behalf
+    /// (her daily digest, her calendar): her first partnership, no
+    /// address. None for an inactive user or one without roles.
+    pub(crate) async fn user_ctx(
+        &self,
+        c: &mut AnyConnection,
+        user_id: i64,
+    ) -> Result<Option<(User, Ctx)>> {
+        let Some(user) = store::user_by_id(c, user_id).await?.filter(|u| u.active) else {
+            return Ok(None);
+        };
+        let Some((actor, _, _)) = actor_for(c, &user, None, self.today()).await? else {
+            return Ok(None);
+        };
+        let ctx = Ctx {
+            actor,
+            ip: "system".into(),
+        };
+        Ok(Some((user, ctx)))
     }
 
     /// The caller behind a session cookie, if the session is alive.
@@ -305,6 +329,7 @@ impl App {
             csrf_token: Some(s.csrf_token),
             partnerships,
             second_factor_required,
+            unread: s.unread,
         }))
     }
 
@@ -348,6 +373,7 @@ impl App {
             csrf_token: None,
             partnerships,
             second_factor_required,
+            unread: 0,
         }))
     }
 

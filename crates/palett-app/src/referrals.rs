@@ -242,6 +242,19 @@ impl App {
         )
         .await?;
         store::attach_notes(tx, id, &spec.note_ids).await?;
+        // The receiving partner hears of it in its inbox (one recorded by
+        // the receiver itself needs no telling).
+        if from.is_some() {
+            crate::inbox::referral_received(
+                tx,
+                a.partnership_id,
+                id,
+                from,
+                spec.to_organisation_id,
+                now,
+            )
+            .await?;
+        }
         Ok(id)
     }
 
@@ -395,6 +408,10 @@ impl App {
         if step.state == ReferralState::Accepted && a.has(Role::Caseworker) {
             store::assign_caseworker(&mut tx, r.participant_id, a.user_id, now).await?;
         }
+        // The one who sent it hears of every step in her inbox.
+        if r.from_organisation_id.is_some() {
+            crate::inbox::referral_answered(&mut tx, a.partnership_id, &r, step.state, now).await?;
+        }
         if let Some(new) = forwarded {
             tx.audit(
                 Action::ReferralCreate,
@@ -473,6 +490,15 @@ impl App {
         .await?;
         // The notes it carried go on with it.
         store::attach_notes(c, id, &notes).await?;
+        crate::inbox::referral_received(
+            c,
+            a.partnership_id,
+            id,
+            Some(r.to_organisation_id),
+            to,
+            self.now(),
+        )
+        .await?;
         Ok(id)
     }
 
@@ -575,6 +601,7 @@ pub fn filter_of(side: Option<&str>, state: Option<&str>, today: Date) -> Referr
         stale_on: (state == "stale").then_some(today),
         waiting: state == "waiting",
         answered_since: (state == "news").then(|| news_since(today)),
+        partner: None,
     }
 }
 

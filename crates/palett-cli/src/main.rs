@@ -4,6 +4,7 @@
 use clap::{Parser, Subcommand};
 use palett_app::data_key::DataKey;
 use palett_app::demo::{DEMO_PASSWORD, DEMO_USERS};
+use palett_app::mail::{MailConfig, SmtpMailer};
 use palett_app::{App, AppError};
 use palett_domain::policy::Role;
 use palett_web::i18n::{Lang, Tr};
@@ -37,8 +38,49 @@ struct Cli {
     /// instead be given in PALETT_DATA_KEY.
     #[arg(long, env = "PALETT_DATA_KEY_FILE", global = true)]
     data_key_file: Option<PathBuf>,
+    #[command(flatten)]
+    mail: MailArgs,
     #[command(subcommand)]
     command: Command,
+}
+
+/// E-mail for the daily digest: off unless a server is given.
+#[derive(clap::Args)]
+struct MailArgs {
+    /// The SMTP server: smtp://host:587?tls=required (STARTTLS),
+    /// smtps://host:465 (TLS), user and password as user:password@host;
+    /// smtp://host:25 without TLS only for a relay on the same machine.
+    #[arg(long, env = "PALETT_SMTP_URL", global = true, hide_env_values = true)]
+    smtp_url: Option<String>,
+    /// The digest's sender, e.g. "palett <palett@example.org>".
+    #[arg(long, env = "PALETT_MAIL_FROM", global = true)]
+    mail_from: Option<String>,
+    /// Where users reach palett, for the link in the digest.
+    #[arg(long, env = "PALETT_BASE_URL", global = true)]
+    base_url: Option<String>,
+}
+
+impl MailArgs {
+    /// The mail configuration; none when no server is given, an error when
+    /// one is given without a sender or address.
+    fn config(&self) -> Result<Option<MailConfig>, String> {
+        let Some(url) = &self.smtp_url else {
+            return Ok(None);
+        };
+        let from = self
+            .mail_from
+            .clone()
+            .ok_or("--mail-from (PALETT_MAIL_FROM) is needed with an SMTP server")?;
+        let base_url = self
+            .base_url
+            .clone()
+            .ok_or("--base-url (PALETT_BASE_URL) is needed with an SMTP server")?;
+        Ok(Some(MailConfig {
+            url: url.clone(),
+            from,
+            base_url,
+        }))
+    }
 }
 
 #[derive(Subcommand)]
@@ -87,6 +129,9 @@ enum Command {
         #[command(subcommand)]
         command: RetentionCommand,
     },
+    /// Send today's daily digests now to those who want one and have had
+    /// none today (needs --smtp-url; serve sends them each morning).
+    Digest,
     /// Print the JSON API's OpenAPI 3.1 document (generated from the code,
     /// as served at /api/v1/openapi.json). Needs no database.
     Openapi,
@@ -285,10 +330,37 @@ fn spawn_retention(app: App) {
     });
 }
 
-async fn serve(app: App, args: &ServeArgs) -> Result<(), String> {
+/// Send the day's digests every ten minutes from the morning's hour on
+/// (each user at most once a day), while serving with a mail server.
+fn spawn_digests(app: App, config: MailConfig) -> Result<(), String> {
+    let mailer = SmtpMailer::new(&config)?;
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(600));
+        loop {
+            every.tick().await;
+            if !app.digest_hour_reached() {
+                continue;
+            }
+            let compose = |d: &palett_domain::reminder::Digest| {
+                palett_web::reminders::digest::compose(&config.base_url, d)
+            };
+            match app.send_digests(&mailer, compose).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(sent = n, "daily digests sent"),
+                Err(e) => tracing::error!(error = %e.chain(), "daily digests failed"),
+            }
+        }
+    });
+    Ok(())
+}
+
+async fn serve(app: App, args: &ServeArgs, mail: &MailArgs) -> Result<(), String> {
     let trusted_proxies = palett_web::proxy::TrustedProxies::parse(&args.trusted_proxies)
         .map_err(|e| format!("--trusted-proxies: {e}"))?;
     spawn_retention(app.clone());
+    if let Some(config) = mail.config()? {
+        spawn_digests(app.clone(), config)?;
+    }
     let listener = tokio::net::TcpListener::bind(&args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
@@ -316,7 +388,24 @@ fn print_logins(listen: &str) {
 
 async fn run(cli: Cli) -> Result<(), String> {
     match &cli.command {
-        Command::Serve(args) => serve(open(&cli).await?, args).await,
+        Command::Serve(args) => serve(open(&cli).await?, args, &cli.mail).await,
+        Command::Digest => {
+            let config = cli
+                .mail
+                .config()?
+                .ok_or("no mail server: give --smtp-url (PALETT_SMTP_URL)")?;
+            let mailer = SmtpMailer::new(&config)?;
+            let app = open(&cli).await?;
+            let compose = |d: &palett_domain::reminder::Digest| {
+                palett_web::reminders::digest::compose(&config.base_url, d)
+            };
+            let n = app
+                .send_digests(&mailer, compose)
+                .await
+                .map_err(|e| format!("the digests failed: {}", e.chain()))?;
+            println!("{n} digests sent");
+            Ok(())
+        }
         Command::Openapi => {
             println!("{}", palett_web::openapi());
             Ok(())
@@ -331,7 +420,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 println!("The database already holds data; the demo was not seeded again.");
             }
             print_logins(&args.listen);
-            serve(app, args).await
+            serve(app, args, &cli.mail).await
         }
         Command::Migrate => {
             let url = database_url(&cli)?;

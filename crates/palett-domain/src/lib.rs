@@ -28,6 +28,7 @@ pub mod policy;
 pub mod proposal;
 pub mod record;
 pub mod referral;
+pub mod reminder;
 pub mod research;
 pub mod selfassessment;
 pub mod summary;

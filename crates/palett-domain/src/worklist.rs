@@ -12,7 +12,11 @@ text_enum!(
     /// ending within 30 days; consents expiring within 30 days; women in
     /// the programme without a plan; women with a placement that ended
     /// without a final review with the employer; for those who review the log, a
-    /// review not signed in the last month.
+    /// review not signed in the last month; sessions of her groups from the
+    /// last two weeks up to tomorrow whose attendance is not recorded; women
+    /// whose plan has not been reviewed for three months; women waiting for
+    /// a place in an intervention her partner provides (as a coordinator); the partnership's
+    /// projects whose goal for work or studies is not met.
     WorkItem, "work" {
         ReferralsToAnswer = "referrals_to_answer",
         ReferralsOverdueHere = "referrals_overdue_here",
@@ -24,6 +28,10 @@ text_enum!(
         PlansMissing = "plans_missing",
         PlacementsToReview = "placements_to_review",
         LogReviewDue = "log_review_due",
+        SessionsToRecord = "sessions_to_record",
+        PlanReviewsDue = "plan_reviews_due",
+        WaitingForPlace = "waiting_for_place",
+        GoalsBehind = "goals_behind",
     }
 );
 
@@ -35,6 +43,10 @@ pub const CONSENT_EXPIRING_DAYS: i64 = 30;
 pub const LOG_REVIEW_DAYS: i64 = 31;
 /// How many days back an answered referral is news to the referrer.
 pub const NEWS_DAYS: i64 = 14;
+/// How many days may pass before a plan is due for review (a new version).
+pub const PLAN_REVIEW_DAYS: i64 = 90;
+/// How many days back a session without recorded attendance still waits.
+pub const SESSIONS_BACK_DAYS: i64 = 14;
 
 impl WorkItem {
     /// For a referral item, the referral list's `side` and `state` words
@@ -56,6 +68,10 @@ impl WorkItem {
             WorkItem::PeriodsEnding => ("/participants", Some("ending=30")),
             WorkItem::ConsentsExpiring => ("/participants", Some("consent_expiring=30")),
             WorkItem::PlansMissing => ("/participants", Some("plan=none")),
+            WorkItem::PlanReviewsDue => ("/participants", Some("plan=review")),
+            WorkItem::SessionsToRecord => ("/my-sessions", None),
+            WorkItem::WaitingForPlace => ("/participants", Some("waiting=here")),
+            WorkItem::GoalsBehind => ("/projects", None),
             WorkItem::PlacementsToReview => ("/participants", Some("placement_review=due")),
             WorkItem::LogReviewDue => ("/audit/review", None),
             referral => {
@@ -75,7 +91,9 @@ impl WorkItem {
     pub fn is_warning(self) -> bool {
         matches!(
             self,
-            WorkItem::ReferralsOverdueHere | WorkItem::ReferralsOverdueThere
+            WorkItem::ReferralsOverdueHere
+                | WorkItem::ReferralsOverdueThere
+                | WorkItem::GoalsBehind
         )
     }
 }

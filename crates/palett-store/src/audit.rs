@@ -393,6 +393,16 @@ pub async fn latest_review_signed(
     )
 }
 
+/// [`latest_review_signed`] as a part of a [`Tally`](crate::tally::Tally)
+/// (0 when none was signed).
+pub fn latest_review_part(partnership_id: i64) -> crate::tally::Part {
+    crate::tally::Part::new(
+        "SELECT MAX(signed_at) AS n FROM log_reviews WHERE partnership_id = $1".into(),
+        vec![crate::participant::Arg::Int(partnership_id)],
+        1,
+    )
+}
+
 pub async fn reviews(c: &mut AnyConnection, partnership_id: i64) -> Result<Vec<Review>> {
     sqlx::query(
         "SELECT r.id, COALESCE(u.display_name, '') AS reviewer, r.period_from, r.period_to, r.sample, r.note, \

@@ -182,6 +182,9 @@ pub struct SessionRow {
     pub csrf_token: String,
     pub expires_at: i64,
     pub last_seen_at: i64,
+    /// How many of her inbox messages in the session's partnership are
+    /// unread (read with the session: the menu shows it on every page).
+    pub unread: i64,
 }
 
 pub async fn insert_session(
@@ -208,7 +211,10 @@ pub async fn insert_session(
 
 pub async fn session(c: &mut AnyConnection, id_hash: &str) -> Result<Option<SessionRow>> {
     sqlx::query(
-        "SELECT user_id, partnership_id, csrf_token, expires_at, last_seen_at FROM sessions WHERE id_hash = $1",
+        "SELECT s.user_id, s.partnership_id, s.csrf_token, s.expires_at, s.last_seen_at, \
+         (SELECT COUNT(*) FROM inbox_messages m WHERE m.user_id = s.user_id \
+         AND m.partnership_id = s.partnership_id AND m.read_at IS NULL) AS unread \
+         FROM sessions s WHERE s.id_hash = $1",
     )
     .bind(id_hash)
     .fetch_optional(c)
@@ -220,6 +226,7 @@ pub async fn session(c: &mut AnyConnection, id_hash: &str) -> Result<Option<Sess
             csrf_token: text(&r, "csrf_token")?,
             expires_at: i64_(&r, "expires_at")?,
             last_seen_at: i64_(&r, "last_seen_at")?,
+            unread: i64_(&r, "unread")?,
         })
     })
     .transpose()

@@ -125,18 +125,24 @@ fn due_sql(w: &crate::participant::Sql) -> (&'static str, String) {
 
 /// How many follow-ups [`due`] lists.
 pub async fn due_count(c: &mut AnyConnection, scope: ParticipantScope, until: Date) -> Result<i64> {
-    let Some(w) = where_clause(scope, &Filter::default()) else {
-        return Ok(0);
-    };
+    match due_count_part(scope, until) {
+        Some(part) => Ok(crate::participant::run_one(c, part).await?[0]),
+        None => Ok(0),
+    }
+}
+
+/// [`due_count`] as a part of a [`Tally`](crate::tally::Tally); none when
+/// the scope holds no one.
+pub fn due_count_part(scope: ParticipantScope, until: Date) -> Option<crate::tally::Part> {
+    let w = where_clause(scope, &Filter::default())?;
     let (from, cond) = due_sql(&w);
-    let row = bind_all(
-        sqlx::query(&format!("SELECT COUNT(*) AS n {from} WHERE {cond}")),
-        &w.args,
-    )
-    .bind(until.to_string())
-    .fetch_one(c)
-    .await?;
-    i64_(&row, "n")
+    let mut args = w.args;
+    args.push(crate::participant::Arg::Text(until.to_string()));
+    Some(crate::tally::Part::new(
+        format!("SELECT COUNT(*) AS n {from} WHERE {cond}"),
+        args,
+        1,
+    ))
 }
 
 /// Follow-ups not done and due on or before `until`, of participants

@@ -33,10 +33,12 @@ pub mod placement;
 pub mod project;
 pub mod proposal;
 pub mod referral;
+pub mod reminder;
 pub mod retention;
 mod row;
 pub mod sealing;
 pub mod selfassessment;
+pub mod tally;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Connection, Executor};

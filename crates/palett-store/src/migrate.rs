@@ -211,6 +211,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "referral_notes",
         template: include_str!("../migrations/0031_referral_notes.sql"),
     },
+    Migration {
+        version: 32,
+        name: "reminders",
+        template: include_str!("../migrations/0032_reminders.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

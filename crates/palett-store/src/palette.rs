@@ -606,6 +606,99 @@ pub async fn sessions_of_group(c: &mut AnyConnection, group_id: i64) -> Result<V
     .collect()
 }
 
+/// A session of a group the user leads, for her own lists and calendar:
+/// no participant in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LedSession {
+    pub id: i64,
+    pub group_id: i64,
+    pub group_name: String,
+    pub intervention_name: String,
+    pub on_date: Date,
+    pub start_time: String,
+    pub minutes: i64,
+    pub place: String,
+    pub status: SessionStatus,
+    /// Whether any attendance is recorded.
+    pub recorded: bool,
+}
+
+/// Which of her sessions: those from `from` to `to`, and with `unrecorded`
+/// only those held (not cancelled) with no attendance recorded.
+#[derive(Clone, Copy, Debug)]
+pub struct LedFilter {
+    pub from: Date,
+    pub to: Date,
+    pub unrecorded: bool,
+}
+
+fn led_sql(f: &LedFilter) -> String {
+    let mut w = "g.leader_user_id = $1 AND s.on_date >= $2 AND s.on_date <= $3".to_string();
+    if f.unrecorded {
+        w.push_str(
+            " AND s.status = 'scheduled' \
+             AND s.present_count + s.notice_count + s.absent_count = 0",
+        );
+    }
+    format!("FROM group_sessions s JOIN activity_groups g ON g.id = s.group_id WHERE {w}")
+}
+
+fn led_args(user_id: i64, f: &LedFilter) -> Vec<Arg> {
+    vec![
+        Arg::Int(user_id),
+        Arg::Text(f.from.to_string()),
+        Arg::Text(f.to.to_string()),
+    ]
+}
+
+/// How many sessions [`sessions_led`] lists, as a part of a
+/// [`Tally`](crate::tally::Tally).
+pub fn sessions_led_count_part(user_id: i64, f: &LedFilter) -> crate::tally::Part {
+    crate::tally::Part::new(
+        format!("SELECT COUNT(*) AS n {}", led_sql(f)),
+        led_args(user_id, f),
+        1,
+    )
+}
+
+/// The sessions of the groups she leads, in time order (at most `limit`).
+pub async fn sessions_led(
+    c: &mut AnyConnection,
+    user_id: i64,
+    f: &LedFilter,
+    limit: i64,
+) -> Result<Vec<LedSession>> {
+    let sql = format!(
+        "SELECT s.id, s.group_id, g.name AS group_name, i.name AS intervention_name, s.on_date, \
+         s.start_time, s.minutes, s.place, s.status, \
+         s.present_count + s.notice_count + s.absent_count AS n_recorded {} \
+         ORDER BY s.on_date, s.start_time, s.id LIMIT {limit}",
+        led_sql(f).replace(
+            "JOIN activity_groups g ON g.id = s.group_id",
+            "JOIN activity_groups g ON g.id = s.group_id JOIN interventions i ON i.id = g.intervention_id",
+        )
+    );
+    bind_all(sqlx::query(&sql), &led_args(user_id, f))
+        .fetch_all(c)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(LedSession {
+                id: i64_(r, "id")?,
+                group_id: i64_(r, "group_id")?,
+                group_name: text(r, "group_name")?,
+                intervention_name: text(r, "intervention_name")?,
+                on_date: date(r, "on_date")?,
+                start_time: text(r, "start_time")?,
+                minutes: i64_(r, "minutes")?,
+                place: text(r, "place")?,
+                status: vocab(r, "status", SessionStatus::parse)?,
+                recorded: i64_(r, "n_recorded")? > 0,
+            })
+        })
+        .collect()
+}
+
 /// The sessions' kept attendance counts, recounted from their attendance
 /// (`which` names the sessions, with `$1`).
 async fn refresh_counts(c: &mut AnyConnection, which: &str, id: i64) -> Result<()> {

@@ -5,6 +5,8 @@
 use crate::placeholders;
 use crate::row::*;
 use crate::sealing::{is_sealed, open_opt, seal_opt, Sealer};
+pub(crate) use crate::tally::{bind_all, Arg};
+use crate::tally::{Part, Tally};
 use crate::{Result, StoreError};
 use jiff::civil::Date;
 use palett_domain::followup::{EntrySituation, IncomeSource, LabourStatus};
@@ -651,6 +653,11 @@ pub struct Filter {
     /// With a placement that ended before this day and has no final review
     /// with the employer.
     pub placement_review_due_on: Option<Date>,
+    /// In the programme with a plan whose latest version was written
+    /// before this moment (a review is due).
+    pub plan_written_before: Option<i64>,
+    /// Waiting for a place in an intervention this organisation provides.
+    pub waiting_at: Option<i64>,
 }
 
 /// One line of the participant list: what a list needs, no more.
@@ -669,11 +676,6 @@ pub struct ListItem {
 pub(crate) struct Sql {
     pub(crate) clauses: Vec<String>,
     pub(crate) args: Vec<Arg>,
-}
-
-pub(crate) enum Arg {
-    Int(i64),
-    Text(String),
 }
 
 impl Sql {
@@ -1062,6 +1064,33 @@ fn push_filter(s: &mut Sql, f: &Filter) {
             Arg::Text(day.to_string()),
         );
     }
+    if let Some(before) = f.plan_written_before {
+        s.clauses
+            .push("p.status IN ('enrolled', 'active', 'paused')".into());
+        s.clauses
+            .push("EXISTS (SELECT 1 FROM plan_versions pv WHERE pv.participant_id = p.id)".into());
+        s.push(
+            |n| {
+                format!(
+                    "NOT EXISTS (SELECT 1 FROM plan_versions pv WHERE pv.participant_id = p.id \
+                     AND pv.created_at >= ${n})"
+                )
+            },
+            Arg::Int(before),
+        );
+    }
+    if let Some(org) = f.waiting_at {
+        s.push(
+            |n| {
+                format!(
+                    "EXISTS (SELECT 1 FROM enrolments e JOIN interventions i ON i.id = e.intervention_id \
+                     WHERE e.participant_id = p.id AND e.status = 'waiting' \
+                     AND i.provider_organisation_id = ${n})"
+                )
+            },
+            Arg::Int(org),
+        );
+    }
     if f.without_plan {
         s.clauses
             .push("p.status IN ('enrolled', 'active', 'paused')".into());
@@ -1078,25 +1107,40 @@ pub async fn counts(
     scope: ParticipantScope,
     filters: &[Filter],
 ) -> Result<Vec<i64>> {
-    let Some(w) = where_clause(scope, &Filter::default()) else {
-        return Ok(vec![0; filters.len()]);
-    };
-    counts_each(c, "participants p", w, filters.len(), |s, i| {
-        push_filter(s, &filters[i])
-    })
-    .await
+    match counts_part(scope, filters) {
+        Some(part) => run_one(c, part).await,
+        None => Ok(vec![0; filters.len()]),
+    }
+}
+
+/// [`counts`] as a part of a [`Tally`](crate::tally::Tally); none when
+/// the scope holds no one (every count is 0).
+pub fn counts_part(scope: ParticipantScope, filters: &[Filter]) -> Option<Part> {
+    let w = where_clause(scope, &Filter::default())?;
+    Some(counts_each_part(
+        "participants p",
+        w,
+        filters.len(),
+        |s, i| push_filter(s, &filters[i]),
+    ))
+}
+
+/// The numbers of one part, run alone.
+pub(crate) async fn run_one(c: &mut AnyConnection, part: Part) -> Result<Vec<i64>> {
+    let mut t = Tally::new();
+    t.add(part);
+    Ok(t.run(c).await?.pop().unwrap_or_default())
 }
 
 /// How many rows of `from` that meet the conditions `w` also meet each of
-/// `n` further sets of conditions (`push(sql, i)` adds the `i`th), in one
-/// statement: `SUM(CASE WHEN …)` per set.
-pub(crate) async fn counts_each(
-    c: &mut AnyConnection,
+/// `n` further sets of conditions (`push(sql, i)` adds the `i`th), as a
+/// part of a tally: `SUM(CASE WHEN …)` per set, one scan.
+pub(crate) fn counts_each_part(
     from: &str,
     mut w: Sql,
     n: usize,
     mut push: impl FnMut(&mut Sql, usize),
-) -> Result<Vec<i64>> {
+) -> Part {
     let base = w.clauses.len();
     let mut sums = Vec::with_capacity(n);
     for i in 0..n {
@@ -1116,10 +1160,7 @@ pub(crate) async fn counts_each(
         sums.join(", "),
         w.conditions()
     );
-    let row = bind_all(sqlx::query(&sql), &w.args).fetch_one(c).await?;
-    (0..n)
-        .map(|i| Ok(sqlx::Row::try_get::<i64, usize>(&row, i)?))
-        .collect()
+    Part::new(sql, w.args, n)
 }
 
 /// One page of `select` (its rows) and the `count` of all that match, both
@@ -1141,19 +1182,6 @@ pub(crate) async fn counted(c: &mut AnyConnection, count: &str, args: &[Arg]) ->
         .fetch_one(c)
         .await
         .and_then(|r| sqlx::Row::try_get(&r, 0))?)
-}
-
-pub(crate) fn bind_all<'q>(
-    mut q: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    args: &'q [Arg],
-) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
-    for a in args {
-        q = match a {
-            Arg::Int(i) => q.bind(*i),
-            Arg::Text(t) => q.bind(t.as_str()),
-        };
-    }
-    q
 }
 
 /// How many of the partnership's participants each slice counts, per

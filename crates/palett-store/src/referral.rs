@@ -354,6 +354,9 @@ pub struct ReferralFilter {
     /// Only those answered (in any state after the answer) with their
     /// latest step on or after this day: news for the referrer.
     pub answered_since: Option<Date>,
+    /// Only those with this partner on the other side (the receiver of an
+    /// outgoing referral, the sender of an incoming one).
+    pub partner: Option<i64>,
 }
 
 /// The conditions of a list of `organisation_id`'s referrals.
@@ -385,6 +388,39 @@ fn push_filter(w: &mut Sql, org: usize, f: &ReferralFilter) {
         w.clauses.push("r.state NOT IN ('sent', 'received')".into());
         w.push(|n| format!("r.state_on >= ${n}"), Arg::Text(d.to_string()));
     }
+    if let Some(p) = f.partner {
+        let other = match f.side {
+            Side::Incoming => "r.from_organisation_id",
+            Side::Outgoing => "r.to_organisation_id",
+        };
+        w.push(|n| format!("{other} = ${n}"), Arg::Int(p));
+    }
+}
+
+/// The organisation's referrals to other partners still waiting for an
+/// answer after the answer time ran out before `today`, by receiving
+/// partner: (its id, its name, how many), by name.
+pub async fn stale_by_partner(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    organisation_id: i64,
+    today: Date,
+) -> Result<Vec<(i64, String, i64)>> {
+    sqlx::query(
+        "SELECT r.to_organisation_id AS org, o.name, COUNT(*) AS n FROM referrals r \
+         JOIN organisations o ON o.id = r.to_organisation_id \
+         WHERE r.partnership_id = $1 AND r.from_organisation_id = $2 \
+         AND r.state IN ('sent', 'received') AND r.due_on < $3 \
+         GROUP BY r.to_organisation_id, o.name ORDER BY o.name, r.to_organisation_id",
+    )
+    .bind(partnership_id)
+    .bind(organisation_id)
+    .bind(today.to_string())
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| Ok((i64_(r, "org")?, text(r, "name")?, i64_(r, "n")?)))
+    .collect()
 }
 
 /// How many of `organisation_id`'s referrals each filter of `filters`
@@ -395,15 +431,23 @@ pub async fn counts(
     organisation_id: i64,
     filters: &[ReferralFilter],
 ) -> Result<Vec<i64>> {
+    crate::participant::run_one(c, counts_part(partnership_id, organisation_id, filters)).await
+}
+
+/// [`counts`] as a part of a [`Tally`](crate::tally::Tally).
+pub fn counts_part(
+    partnership_id: i64,
+    organisation_id: i64,
+    filters: &[ReferralFilter],
+) -> crate::tally::Part {
     let mut w = Sql::new("r.partnership_id = $1", Arg::Int(partnership_id));
     let org = w.arg(Arg::Int(organisation_id));
     w.clauses.push(format!(
         "(r.to_organisation_id = ${org} OR r.from_organisation_id = ${org})"
     ));
-    crate::participant::counts_each(c, "referrals r", w, filters.len(), |s, i| {
+    crate::participant::counts_each_part("referrals r", w, filters.len(), |s, i| {
         push_filter(s, org, &filters[i])
     })
-    .await
 }
 
 /// One page of the organisation's referrals, the ones waiting longest
@@ -579,4 +623,15 @@ pub async fn attached_notes(
     referral_id: i64,
 ) -> Result<Vec<crate::note::Note>> {
     crate::note::attached_to_referral(c, referral_id).await
+}
+
+/// The user who sent the referral, if one did.
+pub async fn sender(c: &mut AnyConnection, id: i64) -> Result<Option<i64>> {
+    Ok(
+        sqlx::query_scalar::<_, Option<i64>>("SELECT created_by FROM referrals WHERE id = $1")
+            .bind(id)
+            .fetch_optional(c)
+            .await?
+            .flatten(),
+    )
 }

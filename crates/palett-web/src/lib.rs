@@ -22,6 +22,7 @@ mod participants;
 mod placements;
 mod projects;
 mod referrals;
+pub mod reminders;
 mod reports;
 pub mod ui;
 
@@ -54,6 +55,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(openings::api_routes())
         .merge(placements::api_routes())
         .merge(referrals::api_routes())
+        .merge(reminders::api_routes())
         .split_for_parts();
     (router, http::openapi::finish(doc))
 }
@@ -106,6 +108,7 @@ pub fn router(state: AppState) -> Router {
         .merge(openings::routes())
         .merge(placements::routes())
         .merge(referrals::routes())
+        .merge(reminders::routes())
         .nest(
             "/api/v1",
             api().0.layer(middleware::from_fn_with_state(
@@ -119,6 +122,7 @@ pub fn router(state: AppState) -> Router {
             caller::resolve,
         ))
         .layer(middleware::from_fn(ui::failures::render_failures))
+        .merge(reminders::public_routes())
         .route("/healthz", get(http::healthz))
         .route("/readyz", get(http::readyz))
         .route("/static/{name}", get(http::static_file))

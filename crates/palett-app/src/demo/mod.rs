@@ -440,6 +440,7 @@ impl App {
         referrals::seed(c, pid, &org_ids, (&people, &waiting), &staff, now).await?;
         seed_follow_ups(c, &mut rng, &people, coordinator, now).await?;
         seed_self_assessments(c, &mut rng, &people, coordinator, now).await?;
+        palette::seed_current(c, pid, &org_ids, &people, &staff, (today, now)).await?;
         tx.commit().await?;
         Ok(true)
     }

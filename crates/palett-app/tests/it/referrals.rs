@@ -8,6 +8,7 @@ use jiff::civil::date;
 use palett_app::filters::AuditFilter;
 use palett_app::paging::Page;
 use palett_app::referrals::{ReferralFilter, Side};
+use palett_app::worklist::WorkLine;
 use palett_app::{AppError, Ctx};
 use palett_domain::consent::ConsentInput;
 use palett_domain::model::ParticipantInput;
@@ -79,6 +80,7 @@ fn side(side: Side) -> ReferralFilter {
         stale_on: None,
         waiting: false,
         answered_since: None,
+        partner: None,
     }
 }
 
@@ -592,11 +594,33 @@ pub(crate) async fn a_referral_is_declined_forwarded_sent_back_or_goes_stale(h: 
 }
 
 /// The total of the list a worklist item links to, as `ctx` opens it.
-async fn list_total(h: &H, ctx: &Ctx, item: palett_domain::worklist::WorkItem) -> i64 {
+async fn list_total(h: &H, ctx: &Ctx, line: &WorkLine) -> i64 {
     use palett_domain::worklist::WorkItem;
     let today = h.app.today();
     let page = Page::new(None, Some(100));
+    let item = line.item;
     match item {
+        WorkItem::SessionsToRecord => h
+            .app
+            .sessions_led(ctx, &palett_app::worklist::sessions_to_record(today))
+            .await
+            .expect("her sessions")
+            .len() as i64,
+        WorkItem::GoalsBehind => {
+            // The projects running today whose figures say the goal for
+            // work or studies is not met.
+            let o = h.app.overview(ctx).await.expect("the overview");
+            o.projects
+                .iter()
+                .filter(|(p, s)| {
+                    p.start_date <= today
+                        && today <= p.end_date
+                        && s.share_to_job_or_studies
+                            .zip(s.job_or_studies_target)
+                            .is_some_and(|(share, goal)| share < goal)
+                })
+                .count() as i64
+        }
         WorkItem::FollowUpsDue => h.app.due_follow_ups(ctx, page).await.expect("due").1,
         WorkItem::LogReviewDue => {
             // The review page: due unless a review was signed this month.
@@ -618,8 +642,16 @@ async fn list_total(h: &H, ctx: &Ctx, item: palett_domain::worklist::WorkItem) -
         WorkItem::PeriodsEnding
         | WorkItem::ConsentsExpiring
         | WorkItem::PlansMissing
+        | WorkItem::PlanReviewsDue
+        | WorkItem::WaitingForPlace
         | WorkItem::PlacementsToReview => {
-            let filter = palett_app::worklist::participant_filter(item, today).expect("a list");
+            let filter = palett_app::worklist::participant_filter(
+                item,
+                today,
+                h.app.now(),
+                ctx.actor.organisation_id,
+            )
+            .expect("a list");
             h.app
                 .participants(ctx, &filter, page)
                 .await
@@ -627,7 +659,9 @@ async fn list_total(h: &H, ctx: &Ctx, item: palett_domain::worklist::WorkItem) -
                 .1
         }
         _ => {
-            let f = palett_app::worklist::referral_filter(item, today).expect("a referral item");
+            let mut f =
+                palett_app::worklist::referral_filter(item, today).expect("a referral item");
+            f.partner = line.partner.as_ref().map(|(id, _)| *id);
             h.app
                 .referrals(ctx, &f, page)
                 .await
@@ -676,18 +710,61 @@ pub(crate) async fn a_worklist_counts_what_she_can_open(h: H) {
         )
         .await
         .expect("a consent that expires");
-    let count = |list: &[(WorkItem, i64)], item: WorkItem| {
-        list.iter().find(|(i, _)| *i == item).map(|(_, n)| *n)
+    let count = |list: &[WorkLine], item: WorkItem| {
+        list.iter()
+            .find(|l| l.item == item && l.partner.is_none())
+            .map(|l| l.count)
     };
     let theirs_before = h.app.worklist(&hm).await.expect("Hela Människan's day");
     let ours_before = h.app.worklist(&coach).await.expect("the coach's day");
+    let school_before = h.app.worklist(&larare).await.expect("the teacher's day");
+    // A group the coach leads meets today, its attendance not yet recorded.
+    let walk = h
+        .app
+        .submit_intervention(
+            &h.ctx(COORDINATOR).await,
+            &palett_domain::palette::InterventionInput {
+                name: "Kvällspromenad".into(),
+                kind: "health_promoting".into(),
+                provider_organisation_id: kommun.to_string(),
+                group_based: "true".into(),
+                project_id: "ordinary".into(),
+                ..Default::default()
+            },
+            None,
+        )
+        .await
+        .expect("an intervention");
+    let group = h
+        .app
+        .create_group(
+            &coach,
+            walk,
+            &palett_domain::path::NewGroup {
+                name: "Måndagar".into(),
+                leader_user_id: Some(coach.actor.user_id),
+            },
+        )
+        .await
+        .expect("her group");
+    let weekly = palett_domain::path::ScheduleInput {
+        from: h.app.today().to_string(),
+        until: String::new(),
+        start_time: "18:00".into(),
+        minutes: "60".into(),
+        place: String::new(),
+    };
+    h.app
+        .schedule(&coach, group, &weekly.parse().expect("a schedule"))
+        .await
+        .expect("scheduled");
     // Two more waiting at Hela Människan, one of them overdue; one answered.
     refer(&h, &coach, amal, &referral(hela, "2026-11-25")).await;
     refer(&h, &coach, amal, &referral(hela, "2026-10-01")).await;
     let answered = refer(&h, &coach, amal, &referral(hela, "2026-11-24")).await;
     take(&h, &hm, answered, &step("accepted", "2026-11-25")).await;
 
-    let more = |after: &[(WorkItem, i64)], before: &[(WorkItem, i64)], item| {
+    let more = |after: &[WorkLine], before: &[WorkLine], item| {
         count(after, item)
             .zip(count(before, item))
             .map(|(a, b)| a - b)
@@ -710,6 +787,31 @@ pub(crate) async fn a_worklist_counts_what_she_can_open(h: H) {
         more(&ours, &ours_before, WorkItem::ReferralOutcomes),
         Some(1)
     );
+    assert_eq!(
+        more(&ours, &ours_before, WorkItem::SessionsToRecord),
+        Some(1),
+        "today's session of her group"
+    );
+    // Her coordinator sees the referrals waiting at Hela Människan past its
+    // answer time on a line of its own, and the waiting lists and goals.
+    let kommuns = h
+        .app
+        .worklist(&h.ctx(KOMMUN_COORDINATOR).await)
+        .await
+        .expect("a day");
+    let at_hela = kommuns
+        .iter()
+        .find(|l| l.partner.as_ref().is_some_and(|(id, _)| *id == hela))
+        .expect("a line for Hela Människan");
+    assert_eq!(
+        at_hela.partner.as_ref().map(|(_, n)| n.as_str()),
+        Some(HELA_MANNISKAN)
+    );
+    assert!(at_hela.count >= 1);
+    for item in [WorkItem::WaitingForPlace, WorkItem::GoalsBehind] {
+        assert!(count(&kommuns, item).is_some(), "{item:?}");
+        assert!(count(&ours, item).is_none(), "not the coach's: {item:?}");
+    }
     for item in [
         WorkItem::PeriodsEnding,
         WorkItem::ConsentsExpiring,
@@ -719,11 +821,26 @@ pub(crate) async fn a_worklist_counts_what_she_can_open(h: H) {
     }
     let school = h.app.worklist(&larare).await.expect("the teacher's day");
     assert_eq!(count(&school, WorkItem::ReferralsToAnswer), Some(0));
+    assert_eq!(
+        more(&school, &school_before, WorkItem::SessionsToRecord),
+        Some(0),
+        "not the teacher's group"
+    );
     // Every count is what the list behind it shows her, and nobody gets an
     // item she may not open.
-    for (ctx, who) in [(&coach, "coach"), (&hm, "hm"), (&larare, "larare")] {
-        for (item, n) in h.app.worklist(ctx).await.expect("a day") {
-            assert_eq!(n, list_total(&h, ctx, item).await, "{who}: {item:?}");
+    let kommun_coordinator = h.ctx(KOMMUN_COORDINATOR).await;
+    for (ctx, who) in [
+        (&coach, "coach"),
+        (&hm, "hm"),
+        (&larare, "larare"),
+        (&kommun_coordinator, "kommun coordinator"),
+    ] {
+        for line in h.app.worklist(ctx).await.expect("a day") {
+            assert_eq!(
+                line.count,
+                list_total(&h, ctx, &line).await,
+                "{who}: {line:?}"
+            );
         }
     }
     // The coordinator reviews the log: due until a review is signed.
@@ -755,11 +872,11 @@ pub(crate) async fn a_worklist_counts_what_she_can_open(h: H) {
     .expect("signed");
     let theirs = h.app.worklist(&coordinator).await.expect("a day");
     assert_eq!(count(&theirs, WorkItem::LogReviewDue), Some(0));
-    for (item, n) in theirs {
+    for line in &theirs {
         assert_eq!(
-            n,
-            list_total(&h, &coordinator, item).await,
-            "coordinator: {item:?}"
+            line.count,
+            list_total(&h, &coordinator, line).await,
+            "coordinator: {line:?}"
         );
     }
     let evaluator = h.ctx(EVALUATOR).await;

@@ -177,6 +177,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "9dd4baf784b0d5c480c974f51eef7a3102464cb61200747eb365222c54c6bd7c",
         postgres: "9dd4baf784b0d5c480c974f51eef7a3102464cb61200747eb365222c54c6bd7c",
     },
+    Applied {
+        version: 32,
+        sqlite: "c550f1715b1ae92bc132a5d77efecaa879fca6e13fbff84a5c73aebdc91c0bff",
+        postgres: "efb65174ef9f492aea8d0c227135a8992a9a8b465fb7f8517aa48fbf80a89c18",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

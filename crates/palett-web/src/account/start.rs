@@ -56,14 +56,15 @@ pub async fn start(State(s): State<AppState>, c: Caller) -> Answer {
         .collect();
     let work = s
         .app
-        .worklist(&c.ctx())
+        .worklist_with(&c.ctx(), Some(&o))
         .await?
         .into_iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(item, n)| WorkLine {
-            text: t.with(&item.message_id(), &[("count", n.to_string())]),
-            href: item.link(),
-            warning: item.is_warning(),
+        .filter(|l| l.count > 0)
+        .map(|l| WorkLine {
+            text: work_text(t, &l),
+            href: l.link(),
+            warning: l.item.is_warning(),
+            partner_line: l.partner.is_some(),
         })
         .collect();
     Ok(render(StartPage {
@@ -107,10 +108,24 @@ pub struct StartPage {
     pub projects: Vec<ProjectCard>,
 }
 
+/// What a line of the worklist says: how many wait, and at which partner.
+pub(crate) fn work_text(t: Tr, l: &palett_app::worklist::WorkLine) -> String {
+    let count = ("count", l.count.to_string());
+    match &l.partner {
+        Some((_, name)) => t.with(
+            "work-referrals-overdue-at",
+            &[count, ("partner", name.clone())],
+        ),
+        None => t.with(&l.item.message_id(), &[count]),
+    }
+}
+
 /// One line of the worklist: how many wait, where they are done.
 pub struct WorkLine {
     pub text: String,
     pub href: String,
     /// Overdue: shown as a warning.
     pub warning: bool,
+    /// A line of one partner, under the line of all: indented.
+    pub partner_line: bool,
 }

@@ -1,7 +1,7 @@
 //! The palette of interventions and each participant's path through it:
 //! interventions and modules, groups, sessions and attendance, the
 //! individual plan, enrolments, the participation period, activities and
-//! time, and the palette reports; HTML and API.
+//! time, the caller's own sessions, and the palette reports; HTML and API.
 
 pub(crate) mod api;
 pub(crate) mod api_path;
@@ -10,6 +10,7 @@ pub(crate) mod dto;
 pub(crate) mod dto_path;
 pub(crate) mod groups;
 pub(crate) mod interventions;
+pub(crate) mod my_sessions;
 pub(crate) mod path;
 pub(crate) mod plan;
 pub(crate) mod reports;
@@ -38,6 +39,7 @@ pub fn routes() -> Router<AppState> {
             get(groups::group_form).post(groups::group_create),
         )
         .route("/groups/{id}", get(groups::group))
+        .route("/my-sessions", get(my_sessions::my_sessions))
         .route(
             "/groups/{id}/schedule",
             get(groups::schedule_form).post(groups::schedule),

@@ -174,6 +174,8 @@ pub(crate) async fn list(s: &AppState, c: &Caller, q: ListQuery, bad: StatusCode
         consent_expiring_within: None,
         without_plan: false,
         placement_review_due_on: None,
+        plan_written_before: None,
+        waiting_at: None,
     };
     let page = page_query(bad, &q.page, &q.per_page)?;
     let (items, total) = s.app.participants(&c.ctx(), &filter, page).await?;

@@ -25,8 +25,12 @@ pub struct ListQuery {
     pub(crate) ending: Option<String>,
     /// `30`: those with a consent expiring within 30 days.
     pub(crate) consent_expiring: Option<String>,
-    /// `none`: those in the programme without a plan.
+    /// `none`: those in the programme without a plan; `review`: those
+    /// whose plan is due for review.
     pub(crate) plan: Option<String>,
+    /// `here`: those waiting for a place in an intervention the caller's
+    /// partner provides.
+    pub(crate) waiting: Option<String>,
     /// `due`: those with a placement that ended without a final review.
     pub(crate) placement_review: Option<String>,
     pub(crate) page: Option<String>,
@@ -61,6 +65,7 @@ pub async fn participants_search(State(s): State<AppState>, c: Caller, form: For
         consent_expiring: some("consent_expiring"),
         plan: some("plan"),
         placement_review: some("placement_review"),
+        waiting: some("waiting"),
         page: some("page"),
     };
     participants_page(&s, &c, q, true).await
@@ -92,6 +97,10 @@ pub(crate) async fn participants_page(
         without_plan: q.plan.as_deref() == Some("none"),
         placement_review_due_on: (q.placement_review.as_deref() == Some("due"))
             .then(|| s.app.today()),
+        plan_written_before: (q.plan.as_deref() == Some("review"))
+            .then(|| palett_app::worklist::plan_review_before(s.app.now())),
+        waiting_at: (q.waiting.as_deref() == Some("here"))
+            .then_some(c.signed.actor.organisation_id),
     };
     let page = Page::new(id_of(&q.page), Some(25));
     let (items, total) = s.app.participants(&c.ctx(), &filter, page).await?;
@@ -106,6 +115,7 @@ pub(crate) async fn participants_page(
         ("consent_expiring", v(&q.consent_expiring)),
         ("plan", v(&q.plan)),
         ("placement_review", v(&q.placement_review)),
+        ("waiting", v(&q.waiting)),
     ];
     let mut hidden: Vec<(String, String)> = query
         .iter()
@@ -132,6 +142,10 @@ pub(crate) async fn participants_page(
             Some(t.get("participants-without-plan"))
         } else if filter.placement_review_due_on.is_some() {
             Some(t.get("participants-placement-review"))
+        } else if filter.plan_written_before.is_some() {
+            Some(t.get("participants-plan-review"))
+        } else if filter.waiting_at.is_some() {
+            Some(t.get("participants-waiting-here"))
         } else {
             None
         },

@@ -8,7 +8,7 @@ use crate::http::caller::Caller;
 use crate::http::error::Answer;
 use crate::http::forms::{json_body, JsonObject, JsonType as T, Spec};
 use crate::http::{AppState, Id};
-use crate::participants::api::page_query;
+use crate::participants::api::{page_query, query_id};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -25,6 +25,8 @@ pub struct ReferralQuery {
     /// A `ReferralState` value, `waiting` (not yet answered) or `stale`
     /// (waiting past its answer time).
     pub state: Option<String>,
+    /// Only those with this partner (an organisation id) on the other side.
+    pub partner_id: Option<String>,
     pub page: Option<String>,
     pub per_page: Option<String>,
 }
@@ -39,8 +41,9 @@ pub async fn referrals(
     Query(q): Query<ReferralQuery>,
 ) -> Answer<Json<ReferralPage>> {
     let page = page_query(StatusCode::BAD_REQUEST, &q.page, &q.per_page)?;
-    let filter =
+    let mut filter =
         palett_app::referrals::filter_of(q.side.as_deref(), q.state.as_deref(), s.app.today());
+    filter.partner = query_id("partner_id", &q.partner_id)?;
     let list = s.app.referrals(&c.ctx(), &filter, page).await?;
     Ok(Json(ReferralPage {
         items: list

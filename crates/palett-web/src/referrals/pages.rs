@@ -21,6 +21,8 @@ pub struct ListQuery {
     /// answer time), `news` (answered within the last two weeks), or empty
     /// for all.
     pub(crate) state: Option<String>,
+    /// An organisation: only those with it on the other side.
+    pub(crate) partner: Option<String>,
     pub(crate) page: Option<String>,
 }
 
@@ -67,9 +69,19 @@ pub(crate) fn rows(t: Tr, list: &[(Referral, bool)], side: Side) -> Vec<Vec<Cell
 
 pub async fn referrals(State(s): State<AppState>, c: Caller, Query(q): Query<ListQuery>) -> Answer {
     let t = c.tr();
-    let filter = referrals::filter_of(q.side.as_deref(), q.state.as_deref(), s.app.today());
+    let mut filter = referrals::filter_of(q.side.as_deref(), q.state.as_deref(), s.app.today());
+    filter.partner = id_of(&q.partner);
     let page = Page::new(id_of(&q.page), Some(25));
     let list = s.app.referrals(&c.ctx(), &filter, page).await?;
+    let mut partners = vec![(String::new(), t.get("referrals-any-partner"))];
+    partners.extend(
+        s.app
+            .referral_routines(&c.ctx())
+            .await?
+            .into_iter()
+            .filter(|r| r.organisation_id != c.signed.actor.organisation_id)
+            .map(|r| (r.organisation_id.to_string(), r.organisation_name)),
+    );
     let mut p = TablePage::new(
         t,
         Layout::for_caller(&c, t.get("nav-referrals"), "referrals", "/referrals"),
@@ -113,6 +125,12 @@ pub async fn referrals(State(s): State<AppState>, c: Caller, Query(q): Query<Lis
                 options: states,
                 value: v(&q.state),
             },
+            FilterSelect {
+                name: "partner".into(),
+                label: t.get("referrals-partner"),
+                options: partners,
+                value: filter.partner.map(|p| p.to_string()).unwrap_or_default(),
+            },
         ],
     });
     let head = [
@@ -134,7 +152,14 @@ pub async fn referrals(State(s): State<AppState>, c: Caller, Query(q): Query<Lis
     p.pager = Pager::new(
         t,
         "/referrals",
-        &[("side", side_value.to_string()), ("state", v(&q.state))],
+        &[
+            ("side", side_value.to_string()),
+            ("state", v(&q.state)),
+            (
+                "partner",
+                filter.partner.map(|p| p.to_string()).unwrap_or_default(),
+            ),
+        ],
         page.number,
         page.count(list.total),
     );

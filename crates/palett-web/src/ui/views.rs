@@ -24,6 +24,8 @@ pub struct Layout {
     pub nav_admin: bool,
     pub nav_employers: bool,
     pub nav_referrals: bool,
+    /// How many of her inbox messages are unread (the menu says it).
+    pub inbox_unread: i64,
     /// The current path, for the language switch to come back to.
     pub path: String,
     pub other_lang: &'static str,
@@ -47,6 +49,7 @@ impl Layout {
             nav_admin: false,
             nav_employers: false,
             nav_referrals: false,
+            inbox_unread: 0,
             path: path.to_string(),
             other_lang,
             other_lang_label,
@@ -81,6 +84,7 @@ impl Layout {
         l.nav_referrals = s
             .actor
             .can_see_referral(Some(s.actor.organisation_id), s.actor.organisation_id);
+        l.inbox_unread = s.unread;
         l
     }
 }

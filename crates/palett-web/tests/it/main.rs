@@ -17,5 +17,6 @@ mod openings;
 mod palette;
 mod placements;
 mod referrals;
+mod reminders;
 mod reports;
 mod security;

@@ -1,0 +1,160 @@
+//! The inbox and the reminder choices in the API.
+
+use super::pages::message_text;
+use crate::http::caller::Caller;
+use crate::http::error::Answer;
+use crate::http::forms::{json_body, JsonObject, JsonType as T};
+use crate::http::{AppState, Id};
+use crate::participants::api::page_query;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::Json;
+use palett_app::AppError;
+use palett_domain::FieldErrors;
+use utoipa::IntoParams;
+
+#[derive(serde::Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct InboxParams {
+    pub page: Option<String>,
+    pub per_page: Option<String>,
+}
+
+/// One inbox message: what happened to which referral, at which partner
+/// (never the woman's name).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct InboxMessageDto {
+    pub id: i64,
+    /// `referral_received` or `referral_answered`.
+    pub kind: String,
+    pub referral_id: Option<i64>,
+    /// The partner on the other side; none: outside the partnership.
+    pub partner: Option<String>,
+    /// The referral's new state, for an answer.
+    pub state: Option<String>,
+    /// The message in the caller's language.
+    pub text: String,
+    /// When, RFC 3339.
+    pub created_at: String,
+    pub read: bool,
+}
+
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct InboxPage {
+    pub items: Vec<InboxMessageDto>,
+    pub total: i64,
+    pub unread: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// The caller's inbox, newest first
+#[utoipa::path(get, path = "/inbox", tag = "reminders", params(InboxParams),
+    responses((status = 200, body = InboxPage)))]
+pub async fn inbox(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<InboxParams>,
+) -> Answer<Json<InboxPage>> {
+    let page = page_query(StatusCode::BAD_REQUEST, &q.page, &q.per_page)?;
+    let inbox = s.app.inbox(&c.ctx(), page).await?;
+    let t = c.tr();
+    Ok(Json(InboxPage {
+        items: inbox
+            .items
+            .iter()
+            .map(|m| InboxMessageDto {
+                id: m.id,
+                kind: m.kind.as_str().into(),
+                referral_id: m.referral_id,
+                partner: m.other_organisation.clone(),
+                state: m.state.map(|s| s.as_str().into()),
+                text: message_text(t, m),
+                created_at: jiff::Timestamp::from_second(m.created_at)
+                    .map(|ts| ts.to_string())
+                    .unwrap_or_default(),
+                read: m.read,
+            })
+            .collect(),
+        total: inbox.total,
+        unread: inbox.unread,
+        page: page.number,
+        per_page: page.size,
+    }))
+}
+
+/// A message marked read, and the referral it is about.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ReadMessage {
+    pub referral_id: Option<i64>,
+}
+
+/// Mark one of the caller's messages read
+#[utoipa::path(post, path = "/inbox/{id}/read", tag = "reminders",
+    params(("id" = i64, Path)),
+    responses((status = 200, body = ReadMessage), (status = 404)))]
+pub async fn read_message(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+) -> Answer<Json<ReadMessage>> {
+    let referral_id = s.app.open_message(&c.ctx(), id).await?;
+    Ok(Json(ReadMessage { referral_id }))
+}
+
+/// The caller's reminders: the daily digest by e-mail and the calendar
+/// feed (its address is shown once, on the reminders page).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct Reminders {
+    pub daily_digest: bool,
+    /// When her calendar feed was made (RFC 3339); none: she has none.
+    pub calendar_feed_since: Option<String>,
+}
+
+async fn reminders_of(s: &AppState, c: &Caller) -> Answer<Json<Reminders>> {
+    let ctx = c.ctx();
+    Ok(Json(Reminders {
+        daily_digest: s.app.daily_digest(&ctx).await?,
+        calendar_feed_since: s
+            .app
+            .calendar_feed(&ctx)
+            .await?
+            .and_then(|at| jiff::Timestamp::from_second(at).ok())
+            .map(|ts| ts.to_string()),
+    }))
+}
+
+/// The caller's reminder choices
+#[utoipa::path(get, path = "/me/reminders", tag = "reminders",
+    responses((status = 200, body = Reminders)))]
+pub async fn reminders(State(s): State<AppState>, c: Caller) -> Answer<Json<Reminders>> {
+    reminders_of(&s, &c).await
+}
+
+json_body!(
+    /// `daily_digest`: whether a digest of what waits goes out by e-mail
+    /// once a day (counts and a link only).
+    NewReminders = &[("daily_digest", T::Boolean)]
+);
+
+/// Turn the caller's daily digest on or off
+#[utoipa::path(put, path = "/me/reminders", tag = "reminders",
+    request_body = NewReminders, responses((status = 200, body = Reminders), (status = 422)))]
+pub async fn set_reminders(
+    State(s): State<AppState>,
+    c: Caller,
+    body: JsonObject,
+) -> Answer<Json<Reminders>> {
+    let f = body.to_form(&NewReminders::spec())?;
+    let on = match f.get("daily_digest").as_str() {
+        "true" => true,
+        "false" => false,
+        _ => {
+            return Err(
+                AppError::from(FieldErrors::single("daily_digest", "error-required")).into(),
+            )
+        }
+    };
+    s.app.set_daily_digest(&c.ctx(), on).await?;
+    reminders_of(&s, &c).await
+}
