@@ -101,26 +101,7 @@ async fn requests_cost_a_fixed_number_of_statements() {
     let (kommun, hela) = (t.org_of(&coach).await, t.org_of(&hm).await);
     for name in ["Ayan", "Bisra", "Cala"] {
         let pid = t.register(&coach, &new_participant(kommun, name)).await;
-        let body = serde_json::json!({
-            "source": "partner",
-            "to_organisation_id": hela,
-            "purpose": "assessment",
-            "reason": "Behöver stöd mot arbete.",
-            "asked": "Ett första samtal.",
-            "sent_on": "2026-11-25",
-            "record_consent": true,
-            "consent_method": "signed_paper",
-            "consent_given_on": "2026-11-25",
-        });
-        let r = t
-            .json(
-                "POST",
-                &format!("/api/v1/participants/{pid}/referrals"),
-                &coach,
-                &body.to_string(),
-            )
-            .await;
-        assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.body);
+        t.refer(&coach, pid, hela, "2026-11-25").await;
     }
     let (start_with_work, body) = measure("/").await;
     assert!(
@@ -146,26 +127,7 @@ async fn requests_cost_a_fixed_number_of_statements() {
         let (t, coach) = (&t, &coach);
         async move {
             let pid = t.register(coach, &new_participant(kommun, name)).await;
-            let body = serde_json::json!({
-                "source": "partner",
-                "to_organisation_id": hela,
-                "purpose": "intake",
-                "reason": "Behöver stöd mot arbete.",
-                "asked": "Ett första samtal.",
-                "sent_on": "2026-10-01",
-                "record_consent": true,
-                "consent_method": "signed_paper",
-                "consent_given_on": "2026-10-01",
-            });
-            let r = t
-                .json(
-                    "POST",
-                    &format!("/api/v1/participants/{pid}/referrals"),
-                    coach,
-                    &body.to_string(),
-                )
-                .await;
-            assert_eq!(r.status, axum::http::StatusCode::CREATED, "{}", r.body);
+            t.refer(coach, pid, hela, "2026-10-01").await;
         }
     };
     stale("Dalia").await;

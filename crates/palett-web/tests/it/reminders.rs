@@ -242,27 +242,7 @@ async fn a_referral_reaches_the_receivers_inbox_and_its_answer_the_senders() {
     let ayan = t
         .register(&coach_token, &new_participant(kommun, "Ayan"))
         .await;
-    let body = serde_json::json!({
-        "source": "partner",
-        "to_organisation_id": hela,
-        "purpose": "assessment",
-        "reason": "Behöver stöd mot arbete.",
-        "asked": "Ett första samtal.",
-        "sent_on": "2026-11-25",
-        "record_consent": true,
-        "consent_method": "signed_paper",
-        "consent_given_on": "2026-11-25",
-    });
-    let r = t
-        .json(
-            "POST",
-            &format!("/api/v1/participants/{ayan}/referrals"),
-            &coach_token,
-            &body.to_string(),
-        )
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let id = r.json()["referral"]["id"].as_i64().expect("its id");
+    let id = t.refer(&coach_token, ayan, hela, "2026-11-25").await;
 
     // Hela Människan's coordinator has a new message, shown in the menu;
     // it names the referral and the partner, not her.

@@ -302,6 +302,27 @@ impl TestApp {
         assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
         r.json()["id"].as_i64().expect("id")
     }
+
+    /// Refer participant `pid` to the partner `to` for an assessment, sent
+    /// on `sent_on` with the sharing consent she gives that day; the
+    /// referral's id.
+    pub async fn refer(&self, token: &str, pid: i64, to: i64, sent_on: &str) -> i64 {
+        let body = serde_json::json!({
+            "source": "partner",
+            "to_organisation_id": to,
+            "purpose": "assessment",
+            "reason": "Behöver stöd mot arbete.",
+            "asked": "Ett första samtal.",
+            "sent_on": sent_on,
+            "record_consent": true,
+            "consent_method": "signed_paper",
+            "consent_given_on": sent_on,
+        });
+        let path = format!("/api/v1/participants/{pid}/referrals");
+        let r = self.json("POST", &path, token, &body.to_string()).await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+        r.json()["referral"]["id"].as_i64().expect("its id")
+    }
 }
 
 /// The JSON of a valid new participant of Botkyrka kommun, enrolled.
