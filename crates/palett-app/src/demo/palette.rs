@@ -44,6 +44,14 @@ fn spec(s: &Spec, org_ids: &[i64]) -> InterventionSpec {
     }
 }
 
+/// Ten in the morning of `day` (UTC), as a moment; never after `now`.
+fn at(day: Date, now: i64) -> i64 {
+    day.to_zoned(jiff::tz::TimeZone::UTC)
+        .map(|z| z.timestamp().as_second() + 10 * 3600)
+        .unwrap_or(now)
+        .min(now)
+}
+
 /// A weekly (or monthly) series of sessions of one group.
 struct Series {
     group: i64,
@@ -271,8 +279,17 @@ pub(crate) async fn seed(
             .intake
             .checked_add((3 + rng.below(50) as i64).days())
             .unwrap_or(p.intake);
-        store::insert_plan_version(c, p.id, &plan.to_json(), staff.coordinator, now, written)
-            .await?;
+        // Each version carries the moment it was written, so that a plan
+        // not reviewed since is due for review on the demo's day.
+        store::insert_plan_version(
+            c,
+            p.id,
+            &plan.to_json(),
+            staff.coordinator,
+            at(written, now),
+            written,
+        )
+        .await?;
         palett_store::matching::set_interests(c, p.id, &plan.interests).await?;
         palett_store::matching::set_reach(c, p.id, &plan.reach).await?;
         if rng.below(10) < 3 {
@@ -289,7 +306,7 @@ pub(crate) async fn seed(
                 p.id,
                 &revised.to_json(),
                 staff.coordinator,
-                now,
+                at(revised_on, now),
                 revised_on,
             )
             .await?;
