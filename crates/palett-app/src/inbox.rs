@@ -44,9 +44,6 @@ pub(crate) async fn referral_answered(
     state: ReferralState,
     now: i64,
 ) -> Result<()> {
-    let Some(sender) = palett_store::referral::sender(c, r.id).await? else {
-        return Ok(());
-    };
     let m = NewMessage {
         partnership_id,
         kind: InboxKind::ReferralAnswered,
@@ -54,7 +51,7 @@ pub(crate) async fn referral_answered(
         other_organisation_id: Some(r.to_organisation_id),
         state: Some(state),
     };
-    store::to_user(c, sender, &m, now).await?;
+    store::to_sender(c, &m, now).await?;
     Ok(())
 }
 

@@ -19,10 +19,11 @@ pub const FEED_DAYS_BACK: i64 = 30;
 pub const FEED_DAYS_AHEAD: i64 = 180;
 
 impl App {
-    /// Whether the caller wants the daily digest.
-    pub async fn daily_digest(&self, ctx: &Ctx) -> Result<bool> {
+    /// The caller's reminder choices: whether she wants the daily digest,
+    /// and when her calendar feed was made (none: she has none).
+    pub async fn reminder_choices(&self, ctx: &Ctx) -> Result<(bool, Option<i64>)> {
         let mut c = self.db.read().await?;
-        Ok(store::daily_digest(&mut c, ctx.actor.user_id).await?)
+        Ok(store::choices(&mut c, ctx.actor.user_id).await?)
     }
 
     /// Turn the caller's daily digest on or off (audited).
@@ -109,12 +110,6 @@ impl App {
     }
 
     // ------------------------------------------------------------ calendar feed
-
-    /// When the caller's calendar feed was made, if she has one.
-    pub async fn calendar_feed(&self, ctx: &Ctx) -> Result<Option<i64>> {
-        let mut c = self.db.read().await?;
-        Ok(store::feed_of(&mut c, ctx.actor.user_id).await?)
-    }
 
     /// A new secret address for the caller's calendar feed (the old one
     /// stops working); the secret, shown once (audited).

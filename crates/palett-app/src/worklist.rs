@@ -49,7 +49,7 @@ impl WorkLine {
 }
 
 /// The moment before which a plan's latest version makes a review due.
-pub fn plan_review_before(now: i64) -> i64 {
+fn plan_review_before(now: i64) -> i64 {
     now - PLAN_REVIEW_DAYS * 86_400
 }
 
@@ -67,7 +67,7 @@ pub fn sessions_to_record(today: Date) -> LedFilter {
 
 /// The days in which a planned period ends soon: today and the next
 /// [`ENDING_WITHIN_DAYS`].
-pub fn ending_soon(today: Date) -> (Date, Date) {
+fn ending_soon(today: Date) -> (Date, Date) {
     (
         today,
         today
@@ -78,7 +78,7 @@ pub fn ending_soon(today: Date) -> (Date, Date) {
 
 /// The days in which a consent expires soon: today and the next
 /// [`CONSENT_EXPIRING_DAYS`].
-pub fn consent_expiring(today: Date) -> (Date, Date) {
+fn consent_expiring(today: Date) -> (Date, Date) {
     (
         today,
         today

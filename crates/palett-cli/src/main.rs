@@ -330,6 +330,15 @@ fn spawn_retention(app: App) {
     });
 }
 
+/// Send the day's digests still due, with their text in Swedish and
+/// English; how many went out.
+async fn send_digests(app: &App, mailer: &SmtpMailer, base_url: &str) -> Result<usize, AppError> {
+    app.send_digests(mailer, |d| {
+        palett_web::reminders::digest::compose(base_url, d)
+    })
+    .await
+}
+
 /// Send the day's digests every ten minutes from the morning's hour on
 /// (each user at most once a day), while serving with a mail server.
 fn spawn_digests(app: App, config: MailConfig) -> Result<(), String> {
@@ -341,10 +350,7 @@ fn spawn_digests(app: App, config: MailConfig) -> Result<(), String> {
             if !app.digest_hour_reached() {
                 continue;
             }
-            let compose = |d: &palett_domain::reminder::Digest| {
-                palett_web::reminders::digest::compose(&config.base_url, d)
-            };
-            match app.send_digests(&mailer, compose).await {
+            match send_digests(&app, &mailer, &config.base_url).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(sent = n, "daily digests sent"),
                 Err(e) => tracing::error!(error = %e.chain(), "daily digests failed"),
@@ -396,11 +402,7 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .ok_or("no mail server: give --smtp-url (PALETT_SMTP_URL)")?;
             let mailer = SmtpMailer::new(&config)?;
             let app = open(&cli).await?;
-            let compose = |d: &palett_domain::reminder::Digest| {
-                palett_web::reminders::digest::compose(&config.base_url, d)
-            };
-            let n = app
-                .send_digests(&mailer, compose)
+            let n = send_digests(&app, &mailer, &config.base_url)
                 .await
                 .map_err(|e| format!("the digests failed: {}", e.chain()))?;
             println!("{n} digests sent");

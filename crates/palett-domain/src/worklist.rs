@@ -61,30 +61,36 @@ impl WorkItem {
         }
     }
 
+    /// For an item of the participant list, the list's query word (key
+    /// and value) that shows exactly those counted.
+    pub fn participant_query(self) -> Option<(&'static str, &'static str)> {
+        match self {
+            WorkItem::PeriodsEnding => Some(("ending", "30")),
+            WorkItem::ConsentsExpiring => Some(("consent_expiring", "30")),
+            WorkItem::PlansMissing => Some(("plan", "none")),
+            WorkItem::PlanReviewsDue => Some(("plan", "review")),
+            WorkItem::PlacementsToReview => Some(("placement_review", "due")),
+            WorkItem::WaitingForPlace => Some(("waiting", "here")),
+            _ => None,
+        }
+    }
+
     /// Where the items are: the list that shows exactly those counted.
     pub fn link(self) -> String {
-        let (path, query) = match self {
-            WorkItem::FollowUpsDue => ("/follow-ups", None),
-            WorkItem::PeriodsEnding => ("/participants", Some("ending=30")),
-            WorkItem::ConsentsExpiring => ("/participants", Some("consent_expiring=30")),
-            WorkItem::PlansMissing => ("/participants", Some("plan=none")),
-            WorkItem::PlanReviewsDue => ("/participants", Some("plan=review")),
-            WorkItem::SessionsToRecord => ("/my-sessions", None),
-            WorkItem::WaitingForPlace => ("/participants", Some("waiting=here")),
-            WorkItem::GoalsBehind => ("/projects", None),
-            WorkItem::PlacementsToReview => ("/participants", Some("placement_review=due")),
-            WorkItem::LogReviewDue => ("/audit/review", None),
-            referral => {
-                return match referral.referral_query() {
-                    Some((side, state)) => format!("/referrals?side={side}&state={state}"),
-                    None => "/referrals".into(),
-                }
-            }
-        };
-        match query {
-            Some(q) => format!("{path}?{q}"),
-            None => path.to_string(),
+        if let Some((key, value)) = self.participant_query() {
+            return format!("/participants?{key}={value}");
         }
+        if let Some((side, state)) = self.referral_query() {
+            return format!("/referrals?side={side}&state={state}");
+        }
+        match self {
+            WorkItem::FollowUpsDue => "/follow-ups",
+            WorkItem::LogReviewDue => "/audit/review",
+            WorkItem::SessionsToRecord => "/my-sessions",
+            WorkItem::GoalsBehind => "/projects",
+            _ => "/",
+        }
+        .to_string()
     }
 
     /// Whether an overdue item: shown as a warning.

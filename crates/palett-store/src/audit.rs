@@ -379,22 +379,8 @@ pub async fn insert_review(
     i64_(&row, "id")
 }
 
-/// When the partnership's latest review of the log was signed (Unix
-/// seconds), if ever.
-pub async fn latest_review_signed(
-    c: &mut AnyConnection,
-    partnership_id: i64,
-) -> Result<Option<i64>> {
-    Ok(
-        sqlx::query_scalar("SELECT MAX(signed_at) FROM log_reviews WHERE partnership_id = $1")
-            .bind(partnership_id)
-            .fetch_one(c)
-            .await?,
-    )
-}
-
-/// [`latest_review_signed`] as a part of a [`Tally`](crate::tally::Tally)
-/// (0 when none was signed).
+/// When the partnership's log was last reviewed and signed, as a part of
+/// a [`Tally`](crate::tally::Tally) (0 when never).
 pub fn latest_review_part(partnership_id: i64) -> crate::tally::Part {
     crate::tally::Part::new(
         "SELECT MAX(signed_at) AS n FROM log_reviews WHERE partnership_id = $1".into(),

@@ -123,16 +123,8 @@ fn due_sql(w: &crate::participant::Sql) -> (&'static str, String) {
     )
 }
 
-/// How many follow-ups [`due`] lists.
-pub async fn due_count(c: &mut AnyConnection, scope: ParticipantScope, until: Date) -> Result<i64> {
-    match due_count_part(scope, until) {
-        Some(part) => Ok(crate::participant::run_one(c, part).await?[0]),
-        None => Ok(0),
-    }
-}
-
-/// [`due_count`] as a part of a [`Tally`](crate::tally::Tally); none when
-/// the scope holds no one.
+/// How many follow-ups [`due`] lists, as a part of a
+/// [`Tally`](crate::tally::Tally); none when the scope holds no one.
 pub fn due_count_part(scope: ParticipantScope, until: Date) -> Option<crate::tally::Part> {
     let w = where_clause(scope, &Filter::default())?;
     let (from, cond) = due_sql(&w);
@@ -159,7 +151,10 @@ pub async fn due(
     };
     let (from, cond) = due_sql(&w);
     let n = w.args.len();
-    let total = due_count(c, scope, until).await?;
+    let total = match due_count_part(scope, until) {
+        Some(part) => part.run(c).await?.first().copied().unwrap_or(0),
+        None => 0,
+    };
     let rows = bind_all(
         sqlx::query(&format!(
             "SELECT {COLUMNS}, p.given_name, p.family_name, p.exit_date {from} WHERE {cond} \

@@ -640,7 +640,10 @@ fn led_sql(f: &LedFilter) -> String {
              AND s.present_count + s.notice_count + s.absent_count = 0",
         );
     }
-    format!("FROM group_sessions s JOIN activity_groups g ON g.id = s.group_id WHERE {w}")
+    format!(
+        "FROM group_sessions s JOIN activity_groups g ON g.id = s.group_id \
+         JOIN interventions i ON i.id = g.intervention_id WHERE {w}"
+    )
 }
 
 fn led_args(user_id: i64, f: &LedFilter) -> Vec<Arg> {
@@ -673,10 +676,7 @@ pub async fn sessions_led(
          s.start_time, s.minutes, s.place, s.status, \
          s.present_count + s.notice_count + s.absent_count AS n_recorded {} \
          ORDER BY s.on_date, s.start_time, s.id LIMIT {limit}",
-        led_sql(f).replace(
-            "JOIN activity_groups g ON g.id = s.group_id",
-            "JOIN activity_groups g ON g.id = s.group_id JOIN interventions i ON i.id = g.intervention_id",
-        )
+        led_sql(f)
     );
     bind_all(sqlx::query(&sql), &led_args(user_id, f))
         .fetch_all(c)

@@ -5,8 +5,8 @@
 use crate::placeholders;
 use crate::row::*;
 use crate::sealing::{is_sealed, open_opt, seal_opt, Sealer};
+use crate::tally::Part;
 pub(crate) use crate::tally::{bind_all, Arg};
-use crate::tally::{Part, Tally};
 use crate::{Result, StoreError};
 use jiff::civil::Date;
 use palett_domain::followup::{EntrySituation, IncomeSource, LabourStatus};
@@ -1101,20 +1101,9 @@ fn push_filter(s: &mut Sql, f: &Filter) {
 }
 
 /// How many participants within the scope each filter of `filters` counts
-/// (its conditions as [`list`] applies them), in one statement.
-pub async fn counts(
-    c: &mut AnyConnection,
-    scope: ParticipantScope,
-    filters: &[Filter],
-) -> Result<Vec<i64>> {
-    match counts_part(scope, filters) {
-        Some(part) => run_one(c, part).await,
-        None => Ok(vec![0; filters.len()]),
-    }
-}
-
-/// [`counts`] as a part of a [`Tally`](crate::tally::Tally); none when
-/// the scope holds no one (every count is 0).
+/// (its conditions as [`list`] applies them), as a part of a
+/// [`Tally`](crate::tally::Tally); none when the scope holds no one (every
+/// count is 0).
 pub fn counts_part(scope: ParticipantScope, filters: &[Filter]) -> Option<Part> {
     let w = where_clause(scope, &Filter::default())?;
     Some(counts_each_part(
@@ -1123,13 +1112,6 @@ pub fn counts_part(scope: ParticipantScope, filters: &[Filter]) -> Option<Part> 
         filters.len(),
         |s, i| push_filter(s, &filters[i]),
     ))
-}
-
-/// The numbers of one part, run alone.
-pub(crate) async fn run_one(c: &mut AnyConnection, part: Part) -> Result<Vec<i64>> {
-    let mut t = Tally::new();
-    t.add(part);
-    Ok(t.run(c).await?.pop().unwrap_or_default())
 }
 
 /// How many rows of `from` that meet the conditions `w` also meet each of

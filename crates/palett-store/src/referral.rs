@@ -424,17 +424,8 @@ pub async fn stale_by_partner(
 }
 
 /// How many of `organisation_id`'s referrals each filter of `filters`
-/// counts (what [`list`] shows for it), in one statement.
-pub async fn counts(
-    c: &mut AnyConnection,
-    partnership_id: i64,
-    organisation_id: i64,
-    filters: &[ReferralFilter],
-) -> Result<Vec<i64>> {
-    crate::participant::run_one(c, counts_part(partnership_id, organisation_id, filters)).await
-}
-
-/// [`counts`] as a part of a [`Tally`](crate::tally::Tally).
+/// counts (what [`list`] shows for it), as a part of a
+/// [`Tally`](crate::tally::Tally).
 pub fn counts_part(
     partnership_id: i64,
     organisation_id: i64,
@@ -623,15 +614,4 @@ pub async fn attached_notes(
     referral_id: i64,
 ) -> Result<Vec<crate::note::Note>> {
     crate::note::attached_to_referral(c, referral_id).await
-}
-
-/// The user who sent the referral, if one did.
-pub async fn sender(c: &mut AnyConnection, id: i64) -> Result<Option<i64>> {
-    Ok(
-        sqlx::query_scalar::<_, Option<i64>>("SELECT created_by FROM referrals WHERE id = $1")
-            .bind(id)
-            .fetch_optional(c)
-            .await?
-            .flatten(),
-    )
 }

@@ -30,8 +30,31 @@ pub struct NewMessage {
     pub state: Option<ReferralState>,
 }
 
-const INSERT: &str = "INSERT INTO inbox_messages \
-     (user_id, partnership_id, kind, referral_id, other_organisation_id, state, created_at)";
+/// The message to each user `recipients` picks (conditions on `u`, with
+/// the parameter `$7`), in one statement.
+async fn insert_for(
+    c: &mut AnyConnection,
+    recipients: &str,
+    recipient: i64,
+    m: &NewMessage,
+    now: i64,
+) -> Result<u64> {
+    Ok(sqlx::query(&format!(
+        "INSERT INTO inbox_messages \
+         (user_id, partnership_id, kind, referral_id, other_organisation_id, state, created_at) \
+         SELECT u.id, $1, $2, $3, $4, $5, $6 FROM users u WHERE u.active = 1 AND {recipients}"
+    ))
+    .bind(m.partnership_id)
+    .bind(m.kind.as_str())
+    .bind(m.referral_id)
+    .bind(m.other_organisation_id)
+    .bind(m.state.map(|s| s.as_str()))
+    .bind(now)
+    .bind(recipient)
+    .execute(c)
+    .await?
+    .rows_affected())
+}
 
 /// The message to every active coordinator and caseworker of
 /// `organisation_id` in the partnership (those who answer its referrals).
@@ -41,38 +64,15 @@ pub async fn to_organisation(
     m: &NewMessage,
     now: i64,
 ) -> Result<u64> {
-    Ok(sqlx::query(&format!(
-        "{INSERT} SELECT u.id, $1, $2, $3, $4, $5, $6 FROM users u \
-         WHERE u.organisation_id = $7 AND u.active = 1 AND EXISTS (SELECT 1 FROM role_grants g \
-         WHERE g.user_id = u.id AND g.partnership_id = $1 AND g.role IN ('coordinator', 'caseworker'))"
-    ))
-    .bind(m.partnership_id)
-    .bind(m.kind.as_str())
-    .bind(m.referral_id)
-    .bind(m.other_organisation_id)
-    .bind(m.state.map(|s| s.as_str()))
-    .bind(now)
-    .bind(organisation_id)
-    .execute(c)
-    .await?
-    .rows_affected())
+    let recipients = "u.organisation_id = $7 AND EXISTS (SELECT 1 FROM role_grants g \
+         WHERE g.user_id = u.id AND g.partnership_id = $1 AND g.role IN ('coordinator', 'caseworker'))";
+    insert_for(c, recipients, organisation_id, m, now).await
 }
 
-/// The message to one user, if she is active.
-pub async fn to_user(c: &mut AnyConnection, user_id: i64, m: &NewMessage, now: i64) -> Result<u64> {
-    Ok(sqlx::query(&format!(
-        "{INSERT} SELECT u.id, $1, $2, $3, $4, $5, $6 FROM users u WHERE u.id = $7 AND u.active = 1"
-    ))
-    .bind(m.partnership_id)
-    .bind(m.kind.as_str())
-    .bind(m.referral_id)
-    .bind(m.other_organisation_id)
-    .bind(m.state.map(|s| s.as_str()))
-    .bind(now)
-    .bind(user_id)
-    .execute(c)
-    .await?
-    .rows_affected())
+/// The message to the user who sent its referral, if she is active.
+pub async fn to_sender(c: &mut AnyConnection, m: &NewMessage, now: i64) -> Result<u64> {
+    let recipients = "u.id = (SELECT r.created_by FROM referrals r WHERE r.id = $7)";
+    insert_for(c, recipients, m.referral_id, m, now).await
 }
 
 /// One page of her messages in the partnership, newest first; how many
@@ -118,32 +118,25 @@ pub async fn page(
     Ok((items, total))
 }
 
-/// Mark her message read; its referral, or none when it is not hers.
+/// Mark her message read (the first time it is opened); its referral, or
+/// none when it is not hers.
 pub async fn open(
     c: &mut AnyConnection,
     user_id: i64,
     id: i64,
     now: i64,
 ) -> Result<Option<Option<i64>>> {
-    let referral =
-        sqlx::query("SELECT referral_id FROM inbox_messages WHERE id = $1 AND user_id = $2")
-            .bind(id)
-            .bind(user_id)
-            .fetch_optional(&mut *c)
-            .await?
-            .map(|r| opt_i64(&r, "referral_id"))
-            .transpose()?;
-    if referral.is_some() {
-        sqlx::query(
-            "UPDATE inbox_messages SET read_at = $1 WHERE id = $2 AND user_id = $3 AND read_at IS NULL",
-        )
-        .bind(now)
-        .bind(id)
-        .bind(user_id)
-        .execute(c)
-        .await?;
-    }
-    Ok(referral)
+    sqlx::query(
+        "UPDATE inbox_messages SET read_at = COALESCE(read_at, $1) \
+         WHERE id = $2 AND user_id = $3 RETURNING referral_id",
+    )
+    .bind(now)
+    .bind(id)
+    .bind(user_id)
+    .fetch_optional(c)
+    .await?
+    .map(|r| opt_i64(&r, "referral_id"))
+    .transpose()
 }
 
 /// Mark all her unread messages in the partnership read; how many.
@@ -188,12 +181,20 @@ pub async fn set_daily_digest(c: &mut AnyConnection, user_id: i64, on: bool) -> 
     Ok(())
 }
 
-pub async fn daily_digest(c: &mut AnyConnection, user_id: i64) -> Result<bool> {
-    let on: Option<i64> = sqlx::query_scalar("SELECT daily_digest FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_optional(c)
-        .await?;
-    Ok(on == Some(1))
+/// Her reminder choices: whether she wants the daily digest, and when her
+/// calendar feed was made (none: she has none). One statement.
+pub async fn choices(c: &mut AnyConnection, user_id: i64) -> Result<(bool, Option<i64>)> {
+    let row = sqlx::query(
+        "SELECT u.daily_digest, f.created_at FROM users u \
+         LEFT JOIN calendar_feeds f ON f.user_id = u.id WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(c)
+    .await?;
+    match row {
+        Some(r) => Ok((i64_(&r, "daily_digest")? == 1, opt_i64(&r, "created_at")?)),
+        None => Ok((false, None)),
+    }
 }
 
 /// The active users who want a digest and have had none on `day`.
@@ -247,12 +248,10 @@ pub async fn set_feed(
     secret_hash: &str,
     now: i64,
 ) -> Result<()> {
-    sqlx::query("DELETE FROM calendar_feeds WHERE user_id = $1")
-        .bind(user_id)
-        .execute(&mut *c)
-        .await?;
     sqlx::query(
-        "INSERT INTO calendar_feeds (user_id, secret_hash, created_at) VALUES ($1, $2, $3)",
+        "INSERT INTO calendar_feeds (user_id, secret_hash, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id) DO UPDATE SET secret_hash = excluded.secret_hash, \
+         created_at = excluded.created_at",
     )
     .bind(user_id)
     .bind(secret_hash)
@@ -270,16 +269,6 @@ pub async fn revoke_feed(c: &mut AnyConnection, user_id: i64) -> Result<bool> {
         .await?
         .rows_affected()
         > 0)
-}
-
-/// When her feed was made, if she has one.
-pub async fn feed_of(c: &mut AnyConnection, user_id: i64) -> Result<Option<i64>> {
-    Ok(
-        sqlx::query_scalar("SELECT created_at FROM calendar_feeds WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_optional(c)
-            .await?,
-    )
 }
 
 /// The active user whose feed's secret hashes to `secret_hash`.

@@ -50,6 +50,13 @@ impl Part {
     pub fn width(&self) -> usize {
         self.width
     }
+
+    /// The part's numbers, run alone.
+    pub(crate) async fn run(self, c: &mut AnyConnection) -> Result<Vec<i64>> {
+        let mut t = Tally::new();
+        t.add(self);
+        Ok(t.run(c).await?.pop().unwrap_or_default())
+    }
 }
 
 /// Parts to be counted together.

@@ -5,8 +5,8 @@ use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::http::Id;
 use crate::i18n::Tr;
-use crate::ui::render;
 use crate::ui::views::*;
+use crate::ui::{local_time, render};
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect};
@@ -22,14 +22,9 @@ pub(crate) async fn tokens_page(
 ) -> Answer {
     let t = c.tr();
     let list = s.app.tokens(&c.ctx()).await?;
-    let tz = palett_app::clock::stockholm();
     let when = |secs: Option<i64>| {
         secs.and_then(|s| jiff::Timestamp::from_second(s).ok())
-            .map(|ts| {
-                ts.to_zoned(tz.clone())
-                    .strftime("%Y-%m-%d %H:%M")
-                    .to_string()
-            })
+            .map(local_time)
             .unwrap_or_else(|| "–".into())
     };
     let mut p = TablePage::new(

@@ -2,6 +2,7 @@ use crate::http::caller::Caller;
 use crate::http::error::Answer;
 use crate::http::forms::FormData;
 use crate::http::AppState;
+use crate::ui::local_time;
 use crate::ui::views::{Block, FormBlock, Input};
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
@@ -49,14 +50,9 @@ pub async fn log_review(
         ),
     );
     let r = palett_app::audit::log_review(&s.app, &c.ctx(), from, to, 20).await?;
-    let when = |ts: jiff::Timestamp| {
-        ts.to_zoned(tz.clone())
-            .strftime("%Y-%m-%d %H:%M")
-            .to_string()
-    };
     let entry_row = |e: &palett_app::filters::AuditEntry| {
         vec![
-            Cell::text(when(e.at)),
+            Cell::text(local_time(e.at)),
             Cell::text(e.user_name.clone().unwrap_or_default()),
             Cell::text(e.organisation_name.clone().unwrap_or_default()),
             Cell::text(format!("{} ({})", e.action, e.entity)),
@@ -209,7 +205,7 @@ pub async fn log_review(
                     Cell::text(
                         g.decided_at
                             .and_then(|s| jiff::Timestamp::from_second(s).ok())
-                            .map(when)
+                            .map(local_time)
                             .unwrap_or_default(),
                     ),
                     Cell::link(g.user_name.clone(), format!("/audit?user={}", g.user_id)),
@@ -244,7 +240,7 @@ pub async fn log_review(
                         .unwrap_or_default()
                 };
                 vec![
-                    Cell::text(when(x.signed_at)),
+                    Cell::text(local_time(x.signed_at)),
                     Cell::text(x.reviewer.clone()),
                     Cell::text(format!("{} – {}", day(x.period_from), day(x.period_to))),
                     Cell::text(x.sample.len().to_string()),

@@ -5,7 +5,7 @@ use crate::http::AppState;
 use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::{Cell, Layout, Table, TablePage};
-use crate::ui::{date_text, render};
+use crate::ui::{date_text, local_time, render};
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -34,12 +34,6 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     let t = c.tr();
     let x = s.app.subject_access(&c.ctx(), pid).await?;
     let p = &x.participant;
-    let tz = palett_app::clock::stockholm();
-    let when = |ts: jiff::Timestamp| {
-        ts.to_zoned(tz.clone())
-            .strftime("%Y-%m-%d %H:%M")
-            .to_string()
-    };
     let title = t.with("export-title", &[("name", p.full_name())]);
     let mut page = TablePage::new(
         t,
@@ -50,7 +44,7 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
             &format!("/participants/{pid}/export"),
         ),
     );
-    page.intro = Some(t.with("export-intro", &[("when", when(x.generated_at))]));
+    page.intro = Some(t.with("export-intro", &[("when", local_time(x.generated_at))]));
     page.links.push((
         format!("/api/v1/participants/{pid}/export"),
         t.get("export-json"),
@@ -168,7 +162,7 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
                 k.given_on.to_string(),
                 t.get(&k.method.message_id()),
                 k.expires_on.map(|d| d.to_string()).unwrap_or_default(),
-                k.withdrawn_at.map(when).unwrap_or_default(),
+                k.withdrawn_at.map(local_time).unwrap_or_default(),
             ]
         }),
     ));
@@ -178,7 +172,12 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
         &["plan-history", "plan-goals", "plan-steps"],
         x.plans.iter().map(|(v, plan)| {
             vec![
-                format!("v{} {} {}", v.version, when(v.created_at), v.author_name),
+                format!(
+                    "v{} {} {}",
+                    v.version,
+                    local_time(v.created_at),
+                    v.author_name
+                ),
                 plan.goals
                     .iter()
                     .map(|g| g.text.clone())
@@ -314,7 +313,7 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
         ],
         x.notes.iter().map(|n| {
             vec![
-                when(n.created_at),
+                local_time(n.created_at),
                 n.author.clone(),
                 n.organisation.clone(),
                 t.get(&format!("note-{}", n.visibility.replace('_', "-"))),
@@ -326,9 +325,13 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
         t,
         "profile-versions",
         &["field-when", "by-whom", "profile"],
-        x.profile_versions
-            .iter()
-            .map(|v| vec![when(v.changed_at), v.changed_by.clone(), v.profile.clone()]),
+        x.profile_versions.iter().map(|v| {
+            vec![
+                local_time(v.changed_at),
+                v.changed_by.clone(),
+                v.profile.clone(),
+            ]
+        }),
     ));
     page.tables.push(section(
         t,
@@ -341,7 +344,7 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
         ],
         x.log.iter().map(|e| {
             vec![
-                when(e.at),
+                local_time(e.at),
                 e.user_name.clone().unwrap_or_default(),
                 e.organisation_name.clone().unwrap_or_default(),
                 e.action.clone(),

@@ -5,8 +5,8 @@ use crate::http::caller::Caller;
 use crate::http::error::Answer;
 use crate::http::AppState;
 use crate::i18n::Tr;
-use crate::ui::render;
 use crate::ui::views::*;
+use crate::ui::{or_dash, render};
 use axum::extract::State;
 use jiff::ToSpan;
 use palett_app::worklist::{LedFilter, LedSession};
@@ -76,11 +76,7 @@ fn row(t: Tr, x: &LedSession) -> Vec<Cell> {
         Cell::text(format!("{} ({} min)", x.start_time, x.minutes)),
         Cell::link(x.group_name.clone(), format!("/groups/{}", x.group_id)),
         Cell::text(x.intervention_name.clone()),
-        Cell::text(if x.place.is_empty() {
-            "–".to_string()
-        } else {
-            x.place.clone()
-        }),
+        Cell::text(or_dash(Some(&x.place))),
         state,
     ]
 }

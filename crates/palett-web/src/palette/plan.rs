@@ -6,7 +6,7 @@ use crate::http::AppState;
 use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::*;
-use crate::ui::{choices, options, render};
+use crate::ui::{choices, local_time, options, render};
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -137,7 +137,6 @@ pub async fn plan(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     let versions = s.app.plan_versions(&c.ctx(), pid).await?;
     let view = s.app.participant(&c.ctx(), pid).await?;
     let n = names(&s, &c).await?;
-    let tz = palett_app::clock::stockholm();
     Ok(render(PlanPage {
         t,
         layout: Layout::for_caller(
@@ -156,13 +155,7 @@ pub async fn plan(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
                     "plan-version",
                     &[
                         ("version", v.version.to_string()),
-                        (
-                            "when",
-                            v.created_at
-                                .to_zoned(tz.clone())
-                                .strftime("%Y-%m-%d %H:%M")
-                                .to_string(),
-                        ),
+                        ("when", local_time(v.created_at)),
                         ("who", v.author_name.clone()),
                     ],
                 );

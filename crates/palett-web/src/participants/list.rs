@@ -7,9 +7,9 @@ use crate::ui::views::*;
 use crate::ui::{choices, date_text, options, render};
 use askama::Template;
 use axum::extract::{Query, State};
-use palett_app::filters::ParticipantFilter as Filter;
 use palett_app::participants::Page;
 use palett_domain::lifecycle::Status;
+use palett_domain::worklist::WorkItem;
 
 // ---------------------------------------------------------------- participants
 
@@ -34,6 +34,19 @@ pub struct ListQuery {
     /// `due`: those with a placement that ended without a final review.
     pub(crate) placement_review: Option<String>,
     pub(crate) page: Option<String>,
+}
+
+/// What the list says it shows when it shows a worklist item's women.
+fn worklist_note(item: WorkItem) -> Option<&'static str> {
+    Some(match item {
+        WorkItem::PeriodsEnding => "participants-ending-soon",
+        WorkItem::ConsentsExpiring => "participants-consent-expiring",
+        WorkItem::PlansMissing => "participants-without-plan",
+        WorkItem::PlanReviewsDue => "participants-plan-review",
+        WorkItem::PlacementsToReview => "participants-placement-review",
+        WorkItem::WaitingForPlace => "participants-waiting-here",
+        _ => return None,
+    })
 }
 
 pub(crate) fn id_of(s: &Option<String>) -> Option<i64> {
@@ -78,33 +91,6 @@ pub(crate) async fn participants_page(
     posted: bool,
 ) -> Answer {
     let t = c.tr();
-    let filter = Filter {
-        name: q
-            .q
-            .clone()
-            .filter(|v| !v.trim().is_empty())
-            .map(|v| v.chars().take(100).collect()),
-        status: q.status.as_deref().and_then(Status::parse),
-        organisation_id: id_of(&q.organisation),
-        project_id: id_of(&q.project),
-        caseworker_id: id_of(&q.caseworker),
-        identity_hash: None,
-        slice: None,
-        planned_end_within: (q.ending.as_deref() == Some("30"))
-            .then(|| palett_app::worklist::ending_soon(s.app.today())),
-        consent_expiring_within: (q.consent_expiring.as_deref() == Some("30"))
-            .then(|| palett_app::worklist::consent_expiring(s.app.today())),
-        without_plan: q.plan.as_deref() == Some("none"),
-        placement_review_due_on: (q.placement_review.as_deref() == Some("due"))
-            .then(|| s.app.today()),
-        plan_written_before: (q.plan.as_deref() == Some("review"))
-            .then(|| palett_app::worklist::plan_review_before(s.app.now())),
-        waiting_at: (q.waiting.as_deref() == Some("here"))
-            .then_some(c.signed.actor.organisation_id),
-    };
-    let page = Page::new(id_of(&q.page), Some(25));
-    let (items, total) = s.app.participants(&c.ctx(), &filter, page).await?;
-    let ch = choices(s, c).await?;
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
     let query = [
         ("status", v(&q.status)),
@@ -117,6 +103,33 @@ pub(crate) async fn participants_page(
         ("placement_review", v(&q.placement_review)),
         ("waiting", v(&q.waiting)),
     ];
+    // A worklist item's word: the list shows what the item counted, by the
+    // worklist's own filter.
+    let item = WorkItem::ALL.iter().copied().find(|i| {
+        i.participant_query()
+            .is_some_and(|word| query.iter().any(|(k, val)| (*k, val.as_str()) == word))
+    });
+    let mut filter = item
+        .and_then(|i| {
+            palett_app::worklist::participant_filter(
+                i,
+                s.app.today(),
+                s.app.now(),
+                c.signed.actor.organisation_id,
+            )
+        })
+        .unwrap_or_default();
+    filter.name =
+        q.q.clone()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| v.chars().take(100).collect());
+    filter.status = q.status.as_deref().and_then(Status::parse);
+    filter.organisation_id = id_of(&q.organisation);
+    filter.project_id = id_of(&q.project);
+    filter.caseworker_id = id_of(&q.caseworker);
+    let page = Page::new(id_of(&q.page), Some(25));
+    let (items, total) = s.app.participants(&c.ctx(), &filter, page).await?;
+    let ch = choices(s, c).await?;
     let mut hidden: Vec<(String, String)> = query
         .iter()
         .filter(|(_, val)| !val.is_empty())
@@ -134,21 +147,7 @@ pub(crate) async fn participants_page(
             "participants",
             "/participants",
         ),
-        worklist_note: if filter.planned_end_within.is_some() {
-            Some(t.get("participants-ending-soon"))
-        } else if filter.consent_expiring_within.is_some() {
-            Some(t.get("participants-consent-expiring"))
-        } else if filter.without_plan {
-            Some(t.get("participants-without-plan"))
-        } else if filter.placement_review_due_on.is_some() {
-            Some(t.get("participants-placement-review"))
-        } else if filter.plan_written_before.is_some() {
-            Some(t.get("participants-plan-review"))
-        } else if filter.waiting_at.is_some() {
-            Some(t.get("participants-waiting-here"))
-        } else {
-            None
-        },
+        worklist_note: item.and_then(worklist_note).map(|id| t.get(id)),
         q: v(&q.q),
         status: query[0].1.clone(),
         organisation: query[1].1.clone(),

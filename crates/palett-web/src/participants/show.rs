@@ -5,7 +5,7 @@ use crate::http::AppState;
 use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::*;
-use crate::ui::{date_text, render};
+use crate::ui::{date_text, local_time, render};
 use askama::Template;
 use axum::extract::State;
 use palett_domain::lifecycle::{Status, TransitionKind};
@@ -219,16 +219,12 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Id(id): Id) -> An
             },
         ),
     ];
-    let tz = palett_app::clock::stockholm();
     let notes = o
         .notes
         .iter()
         .map(|n| {
             (
-                n.created_at
-                    .to_zoned(tz.clone())
-                    .strftime("%Y-%m-%d %H:%M")
-                    .to_string(),
+                local_time(n.created_at),
                 n.author.clone(),
                 n.organisation.clone(),
                 t.get(&format!("note-{}", n.visibility.replace('_', "-"))),

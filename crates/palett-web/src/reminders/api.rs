@@ -112,13 +112,10 @@ pub struct Reminders {
 }
 
 async fn reminders_of(s: &AppState, c: &Caller) -> Answer<Json<Reminders>> {
-    let ctx = c.ctx();
+    let (daily_digest, feed) = s.app.reminder_choices(&c.ctx()).await?;
     Ok(Json(Reminders {
-        daily_digest: s.app.daily_digest(&ctx).await?,
-        calendar_feed_since: s
-            .app
-            .calendar_feed(&ctx)
-            .await?
+        daily_digest,
+        calendar_feed_since: feed
             .and_then(|at| jiff::Timestamp::from_second(at).ok())
             .map(|ts| ts.to_string()),
     }))

@@ -6,8 +6,8 @@ use crate::http::forms::FormData;
 use crate::http::{AppState, Id};
 use crate::i18n::Tr;
 use crate::participants::list::id_of;
-use crate::ui::render;
 use crate::ui::views::*;
+use crate::ui::{local_time, render};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect};
@@ -21,13 +21,9 @@ pub struct InboxQuery {
 }
 
 /// When, in Swedish time.
-pub(crate) fn when(secs: i64) -> String {
+fn when(secs: i64) -> String {
     jiff::Timestamp::from_second(secs)
-        .map(|ts| {
-            ts.to_zoned(palett_app::clock::stockholm())
-                .strftime("%Y-%m-%d %H:%M")
-                .to_string()
-        })
+        .map(local_time)
         .unwrap_or_default()
 }
 
@@ -140,9 +136,7 @@ fn origin(s: &AppState, headers: &HeaderMap) -> String {
 
 async fn reminders_page(s: &AppState, c: &Caller, shown: Vec<Block>) -> Answer {
     let t = c.tr();
-    let ctx = c.ctx();
-    let digest = s.app.daily_digest(&ctx).await?;
-    let feed = s.app.calendar_feed(&ctx).await?;
+    let (digest, feed) = s.app.reminder_choices(&c.ctx()).await?;
     let mut p = TablePage::new(
         t,
         Layout::for_caller(c, t.get("reminders-title"), "inbox", "/account/reminders"),

@@ -60,6 +60,13 @@ pub(crate) fn options<T: Copy>(
 }
 
 /// The text, or "–" for what is not there.
+/// A moment as Swedish local time, to the minute.
+pub(crate) fn local_time(ts: jiff::Timestamp) -> String {
+    ts.to_zoned(palett_app::clock::stockholm())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
 pub(crate) fn or_dash(v: Option<&str>) -> String {
     v.filter(|s| !s.is_empty()).unwrap_or("–").to_string()
 }
