@@ -1452,3 +1452,8 @@ digest-unread = { $count ->
 }
 digest-link = Sign in to see more: { $url }
 digest-footer = You get this e-mail because you turned the daily digest on. Turn it off here: { $url }
+referrals-from-report = From the referral report: sent { $month }, { $reached }. The list shows the referrals your organisation sent or received.
+referral-reached-sent = all sent
+referral-reached-answered = answered
+referral-reached-accepted = accepted
+referral-reached-started = that led to an intervention

@@ -1452,3 +1452,8 @@ digest-unread = { $count ->
 }
 digest-link = Logga in och se mer: { $url }
 digest-footer = Du får brevet för att du har slagit på den dagliga sammanfattningen. Stäng av den här: { $url }
+referrals-from-report = Ur remissrapporten: skickade { $month }, { $reached }. Listan visar de remisser som er organisation skickat eller tagit emot.
+referral-reached-sent = alla skickade
+referral-reached-answered = besvarade
+referral-reached-accepted = antagna
+referral-reached-started = som ledde till en insats

@@ -16,12 +16,13 @@ use crate::{App, AppError, Ctx, Result};
 use jiff::civil::Date;
 use jiff::ToSpan;
 use palett_domain::consent::{ConsentKind, ConsentSpec};
+use palett_domain::indicators::Month;
 use palett_domain::model::ParticipantProfile;
 use palett_domain::policy::Role;
 use palett_domain::record::NoteVisibility;
 use palett_domain::referral::{
-    Referral, ReferralEvent, ReferralOrigin, ReferralReportRow, ReferralSpec, ReferralState,
-    ReferralStepInput, RoutineSpec,
+    Referral, ReferralEvent, ReferralOrigin, ReferralReached, ReferralReportRow, ReferralSpec,
+    ReferralState, ReferralStepInput, RoutineSpec,
 };
 use palett_domain::workdays::add_working_days;
 use palett_domain::{FieldErrors, Parsed};
@@ -602,7 +603,54 @@ pub fn filter_of(side: Option<&str>, state: Option<&str>, today: Date) -> Referr
         waiting: state == "waiting",
         answered_since: (state == "news").then(|| news_since(today)),
         partner: None,
+        sent_within: None,
+        reached: None,
     }
+}
+
+/// The referral list's words for the referrals behind a figure of the
+/// report: those sent to `to` in `month` that came as far as `reached` (all
+/// sent when none), as the caller's partner `own` sees them: its incoming
+/// ones when `to` is `own`, else those it sent to `to`. A partner sees no
+/// referral between two others, so its list may hold fewer than the
+/// partnership's figure.
+pub fn report_words(
+    own: i64,
+    to: i64,
+    month: Month,
+    reached: Option<ReferralReached>,
+) -> Vec<(&'static str, String)> {
+    let mut words = if to == own {
+        vec![("side", "incoming".to_string())]
+    } else {
+        vec![
+            ("side", "outgoing".to_string()),
+            ("partner", to.to_string()),
+        ]
+    };
+    words.push(("month", month.to_string()));
+    if let Some(r) = reached {
+        words.push(("reached", r.as_str().to_string()));
+    }
+    words
+}
+
+/// Narrow `f` to those sent in `month` (`YYYY-MM`) that came as far as
+/// `reached`, the words of [`report_words`]; the field of a word that
+/// does not parse.
+pub fn narrow_to_report(
+    f: &mut ReferralFilter,
+    month: Option<&str>,
+    reached: Option<&str>,
+) -> std::result::Result<(), &'static str> {
+    if let Some(m) = month.map(str::trim).filter(|m| !m.is_empty()) {
+        let m = Month::parse(m).ok_or("month")?;
+        f.sent_within = Some((m.first_day(), m.last_day()));
+    }
+    if let Some(r) = reached.map(str::trim).filter(|r| !r.is_empty()) {
+        f.reached = Some(ReferralReached::parse(r).ok_or("reached")?);
+    }
+    Ok(())
 }
 
 fn field(name: &str, code: &'static str) -> AppError {

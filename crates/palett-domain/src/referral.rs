@@ -630,6 +630,33 @@ pub struct ReferralFacts {
     pub started_on: Option<Date>,
 }
 
+text_enum!(
+    /// How far a referral came, as the report counts it: answered
+    /// (accepted, declined, sent back or forwarded), accepted, or started
+    /// (led to an enrolment). The report's figures drill down by it.
+    ReferralReached, "referral-reached" {
+        Answered = "answered",
+        Accepted = "accepted",
+        Started = "started",
+    }
+);
+
+impl ReferralReached {
+    /// The steps any of which makes a referral count as this far.
+    pub fn steps(self) -> &'static [ReferralState] {
+        match self {
+            ReferralReached::Answered => &[
+                ReferralState::Accepted,
+                ReferralState::Declined,
+                ReferralState::SentBack,
+                ReferralState::Forwarded,
+            ],
+            ReferralReached::Accepted => &[ReferralState::Accepted],
+            ReferralReached::Started => &[ReferralState::Started],
+        }
+    }
+}
+
 /// One line of the referral report: one receiving partner in one month
 /// (the month the referrals were sent).
 #[derive(Clone, Debug, PartialEq)]
@@ -640,6 +667,8 @@ pub struct ReferralReportRow {
     pub sent: i64,
     pub answered: i64,
     pub accepted: i64,
+    /// Started: led to an enrolment.
+    pub started: i64,
     /// Accepted of answered, in per cent; `None` when none was answered.
     pub acceptance_rate: Option<f64>,
     /// Working days from sent to answered, the median of those answered.
@@ -702,6 +731,7 @@ pub fn report(facts: &[ReferralFacts]) -> Vec<ReferralReportRow> {
                 sent,
                 answered,
                 accepted,
+                started,
                 acceptance_rate: percent(accepted, answered),
                 median_days_to_answer: median(&mut answer_days),
                 median_days_to_start: median(&mut start_days),

@@ -6,7 +6,8 @@ use crate::row::*;
 use crate::Result;
 use jiff::civil::Date;
 use palett_domain::referral::{
-    DeclineReason, Referral, ReferralEvent, ReferralOrigin, ReferralPurpose, ReferralState,
+    DeclineReason, Referral, ReferralEvent, ReferralOrigin, ReferralPurpose, ReferralReached,
+    ReferralState,
 };
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
@@ -357,6 +358,10 @@ pub struct ReferralFilter {
     /// Only those with this partner on the other side (the receiver of an
     /// outgoing referral, the sender of an incoming one).
     pub partner: Option<i64>,
+    /// Only those sent within these days (first and last).
+    pub sent_within: Option<(Date, Date)>,
+    /// Only those that came this far (as the report counts them).
+    pub reached: Option<ReferralReached>,
 }
 
 /// The conditions of a list of `organisation_id`'s referrals.
@@ -388,6 +393,20 @@ fn push_filter(w: &mut Sql, org: usize, f: &ReferralFilter) {
         w.clauses.push("r.state NOT IN ('sent', 'received')".into());
         w.push(|n| format!("r.state_on >= ${n}"), Arg::Text(d.to_string()));
     }
+    if let Some((first, last)) = f.sent_within {
+        w.push(
+            |n| format!("r.sent_on >= ${n}"),
+            Arg::Text(first.to_string()),
+        );
+        w.push(
+            |n| format!("r.sent_on <= ${n}"),
+            Arg::Text(last.to_string()),
+        );
+    }
+    if let Some(reached) = f.reached {
+        w.clauses
+            .push(format!("EXISTS ({})", reached_sql(reached, "1")));
+    }
     if let Some(p) = f.partner {
         let other = match f.side {
             Side::Incoming => "r.from_organisation_id",
@@ -395,6 +414,21 @@ fn push_filter(w: &mut Sql, org: usize, f: &ReferralFilter) {
         };
         w.push(|n| format!("{other} = ${n}"), Arg::Int(p));
     }
+}
+
+/// `select` over the steps of the referral `r` that make it count as come
+/// as far as `reached`: the report and the lists behind its figures both
+/// use it.
+fn reached_sql(reached: ReferralReached, select: &str) -> String {
+    let states: Vec<String> = reached
+        .steps()
+        .iter()
+        .map(|s| format!("'{}'", s.as_str()))
+        .collect();
+    format!(
+        "SELECT {select} FROM referral_events e WHERE e.referral_id = r.id AND e.state IN ({})",
+        states.join(", ")
+    )
 }
 
 /// The organisation's referrals to other partners still waiting for an
@@ -567,16 +601,16 @@ pub async fn report_facts(
     partnership_id: i64,
     period: (Date, Date),
 ) -> Result<Vec<palett_domain::referral::ReferralFacts>> {
-    sqlx::query(
+    sqlx::query(&format!(
         "SELECT r.to_organisation_id, r.state, r.sent_on, \
-         (SELECT MIN(e.on_date) FROM referral_events e WHERE e.referral_id = r.id \
-           AND e.state IN ('accepted', 'declined', 'sent_back', 'forwarded')) AS answered_on, \
-         CASE WHEN EXISTS (SELECT 1 FROM referral_events e WHERE e.referral_id = r.id \
-           AND e.state = 'accepted') THEN 1 ELSE 0 END AS accepted, \
-         (SELECT MIN(e.on_date) FROM referral_events e WHERE e.referral_id = r.id \
-           AND e.state = 'started') AS started_on \
+         ({answered}) AS answered_on, \
+         CASE WHEN EXISTS ({accepted}) THEN 1 ELSE 0 END AS accepted, \
+         ({started}) AS started_on \
          FROM referrals r WHERE r.partnership_id = $1 AND r.sent_on >= $2 AND r.sent_on <= $3",
-    )
+        answered = reached_sql(ReferralReached::Answered, "MIN(e.on_date)"),
+        accepted = reached_sql(ReferralReached::Accepted, "1"),
+        started = reached_sql(ReferralReached::Started, "MIN(e.on_date)"),
+    ))
     .bind(partnership_id)
     .bind(period.0.to_string())
     .bind(period.1.to_string())

@@ -186,6 +186,8 @@ pub(crate) async fn the_demo_referrals_follow_the_intakes(h: H) {
         waiting,
         answered_since: None,
         partner: None,
+        sent_within: None,
+        reached: None,
     };
     // The six from Botkyrka kommun wait for intake at Hela Människan.
     let waiting = h

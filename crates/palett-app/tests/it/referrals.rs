@@ -81,6 +81,8 @@ fn side(side: Side) -> ReferralFilter {
         waiting: false,
         answered_since: None,
         partner: None,
+        sent_within: None,
+        reached: None,
     }
 }
 
@@ -253,6 +255,24 @@ pub(crate) async fn a_referral_goes_from_sent_to_completed_with_her_consent_and_
     assert_eq!(row.median_days_to_answer, Some(0.0));
     assert_eq!(row.median_days_to_start, Some(0.0));
     assert_eq!(row.share_started, Some(100.0));
+    // Each figure opens the referrals behind it, as her partner sees them.
+    for (reached, figure) in [
+        (None, row.sent),
+        (Some("answered"), row.answered),
+        (Some("accepted"), row.accepted),
+        (Some("started"), row.started),
+    ] {
+        let mut f = palett_app::referrals::filter_of(Some("incoming"), None, h.app.today());
+        palett_app::referrals::narrow_to_report(&mut f, Some("2026-11"), reached)
+            .expect("the report's words");
+        let behind = h
+            .app
+            .referrals(&coordinator, &f, Page::new(None, Some(100)))
+            .await
+            .expect("the referrals behind the figure");
+        assert_eq!(behind.total, figure, "{reached:?}");
+        assert_eq!(behind.items[0].0.id, id);
+    }
     // Figures only: the evaluator, who sees no participant, sees them too.
     let theirs = h
         .app

@@ -5,7 +5,7 @@ use super::dto::{
     RoutineDto, RoutineList,
 };
 use crate::http::caller::Caller;
-use crate::http::error::Answer;
+use crate::http::error::{Answer, WebError};
 use crate::http::forms::{json_body, JsonObject, JsonType as T, Spec};
 use crate::http::{AppState, Id};
 use crate::participants::api::{page_query, query_id};
@@ -27,6 +27,11 @@ pub struct ReferralQuery {
     pub state: Option<String>,
     /// Only those with this partner (an organisation id) on the other side.
     pub partner_id: Option<String>,
+    /// `YYYY-MM`: only those sent that month.
+    pub month: Option<String>,
+    /// `answered`, `accepted` or `started`: only those that came that far
+    /// (as the referral report counts them).
+    pub reached: Option<String>,
     pub page: Option<String>,
     pub per_page: Option<String>,
 }
@@ -44,6 +49,15 @@ pub async fn referrals(
     let mut filter =
         palett_app::referrals::filter_of(q.side.as_deref(), q.state.as_deref(), s.app.today());
     filter.partner = query_id("partner_id", &q.partner_id)?;
+    palett_app::referrals::narrow_to_report(&mut filter, q.month.as_deref(), q.reached.as_deref())
+        .map_err(|field| {
+            let code = if field == "month" {
+                "error-month"
+            } else {
+                "error-choice"
+            };
+            WebError::field(StatusCode::BAD_REQUEST, field, code)
+        })?;
     let list = s.app.referrals(&c.ctx(), &filter, page).await?;
     Ok(Json(ReferralPage {
         items: list
@@ -258,6 +272,8 @@ pub struct ReferralReportLine {
     pub sent: i64,
     pub answered: i64,
     pub accepted: i64,
+    /// Started: led to an enrolment.
+    pub started: i64,
     /// Accepted of answered, per cent.
     pub acceptance_rate: Option<f64>,
     /// Median working days from sent to answered.
@@ -316,6 +332,7 @@ pub async fn referral_report(
                 sent: r.sent,
                 answered: r.answered,
                 accepted: r.accepted,
+                started: r.started,
                 acceptance_rate: r.acceptance_rate,
                 median_days_to_answer: r.median_days_to_answer,
                 median_days_to_start: r.median_days_to_start,

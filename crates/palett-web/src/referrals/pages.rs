@@ -11,7 +11,8 @@ use crate::ui::{options, or_dash, render};
 use axum::extract::{Query, State};
 use palett_app::paging::Page;
 use palett_app::referrals::{self, Side};
-use palett_domain::referral::{Referral, ReferralState};
+use palett_domain::indicators::Month;
+use palett_domain::referral::{Referral, ReferralReached, ReferralState};
 
 #[derive(serde::Deserialize, Default)]
 pub struct ListQuery {
@@ -23,6 +24,10 @@ pub struct ListQuery {
     pub(crate) state: Option<String>,
     /// An organisation: only those with it on the other side.
     pub(crate) partner: Option<String>,
+    /// `YYYY-MM`: only those sent that month (the report's drill-down).
+    pub(crate) month: Option<String>,
+    /// `answered`, `accepted` or `started`: only those that came that far.
+    pub(crate) reached: Option<String>,
     pub(crate) page: Option<String>,
 }
 
@@ -71,6 +76,8 @@ pub async fn referrals(State(s): State<AppState>, c: Caller, Query(q): Query<Lis
     let t = c.tr();
     let mut filter = referrals::filter_of(q.side.as_deref(), q.state.as_deref(), s.app.today());
     filter.partner = id_of(&q.partner);
+    // Words of the report's drill-down that do not parse narrow nothing.
+    let drill = referrals::narrow_to_report(&mut filter, q.month.as_deref(), q.reached.as_deref());
     let page = Page::new(id_of(&q.page), Some(25));
     let list = s.app.referrals(&c.ctx(), &filter, page).await?;
     let mut partners = vec![(String::new(), t.get("referrals-any-partner"))];
@@ -87,6 +94,19 @@ pub async fn referrals(State(s): State<AppState>, c: Caller, Query(q): Query<Lis
         Layout::for_caller(&c, t.get("nav-referrals"), "referrals", "/referrals"),
     );
     p.intro = Some(t.get("referrals-intro"));
+    if let (Ok(()), Some((first, _))) = (drill, filter.sent_within) {
+        let reached = filter
+            .reached
+            .map(|r| t.get(&r.message_id()))
+            .unwrap_or_else(|| t.get("referral-reached-sent"));
+        p.blocks.push(Block::Text(t.with(
+            "referrals-from-report",
+            &[
+                ("month", first.strftime("%Y-%m").to_string()),
+                ("reached", reached),
+            ],
+        )));
+    }
     p.links
         .push(("/referral-routines".into(), t.get("referral-routines")));
     let v = |o: &Option<String>| o.clone().unwrap_or_default();
@@ -159,6 +179,8 @@ pub async fn referrals(State(s): State<AppState>, c: Caller, Query(q): Query<Lis
                 "partner",
                 filter.partner.map(|p| p.to_string()).unwrap_or_default(),
             ),
+            ("month", v(&q.month)),
+            ("reached", v(&q.reached)),
         ],
         page.number,
         page.count(list.total),
@@ -458,6 +480,9 @@ pub async fn report(State(s): State<AppState>, c: Caller, Query(q): Query<Report
         Some(p) => s.app.referral_report(&c.ctx(), p).await?,
         None => Vec::new(),
     };
+    let actor = &c.signed.actor;
+    let own = actor.organisation_id;
+    let sees_referrals = actor.can_see_referral(Some(own), own);
     let mut p = TablePage::new(
         t,
         Layout::for_caller(
@@ -513,16 +538,39 @@ pub async fn report(State(s): State<AppState>, c: Caller, Query(q): Query<Report
             ],
             rows.iter()
                 .map(|(name, r)| {
+                    // A figure opens the referrals behind it, as far as
+                    // the caller's partner sees them.
+                    let figure_cell = |text: String, reached: Option<ReferralReached>| {
+                        if !sees_referrals {
+                            return Cell::text(text);
+                        }
+                        let words = referrals::report_words(
+                            own,
+                            r.to_organisation_id,
+                            Month::of(r.month),
+                            reached,
+                        );
+                        Cell::link(
+                            text,
+                            format!(
+                                "/referrals?{}",
+                                serde_urlencoded::to_string(&words).unwrap_or_default()
+                            ),
+                        )
+                    };
                     vec![
                         Cell::text(name.clone()),
                         Cell::text(r.month.strftime("%Y-%m").to_string()),
-                        Cell::text(r.sent.to_string()),
-                        Cell::text(r.answered.to_string()),
-                        Cell::text(r.accepted.to_string()),
+                        figure_cell(r.sent.to_string(), None),
+                        figure_cell(r.answered.to_string(), Some(ReferralReached::Answered)),
+                        figure_cell(r.accepted.to_string(), Some(ReferralReached::Accepted)),
                         Cell::text(figure(t, r.acceptance_rate, true)),
                         Cell::text(figure(t, r.median_days_to_answer, false)),
                         Cell::text(figure(t, r.median_days_to_start, false)),
-                        Cell::text(figure(t, r.share_started, true)),
+                        figure_cell(
+                            figure(t, r.share_started, true),
+                            Some(ReferralReached::Started),
+                        ),
                     ]
                 })
                 .collect(),

@@ -295,4 +295,34 @@ async fn the_referral_report_counts_by_partner_and_month() {
     )
     .await
     .assert_fields(StatusCode::BAD_REQUEST, &["from"]);
+
+    // Each figure of Hela Människan's own line opens the referrals behind
+    // it: as many as the figure says, in the API and the page.
+    for (figure, reached) in [
+        ("sent", ""),
+        ("answered", "answered"),
+        ("accepted", "accepted"),
+        ("started", "started"),
+    ] {
+        let path = format!("/api/v1/referrals?side=incoming&month=2021-10&reached={reached}");
+        let list = t.get(&path, Some(&token)).await;
+        assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+        assert_eq!(list.json()["total"], hela[figure], "{figure}");
+    }
+    let report = t
+        .page(&hm, "/reports/referrals?from=2021-10-01&to=2021-10-31")
+        .await;
+    let link = "href=\"/referrals?side=incoming&#38;month=2021-10\"";
+    assert!(report.body.contains(link), "the sent figure is a link");
+    let list = t.page(&hm, "/referrals?side=incoming&month=2021-10").await;
+    assert!(list
+        .body
+        .contains("Ur remissrapporten: skickade 2021-10, alla skickade."));
+    assert!(list.body.contains(&format!("{} remisser", hela["sent"])));
+    for bad in ["month=2021-13", "reached=halfway"] {
+        let field = bad.split('=').next().expect("a word");
+        t.get(&format!("/api/v1/referrals?{bad}"), Some(&token))
+            .await
+            .assert_fields(StatusCode::BAD_REQUEST, &[field]);
+    }
 }
