@@ -178,6 +178,22 @@ test('axe: the pages of trustworthy records: own password, tokens, project edit,
   await assertNoAxeViolations(coordinator, 'the log review');
   await coordinator.context().close();
 
+  // The municipality's coordinator attests a month of its time from her day.
+  const kommun = await newPage(browser);
+  await signIn(kommun, 'samordnare@botkyrka.example');
+  await Promise.all([
+    kommun.waitForURL((u) => u.pathname === '/time-attestation'),
+    kommun.locator('main ul.worklist').getByRole('link', { name: /väntar på attestering/ }).click(),
+  ]);
+  await assertNoAxeViolations(kommun, 'the months to attest');
+  await Promise.all([
+    kommun.waitForURL((u) => u.searchParams.get('done') === 'attested'),
+    kommun.locator('main table').getByRole('button', { name: /^Attestera / }).first().click(),
+  ]);
+  assert.match(await kommun.locator('main').innerText(), /Månaden är attesterad\./);
+  await assertNoAxeViolations(kommun, 'a month attested');
+  await kommun.context().close();
+
   const admin = await newPage(browser);
   await signIn(admin, 'admin@helamanniskan.example');
   await visit(admin, '/admin/retention');

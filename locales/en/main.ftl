@@ -1457,3 +1457,18 @@ referral-reached-sent = all sent
 referral-reached-answered = answered
 referral-reached-accepted = accepted
 referral-reached-started = that led to an intervention
+time-attestation-title = Attest time
+time-attestation-intro = The time recorded in the interventions your organisation provides (attendance at sessions held and recorded activities), month by month over the last year. A coordinator attests each ended month; if the time changes afterwards, the month shows as changed until it is attested again.
+time-hours = Hours
+time-not-attested = Not attested
+time-changed-since = Changed since attested ({ $hours } hours were attested)
+time-attested-by = Attested { $when } by { $who }
+time-attest = Attest { $month }
+time-attested = The month is attested.
+time-none = No time recorded in your interventions over the last year.
+error-month-not-to-attest = Attest an ended month of the last year.
+error-month-no-time = No time is recorded that month.
+work-months-to-attest = { $count ->
+    [one] { $count } month's time waits to be attested
+   *[other] { $count } months' time wait to be attested
+}

@@ -1457,3 +1457,18 @@ referral-reached-sent = alla skickade
 referral-reached-answered = besvarade
 referral-reached-accepted = antagna
 referral-reached-started = som ledde till en insats
+time-attestation-title = Attestera tid
+time-attestation-intro = Den tid som registrerats i de insatser som er organisation anordnar (närvaro vid genomförda pass och registrerade aktiviteter), månad för månad det senaste året. En samordnare attesterar varje avslutad månad; ändras tiden efteråt visas månaden som ändrad tills den attesteras igen.
+time-hours = Timmar
+time-not-attested = Ej attesterad
+time-changed-since = Ändrad efter attesteringen ({ $hours } timmar attesterades)
+time-attested-by = Attesterad { $when } av { $who }
+time-attest = Attestera { $month }
+time-attested = Månaden är attesterad.
+time-none = Ingen tid registrerad i era insatser det senaste året.
+error-month-not-to-attest = Attestera en avslutad månad under det senaste året.
+error-month-no-time = Ingen tid är registrerad den månaden.
+work-months-to-attest = { $count ->
+    [one] { $count } månads tid väntar på attestering
+   *[other] { $count } månaders tid väntar på attestering
+}

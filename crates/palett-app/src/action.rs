@@ -92,6 +92,7 @@ pub enum Action {
     DigestChoice,
     CalendarFeedCreate,
     CalendarFeedRevoke,
+    TimeAttest,
 }
 
 impl Action {
@@ -184,6 +185,7 @@ impl Action {
             Action::DigestChoice => "digest.choice",
             Action::CalendarFeedCreate => "calendar_feed.create",
             Action::CalendarFeedRevoke => "calendar_feed.revoke",
+            Action::TimeAttest => "time.attest",
         }
     }
 }

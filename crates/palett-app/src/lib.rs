@@ -7,6 +7,7 @@
 
 mod action;
 pub mod admin;
+pub mod attestation;
 pub mod audit;
 pub mod auth;
 pub mod bench;

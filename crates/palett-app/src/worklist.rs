@@ -194,6 +194,15 @@ impl App {
             );
             parts.push((tally.add(part), vec![WorkItem::SessionsToRecord]));
         }
+        if a.can_attest_time() {
+            let (first, last) = crate::attestation::window(today);
+            let part = palett_store::attestation::to_attest_part(
+                a.partnership_id,
+                a.organisation_id,
+                (&first, &last),
+            );
+            parts.push((tally.add(part), vec![WorkItem::MonthsToAttest]));
+        }
         let review = a
             .can_view_audit_log()
             .then(|| tally.add(palett_store::audit::latest_review_part(a.partnership_id)));

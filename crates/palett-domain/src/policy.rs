@@ -422,6 +422,12 @@ impl Actor {
             && to == self.organisation_id
     }
 
+    /// Attest the time recorded in the interventions her partner provides,
+    /// month by month: the partner's own coordinators while a member.
+    pub fn can_attest_time(&self) -> bool {
+        self.is_member() && self.has(Role::Coordinator)
+    }
+
     /// Agree a partner's referral routine (answer time, contact point): the
     /// partner's own coordinators while a member, and administrators.
     pub fn can_set_referral_routine(&self, organisation_id: i64) -> bool {
@@ -476,6 +482,24 @@ mod tests {
         assert!(!actor(&[Caseworker]).can_set_referral_routine(3));
         assert!(actor(&[Administrator]).can_set_referral_routine(5));
         assert!(actor(&[Caseworker]).can_refer() && !actor(&[Evaluator]).can_refer());
+    }
+
+    #[test]
+    fn only_a_members_coordinators_attest_its_time() {
+        use Role::*;
+        for (roles, standing, attests) in [
+            (&[Coordinator][..], Standing::Member, true),
+            (&[Coordinator], Standing::Former, false),
+            (&[Caseworker], Standing::Member, false),
+            (&[Administrator], Standing::Member, false),
+            (&[Evaluator], Standing::Member, false),
+        ] {
+            let a = Actor {
+                standing,
+                ..actor(roles)
+            };
+            assert_eq!(a.can_attest_time(), attests, "{roles:?} {standing:?}");
+        }
     }
 
     #[test]

@@ -16,7 +16,9 @@ text_enum!(
     /// last two weeks up to tomorrow whose attendance is not recorded; women
     /// whose plan has not been reviewed for three months; women waiting for
     /// a place in an intervention her partner provides (as a coordinator); the partnership's
-    /// projects whose goal for work or studies is not met.
+    /// projects whose goal for work or studies is not met; for a coordinator,
+    /// ended months of the last year whose recorded time in her partner's
+    /// interventions is not attested, or changed since.
     WorkItem, "work" {
         ReferralsToAnswer = "referrals_to_answer",
         ReferralsOverdueHere = "referrals_overdue_here",
@@ -32,6 +34,7 @@ text_enum!(
         PlanReviewsDue = "plan_reviews_due",
         WaitingForPlace = "waiting_for_place",
         GoalsBehind = "goals_behind",
+        MonthsToAttest = "months_to_attest",
     }
 );
 
@@ -88,6 +91,7 @@ impl WorkItem {
             WorkItem::LogReviewDue => "/audit/review",
             WorkItem::SessionsToRecord => "/my-sessions",
             WorkItem::GoalsBehind => "/projects",
+            WorkItem::MonthsToAttest => "/time-attestation",
             _ => "/",
         }
         .to_string()

@@ -14,6 +14,7 @@
 //! [`Db::write`] transaction, calls several repositories and the audit log,
 //! and commits; its `work::Reading` reads in a [`Db::snapshot`].
 
+pub mod attestation;
 pub mod audit;
 pub mod auth;
 pub mod bench;

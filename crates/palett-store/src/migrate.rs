@@ -216,6 +216,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "reminders",
         template: include_str!("../migrations/0032_reminders.sql"),
     },
+    Migration {
+        version: 33,
+        name: "time_attestation",
+        template: include_str!("../migrations/0033_time_attestation.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

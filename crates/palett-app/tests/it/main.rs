@@ -13,6 +13,7 @@
 
 mod access;
 mod admin;
+mod attestation;
 mod audit;
 mod bench;
 mod concurrency;
@@ -56,6 +57,7 @@ stories! {
     referrals::a_referral_goes_from_sent_to_completed_with_her_consent_and_enrolment,
     referrals::a_referral_is_declined_forwarded_sent_back_or_goes_stale,
     referrals::a_worklist_counts_what_she_can_open,
+    attestation::a_coordinator_attests_each_ended_month_of_her_partners_time,
     referrals::a_woman_not_yet_registered_is_registered_and_referred_in_one_step,
     matching::a_placements_hours_count_in_her_time_and_the_esf_hours,
     matching::an_exit_to_a_job_through_an_internship_counts_in_its_indicators,

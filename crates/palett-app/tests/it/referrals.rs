@@ -626,6 +626,14 @@ async fn list_total(h: &H, ctx: &Ctx, line: &WorkLine) -> i64 {
             .await
             .expect("her sessions")
             .len() as i64,
+        WorkItem::MonthsToAttest => h
+            .app
+            .time_attestation(ctx)
+            .await
+            .expect("her partner's months")
+            .iter()
+            .filter(|m| m.attested.as_ref().is_none_or(|a| a.minutes != m.minutes))
+            .count() as i64,
         WorkItem::GoalsBehind => {
             // The projects running today whose figures say the goal for
             // work or studies is not met.

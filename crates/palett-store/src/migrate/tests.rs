@@ -182,6 +182,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "c550f1715b1ae92bc132a5d77efecaa879fca6e13fbff84a5c73aebdc91c0bff",
         postgres: "efb65174ef9f492aea8d0c227135a8992a9a8b465fb7f8517aa48fbf80a89c18",
     },
+    Applied {
+        version: 33,
+        sqlite: "bdb65e4cc6d3966b04778ead42cbed2fa9dfdc61ba2e9a72585e4ceb517c6980",
+        postgres: "bdb65e4cc6d3966b04778ead42cbed2fa9dfdc61ba2e9a72585e4ceb517c6980",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

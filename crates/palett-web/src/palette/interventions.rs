@@ -33,6 +33,10 @@ pub async fn palette(State(s): State<AppState>, c: Caller) -> Answer {
             .push(("/palette/new".into(), t.get("intervention-new")));
     }
     p.links.push(("/reports".into(), t.get("nav-reports")));
+    if c.signed.actor.can_attest_time() {
+        p.links
+            .push(("/time-attestation".into(), t.get("time-attestation-title")));
+    }
     p.tables.push(Table {
         heading: None,
         head: vec![

@@ -1,11 +1,12 @@
 //! The palette of interventions and each participant's path through it:
 //! interventions and modules, groups, sessions and attendance, the
 //! individual plan, enrolments, the participation period, activities and
-//! time, the caller's own sessions, and the palette reports; HTML and API.
+//! time, the caller's own sessions, attested time, and the palette reports; HTML and API.
 
 pub(crate) mod api;
 pub(crate) mod api_path;
 pub(crate) mod attendance;
+pub(crate) mod attestation;
 pub(crate) mod dto;
 pub(crate) mod dto_path;
 pub(crate) mod groups;
@@ -40,6 +41,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/groups/{id}", get(groups::group))
         .route("/my-sessions", get(my_sessions::my_sessions))
+        .route("/time-attestation", get(attestation::page))
+        .route("/time-attestation/{month}", post(attestation::attest))
         .route(
             "/groups/{id}/schedule",
             get(groups::schedule_form).post(groups::schedule),
@@ -86,6 +89,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api_path::record_activity))
         .routes(routes!(api_path::time))
         .routes(routes!(api_path::timeline))
+        .routes(routes!(attestation::time_attestation))
+        .routes(routes!(attestation::attest_time))
         .routes(routes!(api_path::change_enrolment))
         .routes(routes!(api::palette, api::create_intervention))
         .routes(routes!(api::intervention))

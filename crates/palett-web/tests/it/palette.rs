@@ -494,3 +494,50 @@ async fn the_reports_export_as_csv_for_swedish_excel() {
         .sum();
     assert!(spring >= 20, "the spring of 2020 was cancelled: {spring}");
 }
+
+#[tokio::test]
+async fn a_coordinator_attests_a_month_of_her_partners_time_in_the_page_and_the_api() {
+    let t = TestApp::new().await;
+    let coordinator = t.browser("samordnare@botkyrka.example").await;
+    let token = t.token("samordnare@botkyrka.example").await;
+    // The demo's walk group met in October: that month waits, in her day.
+    let start = t.page(&coordinator, "/").await;
+    assert!(
+        start.body.contains("väntar på attestering"),
+        "{}",
+        start.body
+    );
+    let page = t.page(&coordinator, "/time-attestation").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Attestera 2026-10"));
+    let to = t
+        .post_redirect(&coordinator, "/time-attestation/2026-10", &[])
+        .await;
+    assert_eq!(to, "/time-attestation?done=attested");
+    let page = t.page(&coordinator, &to).await;
+    assert!(page.body.contains("Månaden är attesterad."));
+    assert!(page.body.contains("Attesterad "));
+    assert!(!page.body.contains("Attestera 2026-10"));
+    let list = t.get("/api/v1/time-attestation", Some(&token)).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    let october = list.json()["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|m| m["month"] == "2026-10").cloned())
+        .expect("October");
+    assert_eq!(october["to_attest"], false);
+    assert_eq!(october["attested_minutes"], october["minutes"]);
+    // The month still running is not attested; nor by a caseworker.
+    t.json("POST", "/api/v1/time-attestation/2026-11", &token, "{}")
+        .await
+        .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["month"]);
+    let caseworker = t.token(KOMMUN_CASEWORKER).await;
+    let refused = t
+        .json(
+            "POST",
+            "/api/v1/time-attestation/2026-10",
+            &caseworker,
+            "{}",
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
