@@ -341,11 +341,11 @@ impl App {
         &self,
         ctx: &Ctx,
         participant_id: i64,
-    ) -> Result<Vec<(Referral, bool)>> {
+    ) -> Result<HerReferrals> {
         let today = self.today();
         let a = ctx.actor.clone();
         self.read_part(ctx, participant_id, "referrals", async |c| {
-            Ok(store::of_participant(c, participant_id)
+            let items = store::of_participant(c, participant_id)
                 .await?
                 .into_iter()
                 .filter(|x| a.can_see_referral(x.from_organisation_id, x.to_organisation_id))
@@ -353,7 +353,14 @@ impl App {
                     let stale = x.stale(today);
                     (x, stale)
                 })
-                .collect())
+                .collect();
+            // The rule `refer` applies: she may refer whom she may change.
+            let may_refer = a.can_refer()
+                && self
+                    .participant_with_relation(c, participant_id, &a)
+                    .await?
+                    .is_some_and(|(_, rel)| a.can_change_participant(rel));
+            Ok(HerReferrals { items, may_refer })
         })
         .await
     }
@@ -606,6 +613,15 @@ pub fn filter_of(side: Option<&str>, state: Option<&str>, today: Date) -> Referr
         sent_within: None,
         reached: None,
     }
+}
+
+/// Her referrals that the caller's partner sent or received (latest
+/// first, each with whether it waits past its answer time), and whether
+/// the caller may refer her.
+#[derive(Clone, Debug)]
+pub struct HerReferrals {
+    pub items: Vec<(Referral, bool)>,
+    pub may_refer: bool,
 }
 
 /// The referral list's words for the referrals behind a figure of the

@@ -313,7 +313,11 @@ pub(crate) async fn a_referral_goes_from_sent_to_completed_with_her_consent_and_
         .participant_referrals(&coach, saida)
         .await
         .expect("her referrals");
-    assert_eq!(hers.iter().map(|(r, _)| r.id).collect::<Vec<_>>(), vec![id]);
+    assert_eq!(
+        hers.items.iter().map(|(r, _)| r.id).collect::<Vec<_>>(),
+        vec![id]
+    );
+    assert!(hers.may_refer, "the coach refers her own");
 }
 
 pub(crate) async fn a_referral_is_declined_forwarded_sent_back_or_goes_stale(h: H) {

@@ -181,7 +181,7 @@ pub async fn participant_referrals(
     c: Caller,
     Id(pid): Id,
 ) -> Answer<Json<ReferralList>> {
-    let list = s.app.participant_referrals(&c.ctx(), pid).await?;
+    let list = s.app.participant_referrals(&c.ctx(), pid).await?.items;
     Ok(Json(ReferralList {
         items: list
             .iter()

@@ -106,6 +106,10 @@ async fn shared_notes(
 async fn new_spec(s: &AppState, c: &Caller, pid: i64) -> Result<FormSpec, AppError> {
     let t = c.tr();
     let her = s.app.participant(&c.ctx(), pid).await?;
+    // Whom she may not change she may not refer: no form to fill in vain.
+    if !her.may_change {
+        return Err(AppError::Forbidden);
+    }
     let ch = choices(s, c).await?;
     let mut fields = referral_fields(t, &ch, interventions(s, c).await?);
     fields.extend([

@@ -338,7 +338,8 @@ pub async fn referral(
 /// Her referrals, both ways, with a link to refer her.
 pub async fn of_participant(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     let t = c.tr();
-    let list = s.app.participant_referrals(&c.ctx(), pid).await?;
+    let hers = s.app.participant_referrals(&c.ctx(), pid).await?;
+    let list = hers.items;
     let mut p = TablePage::new(
         t,
         Layout::for_caller(
@@ -348,10 +349,12 @@ pub async fn of_participant(State(s): State<AppState>, c: Caller, Id(pid): Id) -
             &format!("/participants/{pid}/referrals"),
         ),
     );
-    p.links.push((
-        format!("/participants/{pid}/referrals/new"),
-        t.get("referral-new"),
-    ));
+    if hers.may_refer {
+        p.links.push((
+            format!("/participants/{pid}/referrals/new"),
+            t.get("referral-new"),
+        ));
+    }
     p.links
         .push((format!("/participants/{pid}"), t.get("back-to-participant")));
     p.tables.push(Table::headed(

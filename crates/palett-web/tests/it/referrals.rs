@@ -326,3 +326,43 @@ async fn the_referral_report_counts_by_partner_and_month() {
             .assert_fields(StatusCode::BAD_REQUEST, &[field]);
     }
 }
+
+#[tokio::test]
+async fn no_referral_form_is_offered_for_a_woman_she_may_not_change() {
+    let t = TestApp::new().await;
+    let coach = t.browser(KOMMUN_CASEWORKER).await;
+    let [coach_token, hm_token] = t.tokens([KOMMUN_CASEWORKER, COORDINATOR]).await;
+    let hela = t.org_of(&hm_token).await;
+    // A woman Hela Människan is responsible for, whom the coach sees.
+    let list = t
+        .get(
+            &format!("/api/v1/participants?organisation_id={hela}&status=active"),
+            Some(&coach_token),
+        )
+        .await
+        .json();
+    let pid = list["items"][0]["id"].as_i64().expect("one she sees");
+    let page = t
+        .page(&coach, &format!("/participants/{pid}/referrals"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        !page.body.contains("/referrals/new"),
+        "no link to refer her"
+    );
+    let form = t
+        .page(&coach, &format!("/participants/{pid}/referrals/new"))
+        .await;
+    assert_eq!(form.status, StatusCode::FORBIDDEN);
+    // Her own: the link is there.
+    let kommun = t.org_of(&coach_token).await;
+    let own = t
+        .register(&coach_token, &new_participant(kommun, "Ayan"))
+        .await;
+    let page = t
+        .page(&coach, &format!("/participants/{own}/referrals"))
+        .await;
+    assert!(page
+        .body
+        .contains(&format!("href=\"/participants/{own}/referrals/new\"")));
+}
