@@ -2,12 +2,13 @@
 //! each month signed by a coordinator; HTML and API.
 
 use crate::http::caller::Caller;
-use crate::http::error::Answer;
+use crate::http::error::{Answer, Invalid};
 use crate::http::AppState;
 use crate::i18n::Tr;
 use crate::ui::views::*;
 use crate::ui::{local_time, render};
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::Json;
 use palett_app::attestation::MonthTime;
@@ -55,20 +56,29 @@ pub async fn page(
     Query(q): Query<AttestationQuery>,
 ) -> Answer {
     let t = c.tr();
+    let mut blocks = Vec::new();
+    if q.done.as_deref() == Some("attested") {
+        blocks.push(Block::Alert(t.get("time-attested")));
+    }
+    attestation_page(&s, &c, blocks).await
+}
+
+/// The months with `blocks` above them (a confirmation, or what was
+/// wrong with a month she tried to attest).
+async fn attestation_page(s: &AppState, c: &Caller, blocks: Vec<Block>) -> Answer {
+    let t = c.tr();
     let months = s.app.time_attestation(&c.ctx()).await?;
     let mut p = TablePage::new(
         t,
         Layout::for_caller(
-            &c,
+            c,
             t.get("time-attestation-title"),
             "palette",
             "/time-attestation",
         ),
     );
     p.intro = Some(t.get("time-attestation-intro"));
-    if q.done.as_deref() == Some("attested") {
-        p.blocks.push(Block::Alert(t.get("time-attested")));
-    }
+    p.blocks = blocks;
     p.tables.push(Table {
         heading: None,
         head: ["field-month", "time-hours", "field-status", "actions"]
@@ -100,9 +110,19 @@ pub async fn page(
     Ok(render(p))
 }
 
+/// Attest a month: on to the months with a confirmation, or the months
+/// again (422) with what is wrong with that one.
 pub async fn attest(State(s): State<AppState>, c: Caller, Path(month): Path<String>) -> Answer {
-    s.app.attest_month(&c.ctx(), &month).await?;
-    Ok(Redirect::to("/time-attestation?done=attested").into_response())
+    match s.app.attest_month(&c.ctx(), &month).await.or_invalid()? {
+        Ok(()) => Ok(Redirect::to("/time-attestation?done=attested").into_response()),
+        Err(errors) => {
+            let t = c.tr();
+            let messages = errors.0.iter().map(|e| t.field_message(e)).collect();
+            let mut resp = attestation_page(&s, &c, vec![Block::Errors(messages)]).await?;
+            *resp.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(resp)
+        }
+    }
 }
 
 /// One month of the partner's recorded time.

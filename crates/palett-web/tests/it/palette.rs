@@ -526,7 +526,18 @@ async fn a_coordinator_attests_a_month_of_her_partners_time_in_the_page_and_the_
         .expect("October");
     assert_eq!(october["to_attest"], false);
     assert_eq!(october["attested_minutes"], october["minutes"]);
-    // The month still running is not attested; nor by a caseworker.
+    // The month still running is not attested: the months again, saying why.
+    let refused = t
+        .post_invalid(&coordinator, "/time-attestation/2026-11", &[])
+        .await;
+    assert!(refused
+        .body
+        .contains("Attestera en avslutad månad under det senaste året."));
+    assert!(
+        refused.body.contains("2026-10"),
+        "the months are shown again"
+    );
+    // Nor in the API, nor by a caseworker.
     t.json("POST", "/api/v1/time-attestation/2026-11", &token, "{}")
         .await
         .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["month"]);
