@@ -1472,3 +1472,28 @@ work-months-to-attest = { $count ->
     [one] { $count } month's time waits to be attested
    *[other] { $count } months' time wait to be attested
 }
+
+## The participant portal, seen by staff
+inbox-consent-withdrawn-by-her = Participant { $participant } has withdrawn a consent in her portal.
+inbox-kind-consent-withdrawn-by-her = Consent withdrawn by the participant
+portal-staff-title = Participant portal
+portal-staff-back = Back to the participant
+portal-staff-login-name = Login name
+portal-staff-way-in = Sign-in
+portal-staff-has-password = Has chosen a password
+portal-staff-not-set-up = Invited, not started yet
+portal-staff-last-used = Last used
+portal-staff-never = Never
+portal-staff-access = Access
+portal-staff-no-access = Has no access to the portal
+portal-staff-invitation-open = Invitation valid until
+portal-invitation-title = Invitation to print
+portal-invitation-made = The invitation is made. The code is shown only now: print the page or give her the code directly.
+portal-staff-code = One-time code
+portal-staff-valid-until = Valid until
+portal-staff-address = Address
+portal-invitation-qr-alt = QR code that opens the portal with the code filled in
+portal-invitation-print = Print the page with the browser's print (Ctrl+P). Below it says how she gets started, in the portal's seven languages.
+portal-staff-invite-heading = Invite or restore access
+portal-staff-invite-text = A new invitation is valid for 7 days. When she uses it, her new password replaces the old one and all her sign-ins end. Earlier unused invitations stop being valid.
+portal-staff-invite = Make an invitation

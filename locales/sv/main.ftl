@@ -1472,3 +1472,28 @@ work-months-to-attest = { $count ->
     [one] { $count } månads tid väntar på attestering
    *[other] { $count } månaders tid väntar på attestering
 }
+
+## The participant portal, seen by staff
+inbox-consent-withdrawn-by-her = Deltagare { $participant } har återkallat ett samtycke i sin portal.
+inbox-kind-consent-withdrawn-by-her = Samtycke återkallat av deltagaren
+portal-staff-title = Deltagarportalen
+portal-staff-back = Tillbaka till deltagaren
+portal-staff-login-name = Inloggningsnamn
+portal-staff-way-in = Inloggning
+portal-staff-has-password = Har valt lösenord
+portal-staff-not-set-up = Inbjuden, inte igång ännu
+portal-staff-last-used = Senast använd
+portal-staff-never = Aldrig
+portal-staff-access = Tillgång
+portal-staff-no-access = Har ingen tillgång till portalen
+portal-staff-invitation-open = Inbjudan gäller till
+portal-invitation-title = Inbjudan att skriva ut
+portal-invitation-made = Inbjudan är skapad. Koden visas bara nu: skriv ut sidan eller ge henne koden direkt.
+portal-staff-code = Engångskod
+portal-staff-valid-until = Gäller till
+portal-staff-address = Adress
+portal-invitation-qr-alt = QR-kod som öppnar portalen med koden ifylld
+portal-invitation-print = Skriv ut sidan med webbläsarens utskrift (Ctrl+P). Under står hur hon kommer igång, på portalens sju språk.
+portal-staff-invite-heading = Bjud in eller återställ tillgång
+portal-staff-invite-text = En ny inbjudan gäller i 7 dagar. När hon använder den ersätter hennes nya lösenord det gamla och alla hennes inloggningar avslutas. Tidigare oanvända inbjudningar slutar gälla.
+portal-staff-invite = Skapa inbjudan

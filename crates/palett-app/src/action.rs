@@ -93,6 +93,13 @@ pub enum Action {
     CalendarFeedCreate,
     CalendarFeedRevoke,
     TimeAttest,
+    PortalInvite,
+    PortalSetUp,
+    PortalSignIn,
+    PortalSignOut,
+    PortalRead,
+    PortalConfirmMonth,
+    PortalLanguage,
 }
 
 impl Action {
@@ -186,6 +193,13 @@ impl Action {
             Action::CalendarFeedCreate => "calendar_feed.create",
             Action::CalendarFeedRevoke => "calendar_feed.revoke",
             Action::TimeAttest => "time.attest",
+            Action::PortalInvite => "portal.invite",
+            Action::PortalSetUp => "portal.set_up",
+            Action::PortalSignIn => "portal.sign_in",
+            Action::PortalSignOut => "portal.sign_out",
+            Action::PortalRead => "portal.read",
+            Action::PortalConfirmMonth => "portal.confirm_month",
+            Action::PortalLanguage => "portal.language",
         }
     }
 }

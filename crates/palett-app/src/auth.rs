@@ -90,6 +90,7 @@ async fn actor_for(
         partnership_id,
         roles,
         standing: Standing::on(&periods, today),
+        participant: None,
     };
     Ok(Some((actor, partnerships, required)))
 }

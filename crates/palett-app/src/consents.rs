@@ -121,7 +121,7 @@ impl App {
             Some((_, rel)) if a.can_read_participant(rel) => return Err(AppError::Forbidden),
             _ => return Err(AppError::NotFound),
         }
-        if !store::withdraw(&mut tx, consent_id, a.user_id, note, now).await? {
+        if !store::withdraw(&mut tx, consent_id, Some(a.user_id), note, now).await? {
             return Err(FieldErrors::single("consent", "error-consent-withdrawn").into());
         }
         tx.done(

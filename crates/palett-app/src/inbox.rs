@@ -27,7 +27,8 @@ pub(crate) async fn referral_received(
     let m = NewMessage {
         partnership_id,
         kind: InboxKind::ReferralReceived,
-        referral_id,
+        referral_id: Some(referral_id),
+        participant_id: None,
         other_organisation_id: from,
         state: None,
     };
@@ -47,11 +48,41 @@ pub(crate) async fn referral_answered(
     let m = NewMessage {
         partnership_id,
         kind: InboxKind::ReferralAnswered,
-        referral_id: r.id,
+        referral_id: Some(r.id),
+        participant_id: None,
         other_organisation_id: Some(r.to_organisation_id),
         state: Some(state),
     };
     store::to_sender(c, &m, now).await?;
+    Ok(())
+}
+
+/// What an opened message leads to: its referral, or the participant it is
+/// about (whose page checks access and audits the read).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum About {
+    Referral(i64),
+    Participant(i64),
+    Nothing,
+}
+
+/// Tell her caseworkers (or, with none assigned, her responsible partner)
+/// that she withdrew a consent in her portal, in the withdrawal's change.
+pub(crate) async fn consent_withdrawn_by_her(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    participant_id: i64,
+    now: i64,
+) -> Result<()> {
+    let m = NewMessage {
+        partnership_id,
+        kind: InboxKind::ConsentWithdrawnByHer,
+        referral_id: None,
+        participant_id: Some(participant_id),
+        other_organisation_id: None,
+        state: None,
+    };
+    store::to_her_caseworkers(c, participant_id, &m, now).await?;
     Ok(())
 }
 
@@ -85,16 +116,20 @@ impl App {
         })
     }
 
-    /// Open one of her messages: marked read; the referral it is about.
-    /// Another's message is not found.
+    /// Open one of her messages: marked read; what it is about. Another's
+    /// message is not found.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id))]
-    pub async fn open_message(&self, ctx: &Ctx, id: i64) -> Result<Option<i64>> {
+    pub async fn open_message(&self, ctx: &Ctx, id: i64) -> Result<About> {
         let mut tx = bookkeeping(self).await?;
-        let referral = store::open(&mut tx, ctx.actor.user_id, id, self.now())
+        let (referral, participant) = store::open(&mut tx, ctx.actor.user_id, id, self.now())
             .await?
             .ok_or(AppError::NotFound)?;
         tx.commit().await?;
-        Ok(referral)
+        Ok(match (referral, participant) {
+            (Some(r), _) => About::Referral(r),
+            (None, Some(p)) => About::Participant(p),
+            (None, None) => About::Nothing,
+        })
     }
 
     /// Mark every message of hers read; how many were unread.

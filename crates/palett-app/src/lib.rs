@@ -29,6 +29,7 @@ pub mod paging;
 pub mod palette;
 pub mod participants;
 pub mod placements;
+pub mod portal;
 pub mod projects;
 pub mod proposals;
 pub mod referrals;

@@ -41,7 +41,15 @@ impl App {
         let now = tx.now();
         self.changeable(&mut tx, ctx, participant_id).await?;
         let (on, scores) = (scored.on, &scored.scores);
-        let id = store::insert(&mut tx, participant_id, on, scores, ctx.actor.user_id, now).await?;
+        let id = store::insert(
+            &mut tx,
+            participant_id,
+            on,
+            scores,
+            Some(ctx.actor.user_id),
+            now,
+        )
+        .await?;
         tx.done(
             Action::SelfAssessmentRecord,
             "self_assessment",

@@ -369,6 +369,9 @@ fn roles_of(ctx: &Ctx) -> String {
     if ctx.actor.is_system() {
         return "system".into();
     }
+    if ctx.actor.participant.is_some() {
+        return "participant".into();
+    }
     ctx.actor
         .roles
         .iter()
@@ -386,7 +389,8 @@ fn entry<'a>(
     participant_id: Option<i64>,
     roles: &'a str,
 ) -> NewEntry<'a> {
-    let person = !ctx.actor.is_system();
+    // A user: palett's own jobs and a participant in her portal are none.
+    let person = !ctx.actor.is_system() && ctx.actor.participant.is_none();
     NewEntry {
         at: now,
         user_id: person.then_some(ctx.actor.user_id),

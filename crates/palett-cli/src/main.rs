@@ -3,7 +3,7 @@
 
 use clap::{Parser, Subcommand};
 use palett_app::data_key::DataKey;
-use palett_app::demo::{DEMO_PASSWORD, DEMO_USERS};
+use palett_app::demo::{DEMO_PASSWORD, DEMO_PORTAL, DEMO_USERS};
 use palett_app::mail::{MailConfig, SmtpMailer};
 use palett_app::{App, AppError};
 use palett_domain::policy::Role;
@@ -388,6 +388,10 @@ fn print_logins(listen: &str) {
     for (email, name, _, roles) in DEMO_USERS {
         let roles: Vec<&str> = roles.iter().map(|r| r.as_str()).collect();
         println!("  {email:<42} {name:<20} {}", roles.join(", "));
+    }
+    println!("Participant portal at http://{listen}/portal (same password):");
+    for (login, lang) in DEMO_PORTAL {
+        println!("  login name {login:<12} (her language: {lang})");
     }
     println!();
 }

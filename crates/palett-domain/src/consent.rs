@@ -45,6 +45,8 @@ pub struct Consent {
     pub recorded_at: Timestamp,
     pub withdrawn_at: Option<Timestamp>,
     pub withdrawn_by: Option<String>,
+    /// She withdrew it herself, in her portal.
+    pub withdrawn_by_her: bool,
     pub withdrawal_note: Option<String>,
 }
 
@@ -278,6 +280,7 @@ mod tests {
             withdrawn_at: None,
             withdrawn_by: None,
             withdrawal_note: None,
+            withdrawn_by_her: false,
         }
     }
 
@@ -341,6 +344,7 @@ mod tests {
             withdrawn_at: None,
             withdrawn_by: None,
             withdrawal_note: None,
+            withdrawn_by_her: false,
         };
         assert!(c.in_force(TODAY));
         assert!(!c.in_force(date(2027, 1, 1)));

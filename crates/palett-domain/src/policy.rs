@@ -99,6 +99,9 @@ pub struct Actor {
     /// Her organisation's membership of the partnership on the day the
     /// actor was resolved.
     pub standing: Standing,
+    /// The participant herself, signed in to her portal
+    /// ([`Actor::herself`]); `None` for staff and palett's own jobs.
+    pub participant: Option<i64>,
 }
 
 /// How the actor stands to one participant.
@@ -185,12 +188,24 @@ impl Actor {
             partnership_id,
             roles: Vec::new(),
             standing: Standing::Outside,
+            participant: None,
+        }
+    }
+
+    /// A participant in her own portal. She holds no role, so every rule
+    /// for staff refuses her (her scope of participants is nothing); the
+    /// portal's use cases admit her to her own record by name. The audit
+    /// log records her with no user, the role `participant` and her id.
+    pub fn herself(partnership_id: i64, participant_id: i64) -> Actor {
+        Actor {
+            participant: Some(participant_id),
+            ..Actor::system(partnership_id)
         }
     }
 
     /// Whether this is palett's own job ([`Actor::system`]), not a person.
     pub fn is_system(&self) -> bool {
-        self.user_id == 0 && self.roles.is_empty()
+        self.user_id == 0 && self.roles.is_empty() && self.participant.is_none()
     }
 
     pub fn has(&self, role: Role) -> bool {
@@ -449,6 +464,7 @@ mod tests {
             partnership_id: 1,
             roles: roles.to_vec(),
             standing: Standing::Member,
+            participant: None,
         }
     }
 

@@ -7,10 +7,12 @@ use crate::worklist::WorkItem;
 
 text_enum!(
     /// What an inbox message tells: a referral came to her partner, or the
-    /// partner it was sent to took a step (received, answered, started…).
+    /// partner it was sent to took a step (received, answered, started…),
+    /// or a participant withdrew a consent in her portal.
     InboxKind, "inbox-kind" {
         ReferralReceived = "referral_received",
         ReferralAnswered = "referral_answered",
+        ConsentWithdrawnByHer = "consent_withdrawn_by_her",
     }
 );
 

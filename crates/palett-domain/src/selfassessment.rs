@@ -29,6 +29,8 @@ pub struct SelfAssessment {
     pub id: i64,
     pub on: Date,
     pub scores: Vec<i16>,
+    /// She filled it in herself, in her portal (not staff with her).
+    pub by_participant: bool,
 }
 
 impl SelfAssessment {
@@ -140,6 +142,7 @@ mod tests {
             id,
             on,
             scores: vec![s; 6],
+            by_participant: false,
         };
         assert_eq!(change(&[]), None);
         assert_eq!(change(&[a(1, date(2026, 1, 1), 2)]), None);

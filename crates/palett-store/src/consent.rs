@@ -67,18 +67,19 @@ pub async fn lock_participant(c: &mut AnyConnection, participant_id: i64) -> Res
 pub async fn withdraw(
     c: &mut AnyConnection,
     id: i64,
-    by: i64,
+    by: Option<i64>,
     note: Option<&str>,
     now: i64,
 ) -> Result<bool> {
     Ok(sqlx::query(
-        "UPDATE consents SET withdrawn_at = $1, withdrawn_by = $2, withdrawal_note = $3 \
-         WHERE id = $4 AND withdrawn_at IS NULL",
+        "UPDATE consents SET withdrawn_at = $1, withdrawn_by = $2, withdrawal_note = $3, \
+         withdrawn_by_participant = $5 WHERE id = $4 AND withdrawn_at IS NULL",
     )
     .bind(now)
     .bind(by)
     .bind(note)
     .bind(id)
+    .bind(i64::from(by.is_none()))
     .execute(c)
     .await?
     .rows_affected()
@@ -101,7 +102,7 @@ pub async fn of_participant(c: &mut AnyConnection, participant_id: i64) -> Resul
     let rows = sqlx::query(
         "SELECT k.id, k.participant_id, k.kind, k.method, k.witness, k.given_on, k.expires_on, k.note, \
          COALESCE(u.display_name, '') AS recorded_by, k.recorded_at, k.withdrawn_at, \
-         w.display_name AS withdrawn_by, k.withdrawal_note FROM consents k \
+         w.display_name AS withdrawn_by, k.withdrawn_by_participant, k.withdrawal_note FROM consents k \
          LEFT JOIN users u ON u.id = k.recorded_by LEFT JOIN users w ON w.id = k.withdrawn_by \
          WHERE k.participant_id = $1 ORDER BY k.id DESC LIMIT 500",
     )
@@ -147,6 +148,7 @@ pub async fn of_participant(c: &mut AnyConnection, participant_id: i64) -> Resul
                     .transpose()?,
                 withdrawn_by: opt_text(r, "withdrawn_by")?,
                 withdrawal_note: opt_text(r, "withdrawal_note")?,
+                withdrawn_by_her: flag(r, "withdrawn_by_participant")?,
             })
         })
         .collect()

@@ -31,6 +31,7 @@ pub mod org;
 pub mod palette;
 pub mod participant;
 pub mod placement;
+pub mod portal;
 pub mod project;
 pub mod proposal;
 pub mod referral;

@@ -221,6 +221,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "time_attestation",
         template: include_str!("../migrations/0033_time_attestation.sql"),
     },
+    Migration {
+        version: 34,
+        name: "portal",
+        template: include_str!("../migrations/0034_portal.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -13,6 +13,9 @@ pub struct InboxMessage {
     pub id: i64,
     pub kind: InboxKind,
     pub referral_id: Option<i64>,
+    /// The participant it is about (she withdrew a consent in her portal);
+    /// the message never names her.
+    pub participant_id: Option<i64>,
     /// The partner on the other side (none: outside the partnership).
     pub other_organisation: Option<String>,
     pub state: Option<ReferralState>,
@@ -25,13 +28,14 @@ pub struct InboxMessage {
 pub struct NewMessage {
     pub partnership_id: i64,
     pub kind: InboxKind,
-    pub referral_id: i64,
+    pub referral_id: Option<i64>,
+    pub participant_id: Option<i64>,
     pub other_organisation_id: Option<i64>,
     pub state: Option<ReferralState>,
 }
 
 /// The message to each user `recipients` picks (conditions on `u`, with
-/// the parameter `$7`), in one statement.
+/// the parameter `$8`), in one statement.
 async fn insert_for(
     c: &mut AnyConnection,
     recipients: &str,
@@ -41,8 +45,9 @@ async fn insert_for(
 ) -> Result<u64> {
     Ok(sqlx::query(&format!(
         "INSERT INTO inbox_messages \
-         (user_id, partnership_id, kind, referral_id, other_organisation_id, state, created_at) \
-         SELECT u.id, $1, $2, $3, $4, $5, $6 FROM users u WHERE u.active = 1 AND {recipients}"
+         (user_id, partnership_id, kind, referral_id, other_organisation_id, state, created_at, \
+         participant_id) \
+         SELECT u.id, $1, $2, $3, $4, $5, $6, $7 FROM users u WHERE u.active = 1 AND {recipients}"
     ))
     .bind(m.partnership_id)
     .bind(m.kind.as_str())
@@ -50,6 +55,7 @@ async fn insert_for(
     .bind(m.other_organisation_id)
     .bind(m.state.map(|s| s.as_str()))
     .bind(now)
+    .bind(m.participant_id)
     .bind(recipient)
     .execute(c)
     .await?
@@ -64,15 +70,37 @@ pub async fn to_organisation(
     m: &NewMessage,
     now: i64,
 ) -> Result<u64> {
-    let recipients = "u.organisation_id = $7 AND EXISTS (SELECT 1 FROM role_grants g \
+    let recipients = "u.organisation_id = $8 AND EXISTS (SELECT 1 FROM role_grants g \
          WHERE g.user_id = u.id AND g.partnership_id = $1 AND g.role IN ('coordinator', 'caseworker'))";
     insert_for(c, recipients, organisation_id, m, now).await
 }
 
 /// The message to the user who sent its referral, if she is active.
 pub async fn to_sender(c: &mut AnyConnection, m: &NewMessage, now: i64) -> Result<u64> {
-    let recipients = "u.id = (SELECT r.created_by FROM referrals r WHERE r.id = $7)";
-    insert_for(c, recipients, m.referral_id, m, now).await
+    let recipients = "u.id = (SELECT r.created_by FROM referrals r WHERE r.id = $8)";
+    insert_for(c, recipients, m.referral_id.unwrap_or(0), m, now).await
+}
+
+/// The message to each of her assigned caseworkers; when she has none, to
+/// the coordinators and caseworkers of the partner responsible for her.
+pub async fn to_her_caseworkers(
+    c: &mut AnyConnection,
+    participant_id: i64,
+    m: &NewMessage,
+    now: i64,
+) -> Result<u64> {
+    let assigned = "u.id IN (SELECT w.user_id FROM participant_caseworkers w \
+         WHERE w.participant_id = $8)";
+    let sent = insert_for(c, assigned, participant_id, m, now).await?;
+    if sent > 0 {
+        return Ok(sent);
+    }
+    let responsible: i64 =
+        sqlx::query_scalar("SELECT responsible_organisation_id FROM participants WHERE id = $1")
+            .bind(participant_id)
+            .fetch_one(&mut *c)
+            .await?;
+    to_organisation(c, responsible, m, now).await
 }
 
 /// One page of her messages in the partnership, newest first; how many
@@ -92,7 +120,8 @@ pub async fn page(
     .fetch_one(&mut *c)
     .await?;
     let rows = sqlx::query(&format!(
-        "SELECT m.id, m.kind, m.referral_id, o.name AS other, m.state, m.created_at, m.read_at \
+        "SELECT m.id, m.kind, m.referral_id, m.participant_id, o.name AS other, m.state, \
+         m.created_at, m.read_at \
          FROM inbox_messages m LEFT JOIN organisations o ON o.id = m.other_organisation_id \
          WHERE m.user_id = $1 AND m.partnership_id = $2 ORDER BY m.id DESC \
          LIMIT {limit} OFFSET {offset}"
@@ -108,6 +137,7 @@ pub async fn page(
                 id: i64_(r, "id")?,
                 kind: vocab(r, "kind", InboxKind::parse)?,
                 referral_id: opt_i64(r, "referral_id")?,
+                participant_id: opt_i64(r, "participant_id")?,
                 other_organisation: opt_text(r, "other")?,
                 state: opt_vocab(r, "state", ReferralState::parse)?,
                 created_at: i64_(r, "created_at")?,
@@ -118,24 +148,24 @@ pub async fn page(
     Ok((items, total))
 }
 
-/// Mark her message read (the first time it is opened); its referral, or
-/// none when it is not hers.
+/// Mark her message read (the first time it is opened); its referral and
+/// participant, or none when it is not hers.
 pub async fn open(
     c: &mut AnyConnection,
     user_id: i64,
     id: i64,
     now: i64,
-) -> Result<Option<Option<i64>>> {
+) -> Result<Option<(Option<i64>, Option<i64>)>> {
     sqlx::query(
         "UPDATE inbox_messages SET read_at = COALESCE(read_at, $1) \
-         WHERE id = $2 AND user_id = $3 RETURNING referral_id",
+         WHERE id = $2 AND user_id = $3 RETURNING referral_id, participant_id",
     )
     .bind(now)
     .bind(id)
     .bind(user_id)
     .fetch_optional(c)
     .await?
-    .map(|r| opt_i64(&r, "referral_id"))
+    .map(|r| Ok((opt_i64(&r, "referral_id")?, opt_i64(&r, "participant_id")?)))
     .transpose()
 }
 

@@ -108,6 +108,11 @@ pub async fn anonymise(c: &mut AnyConnection, participant_id: i64, now: i64) -> 
         "UPDATE placement_reviews SET comment = NULL WHERE placement_id IN \
          (SELECT id FROM placements WHERE participant_id = $1)",
         "UPDATE participant_versions SET profile = '{}' WHERE participant_id = $1",
+        // Her portal goes: she can no longer sign in.
+        "DELETE FROM portal_sessions WHERE participant_id = $1",
+        "DELETE FROM portal_passkeys WHERE participant_id = $1",
+        "DELETE FROM portal_invitations WHERE participant_id = $1",
+        "DELETE FROM portal_accounts WHERE participant_id = $1",
     ];
     for sql in statements {
         let q = sqlx::query(sql).bind(participant_id);

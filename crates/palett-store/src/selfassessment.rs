@@ -18,13 +18,14 @@ const SCORES: [&str; 6] = [
 ];
 
 /// Store one (scores in `Aspect::ALL` order) and recount what her record
-/// keeps; returns its id.
+/// keeps; returns its id. `by` is the user who recorded it, `None` when
+/// she filled it in herself in her portal.
 pub async fn insert(
     c: &mut AnyConnection,
     participant_id: i64,
     on: Date,
     scores: &[i16],
-    by: i64,
+    by: Option<i64>,
     now: i64,
 ) -> Result<i64> {
     if scores.len() != SCORES.len() {
@@ -32,11 +33,12 @@ pub async fn insert(
     }
     let marks: Vec<String> = (4..4 + SCORES.len()).map(|n| format!("${n}")).collect();
     let sql = format!(
-        "INSERT INTO self_assessments (participant_id, on_date, recorded_at, {}, recorded_by) \
-         VALUES ($1, $2, $3, {}, ${}) RETURNING id",
+        "INSERT INTO self_assessments (participant_id, on_date, recorded_at, {}, recorded_by, \
+         by_participant) VALUES ($1, $2, $3, {}, ${}, ${}) RETURNING id",
         SCORES.join(", "),
         marks.join(", "),
-        4 + SCORES.len()
+        4 + SCORES.len(),
+        5 + SCORES.len()
     );
     let mut q = sqlx::query_scalar::<_, i64>(&sql)
         .bind(participant_id)
@@ -45,7 +47,11 @@ pub async fn insert(
     for s in scores {
         q = q.bind(i64::from(*s));
     }
-    let id = q.bind(by).fetch_one(&mut *c).await?;
+    let id = q
+        .bind(by)
+        .bind(i64::from(by.is_none()))
+        .fetch_one(&mut *c)
+        .await?;
     let all = of_participant(c, participant_id).await?;
     sqlx::query(
         "UPDATE participants SET self_assessments = $1, self_assessment_change = $2 WHERE id = $3",
@@ -64,7 +70,7 @@ pub async fn of_participant(
     participant_id: i64,
 ) -> Result<Vec<SelfAssessment>> {
     sqlx::query(&format!(
-        "SELECT id, on_date, {} FROM self_assessments WHERE participant_id = $1 \
+        "SELECT id, on_date, by_participant, {} FROM self_assessments WHERE participant_id = $1 \
          ORDER BY on_date, id LIMIT 500",
         SCORES.join(", ")
     ))
@@ -83,6 +89,7 @@ pub async fn of_participant(
             id: i64_(r, "id")?,
             on: date(r, "on_date")?,
             scores,
+            by_participant: flag(r, "by_participant")?,
         })
     })
     .collect()

@@ -6,56 +6,193 @@ use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use std::sync::OnceLock;
 use unic_langid::LanguageIdentifier;
 
-/// The languages the UI speaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The languages palett speaks. Staff pages speak Swedish and English
+/// ([`Lang::STAFF`]); the participant portal all seven ([`Lang::PORTAL`]):
+/// its messages are in `locales/<code>/portal.ftl`, and a message missing
+/// in a portal language falls back to Swedish (easy Swedish) or English.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Lang {
     Sv,
     En,
+    /// Easy-to-read Swedish (lättläst).
+    SvEasy,
+    Ar,
+    So,
+    Ti,
+    /// Dari.
+    Prs,
 }
 
 impl Lang {
-    pub const ALL: [Lang; 2] = [Lang::Sv, Lang::En];
+    pub const ALL: [Lang; 7] = [
+        Lang::Sv,
+        Lang::SvEasy,
+        Lang::En,
+        Lang::Ar,
+        Lang::So,
+        Lang::Ti,
+        Lang::Prs,
+    ];
+    /// The languages of the staff pages.
+    pub const STAFF: [Lang; 2] = [Lang::Sv, Lang::En];
+    /// The languages of the participant portal, in the order offered.
+    pub const PORTAL: [Lang; 7] = Lang::ALL;
 
+    /// The code in addresses, cookies and `locales/<code>/`.
     pub fn code(self) -> &'static str {
         match self {
             Lang::Sv => "sv",
             Lang::En => "en",
+            Lang::SvEasy => "sv-easy",
+            Lang::Ar => "ar",
+            Lang::So => "so",
+            Lang::Ti => "ti",
+            Lang::Prs => "prs",
+        }
+    }
+
+    /// The BCP 47 tag for the page's `lang` attribute (easy Swedish is
+    /// Swedish; Dari is Persian as spoken in Afghanistan).
+    pub fn html_lang(self) -> &'static str {
+        match self {
+            Lang::Sv | Lang::SvEasy => "sv",
+            Lang::En => "en",
+            Lang::Ar => "ar",
+            Lang::So => "so",
+            Lang::Ti => "ti",
+            Lang::Prs => "fa-AF",
+        }
+    }
+
+    /// The writing direction: Arabic and Dari right to left.
+    pub fn dir(self) -> &'static str {
+        match self {
+            Lang::Ar | Lang::Prs => "rtl",
+            _ => "ltr",
+        }
+    }
+
+    /// The language's name in itself, for the language switch.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::Sv => "Svenska",
+            Lang::SvEasy => "Lättläst svenska",
+            Lang::En => "English",
+            Lang::Ar => "العربية",
+            Lang::So => "Soomaali",
+            Lang::Ti => "ትግርኛ",
+            Lang::Prs => "دری",
         }
     }
 
     pub fn parse(s: &str) -> Option<Lang> {
-        match s {
+        Lang::ALL.into_iter().find(|l| l.code() == s)
+    }
+
+    /// The language of staff pages for this choice: English stays
+    /// English, every other language is shown Swedish.
+    pub fn staff(self) -> Lang {
+        match self {
+            Lang::En => Lang::En,
+            _ => Lang::Sv,
+        }
+    }
+
+    /// Where a message missing in this language is taken from.
+    fn fallback(self) -> Option<Lang> {
+        match self {
+            Lang::Sv | Lang::En => None,
+            Lang::SvEasy => Some(Lang::Sv),
+            _ => Some(Lang::En),
+        }
+    }
+
+    /// The language of a tag of an Accept-Language header, if palett
+    /// speaks it (Persian is answered in Dari).
+    fn of_tag(tag: &str) -> Option<Lang> {
+        let tag = tag.trim().to_ascii_lowercase();
+        let primary = tag.split('-').next().unwrap_or("");
+        match primary {
             "sv" => Some(Lang::Sv),
             "en" => Some(Lang::En),
+            "ar" => Some(Lang::Ar),
+            "so" => Some(Lang::So),
+            "ti" => Some(Lang::Ti),
+            "prs" | "fa" => Some(Lang::Prs),
             _ => None,
         }
     }
 
-    /// The first supported language in an Accept-Language header, else Swedish.
+    /// The first language of an Accept-Language header palett speaks, else
+    /// Swedish.
     pub fn negotiate(accept_language: &str) -> Lang {
         accept_language
             .split(',')
             .filter_map(|part| part.split(';').next())
-            .map(|tag| tag.trim().to_ascii_lowercase())
-            .find_map(|tag| Lang::parse(tag.split('-').next().unwrap_or("")))
+            .find_map(Lang::of_tag)
             .unwrap_or(Lang::Sv)
+    }
+
+    /// The digits numbers are written with: Arabic-Indic for Arabic,
+    /// extended Arabic-Indic for Dari, else ASCII.
+    fn digits(self) -> Option<[char; 10]> {
+        match self {
+            Lang::Ar => Some(['٠', '١', '٢', '٣', '٤', '٥', '٦', '٧', '٨', '٩']),
+            Lang::Prs => Some(['۰', '۱', '۲', '۳', '۴', '۵', '۶', '۷', '۸', '۹']),
+            _ => None,
+        }
+    }
+
+    /// The decimal sign.
+    fn decimal_sign(self) -> &'static str {
+        match self {
+            Lang::Sv | Lang::SvEasy | Lang::So => ",",
+            Lang::En | Lang::Ti => ".",
+            Lang::Ar | Lang::Prs => "٫",
+        }
     }
 }
 
 pub const SV_FTL: &str = include_str!("../../../locales/sv/main.ftl");
 pub const EN_FTL: &str = include_str!("../../../locales/en/main.ftl");
 
+/// Each language's portal messages (`locales/<code>/portal.ftl`).
+pub fn portal_ftl(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Sv => include_str!("../../../locales/sv/portal.ftl"),
+        Lang::En => include_str!("../../../locales/en/portal.ftl"),
+        Lang::SvEasy => include_str!("../../../locales/sv-easy/portal.ftl"),
+        Lang::Ar => include_str!("../../../locales/ar/portal.ftl"),
+        Lang::So => include_str!("../../../locales/so/portal.ftl"),
+        Lang::Ti => include_str!("../../../locales/ti/portal.ftl"),
+        Lang::Prs => include_str!("../../../locales/prs/portal.ftl"),
+    }
+}
+
 fn bundle(lang: Lang) -> &'static FluentBundle<FluentResource> {
-    static SV: OnceLock<FluentBundle<FluentResource>> = OnceLock::new();
-    static EN: OnceLock<FluentBundle<FluentResource>> = OnceLock::new();
-    let (cell, src, id) = match lang {
-        Lang::Sv => (&SV, SV_FTL, "sv"),
-        Lang::En => (&EN, EN_FTL, "en"),
+    static BUNDLES: OnceLock<Vec<(Lang, FluentBundle<FluentResource>)>> = OnceLock::new();
+    let all = BUNDLES.get_or_init(|| Lang::ALL.into_iter().map(|l| (l, make_bundle(l))).collect());
+    all.iter()
+        .find(|(l, _)| *l == lang)
+        .map(|(_, b)| b)
+        .unwrap_or(&all[0].1)
+}
+
+fn make_bundle(lang: Lang) -> FluentBundle<FluentResource> {
+    let id = lang.code();
+    // Plural rules by the language proper (easy Swedish is Swedish).
+    let langid: LanguageIdentifier = lang.html_lang().parse().unwrap_or_default();
+    let mut b = FluentBundle::new_concurrent(vec![langid]);
+    // Right-to-left pages isolate what is put into a message (a Swedish
+    // place name in an Arabic sentence); the templates isolate with <bdi>.
+    b.set_use_isolating(lang.dir() == "rtl");
+    let mut sources = match lang {
+        Lang::Sv => vec![SV_FTL],
+        Lang::En => vec![EN_FTL],
+        _ => Vec::new(),
     };
-    cell.get_or_init(|| {
-        let langid: LanguageIdentifier = id.parse().unwrap_or_default();
-        let mut b = FluentBundle::new_concurrent(vec![langid]);
-        b.set_use_isolating(false);
+    sources.push(portal_ftl(lang));
+    for src in sources {
         let res = FluentResource::try_new(src.to_string()).unwrap_or_else(|(res, errors)| {
             tracing::error!(?errors, lang = id, "errors in the Fluent file");
             res
@@ -63,8 +200,8 @@ fn bundle(lang: Lang) -> &'static FluentBundle<FluentResource> {
         if let Err(errors) = b.add_resource(res) {
             tracing::error!(?errors, lang = id, "duplicate Fluent messages");
         }
-        b
-    })
+    }
+    b
 }
 
 /// A translator for one language; templates call `t.get("id")`.
@@ -107,14 +244,22 @@ impl Tr {
     }
 
     fn format(&self, id: &str, args: Option<&FluentArgs>) -> String {
-        let b = bundle(self.lang);
-        let Some(pattern) = b.get_message(id).and_then(|m| m.value()) else {
-            return format!("[{id}]");
+        let mut lang = Some(self.lang);
+        let (b, pattern) = loop {
+            let Some(l) = lang else {
+                return format!("[{id}]");
+            };
+            let b = bundle(l);
+            if let Some(p) = b.get_message(id).and_then(|m| m.value()) {
+                break (b, p);
+            }
+            lang = l.fallback();
         };
         let mut errors = Vec::new();
         b.format_pattern(pattern, args, &mut errors).into_owned()
     }
 
+    /// Whether this language itself has the message (no fallback).
     pub fn has(&self, id: &str) -> bool {
         bundle(self.lang).has_message(id)
     }
@@ -130,9 +275,45 @@ impl Tr {
     pub fn decimal(&self, v: f64) -> String {
         let s = format!("{v:.1}");
         let s = s.strip_suffix(".0").map(str::to_string).unwrap_or(s);
+        self.digits(&s.replace('.', self.lang.decimal_sign()))
+    }
+
+    /// ASCII digits written as the language writes them.
+    pub fn digits(&self, s: &str) -> String {
+        match self.lang.digits() {
+            Some(d) => s
+                .chars()
+                .map(|c| c.to_digit(10).map_or(c, |n| d[n as usize]))
+                .collect(),
+            None => s.to_string(),
+        }
+    }
+
+    /// A whole number as the language writes it.
+    pub fn number(&self, n: i64) -> String {
+        self.digits(&n.to_string())
+    }
+
+    /// A day as the language writes it: "7 december 2026" (month names are
+    /// the messages `month-1` … `month-12`).
+    pub fn date(&self, d: jiff::civil::Date) -> String {
+        let month = self.get(&format!("month-{}", d.month()));
         match self.lang {
-            Lang::Sv => s.replace('.', ","),
-            Lang::En => s,
+            Lang::En => format!("{} {month} {}", d.day(), d.year()),
+            _ => self.digits(&format!("{} {month} {}", d.day(), d.year())),
+        }
+    }
+
+    /// A month `YYYY-MM` as the language writes it: "december 2026".
+    pub fn month(&self, month: &str) -> String {
+        match (
+            month.get(0..4),
+            month.get(5..7).and_then(|m| m.parse::<u8>().ok()),
+        ) {
+            (Some(year), Some(m)) if (1..=12).contains(&m) => {
+                self.digits(&format!("{} {year}", self.get(&format!("month-{m}"))))
+            }
+            _ => month.to_string(),
         }
     }
 
@@ -140,8 +321,8 @@ impl Tr {
     pub fn percent_exact(&self, v: f64) -> String {
         let n = self.decimal(v);
         match self.lang {
-            Lang::Sv => format!("{n}\u{a0}%"),
             Lang::En => format!("{n}%"),
+            _ => format!("{n}\u{a0}%"),
         }
     }
 
@@ -149,8 +330,8 @@ impl Tr {
     pub fn percent(&self, v: f64) -> String {
         let n = self.decimal(v.round());
         match self.lang {
-            Lang::Sv => format!("{n}\u{a0}%"),
             Lang::En => format!("{n}%"),
+            _ => format!("{n}\u{a0}%"),
         }
     }
 }

@@ -20,6 +20,7 @@ mod openings;
 mod palette;
 mod participants;
 mod placements;
+mod portal;
 mod projects;
 mod referrals;
 pub mod reminders;
@@ -109,6 +110,7 @@ pub fn router(state: AppState) -> Router {
         .merge(placements::routes())
         .merge(referrals::routes())
         .merge(reminders::routes())
+        .merge(portal::routes())
         .nest(
             "/api/v1",
             api().0.layer(middleware::from_fn_with_state(

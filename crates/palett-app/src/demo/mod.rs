@@ -25,6 +25,11 @@ use palett_store::{auth, org, participant, project, AnyConnection};
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "palett-demo-2026";
 
+/// The demo participants with portal access: (login name, language).
+/// They sign in at /portal with [`DEMO_PASSWORD`]; the first and second
+/// women still taking part.
+pub const DEMO_PORTAL: &[(&str, &str)] = &[("DEMOAR", "ar"), ("DEMOSO", "so")];
+
 /// The demo accounts: (e-mail, name, organisation index, roles).
 pub const DEMO_USERS: &[(&str, &str, usize, &[Role])] = &[
     (
@@ -441,6 +446,12 @@ impl App {
         seed_follow_ups(c, &mut rng, &people, coordinator, now).await?;
         seed_self_assessments(c, &mut rng, &people, coordinator, now).await?;
         palette::seed_current(c, pid, &org_ids, &people, &staff, (today, now)).await?;
+        let taking_part = people.iter().filter(|p| p.exit.is_none());
+        for ((login, lang), p) in DEMO_PORTAL.iter().zip(taking_part) {
+            palett_store::portal::ensure_account(c, p.id, login, now).await?;
+            palett_store::portal::replace_credentials(c, p.id, Some(&hash)).await?;
+            palett_store::portal::set_lang(c, p.id, lang).await?;
+        }
         tx.commit().await?;
         Ok(true)
     }
@@ -461,7 +472,7 @@ async fn seed_self_assessments(
     for p in people {
         let first_on = p.intake.checked_add(7.days()).unwrap_or(p.intake);
         let first: Vec<i16> = (0..aspects).map(|_| 1 + rng.below(3) as i16).collect();
-        palett_store::selfassessment::insert(c, p.id, first_on, &first, by, now).await?;
+        palett_store::selfassessment::insert(c, p.id, first_on, &first, Some(by), now).await?;
         let second_on = p
             .exit
             .unwrap_or_else(|| p.intake.checked_add(6.months()).unwrap_or(p.intake));
@@ -477,7 +488,7 @@ async fn seed_self_assessments(
             .iter()
             .map(|s| (s + rng.below(lift) as i16 - i16::from(rng.below(6) == 0)).clamp(1, 5))
             .collect();
-        palett_store::selfassessment::insert(c, p.id, second_on, &second, by, now).await?;
+        palett_store::selfassessment::insert(c, p.id, second_on, &second, Some(by), now).await?;
     }
     Ok(())
 }
@@ -665,7 +676,7 @@ async fn seed_consents(
                 consent::withdraw(
                     c,
                     research,
-                    by,
+                    Some(by),
                     Some("Vill inte delta i följeforskningen längre."),
                     now,
                 )

@@ -187,6 +187,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "bdb65e4cc6d3966b04778ead42cbed2fa9dfdc61ba2e9a72585e4ceb517c6980",
         postgres: "bdb65e4cc6d3966b04778ead42cbed2fa9dfdc61ba2e9a72585e4ceb517c6980",
     },
+    Applied {
+        version: 34,
+        sqlite: "f041d1f55b28d0a754d4e801a1c5ddb6ab421ee9c8fe439bbdea9a2ca1542794",
+        postgres: "ff7717d6ee49a1fa5258c22b3893cd5114cc2294b0a370e0d62eb833431b2316",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

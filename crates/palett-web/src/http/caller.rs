@@ -13,6 +13,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use palett_app::auth::Signed;
+use palett_app::portal::Her;
 use palett_app::{same_secret, Ctx};
 use std::net::SocketAddr;
 
@@ -29,6 +30,19 @@ pub fn session_cookie_name(secure: bool) -> &'static str {
         HOST_SESSION_COOKIE
     } else {
         SESSION_COOKIE
+    }
+}
+/// A participant's portal session (apart from staff sessions, so that a
+/// portal session is never taken for a staff one).
+pub const PORTAL_COOKIE: &str = "palett_portal";
+pub const HOST_PORTAL_COOKIE: &str = "__Host-palett_portal";
+/// The portal session cookie's name for a connection that is (or is not)
+/// secure.
+pub fn portal_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        HOST_PORTAL_COOKIE
+    } else {
+        PORTAL_COOKIE
     }
 }
 pub const PRE_SESSION_COOKIE: &str = "palett_pre";
@@ -65,17 +79,34 @@ impl VisitorSlot {
 #[derive(Clone, Debug)]
 pub struct Visitor {
     pub signed: Option<(Signed, Via)>,
+    /// A participant signed in to her portal, with her cookie's value.
+    pub her: Option<(Her, String)>,
+    /// The language she chose or her browser asked for (any of the
+    /// portal's; staff pages speak [`Lang::staff`] of it).
     pub lang: Lang,
     pub ip: String,
     pub is_api: bool,
+    /// The address is the participant portal's (`/portal…`).
+    pub portal_path: bool,
     pub secure: bool,
     /// The pre-session CSRF value (sign-in form) from the cookie, if any.
     pub pre_session: Option<String>,
 }
 
 impl Visitor {
+    /// The translator of staff pages (Swedish or English).
     pub fn tr(&self) -> Tr {
+        Tr::new(self.lang.staff())
+    }
+
+    /// The translator of the participant portal (any of its languages).
+    pub fn portal_tr(&self) -> Tr {
         Tr::new(self.lang)
+    }
+
+    /// Whether she is a participant in her portal (not staff).
+    pub fn in_portal(&self) -> bool {
+        self.signed.is_none() && self.her.is_some()
     }
 }
 
@@ -140,16 +171,12 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| state.trusted_proxies.client(c.0.ip(), &headers).to_string())
         .unwrap_or_else(|| "unknown".into());
-    let lang = cookie(&jar, LANG_COOKIE)
-        .and_then(Lang::parse)
-        .or_else(|| {
-            headers
-                .get(header::ACCEPT_LANGUAGE)
-                .and_then(|v| v.to_str().ok())
-                .map(Lang::negotiate)
-        })
-        .unwrap_or(Lang::Sv);
-    let tr = Tr::new(lang);
+    let chosen_lang = cookie(&jar, LANG_COOKIE).and_then(Lang::parse);
+    let browser_lang = headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Lang::negotiate);
+    let tr = Tr::new(chosen_lang.or(browser_lang).unwrap_or(Lang::Sv).staff());
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -178,12 +205,44 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     } else {
         None
     };
+    // A participant's portal session, when no staff one is presented.
+    let her = match (&signed, bearer) {
+        (None, None) => {
+            let value = cookie(&jar, HOST_PORTAL_COOKIE).or_else(|| {
+                (!state.secure_cookies)
+                    .then(|| cookie(&jar, PORTAL_COOKIE))
+                    .flatten()
+            });
+            match value {
+                Some(v) => match state.app.portal_session(v).await {
+                    Ok(h) => h.map(|h| (h, v.to_string())),
+                    Err(e) => return ApiError::app(tr, e).into_response(),
+                },
+                None => None,
+            }
+        }
+        _ => None,
+    };
+    // Her choice on this device, then her profile's, then the browser's.
+    let lang = chosen_lang
+        .or_else(|| {
+            her.as_ref()
+                .and_then(|(h, _)| h.lang.as_deref())
+                .and_then(Lang::parse)
+        })
+        .or(browser_lang)
+        .unwrap_or(Lang::Sv);
     let pre_session = cookie(&jar, PRE_SESSION_COOKIE).map(str::to_string);
     let visitor = Visitor {
         signed,
+        her,
         lang,
         ip,
         is_api,
+        portal_path: {
+            let p = req.uri().path();
+            p == "/portal" || p.starts_with("/portal/")
+        },
         // Behind a TLS-terminating proxy the request says so; a client that
         // lies only makes its own cookies stricter.
         secure: state.secure_cookies
@@ -199,10 +258,24 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
     }
     let Visitor {
         signed,
+        her,
         ip,
         pre_session,
         ..
     } = &visitor;
+    // A participant's session reaches her portal and nothing else: every
+    // other address answers as if it did not exist.
+    if visitor.in_portal() {
+        let path = req.uri().path();
+        if path == "/" {
+            return Redirect::to("/portal").into_response();
+        }
+        let hers =
+            path == "/portal" || path.starts_with("/portal/") || path.starts_with("/static/");
+        if !hers {
+            return WebError::new(StatusCode::NOT_FOUND, "error-not-found").into_response();
+        }
+    }
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method {
         // Which token must the request echo? Bearer calls carry no ambient
@@ -210,6 +283,8 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         let expected = match &signed {
             Some((s, Via::Session(_))) => s.csrf_token.clone(),
             Some((_, Via::Bearer)) => None,
+            // A participant in her portal.
+            None if her.is_some() => her.as_ref().map(|(h, _)| h.csrf_token.clone()),
             // Unauthenticated API calls fail as such in the handler.
             None if is_api => None,
             // The sign-in form: double-submit against the pre-session cookie.

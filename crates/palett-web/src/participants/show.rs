@@ -114,6 +114,10 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Id(id): Id) -> An
     }
     if v.may_change {
         actions.push((format!("/participants/{id}/edit"), t.get("action-edit")));
+        actions.push((
+            format!("/participants/{id}/portal"),
+            t.get("portal-staff-title"),
+        ));
         for k in p.lifecycle().possible() {
             if *k == TransitionKind::Reopen && !v.may_reopen {
                 continue;

@@ -83,10 +83,11 @@ pub async fn inbox(
     }))
 }
 
-/// A message marked read, and the referral it is about.
+/// A message marked read, and the referral or participant it is about.
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct ReadMessage {
     pub referral_id: Option<i64>,
+    pub participant_id: Option<i64>,
 }
 
 /// Mark one of the caller's messages read
@@ -98,8 +99,15 @@ pub async fn read_message(
     c: Caller,
     Id(id): Id,
 ) -> Answer<Json<ReadMessage>> {
-    let referral_id = s.app.open_message(&c.ctx(), id).await?;
-    Ok(Json(ReadMessage { referral_id }))
+    let (referral_id, participant_id) = match s.app.open_message(&c.ctx(), id).await? {
+        palett_app::inbox::About::Referral(r) => (Some(r), None),
+        palett_app::inbox::About::Participant(p) => (None, Some(p)),
+        palett_app::inbox::About::Nothing => (None, None),
+    };
+    Ok(Json(ReadMessage {
+        referral_id,
+        participant_id,
+    }))
 }
 
 /// The caller's reminders: the daily digest by e-mail and the calendar

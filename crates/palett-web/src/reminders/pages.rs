@@ -11,7 +11,7 @@ use crate::ui::{local_time, render};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect};
-use palett_app::inbox::InboxMessage;
+use palett_app::inbox::{About, InboxMessage};
 use palett_app::paging::Page;
 use palett_domain::reminder::InboxKind;
 
@@ -38,6 +38,15 @@ pub(crate) fn message_text(t: Tr, m: &InboxMessage) -> String {
         InboxKind::ReferralReceived => t.with(
             "inbox-referral-received",
             &[("referral", referral), ("partner", partner)],
+        ),
+        InboxKind::ConsentWithdrawnByHer => t.with(
+            "inbox-consent-withdrawn-by-her",
+            &[(
+                "participant",
+                m.participant_id
+                    .map(|id| id.to_string())
+                    .unwrap_or_default(),
+            )],
         ),
         InboxKind::ReferralAnswered => t.with(
             "inbox-referral-answered",
@@ -108,8 +117,9 @@ pub async fn inbox(State(s): State<AppState>, c: Caller, Query(q): Query<InboxQu
 /// Open a message: read, then on to its referral.
 pub async fn open(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
     let to = match s.app.open_message(&c.ctx(), id).await? {
-        Some(referral) => format!("/referrals/{referral}"),
-        None => "/inbox".into(),
+        About::Referral(referral) => format!("/referrals/{referral}"),
+        About::Participant(participant) => format!("/participants/{participant}"),
+        About::Nothing => "/inbox".into(),
     };
     Ok(Redirect::to(&to).into_response())
 }
@@ -121,7 +131,7 @@ pub async fn read_all(State(s): State<AppState>, c: Caller) -> Answer {
 
 /// Where palett is reached, as the browser asked for it: the calendar's
 /// address starts with it.
-fn origin(s: &AppState, headers: &HeaderMap) -> String {
+pub(crate) fn origin(s: &AppState, headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())

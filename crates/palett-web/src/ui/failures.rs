@@ -45,12 +45,18 @@ fn page(visitor: Option<Visitor>, e: WebError) -> Response {
     }
     let visitor = visitor.unwrap_or_else(|| Visitor {
         signed: None,
+        her: None,
         lang: Lang::Sv,
         ip: String::new(),
         is_api: false,
+        portal_path: false,
         secure: false,
         pre_session: None,
     });
+    // A participant, or anyone in the portal, sees it in the portal's way.
+    if visitor.in_portal() || visitor.signed.is_none() && visitor.portal_path {
+        return with_retry_after(super::portal::error_page(&visitor, &e), e.retry_after_secs);
+    }
     let t = visitor.tr();
     let (title, message) = match e.retry_after_secs {
         Some(secs) => (t.get("error-throttled-title"), throttled_message(t, secs)),

@@ -6,6 +6,7 @@
 pub mod charts;
 pub mod choices;
 pub mod failures;
+pub mod portal;
 pub mod views;
 
 use crate::http::caller::{Caller, Visitor};
@@ -33,9 +34,11 @@ pub fn render(t: impl Template) -> Response {
 pub fn error_page(t: Tr, status: StatusCode, id: &str) -> Response {
     let v = Visitor {
         signed: None,
+        her: None,
         lang: t.lang,
         ip: String::new(),
         is_api: false,
+        portal_path: false,
         secure: false,
         pre_session: None,
     };

@@ -34,9 +34,9 @@ pub struct Layout {
 
 impl Layout {
     pub fn for_visitor(v: &Visitor, title: String, path: &str, csrf: String) -> Self {
-        let (other_lang, other_lang_label) = match v.lang {
-            Lang::Sv => ("en", "English"),
+        let (other_lang, other_lang_label) = match v.lang.staff() {
             Lang::En => ("sv", "Svenska"),
+            _ => ("en", "English"),
         };
         Self {
             title,

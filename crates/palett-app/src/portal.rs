@@ -1,0 +1,702 @@
+//! The participant portal: her own way into palett.
+//!
+//! Her caseworker makes an invitation (a one-time code, valid for a week,
+//! with a login name printed beside it); with the code she chooses a
+//! password, and from then on signs in with her login name and password.
+//! A new invitation is how lost access is restored: when used, it replaces
+//! her password and ends her sessions. She acts as [`Actor::herself`]: no
+//! staff rule admits her anywhere, and each use case here reads or changes
+//! her own record only, found by the session, never by an id she sends
+//! (a consent she withdraws must be hers). Every sign-in, read and change
+//! is in the audit log with the role `participant`.
+//!
+//! What she sees of her record (decided here, see ARCHITECTURE.md
+//! "Participant portal"): her profile's own details, plan, schedule, time,
+//! consents, self-assessments, placements, and which organisations read or
+//! changed her record and when. Staff notes, the restricted field group
+//! and the names of staff in the log are not shown in the portal; a request
+//! under GDPR art. 15 for everything is made to her caseworker, who
+//! exports it after the confidentiality assessment the law asks for.
+
+use crate::action::Action;
+use crate::auth::NewSession;
+use crate::secret::{self, random_token, sha256_hex};
+use crate::work::{bookkeeping, Change, Reading};
+use crate::{App, AppError, Ctx, Result};
+use palett_domain::consent::Consent;
+use palett_domain::plan::Plan;
+use palett_domain::policy::Actor;
+use palett_domain::selfassessment::{Scored, SelfAssessment};
+use palett_domain::FieldErrors;
+use palett_store::portal as store;
+use palett_store::AnyConnection;
+
+pub use palett_store::portal::{Access, HerMonth, HerSession};
+
+/// How long an invitation's code can be used.
+pub const INVITATION_DAYS: i64 = 7;
+/// The letters of codes and login names: no 0/O, 1/I/L, easy to read out.
+const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+
+/// A participant signed in to her portal.
+#[derive(Clone, Debug)]
+pub struct Her {
+    pub participant_id: i64,
+    pub partnership_id: i64,
+    pub given_name: String,
+    /// The language she chose (a code), if any.
+    pub lang: Option<String>,
+    pub csrf_token: String,
+}
+
+impl Her {
+    pub fn ctx(&self, ip: &str) -> Ctx {
+        Ctx {
+            actor: Actor::herself(self.partnership_id, self.participant_id),
+            ip: ip.to_string(),
+        }
+    }
+}
+
+/// A new invitation, shown once to her caseworker to print.
+#[derive(Clone, Debug)]
+pub struct Invitation {
+    /// The one-time code, grouped as `XXXX-XXXX-XXXX`.
+    pub code: String,
+    pub login_name: String,
+    pub expires_at: i64,
+}
+
+/// `n` random letters of [`ALPHABET`].
+fn random_letters(n: usize) -> Result<String> {
+    let bytes = secret::random_bytes::<32>()?;
+    Ok(bytes
+        .iter()
+        .take(n)
+        // 31 letters; 256 % 31 = 8, a bias of under 4 % on a few letters,
+        // irrelevant beside the code's 59 bits and the throttle.
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect())
+}
+
+/// A code as typed: letters and digits only, upper case, so that spaces,
+/// dashes and small letters do not matter.
+pub fn normalise_code(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .take(64)
+        .collect()
+}
+
+fn group(code: &str) -> String {
+    code.as_bytes()
+        .chunks(4)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect::<Vec<_>>()
+        .join("-")
+}
+
+/// The throttle's key for invitation codes (counted per address).
+const CODE_KEY: &str = "portal-invitation";
+
+fn login_key(login_name: &str) -> String {
+    format!("portal:{}", normalise_code(login_name))
+}
+
+impl App {
+    // ---------------------------------------------------------- staff side
+
+    /// Her portal access as her caseworker sees it: an audited read of her
+    /// record, for staff who may read it.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id))]
+    pub async fn portal_access(&self, ctx: &Ctx, participant_id: i64) -> Result<Access> {
+        let now = self.now();
+        self.read_part(ctx, participant_id, "portal_access", async |c| {
+            Ok(store::access(c, participant_id, now).await?)
+        })
+        .await
+    }
+
+    /// Invite her to the portal (or restore her access): staff who may
+    /// change her record. Earlier unused invitations end; the code is
+    /// shown once and only its hash kept. Audited as `portal.invite`.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id))]
+    pub async fn invite_to_portal(&self, ctx: &Ctx, participant_id: i64) -> Result<Invitation> {
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
+        self.changeable(&mut tx, ctx, participant_id).await?;
+        let mut login_name = String::new();
+        for _ in 0..8 {
+            let candidate = random_letters(6)?;
+            if !store::login_name_taken(&mut tx, &candidate).await? {
+                login_name = candidate;
+                break;
+            }
+        }
+        if login_name.is_empty() {
+            return Err(AppError::internal("no free portal login name"));
+        }
+        let login_name = store::ensure_account(&mut tx, participant_id, &login_name, now).await?;
+        let code = random_letters(12)?;
+        let expires_at = now + INVITATION_DAYS * 86_400;
+        let id = store::insert_invitation(
+            &mut tx,
+            participant_id,
+            &sha256_hex(&code),
+            ctx.actor.user_id,
+            now,
+            expires_at,
+        )
+        .await?;
+        tx.done(
+            Action::PortalInvite,
+            "portal_invitation",
+            Some(id),
+            Some(participant_id),
+        )
+        .await?;
+        Ok(Invitation {
+            code: group(&code),
+            login_name,
+            expires_at,
+        })
+    }
+
+    // ---------------------------------------------------------- signing in
+
+    /// The open invitation behind a typed code: (id, her id, partnership).
+    /// A wrong code counts towards the address's throttle; the error is on
+    /// the field `code`.
+    async fn invitation(&self, code: &str, ip: &str) -> Result<(i64, i64, i64)> {
+        let now = self.now();
+        let code = normalise_code(code);
+        let found = {
+            let mut c = self.db.read().await?;
+            self.throttle(&mut c, CODE_KEY, ip, now).await?;
+            if code.is_empty() {
+                None
+            } else {
+                store::open_invitation(&mut c, &sha256_hex(&code), now).await?
+            }
+        };
+        match found {
+            Some(f) => Ok(f),
+            None => {
+                if !code.is_empty() {
+                    self.record_failure(CODE_KEY, ip).await?;
+                }
+                Err(FieldErrors::single("code", "error-portal-code").into())
+            }
+        }
+    }
+
+    /// Whether a typed code opens an invitation (before she chooses how to
+    /// sign in); her login name.
+    #[tracing::instrument(skip_all)]
+    pub async fn check_portal_code(&self, code: &str, ip: &str) -> Result<String> {
+        let (_, participant_id, _) = self.invitation(code, ip).await?;
+        let mut c = self.db.read().await?;
+        let access = store::access(&mut c, participant_id, self.now()).await?;
+        access
+            .account
+            .map(|a| a.login_name)
+            .ok_or(AppError::NotFound)
+    }
+
+    /// Use the invitation: her new password replaces any earlier one, her
+    /// passkeys and sessions end, and she is signed in.
+    #[tracing::instrument(skip_all)]
+    pub async fn set_up_portal_password(
+        &self,
+        code: &str,
+        password: &str,
+        repeated: &str,
+        ip: &str,
+    ) -> Result<NewSession> {
+        let mut errors = FieldErrors::new();
+        let password = errors.take(
+            "password",
+            palett_domain::values::parse_new_password(password),
+        );
+        if password.as_deref().is_some_and(|p| p != repeated) {
+            errors.push("password_again", "error-password-mismatch");
+        }
+        let (invitation, participant_id, partnership_id) = self.invitation(code, ip).await?;
+        let (Some(password), true) = (password, errors.is_empty()) else {
+            return Err(errors.into());
+        };
+        let hash = secret::hash_password_async(password).await?;
+        let ctx = Ctx {
+            actor: Actor::herself(partnership_id, participant_id),
+            ip: ip.to_string(),
+        };
+        let mut tx = Change::begin(self, &ctx).await?;
+        let now = tx.now();
+        if !store::use_invitation(&mut tx, invitation, now).await? {
+            return Err(FieldErrors::single("code", "error-portal-code").into());
+        }
+        store::replace_credentials(&mut tx, participant_id, Some(&hash)).await?;
+        let session = self.new_portal_session(&mut tx, participant_id).await?;
+        tx.audit(
+            Action::PortalSetUp,
+            "portal_invitation",
+            Some(invitation),
+            Some(participant_id),
+        )
+        .await?;
+        tx.done(
+            Action::PortalSignIn,
+            "portal_session",
+            None,
+            Some(participant_id),
+        )
+        .await?;
+        Ok(session)
+    }
+
+    async fn new_portal_session(
+        &self,
+        c: &mut AnyConnection,
+        participant_id: i64,
+    ) -> Result<NewSession> {
+        let now = self.now();
+        let cookie_value = random_token()?;
+        let csrf_token = random_token()?;
+        let max_age_secs = self.config.session_absolute_secs;
+        store::insert_session(
+            c,
+            &sha256_hex(&cookie_value),
+            participant_id,
+            &csrf_token,
+            now,
+            now + max_age_secs,
+        )
+        .await?;
+        Ok(NewSession {
+            cookie_value,
+            csrf_token,
+            max_age_secs,
+        })
+    }
+
+    /// Sign in with her login name and password; throttled like staff
+    /// sign-in, per login name and per address.
+    #[tracing::instrument(skip_all)]
+    pub async fn portal_sign_in(
+        &self,
+        login_name: &str,
+        password: &str,
+        ip: &str,
+    ) -> Result<NewSession> {
+        let now = self.now();
+        let key = login_key(login_name);
+        let found = {
+            let mut c = self.db.read().await?;
+            self.throttle(&mut c, &key, ip, now).await?;
+            store::credentials(&mut c, &normalise_code(login_name)).await?
+        };
+        let hash = found
+            .as_ref()
+            .map_or_else(|| secret::dummy_hash().to_string(), |f| f.2.clone());
+        let ok = secret::verify_password_async(password.to_string(), hash).await;
+        let mut tx = bookkeeping(self).await?;
+        let Some((participant_id, partnership_id, _)) = found.filter(|_| ok) else {
+            palett_store::auth::record_login_attempt(&mut tx, &key, ip, false, now).await?;
+            tx.commit().await?;
+            return Err(AppError::Unauthenticated);
+        };
+        palett_store::auth::record_login_attempt(&mut tx, &key, ip, true, now).await?;
+        let session = self.new_portal_session(&mut tx, participant_id).await?;
+        let ctx = Ctx {
+            actor: Actor::herself(partnership_id, participant_id),
+            ip: ip.to_string(),
+        };
+        Change::adopt(tx, &ctx, now)
+            .done(
+                Action::PortalSignIn,
+                "portal_session",
+                None,
+                Some(participant_id),
+            )
+            .await?;
+        Ok(session)
+    }
+
+    /// The participant behind a portal session cookie, if it is alive.
+    #[tracing::instrument(skip_all)]
+    pub async fn portal_session(&self, cookie_value: &str) -> Result<Option<Her>> {
+        let now = self.now();
+        let key = sha256_hex(cookie_value);
+        let mut c = self.db.read().await?;
+        let Some(s) = store::session(&mut c, &key).await? else {
+            return Ok(None);
+        };
+        if s.expires_at <= now || s.last_seen_at + self.config.session_idle_secs <= now {
+            store::delete_session(&mut c, &key).await?;
+            return Ok(None);
+        }
+        if now - s.last_seen_at >= 60 {
+            store::touch_session(&mut c, &key, s.participant_id, now).await?;
+        }
+        Ok(Some(Her {
+            participant_id: s.participant_id,
+            partnership_id: s.partnership_id,
+            given_name: s.given_name,
+            lang: s.lang,
+            csrf_token: s.csrf_token,
+        }))
+    }
+
+    #[tracing::instrument(skip_all)]
+    pub async fn portal_sign_out(&self, cookie_value: &str, her: &Her, ip: &str) -> Result<()> {
+        let ctx = her.ctx(ip);
+        let mut tx = Change::begin(self, &ctx).await?;
+        store::delete_session(&mut tx, &sha256_hex(cookie_value)).await?;
+        tx.done(
+            Action::PortalSignOut,
+            "portal_session",
+            None,
+            Some(her.participant_id),
+        )
+        .await
+    }
+
+    /// Keep the language she chose for her next visit.
+    #[tracing::instrument(skip_all)]
+    pub async fn set_portal_language(&self, her: &Her, ip: &str, lang: &str) -> Result<()> {
+        let ctx = her.ctx(ip);
+        let mut tx = Change::begin(self, &ctx).await?;
+        store::set_lang(&mut tx, her.participant_id, lang).await?;
+        tx.done(
+            Action::PortalLanguage,
+            "portal_account",
+            None,
+            Some(her.participant_id),
+        )
+        .await
+    }
+
+    // ---------------------------------------------------------- her pages
+
+    /// A read of her own record by herself, audited as `portal.read` of
+    /// `entity`.
+    async fn her_read<T>(
+        &self,
+        her: &Her,
+        ip: &str,
+        entity: &'static str,
+        load: impl AsyncFnOnce(&mut AnyConnection) -> Result<T>,
+    ) -> Result<T> {
+        let ctx = her.ctx(ip);
+        let mut r = Reading::begin(self, &ctx).await?;
+        let out = load(r.conn()).await?;
+        r.audit(
+            Action::PortalRead,
+            entity,
+            Some(her.participant_id),
+            Some(her.participant_id),
+        );
+        r.finish().await?;
+        Ok(out)
+    }
+
+    /// Her plan: the latest version, her contacts (assigned caseworkers
+    /// and their organisations) and the names of the palette's
+    /// interventions her steps point to.
+    pub async fn her_plan(&self, her: &Her, ip: &str) -> Result<HerPlan> {
+        let (pid, partnership) = (her.participant_id, her.partnership_id);
+        self.her_read(her, ip, "plan", async |c| {
+            let plan = palett_store::palette::plan_versions(c, pid)
+                .await?
+                .into_iter()
+                .max_by_key(|v| v.version)
+                .map(|v| Plan::from_json(&v.body).ok_or_else(|| AppError::internal("corrupt plan")))
+                .transpose()?;
+            let interventions = palett_store::palette::interventions(c, partnership, true)
+                .await?
+                .into_iter()
+                .map(|i| (i.id, i.name))
+                .collect();
+            let contacts = palett_store::participant::caseworkers(c, pid)
+                .await?
+                .into_iter()
+                .map(|w| (w.name, w.organisation))
+                .collect();
+            Ok(HerPlan {
+                plan,
+                interventions,
+                contacts,
+            })
+        })
+        .await
+    }
+
+    /// Her coming sessions (at most 50) and her placements.
+    pub async fn her_schedule(&self, her: &Her, ip: &str) -> Result<HerSchedule> {
+        let pid = her.participant_id;
+        let today = self.today().to_string();
+        self.her_read(her, ip, "schedule", async |c| {
+            Ok(HerSchedule {
+                sessions: store::her_sessions(c, pid, &today, 50).await?,
+                placements: palett_store::placement::of_participant(c, pid)
+                    .await?
+                    .into_iter()
+                    .map(|p| HerPlacement {
+                        employer: p.employer_name,
+                        title: p.opening_title,
+                        start: p.start_date,
+                        end: p.end_date,
+                        minutes_per_week: p.minutes_per_week,
+                    })
+                    .collect(),
+            })
+        })
+        .await
+    }
+
+    /// The months she may confirm: the last twelve ended months and the
+    /// running one (shown, not confirmable).
+    fn her_window(&self) -> (String, String, String) {
+        let today = self.today();
+        let running = format!("{:04}-{:02}", today.year(), today.month());
+        let first = today
+            .checked_sub(jiff::Span::new().months(12))
+            .unwrap_or(today);
+        let first = format!("{:04}-{:02}", first.year(), first.month());
+        (first, running.clone(), running)
+    }
+
+    /// Her time month by month, latest first, with what she confirmed;
+    /// and the running month (which cannot be confirmed yet).
+    pub async fn her_time(&self, her: &Her, ip: &str) -> Result<(Vec<HerMonth>, String)> {
+        let pid = her.participant_id;
+        let (first, last, running) = self.her_window();
+        let months = self
+            .her_read(her, ip, "time", async |c| {
+                Ok(store::her_months(c, pid, (&first, &last)).await?)
+            })
+            .await?;
+        Ok((months, running))
+    }
+
+    /// She confirms an ended month of the last year with time recorded:
+    /// the minutes she saw are kept with the day, as her attestation for
+    /// the funder's time report. Audited as `portal.confirm_month`.
+    pub async fn confirm_her_month(&self, her: &Her, ip: &str, month: &str) -> Result<()> {
+        let (first, _, running) = self.her_window();
+        let well_formed = month.len() == 7
+            && month.as_bytes()[4] == b'-'
+            && month
+                .bytes()
+                .enumerate()
+                .all(|(i, b)| i == 4 || b.is_ascii_digit());
+        if !well_formed || month < first.as_str() || month > running.as_str() {
+            return Err(AppError::NotFound);
+        }
+        if month == running {
+            return Err(FieldErrors::single("month", "error-portal-month-running").into());
+        }
+        let ctx = her.ctx(ip);
+        let mut tx = Change::begin(self, &ctx).await?;
+        let now = tx.now();
+        let minutes = store::her_months(&mut tx, her.participant_id, (month, month))
+            .await?
+            .first()
+            .map(|m| m.minutes)
+            .ok_or(AppError::NotFound)?;
+        store::confirm_month(&mut tx, her.participant_id, month, minutes, now).await?;
+        tx.done(
+            Action::PortalConfirmMonth,
+            "time_confirmation",
+            None,
+            Some(her.participant_id),
+        )
+        .await
+    }
+
+    /// Her consents, each with whether it is in force today.
+    pub async fn her_consents(&self, her: &Her, ip: &str) -> Result<Vec<(Consent, bool)>> {
+        let pid = her.participant_id;
+        let today = self.today();
+        self.her_read(her, ip, "consents", async |c| {
+            Ok(palett_store::consent::of_participant(c, pid)
+                .await?
+                .into_iter()
+                .map(|k| {
+                    let in_force = k.in_force(today);
+                    (k, in_force)
+                })
+                .collect())
+        })
+        .await
+    }
+
+    /// She withdraws one of her consents: it stops counting at once, and
+    /// her caseworkers (or, with none, her responsible partner) get a
+    /// message in their inbox. Another's consent is not found.
+    pub async fn withdraw_her_consent(&self, her: &Her, ip: &str, consent_id: i64) -> Result<()> {
+        let ctx = her.ctx(ip);
+        let mut tx = Change::begin(self, &ctx).await?;
+        let now = tx.now();
+        let owner = palett_store::consent::participant_of(&mut tx, consent_id).await?;
+        if owner != Some(her.participant_id) {
+            return Err(AppError::NotFound);
+        }
+        if !palett_store::consent::withdraw(&mut tx, consent_id, None, None, now).await? {
+            return Err(FieldErrors::single("consent", "error-consent-withdrawn").into());
+        }
+        crate::inbox::consent_withdrawn_by_her(
+            &mut tx,
+            her.partnership_id,
+            her.participant_id,
+            now,
+        )
+        .await?;
+        tx.done(
+            Action::ConsentWithdraw,
+            "consent",
+            Some(consent_id),
+            Some(her.participant_id),
+        )
+        .await
+    }
+
+    /// Her self-assessments, oldest first.
+    pub async fn her_self_assessments(&self, her: &Her, ip: &str) -> Result<Vec<SelfAssessment>> {
+        let pid = her.participant_id;
+        self.her_read(her, ip, "self_assessments", async |c| {
+            Ok(palett_store::selfassessment::of_participant(c, pid).await?)
+        })
+        .await
+    }
+
+    /// She fills in a self-assessment herself: marked as her own entry.
+    pub async fn record_her_self_assessment(
+        &self,
+        her: &Her,
+        ip: &str,
+        scored: &Scored,
+    ) -> Result<i64> {
+        let ctx = her.ctx(ip);
+        let mut tx = Change::begin(self, &ctx).await?;
+        let now = tx.now();
+        let id = palett_store::selfassessment::insert(
+            &mut tx,
+            her.participant_id,
+            scored.on,
+            &scored.scores,
+            None,
+            now,
+        )
+        .await?;
+        tx.done(
+            Action::SelfAssessmentRecord,
+            "self_assessment",
+            Some(id),
+            Some(her.participant_id),
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// What palett holds about her, as the portal shows it (see the
+    /// module's comment for what is left to her caseworker's export).
+    pub async fn her_data(&self, her: &Her, ip: &str) -> Result<HerData> {
+        let pid = her.participant_id;
+        let partnership = her.partnership_id;
+        self.her_read(her, ip, "subject_access", async |c| {
+            let herself = Actor::herself(partnership, pid);
+            let (mut participant, _) = self
+                .participant_with_relation(c, pid, &herself)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            // The restricted field group is staff's (see the module).
+            participant.restricted = None;
+            let filter = palett_store::audit::Filter {
+                participant_id: Some(pid),
+                ..Default::default()
+            };
+            let (log, _) = palett_store::audit::list(c, partnership, &filter, 500, 0).await?;
+            Ok(HerData {
+                participant,
+                consents: palett_store::consent::of_participant(c, pid).await?,
+                enrolments: palett_store::palette::enrolments_of_participant(c, pid).await?,
+                self_assessments: palett_store::selfassessment::of_participant(c, pid).await?,
+                log: log
+                    .into_iter()
+                    .map(|e| HerLogLine {
+                        at: e.at,
+                        organisation: e.organisation_name,
+                        action: e.action,
+                    })
+                    .collect(),
+            })
+        })
+        .await
+    }
+}
+
+/// Her plan as the portal shows it.
+#[derive(Clone, Debug)]
+pub struct HerPlan {
+    pub plan: Option<Plan>,
+    /// The palette's interventions by id (for her steps).
+    pub interventions: std::collections::HashMap<i64, String>,
+    /// Her contacts: name and organisation.
+    pub contacts: Vec<(String, String)>,
+}
+
+#[derive(Clone, Debug)]
+pub struct HerPlacement {
+    pub employer: String,
+    pub title: String,
+    pub start: jiff::civil::Date,
+    pub end: jiff::civil::Date,
+    pub minutes_per_week: Option<i64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct HerSchedule {
+    pub sessions: Vec<HerSession>,
+    pub placements: Vec<HerPlacement>,
+}
+
+/// One line of who handled her record: when, which organisation, what.
+#[derive(Clone, Debug)]
+pub struct HerLogLine {
+    pub at: jiff::Timestamp,
+    pub organisation: Option<String>,
+    pub action: String,
+}
+
+/// What the portal's "My data" shows.
+#[derive(Clone, Debug)]
+pub struct HerData {
+    pub participant: palett_domain::model::Participant,
+    pub consents: Vec<Consent>,
+    pub enrolments: Vec<palett_store::palette::Enrolment>,
+    pub self_assessments: Vec<SelfAssessment>,
+    pub log: Vec<HerLogLine>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typed_codes_ignore_case_spaces_and_dashes() {
+        assert_eq!(normalise_code(" k7pq-2m4x r8ab "), "K7PQ2M4XR8AB");
+        assert_eq!(group("K7PQ2M4XR8AB"), "K7PQ-2M4X-R8AB");
+        assert_eq!(normalise_code("ä-ö"), "");
+    }
+
+    #[test]
+    fn codes_use_only_letters_easy_to_read_out() {
+        let code = random_letters(12).expect("the system random source");
+        assert_eq!(code.len(), 12);
+        assert!(code.bytes().all(|b| ALPHABET.contains(&b)));
+        assert!(!code.contains(['0', 'O', '1', 'I', 'L']));
+    }
+}

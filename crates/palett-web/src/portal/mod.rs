@@ -1,0 +1,90 @@
+//! The participant portal (`/portal…`): her own pages in her language.
+//! Signing in (`sign_in.rs`: her login name and password, the invitation
+//! code, the language switch), her pages (`pages.rs`: plan, schedule,
+//! time, consents, self-assessment, her data) and the staff side
+//! (`staff.rs`: the invitation her caseworker prints). A participant's
+//! session reaches nothing outside `/portal` (`http::caller::resolve`).
+
+mod pages;
+mod sign_in;
+pub mod staff;
+
+use crate::http::caller::Visitor;
+use crate::http::error::WebError;
+use crate::http::AppState;
+use crate::i18n::Tr;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use palett_app::portal::Her;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/portal", get(pages::home))
+        .route(
+            "/portal/login",
+            get(sign_in::login_form).post(sign_in::login),
+        )
+        .route("/portal/logout", post(sign_in::logout))
+        .route(
+            "/portal/invite",
+            get(sign_in::invite_form).post(sign_in::invite),
+        )
+        .route("/portal/lang/{code}", get(sign_in::set_lang))
+        .route("/portal/plan", get(pages::plan))
+        .route("/portal/schedule", get(pages::schedule))
+        .route("/portal/time", get(pages::time))
+        .route("/portal/time/{month}", post(pages::confirm_month))
+        .route("/portal/consents", get(pages::consents))
+        .route("/portal/consents/{id}/withdraw", post(pages::withdraw))
+        .route(
+            "/portal/assessment",
+            get(pages::assessment).post(pages::record_assessment),
+        )
+        .route("/portal/data", get(pages::data))
+        .route(
+            "/participants/{id}/portal",
+            get(staff::access).post(staff::invite),
+        )
+}
+
+/// A participant signed in to her portal; anyone else is sent to the
+/// portal's sign-in page.
+pub struct InPortal {
+    pub her: Her,
+    pub cookie: String,
+    pub visitor: Visitor,
+}
+
+impl InPortal {
+    pub fn tr(&self) -> Tr {
+        self.visitor.portal_tr()
+    }
+
+    pub fn ip(&self) -> &str {
+        &self.visitor.ip
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for InPortal {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
+        let visitor = Visitor::from_request_parts(parts, s).await?;
+        match visitor.her.clone() {
+            Some((her, cookie)) if visitor.signed.is_none() => Ok(InPortal {
+                her,
+                cookie,
+                visitor,
+            }),
+            _ => Err(Redirect::to("/portal/login").into_response()),
+        }
+    }
+}
+
+/// An error of a portal page, shown in the portal (by `ui::failures`).
+pub(crate) fn not_found() -> WebError {
+    WebError::not_found()
+}

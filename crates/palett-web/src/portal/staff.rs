@@ -1,0 +1,173 @@
+//! The staff side of the portal: whether she has access and when she last
+//! used it, and the invitation her caseworker makes and prints (a one-time
+//! code with a QR code of the address that fills it in, her login name,
+//! and how to begin in each of the portal's languages).
+
+use crate::http::caller::Caller;
+use crate::http::error::Answer;
+use crate::http::{AppState, Id};
+use crate::i18n::{Lang, Tr};
+use crate::reminders::pages::origin;
+use crate::ui::views::Layout;
+use crate::ui::{local_time, render};
+use askama::Template;
+use axum::extract::State;
+use axum::http::HeaderMap;
+
+#[derive(Template)]
+#[template(path = "portal_access.html")]
+struct AccessPage {
+    t: Tr,
+    layout: Layout,
+    back: String,
+    /// (label, value) lines of her access.
+    lines: Vec<(String, String)>,
+    action: String,
+    /// The invitation just made, to print.
+    invitation: Option<InvitationSheet>,
+}
+
+struct InvitationSheet {
+    code: String,
+    login_name: String,
+    expires: String,
+    address: String,
+    /// The QR code of `address` with the code, as an SVG data URL.
+    qr: String,
+    /// How to begin, in each portal language: (lang, dir, text).
+    how: Vec<(&'static str, &'static str, String)>,
+}
+
+fn when(secs: i64) -> String {
+    jiff::Timestamp::from_second(secs)
+        .map(local_time)
+        .unwrap_or_default()
+}
+
+/// An SVG as a `data:` address an `<img>` shows (no markup enters the page).
+fn svg_data_url(svg: &str) -> String {
+    let mut out = String::from("data:image/svg+xml,");
+    for ch in svg.chars() {
+        match ch {
+            '%' => out.push_str("%25"),
+            '#' => out.push_str("%23"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            '"' => out.push('\''),
+            '\n' | '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn qr_svg(text: &str) -> String {
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => code
+            .render::<qrcode::render::svg::Color>()
+            .min_dimensions(200, 200)
+            .quiet_zone(true)
+            .build(),
+        Err(_) => String::new(),
+    }
+}
+
+async fn page(
+    s: &AppState,
+    c: &Caller,
+    id: i64,
+    invitation: Option<InvitationSheet>,
+) -> Answer<AccessPage> {
+    let t = c.tr();
+    let access = s.app.portal_access(&c.ctx(), id).await?;
+    let mut lines = Vec::new();
+    match &access.account {
+        Some(a) => {
+            lines.push((t.get("portal-staff-login-name"), a.login_name.clone()));
+            lines.push((
+                t.get("portal-staff-way-in"),
+                t.get(if a.has_password {
+                    "portal-staff-has-password"
+                } else {
+                    "portal-staff-not-set-up"
+                }),
+            ));
+            lines.push((
+                t.get("portal-staff-last-used"),
+                a.last_used_at
+                    .map(when)
+                    .unwrap_or_else(|| t.get("portal-staff-never")),
+            ));
+        }
+        None => lines.push((
+            t.get("portal-staff-access"),
+            t.get("portal-staff-no-access"),
+        )),
+    }
+    if let Some(at) = access.invitation_expires_at {
+        lines.push((t.get("portal-staff-invitation-open"), when(at)));
+    }
+    Ok(AccessPage {
+        t,
+        layout: Layout::for_caller(
+            c,
+            t.get("portal-staff-title"),
+            "participants",
+            &format!("/participants/{id}/portal"),
+        ),
+        back: format!("/participants/{id}"),
+        lines,
+        action: format!("/participants/{id}/portal"),
+        invitation,
+    })
+}
+
+pub async fn access(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
+    Ok(render(page(&s, &c, id, None).await?))
+}
+
+/// Make an invitation (or restore lost access) and show it to print.
+pub async fn invite(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+    headers: HeaderMap,
+) -> Answer {
+    let inv = s.app.invite_to_portal(&c.ctx(), id).await?;
+    let address = format!("{}/portal/invite", origin(&s, &headers));
+    let qr = svg_data_url(&qr_svg(&format!(
+        "{address}?code={}",
+        inv.code.replace('-', "")
+    )));
+    let how = Lang::PORTAL
+        .into_iter()
+        .map(|l| {
+            (
+                l.html_lang(),
+                l.dir(),
+                Tr::new(l).with("portal-invitation-how", &[("address", address.clone())]),
+            )
+        })
+        .collect();
+    let sheet = InvitationSheet {
+        code: inv.code,
+        login_name: inv.login_name,
+        expires: when(inv.expires_at),
+        address,
+        qr,
+        how,
+    };
+    Ok(render(page(&s, &c, id, Some(sheet)).await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_qr_code_is_an_image_address_without_markup() {
+        let url = svg_data_url(&qr_svg("http://127.0.0.1:8080/portal/invite?code=ABCD"));
+        assert!(url.starts_with("data:image/svg+xml,%3C"));
+        assert!(!url.contains(['<', '>', '"', '#']));
+    }
+}
