@@ -1,5 +1,5 @@
 # The participant portal (Arabic). A draft: a native reviewer must check it
-# (locales/review.txt).
+# (locales/README.md).
 portal-hello = مرحبًا
 portal-languages = اللغة
 portal-menu = القائمة

@@ -1,5 +1,5 @@
 # The participant portal (Dari). A draft: a native reviewer must check it
-# (locales/review.txt).
+# (locales/README.md).
 portal-hello = سلام
 portal-languages = زبان
 portal-menu = فهرست

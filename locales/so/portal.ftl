@@ -1,5 +1,5 @@
 # The participant portal (Somali). A draft: a native reviewer must check it
-# (locales/review.txt).
+# (locales/README.md).
 portal-hello = Haye
 portal-languages = Luqadda
 portal-menu = Liiska

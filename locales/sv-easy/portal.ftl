@@ -1,5 +1,5 @@
 # The participant portal (easy-to-read Swedish, lättläst). A draft: a
-# native reviewer must check it (locales/review.txt).
+# native reviewer must check it (locales/README.md).
 portal-hello = Hej
 portal-languages = Språk
 portal-menu = Meny

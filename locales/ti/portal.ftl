@@ -1,5 +1,5 @@
 # The participant portal (Tigrinya). A draft: a native reviewer must check
-# it (locales/review.txt).
+# it (locales/README.md).
 portal-hello = ሰላም
 portal-languages = ቋንቋ
 portal-menu = ዝርዝር

@@ -153,6 +153,29 @@ impl Lang {
     }
 }
 
+/// Messages of the staff files that the portal shows too (error pages and
+/// the field errors of its forms): each portal language has them.
+pub const PORTAL_SHARED_IDS: &[&str] = &[
+    "skip-to-content",
+    "error-required",
+    "error-too-long",
+    "error-choice",
+    "error-not-found",
+    "error-not-found-title",
+    "error-throttled-title",
+    "error-throttled-wait",
+    "error-internal",
+    "error-internal-title",
+    "error-csrf",
+    "error-csrf-title",
+    "error-too-large",
+    "error-too-large-title",
+    "error-consent-withdrawn",
+    "error-password-short",
+    "error-password-common",
+    "error-password-mismatch",
+];
+
 pub const SV_FTL: &str = include_str!("../../../locales/sv/main.ftl");
 pub const EN_FTL: &str = include_str!("../../../locales/en/main.ftl");
 

@@ -28,6 +28,7 @@ mod lifecycle;
 mod matching;
 mod openings;
 mod palette;
+mod portal;
 mod races;
 mod referrals;
 mod registration;
@@ -54,6 +55,7 @@ macro_rules! stories {
 }
 
 stories! {
+    portal::her_portal_from_invitation_to_her_own_entries,
     referrals::a_referral_goes_from_sent_to_completed_with_her_consent_and_enrolment,
     referrals::a_referral_is_declined_forwarded_sent_back_or_goes_stale,
     referrals::a_worklist_counts_what_she_can_open,

@@ -16,6 +16,7 @@ mod layout;
 mod openings;
 mod palette;
 mod placements;
+mod portal;
 mod referrals;
 mod reminders;
 mod reports;

@@ -1,0 +1,295 @@
+//! The participant portal through the real router: her session reaches her
+//! pages and nothing else, pages in seven languages (Arabic and Dari right
+//! to left), the invitation her caseworker prints, and every
+//! participant-facing message in every portal language.
+
+use crate::support::*;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use palett_web::i18n::{Lang, Tr};
+
+/// A participant's browser: her portal cookie and CSRF token.
+struct Her {
+    cookie: String,
+    csrf: String,
+    id: i64,
+}
+
+async fn her(t: &TestApp, login: &str) -> Her {
+    let s = t
+        .app
+        .portal_sign_in(login, PASSWORD, "127.0.0.1")
+        .await
+        .expect("her sign-in");
+    let id = t
+        .app
+        .portal_session(&s.cookie_value)
+        .await
+        .expect("session")
+        .expect("alive")
+        .participant_id;
+    Her {
+        cookie: s.cookie_value,
+        csrf: s.csrf_token,
+        id,
+    }
+}
+
+async fn get_as(t: &TestApp, h: &Her, path: &str, lang: Option<&str>) -> Resp {
+    let lang = lang
+        .map(|l| format!("; palett_lang={l}"))
+        .unwrap_or_default();
+    let req = Request::get(path)
+        .header(header::COOKIE, format!("palett_portal={}{lang}", h.cookie))
+        .body(Body::empty())
+        .expect("request");
+    t.send(req).await
+}
+
+async fn post_as(t: &TestApp, h: &Her, path: &str, fields: &[(&str, &str)]) -> Resp {
+    let mut all = vec![("_csrf", h.csrf.as_str())];
+    all.extend_from_slice(fields);
+    let req = Request::post(path)
+        .header(header::COOKIE, format!("palett_portal={}", h.cookie))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(serde_urlencoded::to_string(&all).expect("form")))
+        .expect("request");
+    t.send(req).await
+}
+
+const HER_PAGES: [&str; 7] = [
+    "/portal",
+    "/portal/plan",
+    "/portal/schedule",
+    "/portal/time",
+    "/portal/consents",
+    "/portal/assessment",
+    "/portal/data",
+];
+
+#[tokio::test]
+async fn a_participant_session_reaches_her_portal_and_nothing_else() {
+    let t = TestApp::new().await;
+    let amal = her(&t, "DEMOAR").await;
+    let other = her(&t, "DEMOSO").await;
+    let coach = t.browser("handledare@helamanniskan.example").await;
+    let secret = "Anteckning som bara personalen läser 4711";
+    let note = t
+        .post_form(
+            &coach,
+            &format!("/participants/{}/notes", amal.id),
+            &[("body", secret), ("visibility", "shared")],
+        )
+        .await;
+    assert!(note.status.is_redirection(), "{}", note.body);
+    for page in HER_PAGES {
+        let r = get_as(&t, &amal, page, None).await;
+        assert_eq!(r.status, StatusCode::OK, "{page}");
+        assert!(!r.body.contains(secret), "{page} shows a staff note");
+    }
+    // Staff pages, the API and every other participant answer 404 (the
+    // start page sends her to her portal).
+    let (a, o) = (amal.id, other.id);
+    for path in [
+        "/participants".to_string(),
+        format!("/participants/{a}"),
+        format!("/participants/{a}/portal"),
+        format!("/participants/{o}"),
+        format!("/participants/{a}/export"),
+        "/palette".into(),
+        "/inbox".into(),
+        "/audit".into(),
+        "/admin/users".into(),
+        "/reports".into(),
+        "/dashboard".into(),
+        "/tokens".into(),
+        "/referrals".into(),
+        format!("/api/v1/participants/{a}"),
+        format!("/api/v1/participants/{a}/notes"),
+        "/api/v1/openapi.json".into(),
+    ] {
+        let r = get_as(&t, &amal, &path, None).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!r.body.contains(secret), "{path}");
+    }
+    let start = get_as(&t, &amal, "/", None).await;
+    assert_eq!(start.location(), "/portal");
+    let change = post_as(
+        &t,
+        &amal,
+        &format!("/participants/{a}/notes"),
+        &[("body", "x")],
+    )
+    .await;
+    assert_eq!(change.status, StatusCode::NOT_FOUND);
+    // Not another's consent either, and not without her CSRF token.
+    let staff = t.token(COORDINATOR).await;
+    let theirs = t
+        .get(&format!("/api/v1/participants/{o}/consents"), Some(&staff))
+        .await;
+    let id = theirs.json()[0]["id"].as_i64().expect("another's consent");
+    let r = post_as(&t, &amal, &format!("/portal/consents/{id}/withdraw"), &[]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let req = Request::post("/portal/assessment")
+        .header(header::COOKIE, format!("palett_portal={}", amal.cookie))
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("swedish=3"))
+        .expect("request");
+    assert_eq!(t.send(req).await.status, StatusCode::FORBIDDEN);
+    // Without a session, her pages lead to the portal's sign-in.
+    let r = t.get("/portal/plan", None).await;
+    assert_eq!(r.location(), "/portal/login");
+}
+
+#[tokio::test]
+async fn her_pages_speak_her_language_right_to_left_where_it_is_written_so() {
+    let t = TestApp::new().await;
+    let amal = her(&t, "DEMOAR").await;
+    // Her profile's language (Arabic) by default.
+    let home = get_as(&t, &amal, "/portal/time", None).await;
+    assert!(home.body.contains(r#"<html lang="ar" dir="rtl">"#));
+    assert!(home.body.contains("وقتي"));
+    // Dates and numbers as Arabic writes them (the demo's day is 2026-11-25).
+    assert!(home.body.contains("٢٠٢٦"), "Arabic-Indic digits");
+    let dari = get_as(&t, &amal, "/portal/time", Some("prs")).await;
+    assert!(dari.body.contains(r#"<html lang="fa-AF" dir="rtl">"#));
+    assert!(dari.body.contains("۲۰۲۶"));
+    for (code, html) in [
+        ("sv", r#"lang="sv" dir="ltr""#),
+        ("sv-easy", r#"lang="sv" dir="ltr""#),
+        ("en", r#"lang="en" dir="ltr""#),
+        ("so", r#"lang="so" dir="ltr""#),
+        ("ti", r#"lang="ti" dir="ltr""#),
+    ] {
+        for page in HER_PAGES {
+            let r = get_as(&t, &amal, page, Some(code)).await;
+            assert_eq!(r.status, StatusCode::OK, "{code} {page}");
+            assert!(r.body.contains(html), "{code} {page}");
+            assert!(
+                !r.body.contains("[portal-"),
+                "{code} {page}: a missing message"
+            );
+        }
+    }
+    // Every page offers every language, each named in itself.
+    for l in Lang::PORTAL {
+        assert!(home
+            .body
+            .contains(&format!("/portal/lang/{}?back=/portal/time", l.code())));
+        assert!(home.body.contains(l.native_name()));
+    }
+    // Switching is kept in her account for her next visit.
+    let r = get_as(&t, &amal, "/portal/lang/so?back=/portal/plan", None).await;
+    assert_eq!(r.location(), "/portal/plan");
+    let next = get_as(&t, &amal, "/portal/plan", None).await;
+    assert!(next.body.contains(r#"<html lang="so" dir="ltr">"#));
+}
+
+#[tokio::test]
+async fn every_participant_facing_message_is_in_all_seven_languages() {
+    let sv = palett_web::i18n::portal_ftl(Lang::Sv);
+    let ids: Vec<&str> = sv
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| l.split(" = ").next())
+        .collect();
+    assert!(ids.len() > 100, "{}", ids.len());
+    // The templates' and the error pages' messages too.
+    let mut used: Vec<String> = palett_web::i18n::PORTAL_SHARED_IDS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/portal");
+    for entry in std::fs::read_dir(dir).expect("templates") {
+        let text = std::fs::read_to_string(entry.expect("entry").path()).expect("template");
+        for part in text.split("t.get(\"").skip(1) {
+            used.push(part.split('"').next().unwrap_or_default().to_string());
+        }
+    }
+    for l in Lang::PORTAL {
+        let tr = Tr::new(l);
+        for id in ids.iter().copied().chain(used.iter().map(String::as_str)) {
+            assert!(tr.has(id), "{id} is missing in {}", l.code());
+        }
+    }
+}
+
+#[tokio::test]
+async fn her_caseworker_prints_an_invitation_she_starts_with() {
+    let t = TestApp::new().await;
+    let amal = her(&t, "DEMOAR").await;
+    let coach = t.browser("handledare@helamanniskan.example").await;
+    let page = t
+        .page(&coach, &format!("/participants/{}/portal", amal.id))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("DEMOAR"));
+    let made = t
+        .post_form(&coach, &format!("/participants/{}/portal", amal.id), &[])
+        .await;
+    assert_eq!(made.status, StatusCode::OK);
+    let code = made
+        .body
+        .split(r#"class="invitation-code">"#)
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .expect("the code")
+        .to_string();
+    assert!(
+        made.body.contains(r#"<img src="data:image/svg+xml,%3C"#),
+        "the QR code"
+    );
+    assert!(
+        made.body.contains(r#"lang="ar" dir="rtl""#),
+        "how to begin in Arabic"
+    );
+    // The QR code's address fills the code in.
+    let form = t
+        .get(
+            &format!("/portal/invite?code={}", code.replace('-', "")),
+            None,
+        )
+        .await;
+    assert!(form
+        .body
+        .contains(&format!(r#"value="{}""#, code.replace('-', ""))));
+    // She chooses a password with the code (the sign-in form's CSRF is a
+    // double-submit cookie): on to her portal, signed in.
+    let pre = "p".repeat(64);
+    let send = |body: String| {
+        Request::post("/portal/invite")
+            .header(header::COOKIE, format!("palett_pre={pre}"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .expect("request")
+    };
+    let short = t
+        .send(send(format!(
+            "_csrf={pre}&code={code}&step=password&password=kort&password_again=kort"
+        )))
+        .await;
+    assert_eq!(short.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(short.body.contains(r#"id="password-error""#));
+    let done = t
+        .send(send(format!(
+            "_csrf={pre}&code={code}&step=password&password=sommar+regn+och+kaffe&password_again=sommar+regn+och+kaffe"
+        )))
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location(), "/portal?done=welcome");
+    assert!(done
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|c| c.to_str().unwrap_or_default().starts_with("palett_portal=")));
+    // Her old way in ended.
+    assert!(t
+        .app
+        .portal_sign_in("DEMOAR", PASSWORD, "127.0.0.1")
+        .await
+        .is_err());
+    assert!(get_as(&t, &amal, "/portal", None)
+        .await
+        .status
+        .is_redirection());
+}

@@ -1,0 +1,96 @@
+// The participant portal in the browser: she signs in with her login name,
+// reads her plan in Arabic (right to left), withdraws a consent and
+// confirms a month; axe finds nothing on every portal page in all seven
+// languages, and no page scrolls sideways at 320 px.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { PASSWORD, assertNoAxeViolations, launchBrowser, submitForm, textOf, visit } from './lib/harness.mjs';
+
+const LANGS = ['sv', 'sv-easy', 'en', 'ar', 'so', 'ti', 'prs'];
+const PAGES = ['/portal', '/portal/plan', '/portal/schedule', '/portal/time', '/portal/consents', '/portal/assessment', '/portal/data'];
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+async function phone(width = 320) {
+  const context = await browser.newContext({
+    baseURL: (await import('./lib/harness.mjs')).BASE_URL,
+    locale: 'ar',
+    viewport: { width, height: 700 },
+  });
+  context.setDefaultTimeout(15_000);
+  return context.newPage();
+}
+
+async function signInToPortal(page, login) {
+  await visit(page, '/portal/login');
+  await page.locator('#login').fill(login);
+  await page.locator('#password').fill(PASSWORD);
+  await submitForm(page, page.locator('main form button[type="submit"]'), '/portal/login');
+  assert.equal(new URL(page.url()).pathname, '/portal', 'signed in, on her start page');
+}
+
+async function assertNoSideScroll(page, label) {
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
+  assert.ok(scroll <= client, `${label}: ${scroll} px wide in a ${client} px window`);
+}
+
+test('axe and 320 px on every portal page in all seven languages', async () => {
+  const page = await phone();
+  await visit(page, '/portal/login');
+  await assertNoAxeViolations(page, 'the portal sign-in');
+  await assertNoSideScroll(page, 'the portal sign-in');
+  await visit(page, '/portal/invite');
+  await assertNoAxeViolations(page, 'the invitation code page');
+  await signInToPortal(page, 'DEMOSO');
+  for (const lang of LANGS) {
+    await visit(page, `/portal/lang/${lang}?back=/portal`);
+    for (const path of PAGES) {
+      await visit(page, path);
+      const dir = await page.locator('html').getAttribute('dir');
+      assert.equal(dir, lang === 'ar' || lang === 'prs' ? 'rtl' : 'ltr', `${lang} ${path}: direction`);
+      await assertNoAxeViolations(page, `${path} in ${lang}`);
+      await assertNoSideScroll(page, `${path} in ${lang}`);
+    }
+  }
+  await page.context().close();
+});
+
+test('she reads her plan in Arabic, withdraws a consent and confirms a month', async () => {
+  const page = await phone(390);
+  await signInToPortal(page, 'DEMOAR');
+  await visit(page, '/portal/plan');
+  assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
+  assert.equal(await textOf(page.locator('main h1')), 'خطتي');
+  // Right to left: the heading's right edge lies at the content's right.
+  const box = await page.locator('main h1').boundingBox();
+  const main = await page.locator('main').boundingBox();
+  assert.ok(box.x + box.width > main.x + main.width - 40, 'the heading starts at the right');
+  await page.screenshot({ path: 'target/portal-plan-ar.png', fullPage: true });
+
+  await visit(page, '/portal/consents');
+  const before = await page.locator('main form button').count();
+  assert.ok(before > 0, 'a consent she can withdraw');
+  await submitForm(page, page.locator('main form button').first(), new URL(await page.locator('main form').first().getAttribute('action'), 'http://x').pathname);
+  assert.match(new URL(page.url()).search, /done=withdrawn/);
+  assert.equal(await page.locator('main form button').count(), before - 1, 'one fewer to withdraw');
+  await assertNoAxeViolations(page, 'her consents after a withdrawal');
+
+  await visit(page, '/portal/time');
+  const confirm = page.locator('main form button').first();
+  assert.ok((await confirm.count()) > 0, 'a month to confirm');
+  const action = await page.locator('main form').first().getAttribute('action');
+  await submitForm(page, confirm, action);
+  assert.match(new URL(page.url()).search, /done=confirmed/);
+  assert.equal(await page.locator('main [role="status"]').count(), 1, 'the confirmation is said');
+  await page.context().close();
+});
