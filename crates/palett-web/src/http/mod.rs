@@ -13,7 +13,7 @@ pub mod openapi;
 pub mod proxy;
 
 use axum::extract::{FromRequestParts, Path, RawPathParams, State};
-use axum::http::{header, request::Parts, HeaderValue, StatusCode};
+use axum::http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use error::WebError;
@@ -188,4 +188,20 @@ pub async fn headers(
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     resp
+}
+
+/// Where palett is reached, as the browser asked for it: the addresses palett
+/// hands out to be opened elsewhere (a calendar feed, an invitation's QR
+/// code) start with it.
+pub fn origin(s: &AppState, headers: &HeaderMap) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| {
+            h.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
+        })
+        .unwrap_or("127.0.0.1:8080");
+    let scheme = if s.secure_cookies { "https" } else { "http" };
+    format!("{scheme}://{host}")
 }

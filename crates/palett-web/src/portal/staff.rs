@@ -5,9 +5,9 @@
 
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
+use crate::http::origin;
 use crate::http::{AppState, Id};
 use crate::i18n::{Lang, Tr};
-use crate::reminders::pages::origin;
 use crate::ui::views::Layout;
 use crate::ui::{local_time, render};
 use askama::Template;

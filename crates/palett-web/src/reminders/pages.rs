@@ -129,21 +129,6 @@ pub async fn read_all(State(s): State<AppState>, c: Caller) -> Answer {
     Ok(Redirect::to("/inbox").into_response())
 }
 
-/// Where palett is reached, as the browser asked for it: the calendar's
-/// address starts with it.
-pub(crate) fn origin(s: &AppState, headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            h.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
-        })
-        .unwrap_or("127.0.0.1:8080");
-    let scheme = if s.secure_cookies { "https" } else { "http" };
-    format!("{scheme}://{host}")
-}
-
 async fn reminders_page(s: &AppState, c: &Caller, shown: Vec<Block>) -> Answer {
     let t = c.tr();
     let (digest, feed) = s.app.reminder_choices(&c.ctx()).await?;
@@ -216,7 +201,10 @@ pub async fn new_feed(State(s): State<AppState>, c: Caller, headers: HeaderMap) 
     let secret = s.app.new_calendar_feed(&c.ctx()).await?;
     let shown = vec![
         Block::Alert(t.get("calendar-created")),
-        Block::Code(format!("{}/calendar/{secret}.ics", origin(&s, &headers))),
+        Block::Code(format!(
+            "{}/calendar/{secret}.ics",
+            crate::http::origin(&s, &headers)
+        )),
     ];
     let mut resp = reminders_page(&s, &c, shown).await?;
     resp.headers_mut()

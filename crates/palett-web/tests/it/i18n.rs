@@ -105,7 +105,7 @@ fn every_message_id_the_code_uses_exists() {
                 .iter()
                 .any(|p| piece.starts_with(p));
             if looks_like_id {
-                for lang in Lang::ALL {
+                for lang in Lang::STAFF {
                     if !Tr::new(lang).has(piece) {
                         missing.push(format!("{}:{piece}", lang.code()));
                     }
@@ -182,7 +182,7 @@ fn every_vocabulary_value_has_a_label() {
         use palett_domain::matching::Reason;
         ids.extend(Reason::ALL.iter().map(|r| r.message_id()));
     }
-    for lang in Lang::ALL {
+    for lang in Lang::STAFF {
         let missing: Vec<_> = ids.iter().filter(|i| !Tr::new(lang).has(i)).collect();
         assert!(missing.is_empty(), "{}: {missing:?}", lang.code());
     }

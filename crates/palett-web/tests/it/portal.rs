@@ -127,7 +127,9 @@ async fn a_participant_session_reaches_her_portal_and_nothing_else() {
     let theirs = t
         .get(&format!("/api/v1/participants/{o}/consents"), Some(&staff))
         .await;
-    let id = theirs.json()[0]["id"].as_i64().expect("another's consent");
+    let id = theirs.json()["items"][0]["id"]
+        .as_i64()
+        .expect("another's consent");
     let r = post_as(&t, &amal, &format!("/portal/consents/{id}/withdraw"), &[]).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     let req = Request::post("/portal/assessment")
