@@ -5,7 +5,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { PASSWORD, assertNoAxeViolations, launchBrowser, submitForm, textOf, visit } from './lib/harness.mjs';
+import { BASE_URL, PASSWORD, assertNoAxeViolations, launchBrowser, submitForm, textOf, visit } from './lib/harness.mjs';
 
 const LANGS = ['sv', 'sv-easy', 'en', 'ar', 'so', 'ti', 'prs'];
 const PAGES = ['/portal', '/portal/plan', '/portal/schedule', '/portal/time', '/portal/consents', '/portal/assessment', '/portal/data'];
@@ -20,7 +20,7 @@ after(async () => {
 
 async function phone(width = 320) {
   const context = await browser.newContext({
-    baseURL: (await import('./lib/harness.mjs')).BASE_URL,
+    baseURL: BASE_URL,
     locale: 'ar',
     viewport: { width, height: 700 },
   });
@@ -93,4 +93,55 @@ test('she reads her plan in Arabic, withdraws a consent and confirms a month', a
   assert.match(new URL(page.url()).search, /done=confirmed/);
   assert.equal(await page.locator('main [role="status"]').count(), 1, 'the confirmation is said');
   await page.context().close();
+});
+
+test('with her invitation she makes a passkey (virtual authenticator) and signs in with it', async () => {
+  // Her caseworker makes the invitation.
+  const { signIn } = await import('./lib/harness.mjs');
+  const staff = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 1280, height: 900 } });
+  const desk = await staff.newPage();
+  await signIn(desk, 'handledare@helamanniskan.example');
+  await visit(desk, '/participants');
+  const record = await desk.locator('main table a[href^="/participants/"]').first().getAttribute('href');
+  await visit(desk, `${record}/portal`);
+  await submitForm(desk, desk.locator('main form button[type="submit"]').last(), `${record}/portal`);
+  const code = await textOf(desk.locator('.invitation-code'));
+  const login = await textOf(desk.locator('.invitation dl code').nth(1));
+  assert.match(code, /^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+  await staff.close();
+
+  // WebAuthn needs a secure context with a domain: localhost, not an IP.
+  const site = BASE_URL.replace('127.0.0.1', 'localhost');
+  const context = await browser.newContext({ baseURL: site, viewport: { width: 390, height: 800 } });
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('WebAuthn.enable');
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  await visit(page, `/portal/invite?code=${code.replace(/-/g, '')}`);
+  await submitForm(page, page.locator('main form button[name="step"]'), '/portal/invite');
+  const make = page.locator('button[data-passkey="setup"]');
+  assert.ok(await make.isVisible(), 'the passkey button is offered');
+  await assertNoAxeViolations(page, 'the invitation with passkey and password');
+  await Promise.all([page.waitForURL((u) => u.pathname === '/portal'), make.click()]);
+  assert.match(new URL(page.url()).search, /done=welcome/);
+  const { credentials } = await cdp.send('WebAuthn.getCredentials', { authenticatorId });
+  assert.equal(credentials.length, 1, 'one passkey on her phone');
+
+  // Signed out, she signs in again with the passkey alone.
+  await submitForm(page, page.locator('button.portal-out'), '/portal/logout');
+  assert.equal(new URL(page.url()).pathname, '/portal/login');
+  await page.locator('#login').fill(login);
+  const signInWithKey = page.locator('button[data-passkey="sign-in"]');
+  await Promise.all([page.waitForURL((u) => u.pathname === '/portal'), signInWithKey.click()]);
+  assert.equal(new URL(page.url()).pathname, '/portal');
+  await context.close();
 });

@@ -1497,3 +1497,4 @@ portal-invitation-print = Print the page with the browser's print (Ctrl+P). Belo
 portal-staff-invite-heading = Invite or restore access
 portal-staff-invite-text = A new invitation is valid for 7 days. When she uses it, her new password replaces the old one and all her sign-ins end. Earlier unused invitations stop being valid.
 portal-staff-invite = Make an invitation
+portal-staff-has-passkey = Has a passkey

@@ -1497,3 +1497,4 @@ portal-invitation-print = Skriv ut sidan med webbläsarens utskrift (Ctrl+P). Un
 portal-staff-invite-heading = Bjud in eller återställ tillgång
 portal-staff-invite-text = En ny inbjudan gäller i 7 dagar. När hon använder den ersätter hennes nya lösenord det gamla och alla hennes inloggningar avslutas. Tidigare oanvända inbjudningar slutar gälla.
 portal-staff-invite = Skapa inbjudan
+portal-staff-has-passkey = Har en nyckel (passkey)

@@ -28,6 +28,7 @@ pub mod openings;
 pub mod paging;
 pub mod palette;
 pub mod participants;
+pub mod passkeys;
 pub mod placements;
 pub mod portal;
 pub mod projects;

@@ -101,7 +101,7 @@ fn group(code: &str) -> String {
 /// The throttle's key for invitation codes (counted per address).
 const CODE_KEY: &str = "portal-invitation";
 
-fn login_key(login_name: &str) -> String {
+pub(crate) fn login_key(login_name: &str) -> String {
     format!("portal:{}", normalise_code(login_name))
 }
 
@@ -169,7 +169,7 @@ impl App {
     /// The open invitation behind a typed code: (id, her id, partnership).
     /// A wrong code counts towards the address's throttle; the error is on
     /// the field `code`.
-    async fn invitation(&self, code: &str, ip: &str) -> Result<(i64, i64, i64)> {
+    pub(crate) async fn invitation(&self, code: &str, ip: &str) -> Result<(i64, i64, i64)> {
         let now = self.now();
         let code = normalise_code(code);
         let found = {
@@ -256,7 +256,7 @@ impl App {
         Ok(session)
     }
 
-    async fn new_portal_session(
+    pub(crate) async fn new_portal_session(
         &self,
         c: &mut AnyConnection,
         participant_id: i64,

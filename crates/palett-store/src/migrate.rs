@@ -226,6 +226,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "portal",
         template: include_str!("../migrations/0034_portal.sql"),
     },
+    Migration {
+        version: 35,
+        name: "portal_passkeys",
+        template: include_str!("../migrations/0035_portal_passkeys.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -22,6 +22,8 @@ pub struct Account {
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct Access {
     pub account: Option<Account>,
+    /// How many passkeys she has set up.
+    pub passkeys: i64,
     /// When the newest invitation not yet used runs out, if one is open.
     pub invitation_expires_at: Option<i64>,
 }
@@ -55,10 +57,16 @@ pub async fn access(c: &mut AnyConnection, participant_id: i64, now: i64) -> Res
     )
     .bind(participant_id)
     .bind(now)
-    .fetch_one(c)
+    .fetch_one(&mut *c)
     .await?;
+    let passkeys: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM portal_passkeys WHERE participant_id = $1")
+            .bind(participant_id)
+            .fetch_one(c)
+            .await?;
     Ok(Access {
         account,
+        passkeys,
         invitation_expires_at,
     })
 }
@@ -176,6 +184,7 @@ pub async fn replace_credentials(
     for sql in [
         "DELETE FROM portal_passkeys WHERE participant_id = $1",
         "DELETE FROM portal_sessions WHERE participant_id = $1",
+        "DELETE FROM portal_ceremonies WHERE participant_id = $1",
     ] {
         sqlx::query(sql)
             .bind(participant_id)
@@ -215,6 +224,167 @@ pub async fn set_lang(c: &mut AnyConnection, participant_id: i64, lang: &str) ->
         .bind(participant_id)
         .execute(c)
         .await?;
+    Ok(())
+}
+
+/// Her id and partnership by login name (an account of a participant not
+/// anonymised), for a passkey sign-in.
+pub async fn account_by_login(
+    c: &mut AnyConnection,
+    login_name: &str,
+) -> Result<Option<(i64, i64)>> {
+    sqlx::query(
+        "SELECT a.participant_id, p.partnership_id FROM portal_accounts a \
+         JOIN participants p ON p.id = a.participant_id \
+         WHERE a.login_name = $1 AND p.anonymised_at IS NULL",
+    )
+    .bind(login_name)
+    .fetch_optional(c)
+    .await?
+    .map(|r| Ok((i64_(&r, "participant_id")?, i64_(&r, "partnership_id")?)))
+    .transpose()
+}
+
+/// Her login name, partnership and passkeys' user handle, if she has an
+/// account (and is not anonymised).
+pub async fn account_of(
+    c: &mut AnyConnection,
+    participant_id: i64,
+) -> Result<Option<(String, i64, Option<String>)>> {
+    sqlx::query(
+        "SELECT a.login_name, p.partnership_id, a.user_handle FROM portal_accounts a \
+         JOIN participants p ON p.id = a.participant_id \
+         WHERE a.participant_id = $1 AND p.anonymised_at IS NULL",
+    )
+    .bind(participant_id)
+    .fetch_optional(c)
+    .await?
+    .map(|r| {
+        Ok((
+            text(&r, "login_name")?,
+            i64_(&r, "partnership_id")?,
+            opt_text(&r, "user_handle")?,
+        ))
+    })
+    .transpose()
+}
+
+pub async fn set_user_handle(
+    c: &mut AnyConnection,
+    participant_id: i64,
+    handle: &str,
+) -> Result<()> {
+    sqlx::query("UPDATE portal_accounts SET user_handle = $1 WHERE participant_id = $2")
+        .bind(handle)
+        .bind(participant_id)
+        .execute(c)
+        .await?;
+    Ok(())
+}
+
+// ------------------------------------------------------------ passkeys
+
+/// Keep a ceremony's state (`kind`: `register` or `sign_in`) until
+/// `expires_at`; ceremonies run out are removed on the way.
+pub async fn insert_ceremony(
+    c: &mut AnyConnection,
+    id_hash: &str,
+    kind: &str,
+    participant_id: i64,
+    state: &str,
+    (now, expires_at): (i64, i64),
+) -> Result<()> {
+    sqlx::query("DELETE FROM portal_ceremonies WHERE expires_at <= $1")
+        .bind(now)
+        .execute(&mut *c)
+        .await?;
+    sqlx::query(
+        "INSERT INTO portal_ceremonies (id_hash, kind, participant_id, state, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(id_hash)
+    .bind(kind)
+    .bind(participant_id)
+    .bind(state)
+    .bind(expires_at)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// Take a ceremony once: its participant and state, if it is of `kind`
+/// and has not run out.
+pub async fn take_ceremony(
+    c: &mut AnyConnection,
+    id_hash: &str,
+    kind: &str,
+    now: i64,
+) -> Result<Option<(i64, String)>> {
+    sqlx::query(
+        "DELETE FROM portal_ceremonies WHERE id_hash = $1 AND kind = $2 AND expires_at > $3 \
+         RETURNING participant_id, state",
+    )
+    .bind(id_hash)
+    .bind(kind)
+    .bind(now)
+    .fetch_optional(c)
+    .await?
+    .map(|r| Ok((i64_(&r, "participant_id")?, text(&r, "state")?)))
+    .transpose()
+}
+
+/// Her passkeys: (credential id, the passkey as webauthn-rs stores it).
+pub async fn passkeys_of(
+    c: &mut AnyConnection,
+    participant_id: i64,
+) -> Result<Vec<(String, String)>> {
+    sqlx::query(
+        "SELECT credential_id, passkey FROM portal_passkeys WHERE participant_id = $1 ORDER BY id",
+    )
+    .bind(participant_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| Ok((text(r, "credential_id")?, text(r, "passkey")?)))
+    .collect()
+}
+
+pub async fn insert_passkey(
+    c: &mut AnyConnection,
+    participant_id: i64,
+    credential_id: &str,
+    passkey: &str,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO portal_passkeys (participant_id, credential_id, passkey, created_at) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(participant_id)
+    .bind(credential_id)
+    .bind(passkey)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// A passkey after use: its counter and state as updated, and the time.
+pub async fn used_passkey(
+    c: &mut AnyConnection,
+    credential_id: &str,
+    passkey: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE portal_passkeys SET passkey = COALESCE($1, passkey), last_used_at = $2 \
+         WHERE credential_id = $3",
+    )
+    .bind(passkey)
+    .bind(now)
+    .bind(credential_id)
+    .execute(c)
+    .await?;
     Ok(())
 }
 

@@ -111,6 +111,7 @@ pub async fn anonymise(c: &mut AnyConnection, participant_id: i64, now: i64) -> 
         // Her portal goes: she can no longer sign in.
         "DELETE FROM portal_sessions WHERE participant_id = $1",
         "DELETE FROM portal_passkeys WHERE participant_id = $1",
+        "DELETE FROM portal_ceremonies WHERE participant_id = $1",
         "DELETE FROM portal_invitations WHERE participant_id = $1",
         "DELETE FROM portal_accounts WHERE participant_id = $1",
     ];

@@ -56,6 +56,7 @@ macro_rules! stories {
 
 stories! {
     portal::her_portal_from_invitation_to_her_own_entries,
+    portal::a_passkey_answer_that_does_not_hold_changes_nothing,
     referrals::a_referral_goes_from_sent_to_completed_with_her_consent_and_enrolment,
     referrals::a_referral_is_declined_forwarded_sent_back_or_goes_stale,
     referrals::a_worklist_counts_what_she_can_open,

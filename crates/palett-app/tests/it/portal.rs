@@ -280,3 +280,87 @@ pub(crate) async fn her_portal_from_invitation_to_her_own_entries(h: H) {
         .await
         .is_err());
 }
+
+/// Passkeys: a made-up answer is refused on `credential` and leaves the
+/// invitation unused; a ceremony is taken once; a login name without a
+/// passkey gets no challenge. (The whole ceremony with an authenticator is
+/// the browser test's, with Chromium's virtual authenticator.)
+pub(crate) async fn a_passkey_answer_that_does_not_hold_changes_nothing(h: H) {
+    use palett_app::passkeys::RelyingParty;
+    h.seed().await;
+    let coach = h.signed(COACH).await;
+    let kommun = coach.user.organisation_id;
+    let coach = coach.ctx(IP);
+    let form = h.input("Sahra", "Nyckelsson", &pnr("19850607", 607), kommun);
+    let sahra = h.register(&coach, &form).await;
+    let invitation = h
+        .app
+        .invite_to_portal(&coach, sahra)
+        .await
+        .expect("invited");
+    let rp = RelyingParty {
+        id: "localhost".into(),
+        origin: "http://localhost:8080".into(),
+    };
+    assert_eq!(
+        refused(h.app.start_portal_passkey("AAAA-BBBB-CCCC", &rp, IP).await),
+        ["code"]
+    );
+    let challenge = h
+        .app
+        .start_portal_passkey(&invitation.code, &rp, IP)
+        .await
+        .expect("a challenge");
+    let options = &challenge.options["publicKey"];
+    assert_eq!(options["rp"]["id"], "localhost");
+    assert_eq!(options["user"]["name"], invitation.login_name.as_str());
+    let made_up = serde_json::json!({
+        "id": "AAAA", "rawId": "AAAA", "type": "public-key", "extensions": {},
+        "response": { "attestationObject": "AAAA", "clientDataJSON": "AAAA" }
+    });
+    assert_eq!(
+        refused(
+            h.app
+                .finish_portal_passkey(
+                    &invitation.code,
+                    &challenge.ceremony,
+                    made_up.clone(),
+                    &rp,
+                    IP
+                )
+                .await
+        ),
+        ["credential"]
+    );
+    // The invitation still works, and an unknown ceremony is refused.
+    assert_eq!(
+        h.app
+            .check_portal_code(&invitation.code, IP)
+            .await
+            .expect("unused"),
+        invitation.login_name
+    );
+    assert_eq!(
+        refused(
+            h.app
+                .finish_portal_passkey(&invitation.code, "no-such-ceremony", made_up, &rp, IP)
+                .await
+        ),
+        ["credential"]
+    );
+    assert!(
+        h.app
+            .portal_access(&coach, sahra)
+            .await
+            .expect("access")
+            .passkeys
+            == 0
+    );
+    // No passkey yet: no sign-in challenge, and none for an unknown name.
+    for login in [invitation.login_name.as_str(), "NOSUCH"] {
+        assert!(matches!(
+            h.app.start_portal_passkey_sign_in(login, &rp, IP).await,
+            Err(AppError::Unauthenticated)
+        ));
+    }
+}

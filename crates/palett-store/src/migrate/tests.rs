@@ -192,6 +192,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "f041d1f55b28d0a754d4e801a1c5ddb6ab421ee9c8fe439bbdea9a2ca1542794",
         postgres: "ff7717d6ee49a1fa5258c22b3893cd5114cc2294b0a370e0d62eb833431b2316",
     },
+    Applied {
+        version: 35,
+        sqlite: "fa686292adb42880de0f98c901a63d15c181692bf61b5b5e26f6d446616d6a58",
+        postgres: "fa686292adb42880de0f98c901a63d15c181692bf61b5b5e26f6d446616d6a58",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

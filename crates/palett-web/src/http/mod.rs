@@ -115,6 +115,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Segment {
 const STYLE: &str = include_str!("../../static/style.css");
 const HTMX: &str = include_str!("../../static/htmx.min.js");
 const PORTAL: &str = include_str!("../../static/portal.css");
+const PASSKEY: &str = include_str!("../../static/passkey.js");
 const ATTENDANCE_JS: &str = include_str!("../../static/attendance.js");
 
 pub async fn static_file(Path(name): Path<String>) -> Response {
@@ -122,6 +123,7 @@ pub async fn static_file(Path(name): Path<String>) -> Response {
         "style.css" => (STYLE, "text/css; charset=utf-8"),
         "htmx.min.js" => (HTMX, "text/javascript; charset=utf-8"),
         "portal.css" => (PORTAL, "text/css; charset=utf-8"),
+        "passkey.js" => (PASSKEY, "text/javascript; charset=utf-8"),
         "attendance.js" => (ATTENDANCE_JS, "text/javascript; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };

@@ -6,6 +6,7 @@
 //! session reaches nothing outside `/portal` (`http::caller::resolve`).
 
 mod pages;
+mod passkeys;
 mod sign_in;
 pub mod staff;
 
@@ -33,6 +34,16 @@ pub fn routes() -> Router<AppState> {
             get(sign_in::invite_form).post(sign_in::invite),
         )
         .route("/portal/lang/{code}", get(sign_in::set_lang))
+        .route("/portal/passkey/setup/start", post(passkeys::setup_start))
+        .route("/portal/passkey/setup/finish", post(passkeys::setup_finish))
+        .route(
+            "/portal/passkey/sign-in/start",
+            post(passkeys::sign_in_start),
+        )
+        .route(
+            "/portal/passkey/sign-in/finish",
+            post(passkeys::sign_in_finish),
+        )
         .route("/portal/plan", get(pages::plan))
         .route("/portal/schedule", get(pages::schedule))
         .route("/portal/time", get(pages::time))

@@ -86,7 +86,9 @@ async fn page(
             lines.push((t.get("portal-staff-login-name"), a.login_name.clone()));
             lines.push((
                 t.get("portal-staff-way-in"),
-                t.get(if a.has_password {
+                t.get(if access.passkeys > 0 {
+                    "portal-staff-has-passkey"
+                } else if a.has_password {
                     "portal-staff-has-password"
                 } else {
                     "portal-staff-not-set-up"
