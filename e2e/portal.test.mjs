@@ -145,3 +145,14 @@ test('with her invitation she makes a passkey (virtual authenticator) and signs 
   assert.equal(new URL(page.url()).pathname, '/portal');
   await context.close();
 });
+
+test('axe: the translations page for staff', async () => {
+  const { signIn, COORDINATOR } = await import('./lib/harness.mjs');
+  const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await signIn(page, COORDINATOR);
+  await visit(page, '/translations?lang=ar');
+  assert.ok((await page.locator('main table').count()) === 2, 'the summary and the waiting messages');
+  await assertNoAxeViolations(page, 'the translations page');
+  await context.close();
+});

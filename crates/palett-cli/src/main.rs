@@ -135,6 +135,10 @@ enum Command {
     /// Print the JSON API's OpenAPI 3.1 document (generated from the code,
     /// as served at /api/v1/openapi.json). Needs no database.
     Openapi,
+    /// List the participant portal's messages not reviewed by a native
+    /// speaker, per drafted language, each with the line that records its
+    /// review in `locales/<code>/review.txt`. Needs no database.
+    Translations,
 }
 
 #[derive(Subcommand)]
@@ -414,6 +418,32 @@ async fn run(cli: Cli) -> Result<(), String> {
         }
         Command::Openapi => {
             println!("{}", palett_web::openapi());
+            Ok(())
+        }
+        Command::Translations => {
+            use palett_web::i18n::{review, text_digest, Lang, Review};
+            for lang in Lang::PORTAL {
+                let Some(lines) = review(lang) else { continue };
+                let waiting: Vec<_> = lines
+                    .iter()
+                    .filter(|l| l.review != Review::Reviewed)
+                    .collect();
+                println!(
+                    "# {} ({}): {} of {} not reviewed",
+                    lang.code(),
+                    lang.native_name(),
+                    waiting.len(),
+                    lines.len()
+                );
+                for l in waiting {
+                    let changed = if l.review == Review::Changed {
+                        "  (changed since review)"
+                    } else {
+                        ""
+                    };
+                    println!("{} {}  # {}{changed}", l.id, text_digest(&l.text), l.text);
+                }
+            }
             Ok(())
         }
         Command::Demo(args) => {

@@ -192,6 +192,96 @@ pub fn portal_ftl(lang: Lang) -> &'static str {
     }
 }
 
+/// Whether a native speaker has reviewed a portal message's translation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Review {
+    Reviewed,
+    /// Reviewed, but its text changed since.
+    Changed,
+    NotReviewed,
+}
+
+/// One portal message of a language and its review.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReviewLine {
+    pub id: String,
+    /// The Swedish text it translates.
+    pub source: String,
+    pub text: String,
+    pub review: Review,
+}
+
+/// The messages of a portal file in file order: (id, text). Portal
+/// messages are one line each.
+pub fn portal_messages(ftl: &str) -> Vec<(String, String)> {
+    ftl.lines()
+        .filter(|l| !l.starts_with('#') && !l.starts_with(' '))
+        .filter_map(|l| l.split_once(" = "))
+        .map(|(id, text)| (id.trim().to_string(), text.to_string()))
+        .collect()
+}
+
+/// The first 12 hexadecimal digits of the SHA-256 of a message's text: what
+/// a review line records.
+pub fn text_digest(text: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(text.as_bytes())
+        .iter()
+        .take(6)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The review record of a drafted language (`locales/<code>/review.txt`);
+/// Swedish and English are the team's own and have none.
+fn review_file(lang: Lang) -> Option<&'static str> {
+    match lang {
+        Lang::Sv | Lang::En => None,
+        Lang::SvEasy => Some(include_str!("../../../locales/sv-easy/review.txt")),
+        Lang::Ar => Some(include_str!("../../../locales/ar/review.txt")),
+        Lang::So => Some(include_str!("../../../locales/so/review.txt")),
+        Lang::Ti => Some(include_str!("../../../locales/ti/review.txt")),
+        Lang::Prs => Some(include_str!("../../../locales/prs/review.txt")),
+    }
+}
+
+/// Every portal message of a drafted language with its review; `None` for
+/// Swedish and English.
+pub fn review(lang: Lang) -> Option<Vec<ReviewLine>> {
+    review_file(lang).map(|record| review_with(lang, record))
+}
+
+/// The portal messages of `lang` judged against a review record: a line
+/// `<id> <digest>` per reviewed message, `#` starting a comment.
+pub fn review_with(lang: Lang, record: &str) -> Vec<ReviewLine> {
+    let reviewed: std::collections::HashMap<&str, &str> = record
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| {
+            let mut words = l.split_whitespace();
+            Some((words.next()?, words.next()?))
+        })
+        .collect();
+    let source: std::collections::HashMap<String, String> =
+        portal_messages(portal_ftl(Lang::Sv)).into_iter().collect();
+    portal_messages(portal_ftl(lang))
+        .into_iter()
+        .map(|(id, text)| {
+            let review = match reviewed.get(id.as_str()) {
+                Some(d) if *d == text_digest(&text) => Review::Reviewed,
+                Some(_) => Review::Changed,
+                None => Review::NotReviewed,
+            };
+            ReviewLine {
+                source: source.get(&id).cloned().unwrap_or_default(),
+                id,
+                text,
+                review,
+            }
+        })
+        .collect()
+}
+
 fn bundle(lang: Lang) -> &'static FluentBundle<FluentResource> {
     static BUNDLES: OnceLock<Vec<(Lang, FluentBundle<FluentResource>)>> = OnceLock::new();
     let all = BUNDLES.get_or_init(|| Lang::ALL.into_iter().map(|l| (l, make_bundle(l))).collect());

@@ -4,6 +4,7 @@
 
 pub(crate) mod partners;
 pub(crate) mod retention;
+pub(crate) mod translations;
 pub(crate) mod users;
 
 use crate::http::AppState;
@@ -52,4 +53,5 @@ pub fn routes() -> Router<AppState> {
             get(retention::retention).post(retention::set_retention),
         )
         .route("/admin/retention/run", post(retention::run_retention))
+        .route("/translations", get(translations::translations))
 }

@@ -295,3 +295,49 @@ async fn her_caseworker_prints_an_invitation_she_starts_with() {
         .status
         .is_redirection());
 }
+
+#[tokio::test]
+async fn a_translation_is_reviewed_until_its_text_changes_and_the_drafts_are_listed() {
+    use palett_web::i18n::{review, review_with, text_digest, Review};
+    let lines = review(Lang::Ar).expect("Arabic is a draft");
+    let (first, second) = (&lines[0], &lines[1]);
+    let record = format!(
+        "# reviewed\n{} {}\n{} 000000000000\n",
+        first.id,
+        text_digest(&first.text),
+        second.id
+    );
+    let judged = review_with(Lang::Ar, &record);
+    assert_eq!(judged[0].review, Review::Reviewed);
+    assert_eq!(judged[1].review, Review::Changed);
+    assert!(judged[2..].iter().all(|l| l.review == Review::NotReviewed));
+    assert_eq!(judged[0].source, "Hej", "beside the Swedish it translates");
+    // Swedish and English are the team's own; the five drafts have records
+    // whose every line names a message of theirs.
+    assert!(review(Lang::Sv).is_none() && review(Lang::En).is_none());
+    let locales = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../locales");
+    for l in Lang::PORTAL {
+        let Some(lines) = review(l) else { continue };
+        let record = std::fs::read_to_string(locales.join(l.code()).join("review.txt"))
+            .expect("a review record");
+        for line in record
+            .lines()
+            .filter(|x| !x.starts_with('#') && !x.trim().is_empty())
+        {
+            let id = line.split_whitespace().next().unwrap_or_default();
+            assert!(
+                lines.iter().any(|m| m.id == id),
+                "{}: {id} is no message",
+                l.code()
+            );
+        }
+    }
+    // The page lists what waits, by language, paged.
+    let t = TestApp::new().await;
+    let coordinator = t.browser(COORDINATOR).await;
+    let page = t.page(&coordinator, "/translations?lang=so").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Soomaali"));
+    assert!(page.body.contains("Mahadsanid! Bisha waa la xaqiijiyay."));
+    assert!(page.body.contains("?lang=so&#38;page=2"), "paged by 50");
+}
