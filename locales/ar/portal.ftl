@@ -166,3 +166,6 @@ portal-passkey-failed = تعذّر استخدام مفتاح المرور. حا�
 portal-passkey-sign-in = الدخول بمفتاح المرور
 portal-passkey-sign-in-text = هل أنشأتِ مفتاح مرور؟ اكتبي اسم الدخول في الأعلى ثم اضغطي هنا.
 error-portal-passkey = تعذّر قبول مفتاح المرور. حاولي مرة أخرى.
+portal-data-pdf = تنزيل بياناتي بصيغة PDF
+portal-pdf-made = طُبع في { $day }.
+portal-pdf-page = صفحة { $page } من { $pages }

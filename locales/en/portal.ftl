@@ -148,3 +148,6 @@ portal-passkey-failed = The passkey could not be used. Try again, or use a passw
 portal-passkey-sign-in = Sign in with a passkey
 portal-passkey-sign-in-text = Have you made a passkey? Type your login name above and press here.
 error-portal-passkey = The passkey could not be accepted. Try again.
+portal-data-pdf = Download my data as a PDF
+portal-pdf-made = Printed on { $day }.
+portal-pdf-page = Page { $page } of { $pages }

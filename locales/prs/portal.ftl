@@ -166,3 +166,6 @@ portal-passkey-failed = کلید عبور کار نکرد. دوباره کوشش
 portal-passkey-sign-in = ورود با کلید عبور
 portal-passkey-sign-in-text = کلید عبور ساخته‌اید؟ نام ورود خود را در بالا بنویسید و اینجا را فشار دهید.
 error-portal-passkey = کلید عبور پذیرفته نشد. دوباره کوشش کنید.
+portal-data-pdf = دانلود معلومات من به شکل PDF
+portal-pdf-made = چاپ شده در { $day }.
+portal-pdf-page = صفحهٔ { $page } از { $pages }

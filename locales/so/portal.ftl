@@ -166,3 +166,6 @@ portal-passkey-failed = Furaha gelitaanka lama isticmaali karin. Isku day mar ka
 portal-passkey-sign-in = Ku gal fure gelitaan
 portal-passkey-sign-in-text = Ma samaysay fure gelitaan? Kor ku qor magacaaga gelitaanka oo halkan riix.
 error-portal-passkey = Furaha gelitaanka lama aqbali karin. Isku day mar kale.
+portal-data-pdf = Soo deji xogtayda sida PDF
+portal-pdf-made = La daabacay { $day }.
+portal-pdf-page = Bogga { $page } ee { $pages }

@@ -166,3 +166,6 @@ portal-passkey-failed = Nyckeln fungerade inte. Försök igen. Eller välj ett l
 portal-passkey-sign-in = Logga in med nyckel
 portal-passkey-sign-in-text = Har du en nyckel? Skriv ditt namn för inloggning. Tryck sedan här.
 error-portal-passkey = Nyckeln fungerade inte. Försök igen.
+portal-data-pdf = Ladda ned mina uppgifter som PDF
+portal-pdf-made = Utskrivet { $day }.
+portal-pdf-page = Sida { $page } av { $pages }

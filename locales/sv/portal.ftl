@@ -148,3 +148,6 @@ portal-passkey-failed = Det gick inte att använda nyckeln. Försök igen, eller
 portal-passkey-sign-in = Logga in med nyckel
 portal-passkey-sign-in-text = Har du skapat en nyckel? Skriv ditt inloggningsnamn ovan och tryck här.
 error-portal-passkey = Nyckeln kunde inte godkännas. Försök igen.
+portal-data-pdf = Ladda ned mina uppgifter som PDF
+portal-pdf-made = Utskrivet { $day }.
+portal-pdf-page = Sida { $page } av { $pages }

@@ -166,3 +166,6 @@ portal-passkey-failed = እቲ መፍትሕ ክጥቀመሉ ኣይተኻእለ�
 portal-passkey-sign-in = ብመፍትሕ እቶ
 portal-passkey-sign-in-text = መፍትሕ ሰሪሕኪ ዶ? ስም መእተዊኺ ኣብ ላዕሊ ጽሓፊ እሞ ኣብዚ ጠውቂ።
 error-portal-passkey = እቲ መፍትሕ ክቕበል ኣይተኻእለን። ደጊምኪ ፈትኒ።
+portal-data-pdf = ሓበሬታይ ብPDF ኣውርድ
+portal-pdf-made = ዝተሓትመሉ { $day }።
+portal-pdf-page = ገጽ { $page } ካብ { $pages }

@@ -5,6 +5,8 @@
 //! exactly the subset these reports need.
 
 pub mod pdf;
+pub mod tagged;
+pub mod typeset;
 pub mod xlsx;
 
 /// One cell of a report table.

@@ -55,6 +55,7 @@ pub fn routes() -> Router<AppState> {
             get(pages::assessment).post(pages::record_assessment),
         )
         .route("/portal/data", get(pages::data))
+        .route("/portal/data.pdf", get(pages::data_pdf))
         .route(
             "/participants/{id}/portal",
             get(staff::access).post(staff::invite),

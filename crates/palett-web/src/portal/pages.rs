@@ -480,9 +480,9 @@ struct DataPage {
     sections: Vec<(String, Vec<(String, String)>)>,
 }
 
-pub async fn data(State(s): State<AppState>, p: InPortal) -> Answer {
-    let t = p.tr();
-    let d = s.app.her_data(&p.her, p.ip()).await?;
+/// Her data in sections: (heading, lines of (label, value)), for the page
+/// and the PDF alike.
+fn data_sections(t: Tr, d: &palett_app::portal::HerData) -> Vec<(String, Vec<(String, String)>)> {
     let me = &d.participant;
     let field = |id: &str, v: Option<String>| v.filter(|v| !v.is_empty()).map(|v| (t.get(id), v));
     let about: Vec<(String, String)> = [
@@ -535,16 +535,83 @@ pub async fn data(State(s): State<AppState>, p: InPortal) -> Answer {
             (day, who)
         })
         .collect();
-    let sections = vec![
+    vec![
         (t.get("portal-data-about"), about),
         (t.get("portal-nav-consents"), consents),
         (t.get("portal-data-interventions"), enrolments),
         (t.get("portal-nav-assessment"), assessments),
         (t.get("portal-data-log"), log),
-    ];
+    ]
+}
+
+pub async fn data(State(s): State<AppState>, p: InPortal) -> Answer {
+    let t = p.tr();
+    let d = s.app.her_data(&p.her, p.ip()).await?;
     Ok(render(DataPage {
         t,
         layout: layout(&p, "portal-data-title", "data", "/portal/data"),
-        sections,
+        sections: data_sections(t, &d),
     }))
+}
+
+/// Her data as a tagged PDF in her language (right to left where it is
+/// written so), with its fonts embedded.
+pub async fn data_pdf(State(s): State<AppState>, p: InPortal) -> Answer {
+    use crate::document::tagged::{write, Block, Spec};
+    let t = p.tr();
+    let d = s.app.her_data(&p.her, p.ip()).await?;
+    let title = t.get("portal-data-title");
+    let mut blocks = vec![
+        Block::Title(format!(
+            "{title}: {} {}",
+            d.participant.given_name, d.participant.family_name
+        )),
+        Block::Para(t.with("portal-pdf-made", &[("day", t.date(s.app.today()))])),
+        Block::Para(t.get("portal-data-intro")),
+    ];
+    for (heading, lines) in data_sections(t, &d) {
+        blocks.push(Block::Heading(heading));
+        if lines.is_empty() {
+            blocks.push(Block::Para(t.get("portal-none")));
+        }
+        for (label, value) in lines {
+            blocks.push(Block::Para(format!("{label} {value}").trim().to_string()));
+        }
+    }
+    blocks.push(Block::Heading(t.get("portal-data-more")));
+    blocks.push(Block::Para(t.get("portal-data-more-text")));
+    let footer = |n: usize, count: usize| {
+        t.with(
+            "portal-pdf-page",
+            &[
+                ("page", t.number(n as i64)),
+                ("pages", t.number(count as i64)),
+            ],
+        )
+    };
+    let lang = p.visitor.lang;
+    let pdf = write(&Spec {
+        title,
+        lang: lang.html_lang(),
+        rtl: lang.dir() == "rtl",
+        blocks,
+        footer: &footer,
+    })
+    .ok_or_else(|| {
+        crate::http::error::WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+    })?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"palett-{}.pdf\"", lang.code()),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
 }

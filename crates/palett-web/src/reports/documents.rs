@@ -473,7 +473,8 @@ pub async fn report(
                     "report-page",
                     &[("n", n.to_string()), ("of", of.to_string())],
                 )
-            }),
+            })
+            .ok_or_else(|| WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "error-internal"))?,
         ),
     })
 }

@@ -341,3 +341,91 @@ async fn a_translation_is_reviewed_until_its_text_changes_and_the_drafts_are_lis
     assert!(page.body.contains("Mahadsanid! Bisha waa la xaqiijiyay."));
     assert!(page.body.contains("?lang=so&#38;page=2"), "paged by 50");
 }
+
+/// A PDF written to a file for the poppler tools that need one.
+fn poppler(program: &str, pdf: &[u8]) -> String {
+    let path = std::env::temp_dir().join(format!(
+        "palett-portal-{}-{program}.pdf",
+        std::process::id()
+    ));
+    std::fs::write(&path, pdf).expect("a temporary file");
+    let out = std::process::Command::new(program)
+        .arg(&path)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} (poppler-utils, installed by scripts/test): {e}"));
+    let _ = std::fs::remove_file(&path);
+    assert!(out.status.success(), "{program} failed");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[tokio::test]
+async fn her_data_as_a_pdf_in_arabic_reads_in_logical_order_with_its_fonts_embedded() {
+    let t = TestApp::new().await;
+    let amal = her(&t, "DEMOAR").await;
+    let page = get_as(&t, &amal, "/portal/data", None).await;
+    assert!(page.body.contains(r#"href="/portal/data.pdf""#));
+    let pdf = get_as(&t, &amal, "/portal/data.pdf", None).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(
+        pdf.headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok()),
+        Some("application/pdf")
+    );
+    let text = crate::reports::read_with("pdftotext", &["-", "-"], &pdf.bytes);
+    // Arabic words in logical order (a lam-alef ligature among them), and
+    // the Latin name inside the Arabic lines in its own order.
+    for words in [
+        "بياناتي",
+        "هنا ترين المعلومات المحفوظة عنك",
+        "الاسم",
+        "تاريخ الميلاد",
+        "موافقاتي",
+        "من حقك أن تعرفي كل ما نحفظه عنك",
+    ] {
+        assert!(text.contains(words), "{words} not in:\n{text}");
+    }
+    assert!(text.contains("Yasmin"), "{text}");
+    let fonts = poppler("pdffonts", &pdf.bytes);
+    for font in ["NotoSansArabic-Regular", "NotoSans-Regular"] {
+        let line = fonts
+            .lines()
+            .find(|l| l.contains(font))
+            .unwrap_or_else(|| panic!("{font} not in:\n{fonts}"));
+        assert!(
+            line.contains("yes yes yes"),
+            "embedded, subset, mapped: {line}"
+        );
+    }
+    let info = poppler("pdfinfo", &pdf.bytes);
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Tagged:") && l.ends_with("yes")),
+        "{info}"
+    );
+}
+
+#[tokio::test]
+async fn the_funder_reports_are_tagged_pdfs_with_embedded_fonts() {
+    let t = TestApp::new().await;
+    let token = t.token(COORDINATOR).await;
+    let tk = t.tillvaxt_kvinna(&token).await;
+    let b = t.browser(COORDINATOR).await;
+    for kind in ["final", "finsam", "before_after", "esf_indicators"] {
+        let pdf = t
+            .page(&b, &format!("/projects/{tk}/reports/{kind}.pdf"))
+            .await;
+        assert_eq!(pdf.status, StatusCode::OK, "{kind}");
+        let info = poppler("pdfinfo", &pdf.bytes);
+        assert!(
+            info.lines()
+                .any(|l| l.starts_with("Tagged:") && l.ends_with("yes")),
+            "{kind}: {info}"
+        );
+        let fonts = poppler("pdffonts", &pdf.bytes);
+        assert!(
+            fonts.contains("NotoSans-Regular") && fonts.contains("yes yes yes"),
+            "{kind}: {fonts}"
+        );
+    }
+}

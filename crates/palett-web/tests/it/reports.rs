@@ -8,7 +8,7 @@ use std::io::Write;
 use std::process::{Command, Stdio};
 
 /// Run a reader over `bytes` given on standard input; its standard output.
-fn read_with(program: &str, args: &[&str], bytes: &[u8]) -> String {
+pub(crate) fn read_with(program: &str, args: &[&str], bytes: &[u8]) -> String {
     let mut child = Command::new(program)
         .args(args)
         .stdin(Stdio::piped())
@@ -110,7 +110,7 @@ async fn the_final_report_as_page_csv_xlsx_and_pdf_with_the_same_figures() {
 
     let pdf = t.page(&b, &format!("{base}.pdf")).await;
     assert_eq!(pdf.status, StatusCode::OK);
-    assert!(pdf.bytes.starts_with(b"%PDF-1.4"));
+    assert!(pdf.bytes.starts_with(b"%PDF-"));
     let text = read_with("pdftotext", &["-layout", "-", "-"], &pdf.bytes);
     for needle in [
         "Slutrapport",
