@@ -169,3 +169,5 @@ error-portal-passkey = تعذّر قبول مفتاح المرور. حاولي �
 portal-data-pdf = تنزيل بياناتي بصيغة PDF
 portal-pdf-made = طُبع في { $day }.
 portal-pdf-page = صفحة { $page } من { $pages }
+portal-ask-consent = أريد التحدث عن موافقة جديدة
+portal-done-asked = وصلت رسالتك إلى المسؤولة عن ملفك وستتواصل معك.

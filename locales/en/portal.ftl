@@ -151,3 +151,5 @@ error-portal-passkey = The passkey could not be accepted. Try again.
 portal-data-pdf = Download my data as a PDF
 portal-pdf-made = Printed on { $day }.
 portal-pdf-page = Page { $page } of { $pages }
+portal-ask-consent = I want to talk about a new consent
+portal-done-asked = Your caseworker has your message and will contact you.

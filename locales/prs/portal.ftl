@@ -169,3 +169,5 @@ error-portal-passkey = کلید عبور پذیرفته نشد. دوباره ک�
 portal-data-pdf = دانلود معلومات من به شکل PDF
 portal-pdf-made = چاپ شده در { $day }.
 portal-pdf-page = صفحهٔ { $page } از { $pages }
+portal-ask-consent = می‌خواهم دربارهٔ رضایت جدید صحبت کنم
+portal-done-asked = پیام شما به مسئول پرونده‌تان رسید و با شما تماس می‌گیرد.

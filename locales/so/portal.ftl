@@ -169,3 +169,5 @@ error-portal-passkey = Furaha gelitaanka lama aqbali karin. Isku day mar kale.
 portal-data-pdf = Soo deji xogtayda sida PDF
 portal-pdf-made = La daabacay { $day }.
 portal-pdf-page = Bogga { $page } ee { $pages }
+portal-ask-consent = Waxaan rabaa inaan ka hadlo oggolaansho cusub
+portal-done-asked = Shaqaalahaaga waxaa gaaray fariintaada, wayna kula soo xiriiri doontaa.

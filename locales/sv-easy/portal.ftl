@@ -169,3 +169,5 @@ error-portal-passkey = Nyckeln fungerade inte. Försök igen.
 portal-data-pdf = Ladda ned mina uppgifter som PDF
 portal-pdf-made = Utskrivet { $day }.
 portal-pdf-page = Sida { $page } av { $pages }
+portal-ask-consent = Jag vill prata om ett nytt ja
+portal-done-asked = Din handläggare har fått ditt meddelande. Hen hör av sig.

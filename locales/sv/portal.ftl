@@ -151,3 +151,5 @@ error-portal-passkey = Nyckeln kunde inte godkännas. Försök igen.
 portal-data-pdf = Ladda ned mina uppgifter som PDF
 portal-pdf-made = Utskrivet { $day }.
 portal-pdf-page = Sida { $page } av { $pages }
+portal-ask-consent = Jag vill prata om ett nytt samtycke
+portal-done-asked = Din handläggare har fått ditt meddelande och hör av sig.

@@ -169,3 +169,5 @@ error-portal-passkey = እቲ መፍትሕ ክቕበል ኣይተኻእለን።
 portal-data-pdf = ሓበሬታይ ብPDF ኣውርድ
 portal-pdf-made = ዝተሓትመሉ { $day }።
 portal-pdf-page = ገጽ { $page } ካብ { $pages }
+portal-ask-consent = ብዛዕባ ሓድሽ ፍቓድ ክዛረብ እደሊ
+portal-done-asked = ሓላፊት ጉዳይኪ መልእኽትኺ ተቐቢላ ክትረኽበኪ እያ።

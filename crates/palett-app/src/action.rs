@@ -100,6 +100,7 @@ pub enum Action {
     PortalRead,
     PortalConfirmMonth,
     PortalLanguage,
+    PortalAskConsent,
 }
 
 impl Action {
@@ -200,6 +201,7 @@ impl Action {
             Action::PortalRead => "portal.read",
             Action::PortalConfirmMonth => "portal.confirm_month",
             Action::PortalLanguage => "portal.language",
+            Action::PortalAskConsent => "portal.ask_consent",
         }
     }
 }

@@ -86,6 +86,26 @@ pub(crate) async fn consent_withdrawn_by_her(
     Ok(())
 }
 
+/// Tell her caseworkers (or her responsible partner) that she asks to talk
+/// about a new consent, in the request's change.
+pub(crate) async fn consent_talk_asked(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    participant_id: i64,
+    now: i64,
+) -> Result<()> {
+    let m = NewMessage {
+        partnership_id,
+        kind: InboxKind::ConsentTalkAsked,
+        referral_id: None,
+        participant_id: Some(participant_id),
+        other_organisation_id: None,
+        state: None,
+    };
+    store::to_her_caseworkers(c, participant_id, &m, now).await?;
+    Ok(())
+}
+
 /// One page of the caller's messages, newest first.
 #[derive(Clone, Debug)]
 pub struct Inbox {

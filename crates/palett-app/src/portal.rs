@@ -563,6 +563,23 @@ impl App {
         .await
     }
 
+    /// She asks to talk about a new consent: her caseworkers (or, with
+    /// none, her responsible partner) get a message in their inbox.
+    pub async fn ask_about_consent(&self, her: &Her, ip: &str) -> Result<()> {
+        let ctx = her.ctx(ip);
+        let mut tx = Change::begin(self, &ctx).await?;
+        let now = tx.now();
+        crate::inbox::consent_talk_asked(&mut tx, her.partnership_id, her.participant_id, now)
+            .await?;
+        tx.done(
+            Action::PortalAskConsent,
+            "portal_account",
+            None,
+            Some(her.participant_id),
+        )
+        .await
+    }
+
     /// Her self-assessments, oldest first.
     pub async fn her_self_assessments(&self, her: &Her, ip: &str) -> Result<Vec<SelfAssessment>> {
         let pid = her.participant_id;

@@ -13,6 +13,7 @@ text_enum!(
         ReferralReceived = "referral_received",
         ReferralAnswered = "referral_answered",
         ConsentWithdrawnByHer = "consent_withdrawn_by_her",
+        ConsentTalkAsked = "consent_talk_asked",
     }
 );
 

@@ -50,6 +50,8 @@ pub struct ConsentDto {
     #[schema(format = DateTime)]
     pub withdrawn_at: Option<String>,
     pub withdrawn_by: Option<String>,
+    /// She withdrew it herself, in her portal.
+    pub withdrawn_by_her: bool,
     /// Given, not withdrawn, not expired today.
     pub in_force: bool,
 }
@@ -69,6 +71,7 @@ impl ConsentDto {
             recorded_at: k.recorded_at.to_string(),
             withdrawn_at: k.withdrawn_at.map(|t| t.to_string()),
             withdrawn_by: k.withdrawn_by.clone(),
+            withdrawn_by_her: k.withdrawn_by_her,
             in_force,
         }
     }

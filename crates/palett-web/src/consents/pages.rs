@@ -145,7 +145,9 @@ pub fn lines(t: Tr, list: &[(Consent, bool)], may_change: bool) -> Vec<ConsentLi
                 .expires_on
                 .map(|d| d.to_string())
                 .unwrap_or_else(|| "–".into()),
-            status: t.get(if k.withdrawn_at.is_some() {
+            status: t.get(if k.withdrawn_by_her {
+                "consent-withdrawn-by-her"
+            } else if k.withdrawn_at.is_some() {
                 "consent-withdrawn"
             } else if *in_force {
                 "consent-in-force"

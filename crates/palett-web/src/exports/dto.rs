@@ -152,6 +152,8 @@ pub struct SubjectSelfAssessment {
     /// Each aspect's score, 1–5.
     pub scores: BTreeMap<String, i16>,
     pub total: i64,
+    /// She filled it in herself, in her portal.
+    pub by_participant: bool,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -291,6 +293,7 @@ impl From<&SubjectAccess> for SubjectAccessDto {
                         .map(|(k, v)| (k.as_str().to_string(), *v))
                         .collect(),
                     total: a.total(),
+                    by_participant: a.by_participant,
                 })
                 .collect(),
             proposals: x

@@ -59,6 +59,7 @@ pub(crate) fn table(t: Tr, heading: Option<String>, list: &[SelfAssessment]) -> 
                     .map(|a| t.get(&format!("{}-short", a.message_id()))),
             )
             .chain(std::iter::once(t.get("self-assessment-total")))
+            .chain(std::iter::once(t.get("self-assessment-by")))
             .collect(),
         rows: list
             .iter()
@@ -66,6 +67,11 @@ pub(crate) fn table(t: Tr, heading: Option<String>, list: &[SelfAssessment]) -> 
                 std::iter::once(a.on.to_string())
                     .chain(a.scores.iter().map(|s| s.to_string()))
                     .chain(std::iter::once(a.total().to_string()))
+                    .chain(std::iter::once(t.get(if a.by_participant {
+                        "self-assessment-by-her"
+                    } else {
+                        "self-assessment-with-staff"
+                    })))
                     .map(Cell::text)
                     .collect()
             })

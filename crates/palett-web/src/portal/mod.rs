@@ -50,6 +50,7 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/time/{month}", post(pages::confirm_month))
         .route("/portal/consents", get(pages::consents))
         .route("/portal/consents/{id}/withdraw", post(pages::withdraw))
+        .route("/portal/consents/ask", post(pages::ask_about_consent))
         .route(
             "/portal/assessment",
             get(pages::assessment).post(pages::record_assessment),

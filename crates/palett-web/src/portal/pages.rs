@@ -29,6 +29,7 @@ fn notice(t: Tr, q: &DoneQuery) -> Option<String> {
         "confirmed" => "portal-done-confirmed",
         "withdrawn" => "portal-done-withdrawn",
         "assessment" => "portal-done-assessment",
+        "asked" => "portal-done-asked",
         _ => return None,
     };
     Some(t.get(id))
@@ -350,6 +351,12 @@ pub async fn consents(
         notice: notice(t, &q),
         consents,
     }))
+}
+
+/// She asks to talk about a new consent.
+pub async fn ask_about_consent(State(s): State<AppState>, p: InPortal) -> Answer {
+    s.app.ask_about_consent(&p.her, p.ip()).await?;
+    Ok(Redirect::to("/portal/consents?done=asked").into_response())
 }
 
 pub async fn withdraw(State(s): State<AppState>, p: InPortal, Id(id): Id) -> Answer {

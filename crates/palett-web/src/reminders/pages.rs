@@ -48,6 +48,15 @@ pub(crate) fn message_text(t: Tr, m: &InboxMessage) -> String {
                     .unwrap_or_default(),
             )],
         ),
+        InboxKind::ConsentTalkAsked => t.with(
+            "inbox-consent-talk-asked",
+            &[(
+                "participant",
+                m.participant_id
+                    .map(|id| id.to_string())
+                    .unwrap_or_default(),
+            )],
+        ),
         InboxKind::ReferralAnswered => t.with(
             "inbox-referral-answered",
             &[

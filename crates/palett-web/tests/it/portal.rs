@@ -87,6 +87,20 @@ async fn a_participant_session_reaches_her_portal_and_nothing_else() {
         assert_eq!(r.status, StatusCode::OK, "{page}");
         assert!(!r.body.contains(secret), "{page} shows a staff note");
     }
+    let pdf = get_as(&t, &amal, "/portal/data.pdf", Some("sv")).await;
+    let text = crate::reports::read_with("pdftotext", &["-", "-"], &pdf.bytes);
+    assert!(
+        text.contains("Mina uppgifter") && !text.contains(secret),
+        "{text}"
+    );
+    // Asking to talk about a new consent reaches her caseworkers' inbox.
+    let asked = post_as(&t, &amal, "/portal/consents/ask", &[]).await;
+    assert_eq!(asked.location(), "/portal/consents?done=asked");
+    let inbox = t.page(&coach, "/inbox").await;
+    assert!(inbox.body.contains(&format!(
+        "Deltagare {} vill prata om ett nytt samtycke",
+        amal.id
+    )));
     // Staff pages, the API and every other participant answer 404 (the
     // start page sends her to her portal).
     let (a, o) = (amal.id, other.id);
