@@ -580,6 +580,71 @@ impl App {
         .await
     }
 
+    /// A calendar feed of her sessions: a new secret (shown once, only its
+    /// hash kept) replaces any earlier one. Audited.
+    pub async fn make_her_calendar(&self, her: &Her, ip: &str) -> Result<String> {
+        let secret = random_token()?;
+        let ctx = her.ctx(ip);
+        let mut tx = Change::begin(self, &ctx).await?;
+        let now = tx.now();
+        store::set_calendar(&mut tx, her.participant_id, Some(&sha256_hex(&secret)), now).await?;
+        tx.done(
+            Action::CalendarFeedCreate,
+            "portal_calendar",
+            None,
+            Some(her.participant_id),
+        )
+        .await?;
+        Ok(secret)
+    }
+
+    /// Her calendar feed stops working. Audited.
+    pub async fn revoke_her_calendar(&self, her: &Her, ip: &str) -> Result<()> {
+        let ctx = her.ctx(ip);
+        let mut tx = Change::begin(self, &ctx).await?;
+        let now = tx.now();
+        store::set_calendar(&mut tx, her.participant_id, None, now).await?;
+        tx.done(
+            Action::CalendarFeedRevoke,
+            "portal_calendar",
+            None,
+            Some(her.participant_id),
+        )
+        .await
+    }
+
+    /// When her calendar feed was made, if she has one.
+    pub async fn her_calendar_made(&self, her: &Her) -> Result<Option<i64>> {
+        let mut c = self.db.read().await?;
+        let access = store::access(&mut c, her.participant_id, self.now()).await?;
+        Ok(access.account.and_then(|a| a.calendar_made_at))
+    }
+
+    /// The sessions her calendar feed's secret opens (two weeks back, four
+    /// months ahead); `None` for an unknown or revoked secret.
+    pub async fn her_calendar(&self, secret: &str) -> Result<Option<Vec<HerSession>>> {
+        let today = self.today();
+        let from = today
+            .checked_sub(jiff::Span::new().days(14))
+            .unwrap_or(today)
+            .to_string();
+        let mut c = self.db.read().await?;
+        let Some(pid) = store::calendar_owner(&mut c, &sha256_hex(secret)).await? else {
+            return Ok(None);
+        };
+        let until = today
+            .checked_add(jiff::Span::new().days(120))
+            .unwrap_or(today)
+            .to_string();
+        Ok(Some(
+            store::her_sessions(&mut c, pid, &from, 500)
+                .await?
+                .into_iter()
+                .filter(|s| s.on <= until)
+                .collect(),
+        ))
+    }
+
     /// Her self-assessments, oldest first.
     pub async fn her_self_assessments(&self, her: &Her, ip: &str) -> Result<Vec<SelfAssessment>> {
         let pid = her.participant_id;

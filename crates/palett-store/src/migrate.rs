@@ -231,6 +231,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "portal_passkeys",
         template: include_str!("../migrations/0035_portal_passkeys.sql"),
     },
+    Migration {
+        version: 36,
+        name: "portal_calendar",
+        template: include_str!("../migrations/0036_portal_calendar.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -16,6 +16,8 @@ pub struct Account {
     pub lang: Option<String>,
     pub created_at: i64,
     pub last_used_at: Option<i64>,
+    /// When her calendar feed was made, if she has one.
+    pub calendar_made_at: Option<i64>,
 }
 
 /// What the staff side shows of her portal access.
@@ -36,12 +38,13 @@ fn account(r: &sqlx::any::AnyRow) -> Result<Account> {
         lang: opt_text(r, "lang")?,
         created_at: i64_(r, "created_at")?,
         last_used_at: opt_i64(r, "last_used_at")?,
+        calendar_made_at: opt_i64(r, "calendar_made_at")?,
     })
 }
 
 const ACCOUNT: &str =
-    "SELECT participant_id, login_name, password_hash, lang, created_at, last_used_at \
-     FROM portal_accounts";
+    "SELECT participant_id, login_name, password_hash, lang, created_at, last_used_at, \
+     calendar_made_at FROM portal_accounts";
 
 /// Her access: the account, and an invitation still open at `now`.
 pub async fn access(c: &mut AnyConnection, participant_id: i64, now: i64) -> Result<Access> {
@@ -483,6 +486,39 @@ pub async fn delete_session(c: &mut AnyConnection, id_hash: &str) -> Result<()> 
     Ok(())
 }
 
+// ------------------------------------------------------------ her calendar
+
+/// Her calendar feed's secret hash (a new one replaces the old), or none.
+pub async fn set_calendar(
+    c: &mut AnyConnection,
+    participant_id: i64,
+    secret_hash: Option<&str>,
+    now: i64,
+) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE portal_accounts SET calendar_hash = $1, \
+         calendar_made_at = CASE WHEN $1 IS NULL THEN NULL ELSE $2 END WHERE participant_id = $3",
+    )
+    .bind(secret_hash)
+    .bind(now)
+    .bind(participant_id)
+    .execute(c)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Whose calendar feed a secret hash opens (a participant not anonymised).
+pub async fn calendar_owner(c: &mut AnyConnection, secret_hash: &str) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT a.participant_id FROM portal_accounts a JOIN participants p ON p.id = a.participant_id \
+         WHERE a.calendar_hash = $1 AND p.anonymised_at IS NULL",
+    )
+    .bind(secret_hash)
+    .fetch_optional(c)
+    .await?)
+}
+
 // ------------------------------------------------------------ her time
 
 /// One month of her time: minutes present at sessions held and recorded
@@ -563,6 +599,7 @@ pub async fn confirm_month(
 /// start time, minutes, place, the intervention's and the group's names.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HerSession {
+    pub id: i64,
     pub on: String,
     pub start: String,
     pub minutes: i64,
@@ -578,7 +615,7 @@ pub async fn her_sessions(
     limit: i64,
 ) -> Result<Vec<HerSession>> {
     sqlx::query(&format!(
-        "SELECT s.on_date, s.start_time, s.minutes, s.place, i.name AS intervention, g.name AS grp \
+        "SELECT s.id, s.on_date, s.start_time, s.minutes, s.place, i.name AS intervention, g.name AS grp \
          FROM enrolments e JOIN activity_groups g ON g.id = e.group_id \
          JOIN interventions i ON i.id = g.intervention_id \
          JOIN group_sessions s ON s.group_id = g.id \
@@ -594,6 +631,7 @@ pub async fn her_sessions(
     .iter()
     .map(|r| {
         Ok(HerSession {
+            id: i64_(r, "id")?,
             on: text(r, "on_date")?,
             start: text(r, "start_time")?,
             minutes: i64_(r, "minutes")?,

@@ -125,6 +125,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(ui::failures::render_failures))
         .merge(reminders::public_routes())
+        .merge(portal::public_routes())
         .route("/healthz", get(http::healthz))
         .route("/readyz", get(http::readyz))
         .route("/static/{name}", get(http::static_file))

@@ -197,6 +197,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "fa686292adb42880de0f98c901a63d15c181692bf61b5b5e26f6d446616d6a58",
         postgres: "fa686292adb42880de0f98c901a63d15c181692bf61b5b5e26f6d446616d6a58",
     },
+    Applied {
+        version: 36,
+        sqlite: "1c50a334256966eda3d1b09349a2540110341c2344bb89987aba42c43f5628f4",
+        postgres: "1c50a334256966eda3d1b09349a2540110341c2344bb89987aba42c43f5628f4",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

@@ -5,6 +5,7 @@
 //! (`staff.rs`: the invitation her caseworker prints). A participant's
 //! session reaches nothing outside `/portal` (`http::caller::resolve`).
 
+mod calendar;
 mod pages;
 mod passkeys;
 mod sign_in;
@@ -46,6 +47,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/portal/plan", get(pages::plan))
         .route("/portal/schedule", get(pages::schedule))
+        .route("/portal/calendar", post(pages::make_calendar))
+        .route("/portal/calendar/revoke", post(pages::revoke_calendar))
         .route("/portal/time", get(pages::time))
         .route("/portal/time/{month}", post(pages::confirm_month))
         .route("/portal/consents", get(pages::consents))
@@ -61,6 +64,12 @@ pub fn routes() -> Router<AppState> {
             "/participants/{id}/portal",
             get(staff::access).post(staff::invite),
         )
+}
+
+/// Outside the session layer: her calendar feed, whose address holds its
+/// secret.
+pub fn public_routes() -> Router<AppState> {
+    Router::new().route("/calendar/her/{file}", get(calendar::feed))
 }
 
 /// A participant signed in to her portal; anyone else is sent to the

@@ -30,6 +30,7 @@ fn notice(t: Tr, q: &DoneQuery) -> Option<String> {
         "withdrawn" => "portal-done-withdrawn",
         "assessment" => "portal-done-assessment",
         "asked" => "portal-done-asked",
+        "calendar-revoked" => "portal-done-calendar-revoked",
         _ => return None,
     };
     Some(t.get(id))
@@ -175,16 +176,35 @@ pub async fn plan(State(s): State<AppState>, p: InPortal) -> Answer {
 struct SchedulePage {
     t: Tr,
     layout: PortalLayout,
+    notice: Option<String>,
     sessions: Vec<(String, String, String)>,
     placements: Vec<(String, String)>,
+    /// When her calendar feed was made, in her words; none: she has none.
+    calendar_made: Option<String>,
+    /// The feed's address, shown once after it was made.
+    calendar_address: Option<String>,
 }
 
-pub async fn schedule(State(s): State<AppState>, p: InPortal) -> Answer {
+async fn schedule_page(
+    s: &AppState,
+    p: &InPortal,
+    notice: Option<String>,
+    calendar_address: Option<String>,
+) -> Answer<SchedulePage> {
     let t = p.tr();
     let her = s.app.her_schedule(&p.her, p.ip()).await?;
-    Ok(render(SchedulePage {
+    let calendar_made = s.app.her_calendar_made(&p.her).await?.map(|at| {
+        let day = jiff::Timestamp::from_second(at)
+            .map(|ts| t.date(ts.to_zoned(palett_app::clock::stockholm()).date()))
+            .unwrap_or_default();
+        t.with("portal-calendar-made", &[("when", day)])
+    });
+    Ok(SchedulePage {
         t,
-        layout: layout(&p, "portal-schedule-title", "schedule", "/portal/schedule"),
+        layout: layout(p, "portal-schedule-title", "schedule", "/portal/schedule"),
+        notice,
+        calendar_made,
+        calendar_address,
         sessions: her.sessions.iter().map(|s| session_line(t, s)).collect(),
         placements: her
             .placements
@@ -199,7 +219,40 @@ pub async fn schedule(State(s): State<AppState>, p: InPortal) -> Answer {
                 )
             })
             .collect(),
-    }))
+    })
+}
+
+pub async fn schedule(
+    State(s): State<AppState>,
+    p: InPortal,
+    Query(q): Query<DoneQuery>,
+) -> Answer {
+    let n = notice(p.tr(), &q);
+    Ok(render(schedule_page(&s, &p, n, None).await?))
+}
+
+/// A calendar feed of her sessions; its address shown once.
+pub async fn make_calendar(
+    State(s): State<AppState>,
+    p: InPortal,
+    headers: axum::http::HeaderMap,
+) -> Answer {
+    let secret = s.app.make_her_calendar(&p.her, p.ip()).await?;
+    let address = format!(
+        "{}/calendar/her/{secret}.ics",
+        crate::http::origin(&s, &headers)
+    );
+    let mut resp = render(schedule_page(&s, &p, None, Some(address)).await?);
+    resp.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
+    Ok(resp)
+}
+
+pub async fn revoke_calendar(State(s): State<AppState>, p: InPortal) -> Answer {
+    s.app.revoke_her_calendar(&p.her, p.ip()).await?;
+    Ok(Redirect::to("/portal/schedule?done=calendar-revoked").into_response())
 }
 
 pub struct MonthLine {

@@ -443,3 +443,52 @@ async fn the_funder_reports_are_tagged_pdfs_with_embedded_fonts() {
         );
     }
 }
+
+#[tokio::test]
+async fn her_calendar_link_lists_her_sessions_until_she_turns_it_off() {
+    let t = TestApp::new().await;
+    let amal = her(&t, "DEMOAR").await;
+    let made = post_as(&t, &amal, "/portal/calendar", &[]).await;
+    assert_eq!(made.status, StatusCode::OK);
+    let address = made
+        .body
+        .split("/calendar/her/")
+        .nth(1)
+        .and_then(|s| s.split(".ics").next())
+        .map(|secret| format!("/calendar/her/{secret}.ics"))
+        .expect("the address shown once");
+    // Shown once: the schedule page says when it was made, not the address.
+    let later = get_as(&t, &amal, "/portal/schedule", Some("sv")).await;
+    assert!(!later.body.contains(&address) && later.body.contains("Kalenderlänken skapades"));
+    let feed = t.get(&address, None).await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert!(feed.body.starts_with("BEGIN:VCALENDAR"));
+    let schedule = t
+        .app
+        .her_schedule(
+            &t.app
+                .portal_session(&amal.cookie)
+                .await
+                .expect("s")
+                .expect("alive"),
+            "127.0.0.1",
+        )
+        .await
+        .expect("her schedule");
+    let first = schedule.sessions.first().expect("a coming session");
+    assert!(
+        feed.body
+            .contains(&format!("her-session-{}@palett", first.id)),
+        "{}",
+        feed.body
+    );
+    assert!(feed.body.contains("LOCATION:"));
+    // Turned off: the address is not found.
+    let off = post_as(&t, &amal, "/portal/calendar/revoke", &[]).await;
+    assert_eq!(off.location(), "/portal/schedule?done=calendar-revoked");
+    assert_eq!(t.get(&address, None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        t.get("/calendar/her/nothing.ics", None).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
