@@ -1517,3 +1517,6 @@ self-assessment-by-her = By the participant herself
 self-assessment-with-staff = With staff
 inbox-consent-talk-asked = Participant { $participant } wants to talk about a new consent (from the portal).
 inbox-kind-consent-talk-asked = Wants to talk about consent
+portal-staff-confirmed = Time she has confirmed herself
+portal-staff-confirmed-none = She has not confirmed any month in the portal.
+portal-staff-confirmed-when = Confirmed by her

@@ -1517,3 +1517,6 @@ self-assessment-by-her = Av deltagaren själv
 self-assessment-with-staff = Med personal
 inbox-consent-talk-asked = Deltagare { $participant } vill prata om ett nytt samtycke (från portalen).
 inbox-kind-consent-talk-asked = Vill prata om samtycke
+portal-staff-confirmed = Tid som hon själv har bekräftat
+portal-staff-confirmed-none = Hon har inte bekräftat någon månad i portalen.
+portal-staff-confirmed-when = Bekräftad av henne

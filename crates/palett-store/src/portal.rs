@@ -26,6 +26,9 @@ pub struct Access {
     pub account: Option<Account>,
     /// How many passkeys she has set up.
     pub passkeys: i64,
+    /// The months of her time she confirmed, latest first: (month, minutes
+    /// confirmed, when).
+    pub confirmed: Vec<(String, i64, i64)>,
     /// When the newest invitation not yet used runs out, if one is open.
     pub invitation_expires_at: Option<i64>,
 }
@@ -65,11 +68,28 @@ pub async fn access(c: &mut AnyConnection, participant_id: i64, now: i64) -> Res
     let passkeys: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM portal_passkeys WHERE participant_id = $1")
             .bind(participant_id)
-            .fetch_one(c)
+            .fetch_one(&mut *c)
             .await?;
+    let confirmed = sqlx::query(
+        "SELECT month, minutes, confirmed_at FROM time_confirmations WHERE participant_id = $1 \
+         ORDER BY month DESC LIMIT 24",
+    )
+    .bind(participant_id)
+    .fetch_all(&mut *c)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            text(r, "month")?,
+            i64_(r, "minutes")?,
+            i64_(r, "confirmed_at")?,
+        ))
+    })
+    .collect::<Result<Vec<_>>>()?;
     Ok(Access {
         account,
         passkeys,
+        confirmed,
         invitation_expires_at,
     })
 }

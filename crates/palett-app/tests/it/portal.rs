@@ -158,6 +158,17 @@ pub(crate) async fn her_portal_from_invitation_to_her_own_entries(h: H) {
         .expect("confirmed");
     let (months, _) = h.app.her_time(&her, IP).await.expect("her time");
     assert_eq!(october(&months).confirmed.map(|c| c.0), Some(120));
+    // Her caseworker sees it as her own confirmation.
+    let confirmed = h
+        .app
+        .portal_access(&coach, hodan)
+        .await
+        .expect("access")
+        .confirmed;
+    assert_eq!(
+        confirmed.first().map(|c| (c.0.as_str(), c.1)),
+        Some(("2026-10", 120))
+    );
     // An hour more afterwards shows beside what she confirmed.
     h.app
         .record_activity(

@@ -5,7 +5,9 @@
 //! (`staff.rs`: the invitation her caseworker prints). A participant's
 //! session reaches nothing outside `/portal` (`http::caller::resolve`).
 
+mod assessment;
 mod calendar;
+mod data;
 mod pages;
 mod passkeys;
 mod sign_in;
@@ -56,10 +58,10 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/consents/ask", post(pages::ask_about_consent))
         .route(
             "/portal/assessment",
-            get(pages::assessment).post(pages::record_assessment),
+            get(assessment::assessment).post(assessment::record_assessment),
         )
-        .route("/portal/data", get(pages::data))
-        .route("/portal/data.pdf", get(pages::data_pdf))
+        .route("/portal/data", get(data::data))
+        .route("/portal/data.pdf", get(data::data_pdf))
         .route(
             "/participants/{id}/portal",
             get(staff::access).post(staff::invite),

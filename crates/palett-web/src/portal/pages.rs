@@ -4,7 +4,6 @@
 
 use super::InPortal;
 use crate::http::error::Answer;
-use crate::http::forms::FormData;
 use crate::http::{AppState, Id, Segment};
 use crate::i18n::Tr;
 use crate::ui::portal::PortalLayout;
@@ -15,15 +14,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use palett_app::portal::HerSession;
 use palett_app::AppError;
-use palett_domain::selfassessment::{Aspect, SelfAssessmentInput, SCALE};
 
 #[derive(serde::Deserialize, Default)]
-pub struct DoneQuery {
+pub(super) struct DoneQuery {
     done: Option<String>,
 }
 
 /// The confirmation a page shows after a save (`?done=…`), in her words.
-fn notice(t: Tr, q: &DoneQuery) -> Option<String> {
+pub(super) fn notice(t: Tr, q: &DoneQuery) -> Option<String> {
     let id = match q.done.as_deref()? {
         "welcome" => "portal-done-welcome",
         "confirmed" => "portal-done-confirmed",
@@ -36,7 +34,12 @@ fn notice(t: Tr, q: &DoneQuery) -> Option<String> {
     Some(t.get(id))
 }
 
-fn layout(p: &InPortal, title_id: &str, section: &'static str, path: &str) -> PortalLayout {
+pub(super) fn layout(
+    p: &InPortal,
+    title_id: &str,
+    section: &'static str,
+    path: &str,
+) -> PortalLayout {
     PortalLayout::new(&p.visitor, p.tr().get(title_id), section, path)
 }
 
@@ -415,263 +418,4 @@ pub async fn ask_about_consent(State(s): State<AppState>, p: InPortal) -> Answer
 pub async fn withdraw(State(s): State<AppState>, p: InPortal, Id(id): Id) -> Answer {
     s.app.withdraw_her_consent(&p.her, p.ip(), id).await?;
     Ok(Redirect::to("/portal/consents?done=withdrawn").into_response())
-}
-
-pub struct Question {
-    key: &'static str,
-    text: String,
-    chosen: String,
-    error: Option<String>,
-}
-
-#[derive(Template)]
-#[template(path = "portal/assessment.html")]
-struct AssessmentPage {
-    t: Tr,
-    layout: PortalLayout,
-    notice: Option<String>,
-    errors: Vec<(String, String)>,
-    questions: Vec<Question>,
-    /// (value, label) of the scale's steps.
-    scale: Vec<(String, String)>,
-    earlier: Vec<String>,
-}
-
-async fn assessment_page(
-    s: &AppState,
-    p: &InPortal,
-    form: Option<&FormData>,
-    errors: &palett_domain::FieldErrors,
-    notice: Option<String>,
-) -> Answer<AssessmentPage> {
-    let t = p.tr();
-    let earlier = s
-        .app
-        .her_self_assessments(&p.her, p.ip())
-        .await?
-        .iter()
-        .rev()
-        .map(|a| {
-            let who = if a.by_participant {
-                "portal-assessment-by-her"
-            } else {
-                "portal-assessment-with-staff"
-            };
-            t.with(
-                "portal-assessment-line",
-                &[
-                    ("day", t.date(a.on)),
-                    ("total", t.number(a.total())),
-                    ("who", t.get(who)),
-                ],
-            )
-        })
-        .collect();
-    let questions = Aspect::ALL
-        .iter()
-        .map(|a| Question {
-            key: a.as_str(),
-            text: t.get(&format!("portal-{}", a.message_id())),
-            chosen: form.map(|f| f.get(a.as_str())).unwrap_or_default(),
-            error: errors.for_field(a.as_str()).map(|code| t.get(code)),
-        })
-        .collect();
-    Ok(AssessmentPage {
-        t,
-        layout: layout(
-            p,
-            "portal-assessment-title",
-            "assessment",
-            "/portal/assessment",
-        ),
-        notice,
-        errors: errors
-            .0
-            .iter()
-            .map(|f| (f.field.clone(), t.field_message(f)))
-            .collect(),
-        questions,
-        scale: (SCALE.0..=SCALE.1)
-            .map(|v| (v.to_string(), t.get(&format!("portal-scale-{v}"))))
-            .collect(),
-        earlier,
-    })
-}
-
-pub async fn assessment(
-    State(s): State<AppState>,
-    p: InPortal,
-    Query(q): Query<DoneQuery>,
-) -> Answer {
-    let n = notice(p.tr(), &q);
-    let page = assessment_page(&s, &p, None, &palett_domain::FieldErrors::new(), n).await?;
-    Ok(render(page))
-}
-
-pub async fn record_assessment(State(s): State<AppState>, p: InPortal, form: FormData) -> Answer {
-    let input = SelfAssessmentInput {
-        on: s.app.today().to_string(),
-        scores: Aspect::ALL.iter().map(|a| form.get(a.as_str())).collect(),
-    };
-    let outcome = match input.parse(s.app.today()) {
-        Ok(scored) => s
-            .app
-            .record_her_self_assessment(&p.her, p.ip(), &scored)
-            .await
-            .map(|_| ()),
-        Err(e) => Err(AppError::Invalid(e)),
-    };
-    match outcome {
-        Ok(()) => Ok(Redirect::to("/portal/assessment?done=assessment").into_response()),
-        Err(AppError::Invalid(e)) => {
-            let page = assessment_page(&s, &p, Some(&form), &e, None).await?;
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-#[derive(Template)]
-#[template(path = "portal/data.html")]
-struct DataPage {
-    t: Tr,
-    layout: PortalLayout,
-    /// (heading, lines of (label, value))
-    sections: Vec<(String, Vec<(String, String)>)>,
-}
-
-/// Her data in sections: (heading, lines of (label, value)), for the page
-/// and the PDF alike.
-fn data_sections(t: Tr, d: &palett_app::portal::HerData) -> Vec<(String, Vec<(String, String)>)> {
-    let me = &d.participant;
-    let field = |id: &str, v: Option<String>| v.filter(|v| !v.is_empty()).map(|v| (t.get(id), v));
-    let about: Vec<(String, String)> = [
-        field(
-            "portal-data-name",
-            Some(format!("{} {}", me.given_name, me.family_name)),
-        ),
-        field("portal-data-birth-date", Some(t.date(me.birth_date))),
-        field("portal-data-phone", me.phone.clone()),
-        field("portal-data-email", me.email.clone()),
-        field("portal-data-address", me.address.clone()),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let consents = d
-        .consents
-        .iter()
-        .map(|k| {
-            (
-                t.get(&format!("portal-{}", k.kind.message_id())),
-                t.date(k.given_on),
-            )
-        })
-        .collect();
-    let enrolments = d
-        .enrolments
-        .iter()
-        .map(|e| {
-            (
-                e.intervention_name.clone(),
-                t.get(&format!("portal-{}", e.status.message_id())),
-            )
-        })
-        .collect();
-    let assessments = d
-        .self_assessments
-        .iter()
-        .map(|a| (t.date(a.on), t.number(a.total())))
-        .collect();
-    let log = d
-        .log
-        .iter()
-        .map(|l| {
-            let day = t.date(l.at.to_zoned(palett_app::clock::stockholm()).date());
-            let who = l
-                .organisation
-                .clone()
-                .unwrap_or_else(|| t.get("portal-data-log-you-or-palett"));
-            (day, who)
-        })
-        .collect();
-    vec![
-        (t.get("portal-data-about"), about),
-        (t.get("portal-nav-consents"), consents),
-        (t.get("portal-data-interventions"), enrolments),
-        (t.get("portal-nav-assessment"), assessments),
-        (t.get("portal-data-log"), log),
-    ]
-}
-
-pub async fn data(State(s): State<AppState>, p: InPortal) -> Answer {
-    let t = p.tr();
-    let d = s.app.her_data(&p.her, p.ip()).await?;
-    Ok(render(DataPage {
-        t,
-        layout: layout(&p, "portal-data-title", "data", "/portal/data"),
-        sections: data_sections(t, &d),
-    }))
-}
-
-/// Her data as a tagged PDF in her language (right to left where it is
-/// written so), with its fonts embedded.
-pub async fn data_pdf(State(s): State<AppState>, p: InPortal) -> Answer {
-    use crate::document::tagged::{write, Block, Spec};
-    let t = p.tr();
-    let d = s.app.her_data(&p.her, p.ip()).await?;
-    let title = t.get("portal-data-title");
-    let mut blocks = vec![
-        Block::Title(format!(
-            "{title}: {} {}",
-            d.participant.given_name, d.participant.family_name
-        )),
-        Block::Para(t.with("portal-pdf-made", &[("day", t.date(s.app.today()))])),
-        Block::Para(t.get("portal-data-intro")),
-    ];
-    for (heading, lines) in data_sections(t, &d) {
-        blocks.push(Block::Heading(heading));
-        if lines.is_empty() {
-            blocks.push(Block::Para(t.get("portal-none")));
-        }
-        for (label, value) in lines {
-            blocks.push(Block::Para(format!("{label} {value}").trim().to_string()));
-        }
-    }
-    blocks.push(Block::Heading(t.get("portal-data-more")));
-    blocks.push(Block::Para(t.get("portal-data-more-text")));
-    let footer = |n: usize, count: usize| {
-        t.with(
-            "portal-pdf-page",
-            &[
-                ("page", t.number(n as i64)),
-                ("pages", t.number(count as i64)),
-            ],
-        )
-    };
-    let lang = p.visitor.lang;
-    let pdf = write(&Spec {
-        title,
-        lang: lang.html_lang(),
-        rtl: lang.dir() == "rtl",
-        blocks,
-        footer: &footer,
-    })
-    .ok_or_else(|| {
-        crate::http::error::WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
-    })?;
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/pdf".to_string(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"palett-{}.pdf\"", lang.code()),
-            ),
-        ],
-        pdf,
-    )
-        .into_response())
 }

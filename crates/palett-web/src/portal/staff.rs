@@ -25,6 +25,8 @@ struct AccessPage {
     action: String,
     /// The invitation just made, to print.
     invitation: Option<InvitationSheet>,
+    /// The months she confirmed in her portal: (month, hours, when).
+    confirmed: Vec<(String, String, String)>,
 }
 
 struct InvitationSheet {
@@ -121,6 +123,13 @@ async fn page(
         lines,
         action: format!("/participants/{id}/portal"),
         invitation,
+        confirmed: access
+            .confirmed
+            .iter()
+            .map(|(month, minutes, at)| {
+                (month.clone(), t.decimal(*minutes as f64 / 60.0), when(*at))
+            })
+            .collect(),
     })
 }
 

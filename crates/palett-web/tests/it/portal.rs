@@ -57,6 +57,24 @@ async fn post_as(t: &TestApp, h: &Her, path: &str, fields: &[(&str, &str)]) -> R
     t.send(req).await
 }
 
+/// A path with any parameter still in braces given the value 1.
+fn with_parameters_as_one(path: &str) -> String {
+    let mut out = String::new();
+    let mut inside = false;
+    for c in path.chars() {
+        match c {
+            '{' => inside = true,
+            '}' => {
+                inside = false;
+                out.push('1');
+            }
+            _ if !inside => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
 const HER_PAGES: [&str; 7] = [
     "/portal",
     "/portal/plan",
@@ -126,6 +144,32 @@ async fn a_participant_session_reaches_her_portal_and_nothing_else() {
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
         assert!(!r.body.contains(secret), "{path}");
     }
+    // Every operation of the JSON API, whatever its method, is not found.
+    let doc: serde_json::Value =
+        serde_json::from_str(&palett_web::openapi()).expect("the OpenAPI document");
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        let concrete = path
+            .replace("{id}", &a.to_string())
+            .replace("{month}", "2026-10")
+            .replace("{kind}", "final")
+            .replace("{decision}", "approve");
+        let concrete = format!("/api/v1{}", with_parameters_as_one(&concrete));
+        for method in item.as_object().expect("an item").keys() {
+            let req = Request::builder()
+                .method(method.to_uppercase().as_str())
+                .uri(&concrete)
+                .header(header::COOKIE, format!("palett_portal={}", amal.cookie))
+                .header("x-csrf-token", &amal.csrf)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from("{}"))
+                .expect("request");
+            let r = t.send(req).await;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{method} {concrete}");
+            operations += 1;
+        }
+    }
+    assert!(operations > 50, "{operations}");
     let start = get_as(&t, &amal, "/", None).await;
     assert_eq!(start.location(), "/portal");
     let change = post_as(
@@ -240,6 +284,7 @@ async fn her_caseworker_prints_an_invitation_she_starts_with() {
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("DEMOAR"));
+    assert!(page.body.contains("Tid som hon själv har bekräftat"));
     let made = t
         .post_form(&coach, &format!("/participants/{}/portal", amal.id), &[])
         .await;
