@@ -146,7 +146,7 @@ async fn a_participant_session_reaches_her_portal_and_nothing_else() {
     }
     // Every operation of the JSON API, whatever its method, is not found.
     let doc: serde_json::Value =
-        serde_json::from_str(&palett_web::openapi()).expect("the OpenAPI document");
+        serde_json::from_str(palett_web::openapi()).expect("the OpenAPI document");
     let mut operations = 0;
     for (path, item) in doc["paths"].as_object().expect("paths") {
         let concrete = path
