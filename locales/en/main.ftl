@@ -1520,3 +1520,5 @@ inbox-kind-consent-talk-asked = Wants to talk about consent
 portal-staff-confirmed = Time she has confirmed herself
 portal-staff-confirmed-none = She has not confirmed any month in the portal.
 portal-staff-confirmed-when = Confirmed by her
+esf-confirmed-by-her = Confirmed by the participant
+esf-confirmed-changed = { $day }, time changed since

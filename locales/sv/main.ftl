@@ -1520,3 +1520,5 @@ inbox-kind-consent-talk-asked = Vill prata om samtycke
 portal-staff-confirmed = Tid som hon själv har bekräftat
 portal-staff-confirmed-none = Hon har inte bekräftat någon månad i portalen.
 portal-staff-confirmed-when = Bekräftad av henne
+esf-confirmed-by-her = Bekräftad av deltagaren
+esf-confirmed-changed = { $day }, tiden ändrad efteråt

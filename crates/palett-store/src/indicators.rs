@@ -620,6 +620,8 @@ pub struct MonthLine {
     pub exit: Option<Date>,
     /// Attended and recorded minutes within the month.
     pub minutes: i64,
+    /// She confirmed the month in her portal: the minutes she saw and when.
+    pub confirmed: Option<(i64, i64)>,
 }
 
 /// The project's participants who took part during `month` (intake by its
@@ -650,8 +652,10 @@ pub async fn month_lines(
           WHERE a.participant_id = p.id AND a.status = 'present' AND gs.status = 'scheduled' \
           AND gs.on_date >= ${first} AND gs.on_date <= ${last}), 0) \
           + COALESCE((SELECT SUM(r.minutes) FROM activity_records r WHERE r.participant_id = p.id \
-          AND r.on_date >= ${first} AND r.on_date <= ${last}), 0) AS BIGINT) AS minutes \
-         FROM participants p WHERE {} AND p.intake_date IS NOT NULL AND p.intake_date <= ${last} \
+          AND r.on_date >= ${first} AND r.on_date <= ${last}), 0) AS BIGINT) AS minutes, \
+         tc.minutes AS confirmed_minutes, tc.confirmed_at \
+         FROM participants p LEFT JOIN time_confirmations tc ON tc.participant_id = p.id \
+         AND tc.month = SUBSTR(${first}, 1, 7) WHERE {} AND p.intake_date IS NOT NULL AND p.intake_date <= ${last} \
          AND (p.exit_date IS NULL OR p.exit_date >= ${first}) \
          ORDER BY p.family_name, p.given_name, p.id",
         w.clauses.join(" AND ")
@@ -674,6 +678,10 @@ pub async fn month_lines(
                 intake: opt_date(r, "intake_date")?,
                 exit: opt_date(r, "exit_date")?,
                 minutes: i64_(r, "minutes")?,
+                confirmed: match opt_i64(r, "confirmed_minutes")? {
+                    Some(m) => Some((m, i64_(r, "confirmed_at")?)),
+                    None => None,
+                },
             })
         })
         .collect()

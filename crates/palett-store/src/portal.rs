@@ -556,7 +556,7 @@ pub struct HerMonth {
 const HER_MONTHS: &str = "SELECT t.month, CAST(SUM(t.minutes) AS BIGINT) AS minutes FROM ( \
      SELECT SUBSTR(s.on_date, 1, 7) AS month, a.minutes FROM attendance a \
        JOIN group_sessions s ON s.id = a.session_id \
-       WHERE a.participant_id = $1 AND s.status = 'scheduled' AND a.minutes > 0 \
+       WHERE a.participant_id = $1 AND s.status = 'scheduled' AND a.status = 'present' \
      UNION ALL SELECT SUBSTR(r.on_date, 1, 7), r.minutes FROM activity_records r \
        WHERE r.participant_id = $1 \
    ) t WHERE t.month >= $2 AND t.month <= $3 GROUP BY t.month";

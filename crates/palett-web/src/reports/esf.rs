@@ -88,6 +88,28 @@ pub async fn esf_months(
 }
 
 /// The monthly participant file as XLSX or CSV (audited by palett-app).
+/// Her confirmation of the month in her portal, dated; a month whose time
+/// changed after she confirmed it says so.
+fn confirmed(t: crate::i18n::Tr, l: &palett_app::reports::MonthLine) -> Value {
+    match l.confirmed {
+        Some((minutes, at)) => {
+            let day = jiff::Timestamp::from_second(at)
+                .map(|ts| {
+                    ts.to_zoned(palett_app::clock::stockholm())
+                        .date()
+                        .to_string()
+                })
+                .unwrap_or_default();
+            if minutes == l.minutes {
+                Value::text(day)
+            } else {
+                Value::text(t.with("esf-confirmed-changed", &[("day", day)]))
+            }
+        }
+        None => Value::text(""),
+    }
+}
+
 pub async fn esf_month_file(
     State(s): State<AppState>,
     c: Caller,
@@ -122,6 +144,7 @@ pub async fn esf_month_file(
                 t.get("esf-start"),
                 t.get("esf-end"),
                 t.get("esf-hours"),
+                t.get("esf-confirmed-by-her"),
                 t.get("esf-note"),
             ],
             rows: lines
@@ -147,6 +170,7 @@ pub async fn esf_month_file(
                         l.exit
                             .map_or(Value::text(""), |d| Value::text(d.to_string())),
                         Value::Number((l.minutes as f64 / 6.0).round() / 10.0),
+                        confirmed(t, l),
                         note,
                     ]
                 })

@@ -537,3 +537,41 @@ async fn her_calendar_link_lists_her_sessions_until_she_turns_it_off() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn a_month_she_confirms_shows_in_the_esf_monthly_file_dated() {
+    let t = TestApp::new().await;
+    let amal = her(&t, "DEMOAR").await;
+    let done = post_as(&t, &amal, "/portal/time/2026-10", &[]).await;
+    assert_eq!(done.location(), "/portal/time?done=confirmed");
+    let token = t.token(COORDINATOR).await;
+    let projects = t.get("/api/v1/projects", Some(&token)).await;
+    let running = projects.json()["items"]
+        .as_array()
+        .and_then(|a| a.iter().find(|p| p["name"] == "Vidare mot arbete"))
+        .and_then(|p| p["id"].as_i64())
+        .expect("the demo's running project");
+    let b = t.browser(COORDINATOR).await;
+    let file = t
+        .page(&b, &format!("/projects/{running}/esf-months/2026-10.csv"))
+        .await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert!(
+        file.body.contains("Bekräftad av deltagaren"),
+        "{}",
+        file.body
+    );
+    let her_line = file
+        .body
+        .lines()
+        .find(|l| l.contains("Yasmin"))
+        .expect("her line");
+    assert!(her_line.contains(";2026-11-25;"), "{her_line}");
+    // Others did not confirm.
+    assert!(file
+        .body
+        .lines()
+        .skip(3)
+        .filter(|l| !l.contains("Yasmin"))
+        .all(|l| !l.contains(";2026-11-25;")));
+}
