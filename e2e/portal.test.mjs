@@ -75,7 +75,7 @@ test('she reads her plan in Arabic, withdraws a consent and confirms a month', a
   const box = await page.locator('main h1').boundingBox();
   const main = await page.locator('main').boundingBox();
   assert.ok(box.x + box.width > main.x + main.width - 40, 'the heading starts at the right');
-  await page.screenshot({ path: 'target/portal-plan-ar.png', fullPage: true });
+  await page.screenshot({ path: '../target/portal-plan-ar.png', fullPage: true });
 
   await visit(page, '/portal/consents');
   const before = await page.locator('main form button').count();
@@ -97,11 +97,12 @@ test('she reads her plan in Arabic, withdraws a consent and confirms a month', a
 
 test('with her invitation she makes a passkey (virtual authenticator) and signs in with it', async () => {
   // Her caseworker makes the invitation.
-  const { signIn } = await import('./lib/harness.mjs');
+  const { signIn, searchParticipants } = await import('./lib/harness.mjs');
   const staff = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 1280, height: 900 } });
   const desk = await staff.newPage();
   await signIn(desk, 'handledare@helamanniskan.example');
-  await visit(desk, '/participants');
+  // Yasmin Noori is the demo's DEMOAR: her caseworker invites her again.
+  await searchParticipants(desk, 'Yasmin Noori');
   const record = await desk.locator('main table a[href^="/participants/"]').first().getAttribute('href');
   await visit(desk, `${record}/portal`);
   await submitForm(desk, desk.locator('main form button[type="submit"]').last(), `${record}/portal`);
@@ -143,6 +144,26 @@ test('with her invitation she makes a passkey (virtual authenticator) and signs 
   const signInWithKey = page.locator('button[data-passkey="sign-in"]');
   await Promise.all([page.waitForURL((u) => u.pathname === '/portal'), signInWithKey.click()]);
   assert.equal(new URL(page.url()).pathname, '/portal');
+
+  // Signed in with her passkey: her plan in Arabic, right to left.
+  await visit(page, '/portal/lang/ar?back=/portal/plan');
+  assert.equal(await page.locator('html').getAttribute('dir'), 'rtl');
+  assert.equal(await page.locator('html').getAttribute('lang'), 'ar');
+  assert.equal(await textOf(page.locator('main h1')), 'خطتي');
+  await page.screenshot({ path: '../target/portal-passkey-plan-ar.png', fullPage: true });
+  // She withdraws a consent and confirms a month.
+  await visit(page, '/portal/consents');
+  const withdrawals = await page.locator('main form[action$="/withdraw"] button').count();
+  assert.ok(withdrawals > 0, 'a consent she can withdraw');
+  const withdrawAction = await page.locator('main form[action$="/withdraw"]').first().getAttribute('action');
+  await submitForm(page, page.locator('main form[action$="/withdraw"] button').first(), withdrawAction);
+  assert.match(new URL(page.url()).search, /done=withdrawn/);
+  assert.equal(await page.locator('main form[action$="/withdraw"] button').count(), withdrawals - 1);
+  await visit(page, '/portal/time');
+  const month = page.locator('main form[action^="/portal/time/"]').first();
+  assert.ok((await month.count()) > 0, 'a month to confirm');
+  await submitForm(page, month.locator('button'), await month.getAttribute('action'));
+  assert.match(new URL(page.url()).search, /done=confirmed/);
   await context.close();
 });
 
