@@ -67,36 +67,19 @@ pub enum About {
 }
 
 /// Tell her caseworkers (or, with none assigned, her responsible partner)
-/// that she withdrew a consent in her portal, in the withdrawal's change.
-pub(crate) async fn consent_withdrawn_by_her(
+/// what she did in her portal (`kind`: she withdrew a consent, she asks to
+/// talk about a new one), in that act's own change. The message names no
+/// one; it leads to her record.
+pub(crate) async fn from_her(
     c: &mut AnyConnection,
+    kind: InboxKind,
     partnership_id: i64,
     participant_id: i64,
     now: i64,
 ) -> Result<()> {
     let m = NewMessage {
         partnership_id,
-        kind: InboxKind::ConsentWithdrawnByHer,
-        referral_id: None,
-        participant_id: Some(participant_id),
-        other_organisation_id: None,
-        state: None,
-    };
-    store::to_her_caseworkers(c, participant_id, &m, now).await?;
-    Ok(())
-}
-
-/// Tell her caseworkers (or her responsible partner) that she asks to talk
-/// about a new consent, in the request's change.
-pub(crate) async fn consent_talk_asked(
-    c: &mut AnyConnection,
-    partnership_id: i64,
-    participant_id: i64,
-    now: i64,
-) -> Result<()> {
-    let m = NewMessage {
-        partnership_id,
-        kind: InboxKind::ConsentTalkAsked,
+        kind,
         referral_id: None,
         participant_id: Some(participant_id),
         other_organisation_id: None,

@@ -266,19 +266,7 @@ impl App {
                 store::used_passkey(&mut tx, &credential_id, updated.as_deref(), now).await?;
             }
         }
-        let session = self.new_portal_session(&mut tx, participant_id).await?;
-        let ctx = Ctx {
-            actor: Actor::herself(partnership_id, participant_id),
-            ip: ip.to_string(),
-        };
-        Change::adopt(tx, &ctx, now)
-            .done(
-                Action::PortalSignIn,
-                "portal_session",
-                None,
-                Some(participant_id),
-            )
-            .await?;
-        Ok(session)
+        self.sign_her_in(tx, (participant_id, partnership_id), ip, now)
+            .await
     }
 }

@@ -26,6 +26,7 @@ use crate::{App, AppError, Ctx, Result};
 use palett_domain::consent::Consent;
 use palett_domain::plan::Plan;
 use palett_domain::policy::Actor;
+use palett_domain::reminder::InboxKind;
 use palett_domain::selfassessment::{Scored, SelfAssessment};
 use palett_domain::FieldErrors;
 use palett_store::portal as store;
@@ -308,6 +309,19 @@ impl App {
             return Err(AppError::Unauthenticated);
         };
         palett_store::auth::record_login_attempt(&mut tx, &key, ip, true, now).await?;
+        self.sign_her_in(tx, (participant_id, partnership_id), ip, now)
+            .await
+    }
+
+    /// The end of a sign-in that held (in its bookkeeping transaction, the
+    /// attempt recorded): a new session, the change audited as hers.
+    pub(crate) async fn sign_her_in(
+        &self,
+        mut tx: palett_store::WriteTx,
+        (participant_id, partnership_id): (i64, i64),
+        ip: &str,
+        now: i64,
+    ) -> Result<NewSession> {
         let session = self.new_portal_session(&mut tx, participant_id).await?;
         let ctx = Ctx {
             actor: Actor::herself(partnership_id, participant_id),
@@ -547,8 +561,9 @@ impl App {
         if !palett_store::consent::withdraw(&mut tx, consent_id, None, None, now).await? {
             return Err(FieldErrors::single("consent", "error-consent-withdrawn").into());
         }
-        crate::inbox::consent_withdrawn_by_her(
+        crate::inbox::from_her(
             &mut tx,
+            InboxKind::ConsentWithdrawnByHer,
             her.partnership_id,
             her.participant_id,
             now,
@@ -569,8 +584,14 @@ impl App {
         let ctx = her.ctx(ip);
         let mut tx = Change::begin(self, &ctx).await?;
         let now = tx.now();
-        crate::inbox::consent_talk_asked(&mut tx, her.partnership_id, her.participant_id, now)
-            .await?;
+        crate::inbox::from_her(
+            &mut tx,
+            InboxKind::ConsentTalkAsked,
+            her.partnership_id,
+            her.participant_id,
+            now,
+        )
+        .await?;
         tx.done(
             Action::PortalAskConsent,
             "portal_account",

@@ -207,3 +207,26 @@ pub fn origin(s: &AppState, headers: &HeaderMap) -> String {
     let scheme = if s.secure_cookies { "https" } else { "http" };
     format!("{scheme}://{host}")
 }
+
+/// The secret of a calendar feed's address (`<secret>.ics`), if it can be
+/// one.
+pub fn feed_secret(file: &str) -> Option<&str> {
+    file.strip_suffix(".ics")
+        .filter(|s| !s.is_empty() && s.len() <= 100)
+}
+
+/// A calendar feed's answer: its text as `text/calendar`, never cached;
+/// not found when there is none.
+pub fn calendar_answer(text: Option<String>) -> Response {
+    let Some(text) = text else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let mut resp = text.into_response();
+    let headers = resp.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/calendar; charset=utf-8"),
+    );
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}

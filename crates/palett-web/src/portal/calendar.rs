@@ -6,8 +6,6 @@
 use crate::http::error::Answer;
 use crate::http::AppState;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::IntoResponse;
 use icalendar::{Calendar, Component, Event, EventLike};
 use palett_app::portal::HerSession;
 
@@ -51,21 +49,9 @@ pub(crate) fn ics(sessions: &[HerSession]) -> String {
 }
 
 pub async fn feed(State(s): State<AppState>, Path(file): Path<String>) -> Answer {
-    let secret = file.strip_suffix(".ics").unwrap_or_default();
-    let sessions = if secret.is_empty() || secret.len() > 100 {
-        None
-    } else {
-        s.app.her_calendar(secret).await?
+    let sessions = match crate::http::feed_secret(&file) {
+        Some(secret) => s.app.her_calendar(secret).await?,
+        None => None,
     };
-    let Some(sessions) = sessions else {
-        return Ok(StatusCode::NOT_FOUND.into_response());
-    };
-    let mut resp = ics(&sessions).into_response();
-    let headers = resp.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/calendar; charset=utf-8"),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(resp)
+    Ok(crate::http::calendar_answer(sessions.map(|x| ics(&x))))
 }

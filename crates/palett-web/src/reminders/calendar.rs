@@ -6,30 +6,18 @@
 use crate::http::error::Answer;
 use crate::http::AppState;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::IntoResponse;
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 use palett_app::worklist::LedSession;
 use palett_domain::palette::SessionStatus;
 
 pub async fn feed(State(s): State<AppState>, Path(file): Path<String>) -> Answer {
-    let secret = file.strip_suffix(".ics").unwrap_or_default();
-    let sessions = if secret.is_empty() || secret.len() > 100 {
-        None
-    } else {
-        s.app.calendar_sessions(secret).await?
+    let sessions = match crate::http::feed_secret(&file) {
+        Some(secret) => s.app.calendar_sessions(secret).await?,
+        None => None,
     };
-    let Some(sessions) = sessions else {
-        return Ok(StatusCode::NOT_FOUND.into_response());
-    };
-    let mut resp = ics(&sessions, s.app.now()).into_response();
-    let headers = resp.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/calendar; charset=utf-8"),
-    );
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(resp)
+    Ok(crate::http::calendar_answer(
+        sessions.map(|x| ics(&x, s.app.now())),
+    ))
 }
 
 /// A moment as the calendar writes it (UTC).
