@@ -305,7 +305,7 @@ impl App {
         let Some(s) = store::session(&mut c, &key).await? else {
             return Ok(None);
         };
-        if s.expires_at <= now || s.last_seen_at + self.config.session_idle_secs <= now {
+        if self.config.session_ended(s.expires_at, s.last_seen_at, now) {
             store::delete_session(&mut c, &key).await?;
             return Ok(None);
         }
@@ -320,8 +320,7 @@ impl App {
         else {
             return Ok(None);
         };
-        // Sliding idle timeout, written at most once a minute.
-        if now - s.last_seen_at >= 60 {
+        if self.config.session_touch_due(s.last_seen_at, now) {
             store::touch_session(&mut c, &key, now).await?;
         }
         Ok(Some(Signed {

@@ -211,6 +211,18 @@ pub struct Config {
 }
 
 impl Config {
+    /// Whether a session (staff or a participant's) has ended: past its
+    /// absolute end, or unused for longer than the idle time.
+    pub fn session_ended(&self, expires_at: i64, last_seen_at: i64, now: i64) -> bool {
+        expires_at <= now || last_seen_at + self.session_idle_secs <= now
+    }
+
+    /// Whether a live session's last use is to be written now: the idle
+    /// timeout slides, written at most once a minute.
+    pub fn session_touch_due(&self, last_seen_at: i64, now: i64) -> bool {
+        now - last_seen_at >= 60
+    }
+
     /// How long after its latest failure an account with `failures`
     /// failures since its last success must wait.
     pub fn account_delay_secs(&self, failures: i64) -> i64 {

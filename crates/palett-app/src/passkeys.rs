@@ -6,9 +6,8 @@
 //! The relying party (the site's host and origin) is given by the web
 //! layer for each request.
 
-use crate::action::Action;
 use crate::auth::NewSession;
-use crate::portal::login_key;
+use crate::portal::{login_key, WayIn};
 use crate::secret::{random_token, sha256_hex};
 use crate::work::{bookkeeping, Change};
 use crate::{App, AppError, Ctx, Result};
@@ -55,12 +54,15 @@ fn to_json<T: serde::Serialize>(v: &T) -> Result<String> {
 }
 
 impl App {
-    async fn keep_ceremony(
+    /// A ceremony begun: its state kept (`kind`: `register` or `sign_in`)
+    /// under a new random id, and the options for the browser.
+    async fn challenge(
         &self,
         kind: &str,
         participant_id: i64,
-        state: String,
-    ) -> Result<String> {
+        options: &impl serde::Serialize,
+        state: &impl serde::Serialize,
+    ) -> Result<Challenge> {
         let ceremony = random_token()?;
         let now = self.now();
         let mut tx = bookkeeping(self).await?;
@@ -69,12 +71,16 @@ impl App {
             &sha256_hex(&ceremony),
             kind,
             participant_id,
-            &state,
+            &to_json(state)?,
             (now, now + CEREMONY_SECS),
         )
         .await?;
         tx.commit().await?;
-        Ok(ceremony)
+        Ok(Challenge {
+            ceremony,
+            options: serde_json::to_value(options)
+                .map_err(|e| AppError::internal_from("a passkey challenge", e))?,
+        })
     }
 
     /// With her invitation's code, the challenge to make a passkey.
@@ -86,13 +92,14 @@ impl App {
         ip: &str,
     ) -> Result<Challenge> {
         let (_, participant_id, _) = self.invitation(code, ip).await?;
-        let (login, _, handle) = {
+        let account = {
             let mut c = self.db.read().await?;
-            store::account_of(&mut c, participant_id)
+            store::login(&mut c, store::LoginKey::Participant(participant_id))
                 .await?
                 .ok_or(AppError::NotFound)?
         };
-        let handle = match handle.and_then(|h| Uuid::parse_str(&h).ok()) {
+        let login = account.login_name;
+        let handle = match account.user_handle.and_then(|h| Uuid::parse_str(&h).ok()) {
             Some(h) => h,
             None => {
                 let h = Uuid::from_bytes(crate::secret::random_bytes::<16>()?);
@@ -105,14 +112,8 @@ impl App {
         let (options, state) = webauthn(rp)?
             .start_passkey_registration(handle, &login, &login, None)
             .map_err(|e| AppError::internal_from("a passkey challenge", e))?;
-        let ceremony = self
-            .keep_ceremony("register", participant_id, to_json(&state)?)
-            .await?;
-        Ok(Challenge {
-            ceremony,
-            options: serde_json::to_value(&options)
-                .map_err(|e| AppError::internal_from("a passkey challenge", e))?,
-        })
+        self.challenge("register", participant_id, &options, &state)
+            .await
     }
 
     /// Her authenticator's answer: the passkey replaces any password and
@@ -145,35 +146,17 @@ impl App {
         let passkey = webauthn(rp)?
             .finish_passkey_registration(&answer, &state)
             .map_err(|_| passkey_error())?;
-        if !store::use_invitation(&mut tx, invitation, now).await? {
-            return Err(FieldErrors::single("code", "error-portal-code").into());
-        }
-        store::replace_credentials(&mut tx, participant_id, None).await?;
         let credential_id = sha256_hex(&to_json(passkey.cred_id())?);
-        store::insert_passkey(
-            &mut tx,
-            participant_id,
-            &credential_id,
-            &to_json(&passkey)?,
-            now,
+        let passkey = to_json(&passkey)?;
+        self.accept_invitation(
+            tx,
+            (invitation, participant_id),
+            WayIn::Passkey {
+                credential_id: &credential_id,
+                passkey: &passkey,
+            },
         )
-        .await?;
-        let session = self.new_portal_session(&mut tx, participant_id).await?;
-        tx.audit(
-            Action::PortalSetUp,
-            "portal_passkey",
-            Some(invitation),
-            Some(participant_id),
-        )
-        .await?;
-        tx.done(
-            Action::PortalSignIn,
-            "portal_session",
-            None,
-            Some(participant_id),
-        )
-        .await?;
-        Ok(session)
+        .await
     }
 
     /// The challenge to sign in with one of her passkeys, by her login
@@ -191,9 +174,10 @@ impl App {
             self.throttle(&mut c, &login_key(login_name), ip, now)
                 .await?;
             let login = crate::portal::normalise_code(login_name);
-            let Some((pid, _)) = store::account_by_login(&mut c, &login).await? else {
+            let Some(account) = store::login(&mut c, store::LoginKey::Name(&login)).await? else {
                 return Err(AppError::Unauthenticated);
             };
+            let pid = account.participant_id;
             (pid, store::passkeys_of(&mut c, pid).await?)
         };
         let passkeys = passkeys
@@ -207,14 +191,8 @@ impl App {
         let (options, state) = webauthn(rp)?
             .start_passkey_authentication(&passkeys)
             .map_err(|e| AppError::internal_from("a passkey challenge", e))?;
-        let ceremony = self
-            .keep_ceremony("sign_in", participant_id, to_json(&state)?)
-            .await?;
-        Ok(Challenge {
-            ceremony,
-            options: serde_json::to_value(&options)
-                .map_err(|e| AppError::internal_from("a passkey challenge", e))?,
-        })
+        self.challenge("sign_in", participant_id, &options, &state)
+            .await
     }
 
     /// Her authenticator's answer to a sign-in challenge: a session, the
@@ -234,10 +212,10 @@ impl App {
         else {
             return Err(AppError::Unauthenticated);
         };
-        let (login, partnership_id, _) = store::account_of(&mut tx, participant_id)
+        let account = store::login(&mut tx, store::LoginKey::Participant(participant_id))
             .await?
             .ok_or(AppError::Unauthenticated)?;
-        let key = login_key(&login);
+        let (partnership_id, key) = (account.partnership_id, login_key(&account.login_name));
         let state: PasskeyAuthentication = serde_json::from_str(&state)
             .map_err(|e| AppError::internal_from("a stored passkey ceremony", e))?;
         let verified = serde_json::from_value::<PublicKeyCredential>(credential)

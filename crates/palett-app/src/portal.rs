@@ -99,6 +99,17 @@ fn group(code: &str) -> String {
         .join("-")
 }
 
+/// Her new way in, set up with an invitation.
+pub(crate) enum WayIn<'a> {
+    /// The Argon2id hash of the password she chose.
+    Password(&'a str),
+    /// A passkey: its credential id's hash and the passkey as stored.
+    Passkey {
+        credential_id: &'a str,
+        passkey: &'a str,
+    },
+}
+
 /// The throttle's key for invitation codes (counted per address).
 const CODE_KEY: &str = "portal-invitation";
 
@@ -199,9 +210,8 @@ impl App {
     pub async fn check_portal_code(&self, code: &str, ip: &str) -> Result<String> {
         let (_, participant_id, _) = self.invitation(code, ip).await?;
         let mut c = self.db.read().await?;
-        let access = store::access(&mut c, participant_id, self.now()).await?;
-        access
-            .account
+        store::login(&mut c, store::LoginKey::Participant(participant_id))
+            .await?
             .map(|a| a.login_name)
             .ok_or(AppError::NotFound)
     }
@@ -233,16 +243,41 @@ impl App {
             actor: Actor::herself(partnership_id, participant_id),
             ip: ip.to_string(),
         };
-        let mut tx = Change::begin(self, &ctx).await?;
+        let tx = Change::begin(self, &ctx).await?;
+        self.accept_invitation(tx, (invitation, participant_id), WayIn::Password(&hash))
+            .await
+    }
+
+    /// Use an invitation in `tx`: her new way in replaces every earlier
+    /// one (password, passkeys, sessions), and she is signed in; audited
+    /// as the set-up and the sign-in. An invitation used meanwhile is
+    /// refused on `code`.
+    pub(crate) async fn accept_invitation(
+        &self,
+        mut tx: Change<'_>,
+        (invitation, participant_id): (i64, i64),
+        way: WayIn<'_>,
+    ) -> Result<NewSession> {
         let now = tx.now();
         if !store::use_invitation(&mut tx, invitation, now).await? {
             return Err(FieldErrors::single("code", "error-portal-code").into());
         }
-        store::replace_credentials(&mut tx, participant_id, Some(&hash)).await?;
+        let (hash, entity) = match way {
+            WayIn::Password(hash) => (Some(hash), "portal_invitation"),
+            WayIn::Passkey { .. } => (None, "portal_passkey"),
+        };
+        store::replace_credentials(&mut tx, participant_id, hash).await?;
+        if let WayIn::Passkey {
+            credential_id,
+            passkey,
+        } = way
+        {
+            store::insert_passkey(&mut tx, participant_id, credential_id, passkey, now).await?;
+        }
         let session = self.new_portal_session(&mut tx, participant_id).await?;
         tx.audit(
             Action::PortalSetUp,
-            "portal_invitation",
+            entity,
             Some(invitation),
             Some(participant_id),
         )
@@ -296,14 +331,23 @@ impl App {
         let found = {
             let mut c = self.db.read().await?;
             self.throttle(&mut c, &key, ip, now).await?;
-            store::credentials(&mut c, &normalise_code(login_name)).await?
+            let name = normalise_code(login_name);
+            store::login(&mut c, store::LoginKey::Name(&name))
+                .await?
+                .filter(|l| l.password_hash.is_some())
         };
         let hash = found
             .as_ref()
-            .map_or_else(|| secret::dummy_hash().to_string(), |f| f.2.clone());
+            .and_then(|l| l.password_hash.clone())
+            .unwrap_or_else(|| secret::dummy_hash().to_string());
         let ok = secret::verify_password_async(password.to_string(), hash).await;
         let mut tx = bookkeeping(self).await?;
-        let Some((participant_id, partnership_id, _)) = found.filter(|_| ok) else {
+        let Some(store::Login {
+            participant_id,
+            partnership_id,
+            ..
+        }) = found.filter(|_| ok)
+        else {
             palett_store::auth::record_login_attempt(&mut tx, &key, ip, false, now).await?;
             tx.commit().await?;
             return Err(AppError::Unauthenticated);
@@ -347,11 +391,11 @@ impl App {
         let Some(s) = store::session(&mut c, &key).await? else {
             return Ok(None);
         };
-        if s.expires_at <= now || s.last_seen_at + self.config.session_idle_secs <= now {
+        if self.config.session_ended(s.expires_at, s.last_seen_at, now) {
             store::delete_session(&mut c, &key).await?;
             return Ok(None);
         }
-        if now - s.last_seen_at >= 60 {
+        if self.config.session_touch_due(s.last_seen_at, now) {
             store::touch_session(&mut c, &key, s.participant_id, now).await?;
         }
         Ok(Some(Her {
@@ -433,15 +477,27 @@ impl App {
                 .into_iter()
                 .map(|i| (i.id, i.name))
                 .collect();
-            let contacts = palett_store::participant::caseworkers(c, pid)
-                .await?
-                .into_iter()
-                .map(|w| (w.name, w.organisation))
-                .collect();
+            let contacts = contacts(c, pid).await?;
             Ok(HerPlan {
                 plan,
                 interventions,
                 contacts,
+            })
+        })
+        .await
+    }
+
+    /// Her start page: her next session and her contacts, one read.
+    pub async fn her_home(&self, her: &Her, ip: &str) -> Result<HerHome> {
+        let pid = her.participant_id;
+        let today = self.today().to_string();
+        self.her_read(her, ip, "home", async |c| {
+            Ok(HerHome {
+                next: store::her_sessions(c, pid, (&today, LAST_DAY), 1)
+                    .await?
+                    .into_iter()
+                    .next(),
+                contacts: contacts(c, pid).await?,
             })
         })
         .await
@@ -453,7 +509,8 @@ impl App {
         let today = self.today().to_string();
         self.her_read(her, ip, "schedule", async |c| {
             Ok(HerSchedule {
-                sessions: store::her_sessions(c, pid, &today, 50).await?,
+                sessions: store::her_sessions(c, pid, (&today, LAST_DAY), 50).await?,
+                calendar_made: store::calendar_made(c, pid).await?,
                 placements: palett_store::placement::of_participant(c, pid)
                     .await?
                     .into_iter()
@@ -470,26 +527,26 @@ impl App {
         .await
     }
 
-    /// The months she may confirm: the last twelve ended months and the
-    /// running one (shown, not confirmable).
-    fn her_window(&self) -> (String, String, String) {
+    /// The months she sees: from twelve months back to the running one
+    /// (shown, not confirmable): `(first, running)`, `YYYY-MM`.
+    fn her_window(&self) -> (String, String) {
         let today = self.today();
         let running = format!("{:04}-{:02}", today.year(), today.month());
         let first = today
             .checked_sub(jiff::Span::new().months(12))
             .unwrap_or(today);
         let first = format!("{:04}-{:02}", first.year(), first.month());
-        (first, running.clone(), running)
+        (first, running)
     }
 
     /// Her time month by month, latest first, with what she confirmed;
     /// and the running month (which cannot be confirmed yet).
     pub async fn her_time(&self, her: &Her, ip: &str) -> Result<(Vec<HerMonth>, String)> {
         let pid = her.participant_id;
-        let (first, last, running) = self.her_window();
+        let (first, running) = self.her_window();
         let months = self
             .her_read(her, ip, "time", async |c| {
-                Ok(store::her_months(c, pid, (&first, &last)).await?)
+                Ok(store::her_months(c, pid, (&first, &running)).await?)
             })
             .await?;
         Ok((months, running))
@@ -499,7 +556,7 @@ impl App {
     /// the minutes she saw are kept with the day, as her attestation for
     /// the funder's time report. Audited as `portal.confirm_month`.
     pub async fn confirm_her_month(&self, her: &Her, ip: &str, month: &str) -> Result<()> {
-        let (first, _, running) = self.her_window();
+        let (first, running) = self.her_window();
         let well_formed = month.len() == 7
             && month.as_bytes()[4] == b'-'
             && month
@@ -634,35 +691,19 @@ impl App {
         .await
     }
 
-    /// When her calendar feed was made, if she has one.
-    pub async fn her_calendar_made(&self, her: &Her) -> Result<Option<i64>> {
-        let mut c = self.db.read().await?;
-        let access = store::access(&mut c, her.participant_id, self.now()).await?;
-        Ok(access.account.and_then(|a| a.calendar_made_at))
-    }
-
     /// The sessions her calendar feed's secret opens (two weeks back, four
     /// months ahead); `None` for an unknown or revoked secret.
     pub async fn her_calendar(&self, secret: &str) -> Result<Option<Vec<HerSession>>> {
         let today = self.today();
-        let from = today
-            .checked_sub(jiff::Span::new().days(14))
-            .unwrap_or(today)
-            .to_string();
+        let day = |d: Option<jiff::civil::Date>| d.unwrap_or(today).to_string();
+        let from = day(today.checked_sub(jiff::Span::new().days(14)).ok());
+        let to = day(today.checked_add(jiff::Span::new().days(120)).ok());
         let mut c = self.db.read().await?;
         let Some(pid) = store::calendar_owner(&mut c, &sha256_hex(secret)).await? else {
             return Ok(None);
         };
-        let until = today
-            .checked_add(jiff::Span::new().days(120))
-            .unwrap_or(today)
-            .to_string();
         Ok(Some(
-            store::her_sessions(&mut c, pid, &from, 500)
-                .await?
-                .into_iter()
-                .filter(|s| s.on <= until)
-                .collect(),
+            store::her_sessions(&mut c, pid, (&from, &to), 500).await?,
         ))
     }
 
@@ -741,6 +782,18 @@ impl App {
     }
 }
 
+/// The last day a query of coming sessions reaches (none: all coming).
+const LAST_DAY: &str = "9999-12-31";
+
+/// Her contacts: her assigned caseworkers' names and organisations.
+async fn contacts(c: &mut AnyConnection, participant_id: i64) -> Result<Vec<(String, String)>> {
+    Ok(palett_store::participant::caseworkers(c, participant_id)
+        .await?
+        .into_iter()
+        .map(|w| (w.name, w.organisation))
+        .collect())
+}
+
 /// Her plan as the portal shows it.
 #[derive(Clone, Debug)]
 pub struct HerPlan {
@@ -764,6 +817,16 @@ pub struct HerPlacement {
 pub struct HerSchedule {
     pub sessions: Vec<HerSession>,
     pub placements: Vec<HerPlacement>,
+    /// When her calendar feed was made, if she has one.
+    pub calendar_made: Option<i64>,
+}
+
+/// What her start page shows: her next session and her contacts.
+#[derive(Clone, Debug)]
+pub struct HerHome {
+    pub next: Option<HerSession>,
+    /// Her contacts: name and organisation.
+    pub contacts: Vec<(String, String)>,
 }
 
 /// One line of who handled her record: when, which organisation, what.

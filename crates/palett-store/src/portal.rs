@@ -217,30 +217,6 @@ pub async fn replace_credentials(
     Ok(())
 }
 
-/// Her id, partnership and password hash by login name (an account of a
-/// participant not anonymised, with a password).
-pub async fn credentials(
-    c: &mut AnyConnection,
-    login_name: &str,
-) -> Result<Option<(i64, i64, String)>> {
-    sqlx::query(
-        "SELECT a.participant_id, p.partnership_id, a.password_hash FROM portal_accounts a \
-         JOIN participants p ON p.id = a.participant_id \
-         WHERE a.login_name = $1 AND a.password_hash IS NOT NULL AND p.anonymised_at IS NULL",
-    )
-    .bind(login_name)
-    .fetch_optional(c)
-    .await?
-    .map(|r| {
-        Ok((
-            i64_(&r, "participant_id")?,
-            i64_(&r, "partnership_id")?,
-            text(&r, "password_hash")?,
-        ))
-    })
-    .transpose()
-}
-
 pub async fn set_lang(c: &mut AnyConnection, participant_id: i64, lang: &str) -> Result<()> {
     sqlx::query("UPDATE portal_accounts SET lang = $1 WHERE participant_id = $2")
         .bind(lang)
@@ -250,46 +226,53 @@ pub async fn set_lang(c: &mut AnyConnection, participant_id: i64, lang: &str) ->
     Ok(())
 }
 
-/// Her id and partnership by login name (an account of a participant not
-/// anonymised), for a passkey sign-in.
-pub async fn account_by_login(
-    c: &mut AnyConnection,
-    login_name: &str,
-) -> Result<Option<(i64, i64)>> {
-    sqlx::query(
-        "SELECT a.participant_id, p.partnership_id FROM portal_accounts a \
-         JOIN participants p ON p.id = a.participant_id \
-         WHERE a.login_name = $1 AND p.anonymised_at IS NULL",
-    )
-    .bind(login_name)
-    .fetch_optional(c)
-    .await?
-    .map(|r| Ok((i64_(&r, "participant_id")?, i64_(&r, "partnership_id")?)))
-    .transpose()
+/// How she signs in: her account as sign-in reads it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Login {
+    pub participant_id: i64,
+    pub partnership_id: i64,
+    pub login_name: String,
+    pub password_hash: Option<String>,
+    /// The random user handle her passkeys carry.
+    pub user_handle: Option<String>,
 }
 
-/// Her login name, partnership and passkeys' user handle, if she has an
-/// account (and is not anonymised).
-pub async fn account_of(
-    c: &mut AnyConnection,
-    participant_id: i64,
-) -> Result<Option<(String, i64, Option<String>)>> {
-    sqlx::query(
-        "SELECT a.login_name, p.partnership_id, a.user_handle FROM portal_accounts a \
-         JOIN participants p ON p.id = a.participant_id \
-         WHERE a.participant_id = $1 AND p.anonymised_at IS NULL",
-    )
-    .bind(participant_id)
-    .fetch_optional(c)
-    .await?
-    .map(|r| {
-        Ok((
-            text(&r, "login_name")?,
-            i64_(&r, "partnership_id")?,
-            opt_text(&r, "user_handle")?,
-        ))
-    })
-    .transpose()
+/// Which account to read for a sign-in.
+#[derive(Clone, Copy, Debug)]
+pub enum LoginKey<'a> {
+    Name(&'a str),
+    Participant(i64),
+}
+
+/// Her account for a sign-in, by login name or by her id: only of a
+/// participant not anonymised.
+pub async fn login(c: &mut AnyConnection, key: LoginKey<'_>) -> Result<Option<Login>> {
+    let by = match key {
+        LoginKey::Name(_) => "a.login_name = $1",
+        LoginKey::Participant(_) => "a.participant_id = $1",
+    };
+    let sql = format!(
+        "SELECT a.participant_id, p.partnership_id, a.login_name, a.password_hash, a.user_handle \
+         FROM portal_accounts a JOIN participants p ON p.id = a.participant_id \
+         WHERE {by} AND p.anonymised_at IS NULL"
+    );
+    let q = sqlx::query(&sql);
+    let q = match key {
+        LoginKey::Name(name) => q.bind(name.to_string()),
+        LoginKey::Participant(id) => q.bind(id),
+    };
+    q.fetch_optional(c)
+        .await?
+        .map(|r| {
+            Ok(Login {
+                participant_id: i64_(&r, "participant_id")?,
+                partnership_id: i64_(&r, "partnership_id")?,
+                login_name: text(&r, "login_name")?,
+                password_hash: opt_text(&r, "password_hash")?,
+                user_handle: opt_text(&r, "user_handle")?,
+            })
+        })
+        .transpose()
 }
 
 pub async fn set_user_handle(
@@ -528,6 +511,17 @@ pub async fn set_calendar(
         == 1)
 }
 
+/// When her calendar feed was made, if she has one.
+pub async fn calendar_made(c: &mut AnyConnection, participant_id: i64) -> Result<Option<i64>> {
+    Ok(sqlx::query_scalar::<_, Option<i64>>(
+        "SELECT calendar_made_at FROM portal_accounts WHERE participant_id = $1",
+    )
+    .bind(participant_id)
+    .fetch_optional(c)
+    .await?
+    .flatten())
+}
+
 /// Whose calendar feed a secret hash opens (a participant not anonymised).
 pub async fn calendar_owner(c: &mut AnyConnection, secret_hash: &str) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar(
@@ -631,7 +625,7 @@ pub struct HerSession {
 pub async fn her_sessions(
     c: &mut AnyConnection,
     participant_id: i64,
-    from: &str,
+    (from, to): (&str, &str),
     limit: i64,
 ) -> Result<Vec<HerSession>> {
     sqlx::query(&format!(
@@ -640,12 +634,13 @@ pub async fn her_sessions(
          JOIN interventions i ON i.id = g.intervention_id \
          JOIN group_sessions s ON s.group_id = g.id \
          WHERE e.participant_id = $1 AND e.status IN ('offered', 'planned', 'ongoing') \
-         AND s.status = 'scheduled' AND s.on_date >= $2 \
+         AND s.status = 'scheduled' AND s.on_date >= $2 AND s.on_date <= $3 \
          AND (e.end_date IS NULL OR s.on_date <= e.end_date) \
          ORDER BY s.on_date, s.start_time LIMIT {limit}"
     ))
     .bind(participant_id)
     .bind(from)
+    .bind(to)
     .fetch_all(c)
     .await?
     .iter()

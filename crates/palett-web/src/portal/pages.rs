@@ -43,6 +43,18 @@ pub(super) fn layout(
     PortalLayout::new(&p.visitor, p.tr().get(title_id), section, path)
 }
 
+/// The Swedish day of a moment, as her language writes it.
+pub(super) fn day_of(t: Tr, at: jiff::Timestamp) -> String {
+    t.date(at.to_zoned(palett_app::clock::stockholm()).date())
+}
+
+/// The Swedish day of a Unix time, as her language writes it.
+fn day_of_secs(t: Tr, secs: i64) -> String {
+    jiff::Timestamp::from_second(secs)
+        .map(|ts| day_of(t, ts))
+        .unwrap_or_default()
+}
+
 /// "7 december 2026 kl. 09:00–12:00: Svenska i butik (grupp A)".
 fn session_line(t: Tr, s: &HerSession) -> (String, String, String) {
     let day =
@@ -98,9 +110,8 @@ fn contact_lines(t: Tr, contacts: &[(String, String)]) -> Vec<String> {
 
 pub async fn home(State(s): State<AppState>, p: InPortal, Query(q): Query<DoneQuery>) -> Answer {
     let t = p.tr();
-    let plan = s.app.her_plan(&p.her, p.ip()).await?;
-    let schedule = s.app.her_schedule(&p.her, p.ip()).await?;
-    let next = schedule.sessions.first().map(|s| {
+    let home = s.app.her_home(&p.her, p.ip()).await?;
+    let next = home.next.as_ref().map(|s| {
         let (when, what, _) = session_line(t, s);
         format!("{when}: {what}")
     });
@@ -111,7 +122,7 @@ pub async fn home(State(s): State<AppState>, p: InPortal, Query(q): Query<DoneQu
         layout,
         notice: notice(t, &q),
         next,
-        contacts: contact_lines(t, &plan.contacts),
+        contacts: contact_lines(t, &home.contacts),
     }))
 }
 
@@ -196,12 +207,9 @@ async fn schedule_page(
 ) -> Answer<SchedulePage> {
     let t = p.tr();
     let her = s.app.her_schedule(&p.her, p.ip()).await?;
-    let calendar_made = s.app.her_calendar_made(&p.her).await?.map(|at| {
-        let day = jiff::Timestamp::from_second(at)
-            .map(|ts| t.date(ts.to_zoned(palett_app::clock::stockholm()).date()))
-            .unwrap_or_default();
-        t.with("portal-calendar-made", &[("when", day)])
-    });
+    let calendar_made = her
+        .calendar_made
+        .map(|at| t.with("portal-calendar-made", &[("when", day_of_secs(t, at))]));
     Ok(SchedulePage {
         t,
         layout: layout(p, "portal-schedule-title", "schedule", "/portal/schedule"),
@@ -291,11 +299,7 @@ async fn time_page(
                 "portal-hours",
                 &[("hours", t.decimal(m.minutes as f64 / 60.0))],
             );
-            let when = |at: i64| {
-                jiff::Timestamp::from_second(at)
-                    .map(|ts| t.date(ts.to_zoned(palett_app::clock::stockholm()).date()))
-                    .unwrap_or_default()
-            };
+            let when = |at: i64| day_of_secs(t, at);
             let (status, may_confirm) = match m.confirmed {
                 _ if m.month == running => (t.get("portal-month-running"), false),
                 Some((minutes, at)) if minutes == m.minutes => (
@@ -374,7 +378,7 @@ pub async fn consents(
         .map(|(k, in_force)| {
             let id = format!("portal-{}", k.kind.message_id());
             let status = if let Some(at) = k.withdrawn_at {
-                let day = t.date(at.to_zoned(palett_app::clock::stockholm()).date());
+                let day = day_of(t, at);
                 t.with("portal-consent-withdrawn", &[("when", day)])
             } else if *in_force {
                 match k.expires_on {
