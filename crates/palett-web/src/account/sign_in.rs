@@ -57,13 +57,7 @@ pub(crate) fn login_page(
     email: String,
     next: String,
 ) -> Response {
-    // Double-submit token for the sign-in form.
-    let pre = v
-        .pre_session
-        .clone()
-        .filter(|p| p.len() == 64)
-        .or_else(|| palett_app::auth::random_token().ok())
-        .unwrap_or_default();
+    let pre = pre_session_value(v);
     let t = v.tr();
     let page = LoginPage {
         t,
@@ -72,8 +66,23 @@ pub(crate) fn login_page(
         email,
         next,
     };
+    with_pre_session(v, pre, (status, render(page)).into_response())
+}
+
+/// The double-submit value of a sign-in form (staff or portal): the
+/// visitor's pre-session cookie, or a new one.
+pub(crate) fn pre_session_value(v: &Visitor) -> String {
+    v.pre_session
+        .clone()
+        .filter(|p| p.len() == 64)
+        .or_else(|| palett_app::auth::random_token().ok())
+        .unwrap_or_default()
+}
+
+/// A sign-in form's answer with its pre-session cookie (for an hour).
+pub(crate) fn with_pre_session(v: &Visitor, pre: String, resp: Response) -> Response {
     with_cookies(
-        (status, render(page)).into_response(),
+        resp,
         [site_cookie(PRE_SESSION_COOKIE, pre, 3600, v.secure, true)],
     )
 }

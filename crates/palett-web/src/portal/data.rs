@@ -70,7 +70,7 @@ fn data_sections(t: Tr, d: &palett_app::portal::HerData) -> Vec<(String, Vec<(St
         .log
         .iter()
         .map(|l| {
-            let day = t.date(l.at.to_zoned(palett_app::clock::stockholm()).date());
+            let day = super::pages::day_of(t, l.at);
             let who = l
                 .organisation
                 .clone()

@@ -14,7 +14,6 @@ mod sign_in;
 pub mod staff;
 
 use crate::http::caller::Visitor;
-use crate::http::error::WebError;
 use crate::http::AppState;
 use crate::i18n::Tr;
 use axum::extract::FromRequestParts;
@@ -106,9 +105,4 @@ impl<S: Send + Sync> FromRequestParts<S> for InPortal {
             _ => Err(Redirect::to("/portal/login").into_response()),
         }
     }
-}
-
-/// An error of a portal page, shown in the portal (by `ui::failures`).
-pub(crate) fn not_found() -> WebError {
-    WebError::not_found()
 }

@@ -4,8 +4,7 @@
 //! authenticator's answer (`…/finish`); the sign-in pages' double-submit
 //! value travels in the `X-CSRF-Token` header.
 
-use crate::account::sign_in::with_cookies;
-use crate::http::caller::{portal_cookie_name, site_cookie, Visitor, PRE_SESSION_COOKIE};
+use crate::http::caller::Visitor;
 use crate::http::error::{Answer, WebError};
 use crate::http::forms::JsonObject;
 use crate::http::AppState;
@@ -59,18 +58,10 @@ fn challenge(c: Challenge) -> Answer {
 
 /// Signed in: where to go, and her session cookie.
 fn signed_in(v: &Visitor, session: NewSession, next: &str) -> Answer {
-    Ok(with_cookies(
+    Ok(super::sign_in::with_her_session(
+        v,
+        session,
         Json(json!({ "next": next })).into_response(),
-        [
-            site_cookie(
-                portal_cookie_name(v.secure),
-                session.cookie_value,
-                session.max_age_secs,
-                v.secure,
-                true,
-            ),
-            site_cookie(PRE_SESSION_COOKIE, String::new(), 0, v.secure, true),
-        ],
     ))
 }
 

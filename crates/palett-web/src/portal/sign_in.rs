@@ -2,11 +2,13 @@
 //! code with which she chooses her password, signing out, her language.
 
 use super::InPortal;
-use crate::account::sign_in::{safe_next, with_cookies, BackQuery};
+use crate::account::sign_in::{
+    pre_session_value, safe_next, with_cookies, with_pre_session, BackQuery,
+};
 use crate::http::caller::{
     portal_cookie_name, site_cookie, Visitor, LANG_COOKIE, PRE_SESSION_COOKIE,
 };
-use crate::http::error::{with_retry_after, Answer};
+use crate::http::error::{with_retry_after, Answer, WebError};
 use crate::http::forms::FormData;
 use crate::http::AppState;
 use crate::i18n::{Lang, Tr};
@@ -46,25 +48,9 @@ impl InvitePage {
     }
 }
 
-/// The sign-in forms' double-submit value (as on the staff sign-in).
-fn pre_session(v: &Visitor) -> String {
-    v.pre_session
-        .clone()
-        .filter(|p| p.len() == 64)
-        .or_else(|| palett_app::auth::random_token().ok())
-        .unwrap_or_default()
-}
-
-fn with_pre(v: &Visitor, pre: String, resp: Response) -> Response {
-    with_cookies(
-        resp,
-        [site_cookie(PRE_SESSION_COOKIE, pre, 3600, v.secure, true)],
-    )
-}
-
 fn sign_in_page(v: &Visitor, status: StatusCode, error: Option<String>, login: String) -> Response {
     let t = v.portal_tr();
-    let pre = pre_session(v);
+    let pre = pre_session_value(v);
     let mut layout = PortalLayout::new(v, t.get("portal-sign-in-title"), "", "/portal/login");
     layout.csrf = pre.clone();
     let page = SignInPage {
@@ -73,7 +59,7 @@ fn sign_in_page(v: &Visitor, status: StatusCode, error: Option<String>, login: S
         error,
         login,
     };
-    with_pre(v, pre, (status, render(page)).into_response())
+    with_pre_session(v, pre, (status, render(page)).into_response())
 }
 
 pub async fn login_form(v: Visitor) -> Answer {
@@ -83,10 +69,15 @@ pub async fn login_form(v: Visitor) -> Answer {
     Ok(sign_in_page(&v, StatusCode::OK, None, String::new()))
 }
 
-/// Signed in: her session cookie, the sign-in form's value gone.
+/// Signed in: on to `to` with her session cookie.
 fn signed_in(v: &Visitor, session: NewSession, to: &str) -> Response {
+    with_her_session(v, session, Redirect::to(to).into_response())
+}
+
+/// `resp` with her new session's cookie, the sign-in form's value gone.
+pub(super) fn with_her_session(v: &Visitor, session: NewSession, resp: Response) -> Response {
     with_cookies(
-        Redirect::to(to).into_response(),
+        resp,
         [
             site_cookie(
                 portal_cookie_name(v.secure),
@@ -152,7 +143,7 @@ fn invite_page(
     errors: Vec<(String, String)>,
 ) -> Response {
     let t = v.portal_tr();
-    let pre = pre_session(v);
+    let pre = pre_session_value(v);
     let mut layout = PortalLayout::new(v, t.get("portal-invite-title"), "", "/portal/invite");
     layout.csrf = pre.clone();
     let page = InvitePage {
@@ -162,7 +153,7 @@ fn invite_page(
         code,
         errors,
     };
-    with_pre(v, pre, (status, render(page)).into_response())
+    with_pre_session(v, pre, (status, render(page)).into_response())
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -243,7 +234,7 @@ pub async fn set_lang(
     Path(code): Path<String>,
     Query(q): Query<BackQuery>,
 ) -> Answer {
-    let lang = Lang::parse(&code).ok_or_else(super::not_found)?;
+    let lang = Lang::parse(&code).ok_or_else(WebError::not_found)?;
     if let (true, Some((her, _))) = (v.in_portal(), &v.her) {
         s.app.set_portal_language(her, &v.ip, lang.code()).await?;
     }
