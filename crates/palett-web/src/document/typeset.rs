@@ -72,8 +72,21 @@ impl Fonts {
     }
 }
 
-fn face(s: Script) -> Option<rustybuzz::Face<'static>> {
-    rustybuzz::Face::from_slice(s.data(), 0)
+/// The script's font parsed for shaping, once per process (text is shaped
+/// and its fonts' coverage asked character by character).
+fn face(s: Script) -> Option<&'static rustybuzz::Face<'static>> {
+    static FACES: std::sync::OnceLock<Vec<(Script, rustybuzz::Face<'static>)>> =
+        std::sync::OnceLock::new();
+    FACES
+        .get_or_init(|| {
+            [Script::Latin, Script::Arabic, Script::Ethiopic]
+                .into_iter()
+                .filter_map(|s| rustybuzz::Face::from_slice(s.data(), 0).map(|f| (s, f)))
+                .collect()
+        })
+        .iter()
+        .find(|(x, _)| *x == s)
+        .map(|(_, f)| f)
 }
 
 /// Whether the script's font has a glyph for `c`.
@@ -106,7 +119,7 @@ fn shape(script: Script, text: &str, rtl: bool) -> Piece {
         } else {
             rustybuzz::Direction::LeftToRight
         });
-        let out = rustybuzz::shape(&face, &[], buffer);
+        let out = rustybuzz::shape(face, &[], buffer);
         let (infos, positions) = (out.glyph_infos(), out.glyph_positions());
         // Each glyph stands for the text from its cluster to the next
         // cluster in logical order.
@@ -240,18 +253,22 @@ pub fn width(text: &str) -> f32 {
 pub fn lines(text: &str, max: f32, rtl: bool) -> Vec<Line> {
     let mut out = Vec::new();
     let mut current = String::new();
+    let mut used = 0.0;
+    let space = width(" ");
+    // Each word measured once (shaping does not join across a space).
     for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let candidate = if current.is_empty() {
-            word.to_string()
-        } else {
-            format!("{current} {word}")
-        };
-        if !current.is_empty() && width(&candidate) > max {
+        let wide = width(word);
+        if !current.is_empty() && used + space + wide > max {
             out.push(visual(&current, rtl));
-            current = word.to_string();
-        } else {
-            current = candidate;
+            current.clear();
+            used = 0.0;
         }
+        if !current.is_empty() {
+            current.push(' ');
+            used += space;
+        }
+        current.push_str(word);
+        used += wide;
     }
     if !current.is_empty() || out.is_empty() {
         out.push(visual(&current, rtl));
