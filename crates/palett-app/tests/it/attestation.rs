@@ -31,28 +31,43 @@ async fn to_attest(h: &H, ctx: &palett_app::Ctx) -> Option<i64> {
         .map(|l| l.count)
 }
 
-pub(crate) async fn a_coordinator_attests_each_ended_month_of_her_partners_time(h: H) {
+/// A woman taking part since 2026-09-01, registered by the municipality's
+/// coach, and Hela Människan's intervention "Samtal" to record her time in.
+pub(crate) struct Taking {
+    pub coordinator: palett_app::Ctx,
+    pub coaching: i64,
+    pub coach: palett_app::Ctx,
+    pub hodan: i64,
+}
+
+/// The demo seeded, and [`Taking`] with her family name and identity number.
+pub(crate) async fn taking_part(h: &H, family: &str, (born, serial): (&str, u16)) -> Taking {
     h.seed().await;
     let coordinator = h.ctx(COORDINATOR).await;
     let hela = h.organisation_id(&coordinator, HELA_MANNISKAN).await;
-    let coaching = intervention(
-        &h,
-        &coordinator,
-        "Samtal",
-        "guidance",
-        hela,
-        "",
-        false,
-        None,
-    )
-    .await;
+    let coaching = intervention(h, &coordinator, "Samtal", "guidance", hela, "", false, None).await;
     let coach = h.signed(COACH).await;
     let kommun = coach.user.organisation_id;
     let coach = coach.ctx(IP);
-    let mut form = h.input("Hodan", "Tidsson", &pnr("19820412", 412), kommun);
+    let mut form = h.input("Hodan", family, &pnr(born, serial), kommun);
     form.referred_on = "2026-09-01".into();
     form.intake_date = "2026-09-01".into();
     let hodan = h.register(&coach, &form).await;
+    Taking {
+        coordinator,
+        coaching,
+        coach,
+        hodan,
+    }
+}
+
+pub(crate) async fn a_coordinator_attests_each_ended_month_of_her_partners_time(h: H) {
+    let Taking {
+        coordinator,
+        coaching,
+        coach,
+        hodan,
+    } = taking_part(&h, "Tidsson", ("19820412", 412)).await;
     let before = h
         .app
         .time_attestation(&coordinator)

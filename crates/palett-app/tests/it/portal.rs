@@ -5,7 +5,6 @@
 //! `participant`.
 
 use crate::harness::*;
-use crate::palette::intervention;
 use jiff::civil::date;
 use palett_app::filters::AuditFilter;
 use palett_app::paging::Page;
@@ -31,27 +30,12 @@ fn field_of(e: AppError) -> Vec<String> {
 }
 
 pub(crate) async fn her_portal_from_invitation_to_her_own_entries(h: H) {
-    h.seed().await;
-    let coordinator = h.ctx(COORDINATOR).await;
-    let hela = h.organisation_id(&coordinator, HELA_MANNISKAN).await;
-    let coaching = intervention(
-        &h,
-        &coordinator,
-        "Samtal",
-        "guidance",
-        hela,
-        "",
-        false,
-        None,
-    )
-    .await;
-    let coach = h.signed(COACH).await;
-    let kommun = coach.user.organisation_id;
-    let coach = coach.ctx(IP);
-    let mut form = h.input("Hodan", "Portalsson", &pnr("19820413", 413), kommun);
-    form.referred_on = "2026-09-01".into();
-    form.intake_date = "2026-09-01".into();
-    let hodan = h.register(&coach, &form).await;
+    let crate::attestation::Taking {
+        coordinator,
+        coaching,
+        coach,
+        hodan,
+    } = crate::attestation::taking_part(&h, "Portalsson", ("19820413", 413)).await;
 
     // Only staff who may change her record invite her.
     let evaluator = h.ctx(EVALUATOR).await;
