@@ -101,6 +101,15 @@ pub enum Action {
     PortalConfirmMonth,
     PortalLanguage,
     PortalAskConsent,
+    InstrumentUpload,
+    InstrumentPublish,
+    InstrumentDiscard,
+    InstrumentRead,
+    QuestionnaireSchedule,
+    QuestionnaireRecord,
+    QuestionnaireRead,
+    QuestionnaireResults,
+    ResearchAnswersExport,
 }
 
 impl Action {
@@ -202,6 +211,15 @@ impl Action {
             Action::PortalConfirmMonth => "portal.confirm_month",
             Action::PortalLanguage => "portal.language",
             Action::PortalAskConsent => "portal.ask_consent",
+            Action::InstrumentUpload => "instrument.upload",
+            Action::InstrumentPublish => "instrument.publish",
+            Action::InstrumentDiscard => "instrument.discard",
+            Action::InstrumentRead => "instrument.read",
+            Action::QuestionnaireSchedule => "questionnaire.schedule",
+            Action::QuestionnaireRecord => "questionnaire.record",
+            Action::QuestionnaireRead => "questionnaire.read",
+            Action::QuestionnaireResults => "questionnaire.results",
+            Action::ResearchAnswersExport => "export.research_answers",
         }
     }
 }

@@ -33,6 +33,8 @@ pub mod placements;
 pub mod portal;
 pub mod projects;
 pub mod proposals;
+pub mod questionnaire_results;
+pub mod questionnaires;
 pub mod referrals;
 pub mod reminders;
 pub mod reports;

@@ -13,6 +13,7 @@ pub mod error;
 pub mod esf;
 pub mod followup;
 pub mod indicators;
+pub mod instrument;
 pub mod lifecycle;
 pub mod matching;
 pub mod model;
@@ -33,7 +34,9 @@ pub mod research;
 pub mod selfassessment;
 pub mod summary;
 pub mod values;
+pub mod wave;
 pub mod workdays;
 pub mod worklist;
+pub mod xlsform;
 
 pub use error::{FieldError, FieldErrors, Parsed};

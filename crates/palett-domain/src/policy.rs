@@ -329,6 +329,12 @@ impl Actor {
         self.has(Role::Evaluator)
     }
 
+    /// Design questionnaires (upload an XLSForm, publish a version):
+    /// evaluators, who run the evaluation, and a member's coordinators.
+    pub fn can_design_instruments(&self) -> bool {
+        self.has(Role::Evaluator) || (self.has(Role::Coordinator) && self.is_member())
+    }
+
     /// Whether a partnership that requires a second factor requires it of
     /// this actor: the roles that read records and their sensitive fields.
     pub fn reads_sensitive_data(&self) -> bool {

@@ -34,6 +34,7 @@ pub mod placement;
 pub mod portal;
 pub mod project;
 pub mod proposal;
+pub mod questionnaire;
 pub mod referral;
 pub mod reminder;
 pub mod retention;

@@ -236,6 +236,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "portal_calendar",
         template: include_str!("../migrations/0036_portal_calendar.sql"),
     },
+    Migration {
+        version: 37,
+        name: "questionnaires",
+        template: include_str!("../migrations/0037_questionnaires.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.
@@ -245,9 +250,16 @@ pub fn latest_version() -> i64 {
 
 /// Apply every migration not yet applied; returns the versions applied now.
 pub async fn run(db: &Db) -> Result<Vec<i64>> {
+    run_to(db, i64::MAX).await
+}
+
+/// Apply the migrations not yet applied up to version `last` (a test of
+/// how a migration moves existing data starts from the version before it).
+pub async fn run_to(db: &Db, last: i64) -> Result<Vec<i64>> {
     // Render them all first: a file that does not render applies nothing.
     let rendered = MIGRATIONS
         .iter()
+        .filter(|m| m.version <= last)
         .map(|m| Ok((m, m.sql(db.backend())?)))
         .collect::<Result<Vec<_>>>()?;
     let mut conn = db.read().await?;

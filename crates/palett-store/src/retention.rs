@@ -108,6 +108,9 @@ pub async fn anonymise(c: &mut AnyConnection, participant_id: i64, now: i64) -> 
         "UPDATE placement_reviews SET comment = NULL WHERE placement_id IN \
          (SELECT id FROM placements WHERE participant_id = $1)",
         "UPDATE participant_versions SET profile = '{}' WHERE participant_id = $1",
+        // Her own words in questionnaires go; the scored answers stay.
+        "DELETE FROM questionnaire_answers WHERE free_text = 1 AND response_id IN \
+         (SELECT id FROM questionnaire_responses WHERE participant_id = $1)",
         // Her portal goes: she can no longer sign in.
         "DELETE FROM portal_sessions WHERE participant_id = $1",
         "DELETE FROM portal_passkeys WHERE participant_id = $1",

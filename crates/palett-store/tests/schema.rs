@@ -510,13 +510,90 @@ async fn schema(db: &Db) -> Schema {
     }
 }
 
+/// A woman with two self-assessments, recorded before migration 0037.
+const BEFORE_QUESTIONNAIRES: &str = "\
+    INSERT INTO organisations (id, name, kind, created_at) VALUES (1, 'Org', 'municipality', 0); \
+    INSERT INTO partnerships (id, name, start_date) VALUES (1, 'P', '2026-01-01'); \
+    INSERT INTO participants (id, partnership_id, given_name, family_name, search_name, \
+      identity_kind, birth_date, gender, education_level, swedish_level, referral_source, \
+      responsible_organisation_id, status, referred_on, last_change_on, created_at, updated_at) \
+      VALUES (1, 1, 'A', 'B', 'a b', 'birth_date', '1980-01-01', 'woman', 'unknown', 'unknown', \
+      'self', 1, 'active', '2026-01-01', '2026-01-01', 0, 0); \
+    INSERT INTO self_assessments (participant_id, on_date, swedish, health, confidence, \
+      work_readiness, network, everyday_life, recorded_at, by_participant) \
+      VALUES (1, '2026-05-01', 2, 3, 4, 5, 5, 2, 200, 1), (1, '2026-02-01', 1, 2, 3, 4, 5, 1, 100, 0);";
+
+/// Migration 0037 moved the self-assessments into the built-in instrument:
+/// every score kept, as responses to its version 1, in her own words only
+/// where she gave them.
+async fn self_assessments_became_responses(db: &Db) {
+    let mut c = db.read().await.expect("a connection");
+    let rows = sqlx::query(
+        "SELECT r.on_date, r.mode, r.wave, a.item, a.value, v.version, v.definition \
+         FROM questionnaire_responses r JOIN questionnaire_answers a ON a.response_id = r.id \
+         JOIN instrument_versions v ON v.id = r.version_id \
+         JOIN instruments i ON i.id = r.instrument_id AND i.builtin = 'self_assessment' \
+         ORDER BY r.on_date, a.item",
+    )
+    .fetch_all(&mut *c)
+    .await
+    .expect("the responses");
+    let got: Vec<(String, String, Option<String>, String, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.get("on_date"),
+                r.get("mode"),
+                r.get("wave"),
+                r.get("item"),
+                r.get("value"),
+            )
+        })
+        .collect();
+    assert_eq!(got.len(), 12, "{:?}: six answers each", db.backend());
+    let first = |item: &str| {
+        got.iter()
+            .find(|g| g.0 == "2026-02-01" && g.3 == item)
+            .map(|g| (g.1.clone(), g.2.clone(), g.4.clone()))
+    };
+    assert_eq!(
+        first("swedish"),
+        Some(("with_staff".into(), None, "1".into()))
+    );
+    assert_eq!(
+        first("work_readiness"),
+        Some(("with_staff".into(), None, "4".into()))
+    );
+    let latest = got
+        .iter()
+        .find(|g| g.0 == "2026-05-01" && g.3 == "network")
+        .map(|g| (g.1.as_str(), g.4.as_str()));
+    assert_eq!(latest, Some(("herself", "5")));
+    let definition: String = rows[0].get("definition");
+    assert_eq!(rows[0].get::<i64, _>("version"), 1);
+    assert_eq!(
+        definition,
+        palett_store::questionnaire::SELF_ASSESSMENT_DEFINITION,
+        "the migration's definition is the one palett makes for later partnerships"
+    );
+}
+
 async fn compare(sqlite: &Db, postgres: &Db) {
+    for db in [sqlite, postgres] {
+        palett_store::migrate::run_to(db, 36)
+            .await
+            .expect("migrating to 0036");
+        execute(db, BEFORE_QUESTIONNAIRES).await;
+    }
     palett_store::migrate::run(sqlite)
         .await
         .expect("migrating SQLite");
     palett_store::migrate::run(postgres)
         .await
         .expect("migrating PostgreSQL");
+    for db in [sqlite, postgres] {
+        self_assessments_became_responses(db).await;
+    }
     let (lite, pg) = (schema(sqlite).await, schema(postgres).await);
     for (backend, s) in [("SQLite", &lite), ("PostgreSQL", &pg)] {
         assert!(

@@ -202,6 +202,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "1c50a334256966eda3d1b09349a2540110341c2344bb89987aba42c43f5628f4",
         postgres: "1c50a334256966eda3d1b09349a2540110341c2344bb89987aba42c43f5628f4",
     },
+    Applied {
+        version: 37,
+        sqlite: "6e2748c6f6c56e992be1a3f19fa1555e169556f4b5a63ed8dc433eab5fd34695",
+        postgres: "e551cdfd74b58f6581bcc222457361c5cbdb0926afeb1b5f56624130a6a96016",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

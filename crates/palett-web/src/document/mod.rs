@@ -5,8 +5,10 @@
 //! exactly the subset these reports need.
 
 pub mod pdf;
+pub mod stata;
 pub mod tagged;
 pub mod typeset;
+pub mod xlsform;
 pub mod xlsx;
 
 /// One cell of a report table.
