@@ -179,3 +179,19 @@ portal-calendar-revoke = إيقاف رابط التقويم
 portal-calendar-made = أُنشئ رابط التقويم في { $when }.
 portal-calendar-address = أضيفي هذا العنوان إلى تقويم هاتفك. يظهر الآن فقط. يتوقف الرابط القديم عن العمل.
 portal-done-calendar-revoked = تم إيقاف رابط التقويم.
+
+## Questionnaires
+portal-nav-questionnaires = الاستبيانات
+portal-questionnaires-title = الاستبيانات
+portal-questionnaires-intro = هنا استبيانات يطلب منك المشروع الإجابة عليها. إجاباتك تساعدنا على معرفة ما إذا كان الدعم مفيدًا. أنتِ تختارين إن كنتِ تريدين الإجابة.
+portal-questionnaires-waiting = بانتظار إجاباتك
+portal-questionnaires-answered = أجبتِ على
+portal-questionnaires-other = استبيانات أخرى
+portal-questionnaire-answer = أجيبي
+portal-questionnaire-line = { $title }، { $day }
+portal-questionnaire-send = أرسلي إجاباتي
+portal-done-questionnaire = شكرًا! تم حفظ إجاباتك.
+portal-required = مطلوب
+error-number = اكتبي رقمًا.
+error-date = اكتبي التاريخ هكذا: 2026-12-31.
+error-date-future = لا يمكن أن يكون التاريخ في المستقبل.

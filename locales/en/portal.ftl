@@ -161,3 +161,16 @@ portal-calendar-revoke = Turn off the calendar link
 portal-calendar-made = The calendar link was made on { $when }.
 portal-calendar-address = Add this address to your phone's calendar. It is shown only now. The old link stops working.
 portal-done-calendar-revoked = The calendar link is turned off.
+
+## Questionnaires
+portal-nav-questionnaires = Questionnaires
+portal-questionnaires-title = Questionnaires
+portal-questionnaires-intro = Here are questionnaires the project asks you to answer. Your answers help us see whether the support works. You choose yourself whether to answer.
+portal-questionnaires-waiting = Waiting for your answers
+portal-questionnaires-answered = You have answered
+portal-questionnaires-other = More questionnaires
+portal-questionnaire-answer = Answer
+portal-questionnaire-line = { $title }, { $day }
+portal-questionnaire-send = Send my answers
+portal-done-questionnaire = Thank you! Your answers are saved.
+portal-required = must be answered

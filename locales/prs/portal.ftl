@@ -179,3 +179,19 @@ portal-calendar-revoke = خاموش کردن لینک تقویم
 portal-calendar-made = لینک تقویم در { $when } ساخته شد.
 portal-calendar-address = این آدرس را به تقویم تلفون خود اضافه کنید. فقط حالا نشان داده می‌شود. لینک قبلی دیگر کار نمی‌کند.
 portal-done-calendar-revoked = لینک تقویم خاموش شد.
+
+## Questionnaires
+portal-nav-questionnaires = پرسشنامه‌ها
+portal-questionnaires-title = پرسشنامه‌ها
+portal-questionnaires-intro = اینجا پرسشنامه‌هایی است که پروژه از شما می‌خواهد جواب بدهید. جواب‌های شما به ما کمک می‌کند ببینیم که کمک مفید است یا نه. خودتان انتخاب می‌کنید که جواب بدهید یا نه.
+portal-questionnaires-waiting = منتظر جواب‌های شما
+portal-questionnaires-answered = جواب داده‌اید
+portal-questionnaires-other = پرسشنامه‌های دیگر
+portal-questionnaire-answer = جواب بدهید
+portal-questionnaire-line = { $title }، { $day }
+portal-questionnaire-send = جواب‌هایم را بفرست
+portal-done-questionnaire = تشکر! جواب‌های شما ذخیره شد.
+portal-required = ضروری است
+error-number = یک عدد بنویسید.
+error-date = تاریخ را این‌طور بنویسید: 2026-12-31.
+error-date-future = تاریخ نمی‌تواند در آینده باشد.

@@ -179,3 +179,19 @@ portal-calendar-revoke = Dami xiriiriyaha kalandarka
 portal-calendar-made = Xiriiriyaha kalandarka waxaa la sameeyay { $when }.
 portal-calendar-address = Ku dar cinwaankan kalandarka telefoonkaaga. Hadda oo keliya ayaa la tusayaa. Xiriiriyihii hore wuu joojinayaa shaqada.
 portal-done-calendar-revoked = Xiriiriyaha kalandarka waa la damiyay.
+
+## Questionnaires
+portal-nav-questionnaires = Su'aalo
+portal-questionnaires-title = Su'aalo
+portal-questionnaires-intro = Halkan waxaa ku jira su'aalo uu mashruucu kaa codsanayo inaad ka jawaabto. Jawaabahaagu waxay naga caawinayaan inaan ogaanno in taageeradu shaqaynayso. Adigaa doorta haddii aad jawaabayso.
+portal-questionnaires-waiting = Waxay sugayaan jawaabahaaga
+portal-questionnaires-answered = Waad ka jawaabtay
+portal-questionnaires-other = Su'aalo kale
+portal-questionnaire-answer = Jawaab
+portal-questionnaire-line = { $title }, { $day }
+portal-questionnaire-send = Dir jawaabahayga
+portal-done-questionnaire = Mahadsanid! Jawaabahaaga waa la kaydiyay.
+portal-required = waa in laga jawaabo
+error-number = Qor tiro.
+error-date = Qor taariikhda sidan: 2026-12-31.
+error-date-future = Taariikhdu ma noqon karto mustaqbalka.

@@ -179,3 +179,19 @@ portal-calendar-revoke = Stäng av kalenderlänken
 portal-calendar-made = Du gjorde kalenderlänken { $when }.
 portal-calendar-address = Lägg in adressen i telefonens kalender. Du ser adressen bara nu. Den gamla länken fungerar inte längre.
 portal-done-calendar-revoked = Kalenderlänken är avstängd.
+
+## Questionnaires
+portal-nav-questionnaires = Frågor till dig
+portal-questionnaires-title = Frågor till dig
+portal-questionnaires-intro = Här finns frågor som vi vill att du svarar på. Dina svar hjälper oss. Du väljer själv om du vill svara.
+portal-questionnaires-waiting = Frågor som väntar
+portal-questionnaires-answered = Frågor du har svarat på
+portal-questionnaires-other = Fler frågor
+portal-questionnaire-answer = Svara
+portal-questionnaire-line = { $title }, { $day }
+portal-questionnaire-send = Skicka mina svar
+portal-done-questionnaire = Tack! Vi har sparat dina svar.
+portal-required = du måste svara
+error-number = Skriv en siffra.
+error-date = Skriv datumet så här: 2026-12-31.
+error-date-future = Datumet kan inte vara senare än i dag.

@@ -161,3 +161,16 @@ portal-calendar-revoke = Stäng av kalenderlänken
 portal-calendar-made = Kalenderlänken skapades { $when }.
 portal-calendar-address = Lägg in den här adressen i telefonens kalender. Den visas bara nu. Den gamla länken slutar fungera.
 portal-done-calendar-revoked = Kalenderlänken är avstängd.
+
+## Questionnaires
+portal-nav-questionnaires = Frågeformulär
+portal-questionnaires-title = Frågeformulär
+portal-questionnaires-intro = Här finns frågeformulär som projektet ber dig svara på. Dina svar hjälper oss att se om stödet fungerar. Du väljer själv om du vill svara.
+portal-questionnaires-waiting = Väntar på dina svar
+portal-questionnaires-answered = Du har svarat
+portal-questionnaires-other = Fler frågeformulär
+portal-questionnaire-answer = Svara
+portal-questionnaire-line = { $title }, { $day }
+portal-questionnaire-send = Skicka mina svar
+portal-done-questionnaire = Tack! Dina svar är sparade.
+portal-required = måste fyllas i

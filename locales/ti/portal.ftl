@@ -179,3 +179,19 @@ portal-calendar-revoke = ናይ ዓውደ ኣዋርሕ ሊንክ ኣጥፍኢ
 portal-calendar-made = ናይ ዓውደ ኣዋርሕ ሊንክ ኣብ { $when } ተሰሪሑ።
 portal-calendar-address = ነዚ ኣድራሻ ኣብ ዓውደ ኣዋርሕ ተሌፎንኪ ኣእትዊ። ሕጂ ጥራይ እዩ ዝርአ። እቲ ናይ ቀደም ሊንክ ኣይሰርሕን እዩ።
 portal-done-calendar-revoked = ናይ ዓውደ ኣዋርሕ ሊንክ ጠፊኡ።
+
+## Questionnaires
+portal-nav-questionnaires = ሕቶታት
+portal-questionnaires-title = ሕቶታት
+portal-questionnaires-intro = ኣብዚ እቲ ፕሮጀክት ክትምልሲሉ ዝሓተኪ ሕቶታት ኣለዉ። መልስታትኪ እቲ ደገፍ ይሰርሕ እንተሎ ንምፍላጥ ይሕግዙና። ክትምልሲ ትደልዪ እንተኾንኪ ባዕልኺ ትመርጺ።
+portal-questionnaires-waiting = መልስኺ ዝጽበዩ
+portal-questionnaires-answered = ዝመለስኪሎም
+portal-questionnaires-other = ካልኦት ሕቶታት
+portal-questionnaire-answer = መልሲ
+portal-questionnaire-line = { $title }፣ { $day }
+portal-questionnaire-send = መልስታተይ ስደድ
+portal-done-questionnaire = የቐንየልና! መልስታትኪ ተዓቂቡ።
+portal-required = ግድን እዩ
+error-number = ቁጽሪ ጽሓፊ።
+error-date = ዕለት ከምዚ ጽሓፊ: 2026-12-31።
+error-date-future = እቲ ዕለት ኣብ መጻኢ ክኸውን ኣይክእልን።

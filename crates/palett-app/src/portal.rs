@@ -440,7 +440,7 @@ impl App {
 
     /// A read of her own record by herself, audited as `portal.read` of
     /// `entity`.
-    async fn her_read<T>(
+    pub(crate) async fn her_read<T>(
         &self,
         her: &Her,
         ip: &str,

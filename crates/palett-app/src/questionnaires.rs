@@ -113,8 +113,11 @@ pub struct Answered {
 pub struct Questionnaires {
     pub due: Vec<Due>,
     pub answered: Vec<Answered>,
-    /// The instruments published and open to fill in outside the waves.
+    /// The instruments published and open to fill in outside the waves
+    /// (not the built-in self-assessment, which has its own form).
     pub instruments: Vec<(i64, String)>,
+    /// The titles of the published instruments in each of their languages.
+    pub titles: HashMap<i64, palett_domain::instrument::Labels>,
 }
 
 pub(crate) fn definition(v: &VersionRow) -> Result<Instrument> {
@@ -486,7 +489,7 @@ impl App {
         participant_id: i64,
         instrument_id: i64,
         meta: &ResponseMetaInput,
-        raw: &dyn Fn(&str) -> Vec<String>,
+        raw: &(dyn Fn(&str) -> Vec<String> + Sync),
     ) -> Result<i64> {
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
@@ -513,20 +516,22 @@ impl App {
         Ok(id)
     }
 
-    /// The questionnaires due among the women the caller may see: the
-    /// worklist's line and the list it links to (at most `limit`).
+    /// The questionnaires due and still open (fallen due within
+    /// [`palett_domain::wave::OPEN_DAYS`]) among the women the caller may
+    /// see: the list the worklist's line links to.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn questionnaires_due(&self, ctx: &Ctx) -> Result<Vec<Due>> {
         let today = self.today();
         let scope = ctx.actor.participant_scope(today);
         let mut r = Reading::begin(self, ctx).await?;
-        let due = due_in(
+        let mut due = due_in(
             r.conn(),
             Whom::Scope(scope),
             ctx.actor.partnership_id,
             today,
         )
         .await?;
+        due.retain(|d| d.open);
         let ids: Vec<i64> = due.iter().map(|d| d.participant_id).collect();
         if !ids.is_empty() {
             let mut ids = ids;
@@ -606,16 +611,22 @@ pub(crate) async fn questionnaires(
             response: r,
         });
     }
-    let instruments = published_titles(c, partnership_id)
-        .await?
-        .into_iter()
-        .collect::<BTreeMap<_, _>>()
-        .into_iter()
-        .collect();
+    let mut instruments = Vec::new();
+    let mut titles = HashMap::new();
+    for i in store::instruments(c, partnership_id).await? {
+        let Some(v) = store::published(c, i.id).await? else {
+            continue;
+        };
+        titles.insert(i.id, definition(&v)?.title);
+        if !i.builtin {
+            instruments.push((i.id, i.title));
+        }
+    }
     Ok(Questionnaires {
         due,
         answered,
         instruments,
+        titles,
     })
 }
 
@@ -657,7 +668,7 @@ pub(crate) async fn record(
     participant_id: i64,
     instrument_id: i64,
     meta: &ResponseMetaInput,
-    raw: &dyn Fn(&str) -> Vec<String>,
+    raw: &(dyn Fn(&str) -> Vec<String> + Sync),
     recorded_by: Option<i64>,
     today: Date,
     now: i64,
@@ -729,4 +740,84 @@ pub(crate) async fn record(
         }
         other => other.into(),
     })
+}
+
+impl App {
+    /// Her questionnaires in her portal: the waves due for her and what she
+    /// (or staff with her) answered.
+    pub async fn her_questionnaires(
+        &self,
+        her: &crate::portal::Her,
+        ip: &str,
+    ) -> Result<Questionnaires> {
+        let today = self.today();
+        let (partnership, pid) = (her.partnership_id, her.participant_id);
+        self.her_read(her, ip, "questionnaires", async |c| {
+            questionnaires(c, partnership, pid, today).await
+        })
+        .await
+    }
+
+    /// A questionnaire for her to fill in herself, with her waves of it
+    /// that wait for answers (the first is the one her answers go to).
+    pub async fn her_questionnaire(
+        &self,
+        her: &crate::portal::Her,
+        instrument_id: i64,
+    ) -> Result<(Version, Vec<WaveKey>)> {
+        let mut c = self.db.read().await?;
+        to_fill(
+            &mut c,
+            her.partnership_id,
+            her.participant_id,
+            instrument_id,
+            self.today(),
+        )
+        .await
+    }
+
+    /// She answers a questionnaire herself, in `language`: for the earliest
+    /// of her waves of it that waits (or outside the waves when none does),
+    /// dated today, marked as hers. Audited.
+    pub async fn record_her_questionnaire(
+        &self,
+        her: &crate::portal::Her,
+        ip: &str,
+        instrument_id: i64,
+        language: &str,
+        raw: &(dyn Fn(&str) -> Vec<String> + Sync),
+    ) -> Result<i64> {
+        let ctx = her.ctx(ip);
+        let today = self.today();
+        let mut tx = Change::begin(self, &ctx).await?;
+        let now = tx.now();
+        let pid = her.participant_id;
+        let (_, waves) = to_fill(&mut tx, her.partnership_id, pid, instrument_id, today).await?;
+        let meta = ResponseMetaInput {
+            wave: waves.first().map(WaveKey::as_string).unwrap_or_default(),
+            on: today.to_string(),
+            language: language.to_string(),
+            mode: Mode::Herself.as_str().to_string(),
+        };
+        let id = record(
+            &mut tx,
+            her.partnership_id,
+            pid,
+            instrument_id,
+            &meta,
+            raw,
+            None,
+            today,
+            now,
+        )
+        .await?;
+        tx.done(
+            Action::QuestionnaireRecord,
+            "questionnaire_response",
+            Some(id),
+            Some(pid),
+        )
+        .await?;
+        Ok(id)
+    }
 }

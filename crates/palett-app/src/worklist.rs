@@ -246,6 +246,17 @@ impl App {
             });
             out.splice(at..at, lines);
         }
+        if a.sees_participants() {
+            let due = crate::questionnaires::due_in(
+                &mut c,
+                palett_store::questionnaire::Whom::Scope(scope),
+                a.partnership_id,
+                today,
+            )
+            .await?;
+            let open = due.iter().filter(|d| d.open).count() as i64;
+            out.push(WorkLine::of(WorkItem::QuestionnairesDue, open));
+        }
         drop(c);
         if coordinator && a.can_view_aggregates() {
             let read;

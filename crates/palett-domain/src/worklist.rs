@@ -18,7 +18,8 @@ text_enum!(
     /// a place in an intervention her partner provides (as a coordinator); the partnership's
     /// projects whose goal for work or studies is not met; for a coordinator,
     /// ended months of the last year whose recorded time in her partner's
-    /// interventions is not attested, or changed since.
+    /// interventions is not attested, or changed since; questionnaires
+    /// fallen due (and still open) for the women she sees.
     WorkItem, "work" {
         ReferralsToAnswer = "referrals_to_answer",
         ReferralsOverdueHere = "referrals_overdue_here",
@@ -35,6 +36,7 @@ text_enum!(
         WaitingForPlace = "waiting_for_place",
         GoalsBehind = "goals_behind",
         MonthsToAttest = "months_to_attest",
+        QuestionnairesDue = "questionnaires_due",
     }
 );
 
@@ -92,6 +94,7 @@ impl WorkItem {
             WorkItem::SessionsToRecord => "/my-sessions",
             WorkItem::GoalsBehind => "/projects",
             WorkItem::MonthsToAttest => "/time-attestation",
+            WorkItem::QuestionnairesDue => "/questionnaires/due",
             _ => "/",
         }
         .to_string()

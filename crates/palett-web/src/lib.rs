@@ -22,6 +22,7 @@ mod participants;
 mod placements;
 mod portal;
 mod projects;
+mod questionnaires;
 mod referrals;
 pub mod reminders;
 mod reports;
@@ -111,6 +112,7 @@ pub fn router(state: AppState) -> Router {
         .merge(referrals::routes())
         .merge(reminders::routes())
         .merge(portal::routes())
+        .merge(questionnaires::routes())
         .nest(
             "/api/v1",
             api().0.layer(middleware::from_fn_with_state(

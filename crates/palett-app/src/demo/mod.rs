@@ -2,11 +2,16 @@
 //! Kvinna i Botkyrka, its organisations, three projects, a user per role in
 //! several organisations, and participants whose Tillväxt Kvinna totals are
 //! 267 enrolled, 247 ended and 42 ended to job or studies, with a lower
-//! inflow in 2020. Seeding is deterministic (a fixed-seed generator).
+//! inflow in 2020, and a questionnaire on egenmakt and livsutrymme that
+//! part of them answered at intake and at exit. Seeding is deterministic
+//! (fixed-seed generators).
 
 mod employers;
 mod palette;
+mod questionnaires;
 mod referrals;
+
+pub use questionnaires::{egenmakt_instrument, EGENMAKT};
 
 use crate::secret::hash_password_async;
 use crate::{App, Result};
@@ -380,7 +385,7 @@ impl App {
             if (date(2020, 8, 17)..=date(2021, 6, 11)).contains(intake) && rng.below(4) == 0 {
                 projects.push(sib);
             }
-            let (id, referred, source) = seed_participant(
+            let (id, referred, source, language) = seed_participant(
                 c,
                 self.sealer(),
                 &mut rng,
@@ -404,6 +409,7 @@ impl App {
                 exit: exit.map(|e| e.0),
                 outcome: exit.map(|e| e.1),
                 in_sib: projects.contains(&sib),
+                language,
             });
         }
         let mut consent_holders: Vec<(i64, i64, Date)> = people
@@ -446,6 +452,7 @@ impl App {
         seed_follow_ups(c, &mut rng, &people, coordinator, now).await?;
         seed_self_assessments(c, &mut rng, &people, coordinator, now).await?;
         palette::seed_current(c, pid, &org_ids, &people, &staff, (today, now)).await?;
+        questionnaires::seed(c, pid, tk, &people, coordinator, (today, now)).await?;
         let taking_part = people.iter().filter(|p| p.exit.is_none());
         for ((login, lang), p) in DEMO_PORTAL.iter().zip(taking_part) {
             palett_store::portal::ensure_account(c, p.id, login, now).await?;
@@ -699,6 +706,8 @@ pub(crate) struct Person {
     pub exit: Option<Date>,
     pub outcome: Option<ExitOutcome>,
     pub in_sib: bool,
+    /// Her first language as recorded (in Swedish: "arabiska" …).
+    pub language: String,
 }
 
 /// Who runs what in the demo.
@@ -810,12 +819,13 @@ async fn seed_participant(
     projects: &[i64],
     now: i64,
     today: Date,
-) -> Result<(i64, Date, ReferralSource)> {
+) -> Result<(i64, Date, ReferralSource, String)> {
     let referred = intake
         .checked_sub((7 + rng.below(30) as i64).days())
         .unwrap_or(intake);
     let p = profile(rng, organisation_id, caseworker, projects, referred);
     let source = p.person.referral_source;
+    let language = p.person.languages.first().cloned().unwrap_or_default();
     let mut steps = vec![Transition::Intake { on: intake }];
     let start = intake
         .checked_add((rng.below(10) as i64).days())
@@ -860,7 +870,7 @@ async fn seed_participant(
         )
         .await?;
     }
-    Ok((id, referred, source))
+    Ok((id, referred, source, language))
 }
 
 #[allow(clippy::too_many_arguments)]

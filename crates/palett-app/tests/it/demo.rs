@@ -124,6 +124,81 @@ pub(crate) async fn demo_totals_match_the_product_description(h: H) {
         .unwrap_or(0)
         + 1000;
     not_found(h.app.project_summary(&coordinator, unknown).await);
+
+    demo_questionnaire_shows_change(&h, &coordinator, tk.id).await;
+}
+
+/// The egenmakt questionnaire: published, scheduled in Tillväxt Kvinna,
+/// answered at intake and at exit, the scores higher at exit on average.
+async fn demo_questionnaire_shows_change(h: &H, ctx: &palett_app::Ctx, tk: i64) {
+    use palett_app::questionnaire_results::Cell;
+    use palett_domain::wave::WaveKey;
+    let list = h.app.instruments(ctx).await.expect("instruments");
+    let egenmakt = list
+        .iter()
+        .find(|i| i.name == palett_app::demo::EGENMAKT)
+        .expect("the demo's questionnaire");
+    assert_eq!(egenmakt.title, "Egenmakt och livsutrymme");
+    assert_eq!((egenmakt.published, egenmakt.draft), (Some(1), None));
+    assert!(!egenmakt.builtin);
+    let page = h.app.instrument(ctx, egenmakt.id).await.expect("its page");
+    assert_eq!(
+        page.versions[0].definition,
+        palett_app::demo::egenmakt_instrument()
+    );
+    let schedule = page
+        .schedules
+        .iter()
+        .find(|s| s.project_id == tk)
+        .expect("scheduled in Tillväxt Kvinna");
+    assert!(schedule.at_intake && schedule.at_exit);
+    assert_eq!(schedule.follow_up_months, Some(6));
+
+    let results = h
+        .app
+        .questionnaire_results(ctx, egenmakt.id, None)
+        .await
+        .expect("its results");
+    let answered = |key: WaveKey| {
+        let wave = results
+            .waves
+            .iter()
+            .find(|w| w.wave.as_ref() == Some(&key))
+            .unwrap_or_else(|| panic!("answers at {key:?}"));
+        match wave.answered {
+            Cell::Count(n) => (n, wave.fallen_due.unwrap_or(0)),
+            Cell::Few => panic!("few answers at {key:?}"),
+        }
+    };
+    let (intake, intake_due) = answered(WaveKey::Intake);
+    let (exit, exit_due) = answered(WaveKey::Exit);
+    assert_eq!(intake_due, 267, "every woman's intake wave has fallen due");
+    assert_eq!(
+        exit_due, 247,
+        "every ended woman's exit wave has fallen due"
+    );
+    assert!(
+        (130..=190).contains(&intake),
+        "about 60 % answered at intake: {intake}"
+    );
+    assert!(exit > 0 && exit < intake, "fewer answered at exit: {exit}");
+    assert_eq!(results.waves.len(), 2, "only the intake and exit waves");
+    assert_eq!(egenmakt.responses, intake + exit);
+    for label in ["Egenmakt", "Livsutrymme"] {
+        let row = results
+            .change
+            .iter()
+            .find(|r| r.group.is_none() && r.score == label)
+            .unwrap_or_else(|| panic!("the change of {label}"));
+        // Every exit response has one at intake before it.
+        assert_eq!(row.n, Cell::Count(exit), "{label}");
+        assert!(exit >= 10, "intake and exit pairs: {exit}");
+        let change = row.change.expect("a mean change");
+        assert!(
+            (0.3..=1.2).contains(&change),
+            "{label} rises from intake to exit: {change}"
+        );
+    }
 }
 
 pub(crate) async fn seeding_twice_changes_nothing(h: H) {

@@ -29,6 +29,7 @@ mod matching;
 mod openings;
 mod palette;
 mod portal;
+mod questionnaires;
 mod races;
 mod referrals;
 mod registration;
@@ -135,4 +136,9 @@ stories! {
     export::the_research_export_is_pseudonymous_and_k_anonymous,
     export::restricted_processing_keeps_the_record_unchanged,
     retention::retention_removes_identity_and_keeps_the_figures,
+    questionnaires::a_published_questionnaire_version_never_changes,
+    questionnaires::answers_keep_their_version_after_a_new_one_is_published,
+    questionnaires::questionnaires_fall_due_on_the_right_days,
+    questionnaires::the_research_export_of_answers_respects_consent_and_k,
+    questionnaires::the_codebook_matches_the_export_columns,
 }

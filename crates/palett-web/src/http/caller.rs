@@ -161,6 +161,20 @@ fn form_csrf(body: &[u8]) -> Option<String> {
         .map(|(_, v)| v)
 }
 
+/// The `_csrf` field of a multipart form body (an upload), read with the
+/// parser axum's `Multipart` uses.
+async fn multipart_csrf(content_type: &str, body: bytes::Bytes) -> Option<String> {
+    let boundary = multer::parse_boundary(content_type).ok()?;
+    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some("_csrf") {
+            return field.text().await.ok();
+        }
+    }
+    None
+}
+
 /// Resolve the caller, check CSRF on unsafe requests, and pass on.
 pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let headers = req.headers().clone();
@@ -298,11 +312,14 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
             let presented = match from_header {
                 Some(h) => Some(h),
                 None => {
-                    let is_form = headers
+                    let content_type = headers
                         .get(header::CONTENT_TYPE)
                         .and_then(|v| v.to_str().ok())
-                        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
-                    if is_form {
+                        .unwrap_or("")
+                        .to_string();
+                    let is_form = content_type.starts_with("application/x-www-form-urlencoded");
+                    let is_upload = content_type.starts_with("multipart/form-data");
+                    if is_form || is_upload {
                         let (parts, body) = req.into_parts();
                         let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
                             Ok(b) => b,
@@ -314,7 +331,11 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
                                 .into_response()
                             }
                         };
-                        let found = form_csrf(&bytes);
+                        let found = if is_upload {
+                            multipart_csrf(&content_type, bytes.clone()).await
+                        } else {
+                            form_csrf(&bytes)
+                        };
                         req = Request::from_parts(parts, Body::from(bytes));
                         found
                     } else {

@@ -117,6 +117,7 @@ const HTMX: &str = include_str!("../../static/htmx.min.js");
 const PORTAL: &str = include_str!("../../static/portal.css");
 const PASSKEY: &str = include_str!("../../static/passkey.js");
 const ATTENDANCE_JS: &str = include_str!("../../static/attendance.js");
+const QUESTIONNAIRE_JS: &str = include_str!("../../static/questionnaire.js");
 
 pub async fn static_file(Path(name): Path<String>) -> Response {
     let (body, ty) = match name.as_str() {
@@ -125,6 +126,7 @@ pub async fn static_file(Path(name): Path<String>) -> Response {
         "portal.css" => (PORTAL, "text/css; charset=utf-8"),
         "passkey.js" => (PASSKEY, "text/javascript; charset=utf-8"),
         "attendance.js" => (ATTENDANCE_JS, "text/javascript; charset=utf-8"),
+        "questionnaire.js" => (QUESTIONNAIRE_JS, "text/javascript; charset=utf-8"),
         _ => return StatusCode::NOT_FOUND.into_response(),
     };
     (

@@ -193,6 +193,10 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Id(id): Id) -> An
         format!("/participants/{id}/self-assessments"),
         t.get("self-assessments"),
     ));
+    path_links.push((
+        format!("/participants/{id}/questionnaires"),
+        t.get("questionnaires-hers"),
+    ));
     if v.participant.state.exit_date.is_some() {
         path_links.push((
             format!("/participants/{id}/follow-ups"),

@@ -10,6 +10,7 @@ mod calendar;
 mod data;
 mod pages;
 mod passkeys;
+mod questionnaires;
 mod sign_in;
 pub mod staff;
 
@@ -58,6 +59,11 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/portal/assessment",
             get(assessment::assessment).post(assessment::record_assessment),
+        )
+        .route("/portal/questionnaires", get(questionnaires::list))
+        .route(
+            "/portal/questionnaires/{id}",
+            get(questionnaires::form).post(questionnaires::save),
         )
         .route("/portal/data", get(data::data))
         .route("/portal/data.pdf", get(data::data_pdf))

@@ -27,6 +27,7 @@ pub(super) fn notice(t: Tr, q: &DoneQuery) -> Option<String> {
         "confirmed" => "portal-done-confirmed",
         "withdrawn" => "portal-done-withdrawn",
         "assessment" => "portal-done-assessment",
+        "questionnaire" => "portal-done-questionnaire",
         "asked" => "portal-done-asked",
         "calendar-revoked" => "portal-done-calendar-revoked",
         _ => return None,

@@ -9,7 +9,7 @@ use crate::http::origin;
 use crate::http::{AppState, Id};
 use crate::i18n::{Lang, Tr};
 use crate::ui::views::Layout;
-use crate::ui::{local_time, render};
+use crate::ui::{render, when};
 use askama::Template;
 use axum::extract::State;
 use axum::http::HeaderMap;
@@ -38,12 +38,6 @@ struct InvitationSheet {
     qr: String,
     /// How to begin, in each portal language: (lang, dir, text).
     how: Vec<(&'static str, &'static str, String)>,
-}
-
-fn when(secs: i64) -> String {
-    jiff::Timestamp::from_second(secs)
-        .map(local_time)
-        .unwrap_or_default()
 }
 
 /// An SVG as a `data:` address an `<img>` shows (no markup enters the page).

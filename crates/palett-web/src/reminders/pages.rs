@@ -7,7 +7,7 @@ use crate::http::{AppState, Id};
 use crate::i18n::Tr;
 use crate::participants::list::id_of;
 use crate::ui::views::*;
-use crate::ui::{local_time, render};
+use crate::ui::{render, when};
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect};
@@ -18,13 +18,6 @@ use palett_domain::reminder::InboxKind;
 #[derive(serde::Deserialize, Default)]
 pub struct InboxQuery {
     pub(crate) page: Option<String>,
-}
-
-/// When, in Swedish time.
-fn when(secs: i64) -> String {
-    jiff::Timestamp::from_second(secs)
-        .map(local_time)
-        .unwrap_or_default()
 }
 
 /// What a message says: which referral, which partner, what happened.

@@ -7,6 +7,7 @@ pub mod charts;
 pub mod choices;
 pub mod failures;
 pub mod portal;
+pub mod questionnaire;
 pub mod views;
 
 use crate::http::caller::{Caller, Visitor};
@@ -62,7 +63,13 @@ pub(crate) fn options<T: Copy>(
         .collect()
 }
 
-/// The text, or "–" for what is not there.
+/// A moment stored as Unix seconds, in Swedish time (empty if out of range).
+pub(crate) fn when(secs: i64) -> String {
+    jiff::Timestamp::from_second(secs)
+        .map(local_time)
+        .unwrap_or_default()
+}
+
 /// A moment as Swedish local time, to the minute.
 pub(crate) fn local_time(ts: jiff::Timestamp) -> String {
     ts.to_zoned(palett_app::clock::stockholm())
@@ -70,6 +77,7 @@ pub(crate) fn local_time(ts: jiff::Timestamp) -> String {
         .to_string()
 }
 
+/// The text, or "–" for what is not there.
 pub(crate) fn or_dash(v: Option<&str>) -> String {
     v.filter(|s| !s.is_empty()).unwrap_or("–").to_string()
 }

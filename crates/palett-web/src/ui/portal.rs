@@ -49,6 +49,11 @@ impl PortalLayout {
                 ("/portal/time", "time", "portal-nav-time"),
                 ("/portal/consents", "consents", "portal-nav-consents"),
                 ("/portal/assessment", "assessment", "portal-nav-assessment"),
+                (
+                    "/portal/questionnaires",
+                    "questionnaires",
+                    "portal-nav-questionnaires",
+                ),
                 ("/portal/data", "data", "portal-nav-data"),
             ]
             .into_iter()
