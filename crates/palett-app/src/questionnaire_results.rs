@@ -222,16 +222,25 @@ impl App {
                 ))
             })
             .collect();
+        // A wave holds one response per woman; outside the waves her latest
+        // counts, so every count below is of women.
         let mut by_wave: BTreeMap<(u8, u16, String), Vec<&ResponseRow>> = BTreeMap::new();
+        let mut outside: BTreeMap<i64, &ResponseRow> = BTreeMap::new();
         for x in &responses {
             let key = match x.wave.as_deref().and_then(WaveKey::parse) {
                 Some(k) => {
                     let (a, b) = k.order();
                     (a, b, k.as_string())
                 }
-                None => (u8::MAX, 0, String::new()),
+                None => {
+                    outside.insert(x.participant_id, x);
+                    continue;
+                }
             };
             by_wave.entry(key).or_default().push(x);
+        }
+        if !outside.is_empty() {
+            by_wave.insert((u8::MAX, 0, String::new()), outside.into_values().collect());
         }
         let waves = by_wave
             .into_iter()
@@ -453,9 +462,9 @@ const LEADING: [(&str, &str, VarKind); 9] = [
     ("mode", "Hur den fylldes i", VarKind::Text),
 ];
 
-/// The variables of the items and scores: those of the latest version
-/// first, then those only older versions had; items in her own words left
-/// out. Returns the variables and the names left out.
+/// The variables of the items and scores of `versions` (oldest first);
+/// items in her own words left out. Returns the variables and the names
+/// left out.
 fn variables(versions: &[(i64, Instrument)]) -> (Vec<Variable>, Vec<String>) {
     let mut out: Vec<Variable> = Vec::new();
     let mut left_out = Vec::new();
@@ -516,16 +525,29 @@ fn variables(versions: &[(i64, Instrument)]) -> (Vec<Variable>, Vec<String>) {
     (out, left_out)
 }
 
+/// Add a version's variable: in the place it first had (versions come
+/// oldest first), with the wording and value labels of the latest version
+/// that has it, and that version's number added to its list.
 fn add(out: &mut Vec<Variable>, seen: &mut HashMap<String, usize>, version: i64, v: Variable) {
-    let at = *seen.entry(v.name.clone()).or_insert_with(|| {
-        out.push(v);
-        out.len() - 1
-    });
-    let versions = &mut out[at].versions;
-    if !versions.is_empty() {
-        versions.push_str(", ");
+    let at = match seen.get(&v.name) {
+        Some(at) => *at,
+        None => {
+            seen.insert(v.name.clone(), out.len());
+            out.push(Variable {
+                versions: String::new(),
+                ..v.clone()
+            });
+            out.len() - 1
+        }
+    };
+    let known = &mut out[at];
+    known.label = v.label;
+    known.kind = v.kind;
+    known.values = v.values;
+    if !known.versions.is_empty() {
+        known.versions.push_str(", ");
     }
-    versions.push_str(&version.to_string());
+    known.versions.push_str(&version.to_string());
 }
 
 impl App {
@@ -553,7 +575,15 @@ impl App {
             palett_store::palette::research_secret(&mut tx, p, &crate::secret::random_token()?)
                 .await?;
         let consented = palett_store::palette::research_rows(&mut tx, p, self.today()).await?;
-        let rows = store::versions(&mut tx, instrument_id).await?;
+        // Published versions only (a draft has no answers and may still
+        // change), oldest first: its variables keep their place as new
+        // versions add more.
+        let mut rows: Vec<_> = store::versions(&mut tx, instrument_id)
+            .await?
+            .into_iter()
+            .filter(|v| v.published_at.is_some())
+            .collect();
+        rows.sort_by_key(|v| v.version);
         let versions: Vec<(i64, Instrument)> = rows
             .iter()
             .map(|v| Ok((v.version, definition(v)?)))
@@ -575,10 +605,15 @@ impl App {
             .iter()
             .filter(|x| who.contains_key(&x.participant_id))
             .collect();
-        let mut quasi: Vec<Vec<String>> = kept
+        // The k-anonymity check counts women, not answers: each woman's
+        // quasi-identifiers once, then her rows carry what is left of them.
+        let mut women: Vec<i64> = kept.iter().map(|x| x.participant_id).collect();
+        women.sort_unstable();
+        women.dedup();
+        let mut quasi: Vec<Vec<String>> = women
             .iter()
-            .map(|x| {
-                let r = &consented[who[&x.participant_id]];
+            .map(|pid| {
+                let r = &consented[who[pid]];
                 vec![
                     age_group(r.1, r.4).to_string(),
                     region(r.2.as_deref()).to_string(),
@@ -587,12 +622,18 @@ impl App {
                 ]
             })
             .collect();
-        let (suppressed_rows, suppressed_groups) = suppress_small_cells(&mut quasi, k);
+        let (_, suppressed_groups) = suppress_small_cells(&mut quasi, k);
+        let quasi_of: HashMap<i64, Vec<String>> = women.into_iter().zip(quasi).collect();
+        let suppressed_rows = kept
+            .iter()
+            .filter(|x| quasi_of[&x.participant_id].iter().all(|v| v == "*"))
+            .count();
         let (item_vars, left_out) = variables(&versions);
         let mut wide = Vec::new();
         let mut long = Vec::new();
         let empty = BTreeMap::new();
-        for (x, q) in kept.iter().zip(quasi) {
+        for x in &kept {
+            let q = quasi_of[&x.participant_id].clone();
             let pseudo = pseudonym(&secret, &key, x.participant_id);
             let version = number_of
                 .get(&x.version_id)

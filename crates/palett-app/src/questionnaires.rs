@@ -295,6 +295,12 @@ impl App {
         let now = tx.now();
         let by = Some(ctx.actor.user_id);
         let p = ctx.actor.partnership_id;
+        if instrument.name == store::SELF_ASSESSMENT {
+            return Err(AppError::Invalid(FieldErrors::single(
+                "form_id",
+                "instrument-builtin",
+            )));
+        }
         let id = match store::instrument_named(&mut tx, p, &instrument.name).await? {
             Some(id) => {
                 let row = store::instrument(&mut tx, p, id)
@@ -660,7 +666,20 @@ pub(crate) async fn to_fill(
     ))
 }
 
-/// Parse and store one response (the caller authorises and audits).
+/// Whether she has answered this wave of the instrument.
+async fn answered(
+    c: &mut AnyConnection,
+    participant_id: i64,
+    instrument_id: i64,
+    wave: &WaveKey,
+) -> Result<bool> {
+    Ok(store::answered_waves(c, &[participant_id])
+        .await?
+        .contains(&(participant_id, instrument_id, wave.as_string())))
+}
+
+/// Parse and store one response (the caller authorises and audits); a
+/// response to the built-in self-assessment recounts hers.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn record(
     c: &mut AnyConnection,
@@ -678,9 +697,13 @@ pub(crate) async fn record(
     let mut e = FieldErrors::new();
     let wave = match meta.wave.trim() {
         "" => None,
-        w => match WaveKey::parse(w).filter(|k| waves.contains(k)) {
-            Some(k) => Some(k.as_string()),
-            None => {
+        w => match WaveKey::parse(w) {
+            Some(k) if waves.contains(&k) => Some(k.as_string()),
+            Some(k) if answered(c, participant_id, instrument_id, &k).await? => {
+                e.push("wave", "questionnaire-wave-answered");
+                None
+            }
+            _ => {
                 e.push("wave", "error-choice");
                 None
             }
@@ -717,8 +740,8 @@ pub(crate) async fn record(
         .filter(|i| matches!(i.kind, ItemKind::Text))
         .map(|i| i.name.as_str())
         .collect();
-    store::insert_response(
-        c,
+    let id = store::insert_response(
+        &mut *c,
         &store::NewResponse {
             participant_id,
             instrument_id,
@@ -739,7 +762,14 @@ pub(crate) async fn record(
             AppError::Invalid(FieldErrors::single("wave", "questionnaire-wave-answered"))
         }
         other => other.into(),
-    })
+    })?;
+    let builtin = store::instrument(c, partnership_id, instrument_id)
+        .await?
+        .is_some_and(|i| i.builtin);
+    if builtin {
+        palett_store::selfassessment::recount(c, participant_id).await?;
+    }
+    Ok(id)
 }
 
 impl App {

@@ -525,8 +525,8 @@ pub struct NewResponse<'a> {
 
 /// Store a response and its answers (those named in `free_text` marked as
 /// her own words); a second response to the same wave is a conflict
-/// (`StoreError::Conflict`). Recounts her self-assessments when the
-/// instrument is the built-in one.
+/// (`StoreError::Conflict`). A response to the built-in self-assessment
+/// is followed by `selfassessment::recount`.
 pub async fn insert_response(
     c: &mut AnyConnection,
     r: &NewResponse<'_>,
@@ -561,14 +561,6 @@ pub async fn insert_response(
         .bind(i64::from(free_text.contains(&item.as_str())))
         .execute(&mut *c)
         .await?;
-    }
-    let builtin: Option<String> =
-        sqlx::query_scalar("SELECT builtin FROM instruments WHERE id = $1")
-            .bind(r.instrument_id)
-            .fetch_one(&mut *c)
-            .await?;
-    if builtin.as_deref() == Some(SELF_ASSESSMENT) {
-        crate::selfassessment::recount(c, r.participant_id).await?;
     }
     Ok(id)
 }

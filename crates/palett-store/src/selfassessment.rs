@@ -82,8 +82,8 @@ pub async fn insert(
         .zip(scores)
         .map(|(k, s)| (k.to_string(), s.to_string()))
         .collect();
-    questionnaire::insert_response(
-        c,
+    let id = questionnaire::insert_response(
+        &mut *c,
         &NewResponse {
             participant_id,
             instrument_id,
@@ -102,7 +102,9 @@ pub async fn insert(
         &[],
         now,
     )
-    .await
+    .await?;
+    recount(c, participant_id).await?;
+    Ok(id)
 }
 
 /// Recount the self-assessments her record keeps (how many, and the change

@@ -58,6 +58,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(placements::api_routes())
         .merge(referrals::api_routes())
         .merge(reminders::api_routes())
+        .merge(questionnaires::api_routes())
         .split_for_parts();
     (router, http::openapi::finish(doc))
 }

@@ -654,6 +654,12 @@ async fn list_total(h: &H, ctx: &Ctx, line: &WorkLine) -> i64 {
                 .count() as i64
         }
         WorkItem::FollowUpsDue => h.app.due_follow_ups(ctx, page).await.expect("due").1,
+        WorkItem::QuestionnairesDue => h
+            .app
+            .questionnaires_due(ctx)
+            .await
+            .expect("her questionnaires due")
+            .len() as i64,
         WorkItem::LogReviewDue => {
             // The review page: due unless a review was signed this month.
             let now = h.app.now();

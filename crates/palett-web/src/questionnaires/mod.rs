@@ -3,6 +3,7 @@
 //! them in, filling one in with her, the results, and the research export
 //! of the answers with its codebook.
 
+pub(crate) mod api;
 pub(crate) mod fill;
 pub(crate) mod instruments;
 pub(crate) mod results;
@@ -10,6 +11,8 @@ pub(crate) mod results;
 use crate::http::AppState;
 use axum::routing::{get, post};
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -53,4 +56,12 @@ pub fn routes() -> Router<AppState> {
             "/exports/research/answers",
             get(results::answers_form).post(results::answers),
         )
+}
+
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::instruments))
+        .routes(routes!(api::version))
+        .routes(routes!(api::of_participant))
+        .routes(routes!(api::record))
 }

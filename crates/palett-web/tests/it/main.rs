@@ -17,6 +17,7 @@ mod openings;
 mod palette;
 mod placements;
 mod portal;
+mod questionnaires;
 mod referrals;
 mod reminders;
 mod reports;
