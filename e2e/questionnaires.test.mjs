@@ -395,13 +395,9 @@ test('the fill form in Arabic fits in 320 px, also with errors', async () => {
   await page.context().close();
 });
 
-// The whole page, header included. Marked todo: the staff header (div.who in
-// base.html: name, Byt lösenord, Tvåstegsverifiering, Påminnelser, Logga ut)
-// does not wrap and makes every signed-in staff page 496 px wide at 320 px.
-// Drop the todo once that is fixed.
+// The whole page, header included (the staff header wraps).
 test(
   'the fill form page in Arabic does not scroll sideways at 320 px',
-  { todo: 'the staff header (.who) does not wrap: every staff page is 496 px wide at 320 px' },
   async () => {
     requireState('instrumentId', 'participant');
     const page = await fillFormOnPhone();

@@ -92,7 +92,7 @@ struct FormPage {
     t: Tr,
     layout: PortalLayout,
     action: String,
-    errors: Vec<(String, String, String)>,
+    errors: Vec<(String, String, String, String)>,
     q: FormView,
     required_text: String,
 }

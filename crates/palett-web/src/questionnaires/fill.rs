@@ -235,7 +235,7 @@ async fn fill_page(
         ),
     )
     .into_iter()
-    .map(|(name, label, msg)| (format!("f-{name}"), label, msg))
+    .map(|(name, label, msg)| (format!("f-{name}"), label, msg, String::new()))
     .collect::<Vec<_>>();
     rows.extend(error_rows(&q));
     let page = QuestionnairePage {

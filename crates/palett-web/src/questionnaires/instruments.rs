@@ -412,7 +412,8 @@ pub(crate) struct QuestionnairePage {
     pub intro: Option<String>,
     /// (href, name, code, current) of each language it is given in.
     pub languages: Vec<(String, String, String, bool)>,
-    pub errors: Vec<(String, String, String)>,
+    /// (anchor, label, message, the label's language or empty).
+    pub errors: Vec<(String, String, String, String)>,
     /// Where the answers go; none for a preview.
     pub action: Option<String>,
     /// The fields about the response (wave, day, how it was filled).

@@ -68,6 +68,11 @@ pub struct FormView {
     pub title: String,
     pub description: String,
     pub sections: Vec<SectionView>,
+    /// The reader's own language and direction, for what palett says
+    /// inside the questionnaire (required, errors) when she reads it in
+    /// another.
+    pub ui_lang: &'static str,
+    pub ui_dir: &'static str,
 }
 
 /// The text direction of a language.
@@ -163,11 +168,19 @@ pub fn form_view(
         title: text(&d.title),
         description: text(&d.description),
         sections,
+        // Easy Swedish is Swedish to a screen reader.
+        ui_lang: if t.code() == "sv-easy" {
+            "sv"
+        } else {
+            t.code()
+        },
+        ui_dir: direction(t.code()),
     }
 }
 
-/// The error summary's rows for the items: (anchor id, label, message).
-pub fn error_rows(view: &FormView) -> Vec<(String, String, String)> {
+/// The error summary's rows for the items: (anchor id, label, message,
+/// the label's language).
+pub fn error_rows(view: &FormView) -> Vec<(String, String, String, String)> {
     view.sections
         .iter()
         .flat_map(|s| &s.items)
@@ -182,7 +195,9 @@ pub fn error_rows(view: &FormView) -> Vec<(String, String, String)> {
                 }
                 _ => format!("q-{}", i.name),
             };
-            i.error.clone().map(|e| (anchor, i.label.clone(), e))
+            i.error
+                .clone()
+                .map(|e| (anchor, i.label.clone(), e, view.lang.clone()))
         })
         .collect()
 }
