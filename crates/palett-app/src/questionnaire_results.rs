@@ -11,7 +11,7 @@ use crate::research::pseudonym;
 use crate::work::{Change, Reading};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::instrument::{Instrument, ItemKind};
-use palett_domain::research::{age_group, region, suppress_small_cells, ExportRequest};
+use palett_domain::research::{age_group, suppress_small_cells, ExportRequest};
 use palett_domain::wave::{due_waves, WaveKey};
 use palett_domain::Parsed;
 use palett_store::questionnaire::{self as store, InstrumentRow, ResponseRow, Whom};
@@ -612,15 +612,7 @@ impl App {
         women.dedup();
         let mut quasi: Vec<Vec<String>> = women
             .iter()
-            .map(|pid| {
-                let r = &consented[who[pid]];
-                vec![
-                    age_group(r.1, r.4).to_string(),
-                    region(r.2.as_deref()).to_string(),
-                    r.3.clone(),
-                    r.4.year().to_string(),
-                ]
-            })
+            .map(|pid| crate::research::quasi_of(&consented[who[pid]]))
             .collect();
         let (_, suppressed_groups) = suppress_small_cells(&mut quasi, k);
         let quasi_of: HashMap<i64, Vec<String>> = women.into_iter().zip(quasi).collect();

@@ -125,22 +125,17 @@ pub(crate) fn definition(v: &VersionRow) -> Result<Instrument> {
         .map_err(|_| AppError::internal("an instrument version's definition does not read"))
 }
 
-/// The waves fallen due by `today` for each row of `scheduled` (one per
-/// participant, instrument and wave: the earliest due of her projects'
-/// schedules), minus those answered.
-pub(crate) fn due_of(
-    scheduled: &[store::Scheduled],
-    answered: &std::collections::HashSet<(i64, i64, String)>,
-    titles: &HashMap<i64, String>,
-    today: Date,
-) -> Vec<Due> {
+/// The waves fallen due by `today` for each row of `scheduled` of a
+/// published instrument (one per participant, instrument and wave: the
+/// earliest due of her projects' schedules), minus those answered.
+pub(crate) fn due_of(scheduled: &[store::Scheduled], today: Date) -> Vec<Due> {
     let mut out: BTreeMap<(i64, i64, (u8, u16)), Due> = BTreeMap::new();
     for s in scheduled {
-        let Some(title) = titles.get(&s.instrument_id) else {
+        let Some(title) = &s.title else {
             continue;
         };
         for w in due_waves(&schedule_of(&s.schedule), s.intake, s.exit, today) {
-            if answered.contains(&(s.participant_id, s.instrument_id, w.key.as_string())) {
+            if s.answered.contains(&w.key.as_string()) {
                 continue;
             }
             let key = (s.participant_id, s.instrument_id, w.key.order());
@@ -171,19 +166,6 @@ pub(crate) fn schedule_of(s: &ScheduleRow) -> Schedule {
         at_exit: s.at_exit,
         follow_up_months: s.follow_up_months.and_then(|m| u8::try_from(m).ok()),
     }
-}
-
-/// The titles of the partnership's instruments with a published version.
-async fn published_titles(
-    c: &mut AnyConnection,
-    partnership_id: i64,
-) -> Result<HashMap<i64, String>> {
-    Ok(store::instruments(c, partnership_id)
-        .await?
-        .into_iter()
-        .filter(|i| i.published.is_some())
-        .map(|i| (i.id, i.title))
-        .collect())
 }
 
 /// The label of a score in Swedish (else the default language).
@@ -530,13 +512,7 @@ impl App {
         let today = self.today();
         let scope = ctx.actor.participant_scope(today);
         let mut r = Reading::begin(self, ctx).await?;
-        let mut due = due_in(
-            r.conn(),
-            Whom::Scope(scope),
-            ctx.actor.partnership_id,
-            today,
-        )
-        .await?;
+        let mut due = due_in(r.conn(), Whom::Scope(scope), today).await?;
         due.retain(|d| d.open);
         let ids: Vec<i64> = due.iter().map(|d| d.participant_id).collect();
         if !ids.is_empty() {
@@ -549,23 +525,10 @@ impl App {
     }
 }
 
-/// The waves due (not answered) for `whom`.
-pub(crate) async fn due_in(
-    c: &mut AnyConnection,
-    whom: Whom,
-    partnership_id: i64,
-    today: Date,
-) -> Result<Vec<Due>> {
+/// The waves due (not answered) for `whom`, in one statement.
+pub(crate) async fn due_in(c: &mut AnyConnection, whom: Whom, today: Date) -> Result<Vec<Due>> {
     let scheduled = store::scheduled(c, whom).await?;
-    if scheduled.is_empty() {
-        return Ok(Vec::new());
-    }
-    let titles = published_titles(c, partnership_id).await?;
-    let mut ids: Vec<i64> = scheduled.iter().map(|s| s.participant_id).collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let answered = store::answered_waves(c, &ids).await?;
-    let mut due = due_of(&scheduled, &answered, &titles, today);
+    let mut due = due_of(&scheduled, today);
     // By name as the schedule rows came, then by due day.
     let order: HashMap<i64, usize> = scheduled
         .iter()
@@ -584,7 +547,7 @@ pub(crate) async fn questionnaires(
     participant_id: i64,
     today: Date,
 ) -> Result<Questionnaires> {
-    let due = due_in(c, Whom::Participant(participant_id), partnership_id, today).await?;
+    let due = due_in(c, Whom::Participant(participant_id), today).await?;
     let responses = store::responses_of(c, participant_id).await?;
     let mut version_ids: Vec<i64> = responses.iter().map(|r| r.version_id).collect();
     version_ids.sort_unstable();
@@ -651,7 +614,7 @@ pub(crate) async fn to_fill(
     let row = store::published(c, instrument_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let waves = due_in(c, Whom::Participant(participant_id), partnership_id, today)
+    let waves = due_in(c, Whom::Participant(participant_id), today)
         .await?
         .into_iter()
         .filter(|d| d.instrument_id == instrument_id)

@@ -36,6 +36,17 @@ pub struct ResearchExport {
     pub suppressed_groups: usize,
 }
 
+/// Her quasi-identifiers, generalised, in the order of
+/// [`QUASI_IDENTIFIERS`].
+pub(crate) fn quasi_of(r: &palett_store::palette::ResearchRow) -> Vec<String> {
+    vec![
+        age_group(r.1, r.4).to_string(),
+        region(r.2.as_deref()).to_string(),
+        r.3.clone(),
+        r.4.year().to_string(),
+    ]
+}
+
 /// The pseudonym of one participant: HMAC of her id under a key derived
 /// from the partnership's server-held secret and the evaluator's export key.
 /// Neither alone recomputes it, and ids are not enumerable from it.
@@ -75,17 +86,7 @@ impl App {
         let raw =
             palett_store::palette::research_rows(&mut tx, ctx.actor.partnership_id, self.today())
                 .await?;
-        let mut quasi: Vec<Vec<String>> = raw
-            .iter()
-            .map(|r| {
-                vec![
-                    age_group(r.1, r.4).to_string(),
-                    region(r.2.as_deref()).to_string(),
-                    r.3.clone(),
-                    r.4.year().to_string(),
-                ]
-            })
-            .collect();
+        let mut quasi: Vec<Vec<String>> = raw.iter().map(quasi_of).collect();
         let (suppressed_rows, suppressed_groups) = suppress_small_cells(&mut quasi, k);
         let today = self.today();
         let mut rows = raw

@@ -250,7 +250,6 @@ impl App {
             let due = crate::questionnaires::due_in(
                 &mut c,
                 palett_store::questionnaire::Whom::Scope(scope),
-                a.partnership_id,
                 today,
             )
             .await?;

@@ -380,6 +380,10 @@ pub struct Scheduled {
     pub intake: Date,
     pub exit: Option<Date>,
     pub schedule: ScheduleRow,
+    /// The instrument's newest published title; none while unpublished.
+    pub title: Option<String>,
+    /// The waves of it she has answered.
+    pub answered: Vec<String>,
 }
 
 /// Which participants the waves are worked out for.
@@ -402,9 +406,18 @@ pub async fn scheduled(c: &mut AnyConnection, whom: Whom) -> Result<Vec<Schedule
     let from = "FROM questionnaire_schedules s JOIN projects pr ON pr.id = s.project_id \
          JOIN participant_projects pp ON pp.project_id = s.project_id \
          JOIN participants p ON p.id = pp.participant_id";
-    let select = "SELECT p.id AS participant_id, p.given_name, p.family_name, p.intake_date, \
+    // One statement, whatever the number of women: the title and the
+    // waves she answered come along.
+    let select = format!(
+        "SELECT p.id AS participant_id, p.given_name, p.family_name, p.intake_date, \
          p.exit_date, s.project_id, pr.name AS project_name, s.instrument_id, s.at_intake, \
-         s.every_months, s.at_exit, s.follow_up_months";
+         s.every_months, s.at_exit, s.follow_up_months, \
+         (SELECT v.title FROM instrument_versions v WHERE v.instrument_id = s.instrument_id \
+          AND v.published_at IS NOT NULL ORDER BY v.version DESC LIMIT 1) AS title, \
+         (SELECT {} FROM questionnaire_responses r WHERE r.participant_id = p.id \
+          AND r.instrument_id = s.instrument_id AND r.wave IS NOT NULL) AS answered",
+        crate::text_agg(c, "r.wave", ",")
+    );
     let alive =
         "p.intake_date IS NOT NULL AND p.anonymised_at IS NULL AND p.processing_restricted = 0";
     let tail = "ORDER BY p.family_name, p.given_name, p.id LIMIT 200000";
@@ -444,6 +457,10 @@ pub async fn scheduled(c: &mut AnyConnection, whom: Whom) -> Result<Vec<Schedule
                 intake: date(r, "intake_date")?,
                 exit: opt_date(r, "exit_date")?,
                 schedule: schedule_row(r)?,
+                title: opt_text(r, "title")?,
+                answered: opt_text(r, "answered")?
+                    .map(|w| w.split(',').map(str::to_string).collect())
+                    .unwrap_or_default(),
             })
         })
         .collect()

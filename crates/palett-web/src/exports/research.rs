@@ -15,9 +15,10 @@ use axum::Json;
 use palett_app::AppError;
 use palett_domain::research::ExportRequestInput;
 
-pub(crate) fn research_spec(t: crate::i18n::Tr) -> crate::ui::FormSpec {
+/// The export key and k, as every research export asks for them.
+pub(crate) fn key_fields(t: crate::i18n::Tr) -> Vec<crate::ui::views::FieldView> {
     use crate::ui::views::FieldView;
-    let fields = vec![
+    vec![
         FieldView::new(t, "key", "field-export-key", "password")
             .required()
             .hint(t, "hint-export-key")
@@ -25,7 +26,11 @@ pub(crate) fn research_spec(t: crate::i18n::Tr) -> crate::ui::FormSpec {
         FieldView::new(t, "k", "field-k", "number")
             .required()
             .hint(t, "hint-k"),
-    ];
+    ]
+}
+
+pub(crate) fn research_spec(t: crate::i18n::Tr) -> crate::ui::FormSpec {
+    let fields = key_fields(t);
     let mut spec = crate::ui::admin_spec(
         t,
         t.get("research-export"),

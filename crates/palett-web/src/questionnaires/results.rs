@@ -208,7 +208,7 @@ pub async fn page(
 /// The research export of answers: which instrument, the key, k, and the
 /// file.
 fn answers_spec(t: Tr, instruments: &[(i64, String)]) -> crate::ui::FormSpec {
-    let fields = vec![
+    let mut fields = vec![
         FieldView::new(t, "instrument", "research-answers-instrument", "select")
             .options(
                 instruments
@@ -217,13 +217,9 @@ fn answers_spec(t: Tr, instruments: &[(i64, String)]) -> crate::ui::FormSpec {
                     .collect(),
             )
             .required(),
-        FieldView::new(t, "key", "field-export-key", "password")
-            .required()
-            .hint(t, "hint-export-key")
-            .autocomplete("off"),
-        FieldView::new(t, "k", "field-k", "number")
-            .required()
-            .hint(t, "hint-k"),
+    ];
+    fields.extend(crate::exports::research::key_fields(t));
+    fields.push(
         FieldView::new(t, "format", "research-answers-format", "select")
             .options(
                 FORMATS
@@ -232,7 +228,7 @@ fn answers_spec(t: Tr, instruments: &[(i64, String)]) -> crate::ui::FormSpec {
                     .collect(),
             )
             .required(),
-    ];
+    );
     let mut spec = crate::ui::admin_spec(
         t,
         t.get("research-answers"),
