@@ -326,10 +326,28 @@ pub async fn save(
     }
 }
 
-/// The waves due among the women the caller may see.
-pub async fn due(State(s): State<AppState>, c: Caller) -> Answer {
+/// Rows on a page of the list of those due.
+const PER_PAGE: usize = 50;
+
+#[derive(serde::Deserialize, Default)]
+pub struct PageQuery {
+    #[serde(default)]
+    page: Option<String>,
+}
+
+/// The waves due among the women the caller may see, a page at a time.
+pub async fn due(State(s): State<AppState>, c: Caller, Query(q): Query<PageQuery>) -> Answer {
     let t = c.tr();
     let list: Vec<Due> = s.app.questionnaires_due(&c.ctx()).await?;
+    let pages = list.len().div_ceil(PER_PAGE).max(1);
+    let page = match q.page.as_deref().map(str::trim) {
+        None | Some("") => 1,
+        Some(p) => p
+            .parse::<usize>()
+            .ok()
+            .filter(|p| (1..=pages).contains(p))
+            .ok_or_else(crate::http::error::WebError::not_found)?,
+    };
     let mut p = TablePage::new(
         t,
         Layout::for_caller(
@@ -354,7 +372,8 @@ pub async fn due(State(s): State<AppState>, c: Caller) -> Answer {
             "questionnaire-fill",
         ],
         list.iter()
-            .take(500)
+            .skip((page - 1) * PER_PAGE)
+            .take(PER_PAGE)
             .map(|d| {
                 vec![
                     Cell::link(d.name.clone(), list_path(d.participant_id)),
@@ -378,5 +397,7 @@ pub async fn due(State(s): State<AppState>, c: Caller) -> Answer {
             })
             .collect(),
     ));
+    p.pager =
+        crate::ui::views::Pager::new(t, "/questionnaires/due", &[], page as i64, pages as i64);
     Ok(render(p))
 }

@@ -247,6 +247,15 @@ async fn a_questionnaire_is_filled_in_arabic_its_errors_and_values_kept() {
         "(4 + (6 - 2)) / 2 = 4: {}",
         page.body
     );
+    // The list of those due (the worklist's) is paged; a page past its
+    // end is not there.
+    let due = t.page(&coach, "/questionnaires/due").await;
+    assert_eq!(due.status, StatusCode::OK);
+    assert!(due.body.contains("Enkäter att fylla i"));
+    assert_eq!(
+        t.page_status(&coach, "/questionnaires/due?page=2").await,
+        StatusCode::NOT_FOUND
+    );
     // Others may not fill it in.
     assert_eq!(
         t.post_form(&evaluator, &path, &fields).await.status,
