@@ -72,6 +72,14 @@ pub(crate) async fn page(
                 .chunks(4)
                 .map(|c| String::from_utf8_lossy(c).to_string())
                 .collect();
+            p.blocks.push(Block::Text(t.get("second-factor-step-scan")));
+            if let Some(src) = crate::ui::qr::image(&uri) {
+                p.blocks.push(Block::Image {
+                    src,
+                    alt: t.get("second-factor-qr-alt"),
+                });
+            }
+            p.blocks.push(Block::Text(t.get("second-factor-or-key")));
             p.blocks.push(Block::Steps(vec![
                 (t.get("second-factor-step-app"), None),
                 (t.get("second-factor-step-key"), Some(grouped.join(" "))),

@@ -40,34 +40,6 @@ struct InvitationSheet {
     how: Vec<(&'static str, &'static str, String)>,
 }
 
-/// An SVG as a `data:` address an `<img>` shows (no markup enters the page).
-fn svg_data_url(svg: &str) -> String {
-    let mut out = String::from("data:image/svg+xml,");
-    for ch in svg.chars() {
-        match ch {
-            '%' => out.push_str("%25"),
-            '#' => out.push_str("%23"),
-            '<' => out.push_str("%3C"),
-            '>' => out.push_str("%3E"),
-            '"' => out.push('\''),
-            '\n' | '\r' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-fn qr_svg(text: &str) -> String {
-    match qrcode::QrCode::new(text.as_bytes()) {
-        Ok(code) => code
-            .render::<qrcode::render::svg::Color>()
-            .min_dimensions(200, 200)
-            .quiet_zone(true)
-            .build(),
-        Err(_) => String::new(),
-    }
-}
-
 async fn page(
     s: &AppState,
     c: &Caller,
@@ -140,10 +112,8 @@ pub async fn invite(
 ) -> Answer {
     let inv = s.app.invite_to_portal(&c.ctx(), id).await?;
     let address = format!("{}/portal/invite", origin(&s, &headers));
-    let qr = svg_data_url(&qr_svg(&format!(
-        "{address}?code={}",
-        inv.code.replace('-', "")
-    )));
+    let qr = crate::ui::qr::image(&format!("{address}?code={}", inv.code.replace('-', "")))
+        .unwrap_or_default();
     let how = Lang::PORTAL
         .into_iter()
         .map(|l| {
@@ -163,16 +133,4 @@ pub async fn invite(
         how,
     };
     Ok(render(page(&s, &c, id, Some(sheet)).await?))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_qr_code_is_an_image_address_without_markup() {
-        let url = svg_data_url(&qr_svg("http://127.0.0.1:8080/portal/invite?code=ABCD"));
-        assert!(url.starts_with("data:image/svg+xml,%3C"));
-        assert!(!url.contains(['<', '>', '"', '#']));
-    }
 }

@@ -7,6 +7,7 @@ pub mod charts;
 pub mod choices;
 pub mod failures;
 pub mod portal;
+pub mod qr;
 pub mod questionnaire;
 pub mod views;
 

@@ -373,6 +373,11 @@ pub enum Block {
         href: String,
         text: String,
     },
+    /// An image (a QR code as a `data:` address) with its text alternative.
+    Image {
+        src: String,
+        alt: String,
+    },
     Form(FormBlock),
 }
 

@@ -797,6 +797,11 @@ async fn two_step_verification_from_set_up_to_sign_in_and_requirement() {
     let page = t.page(&kim, "/account/second-factor").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Tvåstegsverifiering"));
+    // A QR code to scan, with the key in text beside it.
+    assert!(page.body.contains("<img src=\"data:image/svg+xml,%3C"));
+    assert!(page
+        .body
+        .contains("alt=\"QR-kod för att lägga till palett i autentiseringsappen\""));
     let secret: String = page
         .body
         .split("<code class=\"secret\">")
