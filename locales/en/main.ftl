@@ -378,6 +378,7 @@ total = Total
 signature-participant = Participant's signature
 signature-staff = Supervisor's signature
 reports-intro = Reports on the interventions, without personal data. Each table can be downloaded as CSV.
+reports-funder = Reports to funders, per project
 report-attendance-intervention = Attendance per intervention
 report-attendance-group = Attendance per group
 report-sessions-month = Sessions per month

@@ -378,6 +378,7 @@ total = Totalt
 signature-participant = Deltagarens underskrift
 signature-staff = Handledarens underskrift
 reports-intro = Rapporter om insatserna, utan personuppgifter. Varje tabell kan laddas ner som CSV.
+reports-funder = Rapporter till finansiärer, per projekt
 report-attendance-intervention = Närvaro per insats
 report-attendance-group = Närvaro per grupp
 report-sessions-month = Träffar per månad

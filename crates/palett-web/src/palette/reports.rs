@@ -165,6 +165,47 @@ pub async fn reports(State(s): State<AppState>, c: Caller) -> Answer {
         p.links
             .push(("/exports/research".into(), t.get("research-export")));
     }
+    p.links
+        .push(("/questionnaires".into(), t.get("questionnaires")));
+    // Each project's reports to its funder, in every format on its page.
+    let projects = s.app.projects(&c.ctx()).await?;
+    let esf = c.signed.actor.can_export_participant_file();
+    let kinds = palett_app::reports::ReportKind::ALL;
+    let mut head = vec![t.get("field-project")];
+    head.extend(
+        kinds
+            .iter()
+            .map(|k| t.get(&format!("report-kind-{}", k.as_str()))),
+    );
+    if esf {
+        head.push(t.get("report-esf-month-link"));
+    }
+    p.tables.push(Table {
+        heading: Some(t.get("reports-funder")),
+        head,
+        rows: projects
+            .iter()
+            .map(|pr| {
+                let mut row = vec![Cell::link(
+                    pr.name.clone(),
+                    format!("/projects/{}/dashboard", pr.id),
+                )];
+                row.extend(kinds.iter().map(|k| {
+                    Cell::link(
+                        t.get(&format!("report-kind-{}", k.as_str())),
+                        format!("/projects/{}/reports/{}", pr.id, k.as_str()),
+                    )
+                }));
+                if esf {
+                    row.push(Cell::link(
+                        t.get("report-esf-month-link"),
+                        format!("/projects/{}/esf-months", pr.id),
+                    ));
+                }
+                row
+            })
+            .collect(),
+    });
     for (name, heading, head, rows) in report_tables(t, &r) {
         p.links
             .push((format!("/reports/{name}.csv"), format!("{} (CSV)", heading)));

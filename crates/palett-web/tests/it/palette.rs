@@ -452,6 +452,23 @@ async fn the_reports_export_as_csv_for_swedish_excel() {
     let page = t.page(&b, "/reports").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Timmar per part"));
+    // The funder reports are under Rapporter too, each project's, and the
+    // ESF+ participant file (names and numbers) only for coordinators.
+    assert!(page.body.contains("Rapporter till finansiärer, per projekt"));
+    let project = t.tillvaxt_kvinna(&t.token(EVALUATOR).await).await;
+    assert!(page
+        .body
+        .contains(&format!("href=\"/projects/{project}/reports/final\"")));
+    assert_eq!(
+        t.page_status(&b, &format!("/projects/{project}/reports/final")).await,
+        StatusCode::OK
+    );
+    assert!(!page.body.contains("esf-months"));
+    let coordinator = t.browser(COORDINATOR).await;
+    let theirs = t.page(&coordinator, "/reports").await;
+    assert!(theirs
+        .body
+        .contains(&format!("href=\"/projects/{project}/esf-months\"")));
     let csv = t.page(&b, "/reports/hours-by-partner.csv").await;
     assert_eq!(csv.status, StatusCode::OK);
     assert_eq!(csv.headers[header::CONTENT_TYPE], "text/csv; charset=utf-8");
