@@ -195,3 +195,4 @@ portal-required = مطلوب
 error-number = اكتبي رقمًا.
 error-date = اكتبي التاريخ هكذا: 2026-12-31.
 error-date-future = لا يمكن أن يكون التاريخ في المستقبل.
+hint-date = اكتبي التاريخ هكذا: 2026-05-31.

@@ -195,3 +195,4 @@ portal-required = waa in laga jawaabo
 error-number = Qor tiro.
 error-date = Qor taariikhda sidan: 2026-12-31.
 error-date-future = Taariikhdu ma noqon karto mustaqbalka.
+hint-date = Qor taariikhda sidan: 2026-05-31.

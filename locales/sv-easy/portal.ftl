@@ -195,3 +195,4 @@ portal-required = du måste svara
 error-number = Skriv en siffra.
 error-date = Skriv datumet så här: 2026-12-31.
 error-date-future = Datumet kan inte vara senare än i dag.
+hint-date = Skriv datumet så här: 2026-05-31.

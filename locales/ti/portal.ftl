@@ -195,3 +195,4 @@ portal-required = ግድን እዩ
 error-number = ቁጽሪ ጽሓፊ።
 error-date = ዕለት ከምዚ ጽሓፊ: 2026-12-31።
 error-date-future = እቲ ዕለት ኣብ መጻኢ ክኸውን ኣይክእልን።
+hint-date = ዕለት ከምዚ ጽሓፊ: 2026-05-31።

@@ -163,6 +163,7 @@ pub const PORTAL_SHARED_IDS: &[&str] = &[
     "error-number",
     "error-date",
     "error-date-future",
+    "hint-date",
     "error-not-found",
     "error-not-found-title",
     "error-throttled-title",

@@ -135,7 +135,10 @@ pub fn form_view(
                         ItemKind::Date => ("date", false, None, None),
                         ItemKind::Text => ("text", false, None, None),
                     };
-                    let hint = text(&i.hint);
+                    let mut hint = text(&i.hint);
+                    if kind == "date" && hint.is_empty() {
+                        hint = t.get("hint-date");
+                    }
                     ItemView {
                         name: i.name.clone(),
                         label: text(&i.label),

@@ -108,11 +108,15 @@ pub struct FieldView {
 }
 
 impl FieldView {
+    /// A date is typed as text, in the one format palett reads, which its
+    /// hint shows (the browser's date field shows its own locale's format,
+    /// as often mm/dd/yyyy as not); a later `hint` replaces it.
     pub fn new(t: Tr, name: &'static str, label_id: &str, kind: &'static str) -> Self {
         Self {
             name,
             label: t.get(label_id),
             kind,
+            hint: (kind == "date").then(|| t.get("hint-date")),
             ..Default::default()
         }
     }

@@ -25,6 +25,14 @@ async fn a_follow_up_is_recorded_through_the_form() {
     let form = t.page(&b, &record).await;
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains("Huvudsaklig försörjning"));
+    // A date is typed in the one format palett reads, which its hint says
+    // (not the browser's date field in whatever format its locale has).
+    assert!(form
+        .body
+        .contains("type=\"text\" inputmode=\"numeric\" class=\"date\" id=\"f-done_on\""));
+    assert!(form
+        .body
+        .contains("Skriv datumet som ÅÅÅÅ-MM-DD, till exempel 2026-05-31."));
     let r = t
         .post_invalid(
             &b,

@@ -454,13 +454,16 @@ async fn the_reports_export_as_csv_for_swedish_excel() {
     assert!(page.body.contains("Timmar per part"));
     // The funder reports are under Rapporter too, each project's, and the
     // ESF+ participant file (names and numbers) only for coordinators.
-    assert!(page.body.contains("Rapporter till finansiärer, per projekt"));
+    assert!(page
+        .body
+        .contains("Rapporter till finansiärer, per projekt"));
     let project = t.tillvaxt_kvinna(&t.token(EVALUATOR).await).await;
     assert!(page
         .body
         .contains(&format!("href=\"/projects/{project}/reports/final\"")));
     assert_eq!(
-        t.page_status(&b, &format!("/projects/{project}/reports/final")).await,
+        t.page_status(&b, &format!("/projects/{project}/reports/final"))
+            .await,
         StatusCode::OK
     );
     assert!(!page.body.contains("esf-months"));
