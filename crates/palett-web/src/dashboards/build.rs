@@ -99,7 +99,7 @@ pub(crate) fn build(
                 ]
                 .into_iter()
                 .chain(may_manage.then(|| {
-                    Cell::button(
+                    Cell::link(
                         t.get("goal-remove"),
                         format!(
                             "/projects/{}/goals/{}/delete",

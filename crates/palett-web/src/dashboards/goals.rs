@@ -118,13 +118,71 @@ pub async fn goal_create(
     )
 }
 
-pub async fn goal_delete(
+/// What removing a goal does, asked before it is done: the goal, and that
+/// it cannot be undone (the log keeps who removed it).
+async fn confirm_page(s: &AppState, c: &Caller, project_id: i64, goal: i64) -> Answer {
+    use crate::ui::views::{Block, FormBlock, Layout, TablePage};
+    let t = c.tr();
+    if !c.signed.actor.can_manage_goals() {
+        return Err(AppError::Forbidden.into());
+    }
+    let (project, goals) = s.app.project_goals(&c.ctx(), project_id).await?;
+    let g = goals
+        .iter()
+        .find(|g| g.id == goal)
+        .ok_or_else(WebError::not_found)?;
+    let path = format!("/projects/{project_id}/goals/{goal}/delete");
+    let mut p = TablePage::new(
+        t,
+        Layout::for_caller(c, t.get("goal-remove-title"), "dashboard", &path),
+    );
+    p.intro = Some(t.with(
+        "goal-remove-what",
+        &[
+            ("goal", t.get(&g.indicator.message_id())),
+            ("target", show(t, g.indicator.unit(), Some(g.target))),
+            ("start", g.period.start.to_string()),
+            ("end", g.period.end.to_string()),
+            ("project", project.name.clone()),
+        ],
+    ));
+    p.blocks.push(Block::Text(t.get("goal-remove-consequence")));
+    p.blocks.push(Block::Form(FormBlock {
+        action: path,
+        hidden: vec![("confirm".into(), "yes".into())],
+        submit: t.get("goal-remove-confirm"),
+        ..FormBlock::default()
+    }));
+    p.links.push((
+        format!("/projects/{project_id}/dashboard#goals"),
+        t.get("goal-remove-keep"),
+    ));
+    Ok(crate::ui::render(p))
+}
+
+pub async fn goal_delete_form(
     State(s): State<AppState>,
     c: Caller,
     Id(p): Id,
     Segment(goal): Segment,
 ) -> Answer {
     let g = id(&goal).ok_or_else(WebError::not_found)?;
+    confirm_page(&s, &c, p, g).await
+}
+
+/// Remove a goal once confirmed; without the confirmation, the page that
+/// asks for it (nothing is removed).
+pub async fn goal_delete(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(p): Id,
+    Segment(goal): Segment,
+    form: FormData,
+) -> Answer {
+    let g = id(&goal).ok_or_else(WebError::not_found)?;
+    if form.get("confirm") != "yes" {
+        return confirm_page(&s, &c, p, g).await;
+    }
     s.app.delete_goal(&c.ctx(), g).await?;
     Ok(Redirect::to(&format!("/projects/{p}/dashboard#goals")).into_response())
 }

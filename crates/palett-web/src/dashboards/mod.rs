@@ -31,7 +31,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/projects/{id}/goals/{goal}/delete",
-            post(goals::goal_delete),
+            get(goals::goal_delete_form).post(goals::goal_delete),
         )
 }
 

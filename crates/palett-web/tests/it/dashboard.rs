@@ -228,9 +228,27 @@ async fn coordinators_set_goals_with_field_errors_and_others_may_not() {
         .clone();
     assert_eq!(goal["target"], 12.5);
     let id = goal["id"].as_i64().expect("id");
-    let r = t
-        .post_form(&b, &format!("/projects/{tk}/goals/{id}/delete"), &[])
-        .await;
+    // Removing asks first and says what will happen; unconfirmed, nothing
+    // is removed.
+    let delete = format!("/projects/{tk}/goals/{id}/delete");
+    let ask = t.page(&b, &delete).await;
+    assert_eq!(ask.status, StatusCode::OK);
+    assert!(ask.body.contains("Ta bort målet?"));
+    assert!(ask.body.contains("Det går inte att ångra"));
+    assert!(ask.body.contains("name=\"confirm\" value=\"yes\""));
+    let r = t.post_form(&b, &delete, &[]).await;
+    assert_eq!(r.status, StatusCode::OK, "asked again, not removed");
+    assert!(r.body.contains("Ta bort målet?"));
+    let still = t
+        .get(&format!("/api/v1/projects/{tk}/dashboard"), Some(&token))
+        .await
+        .json();
+    assert!(still["goals"]
+        .as_array()
+        .expect("goals")
+        .iter()
+        .any(|g| g["id"] == id));
+    let r = t.post_form(&b, &delete, &[("confirm", "yes")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert_eq!(
         r.headers[header::LOCATION].to_str().expect("location"),
