@@ -11,7 +11,7 @@ pub(crate) mod goals;
 pub(crate) mod page;
 
 use crate::http::AppState;
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::Router;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
