@@ -184,12 +184,16 @@ impl App {
             .map(|v| Ok((v.id, definition(v)?)))
             .collect::<Result<_>>()?;
         let responses = store::responses_to(c, instrument_id).await?;
-        let answers = store::answers(c, instrument_id, None).await?;
-        let respondents: HashMap<i64, store::Respondent> = store::respondents(c, instrument_id)
-            .await?
-            .into_iter()
-            .map(|x| (x.participant_id, x))
-            .collect();
+        let answers = store::answers_to(c, instrument_id).await?;
+        // Her facts only for a breakdown.
+        let respondents: HashMap<i64, store::Respondent> = match by {
+            Some(_) => store::respondents(c, instrument_id)
+                .await?
+                .into_iter()
+                .map(|x| (x.participant_id, x))
+                .collect(),
+            None => HashMap::new(),
+        };
         let scheduled = store::scheduled(
             c,
             Whom::Instrument {
@@ -595,7 +599,7 @@ impl App {
             .map(|(v, (_, d))| (v.id, d))
             .collect();
         let responses = store::responses_to(&mut tx, instrument_id).await?;
-        let answers = store::answers(&mut tx, instrument_id, None).await?;
+        let answers = store::answers_to(&mut tx, instrument_id).await?;
         let who: HashMap<i64, usize> = consented
             .iter()
             .enumerate()

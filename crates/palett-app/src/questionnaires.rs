@@ -10,7 +10,7 @@ use crate::{App, AppError, Ctx, Result};
 use jiff::civil::Date;
 use palett_domain::instrument::{Instrument, ItemKind};
 use palett_domain::values::parse_past_date;
-use palett_domain::wave::{due_waves, is_open, Schedule, WaveKey};
+use palett_domain::wave::{due_waves, is_open, Schedule, WaveKey, FOLLOW_UP_MONTHS_MAX, OPEN_DAYS};
 use palett_domain::{FieldErrors, Parsed};
 use palett_store::questionnaire::{self as store, InstrumentRow, ScheduleRow, VersionRow, Whom};
 use palett_store::AnyConnection;
@@ -273,29 +273,19 @@ impl App {
         };
         let json = serde_json::to_string(instrument)
             .map_err(|_| AppError::internal("an instrument does not serialise"))?;
-        let mut tx = Change::begin(self, ctx).await?;
-        let now = tx.now();
-        let by = Some(ctx.actor.user_id);
-        let p = ctx.actor.partnership_id;
+        // The built-in self-assessment's name is reserved.
         if instrument.name == store::SELF_ASSESSMENT {
             return Err(AppError::Invalid(FieldErrors::single(
                 "form_id",
                 "instrument-builtin",
             )));
         }
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
+        let by = Some(ctx.actor.user_id);
+        let p = ctx.actor.partnership_id;
         let id = match store::instrument_named(&mut tx, p, &instrument.name).await? {
-            Some(id) => {
-                let row = store::instrument(&mut tx, p, id)
-                    .await?
-                    .ok_or(AppError::NotFound)?;
-                if row.builtin {
-                    return Err(AppError::Invalid(FieldErrors::single(
-                        "form_id",
-                        "instrument-builtin",
-                    )));
-                }
-                id
-            }
+            Some(id) => id,
             None => store::create_instrument(&mut tx, p, &instrument.name, by, now).await?,
         };
         let draft = store::versions(&mut tx, id)
@@ -482,15 +472,23 @@ impl App {
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
         self.changeable(&mut tx, ctx, participant_id).await?;
-        let id = record(
+        let today = self.today();
+        let fill = to_fill(
             &mut tx,
             ctx.actor.partnership_id,
             participant_id,
             instrument_id,
+            today,
+        )
+        .await?;
+        let id = record(
+            &mut tx,
+            participant_id,
+            &fill,
             meta,
             raw,
             Some(ctx.actor.user_id),
-            self.today(),
+            today,
             now,
         )
         .await?;
@@ -512,17 +510,34 @@ impl App {
         let today = self.today();
         let scope = ctx.actor.participant_scope(today);
         let mut r = Reading::begin(self, ctx).await?;
-        let mut due = due_in(r.conn(), Whom::Scope(scope), today).await?;
-        due.retain(|d| d.open);
-        let ids: Vec<i64> = due.iter().map(|d| d.participant_id).collect();
+        let due = open_due(r.conn(), scope, today).await?;
+        let mut ids: Vec<i64> = due.iter().map(|d| d.participant_id).collect();
         if !ids.is_empty() {
-            let mut ids = ids;
+            ids.sort_unstable();
             ids.dedup();
             r.audit_each(Action::ParticipantList, "questionnaires_due", ids);
         }
         r.finish().await?;
         Ok(due)
     }
+}
+
+/// The waves still open (fallen due within [`OPEN_DAYS`]) and not
+/// answered of the women in `scope`, in one statement. A woman who ended
+/// so long ago that even her latest possible follow-up is past its open
+/// days is not read at all.
+pub(crate) async fn open_due(
+    c: &mut AnyConnection,
+    scope: palett_domain::policy::ParticipantScope,
+    today: Date,
+) -> Result<Vec<Due>> {
+    let ended_since = today
+        .checked_sub(jiff::Span::new().days(OPEN_DAYS))
+        .and_then(|d| d.checked_sub(jiff::Span::new().months(i64::from(FOLLOW_UP_MONTHS_MAX))))
+        .ok();
+    let mut due = due_in(c, Whom::Scope(scope, ended_since), today).await?;
+    due.retain(|d| d.open);
+    Ok(due)
 }
 
 /// The waves due (not answered) for `whom`, in one statement.
@@ -552,26 +567,33 @@ pub(crate) async fn questionnaires(
     let mut version_ids: Vec<i64> = responses.iter().map(|r| r.version_id).collect();
     version_ids.sort_unstable();
     version_ids.dedup();
-    let versions: HashMap<i64, (VersionRow, Instrument)> = store::versions_by_id(c, &version_ids)
+    let versions: HashMap<i64, Version> = store::versions_by_id(c, &version_ids)
         .await?
         .into_iter()
-        .map(|v| Ok((v.id, (definition(&v)?, v))))
-        .collect::<Result<Vec<_>>>()?
-        .into_iter()
-        .map(|(id, (d, v))| (id, (v, d)))
-        .collect();
+        .map(|row| {
+            Ok((
+                row.id,
+                Version {
+                    definition: definition(&row)?,
+                    row,
+                },
+            ))
+        })
+        .collect::<Result<_>>()?;
+    let mut answers = store::answers_of(c, participant_id).await?;
     let mut answered = Vec::new();
     for r in responses {
-        let Some((v, d)) = versions.get(&r.version_id) else {
+        let Some(Version {
+            row: v,
+            definition: d,
+        }) = versions.get(&r.version_id)
+        else {
             continue;
         };
-        let answers = store::answers(c, r.instrument_id, Some(r.id))
-            .await?
-            .remove(&r.id)
-            .unwrap_or_default();
+        let given = answers.remove(&r.id).unwrap_or_default();
         let scores = score_labels(d)
             .into_iter()
-            .zip(d.scores(&answers).into_iter().map(|(_, v)| v))
+            .zip(d.scores(&given).into_iter().map(|(_, v)| v))
             .collect();
         answered.push(Answered {
             title: v.title.clone(),
@@ -580,17 +602,18 @@ pub(crate) async fn questionnaires(
             response: r,
         });
     }
+    // The published instruments: their titles in every language, and
+    // those open outside the waves (not the built-in, which has its form).
     let mut instruments = Vec::new();
     let mut titles = HashMap::new();
-    for i in store::instruments(c, partnership_id).await? {
-        let Some(v) = store::published(c, i.id).await? else {
-            continue;
-        };
-        titles.insert(i.id, definition(&v)?.title);
-        if !i.builtin {
-            instruments.push((i.id, i.title));
+    for v in store::published_versions(c, partnership_id).await? {
+        let d = definition(&v)?;
+        if d.name != store::SELF_ASSESSMENT {
+            instruments.push((v.instrument_id, v.title.clone()));
         }
+        titles.insert(v.instrument_id, d.title);
     }
+    instruments.sort_by_key(|(_, title)| title.to_lowercase());
     Ok(Questionnaires {
         due,
         answered,
@@ -641,21 +664,21 @@ async fn answered(
         .contains(&(participant_id, instrument_id, wave.as_string())))
 }
 
-/// Parse and store one response (the caller authorises and audits); a
-/// response to the built-in self-assessment recounts hers.
+/// Parse and store one response to the version `to_fill` found, with her
+/// waves of it that wait (the caller authorises and audits); a response
+/// to the built-in self-assessment recounts hers.
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn record(
     c: &mut AnyConnection,
-    partnership_id: i64,
     participant_id: i64,
-    instrument_id: i64,
+    (version, waves): &(Version, Vec<WaveKey>),
     meta: &ResponseMetaInput,
     raw: &(dyn Fn(&str) -> Vec<String> + Sync),
     recorded_by: Option<i64>,
     today: Date,
     now: i64,
 ) -> Result<i64> {
-    let (version, waves) = to_fill(c, partnership_id, participant_id, instrument_id, today).await?;
+    let instrument_id = version.row.instrument_id;
     let d = &version.definition;
     let mut e = FieldErrors::new();
     let wave = match meta.wave.trim() {
@@ -726,10 +749,8 @@ pub(crate) async fn record(
         }
         other => other.into(),
     })?;
-    let builtin = store::instrument(c, partnership_id, instrument_id)
-        .await?
-        .is_some_and(|i| i.builtin);
-    if builtin {
+    // The built-in instrument's name is reserved (no upload takes it).
+    if d.name == store::SELF_ASSESSMENT {
         palett_store::selfassessment::recount(c, participant_id).await?;
     }
     Ok(id)
@@ -769,15 +790,16 @@ impl App {
         .await
     }
 
-    /// She answers a questionnaire herself, in `language`: for the earliest
-    /// of her waves of it that waits (or outside the waves when none does),
+    /// She answers a questionnaire herself, shown in her language (`asked`)
+    /// where it is given in it, else in its default: for the earliest of
+    /// her waves of it that waits (or outside the waves when none does),
     /// dated today, marked as hers. Audited.
     pub async fn record_her_questionnaire(
         &self,
         her: &crate::portal::Her,
         ip: &str,
         instrument_id: i64,
-        language: &str,
+        asked: &str,
         raw: &(dyn Fn(&str) -> Vec<String> + Sync),
     ) -> Result<i64> {
         let ctx = her.ctx(ip);
@@ -785,25 +807,14 @@ impl App {
         let mut tx = Change::begin(self, &ctx).await?;
         let now = tx.now();
         let pid = her.participant_id;
-        let (_, waves) = to_fill(&mut tx, her.partnership_id, pid, instrument_id, today).await?;
+        let fill = to_fill(&mut tx, her.partnership_id, pid, instrument_id, today).await?;
         let meta = ResponseMetaInput {
-            wave: waves.first().map(WaveKey::as_string).unwrap_or_default(),
+            wave: fill.1.first().map(WaveKey::as_string).unwrap_or_default(),
             on: today.to_string(),
-            language: language.to_string(),
+            language: fill.0.definition.language_for(asked).to_string(),
             mode: Mode::Herself.as_str().to_string(),
         };
-        let id = record(
-            &mut tx,
-            her.partnership_id,
-            pid,
-            instrument_id,
-            &meta,
-            raw,
-            None,
-            today,
-            now,
-        )
-        .await?;
+        let id = record(&mut tx, pid, &fill, &meta, raw, None, today, now).await?;
         tx.done(
             Action::QuestionnaireRecord,
             "questionnaire_response",

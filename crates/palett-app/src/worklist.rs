@@ -247,14 +247,8 @@ impl App {
             out.splice(at..at, lines);
         }
         if a.sees_participants() {
-            let due = crate::questionnaires::due_in(
-                &mut c,
-                palett_store::questionnaire::Whom::Scope(scope),
-                today,
-            )
-            .await?;
-            let open = due.iter().filter(|d| d.open).count() as i64;
-            out.push(WorkLine::of(WorkItem::QuestionnairesDue, open));
+            let open = crate::questionnaires::open_due(&mut c, scope, today).await?;
+            out.push(WorkLine::of(WorkItem::QuestionnairesDue, open.len() as i64));
         }
         drop(c);
         if coordinator && a.can_view_aggregates() {

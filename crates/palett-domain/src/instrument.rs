@@ -307,6 +307,16 @@ impl Instrument {
         self.languages.first().map(String::as_str).unwrap_or("sv")
     }
 
+    /// The language to show it in: `asked` if it is given in it, else its
+    /// default.
+    pub fn language_for<'a>(&'a self, asked: &'a str) -> &'a str {
+        if self.languages.iter().any(|l| l == asked) {
+            asked
+        } else {
+            self.default_language()
+        }
+    }
+
     /// Structural validation; every problem found, in the order of the
     /// instrument.
     pub fn check(&self) -> Result<(), Vec<Problem>> {

@@ -200,6 +200,26 @@ pub async fn published(c: &mut AnyConnection, instrument_id: i64) -> Result<Opti
     .transpose()
 }
 
+/// The newest published version of each of the partnership's
+/// instruments.
+pub async fn published_versions(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+) -> Result<Vec<VersionRow>> {
+    sqlx::query(&format!(
+        "{VERSION} JOIN instruments i ON i.id = v.instrument_id \
+         WHERE i.partnership_id = $1 AND v.version = (SELECT MAX(w.version) \
+         FROM instrument_versions w WHERE w.instrument_id = v.instrument_id \
+         AND w.published_at IS NOT NULL) ORDER BY v.instrument_id LIMIT 500"
+    ))
+    .bind(partnership_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(version_row)
+    .collect()
+}
+
 /// Versions by id (those a set of responses point to).
 pub async fn versions_by_id(c: &mut AnyConnection, ids: &[i64]) -> Result<Vec<VersionRow>> {
     if ids.is_empty() {
@@ -396,8 +416,9 @@ pub enum Whom {
         partnership_id: i64,
         instrument_id: i64,
     },
-    /// Those within a caller's scope.
-    Scope(ParticipantScope),
+    /// Those within a caller's scope still in the programme or who ended
+    /// on or after the day given (none: whenever they ended).
+    Scope(ParticipantScope, Option<Date>),
 }
 
 /// The schedules that apply to participants with an intake date, not
@@ -440,10 +461,16 @@ pub async fn scheduled(c: &mut AnyConnection, whom: Whom) -> Result<Vec<Schedule
             .fetch_all(c)
             .await?
         }
-        Whom::Scope(scope) => {
-            let Some(w) = where_clause(scope, &Filter::default()) else {
+        Whom::Scope(scope, ended_since) => {
+            let Some(mut w) = where_clause(scope, &Filter::default()) else {
                 return Ok(Vec::new());
             };
+            if let Some(day) = ended_since {
+                w.push(
+                    |n| format!("(p.exit_date IS NULL OR p.exit_date >= ${n})"),
+                    crate::participant::Arg::Text(day.to_string()),
+                );
+            }
             let sql = format!("{select} {from} WHERE {} AND {alive} {tail}", w.conditions());
             bind_all(sqlx::query(&sql), &w.args).fetch_all(c).await?
         }
@@ -611,36 +638,41 @@ pub async fn responses_to(c: &mut AnyConnection, instrument_id: i64) -> Result<V
     .collect()
 }
 
-/// The answers of an instrument's responses (or of one response), by
-/// response id, in one query.
-pub async fn answers(
-    c: &mut AnyConnection,
-    instrument_id: i64,
-    response_id: Option<i64>,
-) -> Result<HashMap<i64, BTreeMap<String, String>>> {
-    let rows = match response_id {
-        Some(id) => sqlx::query(
-            "SELECT a.response_id, a.item, a.value FROM questionnaire_answers a \
-             JOIN questionnaire_responses r ON r.id = a.response_id \
-             WHERE r.instrument_id = $1 AND a.response_id = $2",
-        )
-        .bind(instrument_id)
-        .bind(id),
-        None => sqlx::query(
-            "SELECT a.response_id, a.item, a.value FROM questionnaire_answers a \
-             JOIN questionnaire_responses r ON r.id = a.response_id WHERE r.instrument_id = $1",
-        )
-        .bind(instrument_id),
-    }
-    .fetch_all(c)
-    .await?;
-    let mut out: HashMap<i64, BTreeMap<String, String>> = HashMap::new();
-    for r in &rows {
+/// Answers by response id.
+pub type AnswersById = HashMap<i64, BTreeMap<String, String>>;
+
+fn answers_by_response(rows: &[sqlx::any::AnyRow]) -> Result<AnswersById> {
+    let mut out: AnswersById = HashMap::new();
+    for r in rows {
         out.entry(i64_(r, "response_id")?)
             .or_default()
             .insert(text(r, "item")?, text(r, "value")?);
     }
     Ok(out)
+}
+
+/// The answers of an instrument's responses, in one query.
+pub async fn answers_to(c: &mut AnyConnection, instrument_id: i64) -> Result<AnswersById> {
+    let rows = sqlx::query(
+        "SELECT a.response_id, a.item, a.value FROM questionnaire_answers a \
+         JOIN questionnaire_responses r ON r.id = a.response_id WHERE r.instrument_id = $1",
+    )
+    .bind(instrument_id)
+    .fetch_all(c)
+    .await?;
+    answers_by_response(&rows)
+}
+
+/// The answers of her responses (every instrument), in one query.
+pub async fn answers_of(c: &mut AnyConnection, participant_id: i64) -> Result<AnswersById> {
+    let rows = sqlx::query(
+        "SELECT a.response_id, a.item, a.value FROM questionnaire_answers a \
+         JOIN questionnaire_responses r ON r.id = a.response_id WHERE r.participant_id = $1",
+    )
+    .bind(participant_id)
+    .fetch_all(c)
+    .await?;
+    answers_by_response(&rows)
 }
 
 /// The facts the results are broken down by, per participant who answered

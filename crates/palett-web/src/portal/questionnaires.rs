@@ -9,7 +9,7 @@ use crate::http::forms::FormData;
 use crate::http::{AppState, Id};
 use crate::i18n::Tr;
 use crate::ui::portal::PortalLayout;
-use crate::ui::questionnaire::{error_rows, form_view, language_of, FormView};
+use crate::ui::questionnaire::{error_rows, form_view, FormView};
 use crate::ui::render;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -107,7 +107,7 @@ async fn form_page(
     let t = p.tr();
     let (version, _) = s.app.her_questionnaire(&p.her, id).await?;
     let d = &version.definition;
-    let lang = language_of(d, p.visitor.lang.code());
+    let lang = d.language_for(p.visitor.lang.code()).to_string();
     let path = format!("/portal/questionnaires/{id}");
     let q = form_view(t, d, &lang, form, errors);
     let mut page = FormPage {
@@ -132,12 +132,10 @@ pub async fn form(State(s): State<AppState>, p: InPortal, Id(id): Id) -> Answer 
 }
 
 pub async fn save(State(s): State<AppState>, p: InPortal, Id(id): Id, form: FormData) -> Answer {
-    let (version, _) = s.app.her_questionnaire(&p.her, id).await?;
-    let lang = language_of(&version.definition, p.visitor.lang.code());
     let raw = |name: &str| form.all(name);
     match s
         .app
-        .record_her_questionnaire(&p.her, p.ip(), id, &lang, &raw)
+        .record_her_questionnaire(&p.her, p.ip(), id, p.visitor.lang.code(), &raw)
         .await
     {
         Ok(_) => Ok(Redirect::to("/portal/questionnaires?done=questionnaire").into_response()),

@@ -8,7 +8,7 @@ use crate::http::error::Answer;
 use crate::http::forms::FormData;
 use crate::http::{AppState, Id, Segment};
 use crate::i18n::Tr;
-use crate::ui::questionnaire::{error_rows, form_view, language_of};
+use crate::ui::questionnaire::{error_rows, form_view};
 use crate::ui::render;
 use crate::ui::views::{Cell, FieldView, Layout, Table, TablePage};
 use axum::extract::{Query, State};
@@ -211,7 +211,7 @@ async fn fill_page(
         .questionnaire_to_fill(&c.ctx(), pid, instrument_id)
         .await?;
     let d = &version.definition;
-    let lang = language_of(d, lang);
+    let lang = d.language_for(lang).to_string();
     let base = format!("{}/{instrument_id}", list_path(pid));
     let wave = form.get("wave");
     let link_base = if wave.is_empty() || wave == OUTSIDE {

@@ -9,7 +9,7 @@ use crate::http::error::{Answer, WebError};
 use crate::http::forms::FormData;
 use crate::http::{AppState, Id, Segment};
 use crate::i18n::Tr;
-use crate::ui::questionnaire::{form_view, language_name, language_of, FormView};
+use crate::ui::questionnaire::{form_view, language_name, FormView};
 use crate::ui::render;
 use crate::ui::views::{Block, Cell, FieldView, FormBlock, Layout, Table, TablePage};
 use askama::Template;
@@ -109,10 +109,6 @@ struct UploadPage {
 
 /// An XLSForm problem in the reader's language.
 fn problem(t: Tr, e: &XlsError) -> (String, String, String, String) {
-    let column = match e.column.as_str() {
-        "" => String::new(),
-        c => c.to_string(),
-    };
     let row = if e.row == 0 {
         String::new()
     } else {
@@ -121,7 +117,7 @@ fn problem(t: Tr, e: &XlsError) -> (String, String, String, String) {
     (
         e.sheet.clone(),
         row,
-        column,
+        e.column.clone(),
         t.with(e.code, &[("value", e.value.clone())]),
     )
 }
@@ -462,7 +458,7 @@ pub async fn preview(
     let n = number(&v)?;
     let version = s.app.instrument_version(&c.ctx(), id, n).await?;
     let d = &version.definition;
-    let lang = language_of(d, &q.lang);
+    let lang = d.language_for(&q.lang).to_string();
     let base = format!("{}/versions/{n}", path(id));
     let page = QuestionnairePage {
         t,

@@ -84,16 +84,6 @@ pub fn direction(lang: &str) -> &'static str {
     }
 }
 
-/// The language of the instrument to show: the one asked for if it has
-/// it, else its default.
-pub fn language_of(d: &Instrument, asked: &str) -> String {
-    if d.languages.iter().any(|l| l == asked) {
-        asked.to_string()
-    } else {
-        d.default_language().to_string()
-    }
-}
-
 /// The form of `d` in `lang`, with the values `form` sent and the
 /// messages of `errors` (translated with `t`, the reader's language).
 pub fn form_view(
