@@ -363,18 +363,27 @@ pub async fn instrument(
     Ok(render(p))
 }
 
-/// Publish the draft: from then on it never changes.
+/// Publish the draft: from then on it never changes. Sent twice (or by
+/// two people at once), the version is published all the same, and the
+/// page says so.
 pub async fn publish(State(s): State<AppState>, c: Caller, Id(id): Id, v: Segment) -> Answer {
     let n = number(&v)?;
-    s.app.publish_instrument(&c.ctx(), id, n).await?;
-    Ok(Redirect::to(&format!("{}?published={n}", path(id))).into_response())
+    match s.app.publish_instrument(&c.ctx(), id, n).await {
+        Ok(()) | Err(AppError::Invalid(_)) => {
+            Ok(Redirect::to(&format!("{}?published={n}", path(id))).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
-/// Discard the draft.
+/// Discard the draft; a version published meanwhile stays, and its page
+/// shows it.
 pub async fn discard(State(s): State<AppState>, c: Caller, Id(id): Id, v: Segment) -> Answer {
     let n = number(&v)?;
-    s.app.discard_instrument_draft(&c.ctx(), id, n).await?;
-    Ok(Redirect::to(&path(id)).into_response())
+    match s.app.discard_instrument_draft(&c.ctx(), id, n).await {
+        Ok(()) | Err(AppError::Invalid(_)) => Ok(Redirect::to(&path(id)).into_response()),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// The version as an XLSForm workbook.
