@@ -12,7 +12,7 @@ use palett_domain::indicators::Month;
 use palett_domain::FieldErrors;
 use palett_store::attestation as store;
 
-pub use palett_store::attestation::MonthTime;
+pub use palett_store::attestation::{Attested, MonthTime};
 
 /// How many ended months back the attestation looks.
 pub const MONTHS_BACK: i64 = 12;

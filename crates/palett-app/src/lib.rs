@@ -23,6 +23,7 @@ pub mod idempotency;
 pub mod inbox;
 pub mod mail;
 pub mod matching;
+pub mod month_attestation;
 pub mod notes;
 pub mod openings;
 pub mod paging;

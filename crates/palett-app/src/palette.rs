@@ -60,6 +60,9 @@ pub struct AttendanceSheet {
     pub group: Group,
     pub roster: Vec<(i64, String, Option<AttendanceStatus>)>,
     pub may_record: bool,
+    /// Those on the sheet whose month of the session is attested: a change
+    /// to their marks needs a reason.
+    pub attested: Vec<i64>,
 }
 
 /// What the participant page shows.
@@ -125,7 +128,7 @@ impl App {
     }
 
     /// [`Self::readable_participant`] with the caller's relation to her.
-    async fn readable_with_relation(
+    pub(crate) async fn readable_with_relation(
         &self,
         c: &mut AnyConnection,
         ctx: &Ctx,
@@ -914,7 +917,21 @@ impl App {
         if s.status == SessionStatus::Cancelled {
             return Err(FieldErrors::single("reason", "error-already-cancelled").into());
         }
+        // Cancelling takes the time of those present away from their
+        // month: where it is attested, that is a correction, and the
+        // cancellation's reason is its reason.
+        let month = palett_domain::indicators::Month::of(s.on_date).to_string();
+        let present = palett_store::month_attestation::present_at(&mut tx, session_id).await?;
+        let guarded = crate::month_attestation::guard_attested(
+            &mut tx,
+            &present,
+            &month,
+            Some(reason),
+            "reason",
+        )
+        .await?;
         store::cancel_session(&mut tx, session_id, reason).await?;
+        crate::month_attestation::keep_corrections(&mut tx, &guarded, &month, Some(reason)).await?;
         tx.done(Action::SessionCancel, "session", Some(session_id), None)
             .await?;
         Ok(())
@@ -924,12 +941,13 @@ impl App {
     pub async fn move_session(&self, ctx: &Ctx, session_id: i64, cmd: &SessionMove) -> Result<()> {
         let (to, time) = (cmd.on_date, &cmd.start_time);
         let mut tx = Change::begin(self, ctx).await?;
-        let (_, group) = self.runnable_session(&mut tx, ctx, session_id).await?;
+        let (s, group) = self.runnable_session(&mut tx, ctx, session_id).await?;
         let intervention = self
             .intervention_in_partnership(&mut tx, ctx, group.intervention_id)
             .await?;
         self.within_project_period(&mut tx, &intervention, to, "on_date")
             .await?;
+        crate::month_attestation::guard_move(&mut tx, session_id, s.on_date, to).await?;
         store::move_session(&mut tx, session_id, to, time).await?;
         tx.done(Action::SessionMove, "session", Some(session_id), None)
             .await?;
@@ -966,7 +984,11 @@ impl App {
             .into_iter()
             .filter(|r| r.on_sheet(s.on_date))
             .map(|r| (r.participant_id, r.name, r.status))
-            .collect();
+            .collect::<Vec<_>>();
+        let ids: Vec<i64> = roster.iter().map(|(id, _, _)| *id).collect();
+        let month = palett_domain::indicators::Month::of(s.on_date).to_string();
+        let attested =
+            palett_store::month_attestation::attested_among(r.conn(), &ids, &month).await?;
         r.audit(Action::AttendanceRead, "session", Some(session_id), None);
         r.finish().await?;
         Ok(AttendanceSheet {
@@ -974,6 +996,7 @@ impl App {
             group,
             roster,
             may_record,
+            attested,
         })
     }
 
@@ -1030,8 +1053,30 @@ impl App {
         }
         let parsed = &cmd.marks;
         e.into_result()?;
+        // A mark that changes in a month already attested is a correction
+        // of locked time: it needs the reason, kept with the minutes.
+        let changing: Vec<i64> = parsed
+            .iter()
+            .filter(|(id, st)| {
+                roster
+                    .iter()
+                    .any(|r| r.participant_id == *id && r.status != Some(*st))
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        let month = palett_domain::indicators::Month::of(s.on_date).to_string();
+        let reason = cmd.correction_reason.as_deref();
+        let guarded = crate::month_attestation::guard_attested(
+            &mut tx,
+            &changing,
+            &month,
+            reason,
+            "correction_reason",
+        )
+        .await?;
         let corrected =
             store::record_attendance(&mut tx, &s, parsed, ctx.actor.user_id, now).await?;
+        crate::month_attestation::keep_corrections(&mut tx, &guarded, &month, reason).await?;
         tx.audit(Action::AttendanceRecord, "session", Some(session_id), None)
             .await?;
         if !corrected.is_empty() {
@@ -1111,7 +1156,14 @@ impl App {
         }
         self.within_project_period(tx, &intervention, on, "on_date")
             .await?;
-        Ok(store::insert_activity(
+        // Time added to a month already attested is a correction: its note
+        // says why.
+        let month = palett_domain::indicators::Month::of(on).to_string();
+        let reason = cmd.note.as_deref();
+        let guarded =
+            crate::month_attestation::guard_attested(tx, &[participant_id], &month, reason, "note")
+                .await?;
+        let id = store::insert_activity(
             tx,
             &NewActivity {
                 participant_id,
@@ -1124,7 +1176,9 @@ impl App {
             },
             now,
         )
-        .await?)
+        .await?;
+        crate::month_attestation::keep_corrections(tx, &guarded, &month, reason).await?;
+        Ok(id)
     }
 
     /// A participant's time per intervention and month, with funding

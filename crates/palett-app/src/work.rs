@@ -63,6 +63,13 @@ impl<'a> Change<'a> {
         self.now
     }
 
+    /// The user making the change (`None` for palett's own jobs and for
+    /// a participant in her portal).
+    pub(crate) fn by(&self) -> Option<i64> {
+        (self.ctx.actor.participant.is_none() && self.ctx.actor.user_id > 0)
+            .then_some(self.ctx.actor.user_id)
+    }
+
     /// One audit row of this change (a change may write several: a
     /// registration also notes a duplicate identity number).
     pub(crate) async fn audit(

@@ -338,16 +338,20 @@ impl SessionCancelInput {
 }
 
 /// A session's attendance sheet as submitted: participant id and status,
-/// each as text.
+/// each as text, and why an attested month's time is corrected (empty
+/// when none is).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AttendanceInput {
     pub rows: Vec<(String, String)>,
+    pub correction_reason: String,
 }
 
-/// A session's attendance: a status for each participant named.
+/// A session's attendance: a status for each participant named, and the
+/// reason for correcting the time of a month already attested.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Attendance {
     pub marks: Vec<(i64, AttendanceStatus)>,
+    pub correction_reason: Option<String>,
 }
 
 impl AttendanceInput {
@@ -368,7 +372,11 @@ impl AttendanceInput {
                 Err(_) => e.push(field, code::CHOICE),
             }
         }
-        e.into_result().map(|_| Attendance { marks })
+        let correction_reason = e.take("correction_reason", reason(&self.correction_reason));
+        e.into_result().map(|_| Attendance {
+            marks,
+            correction_reason: correction_reason.flatten(),
+        })
     }
 }
 
@@ -545,6 +553,7 @@ mod tests {
                 ("13".into(), "maybe".into()),
                 ("x".into(), "present".into()),
             ],
+            ..AttendanceInput::default()
         };
         assert_eq!(
             codes(sheet.parse()),
@@ -555,6 +564,7 @@ mod tests {
         );
         let ok = AttendanceInput {
             rows: vec![(" 12 ".into(), "absent".into())],
+            ..AttendanceInput::default()
         };
         assert_eq!(
             ok.parse().map(|a| a.marks),

@@ -449,6 +449,17 @@ impl Actor {
         self.is_member() && self.has(Role::Coordinator)
     }
 
+    /// Attest one participant's month of time, which locks it: her
+    /// responsible caseworker, that is a caseworker (or coordinator) of the
+    /// organisation responsible for her or one assigned to her, while a
+    /// member. Teachers who only keep her attendance do not attest it.
+    pub fn can_attest_participant_time(&self, rel: Relation) -> bool {
+        self.in_scope(rel)
+            && self.is_member()
+            && (self.has(Role::Caseworker) || self.has(Role::Coordinator))
+            && (rel.own_organisation_responsible || rel.assigned_to_actor)
+    }
+
     /// Agree a partner's referral routine (answer time, contact point): the
     /// partner's own coordinators while a member, and administrators.
     pub fn can_set_referral_routine(&self, organisation_id: i64) -> bool {
@@ -521,6 +532,48 @@ mod tests {
                 ..actor(roles)
             };
             assert_eq!(a.can_attest_time(), attests, "{roles:?} {standing:?}");
+        }
+    }
+
+    #[test]
+    fn her_responsible_caseworker_attests_her_month() {
+        use Role::*;
+        let responsible = Relation {
+            same_partnership: true,
+            own_organisation_responsible: true,
+            ..Relation::default()
+        };
+        // Assigned from another partner: in scope through her consent.
+        let assigned = Relation {
+            same_partnership: true,
+            assigned_to_actor: true,
+            shared_with_own_organisation: true,
+            ..Relation::default()
+        };
+        let teaching = Relation {
+            same_partnership: true,
+            enrolled_with_own_organisation: true,
+            shared_with_own_organisation: true,
+            ..Relation::default()
+        };
+        for (roles, standing, rel, attests) in [
+            (&[Caseworker][..], Standing::Member, responsible, true),
+            (&[Caseworker], Standing::Member, assigned, true),
+            (&[Coordinator], Standing::Member, responsible, true),
+            (&[Caseworker], Standing::Member, teaching, false),
+            (&[Caseworker], Standing::Former, responsible, false),
+            (&[Evaluator], Standing::Member, responsible, false),
+            (&[Administrator], Standing::Member, responsible, false),
+        ] {
+            let a = Actor {
+                standing,
+                ..actor(roles)
+            };
+            assert_eq!(
+                a.can_attest_participant_time(rel),
+                attests,
+                "{roles:?} {standing:?} {rel:?}"
+            );
         }
     }
 

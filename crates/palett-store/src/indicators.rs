@@ -622,6 +622,10 @@ pub struct MonthLine {
     pub minutes: i64,
     /// She confirmed the month in her portal: the minutes she saw and when.
     pub confirmed: Option<(i64, i64)>,
+    /// Her caseworker attested the month.
+    pub attested: Option<crate::attestation::Attested>,
+    /// How many times the month's time was corrected after it was attested.
+    pub corrections: i64,
 }
 
 /// The project's participants who took part during `month` (intake by its
@@ -653,9 +657,14 @@ pub async fn month_lines(
           AND gs.on_date >= ${first} AND gs.on_date <= ${last}), 0) \
           + COALESCE((SELECT SUM(r.minutes) FROM activity_records r WHERE r.participant_id = p.id \
           AND r.on_date >= ${first} AND r.on_date <= ${last}), 0) AS BIGINT) AS minutes, \
-         tc.minutes AS confirmed_minutes, tc.confirmed_at \
+         tc.minutes AS confirmed_minutes, tc.confirmed_at, \
+         ma.minutes AS attested_minutes, ma.attested_at, au.display_name AS attested_by, \
+         (SELECT COUNT(*) FROM time_corrections k WHERE k.participant_id = p.id \
+          AND k.month = SUBSTR(${first}, 1, 7)) AS corrections \
          FROM participants p LEFT JOIN time_confirmations tc ON tc.participant_id = p.id \
-         AND tc.month = SUBSTR(${first}, 1, 7) WHERE {} AND p.intake_date IS NOT NULL AND p.intake_date <= ${last} \
+         AND tc.month = SUBSTR(${first}, 1, 7) \
+         LEFT JOIN month_attestations ma ON ma.participant_id = p.id AND ma.month = SUBSTR(${first}, 1, 7) \
+         LEFT JOIN users au ON au.id = ma.attested_by WHERE {} AND p.intake_date IS NOT NULL AND p.intake_date <= ${last} \
          AND (p.exit_date IS NULL OR p.exit_date >= ${first}) \
          ORDER BY p.family_name, p.given_name, p.id",
         w.clauses.join(" AND ")
@@ -682,6 +691,15 @@ pub async fn month_lines(
                     Some(m) => Some((m, i64_(r, "confirmed_at")?)),
                     None => None,
                 },
+                attested: match opt_i64(r, "attested_minutes")? {
+                    Some(minutes) => Some(crate::attestation::Attested {
+                        minutes,
+                        by: opt_text(r, "attested_by")?,
+                        at: i64_(r, "attested_at")?,
+                    }),
+                    None => None,
+                },
+                corrections: i64_(r, "corrections")?,
             })
         })
         .collect()

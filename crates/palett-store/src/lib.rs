@@ -25,6 +25,7 @@ pub mod idempotency;
 pub mod indicators;
 pub mod matching;
 pub mod migrate;
+pub mod month_attestation;
 pub mod note;
 pub mod opening;
 pub mod org;

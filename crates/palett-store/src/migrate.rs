@@ -241,6 +241,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "questionnaires",
         template: include_str!("../migrations/0037_questionnaires.sql"),
     },
+    Migration {
+        version: 38,
+        name: "month_attestations",
+        template: include_str!("../migrations/0038_month_attestations.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -552,6 +552,7 @@ pub fn parsed<C>(r: Result<C, palett_domain::FieldErrors>) -> Result<C, AppError
 pub fn marks(rows: &[(String, String)]) -> palett_domain::path::Attendance {
     palett_domain::path::AttendanceInput {
         rows: rows.to_vec(),
+        ..Default::default()
     }
     .parse()
     .expect("a sheet of ids and statuses")

@@ -62,6 +62,7 @@ stories! {
     referrals::a_referral_is_declined_forwarded_sent_back_or_goes_stale,
     referrals::a_worklist_counts_what_she_can_open,
     attestation::a_coordinator_attests_each_ended_month_of_her_partners_time,
+    attestation::her_caseworker_attests_her_month_which_locks_it,
     referrals::a_woman_not_yet_registered_is_registered_and_referred_in_one_step,
     matching::a_placements_hours_count_in_her_time_and_the_esf_hours,
     matching::an_exit_to_a_job_through_an_internship_counts_in_its_indicators,

@@ -207,6 +207,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "6e2748c6f6c56e992be1a3f19fa1555e169556f4b5a63ed8dc433eab5fd34695",
         postgres: "e551cdfd74b58f6581bcc222457361c5cbdb0926afeb1b5f56624130a6a96016",
     },
+    Applied {
+        version: 38,
+        sqlite: "8d51998bdba40d5f2ffc0ae9f1d520dd8f66d5554f86639ff570f9c8c6557abd",
+        postgres: "df47fa8c9805b4848c1ac72daabad8f3e320292bcce9ff5454b913970860b456",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

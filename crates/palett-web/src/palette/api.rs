@@ -233,6 +233,15 @@ impl utoipa::PartialSchema for AttendanceBody {
         ObjectBuilder::new()
             .schema_type(Type::Object)
             .property("attendance", statuses)
+            .property(
+                "correction_reason",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .description(Some(
+                        "Why the time of a month already attested is changed; \
+                         required when a changed mark falls in an attested month.",
+                    )),
+            )
             .required("attendance")
             .additional_properties(Some(AdditionalProperties::FreeForm(false)))
             .into()
@@ -251,9 +260,21 @@ pub async fn record_attendance(
     body: JsonObject,
 ) -> Answer {
     let mut e = FieldErrors::new();
-    for k in body.0.keys().filter(|k| *k != "attendance") {
+    for k in body
+        .0
+        .keys()
+        .filter(|k| *k != "attendance" && *k != "correction_reason")
+    {
         e.push(k.clone(), "error-unknown-field");
     }
+    let correction_reason = match body.0.get("correction_reason") {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(r)) => r.clone(),
+        Some(_) => {
+            e.push("correction_reason", "error-json-string");
+            String::new()
+        }
+    };
     let rows: Vec<(String, String)> = match body.0.get("attendance") {
         Some(Value::Object(m)) => m
             .iter()
@@ -273,7 +294,11 @@ pub async fn record_attendance(
     if !e.is_empty() {
         return Err(AppError::Invalid(e).into());
     }
-    let cmd = AttendanceInput { rows }.parse()?;
+    let cmd = AttendanceInput {
+        rows,
+        correction_reason,
+    }
+    .parse()?;
     s.app.record_attendance(&c.ctx(), sid, &cmd).await?;
     attendance(State(s), c, Id(sid)).await
 }

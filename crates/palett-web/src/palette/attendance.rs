@@ -36,6 +36,11 @@ pub struct AttendancePage {
     pub cancelled: bool,
     pub choices: Vec<(String, String)>,
     pub rows: Vec<AttendanceRow>,
+    /// The names of those whose month is attested (a change needs a
+    /// reason), the reason entered and its error.
+    pub attested: Vec<String>,
+    pub correction_reason: String,
+    pub correction_error: Option<String>,
 }
 
 pub(crate) async fn attendance_page(
@@ -68,14 +73,23 @@ pub(crate) async fn attendance_page(
             let who = rows
                 .iter()
                 .find(|r| format!("attendance.{}", r.id) == e.field);
-            let anchor = who
-                .map(|r| format!("a-{}-present", r.id))
-                .unwrap_or_default();
-            let name = who
-                .map(|r| r.name.clone())
-                .unwrap_or_else(|| e.field.clone());
+            let anchor = match who {
+                Some(r) => format!("a-{}-present", r.id),
+                None if e.field == "correction_reason" => e.field.clone(),
+                None => String::new(),
+            };
+            let name = match who {
+                Some(r) => r.name.clone(),
+                None if e.field == "correction_reason" => t.get("field-correction-reason"),
+                None => e.field.clone(),
+            };
             (anchor, format!("{name}: {}", t.get(e.code)))
         })
+        .collect();
+    let attested = rows
+        .iter()
+        .filter(|r| sheet.attested.contains(&r.id))
+        .map(|r| r.name.clone())
         .collect();
     let x = &sheet.session;
     let page = AttendancePage {
@@ -110,6 +124,11 @@ pub(crate) async fn attendance_page(
             AttendanceStatus::message_id,
         ),
         rows,
+        attested,
+        correction_reason: submitted
+            .map(|f| f.get("correction_reason"))
+            .unwrap_or_default(),
+        correction_error: errors.for_field("correction_reason").map(|c| t.get(c)),
     };
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -137,7 +156,11 @@ pub async fn attendance_save(
                 .map(|p| (p.to_string(), v.clone()))
         })
         .collect();
-    let cmd = AttendanceInput { rows }.parse();
+    let cmd = AttendanceInput {
+        rows,
+        correction_reason: form.get("correction_reason"),
+    }
+    .parse();
     Ok(
         match submit(cmd, async |cmd| {
             s.app.record_attendance(&c.ctx(), sid, &cmd).await

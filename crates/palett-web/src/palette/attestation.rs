@@ -11,7 +11,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use axum::Json;
-use palett_app::attestation::MonthTime;
+use palett_app::attestation::{Attested, MonthTime};
 
 #[derive(serde::Deserialize, Default)]
 pub struct AttestationQuery {
@@ -25,14 +25,20 @@ fn waits(m: &MonthTime) -> bool {
     m.attested.as_ref().is_none_or(|a| a.minutes != m.minutes)
 }
 
-fn hours(t: Tr, minutes: i64) -> String {
+pub(crate) fn hours(t: Tr, minutes: i64) -> String {
     t.decimal(minutes as f64 / 60.0)
 }
 
 fn status(t: Tr, m: &MonthTime) -> String {
-    match &m.attested {
+    attested_status(t, m.minutes, m.attested.as_ref())
+}
+
+/// What is attested of a month with `minutes` now: not attested, attested
+/// (when and by whom), or changed since (the hours attested).
+pub(crate) fn attested_status(t: Tr, minutes: i64, attested: Option<&Attested>) -> String {
+    match attested {
         None => t.get("time-not-attested"),
-        Some(a) if a.minutes != m.minutes => {
+        Some(a) if a.minutes != minutes => {
             t.with("time-changed-since", &[("hours", hours(t, a.minutes))])
         }
         Some(a) => t.with(

@@ -11,6 +11,7 @@ pub(crate) mod dto;
 pub(crate) mod dto_path;
 pub(crate) mod groups;
 pub(crate) mod interventions;
+pub(crate) mod month_time;
 pub(crate) mod my_sessions;
 pub(crate) mod path;
 pub(crate) mod plan;
@@ -72,7 +73,11 @@ pub fn routes() -> Router<AppState> {
             "/participants/{id}/activities/new",
             get(path::activity_form).post(path::activity_save),
         )
-        .route("/participants/{id}/time", get(path::time))
+        .route("/participants/{id}/time", get(month_time::time))
+        .route(
+            "/participants/{id}/time/{month}/attest",
+            post(month_time::attest),
+        )
         .route(
             "/enrolments/{id}/status",
             get(path::enrolment_form).post(path::enrolment_change),

@@ -6,11 +6,9 @@ use crate::http::AppState;
 use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::*;
-use crate::ui::{admin_spec, render, FormSpec};
-use askama::Template;
-use axum::extract::{Query, State};
+use crate::ui::{admin_spec, FormSpec};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
-use palett_app::palette::hours_text;
 use palett_app::AppError;
 use palett_domain::palette::{EnrolmentStatus, Intervention};
 use palett_domain::path::{ActivityInput, EnrolInput, EnrolmentChangeInput, PlannedEndInput};
@@ -241,72 +239,4 @@ pub async fn activity_save(
             }
         },
     )
-}
-
-// ---------------------------------------------------------------- time summary
-
-#[derive(Template)]
-#[template(path = "time.html")]
-pub struct TimePage {
-    pub t: Tr,
-    pub layout: Layout,
-    pub action: String,
-    pub back: String,
-    pub month: String,
-    pub rows: Vec<(String, String, String)>,
-    pub total: String,
-}
-
-#[derive(serde::Deserialize)]
-pub struct MonthQuery {
-    pub(crate) month: Option<String>,
-}
-
-pub async fn time(
-    State(s): State<AppState>,
-    c: Caller,
-    Id(pid): Id,
-    Query(q): Query<MonthQuery>,
-) -> Answer {
-    let t = c.tr();
-    let rows = s.app.time_rows(&c.ctx(), pid).await?;
-    let view = s.app.participant(&c.ctx(), pid).await?;
-    let month = q
-        .month
-        .filter(|m| m.len() == 7 && format!("{m}-01").parse::<jiff::civil::Date>().is_ok())
-        .or_else(|| rows.last().map(|r| r.month.clone()))
-        .unwrap_or_else(|| s.app.today().to_string()[..7].to_string());
-    let of_month: Vec<_> = rows.iter().filter(|r| r.month == month).collect();
-    let total: i64 = of_month.iter().map(|r| r.minutes).sum();
-    Ok(render(TimePage {
-        t,
-        layout: Layout::for_caller(
-            &c,
-            t.with(
-                "time-title",
-                &[
-                    ("name", view.participant.full_name()),
-                    ("month", month.clone()),
-                ],
-            ),
-            "participants",
-            &format!("/participants/{pid}/time"),
-        ),
-        action: format!("/participants/{pid}/time"),
-        back: format!("/participants/{pid}"),
-        month,
-        rows: of_month
-            .iter()
-            .map(|r| {
-                (
-                    r.intervention.clone(),
-                    r.project
-                        .clone()
-                        .unwrap_or_else(|| t.get("ordinary-operations")),
-                    hours_text(r.minutes),
-                )
-            })
-            .collect(),
-        total: hours_text(total),
-    }))
 }

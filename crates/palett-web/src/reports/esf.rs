@@ -59,6 +59,8 @@ pub async fn esf_months(
     Ok(
         match palett_domain::indicators::Month::parse(month.trim()) {
             Some(m) => {
+                let (m, lines) = s.app.esf_month(&c.ctx(), project_id, Ok(m)).await?;
+                p.tables.push(attestation_table(t, &m.to_string(), &lines));
                 for ext in ["xlsx", "csv"] {
                     p.links.insert(
                         0,
@@ -93,13 +95,7 @@ pub async fn esf_months(
 fn confirmed(t: crate::i18n::Tr, l: &palett_app::reports::MonthLine) -> Value {
     match l.confirmed {
         Some((minutes, at)) => {
-            let day = jiff::Timestamp::from_second(at)
-                .map(|ts| {
-                    ts.to_zoned(palett_app::clock::stockholm())
-                        .date()
-                        .to_string()
-                })
-                .unwrap_or_default();
+            let day = day_of(at);
             if minutes == l.minutes {
                 Value::text(day)
             } else {
@@ -107,6 +103,90 @@ fn confirmed(t: crate::i18n::Tr, l: &palett_app::reports::MonthLine) -> Value {
             }
         }
         None => Value::text(""),
+    }
+}
+
+/// The month's participants with their attestation: the coordinator sees
+/// whose month is not attested yet (or changed since), each linked to her
+/// month.
+fn attestation_table(
+    t: crate::i18n::Tr,
+    month: &str,
+    lines: &[palett_app::reports::MonthLine],
+) -> crate::ui::views::Table {
+    use crate::ui::views::{Cell, Table};
+    let waiting = lines
+        .iter()
+        .filter(|l| l.attested.as_ref().is_none_or(|a| a.minutes != l.minutes))
+        .count();
+    Table {
+        heading: Some(t.with(
+            "esf-not-attested-count",
+            &[
+                ("waiting", waiting.to_string()),
+                ("count", lines.len().to_string()),
+            ],
+        )),
+        head: [
+            "field-name",
+            "esf-hours",
+            "esf-attested-by-caseworker",
+            "esf-confirmed-by-her",
+            "esf-corrections",
+        ]
+        .iter()
+        .map(|id| t.get(id))
+        .collect(),
+        rows: lines
+            .iter()
+            .map(|l| {
+                let status = attested(t, l);
+                vec![
+                    Cell::link(
+                        format!("{} {}", l.given_name, l.family_name),
+                        format!("/participants/{}/time?month={month}", l.participant_id),
+                    ),
+                    Cell::text(t.decimal((l.minutes as f64 / 6.0).round() / 10.0)),
+                    Cell::text(if status.is_empty() {
+                        t.get("time-not-attested")
+                    } else {
+                        status
+                    }),
+                    Cell::text(match confirmed(t, l) {
+                        Value::Text(v) if !v.is_empty() => v,
+                        _ => "–".into(),
+                    }),
+                    Cell::text(l.corrections.to_string()),
+                ]
+            })
+            .collect(),
+    }
+}
+
+/// The local day of a moment.
+fn day_of(at: i64) -> String {
+    jiff::Timestamp::from_second(at)
+        .map(|ts| {
+            ts.to_zoned(palett_app::clock::stockholm())
+                .date()
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// Her caseworker's attestation of the month: the day and who, or that
+/// the time changed after it; empty when not attested.
+fn attested(t: crate::i18n::Tr, l: &palett_app::reports::MonthLine) -> String {
+    match &l.attested {
+        Some(a) if a.minutes == l.minutes => t.with(
+            "esf-attested",
+            &[
+                ("day", day_of(a.at)),
+                ("who", a.by.clone().unwrap_or_default()),
+            ],
+        ),
+        Some(a) => t.with("esf-attested-changed", &[("day", day_of(a.at))]),
+        None => String::new(),
     }
 }
 
@@ -145,6 +225,8 @@ pub async fn esf_month_file(
                 t.get("esf-end"),
                 t.get("esf-hours"),
                 t.get("esf-confirmed-by-her"),
+                t.get("esf-attested-by-caseworker"),
+                t.get("esf-corrections"),
                 t.get("esf-note"),
             ],
             rows: lines
@@ -171,6 +253,8 @@ pub async fn esf_month_file(
                             .map_or(Value::text(""), |d| Value::text(d.to_string())),
                         Value::Number((l.minutes as f64 / 6.0).round() / 10.0),
                         confirmed(t, l),
+                        Value::text(attested(t, l)),
+                        Value::Int(l.corrections),
                         note,
                     ]
                 })

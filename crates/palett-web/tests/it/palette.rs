@@ -572,3 +572,172 @@ async fn a_coordinator_attests_a_month_of_her_partners_time_in_the_page_and_the_
         .await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
+
+/// Those marked present at October sessions of the demo's running walk
+/// group: (her id, the session).
+async fn october_walkers(t: &TestApp, token: &str) -> Vec<(i64, i64)> {
+    let mut found = Vec::new();
+    let walk = intervention_named(t, token, "Promenad och hälsa").await;
+    let gid = walk["groups"][0]["id"].as_i64().expect("the walk group");
+    let group = t.get(&format!("/api/v1/groups/{gid}"), Some(token)).await;
+    assert_eq!(group.status, StatusCode::OK, "{}", group.body);
+    let sessions = group.json();
+    for s in sessions["sessions"].as_array().expect("sessions") {
+        let on = s["date"].as_str().unwrap_or_default();
+        if !on.starts_with("2026-10") || s["status"] != "scheduled" {
+            continue;
+        }
+        let sheet = t
+            .get(
+                &format!("/api/v1/sessions/{}/attendance", s["id"]),
+                Some(token),
+            )
+            .await
+            .json();
+        for p in sheet["roster"].as_array().into_iter().flatten() {
+            if p["status"] == "present" {
+                found.push((
+                    p["participant_id"].as_i64().expect("her id"),
+                    s["id"].as_i64().expect("session id"),
+                ));
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn her_caseworker_attests_her_month_and_a_later_change_needs_a_reason() {
+    let t = TestApp::new().await;
+    let coordinator = "samordnare@botkyrka.example";
+    let token = t.token(coordinator).await;
+    let b = t.browser(coordinator).await;
+    // One of the municipality's own: its coordinator may attest her month
+    // (another partner's participant's month is shown without the button).
+    let mut mine = None;
+    let mut others = 0;
+    for (her, session) in october_walkers(&t, &token).await {
+        let page = t
+            .page(&b, &format!("/participants/{her}/time?month=2026-10"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert!(page.body.contains("Ej attesterad"), "{}", page.body);
+        if page.body.contains("Attestera 2026-10") {
+            mine.get_or_insert((her, session));
+        } else {
+            others += 1;
+        }
+    }
+    let (her, session) = mine.expect("one of the municipality's own in the walk");
+    assert!(others > 0, "the walk also has other partners' participants");
+    let month = format!("/participants/{her}/time?month=2026-10");
+
+    // The running month cannot be attested: the page again, saying why.
+    let refused = t
+        .post_invalid(&b, &format!("/participants/{her}/time/2026-11/attest"), &[])
+        .await;
+    assert!(refused
+        .body
+        .contains("Månaden är inte slut än och kan inte attesteras."));
+    let refused = t
+        .post_invalid(&b, &format!("/participants/{her}/time/oktober/attest"), &[])
+        .await;
+    assert!(refused.body.contains("Ange månaden som ÅÅÅÅ-MM."));
+    // Nobody outside her responsible organisation may attest it.
+    let af = t.browser(AF_CASEWORKER).await;
+    let other = t
+        .post_form(
+            &af,
+            &format!("/participants/{her}/time/2026-10/attest"),
+            &[],
+        )
+        .await;
+    assert!(
+        matches!(other.status, StatusCode::NOT_FOUND | StatusCode::FORBIDDEN),
+        "{}",
+        other.status
+    );
+
+    let to = t
+        .post_redirect(&b, &format!("/participants/{her}/time/2026-10/attest"), &[])
+        .await;
+    assert_eq!(
+        to,
+        format!("/participants/{her}/time?month=2026-10&done=attested")
+    );
+    let page = t.page(&b, &to).await;
+    assert!(page.body.contains("Månaden är attesterad och låst."));
+    assert!(!page.body.contains("Attestera 2026-10"), "attested once");
+
+    // The sheet of an October session asks for a reason for her; a change
+    // without one is refused with the marks kept, and nothing changes.
+    let sheet_path = format!("/sessions/{session}/attendance");
+    let sheet = t.page(&b, &sheet_path).await;
+    assert!(sheet.body.contains("Skäl till rättelse"), "{}", sheet.body);
+    // The sheet as the browser sends it: every mark, hers changed.
+    let roster = t
+        .get(
+            &format!("/api/v1/sessions/{session}/attendance"),
+            Some(&token),
+        )
+        .await
+        .json()["roster"]
+        .clone();
+    let marks: Vec<(String, String)> = roster
+        .as_array()
+        .expect("roster")
+        .iter()
+        .map(|p| {
+            let id = p["participant_id"].as_i64().expect("id");
+            let status = if id == her {
+                "absent"
+            } else {
+                p["status"].as_str().unwrap_or("absent")
+            };
+            (format!("attendance.{id}"), status.to_string())
+        })
+        .collect();
+    let mut fields: Vec<(&str, &str)> = marks
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let refused = t.post_invalid(&b, &sheet_path, &fields).await;
+    assert!(
+        refused.body.contains("Månaden är redan attesterad."),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains(&format!(
+            "id=\"a-{her}-absent\" name=\"attendance.{her}\" value=\"absent\" checked"
+        )),
+        "the entered mark is kept"
+    );
+    let api = t
+        .get(
+            &format!("/api/v1/sessions/{session}/attendance"),
+            Some(&token),
+        )
+        .await
+        .json();
+    let still = api["roster"]
+        .as_array()
+        .and_then(|r| r.iter().find(|p| p["participant_id"] == her))
+        .map(|p| p["status"].clone());
+    assert_eq!(still, Some(json!("present")), "nothing changed");
+
+    // With a reason it is saved and shows as a correction of her month.
+    fields.push(("correction_reason", "Fel person markerad"));
+    t.post_redirect(&b, &sheet_path, &fields).await;
+    let page = t.page(&b, &month).await;
+    assert!(page.body.contains("Rättelser"), "{}", page.body);
+    assert!(page.body.contains("Fel person markerad"));
+    assert!(page
+        .body
+        .contains("Ändrad efter attesteringen (10 timmar attesterades)"));
+    assert!(
+        page.body.contains("10 → 8 timmar"),
+        "the hours before and after"
+    );
+    assert!(page.body.contains("Attestera 2026-10"), "may attest again");
+}

@@ -293,7 +293,7 @@ async fn the_esf_monthly_file_is_for_coordinators_and_not_cached() {
         .await;
     assert_eq!(csv.status, StatusCode::OK);
     assert_eq!(csv.headers[header::CACHE_CONTROL], "no-store");
-    assert!(csv.body.contains("Personnummer eller samordningsnummer;Förnamn;Efternamn;Startdatum;Slutdatum;Timmar under månaden;Bekräftad av deltagaren;Anmärkning"));
+    assert!(csv.body.contains("Personnummer eller samordningsnummer;Förnamn;Efternamn;Startdatum;Slutdatum;Timmar under månaden;Bekräftad av deltagaren;Attesterad av handläggare;Rättelser efter attestering;Anmärkning"));
     // Demo participants have no identity number: each line says so.
     let lines = csv
         .body
@@ -306,6 +306,7 @@ async fn the_esf_monthly_file_is_for_coordinators_and_not_cached() {
         .await;
     let dump = read_with("python3", &["-c", XLSX_DUMP], &x.bytes);
     assert!(dump.contains("'Timmar under månaden'"));
+    assert!(dump.contains("'Attesterad av handläggare'"));
 
     for path in [
         format!("/projects/{tk}/esf-months/2020-13.csv"),
