@@ -113,7 +113,31 @@ pub async fn token_create(State(s): State<AppState>, c: Caller, form: FormData) 
     )
 }
 
-pub async fn token_revoke(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
+/// Revoke an API key once confirmed on the page that says what it means;
+/// unconfirmed, that page (nothing changes).
+pub async fn token_revoke(State(s): State<AppState>, c: Caller, Id(id): Id, f: FormData) -> Answer {
+    if !f.confirmed() {
+        let t = c.tr();
+        let name = s
+            .app
+            .tokens(&c.ctx())
+            .await?
+            .into_iter()
+            .find(|k| k.id == id && k.revoked_at.is_none())
+            .map(|k| k.name)
+            .ok_or(palett_app::AppError::NotFound)?;
+        return Ok(crate::ui::confirm_spec(
+            t.get("token-revoke"),
+            "tokens",
+            format!("/tokens/{id}/revoke"),
+            (
+                t.with("confirm-token-revoke", &[("name", name)]),
+                t.get("token-revoke"),
+            ),
+            "/tokens",
+        )
+        .blank(&c, &f));
+    }
     s.app.revoke_token(&c.ctx(), id).await?;
-    Ok(Redirect::to("/tokens").into_response())
+    Ok(Redirect::to("/tokens?done=token-revoked").into_response())
 }

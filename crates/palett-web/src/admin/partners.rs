@@ -29,6 +29,7 @@ pub(crate) fn membership_spec(t: Tr, orgs: Vec<(String, String)>) -> FormSpec {
 pub(crate) fn end_spec(t: Tr, membership_id: i64, title: String) -> FormSpec {
     let path = format!("/admin/memberships/{membership_id}/end");
     admin_spec(t, title, "partners", path, end_fields(t), "/partners")
+        .destructive(t.get("confirm-membership-end"), t.get("membership-end"))
 }
 
 pub(crate) fn org_spec(t: Tr) -> FormSpec {
@@ -176,15 +177,22 @@ pub async fn membership_end(
     form: FormData,
 ) -> Answer {
     let t = c.tr();
+    if !form.confirmed() {
+        return membership_end_form(State(s), c, Id(mid)).await;
+    }
     let left_on = parse_left_on(&form.get("left_on"));
     let outcome = s
         .app
         .end_membership(&c.ctx(), mid, left_on)
         .await
         .or_invalid()?;
-    Ok(submitted(&c, &form, outcome, "/partners", || {
-        end_spec(t, mid, t.get("membership-end"))
-    }))
+    Ok(submitted(
+        &c,
+        &form,
+        outcome,
+        "/partners?done=membership-ended",
+        || end_spec(t, mid, t.get("membership-end")),
+    ))
 }
 
 pub(crate) fn org_fields(t: Tr) -> Vec<FieldView> {

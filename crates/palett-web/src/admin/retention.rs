@@ -81,10 +81,35 @@ pub async fn set_retention(State(s): State<AppState>, c: Caller, f: FormData) ->
     )
 }
 
-pub async fn run_retention(State(s): State<AppState>, c: Caller) -> Answer {
+/// Run the retention rules now, once confirmed on the page that says what
+/// it erases; unconfirmed, that page (nothing is erased).
+pub async fn run_retention(State(s): State<AppState>, c: Caller, f: FormData) -> Answer {
     let ctx = c.ctx();
+    if !f.confirmed() {
+        let t = c.tr();
+        let dry = s
+            .app
+            .run_retention(Some(&ctx), ctx.actor.partnership_id, true)
+            .await?;
+        let count = dry.due.len().to_string();
+        let what = match dry.cutoff {
+            Some(cutoff) => t.with(
+                "confirm-retention-run",
+                &[("count", count.clone()), ("cutoff", cutoff.to_string())],
+            ),
+            None => t.get("retention-no-policy"),
+        };
+        return Ok(crate::ui::confirm_spec(
+            t.get("retention-title"),
+            "admin",
+            "/admin/retention/run".into(),
+            (what, t.with("retention-run", &[("count", count)])),
+            "/admin/retention",
+        )
+        .blank(&c, &f));
+    }
     s.app
         .run_retention(Some(&ctx), ctx.actor.partnership_id, false)
         .await?;
-    Ok(Redirect::to("/admin/retention").into_response())
+    Ok(Redirect::to("/admin/retention?done=retention-run").into_response())
 }

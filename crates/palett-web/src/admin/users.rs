@@ -9,7 +9,7 @@ use crate::http::Segment;
 use crate::i18n::Tr;
 use crate::ui::views::*;
 use crate::ui::views::{Block, FormBlock};
-use crate::ui::{admin_spec, choices, options, render, submitted, FormSpec};
+use crate::ui::{admin_spec, choices, confirm_spec, options, render, submitted, FormSpec};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -36,18 +36,77 @@ pub(crate) fn roles_spec(t: Tr, user_id: i64, title: String) -> FormSpec {
     admin_spec(t, title, "admin", path, fields, "/admin/users")
 }
 
-pub async fn user_deactivate(State(s): State<AppState>, c: Caller, Id(uid): Id) -> Answer {
+/// The name of user `uid` of the partnership, for an administrator's page
+/// that asks before changing her account (404 for anyone else's).
+async fn user_named(s: &AppState, c: &Caller, uid: i64) -> Result<String, AppError> {
+    if !c.signed.actor.can_administer() {
+        return Err(AppError::Forbidden);
+    }
+    s.app
+        .staff(&c.ctx())
+        .await?
+        .into_iter()
+        .find(|(u, _)| u.id == uid)
+        .map(|(u, _)| format!("{} ({})", u.display_name, u.organisation_name))
+        .ok_or(AppError::NotFound)
+}
+
+/// Deactivate a user once confirmed on the page that says what it means;
+/// unconfirmed, that page (nothing changes).
+pub async fn user_deactivate(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(uid): Id,
+    f: FormData,
+) -> Answer {
+    if !f.confirmed() {
+        let t = c.tr();
+        let name = user_named(&s, &c, uid).await?;
+        return Ok(confirm_spec(
+            t.get("user-deactivate"),
+            "admin",
+            format!("/admin/users/{uid}/deactivate"),
+            (
+                t.with("confirm-user-deactivate", &[("name", name)]),
+                t.get("user-deactivate"),
+            ),
+            "/admin/users",
+        )
+        .blank(&c, &f));
+    }
     Ok(
         match s.app.deactivate_user(&c.ctx(), uid).await.or_invalid()? {
-            Ok(()) => Redirect::to("/admin/users").into_response(),
+            Ok(()) => Redirect::to("/admin/users?done=user-deactivated").into_response(),
             Err(_) => return Err(AppError::Forbidden.into()),
         },
     )
 }
 
-pub async fn user_second_factor_reset(State(s): State<AppState>, c: Caller, Id(uid): Id) -> Answer {
+/// Reset a user's second factor once confirmed (she sets up a new one at
+/// her next sign-in); unconfirmed, the page that asks.
+pub async fn user_second_factor_reset(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(uid): Id,
+    f: FormData,
+) -> Answer {
+    if !f.confirmed() {
+        let t = c.tr();
+        let name = user_named(&s, &c, uid).await?;
+        return Ok(confirm_spec(
+            t.get("second-factor-reset"),
+            "admin",
+            format!("/admin/users/{uid}/second-factor/reset"),
+            (
+                t.with("confirm-second-factor-reset", &[("name", name)]),
+                t.get("second-factor-reset"),
+            ),
+            "/admin/users",
+        )
+        .blank(&c, &f));
+    }
     s.app.reset_second_factor(&c.ctx(), uid).await?;
-    Ok(Redirect::to("/admin/users").into_response())
+    Ok(Redirect::to("/admin/users?done=second-factor-reset").into_response())
 }
 
 // ---------------------------------------------------------------- administration

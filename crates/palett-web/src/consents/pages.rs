@@ -74,7 +74,7 @@ pub async fn create(State(s): State<AppState>, c: Caller, Id(pid): Id, f: FormDa
         })
         .await?
         {
-            Ok(_) => Redirect::to(&format!("/participants/{pid}")).into_response(),
+            Ok(_) => Redirect::to(&format!("/participants/{pid}?done=consent")).into_response(),
             Err(errors) => {
                 let x = spec(&s, &c, pid).await?;
                 x.invalid(&c, &f, &errors)
@@ -90,21 +90,27 @@ pub(crate) fn withdraw_spec(t: Tr, cid: i64) -> FormSpec {
         "field-withdrawal-note",
         "textarea",
     )];
-    admin_spec(
+    let spec = admin_spec(
         t,
         t.get("consent-withdraw"),
         "participants",
         format!("/consents/{cid}/withdraw"),
         fields,
         "/participants",
-    )
+    );
+    spec.destructive(t.get("confirm-consent-withdraw"), t.get("consent-withdraw"))
 }
 
 pub async fn withdraw_form(c: Caller, Id(cid): Id) -> Answer {
     Ok(withdraw_spec(c.tr(), cid).blank(&c, &FormData::default()))
 }
 
+/// Withdraw the consent once confirmed on its page; unconfirmed, that page
+/// with what was entered (nothing changes).
 pub async fn withdraw(State(s): State<AppState>, c: Caller, Id(cid): Id, f: FormData) -> Answer {
+    if !f.confirmed() {
+        return Ok(withdraw_spec(c.tr(), cid).blank(&c, &f));
+    }
     let note = parse_withdrawal_note(&f.get("note"));
     Ok(
         match submit(note, async |note| {
@@ -112,7 +118,9 @@ pub async fn withdraw(State(s): State<AppState>, c: Caller, Id(cid): Id, f: Form
         })
         .await?
         {
-            Ok(pid) => Redirect::to(&format!("/participants/{pid}")).into_response(),
+            Ok(pid) => {
+                Redirect::to(&format!("/participants/{pid}?done=consent-withdrawn")).into_response()
+            }
             Err(errors) => withdraw_spec(c.tr(), cid).invalid(&c, &f, &errors),
         },
     )

@@ -6,9 +6,8 @@ use crate::http::AppState;
 use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::FieldView;
-use crate::ui::{admin_spec, FormSpec};
+use crate::ui::{admin_spec, confirm_spec, FormSpec};
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use palett_domain::record::{parse_restriction, NoteInput};
 
@@ -21,7 +20,9 @@ pub async fn add_note(State(s): State<AppState>, c: Caller, Id(pid): Id, f: Form
         })
         .await?
         {
-            Ok(_) => Redirect::to(&format!("/participants/{pid}#notes-h")).into_response(),
+            Ok(_) => {
+                Redirect::to(&format!("/participants/{pid}?done=note#notes-h")).into_response()
+            }
             Err(errors) => note_spec(c.tr(), pid).invalid(&c, &f, &errors),
         },
     )
@@ -57,36 +58,122 @@ pub(crate) fn note_spec(t: Tr, pid: i64) -> FormSpec {
     spec
 }
 
-/// Restrict processing of her record, or lift the restriction.
-pub async fn restriction(State(s): State<AppState>, c: Caller, Id(pid): Id, f: FormData) -> Answer {
-    let reason = parse_restriction(f.get("lift") != "true", &f.get("reason"));
-    Ok(
-        match submit(reason, async |reason| {
-            s.app
-                .restrict_processing(&c.ctx(), pid, reason.as_deref())
-                .await
-        })
+/// The page that asks before restricting processing of her record (with
+/// the reason) or lifting the restriction.
+async fn restriction_spec(
+    s: &AppState,
+    c: &Caller,
+    pid: i64,
+    lift: bool,
+) -> Result<FormSpec, palett_app::AppError> {
+    let t = c.tr();
+    let name = s
+        .app
+        .participant(&c.ctx(), pid)
         .await?
-        {
-            Ok(()) => Redirect::to(&format!("/participants/{pid}")).into_response(),
-            Err(_) => crate::ui::error_page(
-                c.tr(),
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "error-restriction-reason",
-            ),
-        },
+        .participant
+        .full_name();
+    let (title, what, submit) = if lift {
+        (
+            "restriction-lift",
+            "confirm-restriction-lift",
+            "restriction-lift",
+        )
+    } else {
+        (
+            "restriction-set",
+            "confirm-restriction-set",
+            "restriction-set",
+        )
+    };
+    let fields = if lift {
+        Vec::new()
+    } else {
+        vec![FieldView::new(t, "reason", "field-reason", "textarea").required()]
+    };
+    let spec = admin_spec(
+        t,
+        format!("{}: {name}", t.get(title)),
+        "participants",
+        format!("/participants/{pid}/restriction"),
+        fields,
+        &format!("/participants/{pid}"),
     )
+    .destructive(t.with(what, &[("name", name.clone())]), t.get(submit));
+    Ok(if lift {
+        spec.carry("lift", "true")
+    } else {
+        spec
+    })
 }
 
-/// Keep her record past the retention policy (archive rule), or stop keeping it.
+/// Restrict processing of her record, or lift the restriction, once
+/// confirmed on the page that says what it means; unconfirmed, that page
+/// (nothing changes).
+pub async fn restriction(State(s): State<AppState>, c: Caller, Id(pid): Id, f: FormData) -> Answer {
+    let lift = f.get("lift") == "true";
+    if !f.confirmed() {
+        return Ok(restriction_spec(&s, &c, pid, lift).await?.blank(&c, &f));
+    }
+    let reason = parse_restriction(!lift, &f.get("reason"));
+    match submit(reason, async |reason| {
+        s.app
+            .restrict_processing(&c.ctx(), pid, reason.as_deref())
+            .await
+    })
+    .await?
+    {
+        Ok(()) => {
+            let done = if lift {
+                "restriction-lifted"
+            } else {
+                "restricted"
+            };
+            Ok(Redirect::to(&format!("/participants/{pid}?done={done}")).into_response())
+        }
+        Err(errors) => Ok(restriction_spec(&s, &c, pid, lift)
+            .await?
+            .invalid(&c, &f, &errors)),
+    }
+}
+
+/// Keep her record past the retention policy (archive rule), or stop
+/// keeping it, once confirmed on the page that says what it means.
 pub async fn archive_hold(
     State(s): State<AppState>,
     c: Caller,
     Id(pid): Id,
     f: FormData,
 ) -> Answer {
-    s.app
-        .set_archive_hold(&c.ctx(), pid, f.get("hold") == "true")
-        .await?;
-    Ok(Redirect::to(&format!("/participants/{pid}")).into_response())
+    let hold = f.get("hold") == "true";
+    if !f.confirmed() {
+        let t = c.tr();
+        let name = s
+            .app
+            .participant(&c.ctx(), pid)
+            .await?
+            .participant
+            .full_name();
+        let (what, submit) = if hold {
+            ("confirm-archive-hold-set", "archive-hold-set")
+        } else {
+            ("confirm-archive-hold-lift", "archive-hold-lift")
+        };
+        let spec = confirm_spec(
+            format!("{}: {name}", t.get("archive-hold-title")),
+            "participants",
+            format!("/participants/{pid}/archive-hold"),
+            (t.with(what, &[("name", name)]), t.get(submit)),
+            &format!("/participants/{pid}"),
+        )
+        .carry("hold", if hold { "true" } else { "false" });
+        return Ok(spec.blank(&c, &f));
+    }
+    s.app.set_archive_hold(&c.ctx(), pid, hold).await?;
+    let done = if hold {
+        "archive-hold-set"
+    } else {
+        "archive-hold-lifted"
+    };
+    Ok(Redirect::to(&format!("/participants/{pid}?done={done}")).into_response())
 }

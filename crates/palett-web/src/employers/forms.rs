@@ -163,7 +163,31 @@ pub async fn employer_update(
     .await
 }
 
-pub async fn deactivate(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
+/// Mark the employer inactive once confirmed on the page that says what it
+/// means; unconfirmed, that page (nothing changes).
+pub async fn deactivate(State(s): State<AppState>, c: Caller, Id(id): Id, f: FormData) -> Answer {
+    if !f.confirmed() {
+        let t = c.tr();
+        let v = s
+            .app
+            .employer(&c.ctx(), id, Page::new(None, Some(1)))
+            .await?;
+        if !v.may_change {
+            return Err(AppError::Forbidden.into());
+        }
+        let name = v.employer.name.clone();
+        return Ok(crate::ui::confirm_spec(
+            format!("{}: {name}", t.get("employer-deactivate")),
+            "employers",
+            format!("/employers/{id}/deactivate"),
+            (
+                t.with("confirm-employer-deactivate", &[("name", name)]),
+                t.get("employer-deactivate"),
+            ),
+            &format!("/employers/{id}"),
+        )
+        .blank(&c, &f));
+    }
     s.app.set_employer_active(&c.ctx(), id, false).await?;
     Ok(done(id, "deactivated"))
 }
@@ -266,7 +290,7 @@ pub async fn contact_remove_form(
         .iter()
         .find(|p| p.id == cid)
         .ok_or(AppError::NotFound)?;
-    let mut spec = admin_spec(
+    let spec = admin_spec(
         t,
         t.with(
             "employer-contact-remove-named",
@@ -277,23 +301,30 @@ pub async fn contact_remove_form(
         Vec::new(),
         &format!("/employers/{id}"),
     )
-    .intro(t.with(
-        "employer-contact-remove-confirm",
-        &[
-            ("name", person.name.clone()),
-            ("employer", v.employer.name.clone()),
-        ],
-    ));
-    spec.submit = t.get("employer-contact-remove");
+    .destructive(
+        t.with(
+            "employer-contact-remove-confirm",
+            &[
+                ("name", person.name.clone()),
+                ("employer", v.employer.name.clone()),
+            ],
+        ),
+        t.get("employer-contact-remove"),
+    );
     Ok(spec.blank(&c, &FormData::default()))
 }
 
+/// Remove a contact person once confirmed; unconfirmed, the page that asks.
 pub async fn contact_remove(
     State(s): State<AppState>,
     c: Caller,
     Id(id): Id,
     contact: Segment,
+    f: FormData,
 ) -> Answer {
+    if !f.confirmed() {
+        return contact_remove_form(State(s), c, Id(id), contact).await;
+    }
     let cid = contact_id(&contact)?;
     s.app.remove_employer_contact(&c.ctx(), id, cid).await?;
     Ok(done(id, "contact-removed"))

@@ -91,6 +91,10 @@ pub struct Visitor {
     pub secure: bool,
     /// The pre-session CSRF value (sign-in form) from the cookie, if any.
     pub pre_session: Option<String>,
+    /// What the change just saved was (`?done=` after a redirect), a word
+    /// of lower-case letters and dashes; the layout confirms it when it has
+    /// a message `done-<word>`.
+    pub done: Option<String>,
 }
 
 impl Visitor {
@@ -247,7 +251,18 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         .or(browser_lang)
         .unwrap_or(Lang::Sv);
     let pre_session = cookie(&jar, PRE_SESSION_COOKIE).map(str::to_string);
+    let done = req.uri().query().and_then(|q| {
+        q.split('&')
+            .filter_map(|pair| pair.strip_prefix("done="))
+            .find(|w| {
+                !w.is_empty()
+                    && w.len() <= 40
+                    && w.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+            })
+            .map(str::to_string)
+    });
     let visitor = Visitor {
+        done,
         signed,
         her,
         lang,

@@ -54,6 +54,12 @@ impl Fields for FormData {
 }
 
 impl FormData {
+    /// A destructive action's form was sent from the page that asks
+    /// first (`confirm=yes`).
+    pub fn confirmed(&self) -> bool {
+        self.get("confirm") == "yes"
+    }
+
     pub fn get(&self, key: &str) -> String {
         self.0
             .iter()

@@ -169,7 +169,7 @@ pub async fn attendance_save(
         {
             Ok(_) => {
                 let g = s.app.session_group(&c.ctx(), sid).await?;
-                Redirect::to(&format!("/groups/{g}")).into_response()
+                Redirect::to(&format!("/groups/{g}?done=attendance")).into_response()
             }
             Err(errors) => attendance_page(&s, &c, sid, Some(&form), &errors).await?,
         },

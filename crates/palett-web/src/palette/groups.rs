@@ -227,14 +227,19 @@ pub(crate) fn session_spec(t: Tr, sid: i64, what: &str, group: Option<i64>) -> F
     let back = group
         .map(|g| format!("/groups/{g}"))
         .unwrap_or_else(|| "/palette".into());
-    admin_spec(
+    let spec = admin_spec(
         t,
         t.get(&format!("session-{what}")),
         "palette",
         format!("/sessions/{sid}/{what}"),
         fields,
         &back,
-    )
+    );
+    if what == "cancel" {
+        spec.destructive(t.get("confirm-session-cancel"), t.get("session-cancel"))
+    } else {
+        spec
+    }
 }
 
 pub async fn session_form(
@@ -264,6 +269,10 @@ pub async fn session_change(
     if what != "cancel" && what != "move" {
         return Err(WebError::not_found());
     }
+    if what == "cancel" && !form.confirmed() {
+        let group = s.app.group_session(&c.ctx(), sid).await?.group_id;
+        return Ok(session_spec(c.tr(), sid, &what, Some(group)).blank(&c, &form));
+    }
     let result = if what == "cancel" {
         let cmd = form.input::<SessionCancelInput>().parse();
         submit(cmd, async |cmd| {
@@ -280,7 +289,7 @@ pub async fn session_change(
     Ok(match result {
         Ok(()) => {
             let g = s.app.session_group(&c.ctx(), sid).await?;
-            Redirect::to(&format!("/groups/{g}")).into_response()
+            Redirect::to(&format!("/groups/{g}?done=session")).into_response()
         }
         Err(errors) => session_spec(c.tr(), sid, &what, None).invalid(&c, &form, &errors),
     })

@@ -391,7 +391,28 @@ pub async fn intervention(State(s): State<AppState>, c: Caller, Id(iid): Id) -> 
     Ok(render(p))
 }
 
-pub async fn retire(State(s): State<AppState>, c: Caller, Id(iid): Id) -> Answer {
+/// Retire the intervention once confirmed on the page that says what it
+/// means; unconfirmed, that page (nothing changes).
+pub async fn retire(State(s): State<AppState>, c: Caller, Id(iid): Id, f: FormData) -> Answer {
+    if !f.confirmed() {
+        let t = c.tr();
+        let v = s.app.intervention(&c.ctx(), iid).await?;
+        if !v.may_manage {
+            return Err(AppError::Forbidden.into());
+        }
+        let name = v.intervention.name.clone();
+        return Ok(crate::ui::confirm_spec(
+            format!("{}: {name}", t.get("intervention-retire")),
+            "palette",
+            format!("/palette/{iid}/retire"),
+            (
+                t.with("confirm-intervention-retire", &[("name", name)]),
+                t.get("intervention-retire"),
+            ),
+            &format!("/palette/{iid}"),
+        )
+        .blank(&c, &f));
+    }
     s.app.retire_intervention(&c.ctx(), iid).await?;
-    Ok(Redirect::to(&format!("/palette/{iid}")).into_response())
+    Ok(Redirect::to(&format!("/palette/{iid}?done=retired")).into_response())
 }

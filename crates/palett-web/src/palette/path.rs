@@ -69,7 +69,7 @@ pub async fn enrol(State(s): State<AppState>, c: Caller, Id(pid): Id, form: Form
     let cmd = form.input::<EnrolInput>().parse();
     Ok(
         match submit(cmd, async |cmd| s.app.enrol(&c.ctx(), pid, &cmd).await).await? {
-            Ok(_) => Redirect::to(&format!("/participants/{pid}")).into_response(),
+            Ok(_) => Redirect::to(&format!("/participants/{pid}?done=enrolment")).into_response(),
             Err(errors) => {
                 let spec = enrol_spec(&s, &c, pid).await?;
                 spec.invalid(&c, &form, &errors)
@@ -132,7 +132,11 @@ pub async fn enrolment_change(
         })
         .await?
         {
-            Ok(_) => Redirect::to(&format!("/participants/{}", en.participant_id)).into_response(),
+            Ok(_) => Redirect::to(&format!(
+                "/participants/{}?done=enrolment",
+                en.participant_id
+            ))
+            .into_response(),
             Err(errors) => enrolment_spec(
                 c.tr(),
                 eid,
@@ -181,7 +185,7 @@ pub async fn period_save(
         })
         .await?
         {
-            Ok(()) => Redirect::to(&format!("/participants/{pid}")).into_response(),
+            Ok(()) => Redirect::to(&format!("/participants/{pid}?done=saved")).into_response(),
             Err(errors) => period_spec(c.tr(), pid).invalid(&c, &form, &errors),
         },
     )
@@ -232,7 +236,7 @@ pub async fn activity_save(
         })
         .await?
         {
-            Ok(_) => Redirect::to(&format!("/participants/{pid}")).into_response(),
+            Ok(_) => Redirect::to(&format!("/participants/{pid}?done=activity")).into_response(),
             Err(errors) => {
                 let spec = activity_spec(&s, &c, pid).await?;
                 spec.invalid(&c, &form, &errors)

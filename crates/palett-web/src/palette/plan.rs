@@ -450,7 +450,7 @@ pub async fn plan_save(
         })
         .await?
         {
-            Ok(_) => Redirect::to(&format!("/participants/{pid}/plan")).into_response(),
+            Ok(_) => Redirect::to(&format!("/participants/{pid}/plan?done=plan")).into_response(),
             Err(errors) => {
                 let n = names(&s, &c).await?;
                 let m = municipalities(&s, &c).await?;

@@ -169,6 +169,8 @@ pub(crate) fn intake_spec(t: Tr, ch: &Choices) -> FormSpec {
         cancel: "/participants".into(),
         intro: Some(t.get("intake-intro")),
         existing: None,
+        warning: None,
+        hidden: Vec::new(),
     }
 }
 
@@ -182,6 +184,8 @@ pub(crate) fn edit_spec(t: Tr, ch: &Choices, id: i64, restricted: bool) -> FormS
         cancel: format!("/participants/{id}"),
         intro: None,
         existing: None,
+        warning: None,
+        hidden: Vec::new(),
     }
 }
 
@@ -290,7 +294,9 @@ pub async fn edit(State(s): State<AppState>, c: Caller, Id(id): Id, form: FormDa
     }
     .await;
     let errors = match updated {
-        Ok(()) => return Ok(Redirect::to(&format!("/participants/{id}")).into_response()),
+        Ok(()) => {
+            return Ok(Redirect::to(&format!("/participants/{id}?done=saved")).into_response())
+        }
         Err(AppError::Invalid(errors)) => errors,
         Err(AppError::Stale) => FieldErrors::single("version", "error-stale"),
         Err(e) => return Err(e.into()),

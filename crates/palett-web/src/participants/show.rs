@@ -106,6 +106,7 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Id(id): Id) -> An
     let v = &o.view;
     let p = &v.participant;
     let mut actions = Vec::new();
+    let mut serious = Vec::new();
     if v.may_hand_over {
         actions.push((
             format!("/participants/{id}/handover"),
@@ -122,10 +123,17 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Id(id): Id) -> An
             if *k == TransitionKind::Reopen && !v.may_reopen {
                 continue;
             }
-            actions.push((
+            let link = (
                 format!("/participants/{id}/status/{}", k.as_str()),
                 t.get(&format!("action-{}", k.as_str())),
-            ));
+            );
+            // Ending her participation stands apart, with the other
+            // serious actions.
+            if *k == TransitionKind::Exit {
+                serious.push(link);
+            } else {
+                actions.push(link);
+            }
         }
     }
     let status_detail = match (p.state.status, p.state.exit_outcome) {
@@ -298,6 +306,7 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Id(id): Id) -> An
         status: t.get(&p.state.status.message_id()),
         status_detail,
         actions,
+        serious,
         profile: profile_rows(t, p, &v.projects),
         staff: v
             .caseworkers
@@ -373,6 +382,8 @@ pub struct ParticipantPage {
     pub status: String,
     pub status_detail: String,
     pub actions: Vec<(String, String)>,
+    /// Serious actions (ending her participation), apart from the rest.
+    pub serious: Vec<(String, String)>,
     pub profile: Vec<(String, String)>,
     pub staff: Vec<(String, String)>,
     pub history: Vec<HistoryRow>,

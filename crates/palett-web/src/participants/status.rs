@@ -30,6 +30,8 @@ pub(crate) fn transition_spec(t: Tr, id: i64, kind: TransitionKind, title: Strin
         cancel: format!("/participants/{id}"),
         intro: None,
         existing: None,
+        warning: None,
+        hidden: Vec::new(),
     }
 }
 
@@ -254,6 +256,8 @@ async fn with_destination(
 ) -> Result<FormSpec, AppError> {
     if kind == TransitionKind::Exit {
         spec.fields.extend(destination_fields(s, c, id).await?);
+        let t = c.tr();
+        spec = spec.destructive(t.get("confirm-exit"), t.get("action-exit"));
     }
     Ok(spec)
 }
@@ -267,12 +271,26 @@ pub async fn transition(
 ) -> Answer {
     let t = c.tr();
     let kind = page_kind(&kind)?;
+    if kind == TransitionKind::Exit && !form.confirmed() {
+        // Ending her participation is asked first: the form again, as sent.
+        let v = s.app.participant(&c.ctx(), id).await?;
+        let title = format!("{}: {}", t.get("action-exit"), v.participant.full_name());
+        let spec = with_destination(&s, &c, id, kind, transition_spec(t, id, kind, title));
+        return Ok(spec.await?.blank(&c, &form));
+    }
     let result = match parse_change(kind, &form) {
         Ok((tr, to)) => s.app.transition_to(&c.ctx(), id, tr, &to).await,
         Err(e) => Err(AppError::Invalid(e)),
     };
     Ok(match result.or_invalid()? {
-        Ok(()) => Redirect::to(&format!("/participants/{id}")).into_response(),
+        Ok(()) => {
+            let done = if kind == TransitionKind::Exit {
+                "exit"
+            } else {
+                "status"
+            };
+            Redirect::to(&format!("/participants/{id}?done={done}")).into_response()
+        }
         Err(errors) => {
             let title = t.get(&format!("action-{}", kind.as_str()));
             let spec = with_destination(&s, &c, id, kind, transition_spec(t, id, kind, title));
@@ -316,6 +334,8 @@ pub(crate) async fn handover_spec(
         cancel: format!("/participants/{id}"),
         intro: Some(t.get("handover-intro")),
         existing: None,
+        warning: None,
+        hidden: Vec::new(),
     })
 }
 

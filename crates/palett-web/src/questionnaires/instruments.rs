@@ -376,16 +376,6 @@ pub async fn publish(State(s): State<AppState>, c: Caller, Id(id): Id, v: Segmen
     }
 }
 
-/// Discard the draft; a version published meanwhile stays, and its page
-/// shows it.
-pub async fn discard(State(s): State<AppState>, c: Caller, Id(id): Id, v: Segment) -> Answer {
-    let n = number(&v)?;
-    match s.app.discard_instrument_draft(&c.ctx(), id, n).await {
-        Ok(()) | Err(AppError::Invalid(_)) => Ok(Redirect::to(&path(id)).into_response()),
-        Err(e) => Err(e.into()),
-    }
-}
-
 /// The version as an XLSForm workbook.
 pub async fn download(State(s): State<AppState>, c: Caller, Id(id): Id, v: Segment) -> Answer {
     let n = number(&v)?;

@@ -4,6 +4,7 @@
 //! of the answers with its codebook.
 
 pub(crate) mod api;
+pub(crate) mod discard;
 pub(crate) mod fill;
 pub(crate) mod instruments;
 pub(crate) mod results;
@@ -42,7 +43,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/questionnaires/{id}/versions/{version}/discard",
-            post(instruments::discard),
+            post(discard::discard),
         )
         .route(
             "/participants/{id}/questionnaires",

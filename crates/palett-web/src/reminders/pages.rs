@@ -214,7 +214,20 @@ pub async fn new_feed(State(s): State<AppState>, c: Caller, headers: HeaderMap) 
     Ok(resp)
 }
 
-pub async fn revoke_feed(State(s): State<AppState>, c: Caller) -> Answer {
+/// Turn the calendar feed off once confirmed; unconfirmed, the page that
+/// says what it means.
+pub async fn revoke_feed(State(s): State<AppState>, c: Caller, f: FormData) -> Answer {
+    if !f.confirmed() {
+        let t = c.tr();
+        return Ok(crate::ui::confirm_spec(
+            t.get("calendar-revoke"),
+            "inbox",
+            "/account/calendar/revoke".into(),
+            (t.get("confirm-calendar-revoke"), t.get("calendar-revoke")),
+            "/account/reminders",
+        )
+        .blank(&c, &f));
+    }
     s.app.revoke_calendar_feed(&c.ctx()).await?;
-    Ok(Redirect::to("/account/reminders").into_response())
+    Ok(Redirect::to("/account/reminders?done=calendar-revoked").into_response())
 }

@@ -44,6 +44,7 @@ fn page(visitor: Option<Visitor>, e: WebError) -> Response {
         return Redirect::to("/login").into_response();
     }
     let visitor = visitor.unwrap_or_else(|| Visitor {
+        done: None,
         signed: None,
         her: None,
         lang: Lang::Sv,

@@ -35,6 +35,7 @@ pub fn render(t: impl Template) -> Response {
 /// A whole error page in the visitor's language.
 pub fn error_page(t: Tr, status: StatusCode, id: &str) -> Response {
     let v = Visitor {
+        done: None,
         signed: None,
         her: None,
         lang: t.lang,
@@ -152,12 +153,32 @@ pub(crate) struct FormSpec {
     /// Where an error pointing to an existing record links: this text
     /// followed by the record's id.
     pub(crate) existing: Option<String>,
+    /// A destructive or irreversible action: what will happen, said above
+    /// the button, which is marked as such; the form posts `confirm=yes`
+    /// and its handler does nothing without it ([`FormData::confirmed`]).
+    pub(crate) warning: Option<String>,
+    /// Fields the form posts as they are (which of two things it does).
+    pub(crate) hidden: Vec<(String, String)>,
 }
 
 impl FormSpec {
     /// A paragraph above the fields.
     pub(crate) fn intro(mut self, text: String) -> Self {
         self.intro = Some(text);
+        self
+    }
+
+    /// A field the form posts as it is.
+    pub(crate) fn carry(mut self, name: &str, value: &str) -> Self {
+        self.hidden.push((name.into(), value.into()));
+        self
+    }
+
+    /// Make this the page that asks before a destructive action: `what`
+    /// will happen, and `submit` is the button that does it.
+    pub(crate) fn destructive(mut self, what: String, submit: String) -> Self {
+        self.warning = Some(what);
+        self.submit = submit;
         self
     }
 
@@ -184,16 +205,21 @@ impl FormSpec {
         let mut fields = self.fields;
         fill(t, &mut fields, form, errors, self.existing.as_deref());
         let summary = summary(t, &fields, errors);
-        let hidden = form
+        let mut hidden: Vec<(String, String)> = form
             .0
             .iter()
             .filter(|(k, _)| k == "version")
             .cloned()
             .collect();
+        hidden.extend(self.hidden);
+        if self.warning.is_some() {
+            hidden.push((CONFIRM.into(), "yes".into()));
+        }
         let page = FormPage {
             t,
             layout: Layout::for_caller(c, self.title, self.section, &self.path),
             intro: self.intro,
+            warning: self.warning,
             errors: summary,
             action: self.path,
             hidden,
@@ -223,5 +249,33 @@ pub(crate) fn admin_spec(
         cancel: cancel.into(),
         intro: None,
         existing: None,
+        warning: None,
+        hidden: Vec::new(),
+    }
+}
+
+/// The field a confirmed destructive form posts (`confirm=yes`).
+pub(crate) const CONFIRM: &str = "confirm";
+
+/// The page that asks before a destructive action with no fields of its
+/// own: `what` will happen, `submit` does it, `cancel` leads back.
+pub(crate) fn confirm_spec(
+    title: String,
+    section: &'static str,
+    path: String,
+    (what, submit): (String, String),
+    cancel: &str,
+) -> FormSpec {
+    FormSpec {
+        title,
+        section,
+        path,
+        fields: Vec::new(),
+        submit,
+        cancel: cancel.into(),
+        intro: None,
+        existing: None,
+        warning: Some(what),
+        hidden: Vec::new(),
     }
 }

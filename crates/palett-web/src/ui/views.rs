@@ -30,6 +30,9 @@ pub struct Layout {
     pub path: String,
     pub other_lang: &'static str,
     pub other_lang_label: &'static str,
+    /// That what she just saved was saved (from `?done=`), said at the top
+    /// of the page.
+    pub notice: Option<String>,
 }
 
 impl Layout {
@@ -53,6 +56,12 @@ impl Layout {
             path: path.to_string(),
             other_lang,
             other_lang_label,
+            notice: v
+                .done
+                .as_ref()
+                .map(|w| format!("done-{w}"))
+                .filter(|id| v.tr().has(id))
+                .map(|id| v.tr().get(&id)),
         }
     }
 
@@ -207,6 +216,8 @@ pub struct FormPage {
     pub t: Tr,
     pub layout: Layout,
     pub intro: Option<String>,
+    /// What a destructive action will do (its button is marked as such).
+    pub warning: Option<String>,
     pub errors: Vec<(String, String, String)>,
     pub action: String,
     pub hidden: Vec<(String, String)>,

@@ -513,13 +513,39 @@ async fn restricting_processing_from_the_participant_page() {
     let org = t.org_of(&kim).await;
     let pid = t.register(&kim, &new_participant(org, "Begränsa")).await;
     let b = t.browser(KOMMUN_CASEWORKER).await;
-    t.post_redirect(
-        &b,
-        &format!("/participants/{pid}/restriction"),
-        &[("reason", "Begäran enligt artikel 18")],
-    )
-    .await;
-    let page = t.page(&b, &format!("/participants/{pid}")).await;
+    let path = format!("/participants/{pid}/restriction");
+    let reason = [("reason", "Begäran enligt artikel 18")];
+    // Asked first, with her reason kept; nothing is restricted yet.
+    let ask = t
+        .asks_first(
+            &b,
+            &path,
+            &reason,
+            "ingår inte i närvaro eller forskningsexport förrän begränsningen hävs",
+        )
+        .await;
+    assert!(ask.body.contains(">Begäran enligt artikel 18</textarea>"));
+    let j = t
+        .get(&format!("/api/v1/participants/{pid}"), Some(&kim))
+        .await
+        .json();
+    assert!(j["processing_restricted"].is_null(), "{j}");
+    // Confirmed without a reason: the page again, saying so.
+    let none = t
+        .post_invalid(&b, &path, &[("reason", ""), ("confirm", "yes")])
+        .await;
+    assert!(
+        none.body.contains("Fältet måste fyllas i."),
+        "{}",
+        none.body
+    );
+    let to = t.confirmed(&b, &path, &reason).await;
+    assert_eq!(to, format!("/participants/{pid}?done=restricted"));
+    let page = t.page(&b, &to).await;
+    assert!(
+        page.body.contains("Behandlingen är begränsad."),
+        "the save is confirmed"
+    );
     assert!(
         page.body
             .contains("Behandlingen av uppgifterna är begränsad")

@@ -138,23 +138,40 @@ async fn a_coordinator_registers_an_employer_and_logs_a_contact_in_the_browser()
         .await;
     assert_eq!(confirm.status, StatusCode::OK);
     assert!(confirm.body.contains("Hennes uppgifter raderas"));
-    let to = t
-        .post_redirect(
-            &coordinator,
-            &format!("/employers/{id}/contacts/{remove}"),
-            &[],
-        )
+    // Posted without the confirmation the page carries: asked again, and
+    // she is still there.
+    let path = format!("/employers/{id}/contacts/{remove}");
+    t.asks_first(&coordinator, &path, &[], "Hennes uppgifter raderas")
         .await;
+    assert!(t
+        .page(&coordinator, &format!("/employers/{id}"))
+        .await
+        .body
+        .contains("Mona Exempel"));
+    let to = t.confirmed(&coordinator, &path, &[]).await;
     assert!(to.ends_with("?done=contact-removed"));
     let page = t.page(&coordinator, &format!("/employers/{id}")).await;
     assert!(!page.body.contains("Mona Exempel"));
     assert!(page.body.contains("Två praktikplatser i januari."));
     assert!(page.body.contains("Kontaktlogg: en kontakt"));
 
-    // Marked inactive with one button.
-    let to = t
-        .post_redirect(&coordinator, &format!("/employers/{id}/deactivate"), &[])
-        .await;
+    // Marked inactive once confirmed on the page that says what it means.
+    let path = format!("/employers/{id}/deactivate");
+    t.asks_first(
+        &coordinator,
+        &path,
+        &[],
+        "platser föreslås inte längre i matchningen",
+    )
+    .await;
+    assert!(
+        t.page(&coordinator, &format!("/employers/{id}"))
+            .await
+            .body
+            .contains("/deactivate"),
+        "still active"
+    );
+    let to = t.confirmed(&coordinator, &path, &[]).await;
     assert!(to.ends_with("?done=deactivated"));
     assert!(t
         .page(&coordinator, &format!("/employers/{id}"))
@@ -218,10 +235,12 @@ async fn another_partners_caseworker_sees_but_does_not_change_an_employer() {
             .await,
         StatusCode::FORBIDDEN
     );
-    let r = t
-        .post_form(&caseworker, &format!("/employers/{id}/deactivate"), &[])
-        .await;
-    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    for fields in [&[][..], &[("confirm", "yes")][..]] {
+        let r = t
+            .post_form(&caseworker, &format!("/employers/{id}/deactivate"), fields)
+            .await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN);
+    }
 }
 
 #[tokio::test]

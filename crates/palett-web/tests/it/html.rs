@@ -242,26 +242,51 @@ async fn the_whole_intake_through_the_forms() {
     assert!(list.body.contains("1 deltagare"));
 
     // Exit before intake through the exit form: a field message, not a 500.
+    // Ending her participation is a serious action: its form says what it
+    // means and posts a confirmation; without one, the form again with
+    // what was entered, and she is not ended.
     let exit_path = format!("{location}/status/exit");
-    assert_eq!(t.page_status(&b, &exit_path).await, StatusCode::OK);
+    let form = t.page(&b, &exit_path).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("Bara en samordnare kan öppna det igen."));
+    let ask = t
+        .asks_first(
+            &b,
+            &exit_path,
+            &[("exit_date", "2026-11-20"), ("exit_outcome", "studies")],
+            "räknas som ett avslut i projektets mått",
+        )
+        .await;
+    assert!(
+        ask.body.contains("value=\"2026-11-20\""),
+        "what she entered is kept"
+    );
+    assert!(!t.page(&b, &location).await.body.contains("Avslutad"));
     let r = t
         .post_invalid(
             &b,
             &exit_path,
-            &[("exit_date", "2026-10-01"), ("exit_outcome", "studies")],
+            &[
+                ("exit_date", "2026-10-01"),
+                ("exit_outcome", "studies"),
+                ("confirm", "yes"),
+            ],
         )
         .await;
     assert!(r
         .body
         .contains("Avslutsdatumet kan inte vara före inskrivningsdatumet."));
-    t.post_redirect(
-        &b,
-        &exit_path,
-        &[("exit_date", "2026-11-20"), ("exit_outcome", "studies")],
-    )
-    .await;
-    let page = t.page(&b, &location).await;
+    let to = t
+        .confirmed(
+            &b,
+            &exit_path,
+            &[("exit_date", "2026-11-20"), ("exit_outcome", "studies")],
+        )
+        .await;
+    assert_eq!(to, format!("{location}?done=exit"));
+    let page = t.page(&b, &to).await;
     assert!(page.body.contains("Avslutad") && page.body.contains("Studier"));
+    assert!(page.body.contains("Sparat. Deltagandet är avslutat."));
 }
 
 #[tokio::test]
@@ -508,11 +533,29 @@ async fn partners_join_and_leave_with_their_history_kept() {
     let end = format!("/admin/memberships/{}/end", m.id);
     assert_eq!(t.page_status(&admin, &end).await, StatusCode::OK);
     let r = t
-        .post_form(&admin, &end, &[("left_on", "2019-01-01")])
+        .post_form(
+            &admin,
+            &end,
+            &[("left_on", "2019-01-01"), ("confirm", "yes")],
+        )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "before joining");
-    t.post_redirect(&admin, &end, &[("left_on", "2021-06-30")])
+    // Asked first; unconfirmed, the membership goes on.
+    t.asks_first(
+        &admin,
+        &end,
+        &[("left_on", "2021-06-30")],
+        "Organisationen lämnar partnerskapet det datum du anger.",
+    )
+    .await;
+    let still = t.app.memberships(&ctx).await.expect("m");
+    assert!(still
+        .iter()
+        .any(|m| m.organisation_id == org.id && m.left_on.is_none()));
+    let to = t
+        .confirmed(&admin, &end, &[("left_on", "2021-06-30")])
         .await;
+    assert_eq!(to, "/partners?done=membership-ended");
     // Joining again adds a period; the old one stays.
     let again = [
         ("organisation_id", org_id.as_str()),
@@ -560,8 +603,24 @@ async fn a_deactivated_user_is_signed_out_and_cannot_sign_in() {
         .expect("s")
         .user
         .id;
-    t.post_redirect(&admin, &format!("/admin/users/{coach_id}/deactivate"), &[])
+    let deactivate = format!("/admin/users/{coach_id}/deactivate");
+    // Asked first, naming her; unconfirmed, she stays signed in.
+    let ask = t
+        .asks_first(&admin, &deactivate, &[], "kan inte längre logga in")
         .await;
+    assert!(
+        ask.body.contains("Kim Coach (Botkyrka kommun)"),
+        "{}",
+        ask.body
+    );
+    assert_eq!(t.page_status(&coach, "/").await, StatusCode::OK);
+    let to = t.confirmed(&admin, &deactivate, &[]).await;
+    assert_eq!(to, "/admin/users?done=user-deactivated");
+    assert!(t
+        .page(&admin, &to)
+        .await
+        .body
+        .contains("Användaren är inaktiverad."));
     assert_eq!(
         t.page_status(&coach, "/").await,
         StatusCode::SEE_OTHER,
@@ -584,9 +643,13 @@ async fn a_deactivated_user_is_signed_out_and_cannot_sign_in() {
         .user
         .id;
     assert_eq!(
-        t.post_form(&admin, &format!("/admin/users/{admin_id}/deactivate"), &[])
-            .await
-            .status,
+        t.post_form(
+            &admin,
+            &format!("/admin/users/{admin_id}/deactivate"),
+            &[("confirm", "yes")]
+        )
+        .await
+        .status,
         StatusCode::FORBIDDEN
     );
 }
@@ -765,7 +828,25 @@ async fn an_administrator_sets_retention_and_runs_it() {
         )
         .await
         .body;
-    t.post_redirect(&admin, "/admin/retention/run", &[]).await;
+    // Asked first, saying what is erased; unconfirmed, nothing is.
+    t.asks_first(
+        &admin,
+        "/admin/retention/run",
+        &[],
+        "Personuppgifterna om 247 deltagare som avslutades senast 2023-11-25 tas bort nu",
+    )
+    .await;
+    assert!(t
+        .page(&admin, "/admin/retention")
+        .await
+        .body
+        .contains("247 deltagare avslutade senast 2023-11-25"));
+    let to = t.confirmed(&admin, "/admin/retention/run", &[]).await;
+    assert!(t
+        .page(&admin, &to)
+        .await
+        .body
+        .contains("Gallringen är körd."));
     assert!(t
         .page(&admin, "/admin/retention")
         .await
@@ -936,7 +1017,16 @@ async fn two_step_verification_from_set_up_to_sign_in_and_requirement() {
         .find(|a| a.ends_with("/second-factor/reset"))
         .expect("a reset button for the one user who has it")
         .to_string();
-    t.post_redirect(&admin, &reset, &[]).await;
+    // Asked first; unconfirmed, she still has her second step.
+    t.asks_first(
+        &admin,
+        &reset,
+        &[],
+        "tas bort. Hen ställer in ett nytt vid nästa inloggning.",
+    )
+    .await;
+    assert!(t.page(&admin, "/admin/users").await.body.contains(&reset));
+    t.confirmed(&admin, &reset, &[]).await;
     t.clock.advance(jiff::SignedDuration::from_secs(3_600));
     let r = t.send(sign_in(String::new())).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "the password alone again");

@@ -549,3 +549,27 @@ async fn the_api_lists_instruments_and_records_answers_naming_the_item_at_fault(
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn discarding_a_draft_asks_first_and_keeps_it_until_confirmed() {
+    let t = TestApp::new().await;
+    let evaluator = t.browser(EVALUATOR).await;
+    let r = upload(&t, &evaluator, &fixture("trygghet.xlsx"), true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let id = instrument_id(&r.location());
+    let discard = format!("/questionnaires/{id}/versions/1/discard");
+    t.asks_first(
+        &evaluator,
+        &discard,
+        &[],
+        "Utkastet, version 1, tas bort. Det går inte att ångra.",
+    )
+    .await;
+    let draft = format!("/questionnaires/{id}/versions/1");
+    assert_eq!(t.page_status(&evaluator, &draft).await, StatusCode::OK);
+    t.confirmed(&evaluator, &discard, &[]).await;
+    assert_eq!(
+        t.page_status(&evaluator, &draft).await,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -333,8 +333,20 @@ async fn a_calendar_feed_lists_her_sessions_without_participants_until_revoked()
     assert!(!page.body.contains(&path));
     assert!(page.body.contains("Din kalenderadress skapades"));
     // Revoked: the address is not found; a made-up one neither.
-    t.post_redirect(&leader, "/account/calendar/revoke", &[])
-        .await;
+    t.asks_first(
+        &leader,
+        "/account/calendar/revoke",
+        &[],
+        "Kalenderadressen slutar gälla direkt",
+    )
+    .await;
+    assert_eq!(t.get(&path, None).await.status, StatusCode::OK, "not yet");
+    let to = t.confirmed(&leader, "/account/calendar/revoke", &[]).await;
+    assert!(t
+        .page(&leader, &to)
+        .await
+        .body
+        .contains("Kalenderadressen är återkallad."));
     assert_eq!(t.get(&path, None).await.status, StatusCode::NOT_FOUND);
     assert_eq!(
         t.get("/calendar/not-a-secret.ics", None).await.status,

@@ -226,6 +226,42 @@ impl TestApp {
         r.location()
     }
 
+    /// POST a destructive action's form without its confirmation: the
+    /// page that asks first (200) says `what` will happen and carries
+    /// `confirm=yes` on a button marked as dangerous. The caller then
+    /// checks that nothing changed.
+    pub async fn asks_first(
+        &self,
+        b: &Browser,
+        path: &str,
+        fields: &[(&str, &str)],
+        what: &str,
+    ) -> Resp {
+        let r = self.post_form(b, path, fields).await;
+        assert_eq!(r.status, StatusCode::OK, "{path}: {}", r.body);
+        assert!(
+            r.body
+                .contains("<input type=\"hidden\" name=\"confirm\" value=\"yes\">"),
+            "{path} asks for a confirmation: {}",
+            r.body
+        );
+        assert!(
+            r.body.contains(what),
+            "{path} says what happens: {}",
+            r.body
+        );
+        assert!(r.body.contains("class=\"danger\""), "{path}: {}", r.body);
+        r
+    }
+
+    /// POST a destructive action's form with its confirmation; where it
+    /// leads.
+    pub async fn confirmed(&self, b: &Browser, path: &str, fields: &[(&str, &str)]) -> String {
+        let mut all = fields.to_vec();
+        all.push(("confirm", "yes"));
+        self.post_redirect(b, path, &all).await
+    }
+
     /// POST a form that must be refused as invalid (422); the page.
     pub async fn post_invalid(&self, b: &Browser, path: &str, fields: &[(&str, &str)]) -> Resp {
         let r = self.post_form(b, path, fields).await;
