@@ -3,6 +3,7 @@
 ## Layout and navigation
 skip-to-content = Skip to content
 nav-label = Main menu
+menu = Menu
 nav-start = Start
 nav-participants = Participants
 nav-intake = New participant
@@ -668,6 +669,7 @@ dash-by-time-summary = The highest share to job or studies was among those who t
 dash-time-in = Time in the programme
 dash-band = { $from }–{ $to } months
 dash-band-open = { $from } months or more
+data-table = Table
 dash-breakdown = Breakdown
 dash-by = Break down by
 dash-show = Show

@@ -3,6 +3,7 @@
 ## Layout och navigering
 skip-to-content = Hoppa till innehållet
 nav-label = Huvudmeny
+menu = Meny
 nav-start = Start
 nav-participants = Deltagare
 nav-intake = Ny deltagare
@@ -668,6 +669,7 @@ dash-by-time-summary = Högst andel till arbete eller studier hade de som deltog
 dash-time-in = Tid i insatsen
 dash-band = { $from }–{ $to } månader
 dash-band-open = { $from } månader eller mer
+data-table = Tabell
 dash-breakdown = Uppdelning
 dash-by = Dela upp efter
 dash-show = Visa

@@ -42,7 +42,11 @@ pub const GROUP_CLASSES: [&str; 6] = [
 ];
 
 /// A legend row's height; legends wrap below the axis.
-const LEGEND_ROW: f64 = 16.0;
+const LEGEND_ROW: f64 = 18.0;
+
+/// A generous width of one character of chart text (12 px, in the style
+/// sheet), to lay out legends and bar labels so that none is cut off.
+const CHAR_W: f64 = 7.5;
 
 fn open(out: &mut String, id: &str, title: &str, desc: &str, height: f64) {
     let _ = write!(
@@ -91,7 +95,7 @@ pub fn line(
     let mut legend = Vec::new();
     let (mut lx, mut row) = (LEFT, 0.0);
     for s in series {
-        let w = 40.0 + 7.0 * s.label.chars().count() as f64;
+        let w = 40.0 + CHAR_W * s.label.chars().count() as f64;
         if lx > LEFT && lx + w > WIDTH - RIGHT {
             lx = LEFT;
             row += 1.0;
@@ -171,7 +175,10 @@ pub fn bars(id: &str, title: &str, desc: &str, rows: &[(String, f64)], unit: &st
     let mut out = String::new();
     let row_h = 22.0;
     let height = TOP + row_h * rows.len() as f64 + 8.0;
-    let label_w = 200.0;
+    // The labels' column is as wide as the longest label (within bounds), so
+    // that no label runs off the left edge.
+    let longest = rows.iter().map(|r| r.0.chars().count()).max().unwrap_or(0);
+    let label_w = (CHAR_W * longest as f64 + 12.0).clamp(120.0, 360.0);
     open(&mut out, id, title, desc, height);
     let max = rows.iter().map(|r| r.1).fold(0.0f64, f64::max).max(1.0);
     let plot_w = WIDTH - label_w - 80.0;

@@ -317,6 +317,28 @@ impl Table {
             rows,
         }
     }
+
+    /// The label a data cell of column `column` carries when the table is
+    /// shown as stacked rows on a narrow screen (`data-label`, the column's
+    /// heading); none for the first column, which heads its row, and for a
+    /// column without a heading. (By reference: that is how templates pass
+    /// arguments.)
+    pub fn cell_label(&self, column: &usize) -> Option<&str> {
+        match *column {
+            0 => None,
+            i => self
+                .head
+                .get(i)
+                .map(String::as_str)
+                .filter(|h| !h.is_empty()),
+        }
+    }
+
+    /// Whether the table becomes stacked rows on a narrow screen: when it
+    /// has more than two columns (two fit side by side at 320 px).
+    pub fn stacks(&self) -> bool {
+        self.head.len() > 2
+    }
 }
 
 pub struct FilterForm {

@@ -141,7 +141,10 @@ async fn a_self_assessment_is_recorded_through_the_form() {
     let after = t.page(&b, &list_path).await;
     assert_eq!(after.body.matches("<tr>").count(), before + 1);
     assert!(after.body.contains("<td>2026-11-20</td>"));
-    assert!(after.body.contains("<td>22</td>"), "the total");
+    assert!(
+        after.body.contains("<td data-label=\"Summa\">22</td>"),
+        "the total, labelled for the stacked rows of a narrow screen"
+    );
     // Unknown participants are 404s; an evaluator gets no form.
     for path in [
         "/participants/999999/self-assessments".to_string(),
