@@ -36,6 +36,7 @@ pub async fn audit(State(s): State<AppState>, c: Caller, Query(q): Query<AuditQu
         organisation_id: id_of(&q.organisation),
         from: day_start(&q.from, 0),
         to: day_start(&q.to, 1),
+        ..Default::default()
     };
     let page = Page::new(id_of(&q.page), Some(50));
     let (rows, total) = palett_app::audit::list(&s.app, &c.ctx(), &filter, page).await?;
