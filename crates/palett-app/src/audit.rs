@@ -5,10 +5,15 @@
 use crate::work::{bookkeeping, Change, Reading};
 use crate::{AppError, Ctx, Result};
 use palett_store::audit::{self, Entry, Filter};
+use std::collections::HashMap;
 
 pub use crate::action::Action;
 
+pub use palett_store::audit::Person;
+
 /// A page of the partnership's audit log, for coordinators and administrators.
+/// A search by participant name (`participant_named`) finds only those the
+/// caller may see: its scope is the caller's, whatever the filter says.
 #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
 pub async fn list(
     app: &crate::App,
@@ -16,21 +21,115 @@ pub async fn list(
     filter: &Filter,
     page: crate::paging::Page,
 ) -> Result<(Vec<Entry>, i64)> {
+    let search = Search {
+        participant_name: filter.participant_named.as_ref().map(|(_, n)| n.clone()),
+        filter: Filter {
+            participant_named: None,
+            ..filter.clone()
+        },
+        user_name: None,
+    };
+    let out = self::search(app, ctx, &search, page).await?;
+    Ok((out.entries, out.total))
+}
+
+/// A search of the log as a person asks it: the filter's ids, period and
+/// action, and names.
+#[derive(Clone, Debug, Default)]
+pub struct Search {
+    /// Its `user_ids` and `participant_named` are set here from the names.
+    pub filter: Filter,
+    /// Text in the display name of whoever acted (case does not matter).
+    pub user_name: Option<String>,
+    /// Text in the name of the participant an entry is about, found only
+    /// among those the caller may see.
+    pub participant_name: Option<String>,
+}
+
+/// A page of the log, readable: who the participants are, for those the
+/// reader may see.
+#[derive(Clone, Debug)]
+pub struct LogPage {
+    pub entries: Vec<Entry>,
+    pub total: i64,
+    /// The names of the page's participants within the reader's scope
+    /// (the list scope: an emergency access names no one here); the
+    /// others are absent.
+    pub names: HashMap<i64, String>,
+    /// The partnership's staff, for a search by name and to name a user an
+    /// entry is about.
+    pub people: Vec<Person>,
+}
+
+/// The staff who may stand in the log, for the search's choices (no
+/// participant's data, so not audited).
+pub async fn people(app: &crate::App, ctx: &Ctx) -> Result<Vec<Person>> {
     if !ctx.actor.can_view_audit_log() {
         return Err(AppError::Forbidden);
     }
     let mut r = Reading::begin(app, ctx).await?;
-    let out = audit::list(
+    let people = audit::people(r.conn(), ctx.actor.partnership_id).await?;
+    r.finish().await?;
+    Ok(people)
+}
+
+/// Search the partnership's log (coordinators and administrators;
+/// audited): a page of entries, newest first, the total, the names of the
+/// participants on the page the caller may see, read in one statement,
+/// and the staff.
+#[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+pub async fn search(
+    app: &crate::App,
+    ctx: &Ctx,
+    search: &Search,
+    page: crate::paging::Page,
+) -> Result<LogPage> {
+    if !ctx.actor.can_view_audit_log() {
+        return Err(AppError::Forbidden);
+    }
+    let given = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let scope = ctx.actor.participant_scope(app.today());
+    let mut r = Reading::begin(app, ctx).await?;
+    let people = audit::people(r.conn(), ctx.actor.partnership_id).await?;
+    let mut filter = search.filter.clone();
+    filter.participant_named = given(&search.participant_name).map(|name| (scope, name));
+    if let Some(name) = given(&search.user_name) {
+        let needle = name.to_lowercase();
+        filter.user_ids = Some(
+            people
+                .iter()
+                .filter(|p| p.name.to_lowercase().contains(&needle))
+                .map(|p| p.id)
+                .collect(),
+        );
+    }
+    let (entries, total) = audit::list(
         r.conn(),
         ctx.actor.partnership_id,
-        filter,
+        &filter,
         page.limit(),
         page.offset(),
     )
     .await?;
+    let about: Vec<i64> = entries.iter().filter_map(|e| e.participant_id).collect();
+    let names = if about.is_empty() {
+        HashMap::new()
+    } else {
+        palett_store::participant::names_in_scope(r.conn(), scope, &about).await?
+    };
     r.audit(Action::AuditRead, "audit_log", None, filter.participant_id);
     r.finish().await?;
-    Ok(out)
+    Ok(LogPage {
+        entries,
+        total,
+        names,
+        people,
+    })
 }
 
 /// More reads of participant records than this by one user in one day is

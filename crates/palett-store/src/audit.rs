@@ -3,9 +3,11 @@
 //! transaction of the change they record, so a failed audit write fails the
 //! change.
 
+use crate::participant::{self, bind_all, Arg, Sql};
 use crate::row::*;
 use crate::Result;
 use jiff::Timestamp;
+use palett_domain::policy::ParticipantScope;
 use sqlx::AnyConnection;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,6 +126,84 @@ pub struct Filter {
     pub from: Option<i64>,
     /// Unix seconds, exclusive.
     pub to: Option<i64>,
+    /// By one of these users (none at all when empty): a search by name,
+    /// matched against the partnership's staff by the caller.
+    pub user_ids: Option<Vec<i64>>,
+    /// This action, by its stored text.
+    pub action: Option<String>,
+    /// About a participant within this scope whose name holds this text
+    /// (matched as the participant search matches): nothing outside the
+    /// scope is found by name.
+    pub participant_named: Option<(ParticipantScope, String)>,
+}
+
+/// The conditions of `f` (table alias `a`), and their arguments; `None`
+/// when nothing can match.
+fn conditions(partnership_id: i64, f: &Filter) -> Option<Sql> {
+    // A name search starts with the scope's own conditions on `p`, which
+    // go into a subquery; the log's conditions follow, numbered on.
+    let (mut s, about) = match &f.participant_named {
+        Some((scope, name)) => {
+            let named = participant::Filter {
+                name: Some(name.clone()),
+                ..Default::default()
+            };
+            let w = participant::where_clause(*scope, &named)?;
+            let about = format!(
+                "a.participant_id IN (SELECT p.id FROM participants p WHERE {})",
+                w.conditions()
+            );
+            (
+                Sql {
+                    clauses: Vec::new(),
+                    args: w.args,
+                },
+                Some(about),
+            )
+        }
+        None => (
+            Sql {
+                clauses: Vec::new(),
+                args: Vec::new(),
+            },
+            None,
+        ),
+    };
+    s.push(
+        |n| format!("a.partnership_id = ${n}"),
+        Arg::Int(partnership_id),
+    );
+    s.clauses.extend(about);
+    if let Some(id) = f.participant_id {
+        s.push(|n| format!("a.participant_id = ${n}"), Arg::Int(id));
+    }
+    if let Some(id) = f.user_id {
+        s.push(|n| format!("a.user_id = ${n}"), Arg::Int(id));
+    }
+    if let Some(ids) = &f.user_ids {
+        if ids.is_empty() {
+            return None;
+        }
+        let first = s.args.len() + 1;
+        s.args.extend(ids.iter().map(|id| Arg::Int(*id)));
+        s.clauses.push(format!(
+            "a.user_id IN ({})",
+            crate::placeholders(first, ids.len())
+        ));
+    }
+    if let Some(id) = f.organisation_id {
+        s.push(|n| format!("a.organisation_id = ${n}"), Arg::Int(id));
+    }
+    if let Some(at) = f.from {
+        s.push(|n| format!("a.at >= ${n}"), Arg::Int(at));
+    }
+    if let Some(at) = f.to {
+        s.push(|n| format!("a.at < ${n}"), Arg::Int(at));
+    }
+    if let Some(action) = &f.action {
+        s.push(|n| format!("a.action = ${n}"), Arg::Text(action.clone()));
+    }
+    Some(s)
 }
 
 /// Newest first, one page; also the total that match.
@@ -134,34 +214,64 @@ pub async fn list(
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Entry>, i64)> {
-    // Fixed placeholders; a NULL argument switches its filter off.
-    let cond = "a.partnership_id = $1 AND ($2 IS NULL OR a.participant_id = $2) \
-                AND ($3 IS NULL OR a.user_id = $3) AND ($4 IS NULL OR a.at >= $4) \
-                AND ($5 IS NULL OR a.at < $5) AND ($6 IS NULL OR a.organisation_id = $6)";
-    let total: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM audit_log a WHERE {cond}"))
-        .bind(partnership_id)
-        .bind(f.participant_id)
-        .bind(f.user_id)
-        .bind(f.from)
-        .bind(f.to)
-        .bind(f.organisation_id)
-        .fetch_one(&mut *c)
-        .await?;
-    let rows = sqlx::query(&format!(
-        "{ENTRY_SELECT} {ENTRY_FROM} WHERE {cond} ORDER BY a.id DESC LIMIT $7 OFFSET $8"
-    ))
-    .bind(partnership_id)
-    .bind(f.participant_id)
-    .bind(f.user_id)
-    .bind(f.from)
-    .bind(f.to)
-    .bind(f.organisation_id)
-    .bind(limit)
-    .bind(offset)
-    .fetch_all(&mut *c)
+    let Some(w) = conditions(partnership_id, f) else {
+        return Ok((Vec::new(), 0));
+    };
+    let cond = w.conditions();
+    let total = participant::counted(
+        c,
+        &format!("SELECT COUNT(*) FROM audit_log a WHERE {cond}"),
+        &w.args,
+    )
     .await?;
+    let n = w.args.len();
+    let sql = format!(
+        "{ENTRY_SELECT} {ENTRY_FROM} WHERE {cond} ORDER BY a.id DESC LIMIT ${} OFFSET ${}",
+        n + 1,
+        n + 2
+    );
+    let rows = bind_all(sqlx::query(&sql), &w.args)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *c)
+        .await?;
     let items = rows.iter().map(entry).collect::<Result<Vec<_>>>()?;
     Ok((items, total))
+}
+
+/// Someone who may stand in the partnership's log as its user: a user of
+/// an organisation that is or was a member, or holding a role there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Person {
+    pub id: i64,
+    pub name: String,
+    pub organisation_id: i64,
+    pub organisation_name: String,
+}
+
+/// The partnership's staff, by name.
+pub async fn people(c: &mut AnyConnection, partnership_id: i64) -> Result<Vec<Person>> {
+    sqlx::query(
+        "SELECT u.id, u.display_name, u.organisation_id, o.name AS org_name FROM users u \
+         JOIN organisations o ON o.id = u.organisation_id \
+         WHERE EXISTS (SELECT 1 FROM memberships m WHERE m.organisation_id = u.organisation_id \
+         AND m.partnership_id = $1) \
+         OR EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = u.id AND g.partnership_id = $1) \
+         ORDER BY u.display_name, u.id LIMIT 5000",
+    )
+    .bind(partnership_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Person {
+            id: i64_(r, "id")?,
+            name: text(r, "display_name")?,
+            organisation_id: i64_(r, "organisation_id")?,
+            organisation_name: text(r, "org_name")?,
+        })
+    })
+    .collect()
 }
 
 /// A log entry of an emergency access, or of a read only it allowed.

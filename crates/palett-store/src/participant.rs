@@ -1291,6 +1291,41 @@ pub async fn list(
     Ok((items, total))
 }
 
+/// The names ("given family") of those of `ids` who fall within the
+/// scope, in one statement: the others are left out, so that a page naming
+/// participants names only those its reader may see.
+pub async fn names_in_scope(
+    c: &mut AnyConnection,
+    scope: ParticipantScope,
+    ids: &[i64],
+) -> Result<HashMap<i64, String>> {
+    let mut ids = ids.to_vec();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut out = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let Some(mut w) = where_clause(scope, &Filter::default()) else {
+            return Ok(out);
+        };
+        let first = w.args.len() + 1;
+        w.args.extend(chunk.iter().map(|id| Arg::Int(*id)));
+        w.clauses
+            .push(format!("p.id IN ({})", placeholders(first, chunk.len())));
+        let sql = format!(
+            "SELECT p.id, p.given_name, p.family_name FROM participants p WHERE {}",
+            w.conditions()
+        );
+        for r in bind_all(sqlx::query(&sql), &w.args)
+            .fetch_all(&mut *c)
+            .await?
+        {
+            let name = format!("{} {}", text(&r, "given_name")?, text(&r, "family_name")?);
+            out.insert(i64_(&r, "id")?, name.trim().to_string());
+        }
+    }
+    Ok(out)
+}
+
 /// The participant of the partnership with this identity number, if any,
 /// found by its keyed hash (the number itself is stored sealed).
 pub async fn id_by_identity_number(

@@ -80,6 +80,28 @@ async fn requests_cost_a_fixed_number_of_statements() {
     let (start, _) = measure("/").await;
     let (participant, _) = measure("/participants/1").await;
     let (audit, _) = measure("/audit").await;
+    // The log names the participants of a page in one statement, however
+    // many: the reads of one participant cost what the reads of four do.
+    let (one_named, body) = measure("/audit?action=participant.read").await;
+    assert_eq!(body.matches("<code>participant.read</code>").count(), 1);
+    let list = t.page(&b, "/participants").await.body;
+    let ids: Vec<&str> = list
+        .split("href=\"/participants/")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .filter(|id| id.chars().all(|c| c.is_ascii_digit()) && *id != "1")
+        .take(3)
+        .collect();
+    for id in &ids {
+        let r = t.page(&b, &format!("/participants/{id}")).await;
+        assert_eq!(r.status, axum::http::StatusCode::OK);
+    }
+    let (four_named, body) = measure("/audit?action=participant.read").await;
+    assert_eq!(body.matches("<code>participant.read</code>").count(), 4);
+    for id in &ids {
+        assert!(body.contains(&format!("<a href=\"/participants/{id}\">")));
+    }
+    assert_eq!(one_named, four_named, "naming costs one statement");
     // A dashboard reads its facts, pauses and goals in fixed statements,
     // whatever the number of participants: the small project (Svenska i
     // butik) costs what Tillväxt Kvinna does.

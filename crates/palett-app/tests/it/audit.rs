@@ -456,3 +456,108 @@ pub(crate) async fn refused_reads_are_counted_per_user_and_day_for_the_review(h:
         .iter()
         .all(|e| e.participant_id.is_none_or(|p| !hidden.contains(&p))));
 }
+
+/// The log searched as a person asks: by the name of whoever acted, by the
+/// name of the participant an entry is about (found only among those the
+/// reader may see), by action; and the page names only those she may see.
+pub(crate) async fn the_log_is_searched_by_name_within_the_readers_scope(h: H) {
+    h.seed().await;
+    let coach = h.signed(COACH).await;
+    let coach_ctx = coach.ctx(IP);
+    let org = coach.user.organisation_id;
+    // Amal is shared with every partner; Sagal is kept to the kommun.
+    let amal = h.register_amal(&coach_ctx, org).await;
+    let sagal = h
+        .register(
+            &coach_ctx,
+            &input("Sagal", "Enskild", &pnr("19900315", 123), org),
+        )
+        .await;
+    h.read(&coach_ctx, amal).await;
+    h.read(&coach_ctx, sagal).await;
+    let page = Page::new(None, Some(100));
+    let search = |participant_name: &str, user_name: &str, action: Option<&str>| audit::Search {
+        filter: Filter {
+            action: action.map(str::to_string),
+            ..Filter::default()
+        },
+        user_name: Some(user_name.to_string()).filter(|s| !s.is_empty()),
+        participant_name: Some(participant_name.to_string()).filter(|s| !s.is_empty()),
+    };
+
+    // Hela Människan's coordinator finds Amal by name, and Sagal not at all.
+    let hm = h.ctx(COORDINATOR).await;
+    let found = audit::search(&h.app, &hm, &search("testsson", "", None), page)
+        .await
+        .expect("a search by her name");
+    assert!(found.total > 0);
+    assert!(found.entries.iter().all(|e| e.participant_id == Some(amal)));
+    assert_eq!(
+        found.names.get(&amal).map(String::as_str),
+        Some("Amal Testsson")
+    );
+    let none = audit::search(&h.app, &hm, &search("Enskild", "", None), page)
+        .await
+        .expect("a search by a name she may not see");
+    assert_eq!((none.total, none.entries.len()), (0, 0));
+    // Her entries are in the log, but not named for this reader.
+    let about_sagal = audit::Search {
+        filter: Filter {
+            participant_id: Some(sagal),
+            ..Filter::default()
+        },
+        ..audit::Search::default()
+    };
+    let rows = audit::search(&h.app, &hm, &about_sagal, page)
+        .await
+        .expect("her rows by id");
+    assert!(rows.total > 0);
+    assert!(rows.names.is_empty(), "{:?}", rows.names);
+    // The kommun's coordinator, whose organisation is responsible, finds and
+    // names her.
+    let kommun = h.ctx(KOMMUN_COORDINATOR).await;
+    let hers = audit::search(&h.app, &kommun, &search("enskild", "", None), page)
+        .await
+        .expect("her own organisation's search");
+    assert!(hers.total > 0);
+    assert!(hers.entries.iter().all(|e| e.participant_id == Some(sagal)));
+    assert_eq!(
+        hers.names.get(&sagal).map(String::as_str),
+        Some("Sagal Enskild")
+    );
+
+    // By the name of whoever acted, in any case, and by action.
+    let kims = audit::search(&h.app, &hm, &search("", "KIM", None), page)
+        .await
+        .expect("Kim's entries");
+    assert!(kims.total >= 4, "two registrations and two reads");
+    assert!(kims
+        .entries
+        .iter()
+        .all(|e| e.user_id == Some(coach.user.id)));
+    assert!(kims.people.iter().any(|p| p.name == "Kim Coach"));
+    let nobody = audit::search(&h.app, &hm, &search("", "Ingen Alls", None), page)
+        .await
+        .expect("no such user");
+    assert_eq!(nobody.total, 0);
+    let reads = audit::search(
+        &h.app,
+        &hm,
+        &search("", "kim", Some("participant.read")),
+        page,
+    )
+    .await
+    .expect("Kim's reads");
+    assert_eq!(reads.total, 2);
+    assert!(reads.entries.iter().all(|e| e.action == "participant.read"));
+
+    // Caseworkers may not search it.
+    assert!(matches!(
+        err(audit::search(&h.app, &coach_ctx, &search("testsson", "", None), page).await),
+        AppError::Forbidden
+    ));
+    assert!(matches!(
+        err(audit::people(&h.app, &coach_ctx).await),
+        AppError::Forbidden
+    ));
+}

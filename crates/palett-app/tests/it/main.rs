@@ -104,6 +104,7 @@ stories! {
     audit::a_change_fails_when_its_audit_row_cannot_be_written,
     audit::the_log_review_flags_samples_and_signs,
     audit::refused_reads_are_counted_per_user_and_day_for_the_review,
+    audit::the_log_is_searched_by_name_within_the_readers_scope,
     lifecycle::participant_moves_through_the_programme,
     lifecycle::responsibility_moves_only_by_a_handover,
     sign_in::failed_sign_ins_slow_the_account_down_without_locking_it,

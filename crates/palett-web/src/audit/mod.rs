@@ -1,7 +1,9 @@
-//! The audit log: searching it, and the signed periodic log review.
+//! The audit log: searching it, and the signed periodic log review; its
+//! words (actions and roles in the reader's language).
 
 pub(crate) mod log;
 pub(crate) mod review;
+pub(crate) mod words;
 
 use crate::http::AppState;
 use axum::routing::get;

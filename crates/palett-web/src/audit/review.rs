@@ -55,7 +55,11 @@ pub async fn log_review(
             Cell::text(local_time(e.at)),
             Cell::text(e.user_name.clone().unwrap_or_default()),
             Cell::text(e.organisation_name.clone().unwrap_or_default()),
-            Cell::text(format!("{} ({})", e.action, e.entity)),
+            Cell::text(format!(
+                "{} ({})",
+                super::words::action_text(t, &e.action),
+                e.action
+            )),
             match e.participant_id {
                 Some(id) => Cell::link(id.to_string(), format!("/audit?participant={id}")),
                 None => Cell::text(""),

@@ -1,4 +1,4 @@
-//! Exports: a participant's subject-access export (page and JSON) and the
+//! Exports: a participant's subject-access export (page, PDF and JSON) and the
 //! pseudonymised research export.
 
 pub(crate) mod dto;
@@ -14,6 +14,7 @@ use utoipa_axum::routes;
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/participants/{id}/export", get(subject_access::page))
+        .route("/participants/{id}/export.pdf", get(subject_access::pdf))
         .route(
             "/exports/research",
             get(research::research_form).post(research::research),

@@ -33,8 +33,7 @@ fn section(
 pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     let t = c.tr();
     let x = s.app.subject_access(&c.ctx(), pid).await?;
-    let p = &x.participant;
-    let title = t.with("export-title", &[("name", p.full_name())]);
+    let title = t.with("export-title", &[("name", x.participant.full_name())]);
     let mut page = TablePage::new(
         t,
         Layout::for_caller(
@@ -46,11 +45,71 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     );
     page.intro = Some(t.with("export-intro", &[("when", local_time(x.generated_at))]));
     page.links.push((
+        format!("/participants/{pid}/export.pdf"),
+        t.get("export-pdf"),
+    ));
+    page.links.push((
         format!("/api/v1/participants/{pid}/export"),
         t.get("export-json"),
     ));
+    page.tables = tables(t, &x);
+    Ok(render(page))
+}
+
+/// The same extract as a tagged PDF in the reader's language, with its
+/// fonts embedded: the page's tables under their headings, written as her
+/// data in the portal is (same use case, so the same access and audit as
+/// the page and the JSON).
+pub async fn pdf(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
+    use crate::document::tagged::{write, Block, Spec};
+    let t = c.tr();
+    let x = s.app.subject_access(&c.ctx(), pid).await?;
+    let title = t.with("export-title", &[("name", x.participant.full_name())]);
+    let mut blocks = vec![
+        Block::Title(title.clone()),
+        Block::Para(t.with("export-intro", &[("when", local_time(x.generated_at))])),
+    ];
+    for table in tables(t, &x) {
+        blocks.push(Block::Heading(table.heading.unwrap_or_default()));
+        if table.rows.is_empty() {
+            blocks.push(Block::Para(t.get("nothing-here")));
+            continue;
+        }
+        blocks.push(Block::Table {
+            head: table.head,
+            rows: table
+                .rows
+                .into_iter()
+                .map(|r| r.into_iter().map(|cell| cell.text).collect())
+                .collect(),
+        });
+    }
+    let footer = |n: usize, of: usize| {
+        t.with(
+            "report-page",
+            &[("n", n.to_string()), ("of", of.to_string())],
+        )
+    };
+    let pdf = write(&Spec {
+        title,
+        lang: t.lang.html_lang(),
+        rtl: false,
+        blocks,
+        footer: &footer,
+    });
+    crate::ui::pdf_download(pdf, &format!("registerutdrag-{pid}.pdf"))
+}
+
+/// The extract's sections, each a table under its heading, in the
+/// reader's language: profile, status history, consents, plans,
+/// enrolments, attendance, activities, follow-ups, self-assessments,
+/// proposals, placements, notes, earlier profile versions and the log of
+/// who read or changed her record.
+fn tables(t: Tr, x: &palett_app::export::SubjectAccess) -> Vec<Table> {
+    let p = &x.participant;
+    let mut tables = Vec::new();
     let opt = |o: &Option<String>| o.clone().unwrap_or_default();
-    page.tables.push(section(
+    tables.push(section(
         t,
         "profile",
         &["field-what", "field-value"],
@@ -120,7 +179,7 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
             None => vec![vec![t.get("restricted-group"), t.get("restricted-hidden")]],
         }),
     ));
-    page.tables.push(section(
+    tables.push(section(
         t,
         "status-history",
         &[
@@ -140,7 +199,7 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
             ]
         }),
     ));
-    page.tables.push(section(
+    tables.push(section(
         t,
         "consents",
         &[
@@ -166,7 +225,7 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
             ]
         }),
     ));
-    page.tables.push(section(
+    tables.push(section(
         t,
         "plan-title",
         &["plan-history", "plan-goals", "plan-steps"],
@@ -187,7 +246,7 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
             ]
         }),
     ));
-    page.tables.push(section(
+    tables.push(section(
         t,
         "enrolments",
         &[
@@ -205,7 +264,7 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
             ]
         }),
     ));
-    page.tables.push(section(
+    tables.push(section(
         t,
         "attendance-title",
         &[
@@ -225,7 +284,7 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
             ]
         }),
     ));
-    page.tables.push(section(
+    tables.push(section(
         t,
         "activities",
         &[
@@ -243,7 +302,7 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
             ]
         }),
     ));
-    page.tables.push(Table {
+    tables.push(Table {
         heading: Some(t.get("follow-ups")),
         head: crate::followups::follow_ups::head(t),
         rows: rows(
@@ -252,12 +311,12 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
                 .map(|f| crate::followups::follow_ups::cells(t, f)),
         ),
     });
-    page.tables.push(crate::followups::self_assessments::table(
+    tables.push(crate::followups::self_assessments::table(
         t,
         Some(t.get("self-assessments")),
         &x.self_assessments,
     ));
-    page.tables.push(section(
+    tables.push(section(
         t,
         "export-proposals",
         &[
@@ -279,7 +338,7 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
             ]
         }),
     ));
-    page.tables.push(section(
+    tables.push(section(
         t,
         "placements",
         &[
@@ -301,7 +360,7 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
             ]
         }),
     ));
-    page.tables.push(section(
+    tables.push(section(
         t,
         "notes",
         &[
@@ -321,7 +380,7 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
             ]
         }),
     ));
-    page.tables.push(section(
+    tables.push(section(
         t,
         "profile-versions",
         &["field-when", "by-whom", "profile"],
@@ -333,7 +392,7 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
             ]
         }),
     ));
-    page.tables.push(section(
+    tables.push(section(
         t,
         "export-log",
         &[
@@ -347,11 +406,11 @@ pub async fn page(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
                 local_time(e.at),
                 e.user_name.clone().unwrap_or_default(),
                 e.organisation_name.clone().unwrap_or_default(),
-                e.action.clone(),
+                crate::audit::words::action_text(t, &e.action),
             ]
         }),
     ));
-    Ok(render(page))
+    tables
 }
 
 /// Subject access export (registerutdrag, GDPR art. 15)

@@ -213,6 +213,10 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Id(id): Id) -> An
     }
     if v.may_change {
         path_links.push((format!("/participants/{id}/export"), t.get("export-link")));
+        path_links.push((
+            format!("/participants/{id}/export.pdf"),
+            t.get("export-pdf-link"),
+        ));
     }
     let dash = || "–".to_string();
     let period_rows = vec![

@@ -11,8 +11,6 @@ use crate::ui::portal::PortalLayout;
 use crate::ui::render;
 use askama::Template;
 use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
 
 #[derive(Template)]
 #[template(path = "portal/data.html")]
@@ -139,22 +137,6 @@ pub async fn data_pdf(State(s): State<AppState>, p: InPortal) -> Answer {
         rtl: lang.dir() == "rtl",
         blocks,
         footer: &footer,
-    })
-    .ok_or_else(|| {
-        crate::http::error::WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
-    })?;
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/pdf".to_string(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"palett-{}.pdf\"", lang.code()),
-            ),
-        ],
-        pdf,
-    )
-        .into_response())
+    });
+    crate::ui::pdf_download(pdf, &format!("palett-{}.pdf", lang.code()))
 }

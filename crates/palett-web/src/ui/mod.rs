@@ -32,6 +32,29 @@ pub fn render(t: impl Template) -> Response {
     }
 }
 
+/// A PDF to download as `filename`, or the internal error when it could
+/// not be written: the answer of every PDF palett writes for a page
+/// (her data in the portal, the subject access export).
+pub(crate) fn pdf_download(pdf: Option<Vec<u8>>, filename: &str) -> crate::http::error::Answer {
+    let pdf = pdf.ok_or_else(|| {
+        crate::http::error::WebError::new(StatusCode::INTERNAL_SERVER_ERROR, "error-internal")
+    })?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
 /// A whole error page in the visitor's language.
 pub fn error_page(t: Tr, status: StatusCode, id: &str) -> Response {
     let v = Visitor {

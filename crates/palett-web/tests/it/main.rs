@@ -6,6 +6,7 @@ mod support;
 
 mod access;
 mod api;
+mod audit_log;
 mod confirm;
 mod consent;
 mod dashboard;

@@ -128,9 +128,22 @@ async fn the_final_report_as_page_csv_xlsx_and_pdf_with_the_same_figures() {
     }
     assert!(text.contains("Sida 1 av"), "{text}");
 
-    // The three downloads are in the audit log; the page view is not.
+    // The three downloads are in the audit log, in words with their code;
+    // the page view is not.
     let log = t.page(&b, "/audit").await;
-    assert_eq!(log.body.matches("export.report").count(), 3, "{}", log.body);
+    let rows = log
+        .body
+        .split("<tbody>")
+        .nth(1)
+        .and_then(|rest| rest.split("</tbody>").next())
+        .expect("the log's entries");
+    assert_eq!(rows.matches("export.report").count(), 3, "{rows}");
+    assert_eq!(
+        rows.matches("Laddade ner en rapport <code>export.report</code>")
+            .count(),
+        3,
+        "{rows}"
+    );
 }
 
 #[tokio::test]
