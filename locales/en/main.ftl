@@ -328,9 +328,7 @@ groups = Groups
 enrolments = Interventions and waiting list
 enrolment-change = Change status
 enrol = Enrol in an intervention
-sessions = Sessions
 sessions-schedule = Schedule sessions
-sessions-change = Cancel or move sessions
 session-cancel = Cancel the session
 session-move = Move the session
 session-moved-from = moved from
@@ -1894,3 +1892,9 @@ audit-only-a-user = Showing only entries by one user.
 audit-show-all = Show the whole log
 export-pdf = Download as PDF
 export-pdf-link = Subject access export (PDF)
+
+# Group page: members and coming sessions first, history paged
+group-members = Participants in the group
+group-members-count = Participants in the group you have access to ({ $count })
+sessions-coming = Coming sessions
+sessions-history = Sessions held and cancelled ({ $count }), latest first

@@ -328,9 +328,7 @@ groups = Grupper
 enrolments = Insatser och väntelista
 enrolment-change = Ändra status
 enrol = Anmäl till insats
-sessions = Träffar
 sessions-schedule = Schemalägg träffar
-sessions-change = Ställ in eller flytta träffar
 session-cancel = Ställ in träffen
 session-move = Flytta träffen
 session-moved-from = flyttad från
@@ -1894,3 +1892,9 @@ audit-only-a-user = Visar bara händelser av en användare.
 audit-show-all = Visa hela loggen
 export-pdf = Ladda ner som PDF
 export-pdf-link = Registerutdrag (PDF)
+
+# Group page: members and coming sessions first, history paged
+group-members = Deltagare i gruppen
+group-members-count = Deltagare i gruppen som du har tillgång till ({ $count })
+sessions-coming = Kommande träffar
+sessions-history = Genomförda och inställda träffar ({ $count }), senaste först

@@ -9,7 +9,7 @@ use crate::http::Segment;
 use crate::i18n::Tr;
 use crate::ui::views::*;
 use crate::ui::{admin_spec, choices, render, FormSpec};
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 use palett_domain::palette::SessionStatus;
@@ -66,7 +66,23 @@ pub async fn group_create(
     )
 }
 
-pub async fn group(State(s): State<AppState>, c: Caller, Id(gid): Id) -> Answer {
+/// History sessions per page on the group page.
+const HISTORY_PAGE: usize = 20;
+
+#[derive(serde::Deserialize, Default)]
+pub struct GroupQuery {
+    page: Option<String>,
+}
+
+/// A group: its members (those the caller may see), the coming sessions
+/// with what can be done to them, then the sessions held or cancelled,
+/// latest first, a page at a time.
+pub async fn group(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(gid): Id,
+    Query(q): Query<GroupQuery>,
+) -> Answer {
     let t = c.tr();
     let today = s.app.today();
     let (g, sessions, may_run) = s.app.group(&c.ctx(), gid).await?;
@@ -89,93 +105,151 @@ pub async fn group(State(s): State<AppState>, c: Caller, Id(gid): Id) -> Answer 
             t.get("sessions-schedule"),
         ));
     }
-    p.tables.push(Table::headed(
-        t,
-        "sessions",
-        &[
-            "field-date",
-            "field-time",
-            "field-minutes",
-            "field-place",
-            "field-status",
-            "attendance-recorded",
-            "actions",
-        ],
-        sessions
-            .iter()
-            .map(|x| {
-                let status = match x.status {
-                    SessionStatus::Cancelled => format!(
-                        "{} ({})",
-                        t.get(&x.status.message_id()),
-                        x.cancel_reason.clone().unwrap_or_default()
-                    ),
-                    SessionStatus::Scheduled => {
-                        let label = if x.on_date < today {
-                            t.get("session-held")
-                        } else {
-                            t.get(&x.status.message_id())
-                        };
-                        match x.moved_from {
-                            Some(d) => format!("{label} ({} {d})", t.get("session-moved-from")),
-                            None => label,
-                        }
-                    }
-                };
-                let (pr, n, a) = x.recorded;
-                let recorded = if pr + n + a == 0 {
-                    "–".to_string()
-                } else {
-                    t.with(
-                        "attendance-counts",
-                        &[
-                            ("present", pr.to_string()),
-                            ("notice", n.to_string()),
-                            ("absent", a.to_string()),
-                        ],
-                    )
-                };
-                let action = if may_run && x.status == SessionStatus::Scheduled {
-                    Cell::link(
-                        t.get("attendance-record"),
-                        format!("/sessions/{}/attendance", x.id),
-                    )
-                } else {
-                    Cell::text("")
-                };
+    let sees_participants = !matches!(
+        c.signed.actor.participant_scope(today),
+        palett_domain::policy::ParticipantScope::Nothing
+    );
+    if sees_participants {
+        let members: Vec<Vec<Cell>> = s
+            .app
+            .intervention(&c.ctx(), g.intervention_id)
+            .await?
+            .enrolments
+            .into_iter()
+            .filter(|e| e.group_id == Some(gid) && !e.status.next().is_empty())
+            .map(|e| {
                 vec![
-                    Cell::text(x.on_date.to_string()),
-                    Cell::text(x.start_time.clone()),
-                    Cell::text(x.minutes.to_string()),
-                    Cell::text(x.place.clone()),
-                    Cell::text(status),
-                    Cell::text(recorded),
-                    action,
+                    Cell::link(
+                        e.participant_name,
+                        format!("/participants/{}", e.participant_id),
+                    ),
+                    Cell::text(t.get(&e.status.message_id())),
+                    Cell::text(e.start_date.map(|d| d.to_string()).unwrap_or_default()),
                 ]
             })
-            .collect(),
-    ));
-    if may_run {
-        p.tables.push(Table::headed(
+            .collect();
+        let mut members = Table::headed(
             t,
-            "sessions-change",
-            &["field-date", "actions", "actions"],
-            sessions
-                .iter()
-                .filter(|x| x.status == SessionStatus::Scheduled)
-                .map(|x| {
-                    vec![
-                        Cell::text(x.on_date.to_string()),
-                        Cell::link(
-                            t.get("session-cancel"),
-                            format!("/sessions/{}/cancel", x.id),
-                        ),
-                        Cell::link(t.get("session-move"), format!("/sessions/{}/move", x.id)),
-                    ]
-                })
-                .collect(),
+            "group-members",
+            &["field-participant", "field-status", "field-start-date"],
+            members,
+        );
+        members.heading = Some(t.with(
+            "group-members-count",
+            &[("count", members.rows.len().to_string())],
         ));
+        p.tables.push(members);
     }
+    let (coming, held): (Vec<_>, Vec<_>) = sessions
+        .iter()
+        .partition(|x| x.on_date >= today && x.status == SessionStatus::Scheduled);
+    let row = |x: &palett_app::palette::Session, coming: bool| {
+        let status = match x.status {
+            SessionStatus::Cancelled => format!(
+                "{} ({})",
+                t.get(&x.status.message_id()),
+                x.cancel_reason.clone().unwrap_or_default()
+            ),
+            SessionStatus::Scheduled => {
+                let label = if x.on_date < today {
+                    t.get("session-held")
+                } else {
+                    t.get(&x.status.message_id())
+                };
+                match x.moved_from {
+                    Some(d) => format!("{label} ({} {d})", t.get("session-moved-from")),
+                    None => label,
+                }
+            }
+        };
+        let (pr, n, a) = x.recorded;
+        let recorded = if pr + n + a == 0 {
+            "–".to_string()
+        } else {
+            t.with(
+                "attendance-counts",
+                &[
+                    ("present", pr.to_string()),
+                    ("notice", n.to_string()),
+                    ("absent", a.to_string()),
+                ],
+            )
+        };
+        let runs = may_run && x.status == SessionStatus::Scheduled;
+        let link = |show: bool, label: &str, to: String| {
+            if show {
+                Cell::link(t.get(label), to)
+            } else {
+                Cell::text("")
+            }
+        };
+        let mut cells = vec![
+            Cell::text(x.on_date.to_string()),
+            Cell::text(x.start_time.clone()),
+            Cell::text(x.minutes.to_string()),
+            Cell::text(x.place.clone()),
+            Cell::text(status),
+            Cell::text(recorded),
+            link(
+                runs,
+                "attendance-record",
+                format!("/sessions/{}/attendance", x.id),
+            ),
+        ];
+        if coming && may_run {
+            cells.push(link(
+                runs,
+                "session-move",
+                format!("/sessions/{}/move", x.id),
+            ));
+            cells.push(link(
+                runs,
+                "session-cancel",
+                format!("/sessions/{}/cancel", x.id),
+            ));
+        }
+        cells
+    };
+    let head = [
+        "field-date",
+        "field-time",
+        "field-minutes",
+        "field-place",
+        "field-status",
+        "attendance-recorded",
+        "actions",
+    ];
+    let mut coming_head = head.to_vec();
+    if may_run {
+        coming_head.extend(["actions", "actions"]);
+    }
+    let mut table = Table::headed(
+        t,
+        "sessions-coming",
+        &coming_head,
+        coming.iter().map(|x| row(x, true)).collect(),
+    );
+    table.heading = Some(t.get("sessions-coming"));
+    p.tables.push(table);
+    // Held and cancelled, latest first, a page at a time.
+    let pages = held.len().div_ceil(HISTORY_PAGE).max(1) as i64;
+    let page = q
+        .page
+        .as_deref()
+        .and_then(|p| p.parse::<i64>().ok())
+        .unwrap_or(1)
+        .clamp(1, pages);
+    let rows = held
+        .iter()
+        .rev()
+        .skip((page as usize - 1) * HISTORY_PAGE)
+        .take(HISTORY_PAGE)
+        .map(|x| row(x, false))
+        .collect();
+    let mut table = Table::headed(t, "sessions-history", &head, rows);
+    table.heading = Some(t.with("sessions-history", &[("count", held.len().to_string())]));
+    p.tables.push(table);
+    p.pager = Pager::new(t, &format!("/groups/{gid}"), &[], page, pages);
     Ok(render(p))
 }
 

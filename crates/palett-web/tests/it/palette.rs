@@ -741,3 +741,61 @@ async fn her_caseworker_attests_her_month_and_a_later_change_needs_a_reason() {
     );
     assert!(page.body.contains("Attestera 2026-10"), "may attest again");
 }
+
+#[tokio::test]
+async fn the_group_page_shows_its_members_and_coming_sessions_first_and_pages_its_history() {
+    let t = TestApp::new().await;
+    let token = t.token(KOMMUN_CASEWORKER).await;
+    let b = t.browser(KOMMUN_CASEWORKER).await;
+    let walk = intervention_named(&t, &token, "Promenad och hälsa").await;
+    let gid = walk["groups"][0]["id"].as_i64().expect("the walk group");
+    let page = t.page(&b, &format!("/groups/{gid}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    let at = |s: &str| body.find(s).unwrap_or_else(|| panic!("{s}: {body}"));
+    // Members (whom she may see), then what is coming, then the history.
+    assert!(at("Deltagare i gruppen som du har tillgång till") < at("Kommande träffar"));
+    assert!(at("Kommande träffar") < at("Genomförda och inställda träffar"));
+    let member = walk["enrolments"][0]["participant"]
+        .as_str()
+        .expect("a member");
+    assert!(
+        at(member) < at("Kommande träffar"),
+        "members are named first"
+    );
+    // The coming sessions can be moved and cancelled from their row.
+    let coming = &body[at("Kommande träffar")..at("Genomförda och inställda träffar")];
+    assert!(coming.contains("/move\"") && coming.contains("/cancel\""));
+    // The history: latest first, twenty to a page, the rest on the next
+    // (the demo's first group met for years).
+    let gid = 1;
+    let page = t.page(&b, &format!("/groups/{gid}")).await;
+    let body = &page.body;
+    let history = &body[body.find("Genomförda och inställda träffar").expect("history")..];
+    let dates: Vec<&str> = history
+        .split("<td>")
+        .skip(1)
+        .filter_map(|c| c.get(..10))
+        .filter(|c| c.starts_with("20") && c.as_bytes()[4] == b'-')
+        .collect();
+    assert!(dates.len() <= 20 && !dates.is_empty(), "{dates:?}");
+    assert!(
+        dates.windows(2).all(|w| w[0] >= w[1]),
+        "latest first: {dates:?}"
+    );
+    let next = format!("/groups/{gid}?page=2");
+    assert!(body.contains(&next.replace('&', "&amp;")), "a next page");
+    let second = t.page(&b, &next).await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert!(
+        !second.body.contains(dates[0]),
+        "older sessions on page two"
+    );
+    // An evaluator sees the sessions but no one's name.
+    let evaluator = t.browser(EVALUATOR).await;
+    let walk_group = walk["groups"][0]["id"].as_i64().expect("the walk group");
+    let seen = t.page(&evaluator, &format!("/groups/{walk_group}")).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert!(!seen.body.contains(member));
+    assert!(!seen.body.contains("Deltagare i gruppen"));
+}
