@@ -1894,3 +1894,32 @@ audit-only-a-user = Showing only entries by one user.
 audit-show-all = Show the whole log
 export-pdf = Download as PDF
 export-pdf-link = Subject access export (PDF)
+
+# Record summary
+record-summary = Summary
+record-sections = Sections of the record
+summary-next-step = Next step
+summary-next-session = Next session { $date } at { $time }: { $intervention } ({ $group })
+summary-no-session = No session booked
+summary-plan-review-due = Plan due for review by { $date }
+summary-plan-review-overdue = Plan review overdue since { $date }
+summary-period-left = { $days ->
+    [one] 1 day left
+   *[other] { $days } days left
+} (planned end { $end })
+summary-period-passed = Passed by { $days ->
+    [one] 1 day
+   *[other] { $days } days
+} (planned end { $end })
+summary-period-ended = Ended { $date }
+summary-period-none = No planned end set
+summary-contact = Contact
+summary-no-contact = No phone or e-mail recorded
+summary-responsible = Responsible
+summary-warnings = Warnings
+summary-no-warnings = None
+summary-consent-expiring = { $kind } expires { $date }
+summary-warning-period-passed = Her planned participation period has passed, by { $days ->
+    [one] 1 day
+   *[other] { $days } days
+}.
