@@ -509,6 +509,14 @@ test('axe: plan, participant page and reports', async (t) => {
 
   await t.test('a participant page with the individual path, period, enrolments and timeline', async () => {
     await visit(page, path);
+    // The record opens on its summary with the sections folded: open the
+    // individual path and the timeline, from the keyboard.
+    for (const id of ['path-h', 'timeline-h']) {
+      const summary = page.locator(`main summary:has(#${id})`);
+      await summary.focus();
+      await page.keyboard.press('Enter');
+      assert.equal(await summary.evaluate((s) => s.parentElement.open), true, `${id} opens`);
+    }
     for (const [level, name] of [
       [2, 'Individuell väg'],
       [3, 'Deltagarperiod'],

@@ -1898,3 +1898,32 @@ group-members = Participants in the group
 group-members-count = Participants in the group you have access to ({ $count })
 sessions-coming = Coming sessions
 sessions-history = Sessions held and cancelled ({ $count }), latest first
+
+# Record summary
+record-summary = Summary
+record-sections = Sections of the record
+summary-next-step = Next step
+summary-next-session = Next session { $date } at { $time }: { $intervention } ({ $group })
+summary-no-session = No session booked
+summary-plan-review-due = Plan due for review by { $date }
+summary-plan-review-overdue = Plan review overdue since { $date }
+summary-period-left = { $days ->
+    [one] 1 day left
+   *[other] { $days } days left
+} (planned end { $end })
+summary-period-passed = Passed by { $days ->
+    [one] 1 day
+   *[other] { $days } days
+} (planned end { $end })
+summary-period-ended = Ended { $date }
+summary-period-none = No planned end set
+summary-contact = Contact
+summary-no-contact = No phone or e-mail recorded
+summary-responsible = Responsible
+summary-warnings = Warnings
+summary-no-warnings = None
+summary-consent-expiring = { $kind } expires { $date }
+summary-warning-period-passed = Her planned participation period has passed, by { $days ->
+    [one] 1 day
+   *[other] { $days } days
+}.

@@ -1898,3 +1898,32 @@ group-members = Deltagare i gruppen
 group-members-count = Deltagare i gruppen som du har tillgång till ({ $count })
 sessions-coming = Kommande träffar
 sessions-history = Genomförda och inställda träffar ({ $count }), senaste först
+
+# Record summary
+record-summary = Sammanfattning
+record-sections = Delar av akten
+summary-next-step = Nästa steg
+summary-next-session = Nästa tillfälle { $date } kl. { $time }: { $intervention } ({ $group })
+summary-no-session = Inget inbokat tillfälle
+summary-plan-review-due = Handlingsplanen ska följas upp senast { $date }
+summary-plan-review-overdue = Uppföljningen av handlingsplanen är försenad sedan { $date }
+summary-period-left = { $days ->
+    [one] 1 dag kvar
+   *[other] { $days } dagar kvar
+} (planerat slut { $end })
+summary-period-passed = Passerat med { $days ->
+    [one] 1 dag
+   *[other] { $days } dagar
+} (planerat slut { $end })
+summary-period-ended = Avslutad { $date }
+summary-period-none = Inget planerat slut
+summary-contact = Kontakt
+summary-no-contact = Inget telefonnummer eller e-post registrerat
+summary-responsible = Ansvariga
+summary-warnings = Varningar
+summary-no-warnings = Inga
+summary-consent-expiring = { $kind } upphör { $date }
+summary-warning-period-passed = Den planerade deltagarperioden har passerats med { $days ->
+    [one] 1 dag
+   *[other] { $days } dagar
+}.

@@ -76,6 +76,28 @@ pub struct ParticipantOverview {
     pub plan_versions: usize,
     pub consents: Vec<(palett_domain::consent::Consent, bool)>,
     pub notes: Vec<palett_store::note::Note>,
+    /// What her record's summary says beyond the rest.
+    pub summary: RecordSummary,
+}
+
+/// The facts of the summary at the top of her record that the rest of the
+/// overview does not already hold.
+#[derive(Clone, Debug)]
+pub struct RecordSummary {
+    /// Her next scheduled group session, today or later.
+    pub next_session: Option<palett_store::portal::HerSession>,
+    /// When her current plan is due for review (a new version):
+    /// [`PLAN_REVIEW_DAYS`] after the latest version was written.
+    ///
+    /// [`PLAN_REVIEW_DAYS`]: palett_domain::worklist::PLAN_REVIEW_DAYS
+    pub plan_review_due: Option<Date>,
+    /// Her consents in force that expire within
+    /// [`CONSENT_EXPIRING_DAYS`], as (kind, expiry), soonest first.
+    ///
+    /// [`CONSENT_EXPIRING_DAYS`]: palett_domain::worklist::CONSENT_EXPIRING_DAYS
+    pub consents_expiring: Vec<(palett_domain::consent::ConsentKind, Date)>,
+    /// The day the overview was read.
+    pub today: Date,
 }
 
 /// One line of a participant's timeline.
@@ -1284,6 +1306,13 @@ impl App {
         let current_plan = versions.first().and_then(|v| Plan::from_json(&v.body));
         let consents = self.consents_in(r.conn(), id).await?;
         let notes = palett_store::note::visible(r.conn(), id, ctx.actor.organisation_id).await?;
+        let today = self.today();
+        let next_session =
+            palett_store::portal::her_sessions(r.conn(), id, (&today.to_string(), "9999-12-31"), 1)
+                .await?
+                .into_iter()
+                .next();
+        let summary = record_summary(today, next_session, versions.first(), &consents);
         r.audit(
             Action::ParticipantRead,
             crate::participants::read_entity(ctx, &view),
@@ -1300,6 +1329,7 @@ impl App {
             current_plan,
             plan_versions: versions.len(),
             consents,
+            summary,
         })
     }
 
@@ -1317,6 +1347,45 @@ impl App {
             minutes_by_partner: store::minutes_by_partner(&mut c, pid).await?,
             in_use: store::interventions_in_use(&mut c, pid).await?,
         })
+    }
+}
+
+/// The summary's own facts from what the overview read: the plan review
+/// falls due [`PLAN_REVIEW_DAYS`] after the latest version, and a consent in
+/// force expires soon within [`CONSENT_EXPIRING_DAYS`] of `today`.
+///
+/// [`PLAN_REVIEW_DAYS`]: palett_domain::worklist::PLAN_REVIEW_DAYS
+/// [`CONSENT_EXPIRING_DAYS`]: palett_domain::worklist::CONSENT_EXPIRING_DAYS
+fn record_summary(
+    today: Date,
+    next_session: Option<palett_store::portal::HerSession>,
+    latest_plan: Option<&PlanVersion>,
+    consents: &[(palett_domain::consent::Consent, bool)],
+) -> RecordSummary {
+    use jiff::ToSpan;
+    use palett_domain::worklist::{CONSENT_EXPIRING_DAYS, PLAN_REVIEW_DAYS};
+    let plan_review_due = latest_plan.and_then(|v| {
+        v.created_at
+            .to_zoned(crate::clock::stockholm())
+            .date()
+            .checked_add(PLAN_REVIEW_DAYS.days())
+            .ok()
+    });
+    let soon = today
+        .checked_add(CONSENT_EXPIRING_DAYS.days())
+        .unwrap_or(today);
+    let mut consents_expiring: Vec<_> = consents
+        .iter()
+        .filter(|(_, in_force)| *in_force)
+        .filter_map(|(k, _)| k.expires_on.map(|e| (k.kind, e)))
+        .filter(|(_, e)| *e <= soon)
+        .collect();
+    consents_expiring.sort_by_key(|(_, e)| *e);
+    RecordSummary {
+        next_session,
+        plan_review_due,
+        consents_expiring,
+        today,
     }
 }
 

@@ -7,6 +7,7 @@ pub(crate) mod form;
 pub(crate) mod list;
 pub(crate) mod show;
 pub(crate) mod status;
+pub(crate) mod summary;
 
 use crate::http::AppState;
 use axum::routing::get;

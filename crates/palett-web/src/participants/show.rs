@@ -267,7 +267,6 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Id(id): Id) -> An
             .actor
             .can_add_note(v.relation)
             .then(|| format!("/participants/{id}/notes")),
-        emergency: !c.signed.actor.in_scope(v.relation),
         consents,
         consent_new: v
             .may_change
@@ -312,11 +311,8 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Id(id): Id) -> An
         actions,
         serious,
         profile: profile_rows(t, p, &v.projects),
-        staff: v
-            .caseworkers
-            .iter()
-            .map(|c| (c.name.clone(), c.organisation.clone()))
-            .collect(),
+        summary: super::summary::summary(t, &o, !c.signed.actor.in_scope(v.relation)),
+        open: super::summary::open_section(c.visitor.done.as_deref()),
         history: history_rows(t, v),
     }))
 }
@@ -389,7 +385,10 @@ pub struct ParticipantPage {
     /// Serious actions (ending her participation), apart from the rest.
     pub serious: Vec<(String, String)>,
     pub profile: Vec<(String, String)>,
-    pub staff: Vec<(String, String)>,
+    /// Status aside, what the top of her record sums up.
+    pub summary: super::summary::Summary,
+    /// The folded section to show open ("notes", "consents", "path"), or "".
+    pub open: &'static str,
     pub history: Vec<HistoryRow>,
     pub path_links: Vec<(String, String)>,
     pub consents: Vec<ConsentLine>,
@@ -397,8 +396,6 @@ pub struct ParticipantPage {
     pub notes: Vec<(String, String, String, String, String)>,
     /// Where to post a new note, when she may write one.
     pub note_action: Option<String>,
-    /// Open only through an emergency access (read-only, marked in the log).
-    pub emergency: bool,
     /// Processing restricted: the reason.
     pub restriction: Option<String>,
     /// Where to post a restriction or its lifting, when she may.

@@ -20,6 +20,7 @@ mod palette;
 mod placements;
 mod portal;
 mod questionnaires;
+mod record;
 mod referrals;
 mod reminders;
 mod reports;
