@@ -1894,3 +1894,9 @@ audit-only-a-user = Showing only entries by one user.
 audit-show-all = Show the whole log
 export-pdf = Download as PDF
 export-pdf-link = Subject access export (PDF)
+
+# Dashboard folding
+dash-table-fold = Table: { $title } ({ $rows ->
+    [one] one row
+   *[other] { $rows } rows
+})

@@ -1894,3 +1894,9 @@ audit-only-a-user = Visar bara händelser av en användare.
 audit-show-all = Visa hela loggen
 export-pdf = Ladda ner som PDF
 export-pdf-link = Registerutdrag (PDF)
+
+# Dashboard folding
+dash-table-fold = Tabell: { $title } ({ $rows ->
+    [one] en rad
+   *[other] { $rows } rader
+})
