@@ -1927,3 +1927,9 @@ summary-warning-period-passed = Her planned participation period has passed, by 
     [one] 1 day
    *[other] { $days } days
 }.
+
+# Dashboard folding
+dash-table-fold = Table: { $title } ({ $rows ->
+    [one] one row
+   *[other] { $rows } rows
+})

@@ -1927,3 +1927,9 @@ summary-warning-period-passed = Den planerade deltagarperioden har passerats med
     [one] 1 dag
    *[other] { $days } dagar
 }.
+
+# Dashboard folding
+dash-table-fold = Tabell: { $title } ({ $rows ->
+    [one] en rad
+   *[other] { $rows } rader
+})

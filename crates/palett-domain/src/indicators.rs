@@ -405,6 +405,15 @@ impl Facts {
         let end = self.exit.unwrap_or(today);
         Some((days_between(intake, end) - self.paused_days).max(0))
     }
+
+    /// Days from intake to her exit or `until`, whichever comes first, less
+    /// the days on pause; `None` before intake. (The pause days are those
+    /// the store counted, to her exit or today.)
+    pub fn net_days_until(&self, until: Date) -> Option<i64> {
+        let intake = self.intake?;
+        let end = self.exit.map_or(until, |e| e.min(until));
+        Some((days_between(intake, end) - self.paused_days).max(0))
+    }
 }
 
 /// Days on pause from a participant's pause (`true`) and resume (`false`)
@@ -1067,8 +1076,11 @@ pub struct SurvivalPoint {
 
 /// Time to job or studies for those enrolled in the period (Kaplan–Meier):
 /// time is days in the programme net of pauses; the event is an exit to job
-/// or studies; other exits, and those still taking part on `today`, are
-/// censored. One point per month up to the longest time observed.
+/// or studies; other exits are censored. She is followed to the end of the
+/// period so far (the period's end, or `today` if sooner): still taking
+/// part then, or leaving only after it, she is censored there, so a project
+/// that has ended does not grow its curve month by month with those never
+/// marked as ended. One point per month up to the longest time observed.
 pub fn time_to_job_or_studies(facts: &[Facts], period: Period, today: Date) -> Vec<SurvivalPoint> {
     survival(facts.iter(), period, today)
 }
@@ -1103,8 +1115,9 @@ fn survival<'a>(
     let mut obs: Vec<(i64, bool)> = facts
         .filter(|f| f.intake.is_some_and(|i| so_far.contains(i)))
         .filter_map(|f| {
-            let event = f.exit.is_some() && f.outcome.is_some_and(|o| o.is_job_or_studies());
-            Some((f.net_days(today)?, event))
+            let event = f.exit.is_some_and(|e| e <= so_far.end)
+                && f.outcome.is_some_and(|o| o.is_job_or_studies());
+            Some((f.net_days_until(so_far.end)?, event))
         })
         .collect();
     obs.sort_unstable();
@@ -1934,8 +1947,9 @@ mod tests {
                 points.iter().map(|p| p.censored).sum::<i64>(),
             )
         };
-        // Women: 1, 2 and 3 reached job or studies, 5 still takes part.
-        assert_eq!(totals(&curves[0].1), (4, 3, 1));
+        // Women: 1 and 2 reached job or studies in the period; 3 only after
+        // it and 5 still takes part, both censored at its end.
+        assert_eq!(totals(&curves[0].1), (4, 2, 2));
         // The man ended job-seeking after 91 days: censored in month 2.
         assert_eq!(totals(&curves[1].1), (1, 0, 1));
         assert_eq!(curves[1].1.len(), 3);
@@ -2128,6 +2142,52 @@ mod tests {
                 (6, 1, 0, 1, 62.5),
             ]
         );
+    }
+
+    #[test]
+    fn kaplan_meier_follows_an_ended_period_to_its_end_not_to_today() {
+        let today = date(2026, 12, 7);
+        let people = vec![
+            // Never marked as ended: censored at the period's end, after
+            // three months (not six years).
+            f(
+                1,
+                Gender::Woman,
+                Status::Active,
+                Some(date(2020, 10, 1)),
+                None,
+                None,
+                0,
+            ),
+            // To a job, but only after the period: censored at its end.
+            f(
+                2,
+                Gender::Woman,
+                Status::Ended,
+                Some(date(2020, 11, 1)),
+                Some(date(2021, 3, 1)),
+                Some(O::EmploymentUnsubsidised),
+                0,
+            ),
+            f(
+                3,
+                Gender::Woman,
+                Status::Ended,
+                Some(date(2020, 1, 1)),
+                Some(date(2020, 2, 15)),
+                Some(O::Studies),
+                0,
+            ),
+        ];
+        let curve = time_to_job_or_studies(&people, P, today);
+        assert_eq!(curve, time_to_job_or_studies(&people, P, P.end));
+        let got: Vec<(i64, i64, i64, i64)> = curve
+            .iter()
+            .map(|p| (p.month, p.at_risk, p.events, p.censored))
+            .collect();
+        // Month 1: 3 to studies (45 days), 2 censored (60 days); month 2: 1
+        // censored (91 days).
+        assert_eq!(got, vec![(0, 3, 0, 0), (1, 3, 1, 1), (2, 1, 0, 1)]);
     }
 
     #[test]

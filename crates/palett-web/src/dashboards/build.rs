@@ -9,6 +9,7 @@ use crate::dashboards::page::group_label;
 use crate::dashboards::page::state_label;
 use crate::dashboards::page::DashboardPage;
 use crate::dashboards::page::FigureCard;
+use crate::dashboards::page::FOLD_ROWS;
 use crate::dashboards::page::{Chart, Drawing};
 use crate::http::caller::Caller;
 use crate::i18n::Tr;
@@ -404,6 +405,7 @@ pub(crate) fn build(
         ));
     }
 
+    let charts: Vec<Chart> = charts.into_iter().map(|ch| ch.with_fold(t)).collect();
     let unit = d.breakdown_indicator.unit();
     let breakdown = Table {
         heading: None,
@@ -431,6 +433,22 @@ pub(crate) fn build(
             })
             .collect(),
     };
+    let breakdown_caption = t.with(
+        "dash-breakdown-caption",
+        &[
+            ("indicator", t.get(&d.breakdown_indicator.message_id())),
+            ("by", t.get(&d.breakdown_by.message_id()).to_lowercase()),
+        ],
+    );
+    let breakdown_fold = (breakdown.rows.len() > FOLD_ROWS).then(|| {
+        t.with(
+            "dash-table-fold",
+            &[
+                ("title", breakdown_caption.clone()),
+                ("rows", breakdown.rows.len().to_string()),
+            ],
+        )
+    });
     DashboardPage {
         t,
         layout: Layout::for_caller(c, title, "dashboard", &base),
@@ -487,13 +505,8 @@ pub(crate) fn build(
                 )
             })
             .collect(),
-        breakdown_caption: t.with(
-            "dash-breakdown-caption",
-            &[
-                ("indicator", t.get(&d.breakdown_indicator.message_id())),
-                ("by", t.get(&d.breakdown_by.message_id()).to_lowercase()),
-            ],
-        ),
+        breakdown_caption,
         breakdown,
+        breakdown_fold,
     }
 }

@@ -30,7 +30,12 @@ pub struct DashboardPage {
     pub by_options: Vec<(String, String, bool)>,
     pub breakdown_caption: String,
     pub breakdown: Table,
+    /// The breakdown is folded under this summary when it is long.
+    pub breakdown_fold: Option<String>,
 }
+
+/// Tables longer than this are folded on the dashboard.
+pub(crate) const FOLD_ROWS: usize = 12;
 
 pub struct FigureCard {
     pub label: String,
@@ -47,6 +52,8 @@ pub struct Chart {
     /// Built by [`charts`], which escapes every text it holds.
     pub svg: String,
     pub table: Table,
+    /// The summary the table is folded under: its title and length.
+    pub fold: String,
 }
 
 /// What a chart draws, and the unit its values are shown in.
@@ -86,7 +93,20 @@ impl Chart {
                 head,
                 rows,
             },
+            fold: String::new(),
         }
+    }
+
+    /// Names the folded table: the chart's title and its number of rows.
+    pub(crate) fn with_fold(mut self, t: Tr) -> Self {
+        self.fold = t.with(
+            "dash-table-fold",
+            &[
+                ("title", self.title.clone()),
+                ("rows", self.table.rows.len().to_string()),
+            ],
+        );
+        self
     }
 }
 

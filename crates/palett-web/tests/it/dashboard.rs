@@ -49,6 +49,18 @@ async fn the_dashboard_shows_the_seeds_figures_and_opens_the_participants_behind
     assert!(body.contains("role=\"img\" aria-labelledby=\"inflow-chart-title inflow-chart-desc\""));
     // The 2020 dip, month by month against the plan of ten a month.
     assert!(body.contains("<td>2020-05</td>"));
+    // Each chart's table is folded under a summary naming it and its
+    // length, and stays in the page.
+    assert_eq!(
+        body.matches("<details class=\"fold\">").count(),
+        body.matches("class=\"chart-block\"").count()
+    );
+    assert!(body.contains("<summary>Tabell: Inflöde mot plan (ackumulerat) (36 rader)</summary>"));
+    // The curve of a project that has ended stops where her time in it
+    // could: no month after the project's 36.
+    let survival = &body[body.find("id=\"survival-h\"").expect("the curve")..];
+    let survival = &survival[..survival.find("</section>").expect("its end")];
+    assert!(survival.matches("<tr>").count() <= 37, "{survival}");
 
     // The share to job or studies opens the women behind it.
     let href = href_starting(
@@ -81,6 +93,8 @@ async fn the_dashboard_shows_the_seeds_figures_and_opens_the_participants_behind
         "<td>2019</td>",
         "<td>2020</td>",
         "aria-labelledby=\"survival-by-chart-title survival-by-chart-desc\"",
+        // A long breakdown (36 months) is folded; a short one is not.
+        "<details class=\"fold\"><summary>Tabell: Inskrivna efter inskrivningsmånad (36 rader)",
     ] {
         assert!(cohorts.body.contains(needle), "missing {needle}");
     }
@@ -93,6 +107,11 @@ async fn the_dashboard_shows_the_seeds_figures_and_opens_the_participants_behind
         .await;
     assert_eq!(by.status, StatusCode::OK);
     assert!(by.body.contains("Språkträning i svenska – språkcafé"));
+    let after_form = &by.body[by.body.find("id=\"breakdown-h\"").expect("breakdown")..];
+    assert!(
+        !after_form.contains("<details class=\"fold\">"),
+        "twelve rows stay open"
+    );
     let group = href_starting(
         &by.body,
         &format!(
