@@ -51,6 +51,31 @@ async fn user_named(s: &AppState, c: &Caller, uid: i64) -> Result<String, AppErr
         .ok_or(AppError::NotFound)
 }
 
+/// The page that asks before `/admin/users/{uid}/{action}`: the message
+/// `{what}` names the action, `confirm-{what}` says what it does to her.
+async fn ask_about_user(
+    s: &AppState,
+    c: &Caller,
+    uid: i64,
+    action: &str,
+    what: &str,
+    f: &FormData,
+) -> Answer {
+    let t = c.tr();
+    let name = user_named(s, c, uid).await?;
+    Ok(confirm_spec(
+        t.get(what),
+        "admin",
+        format!("/admin/users/{uid}/{action}"),
+        (
+            t.with(&format!("confirm-{what}"), &[("name", name)]),
+            t.get(what),
+        ),
+        "/admin/users",
+    )
+    .blank(c, f))
+}
+
 /// Deactivate a user once confirmed on the page that says what it means;
 /// unconfirmed, that page (nothing changes).
 pub async fn user_deactivate(
@@ -60,19 +85,7 @@ pub async fn user_deactivate(
     f: FormData,
 ) -> Answer {
     if !f.confirmed() {
-        let t = c.tr();
-        let name = user_named(&s, &c, uid).await?;
-        return Ok(confirm_spec(
-            t.get("user-deactivate"),
-            "admin",
-            format!("/admin/users/{uid}/deactivate"),
-            (
-                t.with("confirm-user-deactivate", &[("name", name)]),
-                t.get("user-deactivate"),
-            ),
-            "/admin/users",
-        )
-        .blank(&c, &f));
+        return ask_about_user(&s, &c, uid, "deactivate", "user-deactivate", &f).await;
     }
     Ok(
         match s.app.deactivate_user(&c.ctx(), uid).await.or_invalid()? {
@@ -91,19 +104,8 @@ pub async fn user_second_factor_reset(
     f: FormData,
 ) -> Answer {
     if !f.confirmed() {
-        let t = c.tr();
-        let name = user_named(&s, &c, uid).await?;
-        return Ok(confirm_spec(
-            t.get("second-factor-reset"),
-            "admin",
-            format!("/admin/users/{uid}/second-factor/reset"),
-            (
-                t.with("confirm-second-factor-reset", &[("name", name)]),
-                t.get("second-factor-reset"),
-            ),
-            "/admin/users",
-        )
-        .blank(&c, &f));
+        let action = "second-factor/reset";
+        return ask_about_user(&s, &c, uid, action, "second-factor-reset", &f).await;
     }
     s.app.reset_second_factor(&c.ctx(), uid).await?;
     Ok(Redirect::to("/admin/users?done=second-factor-reset").into_response())

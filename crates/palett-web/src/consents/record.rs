@@ -58,6 +58,16 @@ pub(crate) fn note_spec(t: Tr, pid: i64) -> FormSpec {
     spec
 }
 
+/// Her name, for a page that asks before a serious action on her record
+/// (an audited read, by the same rules as her record).
+async fn her_name(s: &AppState, c: &Caller, pid: i64) -> Result<String, palett_app::AppError> {
+    Ok(s.app
+        .participant(&c.ctx(), pid)
+        .await?
+        .participant
+        .full_name())
+}
+
 /// The page that asks before restricting processing of her record (with
 /// the reason) or lifting the restriction.
 async fn restriction_spec(
@@ -67,12 +77,7 @@ async fn restriction_spec(
     lift: bool,
 ) -> Result<FormSpec, palett_app::AppError> {
     let t = c.tr();
-    let name = s
-        .app
-        .participant(&c.ctx(), pid)
-        .await?
-        .participant
-        .full_name();
+    let name = her_name(s, c, pid).await?;
     let (title, what, submit) = if lift {
         (
             "restriction-lift",
@@ -148,12 +153,7 @@ pub async fn archive_hold(
     let hold = f.get("hold") == "true";
     if !f.confirmed() {
         let t = c.tr();
-        let name = s
-            .app
-            .participant(&c.ctx(), pid)
-            .await?
-            .participant
-            .full_name();
+        let name = her_name(&s, &c, pid).await?;
         let (what, submit) = if hold {
             ("confirm-archive-hold-set", "archive-hold-set")
         } else {

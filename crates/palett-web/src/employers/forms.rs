@@ -168,14 +168,7 @@ pub async fn employer_update(
 pub async fn deactivate(State(s): State<AppState>, c: Caller, Id(id): Id, f: FormData) -> Answer {
     if !f.confirmed() {
         let t = c.tr();
-        let v = s
-            .app
-            .employer(&c.ctx(), id, Page::new(None, Some(1)))
-            .await?;
-        if !v.may_change {
-            return Err(AppError::Forbidden.into());
-        }
-        let name = v.employer.name.clone();
+        let name = changeable_name(&s, &c, id).await?;
         return Ok(crate::ui::confirm_spec(
             format!("{}: {name}", t.get("employer-deactivate")),
             "employers",
@@ -224,6 +217,15 @@ fn contact_spec(t: Tr, id: i64, employer: &str) -> FormSpec {
 /// The employer's name, when the caller may change it (forms for changes
 /// are refused up front, before anything is typed).
 async fn changeable_name(s: &AppState, c: &Caller, id: i64) -> Result<String, AppError> {
+    Ok(changeable(s, c, id).await?.employer.name)
+}
+
+/// The employer, when the caller may change it (else forbidden).
+async fn changeable(
+    s: &AppState,
+    c: &Caller,
+    id: i64,
+) -> Result<palett_app::employers::EmployerView, AppError> {
     let v = s
         .app
         .employer(&c.ctx(), id, Page::new(None, Some(1)))
@@ -231,7 +233,7 @@ async fn changeable_name(s: &AppState, c: &Caller, id: i64) -> Result<String, Ap
     if !v.may_change {
         return Err(AppError::Forbidden);
     }
-    Ok(v.employer.name)
+    Ok(v)
 }
 
 pub async fn contact_form(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
@@ -278,13 +280,7 @@ pub async fn contact_remove_form(
 ) -> Answer {
     let t = c.tr();
     let cid = contact_id(&contact)?;
-    let v = s
-        .app
-        .employer(&c.ctx(), id, Page::new(None, Some(1)))
-        .await?;
-    if !v.may_change {
-        return Err(AppError::Forbidden.into());
-    }
+    let v = changeable(&s, &c, id).await?;
     let person = v
         .contacts
         .iter()

@@ -771,7 +771,9 @@ async fn the_group_page_shows_its_members_and_coming_sessions_first_and_pages_it
     let gid = 1;
     let page = t.page(&b, &format!("/groups/{gid}")).await;
     let body = &page.body;
-    let history = &body[body.find("Genomförda och inställda träffar").expect("history")..];
+    let history = &body[body
+        .find("Genomförda och inställda träffar")
+        .expect("history")..];
     let dates: Vec<&str> = history
         .split("<td>")
         .skip(1)
