@@ -1901,6 +1901,7 @@ sessions-history = Sessions held and cancelled ({ $count }), latest first
 
 # Record summary
 record-summary = Summary
+record-pages = Her pages
 record-sections = Sections of the record
 summary-next-step = Next step
 summary-next-session = Next session { $date } at { $time }: { $intervention } ({ $group })

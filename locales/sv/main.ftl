@@ -1901,6 +1901,7 @@ sessions-history = Genomförda och inställda träffar ({ $count }), senaste fö
 
 # Record summary
 record-summary = Sammanfattning
+record-pages = Hennes sidor
 record-sections = Delar av akten
 summary-next-step = Nästa steg
 summary-next-session = Nästa tillfälle { $date } kl. { $time }: { $intervention } ({ $group })
