@@ -80,7 +80,12 @@ test('she reads her plan in Arabic, withdraws a consent and confirms a month', a
   await visit(page, '/portal/consents');
   const before = await page.locator('main form button').count();
   assert.ok(before > 0, 'a consent she can withdraw');
-  await submitForm(page, page.locator('main form button').first(), new URL(await page.locator('main form').first().getAttribute('action'), 'http://x').pathname);
+  const withdrawPath = new URL(await page.locator('main form').first().getAttribute('action'), 'http://x').pathname;
+  await submitForm(page, page.locator('main form button').first(), withdrawPath);
+  // She is asked first, in her language; her yes takes it back.
+  assert.equal(await page.locator('main form input[name="confirm"]').count(), 1, 'she is asked first');
+  await assertNoAxeViolations(page, 'the question before a withdrawal');
+  await submitForm(page, page.locator('main form button').first(), withdrawPath);
   assert.match(new URL(page.url()).search, /done=withdrawn/);
   assert.equal(await page.locator('main form button').count(), before - 1, 'one fewer to withdraw');
   await assertNoAxeViolations(page, 'her consents after a withdrawal');
@@ -157,6 +162,7 @@ test('with her invitation she makes a passkey (virtual authenticator) and signs 
   assert.ok(withdrawals > 0, 'a consent she can withdraw');
   const withdrawAction = await page.locator('main form[action$="/withdraw"]').first().getAttribute('action');
   await submitForm(page, page.locator('main form[action$="/withdraw"] button').first(), withdrawAction);
+  await submitForm(page, page.locator('main form input[name="confirm"] ~ button'), withdrawAction);
   assert.match(new URL(page.url()).search, /done=withdrawn/);
   assert.equal(await page.locator('main form[action$="/withdraw"] button').count(), withdrawals - 1);
   await visit(page, '/portal/time');

@@ -196,3 +196,9 @@ error-number = اكتبي رقمًا.
 error-date = اكتبي التاريخ هكذا: 2026-12-31.
 error-date-future = لا يمكن أن يكون التاريخ في المستقبل.
 hint-date = اكتبي التاريخ هكذا: 2026-05-31.
+
+# She is asked before a consent is taken back
+portal-withdraw-title = هل تريدين سحب الموافقة؟
+portal-withdraw-what = إذا سحبتِ الموافقة فلن تعود سارية اعتباراً من اليوم، ويتوقف ما يعتمد عليها. لا يمكن التراجع عن ذلك، لكن يمكنك الموافقة مرة أخرى لاحقاً.
+portal-withdraw-yes = نعم، اسحبي الموافقة
+portal-withdraw-keep = لا، أبقي الموافقة

@@ -174,3 +174,9 @@ portal-questionnaire-line = { $title }, { $day }
 portal-questionnaire-send = Send my answers
 portal-done-questionnaire = Thank you! Your answers are saved.
 portal-required = must be answered
+
+# She is asked before a consent is taken back
+portal-withdraw-title = Take back the consent?
+portal-withdraw-what = If you take back the consent, it no longer applies, from today. What relies on it stops. You cannot undo this, but you can say yes again later.
+portal-withdraw-yes = Yes, take it back
+portal-withdraw-keep = No, keep the consent

@@ -196,3 +196,9 @@ error-number = یک عدد بنویسید.
 error-date = تاریخ را این‌طور بنویسید: 2026-12-31.
 error-date-future = تاریخ نمی‌تواند در آینده باشد.
 hint-date = تاریخ را این‌طور بنویسید: 2026-05-31.
+
+# She is asked before a consent is taken back
+portal-withdraw-title = آیا می‌خواهید رضایت را پس بگیرید؟
+portal-withdraw-what = اگر رضایت را پس بگیرید، از امروز دیگر اعتبار ندارد و آنچه به آن وابسته است متوقف می‌شود. این کار برگشت‌پذیر نیست، اما بعداً می‌توانید دوباره رضایت بدهید.
+portal-withdraw-yes = بله، پس بگیرید
+portal-withdraw-keep = نه، رضایت بماند

@@ -196,3 +196,9 @@ error-number = Qor tiro.
 error-date = Qor taariikhda sidan: 2026-12-31.
 error-date-future = Taariikhdu ma noqon karto mustaqbalka.
 hint-date = Qor taariikhda sidan: 2026-05-31.
+
+# She is asked before a consent is taken back
+portal-withdraw-title = Ma rabtaa inaad ka noqoto oggolaanshaha?
+portal-withdraw-what = Haddii aad ka noqoto oggolaanshaha, ma shaqeynayo maanta laga bilaabo. Wixii ku xiran wuu joogsanayaa. Tan dib looma celin karo, laakiin mar kale ayaad oggolaan kartaa.
+portal-withdraw-yes = Haa, ka noqo
+portal-withdraw-keep = Maya, hay oggolaanshaha

@@ -196,3 +196,9 @@ error-number = Skriv en siffra.
 error-date = Skriv datumet så här: 2026-12-31.
 error-date-future = Datumet kan inte vara senare än i dag.
 hint-date = Skriv datumet så här: 2026-05-31.
+
+# She is asked before a consent is taken back
+portal-withdraw-title = Vill du ta tillbaka ditt ja?
+portal-withdraw-what = Om du tar tillbaka ditt ja gäller det inte mer. Det gäller från i dag. Du kan inte ändra dig efteråt. Men du kan säga ja igen en annan dag.
+portal-withdraw-yes = Ja, ta tillbaka
+portal-withdraw-keep = Nej, behåll mitt ja

@@ -174,3 +174,9 @@ portal-questionnaire-line = { $title }, { $day }
 portal-questionnaire-send = Skicka mina svar
 portal-done-questionnaire = Tack! Dina svar är sparade.
 portal-required = måste fyllas i
+
+# She is asked before a consent is taken back
+portal-withdraw-title = Ta tillbaka samtycket?
+portal-withdraw-what = Om du tar tillbaka samtycket gäller det inte längre, från i dag. Det som bygger på det slutar. Du kan inte ångra det här, men du kan säga ja igen senare.
+portal-withdraw-yes = Ja, ta tillbaka
+portal-withdraw-keep = Nej, behåll samtycket

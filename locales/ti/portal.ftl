@@ -196,3 +196,9 @@ error-number = ቁጽሪ ጽሓፊ።
 error-date = ዕለት ከምዚ ጽሓፊ: 2026-12-31።
 error-date-future = እቲ ዕለት ኣብ መጻኢ ክኸውን ኣይክእልን።
 hint-date = ዕለት ከምዚ ጽሓፊ: 2026-05-31።
+
+# She is asked before a consent is taken back
+portal-withdraw-title = ፍቓድኪ ክትስሕቢ ትደልዪ ዶ?
+portal-withdraw-what = ፍቓድኪ እንተ ሰሓብኪ ካብ ሎሚ ጀሚሩ ኣይሰርሕን እዩ። ኣብኡ ዝምርኮስ ነገር ይቋረጽ። እዚ ክምለስ ኣይክእልን፡ ግን ደሓር እንደገና ፍቓድ ክትህቢ ትኽእሊ ኢኺ።
+portal-withdraw-yes = እወ፡ ስሓቢ
+portal-withdraw-keep = ኣይፋል፡ ፍቓድ ሓዝዮ

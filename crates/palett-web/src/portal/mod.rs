@@ -13,6 +13,7 @@ mod passkeys;
 mod questionnaires;
 mod sign_in;
 pub mod staff;
+mod withdraw;
 
 use crate::http::caller::Visitor;
 use crate::http::AppState;
@@ -54,7 +55,7 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/time", get(pages::time))
         .route("/portal/time/{month}", post(pages::confirm_month))
         .route("/portal/consents", get(pages::consents))
-        .route("/portal/consents/{id}/withdraw", post(pages::withdraw))
+        .route("/portal/consents/{id}/withdraw", post(withdraw::withdraw))
         .route("/portal/consents/ask", post(pages::ask_about_consent))
         .route(
             "/portal/assessment",

@@ -420,7 +420,3 @@ pub async fn ask_about_consent(State(s): State<AppState>, p: InPortal) -> Answer
     Ok(Redirect::to("/portal/consents?done=asked").into_response())
 }
 
-pub async fn withdraw(State(s): State<AppState>, p: InPortal, Id(id): Id) -> Answer {
-    s.app.withdraw_her_consent(&p.her, p.ip(), id).await?;
-    Ok(Redirect::to("/portal/consents?done=withdrawn").into_response())
-}

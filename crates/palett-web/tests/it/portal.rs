@@ -188,8 +188,10 @@ async fn a_participant_session_reaches_her_portal_and_nothing_else() {
     let id = theirs.json()["items"][0]["id"]
         .as_i64()
         .expect("another's consent");
-    let r = post_as(&t, &amal, &format!("/portal/consents/{id}/withdraw"), &[]).await;
-    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    for fields in [&[][..], &[("confirm", "yes")][..]] {
+        let r = post_as(&t, &amal, &format!("/portal/consents/{id}/withdraw"), fields).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+    }
     let req = Request::post("/portal/assessment")
         .header(header::COOKIE, format!("palett_portal={}", amal.cookie))
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
@@ -574,4 +576,32 @@ async fn a_month_she_confirms_shows_in_the_esf_monthly_file_dated() {
         .skip(3)
         .filter(|l| !l.contains("Yasmin"))
         .all(|l| !l.contains(";2026-11-25;")));
+}
+
+#[tokio::test]
+async fn she_is_asked_in_her_language_before_a_consent_is_taken_back() {
+    let t = TestApp::new().await;
+    let amal = her(&t, "DEMOAR").await;
+    let page = get_as(&t, &amal, "/portal/consents", None).await;
+    let withdraw = page
+        .body
+        .split("action=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|a| a.ends_with("/withdraw"))
+        .expect("a consent she can take back")
+        .to_string();
+    let before = page.body.matches("/withdraw\"").count();
+    // The question, in Arabic, says what it means; nothing is taken back.
+    let ask = post_as(&t, &amal, &withdraw, &[]).await;
+    assert_eq!(ask.status, StatusCode::OK, "{}", ask.body);
+    assert!(ask.body.contains("هل تريدين سحب الموافقة؟"), "{}", ask.body);
+    assert!(ask.body.contains("name=\"confirm\" value=\"yes\""));
+    assert!(ask.body.contains("href=\"/portal/consents\""), "a way back");
+    let still = get_as(&t, &amal, "/portal/consents", None).await;
+    assert_eq!(still.body.matches("/withdraw\"").count(), before);
+    // Her yes takes it back.
+    let done = post_as(&t, &amal, &withdraw, &[("confirm", "yes")]).await;
+    assert_eq!(done.location(), "/portal/consents?done=withdrawn");
+    let after = get_as(&t, &amal, "/portal/consents", None).await;
+    assert_eq!(after.body.matches("/withdraw\"").count(), before - 1);
 }
