@@ -419,4 +419,3 @@ pub async fn ask_about_consent(State(s): State<AppState>, p: InPortal) -> Answer
     s.app.ask_about_consent(&p.her, p.ip()).await?;
     Ok(Redirect::to("/portal/consents?done=asked").into_response())
 }
-

@@ -189,7 +189,13 @@ async fn a_participant_session_reaches_her_portal_and_nothing_else() {
         .as_i64()
         .expect("another's consent");
     for fields in [&[][..], &[("confirm", "yes")][..]] {
-        let r = post_as(&t, &amal, &format!("/portal/consents/{id}/withdraw"), fields).await;
+        let r = post_as(
+            &t,
+            &amal,
+            &format!("/portal/consents/{id}/withdraw"),
+            fields,
+        )
+        .await;
         assert_eq!(r.status, StatusCode::NOT_FOUND);
     }
     let req = Request::post("/portal/assessment")
