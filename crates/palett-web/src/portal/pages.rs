@@ -4,7 +4,7 @@
 
 use super::InPortal;
 use crate::http::error::Answer;
-use crate::http::{AppState, Id, Segment};
+use crate::http::{AppState, Segment};
 use crate::i18n::Tr;
 use crate::ui::portal::PortalLayout;
 use crate::ui::render;
