@@ -11,6 +11,7 @@ use crate::ui::views::*;
 use crate::ui::{admin_spec, choices, render, FormSpec};
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect};
+use palett_app::paging::Page;
 use palett_app::AppError;
 use palett_domain::palette::SessionStatus;
 use palett_domain::path::{GroupInput, ScheduleInput, SessionCancelInput, SessionMoveInput};
@@ -67,7 +68,7 @@ pub async fn group_create(
 }
 
 /// History sessions per page on the group page.
-const HISTORY_PAGE: usize = 20;
+const HISTORY_PAGE: i64 = 20;
 
 #[derive(serde::Deserialize, Default)]
 pub struct GroupQuery {
@@ -232,24 +233,20 @@ pub async fn group(
     table.heading = Some(t.get("sessions-coming"));
     p.tables.push(table);
     // Held and cancelled, latest first, a page at a time.
-    let pages = held.len().div_ceil(HISTORY_PAGE).max(1) as i64;
-    let page = q
-        .page
-        .as_deref()
-        .and_then(|p| p.parse::<i64>().ok())
-        .unwrap_or(1)
-        .clamp(1, pages);
+    let asked = q.page.as_deref().and_then(|p| p.parse::<i64>().ok());
+    let pages = Page::new(None, Some(HISTORY_PAGE)).count(held.len() as i64);
+    let page = Page::new(asked.map(|n| n.min(pages)), Some(HISTORY_PAGE));
     let rows = held
         .iter()
         .rev()
-        .skip((page as usize - 1) * HISTORY_PAGE)
-        .take(HISTORY_PAGE)
+        .skip(page.offset() as usize)
+        .take(HISTORY_PAGE as usize)
         .map(|x| row(x, false))
         .collect();
     let mut table = Table::headed(t, "sessions-history", &head, rows);
     table.heading = Some(t.with("sessions-history", &[("count", held.len().to_string())]));
     p.tables.push(table);
-    p.pager = Pager::new(t, &format!("/groups/{gid}"), &[], page, pages);
+    p.pager = Pager::new(t, &format!("/groups/{gid}"), &[], page.number, pages);
     Ok(render(p))
 }
 
