@@ -91,6 +91,7 @@ stories! {
     demo::demo_totals_match_the_product_description,
     demo::seeding_twice_changes_nothing,
     demo::the_demo_referrals_follow_the_intakes,
+    demo::the_demo_lives_on_its_day,
     registration::caseworker_registers_and_finds_a_participant,
     registration::invalid_registrations_name_the_field,
     registration::only_staff_who_work_with_participants_can_be_her_caseworker,
