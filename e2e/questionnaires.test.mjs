@@ -482,7 +482,7 @@ test('the evaluator reads the results and downloads the research export', async 
 });
 
 /**
- * Makes sure DEMOAR (Yasmin Noori) can sign in with the demo password: the
+ * Makes sure DEMOAR (Salma Idris) can sign in with the demo password: the
  * portal test's passkey set-up replaces her password, so her caseworker
  * invites her again and she chooses the demo password with the code, as the
  * demo has it. Signed out again, to sign in as she would.
@@ -490,13 +490,13 @@ test('the evaluator reads the results and downloads the research export', async 
 async function restoreDemoarPassword() {
   const staff = await newPage(browser);
   await signIn(staff, 'handledare@helamanniskan.example');
-  await searchParticipants(staff, 'Yasmin Noori');
+  await searchParticipants(staff, 'Salma Idris');
   const record = await staff.locator('main table a[href^="/participants/"]').first().getAttribute('href');
   await visit(staff, `${record}/portal`);
   await submitForm(staff, staff.locator('main form button[type="submit"]').last(), `${record}/portal`);
   const code = await textOf(staff.locator('.invitation-code'));
   const login = await textOf(staff.locator('.invitation dl code').nth(1));
-  assert.equal(login, 'DEMOAR', 'Yasmin Noori is DEMOAR');
+  assert.equal(login, 'DEMOAR', 'Salma Idris is DEMOAR');
   await staff.context().close();
 
   const context = await browser.newContext({ baseURL: BASE_URL, locale: 'ar' });

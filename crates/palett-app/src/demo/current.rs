@@ -294,8 +294,10 @@ pub(super) async fn seed(
             .iter()
             .find(|(n, _, _)| *n == i)
             .map(|(_, o, ago)| (today.checked_sub(ago.days()).unwrap_or(today), *o));
-        let org_index = *rng.pick(&[0usize, 0, 0, 1, 1, 3]);
+        let drawn = *rng.pick(&[0usize, 0, 0, 1, 1, 3]);
         let named = PORTAL_WOMEN.iter().find(|(n, _)| *n == i).map(|(_, w)| w);
+        // The portal's women are Hela Människan's (Hanna Handledare's).
+        let org_index = if named.is_some() { 0 } else { drawn };
         let (id, referred, source, language) = seed_participant(
             c,
             sealer,
