@@ -812,6 +812,7 @@ fn profile(
         project_ids: projects.to_vec(),
         referred_on,
         intake_date: None,
+        start_on: None,
         intake_consent: None,
         // A few have support needs or health notes on record (synthetic).
         restricted: palett_domain::model::Restricted {
