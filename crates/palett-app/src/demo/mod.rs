@@ -423,13 +423,14 @@ impl App {
             .map(|p| (p.id, p.organisation, p.intake))
             .collect();
         // Referrals from Botkyrka kommun waiting for intake, in no project
-        // yet: sent during the last four weeks before the demo's day.
+        // yet: sent during the three weeks before the demo's day (some
+        // past their answer day, some not yet).
         let mut waiting = Vec::new();
-        let four_weeks_ago = today.checked_sub(27.days()).unwrap_or(today);
+        let three_weeks_ago = today.checked_sub(20.days()).unwrap_or(today);
         for _ in 0..6 {
-            let referred = four_weeks_ago
+            let referred = three_weeks_ago
                 .checked_add((rng.below(20) as i64).days())
-                .unwrap_or(four_weeks_ago);
+                .unwrap_or(three_weeks_ago);
             let id = seed_referral(
                 c,
                 self.sealer(),

@@ -393,7 +393,7 @@ pub(crate) async fn the_demo_lives_on_its_day(h: H) {
         due.iter().map(|d| d.follow_up.due_on).collect::<Vec<_>>()
     );
 
-    // The referrals waiting for intake were sent in the last four weeks.
+    // The referrals waiting for intake were sent in the last three weeks.
     let waiting = h
         .app
         .referrals(
@@ -413,11 +413,22 @@ pub(crate) async fn the_demo_lives_on_its_day(h: H) {
         .await
         .expect("referrals");
     assert_eq!(waiting.total, 6);
-    let four_weeks_ago = today.checked_sub(28.days()).expect("a day");
+    let three_weeks_ago = today.checked_sub(21.days()).expect("a day");
     assert!(waiting
         .items
         .iter()
-        .all(|(r, _)| r.sent_on >= four_weeks_ago && r.sent_on <= today));
+        .all(|(r, _)| r.sent_on >= three_weeks_ago && r.sent_on <= today));
+    // No placement of the seeds' years waits for its final review.
+    let review_due = h
+        .all_participant_ids(
+            &coordinator,
+            &Filter {
+                placement_review_due_on: Some(today),
+                ..Default::default()
+            },
+        )
+        .await;
+    assert!(review_due.is_empty(), "{review_due:?}");
 
     // Today's, yesterday's and tomorrow's groups meet this week: the
     // language café's leader has sessions waiting for their attendance.

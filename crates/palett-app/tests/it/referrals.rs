@@ -251,7 +251,7 @@ pub(crate) async fn a_referral_goes_from_sent_to_completed_with_her_consent_and_
     assert_eq!(name, HELA_MANNISKAN);
     assert_eq!(row.month, date(2026, 11, 1));
     // Sent this month: hers and the demo's six waiting for intake (sent
-    // in the four weeks before the demo's day, received but not answered).
+    // in the three weeks before the demo's day, received but not answered).
     assert_eq!((row.sent, row.answered, row.accepted), (7, 1, 1));
     assert_eq!(row.acceptance_rate, Some(100.0));
     assert_eq!(row.median_days_to_answer, Some(0.0));

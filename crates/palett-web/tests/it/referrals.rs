@@ -284,7 +284,7 @@ async fn the_referral_report_counts_by_partner_and_month() {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let lines = r.json()["lines"].as_array().cloned().expect("lines");
-    // The demo's six waiting referrals, sent in the four weeks before the
+    // The demo's six waiting referrals, sent in the three weeks before the
     // demo's day (2026-11-25 here), by month.
     let sent: i64 = lines
         .iter()
