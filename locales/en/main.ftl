@@ -1952,3 +1952,6 @@ done-plan-step-enrolled = She is enrolled in the intervention.
 field-add-to-plan = Add as a step in her plan
 hint-add-to-plan = The intervention is added as a step with the same dates in a new version of her plan; if she has no plan, one is created.
 done-enrolment-planned = Saved. She is enrolled and the intervention is a step in her plan.
+
+## living demo
+start-project-ended = Ended

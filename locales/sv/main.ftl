@@ -1952,3 +1952,6 @@ done-plan-step-enrolled = Hon är anmäld till insatsen.
 field-add-to-plan = Lägg till som steg i hennes plan
 hint-add-to-plan = Insatsen läggs till som steg med samma datum i en ny version av hennes plan; har hon ingen plan skapas en.
 done-enrolment-planned = Sparat. Hon är anmäld och insatsen är ett steg i hennes plan.
+
+## living demo
+start-project-ended = Avslutat
