@@ -1934,3 +1934,6 @@ dash-table-fold = Tabell: { $title } ({ $rows ->
     [one] en rad
    *[other] { $rows } rader
 })
+
+## nav
+error-forbidden-whom = Din roll ger inte tillgång till den här sidan. Behöver du den i ditt arbete, be en samordnare i din organisation eller partnerskapets administratör om behörighet.

@@ -73,6 +73,7 @@ pub async fn start(State(s): State<AppState>, c: Caller) -> Answer {
         partnership: o.partnership.name,
         vision: o.partnership.vision,
         work,
+        has_worklist: c.signed.actor.has_worklist(),
         projects,
     }))
 }
@@ -105,6 +106,8 @@ pub struct StartPage {
     pub vision: String,
     /// What waits for her today (items with nothing waiting are left out).
     pub work: Vec<WorkLine>,
+    /// Her roles give her a day's work (evaluators' do not).
+    pub has_worklist: bool,
     pub projects: Vec<ProjectCard>,
 }
 

@@ -42,11 +42,18 @@ pub(crate) fn build(
             project_id == Some(*id),
         )
     }));
+    // The list behind a figure, for who may see participants (the list
+    // refuses the others; evaluators see the figures only).
+    let drill = c.signed.actor.sees_participants();
+    let figure_cell = |text: String, href: String| {
+        if drill {
+            Cell::link(text, href)
+        } else {
+            Cell::text(text)
+        }
+    };
     let ind_link = |f: &Figure| {
-        Some(figure_href(
-            project_id,
-            &[("indicator", f.indicator.as_str().into())],
-        ))
+        drill.then(|| figure_href(project_id, &[("indicator", f.indicator.as_str().into())]))
     };
     let mut warnings = Vec::new();
     let may_manage = c.signed.actor.can_manage_goals() && project_id.is_some();
@@ -222,7 +229,7 @@ pub(crate) fn build(
                     vec![
                         Cell::text(m.month.clone()),
                         match month {
-                            Some(mo) if m.enrolled > 0 => Cell::link(
+                            Some(mo) if m.enrolled > 0 => figure_cell(
                                 count,
                                 figure_href(
                                     project_id,
@@ -272,7 +279,7 @@ pub(crate) fn build(
                 .map(|(o, n)| {
                     vec![
                         Cell::text(t.get(&o.message_id())),
-                        Cell::link(
+                        figure_cell(
                             n.to_string(),
                             figure_href(project_id, &[("outcome", o.as_str().into())]),
                         ),
@@ -427,7 +434,7 @@ pub(crate) fn build(
                 );
                 vec![
                     Cell::text(group_label(t, *g, d)),
-                    Cell::link(show(t, unit, f.value), href),
+                    figure_cell(show(t, unit, f.value), href),
                     Cell::text(detail(t, f)),
                 ]
             })

@@ -8,6 +8,7 @@ use crate::i18n::Tr;
 use crate::ui::views::*;
 use crate::ui::{admin_spec, render, submitted, FormSpec};
 use axum::extract::State;
+use palett_app::AppError;
 use palett_domain::admin::ProjectInput;
 
 pub(crate) fn project_spec(t: Tr) -> FormSpec {
@@ -114,6 +115,9 @@ pub(crate) fn project_fields(t: Tr) -> Vec<FieldView> {
 
 pub async fn project_form(c: Caller) -> Answer {
     let t = c.tr();
+    if !c.signed.actor.can_manage_projects() {
+        return Err(AppError::Forbidden.into());
+    }
     Ok(project_spec(t).blank(&c, &FormData::default()))
 }
 
