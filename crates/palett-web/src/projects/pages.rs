@@ -63,16 +63,16 @@ pub async fn projects(State(s): State<AppState>, c: Caller) -> Answer {
                     Cell::link(p.name, format!("/projects/{}/dashboard", p.id)),
                     Cell::text(p.funder),
                     Cell::text(format!("{} – {}", p.start_date, p.end_date)),
-                    Cell::text(sum.enrolled.to_string()),
+                    Cell::text(t.number(sum.enrolled)),
                     Cell::text(
                         p.participant_target
-                            .map(|v| v.to_string())
+                            .map(|v| t.number(v))
                             .unwrap_or_else(|| "–".into()),
                     ),
-                    Cell::text(sum.ended.to_string()),
+                    Cell::text(t.number(sum.ended)),
                     Cell::text(format!(
                         "{}{}",
-                        sum.ended_to_job_or_studies,
+                        t.number(sum.ended_to_job_or_studies),
                         sum.share_to_job_or_studies
                             .map(|v| format!(" ({})", t.percent(v)))
                             .unwrap_or_default()

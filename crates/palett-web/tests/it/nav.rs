@@ -282,3 +282,44 @@ async fn forms_and_links_are_offered_only_to_who_may_use_them() {
         .body
         .contains("href=\"/dashboard/participants?indicator=enrolled\""));
 }
+
+#[tokio::test]
+async fn numbers_are_written_as_the_users_language_writes_them() {
+    let t = TestApp::new().await;
+    let token = t.token(COORDINATOR).await;
+    let tk = t.tillvaxt_kvinna(&token).await;
+    let b = t.browser(COORDINATOR).await;
+    let path = format!("/projects/{tk}/dashboard");
+    let sv = t.page_in(&b, &path, "sv").await;
+    let en = t.page_in(&b, &path, "en").await;
+    // Tillväxt Kvinna: 267 enrolled, 74 % of its goal; decimals with the
+    // language's sign.
+    assert!(sv.body.contains("<span class=\"big\">267</span>") || sv.body.contains(">267<"));
+    assert!(
+        sv.body.contains("74\u{a0}%") && !sv.body.contains("74%"),
+        "sv"
+    );
+    assert!(
+        en.body.contains("74%") && !en.body.contains("74\u{a0}%"),
+        "en"
+    );
+    assert!(sv.body.contains(">7,4 per månad<") && en.body.contains(">7.4 a month<"));
+    // The hours by partner: grouped by three digits on the page, plain in
+    // the CSV a program reads.
+    let [rep_sv, rep_en] = [
+        t.page_in(&b, "/reports", "sv").await,
+        t.page_in(&b, "/reports", "en").await,
+    ];
+    assert!(rep_sv.body.contains(">31\u{a0}343<"), "{}", rep_sv.body);
+    assert!(rep_en.body.contains(">31,343<"), "{}", rep_en.body);
+    let csv = t.page_in(&b, "/reports/hours-by-partner.csv", "sv").await;
+    assert!(
+        csv.body.contains("Hela Människan;31343;0;31343"),
+        "{}",
+        csv.body
+    );
+    // The start page's cards.
+    let start = t.page_in(&b, "/", "en").await;
+    assert!(start.body.contains("<span class=\"big\">267</span>"));
+    assert!(start.body.contains("(74%)"), "{}", start.body);
+}
