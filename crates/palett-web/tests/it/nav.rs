@@ -323,3 +323,53 @@ async fn numbers_are_written_as_the_users_language_writes_them() {
     assert!(start.body.contains("<span class=\"big\">267</span>"));
     assert!(start.body.contains("(74%)"), "{}", start.body);
 }
+
+#[tokio::test]
+async fn her_name_links_to_her_record_where_the_viewer_may_open_it() {
+    let t = TestApp::new().await;
+    let coordinator = t.browser(COORDINATOR).await;
+    let token = t.token(COORDINATOR).await;
+    // The pipelines of an opening: her name opens her record, the
+    // employer its page.
+    let (opening, candidates) = t.cleaning_candidates(&token, 1).await;
+    let first = candidates[0];
+    t.post_redirect(
+        &coordinator,
+        &format!("/openings/{opening}/propose/{first}"),
+        &[],
+    )
+    .await;
+    let page = t.page(&coordinator, &format!("/openings/{opening}")).await;
+    assert!(
+        page.body
+            .contains(&format!("href=\"/participants/{first}\"")),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("href=\"/employers/"), "{}", page.body);
+    // The attendance sheet: each name opens her record.
+    let group = t.page(&coordinator, "/groups/1").await;
+    let sheet = group
+        .body
+        .split("href=\"/sessions/")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .map(|s| format!("/sessions/{s}"))
+        .expect("a session's sheet");
+    let sheet = t.page(&coordinator, &sheet).await;
+    assert_eq!(sheet.status, StatusCode::OK);
+    let row = sheet
+        .body
+        .split("<th scope=\"row\"")
+        .nth(1)
+        .expect("a row of the sheet");
+    let id = row
+        .split("id=\"p-")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("her id");
+    assert!(
+        row.contains(&format!("<a href=\"/participants/{id}\">")),
+        "{row}"
+    );
+}
