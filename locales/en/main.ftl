@@ -291,7 +291,7 @@ error-invalid-title = Invalid input
 error-not-found = The page or record does not exist.
 error-not-found-title = Not found
 error-forbidden = You are not allowed to do this.
-error-forbidden-title = Not allowed
+error-forbidden-title = No access
 error-unauthenticated = You need to sign in.
 error-unauthenticated-title = Not signed in
 error-bad-token = The API token is invalid or revoked.
@@ -1955,3 +1955,6 @@ done-enrolment-planned = Saved. She is enrolled and the intervention is a step i
 
 ## living demo
 start-project-ended = Ended
+
+## nav
+error-forbidden-whom = Your role does not give access to this page. If you need it for your work, ask a coordinator in your organisation or the partnership's administrator for access.

@@ -1955,3 +1955,6 @@ done-enrolment-planned = Sparat. Hon är anmäld och insatsen är ett steg i hen
 
 ## living demo
 start-project-ended = Avslutat
+
+## nav
+error-forbidden-whom = Din roll ger inte tillgång till den här sidan. Behöver du den i ditt arbete, be en samordnare i din organisation eller partnerskapets administratör om behörighet.

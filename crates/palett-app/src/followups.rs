@@ -70,6 +70,9 @@ impl App {
     /// the caller may see (an audited list read).
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn due_follow_ups(&self, ctx: &Ctx, page: Page) -> Result<(Vec<store::Due>, i64)> {
+        if !ctx.actor.sees_participants() {
+            return Err(AppError::Forbidden);
+        }
         let today = self.today();
         let until = today
             .checked_add(jiff::Span::new().days(DUE_AHEAD_DAYS))
