@@ -76,7 +76,7 @@ pub struct FollowUpList {
 /// Her follow-ups after exit (audited)
 #[utoipa::path(get, path = "/participants/{id}/follow-ups", tag = "participants",
     responses((status = 200, body = FollowUpList)))]
-pub async fn follow_ups(
+pub async fn participant_follow_ups(
     State(s): State<AppState>,
     c: Caller,
     Id(pid): Id,
@@ -118,7 +118,7 @@ json_body!(
 #[utoipa::path(put, path = "/participants/{id}/follow-ups/{follow_up}", tag = "participants",
     params(("id" = i64, Path), ("follow_up" = i64, Path)), request_body = FollowUpBody,
     responses((status = 200, body = FollowUpDto)))]
-pub async fn record(
+pub async fn record_follow_up(
     State(s): State<AppState>,
     c: Caller,
     Id(pid): Id,
@@ -146,7 +146,7 @@ json_body!(
 #[utoipa::path(put, path = "/participants/{id}/follow-ups/{follow_up}/not-reached", tag = "participants",
     params(("id" = i64, Path), ("follow_up" = i64, Path)), request_body = NotReachedBody,
     responses((status = 200, body = FollowUpDto)))]
-pub async fn not_reached(
+pub async fn mark_follow_up_not_reached(
     State(s): State<AppState>,
     c: Caller,
     Id(pid): Id,

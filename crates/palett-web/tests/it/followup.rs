@@ -9,10 +9,22 @@ use axum::http::StatusCode;
 async fn a_follow_up_is_recorded_through_the_form() {
     let t = TestApp::new().await;
     let b = t.browser(COORDINATOR).await;
-    // The demo holds follow-ups never done: the list shows them.
+    // Every follow-up of the demo is done or closed as not reached (its
+    // women ended by 2021): none is due today.
     let list = t.page(&b, "/follow-ups").await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains("Uppföljningar att göra"));
+    assert!(
+        list.body
+            .contains("0 uppföljningar som har förfallit eller förfaller inom två veckor"),
+        "{}",
+        list.body
+    );
+    // One who ended in August is due: the list shows her.
+    let token = t.token(COORDINATOR).await;
+    ended_in_august(&t, &token, "Ayan").await;
+    let list = t.page(&b, "/follow-ups").await;
+    assert!(list.body.contains("1 uppföljningar som har förfallit"));
     // The first follow-up to record.
     let record = list
         .body
