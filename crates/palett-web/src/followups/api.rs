@@ -14,8 +14,19 @@ use palett_domain::followup::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
+/// Where a follow-up stands: open (due or not yet), done (she was
+/// reached) or closed as not reached.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUpState {
+    Open,
+    Done,
+    NotReached,
+}
+
 /// A follow-up after her exit: open, done (she was reached: `done_on` and
-/// what she said) or closed as not reached (`not_reached_on` and `note`).
+/// what she said) or closed as not reached (`not_reached_on` and
+/// `not_reached_note`).
 /// Only a follow-up done counts as followed up.
 #[derive(Serialize, ToSchema)]
 #[schema(as = FollowUp)]
@@ -26,8 +37,7 @@ pub struct FollowUpDto {
     pub months_after: i64,
     #[schema(format = Date)]
     pub due_on: String,
-    /// `open`, `done` or `not_reached`.
-    pub state: &'static str,
+    pub state: FollowUpState,
     #[schema(format = Date)]
     pub done_on: Option<String>,
     #[schema(value_type = Option<vocab::Employment>)]
@@ -53,9 +63,9 @@ impl From<&FollowUp> for FollowUpDto {
             months_after: i64::from(f.months_after),
             due_on: f.due_on.to_string(),
             state: match (done, not_reached) {
-                (Some(_), _) => "done",
-                (None, Some(_)) => "not_reached",
-                (None, None) => "open",
+                (Some(_), _) => FollowUpState::Done,
+                (None, Some(_)) => FollowUpState::NotReached,
+                (None, None) => FollowUpState::Open,
             },
             done_on: done.map(|r| r.done_on.to_string()),
             employment: done.map(|r| r.employment),
