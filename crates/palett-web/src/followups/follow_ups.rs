@@ -288,12 +288,17 @@ pub(crate) async fn form_page(
     let mut reached = fields(t);
     fill(t, &mut reached, &reached_values, reached_errors, None);
     let mut errors = summary(t, &reached, reached_errors);
-    let not_reached = f.done.is_none().then(|| {
-        let mut v = not_reached_fields(t);
-        fill(t, &mut v, &not_reached_values, not_reached_errors, None);
-        errors.extend(summary(t, &v, not_reached_errors));
-        v
-    });
+    let mut not_reached = not_reached_fields(t);
+    fill(
+        t,
+        &mut not_reached,
+        &not_reached_values,
+        not_reached_errors,
+        None,
+    );
+    // Said also when the form is not shown (she was reached meanwhile).
+    errors.extend(summary(t, &not_reached, not_reached_errors));
+    let not_reached = f.done.is_none().then_some(not_reached);
     let mut status = Vec::new();
     if let Some(n) = &f.not_reached {
         status.extend(not_reached_label(t, f));

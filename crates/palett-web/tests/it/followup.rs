@@ -315,6 +315,17 @@ async fn a_follow_up_she_could_not_be_reached_for_is_closed_through_the_form() {
     // Once she was reached, the page offers no "not reached" form.
     let form = t.page(&b, &path).await;
     assert!(!form.body.contains("not-reached-h"));
+    // And a "not reached" sent anyway is refused in words.
+    let r = t
+        .post_invalid(
+            &b,
+            &not_reached,
+            &[("tried_on", "2026-11-21"), ("note", "")],
+        )
+        .await;
+    assert!(r
+        .body
+        .contains("Uppföljningen är redan gjord: hon har nåtts."));
 }
 
 #[tokio::test]
