@@ -217,3 +217,24 @@ test('axe: a funder report', async () => {
   assert.match(await textOf(page.locator('main')), /267/);
   await assertNoAxeViolations(page, 'the final report');
 });
+
+test('the start page on the demo\'s day: the project running now and today\'s work', async () => {
+  await visit(page, '/');
+  // Vidare mot arbete runs around the demo's day: thirty women taken in so
+  // far against its target of 40.
+  const running = page.locator('section.card', { has: page.getByRole('heading', { name: 'Vidare mot arbete', exact: true }) });
+  assert.equal(await running.count(), 1, 'a card for the running project');
+  assert.match(await textOf(running), /30/, 'its thirty women');
+  // Tillväxt Kvinna keeps the seeds' figures.
+  const tk = page.locator('section.card', { has: page.getByRole('heading', { name: 'Tillväxt Kvinna', exact: true }) });
+  const tkText = await textOf(tk);
+  for (const n of ['267', '247', '42']) assert.ok(tkText.includes(n), `${n} in ${tkText}`);
+  // Today's work is there, and none of it is years old.
+  const work = page.locator('main .worklist a[href]');
+  assert.ok((await work.count()) > 0, 'the worklist has items today');
+  const today = await textOf(page.locator('main .worklist'));
+  assert.doesNotMatch(today, /20(19|20|21|22)-\d\d-\d\d/, 'nothing on the worklist dates from the seeds\' years');
+  await page.screenshot({ path: '../target/start-page-demo-day.png', fullPage: true });
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  console.log(`start page on ${new Date().toISOString().slice(0, 10)}: ${height} px (target/start-page-demo-day.png)`);
+});

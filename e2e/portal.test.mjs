@@ -106,8 +106,8 @@ test('with her invitation she makes a passkey (virtual authenticator) and signs 
   const staff = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 1280, height: 900 } });
   const desk = await staff.newPage();
   await signIn(desk, 'handledare@helamanniskan.example');
-  // Yasmin Noori is the demo's DEMOAR: her caseworker invites her again.
-  await searchParticipants(desk, 'Yasmin Noori');
+  // Salma Idris is the demo's DEMOAR: her caseworker invites her again.
+  await searchParticipants(desk, 'Salma Idris');
   const record = await desk.locator('main table a[href^="/participants/"]').first().getAttribute('href');
   await visit(desk, `${record}/portal`);
   await submitForm(desk, desk.locator('main form button[type="submit"]').last(), `${record}/portal`);

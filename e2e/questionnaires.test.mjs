@@ -482,7 +482,7 @@ test('the evaluator reads the results and downloads the research export', async 
 });
 
 /**
- * Makes sure DEMOAR (Yasmin Noori) can sign in with the demo password: the
+ * Makes sure DEMOAR (Salma Idris) can sign in with the demo password: the
  * portal test's passkey set-up replaces her password, so her caseworker
  * invites her again and she chooses the demo password with the code, as the
  * demo has it. Signed out again, to sign in as she would.
@@ -490,13 +490,13 @@ test('the evaluator reads the results and downloads the research export', async 
 async function restoreDemoarPassword() {
   const staff = await newPage(browser);
   await signIn(staff, 'handledare@helamanniskan.example');
-  await searchParticipants(staff, 'Yasmin Noori');
+  await searchParticipants(staff, 'Salma Idris');
   const record = await staff.locator('main table a[href^="/participants/"]').first().getAttribute('href');
   await visit(staff, `${record}/portal`);
   await submitForm(staff, staff.locator('main form button[type="submit"]').last(), `${record}/portal`);
   const code = await textOf(staff.locator('.invitation-code'));
   const login = await textOf(staff.locator('.invitation dl code').nth(1));
-  assert.equal(login, 'DEMOAR', 'Yasmin Noori is DEMOAR');
+  assert.equal(login, 'DEMOAR', 'Salma Idris is DEMOAR');
   await staff.context().close();
 
   const context = await browser.newContext({ baseURL: BASE_URL, locale: 'ar' });
@@ -526,8 +526,10 @@ test('axe and 320 px: the questionnaires in the participant portal, in Arabic', 
   await assertNoAxeViolations(page, 'the portal questionnaires page');
   await assertNoSideScroll(page, 'the portal questionnaires page');
 
-  const egenmakt = page.getByRole('link', { name: 'التمكين والحرية في الحياة اليومية', exact: true });
-  assert.ok((await egenmakt.count()) >= 1, 'Egenmakt och livsutrymme is offered');
+  // Her intake wave of Egenmakt och livsutrymme waits for her answer: its
+  // title with an "Answer" button beside it.
+  const egenmakt = page.locator('main li', { hasText: 'التمكين والحرية في الحياة اليومية' }).getByRole('link');
+  assert.ok((await egenmakt.count()) >= 1, 'Egenmakt och livsutrymme is offered: ' + (await textOf(page.locator('main'))));
   const href = await egenmakt.first().getAttribute('href');
   await Promise.all([page.waitForURL((u) => u.pathname === href), egenmakt.first().click()]);
   const form = page.locator('main form div.questionnaire');

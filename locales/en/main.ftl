@@ -1935,6 +1935,27 @@ dash-table-fold = Table: { $title } ({ $rows ->
    *[other] { $rows } rows
 })
 
+## flow
+field-start-now = Start at once
+hint-start-now = She becomes active in the same step as the intake.
+field-start-on = Start date
+hint-start-on = Leave empty for the intake date. It may be neither before the intake nor in the future.
+error-start-needs-intake = She can be started at once only together with an intake: give the intake date.
+done-started = Saved. She is taken in and started.
+plan-step-enrolment = Enrolment
+plan-step-enrol = Enrol in the intervention
+plan-enrol-steps = Also enrol her in the intervention
+plan-enrol-steps-hint = For steps new in this version in which she is not already enrolled, with the step's dates. If the intervention is full she goes on the waiting list.
+error-not-in-plan = No step of her current plan names that intervention.
+done-plan-enrolled = The plan is saved and she is enrolled in the new steps' interventions.
+done-plan-step-enrolled = She is enrolled in the intervention.
+field-add-to-plan = Add as a step in her plan
+hint-add-to-plan = The intervention is added as a step with the same dates in a new version of her plan; if she has no plan, one is created.
+done-enrolment-planned = Saved. She is enrolled and the intervention is a step in her plan.
+
+## living demo
+start-project-ended = Ended
+
 ## reach
 follow-up-not-reached-on = Could not be reached ({ $date })
 follow-up-reached-heading = Record what she said

@@ -1935,6 +1935,27 @@ dash-table-fold = Tabell: { $title } ({ $rows ->
    *[other] { $rows } rader
 })
 
+## flow
+field-start-now = Starta direkt
+hint-start-now = Hon blir aktiv i samma steg som inskrivningen.
+field-start-on = Startdag
+hint-start-on = Lämna tomt för inskrivningsdagen. Får inte vara före inskrivningen eller i framtiden.
+error-start-needs-intake = Hon kan bara startas direkt tillsammans med en inskrivning: ange inskrivningsdatum.
+done-started = Sparat. Hon är inskriven och startad.
+plan-step-enrolment = Anmälan
+plan-step-enrol = Anmäl till insatsen
+plan-enrol-steps = Anmäl henne också till insatsen
+plan-enrol-steps-hint = Gäller steg som är nya i den här versionen och där hon inte redan är anmäld, med stegets datum. Är insatsen full hamnar hon på väntelistan.
+error-not-in-plan = Inget steg i hennes nuvarande plan gäller den insatsen.
+done-plan-enrolled = Planen är sparad och hon är anmäld till de nya stegens insatser.
+done-plan-step-enrolled = Hon är anmäld till insatsen.
+field-add-to-plan = Lägg till som steg i hennes plan
+hint-add-to-plan = Insatsen läggs till som steg med samma datum i en ny version av hennes plan; har hon ingen plan skapas en.
+done-enrolment-planned = Sparat. Hon är anmäld och insatsen är ett steg i hennes plan.
+
+## living demo
+start-project-ended = Avslutat
+
 ## reach
 follow-up-not-reached-on = Kunde inte nås ({ $date })
 follow-up-reached-heading = Registrera vad hon berättade

@@ -126,6 +126,63 @@ pub struct Reports {
     pub in_use: Vec<InterventionUse>,
 }
 
+/// Her latest plan, if she has one.
+async fn latest_plan(c: &mut AnyConnection, participant_id: i64) -> Result<Option<Plan>> {
+    store::latest_plan(c, participant_id)
+        .await?
+        .map(|body| Plan::from_json(&body).ok_or_else(|| AppError::internal("corrupt plan")))
+        .transpose()
+}
+
+/// Whether she has an enrolment in the intervention that has not ended
+/// (waiting, offered, planned or ongoing).
+async fn has_open_enrolment(
+    c: &mut AnyConnection,
+    participant_id: i64,
+    intervention_id: i64,
+) -> Result<bool> {
+    Ok(store::enrolments_of_participant(c, participant_id)
+        .await?
+        .into_iter()
+        .any(|en| {
+            en.intervention_id == intervention_id
+                && !matches!(
+                    en.status,
+                    EnrolmentStatus::Completed | EnrolmentStatus::Discontinued
+                )
+        }))
+}
+
+/// The enrolment a plan step stands for: its intervention and dates.
+fn step_enrolment(step: &palett_domain::plan::Step) -> Result<Enrol> {
+    let date = |d: &Option<String>| {
+        d.as_deref()
+            .map(|d| {
+                d.parse::<Date>()
+                    .map_err(|_| AppError::internal("corrupt plan date"))
+            })
+            .transpose()
+    };
+    Ok(Enrol {
+        start_date: date(&step.planned_start)?,
+        end_date: date(&step.planned_end)?,
+        ..Enrol::in_intervention(step.intervention_id)
+    })
+}
+
+/// The field errors of `e`, each named `field` (a part of a bigger form
+/// that the form shows in one place); any other error as it is.
+fn on_field(e: AppError, field: &str) -> AppError {
+    match e {
+        AppError::Invalid(f) => AppError::Invalid(FieldErrors(
+            f.0.into_iter()
+                .map(|x| palett_domain::FieldError::new(field, x.code))
+                .collect(),
+        )),
+        e => e,
+    }
+}
+
 impl App {
     async fn intervention_in_partnership(
         &self,
@@ -356,18 +413,78 @@ impl App {
     }
 
     /// Save a new version of a participant's plan; returns its number.
-    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn save_plan(
         &self,
         ctx: &Ctx,
         participant_id: i64,
         draft: &PlanDraft,
     ) -> Result<i64> {
+        Ok(self
+            .save_plan_with(ctx, participant_id, draft, false)
+            .await?
+            .0)
+    }
+
+    /// Save a new version of her plan and, with `enrol_added`, enrol her
+    /// in the intervention of each step added since the latest version
+    /// (one not named by a step there) in which she has no open enrolment,
+    /// with the step's dates, through the ordinary enrolment (access,
+    /// capacity and waiting list, audit), all in one change. A refused
+    /// enrolment names its step's row (`step_intervention.N`) and nothing
+    /// is saved. Returns the version and the enrolments made.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    pub async fn save_plan_with(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        draft: &PlanDraft,
+        enrol_added: bool,
+    ) -> Result<(i64, Vec<(i64, EnrolmentStatus)>)> {
         let mut tx = Change::begin(self, ctx).await?;
+        let before = latest_plan(&mut tx, participant_id).await?;
+        let version = self
+            .save_plan_in(&mut tx, ctx, participant_id, draft)
+            .await?;
+        let mut enrolled = Vec::new();
+        if enrol_added {
+            let had: Vec<i64> = before
+                .iter()
+                .flat_map(|p| p.steps.iter().map(|s| s.intervention_id))
+                .collect();
+            let mut done: Vec<i64> = Vec::new();
+            for (step, row) in draft.plan.steps.iter().zip(&draft.step_rows) {
+                let iid = step.intervention_id;
+                if had.contains(&iid) || done.contains(&iid) {
+                    continue;
+                }
+                done.push(iid);
+                if has_open_enrolment(&mut tx, participant_id, iid).await? {
+                    continue;
+                }
+                let cmd = step_enrolment(step)?;
+                let made = self
+                    .enrol_in(&mut tx, ctx, participant_id, &cmd)
+                    .await
+                    .map_err(|e| on_field(e, &format!("step_intervention.{row}")))?;
+                enrolled.push(made);
+            }
+        }
+        tx.commit().await?;
+        Ok((version, enrolled))
+    }
+
+    /// A new version of her plan within `tx`, audited; its number.
+    async fn save_plan_in(
+        &self,
+        tx: &mut Change<'_>,
+        ctx: &Ctx,
+        participant_id: i64,
+        draft: &PlanDraft,
+    ) -> Result<i64> {
         let now = tx.now();
         let a = &ctx.actor;
         let found = self
-            .participant_with_relation(&mut tx, participant_id, a)
+            .participant_with_relation(tx, participant_id, a)
             .await?;
         let rel = match found {
             Some((p, r)) if a.can_change_participant(r) => {
@@ -381,9 +498,9 @@ impl App {
             Some(r) if a.can_read_participant(r) => return Err(AppError::Forbidden),
             _ => return Err(AppError::NotFound),
         }
-        let palette = store::interventions(&mut tx, a.partnership_id, true).await?;
-        let members = palett_store::org::memberships(&mut tx, a.partnership_id).await?;
-        let staff = palett_store::auth::users_of_partnership(&mut tx, a.partnership_id).await?;
+        let palette = store::interventions(tx, a.partnership_id, true).await?;
+        let members = palett_store::org::memberships(tx, a.partnership_id).await?;
+        let staff = palett_store::auth::users_of_partnership(tx, a.partnership_id).await?;
         let mut e = FieldErrors::new();
         let plan = &draft.plan;
         for (step, row) in plan.steps.iter().zip(&draft.step_rows) {
@@ -405,7 +522,7 @@ impl App {
         }
         e.into_result()?;
         let version = store::insert_plan_version(
-            &mut tx,
+            tx,
             participant_id,
             &plan.to_json(),
             a.user_id,
@@ -413,9 +530,9 @@ impl App {
             self.today(),
         )
         .await?;
-        palett_store::matching::set_interests(&mut tx, participant_id, &plan.interests).await?;
-        palett_store::matching::set_reach(&mut tx, participant_id, &plan.reach).await?;
-        tx.done(
+        palett_store::matching::set_interests(tx, participant_id, &plan.interests).await?;
+        palett_store::matching::set_reach(tx, participant_id, &plan.reach).await?;
+        tx.audit(
             Action::PlanChange,
             "plan",
             Some(version),
@@ -423,6 +540,33 @@ impl App {
         )
         .await?;
         Ok(version)
+    }
+
+    /// Enrol her in the intervention a step of her current plan names,
+    /// with that step's dates (the first step naming it), through the
+    /// ordinary enrolment: access, capacity and waiting list, audit. One
+    /// she is already enrolled in is refused (`intervention_id`), so doing
+    /// it twice enrols her once.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    pub async fn enrol_from_plan(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        intervention_id: i64,
+    ) -> Result<(i64, EnrolmentStatus)> {
+        let mut tx = Change::begin(self, ctx).await?;
+        // Access first: her plan is read only for one who may change her.
+        self.changeable(&mut tx, ctx, participant_id).await?;
+        let plan = latest_plan(&mut tx, participant_id).await?;
+        let step = plan
+            .iter()
+            .flat_map(|p| p.steps.iter())
+            .find(|s| s.intervention_id == intervention_id)
+            .ok_or_else(|| FieldErrors::single("intervention_id", "error-not-in-plan"))?;
+        let cmd = step_enrolment(step)?;
+        let made = self.enrol_in(&mut tx, ctx, participant_id, &cmd).await?;
+        tx.commit().await?;
+        Ok(made)
     }
 
     // -------------------------------------------------------------- periods
@@ -574,49 +718,100 @@ impl App {
     }
 
     /// Enrol a participant; beyond capacity she goes on the waiting list.
-    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn enrol(
         &self,
         ctx: &Ctx,
         participant_id: i64,
         cmd: &Enrol,
     ) -> Result<(i64, EnrolmentStatus)> {
-        let (iid, gid) = (cmd.intervention_id, cmd.group_id);
+        self.enrol_with_step(ctx, participant_id, cmd, false).await
+    }
+
+    /// Enrol her and, with `add_step`, add the intervention as a step of
+    /// her plan (its dates, the provider responsible) in the same change:
+    /// a new version of her plan, or her first one. A plan that already
+    /// has a step in the intervention is left as it is. A refused step is
+    /// an error on `add_to_plan` and nothing is saved.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    pub async fn enrol_with_step(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        cmd: &Enrol,
+        add_step: bool,
+    ) -> Result<(i64, EnrolmentStatus)> {
         let mut tx = Change::begin(self, ctx).await?;
+        let made = self.enrol_in(&mut tx, ctx, participant_id, cmd).await?;
+        if add_step {
+            let mut plan = latest_plan(&mut tx, participant_id)
+                .await?
+                .unwrap_or_default();
+            if !plan
+                .steps
+                .iter()
+                .any(|s| s.intervention_id == cmd.intervention_id)
+            {
+                if plan.steps.len() >= palett_domain::plan::MAX_ROWS {
+                    return Err(FieldErrors::single("add_to_plan", "error-too-many-rows").into());
+                }
+                let intervention = self
+                    .intervention_in_partnership(&mut tx, ctx, cmd.intervention_id)
+                    .await?;
+                plan.steps.push(palett_domain::plan::Step {
+                    intervention_id: cmd.intervention_id,
+                    planned_start: cmd.start_date.map(|d| d.to_string()),
+                    planned_end: cmd.end_date.map(|d| d.to_string()),
+                    responsible_organisation_id: intervention.provider_organisation_id,
+                    responsible_user_id: None,
+                    note: String::new(),
+                });
+                let draft = PlanDraft {
+                    step_rows: (0..plan.steps.len()).collect(),
+                    plan,
+                };
+                self.save_plan_in(&mut tx, ctx, participant_id, &draft)
+                    .await
+                    .map_err(|e| on_field(e, "add_to_plan"))?;
+            }
+        }
+        tx.commit().await?;
+        Ok(made)
+    }
+
+    /// Enrol her within `tx` (audited): beyond capacity she goes on the
+    /// waiting list.
+    async fn enrol_in(
+        &self,
+        tx: &mut Change<'_>,
+        ctx: &Ctx,
+        participant_id: i64,
+        cmd: &Enrol,
+    ) -> Result<(i64, EnrolmentStatus)> {
+        let (iid, gid) = (cmd.intervention_id, cmd.group_id);
         let now = tx.now();
         // Enrolments in one intervention are decided one at a time: the
         // places taken and her open enrolments are read after the lock, so
         // two at once can neither both take the last place nor enrol her
         // twice (see `lock_rows`).
-        lock_rows(&mut tx, LockTable::Interventions, &[iid]).await?;
-        self.changeable(&mut tx, ctx, participant_id).await?;
-        let intervention = match store::intervention_by_id(&mut tx, iid).await? {
+        lock_rows(tx, LockTable::Interventions, &[iid]).await?;
+        self.changeable(tx, ctx, participant_id).await?;
+        let intervention = match store::intervention_by_id(tx, iid).await? {
             Some(i) if i.partnership_id == ctx.actor.partnership_id && i.retired_on.is_none() => i,
             _ => return Err(FieldErrors::single("intervention_id", "error-choice").into()),
         };
         if let Some(g) = gid {
-            match store::group_by_id(&mut tx, g).await? {
+            match store::group_by_id(tx, g).await? {
                 Some(group) if group.intervention_id == iid => {}
                 _ => return Err(FieldErrors::single("group_id", "error-choice").into()),
             }
         }
-        let open = store::enrolments_of_participant(&mut tx, participant_id)
-            .await?
-            .into_iter()
-            .any(|en| {
-                en.intervention_id == iid
-                    && !matches!(
-                        en.status,
-                        EnrolmentStatus::Completed | EnrolmentStatus::Discontinued
-                    )
-            });
-        if open {
+        if has_open_enrolment(tx, participant_id, iid).await? {
             return Err(
                 FieldErrors::single("intervention_id", "error-already-enrolled-here").into(),
             );
         }
         let full = match intervention.capacity {
-            Some(cap) => store::places_taken(&mut tx, iid).await? >= cap,
+            Some(cap) => store::places_taken(tx, iid).await? >= cap,
             None => false,
         };
         let status = if full {
@@ -625,7 +820,7 @@ impl App {
             EnrolmentStatus::Planned
         };
         let id = store::insert_enrolment(
-            &mut tx,
+            tx,
             &NewEnrolment {
                 participant_id,
                 intervention_id: iid,
@@ -637,7 +832,7 @@ impl App {
             now,
         )
         .await?;
-        tx.done(
+        tx.audit(
             Action::EnrolmentCreate,
             "enrolment",
             Some(id),

@@ -167,6 +167,21 @@ pub(crate) fn read_entity(ctx: &Ctx, view: &ParticipantView) -> &'static str {
     }
 }
 
+/// The same errors, those on `from` named `to` (a transition's date field
+/// where the form calls it otherwise).
+fn rename_field(e: FieldErrors, from: &str, to: &str) -> FieldErrors {
+    FieldErrors(
+        e.0.into_iter()
+            .map(|mut f| {
+                if f.field == from {
+                    f.field = to.to_string();
+                }
+                f
+            })
+            .collect(),
+    )
+}
+
 fn conflict_to_field(e: StoreError) -> AppError {
     match e {
         StoreError::Conflict(_) => {
@@ -257,9 +272,16 @@ impl App {
         .await?;
         let mut tx = self.check_identity_number(tx, ctx, profile, None).await?;
         let referred = LifecycleState::referred(profile.referred_on);
-        let state = match profile.intake_date {
+        let intake = match profile.intake_date {
             Some(on) => referred.apply(&Transition::Intake { on }, today)?,
             None => referred.clone(),
+        };
+        // "Start at once": her start applied after the intake, in this change.
+        let state = match profile.start_on {
+            Some(on) => intake
+                .apply(&Transition::Start { on }, today)
+                .map_err(|e| rename_field(e, "date", "start_on"))?,
+            None => intake.clone(),
         };
         let id = store::insert(
             &mut tx,
@@ -283,16 +305,34 @@ impl App {
             actor_user_id: Some(ctx.actor.user_id),
         };
         store::insert_event(&mut tx, &referral, now).await?;
-        if let Some(on) = state.intake_date {
+        if let Some(on) = intake.intake_date {
             // Her intake, recorded as her referral was but for the step.
-            let intake = NewEvent {
+            let event = NewEvent {
                 kind: TransitionKind::Intake,
                 from_status: Some(referred.status),
+                to_status: intake.status,
+                on_date: on,
+                ..referral.clone()
+            };
+            store::insert_event(&mut tx, &event, now).await?;
+        }
+        if let Some(on) = profile.start_on {
+            // Her start, a change of status of its own with its audit entry.
+            let event = NewEvent {
+                kind: TransitionKind::Start,
+                from_status: Some(intake.status),
                 to_status: state.status,
                 on_date: on,
                 ..referral
             };
-            store::insert_event(&mut tx, &intake, now).await?;
+            store::insert_event(&mut tx, &event, now).await?;
+            tx.audit(
+                Action::ParticipantTransition,
+                TransitionKind::Start.as_str(),
+                Some(id),
+                Some(id),
+            )
+            .await?;
         }
         if let Some((method, ids)) = &profile.intake_consent {
             let members = palett_store::org::memberships(&mut tx, ctx.actor.partnership_id).await?;
@@ -698,7 +738,6 @@ impl App {
     /// Move a participant through the lifecycle; an exit records where it
     /// led (`to`: the employer and the placement that led there, or the
     /// school; ignored for any other change).
-    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn transition_to(
         &self,
         ctx: &Ctx,
@@ -706,66 +745,109 @@ impl App {
         t: Transition,
         to: &ExitDestination,
     ) -> Result<()> {
+        self.transitions_to(ctx, id, &[t], to).await
+    }
+
+    /// Take her in and, when `start_on` is given, start her on that day in
+    /// the same change ("start at once"): two status changes, each with its
+    /// history row and audit entry, or neither. An error of the start names
+    /// `start_on`.
+    pub async fn intake_and_start(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        intake_on: jiff::civil::Date,
+        start_on: Option<jiff::civil::Date>,
+    ) -> Result<()> {
+        let mut ts = vec![Transition::Intake { on: intake_on }];
+        ts.extend(start_on.map(|on| Transition::Start { on }));
+        self.transitions_to(ctx, id, &ts, &ExitDestination::default())
+            .await
+            .map_err(|e| match e {
+                AppError::Invalid(f) if start_on.is_some() => {
+                    AppError::Invalid(rename_field(f, "date", "start_on"))
+                }
+                e => e,
+            })
+    }
+
+    /// Several changes of status, one after the other, in one change: each
+    /// checked against the state the one before left, each with its
+    /// history row and audit entry.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    async fn transitions_to(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+        ts: &[Transition],
+        to: &ExitDestination,
+    ) -> Result<()> {
         let today = self.today();
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
         let (p, rel) = self.readable(&mut tx, ctx, id).await?;
         let p = crate::ensure_processable(p)?;
-        let allowed = match t {
-            Transition::Reopen { .. } => ctx.actor.can_reopen_participant(rel),
-            _ => ctx.actor.can_change_participant(rel),
-        };
-        if !allowed {
-            return Err(AppError::Forbidden);
-        }
-        let before = p.lifecycle();
-        let after = before.apply(&t, today)?;
-        if let Transition::Intake { on } = t {
-            let linked: Vec<i64> = store::projects(&mut tx, id)
-                .await?
-                .iter()
-                .map(|p| p.project_id)
-                .collect();
-            check_project_periods(&mut tx, ctx, &linked, on, "on").await?;
-        }
-        store::update_state(&mut tx, id, p.version, &after, now).await?;
-        // An exit schedules her follow-ups; a reopening removes those not done.
-        match (&t, after.exit_date) {
-            (Transition::Exit { outcome, .. }, Some(exit)) => {
-                let to = exit_destination(&mut tx, ctx, id, (*outcome, to)).await?;
-                store::set_exit_destination(&mut tx, id, &to).await?;
-                palett_store::followup::schedule(&mut tx, id, exit).await?;
-                self.close_path(&mut tx, id, exit).await?;
+        let mut state = p.lifecycle();
+        // Each change of state moves her version on by one.
+        for (version, t) in (p.version..).zip(ts) {
+            let allowed = match t {
+                Transition::Reopen { .. } => ctx.actor.can_reopen_participant(rel),
+                _ => ctx.actor.can_change_participant(rel),
+            };
+            if !allowed {
+                return Err(AppError::Forbidden);
             }
-            (Transition::Reopen { .. }, _) => {
-                store::set_exit_destination(&mut tx, id, &ExitDestination::default()).await?;
-                palett_store::followup::cancel_open(&mut tx, id).await?
+            let before = state;
+            let after = before.apply(t, today)?;
+            if let Transition::Intake { on } = t {
+                let linked: Vec<i64> = store::projects(&mut tx, id)
+                    .await?
+                    .iter()
+                    .map(|p| p.project_id)
+                    .collect();
+                check_project_periods(&mut tx, ctx, &linked, *on, "on").await?;
             }
-            _ => {}
+            store::update_state(&mut tx, id, version, &after, now).await?;
+            // An exit schedules her follow-ups; a reopening removes those not done.
+            match (t, after.exit_date) {
+                (Transition::Exit { outcome, .. }, Some(exit)) => {
+                    let to = exit_destination(&mut tx, ctx, id, (*outcome, to)).await?;
+                    store::set_exit_destination(&mut tx, id, &to).await?;
+                    palett_store::followup::schedule(&mut tx, id, exit).await?;
+                    self.close_path(&mut tx, id, exit).await?;
+                }
+                (Transition::Reopen { .. }, _) => {
+                    store::set_exit_destination(&mut tx, id, &ExitDestination::default()).await?;
+                    palett_store::followup::cancel_open(&mut tx, id).await?
+                }
+                _ => {}
+            }
+            store::insert_event(
+                &mut tx,
+                &NewEvent {
+                    participant_id: id,
+                    kind: t.kind(),
+                    from_status: Some(before.status),
+                    to_status: after.status,
+                    on_date: t.on(),
+                    reason: t.reason(),
+                    exit_outcome: after.exit_outcome,
+                    pause_kind: t.pause_kind(),
+                    actor_user_id: Some(ctx.actor.user_id),
+                },
+                now,
+            )
+            .await?;
+            tx.audit(
+                Action::ParticipantTransition,
+                t.kind().as_str(),
+                Some(id),
+                Some(id),
+            )
+            .await?;
+            state = after;
         }
-        store::insert_event(
-            &mut tx,
-            &NewEvent {
-                participant_id: id,
-                kind: t.kind(),
-                from_status: Some(before.status),
-                to_status: after.status,
-                on_date: t.on(),
-                reason: t.reason(),
-                exit_outcome: after.exit_outcome,
-                pause_kind: t.pause_kind(),
-                actor_user_id: Some(ctx.actor.user_id),
-            },
-            now,
-        )
-        .await?;
-        tx.done(
-            Action::ParticipantTransition,
-            t.kind().as_str(),
-            Some(id),
-            Some(id),
-        )
-        .await?;
+        tx.commit().await?;
         Ok(())
     }
 }

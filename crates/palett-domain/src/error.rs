@@ -87,6 +87,18 @@ impl FieldErrors {
         }
     }
 
+    /// Record every error of a parse that names its own fields, keeping
+    /// the value when it parsed.
+    pub fn take_all<T>(&mut self, result: Result<T, FieldErrors>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.extend(e.0);
+                None
+            }
+        }
+    }
+
     pub fn for_field(&self, field: &str) -> Option<&'static str> {
         self.0.iter().find(|e| e.field == field).map(|e| e.code)
     }

@@ -403,9 +403,8 @@ impl Facts {
     /// Days from intake to exit (or `today` while she takes part), less
     /// the days on pause; `None` before intake.
     pub fn net_days(&self, today: Date) -> Option<i64> {
-        let intake = self.intake?;
-        let end = self.exit.unwrap_or(today);
-        Some((days_between(intake, end) - self.paused_days).max(0))
+        // To her exit, whenever it is, or to today while she takes part.
+        self.net_days_until(self.exit.map_or(today, |e| e.max(today)))
     }
 
     /// Days from intake to her exit or `until`, whichever comes first, less

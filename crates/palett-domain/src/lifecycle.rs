@@ -175,8 +175,41 @@ pub mod lifecycle_code {
     pub const SCHOOL_STUDIES_ONLY: &str = "error-exit-school-studies-only";
     /// The placement named is not hers, or not with the employer named.
     pub const PLACEMENT_NOT_HERS: &str = "error-exit-placement-not-hers";
+    /// "Start at once" without an intake to start from.
+    pub const START_NEEDS_INTAKE: &str = "error-start-needs-intake";
 }
 use lifecycle_code as lc;
+
+/// "Start at once" at an intake: whether she is started in the same change,
+/// and on which day. `start_now` is the choice (a checkbox or flag),
+/// `start_on` the day (empty: the intake day); a day given alone is the
+/// choice too (the JSON API sends only `start_on`). The day may be neither
+/// before the intake nor in the future. Errors name `start_now` or
+/// `start_on`.
+pub fn parse_start(
+    start_now: &str,
+    start_on: &str,
+    intake: Option<Date>,
+    today: Date,
+) -> Result<Option<Date>, FieldErrors> {
+    let now =
+        crate::values::parse_flag(start_now).map_err(|c| FieldErrors::single("start_now", c))?;
+    let on = crate::values::parse_optional_date(start_on)
+        .map_err(|c| FieldErrors::single("start_on", c))?;
+    let Some(on) = on.or(if now { intake } else { None }) else {
+        return if now {
+            Err(FieldErrors::single("start_now", lc::START_NEEDS_INTAKE))
+        } else {
+            Ok(None)
+        };
+    };
+    match intake {
+        None => Err(FieldErrors::single("start_on", lc::START_NEEDS_INTAKE)),
+        Some(_) if on > today => Err(FieldErrors::single("start_on", code::DATE_FUTURE)),
+        Some(i) if on < i => Err(FieldErrors::single("start_on", lc::BEFORE_INTAKE)),
+        Some(_) => Ok(Some(on)),
+    }
+}
 
 impl LifecycleState {
     /// A new referral (not yet enrolled).
@@ -361,7 +394,7 @@ mod tests {
             .expect("intake")
     }
 
-    fn err(r: Result<LifecycleState, FieldErrors>) -> (String, &'static str) {
+    fn err<T: std::fmt::Debug>(r: Result<T, FieldErrors>) -> (String, &'static str) {
         let e = r.expect_err("should fail");
         (e.0[0].field.clone(), e.0[0].code)
     }
@@ -434,6 +467,32 @@ mod tests {
             TODAY,
         );
         assert_eq!(err(r), ("exit_date".into(), lc::EXIT_BEFORE_INTAKE));
+    }
+
+    #[test]
+    fn start_at_once_is_on_the_intake_day_unless_another_is_given() {
+        let intake = Some(date(2020, 2, 1));
+        let ok = |now: &str, on: &str| parse_start(now, on, intake, TODAY);
+        assert_eq!(ok("", ""), Ok(None));
+        assert_eq!(ok("false", ""), Ok(None));
+        assert_eq!(ok("true", ""), Ok(intake));
+        assert_eq!(ok("true", "2020-02-03"), Ok(Some(date(2020, 2, 3))));
+        // The JSON API sends the day alone.
+        assert_eq!(ok("", "2020-02-03"), Ok(Some(date(2020, 2, 3))));
+        assert_eq!(
+            err(ok("true", "2020-01-31")),
+            ("start_on".into(), lc::BEFORE_INTAKE)
+        );
+        assert_eq!(
+            err(ok("true", "2021-06-02")),
+            ("start_on".into(), code::DATE_FUTURE)
+        );
+        assert_eq!(err(ok("true", "igår")).0, "start_on");
+        assert_eq!(err(ok("kanske", "")).0, "start_now");
+        assert_eq!(
+            err(parse_start("true", "", None, TODAY)),
+            ("start_now".into(), lc::START_NEEDS_INTAKE)
+        );
     }
 
     #[test]

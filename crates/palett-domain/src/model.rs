@@ -226,6 +226,12 @@ text_input!(
         referred_on,
         /// Only when registering: an intake date makes her enrolled at once.
         intake_date,
+        /// Only when registering with an intake: "start at once" (a
+        /// checkbox), on `start_on` (empty: the intake date).
+        start_now,
+        /// Only when registering with an intake: the day she is started
+        /// (active) in the same change; given alone, it is the choice too.
+        start_on,
         /// Only when registering: the partners her sharing consent covers
         /// (recorded with her consent to take part, dated the referral).
         sharing_organisation_ids: Vec<String>,
@@ -248,6 +254,8 @@ pub struct ParticipantProfile {
     pub project_ids: Vec<i64>,
     pub referred_on: Date,
     pub intake_date: Option<Date>,
+    /// Started (active) at once, on this day, with her intake.
+    pub start_on: Option<Date>,
     /// Consents given at registration: how, and the partners sharing covers.
     pub intake_consent: Option<(crate::consent::ConsentMethod, Vec<i64>)>,
     pub restricted: Restricted,
@@ -303,6 +311,8 @@ impl ParticipantInput {
             project_ids: project_ids.iter().map(|i| i.to_string()).collect(),
             referred_on: p.state.referred_on.to_string(),
             intake_date: String::new(),
+            start_now: String::new(),
+            start_on: String::new(),
             sharing_organisation_ids: Vec::new(),
             consent_method: String::new(),
             health_notes: p
@@ -470,6 +480,16 @@ impl ParticipantInput {
                 other => other,
             }
         });
+        let start_on = match intake_date {
+            Some(intake) => e.take_all(crate::lifecycle::parse_start(
+                &self.start_now,
+                &self.start_on,
+                intake,
+                today,
+            )),
+            // A bad intake date is its own error; the start waits for it.
+            None => None,
+        };
         let restricted = Restricted {
             health_notes: e
                 .take(
@@ -536,6 +556,7 @@ impl ParticipantInput {
             project_ids,
             referred_on,
             intake_date,
+            start_on,
             intake_consent,
         ) {
             (
@@ -559,6 +580,7 @@ impl ParticipantInput {
                 Some(project_ids),
                 Some(referred_on),
                 Some(intake_date),
+                Some(start_on),
                 Some(intake_consent),
             ) if e.is_empty() => Ok(ParticipantProfile {
                 person: Person {
@@ -589,6 +611,7 @@ impl ParticipantInput {
                 project_ids,
                 referred_on,
                 intake_date,
+                start_on,
                 intake_consent,
                 restricted,
             }),

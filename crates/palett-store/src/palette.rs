@@ -172,6 +172,16 @@ pub async fn insert_plan_version(
     Ok(next)
 }
 
+/// The body of her latest plan version, if she has a plan.
+pub async fn latest_plan(c: &mut AnyConnection, participant_id: i64) -> Result<Option<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT body FROM plan_versions WHERE participant_id = $1 ORDER BY version DESC LIMIT 1",
+    )
+    .bind(participant_id)
+    .fetch_optional(c)
+    .await?)
+}
+
 /// Every version, newest first.
 pub async fn plan_versions(c: &mut AnyConnection, participant_id: i64) -> Result<Vec<PlanVersion>> {
     sqlx::query(

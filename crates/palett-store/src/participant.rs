@@ -484,6 +484,7 @@ pub async fn projects(c: &mut AnyConnection, id: i64) -> Result<Vec<ProjectTaken
     .collect()
 }
 
+#[derive(Clone)]
 pub struct NewEvent<'a> {
     pub participant_id: i64,
     pub kind: TransitionKind,

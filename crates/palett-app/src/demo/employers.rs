@@ -462,8 +462,9 @@ pub(crate) async fn seed(
 /// ([`super::presents_to_employers`]) and who took part all five weeks, those who went on to a
 /// job first. Each has her pipeline, a mid-way and a final review, and a
 /// result; those who went on to a job (two) were offered one at Tumba
-/// Livs from 1 June, a job placement through job matching, and their exit
-/// to employment names the internship that led there. No hours are
+/// Livs from 1 June, a job placement through job matching (with its final
+/// review at its end), and their exit to employment names the internship
+/// that led there. No hours are
 /// recorded, so the demo's totals stay as the seeds give them.
 pub(crate) async fn seed_sib_internships(
     c: &mut AnyConnection,
@@ -545,7 +546,21 @@ pub(crate) async fn seed_sib_internships(
                 minutes_per_week: Some(30 * 60),
             };
             let at = (partnership_id, openings[SIB_JOBS], p.id);
-            placed(c, at, date(2021, 5, 10), &jobs, (staff.coordinator, now)).await?;
+            let job_placement =
+                placed(c, at, date(2021, 5, 10), &jobs, (staff.coordinator, now)).await?;
+            // Its final review with the employer at its end (no placement
+            // of the seeds' years waits for one on the demo's day).
+            let review = Review {
+                kind: ReviewKind::Final,
+                on: jobs.end_date,
+                attendance: 5,
+                tasks: 4,
+                swedish: 3,
+                readiness: 5,
+                comment: None,
+                by: None,
+            };
+            palett_store::placement::insert_review(c, job_placement, &review, by, now).await?;
             let employer = palett_store::opening::by_id(c, partnership_id, opening)
                 .await?
                 .map(|o| o.employer_id);

@@ -3,9 +3,13 @@
 //! several organisations, and participants whose Tillväxt Kvinna totals are
 //! 267 enrolled, 247 ended and 42 ended to job or studies, with a lower
 //! inflow in 2020, and a questionnaire on egenmakt and livsutrymme that
-//! part of them answered at intake and at exit. Seeding is deterministic
-//! (fixed-seed generators).
+//! part of them answered at intake and at exit. After the seeds' period the
+//! demo lives on (`current.rs`): the women still in Tillväxt Kvinna at its
+//! end finish in the half year after it, and a project runs on the demo's
+//! day relative to the clock. Seeding is deterministic (fixed-seed
+//! generators) for a given day.
 
+mod current;
 mod employers;
 mod palette;
 mod questionnaires;
@@ -31,8 +35,8 @@ use palett_store::{auth, org, participant, project, AnyConnection};
 pub const DEMO_PASSWORD: &str = "palett-demo-2026";
 
 /// The demo participants with portal access: (login name, language).
-/// They sign in at /portal with [`DEMO_PASSWORD`]; the first and second
-/// women still taking part.
+/// They sign in at /portal with [`DEMO_PASSWORD`]; two women taking part
+/// in the project running on the demo's day (Salma Idris and Sahra Guled).
 pub const DEMO_PORTAL: &[(&str, &str)] = &[("DEMOAR", "ar"), ("DEMOSO", "so")];
 
 /// The demo accounts: (e-mail, name, organisation index, roles).
@@ -195,7 +199,9 @@ impl App {
             "IOP Kvinna i Botkyrka",
             "Att främja utrikes födda kvinnors ökade möjligheter till ett livslångt arbetsliv och ökat livsutrymme.",
             date(2017, 1, 1),
-            Some(date(2021, 12, 31)),
+            // The seeds' agreement ran to the end of 2021; the demo's
+            // partnership went on, with a project running on the demo's day.
+            None,
         )
         .await?;
         let orgs: &[DemoOrganisation] = &[
@@ -396,8 +402,8 @@ impl App {
                 *intake,
                 exit,
                 &projects,
-                now,
-                today,
+                (today, now),
+                None,
             )
             .await?;
             people.push(Person {
@@ -416,12 +422,15 @@ impl App {
             .iter()
             .map(|p| (p.id, p.organisation, p.intake))
             .collect();
-        // Referrals from Botkyrka kommun waiting for intake, in no project yet.
+        // Referrals from Botkyrka kommun waiting for intake, in no project
+        // yet: sent during the three weeks before the demo's day (some
+        // past their answer day, some not yet).
         let mut waiting = Vec::new();
+        let three_weeks_ago = today.checked_sub(20.days()).unwrap_or(today);
         for _ in 0..6 {
-            let referred = date(2021, 10, 4)
+            let referred = three_weeks_ago
                 .checked_add((rng.below(20) as i64).days())
-                .unwrap_or(date(2021, 10, 4));
+                .unwrap_or(three_weeks_ago);
             let id = seed_referral(
                 c,
                 self.sealer(),
@@ -451,13 +460,23 @@ impl App {
         referrals::seed(c, pid, &org_ids, (&people, &waiting), &staff, now).await?;
         seed_follow_ups(c, &mut rng, &people, coordinator, now).await?;
         seed_self_assessments(c, &mut rng, &people, coordinator, now).await?;
-        palette::seed_current(c, pid, &org_ids, &people, &staff, (today, now)).await?;
-        questionnaires::seed(c, pid, tk, &people, coordinator, (today, now)).await?;
-        let taking_part = people.iter().filter(|p| p.exit.is_none());
-        for ((login, lang), p) in DEMO_PORTAL.iter().zip(taking_part) {
-            palett_store::portal::ensure_account(c, p.id, login, now).await?;
-            palett_store::portal::replace_credentials(c, p.id, Some(&hash)).await?;
-            palett_store::portal::set_lang(c, p.id, lang).await?;
+        current::end_after_period(c, &mut people, coordinator, now).await?;
+        let caseworkers: Vec<Option<i64>> = (0..org_ids.len()).map(caseworker_of).collect();
+        let now_running = current::seed(
+            c,
+            self.sealer(),
+            (pid, &org_ids, &caseworkers),
+            &staff,
+            (today, now),
+        )
+        .await?;
+        let instrument =
+            questionnaires::seed(c, pid, tk, &people, coordinator, (today, now)).await?;
+        questionnaires::schedule_in(c, now_running.project, instrument, coordinator, now).await?;
+        for ((login, lang), id) in DEMO_PORTAL.iter().zip(&now_running.portal) {
+            palett_store::portal::ensure_account(c, *id, login, now).await?;
+            palett_store::portal::replace_credentials(c, *id, Some(&hash)).await?;
+            palett_store::portal::set_lang(c, *id, lang).await?;
         }
         tx.commit().await?;
         Ok(true)
@@ -653,11 +672,12 @@ async fn seed_consents(
         )
         .await?;
         // Synthetic notes: a shared follow-up, and one kept by Hela Människan.
-        if n % 3 == 0 {
-            let at = given_on
-                .to_zoned(jiff::tz::TimeZone::UTC)
-                .map(|z| z.timestamp().as_second())
-                .unwrap_or(now);
+        let at = given_on
+            .to_zoned(jiff::tz::TimeZone::UTC)
+            .map(|z| z.timestamp().as_second())
+            .unwrap_or(now);
+        // (Never dated after the demo's moment: a recent intake has none yet.)
+        if n % 3 == 0 && at + 60 * 86_400 <= now {
             palett_store::note::insert(
                 c,
                 id,
@@ -819,6 +839,7 @@ fn profile(
         project_ids: projects.to_vec(),
         referred_on,
         intake_date: None,
+        start_on: None,
         intake_consent: None,
         // A few have support needs or health notes on record (synthetic).
         restricted: palett_domain::model::Restricted {
@@ -829,6 +850,15 @@ fn profile(
             protected_identity: false,
         },
     }
+}
+
+/// A demo woman whose name and first language are fixed (the portal's
+/// demo accounts), the rest drawn as for everyone.
+pub(crate) struct Named {
+    pub given: &'static str,
+    pub family: &'static str,
+    pub country: &'static str,
+    pub language: &'static str,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -843,27 +873,37 @@ async fn seed_participant(
     intake: Date,
     exit: Option<(Date, ExitOutcome)>,
     projects: &[i64],
-    now: i64,
-    today: Date,
+    (today, now): (Date, i64),
+    named: Option<&Named>,
 ) -> Result<(i64, Date, ReferralSource, String)> {
     let referred = intake
         .checked_sub((7 + rng.below(30) as i64).days())
         .unwrap_or(intake);
-    let p = profile(rng, organisation_id, caseworker, projects, referred);
+    let mut p = profile(rng, organisation_id, caseworker, projects, referred);
+    if let Some(n) = named {
+        p.person.given_name = n.given.into();
+        p.person.family_name = n.family.into();
+        p.person.country_of_birth = Some(n.country.into());
+        p.person.languages = vec![n.language.into()];
+    }
     let source = p.person.referral_source;
     let language = p.person.languages.first().cloned().unwrap_or_default();
     let mut steps = vec![Transition::Intake { on: intake }];
+    // Never after the demo's day (a recent intake starts at the latest today).
     let start = intake
         .checked_add((rng.below(10) as i64).days())
-        .unwrap_or(intake);
+        .unwrap_or(intake)
+        .min(today)
+        .max(intake);
     steps.push(Transition::Start { on: start });
+    let pause_on = start.checked_add(30.days()).unwrap_or(start);
     match exit {
         Some((on, outcome)) => steps.push(Transition::Exit {
             on: on.max(start),
             outcome,
         }),
-        None if rng.below(4) == 0 => steps.push(Transition::Pause {
-            on: start.checked_add(30.days()).unwrap_or(start),
+        None if rng.below(4) == 0 && pause_on <= today => steps.push(Transition::Pause {
+            on: pause_on,
             kind: palett_domain::palette::PauseKind::ParentalLeave,
             reason: "Föräldraledighet".into(),
         }),

@@ -16,19 +16,19 @@ use palett_domain::plan::{Goal, Plan, Step};
 use palett_store::palette::{self as store, NewEnrolment};
 use palett_store::AnyConnection;
 
-struct Spec {
-    name: &'static str,
-    kind: K,
-    org: usize,
-    project: Option<i64>,
-    capacity: Option<i64>,
-    group: bool,
-    place: &'static str,
-    period: (Date, Date),
-    description: &'static str,
+pub(super) struct Spec {
+    pub(super) name: &'static str,
+    pub(super) kind: K,
+    pub(super) org: usize,
+    pub(super) project: Option<i64>,
+    pub(super) capacity: Option<i64>,
+    pub(super) group: bool,
+    pub(super) place: &'static str,
+    pub(super) period: (Date, Date),
+    pub(super) description: &'static str,
 }
 
-fn spec(s: &Spec, org_ids: &[i64]) -> InterventionSpec {
+pub(super) fn spec(s: &Spec, org_ids: &[i64]) -> InterventionSpec {
     InterventionSpec {
         name: s.name.into(),
         kind: s.kind,
@@ -45,7 +45,7 @@ fn spec(s: &Spec, org_ids: &[i64]) -> InterventionSpec {
 }
 
 /// Ten in the morning of `day` (UTC), as a moment; never after `now`.
-fn at(day: Date, now: i64) -> i64 {
+pub(super) fn at(day: Date, now: i64) -> i64 {
     day.to_zoned(jiff::tz::TimeZone::UTC)
         .map(|z| z.timestamp().as_second() + 10 * 3600)
         .unwrap_or(now)
@@ -467,7 +467,7 @@ pub(crate) async fn seed(
 /// the demo's random draws stay as they were.
 /// The municipalities the plan of a woman with a work goal says she can
 /// reach: Botkyrka, where she lives, and for some a neighbour.
-fn demo_reach(id: i64, work_goal: bool) -> Vec<String> {
+pub(super) fn demo_reach(id: i64, work_goal: bool) -> Vec<String> {
     if !work_goal {
         return Vec::new();
     }
@@ -481,7 +481,7 @@ fn demo_reach(id: i64, work_goal: bool) -> Vec<String> {
     places
 }
 
-fn demo_interests(id: i64, work_goal: bool) -> Vec<String> {
+pub(super) fn demo_interests(id: i64, work_goal: bool) -> Vec<String> {
     if !work_goal {
         return Vec::new();
     }
@@ -494,199 +494,4 @@ fn demo_interests(id: i64, work_goal: bool) -> Vec<String> {
     }
     areas.push("sales".to_string());
     areas
-}
-
-/// A project running on the demo's day (relative to the clock), so that
-/// every worklist has items today: the women still in the programme go on
-/// in it, in three groups that meet weekly around today (attendance
-/// recorded up to a week ago, the latest sessions waiting for theirs) and
-/// a work training with a waiting list. Added after everything else, so
-/// the ids of the rest stay as they were.
-pub(crate) async fn seed_current(
-    c: &mut AnyConnection,
-    pid: i64,
-    org_ids: &[i64],
-    people: &[Person],
-    staff: &Staff,
-    (today, now): (Date, i64),
-) -> Result<()> {
-    let mut rng = Rng(0xC022_E417_2026_1206);
-    let start = date(today.year(), today.month(), 1)
-        .checked_sub(6.months())
-        .unwrap_or(today);
-    let end = start.checked_add(24.months()).unwrap_or(today);
-    let project = palett_store::project::insert(
-        c,
-        pid,
-        "Vidare mot arbete",
-        "Botkyrka kommun och Samordningsförbundet",
-        start,
-        end,
-        Some(40),
-        Some(20.0),
-    )
-    .await?;
-    let period = palett_domain::indicators::Period { start, end };
-    for (indicator, target) in [
-        (palett_domain::indicators::Indicator::Enrolled, 40.0),
-        (
-            palett_domain::indicators::Indicator::ShareJobOrStudies,
-            20.0,
-        ),
-    ] {
-        let goal = palett_domain::indicators::Goal {
-            id: 0,
-            project_id: Some(project),
-            indicator,
-            target,
-            period,
-        };
-        palett_store::indicators::insert_goal(c, pid, &goal, None, now).await?;
-    }
-    let active: Vec<&Person> = people.iter().filter(|p| p.exit.is_none()).collect();
-    for p in &active {
-        sqlx::query(
-            "INSERT INTO participant_projects (participant_id, project_id) VALUES ($1, $2)",
-        )
-        .bind(p.id)
-        .bind(project)
-        .execute(&mut *c)
-        .await?;
-    }
-    let specs = [
-        Spec {
-            name: "Språkcafé i Tumba",
-            kind: K::LanguageTraining,
-            org: 4,
-            project: Some(project),
-            capacity: Some(20),
-            group: true,
-            place: "Bildas lokal, Tumba",
-            period: (start, end),
-            description: "Samtal på svenska i små grupper med cirkelledare.",
-        },
-        Spec {
-            name: "Svenska och samhälle",
-            kind: K::Course,
-            org: 3,
-            project: Some(project),
-            capacity: Some(16),
-            group: true,
-            place: "Botkyrka folkhögskola",
-            period: (start, end),
-            description: "Svenska och samhällsorientering två förmiddagar i veckan.",
-        },
-        Spec {
-            name: "Promenad och hälsa",
-            kind: K::HealthPromoting,
-            org: 1,
-            project: Some(project),
-            capacity: None,
-            group: true,
-            place: "Start vid Tumba centrum",
-            period: (start, end),
-            description: "Promenad och samtal om hälsa en gång i veckan.",
-        },
-        Spec {
-            name: "Arbetsträning i butik, kvällar",
-            kind: K::WorkTraining,
-            org: 0,
-            project: Some(project),
-            capacity: Some(4),
-            group: false,
-            place: "Second hand-butiken i Tumba",
-            period: (start, end),
-            description: "Arbetsträning i butik med handledare, tisdag och torsdag kväll.",
-        },
-    ];
-    let mut ids = Vec::new();
-    for s in &specs {
-        ids.push(store::insert_intervention(c, pid, &spec(s, org_ids), None, now).await?);
-    }
-    let leaders = [
-        staff.language_teacher,
-        staff.school_teacher,
-        staff.walk_leader,
-    ];
-    let names = [
-        "Språkcafé måndagar",
-        "Svenska och samhälle, grupp 1",
-        "Promenad onsdagar",
-    ];
-    // The groups meet on yesterday's, today's and tomorrow's weekdays.
-    let mut groups = Vec::new();
-    for (i, offset) in [-1i64, 0, 1].into_iter().enumerate() {
-        let g = store::insert_group(c, ids[i], names[i], leaders[i], now).await?;
-        let first = today.checked_add((offset - 42).days()).unwrap_or(today);
-        groups.push((g, ids[i], first));
-    }
-    let mut attendance: Vec<(i64, i64, AttendanceStatus, i64)> = Vec::new();
-    let week_ago = today.checked_sub(7.days()).unwrap_or(today);
-    for (n, (g, intervention, first)) in groups.iter().enumerate() {
-        let members: Vec<i64> = active
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| (i + n) % 3 != 2)
-            .map(|(_, p)| p.id)
-            .collect();
-        for m in &members {
-            store::insert_enrolment(
-                c,
-                &NewEnrolment {
-                    participant_id: *m,
-                    intervention_id: *intervention,
-                    group_id: Some(*g),
-                    status: EnrolmentStatus::Ongoing,
-                    start_date: Some(*first),
-                    end_date: None,
-                },
-                now,
-            )
-            .await?;
-        }
-        let mut d = *first;
-        for _ in 0..13 {
-            let session = store::insert_session(c, *g, d, "10:00", 120, specs[n].place).await?;
-            if d < week_ago {
-                for m in &members {
-                    let status = match rng.below(100) {
-                        0..=79 => AttendanceStatus::Present,
-                        80..=91 => AttendanceStatus::AbsentWithNotice,
-                        _ => AttendanceStatus::Absent,
-                    };
-                    let minutes = if status == AttendanceStatus::Present {
-                        120
-                    } else {
-                        0
-                    };
-                    attendance.push((session, *m, status, minutes));
-                }
-            }
-            d = d.checked_add(7.days()).unwrap_or(d);
-        }
-    }
-    store::insert_attendance_batch(c, &attendance, staff.coordinator, now).await?;
-    store::refresh_partnership_counts(c, pid).await?;
-    store::refresh_partnership_time(c, pid).await?;
-    // Work training in the evenings: four places taken, two waiting.
-    for (i, p) in active.iter().take(6).enumerate() {
-        store::insert_enrolment(
-            c,
-            &NewEnrolment {
-                participant_id: p.id,
-                intervention_id: ids[3],
-                group_id: None,
-                status: if i < 4 {
-                    EnrolmentStatus::Ongoing
-                } else {
-                    EnrolmentStatus::Waiting
-                },
-                start_date: (i < 4).then_some(start),
-                end_date: None,
-            },
-            now,
-        )
-        .await?;
-    }
-    Ok(())
 }

@@ -527,6 +527,36 @@ fn language_of(rng: &mut Rng, recorded: &str) -> &'static str {
     }
 }
 
+/// Schedule the questionnaire in the project running on the demo's day as
+/// well (at intake and at exit), so that the women taking part there have
+/// it waiting, in the portal among other places.
+pub(super) async fn schedule_in(
+    c: &mut AnyConnection,
+    project: i64,
+    instrument: i64,
+    by: i64,
+    now: i64,
+) -> Result<()> {
+    store::set_schedule(
+        c,
+        project,
+        instrument,
+        Some(&ScheduleRow {
+            project_id: project,
+            project_name: "Vidare mot arbete".into(),
+            instrument_id: instrument,
+            at_intake: true,
+            every_months: None,
+            at_exit: true,
+            follow_up_months: None,
+        }),
+        by,
+        now,
+    )
+    .await?;
+    Ok(())
+}
+
 /// Create and publish the instrument, schedule it in Tillväxt Kvinna (at
 /// intake, at exit, six months after exit) and record the responses: an
 /// intake response for about 60 % of the women (on her intake date), and

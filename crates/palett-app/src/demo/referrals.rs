@@ -123,7 +123,7 @@ pub(crate) async fn seed(
                 purpose: ReferralPurpose::Intake,
                 intervention_id: None,
                 reason: "Söker stöd för att komma närmare arbete; vill börja med svenska.",
-                asked: "Inskrivning i Tillväxt Kvinna eller det som passar henne.",
+                asked: "Inskrivning i Vidare mot arbete eller det som passar henne.",
                 consent_id,
                 sent_on: *referred,
                 due_on: add_working_days(*referred, store::DEFAULT_ANSWER_DAYS as u32),

@@ -1150,21 +1150,39 @@ pub(crate) async fn every_surface_shows_one_figure_after_a_change(h: H) {
     };
     same(&every_surface(&h, &coordinator, tk).await, [267, 247, 42]);
 
-    // One of the women still in the programme ends to a job today.
-    let active = h
+    // One of the women who ended after the project's period comes back
+    // today and ends to a job today.
+    let ended = h
         .all_participant_ids(
             &coordinator,
             &palett_store::participant::Filter {
                 project_id: Some(tk),
-                status: Some(palett_domain::lifecycle::Status::Active),
+                status: Some(palett_domain::lifecycle::Status::Ended),
                 ..Default::default()
             },
         )
         .await;
-    let her = *active
-        .first()
-        .expect("an active participant of the project");
+    let mut her = None;
+    for id in ended {
+        let exit = h.read(&coordinator, id).await.participant.state.exit_date;
+        if exit.is_some_and(|d| d > jiff::civil::date(2021, 10, 31)) {
+            her = Some(id);
+            break;
+        }
+    }
+    let her = her.expect("a woman who ended after the period");
     let today = h.app.today();
+    h.app
+        .transition(
+            &coordinator,
+            her,
+            Transition::Reopen {
+                on: today,
+                reason: "Hon hör av sig igen och vill ha stöd.".into(),
+            },
+        )
+        .await
+        .expect("she is back");
     h.app
         .transition(
             &coordinator,

@@ -22,6 +22,7 @@ mod dashboard;
 mod demo;
 mod employers;
 mod export;
+mod flow;
 mod followup;
 mod harness;
 mod lifecycle;
@@ -56,6 +57,9 @@ macro_rules! stories {
 }
 
 stories! {
+    flow::an_intake_starts_her_at_once_in_one_change,
+    flow::plan_steps_and_enrolments_are_made_together,
+    flow::an_enrolment_becomes_a_step_of_her_plan,
     portal::her_portal_from_invitation_to_her_own_entries,
     portal::a_passkey_answer_that_does_not_hold_changes_nothing,
     referrals::a_referral_goes_from_sent_to_completed_with_her_consent_and_enrolment,
@@ -92,6 +96,7 @@ stories! {
     demo::demo_totals_match_the_product_description,
     demo::seeding_twice_changes_nothing,
     demo::the_demo_referrals_follow_the_intakes,
+    demo::the_demo_lives_on_its_day,
     registration::caseworker_registers_and_finds_a_participant,
     registration::invalid_registrations_name_the_field,
     registration::only_staff_who_work_with_participants_can_be_her_caseworker,

@@ -250,11 +250,13 @@ pub(crate) async fn a_referral_goes_from_sent_to_completed_with_her_consent_and_
         .expect("a line for Hela Människan");
     assert_eq!(name, HELA_MANNISKAN);
     assert_eq!(row.month, date(2026, 11, 1));
-    assert_eq!((row.sent, row.answered, row.accepted), (1, 1, 1));
+    // Sent this month: hers and the demo's six waiting for intake (sent
+    // in the three weeks before the demo's day, received but not answered).
+    assert_eq!((row.sent, row.answered, row.accepted), (7, 1, 1));
     assert_eq!(row.acceptance_rate, Some(100.0));
     assert_eq!(row.median_days_to_answer, Some(0.0));
     assert_eq!(row.median_days_to_start, Some(0.0));
-    assert_eq!(row.share_started, Some(100.0));
+    assert_eq!(row.share_started, Some(14.3), "1 of the 7 sent started");
     // Each figure opens the referrals behind it, as her partner sees them.
     for (reached, figure) in [
         (None, row.sent),

@@ -12,9 +12,13 @@ use axum::extract::State;
 pub async fn start(State(s): State<AppState>, c: Caller) -> Answer {
     let t = c.tr();
     let o = s.app.overview(&c.ctx()).await?;
-    let projects = o
-        .projects
-        .iter()
+    // Projects running today (or about to start) first, then those that
+    // have ended, the latest first.
+    let today = s.app.today();
+    let mut ordered: Vec<_> = o.projects.iter().collect();
+    ordered.sort_by_key(|(p, _)| (p.end_date < today, std::cmp::Reverse(p.end_date)));
+    let projects = ordered
+        .into_iter()
         .map(|(p, sum)| {
             let (goal_status, goal_class) = match sum.meets_job_or_studies_target() {
                 Some(true) => (t.get("goal-met"), "met"),
@@ -27,6 +31,7 @@ pub async fn start(State(s): State<AppState>, c: Caller) -> Answer {
                 name: p.name.clone(),
                 funder: p.funder.clone(),
                 period: format!("{} – {}", p.start_date, p.end_date),
+                ended_project: p.end_date < today,
                 enrolled: sum.enrolled,
                 target: sum.participant_target,
                 bar_label: t.with(
@@ -82,6 +87,8 @@ pub struct ProjectCard {
     pub name: String,
     pub funder: String,
     pub period: String,
+    /// Its period is over.
+    pub ended_project: bool,
     pub enrolled: i64,
     pub target: Option<i64>,
     pub enrolled_pct: Option<String>,

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use palett_app::AppError;
-use palett_domain::path::{ActivityInput, EnrolInput, EnrolmentChangeInput, PlannedEndInput};
+use palett_domain::path::{ActivityInput, EnrolmentChangeInput, PlannedEndInput};
 use palett_domain::plan::PlanInput;
 use palett_domain::FieldErrors;
 use serde_json::Value;
@@ -93,6 +93,16 @@ impl utoipa::PartialSchema for PlanBody {
                         )),
                 ),
             )
+            .property(
+                "enrol_steps",
+                ObjectBuilder::new()
+                    .schema_type(Type::Boolean)
+                    .description(Some(
+                        "Also enrol her in the intervention of each step added since \
+                         the latest version in which she has no open enrolment, with \
+                         the step's dates, in the same change (default false).",
+                    )),
+            )
             .additional_properties(Some(AdditionalProperties::FreeForm(false)))
             .description(Some(
                 "A row's errors name it: `goals[1].text`. A missing list is empty.",
@@ -106,11 +116,17 @@ impl utoipa::ToSchema for PlanBody {}
 pub(crate) fn plan_input(body: &JsonObject) -> Result<PlanInput, FieldErrors> {
     let mut e = FieldErrors::new();
     let mut input = PlanInput::default();
-    for k in body
-        .0
-        .keys()
-        .filter(|k| !["goals", "steps", "reviews", "interests", "reach"].contains(&k.as_str()))
-    {
+    for k in body.0.keys().filter(|k| {
+        ![
+            "goals",
+            "steps",
+            "reviews",
+            "interests",
+            "reach",
+            "enrol_steps",
+        ]
+        .contains(&k.as_str())
+    }) {
         e.push(k.clone(), "error-unknown-field");
     }
     let list_of = |list: &str| {
@@ -220,14 +236,28 @@ pub async fn save_plan(
                 .collect(),
         )
     };
+    let enrol = T::Boolean
+        .scalar(body.0.get("enrol_steps"))
+        .and_then(|v| palett_domain::values::parse_flag(&v))
+        .map_err(|code| FieldErrors::single("enrol_steps", code))?;
     let draft = plan_input(&body)?.draft();
-    let v = async { s.app.save_plan(&c.ctx(), id, &draft?).await }
+    let (v, made) = async { s.app.save_plan_with(&c.ctx(), id, &draft?, enrol).await }
         .await
         .map_err(|e| match e {
             AppError::Invalid(e) => AppError::Invalid(rename(e)),
             e => e,
         })?;
-    Ok((StatusCode::CREATED, Json(PlanSaved { version: v })).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(PlanSaved {
+            version: v,
+            enrolled: made
+                .into_iter()
+                .map(|(id, status)| Enrolled { id, status })
+                .collect(),
+        }),
+    )
+        .into_response())
 }
 
 // ---------------------------------------------------------------- enrolments, periods, time
@@ -245,12 +275,15 @@ pub async fn enrolments(State(s): State<AppState>, c: Caller, Id(id): Id) -> Ans
 
 json_body!(
     /// The intervention, its group (group-based ones) and the planned
-    /// `start_date` and `end_date` (YYYY-MM-DD).
+    /// `start_date` and `end_date` (YYYY-MM-DD); with `add_to_plan` true
+    /// the intervention is also added as a step of her plan (a new
+    /// version, or her first) in the same change.
     NewEnrolment = &[
         ("intervention_id", T::Integer),
         ("group_id", T::Integer),
         ("start_date", T::Text),
         ("end_date", T::Text),
+        ("add_to_plan", T::Boolean),
     ]
 );
 
@@ -259,10 +292,35 @@ json_body!(
     responses((status = 201, body = Enrolled)))]
 pub async fn enrol(State(s): State<AppState>, c: Caller, Id(id): Id, body: JsonObject) -> Answer {
     let f = body.to_form(&NewEnrolment::spec())?;
-    let (eid, status) = s
-        .app
-        .enrol(&c.ctx(), id, &f.input::<EnrolInput>().parse()?)
-        .await?;
+    let (cmd, add) = super::path::enrolment_command(&f);
+    let (eid, status) = s.app.enrol_with_step(&c.ctx(), id, &cmd?, add).await?;
+    Ok((StatusCode::CREATED, Json(Enrolled { id: eid, status })).into_response())
+}
+
+json_body!(
+    /// `intervention_id`: the intervention a step of her current plan
+    /// names; she is enrolled with that step's dates.
+    PlanStepEnrolment = &[("intervention_id", T::Integer)]
+);
+
+/// Enrol her in the intervention of a step of her plan
+///
+/// The ordinary enrolment (access, capacity and waiting list, audit) with
+/// the step's dates. One she is already enrolled in is refused
+/// (`intervention_id`, `error-already-enrolled-here`), as is one no step
+/// of her current plan names (`error-not-in-plan`).
+#[utoipa::path(post, path = "/participants/{id}/plan/enrolments", tag = "plans", request_body = PlanStepEnrolment,
+    responses((status = 201, body = Enrolled)))]
+pub async fn enrol_from_plan(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+    body: JsonObject,
+) -> Answer {
+    let f = body.to_form(&PlanStepEnrolment::spec())?;
+    let iid = palett_domain::values::parse_choice_id(&f.get("intervention_id"))
+        .map_err(|code| FieldErrors::single("intervention_id", code))?;
+    let (eid, status) = s.app.enrol_from_plan(&c.ctx(), id, iid).await?;
     Ok((StatusCode::CREATED, Json(Enrolled { id: eid, status })).into_response())
 }
 

@@ -177,10 +177,12 @@ pub struct PlanVersions {
     pub versions: Vec<PlanVersionDto>,
 }
 
-/// The number of the version saved.
+/// The number of the version saved, and the enrolments made with it
+/// (`enrol_steps`).
 #[derive(Serialize, ToSchema)]
 pub struct PlanSaved {
     pub version: i64,
+    pub enrolled: Vec<Enrolled>,
 }
 
 /// Her participation period and time net of pauses.

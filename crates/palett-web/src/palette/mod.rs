@@ -57,6 +57,7 @@ pub fn routes() -> Router<AppState> {
             get(groups::session_form).post(groups::session_change),
         )
         .route("/participants/{id}/plan", get(plan::plan))
+        .route("/participants/{id}/plan/enrol", post(plan::plan_enrol))
         .route(
             "/participants/{id}/plan/edit",
             get(plan::plan_form).post(plan::plan_save),
@@ -89,6 +90,7 @@ pub fn routes() -> Router<AppState> {
 pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api_path::plan, api_path::save_plan))
+        .routes(routes!(api_path::enrol_from_plan))
         .routes(routes!(api_path::enrolments, api_path::enrol))
         .routes(routes!(api_path::period, api_path::set_period))
         .routes(routes!(api_path::record_activity))

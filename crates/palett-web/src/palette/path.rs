@@ -11,7 +11,10 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 use palett_domain::palette::{EnrolmentStatus, Intervention};
-use palett_domain::path::{ActivityInput, EnrolInput, EnrolmentChangeInput, PlannedEndInput};
+use palett_domain::path::{
+    ActivityInput, Enrol, EnrolInput, EnrolmentChangeInput, PlannedEndInput,
+};
+use palett_domain::Parsed;
 
 // ---------------------------------------------------------------- enrolments, period, activities
 
@@ -48,6 +51,8 @@ pub(crate) async fn enrol_spec(s: &AppState, c: &Caller, pid: i64) -> Result<For
             .hint(t, "hint-group"),
         FieldView::new(t, "start_date", "field-start-date", "date"),
         FieldView::new(t, "end_date", "field-end-date", "date"),
+        FieldView::new(t, "add_to_plan", "field-add-to-plan", "checkbox")
+            .hint(t, "hint-add-to-plan"),
     ];
     Ok(admin_spec(
         t,
@@ -61,14 +66,24 @@ pub(crate) async fn enrol_spec(s: &AppState, c: &Caller, pid: i64) -> Result<For
 
 pub async fn enrol_form(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
     s.app.enrolments(&c.ctx(), pid).await?;
+    // Added to her plan by default when she has one.
+    let has_plan = !s.app.plan_versions(&c.ctx(), pid).await?.is_empty();
     let spec = enrol_spec(&s, &c, pid).await?;
-    Ok(spec.blank(&c, &FormData::default()))
+    let defaults = FormData(vec![("add_to_plan".into(), has_plan.to_string())]);
+    Ok(spec.blank(&c, &defaults))
 }
 
 pub async fn enrol(State(s): State<AppState>, c: Caller, Id(pid): Id, form: FormData) -> Answer {
-    let cmd = form.input::<EnrolInput>().parse();
+    let (cmd, add) = enrolment_command(&form);
     Ok(
-        match submit(cmd, async |cmd| s.app.enrol(&c.ctx(), pid, &cmd).await).await? {
+        match submit(cmd, async |cmd| {
+            s.app.enrol_with_step(&c.ctx(), pid, &cmd, add).await
+        })
+        .await?
+        {
+            Ok(_) if add => {
+                Redirect::to(&format!("/participants/{pid}?done=enrolment-planned")).into_response()
+            }
             Ok(_) => Redirect::to(&format!("/participants/{pid}?done=enrolment")).into_response(),
             Err(errors) => {
                 let spec = enrol_spec(&s, &c, pid).await?;
@@ -76,6 +91,20 @@ pub async fn enrol(State(s): State<AppState>, c: Caller, Id(pid): Id, form: Form
             }
         },
     )
+}
+
+/// An enrolment as sent (form or JSON body), and whether to add it as a
+/// step of her plan (`add_to_plan`); a bad flag is an error of its own.
+pub(crate) fn enrolment_command(form: &FormData) -> (Parsed<Enrol>, bool) {
+    let cmd = form.input::<EnrolInput>().parse();
+    match palett_domain::values::parse_flag(&form.get("add_to_plan")) {
+        Ok(add) => (cmd, add),
+        Err(code) => {
+            let mut e = cmd.err().unwrap_or_default();
+            e.push("add_to_plan", code);
+            (Err(e), false)
+        }
+    }
 }
 
 pub(crate) fn enrolment_spec(t: Tr, eid: i64, next: &[EnrolmentStatus], back: &str) -> FormSpec {

@@ -26,8 +26,24 @@ pub struct PlanVersionView {
     /// The municipalities she can reach.
     pub reach: Vec<String>,
     pub goals: Vec<(String, String)>,
-    pub steps: Vec<Vec<String>>,
+    /// Each step's cells and, in the current version for one who may
+    /// change her record, its enrolment.
+    pub steps: Vec<(Vec<String>, Option<StepEnrol>)>,
+    /// Whether the steps have the enrolment column.
+    pub with_enrol: bool,
     pub reviews: Vec<Vec<String>>,
+}
+
+/// A current plan step's enrolment: her enrolment in its intervention, or
+/// the button that makes it.
+pub struct StepEnrol {
+    /// The step's row, for the ids of its cell and message.
+    pub row: usize,
+    pub intervention_id: i64,
+    /// The status of her open enrolment there, if she has one.
+    pub enrolled: Option<String>,
+    /// Why enrolling her from this step was just refused.
+    pub error: Option<String>,
 }
 
 #[derive(Template)]
@@ -38,6 +54,10 @@ pub struct PlanPage {
     pub may_change: bool,
     pub edit: String,
     pub back: String,
+    /// Where a step's "enrol her" button posts.
+    pub enrol_action: String,
+    /// A refused enrolment from a step: (anchor, message).
+    pub errors: Vec<(String, String)>,
     pub versions: Vec<PlanVersionView>,
 }
 
@@ -105,7 +125,7 @@ pub(crate) fn plan_view(t: Tr, n: &Names, label: String, p: &Plan) -> PlanVersio
             .steps
             .iter()
             .map(|s| {
-                vec![
+                let cells = vec![
                     name_of(&n.interventions, &s.intervention_id.to_string()),
                     s.planned_start.clone().unwrap_or_default(),
                     s.planned_end.clone().unwrap_or_default(),
@@ -114,9 +134,11 @@ pub(crate) fn plan_view(t: Tr, n: &Names, label: String, p: &Plan) -> PlanVersio
                         .map(|u| name_of(&n.staff, &u.to_string()))
                         .unwrap_or_default(),
                     s.note.clone(),
-                ]
+                ];
+                (cells, None)
             })
             .collect(),
+        with_enrol: false,
         reviews: p
             .reviews
             .iter()
@@ -133,14 +155,75 @@ pub(crate) fn plan_view(t: Tr, n: &Names, label: String, p: &Plan) -> PlanVersio
 }
 
 pub async fn plan(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
+    plan_page(&s, &c, pid, None).await
+}
+
+/// Her plan's versions, the current one's steps with their enrolments for
+/// one who may change her record; `refused` is an enrolment from a step
+/// just refused: its intervention and the errors (then answered 422).
+pub(crate) async fn plan_page(
+    s: &AppState,
+    c: &Caller,
+    pid: i64,
+    refused: Option<(i64, &FieldErrors)>,
+) -> Answer {
     let t = c.tr();
-    let versions = s.app.plan_versions(&c.ctx(), pid).await?;
+    let stored = s.app.plan_versions(&c.ctx(), pid).await?;
     let view = s.app.participant(&c.ctx(), pid).await?;
-    let n = names(&s, &c).await?;
-    Ok(render(PlanPage {
+    let n = names(s, c).await?;
+    let enrolments = if view.may_change && !stored.is_empty() {
+        s.app.enrolments(&c.ctx(), pid).await?
+    } else {
+        Vec::new()
+    };
+    let mut errors = Vec::new();
+    let mut versions: Vec<PlanVersionView> = stored
+        .iter()
+        .map(|(v, p)| {
+            let label = t.with(
+                "plan-version",
+                &[
+                    ("version", v.version.to_string()),
+                    ("when", local_time(v.created_at)),
+                    ("who", v.author_name.clone()),
+                ],
+            );
+            plan_view(t, &n, label, p)
+        })
+        .collect();
+    if let (true, Some(current), Some((_, p))) =
+        (view.may_change, versions.first_mut(), stored.first())
+    {
+        current.with_enrol = true;
+        for (row, ((_, enrol), step)) in current.steps.iter_mut().zip(&p.steps).enumerate() {
+            let iid = step.intervention_id;
+            let open = enrolments
+                .iter()
+                .find(|e| e.intervention_id == iid && !e.status.next().is_empty());
+            // The message at the first step of the intervention refused.
+            let error = refused
+                .filter(|(r, _)| *r == iid && errors.is_empty())
+                .and_then(|(_, e)| e.0.first())
+                .map(|e| t.get(e.code));
+            if let Some(msg) = &error {
+                errors.push((format!("enrol-{row}"), msg.clone()));
+            }
+            *enrol = Some(StepEnrol {
+                row,
+                intervention_id: iid,
+                enrolled: open.map(|e| t.get(&e.status.message_id())),
+                error,
+            });
+        }
+    }
+    if let (Some((_, e)), true) = (refused, errors.is_empty()) {
+        // Refused for no step of hers (her plan changed meanwhile).
+        errors.extend(e.0.iter().map(|e| ("current-h".to_string(), t.get(e.code))));
+    }
+    let page = render(PlanPage {
         t,
         layout: Layout::for_caller(
-            &c,
+            c,
             format!("{}: {}", t.get("plan-title"), view.participant.full_name()),
             "participants",
             &format!("/participants/{pid}/plan"),
@@ -148,21 +231,40 @@ pub async fn plan(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Answer {
         may_change: view.may_change,
         edit: format!("/participants/{pid}/plan/edit"),
         back: format!("/participants/{pid}"),
-        versions: versions
-            .iter()
-            .map(|(v, p)| {
-                let label = t.with(
-                    "plan-version",
-                    &[
-                        ("version", v.version.to_string()),
-                        ("when", local_time(v.created_at)),
-                        ("who", v.author_name.clone()),
-                    ],
-                );
-                plan_view(t, &n, label, p)
-            })
-            .collect(),
-    }))
+        enrol_action: format!("/participants/{pid}/plan/enrol"),
+        errors,
+        versions,
+    });
+    Ok(match refused {
+        Some(_) => (StatusCode::UNPROCESSABLE_ENTITY, page).into_response(),
+        None => page.into_response(),
+    })
+}
+
+/// `POST /participants/{id}/plan/enrol`: enrol her in the intervention of
+/// a step of her current plan, with its dates (the ordinary enrolment's
+/// rules); a refusal shows the plan again with the message at the step.
+pub async fn plan_enrol(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(pid): Id,
+    form: FormData,
+) -> Answer {
+    let iid = palett_domain::values::parse_choice_id(&form.get("intervention_id"));
+    let result = match iid {
+        Ok(iid) => s.app.enrol_from_plan(&c.ctx(), pid, iid).await,
+        Err(code) => Err(FieldErrors::single("intervention_id", code).into()),
+    };
+    match result {
+        Ok(_) => Ok(
+            Redirect::to(&format!("/participants/{pid}/plan?done=plan-step-enrolled"))
+                .into_response(),
+        ),
+        Err(AppError::Invalid(e)) => {
+            plan_page(&s, &c, pid, Some((iid.unwrap_or_default(), &e))).await
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub struct CellField {
@@ -194,6 +296,8 @@ pub struct PlanFormPage {
     /// A municipality to type in; an entry that is not a valid name comes
     /// back here with its error.
     pub reach_other: CellField,
+    /// "Enrol her also in the interventions": for the steps added.
+    pub enrol_steps: bool,
 }
 
 pub(crate) fn plan_form_page(
@@ -203,6 +307,7 @@ pub(crate) fn plan_form_page(
     pid: i64,
     input: &PlanInput,
     errors: &FieldErrors,
+    enrol_steps: bool,
 ) -> Response {
     let t = c.tr();
     let cell = |name: &str,
@@ -388,6 +493,7 @@ pub(crate) fn plan_form_page(
             options: Vec::new(),
             error: errors.for_field("reach.0").map(|c| t.get(c)),
         },
+        enrol_steps,
     };
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -434,6 +540,7 @@ pub async fn plan_form(State(s): State<AppState>, c: Caller, Id(pid): Id) -> Ans
         pid,
         &current,
         &FieldErrors::new(),
+        true,
     ))
 }
 
@@ -444,17 +551,26 @@ pub async fn plan_save(
     form: FormData,
 ) -> Answer {
     let input = form.input::<PlanInput>();
+    // An unticked box sends nothing: no enrolments.
+    let enrol = palett_domain::values::parse_flag(&form.get("enrol_steps")).unwrap_or(false);
     Ok(
         match submit(input.draft(), async |draft| {
-            s.app.save_plan(&c.ctx(), pid, &draft).await
+            s.app.save_plan_with(&c.ctx(), pid, &draft, enrol).await
         })
         .await?
         {
-            Ok(_) => Redirect::to(&format!("/participants/{pid}/plan?done=plan")).into_response(),
+            Ok((_, made)) => {
+                let done = if made.is_empty() {
+                    "plan"
+                } else {
+                    "plan-enrolled"
+                };
+                Redirect::to(&format!("/participants/{pid}/plan?done={done}")).into_response()
+            }
             Err(errors) => {
                 let n = names(&s, &c).await?;
                 let m = municipalities(&s, &c).await?;
-                plan_form_page(&c, &n, &m, pid, &input, &errors)
+                plan_form_page(&c, &n, &m, pid, &input, &errors, enrol)
             }
         },
     )

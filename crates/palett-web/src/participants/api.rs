@@ -241,12 +241,15 @@ pub(crate) const PROFILE_FIELDS: Spec = &[
 /// Only when registering.
 pub(crate) const REGISTRATION_FIELDS: Spec = &[
     ("intake_date", JsonType::Text),
+    ("start_on", JsonType::Text),
     ("consent_method", JsonType::Text),
     ("sharing_organisation_ids", JsonType::Integers),
 ];
 
 json_body!(
-    /// Her profile. With `intake_date` she is enrolled at once;
+    /// Her profile. With `intake_date` she is enrolled at once, and with
+    /// `start_on` (YYYY-MM-DD, neither before the intake nor in the
+    /// future) also started (active) in the same change;
     /// `sharing_organisation_ids` are the partners her sharing consent
     /// covers, given as `consent_method` (required with sharing). The
     /// restricted group (`health_notes`, `support_needs`,
@@ -335,23 +338,44 @@ pub(crate) async fn do_transition(
 }
 
 json_body!(
-    /// `intake_date`: the day she is enrolled (YYYY-MM-DD).
-    IntakeBody = &[("intake_date", JsonType::Text)]
+    /// `intake_date`: the day she is enrolled (YYYY-MM-DD); optionally
+    /// `start_on` (YYYY-MM-DD): start her (active) on that day in the same
+    /// change, neither before the intake nor in the future.
+    IntakeBody = &[("intake_date", JsonType::Text), ("start_on", JsonType::Text)]
 );
 
-/// Enrol a referred participant
+/// Enrol a referred participant, and with start_on start her at once
+///
+/// With `start_on` the intake and the start are one change: both status
+/// changes are recorded and audited, or neither.
 #[utoipa::path(post, path = "/participants/{id}/intake", tag = "lifecycle", request_body = IntakeBody,
     responses((status = 200, body = ParticipantViewDto)))]
 pub async fn intake(State(s): State<AppState>, c: Caller, Id(id): Id, body: JsonObject) -> Answer {
-    do_transition(
-        &s,
-        &c,
-        id,
-        TransitionKind::Intake,
-        &body,
-        &IntakeBody::spec(),
-    )
-    .await
+    let form = body.to_form(&IntakeBody::spec())?;
+    let on = parse_change(TransitionKind::Intake, &form).map(|(t, _)| t.on());
+    let start = palett_domain::lifecycle::parse_start(
+        "",
+        &form.get("start_on"),
+        on.as_ref().ok().copied(),
+        s.app.today(),
+    );
+    let (on, start) = match (on, start) {
+        (Ok(on), Ok(start)) => (on, start),
+        (Err(mut a), Err(b)) => {
+            // A bad intake date makes any start day "needs an intake": say
+            // only what is wrong with the intake date then.
+            if !form.get("start_on").trim().is_empty() {
+                a.0.extend(b.0.into_iter().filter(|e| {
+                    e.code != palett_domain::lifecycle::lifecycle_code::START_NEEDS_INTAKE
+                }));
+            }
+            return Err(a.into());
+        }
+        (Err(e), _) | (_, Err(e)) => return Err(e.into()),
+    };
+    s.app.intake_and_start(&c.ctx(), id, on, start).await?;
+    let v = s.app.participant(&c.ctx(), id).await?;
+    Ok(Json(view_json(&v)).into_response())
 }
 
 json_body!(

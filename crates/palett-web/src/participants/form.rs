@@ -137,6 +137,7 @@ pub(crate) fn participant_fields(
             FieldView::new(t, "intake_date", "field-intake-date", "date")
                 .hint(t, "hint-intake-date"),
         );
+        f.extend(super::status::start_fields(t));
         f.push(
             FieldView::new(
                 t,
@@ -213,7 +214,11 @@ pub async fn intake_form(State(s): State<AppState>, c: Caller) -> Answer {
 
 pub async fn intake(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
     let t = c.tr();
-    let profile = form.input::<ParticipantInput>().parse(s.app.today());
+    let mut input = form.input::<ParticipantInput>();
+    // The day counts only with the box ticked.
+    (input.start_now, input.start_on) = super::status::start_choice(&form);
+    let profile = input.parse(s.app.today());
+    let started = profile.as_ref().is_ok_and(|p| p.start_on.is_some());
     Ok(
         match s
             .app
@@ -221,6 +226,10 @@ pub async fn intake(State(s): State<AppState>, c: Caller, form: FormData) -> Ans
             .await
             .or_invalid()?
         {
+            // The notice says she is started, when she is.
+            Ok(id) if started => {
+                Redirect::to(&format!("/participants/{id}?done=started")).into_response()
+            }
             Ok(id) => Redirect::to(&format!("/participants/{id}")).into_response(),
             Err(errors) => {
                 let ch = choices(&s, &c).await?;

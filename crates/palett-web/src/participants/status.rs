@@ -13,7 +13,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect};
 use palett_app::AppError;
 use palett_domain::lifecycle::{
-    ExitDestination, ExitDestinationInput, ExitOutcome, Transition, TransitionKind,
+    parse_start, ExitDestination, ExitDestinationInput, ExitOutcome, Transition, TransitionKind,
 };
 use palett_domain::palette::PauseKind;
 use palett_domain::record::HandoverInput;
@@ -35,10 +35,34 @@ pub(crate) fn transition_spec(t: Tr, id: i64, kind: TransitionKind, title: Strin
     }
 }
 
+/// "Start at once" at an intake: the box and the day (empty: the intake
+/// day).
+pub(crate) fn start_fields(t: Tr) -> Vec<FieldView> {
+    vec![
+        FieldView::new(t, "start_now", "field-start-now", "checkbox").hint(t, "hint-start-now"),
+        FieldView::new(t, "start_on", "field-start-on", "date").hint(t, "hint-start-on"),
+    ]
+}
+
+/// The "start at once" choice as an HTML form sends it: the box, and the
+/// day only when the box is ticked (a day left in the field of an
+/// unticked box starts no one).
+pub(crate) fn start_choice(form: &FormData) -> (String, String) {
+    let now = form.get("start_now");
+    let on = match palett_domain::values::parse_flag(&now) {
+        Ok(true) | Err(_) => form.get("start_on"),
+        Ok(false) => String::new(),
+    };
+    (now, on)
+}
+
 pub(crate) fn transition_fields(t: Tr, kind: TransitionKind) -> Vec<FieldView> {
     match kind {
         TransitionKind::Intake => {
-            vec![FieldView::new(t, "intake_date", "field-intake-date", "date").required()]
+            let mut f =
+                vec![FieldView::new(t, "intake_date", "field-intake-date", "date").required()];
+            f.extend(start_fields(t));
+            f
         }
         TransitionKind::Exit => vec![
             FieldView::new(t, "exit_date", "field-exit-date", "date").required(),
@@ -278,7 +302,19 @@ pub async fn transition(
         let spec = with_destination(&s, &c, id, kind, transition_spec(t, id, kind, title));
         return Ok(spec.await?.blank(&c, &form));
     }
+    let mut started = false;
     let result = match parse_change(kind, &form) {
+        // An intake may start her at once, in the same change.
+        Ok((Transition::Intake { on }, _)) => {
+            let (now, start_on) = start_choice(&form);
+            match parse_start(&now, &start_on, Some(on), s.app.today()) {
+                Ok(start) => {
+                    started = start.is_some();
+                    s.app.intake_and_start(&c.ctx(), id, on, start).await
+                }
+                Err(e) => Err(AppError::Invalid(e)),
+            }
+        }
         Ok((tr, to)) => s.app.transition_to(&c.ctx(), id, tr, &to).await,
         Err(e) => Err(AppError::Invalid(e)),
     };
@@ -286,6 +322,8 @@ pub async fn transition(
         Ok(()) => {
             let done = if kind == TransitionKind::Exit {
                 "exit"
+            } else if started {
+                "started"
             } else {
                 "status"
             };

@@ -149,6 +149,8 @@ async fn new_woman_spec(s: &AppState, c: &Caller) -> Result<FormSpec, AppError> 
     let t = c.tr();
     let ch = choices(s, c).await?;
     let mut fields = crate::participants::form::participant_fields(t, &ch, true, true);
+    // A woman referred on is not started here: her intake is the receiver's.
+    fields.retain(|f| f.name != "start_now" && f.name != "start_on");
     fields.extend(referral_fields(t, &ch, interventions(s, c).await?));
     Ok(admin_spec(
         t,

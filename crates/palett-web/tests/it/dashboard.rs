@@ -356,3 +356,31 @@ async fn the_dashboard_as_json() {
         StatusCode::OK
     );
 }
+
+/// The start page on the demo's day: the project running now comes first,
+/// the seeds' projects after it, each marked as ended, with their figures.
+#[tokio::test]
+async fn the_start_page_shows_the_running_project_first_and_marks_the_ended() {
+    let t = TestApp::new().await;
+    let b = t.browser("samordnare@helamanniskan.example").await;
+    let page = t.page(&b, "/").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let body = &page.body;
+    let at = |s: &str| body.find(s).unwrap_or_else(|| panic!("{s}: {body}"));
+    assert!(at(">Vidare mot arbete</h3>") < at(">Tillväxt Kvinna</h3>"));
+    let card = |name: &str| {
+        let from = at(&format!(">{name}</h3>"));
+        body[from..]
+            .split("</section>")
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    assert!(card("Tillväxt Kvinna").contains("2018-11-01 – 2021-10-31</span> · Avslutat"));
+    assert!(!card("Vidare mot arbete").contains("Avslutat"));
+    for figure in ["267", "360", "247", "42"] {
+        assert!(card("Tillväxt Kvinna").contains(figure), "{figure}");
+    }
+    let en = t.page_in(&b, "/", "en").await;
+    assert!(en.body.contains("2018-11-01 – 2021-10-31</span> · Ended"));
+}

@@ -815,7 +815,7 @@ async fn an_administrator_sets_retention_and_runs_it() {
     let page = t.page(&admin, "/admin/retention").await;
     assert!(
         page.body
-            .contains("247 deltagare avslutade senast 2023-11-25"),
+            .contains("267 deltagare avslutade senast 2023-11-25"),
         "{}",
         page.body
     );
@@ -833,14 +833,14 @@ async fn an_administrator_sets_retention_and_runs_it() {
         &admin,
         "/admin/retention/run",
         &[],
-        "Personuppgifterna om 247 deltagare som avslutades senast 2023-11-25 tas bort nu",
+        "Personuppgifterna om 267 deltagare som avslutades senast 2023-11-25 tas bort nu",
     )
     .await;
     assert!(t
         .page(&admin, "/admin/retention")
         .await
         .body
-        .contains("247 deltagare avslutade senast 2023-11-25"));
+        .contains("267 deltagare avslutade senast 2023-11-25"));
     let to = t.confirmed(&admin, "/admin/retention/run", &[]).await;
     assert!(t
         .page(&admin, &to)

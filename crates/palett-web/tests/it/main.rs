@@ -11,6 +11,7 @@ mod confirm;
 mod consent;
 mod dashboard;
 mod employers;
+mod flow;
 mod followup;
 mod html;
 mod i18n;

@@ -452,7 +452,7 @@ async fn her_data_as_a_pdf_in_arabic_reads_in_logical_order_with_its_fonts_embed
     ] {
         assert!(text.contains(words), "{words} not in:\n{text}");
     }
-    assert!(text.contains("Yasmin"), "{text}");
+    assert!(text.contains("Salma"), "{text}");
     let fonts = poppler("pdffonts", &pdf.bytes);
     for font in ["NotoSansArabic-Regular", "NotoSans-Regular"] {
         let line = fonts
@@ -572,7 +572,7 @@ async fn a_month_she_confirms_shows_in_the_esf_monthly_file_dated() {
     let her_line = file
         .body
         .lines()
-        .find(|l| l.contains("Yasmin"))
+        .find(|l| l.contains("Salma"))
         .expect("her line");
     assert!(her_line.contains(";2026-11-25;"), "{her_line}");
     // Others did not confirm.
@@ -580,7 +580,7 @@ async fn a_month_she_confirms_shows_in_the_esf_monthly_file_dated() {
         .body
         .lines()
         .skip(3)
-        .filter(|l| !l.contains("Yasmin"))
+        .filter(|l| !l.contains("Salma"))
         .all(|l| !l.contains(";2026-11-25;")));
 }
 
