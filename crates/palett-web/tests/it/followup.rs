@@ -9,22 +9,29 @@ use axum::http::StatusCode;
 async fn a_follow_up_is_recorded_through_the_form() {
     let t = TestApp::new().await;
     let b = t.browser(COORDINATOR).await;
-    // Every follow-up of the demo is done or closed as not reached (its
-    // women ended by 2021): none is due today.
+    // The follow-ups of the demo's seed years are done or closed as not
+    // reached: the one due is of a woman who ended lately.
     let list = t.page(&b, "/follow-ups").await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.body.contains("Uppföljningar att göra"));
     assert!(
         list.body
-            .contains("0 uppföljningar som har förfallit eller förfaller inom två veckor"),
+            .contains("1 uppföljningar som har förfallit eller förfaller inom två veckor"),
         "{}",
         list.body
     );
-    // One who ended in August is due: the list shows her.
+    for year in ["2019", "2020", "2021", "2022"] {
+        assert!(
+            !list.body.contains(&format!(">{year}-")),
+            "nothing due from {year}"
+        );
+    }
+    // One more who ended in August is due: the list shows her too.
     let token = t.token(COORDINATOR).await;
     ended_in_august(&t, &token, "Ayan").await;
     let list = t.page(&b, "/follow-ups").await;
-    assert!(list.body.contains("1 uppföljningar som har förfallit"));
+    assert!(list.body.contains("2 uppföljningar som har förfallit"));
+    assert!(list.body.contains("Ayan Uppföljd"));
     // The first follow-up to record.
     let record = list
         .body
