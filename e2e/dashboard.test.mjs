@@ -149,11 +149,13 @@ test('axe: the follow-ups due, a participant\'s follow-ups and the form', async 
 
 test('axe: a follow-up closed as not reached, with an error first', async () => {
   await visit(page, '/participants?status=ended');
-  const links = page.locator('main table tbody tr a[href^="/participants/"]');
+  const women = await page
+    .locator('main table tbody tr a[href^="/participants/"]')
+    .evaluateAll((links) => links.map((a) => a.getAttribute('href')));
   // Find one whose follow-up is not done (open or not reached).
   let form = null;
-  for (let i = 0; i < Math.min(await links.count(), 25) && !form; i++) {
-    const her = await links.nth(i).getAttribute('href');
+  for (const her of women.slice(0, 25)) {
+    if (form) break;
     await visit(page, `${her}/follow-ups`);
     const open = page.locator('main table tbody tr', { hasText: /Kunde inte nås|Inte gjord/ }).first();
     if ((await open.count()) > 0) form = await open.locator('a').first().getAttribute('href');
