@@ -212,6 +212,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "8d51998bdba40d5f2ffc0ae9f1d520dd8f66d5554f86639ff570f9c8c6557abd",
         postgres: "df47fa8c9805b4848c1ac72daabad8f3e320292bcce9ff5454b913970860b456",
     },
+    Applied {
+        version: 39,
+        sqlite: "37517b730869ca469a055899fec32f3ce85aad072276d1d7ef77169468956364",
+        postgres: "37517b730869ca469a055899fec32f3ce85aad072276d1d7ef77169468956364",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {
