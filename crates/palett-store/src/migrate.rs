@@ -246,6 +246,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "month_attestations",
         template: include_str!("../migrations/0038_month_attestations.sql"),
     },
+    Migration {
+        version: 39,
+        name: "imports",
+        template: include_str!("../migrations/0039_imports.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -212,6 +212,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "8d51998bdba40d5f2ffc0ae9f1d520dd8f66d5554f86639ff570f9c8c6557abd",
         postgres: "df47fa8c9805b4848c1ac72daabad8f3e320292bcce9ff5454b913970860b456",
     },
+    Applied {
+        version: 39,
+        sqlite: "ddc4aabef9e46ad4693d7b84e430ece61028130d25c63881b4f9981422e4f972",
+        postgres: "7f502eb2c6ec5eb10b7aaf8717102791e891788159882eaa02f4795827d96f65",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {
