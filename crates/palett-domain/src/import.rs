@@ -225,7 +225,7 @@ fn is_zip(bytes: &[u8]) -> bool {
 
 /// Every row of the file (CSV or the first sheet of an XLSX), the header
 /// first, each handed to `each` with its spreadsheet row number (1-based)
-/// as text cells; blank rows are skipped. Stops at the first `Err` of
+/// as text cells; blank rows (and CSV lines starting with `#`) are skipped. Stops at the first `Err` of
 /// `each`.
 pub fn rows<E>(
     bytes: &[u8],
@@ -279,7 +279,8 @@ pub fn rows<E>(
         let record = record.map_err(|_| ReadError::Unreadable)?;
         let line = record.position().map(|p| p.line() as usize).unwrap_or(0);
         let cells: Vec<String> = record.iter().map(str::to_string).collect();
-        if blank(&cells) {
+        // A comment line (the template's list of allowed values).
+        if blank(&cells) || cells[0].trim_start().starts_with('#') {
             continue;
         }
         if let Err(e) = each(line, cells) {

@@ -24,6 +24,8 @@ pub struct Layout {
     pub nav_admin: bool,
     pub nav_employers: bool,
     pub nav_referrals: bool,
+    /// She may import participants from a spreadsheet.
+    pub nav_imports: bool,
     /// How many of her inbox messages are unread (the menu says it).
     pub inbox_unread: i64,
     /// The current path, for the language switch to come back to.
@@ -52,6 +54,7 @@ impl Layout {
             nav_admin: false,
             nav_employers: false,
             nav_referrals: false,
+            nav_imports: false,
             inbox_unread: 0,
             path: path.to_string(),
             other_lang,
@@ -90,6 +93,7 @@ impl Layout {
         l.nav_audit = s.actor.can_view_audit_log();
         l.nav_admin = s.actor.can_administer();
         l.nav_employers = s.actor.can_work_with_employers();
+        l.nav_imports = s.actor.can_import();
         l.nav_referrals = s
             .actor
             .can_see_referral(Some(s.actor.organisation_id), s.actor.organisation_id);
