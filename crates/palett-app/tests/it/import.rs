@@ -116,7 +116,25 @@ pub(crate) async fn an_import_previews_commits_whole_and_undoes(h: H) {
         .any(|e| e.column == "identity_number" && e.code == "error-import-duplicate-identity")));
     assert!(again.rows[5].possible_duplicate || again.rows[5].errors.len() == 1);
 
-    // The import is one action in the log.
+    // The import is one action in the log, with a row per participant.
+    let admin = h.ctx(ADMIN).await;
+    let log = |action: &str| palett_store::audit::Filter {
+        action: Some(action.into()),
+        ..palett_store::audit::Filter::default()
+    };
+    let page = || palett_app::participants::Page::new(None, Some(100));
+    let commits = h.audit_log(&admin, &log("import.commit"), page()).await;
+    assert_eq!(commits.len(), 1);
+    assert_eq!(commits[0].entity_id, Some(done.import_id));
+    let mut per_participant: Vec<i64> = h
+        .audit_log(&admin, &log("participant.create"), page())
+        .await
+        .into_iter()
+        .filter(|e| e.entity == "import")
+        .filter_map(|e| e.participant_id)
+        .collect();
+    per_participant.sort_unstable();
+    assert_eq!(per_participant, done.participant_ids);
     let (record, created) = h
         .app
         .import(&coordinator, done.import_id)
