@@ -351,9 +351,8 @@ impl App {
                 )),
                 e => e,
             };
-            crate::participants::check_references(&mut tx, ctx, &cmd.profile, true, today)
-                .await
-                .map_err(row_error)?;
+            // Her references were resolved against the partnership's
+            // members today, active caseworkers and projects (`references`).
             let id = self
                 .register_into(&mut tx, ctx, &cmd.profile)
                 .await
@@ -481,6 +480,77 @@ impl App {
         tx.done(Action::ImportUndo, "import", Some(id), None)
             .await?;
         Ok(ids)
+    }
+}
+
+/// How long importing generated rows took (`palett bench --import-rows`).
+#[derive(Clone, Debug)]
+pub struct ImportBench {
+    pub rows: usize,
+    pub bytes: usize,
+    pub preview_ms: f64,
+    pub commit_ms: f64,
+    pub undo_ms: f64,
+}
+
+impl ImportBench {
+    /// Rows committed per second.
+    pub fn rows_per_second(&self) -> f64 {
+        self.rows as f64 / (self.commit_ms / 1000.0).max(1e-9)
+    }
+}
+
+impl App {
+    /// Import `n` generated rows (a CSV as a coordinator would send it:
+    /// women taken in, a third of them ended) as the demo coordinator,
+    /// timing the preview, the commit and the undo that leaves the
+    /// database as it was.
+    pub async fn bench_import(&self, n: usize) -> Result<ImportBench> {
+        use std::fmt::Write;
+        use std::time::Instant;
+        let ctx = self.ctx_for_email(crate::demo::DEMO_USERS[1].0).await?;
+        let mut csv = String::from(
+            "given_name;family_name;birth_date;gender;responsible_organisation;referral_source;\
+             intake_date;exit_date;exit_outcome\n",
+        );
+        for i in 0..n {
+            let birth = jiff::civil::date(
+                1960 + (i % 40) as i16,
+                1 + (i % 12) as i8,
+                1 + (i % 28) as i8,
+            );
+            let (exit, outcome) = if i % 3 == 0 {
+                ("2026-06-30", "job_seeking")
+            } else {
+                ("", "")
+            };
+            let _ = writeln!(
+                csv,
+                "Bench{i};Import;{birth};woman;Hela Människan;self;2026-01-15;{exit};{outcome}"
+            );
+        }
+        let labels = Labels::default();
+        let t = Instant::now();
+        let preview = self.import_preview(&ctx, csv.as_bytes(), &labels).await?;
+        let preview_ms = t.elapsed().as_secs_f64() * 1000.0;
+        if preview.error_rows() > 0 {
+            return Err(AppError::internal("the generated import rows have errors"));
+        }
+        let t = Instant::now();
+        let done = self
+            .import_commit(&ctx, "bench.csv", csv.as_bytes(), &[], &labels)
+            .await?;
+        let commit_ms = t.elapsed().as_secs_f64() * 1000.0;
+        let t = Instant::now();
+        self.import_undo(&ctx, done.import_id).await?;
+        let undo_ms = t.elapsed().as_secs_f64() * 1000.0;
+        Ok(ImportBench {
+            rows: n,
+            bytes: csv.len(),
+            preview_ms,
+            commit_ms,
+            undo_ms,
+        })
     }
 }
 
