@@ -136,6 +136,9 @@ actions! {
     QuestionnaireRead = "questionnaire.read",
     QuestionnaireResults = "questionnaire.results",
     ResearchAnswersExport = "export.research_answers",
+    ImportUpload = "import.upload",
+    ImportCommit = "import.commit",
+    ImportUndo = "import.undo",
 }
 
 impl Action {

@@ -20,6 +20,7 @@ pub mod employers;
 pub mod export;
 pub mod followups;
 pub mod idempotency;
+pub mod import;
 pub mod inbox;
 pub mod mail;
 pub mod matching;

@@ -83,7 +83,7 @@ async fn exit_destination(
 /// to the partnership; field errors otherwise.
 /// `check_organisation` is false when an edit keeps the responsible
 /// organisation, whose choice is then not in question.
-async fn check_references(
+pub(crate) async fn check_references(
     c: &mut AnyConnection,
     ctx: &Ctx,
     p: &ParticipantProfile,
@@ -105,6 +105,7 @@ async fn check_references(
         } else if !ctx
             .actor
             .can_register_participant(p.responsible_organisation_id)
+            && !ctx.actor.can_import()
         {
             e.push("responsible_organisation_id", "error-not-own-organisation");
         }
@@ -136,7 +137,7 @@ async fn check_references(
 /// cannot be hers. One taken in before a project began may join it (her
 /// figures count from its start); ordinary operations (no project) is
 /// always possible.
-async fn check_project_periods(
+pub(crate) async fn check_project_periods(
     c: &mut AnyConnection,
     ctx: &Ctx,
     project_ids: &[i64],
@@ -260,7 +261,6 @@ impl App {
     ) -> Result<(Change<'a>, i64)> {
         let today = self.today();
         let mut tx = Change::begin(self, ctx).await?;
-        let now = tx.now();
         check_references(&mut tx, ctx, profile, true, today).await?;
         check_project_periods(
             &mut tx,
@@ -271,6 +271,20 @@ impl App {
         )
         .await?;
         let mut tx = self.check_identity_number(tx, ctx, profile, None).await?;
+        let id = self.register_into(&mut tx, ctx, profile).await?;
+        Ok((tx, id))
+    }
+
+    /// Store her, her history and her consents within `tx` (references and
+    /// her identity number checked by the caller): her id.
+    pub(crate) async fn register_into(
+        &self,
+        tx: &mut Change<'_>,
+        ctx: &Ctx,
+        profile: &ParticipantProfile,
+    ) -> Result<i64> {
+        let today = self.today();
+        let now = tx.now();
         let referred = LifecycleState::referred(profile.referred_on);
         let intake = match profile.intake_date {
             Some(on) => referred.apply(&Transition::Intake { on }, today)?,
@@ -284,7 +298,7 @@ impl App {
             None => intake.clone(),
         };
         let id = store::insert(
-            &mut tx,
+            tx,
             self.sealer(),
             ctx.actor.partnership_id,
             profile,
@@ -304,7 +318,7 @@ impl App {
             pause_kind: None,
             actor_user_id: Some(ctx.actor.user_id),
         };
-        store::insert_event(&mut tx, &referral, now).await?;
+        store::insert_event(tx, &referral, now).await?;
         if let Some(on) = intake.intake_date {
             // Her intake, recorded as her referral was but for the step.
             let event = NewEvent {
@@ -314,7 +328,7 @@ impl App {
                 on_date: on,
                 ..referral.clone()
             };
-            store::insert_event(&mut tx, &event, now).await?;
+            store::insert_event(tx, &event, now).await?;
         }
         if let Some(on) = profile.start_on {
             // Her start, a change of status of its own with its audit entry.
@@ -325,7 +339,7 @@ impl App {
                 on_date: on,
                 ..referral
             };
-            store::insert_event(&mut tx, &event, now).await?;
+            store::insert_event(tx, &event, now).await?;
             tx.audit(
                 Action::ParticipantTransition,
                 TransitionKind::Start.as_str(),
@@ -335,7 +349,7 @@ impl App {
             .await?;
         }
         if let Some((method, ids)) = &profile.intake_consent {
-            let members = palett_store::org::memberships(&mut tx, ctx.actor.partnership_id).await?;
+            let members = palett_store::org::memberships(tx, ctx.actor.partnership_id).await?;
             if ids
                 .iter()
                 .any(|o| !members.iter().any(|m| m.organisation_id == *o))
@@ -360,13 +374,13 @@ impl App {
                 });
             }
             for spec in specs {
-                let cid = palett_store::consent::insert(&mut tx, id, &spec, ctx.actor.user_id, now)
-                    .await?;
+                let cid =
+                    palett_store::consent::insert(tx, id, &spec, ctx.actor.user_id, now).await?;
                 tx.audit(Action::ConsentGive, spec.kind.as_str(), Some(cid), Some(id))
                     .await?;
             }
         }
-        Ok((tx, id))
+        Ok(id)
     }
 
     /// Load a participant the caller may read, within `c`; `NotFound` when

@@ -123,6 +123,10 @@ enum Command {
         /// notes) in the concurrency run.
         #[arg(long, default_value_t = 8)]
         readers: usize,
+        /// Also time importing this many generated participant rows
+        /// (preview, commit, undo; the database is left as it was).
+        #[arg(long, default_value_t = 0)]
+        import_rows: usize,
     },
     /// Retention (gallring): anonymise what each partnership's policy makes due.
     Retention {
@@ -506,7 +510,11 @@ async fn run(cli: Cli) -> Result<(), String> {
             );
             Ok(())
         }
-        Command::Bench { runs, readers } => {
+        Command::Bench {
+            runs,
+            readers,
+            import_rows,
+        } => {
             let app = open(&cli).await?;
             let timings = app
                 .bench(*runs)
@@ -530,6 +538,22 @@ async fn run(cli: Cli) -> Result<(), String> {
                 c.wall_ms,
                 c.reads_per_second()
             );
+            if *import_rows > 0 {
+                let b = app
+                    .bench_import(*import_rows)
+                    .await
+                    .map_err(|e| format!("import benchmark failed: {}", explain(e)))?;
+                println!(
+                    "import of {} rows ({} bytes): preview {:.0} ms, commit {:.0} ms \
+                     ({:.0} rows/s), undo {:.0} ms",
+                    b.rows,
+                    b.bytes,
+                    b.preview_ms,
+                    b.commit_ms,
+                    b.rows_per_second(),
+                    b.undo_ms
+                );
+            }
             Ok(())
         }
         Command::Token {

@@ -12,6 +12,7 @@ pub mod employer;
 pub mod error;
 pub mod esf;
 pub mod followup;
+pub mod import;
 pub mod indicators;
 pub mod instrument;
 pub mod lifecycle;

@@ -395,6 +395,12 @@ impl Actor {
                 || (self.has(Role::Caseworker) && provider_organisation_id == self.organisation_id))
     }
 
+    /// Import participants from a spreadsheet, and undo an import:
+    /// coordinators of a member organisation and administrators.
+    pub fn can_import(&self) -> bool {
+        (self.has(Role::Coordinator) && self.is_member()) || self.has(Role::Administrator)
+    }
+
     /// Create and change projects of the partnership.
     pub fn can_manage_projects(&self) -> bool {
         (self.has(Role::Coordinator) && self.is_member()) || self.has(Role::Administrator)

@@ -22,6 +22,7 @@ pub mod consent;
 pub mod employer;
 pub mod followup;
 pub mod idempotency;
+pub mod import;
 pub mod indicators;
 pub mod matching;
 pub mod migrate;

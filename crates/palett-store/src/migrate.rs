@@ -251,6 +251,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "follow_up_not_reached",
         template: include_str!("../migrations/0039_follow_up_not_reached.sql"),
     },
+    Migration {
+        version: 40,
+        name: "imports",
+        template: include_str!("../migrations/0040_imports.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -118,7 +118,7 @@ impl Protected {
     }
 }
 
-fn search_name(given: &str, family: &str) -> String {
+pub(crate) fn search_name(given: &str, family: &str) -> String {
     format!("{given} {family}").to_lowercase()
 }
 

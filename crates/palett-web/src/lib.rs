@@ -16,6 +16,7 @@ mod exports;
 mod followups;
 pub mod http;
 pub mod i18n;
+mod imports;
 mod openings;
 mod palette;
 mod participants;
@@ -60,6 +61,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(reminders::api_routes())
         .merge(questionnaires::api_routes())
         .merge(followups::api_routes())
+        .merge(imports::api_routes())
         .split_for_parts();
     (router, http::openapi::finish(doc))
 }
@@ -115,6 +117,7 @@ pub fn router(state: AppState) -> Router {
         .merge(reminders::routes())
         .merge(portal::routes())
         .merge(questionnaires::routes())
+        .merge(imports::routes())
         .nest(
             "/api/v1",
             api().0.layer(middleware::from_fn_with_state(

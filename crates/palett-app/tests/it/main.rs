@@ -25,6 +25,7 @@ mod export;
 mod flow;
 mod followup;
 mod harness;
+mod import;
 mod lifecycle;
 mod matching;
 mod openings;
@@ -57,6 +58,7 @@ macro_rules! stories {
 }
 
 stories! {
+    import::an_import_previews_commits_whole_and_undoes,
     flow::an_intake_starts_her_at_once_in_one_change,
     flow::plan_steps_and_enrolments_are_made_together,
     flow::an_enrolment_becomes_a_step_of_her_plan,

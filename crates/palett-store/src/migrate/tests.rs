@@ -217,6 +217,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "37517b730869ca469a055899fec32f3ce85aad072276d1d7ef77169468956364",
         postgres: "37517b730869ca469a055899fec32f3ce85aad072276d1d7ef77169468956364",
     },
+    Applied {
+        version: 40,
+        sqlite: "ddc4aabef9e46ad4693d7b84e430ece61028130d25c63881b4f9981422e4f972",
+        postgres: "7f502eb2c6ec5eb10b7aaf8717102791e891788159882eaa02f4795827d96f65",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

@@ -28,6 +28,8 @@ pub struct Layout {
     pub nav_my_sessions: bool,
     pub nav_attestation: bool,
     pub nav_research: bool,
+    /// She may import participants from a spreadsheet.
+    pub nav_imports: bool,
     /// How many of her inbox messages are unread (the menu says it).
     pub inbox_unread: i64,
     /// The current path, for the language switch to come back to.
@@ -60,6 +62,7 @@ impl Layout {
             nav_my_sessions: false,
             nav_attestation: false,
             nav_research: false,
+            nav_imports: false,
             inbox_unread: 0,
             path: path.to_string(),
             other_lang,
@@ -103,6 +106,7 @@ impl Layout {
         l.nav_my_sessions = s.actor.can_lead_groups();
         l.nav_attestation = s.actor.can_attest_time();
         l.nav_research = s.actor.can_export_research();
+        l.nav_imports = s.actor.can_import();
         l.inbox_unread = s.unread;
         l
     }

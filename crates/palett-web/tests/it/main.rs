@@ -15,6 +15,7 @@ mod flow;
 mod followup;
 mod html;
 mod i18n;
+mod imports;
 mod layout;
 mod nav;
 mod openings;

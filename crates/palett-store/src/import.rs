@@ -1,0 +1,241 @@
+//! Imports from spreadsheets: the pending file between preview and commit,
+//! the participants a commit created (with the version each had), and what
+//! undo removes.
+
+use crate::row::*;
+use crate::Result;
+use sqlx::AnyConnection;
+
+/// An import as recorded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportRecord {
+    pub id: i64,
+    pub partnership_id: i64,
+    pub user_id: i64,
+    pub kind: String,
+    pub file_name: String,
+    /// The file (base64) while the import is pending.
+    pub content: Option<String>,
+    pub row_count: i64,
+    /// `pending`, `committed` or `undone`.
+    pub state: String,
+    pub created_at: i64,
+    pub committed_at: Option<i64>,
+    pub undone_at: Option<i64>,
+}
+
+const COLUMNS: &str = "id, partnership_id, user_id, kind, file_name, content, row_count, state, \
+                       created_at, committed_at, undone_at";
+
+fn record(r: &sqlx::any::AnyRow) -> Result<ImportRecord> {
+    Ok(ImportRecord {
+        id: i64_(r, "id")?,
+        partnership_id: i64_(r, "partnership_id")?,
+        user_id: i64_(r, "user_id")?,
+        kind: text(r, "kind")?,
+        file_name: text(r, "file_name")?,
+        content: opt_text(r, "content")?,
+        row_count: i64_(r, "row_count")?,
+        state: text(r, "state")?,
+        created_at: i64_(r, "created_at")?,
+        committed_at: opt_i64(r, "committed_at")?,
+        undone_at: opt_i64(r, "undone_at")?,
+    })
+}
+
+/// Keep an uploaded file as a pending import; its id.
+pub async fn insert_pending(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    user_id: i64,
+    file_name: &str,
+    content: &str,
+    row_count: i64,
+    now: i64,
+) -> Result<i64> {
+    // One pending file per user: an earlier one is dropped.
+    sqlx::query("DELETE FROM imports WHERE user_id = $1 AND state = 'pending'")
+        .bind(user_id)
+        .execute(&mut *c)
+        .await?;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO imports (partnership_id, user_id, kind, file_name, content, row_count, \
+         state, created_at) VALUES ($1, $2, 'participants', $3, $4, $5, 'pending', $6) \
+         RETURNING id",
+    )
+    .bind(partnership_id)
+    .bind(user_id)
+    .bind(file_name)
+    .bind(content)
+    .bind(row_count)
+    .bind(now)
+    .fetch_one(c)
+    .await?)
+}
+
+pub async fn by_id(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    id: i64,
+) -> Result<Option<ImportRecord>> {
+    sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM imports WHERE partnership_id = $1 AND id = $2"
+    ))
+    .bind(partnership_id)
+    .bind(id)
+    .fetch_optional(c)
+    .await?
+    .as_ref()
+    .map(record)
+    .transpose()
+}
+
+/// The partnership's imports, newest first.
+pub async fn list(c: &mut AnyConnection, partnership_id: i64) -> Result<Vec<ImportRecord>> {
+    sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM imports WHERE partnership_id = $1 AND state <> 'pending' \
+         ORDER BY id DESC LIMIT 100"
+    ))
+    .bind(partnership_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(record)
+    .collect()
+}
+
+/// Record a committed import (the user's pending file, if any, dropped);
+/// its id.
+pub async fn insert_committed(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    user_id: i64,
+    file_name: &str,
+    row_count: i64,
+    now: i64,
+) -> Result<i64> {
+    sqlx::query("DELETE FROM imports WHERE user_id = $1 AND state = 'pending'")
+        .bind(user_id)
+        .execute(&mut *c)
+        .await?;
+    Ok(sqlx::query_scalar(
+        "INSERT INTO imports (partnership_id, user_id, kind, file_name, row_count, state, \
+         created_at, committed_at) VALUES ($1, $2, 'participants', $3, $4, 'committed', $5, $5) \
+         RETURNING id",
+    )
+    .bind(partnership_id)
+    .bind(user_id)
+    .bind(file_name)
+    .bind(row_count)
+    .bind(now)
+    .fetch_one(c)
+    .await?)
+}
+
+pub async fn set_undone(c: &mut AnyConnection, id: i64, now: i64) -> Result<bool> {
+    let r = sqlx::query(
+        "UPDATE imports SET state = 'undone', undone_at = $2 WHERE id = $1 AND state = 'committed'",
+    )
+    .bind(id)
+    .bind(now)
+    .execute(c)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn add_created(
+    c: &mut AnyConnection,
+    import_id: i64,
+    participant_id: i64,
+    version: i64,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO import_participants (import_id, participant_id, version) VALUES ($1, $2, $3)",
+    )
+    .bind(import_id)
+    .bind(participant_id)
+    .bind(version)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// The participants an import created: id and the version it left her at.
+pub async fn created(c: &mut AnyConnection, import_id: i64) -> Result<Vec<(i64, i64)>> {
+    sqlx::query(
+        "SELECT participant_id, version FROM import_participants WHERE import_id = $1 \
+         ORDER BY participant_id",
+    )
+    .bind(import_id)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| Ok((i64_(r, "participant_id")?, i64_(r, "version")?)))
+    .collect()
+}
+
+/// Participants of the partnership with this name (any case) and birth
+/// date: a possible duplicate.
+pub async fn ids_by_name_and_birth(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    given: &str,
+    family: &str,
+    birth_date: jiff::civil::Date,
+) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM participants WHERE partnership_id = $1 AND search_name = $2 \
+         AND birth_date = $3 ORDER BY id",
+    )
+    .bind(partnership_id)
+    .bind(crate::participant::search_name(given, family))
+    .bind(birth_date.to_string())
+    .fetch_all(c)
+    .await?)
+}
+
+/// Whether a participant an import created at `at` (leaving her at
+/// `version`) is gone or changed since: another version, another
+/// `updated_at`, or a consent recorded later or withdrawn.
+pub async fn changed_since(c: &mut AnyConnection, id: i64, version: i64, at: i64) -> Result<bool> {
+    let same: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM participants WHERE id = $1 AND version = $2 AND updated_at = $3",
+    )
+    .bind(id)
+    .bind(version)
+    .bind(at)
+    .fetch_optional(&mut *c)
+    .await?;
+    if same.is_none() {
+        return Ok(true);
+    }
+    let later: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM consents WHERE participant_id = $1 \
+         AND (withdrawn_at IS NOT NULL OR recorded_at <> $2)",
+    )
+    .bind(id)
+    .bind(at)
+    .fetch_one(c)
+    .await?;
+    Ok(later > 0)
+}
+
+/// Remove a participant an import created and what the import wrote with
+/// her: her links, history, consents and scheduled follow-ups. Anything
+/// else that names her (a note, an enrolment, …) makes the delete fail on
+/// its foreign key, so a participant used since is never half removed.
+pub async fn remove_created(c: &mut AnyConnection, id: i64) -> Result<()> {
+    for sql in [
+        "DELETE FROM consent_organisations WHERE consent_id IN \
+         (SELECT id FROM consents WHERE participant_id = $1)",
+        "DELETE FROM consents WHERE participant_id = $1",
+        "DELETE FROM follow_ups WHERE participant_id = $1 AND done_on IS NULL",
+        "DELETE FROM status_events WHERE participant_id = $1",
+        "DELETE FROM participant_caseworkers WHERE participant_id = $1",
+        "DELETE FROM participant_projects WHERE participant_id = $1",
+        "DELETE FROM participants WHERE id = $1",
+    ] {
+        sqlx::query(sql).bind(id).execute(&mut *c).await?;
+    }
+    Ok(())
+}

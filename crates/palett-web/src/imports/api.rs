@@ -1,0 +1,179 @@
+//! The import API: preview, commit and undo, the file sent as base64 in
+//! a JSON body. A refusal names each row and column in its fields
+//! (`rows/7/birth_date`).
+
+use super::labels;
+use crate::http::caller::Caller;
+use crate::http::error::{Answer, WebError};
+use crate::http::forms::JsonObject;
+use crate::http::{AppState, Id};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use base64::engine::general_purpose::STANDARD as B64;
+use base64::Engine;
+use palett_app::AppError;
+use palett_domain::{FieldError, FieldErrors};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+/// A spreadsheet to import (CSV or XLSX).
+#[derive(Deserialize, ToSchema)]
+pub struct ImportFileDto {
+    /// The file's name, kept with the import.
+    pub file_name: String,
+    /// The file's bytes, base64 (standard alphabet).
+    pub content_base64: String,
+    /// Row numbers (the header is row 1) to leave out; commit only.
+    #[serde(default)]
+    pub exclude: Vec<usize>,
+}
+
+/// A problem of one row.
+#[derive(Serialize, ToSchema)]
+pub struct RowErrorDto {
+    pub row: usize,
+    /// The column's field name (`birth_date`).
+    pub column: String,
+    pub code: String,
+    pub message: String,
+}
+
+/// One row of the file as it would be imported.
+#[derive(Serialize, ToSchema)]
+pub struct PreviewRowDto {
+    pub row: usize,
+    pub name: String,
+    pub errors: Vec<RowErrorDto>,
+    /// Someone of this name and birth date is already registered.
+    pub possible_duplicate: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImportPreviewDto {
+    pub rows: Vec<PreviewRowDto>,
+    pub error_rows: usize,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImportDoneDto {
+    pub import_id: i64,
+    pub participant_ids: Vec<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImportUndoneDto {
+    pub import_id: i64,
+    /// The participants removed.
+    pub participant_ids: Vec<i64>,
+}
+
+fn file_of(body: JsonObject) -> Result<(ImportFileDto, Vec<u8>), WebError> {
+    let dto: ImportFileDto =
+        serde_json::from_value(serde_json::Value::Object(body.0)).map_err(|e| {
+            WebError::field(StatusCode::BAD_REQUEST, "body", "error-json-syntax")
+                .with_detail(e.to_string())
+        })?;
+    let bytes = B64.decode(dto.content_base64.trim()).map_err(|_| {
+        WebError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "content_base64",
+            "error-import-unreadable",
+        )
+    })?;
+    Ok((dto, bytes))
+}
+
+/// Errors of rows named `rows/<row>/<column>`.
+fn by_row(e: AppError) -> WebError {
+    match e {
+        AppError::Invalid(f) => AppError::Invalid(FieldErrors(
+            f.0.into_iter()
+                .map(|x| match x.args.iter().find(|(k, _)| *k == "row") {
+                    Some((_, row)) => FieldError {
+                        field: format!("rows/{row}/{}", x.field),
+                        args: Vec::new(),
+                        ..x.clone()
+                    },
+                    None => x,
+                })
+                .collect(),
+        ))
+        .into(),
+        e => e.into(),
+    }
+}
+
+/// What importing the file would do, row by row; writes nothing
+#[utoipa::path(post, path = "/imports/preview", tag = "imports", request_body = ImportFileDto,
+    responses((status = 200, body = ImportPreviewDto), (status = 422, body = crate::http::error::ErrorBody)))]
+pub async fn preview(
+    State(s): State<AppState>,
+    c: Caller,
+    body: JsonObject,
+) -> Answer<Json<ImportPreviewDto>> {
+    let t = c.tr();
+    let (_, bytes) = file_of(body)?;
+    let p = s.app.import_preview(&c.ctx(), &bytes, &labels()).await?;
+    Ok(Json(ImportPreviewDto {
+        error_rows: p.error_rows(),
+        rows: p
+            .rows
+            .into_iter()
+            .map(|r| PreviewRowDto {
+                row: r.row,
+                name: r.name,
+                errors: r
+                    .errors
+                    .into_iter()
+                    .map(|e| RowErrorDto {
+                        row: e.row,
+                        message: t.get(e.code),
+                        code: e.code.trim_start_matches("error-").to_string(),
+                        column: e.column,
+                    })
+                    .collect(),
+                possible_duplicate: r.possible_duplicate,
+            })
+            .collect(),
+    }))
+}
+
+/// Import every row but those excluded, all or none (refused, naming row
+/// and column, while a row left in has an error)
+#[utoipa::path(post, path = "/imports", tag = "imports", request_body = ImportFileDto,
+    responses((status = 201, body = ImportDoneDto), (status = 422, body = crate::http::error::ErrorBody)))]
+pub async fn commit(
+    State(s): State<AppState>,
+    c: Caller,
+    body: JsonObject,
+) -> Answer<(StatusCode, Json<ImportDoneDto>)> {
+    let (dto, bytes) = file_of(body)?;
+    let done = s
+        .app
+        .import_commit(&c.ctx(), &dto.file_name, &bytes, &dto.exclude, &labels())
+        .await
+        .map_err(by_row)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(ImportDoneDto {
+            import_id: done.import_id,
+            participant_ids: done.participant_ids,
+        }),
+    ))
+}
+
+/// Remove what an import created, while none of it has changed since
+#[utoipa::path(post, path = "/imports/{id}/undo", tag = "imports", params(("id" = i64, Path)),
+    responses((status = 200, body = ImportUndoneDto), (status = 422, body = crate::http::error::ErrorBody)))]
+pub async fn undo(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+) -> Answer<Json<ImportUndoneDto>> {
+    let ids = s.app.import_undo(&c.ctx(), id).await?;
+    Ok(Json(ImportUndoneDto {
+        import_id: id,
+        participant_ids: ids,
+    }))
+}

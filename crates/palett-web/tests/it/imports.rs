@@ -1,0 +1,148 @@
+//! Importing participants through the real router: a CSV uploaded, its
+//! preview with a row's error in Swedish, the commit refused until that
+//! row is excluded, the participants there, the undo asked first; the
+//! same file through the API, its refusal naming row and column.
+
+use crate::support::*;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+
+const COORDINATOR: &str = "samordnare@helamanniskan.example";
+
+/// Two women; row 3 has no family name.
+const FILE: &str =
+    "förnamn;efternamn;födelsedatum;kön;ansvarig organisation;remittent;inskrivning\n\
+                    Webba;Importsson;1990-04-01;Kvinna;Hela Människan;self;2026-10-01\n\
+                    Webbina;;1991-05-02;Kvinna;Hela Människan;self;2026-10-01\n";
+
+async fn upload(t: &TestApp, b: &Browser, file: &[u8]) -> Resp {
+    let boundary = "palett-import-boundary-42";
+    let mut body: Vec<u8> = Vec::new();
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"deltagare.csv\"\r\n\
+             Content-Type: text/csv\r\n\r\n",
+            b.csrf
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let req = Request::post("/imports/preview")
+        .header(header::COOKIE, format!("palett_session={}", b.cookie))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .expect("request");
+    t.send(req).await
+}
+
+/// How many times her family name stands in the participants list (the
+/// search is typed in lower case, so the search box does not count).
+async fn listed(t: &TestApp, b: &Browser) -> usize {
+    t.post_form(b, "/participants", &[("q", "importsson")])
+        .await
+        .body
+        .matches("Importsson")
+        .count()
+}
+
+#[tokio::test]
+async fn a_spreadsheet_is_previewed_fixed_by_exclusion_imported_and_undone() {
+    let t = TestApp::new().await;
+    let b = t.browser(COORDINATOR).await;
+
+    // The menu and the participants list lead to the import.
+    let list = t.page(&b, "/participants").await;
+    assert!(list.body.contains("href=\"/imports\""), "{}", list.body);
+    let page = t.page(&b, "/imports").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("/imports/template.xlsx"));
+    let tpl = t.page(&b, "/imports/template.csv").await;
+    assert_eq!(tpl.status, StatusCode::OK);
+    assert!(tpl.body.contains("förnamn;efternamn"));
+    assert!(tpl.body.contains("Kvinna;Woman"), "{}", tpl.body);
+    let xlsx = t.page(&b, "/imports/template.xlsx").await;
+    assert!(xlsx.bytes.starts_with(b"PK"));
+
+    // The preview shows row 3's error in Swedish.
+    let preview = upload(&t, &b, FILE.as_bytes()).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(
+        preview.body.contains("Fältet måste fyllas i."),
+        "{}",
+        preview.body
+    );
+    assert!(preview.body.contains("efternamn"));
+    let action = preview
+        .body
+        .split("action=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|a| a.ends_with("/commit"))
+        .expect("the commit form")
+        .to_string();
+    assert_eq!(listed(&t, &b).await, 0, "the preview saved nothing");
+
+    // Committed with the bad row in: refused, nothing saved.
+    let refused = t.post_form(&b, &action, &[]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("Inget sparades: rad 3"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(listed(&t, &b).await, 0);
+
+    // Row 3 excluded: she is imported.
+    let result = t.post_redirect(&b, &action, &[("exclude", "3")]).await;
+    assert!(result.starts_with("/imports/"));
+    assert_eq!(listed(&t, &b).await, 1);
+    let shown = t.page(&b, &result).await;
+    assert!(shown.body.contains("1 deltagare skapade"), "{}", shown.body);
+
+    // Undo asks first, then removes her.
+    let undo = format!("{result}/undo");
+    t.asks_first(&b, &undo, &[], "De 1 deltagare").await;
+    assert_eq!(listed(&t, &b).await, 1);
+    assert_eq!(t.confirmed(&b, &undo, &[]).await, result);
+    assert_eq!(listed(&t, &b).await, 0);
+}
+
+#[tokio::test]
+async fn the_api_previews_and_refuses_naming_row_and_column() {
+    use base64::Engine;
+    let t = TestApp::new().await;
+    let token = t.token(COORDINATOR).await;
+    let content = base64::engine::general_purpose::STANDARD.encode(FILE);
+    let body = serde_json::json!({ "file_name": "deltagare.csv", "content_base64": content });
+    let r = t
+        .post_json("/api/v1/imports/preview", &token, &body.to_string())
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let j = r.json();
+    assert_eq!(j["error_rows"], 1);
+    assert_eq!(j["rows"][1]["errors"][0]["column"], "family_name");
+
+    let r = t
+        .post_json("/api/v1/imports", &token, &body.to_string())
+        .await;
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["rows/3/family_name"]);
+
+    let body = serde_json::json!({ "file_name": "deltagare.csv", "content_base64": content, "exclude": [3] });
+    let r = t
+        .post_json("/api/v1/imports", &token, &body.to_string())
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["import_id"].as_i64().expect("an id");
+    let r = t
+        .post_json(&format!("/api/v1/imports/{id}/undo"), &token, "{}")
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        r.json()["participant_ids"].as_array().map(Vec::len),
+        Some(1)
+    );
+}
