@@ -12,7 +12,8 @@
 //!   together in one write transaction.
 //! - [`bookkeeping`]: a write that changes no record and is not an act of a
 //!   user on one: sign-in throttle counters, counts of refused requests,
-//!   sessions, sealing secrets at start-up, seeding the demo and the bench.
+//!   sessions, sealing secrets at start-up, seeding the demo and the bench,
+//!   and the webhook worker's claims and attempts (`webhooks`).
 //!
 //! The audit rows are written here and nowhere else (`record` is private);
 //! a layout test keeps `db.write()` out of every other module.
@@ -68,6 +69,26 @@ impl<'a> Change<'a> {
     pub(crate) fn by(&self) -> Option<i64> {
         (self.ctx.actor.participant.is_none() && self.ctx.actor.user_id > 0)
             .then_some(self.ctx.actor.user_id)
+    }
+
+    /// Tell other systems of an event of this change: one outbox row per
+    /// active webhook endpoint of the partnership subscribed to `kind`,
+    /// written in this transaction, so the rows exist exactly when the
+    /// change commits (the delivery worker sends them later).
+    pub(crate) async fn emit(
+        &mut self,
+        kind: palett_domain::webhook::EventKind,
+        subject_id: i64,
+    ) -> Result<()> {
+        palett_store::webhook::enqueue(
+            &mut self.tx,
+            self.ctx.actor.partnership_id,
+            kind,
+            subject_id,
+            self.now,
+        )
+        .await?;
+        Ok(())
     }
 
     /// One audit row of this change (a change may write several: a

@@ -246,6 +246,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "month_attestations",
         template: include_str!("../migrations/0038_month_attestations.sql"),
     },
+    Migration {
+        version: 39,
+        name: "webhooks",
+        template: include_str!("../migrations/0039_webhooks.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

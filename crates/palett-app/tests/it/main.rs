@@ -37,6 +37,7 @@ mod registration;
 mod retention;
 mod sealing;
 mod sign_in;
+mod webhooks;
 
 /// Generate one test module per backend, each with a test per story.
 macro_rules! stories {
@@ -57,6 +58,7 @@ macro_rules! stories {
 }
 
 stories! {
+    webhooks::webhooks_are_written_with_the_change_signed_retried_and_listed,
     flow::an_intake_starts_her_at_once_in_one_change,
     flow::plan_steps_and_enrolments_are_made_together,
     flow::an_enrolment_becomes_a_step_of_her_plan,

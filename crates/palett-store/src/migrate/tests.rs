@@ -212,6 +212,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "8d51998bdba40d5f2ffc0ae9f1d520dd8f66d5554f86639ff570f9c8c6557abd",
         postgres: "df47fa8c9805b4848c1ac72daabad8f3e320292bcce9ff5454b913970860b456",
     },
+    Applied {
+        version: 39,
+        sqlite: "1977287329f8b8826b9fc9a474ea76cb71eb3141df647da6c9b68915bda49994",
+        postgres: "b0748d62891b8bd1e4925b6deddddac8839ddbd1101fb553a1797e67d80670a3",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {
