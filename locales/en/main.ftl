@@ -1955,3 +1955,46 @@ done-enrolment-planned = Saved. She is enrolled and the intervention is a step i
 
 ## living demo
 start-project-ended = Ended
+
+## hooks
+webhooks-title = Webhooks
+webhooks-intro = Other systems can be told when something happens in palett: a participant registered, enrolled or exited, an enrolment or a referral changed, a consent withdrawn. A message carries ids and the kind of event, never a name or any other personal data; it is signed with the endpoint's secret and tried again if it does not get through.
+webhook-new = Register a webhook
+webhook-new-intro = The address must be HTTPS. You get the secret that signs every message once, when you save.
+field-webhook-url = Address (URL)
+hint-webhook-url = For example https://example.org/palett-events
+field-webhook-kinds = Events
+field-webhook-kind = Event
+webhook-kind-participant-registered = Participant registered
+webhook-kind-participant-enrolled = Participant enrolled (intake)
+webhook-kind-participant-exited = Participant exited
+webhook-kind-enrolment-changed = Enrolment changed
+webhook-kind-referral-changed = Referral changed
+webhook-kind-consent-withdrawn = Consent withdrawn
+webhook-status-pending = Waiting
+webhook-status-delivered = Delivered
+webhook-status-failed = Given up
+webhook-active = Active
+webhook-inactive = Deactivated
+webhook-counts = { $delivered } delivered, { $pending } waiting, { $failed } given up
+webhook-deliveries = Deliveries
+webhook-deliveries-intro = The latest deliveries to this address, newest first. One that fails is tried again after 1 minute, 5 minutes, 30 minutes, 2 hours and 12 hours, then given up.
+webhook-delivery-id = Delivery
+webhook-subject = About (id)
+webhook-occurred = Happened
+webhook-attempts = Attempts
+webhook-next-attempt = Next attempt
+webhook-retry = Try again now
+webhook-no-answer = no answer
+webhook-deactivate = Deactivate
+confirm-webhook-deactivate = { $url } will receive no more messages, and the deliveries still waiting are given up. This cannot be undone; register the address again to receive messages.
+webhook-created-title = Webhook registered
+webhook-created = The webhook is registered. Copy its secret now: it is shown only this once.
+webhook-signature-help = Each message has the header Palett-Signature: t=<time>,v1=<signature>. The signature is HMAC-SHA256 with the secret over the time, a full stop and the body; check it and that the time is within five minutes.
+error-webhook-url = Enter a complete address, such as https://example.org/palett-events.
+error-webhook-https = The address must begin with https://.
+error-webhook-kinds = Choose at least one event.
+error-webhook-not-retryable = This delivery cannot be tried again: it was delivered, or its webhook is deactivated.
+audit-action-webhook-create = Registered a webhook
+audit-action-webhook-deactivate = Deactivated a webhook
+audit-action-webhook-retry = Retried a webhook delivery

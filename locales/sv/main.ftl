@@ -1955,3 +1955,46 @@ done-enrolment-planned = Sparat. Hon är anmäld och insatsen är ett steg i hen
 
 ## living demo
 start-project-ended = Avslutat
+
+## hooks
+webhooks-title = Webhooks
+webhooks-intro = Andra system kan få veta när något händer i palett: en deltagare registreras, skrivs in eller avslutas, en insats eller en remiss ändras, ett samtycke återkallas. Ett meddelande innehåller id:n och vilken sorts händelse, aldrig ett namn eller andra personuppgifter; det signeras med adressens hemlighet och skickas igen om det inte kommer fram.
+webhook-new = Registrera en webhook
+webhook-new-intro = Adressen måste vara HTTPS. Hemligheten som signerar varje meddelande visas en gång, när du sparar.
+field-webhook-url = Adress (URL)
+hint-webhook-url = Till exempel https://example.org/palett-handelser
+field-webhook-kinds = Händelser
+field-webhook-kind = Händelse
+webhook-kind-participant-registered = Deltagare registrerad
+webhook-kind-participant-enrolled = Deltagare inskriven
+webhook-kind-participant-exited = Deltagare avslutad
+webhook-kind-enrolment-changed = Insats ändrad
+webhook-kind-referral-changed = Remiss ändrad
+webhook-kind-consent-withdrawn = Samtycke återkallat
+webhook-status-pending = Väntar
+webhook-status-delivered = Levererad
+webhook-status-failed = Uppgiven
+webhook-active = Aktiv
+webhook-inactive = Avaktiverad
+webhook-counts = { $delivered } levererade, { $pending } väntar, { $failed } uppgivna
+webhook-deliveries = Leveranser
+webhook-deliveries-intro = De senaste leveranserna till adressen, nyast först. En som misslyckas skickas igen efter 1 minut, 5 minuter, 30 minuter, 2 timmar och 12 timmar, sedan ges den upp.
+webhook-delivery-id = Leverans
+webhook-subject = Gäller (id)
+webhook-occurred = Hände
+webhook-attempts = Försök
+webhook-next-attempt = Nästa försök
+webhook-retry = Försök igen nu
+webhook-no-answer = inget svar
+webhook-deactivate = Avaktivera
+confirm-webhook-deactivate = { $url } får inga fler meddelanden, och leveranser som väntar ges upp. Det går inte att ångra; registrera adressen igen för att få meddelanden.
+webhook-created-title = Webhook registrerad
+webhook-created = Webhooken är registrerad. Kopiera hemligheten nu: den visas bara den här gången.
+webhook-signature-help = Varje meddelande har rubriken Palett-Signature: t=<tid>,v1=<signatur>. Signaturen är HMAC-SHA256 med hemligheten över tiden, en punkt och innehållet; kontrollera den och att tiden ligger inom fem minuter.
+error-webhook-url = Skriv en fullständig adress, till exempel https://example.org/palett-handelser.
+error-webhook-https = Adressen måste börja med https://.
+error-webhook-kinds = Välj minst en händelse.
+error-webhook-not-retryable = Leveransen kan inte skickas igen: den är levererad, eller webhooken är avaktiverad.
+audit-action-webhook-create = Registrerade en webhook
+audit-action-webhook-deactivate = Avaktiverade en webhook
+audit-action-webhook-retry = Försökte leverera en webhook igen

@@ -27,6 +27,7 @@ mod referrals;
 pub mod reminders;
 mod reports;
 pub mod ui;
+mod webhooks;
 
 pub use http::{proxy, AppState};
 
@@ -59,6 +60,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(referrals::api_routes())
         .merge(reminders::api_routes())
         .merge(questionnaires::api_routes())
+        .merge(webhooks::api_routes())
         .split_for_parts();
     (router, http::openapi::finish(doc))
 }
@@ -114,6 +116,7 @@ pub fn router(state: AppState) -> Router {
         .merge(reminders::routes())
         .merge(portal::routes())
         .merge(questionnaires::routes())
+        .merge(webhooks::routes())
         .nest(
             "/api/v1",
             api().0.layer(middleware::from_fn_with_state(

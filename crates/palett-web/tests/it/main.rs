@@ -26,3 +26,4 @@ mod referrals;
 mod reminders;
 mod reports;
 mod security;
+mod webhooks;
