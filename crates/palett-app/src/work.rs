@@ -493,4 +493,51 @@ mod tests {
         app.close().await;
         let _ = std::fs::remove_dir_all(&dir);
     }
+
+    #[tokio::test]
+    async fn a_change_s_webhook_rows_exist_only_if_it_commits() {
+        use palett_domain::webhook::{EndpointSpec, EventKind};
+        let dir = std::env::temp_dir().join(format!("palett-emit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("emit.db");
+        let _ = std::fs::remove_file(&path);
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let app = App::open(&url, DataKey::from_bytes(&[7; 32]))
+            .await
+            .expect("open");
+        let ctx = Ctx::system(1);
+        let mut w = Change::begin(&app, &ctx).await.expect("begin");
+        add_partnership(&mut w).await;
+        let spec = EndpointSpec {
+            url: "https://hooks.example.org/".into(),
+            kinds: vec![EventKind::ParticipantExited],
+            description: None,
+        };
+        palett_store::webhook::insert_endpoint(&mut w, app.sealer(), 1, &spec, "s", None, 0)
+            .await
+            .expect("endpoint");
+        w.done(Action::WebhookCreate, "webhook", None, None)
+            .await
+            .expect("done");
+
+        // Emitted, then the change fails (dropped without commit): no row.
+        let mut w = Change::begin(&app, &ctx).await.expect("begin");
+        w.emit(EventKind::ParticipantExited, 42)
+            .await
+            .expect("emit");
+        drop(w);
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM webhook_outbox").await, 0);
+        // A kind the endpoint did not choose: none either.
+        let mut w = Change::begin(&app, &ctx).await.expect("begin");
+        w.emit(EventKind::ReferralChanged, 42).await.expect("emit");
+        w.emit(EventKind::ParticipantExited, 42)
+            .await
+            .expect("emit");
+        w.done(Action::ParticipantTransition, "exit", Some(42), None)
+            .await
+            .expect("done");
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM webhook_outbox").await, 1);
+        app.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
