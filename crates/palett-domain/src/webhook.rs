@@ -117,11 +117,23 @@ impl Target {
         if authority.is_empty() || authority.contains('@') {
             return Err(error::URL);
         }
-        let (host, port) = match authority.rsplit_once(':') {
-            Some((h, p)) if !h.ends_with(']') || authority.starts_with('[') => {
-                (h, p.parse::<u16>().map_err(|_| error::URL)?)
+        let default_port = if https { 443 } else { 80 };
+        let port_of = |p: &str| p.parse::<u16>().map_err(|_| error::URL);
+        // An IPv6 address is in brackets, with the port after them.
+        let (host, port) = if authority.starts_with('[') {
+            match authority.split_once(']') {
+                Some((h, "")) => (&authority[..=h.len()], default_port),
+                Some((h, p)) => (
+                    &authority[..=h.len()],
+                    port_of(p.strip_prefix(':').ok_or(error::URL)?)?,
+                ),
+                None => return Err(error::URL),
             }
-            _ => (authority, if https { 443 } else { 80 }),
+        } else {
+            match authority.split_once(':') {
+                Some((h, p)) => (h, port_of(p)?),
+                None => (authority, default_port),
+            }
         };
         let host = host.to_ascii_lowercase();
         let valid_host = !host.is_empty()
@@ -330,6 +342,13 @@ mod tests {
         assert!(input("http://127.0.0.1:8080/in", &["participant_exited"])
             .parse(true)
             .is_ok());
+        let v6 = Target::parse("https://[::1]:8443/in").expect("IPv6");
+        assert_eq!(
+            (v6.host.as_str(), v6.port, v6.is_local()),
+            ("[::1]", 8443, true)
+        );
+        assert_eq!(Target::parse("https://[::1]/").expect("IPv6").port, 443);
+        assert_eq!(Target::parse("https://example.org:x/"), Err(error::URL));
         assert_eq!(
             codes(input("https://user:pw@example.org/", &[]).parse(false)),
             vec![("url".into(), error::URL), ("kinds".into(), error::KINDS)]
