@@ -130,17 +130,50 @@ test('axe: the follow-ups due, a participant\'s follow-ups and the form', async 
   await visit(page, '/follow-ups');
   assert.match(await textOf(page.locator('h1')), /Uppföljningar att göra/);
   await assertNoAxeViolations(page, 'the follow-ups due');
-  await page.locator('main table tbody tr').first().getByRole('link').first().click();
-  await page.waitForLoadState('load');
+  // The demo's women all ended by 2021: their follow-ups are done or
+  // closed as not reached. Open one who ended.
+  await visit(page, '/participants?status=ended');
+  const her = await page.locator('main table tbody tr a[href^="/participants/"]').first().getAttribute('href');
+  await visit(page, `${her}/follow-ups`);
   assert.match(await textOf(page.locator('h1')), /Uppföljning efter avslut/);
   await assertNoAxeViolations(page, 'a participant\'s follow-ups');
   await page.locator('main table tbody tr a').first().click();
   await page.waitForLoadState('load');
-  await page.locator('input[name="done_on"]').fill('2099-01-01');
-  await page.locator('main form button[type="submit"]').click();
+  const record = page.locator('main form').first();
+  await record.locator('input[name="done_on"]').fill('2099-01-01');
+  await record.locator('button[type="submit"]').click();
   await page.waitForLoadState('load');
   assert.match(await textOf(page.locator('main')), /Datumet får inte ligga i framtiden/);
   await assertNoAxeViolations(page, 'the follow-up form with errors');
+});
+
+test('axe: a follow-up closed as not reached, with an error first', async () => {
+  await visit(page, '/participants?status=ended');
+  const women = await page
+    .locator('main table tbody tr a[href^="/participants/"]')
+    .evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+  // Find one whose follow-up is not done (open or not reached).
+  let form = null;
+  for (const her of women.slice(0, 25)) {
+    if (form) break;
+    await visit(page, `${her}/follow-ups`);
+    const open = page.locator('main table tbody tr', { hasText: /Kunde inte nås|Inte gjord/ }).first();
+    if ((await open.count()) > 0) form = await open.locator('a').first().getAttribute('href');
+  }
+  assert.ok(form, 'an ended woman with a follow-up not done');
+  await visit(page, form);
+  const notReached = page.locator('form[action$="/not-reached"]');
+  await notReached.locator('input[name="tried_on"]').fill('2099-01-01');
+  await notReached.locator('button[type="submit"]').click();
+  await page.waitForLoadState('load');
+  assert.match(await textOf(page.locator('main')), /Datumet får inte ligga i framtiden/);
+  await assertNoAxeViolations(page, 'the not-reached form with errors');
+  await page.locator('form[action$="/not-reached"] input[name="tried_on"]').fill('2026-01-15');
+  await page.locator('form[action$="/not-reached"] button[type="submit"]').click();
+  await page.waitForLoadState('load');
+  assert.match(await textOf(page.locator('main')), /Uppföljningen är markerad: kunde inte nås/);
+  assert.match(await textOf(page.locator('main table')), /Kunde inte nås \(2026-01-15\)/);
+  await assertNoAxeViolations(page, 'a participant\'s follow-ups with one not reached');
 });
 
 test('a self-assessment: the form with an error, then saved and listed', async () => {

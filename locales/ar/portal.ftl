@@ -202,3 +202,9 @@ portal-withdraw-title = هل تريدين سحب الموافقة؟
 portal-withdraw-what = إذا سحبتِ الموافقة فلن تعود سارية اعتباراً من اليوم، ويتوقف ما يعتمد عليها. لا يمكن التراجع عن ذلك، لكن يمكنك الموافقة مرة أخرى لاحقاً.
 portal-withdraw-yes = نعم، اسحبي الموافقة
 portal-withdraw-keep = لا، أبقي الموافقة
+
+## nav: she is asked before her calendar link is turned off
+portal-calendar-revoke-title = هل تريدين إيقاف رابط التقويم؟
+portal-calendar-revoke-what = إذا أوقفتِ الرابط فلن يعرض التقويم في هاتفك مواعيدك بعد الآن. يمكنك إنشاء رابط جديد لاحقاً.
+portal-calendar-revoke-yes = نعم، أوقفي الرابط
+portal-calendar-revoke-keep = لا، أبقي الرابط

@@ -291,7 +291,7 @@ error-invalid-title = Invalid input
 error-not-found = The page or record does not exist.
 error-not-found-title = Not found
 error-forbidden = You are not allowed to do this.
-error-forbidden-title = Not allowed
+error-forbidden-title = No access
 error-unauthenticated = You need to sign in.
 error-unauthenticated-title = Not signed in
 error-bad-token = The API token is invalid or revoked.
@@ -824,7 +824,7 @@ esf-no-identity-number = No identity number
 report-esf-month-link = ESF+: monthly participant file
 fig-of-target = ({ $percent } of the target { $target })
 indicator-share-followed-up = Share followed up after exit
-indicator-share-followed-up-definition = Those ended in the period whose follow-up has fallen due and who were followed up at least once, divided by all ended in the period whose follow-up has fallen due.
+indicator-share-followed-up-definition = Those ended in the period whose follow-up has fallen due and who were followed up at least once, divided by all ended in the period whose follow-up has fallen due. A follow-up where she could not be reached does not count as followed up but stays in the base.
 
 # Attendance, hours and plans in time; breakdowns by project, intervention and cohort; outcome over time
 indicator-attendance-rate = Attendance rate
@@ -1955,6 +1955,22 @@ done-enrolment-planned = Saved. She is enrolled and the intervention is a step i
 
 ## living demo
 start-project-ended = Ended
+
+## nav
+error-forbidden-whom = Your role does not give access to this page. If you need it for your work, ask a coordinator in your organisation or the partnership's administrator for access.
+
+## reach
+follow-up-not-reached-on = Could not be reached ({ $date })
+follow-up-reached-heading = Record what she said
+follow-up-not-reached-heading = Could not be reached
+follow-up-not-reached-intro = Have you tried to reach her without success? Give the day you tried and, if you like, what you tried. The follow-up then leaves the list to do but does not count as done. If she gets in touch later, you can record what she said above.
+follow-up-tried-on = Day you tried
+follow-up-not-reached-note = What you tried
+follow-up-not-reached-note-hint = Optional, one line. For example: called twice and sent a text message.
+follow-up-not-reached-submit = Save: could not be reached
+error-follow-up-already-done = The follow-up is already done: she was reached.
+done-follow-up-not-reached = The follow-up is marked: could not be reached.
+audit-action-participant-follow-up-not-reached = Marked a follow-up as not reached
 
 ## hooks
 webhooks-title = Webhooks

@@ -180,3 +180,9 @@ portal-withdraw-title = Take back the consent?
 portal-withdraw-what = If you take back the consent, it no longer applies, from today. What relies on it stops. You cannot undo this, but you can say yes again later.
 portal-withdraw-yes = Yes, take it back
 portal-withdraw-keep = No, keep the consent
+
+## nav: she is asked before her calendar link is turned off
+portal-calendar-revoke-title = Turn off the calendar link?
+portal-calendar-revoke-what = If you turn off the link, the calendar in your phone no longer shows your sessions. You can make a new link later.
+portal-calendar-revoke-yes = Yes, turn off the link
+portal-calendar-revoke-keep = No, keep the link

@@ -202,3 +202,9 @@ portal-withdraw-title = آیا می‌خواهید رضایت را پس بگیر
 portal-withdraw-what = اگر رضایت را پس بگیرید، از امروز دیگر اعتبار ندارد و آنچه به آن وابسته است متوقف می‌شود. این کار برگشت‌پذیر نیست، اما بعداً می‌توانید دوباره رضایت بدهید.
 portal-withdraw-yes = بله، پس بگیرید
 portal-withdraw-keep = نه، رضایت بماند
+
+## nav: she is asked before her calendar link is turned off
+portal-calendar-revoke-title = آیا می‌خواهید لینک تقویم را خاموش کنید؟
+portal-calendar-revoke-what = اگر لینک را خاموش کنید، تقویم در تلیفون شما دیگر وقت‌های شما را نشان نمی‌دهد. بعداً می‌توانید یک لینک نو بسازید.
+portal-calendar-revoke-yes = بلی، لینک را خاموش کن
+portal-calendar-revoke-keep = نخیر، لینک را نگه دار

@@ -202,3 +202,9 @@ portal-withdraw-title = Ma rabtaa inaad ka noqoto oggolaanshaha?
 portal-withdraw-what = Haddii aad ka noqoto oggolaanshaha, ma shaqeynayo maanta laga bilaabo. Wixii ku xiran wuu joogsanayaa. Tan dib looma celin karo, laakiin mar kale ayaad oggolaan kartaa.
 portal-withdraw-yes = Haa, ka noqo
 portal-withdraw-keep = Maya, hay oggolaanshaha
+
+## nav: she is asked before her calendar link is turned off
+portal-calendar-revoke-title = Ma rabtaa inaad joojiso linkiga kalandarka?
+portal-calendar-revoke-what = Haddii aad joojiso linkiga, kalandarka taleefankaagu ma sii muujin doono ballamahaaga. Hadhow waxaad samayn kartaa link cusub.
+portal-calendar-revoke-yes = Haa, jooji linkiga
+portal-calendar-revoke-keep = Maya, hay linkiga

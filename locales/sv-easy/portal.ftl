@@ -202,3 +202,9 @@ portal-withdraw-title = Vill du ta tillbaka ditt ja?
 portal-withdraw-what = Om du tar tillbaka ditt ja gäller det inte mer. Det gäller från i dag. Du kan inte ändra dig efteråt. Men du kan säga ja igen en annan dag.
 portal-withdraw-yes = Ja, ta tillbaka
 portal-withdraw-keep = Nej, behåll mitt ja
+
+## nav: she is asked before her calendar link is turned off
+portal-calendar-revoke-title = Vill du stänga av kalender-länken?
+portal-calendar-revoke-what = Då syns dina tider inte längre i kalendern i din telefon. Du kan göra en ny länk sedan.
+portal-calendar-revoke-yes = Ja, stäng av länken
+portal-calendar-revoke-keep = Nej, behåll länken

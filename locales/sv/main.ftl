@@ -824,7 +824,7 @@ esf-no-identity-number = Personnummer saknas
 report-esf-month-link = ESF+: månatlig deltagarredovisning
 fig-of-target = ({ $percent } av målet { $target })
 indicator-share-followed-up = Andel uppföljda efter avslut
-indicator-share-followed-up-definition = Avslutade under perioden vars uppföljning har förfallit och som följts upp minst en gång, delat med alla avslutade under perioden vars uppföljning har förfallit.
+indicator-share-followed-up-definition = Avslutade under perioden vars uppföljning har förfallit och som följts upp minst en gång, delat med alla avslutade under perioden vars uppföljning har förfallit. En uppföljning där hon inte kunde nås räknas inte som uppföljd men ingår i underlaget.
 
 # Attendance, hours and plans in time; breakdowns by project, intervention and cohort; outcome over time
 indicator-attendance-rate = Närvaro
@@ -1955,6 +1955,22 @@ done-enrolment-planned = Sparat. Hon är anmäld och insatsen är ett steg i hen
 
 ## living demo
 start-project-ended = Avslutat
+
+## nav
+error-forbidden-whom = Din roll ger inte tillgång till den här sidan. Behöver du den i ditt arbete, be en samordnare i din organisation eller partnerskapets administratör om behörighet.
+
+## reach
+follow-up-not-reached-on = Kunde inte nås ({ $date })
+follow-up-reached-heading = Registrera vad hon berättade
+follow-up-not-reached-heading = Kunde inte nås
+follow-up-not-reached-intro = Har ni försökt nå henne utan att lyckas? Ange dagen ni försökte och gärna vad ni prövade. Uppföljningen lämnar då listan att göra men räknas inte som gjord. Hör hon av sig senare kan du registrera vad hon berättade ovan.
+follow-up-tried-on = Dag ni försökte
+follow-up-not-reached-note = Vad ni prövade
+follow-up-not-reached-note-hint = Frivilligt, en rad. Till exempel: ringt två gånger och skickat sms.
+follow-up-not-reached-submit = Spara: kunde inte nås
+error-follow-up-already-done = Uppföljningen är redan gjord: hon har nåtts.
+done-follow-up-not-reached = Uppföljningen är markerad: kunde inte nås.
+audit-action-participant-follow-up-not-reached = Markerade att en uppföljning inte kunde nås
 
 ## hooks
 webhooks-title = Webhooks

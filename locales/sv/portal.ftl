@@ -180,3 +180,9 @@ portal-withdraw-title = Ta tillbaka samtycket?
 portal-withdraw-what = Om du tar tillbaka samtycket gäller det inte längre, från i dag. Det som bygger på det slutar. Du kan inte ångra det här, men du kan säga ja igen senare.
 portal-withdraw-yes = Ja, ta tillbaka
 portal-withdraw-keep = Nej, behåll samtycket
+
+## nav: she is asked before her calendar link is turned off
+portal-calendar-revoke-title = Stänga av kalenderlänken?
+portal-calendar-revoke-what = Om du stänger av länken visar kalendern i din telefon inte längre dina tillfällen. Du kan skapa en ny länk senare.
+portal-calendar-revoke-yes = Ja, stäng av länken
+portal-calendar-revoke-keep = Nej, behåll länken

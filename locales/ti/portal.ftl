@@ -202,3 +202,9 @@ portal-withdraw-title = ፍቓድኪ ክትስሕቢ ትደልዪ ዶ?
 portal-withdraw-what = ፍቓድኪ እንተ ሰሓብኪ ካብ ሎሚ ጀሚሩ ኣይሰርሕን እዩ። ኣብኡ ዝምርኮስ ነገር ይቋረጽ። እዚ ክምለስ ኣይክእልን፡ ግን ደሓር እንደገና ፍቓድ ክትህቢ ትኽእሊ ኢኺ።
 portal-withdraw-yes = እወ፡ ስሓቢ
 portal-withdraw-keep = ኣይፋል፡ ፍቓድ ሓዝዮ
+
+## nav: she is asked before her calendar link is turned off
+portal-calendar-revoke-title = ናይ ካሌንደር ሊንኪ ከተጥፍኢ ትደልዪ ዶ?
+portal-calendar-revoke-what = ሊንኪ እንተ ኣጥፊእኪ፡ ኣብ ተሌፎንኪ ዘሎ ካሌንደር ቆጸራታትኪ ኣይከርእን እዩ። ደሓር ሓድሽ ሊንኪ ክትፈጥሪ ትኽእሊ ኢኺ።
+portal-calendar-revoke-yes = እወ፡ ሊንኪ ኣጥፍእዮ
+portal-calendar-revoke-keep = ኣይፋል፡ ሊንኪ ሓዝዮ

@@ -84,6 +84,7 @@ actions! {
     GoalDelete = "goal.delete",
     ReportExport = "export.report",
     FollowUpRecord = "participant.follow_up",
+    FollowUpNotReached = "participant.follow_up_not_reached",
     SelfAssessmentRecord = "participant.self_assessment",
     ParticipantHandover = "participant.handover",
     RoleRequest = "user.role_request",

@@ -5,7 +5,8 @@ use crate::audit::Action;
 use crate::paging::Page;
 use crate::work::{Change, Reading};
 use crate::{App, AppError, Ctx, Result};
-use palett_domain::followup::{FollowUp, FollowUpInput};
+use palett_domain::followup::{FollowUp, FollowUpInput, NotReachedInput};
+use palett_domain::FieldErrors;
 use palett_store::followup as store;
 
 /// How far ahead the list of follow-ups due looks.
@@ -22,7 +23,8 @@ impl App {
     }
 
     /// Record what a follow-up found: those who may change her record;
-    /// audited.
+    /// audited. A follow-up closed as not reached may be recorded later
+    /// (she got in touch): the record replaces the mark.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn record_follow_up(
         &self,
@@ -33,16 +35,7 @@ impl App {
     ) -> Result<()> {
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
-        let (p, rel) = self
-            .participant_with_relation(&mut tx, participant_id, &ctx.actor)
-            .await?
-            .filter(|(_, rel)| ctx.actor.in_scope(*rel))
-            .ok_or(AppError::NotFound)?;
-        if !ctx.actor.can_change_participant(rel) {
-            return Err(AppError::Forbidden);
-        }
-        let p = crate::ensure_processable(p)?;
-        let exit = p.state.exit_date.ok_or(AppError::NotFound)?;
+        let exit = self.follow_up_exit(&mut tx, ctx, participant_id).await?;
         let rec = input.parse(exit, self.today())?;
         if !store::record(
             &mut tx,
@@ -66,10 +59,84 @@ impl App {
         Ok(())
     }
 
-    /// Follow-ups not done and due within two weeks, of the participants
-    /// the caller may see (an audited list read).
+    /// Close a follow-up as not reached: someone tried on a day (not in the
+    /// future, not before her exit) and could not reach her. Those who may
+    /// change her record; audited. It leaves the list of follow-ups due and
+    /// the worklists; a follow-up already done is refused on `tried_on`
+    /// (she was reached).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    pub async fn mark_follow_up_not_reached(
+        &self,
+        ctx: &Ctx,
+        participant_id: i64,
+        follow_up_id: i64,
+        input: &NotReachedInput,
+    ) -> Result<()> {
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
+        let exit = self.follow_up_exit(&mut tx, ctx, participant_id).await?;
+        let mark = input.parse(exit, self.today())?;
+        let Some(f) = store::of_participant(&mut tx, participant_id)
+            .await?
+            .into_iter()
+            .find(|f| f.id == follow_up_id)
+        else {
+            return Err(AppError::NotFound);
+        };
+        if f.done.is_some()
+            || !store::mark_not_reached(
+                &mut tx,
+                participant_id,
+                follow_up_id,
+                &mark,
+                ctx.actor.user_id,
+                now,
+            )
+            .await?
+        {
+            let mut e = FieldErrors::new();
+            e.push("tried_on", "error-follow-up-already-done");
+            return Err(e.into());
+        }
+        tx.done(
+            Action::FollowUpNotReached,
+            "follow_up",
+            Some(follow_up_id),
+            Some(participant_id),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Her exit, for a change to one of her follow-ups: she must be in the
+    /// caller's scope (else not found), the caller one who may change her
+    /// record, her record processable, and she must have ended.
+    async fn follow_up_exit(
+        &self,
+        tx: &mut Change<'_>,
+        ctx: &Ctx,
+        participant_id: i64,
+    ) -> Result<jiff::civil::Date> {
+        let (p, rel) = self
+            .participant_with_relation(tx, participant_id, &ctx.actor)
+            .await?
+            .filter(|(_, rel)| ctx.actor.in_scope(*rel))
+            .ok_or(AppError::NotFound)?;
+        if !ctx.actor.can_change_participant(rel) {
+            return Err(AppError::Forbidden);
+        }
+        let p = crate::ensure_processable(p)?;
+        p.state.exit_date.ok_or(AppError::NotFound)
+    }
+
+    /// Follow-ups open (neither done nor closed as not reached) and due
+    /// within two weeks, of the participants the caller may see (an
+    /// audited list read).
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn due_follow_ups(&self, ctx: &Ctx, page: Page) -> Result<(Vec<store::Due>, i64)> {
+        if !ctx.actor.sees_participants() {
+            return Err(AppError::Forbidden);
+        }
         let today = self.today();
         let until = today
             .checked_add(jiff::Span::new().days(DUE_AHEAD_DAYS))

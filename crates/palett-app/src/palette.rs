@@ -708,6 +708,20 @@ impl App {
         Ok(e)
     }
 
+    /// One enrolment whose status the caller may change (who runs the
+    /// intervention, or may change her record): the form is offered only
+    /// to them; others who see her are refused, as `change_enrolment`
+    /// would refuse them.
+    pub async fn enrolment_to_change(&self, ctx: &Ctx, id: i64) -> Result<Enrolment> {
+        let e = self.enrolment(ctx, id).await?;
+        if ctx.actor.can_run_intervention(e.provider_organisation_id) {
+            return Ok(e);
+        }
+        let mut c = self.db.read().await?;
+        self.changeable(&mut c, ctx, e.participant_id).await?;
+        Ok(e)
+    }
+
     /// A participant's enrolments (audited).
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn enrolments(&self, ctx: &Ctx, participant_id: i64) -> Result<Vec<Enrolment>> {

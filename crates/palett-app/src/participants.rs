@@ -518,6 +518,11 @@ impl App {
         filter: &Filter,
         page: Page,
     ) -> Result<(Vec<ListItem>, i64)> {
+        // A role that never sees a participant is told so: the list is no
+        // secret, only who is on it.
+        if !ctx.actor.sees_participants() {
+            return Err(AppError::Forbidden);
+        }
         let scope = ctx.actor.participant_scope(self.today());
         // A search text is matched, never stored. A personal identity
         // number is matched exactly, through its keyed hash; any other text

@@ -507,6 +507,9 @@ impl App {
     /// see: the list the worklist's line links to.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
     pub async fn questionnaires_due(&self, ctx: &Ctx) -> Result<Vec<Due>> {
+        if !ctx.actor.sees_participants() {
+            return Err(AppError::Forbidden);
+        }
         let today = self.today();
         let scope = ctx.actor.participant_scope(today);
         let mut r = Reading::begin(self, ctx).await?;

@@ -304,7 +304,7 @@ impl App {
         page: Page,
     ) -> Result<ReferralList> {
         let a = &ctx.actor;
-        if !a.can_see_referral(Some(a.organisation_id), a.organisation_id) {
+        if !a.can_see_referrals() {
             return Err(AppError::Forbidden);
         }
         let today = self.today();
@@ -689,6 +689,9 @@ fn due(sent_on: Date, routine: &Routine) -> Date {
 /// The referral `id` of the caller's partnership when the caller may see
 /// it; `NotFound` otherwise, as if there were none.
 async fn seen(c: &mut AnyConnection, ctx: &Ctx, id: i64) -> Result<Referral> {
+    if !ctx.actor.can_see_referrals() {
+        return Err(AppError::Forbidden);
+    }
     store::by_id(c, ctx.actor.partnership_id, id)
         .await?
         .filter(|r| {

@@ -8,7 +8,7 @@
 //! the overview (three more, none on the start page, which has it).
 
 use crate::projects::Overview;
-use crate::{App, Ctx, Result};
+use crate::{App, AppError, Ctx, Result};
 use jiff::civil::Date;
 use jiff::ToSpan;
 use palett_domain::policy::Role;
@@ -271,6 +271,9 @@ impl App {
     /// time order (at most 500; no participant in them).
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id))]
     pub async fn sessions_led(&self, ctx: &Ctx, f: &LedFilter) -> Result<Vec<LedSession>> {
+        if !ctx.actor.can_lead_groups() {
+            return Err(AppError::Forbidden);
+        }
         let mut c = self.db.read().await?;
         Ok(palett_store::palette::sessions_led(&mut c, ctx.actor.user_id, f, 500).await?)
     }

@@ -2,6 +2,9 @@
 //! 2021/1057, Annex I), computed from what palett holds about those who
 //! entered in a period. Where palett holds no data, or a participant's
 //! value is missing, the indicator says "unknown" rather than guessing.
+//! These read her situation at entry only; what became of her after is
+//! the before-and-after report's, where only a follow-up done counts and
+//! one closed as not reached is unknown.
 
 use crate::followup::LabourStatus;
 use crate::values::{EducationLevel, Gender};

@@ -2,8 +2,17 @@
 //! situation (employment and its extent, studies, source of income), so
 //! that "before and after" can be reported. Each follow-up is scheduled at
 //! the exit and removed again, while not done, if she is reopened.
+//!
+//! A follow-up is open until it is either done (a [`FollowUpRecord`]: she
+//! was reached and said how she is) or closed as not reached ([`NotReached`]:
+//! someone tried on a day and could not reach her). Not reached is not
+//! done: what became of her stays unknown, so the figures count it in the
+//! base of those due but never as followed up. A follow-up closed as not
+//! reached can still be recorded as done if she gets in touch; the record
+//! replaces the mark.
 
-use crate::values::{code, parse_choice, parse_past_date, text_enum};
+use crate::values::TextKind;
+use crate::values::{code, parse_choice, parse_past_date, parse_text, text_enum, text_input};
 use crate::FieldErrors;
 use jiff::civil::Date;
 use jiff::ToSpan;
@@ -106,7 +115,53 @@ pub struct FollowUp {
     pub participant_id: i64,
     pub months_after: i8,
     pub due_on: Date,
+    /// She was reached: what she said. Never together with `not_reached`.
     pub done: Option<FollowUpRecord>,
+    /// She could not be reached. Never together with `done`.
+    pub not_reached: Option<NotReached>,
+}
+
+impl FollowUp {
+    /// Done or closed as not reached: off the list of those due.
+    pub fn is_closed(&self) -> bool {
+        self.done.is_some() || self.not_reached.is_some()
+    }
+}
+
+/// A follow-up closed because she could not be reached: the day it was
+/// tried and, if given, what was tried.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotReached {
+    pub tried_on: Date,
+    pub note: Option<String>,
+}
+
+text_input!(
+    /// A follow-up closed as not reached, as submitted: `tried_on` the day
+    /// she was tried (not in the future, not before her exit), `note` what
+    /// was tried (optional, one line).
+    NotReachedInput { tried_on, note }
+);
+
+impl NotReachedInput {
+    /// Parse; `exit` is her exit (nobody tries to follow her up before it).
+    pub fn parse(&self, exit: Date, today: Date) -> Result<NotReached, FieldErrors> {
+        let mut e = FieldErrors::new();
+        let tried_on = e.take("tried_on", parse_past_date(&self.tried_on, today));
+        if tried_on.is_some_and(|d| d < exit) {
+            e.push("tried_on", "error-follow-up-before-exit");
+        }
+        let note = e.take("note", parse_text(&self.note, TextKind::LINE));
+        match (tried_on, note) {
+            (Some(tried_on), Some(note)) if e.0.is_empty() => Ok(NotReached { tried_on, note }),
+            _ => {
+                if e.0.is_empty() {
+                    e.push("tried_on", code::REQUIRED);
+                }
+                Err(e)
+            }
+        }
+    }
 }
 
 /// What a follow-up found.
@@ -126,14 +181,15 @@ pub fn due_dates(exit: Date) -> Vec<(i8, Date)> {
         .collect()
 }
 
-/// A follow-up as submitted, every field text.
-#[derive(Clone, Debug, Default)]
-pub struct FollowUpInput {
-    pub done_on: String,
-    pub employment: String,
-    pub studies: String,
-    pub income_source: String,
-}
+text_input!(
+    /// A follow-up as submitted, every field text.
+    FollowUpInput {
+        done_on,
+        employment,
+        studies,
+        income_source,
+    }
+);
 
 impl FollowUpInput {
     /// Parse; `exit` is her exit (a follow-up cannot be done before it).
@@ -219,5 +275,60 @@ mod tests {
             ..ok
         };
         assert!(future.parse(exit, today).is_err());
+    }
+
+    fn not_reached(tried_on: &str, note: &str) -> NotReachedInput {
+        NotReachedInput {
+            tried_on: tried_on.into(),
+            note: note.into(),
+        }
+    }
+
+    /// A field and its error's code.
+    type Coded<'a> = (&'a str, &'a str);
+
+    fn codes(e: &FieldErrors) -> Vec<Coded<'_>> {
+        e.0.iter().map(|f| (f.field.as_str(), f.code)).collect()
+    }
+
+    #[test]
+    fn not_reached_takes_a_day_tried_after_her_exit_and_an_optional_note() {
+        let exit = date(2026, 1, 15);
+        let today = date(2026, 11, 25);
+        assert_eq!(
+            not_reached("2026-04-20", "  Ringt tre gånger, sms utan svar ").parse(exit, today),
+            Ok(NotReached {
+                tried_on: date(2026, 4, 20),
+                note: Some("Ringt tre gånger, sms utan svar".into()),
+            })
+        );
+        assert_eq!(
+            not_reached("2026-01-15", "").parse(exit, today),
+            Ok(NotReached {
+                tried_on: exit,
+                note: None,
+            })
+        );
+        let cases: &[(&str, &str, Vec<Coded>)] = &[
+            ("2026-11-26", "", vec![("tried_on", "error-date-future")]),
+            (
+                "2026-01-14",
+                "",
+                vec![("tried_on", "error-follow-up-before-exit")],
+            ),
+            ("", "", vec![("tried_on", "error-required")]),
+            ("20 april", "", vec![("tried_on", "error-date")]),
+            (
+                "2026-04-20",
+                "rad ett\nrad två",
+                vec![("note", "error-text-line-break")],
+            ),
+        ];
+        for (tried_on, note, want) in cases {
+            let e = not_reached(tried_on, note)
+                .parse(exit, today)
+                .expect_err(tried_on);
+            assert_eq!(&codes(&e), want, "{tried_on:?} {note:?}");
+        }
     }
 }

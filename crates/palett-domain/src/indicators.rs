@@ -348,7 +348,9 @@ pub struct Facts {
     /// A follow-up after her exit has fallen due (by the day the facts were
     /// read).
     pub follow_up_due: bool,
-    /// A follow-up after her exit has been done.
+    /// A follow-up after her exit has been done: she was reached. One
+    /// closed as not reached is not done (what became of her is unknown),
+    /// though it counts in `follow_up_due`.
     pub followed_up: bool,
     /// The day her first individual plan was written.
     pub first_plan_on: Option<Date>,
@@ -453,7 +455,7 @@ pub struct Slice {
     pub intake_month: Option<Month>,
     /// A follow-up has fallen due by this day.
     pub follow_up_due_by: Option<Date>,
-    /// A follow-up has been done.
+    /// A follow-up has been done (she was reached; not reached is not done).
     pub followed_up: bool,
     /// Linked to this project.
     pub project_id: Option<i64>,
@@ -741,6 +743,10 @@ pub fn figure(
             share_figure(part, ended)
         }
         Indicator::ShareFollowedUp => {
+            // Base: ended in the period with a follow-up due by today,
+            // whether open, done or closed as not reached (it was due).
+            // Counted: those of them with a follow-up done, i.e. reached;
+            // a follow-up closed as not reached stays in the base only.
             let due = Slice {
                 follow_up_due_by: Some(today),
                 ..ended.clone()

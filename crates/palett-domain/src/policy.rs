@@ -440,6 +440,36 @@ impl Actor {
             && (from_organisation_id == Some(self.organisation_id) || to == self.organisation_id)
     }
 
+    /// See referrals at all (her partner's list, and those it sent or
+    /// received): the roles [`Actor::can_see_referral`] admits for some
+    /// referral. Others are refused the referral pages as such, whatever
+    /// the id, which tells them nothing about anyone.
+    pub fn can_see_referrals(&self) -> bool {
+        self.can_see_referral(Some(self.organisation_id), self.organisation_id)
+    }
+
+    /// Whether the start page has a worklist for her (the items of her day:
+    /// referrals, participants' dates, sessions without attendance, time to
+    /// attest, the log to review). Evaluators have none.
+    pub fn has_worklist(&self) -> bool {
+        self.sees_participants()
+            || self.can_see_referrals()
+            || self.can_attest_time()
+            || self.can_view_audit_log()
+    }
+
+    /// Whether messages come to her inbox: about referrals to and from her
+    /// partner, and from the participants she works with.
+    pub fn has_inbox(&self) -> bool {
+        self.sees_participants() || self.can_see_referrals()
+    }
+
+    /// Lead groups of the palette, whose sessions she keeps attendance
+    /// for (`/my-sessions`): staff who work with participants.
+    pub fn can_lead_groups(&self) -> bool {
+        self.sees_participants()
+    }
+
     /// Answer a referral and take its later steps (received, accepted or
     /// declined, sent back, forwarded, started, completed): coordinators
     /// and caseworkers of the partner it is to, while a member.
@@ -844,5 +874,29 @@ mod tests {
             actor(&[Evaluator]).participant_scope(jiff::civil::date(2026, 1, 1)),
             ParticipantScope::Nothing
         );
+    }
+
+    #[test]
+    fn the_menu_follows_what_each_role_may_use() {
+        use Role::*;
+        // (roles, worklist, inbox, referrals, leads groups)
+        for (roles, work, inbox, referrals, leads) in [
+            (&[Coordinator][..], true, true, true, true),
+            (&[Caseworker], true, true, true, true),
+            (&[Evaluator], false, false, false, false),
+            (&[Administrator], true, false, false, false),
+        ] {
+            let a = actor(roles);
+            assert_eq!(
+                (
+                    a.has_worklist(),
+                    a.has_inbox(),
+                    a.can_see_referrals(),
+                    a.can_lead_groups()
+                ),
+                (work, inbox, referrals, leads),
+                "{roles:?}"
+            );
+        }
     }
 }

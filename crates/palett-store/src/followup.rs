@@ -1,12 +1,18 @@
-//! Follow-ups after exit: scheduling, recording, and the list of those due
-//! within the caller's scope.
+//! Follow-ups after exit: scheduling, recording, closing as not reached,
+//! and the list of those due within the caller's scope.
+//!
+//! A row is open while `done_on` and `not_reached_on` are both empty; done
+//! (`done_on` and what she said) and not reached (`not_reached_on`, a
+//! note) never stand together: each write clears the other. Every figure
+//! that counts a follow-up as followed up reads `done_on IS NOT NULL`, so a
+//! follow-up closed as not reached never counts as one.
 
 use crate::participant::{bind_all, where_clause, Filter};
 use crate::row::*;
 use crate::Result;
 use jiff::civil::Date;
 use palett_domain::followup::{
-    due_dates, Employment, FollowUp, FollowUpRecord, IncomeSource, StudyStatus,
+    due_dates, Employment, FollowUp, FollowUpRecord, IncomeSource, NotReached, StudyStatus,
 };
 use palett_domain::policy::ParticipantScope;
 use sqlx::any::AnyRow;
@@ -22,6 +28,13 @@ fn follow_up(r: &AnyRow) -> Result<FollowUp> {
             income_source: vocab(r, "income_source", IncomeSource::parse)?,
         }),
     };
+    let not_reached = match opt_date(r, "not_reached_on")? {
+        Some(tried_on) if done.is_none() => Some(NotReached {
+            tried_on,
+            note: opt_text(r, "not_reached_note")?,
+        }),
+        _ => None,
+    };
     Ok(FollowUp {
         id: i64_(r, "id")?,
         participant_id: i64_(r, "participant_id")?,
@@ -29,11 +42,13 @@ fn follow_up(r: &AnyRow) -> Result<FollowUp> {
             .map_err(|_| crate::StoreError::Corrupt("months_after"))?,
         due_on: date(r, "due_on")?,
         done,
+        not_reached,
     })
 }
 
 const COLUMNS: &str =
-    "f.id, f.participant_id, f.months_after, f.due_on, f.done_on, f.employment, f.studies, f.income_source";
+    "f.id, f.participant_id, f.months_after, f.due_on, f.done_on, f.employment, f.studies, f.income_source, \
+     f.not_reached_on, f.not_reached_note";
 
 /// Schedule her follow-ups for an exit on `exit` (those already scheduled
 /// stay as they are).
@@ -52,7 +67,9 @@ pub async fn schedule(c: &mut AnyConnection, participant_id: i64, exit: Date) ->
     Ok(())
 }
 
-/// Remove her follow-ups not yet done (she has been reopened).
+/// Remove her follow-ups not yet done (she has been reopened), those
+/// closed as not reached too: they were tried after the exit she has come
+/// back from, and her next exit schedules them anew.
 pub async fn cancel_open(c: &mut AnyConnection, participant_id: i64) -> Result<()> {
     sqlx::query("DELETE FROM follow_ups WHERE participant_id = $1 AND done_on IS NULL")
         .bind(participant_id)
@@ -73,8 +90,8 @@ pub async fn of_participant(c: &mut AnyConnection, participant_id: i64) -> Resul
     .collect()
 }
 
-/// Record what a follow-up of this participant found; `false` when she has
-/// no such follow-up.
+/// Record what a follow-up of this participant found (replacing a mark
+/// that she could not be reached); `false` when she has no such follow-up.
 pub async fn record(
     c: &mut AnyConnection,
     participant_id: i64,
@@ -85,12 +102,41 @@ pub async fn record(
 ) -> Result<bool> {
     Ok(sqlx::query(
         "UPDATE follow_ups SET done_on = $1, employment = $2, studies = $3, income_source = $4, \
+         not_reached_on = NULL, not_reached_note = NULL, \
          recorded_by = $5, recorded_at = $6 WHERE id = $7 AND participant_id = $8",
     )
     .bind(rec.done_on.to_string())
     .bind(rec.employment.as_str())
     .bind(rec.studies.as_str())
     .bind(rec.income_source.as_str())
+    .bind(by)
+    .bind(now)
+    .bind(id)
+    .bind(participant_id)
+    .execute(c)
+    .await?
+    .rows_affected()
+        == 1)
+}
+
+/// Close a follow-up of this participant not yet done as not reached (or
+/// change the day and note of that mark); `false` when she has no such
+/// follow-up or it is done.
+pub async fn mark_not_reached(
+    c: &mut AnyConnection,
+    participant_id: i64,
+    id: i64,
+    mark: &NotReached,
+    by: i64,
+    now: i64,
+) -> Result<bool> {
+    Ok(sqlx::query(
+        "UPDATE follow_ups SET not_reached_on = $1, not_reached_note = $2, \
+         recorded_by = $3, recorded_at = $4 \
+         WHERE id = $5 AND participant_id = $6 AND done_on IS NULL",
+    )
+    .bind(mark.tried_on.to_string())
+    .bind(mark.note.as_deref())
     .bind(by)
     .bind(now)
     .bind(id)
@@ -111,12 +157,13 @@ pub struct Due {
 }
 
 /// The tables and conditions of the follow-ups due within the conditions
-/// `w` (whose parameters come first; the last day due is the next).
+/// `w` (whose parameters come first; the last day due is the next): open
+/// ones, neither done nor closed as not reached.
 fn due_sql(w: &crate::participant::Sql) -> (&'static str, String) {
     (
         "FROM follow_ups f JOIN participants p ON p.id = f.participant_id",
         format!(
-            "{} AND f.done_on IS NULL AND f.due_on <= ${}",
+            "{} AND f.done_on IS NULL AND f.not_reached_on IS NULL AND f.due_on <= ${}",
             w.conditions(),
             w.args.len() + 1
         ),
@@ -137,7 +184,8 @@ pub fn due_count_part(scope: ParticipantScope, until: Date) -> Option<crate::tal
     ))
 }
 
-/// Follow-ups not done and due on or before `until`, of participants
+/// Follow-ups open (not done, not closed as not reached) and due on or
+/// before `until`, of participants
 /// within the scope, oldest first; one page and the total.
 pub async fn due(
     c: &mut AnyConnection,

@@ -91,6 +91,12 @@ fn time_join(project_id: Option<i64>) -> &'static str {
 /// The fields of [`facts`]' text per participant, in order (`t` is
 /// [`time_join`], `pf` [`PLACEMENT_JOIN`]; `$TODAY` the day the facts are read). A NULL becomes
 /// empty text.
+///
+/// The two follow-up facts: `follow_up_due`, a follow-up of hers has fallen
+/// due by today, whatever became of it (open, done or closed as not
+/// reached: it was due, so she is in the base of the share followed up);
+/// `followed_up`, a follow-up of hers was done, that is she was reached
+/// (`done_on`; one closed as not reached has none).
 const FACT_FIELDS: [&str; 20] = [
     "p.id",
     "p.gender",
@@ -519,7 +525,10 @@ pub type BeforeAfterRow = (
 );
 
 /// Before and after for those who ended in the period: their situation at
-/// entry against their latest follow-up done, grouped in SQL.
+/// entry against their latest follow-up done, grouped in SQL. Only a
+/// follow-up done (she was reached, `done_on` set) says how she is after;
+/// one closed as not reached has no `done_on`, so she counts as after
+/// unknown (no follow-up), like one never tried.
 pub async fn before_after(
     c: &mut AnyConnection,
     partnership_id: i64,

@@ -248,8 +248,13 @@ const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 39,
+        name: "follow_up_not_reached",
+        template: include_str!("../migrations/0039_follow_up_not_reached.sql"),
+    },
+    Migration {
+        version: 40,
         name: "webhooks",
-        template: include_str!("../migrations/0039_webhooks.sql"),
+        template: include_str!("../migrations/0040_webhooks.sql"),
     },
 ];
 

@@ -286,6 +286,8 @@ pub struct Enrolment {
     pub participant_name: String,
     pub intervention_id: i64,
     pub intervention_name: String,
+    /// The partner that provides the intervention (who runs it).
+    pub provider_organisation_id: i64,
     pub group_id: Option<i64>,
     pub group_name: Option<String>,
     pub status: EnrolmentStatus,
@@ -296,7 +298,7 @@ pub struct Enrolment {
 }
 
 const ENROLMENT: &str = "e.id, e.participant_id, p.given_name || ' ' || p.family_name AS participant_name, \
-    e.intervention_id, i.name AS intervention_name, e.group_id, g.name AS group_name, e.status, \
+    e.intervention_id, i.name AS intervention_name, i.provider_organisation_id, e.group_id, g.name AS group_name, e.status, \
     e.start_date, e.end_date, e.reason, e.requested_at FROM enrolments e \
     JOIN participants p ON p.id = e.participant_id JOIN interventions i ON i.id = e.intervention_id \
     LEFT JOIN activity_groups g ON g.id = e.group_id";
@@ -308,6 +310,7 @@ fn enrolment(r: &AnyRow) -> Result<Enrolment> {
         participant_name: text(r, "participant_name")?,
         intervention_id: i64_(r, "intervention_id")?,
         intervention_name: text(r, "intervention_name")?,
+        provider_organisation_id: i64_(r, "provider_organisation_id")?,
         group_id: opt_i64(r, "group_id")?,
         group_name: opt_text(r, "group_name")?,
         status: vocab(r, "status", EnrolmentStatus::parse)?,

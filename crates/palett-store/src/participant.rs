@@ -779,6 +779,8 @@ impl Sql {
                 Arg::Text(by.to_string()),
             );
         }
+        // Followed up: a follow-up done, she was reached (one closed as not
+        // reached has no `done_on`); the same condition as the facts'.
         if sl.followed_up {
             self.clauses.push(
                 "EXISTS (SELECT 1 FROM follow_ups fu WHERE fu.participant_id = p.id AND fu.done_on IS NOT NULL)"

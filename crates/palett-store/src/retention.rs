@@ -102,6 +102,7 @@ pub async fn anonymise(c: &mut AnyConnection, participant_id: i64, now: i64) -> 
         "DELETE FROM participant_reach WHERE participant_id = $1",
         "UPDATE referrals SET reason = '', asked = '' WHERE participant_id = $1",
         "UPDATE time_corrections SET reason = '' WHERE participant_id = $1",
+        "UPDATE follow_ups SET not_reached_note = NULL WHERE participant_id = $1",
         "UPDATE referral_events SET note = NULL WHERE referral_id IN \
          (SELECT id FROM referrals WHERE participant_id = $1)",
         "UPDATE proposal_steps SET note = NULL WHERE proposal_id IN \

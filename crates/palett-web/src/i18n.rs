@@ -143,6 +143,16 @@ impl Lang {
         }
     }
 
+    /// The sign between groups of three digits: a non-breaking space in
+    /// Swedish ("1 234"), a comma in English ("1,234").
+    fn group_sign(self) -> &'static str {
+        match self {
+            Lang::Sv | Lang::SvEasy | Lang::So => "\u{a0}",
+            Lang::En | Lang::Ti => ",",
+            Lang::Ar | Lang::Prs => "٬",
+        }
+    }
+
     /// The decimal sign.
     fn decimal_sign(self) -> &'static str {
         match self {
@@ -390,9 +400,49 @@ impl Tr {
     /// (Fluent formats numbers by itself too; the figures here are
     /// pre-formatted so that percentages and hours read the same everywhere.)
     pub fn decimal(&self, v: f64) -> String {
+        self.decimal_in(v, true)
+    }
+
+    /// A number for a file a program reads (the CSV): the language's
+    /// decimal sign, no sign between groups of digits.
+    pub fn decimal_plain(&self, v: f64) -> String {
+        self.decimal_in(v, false)
+    }
+
+    fn decimal_in(&self, v: f64, grouping: bool) -> String {
         let s = format!("{v:.1}");
-        let s = s.strip_suffix(".0").map(str::to_string).unwrap_or(s);
-        self.digits(&s.replace('.', self.lang.decimal_sign()))
+        let s = s.strip_suffix(".0").unwrap_or(&s);
+        let (whole, fraction) = match s.split_once('.') {
+            Some((w, f)) => (w, Some(f)),
+            None => (s, None),
+        };
+        let mut out = if grouping {
+            self.grouped(whole)
+        } else {
+            whole.to_string()
+        };
+        if let Some(f) = fraction {
+            out.push_str(self.lang.decimal_sign());
+            out.push_str(f);
+        }
+        self.digits(&out)
+    }
+
+    /// The whole part of a number (ASCII digits, maybe a minus) with the
+    /// language's sign between groups of three digits.
+    fn grouped(&self, whole: &str) -> String {
+        let (sign, digits) = match whole.strip_prefix('-') {
+            Some(d) => ("-", d),
+            None => ("", whole),
+        };
+        let mut out = String::from(sign);
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push_str(self.lang.group_sign());
+            }
+            out.push(c);
+        }
+        out
     }
 
     /// ASCII digits written as the language writes them.
@@ -408,7 +458,7 @@ impl Tr {
 
     /// A whole number as the language writes it.
     pub fn number(&self, n: i64) -> String {
-        self.digits(&n.to_string())
+        self.digits(&self.grouped(&n.to_string()))
     }
 
     /// A day as the language writes it: "7 december 2026" (month names are
@@ -450,5 +500,41 @@ impl Tr {
             Lang::En => format!("{n}%"),
             _ => format!("{n}\u{a0}%"),
         }
+    }
+}
+
+#[cfg(test)]
+mod number_tests {
+    use super::{Lang, Tr};
+
+    #[test]
+    fn numbers_are_written_as_the_language_writes_them() {
+        let (sv, en) = (Tr::new(Lang::Sv), Tr::new(Lang::En));
+        for (n, swedish, english) in [
+            (0, "0", "0"),
+            (267, "267", "267"),
+            (1234, "1\u{a0}234", "1,234"),
+            (-1234567, "-1\u{a0}234\u{a0}567", "-1,234,567"),
+        ] {
+            assert_eq!(
+                (sv.number(n), en.number(n)),
+                (swedish.into(), english.into())
+            );
+        }
+        for (v, swedish, english) in [
+            (12.5, "12,5", "12.5"),
+            (12.0, "12", "12"),
+            (1234.56, "1\u{a0}234,6", "1,234.6"),
+        ] {
+            assert_eq!(
+                (sv.decimal(v), en.decimal(v)),
+                (swedish.into(), english.into())
+            );
+        }
+        assert_eq!(sv.decimal_plain(1234.5), "1234,5");
+        assert_eq!(en.decimal_plain(1234.5), "1234.5");
+        assert_eq!(sv.percent(17.4), "17\u{a0}%");
+        assert_eq!(en.percent(17.4), "17%");
+        assert_eq!(sv.percent_exact(12.5), "12,5\u{a0}%");
     }
 }

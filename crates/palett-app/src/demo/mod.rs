@@ -520,7 +520,8 @@ async fn seed_self_assessments(
 }
 
 /// Follow-ups after exit: scheduled for everyone who ended; most of them
-/// done, with a situation that fits how she left.
+/// done, with a situation that fits how she left, the others closed as not
+/// reached.
 async fn seed_follow_ups(
     c: &mut AnyConnection,
     rng: &mut Rng,
@@ -535,8 +536,33 @@ async fn seed_follow_ups(
         };
         palett_store::followup::schedule(c, p.id, exit).await?;
         for f in palett_store::followup::of_participant(c, p.id).await? {
-            // One in five is never reached.
+            // One in five is never reached: tried a few days after it fell
+            // due (the days taken from the follow-up's id, so that the
+            // random draws stay those of the rest of the demo) and closed
+            // as not reached; one not yet tried stays open.
             if rng.below(5) == 0 {
+                let tried_on = f
+                    .due_on
+                    .checked_add((1 + f.id.rem_euclid(6)).days())
+                    .unwrap_or(f.due_on);
+                let today = jiff::Timestamp::from_second(now)
+                    .map(|t| t.to_zoned(crate::clock::stockholm()).date())
+                    .unwrap_or(f.due_on);
+                if tried_on <= today {
+                    let notes = [
+                        "Ringt två gånger och skickat sms, inget svar.",
+                        "Numret ur bruk; brev utan svar.",
+                        "Sökt på telefon och via handläggare på Arbetsförmedlingen.",
+                    ];
+                    let mark = palett_domain::followup::NotReached {
+                        tried_on,
+                        note: usize::try_from(f.id.rem_euclid(4))
+                            .ok()
+                            .and_then(|i| notes.get(i))
+                            .map(|n| n.to_string()),
+                    };
+                    palett_store::followup::mark_not_reached(c, p.id, f.id, &mark, by, now).await?;
+                }
                 continue;
             }
             let (employment, studies, income_source) = match outcome {

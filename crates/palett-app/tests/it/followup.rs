@@ -134,3 +134,253 @@ pub(crate) async fn follow_ups_are_scheduled_listed_recorded_and_removed(h: H) {
         .collect();
     assert_eq!(left, vec![3]);
 }
+
+/// A caseworker who tried and could not reach her closes the follow-up as
+/// not reached: it leaves the list of those due and the worklist, it stays
+/// in the base of the share followed up without counting as followed up,
+/// and a later record (she got in touch) replaces the mark.
+pub(crate) async fn a_follow_up_she_could_not_be_reached_for_is_closed_as_such(h: H) {
+    use palett_app::dashboard::Dashboard;
+    use palett_app::filters::AuditFilter;
+    use palett_app::projects::ProjectInput;
+    use palett_domain::followup::NotReachedInput;
+    use palett_domain::indicators::Indicator;
+    use palett_domain::worklist::WorkItem;
+
+    h.seed().await;
+    let admin = h.ctx(ADMIN).await;
+    let signed = h.signed(COORDINATOR).await;
+    let ctx = signed.ctx(IP);
+    // The follow-ups of the demo's seed years are done or closed as not
+    // reached: the one due today is of a woman who ended lately.
+    let (demo_due, total) = h
+        .app
+        .due_follow_ups(&ctx, Page::new(None, Some(10)))
+        .await
+        .expect("due list");
+    assert_eq!(total, 1);
+    assert!(
+        demo_due.iter().all(|d| d.follow_up.due_on.year() >= 2026),
+        "none of the seeds' years: {:?}",
+        demo_due
+            .iter()
+            .map(|d| d.follow_up.due_on)
+            .collect::<Vec<_>>()
+    );
+    let project = h
+        .app
+        .submit_project(
+            &admin,
+            &ProjectInput {
+                name: "Uppföljningsprojektet".into(),
+                funder: "Testfonden".into(),
+                start_date: "2026-01-01".into(),
+                end_date: "2027-12-31".into(),
+                ..ProjectInput::default()
+            },
+        )
+        .await
+        .expect("project");
+    // Two who ended on 10 August: their 3-month follow-ups fell due on
+    // 10 November, before today (25 November).
+    let mut ids = Vec::new();
+    for name in ["Nåbar", "Onåbar"] {
+        let input = palett_domain::model::ParticipantInput {
+            identity_kind: "birth_date".into(),
+            identity_number: String::new(),
+            birth_date: "1984-04-04".into(),
+            gender: "woman".into(),
+            referred_on: "2026-02-20".into(),
+            project_ids: vec![project.to_string()],
+            ..h.input(name, "Uppföljd", "", signed.user.organisation_id)
+        };
+        let id = h.register(&ctx, &input).await;
+        for t in [
+            Transition::Intake {
+                on: date(2026, 3, 2),
+            },
+            Transition::Exit {
+                on: date(2026, 8, 10),
+                outcome: ExitOutcome::JobSeeking,
+            },
+        ] {
+            h.app.transition(&ctx, id, t).await.expect("transition");
+        }
+        ids.push(id);
+    }
+    let (reached, unreached) = (ids[0], ids[1]);
+    let three_months = |id: i64| {
+        let h = h.clone();
+        let ctx = ctx.clone();
+        async move { h.app.follow_ups(&ctx, id).await.expect("follow-ups")[0].clone() }
+    };
+    let due_ids = || {
+        let h = h.clone();
+        let ctx = ctx.clone();
+        async move {
+            let (items, _) = h
+                .app
+                .due_follow_ups(&ctx, Page::new(None, Some(100)))
+                .await
+                .expect("due list");
+            items
+                .iter()
+                .map(|d| d.follow_up.participant_id)
+                .collect::<Vec<_>>()
+        }
+    };
+    let worklist_due = || {
+        let h = h.clone();
+        let ctx = ctx.clone();
+        async move {
+            h.app
+                .worklist(&ctx)
+                .await
+                .expect("worklist")
+                .iter()
+                .find(|l| l.item == WorkItem::FollowUpsDue)
+                .map_or(0, |l| l.count)
+        }
+    };
+    let followed_up = || {
+        let h = h.clone();
+        let ctx = ctx.clone();
+        async move {
+            let d: Dashboard = h
+                .app
+                .dashboard(&ctx, Some(project), None, None)
+                .await
+                .expect("dashboard");
+            let f = d
+                .figures
+                .iter()
+                .find(|f| f.indicator == Indicator::ShareFollowedUp)
+                .expect("share followed up");
+            (f.value, f.count, f.base)
+        }
+    };
+    let due = due_ids().await;
+    assert!(due.contains(&reached) && due.contains(&unreached));
+    let work_before = worklist_due().await;
+    assert_eq!(followed_up().await, (Some(0.0), 0, Some(2)));
+
+    // Refused per field: a day in the future, a day before her exit.
+    let f = three_months(unreached).await;
+    for (tried_on, code) in [
+        ("2026-11-26", "error-date-future"),
+        ("2026-08-09", "error-follow-up-before-exit"),
+        ("", "error-required"),
+    ] {
+        let input = NotReachedInput {
+            tried_on: tried_on.into(),
+            note: String::new(),
+        };
+        match h
+            .app
+            .mark_follow_up_not_reached(&ctx, unreached, f.id, &input)
+            .await
+        {
+            Err(AppError::Invalid(e)) => {
+                let fields: Vec<(&str, &str)> =
+                    e.0.iter().map(|f| (f.field.as_str(), f.code)).collect();
+                assert_eq!(fields, vec![("tried_on", code)], "{tried_on:?}");
+            }
+            other => panic!("{tried_on:?}: expected a field error, got {other:?}"),
+        }
+    }
+    // Not her follow-up, or not one the caller may change: not found.
+    let mark = NotReachedInput {
+        tried_on: "2026-11-13".into(),
+        note: "Ringt två gånger, sms utan svar".into(),
+    };
+    assert!(matches!(
+        h.app
+            .mark_follow_up_not_reached(&ctx, reached, f.id, &mark)
+            .await,
+        Err(AppError::NotFound)
+    ));
+    let outsider = h.ctx(CIRKELLEDARE).await;
+    assert!(matches!(
+        h.app
+            .mark_follow_up_not_reached(&outsider, unreached, f.id, &mark)
+            .await,
+        Err(AppError::NotFound)
+    ));
+    assert_eq!(three_months(unreached).await.not_reached, None);
+
+    h.app
+        .mark_follow_up_not_reached(&ctx, unreached, f.id, &mark)
+        .await
+        .expect("closed as not reached");
+    let closed = three_months(unreached).await;
+    assert_eq!(closed.done, None);
+    assert_eq!(
+        closed.not_reached,
+        Some(palett_domain::followup::NotReached {
+            tried_on: date(2026, 11, 13),
+            note: Some("Ringt två gånger, sms utan svar".into()),
+        })
+    );
+    // Off the list of those due and the worklist; the other one stays.
+    let due = due_ids().await;
+    assert!(due.contains(&reached));
+    assert!(!due.contains(&unreached), "not reached is off the due list");
+    assert_eq!(worklist_due().await, work_before - 1);
+    // Not followed up, still in the base: she was due.
+    assert_eq!(followed_up().await, (Some(0.0), 0, Some(2)));
+    // Audited like recording one.
+    let log = h
+        .audit_log(
+            &ctx,
+            &AuditFilter {
+                participant_id: Some(unreached),
+                action: Some("participant.follow_up_not_reached".into()),
+                ..AuditFilter::default()
+            },
+            Page::new(None, Some(10)),
+        )
+        .await;
+    assert_eq!(log.len(), 1);
+    assert_eq!(
+        (log[0].entity.as_str(), log[0].entity_id),
+        ("follow_up", Some(f.id))
+    );
+
+    // She gets in touch: the record replaces the mark and she counts.
+    h.app
+        .record_follow_up(
+            &ctx,
+            unreached,
+            f.id,
+            &FollowUpInput {
+                done_on: "2026-11-20".into(),
+                employment: "part_time".into(),
+                studies: "no".into(),
+                income_source: "salary".into(),
+            },
+        )
+        .await
+        .expect("recorded after all");
+    let done = three_months(unreached).await;
+    assert_eq!(done.not_reached, None);
+    assert_eq!(
+        done.done.as_ref().map(|r| (r.done_on, r.employment)),
+        Some((date(2026, 11, 20), Employment::PartTime))
+    );
+    assert_eq!(followed_up().await, (Some(50.0), 1, Some(2)));
+    // Once she was reached, "not reached" is refused on the day field.
+    match h
+        .app
+        .mark_follow_up_not_reached(&ctx, unreached, f.id, &mark)
+        .await
+    {
+        Err(AppError::Invalid(e)) => assert_eq!(
+            e.0.iter()
+                .map(|f| (f.field.as_str(), f.code))
+                .collect::<Vec<_>>(),
+            vec![("tried_on", "error-follow-up-already-done")]
+        ),
+        other => panic!("expected a field error, got {other:?}"),
+    }
+    assert_eq!(three_months(unreached).await, done, "the record stands");
+}

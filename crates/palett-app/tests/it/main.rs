@@ -87,6 +87,7 @@ stories! {
     registration::a_project_holds_its_period,
     dashboard::every_funder_report_adds_up_on_both_databases,
     followup::follow_ups_are_scheduled_listed_recorded_and_removed,
+    followup::a_follow_up_she_could_not_be_reached_for_is_closed_as_such,
     bench::the_benchmark_generator_makes_what_the_dashboard_counts,
     dashboard::the_demo_dashboard_shows_the_seeds_figures,
     dashboard::indicators_follow_their_definitions_through_the_store,

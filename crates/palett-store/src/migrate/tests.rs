@@ -214,6 +214,11 @@ const APPLIED: &[Applied] = &[
     },
     Applied {
         version: 39,
+        sqlite: "37517b730869ca469a055899fec32f3ce85aad072276d1d7ef77169468956364",
+        postgres: "37517b730869ca469a055899fec32f3ce85aad072276d1d7ef77169468956364",
+    },
+    Applied {
+        version: 40,
         sqlite: "1977287329f8b8826b9fc9a474ea76cb71eb3141df647da6c9b68915bda49994",
         postgres: "b0748d62891b8bd1e4925b6deddddac8839ddbd1101fb553a1797e67d80670a3",
     },

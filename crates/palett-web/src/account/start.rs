@@ -32,26 +32,26 @@ pub async fn start(State(s): State<AppState>, c: Caller) -> Answer {
                 funder: p.funder.clone(),
                 period: format!("{} – {}", p.start_date, p.end_date),
                 ended_project: p.end_date < today,
-                enrolled: sum.enrolled,
-                target: sum.participant_target,
+                enrolled: t.number(sum.enrolled),
+                target: sum.participant_target.map(|n| t.number(n)),
                 bar_label: t.with(
                     "bar-label",
                     &[
-                        ("enrolled", sum.enrolled.to_string()),
-                        ("target", sum.participant_target.unwrap_or(0).to_string()),
+                        ("enrolled", t.number(sum.enrolled)),
+                        ("target", t.number(sum.participant_target.unwrap_or(0))),
                         ("percent", enrolled_pct.clone().unwrap_or_default()),
                     ],
                 ),
                 enrolled_pct,
-                ended: sum.ended,
-                to_job: sum.ended_to_job_or_studies,
+                ended: t.number(sum.ended),
+                to_job: t.number(sum.ended_to_job_or_studies),
                 share: sum.share_to_job_or_studies.map(|v| t.percent(v)),
                 goal: sum
                     .job_or_studies_target
                     .map(|g| format!("≥ {}", t.percent(g))),
                 goal_status,
                 goal_class,
-                active: sum.active,
+                active: t.number(sum.active),
                 bar_width: sum
                     .enrolled_of_target
                     .map(|v| v.round().clamp(0.0, 100.0) as i64)
@@ -78,6 +78,7 @@ pub async fn start(State(s): State<AppState>, c: Caller) -> Answer {
         partnership: o.partnership.name,
         vision: o.partnership.vision,
         work,
+        has_worklist: c.signed.actor.has_worklist(),
         projects,
     }))
 }
@@ -89,16 +90,16 @@ pub struct ProjectCard {
     pub period: String,
     /// Its period is over.
     pub ended_project: bool,
-    pub enrolled: i64,
-    pub target: Option<i64>,
+    pub enrolled: String,
+    pub target: Option<String>,
     pub enrolled_pct: Option<String>,
-    pub ended: i64,
-    pub to_job: i64,
+    pub ended: String,
+    pub to_job: String,
     pub share: Option<String>,
     pub goal: Option<String>,
     pub goal_status: String,
     pub goal_class: &'static str,
-    pub active: i64,
+    pub active: String,
     pub bar_width: i64,
     pub bar_label: String,
 }
@@ -112,6 +113,8 @@ pub struct StartPage {
     pub vision: String,
     /// What waits for her today (items with nothing waiting are left out).
     pub work: Vec<WorkLine>,
+    /// Her roles give her a day's work (evaluators' do not).
+    pub has_worklist: bool,
     pub projects: Vec<ProjectCard>,
 }
 

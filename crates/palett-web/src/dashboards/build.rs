@@ -42,11 +42,18 @@ pub(crate) fn build(
             project_id == Some(*id),
         )
     }));
+    // The list behind a figure, for who may see participants (the list
+    // refuses the others; evaluators see the figures only).
+    let drill = c.signed.actor.sees_participants();
+    let figure_cell = |text: String, href: String| {
+        if drill {
+            Cell::link(text, href)
+        } else {
+            Cell::text(text)
+        }
+    };
     let ind_link = |f: &Figure| {
-        Some(figure_href(
-            project_id,
-            &[("indicator", f.indicator.as_str().into())],
-        ))
+        drill.then(|| figure_href(project_id, &[("indicator", f.indicator.as_str().into())]))
     };
     let mut warnings = Vec::new();
     let may_manage = c.signed.actor.can_manage_goals() && project_id.is_some();
@@ -189,17 +196,14 @@ pub(crate) fn build(
             Some((n, Some(p))) => t.with(
                 "dash-inflow-summary",
                 &[
-                    ("enrolled", n.to_string()),
+                    ("enrolled", t.number(n)),
                     ("planned", t.decimal(p)),
                     ("from", d.inflow[0].month.clone()),
                     ("to", labels.last().cloned().unwrap_or_default()),
                     ("behind", behind.len().to_string()),
                 ],
             ),
-            Some((n, None)) => t.with(
-                "dash-inflow-summary-no-plan",
-                &[("enrolled", n.to_string())],
-            ),
+            Some((n, None)) => t.with("dash-inflow-summary-no-plan", &[("enrolled", t.number(n))]),
             None => String::new(),
         };
         let title = t.get("dash-inflow");
@@ -218,11 +222,11 @@ pub(crate) fn build(
                 .iter()
                 .map(|m| {
                     let month = palett_domain::indicators::Month::parse(&m.month);
-                    let count = m.enrolled.to_string();
+                    let count = t.number(m.enrolled);
                     vec![
                         Cell::text(m.month.clone()),
                         match month {
-                            Some(mo) if m.enrolled > 0 => Cell::link(
+                            Some(mo) if m.enrolled > 0 => figure_cell(
                                 count,
                                 figure_href(
                                     project_id,
@@ -234,7 +238,7 @@ pub(crate) fn build(
                             ),
                             _ => Cell::text(count),
                         },
-                        Cell::text(m.cumulative.to_string()),
+                        Cell::text(t.number(m.cumulative)),
                         Cell::text(
                             m.planned_cumulative
                                 .map(|p| t.decimal(p))
@@ -254,7 +258,7 @@ pub(crate) fn build(
             .filter(|(_, n)| *n > 0)
             .map(|(o, n)| (t.get(&o.message_id()), *n as f64))
             .collect();
-        let summary = t.with("dash-exits-summary", &[("ended", ended.to_string())]);
+        let summary = t.with("dash-exits-summary", &[("ended", t.number(ended))]);
         let title = t.get("dash-exits");
         charts.push(Chart::new(
             "exits",
@@ -272,8 +276,8 @@ pub(crate) fn build(
                 .map(|(o, n)| {
                     vec![
                         Cell::text(t.get(&o.message_id())),
-                        Cell::link(
-                            n.to_string(),
+                        figure_cell(
+                            t.number(*n),
                             figure_href(project_id, &[("outcome", o.as_str().into())]),
                         ),
                         Cell::text(
@@ -332,9 +336,9 @@ pub(crate) fn build(
                 .map(|p| {
                     vec![
                         Cell::text(p.month.to_string()),
-                        Cell::text(p.at_risk.to_string()),
-                        Cell::text(p.events.to_string()),
-                        Cell::text(p.censored.to_string()),
+                        Cell::text(t.number(p.at_risk)),
+                        Cell::text(t.number(p.events)),
+                        Cell::text(t.number(p.censored)),
                         Cell::text(t.percent(p.cumulative_share)),
                     ]
                 })
@@ -396,8 +400,8 @@ pub(crate) fn build(
                 .map(|b| {
                     vec![
                         Cell::text(band(b)),
-                        Cell::text(b.ended.to_string()),
-                        Cell::text(b.to_job_or_studies.to_string()),
+                        Cell::text(t.number(b.ended)),
+                        Cell::text(t.number(b.to_job_or_studies)),
                         Cell::text(b.share.map(|s| t.percent(s)).unwrap_or_else(|| "–".into())),
                     ]
                 })
@@ -427,7 +431,7 @@ pub(crate) fn build(
                 );
                 vec![
                     Cell::text(group_label(t, *g, d)),
-                    Cell::link(show(t, unit, f.value), href),
+                    figure_cell(show(t, unit, f.value), href),
                     Cell::text(detail(t, f)),
                 ]
             })

@@ -33,12 +33,23 @@ impl Value {
         v.map_or(Value::Missing, Value::Percent)
     }
 
-    /// The cell as the reader sees it, in the report's language.
+    /// The cell as the reader sees it, in the report's language ("1 234").
     pub fn shown(&self, t: crate::i18n::Tr) -> String {
+        match self {
+            Value::Int(n) => t.number(*n),
+            Value::Number(v) => t.decimal(*v),
+            other => other.in_file(t),
+        }
+    }
+
+    /// The cell in a file a program reads (the CSV): numbers without a
+    /// sign between groups of digits ("1234"), the decimal sign of the
+    /// report's language as before.
+    pub fn in_file(&self, t: crate::i18n::Tr) -> String {
         match self {
             Value::Text(s) => s.clone(),
             Value::Int(n) => n.to_string(),
-            Value::Number(v) => t.decimal(*v),
+            Value::Number(v) => t.decimal_plain(*v),
             Value::Percent(p) => t.percent_exact(*p),
             Value::Missing => t.get("value-unknown"),
         }
@@ -90,7 +101,7 @@ impl Document {
             line(vec![s.heading.clone()]);
             line(s.head.clone());
             for r in &s.rows {
-                line(r.iter().map(|v| v.shown(t)).collect());
+                line(r.iter().map(|v| v.in_file(t)).collect());
             }
         }
         out

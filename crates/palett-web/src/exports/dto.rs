@@ -143,6 +143,12 @@ pub struct SubjectFollowUp {
     pub studies: Option<StudyStatus>,
     #[schema(value_type = Option<vocab::IncomeSource>)]
     pub income_source: Option<IncomeSource>,
+    /// The day someone tried and could not reach her (the follow-up is
+    /// then closed, not done).
+    #[schema(format = Date)]
+    pub not_reached_on: Option<String>,
+    /// What was tried.
+    pub not_reached_note: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -280,6 +286,8 @@ impl From<&SubjectAccess> for SubjectAccessDto {
                     employment: f.done.as_ref().map(|r| r.employment),
                     studies: f.done.as_ref().map(|r| r.studies),
                     income_source: f.done.as_ref().map(|r| r.income_source),
+                    not_reached_on: f.not_reached.as_ref().map(|n| date(n.tried_on)),
+                    not_reached_note: f.not_reached.as_ref().and_then(|n| n.note.clone()),
                 })
                 .collect(),
             self_assessments: x

@@ -34,7 +34,7 @@ pub(crate) fn research_spec(t: crate::i18n::Tr) -> crate::ui::FormSpec {
     let mut spec = crate::ui::admin_spec(
         t,
         t.get("research-export"),
-        "reports",
+        "research",
         "/exports/research".into(),
         fields,
         "/reports",
@@ -121,7 +121,7 @@ pub async fn research(
                     Layout::for_caller(
                         &c,
                         t.get("research-export"),
-                        "reports",
+                        "research",
                         "/exports/research",
                     ),
                 );

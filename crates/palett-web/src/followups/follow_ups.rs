@@ -8,14 +8,17 @@ use crate::http::AppState;
 use crate::http::Id;
 use crate::http::Segment;
 use crate::i18n::Tr;
-use crate::ui::views::{Cell, FieldView, Layout, Pager, Table, TablePage};
-use crate::ui::{admin_spec, render};
+use crate::ui::render;
+use crate::ui::views::{fill, summary, Cell, FieldView, Layout, Pager, Table, TablePage};
+use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
 use palett_app::participants::Page;
 use palett_app::AppError;
-use palett_domain::followup::{Employment, FollowUp, FollowUpInput, IncomeSource, StudyStatus};
+use palett_domain::followup::{
+    Employment, FollowUp, FollowUpInput, IncomeSource, NotReachedInput, StudyStatus,
+};
 use palett_domain::FieldErrors;
 
 #[derive(serde::Deserialize, Default)]
@@ -82,7 +85,19 @@ pub(crate) fn head(t: Tr) -> Vec<String> {
     ]
 }
 
-/// A follow-up's cells under [`head`]; not done: says so, the rest empty.
+/// "Could not be reached (date)": a follow-up closed as not reached, in
+/// words.
+pub(crate) fn not_reached_label(t: Tr, f: &FollowUp) -> Option<String> {
+    f.not_reached.as_ref().map(|n| {
+        t.with(
+            "follow-up-not-reached-on",
+            &[("date", n.tried_on.to_string())],
+        )
+    })
+}
+
+/// A follow-up's cells under [`head`]; not done: says so (or that she
+/// could not be reached, when, and what was tried), the rest empty.
 pub(crate) fn cells(t: Tr, f: &FollowUp) -> Vec<String> {
     let mut out = vec![months_label(t, f.months_after), f.due_on.to_string()];
     match &f.done {
@@ -93,7 +108,14 @@ pub(crate) fn cells(t: Tr, f: &FollowUp) -> Vec<String> {
             t.get(&r.income_source.message_id()),
         ]),
         None => out.extend([
-            t.get("follow-up-not-done"),
+            match (
+                not_reached_label(t, f),
+                f.not_reached.as_ref().and_then(|n| n.note.as_ref()),
+            ) {
+                (Some(label), Some(note)) => format!("{label}: {note}"),
+                (Some(label), None) => label,
+                (None, _) => t.get("follow-up-not-done"),
+            },
             String::new(),
             String::new(),
             String::new(),
@@ -182,51 +204,132 @@ pub(crate) fn fields(t: Tr) -> Vec<FieldView> {
     ]
 }
 
+/// The follow-up page: what is known of it, the form to record what she
+/// said and, unless she was reached, the form to close it as not reached.
+#[derive(Template)]
+#[template(path = "follow_up.html")]
+struct FollowUpPage {
+    t: Tr,
+    layout: Layout,
+    intro: String,
+    /// That it was closed as not reached, when, and what was tried.
+    status: Vec<String>,
+    errors: Vec<(String, String, String)>,
+    action: String,
+    reached: Vec<FieldView>,
+    /// `None` when she was reached (a follow-up done is only corrected).
+    not_reached: Option<Vec<FieldView>>,
+    not_reached_action: String,
+    cancel: String,
+}
+
+/// Which of the page's two forms was sent.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sent {
+    Reached,
+    NotReached,
+}
+
+pub(crate) fn not_reached_fields(t: Tr) -> Vec<FieldView> {
+    vec![
+        FieldView::new(t, "tried_on", "follow-up-tried-on", "date").required(),
+        FieldView::new(t, "note", "follow-up-not-reached-note", "text")
+            .hint(t, "follow-up-not-reached-note-hint"),
+    ]
+}
+
+/// The page with both forms: the one `sent` (if any) with her values and
+/// its errors, the other with what is stored or today's date.
 pub(crate) async fn form_page(
     s: &AppState,
     c: &Caller,
     pid: i64,
     fid: i64,
-    form: &FormData,
-    errors: &FieldErrors,
+    sent: Option<(Sent, &FormData, &FieldErrors)>,
 ) -> Answer {
     let t = c.tr();
     let list = s.app.follow_ups(&c.ctx(), pid).await?;
     let Some(f) = list.iter().find(|f| f.id == fid) else {
         return Err(AppError::NotFound.into());
     };
-    let mut values = form.clone();
-    if form.0.is_empty() {
-        match &f.done {
-            Some(r) => {
-                values.0.push(("done_on".into(), r.done_on.to_string()));
-                values
-                    .0
-                    .push(("employment".into(), r.employment.as_str().into()));
-                values.0.push(("studies".into(), r.studies.as_str().into()));
-                values
-                    .0
-                    .push(("income_source".into(), r.income_source.as_str().into()));
-            }
-            None => values.0.push(("done_on".into(), s.app.today().to_string())),
+    let today = s.app.today().to_string();
+    let mut reached_values = FormData::default();
+    match &f.done {
+        Some(r) => {
+            reached_values.0.extend([
+                ("done_on".into(), r.done_on.to_string()),
+                ("employment".into(), r.employment.as_str().into()),
+                ("studies".into(), r.studies.as_str().into()),
+                ("income_source".into(), r.income_source.as_str().into()),
+            ]);
+        }
+        None => reached_values.0.push(("done_on".into(), today.clone())),
+    }
+    let mut not_reached_values = FormData::default();
+    match &f.not_reached {
+        Some(n) => not_reached_values.0.extend([
+            ("tried_on".into(), n.tried_on.to_string()),
+            ("note".into(), n.note.clone().unwrap_or_default()),
+        ]),
+        None => not_reached_values.0.push(("tried_on".into(), today)),
+    }
+    let none = FieldErrors::new();
+    let (reached_errors, not_reached_errors) = match sent {
+        Some((Sent::Reached, form, errors)) => {
+            reached_values = form.clone();
+            (errors, &none)
+        }
+        Some((Sent::NotReached, form, errors)) => {
+            not_reached_values = form.clone();
+            (&none, errors)
+        }
+        None => (&none, &none),
+    };
+    let mut reached = fields(t);
+    fill(t, &mut reached, &reached_values, reached_errors, None);
+    let mut errors = summary(t, &reached, reached_errors);
+    let mut not_reached = not_reached_fields(t);
+    fill(
+        t,
+        &mut not_reached,
+        &not_reached_values,
+        not_reached_errors,
+        None,
+    );
+    // Said also when the form is not shown (she was reached meanwhile).
+    errors.extend(summary(t, &not_reached, not_reached_errors));
+    let not_reached = f.done.is_none().then_some(not_reached);
+    let mut status = Vec::new();
+    if let Some(n) = &f.not_reached {
+        status.extend(not_reached_label(t, f));
+        if let Some(note) = &n.note {
+            status.push(format!("{}: {note}", t.get("follow-up-not-reached-note")));
         }
     }
     let path = format!("/participants/{pid}/follow-ups/{fid}");
-    let mut spec = admin_spec(
+    let page = FollowUpPage {
         t,
-        t.with("follow-up-title", &[("months", f.months_after.to_string())]),
-        "participants",
-        path,
-        fields(t),
-        &format!("/participants/{pid}/follow-ups"),
-    );
-    spec.intro = Some(t.with("follow-up-form-intro", &[("due", f.due_on.to_string())]));
-    let status = if errors.0.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
+        layout: Layout::for_caller(
+            c,
+            t.with("follow-up-title", &[("months", f.months_after.to_string())]),
+            "participants",
+            &path,
+        ),
+        intro: t.with("follow-up-form-intro", &[("due", f.due_on.to_string())]),
+        status,
+        errors,
+        not_reached_action: format!("{path}/not-reached"),
+        action: path,
+        reached,
+        not_reached,
+        cancel: format!("/participants/{pid}/follow-ups"),
     };
-    Ok(spec.show(c, status, &values, errors))
+    let status = if sent.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, render(page)).into_response())
 }
 
 pub async fn form(
@@ -236,9 +339,10 @@ pub async fn form(
     Segment(f): Segment,
 ) -> Answer {
     let fid = id(&f).ok_or_else(WebError::not_found)?;
-    form_page(&s, &c, pid, fid, &FormData::default(), &FieldErrors::new()).await
+    form_page(&s, &c, pid, fid, None).await
 }
 
+/// Record what she said (also over a mark that she could not be reached).
 pub async fn save(
     State(s): State<AppState>,
     c: Caller,
@@ -247,12 +351,7 @@ pub async fn save(
     form: FormData,
 ) -> Answer {
     let fid = id(&f).ok_or_else(WebError::not_found)?;
-    let input = FollowUpInput {
-        done_on: form.get("done_on"),
-        employment: form.get("employment"),
-        studies: form.get("studies"),
-        income_source: form.get("income_source"),
-    };
+    let input = form.input::<FollowUpInput>();
     Ok(
         match s
             .app
@@ -261,7 +360,37 @@ pub async fn save(
             .or_invalid()?
         {
             Ok(()) => Redirect::to(&format!("/participants/{pid}/follow-ups")).into_response(),
-            Err(errors) => form_page(&s, &c, pid, fid, &form, &errors).await?,
+            Err(errors) => {
+                form_page(&s, &c, pid, fid, Some((Sent::Reached, &form, &errors))).await?
+            }
+        },
+    )
+}
+
+/// Close it as not reached: the day tried and what was tried.
+pub async fn save_not_reached(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(pid): Id,
+    Segment(f): Segment,
+    form: FormData,
+) -> Answer {
+    let fid = id(&f).ok_or_else(WebError::not_found)?;
+    let input = form.input::<NotReachedInput>();
+    Ok(
+        match s
+            .app
+            .mark_follow_up_not_reached(&c.ctx(), pid, fid, &input)
+            .await
+            .or_invalid()?
+        {
+            Ok(()) => Redirect::to(&format!(
+                "/participants/{pid}/follow-ups?done=follow-up-not-reached"
+            ))
+            .into_response(),
+            Err(errors) => {
+                form_page(&s, &c, pid, fid, Some((Sent::NotReached, &form, &errors))).await?
+            }
         },
     )
 }

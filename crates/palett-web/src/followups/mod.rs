@@ -1,12 +1,16 @@
-//! After the path: follow-ups at 3, 6 and 12 months, and the participant's
-//! own self-assessments.
+//! After the path: follow-ups at 3 and 6 months (done, or closed as not
+//! reached), and the participant's own self-assessments; the follow-ups'
+//! API.
 
+pub(crate) mod api;
 pub(crate) mod follow_ups;
 pub(crate) mod self_assessments;
 
 use crate::http::AppState;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -20,6 +24,10 @@ pub fn routes() -> Router<AppState> {
             get(follow_ups::form).post(follow_ups::save),
         )
         .route(
+            "/participants/{id}/follow-ups/{follow_up}/not-reached",
+            post(follow_ups::save_not_reached),
+        )
+        .route(
             "/participants/{id}/self-assessments",
             get(self_assessments::of_participant),
         )
@@ -27,4 +35,11 @@ pub fn routes() -> Router<AppState> {
             "/participants/{id}/self-assessments/new",
             get(self_assessments::form).post(self_assessments::save),
         )
+}
+
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::participant_follow_ups))
+        .routes(routes!(api::record_follow_up))
+        .routes(routes!(api::mark_follow_up_not_reached))
 }

@@ -23,13 +23,21 @@ pub(crate) fn rows(t: Tr, list: &[Proposal]) -> Vec<Vec<Cell>> {
     list.iter()
         .map(|p| {
             vec![
-                Cell::link(p.participant_name.clone(), format!("/proposals/{}", p.id)),
+                // Her name opens her record (the list holds only those the
+                // viewer sees); the stage opens the pipeline.
+                Cell::link(
+                    p.participant_name.clone(),
+                    format!("/participants/{}", p.participant_id),
+                ),
                 Cell::link(
                     p.opening_title.clone(),
                     format!("/openings/{}", p.opening_id),
                 ),
-                Cell::text(p.employer_name.clone()),
-                Cell::text(t.get(&p.stage.message_id())),
+                Cell::link(
+                    p.employer_name.clone(),
+                    format!("/employers/{}", p.employer_id),
+                ),
+                Cell::link(t.get(&p.stage.message_id()), format!("/proposals/{}", p.id)),
                 Cell::text(p.stage_on.to_string()),
             ]
         })

@@ -79,7 +79,7 @@ async fn attestation_page(s: &AppState, c: &Caller, blocks: Vec<Block>) -> Answe
         Layout::for_caller(
             c,
             t.get("time-attestation-title"),
-            "palette",
+            "attestation",
             "/time-attestation",
         ),
     );

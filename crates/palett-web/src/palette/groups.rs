@@ -268,7 +268,11 @@ pub(crate) fn schedule_spec(t: Tr, gid: i64) -> FormSpec {
     )
 }
 
-pub async fn schedule_form(c: Caller, Id(gid): Id) -> Answer {
+pub async fn schedule_form(State(s): State<AppState>, c: Caller, Id(gid): Id) -> Answer {
+    // Offered only to who may schedule: the group's page is no secret.
+    if !s.app.group(&c.ctx(), gid).await?.2 {
+        return Err(AppError::Forbidden.into());
+    }
     let defaults = FormData(vec![
         ("start_time".into(), "10:00".into()),
         ("minutes".into(), "120".into()),

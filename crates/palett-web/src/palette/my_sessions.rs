@@ -30,7 +30,7 @@ pub async fn my_sessions(State(s): State<AppState>, c: Caller) -> Answer {
     let coming = s.app.sessions_led(&c.ctx(), &coming).await?;
     let mut p = TablePage::new(
         t,
-        Layout::for_caller(&c, t.get("my-sessions"), "start", "/my-sessions"),
+        Layout::for_caller(&c, t.get("my-sessions"), "my-sessions", "/my-sessions"),
     );
     p.intro = Some(t.get("my-sessions-intro"));
     p.blocks

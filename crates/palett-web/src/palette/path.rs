@@ -137,7 +137,7 @@ pub(crate) async fn enrolment_of(
 }
 
 pub async fn enrolment_form(State(s): State<AppState>, c: Caller, Id(eid): Id) -> Answer {
-    let e = enrolment_of(&s, &c, eid).await?;
+    let e = s.app.enrolment_to_change(&c.ctx(), eid).await?;
     Ok(enrolment_spec(
         c.tr(),
         eid,

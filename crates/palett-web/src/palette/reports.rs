@@ -15,8 +15,22 @@ use palett_app::AppError;
 /// One report table: its name in the CSV link, heading, column heads, rows.
 pub(crate) type ReportTable = (&'static str, String, Vec<String>, Vec<Vec<String>>);
 
-/// The report tables.
-pub(crate) fn report_tables(t: Tr, r: &palett_app::palette::Reports) -> Vec<ReportTable> {
+/// The report tables: for the page (`page`: numbers as her language
+/// writes them, "1 234") or for the CSV file (no sign between groups of
+/// digits, which a program reads).
+pub(crate) fn report_tables(
+    t: Tr,
+    r: &palett_app::palette::Reports,
+    page: bool,
+) -> Vec<ReportTable> {
+    let count = |n: i64| if page { t.number(n) } else { n.to_string() };
+    let hours_text = |minutes: i64| {
+        if page {
+            t.decimal(((minutes * 10 + 30) / 60) as f64 / 10.0)
+        } else {
+            hours_text(minutes)
+        }
+    };
     let rate = |p: i64, n: i64, a: i64| {
         attendance_rate(p, n, a)
             .map(|v| t.percent(v))
@@ -69,13 +83,7 @@ pub(crate) fn report_tables(t: Tr, r: &palett_app::palette::Reports) -> Vec<Repo
             per_intervention
                 .iter()
                 .map(|(i, p, n, a)| {
-                    vec![
-                        i.clone(),
-                        p.to_string(),
-                        n.to_string(),
-                        a.to_string(),
-                        rate(*p, *n, *a),
-                    ]
+                    vec![i.clone(), count(*p), count(*n), count(*a), rate(*p, *n, *a)]
                 })
                 .collect(),
         ),
@@ -93,9 +101,9 @@ pub(crate) fn report_tables(t: Tr, r: &palett_app::palette::Reports) -> Vec<Repo
                     vec![
                         g.intervention.clone(),
                         g.group.clone(),
-                        g.present.to_string(),
-                        g.absent_notice.to_string(),
-                        g.absent.to_string(),
+                        count(g.present),
+                        count(g.absent_notice),
+                        count(g.absent),
                         rate(g.present, g.absent_notice, g.absent),
                     ]
                 })
@@ -111,7 +119,7 @@ pub(crate) fn report_tables(t: Tr, r: &palett_app::palette::Reports) -> Vec<Repo
             ],
             r.sessions_per_month
                 .iter()
-                .map(|m| vec![m.month.clone(), m.cancelled.to_string(), m.held.to_string()])
+                .map(|m| vec![m.month.clone(), count(m.cancelled), count(m.held)])
                 .collect(),
         ),
         (
@@ -139,11 +147,9 @@ pub(crate) fn report_tables(t: Tr, r: &palett_app::palette::Reports) -> Vec<Repo
                 .map(|u| {
                     vec![
                         u.intervention.clone(),
-                        u.taken.to_string(),
-                        u.waiting.to_string(),
-                        u.capacity
-                            .map(|c| c.to_string())
-                            .unwrap_or_else(|| "–".into()),
+                        count(u.taken),
+                        count(u.waiting),
+                        u.capacity.map(count).unwrap_or_else(|| "–".into()),
                     ]
                 })
                 .collect(),
@@ -206,7 +212,7 @@ pub async fn reports(State(s): State<AppState>, c: Caller) -> Answer {
             })
             .collect(),
     });
-    for (name, heading, head, rows) in report_tables(t, &r) {
+    for (name, heading, head, rows) in report_tables(t, &r, true) {
         p.links
             .push((format!("/reports/{name}.csv"), format!("{} (CSV)", heading)));
         p.tables.push(Table {
@@ -228,7 +234,10 @@ pub async fn report_csv(State(s): State<AppState>, c: Caller, Path(file): Path<S
     let Some(name) = file.strip_suffix(".csv") else {
         return Err(AppError::NotFound.into());
     };
-    let Some((_, _, head, rows)) = report_tables(t, &r).into_iter().find(|x| x.0 == name) else {
+    let Some((_, _, head, rows)) = report_tables(t, &r, false)
+        .into_iter()
+        .find(|x| x.0 == name)
+    else {
         return Err(AppError::NotFound.into());
     };
     let mut out = String::from("\u{feff}");

@@ -283,8 +283,13 @@ pub async fn participant(State(s): State<AppState>, c: Caller, Id(id): Id) -> An
                 status: t.get(&e.status.message_id()),
                 group: e.group_name.clone().unwrap_or_default(),
                 dates: format!("{} – {}", date_text(e.start_date), date_text(e.end_date)),
-                change: (!e.status.next().is_empty())
-                    .then(|| format!("/enrolments/{}/status", e.id)),
+                // Whoever may change her record, or runs the intervention.
+                change: (!e.status.next().is_empty()
+                    && (v.may_change
+                        || c.signed
+                            .actor
+                            .can_run_intervention(e.provider_organisation_id)))
+                .then(|| format!("/enrolments/{}/status", e.id)),
             })
             .collect(),
         timeline: timeline

@@ -3,9 +3,17 @@
 //! address holds the secret, shown once; an unknown or revoked one is not
 //! found. Outside the session layer, like the staff feed.
 
+use super::pages::layout;
+use super::InPortal;
 use crate::http::error::Answer;
+use crate::http::forms::FormData;
 use crate::http::AppState;
+use crate::i18n::Tr;
+use crate::ui::portal::PortalLayout;
+use crate::ui::render;
+use askama::Template;
 use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect};
 use icalendar::{Calendar, Component, Event, EventLike};
 use palett_app::portal::HerSession;
 
@@ -54,4 +62,26 @@ pub async fn feed(State(s): State<AppState>, Path(file): Path<String>) -> Answer
         None => None,
     };
     Ok(crate::http::calendar_answer(sessions.map(|x| ics(&x))))
+}
+
+#[derive(Template)]
+#[template(path = "portal/calendar_revoke.html")]
+struct RevokePage {
+    t: Tr,
+    layout: PortalLayout,
+}
+
+/// Turn her calendar address off once she said yes on the page that asks,
+/// in her language, what it means; without it, that page (nothing changes).
+pub async fn revoke(State(s): State<AppState>, p: InPortal, f: FormData) -> Answer {
+    if !f.confirmed() {
+        let path = "/portal/calendar/revoke";
+        return Ok(render(RevokePage {
+            t: p.tr(),
+            layout: layout(&p, "portal-calendar-revoke-title", "schedule", path),
+        })
+        .into_response());
+    }
+    s.app.revoke_her_calendar(&p.her, p.ip()).await?;
+    Ok(Redirect::to("/portal/schedule?done=calendar-revoked").into_response())
 }

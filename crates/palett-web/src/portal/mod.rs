@@ -51,7 +51,7 @@ pub fn routes() -> Router<AppState> {
         .route("/portal/plan", get(pages::plan))
         .route("/portal/schedule", get(pages::schedule))
         .route("/portal/calendar", post(pages::make_calendar))
-        .route("/portal/calendar/revoke", post(pages::revoke_calendar))
+        .route("/portal/calendar/revoke", post(calendar::revoke))
         .route("/portal/time", get(pages::time))
         .route("/portal/time/{month}", post(pages::confirm_month))
         .route("/portal/consents", get(pages::consents))

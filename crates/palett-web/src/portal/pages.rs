@@ -262,11 +262,6 @@ pub async fn make_calendar(
     Ok(resp)
 }
 
-pub async fn revoke_calendar(State(s): State<AppState>, p: InPortal) -> Answer {
-    s.app.revoke_her_calendar(&p.her, p.ip()).await?;
-    Ok(Redirect::to("/portal/schedule?done=calendar-revoked").into_response())
-}
-
 pub struct MonthLine {
     month: String,
     hours: String,

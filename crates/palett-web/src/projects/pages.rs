@@ -8,6 +8,7 @@ use crate::i18n::Tr;
 use crate::ui::views::*;
 use crate::ui::{admin_spec, render, submitted, FormSpec};
 use axum::extract::State;
+use palett_app::AppError;
 use palett_domain::admin::ProjectInput;
 
 pub(crate) fn project_spec(t: Tr) -> FormSpec {
@@ -62,16 +63,16 @@ pub async fn projects(State(s): State<AppState>, c: Caller) -> Answer {
                     Cell::link(p.name, format!("/projects/{}/dashboard", p.id)),
                     Cell::text(p.funder),
                     Cell::text(format!("{} – {}", p.start_date, p.end_date)),
-                    Cell::text(sum.enrolled.to_string()),
+                    Cell::text(t.number(sum.enrolled)),
                     Cell::text(
                         p.participant_target
-                            .map(|v| v.to_string())
+                            .map(|v| t.number(v))
                             .unwrap_or_else(|| "–".into()),
                     ),
-                    Cell::text(sum.ended.to_string()),
+                    Cell::text(t.number(sum.ended)),
                     Cell::text(format!(
                         "{}{}",
-                        sum.ended_to_job_or_studies,
+                        t.number(sum.ended_to_job_or_studies),
                         sum.share_to_job_or_studies
                             .map(|v| format!(" ({})", t.percent(v)))
                             .unwrap_or_default()
@@ -114,6 +115,9 @@ pub(crate) fn project_fields(t: Tr) -> Vec<FieldView> {
 
 pub async fn project_form(c: Caller) -> Answer {
     let t = c.tr();
+    if !c.signed.actor.can_manage_projects() {
+        return Err(AppError::Forbidden.into());
+    }
     Ok(project_spec(t).blank(&c, &FormData::default()))
 }
 

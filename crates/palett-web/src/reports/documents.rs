@@ -239,6 +239,9 @@ pub(crate) fn before_after_sections(
     use palett_domain::followup::{Employment, IncomeSource, LabourStatus};
     use palett_domain::values::EducationLevel;
     let total: i64 = rows.iter().map(|x| x.6).sum();
+    // Followed up: a follow-up done (she was reached). One closed as not
+    // reached has no answers, so she is among "no follow-up done": after
+    // unknown, never a guess.
     let followed: i64 = rows.iter().filter(|x| x.4.is_some()).map(|x| x.6).sum();
     let head = vec![
         t.get("report-category"),

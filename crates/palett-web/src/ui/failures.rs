@@ -76,6 +76,12 @@ fn page(visitor: Option<Visitor>, e: WebError) -> Response {
         ),
         None => Layout::for_visitor(&visitor, title, "/", String::new()),
     };
-    let page = ErrorPage { t, layout, message };
+    let whom = (e.status == StatusCode::FORBIDDEN).then(|| t.get("error-forbidden-whom"));
+    let page = ErrorPage {
+        t,
+        layout,
+        message,
+        whom,
+    };
     with_retry_after((e.status, render(page)).into_response(), e.retry_after_secs)
 }

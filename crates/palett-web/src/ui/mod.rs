@@ -73,6 +73,7 @@ pub fn error_page(t: Tr, status: StatusCode, id: &str) -> Response {
         t,
         layout: Layout::for_visitor(&v, title, "/", String::new()),
         message: t.get(id),
+        whom: (status == StatusCode::FORBIDDEN).then(|| t.get("error-forbidden-whom")),
     };
     (status, render(page)).into_response()
 }

@@ -24,6 +24,10 @@ pub struct Layout {
     pub nav_admin: bool,
     pub nav_employers: bool,
     pub nav_referrals: bool,
+    pub nav_inbox: bool,
+    pub nav_my_sessions: bool,
+    pub nav_attestation: bool,
+    pub nav_research: bool,
     /// How many of her inbox messages are unread (the menu says it).
     pub inbox_unread: i64,
     /// The current path, for the language switch to come back to.
@@ -52,6 +56,10 @@ impl Layout {
             nav_admin: false,
             nav_employers: false,
             nav_referrals: false,
+            nav_inbox: false,
+            nav_my_sessions: false,
+            nav_attestation: false,
+            nav_research: false,
             inbox_unread: 0,
             path: path.to_string(),
             other_lang,
@@ -90,9 +98,11 @@ impl Layout {
         l.nav_audit = s.actor.can_view_audit_log();
         l.nav_admin = s.actor.can_administer();
         l.nav_employers = s.actor.can_work_with_employers();
-        l.nav_referrals = s
-            .actor
-            .can_see_referral(Some(s.actor.organisation_id), s.actor.organisation_id);
+        l.nav_referrals = s.actor.can_see_referrals();
+        l.nav_inbox = s.actor.has_inbox();
+        l.nav_my_sessions = s.actor.can_lead_groups();
+        l.nav_attestation = s.actor.can_attest_time();
+        l.nav_research = s.actor.can_export_research();
         l.inbox_unread = s.unread;
         l
     }
@@ -232,6 +242,9 @@ pub struct ErrorPage {
     pub t: Tr,
     pub layout: Layout,
     pub message: String,
+    /// For a refusal (403): that her role does not give access, and whom
+    /// to ask.
+    pub whom: Option<String>,
 }
 
 pub struct Pager {

@@ -16,6 +16,7 @@ mod followup;
 mod html;
 mod i18n;
 mod layout;
+mod nav;
 mod openings;
 mod palette;
 mod placements;

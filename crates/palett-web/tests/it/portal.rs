@@ -536,8 +536,22 @@ async fn her_calendar_link_lists_her_sessions_until_she_turns_it_off() {
         feed.body
     );
     assert!(feed.body.contains("LOCATION:"));
-    // Turned off: the address is not found.
-    let off = post_as(&t, &amal, "/portal/calendar/revoke", &[]).await;
+    // Asked first, in her language (Arabic), what turning it off means:
+    // nothing changes until she says yes.
+    let asks = post_as(&t, &amal, "/portal/calendar/revoke", &[]).await;
+    assert_eq!(asks.status, StatusCode::OK, "{}", asks.body);
+    assert!(
+        asks.body.contains("هل تريدين إيقاف رابط التقويم؟")
+            && asks
+                .body
+                .contains("<input type=\"hidden\" name=\"confirm\" value=\"yes\">")
+            && asks.body.contains("href=\"/portal/schedule\""),
+        "{}",
+        asks.body
+    );
+    assert_eq!(t.get(&address, None).await.status, StatusCode::OK);
+    // Turned off on her yes: the address is not found.
+    let off = post_as(&t, &amal, "/portal/calendar/revoke", &[("confirm", "yes")]).await;
     assert_eq!(off.location(), "/portal/schedule?done=calendar-revoked");
     assert_eq!(t.get(&address, None).await.status, StatusCode::NOT_FOUND);
     assert_eq!(

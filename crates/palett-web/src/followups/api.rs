@@ -1,0 +1,172 @@
+//! Follow-ups after exit in the JSON API: her follow-ups, recording what
+//! one found, and closing one as not reached.
+
+use crate::http::caller::Caller;
+use crate::http::error::{Answer, WebError};
+use crate::http::forms::{json_body, JsonObject, JsonType as T};
+use crate::http::openapi::vocab;
+use crate::http::{AppState, Id, Segment};
+use axum::extract::State;
+use axum::Json;
+use palett_domain::followup::{
+    Employment, FollowUp, FollowUpInput, IncomeSource, NotReachedInput, StudyStatus,
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Where a follow-up stands: open (due or not yet), done (she was
+/// reached) or closed as not reached.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FollowUpState {
+    Open,
+    Done,
+    NotReached,
+}
+
+/// A follow-up after her exit: open, done (she was reached: `done_on` and
+/// what she said) or closed as not reached (`not_reached_on` and
+/// `not_reached_note`).
+/// Only a follow-up done counts as followed up.
+#[derive(Serialize, ToSchema)]
+#[schema(as = FollowUp)]
+pub struct FollowUpDto {
+    pub id: i64,
+    pub participant_id: i64,
+    /// 3 or 6.
+    pub months_after: i64,
+    #[schema(format = Date)]
+    pub due_on: String,
+    pub state: FollowUpState,
+    #[schema(format = Date)]
+    pub done_on: Option<String>,
+    #[schema(value_type = Option<vocab::Employment>)]
+    pub employment: Option<Employment>,
+    #[schema(value_type = Option<vocab::StudyStatus>)]
+    pub studies: Option<StudyStatus>,
+    #[schema(value_type = Option<vocab::IncomeSource>)]
+    pub income_source: Option<IncomeSource>,
+    /// The day someone tried and could not reach her.
+    #[schema(format = Date)]
+    pub not_reached_on: Option<String>,
+    /// What was tried.
+    pub not_reached_note: Option<String>,
+}
+
+impl From<&FollowUp> for FollowUpDto {
+    fn from(f: &FollowUp) -> Self {
+        let done = f.done.as_ref();
+        let not_reached = f.not_reached.as_ref();
+        Self {
+            id: f.id,
+            participant_id: f.participant_id,
+            months_after: i64::from(f.months_after),
+            due_on: f.due_on.to_string(),
+            state: match (done, not_reached) {
+                (Some(_), _) => FollowUpState::Done,
+                (None, Some(_)) => FollowUpState::NotReached,
+                (None, None) => FollowUpState::Open,
+            },
+            done_on: done.map(|r| r.done_on.to_string()),
+            employment: done.map(|r| r.employment),
+            studies: done.map(|r| r.studies),
+            income_source: done.map(|r| r.income_source),
+            not_reached_on: not_reached.map(|n| n.tried_on.to_string()),
+            not_reached_note: not_reached.and_then(|n| n.note.clone()),
+        }
+    }
+}
+
+/// Her follow-ups (at most two).
+#[derive(Serialize, ToSchema)]
+pub struct FollowUpList {
+    pub items: Vec<FollowUpDto>,
+}
+
+/// Her follow-ups after exit (audited)
+#[utoipa::path(get, path = "/participants/{id}/follow-ups", tag = "participants",
+    responses((status = 200, body = FollowUpList)))]
+pub async fn participant_follow_ups(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(pid): Id,
+) -> Answer<Json<FollowUpList>> {
+    let list = s.app.follow_ups(&c.ctx(), pid).await?;
+    Ok(Json(FollowUpList {
+        items: list.iter().map(FollowUpDto::from).collect(),
+    }))
+}
+
+/// The follow-up named by the path's second segment, as it stands now.
+async fn one(s: &AppState, c: &Caller, pid: i64, fid: i64) -> Answer<Json<FollowUpDto>> {
+    s.app
+        .follow_ups(&c.ctx(), pid)
+        .await?
+        .iter()
+        .find(|f| f.id == fid)
+        .map(|f| Json(FollowUpDto::from(f)))
+        .ok_or_else(WebError::not_found)
+}
+
+fn follow_up_id(seg: &Segment) -> Answer<i64> {
+    crate::http::id(&seg.0).ok_or_else(WebError::not_found)
+}
+
+json_body!(
+    /// What she said: `done_on` (YYYY-MM-DD, not in the future, not before
+    /// her exit), `employment`, `studies` and `income_source` (the values
+    /// of their schemas). Replaces a mark that she could not be reached.
+    FollowUpBody = &[
+        ("done_on", T::Text),
+        ("employment", T::Text),
+        ("studies", T::Text),
+        ("income_source", T::Text),
+    ]
+);
+
+/// Record what a follow-up found (audited)
+#[utoipa::path(put, path = "/participants/{id}/follow-ups/{follow_up}", tag = "participants",
+    params(("id" = i64, Path), ("follow_up" = i64, Path)), request_body = FollowUpBody,
+    responses((status = 200, body = FollowUpDto)))]
+pub async fn record_follow_up(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(pid): Id,
+    follow_up: Segment,
+    body: JsonObject,
+) -> Answer<Json<FollowUpDto>> {
+    let fid = follow_up_id(&follow_up)?;
+    let f = body.to_form(&FollowUpBody::spec())?;
+    s.app
+        .record_follow_up(&c.ctx(), pid, fid, &f.input::<FollowUpInput>())
+        .await?;
+    one(&s, &c, pid, fid).await
+}
+
+json_body!(
+    /// She could not be reached: `tried_on` (YYYY-MM-DD, not in the
+    /// future, not before her exit) and optionally a `note` of what was
+    /// tried (one line). A follow-up done is refused on `tried_on`.
+    NotReachedBody = &[("tried_on", T::Text), ("note", T::Text)]
+);
+
+/// Close a follow-up as not reached (audited)
+///
+/// It leaves the list of follow-ups due; it does not count as followed up.
+#[utoipa::path(put, path = "/participants/{id}/follow-ups/{follow_up}/not-reached", tag = "participants",
+    params(("id" = i64, Path), ("follow_up" = i64, Path)), request_body = NotReachedBody,
+    responses((status = 200, body = FollowUpDto)))]
+pub async fn mark_follow_up_not_reached(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(pid): Id,
+    follow_up: Segment,
+    body: JsonObject,
+) -> Answer<Json<FollowUpDto>> {
+    let fid = follow_up_id(&follow_up)?;
+    let f = body.to_form(&NotReachedBody::spec())?;
+    s.app
+        .mark_follow_up_not_reached(&c.ctx(), pid, fid, &f.input::<NotReachedInput>())
+        .await?;
+    one(&s, &c, pid, fid).await
+}
