@@ -124,6 +124,8 @@ impl App {
         if !store::withdraw(&mut tx, consent_id, Some(a.user_id), note, now).await? {
             return Err(FieldErrors::single("consent", "error-consent-withdrawn").into());
         }
+        tx.emit(palett_domain::webhook::EventKind::ConsentWithdrawn, pid)
+            .await?;
         tx.done(
             Action::ConsentWithdraw,
             "consent",

@@ -45,6 +45,8 @@ pub mod retention;
 mod secret;
 pub mod selfassessments;
 pub mod totp;
+mod webhook_client;
+pub mod webhooks;
 mod work;
 pub mod worklist;
 
@@ -212,6 +214,10 @@ pub struct Config {
     /// that address is refused until the window has passed.
     pub max_failures_per_address: i64,
     pub throttle_window_secs: i64,
+    /// Whether a webhook may go to plain `http://` on this machine
+    /// (127.0.0.1, localhost): for tests and development only; otherwise
+    /// every endpoint must be HTTPS.
+    pub webhooks_allow_local: bool,
 }
 
 impl Config {
@@ -251,6 +257,7 @@ impl Default for Config {
             account_failure_memory_secs: 24 * 3600,
             max_failures_per_address: 30,
             throttle_window_secs: 15 * 60,
+            webhooks_allow_local: false,
         }
     }
 }

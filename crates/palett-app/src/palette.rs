@@ -853,6 +853,11 @@ impl App {
             Some(participant_id),
         )
         .await?;
+        tx.emit(
+            palett_domain::webhook::EventKind::EnrolmentChanged,
+            participant_id,
+        )
+        .await?;
         Ok((id, status))
     }
 
@@ -915,6 +920,11 @@ impl App {
             "enrolment",
             Some(en.id),
             Some(en.participant_id),
+        )
+        .await?;
+        tx.emit(
+            palett_domain::webhook::EventKind::EnrolmentChanged,
+            en.participant_id,
         )
         .await?;
         let mut offered = None;

@@ -319,6 +319,12 @@ impl App {
             actor_user_id: Some(ctx.actor.user_id),
         };
         store::insert_event(tx, &referral, now).await?;
+        tx.emit(palett_domain::webhook::EventKind::ParticipantRegistered, id)
+            .await?;
+        if intake.intake_date.is_some() {
+            tx.emit(palett_domain::webhook::EventKind::ParticipantEnrolled, id)
+                .await?;
+        }
         if let Some(on) = intake.intake_date {
             // Her intake, recorded as her referral was but for the step.
             let event = NewEvent {
@@ -864,6 +870,17 @@ impl App {
                 Some(id),
             )
             .await?;
+            match t {
+                Transition::Intake { .. } => {
+                    tx.emit(palett_domain::webhook::EventKind::ParticipantEnrolled, id)
+                        .await?
+                }
+                Transition::Exit { .. } => {
+                    tx.emit(palett_domain::webhook::EventKind::ParticipantExited, id)
+                        .await?
+                }
+                _ => {}
+            }
             state = after;
         }
         tx.commit().await?;

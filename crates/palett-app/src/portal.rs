@@ -618,6 +618,11 @@ impl App {
         if !palett_store::consent::withdraw(&mut tx, consent_id, None, None, now).await? {
             return Err(FieldErrors::single("consent", "error-consent-withdrawn").into());
         }
+        tx.emit(
+            palett_domain::webhook::EventKind::ConsentWithdrawn,
+            her.participant_id,
+        )
+        .await?;
         crate::inbox::from_her(
             &mut tx,
             InboxKind::ConsentWithdrawnByHer,

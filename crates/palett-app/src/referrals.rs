@@ -256,6 +256,8 @@ impl App {
             )
             .await?;
         }
+        tx.emit(palett_domain::webhook::EventKind::ReferralChanged, id)
+            .await?;
         Ok(id)
     }
 
@@ -428,6 +430,12 @@ impl App {
                 Some(r.participant_id),
             )
             .await?;
+        }
+        tx.emit(palett_domain::webhook::EventKind::ReferralChanged, id)
+            .await?;
+        if let Some(new) = forwarded {
+            tx.emit(palett_domain::webhook::EventKind::ReferralChanged, new)
+                .await?;
         }
         tx.done(
             Action::ReferralStep,

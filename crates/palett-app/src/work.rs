@@ -12,7 +12,8 @@
 //!   together in one write transaction.
 //! - [`bookkeeping`]: a write that changes no record and is not an act of a
 //!   user on one: sign-in throttle counters, counts of refused requests,
-//!   sessions, sealing secrets at start-up, seeding the demo and the bench.
+//!   sessions, sealing secrets at start-up, seeding the demo and the bench,
+//!   and the webhook worker's claims and attempts (`webhooks`).
 //!
 //! The audit rows are written here and nowhere else (`record` is private);
 //! a layout test keeps `db.write()` out of every other module.
@@ -68,6 +69,26 @@ impl<'a> Change<'a> {
     pub(crate) fn by(&self) -> Option<i64> {
         (self.ctx.actor.participant.is_none() && self.ctx.actor.user_id > 0)
             .then_some(self.ctx.actor.user_id)
+    }
+
+    /// Tell other systems of an event of this change: one outbox row per
+    /// active webhook endpoint of the partnership subscribed to `kind`,
+    /// written in this transaction, so the rows exist exactly when the
+    /// change commits (the delivery worker sends them later).
+    pub(crate) async fn emit(
+        &mut self,
+        kind: palett_domain::webhook::EventKind,
+        subject_id: i64,
+    ) -> Result<()> {
+        palett_store::webhook::enqueue(
+            &mut self.tx,
+            self.ctx.actor.partnership_id,
+            kind,
+            subject_id,
+            self.now,
+        )
+        .await?;
+        Ok(())
     }
 
     /// One audit row of this change (a change may write several: a
@@ -469,6 +490,53 @@ mod tests {
             .await,
             1
         );
+        app.close().await;
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn a_change_s_webhook_rows_exist_only_if_it_commits() {
+        use palett_domain::webhook::{EndpointSpec, EventKind};
+        let dir = std::env::temp_dir().join(format!("palett-emit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join("emit.db");
+        let _ = std::fs::remove_file(&path);
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let app = App::open(&url, DataKey::from_bytes(&[7; 32]))
+            .await
+            .expect("open");
+        let ctx = Ctx::system(1);
+        let mut w = Change::begin(&app, &ctx).await.expect("begin");
+        add_partnership(&mut w).await;
+        let spec = EndpointSpec {
+            url: "https://hooks.example.org/".into(),
+            kinds: vec![EventKind::ParticipantExited],
+            description: None,
+        };
+        palett_store::webhook::insert_endpoint(&mut w, app.sealer(), 1, &spec, "s", None, 0)
+            .await
+            .expect("endpoint");
+        w.done(Action::WebhookCreate, "webhook", None, None)
+            .await
+            .expect("done");
+
+        // Emitted, then the change fails (dropped without commit): no row.
+        let mut w = Change::begin(&app, &ctx).await.expect("begin");
+        w.emit(EventKind::ParticipantExited, 42)
+            .await
+            .expect("emit");
+        drop(w);
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM webhook_outbox").await, 0);
+        // A kind the endpoint did not choose: none either.
+        let mut w = Change::begin(&app, &ctx).await.expect("begin");
+        w.emit(EventKind::ReferralChanged, 42).await.expect("emit");
+        w.emit(EventKind::ParticipantExited, 42)
+            .await
+            .expect("emit");
+        w.done(Action::ParticipantTransition, "exit", Some(42), None)
+            .await
+            .expect("done");
+        assert_eq!(count(&app, "SELECT COUNT(*) FROM webhook_outbox").await, 1);
         app.close().await;
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -169,6 +169,10 @@ struct ServeArgs {
     /// instead of the proxy's. Default: none (the connection's address).
     #[arg(long, env = "PALETT_TRUSTED_PROXIES", default_value = "")]
     trusted_proxies: String,
+    /// Let webhooks go to plain http:// on this machine (127.0.0.1,
+    /// localhost): for development against a local receiver only.
+    #[arg(long, env = "PALETT_WEBHOOKS_ALLOW_LOCAL")]
+    webhooks_allow_local: bool,
 }
 
 #[derive(Subcommand)]
@@ -320,6 +324,22 @@ async fn open(cli: &Cli) -> Result<App, String> {
         .map_err(|e| format!("cannot open the database {}: {e}", describe(&url)))
 }
 
+/// Send the webhook deliveries that are due, every ten seconds (a
+/// delivery's retries wait by the backoff schedule in the outbox).
+fn spawn_webhooks(app: App) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(10));
+        loop {
+            every.tick().await;
+            match app.deliver_webhooks().await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(delivered = n, "webhooks delivered"),
+                Err(e) => tracing::error!(error = %e.chain(), "webhook deliveries failed"),
+            }
+        }
+    });
+}
+
 /// Run retention once a day while serving (the first run a minute after start).
 fn spawn_retention(app: App) {
     tokio::spawn(async move {
@@ -368,10 +388,12 @@ fn spawn_digests(app: App, config: MailConfig) -> Result<(), String> {
     Ok(())
 }
 
-async fn serve(app: App, args: &ServeArgs, mail: &MailArgs) -> Result<(), String> {
+async fn serve(mut app: App, args: &ServeArgs, mail: &MailArgs) -> Result<(), String> {
+    app.config.webhooks_allow_local = args.webhooks_allow_local;
     let trusted_proxies = palett_web::proxy::TrustedProxies::parse(&args.trusted_proxies)
         .map_err(|e| format!("--trusted-proxies: {e}"))?;
     spawn_retention(app.clone());
+    spawn_webhooks(app.clone());
     if let Some(config) = mail.config()? {
         spawn_digests(app.clone(), config)?;
     }

@@ -36,6 +36,7 @@ pub mod selfassessment;
 pub mod summary;
 pub mod values;
 pub mod wave;
+pub mod webhook;
 pub mod workdays;
 pub mod worklist;
 pub mod xlsform;

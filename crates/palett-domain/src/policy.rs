@@ -361,6 +361,12 @@ impl Actor {
         self.has(Role::Administrator)
     }
 
+    /// Register, deactivate and inspect the partnership's webhooks (other
+    /// systems told of events): administrators only.
+    pub fn can_manage_webhooks(&self) -> bool {
+        self.has(Role::Administrator)
+    }
+
     /// See the partnership's staff (administrators manage them; staff who
     /// work with participants choose caseworkers among them). Evaluators
     /// see figures only, and palett's own jobs no one.

@@ -44,6 +44,7 @@ mod row;
 pub mod sealing;
 pub mod selfassessment;
 pub mod tally;
+pub mod webhook;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyPool, Connection, Executor};

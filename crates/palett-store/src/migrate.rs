@@ -256,6 +256,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "imports",
         template: include_str!("../migrations/0040_imports.sql"),
     },
+    Migration {
+        version: 41,
+        name: "webhooks",
+        template: include_str!("../migrations/0041_webhooks.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

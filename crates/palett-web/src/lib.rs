@@ -28,6 +28,7 @@ mod referrals;
 pub mod reminders;
 mod reports;
 pub mod ui;
+mod webhooks;
 
 pub use http::{proxy, AppState};
 
@@ -62,6 +63,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(questionnaires::api_routes())
         .merge(followups::api_routes())
         .merge(imports::api_routes())
+        .merge(webhooks::api_routes())
         .split_for_parts();
     (router, http::openapi::finish(doc))
 }
@@ -118,6 +120,7 @@ pub fn router(state: AppState) -> Router {
         .merge(portal::routes())
         .merge(questionnaires::routes())
         .merge(imports::routes())
+        .merge(webhooks::routes())
         .nest(
             "/api/v1",
             api().0.layer(middleware::from_fn_with_state(

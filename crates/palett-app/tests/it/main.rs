@@ -38,6 +38,7 @@ mod registration;
 mod retention;
 mod sealing;
 mod sign_in;
+mod webhooks;
 
 /// Generate one test module per backend, each with a test per story.
 macro_rules! stories {
@@ -59,6 +60,7 @@ macro_rules! stories {
 
 stories! {
     import::an_import_previews_commits_whole_and_undoes,
+    webhooks::webhooks_are_written_with_the_change_signed_retried_and_listed,
     flow::an_intake_starts_her_at_once_in_one_change,
     flow::plan_steps_and_enrolments_are_made_together,
     flow::an_enrolment_becomes_a_step_of_her_plan,

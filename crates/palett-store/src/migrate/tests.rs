@@ -222,6 +222,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "ddc4aabef9e46ad4693d7b84e430ece61028130d25c63881b4f9981422e4f972",
         postgres: "7f502eb2c6ec5eb10b7aaf8717102791e891788159882eaa02f4795827d96f65",
     },
+    Applied {
+        version: 41,
+        sqlite: "1977287329f8b8826b9fc9a474ea76cb71eb3141df647da6c9b68915bda49994",
+        postgres: "b0748d62891b8bd1e4925b6deddddac8839ddbd1101fb553a1797e67d80670a3",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

@@ -155,6 +155,7 @@ pub async fn users(State(s): State<AppState>, c: Caller) -> Answer {
         ("/admin/users/new".into(), t.get("user-new")),
         ("/admin/organisations/new".into(), t.get("organisation-new")),
         ("/admin/retention".into(), t.get("retention-title")),
+        ("/admin/webhooks".into(), t.get("webhooks-title")),
     ];
     p.tables.push(Table::headed(
         t,

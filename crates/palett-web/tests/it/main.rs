@@ -28,3 +28,4 @@ mod referrals;
 mod reminders;
 mod reports;
 mod security;
+mod webhooks;
