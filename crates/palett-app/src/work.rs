@@ -438,6 +438,19 @@ mod tests {
     use super::*;
     use crate::data_key::DataKey;
 
+    /// An app on an empty SQLite database of its own, and its directory.
+    async fn fresh_app(name: &str) -> (App, std::path::PathBuf) {
+        let dir = std::env::temp_dir().join(format!("palett-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let path = dir.join(format!("{name}.db"));
+        let _ = std::fs::remove_file(&path);
+        let url = format!("sqlite://{}?mode=rwc", path.display());
+        let app = App::open(&url, DataKey::from_bytes(&[7; 32]))
+            .await
+            .expect("open");
+        (app, dir)
+    }
+
     async fn count(app: &App, sql: &str) -> i64 {
         let mut c = app.db.read().await.expect("read");
         sqlx::query_scalar(sql)
@@ -457,14 +470,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_change_commits_only_with_its_audit_entry() {
-        let dir = std::env::temp_dir().join(format!("palett-work-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
-        let path = dir.join("work.db");
-        let _ = std::fs::remove_file(&path);
-        let url = format!("sqlite://{}?mode=rwc", path.display());
-        let app = App::open(&url, DataKey::from_bytes(&[7; 32]))
-            .await
-            .expect("open");
+        let (app, dir) = fresh_app("work").await;
         let ctx = Ctx::system(1);
 
         // Without an audit entry: refused, and the change is not kept.
@@ -497,14 +503,7 @@ mod tests {
     #[tokio::test]
     async fn a_change_s_webhook_rows_exist_only_if_it_commits() {
         use palett_domain::webhook::{EndpointSpec, EventKind};
-        let dir = std::env::temp_dir().join(format!("palett-emit-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("dir");
-        let path = dir.join("emit.db");
-        let _ = std::fs::remove_file(&path);
-        let url = format!("sqlite://{}?mode=rwc", path.display());
-        let app = App::open(&url, DataKey::from_bytes(&[7; 32]))
-            .await
-            .expect("open");
+        let (app, dir) = fresh_app("emit").await;
         let ctx = Ctx::system(1);
         let mut w = Change::begin(&app, &ctx).await.expect("begin");
         add_partnership(&mut w).await;
