@@ -4,7 +4,6 @@ use crate::http::error::Answer;
 use crate::http::error::Invalid;
 use crate::http::error::WebError;
 use crate::http::forms::FormData;
-use crate::http::id;
 use crate::http::AppState;
 use crate::http::Id;
 use crate::http::Segment;
@@ -164,9 +163,9 @@ pub async fn goal_delete_form(
     State(s): State<AppState>,
     c: Caller,
     Id(p): Id,
-    Segment(goal): Segment,
+    goal: Segment,
 ) -> Answer {
-    let g = id(&goal).ok_or_else(WebError::not_found)?;
+    let g = goal.id()?;
     confirm_page(&s, &c, p, g).await
 }
 
@@ -176,10 +175,10 @@ pub async fn goal_delete(
     State(s): State<AppState>,
     c: Caller,
     Id(p): Id,
-    Segment(goal): Segment,
+    goal: Segment,
     form: FormData,
 ) -> Answer {
-    let g = id(&goal).ok_or_else(WebError::not_found)?;
+    let g = goal.id()?;
     if form.get("confirm") != "yes" {
         return confirm_page(&s, &c, p, g).await;
     }

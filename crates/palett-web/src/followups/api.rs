@@ -108,10 +108,6 @@ async fn one(s: &AppState, c: &Caller, pid: i64, fid: i64) -> Answer<Json<Follow
         .ok_or_else(WebError::not_found)
 }
 
-fn follow_up_id(seg: &Segment) -> Answer<i64> {
-    crate::http::id(&seg.0).ok_or_else(WebError::not_found)
-}
-
 json_body!(
     /// What she said: `done_on` (YYYY-MM-DD, not in the future, not before
     /// her exit), `employment`, `studies` and `income_source` (the values
@@ -135,7 +131,7 @@ pub async fn record_follow_up(
     follow_up: Segment,
     body: JsonObject,
 ) -> Answer<Json<FollowUpDto>> {
-    let fid = follow_up_id(&follow_up)?;
+    let fid = follow_up.id()?;
     let f = body.to_form(&FollowUpBody::spec())?;
     s.app
         .record_follow_up(&c.ctx(), pid, fid, &f.input::<FollowUpInput>())
@@ -163,7 +159,7 @@ pub async fn mark_follow_up_not_reached(
     follow_up: Segment,
     body: JsonObject,
 ) -> Answer<Json<FollowUpDto>> {
-    let fid = follow_up_id(&follow_up)?;
+    let fid = follow_up.id()?;
     let f = body.to_form(&NotReachedBody::spec())?;
     s.app
         .mark_follow_up_not_reached(&c.ctx(), pid, fid, &f.input::<NotReachedInput>())

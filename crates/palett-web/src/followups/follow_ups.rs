@@ -1,7 +1,6 @@
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
 use crate::http::error::Invalid;
-use crate::http::error::WebError;
 use crate::http::forms::FormData;
 use crate::http::id;
 use crate::http::AppState;
@@ -332,13 +331,8 @@ pub(crate) async fn form_page(
     Ok((status, render(page)).into_response())
 }
 
-pub async fn form(
-    State(s): State<AppState>,
-    c: Caller,
-    Id(pid): Id,
-    Segment(f): Segment,
-) -> Answer {
-    let fid = id(&f).ok_or_else(WebError::not_found)?;
+pub async fn form(State(s): State<AppState>, c: Caller, Id(pid): Id, f: Segment) -> Answer {
+    let fid = f.id()?;
     form_page(&s, &c, pid, fid, None).await
 }
 
@@ -347,10 +341,10 @@ pub async fn save(
     State(s): State<AppState>,
     c: Caller,
     Id(pid): Id,
-    Segment(f): Segment,
+    f: Segment,
     form: FormData,
 ) -> Answer {
-    let fid = id(&f).ok_or_else(WebError::not_found)?;
+    let fid = f.id()?;
     let input = form.input::<FollowUpInput>();
     Ok(
         match s
@@ -372,10 +366,10 @@ pub async fn save_not_reached(
     State(s): State<AppState>,
     c: Caller,
     Id(pid): Id,
-    Segment(f): Segment,
+    f: Segment,
     form: FormData,
 ) -> Answer {
-    let fid = id(&f).ok_or_else(WebError::not_found)?;
+    let fid = f.id()?;
     let input = form.input::<NotReachedInput>();
     Ok(
         match s

@@ -104,6 +104,14 @@ pub(crate) fn id(raw: &str) -> Option<i64> {
 #[derive(Clone, Debug)]
 pub struct Segment(pub String);
 
+impl Segment {
+    /// The segment as a second record id (`{follow_up}`, `{goal}`…);
+    /// anything but a whole number is an unknown record: 404.
+    pub fn id(&self) -> Result<i64, WebError> {
+        id(&self.0).ok_or_else(WebError::not_found)
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Segment {
     type Rejection = WebError;
 
