@@ -106,11 +106,7 @@ pub async fn group(
             t.get("sessions-schedule"),
         ));
     }
-    let sees_participants = !matches!(
-        c.signed.actor.participant_scope(today),
-        palett_domain::policy::ParticipantScope::Nothing
-    );
-    if sees_participants {
+    if c.signed.actor.sees_participants() {
         let members: Vec<Vec<Cell>> = s
             .app
             .intervention(&c.ctx(), g.intervention_id)
