@@ -84,12 +84,12 @@ fn unreadable(e: ReadError) -> AppError {
 type Period = (jiff::civil::Date, Option<jiff::civil::Date>);
 
 /// The partnership's organisations (members today), caseworkers and
-/// projects by name, e-mail or id.
+/// projects by name, e-mail or id; and each project's last day.
 async fn references(
     c: &mut AnyConnection,
     ctx: &Ctx,
     today: jiff::civil::Date,
-) -> Result<References> {
+) -> Result<(References, HashMap<i64, jiff::civil::Date>)> {
     let pid = ctx.actor.partnership_id;
     let mut refs = References::default();
     let mut periods: HashMap<i64, (String, Vec<Period>)> = HashMap::new();
@@ -111,10 +111,12 @@ async fn references(
             refs.caseworkers.insert(key(&u.email), u.id);
         }
     }
+    let mut project_ends = HashMap::new();
     for p in palett_store::project::list(c, pid).await? {
         refs.projects.insert(key(&p.name), p.id);
+        project_ends.insert(p.id, p.end_date);
     }
-    Ok(refs)
+    Ok((refs, project_ends))
 }
 
 impl App {
@@ -133,15 +135,27 @@ impl App {
             return Err(FieldErrors::single("file", "error-import-too-large").into());
         }
         let today = self.today();
-        let refs = references(c, ctx, today).await?;
-        let project_ends: HashMap<i64, jiff::civil::Date> =
-            palett_store::project::list(c, ctx.actor.partnership_id)
-                .await?
-                .into_iter()
-                .map(|p| (p.id, p.end_date))
-                .collect();
+        let (refs, project_ends) = references(c, ctx, today).await?;
         let mut rows = Vec::new();
         domain::parse_file(bytes, &refs, labels, today, |r| rows.push(r)).map_err(unreadable)?;
+        // Who is registered already: two lookups for the whole file, not
+        // two per row.
+        let pid = ctx.actor.partnership_id;
+        let profiles: Vec<_> = rows
+            .iter()
+            .filter_map(|r| r.parsed.as_ref().ok().map(|cmd| &cmd.profile))
+            .collect();
+        let numbers: Vec<&str> = profiles
+            .iter()
+            .filter_map(|p| p.identity_number.as_deref())
+            .collect();
+        let registered =
+            store::registered_identity_numbers(c, self.sealer(), pid, &numbers).await?;
+        let people: Vec<(&str, &str, jiff::civil::Date)> = profiles
+            .iter()
+            .map(|p| (p.given_name.as_str(), p.family_name.as_str(), p.birth_date))
+            .collect();
+        let known_names = store::registered_names(c, pid, &people).await?;
         let mut numbers: HashMap<String, usize> = HashMap::new();
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
@@ -171,29 +185,17 @@ impl App {
                         bad("projects", "error-project-ended");
                     }
                     if let Some(n) = p.identity_number.as_deref() {
-                        if participants::id_by_identity_number(
-                            c,
-                            self.sealer(),
-                            ctx.actor.partnership_id,
-                            n,
-                        )
-                        .await?
-                        .is_some()
-                        {
+                        if registered.contains(n) {
                             bad("identity_number", "error-import-duplicate-identity");
                         } else if numbers.insert(n.to_string(), r.row).is_some() {
                             bad("identity_number", "error-import-identity-twice");
                         }
                     }
-                    possible_duplicate = !store::ids_by_name_and_birth(
-                        c,
-                        ctx.actor.partnership_id,
+                    possible_duplicate = known_names.contains(&store::name_key(
                         &p.given_name,
                         &p.family_name,
                         p.birth_date,
-                    )
-                    .await?
-                    .is_empty();
+                    ));
                     if errors.is_empty() {
                         Ok(cmd)
                     } else {

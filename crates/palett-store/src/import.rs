@@ -174,24 +174,99 @@ pub async fn created(c: &mut AnyConnection, import_id: i64) -> Result<Vec<(i64, 
     .collect()
 }
 
-/// Participants of the partnership with this name (any case) and birth
-/// date: a possible duplicate.
-pub async fn ids_by_name_and_birth(
+/// How many rows one lookup binds at most (SQLite allows 32,766 and
+/// PostgreSQL 65,535 parameters; a few hundred keep each query short).
+const CHUNK: usize = 500;
+
+/// `$first, $first+1, …` for `n` parameters.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Of these identity numbers, those already registered in the partnership
+/// (found by their keyed hash), a chunk of them per query instead of one
+/// query per row.
+pub async fn registered_identity_numbers(
+    c: &mut AnyConnection,
+    s: &dyn crate::sealing::Sealer,
+    partnership_id: i64,
+    numbers: &[&str],
+) -> Result<std::collections::HashSet<String>> {
+    let by_hash: std::collections::HashMap<String, &str> = numbers
+        .iter()
+        .map(|n| (s.identity_hash(partnership_id, n), *n))
+        .collect();
+    let hashes: Vec<&String> = by_hash.keys().collect();
+    let mut found = std::collections::HashSet::new();
+    for chunk in hashes.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT identity_hash FROM participants WHERE partnership_id = $1 \
+             AND identity_hash IN ({})",
+            placeholders(2, chunk.len())
+        );
+        let mut q = sqlx::query_scalar::<_, String>(&sql).bind(partnership_id);
+        for h in chunk {
+            q = q.bind(h.as_str());
+        }
+        for h in q.fetch_all(&mut *c).await? {
+            if let Some(n) = by_hash.get(&h) {
+                found.insert(n.to_string());
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Of these people (given name, family name, birth date), those whose name
+/// and birth date are already registered in the partnership, as
+/// `(search name, birth date)`; a chunk of names per query.
+pub async fn registered_names(
     c: &mut AnyConnection,
     partnership_id: i64,
+    people: &[(&str, &str, jiff::civil::Date)],
+) -> Result<std::collections::HashSet<(String, jiff::civil::Date)>> {
+    let wanted: std::collections::HashSet<(String, jiff::civil::Date)> = people
+        .iter()
+        .map(|(g, f, b)| (crate::participant::search_name(g, f), *b))
+        .collect();
+    let names: Vec<&String> = wanted
+        .iter()
+        .map(|(n, _)| n)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut found = std::collections::HashSet::new();
+    for chunk in names.chunks(CHUNK) {
+        let sql = format!(
+            "SELECT search_name, birth_date FROM participants WHERE partnership_id = $1 \
+             AND search_name IN ({})",
+            placeholders(2, chunk.len())
+        );
+        let mut q = sqlx::query(&sql).bind(partnership_id);
+        for n in chunk {
+            q = q.bind(n.as_str());
+        }
+        for r in q.fetch_all(&mut *c).await? {
+            let key = (text(&r, "search_name")?, date(&r, "birth_date")?);
+            if wanted.contains(&key) {
+                found.insert(key);
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// Whether a name and birth date are registered: the key
+/// [`registered_names`] answers with.
+pub fn name_key(
     given: &str,
     family: &str,
     birth_date: jiff::civil::Date,
-) -> Result<Vec<i64>> {
-    Ok(sqlx::query_scalar(
-        "SELECT id FROM participants WHERE partnership_id = $1 AND search_name = $2 \
-         AND birth_date = $3 ORDER BY id",
-    )
-    .bind(partnership_id)
-    .bind(crate::participant::search_name(given, family))
-    .bind(birth_date.to_string())
-    .fetch_all(c)
-    .await?)
+) -> (String, jiff::civil::Date) {
+    (crate::participant::search_name(given, family), birth_date)
 }
 
 /// Whether a participant an import created at `at` (leaving her at

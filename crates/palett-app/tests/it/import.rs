@@ -115,6 +115,11 @@ pub(crate) async fn an_import_previews_commits_whole_and_undoes(h: H) {
         .iter()
         .any(|e| e.column == "identity_number" && e.code == "error-import-duplicate-identity")));
     assert!(again.rows[5].possible_duplicate || again.rows[5].errors.len() == 1);
+    // And by name and birth date, as a warning beside it.
+    assert!(
+        again.rows[..5].iter().all(|r| r.possible_duplicate),
+        "each imported woman's name and birth date are registered now"
+    );
 
     // The import is one action in the log, with a row per participant.
     let admin = h.ctx(ADMIN).await;
