@@ -1974,8 +1974,8 @@ audit-action-participant-follow-up-not-reached = Marked a follow-up as not reach
 
 ## import
 nav-imports = Import
-imports = Import participants
-imports-intro = Read participants from a spreadsheet (CSV or XLSX): one row per woman with the template's columns. You see every row before anything is saved, and the import is saved whole or not at all.
+imports = Import
+imports-intro = Read participants, their interventions and groups or their time from a spreadsheet (CSV or XLSX), with the columns of that kind's template. You see every row before anything is saved, and the import is saved whole or not at all.
 imports-earlier = Earlier imports
 import-from-spreadsheet = Import participants from a spreadsheet
 import-template-xlsx = Download the template (XLSX)
@@ -1996,7 +1996,7 @@ import-possible-duplicate = Warning: a participant with the same name and birth 
 import-commit = Import
 import-refused-rows = Nothing was saved: row { $rows } has errors. Fix the file or exclude the rows.
 import-title = Import of { $file }
-import-result = State: { $state }. { $count } participants created.
+import-result = { $kind }. State: { $state }. { $made }
 import-state-committed = imported
 import-state-undone = undone
 import-state-pending = not saved
@@ -2066,3 +2066,23 @@ error-webhook-not-retryable = This delivery cannot be tried again: it was delive
 audit-action-webhook-create = Registered a webhook
 audit-action-webhook-deactivate = Deactivated a webhook
 audit-action-webhook-retry = Retried a webhook delivery
+
+## import-path
+import-kind = What does the file hold?
+import-kind-column = Contents
+import-kind-participants = Participants
+import-kind-participants-hint = One row per woman: personal details, consent, intake and exit.
+import-kind-enrolments = Interventions and groups
+import-kind-enrolments-hint = One row per enrolment in an intervention, for women already in palett: the intervention, the group (created if missing), status and dates.
+import-kind-time = Attendance and time
+import-kind-time-hint = One row per day and intervention, for women already in palett: date and hours.
+import-made-participants = { $count } participants created.
+import-made-path = { $enrolments } enrolments, { $groups } new groups and { $time } time entries for { $people } participants.
+import-concerned = Participants concerned
+confirm-import-undo-path = What the import created is removed: { $made } This is possible only while no enrolment has changed and no new group has had sessions since the import.
+error-import-who = Give the participant id, the identity number or the name and birth date.
+error-import-unknown-participant = No participant you may change matches.
+error-import-ambiguous-participant = Several participants have this name and birth date: give the identity number or participant id.
+error-import-not-yours = You cannot change this participant's details.
+error-import-not-allowed = You cannot add groups or participants to this intervention.
+error-import-full = The intervention has no free place for an enrolment with this status.

@@ -1974,8 +1974,8 @@ audit-action-participant-follow-up-not-reached = Markerade att en uppföljning i
 
 ## import
 nav-imports = Import
-imports = Importera deltagare
-imports-intro = Läs in deltagare från ett kalkylblad (CSV eller XLSX): en rad per kvinna med de kolumner mallen har. Du får se varje rad innan något sparas, och importen sparas helt eller inte alls.
+imports = Importera
+imports-intro = Läs in deltagare, deras insatser och grupper eller deras tid från ett kalkylblad (CSV eller XLSX), med de kolumner mallen för det slaget har. Du får se varje rad innan något sparas, och importen sparas helt eller inte alls.
 imports-earlier = Tidigare importer
 import-from-spreadsheet = Importera deltagare från ett kalkylblad
 import-template-xlsx = Ladda ned mallen (XLSX)
@@ -1996,7 +1996,7 @@ import-possible-duplicate = Varning: en deltagare med samma namn och födelsedat
 import-commit = Importera
 import-refused-rows = Inget sparades: rad { $rows } har fel. Rätta filen eller uteslut raderna.
 import-title = Import av { $file }
-import-result = Status: { $state }. { $count } deltagare skapade.
+import-result = { $kind }. Status: { $state }. { $made }
 import-state-committed = importerad
 import-state-undone = ångrad
 import-state-pending = ej sparad
@@ -2066,3 +2066,23 @@ error-webhook-not-retryable = Leveransen kan inte skickas igen: den är leverera
 audit-action-webhook-create = Registrerade en webhook
 audit-action-webhook-deactivate = Avaktiverade en webhook
 audit-action-webhook-retry = Försökte leverera en webhook igen
+
+## import-path
+import-kind = Vad innehåller filen?
+import-kind-column = Innehåll
+import-kind-participants = Deltagare
+import-kind-participants-hint = En rad per kvinna: personuppgifter, samtycke, inskrivning och avslut.
+import-kind-enrolments = Insatser och grupper
+import-kind-enrolments-hint = En rad per deltagande i en insats, för kvinnor som redan finns i palett: insatsen, gruppen (skapas om den saknas), status och datum.
+import-kind-time = Närvaro och tid
+import-kind-time-hint = En rad per dag och insats, för kvinnor som redan finns i palett: datum och timmar.
+import-made-participants = { $count } deltagare skapade.
+import-made-path = { $enrolments } insatsdeltaganden, { $groups } nya grupper och { $time } tidsposter för { $people } deltagare.
+import-concerned = Berörda deltagare
+confirm-import-undo-path = Det importen skapade tas bort: { $made } Det går bara så länge inget insatsdeltagande har ändrats och ingen ny grupp har fått sessioner sedan importen.
+error-import-who = Ange deltagar-id, personnummer eller namn och födelsedatum.
+error-import-unknown-participant = Ingen deltagare som du kan ändra matchar.
+error-import-ambiguous-participant = Flera deltagare har samma namn och födelsedatum: ange personnummer eller deltagar-id.
+error-import-not-yours = Du kan inte ändra den här deltagarens uppgifter.
+error-import-not-allowed = Du kan inte lägga till grupper eller deltagare i den här insatsen.
+error-import-full = Insatsen har inga lediga platser för ett deltagande med den här statusen.

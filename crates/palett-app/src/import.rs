@@ -12,7 +12,9 @@ use crate::work::{Change, Reading};
 use crate::{App, AppError, Ctx, Result};
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
-use palett_domain::import::{self as domain, key, Labels, ReadError, References, RowError};
+use palett_domain::import::{
+    self as domain, key, ImportKind, Labels, ReadError, References, RowError,
+};
 use palett_domain::lifecycle::{LifecycleState, Transition, TransitionKind};
 use palett_domain::policy::{Role, Standing};
 use palett_domain::{FieldError, FieldErrors};
@@ -20,6 +22,8 @@ use palett_store::import::{self as store, ImportRecord};
 use palett_store::participant::{self as participants, NewEvent};
 use palett_store::AnyConnection;
 use std::collections::HashMap;
+
+pub use palett_store::import::Created;
 
 /// The largest file an import takes (a 50,000-row CSV is about 10 MB).
 pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
@@ -49,6 +53,17 @@ impl ImportPreview {
     }
 }
 
+/// An import as its page shows it: the record, the participants it
+/// created (or whose enrolments and time it recorded) and how many of
+/// each kind of record it made.
+#[derive(Clone, Debug)]
+pub struct ImportSummary {
+    pub record: ImportRecord,
+    pub kind: ImportKind,
+    pub participant_ids: Vec<i64>,
+    pub counts: Vec<(store::Created, i64)>,
+}
+
 /// A committed import.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ImportDone {
@@ -65,7 +80,7 @@ struct Checked {
 }
 
 /// A file that cannot be read at all, as a field error on `file`.
-fn unreadable(e: ReadError) -> AppError {
+pub(crate) fn unreadable(e: ReadError) -> AppError {
     let (code, detail) = match e {
         ReadError::Unreadable => ("error-import-unreadable", String::new()),
         ReadError::UnknownColumn(c) => ("error-import-unknown-column", c),
@@ -245,6 +260,7 @@ impl App {
     pub async fn import_keep(
         &self,
         ctx: &Ctx,
+        kind: ImportKind,
         file_name: &str,
         bytes: &[u8],
         rows: usize,
@@ -261,6 +277,7 @@ impl App {
             &mut tx,
             ctx.actor.partnership_id,
             ctx.actor.user_id,
+            kind.as_str(),
             &file_name.chars().take(200).collect::<String>(),
             &B64.encode(bytes),
             rows as i64,
@@ -272,8 +289,12 @@ impl App {
         Ok(id)
     }
 
-    /// The caller's own pending file: its name and bytes.
-    pub async fn import_pending(&self, ctx: &Ctx, id: i64) -> Result<(String, Vec<u8>)> {
+    /// The caller's own pending file: its kind, name and bytes.
+    pub async fn import_pending(
+        &self,
+        ctx: &Ctx,
+        id: i64,
+    ) -> Result<(ImportKind, String, Vec<u8>)> {
         if !ctx.actor.can_import() {
             return Err(AppError::Forbidden);
         }
@@ -284,6 +305,7 @@ impl App {
             Some(ImportRecord {
                 state,
                 user_id,
+                kind,
                 file_name,
                 content: Some(content),
                 ..
@@ -291,7 +313,9 @@ impl App {
                 let bytes = B64
                     .decode(content)
                     .map_err(|e| AppError::Internal(e.into()))?;
-                Ok((file_name, bytes))
+                let kind = ImportKind::parse(&kind)
+                    .ok_or_else(|| AppError::internal("an import of an unknown kind"))?;
+                Ok((kind, file_name, bytes))
             }
             _ => Err(AppError::NotFound),
         }
@@ -337,6 +361,7 @@ impl App {
             &mut tx,
             ctx.actor.partnership_id,
             ctx.actor.user_id,
+            ImportKind::Participants.as_str(),
             &file_name.chars().take(200).collect::<String>(),
             chosen.len() as i64,
             now,
@@ -421,20 +446,65 @@ impl App {
         Ok(list)
     }
 
-    /// One import and the participants it created.
-    pub async fn import(&self, ctx: &Ctx, id: i64) -> Result<(ImportRecord, Vec<i64>)> {
+    /// One import and what it created.
+    pub async fn import(&self, ctx: &Ctx, id: i64) -> Result<ImportSummary> {
         if !ctx.actor.can_import() {
             return Err(AppError::Forbidden);
         }
         let mut r = Reading::begin(self, ctx).await?;
         let rec = store::by_id(r.conn(), ctx.actor.partnership_id, id).await?;
         let created = store::created(r.conn(), id).await?;
+        let (counts, people) = store::record_counts(r.conn(), id).await?;
         r.finish().await?;
         match rec {
-            Some(rec) if rec.state != "pending" => {
-                Ok((rec, created.into_iter().map(|(id, _)| id).collect()))
-            }
+            Some(record) if record.state != "pending" => Ok(ImportSummary {
+                kind: ImportKind::parse(&record.kind).unwrap_or(ImportKind::Participants),
+                record,
+                participant_ids: if created.is_empty() {
+                    people
+                } else {
+                    created.into_iter().map(|(id, _)| id).collect()
+                },
+                counts,
+            }),
             _ => Err(AppError::NotFound),
+        }
+    }
+
+    /// What importing a file of `kind` would do, row by row; writes
+    /// nothing.
+    pub async fn preview_import(
+        &self,
+        ctx: &Ctx,
+        kind: ImportKind,
+        bytes: &[u8],
+        labels: &Labels,
+    ) -> Result<ImportPreview> {
+        match kind {
+            ImportKind::Participants => self.import_preview(ctx, bytes, labels).await,
+            _ => self.path_import_preview(ctx, kind, bytes, labels).await,
+        }
+    }
+
+    /// Import a file of `kind`, all rows but the excluded or none.
+    pub async fn commit_import(
+        &self,
+        ctx: &Ctx,
+        kind: ImportKind,
+        file_name: &str,
+        bytes: &[u8],
+        excluded: &[usize],
+        labels: &Labels,
+    ) -> Result<ImportDone> {
+        match kind {
+            ImportKind::Participants => {
+                self.import_commit(ctx, file_name, bytes, excluded, labels)
+                    .await
+            }
+            _ => {
+                self.path_import_commit(ctx, kind, file_name, bytes, excluded, labels)
+                    .await
+            }
         }
     }
 
@@ -456,6 +526,15 @@ impl App {
             _ => return Err(AppError::NotFound),
         };
         let at = rec.committed_at.unwrap_or(rec.created_at);
+        if rec.kind != ImportKind::Participants.as_str() {
+            let ids = self.undo_path_import(&mut tx, id, at).await?;
+            store::set_undone(&mut tx, id, now).await?;
+            tx.audit_each(Action::ImportUndo, "participant", &ids)
+                .await?;
+            tx.done(Action::ImportUndo, "import", Some(id), None)
+                .await?;
+            return Ok(ids);
+        }
         let created = store::created(&mut tx, id).await?;
         let changed = |pid: i64| {
             AppError::Invalid(

@@ -21,6 +21,7 @@ pub mod export;
 pub mod followups;
 pub mod idempotency;
 pub mod import;
+mod import_path;
 pub mod inbox;
 pub mod mail;
 pub mod matching;

@@ -801,6 +801,29 @@ impl App {
         participant_id: i64,
         cmd: &Enrol,
     ) -> Result<(i64, EnrolmentStatus)> {
+        self.enrol_recorded_in(tx, ctx, participant_id, cmd, None)
+            .await
+    }
+
+    /// Enrol her within `tx` (audited). `recorded`: an enrolment as it was
+    /// recorded elsewhere (an import), with its status and reason: one that
+    /// has ended may be in a retired intervention and never counts as her
+    /// open enrolment there, and one that holds a place is refused (on
+    /// `status`) when none is free instead of going on the waiting list.
+    pub(crate) async fn enrol_recorded_in(
+        &self,
+        tx: &mut Change<'_>,
+        ctx: &Ctx,
+        participant_id: i64,
+        cmd: &Enrol,
+        recorded: Option<(EnrolmentStatus, Option<&str>)>,
+    ) -> Result<(i64, EnrolmentStatus)> {
+        let ended = recorded.is_some_and(|(s, _)| {
+            matches!(
+                s,
+                EnrolmentStatus::Completed | EnrolmentStatus::Discontinued
+            )
+        });
         let (iid, gid) = (cmd.intervention_id, cmd.group_id);
         let now = tx.now();
         // Enrolments in one intervention are decided one at a time: the
@@ -810,7 +833,12 @@ impl App {
         lock_rows(tx, LockTable::Interventions, &[iid]).await?;
         self.changeable(tx, ctx, participant_id).await?;
         let intervention = match store::intervention_by_id(tx, iid).await? {
-            Some(i) if i.partnership_id == ctx.actor.partnership_id && i.retired_on.is_none() => i,
+            Some(i)
+                if i.partnership_id == ctx.actor.partnership_id
+                    && (i.retired_on.is_none() || ended) =>
+            {
+                i
+            }
             _ => return Err(FieldErrors::single("intervention_id", "error-choice").into()),
         };
         if let Some(g) = gid {
@@ -819,7 +847,7 @@ impl App {
                 _ => return Err(FieldErrors::single("group_id", "error-choice").into()),
             }
         }
-        if has_open_enrolment(tx, participant_id, iid).await? {
+        if !ended && has_open_enrolment(tx, participant_id, iid).await? {
             return Err(
                 FieldErrors::single("intervention_id", "error-already-enrolled-here").into(),
             );
@@ -828,10 +856,13 @@ impl App {
             Some(cap) => store::places_taken(tx, iid).await? >= cap,
             None => false,
         };
-        let status = if full {
-            EnrolmentStatus::Waiting
-        } else {
-            EnrolmentStatus::Planned
+        let status = match recorded {
+            None if full => EnrolmentStatus::Waiting,
+            None => EnrolmentStatus::Planned,
+            Some((s, _)) if full && s.holds_place() => {
+                return Err(FieldErrors::single("status", "error-import-full").into())
+            }
+            Some((s, _)) => s,
         };
         let id = store::insert_enrolment(
             tx,
@@ -846,6 +877,9 @@ impl App {
             now,
         )
         .await?;
+        if let Some((_, Some(reason))) = recorded {
+            store::set_enrolment_status(tx, id, status, Some(reason), None, now).await?;
+        }
         tx.audit(
             Action::EnrolmentCreate,
             "enrolment",
@@ -1000,11 +1034,28 @@ impl App {
         intervention_id: i64,
         cmd: &NewGroup,
     ) -> Result<i64> {
-        let (name, leader) = (&cmd.name, cmd.leader_user_id);
         let mut tx = Change::begin(self, ctx).await?;
+        let id = self
+            .create_group_in(&mut tx, ctx, intervention_id, cmd)
+            .await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// A new group of an intervention within `tx` (audited): by those who
+    /// run the intervention, of a group-based one, its leader one of the
+    /// partnership's staff.
+    pub(crate) async fn create_group_in(
+        &self,
+        tx: &mut Change<'_>,
+        ctx: &Ctx,
+        intervention_id: i64,
+        cmd: &NewGroup,
+    ) -> Result<i64> {
+        let (name, leader) = (&cmd.name, cmd.leader_user_id);
         let now = tx.now();
         let i = self
-            .intervention_in_partnership(&mut tx, ctx, intervention_id)
+            .intervention_in_partnership(tx, ctx, intervention_id)
             .await?;
         if !ctx.actor.can_run_intervention(i.provider_organisation_id) {
             return Err(AppError::Forbidden);
@@ -1014,13 +1065,13 @@ impl App {
         }
         if let Some(u) = leader {
             let staff =
-                palett_store::auth::users_of_partnership(&mut tx, ctx.actor.partnership_id).await?;
+                palett_store::auth::users_of_partnership(tx, ctx.actor.partnership_id).await?;
             if !staff.iter().any(|(s, _)| s.id == u) {
                 return Err(FieldErrors::single("leader_user_id", code::CHOICE).into());
             }
         }
-        let id = store::insert_group(&mut tx, intervention_id, name, leader, now).await?;
-        tx.done(Action::GroupCreate, "group", Some(id), None)
+        let id = store::insert_group(tx, intervention_id, name, leader, now).await?;
+        tx.audit(Action::GroupCreate, "group", Some(id), None)
             .await?;
         Ok(id)
     }

@@ -149,6 +149,13 @@ impl<'a> Change<'a> {
         Ok(())
     }
 
+    /// Roll the change back, keeping nothing: a dry run (an import's
+    /// preview runs the commit's own code, then discards it).
+    pub(crate) async fn discard(self) -> Result<()> {
+        self.tx.rollback().await?;
+        Ok(())
+    }
+
     /// The usual end of a change: its one audit entry, then commit.
     pub(crate) async fn done(
         mut self,

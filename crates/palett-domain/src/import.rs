@@ -14,6 +14,9 @@ use crate::model::{parse_exit, ParticipantInput, ParticipantProfile};
 use jiff::civil::Date;
 use std::collections::HashMap;
 
+pub mod path;
+pub use path::ImportKind;
+
 /// The columns of a participant import: the field name (as
 /// [`ParticipantInput`] and the JSON API spell it, also accepted as a
 /// header) and the Swedish header.
@@ -101,14 +104,16 @@ impl Labels {
     /// From the vocabularies, each label given by `label` (a message id to
     /// its text; call once per language).
     pub fn add(&mut self, label: impl Fn(&str) -> String) {
-        for (column, values) in vocabularies() {
-            for (value, id) in values {
-                self.0.insert((column.to_string(), key(&label(&id))), value);
+        for kind in ImportKind::ALL {
+            for (column, values) in kind.vocabularies() {
+                for (value, id) in values {
+                    self.0.insert((column.to_string(), key(&label(&id))), value);
+                }
             }
         }
     }
 
-    fn value(&self, column: &str, cell: &str) -> String {
+    pub(crate) fn value(&self, column: &str, cell: &str) -> String {
         let k = key(cell);
         match self.0.get(&(column.to_string(), k.clone())) {
             Some(v) => (*v).to_string(),
@@ -185,13 +190,13 @@ pub struct RowCommand {
     pub exit: Option<(Date, ExitOutcome)>,
 }
 
-/// One row of the file, parsed.
+/// One row of the file, parsed (a participant's by default).
 #[derive(Clone, Debug)]
-pub struct ImportRow {
+pub struct ImportRow<T = RowCommand> {
     pub row: usize,
     /// The name as written, to show her in the preview.
     pub name: String,
-    pub parsed: Result<RowCommand, Vec<RowError>>,
+    pub parsed: Result<T, Vec<RowError>>,
 }
 
 /// Decode text: UTF-8 (a byte order mark dropped), else Windows-1252.
@@ -295,7 +300,15 @@ pub fn rows<E>(
 pub struct Header(Vec<&'static str>);
 
 impl Header {
+    /// The header of a participant import.
     pub fn parse(cells: &[String]) -> Result<Self, ReadError> {
+        Self::parse_for(ImportKind::Participants, cells)
+    }
+
+    /// The header of an import of `kind`: every cell one of its columns
+    /// (by field name or Swedish header), its required columns present.
+    pub fn parse_for(kind: ImportKind, cells: &[String]) -> Result<Self, ReadError> {
+        let columns = kind.columns();
         let mut out = Vec::new();
         for cell in cells {
             let k = key(cell);
@@ -303,7 +316,7 @@ impl Header {
                 out.push("");
                 continue;
             }
-            let Some((field, _)) = COLUMNS
+            let Some((field, _)) = columns
                 .iter()
                 .find(|(f, sv)| k == *f || k == *sv || k.replace(' ', "_") == *f)
             else {
@@ -314,12 +327,23 @@ impl Header {
             }
             out.push(field);
         }
-        for needed in ["given_name", "family_name"] {
-            if !out.contains(&needed) {
+        for needed in kind.required() {
+            if !out.contains(needed) {
                 return Err(ReadError::MissingColumn(needed));
             }
         }
         Ok(Self(out))
+    }
+
+    /// A row's cell of `field`, trimmed; empty when the file has no such
+    /// column.
+    pub fn cell(&self, cells: &[String], field: &str) -> String {
+        self.0
+            .iter()
+            .position(|f| *f == field)
+            .and_then(|i| cells.get(i))
+            .map(|s| s.trim().to_string())
+            .unwrap_or_default()
     }
 }
 
@@ -333,15 +357,7 @@ pub fn parse_row(
     labels: &Labels,
     today: Date,
 ) -> ImportRow {
-    let cell = |field: &str| -> String {
-        header
-            .0
-            .iter()
-            .position(|f| *f == field)
-            .and_then(|i| cells.get(i))
-            .map(|s| s.trim().to_string())
-            .unwrap_or_default()
-    };
+    let cell = |field: &str| header.cell(cells, field);
     let mut errors: Vec<RowError> = Vec::new();
     let bad = |errors: &mut Vec<RowError>, column: &str, code: &'static str| {
         errors.push(RowError {

@@ -44,10 +44,12 @@ fn record(r: &sqlx::any::AnyRow) -> Result<ImportRecord> {
 }
 
 /// Keep an uploaded file as a pending import; its id.
+#[allow(clippy::too_many_arguments)]
 pub async fn insert_pending(
     c: &mut AnyConnection,
     partnership_id: i64,
     user_id: i64,
+    kind: &str,
     file_name: &str,
     content: &str,
     row_count: i64,
@@ -60,11 +62,12 @@ pub async fn insert_pending(
         .await?;
     Ok(sqlx::query_scalar(
         "INSERT INTO imports (partnership_id, user_id, kind, file_name, content, row_count, \
-         state, created_at) VALUES ($1, $2, 'participants', $3, $4, $5, 'pending', $6) \
+         state, created_at) VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) \
          RETURNING id",
     )
     .bind(partnership_id)
     .bind(user_id)
+    .bind(kind)
     .bind(file_name)
     .bind(content)
     .bind(row_count)
@@ -110,6 +113,7 @@ pub async fn insert_committed(
     c: &mut AnyConnection,
     partnership_id: i64,
     user_id: i64,
+    kind: &str,
     file_name: &str,
     row_count: i64,
     now: i64,
@@ -120,11 +124,12 @@ pub async fn insert_committed(
         .await?;
     Ok(sqlx::query_scalar(
         "INSERT INTO imports (partnership_id, user_id, kind, file_name, row_count, state, \
-         created_at, committed_at) VALUES ($1, $2, 'participants', $3, $4, 'committed', $5, $5) \
+         created_at, committed_at) VALUES ($1, $2, $3, $4, $5, 'committed', $6, $6) \
          RETURNING id",
     )
     .bind(partnership_id)
     .bind(user_id)
+    .bind(kind)
     .bind(file_name)
     .bind(row_count)
     .bind(now)
@@ -312,5 +317,131 @@ pub async fn remove_created(c: &mut AnyConnection, id: i64) -> Result<()> {
     ] {
         sqlx::query(sql).bind(id).execute(&mut *c).await?;
     }
+    Ok(())
+}
+
+/// What an import of enrolments or time created, by kind of record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Created {
+    Enrolment,
+    Group,
+    Activity,
+}
+
+impl Created {
+    pub const ALL: [Created; 3] = [Self::Enrolment, Self::Group, Self::Activity];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Enrolment => "enrolment",
+            Self::Group => "group",
+            Self::Activity => "activity",
+        }
+    }
+}
+
+/// Note a record an import created, and whose it is.
+pub async fn add_record(
+    c: &mut AnyConnection,
+    import_id: i64,
+    what: Created,
+    id: i64,
+    participant_id: Option<i64>,
+) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO import_records (import_id, entity, entity_id, participant_id) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(import_id)
+    .bind(what.as_str())
+    .bind(id)
+    .bind(participant_id)
+    .execute(c)
+    .await?;
+    Ok(())
+}
+
+/// How many records of each kind an import created, and for whom.
+pub async fn record_counts(
+    c: &mut AnyConnection,
+    import_id: i64,
+) -> Result<(Vec<(Created, i64)>, Vec<i64>)> {
+    let mut counts = Vec::new();
+    for r in sqlx::query(
+        "SELECT entity, COUNT(*) AS n FROM import_records WHERE import_id = $1 GROUP BY entity",
+    )
+    .bind(import_id)
+    .fetch_all(&mut *c)
+    .await?
+    {
+        let entity = text(&r, "entity")?;
+        if let Some(what) = Created::ALL.into_iter().find(|w| w.as_str() == entity) {
+            counts.push((what, i64_(&r, "n")?));
+        }
+    }
+    let people = sqlx::query_scalar(
+        "SELECT DISTINCT participant_id FROM import_records WHERE import_id = $1 \
+         AND participant_id IS NOT NULL ORDER BY participant_id",
+    )
+    .bind(import_id)
+    .fetch_all(c)
+    .await?;
+    Ok((counts, people))
+}
+
+/// The records of one kind an import created, by id.
+pub async fn records(c: &mut AnyConnection, import_id: i64, what: Created) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT entity_id FROM import_records WHERE import_id = $1 AND entity = $2 \
+         ORDER BY entity_id",
+    )
+    .bind(import_id)
+    .bind(what.as_str())
+    .fetch_all(c)
+    .await?)
+}
+
+/// The participants of the partnership with this name and birth date
+/// (compared as the participant list's search compares names).
+pub async fn ids_by_name(
+    c: &mut AnyConnection,
+    partnership_id: i64,
+    given: &str,
+    family: &str,
+    birth_date: jiff::civil::Date,
+) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT id FROM participants WHERE partnership_id = $1 AND search_name = $2 \
+         AND birth_date = $3 ORDER BY id",
+    )
+    .bind(partnership_id)
+    .bind(crate::participant::search_name(given, family))
+    .bind(birth_date.to_string())
+    .fetch_all(c)
+    .await?)
+}
+
+/// Whether an enrolment an import created at `at` is gone or has moved
+/// on since.
+pub async fn enrolment_changed_since(c: &mut AnyConnection, id: i64, at: i64) -> Result<bool> {
+    let same: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM enrolments WHERE id = $1 AND updated_at = $2")
+            .bind(id)
+            .bind(at)
+            .fetch_optional(c)
+            .await?;
+    Ok(same.is_none())
+}
+
+/// Remove an enrolment, a group or recorded time an import created. A
+/// group that has sessions or enrolments not made by the import fails on
+/// its foreign key.
+pub async fn remove_record(c: &mut AnyConnection, what: Created, id: i64) -> Result<()> {
+    let sql = match what {
+        Created::Enrolment => "DELETE FROM enrolments WHERE id = $1",
+        Created::Activity => "DELETE FROM activity_records WHERE id = $1",
+        Created::Group => "DELETE FROM activity_groups WHERE id = $1",
+    };
+    sqlx::query(sql).bind(id).execute(c).await?;
     Ok(())
 }

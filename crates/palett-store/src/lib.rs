@@ -164,6 +164,33 @@ pub async fn lock_rows(c: &mut AnyConnection, table: LockTable, ids: &[i64]) -> 
     Ok(())
 }
 
+/// A point inside a transaction to go back to without losing what came
+/// before it (an import runs row by row, each row kept or undone whole).
+/// `Savepoint::Mark` sets it, `Keep` forgets it keeping the row's writes,
+/// `Undo` undoes the row's writes (and, on PostgreSQL, clears a failed
+/// statement's abort of the transaction).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Savepoint {
+    Mark,
+    Keep,
+    Undo,
+}
+
+pub async fn savepoint(c: &mut AnyConnection, step: Savepoint) -> Result<()> {
+    let sql = match step {
+        Savepoint::Mark => "SAVEPOINT palett_row",
+        Savepoint::Keep => "RELEASE SAVEPOINT palett_row",
+        Savepoint::Undo => "ROLLBACK TO SAVEPOINT palett_row",
+    };
+    sqlx::query(sql).execute(&mut *c).await?;
+    if step == Savepoint::Undo {
+        sqlx::query("RELEASE SAVEPOINT palett_row")
+            .execute(&mut *c)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Run `work` in a task of its own and wait for it: dropped, the caller
 /// stops waiting, but the work runs to its end (see `Db::begin`).
 async fn in_own_task<T: Send + 'static>(

@@ -261,6 +261,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "webhooks",
         template: include_str!("../migrations/0041_webhooks.sql"),
     },
+    Migration {
+        version: 42,
+        name: "import_records",
+        template: include_str!("../migrations/0042_import_records.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

@@ -140,13 +140,13 @@ pub(crate) async fn an_import_previews_commits_whole_and_undoes(h: H) {
         .collect();
     per_participant.sort_unstable();
     assert_eq!(per_participant, done.participant_ids);
-    let (record, created) = h
+    let sum = h
         .app
         .import(&coordinator, done.import_id)
         .await
         .expect("import");
-    assert_eq!(record.state, "committed");
-    assert_eq!(created, done.participant_ids);
+    assert_eq!(sum.record.state, "committed");
+    assert_eq!(sum.participant_ids, done.participant_ids);
 
     // Undo removes exactly what it created.
     let undone = h
@@ -196,4 +196,259 @@ pub(crate) async fn an_import_previews_commits_whole_and_undoes(h: H) {
         other => panic!("expected undo refused, got {other:?}"),
     }
     assert_eq!(imported(&h, &coordinator).await, 5);
+}
+
+/// Her enrolments for the five imported by [`file`] (by identity number,
+/// or name and birth date), in the partnership's interventions; row 6
+/// names no intervention of the palette and row 7 a woman not in palett.
+fn enrolment_file() -> String {
+    let rows = [
+        "personnummer;förnamn;efternamn;födelsedatum;insats;grupp;status;startdatum;slutdatum;orsak",
+        &format!("{};;;;Promenad och hälsa;Promenad fredagar;ongoing;2026-09-07;;", pnr("19900101", 123)),
+        ";Importa;Två;1991-02-02;Svenska och samhälle;Svenska och samhälle, grupp 1;Avslutad;2026-09-07;2026-10-30;",
+        &format!("{};;;;Språkcafé i Tumba;;discontinued;2026-09-07;2026-10-15;Flyttade till Malmö", pnr("19920303", 345)),
+        &format!("{};;;;promenad och hälsa;promenad fredagar;planned;2026-11-30;;", pnr("19940505", 567)),
+        &format!("{};;;;Stickcafé;;planned;;;", pnr("19930404", 456)),
+        &format!("{};;;;Promenad och hälsa;;planned;;;", pnr("19950606", 678)),
+    ];
+    rows.join("\n") + "\n"
+}
+
+/// Her time in an intervention, a row a day; row 5 is after her exit.
+fn time_file() -> String {
+    let rows = [
+        "personnummer;insats;datum;timmar;anteckning",
+        &format!(
+            "{};Promenad och hälsa;2026-09-14;1,5;",
+            pnr("19900101", 123)
+        ),
+        &format!("{};Promenad och hälsa;2026-09-21;2;", pnr("19900101", 123)),
+        &format!("{};Promenad och hälsa;2026-10-12;1;", pnr("19940505", 567)),
+        &format!("{};Promenad och hälsa;2026-11-20;1;", pnr("19910202", 234)),
+    ];
+    rows.join("\n") + "\n"
+}
+
+/// Minutes of her kept time.
+async fn minutes(h: &H, ctx: &palett_app::Ctx, participant_id: i64) -> i64 {
+    h.app
+        .time_rows(ctx, participant_id)
+        .await
+        .expect("time")
+        .iter()
+        .map(|r| r.minutes)
+        .sum()
+}
+
+/// Her enrolments.
+async fn enrolments(
+    h: &H,
+    ctx: &palett_app::Ctx,
+    participant_id: i64,
+) -> Vec<palett_app::palette::EnrolmentRow> {
+    h.app
+        .enrolments(ctx, participant_id)
+        .await
+        .expect("enrolments")
+}
+
+/// How many groups the partnership has.
+async fn group_count(h: &H, ctx: &palett_app::Ctx) -> usize {
+    h.app.groups(ctx).await.expect("groups").len()
+}
+
+pub(crate) async fn enrolments_and_time_are_imported_for_women_already_in_palett(h: H) {
+    use palett_domain::import::ImportKind::{Enrolments, Time};
+    use palett_domain::palette::EnrolmentStatus;
+    h.seed().await;
+    let coordinator = h.ctx(COORDINATOR).await;
+    let mut labels = Labels::default();
+    labels.add(|id| match id {
+        "enrolment-completed" => "Avslutad".to_string(),
+        other => other.to_string(),
+    });
+    let women = h
+        .app
+        .import_commit(
+            &coordinator,
+            "deltagare.csv",
+            file().as_bytes(),
+            &[7],
+            &labels,
+        )
+        .await
+        .expect("the women")
+        .participant_ids;
+    let [ett, tva, tre, fyra, fem] = women[..] else {
+        panic!("five women, got {women:?}")
+    };
+    let groups = h.app.groups(&coordinator).await.expect("groups").len();
+    let bytes = enrolment_file().into_bytes();
+
+    // A caseworker may not import.
+    forbidden(
+        h.app
+            .preview_import(&h.ctx(HANDLEDARE).await, Enrolments, &bytes, &labels)
+            .await,
+    );
+
+    // The preview runs every row and keeps nothing.
+    let preview = h
+        .app
+        .preview_import(&coordinator, Enrolments, &bytes, &labels)
+        .await
+        .expect("preview");
+    let problems: Vec<(usize, &str, &str)> = preview
+        .rows
+        .iter()
+        .flat_map(|r| r.errors.iter().map(|e| (e.row, e.column.as_str(), e.code)))
+        .collect();
+    assert_eq!(
+        problems,
+        [
+            (6, "intervention", "error-import-unknown-reference"),
+            (7, "identity_number", "error-import-unknown-participant"),
+        ]
+    );
+    for w in [ett, tva, tre, fyra, fem] {
+        assert!(enrolments(&h, &coordinator, w).await.is_empty());
+    }
+    assert_eq!(group_count(&h, &coordinator).await, groups);
+
+    // With the bad rows in, nothing; excluded, the rest in one go.
+    match h
+        .app
+        .commit_import(
+            &coordinator,
+            Enrolments,
+            "insatser.csv",
+            &bytes,
+            &[],
+            &labels,
+        )
+        .await
+    {
+        Err(AppError::Invalid(e)) => assert_eq!(
+            e.0.iter()
+                .map(|f| (f.field.as_str(), f.args[0].1.as_str()))
+                .collect::<Vec<_>>(),
+            [("intervention", "6"), ("identity_number", "7")]
+        ),
+        other => panic!("expected rows 6 and 7 refused, got {other:?}"),
+    }
+    assert!(enrolments(&h, &coordinator, ett).await.is_empty());
+    let done = h
+        .app
+        .commit_import(
+            &coordinator,
+            Enrolments,
+            "insatser.csv",
+            &bytes,
+            &[6, 7],
+            &labels,
+        )
+        .await
+        .expect("commit");
+    assert_eq!(done.participant_ids, [ett, tva, tre, fem]);
+    let one = |list: Vec<palett_app::palette::EnrolmentRow>| {
+        assert_eq!(list.len(), 1, "{list:?}");
+        list.into_iter().next().expect("one")
+    };
+    let e = one(enrolments(&h, &coordinator, ett).await);
+    assert_eq!(e.intervention_name, "Promenad och hälsa");
+    assert_eq!(e.group_name.as_deref(), Some("Promenad fredagar"));
+    assert_eq!(e.status, EnrolmentStatus::Ongoing);
+    let e = one(enrolments(&h, &coordinator, tva).await);
+    assert_eq!(e.status, EnrolmentStatus::Completed);
+    assert_eq!(
+        e.group_name.as_deref(),
+        Some("Svenska och samhälle, grupp 1")
+    );
+    let e = one(enrolments(&h, &coordinator, tre).await);
+    assert_eq!(e.status, EnrolmentStatus::Discontinued);
+    assert_eq!(e.reason.as_deref(), Some("Flyttade till Malmö"));
+    // Row 5 found the group row 2 made, whatever its case.
+    let e = one(enrolments(&h, &coordinator, fem).await);
+    assert_eq!(e.group_name.as_deref(), Some("Promenad fredagar"));
+    assert_eq!(group_count(&h, &coordinator).await, groups + 1);
+    let sum = h
+        .app
+        .import(&coordinator, done.import_id)
+        .await
+        .expect("import");
+    assert_eq!(sum.kind, Enrolments);
+    assert_eq!(sum.participant_ids, [ett, tva, tre, fem]);
+
+    // Her time: row 5 falls after Två's exit.
+    let bytes = time_file().into_bytes();
+    let preview = h
+        .app
+        .preview_import(&coordinator, Time, &bytes, &labels)
+        .await
+        .expect("time preview");
+    assert_eq!(preview.error_rows(), 1);
+    assert_eq!(preview.rows[3].errors[0].column, "on_date");
+    assert_eq!(minutes(&h, &coordinator, ett).await, 0);
+    let time = h
+        .app
+        .commit_import(&coordinator, Time, "tid.csv", &bytes, &[5], &labels)
+        .await
+        .expect("time commit");
+    assert_eq!(minutes(&h, &coordinator, ett).await, 210);
+    assert_eq!(minutes(&h, &coordinator, fem).await, 60);
+
+    // Undo takes back exactly the time, then the enrolments and the group.
+    h.app
+        .import_undo(&coordinator, time.import_id)
+        .await
+        .expect("undo time");
+    assert_eq!(minutes(&h, &coordinator, ett).await, 0);
+    assert_eq!(minutes(&h, &coordinator, fem).await, 0);
+    assert_eq!(
+        h.app
+            .import_undo(&coordinator, done.import_id)
+            .await
+            .expect("undo"),
+        [ett, tva, tre, fem]
+    );
+    for w in [ett, tva, tre, fem] {
+        assert!(enrolments(&h, &coordinator, w).await.is_empty());
+    }
+    assert_eq!(group_count(&h, &coordinator).await, groups);
+
+    // Imported again and moved on since, it can no longer be undone.
+    let bytes = enrolment_file().into_bytes();
+    let again = h
+        .app
+        .commit_import(
+            &coordinator,
+            Enrolments,
+            "insatser.csv",
+            &bytes,
+            &[6, 7],
+            &labels,
+        )
+        .await
+        .expect("again");
+    let planned = one(enrolments(&h, &coordinator, fem).await);
+    h.clock.advance(jiff::SignedDuration::from_secs(60));
+    h.app
+        .change_enrolment(
+            &coordinator,
+            planned.id,
+            &palett_domain::path::EnrolmentChange {
+                to: EnrolmentStatus::Ongoing,
+                reason: None,
+            },
+        )
+        .await
+        .expect("she started");
+    match h.app.import_undo(&coordinator, again.import_id).await {
+        Err(AppError::Invalid(e)) => assert_eq!(e.0[0].code, "error-import-changed-since"),
+        other => panic!("expected the undo refused, got {other:?}"),
+    }
+    assert_eq!(
+        one(enrolments(&h, &coordinator, ett).await).status,
+        EnrolmentStatus::Ongoing
+    );
 }

@@ -60,6 +60,7 @@ macro_rules! stories {
 
 stories! {
     import::an_import_previews_commits_whole_and_undoes,
+    import::enrolments_and_time_are_imported_for_women_already_in_palett,
     webhooks::webhooks_are_written_with_the_change_signed_retried_and_listed,
     flow::an_intake_starts_her_at_once_in_one_change,
     flow::plan_steps_and_enrolments_are_made_together,

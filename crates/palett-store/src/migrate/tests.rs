@@ -227,6 +227,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "1977287329f8b8826b9fc9a474ea76cb71eb3141df647da6c9b68915bda49994",
         postgres: "b0748d62891b8bd1e4925b6deddddac8839ddbd1101fb553a1797e67d80670a3",
     },
+    Applied {
+        version: 42,
+        sqlite: "17750118b7432077e0b48dfd287c4249afbff73e5ee4b2791c10fea601eda210",
+        postgres: "17750118b7432077e0b48dfd287c4249afbff73e5ee4b2791c10fea601eda210",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

@@ -13,12 +13,14 @@ use axum::Json;
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use palett_app::AppError;
+use palett_domain::import::ImportKind;
 use palett_domain::{FieldError, FieldErrors};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// A spreadsheet to import (CSV or XLSX).
 #[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ImportFileDto {
     /// The file's name, kept with the import.
     pub file_name: String,
@@ -27,6 +29,11 @@ pub struct ImportFileDto {
     /// Row numbers (the header is row 1) to leave out; commit only.
     #[serde(default)]
     pub exclude: Vec<usize>,
+    /// What the file holds: `participants` (the default), `enrolments`
+    /// (enrolments in the palette's interventions and their groups) or
+    /// `time` (time spent in interventions, a row a day).
+    #[serde(default)]
+    pub kind: Option<String>,
 }
 
 /// A problem of one row.
@@ -58,13 +65,14 @@ pub struct ImportPreviewDto {
 #[derive(Serialize, ToSchema)]
 pub struct ImportDoneDto {
     pub import_id: i64,
+    /// The participants created, or whose enrolments or time were recorded.
     pub participant_ids: Vec<i64>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct ImportUndoneDto {
     pub import_id: i64,
-    /// The participants removed.
+    /// The participants removed, or whose imported enrolments or time were.
     pub participant_ids: Vec<i64>,
 }
 
@@ -82,6 +90,16 @@ fn file_of(body: JsonObject) -> Result<(ImportFileDto, Vec<u8>), WebError> {
         )
     })?;
     Ok((dto, bytes))
+}
+
+/// The kind a body names (participants when none).
+fn kind_of(dto: &ImportFileDto) -> Result<ImportKind, WebError> {
+    match dto.kind.as_deref() {
+        None => Ok(ImportKind::Participants),
+        Some(k) => ImportKind::parse(k).ok_or_else(|| {
+            WebError::field(StatusCode::UNPROCESSABLE_ENTITY, "kind", "error-choice")
+        }),
+    }
 }
 
 /// Errors of rows named `rows/<row>/<column>`.
@@ -113,8 +131,12 @@ pub async fn preview(
     body: JsonObject,
 ) -> Answer<Json<ImportPreviewDto>> {
     let t = c.tr();
-    let (_, bytes) = file_of(body)?;
-    let p = s.app.import_preview(&c.ctx(), &bytes, &labels()).await?;
+    let (dto, bytes) = file_of(body)?;
+    let kind = kind_of(&dto)?;
+    let p = s
+        .app
+        .preview_import(&c.ctx(), kind, &bytes, &labels())
+        .await?;
     Ok(Json(ImportPreviewDto {
         error_rows: p.error_rows(),
         rows: p
@@ -149,9 +171,17 @@ pub async fn commit(
     body: JsonObject,
 ) -> Answer<(StatusCode, Json<ImportDoneDto>)> {
     let (dto, bytes) = file_of(body)?;
+    let kind = kind_of(&dto)?;
     let done = s
         .app
-        .import_commit(&c.ctx(), &dto.file_name, &bytes, &dto.exclude, &labels())
+        .commit_import(
+            &c.ctx(),
+            kind,
+            &dto.file_name,
+            &bytes,
+            &dto.exclude,
+            &labels(),
+        )
         .await
         .map_err(by_row)?;
     Ok((

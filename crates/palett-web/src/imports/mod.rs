@@ -1,4 +1,5 @@
-//! Importing participants from a spreadsheet: the upload page, the
+//! Importing participants, their enrolments and their time from a
+//! spreadsheet: the upload page, the
 //! preview with a row per line of the file, the commit, the result with
 //! its undo, the templates to download, and the same through the API.
 
@@ -9,7 +10,7 @@ use crate::http::AppState;
 use crate::i18n::{Lang, Tr};
 use axum::routing::{get, post};
 use axum::Router;
-use palett_domain::import::{Labels, COLUMNS};
+use palett_domain::import::{ImportKind, Labels};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -43,8 +44,8 @@ pub(crate) fn labels() -> Labels {
 }
 
 /// A column's header in the reader's language: Swedish, or the field name.
-pub(crate) fn column_name(t: Tr, field: &str) -> String {
-    match (t.lang, COLUMNS.iter().find(|(f, _)| *f == field)) {
+pub(crate) fn column_name(t: Tr, kind: ImportKind, field: &str) -> String {
+    match (t.lang, kind.columns().iter().find(|(f, _)| *f == field)) {
         (Lang::Sv, Some((_, sv))) => (*sv).to_string(),
         _ => field.replace('_', " "),
     }

@@ -10,13 +10,15 @@ use crate::i18n::Tr;
 use crate::ui::render;
 use crate::ui::views::{Block, Cell, FormBlock, Layout, Table, TablePage};
 use askama::Template;
+use axum::extract::Query;
 use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use palett_app::import::ImportPreview;
+use palett_app::import::{Created, ImportPreview, ImportSummary};
 use palett_app::AppError;
-use palett_domain::import::{vocabularies, COLUMNS};
+use palett_domain::import::ImportKind;
 use palett_domain::FieldErrors;
+use serde::Deserialize;
 
 #[derive(Template)]
 #[template(path = "imports/upload.html")]
@@ -24,8 +26,10 @@ struct UploadPage {
     t: Tr,
     layout: Layout,
     alert: Option<String>,
-    /// Earlier imports: (link, file name, state, rows).
-    imports: Vec<(String, String, String, i64)>,
+    /// The kinds of file: (value, label, hint, chosen).
+    kinds: Vec<(&'static str, String, String, bool)>,
+    /// Earlier imports: (link, file name, kind, state, rows).
+    imports: Vec<(String, String, String, String, i64)>,
 }
 
 /// One row of the preview as shown.
@@ -45,6 +49,8 @@ struct PreviewPage {
     layout: Layout,
     action: String,
     file_name: String,
+    /// What the file holds, as the reader says it.
+    kind: String,
     summary: String,
     alert: Option<String>,
     rows: Vec<RowView>,
@@ -54,10 +60,17 @@ fn state_text(t: Tr, state: &str) -> String {
     t.get(&format!("import-state-{state}"))
 }
 
+fn kind_text(t: Tr, kind: &str) -> String {
+    ImportKind::parse(kind)
+        .map(|k| t.get(&k.message_id()))
+        .unwrap_or_default()
+}
+
 async fn upload_page(
     s: &AppState,
     c: &Caller,
     status: StatusCode,
+    kind: ImportKind,
     alert: Option<String>,
 ) -> Answer {
     let t = c.tr();
@@ -70,6 +83,7 @@ async fn upload_page(
             (
                 format!("/imports/{}", i.id),
                 i.file_name,
+                kind_text(t, &i.kind),
                 state_text(t, &i.state),
                 i.row_count,
             )
@@ -79,25 +93,68 @@ async fn upload_page(
         t,
         layout: Layout::for_caller(c, t.get("imports"), "imports", "/imports"),
         alert,
+        kinds: ImportKind::ALL
+            .iter()
+            .map(|k| {
+                (
+                    k.as_str(),
+                    t.get(&k.message_id()),
+                    t.get(&format!("{}-hint", k.message_id())),
+                    *k == kind,
+                )
+            })
+            .collect(),
         imports,
     };
     Ok((status, render(page)).into_response())
 }
 
-/// The upload form and the partnership's imports.
-pub async fn index(State(s): State<AppState>, c: Caller) -> Answer {
-    upload_page(&s, &c, StatusCode::OK, None).await
+/// `?kind=` of the upload page and the templates.
+#[derive(Deserialize)]
+pub struct KindQuery {
+    kind: Option<String>,
 }
 
-/// The uploaded file's name and bytes.
-async fn uploaded(mut m: Multipart) -> Option<(String, Vec<u8>)> {
+impl KindQuery {
+    /// The kind asked for; participants when none or unknown.
+    fn kind(&self) -> ImportKind {
+        self.kind
+            .as_deref()
+            .and_then(ImportKind::parse)
+            .unwrap_or(ImportKind::Participants)
+    }
+}
+
+/// The upload form and the partnership's imports.
+pub async fn index(State(s): State<AppState>, c: Caller, q: Query<KindQuery>) -> Answer {
+    upload_page(&s, &c, StatusCode::OK, q.kind(), None).await
+}
+
+/// The uploaded file's kind, name and bytes (no file: `None`).
+async fn uploaded(mut m: Multipart) -> (ImportKind, Option<(String, Vec<u8>)>) {
+    let mut kind = ImportKind::Participants;
+    let mut file = None;
     while let Ok(Some(field)) = m.next_field().await {
-        if field.name() == Some("file") {
-            let name = field.file_name().unwrap_or("import").to_string();
-            return field.bytes().await.ok().map(|b| (name, b.to_vec()));
+        match field.name() {
+            Some("kind") => {
+                if let Some(k) = field
+                    .text()
+                    .await
+                    .ok()
+                    .as_deref()
+                    .and_then(ImportKind::parse)
+                {
+                    kind = k;
+                }
+            }
+            Some("file") => {
+                let name = field.file_name().unwrap_or("import").to_string();
+                file = field.bytes().await.ok().map(|b| (name, b.to_vec()));
+            }
+            _ => {}
         }
     }
-    None
+    (kind, file)
 }
 
 /// The message of an error about the whole file.
@@ -110,6 +167,7 @@ fn file_message(t: Tr, e: &FieldErrors) -> String {
 
 fn preview_page(
     c: &Caller,
+    kind: ImportKind,
     id: i64,
     file_name: String,
     preview: &ImportPreview,
@@ -126,7 +184,7 @@ fn preview_page(
             errors: r
                 .errors
                 .iter()
-                .map(|e| (column_name(t, &e.column), t.get(e.code)))
+                .map(|e| (column_name(t, kind, &e.column), t.get(e.code)))
                 .collect(),
             duplicate: r.possible_duplicate,
             excluded: excluded.contains(&r.row),
@@ -137,6 +195,7 @@ fn preview_page(
         layout: Layout::for_caller(c, t.get("import-preview"), "imports", "/imports"),
         action: format!("/imports/{id}/commit"),
         file_name,
+        kind: t.get(&kind.message_id()),
         summary: t.with(
             "import-preview-summary",
             &[
@@ -157,28 +216,41 @@ pub async fn preview(State(s): State<AppState>, c: Caller, m: Multipart) -> Answ
     }
     let t = c.tr();
     let bad = StatusCode::UNPROCESSABLE_ENTITY;
-    let Some((name, bytes)) = uploaded(m).await.filter(|(_, b)| !b.is_empty()) else {
-        return upload_page(&s, &c, bad, Some(t.get("import-file-missing"))).await;
+    let (kind, file) = uploaded(m).await;
+    let Some((name, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return upload_page(&s, &c, bad, kind, Some(t.get("import-file-missing"))).await;
     };
-    let preview = match s.app.import_preview(&c.ctx(), &bytes, &labels()).await {
+    let preview = match s
+        .app
+        .preview_import(&c.ctx(), kind, &bytes, &labels())
+        .await
+    {
         Ok(p) => p,
         Err(AppError::Invalid(e)) => {
-            return upload_page(&s, &c, bad, Some(file_message(t, &e))).await
+            return upload_page(&s, &c, bad, kind, Some(file_message(t, &e))).await
         }
         Err(e) => return Err(e.into()),
     };
     let id = s
         .app
-        .import_keep(&c.ctx(), &name, &bytes, preview.rows.len())
+        .import_keep(&c.ctx(), kind, &name, &bytes, preview.rows.len())
         .await?;
-    Ok(render(preview_page(&c, id, name, &preview, &[], None)))
+    Ok(render(preview_page(
+        &c,
+        kind,
+        id,
+        name,
+        &preview,
+        &[],
+        None,
+    )))
 }
 
 /// Import the kept file but the rows ticked to be left out; while a row
 /// left in has an error, the preview again with the refusal.
 pub async fn commit(State(s): State<AppState>, c: Caller, Id(id): Id, f: FormData) -> Answer {
     let t = c.tr();
-    let (name, bytes) = s.app.import_pending(&c.ctx(), id).await?;
+    let (kind, name, bytes) = s.app.import_pending(&c.ctx(), id).await?;
     let excluded: Vec<usize> = f
         .all("exclude")
         .iter()
@@ -187,12 +259,15 @@ pub async fn commit(State(s): State<AppState>, c: Caller, Id(id): Id, f: FormDat
     let labels = labels();
     match s
         .app
-        .import_commit(&c.ctx(), &name, &bytes, &excluded, &labels)
+        .commit_import(&c.ctx(), kind, &name, &bytes, &excluded, &labels)
         .await
     {
         Ok(done) => Ok(Redirect::to(&format!("/imports/{}", done.import_id)).into_response()),
         Err(AppError::Invalid(e)) => {
-            let preview = s.app.import_preview(&c.ctx(), &bytes, &labels).await?;
+            let preview = s
+                .app
+                .preview_import(&c.ctx(), kind, &bytes, &labels)
+                .await?;
             let rows: Vec<String> =
                 e.0.iter()
                     .filter_map(|f| f.args.iter().find(|(k, _)| *k == "row"))
@@ -203,11 +278,38 @@ pub async fn commit(State(s): State<AppState>, c: Caller, Id(id): Id, f: FormDat
             } else {
                 t.with("import-refused-rows", &[("rows", rows.join(", "))])
             };
-            let page = preview_page(&c, id, name, &preview, &excluded, Some(alert));
+            let page = preview_page(&c, kind, id, name, &preview, &excluded, Some(alert));
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(page)).into_response())
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// What an import made, in words: "5 deltagare skapade" or "12
+/// insatsdeltaganden, 2 grupper, 40 tidsposter för 9 deltagare".
+fn made_text(t: Tr, sum: &ImportSummary) -> String {
+    if sum.kind == ImportKind::Participants {
+        return t.with(
+            "import-made-participants",
+            &[("count", sum.participant_ids.len().to_string())],
+        );
+    }
+    let count = |what: Created| {
+        sum.counts
+            .iter()
+            .find(|(w, _)| *w == what)
+            .map_or(0, |(_, n)| *n)
+            .to_string()
+    };
+    t.with(
+        "import-made-path",
+        &[
+            ("enrolments", count(Created::Enrolment)),
+            ("groups", count(Created::Group)),
+            ("time", count(Created::Activity)),
+            ("people", sum.participant_ids.len().to_string()),
+        ],
+    )
 }
 
 async fn result_page(
@@ -218,7 +320,8 @@ async fn result_page(
     alert: Option<String>,
 ) -> Answer {
     let t = c.tr();
-    let (rec, created) = s.app.import(&c.ctx(), id).await?;
+    let sum = s.app.import(&c.ctx(), id).await?;
+    let rec = &sum.record;
     let mut p = TablePage::new(
         t,
         Layout::for_caller(
@@ -234,8 +337,9 @@ async fn result_page(
     p.blocks.push(Block::Text(t.with(
         "import-result",
         &[
+            ("kind", t.get(&sum.kind.message_id())),
             ("state", state_text(t, &rec.state)),
-            ("count", created.len().to_string()),
+            ("made", made_text(t, &sum)),
         ],
     )));
     if rec.state == "committed" {
@@ -248,9 +352,13 @@ async fn result_page(
         }));
         p.tables.push(Table::headed(
             t,
-            "import-created",
+            if sum.kind == ImportKind::Participants {
+                "import-created"
+            } else {
+                "import-concerned"
+            },
             &["import-participant"],
-            created
+            sum.participant_ids
                 .iter()
                 .map(|pid| {
                     vec![Cell::link(
@@ -274,18 +382,20 @@ pub async fn result(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer 
 pub async fn undo(State(s): State<AppState>, c: Caller, Id(id): Id, f: FormData) -> Answer {
     let t = c.tr();
     if !f.confirmed() {
-        let (rec, created) = s.app.import(&c.ctx(), id).await?;
+        let sum = s.app.import(&c.ctx(), id).await?;
+        let question = if sum.kind == ImportKind::Participants {
+            t.with(
+                "confirm-import-undo",
+                &[("count", sum.participant_ids.len().to_string())],
+            )
+        } else {
+            t.with("confirm-import-undo-path", &[("made", made_text(t, &sum))])
+        };
         return Ok(crate::ui::confirm_spec(
-            t.with("import-title", &[("file", rec.file_name)]),
+            t.with("import-title", &[("file", sum.record.file_name.clone())]),
             "imports",
             format!("/imports/{id}/undo"),
-            (
-                t.with(
-                    "confirm-import-undo",
-                    &[("count", created.len().to_string())],
-                ),
-                t.get("import-undo"),
-            ),
+            (question, t.get("import-undo")),
             &format!("/imports/{id}"),
         )
         .blank(&c, &f));
@@ -300,33 +410,52 @@ pub async fn undo(State(s): State<AppState>, c: Caller, Id(id): Id, f: FormData)
 }
 
 /// The template's header row: the Swedish names.
-fn header() -> Vec<&'static str> {
-    COLUMNS.iter().map(|(_, sv)| *sv).collect()
+fn header(kind: ImportKind) -> Vec<&'static str> {
+    kind.columns().iter().map(|(_, sv)| *sv).collect()
 }
 
-/// The allowed values: (column, value, Swedish label, English label).
-fn allowed() -> Vec<[String; 4]> {
+/// The allowed values: (column, value, Swedish label, English label); for
+/// the path's kinds also the palette's interventions by name.
+fn allowed(kind: ImportKind, interventions: &[String]) -> Vec<[String; 4]> {
     let (sv, en) = (
         Tr::new(crate::i18n::Lang::Sv),
         Tr::new(crate::i18n::Lang::En),
     );
-    let mut out = Vec::new();
-    for (column, values) in vocabularies() {
-        let name = COLUMNS
+    let name_of = |column: &str| {
+        kind.columns()
             .iter()
             .find(|(f, _)| *f == column)
-            .map(|(_, s)| *s)
-            .unwrap_or(column);
+            .map(|(_, s)| (*s).to_string())
+            .unwrap_or_else(|| column.to_string())
+    };
+    let mut out = Vec::new();
+    for (column, values) in kind.vocabularies() {
         for (value, id) in values {
-            out.push([
-                name.to_string(),
-                value.to_string(),
-                sv.get(&id),
-                en.get(&id),
-            ]);
+            out.push([name_of(column), value.to_string(), sv.get(&id), en.get(&id)]);
         }
     }
+    for name in interventions {
+        out.push([
+            name_of("intervention"),
+            name.clone(),
+            name.clone(),
+            name.clone(),
+        ]);
+    }
     out
+}
+
+/// The names of the palette's interventions, for a path template.
+async fn intervention_names(s: &AppState, c: &Caller, kind: ImportKind) -> Answer<Vec<String>> {
+    if kind == ImportKind::Participants {
+        return Ok(Vec::new());
+    }
+    Ok(s.app
+        .palette(&c.ctx(), false)
+        .await?
+        .into_iter()
+        .map(|i| i.name)
+        .collect())
 }
 
 fn download(content_type: &str, name: &str, body: Vec<u8>) -> Response {
@@ -360,17 +489,19 @@ fn csv_line(cells: &[&str]) -> String {
 /// The CSV template: the header (Swedish names; the English field names
 /// are accepted too), then after a blank line the allowed values in
 /// Swedish and English, each line starting with `#`.
-pub async fn template_csv(c: Caller) -> Answer {
+pub async fn template_csv(State(s): State<AppState>, c: Caller, q: Query<KindQuery>) -> Answer {
     if !c.signed.actor.can_import() {
         return Err(AppError::Forbidden.into());
     }
+    let kind = q.kind();
+    let names = intervention_names(&s, &c, kind).await?;
     let mut out = String::from("\u{feff}");
-    out.push_str(&csv_line(&header()));
+    out.push_str(&csv_line(&header(kind)));
     out.push_str("\n\n");
-    let fields: Vec<&str> = COLUMNS.iter().map(|(f, _)| *f).collect();
+    let fields: Vec<&str> = kind.columns().iter().map(|(f, _)| *f).collect();
     out.push_str(&format!("# English column names: {}\n", fields.join(", ")));
     out.push_str("# kolumn;värde;svenska;English\n");
-    for row in allowed() {
+    for row in allowed(kind, &names) {
         out.push_str("# ");
         out.push_str(&csv_line(
             &row.iter().map(String::as_str).collect::<Vec<_>>(),
@@ -379,23 +510,26 @@ pub async fn template_csv(c: Caller) -> Answer {
     }
     Ok(download(
         "text/csv; charset=utf-8",
-        "deltagare-mall.csv",
+        &format!("{}.csv", kind.template_name()),
         out.into_bytes(),
     ))
 }
 
 /// The XLSX template: the header on the first sheet; on the second the
 /// allowed values in Swedish and English and the English column names.
-pub async fn template_xlsx(c: Caller) -> Answer {
+pub async fn template_xlsx(State(s): State<AppState>, c: Caller, q: Query<KindQuery>) -> Answer {
     if !c.signed.actor.can_import() {
         return Err(AppError::Forbidden.into());
     }
+    let kind = q.kind();
+    let names = intervention_names(&s, &c, kind).await?;
+    let allowed = allowed(kind, &names);
     let build = || -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         let mut book = rust_xlsxwriter::Workbook::new();
         let bold = rust_xlsxwriter::Format::new().set_bold();
         let ws = book.add_worksheet();
-        ws.set_name("deltagare")?;
-        for (i, h) in header().iter().enumerate() {
+        ws.set_name(kind.template_name().trim_end_matches("-mall"))?;
+        for (i, h) in header(kind).iter().enumerate() {
             ws.write_string_with_format(0, i as u16, *h, &bold)?;
         }
         ws.set_freeze_panes(1, 0)?;
@@ -404,15 +538,15 @@ pub async fn template_xlsx(c: Caller) -> Answer {
         for (i, h) in ["kolumn", "värde", "svenska", "English"].iter().enumerate() {
             ws.write_string_with_format(0, i as u16, *h, &bold)?;
         }
-        for (r, row) in allowed().iter().enumerate() {
+        for (r, row) in allowed.iter().enumerate() {
             for (i, v) in row.iter().enumerate() {
                 ws.write_string(r as u32 + 1, i as u16, v)?;
             }
         }
-        let at = allowed().len() as u32 + 3;
+        let at = allowed.len() as u32 + 3;
         ws.write_string_with_format(at, 0, "kolumn (svenska)", &bold)?;
         ws.write_string_with_format(at, 1, "column (English)", &bold)?;
-        for (r, (f, sv)) in COLUMNS.iter().enumerate() {
+        for (r, (f, sv)) in kind.columns().iter().enumerate() {
             ws.write_string(at + 1 + r as u32, 0, *sv)?;
             ws.write_string(at + 1 + r as u32, 1, *f)?;
         }
@@ -421,7 +555,7 @@ pub async fn template_xlsx(c: Caller) -> Answer {
     let bytes = build().map_err(|_| AppError::internal("the import template"))?;
     Ok(download(
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "deltagare-mall.xlsx",
+        &format!("{}.xlsx", kind.template_name()),
         bytes,
     ))
 }

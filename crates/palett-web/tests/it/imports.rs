@@ -16,11 +16,18 @@ const FILE: &str =
                     Webbina;;1991-05-02;Kvinna;Hela Människan;self;2026-10-01\n";
 
 async fn upload(t: &TestApp, b: &Browser, file: &[u8]) -> Resp {
+    upload_kind(t, b, "participants", file).await
+}
+
+/// Upload a file of a kind (`participants`, `enrolments`, `time`) as the
+/// form sends it.
+async fn upload_kind(t: &TestApp, b: &Browser, kind: &str, file: &[u8]) -> Resp {
     let boundary = "palett-import-boundary-42";
     let mut body: Vec<u8> = Vec::new();
     body.extend_from_slice(
         format!(
             "--{boundary}\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\n{}\r\n\
+             --{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n\
              --{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"deltagare.csv\"\r\n\
              Content-Type: text/csv\r\n\r\n",
             b.csrf
@@ -145,4 +152,159 @@ async fn the_api_previews_and_refuses_naming_row_and_column() {
         r.json()["participant_ids"].as_array().map(Vec::len),
         Some(1)
     );
+}
+
+/// The commit form's address on a preview page.
+fn commit_action(preview: &Resp) -> String {
+    preview
+        .body
+        .split("action=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|a| a.ends_with("/commit"))
+        .expect("the commit form")
+        .to_string()
+}
+
+#[tokio::test]
+async fn her_enrolments_and_time_are_imported_from_their_own_templates() {
+    let t = TestApp::new().await;
+    let b = t.browser(COORDINATOR).await;
+    let preview = upload(&t, &b, FILE.as_bytes()).await;
+    let done = t
+        .post_redirect(&b, &commit_action(&preview), &[("exclude", "3")])
+        .await;
+    assert!(done.starts_with("/imports/"), "{done}");
+
+    // The upload page offers the three kinds, each with its template; the
+    // path's templates list the palette's interventions.
+    let page = t.page(&b, "/imports").await;
+    for kind in ["participants", "enrolments", "time"] {
+        assert!(
+            page.body.contains(&format!("value=\"{kind}\"")),
+            "{kind}: {}",
+            page.body
+        );
+        assert!(page
+            .body
+            .contains(&format!("/imports/template.csv?kind={kind}")));
+    }
+    let tpl = t.page(&b, "/imports/template.csv?kind=enrolments").await;
+    assert!(
+        tpl.body
+            .contains("personnummer;förnamn;efternamn;födelsedatum;insats;grupp;status"),
+        "{}",
+        tpl.body
+    );
+    assert!(tpl.body.contains("Promenad och hälsa"), "{}", tpl.body);
+    assert!(
+        tpl.body.contains("# status;completed;Genomförd;Completed"),
+        "{}",
+        tpl.body
+    );
+    let xlsx = t.page(&b, "/imports/template.xlsx?kind=time").await;
+    assert!(xlsx.bytes.starts_with(b"PK"));
+
+    // Her enrolment by name and birth date, in a group made for it; row 3
+    // names no intervention of the palette.
+    let file = "förnamn;efternamn;födelsedatum;insats;grupp;status;startdatum\n\
+                Webba;Importsson;1990-04-01;Promenad och hälsa;Webbgruppen;ongoing;2026-10-05\n\
+                Webba;Importsson;1990-04-01;Trädgårdsarbete;;planned;\n";
+    let preview = upload_kind(&t, &b, "enrolments", file.as_bytes()).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(
+        preview.body.contains("Insatser och grupper"),
+        "{}",
+        preview.body
+    );
+    assert!(
+        preview
+            .body
+            .contains("insats</strong>: Finns inte i partnerskapet"),
+        "{}",
+        preview.body
+    );
+    let result = t
+        .post_redirect(&b, &commit_action(&preview), &[("exclude", "3")])
+        .await;
+    let shown = t.page(&b, &result).await;
+    assert!(
+        shown
+            .body
+            .contains("1 insatsdeltaganden, 1 nya grupper och 0 tidsposter för 1 deltagare"),
+        "{}",
+        shown.body
+    );
+    let her = shown
+        .body
+        .split("href=\"/participants/")
+        .filter_map(|s| s.split('"').next())
+        .find(|id| id.parse::<i64>().is_ok())
+        .expect("a link to her")
+        .to_string();
+    let record = t.page(&b, &format!("/participants/{her}")).await;
+    assert!(record.body.contains("Webbgruppen"), "{}", record.body);
+
+    // Undo asks first and says what goes.
+    t.asks_first(&b, &format!("{result}/undo"), &[], "1 insatsdeltaganden")
+        .await;
+    assert_eq!(
+        t.confirmed(&b, &format!("{result}/undo"), &[]).await,
+        result
+    );
+    let record = t.page(&b, &format!("/participants/{her}")).await;
+    assert!(!record.body.contains("Webbgruppen"), "{}", record.body);
+}
+
+#[tokio::test]
+async fn the_api_imports_time_and_refuses_an_unknown_kind() {
+    use base64::Engine;
+    let t = TestApp::new().await;
+    let token = t.token(COORDINATOR).await;
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let body = serde_json::json!({ "file_name": "deltagare.csv", "content_base64": b64(FILE), "exclude": [3] });
+    let r = t
+        .post_json("/api/v1/imports", &token, &body.to_string())
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let her = r.json()["participant_ids"][0].as_i64().expect("her id");
+
+    let time = format!(
+        "participant_id;intervention;on_date;hours\n{her};Promenad och hälsa;2026-10-12;1,5\n{her};Promenad och hälsa;2026-09-01;1\n"
+    );
+    let body =
+        serde_json::json!({ "file_name": "tid.csv", "content_base64": b64(&time), "kind": "time" });
+    let r = t
+        .post_json("/api/v1/imports/preview", &token, &body.to_string())
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // Row 3 is before her intake on 2026-10-01.
+    assert_eq!(
+        r.json()["rows"][1]["errors"][0]["column"],
+        "on_date",
+        "{}",
+        r.body
+    );
+    let r = t
+        .post_json("/api/v1/imports", &token, &body.to_string())
+        .await;
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["rows/3/on_date"]);
+    let body = serde_json::json!({ "file_name": "tid.csv", "content_base64": b64(&time), "kind": "time", "exclude": [3] });
+    let r = t
+        .post_json("/api/v1/imports", &token, &body.to_string())
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["participant_ids"], serde_json::json!([her]));
+
+    let body =
+        serde_json::json!({ "file_name": "x.csv", "content_base64": b64(&time), "kind": "groups" });
+    let r = t
+        .post_json("/api/v1/imports/preview", &token, &body.to_string())
+        .await;
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["kind"]);
+    let body =
+        serde_json::json!({ "file_name": "x.csv", "content_base64": b64(&time), "sort": "yes" });
+    let r = t
+        .post_json("/api/v1/imports/preview", &token, &body.to_string())
+        .await;
+    assert!(r.status.is_client_error(), "{}", r.body);
 }

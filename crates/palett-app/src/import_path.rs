@@ -1,0 +1,381 @@
+//! Importing her path from a spreadsheet: enrolments in the palette's
+//! interventions (creating the groups they name) and recorded time, for
+//! participants already in palett.
+//!
+//! The preview and the commit run the same code: every row through the
+//! use cases' own checks and writes (`enrol_recorded_in`,
+//! `create_group_in`, `insert_activity`), each row inside a savepoint so
+//! that a refused row is undone whole and the next row still runs. The
+//! preview then rolls everything back; the commit keeps it only when no
+//! row left in was refused.
+
+use crate::audit::Action;
+use crate::import::{unreadable, ImportDone, ImportPreview, PreviewRow, MAX_FILE_BYTES};
+use crate::work::Change;
+use crate::{App, AppError, Ctx, Result};
+use palett_domain::import::path::{self as domain, ImportKind, PathCommand, PathRow, Who};
+use palett_domain::import::{key, Labels, RowError};
+use palett_domain::path::{Enrol, NewGroup};
+use palett_domain::{FieldError, FieldErrors};
+use palett_store::import::{self as store, Created};
+use palett_store::{savepoint, Savepoint};
+use std::collections::{BTreeSet, HashMap};
+
+/// A row as the run left it.
+struct Outcome {
+    row: usize,
+    name: String,
+    errors: Vec<RowError>,
+    participant_id: Option<i64>,
+    created: Vec<(Created, i64)>,
+}
+
+/// The groups of the partnership's interventions, by intervention and
+/// [`key`] of their names.
+type Groups = HashMap<(i64, String), i64>;
+
+impl App {
+    /// Run every row of the file in `tx` but those `excluded`, each kept
+    /// or undone whole.
+    async fn run_path_file(
+        &self,
+        tx: &mut Change<'_>,
+        ctx: &Ctx,
+        kind: ImportKind,
+        bytes: &[u8],
+        labels: &Labels,
+        excluded: &[usize],
+    ) -> Result<Vec<Outcome>> {
+        if bytes.len() > MAX_FILE_BYTES {
+            return Err(FieldErrors::single("file", "error-import-too-large").into());
+        }
+        let today = self.today();
+        let pid = ctx.actor.partnership_id;
+        let palette = palett_store::palette::interventions(tx, pid, true).await?;
+        let interventions: HashMap<String, i64> =
+            palette.iter().map(|i| (key(&i.name), i.id)).collect();
+        let mut groups: Groups = palett_store::palette::groups_of_partnership(tx, pid)
+            .await?
+            .into_iter()
+            .map(|g| ((g.intervention_id, key(&g.name)), g.id))
+            .collect();
+        let mut rows = Vec::new();
+        domain::parse_path_file(kind, bytes, &interventions, labels, today, |r| rows.push(r))
+            .map_err(unreadable)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for r in rows {
+            if excluded.contains(&r.row) {
+                continue;
+            }
+            let mut outcome = Outcome {
+                row: r.row,
+                name: r.name,
+                errors: Vec::new(),
+                participant_id: None,
+                created: Vec::new(),
+            };
+            match r.parsed {
+                Err(e) => outcome.errors = e,
+                Ok(cmd) => {
+                    savepoint(tx, Savepoint::Mark).await?;
+                    let before = groups.clone();
+                    match self.path_row(tx, ctx, &cmd, &mut groups).await {
+                        Ok((participant_id, created)) => {
+                            savepoint(tx, Savepoint::Keep).await?;
+                            outcome.participant_id = Some(participant_id);
+                            outcome.created = created;
+                        }
+                        Err(e) => {
+                            savepoint(tx, Savepoint::Undo).await?;
+                            groups = before;
+                            outcome.errors = row_errors(r.row, e)?;
+                        }
+                    }
+                }
+            }
+            out.push(outcome);
+        }
+        Ok(out)
+    }
+
+    /// One row: find her, then enrol her (in the group it names, made
+    /// when the intervention has none of that name) or record her time.
+    async fn path_row(
+        &self,
+        tx: &mut Change<'_>,
+        ctx: &Ctx,
+        row: &PathRow,
+        groups: &mut Groups,
+    ) -> Result<(i64, Vec<(Created, i64)>)> {
+        let participant_id = self.find_her(tx, ctx, &row.who).await?;
+        let mut created = Vec::new();
+        match &row.command {
+            PathCommand::Enrol(e) => {
+                let iid = e.intervention_id;
+                let group_id = match &e.group {
+                    None => None,
+                    Some(name) => match groups.get(&(iid, key(name))) {
+                        Some(id) => Some(*id),
+                        None => {
+                            let cmd = NewGroup {
+                                name: name.clone(),
+                                leader_user_id: None,
+                            };
+                            let id = self
+                                .create_group_in(tx, ctx, iid, &cmd)
+                                .await
+                                .map_err(|e| rename(e, "name", "group"))?;
+                            groups.insert((iid, key(name)), id);
+                            created.push((Created::Group, id));
+                            Some(id)
+                        }
+                    },
+                };
+                let cmd = Enrol {
+                    intervention_id: iid,
+                    group_id,
+                    start_date: e.start_date,
+                    end_date: e.end_date,
+                };
+                let (id, _) = self
+                    .enrol_recorded_in(
+                        tx,
+                        ctx,
+                        participant_id,
+                        &cmd,
+                        Some((e.status, e.reason.as_deref())),
+                    )
+                    .await?;
+                created.push((Created::Enrolment, id));
+            }
+            PathCommand::Time(a) => {
+                let id = self
+                    .insert_activity(tx, ctx, participant_id, a, None)
+                    .await?;
+                tx.audit(
+                    Action::ActivityRecord,
+                    "activity",
+                    Some(id),
+                    Some(participant_id),
+                )
+                .await?;
+                created.push((Created::Activity, id));
+            }
+        }
+        Ok((participant_id, created))
+    }
+
+    /// The participant a row names, if the caller may change her; one she
+    /// may not see is as unknown as one that does not exist.
+    async fn find_her(&self, tx: &mut Change<'_>, ctx: &Ctx, who: &Who) -> Result<i64> {
+        let pid = ctx.actor.partnership_id;
+        let unknown =
+            |column: &str| FieldErrors::single(column, "error-import-unknown-participant");
+        let (id, column) = match who {
+            Who::Id(id) => (Some(*id), "participant_id"),
+            Who::IdentityNumber(n) => (
+                palett_store::participant::id_by_identity_number(tx, self.sealer(), pid, n).await?,
+                "identity_number",
+            ),
+            Who::Name(given, family, birth) => {
+                let ids = store::ids_by_name(tx, pid, given, family, *birth).await?;
+                if ids.len() > 1 {
+                    return Err(FieldErrors::single(
+                        "given_name",
+                        "error-import-ambiguous-participant",
+                    )
+                    .into());
+                }
+                (ids.first().copied(), "given_name")
+            }
+        };
+        let Some(id) = id else {
+            return Err(unknown(column).into());
+        };
+        match self.changeable(tx, ctx, id).await {
+            Ok(_) => Ok(id),
+            Err(AppError::NotFound) => Err(unknown(column).into()),
+            Err(AppError::Forbidden) => {
+                Err(FieldErrors::single(column, "error-import-not-yours").into())
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// What importing an enrolment or time file would do, row by row:
+    /// every row run through the commit's own checks and writes, then all
+    /// of it rolled back.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id))]
+    pub async fn path_import_preview(
+        &self,
+        ctx: &Ctx,
+        kind: ImportKind,
+        bytes: &[u8],
+        labels: &Labels,
+    ) -> Result<ImportPreview> {
+        if !ctx.actor.can_import() {
+            return Err(AppError::Forbidden);
+        }
+        let mut tx = Change::begin(self, ctx).await?;
+        let outcomes = self
+            .run_path_file(&mut tx, ctx, kind, bytes, labels, &[])
+            .await?;
+        tx.discard().await?;
+        Ok(ImportPreview {
+            rows: outcomes
+                .into_iter()
+                .map(|o| PreviewRow {
+                    row: o.row,
+                    name: o.name,
+                    errors: o.errors,
+                    possible_duplicate: false,
+                })
+                .collect(),
+        })
+    }
+
+    /// Import every row of an enrolment or time file but those `excluded`,
+    /// all or none: refused, naming row and column, while a row left in
+    /// is refused. One import action in the log beside each enrolment,
+    /// group and time entry's own.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id))]
+    pub async fn path_import_commit(
+        &self,
+        ctx: &Ctx,
+        kind: ImportKind,
+        file_name: &str,
+        bytes: &[u8],
+        excluded: &[usize],
+        labels: &Labels,
+    ) -> Result<ImportDone> {
+        if !ctx.actor.can_import() {
+            return Err(AppError::Forbidden);
+        }
+        let mut tx = Change::begin(self, ctx).await?;
+        let now = tx.now();
+        let outcomes = self
+            .run_path_file(&mut tx, ctx, kind, bytes, labels, excluded)
+            .await?;
+        let errors: Vec<FieldError> = outcomes
+            .iter()
+            .flat_map(|o| &o.errors)
+            .map(|e| FieldError::new(e.column.clone(), e.code).with_arg("row", e.row.to_string()))
+            .collect();
+        if !errors.is_empty() {
+            return Err(FieldErrors(errors).into());
+        }
+        if outcomes.is_empty() {
+            return Err(FieldErrors::single("file", "error-import-nothing").into());
+        }
+        let import_id = store::insert_committed(
+            &mut tx,
+            ctx.actor.partnership_id,
+            ctx.actor.user_id,
+            kind.as_str(),
+            &file_name.chars().take(200).collect::<String>(),
+            outcomes.len() as i64,
+            now,
+        )
+        .await?;
+        let mut people = BTreeSet::new();
+        for o in &outcomes {
+            people.extend(o.participant_id);
+            for (what, id) in &o.created {
+                let whose = (*what != Created::Group)
+                    .then_some(o.participant_id)
+                    .flatten();
+                store::add_record(&mut tx, import_id, *what, *id, whose).await?;
+            }
+        }
+        tx.done(Action::ImportCommit, "import", Some(import_id), None)
+            .await?;
+        Ok(ImportDone {
+            import_id,
+            participant_ids: people.into_iter().collect(),
+        })
+    }
+
+    /// Undo an enrolment or time import within `tx`: refused while an
+    /// enrolment it made has moved on or a group it made has sessions or
+    /// other members; the participants whose records it removed.
+    pub(crate) async fn undo_path_import(
+        &self,
+        tx: &mut Change<'_>,
+        import_id: i64,
+        at: i64,
+    ) -> Result<Vec<i64>> {
+        let changed = |id: i64| {
+            AppError::Invalid(
+                FieldError::new("import", "error-import-changed-since")
+                    .with_existing(id)
+                    .into(),
+            )
+        };
+        let enrolments = store::records(tx, import_id, Created::Enrolment).await?;
+        for id in &enrolments {
+            if store::enrolment_changed_since(tx, *id, at).await? {
+                return Err(changed(*id));
+            }
+        }
+        let (_, people) = store::record_counts(tx, import_id).await?;
+        for what in [Created::Activity, Created::Enrolment, Created::Group] {
+            for id in store::records(tx, import_id, what).await? {
+                // A group used since fails on its foreign key.
+                store::remove_record(tx, what, id)
+                    .await
+                    .map_err(|_| changed(id))?;
+            }
+        }
+        palett_store::palette::refresh_participants_time(tx, &people).await?;
+        Ok(people)
+    }
+}
+
+/// A refused row's problems by column, or the error itself when it is no
+/// refusal (a database failure stops the whole import).
+fn row_errors(row: usize, e: AppError) -> Result<Vec<RowError>> {
+    let column = |field: &str| -> String {
+        match field {
+            "intervention_id" => "intervention".into(),
+            "group_id" | "name" => "group".into(),
+            // The time form's hours and day, the enrolment's dates and
+            // status are the file's own columns.
+            other => other.into(),
+        }
+    };
+    match e {
+        AppError::Invalid(f) => Ok(f
+            .0
+            .into_iter()
+            .map(|f| RowError {
+                row,
+                column: column(&f.field),
+                code: f.code,
+            })
+            .collect()),
+        // The intervention is not the caller's to run (its groups).
+        AppError::NotFound | AppError::Forbidden => Ok(vec![RowError {
+            row,
+            column: "intervention".into(),
+            code: "error-import-not-allowed",
+        }]),
+        e => Err(e),
+    }
+}
+
+/// Field errors of `from` named `to` instead.
+fn rename(e: AppError, from: &str, to: &str) -> AppError {
+    match e {
+        AppError::Invalid(f) => AppError::Invalid(FieldErrors(
+            f.0.into_iter()
+                .map(|mut x| {
+                    if x.field == from {
+                        x.field = to.to_string();
+                    }
+                    x
+                })
+                .collect(),
+        )),
+        e => e,
+    }
+}
