@@ -124,7 +124,8 @@ enum Command {
         #[arg(long, default_value_t = 8)]
         readers: usize,
         /// Also time importing this many generated participant rows
-        /// (preview, commit, undo; the database is left as it was).
+        /// (preview, commit, undo; the database is left as it was). With
+        /// `--runs 0`, only the import is timed (the demo is enough).
         #[arg(long, default_value_t = 0)]
         import_rows: usize,
     },
@@ -143,6 +144,19 @@ enum Command {
     /// speaker, per drafted language, each with the line that records its
     /// review in `locales/<code>/review.txt`. Needs no database.
     Translations,
+}
+
+/// The process's peak resident memory (Linux's `VmHWM`), in kB.
+fn peak_memory_kb() -> Option<u64> {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()?
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))?
+        .trim()
+        .trim_end_matches("kB")
+        .trim()
+        .parse()
+        .ok()
 }
 
 #[derive(Subcommand)]
@@ -538,28 +552,31 @@ async fn run(cli: Cli) -> Result<(), String> {
             import_rows,
         } => {
             let app = open(&cli).await?;
-            let timings = app
-                .bench(*runs)
-                .await
-                .map_err(|e| format!("benchmark failed: {} (run seed-bench first)", explain(e)))?;
-            println!("{:<32} {:>10} {:>10}", "operation", "median ms", "max ms");
-            for t in timings {
-                println!("{:<32} {:>10.1} {:>10.1}", t.label, t.median(), t.max());
+            // `--runs 0` with `--import-rows N` times the import alone (on
+            // a database with only the demo).
+            if *runs > 0 {
+                let timings = app.bench(*runs).await.map_err(|e| {
+                    format!("benchmark failed: {} (run seed-bench first)", explain(e))
+                })?;
+                println!("{:<32} {:>10} {:>10}", "operation", "median ms", "max ms");
+                for t in timings {
+                    println!("{:<32} {:>10.1} {:>10.1}", t.label, t.median(), t.max());
+                }
+                let c = app
+                    .bench_concurrency(*readers, 50)
+                    .await
+                    .map_err(|e| format!("benchmark failed: {}", explain(e)))?;
+                for t in [&c.read, &c.write] {
+                    println!("{:<32} {:>10.1} {:>10.1}", t.label, t.median(), t.max());
+                }
+                println!(
+                    "{} readers and one writer: {} record reads in {:.0} ms, {:.0} reads/s",
+                    c.readers,
+                    c.reads,
+                    c.wall_ms,
+                    c.reads_per_second()
+                );
             }
-            let c = app
-                .bench_concurrency(*readers, 50)
-                .await
-                .map_err(|e| format!("benchmark failed: {}", explain(e)))?;
-            for t in [&c.read, &c.write] {
-                println!("{:<32} {:>10.1} {:>10.1}", t.label, t.median(), t.max());
-            }
-            println!(
-                "{} readers and one writer: {} record reads in {:.0} ms, {:.0} reads/s",
-                c.readers,
-                c.reads,
-                c.wall_ms,
-                c.reads_per_second()
-            );
             if *import_rows > 0 {
                 let b = app
                     .bench_import(*import_rows)
@@ -575,6 +592,9 @@ async fn run(cli: Cli) -> Result<(), String> {
                     b.rows_per_second(),
                     b.undo_ms
                 );
+                if let Some(kb) = peak_memory_kb() {
+                    println!("peak resident memory of this process: {} MB", kb / 1024);
+                }
             }
             Ok(())
         }
