@@ -5,7 +5,7 @@
 
 use hyper::body::Bytes;
 use hyper_util::rt::TokioIo;
-use palett_domain::webhook::Target;
+use palett_domain::webhook::{is_public, Target};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -54,7 +54,25 @@ async fn post_now(
         .trim_start_matches('[')
         .trim_end_matches(']')
         .to_string();
-    let tcp = TcpStream::connect((host.as_str(), t.port))
+    // Resolved once and connected to what was vetted: HTTPS only to public
+    // addresses (a name that resolves into palett's own network is
+    // refused, also when it changes after registration), plain HTTP only
+    // to this machine (a local endpoint allowed for tests).
+    let addresses: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host.as_str(), t.port))
+        .await
+        .map_err(|e| format!("resolve: {e}"))?
+        .filter(|a| {
+            if t.https {
+                is_public(a.ip())
+            } else {
+                a.ip().is_loopback()
+            }
+        })
+        .collect();
+    if addresses.is_empty() {
+        return Err("the address is not a public one: refused".into());
+    }
+    let tcp = TcpStream::connect(&addresses[..])
         .await
         .map_err(|e| format!("connect: {e}"))?;
     if t.https {
@@ -105,4 +123,23 @@ where
         .await
         .map_err(|e| format!("HTTP: {e}"))?;
     Ok(res.status().as_u16())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_name_that_resolves_into_this_network_is_not_posted_to() {
+        // `localhost` resolves to loopback: refused before any connection,
+        // as a registered name that later resolves inward would be.
+        for url in ["https://localhost:9/in", "https://127.0.0.1:9/in"] {
+            let answer = post(url, &[], "{}".into(), Duration::from_secs(5)).await;
+            assert_eq!(
+                answer,
+                Err("the address is not a public one: refused".to_string()),
+                "{url}"
+            );
+        }
+    }
 }

@@ -63,6 +63,54 @@ pub mod error {
     pub const URL: &str = "error-webhook-url";
     pub const HTTPS: &str = "error-webhook-https";
     pub const KINDS: &str = "error-webhook-kinds";
+    pub const PRIVATE: &str = "error-webhook-private-address";
+}
+
+/// Whether an address is on the public internet: a webhook may go only
+/// there, so that an endpoint cannot make palett reach into the network
+/// it runs in (loopback, private and shared networks, link-local
+/// addresses such as a cloud's metadata service, multicast, documentation
+/// and reserved ranges; an IPv6 address that carries an IPv4 one is judged
+/// by that one).
+pub fn is_public(ip: std::net::IpAddr) -> bool {
+    use std::net::IpAddr;
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            !(v4.is_unspecified()
+                || v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || a == 0
+                // Shared address space (carrier-grade NAT), 100.64.0.0/10.
+                || (a == 100 && (64..128).contains(&b))
+                // IETF protocol assignments, 192.0.0.0/24.
+                || (a == 192 && b == 0 && c == 0)
+                // Benchmarking, 198.18.0.0/15.
+                || (a == 198 && (18..20).contains(&b))
+                // Reserved, 240.0.0.0/4.
+                || a >= 240)
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_unspecified()
+                || v6.is_loopback()
+                || v6.is_multicast()
+                // Unique local, fc00::/7; link-local, fe80::/10.
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                // Documentation, 2001:db8::/32.
+                || (first == 0x2001 && v6.segments()[1] == 0x0db8)
+                // IPv4-compatible and other addresses under ::/96.
+                || v6.segments()[..6].iter().all(|s| *s == 0))
+        }
+    }
 }
 
 text_input!(
@@ -155,6 +203,15 @@ impl Target {
     pub fn is_local(&self) -> bool {
         matches!(self.host.as_str(), "127.0.0.1" | "localhost" | "[::1]")
     }
+
+    /// The host as an IP address, when it is written as one.
+    pub fn ip(&self) -> Option<std::net::IpAddr> {
+        self.host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse()
+            .ok()
+    }
 }
 
 fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
@@ -176,6 +233,12 @@ impl EndpointInput {
             None
         } else {
             match Target::parse(&self.url) {
+                // An address inside a network (the name of one is checked
+                // again when each delivery resolves it).
+                Ok(t) if t.https && (t.is_local() || t.ip().is_some_and(|ip| !is_public(ip))) => {
+                    e.push("url", error::PRIVATE);
+                    None
+                }
                 Ok(t) if t.https || (allow_local && t.is_local()) => {
                     Some(self.url.trim().to_string())
                 }
@@ -315,6 +378,40 @@ mod tests {
             kinds: kinds.iter().map(|k| k.to_string()).collect(),
             description: "Partner's case system".into(),
         }
+    }
+
+    #[test]
+    fn a_webhook_may_not_point_into_the_network_palett_runs_in() {
+        for url in [
+            "https://127.0.0.1/in",
+            "https://localhost:8443/in",
+            "https://10.1.2.3/in",
+            "https://172.16.0.9/in",
+            "https://192.168.1.10/in",
+            "https://169.254.169.254/latest/meta-data",
+            "https://100.64.0.1/in",
+            "https://0.0.0.0/in",
+            "https://[::1]/in",
+            "https://[fd00::1]/in",
+            "https://[fe80::1]/in",
+            "https://[::ffff:10.0.0.1]/in",
+        ] {
+            assert_eq!(
+                codes(input(url, &["participant_exited"]).parse(true)),
+                vec![("url".into(), error::PRIVATE)],
+                "{url}"
+            );
+        }
+        for ip in [
+            "93.184.215.14",
+            "2a00:1450:4010:c05::64",
+            "::ffff:93.184.215.14",
+        ] {
+            assert!(is_public(ip.parse().expect("an address")), "{ip}");
+        }
+        assert!(input("https://93.184.215.14/in", &["participant_exited"])
+            .parse(false)
+            .is_ok());
     }
 
     #[test]
