@@ -2087,3 +2087,7 @@ error-import-not-yours = You cannot change this participant's details.
 error-import-not-allowed = You cannot add groups or participants to this intervention.
 error-import-full = The intervention has no free place for an enrolment with this status.
 error-webhook-private-address = The address leads into an internal network (a local, private or link-local address): choose a public address.
+
+## archive
+audit-action-archive-export = Exported the partnership to an archive
+audit-action-archive-import = Imported the partnership from an archive

@@ -2087,3 +2087,7 @@ error-import-not-yours = Du kan inte ändra den här deltagarens uppgifter.
 error-import-not-allowed = Du kan inte lägga till grupper eller deltagare i den här insatsen.
 error-import-full = Insatsen har inga lediga platser för ett deltagande med den här statusen.
 error-webhook-private-address = Adressen leder in i ett internt nätverk (lokal, privat eller länklokal adress): välj en publik adress.
+
+## archive
+audit-action-archive-export = Exporterade partnerskapet till ett arkiv
+audit-action-archive-import = Importerade partnerskapet från ett arkiv

@@ -142,6 +142,8 @@ actions! {
     ImportUpload = "import.upload",
     ImportCommit = "import.commit",
     ImportUndo = "import.undo",
+    ArchiveExport = "archive.export",
+    ArchiveImport = "archive.import",
 }
 
 impl Action {

@@ -7,6 +7,7 @@
 
 mod action;
 pub mod admin;
+pub mod archive;
 pub mod attestation;
 pub mod audit;
 pub mod auth;

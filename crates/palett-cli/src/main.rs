@@ -129,6 +129,12 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         import_rows: usize,
     },
+    /// Archive a whole partnership (docs/ARCHIVE.md): export it to a ZIP
+    /// of CSV files with a manifest, or import one into an empty database.
+    Archive {
+        #[command(subcommand)]
+        command: ArchiveCommand,
+    },
     /// Retention (gallring): anonymise what each partnership's policy makes due.
     Retention {
         #[command(subcommand)]
@@ -157,6 +163,29 @@ fn peak_memory_kb() -> Option<u64> {
         .trim()
         .parse()
         .ok()
+}
+
+#[derive(Subcommand)]
+enum ArchiveCommand {
+    /// Export one partnership to a new ZIP; its archive key is written
+    /// beside it as FILE.zip.key (mode 0600), never inside it.
+    Export {
+        #[arg(long)]
+        partnership: i64,
+        #[arg(long)]
+        out: PathBuf,
+        /// Write the identity numbers in clear (everything else stays
+        /// sealed under the archive key).
+        #[arg(long)]
+        plain_identity_numbers: bool,
+    },
+    /// Import an archive into this (empty) database, all or nothing.
+    Import {
+        file: PathBuf,
+        /// The archive key file. Default: FILE.key beside the archive.
+        #[arg(long)]
+        key: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -607,6 +636,54 @@ async fn run(cli: Cli) -> Result<(), String> {
                 .await
                 .map_err(|e| format!("cannot create a token: {}", explain(e)))?;
             println!("{secret}");
+            Ok(())
+        }
+        Command::Archive {
+            command:
+                ArchiveCommand::Export {
+                    partnership,
+                    out,
+                    plain_identity_numbers,
+                },
+        } => {
+            let app = open(&cli).await?;
+            let done = app
+                .export_archive(
+                    &palett_app::Ctx::system(*partnership),
+                    out,
+                    *plain_identity_numbers,
+                )
+                .await
+                .map_err(|e| match e {
+                    AppError::NotFound => format!("there is no partnership {partnership}"),
+                    e => format!("cannot export partnership {partnership}: {}", explain(e)),
+                })?;
+            println!(
+                "archive {} ({} tables, {} rows)\narchive key {} (keep it apart from the archive)",
+                done.archive.display(),
+                done.tables,
+                done.rows,
+                done.key_file.display()
+            );
+            Ok(())
+        }
+        Command::Archive {
+            command: ArchiveCommand::Import { file, key },
+        } => {
+            let key_path = key
+                .clone()
+                .unwrap_or_else(|| palett_app::archive::key_file_of(file));
+            let key_text = std::fs::read_to_string(&key_path)
+                .map_err(|e| format!("cannot read the archive key {}: {e}", key_path.display()))?;
+            let app = open(&cli).await?;
+            let done = app
+                .import_archive(file, &key_text)
+                .await
+                .map_err(|e| format!("cannot import {}: {}", file.display(), explain(e)))?;
+            println!(
+                "imported partnership {} ({}): {} tables, {} rows",
+                done.partnership_id, done.partnership_name, done.tables, done.rows
+            );
             Ok(())
         }
         Command::Retention {

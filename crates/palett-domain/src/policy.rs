@@ -208,6 +208,14 @@ impl Actor {
         self.user_id == 0 && self.roles.is_empty() && self.participant.is_none()
     }
 
+    /// Whether she may export a whole partnership to an archive or import
+    /// one (docs/ARCHIVE.md): the operator's tool on the command line,
+    /// which acts as palett itself ([`Actor::system`]); no person's role
+    /// reaches it.
+    pub fn can_archive(&self) -> bool {
+        self.is_system()
+    }
+
     pub fn has(&self, role: Role) -> bool {
         self.roles.contains(&role)
     }

@@ -14,6 +14,7 @@
 //! [`Db::write`] transaction, calls several repositories and the audit log,
 //! and commits; its `work::Reading` reads in a [`Db::snapshot`].
 
+pub mod archive;
 pub mod attestation;
 pub mod audit;
 pub mod auth;
@@ -91,6 +92,9 @@ pub enum StoreError {
     /// which the crate's tests catch).
     #[error("migration {0}")]
     Migration(String),
+    /// An archive cannot be made or read (see `archive`).
+    #[error("archive: {0}")]
+    Archive(String),
     #[error(transparent)]
     Database(sqlx::Error),
 }

@@ -23,6 +23,9 @@ pub const START: &str = "2026-11-25T10:00:00Z";
 
 /// The data key of every story test database (synthetic, like the data).
 pub const TEST_KEY: [u8; 32] = [7; 32];
+/// The data key of the second database of a story that moves data
+/// ([`H::with_other`]).
+pub const OTHER_KEY: [u8; 32] = [9; 32];
 /// The address every story signs in from.
 pub const IP: &str = "127.0.0.1";
 
@@ -91,8 +94,59 @@ where
     }
 }
 
+/// Run `story` against a fresh database of `backend` and a second, empty
+/// one of the OTHER backend with another data key ([`OTHER_KEY`]), for
+/// stories that move data between palett instances (archives); both are
+/// dropped afterwards, also when the story panics.
+pub async fn run_with_other<F, Fut>(backend: Backend, story: F)
+where
+    F: FnOnce(H, H) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let other_backend = match backend {
+        Backend::Sqlite => Backend::Postgres,
+        Backend::Postgres => Backend::Sqlite,
+    };
+    let db = TestDb::create(backend).await;
+    let other = TestDb::create(other_backend).await;
+    let opened = match (
+        H::open(backend, &db.url).await,
+        H::open_with_key(other_backend, &other.url, OTHER_KEY).await,
+    ) {
+        (Ok(h), Ok(o)) => Ok((h, o)),
+        (Err(m), _) | (_, Err(m)) => Err(m),
+    };
+    let outcome = match opened {
+        Ok((h, o)) => {
+            let apps = (h.app.clone(), o.app.clone());
+            let joined = tokio::spawn(story(h, o)).await;
+            apps.0.close().await;
+            apps.1.close().await;
+            joined.map_err(|e| {
+                if e.is_panic() {
+                    Ok(e.into_panic())
+                } else {
+                    Err(format!("the story's task failed: {e}"))
+                }
+            })
+        }
+        Err(m) => Err(Err(m)),
+    };
+    db.destroy().await;
+    other.destroy().await;
+    match outcome {
+        Ok(()) => {}
+        Err(Ok(panic)) => std::panic::resume_unwind(panic),
+        Err(Err(message)) => panic!("{message}"),
+    }
+}
+
 impl H {
     async fn open(backend: Backend, url: &str) -> Result<H, String> {
+        Self::open_with_key(backend, url, TEST_KEY).await
+    }
+
+    async fn open_with_key(backend: Backend, url: &str, key: [u8; 32]) -> Result<H, String> {
         let db = Db::connect(url)
             .await
             .map_err(|e| format!("connecting to the {backend:?} test database: {e}"))?;
@@ -106,7 +160,7 @@ impl H {
             db,
             clock.clone() as Arc<dyn Clock>,
             Config::default(),
-            DataKey::from_bytes(&TEST_KEY),
+            DataKey::from_bytes(&key),
         );
         app.seal()
             .await

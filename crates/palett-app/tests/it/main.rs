@@ -13,6 +13,7 @@
 
 mod access;
 mod admin;
+mod archive;
 mod attestation;
 mod audit;
 mod bench;
@@ -58,7 +59,33 @@ macro_rules! stories {
     };
 }
 
+/// Stories that move data to a second, empty database of the other
+/// backend (`harness::run_with_other`): `sqlite_to_other::x` moves from SQLite to
+/// PostgreSQL, `postgres_to_other::x` the reverse.
+macro_rules! stories_with_other {
+    ($($module:ident :: $story:ident),+ $(,)?) => {
+        stories_with_other!(@backend sqlite_to_other, Sqlite, $($module::$story),+);
+        stories_with_other!(@backend postgres_to_other, Postgres, $($module::$story),+);
+    };
+    (@backend $backend_mod:ident, $backend:ident, $($module:ident :: $story:ident),+) => {
+        mod $backend_mod {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $story() {
+                    crate::harness::run_with_other(palett_app::Backend::$backend, crate::$module::$story).await;
+                }
+            )+
+        }
+    };
+}
+
+stories_with_other! {
+    archive::a_partnership_moves_to_the_other_database_with_every_figure,
+    archive::an_altered_newer_or_misplaced_archive_is_refused,
+}
+
 stories! {
+    archive::every_table_is_archived_or_left_out_with_a_reason,
     import::an_import_previews_commits_whole_and_undoes,
     import::enrolments_and_time_are_imported_for_women_already_in_palett,
     webhooks::webhooks_are_written_with_the_change_signed_retried_and_listed,
