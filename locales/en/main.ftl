@@ -2066,3 +2066,7 @@ error-webhook-not-retryable = This delivery cannot be tried again: it was delive
 audit-action-webhook-create = Registered a webhook
 audit-action-webhook-deactivate = Deactivated a webhook
 audit-action-webhook-retry = Retried a webhook delivery
+
+## apiread
+error-confirm-required = Confirm the run: send "confirm": true.
+error-audit-name-in-url = Search the log by name with POST /api/v1/audit/search so that the name stays out of URLs.

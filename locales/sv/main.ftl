@@ -2066,3 +2066,7 @@ error-webhook-not-retryable = Leveransen kan inte skickas igen: den är leverera
 audit-action-webhook-create = Registrerade en webhook
 audit-action-webhook-deactivate = Avaktiverade en webhook
 audit-action-webhook-retry = Försökte leverera en webhook igen
+
+## apiread
+error-confirm-required = Bekräfta körningen: skicka "confirm": true.
+error-audit-name-in-url = Sök i loggen på namn med POST /api/v1/audit/search så att namnet inte hamnar i adresser.
