@@ -101,7 +101,9 @@ pub async fn api_funder_report(
     params(PeriodParams),
     responses((status = 200, description = "The report as a file (`Content-Disposition: attachment`).",
         content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            ("application/pdf")))))]
+            ("application/pdf")),
+        headers(("Content-Disposition" = String,
+            description = "`attachment; filename=\"<kind>-<start>-<end>.<format>\"`")))))]
 pub async fn api_funder_report_file(
     State(s): State<AppState>,
     c: Caller,
@@ -349,7 +351,10 @@ pub async fn api_esf_month(
 /// audited), never cached
 #[utoipa::path(get, path = "/projects/{id}/esf-months/{month}/{format}", tag = "reports",
     responses((status = 200, description = "The file (`Content-Disposition: attachment`, `Cache-Control: no-store`).",
-        content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))))]
+        content(("text/csv"), ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")),
+        headers(("Content-Disposition" = String,
+            description = "`attachment; filename=\"esf-deltagare-<month>.<format>\"`"),
+            ("Cache-Control" = String, description = "`no-store`")))))]
 pub async fn api_esf_month_file(
     State(s): State<AppState>,
     c: Caller,

@@ -327,6 +327,20 @@ async fn funder_reports_as_json_and_as_files() {
         };
         assert!(r.bytes.starts_with(magic), "{format}");
     }
+    // The document names the files' content types and their header.
+    let doc = t.get("/api/v1/openapi.json", None).await.json();
+    let file = &doc["paths"]["/projects/{id}/reports/{kind}/{format}"]["get"]["responses"]["200"];
+    for content_type in [
+        "text/csv",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/pdf",
+    ] {
+        assert!(file["content"].get(content_type).is_some(), "{file}");
+    }
+    assert!(
+        file["headers"].get("Content-Disposition").is_some(),
+        "{file}"
+    );
     let pdf = t.get(&format!("{base}/final/pdf"), Some(&token)).await;
     let text = crate::reports::read_with("pdftotext", &["-layout", "-", "-"], &pdf.bytes);
     assert!(
