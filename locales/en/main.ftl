@@ -2091,3 +2091,7 @@ error-webhook-private-address = The address leads into an internal network (a lo
 ## archive
 audit-action-archive-export = Exported the partnership to an archive
 audit-action-archive-import = Imported the partnership from an archive
+
+## apiread
+error-confirm-required = Confirm the run: send "confirm": true.
+error-audit-name-in-url = Search the log by name with POST /api/v1/audit/search so that the name stays out of URLs.

@@ -2091,3 +2091,7 @@ error-webhook-private-address = Adressen leder in i ett internt nätverk (lokal,
 ## archive
 audit-action-archive-export = Exporterade partnerskapet till ett arkiv
 audit-action-archive-import = Importerade partnerskapet från ett arkiv
+
+## apiread
+error-confirm-required = Bekräfta körningen: skicka "confirm": true.
+error-audit-name-in-url = Sök i loggen på namn med POST /api/v1/audit/search så att namnet inte hamnar i adresser.

@@ -151,6 +151,9 @@ pub struct LogReview {
     /// A random sample of reads to check against a need to know.
     pub sample: Vec<Entry>,
     pub reviews: Vec<palett_store::audit::Review>,
+    /// A review is due: none signed in the last
+    /// [`palett_domain::worklist::LOG_REVIEW_DAYS`] days.
+    pub due: bool,
     /// Roles that read participant data (or administer), approved in the
     /// period.
     pub access_grants: Vec<palett_store::auth::RoleRequest>,
@@ -198,7 +201,10 @@ pub async fn log_review(
     }
     let pid = ctx.actor.partnership_id;
     let mut r = Reading::begin(app, ctx).await?;
+    let now = app.now();
     let tx = r.conn();
+    let reviews = audit::reviews(tx, pid).await?;
+    let latest = reviews.iter().map(|x| x.signed_at.as_second()).max();
     let out = LogReview {
         from,
         to,
@@ -206,7 +212,8 @@ pub async fn log_review(
         heavy: audit::heavy_readers(tx, pid, from, to, HEAVY_READS_PER_DAY).await?,
         refused: audit::refusals(tx, pid, from, to).await?,
         sample: audit::sample_reads(tx, pid, from, to, sample_size.clamp(1, 100)).await?,
-        reviews: audit::reviews(tx, pid).await?,
+        due: palett_domain::worklist::log_review_due(latest, now),
+        reviews,
         access_grants: palett_store::auth::approved_role_requests(tx, pid, from, to).await?,
     };
     r.audit(Action::LogReview, "audit_log", None, None);

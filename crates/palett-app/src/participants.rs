@@ -18,7 +18,7 @@ use palett_domain::{FieldErrors, Parsed};
 use palett_store::participant::{self as store, Filter, ListItem, NewEvent, NewHandover};
 use palett_store::{AnyConnection, StoreError};
 
-pub use palett_store::participant::{AssignedCaseworker, ProjectTaken};
+pub use palett_store::participant::{AssignedCaseworker, EmergencyGrant, ProjectTaken};
 
 pub use crate::paging::Page;
 
@@ -491,6 +491,17 @@ impl App {
         tx.done(Action::EmergencyAccess, "emergency", Some(grant), Some(id))
             .await?;
         Ok(id)
+    }
+
+    /// The caller's own emergency accesses that have not expired, newest
+    /// first: coordinators only (those who may break the glass).
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    pub async fn active_emergency_accesses(&self, ctx: &Ctx) -> Result<Vec<EmergencyGrant>> {
+        if !ctx.actor.can_break_the_glass() {
+            return Err(AppError::Forbidden);
+        }
+        let mut c = self.db.read().await?;
+        Ok(store::active_emergency_accesses(&mut c, ctx.actor.user_id, self.now()).await?)
     }
 
     /// A participant's record and relations, within `c`, after the access

@@ -87,6 +87,24 @@ pub struct FinalFigures {
     pub bridge: Vec<Figure>,
 }
 
+impl FinalFigures {
+    /// Those enrolled as a percentage of the participant target (`None`
+    /// without a target).
+    pub fn enrolled_of_target(&self) -> Option<f64> {
+        self.participant_target
+            .and_then(|t| palett_domain::summary::percent(self.enrolled.count, t.round() as i64))
+    }
+
+    /// Whether the share to job or studies reached its goal (`None` without
+    /// a goal or a share).
+    pub fn goal_met(&self) -> Option<bool> {
+        match (self.to_job_or_studies.value, self.job_or_studies_goal) {
+            (Some(s), Some(g)) => Some(s >= g),
+            _ => None,
+        }
+    }
+}
+
 impl FunderReport {
     pub fn kind(&self) -> ReportKind {
         match self.body {

@@ -13,8 +13,7 @@ use jiff::civil::Date;
 use jiff::ToSpan;
 use palett_domain::policy::Role;
 use palett_domain::worklist::{
-    WorkItem, CONSENT_EXPIRING_DAYS, ENDING_WITHIN_DAYS, LOG_REVIEW_DAYS, PLAN_REVIEW_DAYS,
-    SESSIONS_BACK_DAYS,
+    WorkItem, CONSENT_EXPIRING_DAYS, ENDING_WITHIN_DAYS, PLAN_REVIEW_DAYS, SESSIONS_BACK_DAYS,
 };
 pub use palett_store::palette::{LedFilter, LedSession};
 use palett_store::participant::Filter;
@@ -219,7 +218,7 @@ impl App {
         }
         if let Some(index) = review {
             let latest = numbers[index][0];
-            let due = latest == 0 || latest < now - LOG_REVIEW_DAYS * 86_400;
+            let due = palett_domain::worklist::log_review_due(Some(latest), now);
             out.push(WorkLine::of(WorkItem::LogReviewDue, i64::from(due)));
         }
         // A coordinator sees the referrals waiting past the answer time of

@@ -46,6 +46,13 @@ pub const ENDING_WITHIN_DAYS: i64 = 30;
 pub const CONSENT_EXPIRING_DAYS: i64 = 30;
 /// How many days may pass between two signed reviews of the log.
 pub const LOG_REVIEW_DAYS: i64 = 31;
+
+/// A review of the log is due at `now` when none was signed (`latest`
+/// 0 or `None`) or the latest was signed more than [`LOG_REVIEW_DAYS`] ago
+/// (moments in Unix seconds).
+pub fn log_review_due(latest: Option<i64>, now: i64) -> bool {
+    latest.is_none_or(|at| at == 0 || at < now - LOG_REVIEW_DAYS * 86_400)
+}
 /// How many days back an answered referral is news to the referrer.
 pub const NEWS_DAYS: i64 = 14;
 /// How many days may pass before a plan is due for review (a new version).
@@ -114,6 +121,19 @@ impl WorkItem {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_log_review_is_due_a_month_after_the_last_one_or_without_one() {
+        let now = 100 * 86_400;
+        assert!(log_review_due(None, now));
+        assert!(log_review_due(Some(0), now));
+        assert!(!log_review_due(Some(now - LOG_REVIEW_DAYS * 86_400), now));
+        assert!(log_review_due(
+            Some(now - LOG_REVIEW_DAYS * 86_400 - 1),
+            now
+        ));
+        assert!(!log_review_due(Some(now), now));
+    }
 
     #[test]
     fn every_item_links_to_its_own_list() {

@@ -1412,6 +1412,44 @@ pub async fn insert_emergency_access(
     i64_(&row, "id")
 }
 
+/// An emergency access granted to a user, while it lasts.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EmergencyGrant {
+    pub id: i64,
+    pub participant_id: i64,
+    pub reason: String,
+    pub granted_at: i64,
+    pub expires_at: i64,
+}
+
+/// `user_id`'s emergency accesses that have not expired at `now`, newest
+/// first.
+pub async fn active_emergency_accesses(
+    c: &mut AnyConnection,
+    user_id: i64,
+    now: i64,
+) -> Result<Vec<EmergencyGrant>> {
+    sqlx::query(
+        "SELECT id, participant_id, reason, granted_at, expires_at FROM emergency_access \
+         WHERE user_id = $1 AND expires_at > $2 ORDER BY granted_at DESC, id DESC",
+    )
+    .bind(user_id)
+    .bind(now)
+    .fetch_all(c)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(EmergencyGrant {
+            id: i64_(r, "id")?,
+            participant_id: i64_(r, "participant_id")?,
+            reason: text(r, "reason")?,
+            granted_at: i64_(r, "granted_at")?,
+            expires_at: i64_(r, "expires_at")?,
+        })
+    })
+    .collect()
+}
+
 /// Restrict processing of a participant's record, or lift the restriction.
 pub async fn set_processing_restricted(
     c: &mut AnyConnection,

@@ -64,6 +64,9 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(followups::api_routes())
         .merge(imports::api_routes())
         .merge(webhooks::api_routes())
+        .merge(reports::api_routes())
+        .merge(audit::api_routes())
+        .merge(admin::retention_api::api_routes())
         .split_for_parts();
     (router, http::openapi::finish(doc))
 }

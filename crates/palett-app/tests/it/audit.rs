@@ -300,6 +300,7 @@ pub(crate) async fn the_log_review_flags_samples_and_signs(h: H) {
         .any(|r| r.entry.entity == "emergency" && r.entry.participant_id == Some(hidden)));
     assert_eq!(review.sample.len(), 10);
     assert!(review.sample.iter().all(|e| e.action == "participant.read"));
+    assert!(review.due, "no review signed yet");
     let ids: Vec<i64> = review.sample.iter().map(|e| e.id).collect();
     assert!(matches!(
         err(palett_app::audit::sign_log_review(
@@ -352,6 +353,13 @@ pub(crate) async fn the_log_review_flags_samples_and_signs(h: H) {
         .await
         .expect("review");
     assert_eq!(after.reviews.len(), 1);
+    assert!(!after.due, "signed just now");
+    // A month and a day on, the next is due.
+    h.advance_secs(32 * 86_400);
+    let later = palett_app::audit::log_review(&h.app, &coordinator, now, h.app.now(), 10)
+        .await
+        .expect("review");
+    assert!(later.due, "the last review is over a month old");
     let mut signed = after.reviews[0].sample.clone();
     signed.sort_unstable();
     let mut shown = ids.clone();

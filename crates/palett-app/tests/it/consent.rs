@@ -315,6 +315,13 @@ pub(crate) async fn emergency_access_is_limited_and_marked(h: H) {
             .expect("glass"),
         p
     );
+    // Hers to see while it lasts, with the reason; no one else's.
+    let active = h.app.active_emergency_accesses(&c_ctx).await.expect("list");
+    assert_eq!(active.len(), 1);
+    assert_eq!(active[0].participant_id, p);
+    assert_eq!(active[0].reason, "Akut oro för hennes säkerhet");
+    assert_eq!(active[0].expires_at - active[0].granted_at, 2 * 3600);
+    forbidden(h.app.active_emergency_accesses(&kim_ctx).await);
     let v = h.read(&c_ctx, p).await;
     assert!(!v.may_change);
     assert_eq!(v.participant.restricted, None);
@@ -344,6 +351,12 @@ pub(crate) async fn emergency_access_is_limited_and_marked(h: H) {
     // Two hours later it is over.
     h.advance_secs(2 * 3600 + 1);
     not_found(h.app.participant(&c_ctx, p).await);
+    assert!(h
+        .app
+        .active_emergency_accesses(&c_ctx)
+        .await
+        .expect("list")
+        .is_empty());
 }
 
 /// A small deterministic generator (xorshift64*), so a failing case can be

@@ -4,6 +4,7 @@
 
 pub(crate) mod partners;
 pub(crate) mod retention;
+pub(crate) mod retention_api;
 pub(crate) mod translations;
 pub(crate) mod users;
 

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
-use palett_domain::record::{parse_restriction, parse_withdrawal_note, NoteInput};
+use palett_domain::record::{parse_restriction, parse_withdrawal_note, EmergencyInput, NoteInput};
 
 /// A participant's consents, newest first, with whether each is in force
 #[utoipa::path(get, path = "/participants/{id}/consents", tag = "consents",
@@ -162,4 +162,95 @@ pub async fn api_restriction(
         processing_restricted: restricted,
     })
     .into_response())
+}
+
+/// A moment as RFC 3339 in UTC.
+fn moment(secs: i64) -> String {
+    jiff::Timestamp::from_second(secs)
+        .map(|t| t.to_string())
+        .unwrap_or_default()
+}
+
+/// An emergency access: whose record, why, and until when it lasts.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = EmergencyAccess)]
+pub struct EmergencyAccessDto {
+    pub id: i64,
+    pub participant_id: i64,
+    pub reason: String,
+    #[schema(format = DateTime)]
+    pub granted_at: String,
+    #[schema(format = DateTime)]
+    pub expires_at: String,
+}
+
+impl From<&palett_app::participants::EmergencyGrant> for EmergencyAccessDto {
+    fn from(g: &palett_app::participants::EmergencyGrant) -> Self {
+        Self {
+            id: g.id,
+            participant_id: g.participant_id,
+            reason: g.reason.clone(),
+            granted_at: moment(g.granted_at),
+            expires_at: moment(g.expires_at),
+        }
+    }
+}
+
+/// The caller's emergency accesses still in force.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct EmergencyAccessList {
+    pub items: Vec<EmergencyAccessDto>,
+}
+
+/// The caller's emergency accesses still in force, newest first
+/// (coordinators)
+#[utoipa::path(get, path = "/emergency-accesses", tag = "data protection",
+    responses((status = 200, body = EmergencyAccessList)))]
+pub async fn api_emergency_accesses(State(s): State<AppState>, c: Caller) -> Answer {
+    let list = s.app.active_emergency_accesses(&c.ctx()).await?;
+    Ok(Json(EmergencyAccessList {
+        items: list.iter().map(EmergencyAccessDto::from).collect(),
+    })
+    .into_response())
+}
+
+json_body!(
+    /// Whose record: her `participant_id`, or her `identity_number` (in the
+    /// body, never in a URL; the id wins when both are sent); and the
+    /// `reason`, a sentence that is reviewed.
+    EmergencyBody = &[
+        ("participant_id", JsonType::Integer),
+        ("identity_number", JsonType::Text),
+        ("reason", JsonType::Text),
+    ]
+);
+
+/// Open a record by emergency access (coordinators; audited as an emergency)
+///
+/// For two hours the caller may read her record (not change it), and every
+/// read is marked in the log for the log review. Someone not in the
+/// partnership is refused on `participant_id` or `identity_number`.
+#[utoipa::path(post, path = "/emergency-accesses", tag = "data protection",
+    request_body = EmergencyBody, responses((status = 201, body = EmergencyAccessDto)))]
+pub async fn api_break_the_glass(State(s): State<AppState>, c: Caller, body: JsonObject) -> Answer {
+    let f = body.to_form(&EmergencyBody::spec())?;
+    let access = f.input::<EmergencyInput>().parse(s.app.today());
+    let ctx = c.ctx();
+    let pid = s.app.break_the_glass(&ctx, access).await?;
+    let grant = s
+        .app
+        .active_emergency_accesses(&ctx)
+        .await?
+        .into_iter()
+        .find(|g| g.participant_id == pid)
+        .ok_or_else(WebError::not_found)?;
+    Ok((
+        StatusCode::CREATED,
+        [(
+            axum::http::header::LOCATION,
+            format!("/api/v1/participants/{pid}"),
+        )],
+        Json(EmergencyAccessDto::from(&grant)),
+    )
+        .into_response())
 }

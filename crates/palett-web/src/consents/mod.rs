@@ -44,4 +44,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::api_list, api::api_create))
         .routes(routes!(api::api_withdraw))
         .routes(routes!(api::api_notes, api::api_add_note))
+        .routes(routes!(
+            api::api_emergency_accesses,
+            api::api_break_the_glass
+        ))
 }

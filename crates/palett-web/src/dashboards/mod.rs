@@ -39,4 +39,6 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::api_project_dashboard))
         .routes(routes!(api::api_partnership_dashboard))
+        .routes(routes!(api::api_project_figure_participants))
+        .routes(routes!(api::api_partnership_figure_participants))
 }

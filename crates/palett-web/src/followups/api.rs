@@ -1,5 +1,5 @@
 //! Follow-ups after exit in the JSON API: her follow-ups, recording what
-//! one found, and closing one as not reached.
+//! one found, and closing one as not reached; her self-assessments.
 
 use crate::http::caller::Caller;
 use crate::http::error::{Answer, WebError};
@@ -7,10 +7,13 @@ use crate::http::forms::{json_body, JsonObject, JsonType as T};
 use crate::http::openapi::vocab;
 use crate::http::{AppState, Id, Segment};
 use axum::extract::State;
+use axum::http::{header, StatusCode};
+use axum::response::IntoResponse;
 use axum::Json;
 use palett_domain::followup::{
     Employment, FollowUp, FollowUpInput, IncomeSource, NotReachedInput, StudyStatus,
 };
+use palett_domain::selfassessment::{change, Aspect, SelfAssessment, SelfAssessmentInput};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -165,4 +168,106 @@ pub async fn mark_follow_up_not_reached(
         .mark_follow_up_not_reached(&c.ctx(), pid, fid, &f.input::<NotReachedInput>())
         .await?;
     one(&s, &c, pid, fid).await
+}
+
+/// One self-assessment: the day, a score (1–5) for each aspect, their
+/// total (6–30), and whether she filled it in herself in her portal.
+#[derive(Serialize, ToSchema)]
+#[schema(as = SelfAssessment)]
+pub struct SelfAssessmentDto {
+    pub id: i64,
+    #[schema(format = Date)]
+    pub on: String,
+    /// Each aspect's score, keyed by aspect (`swedish`, `health`,
+    /// `confidence`, `work_readiness`, `network`, `everyday_life`).
+    pub scores: std::collections::BTreeMap<String, i16>,
+    pub total: i64,
+    pub by_participant: bool,
+}
+
+impl From<&SelfAssessment> for SelfAssessmentDto {
+    fn from(a: &SelfAssessment) -> Self {
+        Self {
+            id: a.id,
+            on: a.on.to_string(),
+            scores: Aspect::ALL
+                .iter()
+                .zip(&a.scores)
+                .map(|(k, v)| (k.as_str().to_string(), *v))
+                .collect(),
+            total: a.total(),
+            by_participant: a.by_participant,
+        }
+    }
+}
+
+/// Her self-assessments, oldest first, and the change in total from the
+/// first to the latest (`null` until there are two).
+#[derive(Serialize, ToSchema)]
+pub struct SelfAssessmentList {
+    pub items: Vec<SelfAssessmentDto>,
+    pub change: Option<i64>,
+}
+
+/// Her self-assessments (audited)
+#[utoipa::path(get, path = "/participants/{id}/self-assessments", tag = "participants",
+    responses((status = 200, body = SelfAssessmentList)))]
+pub async fn participant_self_assessments(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(pid): Id,
+) -> Answer<Json<SelfAssessmentList>> {
+    let list = s.app.self_assessments(&c.ctx(), pid).await?;
+    Ok(Json(SelfAssessmentList {
+        change: change(&list),
+        items: list.iter().map(SelfAssessmentDto::from).collect(),
+    }))
+}
+
+json_body!(
+    /// The day (`on`, YYYY-MM-DD, not in the future) and a score from 1
+    /// (not at all) to 5 (fully) for every aspect.
+    SelfAssessmentBody = &[
+        ("on", T::Text),
+        ("swedish", T::Integer),
+        ("health", T::Integer),
+        ("confidence", T::Integer),
+        ("work_readiness", T::Integer),
+        ("network", T::Integer),
+        ("everyday_life", T::Integer),
+    ]
+);
+
+/// Record a self-assessment made with her (audited)
+///
+/// Those who may change her record.
+#[utoipa::path(post, path = "/participants/{id}/self-assessments", tag = "participants",
+    request_body = SelfAssessmentBody, responses((status = 201, body = SelfAssessmentDto)))]
+pub async fn record_self_assessment(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(pid): Id,
+    body: JsonObject,
+) -> Answer {
+    let f = body.to_form(&SelfAssessmentBody::spec())?;
+    let input = SelfAssessmentInput {
+        on: f.get("on"),
+        scores: Aspect::ALL.iter().map(|a| f.get(a.as_str())).collect(),
+    };
+    let scored = input.parse(s.app.today())?;
+    let id = s.app.record_self_assessment(&c.ctx(), pid, &scored).await?;
+    let list = s.app.self_assessments(&c.ctx(), pid).await?;
+    let made = list
+        .iter()
+        .find(|a| a.id == id)
+        .ok_or_else(WebError::not_found)?;
+    Ok((
+        StatusCode::CREATED,
+        [(
+            header::LOCATION,
+            format!("/api/v1/participants/{pid}/self-assessments"),
+        )],
+        Json(SelfAssessmentDto::from(made)),
+    )
+        .into_response())
 }

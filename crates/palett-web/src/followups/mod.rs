@@ -1,6 +1,5 @@
 //! After the path: follow-ups at 3 and 6 months (done, or closed as not
-//! reached), and the participant's own self-assessments; the follow-ups'
-//! API.
+//! reached), and the participant's own self-assessments; their API.
 
 pub(crate) mod api;
 pub(crate) mod follow_ups;
@@ -42,4 +41,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::participant_follow_ups))
         .routes(routes!(api::record_follow_up))
         .routes(routes!(api::mark_follow_up_not_reached))
+        .routes(routes!(
+            api::participant_self_assessments,
+            api::record_self_assessment
+        ))
 }

@@ -263,6 +263,7 @@ pub mod vocab {
         Indicator = palett_domain::indicators::Indicator,
         EmployerIndicator = palett_domain::indicators::EmployerIndicator,
         Breakdown = palett_domain::indicators::Breakdown,
+        ReportKind = palett_app::reports::ReportKind,
         Role = palett_domain::policy::Role,
         Industry = palett_domain::employer::Industry,
         ContactKind = palett_domain::employer::ContactKind,

@@ -1,4 +1,4 @@
-use super::dto::{HandoverDone, ListItemDto, ParticipantPage, ParticipantViewDto};
+use super::dto::{HandoverDone, ParticipantPage, ParticipantViewDto};
 use crate::http::caller::Caller;
 use crate::http::error::{Answer, WebError};
 use crate::http::forms::{json_body, JsonObject, JsonType, Overlay, Spec};
@@ -179,25 +179,7 @@ pub(crate) async fn list(s: &AppState, c: &Caller, q: ListQuery, bad: StatusCode
     };
     let page = page_query(bad, &q.page, &q.per_page)?;
     let (items, total) = s.app.participants(&c.ctx(), &filter, page).await?;
-    Ok(Json(ParticipantPage {
-        items: items
-            .iter()
-            .map(|i| ListItemDto {
-                id: i.id,
-                given_name: i.given_name.clone(),
-                family_name: i.family_name.clone(),
-                birth_year: i.birth_year,
-                status: i.status,
-                responsible_organisation: i.responsible_organisation_name.clone(),
-                intake_date: i.intake_date.map(|d| d.to_string()),
-                exit_date: i.exit_date.map(|d| d.to_string()),
-            })
-            .collect(),
-        page: page.number,
-        per_page: page.size,
-        total,
-    })
-    .into_response())
+    Ok(Json(ParticipantPage::of(&items, page, total)).into_response())
 }
 
 /// One participant, with caseworkers, projects and status history (audited)

@@ -336,3 +336,31 @@ pub struct ParticipantPage {
     /// Every participant the caller may see with these filters.
     pub total: i64,
 }
+
+impl ParticipantPage {
+    /// A page of the app's list items.
+    pub(crate) fn of(
+        items: &[palett_app::filters::ListItem],
+        page: palett_app::participants::Page,
+        total: i64,
+    ) -> Self {
+        Self {
+            items: items
+                .iter()
+                .map(|i| ListItemDto {
+                    id: i.id,
+                    given_name: i.given_name.clone(),
+                    family_name: i.family_name.clone(),
+                    birth_year: i.birth_year,
+                    status: i.status,
+                    responsible_organisation: i.responsible_organisation_name.clone(),
+                    intake_date: i.intake_date.map(|d| d.to_string()),
+                    exit_date: i.exit_date.map(|d| d.to_string()),
+                })
+                .collect(),
+            page: page.number,
+            per_page: page.size,
+            total,
+        }
+    }
+}

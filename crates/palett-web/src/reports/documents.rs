@@ -56,9 +56,7 @@ pub fn document(t: Tr, r: &FunderReport) -> Document {
 
 pub(crate) fn final_sections(t: Tr, r: &FinalFigures) -> Vec<Section> {
     let enrolled = r.enrolled.count;
-    let of_target = r
-        .participant_target
-        .and_then(|t| palett_domain::summary::percent(enrolled, t.round() as i64));
+    let of_target = r.enrolled_of_target();
     let share = r.to_job_or_studies.value;
     let target_row = |label: &str, v: Value| vec![Value::text(t.get(label)), v];
     vec![
@@ -85,10 +83,9 @@ pub(crate) fn final_sections(t: Tr, r: &FinalFigures) -> Vec<Section> {
                 ),
                 target_row(
                     "report-goal-met",
-                    match (share, r.job_or_studies_goal) {
-                        (Some(s), Some(g)) => Value::text(t.get(if s >= g { "yes" } else { "no" })),
-                        _ => Value::Missing,
-                    },
+                    r.goal_met().map_or(Value::Missing, |met| {
+                        Value::text(t.get(if met { "yes" } else { "no" }))
+                    }),
                 ),
             ],
         },
@@ -445,8 +442,26 @@ pub async fn report(
         }
         Err(e) => return Err(e.into()),
     };
-    let doc = document(t, &r);
-    let name = format!("{}-{}-{}", kind.as_str(), r.period.start, r.period.end);
+    Ok(match ext {
+        None => page(
+            t,
+            &c,
+            project_id,
+            kind,
+            &from,
+            &to,
+            Some(&document(t, &r)),
+            None,
+        ),
+        Some(ext) => report_file(t, &r, ext)?,
+    })
+}
+
+/// The report as a file to download: `csv`, `xlsx` or `pdf` (anything
+/// else is taken as `pdf`), named after its kind and period.
+pub(crate) fn report_file(t: Tr, r: &FunderReport, ext: &str) -> Answer<Response> {
+    let doc = document(t, r);
+    let name = format!("{}-{}-{}", r.kind().as_str(), r.period.start, r.period.end);
     let file = |content_type: &str, ext: &str, body: Vec<u8>| {
         (
             [
@@ -461,15 +476,10 @@ pub async fn report(
             .into_response()
     };
     Ok(match ext {
-        None => page(t, &c, project_id, kind, &from, &to, Some(&doc), None),
-        Some("csv") => file("text/csv; charset=utf-8", "csv", doc.csv(t).into_bytes()),
-        Some("xlsx") => file(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-            xlsx::write(&doc, t),
-        ),
-        Some(_) => file(
-            "application/pdf",
+        "csv" => file(CSV, "csv", doc.csv(t).into_bytes()),
+        "xlsx" => file(XLSX, "xlsx", xlsx::write(&doc, t)),
+        _ => file(
+            PDF,
             "pdf",
             pdf::write(&doc, t, &|n, of| {
                 t.with(
@@ -481,6 +491,11 @@ pub async fn report(
         ),
     })
 }
+
+/// The content types of the files.
+pub(crate) const CSV: &str = "text/csv; charset=utf-8";
+pub(crate) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+pub(crate) const PDF: &str = "application/pdf";
 
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn page(

@@ -5,6 +5,7 @@ use crate::http::error::Invalid;
 use crate::http::AppState;
 use crate::http::Id;
 use crate::http::Segment;
+use crate::reports::documents::{CSV, XLSX};
 use crate::ui::render;
 use crate::ui::views::{Block, FilterForm, Layout, TablePage};
 use axum::extract::{Query, State};
@@ -164,7 +165,7 @@ fn attestation_table(
 }
 
 /// The local day of a moment.
-fn day_of(at: i64) -> String {
+pub(crate) fn day_of(at: i64) -> String {
     jiff::Timestamp::from_second(at)
         .map(|ts| {
             ts.to_zoned(palett_app::clock::stockholm())
@@ -209,7 +210,17 @@ pub async fn esf_month_file(
         Ok(x) => x,
         Err(_) => return Err(AppError::NotFound.into()),
     };
-    let doc = Document {
+    Ok(month_file(t, month, &lines, ext))
+}
+
+/// The monthly participant file: identity numbers (where her consent is
+/// in force), names, dates, hours and attestation.
+fn month_document(
+    t: crate::i18n::Tr,
+    month: palett_domain::indicators::Month,
+    lines: &[palett_app::reports::MonthLine],
+) -> Document {
+    Document {
         title: t.with("esf-month-file-title", &[("month", month.to_string())]),
         subtitle: t.with(
             "esf-month-file-subtitle",
@@ -260,17 +271,25 @@ pub async fn esf_month_file(
                 })
                 .collect(),
         }],
+    }
+}
+
+/// The monthly participant file as `csv` or (anything else) `xlsx`, not
+/// kept in any cache.
+pub(crate) fn month_file(
+    t: crate::i18n::Tr,
+    month: palett_domain::indicators::Month,
+    lines: &[palett_app::reports::MonthLine],
+    ext: &str,
+) -> axum::response::Response {
+    let doc = month_document(t, month, lines);
+    let (ext, content_type, body) = if ext == "csv" {
+        ("csv", CSV, doc.csv(t).into_bytes())
+    } else {
+        ("xlsx", XLSX, xlsx::write(&doc, t))
     };
     let name = format!("esf-deltagare-{month}.{ext}");
-    let (content_type, body) = if ext == "csv" {
-        ("text/csv; charset=utf-8", doc.csv(t).into_bytes())
-    } else {
-        (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            xlsx::write(&doc, t),
-        )
-    };
-    Ok((
+    (
         [
             (header::CONTENT_TYPE, content_type.to_string()),
             (
@@ -282,5 +301,5 @@ pub async fn esf_month_file(
         ],
         body,
     )
-        .into_response())
+        .into_response()
 }

@@ -6,6 +6,7 @@ mod support;
 
 mod access;
 mod api;
+mod api_oversight;
 mod audit_log;
 mod confirm;
 mod consent;
