@@ -2066,3 +2066,22 @@ error-webhook-not-retryable = Leveransen kan inte skickas igen: den är leverera
 audit-action-webhook-create = Registrerade en webhook
 audit-action-webhook-deactivate = Avaktiverade en webhook
 audit-action-webhook-retry = Försökte leverera en webhook igen
+
+## apiadmin
+error-token-expired = API-nyckeln har gått ut. Skapa en ny under API-nycklar.
+error-token-read-only = API-nyckeln får bara läsa: den kan inte ändra något.
+error-token-area = API-nyckeln gäller andra delar av API:t än den här.
+error-token-days = Välj hur många dagar nyckeln ska gälla: 1 till 365.
+error-token-wider = En nyckel som skapas med en nyckel kan inte nå mer än den: den måste vara skrivskyddad om den nyckeln är det, och gälla inom dess delar.
+token-access = Behörighet
+token-areas = Delar av API:t
+token-expires = Går ut
+token-read-only = Bara läsa
+token-read-write = Läsa och ändra
+token-all-areas = Alla
+token-expired = Utgången
+token-new-limited = Ny API-nyckel med begränsningar
+token-days = Gäller (dagar)
+hint-token-days = 1 till 365 dagar; 90 om du lämnar tomt. Sedan slutar nyckeln att fungera.
+token-read-only-choice = Bara läsa (nyckeln kan inte ändra något)
+hint-token-areas = Välj ingen för att nå alla delar. En begäran utanför de valda delarna nekas.

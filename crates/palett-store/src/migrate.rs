@@ -261,6 +261,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "webhooks",
         template: include_str!("../migrations/0041_webhooks.sql"),
     },
+    Migration {
+        version: 42,
+        name: "token_scopes",
+        template: include_str!("../migrations/0042_token_scopes.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

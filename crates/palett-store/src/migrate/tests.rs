@@ -227,6 +227,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "1977287329f8b8826b9fc9a474ea76cb71eb3141df647da6c9b68915bda49994",
         postgres: "b0748d62891b8bd1e4925b6deddddac8839ddbd1101fb553a1797e67d80670a3",
     },
+    Applied {
+        version: 42,
+        sqlite: "c5c0c27d23fe43a9e00ca63457718bed154a65829267bdf1f3b1d4166c8cba88",
+        postgres: "c5c0c27d23fe43a9e00ca63457718bed154a65829267bdf1f3b1d4166c8cba88",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

@@ -6,6 +6,7 @@ mod support;
 
 mod access;
 mod api;
+mod api_admin;
 mod audit_log;
 mod confirm;
 mod consent;
