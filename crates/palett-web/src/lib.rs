@@ -64,6 +64,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(followups::api_routes())
         .merge(imports::api_routes())
         .merge(webhooks::api_routes())
+        .merge(admin::api_routes())
         .split_for_parts();
     (router, http::openapi::finish(doc))
 }

@@ -1,4 +1,5 @@
-//! The administration half of the API: tokens with their limits.
+//! The administration half of the API: tokens with their limits, projects
+//! and their goals, partners and memberships, users and roles.
 
 use crate::support::*;
 use axum::http::StatusCode;
@@ -110,7 +111,14 @@ async fn an_area_token_reaches_its_area_and_gets_403_elsewhere() {
     );
     // The areas are the document's tags.
     let areas = palett_web::api_areas();
-    for a in ["participants", "projects", "tokens", "data_protection"] {
+    for a in [
+        "participants",
+        "projects",
+        "tokens",
+        "partners",
+        "users",
+        "data_protection",
+    ] {
         assert!(areas.iter().any(|x| x == a), "{a} in {areas:?}");
     }
 }
@@ -247,4 +255,307 @@ async fn tokens_are_listed_created_and_revoked_through_the_api() {
         .await
         .json();
     assert_eq!(shown["active"], false);
+}
+
+#[tokio::test]
+async fn projects_are_created_read_and_changed_through_the_api() {
+    let t = TestApp::new().await;
+    let [coord, coach] = t.tokens([COORDINATOR, KOMMUN_CASEWORKER]).await;
+    let body = r#"{"name": "Vägen vidare", "funder": "ESF+", "start_date": "2026-01-01",
+        "end_date": "2027-12-31", "participant_target": 40, "job_or_studies_target": 35.5}"#;
+    let r = t.post_json("/api/v1/projects", &coord, body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().expect("id");
+    assert_eq!(r.location(), format!("/api/v1/projects/{id}"));
+    let p = t
+        .get(&format!("/api/v1/projects/{id}"), Some(&coord))
+        .await
+        .json();
+    assert_eq!(
+        (p["name"].as_str(), p["participant_target"].as_i64()),
+        (Some("Vägen vidare"), Some(40))
+    );
+    let r = t
+        .patch_json(
+            &format!("/api/v1/projects/{id}"),
+            &coord,
+            r#"{"name": "Vägen framåt"}"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let p = r.json();
+    assert_eq!(
+        (
+            p["name"].as_str(),
+            p["funder"].as_str(),
+            p["end_date"].as_str()
+        ),
+        (Some("Vägen framåt"), Some("ESF+"), Some("2027-12-31"))
+    );
+    let r = t
+        .patch_json(
+            &format!("/api/v1/projects/{id}"),
+            &coord,
+            r#"{"end_date": "2025-01-01"}"#,
+        )
+        .await;
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["end_date"]);
+    let r = t
+        .patch_json(
+            &format!("/api/v1/projects/{id}"),
+            &coord,
+            r#"{"participant_target": "40"}"#,
+        )
+        .await;
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["participant_target"]);
+    assert_eq!(
+        t.post_json("/api/v1/projects", &coach, body).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.patch_json(
+            &format!("/api/v1/projects/{id}"),
+            &coach,
+            r#"{"name": "X"}"#
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.get("/api/v1/projects/999999", Some(&coord)).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+#[tokio::test]
+async fn goals_of_a_project_are_listed_added_and_removed() {
+    let t = TestApp::new().await;
+    let [coord, coach] = t.tokens([COORDINATOR, KOMMUN_CASEWORKER]).await;
+    let project = t.get("/api/v1/projects", Some(&coord)).await.json()["items"][0]["id"]
+        .as_i64()
+        .expect("a project");
+    let path = format!("/api/v1/projects/{project}/goals");
+    let body = r#"{"indicator": "share_job_or_studies", "target": 40, "period_start": "2026-01-01", "period_end": "2026-12-31"}"#;
+    let r = t.post_json(&path, &coord, body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let goal = r.json();
+    let id = goal["id"].as_i64().expect("id");
+    assert_eq!(
+        (goal["indicator"].as_str(), goal["target"].as_f64()),
+        (Some("share_job_or_studies"), Some(40.0))
+    );
+    let list = t.get(&path, Some(&coord)).await.json();
+    assert!(list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .any(|g| g["id"] == id));
+    let r = t.post_json(&path, &coord, r#"{"indicator": "share_job_or_studies", "target": 140, "period_start": "2026-01-01", "period_end": "2026-12-31"}"#).await;
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["target"]);
+    assert_eq!(
+        t.post_json(&path, &coach, body).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let one = format!("{path}/{id}");
+    assert_eq!(
+        t.json("DELETE", &one, &coach, "").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.json("DELETE", &one, &coord, "").await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        t.json("DELETE", &one, &coord, "").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(!t
+        .get(&path, Some(&coord))
+        .await
+        .body
+        .contains(&format!("\"id\":{id},")));
+}
+
+#[tokio::test]
+async fn partners_and_memberships_through_the_api() {
+    let t = TestApp::new().await;
+    let [admin, coord] = t.tokens([ADMIN, COORDINATOR]).await;
+    let partners = t.get("/api/v1/memberships", Some(&coord)).await;
+    assert_eq!(partners.status, StatusCode::OK);
+    let before = partners.json()["total"].as_i64().expect("total");
+    let r = t
+        .post_json(
+            "/api/v1/organisations",
+            &admin,
+            r#"{"name": "Studieförbundet Syd", "kind": "civil_society", "joined_on": "2026-11-01",
+               "responsibility_areas": ["Studiecirklar", "Språkcafé"]}"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let org = r.json()["id"].as_i64().expect("id");
+    let list = t.get("/api/v1/memberships", Some(&coord)).await.json();
+    assert_eq!(list["total"].as_i64(), Some(before + 1));
+    let m = list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|m| m["organisation"]["id"] == org)
+        .expect("the new partner's membership")
+        .clone();
+    assert_eq!(
+        m["responsibility_areas"],
+        serde_json::json!(["Studiecirklar", "Språkcafé"])
+    );
+    let mid = m["id"].as_i64().expect("id");
+    let again = format!(r#"{{"organisation_id": {org}, "joined_on": "2026-11-02"}}"#);
+    let r = t.post_json("/api/v1/memberships", &admin, &again).await;
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["organisation_id"]);
+    let end = format!("/api/v1/memberships/{mid}/end");
+    t.post_json(&end, &admin, r#"{"left_on": "2026-10-01"}"#)
+        .await
+        .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["left_on"]);
+    assert_eq!(
+        t.post_json(&end, &coord, r#"{"left_on": "2026-11-20"}"#)
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let r = t
+        .post_json(&end, &admin, r#"{"left_on": "2026-11-20"}"#)
+        .await;
+    assert_eq!(
+        (r.status, r.json()["left_on"].as_str()),
+        (StatusCode::OK, Some("2026-11-20"))
+    );
+    let r = t.post_json("/api/v1/memberships", &admin, &again).await;
+    assert_eq!(r.status, StatusCode::CREATED, "joins again: {}", r.body);
+    assert_eq!(
+        t.get("/api/v1/organisations", Some(&coord)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.get("/api/v1/organisations", Some(&admin)).await.status,
+        StatusCode::OK
+    );
+    let r = t
+        .post_json(
+            "/api/v1/organisations",
+            &admin,
+            r#"{"name": 5, "kind": "club"}"#,
+        )
+        .await;
+    let mut fields = r.error_fields();
+    fields.sort();
+    assert_eq!(
+        (r.status, fields),
+        (StatusCode::UNPROCESSABLE_ENTITY, vec!["name".to_string()])
+    );
+}
+
+#[tokio::test]
+async fn users_and_roles_through_the_api() {
+    let t = TestApp::new().await;
+    let [admin, coord] = t.tokens([ADMIN, COORDINATOR]).await;
+    let org = t.org_of(&coord).await;
+    let body = format!(
+        r#"{{"email": "vera.api@helamanniskan.example", "display_name": "Vera Api",
+            "password": "ett långt lösenord för vera", "organisation_id": {org},
+            "roles": ["caseworker", "evaluator"]}}"#
+    );
+    assert_eq!(
+        t.post_json("/api/v1/users", &coord, &body).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = t.post_json("/api/v1/users", &admin, &body).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let keys: Vec<String> = r
+        .json()
+        .as_object()
+        .expect("a user")
+        .keys()
+        .cloned()
+        .collect();
+    assert!(
+        !keys.iter().any(|k| k.contains("hash") || k == "password")
+            && !r.body.contains("argon2")
+            && !r.body.contains("ett långt lösenord"),
+        "no password: {}",
+        r.body
+    );
+    let u = r.json();
+    let id = u["id"].as_i64().expect("id");
+    assert_eq!(u["must_change_password"], true, "she chooses her own first");
+    assert_eq!(
+        u["pending_roles"],
+        serde_json::json!(["caseworker"]),
+        "participant access waits"
+    );
+    let r = t.post_json("/api/v1/users", &admin, &body).await;
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["email"]);
+    let list = t.get("/api/v1/users", Some(&admin)).await.json();
+    assert!(list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .any(|x| x["id"] == id));
+    assert_eq!(
+        t.get("/api/v1/users", Some(&coord)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let requests = t.get("/api/v1/role-requests", Some(&admin)).await.json();
+    let request = requests["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .find(|q| q["user"]["id"] == id)
+        .expect("her request")
+        .clone();
+    assert_eq!(request["may_approve"], false, "not by the one who asked");
+    let rid = request["id"].as_i64().expect("id");
+    t.post_json(&format!("/api/v1/role-requests/{rid}/approve"), &admin, "")
+        .await
+        .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["request"]);
+    assert_eq!(
+        t.post_json(&format!("/api/v1/role-requests/{rid}/reject"), &admin, "")
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    let roles = format!("/api/v1/users/{id}/roles");
+    let r = t
+        .json(
+            "PUT",
+            &roles,
+            &admin,
+            r#"{"roles": ["coordinator", "nobody"]}"#,
+        )
+        .await;
+    r.assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["roles"]);
+    let r = t
+        .json("PUT", &roles, &admin, r#"{"roles": ["evaluator"]}"#)
+        .await;
+    assert_eq!(
+        (r.status, r.json()["roles"].clone()),
+        (StatusCode::OK, serde_json::json!(["evaluator"]))
+    );
+    let deactivate = format!("/api/v1/users/{id}/deactivate");
+    assert_eq!(
+        t.post_json(&deactivate, &coord, "").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.post_json(&deactivate, &admin, "").await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        t.get(&format!("/api/v1/users/{id}"), Some(&admin))
+            .await
+            .json()["active"],
+        false
+    );
+    assert_eq!(
+        t.get("/api/v1/users/999999", Some(&admin)).await.status,
+        StatusCode::NOT_FOUND
+    );
 }
