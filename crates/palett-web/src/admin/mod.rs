@@ -77,6 +77,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(users_api::user))
         .routes(routes!(users_api::set_user_roles))
         .routes(routes!(users_api::deactivate_user))
+        .routes(routes!(users_api::reset_user_password))
+        .routes(routes!(users_api::reset_user_second_factor))
         .routes(routes!(users_api::role_requests))
         .routes(routes!(users_api::approve_role_request))
         .routes(routes!(users_api::reject_role_request))

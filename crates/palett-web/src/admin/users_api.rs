@@ -203,6 +203,42 @@ pub async fn deactivate_user(State(s): State<AppState>, c: Caller, Id(id): Id) -
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
+const PASSWORD_FIELDS: Spec = &[("password", T::Text)];
+
+json_body!(
+    /// A new password for her (at least 12 characters, not a common
+    /// one); she must choose her own at her next sign-in.
+    PasswordReset = PASSWORD_FIELDS
+);
+
+/// Set a new password for a user who forgot hers (administrators): she
+/// must change it at her next sign-in, and her sessions end
+#[utoipa::path(post, path = "/users/{id}/password", tag = "users", params(("id" = i64, Path)),
+    request_body = PasswordReset,
+    responses((status = 204), (status = 403), (status = 404), (status = 422)))]
+pub async fn reset_user_password(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+    body: JsonObject,
+) -> Answer {
+    let f = body.to_form(&PasswordReset::spec())?;
+    s.app
+        .reset_password(&c.ctx(), id, &f.get("password"))
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Remove a user's second factor (administrators): she sets up a new one
+/// at her next sign-in
+#[utoipa::path(post, path = "/users/{id}/second-factor/reset", tag = "users",
+    params(("id" = i64, Path)),
+    responses((status = 204), (status = 403), (status = 404)))]
+pub async fn reset_user_second_factor(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
+    s.app.reset_second_factor(&c.ctx(), id).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
 fn request_dto(r: RoleRequest, me: i64) -> RoleRequestDto {
     RoleRequestDto {
         id: r.id,

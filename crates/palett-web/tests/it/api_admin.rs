@@ -539,6 +539,39 @@ async fn users_and_roles_through_the_api() {
         (r.status, r.json()["roles"].clone()),
         (StatusCode::OK, serde_json::json!(["evaluator"]))
     );
+    // A new password chosen for her: typed, checked, and hers to change.
+    let password = format!("/api/v1/users/{id}/password");
+    t.post_json(&password, &admin, r#"{"password": "kort"}"#)
+        .await
+        .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["password"]);
+    let new = r#"{"password": "ett annat långt lösenord"}"#;
+    assert_eq!(
+        t.post_json(&password, &coord, new).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        t.post_json(&password, &admin, new).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert!(t
+        .app
+        .sign_in(
+            "vera.api@helamanniskan.example",
+            "ett annat långt lösenord",
+            "127.0.0.1"
+        )
+        .await
+        .is_ok());
+    assert_eq!(
+        t.post_json(
+            &format!("/api/v1/users/{id}/second-factor/reset"),
+            &admin,
+            ""
+        )
+        .await
+        .status,
+        StatusCode::NO_CONTENT
+    );
     let deactivate = format!("/api/v1/users/{id}/deactivate");
     assert_eq!(
         t.post_json(&deactivate, &coord, "").await.status,
