@@ -98,6 +98,19 @@ async fn an_area_token_reaches_its_area_and_gets_403_elsewhere() {
         "{}",
         r.body
     );
+    // An address written otherwise reaches no other area either.
+    for other in [
+        "/api/v1/%70articipants",
+        "/api/v1//participants",
+        "/api/v1/participants/",
+    ] {
+        let r = t.get(other, Some(&token)).await;
+        assert!(
+            matches!(r.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+            "{other}: {}",
+            r.status
+        );
+    }
     let r = t.get("/api/v1/me", Some(&token)).await;
     assert_eq!(
         r.status,
