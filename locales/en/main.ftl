@@ -2095,3 +2095,22 @@ audit-action-archive-import = Imported the partnership from an archive
 ## apiread
 error-confirm-required = Confirm the run: send "confirm": true.
 error-audit-name-in-url = Search the log by name with POST /api/v1/audit/search so that the name stays out of URLs.
+
+## apiadmin
+error-token-expired = The API key has expired. Create a new one under API keys.
+error-token-read-only = This API key may only read: it cannot make changes.
+error-token-area = This API key is limited to other areas of the API than this one.
+error-token-days = Choose how many days the key lasts: 1 to 365.
+error-token-wider = A key created with a key cannot reach more than that key: it must be read-only if that one is, and within its areas.
+token-access = Access
+token-areas = Areas of the API
+token-expires = Expires
+token-read-only = Read only
+token-read-write = Read and change
+token-all-areas = All
+token-expired = Expired
+token-new-limited = New API key with limits
+token-days = Lasts (days)
+hint-token-days = 1 to 365 days; 90 if left empty. The key stops working after that.
+token-read-only-choice = Read only (the key cannot make changes)
+hint-token-areas = Choose none to reach every area. A request outside the chosen areas is refused.

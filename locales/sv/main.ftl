@@ -2095,3 +2095,22 @@ audit-action-archive-import = Importerade partnerskapet från ett arkiv
 ## apiread
 error-confirm-required = Bekräfta körningen: skicka "confirm": true.
 error-audit-name-in-url = Sök i loggen på namn med POST /api/v1/audit/search så att namnet inte hamnar i adresser.
+
+## apiadmin
+error-token-expired = API-nyckeln har gått ut. Skapa en ny under API-nycklar.
+error-token-read-only = API-nyckeln får bara läsa: den kan inte ändra något.
+error-token-area = API-nyckeln gäller andra delar av API:t än den här.
+error-token-days = Välj hur många dagar nyckeln ska gälla: 1 till 365.
+error-token-wider = En nyckel som skapas med en nyckel kan inte nå mer än den: den måste vara skrivskyddad om den nyckeln är det, och gälla inom dess delar.
+token-access = Behörighet
+token-areas = Delar av API:t
+token-expires = Går ut
+token-read-only = Bara läsa
+token-read-write = Läsa och ändra
+token-all-areas = Alla
+token-expired = Utgången
+token-new-limited = Ny API-nyckel med begränsningar
+token-days = Gäller (dagar)
+hint-token-days = 1 till 365 dagar; 90 om du lämnar tomt. Sedan slutar nyckeln att fungera.
+token-read-only-choice = Bara läsa (nyckeln kan inte ändra något)
+hint-token-areas = Välj ingen för att nå alla delar. En begäran utanför de valda delarna nekas.

@@ -10,6 +10,7 @@ use palett_domain::model::{Organisation, RoleGrant, User};
 use palett_domain::policy::Role;
 use palett_domain::values::parse_new_password;
 use palett_domain::{FieldErrors, Parsed};
+pub use palett_store::auth::RoleRequest;
 use palett_store::{auth, org, StoreError};
 
 impl App {

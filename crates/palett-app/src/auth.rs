@@ -13,8 +13,12 @@ use crate::work::{bookkeeping, Change};
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::model::User;
 use palett_domain::policy::{Actor, Role, Standing};
+pub use palett_domain::token::TokenInput;
+pub use palett_domain::token::TokenLimit;
+use palett_domain::token::{TokenScope, WIDER_ERROR};
 use palett_domain::values::Email;
-use palett_store::auth::{self as store, SessionRow, TokenRow};
+pub use palett_store::auth::TokenRow;
+use palett_store::auth::{self as store, SessionRow};
 use palett_store::AnyConnection;
 
 /// A signed-in caller.
@@ -44,6 +48,27 @@ impl Signed {
         Ctx {
             actor: self.actor.clone(),
             ip: ip.to_string(),
+        }
+    }
+}
+
+/// What a bearer token presented turns out to be.
+#[derive(Clone, Debug)]
+pub enum Bearer {
+    /// Valid: its user, and what the token may do until when.
+    Valid(Box<Signed>, TokenLimit),
+    /// It was valid but has ended.
+    Expired,
+    /// No such token, revoked, or its user may no longer sign in.
+    Unknown,
+}
+
+impl Bearer {
+    /// The caller, when the token is valid.
+    pub fn signed(self) -> Option<Signed> {
+        match self {
+            Bearer::Valid(s, _) => Some(*s),
+            _ => None,
         }
     }
 }
@@ -342,64 +367,113 @@ impl App {
         Ok(())
     }
 
-    /// The caller behind a bearer token, if it is valid.
+    /// The caller behind a bearer token and what the token may do, if it
+    /// is valid; an ended token is told apart from an unknown one.
     #[tracing::instrument(skip_all)]
-    pub async fn bearer(&self, token: &str) -> Result<Option<Signed>> {
+    pub async fn bearer(&self, token: &str) -> Result<Bearer> {
         let mut c = self.db.read().await?;
         let Some(t) = store::token_by_hash(&mut c, &sha256_hex(token)).await? else {
-            return Ok(None);
+            return Ok(Bearer::Unknown);
         };
         if t.revoked_at.is_some() {
-            return Ok(None);
+            return Ok(Bearer::Unknown);
+        }
+        let now = self.now();
+        if now >= t.expires_at {
+            return Ok(Bearer::Expired);
         }
         let Some(user) = store::user_by_id(&mut c, t.user_id)
             .await?
             .filter(|u| u.active)
         else {
-            return Ok(None);
+            return Ok(Bearer::Unknown);
         };
         let Some((actor, partnerships, second_factor_required)) =
             actor_for(&mut c, &user, None, self.today()).await?
         else {
-            return Ok(None);
+            return Ok(Bearer::Unknown);
         };
-        let now = self.now();
         if t.last_used_at.is_none_or(|l| now - l >= 60) {
             store::touch_token(&mut c, t.id, now).await?;
         }
-        Ok(Some(Signed {
+        let signed = Signed {
             user,
             actor,
             csrf_token: None,
             partnerships,
             second_factor_required,
             unread: 0,
-        }))
+        };
+        let limit = TokenLimit {
+            scope: TokenScope {
+                read_only: t.read_only,
+                areas: t.areas,
+            },
+            expires_at: t.expires_at,
+        };
+        Ok(Bearer::Valid(Box::new(signed), limit))
     }
 
-    /// Create a personal access token for the caller; the secret is returned
-    /// once and only its hash is kept.
+    /// Create a personal access token for the caller, limited as asked
+    /// (`known_areas`: the areas the API has); the secret is returned once
+    /// and only its hash is kept. Asked for with a token (`by`), the new
+    /// one is no wider than it and ends no later.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
-    pub async fn create_token(&self, ctx: &Ctx, name: &str) -> Result<(i64, String)> {
-        let name =
-            palett_domain::values::required_text(name, palett_domain::values::TextKind::line(100))
-                .map_err(|c| palett_domain::FieldErrors::single("name", c))?;
+    pub async fn create_token(
+        &self,
+        ctx: &Ctx,
+        input: &TokenInput,
+        known_areas: &[String],
+        by: Option<&TokenLimit>,
+    ) -> Result<(TokenRow, String)> {
+        let new = input.parse(known_areas)?;
+        if by.is_some_and(|l| !l.scope.covers(&new.scope)) {
+            return Err(palett_domain::FieldErrors::single("areas", WIDER_ERROR).into());
+        }
         let secret = format!("plt_{}", random_token()?);
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
-        let id = store::insert_token(&mut tx, ctx.actor.user_id, &name, &sha256_hex(&secret), now)
-            .await?;
+        let asked = now + new.days * 86_400;
+        let expires_at = by.map_or(asked, |l| asked.min(l.expires_at));
+        let id = store::insert_token(
+            &mut tx,
+            ctx.actor.user_id,
+            &new.name,
+            &sha256_hex(&secret),
+            &new.scope,
+            now,
+            expires_at,
+        )
+        .await?;
         tx.done(Action::TokenCreate, "api_token", Some(id), None)
             .await?;
-        Ok((id, secret))
+        let row = TokenRow {
+            id,
+            user_id: ctx.actor.user_id,
+            name: new.name,
+            created_at: now,
+            last_used_at: None,
+            revoked_at: None,
+            read_only: new.scope.read_only,
+            areas: new.scope.areas,
+            expires_at,
+        };
+        Ok((row, secret))
     }
 
     /// Create a token for the user with this e-mail (the CLI, run by the
     /// operator on the server).
     #[tracing::instrument(skip_all)]
-    pub async fn create_token_for_email(&self, email: &str, name: &str) -> Result<String> {
+    pub async fn create_token_for_email(
+        &self,
+        email: &str,
+        input: &TokenInput,
+        known_areas: &[String],
+    ) -> Result<String> {
         let ctx = self.ctx_for_email(email).await?;
-        self.create_token(&ctx, name).await.map(|(_, s)| s)
+        self.create_token(&ctx, input, known_areas, None)
+            .await
+            .map(|(_, s)| s)
     }
 
     /// The context of a user acting from the command line (no session).

@@ -226,6 +226,16 @@ enum TokenCommand {
         email: String,
         #[arg(long, default_value = "cli")]
         name: String,
+        /// Only reading: GET requests; any change answers 403.
+        #[arg(long)]
+        read_only: bool,
+        /// An area of the API the token is limited to (an OpenAPI tag,
+        /// spaces as `_`, e.g. `projects`); repeat for more. None: all.
+        #[arg(long = "area")]
+        areas: Vec<String>,
+        /// How many days it lasts (1 to 365; default 90).
+        #[arg(long)]
+        days: Option<i64>,
     },
 }
 
@@ -628,11 +638,24 @@ async fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Command::Token {
-            command: TokenCommand::Create { email, name },
+            command:
+                TokenCommand::Create {
+                    email,
+                    name,
+                    read_only,
+                    areas,
+                    days,
+                },
         } => {
             let app = open(&cli).await?;
+            let input = palett_app::auth::TokenInput {
+                name: name.clone(),
+                read_only: read_only.to_string(),
+                areas: areas.clone(),
+                days: days.map(|d| d.to_string()).unwrap_or_default(),
+            };
             let secret = app
-                .create_token_for_email(email, name)
+                .create_token_for_email(email, &input, palett_web::api_areas())
                 .await
                 .map_err(|e| format!("cannot create a token: {}", explain(e)))?;
             println!("{secret}");

@@ -34,6 +34,7 @@ pub mod reminder;
 pub mod research;
 pub mod selfassessment;
 pub mod summary;
+pub mod token;
 pub mod values;
 pub mod wave;
 pub mod webhook;

@@ -6,6 +6,7 @@ use crate::sealing::{is_sealed, open_opt, seal_opt, Sealer};
 use crate::Result;
 use palett_domain::model::{RoleGrant, User};
 use palett_domain::policy::Role;
+use palett_domain::token::TokenScope;
 use sqlx::any::AnyRow;
 use sqlx::AnyConnection;
 
@@ -273,6 +274,10 @@ pub struct TokenRow {
     pub created_at: i64,
     pub last_used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    pub read_only: bool,
+    /// The areas of the API it reaches; empty: every area.
+    pub areas: Vec<String>,
+    pub expires_at: i64,
 }
 
 fn token(r: &AnyRow) -> Result<TokenRow> {
@@ -283,23 +288,33 @@ fn token(r: &AnyRow) -> Result<TokenRow> {
         created_at: i64_(r, "created_at")?,
         last_used_at: opt_i64(r, "last_used_at")?,
         revoked_at: opt_i64(r, "revoked_at")?,
+        read_only: i64_(r, "read_only")? != 0,
+        areas: TokenScope::areas_from_stored(&text(r, "areas")?),
+        expires_at: i64_(r, "expires_at")?,
     })
 }
 
+/// A new token with its limits; it ends at `expires_at` (unix seconds).
 pub async fn insert_token(
     c: &mut AnyConnection,
     user_id: i64,
     name: &str,
     token_hash: &str,
+    scope: &TokenScope,
     now: i64,
+    expires_at: i64,
 ) -> Result<i64> {
     let id: i64 = sqlx::query_scalar(
-        "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id",
+        "INSERT INTO api_tokens (user_id, name, token_hash, created_at, read_only, areas, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
     )
     .bind(user_id)
     .bind(name)
     .bind(token_hash)
     .bind(now)
+    .bind(i64::from(scope.read_only))
+    .bind(scope.stored_areas())
+    .bind(expires_at)
     .fetch_one(c)
     .await?;
     Ok(id)
@@ -307,7 +322,7 @@ pub async fn insert_token(
 
 pub async fn token_by_hash(c: &mut AnyConnection, token_hash: &str) -> Result<Option<TokenRow>> {
     sqlx::query(
-        "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE token_hash = $1",
+        "SELECT id, user_id, name, created_at, last_used_at, revoked_at, read_only, areas, expires_at FROM api_tokens WHERE token_hash = $1",
     )
     .bind(token_hash)
     .fetch_optional(c)
@@ -319,7 +334,7 @@ pub async fn token_by_hash(c: &mut AnyConnection, token_hash: &str) -> Result<Op
 
 pub async fn tokens_of(c: &mut AnyConnection, user_id: i64) -> Result<Vec<TokenRow>> {
     sqlx::query(
-        "SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens \
+        "SELECT id, user_id, name, created_at, last_used_at, revoked_at, read_only, areas, expires_at FROM api_tokens \
          WHERE user_id = $1 ORDER BY id DESC LIMIT 200",
     )
     .bind(user_id)

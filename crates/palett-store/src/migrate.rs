@@ -266,6 +266,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "import_records",
         template: include_str!("../migrations/0042_import_records.sql"),
     },
+    Migration {
+        version: 43,
+        name: "token_scopes",
+        template: include_str!("../migrations/0043_token_scopes.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

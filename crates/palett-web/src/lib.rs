@@ -67,8 +67,22 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(reports::api_routes())
         .merge(audit::api_routes())
         .merge(admin::retention_api::api_routes())
+        .merge(admin::api_routes())
         .split_for_parts();
     (router, http::openapi::finish(doc))
+}
+
+/// The areas of the API (its operations' tags) with each operation's
+/// area, made once from the generated document: what a token may be
+/// limited to.
+fn token_areas() -> &'static http::scope::Areas {
+    static AREAS: OnceLock<http::scope::Areas> = OnceLock::new();
+    AREAS.get_or_init(|| http::scope::Areas::from_openapi(&api().1, "/api/v1"))
+}
+
+/// The names of the areas a token may be limited to (sorted).
+pub fn api_areas() -> &'static [String] {
+    token_areas().names()
 }
 
 /// The API's OpenAPI 3.1 document (JSON), generated from the code once:
@@ -103,6 +117,7 @@ async fn openapi_json() -> axum::response::Response {
 /// Every route of palett: each feature's pages and API, then the layers
 /// every request passes (outermost last).
 pub fn router(state: AppState) -> Router {
+    http::scope::install(token_areas());
     Router::new()
         .merge(account::routes())
         .merge(participants::routes())

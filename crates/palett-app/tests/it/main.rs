@@ -151,6 +151,7 @@ stories! {
     sealing::second_factor_secrets_are_sealed_at_rest,
     sign_in::sessions_end_when_idle_or_old,
     sign_in::bearer_tokens_work_until_revoked,
+    sign_in::tokens_end_and_keep_their_limits,
     sign_in::a_second_factor_is_set_up_checked_and_required,
     concurrency::concurrent_registrations_all_succeed,
     concurrency::a_reader_never_holds_up_a_writer,

@@ -198,7 +198,7 @@ pub(crate) async fn bearer_tokens_work_until_revoked(h: H) {
     h.seed().await;
     let secret = h
         .app
-        .create_token_for_email(COACH, "rapportskript")
+        .create_token_for_email(COACH, &named("rapportskript"), &[])
         .await
         .expect("creating a token");
     assert!(secret.starts_with("plt_"));
@@ -207,18 +207,30 @@ pub(crate) async fn bearer_tokens_work_until_revoked(h: H) {
         .bearer(&secret)
         .await
         .expect("bearer")
+        .signed()
         .expect("the token is valid");
     assert_eq!(signed.user.email, COACH);
     assert_eq!(signed.actor.roles, [Role::Caseworker]);
     assert_eq!(signed.csrf_token, None, "tokens need no CSRF token");
-    assert!(h.app.bearer("plt_0000").await.expect("bearer").is_none());
+    assert!(h
+        .app
+        .bearer("plt_0000")
+        .await
+        .expect("bearer")
+        .signed()
+        .is_none());
     assert!(h
         .app
         .bearer(&format!("{secret}x"))
         .await
         .expect("bearer")
+        .signed()
         .is_none());
-    not_found(h.app.create_token_for_email("ingen@example.org", "x").await);
+    not_found(
+        h.app
+            .create_token_for_email("ingen@example.org", &named("x"), &[])
+            .await,
+    );
 
     let ctx = signed.ctx(IP);
     let tokens = h.app.tokens(&ctx).await.expect("tokens");
@@ -234,16 +246,118 @@ pub(crate) async fn bearer_tokens_work_until_revoked(h: H) {
     let ali = h.ctx(AF).await;
     assert!(h.app.tokens(&ali).await.expect("tokens").is_empty());
     not_found(h.app.revoke_token(&ali, token.id).await);
-    assert!(h.app.bearer(&secret).await.expect("bearer").is_some());
+    assert!(h
+        .app
+        .bearer(&secret)
+        .await
+        .expect("bearer")
+        .signed()
+        .is_some());
 
     h.app.revoke_token(&ctx, token.id).await.expect("revoking");
     assert!(
-        h.app.bearer(&secret).await.expect("bearer").is_none(),
+        h.app
+            .bearer(&secret)
+            .await
+            .expect("bearer")
+            .signed()
+            .is_none(),
         "revoked"
     );
     not_found(h.app.revoke_token(&ctx, token.id).await);
     let tokens = h.app.tokens(&ctx).await.expect("tokens");
     assert_eq!(tokens[0].revoked_at, Some(h.app.now()));
+}
+
+/// A token's request with only a name: every area, 90 days.
+fn named(name: &str) -> palett_app::auth::TokenInput {
+    palett_app::auth::TokenInput {
+        name: name.into(),
+        ..Default::default()
+    }
+}
+
+/// A token ends when it was asked to (90 days unless asked otherwise, a
+/// year at most), keeps the limits it was made with, and an ended token is
+/// told apart from an unknown one.
+pub(crate) async fn tokens_end_and_keep_their_limits(h: H) {
+    use palett_app::auth::{Bearer, TokenInput};
+    h.seed().await;
+    let ctx = h.ctx(COACH).await;
+    let known = ["projects".to_string(), "participants".to_string()];
+    let ask = |days: &str, read_only: &str, areas: &[&str]| TokenInput {
+        name: "skript".into(),
+        read_only: read_only.into(),
+        areas: areas.iter().map(|a| a.to_string()).collect(),
+        days: days.into(),
+    };
+    let (plain, _) = h
+        .app
+        .create_token(&ctx, &ask("", "", &[]), &known, None)
+        .await
+        .expect("a token");
+    assert_eq!(plain.expires_at, h.app.now() + 90 * 86_400);
+    let (row, secret) = h
+        .app
+        .create_token(&ctx, &ask("2", "true", &["projects"]), &known, None)
+        .await
+        .expect("a limited token");
+    assert_eq!(row.expires_at, h.app.now() + 2 * 86_400);
+    let listed = h.app.tokens(&ctx).await.expect("tokens");
+    let kept = listed.iter().find(|t| t.id == row.id).expect("listed");
+    assert_eq!(
+        (kept.read_only, kept.areas.clone(), kept.expires_at),
+        (true, vec!["projects".to_string()], row.expires_at)
+    );
+    match h.app.bearer(&secret).await.expect("bearer") {
+        Bearer::Valid(_, limit) => {
+            assert!(limit.scope.read_only);
+            assert_eq!(limit.scope.areas, ["projects"]);
+            // A token makes none wider than itself, nor one outliving it.
+            let wider = h
+                .app
+                .create_token(&ctx, &ask("", "", &["projects"]), &known, Some(&limit))
+                .await;
+            assert!(
+                matches!(&wider, Err(palett_app::AppError::Invalid(e)) if e.for_field("areas").is_some()),
+                "{wider:?}"
+            );
+            let (narrow, _) = h
+                .app
+                .create_token(
+                    &ctx,
+                    &ask("30", "true", &["projects"]),
+                    &known,
+                    Some(&limit),
+                )
+                .await
+                .expect("as narrow");
+            assert_eq!(narrow.expires_at, limit.expires_at);
+        }
+        other => panic!("valid: {other:?}"),
+    }
+    for (days, areas) in [("366", &[][..]), ("0", &[][..]), ("", &["admin"][..])] {
+        let refused = h
+            .app
+            .create_token(&ctx, &ask(days, "", areas), &known, None)
+            .await;
+        match refused {
+            Err(palett_app::AppError::Invalid(e)) => assert!(
+                e.for_field("days").is_some() || e.for_field("areas").is_some(),
+                "{e:?}"
+            ),
+            other => panic!("refused: {other:?}"),
+        }
+    }
+    h.advance_secs(2 * 86_400);
+    assert!(matches!(
+        h.app.bearer(&secret).await.expect("bearer"),
+        Bearer::Expired
+    ));
+    assert!(matches!(
+        h.app.bearer("plt_nothing").await.expect("bearer"),
+        Bearer::Unknown
+    ));
 }
 
 /// A code that is not valid in the window around `now`.

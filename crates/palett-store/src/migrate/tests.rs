@@ -232,6 +232,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "17750118b7432077e0b48dfd287c4249afbff73e5ee4b2791c10fea601eda210",
         postgres: "17750118b7432077e0b48dfd287c4249afbff73e5ee4b2791c10fea601eda210",
     },
+    Applied {
+        version: 43,
+        sqlite: "c5c0c27d23fe43a9e00ca63457718bed154a65829267bdf1f3b1d4166c8cba88",
+        postgres: "c5c0c27d23fe43a9e00ca63457718bed154a65829267bdf1f3b1d4166c8cba88",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

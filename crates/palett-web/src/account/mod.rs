@@ -6,6 +6,7 @@ pub(crate) mod security;
 pub(crate) mod sign_in;
 pub(crate) mod start;
 pub(crate) mod tokens;
+pub(crate) mod tokens_api;
 
 use crate::http::AppState;
 use axum::routing::{get, post};
@@ -30,9 +31,17 @@ pub fn routes() -> Router<AppState> {
             get(security::password_form).post(security::password_change),
         )
         .route("/tokens", get(tokens::tokens).post(tokens::token_create))
+        .route(
+            "/tokens/new",
+            get(tokens::token_new).post(tokens::token_create_limited),
+        )
         .route("/tokens/{id}/revoke", post(tokens::token_revoke))
 }
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(api::me))
+    OpenApiRouter::new()
+        .routes(routes!(api::me))
+        .routes(routes!(tokens_api::list_tokens, tokens_api::create_token))
+        .routes(routes!(tokens_api::show_token))
+        .routes(routes!(tokens_api::revoke_token))
 }

@@ -6,10 +6,12 @@ use crate::http::AppState;
 use crate::http::Id;
 use crate::i18n::Tr;
 use crate::ui::views::*;
-use crate::ui::{local_time, render};
+use crate::ui::{admin_spec, local_time, render, FormSpec};
 use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect};
+use palett_app::auth::TokenInput;
+use palett_domain::token::DEFAULT_DAYS;
 use palett_domain::FieldErrors;
 
 // ---------------------------------------------------------------- tokens
@@ -32,25 +34,45 @@ pub(crate) async fn tokens_page(
         Layout::for_caller(c, t.get("nav-tokens"), "tokens", "/tokens"),
     );
     p.intro = Some(t.get("tokens-intro"));
+    p.links
+        .push(("/tokens/new".into(), t.get("token-new-limited")));
     p.blocks = blocks;
+    let now = s.app.now();
     p.tables.push(Table {
         heading: None,
         head: vec![
             t.get("field-name"),
             t.get("field-created"),
             t.get("field-last-used"),
+            t.get("token-access"),
+            t.get("token-areas"),
+            t.get("token-expires"),
             t.get("field-status"),
             t.get("actions"),
         ],
         rows: list
             .into_iter()
             .map(|k| {
+                let live = k.revoked_at.is_none() && now < k.expires_at;
                 vec![
                     Cell::text(k.name),
                     Cell::text(when(Some(k.created_at))),
                     Cell::text(when(k.last_used_at)),
+                    Cell::text(t.get(if k.read_only {
+                        "token-read-only"
+                    } else {
+                        "token-read-write"
+                    })),
+                    Cell::text(if k.areas.is_empty() {
+                        t.get("token-all-areas")
+                    } else {
+                        k.areas.join(", ")
+                    }),
+                    Cell::text(when(Some(k.expires_at))),
                     Cell::text(if k.revoked_at.is_some() {
                         t.get("token-revoked")
+                    } else if !live {
+                        t.get("token-expired")
                     } else {
                         t.get("token-active")
                     }),
@@ -86,31 +108,96 @@ pub async fn tokens(State(s): State<AppState>, c: Caller) -> Answer {
     tokens_page(&s, &c, vec![token_form(t, &none)], &none).await
 }
 
+/// The form of a token with its limits: read-only, areas, days.
+pub(crate) fn limited_spec(t: Tr) -> FormSpec {
+    let areas = crate::http::scope::installed()
+        .names()
+        .iter()
+        .map(|a| (a.clone(), a.clone()))
+        .collect();
+    let fields = vec![
+        FieldView::new(t, "name", "field-token-name", "text").required(),
+        FieldView::new(t, "days", "token-days", "number").hint(t, "hint-token-days"),
+        FieldView::new(t, "read_only", "token-read-only-choice", "checkbox"),
+        FieldView::new(t, "areas", "token-areas", "multi")
+            .hint(t, "hint-token-areas")
+            .options(areas),
+    ];
+    let mut spec = admin_spec(
+        t,
+        t.get("token-new-limited"),
+        "tokens",
+        "/tokens/new".into(),
+        fields,
+        "/tokens",
+    );
+    spec.submit = t.get("token-create");
+    spec
+}
+
+pub async fn token_new(c: Caller) -> Answer {
+    let t = c.tr();
+    let defaults = FormData(vec![("days".into(), DEFAULT_DAYS.to_string())]);
+    Ok(limited_spec(t).blank(&c, &defaults))
+}
+
+/// The new token's secret, shown this once on the list of tokens.
+async fn created(s: &AppState, c: &Caller, secret: String) -> Answer {
+    let t = c.tr();
+    let shown = vec![Block::Text(t.get("token-created")), Block::Code(secret)];
+    let mut resp = tokens_page(s, c, shown, &FieldErrors::new()).await?;
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(resp)
+}
+
+/// A token from the full form, with its limits.
+pub async fn token_create_limited(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
+    let input = form.input::<TokenInput>();
+    match s
+        .app
+        .create_token(
+            &c.ctx(),
+            &input,
+            crate::http::scope::installed().names(),
+            c.token_limit(),
+        )
+        .await
+        .or_invalid()?
+    {
+        Ok((_, secret)) => created(&s, &c, secret).await,
+        Err(errors) => Ok(limited_spec(c.tr()).invalid(&c, &form, &errors)),
+    }
+}
+
+/// A token from the list's short form: its name only (every area, read
+/// and change, [`DEFAULT_DAYS`]).
 pub async fn token_create(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
     let t = c.tr();
-    Ok(
-        match s
-            .app
-            .create_token(&c.ctx(), &form.get("name"))
-            .await
-            .or_invalid()?
-        {
-            Ok((_, secret)) => {
-                let shown = vec![Block::Text(t.get("token-created")), Block::Code(secret)];
-                let mut resp = tokens_page(&s, &c, shown, &FieldErrors::new()).await?;
-                resp.headers_mut()
-                    .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-                resp
-            }
-            Err(errors) => {
-                let blocks = vec![
-                    Block::Errors(vec![t.get("error-token-name")]),
-                    token_form(t, &errors),
-                ];
-                tokens_page(&s, &c, blocks, &errors).await?
-            }
-        },
-    )
+    let input = TokenInput {
+        name: form.get("name"),
+        ..TokenInput::default()
+    };
+    match s
+        .app
+        .create_token(
+            &c.ctx(),
+            &input,
+            crate::http::scope::installed().names(),
+            c.token_limit(),
+        )
+        .await
+        .or_invalid()?
+    {
+        Ok((_, secret)) => created(&s, &c, secret).await,
+        Err(errors) => {
+            let blocks = vec![
+                Block::Errors(vec![t.get("error-token-name")]),
+                token_form(t, &errors),
+            ];
+            tokens_page(&s, &c, blocks, &errors).await
+        }
+    }
 }
 
 /// Revoke an API key once confirmed on the page that says what it means;

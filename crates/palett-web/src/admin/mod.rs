@@ -3,14 +3,18 @@
 //! and the retention rules.
 
 pub(crate) mod partners;
+pub(crate) mod partners_api;
 pub(crate) mod retention;
 pub(crate) mod retention_api;
 pub(crate) mod translations;
 pub(crate) mod users;
+pub(crate) mod users_api;
 
 use crate::http::AppState;
 use axum::routing::{get, post};
 use axum::Router;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -55,4 +59,28 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/admin/retention/run", post(retention::run_retention))
         .route("/translations", get(translations::translations))
+}
+
+/// Partners, memberships, users and roles in the API.
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(
+            partners_api::organisations,
+            partners_api::create_organisation
+        ))
+        .routes(routes!(
+            partners_api::memberships,
+            partners_api::add_membership
+        ))
+        .routes(routes!(partners_api::membership))
+        .routes(routes!(partners_api::end_membership))
+        .routes(routes!(users_api::users, users_api::create_user))
+        .routes(routes!(users_api::user))
+        .routes(routes!(users_api::set_user_roles))
+        .routes(routes!(users_api::deactivate_user))
+        .routes(routes!(users_api::reset_user_password))
+        .routes(routes!(users_api::reset_user_second_factor))
+        .routes(routes!(users_api::role_requests))
+        .routes(routes!(users_api::approve_role_request))
+        .routes(routes!(users_api::reject_role_request))
 }

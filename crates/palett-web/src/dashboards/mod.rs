@@ -8,6 +8,7 @@ pub(crate) mod charts;
 pub(crate) mod dto;
 pub(crate) mod figures;
 pub(crate) mod goals;
+pub(crate) mod goals_api;
 pub(crate) mod page;
 
 use crate::http::AppState;
@@ -41,4 +42,9 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::api_partnership_dashboard))
         .routes(routes!(api::api_project_figure_participants))
         .routes(routes!(api::api_partnership_figure_participants))
+        .routes(routes!(
+            goals_api::project_goals,
+            goals_api::add_project_goal
+        ))
+        .routes(routes!(goals_api::delete_project_goal))
 }

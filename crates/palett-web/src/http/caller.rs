@@ -12,9 +12,10 @@ use axum::http::{header, request::Parts, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use palett_app::auth::Signed;
+use palett_app::auth::{Bearer, Signed};
 use palett_app::portal::Her;
 use palett_app::{same_secret, Ctx};
+use palett_domain::token::{ScopeRefusal, TokenLimit};
 use std::net::SocketAddr;
 
 /// The session cookie over plain HTTP (development, the demo on localhost).
@@ -55,7 +56,8 @@ pub const BODY_LIMIT: usize = 16 * 1024 * 1024;
 #[derive(Clone, Debug)]
 pub enum Via {
     Session(String),
-    Bearer,
+    /// A token, with its limits.
+    Bearer(TokenLimit),
 }
 
 /// Where [`resolve`] leaves the visitor for the error renderer, which runs
@@ -130,6 +132,14 @@ impl Caller {
     pub fn tr(&self) -> Tr {
         self.visitor.tr()
     }
+
+    /// The limits of the token she called with (none with a session).
+    pub fn token_limit(&self) -> Option<&TokenLimit> {
+        match &self.via {
+            Via::Bearer(l) => Some(l),
+            Via::Session(_) => None,
+        }
+    }
 }
 
 /// A cookie of ours as the browser sent it.
@@ -203,8 +213,20 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         .filter(|t| !t.is_empty());
     let signed = if let Some(token) = bearer {
         match state.app.bearer(token).await {
-            Ok(Some(s)) => Some((s, Via::Bearer)),
-            Ok(None) => {
+            // Within the token's limits (read-only, areas), or refused
+            // here, before anything runs.
+            Ok(Bearer::Valid(s, limit)) => {
+                let areas = super::scope::installed();
+                if let Err(why) = areas.check(&limit.scope, req.method(), req.uri().path()) {
+                    return scope_refusal(tr, why).into_response();
+                }
+                Some((*s, Via::Bearer(limit)))
+            }
+            Ok(Bearer::Expired) => {
+                return ApiError::new(tr, StatusCode::UNAUTHORIZED, "error-token-expired")
+                    .into_response()
+            }
+            Ok(Bearer::Unknown) => {
                 return ApiError::new(tr, StatusCode::UNAUTHORIZED, "error-bad-token")
                     .into_response()
             }
@@ -311,7 +333,7 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         // credential and need none.
         let expected = match &signed {
             Some((s, Via::Session(_))) => s.csrf_token.clone(),
-            Some((_, Via::Bearer)) => None,
+            Some((_, Via::Bearer(_))) => None,
             // A participant in her portal.
             None if her.is_some() => her.as_ref().map(|(h, _)| h.csrf_token.clone()),
             // Unauthenticated API calls fail as such in the handler.
@@ -412,6 +434,17 @@ pub async fn resolve(State(state): State<AppState>, mut req: Request, next: Next
         }
     }
     response
+}
+
+/// A request beyond its token's limits: 403, saying which limit.
+fn scope_refusal(tr: Tr, why: ScopeRefusal) -> ApiError {
+    match why {
+        ScopeRefusal::ReadOnly => ApiError::new(tr, StatusCode::FORBIDDEN, "error-token-read-only"),
+        ScopeRefusal::OutsideAreas(area) => {
+            ApiError::new(tr, StatusCode::FORBIDDEN, "error-token-area")
+                .with_detail(area.unwrap_or_else(|| "–".into()))
+        }
+    }
 }
 
 /// A participant's record or a part of it, addressed by a numeric id, in

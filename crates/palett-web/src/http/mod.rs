@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod observe;
 pub mod openapi;
 pub mod proxy;
+pub mod scope;
 
 use axum::extract::{FromRequestParts, Path, RawPathParams, State};
 use axum::http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode};

@@ -24,6 +24,7 @@ pub fn routes() -> Router<AppState> {
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(api::projects))
+        .routes(routes!(api::projects, api::create_project))
+        .routes(routes!(api::project, api::update_project))
         .routes(routes!(api::project_summary))
 }

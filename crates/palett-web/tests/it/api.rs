@@ -79,10 +79,12 @@ async fn the_api_refuses_callers_without_a_valid_token() {
             .await
             .expect("ok")
             .expect("session");
-        t.app
-            .create_token(&s.ctx("127.0.0.1"), "revoke me")
+        let (row, secret) = t
+            .app
+            .create_token(&s.ctx("127.0.0.1"), &token_named("revoke me"), &[], None)
             .await
-            .expect("token")
+            .expect("token");
+        (row.id, secret)
     };
     assert_eq!(
         t.get("/api/v1/projects", Some(&secret)).await.status,

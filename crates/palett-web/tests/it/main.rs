@@ -7,6 +7,7 @@ mod support;
 mod access;
 mod api;
 mod api_oversight;
+mod api_admin;
 mod audit_log;
 mod confirm;
 mod consent;

@@ -272,7 +272,7 @@ async fn a_password_set_by_an_administrator_is_changed_before_anything_else() {
     assert_eq!(r.headers[header::LOCATION], "/account/password");
     let token = t
         .app
-        .create_token_for_email("vera.ny@helamanniskan.example", "skript")
+        .create_token_for_email("vera.ny@helamanniskan.example", &token_named("skript"), &[])
         .await
         .expect("token");
     let r = t.get("/api/v1/me", Some(&token)).await;

@@ -75,6 +75,15 @@ impl Resp {
     }
 }
 
+/// A token's request with only a name: every area, read and change, 90
+/// days.
+pub fn token_named(name: &str) -> palett_app::auth::TokenInput {
+    palett_app::auth::TokenInput {
+        name: name.into(),
+        ..Default::default()
+    }
+}
+
 /// A signed-in browser: its session cookie and CSRF token.
 pub struct Browser {
     pub cookie: String,
@@ -143,7 +152,7 @@ impl TestApp {
 
     pub async fn token(&self, email: &str) -> String {
         self.app
-            .create_token_for_email(email, "test")
+            .create_token_for_email(email, &token_named("test"), &[])
             .await
             .expect("token")
     }
