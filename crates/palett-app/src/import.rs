@@ -345,26 +345,18 @@ impl App {
             .into_iter()
             .filter(|c| !excluded.contains(&c.row))
             .collect();
-        let errors: Vec<FieldError> = chosen
-            .iter()
-            .filter_map(|c| c.parsed.as_ref().err())
-            .flatten()
-            .map(|e| FieldError::new(e.column.clone(), e.code).with_arg("row", e.row.to_string()))
-            .collect();
-        if !errors.is_empty() {
-            return Err(FieldErrors(errors).into());
-        }
-        if chosen.is_empty() {
-            return Err(FieldErrors::single("file", "error-import-nothing").into());
-        }
-        let import_id = store::insert_committed(
+        let import_id = record_commit(
             &mut tx,
-            ctx.actor.partnership_id,
-            ctx.actor.user_id,
-            ImportKind::Participants.as_str(),
-            &file_name.chars().take(200).collect::<String>(),
-            chosen.len() as i64,
-            now,
+            ctx,
+            ImportKind::Participants,
+            file_name,
+            by_row(
+                chosen
+                    .iter()
+                    .filter_map(|c| c.parsed.as_ref().err())
+                    .flatten(),
+            ),
+            chosen.len(),
         )
         .await?;
         let mut ids = Vec::with_capacity(chosen.len());
@@ -562,6 +554,43 @@ impl App {
             .await?;
         Ok(ids)
     }
+}
+
+/// Rows' errors as the refusal names them: the column, with the row.
+pub(crate) fn by_row<'e>(errors: impl Iterator<Item = &'e RowError>) -> Vec<FieldError> {
+    errors
+        .map(|e| FieldError::new(e.column.clone(), e.code).with_arg("row", e.row.to_string()))
+        .collect()
+}
+
+/// Refuse a commit while a row left in has an error (each named by its
+/// row and column) or when no row is left in; else record the committed
+/// import of `rows` rows (the user's pending file dropped). Its id.
+pub(crate) async fn record_commit(
+    tx: &mut Change<'_>,
+    ctx: &Ctx,
+    kind: ImportKind,
+    file_name: &str,
+    errors: Vec<FieldError>,
+    rows: usize,
+) -> Result<i64> {
+    if !errors.is_empty() {
+        return Err(FieldErrors(errors).into());
+    }
+    if rows == 0 {
+        return Err(FieldErrors::single("file", "error-import-nothing").into());
+    }
+    let now = tx.now();
+    Ok(store::insert_committed(
+        tx,
+        ctx.actor.partnership_id,
+        ctx.actor.user_id,
+        kind.as_str(),
+        &file_name.chars().take(200).collect::<String>(),
+        rows as i64,
+        now,
+    )
+    .await?)
 }
 
 /// How long importing generated rows took (`palett bench --import-rows`).

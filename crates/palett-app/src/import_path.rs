@@ -10,7 +10,9 @@
 //! row left in was refused.
 
 use crate::audit::Action;
-use crate::import::{unreadable, ImportDone, ImportPreview, PreviewRow, MAX_FILE_BYTES};
+use crate::import::{
+    by_row, record_commit, unreadable, ImportDone, ImportPreview, PreviewRow, MAX_FILE_BYTES,
+};
 use crate::work::Change;
 use crate::{App, AppError, Ctx, Result};
 use palett_domain::import::path::{self as domain, ImportKind, PathCommand, PathRow, Who};
@@ -252,29 +254,16 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let mut tx = Change::begin(self, ctx).await?;
-        let now = tx.now();
         let outcomes = self
             .run_path_file(&mut tx, ctx, kind, bytes, labels, excluded)
             .await?;
-        let errors: Vec<FieldError> = outcomes
-            .iter()
-            .flat_map(|o| &o.errors)
-            .map(|e| FieldError::new(e.column.clone(), e.code).with_arg("row", e.row.to_string()))
-            .collect();
-        if !errors.is_empty() {
-            return Err(FieldErrors(errors).into());
-        }
-        if outcomes.is_empty() {
-            return Err(FieldErrors::single("file", "error-import-nothing").into());
-        }
-        let import_id = store::insert_committed(
+        let import_id = record_commit(
             &mut tx,
-            ctx.actor.partnership_id,
-            ctx.actor.user_id,
-            kind.as_str(),
-            &file_name.chars().take(200).collect::<String>(),
-            outcomes.len() as i64,
-            now,
+            ctx,
+            kind,
+            file_name,
+            by_row(outcomes.iter().flat_map(|o| &o.errors)),
+            outcomes.len(),
         )
         .await?;
         let mut people = BTreeSet::new();

@@ -6,8 +6,8 @@ mod support;
 
 mod access;
 mod api;
-mod api_oversight;
 mod api_admin;
+mod api_oversight;
 mod audit_log;
 mod confirm;
 mod consent;
