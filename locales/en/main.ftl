@@ -2086,6 +2086,10 @@ error-import-ambiguous-participant = Several participants have this name and bir
 error-import-not-yours = You cannot change this participant's details.
 error-import-not-allowed = You cannot add groups or participants to this intervention.
 error-import-full = The intervention has no free place for an enrolment with this status.
+error-import-ambiguous-intervention = Several interventions have this name: give the intervention's id.
+error-import-too-many-rows = The file has too many rows (at most { $max }): split it.
+error-import-undo-not-yours = You cannot undo this import: it concerns participants you cannot change.
+error-import-attested-since = The import cannot be undone: time it recorded falls in a month attested since.
 error-webhook-private-address = The address leads into an internal network (a local, private or link-local address): choose a public address.
 
 ## archive

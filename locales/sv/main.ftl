@@ -2086,6 +2086,10 @@ error-import-ambiguous-participant = Flera deltagare har samma namn och födelse
 error-import-not-yours = Du kan inte ändra den här deltagarens uppgifter.
 error-import-not-allowed = Du kan inte lägga till grupper eller deltagare i den här insatsen.
 error-import-full = Insatsen har inga lediga platser för ett deltagande med den här statusen.
+error-import-ambiguous-intervention = Flera insatser har det namnet: ange insatsens id.
+error-import-too-many-rows = Filen har för många rader (högst { $max }): dela upp den.
+error-import-undo-not-yours = Importen kan inte ångras av dig: den gäller deltagare som du inte kan ändra.
+error-import-attested-since = Importen kan inte ångras: tid som den registrerade ligger i en månad som har attesterats sedan.
 error-webhook-private-address = Adressen leder in i ett internt nätverk (lokal, privat eller länklokal adress): välj en publik adress.
 
 ## archive

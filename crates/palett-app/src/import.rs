@@ -463,18 +463,24 @@ impl App {
         }
     }
 
-    /// What importing a file of `kind` would do, row by row; writes
-    /// nothing.
+    /// What importing a file of `kind` but its `excluded` rows would do,
+    /// row by row; writes nothing. (A participant's row is checked alone,
+    /// so her preview checks them all; the rows of her path depend on the
+    /// rows before them: places, groups.)
     pub async fn preview_import(
         &self,
         ctx: &Ctx,
         kind: ImportKind,
         bytes: &[u8],
+        excluded: &[usize],
         labels: &Labels,
     ) -> Result<ImportPreview> {
         match kind {
             ImportKind::Participants => self.import_preview(ctx, bytes, labels).await,
-            _ => self.path_import_preview(ctx, kind, bytes, labels).await,
+            _ => {
+                self.path_import_preview(ctx, kind, bytes, excluded, labels)
+                    .await
+            }
         }
     }
 
@@ -519,7 +525,7 @@ impl App {
         };
         let at = rec.committed_at.unwrap_or(rec.created_at);
         if rec.kind != ImportKind::Participants.as_str() {
-            let ids = self.undo_path_import(&mut tx, id, at).await?;
+            let ids = self.undo_path_import(&mut tx, ctx, id, at).await?;
             store::set_undone(&mut tx, id, now).await?;
             tx.audit_each(Action::ImportUndo, "participant", &ids)
                 .await?;

@@ -23,18 +23,45 @@ use palett_store::import::{self as store, Created};
 use palett_store::{savepoint, Savepoint};
 use std::collections::{BTreeSet, HashMap};
 
+/// The most rows an import of her path takes: its preview holds the
+/// writer's turn while it runs (a larger file is split).
+pub const MAX_PATH_ROWS: usize = 5_000;
+
 /// A row as the run left it.
 struct Outcome {
     row: usize,
     name: String,
+    /// Left out by the importer: listed, not run.
+    excluded: bool,
     errors: Vec<RowError>,
     participant_id: Option<i64>,
     created: Vec<(Created, i64)>,
 }
 
-/// The groups of the partnership's interventions, by intervention and
-/// [`key`] of their names.
-type Groups = HashMap<(i64, String), i64>;
+/// The groups of the interventions rows have named so far (all of each
+/// intervention's groups, read when a row first names it), by
+/// intervention and [`key`] of their names.
+#[derive(Default)]
+struct Groups {
+    read: BTreeSet<i64>,
+    by_name: HashMap<(i64, String), i64>,
+}
+
+impl Groups {
+    async fn find(
+        &mut self,
+        c: &mut palett_store::AnyConnection,
+        iid: i64,
+        name: &str,
+    ) -> Result<Option<i64>> {
+        if self.read.insert(iid) {
+            for g in palett_store::palette::groups_of_intervention(c, iid).await? {
+                self.by_name.insert((iid, key(&g.name)), g.id);
+            }
+        }
+        Ok(self.by_name.get(&(iid, key(name))).copied())
+    }
+}
 
 impl App {
     /// Run every row of the file in `tx` but those `excluded`, each kept
@@ -53,43 +80,60 @@ impl App {
         }
         let today = self.today();
         let pid = ctx.actor.partnership_id;
+        // By name, the interventions in use before retired ones of the
+        // same name; a name several still bear names none.
         let palette = palett_store::palette::interventions(tx, pid, true).await?;
-        let interventions: HashMap<String, i64> =
-            palette.iter().map(|i| (key(&i.name), i.id)).collect();
-        let mut groups: Groups = palett_store::palette::groups_of_partnership(tx, pid)
-            .await?
-            .into_iter()
-            .map(|g| ((g.intervention_id, key(&g.name)), g.id))
-            .collect();
+        let mut interventions: domain::Interventions = HashMap::new();
+        for retired in [false, true] {
+            for i in palette.iter().filter(|i| i.retired_on.is_some() == retired) {
+                let ids = interventions.entry(key(&i.name)).or_default();
+                if ids.is_empty() || !retired {
+                    ids.push(i.id);
+                }
+            }
+        }
         let mut rows = Vec::new();
         domain::parse_path_file(kind, bytes, &interventions, labels, today, |r| rows.push(r))
             .map_err(unreadable)?;
+        if rows.len() > MAX_PATH_ROWS {
+            return Err(AppError::Invalid(
+                FieldError::new("file", "error-import-too-many-rows")
+                    .with_arg("max", MAX_PATH_ROWS.to_string())
+                    .into(),
+            ));
+        }
+        let mut groups = Groups::default();
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
-            if excluded.contains(&r.row) {
-                continue;
-            }
             let mut outcome = Outcome {
                 row: r.row,
                 name: r.name,
+                excluded: excluded.contains(&r.row),
                 errors: Vec::new(),
                 participant_id: None,
                 created: Vec::new(),
             };
             match r.parsed {
+                _ if outcome.excluded => {}
                 Err(e) => outcome.errors = e,
                 Ok(cmd) => {
                     savepoint(tx, Savepoint::Mark).await?;
-                    let before = groups.clone();
-                    match self.path_row(tx, ctx, &cmd, &mut groups).await {
-                        Ok((participant_id, created)) => {
+                    let mut created = Vec::new();
+                    match self
+                        .path_row(tx, ctx, &cmd, &mut groups, &mut created)
+                        .await
+                    {
+                        Ok(participant_id) => {
                             savepoint(tx, Savepoint::Keep).await?;
                             outcome.participant_id = Some(participant_id);
                             outcome.created = created;
                         }
                         Err(e) => {
                             savepoint(tx, Savepoint::Undo).await?;
-                            groups = before;
+                            // A group the row made is gone with it.
+                            groups
+                                .by_name
+                                .retain(|_, id| !created.contains(&(Created::Group, *id)));
                             outcome.errors = row_errors(r.row, e)?;
                         }
                     }
@@ -108,16 +152,16 @@ impl App {
         ctx: &Ctx,
         row: &PathRow,
         groups: &mut Groups,
-    ) -> Result<(i64, Vec<(Created, i64)>)> {
+        created: &mut Vec<(Created, i64)>,
+    ) -> Result<i64> {
         let participant_id = self.find_her(tx, ctx, &row.who).await?;
-        let mut created = Vec::new();
         match &row.command {
             PathCommand::Enrol(e) => {
                 let iid = e.intervention_id;
                 let group_id = match &e.group {
                     None => None,
-                    Some(name) => match groups.get(&(iid, key(name))) {
-                        Some(id) => Some(*id),
+                    Some(name) => match groups.find(tx, iid, name).await? {
+                        Some(id) => Some(id),
                         None => {
                             let cmd = NewGroup {
                                 name: name.clone(),
@@ -127,7 +171,7 @@ impl App {
                                 .create_group_in(tx, ctx, iid, &cmd)
                                 .await
                                 .map_err(|e| rename(e, "name", "group"))?;
-                            groups.insert((iid, key(name)), id);
+                            groups.by_name.insert((iid, key(name)), id);
                             created.push((Created::Group, id));
                             Some(id)
                         }
@@ -164,7 +208,7 @@ impl App {
                 created.push((Created::Activity, id));
             }
         }
-        Ok((participant_id, created))
+        Ok(participant_id)
     }
 
     /// The participant a row names, if the caller may change her; one she
@@ -180,7 +224,14 @@ impl App {
                 "identity_number",
             ),
             Who::Name(given, family, birth) => {
-                let ids = store::ids_by_name(tx, pid, given, family, *birth).await?;
+                // Among those the importer may change: one she may not see
+                // neither matches nor makes a match ambiguous.
+                let mut ids = Vec::new();
+                for id in store::ids_by_name(tx, pid, given, family, *birth).await? {
+                    if self.changeable(tx, ctx, id).await.is_ok() {
+                        ids.push(id);
+                    }
+                }
                 if ids.len() > 1 {
                     return Err(FieldErrors::single(
                         "given_name",
@@ -205,14 +256,15 @@ impl App {
     }
 
     /// What importing an enrolment or time file would do, row by row:
-    /// every row run through the commit's own checks and writes, then all
-    /// of it rolled back.
+    /// every row but those `excluded` run through the commit's own checks
+    /// and writes, then all of it rolled back.
     #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id))]
     pub async fn path_import_preview(
         &self,
         ctx: &Ctx,
         kind: ImportKind,
         bytes: &[u8],
+        excluded: &[usize],
         labels: &Labels,
     ) -> Result<ImportPreview> {
         if !ctx.actor.can_import() {
@@ -220,7 +272,7 @@ impl App {
         }
         let mut tx = Change::begin(self, ctx).await?;
         let outcomes = self
-            .run_path_file(&mut tx, ctx, kind, bytes, labels, &[])
+            .run_path_file(&mut tx, ctx, kind, bytes, labels, excluded)
             .await?;
         tx.discard().await?;
         Ok(ImportPreview {
@@ -254,9 +306,10 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let mut tx = Change::begin(self, ctx).await?;
-        let outcomes = self
+        let mut outcomes = self
             .run_path_file(&mut tx, ctx, kind, bytes, labels, excluded)
             .await?;
+        outcomes.retain(|o| !o.excluded);
         let import_id = record_commit(
             &mut tx,
             ctx,
@@ -284,35 +337,50 @@ impl App {
         })
     }
 
-    /// Undo an enrolment or time import within `tx`: refused while an
-    /// enrolment it made has moved on or a group it made has sessions or
-    /// other members; the participants whose records it removed.
+    /// Undo an enrolment or time import within `tx`, by one who may
+    /// change every participant it concerns: refused while an enrolment it
+    /// made has moved on, time it recorded falls in a month attested since,
+    /// or a group it made has sessions or other members; the participants
+    /// whose records it removed.
     pub(crate) async fn undo_path_import(
         &self,
         tx: &mut Change<'_>,
+        ctx: &Ctx,
         import_id: i64,
         at: i64,
     ) -> Result<Vec<i64>> {
-        let changed = |id: i64| {
-            AppError::Invalid(
-                FieldError::new("import", "error-import-changed-since")
-                    .with_existing(id)
-                    .into(),
-            )
-        };
-        let enrolments = store::records(tx, import_id, Created::Enrolment).await?;
-        for id in &enrolments {
-            if store::enrolment_changed_since(tx, *id, at).await? {
-                return Err(changed(*id));
+        let refuse = |code: &'static str| AppError::Invalid(FieldErrors::single("import", code));
+        let (_, people) = store::record_counts(tx, import_id).await?;
+        for pid in &people {
+            if self.changeable(tx, ctx, *pid).await.is_err() {
+                return Err(refuse("error-import-undo-not-yours"));
             }
         }
-        let (_, people) = store::record_counts(tx, import_id).await?;
+        for id in store::records(tx, import_id, Created::Enrolment).await? {
+            if store::enrolment_changed_since(tx, id, at).await? {
+                return Err(refuse("error-import-changed-since"));
+            }
+        }
+        for id in store::records(tx, import_id, Created::Activity).await? {
+            if let Some((pid, on)) = store::activity_of(tx, id).await? {
+                let month = palett_domain::indicators::Month::of(on).to_string();
+                if !palett_store::month_attestation::attested_among(tx, &[pid], &month)
+                    .await?
+                    .is_empty()
+                {
+                    return Err(refuse("error-import-attested-since"));
+                }
+            }
+        }
         for what in [Created::Activity, Created::Enrolment, Created::Group] {
             for id in store::records(tx, import_id, what).await? {
                 // A group used since fails on its foreign key.
                 store::remove_record(tx, what, id)
                     .await
-                    .map_err(|_| changed(id))?;
+                    .map_err(|e| match AppError::from(e) {
+                        AppError::Busy => AppError::Busy,
+                        _ => refuse("error-import-changed-since"),
+                    })?;
             }
         }
         palett_store::palette::refresh_participants_time(tx, &people).await?;

@@ -32,13 +32,16 @@ fn tls() -> Arc<rustls::ClientConfig> {
 
 /// POST `body` as JSON to `url` with `headers`; the answer's status code,
 /// or why there was none (no personal data: the body has none either).
+/// Plain HTTP to this machine only with `allow_local` (the test and
+/// development setting).
 pub(crate) async fn post(
     url: &str,
     headers: &[(&'static str, String)],
     body: String,
     timeout: Duration,
+    allow_local: bool,
 ) -> Result<u16, String> {
-    tokio::time::timeout(timeout, post_now(url, headers, body))
+    tokio::time::timeout(timeout, post_now(url, headers, body, allow_local))
         .await
         .unwrap_or_else(|_| Err("timed out".into()))
 }
@@ -47,8 +50,12 @@ async fn post_now(
     url: &str,
     headers: &[(&'static str, String)],
     body: String,
+    allow_local: bool,
 ) -> Result<u16, String> {
     let t = Target::parse(url).map_err(|_| "invalid URL".to_string())?;
+    if !t.https && !allow_local {
+        return Err("plain HTTP is not allowed: refused".into());
+    }
     let host = t
         .host
         .trim_start_matches('[')
@@ -134,12 +141,25 @@ mod tests {
         // `localhost` resolves to loopback: refused before any connection,
         // as a registered name that later resolves inward would be.
         for url in ["https://localhost:9/in", "https://127.0.0.1:9/in"] {
-            let answer = post(url, &[], "{}".into(), Duration::from_secs(5)).await;
+            let answer = post(url, &[], "{}".into(), Duration::from_secs(5), true).await;
             assert_eq!(
                 answer,
                 Err("the address is not a public one: refused".to_string()),
                 "{url}"
             );
         }
+        // A plain HTTP endpoint (from before, or an archive) without the
+        // development setting.
+        assert_eq!(
+            post(
+                "http://127.0.0.1:9/in",
+                &[],
+                "{}".into(),
+                Duration::from_secs(5),
+                false
+            )
+            .await,
+            Err("plain HTTP is not allowed: refused".to_string())
+        );
     }
 }

@@ -166,7 +166,14 @@ impl App {
                 (SIGNATURE_HEADER, signature),
                 ("Palett-Delivery", d.delivery.id.to_string()),
             ];
-            let answer = crate::webhook_client::post(&d.url, &headers, body, TIMEOUT).await;
+            let answer = crate::webhook_client::post(
+                &d.url,
+                &headers,
+                body,
+                TIMEOUT,
+                self.config.webhooks_allow_local,
+            )
+            .await;
             let at = self.now();
             let attempts = d.delivery.attempts + 1;
             let (status_code, error) = match &answer {

@@ -95,20 +95,27 @@ pub fn is_public(ip: std::net::IpAddr) -> bool {
                 || a >= 240)
         }
         IpAddr::V6(v6) => {
+            let seg = v6.segments();
+            let embedded = |hi: u16, lo: u16| {
+                let [a, b] = hi.to_be_bytes();
+                let [c, d] = lo.to_be_bytes();
+                is_public(IpAddr::V4(std::net::Ipv4Addr::new(a, b, c, d)))
+            };
             if let Some(v4) = v6.to_ipv4_mapped() {
                 return is_public(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
-            !(v6.is_unspecified()
-                || v6.is_loopback()
-                || v6.is_multicast()
-                // Unique local, fc00::/7; link-local, fe80::/10.
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
-                // Documentation, 2001:db8::/32.
-                || (first == 0x2001 && v6.segments()[1] == 0x0db8)
-                // IPv4-compatible and other addresses under ::/96.
-                || v6.segments()[..6].iter().all(|s| *s == 0))
+            // NAT64 (64:ff9b::/96) carries an IPv4 address in its last 32
+            // bits, 6to4 (2002::/16) in the 32 bits after the prefix.
+            if seg[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+                return embedded(seg[6], seg[7]);
+            }
+            if seg[0] == 0x2002 {
+                return embedded(seg[1], seg[2]);
+            }
+            // Only global unicast (2000::/3), less Teredo (2001::/32),
+            // documentation (2001:db8::/32) and the local-use NAT64
+            // prefix (64:ff9b:1::/48, outside 2000::/3 anyway).
+            (seg[0] & 0xe000) == 0x2000 && !(seg[0] == 0x2001 && (seg[1] == 0 || seg[1] == 0x0db8))
         }
     }
 }
@@ -395,6 +402,11 @@ mod tests {
             "https://[fd00::1]/in",
             "https://[fe80::1]/in",
             "https://[::ffff:10.0.0.1]/in",
+            "https://[64:ff9b::a9fe:a9fe]/in",
+            "https://[2002:c0a8:0101::1]/in",
+            "https://[2001:0:4136:e378::1]/in",
+            "https://[fec0::1]/in",
+            "https://[100::1]/in",
         ] {
             assert_eq!(
                 codes(input(url, &["participant_exited"]).parse(true)),

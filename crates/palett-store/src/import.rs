@@ -421,6 +421,19 @@ pub async fn ids_by_name(
     .await?)
 }
 
+/// Whose time an activity record is, and its day.
+pub async fn activity_of(
+    c: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<(i64, jiff::civil::Date)>> {
+    sqlx::query("SELECT participant_id, on_date FROM activity_records WHERE id = $1")
+        .bind(id)
+        .fetch_optional(c)
+        .await?
+        .map(|r| Ok((i64_(&r, "participant_id")?, date(&r, "on_date")?)))
+        .transpose()
+}
+
 /// Whether an enrolment an import created at `at` is gone or has moved
 /// on since.
 pub async fn enrolment_changed_since(c: &mut AnyConnection, id: i64, at: i64) -> Result<bool> {

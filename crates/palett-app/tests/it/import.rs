@@ -288,14 +288,14 @@ pub(crate) async fn enrolments_and_time_are_imported_for_women_already_in_palett
     // A caseworker may not import.
     forbidden(
         h.app
-            .preview_import(&h.ctx(HANDLEDARE).await, Enrolments, &bytes, &labels)
+            .preview_import(&h.ctx(HANDLEDARE).await, Enrolments, &bytes, &[], &labels)
             .await,
     );
 
     // The preview runs every row and keeps nothing.
     let preview = h
         .app
-        .preview_import(&coordinator, Enrolments, &bytes, &labels)
+        .preview_import(&coordinator, Enrolments, &bytes, &[], &labels)
         .await
         .expect("preview");
     let problems: Vec<(usize, &str, &str)> = preview
@@ -383,7 +383,7 @@ pub(crate) async fn enrolments_and_time_are_imported_for_women_already_in_palett
     let bytes = time_file().into_bytes();
     let preview = h
         .app
-        .preview_import(&coordinator, Time, &bytes, &labels)
+        .preview_import(&coordinator, Time, &bytes, &[], &labels)
         .await
         .expect("time preview");
     assert_eq!(preview.error_rows(), 1);

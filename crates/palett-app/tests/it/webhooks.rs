@@ -143,7 +143,7 @@ pub(crate) async fn webhooks_are_written_with_the_change_signed_retried_and_list
     assert_eq!(outbox_rows(&h).await, 2, "a refused change writes no row");
 
     // The worker's first run: the first answer is 500, the second 200.
-    assert_eq!(h.app.deliver_webhooks().await.expect("deliver"), 1);
+    assert_eq!(app.deliver_webhooks().await.expect("deliver"), 1);
     let (_, deliveries) = h.app.webhook(&admin, hook.id).await.expect("deliveries");
     let registered = deliveries
         .iter()
@@ -159,9 +159,9 @@ pub(crate) async fn webhooks_are_written_with_the_change_signed_retried_and_list
     );
 
     // Not due again until the minute has passed.
-    assert_eq!(h.app.deliver_webhooks().await.expect("deliver"), 0);
+    assert_eq!(app.deliver_webhooks().await.expect("deliver"), 0);
     h.advance_secs(61);
-    assert_eq!(h.app.deliver_webhooks().await.expect("deliver"), 1);
+    assert_eq!(app.deliver_webhooks().await.expect("deliver"), 1);
 
     // The receiver got three requests, each signed with the secret at a
     // fresh timestamp; the payload holds ids and kinds, no name.

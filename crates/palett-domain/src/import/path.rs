@@ -180,14 +180,18 @@ pub struct PathRow {
 /// A row of a path import, parsed.
 pub type PathImportRow = ImportRow<PathRow>;
 
-/// Parse one row of an enrolment or time import. `interventions`: the
-/// partnership's interventions by [`key`] of their names.
+/// The partnership's interventions by [`key`] of their names; a name that
+/// several bear (two providers' "Stickcafé") names none of them: the row
+/// must give the id.
+pub type Interventions = HashMap<String, Vec<i64>>;
+
+/// Parse one row of an enrolment or time import.
 pub fn parse_path_row(
     kind: ImportKind,
     header: &Header,
     row: usize,
     cells: &[String],
-    interventions: &HashMap<String, i64>,
+    interventions: &Interventions,
     labels: &Labels,
     today: Date,
 ) -> PathImportRow {
@@ -211,11 +215,17 @@ pub fn parse_path_row(
         if k.is_empty() {
             bad("intervention", code::REQUIRED);
             None
-        } else if let Some(id) = interventions.get(&k) {
-            Some(*id)
+        } else if let Some(ids) = interventions.get(&k) {
+            match ids[..] {
+                [id] => Some(id),
+                _ => {
+                    bad("intervention", "error-import-ambiguous-intervention");
+                    None
+                }
+            }
         } else {
             match k.parse::<i64>() {
-                Ok(id) if interventions.values().any(|v| *v == id) => Some(id),
+                Ok(id) if interventions.values().flatten().any(|v| *v == id) => Some(id),
                 _ => {
                     bad("intervention", "error-import-unknown-reference");
                     None
@@ -363,7 +373,7 @@ fn who(cell: &dyn Fn(&str) -> String, today: Date) -> Result<Who, (&'static str,
 pub fn parse_path_file(
     kind: ImportKind,
     bytes: &[u8],
-    interventions: &HashMap<String, i64>,
+    interventions: &Interventions,
     labels: &Labels,
     today: Date,
     mut each: impl FnMut(PathImportRow),
@@ -403,7 +413,10 @@ mod tests {
     const TODAY: Date = date(2026, 11, 25);
 
     fn parsed(kind: ImportKind, file: &str) -> Vec<PathImportRow> {
-        let interventions = HashMap::from([(key("Promenad och hälsa"), 7)]);
+        let interventions = HashMap::from([
+            (key("Promenad och hälsa"), vec![7]),
+            (key("Stickcafé"), vec![8, 9]),
+        ]);
         let mut labels = Labels::default();
         labels.add(|id| match id {
             "enrolment-completed" => "Genomförd".into(),
@@ -432,8 +445,10 @@ mod tests {
             "personnummer;insats;grupp;status;startdatum;slutdatum\n\
              19811218-9876;promenad  och hälsa;Onsdagar;Genomförd;2026-09-01;2026-10-30\n\
              ;Promenad och hälsa;;ongoing;;\n\
-             19811218-9876;Stickcafé;;offered;2026-09-01;\n\
-             19811218-9876;Promenad och hälsa;;discontinued;2026-09-01;2026-10-01\n",
+             19811218-9876;Syjunta;;offered;2026-09-01;\n\
+             19811218-9876;Promenad och hälsa;;discontinued;2026-09-01;2026-10-01\n\
+             19811218-9876;Stickcafé;;planned;;\n\
+             19811218-9876;9;;planned;;\n",
         );
         let ok = rows[0].parsed.as_ref().expect("row 2");
         assert_eq!(ok.who, Who::IdentityNumber("198112189876".into()));
@@ -464,6 +479,12 @@ mod tests {
         );
         // Discontinuing needs a reason, as on the form.
         assert_eq!(problems(&rows[3]), [("reason", "error-required")]);
+        // A name two interventions bear names neither; the id does.
+        assert_eq!(
+            problems(&rows[4]),
+            [("intervention", "error-import-ambiguous-intervention")]
+        );
+        assert!(rows[5].parsed.is_ok());
     }
 
     #[test]

@@ -135,7 +135,7 @@ pub async fn preview(
     let kind = kind_of(&dto)?;
     let p = s
         .app
-        .preview_import(&c.ctx(), kind, &bytes, &labels())
+        .preview_import(&c.ctx(), kind, &bytes, &[], &labels())
         .await?;
     Ok(Json(ImportPreviewDto {
         error_rows: p.error_rows(),

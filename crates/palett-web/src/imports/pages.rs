@@ -222,7 +222,7 @@ pub async fn preview(State(s): State<AppState>, c: Caller, m: Multipart) -> Answ
     };
     let preview = match s
         .app
-        .preview_import(&c.ctx(), kind, &bytes, &labels())
+        .preview_import(&c.ctx(), kind, &bytes, &[], &labels())
         .await
     {
         Ok(p) => p,
@@ -266,7 +266,7 @@ pub async fn commit(State(s): State<AppState>, c: Caller, Id(id): Id, f: FormDat
         Err(AppError::Invalid(e)) => {
             let preview = s
                 .app
-                .preview_import(&c.ctx(), kind, &bytes, &labels)
+                .preview_import(&c.ctx(), kind, &bytes, &excluded, &labels)
                 .await?;
             let rows: Vec<String> =
                 e.0.iter()
