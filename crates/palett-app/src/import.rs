@@ -25,6 +25,9 @@ use std::collections::HashMap;
 
 pub use palett_store::import::Created;
 
+/// How many rows of a participant import a commit holds at a time.
+const COMMIT_CHUNK: usize = 2_000;
+
 /// The largest file an import takes (a 50,000-row CSV is about 10 MB).
 pub const MAX_FILE_BYTES: usize = 16 * 1024 * 1024;
 
@@ -139,20 +142,34 @@ impl App {
     /// her dates played through her lifecycle, projects open on her
     /// intake, her identity number neither in the partnership nor twice in
     /// the file, and a name and birth date already registered flagged.
+    ///
+    /// Only the rows in `window` (by their place among the file's rows) are
+    /// kept, so that a commit holds one chunk of the file at a time;
+    /// `numbers` carries the identity numbers seen in earlier chunks. Also
+    /// returns how many rows the file has.
     async fn check_file(
         &self,
         c: &mut AnyConnection,
         ctx: &Ctx,
         bytes: &[u8],
         labels: &Labels,
-    ) -> Result<Vec<Checked>> {
+        window: std::ops::Range<usize>,
+        numbers: &mut HashMap<String, usize>,
+    ) -> Result<(Vec<Checked>, usize)> {
         if bytes.len() > MAX_FILE_BYTES {
             return Err(FieldErrors::single("file", "error-import-too-large").into());
         }
         let today = self.today();
         let (refs, project_ends) = references(c, ctx, today).await?;
         let mut rows = Vec::new();
-        domain::parse_file(bytes, &refs, labels, today, |r| rows.push(r)).map_err(unreadable)?;
+        let mut total = 0;
+        domain::parse_file(bytes, &refs, labels, today, |r| {
+            if window.contains(&total) {
+                rows.push(r);
+            }
+            total += 1;
+        })
+        .map_err(unreadable)?;
         // Who is registered already: two lookups for the whole file, not
         // two per row.
         let pid = ctx.actor.partnership_id;
@@ -160,18 +177,17 @@ impl App {
             .iter()
             .filter_map(|r| r.parsed.as_ref().ok().map(|cmd| &cmd.profile))
             .collect();
-        let numbers: Vec<&str> = profiles
+        let in_chunk: Vec<&str> = profiles
             .iter()
             .filter_map(|p| p.identity_number.as_deref())
             .collect();
         let registered =
-            store::registered_identity_numbers(c, self.sealer(), pid, &numbers).await?;
+            store::registered_identity_numbers(c, self.sealer(), pid, &in_chunk).await?;
         let people: Vec<(&str, &str, jiff::civil::Date)> = profiles
             .iter()
             .map(|p| (p.given_name.as_str(), p.family_name.as_str(), p.birth_date))
             .collect();
         let known_names = store::registered_names(c, pid, &people).await?;
-        let mut numbers: HashMap<String, usize> = HashMap::new();
         let mut out = Vec::with_capacity(rows.len());
         for r in rows {
             let mut possible_duplicate = false;
@@ -200,10 +216,12 @@ impl App {
                         bad("projects", "error-project-ended");
                     }
                     if let Some(n) = p.identity_number.as_deref() {
-                        if registered.contains(n) {
-                            bad("identity_number", "error-import-duplicate-identity");
-                        } else if numbers.insert(n.to_string(), r.row).is_some() {
+                        // Earlier in the file first: a commit has written
+                        // the earlier chunks' rows already.
+                        if numbers.insert(n.to_string(), r.row).is_some() {
                             bad("identity_number", "error-import-identity-twice");
+                        } else if registered.contains(n) {
+                            bad("identity_number", "error-import-duplicate-identity");
                         }
                     }
                     possible_duplicate = known_names.contains(&store::name_key(
@@ -225,7 +243,7 @@ impl App {
                 possible_duplicate,
             });
         }
-        Ok(out)
+        Ok((out, total))
     }
 
     /// What importing the file would do, row by row. Writes nothing.
@@ -240,7 +258,16 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let mut r = Reading::begin(self, ctx).await?;
-        let checked = self.check_file(r.conn(), ctx, bytes, labels).await?;
+        let (checked, _) = self
+            .check_file(
+                r.conn(),
+                ctx,
+                bytes,
+                labels,
+                0..usize::MAX,
+                &mut HashMap::new(),
+            )
+            .await?;
         r.finish().await?;
         Ok(ImportPreview {
             rows: checked
@@ -340,80 +367,55 @@ impl App {
         let today = self.today();
         let mut tx = Change::begin(self, ctx).await?;
         let now = tx.now();
-        let checked = self.check_file(&mut tx, ctx, bytes, labels).await?;
-        let chosen: Vec<Checked> = checked
-            .into_iter()
-            .filter(|c| !excluded.contains(&c.row))
-            .collect();
+        // A chunk of the file at a time: memory stays that of one chunk,
+        // whatever the file's length. Rows are written while none has been
+        // refused; once one is, the rest are only checked, to name them all,
+        // and nothing is kept.
+        let mut numbers = HashMap::new();
+        let mut refusals = Vec::new();
+        let mut created: Vec<(i64, i64)> = Vec::new();
+        let mut chosen = 0;
+        let mut start = 0;
+        loop {
+            let (checked, total) = self
+                .check_file(
+                    &mut tx,
+                    ctx,
+                    bytes,
+                    labels,
+                    start..start + COMMIT_CHUNK,
+                    &mut numbers,
+                )
+                .await?;
+            for c in checked.into_iter().filter(|c| !excluded.contains(&c.row)) {
+                chosen += 1;
+                match c.parsed {
+                    Err(e) => refusals.extend(by_row(e.iter())),
+                    Ok(_) if !refusals.is_empty() => {}
+                    Ok(cmd) => {
+                        created.push(
+                            self.import_row(&mut tx, ctx, c.row, &cmd, today, now)
+                                .await?,
+                        );
+                    }
+                }
+            }
+            start += COMMIT_CHUNK;
+            if start >= total {
+                break;
+            }
+        }
         let import_id = record_commit(
             &mut tx,
             ctx,
             ImportKind::Participants,
             file_name,
-            by_row(
-                chosen
-                    .iter()
-                    .filter_map(|c| c.parsed.as_ref().err())
-                    .flatten(),
-            ),
-            chosen.len(),
+            refusals,
+            chosen,
         )
         .await?;
-        let mut ids = Vec::with_capacity(chosen.len());
-        for c in chosen {
-            let Ok(cmd) = c.parsed else { continue };
-            let row_error = |e: AppError| match e {
-                AppError::Invalid(f) => AppError::Invalid(FieldErrors(
-                    f.0.into_iter()
-                        .map(|x| x.with_arg("row", c.row.to_string()))
-                        .collect(),
-                )),
-                e => e,
-            };
-            // Her references were resolved against the partnership's
-            // members today, active caseworkers and projects (`references`).
-            let id = self
-                .register_into(&mut tx, ctx, &cmd.profile)
-                .await
-                .map_err(row_error)?;
-            let mut version = 1;
-            if let Some((on, outcome)) = cmd.exit {
-                let before = play(
-                    &domain::RowCommand {
-                        exit: None,
-                        ..cmd.clone()
-                    },
-                    today,
-                )?;
-                let t = Transition::Exit { on, outcome };
-                let after = before.apply(&t, today).map_err(|e| row_error(e.into()))?;
-                participants::update_state(&mut tx, id, version, &after, now).await?;
-                version += 1;
-                palett_store::followup::schedule(&mut tx, id, on).await?;
-                participants::insert_event(
-                    &mut tx,
-                    &NewEvent {
-                        participant_id: id,
-                        kind: TransitionKind::Exit,
-                        from_status: Some(before.status),
-                        to_status: after.status,
-                        on_date: on,
-                        reason: None,
-                        exit_outcome: after.exit_outcome,
-                        pause_kind: None,
-                        actor_user_id: Some(ctx.actor.user_id),
-                    },
-                    now,
-                )
-                .await?;
-                tx.audit(
-                    Action::ParticipantTransition,
-                    TransitionKind::Exit.as_str(),
-                    Some(id),
-                    Some(id),
-                )
-                .await?;
-            }
+        let mut ids = Vec::with_capacity(created.len());
+        for (id, version) in created {
             store::add_created(&mut tx, import_id, id, version).await?;
             ids.push(id);
         }
@@ -425,6 +427,73 @@ impl App {
             import_id,
             participant_ids: ids,
         })
+    }
+
+    /// Register one row's participant in `tx` (and her exit, if the row
+    /// gives one); her id and the version the import leaves her at. A
+    /// refusal names the row.
+    async fn import_row(
+        &self,
+        tx: &mut Change<'_>,
+        ctx: &Ctx,
+        row: usize,
+        cmd: &domain::RowCommand,
+        today: jiff::civil::Date,
+        now: i64,
+    ) -> Result<(i64, i64)> {
+        let row_error = |e: AppError| match e {
+            AppError::Invalid(f) => AppError::Invalid(FieldErrors(
+                f.0.into_iter()
+                    .map(|x| x.with_arg("row", row.to_string()))
+                    .collect(),
+            )),
+            e => e,
+        };
+        // Her references were resolved against the partnership's
+        // members today, active caseworkers and projects (`references`).
+        let id = self
+            .register_into(tx, ctx, &cmd.profile)
+            .await
+            .map_err(row_error)?;
+        let mut version = 1;
+        if let Some((on, outcome)) = cmd.exit {
+            let before = play(
+                &domain::RowCommand {
+                    exit: None,
+                    ..cmd.clone()
+                },
+                today,
+            )?;
+            let t = Transition::Exit { on, outcome };
+            let after = before.apply(&t, today).map_err(|e| row_error(e.into()))?;
+            participants::update_state(tx, id, version, &after, now).await?;
+            version += 1;
+            palett_store::followup::schedule(tx, id, on).await?;
+            participants::insert_event(
+                tx,
+                &NewEvent {
+                    participant_id: id,
+                    kind: TransitionKind::Exit,
+                    from_status: Some(before.status),
+                    to_status: after.status,
+                    on_date: on,
+                    reason: None,
+                    exit_outcome: after.exit_outcome,
+                    pause_kind: None,
+                    actor_user_id: Some(ctx.actor.user_id),
+                },
+                now,
+            )
+            .await?;
+            tx.audit(
+                Action::ParticipantTransition,
+                TransitionKind::Exit.as_str(),
+                Some(id),
+                Some(id),
+            )
+            .await?;
+        }
+        Ok((id, version))
     }
 
     /// The partnership's imports, newest first.

@@ -452,3 +452,73 @@ pub(crate) async fn enrolments_and_time_are_imported_for_women_already_in_palett
         EnrolmentStatus::Ongoing
     );
 }
+
+/// A file longer than the chunk a commit holds at a time (2,000 rows):
+/// 2,500 women, the last repeating the identity number of the first.
+fn long_file() -> String {
+    let mut rows = vec![
+        "förnamn;efternamn;personnummer;kön;ansvarig organisation;remittent;inskrivning"
+            .to_string(),
+    ];
+    for i in 0..2_499u16 {
+        let born = format!(
+            "19{:02}0{}1{}",
+            60 + i / 500,
+            1 + (i / 100) % 5,
+            (i / 10) % 10
+        );
+        rows.push(format!(
+            "Lång{i};Importsson;{};woman;Hela Människan;self;2026-10-01",
+            pnr(&born, 100 + i % 10 * 10)
+        ));
+    }
+    let first = rows[1].split(';').nth(2).unwrap_or_default().to_string();
+    rows.push(format!(
+        "Lång;Dubblett;{first};woman;Hela Människan;self;2026-10-01"
+    ));
+    rows.join("\n") + "\n"
+}
+
+pub(crate) async fn a_long_import_is_committed_a_chunk_at_a_time_all_or_nothing(h: H) {
+    h.seed().await;
+    let coordinator = h.ctx(COORDINATOR).await;
+    let labels = Labels::default();
+    let all = h
+        .all_participant_ids(&coordinator, &Filter::default())
+        .await
+        .len();
+    let bytes = long_file().into_bytes();
+    // Row 2,501 (the file's last) repeats row 2's number, in another chunk.
+    match h
+        .app
+        .import_commit(&coordinator, "lang.csv", &bytes, &[], &labels)
+        .await
+    {
+        Err(AppError::Invalid(e)) => {
+            assert_eq!(e.0.len(), 1, "{e:?}");
+            assert_eq!(e.0[0].field, "identity_number");
+            assert_eq!(e.0[0].code, "error-import-identity-twice");
+            assert_eq!(e.0[0].args, vec![("row", "2501".to_string())]);
+        }
+        other => panic!("expected row 2501 refused, got {other:?}"),
+    }
+    assert_eq!(
+        h.all_participant_ids(&coordinator, &Filter::default())
+            .await
+            .len(),
+        all,
+        "the rows written before the refusal are gone with it"
+    );
+    let done = h
+        .app
+        .import_commit(&coordinator, "lang.csv", &bytes, &[2501], &labels)
+        .await
+        .expect("commit");
+    assert_eq!(done.participant_ids.len(), 2_499);
+    assert_eq!(
+        h.all_participant_ids(&coordinator, &Filter::default())
+            .await
+            .len(),
+        all + 2_499
+    );
+}

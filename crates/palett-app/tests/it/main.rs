@@ -88,6 +88,7 @@ stories! {
     archive::every_table_is_archived_or_left_out_with_a_reason,
     import::an_import_previews_commits_whole_and_undoes,
     import::enrolments_and_time_are_imported_for_women_already_in_palett,
+    import::a_long_import_is_committed_a_chunk_at_a_time_all_or_nothing,
     webhooks::webhooks_are_written_with_the_change_signed_retried_and_listed,
     flow::an_intake_starts_her_at_once_in_one_change,
     flow::plan_steps_and_enrolments_are_made_together,
