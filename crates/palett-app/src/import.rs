@@ -25,7 +25,8 @@ use std::collections::HashMap;
 
 pub use palett_store::import::Created;
 
-/// How many rows of a participant import a commit holds at a time.
+/// How many rows of a participant import a preview or commit holds at a
+/// time.
 const COMMIT_CHUNK: usize = 2_000;
 
 /// The largest file an import takes (a 50,000-row CSV is about 10 MB).
@@ -257,29 +258,36 @@ impl App {
         if !ctx.actor.can_import() {
             return Err(AppError::Forbidden);
         }
+        // A chunk at a time, keeping of each row only what the preview
+        // shows.
         let mut r = Reading::begin(self, ctx).await?;
-        let (checked, _) = self
-            .check_file(
-                r.conn(),
-                ctx,
-                bytes,
-                labels,
-                0..usize::MAX,
-                &mut HashMap::new(),
-            )
-            .await?;
+        let mut numbers = HashMap::new();
+        let mut rows = Vec::new();
+        let mut start = 0;
+        loop {
+            let (checked, total) = self
+                .check_file(
+                    r.conn(),
+                    ctx,
+                    bytes,
+                    labels,
+                    start..start + COMMIT_CHUNK,
+                    &mut numbers,
+                )
+                .await?;
+            rows.extend(checked.into_iter().map(|c| PreviewRow {
+                row: c.row,
+                name: c.name,
+                errors: c.parsed.err().unwrap_or_default(),
+                possible_duplicate: c.possible_duplicate,
+            }));
+            start += COMMIT_CHUNK;
+            if start >= total {
+                break;
+            }
+        }
         r.finish().await?;
-        Ok(ImportPreview {
-            rows: checked
-                .into_iter()
-                .map(|c| PreviewRow {
-                    row: c.row,
-                    name: c.name,
-                    errors: c.parsed.err().unwrap_or_default(),
-                    possible_duplicate: c.possible_duplicate,
-                })
-                .collect(),
-        })
+        Ok(ImportPreview { rows })
     }
 
     /// Keep an uploaded file for its commit (the user's earlier pending
