@@ -123,8 +123,11 @@ impl App {
                         .path_row(tx, ctx, &cmd, &mut groups, &mut created)
                         .await
                     {
-                        Ok(participant_id) => {
+                        Ok((participant_id, name)) => {
                             savepoint(tx, Savepoint::Keep).await?;
+                            // Named by id or number, the preview shows
+                            // whom the row found.
+                            outcome.name = name;
                             outcome.participant_id = Some(participant_id);
                             outcome.created = created;
                         }
@@ -146,6 +149,7 @@ impl App {
 
     /// One row: find her, then enrol her (in the group it names, made
     /// when the intervention has none of that name) or record her time.
+    /// Her id and name.
     async fn path_row(
         &self,
         tx: &mut Change<'_>,
@@ -153,8 +157,8 @@ impl App {
         row: &PathRow,
         groups: &mut Groups,
         created: &mut Vec<(Created, i64)>,
-    ) -> Result<i64> {
-        let participant_id = self.find_her(tx, ctx, &row.who).await?;
+    ) -> Result<(i64, String)> {
+        let (participant_id, name) = self.find_her(tx, ctx, &row.who).await?;
         match &row.command {
             PathCommand::Enrol(e) => {
                 let iid = e.intervention_id;
@@ -208,12 +212,12 @@ impl App {
                 created.push((Created::Activity, id));
             }
         }
-        Ok(participant_id)
+        Ok((participant_id, name))
     }
 
     /// The participant a row names, if the caller may change her; one she
     /// may not see is as unknown as one that does not exist.
-    async fn find_her(&self, tx: &mut Change<'_>, ctx: &Ctx, who: &Who) -> Result<i64> {
+    async fn find_her(&self, tx: &mut Change<'_>, ctx: &Ctx, who: &Who) -> Result<(i64, String)> {
         let pid = ctx.actor.partnership_id;
         let unknown =
             |column: &str| FieldErrors::single(column, "error-import-unknown-participant");
@@ -246,7 +250,7 @@ impl App {
             return Err(unknown(column).into());
         };
         match self.changeable(tx, ctx, id).await {
-            Ok(_) => Ok(id),
+            Ok(p) => Ok((id, p.full_name())),
             Err(AppError::NotFound) => Err(unknown(column).into()),
             Err(AppError::Forbidden) => {
                 Err(FieldErrors::single(column, "error-import-not-yours").into())

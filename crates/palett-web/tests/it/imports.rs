@@ -230,7 +230,7 @@ async fn her_enrolments_and_time_are_imported_from_their_own_templates() {
     assert!(
         shown
             .body
-            .contains("1 insatsdeltaganden, 1 nya grupper och 0 tidsposter för 1 deltagare"),
+            .contains("Insatsdeltaganden: 1. Nya grupper: 1. Tidsposter: 0. Berörda deltagare: 1."),
         "{}",
         shown.body
     );
@@ -245,7 +245,7 @@ async fn her_enrolments_and_time_are_imported_from_their_own_templates() {
     assert!(record.body.contains("Webbgruppen"), "{}", record.body);
 
     // Undo asks first and says what goes.
-    t.asks_first(&b, &format!("{result}/undo"), &[], "1 insatsdeltaganden")
+    t.asks_first(&b, &format!("{result}/undo"), &[], "Insatsdeltaganden: 1")
         .await;
     assert_eq!(
         t.confirmed(&b, &format!("{result}/undo"), &[]).await,
@@ -277,6 +277,13 @@ async fn the_api_imports_time_and_refuses_an_unknown_kind() {
         .post_json("/api/v1/imports/preview", &token, &body.to_string())
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    // The row names her by id; the preview says whom it found.
+    assert_eq!(
+        r.json()["rows"][0]["name"],
+        "Webba Importsson",
+        "{}",
+        r.body
+    );
     // Row 3 is before her intake on 2026-10-01.
     assert_eq!(
         r.json()["rows"][1]["errors"][0]["column"],
