@@ -137,10 +137,6 @@ fn io(context: &'static str) -> impl Fn(std::io::Error) -> AppError {
     move |e| AppError::internal_from(context, e)
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
 /// A writer that hashes what passes through it.
 struct Hashing<W> {
     inner: W,
@@ -432,7 +428,7 @@ impl App {
                     })
                     .collect(),
                 rows,
-                sha256: hex(&hashing.hash.finalize()),
+                sha256: crate::secret::hex(&hashing.hash.finalize()),
             });
         }
         Ok((entries, zip))
@@ -496,7 +492,7 @@ pub fn verified_manifest(path: &Path) -> Result<Manifest> {
             }
             hash.update(&buf[..n]);
         }
-        if hex(&hash.finalize()) != t.sha256 {
+        if crate::secret::hex(&hash.finalize()) != t.sha256 {
             return Err(refused(format!(
                 "{} does not match its checksum in the manifest: the archive was altered or \
                  damaged, and nothing was imported",

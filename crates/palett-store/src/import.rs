@@ -183,14 +183,6 @@ pub async fn created(c: &mut AnyConnection, import_id: i64) -> Result<Vec<(i64, 
 /// PostgreSQL 65,535 parameters; a few hundred keep each query short).
 const CHUNK: usize = 500;
 
-/// `$first, $first+1, …` for `n` parameters.
-fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Of these identity numbers, those already registered in the partnership
 /// (found by their keyed hash), a chunk of them per query instead of one
 /// query per row.
@@ -210,7 +202,7 @@ pub async fn registered_identity_numbers(
         let sql = format!(
             "SELECT identity_hash FROM participants WHERE partnership_id = $1 \
              AND identity_hash IN ({})",
-            placeholders(2, chunk.len())
+            crate::placeholders(2, chunk.len())
         );
         let mut q = sqlx::query_scalar::<_, String>(&sql).bind(partnership_id);
         for h in chunk {
@@ -248,7 +240,7 @@ pub async fn registered_names(
         let sql = format!(
             "SELECT search_name, birth_date FROM participants WHERE partnership_id = $1 \
              AND search_name IN ({})",
-            placeholders(2, chunk.len())
+            crate::placeholders(2, chunk.len())
         );
         let mut q = sqlx::query(&sql).bind(partnership_id);
         for n in chunk {
