@@ -151,20 +151,27 @@ async fn created(s: &AppState, c: &Caller, secret: String) -> Answer {
     Ok(resp)
 }
 
-/// A token from the full form, with its limits.
-pub async fn token_create_limited(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
-    let input = form.input::<TokenInput>();
-    match s
-        .app
+/// Create the caller's token within the API's areas and her own token's
+/// limits: the token and its secret, or what is wrong with the input.
+async fn create(
+    s: &AppState,
+    c: &Caller,
+    input: &TokenInput,
+) -> Answer<Result<(palett_app::auth::TokenRow, String), palett_domain::FieldErrors>> {
+    s.app
         .create_token(
             &c.ctx(),
-            &input,
+            input,
             crate::http::scope::installed().names(),
             c.token_limit(),
         )
         .await
-        .or_invalid()?
-    {
+        .or_invalid()
+}
+
+/// A token from the full form, with its limits.
+pub async fn token_create_limited(State(s): State<AppState>, c: Caller, form: FormData) -> Answer {
+    match create(&s, &c, &form.input::<TokenInput>()).await? {
         Ok((_, secret)) => created(&s, &c, secret).await,
         Err(errors) => Ok(limited_spec(c.tr()).invalid(&c, &form, &errors)),
     }
@@ -178,17 +185,7 @@ pub async fn token_create(State(s): State<AppState>, c: Caller, form: FormData) 
         name: form.get("name"),
         ..TokenInput::default()
     };
-    match s
-        .app
-        .create_token(
-            &c.ctx(),
-            &input,
-            crate::http::scope::installed().names(),
-            c.token_limit(),
-        )
-        .await
-        .or_invalid()?
-    {
+    match create(&s, &c, &input).await? {
         Ok((_, secret)) => created(&s, &c, secret).await,
         Err(errors) => {
             let blocks = vec![
