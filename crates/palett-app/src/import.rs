@@ -163,14 +163,8 @@ impl App {
         let today = self.today();
         let (refs, project_ends) = references(c, ctx, today).await?;
         let mut rows = Vec::new();
-        let mut total = 0;
-        domain::parse_file(bytes, &refs, labels, today, |r| {
-            if window.contains(&total) {
-                rows.push(r);
-            }
-            total += 1;
-        })
-        .map_err(unreadable)?;
+        let total = domain::parse_file(bytes, &refs, labels, today, window, |r| rows.push(r))
+            .map_err(unreadable)?;
         // Who is registered already: two lookups for the whole file, not
         // two per row.
         let pid = ctx.actor.partnership_id;
@@ -521,23 +515,26 @@ impl App {
             return Err(AppError::Forbidden);
         }
         let mut r = Reading::begin(self, ctx).await?;
-        let rec = store::by_id(r.conn(), ctx.actor.partnership_id, id).await?;
-        let created = store::created(r.conn(), id).await?;
-        let (counts, people) = store::record_counts(r.conn(), id).await?;
+        let record = match store::by_id(r.conn(), ctx.actor.partnership_id, id).await? {
+            Some(record) if record.state != "pending" => record,
+            _ => return Err(AppError::NotFound),
+        };
+        let kind = ImportKind::parse(&record.kind).unwrap_or(ImportKind::Participants);
+        // The participants it created, or the records it made for whom.
+        let (participant_ids, counts) = if kind == ImportKind::Participants {
+            let created = store::created(r.conn(), id).await?;
+            (created.into_iter().map(|(id, _)| id).collect(), Vec::new())
+        } else {
+            let (counts, people) = store::record_counts(r.conn(), id).await?;
+            (people, counts)
+        };
         r.finish().await?;
-        match rec {
-            Some(record) if record.state != "pending" => Ok(ImportSummary {
-                kind: ImportKind::parse(&record.kind).unwrap_or(ImportKind::Participants),
-                record,
-                participant_ids: if created.is_empty() {
-                    people
-                } else {
-                    created.into_iter().map(|(id, _)| id).collect()
-                },
-                counts,
-            }),
-            _ => Err(AppError::NotFound),
-        }
+        Ok(ImportSummary {
+            record,
+            kind,
+            participant_ids,
+            counts,
+        })
     }
 
     /// What importing a file of `kind` but its `excluded` rows would do,

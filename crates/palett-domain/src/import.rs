@@ -494,22 +494,27 @@ pub fn parse_row(
     }
 }
 
-/// Read and parse a whole file, handing each parsed row to `each`.
+/// Read a file and parse the rows in `window` (by their place among the
+/// file's rows: `0..usize::MAX` for all), handing each to `each`; the
+/// others are only counted. The number of rows the file has.
 pub fn parse_file(
     bytes: &[u8],
     refs: &References,
     labels: &Labels,
     today: Date,
+    window: std::ops::Range<usize>,
     mut each: impl FnMut(ImportRow),
-) -> Result<(), ReadError> {
+) -> Result<usize, ReadError> {
     let mut header: Option<Header> = None;
     let mut count = 0usize;
     let r = rows(bytes, |n, cells| {
         match &header {
             None => header = Some(Header::parse(&cells)?),
             Some(h) => {
+                if window.contains(&count) {
+                    each(parse_row(h, n, &cells, refs, labels, today));
+                }
                 count += 1;
-                each(parse_row(h, n, &cells, refs, labels, today));
             }
         }
         Ok::<(), ReadError>(())
@@ -518,7 +523,7 @@ pub fn parse_file(
     if count == 0 {
         return Err(ReadError::Empty);
     }
-    Ok(())
+    Ok(count)
 }
 
 #[cfg(test)]

@@ -24,7 +24,9 @@ fn labels() -> Labels {
 
 fn parse_all(bytes: &[u8]) -> Result<Vec<ImportRow>, ReadError> {
     let mut out = Vec::new();
-    parse_file(bytes, &refs(), &labels(), today(), |r| out.push(r))?;
+    parse_file(bytes, &refs(), &labels(), today(), 0..usize::MAX, |r| {
+        out.push(r)
+    })?;
     Ok(out)
 }
 
@@ -147,4 +149,15 @@ fn xlsx_is_read_from_its_first_sheet() {
     let cmd = rows[1].parsed.as_ref().expect("ok");
     assert_eq!(cmd.profile.responsible_organisation_id, 1);
     assert_eq!(cmd.profile.birth_date, jiff::civil::date(1979, 12, 24));
+}
+
+#[test]
+fn a_window_parses_only_its_rows_and_counts_them_all() {
+    let file = "förnamn;efternamn\nA;Ett\nB;Två\nC;Tre\n";
+    let mut got = Vec::new();
+    let total = parse_file(file.as_bytes(), &refs(), &labels(), today(), 1..2, |r| {
+        got.push(r.row)
+    })
+    .expect("readable");
+    assert_eq!((total, got), (3, vec![3]));
 }
