@@ -230,20 +230,21 @@ impl App {
             Who::Name(given, family, birth) => {
                 // Among those the importer may change: one she may not see
                 // neither matches nor makes a match ambiguous.
-                let mut ids = Vec::new();
+                let mut found = Vec::new();
                 for id in store::ids_by_name(tx, pid, given, family, *birth).await? {
-                    if self.changeable(tx, ctx, id).await.is_ok() {
-                        ids.push(id);
+                    if let Ok(p) = self.changeable(tx, ctx, id).await {
+                        found.push((id, p.full_name()));
                     }
                 }
-                if ids.len() > 1 {
-                    return Err(FieldErrors::single(
+                return match found.len() {
+                    0 => Err(unknown("given_name").into()),
+                    1 => Ok(found.remove(0)),
+                    _ => Err(FieldErrors::single(
                         "given_name",
                         "error-import-ambiguous-participant",
                     )
-                    .into());
-                }
-                (ids.first().copied(), "given_name")
+                    .into()),
+                };
             }
         };
         let Some(id) = id else {
