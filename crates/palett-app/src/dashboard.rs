@@ -5,7 +5,7 @@
 
 use crate::audit::Action;
 use crate::paging::Page;
-use crate::work::Change;
+use crate::work::{Change, Reading};
 use crate::{App, AppError, Ctx, Result};
 pub use palett_domain::admin::GoalInput;
 use palett_domain::admin::GoalSpec;
@@ -175,12 +175,26 @@ impl App {
         by: Option<Breakdown>,
         breakdown_indicator: Option<Indicator>,
     ) -> Result<Dashboard> {
-        let mut c = self.db.read().await?;
-        let (project, period) = self.scope_of(&mut c, ctx, project_id).await?;
+        // One snapshot; its data version first (see `figure_cache`).
+        let mut r = Reading::begin(self, ctx).await?;
+        let version = palett_store::data_version::current(r.conn()).await?;
+        let (project, period) = self.scope_of(r.conn(), ctx, project_id).await?;
         let today = self.today();
         let pid = ctx.actor.partnership_id;
+        let key = format!("{pid}:{project_id:?}:{by:?}:{breakdown_indicator:?}:{today}");
+        let kept = &self.figures.dashboards;
+        if let Some(d) = kept.get(&key, &version) {
+            r.finish().await?;
+            return Ok(d);
+        }
+        let _turn = self.figures.turn().await;
+        if let Some(d) = kept.get(&key, &version) {
+            r.finish().await?;
+            return Ok(d);
+        }
+        let c = r.conn();
         let facts: Vec<Facts> = store::facts(
-            &mut c,
+            c,
             pid,
             project_id,
             today,
@@ -193,13 +207,13 @@ impl App {
             },
         )
         .await?;
-        let goals = store::goals(&mut c, pid, project_id).await?;
+        let goals = store::goals(c, pid, project_id).await?;
         let employer_figures = match project_id {
             Some(_) => Vec::new(),
-            None => employer_figures(&mut c, pid, period.so_far(today)).await?,
+            None => employer_figures(c, pid, period.so_far(today)).await?,
         };
         let breakdown_by = by.unwrap_or(Breakdown::Gender);
-        let names = self.group_names(&mut c, pid, breakdown_by).await?;
+        let names = self.group_names(c, pid, breakdown_by).await?;
         let planned_total = goals
             .iter()
             .find(|g| g.indicator == Indicator::Enrolled && g.period == period)
@@ -216,7 +230,7 @@ impl App {
                 .iter()
                 .find(|g| g.indicator == Indicator::ShareJobOrStudies))
             .map(|g| g.target);
-        Ok(Dashboard {
+        let dashboard = Dashboard {
             goals: goals
                 .iter()
                 .map(|g| goal_status(g, &facts, today))
@@ -245,7 +259,10 @@ impl App {
             names,
             project,
             period,
-        })
+        };
+        r.finish().await?;
+        kept.put(key, version, dashboard.clone());
+        Ok(dashboard)
     }
 
     /// The names of the groups of a breakdown that has named groups.

@@ -19,6 +19,7 @@ pub mod data_key;
 pub mod demo;
 pub mod employers;
 pub mod export;
+mod figure_cache;
 pub mod followups;
 pub mod idempotency;
 pub mod import;
@@ -274,6 +275,8 @@ pub struct App {
     /// Where finished readings send the audit rows they owe
     /// (`work::AuditQueue`), started with the first.
     audits: Arc<std::sync::OnceLock<work::AuditQueue>>,
+    /// Dashboards and reports kept until the data changes.
+    figures: Arc<figure_cache::Figures>,
 }
 
 impl App {
@@ -285,6 +288,7 @@ impl App {
             config,
             key: Arc::new(key),
             audits: Arc::default(),
+            figures: Arc::default(),
         }
     }
 

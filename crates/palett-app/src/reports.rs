@@ -128,8 +128,10 @@ impl App {
         period: Parsed<ReportPeriod>,
         export: bool,
     ) -> Result<FunderReport> {
-        let mut c = self.db.read().await?;
-        let (project, default) = self.scope_of(&mut c, ctx, project_id).await?;
+        // One snapshot; its data version first (see `figure_cache`).
+        let mut r = Reading::begin(self, ctx).await?;
+        let version = palett_store::data_version::current(r.conn()).await?;
+        let (project, default) = self.scope_of(r.conn(), ctx, project_id).await?;
         let asked = period?;
         let (start, end) = (
             asked.from.unwrap_or(default.start),
@@ -142,78 +144,108 @@ impl App {
         let period = Period { start, end };
         let pid = ctx.actor.partnership_id;
         let today = self.today();
-        let so_far = period.so_far(today);
-        let body = match kind {
-            ReportKind::Final => {
-                let facts = store::facts(&mut c, pid, project_id, today, None).await?;
-                let goals = store::goals(&mut c, pid, project_id).await?;
-                let goal = |i: Indicator| goals.iter().find(|g| g.indicator == i).map(|g| g.target);
-                let all = Slice::default();
-                ReportBody::Final(Box::new(FinalFigures {
-                    participant_target: goal(Indicator::Enrolled).or(project
-                        .as_ref()
-                        .and_then(|p| p.participant_target.map(|t| t as f64))),
-                    job_or_studies_goal: goal(Indicator::ShareJobOrStudies)
-                        .or(project.as_ref().and_then(|p| p.job_or_studies_target)),
-                    enrolled: figure(Indicator::Enrolled, &facts, period, today, &all),
-                    ended: figure(Indicator::Ended, &facts, period, today, &all),
-                    to_job_or_studies: figure(
-                        Indicator::ShareJobOrStudies,
-                        &facts,
-                        period,
-                        today,
-                        &all,
-                    ),
-                    exits: exits_by_outcome(&facts, period, today),
-                    bridge: crate::dashboard::BRIDGE_INDICATORS
-                        .iter()
-                        .map(|i| figure(*i, &facts, period, today, &all))
-                        .collect(),
-                }))
-            }
-            ReportKind::Finsam => {
-                let mut rows: Vec<(String, i64, i64, i64, i64)> = Vec::new();
-                for store::InterventionGenderCount {
-                    intervention: name,
-                    gender,
-                    participants: n,
-                } in
-                    store::participants_per_intervention(&mut c, pid, project_id, period).await?
-                {
-                    if rows.last().is_none_or(|r| r.0 != name) {
-                        rows.push((name, 0, 0, 0, 0));
-                    }
-                    if let Some(r) = rows.last_mut() {
-                        match gender {
-                            Gender::Woman => r.1 += n,
-                            Gender::Man => r.2 += n,
-                            _ => r.3 += n,
-                        }
-                        r.4 += n;
-                    }
-                }
-                ReportBody::Finsam(rows)
-            }
-            ReportKind::BeforeAfter => {
-                ReportBody::BeforeAfter(store::before_after(&mut c, pid, project_id, so_far).await?)
-            }
-            ReportKind::EsfIndicators => {
-                let groups = store::entrant_groups(&mut c, pid, project_id, so_far).await?;
-                ReportBody::EsfIndicators(palett_domain::esf::common_output_indicators(&groups))
-            }
-        };
-        drop(c);
         if export {
-            let mut r = Reading::begin(self, ctx).await?;
             r.audit(Action::ReportExport, "report", project_id, None);
-            r.finish().await?;
         }
+        let key = format!("{pid}:{kind:?}:{project_id:?}:{start}:{end}:{today}");
+        let kept = &self.figures.reports;
+        let mut body = kept.get(&key, &version);
+        if body.is_none() {
+            let _turn = self.figures.turn().await;
+            body = kept.get(&key, &version);
+            if body.is_none() {
+                let b = report_body(
+                    r.conn(),
+                    kind,
+                    pid,
+                    project_id,
+                    project.as_ref(),
+                    period,
+                    today,
+                )
+                .await?;
+                kept.put(key, version, b.clone());
+                body = Some(b);
+            }
+        }
+        r.finish().await?;
         Ok(FunderReport {
             project,
             period,
-            body,
+            body: body.ok_or_else(|| crate::AppError::internal("a report without its body"))?,
         })
     }
+}
+
+/// What a report of `kind` holds, read in the caller's snapshot.
+async fn report_body(
+    c: &mut palett_store::AnyConnection,
+    kind: ReportKind,
+    pid: i64,
+    project_id: Option<i64>,
+    project: Option<&Project>,
+    period: Period,
+    today: jiff::civil::Date,
+) -> Result<ReportBody> {
+    let so_far = period.so_far(today);
+    let body = match kind {
+        ReportKind::Final => {
+            let facts = store::facts(c, pid, project_id, today, None).await?;
+            let goals = store::goals(c, pid, project_id).await?;
+            let goal = |i: Indicator| goals.iter().find(|g| g.indicator == i).map(|g| g.target);
+            let all = Slice::default();
+            ReportBody::Final(Box::new(FinalFigures {
+                participant_target: goal(Indicator::Enrolled)
+                    .or(project.and_then(|p| p.participant_target.map(|t| t as f64))),
+                job_or_studies_goal: goal(Indicator::ShareJobOrStudies)
+                    .or(project.and_then(|p| p.job_or_studies_target)),
+                enrolled: figure(Indicator::Enrolled, &facts, period, today, &all),
+                ended: figure(Indicator::Ended, &facts, period, today, &all),
+                to_job_or_studies: figure(
+                    Indicator::ShareJobOrStudies,
+                    &facts,
+                    period,
+                    today,
+                    &all,
+                ),
+                exits: exits_by_outcome(&facts, period, today),
+                bridge: crate::dashboard::BRIDGE_INDICATORS
+                    .iter()
+                    .map(|i| figure(*i, &facts, period, today, &all))
+                    .collect(),
+            }))
+        }
+        ReportKind::Finsam => {
+            let mut rows: Vec<(String, i64, i64, i64, i64)> = Vec::new();
+            for store::InterventionGenderCount {
+                intervention: name,
+                gender,
+                participants: n,
+            } in store::participants_per_intervention(c, pid, project_id, period).await?
+            {
+                if rows.last().is_none_or(|r| r.0 != name) {
+                    rows.push((name, 0, 0, 0, 0));
+                }
+                if let Some(r) = rows.last_mut() {
+                    match gender {
+                        Gender::Woman => r.1 += n,
+                        Gender::Man => r.2 += n,
+                        _ => r.3 += n,
+                    }
+                    r.4 += n;
+                }
+            }
+            ReportBody::Finsam(rows)
+        }
+        ReportKind::BeforeAfter => {
+            ReportBody::BeforeAfter(store::before_after(c, pid, project_id, so_far).await?)
+        }
+        ReportKind::EsfIndicators => {
+            let groups = store::entrant_groups(c, pid, project_id, so_far).await?;
+            ReportBody::EsfIndicators(palett_domain::esf::common_output_indicators(&groups))
+        }
+    };
+    Ok(body)
 }
 
 impl App {

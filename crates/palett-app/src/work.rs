@@ -138,13 +138,15 @@ impl<'a> Change<'a> {
     /// Commit the change and its audit entries, all or none. A change with
     /// no audit entry is a bug: it is rolled back and answered as an
     /// internal error.
-    pub(crate) async fn commit(self) -> Result<()> {
+    pub(crate) async fn commit(mut self) -> Result<()> {
         if !self.audited {
             self.tx.rollback().await?;
             return Err(AppError::Internal(
                 "a change without its audit entry was refused".into(),
             ));
         }
+        // Kept figures computed before this change are no longer given.
+        palett_store::data_version::count_change(&mut self.tx).await?;
         self.tx.commit().await?;
         Ok(())
     }

@@ -5,6 +5,7 @@
 use crate::participant::STARTED_ENROLMENT;
 use crate::row::*;
 use crate::{text_agg, Result, StoreError};
+use futures_util::TryStreamExt;
 use jiff::civil::Date;
 use palett_domain::employer::Industry;
 use palett_domain::indicators::{paused_days, Facts, Goal, Indicator, Period};
@@ -197,18 +198,20 @@ pub async fn facts(
     let agg = text_agg(c, &format!("format('{marks}', {fields})"), ";")
         .replace("$TODAY", if project_id.is_some() { "$3" } else { "$2" });
     let (tables, cond) = population_parts(project_id);
-    let rows = sqlx::query(&format!(
+    let sql = format!(
         "SELECT {agg} AS f {tables} {time} {PLACEMENT_JOIN} WHERE {cond} GROUP BY p.id / {PER_ROW}",
         time = time_join(project_id)
-    ))
-    .bind(partnership_id)
-    .bind_project(project_id)
-    .bind(today.to_string())
-    .fetch_all(&mut *c)
-    .await?;
+    );
+    // Read as they come: one row's text (two thousand participants) at a
+    // time beside the facts, not every participant's text at once.
+    let mut rows = sqlx::query(&sql)
+        .bind(partnership_id)
+        .bind_project(project_id)
+        .bind(today.to_string())
+        .fetch(&mut *c);
     let mut out = Vec::new();
-    for r in &rows {
-        for rec in text(r, "f")?.split(';') {
+    while let Some(r) = rows.try_next().await? {
+        for rec in text(&r, "f")?.split(';') {
             let x: Vec<&str> = rec.split(',').collect();
             let [id, gender, birth, org, status, intake, exit, outcome, due, done, plan, assessed, change, present, recorded, minutes, placed, intern_from, intern_to, job_placed] =
                 x[..]
@@ -263,6 +266,7 @@ pub async fn facts(
             });
         }
     }
+    drop(rows);
     if let Some(which) = memberships {
         out.sort_unstable_by_key(|f| f.id);
         links(c, partnership_id, project_id, which, &mut out).await?;

@@ -20,6 +20,7 @@ pub mod audit;
 pub mod auth;
 pub mod bench;
 pub mod consent;
+pub mod data_version;
 pub mod employer;
 pub mod followup;
 pub mod idempotency;

@@ -271,6 +271,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "token_scopes",
         template: include_str!("../migrations/0043_token_scopes.sql"),
     },
+    Migration {
+        version: 44,
+        name: "data_version",
+        template: include_str!("../migrations/0044_data_version.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

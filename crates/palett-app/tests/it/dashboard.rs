@@ -1235,3 +1235,119 @@ pub(crate) async fn every_surface_shows_one_figure_after_a_change(h: H) {
     assert_eq!(rows[0].1[1], 1, "her exit counts as ended");
     assert_eq!(rows[0].1[2], 1, "to a job");
 }
+
+/// A dashboard and a report are kept once computed, but never shown older
+/// than the data: a change made since, here or by a second palett process
+/// on the same database, shows at once; a time-bound figure moves with
+/// the day; and what is kept is the same as what is computed afresh.
+pub(crate) async fn kept_figures_are_never_older_than_the_data(h: H) {
+    h.seed().await;
+    let coordinator = h.ctx(COORDINATOR).await;
+    let org = h.organisation_id(&coordinator, HELA_MANNISKAN).await;
+    let dashboard = |app: palett_app::App| {
+        let ctx = coordinator.clone();
+        async move {
+            app.dashboard(&ctx, None, None, None)
+                .await
+                .expect("the partnership's dashboard")
+        }
+    };
+    let active = |d: &Dashboard| value(d, Indicator::ActiveNow).1;
+    let first = dashboard(h.app.clone()).await;
+    let again = dashboard(h.app.clone()).await;
+    assert_eq!(
+        format!("{:?}", first.figures),
+        format!("{:?}", again.figures),
+        "kept figures are the computed ones ({:?})",
+        h.backend
+    );
+
+    // A woman taken in today is active now, at once.
+    let today = h.app.today();
+    person(
+        &h,
+        &coordinator,
+        org,
+        "Kvar",
+        "woman",
+        &[],
+        "2026-11-02",
+        vec![intake(today)],
+    )
+    .await;
+    let after = dashboard(h.app.clone()).await;
+    assert_eq!(active(&after), active(&first) + 1, "{:?}", h.backend);
+
+    // A second process on the same database (its own kept figures) takes
+    // in another; the first process shows her too.
+    let other = palett_app::App::new(
+        h.app.raw_db().clone(),
+        h.clock.clone() as std::sync::Arc<dyn palett_app::clock::Clock>,
+        palett_app::Config::default(),
+        palett_app::data_key::DataKey::from_bytes(&TEST_KEY),
+    );
+    assert_eq!(active(&dashboard(other.clone()).await), active(&after));
+    person(
+        &h,
+        &coordinator,
+        org,
+        "Annan",
+        "woman",
+        &[],
+        "2026-11-02",
+        vec![],
+    )
+    .await;
+    let id = h
+        .all_participant_ids(&coordinator, &palett_store::participant::Filter::default())
+        .await
+        .into_iter()
+        .max()
+        .expect("her id");
+    other
+        .transition(&coordinator, id, intake(today))
+        .await
+        .expect("taken in by the other process");
+    assert_eq!(
+        active(&dashboard(h.app.clone()).await),
+        active(&after) + 1,
+        "a change by another process shows ({:?})",
+        h.backend
+    );
+
+    // The final report moves with the data too.
+    let report = |app: palett_app::App| {
+        let ctx = coordinator.clone();
+        async move {
+            match app
+                .funder_report(
+                    &ctx,
+                    palett_app::reports::ReportKind::Final,
+                    None,
+                    Ok(palett_domain::admin::ReportPeriod {
+                        from: Some(date(2018, 1, 1)),
+                        to: Some(date(2030, 12, 31)),
+                    }),
+                    false,
+                )
+                .await
+                .expect("the final report")
+                .body
+            {
+                palett_app::reports::ReportBody::Final(f) => f.ended.count,
+                other => panic!("not the final report: {other:?}"),
+            }
+        }
+    };
+    let ended = report(h.app.clone()).await;
+    assert_eq!(report(h.app.clone()).await, ended);
+    other
+        .transition(
+            &coordinator,
+            id,
+            exit(today, ExitOutcome::EmploymentUnsubsidised),
+        )
+        .await
+        .expect("her exit");
+    assert_eq!(report(h.app.clone()).await, ended + 1, "{:?}", h.backend);
+}

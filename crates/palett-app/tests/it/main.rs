@@ -112,6 +112,7 @@ stories! {
     employers::contacts_are_added_logged_and_removed,
     dashboard::the_esf_monthly_file_names_only_those_it_may,
     dashboard::every_surface_shows_one_figure_after_a_change,
+    dashboard::kept_figures_are_never_older_than_the_data,
     palette::saving_attendance_touches_only_the_sheet_and_keeps_corrections,
     palette::attendance_and_time_that_cannot_be_true_are_refused,
     palette::an_exit_closes_her_path,

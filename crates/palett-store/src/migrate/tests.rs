@@ -237,6 +237,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "c5c0c27d23fe43a9e00ca63457718bed154a65829267bdf1f3b1d4166c8cba88",
         postgres: "c5c0c27d23fe43a9e00ca63457718bed154a65829267bdf1f3b1d4166c8cba88",
     },
+    Applied {
+        version: 44,
+        sqlite: "8bb326f3af9394390e44794696696063922712dd24136b231c1235bd9c213366",
+        postgres: "8bb326f3af9394390e44794696696063922712dd24136b231c1235bd9c213366",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {
