@@ -2118,3 +2118,7 @@ token-days = Lasts (days)
 hint-token-days = 1 to 365 days; 90 if left empty. The key stops working after that.
 token-read-only-choice = Read only (the key cannot make changes)
 hint-token-areas = Choose none to reach every area. A request outside the chosen areas is refused.
+
+
+## apib
+error-confirm-action = Confirm the action: send "confirm": true.

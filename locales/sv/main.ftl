@@ -2118,3 +2118,7 @@ token-days = Gäller (dagar)
 hint-token-days = 1 till 365 dagar; 90 om du lämnar tomt. Sedan slutar nyckeln att fungera.
 token-read-only-choice = Bara läsa (nyckeln kan inte ändra något)
 hint-token-areas = Välj ingen för att nå alla delar. En begäran utanför de valda delarna nekas.
+
+
+## apib
+error-confirm-action = Bekräfta åtgärden: skicka "confirm": true.

@@ -61,6 +61,7 @@ fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .merge(referrals::api_routes())
         .merge(reminders::api_routes())
         .merge(questionnaires::api_routes())
+        .merge(portal::api_routes())
         .merge(followups::api_routes())
         .merge(imports::api_routes())
         .merge(webhooks::api_routes())

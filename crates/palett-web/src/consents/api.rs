@@ -1,4 +1,4 @@
-use super::dto::{ConsentDto, ConsentList, NoteDto, NoteList, RestrictionDto};
+use super::dto::{ArchiveHoldDto, ConsentDto, ConsentList, NoteDto, NoteList, RestrictionDto};
 use crate::http::caller::Caller;
 use crate::http::error::{Answer, WebError};
 use crate::http::forms::{json_body, JsonObject, JsonType};
@@ -162,6 +162,43 @@ pub async fn api_restriction(
         processing_restricted: restricted,
     })
     .into_response())
+}
+
+json_body!(
+    /// `{"hold": true}` to keep her record past the retention policy (an
+    /// archive rule), `{"hold": false}` to stop keeping it.
+    ArchiveHoldBody = &[("hold", JsonType::Boolean)]
+);
+
+/// Set or clear the archive hold that keeps her record from retention
+/// (coordinators and administrators of her record; audited as
+/// `participant.archive_hold`)
+#[utoipa::path(post, path = "/participants/{id}/archive-hold", tag = "data protection",
+    params(("id" = i64, Path)), request_body = ArchiveHoldBody,
+    responses((status = 200, body = ArchiveHoldDto)))]
+pub async fn api_archive_hold(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(pid): Id,
+    body: JsonObject,
+) -> Answer<Json<ArchiveHoldDto>> {
+    let f = body.to_form(&ArchiveHoldBody::spec())?;
+    let hold = match f.get("hold").as_str() {
+        "true" => true,
+        "false" => false,
+        _ => {
+            return Err(WebError::field(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "hold",
+                "error-required",
+            ))
+        }
+    };
+    s.app.set_archive_hold(&c.ctx(), pid, hold).await?;
+    Ok(Json(ArchiveHoldDto {
+        participant_id: pid,
+        archive_hold: hold,
+    }))
 }
 
 /// A moment as RFC 3339 in UTC.

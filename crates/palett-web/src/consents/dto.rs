@@ -111,3 +111,11 @@ pub struct RestrictionDto {
     pub participant_id: i64,
     pub processing_restricted: bool,
 }
+
+/// Whether her record is kept past the retention policy (an archive hold).
+#[derive(Serialize, ToSchema)]
+#[schema(as = ArchiveHold)]
+pub struct ArchiveHoldDto {
+    pub participant_id: i64,
+    pub archive_hold: bool,
+}

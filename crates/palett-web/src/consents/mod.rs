@@ -41,6 +41,7 @@ pub fn routes() -> Router<AppState> {
 pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::api_restriction))
+        .routes(routes!(api::api_archive_hold))
         .routes(routes!(api::api_list, api::api_create))
         .routes(routes!(api::api_withdraw))
         .routes(routes!(api::api_notes, api::api_add_note))

@@ -25,6 +25,12 @@ pub const HEADER: &str = "idempotency-key";
 /// The header on a replayed answer.
 pub const REPLAYED: &str = "idempotent-replayed";
 
+/// Marks an answer that holds a secret shown once (a response extension):
+/// it is not kept for its key, so a retry runs again instead of showing
+/// the secret a second time, and the secret is never stored.
+#[derive(Clone, Copy, Debug)]
+pub struct HoldsSecret;
+
 pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != Method::POST {
         return next.run(req).await;
@@ -79,8 +85,9 @@ pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Respo
             .headers
             .get(header::CONTENT_TYPE)
             .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+        let keep = is_json && parts.extensions.get::<HoldsSecret>().is_none();
         let answer = match std::str::from_utf8(&bytes) {
-            Ok(text) if parts.status.is_success() && is_json => Some(Answer {
+            Ok(text) if parts.status.is_success() && keep => Some(Answer {
                 status: parts.status.as_u16(),
                 location: parts
                     .headers

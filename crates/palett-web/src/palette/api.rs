@@ -100,6 +100,40 @@ pub async fn intervention(State(s): State<AppState>, c: Caller, Id(id): Id) -> A
 }
 
 json_body!(
+    /// `confirm`: `true`, to say that the intervention is to be retired
+    /// now; anything else is refused.
+    Retirement = &[("confirm", T::Boolean)]
+);
+
+/// Retire an intervention from the palette (coordinators): no new
+/// enrolments or groups; its history stays (audited)
+///
+/// There is no way back, so the body must confirm it (`{"confirm":
+/// true}`), else 422 on `confirm`. Retiring one already retired changes
+/// nothing. The answer is the intervention with its `retired_on`.
+#[utoipa::path(post, path = "/palette/{id}/retire", tag = "palette", request_body = Retirement,
+    params(("id" = i64, Path)), responses((status = 200, body = InterventionDto)))]
+pub async fn retire(State(s): State<AppState>, c: Caller, Id(id): Id, body: JsonObject) -> Answer {
+    let f = body.to_form(&Retirement::spec())?;
+    let ctx = c.ctx();
+    // Who may not see it is told so (404), who may not retire it too (403),
+    // before anything about the body.
+    if !s.app.intervention(&ctx, id).await?.may_manage {
+        return Err(AppError::Forbidden.into());
+    }
+    if f.get("confirm") != "true" {
+        return Err(WebError::field(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "confirm",
+            "error-confirm-action",
+        ));
+    }
+    s.app.retire_intervention(&ctx, id).await?;
+    let v = s.app.intervention(&ctx, id).await?;
+    Ok(Json(InterventionDto::from(&v.intervention)).into_response())
+}
+
+json_body!(
     /// The group's `name` and its leader (`leader_user_id`).
     NewGroup = &[("name", T::Text), ("leader_user_id", T::Integer)]
 );

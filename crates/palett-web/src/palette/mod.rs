@@ -101,6 +101,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api_path::change_enrolment))
         .routes(routes!(api::palette, api::create_intervention))
         .routes(routes!(api::intervention))
+        .routes(routes!(api::retire))
         .routes(routes!(api::create_group))
         .routes(routes!(api::group))
         .routes(routes!(api::schedule))

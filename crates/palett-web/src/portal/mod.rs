@@ -2,9 +2,11 @@
 //! Signing in (`sign_in.rs`: her login name and password, the invitation
 //! code, the language switch), her pages (`pages.rs`: plan, schedule,
 //! time, consents, self-assessment, her data) and the staff side
-//! (`staff.rs`: the invitation her caseworker prints). A participant's
+//! (`staff.rs`: the invitation her caseworker prints; `api.rs`: the same
+//! in the API). A participant's
 //! session reaches nothing outside `/portal` (`http::caller::resolve`).
 
+pub(crate) mod api;
 mod assessment;
 mod calendar;
 mod data;
@@ -24,6 +26,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use palett_app::portal::Her;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -72,6 +76,12 @@ pub fn routes() -> Router<AppState> {
             "/participants/{id}/portal",
             get(staff::access).post(staff::invite),
         )
+}
+
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(api::access))
+        .routes(routes!(api::invite))
 }
 
 /// Outside the session layer: her calendar feed, whose address holds its

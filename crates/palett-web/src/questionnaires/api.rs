@@ -1,19 +1,23 @@
 //! Questionnaires in the JSON API: the instruments, a version's definition,
-//! her questionnaires (due and answered), and recording her answers.
+//! an instrument's results, the caller's questionnaires due, her
+//! questionnaires (due and answered), and recording her answers.
 
+use super::dto::{DueItemDto, DuePage, ResultsDto};
 use super::instruments::number;
 use crate::http::caller::Caller;
 use crate::http::error::{Answer, WebError};
 use crate::http::forms::{JsonObject, JsonType};
 use crate::http::{AppState, Created, Id, Segment};
-use axum::extract::State;
+use crate::participants::api::page_query;
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::Json;
+use palett_app::questionnaire_results::By;
 use palett_app::questionnaires::ResponseMetaInput;
 use palett_domain::FieldErrors;
 use serde::Serialize;
 use std::collections::HashMap;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 /// An instrument and where its versions stand.
 #[derive(Serialize, ToSchema)]
@@ -124,6 +128,76 @@ pub async fn version(
         published: v.row.published_at.is_some(),
         definition: serde_json::to_value(&v.definition)
             .map_err(|_| palett_app::AppError::internal("a definition as JSON"))?,
+    }))
+}
+
+#[derive(serde::Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ResultsParams {
+    /// A breakdown of the change from intake to exit: `gender`,
+    /// `age_group`, `intake_year`, `organisation` or `project`.
+    #[param(value_type = Option<String>)]
+    by: Option<String>,
+}
+
+/// An instrument's results: per wave the response rate, the mean scores
+/// and each item's answers, and the change from intake to exit (audited)
+///
+/// Every count below k is `fewer_than_k`, a mean of fewer than k is
+/// `null`, as on the results page. For those who see the partnership's
+/// figures; an unknown breakdown is refused on `by`.
+#[utoipa::path(get, path = "/instruments/{id}/results", tag = "questionnaires",
+    params(("id" = i64, Path), ResultsParams),
+    responses((status = 200, body = ResultsDto)))]
+pub async fn results(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+    Query(q): Query<ResultsParams>,
+) -> Answer<Json<ResultsDto>> {
+    let by = match q.by.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some(b) => Some(
+            By::parse(b)
+                .ok_or_else(|| WebError::field(StatusCode::BAD_REQUEST, "by", "error-choice"))?,
+        ),
+    };
+    let r = s.app.questionnaire_results(&c.ctx(), id, by).await?;
+    Ok(Json(ResultsDto::from(r)))
+}
+
+#[derive(serde::Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DueParams {
+    /// 1-based page number.
+    #[param(value_type = Option<i64>, minimum = 1)]
+    page: Option<String>,
+    /// 1–100, default 25.
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    per_page: Option<String>,
+}
+
+/// The questionnaires due for the women the caller sees, and not
+/// answered: by her name, then by due day, as the page lists them (audited)
+#[utoipa::path(get, path = "/questionnaires/due", tag = "questionnaires", params(DueParams),
+    responses((status = 200, body = DuePage)))]
+pub async fn due(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<DueParams>,
+) -> Answer<Json<DuePage>> {
+    let page = page_query(StatusCode::BAD_REQUEST, &q.page, &q.per_page)?;
+    let list = s.app.questionnaires_due(&c.ctx()).await?;
+    Ok(Json(DuePage {
+        items: list
+            .iter()
+            .skip(usize::try_from(page.offset()).unwrap_or(usize::MAX))
+            .take(usize::try_from(page.limit()).unwrap_or(0))
+            .map(DueItemDto::from)
+            .collect(),
+        total: list.len() as i64,
+        page: page.number,
+        per_page: page.size,
     }))
 }
 

@@ -5,6 +5,7 @@
 
 pub(crate) mod api;
 pub(crate) mod discard;
+pub(crate) mod dto;
 pub(crate) mod fill;
 pub(crate) mod instruments;
 pub(crate) mod results;
@@ -63,6 +64,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::instruments))
         .routes(routes!(api::version))
+        .routes(routes!(api::results))
+        .routes(routes!(api::due))
         .routes(routes!(api::of_participant))
         .routes(routes!(api::record))
 }
