@@ -597,16 +597,16 @@ async fn run(cli: Cli) -> Result<(), String> {
                 let timings = app.bench(*runs).await.map_err(|e| {
                     format!("benchmark failed: {} (run seed-bench first)", explain(e))
                 })?;
-                println!("{:<32} {:>10} {:>10}", "operation", "median ms", "max ms");
+                println!("{:<40} {:>10} {:>10}", "operation", "median ms", "max ms");
                 for t in timings {
-                    println!("{:<32} {:>10.1} {:>10.1}", t.label, t.median(), t.max());
+                    println!("{:<40} {:>10.1} {:>10.1}", t.label, t.median(), t.max());
                 }
                 let c = app
                     .bench_concurrency(*readers, 50)
                     .await
                     .map_err(|e| format!("benchmark failed: {}", explain(e)))?;
                 for t in [&c.read, &c.write] {
-                    println!("{:<32} {:>10.1} {:>10.1}", t.label, t.median(), t.max());
+                    println!("{:<40} {:>10.1} {:>10.1}", t.label, t.median(), t.max());
                 }
                 println!(
                     "{} readers and one writer: {} record reads in {:.0} ms, {:.0} reads/s",

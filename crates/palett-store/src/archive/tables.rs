@@ -126,6 +126,10 @@ pub const TABLES: &[(&str, Scope)] = &[
         Scope::Excluded("answers kept 24 hours for clients that retry: transient"),
     ),
     (
+        "data_version",
+        Scope::Excluded("the count of changes that kept figures are checked against; a new database starts its own"),
+    ),
+    (
         "employer_contacts",
         Scope::Rows("employer_id IN (SELECT id FROM employers WHERE partnership_id = $1)"),
     ),

@@ -108,7 +108,7 @@ pub async fn create_token(State(s): State<AppState>, c: Caller, body: JsonObject
         .app
         .create_token(&c.ctx(), &input, known, c.token_limit())
         .await?;
-    let mut resp = (
+    let resp = (
         StatusCode::CREATED,
         [(header::LOCATION, format!("/api/v1/tokens/{}", row.id))],
         Json(CreatedToken {
@@ -117,9 +117,7 @@ pub async fn create_token(State(s): State<AppState>, c: Caller, body: JsonObject
         }),
     )
         .into_response();
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    Ok(resp)
+    Ok(crate::http::idempotency::secret_once(resp))
 }
 
 /// One of the caller's tokens

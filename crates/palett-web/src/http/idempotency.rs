@@ -31,6 +31,16 @@ pub const REPLAYED: &str = "idempotent-replayed";
 #[derive(Clone, Copy, Debug)]
 pub struct HoldsSecret;
 
+/// An answer that shows a secret this once (a new token, an endpoint's
+/// signing secret, a portal invitation's code): never cached on the way
+/// (`no-store`) and never kept for an `Idempotency-Key`.
+pub fn secret_once(mut resp: Response) -> Response {
+    resp.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp.extensions_mut().insert(HoldsSecret);
+    resp
+}
+
 pub async fn layer(State(s): State<AppState>, req: Request, next: Next) -> Response {
     if req.method() != Method::POST {
         return next.run(req).await;

@@ -4,7 +4,7 @@
 
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
-use crate::http::idempotency::HoldsSecret;
+use crate::http::idempotency::secret_once;
 use crate::http::{origin, AppState, Id};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -136,8 +136,5 @@ pub async fn invite(
         }),
     )
         .into_response();
-    resp.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp.extensions_mut().insert(HoldsSecret);
-    Ok(resp)
+    Ok(secret_once(resp))
 }

@@ -133,18 +133,20 @@ pub async fn create(State(s): State<AppState>, c: Caller, body: JsonObject) -> A
         .app
         .create_webhook(&c.ctx(), &f.input::<EndpointInput>())
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        [(
-            axum::http::header::LOCATION,
-            format!("/api/v1/webhooks/{}", hook.id),
-        )],
-        Json(CreatedWebhook {
-            id: hook.id,
-            secret: hook.secret,
-        }),
-    )
-        .into_response())
+    Ok(crate::http::idempotency::secret_once(
+        (
+            StatusCode::CREATED,
+            [(
+                axum::http::header::LOCATION,
+                format!("/api/v1/webhooks/{}", hook.id),
+            )],
+            Json(CreatedWebhook {
+                id: hook.id,
+                secret: hook.secret,
+            }),
+        )
+            .into_response(),
+    ))
 }
 
 /// An endpoint and its latest deliveries with their status

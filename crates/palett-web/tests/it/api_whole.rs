@@ -412,3 +412,44 @@ async fn the_archive_hold_is_set_and_cleared_as_on_her_record() {
     assert!(!t.page(&b, &record).await.body.contains(kept));
     assert_eq!(logged(&t, "participant.archive_hold", pid).await, 2);
 }
+
+/// A new token's secret and a new endpoint's signing secret are shown
+/// once: never cached on the way, never kept for an `Idempotency-Key`
+/// (a retry with the same key makes another, with a secret of its own,
+/// instead of showing the first one again).
+#[tokio::test]
+async fn a_secret_is_shown_once_and_never_kept_for_a_retry() {
+    let t = TestApp::new().await;
+    let [admin] = t.tokens([ADMIN]).await;
+    for (path, body, secret) in [
+        ("/api/v1/tokens", r#"{"name":"import"}"#, "secret"),
+        (
+            "/api/v1/webhooks",
+            r#"{"url":"https://x.example/in","kinds":["referral_changed"]}"#,
+            "secret",
+        ),
+    ] {
+        let with_key = || {
+            Request::post(path)
+                .header(header::AUTHORIZATION, format!("Bearer {admin}"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .header("idempotency-key", "secret-once-5e2a")
+                .body(Body::from(body))
+                .expect("request")
+        };
+        let first = t.send(with_key()).await;
+        let again = t.send(with_key()).await;
+        for r in [&first, &again] {
+            assert_eq!(r.status, StatusCode::CREATED, "{path}: {}", r.body);
+            assert_eq!(
+                r.headers.get(header::CACHE_CONTROL).map(|v| v.as_bytes()),
+                Some(&b"no-store"[..]),
+                "{path}"
+            );
+            assert!(r.headers.get("idempotent-replayed").is_none(), "{path}");
+        }
+        let (a, b) = (first.json()[secret].clone(), again.json()[secret].clone());
+        assert!(a.as_str().is_some_and(|s| s.len() > 16), "{path}: {a}");
+        assert_ne!(a, b, "{path}: the first secret is shown only once");
+    }
+}
