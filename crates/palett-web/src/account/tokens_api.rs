@@ -7,7 +7,7 @@ use crate::http::error::Answer;
 use crate::http::forms::{json_body, JsonObject, JsonType as T, Spec};
 use crate::http::{AppState, Id};
 use axum::extract::State;
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use palett_app::auth::{TokenInput, TokenRow};

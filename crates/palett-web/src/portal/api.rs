@@ -7,7 +7,7 @@ use crate::http::error::Answer;
 use crate::http::idempotency::secret_once;
 use crate::http::{origin, AppState, Id};
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::Serialize;
@@ -121,7 +121,7 @@ pub async fn invite(
     headers: HeaderMap,
 ) -> Answer {
     let inv = s.app.invite_to_portal(&c.ctx(), id).await?;
-    let mut resp = (
+    let resp = (
         StatusCode::CREATED,
         [(
             header::LOCATION,
