@@ -7,6 +7,7 @@ mod support;
 mod access;
 mod api;
 mod api_admin;
+mod api_coverage;
 mod api_oversight;
 mod api_whole;
 mod audit_log;
