@@ -8,6 +8,7 @@ pub(crate) mod discard;
 pub(crate) mod fill;
 pub(crate) mod instruments;
 pub(crate) mod results;
+pub(crate) mod versions_api;
 
 use crate::http::AppState;
 use axum::routing::{get, post};
@@ -63,6 +64,9 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::instruments))
         .routes(routes!(api::version))
+        .routes(routes!(versions_api::xlsform))
+        .routes(routes!(versions_api::publish_version))
+        .routes(routes!(versions_api::discard_version))
         .routes(routes!(api::of_participant))
         .routes(routes!(api::record))
 }

@@ -8,6 +8,7 @@ mod access;
 mod api;
 mod api_admin;
 mod api_coverage;
+mod api_instruments;
 mod api_oversight;
 mod api_whole;
 mod audit_log;

@@ -1,0 +1,117 @@
+//! A questionnaire's draft published or discarded through the API, as the
+//! buttons on its page do.
+
+use crate::api_admin::{code, limited};
+use crate::questionnaires::{fixture, instrument_id, upload};
+use crate::support::*;
+use axum::http::StatusCode;
+
+/// The trygghet form uploaded as a draft by the evaluator; its id.
+async fn draft(t: &TestApp) -> i64 {
+    let evaluator = t.browser(EVALUATOR).await;
+    let r = upload(t, &evaluator, &fixture("trygghet.xlsx"), true).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    instrument_id(&r.location())
+}
+
+#[tokio::test]
+async fn a_draft_is_published_through_the_api_once() {
+    let t = TestApp::new().await;
+    let id = draft(&t).await;
+    let token = t.token(EVALUATOR).await;
+    let publish = format!("/api/v1/instruments/{id}/versions/1/publish");
+    // Unknown instruments and versions are not found; who may not design
+    // instruments, or a token for another area or only to read, is refused.
+    for path in [
+        "/api/v1/instruments/999999/versions/1/publish".to_string(),
+        format!("/api/v1/instruments/{id}/versions/9/publish"),
+        format!("/api/v1/instruments/{id}/versions/x/publish"),
+    ] {
+        let r = t.post_json(&path, &token, "{}").await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}: {}", r.body);
+    }
+    let caseworker = t.token(KOMMUN_CASEWORKER).await;
+    let r = t.post_json(&publish, &caseworker, "{}").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let other = limited(&t, EVALUATOR, false, &["projects"], "").await;
+    let r = t.post_json(&publish, &other, "{}").await;
+    assert_eq!(
+        (r.status, code(&r)),
+        (StatusCode::FORBIDDEN, "token-area".into())
+    );
+    let read_only = limited(&t, EVALUATOR, true, &[], "").await;
+    let r = t.post_json(&publish, &read_only, "{}").await;
+    assert_eq!(
+        (r.status, code(&r)),
+        (StatusCode::FORBIDDEN, "token-read-only".into())
+    );
+    let version = format!("/api/v1/instruments/{id}/versions/1");
+    assert_eq!(
+        t.get(&version, Some(&token)).await.json()["published"],
+        false
+    );
+
+    let r = t.post_json(&publish, &token, "{}").await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["published"], true);
+    assert_eq!(r.json()["version"], 1);
+    assert_eq!(
+        t.get(&version, Some(&token)).await.json()["published"],
+        true
+    );
+    // Published, it is published: again is refused on `version`, and it
+    // cannot be discarded.
+    t.post_json(&publish, &token, "{}")
+        .await
+        .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["version"]);
+    t.post_json(
+        &format!("/api/v1/instruments/{id}/versions/1/discard"),
+        &token,
+        r#"{"confirm": true}"#,
+    )
+    .await
+    .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["version"]);
+    assert_eq!(t.get(&version, Some(&token)).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_draft_is_discarded_through_the_api_only_when_confirmed() {
+    let t = TestApp::new().await;
+    let id = draft(&t).await;
+    let token = t.token(EVALUATOR).await;
+    let discard = format!("/api/v1/instruments/{id}/versions/1/discard");
+    let version = format!("/api/v1/instruments/{id}/versions/1");
+    // Unconfirmed, or confirmed with the wrong type, nothing happens.
+    for (body, status) in [
+        ("{}", StatusCode::UNPROCESSABLE_ENTITY),
+        (r#"{"confirm": false}"#, StatusCode::UNPROCESSABLE_ENTITY),
+        (r#"{"confirm": "yes"}"#, StatusCode::UNPROCESSABLE_ENTITY),
+    ] {
+        t.post_json(&discard, &token, body)
+            .await
+            .assert_fields(status, &["confirm"]);
+    }
+    assert_eq!(t.get(&version, Some(&token)).await.status, StatusCode::OK);
+    // An unknown draft is not found; who may not design instruments is
+    // refused, whatever the body.
+    let r = t
+        .post_json(
+            &format!("/api/v1/instruments/{id}/versions/9/discard"),
+            &token,
+            r#"{"confirm": true}"#,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let caseworker = t.token(KOMMUN_CASEWORKER).await;
+    let r = t.post_json(&discard, &caseworker, "{}").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let r = t.post_json(&discard, &token, r#"{"confirm": true}"#).await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert_eq!(
+        t.get(&version, Some(&token)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Gone, it is not found again.
+    let r = t.post_json(&discard, &token, r#"{"confirm": true}"#).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+}
