@@ -62,7 +62,7 @@ pub fn routes() -> Router<AppState> {
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(api::instruments))
+        .routes(routes!(api::instruments, versions_api::upload))
         .routes(routes!(api::version))
         .routes(routes!(versions_api::xlsform))
         .routes(routes!(versions_api::publish_version))

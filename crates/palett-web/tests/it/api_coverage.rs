@@ -244,7 +244,7 @@ const TABLE: &[(&str, Offer)] = &[
     // questionnaires/
     ("GET /questionnaires", Api(&["GET /instruments"])),
     ("GET /questionnaires/upload", Form),
-    ("POST /questionnaires/upload", Missing("POST /instruments: upload an XLSForm as a new instrument or version")),
+    ("POST /questionnaires/upload", Api(&["POST /instruments"])),
     ("GET /questionnaires/due", Later("GET /questionnaires/due")),
     ("GET /questionnaires/{id}", Api(&["GET /instruments"])),
     ("GET /questionnaires/{id}/schedule", Form),

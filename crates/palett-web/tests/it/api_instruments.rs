@@ -115,3 +115,81 @@ async fn a_draft_is_discarded_through_the_api_only_when_confirmed() {
     let r = t.post_json(&discard, &token, r#"{"confirm": true}"#).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
 }
+
+#[tokio::test]
+async fn an_xlsform_is_uploaded_through_the_api_its_problems_named_by_cell() {
+    use base64::Engine;
+    let t = TestApp::new().await;
+    let token = t.token(EVALUATOR).await;
+    let body = |file: &[u8]| {
+        serde_json::json!({
+            "file_name": "form.xlsx",
+            "content_base64": base64::engine::general_purpose::STANDARD.encode(file),
+        })
+        .to_string()
+    };
+    let good = body(&fixture("trygghet.xlsx"));
+    // Who may not design instruments, or a read-only token, is refused.
+    let caseworker = t.token(KOMMUN_CASEWORKER).await;
+    let r = t.post_json("/api/v1/instruments", &caseworker, &good).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let read_only = limited(&t, EVALUATOR, true, &[], "").await;
+    let r = t.post_json("/api/v1/instruments", &read_only, &good).await;
+    assert_eq!(
+        (r.status, code(&r)),
+        (StatusCode::FORBIDDEN, "token-read-only".into())
+    );
+    // A broken workbook: every problem by sheet, row and column, as the
+    // page lists them; nothing is kept.
+    let before = t.get("/api/v1/instruments", Some(&token)).await.json();
+    let r = t
+        .post_json(
+            "/api/v1/instruments",
+            &token,
+            &body(&fixture("trasig.xlsx")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    let fields = r.error_fields();
+    assert!(!fields.is_empty());
+    assert!(
+        fields
+            .iter()
+            .any(|f| f.starts_with("survey/") && f.matches('/').count() == 2),
+        "{fields:?}"
+    );
+    assert_eq!(
+        t.get("/api/v1/instruments", Some(&token)).await.json(),
+        before
+    );
+    // Not a workbook, or not base64, or no file: on `content_base64`;
+    // a wrong type by name.
+    for bad in [
+        body(b"just text"),
+        r#"{"file_name": "a.xlsx", "content_base64": "%%%"}"#.to_string(),
+        r#"{"file_name": "a.xlsx", "content_base64": ""}"#.to_string(),
+    ] {
+        t.post_json("/api/v1/instruments", &token, &bad)
+            .await
+            .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["content_base64"]);
+    }
+    t.post_json("/api/v1/instruments", &token, r#"{"content_base64": 7}"#)
+        .await
+        .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &["content_base64"]);
+    // The good one is a draft, version 1, then replaced while unpublished.
+    let r = t.post_json("/api/v1/instruments", &token, &good).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let made = r.json();
+    assert_eq!(
+        (made["version"].as_i64(), made["replaced_draft"].as_bool()),
+        (Some(1), Some(false))
+    );
+    let version = t.get(&r.location(), Some(&token)).await.json();
+    assert_eq!(version["published"], false);
+    let again = t
+        .post_json("/api/v1/instruments", &token, &good)
+        .await
+        .json();
+    assert_eq!(again["instrument_id"], made["instrument_id"]);
+    assert_eq!(again["replaced_draft"], true);
+}
