@@ -8,6 +8,7 @@ pub(crate) mod discard;
 pub(crate) mod fill;
 pub(crate) mod instruments;
 pub(crate) mod results;
+pub(crate) mod schedules_api;
 pub(crate) mod versions_api;
 
 use crate::http::AppState;
@@ -63,6 +64,8 @@ pub fn routes() -> Router<AppState> {
 pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::instruments, versions_api::upload))
+        .routes(routes!(schedules_api::instrument_view))
+        .routes(routes!(schedules_api::schedule_instrument))
         .routes(routes!(api::version))
         .routes(routes!(versions_api::xlsform))
         .routes(routes!(versions_api::publish_version))

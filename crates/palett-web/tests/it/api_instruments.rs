@@ -193,3 +193,118 @@ async fn an_xlsform_is_uploaded_through_the_api_its_problems_named_by_cell() {
     assert_eq!(again["instrument_id"], made["instrument_id"]);
     assert_eq!(again["replaced_draft"], true);
 }
+
+#[tokio::test]
+async fn an_instrument_and_its_schedules_are_read_and_set_through_the_api() {
+    let t = TestApp::new().await;
+    let token = t.token(COORDINATOR).await;
+    let b = t.browser(COORDINATOR).await;
+    let project = t.tillvaxt_kvinna(&token).await;
+    let list = t.get("/api/v1/instruments", Some(&token)).await.json();
+    let id = list[0]["id"].as_i64().expect("an instrument in the demo");
+    let path = format!("/api/v1/instruments/{id}");
+    let r = t.get(&path, Some(&token)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let shown = r.json();
+    assert_eq!(shown["instrument"], list[0]);
+    let versions = shown["versions"].as_array().expect("versions");
+    assert!(!versions.is_empty());
+    let page = t.page(&b, &format!("/questionnaires/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let title = shown["instrument"]["title"].as_str().expect("a title");
+    assert!(page.body.contains(title), "{title}");
+    // Unknown instruments are not found; a token for another area is
+    // refused.
+    for (who, at) in [
+        (&token, "/api/v1/instruments/999999"),
+        (&token, "/api/v1/instruments/x"),
+    ] {
+        assert_eq!(
+            t.get(at, Some(who)).await.status,
+            StatusCode::NOT_FOUND,
+            "{at}"
+        );
+    }
+    let other = limited(&t, COORDINATOR, true, &["projects"], "").await;
+    let r = t.get(&path, Some(&other)).await;
+    assert_eq!(
+        (r.status, code(&r)),
+        (StatusCode::FORBIDDEN, "token-area".into())
+    );
+    let caseworker = t.token(KOMMUN_CASEWORKER).await;
+
+    // A schedule: refused by field, and by who may not, before it is set.
+    let schedule = format!("{path}/schedule");
+    for (body, fields) in [
+        (serde_json::json!({"at_intake": true}), vec!["project"]),
+        (
+            serde_json::json!({"project": 999999, "at_intake": true}),
+            vec!["project"],
+        ),
+        (serde_json::json!({"project": project}), vec!["at_intake"]),
+        (
+            serde_json::json!({"project": project, "every_months": 99}),
+            vec!["every_months"],
+        ),
+        (
+            serde_json::json!({"project": project, "at_exit": "ja"}),
+            vec!["at_exit"],
+        ),
+    ] {
+        t.json("PUT", &schedule, &token, &body.to_string())
+            .await
+            .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &fields);
+    }
+    let good =
+        serde_json::json!({"project": project, "at_intake": true, "every_months": 6}).to_string();
+    let r = t.json("PUT", &schedule, &caseworker, &good).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let read_only = limited(&t, COORDINATOR, true, &[], "").await;
+    let r = t.json("PUT", &schedule, &read_only, &good).await;
+    assert_eq!(
+        (r.status, code(&r)),
+        (StatusCode::FORBIDDEN, "token-read-only".into())
+    );
+    let r = t
+        .json("PUT", "/api/v1/instruments/999999/schedule", &token, &good)
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.body);
+    let scheduled = |v: &serde_json::Value| {
+        v["schedules"]
+            .as_array()
+            .expect("schedules")
+            .iter()
+            .find(|s| s["project_id"] == project)
+            .cloned()
+    };
+    // The demo's project asks at intake, at exit and six months after; and
+    // nothing above changed that.
+    let before = scheduled(&t.get(&path, Some(&token)).await.json());
+    assert_eq!(
+        before.as_ref().map(|s| (&s["every_months"], &s["at_exit"])),
+        Some((&serde_json::Value::Null, &serde_json::json!(true)))
+    );
+
+    let r = t.json("PUT", &schedule, &token, &good).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let set = scheduled(&r.json()).expect("scheduled in the project");
+    assert_eq!(
+        (
+            &set["at_intake"],
+            &set["every_months"],
+            &set["at_exit"],
+            &set["follow_up_months"]
+        ),
+        (
+            &serde_json::json!(true),
+            &serde_json::json!(6),
+            &serde_json::json!(false),
+            &serde_json::Value::Null
+        )
+    );
+    // Removed, the project asks no more.
+    let remove = serde_json::json!({"project": project, "remove": true}).to_string();
+    let r = t.json("PUT", &schedule, &token, &remove).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(scheduled(&r.json()), None);
+}
