@@ -3,6 +3,7 @@
 //! them in, filling one in with her, the results, and the research export
 //! of the answers with its codebook.
 
+pub(crate) mod answers_api;
 pub(crate) mod api;
 pub(crate) mod discard;
 pub(crate) mod fill;
@@ -68,6 +69,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(schedules_api::schedule_instrument))
         .routes(routes!(api::version))
         .routes(routes!(versions_api::xlsform))
+        .routes(routes!(answers_api::research_answers))
         .routes(routes!(versions_api::publish_version))
         .routes(routes!(versions_api::discard_version))
         .routes(routes!(api::of_participant))

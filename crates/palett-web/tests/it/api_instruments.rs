@@ -308,3 +308,88 @@ async fn an_instrument_and_its_schedules_are_read_and_set_through_the_api() {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(scheduled(&r.json()), None);
 }
+
+#[tokio::test]
+async fn the_answers_research_export_in_the_api_is_the_pages_file() {
+    let t = TestApp::new().await;
+    let token = t.token(EVALUATOR).await;
+    let b = t.browser(EVALUATOR).await;
+    let list = t.get("/api/v1/instruments", Some(&token)).await.json();
+    let egenmakt = list
+        .as_array()
+        .expect("instruments")
+        .iter()
+        .find(|i| i["title"] == "Egenmakt och livsutrymme")
+        .and_then(|i| i["id"].as_i64())
+        .expect("the demo's egenmakt instrument");
+    let key = "följeforskningens nyckel 2026";
+    let api = |format: &str| {
+        serde_json::json!({"instrument": egenmakt, "key": key, "format": format}).to_string()
+    };
+    for format in ["wide", "codebook", "stata"] {
+        let r = t
+            .post_json("/api/v1/exports/research/answers", &token, &api(format))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{format}: {}", r.body);
+        let fields = [
+            ("instrument", egenmakt.to_string()),
+            ("key", key.to_string()),
+            ("k", "5".to_string()),
+            ("format", format.to_string()),
+        ];
+        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let page = t.post_form(&b, "/exports/research/answers", &refs).await;
+        assert_eq!(page.status, StatusCode::OK, "{format}");
+        assert_eq!(r.bytes, page.bytes, "{format}: the page's file");
+        assert_eq!(
+            r.headers["content-disposition"],
+            page.headers["content-disposition"]
+        );
+    }
+    // Refused by field: an unknown instrument or format, a short key, a
+    // k below 5.
+    for (body, field) in [
+        (
+            serde_json::json!({"instrument": 999999, "key": key, "format": "wide"}),
+            "instrument",
+        ),
+        (
+            serde_json::json!({"instrument": egenmakt, "key": key, "format": "pdf"}),
+            "format",
+        ),
+        (
+            serde_json::json!({"instrument": egenmakt, "key": "kort", "format": "wide"}),
+            "key",
+        ),
+        (
+            serde_json::json!({"instrument": egenmakt, "key": key, "k": 2, "format": "wide"}),
+            "k",
+        ),
+    ] {
+        t.post_json(
+            "/api/v1/exports/research/answers",
+            &token,
+            &body.to_string(),
+        )
+        .await
+        .assert_fields(StatusCode::UNPROCESSABLE_ENTITY, &[field]);
+    }
+    // Evaluators only; a token for another area is refused.
+    let caseworker = t.token(KOMMUN_CASEWORKER).await;
+    let r = t
+        .post_json(
+            "/api/v1/exports/research/answers",
+            &caseworker,
+            &api("wide"),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let other = limited(&t, EVALUATOR, false, &["questionnaires"], "").await;
+    let r = t
+        .post_json("/api/v1/exports/research/answers", &other, &api("wide"))
+        .await;
+    assert_eq!(
+        (r.status, code(&r)),
+        (StatusCode::FORBIDDEN, "token-area".into())
+    );
+}
