@@ -41,6 +41,7 @@ pub fn routes() -> Router<AppState> {
 pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::me))
+        .routes(routes!(api::worklist))
         .routes(routes!(tokens_api::list_tokens, tokens_api::create_token))
         .routes(routes!(tokens_api::show_token))
         .routes(routes!(tokens_api::revoke_token))

@@ -258,7 +258,10 @@ json_body!(
 
 /// Search the audit log, also by names (coordinators and administrators;
 /// audited)
+///
+/// A read (a read-only token may make it): the names travel in the body.
 #[utoipa::path(post, path = "/audit/search", tag = "audit", request_body = AuditSearchBody,
+    extensions(("x-palett-reads" = json!(true))),
     responses((status = 200, body = AuditPage)))]
 pub async fn api_audit_search(State(s): State<AppState>, c: Caller, body: JsonObject) -> Answer {
     let f = body.to_form(&AuditSearchBody::spec())?;

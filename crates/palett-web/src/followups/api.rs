@@ -6,7 +6,8 @@ use crate::http::error::{Answer, WebError};
 use crate::http::forms::{json_body, JsonObject, JsonType as T};
 use crate::http::openapi::vocab;
 use crate::http::{AppState, Id, Segment};
-use axum::extract::State;
+use crate::participants::api::page_query;
+use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
@@ -15,7 +16,7 @@ use palett_domain::followup::{
 };
 use palett_domain::selfassessment::{change, Aspect, SelfAssessment, SelfAssessmentInput};
 use serde::Serialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
 /// Where a follow-up stands: open (due or not yet), done (she was
 /// reached) or closed as not reached.
@@ -97,6 +98,66 @@ pub async fn participant_follow_ups(
     let list = s.app.follow_ups(&c.ctx(), pid).await?;
     Ok(Json(FollowUpList {
         items: list.iter().map(FollowUpDto::from).collect(),
+    }))
+}
+
+/// A follow-up due (open, due within two weeks or overdue) and whose it
+/// is: her name and the day she ended.
+#[derive(Serialize, ToSchema)]
+pub struct DueFollowUpDto {
+    pub follow_up: FollowUpDto,
+    pub given_name: String,
+    pub family_name: String,
+    #[schema(format = Date)]
+    pub exit_date: Option<String>,
+}
+
+/// One page of the follow-ups due, those due first.
+#[derive(Serialize, ToSchema)]
+pub struct DueFollowUpPage {
+    pub items: Vec<DueFollowUpDto>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// A page of a list: `page` (1-based) and `per_page` (1–100, default 25).
+#[derive(serde::Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    #[param(value_type = Option<i64>, minimum = 1)]
+    pub page: Option<String>,
+    #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
+    pub per_page: Option<String>,
+}
+
+/// Follow-ups due within two weeks or overdue, of the participants the
+/// caller sees (audited)
+///
+/// The list of the page `/follow-ups`: open follow-ups (neither done nor
+/// closed as not reached), one page at a time.
+#[utoipa::path(get, path = "/follow-ups", tag = "participants", params(PageParams),
+    responses((status = 200, body = DueFollowUpPage)))]
+pub async fn due_follow_ups(
+    State(s): State<AppState>,
+    c: Caller,
+    Query(q): Query<PageParams>,
+) -> Answer<Json<DueFollowUpPage>> {
+    let page = page_query(StatusCode::BAD_REQUEST, &q.page, &q.per_page)?;
+    let (items, total) = s.app.due_follow_ups(&c.ctx(), page).await?;
+    Ok(Json(DueFollowUpPage {
+        items: items
+            .iter()
+            .map(|d| DueFollowUpDto {
+                follow_up: FollowUpDto::from(&d.follow_up),
+                given_name: d.given_name.clone(),
+                family_name: d.family_name.clone(),
+                exit_date: d.exit_date.map(|x| x.to_string()),
+            })
+            .collect(),
+        total,
+        page: page.number,
+        per_page: page.size,
     }))
 }
 

@@ -38,6 +38,7 @@ pub fn routes() -> Router<AppState> {
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(api::due_follow_ups))
         .routes(routes!(api::participant_follow_ups))
         .routes(routes!(api::record_follow_up))
         .routes(routes!(api::mark_follow_up_not_reached))

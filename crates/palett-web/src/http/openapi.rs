@@ -265,6 +265,7 @@ pub mod vocab {
         Breakdown = palett_domain::indicators::Breakdown,
         ReportKind = palett_app::reports::ReportKind,
         Role = palett_domain::policy::Role,
+        WorkItem = palett_domain::worklist::WorkItem,
         Industry = palett_domain::employer::Industry,
         ContactKind = palett_domain::employer::ContactKind,
         OpeningKind = palett_domain::opening::OpeningKind,

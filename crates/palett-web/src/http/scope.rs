@@ -4,6 +4,11 @@
 //! generated document when the router is built (`install`), so a new route
 //! is in an area by its annotation and cannot escape a token's limits.
 //! `check` is what `caller::resolve` asks of every bearer request.
+//!
+//! A read-only token may make safe requests (GET, HEAD, OPTIONS) and the
+//! operations marked as reads ([`READS`] in their annotation: a `POST`
+//! that only reads, its input in the body so that names stay out of URLs,
+//! like `POST /participants/search`); nothing else.
 
 use axum::http::Method;
 use palett_domain::token::{area_of_tag, ScopeRefusal, TokenScope};
@@ -22,12 +27,20 @@ pub enum RouteArea {
     Outside,
 }
 
+/// The OpenAPI extension that marks an operation with an unsafe method as
+/// a read (`extensions(("x-palett-reads" = json!(true)))`): it changes
+/// nothing, so a read-only token may call it.
+pub const READS: &str = "x-palett-reads";
+
+/// One operation: method (upper case), path segments, its area (`None`:
+/// open) and whether it only reads.
+type Operation = (String, Vec<String>, Option<String>, bool);
+
 /// Each operation of the API with its area, and the areas' names.
 #[derive(Clone, Debug, Default)]
 pub struct Areas {
     prefix: String,
-    /// Method (upper case), path segments, and the area (`None`: open).
-    routes: Vec<(String, Vec<String>, Option<String>)>,
+    routes: Vec<Operation>,
     names: Vec<String>,
 }
 
@@ -53,6 +66,7 @@ impl Areas {
                     method.to_uppercase(),
                     segments(path),
                     if open { None } else { area },
+                    op[READS] == serde_json::json!(true),
                 ));
             }
         }
@@ -69,14 +83,13 @@ impl Areas {
         &self.names
     }
 
-    /// The area of a request: the operation whose path matches (a literal
-    /// segment before a `{parameter}`) for this method.
-    pub fn area_of(&self, method: &Method, path: &str) -> RouteArea {
-        let Some(rest) = path.strip_prefix(&self.prefix) else {
-            return RouteArea::Outside;
-        };
+    /// The operation a request under the prefix is (the one whose path
+    /// matches, a literal segment before a `{parameter}`, for this
+    /// method); `Err` for a request outside the prefix.
+    fn operation(&self, method: &Method, path: &str) -> Result<Option<&Operation>, ()> {
+        let rest = path.strip_prefix(&self.prefix).ok_or(())?;
         if !(rest.is_empty() || rest.starts_with('/')) {
-            return RouteArea::Outside;
+            return Err(());
         }
         let method = if *method == Method::HEAD {
             "GET"
@@ -84,19 +97,31 @@ impl Areas {
             method.as_str()
         };
         let asked = segments(rest);
-        let best = self
+        Ok(self
             .routes
             .iter()
-            .filter(|(m, _, _)| m == method)
-            .filter_map(|(_, template, area)| {
-                matches(template, &asked).map(|literal| (literal, area))
-            })
-            .max_by_key(|(literal, _)| *literal);
-        match best {
-            Some((_, Some(area))) => RouteArea::Area(area.clone()),
-            Some((_, None)) => RouteArea::Open,
-            None => RouteArea::Unknown,
+            .filter(|(m, ..)| m == method)
+            .filter_map(|op| matches(&op.1, &asked).map(|literal| (literal, op)))
+            .max_by_key(|(literal, _)| *literal)
+            .map(|(_, op)| op))
+    }
+
+    /// The area of a request: that of its operation.
+    pub fn area_of(&self, method: &Method, path: &str) -> RouteArea {
+        match self.operation(method, path) {
+            Err(()) => RouteArea::Outside,
+            Ok(Some((_, _, Some(area), _))) => RouteArea::Area(area.clone()),
+            Ok(Some((_, _, None, _))) => RouteArea::Open,
+            Ok(None) => RouteArea::Unknown,
         }
+    }
+
+    /// Whether a request changes anything: any but a safe method, unless
+    /// its operation is marked as a read ([`READS`]).
+    fn changes(&self, method: &Method, path: &str) -> bool {
+        let safe = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+        let reads = matches!(self.operation(method, path), Ok(Some((.., true))));
+        !safe && !reads
     }
 
     /// Whether a token with this scope may make this request.
@@ -106,7 +131,7 @@ impl Areas {
         method: &Method,
         path: &str,
     ) -> Result<(), ScopeRefusal> {
-        let changes = !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS);
+        let changes = self.changes(method, path);
         match self.area_of(method, path) {
             RouteArea::Open | RouteArea::Unknown => scope.allows(changes, None).or_else(|r| {
                 // An open or unknown address is no area's: only the
@@ -172,27 +197,42 @@ mod tests {
         Areas {
             prefix: "/api/v1".into(),
             routes: vec![
-                ("GET".into(), segments("/openapi.json"), None),
+                ("GET".into(), segments("/openapi.json"), None, false),
                 (
                     "GET".into(),
                     segments("/participants/{id}"),
                     Some("participants".into()),
+                    false,
                 ),
                 (
                     "POST".into(),
                     segments("/participants/search"),
                     Some("participants".into()),
+                    true,
+                ),
+                (
+                    "POST".into(),
+                    segments("/participants"),
+                    Some("participants".into()),
+                    false,
                 ),
                 (
                     "GET".into(),
                     segments("/participants/{id}/export"),
                     Some("data_protection".into()),
+                    false,
                 ),
-                ("GET".into(), segments("/projects"), Some("projects".into())),
+                (
+                    "GET".into(),
+                    segments("/projects"),
+                    Some("projects".into()),
+                    false,
+                ),
                 (
                     "POST".into(),
                     segments("/projects"),
                     Some("projects".into()),
+                    false,
                 ),
             ],
             names: vec![
@@ -256,8 +296,14 @@ mod tests {
             t.check(&read, &Method::GET, "/api/v1/participants/3"),
             Ok(())
         );
+        // A search is a read sent by POST: a read-only token may make it,
+        // and still may not register anyone.
         assert_eq!(
             t.check(&read, &Method::POST, "/api/v1/participants/search"),
+            Ok(())
+        );
+        assert_eq!(
+            t.check(&read, &Method::POST, "/api/v1/participants"),
             Err(ScopeRefusal::ReadOnly)
         );
         assert_eq!(

@@ -1,5 +1,5 @@
-//! The import API: preview, commit and undo, the file sent as base64 in
-//! a JSON body. A refusal names each row and column in its fields
+//! The import API: preview, commit, an import's result and undo, the file
+//! sent as base64 in a JSON body. A refusal names each row and column in its fields
 //! (`rows/7/birth_date`).
 
 use super::labels;
@@ -205,5 +205,56 @@ pub async fn undo(
     Ok(Json(ImportUndoneDto {
         import_id: id,
         participant_ids: ids,
+    }))
+}
+
+/// An import and what it created: the result page's.
+#[derive(Serialize, ToSchema)]
+pub struct ImportDto {
+    pub id: i64,
+    /// `participants`, `enrolments` or `time`.
+    pub kind: String,
+    pub file_name: String,
+    pub row_count: i64,
+    /// `pending`, `committed` or `undone`.
+    pub state: String,
+    /// When it was uploaded, committed and undone (RFC 3339).
+    pub created_at: String,
+    pub committed_at: Option<String>,
+    pub undone_at: Option<String>,
+    /// The participants created, or whose enrolments or time were recorded.
+    pub participant_ids: Vec<i64>,
+    /// For enrolments and time: how many enrolments, groups and days of
+    /// time (`activity`) it made.
+    pub created: std::collections::BTreeMap<String, i64>,
+}
+
+fn moment(at: i64) -> String {
+    jiff::Timestamp::from_second(at)
+        .map(|ts| ts.to_string())
+        .unwrap_or_default()
+}
+
+/// An import and what it created (coordinators and administrators)
+#[utoipa::path(get, path = "/imports/{id}", tag = "imports", params(("id" = i64, Path)),
+    responses((status = 200, body = ImportDto)))]
+pub async fn import(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer<Json<ImportDto>> {
+    let sum = s.app.import(&c.ctx(), id).await?;
+    let r = &sum.record;
+    Ok(Json(ImportDto {
+        id: r.id,
+        kind: sum.kind.as_str().into(),
+        file_name: r.file_name.clone(),
+        row_count: r.row_count,
+        state: r.state.clone(),
+        created_at: moment(r.created_at),
+        committed_at: r.committed_at.map(moment),
+        undone_at: r.undone_at.map(moment),
+        participant_ids: sum.participant_ids.clone(),
+        created: sum
+            .counts
+            .iter()
+            .map(|(what, n)| (what.as_str().to_string(), *n))
+            .collect(),
     }))
 }

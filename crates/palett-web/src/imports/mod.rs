@@ -29,6 +29,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::preview))
         .routes(routes!(api::commit))
+        .routes(routes!(api::import))
         .routes(routes!(api::undo))
 }
 

@@ -1,6 +1,6 @@
 use super::dto::{
-    AttendanceSheetDto, GroupDto, InterventionDto, InterventionViewDto, Palette, ReportsDto,
-    Scheduled, SessionDto,
+    AttendanceSheetDto, GroupDto, InterventionDto, InterventionViewDto, LedSessionDto, MySessions,
+    Palette, ReportsDto, Scheduled, SessionDto,
 };
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
@@ -342,4 +342,19 @@ pub async fn record_attendance(
 pub async fn reports(State(s): State<AppState>, c: Caller) -> Answer {
     let r = s.app.reports(&c.ctx()).await?;
     Ok(Json(ReportsDto::from(&r)).into_response())
+}
+
+/// The caller's own sessions: those of the groups she leads that wait for
+/// their attendance, and the coming ones
+///
+/// What the page `/my-sessions` shows; no participant in it. Attendance is
+/// recorded with `PUT /sessions/{id}/attendance`.
+#[utoipa::path(get, path = "/my-sessions", tag = "palette",
+    responses((status = 200, body = MySessions)))]
+pub async fn my_sessions(State(s): State<AppState>, c: Caller) -> Answer<Json<MySessions>> {
+    let (due, coming) = super::my_sessions::led(&s, &c).await?;
+    Ok(Json(MySessions {
+        to_record: due.iter().map(LedSessionDto::from).collect(),
+        coming: coming.iter().map(LedSessionDto::from).collect(),
+    }))
 }

@@ -6,7 +6,7 @@ use crate::http::caller::Caller;
 use crate::http::error::Answer;
 use crate::http::forms::{json_body, spec_schema, JsonObject, JsonType as T, Spec};
 use crate::http::AppState;
-use crate::http::{Created, Id};
+use crate::http::{Created, Id, Segment};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
@@ -425,6 +425,25 @@ pub async fn time(State(s): State<AppState>, c: Caller, Id(id): Id) -> Answer {
         items: rows.iter().map(TimeDto::from).collect(),
     })
     .into_response())
+}
+
+/// Attest her ended month (`YYYY-MM`) with the minutes recorded now,
+/// which locks it (her responsible caseworker; audited)
+///
+/// What the button on her time page does; attesting again after a
+/// correction takes the corrected minutes. A month not ended, or without
+/// time, is refused on `month` (422).
+#[utoipa::path(post, path = "/participants/{id}/time/{month}/attest", tag = "time",
+    params(("id" = i64, Path), ("month" = String, Path, description = "YYYY-MM")),
+    responses((status = 204)))]
+pub async fn attest_month(
+    State(s): State<AppState>,
+    c: Caller,
+    Id(id): Id,
+    Segment(month): Segment,
+) -> Answer {
+    s.app.attest_participant_month(&c.ctx(), id, &month).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// Everything that happened to the participant, oldest first

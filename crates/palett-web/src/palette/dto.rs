@@ -127,6 +127,56 @@ impl From<&InterventionView> for InterventionViewDto {
     }
 }
 
+/// A session of a group the caller leads, as `/my-sessions` lists it: no
+/// participant in it.
+#[derive(Serialize, ToSchema)]
+#[schema(as = LedSession)]
+pub struct LedSessionDto {
+    pub id: i64,
+    pub group_id: i64,
+    pub group_name: String,
+    pub intervention_name: String,
+    #[schema(format = Date)]
+    pub date: String,
+    /// HH:MM.
+    pub start_time: String,
+    pub minutes: i64,
+    pub place: String,
+    #[schema(value_type = vocab::SessionStatus)]
+    pub status: SessionStatus,
+    /// Whether any attendance is recorded.
+    pub recorded: bool,
+}
+
+impl From<&palett_app::worklist::LedSession> for LedSessionDto {
+    fn from(x: &palett_app::worklist::LedSession) -> Self {
+        Self {
+            id: x.id,
+            group_id: x.group_id,
+            group_name: x.group_name.clone(),
+            intervention_name: x.intervention_name.clone(),
+            date: x.on_date.to_string(),
+            start_time: x.start_time.clone(),
+            minutes: x.minutes,
+            place: x.place.clone(),
+            status: x.status,
+            recorded: x.recorded,
+        }
+    }
+}
+
+/// The caller's own sessions: those that wait for their attendance and
+/// the coming ones.
+#[derive(Serialize, ToSchema)]
+pub struct MySessions {
+    /// Held (not cancelled) in the last two weeks up to tomorrow with no
+    /// attendance recorded, in time order.
+    pub to_record: Vec<LedSessionDto>,
+    /// From today through the next two weeks, in time order (cancelled and
+    /// recorded ones too).
+    pub coming: Vec<LedSessionDto>,
+}
+
 /// A session of a group.
 #[derive(Serialize, ToSchema)]
 #[schema(as = Session)]

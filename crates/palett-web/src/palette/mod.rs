@@ -95,6 +95,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api_path::period, api_path::set_period))
         .routes(routes!(api_path::record_activity))
         .routes(routes!(api_path::time))
+        .routes(routes!(api_path::attest_month))
         .routes(routes!(api_path::timeline))
         .routes(routes!(attestation::time_attestation))
         .routes(routes!(attestation::attest_time))
@@ -109,4 +110,5 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::cancel_session))
         .routes(routes!(api::move_session))
         .routes(routes!(api::reports))
+        .routes(routes!(api::my_sessions))
 }

@@ -15,8 +15,9 @@ use palett_domain::palette::SessionStatus;
 /// How many days ahead the coming sessions are shown.
 const UPCOMING_DAYS: i64 = 14;
 
-pub async fn my_sessions(State(s): State<AppState>, c: Caller) -> Answer {
-    let t = c.tr();
+/// The sessions of the groups the caller leads: those waiting for their
+/// attendance and the coming ones (the page's and the API's).
+pub(crate) async fn led(s: &AppState, c: &Caller) -> Answer<(Vec<LedSession>, Vec<LedSession>)> {
     let today = s.app.today();
     let due = s
         .app
@@ -28,6 +29,12 @@ pub async fn my_sessions(State(s): State<AppState>, c: Caller) -> Answer {
         unrecorded: false,
     };
     let coming = s.app.sessions_led(&c.ctx(), &coming).await?;
+    Ok((due, coming))
+}
+
+pub async fn my_sessions(State(s): State<AppState>, c: Caller) -> Answer {
+    let t = c.tr();
+    let (due, coming) = led(&s, &c).await?;
     let mut p = TablePage::new(
         t,
         Layout::for_caller(&c, t.get("my-sessions"), "my-sessions", "/my-sessions"),

@@ -89,7 +89,11 @@ json_body!(
 );
 
 /// Search participants the caller may see, by name and filters in the body
+///
+/// A read (a read-only token may make it): the name travels in the body,
+/// never in a URL.
 #[utoipa::path(post, path = "/participants/search", tag = "participants", request_body = SearchBody,
+    extensions(("x-palett-reads" = json!(true))),
     responses((status = 200, body = ParticipantPage)))]
 pub async fn search_participants(State(s): State<AppState>, c: Caller, body: JsonObject) -> Answer {
     let form = body.to_form(&SearchBody::spec())?;

@@ -3,12 +3,15 @@
 //! them in, filling one in with her, the results, and the research export
 //! of the answers with its codebook.
 
+pub(crate) mod answers_api;
 pub(crate) mod api;
 pub(crate) mod discard;
 pub(crate) mod dto;
 pub(crate) mod fill;
 pub(crate) mod instruments;
 pub(crate) mod results;
+pub(crate) mod schedules_api;
+pub(crate) mod versions_api;
 
 use crate::http::AppState;
 use axum::routing::{get, post};
@@ -62,10 +65,16 @@ pub fn routes() -> Router<AppState> {
 
 pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(api::instruments))
+        .routes(routes!(api::instruments, versions_api::upload))
+        .routes(routes!(schedules_api::instrument_view))
+        .routes(routes!(schedules_api::schedule_instrument))
         .routes(routes!(api::version))
         .routes(routes!(api::results))
         .routes(routes!(api::due))
+        .routes(routes!(versions_api::xlsform))
+        .routes(routes!(answers_api::research_answers))
+        .routes(routes!(versions_api::publish_version))
+        .routes(routes!(versions_api::discard_version))
         .routes(routes!(api::of_participant))
         .routes(routes!(api::record))
 }

@@ -243,14 +243,14 @@ fn answers_spec(t: Tr, instruments: &[(i64, String)]) -> crate::ui::FormSpec {
 }
 
 /// The files the answers export comes as: (format, message id).
-const FORMATS: [(&str, &str); 4] = [
+pub(crate) const FORMATS: [(&str, &str); 4] = [
     ("wide", "research-answers-wide"),
     ("long", "research-answers-long"),
     ("codebook", "research-answers-codebook"),
     ("stata", "research-answers-stata"),
 ];
 
-async fn titles(s: &AppState, c: &Caller) -> Result<Vec<(i64, String)>, AppError> {
+pub(crate) async fn titles(s: &AppState, c: &Caller) -> Result<Vec<(i64, String)>, AppError> {
     Ok(s.app
         .instruments(&c.ctx())
         .await?
@@ -362,6 +362,12 @@ pub async fn answers(State(s): State<AppState>, c: Caller, f: FormData) -> Answe
         Err(AppError::Invalid(e)) => return Ok(again(e)),
         Err(e) => return Err(e.into()),
     };
+    Ok(answers_file(&x, format))
+}
+
+/// The answers export as the file `format` names (`wide`, `long`,
+/// `codebook`: CSV; else the Stata dataset), the page's and the API's.
+pub(crate) fn answers_file(x: &AnswersExport, format: &str) -> axum::response::Response {
     let name = x.instrument.name.clone();
     let text = |body: String, file: String| {
         (
@@ -376,7 +382,7 @@ pub async fn answers(State(s): State<AppState>, c: Caller, f: FormData) -> Answe
         )
             .into_response()
     };
-    Ok(match *format {
+    match format {
         "wide" => text(
             csv(
                 std::iter::once(x.variables.iter().map(|v| v.name.clone()).collect())
@@ -393,7 +399,7 @@ pub async fn answers(State(s): State<AppState>, c: Caller, f: FormData) -> Answe
             .chain(x.long.iter().map(|r| r.to_vec()))),
             format!("palett-{name}-lang.csv"),
         ),
-        "codebook" => text(csv(codebook(&x)), format!("palett-{name}-kodbok.csv")),
+        "codebook" => text(csv(codebook(x)), format!("palett-{name}-kodbok.csv")),
         _ => (
             [
                 (header::CONTENT_TYPE, "application/x-stata-dta".to_string()),
@@ -402,8 +408,8 @@ pub async fn answers(State(s): State<AppState>, c: Caller, f: FormData) -> Answe
                     format!("attachment; filename=\"palett-{name}.dta\""),
                 ),
             ],
-            stata_file(&x),
+            stata_file(x),
         )
             .into_response(),
-    })
+    }
 }

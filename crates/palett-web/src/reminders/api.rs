@@ -2,12 +2,13 @@
 
 use super::pages::message_text;
 use crate::http::caller::Caller;
-use crate::http::error::Answer;
+use crate::http::error::{Answer, WebError};
 use crate::http::forms::{json_body, JsonObject, JsonType as T};
 use crate::http::{AppState, Id};
 use crate::participants::api::page_query;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::IntoResponse;
 use axum::Json;
 use palett_app::AppError;
 use palett_domain::FieldErrors;
@@ -108,6 +109,59 @@ pub async fn read_message(
         referral_id,
         participant_id,
     }))
+}
+
+/// What marking every message read did.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct AllRead {
+    /// How many were unread.
+    pub marked: u64,
+}
+
+/// Mark all the caller's messages read
+#[utoipa::path(post, path = "/inbox/read-all", tag = "reminders",
+    responses((status = 200, body = AllRead)))]
+pub async fn read_all(State(s): State<AppState>, c: Caller) -> Answer<Json<AllRead>> {
+    let marked = s.app.read_all_messages(&c.ctx()).await?;
+    Ok(Json(AllRead { marked }))
+}
+
+/// A new calendar feed: its secret address, shown this once.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct CalendarFeed {
+    /// The address to subscribe to (`…/calendar/<secret>.ics`): the
+    /// sessions of the groups the caller leads, without participants.
+    pub url: String,
+}
+
+/// Make the caller a new calendar feed (the old address stops working)
+///
+/// The answer is the only time the address is shown (`Cache-Control:
+/// no-store`); only its hash is kept.
+#[utoipa::path(post, path = "/me/calendar-feed", tag = "reminders",
+    responses((status = 201, body = CalendarFeed)))]
+pub async fn new_calendar_feed(State(s): State<AppState>, c: Caller, headers: HeaderMap) -> Answer {
+    let secret = s.app.new_calendar_feed(&c.ctx()).await?;
+    let url = format!(
+        "{}/calendar/{secret}.ics",
+        crate::http::origin(&s, &headers)
+    );
+    Ok(crate::http::idempotency::secret_once(
+        (StatusCode::CREATED, Json(CalendarFeed { url })).into_response(),
+    ))
+}
+
+/// Turn the caller's calendar feed off: its address stops working
+///
+/// 204 when there was one; 404 when she had none.
+#[utoipa::path(delete, path = "/me/calendar-feed", tag = "reminders",
+    responses((status = 204), (status = 404)))]
+pub async fn revoke_calendar_feed(State(s): State<AppState>, c: Caller) -> Answer {
+    if s.app.revoke_calendar_feed(&c.ctx()).await? {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    } else {
+        Err(WebError::not_found())
+    }
 }
 
 /// The caller's reminders: the daily digest by e-mail and the calendar

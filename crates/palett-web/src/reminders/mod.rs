@@ -33,5 +33,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(api::inbox))
         .routes(routes!(api::read_message))
+        .routes(routes!(api::read_all))
+        .routes(routes!(api::new_calendar_feed, api::revoke_calendar_feed))
         .routes(routes!(api::reminders, api::set_reminders))
 }

@@ -6,7 +6,13 @@ use axum::http::StatusCode;
 use palett_app::auth::TokenInput;
 
 /// A token for `email` with these limits, made as the CLI makes one.
-async fn limited(t: &TestApp, email: &str, read_only: bool, areas: &[&str], days: &str) -> String {
+pub(crate) async fn limited(
+    t: &TestApp,
+    email: &str,
+    read_only: bool,
+    areas: &[&str],
+    days: &str,
+) -> String {
     let input = TokenInput {
         name: "begränsad".into(),
         read_only: read_only.to_string(),
@@ -19,7 +25,7 @@ async fn limited(t: &TestApp, email: &str, read_only: bool, areas: &[&str], days
         .expect("a limited token")
 }
 
-fn code(r: &Resp) -> String {
+pub(crate) fn code(r: &Resp) -> String {
     r.json()["error"]["code"].as_str().unwrap_or("").to_string()
 }
 

@@ -413,7 +413,8 @@ async fn the_archive_hold_is_set_and_cleared_as_on_her_record() {
     assert_eq!(logged(&t, "participant.archive_hold", pid).await, 2);
 }
 
-/// A new token's secret and a new endpoint's signing secret are shown
+/// A new token's secret, a new endpoint's signing secret and a new
+/// calendar feed's secret address are shown
 /// once: never cached on the way, never kept for an `Idempotency-Key`
 /// (a retry with the same key makes another, with a secret of its own,
 /// instead of showing the first one again).
@@ -423,6 +424,7 @@ async fn a_secret_is_shown_once_and_never_kept_for_a_retry() {
     let [admin] = t.tokens([ADMIN]).await;
     for (path, body, secret) in [
         ("/api/v1/tokens", r#"{"name":"import"}"#, "secret"),
+        ("/api/v1/me/calendar-feed", "{}", "url"),
         (
             "/api/v1/webhooks",
             r#"{"url":"https://x.example/in","kinds":["referral_changed"]}"#,

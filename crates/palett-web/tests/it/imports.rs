@@ -315,3 +315,57 @@ async fn the_api_imports_time_and_refuses_an_unknown_kind() {
         .await;
     assert!(r.status.is_client_error(), "{}", r.body);
 }
+
+#[tokio::test]
+async fn an_imports_result_is_in_the_api_as_on_its_page() {
+    use base64::Engine;
+    let t = TestApp::new().await;
+    let token = t.token(COORDINATOR).await;
+    let b = t.browser(COORDINATOR).await;
+    let content = base64::engine::general_purpose::STANDARD.encode(FILE);
+    let body = serde_json::json!({ "file_name": "deltagare.csv", "content_base64": content, "exclude": [3] });
+    let r = t
+        .post_json("/api/v1/imports", &token, &body.to_string())
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let done = r.json();
+    let id = done["import_id"].as_i64().expect("an id");
+    let path = format!("/api/v1/imports/{id}");
+    let r = t.get(&path, Some(&token)).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let import = r.json();
+    assert_eq!(import["id"], id);
+    assert_eq!(import["kind"], "participants");
+    assert_eq!(import["file_name"], "deltagare.csv");
+    assert_eq!(import["state"], "committed");
+    assert_eq!(import["participant_ids"], done["participant_ids"]);
+    assert!(import["committed_at"].is_string() && import["undone_at"].is_null());
+    let page = t.page(&b, &format!("/imports/{id}")).await;
+    assert!(page.body.contains("1 deltagare skapade"), "{}", page.body);
+    // Undone, it says so.
+    t.post_json(&format!("{path}/undo"), &token, "{}").await;
+    let undone = t.get(&path, Some(&token)).await.json();
+    assert_eq!(undone["state"], "undone");
+    assert!(undone["undone_at"].is_string());
+    // Unknown, and another partnership's or a caller's who may not import:
+    // refused; a token limited to another area too.
+    assert_eq!(
+        t.get("/api/v1/imports/999999", Some(&token)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        t.get("/api/v1/imports/x", Some(&token)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let caseworker = t.token(KOMMUN_CASEWORKER).await;
+    assert_eq!(
+        t.get(&path, Some(&caseworker)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let other = crate::api_admin::limited(&t, COORDINATOR, true, &["projects"], "").await;
+    let r = t.get(&path, Some(&other)).await;
+    assert_eq!(
+        (r.status, crate::api_admin::code(&r)),
+        (StatusCode::FORBIDDEN, "token-area".into())
+    );
+}

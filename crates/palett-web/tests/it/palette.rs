@@ -575,7 +575,7 @@ async fn a_coordinator_attests_a_month_of_her_partners_time_in_the_page_and_the_
 
 /// Those marked present at October sessions of the demo's running walk
 /// group: (her id, the session).
-async fn october_walkers(t: &TestApp, token: &str) -> Vec<(i64, i64)> {
+pub(crate) async fn october_walkers(t: &TestApp, token: &str) -> Vec<(i64, i64)> {
     let mut found = Vec::new();
     let walk = intervention_named(t, token, "Promenad och hälsa").await;
     let gid = walk["groups"][0]["id"].as_i64().expect("the walk group");

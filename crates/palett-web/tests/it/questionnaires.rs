@@ -11,13 +11,13 @@ use axum::http::{header, Request, StatusCode};
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../e2e/fixtures");
 
-fn fixture(name: &str) -> Vec<u8> {
+pub(crate) fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!("{FIXTURES}/{name}")).expect("the fixture (e2e/fixtures)")
 }
 
 /// POST a file as a multipart form, with the CSRF token unless `csrf` is
 /// false.
-async fn upload(t: &TestApp, b: &Browser, file: &[u8], csrf: bool) -> Resp {
+pub(crate) async fn upload(t: &TestApp, b: &Browser, file: &[u8], csrf: bool) -> Resp {
     let boundary = "palett-test-boundary-7f3a";
     let mut body: Vec<u8> = Vec::new();
     if csrf {
@@ -60,7 +60,7 @@ async fn ctx(t: &TestApp, email: &str) -> palett_app::Ctx {
 }
 
 /// The instrument id of a `/questionnaires/{id}…` address.
-fn instrument_id(location: &str) -> i64 {
+pub(crate) fn instrument_id(location: &str) -> i64 {
     location
         .trim_start_matches("/questionnaires/")
         .split(['?', '/', '"'])
