@@ -168,6 +168,7 @@ impl App {
             now,
             today: self.today(),
         };
+        let started = std::time::Instant::now();
         for first in (0..n).step_by(BATCH) {
             let count = BATCH.min(n - first);
             let mut tx = palett_store::bench::begin(&mut c).await?;
@@ -176,12 +177,21 @@ impl App {
                 .await?;
             tx.commit().await?;
         }
+        tracing::info!(
+            seconds = started.elapsed().as_secs_f64(),
+            "participants, groups, sessions"
+        );
         if let Some(first) = made.first_session {
             attendance(&mut c, intervention, first, made.last_session, now).await?;
         }
+        tracing::info!(seconds = started.elapsed().as_secs_f64(), "attendance");
         let openings = self.seed_bench_openings(pid, &orgs, n / 10).await?;
         // Fresh statistics for the planner, as autovacuum would gather.
         sqlx::query("ANALYZE").execute(&mut c).await?;
+        tracing::info!(
+            seconds = started.elapsed().as_secs_f64(),
+            "openings, statistics"
+        );
         sqlx::Connection::close(c).await?;
         Ok(BenchSeed {
             project_id,
@@ -754,7 +764,9 @@ async fn attendance(
             tx = bench::begin(c).await?;
         }
     }
+    let started = std::time::Instant::now();
     bench::restore_keys(&mut tx, keys).await?;
     tx.commit().await?;
+    tracing::info!(seconds = started.elapsed().as_secs_f64(), "attendance keys");
     Ok(())
 }
