@@ -121,6 +121,7 @@ stories! {
     followup::follow_ups_are_scheduled_listed_recorded_and_removed,
     followup::a_follow_up_she_could_not_be_reached_for_is_closed_as_such,
     bench::the_benchmark_generator_makes_what_the_dashboard_counts,
+    bench::the_fast_benchmark_generator_keeps_what_a_recount_finds,
     dashboard::the_demo_dashboard_shows_the_seeds_figures,
     dashboard::indicators_follow_their_definitions_through_the_store,
     dashboard::attendance_hours_and_plans_follow_their_definitions,
