@@ -178,7 +178,7 @@ impl App {
         // One snapshot; its data version first (see `figure_cache`).
         let mut r = Reading::begin(self, ctx).await?;
         let version = palett_store::data_version::current(r.conn()).await?;
-        let (project, period) = self.scope_of(r.conn(), ctx, project_id).await?;
+        self.scope_of(r.conn(), ctx, project_id).await?;
         let today = self.today();
         let pid = ctx.actor.partnership_id;
         let key = format!("{pid}:{project_id:?}:{by:?}:{breakdown_indicator:?}:{today}");
@@ -187,7 +187,13 @@ impl App {
             r.finish().await?;
             return Ok(d);
         }
+        // Wait for the turn holding no connection (those waiting would
+        // otherwise empty the pool), then look again in a new snapshot.
+        r.finish().await?;
         let _turn = self.figures.turn().await;
+        let mut r = Reading::begin(self, ctx).await?;
+        let version = palett_store::data_version::current(r.conn()).await?;
+        let (project, period) = self.scope_of(r.conn(), ctx, project_id).await?;
         if let Some(d) = kept.get(&key, &version) {
             r.finish().await?;
             return Ok(d);

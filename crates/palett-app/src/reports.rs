@@ -144,14 +144,17 @@ impl App {
         let period = Period { start, end };
         let pid = ctx.actor.partnership_id;
         let today = self.today();
-        if export {
-            r.audit(Action::ReportExport, "report", project_id, None);
-        }
         let key = format!("{pid}:{kind:?}:{project_id:?}:{start}:{end}:{today}");
         let kept = &self.figures.reports;
         let mut body = kept.get(&key, &version);
+        let mut turn = None;
         if body.is_none() {
-            let _turn = self.figures.turn().await;
+            // Wait for the turn holding no connection (those waiting would
+            // otherwise empty the pool), then look again in a new snapshot.
+            r.finish().await?;
+            turn = Some(self.figures.turn().await);
+            r = Reading::begin(self, ctx).await?;
+            let version = palett_store::data_version::current(r.conn()).await?;
             body = kept.get(&key, &version);
             if body.is_none() {
                 let b = report_body(
@@ -168,7 +171,11 @@ impl App {
                 body = Some(b);
             }
         }
+        if export {
+            r.audit(Action::ReportExport, "report", project_id, None);
+        }
         r.finish().await?;
+        drop(turn);
         Ok(FunderReport {
             project,
             period,
