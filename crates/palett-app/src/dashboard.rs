@@ -178,7 +178,7 @@ impl App {
         // One snapshot; its data version first (see `figure_cache`).
         let mut r = Reading::begin(self, ctx).await?;
         let version = palett_store::data_version::current(r.conn()).await?;
-        self.scope_of(r.conn(), ctx, project_id).await?;
+        let (project, period) = self.scope_of(r.conn(), ctx, project_id).await?;
         let today = self.today();
         let pid = ctx.actor.partnership_id;
         let key = format!("{pid}:{project_id:?}:{by:?}:{breakdown_indicator:?}:{today}");
@@ -187,17 +187,24 @@ impl App {
             r.finish().await?;
             return Ok(d);
         }
-        // Wait for the turn holding no connection (those waiting would
-        // otherwise empty the pool), then look again in a new snapshot.
-        r.finish().await?;
-        let _turn = self.figures.turn().await;
-        let mut r = Reading::begin(self, ctx).await?;
-        let version = palett_store::data_version::current(r.conn()).await?;
-        let (project, period) = self.scope_of(r.conn(), ctx, project_id).await?;
-        if let Some(d) = kept.get(&key, &version) {
-            r.finish().await?;
-            return Ok(d);
-        }
+        // The turn, at once if it is free; else wait for it holding no
+        // connection (those waiting would otherwise empty the pool), then
+        // look again in a new snapshot.
+        let (_turn, mut r, version, project, period) = match self.figures.try_turn() {
+            Some(turn) => (turn, r, version, project, period),
+            None => {
+                r.finish().await?;
+                let turn = self.figures.turn().await;
+                let mut r = Reading::begin(self, ctx).await?;
+                let version = palett_store::data_version::current(r.conn()).await?;
+                let (project, period) = self.scope_of(r.conn(), ctx, project_id).await?;
+                if let Some(d) = kept.get(&key, &version) {
+                    r.finish().await?;
+                    return Ok(d);
+                }
+                (turn, r, version, project, period)
+            }
+        };
         let c = r.conn();
         let facts: Vec<Facts> = store::facts(
             c,

@@ -106,6 +106,11 @@ impl Figures {
         self.reports.forget();
     }
 
+    /// The turn to compute a figure if it is free now.
+    pub(crate) fn try_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        self.turn.try_lock().ok()
+    }
+
     /// Wait for the turn to compute a figure (one at a time).
     pub(crate) async fn turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
         self.turn.lock().await
