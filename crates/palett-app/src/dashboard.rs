@@ -187,23 +187,17 @@ impl App {
             r.finish().await?;
             return Ok(d);
         }
-        // The turn, at once if it is free; else wait for it holding no
-        // connection (those waiting would otherwise empty the pool), then
-        // look again in a new snapshot.
-        let (_turn, mut r, version, project, period) = match self.figures.try_turn() {
-            Some(turn) => (turn, r, version, project, period),
-            None => {
+        let turn = self.figure_turn(ctx, r, version).await?;
+        let (mut r, version) = (turn.reading, turn.version);
+        let (project, period) = if turn.fresh {
+            let scope = self.scope_of(r.conn(), ctx, project_id).await?;
+            if let Some(d) = kept.get(&key, &version) {
                 r.finish().await?;
-                let turn = self.figures.turn().await;
-                let mut r = Reading::begin(self, ctx).await?;
-                let version = palett_store::data_version::current(r.conn()).await?;
-                let (project, period) = self.scope_of(r.conn(), ctx, project_id).await?;
-                if let Some(d) = kept.get(&key, &version) {
-                    r.finish().await?;
-                    return Ok(d);
-                }
-                (turn, r, version, project, period)
+                return Ok(d);
             }
+            scope
+        } else {
+            (project, period)
         };
         let c = r.conn();
         let facts: Vec<Facts> = store::facts(

@@ -116,3 +116,46 @@ impl Figures {
         self.turn.lock().await
     }
 }
+
+/// The turn to compute a figure, with the reading to compute it in and
+/// that reading's data version.
+pub(crate) struct Turn<'a> {
+    pub(crate) guard: tokio::sync::MutexGuard<'a, ()>,
+    pub(crate) reading: crate::work::Reading<'a>,
+    pub(crate) version: String,
+    /// The reading is a new one (the caller waited): what it read in the
+    /// first is to be read again, and the figure looked for again.
+    pub(crate) fresh: bool,
+}
+
+impl crate::App {
+    /// Take the turn to compute a figure missed in `reading`: at once when
+    /// it is free, going on with `reading`; else wait for it holding no
+    /// connection (those waiting would otherwise empty the pool) and begin
+    /// a new reading.
+    pub(crate) async fn figure_turn<'a>(
+        &'a self,
+        ctx: &'a crate::Ctx,
+        reading: crate::work::Reading<'a>,
+        version: String,
+    ) -> crate::Result<Turn<'a>> {
+        if let Some(turn) = self.figures.try_turn() {
+            return Ok(Turn {
+                guard: turn,
+                reading,
+                version,
+                fresh: false,
+            });
+        }
+        reading.finish().await?;
+        let turn = self.figures.turn().await;
+        let mut reading = crate::work::Reading::begin(self, ctx).await?;
+        let version = palett_store::data_version::current(reading.conn()).await?;
+        Ok(Turn {
+            guard: turn,
+            reading,
+            version,
+            fresh: true,
+        })
+    }
+}

@@ -149,13 +149,11 @@ impl App {
         let mut body = kept.get(&key, &version);
         let mut turn = None;
         if body.is_none() {
-            // Wait for the turn holding no connection (those waiting would
-            // otherwise empty the pool), then look again in a new snapshot.
-            r.finish().await?;
-            turn = Some(self.figures.turn().await);
-            r = Reading::begin(self, ctx).await?;
-            let version = palett_store::data_version::current(r.conn()).await?;
-            body = kept.get(&key, &version);
+            let t = self.figure_turn(ctx, r, version).await?;
+            r = t.reading;
+            if t.fresh {
+                body = kept.get(&key, &t.version);
+            }
             if body.is_none() {
                 let b = report_body(
                     r.conn(),
@@ -167,9 +165,10 @@ impl App {
                     today,
                 )
                 .await?;
-                kept.put(key, version, b.clone());
+                kept.put(key, t.version, b.clone());
                 body = Some(b);
             }
+            turn = Some(t.guard);
         }
         if export {
             r.audit(Action::ReportExport, "report", project_id, None);

@@ -6,6 +6,19 @@ use palett_app::bench::BENCH_PROJECT;
 use palett_app::Backend;
 use palett_domain::indicators::Indicator;
 
+/// The project dashboard's count of those enrolled.
+async fn enrolled(h: &H, ctx: &palett_app::Ctx, project: i64) -> i64 {
+    h.app
+        .dashboard(ctx, Some(project), None, None)
+        .await
+        .expect("dashboard")
+        .figures
+        .iter()
+        .find(|f| f.indicator == Indicator::Enrolled)
+        .expect("enrolled")
+        .count
+}
+
 pub(crate) async fn the_benchmark_generator_makes_what_the_dashboard_counts(h: H) {
     let seed = h.app.seed_bench(230, 3).await.expect("seed-bench");
     assert_eq!(seed.participants, 230);
@@ -13,17 +26,7 @@ pub(crate) async fn the_benchmark_generator_makes_what_the_dashboard_counts(h: H
     let ctx = h.ctx(COORDINATOR).await;
     let p = h.project_id(&ctx, BENCH_PROJECT).await;
     assert_eq!(p, seed.project_id);
-    let d = h
-        .app
-        .dashboard(&ctx, Some(p), None, None)
-        .await
-        .expect("dashboard");
-    let enrolled = d
-        .figures
-        .iter()
-        .find(|f| f.indicator == Indicator::Enrolled)
-        .expect("enrolled")
-        .count;
+    let enrolled = enrolled(&h, &ctx, p).await;
     // Everyone but the referrals has an intake, and each attended every
     // session of her group.
     assert!(enrolled > 200 && enrolled <= 230, "{enrolled}");
@@ -206,17 +209,7 @@ pub(crate) async fn the_fast_benchmark_generator_keeps_what_a_recount_finds(h: H
     recount(&h, pid).await;
     assert_eq!(kept(&h).await, fast, "a recount changes nothing");
     // The dashboard counts everyone taken in.
-    let d = h
-        .app
-        .dashboard(&ctx, Some(p), None, None)
-        .await
-        .expect("dashboard");
-    let enrolled = d
-        .figures
-        .iter()
-        .find(|f| f.indicator == Indicator::Enrolled)
-        .expect("enrolled")
-        .count;
+    let enrolled = enrolled(&h, &ctx, p).await;
     assert_eq!(enrolled, with_intake);
     // The keys are whole again, and the next session gets a fresh id.
     match h.backend {
