@@ -36,6 +36,7 @@ pagination = Pages
 page-prev = Previous page
 page-next = Next page
 page-of = Page { $page } of { $pages }
+page-first = First page
 
 ## Start page
 start-goals = Goals and outcomes per project
@@ -50,6 +51,7 @@ bar-label = { $enrolled } enrolled of the target { $target } ({ $percent })
 
 ## Participants
 participants-count = { $count } participants
+participants-count-more = More than { $count } participants
 search-name = Search by name or personal identity number
 profile = Details
 assigned-staff = Assigned caseworkers
@@ -675,6 +677,7 @@ dash-base = Base
 dash-breakdown-caption = { $indicator } by { $by }
 dash-behind = The participants behind: { $figure }
 dash-behind-intro = { $count } participants you may see. The figure on the dashboard counts everyone, also those you do not see.
+dash-behind-intro-more = More than { $count } participants you may see. The figure on the dashboard counts everyone, also those you do not see.
 dash-back = Back to the dashboard
 dash-base-of = The base of { $indicator }
 dash-exited-as = Ended: { $outcome }
@@ -904,6 +907,9 @@ error-json-boolean = The value must be true or false, without quotes.
 error-json-string-list = The value must be a list of texts.
 error-json-integer-list = The value must be a list of whole numbers.
 error-page = The page must be a whole number from 1 up.
+error-cursor = The list cannot go on from there: that participant is no longer in it. Start again from the first page.
+error-cursor-id = Must be a participant's id: a whole number from 1 up.
+error-cursor-conflict = Give only one of page, after and before.
 error-per-page = The number per page must be a whole number from 1 to 100.
 error-consent-duplicate = A consent of the same kind and scope is already in force, given { $date }. Withdraw it first if it is to be replaced.
 error-consent-duplicate-link = Show the consent in force

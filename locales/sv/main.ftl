@@ -36,6 +36,7 @@ pagination = Sidnavigering
 page-prev = Föregående sida
 page-next = Nästa sida
 page-of = Sida { $page } av { $pages }
+page-first = Första sidan
 
 ## Startsidan
 start-goals = Mål och utfall per projekt
@@ -50,6 +51,7 @@ bar-label = { $enrolled } inskrivna av målet { $target } ({ $percent })
 
 ## Deltagare
 participants-count = { $count } deltagare
+participants-count-more = Fler än { $count } deltagare
 search-name = Sök på namn eller personnummer
 profile = Uppgifter
 assigned-staff = Ansvariga handläggare
@@ -675,6 +677,7 @@ dash-base = Underlag
 dash-breakdown-caption = { $indicator } efter { $by }
 dash-behind = Deltagarna bakom: { $figure }
 dash-behind-intro = { $count } deltagare som du har behörighet att se. Siffran på översikten räknar alla, även de du inte ser.
+dash-behind-intro-more = Fler än { $count } deltagare som du har behörighet att se. Siffran på översikten räknar alla, även de du inte ser.
 dash-back = Tillbaka till översikten
 dash-base-of = Underlaget för { $indicator }
 dash-exited-as = Avslutade: { $outcome }
@@ -904,6 +907,9 @@ error-json-boolean = Värdet ska vara true eller false, utan citattecken.
 error-json-string-list = Värdet ska vara en lista med texter.
 error-json-integer-list = Värdet ska vara en lista med heltal.
 error-page = Sidnumret ska vara ett heltal från 1 och uppåt.
+error-cursor = Listan kan inte fortsätta därifrån: deltagaren finns inte i listan längre. Börja om från första sidan.
+error-cursor-id = Ska vara en deltagares id: ett heltal från 1 och uppåt.
+error-cursor-conflict = Ange bara ett av page, after och before.
 error-per-page = Antal per sida ska vara ett heltal från 1 till 100.
 error-consent-duplicate = Ett samtycke av samma slag och omfattning gäller redan, givet { $date }. Återkalla det först om det ska ersättas.
 error-consent-duplicate-link = Visa det gällande samtycket

@@ -311,6 +311,23 @@ impl App {
         r: &FigureRef,
         page: Page,
     ) -> Result<(Vec<ListItem>, i64)> {
+        let at = crate::participants::Position::Offset(page.offset());
+        let p = self
+            .figure_participants_at(ctx, project_id, r, page.limit(), at)
+            .await?;
+        Ok((p.items, p.total))
+    }
+
+    /// The participants behind a figure, `size` of them from `at` (see
+    /// [`App::participants_at`]).
+    pub async fn figure_participants_at(
+        &self,
+        ctx: &Ctx,
+        project_id: Option<i64>,
+        r: &FigureRef,
+        size: i64,
+        at: crate::participants::Position,
+    ) -> Result<crate::participants::ListPage> {
         let period = {
             let mut c = self.db.read().await?;
             self.scope_of(&mut c, ctx, project_id).await?.1
@@ -340,7 +357,7 @@ impl App {
             slice: Some(slice),
             ..Filter::default()
         };
-        self.participants(ctx, &filter, page).await
+        self.participants_at(ctx, &filter, size, at).await
     }
 
     /// Set a goal for a project (or the partnership): coordinators and

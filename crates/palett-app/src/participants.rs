@@ -16,6 +16,7 @@ use palett_domain::policy::{Relation, Standing};
 use palett_domain::record::{EmergencyAccess, EmergencyTarget, HandoverTo};
 use palett_domain::{FieldErrors, Parsed};
 use palett_store::participant::{self as store, Filter, ListItem, NewEvent, NewHandover};
+pub use palett_store::participant::{ListPage, Position, COUNT_LIMIT};
 use palett_store::{AnyConnection, StoreError};
 
 pub use palett_store::participant::{AssignedCaseworker, EmergencyGrant, ProjectTaken};
@@ -534,15 +535,34 @@ impl App {
         })
     }
 
-    /// A page of the participants the caller may see (the search is audited,
-    /// without the search text).
-    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    /// A numbered page of the participants the caller may see, and how many
+    /// match (see [`App::participants_at`]).
     pub async fn participants(
         &self,
         ctx: &Ctx,
         filter: &Filter,
         page: Page,
     ) -> Result<(Vec<ListItem>, i64)> {
+        let p = self
+            .participants_at(ctx, filter, page.limit(), Position::Offset(page.offset()))
+            .await?;
+        Ok((p.items, p.total))
+    }
+
+    /// A page of the participants the caller may see, `size` of them from
+    /// `at`: a position, or just after or before a participant of the list
+    /// (keyset paging). The total is counted up to
+    /// [`palett_store::participant::COUNT_LIMIT`]. A cursor the caller may
+    /// not see is refused by name (`after` or `before`), as if it did not
+    /// exist. The search is audited, without the search text.
+    #[tracing::instrument(skip_all, fields(user = ctx.actor.user_id, roles = ?ctx.actor.roles))]
+    pub async fn participants_at(
+        &self,
+        ctx: &Ctx,
+        filter: &Filter,
+        size: i64,
+        at: Position,
+    ) -> Result<ListPage> {
         // A role that never sees a participant is told so: the list is no
         // secret, only who is on it.
         if !ctx.actor.sees_participants() {
@@ -566,7 +586,14 @@ impl App {
         }
         let filter = &filter;
         let mut r = Reading::begin(self, ctx).await?;
-        let out = store::list(r.conn(), scope, filter, page.limit(), page.offset()).await?;
+        let size = size.clamp(1, Page::MAX_SIZE);
+        let Some(out) = store::list(r.conn(), scope, filter, size, at).await? else {
+            let field = match at {
+                Position::Before(_) => "before",
+                _ => "after",
+            };
+            return Err(FieldErrors::single(field, "error-cursor").into());
+        };
         r.audit(Action::ParticipantList, "participant", None, None);
         r.finish().await?;
         Ok(out)

@@ -276,6 +276,11 @@ const MIGRATIONS: &[Migration] = &[
         name: "data_version",
         template: include_str!("../migrations/0044_data_version.sql"),
     },
+    Migration {
+        version: 45,
+        name: "participant_keyset",
+        template: include_str!("../migrations/0045_participant_keyset.sql"),
+    },
 ];
 
 /// The newest schema version this build knows.

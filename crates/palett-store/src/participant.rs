@@ -983,11 +983,14 @@ pub(crate) fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
             s.args.push(Arg::Int(user_id));
             s.args.push(Arg::Text(today.to_string()));
             let (o, u, t) = (s.args.len() - 2, s.args.len() - 1, s.args.len());
+            // Her sharing consent first: most of those another partner is
+            // responsible for have none covering this one, and SQLite
+            // checks the conditions in the order written.
             s.clauses.push(format!(
-                "(p.responsible_organisation_id = ${o} OR ((EXISTS (SELECT 1 FROM participant_caseworkers sc \
+                "(p.responsible_organisation_id = ${o} OR ({} AND (EXISTS (SELECT 1 FROM participant_caseworkers sc \
                  WHERE sc.participant_id = p.id AND sc.user_id = ${u}) OR EXISTS (SELECT 1 FROM enrolments se \
                  JOIN interventions si ON si.id = se.intervention_id WHERE se.participant_id = p.id \
-                 AND si.provider_organisation_id = ${o} AND se.status IN ('offered', 'planned', 'ongoing'))) AND {}))",
+                 AND si.provider_organisation_id = ${o} AND se.status IN ('offered', 'planned', 'ongoing')))))",
                 shared_sql(o, t)
             ));
         }
@@ -1250,34 +1253,116 @@ pub async fn count(c: &mut AnyConnection, scope: ParticipantScope, f: &Filter) -
     .await
 }
 
-/// One page of participants within the scope, and the total that match.
+/// Where a page of the participant list starts: at a position (page
+/// numbers), or just after or just before a participant the caller may see
+/// (keyset paging: the page is found by walking the name index from her
+/// place, whatever the page's depth). A cursor is an id, so no name travels
+/// in a URL.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Position {
+    Offset(i64),
+    After(i64),
+    Before(i64),
+}
+
+/// How far a list's total is counted: beyond it, a list says "more than"
+/// this, so that no page counts every participant the viewer may see.
+pub const COUNT_LIMIT: i64 = 1000;
+
+/// One page of the participant list.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ListPage {
+    pub items: Vec<ListItem>,
+    /// How many match, counted up to [`COUNT_LIMIT`].
+    pub total: i64,
+    /// More than `total` match.
+    pub more: bool,
+    /// There are participants before this page, and after it.
+    pub has_prev: bool,
+    pub has_next: bool,
+}
+
+/// One page of participants within the scope, in name order, and how many
+/// match (up to [`COUNT_LIMIT`]). `None` when the page is to start at a
+/// participant the scope does not hold: a cursor from elsewhere, or one who
+/// is gone. At most three statements (the cursor's place, the count and the
+/// page), each bounded by the page or [`COUNT_LIMIT`] where an index serves
+/// the filter.
 pub async fn list(
     c: &mut AnyConnection,
     scope: ParticipantScope,
     f: &Filter,
     limit: i64,
-    offset: i64,
-) -> Result<(Vec<ListItem>, i64)> {
-    let Some(w) = where_clause(scope, f) else {
-        return Ok((Vec::new(), 0));
+    at: Position,
+) -> Result<Option<ListPage>> {
+    let Some(mut w) = where_clause(scope, f) else {
+        return Ok(Some(ListPage::default()));
     };
-    let cond = w.clauses.join(" AND ");
-    let total = count(c, scope, f).await?;
+    // The cursor's place in the order, looked up within the scope only, so
+    // that an id the caller may not see says nothing about where her name
+    // sorts.
+    let (offset, keyset) = match at {
+        Position::Offset(o) => (o.max(0), None),
+        Position::After(id) | Position::Before(id) => {
+            let Some(mut inside) = where_clause(scope, &Filter::default()) else {
+                return Ok(None);
+            };
+            inside.push(|n| format!("p.id = ${n}"), Arg::Int(id));
+            let sql = format!(
+                "SELECT p.family_name, p.given_name FROM participants p WHERE {}",
+                inside.conditions()
+            );
+            let Some(row) = bind_all(sqlx::query(&sql), &inside.args)
+                .fetch_optional(&mut *c)
+                .await?
+            else {
+                return Ok(None);
+            };
+            let place = (text(&row, "family_name")?, text(&row, "given_name")?, id);
+            (0, Some((matches!(at, Position::After(_)), place)))
+        }
+    };
+    let counted_total = counted(
+        c,
+        &format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM participants p WHERE {} LIMIT {}) n",
+            w.conditions(),
+            COUNT_LIMIT + 1
+        ),
+        &w.args,
+    )
+    .await?;
+    let forward = keyset.as_ref().is_none_or(|(after, _)| *after);
+    if let Some((after, (family, given, id))) = keyset {
+        let op = if after { ">" } else { "<" };
+        let a = w.arg(Arg::Text(family));
+        let b = w.arg(Arg::Text(given));
+        let i = w.arg(Arg::Int(id));
+        w.clauses.push(format!(
+            "(p.family_name, p.given_name, p.id) {op} (${a}, ${b}, ${i})"
+        ));
+    }
+    let dir = if forward { "ASC" } else { "DESC" };
     let n = w.args.len();
+    // One more than the page: whether there is a next (or, backwards, a
+    // previous) page.
     let sql = format!(
         "SELECT p.id, p.given_name, p.family_name, p.birth_date, p.status, o.name AS org_name, \
          p.intake_date, p.exit_date FROM participants p JOIN organisations o ON o.id = p.responsible_organisation_id \
-         WHERE {cond} ORDER BY p.family_name, p.given_name, p.id LIMIT ${} OFFSET ${}",
+         WHERE {} ORDER BY p.family_name {dir}, p.given_name {dir}, p.id {dir} LIMIT ${} OFFSET ${}",
+        w.conditions(),
         n + 1,
         n + 2
     );
     let rows = bind_all(sqlx::query(&sql), &w.args)
-        .bind(limit)
+        .bind(limit + 1)
         .bind(offset)
         .fetch_all(&mut *c)
         .await?;
-    let items = rows
+    let beyond = rows.len() as i64 > limit;
+    let mut items = rows
         .iter()
+        .take(limit.max(0) as usize)
         .map(|r| {
             Ok(ListItem {
                 id: i64_(r, "id")?,
@@ -1291,7 +1376,21 @@ pub async fn list(
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    Ok((items, total))
+    let (has_prev, has_next) = match at {
+        Position::Offset(_) => (offset > 0, beyond),
+        Position::After(_) => (true, beyond),
+        Position::Before(_) => {
+            items.reverse();
+            (beyond, true)
+        }
+    };
+    Ok(Some(ListPage {
+        items,
+        total: counted_total.min(COUNT_LIMIT),
+        more: counted_total > COUNT_LIMIT,
+        has_prev,
+        has_next,
+    }))
 }
 
 /// The names ("given family") of those of `ids` who fall within the

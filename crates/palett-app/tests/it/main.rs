@@ -30,6 +30,7 @@ mod import;
 mod lifecycle;
 mod matching;
 mod openings;
+mod paging;
 mod palette;
 mod portal;
 mod questionnaires;
@@ -122,6 +123,7 @@ stories! {
     followup::a_follow_up_she_could_not_be_reached_for_is_closed_as_such,
     bench::the_benchmark_generator_makes_what_the_dashboard_counts,
     bench::the_fast_benchmark_generator_keeps_what_a_recount_finds,
+    paging::the_list_pages_by_keyset_through_everyone_once,
     dashboard::the_demo_dashboard_shows_the_seeds_figures,
     dashboard::indicators_follow_their_definitions_through_the_store,
     dashboard::attendance_hours_and_plans_follow_their_definitions,

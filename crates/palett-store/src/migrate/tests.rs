@@ -242,6 +242,11 @@ const APPLIED: &[Applied] = &[
         sqlite: "8bb326f3af9394390e44794696696063922712dd24136b231c1235bd9c213366",
         postgres: "8bb326f3af9394390e44794696696063922712dd24136b231c1235bd9c213366",
     },
+    Applied {
+        version: 45,
+        sqlite: "5833e372b49b397150c4449c9b10a3dcf0a3f8629e201d976f5560f28b179549",
+        postgres: "5833e372b49b397150c4449c9b10a3dcf0a3f8629e201d976f5560f28b179549",
+    },
 ];
 
 fn sha256_hex(text: &str) -> String {

@@ -6,7 +6,7 @@ use crate::http::error::WebError;
 use crate::http::AppState;
 use crate::http::Id;
 use crate::http::Segment;
-use crate::participants::api::page_query;
+use crate::participants::api::position_query;
 use crate::participants::dto::ParticipantPage;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
@@ -104,6 +104,12 @@ pub struct FigureParams {
     /// 1–100, default 25.
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub(crate) per_page: Option<String>,
+    /// The page just after this participant (a page's `next_after`).
+    #[param(value_type = Option<i64>, minimum = 1)]
+    pub(crate) after: Option<String>,
+    /// The page just before this participant (a page's `prev_before`).
+    #[param(value_type = Option<i64>, minimum = 1)]
+    pub(crate) before: Option<String>,
 }
 
 /// The figure the path and parameters name: an unknown indicator is an
@@ -182,10 +188,16 @@ async fn figure_participants_of(
     q: FigureParams,
 ) -> Answer<Json<ParticipantPage>> {
     let r = figure_of(indicator, &q)?;
-    let page = page_query(StatusCode::BAD_REQUEST, &q.page, &q.per_page)?;
-    let (items, total) = s
+    let (page, at) = position_query(
+        StatusCode::BAD_REQUEST,
+        &q.page,
+        &q.per_page,
+        &q.after,
+        &q.before,
+    )?;
+    let list = s
         .app
-        .figure_participants(&c.ctx(), project_id, &r, page)
+        .figure_participants_at(&c.ctx(), project_id, &r, page.size, at)
         .await?;
-    Ok(Json(ParticipantPage::of(&items, page, total)))
+    Ok(Json(ParticipantPage::of(&list, page.number, page.size)))
 }

@@ -2,14 +2,13 @@ use super::page::FigureQuery;
 use crate::dashboards::page::base_path;
 use crate::http::caller::Caller;
 use crate::http::error::Answer;
-use crate::http::id;
 use crate::http::AppState;
 use crate::http::Id;
+use crate::participants::list::{from_link, link_position, LINK_PAGE};
 use crate::ui::render;
 use crate::ui::views::{Cell, Layout, Pager, Table, TablePage};
 use axum::extract::{Query, State};
 use palett_app::dashboard::{parse_group, FigureRef};
-use palett_app::participants::Page;
 use palett_app::AppError;
 use palett_domain::indicators::{Group, Indicator};
 use palett_domain::lifecycle::ExitOutcome;
@@ -43,11 +42,13 @@ pub(crate) async fn figure_page(
     let Some(r) = figure_ref(&q) else {
         return Err(AppError::NotFound.into());
     };
-    let page = Page::new(q.page.as_deref().and_then(id), Some(25));
-    let (items, total) = s
-        .app
-        .figure_participants(&c.ctx(), project_id, &r, page)
-        .await?;
+    let at = link_position(&q.page, &q.after, &q.before);
+    let ctx = c.ctx();
+    let list = from_link(at, |at| {
+        s.app
+            .figure_participants_at(&ctx, project_id, &r, LINK_PAGE, at)
+    })
+    .await?;
     let what = match (r.indicator, r.outcome) {
         (_, Some(o)) => t.with("dash-exited-as", &[("outcome", t.get(&o.message_id()))]),
         (Some(i), None) if r.base => {
@@ -79,7 +80,14 @@ pub(crate) async fn figure_page(
             &base,
         ),
     );
-    p.intro = Some(t.with("dash-behind-intro", &[("count", total.to_string())]));
+    p.intro = Some(t.with(
+        if list.more {
+            "dash-behind-intro-more"
+        } else {
+            "dash-behind-intro"
+        },
+        &[("count", list.total.to_string())],
+    ));
     p.links.push((base.clone(), t.get("dash-back")));
     p.tables.push(Table {
         heading: None,
@@ -91,8 +99,9 @@ pub(crate) async fn figure_page(
             t.get("field-intake-date"),
             t.get("field-exit-date"),
         ],
-        rows: items
-            .into_iter()
+        rows: list
+            .items
+            .iter()
             .map(|i| {
                 vec![
                     Cell::link(
@@ -101,7 +110,7 @@ pub(crate) async fn figure_page(
                     ),
                     Cell::text(i.birth_year.to_string()),
                     Cell::text(t.get(&i.status.message_id())),
-                    Cell::text(i.responsible_organisation_name),
+                    Cell::text(i.responsible_organisation_name.clone()),
                     Cell::text(i.intake_date.map(|d| d.to_string()).unwrap_or_default()),
                     Cell::text(i.exit_date.map(|d| d.to_string()).unwrap_or_default()),
                 ]
@@ -114,13 +123,7 @@ pub(crate) async fn figure_page(
         ("group", q.group.clone().unwrap_or_default()),
         ("outcome", q.outcome.clone().unwrap_or_default()),
     ];
-    p.pager = Pager::new(
-        t,
-        &format!("{base}/participants"),
-        &query,
-        page.number,
-        page.count(total),
-    );
+    p.pager = Pager::keyset(&format!("{base}/participants"), &query, &list);
     Ok(render(p))
 }
 

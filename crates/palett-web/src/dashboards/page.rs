@@ -129,6 +129,8 @@ pub struct FigureQuery {
     pub(crate) group: Option<String>,
     pub(crate) outcome: Option<String>,
     pub(crate) page: Option<String>,
+    pub(crate) after: Option<String>,
+    pub(crate) before: Option<String>,
 }
 
 /// Where a dashboard lives: `/projects/{id}/dashboard` or `/dashboard`.

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use axum::Json;
 use palett_app::filters::ParticipantFilter as Filter;
-use palett_app::participants::{Page, ParticipantView};
+use palett_app::participants::{Page, ParticipantView, Position};
 use palett_domain::lifecycle::{Status, TransitionKind};
 use palett_domain::model::ParticipantInput;
 use palett_domain::record::HandoverInput;
@@ -42,6 +42,13 @@ pub struct ListQuery {
     /// 1–100, default 25.
     #[param(value_type = Option<i64>, minimum = 1, maximum = 100)]
     pub(crate) per_page: Option<String>,
+    /// The page just after this participant (a page's `next_after`):
+    /// keyset paging, as fast deep in the list as at its start.
+    #[param(value_type = Option<i64>, minimum = 1)]
+    pub(crate) after: Option<String>,
+    /// The page just before this participant (a page's `prev_before`).
+    #[param(value_type = Option<i64>, minimum = 1)]
+    pub(crate) before: Option<String>,
 }
 
 pub(crate) fn query_id(name: &str, v: &Option<String>) -> Answer<Option<i64>> {
@@ -85,6 +92,8 @@ json_body!(
         ("caseworker_id", JsonType::Integer),
         ("page", JsonType::Integer),
         ("per_page", JsonType::Integer),
+        ("after", JsonType::Integer),
+        ("before", JsonType::Integer),
     ]
 );
 
@@ -106,6 +115,8 @@ pub async fn search_participants(State(s): State<AppState>, c: Caller, body: Jso
         caseworker_id: some("caseworker_id"),
         page: some("page"),
         per_page: some("per_page"),
+        after: some("after"),
+        before: some("before"),
     };
     list(&s, &c, q, StatusCode::UNPROCESSABLE_ENTITY).await
 }
@@ -150,6 +161,44 @@ pub(crate) fn page_query(
     ))
 }
 
+/// Where a page starts: `page` (a number), or `after` or `before` (a
+/// participant's id, keyset paging); at most one of them, each absent or a
+/// whole number from 1, else refused by name (`bad`). The page size and
+/// number to report, and the position.
+pub(crate) fn position_query(
+    bad: StatusCode,
+    page: &Option<String>,
+    per_page: &Option<String>,
+    after: &Option<String>,
+    before: &Option<String>,
+) -> Answer<(Page, Position)> {
+    let numbered = page_query(bad, page, per_page)?;
+    let after = paging(bad, "after", after, 1..=i64::MAX, "error-cursor-id")?;
+    let before = paging(bad, "before", before, 1..=i64::MAX, "error-cursor-id")?;
+    let given = |v: &Option<String>| v.as_deref().is_some_and(|s| !s.trim().is_empty());
+    let at = match (after, before) {
+        (Some(_), Some(_)) => return Err(WebError::field(bad, "before", "error-cursor-conflict")),
+        (Some(_), None) | (None, Some(_)) if given(page) => {
+            return Err(WebError::field(bad, "page", "error-cursor-conflict"))
+        }
+        (Some(a), None) => Position::After(a),
+        (None, Some(b)) => Position::Before(b),
+        (None, None) => Position::Offset(numbered.offset()),
+    };
+    let number = if matches!(at, Position::Offset(_)) {
+        numbered.number
+    } else {
+        1
+    };
+    Ok((
+        Page {
+            number,
+            size: numbered.size,
+        },
+        at,
+    ))
+}
+
 /// The list behind GET and search; `bad` answers a bad paging value
 /// (400 for a query parameter, 422 for a body field).
 pub(crate) async fn list(s: &AppState, c: &Caller, q: ListQuery, bad: StatusCode) -> Answer {
@@ -181,9 +230,12 @@ pub(crate) async fn list(s: &AppState, c: &Caller, q: ListQuery, bad: StatusCode
         plan_written_before: None,
         waiting_at: None,
     };
-    let page = page_query(bad, &q.page, &q.per_page)?;
-    let (items, total) = s.app.participants(&c.ctx(), &filter, page).await?;
-    Ok(Json(ParticipantPage::of(&items, page, total)).into_response())
+    let (page, at) = position_query(bad, &q.page, &q.per_page, &q.after, &q.before)?;
+    let list = s
+        .app
+        .participants_at(&c.ctx(), &filter, page.size, at)
+        .await?;
+    Ok(Json(ParticipantPage::of(&list, page.number, page.size)).into_response())
 }
 
 /// One participant, with caseworkers, projects and status history (audited)

@@ -330,22 +330,28 @@ pub struct ListItemDto {
 #[derive(Serialize, ToSchema)]
 pub struct ParticipantPage {
     pub items: Vec<ListItemDto>,
-    /// 1-based.
+    /// 1-based; 1 for a page asked for by `after` or `before` (its number
+    /// is not counted).
     pub page: i64,
     pub per_page: i64,
-    /// Every participant the caller may see with these filters.
+    /// How many participants the caller may see with these filters,
+    /// counted up to 1,000 (`more` says there are more than that).
     pub total: i64,
+    /// More participants match than `total`.
+    pub more: bool,
+    /// The next page is `after=` this id; absent on the last page.
+    pub next_after: Option<i64>,
+    /// The page before is `before=` this id; absent on the first page.
+    pub prev_before: Option<i64>,
 }
 
 impl ParticipantPage {
-    /// A page of the app's list items.
-    pub(crate) fn of(
-        items: &[palett_app::filters::ListItem],
-        page: palett_app::participants::Page,
-        total: i64,
-    ) -> Self {
+    /// A page of the app's list, with its number (1 for a keyset page)
+    /// and size.
+    pub(crate) fn of(list: &palett_app::participants::ListPage, page: i64, per_page: i64) -> Self {
         Self {
-            items: items
+            items: list
+                .items
                 .iter()
                 .map(|i| ListItemDto {
                     id: i.id,
@@ -358,9 +364,12 @@ impl ParticipantPage {
                     exit_date: i.exit_date.map(|d| d.to_string()),
                 })
                 .collect(),
-            page: page.number,
-            per_page: page.size,
-            total,
+            page,
+            per_page,
+            total: list.total,
+            more: list.more,
+            next_after: list.items.last().filter(|_| list.has_next).map(|i| i.id),
+            prev_before: list.items.first().filter(|_| list.has_prev).map(|i| i.id),
         }
     }
 }

@@ -7,7 +7,8 @@ use crate::ui::views::*;
 use crate::ui::{choices, date_text, options, render};
 use askama::Template;
 use axum::extract::{Query, State};
-use palett_app::participants::Page;
+use palett_app::participants::{ListPage, Page, Position};
+use palett_app::AppError;
 use palett_domain::lifecycle::Status;
 use palett_domain::worklist::WorkItem;
 
@@ -34,6 +35,10 @@ pub struct ListQuery {
     /// `due`: those with a placement that ended without a final review.
     pub(crate) placement_review: Option<String>,
     pub(crate) page: Option<String>,
+    /// Keyset paging: the page just after, or just before, this
+    /// participant (an id: no name in a URL).
+    pub(crate) after: Option<String>,
+    pub(crate) before: Option<String>,
 }
 
 /// What the list says it shows when it shows a worklist item's women.
@@ -51,6 +56,40 @@ fn worklist_note(item: WorkItem) -> Option<&'static str> {
 
 pub(crate) fn id_of(s: &Option<String>) -> Option<i64> {
     s.as_deref().and_then(|v| v.trim().parse().ok())
+}
+
+/// How many participants a page of a list of them shows.
+pub(crate) const LINK_PAGE: i64 = 25;
+
+/// Where a page of participants starts, from its link: just after or
+/// before a participant (keyset: the pager's links), else a page number
+/// (an old link).
+pub(crate) fn link_position(
+    page: &Option<String>,
+    after: &Option<String>,
+    before: &Option<String>,
+) -> Position {
+    match (id_of(after), id_of(before)) {
+        (Some(a), _) => Position::After(a),
+        (None, Some(b)) => Position::Before(b),
+        (None, None) => Position::Offset(Page::new(id_of(page), Some(LINK_PAGE)).offset()),
+    }
+}
+
+/// A page of participants from a link's position; when the participant
+/// the link starts from is no longer in the list, the list from its start
+/// rather than a dead end.
+pub(crate) async fn from_link<F, Fut>(at: Position, load: F) -> Answer<ListPage>
+where
+    F: Fn(Position) -> Fut,
+    Fut: std::future::Future<Output = Result<ListPage, AppError>>,
+{
+    match load(at).await {
+        Err(AppError::Invalid(_)) if at != Position::Offset(0) => {
+            Ok(load(Position::Offset(0)).await?)
+        }
+        other => Ok(other?),
+    }
 }
 
 /// The list, unfiltered or filtered by ids and status (GET: nothing
@@ -80,6 +119,8 @@ pub async fn participants_search(State(s): State<AppState>, c: Caller, form: For
         placement_review: some("placement_review"),
         waiting: some("waiting"),
         page: some("page"),
+        after: some("after"),
+        before: some("before"),
     };
     participants_page(&s, &c, q, true).await
 }
@@ -127,8 +168,9 @@ pub(crate) async fn participants_page(
     filter.organisation_id = id_of(&q.organisation);
     filter.project_id = id_of(&q.project);
     filter.caseworker_id = id_of(&q.caseworker);
-    let page = Page::new(id_of(&q.page), Some(25));
-    let (items, total) = s.app.participants(&c.ctx(), &filter, page).await?;
+    let at = link_position(&q.page, &q.after, &q.before);
+    let ctx = c.ctx();
+    let list = from_link(at, |at| s.app.participants_at(&ctx, &filter, LINK_PAGE, at)).await?;
     let ch = choices(s, c).await?;
     let mut hidden: Vec<(String, String)> = query
         .iter()
@@ -138,7 +180,6 @@ pub(crate) async fn participants_page(
     if posted {
         hidden.push(("q".into(), v(&q.q)));
     }
-    let pages = page.count(total);
     Ok(render(ParticipantsPage {
         t,
         layout: Layout::for_caller(
@@ -158,8 +199,19 @@ pub(crate) async fn participants_page(
         organisations: ch.organisations,
         projects: ch.projects,
         caseworkers: ch.caseworkers,
-        count_text: t.with("participants-count", &[("count", total.to_string())]),
-        rows: items
+        count_text: t.with(
+            if list.more {
+                "participants-count-more"
+            } else {
+                "participants-count"
+            },
+            &[("count", list.total.to_string())],
+        ),
+        pager: Pager::keyset("/participants", &query, &list),
+        prev_before: list.items.first().filter(|_| list.has_prev).map(|i| i.id),
+        next_after: list.items.last().filter(|_| list.has_next).map(|i| i.id),
+        rows: list
+            .items
             .into_iter()
             .map(|i| ListRow {
                 id: i.id,
@@ -171,11 +223,8 @@ pub(crate) async fn participants_page(
                 exit: date_text(i.exit_date),
             })
             .collect(),
-        pager: Pager::new(t, "/participants", &query, page.number, pages),
         posted,
         hidden,
-        prev_page: (page.number > 1).then(|| page.number - 1),
-        next_page: (page.number < pages).then(|| page.number + 1),
     }))
 }
 
@@ -212,6 +261,8 @@ pub struct ParticipantsPage {
     /// A POSTed search: the pager re-posts the filters instead of linking.
     pub posted: bool,
     pub hidden: Vec<(String, String)>,
-    pub prev_page: Option<i64>,
-    pub next_page: Option<i64>,
+    /// The posted pager's cursors: the page before ends before this
+    /// participant, the page after starts after this one.
+    pub prev_before: Option<i64>,
+    pub next_after: Option<i64>,
 }

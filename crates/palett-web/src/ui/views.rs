@@ -4,6 +4,7 @@
 use crate::http::caller::{Caller, Visitor};
 use crate::i18n::{Lang, Tr};
 use askama::Template;
+use palett_app::participants::ListPage;
 use palett_domain::FieldErrors;
 
 pub struct UserBox {
@@ -252,35 +253,71 @@ pub struct ErrorPage {
 }
 
 pub struct Pager {
+    /// How many pages (a keyset pager: 2 when there is more than one, its
+    /// number unknown).
     pub pages: i64,
+    /// "Page 2 of 7" (empty for a keyset pager).
     pub label: String,
+    /// Back to the first page (a keyset pager past its first page).
+    pub first: Option<String>,
     pub prev: Option<String>,
     pub next: Option<String>,
+}
+
+/// `base` with the non-empty `query` parameters and `extra`.
+fn link_with(base: &str, query: &[(&str, String)], extra: Option<(&str, String)>) -> String {
+    let mut q: Vec<(&str, String)> = query
+        .iter()
+        .filter(|(_, v)| !v.is_empty())
+        .cloned()
+        .collect();
+    q.extend(extra);
+    if q.is_empty() {
+        return base.to_string();
+    }
+    format!(
+        "{base}?{}",
+        serde_urlencoded::to_string(&q).unwrap_or_default()
+    )
 }
 
 impl Pager {
     /// Links keep the other query parameters.
     pub fn new(t: Tr, base: &str, query: &[(&str, String)], page: i64, pages: i64) -> Self {
-        let link = |p: i64| {
-            let mut q: Vec<(&str, String)> = query
-                .iter()
-                .filter(|(_, v)| !v.is_empty())
-                .cloned()
-                .collect();
-            q.push(("page", p.to_string()));
-            format!(
-                "{base}?{}",
-                serde_urlencoded::to_string(&q).unwrap_or_default()
-            )
-        };
+        let link = |p: i64| link_with(base, query, Some(("page", p.to_string())));
         Self {
             pages,
             label: t.with(
                 "page-of",
                 &[("page", page.to_string()), ("pages", pages.to_string())],
             ),
+            first: None,
             prev: (page > 1).then(|| link(page - 1)),
             next: (page < pages).then(|| link(page + 1)),
+        }
+    }
+
+    /// A keyset pager over a page of participants: the previous page ends
+    /// just before its first, the next starts just after its last (ids
+    /// only, so no name travels in a link).
+    pub fn keyset(base: &str, query: &[(&str, String)], page: &ListPage) -> Self {
+        let (first, last) = (page.items.first(), page.items.last());
+        let prev = first
+            .filter(|_| page.has_prev)
+            .map(|i| link_with(base, query, Some(("before", i.id.to_string()))));
+        let next = last
+            .filter(|_| page.has_next)
+            .map(|i| link_with(base, query, Some(("after", i.id.to_string()))));
+        Self {
+            pages: if prev.is_some() || next.is_some() {
+                2
+            } else {
+                1
+            },
+            label: String::new(),
+            first: page.has_prev.then(|| link_with(base, query, None)),
+            prev,
+            next,
         }
     }
 }
@@ -401,6 +438,7 @@ impl TablePage {
             pager: Pager {
                 pages: 1,
                 label: String::new(),
+                first: None,
                 prev: None,
                 next: None,
             },

@@ -25,6 +25,7 @@ mod imports;
 mod layout;
 mod nav;
 mod openings;
+mod paging;
 mod palette;
 mod placements;
 mod portal;
