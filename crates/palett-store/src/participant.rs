@@ -921,18 +921,38 @@ impl Sql {
     }
 }
 
-/// The WHERE clause for a scope and filter; the caller's scope first.
 /// Her sharing consent in force on day `$t` covers organisation `$o`.
 pub(crate) fn shared_sql(o: usize, t: usize) -> String {
+    shared_sql_in(o, t, "")
+}
+
+/// [`shared_sql`] with `tail` at the end of its subquery (see
+/// [`PER_ROW`]).
+fn shared_sql_in(o: usize, t: usize, tail: &str) -> String {
     format!(
         "EXISTS (SELECT 1 FROM consents k JOIN consent_organisations ko ON ko.consent_id = k.id \
          WHERE k.participant_id = p.id AND k.kind = 'sharing' AND {} \
-         AND ko.organisation_id = ${o})",
+         AND ko.organisation_id = ${o}{tail})",
         crate::consent::in_force_sql(&format!("${t}"), &format!("${t}"))
     )
 }
 
+/// Ends a scope's `EXISTS` subqueries in a list that stops after a page:
+/// PostgreSQL then checks them row by row through their indexes, as the
+/// walk meets each row, where it would otherwise build a hash of every
+/// enrolment or consent first (it plans for every visible row, not for the
+/// page; `OFFSET` keeps it from turning an `EXISTS` into a hashed
+/// subplan). SQLite checks them row by row either way.
+const PER_ROW: &str = " LIMIT 1 OFFSET 0";
+
+/// The WHERE clause for a scope and filter; the caller's scope first.
 pub(crate) fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
+    where_clause_in(scope, f, "")
+}
+
+/// [`where_clause`] with `tail` ending the scope's subqueries ([`PER_ROW`]
+/// for a page).
+fn where_clause_in(scope: ParticipantScope, f: &Filter, tail: &str) -> Option<Sql> {
     let mut s = Sql {
         clauses: Vec::new(),
         args: Vec::new(),
@@ -953,7 +973,7 @@ pub(crate) fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
             let (o, t) = (s.args.len() - 1, s.args.len());
             s.clauses.push(format!(
                 "(p.responsible_organisation_id = ${o} OR {})",
-                shared_sql(o, t)
+                shared_sql_in(o, t, tail)
             ));
         }
         ParticipantScope::Responsible {
@@ -988,10 +1008,10 @@ pub(crate) fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
             // checks the conditions in the order written.
             s.clauses.push(format!(
                 "(p.responsible_organisation_id = ${o} OR ({} AND (EXISTS (SELECT 1 FROM participant_caseworkers sc \
-                 WHERE sc.participant_id = p.id AND sc.user_id = ${u}) OR EXISTS (SELECT 1 FROM enrolments se \
+                 WHERE sc.participant_id = p.id AND sc.user_id = ${u}{tail}) OR EXISTS (SELECT 1 FROM enrolments se \
                  JOIN interventions si ON si.id = se.intervention_id WHERE se.participant_id = p.id \
-                 AND si.provider_organisation_id = ${o} AND se.status IN ('offered', 'planned', 'ongoing')))))",
-                shared_sql(o, t)
+                 AND si.provider_organisation_id = ${o} AND se.status IN ('offered', 'planned', 'ongoing'){tail}))))",
+                shared_sql_in(o, t, tail)
             ));
         }
     }
@@ -1295,7 +1315,7 @@ pub async fn list(
     limit: i64,
     at: Position,
 ) -> Result<Option<ListPage>> {
-    let Some(mut w) = where_clause(scope, f) else {
+    let Some(mut w) = where_clause_in(scope, f, PER_ROW) else {
         return Ok(Some(ListPage::default()));
     };
     // The cursor's place in the order, looked up within the scope only, so

@@ -86,7 +86,7 @@ pub(crate) async fn figure_page(
         } else {
             "dash-behind-intro"
         },
-        &[("count", list.total.to_string())],
+        &[("count", t.decimal(list.total as f64))],
     ));
     p.links.push((base.clone(), t.get("dash-back")));
     p.tables.push(Table {

@@ -205,7 +205,7 @@ pub(crate) async fn participants_page(
             } else {
                 "participants-count"
             },
-            &[("count", list.total.to_string())],
+            &[("count", t.decimal(list.total as f64))],
         ),
         pager: Pager::keyset("/participants", &query, &list),
         prev_before: list.items.first().filter(|_| list.has_prev).map(|i| i.id),
