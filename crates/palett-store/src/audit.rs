@@ -157,6 +157,7 @@ fn conditions(partnership_id: i64, f: &Filter) -> Option<Sql> {
                 Sql {
                     clauses: Vec::new(),
                     args: w.args,
+                    walk: false,
                 },
                 Some(about),
             )
@@ -165,6 +166,7 @@ fn conditions(partnership_id: i64, f: &Filter) -> Option<Sql> {
             Sql {
                 clauses: Vec::new(),
                 args: Vec::new(),
+                walk: false,
             },
             None,
         ),

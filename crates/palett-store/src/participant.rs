@@ -677,6 +677,12 @@ pub struct ListItem {
 pub(crate) struct Sql {
     pub(crate) clauses: Vec<String>,
     pub(crate) args: Vec<Arg>,
+    /// The conditions are for a page walked in name order: a period
+    /// compares its column as an expression, so that no date index tempts
+    /// SQLite away from the walk (it takes a range on `exit_date` for
+    /// selective, then sorts every match: 3.9 s for the participants
+    /// behind a share at a million participants, 6 ms walking the names).
+    pub(crate) walk: bool,
 }
 
 impl Sql {
@@ -685,6 +691,16 @@ impl Sql {
         Sql {
             clauses: vec![first.to_string()],
             args: vec![arg],
+            walk: false,
+        }
+    }
+
+    /// No conditions yet.
+    fn empty(walk: bool) -> Self {
+        Sql {
+            clauses: Vec::new(),
+            args: Vec::new(),
+            walk,
         }
     }
 
@@ -708,6 +724,13 @@ impl Sql {
 
     /// `column` within the period (ISO dates compare as text).
     pub(crate) fn push_period(&mut self, column: &str, p: Period) {
+        let walked;
+        let column = if self.walk {
+            walked = format!("({column} || '')");
+            walked.as_str()
+        } else {
+            column
+        };
         self.push(
             |n| format!("{column} >= ${n}"),
             Arg::Text(p.start.to_string()),
@@ -953,10 +976,7 @@ pub(crate) fn where_clause(scope: ParticipantScope, f: &Filter) -> Option<Sql> {
 /// [`where_clause`] with `tail` ending the scope's subqueries ([`PER_ROW`]
 /// for a page).
 fn where_clause_in(scope: ParticipantScope, f: &Filter, tail: &str) -> Option<Sql> {
-    let mut s = Sql {
-        clauses: Vec::new(),
-        args: Vec::new(),
-    };
+    let mut s = Sql::empty(!tail.is_empty());
     match scope {
         ParticipantScope::Nothing => return None,
         ParticipantScope::Partnership {
@@ -1206,10 +1226,7 @@ pub async fn slice_counts(
     if groups.is_empty() {
         return Ok(HashMap::new());
     }
-    let mut s = Sql {
-        clauses: Vec::new(),
-        args: Vec::new(),
-    };
+    let mut s = Sql::empty(false);
     // The clauses a slice adds, joined (the args stay numbered in order).
     fn conditions(s: &mut Sql, sl: &Slice) -> String {
         let first = s.clauses.len();
