@@ -1319,6 +1319,20 @@ pub struct ListPage {
     pub has_next: bool,
 }
 
+impl ListPage {
+    /// The cursor of the page after this one (its last participant), if
+    /// there is one.
+    pub fn next_after(&self) -> Option<i64> {
+        self.items.last().filter(|_| self.has_next).map(|i| i.id)
+    }
+
+    /// The cursor of the page before this one (its first participant), if
+    /// there is one.
+    pub fn prev_before(&self) -> Option<i64> {
+        self.items.first().filter(|_| self.has_prev).map(|i| i.id)
+    }
+}
+
 /// One page of participants within the scope, in name order, and how many
 /// match (up to [`COUNT_LIMIT`]). `None` when the page is to start at a
 /// participant the scope does not hold: a cursor from elsewhere, or one who

@@ -368,8 +368,8 @@ impl ParticipantPage {
             per_page,
             total: list.total,
             more: list.more,
-            next_after: list.items.last().filter(|_| list.has_next).map(|i| i.id),
-            prev_before: list.items.first().filter(|_| list.has_prev).map(|i| i.id),
+            next_after: list.next_after(),
+            prev_before: list.prev_before(),
         }
     }
 }

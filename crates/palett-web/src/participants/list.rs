@@ -208,8 +208,8 @@ pub(crate) async fn participants_page(
             &[("count", t.decimal(list.total as f64))],
         ),
         pager: Pager::keyset("/participants", &query, &list),
-        prev_before: list.items.first().filter(|_| list.has_prev).map(|i| i.id),
-        next_after: list.items.last().filter(|_| list.has_next).map(|i| i.id),
+        prev_before: list.prev_before(),
+        next_after: list.next_after(),
         rows: list
             .items
             .into_iter()

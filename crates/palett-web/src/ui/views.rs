@@ -301,13 +301,12 @@ impl Pager {
     /// just before its first, the next starts just after its last (ids
     /// only, so no name travels in a link).
     pub fn keyset(base: &str, query: &[(&str, String)], page: &ListPage) -> Self {
-        let (first, last) = (page.items.first(), page.items.last());
-        let prev = first
-            .filter(|_| page.has_prev)
-            .map(|i| link_with(base, query, Some(("before", i.id.to_string()))));
-        let next = last
-            .filter(|_| page.has_next)
-            .map(|i| link_with(base, query, Some(("after", i.id.to_string()))));
+        let prev = page
+            .prev_before()
+            .map(|id| link_with(base, query, Some(("before", id.to_string()))));
+        let next = page
+            .next_after()
+            .map(|id| link_with(base, query, Some(("after", id.to_string()))));
         Self {
             pages: if prev.is_some() || next.is_some() {
                 2
